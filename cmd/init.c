@@ -1,0 +1,103 @@
+/*
+ * init.c - `llmops init [DIR]`: scaffold a project, never overwriting.
+ */
+#include "llmops.h"
+
+#include "options.h"
+#include "output.h"
+#include "scaffold.h"
+#include "workspace.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const synopsis[] = { "llmops init [--format FORMAT] [DIR]", NULL };
+static const struct llmops_usage usage = {
+	"llmops init",
+	synopsis,
+	"Create prompts/ with an example prompt, evals/ with an example dataset,\n"
+	"llmops.json, and a '.llmops/' line in .gitignore, at the root of the git\n"
+	"work tree (or in DIR).  Existing files are never overwritten: each is\n"
+	"reported as kept.",
+};
+
+static cJSON *paths_json(const struct llmops_strlist *l)
+{
+	return cJSON_CreateStringArray((const char *const *)l->items, (int)l->nr);
+}
+
+static void print_text(const struct llmops_scaffold_report *rep, const char *root)
+{
+	for (size_t i = 0; i < rep->created.nr; i++)
+		printf("created %s\n", rep->created.items[i]);
+	for (size_t i = 0; i < rep->updated.nr; i++)
+		printf("updated %s (added .llmops/)\n", rep->updated.items[i]);
+	for (size_t i = 0; i < rep->kept.nr; i++)
+		printf("kept    %s (already there, left as it was)\n", rep->kept.items[i]);
+	if (!rep->created.nr && !rep->updated.nr)
+		printf("%s already has everything llmops init makes; nothing changed\n", root);
+}
+
+int cmd_init(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	const char *format = "text";
+	const struct llmops_option opts[] = {
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	struct llmops_scaffold_report rep;
+	struct llmops_workspace *ws, dir_ws = { 0 };
+	struct llmops_err err = { 0 };
+	const char *root;
+	cJSON *out;
+	int n = llmops_parse_options(argc, argv, opts, &usage), rc, in_repo;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 0, 1, &usage))
+		return LLMOPS_EXIT_USAGE;
+	if (n == 1) {
+		if (mkdir(argv[0], 0777) < 0 && errno != EEXIST) {
+			llmops_error("init: cannot create directory '%s': %s", argv[0],
+				     strerror(errno));
+			return LLMOPS_EXIT_USAGE;
+		}
+		if (llmops_workspace_find(&dir_ws, argv[0], &err))
+			return llmops_report(&err);
+		/* DIR itself, even inside a larger work tree: the user named it */
+		root = argv[0];
+		in_repo = dir_ws.in_repo;
+	} else {
+		if ((rc = llmops_ctx_workspace(ctx, &ws)))
+			return rc;
+		root = ws->root;
+		in_repo = ws->in_repo;
+	}
+	llmops_scaffold_report_init(&rep);
+	rc = llmops_scaffold(root, &rep, &err);
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		out = cJSON_CreateObject();
+		cJSON_AddStringToObject(out, "root", root);
+		cJSON_AddBoolToObject(out, "in_git_repository", in_repo);
+		cJSON_AddItemToObject(out, "created", paths_json(&rep.created));
+		cJSON_AddItemToObject(out, "updated", paths_json(&rep.updated));
+		cJSON_AddItemToObject(out, "kept", paths_json(&rep.kept));
+		if (llmops_emit(stdout, out, LLMOPS_FORMAT_JSON))
+			llmops_error("out of memory");
+		cJSON_Delete(out);
+	} else {
+		print_text(&rep, root);
+	}
+	llmops_scaffold_report_release(&rep);
+	llmops_workspace_release(&dir_ws);
+	if (rc)
+		return llmops_report(&err);
+	if (!in_repo)
+		fprintf(stderr,
+			"llmops: note: '%s' is not inside a git work tree; llmops versions "
+			"prompts with git: run 'git init' there\n",
+			root);
+	return 0;
+}

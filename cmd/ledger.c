@@ -1,0 +1,206 @@
+/*
+ * ledger.c - `llmops ledger info|check|backup`: look at and copy the ledger.
+ */
+#include "llmops.h"
+
+#include "ledger.h"
+#include "options.h"
+#include "output.h"
+#include "suggest.h"
+
+#include <string.h>
+
+struct verb {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct llmops_ctx *ctx);
+	const char *summary;
+};
+
+static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx);
+static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx);
+static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx);
+
+static const struct verb verbs[] = {
+	{ "backup", ledger_backup, "write a consistent copy of the ledger to FILE" },
+	{ "check", ledger_check, "run SQLite's integrity and foreign-key checks" },
+	{ "info", ledger_info, "path, schema version, size and rows per table" },
+};
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static const char *const synopsis[] = {
+	"llmops ledger info [--format FORMAT]",
+	"llmops ledger check [--format FORMAT]",
+	"llmops ledger backup FILE",
+	NULL,
+};
+static const struct llmops_usage usage = {
+	"llmops ledger",
+	synopsis,
+	"Inspect the ledger (.llmops/ledger.db at the repository root unless --ledger\n"
+	"or LLMOPS_LEDGER says otherwise).  'check' exits 1 when it finds damage;\n"
+	"'backup' copies a consistent snapshot while other processes write and never\n"
+	"overwrites FILE.",
+};
+
+/* Parse a verb's options (only --format and --help); returns operands or <0. */
+static int verb_options(int argc, char **argv, const char **format,
+			const struct llmops_usage *u)
+{
+	const struct llmops_option with_format[] = {
+		OPT_FORMAT_ENTRY(format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	const struct llmops_option plain[] = { OPT_HELP_ENTRY, OPT_END_ENTRY };
+
+	return llmops_parse_options(argc, argv, format ? with_format : plain, u);
+}
+
+static int emit(cJSON *out, const char *format)
+{
+	int rc = 0;
+
+	if (!out || llmops_emit(stdout, out, llmops_format_from(format))) {
+		llmops_error("out of memory");
+		rc = LLMOPS_EXIT_RUNTIME;
+	}
+	cJSON_Delete(out);
+	return rc;
+}
+
+static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = { "llmops ledger info [--format FORMAT]", NULL };
+	static const struct llmops_usage u = {
+		"llmops ledger info", syn,
+		"Show the ledger's path, schema version, journal mode, size and the rows\n"
+		"in each table.  Creates the ledger if it does not exist yet.",
+	};
+	const char *format = "text";
+	struct llmops_ledger_info info;
+	struct llmops_err err = { 0 };
+	struct llmops_ledger *lg;
+	cJSON *out, *rows;
+	int n = verb_options(argc, argv, &format, &u), rc;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
+		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	if (llmops_ledger_info(lg, &info, &err))
+		return llmops_report(&err);
+	out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "path", llmops_ledger_path(lg));
+	cJSON_AddNumberToObject(out, "schema_version", info.schema_version);
+	cJSON_AddNumberToObject(out, "supported_schema_version", info.known_version);
+	cJSON_AddStringToObject(out, "journal_mode", info.journal_mode);
+	cJSON_AddNumberToObject(out, "size_bytes", (double)info.file_bytes);
+	cJSON_AddNumberToObject(out, "wal_bytes", (double)info.wal_bytes);
+	cJSON_AddNumberToObject(out, "page_size", (double)info.page_size);
+	cJSON_AddNumberToObject(out, "pages", (double)info.page_count);
+	cJSON_AddNumberToObject(out, "free_pages", (double)info.freelist_count);
+	rows = cJSON_AddObjectToObject(out, "rows");
+	for (size_t i = 0; i < info.ntables; i++)
+		cJSON_AddNumberToObject(rows, info.tables[i].name, (double)info.tables[i].rows);
+	return emit(out, format);
+}
+
+static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = { "llmops ledger check [--format FORMAT]", NULL };
+	static const struct llmops_usage u = {
+		"llmops ledger check", syn,
+		"Run SQLite's integrity check and a foreign-key check over the whole\n"
+		"ledger.  Exit 0 when it is sound, 1 when damage is found.",
+	};
+	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
+	const char *format = "text";
+	struct llmops_err err = { 0 };
+	struct llmops_ledger *lg;
+	cJSON *out;
+	int n = verb_options(argc, argv, &format, &u), rc;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
+		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	if (llmops_ledger_check(lg, &problems, &err)) {
+		llmops_strlist_release(&problems);
+		return llmops_report(&err);
+	}
+	out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "path", llmops_ledger_path(lg));
+	cJSON_AddStringToObject(out, "status", problems.nr ? "damaged" : "ok");
+	cJSON_AddItemToObject(out, "problems",
+			      cJSON_CreateStringArray((const char *const *)problems.items,
+						      (int)problems.nr));
+	rc = emit(out, format);
+	if (!rc && problems.nr) {
+		llmops_error("ledger '%s' is damaged (%zu problem%s); restore it from a backup "
+			     "('llmops ledger backup' makes one)",
+			     llmops_ledger_path(lg), problems.nr, problems.nr == 1 ? "" : "s");
+		rc = LLMOPS_EXIT_CHECK;
+	}
+	llmops_strlist_release(&problems);
+	return rc;
+}
+
+static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = { "llmops ledger backup FILE", NULL };
+	static const struct llmops_usage u = {
+		"llmops ledger backup", syn,
+		"Write a consistent copy of the ledger to FILE (a snapshot, even while\n"
+		"other processes write).  FILE must not exist.",
+	};
+	struct llmops_err err = { 0 };
+	struct llmops_ledger *lg;
+	int n = verb_options(argc, argv, NULL, &u), rc;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
+		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	if (llmops_ledger_backup(lg, argv[0], &err))
+		return llmops_report(&err);
+	printf("backed up %s to %s\n", llmops_ledger_path(lg), argv[0]);
+	return 0;
+}
+
+int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	const struct llmops_option opts[] = { OPT_HELP_ENTRY, OPT_END_ENTRY };
+	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
+	const char *names[NVERBS];
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2) {
+			int n = llmops_parse_options(argc, argv, opts, &usage);
+
+			if (n == LLMOPS_OPT_HELP_SHOWN)
+				return 0;
+			if (n < 0)
+				return LLMOPS_EXIT_USAGE;
+		}
+		llmops_error("ledger: missing verb; one of: backup, check, info");
+		llmops_print_usage(stderr, opts, &usage);
+		return LLMOPS_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < NVERBS; i++) {
+		if (!strcmp(argv[1], verbs[i].name))
+			return verbs[i].fn(argc - 1, argv + 1, ctx);
+		names[i] = verbs[i].name;
+	}
+	llmops_suggest(&near, argv[1], names, NVERBS);
+	llmops_error("ledger: unknown verb '%s'%s%s%s; one of: backup, check, info", argv[1],
+		     near.nr ? " (did you mean '" : "", near.nr ? near.items[0] : "",
+		     near.nr ? "'?)" : "");
+	llmops_strlist_release(&near);
+	return LLMOPS_EXIT_USAGE;
+}

@@ -1,0 +1,85 @@
+/*
+ * llmops.h - what the subcommands of the llmops binary share: exit codes,
+ * the run context, and the cmd_* entry points named in main.c's table.
+ */
+#ifndef LLMOPS_CMD_H
+#define LLMOPS_CMD_H
+
+#include "error.h"
+
+#include <stdio.h>
+
+/* Exit statuses, for every command (DESIGN.md); the only place they are defined. */
+enum llmops_exit {
+	LLMOPS_EXIT_OK = 0,          /* success */
+	LLMOPS_EXIT_CHECK = 1,       /* the check ran and failed */
+	LLMOPS_EXIT_USAGE = 2,       /* usage or input error */
+	LLMOPS_EXIT_RUNTIME = 3,     /* runtime failure: network, auth, git, ledger */
+	LLMOPS_EXIT_INTERRUPTED = 130, /* stopped by SIGINT */
+};
+
+/* What a command needs set up; the table in main.c declares it per command. */
+enum llmops_needs {
+	NEED_NOTHING = 0,
+	NEED_WORKSPACE = 1 << 0, /* the git work tree (or directory) it runs in */
+	NEED_LEDGER = 1 << 1,    /* an open ledger (implies NEED_WORKSPACE) */
+	NEED_REPO = 1 << 2,      /* must run inside a git work tree */
+};
+
+struct llmops_ledger;
+struct llmops_workspace;
+struct llmops_command;
+
+/*
+ * Everything a command receives besides its arguments.  main.c owns it;
+ * commands borrow it.  The workspace and ledger are set up on first use by
+ * llmops_ctx_workspace() and llmops_ctx_ledger(), so `-h` never needs them.
+ */
+struct llmops_ctx {
+	const struct llmops_command *cmd;    /* the command running */
+	const char *ledger_flag;             /* --ledger, else $LLMOPS_LEDGER, else NULL */
+	int color;                           /* 1: colour on stdout is allowed */
+	struct llmops_workspace *workspace;  /* NULL until llmops_ctx_workspace() */
+	struct llmops_ledger *ledger;        /* NULL until llmops_ctx_ledger() */
+};
+
+struct llmops_command {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct llmops_ctx *ctx);
+	unsigned needs;      /* enum llmops_needs */
+	const char *summary; /* one line for `llmops help` */
+};
+
+/*
+ * Set up on first use; on failure print the error and return the exit
+ * status (non-zero).  *out is borrowed from ctx.
+ */
+int llmops_ctx_workspace(struct llmops_ctx *ctx, struct llmops_workspace **out);
+int llmops_ctx_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out);
+
+/* Print "llmops: msg" for a lib error and return the exit status its code maps to. */
+int llmops_report(const struct llmops_err *err);
+/* The exit status for a lib code (the one place codes become statuses). */
+int llmops_exit_for(int code);
+/* Print "llmops: " and a formatted message on stderr. */
+void llmops_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Colour: an escape sequence when ctx->color, "" otherwise. */
+const char *llmops_color(const struct llmops_ctx *ctx, const char *sgr);
+#define LLMOPS_SGR_RESET "0"
+#define LLMOPS_SGR_BOLD "1"
+#define LLMOPS_SGR_RED "31"
+#define LLMOPS_SGR_GREEN "32"
+#define LLMOPS_SGR_YELLOW "33"
+
+/* The subcommands. */
+int cmd_help(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_init(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx);
+
+/* The command table (main.c), for help and suggestions. */
+extern const struct llmops_command llmops_commands[];
+extern const size_t llmops_ncommands;
+const struct llmops_command *llmops_command_find(const char *name);
+
+#endif

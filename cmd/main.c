@@ -1,0 +1,336 @@
+/*
+ * main.c - the llmops binary: global options, the one command table, help,
+ * and the one place where lib error codes become exit statuses.
+ */
+#include "llmops.h"
+
+#include "ledger.h"
+#include "options.h"
+#include "suggest.h"
+#include "version.h"
+#include "workspace.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Sorted by name; `llmops help` prints it in this order. */
+const struct llmops_command llmops_commands[] = {
+	{ "help", cmd_help, NEED_NOTHING, "show help for llmops or one of its commands" },
+	{ "init", cmd_init, NEED_WORKSPACE,
+	  "scaffold prompts/, evals/, llmops.json and ignore .llmops/" },
+	{ "ledger", cmd_ledger, NEED_LEDGER, "inspect, check and back up the ledger" },
+};
+const size_t llmops_ncommands = sizeof(llmops_commands) / sizeof(llmops_commands[0]);
+
+static const char global_usage[] =
+	"usage: llmops [--version] [-C DIR] [--ledger PATH] [--no-color] <command> [<args>]\n";
+
+void llmops_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("llmops: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int llmops_exit_for(int code)
+{
+	switch (code) {
+	case LLMOPS_OK:
+		return LLMOPS_EXIT_OK;
+	case LLMOPS_E_CHECK:
+		return LLMOPS_EXIT_CHECK;
+	case LLMOPS_E_USAGE:
+	case LLMOPS_E_INPUT:
+	case LLMOPS_E_NOTFOUND:
+	case LLMOPS_E_EXISTS:
+		return LLMOPS_EXIT_USAGE;
+	default: /* IO, NOMEM, LEDGER, NOTADB, SCHEMA, GIT, NET */
+		return LLMOPS_EXIT_RUNTIME;
+	}
+}
+
+int llmops_report(const struct llmops_err *err)
+{
+	llmops_error("%s", err->msg[0] ? err->msg : llmops_code_name(err->code));
+	return llmops_exit_for(err->code);
+}
+
+const char *llmops_color(const struct llmops_ctx *ctx, const char *sgr)
+{
+	static char seq[16];
+
+	if (!ctx->color)
+		return "";
+	snprintf(seq, sizeof(seq), "\033[%sm", sgr);
+	return seq;
+}
+
+const struct llmops_command *llmops_command_find(const char *name)
+{
+	for (size_t i = 0; i < llmops_ncommands; i++)
+		if (!strcmp(llmops_commands[i].name, name))
+			return &llmops_commands[i];
+	return NULL;
+}
+
+int llmops_ctx_workspace(struct llmops_ctx *ctx, struct llmops_workspace **out)
+{
+	struct llmops_err err = { 0 };
+
+	if (!ctx->workspace) {
+		struct llmops_workspace *ws = calloc(1, sizeof(*ws));
+
+		if (!ws) {
+			llmops_error("out of memory");
+			return LLMOPS_EXIT_RUNTIME;
+		}
+		if (llmops_workspace_find(ws, ".", &err)) {
+			free(ws);
+			return llmops_report(&err);
+		}
+		ctx->workspace = ws;
+	}
+	if ((ctx->cmd->needs & NEED_REPO) && !ctx->workspace->in_repo) {
+		llmops_error("%s: not inside a git work tree; run it in one, or give -C DIR",
+			     ctx->cmd->name);
+		return LLMOPS_EXIT_USAGE;
+	}
+	*out = ctx->workspace;
+	return 0;
+}
+
+int llmops_ctx_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out)
+{
+	struct llmops_err err = { 0 };
+	struct llmops_workspace *ws;
+	char *path = NULL;
+	int rc;
+
+	if (ctx->ledger) {
+		*out = ctx->ledger;
+		return 0;
+	}
+	if (ctx->ledger_flag) {
+		rc = llmops_ledger_open(&ctx->ledger, ctx->ledger_flag, 0, &err);
+	} else {
+		if ((rc = llmops_ctx_workspace(ctx, &ws)))
+			return rc;
+		if (!(path = llmops_workspace_ledger_path(ws))) {
+			llmops_error("out of memory");
+			return LLMOPS_EXIT_RUNTIME;
+		}
+		rc = llmops_ledger_open(&ctx->ledger, path, LLMOPS_LEDGER_MKDIR, &err);
+		free(path);
+	}
+	if (rc)
+		return llmops_report(&err);
+	*out = ctx->ledger;
+	return 0;
+}
+
+static void suggest_commands(const char *name)
+{
+	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
+	const char *names[64];
+	size_t n = 0;
+
+	for (size_t i = 0; i < llmops_ncommands && n < 64; i++)
+		names[n++] = llmops_commands[i].name;
+	llmops_suggest(&near, name, names, n);
+	llmops_error("'%s' is not an llmops command; 'llmops help' lists them", name);
+	if (near.nr == 1) {
+		fprintf(stderr, "did you mean '%s'?\n", near.items[0]);
+	} else if (near.nr > 1) {
+		fputs("did you mean one of these?\n", stderr);
+		for (size_t i = 0; i < near.nr; i++)
+			fprintf(stderr, "\t%s\n", near.items[i]);
+	}
+	llmops_strlist_release(&near);
+}
+
+static void list_commands(FILE *out)
+{
+	fputs(global_usage, out);
+	fputs("\ncommands:\n", out);
+	for (size_t i = 0; i < llmops_ncommands; i++)
+		fprintf(out, "  %-10s %s\n", llmops_commands[i].name, llmops_commands[i].summary);
+	fputs("\nglobal options:\n"
+	      "  -C DIR           run as if started in DIR\n"
+	      "  --ledger PATH    the ledger database (default .llmops/ledger.db at the\n"
+	      "                   repository root; also LLMOPS_LEDGER)\n"
+	      "  --no-color       no colour in output (also NO_COLOR)\n"
+	      "  --version        print the versions of llmops and its libraries\n"
+	      "  -h, --help       show this help\n"
+	      "\n'llmops help <command>' or 'llmops <command> --help' shows a command's usage;\n"
+	      "'man llmops' the whole manual. Exit status: 0 success, 1 a check failed,\n"
+	      "2 usage or input error, 3 runtime failure.\n",
+	      out);
+}
+
+int cmd_help(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const synopsis[] = { "llmops help [<command> [<verb>]]", NULL };
+	static const struct llmops_usage usage = {
+		"llmops help", synopsis, "Show the list of commands, or one command's usage.",
+	};
+	const struct llmops_option opts[] = { OPT_HELP_ENTRY, OPT_END_ENTRY };
+	const struct llmops_command *cmd;
+	char *sub[4];
+	int n = llmops_parse_options(argc, argv, opts, &usage);
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 0, 2, &usage))
+		return LLMOPS_EXIT_USAGE;
+	if (n == 0) {
+		list_commands(stdout);
+		return 0;
+	}
+	if (!(cmd = llmops_command_find(argv[0]))) {
+		suggest_commands(argv[0]);
+		return LLMOPS_EXIT_USAGE;
+	}
+	sub[0] = argv[0];
+	sub[1] = n == 2 ? argv[1] : (char *)"--help";
+	sub[2] = n == 2 ? (char *)"--help" : NULL;
+	sub[3] = NULL;
+	ctx->cmd = cmd;
+	return cmd->fn(n == 2 ? 3 : 2, sub, ctx);
+}
+
+static void print_version(void)
+{
+	struct llmops_dep_version deps[8];
+	int n = llmops_dep_versions(deps, 8);
+
+	printf("llmops %s\n", llmops_version());
+	for (int i = 0; i < n; i++)
+		printf("  %-8s %s\n", deps[i].name, deps[i].version);
+}
+
+/* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL when arg is not --name. */
+static const char *global_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+	size_t len = strlen(name);
+	const char *arg = argv[*i];
+
+	if (strncmp(arg, name, len))
+		return NULL;
+	if (arg[len] == '=')
+		return arg + len + 1;
+	if (arg[len])
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int unknown_global(const char *arg)
+{
+	static const char *const names[] = { "-C", "--ledger", "--no-color", "--version",
+					     "--help", "-h" };
+	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
+
+	llmops_suggest(&near, arg, names, sizeof(names) / sizeof(names[0]));
+	if (near.nr)
+		llmops_error("unknown option '%s'; did you mean '%s'?", arg, near.items[0]);
+	else
+		llmops_error("unknown option '%s'", arg);
+	fputs(global_usage, stderr);
+	llmops_strlist_release(&near);
+	return LLMOPS_EXIT_USAGE;
+}
+
+static int finish(struct llmops_ctx *ctx, int status)
+{
+	llmops_ledger_free(ctx->ledger);
+	if (ctx->workspace) {
+		llmops_workspace_release(ctx->workspace);
+		free(ctx->workspace);
+	}
+	llmops_global_shutdown();
+	/* a result that could not be written is a failure, not a success */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			llmops_error("cannot write to standard output: %s", strerror(errno));
+		return status ? status : LLMOPS_EXIT_RUNTIME;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct llmops_ctx ctx = { 0 };
+	struct llmops_err err = { 0 };
+	const struct llmops_command *cmd;
+	const char *no_color = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+	int i, no_color_flag = 0, missing = 0, status;
+
+	ctx.ledger_flag = getenv("LLMOPS_LEDGER");
+	if (ctx.ledger_flag && !*ctx.ledger_flag)
+		ctx.ledger_flag = NULL;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *arg = argv[i], *v;
+
+		if (!strcmp(arg, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(arg, "--version")) {
+			print_version();
+			return fflush(stdout) || ferror(stdout) ? LLMOPS_EXIT_RUNTIME : 0;
+		}
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			list_commands(stdout);
+			return 0;
+		}
+		if (!strcmp(arg, "--no-color")) {
+			no_color_flag = 1;
+		} else if ((v = global_value(argc, argv, &i, "--ledger", &missing))) {
+			ctx.ledger_flag = v;
+		} else if (!strncmp(arg, "-C", 2)) {
+			const char *dir = arg[2] ? arg + 2 : (i + 1 < argc ? argv[++i] : NULL);
+
+			if (!dir) {
+				missing = 1;
+			} else if (*dir && chdir(dir) < 0) {
+				llmops_error("cannot change to directory '%s': %s", dir,
+					     strerror(errno));
+				return LLMOPS_EXIT_USAGE;
+			}
+		} else if (!missing) {
+			return unknown_global(arg);
+		}
+		if (missing) {
+			llmops_error("option '%s' needs a value", arg);
+			fputs(global_usage, stderr);
+			return LLMOPS_EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		fputs(global_usage, stderr);
+		fputs("'llmops help' lists the commands\n", stderr);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (!(cmd = llmops_command_find(argv[i]))) {
+		suggest_commands(argv[i]);
+		return LLMOPS_EXIT_USAGE;
+	}
+	ctx.cmd = cmd;
+	ctx.color = !no_color_flag && !(no_color && *no_color) && isatty(STDOUT_FILENO) &&
+		    !(term && !strcmp(term, "dumb"));
+	if (llmops_global_init(&err))
+		return llmops_report(&err);
+	status = cmd->fn(argc - i, argv + i, &ctx);
+	return finish(&ctx, status);
+}

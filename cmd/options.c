@@ -1,0 +1,226 @@
+#include "options.h"
+
+#include "llmops.h"
+#include "suggest.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const llmops_format_choices[] = { "text", "json", NULL };
+
+static void opt_name(char *out, size_t n, const struct llmops_option *o)
+{
+	if (o->long_name)
+		snprintf(out, n, "--%s", o->long_name);
+	else
+		snprintf(out, n, "-%c", o->short_name);
+}
+
+/* "ledger info" for "llmops ledger info": messages already start with "llmops: " */
+static const char *cmdname(const struct llmops_usage *usage)
+{
+	return strncmp(usage->command, "llmops ", 7) ? usage->command : usage->command + 7;
+}
+
+static void hint(const struct llmops_usage *usage)
+{
+	fprintf(stderr, "llmops: try '%s --help' for usage\n", usage->command);
+}
+
+static void unknown_option(const char *arg, const struct llmops_option *opts,
+			   const struct llmops_usage *usage)
+{
+	struct llmops_strlist names = LLMOPS_STRLIST_INIT, near = LLMOPS_STRLIST_INIT;
+	const char *eq = strchr(arg, '=');
+	char word[128];
+
+	snprintf(word, sizeof(word), "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
+	for (const struct llmops_option *o = opts; o->type != OPT_END; o++) {
+		if (o->long_name)
+			llmops_strlist_appendf(&names, "--%s", o->long_name);
+		if (o->short_name)
+			llmops_strlist_appendf(&names, "-%c", o->short_name);
+	}
+	llmops_suggest(&near, word, (const char *const *)names.items, names.nr);
+	if (near.nr)
+		llmops_error("%s: unknown option '%s'; did you mean '%s'?", usage->command, word,
+			     near.items[0]);
+	else
+		llmops_error("%s: unknown option '%s'", cmdname(usage), word);
+	hint(usage);
+	llmops_strlist_release(&near);
+	llmops_strlist_release(&names);
+}
+
+/* Store value for o; prints and returns non-zero when it is not acceptable. */
+static int set_value(const struct llmops_option *o, const char *value,
+		     const struct llmops_usage *usage)
+{
+	char name[64];
+
+	opt_name(name, sizeof(name), o);
+	switch (o->type) {
+	case OPT_STRING:
+		*(const char **)o->value = value;
+		return 0;
+	case OPT_LIST:
+		if (llmops_strlist_append(o->value, value)) {
+			llmops_error("out of memory");
+			return -1;
+		}
+		return 0;
+	case OPT_CHOICE:
+		for (const char *const *c = o->choices; *c; c++)
+			if (!strcmp(*c, value)) {
+				*(const char **)o->value = *c;
+				return 0;
+			}
+		llmops_error("%s: %s does not accept '%s'; choose one of:", usage->command, name,
+			     value);
+		for (const char *const *c = o->choices; *c; c++)
+			fprintf(stderr, "%s%s", c == o->choices ? " " : ", ", *c);
+		fputc('\n', stderr);
+		return -1;
+	case OPT_INT: {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(value, &end, 10);
+		if (errno || end == value || *end || v < o->min || v > o->max) {
+			llmops_error("%s: %s needs a whole number from %ld to %ld, not '%s'",
+				     cmdname(usage), name, o->min, o->max, value);
+			return -1;
+		}
+		*(long *)o->value = v;
+		return 0;
+	}
+	default:
+		return -1;
+	}
+}
+
+static int needs_arg(const struct llmops_option *o)
+{
+	return o->type == OPT_STRING || o->type == OPT_INT || o->type == OPT_CHOICE ||
+	       o->type == OPT_LIST;
+}
+
+/* Handle one option; *i is advanced past a separate value.  0, HELP_SHOWN or ERROR. */
+static int take(const struct llmops_option *o, const char *inline_val, int argc, char **argv,
+		int *i, const struct llmops_option *opts, const struct llmops_usage *usage)
+{
+	char name[64];
+
+	opt_name(name, sizeof(name), o);
+	if (o->type == OPT_HELP) {
+		llmops_print_usage(stdout, opts, usage);
+		return LLMOPS_OPT_HELP_SHOWN;
+	}
+	if (!needs_arg(o)) {
+		if (inline_val) {
+			llmops_error("%s: %s takes no value", cmdname(usage), name);
+			hint(usage);
+			return LLMOPS_OPT_ERROR;
+		}
+		*(int *)o->value = 1;
+		return 0;
+	}
+	if (!inline_val) {
+		if (*i + 1 >= argc) {
+			llmops_error("%s: %s needs a value (%s)", cmdname(usage), name, o->argh);
+			hint(usage);
+			return LLMOPS_OPT_ERROR;
+		}
+		inline_val = argv[++*i];
+	}
+	return set_value(o, inline_val, usage) ? LLMOPS_OPT_ERROR : 0;
+}
+
+int llmops_parse_options(int argc, char **argv, const struct llmops_option *opts,
+			 const struct llmops_usage *usage)
+{
+	int nout = 0, rc;
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const struct llmops_option *o = NULL;
+		const char *val = NULL;
+
+		if (!strcmp(arg, "--")) {
+			for (i++; i < argc; i++)
+				argv[nout++] = argv[i];
+			break;
+		}
+		if (arg[0] != '-' || !arg[1]) { /* operand, or "-" for stdin */
+			argv[nout++] = argv[i];
+			continue;
+		}
+		if (arg[1] == '-') {
+			const char *eq = strchr(arg + 2, '=');
+			size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+
+			for (const struct llmops_option *p = opts; p->type != OPT_END; p++)
+				if (p->long_name && strlen(p->long_name) == len &&
+				    !strncmp(p->long_name, arg + 2, len))
+					o = p;
+			val = eq ? eq + 1 : NULL;
+		} else {
+			for (const struct llmops_option *p = opts; p->type != OPT_END; p++)
+				if (p->short_name == arg[1])
+					o = p;
+			if (o && arg[2])
+				val = arg + 2;
+			if (o && val && !needs_arg(o) && o->type != OPT_HELP)
+				o = NULL; /* no bundling of short flags: "-ab" is an error */
+		}
+		if (!o) {
+			unknown_option(arg, opts, usage);
+			return LLMOPS_OPT_ERROR;
+		}
+		if ((rc = take(o, val, argc, argv, &i, opts, usage)))
+			return rc;
+	}
+	argv[nout] = NULL;
+	return nout;
+}
+
+void llmops_print_usage(FILE *out, const struct llmops_option *opts,
+			const struct llmops_usage *usage)
+{
+	for (const char *const *s = usage->synopsis; s && *s; s++)
+		fprintf(out, "%s %s\n", s == usage->synopsis ? "usage:" : "   or:", *s);
+	if (usage->description)
+		fprintf(out, "\n%s\n", usage->description);
+	if (opts->type != OPT_END)
+		fputs("\noptions:\n", out);
+	for (const struct llmops_option *o = opts; o->type != OPT_END; o++) {
+		char left[96];
+		int n = 0;
+
+		if (o->short_name && o->long_name)
+			n = snprintf(left, sizeof(left), "-%c, --%s", o->short_name, o->long_name);
+		else if (o->short_name)
+			n = snprintf(left, sizeof(left), "-%c", o->short_name);
+		else
+			n = snprintf(left, sizeof(left), "    --%s", o->long_name);
+		if (o->argh && n > 0 && (size_t)n < sizeof(left))
+			snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->argh);
+		fprintf(out, "  %-26s %s\n", left, o->help);
+	}
+}
+
+int llmops_check_operands(char **argv, int n, int min, int max, const struct llmops_usage *usage)
+{
+	if (n < min) {
+		llmops_error("%s: missing argument", cmdname(usage));
+	} else if (max >= 0 && n > max) {
+		llmops_error("%s: unexpected argument '%s'", cmdname(usage), argv[max]);
+	} else {
+		return 0;
+	}
+	for (const char *const *s = usage->synopsis; s && *s; s++)
+		fprintf(stderr, "%s %s\n", s == usage->synopsis ? "usage:" : "   or:", *s);
+	return -1;
+}

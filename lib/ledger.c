@@ -1,0 +1,457 @@
+/*
+ * ledger.c - opening, migrating, inspecting and copying the ledger.
+ * Runs and results are in ledger_runs.c; datasets, cache and reviews in
+ * ledger_store.c.
+ */
+#include "ledger_internal.h"
+
+#include "buf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char sqlite_magic[16] = "SQLite format 3";
+
+int ledger_fail(struct llmops_ledger *lg, int rc, const char *what, struct llmops_err *err)
+{
+	const char *msg = lg && lg->db ? sqlite3_errmsg(lg->db) : sqlite3_errstr(rc);
+	const char *path = lg ? lg->path : "?";
+
+	switch (rc & 0xff) {
+	case SQLITE_NOMEM:
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	case SQLITE_NOTADB:
+		return llmops_err_set(err, LLMOPS_E_NOTADB,
+				      "ledger '%s' is not an SQLite database; move it aside or "
+				      "choose another path with --ledger",
+				      path);
+	case SQLITE_CORRUPT:
+		return llmops_err_set(err, LLMOPS_E_LEDGER,
+				      "ledger '%s' is corrupt (%s); run 'llmops ledger check' "
+				      "and restore it from a backup",
+				      path, msg);
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+		return llmops_err_set(err, LLMOPS_E_IO, "%s: ledger '%s': %s", what, path, msg);
+	default:
+		return llmops_err_set(err, LLMOPS_E_LEDGER, "%s: ledger '%s': %s", what, path, msg);
+	}
+}
+
+int ledger_prepare(struct llmops_ledger *lg, const char *sql, sqlite3_stmt **st,
+		   struct llmops_err *err)
+{
+	int rc = sqlite3_prepare_v2(lg->db, sql, -1, st, NULL);
+
+	if (rc != SQLITE_OK)
+		return ledger_fail(lg, rc, "cannot prepare a query", err);
+	return LLMOPS_OK;
+}
+
+static int ledger_exec(struct llmops_ledger *lg, const char *sql, const char *what,
+		       struct llmops_err *err)
+{
+	int rc = sqlite3_exec(lg->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? LLMOPS_OK : ledger_fail(lg, rc, what, err);
+}
+
+int ledger_begin(struct llmops_ledger *lg, struct llmops_err *err)
+{
+	/* IMMEDIATE takes the write lock now, waiting under the busy timeout */
+	return ledger_exec(lg, "BEGIN IMMEDIATE", "cannot start a write transaction", err);
+}
+
+int ledger_commit(struct llmops_ledger *lg, struct llmops_err *err)
+{
+	int rc = ledger_exec(lg, "COMMIT", "cannot commit", err);
+
+	if (rc)
+		ledger_rollback(lg);
+	return rc;
+}
+
+void ledger_rollback(struct llmops_ledger *lg)
+{
+	if (!sqlite3_get_autocommit(lg->db))
+		sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void ledger_timestamp(char out[32], uint64_t ms)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&secs, &tm);
+	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%03uZ", (unsigned)(ms % 1000));
+}
+
+int ledger_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	return s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, idx);
+}
+
+char *ledger_column_strdup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s ? strdup((const char *)s) : NULL;
+}
+
+static int64_t pragma_int(struct llmops_ledger *lg, const char *sql, int *rc_out)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = 0;
+	int rc = sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			v = sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	*rc_out = rc;
+	return v;
+}
+
+/*
+ * Refuse, before SQLite touches it, a non-empty file that does not start
+ * with SQLite's header: SQLite would report "not a database" anyway, but
+ * only after we had asked it to change journal modes.
+ */
+static int check_header(const char *path, struct llmops_err *err)
+{
+	char head[16];
+	struct stat st;
+	ssize_t got;
+	int fd;
+
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return LLMOPS_OK;
+		return llmops_err_set(err, LLMOPS_E_IO, "cannot read ledger '%s': %s", path,
+				      strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode))
+		return llmops_err_set(err, LLMOPS_E_IO,
+				      "ledger path '%s' is a directory; give a file path", path);
+	if (st.st_size == 0)
+		return LLMOPS_OK;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return llmops_err_set(err, LLMOPS_E_IO, "cannot read ledger '%s': %s", path,
+				      strerror(errno));
+	got = read(fd, head, sizeof(head));
+	close(fd);
+	if (got != (ssize_t)sizeof(head) || memcmp(head, sqlite_magic, sizeof(head)))
+		return llmops_err_set(err, LLMOPS_E_NOTADB,
+				      "ledger '%s' is not an SQLite database; it was left "
+				      "untouched: move it aside or choose another path with --ledger",
+				      path);
+	return LLMOPS_OK;
+}
+
+static int make_parent_dir(const char *path, struct llmops_err *err)
+{
+	struct llmops_buf dir = LLMOPS_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int rc = LLMOPS_OK;
+
+	if (!slash || slash == path)
+		return LLMOPS_OK;
+	llmops_buf_add(&dir, path, (size_t)(slash - path));
+	if (dir.oom)
+		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	else if (mkdir(dir.data, 0777) < 0 && errno != EEXIST)
+		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot create directory '%s': %s", dir.data,
+				    strerror(errno));
+	llmops_buf_release(&dir);
+	return rc;
+}
+
+/* Does the database hold any table at all?  (A foreign database does.) */
+static int has_tables(struct llmops_ledger *lg, int *rc)
+{
+	return pragma_int(lg, "SELECT count(*) FROM sqlite_schema", rc) > 0;
+}
+
+static int refuse_foreign(struct llmops_ledger *lg, int version, int64_t app_id,
+			  struct llmops_err *err)
+{
+	int rc;
+
+	if (version > LLMOPS_LEDGER_SCHEMA_VERSION)
+		return llmops_err_set(err, LLMOPS_E_SCHEMA,
+				      "ledger '%s' has schema version %d, newer than the %d this "
+				      "llmops knows; upgrade llmops (the ledger was not changed)",
+				      lg->path, version, LLMOPS_LEDGER_SCHEMA_VERSION);
+	if (app_id == LLMOPS_LEDGER_APPLICATION_ID)
+		return LLMOPS_OK;
+	if (app_id != 0 || has_tables(lg, &rc))
+		return llmops_err_set(err, LLMOPS_E_NOTADB,
+				      "'%s' is an SQLite database but not an llmops ledger; it was "
+				      "left untouched: choose another path with --ledger",
+				      lg->path);
+	return rc == SQLITE_OK ? LLMOPS_OK : ledger_fail(lg, rc, "cannot read the schema", err);
+}
+
+static int migrate(struct llmops_ledger *lg, struct llmops_err *err)
+{
+	int rc, version;
+	int64_t app_id;
+	struct llmops_buf sql = LLMOPS_BUF_INIT;
+
+	if ((rc = ledger_begin(lg, err)))
+		return rc;
+	/* re-read under the write lock: another process may have migrated */
+	version = (int)pragma_int(lg, "PRAGMA user_version", &rc);
+	if (rc == SQLITE_OK)
+		app_id = pragma_int(lg, "PRAGMA application_id", &rc);
+	if (rc != SQLITE_OK) {
+		rc = ledger_fail(lg, rc, "cannot read the schema version", err);
+		goto fail;
+	}
+	if ((rc = refuse_foreign(lg, version, app_id, err)))
+		goto fail;
+	for (; version < LLMOPS_LEDGER_SCHEMA_VERSION; version++) {
+		llmops_buf_reset(&sql);
+		llmops_buf_adds(&sql, ledger_migration(version));
+		llmops_buf_addf(&sql, ";\nPRAGMA user_version = %d;\nPRAGMA application_id = %d;",
+				version + 1, LLMOPS_LEDGER_APPLICATION_ID);
+		if (sql.oom) {
+			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			goto fail;
+		}
+		if ((rc = ledger_exec(lg, sql.data, "cannot migrate the schema", err)))
+			goto fail;
+	}
+	llmops_buf_release(&sql);
+	return ledger_commit(lg, err);
+fail:
+	llmops_buf_release(&sql);
+	ledger_rollback(lg);
+	return rc;
+}
+
+int llmops_ledger_open(struct llmops_ledger **out, const char *path, unsigned flags,
+		       struct llmops_err *err)
+{
+	struct llmops_ledger *lg;
+	int rc, version;
+	int64_t app_id;
+
+	*out = NULL;
+	if (!path || !*path)
+		return llmops_err_set(err, LLMOPS_E_USAGE, "empty ledger path");
+	if ((flags & LLMOPS_LEDGER_MKDIR) && (rc = make_parent_dir(path, err)))
+		return rc;
+	if ((rc = check_header(path, err)))
+		return rc;
+	lg = calloc(1, sizeof(*lg));
+	if (!lg || !(lg->path = strdup(path))) {
+		free(lg);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	rc = sqlite3_open_v2(path, &lg->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (rc != SQLITE_OK) {
+		rc = ledger_fail(lg, rc, "cannot open", err);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(lg->db, 1);
+	sqlite3_busy_timeout(lg->db, LLMOPS_LEDGER_BUSY_TIMEOUT_MS);
+
+	/* refuse a newer or foreign database before changing anything in it */
+	version = (int)pragma_int(lg, "PRAGMA user_version", &rc);
+	if (rc == SQLITE_OK)
+		app_id = pragma_int(lg, "PRAGMA application_id", &rc);
+	if (rc != SQLITE_OK) {
+		rc = ledger_fail(lg, rc, "cannot read", err);
+		goto fail;
+	}
+	if ((rc = refuse_foreign(lg, version, app_id, err)))
+		goto fail;
+
+	if ((rc = ledger_exec(lg,
+			      "PRAGMA journal_mode = WAL;"
+			      "PRAGMA synchronous = NORMAL;"
+			      "PRAGMA foreign_keys = ON;",
+			      "cannot configure", err)))
+		goto fail;
+	if (version < LLMOPS_LEDGER_SCHEMA_VERSION && (rc = migrate(lg, err)))
+		goto fail;
+	*out = lg;
+	return LLMOPS_OK;
+fail:
+	llmops_ledger_free(lg);
+	return rc;
+}
+
+void llmops_ledger_free(struct llmops_ledger *lg)
+{
+	if (!lg)
+		return;
+	if (lg->db) {
+		llmops_ledger_flush(lg, NULL);
+		sqlite3_finalize(lg->append_stmt);
+		sqlite3_close_v2(lg->db);
+	}
+	free(lg->path);
+	free(lg);
+}
+
+const char *llmops_ledger_path(const struct llmops_ledger *lg)
+{
+	return lg->path;
+}
+
+static int64_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+}
+
+int llmops_ledger_info(struct llmops_ledger *lg, struct llmops_ledger_info *out,
+		       struct llmops_err *err)
+{
+	struct llmops_buf sql = LLMOPS_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->known_version = LLMOPS_LEDGER_SCHEMA_VERSION;
+	out->schema_version = (int)pragma_int(lg, "PRAGMA user_version", &rc);
+	if (rc == SQLITE_OK)
+		out->page_size = pragma_int(lg, "PRAGMA page_size", &rc);
+	if (rc == SQLITE_OK)
+		out->page_count = pragma_int(lg, "PRAGMA page_count", &rc);
+	if (rc == SQLITE_OK)
+		out->freelist_count = pragma_int(lg, "PRAGMA freelist_count", &rc);
+	if (rc != SQLITE_OK)
+		return ledger_fail(lg, rc, "cannot read", err);
+	if ((rc = ledger_prepare(lg, "PRAGMA journal_mode", &st, err)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out->journal_mode, sizeof(out->journal_mode), "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	out->file_bytes = file_size(lg->path);
+	llmops_buf_addf(&sql, "%s-wal", lg->path);
+	out->wal_bytes = sql.oom ? 0 : file_size(sql.data);
+
+	for (size_t i = 0; ledger_tables[i] && i < LLMOPS_LEDGER_MAX_TABLES; i++) {
+		llmops_buf_reset(&sql);
+		llmops_buf_addf(&sql, "SELECT count(*) FROM %s", ledger_tables[i]);
+		if (sql.oom) {
+			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			break;
+		}
+		out->tables[i].name = ledger_tables[i];
+		out->tables[i].rows = pragma_int(lg, sql.data, &rc);
+		if (rc != SQLITE_OK) {
+			rc = ledger_fail(lg, rc, "cannot count rows", err);
+			break;
+		}
+		out->ntables = i + 1;
+	}
+	llmops_buf_release(&sql);
+	return rc;
+}
+
+static int collect_rows(struct llmops_ledger *lg, const char *sql, int skip_ok,
+			struct llmops_strlist *problems, struct llmops_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(st, 0);
+		int ncol = sqlite3_column_count(st);
+
+		if (skip_ok && a && !strcmp(a, "ok"))
+			continue;
+		if (ncol == 1) {
+			rc = llmops_strlist_append(problems, a ? a : "");
+		} else {
+			/* foreign_key_check: table, rowid, parent, fkid */
+			rc = llmops_strlist_appendf(
+				problems, "%s row %lld refers to a missing row of %s",
+				a ? a : "?", (long long)sqlite3_column_int64(st, 1),
+				(const char *)sqlite3_column_text(st, 2));
+		}
+		if (rc) {
+			sqlite3_finalize(st);
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_fail(lg, rc, "cannot check", err);
+	return LLMOPS_OK;
+}
+
+int llmops_ledger_check(struct llmops_ledger *lg, struct llmops_strlist *problems,
+			struct llmops_err *err)
+{
+	int rc = collect_rows(lg, "PRAGMA integrity_check", 1, problems, err);
+
+	if (!rc)
+		rc = collect_rows(lg, "PRAGMA foreign_key_check", 0, problems, err);
+	return rc;
+}
+
+int llmops_ledger_backup(struct llmops_ledger *lg, const char *dest, struct llmops_err *err)
+{
+	struct llmops_buf tmp = LLMOPS_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	struct stat sb;
+	int rc;
+
+	if (lstat(dest, &sb) == 0)
+		return llmops_err_set(err, LLMOPS_E_EXISTS,
+				      "'%s' already exists; backup never overwrites a file: "
+				      "remove it or choose another name",
+				      dest);
+	/* write beside dest, then link into place: dest appears whole or not at all */
+	llmops_buf_addf(&tmp, "%s.tmp-%ld", dest, (long)getpid());
+	if (tmp.oom)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	unlink(tmp.data);
+	if ((rc = ledger_prepare(lg, "VACUUM INTO ?1", &st, err)))
+		goto out;
+	sqlite3_bind_text(st, 1, tmp.data, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot write backup '%s': %s", dest,
+				    sqlite3_errmsg(lg->db));
+		goto out;
+	}
+	if (link(tmp.data, dest) < 0)
+		rc = llmops_err_set(err, errno == EEXIST ? LLMOPS_E_EXISTS : LLMOPS_E_IO,
+				    "cannot create backup '%s': %s", dest, strerror(errno));
+	else
+		rc = LLMOPS_OK;
+out:
+	unlink(tmp.data);
+	llmops_buf_release(&tmp);
+	return rc;
+}

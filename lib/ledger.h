@@ -1,0 +1,279 @@
+/*
+ * ledger.h - the SQLite ledger: every run, every case result, datasets by
+ * content hash, the response cache and the human review queue.
+ *
+ * One database file (by default .llmops/ledger.db at the workspace root),
+ * in WAL mode with a busy timeout and foreign keys on.  Its schema version
+ * lives in PRAGMA user_version and is brought forward by migrations when an
+ * older ledger is opened; a ledger with a newer schema than this binary
+ * knows is refused and never altered.  PRAGMA application_id marks the file
+ * as an llmops ledger, so that some other application's SQLite database at
+ * the ledger path is refused rather than written into.
+ *
+ * Concurrency: several processes may append to one ledger at once.  Every
+ * write transaction is taken with BEGIN IMMEDIATE (so two writers never
+ * deadlock upgrading read locks) and waits up to the busy timeout for the
+ * write lock instead of failing with "database is locked".
+ *
+ * Durability: by default each appended result is its own transaction, so a
+ * killed process loses only what had not been appended yet.  With
+ * llmops_ledger_set_batch(lg, N) appends are grouped N to a transaction
+ * (for bulk scoring); llmops_ledger_flush(), llmops_ledger_run_finish() and
+ * llmops_ledger_free() commit whatever is pending.
+ *
+ * Ownership: the ledger handle is the caller's, from llmops_ledger_open()
+ * to llmops_ledger_free().  Strings passed in are borrowed for the call.
+ * Structs returned by the get and list calls are owned by the caller and freed with
+ * the matching free call.  A handle must be used by one thread at a time.
+ */
+#ifndef LLMOPS_LEDGER_H
+#define LLMOPS_LEDGER_H
+
+#include "error.h"
+#include "runid.h"
+#include "strlist.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct llmops_ledger;
+struct llmops_buf;
+
+/* The schema version this binary creates and understands. */
+#define LLMOPS_LEDGER_SCHEMA_VERSION 1
+/* PRAGMA application_id of an llmops ledger ("LLMO"). */
+#define LLMOPS_LEDGER_APPLICATION_ID 0x4C4C4D4F
+/* Default busy timeout in milliseconds. */
+#define LLMOPS_LEDGER_BUSY_TIMEOUT_MS 30000
+
+enum llmops_ledger_flags {
+	LLMOPS_LEDGER_MKDIR = 1 << 0, /* create the file's parent directory if missing */
+};
+
+/*
+ * Open (creating and migrating as needed) the ledger at path.
+ * Errors: LLMOPS_E_NOTADB (the file exists but is not an llmops ledger; it is
+ * left untouched), LLMOPS_E_SCHEMA (newer schema than this binary),
+ * LLMOPS_E_IO (cannot create or read the file), LLMOPS_E_LEDGER (SQLite
+ * error, including corruption).  On success *out is the caller's.
+ */
+int llmops_ledger_open(struct llmops_ledger **out, const char *path, unsigned flags,
+		       struct llmops_err *err);
+/* Commit pending batched appends and close. NULL is a no-op. */
+void llmops_ledger_free(struct llmops_ledger *lg);
+/* The path the ledger was opened with (borrowed from lg). */
+const char *llmops_ledger_path(const struct llmops_ledger *lg);
+
+/* ------------------------------------------------------------------ runs */
+
+enum llmops_run_status {
+	LLMOPS_RUN_RUNNING = 0,
+	LLMOPS_RUN_PASSED,      /* finished; the gate held */
+	LLMOPS_RUN_FAILED,      /* finished; the gate failed */
+	LLMOPS_RUN_ERROR,       /* stopped by a runtime failure */
+	LLMOPS_RUN_INTERRUPTED, /* stopped by a signal; resumable */
+};
+
+/* "running", "passed", ... (static); NULL for an out-of-range value. */
+const char *llmops_run_status_name(int status);
+/* The status named s, or -1. */
+int llmops_run_status_parse(const char *s);
+
+/* What a run is, given when it begins.  All strings are borrowed; NULL means unknown. */
+struct llmops_run_spec {
+	const char *kind;           /* "eval", "cost", "lint", ...; required */
+	const char *git_commit;     /* hex commit id of HEAD */
+	int git_dirty;              /* 1 dirty, 0 clean, -1 unknown */
+	const char *prompt_name;
+	const char *prompt_version; /* "v2.3.1" */
+	const char *prompt_blob;    /* git blob id of the prompt file */
+	int64_t dataset_id;         /* from llmops_ledger_dataset_put(); 0 for none */
+	const char *provider;       /* "openai", "anthropic", "replay", ... */
+	const char *model;
+	const char *params_json;    /* model parameters as a JSON object */
+	const char *command;        /* the command line, for the record */
+};
+
+/* One case result.  Strings are borrowed; NULL means absent. */
+struct llmops_result {
+	const char *case_id;     /* required */
+	const char *variant;     /* prompt x provider pair label; NULL or "" for one variant */
+	int repeat_index;        /* 0 unless --repeat */
+	const char *input;       /* the rendered request */
+	const char *output;      /* the model's (or recorded) output */
+	const char *expected;
+	const char *scores_json; /* {"metric": score, ...} */
+	double score;            /* the gating metric's score; NAN when none */
+	int passed;              /* 1 pass, 0 fail, -1 not scored (error) */
+	double latency_ms;       /* NAN when unknown */
+	double ttft_ms;          /* time to first token; NAN when unknown */
+	int64_t tokens_in;       /* -1 when unknown */
+	int64_t tokens_out;      /* -1 when unknown */
+	double cost_usd;         /* NAN when unknown */
+	int attempts;            /* requests made, retries included */
+	const char *error;       /* why the case could not be scored */
+	int cache_hit;           /* 1 when the output came from the response cache */
+	int64_t id;              /* set by reads; ignored by append */
+};
+
+/* A result with every optional field set to "unknown". */
+void llmops_result_init(struct llmops_result *r);
+
+/*
+ * Begin a run: insert it with status "running" and write its new id
+ * (sortable by time) into id_out.  Commits at once.
+ */
+int llmops_ledger_run_begin(struct llmops_ledger *lg, const struct llmops_run_spec *spec,
+			    char id_out[LLMOPS_RUNID_LEN + 1], struct llmops_err *err);
+
+/*
+ * Append (or, for the same run, variant, case and repeat, replace: a resumed
+ * run retries a case) one result.  *id_out (may be NULL) receives the
+ * result's row id.  Commits at once unless batching.
+ */
+int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
+				const struct llmops_result *r, int64_t *id_out,
+				struct llmops_err *err);
+
+/*
+ * Group appends n to a transaction (n <= 1: each append commits).  Pending
+ * appends are committed by flush, run_finish and free.
+ */
+void llmops_ledger_set_batch(struct llmops_ledger *lg, unsigned n);
+int llmops_ledger_flush(struct llmops_ledger *lg, struct llmops_err *err);
+
+/*
+ * Finish a run: commit pending appends, set its status and end time, and
+ * store its totals (cases, passed, failed, errored, tokens, cost) computed
+ * from its results.
+ */
+int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int status,
+			     struct llmops_err *err);
+
+/* A run as read back.  Owned by the caller: llmops_run_free(). */
+struct llmops_run {
+	char id[LLMOPS_RUNID_LEN + 1];
+	char *kind;
+	char *started_at;  /* ISO 8601 UTC, millisecond precision */
+	char *finished_at; /* NULL while running */
+	int status;        /* enum llmops_run_status */
+	char *git_commit;
+	int git_dirty;
+	char *prompt_name;
+	char *prompt_version;
+	char *prompt_blob;
+	int64_t dataset_id;
+	char *provider;
+	char *model;
+	char *params_json;
+	char *command;
+	char *llmops_version;
+	int64_t cases, passed, failed, errored;
+	int64_t tokens_in, tokens_out;
+	double cost_usd;
+	double duration_ms; /* NAN while running */
+};
+
+void llmops_run_free(struct llmops_run *run);
+
+/*
+ * Look up a run by reference: a full id, a unique prefix of one (at least 4
+ * characters), "last", or "last~N" (N runs before the last).
+ * Errors: LLMOPS_E_NOTFOUND, LLMOPS_E_USAGE (ambiguous prefix, malformed ref).
+ */
+int llmops_ledger_run_get(struct llmops_ledger *lg, const char *ref, struct llmops_run **out,
+			  struct llmops_err *err);
+
+/* Filters for llmops_ledger_runs_list(); zero/NULL fields do not filter. */
+struct llmops_run_filter {
+	const char *kind;
+	const char *prompt_name;
+	const char *since; /* ISO 8601 timestamp or date: runs started at or after */
+	size_t limit;      /* 0: no limit */
+};
+
+/*
+ * Runs matching f, newest first.  *out is a malloc'd array of *n runs,
+ * freed with llmops_runs_free(*out, *n).
+ */
+int llmops_ledger_runs_list(struct llmops_ledger *lg, const struct llmops_run_filter *f,
+			    struct llmops_run ***out, size_t *n, struct llmops_err *err);
+void llmops_runs_free(struct llmops_run **runs, size_t n);
+
+/*
+ * Call fn for each result of run_id in insertion order.  The result and its
+ * strings are borrowed, valid only during the call.  A non-zero return from
+ * fn stops the walk and is returned.
+ */
+typedef int (*llmops_result_fn)(const struct llmops_result *r, void *ctx);
+int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id,
+			       llmops_result_fn fn, void *ctx, struct llmops_err *err);
+
+/* -------------------------------------------------------------- datasets */
+
+/*
+ * Register a dataset by the SHA-256 of its content: a new row only when that
+ * content has not been seen; otherwise the existing row's id.  *id_out gets
+ * the row id; hex_out (may be NULL, 65 bytes) the content hash.
+ */
+int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const char *format,
+			      const void *content, size_t len, int64_t cases, int64_t *id_out,
+			      char *hex_out, struct llmops_err *err);
+
+/* ----------------------------------------------------------------- cache */
+
+/*
+ * Look up a cached response by key (the hash of the canonical request).
+ * On a hit, *hit = 1 and response (caller's buffer) holds the body; the
+ * entry's hit count is bumped.  On a miss, *hit = 0.
+ */
+int llmops_ledger_cache_get(struct llmops_ledger *lg, const char *key,
+			    struct llmops_buf *response, int *hit, struct llmops_err *err);
+/* Store (or replace) a cached response. */
+int llmops_ledger_cache_put(struct llmops_ledger *lg, const char *key, const char *provider,
+			    const char *model, const char *response, struct llmops_err *err);
+
+/* ---------------------------------------------------------------- review */
+
+/* Queue a result for human review (status "pending"); *id_out may be NULL. */
+int llmops_ledger_review_add(struct llmops_ledger *lg, int64_t result_id, const char *reason,
+			     int64_t *id_out, struct llmops_err *err);
+
+/* ------------------------------------------------------------ inspection */
+
+#define LLMOPS_LEDGER_MAX_TABLES 8
+
+struct llmops_ledger_info {
+	int schema_version;    /* PRAGMA user_version */
+	int known_version;     /* LLMOPS_LEDGER_SCHEMA_VERSION */
+	char journal_mode[16]; /* "wal" */
+	int64_t file_bytes;    /* size of the main file */
+	int64_t wal_bytes;     /* size of the -wal file, 0 when none */
+	int64_t page_size, page_count, freelist_count;
+	size_t ntables;
+	struct {
+		const char *name; /* static */
+		int64_t rows;
+	} tables[LLMOPS_LEDGER_MAX_TABLES];
+};
+
+int llmops_ledger_info(struct llmops_ledger *lg, struct llmops_ledger_info *out,
+		       struct llmops_err *err);
+
+/*
+ * Run SQLite's integrity check and a foreign key check; append each problem
+ * found to problems (caller-owned).  Returns LLMOPS_OK whether or not
+ * problems were found (look at problems->nr); an error only when the checks
+ * could not run.
+ */
+int llmops_ledger_check(struct llmops_ledger *lg, struct llmops_strlist *problems,
+			struct llmops_err *err);
+
+/*
+ * Write a consistent copy of the ledger to dest while others may be
+ * writing (a snapshot as of one read transaction).  Never overwrites:
+ * LLMOPS_E_EXISTS when dest exists.
+ */
+int llmops_ledger_backup(struct llmops_ledger *lg, const char *dest, struct llmops_err *err);
+
+#endif

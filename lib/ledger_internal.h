@@ -1,0 +1,40 @@
+/*
+ * ledger_internal.h - shared by the lib/ledger_*.c files only.
+ */
+#ifndef LLMOPS_LEDGER_INTERNAL_H
+#define LLMOPS_LEDGER_INTERNAL_H
+
+#include "ledger.h"
+
+#include <sqlite3.h>
+
+struct llmops_ledger {
+	sqlite3 *db;                  /* the connection, owned */
+	char *path;                   /* as opened, owned */
+	unsigned batch;               /* appends per transaction; <= 1: each commits */
+	unsigned pending;             /* appends in the open batch transaction */
+	sqlite3_stmt *append_stmt;    /* prepared once, reused by every append */
+};
+
+/* The migration from version from_version to from_version + 1, or NULL. */
+const char *ledger_migration(int from_version);
+/* Names of the ledger's tables, NULL-terminated. */
+extern const char *const ledger_tables[];
+
+/* Turn an SQLite failure into an llmops code and message ("what: sqlite's message"). */
+int ledger_fail(struct llmops_ledger *lg, int rc, const char *what, struct llmops_err *err);
+/* BEGIN IMMEDIATE (waiting for the write lock) / COMMIT / ROLLBACK. */
+int ledger_begin(struct llmops_ledger *lg, struct llmops_err *err);
+int ledger_commit(struct llmops_ledger *lg, struct llmops_err *err);
+void ledger_rollback(struct llmops_ledger *lg);
+/* Prepare sql (caller finalizes the statement). */
+int ledger_prepare(struct llmops_ledger *lg, const char *sql, sqlite3_stmt **st,
+		   struct llmops_err *err);
+/* The current UTC time as ISO 8601 with milliseconds, into out[32]. */
+void ledger_timestamp(char out[32], uint64_t ms);
+/* Bind s, or NULL when s is NULL. */
+int ledger_bind_text(sqlite3_stmt *st, int idx, const char *s);
+/* strdup of a column's text, NULL for SQL NULL. */
+char *ledger_column_strdup(sqlite3_stmt *st, int col);
+
+#endif

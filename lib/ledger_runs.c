@@ -1,0 +1,507 @@
+/*
+ * ledger_runs.c - runs and their case results.
+ */
+#include "ledger_internal.h"
+
+#include "buf.h"
+#include "version.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const status_names[] = {
+	[LLMOPS_RUN_RUNNING] = "running",   [LLMOPS_RUN_PASSED] = "passed",
+	[LLMOPS_RUN_FAILED] = "failed",     [LLMOPS_RUN_ERROR] = "error",
+	[LLMOPS_RUN_INTERRUPTED] = "interrupted",
+};
+#define NSTATUS ((int)(sizeof(status_names) / sizeof(status_names[0])))
+
+const char *llmops_run_status_name(int status)
+{
+	return status >= 0 && status < NSTATUS ? status_names[status] : NULL;
+}
+
+int llmops_run_status_parse(const char *s)
+{
+	for (int i = 0; s && i < NSTATUS; i++)
+		if (!strcmp(s, status_names[i]))
+			return i;
+	return -1;
+}
+
+void llmops_result_init(struct llmops_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->score = NAN;
+	r->passed = -1;
+	r->latency_ms = NAN;
+	r->ttft_ms = NAN;
+	r->tokens_in = -1;
+	r->tokens_out = -1;
+	r->cost_usd = NAN;
+}
+
+int llmops_ledger_run_begin(struct llmops_ledger *lg, const struct llmops_run_spec *spec,
+			    char id_out[LLMOPS_RUNID_LEN + 1], struct llmops_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO runs (id, kind, started_at, git_commit, git_dirty, prompt_name,"
+		" prompt_version, prompt_blob, dataset_id, provider, model, params, command,"
+		" llmops_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+	uint64_t now = llmops_now_ms();
+	sqlite3_stmt *st = NULL;
+	char ts[32];
+	int rc;
+
+	if (!spec || !spec->kind || !*spec->kind)
+		return llmops_err_set(err, LLMOPS_E_USAGE, "a run needs a kind");
+	if ((rc = llmops_runid_new(id_out, now)))
+		return llmops_err_set(err, rc, "cannot make a run id: no randomness available");
+	if ((rc = llmops_ledger_flush(lg, err)))
+		return rc;
+	ledger_timestamp(ts, now);
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, id_out, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, spec->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
+	ledger_bind_text(st, 4, spec->git_commit);
+	if (spec->git_dirty == 0 || spec->git_dirty == 1)
+		sqlite3_bind_int(st, 5, spec->git_dirty);
+	ledger_bind_text(st, 6, spec->prompt_name);
+	ledger_bind_text(st, 7, spec->prompt_version);
+	ledger_bind_text(st, 8, spec->prompt_blob);
+	if (spec->dataset_id > 0)
+		sqlite3_bind_int64(st, 9, spec->dataset_id);
+	ledger_bind_text(st, 10, spec->provider);
+	ledger_bind_text(st, 11, spec->model);
+	ledger_bind_text(st, 12, spec->params_json);
+	ledger_bind_text(st, 13, spec->command);
+	sqlite3_bind_text(st, 14, llmops_version(), -1, SQLITE_STATIC);
+	if ((rc = ledger_begin(lg, err)))
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		rc = ledger_fail(lg, rc, "cannot record the run", err);
+		ledger_rollback(lg);
+		goto out;
+	}
+	rc = ledger_commit(lg, err);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void bind_double(sqlite3_stmt *st, int idx, double v)
+{
+	if (!isnan(v))
+		sqlite3_bind_double(st, idx, v);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+static void bind_count(sqlite3_stmt *st, int idx, int64_t v)
+{
+	if (v >= 0)
+		sqlite3_bind_int64(st, idx, v);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
+				const struct llmops_result *r, int64_t *id_out,
+				struct llmops_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO results (run_id, case_id, variant, repeat_index, input, output,"
+		" expected, scores, score, passed, latency_ms, ttft_ms, tokens_in, tokens_out,"
+		" cost_usd, attempts, error, cache_hit, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+		" ?17, ?18, ?19)"
+		" ON CONFLICT (run_id, variant, case_id, repeat_index) DO UPDATE SET"
+		" input = excluded.input, output = excluded.output, expected = excluded.expected,"
+		" scores = excluded.scores, score = excluded.score, passed = excluded.passed,"
+		" latency_ms = excluded.latency_ms, ttft_ms = excluded.ttft_ms,"
+		" tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out,"
+		" cost_usd = excluded.cost_usd, attempts = excluded.attempts,"
+		" error = excluded.error, cache_hit = excluded.cache_hit,"
+		" created_at = excluded.created_at"
+		" RETURNING id";
+	sqlite3_stmt *st;
+	char ts[32];
+	int rc;
+
+	if (!r->case_id)
+		return llmops_err_set(err, LLMOPS_E_USAGE, "a result needs a case id");
+	if (!isnan(r->score) && (r->score < 0 || r->score > 1))
+		return llmops_err_set(err, LLMOPS_E_USAGE, "case '%s': score %g is outside [0,1]",
+				      r->case_id, r->score);
+	if (!lg->append_stmt && (rc = ledger_prepare(lg, sql, &lg->append_stmt, err)))
+		return rc;
+	st = lg->append_stmt;
+	ledger_timestamp(ts, llmops_now_ms());
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->case_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->variant ? r->variant : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, r->repeat_index);
+	ledger_bind_text(st, 5, r->input);
+	ledger_bind_text(st, 6, r->output);
+	ledger_bind_text(st, 7, r->expected);
+	ledger_bind_text(st, 8, r->scores_json);
+	bind_double(st, 9, r->score);
+	if (r->passed == 0 || r->passed == 1)
+		sqlite3_bind_int(st, 10, r->passed);
+	else
+		sqlite3_bind_null(st, 10);
+	bind_double(st, 11, r->latency_ms);
+	bind_double(st, 12, r->ttft_ms);
+	bind_count(st, 13, r->tokens_in);
+	bind_count(st, 14, r->tokens_out);
+	bind_double(st, 15, r->cost_usd);
+	sqlite3_bind_int(st, 16, r->attempts);
+	ledger_bind_text(st, 17, r->error);
+	sqlite3_bind_int(st, 18, r->cache_hit ? 1 : 0);
+	sqlite3_bind_text(st, 19, ts, -1, SQLITE_TRANSIENT);
+
+	if (!lg->pending && (rc = ledger_begin(lg, err)))
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+			rc = llmops_err_set(err, LLMOPS_E_NOTFOUND,
+					    "cannot record case '%s': no run '%s' in ledger '%s'",
+					    r->case_id, run_id, lg->path);
+		else
+			rc = ledger_fail(lg, rc, "cannot record a result", err);
+		/* a failed statement inside a batch keeps the batch; alone, roll back */
+		if (!lg->pending)
+			ledger_rollback(lg);
+		goto out;
+	}
+	if (id_out)
+		*id_out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st); /* finish the statement before a commit */
+	if (++lg->pending >= lg->batch)
+		rc = llmops_ledger_flush(lg, err);
+	else
+		rc = LLMOPS_OK;
+out:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+void llmops_ledger_set_batch(struct llmops_ledger *lg, unsigned n)
+{
+	lg->batch = n;
+}
+
+int llmops_ledger_flush(struct llmops_ledger *lg, struct llmops_err *err)
+{
+	if (!lg->pending)
+		return LLMOPS_OK;
+	lg->pending = 0;
+	return ledger_commit(lg, err);
+}
+
+int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int status,
+			     struct llmops_err *err)
+{
+	static const char sql[] =
+		"UPDATE runs SET status = ?2, finished_at = ?3,"
+		" duration_ms = round((julianday(?3) - julianday(started_at)) * 86400000.0, 3),"
+		" cases = t.n, passed = t.p, failed = t.f, errored = t.e,"
+		" tokens_in = t.ti, tokens_out = t.tou, cost_usd = t.c"
+		" FROM (SELECT count(*) AS n,"
+		"   count(*) FILTER (WHERE passed = 1) AS p,"
+		"   count(*) FILTER (WHERE passed = 0) AS f,"
+		"   count(*) FILTER (WHERE passed IS NULL) AS e,"
+		"   coalesce(sum(tokens_in), 0) AS ti, coalesce(sum(tokens_out), 0) AS tou,"
+		"   coalesce(sum(cost_usd), 0) AS c"
+		"   FROM results WHERE run_id = ?1) AS t"
+		" WHERE id = ?1";
+	sqlite3_stmt *st = NULL;
+	const char *name = llmops_run_status_name(status);
+	char ts[32];
+	int rc;
+
+	if (!name)
+		return llmops_err_set(err, LLMOPS_E_USAGE, "invalid run status %d", status);
+	if ((rc = llmops_ledger_flush(lg, err)))
+		return rc;
+	ledger_timestamp(ts, llmops_now_ms());
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
+	if ((rc = ledger_begin(lg, err)))
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		rc = ledger_fail(lg, rc, "cannot finish the run", err);
+		ledger_rollback(lg);
+		goto out;
+	}
+	if (sqlite3_changes(lg->db) != 1) {
+		ledger_rollback(lg);
+		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND, "no run '%s' in ledger '%s'", run_id,
+				    lg->path);
+		goto out;
+	}
+	rc = ledger_commit(lg, err);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------- reading */
+
+#define RUN_COLUMNS                                                                            \
+	"id, kind, started_at, finished_at, status, git_commit, git_dirty, prompt_name,"      \
+	" prompt_version, prompt_blob, dataset_id, provider, model, params, command,"         \
+	" llmops_version, cases, passed, failed, errored, tokens_in, tokens_out, cost_usd,"   \
+	" duration_ms"
+
+void llmops_run_free(struct llmops_run *run)
+{
+	if (!run)
+		return;
+	free(run->kind);
+	free(run->started_at);
+	free(run->finished_at);
+	free(run->git_commit);
+	free(run->prompt_name);
+	free(run->prompt_version);
+	free(run->prompt_blob);
+	free(run->provider);
+	free(run->model);
+	free(run->params_json);
+	free(run->command);
+	free(run->llmops_version);
+	free(run);
+}
+
+void llmops_runs_free(struct llmops_run **runs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		llmops_run_free(runs[i]);
+	free(runs);
+}
+
+static struct llmops_run *run_from_row(sqlite3_stmt *st)
+{
+	struct llmops_run *r = calloc(1, sizeof(*r));
+	const unsigned char *id;
+
+	if (!r)
+		return NULL;
+	id = sqlite3_column_text(st, 0);
+	snprintf(r->id, sizeof(r->id), "%s", id ? (const char *)id : "");
+	r->kind = ledger_column_strdup(st, 1);
+	r->started_at = ledger_column_strdup(st, 2);
+	r->finished_at = ledger_column_strdup(st, 3);
+	r->status = llmops_run_status_parse((const char *)sqlite3_column_text(st, 4));
+	r->git_commit = ledger_column_strdup(st, 5);
+	r->git_dirty = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
+	r->prompt_name = ledger_column_strdup(st, 7);
+	r->prompt_version = ledger_column_strdup(st, 8);
+	r->prompt_blob = ledger_column_strdup(st, 9);
+	r->dataset_id = sqlite3_column_int64(st, 10);
+	r->provider = ledger_column_strdup(st, 11);
+	r->model = ledger_column_strdup(st, 12);
+	r->params_json = ledger_column_strdup(st, 13);
+	r->command = ledger_column_strdup(st, 14);
+	r->llmops_version = ledger_column_strdup(st, 15);
+	r->cases = sqlite3_column_int64(st, 16);
+	r->passed = sqlite3_column_int64(st, 17);
+	r->failed = sqlite3_column_int64(st, 18);
+	r->errored = sqlite3_column_int64(st, 19);
+	r->tokens_in = sqlite3_column_int64(st, 20);
+	r->tokens_out = sqlite3_column_int64(st, 21);
+	r->cost_usd = sqlite3_column_double(st, 22);
+	r->duration_ms = sqlite3_column_type(st, 23) == SQLITE_NULL ? NAN
+								   : sqlite3_column_double(st, 23);
+	if (!r->kind || !r->started_at || !r->llmops_version) {
+		llmops_run_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Parse "last" or "last~N" into N; -1 when ref is neither. */
+static long parse_last(const char *ref)
+{
+	char *end;
+	long n;
+
+	if (strncmp(ref, "last", 4))
+		return -1;
+	if (!ref[4])
+		return 0;
+	if (ref[4] != '~' || !isdigit((unsigned char)ref[5]))
+		return -1;
+	n = strtol(ref + 5, &end, 10);
+	return *end || n < 0 ? -1 : n;
+}
+
+int llmops_ledger_run_get(struct llmops_ledger *lg, const char *ref, struct llmops_run **out,
+			  struct llmops_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char prefix[LLMOPS_RUNID_LEN + 1];
+	size_t len = strlen(ref);
+	long back = parse_last(ref);
+	int rc;
+
+	*out = NULL;
+	if (back >= 0) {
+		if ((rc = ledger_prepare(lg, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC"
+					 " LIMIT 1 OFFSET ?1", &st, err)))
+			return rc;
+		sqlite3_bind_int64(st, 1, back);
+	} else {
+		if (len < 4 || len > LLMOPS_RUNID_LEN)
+			return llmops_err_set(err, LLMOPS_E_USAGE,
+					      "'%s' is not a run id; give an id (or its first 4+ "
+					      "characters), 'last' or 'last~N'",
+					      ref);
+		for (size_t i = 0; i <= len; i++)
+			prefix[i] = (char)toupper((unsigned char)ref[i]);
+		if ((rc = ledger_prepare(lg, "SELECT " RUN_COLUMNS " FROM runs"
+					 " WHERE substr(id, 1, ?2) = ?1 ORDER BY id LIMIT 2", &st, err)))
+			return rc;
+		sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = run_from_row(st);
+		rc = *out ? LLMOPS_OK : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		if (!rc && back < 0 && sqlite3_step(st) == SQLITE_ROW) {
+			llmops_run_free(*out);
+			*out = NULL;
+			rc = llmops_err_set(err, LLMOPS_E_USAGE,
+					    "run id prefix '%s' is ambiguous; give more characters",
+					    ref);
+		}
+	} else if (rc == SQLITE_DONE) {
+		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND,
+				    "the ledger '%s' has no run '%s'; 'llmops runs' lists them",
+				    lg->path, ref);
+	} else {
+		rc = ledger_fail(lg, rc, "cannot read runs", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int llmops_ledger_runs_list(struct llmops_ledger *lg, const struct llmops_run_filter *f,
+			    struct llmops_run ***out, size_t *n, struct llmops_err *err)
+{
+	static const char sql[] =
+		"SELECT " RUN_COLUMNS " FROM runs"
+		" WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR prompt_name = ?2)"
+		" AND (?3 IS NULL OR started_at >= ?3)"
+		" ORDER BY id DESC LIMIT ?4";
+	struct llmops_run **runs = NULL;
+	size_t nr = 0, alloc = 0;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	ledger_bind_text(st, 1, f ? f->kind : NULL);
+	ledger_bind_text(st, 2, f ? f->prompt_name : NULL);
+	ledger_bind_text(st, 3, f ? f->since : NULL);
+	sqlite3_bind_int64(st, 4, f && f->limit ? (sqlite3_int64)f->limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct llmops_run *r;
+
+		if (nr == alloc) {
+			size_t na = alloc ? alloc * 2 : 16;
+			struct llmops_run **p = realloc(runs, na * sizeof(*p));
+
+			if (!p)
+				break;
+			runs = p;
+			alloc = na;
+		}
+		if (!(r = run_from_row(st)))
+			break;
+		runs[nr++] = r;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW) {
+		llmops_runs_free(runs, nr);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	if (rc != SQLITE_DONE) {
+		llmops_runs_free(runs, nr);
+		return ledger_fail(lg, rc, "cannot list runs", err);
+	}
+	*out = runs;
+	*n = nr;
+	return LLMOPS_OK;
+}
+
+static double column_double_or_nan(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
+}
+
+static int64_t column_count(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, col);
+}
+
+int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id,
+			       llmops_result_fn fn, void *ctx, struct llmops_err *err)
+{
+	static const char sql[] =
+		"SELECT id, case_id, variant, repeat_index, input, output, expected, scores,"
+		" score, passed, latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts,"
+		" error, cache_hit FROM results WHERE run_id = ?1 ORDER BY id";
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct llmops_result r;
+		int frc;
+
+		llmops_result_init(&r);
+		r.id = sqlite3_column_int64(st, 0);
+		r.case_id = (const char *)sqlite3_column_text(st, 1);
+		r.variant = (const char *)sqlite3_column_text(st, 2);
+		r.repeat_index = sqlite3_column_int(st, 3);
+		r.input = (const char *)sqlite3_column_text(st, 4);
+		r.output = (const char *)sqlite3_column_text(st, 5);
+		r.expected = (const char *)sqlite3_column_text(st, 6);
+		r.scores_json = (const char *)sqlite3_column_text(st, 7);
+		r.score = column_double_or_nan(st, 8);
+		r.passed = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1
+								     : sqlite3_column_int(st, 9);
+		r.latency_ms = column_double_or_nan(st, 10);
+		r.ttft_ms = column_double_or_nan(st, 11);
+		r.tokens_in = column_count(st, 12);
+		r.tokens_out = column_count(st, 13);
+		r.cost_usd = column_double_or_nan(st, 14);
+		r.attempts = sqlite3_column_int(st, 15);
+		r.error = (const char *)sqlite3_column_text(st, 16);
+		r.cache_hit = sqlite3_column_int(st, 17);
+		if ((frc = fn(&r, ctx))) {
+			sqlite3_finalize(st);
+			return frc;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? LLMOPS_OK : ledger_fail(lg, rc, "cannot read results", err);
+}

@@ -1,0 +1,165 @@
+/*
+ * ledger_store.c - datasets by content hash, the response cache and the
+ * review queue.
+ */
+#include "ledger_internal.h"
+
+#include "buf.h"
+#include "hash.h"
+
+#include <string.h>
+
+/* Run one prepared write statement in its own IMMEDIATE transaction. */
+static int write_one(struct llmops_ledger *lg, sqlite3_stmt *st, const char *what,
+		     struct llmops_err *err)
+{
+	int rc;
+
+	if ((rc = llmops_ledger_flush(lg, err)) || (rc = ledger_begin(lg, err)))
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = ledger_fail(lg, rc, what, err);
+		ledger_rollback(lg);
+		return rc;
+	}
+	return LLMOPS_OK;
+}
+
+int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const char *format,
+			      const void *content, size_t len, int64_t cases, int64_t *id_out,
+			      char *hex_out, struct llmops_err *err)
+{
+	/* the no-op update makes RETURNING yield the existing row's id too */
+	static const char sql[] =
+		"INSERT INTO datasets (sha256, path, format, cases, bytes, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+		" ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256 RETURNING id";
+	char hex[LLMOPS_SHA256_HEX_LEN + 1], ts[32];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!path || cases < 0)
+		return llmops_err_set(err, LLMOPS_E_USAGE, "a dataset needs a path and a case count");
+	if ((rc = llmops_sha256_hex(hex, content, len)))
+		return llmops_err_set(err, rc, "cannot hash dataset '%s'", path);
+	ledger_timestamp(ts, llmops_now_ms());
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	ledger_bind_text(st, 3, format);
+	sqlite3_bind_int64(st, 4, cases);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)len);
+	sqlite3_bind_text(st, 6, ts, -1, SQLITE_STATIC);
+	if (!(rc = write_one(lg, st, "cannot record the dataset", err))) {
+		if (id_out)
+			*id_out = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		rc = ledger_commit(lg, err);
+	}
+	sqlite3_finalize(st);
+	if (!rc && hex_out)
+		memcpy(hex_out, hex, sizeof(hex));
+	return rc;
+}
+
+int llmops_ledger_cache_get(struct llmops_ledger *lg, const char *key,
+			    struct llmops_buf *response, int *hit, struct llmops_err *err)
+{
+	static const char sql[] =
+		"UPDATE cache SET hits = hits + 1, last_hit_at = ?2 WHERE key = ?1"
+		" RETURNING response";
+	sqlite3_stmt *st = NULL;
+	char ts[32];
+	int rc;
+
+	*hit = 0;
+	ledger_timestamp(ts, llmops_now_ms());
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ts, -1, SQLITE_STATIC);
+	if (!(rc = write_one(lg, st, "cannot read the response cache", err))) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			llmops_buf_reset(response);
+			llmops_buf_add(response, sqlite3_column_text(st, 0),
+				       (size_t)sqlite3_column_bytes(st, 0));
+			*hit = !response->oom;
+		}
+		sqlite3_reset(st);
+		rc = ledger_commit(lg, err);
+		if (!rc && response->oom)
+			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int llmops_ledger_cache_put(struct llmops_ledger *lg, const char *key, const char *provider,
+			    const char *model, const char *response, struct llmops_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO cache (key, provider, model, response, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)"
+		" ON CONFLICT (key) DO UPDATE SET provider = excluded.provider,"
+		" model = excluded.model, response = excluded.response,"
+		" created_at = excluded.created_at";
+	sqlite3_stmt *st = NULL;
+	char ts[32];
+	int rc;
+
+	if (!key || !response)
+		return llmops_err_set(err, LLMOPS_E_USAGE, "a cache entry needs a key and a response");
+	ledger_timestamp(ts, llmops_now_ms());
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	ledger_bind_text(st, 2, provider);
+	ledger_bind_text(st, 3, model);
+	sqlite3_bind_text(st, 4, response, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, ts, -1, SQLITE_STATIC);
+	if (!(rc = write_one(lg, st, "cannot write the response cache", err)))
+		rc = ledger_commit(lg, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int llmops_ledger_review_add(struct llmops_ledger *lg, int64_t result_id, const char *reason,
+			     int64_t *id_out, struct llmops_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO reviews (result_id, reason, created_at) VALUES (?1, ?2, ?3)"
+		" RETURNING id";
+	sqlite3_stmt *st = NULL;
+	char ts[32];
+	int rc;
+
+	ledger_timestamp(ts, llmops_now_ms());
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, result_id);
+	ledger_bind_text(st, 2, reason);
+	sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
+	rc = llmops_ledger_flush(lg, err);
+	if (!rc)
+		rc = ledger_begin(lg, err);
+	if (!rc) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			if (id_out)
+				*id_out = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			rc = ledger_commit(lg, err);
+		} else {
+			rc = rc == SQLITE_CONSTRAINT_FOREIGNKEY
+				     ? llmops_err_set(err, LLMOPS_E_NOTFOUND,
+						      "no result %lld in ledger '%s'",
+						      (long long)result_id, lg->path)
+				     : ledger_fail(lg, rc, "cannot queue a review", err);
+			ledger_rollback(lg);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

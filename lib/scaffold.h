@@ -1,0 +1,34 @@
+/*
+ * scaffold.h - what `llmops init` lays down in a project.
+ */
+#ifndef LLMOPS_SCAFFOLD_H
+#define LLMOPS_SCAFFOLD_H
+
+#include "error.h"
+#include "strlist.h"
+
+/*
+ * What a scaffold did, as paths relative to the root.  The caller owns the
+ * struct and releases it with llmops_scaffold_report_release().
+ */
+struct llmops_scaffold_report {
+	struct llmops_strlist created; /* files and directories made */
+	struct llmops_strlist updated; /* existing files appended to (.gitignore) */
+	struct llmops_strlist kept;    /* already there: left exactly as they were */
+};
+
+void llmops_scaffold_report_init(struct llmops_scaffold_report *rep);
+void llmops_scaffold_report_release(struct llmops_scaffold_report *rep);
+
+/*
+ * Create under root (an existing directory): prompts/ with an example
+ * prompt, evals/ with an example dataset, llmops.json, and a `.llmops/`
+ * line in .gitignore.  Never overwrites or truncates a file: each file is
+ * created exclusively, and .gitignore is only appended to.  On error the
+ * report still lists what was done before it.
+ * Errors: LLMOPS_E_IO (with the path), LLMOPS_E_NOMEM.
+ */
+int llmops_scaffold(const char *root, struct llmops_scaffold_report *rep,
+		    struct llmops_err *err);
+
+#endif

@@ -1,0 +1,77 @@
+#include "strlist.h"
+
+#include "buf.h"
+#include "error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void llmops_strlist_init(struct llmops_strlist *l)
+{
+	l->items = NULL;
+	l->nr = 0;
+	l->alloc = 0;
+}
+
+void llmops_strlist_release(struct llmops_strlist *l)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		free(l->items[i]);
+	free(l->items);
+	llmops_strlist_init(l);
+}
+
+static int strlist_push(struct llmops_strlist *l, char *owned)
+{
+	if (l->nr + 2 > l->alloc) {
+		size_t n = l->alloc ? l->alloc * 2 : 8;
+		char **p = realloc(l->items, n * sizeof(*p));
+
+		if (!p) {
+			free(owned);
+			return LLMOPS_E_NOMEM;
+		}
+		l->items = p;
+		l->alloc = n;
+	}
+	l->items[l->nr++] = owned;
+	l->items[l->nr] = NULL;
+	return LLMOPS_OK;
+}
+
+int llmops_strlist_append(struct llmops_strlist *l, const char *s)
+{
+	char *copy = strdup(s);
+
+	if (!copy)
+		return LLMOPS_E_NOMEM;
+	return strlist_push(l, copy);
+}
+
+int llmops_strlist_appendf(struct llmops_strlist *l, const char *fmt, ...)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	va_list ap;
+	int rc;
+	char *s;
+
+	va_start(ap, fmt);
+	rc = llmops_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	if (rc) {
+		llmops_buf_release(&b);
+		return rc;
+	}
+	s = llmops_buf_detach(&b, NULL);
+	if (!s)
+		return LLMOPS_E_NOMEM;
+	return strlist_push(l, s);
+}
+
+long llmops_strlist_find(const struct llmops_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		if (!strcmp(l->items[i], s))
+			return (long)i;
+	return -1;
+}
