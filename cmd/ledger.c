@@ -132,13 +132,25 @@ static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_strlist_release(&problems);
 		return llmops_report(&err);
 	}
-	out = cJSON_CreateObject();
-	cJSON_AddStringToObject(out, "path", llmops_ledger_path(lg));
-	cJSON_AddStringToObject(out, "status", problems.nr ? "damaged" : "ok");
-	cJSON_AddItemToObject(out, "problems",
-			      cJSON_CreateStringArray((const char *const *)problems.items,
-						      (int)problems.nr));
-	rc = emit(out, format);
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		out = cJSON_CreateObject();
+		cJSON_AddStringToObject(out, "path", llmops_ledger_path(lg));
+		cJSON_AddStringToObject(out, "status", problems.nr ? "damaged" : "ok");
+		cJSON_AddItemToObject(out, "problems",
+				      cJSON_CreateStringArray((const char *const *)problems.items,
+							      (int)problems.nr));
+		rc = emit(out, format);
+	} else {
+		printf("%s: %s%s%s", llmops_ledger_path(lg),
+		       llmops_color(ctx, problems.nr ? LLMOPS_SGR_RED : LLMOPS_SGR_GREEN),
+		       problems.nr ? "damaged" : "ok", llmops_color(ctx, LLMOPS_SGR_RESET));
+		if (problems.nr)
+			printf(" (%zu problem%s)\n", problems.nr, problems.nr == 1 ? "" : "s");
+		else
+			puts(" (integrity and foreign keys checked)");
+		for (size_t i = 0; i < problems.nr; i++)
+			printf("  %s\n", problems.items[i]);
+	}
 	if (!rc && problems.nr) {
 		llmops_error("ledger '%s' is damaged (%zu problem%s); restore it from a backup "
 			     "('llmops ledger backup' makes one)",

@@ -64,13 +64,13 @@ int llmops_exit_for(int code);
 /* Print "llmops: " and a formatted message on stderr. */
 void llmops_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Colour: an escape sequence when ctx->color, "" otherwise. */
-const char *llmops_color(const struct llmops_ctx *ctx, const char *sgr);
-#define LLMOPS_SGR_RESET "0"
-#define LLMOPS_SGR_BOLD "1"
-#define LLMOPS_SGR_RED "31"
-#define LLMOPS_SGR_GREEN "32"
-#define LLMOPS_SGR_YELLOW "33"
+/* Colour: seq (one of the LLMOPS_SGR_* literals) when ctx->color, "" otherwise. */
+const char *llmops_color(const struct llmops_ctx *ctx, const char *seq);
+#define LLMOPS_SGR_RESET "\033[0m"
+#define LLMOPS_SGR_BOLD "\033[1m"
+#define LLMOPS_SGR_RED "\033[31m"
+#define LLMOPS_SGR_GREEN "\033[32m"
+#define LLMOPS_SGR_YELLOW "\033[33m"
 
 /* The subcommands. */
 int cmd_help(int argc, char **argv, struct llmops_ctx *ctx);

@@ -62,14 +62,9 @@ int llmops_report(const struct llmops_err *err)
 	return llmops_exit_for(err->code);
 }
 
-const char *llmops_color(const struct llmops_ctx *ctx, const char *sgr)
+const char *llmops_color(const struct llmops_ctx *ctx, const char *seq)
 {
-	static char seq[16];
-
-	if (!ctx->color)
-		return "";
-	snprintf(seq, sizeof(seq), "\033[%sm", sgr);
-	return seq;
+	return ctx->color ? seq : "";
 }
 
 const struct llmops_command *llmops_command_find(const char *name)

@@ -44,7 +44,7 @@ static void unknown_option(const char *arg, const struct llmops_option *opts,
 	}
 	llmops_suggest(&near, word, (const char *const *)names.items, names.nr);
 	if (near.nr)
-		llmops_error("%s: unknown option '%s'; did you mean '%s'?", usage->command, word,
+		llmops_error("%s: unknown option '%s'; did you mean '%s'?", cmdname(usage), word,
 			     near.items[0]);
 	else
 		llmops_error("%s: unknown option '%s'", cmdname(usage), word);
@@ -76,7 +76,7 @@ static int set_value(const struct llmops_option *o, const char *value,
 				*(const char **)o->value = *c;
 				return 0;
 			}
-		llmops_error("%s: %s does not accept '%s'; choose one of:", usage->command, name,
+		llmops_error("%s: %s does not accept '%s'; choose one of:", cmdname(usage), name,
 			     value);
 		for (const char *const *c = o->choices; *c; c++)
 			fprintf(stderr, "%s%s", c == o->choices ? " " : ", ", *c);

@@ -364,13 +364,14 @@ int llmops_ledger_run_get(struct llmops_ledger *lg, const char *ref, struct llmo
 			return rc;
 		sqlite3_bind_int64(st, 1, back);
 	} else {
-		if (len < 4 || len > LLMOPS_RUNID_LEN)
-			return llmops_err_set(err, LLMOPS_E_USAGE,
-					      "'%s' is not a run id; give an id (or its first 4+ "
-					      "characters), 'last' or 'last~N'",
-					      ref);
-		for (size_t i = 0; i <= len; i++)
+		for (size_t i = 0; i <= len && len <= LLMOPS_RUNID_LEN; i++)
 			prefix[i] = (char)toupper((unsigned char)ref[i]);
+		if (len < 4 || len > LLMOPS_RUNID_LEN ||
+		    strspn(prefix, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") != len)
+			return llmops_err_set(err, LLMOPS_E_USAGE,
+					      "'%s' is not a run reference; give a run id (or its "
+					      "first 4 or more characters), 'last' or 'last~N'",
+					      ref);
 		if ((rc = ledger_prepare(lg, "SELECT " RUN_COLUMNS " FROM runs"
 					 " WHERE substr(id, 1, ?2) = ?1 ORDER BY id LIMIT 2", &st, err)))
 			return rc;

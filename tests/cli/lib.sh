@@ -1,0 +1,68 @@
+# lib.sh - sourced by every CLI test: a scratch directory, a clean
+# environment, helpers to run llmops and check what it did, TAP output.
+#
+#   run llmops ARGS...     runs it; sets $rc, $out (stdout) and $err (stderr)
+#   check "what" CMD...    one TAP test: passes when CMD succeeds
+#   expect_rc N "what"     one TAP test on $rc, shows stderr when it fails
+#   has "$text" "needle"   true when text contains needle
+#   done_testing           prints the plan and exits non-zero on failure
+
+set -u
+: "${LLMOPS:?LLMOPS must name the built llmops binary}"
+
+tests_run=0
+tests_failed=0
+TEST_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/llmops-cli-XXXXXX")
+trap 'rm -rf "$TEST_ROOT"' EXIT
+
+# nothing from the developer's machine leaks in
+export HOME="$TEST_ROOT/home"
+mkdir -p "$HOME"
+export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=llmops-test GIT_AUTHOR_EMAIL=test@example.invalid
+export GIT_COMMITTER_NAME=llmops-test GIT_COMMITTER_EMAIL=test@example.invalid
+unset LLMOPS_LEDGER NO_COLOR OPENAI_API_KEY ANTHROPIC_API_KEY OPENAI_BASE_URL OLLAMA_HOST
+cd "$TEST_ROOT" || exit 1
+
+llmops() { "$LLMOPS" "$@"; }
+
+run() {
+	"$@" >"$TEST_ROOT/.out" 2>"$TEST_ROOT/.err"
+	rc=$?
+	out=$(cat "$TEST_ROOT/.out")
+	err=$(cat "$TEST_ROOT/.err")
+}
+
+has() {
+	case "$1" in *"$2"*) return 0 ;; esac
+	return 1
+}
+
+check() {
+	local what=$1
+	shift
+	tests_run=$((tests_run + 1))
+	if "$@"; then
+		echo "ok $tests_run - $what"
+	else
+		tests_failed=$((tests_failed + 1))
+		echo "not ok $tests_run - $what"
+		echo "# failed: $*"
+		echo "# rc=${rc-} stdout: ${out-}" | head -20 | sed 's/^/# /'
+		echo "# stderr: ${err-}" | head -20 | sed 's/^/# /'
+	fi
+}
+
+expect_rc() {
+	check "$2 (exit $1)" test "$rc" -eq "$1"
+}
+
+# A git repository with one commit, at $1.
+make_repo() {
+	git init -q "$1" && git -C "$1" commit -q --allow-empty -m init
+}
+
+done_testing() {
+	echo "1..$tests_run"
+	[ "$tests_failed" -eq 0 ]
+	exit $?
+}

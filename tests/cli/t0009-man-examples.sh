@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Every "$ llmops ..." line in the EXAMPLES of every man page runs, in order,
+# in a fresh git repository, and exits 0; every command in the table has a page.
+. "$(dirname "$0")/lib.sh"
+
+man_dir="${LLMOPS_SOURCE_ROOT:?}/man"
+for page in "$man_dir"/llmops*.1; do
+	name=$(basename "$page" .1)
+	make_repo "$name"
+	check "$name: the page renders without warnings" sh -c \
+		"! command -v groff >/dev/null || [ -z \"\$(groff -man -Tutf8 -ww -z '$page' 2>&1)\" ]"
+	examples=$(sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$page" | grep '^\$ llmops' |
+		sed -e 's/^\$ llmops //' -e 's/\\-/-/g' -e 's/\\e/\\/g')
+	check "$name has examples" test -n "$examples"
+	while IFS= read -r args; do
+		[ -n "$args" ] || continue
+		# word splitting is intended: examples are plain words
+		# shellcheck disable=SC2086
+		run llmops -C "$name" $args
+		expect_rc 0 "$name example: llmops $args"
+	done <<<"$examples"
+done
+
+for cmd in $("$LLMOPS" help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p'); do
+	[ "$cmd" = help ] && continue
+	check "command '$cmd' has a man page" test -f "$man_dir/llmops-$cmd.1"
+done
+
+done_testing

@@ -1,0 +1,460 @@
+#!/usr/bin/env python3
+"""A small OpenAI- and Anthropic-compatible LLM server for llmops's tests.
+
+A test tool, not a product feature.  Python 3 standard library only.  It
+listens on 127.0.0.1 (never another address), answers deterministically from
+the request, injects faults on request, counts what it served, and stops by
+itself after --max-seconds.
+
+Endpoints (wire formats as the vendors document them):
+  POST /v1/chat/completions   OpenAI chat completions, plain or stream: true
+                              (server-sent events ending in "data: [DONE]")
+  POST /v1/embeddings         OpenAI embeddings
+  GET  /v1/models             OpenAI model list
+  POST /v1/messages           Anthropic Messages API, plain or stream: true
+  GET  /_stats                requests served, by path and by fault (JSON)
+  POST /_reset                zero the counters
+  POST /_shutdown             stop the server
+
+Answers:
+  - the reply is the text of the last user message, unless that message has
+    a line "REPLY: text", in which case the reply is that text;
+  - max_tokens (or max_completion_tokens) cuts the reply to that many
+    tokens (finish_reason "length" / stop_reason "max_tokens");
+  - tokens are counted as the number of words and punctuation marks
+    (regex \\w+|[^\\w\\s]); prompt tokens add 3 per message and 3 per request,
+    as OpenAI's chat format does;
+  - an embedding is a 64-dimension unit vector of hashed words, so texts
+    that share words have close embeddings.
+
+Faults (each RATE is a fraction in [0,1], applied deterministically: the
+n-th request gets a fault when floor(n*RATE) > floor((n-1)*RATE)):
+  --latency-ms N        added before every answer
+  --fail-first N        the first N API requests answer 500
+  --fail-rate RATE      500 Internal Server Error
+  --rate-limit-rate R   429 with Retry-After (--retry-after seconds)
+  --drop-rate RATE      the connection is closed without an answer
+  --truncate-rate RATE  the body is cut off halfway and the connection closed
+  --slow-rate RATE      the body trickles out over --slow-body-ms
+  --malformed-rate RATE 200 with a body that is not valid JSON
+  --require-key KEY     401 unless "Authorization: Bearer KEY" (OpenAI) or
+                        "x-api-key: KEY" (Anthropic) is sent
+A request may also ask for one fault with the header "X-Test-Fault: 500",
+"429", "drop", "truncate", "slow" or "malformed".
+
+The port is printed on stdout as "PORT n" and, with --port-file, written to
+that file (atomically) once the server is listening.
+"""
+
+import argparse
+import asyncio
+import hashlib
+import json
+import math
+import os
+import re
+import signal
+import socket
+import struct
+import sys
+import time
+
+TOKEN_RE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+CREATED = 1700000000  # fixed, so answers are byte-for-byte reproducible
+MODELS = ["gpt-4o-mini", "gpt-4o", "test-model", "claude-3-5-haiku-latest", "text-embedding-3-small"]
+FAULTS = ("500", "429", "drop", "truncate", "slow", "malformed")
+REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+           405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error"}
+
+
+def count_tokens(text):
+    return len(TOKEN_RE.findall(text or ""))
+
+
+def cut_tokens(text, limit):
+    """The prefix of text holding at most limit tokens, and whether it was cut."""
+    if limit is None:
+        return text, False
+    matches = list(TOKEN_RE.finditer(text))
+    if len(matches) <= limit:
+        return text, False
+    return (text[:matches[limit - 1].end()] if limit > 0 else ""), True
+
+
+def content_text(content):
+    """Text of a message's content: a string, or a list of content parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
+
+
+def reply_for(messages):
+    last = ""
+    for m in messages:
+        if isinstance(m, dict) and m.get("role") == "user":
+            last = content_text(m.get("content"))
+    for line in last.splitlines():
+        if line.startswith("REPLY:"):
+            return line[len("REPLY:"):].strip()
+    return last
+
+
+def prompt_tokens(messages, system=None):
+    n = 3
+    if system:
+        n += 3 + count_tokens(content_text(system))
+    for m in messages:
+        if isinstance(m, dict):
+            n += 3 + count_tokens(content_text(m.get("content")))
+    return n
+
+
+def embed(text, dims=64):
+    v = [0.0] * dims
+    for w in TOKEN_RE.findall(text.lower()):
+        h = hashlib.sha256(w.encode()).digest()
+        i, sign = struct.unpack_from("<HB", h)
+        v[i % dims] += 1.0 if sign & 1 else -1.0
+    norm = math.sqrt(sum(x * x for x in v)) or 1.0
+    return [round(x / norm, 6) for x in v]
+
+
+def request_id(prefix, body):
+    return prefix + hashlib.sha256(body).hexdigest()[:24]
+
+
+class Stats:
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.requests = 0      # every request, control endpoints excepted
+        self.api_requests = 0  # requests to /v1/*
+        self.by_path = {}
+        self.faults = {}
+        self.connections = 0
+
+
+class HTTPError(Exception):
+    def __init__(self, status, message, kind="invalid_request_error"):
+        super().__init__(message)
+        self.status, self.message, self.kind = status, message, kind
+
+
+class Server:
+    def __init__(self, opts):
+        self.o = opts
+        self.stats = Stats()
+        self.stop = None
+        self.body_log = open(opts.log, "a", encoding="utf-8") if opts.log else None
+
+    # ---------------------------------------------------------------- faults
+    def pick_fault(self, n, header):
+        if header in FAULTS:
+            return header
+        if n <= self.o.fail_first:
+            return "500"
+        for name, rate in (("500", self.o.fail_rate), ("429", self.o.rate_limit_rate),
+                           ("drop", self.o.drop_rate), ("truncate", self.o.truncate_rate),
+                           ("slow", self.o.slow_rate), ("malformed", self.o.malformed_rate)):
+            if rate > 0 and math.floor(n * rate) > math.floor((n - 1) * rate):
+                return name
+        return None
+
+    # --------------------------------------------------------------- answers
+    def error_body(self, anthropic, status, message, kind):
+        if anthropic:
+            return {"type": "error", "error": {"type": kind, "message": message}}
+        return {"error": {"message": message, "type": kind, "param": None, "code": None}}
+
+    def check_key(self, headers, anthropic):
+        key = self.o.require_key
+        if not key:
+            return
+        if anthropic:
+            ok = headers.get("x-api-key") == key
+        else:
+            ok = headers.get("authorization") == "Bearer " + key
+        if not ok:
+            raise HTTPError(401, "invalid api key", "authentication_error")
+
+    def chat(self, req, raw):
+        messages = req.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise HTTPError(400, "'messages' must be a non-empty array")
+        model = req.get("model")
+        if not isinstance(model, str) or not model:
+            raise HTTPError(400, "'model' is required")
+        limit = req.get("max_completion_tokens", req.get("max_tokens"))
+        text, cut = cut_tokens(reply_for(messages), limit)
+        usage = {"prompt_tokens": prompt_tokens(messages), "completion_tokens": count_tokens(text)}
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        return {
+            "id": request_id("chatcmpl-", raw), "object": "chat.completion", "created": CREATED,
+            "model": model, "system_fingerprint": "fp_llmops_test",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                         "logprobs": None, "finish_reason": "length" if cut else "stop"}],
+            "usage": usage,
+        }
+
+    def chat_stream(self, req, raw):
+        full = self.chat(req, raw)
+        base = {"id": full["id"], "object": "chat.completion.chunk", "created": CREATED,
+                "model": full["model"], "system_fingerprint": "fp_llmops_test"}
+        events = [dict(base, choices=[{"index": 0, "delta": {"role": "assistant", "content": ""},
+                                        "logprobs": None, "finish_reason": None}])]
+        for piece in re.findall(r"\S+\s*|\s+", full["choices"][0]["message"]["content"]):
+            events.append(dict(base, choices=[{"index": 0, "delta": {"content": piece},
+                                               "logprobs": None, "finish_reason": None}]))
+        events.append(dict(base, choices=[{"index": 0, "delta": {}, "logprobs": None,
+                                           "finish_reason": full["choices"][0]["finish_reason"]}]))
+        if (req.get("stream_options") or {}).get("include_usage"):
+            events.append(dict(base, choices=[], usage=full["usage"]))
+        out = b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events)
+        return out + b"data: [DONE]\n\n"
+
+    def messages(self, req, raw):
+        messages = req.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise HTTPError(400, "messages: field required")
+        if not isinstance(req.get("max_tokens"), int):
+            raise HTTPError(400, "max_tokens: field required")
+        text, cut = cut_tokens(reply_for(messages), req["max_tokens"])
+        return {
+            "id": request_id("msg_", raw), "type": "message", "role": "assistant",
+            "model": req.get("model"), "content": [{"type": "text", "text": text}],
+            "stop_reason": "max_tokens" if cut else "end_turn", "stop_sequence": None,
+            "usage": {"input_tokens": prompt_tokens(messages, req.get("system")),
+                      "output_tokens": count_tokens(text)},
+        }
+
+    def messages_stream(self, req, raw):
+        full = self.messages(req, raw)
+        start = dict(full, content=[], stop_reason=None,
+                     usage={"input_tokens": full["usage"]["input_tokens"], "output_tokens": 0})
+        events = [("message_start", {"type": "message_start", "message": start}),
+                  ("content_block_start", {"type": "content_block_start", "index": 0,
+                                           "content_block": {"type": "text", "text": ""}})]
+        for piece in re.findall(r"\S+\s*|\s+", full["content"][0]["text"]):
+            events.append(("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                                   "delta": {"type": "text_delta", "text": piece}}))
+        events += [("content_block_stop", {"type": "content_block_stop", "index": 0}),
+                   ("message_delta", {"type": "message_delta",
+                                      "delta": {"stop_reason": full["stop_reason"], "stop_sequence": None},
+                                      "usage": {"output_tokens": full["usage"]["output_tokens"]}}),
+                   ("message_stop", {"type": "message_stop"})]
+        return b"".join(b"event: " + n.encode() + b"\ndata: " + json.dumps(d).encode() + b"\n\n"
+                        for n, d in events)
+
+    def embeddings(self, req):
+        inp = req.get("input")
+        items = [inp] if isinstance(inp, str) else inp
+        if not isinstance(items, list) or not items or not all(isinstance(s, str) for s in items):
+            raise HTTPError(400, "'input' must be a string or an array of strings")
+        data = [{"object": "embedding", "index": i, "embedding": embed(s)} for i, s in enumerate(items)]
+        n = sum(count_tokens(s) for s in items)
+        return {"object": "list", "data": data, "model": req.get("model"),
+                "usage": {"prompt_tokens": n, "total_tokens": n}}
+
+    def models(self):
+        return {"object": "list", "data": [{"id": m, "object": "model", "created": CREATED,
+                                            "owned_by": "llmops-test"} for m in MODELS]}
+
+    # ------------------------------------------------------------------ http
+    @staticmethod
+    def response(status, body, ctype="application/json", extra=(), chunked=False):
+        head = ["HTTP/1.1 %d %s" % (status, REASONS.get(status, "Status")),
+                "Content-Type: " + ctype, "Connection: keep-alive"]
+        head += list(extra)
+        if chunked:
+            head.append("Transfer-Encoding: chunked")
+            body = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body) if body else b"0\r\n\r\n"
+        else:
+            head.append("Content-Length: %d" % len(body))
+        return ("\r\n".join(head) + "\r\n\r\n").encode(), body
+
+    def route(self, method, path, headers, raw):
+        """Return (status, body bytes, content type, chunked) or raise HTTPError."""
+        anthropic = path == "/v1/messages"
+        api = path.startswith("/v1/")
+        if api:
+            self.check_key(headers, anthropic)
+        if method == "GET" and path == "/v1/models":
+            return 200, json.dumps(self.models()).encode(), "application/json", False
+        if method == "GET" and path == "/_stats":
+            s = self.stats
+            return 200, json.dumps({"requests": s.requests, "api_requests": s.api_requests,
+                                    "by_path": s.by_path, "faults": s.faults,
+                                    "connections": s.connections}).encode(), "application/json", False
+        if method == "POST" and path == "/_reset":
+            self.stats.reset()
+            return 200, b"{}", "application/json", False
+        if method == "POST" and path == "/_shutdown":
+            self.stop.set()
+            return 200, b"{}", "application/json", False
+        if path not in ("/v1/chat/completions", "/v1/embeddings", "/v1/messages"):
+            raise HTTPError(404, "no route for %s %s" % (method, path), "not_found_error")
+        if method != "POST":
+            raise HTTPError(405, "use POST for " + path)
+        try:
+            req = json.loads(raw)
+        except ValueError as e:
+            raise HTTPError(400, "request body is not valid JSON: %s" % e)
+        if not isinstance(req, dict):
+            raise HTTPError(400, "request body must be a JSON object")
+        if self.body_log:
+            self.body_log.write(json.dumps({"path": path, "headers": headers, "body": req}) + "\n")
+            self.body_log.flush()
+        stream = req.get("stream") is True
+        if path == "/v1/embeddings":
+            return 200, json.dumps(self.embeddings(req)).encode(), "application/json", False
+        if path == "/v1/messages":
+            if stream:
+                return 200, self.messages_stream(req, raw), "text/event-stream", True
+            return 200, json.dumps(self.messages(req, raw)).encode(), "application/json", False
+        if stream:
+            return 200, self.chat_stream(req, raw), "text/event-stream", True
+        return 200, json.dumps(self.chat(req, raw)).encode(), "application/json", False
+
+    async def handle(self, reader, writer):
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.stats.connections += 1
+        try:
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+                    return
+                lines = head.decode("latin-1").split("\r\n")
+                try:
+                    method, target, _version = lines[0].split(" ", 2)
+                except ValueError:
+                    return
+                headers = {}
+                for line in lines[1:]:
+                    if ":" in line:
+                        k, v = line.split(":", 1)
+                        headers[k.strip().lower()] = v.strip()
+                try:
+                    raw = await reader.readexactly(int(headers.get("content-length", "0")))
+                except (asyncio.IncompleteReadError, ValueError, ConnectionError):
+                    return
+                if not await self.serve_one(method, target.split("?", 1)[0], headers, raw, writer):
+                    return
+                if headers.get("connection", "").lower() == "close":
+                    return
+        except (asyncio.CancelledError, ConnectionError):
+            return  # shutting down, or the client went away mid-answer
+        finally:
+            writer.close()
+
+    async def serve_one(self, method, path, headers, raw, writer):
+        """Answer one request; False when the connection must be closed."""
+        control = path.startswith("/_")
+        s = self.stats
+        fault = None
+        if not control:
+            s.requests += 1
+            s.by_path[path] = s.by_path.get(path, 0) + 1
+            if path.startswith("/v1/"):
+                s.api_requests += 1
+                fault = self.pick_fault(s.api_requests, headers.get("x-test-fault"))
+                if fault:
+                    s.faults[fault] = s.faults.get(fault, 0) + 1
+        if self.o.latency_ms and not control:
+            await asyncio.sleep(self.o.latency_ms / 1000.0)
+        anthropic = path == "/v1/messages"
+        if fault == "drop":
+            return False
+        if fault in ("500", "429"):
+            status = int(fault)
+            kind = "rate_limit_error" if status == 429 else ("api_error" if anthropic else "server_error")
+            msg = "rate limit reached, retry later" if status == 429 else "injected server error"
+            body = json.dumps(self.error_body(anthropic, status, msg, kind)).encode()
+            extra = ("Retry-After: %g" % self.o.retry_after,) if status == 429 else ()
+            h, b = self.response(status, body, extra=extra)
+            writer.write(h + b)
+            await writer.drain()
+            return True
+        try:
+            status, body, ctype, chunked = self.route(method, path, headers, raw)
+        except HTTPError as e:
+            status, ctype, chunked = e.status, "application/json", False
+            body = json.dumps(self.error_body(anthropic, e.status, e.message, e.kind)).encode()
+        if fault == "malformed":
+            body = body[: max(1, len(body) // 2)] if len(body) > 1 else b"{"
+            ctype, chunked, status = "application/json", False, 200
+        h, b = self.response(status, body, ctype, chunked=chunked)
+        if fault == "truncate":
+            writer.write(h + b[: len(b) // 2])
+            await writer.drain()
+            return False
+        if fault == "slow":
+            pieces = 8
+            step = max(1, len(b) // pieces)
+            writer.write(h)
+            for i in range(0, len(b), step):
+                await writer.drain()
+                await asyncio.sleep(self.o.slow_body_ms / 1000.0 / pieces)
+                writer.write(b[i:i + step])
+            await writer.drain()
+            return True
+        writer.write(h + b)  # one write: no Nagle/delayed-ACK stall
+        await writer.drain()
+        return True
+
+    async def main(self):
+        self.stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop.set)
+        server = await asyncio.start_server(self.handle, "127.0.0.1", self.o.port,
+                                            backlog=512, limit=1 << 24)
+        port = server.sockets[0].getsockname()[1]
+        if self.o.port_file:
+            tmp = self.o.port_file + ".tmp"
+            with open(tmp, "w") as f:
+                f.write("%d\n" % port)
+            os.replace(tmp, self.o.port_file)
+        print("PORT %d" % port, flush=True)
+        try:
+            await asyncio.wait_for(self.stop.wait(), timeout=self.o.max_seconds)
+        except asyncio.TimeoutError:
+            print("llm_server: stopping after %gs (--max-seconds)" % self.o.max_seconds,
+                  file=sys.stderr)
+        server.close()
+
+
+def rate(s):
+    v = float(s)
+    if not 0.0 <= v <= 1.0:
+        raise argparse.ArgumentTypeError("a rate is a fraction from 0 to 1, not %r" % s)
+    return v
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description="llmops test LLM server (127.0.0.1 only)")
+    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.add_argument("--port-file", help="write the port here once listening")
+    p.add_argument("--max-seconds", type=float, default=600, help="stop after this long")
+    p.add_argument("--log", help="append each API request (path, headers, body) as JSON lines")
+    p.add_argument("--latency-ms", type=float, default=0)
+    p.add_argument("--fail-first", type=int, default=0)
+    p.add_argument("--fail-rate", type=rate, default=0)
+    p.add_argument("--rate-limit-rate", type=rate, default=0)
+    p.add_argument("--retry-after", type=float, default=1)
+    p.add_argument("--drop-rate", type=rate, default=0)
+    p.add_argument("--truncate-rate", type=rate, default=0)
+    p.add_argument("--slow-rate", type=rate, default=0)
+    p.add_argument("--slow-body-ms", type=float, default=400)
+    p.add_argument("--malformed-rate", type=rate, default=0)
+    p.add_argument("--require-key")
+    return p.parse_args(argv)
+
+
+if __name__ == "__main__":
+    asyncio.run(Server(parse_args(sys.argv[1:])).main())
