@@ -248,12 +248,56 @@ fail:
 	return rc;
 }
 
+/*
+ * Read the schema version, refuse what we must not touch, and switch to WAL.
+ * Returns LLMOPS_OK, an llmops error, or (with *busy set) a lock conflict to
+ * retry: SQLite returns SQLITE_BUSY at once, without calling the busy
+ * handler, when two connections would deadlock (both creating the file and
+ * switching it to WAL), so the busy timeout alone is not enough here.
+ */
+static int configure(struct llmops_ledger *lg, int *version, int *busy, struct llmops_err *err)
+{
+	int64_t app_id = 0;
+	int rc;
+
+	*busy = 0;
+	*version = (int)pragma_int(lg, "PRAGMA user_version", &rc);
+	if (rc == SQLITE_OK)
+		app_id = pragma_int(lg, "PRAGMA application_id", &rc);
+	if (rc == SQLITE_OK) {
+		/* refuse a newer or foreign database before changing anything in it */
+		if ((rc = refuse_foreign(lg, *version, app_id, err)))
+			return rc;
+		rc = sqlite3_exec(lg->db,
+				  "PRAGMA journal_mode = WAL;"
+				  "PRAGMA synchronous = NORMAL;"
+				  "PRAGMA foreign_keys = ON;",
+				  NULL, NULL, NULL);
+	}
+	if (rc == SQLITE_OK)
+		return LLMOPS_OK;
+	*busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+	return ledger_fail(lg, rc, "cannot open", err);
+}
+
+/* Sleep before retry number `attempt`: 1, 2, 4 ... 64 ms, with jitter. */
+static void backoff(int attempt)
+{
+	unsigned ms = 1u << (attempt < 6 ? attempt : 6);
+	struct timespec ts;
+
+	ms += (unsigned)rand() % (ms + 1);
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)ms * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
 int llmops_ledger_open(struct llmops_ledger **out, const char *path, unsigned flags,
 		       struct llmops_err *err)
 {
 	struct llmops_ledger *lg;
-	int rc, version;
-	int64_t app_id;
+	uint64_t deadline;
+	int rc, version, busy, attempt = 0;
 
 	*out = NULL;
 	if (!path || !*path)
@@ -276,22 +320,10 @@ int llmops_ledger_open(struct llmops_ledger **out, const char *path, unsigned fl
 	sqlite3_extended_result_codes(lg->db, 1);
 	sqlite3_busy_timeout(lg->db, LLMOPS_LEDGER_BUSY_TIMEOUT_MS);
 
-	/* refuse a newer or foreign database before changing anything in it */
-	version = (int)pragma_int(lg, "PRAGMA user_version", &rc);
-	if (rc == SQLITE_OK)
-		app_id = pragma_int(lg, "PRAGMA application_id", &rc);
-	if (rc != SQLITE_OK) {
-		rc = ledger_fail(lg, rc, "cannot read", err);
-		goto fail;
-	}
-	if ((rc = refuse_foreign(lg, version, app_id, err)))
-		goto fail;
-
-	if ((rc = ledger_exec(lg,
-			      "PRAGMA journal_mode = WAL;"
-			      "PRAGMA synchronous = NORMAL;"
-			      "PRAGMA foreign_keys = ON;",
-			      "cannot configure", err)))
+	deadline = llmops_now_ms() + LLMOPS_LEDGER_BUSY_TIMEOUT_MS;
+	while ((rc = configure(lg, &version, &busy, err)) && busy && llmops_now_ms() < deadline)
+		backoff(attempt++);
+	if (rc)
 		goto fail;
 	if (version < LLMOPS_LEDGER_SCHEMA_VERSION && (rc = migrate(lg, err)))
 		goto fail;
