@@ -184,55 +184,70 @@ static int make_parent_dir(const char *path, struct llmops_err *err)
 	return rc;
 }
 
-/* Does the database hold any table at all?  (A foreign database does.) */
-static int has_tables(struct llmops_ledger *lg, int *rc)
+/*
+ * The file's identity, read in one statement so that it is one snapshot:
+ * another process may be migrating the file at this very moment.
+ */
+struct identity {
+	int version;     /* PRAGMA user_version */
+	int64_t app_id;  /* PRAGMA application_id */
+	int64_t objects; /* rows in sqlite_schema: a foreign database has some */
+};
+
+static int read_identity(struct llmops_ledger *lg, struct identity *id)
 {
-	return pragma_int(lg, "SELECT count(*) FROM sqlite_schema", rc) > 0;
+	static const char sql[] = "SELECT (SELECT user_version FROM pragma_user_version),"
+				  " (SELECT application_id FROM pragma_application_id),"
+				  " (SELECT count(*) FROM sqlite_schema)";
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id->version = sqlite3_column_int(st, 0);
+		id->app_id = sqlite3_column_int64(st, 1);
+		id->objects = sqlite3_column_int64(st, 2);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
-static int refuse_foreign(struct llmops_ledger *lg, int version, int64_t app_id,
+static int refuse_foreign(struct llmops_ledger *lg, const struct identity *id,
 			  struct llmops_err *err)
 {
-	int rc;
-
-	if (version > LLMOPS_LEDGER_SCHEMA_VERSION)
+	if (id->version > LLMOPS_LEDGER_SCHEMA_VERSION)
 		return llmops_err_set(err, LLMOPS_E_SCHEMA,
 				      "ledger '%s' has schema version %d, newer than the %d this "
 				      "llmops knows; upgrade llmops (the ledger was not changed)",
-				      lg->path, version, LLMOPS_LEDGER_SCHEMA_VERSION);
-	if (app_id == LLMOPS_LEDGER_APPLICATION_ID)
+				      lg->path, id->version, LLMOPS_LEDGER_SCHEMA_VERSION);
+	if (id->app_id == LLMOPS_LEDGER_APPLICATION_ID || (id->app_id == 0 && id->objects == 0))
 		return LLMOPS_OK;
-	if (app_id != 0 || has_tables(lg, &rc))
-		return llmops_err_set(err, LLMOPS_E_NOTADB,
-				      "'%s' is an SQLite database but not an llmops ledger; it was "
-				      "left untouched: choose another path with --ledger",
-				      lg->path);
-	return rc == SQLITE_OK ? LLMOPS_OK : ledger_fail(lg, rc, "cannot read the schema", err);
+	return llmops_err_set(err, LLMOPS_E_NOTADB,
+			      "'%s' is an SQLite database but not an llmops ledger; it was left "
+			      "untouched: choose another path with --ledger",
+			      lg->path);
 }
 
 static int migrate(struct llmops_ledger *lg, struct llmops_err *err)
 {
-	int rc, version;
-	int64_t app_id;
 	struct llmops_buf sql = LLMOPS_BUF_INIT;
+	struct identity id;
+	int rc;
 
 	if ((rc = ledger_begin(lg, err)))
 		return rc;
 	/* re-read under the write lock: another process may have migrated */
-	version = (int)pragma_int(lg, "PRAGMA user_version", &rc);
-	if (rc == SQLITE_OK)
-		app_id = pragma_int(lg, "PRAGMA application_id", &rc);
-	if (rc != SQLITE_OK) {
+	if ((rc = read_identity(lg, &id)) != SQLITE_OK) {
 		rc = ledger_fail(lg, rc, "cannot read the schema version", err);
 		goto fail;
 	}
-	if ((rc = refuse_foreign(lg, version, app_id, err)))
+	if ((rc = refuse_foreign(lg, &id, err)))
 		goto fail;
-	for (; version < LLMOPS_LEDGER_SCHEMA_VERSION; version++) {
+	for (int v = id.version; v < LLMOPS_LEDGER_SCHEMA_VERSION; v++) {
 		llmops_buf_reset(&sql);
-		llmops_buf_adds(&sql, ledger_migration(version));
+		llmops_buf_adds(&sql, ledger_migration(v));
 		llmops_buf_addf(&sql, ";\nPRAGMA user_version = %d;\nPRAGMA application_id = %d;",
-				version + 1, LLMOPS_LEDGER_APPLICATION_ID);
+				v + 1, LLMOPS_LEDGER_APPLICATION_ID);
 		if (sql.oom) {
 			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 			goto fail;
@@ -257,17 +272,16 @@ fail:
  */
 static int configure(struct llmops_ledger *lg, int *version, int *busy, struct llmops_err *err)
 {
-	int64_t app_id = 0;
+	struct identity id;
 	int rc;
 
 	*busy = 0;
-	*version = (int)pragma_int(lg, "PRAGMA user_version", &rc);
-	if (rc == SQLITE_OK)
-		app_id = pragma_int(lg, "PRAGMA application_id", &rc);
+	rc = read_identity(lg, &id);
 	if (rc == SQLITE_OK) {
 		/* refuse a newer or foreign database before changing anything in it */
-		if ((rc = refuse_foreign(lg, *version, app_id, err)))
+		if ((rc = refuse_foreign(lg, &id, err)))
 			return rc;
+		*version = id.version;
 		rc = sqlite3_exec(lg->db,
 				  "PRAGMA journal_mode = WAL;"
 				  "PRAGMA synchronous = NORMAL;"
@@ -297,7 +311,7 @@ int llmops_ledger_open(struct llmops_ledger **out, const char *path, unsigned fl
 {
 	struct llmops_ledger *lg;
 	uint64_t deadline;
-	int rc, version, busy, attempt = 0;
+	int rc, version = 0, busy, attempt = 0;
 
 	*out = NULL;
 	if (!path || !*path)
