@@ -39,6 +39,7 @@ struct llmops_ctx {
 	const struct llmops_command *cmd;    /* the command running */
 	const char *ledger_flag;             /* --ledger, else $LLMOPS_LEDGER, else NULL */
 	int color;                           /* 1: colour on stdout is allowed */
+	int global_init;                     /* 1 once llmops_global_init() has run */
 	struct llmops_workspace *workspace;  /* NULL until llmops_ctx_workspace() */
 	struct llmops_ledger *ledger;        /* NULL until llmops_ctx_ledger() */
 };

@@ -252,7 +252,8 @@ static int finish(struct llmops_ctx *ctx, int status)
 		llmops_workspace_release(ctx->workspace);
 		free(ctx->workspace);
 	}
-	llmops_global_shutdown();
+	if (ctx->global_init)
+		llmops_global_shutdown();
 	/* a result that could not be written is a failure, not a success */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno != EPIPE)
@@ -324,8 +325,12 @@ int main(int argc, char **argv)
 	ctx.cmd = cmd;
 	ctx.color = !no_color_flag && !(no_color && *no_color) && isatty(STDOUT_FILENO) &&
 		    !(term && !strcmp(term, "dumb"));
-	if (llmops_global_init(&err))
-		return llmops_report(&err);
+	/* libgit2 and libcurl set-up costs milliseconds: only for commands that use them */
+	if (cmd->needs != NEED_NOTHING) {
+		if (llmops_global_init(&err))
+			return llmops_report(&err);
+		ctx.global_init = 1;
+	}
 	status = cmd->fn(argc - i, argv + i, &ctx);
 	return finish(&ctx, status);
 }

@@ -76,8 +76,8 @@ int main(int argc, char **argv)
 		CURLMsg *m;
 		int left;
 
+		/* perform, collect what finished (re-adding at once), then wait */
 		curl_multi_perform(multi, &running);
-		curl_multi_poll(multi, NULL, 0, 100, NULL);
 		while ((m = curl_multi_info_read(multi, &left))) {
 			void *priv;
 			long slot, code = 0;
@@ -97,6 +97,8 @@ int main(int argc, char **argv)
 				curl_multi_add_handle(multi, m->easy_handle);
 			}
 		}
+		if (done < total)
+			curl_multi_poll(multi, NULL, 0, 100, NULL);
 	}
 	secs = (now_ms() - t0) / 1e3;
 	qsort(lat, (size_t)total, sizeof(*lat), cmp);

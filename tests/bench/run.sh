@@ -18,6 +18,7 @@ echo "== start-up (whole process, median of $runs) =="
 if command -v sqlite3 >/dev/null; then
 	"$bench/bench_startup" "$runs" "peer: sqlite3 --version" sqlite3 --version
 fi
+"$bench/bench_startup" "$runs" "floor: same libraries, no work" "$bench/bench_floor"
 "$bench/bench_startup" "$runs" "floor: /bin/true" true
 
 echo "== ledger append rate =="
