@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const synopsis[] = { "llmops init [--format FORMAT] [DIR]", NULL };
+static const char *const synopsis[] = {"llmops init [--format FORMAT] [DIR]", NULL};
 static const struct llmops_usage usage = {
 	"llmops init",
 	synopsis,
@@ -48,8 +48,8 @@ int cmd_init(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_END_ENTRY,
 	};
 	struct llmops_scaffold_report rep;
-	struct llmops_workspace *ws, dir_ws = { 0 };
-	struct llmops_err err = { 0 };
+	struct llmops_workspace *ws, dir_ws = {0};
+	struct llmops_err err = {0};
 	const char *root;
 	cJSON *out;
 	int n = llmops_parse_options(argc, argv, opts, &usage), rc, in_repo;

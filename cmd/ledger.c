@@ -21,9 +21,9 @@ static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx);
 static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx);
 
 static const struct verb verbs[] = {
-	{ "backup", ledger_backup, "write a consistent copy of the ledger to FILE" },
-	{ "check", ledger_check, "run SQLite's integrity and foreign-key checks" },
-	{ "info", ledger_info, "path, schema version, size and rows per table" },
+	{"backup", ledger_backup, "write a consistent copy of the ledger to FILE"},
+	{"check", ledger_check, "run SQLite's integrity and foreign-key checks"},
+	{"info", ledger_info, "path, schema version, size and rows per table"},
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
@@ -43,15 +43,14 @@ static const struct llmops_usage usage = {
 };
 
 /* Parse a verb's options (only --format and --help); returns operands or <0. */
-static int verb_options(int argc, char **argv, const char **format,
-			const struct llmops_usage *u)
+static int verb_options(int argc, char **argv, const char **format, const struct llmops_usage *u)
 {
 	const struct llmops_option with_format[] = {
 		OPT_FORMAT_ENTRY(format),
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
 	};
-	const struct llmops_option plain[] = { OPT_HELP_ENTRY, OPT_END_ENTRY };
+	const struct llmops_option plain[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 
 	return llmops_parse_options(argc, argv, format ? with_format : plain, u);
 }
@@ -70,15 +69,16 @@ static int emit(cJSON *out, const char *format)
 
 static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = { "llmops ledger info [--format FORMAT]", NULL };
+	static const char *const syn[] = {"llmops ledger info [--format FORMAT]", NULL};
 	static const struct llmops_usage u = {
-		"llmops ledger info", syn,
+		"llmops ledger info",
+		syn,
 		"Show the ledger's path, schema version, journal mode, size and the rows\n"
 		"in each table.  Creates the ledger if it does not exist yet.",
 	};
 	const char *format = "text";
 	struct llmops_ledger_info info;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
 	cJSON *out, *rows;
 	int n = verb_options(argc, argv, &format, &u), rc;
@@ -109,15 +109,16 @@ static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 
 static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = { "llmops ledger check [--format FORMAT]", NULL };
+	static const char *const syn[] = {"llmops ledger check [--format FORMAT]", NULL};
 	static const struct llmops_usage u = {
-		"llmops ledger check", syn,
+		"llmops ledger check",
+		syn,
 		"Run SQLite's integrity check and a foreign-key check over the whole\n"
 		"ledger.  Exit 0 when it is sound, 1 when damage is found.",
 	};
 	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
 	const char *format = "text";
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
 	cJSON *out;
 	int n = verb_options(argc, argv, &format, &u), rc;
@@ -163,13 +164,14 @@ static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)
 
 static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = { "llmops ledger backup FILE", NULL };
+	static const char *const syn[] = {"llmops ledger backup FILE", NULL};
 	static const struct llmops_usage u = {
-		"llmops ledger backup", syn,
+		"llmops ledger backup",
+		syn,
 		"Write a consistent copy of the ledger to FILE (a snapshot, even while\n"
 		"other processes write).  FILE must not exist.",
 	};
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
 	int n = verb_options(argc, argv, NULL, &u), rc;
 
@@ -187,7 +189,7 @@ static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx)
 
 int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	const struct llmops_option opts[] = { OPT_HELP_ENTRY, OPT_END_ENTRY };
+	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
 	const char *names[NVERBS];
 

@@ -11,10 +11,10 @@
 
 /* Exit statuses, for every command (DESIGN.md); the only place they are defined. */
 enum llmops_exit {
-	LLMOPS_EXIT_OK = 0,          /* success */
-	LLMOPS_EXIT_CHECK = 1,       /* the check ran and failed */
-	LLMOPS_EXIT_USAGE = 2,       /* usage or input error */
-	LLMOPS_EXIT_RUNTIME = 3,     /* runtime failure: network, auth, git, ledger */
+	LLMOPS_EXIT_OK = 0,	       /* success */
+	LLMOPS_EXIT_CHECK = 1,	       /* the check ran and failed */
+	LLMOPS_EXIT_USAGE = 2,	       /* usage or input error */
+	LLMOPS_EXIT_RUNTIME = 3,       /* runtime failure: network, auth, git, ledger */
 	LLMOPS_EXIT_INTERRUPTED = 130, /* stopped by SIGINT */
 };
 
@@ -22,8 +22,8 @@ enum llmops_exit {
 enum llmops_needs {
 	NEED_NOTHING = 0,
 	NEED_WORKSPACE = 1 << 0, /* the git work tree (or directory) it runs in */
-	NEED_LEDGER = 1 << 1,    /* an open ledger (implies NEED_WORKSPACE) */
-	NEED_REPO = 1 << 2,      /* must run inside a git work tree */
+	NEED_LEDGER = 1 << 1,	 /* an open ledger (implies NEED_WORKSPACE) */
+	NEED_REPO = 1 << 2,	 /* must run inside a git work tree */
 };
 
 struct llmops_ledger;
@@ -36,18 +36,18 @@ struct llmops_command;
  * llmops_ctx_workspace() and llmops_ctx_ledger(), so `-h` never needs them.
  */
 struct llmops_ctx {
-	const struct llmops_command *cmd;    /* the command running */
-	const char *ledger_flag;             /* --ledger, else $LLMOPS_LEDGER, else NULL */
-	int color;                           /* 1: colour on stdout is allowed */
-	int global_init;                     /* 1 once llmops_global_init() has run */
-	struct llmops_workspace *workspace;  /* NULL until llmops_ctx_workspace() */
-	struct llmops_ledger *ledger;        /* NULL until llmops_ctx_ledger() */
+	const struct llmops_command *cmd;   /* the command running */
+	const char *ledger_flag;	    /* --ledger, else $LLMOPS_LEDGER, else NULL */
+	int color;			    /* 1: colour on stdout is allowed */
+	int global_init;		    /* 1 once llmops_global_init() has run */
+	struct llmops_workspace *workspace; /* NULL until llmops_ctx_workspace() */
+	struct llmops_ledger *ledger;	    /* NULL until llmops_ctx_ledger() */
 };
 
 struct llmops_command {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct llmops_ctx *ctx);
-	unsigned needs;      /* enum llmops_needs */
+	unsigned needs;	     /* enum llmops_needs */
 	const char *summary; /* one line for `llmops help` */
 };
 
@@ -67,10 +67,10 @@ void llmops_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Colour: seq (one of the LLMOPS_SGR_* literals) when ctx->color, "" otherwise. */
 const char *llmops_color(const struct llmops_ctx *ctx, const char *seq);
-#define LLMOPS_SGR_RESET "\033[0m"
-#define LLMOPS_SGR_BOLD "\033[1m"
-#define LLMOPS_SGR_RED "\033[31m"
-#define LLMOPS_SGR_GREEN "\033[32m"
+#define LLMOPS_SGR_RESET  "\033[0m"
+#define LLMOPS_SGR_BOLD	  "\033[1m"
+#define LLMOPS_SGR_RED	  "\033[31m"
+#define LLMOPS_SGR_GREEN  "\033[32m"
 #define LLMOPS_SGR_YELLOW "\033[33m"
 
 /* The subcommands. */

@@ -18,10 +18,10 @@
 
 /* Sorted by name; `llmops help` prints it in this order. */
 const struct llmops_command llmops_commands[] = {
-	{ "help", cmd_help, NEED_NOTHING, "show help for llmops or one of its commands" },
-	{ "init", cmd_init, NEED_WORKSPACE,
-	  "scaffold prompts/, evals/, llmops.json and ignore .llmops/" },
-	{ "ledger", cmd_ledger, NEED_LEDGER, "inspect, check and back up the ledger" },
+	{"help", cmd_help, NEED_NOTHING, "show help for llmops or one of its commands"},
+	{"init", cmd_init, NEED_WORKSPACE,
+	 "scaffold prompts/, evals/, llmops.json and ignore .llmops/"},
+	{"ledger", cmd_ledger, NEED_LEDGER, "inspect, check and back up the ledger"},
 };
 const size_t llmops_ncommands = sizeof(llmops_commands) / sizeof(llmops_commands[0]);
 
@@ -42,17 +42,13 @@ void llmops_error(const char *fmt, ...)
 int llmops_exit_for(int code)
 {
 	switch (code) {
-	case LLMOPS_OK:
-		return LLMOPS_EXIT_OK;
-	case LLMOPS_E_CHECK:
-		return LLMOPS_EXIT_CHECK;
+	case LLMOPS_OK: return LLMOPS_EXIT_OK;
+	case LLMOPS_E_CHECK: return LLMOPS_EXIT_CHECK;
 	case LLMOPS_E_USAGE:
 	case LLMOPS_E_INPUT:
 	case LLMOPS_E_NOTFOUND:
-	case LLMOPS_E_EXISTS:
-		return LLMOPS_EXIT_USAGE;
-	default: /* IO, NOMEM, LEDGER, NOTADB, SCHEMA, GIT, NET */
-		return LLMOPS_EXIT_RUNTIME;
+	case LLMOPS_E_EXISTS: return LLMOPS_EXIT_USAGE;
+	default: /* IO, NOMEM, LEDGER, NOTADB, SCHEMA, GIT, NET */ return LLMOPS_EXIT_RUNTIME;
 	}
 }
 
@@ -77,7 +73,7 @@ const struct llmops_command *llmops_command_find(const char *name)
 
 int llmops_ctx_workspace(struct llmops_ctx *ctx, struct llmops_workspace **out)
 {
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 
 	if (!ctx->workspace) {
 		struct llmops_workspace *ws = calloc(1, sizeof(*ws));
@@ -103,7 +99,7 @@ int llmops_ctx_workspace(struct llmops_ctx *ctx, struct llmops_workspace **out)
 
 int llmops_ctx_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out)
 {
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	struct llmops_workspace *ws;
 	char *path = NULL;
 	int rc;
@@ -171,11 +167,13 @@ static void list_commands(FILE *out)
 
 int cmd_help(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const synopsis[] = { "llmops help [<command> [<verb>]]", NULL };
+	static const char *const synopsis[] = {"llmops help [<command> [<verb>]]", NULL};
 	static const struct llmops_usage usage = {
-		"llmops help", synopsis, "Show the list of commands, or one command's usage.",
+		"llmops help",
+		synopsis,
+		"Show the list of commands, or one command's usage.",
 	};
-	const struct llmops_option opts[] = { OPT_HELP_ENTRY, OPT_END_ENTRY };
+	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 	const struct llmops_command *cmd;
 	char *sub[4];
 	int n = llmops_parse_options(argc, argv, opts, &usage);
@@ -231,8 +229,8 @@ static const char *global_value(int argc, char **argv, int *i, const char *name,
 
 static int unknown_global(const char *arg)
 {
-	static const char *const names[] = { "-C", "--ledger", "--no-color", "--version",
-					     "--help", "-h" };
+	static const char *const names[] = {"-C",	 "--ledger", "--no-color",
+					    "--version", "--help",   "-h"};
 	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
 
 	llmops_suggest(&near, arg, names, sizeof(names) / sizeof(names[0]));
@@ -265,8 +263,8 @@ static int finish(struct llmops_ctx *ctx, int status)
 
 int main(int argc, char **argv)
 {
-	struct llmops_ctx ctx = { 0 };
-	struct llmops_err err = { 0 };
+	struct llmops_ctx ctx = {0};
+	struct llmops_err err = {0};
 	const struct llmops_command *cmd;
 	const char *no_color = getenv("NO_COLOR");
 	const char *term = getenv("TERM");

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const llmops_format_choices[] = { "text", "json", NULL };
+const char *const llmops_format_choices[] = {"text", "json", NULL};
 
 static void opt_name(char *out, size_t n, const struct llmops_option *o)
 {
@@ -61,9 +61,7 @@ static int set_value(const struct llmops_option *o, const char *value,
 
 	opt_name(name, sizeof(name), o);
 	switch (o->type) {
-	case OPT_STRING:
-		*(const char **)o->value = value;
-		return 0;
+	case OPT_STRING: *(const char **)o->value = value; return 0;
 	case OPT_LIST:
 		if (llmops_strlist_append(o->value, value)) {
 			llmops_error("out of memory");
@@ -96,8 +94,7 @@ static int set_value(const struct llmops_option *o, const char *value,
 		*(long *)o->value = v;
 		return 0;
 	}
-	default:
-		return -1;
+	default: return -1;
 	}
 }
 

@@ -16,42 +16,50 @@
 
 enum llmops_opt_type {
 	OPT_END = 0,
-	OPT_FLAG,    /* value: int *, set to 1 */
-	OPT_STRING,  /* value: const char **, borrowed from argv */
-	OPT_INT,     /* value: long *, a decimal integer within [min, max] */
-	OPT_CHOICE,  /* value: const char **, one of choices */
-	OPT_LIST,    /* value: struct llmops_strlist *, appended each time */
-	OPT_HELP,    /* -h/--help: prints the usage */
+	OPT_FLAG,   /* value: int *, set to 1 */
+	OPT_STRING, /* value: const char **, borrowed from argv */
+	OPT_INT,    /* value: long *, a decimal integer within [min, max] */
+	OPT_CHOICE, /* value: const char **, one of choices */
+	OPT_LIST,   /* value: struct llmops_strlist *, appended each time */
+	OPT_HELP,   /* -h/--help: prints the usage */
 };
 
 struct llmops_option {
-	int type;                    /* enum llmops_opt_type */
-	int short_name;              /* 0 when none */
-	const char *long_name;       /* NULL when none */
-	void *value;                 /* where the value goes (see type) */
-	const char *argh;            /* placeholder in usage ("PATH"); NULL for flags */
-	const char *help;            /* one line */
-	const char *const *choices;  /* OPT_CHOICE: NULL-terminated list */
-	long min, max;               /* OPT_INT: accepted range */
+	int type;		    /* enum llmops_opt_type */
+	int short_name;		    /* 0 when none */
+	const char *long_name;	    /* NULL when none */
+	void *value;		    /* where the value goes (see type) */
+	const char *argh;	    /* placeholder in usage ("PATH"); NULL for flags */
+	const char *help;	    /* one line */
+	const char *const *choices; /* OPT_CHOICE: NULL-terminated list */
+	long min, max;		    /* OPT_INT: accepted range */
 };
 
 extern const char *const llmops_format_choices[]; /* "text", "json" */
 
-#define OPT_HELP_ENTRY { OPT_HELP, 'h', "help", NULL, NULL, "show this help", NULL, 0, 0 }
-#define OPT_FORMAT_ENTRY(v)                                                                    \
-	{ OPT_CHOICE, 0, "format", (v), "FORMAT", "output format: text or json",               \
-	  llmops_format_choices, 0, 0 }
-#define OPT_END_ENTRY { OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+#define OPT_HELP_ENTRY                                                                             \
+	{                                                                                          \
+		OPT_HELP, 'h', "help", NULL, NULL, "show this help", NULL, 0, 0                    \
+	}
+#define OPT_FORMAT_ENTRY(v)                                                                        \
+	{                                                                                          \
+		OPT_CHOICE, 0, "format", (v), "FORMAT", "output format: text or json",             \
+			llmops_format_choices, 0, 0                                                \
+	}
+#define OPT_END_ENTRY                                                                              \
+	{                                                                                          \
+		OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0                                     \
+	}
 
 /* What a command's usage says about it. */
 struct llmops_usage {
-	const char *command;         /* "llmops ledger info" */
+	const char *command;	     /* "llmops ledger info" */
 	const char *const *synopsis; /* NULL-terminated: "llmops ledger info [--format FORMAT]" */
 	const char *description;     /* a short paragraph, may be NULL */
 };
 
 #define LLMOPS_OPT_HELP_SHOWN (-1) /* usage printed on stdout: exit 0 */
-#define LLMOPS_OPT_ERROR (-2)      /* error printed on stderr: exit 2 */
+#define LLMOPS_OPT_ERROR      (-2) /* error printed on stderr: exit 2 */
 
 /*
  * Parse argv[1..argc) against opts.  On success, returns the number of

@@ -56,10 +56,10 @@ static void put_member(FILE *out, const cJSON *v, int indent)
 		const cJSON *e;
 		int all_scalar = 1, first = 1;
 
-		cJSON_ArrayForEach(e, v)
+		cJSON_ArrayForEach (e, v)
 			all_scalar &= is_scalar(e);
 		if (all_scalar) {
-			cJSON_ArrayForEach(e, v) {
+			cJSON_ArrayForEach (e, v) {
 				fputs(first ? " " : ", ", out);
 				put_scalar(out, e);
 				first = 0;
@@ -68,7 +68,7 @@ static void put_member(FILE *out, const cJSON *v, int indent)
 			return;
 		}
 		fputc('\n', out);
-		cJSON_ArrayForEach(e, v) {
+		cJSON_ArrayForEach (e, v) {
 			if (!first)
 				fputc('\n', out);
 			first = 0;
@@ -87,7 +87,7 @@ static void put_object(FILE *out, const cJSON *obj, int indent)
 {
 	const cJSON *v;
 
-	cJSON_ArrayForEach(v, obj)
+	cJSON_ArrayForEach (v, obj)
 		put_member(out, v, indent);
 }
 
@@ -111,7 +111,7 @@ int llmops_emit(FILE *out, const cJSON *root, int format)
 	} else {
 		const cJSON *e;
 
-		cJSON_ArrayForEach(e, root) {
+		cJSON_ArrayForEach (e, root) {
 			if (cJSON_IsObject(e))
 				put_object(out, e, 0);
 			else {

@@ -30,7 +30,10 @@ struct llmops_buf {
 };
 
 extern char llmops_buf_empty[];
-#define LLMOPS_BUF_INIT { llmops_buf_empty, 0, 0, 0 }
+#define LLMOPS_BUF_INIT                                                                            \
+	{                                                                                          \
+		llmops_buf_empty, 0, 0, 0                                                          \
+	}
 
 void llmops_buf_init(struct llmops_buf *b);
 /* Free the memory and return b to the empty state. */

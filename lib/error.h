@@ -15,18 +15,18 @@
 
 enum llmops_code {
 	LLMOPS_OK = 0,
-	LLMOPS_E_USAGE = -1,    /* caller passed a bad argument or option */
-	LLMOPS_E_INPUT = -2,    /* malformed input file or value */
+	LLMOPS_E_USAGE = -1,	/* caller passed a bad argument or option */
+	LLMOPS_E_INPUT = -2,	/* malformed input file or value */
 	LLMOPS_E_NOTFOUND = -3, /* a named thing does not exist */
-	LLMOPS_E_EXISTS = -4,   /* refusing to overwrite something */
-	LLMOPS_E_IO = -5,       /* a system call failed */
-	LLMOPS_E_NOMEM = -6,    /* allocation failed */
-	LLMOPS_E_LEDGER = -7,   /* SQLite reported an error */
-	LLMOPS_E_NOTADB = -8,   /* the ledger path holds something that is not a ledger */
-	LLMOPS_E_SCHEMA = -9,   /* the ledger's schema is newer than this binary */
-	LLMOPS_E_GIT = -10,     /* libgit2 reported an error */
-	LLMOPS_E_NET = -11,     /* network or provider failure */
-	LLMOPS_E_CHECK = -12,   /* a check ran and failed (e.g. integrity_check) */
+	LLMOPS_E_EXISTS = -4,	/* refusing to overwrite something */
+	LLMOPS_E_IO = -5,	/* a system call failed */
+	LLMOPS_E_NOMEM = -6,	/* allocation failed */
+	LLMOPS_E_LEDGER = -7,	/* SQLite reported an error */
+	LLMOPS_E_NOTADB = -8,	/* the ledger path holds something that is not a ledger */
+	LLMOPS_E_SCHEMA = -9,	/* the ledger's schema is newer than this binary */
+	LLMOPS_E_GIT = -10,	/* libgit2 reported an error */
+	LLMOPS_E_NET = -11,	/* network or provider failure */
+	LLMOPS_E_CHECK = -12,	/* a check ran and failed (e.g. integrity_check) */
 };
 
 /* Room for one message; longer messages are truncated, never overflow. */
@@ -38,8 +38,8 @@ enum llmops_code {
  * the returned code and msg the message.
  */
 struct llmops_err {
-	int code;                      /* last code set, LLMOPS_OK when clear */
-	char msg[LLMOPS_ERR_MSG_MAX];  /* NUL-terminated message */
+	int code;		      /* last code set, LLMOPS_OK when clear */
+	char msg[LLMOPS_ERR_MSG_MAX]; /* NUL-terminated message */
 };
 
 void llmops_err_clear(struct llmops_err *err);

@@ -24,8 +24,7 @@ int ledger_fail(struct llmops_ledger *lg, int rc, const char *what, struct llmop
 	const char *path = lg ? lg->path : "?";
 
 	switch (rc & 0xff) {
-	case SQLITE_NOMEM:
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	case SQLITE_NOMEM: return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	case SQLITE_NOTADB:
 		return llmops_err_set(err, LLMOPS_E_NOTADB,
 				      "ledger '%s' is not an SQLite database; move it aside or "
@@ -159,10 +158,11 @@ static int check_header(const char *path, struct llmops_err *err)
 	got = read(fd, head, sizeof(head));
 	close(fd);
 	if (got != (ssize_t)sizeof(head) || memcmp(head, sqlite_magic, sizeof(head)))
-		return llmops_err_set(err, LLMOPS_E_NOTADB,
-				      "ledger '%s' is not an SQLite database; it was left "
-				      "untouched: move it aside or choose another path with --ledger",
-				      path);
+		return llmops_err_set(
+			err, LLMOPS_E_NOTADB,
+			"ledger '%s' is not an SQLite database; it was left "
+			"untouched: move it aside or choose another path with --ledger",
+			path);
 	return LLMOPS_OK;
 }
 
@@ -189,8 +189,8 @@ static int make_parent_dir(const char *path, struct llmops_err *err)
  * another process may be migrating the file at this very moment.
  */
 struct identity {
-	int version;     /* PRAGMA user_version */
-	int64_t app_id;  /* PRAGMA application_id */
+	int version;	 /* PRAGMA user_version */
+	int64_t app_id;	 /* PRAGMA application_id */
 	int64_t objects; /* rows in sqlite_schema: a foreign database has some */
 };
 
@@ -326,7 +326,8 @@ int llmops_ledger_open(struct llmops_ledger **out, const char *path, unsigned fl
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	}
 	rc = sqlite3_open_v2(path, &lg->db,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+			     NULL);
 	if (rc != SQLITE_OK) {
 		rc = ledger_fail(lg, rc, "cannot open", err);
 		goto fail;
@@ -401,7 +402,7 @@ int llmops_ledger_info(struct llmops_ledger *lg, struct llmops_ledger_info *out,
 	llmops_buf_addf(&sql, "%s-wal", lg->path);
 	out->wal_bytes = sql.oom ? 0 : file_size(sql.data);
 
-	for (size_t i = 0; ledger_tables[i] && i < LLMOPS_LEDGER_MAX_TABLES; i++) {
+	for (size_t i = 0; i < LLMOPS_LEDGER_MAX_TABLES && ledger_tables[i]; i++) {
 		llmops_buf_reset(&sql);
 		llmops_buf_addf(&sql, "SELECT count(*) FROM %s", ledger_tables[i]);
 		if (sql.oom) {
@@ -439,8 +440,8 @@ static int collect_rows(struct llmops_ledger *lg, const char *sql, int skip_ok,
 		} else {
 			/* foreign_key_check: table, rowid, parent, fkid */
 			rc = llmops_strlist_appendf(
-				problems, "%s row %lld refers to a missing row of %s",
-				a ? a : "?", (long long)sqlite3_column_int64(st, 1),
+				problems, "%s row %lld refers to a missing row of %s", a ? a : "?",
+				(long long)sqlite3_column_int64(st, 1),
 				(const char *)sqlite3_column_text(st, 2));
 		}
 		if (rc) {

@@ -68,9 +68,9 @@ const char *llmops_ledger_path(const struct llmops_ledger *lg);
 
 enum llmops_run_status {
 	LLMOPS_RUN_RUNNING = 0,
-	LLMOPS_RUN_PASSED,      /* finished; the gate held */
-	LLMOPS_RUN_FAILED,      /* finished; the gate failed */
-	LLMOPS_RUN_ERROR,       /* stopped by a runtime failure */
+	LLMOPS_RUN_PASSED,	/* finished; the gate held */
+	LLMOPS_RUN_FAILED,	/* finished; the gate failed */
+	LLMOPS_RUN_ERROR,	/* stopped by a runtime failure */
 	LLMOPS_RUN_INTERRUPTED, /* stopped by a signal; resumable */
 };
 
@@ -81,39 +81,39 @@ int llmops_run_status_parse(const char *s);
 
 /* What a run is, given when it begins.  All strings are borrowed; NULL means unknown. */
 struct llmops_run_spec {
-	const char *kind;           /* "eval", "cost", "lint", ...; required */
-	const char *git_commit;     /* hex commit id of HEAD */
-	int git_dirty;              /* 1 dirty, 0 clean, -1 unknown */
+	const char *kind;	/* "eval", "cost", "lint", ...; required */
+	const char *git_commit; /* hex commit id of HEAD */
+	int git_dirty;		/* 1 dirty, 0 clean, -1 unknown */
 	const char *prompt_name;
 	const char *prompt_version; /* "v2.3.1" */
 	const char *prompt_blob;    /* git blob id of the prompt file */
-	int64_t dataset_id;         /* from llmops_ledger_dataset_put(); 0 for none */
-	const char *provider;       /* "openai", "anthropic", "replay", ... */
+	int64_t dataset_id;	    /* from llmops_ledger_dataset_put(); 0 for none */
+	const char *provider;	    /* "openai", "anthropic", "replay", ... */
 	const char *model;
-	const char *params_json;    /* model parameters as a JSON object */
-	const char *command;        /* the command line, for the record */
+	const char *params_json; /* model parameters as a JSON object */
+	const char *command;	 /* the command line, for the record */
 };
 
 /* One case result.  Strings are borrowed; NULL means absent. */
 struct llmops_result {
-	const char *case_id;     /* required */
-	const char *variant;     /* prompt x provider pair label; NULL or "" for one variant */
-	int repeat_index;        /* 0 unless --repeat */
-	const char *input;       /* the rendered request */
-	const char *output;      /* the model's (or recorded) output */
+	const char *case_id; /* required */
+	const char *variant; /* prompt x provider pair label; NULL or "" for one variant */
+	int repeat_index;    /* 0 unless --repeat */
+	const char *input;   /* the rendered request */
+	const char *output;  /* the model's (or recorded) output */
 	const char *expected;
 	const char *scores_json; /* {"metric": score, ...} */
-	double score;            /* the gating metric's score; NAN when none */
-	int passed;              /* 1 pass, 0 fail, -1 not scored (error) */
-	double latency_ms;       /* NAN when unknown */
-	double ttft_ms;          /* time to first token; NAN when unknown */
-	int64_t tokens_in;       /* -1 when unknown */
-	int64_t tokens_out;      /* -1 when unknown */
-	double cost_usd;         /* NAN when unknown */
-	int attempts;            /* requests made, retries included */
-	const char *error;       /* why the case could not be scored */
-	int cache_hit;           /* 1 when the output came from the response cache */
-	int64_t id;              /* set by reads; ignored by append */
+	double score;		 /* the gating metric's score; NAN when none */
+	int passed;		 /* 1 pass, 0 fail, -1 not scored (error) */
+	double latency_ms;	 /* NAN when unknown */
+	double ttft_ms;		 /* time to first token; NAN when unknown */
+	int64_t tokens_in;	 /* -1 when unknown */
+	int64_t tokens_out;	 /* -1 when unknown */
+	double cost_usd;	 /* NAN when unknown */
+	int attempts;		 /* requests made, retries included */
+	const char *error;	 /* why the case could not be scored */
+	int cache_hit;		 /* 1 when the output came from the response cache */
+	int64_t id;		 /* set by reads; ignored by append */
 };
 
 /* A result with every optional field set to "unknown". */
@@ -156,7 +156,7 @@ struct llmops_run {
 	char *kind;
 	char *started_at;  /* ISO 8601 UTC, millisecond precision */
 	char *finished_at; /* NULL while running */
-	int status;        /* enum llmops_run_status */
+	int status;	   /* enum llmops_run_status */
 	char *git_commit;
 	int git_dirty;
 	char *prompt_name;
@@ -189,7 +189,7 @@ struct llmops_run_filter {
 	const char *kind;
 	const char *prompt_name;
 	const char *since; /* ISO 8601 timestamp or date: runs started at or after */
-	size_t limit;      /* 0: no limit */
+	size_t limit;	   /* 0: no limit */
 };
 
 /*
@@ -206,8 +206,8 @@ void llmops_runs_free(struct llmops_run **runs, size_t n);
  * fn stops the walk and is returned.
  */
 typedef int (*llmops_result_fn)(const struct llmops_result *r, void *ctx);
-int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id,
-			       llmops_result_fn fn, void *ctx, struct llmops_err *err);
+int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id, llmops_result_fn fn,
+			       void *ctx, struct llmops_err *err);
 
 /* -------------------------------------------------------------- datasets */
 
@@ -227,8 +227,8 @@ int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const 
  * On a hit, *hit = 1 and response (caller's buffer) holds the body; the
  * entry's hit count is bumped.  On a miss, *hit = 0.
  */
-int llmops_ledger_cache_get(struct llmops_ledger *lg, const char *key,
-			    struct llmops_buf *response, int *hit, struct llmops_err *err);
+int llmops_ledger_cache_get(struct llmops_ledger *lg, const char *key, struct llmops_buf *response,
+			    int *hit, struct llmops_err *err);
 /* Store (or replace) a cached response. */
 int llmops_ledger_cache_put(struct llmops_ledger *lg, const char *key, const char *provider,
 			    const char *model, const char *response, struct llmops_err *err);

@@ -9,11 +9,11 @@
 #include <sqlite3.h>
 
 struct llmops_ledger {
-	sqlite3 *db;                  /* the connection, owned */
-	char *path;                   /* as opened, owned */
-	unsigned batch;               /* appends per transaction; <= 1: each commits */
-	unsigned pending;             /* appends in the open batch transaction */
-	sqlite3_stmt *append_stmt;    /* prepared once, reused by every append */
+	sqlite3 *db;		   /* the connection, owned */
+	char *path;		   /* as opened, owned */
+	unsigned batch;		   /* appends per transaction; <= 1: each commits */
+	unsigned pending;	   /* appends in the open batch transaction */
+	sqlite3_stmt *append_stmt; /* prepared once, reused by every append */
 };
 
 /* The migration from version from_version to from_version + 1, or NULL. */

@@ -13,8 +13,8 @@
 #include <string.h>
 
 static const char *const status_names[] = {
-	[LLMOPS_RUN_RUNNING] = "running",   [LLMOPS_RUN_PASSED] = "passed",
-	[LLMOPS_RUN_FAILED] = "failed",     [LLMOPS_RUN_ERROR] = "error",
+	[LLMOPS_RUN_RUNNING] = "running",	  [LLMOPS_RUN_PASSED] = "passed",
+	[LLMOPS_RUN_FAILED] = "failed",		  [LLMOPS_RUN_ERROR] = "error",
 	[LLMOPS_RUN_INTERRUPTED] = "interrupted",
 };
 #define NSTATUS ((int)(sizeof(status_names) / sizeof(status_names[0])))
@@ -50,7 +50,8 @@ int llmops_ledger_run_begin(struct llmops_ledger *lg, const struct llmops_run_sp
 	static const char sql[] =
 		"INSERT INTO runs (id, kind, started_at, git_commit, git_dirty, prompt_name,"
 		" prompt_version, prompt_blob, dataset_id, provider, model, params, command,"
-		" llmops_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+		" llmops_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+		"?14)";
 	uint64_t now = llmops_now_ms();
 	sqlite3_stmt *st = NULL;
 	char ts[32];
@@ -260,10 +261,10 @@ out:
 
 /* ------------------------------------------------------------- reading */
 
-#define RUN_COLUMNS                                                                            \
-	"id, kind, started_at, finished_at, status, git_commit, git_dirty, prompt_name,"      \
-	" prompt_version, prompt_blob, dataset_id, provider, model, params, command,"         \
-	" llmops_version, cases, passed, failed, errored, tokens_in, tokens_out, cost_usd,"   \
+#define RUN_COLUMNS                                                                                \
+	"id, kind, started_at, finished_at, status, git_commit, git_dirty, prompt_name,"           \
+	" prompt_version, prompt_blob, dataset_id, provider, model, params, command,"              \
+	" llmops_version, cases, passed, failed, errored, tokens_in, tokens_out, cost_usd,"        \
 	" duration_ms"
 
 void llmops_run_free(struct llmops_run *run)
@@ -323,8 +324,8 @@ static struct llmops_run *run_from_row(sqlite3_stmt *st)
 	r->tokens_in = sqlite3_column_int64(st, 20);
 	r->tokens_out = sqlite3_column_int64(st, 21);
 	r->cost_usd = sqlite3_column_double(st, 22);
-	r->duration_ms = sqlite3_column_type(st, 23) == SQLITE_NULL ? NAN
-								   : sqlite3_column_double(st, 23);
+	r->duration_ms =
+		sqlite3_column_type(st, 23) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 23);
 	if (!r->kind || !r->started_at || !r->llmops_version) {
 		llmops_run_free(r);
 		return NULL;
@@ -359,8 +360,10 @@ int llmops_ledger_run_get(struct llmops_ledger *lg, const char *ref, struct llmo
 
 	*out = NULL;
 	if (back >= 0) {
-		if ((rc = ledger_prepare(lg, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC"
-					 " LIMIT 1 OFFSET ?1", &st, err)))
+		if ((rc = ledger_prepare(lg,
+					 "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC"
+					 " LIMIT 1 OFFSET ?1",
+					 &st, err)))
 			return rc;
 		sqlite3_bind_int64(st, 1, back);
 	} else {
@@ -372,8 +375,10 @@ int llmops_ledger_run_get(struct llmops_ledger *lg, const char *ref, struct llmo
 					      "'%s' is not a run reference; give a run id (or its "
 					      "first 4 or more characters), 'last' or 'last~N'",
 					      ref);
-		if ((rc = ledger_prepare(lg, "SELECT " RUN_COLUMNS " FROM runs"
-					 " WHERE substr(id, 1, ?2) = ?1 ORDER BY id LIMIT 2", &st, err)))
+		if ((rc = ledger_prepare(lg,
+					 "SELECT " RUN_COLUMNS " FROM runs"
+					 " WHERE substr(id, 1, ?2) = ?1 ORDER BY id LIMIT 2",
+					 &st, err)))
 			return rc;
 		sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
@@ -461,8 +466,8 @@ static int64_t column_count(sqlite3_stmt *st, int col)
 	return sqlite3_column_type(st, col) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, col);
 }
 
-int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id,
-			       llmops_result_fn fn, void *ctx, struct llmops_err *err)
+int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id, llmops_result_fn fn,
+			       void *ctx, struct llmops_err *err)
 {
 	static const char sql[] =
 		"SELECT id, case_id, variant, repeat_index, input, output, expected, scores,"
@@ -488,8 +493,8 @@ int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id,
 		r.expected = (const char *)sqlite3_column_text(st, 6);
 		r.scores_json = (const char *)sqlite3_column_text(st, 7);
 		r.score = column_double_or_nan(st, 8);
-		r.passed = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1
-								     : sqlite3_column_int(st, 9);
+		r.passed =
+			sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 9);
 		r.latency_ms = column_double_or_nan(st, 10);
 		r.ttft_ms = column_double_or_nan(st, 11);
 		r.tokens_in = column_count(st, 12);

@@ -97,7 +97,7 @@ static const char *const migrations[] = {
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,
 	       "one migration per schema version");
 
-const char *const ledger_tables[] = { "runs", "results", "datasets", "cache", "reviews", NULL };
+const char *const ledger_tables[] = {"runs", "results", "datasets", "cache", "reviews", NULL};
 
 const char *ledger_migration(int from_version)
 {

@@ -40,7 +40,8 @@ int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const 
 	int rc;
 
 	if (!path || cases < 0)
-		return llmops_err_set(err, LLMOPS_E_USAGE, "a dataset needs a path and a case count");
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "a dataset needs a path and a case count");
 	if ((rc = llmops_sha256_hex(hex, content, len)))
 		return llmops_err_set(err, rc, "cannot hash dataset '%s'", path);
 	ledger_timestamp(ts, llmops_now_ms());
@@ -64,8 +65,8 @@ int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const 
 	return rc;
 }
 
-int llmops_ledger_cache_get(struct llmops_ledger *lg, const char *key,
-			    struct llmops_buf *response, int *hit, struct llmops_err *err)
+int llmops_ledger_cache_get(struct llmops_ledger *lg, const char *key, struct llmops_buf *response,
+			    int *hit, struct llmops_err *err)
 {
 	static const char sql[] =
 		"UPDATE cache SET hits = hits + 1, last_hit_at = ?2 WHERE key = ?1"
@@ -99,18 +100,18 @@ int llmops_ledger_cache_get(struct llmops_ledger *lg, const char *key,
 int llmops_ledger_cache_put(struct llmops_ledger *lg, const char *key, const char *provider,
 			    const char *model, const char *response, struct llmops_err *err)
 {
-	static const char sql[] =
-		"INSERT INTO cache (key, provider, model, response, created_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5)"
-		" ON CONFLICT (key) DO UPDATE SET provider = excluded.provider,"
-		" model = excluded.model, response = excluded.response,"
-		" created_at = excluded.created_at";
+	static const char sql[] = "INSERT INTO cache (key, provider, model, response, created_at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5)"
+				  " ON CONFLICT (key) DO UPDATE SET provider = excluded.provider,"
+				  " model = excluded.model, response = excluded.response,"
+				  " created_at = excluded.created_at";
 	sqlite3_stmt *st = NULL;
 	char ts[32];
 	int rc;
 
 	if (!key || !response)
-		return llmops_err_set(err, LLMOPS_E_USAGE, "a cache entry needs a key and a response");
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "a cache entry needs a key and a response");
 	ledger_timestamp(ts, llmops_now_ms());
 	if ((rc = ledger_prepare(lg, sql, &st, err)))
 		return rc;

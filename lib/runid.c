@@ -59,7 +59,8 @@ int llmops_runid_new(char out[LLMOPS_RUNID_LEN + 1], uint64_t now_ms)
 	}
 	/* 128 bits as 26 base32 digits, most significant first (2 pad bits) */
 	for (int i = 0; i < LLMOPS_RUNID_LEN; i++) {
-		int bit = 128 - 5 * (LLMOPS_RUNID_LEN - i); /* first bit of this digit, may be < 0 */
+		int bit =
+			128 - 5 * (LLMOPS_RUNID_LEN - i); /* first bit of this digit, may be < 0 */
 		unsigned v = 0;
 
 		for (int k = 0; k < 5; k++, bit++) {

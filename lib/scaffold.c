@@ -96,8 +96,7 @@ static int note(struct llmops_strlist *l, const char *rel, struct llmops_err *er
 	return LLMOPS_OK;
 }
 
-static int join(struct llmops_buf *path, const char *root, const char *rel,
-		struct llmops_err *err)
+static int join(struct llmops_buf *path, const char *root, const char *rel, struct llmops_err *err)
 {
 	llmops_buf_reset(path);
 	llmops_buf_addf(path, "%s/%s", root, rel);
@@ -118,8 +117,8 @@ static int make_dir(const char *root, const char *rel, struct llmops_scaffold_re
 	else if (errno == EEXIST && stat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
 		rc = note(&rep->kept, rel, err);
 	else
-		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot create directory '%s': %s",
-				    path.data, errno == EEXIST ? "a file is in the way" : strerror(errno));
+		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot create directory '%s': %s", path.data,
+				    errno == EEXIST ? "a file is in the way" : strerror(errno));
 	llmops_buf_release(&path);
 	return rc;
 }
@@ -170,8 +169,8 @@ static int make_file(const char *root, const char *rel, const char *content,
 /* Does .gitignore content already ignore .llmops/ at the root? */
 static int ignores_llmops(const char *s)
 {
-	static const char *const forms[] = { ".llmops", ".llmops/", "/.llmops", "/.llmops/",
-					     ".llmops/*", "/.llmops/*" };
+	static const char *const forms[] = {".llmops",	 ".llmops/",  "/.llmops",
+					    "/.llmops/", ".llmops/*", "/.llmops/*"};
 
 	while (*s) {
 		size_t n = strcspn(s, "\n");
@@ -208,8 +207,9 @@ static int ignore_ledger(const char *root, struct llmops_scaffold_report *rep,
 		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot append to '%s': %s", path.data,
 				    strerror(errno));
 	} else {
-		int bad = (old.len && old.data[old.len - 1] != '\n' && write_all(fd, "\n", 1) < 0) ||
-			  write_all(fd, line, sizeof(line) - 1) < 0;
+		int bad =
+			(old.len && old.data[old.len - 1] != '\n' && write_all(fd, "\n", 1) < 0) ||
+			write_all(fd, line, sizeof(line) - 1) < 0;
 
 		if (close(fd) < 0 || bad)
 			rc = llmops_err_set(err, LLMOPS_E_IO, "cannot append to '%s': %s",
@@ -222,8 +222,7 @@ static int ignore_ledger(const char *root, struct llmops_scaffold_report *rep,
 	return rc;
 }
 
-int llmops_scaffold(const char *root, struct llmops_scaffold_report *rep,
-		    struct llmops_err *err)
+int llmops_scaffold(const char *root, struct llmops_scaffold_report *rep, struct llmops_err *err)
 {
 	int rc;
 

@@ -28,7 +28,6 @@ void llmops_scaffold_report_release(struct llmops_scaffold_report *rep);
  * report still lists what was done before it.
  * Errors: LLMOPS_E_IO (with the path), LLMOPS_E_NOMEM.
  */
-int llmops_scaffold(const char *root, struct llmops_scaffold_report *rep,
-		    struct llmops_err *err);
+int llmops_scaffold(const char *root, struct llmops_scaffold_report *rep, struct llmops_err *err);
 
 #endif

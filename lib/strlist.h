@@ -16,7 +16,10 @@ struct llmops_strlist {
 	size_t alloc; /* slots allocated */
 };
 
-#define LLMOPS_STRLIST_INIT { NULL, 0, 0 }
+#define LLMOPS_STRLIST_INIT                                                                        \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void llmops_strlist_init(struct llmops_strlist *l);
 void llmops_strlist_release(struct llmops_strlist *l);

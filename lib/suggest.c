@@ -49,8 +49,7 @@ size_t llmops_edit_distance(const char *a, const char *b)
 	return d;
 }
 
-int llmops_suggest(struct llmops_strlist *out, const char *word, const char *const *cands,
-		   size_t n)
+int llmops_suggest(struct llmops_strlist *out, const char *word, const char *const *cands, size_t n)
 {
 	size_t best = (size_t)-1, wl = strlen(word);
 	size_t *dist;

@@ -23,11 +23,11 @@ int llmops_dep_versions(struct llmops_dep_version *out, int n)
 	git_libgit2_version(&major, &minor, &rev);
 	snprintf(git_version, sizeof(git_version), "%d.%d.%d", major, minor, rev);
 	const struct llmops_dep_version all[] = {
-		{ "libcurl", cv->version },
-		{ "SQLite", sqlite3_libversion() },
-		{ "libgit2", git_version },
-		{ "cJSON", cJSON_Version() },
-		{ "OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING) },
+		{"libcurl", cv->version},
+		{"SQLite", sqlite3_libversion()},
+		{"libgit2", git_version},
+		{"cJSON", cJSON_Version()},
+		{"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)},
 	};
 	for (; i < n && i < (int)(sizeof(all) / sizeof(all[0])); i++)
 		out[i] = all[i];

@@ -31,14 +31,13 @@ static const char output[] =
 
 static int ledger_rate(const char *path, long n, unsigned batch, double *rate)
 {
-	struct llmops_run_spec spec = { .kind = "bench", .git_dirty = -1, .model = "m" };
-	struct llmops_err err = { 0 };
+	struct llmops_run_spec spec = {.kind = "bench", .git_dirty = -1, .model = "m"};
+	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
 	char id[LLMOPS_RUNID_LEN + 1], cid[32];
 	double t0;
 
-	if (llmops_ledger_open(&lg, path, 0, &err) ||
-	    llmops_ledger_run_begin(lg, &spec, id, &err))
+	if (llmops_ledger_open(&lg, path, 0, &err) || llmops_ledger_run_begin(lg, &spec, id, &err))
 		goto fail;
 	llmops_ledger_set_batch(lg, batch);
 	t0 = now_s();
@@ -91,12 +90,13 @@ static int sqlite_rate(const char *path, long n, double *rate)
 			 " tokens_in INTEGER, tokens_out INTEGER, cost_usd REAL, attempts INTEGER,"
 			 " created_at TEXT, UNIQUE (run_id, variant, case_id, repeat_index))",
 			 NULL, NULL, NULL) ||
-	    sqlite3_prepare_v2(db,
-			       "INSERT INTO results (run_id, case_id, output, expected, scores,"
-			       " score, passed, latency_ms, tokens_in, tokens_out, cost_usd, attempts,"
-			       " created_at) VALUES ('R', ?1, ?2, ?2, ?3, 0.93, 1, 812.5, 120, 24,"
-			       " 0.0000324, 1, '2026-11-22T00:00:00.000Z')",
-			       -1, &st, NULL)) {
+	    sqlite3_prepare_v2(
+		    db,
+		    "INSERT INTO results (run_id, case_id, output, expected, scores,"
+		    " score, passed, latency_ms, tokens_in, tokens_out, cost_usd, attempts,"
+		    " created_at) VALUES ('R', ?1, ?2, ?2, ?3, 0.93, 1, 812.5, 120, 24,"
+		    " 0.0000324, 1, '2026-11-22T00:00:00.000Z')",
+		    -1, &st, NULL)) {
 		fprintf(stderr, "bench_ledger: sqlite: %s\n", sqlite3_errmsg(db));
 		return 1;
 	}
@@ -140,7 +140,7 @@ int main(int argc, char **argv)
 	printf("ledger append, live (1/txn),  %ld results: %9.0f results/s\n", nlive, live);
 	printf("peer: bare SQLite insert, same batches:  %9.0f results/s (ledger/peer = %.2f)\n",
 	       peer, batched / peer);
-	for (const char *p[] = { a, b, c, NULL }, **q = p; *q; q++) {
+	for (const char *p[] = {a, b, c, NULL}, **q = p; *q; q++) {
 		char side[80];
 
 		unlink(*q);

@@ -108,12 +108,12 @@ static void test_strlist(void **state)
 
 static void test_err_messages(void **state)
 {
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 
 	(void)state;
-	assert_int_equal(llmops_err_at(&err, LLMOPS_E_INPUT, "evals/c.json", 14, 3,
-				       "expected '%c'", ','),
-			 LLMOPS_E_INPUT);
+	assert_int_equal(
+		llmops_err_at(&err, LLMOPS_E_INPUT, "evals/c.json", 14, 3, "expected '%c'", ','),
+		LLMOPS_E_INPUT);
 	assert_string_equal(err.msg, "evals/c.json:14:3: expected ','");
 	assert_int_equal(err.code, LLMOPS_E_INPUT);
 	llmops_err_clear(&err);

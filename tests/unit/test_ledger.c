@@ -19,7 +19,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 
 	f->dir = tu_tmpdir();
 	f->path = tu_path(f->dir, ".llmops/ledger.db");
@@ -66,19 +66,22 @@ static void sql_exec(const char *path, const char *sql)
 
 static void begin_run(struct llmops_ledger *lg, char *id)
 {
-	struct llmops_run_spec spec = { .kind = "eval", .git_dirty = -1, .provider = "replay",
-					.model = "gpt-4o-mini", .prompt_name = "summarize",
-					.prompt_version = "v1.0.0" };
-	struct llmops_err err = { 0 };
+	struct llmops_run_spec spec = {.kind = "eval",
+				       .git_dirty = -1,
+				       .provider = "replay",
+				       .model = "gpt-4o-mini",
+				       .prompt_name = "summarize",
+				       .prompt_version = "v1.0.0"};
+	struct llmops_err err = {0};
 
 	assert_int_equal(llmops_ledger_run_begin(lg, &spec, id, &err), 0);
 }
 
-static void append_case(struct llmops_ledger *lg, const char *run, const char *case_id,
-			int passed, double score)
+static void append_case(struct llmops_ledger *lg, const char *run, const char *case_id, int passed,
+			double score)
 {
 	struct llmops_result r;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 
 	llmops_result_init(&r);
 	r.case_id = case_id;
@@ -97,7 +100,7 @@ static void test_created_with_pragmas(void **state)
 {
 	struct fixture *f = *state;
 	struct llmops_ledger_info info;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 
 	assert_int_equal(llmops_ledger_info(f->lg, &info, &err), 0);
 	assert_int_equal(info.schema_version, LLMOPS_LEDGER_SCHEMA_VERSION);
@@ -119,7 +122,7 @@ static void test_run_lifecycle(void **state)
 {
 	struct fixture *f = *state;
 	char id[LLMOPS_RUNID_LEN + 1];
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	struct llmops_run *run;
 
 	begin_run(f->lg, id);
@@ -185,8 +188,8 @@ static void test_results_each(void **state)
 {
 	struct fixture *f = *state;
 	char id[LLMOPS_RUNID_LEN + 1];
-	struct llmops_err err = { 0 };
-	struct collected c = { 0 };
+	struct llmops_err err = {0};
+	struct collected c = {0};
 	int seen = 0;
 
 	begin_run(f->lg, id);
@@ -207,14 +210,14 @@ static void test_bad_results(void **state)
 {
 	struct fixture *f = *state;
 	struct llmops_result r;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	char id[LLMOPS_RUNID_LEN + 1];
 
 	llmops_result_init(&r);
 	r.case_id = "a";
-	assert_int_equal(llmops_ledger_result_append(f->lg, "01ARYZ6S41TSV4RRFFQ69G5FAV", &r, NULL,
-						     &err),
-			 LLMOPS_E_NOTFOUND);
+	assert_int_equal(
+		llmops_ledger_result_append(f->lg, "01ARYZ6S41TSV4RRFFQ69G5FAV", &r, NULL, &err),
+		LLMOPS_E_NOTFOUND);
 	assert_non_null(strstr(err.msg, "no run"));
 	begin_run(f->lg, id);
 	r.score = 1.5;
@@ -226,7 +229,7 @@ static void test_bad_results(void **state)
 						  LLMOPS_RUN_PASSED, &err),
 			 LLMOPS_E_NOTFOUND);
 	assert_int_equal(llmops_ledger_run_finish(f->lg, id, 99, &err), LLMOPS_E_USAGE);
-	struct llmops_run_spec nokind = { 0 };
+	struct llmops_run_spec nokind = {0};
 	assert_int_equal(llmops_ledger_run_begin(f->lg, &nokind, id, &err), LLMOPS_E_USAGE);
 	/* the ledger is still usable after the failures */
 	append_case(f->lg, id, "ok", 1, 1.0);
@@ -236,9 +239,9 @@ static void test_run_refs_and_list(void **state)
 {
 	struct fixture *f = *state;
 	char ids[3][LLMOPS_RUNID_LEN + 1];
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	struct llmops_run *run, **runs;
-	struct llmops_run_filter filter = { 0 };
+	struct llmops_run_filter filter = {0};
 	char prefix[LLMOPS_RUNID_LEN + 1];
 	size_t n;
 
@@ -292,7 +295,7 @@ static void test_batched_appends(void **state)
 {
 	struct fixture *f = *state;
 	char id[LLMOPS_RUNID_LEN + 1], cid[16];
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	struct llmops_run *run;
 
 	begin_run(f->lg, id);
@@ -319,7 +322,7 @@ static void test_batched_appends(void **state)
 static void test_datasets_by_hash(void **state)
 {
 	struct fixture *f = *state;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	char hex[65];
 	int64_t a, b, c;
 
@@ -331,8 +334,8 @@ static void test_datasets_by_hash(void **state)
 						   &b, NULL, &err),
 			 0);
 	assert_int_equal(a, b); /* same content: same row */
-	assert_int_equal(llmops_ledger_dataset_put(f->lg, "evals/x.json", "json", "[1,2]", 5, 2,
-						   &c, NULL, &err),
+	assert_int_equal(llmops_ledger_dataset_put(f->lg, "evals/x.json", "json", "[1,2]", 5, 2, &c,
+						   NULL, &err),
 			 0);
 	assert_true(c != a);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM datasets"), 2);
@@ -342,7 +345,7 @@ static void test_cache_and_review(void **state)
 {
 	struct fixture *f = *state;
 	struct llmops_buf resp = LLMOPS_BUF_INIT;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	char id[LLMOPS_RUNID_LEN + 1];
 	struct llmops_result r;
 	int64_t rid, rev;
@@ -377,7 +380,7 @@ static void test_check_and_backup(void **state)
 {
 	struct fixture *f = *state;
 	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	char id[LLMOPS_RUNID_LEN + 1];
 	char *dest = tu_path(f->dir, "backup.db");
 	struct llmops_ledger *copy;
@@ -418,7 +421,7 @@ static void assert_file_is(const char *path, const char *content, size_t len)
 static void test_refuses_what_is_not_a_ledger(void **state)
 {
 	struct fixture *f = *state;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	struct llmops_ledger *lg = NULL;
 	char *text = tu_path(f->dir, "notes.txt");
 	char *foreign = tu_path(f->dir, "other.db");
@@ -467,7 +470,7 @@ static void test_refuses_what_is_not_a_ledger(void **state)
 static void test_empty_file_becomes_ledger(void **state)
 {
 	struct fixture *f = *state;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
 	char *p = tu_path(f->dir, "empty.db");
 
@@ -481,7 +484,7 @@ static void test_empty_file_becomes_ledger(void **state)
 static void test_corrupt_is_reported(void **state)
 {
 	struct fixture *f = *state;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	struct llmops_ledger *lg = NULL;
 	char *p = tu_path(f->dir, "corrupt.db");
 	struct llmops_buf b = LLMOPS_BUF_INIT;

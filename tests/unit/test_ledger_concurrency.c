@@ -13,14 +13,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define WRITERS 4
+#define WRITERS		   4
 #define RESULTS_PER_WRITER 400
 
 /* One writer: open (racing the others to create), one run, appends, finish. */
 static int writer(const char *path, int which, int batch)
 {
-	struct llmops_run_spec spec = { .kind = "eval", .git_dirty = -1, .model = "m" };
-	struct llmops_err err = { 0 };
+	struct llmops_run_spec spec = {.kind = "eval", .git_dirty = -1, .model = "m"};
+	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
 	char id[LLMOPS_RUNID_LEN + 1], cid[32];
 
@@ -97,10 +97,10 @@ static void run_writers(int batch)
 		assert_true(WIFEXITED(st));
 		assert_int_equal(WEXITSTATUS(st), 0);
 	}
-	assert_int_equal(count(path, "SELECT count(*) FROM results"),
-			 WRITERS * RESULTS_PER_WRITER);
+	assert_int_equal(count(path, "SELECT count(*) FROM results"), WRITERS * RESULTS_PER_WRITER);
 	assert_int_equal(count(path, "SELECT count(*) FROM runs WHERE status = 'passed' AND "
-				     "cases = " "400"),
+				     "cases = "
+				     "400"),
 			 WRITERS);
 	assert_int_equal(count(path, "PRAGMA user_version"), LLMOPS_LEDGER_SCHEMA_VERSION);
 	free(path);

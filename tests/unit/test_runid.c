@@ -39,10 +39,10 @@ static void test_valid(void **state)
 {
 	(void)state;
 	assert_false(llmops_runid_valid(""));
-	assert_false(llmops_runid_valid("01ARYZ6S41TSV4RRFFQ69G5FA"));   /* 25 */
+	assert_false(llmops_runid_valid("01ARYZ6S41TSV4RRFFQ69G5FA"));	 /* 25 */
 	assert_false(llmops_runid_valid("01ARYZ6S41TSV4RRFFQ69G5FAVI")); /* 27 */
-	assert_false(llmops_runid_valid("01ARYZ6S41TSV4RRFFQ69G5FAU"));  /* U is not Crockford */
-	assert_false(llmops_runid_valid("81ARYZ6S41TSV4RRFFQ69G5FAV"));  /* overflows 128 bits */
+	assert_false(llmops_runid_valid("01ARYZ6S41TSV4RRFFQ69G5FAU"));	 /* U is not Crockford */
+	assert_false(llmops_runid_valid("81ARYZ6S41TSV4RRFFQ69G5FAV"));	 /* overflows 128 bits */
 	assert_true(llmops_runid_valid("01ARYZ6S41TSV4RRFFQ69G5FAV"));
 }
 
@@ -53,9 +53,11 @@ static void test_sha256(void **state)
 	(void)state;
 	/* FIPS 180-2 test vectors */
 	assert_int_equal(llmops_sha256_hex(hex, "abc", 3), 0);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	llmops_sha256_hex(hex, "", 0);
-	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(hex,
+			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 int main(void)

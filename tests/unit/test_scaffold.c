@@ -20,7 +20,7 @@ static char *slurp(const char *dir, const char *name)
 static void test_fresh_directory(void **state)
 {
 	struct llmops_scaffold_report rep;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	char *dir = tu_tmpdir(), *s;
 
 	(void)state;
@@ -52,7 +52,7 @@ static void test_fresh_directory(void **state)
 static void test_never_overwrites(void **state)
 {
 	struct llmops_scaffold_report rep;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	char *dir = tu_tmpdir(), *p, *s;
 
 	(void)state;
@@ -79,9 +79,9 @@ static void test_never_overwrites(void **state)
 
 static void test_gitignore_forms(void **state)
 {
-	static const char *const forms[] = { "/.llmops/\n", ".llmops\n", "x\n.llmops/  \r\n" };
+	static const char *const forms[] = {"/.llmops/\n", ".llmops\n", "x\n.llmops/  \r\n"};
 	struct llmops_scaffold_report rep;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
@@ -103,7 +103,7 @@ static void test_gitignore_forms(void **state)
 static void test_file_in_the_way(void **state)
 {
 	struct llmops_scaffold_report rep;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	char *dir = tu_tmpdir(), *p = tu_path(dir, "prompts");
 
 	(void)state;

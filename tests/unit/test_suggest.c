@@ -16,8 +16,8 @@ static void test_distance(void **state)
 
 static void test_suggest_nearest(void **state)
 {
-	static const char *const cmds[] = { "cost", "diff", "eval", "export", "init", "ledger",
-					    "lint", "prompt", "runs", "show", "stats", "tokens" };
+	static const char *const cmds[] = {"cost", "diff",   "eval", "export", "init",	"ledger",
+					   "lint", "prompt", "runs", "show",   "stats", "tokens"};
 	struct llmops_strlist out = LLMOPS_STRLIST_INIT;
 
 	(void)state;

@@ -7,7 +7,7 @@
 
 static int setup(void **state)
 {
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 
 	(void)state;
 	return llmops_global_init(&err);
@@ -23,7 +23,7 @@ static int teardown(void **state)
 static void test_outside_repo(void **state)
 {
 	struct llmops_workspace ws;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	char *dir = tu_tmpdir(), *real = realpath(dir, NULL), *ledger;
 
 	(void)state;
@@ -41,7 +41,7 @@ static void test_outside_repo(void **state)
 static void test_inside_repo_subdir(void **state)
 {
 	struct llmops_workspace ws;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	char *dir = tu_tmpdir(), *real = realpath(dir, NULL), *sub = tu_path(dir, "a/b");
 
 	(void)state;
@@ -58,7 +58,7 @@ static void test_inside_repo_subdir(void **state)
 static void test_bare_repo(void **state)
 {
 	struct llmops_workspace ws;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 	char *dir = tu_tmpdir();
 
 	(void)state;
@@ -73,7 +73,7 @@ static void test_bare_repo(void **state)
 static void test_missing_dir(void **state)
 {
 	struct llmops_workspace ws;
-	struct llmops_err err = { 0 };
+	struct llmops_err err = {0};
 
 	(void)state;
 	assert_int_equal(llmops_workspace_find(&ws, "/nonexistent/llmops/dir", &err), LLMOPS_E_IO);
