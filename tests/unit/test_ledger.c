@@ -39,22 +39,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Run one SQL statement through a separate connection; returns the first column as int. */
-static long long sql_int(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
 static void sql_exec(const char *path, const char *sql)
 {
 	sqlite3 *db;
@@ -108,14 +92,15 @@ static void test_created_with_pragmas(void **state)
 	assert_int_equal(info.ntables, 5);
 	assert_string_equal(info.tables[0].name, "runs");
 	assert_int_equal(info.tables[0].rows, 0);
-	assert_int_equal(sql_int(f->path, "PRAGMA application_id"), LLMOPS_LEDGER_APPLICATION_ID);
+	assert_int_equal(tu_sql_int(f->path, "PRAGMA application_id"),
+			 LLMOPS_LEDGER_APPLICATION_ID);
 	assert_string_equal(llmops_ledger_path(f->lg), f->path);
 
 	/* reopening an existing, current ledger changes nothing */
 	struct llmops_ledger *again;
 	assert_int_equal(llmops_ledger_open(&again, f->path, 0, &err), 0);
 	llmops_ledger_free(again);
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), LLMOPS_LEDGER_SCHEMA_VERSION);
+	assert_int_equal(tu_sql_int(f->path, "PRAGMA user_version"), LLMOPS_LEDGER_SCHEMA_VERSION);
 }
 
 static void test_run_lifecycle(void **state)
@@ -305,9 +290,9 @@ static void test_batched_appends(void **state)
 		append_case(f->lg, id, cid, i % 2, 0.5);
 	}
 	/* 200 committed in two batches; 50 pending, invisible to another connection */
-	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM results"), 200);
+	assert_int_equal(tu_sql_int(f->path, "SELECT count(*) FROM results"), 200);
 	assert_int_equal(llmops_ledger_run_finish(f->lg, id, LLMOPS_RUN_PASSED, &err), 0);
-	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM results"), 250);
+	assert_int_equal(tu_sql_int(f->path, "SELECT count(*) FROM results"), 250);
 	assert_int_equal(llmops_ledger_run_get(f->lg, id, &run, &err), 0);
 	assert_int_equal(run->cases, 250);
 	assert_int_equal(run->passed, 125);
@@ -316,7 +301,7 @@ static void test_batched_appends(void **state)
 	append_case(f->lg, id, "late", 1, 1.0);
 	llmops_ledger_free(f->lg);
 	f->lg = NULL;
-	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM results"), 251);
+	assert_int_equal(tu_sql_int(f->path, "SELECT count(*) FROM results"), 251);
 }
 
 static void test_datasets_by_hash(void **state)
@@ -338,7 +323,7 @@ static void test_datasets_by_hash(void **state)
 						   NULL, &err),
 			 0);
 	assert_true(c != a);
-	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM datasets"), 2);
+	assert_int_equal(tu_sql_int(f->path, "SELECT count(*) FROM datasets"), 2);
 }
 
 static void test_cache_and_review(void **state)
@@ -360,7 +345,7 @@ static void test_cache_and_review(void **state)
 	assert_int_equal(llmops_ledger_cache_put(f->lg, "k1", "openai", "m", "{\"a\":2}", &err), 0);
 	llmops_ledger_cache_get(f->lg, "k1", &resp, &hit, &err);
 	assert_string_equal(resp.data, "{\"a\":2}");
-	assert_int_equal(sql_int(f->path, "SELECT hits FROM cache WHERE key = 'k1'"), 2);
+	assert_int_equal(tu_sql_int(f->path, "SELECT hits FROM cache WHERE key = 'k1'"), 2);
 	llmops_buf_release(&resp);
 
 	begin_run(f->lg, id);
@@ -372,8 +357,8 @@ static void test_cache_and_review(void **state)
 	assert_true(rev > 0);
 	assert_int_equal(llmops_ledger_review_add(f->lg, 999999, NULL, NULL, &err),
 			 LLMOPS_E_NOTFOUND);
-	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM reviews WHERE status = 'pending'"),
-			 1);
+	assert_int_equal(
+		tu_sql_int(f->path, "SELECT count(*) FROM reviews WHERE status = 'pending'"), 1);
 }
 
 static void test_check_and_backup(void **state)
@@ -437,14 +422,14 @@ static void test_refuses_what_is_not_a_ledger(void **state)
 	sql_exec(foreign, "CREATE TABLE photos (id INTEGER PRIMARY KEY)");
 	assert_int_equal(llmops_ledger_open(&lg, foreign, 0, &err), LLMOPS_E_NOTADB);
 	assert_non_null(strstr(err.msg, "not an llmops ledger"));
-	assert_int_equal(sql_int(foreign, "PRAGMA user_version"), 0);
+	assert_int_equal(tu_sql_int(foreign, "PRAGMA user_version"), 0);
 
 	/* a ledger from a newer llmops: refused, and not altered */
 	llmops_ledger_backup(f->lg, newer, &err);
 	sql_exec(newer, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 99");
 	assert_int_equal(llmops_ledger_open(&lg, newer, 0, &err), LLMOPS_E_SCHEMA);
 	assert_non_null(strstr(err.msg, "schema version 99"));
-	assert_int_equal(sql_int(newer, "PRAGMA user_version"), 99);
+	assert_int_equal(tu_sql_int(newer, "PRAGMA user_version"), 99);
 	{
 		sqlite3 *db;
 		sqlite3_stmt *st;
@@ -477,7 +462,7 @@ static void test_empty_file_becomes_ledger(void **state)
 	tu_write_file(p, "", 0); /* e.g. made by touch */
 	assert_int_equal(llmops_ledger_open(&lg, p, 0, &err), 0);
 	llmops_ledger_free(lg);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), LLMOPS_LEDGER_SCHEMA_VERSION);
+	assert_int_equal(tu_sql_int(p, "PRAGMA user_version"), LLMOPS_LEDGER_SCHEMA_VERSION);
 	free(p);
 }
 

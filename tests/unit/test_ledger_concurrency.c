@@ -53,21 +53,6 @@ fail:
 	return 1;
 }
 
-static long long count(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long n = -1;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
-}
-
 static void run_writers(int batch)
 {
 	char *dir = tu_tmpdir(), *path = tu_path(dir, ".llmops/ledger.db");
@@ -97,12 +82,14 @@ static void run_writers(int batch)
 		assert_true(WIFEXITED(st));
 		assert_int_equal(WEXITSTATUS(st), 0);
 	}
-	assert_int_equal(count(path, "SELECT count(*) FROM results"), WRITERS * RESULTS_PER_WRITER);
-	assert_int_equal(count(path, "SELECT count(*) FROM runs WHERE status = 'passed' AND "
-				     "cases = "
-				     "400"),
+	assert_int_equal(tu_sql_int(path, "SELECT tu_sql_int(*) FROM results"),
+			 WRITERS * RESULTS_PER_WRITER);
+	assert_int_equal(tu_sql_int(path,
+				    "SELECT tu_sql_int(*) FROM runs WHERE status = 'passed' AND "
+				    "cases = "
+				    "400"),
 			 WRITERS);
-	assert_int_equal(count(path, "PRAGMA user_version"), LLMOPS_LEDGER_SCHEMA_VERSION);
+	assert_int_equal(tu_sql_int(path, "PRAGMA user_version"), LLMOPS_LEDGER_SCHEMA_VERSION);
 	free(path);
 	tu_tmpdir_remove(dir);
 }

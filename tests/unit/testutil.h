@@ -21,6 +21,11 @@ void tu_tmpdir_remove(char *dir);
 char *tu_path(const char *dir, const char *name);
 /* Write content to path (truncating). */
 void tu_write_file(const char *path, const char *content, size_t len);
+/*
+ * Run sql through a separate SQLite connection to path (as another process
+ * would see the file) and return the first column of the first row, or -1.
+ */
+long long tu_sql_int(const char *path, const char *sql);
 /* Run a shell command line (test setup only: git init and the like); returns its status. */
 int tu_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
