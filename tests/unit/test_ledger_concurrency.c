@@ -82,10 +82,10 @@ static void run_writers(int batch)
 		assert_true(WIFEXITED(st));
 		assert_int_equal(WEXITSTATUS(st), 0);
 	}
-	assert_int_equal(tu_sql_int(path, "SELECT tu_sql_int(*) FROM results"),
+	assert_int_equal(tu_sql_int(path, "SELECT count(*) FROM results"),
 			 WRITERS * RESULTS_PER_WRITER);
 	assert_int_equal(tu_sql_int(path,
-				    "SELECT tu_sql_int(*) FROM runs WHERE status = 'passed' AND "
+				    "SELECT count(*) FROM runs WHERE status = 'passed' AND "
 				    "cases = "
 				    "400"),
 			 WRITERS);
