@@ -8,6 +8,7 @@
 #include "output.h"
 #include "suggest.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct verb {
@@ -187,12 +188,27 @@ static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx)
 	return 0;
 }
 
+/* "backup, check, info": the verbs, from the table. */
+static void verb_names(char *out, size_t n)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < NVERBS && used < n; i++) {
+		int k = snprintf(out + used, n - used, "%s%s", i ? ", " : "", verbs[i].name);
+
+		used += k > 0 ? (size_t)k : 0;
+	}
+}
+
 int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
 	const char *names[NVERBS];
+	char all[128];
 
+	verb_names(all, sizeof(all));
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2) {
 			int n = llmops_parse_options(argc, argv, opts, &usage);
@@ -202,7 +218,7 @@ int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx)
 			if (n < 0)
 				return LLMOPS_EXIT_USAGE;
 		}
-		llmops_error("ledger: missing verb; one of: backup, check, info");
+		llmops_error("ledger: missing verb; one of: %s", all);
 		llmops_print_usage(stderr, opts, &usage);
 		return LLMOPS_EXIT_USAGE;
 	}
@@ -212,9 +228,11 @@ int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx)
 		names[i] = verbs[i].name;
 	}
 	llmops_suggest(&near, argv[1], names, NVERBS);
-	llmops_error("ledger: unknown verb '%s'%s%s%s; one of: backup, check, info", argv[1],
-		     near.nr ? " (did you mean '" : "", near.nr ? near.items[0] : "",
-		     near.nr ? "'?)" : "");
+	if (near.nr)
+		llmops_error("ledger: unknown verb '%s'; did you mean '%s'? (one of: %s)", argv[1],
+			     near.items[0], all);
+	else
+		llmops_error("ledger: unknown verb '%s'; one of: %s", argv[1], all);
 	llmops_strlist_release(&near);
 	return LLMOPS_EXIT_USAGE;
 }
