@@ -79,6 +79,25 @@ int ledger_commit(struct llmops_ledger *lg, struct llmops_err *err)
 	return rc;
 }
 
+int ledger_write_one(struct llmops_ledger *lg, sqlite3_stmt *st, const char *what,
+		     struct llmops_err *err)
+{
+	int rc;
+
+	if ((rc = llmops_ledger_flush(lg, err)) || (rc = ledger_begin(lg, err)))
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return LLMOPS_OK;
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND, "%s: a row it refers to does not exist",
+				    what);
+	else
+		rc = ledger_fail(lg, rc, what, err);
+	ledger_rollback(lg);
+	return rc;
+}
+
 void ledger_rollback(struct llmops_ledger *lg)
 {
 	if (!sqlite3_get_autocommit(lg->db))

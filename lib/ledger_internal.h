@@ -27,6 +27,14 @@ int ledger_fail(struct llmops_ledger *lg, int rc, const char *what, struct llmop
 int ledger_begin(struct llmops_ledger *lg, struct llmops_err *err);
 int ledger_commit(struct llmops_ledger *lg, struct llmops_err *err);
 void ledger_rollback(struct llmops_ledger *lg);
+/*
+ * Commit pending batched appends, BEGIN IMMEDIATE and step st once.  On
+ * success the transaction is left open (the caller reads any RETURNING row,
+ * resets st and calls ledger_commit); on failure it is rolled back.  A
+ * foreign-key violation is LLMOPS_E_NOTFOUND.
+ */
+int ledger_write_one(struct llmops_ledger *lg, sqlite3_stmt *st, const char *what,
+		     struct llmops_err *err);
 /* Prepare sql (caller finalizes the statement). */
 int ledger_prepare(struct llmops_ledger *lg, const char *sql, sqlite3_stmt **st,
 		   struct llmops_err *err);

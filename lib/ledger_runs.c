@@ -61,8 +61,6 @@ int llmops_ledger_run_begin(struct llmops_ledger *lg, const struct llmops_run_sp
 		return llmops_err_set(err, LLMOPS_E_USAGE, "a run needs a kind");
 	if ((rc = llmops_runid_new(id_out, now)))
 		return llmops_err_set(err, rc, "cannot make a run id: no randomness available");
-	if ((rc = llmops_ledger_flush(lg, err)))
-		return rc;
 	ledger_timestamp(ts, now);
 	if ((rc = ledger_prepare(lg, sql, &st, err)))
 		return rc;
@@ -82,16 +80,8 @@ int llmops_ledger_run_begin(struct llmops_ledger *lg, const struct llmops_run_sp
 	ledger_bind_text(st, 12, spec->params_json);
 	ledger_bind_text(st, 13, spec->command);
 	sqlite3_bind_text(st, 14, llmops_version(), -1, SQLITE_STATIC);
-	if ((rc = ledger_begin(lg, err)))
-		goto out;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE) {
-		rc = ledger_fail(lg, rc, "cannot record the run", err);
-		ledger_rollback(lg);
-		goto out;
-	}
-	rc = ledger_commit(lg, err);
-out:
+	if (!(rc = ledger_write_one(lg, st, "cannot record the run", err)))
+		rc = ledger_commit(lg, err);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -231,22 +221,14 @@ int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int s
 
 	if (!name)
 		return llmops_err_set(err, LLMOPS_E_USAGE, "invalid run status %d", status);
-	if ((rc = llmops_ledger_flush(lg, err)))
-		return rc;
 	ledger_timestamp(ts, llmops_now_ms());
 	if ((rc = ledger_prepare(lg, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
-	if ((rc = ledger_begin(lg, err)))
+	if ((rc = ledger_write_one(lg, st, "cannot finish the run", err)))
 		goto out;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE) {
-		rc = ledger_fail(lg, rc, "cannot finish the run", err);
-		ledger_rollback(lg);
-		goto out;
-	}
 	if (sqlite3_changes(lg->db) != 1) {
 		ledger_rollback(lg);
 		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND, "no run '%s' in ledger '%s'", run_id,

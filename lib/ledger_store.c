@@ -9,23 +9,6 @@
 
 #include <string.h>
 
-/* Run one prepared write statement in its own IMMEDIATE transaction. */
-static int write_one(struct llmops_ledger *lg, sqlite3_stmt *st, const char *what,
-		     struct llmops_err *err)
-{
-	int rc;
-
-	if ((rc = llmops_ledger_flush(lg, err)) || (rc = ledger_begin(lg, err)))
-		return rc;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		rc = ledger_fail(lg, rc, what, err);
-		ledger_rollback(lg);
-		return rc;
-	}
-	return LLMOPS_OK;
-}
-
 int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const char *format,
 			      const void *content, size_t len, int64_t cases, int64_t *id_out,
 			      char *hex_out, struct llmops_err *err)
@@ -53,7 +36,7 @@ int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const 
 	sqlite3_bind_int64(st, 4, cases);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)len);
 	sqlite3_bind_text(st, 6, ts, -1, SQLITE_STATIC);
-	if (!(rc = write_one(lg, st, "cannot record the dataset", err))) {
+	if (!(rc = ledger_write_one(lg, st, "cannot record the dataset", err))) {
 		if (id_out)
 			*id_out = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
@@ -81,7 +64,7 @@ int llmops_ledger_cache_get(struct llmops_ledger *lg, const char *key, struct ll
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ts, -1, SQLITE_STATIC);
-	if (!(rc = write_one(lg, st, "cannot read the response cache", err))) {
+	if (!(rc = ledger_write_one(lg, st, "cannot read the response cache", err))) {
 		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
 			llmops_buf_reset(response);
 			llmops_buf_add(response, sqlite3_column_text(st, 0),
@@ -120,7 +103,7 @@ int llmops_ledger_cache_put(struct llmops_ledger *lg, const char *key, const cha
 	ledger_bind_text(st, 3, model);
 	sqlite3_bind_text(st, 4, response, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, ts, -1, SQLITE_STATIC);
-	if (!(rc = write_one(lg, st, "cannot write the response cache", err)))
+	if (!(rc = ledger_write_one(lg, st, "cannot write the response cache", err)))
 		rc = ledger_commit(lg, err);
 	sqlite3_finalize(st);
 	return rc;
@@ -142,24 +125,15 @@ int llmops_ledger_review_add(struct llmops_ledger *lg, int64_t result_id, const 
 	sqlite3_bind_int64(st, 1, result_id);
 	ledger_bind_text(st, 2, reason);
 	sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
-	rc = llmops_ledger_flush(lg, err);
-	if (!rc)
-		rc = ledger_begin(lg, err);
+	rc = ledger_write_one(lg, st, "cannot queue a review", err);
+	if (rc == LLMOPS_E_NOTFOUND)
+		rc = llmops_err_set(err, rc, "no result %lld in ledger '%s'", (long long)result_id,
+				    lg->path);
 	if (!rc) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			if (id_out)
-				*id_out = sqlite3_column_int64(st, 0);
-			sqlite3_reset(st);
-			rc = ledger_commit(lg, err);
-		} else {
-			rc = rc == SQLITE_CONSTRAINT_FOREIGNKEY
-				     ? llmops_err_set(err, LLMOPS_E_NOTFOUND,
-						      "no result %lld in ledger '%s'",
-						      (long long)result_id, lg->path)
-				     : ledger_fail(lg, rc, "cannot queue a review", err);
-			ledger_rollback(lg);
-		}
+		if (id_out)
+			*id_out = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		rc = ledger_commit(lg, err);
 	}
 	sqlite3_finalize(st);
 	return rc;
