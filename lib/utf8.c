@@ -1,0 +1,63 @@
+#include "utf8.h"
+
+size_t llmops_utf8_invalid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = s[i];
+		size_t need;
+		unsigned cp, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			need = 1, cp = c & 0x1F, min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			need = 2, cp = c & 0x0F, min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			need = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return i; /* continuation byte, C0/C1 overlong lead, or F5..FF */
+		}
+		if (len - i <= need)
+			return i;
+		for (size_t k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return i;
+		i += need + 1;
+	}
+	return len;
+}
+
+int llmops_utf8_columns(const char *s, size_t len)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+void llmops_text_pos(const char *s, size_t off, int *line, int *col)
+{
+	size_t start = 0;
+	int l = 1;
+
+	for (size_t i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			l++;
+			start = i + 1;
+		}
+	}
+	*line = l;
+	*col = llmops_utf8_columns(s + start, off - start) + 1;
+}
