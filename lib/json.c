@@ -1,0 +1,337 @@
+#include "json.h"
+
+#include "utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 512
+
+struct scan {
+	const char *s;	 /* the text */
+	size_t len, pos; /* its length, the read position */
+	const char *msg; /* first error, NULL while none */
+	size_t at;	 /* where it is */
+	char detail[96]; /* a message with the offending text in it */
+};
+
+static int fail(struct scan *sc, size_t at, const char *msg)
+{
+	if (!sc->msg) {
+		sc->msg = msg;
+		sc->at = at;
+	}
+	return -1;
+}
+
+static void skip_ws(struct scan *sc)
+{
+	while (sc->pos < sc->len) {
+		char c = sc->s[sc->pos];
+
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			break;
+		sc->pos++;
+	}
+}
+
+static int peek(struct scan *sc)
+{
+	skip_ws(sc);
+	return sc->pos < sc->len ? (unsigned char)sc->s[sc->pos] : -1;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int scan_string(struct scan *sc)
+{
+	size_t start = sc->pos++;
+
+	while (sc->pos < sc->len) {
+		unsigned char c = (unsigned char)sc->s[sc->pos];
+
+		if (c == '"') {
+			sc->pos++;
+			return 0;
+		}
+		if (c < 0x20)
+			return fail(sc, sc->pos,
+				    c == '\n' ? "string runs past the end of the line; close it "
+						"with '\"' or write a newline as \\n"
+					      : "control character in string; escape it");
+		if (c == '\\') {
+			char e = sc->pos + 1 < sc->len ? sc->s[sc->pos + 1] : '\0';
+
+			if (e == 'u') {
+				for (int k = 2; k < 6; k++)
+					if (sc->pos + (size_t)k >= sc->len ||
+					    hexval(sc->s[sc->pos + (size_t)k]) < 0)
+						return fail(sc, sc->pos,
+							    "'\\u' needs four hex digits");
+				sc->pos += 6;
+				continue;
+			}
+			if (!e || !strchr("\"\\/bfnrt", e))
+				return fail(sc, sc->pos,
+					    "invalid escape; JSON knows \\\" \\\\ \\/ \\b \\f \\n "
+					    "\\r \\t and \\uXXXX");
+			sc->pos += 2;
+			continue;
+		}
+		sc->pos++;
+	}
+	return fail(sc, start, "string is never closed; expected '\"'");
+}
+
+static int scan_number(struct scan *sc)
+{
+	size_t p = sc->pos, start = p;
+	const char *s = sc->s;
+
+	if (p < sc->len && s[p] == '-')
+		p++;
+	if (p < sc->len && s[p] == '0') {
+		p++;
+		if (p < sc->len && s[p] >= '0' && s[p] <= '9')
+			return fail(sc, start, "malformed number: leading zeros are not allowed");
+	} else if (p < sc->len && s[p] >= '1' && s[p] <= '9') {
+		while (p < sc->len && s[p] >= '0' && s[p] <= '9')
+			p++;
+	} else {
+		return fail(sc, start, "malformed number");
+	}
+	if (p < sc->len && s[p] == '.') {
+		p++;
+		if (p >= sc->len || s[p] < '0' || s[p] > '9')
+			return fail(sc, start, "malformed number: digits must follow '.'");
+		while (p < sc->len && s[p] >= '0' && s[p] <= '9')
+			p++;
+	}
+	if (p < sc->len && (s[p] == 'e' || s[p] == 'E')) {
+		p++;
+		if (p < sc->len && (s[p] == '+' || s[p] == '-'))
+			p++;
+		if (p >= sc->len || s[p] < '0' || s[p] > '9')
+			return fail(sc, start, "malformed number: digits must follow the exponent");
+		while (p < sc->len && s[p] >= '0' && s[p] <= '9')
+			p++;
+	}
+	sc->pos = p;
+	return 0;
+}
+
+static int scan_value(struct scan *sc, int depth);
+
+static int scan_container(struct scan *sc, int depth, char close)
+{
+	int obj = close == '}', first = 1;
+
+	sc->pos++; /* the '{' or '[' */
+	for (;;) {
+		int c = peek(sc);
+
+		if (c == close && first) { /* empty; a ',' before close is caught below */
+			sc->pos++;
+			return 0;
+		}
+		if (obj) {
+			if (c != '"')
+				return fail(sc, sc->pos,
+					    c < 0   ? "object is never closed; expected '}'"
+					    : first ? "expected a string key or '}'"
+						    : "expected a string key (keys are quoted "
+						      "with \")");
+			if (scan_string(sc))
+				return -1;
+			if (peek(sc) != ':')
+				return fail(sc, sc->pos, "expected ':' after the key");
+			sc->pos++;
+		} else if (c < 0) {
+			return fail(sc, sc->pos, "array is never closed; expected ']'");
+		}
+		if (scan_value(sc, depth + 1))
+			return -1;
+		c = peek(sc);
+		if (c == close) {
+			sc->pos++;
+			return 0;
+		}
+		if (c != ',')
+			return fail(sc, sc->pos,
+				    obj ? (c < 0 ? "object is never closed; expected '}'"
+						 : "expected ',' or '}' after an object member")
+					: (c < 0 ? "array is never closed; expected ']'"
+						 : "expected ',' or ']' after an array element"));
+		sc->pos++;
+		first = 0;
+		if (peek(sc) == close)
+			return fail(sc, sc->pos,
+				    obj ? "trailing ',' before '}' is not allowed in JSON"
+					: "trailing ',' before ']' is not allowed in JSON");
+	}
+}
+
+static int scan_value(struct scan *sc, int depth)
+{
+	static const char *const words[] = {"true", "false", "null"};
+	int c = peek(sc);
+
+	if (depth > MAX_DEPTH)
+		return fail(sc, sc->pos, "nested deeper than 512 levels");
+	if (c < 0)
+		return fail(sc, sc->pos, "unexpected end of file; expected a value");
+	if (c == '{')
+		return scan_container(sc, depth, '}');
+	if (c == '[')
+		return scan_container(sc, depth, ']');
+	if (c == '"')
+		return scan_string(sc);
+	if (c == '-' || (c >= '0' && c <= '9'))
+		return scan_number(sc);
+	for (size_t i = 0; i < 3; i++) {
+		size_t n = strlen(words[i]);
+
+		if (sc->len - sc->pos >= n && !memcmp(sc->s + sc->pos, words[i], n)) {
+			sc->pos += n;
+			return 0;
+		}
+	}
+	{
+		size_t n = 0;
+
+		while (sc->pos + n < sc->len && n < 20 &&
+		       ((sc->s[sc->pos + n] >= 'a' && sc->s[sc->pos + n] <= 'z') ||
+			(sc->s[sc->pos + n] >= 'A' && sc->s[sc->pos + n] <= 'Z')))
+			n++;
+		if (n) {
+			snprintf(sc->detail, sizeof(sc->detail),
+				 "unknown word '%.*s'; JSON values are strings in \"double "
+				 "quotes\", "
+				 "numbers, true, false and null",
+				 (int)n, sc->s + sc->pos);
+			return fail(sc, sc->pos, sc->detail);
+		}
+	}
+	if (c == '\'')
+		return fail(sc, sc->pos, "strings in JSON use double quotes, not single quotes");
+	return fail(sc, sc->pos,
+		    "expected a value (object, array, string, number, true, false "
+		    "or null)");
+}
+
+int llmops_json_parse(cJSON **out, const char *text, size_t len, const char *label,
+		      struct llmops_err *err)
+{
+	struct scan sc = {text, len, 0, NULL, 0, {0}};
+	size_t bad = llmops_utf8_invalid(text, len);
+	int line, col;
+
+	*out = NULL;
+	if (bad < len) {
+		llmops_text_pos(text, bad, &line, &col);
+		return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col,
+				     "invalid UTF-8 (byte 0x%02x at offset %zu); save the file "
+				     "as UTF-8",
+				     (unsigned char)text[bad], bad);
+	}
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		return llmops_err_at(err, LLMOPS_E_INPUT, label, 1, 1,
+				     "file starts with a byte-order mark; save it as UTF-8 "
+				     "without BOM");
+	if (peek(&sc) < 0)
+		return llmops_err_at(err, LLMOPS_E_INPUT, label, 1, 1,
+				     "empty file; expected a JSON value");
+	if (!scan_value(&sc, 0) && peek(&sc) >= 0)
+		fail(&sc, sc.pos, "unexpected text after the JSON value");
+	if (sc.msg) {
+		llmops_text_pos(text, sc.at, &line, &col);
+		return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col, "%s", sc.msg);
+	}
+	*out = cJSON_ParseWithLength(text, len);
+	if (!*out)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory parsing '%s'", label);
+	return LLMOPS_OK;
+}
+
+/* With sc positioned at a value, move into the member or element named step. */
+static int step_into(struct scan *sc, const char *step, int want_key)
+{
+	int c = peek(sc);
+
+	if (c == '{') {
+		size_t klen = strlen(step);
+
+		sc->pos++;
+		while (peek(sc) == '"') {
+			size_t kstart = sc->pos + 1, kend;
+			int match;
+
+			if (scan_string(sc))
+				return -1;
+			kend = sc->pos - 1;
+			/* Keys with escapes do not match; lock and config keys have none. */
+			match = kend - kstart == klen && !memcmp(sc->s + kstart, step, klen);
+			peek(sc);
+			sc->pos++; /* ':' */
+			if (match) {
+				if (want_key)
+					sc->pos = kstart - 1;
+				else
+					peek(sc);
+				return 0;
+			}
+			if (scan_value(sc, 0))
+				return -1;
+			if (peek(sc) == ',')
+				sc->pos++;
+		}
+		return -1;
+	}
+	if (c == '[') {
+		char *end;
+		long idx = strtol(step, &end, 10);
+
+		if (*end || idx < 0)
+			return -1;
+		sc->pos++;
+		for (long i = 0; peek(sc) != ']' && peek(sc) >= 0; i++) {
+			if (i == idx)
+				return 0;
+			if (scan_value(sc, 0))
+				return -1;
+			if (peek(sc) == ',')
+				sc->pos++;
+		}
+	}
+	return -1;
+}
+
+void llmops_json_locate(const char *text, size_t len, const char *const *steps, size_t nsteps,
+			int want_key, int *line, int *col)
+{
+	struct scan sc = {text, len, 0, NULL, 0, {0}};
+	size_t found = 0;
+
+	peek(&sc);
+	found = sc.pos;
+	for (size_t i = 0; i < nsteps; i++) {
+		size_t here = sc.pos;
+
+		if (step_into(&sc, steps[i], want_key && i + 1 == nsteps)) {
+			sc.pos = here;
+			break;
+		}
+		found = sc.pos;
+	}
+	llmops_text_pos(text, found, line, col);
+}

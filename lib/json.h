@@ -1,0 +1,35 @@
+/*
+ * json.h - JSON files with positions: syntax errors and semantic errors
+ * that name the file, line and column, on top of cJSON.
+ *
+ * cJSON parses; it does not say where a value is or what it expected, so
+ * a small strict scanner runs first: it reports the first syntax error
+ * with a message that says what was expected, and it can find the line
+ * and column of any value by its path afterwards.
+ */
+#ifndef LLMOPS_JSON_H
+#define LLMOPS_JSON_H
+
+#include "error.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/*
+ * Parse text[0..len) (strict RFC 8259 JSON, UTF-8).  On success *out is
+ * the caller's (cJSON_Delete it).  Errors: LLMOPS_E_INPUT with
+ * "label:line:col: what was expected", LLMOPS_E_NOMEM.
+ */
+int llmops_json_parse(cJSON **out, const char *text, size_t len, const char *label,
+		      struct llmops_err *err);
+
+/*
+ * Where the value at a path is in text (which must be valid JSON): steps
+ * are object keys, or decimal indices for arrays.  With want_key, the
+ * position of the last step's key instead of its value.  When the path
+ * does not exist, the position of the deepest part that does.
+ */
+void llmops_json_locate(const char *text, size_t len, const char *const *steps, size_t nsteps,
+			int want_key, int *line, int *col);
+
+#endif

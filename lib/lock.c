@@ -1,0 +1,359 @@
+#include "lock.h"
+
+#include "buf.h"
+#include "json.h"
+#include "suggest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const entry_keys[] = {"version", "path", "commit", "blob", "sha256"};
+#define NKEYS (sizeof(entry_keys) / sizeof(entry_keys[0]))
+
+struct ctx {
+	const char *text;
+	size_t len;
+	const char *label;
+	struct llmops_err *err;
+};
+
+static int at(const struct ctx *c, const char *const *steps, size_t n, int key, const char *fmt,
+	      const char *a, const char *b)
+{
+	char msg[600];
+	int line, col;
+
+	llmops_json_locate(c->text, c->len, steps, n, key, &line, &col);
+	snprintf(msg, sizeof(msg), fmt, a, b ? b : "");
+	return llmops_err_at(c->err, LLMOPS_E_INPUT, c->label, line, col, "%s", msg);
+}
+
+static int is_hex(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int field(const struct ctx *c, const cJSON *obj, const char *name, const char *key,
+		 char *dst, size_t n)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const char *steps[3] = {"prompts", name, key};
+
+	if (!v)
+		return at(c, steps, 2, 0, "entry '%s' has no \"%s\"", name, key);
+	if (!cJSON_IsString(v) || strlen(v->valuestring) >= n)
+		return at(c, steps, 3, 0, "\"%s\" of '%s' must be a string", key, name);
+	memcpy(dst, v->valuestring, strlen(v->valuestring) + 1);
+	return 0;
+}
+
+static int parse_entry(const struct ctx *c, const cJSON *item, struct llmops_lock_entry *e)
+{
+	const char *name = item->string;
+	const char *steps[3] = {"prompts", name, NULL};
+	struct llmops_err nerr = {0};
+	char expect_txt[LLMOPS_NAME_MAX + 96], expect_json[LLMOPS_NAME_MAX + 96];
+	int line, col;
+
+	if (strlen(name) > LLMOPS_NAME_MAX || llmops_prompt_name_check(name, "prompt name", &nerr))
+		return at(c, steps, 2, 1, "%s%s", nerr.msg[0] ? nerr.msg : "name too long", NULL);
+	if (!cJSON_IsObject(item))
+		return at(c, steps, 2, 0,
+			  "entry '%s' must be an object with version, path, commit, blob and "
+			  "sha256%s",
+			  name, NULL);
+	for (const cJSON *k = item->child; k; k = k->next) {
+		struct llmops_strlist near = LLMOPS_STRLIST_INIT;
+		size_t i;
+
+		for (i = 0; i < NKEYS && strcmp(k->string, entry_keys[i]); i++)
+			;
+		if (i < NKEYS)
+			continue;
+		steps[2] = k->string;
+		llmops_suggest(&near, k->string, entry_keys, NKEYS);
+		if (near.nr) {
+			char hint[80];
+
+			snprintf(hint, sizeof(hint), "; did you mean '%s'?", near.items[0]);
+			llmops_strlist_release(&near);
+			return at(c, steps, 3, 1, "unknown key '%s' in a lock entry%s", k->string,
+				  hint);
+		}
+		return at(c, steps, 3, 1,
+			  "unknown key '%s' in a lock entry; entries have version, path, commit, "
+			  "blob and sha256%s",
+			  k->string, NULL);
+	}
+	memset(e, 0, sizeof(*e));
+	memcpy(e->name, name, strlen(name) + 1);
+	if (field(c, item, name, "version", e->version, sizeof(e->version)) ||
+	    field(c, item, name, "path", e->path, sizeof(e->path)) ||
+	    field(c, item, name, "commit", e->commit, sizeof(e->commit)) ||
+	    field(c, item, name, "blob", e->blob, sizeof(e->blob)) ||
+	    field(c, item, name, "sha256", e->sha256, sizeof(e->sha256)))
+		return LLMOPS_E_INPUT;
+	steps[2] = "version";
+	if (llmops_version_check(e->version, NULL, &nerr))
+		return at(c, steps, 3, 0, "%s%s", nerr.msg, NULL);
+	snprintf(expect_txt, sizeof(expect_txt), "prompts/%s/%s.txt", name, e->version);
+	snprintf(expect_json, sizeof(expect_json), "prompts/%s/%s.json", name, e->version);
+	steps[2] = "path";
+	if (strcmp(e->path, expect_txt) && strcmp(e->path, expect_json))
+		return at(c, steps, 3, 0, "path '%s' does not match the entry; expected '%s'",
+			  e->path, expect_txt);
+	steps[2] = "commit";
+	if (!is_hex(e->commit, 40))
+		return at(c, steps, 3, 0, "\"commit\" of '%s' must be 40 lower-case hex digits%s",
+			  name, NULL);
+	steps[2] = "blob";
+	if (!is_hex(e->blob, 40))
+		return at(c, steps, 3, 0, "\"blob\" of '%s' must be 40 lower-case hex digits%s",
+			  name, NULL);
+	steps[2] = "sha256";
+	if (!is_hex(e->sha256, 64))
+		return at(c, steps, 3, 0, "\"sha256\" of '%s' must be 64 lower-case hex digits%s",
+			  name, NULL);
+	llmops_json_locate(c->text, c->len, steps, 2, 1, &line, &col);
+	e->line = line;
+	e->col = col;
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct llmops_lock_entry *)a)->name,
+		      ((const struct llmops_lock_entry *)b)->name);
+}
+
+int llmops_lock_parse(struct llmops_lock *l, const char *text, size_t len, const char *label,
+		      struct llmops_err *err)
+{
+	struct ctx c = {text, len, label, err};
+	const char *steps[2] = {"prompts", NULL};
+	cJSON *root = NULL;
+	const cJSON *ver, *prompts;
+	int rc, n = 0;
+
+	memset(l, 0, sizeof(*l));
+	if ((rc = llmops_json_parse(&root, text, len, label, err)))
+		return rc;
+	rc = LLMOPS_E_INPUT;
+	if (!cJSON_IsObject(root)) {
+		at(&c, NULL, 0, 0,
+		   "a lock is an object with \"lockfile_version\" and \"prompts\"%s%s", "", NULL);
+		goto out;
+	}
+	for (const cJSON *k = root->child; k; k = k->next) {
+		if (strcmp(k->string, "lockfile_version") && strcmp(k->string, "prompts")) {
+			steps[0] = k->string;
+			at(&c, steps, 1, 1,
+			   "unknown key '%s'; a lock has \"lockfile_version\" and \"prompts\"%s",
+			   k->string, NULL);
+			goto out;
+		}
+	}
+	ver = cJSON_GetObjectItemCaseSensitive(root, "lockfile_version");
+	steps[0] = "lockfile_version";
+	if (!cJSON_IsNumber(ver)) {
+		at(&c, steps, ver ? 1 : 0, 0, "\"lockfile_version\" must be the number 1%s%s", "",
+		   NULL);
+		goto out;
+	}
+	if (ver->valuedouble != LLMOPS_LOCKFILE_VERSION) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%g", ver->valuedouble);
+		at(&c, steps, 1, 0,
+		   "lockfile_version %s is not known to this llmops (it reads version 1); "
+		   "upgrade llmops%s",
+		   num, NULL);
+		goto out;
+	}
+	prompts = cJSON_GetObjectItemCaseSensitive(root, "prompts");
+	steps[0] = "prompts";
+	if (!cJSON_IsObject(prompts)) {
+		at(&c, steps, prompts ? 1 : 0, 0, "\"prompts\" must be an object of entries%s%s",
+		   "", NULL);
+		goto out;
+	}
+	n = cJSON_GetArraySize(prompts);
+	l->e = calloc(n ? (size_t)n : 1, sizeof(*l->e));
+	if (!l->e) {
+		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (const cJSON *it = prompts->child; it; it = it->next) {
+		if (llmops_lock_find(l, it->string)) {
+			steps[1] = it->string;
+			at(&c, steps, 2, 1, "'%s' is pinned twice; keep one entry%s", it->string,
+			   NULL);
+			goto out;
+		}
+		if (parse_entry(&c, it, &l->e[l->n]))
+			goto out;
+		l->n++;
+	}
+	qsort(l->e, l->n, sizeof(*l->e), cmp_entry);
+	rc = LLMOPS_OK;
+out:
+	cJSON_Delete(root);
+	return rc;
+}
+
+int llmops_lock_read(struct llmops_lock *l, const char *path, int *exists, struct llmops_err *err)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	*exists = 0;
+	if (llmops_buf_read_file(&b, path)) {
+		if (errno == ENOENT)
+			return LLMOPS_OK;
+		return llmops_err_set(err, LLMOPS_E_IO, "cannot read '%s': %s", path,
+				      strerror(errno));
+	}
+	*exists = 1;
+	rc = llmops_lock_parse(l, b.data, b.len, LLMOPS_LOCK_FILE, err);
+	llmops_buf_release(&b);
+	return rc;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int llmops_lock_write(const struct llmops_lock *l, const char *path, struct llmops_err *err)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT, tmp = LLMOPS_BUF_INIT;
+	char *dirc = NULL;
+	int fd = -1, rc = LLMOPS_OK, dfd;
+
+	llmops_buf_addf(&b, "{\n  \"lockfile_version\": %d,\n  \"prompts\": {",
+			LLMOPS_LOCKFILE_VERSION);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct llmops_lock_entry *e = &l->e[i];
+
+		/* Every field was validated: names, versions, paths and hex need no escaping. */
+		llmops_buf_addf(&b,
+				"%s\n    \"%s\": {\n      \"version\": \"%s\",\n      \"path\": "
+				"\"%s\",\n      \"commit\": \"%s\",\n      \"blob\": \"%s\",\n "
+				"     \"sha256\": \"%s\"\n    }",
+				i ? "," : "", e->name, e->version, e->path, e->commit, e->blob,
+				e->sha256);
+	}
+	llmops_buf_adds(&b, l->n ? "\n  }\n}\n" : "}\n}\n");
+	llmops_buf_addf(&tmp, "%s.tmp-XXXXXX", path);
+	if (b.oom || tmp.oom || !(dirc = strdup(path))) {
+		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	fd = mkstemp(tmp.data);
+	if (fd < 0) {
+		rc = llmops_err_set(err, LLMOPS_E_IO,
+				    "cannot create a temporary file beside '%s': %s", path,
+				    strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, 0644) || write_all(fd, b.data, b.len) || fsync(fd)) {
+		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot write '%s': %s", tmp.data,
+				    strerror(errno));
+		goto out;
+	}
+	if (close(fd)) {
+		fd = -1;
+		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot write '%s': %s", tmp.data,
+				    strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp.data, path)) {
+		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot replace '%s': %s", path,
+				    strerror(errno));
+		goto out;
+	}
+	/* Make the rename itself durable. */
+	dfd = open(dirname(dirc), O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc && tmp.len)
+		unlink(tmp.data);
+	free(dirc);
+	llmops_buf_release(&b);
+	llmops_buf_release(&tmp);
+	return rc;
+}
+
+void llmops_lock_release(struct llmops_lock *l)
+{
+	free(l->e);
+	memset(l, 0, sizeof(*l));
+}
+
+const struct llmops_lock_entry *llmops_lock_find(const struct llmops_lock *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->e[i].name, name))
+			return &l->e[i];
+	return NULL;
+}
+
+int llmops_lock_set(struct llmops_lock *l, const struct llmops_lock_entry *e)
+{
+	struct llmops_lock_entry *ne;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (!strcmp(l->e[i].name, e->name)) {
+			l->e[i] = *e;
+			return LLMOPS_OK;
+		}
+	}
+	ne = realloc(l->e, (l->n + 1) * sizeof(*ne));
+	if (!ne)
+		return LLMOPS_E_NOMEM;
+	l->e = ne;
+	l->e[l->n++] = *e;
+	qsort(l->e, l->n, sizeof(*l->e), cmp_entry);
+	return LLMOPS_OK;
+}
+
+int llmops_lock_remove(struct llmops_lock *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (!strcmp(l->e[i].name, name)) {
+			memmove(&l->e[i], &l->e[i + 1], (l->n - i - 1) * sizeof(*l->e));
+			l->n--;
+			return 1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * lock.h - prompts.lock: which version of each prompt production uses.
+ *
+ *     {
+ *       "lockfile_version": 1,
+ *       "prompts": {
+ *         "summarize": {
+ *           "version": "v1.0.0",
+ *           "path": "prompts/summarize/v1.0.0.txt",
+ *           "commit": "<40 hex: HEAD when it was pinned>",
+ *           "blob": "<40 hex: the git blob id of the file>",
+ *           "sha256": "<64 hex: SHA-256 of the file's bytes>"
+ *         }
+ *       }
+ *     }
+ *
+ * Written sorted and indented the same way every time, so a pin is a
+ * small, reviewable diff; replaced atomically (a temporary file in the
+ * same directory, fsync, rename), so a crash never leaves half a lock.
+ */
+#ifndef LLMOPS_LOCK_H
+#define LLMOPS_LOCK_H
+
+#include "error.h"
+#include "store.h"
+
+#define LLMOPS_LOCKFILE_VERSION 1
+
+struct llmops_lock_entry {
+	char name[LLMOPS_NAME_MAX + 1];
+	char version[64];
+	char path[LLMOPS_NAME_MAX + 96];
+	char commit[LLMOPS_OID_HEX];
+	char blob[LLMOPS_OID_HEX];
+	char sha256[65];
+	int line, col; /* where the entry is in the file (0 when made in memory) */
+};
+
+struct llmops_lock {
+	struct llmops_lock_entry *e; /* owned, sorted by name */
+	size_t n;
+};
+
+/*
+ * Parse a lock's text; label names it in errors.  Every field is checked
+ * (names, versions, a path that matches name and version, hex ids) and
+ * unknown keys are refused with a suggestion.  Release with
+ * llmops_lock_release() in every case.
+ * Errors: LLMOPS_E_INPUT ("label:line:col: ..."), LLMOPS_E_NOMEM.
+ */
+int llmops_lock_parse(struct llmops_lock *l, const char *text, size_t len, const char *label,
+		      struct llmops_err *err);
+/*
+ * Read the lock at path; a missing file is an empty lock (*exists = 0).
+ * Errors as llmops_lock_parse(), and LLMOPS_E_IO.
+ */
+int llmops_lock_read(struct llmops_lock *l, const char *path, int *exists, struct llmops_err *err);
+/* Replace the file at path atomically with l.  Errors: LLMOPS_E_IO, LLMOPS_E_NOMEM. */
+int llmops_lock_write(const struct llmops_lock *l, const char *path, struct llmops_err *err);
+void llmops_lock_release(struct llmops_lock *l);
+
+/* The entry for name, borrowed, or NULL. */
+const struct llmops_lock_entry *llmops_lock_find(const struct llmops_lock *l, const char *name);
+/* Add or replace (by name) a copy of e.  Errors: LLMOPS_E_NOMEM. */
+int llmops_lock_set(struct llmops_lock *l, const struct llmops_lock_entry *e);
+/* Remove name; returns 1 when it was there, 0 when not. */
+int llmops_lock_remove(struct llmops_lock *l, const char *name);
+
+#endif

@@ -1,0 +1,954 @@
+/*
+ * store.c - the prompt store over libgit2 (see store.h).
+ */
+#include "store.h"
+
+#include "hash.h"
+#include "lock.h"
+
+#include <errno.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct llmops_store {
+	git_repository *repo; /* open repository */
+	char *root;	      /* work tree root, no trailing '/' */
+	int shallow;	      /* 1 for a shallow clone */
+};
+
+struct llmops_snapshot {
+	struct llmops_store *s;
+	git_commit *commit;	 /* the commit */
+	git_tree *tree;		 /* its tree */
+	char id[LLMOPS_OID_HEX]; /* its id */
+	char *rev;		 /* the revision as given */
+};
+
+static int git_fail(struct llmops_err *err, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return llmops_err_set(err, LLMOPS_E_GIT, "%s: %s", what,
+			      e && e->message ? e->message : "unknown libgit2 error");
+}
+
+int llmops_store_open(struct llmops_store **out, const char *root, struct llmops_err *err)
+{
+	struct llmops_store *s;
+	git_repository *repo = NULL;
+	const char *wd;
+	int rc;
+
+	*out = NULL;
+	rc = git_repository_open_ext(&repo, root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (rc == GIT_ENOTFOUND)
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "'%s' is not in a git repository; prompts are versioned in "
+				      "git: run 'git init' (and 'llmops init'), or -C DIR",
+				      root);
+	if (rc < 0)
+		return git_fail(err, "cannot open the git repository");
+	if (git_repository_is_bare(repo) || !(wd = git_repository_workdir(repo))) {
+		git_repository_free(repo);
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "'%s' is a bare repository, which has no work tree; run "
+				      "llmops in a clone or a 'git worktree add' checkout",
+				      root);
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->root = strdup(wd))) {
+		free(s);
+		git_repository_free(repo);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	for (size_t n = strlen(s->root); n > 1 && s->root[n - 1] == '/';)
+		s->root[--n] = '\0';
+	s->repo = repo;
+	s->shallow = git_repository_is_shallow(repo) == 1;
+	*out = s;
+	return LLMOPS_OK;
+}
+
+void llmops_store_free(struct llmops_store *s)
+{
+	if (!s)
+		return;
+	git_repository_free(s->repo);
+	free(s->root);
+	free(s);
+}
+
+const char *llmops_store_root(const struct llmops_store *s)
+{
+	return s->root;
+}
+
+int llmops_store_head(struct llmops_store *s, struct llmops_head *h, struct llmops_err *err)
+{
+	git_reference *ref = NULL;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	h->shallow = s->shallow;
+	rc = git_repository_head(&ref, s->repo);
+	if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) {
+		git_reference *sym = NULL;
+
+		h->unborn = 1;
+		if (!git_reference_lookup(&sym, s->repo, "HEAD") &&
+		    git_reference_type(sym) == GIT_REFERENCE_SYMBOLIC) {
+			const char *t = git_reference_symbolic_target(sym);
+
+			if (!strncmp(t, "refs/heads/", 11))
+				t += 11;
+			snprintf(h->branch, sizeof(h->branch), "%s", t);
+		}
+		git_reference_free(sym);
+		return LLMOPS_OK;
+	}
+	if (rc < 0)
+		return git_fail(err, "cannot read HEAD");
+	h->detached = git_repository_head_detached(s->repo) == 1;
+	if (!h->detached)
+		snprintf(h->branch, sizeof(h->branch), "%s", git_reference_shorthand(ref));
+	if (git_reference_target(ref))
+		git_oid_tostr(h->commit, sizeof(h->commit), git_reference_target(ref));
+	git_reference_free(ref);
+	return LLMOPS_OK;
+}
+
+int llmops_snapshot_open(struct llmops_snapshot **out, struct llmops_store *s, const char *rev,
+			 struct llmops_err *err)
+{
+	struct llmops_snapshot *snap;
+	git_object *obj = NULL, *peeled = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!rev) {
+		struct llmops_head h;
+
+		if ((rc = llmops_store_head(s, &h, err)))
+			return rc;
+		if (h.unborn)
+			return llmops_err_set(err, LLMOPS_E_NOTFOUND,
+					      "no commits yet on branch '%s'; commit the prompts "
+					      "first (git add prompts && git commit)",
+					      h.branch[0] ? h.branch : "HEAD");
+		rev = "HEAD";
+	}
+	rc = git_revparse_single(&obj, s->repo, rev);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC)
+		return llmops_err_set(err, LLMOPS_E_USAGE, "unknown revision '%s'%s", rev,
+				      s->shallow ? "; this is a shallow clone: fetch it first, "
+						   "e.g. git fetch --depth=1 origin main"
+						 : "");
+	if (rc < 0)
+		return git_fail(err, "cannot resolve the revision");
+	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (rc < 0)
+		return llmops_err_set(err, LLMOPS_E_USAGE, "'%s' does not name a commit", rev);
+	snap = calloc(1, sizeof(*snap));
+	if (!snap || !(snap->rev = strdup(rev))) {
+		free(snap);
+		git_object_free(peeled);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	snap->s = s;
+	snap->commit = (git_commit *)peeled;
+	git_oid_tostr(snap->id, sizeof(snap->id), git_commit_id(snap->commit));
+	if (git_commit_tree(&snap->tree, snap->commit) < 0) {
+		llmops_snapshot_free(snap);
+		return git_fail(err, "cannot read the commit's tree");
+	}
+	*out = snap;
+	return LLMOPS_OK;
+}
+
+void llmops_snapshot_free(struct llmops_snapshot *snap)
+{
+	if (!snap)
+		return;
+	git_tree_free(snap->tree);
+	git_commit_free(snap->commit);
+	free(snap->rev);
+	free(snap);
+}
+
+const char *llmops_snapshot_commit(const struct llmops_snapshot *snap)
+{
+	return snap->id;
+}
+
+const char *llmops_snapshot_rev(const struct llmops_snapshot *snap)
+{
+	return snap->rev;
+}
+
+static int read_blob_oid(struct llmops_store *s, const git_oid *oid, struct llmops_buf *out,
+			 struct llmops_err *err)
+{
+	git_blob *blob = NULL;
+	int rc = git_blob_lookup(&blob, s->repo, oid);
+
+	if (rc == GIT_ENOTFOUND)
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "blob %s is not in the repository",
+				      git_oid_tostr_s(oid));
+	if (rc < 0)
+		return git_fail(err, "cannot read a blob");
+	llmops_buf_reset(out);
+	rc = llmops_buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	return rc ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory") : LLMOPS_OK;
+}
+
+int llmops_snapshot_read(struct llmops_snapshot *snap, const char *path, struct llmops_buf *out,
+			 char blob[LLMOPS_OID_HEX], struct llmops_err *err)
+{
+	git_tree_entry *e = NULL;
+	int rc = git_tree_entry_bypath(&e, snap->tree, path);
+
+	if (rc == GIT_ENOTFOUND)
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "'%s' does not exist at %s (%.7s)",
+				      path, snap->rev, snap->id);
+	if (rc < 0)
+		return git_fail(err, "cannot read the tree");
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+		git_tree_entry_free(e);
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "'%s' is not a file at %s", path,
+				      snap->rev);
+	}
+	if (blob)
+		git_oid_tostr(blob, LLMOPS_OID_HEX, git_tree_entry_id(e));
+	rc = read_blob_oid(snap->s, git_tree_entry_id(e), out, err);
+	git_tree_entry_free(e);
+	return rc;
+}
+
+const char *llmops_file_state_name(int state)
+{
+	static const char *const names[] = {"committed", "modified", "added", "untracked",
+					    "deleted"};
+
+	return state >= 0 && state <= LLMOPS_FILE_DELETED ? names[state] : "unknown";
+}
+
+/* ---- the catalog ---- */
+
+struct entry {
+	char *path;
+	char blob[LLMOPS_OID_HEX];
+	int state;
+};
+
+struct entries {
+	struct entry *v;
+	size_t n, a;
+};
+
+static int entries_add(struct entries *es, const char *path, const git_oid *oid, int state)
+{
+	struct entry *e;
+
+	if (es->n == es->a) {
+		size_t na = es->a ? es->a * 2 : 256;
+		struct entry *nv = realloc(es->v, na * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		es->v = nv;
+		es->a = na;
+	}
+	e = &es->v[es->n];
+	if (!(e->path = strdup(path)))
+		return -1;
+	if (oid)
+		git_oid_tostr(e->blob, sizeof(e->blob), oid);
+	else
+		e->blob[0] = '\0';
+	e->state = state;
+	es->n++;
+	return 0;
+}
+
+struct walk_ctx {
+	struct entries *es;
+	char prefix[8]; /* "prompts/" is prepended to the walk's root-relative paths */
+	int oom;
+};
+
+static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct walk_ctx *w = payload;
+	char path[4096];
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	snprintf(path, sizeof(path), LLMOPS_PROMPTS_DIR "/%s%s", root, git_tree_entry_name(e));
+	if (entries_add(w->es, path, git_tree_entry_id(e), LLMOPS_FILE_COMMITTED)) {
+		w->oom = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int tree_entries(git_tree *tree, struct entries *es, struct llmops_err *err)
+{
+	git_tree_entry *pe = NULL;
+	git_tree *sub = NULL;
+	struct walk_ctx w = {es, "", 0};
+	int rc = git_tree_entry_bypath(&pe, tree, LLMOPS_PROMPTS_DIR);
+
+	if (rc == GIT_ENOTFOUND)
+		return LLMOPS_OK;
+	if (rc < 0)
+		return git_fail(err, "cannot read the tree");
+	if (git_tree_entry_type(pe) != GIT_OBJECT_TREE) {
+		git_tree_entry_free(pe);
+		return LLMOPS_OK;
+	}
+	rc = git_tree_lookup(&sub, git_tree_owner(tree), git_tree_entry_id(pe));
+	git_tree_entry_free(pe);
+	if (rc < 0)
+		return git_fail(err, "cannot read prompts/");
+	rc = git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &w);
+	git_tree_free(sub);
+	if (w.oom)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	if (rc < 0)
+		return git_fail(err, "cannot walk prompts/");
+	return LLMOPS_OK;
+}
+
+static int state_of(unsigned flags)
+{
+	if (flags & (GIT_STATUS_WT_NEW) && !(flags & GIT_STATUS_INDEX_NEW))
+		return LLMOPS_FILE_UNTRACKED;
+	if (flags & GIT_STATUS_INDEX_NEW)
+		return (flags & GIT_STATUS_WT_DELETED) ? LLMOPS_FILE_DELETED : LLMOPS_FILE_ADDED;
+	if (flags & (GIT_STATUS_WT_DELETED | GIT_STATUS_INDEX_DELETED))
+		return LLMOPS_FILE_DELETED;
+	if (flags &
+	    (GIT_STATUS_WT_MODIFIED | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_WT_TYPECHANGE |
+	     GIT_STATUS_INDEX_TYPECHANGE | GIT_STATUS_WT_RENAMED | GIT_STATUS_INDEX_RENAMED))
+		return LLMOPS_FILE_MODIFIED;
+	return LLMOPS_FILE_COMMITTED;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
+}
+
+/* Search the first n entries, which are sorted. */
+static struct entry *entries_find(struct entries *es, size_t n, const char *path)
+{
+	struct entry key = {(char *)path, "", 0};
+
+	return n ? bsearch(&key, es->v, n, sizeof(*es->v), entry_cmp) : NULL;
+}
+
+static int status_entries(struct llmops_store *s, struct entries *es, struct llmops_err *err)
+{
+	git_status_options opts;
+	char *spec[] = {(char *)LLMOPS_PROMPTS_DIR};
+	git_status_list *list = NULL;
+	size_t n, base = es->n;
+	int rc;
+
+	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		     GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	opts.pathspec.strings = spec;
+	opts.pathspec.count = 1;
+	qsort(es->v, es->n, sizeof(*es->v), entry_cmp);
+	if ((rc = git_status_list_new(&list, s->repo, &opts)) < 0)
+		return git_fail(err, "cannot read the work tree's status");
+	n = git_status_list_entrycount(list);
+	for (size_t i = 0; i < n; i++) {
+		const git_status_entry *se = git_status_byindex(list, i);
+		const git_diff_delta *d =
+			se->head_to_index ? se->head_to_index : se->index_to_workdir;
+		const char *path = d->old_file.path ? d->old_file.path : d->new_file.path;
+		int state = state_of(se->status);
+		struct entry *e;
+
+		if (se->status == GIT_STATUS_CURRENT || se->status & GIT_STATUS_IGNORED)
+			continue;
+		e = entries_find(es, base, path);
+		if (e) {
+			e->state = state;
+		} else if (entries_add(es, path, NULL, state)) {
+			git_status_list_free(list);
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		}
+	}
+	git_status_list_free(list);
+	return LLMOPS_OK;
+}
+
+static int fam_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct llmops_family *)a)->name,
+		      ((const struct llmops_family *)b)->name);
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+	return llmops_semver_cmp(&((const struct llmops_version_file *)a)->sv,
+				 &((const struct llmops_version_file *)b)->sv);
+}
+
+/* Turn sorted entries into families; takes ownership of paths it keeps. */
+static int build_catalog(struct entries *es, struct llmops_catalog *c)
+{
+	char name[LLMOPS_NAME_MAX + 1];
+
+	qsort(es->v, es->n, sizeof(*es->v), entry_cmp);
+	for (size_t i = 0; i < es->n; i++) {
+		struct entry *e = &es->v[i];
+		struct llmops_family *f = c->n ? &c->fam[c->n - 1] : NULL;
+		struct llmops_version_file *vf;
+		struct llmops_semver sv;
+		const char *ext;
+
+		if (llmops_version_path_split(e->path, name, &sv, &ext)) {
+			if (strncmp(e->path, LLMOPS_PARTIALS_DIR "/",
+				    strlen(LLMOPS_PARTIALS_DIR) + 1) &&
+			    llmops_strlist_append(&c->strays, e->path))
+				return -1;
+			continue;
+		}
+		/* Paths sort by directory first, so a family's files are adjacent. */
+		if (!f || strcmp(f->name, name)) {
+			struct llmops_family *nf = realloc(c->fam, (c->n + 1) * sizeof(*nf));
+
+			if (!nf)
+				return -1;
+			c->fam = nf;
+			f = &c->fam[c->n];
+			memset(f, 0, sizeof(*f));
+			if (!(f->name = strdup(name)))
+				return -1;
+			c->n++;
+		}
+		for (size_t k = 0; k < f->n; k++) {
+			if (!llmops_semver_cmp(&f->files[k].sv, &sv) &&
+			    llmops_strlist_appendf(&c->dupes, "%s@%s", name, f->files[k].version))
+				return -1;
+		}
+		vf = realloc(f->files, (f->n + 1) * sizeof(*vf));
+		if (!vf)
+			return -1;
+		f->files = vf;
+		vf = &f->files[f->n++];
+		memset(vf, 0, sizeof(*vf));
+		llmops_semver_format(&sv, vf->version, sizeof(vf->version));
+		vf->sv = sv;
+		vf->path = e->path;
+		e->path = NULL;
+		vf->json = !strcmp(ext, "json");
+		memcpy(vf->blob, e->blob, sizeof(vf->blob));
+		vf->state = e->state;
+	}
+	qsort(c->fam, c->n, sizeof(*c->fam), fam_cmp);
+	for (size_t i = 0; i < c->n; i++)
+		qsort(c->fam[i].files, c->fam[i].n, sizeof(*c->fam[i].files), file_cmp);
+	return 0;
+}
+
+int llmops_store_catalog(struct llmops_store *s, struct llmops_snapshot *snap, int status,
+			 struct llmops_catalog *out, struct llmops_err *err)
+{
+	struct llmops_snapshot *head = NULL;
+	struct entries es = {0};
+	int rc = LLMOPS_OK;
+
+	memset(out, 0, sizeof(*out));
+	if (!snap) {
+		rc = llmops_snapshot_open(&head, s, NULL, err);
+		if (rc == LLMOPS_E_NOTFOUND) /* unborn: nothing committed */
+			rc = LLMOPS_OK;
+		else if (rc)
+			return rc;
+		snap = head;
+	}
+	if (snap)
+		rc = tree_entries(snap->tree, &es, err);
+	if (!rc && status)
+		rc = status_entries(s, &es, err);
+	if (!rc && build_catalog(&es, out))
+		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < es.n; i++)
+		free(es.v[i].path);
+	free(es.v);
+	llmops_snapshot_free(head);
+	if (rc)
+		llmops_catalog_release(out);
+	return rc;
+}
+
+void llmops_catalog_release(struct llmops_catalog *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		for (size_t k = 0; k < c->fam[i].n; k++)
+			free(c->fam[i].files[k].path);
+		free(c->fam[i].files);
+		free(c->fam[i].name);
+	}
+	free(c->fam);
+	llmops_strlist_release(&c->strays);
+	llmops_strlist_release(&c->dupes);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct llmops_family *llmops_catalog_find(const struct llmops_catalog *c, const char *name)
+{
+	struct llmops_family key = {(char *)name, NULL, 0};
+
+	return c->n ? bsearch(&key, c->fam, c->n, sizeof(*c->fam), fam_cmp) : NULL;
+}
+
+const struct llmops_version_file *llmops_family_find(const struct llmops_family *f,
+						     const char *version)
+{
+	for (size_t i = 0; f && i < f->n; i++)
+		if (!strcmp(f->files[i].version, version))
+			return &f->files[i];
+	return NULL;
+}
+
+int llmops_store_file_state(struct llmops_store *s, const char *path, int *state,
+			    struct llmops_err *err)
+{
+	unsigned flags = 0;
+	int rc = git_status_file(&flags, s->repo, path);
+
+	if (rc == GIT_ENOTFOUND) {
+		*state = LLMOPS_FILE_UNTRACKED;
+		return LLMOPS_OK;
+	}
+	if (rc < 0)
+		return git_fail(err, "cannot read the file's status");
+	*state = state_of(flags);
+	return LLMOPS_OK;
+}
+
+int llmops_store_hash_worktree(struct llmops_store *s, const char *path, char blob[LLMOPS_OID_HEX],
+			       char sha256[65], struct llmops_err *err)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT, full = LLMOPS_BUF_INIT;
+	git_oid oid;
+	int rc = LLMOPS_OK;
+
+	llmops_buf_addf(&full, "%s/%s", s->root, path);
+	if (full.oom)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	if (llmops_buf_read_file(&b, full.data)) {
+		rc = errno == ENOENT || errno == ENOTDIR
+			     ? llmops_err_set(err, LLMOPS_E_NOTFOUND, "'%s' does not exist", path)
+			     : llmops_err_set(err, LLMOPS_E_IO, "cannot read '%s': %s", path,
+					      strerror(errno));
+		goto out;
+	}
+	/* As git stores it: through the repository's filters (line endings). */
+	if (git_repository_hashfile(&oid, s->repo, full.data, GIT_OBJECT_BLOB, NULL) < 0) {
+		rc = git_fail(err, "cannot hash the file");
+		goto out;
+	}
+	git_oid_tostr(blob, LLMOPS_OID_HEX, &oid);
+	if (sha256 && llmops_sha256_hex(sha256, b.data, b.len))
+		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "cannot compute SHA-256");
+out:
+	llmops_buf_release(&b);
+	llmops_buf_release(&full);
+	return rc;
+}
+
+int llmops_store_read_blob(struct llmops_store *s, const char *blob, struct llmops_buf *out,
+			   struct llmops_err *err)
+{
+	git_oid oid;
+
+	if (git_oid_fromstr(&oid, blob) < 0)
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "'%s' is not a blob id", blob);
+	return read_blob_oid(s, &oid, out, err);
+}
+
+static int lookup_blob(struct llmops_store *s, const char *hex, git_blob **out,
+		       struct llmops_err *err)
+{
+	git_oid oid;
+	int rc;
+
+	if (git_oid_fromstr(&oid, hex) < 0)
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "'%s' is not a blob id", hex);
+	rc = git_blob_lookup(out, s->repo, &oid);
+	if (rc == GIT_ENOTFOUND)
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "blob %s is not in the repository",
+				      hex);
+	return rc < 0 ? git_fail(err, "cannot read a blob") : LLMOPS_OK;
+}
+
+int llmops_store_diff(struct llmops_store *s, const char *blob_a, const char *path_a,
+		      const char *blob_b, const char *path_b, int context_lines,
+		      struct llmops_buf *out, struct llmops_err *err)
+{
+	git_diff_options opts;
+	git_blob *a = NULL, *b = NULL;
+	git_patch *patch = NULL;
+	git_buf text = {0};
+	int rc;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if ((rc = lookup_blob(s, blob_a, &a, err)) || (rc = lookup_blob(s, blob_b, &b, err)))
+		goto out;
+	opts.context_lines = (uint32_t)(context_lines < 0 ? 3 : context_lines);
+	if (git_patch_from_blobs(&patch, a, path_a, b, path_b, &opts) < 0 ||
+	    git_patch_to_buf(&text, patch) < 0) {
+		rc = git_fail(err, "cannot compute the diff");
+		goto out;
+	}
+	if (llmops_buf_add(out, text.ptr ? text.ptr : "", text.size))
+		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+out:
+	git_buf_dispose(&text);
+	git_patch_free(patch);
+	git_blob_free(a);
+	git_blob_free(b);
+	return rc;
+}
+
+struct changed_ctx {
+	int (*fn)(void *ud, const struct llmops_change *c);
+	void *ud;
+	int stopped;
+};
+
+int llmops_store_changed_since(struct llmops_store *s, struct llmops_snapshot *base,
+			       int (*fn)(void *ud, const struct llmops_change *c), void *ud,
+			       struct llmops_err *err)
+{
+	git_diff_options opts;
+	char *spec[] = {(char *)LLMOPS_PROMPTS_DIR};
+	git_diff *diff = NULL;
+	int rc = 0;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.pathspec.strings = spec;
+	opts.pathspec.count = 1;
+	opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
+	if (git_diff_tree_to_workdir_with_index(&diff, s->repo, base->tree, &opts) < 0)
+		return git_fail(err, "cannot compare the work tree with the base");
+	for (size_t i = 0, n = git_diff_num_deltas(diff); i < n && !rc; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		struct llmops_change c;
+
+		if (d->status == GIT_DELTA_MODIFIED)
+			c.status = 'M';
+		else if (d->status == GIT_DELTA_DELETED)
+			c.status = 'D';
+		else if (d->status == GIT_DELTA_TYPECHANGE)
+			c.status = 'T';
+		else
+			continue;
+		c.path = d->old_file.path;
+		rc = fn(ud, &c);
+	}
+	git_diff_free(diff);
+	return rc;
+}
+
+/* ---- the log ---- */
+
+struct oidset {
+	git_oid *v; /* open addressing; zero oid marks a free slot */
+	size_t cap, n;
+};
+
+static int oidset_add(struct oidset *set, const git_oid *id)
+{
+	size_t h;
+
+	if ((set->n + 1) * 2 > set->cap) {
+		struct oidset big = {calloc(set->cap ? set->cap * 2 : 1024, sizeof(git_oid)),
+				     set->cap ? set->cap * 2 : 1024, 0};
+
+		if (!big.v)
+			return -1;
+		for (size_t i = 0; i < set->cap; i++)
+			if (!git_oid_is_zero(&set->v[i]))
+				oidset_add(&big, &set->v[i]);
+		free(set->v);
+		*set = big;
+	}
+	memcpy(&h, id->id, sizeof(h));
+	for (h %= set->cap;; h = (h + 1) % set->cap) {
+		if (git_oid_is_zero(&set->v[h])) {
+			set->v[h] = *id;
+			set->n++;
+			return 1;
+		}
+		if (!git_oid_cmp(&set->v[h], id))
+			return 0;
+	}
+}
+
+/* The oid of path in a commit's tree, or zero when absent. */
+static void path_oid(git_commit *c, const char *path, git_oid *out)
+{
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (!c || git_commit_tree(&t, c) < 0)
+		return;
+	if (!git_tree_entry_bypath(&e, t, path)) {
+		*out = *git_tree_entry_id(e);
+		git_tree_entry_free(e);
+	}
+	git_tree_free(t);
+}
+
+/* The version pinned for name by the lock blob oid (lenient: "" when unreadable). */
+static void pinned_in(struct llmops_store *s, const git_oid *lock_oid, const char *name, char *out,
+		      size_t n)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	struct llmops_lock l;
+	const struct llmops_lock_entry *e;
+
+	out[0] = '\0';
+	if (git_oid_is_zero(lock_oid) || read_blob_oid(s, lock_oid, &b, NULL))
+		return;
+	if (!llmops_lock_parse(&l, b.data, b.len, LLMOPS_LOCK_FILE, NULL) &&
+	    (e = llmops_lock_find(&l, name)))
+		snprintf(out, n, "%s", e->version);
+	llmops_lock_release(&l);
+	llmops_buf_release(&b);
+}
+
+struct vlist {
+	char name[64];
+	git_oid oid;
+};
+
+/* The version files directly in a family directory tree. */
+static size_t family_files(struct llmops_store *s, const git_oid *dir, struct vlist *out,
+			   size_t max)
+{
+	git_tree *t = NULL;
+	size_t n = 0;
+
+	if (git_oid_is_zero(dir) || git_tree_lookup(&t, s->repo, dir) < 0)
+		return 0;
+	for (size_t i = 0, k = git_tree_entrycount(t); i < k && n < max; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		const char *nm = git_tree_entry_name(e), *dot = strrchr(nm, '.');
+		struct llmops_semver sv;
+
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || !dot ||
+		    (strcmp(dot, ".txt") && strcmp(dot, ".json")) ||
+		    llmops_semver_parse(nm, (size_t)(dot - nm), &sv))
+			continue;
+		llmops_semver_format(&sv, out[n].name, sizeof(out[n].name));
+		out[n].oid = *git_tree_entry_id(e);
+		n++;
+	}
+	git_tree_free(t);
+	return n;
+}
+
+#define MAX_LOG_FILES 4096
+
+struct log_walk {
+	struct llmops_store *s;
+	const char *name;
+	char dir[LLMOPS_NAME_MAX + 16];
+	int (*fn)(void *ud, const struct llmops_log_event *ev);
+	void *ud;
+	struct vlist *a, *b; /* scratch for the two trees' files */
+};
+
+static int emit(struct log_walk *w, git_commit *c, int kind, const char *version,
+		const char *previous)
+{
+	struct llmops_log_event ev;
+	const git_signature *au = git_commit_author(c);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	git_oid_tostr(ev.commit, sizeof(ev.commit), git_commit_id(c));
+	ev.time = (int64_t)git_commit_time(c);
+	ev.tz_minutes = git_commit_time_offset(c);
+	ev.author = au && au->name ? au->name : "";
+	ev.summary = git_commit_summary(c) ? git_commit_summary(c) : "";
+	ev.version = version;
+	ev.previous = previous;
+	return w->fn(w->ud, &ev);
+}
+
+/* Report what c did to the family, relative to parent p (NULL: root or boundary). */
+static int log_commit(struct log_walk *w, git_commit *c, git_commit *p)
+{
+	git_oid dir_c, dir_p, lock_c, lock_p;
+	int rc = 0;
+
+	path_oid(c, w->dir, &dir_c);
+	path_oid(p, w->dir, &dir_p);
+	if (git_oid_cmp(&dir_c, &dir_p)) {
+		size_t na = family_files(w->s, &dir_c, w->a, MAX_LOG_FILES);
+		size_t nb = family_files(w->s, &dir_p, w->b, MAX_LOG_FILES);
+
+		for (size_t i = 0; i < na && !rc; i++) {
+			size_t k;
+
+			for (k = 0; k < nb && strcmp(w->a[i].name, w->b[k].name); k++)
+				;
+			if (k == nb)
+				rc = emit(w, c, LLMOPS_LOG_ADDED, w->a[i].name, "");
+			else if (git_oid_cmp(&w->a[i].oid, &w->b[k].oid))
+				rc = emit(w, c, LLMOPS_LOG_CHANGED, w->a[i].name, "");
+		}
+		for (size_t k = 0; k < nb && !rc; k++) {
+			size_t i;
+
+			for (i = 0; i < na && strcmp(w->a[i].name, w->b[k].name); i++)
+				;
+			if (i == na)
+				rc = emit(w, c, LLMOPS_LOG_DELETED, w->b[k].name, "");
+		}
+	}
+	path_oid(c, LLMOPS_LOCK_FILE, &lock_c);
+	path_oid(p, LLMOPS_LOCK_FILE, &lock_p);
+	if (!rc && git_oid_cmp(&lock_c, &lock_p)) {
+		char now[64], before[64];
+
+		pinned_in(w->s, &lock_c, w->name, now, sizeof(now));
+		pinned_in(w->s, &lock_p, w->name, before, sizeof(before));
+		if (strcmp(now, before))
+			rc = emit(w, c, now[0] ? LLMOPS_LOG_PINNED : LLMOPS_LOG_UNPINNED,
+				  now[0] ? now : before, before);
+	}
+	return rc;
+}
+
+/* Does c take both the family and the lock unchanged from some parent other than the first? */
+static int treesame_to_other_parent(struct log_walk *w, git_commit *c)
+{
+	git_oid dc, lc, dp, lp;
+
+	path_oid(c, w->dir, &dc);
+	path_oid(c, LLMOPS_LOCK_FILE, &lc);
+	for (unsigned i = 1; i < git_commit_parentcount(c); i++) {
+		git_commit *p = NULL;
+		int same;
+
+		if (git_commit_parent(&p, c, i) < 0)
+			continue;
+		path_oid(p, w->dir, &dp);
+		path_oid(p, LLMOPS_LOCK_FILE, &lp);
+		same = !git_oid_cmp(&dc, &dp) && !git_oid_cmp(&lc, &lp);
+		git_commit_free(p);
+		if (same)
+			return 1;
+	}
+	return 0;
+}
+
+int llmops_store_log(struct llmops_store *s, const char *name,
+		     int (*fn)(void *ud, const struct llmops_log_event *ev), void *ud,
+		     struct llmops_err *err)
+{
+	struct log_walk w = {s, name, "", fn, ud, NULL, NULL};
+	struct oidset seen = {0};
+	git_commit **queue = NULL;
+	size_t nq = 0, aq = 0;
+	git_reference *head = NULL;
+	git_commit *start = NULL;
+	int rc = 0;
+
+	snprintf(w.dir, sizeof(w.dir), LLMOPS_PROMPTS_DIR "/%s", name);
+	rc = git_repository_head(&head, s->repo);
+	if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND)
+		return LLMOPS_OK; /* no history */
+	if (rc < 0)
+		return git_fail(err, "cannot read HEAD");
+	rc = git_commit_lookup(&start, s->repo, git_reference_target(head));
+	git_reference_free(head);
+	if (rc < 0)
+		return git_fail(err, "cannot read the HEAD commit");
+	w.a = malloc(MAX_LOG_FILES * sizeof(*w.a));
+	w.b = malloc(MAX_LOG_FILES * sizeof(*w.b));
+	queue = malloc(64 * sizeof(*queue));
+	if (!w.a || !w.b || !queue || oidset_add(&seen, git_commit_id(start)) < 0) {
+		git_commit_free(start);
+		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	aq = 64;
+	queue[nq++] = start;
+	/* Newest commit first: take the latest commit time from the queue each round. */
+	while (nq && !rc) {
+		size_t best = 0;
+		git_commit *c, *p = NULL;
+		int missing = 0;
+
+		for (size_t i = 1; i < nq; i++)
+			if (git_commit_time(queue[i]) > git_commit_time(queue[best]))
+				best = i;
+		c = queue[best];
+		queue[best] = queue[--nq];
+		for (unsigned i = 0; i < git_commit_parentcount(c); i++) {
+			git_commit *par = NULL;
+			int r = git_commit_parent(&par, c, i);
+
+			if (r == GIT_ENOTFOUND) {
+				missing = 1; /* a shallow clone's boundary */
+				continue;
+			}
+			if (r < 0) {
+				rc = git_fail(err, "cannot read a parent commit");
+				break;
+			}
+			if (i == 0)
+				git_commit_parent(&p, c, 0);
+			if (oidset_add(&seen, git_commit_id(par)) == 1) {
+				if (nq == aq) {
+					git_commit **nqv = realloc(queue, aq * 2 * sizeof(*nqv));
+
+					if (!nqv) {
+						git_commit_free(par);
+						rc = llmops_err_set(err, LLMOPS_E_NOMEM,
+								    "out of memory");
+						break;
+					}
+					queue = nqv;
+					aq *= 2;
+				}
+				queue[nq++] = par;
+			} else {
+				git_commit_free(par);
+			}
+		}
+		/* At a shallow boundary the parent is unknown: say so, claim nothing. */
+		if (!rc && !missing && !treesame_to_other_parent(&w, c))
+			rc = log_commit(&w, c, p);
+		if (!rc && missing)
+			rc = emit(&w, c, LLMOPS_LOG_BOUNDARY, "", "");
+		git_commit_free(p);
+		git_commit_free(c);
+	}
+out:
+	for (size_t i = 0; i < nq; i++)
+		git_commit_free(queue[i]);
+	free(queue);
+	free(seen.v);
+	free(w.a);
+	free(w.b);
+	return rc;
+}
