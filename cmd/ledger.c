@@ -6,22 +6,16 @@
 #include "ledger.h"
 #include "options.h"
 #include "output.h"
-#include "suggest.h"
+#include "verbs.h"
 
 #include <stdio.h>
 #include <string.h>
-
-struct verb {
-	const char *name;
-	int (*fn)(int argc, char **argv, struct llmops_ctx *ctx);
-	const char *summary;
-};
 
 static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx);
 static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx);
 static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx);
 
-static const struct verb verbs[] = {
+static const struct llmops_verb verbs[] = {
 	{"backup", ledger_backup, "write a consistent copy of the ledger to FILE"},
 	{"check", ledger_check, "run SQLite's integrity and foreign-key checks"},
 	{"info", ledger_info, "path, schema version, size and rows per table"},
@@ -188,51 +182,7 @@ static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx)
 	return 0;
 }
 
-/* "backup, check, info": the verbs, from the table. */
-static void verb_names(char *out, size_t n)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < NVERBS && used < n; i++) {
-		int k = snprintf(out + used, n - used, "%s%s", i ? ", " : "", verbs[i].name);
-
-		used += k > 0 ? (size_t)k : 0;
-	}
-}
-
 int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
-	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
-	const char *names[NVERBS];
-	char all[128];
-
-	verb_names(all, sizeof(all));
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2) {
-			int n = llmops_parse_options(argc, argv, opts, &usage);
-
-			if (n == LLMOPS_OPT_HELP_SHOWN)
-				return 0;
-			if (n < 0)
-				return LLMOPS_EXIT_USAGE;
-		}
-		llmops_error("ledger: missing verb; one of: %s", all);
-		llmops_print_usage(stderr, opts, &usage);
-		return LLMOPS_EXIT_USAGE;
-	}
-	for (size_t i = 0; i < NVERBS; i++) {
-		if (!strcmp(argv[1], verbs[i].name))
-			return verbs[i].fn(argc - 1, argv + 1, ctx);
-		names[i] = verbs[i].name;
-	}
-	llmops_suggest(&near, argv[1], names, NVERBS);
-	if (near.nr)
-		llmops_error("ledger: unknown verb '%s'; did you mean '%s'? (one of: %s)", argv[1],
-			     near.items[0], all);
-	else
-		llmops_error("ledger: unknown verb '%s'; one of: %s", argv[1], all);
-	llmops_strlist_release(&near);
-	return LLMOPS_EXIT_USAGE;
+	return llmops_run_verb("ledger", verbs, NVERBS, argc, argv, ctx, &usage);
 }

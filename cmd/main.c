@@ -22,6 +22,8 @@ const struct llmops_command llmops_commands[] = {
 	{"init", cmd_init, NEED_WORKSPACE,
 	 "scaffold prompts/, evals/, llmops.json and ignore .llmops/"},
 	{"ledger", cmd_ledger, NEED_LEDGER, "inspect, check and back up the ledger"},
+	{"prompt", cmd_prompt, NEED_WORKSPACE | NEED_REPO,
+	 "the prompt store over git: list, show, new, pin, verify, diff, log, render"},
 };
 const size_t llmops_ncommands = sizeof(llmops_commands) / sizeof(llmops_commands[0]);
 
@@ -89,8 +91,14 @@ int llmops_ctx_workspace(struct llmops_ctx *ctx, struct llmops_workspace **out)
 		ctx->workspace = ws;
 	}
 	if ((ctx->cmd->needs & NEED_REPO) && !ctx->workspace->in_repo) {
-		llmops_error("%s: not inside a git work tree; run it in one, or give -C DIR",
-			     ctx->cmd->name);
+		if (ctx->workspace->bare)
+			llmops_error("%s: '%s' is a bare repository, which has no work tree; run "
+				     "it in a clone or a 'git worktree add' checkout",
+				     ctx->cmd->name, ctx->workspace->root);
+		else
+			llmops_error("%s: not inside a git work tree; run it in one ('git init' "
+				     "starts one), or give -C DIR",
+				     ctx->cmd->name);
 		return LLMOPS_EXIT_USAGE;
 	}
 	*out = ctx->workspace;

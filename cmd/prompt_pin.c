@@ -1,0 +1,635 @@
+/*
+ * prompt_pin.c - the verbs that change the store: new, pin, unpin, and
+ * verify, the CI gate over what pin records.
+ */
+#include "prompt_cmd.h"
+
+#include "buf.h"
+#include "hash.h"
+#include "options.h"
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char starter[] = "---\n"
+			      "description: what this prompt is for\n"
+			      "owner: your-team\n"
+			      "---\n"
+			      "{{input}}\n";
+
+/* mkdir -p for the directories of path (relative to root). */
+static int make_dirs(const char *root, const char *path)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	int rc = 0;
+
+	llmops_buf_addf(&b, "%s/%s", root, path);
+	for (char *p = b.data + strlen(root) + 1; *p && !rc; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(b.data, 0777) && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	llmops_buf_release(&b);
+	return rc;
+}
+
+/* Copy text, replacing the value of a front-matter "version:" line with version. */
+static void copy_with_version(struct llmops_buf *out, const struct llmops_prompt *p,
+			      const char *version)
+{
+	const struct llmops_fm_item *it = llmops_frontmatter_get(&p->fm, "version");
+	const char *line = p->text;
+
+	if (!it) {
+		llmops_buf_add(out, p->text, p->len);
+		return;
+	}
+	for (int l = 1; l < it->line && line; l++) {
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	if (!line) {
+		llmops_buf_add(out, p->text, p->len);
+		return;
+	}
+	llmops_buf_add(out, p->text, (size_t)(line - p->text));
+	llmops_buf_addf(out, "version: %s", version);
+	line += strcspn(line, "\r\n");
+	llmops_buf_adds(out, line);
+}
+
+static int write_new(const char *root, const char *path, const struct llmops_buf *text)
+{
+	struct llmops_buf full = LLMOPS_BUF_INIT;
+	int fd, rc = 0;
+
+	llmops_buf_addf(&full, "%s/%s", root, path);
+	if (make_dirs(root, path)) {
+		llmops_error("cannot create the directory for '%s': %s", path, strerror(errno));
+		llmops_buf_release(&full);
+		return LLMOPS_EXIT_RUNTIME;
+	}
+	fd = open(full.data, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			llmops_error("'%s' already exists; edit it, or bump past it with --bump",
+				     path);
+		else
+			llmops_error("cannot create '%s': %s", path, strerror(errno));
+		llmops_buf_release(&full);
+		return errno == EEXIST ? LLMOPS_EXIT_USAGE : LLMOPS_EXIT_RUNTIME;
+	}
+	if (write(fd, text->data, text->len) != (ssize_t)text->len || close(fd)) {
+		llmops_error("cannot write '%s': %s", path, strerror(errno));
+		unlink(full.data);
+		rc = LLMOPS_EXIT_RUNTIME;
+	}
+	llmops_buf_release(&full);
+	return rc;
+}
+
+int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const bumps[] = {"major", "minor", "patch", NULL};
+	static const char *const syn[] = {"llmops prompt new NAME [--bump major|minor|patch]",
+					  NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt new",
+		syn,
+		"Write the next version of NAME, copied from its newest version (work tree\n"
+		"copy if there is one), for editing: --bump minor (the default) turns v1.2.3\n"
+		"into v1.3.0.  A new family starts at v1.0.0 from a small template.  Prints\n"
+		"the new file's path.",
+	};
+	const char *bump = "minor";
+	const struct llmops_option opts[] = {
+		{OPT_CHOICE, 0, "bump", &bump, "PART", "major, minor (default) or patch", bumps, 0,
+		 0},
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	struct llmops_buf path = LLMOPS_BUF_INIT, text = LLMOPS_BUF_INIT;
+	const struct llmops_family *f;
+	struct llmops_promptref ref;
+	struct llmops_catalog cat;
+	struct llmops_err err = {0};
+	struct llmops_semver next = {1, 0, 0};
+	struct prompt_env env;
+	char version[64], from[64] = "";
+	int n = llmops_parse_options(argc, argv, opts, &u), rc, json = 0;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
+		return LLMOPS_EXIT_USAGE;
+	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
+		return prompt_fail(&err);
+	if (ref.version[0]) {
+		llmops_error("new: give the family name only ('%s'); the version comes from "
+			     "--bump",
+			     ref.name);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if ((rc = prompt_env_open(&env, ctx))) {
+		prompt_env_close(&env);
+		return rc;
+	}
+	if (llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
+		prompt_env_close(&env);
+		return prompt_fail(&err);
+	}
+	f = llmops_catalog_find(&cat, ref.name);
+	if (f && f->n) {
+		const struct llmops_version_file *v = &f->files[f->n - 1];
+		struct prompt_source wt = {&env, NULL};
+		struct llmops_snapshot *head = NULL;
+		struct prompt_source hs = {&env, NULL};
+		struct llmops_prompt *p = NULL;
+
+		next = v->sv;
+		if (!strcmp(bump, "major"))
+			next.major++, next.minor = 0, next.patch = 0;
+		else if (!strcmp(bump, "minor"))
+			next.minor++, next.patch = 0;
+		else
+			next.patch++;
+		json = v->json;
+		memcpy(from, v->version, sizeof(from));
+		if (v->state == LLMOPS_FILE_DELETED) {
+			if (llmops_snapshot_open(&head, env.store, NULL, &err))
+				rc = prompt_fail(&err);
+			hs.snap = head;
+			if (!rc)
+				rc = prompt_load(&hs, v->path, v->json, &p, NULL);
+		} else {
+			rc = prompt_load(&wt, v->path, v->json, &p, NULL);
+		}
+		llmops_semver_format(&next, version, sizeof(version));
+		if (!rc)
+			copy_with_version(&text, p, version);
+		llmops_prompt_free(p);
+		llmops_snapshot_free(head);
+	} else {
+		llmops_semver_format(&next, version, sizeof(version));
+		llmops_buf_adds(&text, starter);
+	}
+	llmops_buf_addf(&path, LLMOPS_PROMPTS_DIR "/%s/%s.%s", ref.name, version,
+			json ? "json" : "txt");
+	if (!rc && !(rc = write_new(llmops_store_root(env.store), path.data, &text))) {
+		printf("%s\n", path.data);
+		if (from[0])
+			fprintf(stderr,
+				"copied from %s@%s; edit it, commit it, then 'llmops prompt "
+				"pin %s@%s'\n",
+				ref.name, from, ref.name, version);
+		else
+			fprintf(stderr,
+				"new prompt '%s'; edit it, commit it, then 'llmops prompt "
+				"pin %s@%s'\n",
+				ref.name, ref.name, version);
+	}
+	llmops_buf_release(&path);
+	llmops_buf_release(&text);
+	llmops_catalog_release(&cat);
+	prompt_env_close(&env);
+	return rc;
+}
+
+/* ---- pin ---- */
+
+/* Pick the family for a bare VERSION: from the directory, or the only one with it. */
+static int family_for_version(struct prompt_env *env, const struct llmops_catalog *cat,
+			      struct llmops_promptref *ref)
+{
+	size_t plen = strlen(LLMOPS_PROMPTS_DIR);
+	struct llmops_buf cands = LLMOPS_BUF_INIT;
+	const char *only = NULL;
+	size_t hits = 0;
+
+	if (!strncmp(env->prefix, LLMOPS_PROMPTS_DIR "/", plen + 1) &&
+	    llmops_catalog_find(cat, env->prefix + plen + 1)) {
+		snprintf(ref->name, sizeof(ref->name), "%s", env->prefix + plen + 1);
+		return 0;
+	}
+	for (size_t i = 0; i < cat->n; i++) {
+		if (llmops_family_find(&cat->fam[i], ref->version)) {
+			llmops_buf_addf(&cands, "\n  llmops prompt pin %s@%s", cat->fam[i].name,
+					ref->version);
+			only = cat->fam[i].name;
+			hits++;
+		}
+	}
+	if (hits == 1) {
+		snprintf(ref->name, sizeof(ref->name), "%s", only);
+		llmops_buf_release(&cands);
+		return 0;
+	}
+	if (!hits)
+		llmops_error("no prompt has a version %s; 'llmops prompt list' shows what exists",
+			     ref->version);
+	else
+		llmops_error("%zu prompts have a version %s; say which:%s", hits, ref->version,
+			     cands.data);
+	llmops_buf_release(&cands);
+	return LLMOPS_EXIT_USAGE;
+}
+
+int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops prompt pin [NAME@]VERSION", NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt pin",
+		syn,
+		"Record in prompts.lock the version production uses: its path, the HEAD\n"
+		"commit, the git blob id and the SHA-256 of the committed content.  Without\n"
+		"NAME, the family is the directory you are in (prompts/NAME/) or the only\n"
+		"one with that version.  Refuses uncommitted or modified files, and anything\n"
+		"that is not vMAJOR.MINOR.PATCH (\"latest\" is not a version).",
+	};
+	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
+	const struct llmops_version_file *vf;
+	const struct llmops_lock_entry *old;
+	struct llmops_snapshot *head = NULL;
+	struct llmops_prompt *p = NULL;
+	struct llmops_lock_entry e;
+	struct llmops_promptref ref;
+	struct llmops_catalog cat = {0};
+	struct llmops_err err = {0};
+	struct llmops_head h;
+	struct prompt_env env;
+	struct prompt_source src;
+	char blob[LLMOPS_OID_HEX], was[64] = "";
+	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
+		return LLMOPS_EXIT_USAGE;
+	if (llmops_promptref_parse(&ref, argv[0], 1, 0, &err))
+		return prompt_fail(&err);
+	if (!ref.version[0]) {
+		llmops_error("pin: name a version: %s@vMAJOR.MINOR.PATCH ('llmops prompt list' "
+			     "shows them)",
+			     ref.name);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if ((rc = prompt_env_open(&env, ctx)))
+		goto out;
+	if (llmops_store_head(env.store, &h, &err) ||
+	    llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
+		rc = prompt_fail(&err);
+		goto out;
+	}
+	if (!ref.name[0] && (rc = family_for_version(&env, &cat, &ref)))
+		goto out;
+	if ((rc = prompt_resolve(&env, &cat, &ref, &vf)))
+		goto out;
+	if (h.unborn || vf->state != LLMOPS_FILE_COMMITTED || !vf->blob[0]) {
+		llmops_error("'%s' is %s: pin records committed content only; commit it first "
+			     "(git add %s && git commit)",
+			     vf->path,
+			     h.unborn ? "not committed (no commits yet)"
+			     : vf->state == LLMOPS_FILE_COMMITTED
+				     ? "not committed"
+				     : llmops_file_state_name(vf->state),
+			     vf->path);
+		if (vf->state == LLMOPS_FILE_MODIFIED)
+			fprintf(stderr,
+				"  (or, if the edit is a new version: git checkout -- %s && "
+				"llmops prompt new %s)\n",
+				vf->path, ref.name);
+		rc = LLMOPS_EXIT_CHECK;
+		goto out;
+	}
+	/* A version that does not parse must never be what production runs. */
+	if (llmops_snapshot_open(&head, env.store, NULL, &err)) {
+		rc = prompt_fail(&err);
+		goto out;
+	}
+	src.env = &env;
+	src.snap = head;
+	if ((rc = prompt_load(&src, vf->path, vf->json, &p, blob)))
+		goto out;
+	memset(&e, 0, sizeof(e));
+	snprintf(e.name, sizeof(e.name), "%s", ref.name);
+	snprintf(e.version, sizeof(e.version), "%s", vf->version);
+	snprintf(e.path, sizeof(e.path), "%s", vf->path);
+	snprintf(e.commit, sizeof(e.commit), "%s", llmops_snapshot_commit(head));
+	snprintf(e.blob, sizeof(e.blob), "%s", blob);
+	llmops_sha256_hex(e.sha256, p->text, p->len);
+	old = llmops_lock_find(&env.lock, e.name);
+	if (old && !strcmp(old->version, e.version) && !strcmp(old->blob, e.blob) &&
+	    !strcmp(old->sha256, e.sha256)) {
+		printf("%s@%s is already pinned (blob %.12s)\n", e.name, e.version, e.blob);
+		goto out;
+	}
+	if (old)
+		snprintf(was, sizeof(was), "%s", old->version);
+	if (llmops_lock_set(&env.lock, &e)) {
+		llmops_error("out of memory");
+		rc = LLMOPS_EXIT_RUNTIME;
+		goto out;
+	}
+	if (llmops_lock_write(&env.lock, env.lock_path, &err)) {
+		rc = prompt_fail(&err);
+		goto out;
+	}
+	printf("pinned %s@%s (blob %.12s, commit %.12s%s)%s%s\n", e.name, e.version, e.blob,
+	       e.commit, h.detached ? ", detached HEAD" : "", was[0] ? "; was " : "", was);
+	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
+out:
+	llmops_prompt_free(p);
+	llmops_snapshot_free(head);
+	llmops_catalog_release(&cat);
+	prompt_env_close(&env);
+	return rc;
+}
+
+int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops prompt unpin NAME", NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt unpin",
+		syn,
+		"Remove NAME from prompts.lock (atomically).",
+	};
+	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
+	struct llmops_buf names = LLMOPS_BUF_INIT;
+	struct llmops_promptref ref;
+	struct llmops_err err = {0};
+	struct prompt_env env;
+	char was[64];
+	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+	const struct llmops_lock_entry *e;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
+		return LLMOPS_EXIT_USAGE;
+	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
+		return prompt_fail(&err);
+	if ((rc = prompt_env_open(&env, ctx))) {
+		prompt_env_close(&env);
+		return rc;
+	}
+	if (!(e = llmops_lock_find(&env.lock, ref.name))) {
+		for (size_t i = 0; i < env.lock.n; i++)
+			llmops_buf_addf(&names, "%s%s", i ? ", " : "", env.lock.e[i].name);
+		llmops_error("'%s' is not pinned (%s%s)", ref.name,
+			     env.lock.n ? "pinned: " : "nothing is pinned",
+			     env.lock.n ? names.data : "");
+		llmops_buf_release(&names);
+		prompt_env_close(&env);
+		return LLMOPS_EXIT_USAGE;
+	}
+	snprintf(was, sizeof(was), "%s", e->version);
+	llmops_lock_remove(&env.lock, ref.name);
+	if (llmops_lock_write(&env.lock, env.lock_path, &err))
+		rc = prompt_fail(&err);
+	else
+		printf("unpinned %s (was %s)\n", ref.name, was);
+	prompt_env_close(&env);
+	return rc;
+}
+
+/* ---- verify ---- */
+
+struct verify {
+	struct prompt_env *env;
+	cJSON *problems; /* array of {prompt, version, path, problem, message} */
+	cJSON *warnings; /* array of strings */
+	const char *base;
+};
+
+static void problem(struct verify *v, const char *name, const char *version, const char *path,
+		    const char *kind, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void problem(struct verify *v, const char *name, const char *version, const char *path,
+		    const char *kind, const char *fmt, ...)
+{
+	cJSON *o = cJSON_CreateObject();
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cJSON_AddStringToObject(o, "prompt", name);
+	cJSON_AddStringToObject(o, "version", version);
+	cJSON_AddStringToObject(o, "path", path);
+	cJSON_AddStringToObject(o, "problem", kind);
+	cJSON_AddStringToObject(o, "message", msg);
+	cJSON_AddItemToArray(v->problems, o);
+}
+
+static void check_entry(struct verify *v, const struct llmops_lock_entry *e,
+			struct llmops_snapshot *head, const struct llmops_catalog *cat)
+{
+	struct llmops_buf content = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	char wblob[LLMOPS_OID_HEX], wsha[65], hblob[LLMOPS_OID_HEX] = "", sha[65];
+	int in_head = 0, rc;
+
+	if (head && !llmops_snapshot_read(head, e->path, &content, hblob, &err))
+		in_head = 1;
+	rc = llmops_store_hash_worktree(v->env->store, e->path, wblob, wsha, &err);
+	if (rc == LLMOPS_E_NOTFOUND) {
+		const struct llmops_family *f = llmops_catalog_find(cat, e->name);
+
+		if (in_head)
+			problem(v, e->name, e->version, e->path, "missing",
+				"pinned file '%s' is missing from the work tree (it is in HEAD); "
+				"restore it: git checkout -- %s",
+				e->path, e->path);
+		else if (f && f->n)
+			problem(v, e->name, e->version, e->path, "no-such-version",
+				"prompts.lock pins %s@%s, which does not exist (newest is %s); pin "
+				"an existing version",
+				e->name, e->version, f->files[f->n - 1].version);
+		else
+			problem(v, e->name, e->version, e->path, "no-such-version",
+				"prompts.lock pins %s@%s, but there is no prompt '%s'", e->name,
+				e->version, e->name);
+		llmops_buf_release(&content);
+		return;
+	}
+	if (rc) {
+		problem(v, e->name, e->version, e->path, "unreadable", "%s", err.msg);
+		llmops_buf_release(&content);
+		return;
+	}
+	if (strcmp(wblob, e->blob))
+		problem(v, e->name, e->version, e->path, "changed",
+			"%s changed after it was pinned (blob %.12s, pinned %.12s); released "
+			"versions are immutable: revert it and make a new version (llmops prompt "
+			"new %s)",
+			e->path, wblob, e->blob, e->name);
+	else if (in_head && strcmp(hblob, e->blob))
+		problem(v, e->name, e->version, e->path, "changed",
+			"%s at HEAD (blob %.12s) is not the pinned blob %.12s", e->path, hblob,
+			e->blob);
+	else if (in_head && !llmops_sha256_hex(sha, content.data, content.len) &&
+		 strcmp(sha, e->sha256))
+		problem(v, e->name, e->version, e->path, "sha256",
+			"the SHA-256 in prompts.lock for %s does not match the blob's content; "
+			"was the lock edited by hand? re-pin it: llmops prompt pin %s@%s",
+			e->name, e->name, e->version);
+	else if (!in_head && strcmp(wsha, e->sha256))
+		problem(v, e->name, e->version, e->path, "sha256",
+			"the SHA-256 in prompts.lock for %s does not match the file", e->name);
+	llmops_buf_release(&content);
+}
+
+static int on_change(void *ud, const struct llmops_change *c)
+{
+	struct verify *v = ud;
+	char name[LLMOPS_NAME_MAX + 1], version[64], msg[1200];
+	struct llmops_semver sv;
+	const char *ext;
+
+	if (llmops_version_path_split(c->path, name, &sv, &ext)) {
+		if (!strncmp(c->path, LLMOPS_PARTIALS_DIR "/", strlen(LLMOPS_PARTIALS_DIR) + 1)) {
+			snprintf(msg, sizeof(msg),
+				 "partial %s changed since %s: released versions that include it "
+				 "now render differently",
+				 c->path, v->base);
+			cJSON_AddItemToArray(v->warnings, cJSON_CreateString(msg));
+		}
+		return 0;
+	}
+	llmops_semver_format(&sv, version, sizeof(version));
+	if (c->status == 'D') {
+		/* A pinned file that is gone is already a problem; others only a warning. */
+		snprintf(msg, sizeof(msg),
+			 "released version %s was deleted since %s; past runs of %s@%s can no "
+			 "longer be reproduced",
+			 c->path, v->base, name, version);
+		cJSON_AddItemToArray(v->warnings, cJSON_CreateString(msg));
+		return 0;
+	}
+	problem(v, name, version, c->path, "released-changed",
+		"%s exists at %s and was changed since; released versions are immutable: "
+		"revert it and make a new version (llmops prompt new %s)",
+		c->path, v->base, name);
+	return 0;
+}
+
+int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops prompt verify [--base REV] [--format FORMAT]",
+					  NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt verify",
+		syn,
+		"The CI gate.  Fails (exit 1) when a pinned file's content no longer matches\n"
+		"its blob in prompts.lock, when a pinned file is missing, when the lock names\n"
+		"a version that does not exist, and with --base, when a version file that\n"
+		"exists at REV was changed since (released versions are immutable).  Needs\n"
+		"only HEAD and REV themselves, so it works in a shallow clone.",
+	};
+	const char *format = "text", *base = NULL;
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 0, "base", &base, "REV",
+		 "also fail when a version existing at REV changed", NULL, 0, 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	struct llmops_snapshot *head = NULL, *bsnap = NULL;
+	struct llmops_catalog cat = {0};
+	struct llmops_err err = {0};
+	struct prompt_env env;
+	struct verify v = {0};
+	int n = llmops_parse_options(argc, argv, opts, &u), rc, np;
+	cJSON *out = NULL;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
+		return LLMOPS_EXIT_USAGE;
+	if ((rc = prompt_env_open(&env, ctx)))
+		goto out;
+	v.env = &env;
+	v.base = base;
+	v.problems = cJSON_CreateArray();
+	v.warnings = cJSON_CreateArray();
+	rc = llmops_snapshot_open(&head, env.store, NULL, &err);
+	if (rc == LLMOPS_E_NOTFOUND)
+		rc = 0; /* unborn: only the work tree can be checked */
+	if (rc || llmops_store_catalog(env.store, NULL, 1, &cat, &err) ||
+	    (base && llmops_snapshot_open(&bsnap, env.store, base, &err))) {
+		rc = prompt_fail(&err);
+		goto out;
+	}
+	for (size_t i = 0; i < env.lock.n; i++)
+		check_entry(&v, &env.lock.e[i], head, &cat);
+	if (bsnap && llmops_store_changed_since(env.store, bsnap, on_change, &v, &err)) {
+		rc = prompt_fail(&err);
+		goto out;
+	}
+	np = cJSON_GetArraySize(v.problems);
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		out = cJSON_CreateObject();
+		cJSON_AddBoolToObject(out, "ok", np == 0);
+		cJSON_AddNumberToObject(out, "pinned", (double)env.lock.n);
+		if (base)
+			cJSON_AddStringToObject(out, "base", base);
+		else
+			cJSON_AddNullToObject(out, "base");
+		if (bsnap)
+			cJSON_AddStringToObject(out, "base_commit", llmops_snapshot_commit(bsnap));
+		cJSON_AddItemToObject(out, "problems", v.problems);
+		cJSON_AddItemToObject(out, "warnings", v.warnings);
+		v.problems = v.warnings = NULL;
+		if (llmops_emit(stdout, out, LLMOPS_FORMAT_JSON)) {
+			llmops_error("out of memory");
+			rc = LLMOPS_EXIT_RUNTIME;
+		}
+	} else {
+		const cJSON *it;
+
+		cJSON_ArrayForEach (it, v.problems) {
+			printf("%sFAIL%s %s@%s: %s\n", llmops_color(ctx, LLMOPS_SGR_RED),
+			       llmops_color(ctx, LLMOPS_SGR_RESET),
+			       cJSON_GetObjectItem(it, "prompt")->valuestring,
+			       cJSON_GetObjectItem(it, "version")->valuestring,
+			       cJSON_GetObjectItem(it, "message")->valuestring);
+		}
+		cJSON_ArrayForEach (it, v.warnings)
+			printf("%swarning%s %s\n", llmops_color(ctx, LLMOPS_SGR_YELLOW),
+			       llmops_color(ctx, LLMOPS_SGR_RESET), it->valuestring);
+		if (!env.lock_exists && !base)
+			printf("nothing pinned (no %s)\n", LLMOPS_LOCK_FILE);
+		else if (!np)
+			printf("%sok%s: %zu pinned prompt%s match%s %s%s%s\n",
+			       llmops_color(ctx, LLMOPS_SGR_GREEN),
+			       llmops_color(ctx, LLMOPS_SGR_RESET), env.lock.n,
+			       env.lock.n == 1 ? "" : "s", env.lock.n == 1 ? "es" : "",
+			       env.lock.n == 1 ? "its blob" : "their blobs",
+			       base ? "; no released version changed since " : "",
+			       base ? base : "");
+	}
+	if (!rc && np) {
+		llmops_error("prompt verify: %d problem%s", np, np == 1 ? "" : "s");
+		rc = LLMOPS_EXIT_CHECK;
+	}
+out:
+	cJSON_Delete(out);
+	cJSON_Delete(v.problems);
+	cJSON_Delete(v.warnings);
+	llmops_catalog_release(&cat);
+	llmops_snapshot_free(head);
+	llmops_snapshot_free(bsnap);
+	prompt_env_close(&env);
+	return rc;
+}

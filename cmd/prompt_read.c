@@ -1,0 +1,673 @@
+/*
+ * prompt_read.c - the verbs that read the prompt store: list, show,
+ * render, diff and log.
+ */
+#include "prompt_cmd.h"
+
+#include "buf.h"
+#include "hash.h"
+#include "json.h"
+#include "options.h"
+#include "output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int emit_json(cJSON *out)
+{
+	int rc = 0;
+
+	if (!out || llmops_emit(stdout, out, LLMOPS_FORMAT_JSON)) {
+		llmops_error("out of memory");
+		rc = LLMOPS_EXIT_RUNTIME;
+	}
+	cJSON_Delete(out);
+	return rc;
+}
+
+/* ---- list ---- */
+
+static cJSON *family_json(const struct llmops_family *f, const struct llmops_lock_entry *pin)
+{
+	cJSON *o = cJSON_CreateObject(), *vs;
+
+	cJSON_AddStringToObject(o, "name", f ? f->name : pin->name);
+	if (pin)
+		cJSON_AddStringToObject(o, "pinned", pin->version);
+	else
+		cJSON_AddNullToObject(o, "pinned");
+	vs = cJSON_AddArrayToObject(o, "versions");
+	for (size_t i = 0; f && i < f->n; i++) {
+		const struct llmops_version_file *v = &f->files[i];
+		cJSON *jv = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(jv, "version", v->version);
+		cJSON_AddStringToObject(jv, "path", v->path);
+		cJSON_AddStringToObject(jv, "state", llmops_file_state_name(v->state));
+		if (v->blob[0])
+			cJSON_AddStringToObject(jv, "blob", v->blob);
+		else
+			cJSON_AddNullToObject(jv, "blob");
+		cJSON_AddBoolToObject(jv, "pinned", pin && !strcmp(pin->version, v->version));
+		cJSON_AddItemToArray(vs, jv);
+	}
+	return o;
+}
+
+static void family_text(struct llmops_ctx *ctx, const struct llmops_family *f,
+			const struct llmops_lock_entry *pin, int width)
+{
+	printf("%-*s  %s%-8s%s", width, f ? f->name : pin->name,
+	       llmops_color(ctx, pin ? LLMOPS_SGR_GREEN : ""), pin ? pin->version : "-",
+	       llmops_color(ctx, pin ? LLMOPS_SGR_RESET : ""));
+	for (size_t i = 0; f && i < f->n; i++) {
+		const struct llmops_version_file *v = &f->files[i];
+
+		printf(" %s", v->version);
+		if (v->state != LLMOPS_FILE_COMMITTED)
+			printf(" %s(%s)%s", llmops_color(ctx, LLMOPS_SGR_YELLOW),
+			       llmops_file_state_name(v->state),
+			       llmops_color(ctx, LLMOPS_SGR_RESET));
+	}
+	if (!f)
+		printf(" %s(pinned, but no version files)%s", llmops_color(ctx, LLMOPS_SGR_RED),
+		       llmops_color(ctx, LLMOPS_SGR_RESET));
+	putchar('\n');
+}
+
+int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops prompt list [--format FORMAT]", NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt list",
+		syn,
+		"List every prompt family under prompts/, its versions in semver order, the\n"
+		"version prompts.lock pins, and each file's state against HEAD: committed,\n"
+		"modified, added (staged), untracked or deleted.",
+	};
+	const char *format = "text";
+	const struct llmops_option opts[] = {OPT_FORMAT_ENTRY(&format), OPT_HELP_ENTRY,
+					     OPT_END_ENTRY};
+	struct llmops_catalog cat;
+	struct llmops_err err = {0};
+	struct prompt_env env;
+	int n = llmops_parse_options(argc, argv, opts, &u), rc, width = 4;
+	int json;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
+		return LLMOPS_EXIT_USAGE;
+	json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
+	if ((rc = prompt_env_open(&env, ctx))) {
+		prompt_env_close(&env);
+		return rc;
+	}
+	if (llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
+		prompt_env_close(&env);
+		return prompt_fail(&err);
+	}
+	for (size_t i = 0; i < cat.n; i++)
+		if ((int)strlen(cat.fam[i].name) > width)
+			width = (int)strlen(cat.fam[i].name);
+	if (width > 40)
+		width = 40;
+	if (json) {
+		cJSON *out = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(out, "prompts");
+
+		for (size_t i = 0; i < cat.n; i++)
+			cJSON_AddItemToArray(
+				arr, family_json(&cat.fam[i],
+						 llmops_lock_find(&env.lock, cat.fam[i].name)));
+		for (size_t i = 0; i < env.lock.n; i++)
+			if (!llmops_catalog_find(&cat, env.lock.e[i].name))
+				cJSON_AddItemToArray(arr, family_json(NULL, &env.lock.e[i]));
+		cJSON_AddItemToObject(out, "not_versions",
+				      cJSON_CreateStringArray((const char *const *)cat.strays.items,
+							      (int)cat.strays.nr));
+		rc = emit_json(out);
+	} else {
+		for (size_t i = 0; i < cat.n; i++)
+			family_text(ctx, &cat.fam[i], llmops_lock_find(&env.lock, cat.fam[i].name),
+				    width);
+		for (size_t i = 0; i < env.lock.n; i++)
+			if (!llmops_catalog_find(&cat, env.lock.e[i].name))
+				family_text(ctx, NULL, &env.lock.e[i], width);
+		if (!cat.n && !env.lock.n)
+			fputs("no prompts yet; 'llmops prompt new NAME' starts one\n", stderr);
+	}
+	for (size_t i = 0; i < cat.dupes.nr; i++)
+		llmops_error("warning: %s exists as both .txt and .json; keep one",
+			     cat.dupes.items[i]);
+	if (cat.strays.nr && !json)
+		llmops_error(
+			"note: %zu file%s under prompts/ %s not vMAJOR.MINOR.PATCH.txt or .json "
+			"(first: %s); 'llmops prompt list --format json' lists them",
+			cat.strays.nr, cat.strays.nr == 1 ? "" : "s",
+			cat.strays.nr == 1 ? "is" : "are", cat.strays.items[0]);
+	llmops_catalog_release(&cat);
+	prompt_env_close(&env);
+	return rc;
+}
+
+/* ---- show ---- */
+
+static cJSON *meta_json(const struct llmops_prompt *p)
+{
+	const struct llmops_prompt_meta *m = &p->meta;
+	cJSON *o = cJSON_CreateObject();
+
+	if (m->model)
+		cJSON_AddStringToObject(o, "model", m->model);
+	if (m->has_temperature)
+		cJSON_AddNumberToObject(o, "temperature", m->temperature);
+	if (m->has_max_tokens)
+		cJSON_AddNumberToObject(o, "max_tokens", (double)m->max_tokens);
+	if (m->owner)
+		cJSON_AddStringToObject(o, "owner", m->owner);
+	if (m->description)
+		cJSON_AddStringToObject(o, "description", m->description);
+	if (m->version)
+		cJSON_AddStringToObject(o, "version", m->version);
+	return o;
+}
+
+/* Messages as text: a lone user message as it is, several with a [role] line each. */
+static void print_messages(const cJSON *msgs)
+{
+	int n = cJSON_GetArraySize(msgs), i = 0;
+	const cJSON *m;
+
+	cJSON_ArrayForEach (m, msgs) {
+		const char *role = cJSON_GetObjectItemCaseSensitive(m, "role")->valuestring;
+		const char *content = cJSON_GetObjectItemCaseSensitive(m, "content")->valuestring;
+		size_t len = strlen(content);
+
+		if (n > 1 || strcmp(role, "user"))
+			printf("%s[%s]\n", i ? "\n" : "", role);
+		fputs(content, stdout);
+		if (!len || content[len - 1] != '\n')
+			putchar('\n');
+		i++;
+	}
+}
+
+static cJSON *templates_json(const struct llmops_prompt *p)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; i < p->nmsgs; i++) {
+		cJSON *m = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(m, "role", p->msgs[i].role);
+		cJSON_AddStringToObject(m, "content", p->msgs[i].source);
+		cJSON_AddItemToArray(arr, m);
+	}
+	return arr;
+}
+
+/*
+ * The part every reading verb shares: the snapshot at rev (or the work
+ * tree), its catalog, and the version ref names.  Returns an exit status.
+ */
+struct resolved {
+	struct prompt_env env;
+	struct llmops_promptref ref;  /* what the user named */
+	struct llmops_snapshot *snap; /* NULL for the work tree */
+	struct llmops_catalog cat;
+	const struct llmops_version_file *vf;
+	struct prompt_source src;
+};
+
+static int resolve_at(struct resolved *r, struct llmops_ctx *ctx, const char *arg, const char *rev,
+		      int worktree)
+{
+	struct llmops_promptref *ref = &r->ref;
+	struct llmops_err err = {0};
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (llmops_promptref_parse(ref, arg, 0, 0, &err))
+		return prompt_fail(&err);
+	if ((rc = prompt_env_open(&r->env, ctx)))
+		return rc;
+	if (!worktree && llmops_snapshot_open(&r->snap, r->env.store, rev, &err)) {
+		if (err.code == LLMOPS_E_NOTFOUND && !rev)
+			llmops_error("%s%s", err.msg,
+				     "; or read the work tree's copy with --worktree");
+		else
+			prompt_fail(&err);
+		return llmops_exit_for(err.code);
+	}
+	if (llmops_store_catalog(r->env.store, r->snap, worktree, &r->cat, &err))
+		return prompt_fail(&err);
+	if ((rc = prompt_resolve(&r->env, &r->cat, ref, &r->vf)))
+		return rc;
+	if (worktree && r->vf->state == LLMOPS_FILE_DELETED) {
+		llmops_error("'%s' was deleted from the work tree", r->vf->path);
+		return LLMOPS_EXIT_USAGE;
+	}
+	r->src.env = &r->env;
+	r->src.snap = r->snap;
+	return 0;
+}
+
+static void resolved_release(struct resolved *r)
+{
+	llmops_catalog_release(&r->cat);
+	llmops_snapshot_free(r->snap);
+	prompt_env_close(&r->env);
+}
+
+int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {
+		"llmops prompt show NAME[@VERSION] [--rev REV] [--raw] [--format FORMAT]", NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt show",
+		syn,
+		"Print a version's template as committed: read from the git object database\n"
+		"at HEAD (or REV), never from the work tree.  Without @VERSION, the version\n"
+		"prompts.lock pins.  --raw prints the whole file, front matter included.",
+	};
+	const char *format = "text", *rev = NULL;
+	int raw = 0;
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 0, "rev", &rev, "REV", "read at this commit, branch or tag", NULL, 0,
+		 0},
+		{OPT_FLAG, 0, "raw", &raw, NULL, "the whole file, front matter included", NULL, 0,
+		 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	struct llmops_prompt *p = NULL;
+	struct resolved r;
+	char blob[LLMOPS_OID_HEX], sha[65];
+	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
+		return LLMOPS_EXIT_USAGE;
+	if (!(rc = resolve_at(&r, ctx, argv[0], rev, 0)))
+		rc = prompt_load(&r.src, r.vf->path, r.vf->json, &p, blob);
+	if (!rc && llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		cJSON *out = cJSON_CreateObject();
+		struct llmops_strlist vars = LLMOPS_STRLIST_INIT;
+
+		llmops_sha256_hex(sha, p->text, p->len);
+		llmops_prompt_variables(p, &vars);
+		cJSON_AddStringToObject(out, "name", r.ref.name);
+		cJSON_AddStringToObject(out, "version", r.vf->version);
+		cJSON_AddStringToObject(out, "path", r.vf->path);
+		cJSON_AddStringToObject(out, "rev", llmops_snapshot_rev(r.snap));
+		cJSON_AddStringToObject(out, "commit", llmops_snapshot_commit(r.snap));
+		cJSON_AddStringToObject(out, "blob", blob);
+		cJSON_AddStringToObject(out, "sha256", sha);
+		cJSON_AddItemToObject(out, "meta", meta_json(p));
+		cJSON_AddItemToObject(
+			out, "variables",
+			cJSON_CreateStringArray((const char *const *)vars.items, (int)vars.nr));
+		cJSON_AddItemToObject(out, "messages", templates_json(p));
+		if (raw)
+			cJSON_AddStringToObject(out, "text", p->text);
+		llmops_strlist_release(&vars);
+		rc = emit_json(out);
+	} else if (!rc && raw) {
+		fwrite(p->text, 1, p->len, stdout);
+	} else if (!rc) {
+		cJSON *msgs = templates_json(p);
+
+		print_messages(msgs);
+		cJSON_Delete(msgs);
+	}
+	llmops_prompt_free(p);
+	resolved_release(&r);
+	return rc;
+}
+
+/* ---- render ---- */
+
+static int load_vars(const char *file, struct llmops_strlist *pairs, cJSON **out)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	cJSON *vars = NULL;
+
+	if (file) {
+		if (llmops_buf_read_file(&b, file)) {
+			llmops_error("--vars: cannot read '%s': %s", file, strerror(errno));
+			return LLMOPS_EXIT_USAGE;
+		}
+		if (llmops_json_parse(&vars, b.data, b.len, file, &err)) {
+			llmops_buf_release(&b);
+			return prompt_fail(&err);
+		}
+		llmops_buf_release(&b);
+		if (!cJSON_IsObject(vars)) {
+			llmops_error("%s:1:1: --vars needs a JSON object of variables, such as "
+				     "{\"input\": \"...\"}",
+				     file);
+			cJSON_Delete(vars);
+			return LLMOPS_EXIT_USAGE;
+		}
+	} else if (!(vars = cJSON_CreateObject())) {
+		llmops_error("out of memory");
+		return LLMOPS_EXIT_RUNTIME;
+	}
+	for (size_t i = 0; i < pairs->nr; i++) {
+		char *eq = strchr(pairs->items[i], '=');
+
+		if (!eq || eq == pairs->items[i]) {
+			llmops_error("--var '%s': expected KEY=VALUE", pairs->items[i]);
+			cJSON_Delete(vars);
+			return LLMOPS_EXIT_USAGE;
+		}
+		*eq = '\0';
+		cJSON_DeleteItemFromObjectCaseSensitive(vars, pairs->items[i]);
+		cJSON_AddStringToObject(vars, pairs->items[i], eq + 1);
+		*eq = '=';
+	}
+	*out = vars;
+	return 0;
+}
+
+int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {
+		"llmops prompt render NAME[@VERSION] [--var K=V]... [--vars FILE.json] [--rev REV]",
+		"                     [--worktree] [--strict] [--format FORMAT]",
+		NULL,
+	};
+	static const struct llmops_usage u = {
+		"llmops prompt render",
+		syn,
+		"Render a version with variables into the messages a model receives.  Reads\n"
+		"the committed text at HEAD (or REV); --worktree renders the file on disk,\n"
+		"for iterating before a commit.  A variable or partial with no value is\n"
+		"warned about on stderr and renders empty; --strict makes it an error.\n"
+		"--format json prints the OpenAI messages array.",
+	};
+	struct llmops_strlist pairs = LLMOPS_STRLIST_INIT, missing = LLMOPS_STRLIST_INIT;
+	const char *format = "text", *rev = NULL, *vars_file = NULL;
+	int worktree = 0, strict = 0;
+	const struct llmops_option opts[] = {
+		{OPT_LIST, 0, "var", &pairs, "K=V", "set variable K to the string V (repeatable)",
+		 NULL, 0, 0},
+		{OPT_STRING, 0, "vars", &vars_file, "FILE", "variables from a JSON object", NULL, 0,
+		 0},
+		{OPT_STRING, 0, "rev", &rev, "REV", "read at this commit, branch or tag", NULL, 0,
+		 0},
+		{OPT_FLAG, 0, "worktree", &worktree, NULL, "render the work tree's file", NULL, 0,
+		 0},
+		{OPT_FLAG, 0, "strict", &strict, NULL, "a missing variable or partial is an error",
+		 NULL, 0, 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	struct llmops_render_opts ropts = {prompt_partial, NULL, &missing};
+	struct llmops_prompt *p = NULL;
+	struct llmops_err err = {0};
+	cJSON *vars = NULL, *msgs = NULL;
+	struct resolved r;
+	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN || n < 0 || llmops_check_operands(argv, n, 1, 1, &u)) {
+		llmops_strlist_release(&pairs);
+		return n == LLMOPS_OPT_HELP_SHOWN ? 0 : LLMOPS_EXIT_USAGE;
+	}
+	if (worktree && rev) {
+		llmops_error("render: --rev and --worktree exclude each other");
+		llmops_strlist_release(&pairs);
+		return LLMOPS_EXIT_USAGE;
+	}
+	rc = load_vars(vars_file, &pairs, &vars);
+	if (!rc)
+		rc = resolve_at(&r, ctx, argv[0], rev, worktree);
+	else
+		memset(&r, 0, sizeof(r));
+	if (!rc)
+		rc = prompt_load(&r.src, r.vf->path, r.vf->json, &p, NULL);
+	ropts.partial_ud = &r.src;
+	if (!rc && llmops_prompt_render(p, vars, &ropts, &msgs, &err))
+		rc = prompt_fail(&err);
+	for (size_t i = 0; !rc && i < missing.nr; i++) {
+		if (missing.items[i][0] == '>')
+			llmops_error("%s: partial '%s' not found (" LLMOPS_PARTIALS_DIR
+				     "/%s.txt); it renders as nothing",
+				     strict ? "error" : "warning", missing.items[i] + 1,
+				     missing.items[i] + 1);
+		else
+			llmops_error("%s: variable '%s' has no value; it renders as nothing "
+				     "(--var %s=... or --vars FILE)",
+				     strict ? "error" : "warning", missing.items[i],
+				     missing.items[i]);
+	}
+	if (!rc && strict && missing.nr)
+		rc = LLMOPS_EXIT_USAGE;
+	if (!rc && llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		rc = emit_json(msgs);
+		msgs = NULL;
+	} else if (!rc) {
+		print_messages(msgs);
+	}
+	cJSON_Delete(msgs);
+	cJSON_Delete(vars);
+	llmops_prompt_free(p);
+	llmops_strlist_release(&pairs);
+	llmops_strlist_release(&missing);
+	resolved_release(&r);
+	return rc;
+}
+
+/* ---- diff ---- */
+
+int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {
+		"llmops prompt diff NAME@A NAME@B [--rev REV] [--format FORMAT]",
+		"llmops prompt diff NAME@A..B [--rev REV] [--format FORMAT]",
+		NULL,
+	};
+	static const struct llmops_usage u = {
+		"llmops prompt diff",
+		syn,
+		"A unified diff between two versions, computed from the git objects at HEAD\n"
+		"(or REV).  Exit 0 whether or not they differ.",
+	};
+	const char *format = "text", *rev = NULL;
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 0, "rev", &rev, "REV", "read at this commit, branch or tag", NULL, 0,
+		 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	struct llmops_promptref a, b, range;
+	const struct llmops_version_file *va = NULL, *vb = NULL;
+	struct llmops_buf patch = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	struct resolved r;
+	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 1, 2, &u))
+		return LLMOPS_EXIT_USAGE;
+	if (n == 1) {
+		if (llmops_promptref_parse(&range, argv[0], 0, 1, &err))
+			return prompt_fail(&err);
+		if (!range.version2[0]) {
+			llmops_error("diff: give two versions: %s@A..B or %s@A %s@B", range.name,
+				     range.name, range.name);
+			return LLMOPS_EXIT_USAGE;
+		}
+		a = range;
+		b = range;
+		memcpy(b.version, range.version2, sizeof(b.version));
+	} else if (llmops_promptref_parse(&a, argv[0], 0, 0, &err) ||
+		   llmops_promptref_parse(&b, argv[1], 0, 0, &err)) {
+		return prompt_fail(&err);
+	}
+	if (!a.version[0] || !b.version[0]) {
+		llmops_error("diff: name both versions, such as %s@v1.0.0", a.name);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (!(rc = resolve_at(&r, ctx, a.name, rev, 0)) &&
+	    !(rc = prompt_resolve(&r.env, &r.cat, &a, &va)))
+		rc = prompt_resolve(&r.env, &r.cat, &b, &vb);
+	if (!rc &&
+	    llmops_store_diff(r.env.store, va->blob, va->path, vb->blob, vb->path, 3, &patch, &err))
+		rc = prompt_fail(&err);
+	if (!rc && llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		cJSON *out = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(out, "from", va->path);
+		cJSON_AddStringToObject(out, "to", vb->path);
+		cJSON_AddStringToObject(out, "from_blob", va->blob);
+		cJSON_AddStringToObject(out, "to_blob", vb->blob);
+		cJSON_AddBoolToObject(out, "identical", patch.len == 0);
+		cJSON_AddStringToObject(out, "patch", patch.data);
+		rc = emit_json(out);
+	} else if (!rc) {
+		for (char *line = patch.data; *line;) {
+			char *nl = strchr(line, '\n');
+			size_t len = nl ? (size_t)(nl - line) + 1 : strlen(line);
+			const char *col = "";
+
+			if (line[0] == '+' && strncmp(line, "+++", 3))
+				col = LLMOPS_SGR_GREEN;
+			else if (line[0] == '-' && strncmp(line, "---", 3))
+				col = LLMOPS_SGR_RED;
+			else if (!strncmp(line, "@@", 2))
+				col = LLMOPS_SGR_YELLOW;
+			fputs(llmops_color(ctx, col), stdout);
+			fwrite(line, 1, len - (nl ? 1 : 0), stdout);
+			fputs(llmops_color(ctx, *col ? LLMOPS_SGR_RESET : ""), stdout);
+			if (nl)
+				putchar('\n');
+			line += len;
+		}
+	}
+	llmops_buf_release(&patch);
+	resolved_release(&r);
+	return rc;
+}
+
+/* ---- log ---- */
+
+struct log_out {
+	cJSON *events; /* JSON mode: collected here */
+	struct llmops_ctx *ctx;
+	size_t count;
+};
+
+static const char *kind_name(int kind)
+{
+	static const char *const names[] = {"added",  "changed",  "deleted",
+					    "pinned", "unpinned", "boundary"};
+
+	return names[kind];
+}
+
+static int log_event(void *ud, const struct llmops_log_event *ev)
+{
+	struct log_out *lo = ud;
+	time_t t = (time_t)ev->time + ev->tz_minutes * 60;
+	struct tm tm;
+	char when[32];
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	lo->count++;
+	if (lo->events) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "commit", ev->commit);
+		cJSON_AddNumberToObject(o, "time", (double)ev->time);
+		cJSON_AddStringToObject(o, "author", ev->author);
+		cJSON_AddStringToObject(o, "summary", ev->summary);
+		cJSON_AddStringToObject(o, "event", kind_name(ev->kind));
+		if (ev->version[0])
+			cJSON_AddStringToObject(o, "version", ev->version);
+		if (ev->kind == LLMOPS_LOG_PINNED && ev->previous[0])
+			cJSON_AddStringToObject(o, "previous", ev->previous);
+		cJSON_AddItemToArray(lo->events, o);
+		return 0;
+	}
+	printf("%s%.10s%s %s  ", llmops_color(lo->ctx, LLMOPS_SGR_YELLOW), ev->commit,
+	       llmops_color(lo->ctx, LLMOPS_SGR_RESET), when);
+	switch (ev->kind) {
+	case LLMOPS_LOG_PINNED:
+		if (ev->previous[0])
+			printf("pinned %s (was %s)", ev->version, ev->previous);
+		else
+			printf("pinned %s", ev->version);
+		break;
+	case LLMOPS_LOG_UNPINNED: printf("unpinned (was %s)", ev->version); break;
+	case LLMOPS_LOG_BOUNDARY: printf("history stops here (shallow clone)"); break;
+	default: printf("%s %s", kind_name(ev->kind), ev->version); break;
+	}
+	printf("  %s: %s\n", ev->author, ev->summary);
+	return 0;
+}
+
+int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops prompt log NAME [--format FORMAT]", NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt log",
+		syn,
+		"The commits that added, changed or deleted each version of NAME and the\n"
+		"commits that moved its pin in prompts.lock, newest first.  In a shallow\n"
+		"clone the history stops at the clone's boundary, and says so.",
+	};
+	const char *format = "text";
+	const struct llmops_option opts[] = {OPT_FORMAT_ENTRY(&format), OPT_HELP_ENTRY,
+					     OPT_END_ENTRY};
+	struct log_out lo = {NULL, ctx, 0};
+	struct llmops_promptref ref;
+	struct llmops_catalog cat;
+	struct llmops_err err = {0};
+	struct prompt_env env;
+	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
+		return LLMOPS_EXIT_USAGE;
+	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
+		return prompt_fail(&err);
+	if ((rc = prompt_env_open(&env, ctx))) {
+		prompt_env_close(&env);
+		return rc;
+	}
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON)
+		lo.events = cJSON_CreateArray();
+	if (llmops_store_log(env.store, ref.name, log_event, &lo, &err)) {
+		rc = prompt_fail(&err);
+	} else if (!lo.count) {
+		/* Nothing in history: an unknown name gets the list; a new family a note. */
+		if (llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
+			rc = prompt_fail(&err);
+		} else {
+			if (!prompt_find_family(&cat, ref.name))
+				rc = LLMOPS_EXIT_USAGE;
+			else
+				llmops_error("note: '%s' has no commits yet", ref.name);
+			llmops_catalog_release(&cat);
+		}
+	}
+	if (!rc && lo.events) {
+		rc = emit_json(lo.events);
+		lo.events = NULL;
+	}
+	cJSON_Delete(lo.events);
+	prompt_env_close(&env);
+	return rc;
+}
