@@ -489,6 +489,7 @@ int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_END_ENTRY,
 	};
 	struct llmops_promptref a, b, range;
+	char first[LLMOPS_NAME_MAX + 80];
 	const struct llmops_version_file *va = NULL, *vb = NULL;
 	struct llmops_buf patch = LLMOPS_BUF_INIT;
 	struct llmops_err err = {0};
@@ -518,9 +519,11 @@ int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_error("diff: name both versions, such as %s@v1.0.0", a.name);
 		return LLMOPS_EXIT_USAGE;
 	}
-	if (!(rc = resolve_at(&r, ctx, a.name, rev, 0)) &&
-	    !(rc = prompt_resolve(&r.env, &r.cat, &a, &va)))
+	snprintf(first, sizeof(first), "%s@%s", a.name, a.version);
+	if (!(rc = resolve_at(&r, ctx, first, rev, 0))) {
+		va = r.vf;
 		rc = prompt_resolve(&r.env, &r.cat, &b, &vb);
+	}
 	if (!rc &&
 	    llmops_store_diff(r.env.store, va->blob, va->path, vb->blob, vb->path, 3, &patch, &err))
 		rc = prompt_fail(&err);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every "$ llmops ..." line in the EXAMPLES of every man page runs, in order,
 # in a fresh git repository, and exits 0; every command in the table has a page.
+# "$ git ..." lines are the workflow between them (commit, then pin) and run too.
 . "$(dirname "$0")/lib.sh"
 
 man_dir="${LLMOPS_SOURCE_ROOT:?}/man"
@@ -9,15 +10,18 @@ for page in "$man_dir"/llmops*.1; do
 	make_repo "$name"
 	check "$name: the page renders without warnings" sh -c \
 		"! command -v groff >/dev/null || [ -z \"\$(groff -man -Tutf8 -ww -z '$page' 2>&1)\" ]"
-	examples=$(sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$page" | grep '^\$ llmops' |
-		sed -e 's/^\$ llmops //' -e 's/\\-/-/g' -e 's/\\e/\\/g')
+	examples=$(sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$page" | grep -E '^\$ (llmops|git) ' |
+		sed -e 's/^\$ //' -e 's/\\-/-/g' -e 's/\\e/\\/g')
 	check "$name has examples" test -n "$examples"
 	while IFS= read -r args; do
 		[ -n "$args" ] || continue
 		# word splitting is intended: examples are plain words
 		# shellcheck disable=SC2086
-		run llmops -C "$name" $args
-		expect_rc 0 "$name example: llmops $args"
+		case "$args" in
+		git\ *) run git -C "$name" ${args#git } ;;
+		*) run llmops -C "$name" ${args#llmops } ;;
+		esac
+		expect_rc 0 "$name example: $args"
 	done <<<"$examples"
 done
 
