@@ -65,7 +65,7 @@ static int scan_string(struct scan *sc)
 			return 0;
 		}
 		if (c < 0x20)
-			return fail(sc, sc->pos,
+			return fail(sc, c == '\n' ? start : sc->pos,
 				    c == '\n' ? "string runs past the end of the line; close it "
 						"with '\"' or write a newline as \\n"
 					      : "control character in string; escape it");

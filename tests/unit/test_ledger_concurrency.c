@@ -84,10 +84,9 @@ static void run_writers(int batch)
 	}
 	assert_int_equal(tu_sql_int(path, "SELECT count(*) FROM results"),
 			 WRITERS * RESULTS_PER_WRITER);
-	assert_int_equal(tu_sql_int(path,
-				    "SELECT count(*) FROM runs WHERE status = 'passed' AND "
-				    "cases = "
-				    "400"),
+	assert_int_equal(tu_sql_int(path, "SELECT count(*) FROM runs WHERE status = 'passed' AND "
+					  "cases = "
+					  "400"),
 			 WRITERS);
 	assert_int_equal(tu_sql_int(path, "PRAGMA user_version"), LLMOPS_LEDGER_SCHEMA_VERSION);
 	free(path);
