@@ -194,7 +194,7 @@ static int read_source(const struct prompt_source *src, const char *path, struct
 		return rc;
 	}
 	llmops_buf_release(&full);
-	return blob ? llmops_store_hash_worktree(src->env->store, path, blob, NULL, err)
+	return blob ? llmops_store_hash_worktree(src->env->store, path, NULL, blob, NULL, err)
 		    : LLMOPS_OK;
 }
 

@@ -409,6 +409,7 @@ struct verify {
 	cJSON *problems; /* array of {prompt, version, path, problem, message} */
 	cJSON *warnings; /* array of strings */
 	const char *base;
+	int cat_loaded; /* 1 once the catalog was read (only when a version is missing) */
 };
 
 static void problem(struct verify *v, const char *name, const char *version, const char *path,
@@ -433,18 +434,24 @@ static void problem(struct verify *v, const char *name, const char *version, con
 }
 
 static void check_entry(struct verify *v, const struct llmops_lock_entry *e,
-			struct llmops_snapshot *head, const struct llmops_catalog *cat)
+			struct llmops_snapshot *head, struct llmops_catalog *cat)
 {
 	struct llmops_buf content = LLMOPS_BUF_INIT;
 	struct llmops_err err = {0};
 	char wblob[LLMOPS_OID_HEX], wsha[65], hblob[LLMOPS_OID_HEX] = "", sha[65];
 	int in_head = 0, rc;
 
-	if (head && !llmops_snapshot_read(head, e->path, &content, hblob, &err))
+	/* Ids first: the blob itself is read only when the bytes on disk are not it. */
+	if (head && !llmops_snapshot_blob_id(head, e->path, hblob, &err))
 		in_head = 1;
-	rc = llmops_store_hash_worktree(v->env->store, e->path, wblob, wsha, &err);
+	rc = llmops_store_hash_worktree(v->env->store, e->path, e->blob, wblob, wsha, &err);
 	if (rc == LLMOPS_E_NOTFOUND) {
-		const struct llmops_family *f = llmops_catalog_find(cat, e->name);
+		const struct llmops_family *f;
+
+		/* Only now is the whole catalog needed, to say what does exist. */
+		if (!v->cat_loaded && !llmops_store_catalog(v->env->store, head, 0, cat, &err))
+			v->cat_loaded = 1;
+		f = llmops_catalog_find(cat, e->name);
 
 		if (in_head)
 			problem(v, e->name, e->version, e->path, "missing",
@@ -478,15 +485,13 @@ static void check_entry(struct verify *v, const struct llmops_lock_entry *e,
 		problem(v, e->name, e->version, e->path, "changed",
 			"%s at HEAD (blob %.12s) is not the pinned blob %.12s", e->path, hblob,
 			e->blob);
-	else if (in_head && !llmops_sha256_hex(sha, content.data, content.len) &&
-		 strcmp(sha, e->sha256))
+	else if (strcmp(wsha, e->sha256) &&
+		 (!in_head || llmops_store_read_blob(v->env->store, hblob, &content, &err) ||
+		  llmops_sha256_hex(sha, content.data, content.len) || strcmp(sha, e->sha256)))
 		problem(v, e->name, e->version, e->path, "sha256",
 			"the SHA-256 in prompts.lock for %s does not match the blob's content; "
 			"was the lock edited by hand? re-pin it: llmops prompt pin %s@%s",
 			e->name, e->name, e->version);
-	else if (!in_head && strcmp(wsha, e->sha256))
-		problem(v, e->name, e->version, e->path, "sha256",
-			"the SHA-256 in prompts.lock for %s does not match the file", e->name);
 	llmops_buf_release(&content);
 }
 
@@ -566,8 +571,7 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 	rc = llmops_snapshot_open(&head, env.store, NULL, &err);
 	if (rc == LLMOPS_E_NOTFOUND)
 		rc = 0; /* unborn: only the work tree can be checked */
-	if (rc || llmops_store_catalog(env.store, NULL, 1, &cat, &err) ||
-	    (base && llmops_snapshot_open(&bsnap, env.store, base, &err))) {
+	if (rc || (base && llmops_snapshot_open(&bsnap, env.store, base, &err))) {
 		rc = prompt_fail(&err);
 		goto out;
 	}

@@ -64,7 +64,6 @@ static int parse_entry(const struct ctx *c, const cJSON *item, struct llmops_loc
 	const char *steps[3] = {"prompts", name, NULL};
 	struct llmops_err nerr = {0};
 	char expect_txt[LLMOPS_NAME_MAX + 96], expect_json[LLMOPS_NAME_MAX + 96];
-	int line, col;
 
 	if (strlen(name) > LLMOPS_NAME_MAX || llmops_prompt_name_check(name, "prompt name", &nerr))
 		return at(c, steps, 2, 1, "%s%s", nerr.msg[0] ? nerr.msg : "name too long", NULL);
@@ -125,9 +124,6 @@ static int parse_entry(const struct ctx *c, const cJSON *item, struct llmops_loc
 	if (!is_hex(e->sha256, 64))
 		return at(c, steps, 3, 0, "\"sha256\" of '%s' must be 64 lower-case hex digits%s",
 			  name, NULL);
-	llmops_json_locate(c->text, c->len, steps, 2, 1, &line, &col);
-	e->line = line;
-	e->col = col;
 	return 0;
 }
 
@@ -195,17 +191,20 @@ int llmops_lock_parse(struct llmops_lock *l, const char *text, size_t len, const
 		goto out;
 	}
 	for (const cJSON *it = prompts->child; it; it = it->next) {
-		if (llmops_lock_find(l, it->string)) {
-			steps[1] = it->string;
-			at(&c, steps, 2, 1, "'%s' is pinned twice; keep one entry%s", it->string,
-			   NULL);
-			goto out;
-		}
 		if (parse_entry(&c, it, &l->e[l->n]))
 			goto out;
 		l->n++;
 	}
+	/* Sorted, a name pinned twice sits next to itself (linear, not quadratic). */
 	qsort(l->e, l->n, sizeof(*l->e), cmp_entry);
+	for (size_t i = 1; i < l->n; i++) {
+		if (!strcmp(l->e[i].name, l->e[i - 1].name)) {
+			steps[1] = l->e[i].name;
+			at(&c, steps, 2, 1, "'%s' is pinned twice; keep one entry%s", l->e[i].name,
+			   NULL);
+			goto out;
+		}
+	}
 	rc = LLMOPS_OK;
 out:
 	cJSON_Delete(root);
@@ -321,9 +320,19 @@ void llmops_lock_release(struct llmops_lock *l)
 
 const struct llmops_lock_entry *llmops_lock_find(const struct llmops_lock *l, const char *name)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->e[i].name, name))
-			return &l->e[i];
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(l->e[mid].name, name);
+
+		if (!c)
+			return &l->e[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

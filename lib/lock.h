@@ -33,7 +33,6 @@ struct llmops_lock_entry {
 	char commit[LLMOPS_OID_HEX];
 	char blob[LLMOPS_OID_HEX];
 	char sha256[65];
-	int line, col; /* where the entry is in the file (0 when made in memory) */
 };
 
 struct llmops_lock {
@@ -59,9 +58,9 @@ int llmops_lock_read(struct llmops_lock *l, const char *path, int *exists, struc
 int llmops_lock_write(const struct llmops_lock *l, const char *path, struct llmops_err *err);
 void llmops_lock_release(struct llmops_lock *l);
 
-/* The entry for name, borrowed, or NULL. */
+/* The entry for name, borrowed, or NULL (binary search: entries are sorted). */
 const struct llmops_lock_entry *llmops_lock_find(const struct llmops_lock *l, const char *name);
-/* Add or replace (by name) a copy of e.  Errors: LLMOPS_E_NOMEM. */
+/* Add or replace (by name) a copy of e, keeping the order.  Errors: LLMOPS_E_NOMEM. */
 int llmops_lock_set(struct llmops_lock *l, const struct llmops_lock_entry *e);
 /* Remove name; returns 1 when it was there, 0 when not. */
 int llmops_lock_remove(struct llmops_lock *l, const char *name);

@@ -66,6 +66,10 @@ const char *llmops_snapshot_rev(const struct llmops_snapshot *snap);
 int llmops_snapshot_read(struct llmops_snapshot *snap, const char *path, struct llmops_buf *out,
 			 char blob[LLMOPS_OID_HEX], struct llmops_err *err);
 
+/* The blob id at path without reading the blob.  Errors as llmops_snapshot_read(). */
+int llmops_snapshot_blob_id(struct llmops_snapshot *snap, const char *path,
+			    char blob[LLMOPS_OID_HEX], struct llmops_err *err);
+
 /* State of a file relative to HEAD and the index. */
 enum llmops_file_state {
 	LLMOPS_FILE_COMMITTED = 0, /* in HEAD and unchanged in index and work tree */
@@ -119,11 +123,14 @@ int llmops_store_file_state(struct llmops_store *s, const char *path, int *state
 			    struct llmops_err *err);
 
 /*
- * Hash the work-tree file at path as git would store it: its blob id and
- * the SHA-256 of those bytes.  Errors: LLMOPS_E_NOTFOUND, LLMOPS_E_IO.
+ * Hash the work-tree file at path as git would store it (through the
+ * repository's filters): its blob id, and (sha256 may be NULL) the SHA-256
+ * of the file's bytes.  expect (may be NULL) is the id the caller hopes
+ * for: when the raw bytes already hash to it, the filters are not looked
+ * up, which is much faster.  Errors: LLMOPS_E_NOTFOUND, LLMOPS_E_IO.
  */
-int llmops_store_hash_worktree(struct llmops_store *s, const char *path, char blob[LLMOPS_OID_HEX],
-			       char sha256[65], struct llmops_err *err);
+int llmops_store_hash_worktree(struct llmops_store *s, const char *path, const char *expect,
+			       char blob[LLMOPS_OID_HEX], char sha256[65], struct llmops_err *err);
 /* Read a blob by id into out.  Errors: LLMOPS_E_NOTFOUND, LLMOPS_E_GIT. */
 int llmops_store_read_blob(struct llmops_store *s, const char *blob, struct llmops_buf *out,
 			   struct llmops_err *err);

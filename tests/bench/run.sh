@@ -34,3 +34,16 @@ for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
 "$bench/bench_server_load" "http://127.0.0.1:$(cat "$tmp/port")/v1/chat/completions" \
 	"$requests" 32
 awk -v l="$latency" 'BEGIN { printf "peer: the ceiling for 32 connections at %d ms is %.0f requests/s\n", l, 32000 / l }'
+
+if [ "$smoke" = --smoke ]; then families=20 versions=3 commits=10 pruns=3; else
+	families=1000 versions=20 commits=2000 pruns=21; fi
+echo "== prompt store: $families families x $versions versions, $commits commits (median of $pruns) =="
+python3 "$here/gen_prompt_repo.py" "$tmp/prompts-repo" "$families" "$versions" "$commits"
+repo="$tmp/prompts-repo"
+median() { "$bench/bench_startup" "$pruns" "$@" | tee /dev/stderr | sed -n 's/.*median *\([0-9.]*\) ms.*/\1/p'; }
+ls_tree=$(median "peer: git ls-tree -r HEAD prompts/" git -C "$repo" ls-tree -r HEAD prompts/)
+median "peer: git status prompts/" git -C "$repo" status --porcelain prompts/ >/dev/null
+list=$(median "llmops prompt list" "$llmops" -C "$repo" prompt list)
+verify=$(median "llmops prompt verify" "$llmops" -C "$repo" prompt verify)
+awk -v l="$list" -v v="$verify" -v g="$ls_tree" 'BEGIN {
+	printf "ratio to git ls-tree (target <= 3): prompt list %.1fx, prompt verify %.1fx\n", l / g, v / g }'
