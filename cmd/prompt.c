@@ -51,11 +51,6 @@ int cmd_prompt(int argc, char **argv, struct llmops_ctx *ctx)
 			       &usage);
 }
 
-int prompt_fail(const struct llmops_err *err)
-{
-	return llmops_report(err);
-}
-
 int prompt_env_open(struct prompt_env *env, struct llmops_ctx *ctx)
 {
 	struct llmops_workspace *ws;
@@ -70,7 +65,7 @@ int prompt_env_open(struct prompt_env *env, struct llmops_ctx *ctx)
 	if ((rc = llmops_ctx_workspace(ctx, &ws)))
 		return rc;
 	if (llmops_store_open(&env->store, ws->root, &err))
-		return prompt_fail(&err);
+		return llmops_report(&err);
 	llmops_buf_addf(&b, "%s/" LLMOPS_LOCK_FILE, ws->root);
 	env->lock_path = llmops_buf_detach(&b, NULL);
 	cwd = realpath(".", NULL);
@@ -84,7 +79,7 @@ int prompt_env_open(struct prompt_env *env, struct llmops_ctx *ctx)
 		return LLMOPS_EXIT_RUNTIME;
 	}
 	if (llmops_lock_read(&env->lock, env->lock_path, &env->lock_exists, &err))
-		return prompt_fail(&err);
+		return llmops_report(&err);
 	return 0;
 }
 
@@ -208,7 +203,7 @@ int prompt_load(const struct prompt_source *src, const char *path, int json,
 	if (!rc)
 		rc = llmops_prompt_parse(out, path, text.data, text.len, json, &err);
 	llmops_buf_release(&text);
-	return rc ? prompt_fail(&err) : 0;
+	return rc ? llmops_report(&err) : 0;
 }
 
 int prompt_partial(void *ud, const char *name, struct llmops_buf *text, struct llmops_buf *label,

@@ -56,9 +56,6 @@ int prompt_load(const struct prompt_source *src, const char *path, int json,
 int prompt_partial(void *ud, const char *name, struct llmops_buf *text, struct llmops_buf *label,
 		   struct llmops_err *err);
 
-/* Print an error for a lib failure and return its exit status. */
-int prompt_fail(const struct llmops_err *err);
-
 /* The verbs. */
 int prompt_list(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_show(int argc, char **argv, struct llmops_ctx *ctx);

@@ -133,7 +133,7 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
 		return LLMOPS_EXIT_USAGE;
 	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
-		return prompt_fail(&err);
+		return llmops_report(&err);
 	if (ref.version[0]) {
 		llmops_error("new: give the family name only ('%s'); the version comes from "
 			     "--bump",
@@ -146,7 +146,7 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if (llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
 		prompt_env_close(&env);
-		return prompt_fail(&err);
+		return llmops_report(&err);
 	}
 	f = llmops_catalog_find(&cat, ref.name);
 	if (f && f->n) {
@@ -167,7 +167,7 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 		memcpy(from, v->version, sizeof(from));
 		if (v->state == LLMOPS_FILE_DELETED) {
 			if (llmops_snapshot_open(&head, env.store, NULL, &err))
-				rc = prompt_fail(&err);
+				rc = llmops_report(&err);
 			hs.snap = head;
 			if (!rc)
 				rc = prompt_load(&hs, v->path, v->json, &p, NULL);
@@ -276,7 +276,7 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
 		return LLMOPS_EXIT_USAGE;
 	if (llmops_promptref_parse(&ref, argv[0], 1, 0, &err))
-		return prompt_fail(&err);
+		return llmops_report(&err);
 	if (!ref.version[0]) {
 		llmops_error("pin: name a version: %s@vMAJOR.MINOR.PATCH ('llmops prompt list' "
 			     "shows them)",
@@ -287,7 +287,7 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	if (llmops_store_head(env.store, &h, &err) ||
 	    llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
-		rc = prompt_fail(&err);
+		rc = llmops_report(&err);
 		goto out;
 	}
 	if (!ref.name[0] && (rc = family_for_version(&env, &cat, &ref)))
@@ -313,7 +313,7 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	/* A version that does not parse must never be what production runs. */
 	if (llmops_snapshot_open(&head, env.store, NULL, &err)) {
-		rc = prompt_fail(&err);
+		rc = llmops_report(&err);
 		goto out;
 	}
 	src.env = &env;
@@ -341,7 +341,7 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	}
 	if (llmops_lock_write(&env.lock, env.lock_path, &err)) {
-		rc = prompt_fail(&err);
+		rc = llmops_report(&err);
 		goto out;
 	}
 	printf("pinned %s@%s (blob %.12s, commit %.12s%s)%s%s\n", e.name, e.version, e.blob,
@@ -377,7 +377,7 @@ int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx)
 	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
 		return LLMOPS_EXIT_USAGE;
 	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
-		return prompt_fail(&err);
+		return llmops_report(&err);
 	if ((rc = prompt_env_open(&env, ctx))) {
 		prompt_env_close(&env);
 		return rc;
@@ -395,7 +395,7 @@ int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx)
 	snprintf(was, sizeof(was), "%s", e->version);
 	llmops_lock_remove(&env.lock, ref.name);
 	if (llmops_lock_write(&env.lock, env.lock_path, &err))
-		rc = prompt_fail(&err);
+		rc = llmops_report(&err);
 	else
 		printf("unpinned %s (was %s)\n", ref.name, was);
 	prompt_env_close(&env);
@@ -572,13 +572,13 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 	if (rc == LLMOPS_E_NOTFOUND)
 		rc = 0; /* unborn: only the work tree can be checked */
 	if (rc || (base && llmops_snapshot_open(&bsnap, env.store, base, &err))) {
-		rc = prompt_fail(&err);
+		rc = llmops_report(&err);
 		goto out;
 	}
 	for (size_t i = 0; i < env.lock.n; i++)
 		check_entry(&v, &env.lock.e[i], head, &cat);
 	if (bsnap && llmops_store_changed_since(env.store, bsnap, on_change, &v, &err)) {
-		rc = prompt_fail(&err);
+		rc = llmops_report(&err);
 		goto out;
 	}
 	np = cJSON_GetArraySize(v.problems);

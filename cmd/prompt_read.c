@@ -108,7 +108,7 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if (llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
 		prompt_env_close(&env);
-		return prompt_fail(&err);
+		return llmops_report(&err);
 	}
 	for (size_t i = 0; i < cat.n; i++)
 		if ((int)strlen(cat.fam[i].name) > width)
@@ -231,7 +231,7 @@ static int resolve_at(struct resolved *r, struct llmops_ctx *ctx, const char *ar
 
 	memset(r, 0, sizeof(*r));
 	if (llmops_promptref_parse(ref, arg, 0, 0, &err))
-		return prompt_fail(&err);
+		return llmops_report(&err);
 	if ((rc = prompt_env_open(&r->env, ctx)))
 		return rc;
 	if (!worktree && llmops_snapshot_open(&r->snap, r->env.store, rev, &err)) {
@@ -239,11 +239,11 @@ static int resolve_at(struct resolved *r, struct llmops_ctx *ctx, const char *ar
 			llmops_error("%s%s", err.msg,
 				     "; or read the work tree's copy with --worktree");
 		else
-			prompt_fail(&err);
+			llmops_report(&err);
 		return llmops_exit_for(err.code);
 	}
 	if (llmops_store_catalog(r->env.store, r->snap, worktree, &r->cat, &err))
-		return prompt_fail(&err);
+		return llmops_report(&err);
 	if ((rc = prompt_resolve(&r->env, &r->cat, ref, &r->vf)))
 		return rc;
 	if (worktree && r->vf->state == LLMOPS_FILE_DELETED) {
@@ -345,7 +345,7 @@ static int load_vars(const char *file, struct llmops_strlist *pairs, cJSON **out
 		}
 		if (llmops_json_parse(&vars, b.data, b.len, file, &err)) {
 			llmops_buf_release(&b);
-			return prompt_fail(&err);
+			return llmops_report(&err);
 		}
 		llmops_buf_release(&b);
 		if (!cJSON_IsObject(vars)) {
@@ -435,7 +435,7 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = prompt_load(&r.src, r.vf->path, r.vf->json, &p, NULL);
 	ropts.partial_ud = &r.src;
 	if (!rc && llmops_prompt_render(p, vars, &ropts, &msgs, &err))
-		rc = prompt_fail(&err);
+		rc = llmops_report(&err);
 	for (size_t i = 0; !rc && i < missing.nr; i++) {
 		if (missing.items[i][0] == '>')
 			llmops_error("%s: partial '%s' not found (" LLMOPS_PARTIALS_DIR
@@ -502,7 +502,7 @@ int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		return LLMOPS_EXIT_USAGE;
 	if (n == 1) {
 		if (llmops_promptref_parse(&range, argv[0], 0, 1, &err))
-			return prompt_fail(&err);
+			return llmops_report(&err);
 		if (!range.version2[0]) {
 			llmops_error("diff: give two versions: %s@A..B or %s@A %s@B", range.name,
 				     range.name, range.name);
@@ -513,7 +513,7 @@ int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		memcpy(b.version, range.version2, sizeof(b.version));
 	} else if (llmops_promptref_parse(&a, argv[0], 0, 0, &err) ||
 		   llmops_promptref_parse(&b, argv[1], 0, 0, &err)) {
-		return prompt_fail(&err);
+		return llmops_report(&err);
 	}
 	if (!a.version[0] || !b.version[0]) {
 		llmops_error("diff: name both versions, such as %s@v1.0.0", a.name);
@@ -526,7 +526,7 @@ int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if (!rc &&
 	    llmops_store_diff(r.env.store, va->blob, va->path, vb->blob, vb->path, 3, &patch, &err))
-		rc = prompt_fail(&err);
+		rc = llmops_report(&err);
 	if (!rc && llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
 		cJSON *out = cJSON_CreateObject();
 
@@ -645,7 +645,7 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
 		return LLMOPS_EXIT_USAGE;
 	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
-		return prompt_fail(&err);
+		return llmops_report(&err);
 	if ((rc = prompt_env_open(&env, ctx))) {
 		prompt_env_close(&env);
 		return rc;
@@ -653,11 +653,11 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON)
 		lo.events = cJSON_CreateArray();
 	if (llmops_store_log(env.store, ref.name, log_event, &lo, &err)) {
-		rc = prompt_fail(&err);
+		rc = llmops_report(&err);
 	} else if (!lo.count) {
 		/* Nothing in history: an unknown name gets the list; a new family a note. */
 		if (llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
-			rc = prompt_fail(&err);
+			rc = llmops_report(&err);
 		} else {
 			if (!prompt_find_family(&cat, ref.name))
 				rc = LLMOPS_EXIT_USAGE;

@@ -305,7 +305,6 @@ static int entries_add(struct entries *es, const char *path, const git_oid *oid,
 
 struct walk_ctx {
 	struct entries *es;
-	char prefix[8]; /* "prompts/" is prepended to the walk's root-relative paths */
 	int oom;
 };
 
@@ -335,7 +334,7 @@ static int tree_entries(git_tree *tree, struct entries *es, struct llmops_err *e
 {
 	git_tree_entry *pe = NULL;
 	git_tree *sub = NULL;
-	struct walk_ctx w = {es, "", 0};
+	struct walk_ctx w = {es, 0};
 	int rc = git_tree_entry_bypath(&pe, tree, LLMOPS_PROMPTS_DIR);
 
 	if (rc == GIT_ENOTFOUND)
@@ -357,21 +356,6 @@ static int tree_entries(git_tree *tree, struct entries *es, struct llmops_err *e
 	if (rc < 0)
 		return git_fail(err, "cannot walk prompts/");
 	return LLMOPS_OK;
-}
-
-static int state_of(unsigned flags)
-{
-	if (flags & (GIT_STATUS_WT_NEW) && !(flags & GIT_STATUS_INDEX_NEW))
-		return LLMOPS_FILE_UNTRACKED;
-	if (flags & GIT_STATUS_INDEX_NEW)
-		return (flags & GIT_STATUS_WT_DELETED) ? LLMOPS_FILE_DELETED : LLMOPS_FILE_ADDED;
-	if (flags & (GIT_STATUS_WT_DELETED | GIT_STATUS_INDEX_DELETED))
-		return LLMOPS_FILE_DELETED;
-	if (flags &
-	    (GIT_STATUS_WT_MODIFIED | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_WT_TYPECHANGE |
-	     GIT_STATUS_INDEX_TYPECHANGE | GIT_STATUS_WT_RENAMED | GIT_STATUS_INDEX_RENAMED))
-		return LLMOPS_FILE_MODIFIED;
-	return LLMOPS_FILE_COMMITTED;
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -760,22 +744,6 @@ const struct llmops_version_file *llmops_family_find(const struct llmops_family 
 		if (!strcmp(f->files[i].version, version))
 			return &f->files[i];
 	return NULL;
-}
-
-int llmops_store_file_state(struct llmops_store *s, const char *path, int *state,
-			    struct llmops_err *err)
-{
-	unsigned flags = 0;
-	int rc = git_status_file(&flags, s->repo, path);
-
-	if (rc == GIT_ENOTFOUND) {
-		*state = LLMOPS_FILE_UNTRACKED;
-		return LLMOPS_OK;
-	}
-	if (rc < 0)
-		return git_fail(err, "cannot read the file's status");
-	*state = state_of(flags);
-	return LLMOPS_OK;
 }
 
 int llmops_store_hash_worktree(struct llmops_store *s, const char *path, const char *expect,

@@ -118,10 +118,6 @@ const struct llmops_family *llmops_catalog_find(const struct llmops_catalog *c, 
 const struct llmops_version_file *llmops_family_find(const struct llmops_family *f,
 						     const char *version);
 
-/* The state of one path (see enum llmops_file_state). */
-int llmops_store_file_state(struct llmops_store *s, const char *path, int *state,
-			    struct llmops_err *err);
-
 /*
  * Hash the work-tree file at path as git would store it (through the
  * repository's filters): its blob id, and (sha256 may be NULL) the SHA-256
