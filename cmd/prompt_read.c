@@ -10,6 +10,7 @@
 #include "options.h"
 #include "output.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +31,13 @@ static int emit_json(cJSON *out)
 
 /* ---- list ---- */
 
+/* A family with its pin; either may be NULL, not both (a pin of a missing family). */
 static cJSON *family_json(const struct llmops_family *f, const struct llmops_lock_entry *pin)
 {
 	cJSON *o = cJSON_CreateObject(), *vs;
 
-	cJSON_AddStringToObject(o, "name", f ? f->name : pin->name);
+	assert(f || pin);
+	cJSON_AddStringToObject(o, "name", f ? f->name : pin ? pin->name : "");
 	if (pin)
 		cJSON_AddStringToObject(o, "pinned", pin->version);
 	else
@@ -60,7 +63,11 @@ static cJSON *family_json(const struct llmops_family *f, const struct llmops_loc
 static void family_text(struct llmops_ctx *ctx, const struct llmops_family *f,
 			const struct llmops_lock_entry *pin, int width)
 {
-	printf("%-*s  %s%-8s%s", width, f ? f->name : pin->name,
+	assert(f || pin);
+	printf("%-*s  %s%-8s%s", width,
+	       f     ? f->name
+	       : pin ? pin->name
+		     : "",
 	       llmops_color(ctx, pin ? LLMOPS_SGR_GREEN : ""), pin ? pin->version : "-",
 	       llmops_color(ctx, pin ? LLMOPS_SGR_RESET : ""));
 	for (size_t i = 0; f && i < f->n; i++) {

@@ -366,7 +366,7 @@ static int entry_cmp(const void *a, const void *b)
 /* Search the first n entries, which are sorted. */
 static struct entry *entries_find(struct entries *es, size_t n, const char *path)
 {
-	struct entry key;
+	struct entry key = {0};
 
 	key.path = (char *)path;
 

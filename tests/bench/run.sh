@@ -40,7 +40,13 @@ if [ "$smoke" = --smoke ]; then families=20 versions=3 commits=10 pruns=3; else
 echo "== prompt store: $families families x $versions versions, $commits commits (median of $pruns) =="
 python3 "$here/gen_prompt_repo.py" "$tmp/prompts-repo" "$families" "$versions" "$commits"
 repo="$tmp/prompts-repo"
-median() { "$bench/bench_startup" "$pruns" "$@" | tee /dev/stderr | sed -n 's/.*median *\([0-9.]*\) ms.*/\1/p'; }
+# Print bench_startup's line on stderr, and its median on stdout for the ratio.
+median() {
+	local line
+	line=$("$bench/bench_startup" "$pruns" "$@")
+	echo "$line" >&2
+	echo "$line" | sed -n 's/.*median *\([0-9.]*\) ms.*/\1/p'
+}
 ls_tree=$(median "peer: git ls-tree -r HEAD prompts/" git -C "$repo" ls-tree -r HEAD prompts/)
 median "peer: git status prompts/" git -C "$repo" status --porcelain prompts/ >/dev/null
 list=$(median "llmops prompt list" "$llmops" -C "$repo" prompt list)
