@@ -516,7 +516,8 @@ static int status_entries(struct llmops_store *s, struct entries *es, struct llm
 	int threaded = 0, rc = LLMOPS_OK;
 	struct stat ist;
 
-	qsort(es->v, es->n, sizeof(*es->v), entry_cmp);
+	if (es->n) /* qsort's base must not be NULL, even for no elements */
+		qsort(es->v, es->n, sizeof(*es->v), entry_cmp);
 	if (git_repository_index(&idx, s->repo) < 0)
 		return git_fail(err, "cannot read the index");
 	count = git_index_entrycount(idx);
@@ -623,7 +624,8 @@ static int build_catalog(struct entries *es, struct llmops_catalog *c)
 	char name[LLMOPS_NAME_MAX + 1];
 	size_t fam_alloc = 0;
 
-	qsort(es->v, es->n, sizeof(*es->v), entry_cmp);
+	if (es->n) /* qsort's base must not be NULL, even for no elements */
+		qsort(es->v, es->n, sizeof(*es->v), entry_cmp);
 	for (size_t i = 0; i < es->n; i++) {
 		struct entry *e = &es->v[i];
 		struct llmops_family *f = c->n ? &c->fam[c->n - 1] : NULL;
@@ -679,7 +681,8 @@ static int build_catalog(struct entries *es, struct llmops_catalog *c)
 			git_oid_tostr(vf->blob, sizeof(vf->blob), &e->oid);
 		vf->state = e->state;
 	}
-	qsort(c->fam, c->n, sizeof(*c->fam), fam_cmp);
+	if (c->n)
+		qsort(c->fam, c->n, sizeof(*c->fam), fam_cmp);
 	for (size_t i = 0; i < c->n; i++)
 		qsort(c->fam[i].files, c->fam[i].n, sizeof(*c->fam[i].files), file_cmp);
 	return 0;
