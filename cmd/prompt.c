@@ -51,7 +51,7 @@ int cmd_prompt(int argc, char **argv, struct llmops_ctx *ctx)
 			       &usage);
 }
 
-int prompt_env_open(struct prompt_env *env, struct llmops_ctx *ctx)
+static int env_open(struct prompt_env *env, struct llmops_ctx *ctx)
 {
 	struct llmops_workspace *ws;
 	struct llmops_err err = {0};
@@ -81,6 +81,15 @@ int prompt_env_open(struct prompt_env *env, struct llmops_ctx *ctx)
 	if (llmops_lock_read(&env->lock, env->lock_path, &env->lock_exists, &err))
 		return llmops_report(&err);
 	return 0;
+}
+
+int prompt_env_open(struct prompt_env *env, struct llmops_ctx *ctx)
+{
+	int rc = env_open(env, ctx);
+
+	if (rc)
+		prompt_env_close(env);
+	return rc;
 }
 
 void prompt_env_close(struct prompt_env *env)

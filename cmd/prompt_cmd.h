@@ -21,7 +21,10 @@ struct prompt_env {
 	char *prefix;		    /* owned: the current directory under ROOT ("" at ROOT) */
 };
 
-/* Open the store and read the lock; on failure print and return the exit status. */
+/*
+ * Open the store and read the lock.  On failure print, leave env closed and
+ * return the exit status; on success close it with prompt_env_close().
+ */
 int prompt_env_open(struct prompt_env *env, struct llmops_ctx *ctx);
 void prompt_env_close(struct prompt_env *env);
 

@@ -140,10 +140,8 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 			     ref.name);
 		return LLMOPS_EXIT_USAGE;
 	}
-	if ((rc = prompt_env_open(&env, ctx))) {
-		prompt_env_close(&env);
+	if ((rc = prompt_env_open(&env, ctx)))
 		return rc;
-	}
 	if (llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
 		prompt_env_close(&env);
 		return llmops_report(&err);
@@ -378,10 +376,8 @@ int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx)
 		return LLMOPS_EXIT_USAGE;
 	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
 		return llmops_report(&err);
-	if ((rc = prompt_env_open(&env, ctx))) {
-		prompt_env_close(&env);
+	if ((rc = prompt_env_open(&env, ctx)))
 		return rc;
-	}
 	if (!(e = llmops_lock_find(&env.lock, ref.name))) {
 		for (size_t i = 0; i < env.lock.n; i++)
 			llmops_buf_addf(&names, "%s%s", i ? ", " : "", env.lock.e[i].name);

@@ -109,10 +109,8 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
 		return LLMOPS_EXIT_USAGE;
 	json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
-	if ((rc = prompt_env_open(&env, ctx))) {
-		prompt_env_close(&env);
+	if ((rc = prompt_env_open(&env, ctx)))
 		return rc;
-	}
 	if (llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
 		prompt_env_close(&env);
 		return llmops_report(&err);
@@ -653,10 +651,8 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 		return LLMOPS_EXIT_USAGE;
 	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
 		return llmops_report(&err);
-	if ((rc = prompt_env_open(&env, ctx))) {
-		prompt_env_close(&env);
+	if ((rc = prompt_env_open(&env, ctx)))
 		return rc;
-	}
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON)
 		lo.events = cJSON_CreateArray();
 	if (llmops_store_log(env.store, ref.name, log_event, &lo, &err)) {

@@ -217,24 +217,14 @@ static int read_blob_oid(struct llmops_store *s, const git_oid *oid, struct llmo
 int llmops_snapshot_read(struct llmops_snapshot *snap, const char *path, struct llmops_buf *out,
 			 char blob[LLMOPS_OID_HEX], struct llmops_err *err)
 {
-	git_tree_entry *e = NULL;
-	int rc = git_tree_entry_bypath(&e, snap->tree, path);
+	char id[LLMOPS_OID_HEX];
+	int rc = llmops_snapshot_blob_id(snap, path, id, err);
 
-	if (rc == GIT_ENOTFOUND)
-		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "'%s' does not exist at %s (%.7s)",
-				      path, snap->rev, snap->id);
-	if (rc < 0)
-		return git_fail(err, "cannot read the tree");
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
-		git_tree_entry_free(e);
-		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "'%s' is not a file at %s", path,
-				      snap->rev);
-	}
+	if (rc)
+		return rc;
 	if (blob)
-		git_oid_tostr(blob, LLMOPS_OID_HEX, git_tree_entry_id(e));
-	rc = read_blob_oid(snap->s, git_tree_entry_id(e), out, err);
-	git_tree_entry_free(e);
-	return rc;
+		memcpy(blob, id, sizeof(id));
+	return llmops_store_read_blob(snap->s, id, out, err);
 }
 
 int llmops_snapshot_blob_id(struct llmops_snapshot *snap, const char *path,
