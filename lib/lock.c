@@ -338,13 +338,12 @@ const struct llmops_lock_entry *llmops_lock_find(const struct llmops_lock *l, co
 
 int llmops_lock_set(struct llmops_lock *l, const struct llmops_lock_entry *e)
 {
+	const struct llmops_lock_entry *old = llmops_lock_find(l, e->name);
 	struct llmops_lock_entry *ne;
 
-	for (size_t i = 0; i < l->n; i++) {
-		if (!strcmp(l->e[i].name, e->name)) {
-			l->e[i] = *e;
-			return LLMOPS_OK;
-		}
+	if (old) {
+		l->e[old - l->e] = *e;
+		return LLMOPS_OK;
 	}
 	ne = realloc(l->e, (l->n + 1) * sizeof(*ne));
 	if (!ne)

@@ -505,6 +505,7 @@ static int status_entries(struct llmops_store *s, struct entries *es, struct llm
 	pthread_t worker;
 	int threaded = 0, rc = LLMOPS_OK;
 	struct stat ist;
+	time_t index_mtime;
 
 	if (es->n) /* qsort's base must not be NULL, even for no elements */
 		qsort(es->v, es->n, sizeof(*es->v), entry_cmp);
@@ -533,6 +534,7 @@ static int status_entries(struct llmops_store *s, struct entries *es, struct llm
 	}
 	sw.ents = ents;
 	sw.nents = n;
+	index_mtime = !stat(git_index_path(idx), &ist) ? ist.st_mtime : 0;
 	/* The worker takes two thirds; this thread reads the directories, then the rest. */
 	for (int k = 0; k < 2; k++) {
 		jobs[k].root = s->root;
@@ -540,7 +542,7 @@ static int status_entries(struct llmops_store *s, struct entries *es, struct llm
 		jobs[k].verdict = verdict;
 		jobs[k].from = k ? n * 2 / 3 : 0;
 		jobs[k].to = k ? n : n * 2 / 3;
-		jobs[k].index_mtime = !stat(git_index_path(idx), &ist) ? ist.st_mtime : 0;
+		jobs[k].index_mtime = index_mtime;
 	}
 	/* Stats are system calls that wait on the kernel: two threads halve the wall time. */
 	threaded = n >= 512 && !pthread_create(&worker, NULL, stat_slice, &jobs[0]);
