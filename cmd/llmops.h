@@ -78,6 +78,7 @@ int cmd_help(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_init(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_prompt(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx);
 
 /* The command table (main.c), for help and suggestions. */
 extern const struct llmops_command llmops_commands[];

@@ -24,6 +24,8 @@ const struct llmops_command llmops_commands[] = {
 	{"ledger", cmd_ledger, NEED_LEDGER, "inspect, check and back up the ledger"},
 	{"prompt", cmd_prompt, NEED_WORKSPACE | NEED_REPO,
 	 "the prompt store over git: list, show, new, pin, verify, diff, log, render"},
+	{"tokens", cmd_tokens, NEED_NOTHING,
+	 "count or list the tokens of files or stdin for an encoding or model"},
 };
 const size_t llmops_ncommands = sizeof(llmops_commands) / sizeof(llmops_commands[0]);
 

@@ -1,0 +1,38 @@
+/*
+ * models.h - which tokenizer counts a model's tokens, and the chat format's
+ * overhead.
+ *
+ * OpenAI models are exact: their encoding is public (tiktoken's
+ * model-to-encoding map) and OpenAI documents the chat overhead, so a
+ * prompt's count matches the `prompt_tokens` the API bills.  Other
+ * vendors' tokenizers are not public (Anthropic, Google, Mistral) or not
+ * built in (Llama); their counts are an estimate with the nearest public
+ * encoding, and `exact` is 0 so that every output can say so.
+ */
+#ifndef LLMOPS_MODELS_H
+#define LLMOPS_MODELS_H
+
+struct llmops_model_tokens {
+	const char *encoding; /* "o200k_base" or "cl100k_base"; static */
+	int exact;	      /* 1: the vendor's own tokenizer; 0: an estimate */
+	const char *vendor;   /* "openai", "anthropic", ...; static */
+	const char *basis;    /* for estimates, one line on how they are made; static */
+	/* chat-format overhead (OpenAI's "How to count tokens with tiktoken") */
+	int per_message; /* tokens around each message */
+	int per_name;	 /* extra tokens when a message has a name */
+	int per_reply;	 /* tokens that prime the reply */
+};
+
+/*
+ * Look up model (with or without a "vendor:" prefix, e.g. "openai:gpt-4o").
+ * vendor_hint (may be NULL) is the vendor a price table gives for a model
+ * the built-in list does not know.  Returns 1 and fills *out when known,
+ * 0 otherwise.
+ */
+int llmops_model_tokens(const char *model, const char *vendor_hint,
+			struct llmops_model_tokens *out);
+
+/* The model name prefixes this table knows, NULL-terminated; for "did you mean". */
+extern const char *const llmops_model_examples[];
+
+#endif
