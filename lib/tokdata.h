@@ -18,6 +18,16 @@
  *                                   top bits (LLMOPS_TOKDATA_ENTRY), so a
  *                                   probe touches one table word and, on a
  *                                   tag match, the pool bytes
+ *   uint32_t pairs[65536]           rank of the two-byte string (b0 << 8 | b1),
+ *                                   or UINT32_MAX: the first merges of every
+ *                                   piece are one load from a table that stays
+ *                                   in cache
+ *   uint64_t filter[1 << (LLMOPS_TOKDATA_FILTER_BITS - 6)]
+ *                                   bit (h >> 20) & (2^FILTER_BITS - 1) is set
+ *                                   for every token's hash: most strings that
+ *                                   are not tokens (most merge candidates)
+ *                                   are turned away from this 512 KB bitmap
+ *                                   without a probe of the larger table
  *   uint8_t  pool[pool_len]
  *
  * Integers are in the byte order of the machine that built the blob, which
@@ -30,7 +40,9 @@
 #include <stdint.h>
 
 #define LLMOPS_TOKDATA_MAGIC 0x4b4f544cu /* "LTOK" */
-#define LLMOPS_TOKDATA_VERSION 2u
+#define LLMOPS_TOKDATA_VERSION 4u
+#define LLMOPS_TOKDATA_FILTER_BITS 22u
+#define LLMOPS_TOKDATA_FILTER_BIT(h) ((uint32_t)((h) >> 20) & ((1u << LLMOPS_TOKDATA_FILTER_BITS) - 1u))
 /* Table entry fields: [0,18) rank + 1, [18,26) length, [26,48) pool offset, [48,64) tag. */
 #define LLMOPS_TOKDATA_OFFSETS(n_ranks) (((n_ranks) + 2u) & ~1u)
 #define LLMOPS_TOKDATA_MAX_RANK ((1u << 18) - 2u)

@@ -56,6 +56,8 @@ struct llmops_tokenizer {
 	const struct llmops_tokdata_header *hdr;
 	const uint32_t *offsets;
 	const uint64_t *table;
+	const uint32_t *pairs;
+	const uint64_t *filter;
 	const unsigned char *pool;
 	uint32_t mask;
 	uint32_t byte_rank[256];
@@ -91,6 +93,9 @@ static uint32_t lookup(const struct llmops_tokenizer *t, const unsigned char *p,
 	if (n > t->hdr->max_token_len)
 		return NO_RANK;
 	uint64_t h = llmops_tokhash(p, n);
+	uint32_t bit = LLMOPS_TOKDATA_FILTER_BIT(h);
+	if (!(t->filter[bit >> 6] >> (bit & 63) & 1))
+		return NO_RANK;
 	const uint64_t key_mask = 0xffff000000000000ull | 0xffull << 18;
 	uint64_t want = LLMOPS_TOKDATA_E_TAG(h) | (uint64_t)n << 18;
 	for (uint32_t slot = (uint32_t)h & t->mask;; slot = (slot + 1) & t->mask) {
@@ -126,7 +131,9 @@ int llmops_tokenizer_open(struct llmops_tokenizer **out, const char *name, struc
 	t->offsets = (const uint32_t *)(const void *)(enc->blob + sizeof(*t->hdr));
 	t->table = (const uint64_t *)(const void *)(t->offsets + LLMOPS_TOKDATA_OFFSETS(t->hdr->n_ranks));
 	t->mask = (1u << t->hdr->table_bits) - 1;
-	t->pool = (const unsigned char *)(t->table + t->mask + 1);
+	t->pairs = (const uint32_t *)(const void *)(t->table + t->mask + 1);
+	t->filter = (const uint64_t *)(const void *)(t->pairs + 65536);
+	t->pool = (const unsigned char *)(t->filter + (1u << (LLMOPS_TOKDATA_FILTER_BITS - 6)));
 	for (int b = 0; b < 256; b++) {
 		unsigned char c = (unsigned char)b;
 		t->byte_rank[b] = lookup(t, &c, 1);
@@ -205,10 +212,12 @@ static int reserve(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-/* Rank of the parts a (with successor b) merged with b's successor's start `end`. */
+/* Rank of p[start..end), a merge candidate. */
 static inline uint32_t pair_rank(const struct llmops_tokenizer *t, const unsigned char *p,
 				 uint32_t start, uint32_t end)
 {
+	if (end - start == 2)
+		return t->pairs[p[start] << 8 | p[start + 1]];
 	return lookup(t, p + start, end - start);
 }
 

@@ -198,10 +198,27 @@ static int gen_ranks(const char *name, const char *path, const char *sha, const 
 		.pool_len = (uint32_t)pool_len,
 		.max_token_len = (uint32_t)max_len,
 	};
+	uint32_t *pairs = malloc(65536 * sizeof(uint32_t));
+	if (!pairs)
+		die("%s: %s", path, "out of memory");
+	memset(pairs, 0xff, 65536 * sizeof(uint32_t));
+	for (size_t r = 0; r < n; r++)
+		if (toks[r].len == 2)
+			pairs[pool[toks[r].off] << 8 | pool[toks[r].off + 1]] = (uint32_t)r;
+	size_t nfilter = (size_t)1 << (LLMOPS_TOKDATA_FILTER_BITS - 6);
+	uint64_t *filter = calloc(nfilter, sizeof(uint64_t));
+	if (!filter)
+		die("%s: %s", path, "out of memory");
+	for (size_t r = 0; r < n; r++) {
+		uint32_t bit = LLMOPS_TOKDATA_FILTER_BIT(llmops_tokhash(pool + toks[r].off, toks[r].len));
+		filter[bit >> 6] |= 1ull << (bit & 63);
+	}
 	FILE *f = fopen(out_bin, "wb");
 	if (!f || write_all(f, &hdr, sizeof(hdr)) ||
 	    write_all(f, offsets, noff * sizeof(uint32_t)) ||
-	    write_all(f, table, tsize * sizeof(uint64_t)) || write_all(f, pool, pool_len) ||
+	    write_all(f, table, tsize * sizeof(uint64_t)) ||
+	    write_all(f, pairs, 65536 * sizeof(uint32_t)) ||
+	    write_all(f, filter, nfilter * sizeof(uint64_t)) || write_all(f, pool, pool_len) ||
 	    fclose(f))
 		die("%s: %s", out_bin, "write failed");
 
@@ -227,6 +244,8 @@ static int gen_ranks(const char *name, const char *path, const char *sha, const 
 		die("%s: %s", out_s, "write failed");
 	free(abs);
 	free(table);
+	free(pairs);
+	free(filter);
 	free(offsets);
 	free(pool);
 	free(toks);
