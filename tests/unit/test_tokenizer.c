@@ -152,7 +152,7 @@ static void test_invalid_utf8(void **state)
 	free(a.v);
 	free(b.v);
 	/* a NUL byte is an ordinary character (tiktoken: 64 188 65) */
-	a.n = 0;
+	memset(&a, 0, sizeof(a));
 	assert_int_equal(llmops_tokenize(t, "a\0b", 3, 0, "x", &a, NULL, &err), 0);
 	assert_int_equal(a.n, 3);
 	assert_int_equal(a.v[1], 188);
