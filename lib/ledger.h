@@ -243,6 +243,21 @@ int llmops_ledger_review_add(struct llmops_ledger *lg, int64_t result_id, const 
 
 #define LLMOPS_LEDGER_MAX_TABLES 8
 
+/* What the ledger has seen of one prompt's requests (for `llmops cost`). */
+struct llmops_observed {
+	long requests;		/* results with a token count, cache hits and errors excluded */
+	double mean_tokens_out; /* over those; valid when requests > 0 */
+	long recent;		/* requests in the last 30 days */
+	double per_day;		/* recent / days they span (at least 1); 0 when none */
+};
+
+/*
+ * Observations for prompt `name` with `model` (NULL: any model).  A prompt
+ * never run gives zeros, not an error.
+ */
+int llmops_ledger_observed(struct llmops_ledger *lg, const char *name, const char *model,
+			   struct llmops_observed *out, struct llmops_err *err);
+
 struct llmops_ledger_info {
 	int schema_version;    /* PRAGMA user_version */
 	int known_version;     /* LLMOPS_LEDGER_SCHEMA_VERSION */

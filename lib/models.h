@@ -12,6 +12,8 @@
 #ifndef LLMOPS_MODELS_H
 #define LLMOPS_MODELS_H
 
+#include "error.h"
+
 struct llmops_model_tokens {
 	const char *encoding; /* "o200k_base" or "cl100k_base"; static */
 	int exact;	      /* 1: the vendor's own tokenizer; 0: an estimate */
@@ -31,6 +33,18 @@ struct llmops_model_tokens {
  */
 int llmops_model_tokens(const char *model, const char *vendor_hint,
 			struct llmops_model_tokens *out);
+
+struct llmops_tokenizer;
+struct cJSON;
+
+/*
+ * Tokens a chat request's messages (a cJSON array of {"role", "content",
+ * optional "name"}) count as prompt tokens: each message's role and
+ * content, mt's overhead per message (and per name), and the reply
+ * priming.  *out gets the total.  Errors as llmops_tokenize().
+ */
+int llmops_count_chat(struct llmops_tokenizer *t, const struct llmops_model_tokens *mt,
+		      const struct cJSON *messages, long *out, struct llmops_err *err);
 
 /* The model name prefixes this table knows, NULL-terminated; for "did you mean". */
 extern const char *const llmops_model_examples[];

@@ -1,0 +1,47 @@
+/*
+ * dataset.h - evaluation datasets: a JSON array, JSONL, or CSV of cases.
+ *
+ * A case's reserved keys are id, vars, expected, output, threshold,
+ * metric, assert and tags; every other top-level key is a template
+ * variable (and so are the members of "vars", which win on a clash).  In
+ * CSV the header names the columns; expected, id, output and threshold are
+ * reserved, the rest are variables.
+ */
+#ifndef LLMOPS_DATASET_H
+#define LLMOPS_DATASET_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "hash.h"
+
+struct llmops_case {
+	char *id;      /* owned: the case's id, or "case-N" (1-based) when it has none */
+	cJSON *vars;   /* owned: object of template variables */
+	cJSON *fields; /* owned: the case's reserved keys (expected, output, ...) */
+	int line;      /* where the case starts in the file */
+};
+
+struct llmops_dataset {
+	char *label;  /* owned: the path used in messages */
+	char *format; /* owned: "json", "jsonl" or "csv" */
+	char sha256[LLMOPS_SHA256_HEX_LEN + 1];
+	size_t bytes;
+	struct llmops_case *cases; /* owned array */
+	size_t n;
+};
+
+/*
+ * Parse text[0..len) named label; the format comes from the extension
+ * (.json, .jsonl/.ndjson, .csv), else from the first character.  Errors
+ * (LLMOPS_E_INPUT) name label:line:col.  Release d with
+ * llmops_dataset_release() whatever the result.
+ */
+int llmops_dataset_parse(struct llmops_dataset *d, const char *label, const char *text, size_t len,
+			 struct llmops_err *err);
+/* Read and parse the file at path (LLMOPS_E_NOTFOUND when it does not exist). */
+int llmops_dataset_load(struct llmops_dataset *d, const char *path, struct llmops_err *err);
+void llmops_dataset_release(struct llmops_dataset *d);
+
+#endif

@@ -1,0 +1,383 @@
+/*
+ * pricing.c - the price table: entries from documents (the built-in one,
+ * then the user's), kept as parsed cJSON plus a flat array for lookups.
+ */
+#include "pricing.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+#include "suggest.h"
+
+extern const char llmops_prices_json[]; /* lib/data/prices.json, NUL-terminated */
+
+struct llmops_pricing {
+	struct llmops_price *v;
+	size_t n, cap;
+	cJSON **docs; /* documents the entries borrow from */
+	size_t ndocs;
+	char **labels;
+	const char *source, *date;
+};
+
+void llmops_pricing_free(struct llmops_pricing *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].tiers);
+	for (size_t i = 0; i < p->ndocs; i++) {
+		cJSON_Delete(p->docs[i]);
+		free(p->labels[i]);
+	}
+	free(p->docs);
+	free(p->labels);
+	free(p->v);
+	free(p);
+}
+
+static int fail_at(struct llmops_err *err, const char *text, size_t len, const char *label,
+		   const char *const *steps, size_t n, const char *key, const char *what,
+		   const char *id)
+{
+	int line = 1, col = 1;
+	const char *path[8];
+	size_t k = 0;
+	for (; k < n && k < 7; k++)
+		path[k] = steps[k];
+	if (key)
+		path[k++] = key;
+	if (text)
+		llmops_json_locate(text, len, path, k, key != NULL, &line, &col);
+	return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col, "model '%s': %s", id, what);
+}
+
+/* A number >= 0 (or null, when nullable) at key; *out = dflt when absent. */
+static int get_num(const cJSON *e, const char *key, int required, double dflt, double *out,
+		   const char **why)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, key);
+	*out = dflt;
+	if (!v || cJSON_IsNull(v)) {
+		if (required) {
+			*why = v ? "is null" : "is missing";
+			return -1;
+		}
+		return 0;
+	}
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0) {
+		*why = "must be a number >= 0";
+		return -1;
+	}
+	*out = v->valuedouble;
+	return 0;
+}
+
+static const char *const entry_keys[] = {
+	"id",	   "provider",	 "input",    "cached_input", "output", "context_window",
+	"max_output_tokens", "tiers", "aliases", "prefixes",	 "deprecated", "name", NULL,
+};
+
+static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const char *origin,
+		     const char *text, size_t len, const char *label, const char *const *steps,
+		     size_t nsteps, struct llmops_err *err)
+{
+	struct llmops_price pr = {0};
+	const char *why = NULL;
+	double cw, mo;
+	char msg[256];
+
+	if (!cJSON_IsObject(e))
+		return fail_at(err, text, len, label, steps, nsteps, NULL, "must be an object", id);
+	for (cJSON *k = e->child; k; k = k->next) {
+		size_t i;
+		for (i = 0; entry_keys[i]; i++)
+			if (!strcmp(entry_keys[i], k->string))
+				break;
+		if (!entry_keys[i]) {
+			snprintf(msg, sizeof(msg),
+				 "unknown key '%s' (known: input, cached_input, output, "
+				 "context_window, max_output_tokens, tiers, aliases, prefixes)",
+				 k->string);
+			return fail_at(err, text, len, label, steps, nsteps, k->string, msg, id);
+		}
+	}
+	static const char *const fields[] = {"input", "output", "cached_input", "context_window",
+					     "max_output_tokens"};
+	double *dst[] = {&pr.input, &pr.output, &pr.cached_input, &cw, &mo};
+	for (int f = 0; f < 5; f++)
+		if (get_num(e, fields[f], f < 2, f == 2 ? -1 : 0, dst[f], &why)) {
+			snprintf(msg, sizeof(msg), "'%s' %s%s", fields[f], why,
+				 f < 2 ? " (USD per 1M tokens)" : "");
+			return fail_at(err, text, len, label, steps, nsteps, fields[f], msg, id);
+		}
+	pr.context_window = (long)cw;
+	pr.max_output_tokens = (long)mo;
+	const cJSON *tiers = cJSON_GetObjectItemCaseSensitive(e, "tiers");
+	if (tiers && !cJSON_IsArray(tiers))
+		return fail_at(err, text, len, label, steps, nsteps, "tiers",
+			       "'tiers' must be an array", id);
+	if (tiers && cJSON_GetArraySize(tiers) > 0) {
+		pr.ntiers = (size_t)cJSON_GetArraySize(tiers);
+		pr.tiers = calloc(pr.ntiers, sizeof(*pr.tiers));
+		if (!pr.tiers)
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		size_t i = 0;
+		for (const cJSON *t = tiers->child; t; t = t->next, i++) {
+			double above;
+			if (get_num(t, "above_input_tokens", 1, 0, &above, &why)) {
+				free(pr.tiers);
+				return fail_at(err, text, len, label, steps, nsteps, "tiers",
+					       "a tier needs 'above_input_tokens'", id);
+			}
+			pr.tiers[i].above_input_tokens = (long)above;
+			get_num(t, "input", 0, pr.input, &pr.tiers[i].input, &why);
+			get_num(t, "cached_input", 0, pr.cached_input, &pr.tiers[i].cached_input,
+				&why);
+			get_num(t, "output", 0, pr.output, &pr.tiers[i].output, &why);
+		}
+	}
+	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(e, "provider");
+	pr.id = id;
+	pr.provider = cJSON_IsString(prov) ? prov->valuestring : "user";
+	pr.origin = origin;
+	pr.aliases = cJSON_GetObjectItemCaseSensitive(e, "aliases");
+	pr.prefixes = cJSON_GetObjectItemCaseSensitive(e, "prefixes");
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 512;
+		struct llmops_price *v = realloc(p->v, cap * sizeof(*v));
+		if (!v) {
+			free(pr.tiers);
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		}
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = pr;
+	return LLMOPS_OK;
+}
+
+static int keep_doc(struct llmops_pricing *p, cJSON *doc, const char *label, char **kept)
+{
+	cJSON **d = realloc(p->docs, (p->ndocs + 1) * sizeof(*d));
+	if (!d)
+		return -1;
+	p->docs = d;
+	char **l = realloc(p->labels, (p->ndocs + 1) * sizeof(*l));
+	if (!l)
+		return -1;
+	p->labels = l;
+	if (!(*kept = strdup(label)))
+		return -1;
+	p->docs[p->ndocs] = doc;
+	p->labels[p->ndocs] = *kept;
+	p->ndocs++;
+	return 0;
+}
+
+/*
+ * Entries are added in order; user documents come after the built-in one,
+ * and lookups scan from the end, so the user's entries win.
+ */
+int llmops_pricing_add(struct llmops_pricing *p, const cJSON *obj, const char *text, size_t len,
+		       const char *label, struct llmops_err *err)
+{
+	char *origin = NULL;
+	cJSON *doc = cJSON_Duplicate(obj, 1);
+	int rc;
+	if (!doc || keep_doc(p, doc, label, &origin)) {
+		cJSON_Delete(doc);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	if (!cJSON_IsObject(doc))
+		return llmops_err_at(err, LLMOPS_E_INPUT, label, 1, 1,
+				     "prices must be a JSON object");
+	cJSON *models = cJSON_GetObjectItemCaseSensitive(doc, "models");
+	if (models) {
+		if (!cJSON_IsArray(models)) {
+			const char *steps[] = {"models"};
+			return fail_at(err, text, len, label, steps, 1, NULL,
+				       "'models' must be an array of entries", "(table)");
+		}
+		int i = 0;
+		for (cJSON *e = models->child; e; e = e->next, i++) {
+			char idx[16];
+			snprintf(idx, sizeof(idx), "%d", i);
+			const char *steps[] = {"models", idx};
+			const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
+			if (!cJSON_IsString(id) || !id->valuestring[0])
+				return fail_at(err, text, len, label, steps, 2, NULL,
+					       "an entry needs a string 'id'", idx);
+			if ((rc = add_entry(p, e, id->valuestring, origin, text, len, label, steps,
+					    2, err)))
+				return rc;
+		}
+		const cJSON *src = cJSON_GetObjectItemCaseSensitive(doc, "source");
+		const cJSON *date = cJSON_GetObjectItemCaseSensitive(doc, "generated");
+		if (cJSON_IsString(src))
+			p->source = src->valuestring;
+		if (cJSON_IsString(date))
+			p->date = date->valuestring;
+		return LLMOPS_OK;
+	}
+	for (cJSON *e = doc->child; e; e = e->next) {
+		const char *steps[] = {e->string};
+		if ((rc = add_entry(p, e, e->string, origin, text, len, label, steps, 1, err)))
+			return rc;
+	}
+	return LLMOPS_OK;
+}
+
+int llmops_pricing_add_json(struct llmops_pricing *p, const char *text, size_t len,
+			    const char *label, struct llmops_err *err)
+{
+	cJSON *doc = NULL;
+	int rc = llmops_json_parse(&doc, text, len, label, err);
+	if (rc)
+		return rc;
+	rc = llmops_pricing_add(p, doc, text, len, label, err);
+	cJSON_Delete(doc);
+	return rc;
+}
+
+int llmops_pricing_builtin(struct llmops_pricing **out, struct llmops_err *err)
+{
+	struct llmops_pricing *p = calloc(1, sizeof(*p));
+	int rc;
+	*out = NULL;
+	if (!p)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	rc = llmops_pricing_add_json(p, llmops_prices_json, strlen(llmops_prices_json),
+				     "built-in prices.json", err);
+	if (rc) {
+		llmops_pricing_free(p);
+		return rc;
+	}
+	*out = p;
+	return LLMOPS_OK;
+}
+
+const char *llmops_pricing_source(const struct llmops_pricing *p)
+{
+	return p->source ? p->source : "unknown";
+}
+
+const char *llmops_pricing_date(const struct llmops_pricing *p)
+{
+	return p->date ? p->date : "unknown";
+}
+
+static int in_list(const cJSON *list, const char *name, int prefix, size_t *best)
+{
+	int hit = 0;
+	if (!cJSON_IsArray(list))
+		return 0;
+	for (const cJSON *a = list->child; a; a = a->next) {
+		if (!cJSON_IsString(a))
+			continue;
+		size_t n = strlen(a->valuestring);
+		if (prefix ? (!strncmp(name, a->valuestring, n) && n > *best)
+			   : !strcmp(name, a->valuestring)) {
+			if (prefix)
+				*best = n;
+			hit = 1;
+		}
+	}
+	return hit;
+}
+
+static int provider_ok(const struct llmops_price *e, const char *prov, size_t plen)
+{
+	if (!prov)
+		return 1;
+	/* "openai:" in llmops means the OpenAI-compatible API, served by anyone */
+	if (plen == 6 && !strncmp(prov, "openai", 6))
+		return 1;
+	return strlen(e->provider) == plen && !strncmp(e->provider, prov, plen);
+}
+
+int llmops_pricing_find(const struct llmops_pricing *p, const char *model,
+			const struct llmops_price **out, struct llmops_err *err)
+{
+	const char *name = model, *prov = NULL;
+	size_t plen = 0;
+	const char *sep = strpbrk(model, ":/");
+	*out = NULL;
+	if (sep && sep > model) {
+		prov = model;
+		plen = (size_t)(sep - model);
+		name = sep + 1;
+	}
+	/* a whole-string match first (ids may contain '/': "meta-llama/Llama-3") */
+	for (int pass = 0; pass < 2; pass++) {
+		const char *want = pass == 0 ? model : name;
+		if (pass == 1 && want == model)
+			break;
+		for (size_t i = p->n; i-- > 0;) {
+			const struct llmops_price *e = &p->v[i];
+			if (pass == 1 && !provider_ok(e, prov, plen))
+				continue;
+			if (!strcmp(e->id, want) || in_list(e->aliases, want, 0, NULL)) {
+				*out = e;
+				return LLMOPS_OK;
+			}
+		}
+	}
+	/* then the longest prefix, and case-insensitive ids */
+	size_t best = 0;
+	for (size_t i = p->n; i-- > 0;) {
+		const struct llmops_price *e = &p->v[i];
+		size_t before = best;
+		if (provider_ok(e, prov, plen) && in_list(e->prefixes, name, 1, &best) &&
+		    best > before)
+			*out = e;
+	}
+	if (*out)
+		return LLMOPS_OK;
+	for (size_t i = p->n; i-- > 0;)
+		if (provider_ok(&p->v[i], prov, plen) && !strcasecmp(p->v[i].id, name)) {
+			*out = &p->v[i];
+			return LLMOPS_OK;
+		}
+
+	const char **ids = malloc((p->n + 1) * sizeof(*ids));
+	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
+	char list[400] = "";
+	if (ids) {
+		for (size_t i = 0; i < p->n; i++)
+			ids[i] = p->v[i].id;
+		llmops_suggest(&near, name, ids, p->n);
+		free(ids);
+	}
+	for (size_t i = 0; i < near.nr && i < 5; i++) {
+		size_t l = strlen(list);
+		snprintf(list + l, sizeof(list) - l, "%s'%s'", i ? ", " : "", near.items[i]);
+	}
+	llmops_err_set(err, LLMOPS_E_NOTFOUND,
+		       "no price for model '%s'%s%s%s; add it under \"prices\" in llmops.json or "
+		       "with --prices FILE",
+		       model, near.nr ? " (nearest: " : "", list, near.nr ? ")" : "");
+	llmops_strlist_release(&near);
+	return LLMOPS_E_NOTFOUND;
+}
+
+double llmops_price_request(const struct llmops_price *pr, double input, double cached,
+			    double output)
+{
+	double in_rate = pr->input, cached_rate = pr->cached_input, out_rate = pr->output;
+	for (size_t i = 0; i < pr->ntiers; i++)
+		if (input > (double)pr->tiers[i].above_input_tokens) {
+			in_rate = pr->tiers[i].input;
+			cached_rate = pr->tiers[i].cached_input;
+			out_rate = pr->tiers[i].output;
+		}
+	if (cached_rate < 0)
+		cached_rate = in_rate;
+	if (cached > input)
+		cached = input;
+	return ((input - cached) * in_rate + cached * cached_rate + output * out_rate) / 1e6;
+}

@@ -1,0 +1,77 @@
+/*
+ * pricing.h - model prices: the built-in table (lib/data/prices.json, from
+ * @pydantic/genai-prices; source and date inside the file), extended or
+ * overridden by the user's own entries.
+ *
+ * Prices are USD per 1,000,000 tokens.  An unknown model is an error that
+ * names the nearest known ones: a cost is never silently zero.
+ */
+#ifndef LLMOPS_PRICING_H
+#define LLMOPS_PRICING_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "strlist.h"
+
+struct llmops_price_tier {
+	long above_input_tokens; /* the tier applies when input tokens exceed this */
+	double input, cached_input, output;
+};
+
+struct llmops_price {
+	const char *id;		/* canonical model id */
+	const char *provider;	/* "openai", "anthropic", ... or "user" */
+	const char *origin;	/* "built-in", or the file the entry came from */
+	double input;		/* USD per Mtok */
+	double cached_input;	/* USD per Mtok; < 0 when the model has no cached price */
+	double output;		/* USD per Mtok */
+	long context_window;	/* tokens; 0 when unknown */
+	long max_output_tokens; /* tokens; 0 when unknown */
+	struct llmops_price_tier *tiers;
+	size_t ntiers;
+	/* private */
+	cJSON *aliases, *prefixes; /* borrowed from the owning document */
+};
+
+struct llmops_pricing;
+
+/* Load the built-in table; *out is the caller's (llmops_pricing_free). */
+int llmops_pricing_builtin(struct llmops_pricing **out, struct llmops_err *err);
+void llmops_pricing_free(struct llmops_pricing *p);
+
+/*
+ * Add the entries of a JSON document text[0..len) named label: either a
+ * prices.json-shaped object ({"models": [{"id": ..., ...}]}) or an object
+ * mapping model id -> {"input": ..., "output": ..., ...}.  `input` and
+ * `output` are required, the rest optional; an entry replaces a built-in
+ * one with the same id.  Errors name label:line:col.
+ */
+int llmops_pricing_add_json(struct llmops_pricing *p, const char *text, size_t len,
+			    const char *label, struct llmops_err *err);
+/* The same from an already parsed object (e.g. the "prices" key of llmops.json). */
+int llmops_pricing_add(struct llmops_pricing *p, const cJSON *obj, const char *text, size_t len,
+		       const char *label, struct llmops_err *err);
+
+/*
+ * Find model ("gpt-4o", "openai:gpt-4o", "groq/llama-3.3-70b-versatile",
+ * a dated snapshot).  User entries win over built-in ones; then exact ids
+ * and aliases, then the longest matching prefix.  *out is borrowed from p.
+ * LLMOPS_E_NOTFOUND with the nearest known ids in the message.
+ */
+int llmops_pricing_find(const struct llmops_pricing *p, const char *model,
+			const struct llmops_price **out, struct llmops_err *err);
+
+/* The table's source line ("@pydantic/genai-prices 0.1.8 ...") and date; static or borrowed. */
+const char *llmops_pricing_source(const struct llmops_pricing *p);
+const char *llmops_pricing_date(const struct llmops_pricing *p);
+
+/*
+ * USD for one request of `input` tokens (of which `cached` are cache reads)
+ * and `output` tokens, with tiers applied.
+ */
+double llmops_price_request(const struct llmops_price *pr, double input, double cached,
+			    double output);
+
+#endif
