@@ -18,6 +18,8 @@
 
 /* Sorted by name; `llmops help` prints it in this order. */
 const struct llmops_command llmops_commands[] = {
+	{"cost", cmd_cost, NEED_WORKSPACE | NEED_REPO,
+	 "tokens and money per prompt, per dataset run and per month; against a git base"},
 	{"help", cmd_help, NEED_NOTHING, "show help for llmops or one of its commands"},
 	{"init", cmd_init, NEED_WORKSPACE,
 	 "scaffold prompts/, evals/, llmops.json and ignore .llmops/"},

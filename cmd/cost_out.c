@@ -1,0 +1,219 @@
+/*
+ * cost_out.c - `llmops cost` as a table, as Markdown for a pull-request
+ * comment, and as JSON.
+ */
+#include "llmops.h"
+
+#include "cost.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* "$0.000123" with enough digits for sub-cent figures. */
+static const char *usd(char *buf, size_t n, double v)
+{
+	double a = fabs(v);
+	snprintf(buf, n, a == 0 ? "$0" : a < 0.01 ? "$%.6f" : a < 100 ? "$%.4f" : "$%.2f", v);
+	return buf;
+}
+
+static const char *tokens(char *buf, size_t n, const struct cost_side *s, double v)
+{
+	snprintf(buf, n, "%s%.0f", s->estimate ? "~" : "", v);
+	return buf;
+}
+
+static const char *status_of(const struct cost_row *w, const struct cost_report *r)
+{
+	if (!r->base_rev)
+		return "";
+	if (!w->base.present)
+		return "added";
+	if (!w->cur.present)
+		return "removed";
+	if (strcmp(w->cur.version, w->base.version) || strcmp(w->cur.model, w->base.model))
+		return "changed";
+	return w->delta_request != 0 ? "changed" : "unchanged";
+}
+
+static void notes(const struct cost_report *r, FILE *out, const char *bullet)
+{
+	int est = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct cost_row *w = &r->rows[i];
+		const struct cost_side *s = w->cur.present ? &w->cur : &w->base;
+		est |= s->estimate;
+		if (s->over_context)
+			fprintf(out, "%s%s: %.0f input tokens plus max output exceed %s's context window "
+				     "of %ld\n",
+				bullet, w->name, s->input_tokens, s->model, s->context_window);
+		if (!strcmp(s->output_source, "unknown"))
+			fprintf(out, "%s%s: output tokens unknown (no max_tokens, no runs in the "
+				     "ledger): give --output-tokens N; output is priced as 0\n",
+				bullet, w->name);
+		if (w->over_increase)
+			fprintf(out, "%s%s: cost per request up %.1f%%, over --max-increase %.1f%%\n",
+				bullet, w->name, w->delta_pct, r->max_increase);
+	}
+	if (r->over_budget)
+		fprintf(out, "%sover budget: %.2f USD per month, budget %.2f USD\n", bullet,
+			r->total_month, r->budget);
+	if (est)
+		fprintf(out, "%s~: an estimate (the model's vendor does not publish its tokenizer)\n",
+			bullet);
+	fprintf(out, "%sprices: %s, as of %s; a month is 30 days\n", bullet, r->prices_source,
+		r->prices_date);
+}
+
+void cost_print_text(const struct cost_report *r, int color)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+	printf("%-24s %-8s %-20s %9s %7s %11s %9s %11s", "PROMPT", "VERSION", "MODEL", "IN", "OUT",
+	       "$/REQUEST", "REQ/DAY", "$/MONTH");
+	if (r->dataset)
+		printf(" %11s", "$/DATASET");
+	if (r->base_rev)
+		printf("  %-9s %11s %9s", "STATUS", "Δ$/REQUEST", "Δ%");
+	putchar('\n');
+	for (size_t i = 0; i < r->n; i++) {
+		const struct cost_row *w = &r->rows[i];
+		const struct cost_side *s = w->cur.present ? &w->cur : &w->base;
+		printf("%-24s %-8s %-20s %9s %7s %11s %9.1f %11s", w->name, s->version, s->model,
+		       tokens(a, sizeof(a), s, s->input_tokens),
+		       tokens(b, sizeof(b), s, s->output_tokens), usd(c, sizeof(c), s->per_request),
+		       s->per_day, usd(d, sizeof(d), w->cur.present ? s->per_month : 0));
+		if (r->dataset)
+			printf(" %11s", usd(e, sizeof(e), w->cur.dataset_cost));
+		if (r->base_rev) {
+			const char *st = status_of(w, r);
+			const char *col = color && w->over_increase ? "\033[31m" : "";
+			printf("  %s%-9s %11s %8s%s", col, st, usd(e, sizeof(e), w->delta_request),
+			       isnan(w->delta_pct) ? "-" : "", color && *col ? "\033[0m" : "");
+			if (!isnan(w->delta_pct))
+				printf("%+.1f%%", w->delta_pct);
+		}
+		putchar('\n');
+	}
+	printf("total per month: %s", usd(a, sizeof(a), r->total_month));
+	if (r->base_rev)
+		printf(" (at %s: %s, change %s)", r->base_rev, usd(b, sizeof(b), r->base_total_month),
+		       usd(c, sizeof(c), r->total_month - r->base_total_month));
+	if (r->dataset)
+		printf("; one run of %s: %s", r->dataset, usd(d, sizeof(d), r->total_dataset));
+	putchar('\n');
+	notes(r, stdout, "note: ");
+}
+
+void cost_print_markdown(const struct cost_report *r)
+{
+	char a[32], b[32], c[32], d[32];
+	printf("### llmops cost%s%s\n\n", r->base_rev ? " vs " : "", r->base_rev ? r->base_rev : "");
+	printf("| prompt | version | model | input tokens | output tokens | $/request | $/month |%s\n",
+	       r->base_rev ? " status | Δ $/request | Δ $/month |" : "");
+	printf("| --- | --- | --- | ---: | ---: | ---: | ---: |%s\n",
+	       r->base_rev ? " --- | ---: | ---: |" : "");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct cost_row *w = &r->rows[i];
+		const struct cost_side *s = w->cur.present ? &w->cur : &w->base;
+		printf("| `%s` | %s%s%s | %s | %s | %s | %s | %s |", w->name,
+		       r->base_rev && w->base.present && strcmp(w->base.version, s->version)
+			       ? w->base.version
+			       : "",
+		       r->base_rev && w->base.present && strcmp(w->base.version, s->version) ? " → "
+											    : "",
+		       s->version, s->model, tokens(a, sizeof(a), s, s->input_tokens),
+		       tokens(b, sizeof(b), s, s->output_tokens), usd(c, sizeof(c), s->per_request),
+		       usd(d, sizeof(d), w->cur.present ? s->per_month : 0));
+		if (r->base_rev) {
+			printf(" %s%s | %s", w->over_increase ? "⚠️ " : "", status_of(w, r),
+			       usd(a, sizeof(a), w->delta_request));
+			if (!isnan(w->delta_pct))
+				printf(" (%+.1f%%)", w->delta_pct);
+			printf(" | %s |", usd(b, sizeof(b), w->delta_month));
+		}
+		putchar('\n');
+	}
+	printf("\n**Total per month: %s**", usd(a, sizeof(a), r->total_month));
+	if (r->base_rev)
+		printf(" (was %s)", usd(b, sizeof(b), r->base_total_month));
+	if (r->dataset)
+		printf(" · one run of `%s`: %s", r->dataset, usd(c, sizeof(c), r->total_dataset));
+	printf("\n\n");
+	notes(r, stdout, "- ");
+}
+
+static cJSON *side_json(const struct cost_side *s, int dataset)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "version", s->version);
+	cJSON_AddStringToObject(o, "model", s->model);
+	cJSON_AddStringToObject(o, "encoding", s->encoding);
+	cJSON_AddBoolToObject(o, "estimate", s->estimate);
+	cJSON_AddNumberToObject(o, "input_tokens", s->input_tokens);
+	cJSON_AddNumberToObject(o, "output_tokens", s->output_tokens);
+	cJSON_AddStringToObject(o, "output_tokens_from", s->output_source);
+	cJSON_AddNumberToObject(o, "cost_per_request_usd", s->per_request);
+	cJSON_AddNumberToObject(o, "requests_per_day", s->per_day);
+	cJSON_AddStringToObject(o, "requests_from", s->traffic_source);
+	cJSON_AddNumberToObject(o, "cost_per_month_usd", s->per_month);
+	if (s->context_window)
+		cJSON_AddNumberToObject(o, "context_window", (double)s->context_window);
+	else
+		cJSON_AddNullToObject(o, "context_window");
+	cJSON_AddBoolToObject(o, "over_context_window", s->over_context);
+	if (dataset) {
+		cJSON_AddNumberToObject(o, "dataset_cases", (double)s->cases);
+		cJSON_AddNumberToObject(o, "dataset_cost_usd", s->dataset_cost);
+	}
+	return o;
+}
+
+cJSON *cost_json(const struct cost_report *r)
+{
+	cJSON *o = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(o, "prompts");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct cost_row *w = &r->rows[i];
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "name", w->name);
+		if (r->base_rev)
+			cJSON_AddStringToObject(x, "status", status_of(w, r));
+		if (w->cur.present)
+			cJSON_AddItemToObject(x, "current", side_json(&w->cur, r->dataset != NULL));
+		else
+			cJSON_AddNullToObject(x, "current");
+		if (r->base_rev) {
+			if (w->base.present)
+				cJSON_AddItemToObject(x, "base",
+						      side_json(&w->base, r->dataset != NULL));
+			else
+				cJSON_AddNullToObject(x, "base");
+			cJSON_AddNumberToObject(x, "change_per_request_usd", w->delta_request);
+			cJSON_AddNumberToObject(x, "change_per_month_usd", w->delta_month);
+			if (isnan(w->delta_pct))
+				cJSON_AddNullToObject(x, "change_pct");
+			else
+				cJSON_AddNumberToObject(x, "change_pct", w->delta_pct);
+			cJSON_AddBoolToObject(x, "over_max_increase", w->over_increase);
+		}
+		cJSON_AddItemToArray(rows, x);
+	}
+	cJSON_AddNumberToObject(o, "total_per_month_usd", r->total_month);
+	if (r->base_rev) {
+		cJSON_AddStringToObject(o, "base", r->base_rev);
+		cJSON_AddNumberToObject(o, "base_total_per_month_usd", r->base_total_month);
+	}
+	if (r->dataset) {
+		cJSON_AddStringToObject(o, "dataset", r->dataset);
+		cJSON_AddNumberToObject(o, "dataset_cost_usd", r->total_dataset);
+	}
+	if (r->budget >= 0) {
+		cJSON_AddNumberToObject(o, "budget_usd", r->budget);
+		cJSON_AddBoolToObject(o, "over_budget", r->over_budget);
+	}
+	cJSON_AddBoolToObject(o, "failed", r->failed);
+	cJSON *p = cJSON_AddObjectToObject(o, "prices");
+	cJSON_AddStringToObject(p, "source", r->prices_source);
+	cJSON_AddStringToObject(p, "date", r->prices_date);
+	return o;
+}
