@@ -53,3 +53,56 @@ list=$(median "llmops prompt list" "$llmops" -C "$repo" prompt list)
 verify=$(median "llmops prompt verify" "$llmops" -C "$repo" prompt verify)
 awk -v l="$list" -v v="$verify" -v g="$ls_tree" 'BEGIN {
 	printf "ratio to git ls-tree (target <= 3): prompt list %.1fx, prompt verify %.1fx\n", l / g, v / g }'
+cost=$(median "llmops cost ($families pinned prompts)" "$llmops" -C "$repo" cost --model gpt-4o --output-tokens 100)
+echo "llmops cost over $families prompts: median $cost ms"
+
+# ---- tokenizer: llmops against tiktoken, js-tiktoken and gpt-tokenizer ----
+if [ "$smoke" = --smoke ]; then tsize=65536 truns=3 tlimit=60; else
+	tsize=10000000 truns=7 tlimit=600; fi
+echo "== tokenizer: $tsize bytes of mixed text (gen_token_corpus.py, seed 20261122), median of $truns =="
+python3 "$here/gen_token_corpus.py" "$tmp/corpus.txt" "$tsize" 20261122
+head -c 1024 "$tmp/corpus.txt" | iconv -c -f utf-8 -t utf-8 >"$tmp/small.txt"
+peers_ok=0
+if [ "$smoke" != --smoke ] && command -v npm >/dev/null && command -v node >/dev/null; then
+	# peers from the npm registry, into the scratch directory only
+	if (cd "$tmp" && npm init -y >/dev/null 2>&1 &&
+		npm install --silent --no-audit --no-fund tiktoken@1.0.22 js-tiktoken gpt-tokenizer \
+			>/dev/null 2>&1); then
+		peers_ok=1
+		cp "$here/bench_peers.js" "$here/small_peer.js" "$tmp/"
+	else
+		echo "peers: npm install failed; llmops figures only"
+	fi
+fi
+for enc in o200k_base cl100k_base; do
+	ours=$("$bench/bench_tokenizer" "$enc" "$tmp/corpus.txt" "$truns" "$tmp/ids.llmops")
+	echo "$ours"
+	best=0 bestname=none
+	if [ "$peers_ok" = 1 ]; then
+		for peer in tiktoken gpt-tokenizer js-tiktoken; do
+			line=$(cd "$tmp" && timeout "$tlimit" node bench_peers.js "$peer" "$enc" corpus.txt \
+				"$truns" "ids.$peer") || line="{\"name\":\"$peer\",\"timed_out_after_s\":$tlimit}"
+			echo "peer: $line"
+			mbs=$(echo "$line" | sed -n 's/.*"mb_per_s":\([0-9.]*\).*/\1/p')
+			if [ -n "$mbs" ] && awk -v a="$mbs" -v b="$best" 'BEGIN { exit !(a > b) }'; then
+				best=$mbs bestname=$peer
+			fi
+		done
+		if cmp -s "$tmp/ids.llmops" "$tmp/ids.tiktoken"; then
+			echo "ids: identical to tiktoken's ($(wc -l <"$tmp/ids.llmops") tokens)"
+		else
+			echo "ids: DIFFER from tiktoken's"
+		fi
+		mine=$(echo "$ours" | sed -n 's/.*"mb_per_s":\([0-9.]*\).*/\1/p')
+		awk -v m="$mine" -v b="$best" -v n="$bestname" 'BEGIN {
+			printf "ratio to the fastest peer (%s, target >= 3): %.1fx\n", n, m / b }'
+	fi
+done
+small=$(median "llmops tokens, 1 KB file (whole process; target < 20 ms)" \
+	"$llmops" tokens "$tmp/small.txt")
+if [ "$peers_ok" = 1 ]; then
+	for peer in tiktoken gpt-tokenizer js-tiktoken; do
+		median "peer: node + $peer, 1 KB file (whole process)" \
+			node "$tmp/small_peer.js" "$peer" o200k_base "$tmp/small.txt" >/dev/null
+	done
+fi
