@@ -50,8 +50,8 @@ struct cost_env {
 	struct llmops_dataset ds;
 	int have_ds;
 	const char *model_flag;
-	long output_flag;  /* -1: none */
-	double rpd_flag;   /* < 0: none */
+	long output_flag; /* -1: none */
+	double rpd_flag;  /* < 0: none */
 };
 
 static const cJSON *cfg_get(const cJSON *cfg, const char *a, const char *b)
@@ -76,8 +76,8 @@ static int load_config(struct cost_env *ce, const char *root, struct llmops_buf 
 	if (llmops_json_parse(&ce->cfg, text->data, text->len, "llmops.json", &err))
 		return llmops_report(&err);
 	const cJSON *prices = cJSON_GetObjectItemCaseSensitive(ce->cfg, "prices");
-	if (prices && llmops_pricing_add(ce->prices, prices, text->data, text->len, "llmops.json",
-					 &err))
+	if (prices &&
+	    llmops_pricing_add(ce->prices, prices, text->data, text->len, "llmops.json", &err))
 		return llmops_report(&err);
 	return 0;
 }
@@ -163,7 +163,8 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 		llmops_prompt_free(p);
 		return llmops_report(&err);
 	}
-	const cJSON *dflt_max = cfg_get(cfg_get(ce->cfg, "providers", "default"), "max_tokens", NULL);
+	const cJSON *dflt_max =
+		cfg_get(cfg_get(ce->cfg, "providers", "default"), "max_tokens", NULL);
 	if (ce->output_flag >= 0) {
 		s->output_tokens = (double)ce->output_flag;
 		s->output_source = "--output-tokens";
@@ -202,9 +203,9 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 		llmops_prompt_free(p);
 		return rc;
 	}
-	s->per_request = ce->have_ds && ce->ds.n ? cost_sum / (double)ce->ds.n
-						 : llmops_price_request(pr, s->input_tokens, 0,
-									s->output_tokens);
+	s->per_request = ce->have_ds && ce->ds.n
+				 ? cost_sum / (double)ce->ds.n
+				 : llmops_price_request(pr, s->input_tokens, 0, s->output_tokens);
 
 	/* traffic */
 	const cJSON *pd = cfg_get(cfg_get(ce->cfg, "cost", "requests_per_day"), name, NULL);
@@ -227,8 +228,8 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 	s->per_month = s->per_request * s->per_day * 30.0;
 	s->context_window = pr->context_window;
 	double max_out = p->meta.has_max_tokens ? (double)p->meta.max_tokens : s->output_tokens;
-	s->over_context = pr->context_window > 0 &&
-			  s->input_tokens + max_out > (double)pr->context_window;
+	s->over_context =
+		pr->context_window > 0 && s->input_tokens + max_out > (double)pr->context_window;
 	llmops_prompt_free(p);
 	return 0;
 }
@@ -270,7 +271,8 @@ static int compute_all(struct cost_env *ce, struct cost_report *r, struct llmops
 			if (base && !f)
 				continue; /* added since the base */
 			if (!ref.version[0] && base) {
-				const struct llmops_lock_entry *e = llmops_lock_find(lock, ref.name);
+				const struct llmops_lock_entry *e =
+					llmops_lock_find(lock, ref.name);
 				if (!e)
 					continue;
 				vf = llmops_family_find(f, e->version);
@@ -285,8 +287,8 @@ static int compute_all(struct cost_env *ce, struct cost_report *r, struct llmops
 			if (!row)
 				rc = LLMOPS_EXIT_RUNTIME;
 			else
-				rc = compute_side(ce, ref.name, &src, vf->path, vf->json, vf->version,
-						  base ? &row->base : &row->cur);
+				rc = compute_side(ce, ref.name, &src, vf->path, vf->json,
+						  vf->version, base ? &row->base : &row->cur);
 		}
 	} else {
 		for (size_t i = 0; i < lock->n && !rc; i++) {
@@ -384,8 +386,8 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		 NULL, 0, 0},
 		{OPT_STRING, 'm', "model", &ce.model_flag, "MODEL", "price every prompt for MODEL",
 		 NULL, 0, 0},
-		{OPT_INT, 0, "output-tokens", &output_tokens, "N", "output tokens per request", NULL,
-		 0, 100000000},
+		{OPT_INT, 0, "output-tokens", &output_tokens, "N", "output tokens per request",
+		 NULL, 0, 100000000},
 		{OPT_STRING, 0, "requests-per-day", &rpd_s, "N", "traffic of every prompt", NULL, 0,
 		 0},
 		{OPT_STRING, 0, "prices", &prices_file, "FILE",
@@ -466,8 +468,9 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 	if (!rc)
 		rc = open_ledger_if_any(&ce, ctx);
 	if (!rc && !refs.nr && !ce.penv.lock.n && !base) {
-		llmops_error("cost: no prompt is pinned in prompts.lock: pin one (llmops prompt pin "
-			     "NAME@VERSION) or name one with --prompt NAME[@VERSION]");
+		llmops_error(
+			"cost: no prompt is pinned in prompts.lock: pin one (llmops prompt pin "
+			"NAME@VERSION) or name one with --prompt NAME[@VERSION]");
 		rc = LLMOPS_EXIT_USAGE;
 	}
 	if (!rc)

@@ -16,9 +16,10 @@ struct cost_side {
 	int estimate;	      /* token counts are an estimate (not an OpenAI model) */
 	double input_tokens;  /* per request: the template alone, or the mean over the cases */
 	double output_tokens;
-	const char *output_source; /* "--output-tokens", "max_tokens", "ledger", "llmops.json", "unknown" */
-	double per_request;	   /* USD */
-	double per_day;		   /* requests per day */
+	const char *output_source;  /* "--output-tokens", "max_tokens", "ledger", "llmops.json",
+				       "unknown" */
+	double per_request;	    /* USD */
+	double per_day;		    /* requests per day */
 	const char *traffic_source; /* "--requests-per-day", "llmops.json", "ledger", "none" */
 	double per_month;	    /* USD, 30 days */
 	long context_window;	    /* 0: unknown */
@@ -44,7 +45,7 @@ struct cost_report {
 	double budget;	     /* < 0: none */
 	double max_increase; /* < 0: none */
 	int over_budget;
-	int failed;	       /* a gate failed */
+	int failed; /* a gate failed */
 	const char *prices_source, *prices_date;
 };
 

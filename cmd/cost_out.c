@@ -45,22 +45,27 @@ static void notes(const struct cost_report *r, FILE *out, const char *bullet)
 		const struct cost_side *s = w->cur.present ? &w->cur : &w->base;
 		est |= s->estimate;
 		if (s->over_context)
-			fprintf(out, "%s%s: %.0f input tokens plus max output exceed %s's context window "
-				     "of %ld\n",
+			fprintf(out,
+				"%s%s: %.0f input tokens plus max output exceed %s's context "
+				"window "
+				"of %ld\n",
 				bullet, w->name, s->input_tokens, s->model, s->context_window);
 		if (!strcmp(s->output_source, "unknown"))
-			fprintf(out, "%s%s: output tokens unknown (no max_tokens, no runs in the "
-				     "ledger): give --output-tokens N; output is priced as 0\n",
+			fprintf(out,
+				"%s%s: output tokens unknown (no max_tokens, no runs in the "
+				"ledger): give --output-tokens N; output is priced as 0\n",
 				bullet, w->name);
 		if (w->over_increase)
-			fprintf(out, "%s%s: cost per request up %.1f%%, over --max-increase %.1f%%\n",
+			fprintf(out,
+				"%s%s: cost per request up %.1f%%, over --max-increase %.1f%%\n",
 				bullet, w->name, w->delta_pct, r->max_increase);
 	}
 	if (r->over_budget)
 		fprintf(out, "%sover budget: %.2f USD per month, budget %.2f USD\n", bullet,
 			r->total_month, r->budget);
 	if (est)
-		fprintf(out, "%s~: an estimate (the model's vendor does not publish its tokenizer)\n",
+		fprintf(out,
+			"%s~: an estimate (the model's vendor does not publish its tokenizer)\n",
 			bullet);
 	fprintf(out, "%sprices: %s, as of %s; a month is 30 days\n", bullet, r->prices_source,
 		r->prices_date);
@@ -97,7 +102,8 @@ void cost_print_text(const struct cost_report *r, int color)
 	}
 	printf("total per month: %s", usd(a, sizeof(a), r->total_month));
 	if (r->base_rev)
-		printf(" (at %s: %s, change %s)", r->base_rev, usd(b, sizeof(b), r->base_total_month),
+		printf(" (at %s: %s, change %s)", r->base_rev,
+		       usd(b, sizeof(b), r->base_total_month),
 		       usd(c, sizeof(c), r->total_month - r->base_total_month));
 	if (r->dataset)
 		printf("; one run of %s: %s", r->dataset, usd(d, sizeof(d), r->total_dataset));
@@ -108,8 +114,10 @@ void cost_print_text(const struct cost_report *r, int color)
 void cost_print_markdown(const struct cost_report *r)
 {
 	char a[32], b[32], c[32], d[32];
-	printf("### llmops cost%s%s\n\n", r->base_rev ? " vs " : "", r->base_rev ? r->base_rev : "");
-	printf("| prompt | version | model | input tokens | output tokens | $/request | $/month |%s\n",
+	printf("### llmops cost%s%s\n\n", r->base_rev ? " vs " : "",
+	       r->base_rev ? r->base_rev : "");
+	printf("| prompt | version | model | input tokens | output tokens | $/request | $/month "
+	       "|%s\n",
 	       r->base_rev ? " status | Δ $/request | Δ $/month |" : "");
 	printf("| --- | --- | --- | ---: | ---: | ---: | ---: |%s\n",
 	       r->base_rev ? " --- | ---: | ---: |" : "");
@@ -121,7 +129,7 @@ void cost_print_markdown(const struct cost_report *r)
 			       ? w->base.version
 			       : "",
 		       r->base_rev && w->base.present && strcmp(w->base.version, s->version) ? " → "
-											    : "",
+											     : "",
 		       s->version, s->model, tokens(a, sizeof(a), s, s->input_tokens),
 		       tokens(b, sizeof(b), s, s->output_tokens), usd(c, sizeof(c), s->per_request),
 		       usd(d, sizeof(d), w->cur.present ? s->per_month : 0));

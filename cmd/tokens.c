@@ -163,8 +163,9 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 		if (llmops_tokenize(tok, text.data, text.len, lossy ? LLMOPS_TOK_LOSSY : 0, label,
 				    show_ids ? &ids : NULL, &count, &err)) {
 			llmops_error("tokens: %s%s", err.msg,
-				     err.code == LLMOPS_E_INPUT ? " (--lossy replaces it with U+FFFD)"
-								: "");
+				     err.code == LLMOPS_E_INPUT
+					     ? " (--lossy replaces it with U+FFFD)"
+					     : "");
 			rc = llmops_exit_for(err.code);
 			break;
 		}

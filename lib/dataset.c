@@ -13,8 +13,8 @@
 #include "strlist.h"
 #include "utf8.h"
 
-static const char *const reserved[] = {"id",	 "vars", "expected", "output",
-				       "threshold", "metric", "assert",   "tags", NULL};
+static const char *const reserved[] = {"id",	 "vars",   "expected", "output", "threshold",
+				       "metric", "assert", "tags",     NULL};
 
 static int is_reserved(const char *k)
 {
@@ -193,13 +193,14 @@ static int csv_record(struct llmops_dataset *d, const char *t, size_t len, size_
 	for (;;) {
 		llmops_buf_reset(&f);
 		if (i < len && t[i] == '"') {
-			int qline = *line, qcol = llmops_utf8_columns(t + line_start, i - line_start) + 1;
+			int qline = *line,
+			    qcol = llmops_utf8_columns(t + line_start, i - line_start) + 1;
 			i++;
 			for (;;) {
 				if (i >= len) {
 					llmops_buf_release(&f);
-					return llmops_err_at(err, LLMOPS_E_INPUT, d->label, qline, qcol,
-							     "unterminated quoted field");
+					return llmops_err_at(err, LLMOPS_E_INPUT, d->label, qline,
+							     qcol, "unterminated quoted field");
 				}
 				if (t[i] == '"') {
 					if (i + 1 < len && t[i + 1] == '"') {
@@ -244,8 +245,7 @@ static int csv_record(struct llmops_dataset *d, const char *t, size_t len, size_
 	return f.oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory") : LLMOPS_OK;
 }
 
-static int parse_csv(struct llmops_dataset *d, const char *text, size_t len,
-		     struct llmops_err *err)
+static int parse_csv(struct llmops_dataset *d, const char *text, size_t len, struct llmops_err *err)
 {
 	struct llmops_strlist head = LLMOPS_STRLIST_INIT, row = LLMOPS_STRLIST_INIT;
 	size_t pos = 0;
@@ -342,7 +342,9 @@ int llmops_dataset_parse(struct llmops_dataset *d, const char *label, const char
 		size_t i = 0;
 		while (i < len && strchr(" \t\r\n", text[i]))
 			i++;
-		fmt = i < len && text[i] == '[' ? "json" : i < len && text[i] == '{' ? "jsonl" : "csv";
+		fmt = i < len && text[i] == '['	  ? "json"
+		      : i < len && text[i] == '{' ? "jsonl"
+						  : "csv";
 	}
 	if (!(d->format = strdup(fmt)))
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");

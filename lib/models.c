@@ -63,11 +63,28 @@ static const struct prefix_rule rules[] = {
 };
 
 const char *const llmops_model_examples[] = {
-	"gpt-4o",	  "gpt-4o-mini", "gpt-4.1",	"gpt-4.1-mini",	   "gpt-5",
-	"gpt-5-mini",	  "o1",		 "o3",		"o3-mini",	   "o4-mini",
-	"gpt-4",	  "gpt-4-turbo", "gpt-3.5-turbo", "text-embedding-3-small",
-	"claude-sonnet-4", "claude-opus-4", "claude-3-5-haiku", "gemini-2.5-pro",
-	"gemini-2.5-flash", "mistral-large", "llama-3.1-70b", NULL,
+	"gpt-4o",
+	"gpt-4o-mini",
+	"gpt-4.1",
+	"gpt-4.1-mini",
+	"gpt-5",
+	"gpt-5-mini",
+	"o1",
+	"o3",
+	"o3-mini",
+	"o4-mini",
+	"gpt-4",
+	"gpt-4-turbo",
+	"gpt-3.5-turbo",
+	"text-embedding-3-small",
+	"claude-sonnet-4",
+	"claude-opus-4",
+	"claude-3-5-haiku",
+	"gemini-2.5-pro",
+	"gemini-2.5-flash",
+	"mistral-large",
+	"llama-3.1-70b",
+	NULL,
 };
 
 static const char *basis_for(const char *vendor, const char *encoding)
@@ -102,8 +119,7 @@ static int vendor_is(const char *v, size_t n, const char *name)
 	return v && strlen(name) == n && !strncmp(v, name, n);
 }
 
-int llmops_model_tokens(const char *model, const char *vendor_hint,
-			struct llmops_model_tokens *out)
+int llmops_model_tokens(const char *model, const char *vendor_hint, struct llmops_model_tokens *out)
 {
 	const char *vendor;
 	size_t vlen;

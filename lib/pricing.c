@@ -78,8 +78,19 @@ static int get_num(const cJSON *e, const char *key, int required, double dflt, d
 }
 
 static const char *const entry_keys[] = {
-	"id",	   "provider",	 "input",    "cached_input", "output", "context_window",
-	"max_output_tokens", "tiers", "aliases", "prefixes",	 "deprecated", "name", NULL,
+	"id",
+	"provider",
+	"input",
+	"cached_input",
+	"output",
+	"context_window",
+	"max_output_tokens",
+	"tiers",
+	"aliases",
+	"prefixes",
+	"deprecated",
+	"name",
+	NULL,
 };
 
 static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const char *origin,

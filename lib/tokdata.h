@@ -39,22 +39,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LLMOPS_TOKDATA_MAGIC 0x4b4f544cu /* "LTOK" */
-#define LLMOPS_TOKDATA_VERSION 4u
+#define LLMOPS_TOKDATA_MAGIC	   0x4b4f544cu /* "LTOK" */
+#define LLMOPS_TOKDATA_VERSION	   4u
 #define LLMOPS_TOKDATA_FILTER_BITS 22u
-#define LLMOPS_TOKDATA_FILTER_BIT(h) ((uint32_t)((h) >> 20) & ((1u << LLMOPS_TOKDATA_FILTER_BITS) - 1u))
+#define LLMOPS_TOKDATA_FILTER_BIT(h)                                                               \
+	((uint32_t)((h) >> 20) & ((1u << LLMOPS_TOKDATA_FILTER_BITS) - 1u))
 /* Table entry fields: [0,18) rank + 1, [18,26) length, [26,48) pool offset, [48,64) tag. */
 #define LLMOPS_TOKDATA_OFFSETS(n_ranks) (((n_ranks) + 2u) & ~1u)
-#define LLMOPS_TOKDATA_MAX_RANK ((1u << 18) - 2u)
-#define LLMOPS_TOKDATA_MAX_LEN 255u
-#define LLMOPS_TOKDATA_MAX_POOL ((1u << 22) - 1u)
-#define LLMOPS_TOKDATA_ENTRY(rank, len, off, h)                                                   \
-	(((uint64_t)(rank) + 1u) | (uint64_t)(len) << 18 | (uint64_t)(off) << 26 |                \
-	 ((h) & 0xffff000000000000ull))
+#define LLMOPS_TOKDATA_MAX_RANK		((1u << 18) - 2u)
+#define LLMOPS_TOKDATA_MAX_LEN		255u
+#define LLMOPS_TOKDATA_MAX_POOL		((1u << 22) - 1u)
+#define LLMOPS_TOKDATA_ENTRY(rank, len, off, h)                                                    \
+	(((uint64_t)(rank) + 1u) | (uint64_t)(len) << 18 | (uint64_t)(off) << 26 |                 \
+	 ((h)&0xffff000000000000ull))
 #define LLMOPS_TOKDATA_E_RANK(e) ((uint32_t)((e)&0x3ffffu) - 1u)
-#define LLMOPS_TOKDATA_E_LEN(e) ((uint32_t)((e) >> 18) & 0xffu)
-#define LLMOPS_TOKDATA_E_OFF(e) ((uint32_t)((e) >> 26) & 0x3fffffu)
-#define LLMOPS_TOKDATA_E_TAG(e) ((e)&0xffff000000000000ull)
+#define LLMOPS_TOKDATA_E_LEN(e)	 ((uint32_t)((e) >> 18) & 0xffu)
+#define LLMOPS_TOKDATA_E_OFF(e)	 ((uint32_t)((e) >> 26) & 0x3fffffu)
+#define LLMOPS_TOKDATA_E_TAG(e)	 ((e)&0xffff000000000000ull)
 
 struct llmops_tokdata_header {
 	uint32_t magic;

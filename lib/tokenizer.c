@@ -129,7 +129,8 @@ int llmops_tokenizer_open(struct llmops_tokenizer **out, const char *name, struc
 				      "built-in table for %s is damaged (rebuild llmops)", name);
 	}
 	t->offsets = (const uint32_t *)(const void *)(enc->blob + sizeof(*t->hdr));
-	t->table = (const uint64_t *)(const void *)(t->offsets + LLMOPS_TOKDATA_OFFSETS(t->hdr->n_ranks));
+	t->table = (const uint64_t *)(const void *)(t->offsets +
+						    LLMOPS_TOKDATA_OFFSETS(t->hdr->n_ranks));
 	t->mask = (1u << t->hdr->table_bits) - 1;
 	t->pairs = (const uint32_t *)(const void *)(t->table + t->mask + 1);
 	t->filter = (const uint64_t *)(const void *)(t->pairs + 65536);
@@ -163,8 +164,7 @@ uint32_t llmops_tokenizer_vocab(const struct llmops_tokenizer *t)
 	return t->hdr->n_ranks;
 }
 
-const unsigned char *llmops_token_bytes(const struct llmops_tokenizer *t, uint32_t id,
-					size_t *len)
+const unsigned char *llmops_token_bytes(const struct llmops_tokenizer *t, uint32_t id, size_t *len)
 {
 	if (id >= t->hdr->n_ranks)
 		return NULL;
@@ -247,7 +247,8 @@ static void bpe_small(struct llmops_tokenizer *t, const unsigned char *p, size_t
 		pt[bi].tok = best;
 		memmove(&pt[bi + 1], &pt[bi + 2], (m - bi - 1) * sizeof(*pt));
 		m--;
-		pt[bi].rank = bi + 1 < m ? pair_rank(t, p, pt[bi].start, pt[bi + 2].start) : NO_RANK;
+		pt[bi].rank =
+			bi + 1 < m ? pair_rank(t, p, pt[bi].start, pt[bi + 2].start) : NO_RANK;
 		if (bi > 0)
 			pt[bi - 1].rank = pair_rank(t, p, pt[bi - 1].start, pt[bi + 1].start);
 	}
@@ -421,9 +422,9 @@ int llmops_tokenize(struct llmops_tokenizer *t, const char *text, size_t len, un
 		if (!(flags & LLMOPS_TOK_LOSSY)) {
 			int line, col;
 			llmops_text_pos(text, bad, &line, &col);
-			return llmops_err_at(err, LLMOPS_E_INPUT, label ? label : "<input>", line, col,
-					     "invalid UTF-8 at byte offset %zu (byte 0x%02x)", bad,
-					     (unsigned char)text[bad]);
+			return llmops_err_at(err, LLMOPS_E_INPUT, label ? label : "<input>", line,
+					     col, "invalid UTF-8 at byte offset %zu (byte 0x%02x)",
+					     bad, (unsigned char)text[bad]);
 		}
 		if (make_clean(t, text, len))
 			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");

@@ -39,8 +39,7 @@ struct llmops_token_ids {
  * use one from two threads at once.  LLMOPS_E_NOTFOUND for an unknown name
  * (the message lists the known ones).
  */
-int llmops_tokenizer_open(struct llmops_tokenizer **out, const char *name,
-			  struct llmops_err *err);
+int llmops_tokenizer_open(struct llmops_tokenizer **out, const char *name, struct llmops_err *err);
 void llmops_tokenizer_close(struct llmops_tokenizer *t);
 
 /* The encoding's name (static) and its vocabulary size (ordinary tokens). */
@@ -61,7 +60,6 @@ int llmops_tokenize(struct llmops_tokenizer *t, const char *text, size_t len, un
  * The bytes of token `id` (pointing into the built-in table: do not free),
  * or NULL when id is not an ordinary token of this encoding.
  */
-const unsigned char *llmops_token_bytes(const struct llmops_tokenizer *t, uint32_t id,
-					size_t *len);
+const unsigned char *llmops_token_bytes(const struct llmops_tokenizer *t, uint32_t id, size_t *len);
 
 #endif

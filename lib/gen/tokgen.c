@@ -214,7 +214,8 @@ static int gen_ranks(const char *name, const char *path, const char *sha, const 
 	if (!filter)
 		die("%s: %s", path, "out of memory");
 	for (size_t r = 0; r < n; r++) {
-		uint32_t bit = LLMOPS_TOKDATA_FILTER_BIT(llmops_tokhash(pool + toks[r].off, toks[r].len));
+		uint32_t bit =
+			LLMOPS_TOKDATA_FILTER_BIT(llmops_tokhash(pool + toks[r].off, toks[r].len));
 		filter[bit >> 6] |= 1ull << (bit & 63);
 	}
 	FILE *f = fopen(out_bin, "wb");
@@ -270,28 +271,17 @@ static unsigned char class_of(uint32_t c)
 	unsigned char k = 0;
 	switch (utf8proc_category((utf8proc_int32_t)c)) {
 	case UTF8PROC_CATEGORY_LU:
-	case UTF8PROC_CATEGORY_LT:
-		k = LLMOPS_UC_L | LLMOPS_UC_UPPER;
-		break;
-	case UTF8PROC_CATEGORY_LL:
-		k = LLMOPS_UC_L | LLMOPS_UC_LOWER;
-		break;
+	case UTF8PROC_CATEGORY_LT: k = LLMOPS_UC_L | LLMOPS_UC_UPPER; break;
+	case UTF8PROC_CATEGORY_LL: k = LLMOPS_UC_L | LLMOPS_UC_LOWER; break;
 	case UTF8PROC_CATEGORY_LM:
-	case UTF8PROC_CATEGORY_LO:
-		k = LLMOPS_UC_L | LLMOPS_UC_UPPER | LLMOPS_UC_LOWER;
-		break;
+	case UTF8PROC_CATEGORY_LO: k = LLMOPS_UC_L | LLMOPS_UC_UPPER | LLMOPS_UC_LOWER; break;
 	case UTF8PROC_CATEGORY_MN:
 	case UTF8PROC_CATEGORY_MC:
-	case UTF8PROC_CATEGORY_ME:
-		k = LLMOPS_UC_UPPER | LLMOPS_UC_LOWER;
-		break;
+	case UTF8PROC_CATEGORY_ME: k = LLMOPS_UC_UPPER | LLMOPS_UC_LOWER; break;
 	case UTF8PROC_CATEGORY_ND:
 	case UTF8PROC_CATEGORY_NL:
-	case UTF8PROC_CATEGORY_NO:
-		k = LLMOPS_UC_N;
-		break;
-	default:
-		break;
+	case UTF8PROC_CATEGORY_NO: k = LLMOPS_UC_N; break;
+	default: break;
 	}
 	if (is_white_space(c))
 		k |= LLMOPS_UC_S;

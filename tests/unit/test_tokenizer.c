@@ -45,8 +45,7 @@ static void test_golden_cases(void **state)
 		struct llmops_err err = {0};
 		assert_int_equal(llmops_tokenizer_open(&t, encs[e], &err), 0);
 		cJSON *c;
-		cJSON_ArrayForEach(c, cases)
-		{
+		cJSON_ArrayForEach (c, cases) {
 			const char *text = cJSON_GetObjectItem(c, "text")->valuestring;
 			cJSON *want = cJSON_GetObjectItem(c, encs[e]);
 			struct llmops_token_ids ids = {0};
@@ -56,7 +55,8 @@ static void test_golden_cases(void **state)
 					 0);
 			int ok = (int)count == cJSON_GetArraySize(want) && ids.n == count;
 			for (size_t i = 0; ok && i < ids.n; i++)
-				ok = ids.v[i] == (uint32_t)cJSON_GetArrayItem(want, (int)i)->valueint;
+				ok = ids.v[i] ==
+				     (uint32_t)cJSON_GetArrayItem(want, (int)i)->valueint;
 			if (!ok) {
 				char *w = cJSON_PrintUnformatted(want);
 				fprintf(stderr, "%s: %s: want %s, got", encs[e], text, w);
@@ -137,15 +137,23 @@ static void test_invalid_utf8(void **state)
 	struct llmops_token_ids a = {0}, b = {0};
 	size_t n = 0;
 	assert_int_equal(llmops_tokenizer_open(&t, "o200k_base", &err), 0);
-	assert_int_equal(llmops_tokenize(t, "ok\nab\xff" "c", 6, 0, "f.txt", NULL, &n, &err),
+	assert_int_equal(llmops_tokenize(t,
+					 "ok\nab\xff"
+					 "c",
+					 6, 0, "f.txt", NULL, &n, &err),
 			 LLMOPS_E_INPUT);
 	assert_non_null(strstr(err.msg, "f.txt:2:3:"));
 	assert_non_null(strstr(err.msg, "byte offset 5"));
 	/* lossy: each maximal bad subpart becomes one U+FFFD */
-	assert_int_equal(llmops_tokenize(t, "ab\xff" "c\xe2\x82" "d\x80\x80", 9, LLMOPS_TOK_LOSSY,
-					 "x", &a, NULL, &err),
+	assert_int_equal(llmops_tokenize(t,
+					 "ab\xff"
+					 "c\xe2\x82"
+					 "d\x80\x80",
+					 9, LLMOPS_TOK_LOSSY, "x", &a, NULL, &err),
 			 0);
-	const char *want = "ab\xef\xbf\xbd" "c\xef\xbf\xbd" "d\xef\xbf\xbd\xef\xbf\xbd";
+	const char *want = "ab\xef\xbf\xbd"
+			   "c\xef\xbf\xbd"
+			   "d\xef\xbf\xbd\xef\xbf\xbd";
 	assert_int_equal(llmops_tokenize(t, want, strlen(want), 0, "x", &b, NULL, &err), 0);
 	assert_int_equal(a.n, b.n);
 	assert_memory_equal(a.v, b.v, a.n * sizeof(uint32_t));
@@ -178,16 +186,65 @@ static const char pat_o200k[] =
  * utf8proc's (long-assigned ones), one of each kind the patterns tell apart.
  */
 static const char *const alphabet[] = {
-	"a", "b", "s", "t", "d", "m", "l", "r", "e", "v", "A", "S", "L", "E", "'", "'", "'",
-	" ", " ", " ", "\t", "\n", "\r", "\v", "\xc2\xa0", "\xe3\x80\x80", "\xe2\x80\x83",
-	"0", "7", "\xd9\xa3", "\xe2\x85\xa0", "\xc2\xbd", ".", ",", "!", "/", "/", "-", "+", "=",
-	"\xc3\xa9", "\xc3\x89", "\xc7\x85", "\xca\xb0", "\xe4\xb8\xad", "\xe3\x81\x82",
-	"\xcc\x81", "\xe2\x83\x9d", "\xd0\x96", "\xd0\xb6", "\xc5\xbf", "\xf0\x9f\x98\x80",
-	"\xe2\x80\x8d", "\x01", "\xc2\x85", "\xe2\x80\xa8",
+	"a",
+	"b",
+	"s",
+	"t",
+	"d",
+	"m",
+	"l",
+	"r",
+	"e",
+	"v",
+	"A",
+	"S",
+	"L",
+	"E",
+	"'",
+	"'",
+	"'",
+	" ",
+	" ",
+	" ",
+	"\t",
+	"\n",
+	"\r",
+	"\v",
+	"\xc2\xa0",
+	"\xe3\x80\x80",
+	"\xe2\x80\x83",
+	"0",
+	"7",
+	"\xd9\xa3",
+	"\xe2\x85\xa0",
+	"\xc2\xbd",
+	".",
+	",",
+	"!",
+	"/",
+	"/",
+	"-",
+	"+",
+	"=",
+	"\xc3\xa9",
+	"\xc3\x89",
+	"\xc7\x85",
+	"\xca\xb0",
+	"\xe4\xb8\xad",
+	"\xe3\x81\x82",
+	"\xcc\x81",
+	"\xe2\x83\x9d",
+	"\xd0\x96",
+	"\xd0\xb6",
+	"\xc5\xbf",
+	"\xf0\x9f\x98\x80",
+	"\xe2\x80\x8d",
+	"\x01",
+	"\xc2\x85",
+	"\xe2\x80\xa8",
 };
 
-static size_t pcre_end(pcre2_code *re, pcre2_match_data *md, const char *s, size_t len,
-		       size_t i)
+static size_t pcre_end(pcre2_code *re, pcre2_match_data *md, const char *s, size_t len, size_t i)
 {
 	int rc = pcre2_match(re, (PCRE2_SPTR)s, len, i, PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, md,
 			     NULL);
@@ -229,7 +286,8 @@ static void test_pretokenizers_match_pcre2(void **state)
 					fprintf(stderr, "%s: at %zu of \"", encs[e], i);
 					for (size_t k = 0; k < len; k++)
 						fprintf(stderr, "\\x%02x", (unsigned char)s[k]);
-					fprintf(stderr, "\": pcre2 ends at %zu, we at %zu\n", want, got);
+					fprintf(stderr, "\": pcre2 ends at %zu, we at %zu\n", want,
+						got);
 				}
 				assert_int_equal(got, want);
 				i = got;
