@@ -103,16 +103,15 @@ static const char *model_for(struct cost_env *ce, const struct llmops_prompt *p)
 }
 
 /* Tokens of p rendered with vars (NULL: the template alone). */
-static int render_count(struct cost_env *ce, struct prompt_source *src, struct llmops_prompt *p,
-			const cJSON *vars, struct llmops_tokenizer *tok,
-			const struct llmops_model_tokens *mt, long *out)
+static int render_count(struct prompt_source *src, struct llmops_prompt *p, const cJSON *vars,
+			struct llmops_tokenizer *tok, const struct llmops_model_tokens *mt,
+			long *out)
 {
 	struct llmops_strlist missing = LLMOPS_STRLIST_INIT;
 	struct llmops_render_opts ropts = {prompt_partial, src, &missing};
 	struct llmops_err err = {0};
 	cJSON *msgs = NULL;
 	int rc = llmops_prompt_render(p, vars, &ropts, &msgs, &err);
-	(void)ce;
 	if (!rc)
 		rc = llmops_count_chat(tok, mt, msgs, out, &err);
 	cJSON_Delete(msgs);
@@ -187,7 +186,7 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 	double sum = 0, cost_sum = 0;
 	if (ce->have_ds) {
 		for (size_t i = 0; i < ce->ds.n; i++) {
-			if ((rc = render_count(ce, src, p, ce->ds.cases[i].vars, tok, &mt, &n)))
+			if ((rc = render_count(src, p, ce->ds.cases[i].vars, tok, &mt, &n)))
 				break;
 			sum += (double)n;
 			cost_sum += llmops_price_request(pr, (double)n, 0, s->output_tokens);
@@ -196,7 +195,7 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 		s->input_tokens = ce->ds.n ? sum / (double)ce->ds.n : 0;
 		s->dataset_cost = cost_sum;
 	} else {
-		rc = render_count(ce, src, p, NULL, tok, &mt, &n);
+		rc = render_count(src, p, NULL, tok, &mt, &n);
 		s->input_tokens = (double)n;
 	}
 	if (rc) {
@@ -308,13 +307,12 @@ static int compute_all(struct cost_env *ce, struct cost_report *r, struct llmops
 }
 
 /* The lock as committed at snap (empty when it has none). */
-static int lock_at(struct cost_env *ce, struct llmops_snapshot *snap, struct llmops_lock *lock)
+static int lock_at(struct llmops_snapshot *snap, struct llmops_lock *lock)
 {
 	struct llmops_buf text = LLMOPS_BUF_INIT;
 	struct llmops_err err = {0};
 	char label[128];
 	int rc = llmops_snapshot_read(snap, LLMOPS_LOCK_FILE, &text, NULL, &err);
-	(void)ce;
 	memset(lock, 0, sizeof(*lock));
 	if (rc == LLMOPS_E_NOTFOUND) {
 		llmops_buf_release(&text);
@@ -479,7 +477,7 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		if (llmops_snapshot_open(&snap, ce.penv.store, base, &err))
 			rc = llmops_report(&err);
 		if (!rc)
-			rc = lock_at(&ce, snap, &base_lock);
+			rc = lock_at(snap, &base_lock);
 		if (!rc)
 			rc = compute_all(&ce, &rep, snap, &base_lock, &refs, 1);
 		rep.base_rev = base;
