@@ -1,0 +1,324 @@
+/*
+ * assertions.c - the pass/fail checks of assertions.h.
+ */
+#include "assertions.h"
+
+#include "jsonschema.h"
+#include "suggest.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <math.h>
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+const char *const llmops_assert_names[] = {
+	"equals",     "contains",   "not_contains",   "regex",	  "is_json",
+	"json_schema", "max_tokens", "max_latency_ms", "max_cost", NULL,
+};
+
+void llmops_assertions_release(struct llmops_assertions *as)
+{
+	if (!as)
+		return;
+	for (size_t i = 0; i < as->n; i++) {
+		cJSON_Delete(as->a[i].value);
+		pcre2_code_free(as->a[i].re);
+	}
+	free(as->a);
+	as->a = NULL;
+	as->n = 0;
+}
+
+static int is_string_or_list(const cJSON *v)
+{
+	const cJSON *x;
+	if (cJSON_IsString(v))
+		return 1;
+	if (!cJSON_IsArray(v) || !cJSON_GetArraySize(v))
+		return 0;
+	cJSON_ArrayForEach(x, v) if (!cJSON_IsString(x)) return 0;
+	return 1;
+}
+
+static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *where, int idx,
+		     struct llmops_err *err)
+{
+	const cJSON *type = cJSON_IsString(item) ? item : cJSON_GetObjectItemCaseSensitive(item, "type");
+	const cJSON *value = cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "value")
+						   : NULL;
+	const cJSON *ic = cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "ignore_case")
+					       : NULL;
+	const cJSON *k;
+	memset(a, 0, sizeof(*a));
+	a->type = -1;
+	if (!cJSON_IsString(type))
+		return llmops_err_set(err, LLMOPS_E_INPUT,
+				      "%s: assert[%d]: must be an object with a \"type\" string",
+				      where, idx);
+	for (int t = 0; llmops_assert_names[t]; t++)
+		if (!strcmp(type->valuestring, llmops_assert_names[t]))
+			a->type = t;
+	if (a->type < 0) {
+		struct llmops_strlist near = LLMOPS_STRLIST_INIT;
+		llmops_suggest(&near, type->valuestring, llmops_assert_names, LLMOPS_ASSERT_COUNT);
+		llmops_err_set(err, LLMOPS_E_INPUT,
+			       "%s: assert[%d]: unknown type '%s'%s%s%s (known: equals, contains, "
+			       "not_contains, regex, is_json, json_schema, max_tokens, "
+			       "max_latency_ms, max_cost)",
+			       where, idx, type->valuestring, near.nr ? "; did you mean '" : "",
+			       near.nr ? near.items[0] : "", near.nr ? "'?" : "");
+		llmops_strlist_release(&near);
+		return LLMOPS_E_INPUT;
+	}
+	const char *tn = llmops_assert_names[a->type];
+	if (cJSON_IsObject(item))
+		cJSON_ArrayForEach(k, item) if (strcmp(k->string, "type") && strcmp(k->string, "value") &&
+						strcmp(k->string, "ignore_case")) return llmops_err_set(
+			err, LLMOPS_E_INPUT,
+			"%s: assert[%d] (%s): unknown key '%s' (known: type, value, ignore_case)",
+			where, idx, tn, k->string);
+	if (ic && !cJSON_IsBool(ic))
+		return llmops_err_set(err, LLMOPS_E_INPUT,
+				      "%s: assert[%d] (%s): ignore_case must be true or false", where,
+				      idx, tn);
+	a->ignore_case = cJSON_IsTrue(ic);
+	switch (a->type) {
+	case LLMOPS_ASSERT_EQUALS:
+	case LLMOPS_ASSERT_REGEX:
+		if (!cJSON_IsString(value))
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: assert[%d] (%s): \"value\" must be a string",
+					      where, idx, tn);
+		break;
+	case LLMOPS_ASSERT_CONTAINS:
+	case LLMOPS_ASSERT_NOT_CONTAINS:
+		if (!is_string_or_list(value))
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: assert[%d] (%s): \"value\" must be a string or "
+					      "a non-empty list of strings",
+					      where, idx, tn);
+		break;
+	case LLMOPS_ASSERT_IS_JSON:
+		break;
+	case LLMOPS_ASSERT_JSON_SCHEMA: {
+		struct llmops_err e2 = {0};
+		if (!value)
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: assert[%d] (json_schema): \"value\" must be the "
+					      "schema",
+					      where, idx);
+		if (llmops_schema_check(value, &e2))
+			return llmops_err_set(err, LLMOPS_E_INPUT, "%s: assert[%d] (json_schema): %s",
+					      where, idx, e2.msg);
+		break;
+	}
+	default: /* the max_ checks */
+		if (!cJSON_IsNumber(value) || value->valuedouble < 0)
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: assert[%d] (%s): \"value\" must be a number >= 0",
+					      where, idx, tn);
+		break;
+	}
+	if (value && !(a->value = cJSON_Duplicate(value, 1)))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	if (a->type == LLMOPS_ASSERT_REGEX) {
+		int ec;
+		PCRE2_SIZE off;
+		uint32_t opts = PCRE2_UTF | PCRE2_UCP | (a->ignore_case ? PCRE2_CASELESS : 0);
+		a->re = pcre2_compile((PCRE2_SPTR)value->valuestring, PCRE2_ZERO_TERMINATED, opts,
+				      &ec, &off, NULL);
+		if (!a->re) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(ec, msg, sizeof(msg));
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: assert[%d] (regex): invalid pattern '%s' at "
+					      "offset %zu: %s",
+					      where, idx, value->valuestring, (size_t)off,
+					      (const char *)msg);
+		}
+	}
+	return 0;
+}
+
+int llmops_assertions_parse(struct llmops_assertions *out, const cJSON *list, const char *where,
+			    struct llmops_err *err)
+{
+	const cJSON *item;
+	int idx = 0;
+	if (!list || cJSON_IsNull(list))
+		return 0;
+	if (!cJSON_IsArray(list))
+		list = NULL;
+	if (!list)
+		return llmops_err_set(err, LLMOPS_E_INPUT, "%s: \"assert\" must be a list", where);
+	cJSON_ArrayForEach(item, list)
+	{
+		struct llmops_assertion *a = realloc(out->a, (out->n + 1) * sizeof(*a));
+		if (!a)
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		out->a = a;
+		int rc = parse_one(&a[out->n], item, where, idx++, err);
+		out->n++;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+/* s case-folded (malloc'd), or NULL. */
+static char *fold(const char *s, size_t len)
+{
+	utf8proc_uint8_t *o = NULL;
+	if (utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &o,
+			 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
+		return NULL;
+	return (char *)o;
+}
+
+static int contains(const char *hay, size_t hlen, const char *needle, int ic)
+{
+	if (!ic)
+		return memmem(hay, hlen, needle, strlen(needle)) != NULL;
+	char *h = fold(hay, hlen), *n = fold(needle, strlen(needle));
+	int r = h && n ? strstr(h, n) != NULL : memmem(hay, hlen, needle, strlen(needle)) != NULL;
+	free(h);
+	free(n);
+	return r;
+}
+
+static int equals(const char *a, size_t alen, const char *b, int ic)
+{
+	if (!ic)
+		return alen == strlen(b) && !memcmp(a, b, alen);
+	char *x = fold(a, alen), *y = fold(b, strlen(b));
+	int r = x && y && !strcmp(x, y);
+	free(x);
+	free(y);
+	return r;
+}
+
+static void quote(struct llmops_buf *why, const char *s)
+{
+	size_t n = strlen(s);
+	llmops_buf_addf(why, "'%.*s%s'", (int)(n > 60 ? 60 : n), s, n > 60 ? "..." : "");
+}
+
+static int check_one(const struct llmops_assertion *a, const struct llmops_observation *o,
+		     struct llmops_buf *why)
+{
+	const char *out = o->output ? o->output : "";
+	size_t len = o->output ? o->len : 0;
+	const char *tn = llmops_assert_names[a->type];
+	const cJSON *x;
+	double lim = cJSON_IsNumber(a->value) ? a->value->valuedouble : 0;
+
+	switch (a->type) {
+	case LLMOPS_ASSERT_EQUALS:
+		if (equals(out, len, a->value->valuestring, a->ignore_case))
+			return 1;
+		llmops_buf_adds(why, "equals ");
+		quote(why, a->value->valuestring);
+		llmops_buf_adds(why, ": the output differs");
+		return 0;
+	case LLMOPS_ASSERT_CONTAINS:
+	case LLMOPS_ASSERT_NOT_CONTAINS: {
+		int want = a->type == LLMOPS_ASSERT_CONTAINS;
+		const cJSON *v = a->value;
+		if (cJSON_IsString(v)) {
+			if (contains(out, len, v->valuestring, a->ignore_case) == want)
+				return 1;
+			llmops_buf_addf(why, "%s ", tn);
+			quote(why, v->valuestring);
+			llmops_buf_adds(why, want ? ": not found" : ": found");
+			return 0;
+		}
+		cJSON_ArrayForEach(x, v) if (contains(out, len, x->valuestring, a->ignore_case) !=
+					     want)
+		{
+			llmops_buf_addf(why, "%s ", tn);
+			quote(why, x->valuestring);
+			llmops_buf_adds(why, want ? ": not found" : ": found");
+			return 0;
+		}
+		return 1;
+	}
+	case LLMOPS_ASSERT_REGEX: {
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(a->re, NULL);
+		if (!md)
+			return -1;
+		int r = pcre2_match(a->re, (PCRE2_SPTR)out, len, 0, 0, md, NULL);
+		pcre2_match_data_free(md);
+		if (r >= 0)
+			return 1;
+		llmops_buf_adds(why, "regex ");
+		quote(why, a->value->valuestring);
+		llmops_buf_adds(why, r == PCRE2_ERROR_NOMATCH ? ": no match"
+							      : ": the output is not valid UTF-8");
+		return 0;
+	}
+	case LLMOPS_ASSERT_IS_JSON:
+	case LLMOPS_ASSERT_JSON_SCHEMA: {
+		const char *end = NULL;
+		cJSON *doc = cJSON_ParseWithLengthOpts(out, len, &end, 1);
+		if (!doc) {
+			llmops_buf_addf(why, "%s: the output is not JSON (at byte %zu)", tn,
+					end && end >= out ? (size_t)(end - out) : (size_t)0);
+			return 0;
+		}
+		int ok = 1;
+		if (a->type == LLMOPS_ASSERT_JSON_SCHEMA) {
+			struct llmops_buf w = LLMOPS_BUF_INIT;
+			ok = llmops_schema_validate(a->value, doc, &w);
+			if (ok == 0)
+				llmops_buf_addf(why, "json_schema: %s", w.data ? w.data : "invalid");
+			llmops_buf_release(&w);
+		}
+		cJSON_Delete(doc);
+		return ok;
+	}
+	case LLMOPS_ASSERT_MAX_TOKENS:
+		if (o->tokens_out < 0 || (double)o->tokens_out <= lim)
+			return 1;
+		llmops_buf_addf(why, "max_tokens %g: the output has %ld", lim, o->tokens_out);
+		return 0;
+	case LLMOPS_ASSERT_MAX_LATENCY_MS:
+		if (isnan(o->latency_ms) || o->latency_ms <= lim)
+			return 1;
+		llmops_buf_addf(why, "max_latency_ms %g: took %.0f ms", lim, o->latency_ms);
+		return 0;
+	case LLMOPS_ASSERT_MAX_COST:
+		if (isnan(o->cost_usd) || o->cost_usd <= lim)
+			return 1;
+		llmops_buf_addf(why, "max_cost %g: cost $%.6f", lim, o->cost_usd);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int llmops_assertions_check(const struct llmops_assertions *as, const struct llmops_observation *o,
+			    struct llmops_buf *why)
+{
+	struct llmops_buf one = LLMOPS_BUF_INIT;
+	int failed = 0;
+	for (size_t i = 0; as && i < as->n; i++) {
+		llmops_buf_reset(&one);
+		int r = check_one(&as->a[i], o, &one);
+		if (r < 0) {
+			failed = -1;
+			break;
+		}
+		if (r == 0) {
+			if (why->len)
+				llmops_buf_adds(why, "; ");
+			llmops_buf_add(why, one.data ? one.data : "", one.len);
+			failed++;
+		}
+	}
+	llmops_buf_release(&one);
+	return failed;
+}

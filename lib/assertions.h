@@ -1,0 +1,89 @@
+/*
+ * assertions.h - pass/fail checks on one output.
+ *
+ * A case's "assert" is a list of objects {"type": T, "value": V} (a bare
+ * string "is_json" is short for {"type": "is_json"}):
+ *
+ *   equals        the output equals V (a string) exactly
+ *   contains      the output contains V (a string, or a list: every item)
+ *   not_contains  the output contains none of V (a string or a list)
+ *   regex         V, a PCRE2 pattern (UTF, Unicode properties), matches
+ *                 somewhere in the output
+ *   is_json       the output is one JSON value
+ *   json_schema   the output is JSON valid against V (see jsonschema.h)
+ *   max_tokens    the output has at most V tokens
+ *   max_latency_ms the request took at most V milliseconds
+ *   max_cost      the request cost at most V US dollars
+ *
+ * equals, contains, not_contains and regex take "ignore_case": true.  A
+ * check whose measurement is unknown (the latency of a recorded or cached
+ * output, the cost of a model without a price) is not applicable and
+ * holds; the reason says so.
+ */
+#ifndef LLMOPS_ASSERTIONS_H
+#define LLMOPS_ASSERTIONS_H
+
+#include "buf.h"
+#include "error.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+enum llmops_assert_type {
+	LLMOPS_ASSERT_EQUALS = 0,
+	LLMOPS_ASSERT_CONTAINS,
+	LLMOPS_ASSERT_NOT_CONTAINS,
+	LLMOPS_ASSERT_REGEX,
+	LLMOPS_ASSERT_IS_JSON,
+	LLMOPS_ASSERT_JSON_SCHEMA,
+	LLMOPS_ASSERT_MAX_TOKENS,
+	LLMOPS_ASSERT_MAX_LATENCY_MS,
+	LLMOPS_ASSERT_MAX_COST,
+	LLMOPS_ASSERT_COUNT,
+};
+
+/* The names, NULL-terminated, in enum order. */
+extern const char *const llmops_assert_names[];
+
+struct llmops_assertion {
+	int type;	  /* enum llmops_assert_type */
+	cJSON *value;	  /* owned copy of "value" (NULL for is_json) */
+	int ignore_case;  /* equals, contains, not_contains, regex */
+	void *re;	  /* owned: the compiled pattern of regex */
+};
+
+struct llmops_assertions {
+	struct llmops_assertion *a; /* owned array */
+	size_t n;
+};
+
+/*
+ * Parse and check a list (a cJSON array, or NULL for none), appending to
+ * out: unknown types, missing or mistyped values, patterns that do not
+ * compile and schemas that llmops_schema_check() refuses are errors
+ * (LLMOPS_E_INPUT) prefixed with where ("evals/x.json:12: case 'k8s':
+ * assert[1] (regex): ...").  Release out with llmops_assertions_release()
+ * whatever the result.
+ */
+int llmops_assertions_parse(struct llmops_assertions *out, const cJSON *list, const char *where,
+			    struct llmops_err *err);
+void llmops_assertions_release(struct llmops_assertions *as);
+
+/* What one output is checked against; NAN or -1 mark unknown measurements. */
+struct llmops_observation {
+	const char *output;
+	size_t len;
+	long tokens_out; /* -1: unknown */
+	double latency_ms;
+	double cost_usd;
+};
+
+/*
+ * Check every assertion of as on o.  Returns the number that failed (0: all
+ * hold) or -1 when out of memory.  For each failure a line is appended to
+ * why (caller-owned): "contains 'Kubernetes': not found".
+ */
+int llmops_assertions_check(const struct llmops_assertions *as, const struct llmops_observation *o,
+			    struct llmops_buf *why);
+
+#endif

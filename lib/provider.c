@@ -1,0 +1,390 @@
+/*
+ * provider.c - resolving a provider spec (see provider.h); the wire
+ * formats are in provider_wire.c.
+ */
+#include "provider.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const type_names[] = {"openai", "anthropic", "ollama", "exec", "replay", NULL};
+
+const char *llmops_provider_type_name(int type)
+{
+	return type >= 0 && type <= LLMOPS_PROVIDER_REPLAY ? type_names[type] : "?";
+}
+
+void llmops_argv_free(char **argv)
+{
+	for (char **a = argv; a && *a; a++)
+		free(*a);
+	free(argv);
+}
+
+int llmops_split_argv(const char *cmd, char ***out, struct llmops_err *err)
+{
+	size_t n = 0, len = strlen(cmd);
+	char **argv = calloc(len / 2 + 2, sizeof(*argv));
+	char *word = malloc(len + 1);
+	const char *s = cmd;
+	if (!argv || !word) {
+		free(argv);
+		free(word);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	while (*s) {
+		size_t w = 0;
+		int have = 0;
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		if (!*s)
+			break;
+		while (*s && *s != ' ' && *s != '\t' && *s != '\n') {
+			have = 1;
+			if (*s == '\'') {
+				const char *e = strchr(s + 1, '\'');
+				if (!e)
+					goto unclosed;
+				memcpy(word + w, s + 1, (size_t)(e - s - 1));
+				w += (size_t)(e - s - 1);
+				s = e + 1;
+			} else if (*s == '"') {
+				s++;
+				while (*s && *s != '"') {
+					if (*s == '\\' && s[1] && strchr("\"\\$`\n", s[1]))
+						s++;
+					word[w++] = *s++;
+				}
+				if (*s != '"')
+					goto unclosed;
+				s++;
+			} else if (*s == '\\' && s[1]) {
+				word[w++] = s[1];
+				s += 2;
+			} else {
+				word[w++] = *s++;
+			}
+		}
+		if (have) {
+			argv[n] = strndup(word, w);
+			if (!argv[n++]) {
+				free(word);
+				llmops_argv_free(argv);
+				return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			}
+		}
+	}
+	free(word);
+	if (!n) {
+		llmops_argv_free(argv);
+		return llmops_err_set(err, LLMOPS_E_USAGE, "exec: the command is empty");
+	}
+	*out = argv;
+	return 0;
+unclosed:
+	free(word);
+	llmops_argv_free(argv);
+	return llmops_err_set(err, LLMOPS_E_USAGE, "exec:%s: unclosed quote", cmd);
+}
+
+void llmops_provider_free(struct llmops_provider *p)
+{
+	if (!p)
+		return;
+	free(p->label);
+	free(p->model);
+	free(p->base_url);
+	free(p->api_key_env);
+	llmops_argv_free(p->argv);
+	llmops_strlist_release(&p->stop);
+	free(p->fallback);
+	free(p);
+}
+
+/* base without trailing slashes, with http:// when it has no scheme */
+static char *clean_url(const char *base)
+{
+	char *u;
+	if (strstr(base, "://"))
+		u = strdup(base);
+	else if (asprintf(&u, "http://%s", base) < 0)
+		u = NULL;
+	if (u)
+		for (size_t n = strlen(u); n && u[n - 1] == '/'; n--)
+			u[n - 1] = 0;
+	return u;
+}
+
+static const char *env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : dflt;
+}
+
+static int set_defaults(struct llmops_provider *p, const char *base_flag)
+{
+	const char *base = NULL, *keyenv = NULL;
+	char ollama[512];
+	switch (p->type) {
+	case LLMOPS_PROVIDER_OPENAI:
+		base = env_or("OPENAI_BASE_URL", "https://api.openai.com/v1");
+		keyenv = "OPENAI_API_KEY";
+		break;
+	case LLMOPS_PROVIDER_ANTHROPIC:
+		base = env_or("ANTHROPIC_BASE_URL", "https://api.anthropic.com");
+		keyenv = "ANTHROPIC_API_KEY";
+		break;
+	case LLMOPS_PROVIDER_OLLAMA:
+		snprintf(ollama, sizeof(ollama), "%s", env_or("OLLAMA_HOST", "127.0.0.1:11434"));
+		for (size_t n = strlen(ollama); n && ollama[n - 1] == '/'; n--)
+			ollama[n - 1] = 0;
+		if (strlen(ollama) < 3 || strcmp(ollama + strlen(ollama) - 3, "/v1"))
+			strncat(ollama, "/v1", sizeof(ollama) - strlen(ollama) - 1);
+		base = ollama;
+		break;
+	default:
+		return 0;
+	}
+	if (base_flag)
+		base = base_flag;
+	if (!p->base_url && !(p->base_url = clean_url(base)))
+		return -1;
+	if (!p->api_key_env && keyenv && !(p->api_key_env = strdup(keyenv)))
+		return -1;
+	return 0;
+}
+
+static int type_from(const char *s)
+{
+	for (int i = 0; type_names[i]; i++)
+		if (!strcmp(s, type_names[i]))
+			return i;
+	return -1;
+}
+
+static int bad_field(struct llmops_err *err, const char *name, const char *field, const char *want)
+{
+	return llmops_err_set(err, LLMOPS_E_USAGE, "llmops.json: providers.%s.%s: must be %s", name,
+			      field, want);
+}
+
+/* Fill p from a llmops.json provider object. */
+static int from_config(struct llmops_provider *p, const char *name, const cJSON *o,
+		       struct llmops_err *err)
+{
+	static const char *const known[] = {"type",	   "model",	  "base_url", "api_key_env",
+					    "command",	   "temperature", "max_tokens", "seed",
+					    "stop",	   "timeout_ms",  "stream",	"fallback",
+					    "description", NULL};
+	const cJSON *f;
+	if (!cJSON_IsObject(o))
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "llmops.json: providers.%s: must be an object", name);
+	cJSON_ArrayForEach(f, o)
+	{
+		int ok = f->string[0] == '$';
+		for (size_t i = 0; !ok && known[i]; i++)
+			ok = !strcmp(f->string, known[i]);
+		if (!ok)
+			return llmops_err_set(err, LLMOPS_E_USAGE,
+					      "llmops.json: providers.%s: unknown key '%s' (known: "
+					      "type, model, base_url, api_key_env, command, "
+					      "temperature, max_tokens, seed, stop, timeout_ms, "
+					      "stream, fallback)",
+					      name, f->string);
+	}
+	f = cJSON_GetObjectItemCaseSensitive(o, "type");
+	if (!cJSON_IsString(f) || (p->type = type_from(f->valuestring)) < 0 ||
+	    p->type == LLMOPS_PROVIDER_REPLAY)
+		return bad_field(err, name, "type", "openai, anthropic, ollama or exec");
+	struct {
+		const char *key;
+		char **dst;
+	} strs[] = {{"model", &p->model},
+		    {"base_url", &p->base_url},
+		    {"api_key_env", &p->api_key_env},
+		    {"fallback", &p->fallback}};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		f = cJSON_GetObjectItemCaseSensitive(o, strs[i].key);
+		if (!f)
+			continue;
+		if (!cJSON_IsString(f) || !f->valuestring[0])
+			return bad_field(err, name, strs[i].key, "a non-empty string");
+		char *v = !strcmp(strs[i].key, "base_url") ? clean_url(f->valuestring)
+							    : strdup(f->valuestring);
+		if (!v)
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		*strs[i].dst = v;
+	}
+	if ((f = cJSON_GetObjectItemCaseSensitive(o, "temperature"))) {
+		if (!cJSON_IsNumber(f) || f->valuedouble < 0 || f->valuedouble > 2)
+			return bad_field(err, name, "temperature", "a number in [0, 2]");
+		p->temperature = f->valuedouble;
+		p->has_temperature = 1;
+	}
+	struct {
+		const char *key;
+		long *dst;
+		long min;
+	} nums[] = {{"max_tokens", &p->max_tokens, 1},
+		    {"seed", &p->seed, 0},
+		    {"timeout_ms", &p->timeout_ms, 1}};
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		f = cJSON_GetObjectItemCaseSensitive(o, nums[i].key);
+		if (!f)
+			continue;
+		if (!cJSON_IsNumber(f) || f->valuedouble != floor(f->valuedouble) ||
+		    f->valuedouble < (double)nums[i].min || f->valuedouble > 1e12)
+			return bad_field(err, name, nums[i].key,
+					 nums[i].min ? "a positive integer"
+						     : "a non-negative integer");
+		*nums[i].dst = (long)f->valuedouble;
+		if (nums[i].dst == &p->seed)
+			p->has_seed = 1;
+	}
+	if ((f = cJSON_GetObjectItemCaseSensitive(o, "stream"))) {
+		if (!cJSON_IsBool(f))
+			return bad_field(err, name, "stream", "true or false");
+		p->stream = cJSON_IsTrue(f);
+	}
+	if ((f = cJSON_GetObjectItemCaseSensitive(o, "stop"))) {
+		const cJSON *x;
+		if (cJSON_IsString(f))
+			llmops_strlist_append(&p->stop, f->valuestring);
+		else if (cJSON_IsArray(f)) {
+			cJSON_ArrayForEach(x, f)
+			{
+				if (!cJSON_IsString(x))
+					return bad_field(err, name, "stop",
+							 "a string or a list of strings");
+				llmops_strlist_append(&p->stop, x->valuestring);
+			}
+		} else
+			return bad_field(err, name, "stop", "a string or a list of strings");
+	}
+	if (p->type == LLMOPS_PROVIDER_EXEC) {
+		f = cJSON_GetObjectItemCaseSensitive(o, "command");
+		if (!cJSON_IsString(f))
+			return bad_field(err, name, "command", "the command line to run");
+		return llmops_split_argv(f->valuestring, &p->argv, err);
+	}
+	if (!p->model)
+		return bad_field(err, name, "model", "the model to ask");
+	return 0;
+}
+
+static int unknown(const char *spec, const cJSON *cfg, struct llmops_err *err)
+{
+	struct llmops_buf names = LLMOPS_BUF_INIT;
+	const cJSON *x;
+	cJSON_ArrayForEach(x, cfg) if (x->string[0] != '$') llmops_buf_addf(
+		&names, "%s%s", names.len ? ", " : "", x->string);
+	llmops_err_set(err, LLMOPS_E_USAGE,
+		       "unknown provider '%s': use openai:MODEL, anthropic:MODEL, ollama:MODEL, "
+		       "exec:COMMAND, replay%s%s",
+		       spec, names.len ? ", or one named in llmops.json: " : "",
+		       names.len ? names.data : "");
+	llmops_buf_release(&names);
+	return LLMOPS_E_USAGE;
+}
+
+int llmops_provider_resolve(struct llmops_provider **out, const char *spec, const cJSON *cfg,
+			    const struct llmops_provider_overrides *ov, struct llmops_err *err)
+{
+	struct llmops_provider *p = calloc(1, sizeof(*p));
+	const char *colon = strchr(spec, ':');
+	int rc = 0, named = 0;
+	if (!p || !(p->label = strdup(spec))) {
+		free(p);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	p->max_tokens = -1;
+	const cJSON *entry = cJSON_IsObject(cfg) ? cJSON_GetObjectItemCaseSensitive(cfg, spec) : NULL;
+	if (entry) {
+		named = 1;
+		rc = from_config(p, spec, entry, err);
+	} else if (!strcmp(spec, "replay")) {
+		p->type = LLMOPS_PROVIDER_REPLAY;
+	} else if (colon) {
+		char type[32];
+		snprintf(type, sizeof(type), "%.*s", (int)(colon - spec), spec);
+		p->type = type_from(type);
+		if (p->type < 0 || p->type == LLMOPS_PROVIDER_REPLAY)
+			rc = unknown(spec, cfg, err);
+		else if (!colon[1])
+			rc = llmops_err_set(err, LLMOPS_E_USAGE, "provider '%s': %s is missing after "
+								 "the colon",
+					    spec, p->type == LLMOPS_PROVIDER_EXEC ? "the command"
+										  : "the model");
+		else if (p->type == LLMOPS_PROVIDER_EXEC)
+			rc = llmops_split_argv(colon + 1, &p->argv, err);
+		else if (!(p->model = strdup(colon + 1)))
+			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	} else {
+		rc = unknown(spec, cfg, err);
+	}
+	if (!rc && ov) {
+		if (ov->base_url && !named && p->type != LLMOPS_PROVIDER_EXEC &&
+		    p->type != LLMOPS_PROVIDER_REPLAY && !(p->base_url = clean_url(ov->base_url)))
+			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		if (!isnan(ov->temperature)) {
+			p->temperature = ov->temperature;
+			p->has_temperature = 1;
+		}
+		if (ov->max_tokens >= 0)
+			p->max_tokens = ov->max_tokens;
+		if (ov->seed >= 0) {
+			p->seed = ov->seed;
+			p->has_seed = 1;
+		}
+		if (ov->stop && ov->stop->nr) {
+			llmops_strlist_release(&p->stop);
+			for (size_t i = 0; i < ov->stop->nr; i++)
+				llmops_strlist_append(&p->stop, ov->stop->items[i]);
+		}
+		if (ov->stream)
+			p->stream = 1;
+	}
+	if (!rc && set_defaults(p, NULL))
+		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	if (rc) {
+		llmops_provider_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+static int hosted(const char *url, const char *host)
+{
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	return !strncmp(h, host, strlen(host));
+}
+
+int llmops_provider_usable(const struct llmops_provider *p, struct llmops_err *err)
+{
+	if (p->type != LLMOPS_PROVIDER_OPENAI && p->type != LLMOPS_PROVIDER_ANTHROPIC)
+		return 0;
+	const char *key = p->api_key_env ? getenv(p->api_key_env) : NULL;
+	if (key && *key)
+		return 0;
+	if (p->type == LLMOPS_PROVIDER_OPENAI && hosted(p->base_url, "api.openai.com"))
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "provider '%s' needs an API key: set %s, or point "
+				      "--base-url (or OPENAI_BASE_URL) at an OpenAI-compatible "
+				      "server; --provider replay scores the cases' recorded "
+				      "outputs offline",
+				      p->label, p->api_key_env ? p->api_key_env : "OPENAI_API_KEY");
+	if (p->type == LLMOPS_PROVIDER_ANTHROPIC && hosted(p->base_url, "api.anthropic.com"))
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "provider '%s' needs an API key: set %s, or point "
+				      "--base-url (or ANTHROPIC_BASE_URL) at a compatible server; "
+				      "--provider replay scores the cases' recorded outputs "
+				      "offline",
+				      p->label,
+				      p->api_key_env ? p->api_key_env : "ANTHROPIC_API_KEY");
+	return 0;
+}

@@ -1,0 +1,97 @@
+/*
+ * runner.h - many provider requests at once, over one libcurl multi handle.
+ *
+ * The runner pulls calls from its caller (next), runs up to `concurrency`
+ * of them at a time, and hands each back when it is finished (done), so
+ * that the caller can record it, queue a follow-up (a judge, a fallback) or
+ * stop.  HTTP calls go over one multi handle (connections reused, HTTP/2
+ * multiplexed where the server offers it); exec: calls are child processes
+ * whose pipes are polled in the same loop.
+ *
+ * Retries: a connection fault (refused, reset, timed out, a truncated
+ * body), HTTP 408, 409, 429 and 5xx, and a 200 whose body cannot be parsed
+ * are retried up to `retries` times after waiting backoff_ms * 2^(k-1)
+ * (capped at backoff_max_ms) times a random factor in [0.5, 1] ("equal
+ * jitter"), or the server's Retry-After (seconds or an HTTP date) when
+ * that is longer (capped at retry_after_max_ms).  Other statuses (400,
+ * 401, 403, 404, ...) are final at once.  Once one call to a provider has
+ * failed to connect after all its retries, later calls to it that cannot
+ * connect are not retried again (the provider is down; no point waiting).
+ *
+ * Rate limits: with rpm, request starts are spaced 60000/rpm ms apart;
+ * with tpm, each start advances the same kind of clock by the call's
+ * est_tokens * 60000/tpm ms.  Neither ever lets more through in any
+ * minute than asked.
+ *
+ * The runner never prints and never reads the terminal.  API keys are
+ * read from the environment when a request starts and live only in its
+ * header list.
+ */
+#ifndef LLMOPS_RUNNER_H
+#define LLMOPS_RUNNER_H
+
+#include "buf.h"
+#include "error.h"
+#include "provider.h"
+
+#include <stddef.h>
+
+struct llmops_call {
+	/* set by the caller */
+	const struct llmops_provider *prov;
+	int embed;		  /* 1: an embeddings request for n_inputs texts */
+	size_t n_inputs;
+	struct llmops_request rq; /* owned by the call */
+	double est_tokens;	  /* tokens it will use, for tpm */
+	void *user;		  /* the caller's */
+
+	/* set by the runner */
+	int attempts;		     /* requests made, retries included */
+	long status;		     /* last HTTP status (0: none); exec: exit status */
+	double latency_ms;	     /* of the attempt that answered */
+	double ttft_ms;		     /* streamed: time to the first output text; else NAN */
+	struct llmops_answer answer; /* a chat call's answer (when ok) */
+	double *vecs;		     /* an embed call's vectors, n_inputs x dims (when ok) */
+	size_t dims;
+	struct llmops_buf raw; /* the body that answered (for the cache) */
+	int ok;		       /* 1: answered and parsed */
+	int aborted;	       /* 1: cut off by a stop; nothing to record */
+	char error[LLMOPS_ERR_MSG_MAX]; /* when !ok: why, key material redacted */
+
+	void *priv_; /* the runner's */
+};
+
+/* Free what a call owns (not the struct itself) and zero it. */
+void llmops_call_release(struct llmops_call *c);
+
+struct llmops_runner_opts {
+	unsigned concurrency;	   /* at least 1 */
+	double rpm, tpm;	   /* 0: no limit */
+	long timeout_ms;	   /* per attempt; 0: 60000 */
+	int retries;		   /* after the first attempt */
+	double backoff_ms;	   /* first wait; 0: 500 */
+	double backoff_max_ms;	   /* 0: 30000 */
+	double retry_after_max_ms; /* 0: 120000 */
+};
+
+struct llmops_runner_cb {
+	/* The next call to run, or NULL when there is none right now. */
+	struct llmops_call *(*next)(void *ud);
+	/* A call is finished (ok, failed, or aborted); it is the caller's again. */
+	void (*done)(void *ud, struct llmops_call *c);
+	/* Non-zero: stop now (in-flight calls are aborted). May be NULL. */
+	int (*stop)(void *ud);
+	/* Called about ten times a second while calls are running. May be NULL. */
+	void (*tick)(void *ud);
+	void *ud;
+};
+
+/*
+ * Run until next() has nothing more and every call is done: returns 0.
+ * Returns 1 when stop() asked to stop (in-flight calls are handed to done()
+ * with aborted set), or an error code when the multi handle itself fails.
+ */
+int llmops_runner_run(const struct llmops_runner_opts *o, const struct llmops_runner_cb *cb,
+		      struct llmops_err *err);
+
+#endif

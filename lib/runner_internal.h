@@ -1,0 +1,75 @@
+/*
+ * runner_internal.h - what runner.c (the loop, HTTP) and runner_exec.c
+ * (child processes) share.  Not part of the library's interface.
+ */
+#ifndef LLMOPS_RUNNER_INTERNAL_H
+#define LLMOPS_RUNNER_INTERNAL_H
+
+#include "config.h"
+#include "runner.h"
+
+#include <curl/curl.h>
+#include <sys/types.h>
+
+#define LLMOPS_RUNNER_MAX_CONC 256
+#define LLMOPS_RUNNER_VERSION  LLMOPS_VERSION_STRING
+
+struct slot {
+	struct llmops_call *c; /* NULL: free */
+	double start_ms;
+	double retry_after_ms; /* from the answer's Retry-After; < 0: none */
+	size_t sse_scanned;
+	/* HTTP */
+	CURL *easy;
+	struct curl_slist *hdrs;
+	int in_multi;
+	char curl_err[CURL_ERROR_SIZE];
+	/* exec */
+	pid_t pid; /* 0: none */
+	int in_fd, out_fd, err_fd;
+	size_t in_off;
+	struct llmops_buf errbuf;
+	double deadline;
+	int timed_out;
+	int status; /* from waitpid */
+	int reaped;
+};
+
+struct pending {
+	struct llmops_call *c;
+	double due;
+};
+
+struct runner {
+	const struct llmops_runner_cb *cb;
+	CURLM *multi;
+	struct slot *slots;
+	unsigned conc, active;
+	struct pending *retry;
+	size_t nretry;
+	struct llmops_call *held; /* taken from next() but not started (rate limit) */
+	double rpm, tpm, rpm_next, tpm_next;
+	long timeout_ms;
+	int retries;
+	double backoff_ms, backoff_max_ms, retry_after_max_ms;
+	const struct llmops_provider *down[32]; /* providers that could not be reached */
+	size_t ndown;
+};
+
+double llmops_mono_ms(void);
+
+/* Hand a finished attempt back: outcome 0 answered, 1 retry if allowed, -1 failed. */
+void runner_retire(struct runner *r, struct slot *s, int outcome);
+/* Free the slot (leaving the call alone). */
+void slot_clear(struct runner *r, struct slot *s);
+int provider_down(const struct runner *r, const struct llmops_provider *p);
+void mark_provider_down(struct runner *r, const struct llmops_provider *p);
+
+/* exec: children */
+int exec_start(struct runner *r, struct slot *s);
+unsigned exec_fds(struct runner *r, struct curl_waitfd *fds);
+void exec_service(struct runner *r, const struct curl_waitfd *fds, unsigned nfds);
+void exec_kill(struct slot *s);
+void exec_clear(struct slot *s);
+
+#endif
