@@ -5,6 +5,7 @@
 #include "llmops.h"
 
 #include "buf.h"
+#include "config.h"
 #include "cost.h"
 #include "dataset.h"
 #include "json.h"
@@ -54,34 +55,6 @@ struct cost_env {
 	double rpd_flag;  /* < 0: none */
 };
 
-static const cJSON *cfg_get(const cJSON *cfg, const char *a, const char *b)
-{
-	const cJSON *o = cJSON_GetObjectItemCaseSensitive(cfg, a);
-	return b ? cJSON_GetObjectItemCaseSensitive(o, b) : o;
-}
-
-/* Read ROOT/llmops.json when it exists; prints errors. */
-static int load_config(struct cost_env *ce, const char *root, struct llmops_buf *text)
-{
-	struct llmops_err err = {0};
-	char path[4096];
-	struct stat st;
-	snprintf(path, sizeof(path), "%s/llmops.json", root);
-	if (stat(path, &st) != 0)
-		return 0;
-	if (llmops_buf_read_file(text, path)) {
-		llmops_error("cost: cannot read %s", path);
-		return LLMOPS_EXIT_USAGE;
-	}
-	if (llmops_json_parse(&ce->cfg, text->data, text->len, "llmops.json", &err))
-		return llmops_report(&err);
-	const cJSON *prices = cJSON_GetObjectItemCaseSensitive(ce->cfg, "prices");
-	if (prices &&
-	    llmops_pricing_add(ce->prices, prices, text->data, text->len, "llmops.json", &err))
-		return llmops_report(&err);
-	return 0;
-}
-
 static struct llmops_tokenizer *tokenizer_for(struct cost_env *ce, const char *encoding)
 {
 	int i = strcmp(encoding, "cl100k_base") ? 1 : 0;
@@ -98,7 +71,7 @@ static const char *model_for(struct cost_env *ce, const struct llmops_prompt *p)
 		return ce->model_flag;
 	if (p->meta.model)
 		return p->meta.model;
-	const cJSON *m = cfg_get(cfg_get(ce->cfg, "providers", "default"), "model", NULL);
+	const cJSON *m = config_get(config_get(ce->cfg, "providers", "default"), "model", NULL);
 	return cJSON_IsString(m) ? m->valuestring : NULL;
 }
 
@@ -163,7 +136,7 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 		return llmops_report(&err);
 	}
 	const cJSON *dflt_max =
-		cfg_get(cfg_get(ce->cfg, "providers", "default"), "max_tokens", NULL);
+		config_get(config_get(ce->cfg, "providers", "default"), "max_tokens", NULL);
 	if (ce->output_flag >= 0) {
 		s->output_tokens = (double)ce->output_flag;
 		s->output_source = "--output-tokens";
@@ -207,8 +180,8 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 				 : llmops_price_request(pr, s->input_tokens, 0, s->output_tokens);
 
 	/* traffic */
-	const cJSON *pd = cfg_get(cfg_get(ce->cfg, "cost", "requests_per_day"), name, NULL);
-	const cJSON *pm = cfg_get(cfg_get(ce->cfg, "cost", "requests_per_month"), name, NULL);
+	const cJSON *pd = config_get(config_get(ce->cfg, "cost", "requests_per_day"), name, NULL);
+	const cJSON *pm = config_get(config_get(ce->cfg, "cost", "requests_per_month"), name, NULL);
 	if (ce->rpd_flag >= 0) {
 		s->per_day = ce->rpd_flag;
 		s->traffic_source = "--requests-per-day";
@@ -444,7 +417,7 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 	if (llmops_pricing_builtin(&ce.prices, &err))
 		rc = llmops_report(&err);
 	if (!rc)
-		rc = load_config(&ce, llmops_store_root(ce.penv.store), &cfg_text);
+		rc = config_load(llmops_store_root(ce.penv.store), &ce.cfg, &cfg_text, ce.prices);
 	if (!rc && prices_file) {
 		if (llmops_buf_read_file(&pf, prices_file)) {
 			llmops_error("cost: cannot read --prices file '%s'", prices_file);
@@ -459,7 +432,7 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		ce.have_ds = !rc;
 	}
 	if (!rc && budget_s == NULL) {
-		const cJSON *b = cfg_get(ce.cfg, "cost", "budget_usd");
+		const cJSON *b = config_get(ce.cfg, "cost", "budget_usd");
 		if (cJSON_IsNumber(b))
 			rep.budget = b->valuedouble;
 	}

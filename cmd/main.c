@@ -20,6 +20,8 @@
 const struct llmops_command llmops_commands[] = {
 	{"cost", cmd_cost, NEED_WORKSPACE | NEED_REPO,
 	 "tokens and money per prompt, per dataset run and per month; against a git base"},
+	{"eval", cmd_eval, NEED_WORKSPACE | NEED_LEDGER,
+	 "run a dataset through prompt x provider variants, score, gate, record"},
 	{"help", cmd_help, NEED_NOTHING, "show help for llmops or one of its commands"},
 	{"init", cmd_init, NEED_WORKSPACE,
 	 "scaffold prompts/, evals/, llmops.json and ignore .llmops/"},

@@ -1,0 +1,38 @@
+/*
+ * config.c - reading llmops.json (see config.h).
+ */
+#include "llmops.h"
+
+#include "config.h"
+#include "json.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+
+const cJSON *config_get(const cJSON *cfg, const char *a, const char *b)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(cfg, a);
+	return b ? cJSON_GetObjectItemCaseSensitive(o, b) : o;
+}
+
+int config_load(const char *root, cJSON **cfg, struct llmops_buf *text,
+		struct llmops_pricing *prices)
+{
+	struct llmops_err err = {0};
+	char path[4096];
+	struct stat st;
+	*cfg = NULL;
+	snprintf(path, sizeof(path), "%s/llmops.json", root);
+	if (stat(path, &st) != 0)
+		return 0;
+	if (llmops_buf_read_file(text, path)) {
+		llmops_error("cannot read %s", path);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (llmops_json_parse(cfg, text->data, text->len, "llmops.json", &err))
+		return llmops_report(&err);
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(*cfg, "prices");
+	if (p && prices && llmops_pricing_add(prices, p, text->data, text->len, "llmops.json", &err))
+		return llmops_report(&err);
+	return 0;
+}

@@ -1,0 +1,300 @@
+/*
+ * eval.c - `llmops eval`: options, llmops.json defaults, the gate and the
+ * exit status.  Set-up (cases, prompts, variants, jobs) is in
+ * eval_setup.c, the run in eval_run.c, the output in eval_out.c.
+ */
+#include "llmops.h"
+
+#include "config.h"
+#include "eval.h"
+#include "eval_opts.h"
+#include "json.h"
+#include "options.h"
+#include "workspace.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const synopsis[] = {
+	"llmops eval --dataset FILE [--prompt NAME[@VER]]... [--provider SPEC]...",
+	"            [--metric NAME]... [--threshold X] [--min-pass-rate X] [--max-cost USD]",
+	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
+	"            [--fallback SPEC] [--no-cache | --offline] [-o FILE] [--format FORMAT]",
+	"llmops eval --resume RUN",
+	NULL,
+};
+static const struct llmops_usage usage = {
+	"llmops eval",
+	synopsis,
+	"Run every case of a dataset through each prompt x provider variant, score the\n"
+	"outputs (similarity metrics and assertions), record every result in the ledger\n"
+	"as it completes, and gate: exit 1 when the pass rate is under --min-pass-rate\n"
+	"(default: every case must pass) or the cost over --max-cost; 3 when no case\n"
+	"could be scored because requests failed; 130 when interrupted (resume with\n"
+	"--resume RUN).  SPEC is openai:MODEL, anthropic:MODEL, ollama:MODEL,\n"
+	"exec:COMMAND, replay, or a provider named in llmops.json.",
+};
+
+static const char *const formats[] = {"text", "json", "jsonl", "csv", "junit", "markdown", NULL};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* Parse a number flag; prints the error. */
+static int num_flag(const char *s, const char *flag, double lo, double hi, double *out)
+{
+	char *end;
+	if (!s)
+		return 0;
+	double x = strtod(s, &end);
+	if (end == s || *end || isnan(x) || x < lo || x > hi) {
+		llmops_error("%s: '%s' is not a number in [%g, %g]", flag, s, lo, hi);
+		return LLMOPS_EXIT_USAGE;
+	}
+	*out = x;
+	return 0;
+}
+
+int eval_parse_options(int argc, char **argv, struct eval_opts *o)
+{
+	/* keep the arguments as given (parsing reorders argv) for the record and --resume */
+	free(o->argv_in);
+	if (!(o->argv_in = calloc((size_t)argc + 1, sizeof(char *))))
+		return LLMOPS_EXIT_RUNTIME;
+	for (int i = 1; i < argc; i++)
+		o->argv_in[i - 1] = argv[i];
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 'd', "dataset", &o->dataset, "FILE",
+		 "the cases: JSON array, JSONL or CSV", NULL, 0, 0},
+		{OPT_LIST, 'p', "prompt", &o->prompts, "NAME[@VER]",
+		 "a prompt to evaluate (repeatable; default: the one named like the dataset)",
+		 NULL, 0, 0},
+		{OPT_LIST, 0, "provider", &o->providers, "SPEC",
+		 "who answers (repeatable; default: llmops.json's \"default\")", NULL, 0, 0},
+		{OPT_STRING, 0, "fallback", &o->fallback, "SPEC",
+		 "used for a request once the provider has given up on it", NULL, 0, 0},
+		{OPT_STRING, 0, "base-url", &o->base_url, "URL",
+		 "the OpenAI- or Anthropic-compatible endpoint", NULL, 0, 0},
+		{OPT_LIST, 'm', "metric", &o->metrics, "NAME",
+		 "score with NAME (repeatable; the first gates)", NULL, 0, 0},
+		{OPT_STRING, 't', "threshold", &o->threshold_s, "X",
+		 "a case passes when its metric is at least X (default 0.85)", NULL, 0, 0},
+		{OPT_STRING, 0, "min-pass-rate", &o->min_pass_s, "X",
+		 "exit 1 under this pass rate (default 1: every case)", NULL, 0, 0},
+		{OPT_STRING, 0, "max-cost", &o->max_cost_s, "USD", "exit 1 when the run costs more",
+		 NULL, 0, 0},
+		{OPT_STRING, 0, "review-below", &o->review_s, "X",
+		 "queue cases scoring under X for human review", NULL, 0, 0},
+		{OPT_INT, 'j', "concurrency", &o->concurrency, "N", "requests at once (default 8)",
+		 NULL, 1, 256},
+		{OPT_STRING, 0, "rpm", &o->rpm_s, "N", "at most N requests a minute", NULL, 0, 0},
+		{OPT_STRING, 0, "tpm", &o->tpm_s, "N", "at most N tokens a minute", NULL, 0, 0},
+		{OPT_STRING, 0, "timeout", &o->timeout_s, "SEC", "per request (default 60)", NULL, 0,
+		 0},
+		{OPT_INT, 0, "retries", &o->retries, "N", "retries of a failed request (default 4)",
+		 NULL, 0, 100},
+		{OPT_STRING, 0, "temperature", &o->temperature_s, "X", "model temperature", NULL, 0,
+		 0},
+		{OPT_INT, 0, "max-tokens", &o->max_tokens, "N", "output token limit", NULL, 1,
+		 10000000},
+		{OPT_INT, 0, "seed", &o->seed, "N", "sampling seed", NULL, 0, 2147483647},
+		{OPT_LIST, 0, "stop", &o->stop, "TEXT", "stop sequence (repeatable)", NULL, 0, 0},
+		{OPT_FLAG, 0, "stream", &o->stream, NULL,
+		 "stream answers (measures time to first token)", NULL, 0, 0},
+		{OPT_STRING, 0, "embedding-provider", &o->embedding, "SPEC",
+		 "embeddings for the embedding metric", NULL, 0, 0},
+		{OPT_FLAG, 0, "no-cache", &o->no_cache, NULL, "neither read nor write the cache",
+		 NULL, 0, 0},
+		{OPT_FLAG, 0, "offline", &o->offline, NULL,
+		 "send nothing: only the cache and recorded outputs", NULL, 0, 0},
+		{OPT_STRING, 0, "resume", &o->resume, "RUN",
+		 "finish an interrupted run without repeating its finished cases", NULL, 0, 0},
+		{OPT_INT, 0, "limit", &o->limit, "N", "only the first N cases", NULL, 1, 100000000},
+		{OPT_STRING, 'o', "output", &o->output, "FILE",
+		 "write the results to FILE (format from its extension or --format)", NULL, 0, 0},
+		{OPT_CHOICE, 0, "format", &o->format, "FORMAT",
+		 "text, json, jsonl, csv, junit or markdown", formats, 0, 0},
+		{OPT_FLAG, 0, "no-progress", &o->no_progress, NULL, "no progress line on stderr",
+		 NULL, 0, 0},
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	int n = llmops_parse_options(argc, argv, opts, &usage);
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return -1;
+	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &usage))
+		return LLMOPS_EXIT_USAGE;
+	return 0;
+}
+
+void eval_opts_release(struct eval_opts *o)
+{
+	for (char **a = o->argv; a && *a; a++)
+		free(*a);
+	free(o->argv);
+	free(o->argv_in);
+	llmops_strlist_release(&o->prompts);
+	llmops_strlist_release(&o->providers);
+	llmops_strlist_release(&o->metrics);
+	llmops_strlist_release(&o->stop);
+}
+
+/* Numbers from flags, else llmops.json "eval", else the defaults. */
+int eval_settle_numbers(struct eval *ev, const struct eval_opts *o)
+{
+	const cJSON *e = config_get(ev->cfg, "eval", NULL);
+	struct {
+		const char *flag, *key, *s;
+		double lo, hi, dflt, *dst;
+	} nums[] = {
+		{"--threshold", "threshold", o->threshold_s, 0, 1, 0.85, &ev->threshold},
+		{"--min-pass-rate", "min_pass_rate", o->min_pass_s, 0, 1, 1.0, &ev->min_pass_rate},
+		{"--max-cost", "max_cost", o->max_cost_s, 0, 1e12, -1, &ev->max_cost},
+		{"--review-below", "review_below", o->review_s, 0, 1, -1, &ev->review_below},
+		{"--rpm", "rpm", o->rpm_s, 0, 1e9, 0, &ev->ropts.rpm},
+		{"--tpm", "tpm", o->tpm_s, 0, 1e12, 0, &ev->ropts.tpm},
+	};
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, nums[i].key);
+		*nums[i].dst = nums[i].dflt;
+		if (c && (!cJSON_IsNumber(c) || c->valuedouble < nums[i].lo ||
+			  c->valuedouble > nums[i].hi)) {
+			llmops_error("llmops.json: eval.%s: must be a number in [%g, %g]",
+				     nums[i].key, nums[i].lo, nums[i].hi);
+			return LLMOPS_EXIT_USAGE;
+		}
+		if (c)
+			*nums[i].dst = c->valuedouble;
+		if (num_flag(nums[i].s, nums[i].flag, nums[i].lo, nums[i].hi, nums[i].dst))
+			return LLMOPS_EXIT_USAGE;
+	}
+	double timeout = 60;
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "timeout_ms");
+	if (cJSON_IsNumber(c) && c->valuedouble > 0)
+		timeout = c->valuedouble / 1000.0;
+	if (num_flag(o->timeout_s, "--timeout", 0.001, 86400, &timeout))
+		return LLMOPS_EXIT_USAGE;
+	ev->ropts.timeout_ms = (long)(timeout * 1000.0);
+	c = cJSON_GetObjectItemCaseSensitive(e, "concurrency");
+	ev->ropts.concurrency = o->concurrency > 0	 ? (unsigned)o->concurrency
+				: cJSON_IsNumber(c) && c->valuedouble >= 1 ? (unsigned)c->valuedouble
+									   : 8;
+	c = cJSON_GetObjectItemCaseSensitive(e, "retries");
+	ev->ropts.retries = o->retries >= 0		? (int)o->retries
+			    : cJSON_IsNumber(c) && c->valuedouble >= 0 ? (int)c->valuedouble
+								       : 4;
+	return 0;
+}
+
+static int gate_and_exit(struct eval *ev, int run_rc)
+{
+	long cases = 0, passed = 0, scored = 0, errors = 0;
+	double cost = 0;
+	for (size_t i = 0; i < ev->nvars; i++) {
+		cases += ev->vars[i].cases;
+		passed += ev->vars[i].passed;
+		scored += ev->vars[i].scored;
+		errors += ev->vars[i].errors;
+		cost += ev->vars[i].cost;
+	}
+	if (run_rc == 1)
+		return LLMOPS_EXIT_INTERRUPTED;
+	if (cases > 0 && scored == 0 && errors > 0)
+		return LLMOPS_EXIT_RUNTIME;
+	double rate = cases ? (double)passed / (double)cases : 1.0;
+	if (rate + 1e-12 < ev->min_pass_rate || (ev->max_cost >= 0 && cost > ev->max_cost))
+		return LLMOPS_EXIT_CHECK;
+	return 0;
+}
+
+int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	struct eval_opts o = EVAL_OPTS_INIT, ro = EVAL_OPTS_INIT;
+	struct eval ev = {0};
+	int rc = eval_parse_options(argc, argv, &o);
+	if (rc) {
+		eval_opts_release(&o);
+		return rc < 0 ? 0 : rc;
+	}
+	ev.ctx = ctx;
+	ev.stop = &interrupted;
+	const struct eval_opts *use = &o;
+	if ((rc = llmops_ctx_ledger(ctx, &ev.ledger)))
+		goto out;
+	if (o.resume && (rc = eval_resume_options(&ev, &o, &ro)))
+		goto out;
+	if (o.resume)
+		use = &ro;
+	if (!use->dataset) {
+		llmops_error("eval: which cases? give --dataset FILE (JSON, JSONL or CSV)");
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	if (use->no_cache && use->offline) {
+		llmops_error("eval: --offline needs the cache: drop --no-cache");
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	const char *fmt = o.format;
+	if (o.output && !fmt && !(fmt = eval_format_for(o.output))) {
+		llmops_error("eval: -o %s: cannot tell the format from the extension: use .json, "
+			     ".jsonl, .csv, .xml (JUnit) or .md, or give --format",
+			     o.output);
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	if (o.output && !strcmp(fmt, "text")) {
+		llmops_error("eval: -o writes json, jsonl, csv, junit or markdown, not text");
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	if ((rc = eval_setup(&ev, use)) || (rc = eval_begin(&ev, use, o.resume)))
+		goto out;
+	ev.progress = !o.no_progress && isatty(2);
+
+	struct sigaction sa = {0}, old_int, old_term;
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	int run_rc = eval_run(&ev);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (run_rc > 1) {
+		rc = run_rc;
+		eval_end(&ev, LLMOPS_RUN_ERROR);
+		goto out;
+	}
+	rc = gate_and_exit(&ev, run_rc);
+	eval_end(&ev, rc == LLMOPS_EXIT_INTERRUPTED ? LLMOPS_RUN_INTERRUPTED
+		      : rc == LLMOPS_EXIT_RUNTIME   ? LLMOPS_RUN_ERROR
+		      : rc == LLMOPS_EXIT_CHECK	    ? LLMOPS_RUN_FAILED
+						    : LLMOPS_RUN_PASSED);
+	if (o.output) {
+		int wrc = eval_write_report(&ev, o.output, fmt);
+		if (wrc && !rc)
+			rc = wrc;
+	}
+	if (!o.output && fmt && strcmp(fmt, "text")) {
+		int wrc = eval_write_report(&ev, "-", fmt);
+		if (wrc && !rc)
+			rc = wrc;
+	} else {
+		eval_print_text(&ev, ctx->color);
+	}
+	if (rc == LLMOPS_EXIT_INTERRUPTED)
+		llmops_error("eval: interrupted; %ld results recorded: llmops eval --resume %s",
+			     ev.done, ev.run_id);
+out:
+	eval_teardown(&ev);
+	eval_opts_release(&o);
+	eval_opts_release(&ro);
+	return rc;
+}

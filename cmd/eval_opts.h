@@ -1,0 +1,49 @@
+/*
+ * eval_opts.h - the options of `llmops eval` as parsed, and the set-up
+ * steps eval.c calls (eval_setup.c).
+ */
+#ifndef LLMOPS_CMD_EVAL_OPTS_H
+#define LLMOPS_CMD_EVAL_OPTS_H
+
+#include "eval.h"
+#include "strlist.h"
+
+struct eval_opts {
+	const char *dataset, *fallback, *base_url, *threshold_s, *min_pass_s, *max_cost_s;
+	const char *review_s, *rpm_s, *tpm_s, *timeout_s, *temperature_s, *embedding;
+	const char *resume, *output, *format;
+	struct llmops_strlist prompts, providers, metrics, stop;
+	long concurrency, retries, max_tokens, seed, limit;
+	int stream, no_cache, offline, no_progress;
+	char **argv;	/* resume: the stored arguments (owned) */
+	char **argv_in; /* the arguments as given, NULL-terminated (owned array), for the record */
+};
+
+#define EVAL_OPTS_INIT                                                                             \
+	{                                                                                          \
+		.prompts = LLMOPS_STRLIST_INIT, .providers = LLMOPS_STRLIST_INIT,                  \
+		.metrics = LLMOPS_STRLIST_INIT, .stop = LLMOPS_STRLIST_INIT, .concurrency = -1,    \
+		.retries = -1, .max_tokens = -1, .seed = -1, .limit = -1,                          \
+	}
+
+/* Parse argv; 0, -1 when --help was shown, or an exit status. */
+int eval_parse_options(int argc, char **argv, struct eval_opts *o);
+void eval_opts_release(struct eval_opts *o);
+
+/* The options of the run o->resume names, into ro (and the run id into ev). */
+int eval_resume_options(struct eval *ev, const struct eval_opts *o, struct eval_opts *ro);
+/* Load the dataset, config, prompts and providers; render every job.  Prints errors. */
+int eval_setup(struct eval *ev, const struct eval_opts *o);
+/* Numbers from flags, else llmops.json "eval", else the defaults (eval.c). */
+int eval_settle_numbers(struct eval *ev, const struct eval_opts *o);
+/* Begin the run in the ledger (or take up the resumed one). */
+int eval_begin(struct eval *ev, const struct eval_opts *o, const char *resume);
+/* Finish the run in the ledger with status. */
+void eval_end(struct eval *ev, int status);
+/* Free everything ev owns. */
+void eval_teardown(struct eval *ev);
+
+/* eval_run.c: add a finished job to the totals (also used for resumed results). */
+void eval_account(struct eval *ev, struct eval_job *j);
+
+#endif

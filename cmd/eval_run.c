@@ -1,0 +1,515 @@
+/*
+ * eval_run.c - running an evaluation: each case on each variant goes to
+ * the response cache, a recorded output, or the runner; each answer is
+ * scored and written to the ledger as it completes.
+ */
+#include "llmops.h"
+
+#include "eval.h"
+#include "eval_opts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int push_call(struct eval *ev, struct llmops_call *c)
+{
+	if (ev->nrequeue == ev->caprequeue) {
+		size_t cap = ev->caprequeue ? ev->caprequeue * 2 : 16;
+		struct llmops_call **q = realloc(ev->requeue, cap * sizeof(*q));
+		if (!q)
+			return -1;
+		ev->requeue = q;
+		ev->caprequeue = cap;
+	}
+	ev->requeue[ev->nrequeue++] = c;
+	return 0;
+}
+
+static void set_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? strdup(s) : NULL;
+}
+
+static long count_tokens(struct eval *ev, const char *s)
+{
+	size_t n = 0;
+	struct llmops_err err = {0};
+	if (!ev->tok || !s)
+		return -1;
+	if (llmops_tokenize(ev->tok, s, strlen(s), LLMOPS_TOK_LOSSY, "output", NULL, &n, &err))
+		return -1;
+	return (long)n;
+}
+
+/* ---------------------------------------------------------------- scoring */
+
+static void add_latency(struct eval_variant *v, double ms)
+{
+	if (isnan(ms))
+		return;
+	if (v->nlat == v->caplat) {
+		size_t cap = v->caplat ? v->caplat * 2 : 64;
+		double *l = realloc(v->lat, cap * sizeof(*l));
+		if (!l)
+			return;
+		v->lat = l;
+		v->caplat = cap;
+	}
+	v->lat[v->nlat++] = ms;
+}
+
+/* Score j's output: metrics, assertions, pass.  Returns 0 or -1 (out of memory). */
+static int score(struct eval *ev, struct eval_job *j)
+{
+	const struct eval_case *c = &ev->cases[j->ci];
+	struct eval_variant *v = &ev->vars[j->vi];
+	int ids[LLMOPS_METRIC_COUNT + 1];
+	double vals[LLMOPS_METRIC_COUNT + 1];
+	size_t n = 0;
+	struct llmops_err err = {0};
+	const char *out = j->output ? j->output : "";
+
+	if (c->expected) {
+		for (size_t i = 0; i < ev->nmetric_ids; i++)
+			if (llmops_metric_is_local(ev->metric_ids[i]))
+				ids[n++] = ev->metric_ids[i];
+		int seen = 0;
+		for (size_t i = 0; i < n; i++)
+			seen |= ids[i] == c->metric;
+		if (!seen && llmops_metric_is_local(c->metric))
+			ids[n++] = c->metric;
+		if (llmops_similarity_many(ids, n, out, strlen(out), c->expected,
+					   strlen(c->expected), ev->idf, vals, &err))
+			return -1;
+		if (!isnan(j->embed_score)) {
+			ids[n] = LLMOPS_METRIC_EMBEDDING;
+			vals[n++] = j->embed_score;
+		}
+	}
+	cJSON *sc = cJSON_CreateObject();
+	j->score = NAN;
+	for (size_t i = 0; i < n; i++) {
+		cJSON_AddNumberToObject(sc, llmops_metric_name(ids[i]), vals[i]);
+		v->metric_sum[ids[i]] += vals[i];
+		v->metric_n[ids[i]]++;
+		if (ids[i] == c->metric)
+			j->score = vals[i];
+	}
+	free(j->scores_json);
+	j->scores_json = cJSON_PrintUnformatted(sc);
+	cJSON_Delete(sc);
+
+	struct llmops_observation ob = {out, strlen(out), j->tokens_out, j->latency_ms, j->cost};
+	struct llmops_buf why = LLMOPS_BUF_INIT;
+	int failed = llmops_assertions_check(&c->asserts, &ob, &why);
+	if (failed < 0) {
+		llmops_buf_release(&why);
+		return -1;
+	}
+	int metric_ok = c->metric < 0 || (!isnan(j->score) && j->score >= c->threshold);
+	if (!metric_ok) {
+		struct llmops_buf m = LLMOPS_BUF_INIT;
+		if (isnan(j->score))
+			llmops_buf_addf(&m, "%s: no score", llmops_metric_name(c->metric));
+		else
+			llmops_buf_addf(&m, "%s %.3f < %.2f", llmops_metric_name(c->metric), j->score,
+					c->threshold);
+		if (why.len)
+			llmops_buf_addf(&m, "; %s", why.data);
+		llmops_buf_release(&why);
+		why = m;
+	}
+	j->passed = metric_ok && failed == 0;
+	set_str(&j->error, why.len ? why.data : NULL);
+	llmops_buf_release(&why);
+	return 0;
+}
+
+/* Record j in the ledger and the totals. */
+static void finish(struct eval *ev, struct eval_job *j)
+{
+	struct eval_variant *v = &ev->vars[j->vi];
+	const struct eval_case *c = &ev->cases[j->ci];
+	struct llmops_result r;
+	int64_t rid = 0;
+
+	if (j->passed != -1 && score(ev, j)) {
+		j->passed = -1;
+		set_str(&j->error, "out of memory while scoring");
+	}
+	j->finished = 1;
+	llmops_result_init(&r);
+	r.case_id = c->id;
+	r.variant = ev->nvars > 1 ? v->label : "";
+	r.input = j->input;
+	r.output = j->output;
+	r.expected = c->expected;
+	r.scores_json = j->passed == -1 ? NULL : j->scores_json;
+	r.score = j->score;
+	r.passed = j->passed;
+	r.latency_ms = j->latency_ms;
+	r.ttft_ms = j->ttft_ms;
+	r.tokens_in = j->tokens_in;
+	r.tokens_out = j->tokens_out;
+	r.cost_usd = j->cost;
+	r.attempts = j->attempts;
+	r.error = j->error;
+	r.cache_hit = j->cache_hit;
+	if (!ev->ledger_failed &&
+	    llmops_ledger_result_append(ev->ledger, ev->run_id, &r, &rid, &ev->ledger_err))
+		ev->ledger_failed = 1;
+	if (!ev->ledger_failed && j->passed != -1 && ev->review_below >= 0 && !isnan(j->score) &&
+	    j->score < ev->review_below &&
+	    llmops_ledger_review_add(ev->ledger, rid, "score below --review-below", NULL,
+				     &ev->ledger_err))
+		ev->ledger_failed = 1;
+
+	eval_account(ev, j);
+	cJSON_Delete(j->messages);
+	j->messages = NULL;
+	llmops_call_release(&j->call);
+	llmops_call_release(&j->follow);
+	if (j->attempts > 0 && !ev->ledger_failed &&
+	    llmops_ledger_flush(ev->ledger, &ev->ledger_err))
+		ev->ledger_failed = 1;
+}
+
+void eval_account(struct eval *ev, struct eval_job *j)
+{
+	struct eval_variant *v = &ev->vars[j->vi];
+	j->finished = 1;
+	v->cases++;
+	if (j->passed == 1)
+		v->passed++;
+	else if (j->passed == 0)
+		v->failed++;
+	else
+		v->errors++;
+	if (j->passed != -1)
+		v->scored++;
+	v->cache_hits += j->cache_hit;
+	if (j->tokens_in > 0)
+		v->tokens_in += j->tokens_in;
+	if (j->tokens_out > 0)
+		v->tokens_out += j->tokens_out;
+	if (!isnan(j->cost))
+		v->cost += j->cost;
+	if (!j->cache_hit && j->attempts > 0)
+		add_latency(v, j->latency_ms);
+	ev->done++;
+	ev->passed += j->passed == 1;
+	ev->errors += j->passed == -1;
+	ev->tokens += (j->tokens_in > 0 ? j->tokens_in : 0) + (j->tokens_out > 0 ? j->tokens_out : 0);
+	ev->cost += isnan(j->cost) ? 0 : j->cost;
+}
+
+static void fail_job(struct eval *ev, struct eval_job *j, const char *why)
+{
+	j->passed = -1;
+	set_str(&j->error, why);
+	finish(ev, j);
+}
+
+/* The output is known; ask for embeddings when the embedding metric needs them. */
+static void answered(struct eval *ev, struct eval_job *j)
+{
+	const struct eval_case *c = &ev->cases[j->ci];
+	int want = c->expected && (c->metric == LLMOPS_METRIC_EMBEDDING);
+	j->passed = 0; /* to be scored */
+	for (size_t i = 0; i < ev->nmetric_ids && c->expected; i++)
+		want |= ev->metric_ids[i] == LLMOPS_METRIC_EMBEDDING;
+	if (!want || !ev->embedder) {
+		finish(ev, j);
+		return;
+	}
+	const char *texts[2] = {j->output ? j->output : "", c->expected};
+	struct llmops_err err = {0};
+	struct llmops_call *f = &j->follow;
+	llmops_call_release(f);
+	if (llmops_provider_embed_request(ev->embedder, texts, 2, &f->rq, &err)) {
+		fail_job(ev, j, err.msg);
+		return;
+	}
+	f->prov = ev->embedder;
+	f->embed = 1;
+	f->n_inputs = 2;
+	f->user = j;
+	f->est_tokens = (double)(strlen(texts[0]) + strlen(texts[1])) / 4;
+	j->pending = 1;
+	if (push_call(ev, f))
+		fail_job(ev, j, "out of memory");
+}
+
+static double cos_sim(const double *a, const double *b, size_t d)
+{
+	double dot = 0, na = 0, nb = 0;
+	for (size_t i = 0; i < d; i++) {
+		dot += a[i] * b[i];
+		na += a[i] * a[i];
+		nb += b[i] * b[i];
+	}
+	if (na == 0 || nb == 0)
+		return na == nb ? 1.0 : 0.0;
+	double c = dot / (sqrt(na) * sqrt(nb));
+	return c < 0 ? 0 : c > 1 ? 1 : c;
+}
+
+/* Take a chat answer (fresh or from the cache) into j. */
+static void take_answer(struct eval *ev, struct eval_job *j, const struct llmops_call *c, int cached)
+{
+	const struct eval_variant *v = &ev->vars[j->vi];
+	const struct llmops_price *price = v->price;
+	set_str(&j->output, c->answer.text);
+	j->tokens_in = c->answer.tokens_in;
+	j->tokens_out = c->answer.tokens_out >= 0 ? c->answer.tokens_out : count_tokens(ev, j->output);
+	j->cache_hit = cached;
+	j->attempts = cached ? 0 : c->attempts;
+	j->latency_ms = cached ? NAN : c->latency_ms;
+	j->ttft_ms = cached ? NAN : c->ttft_ms;
+	if (j->on_fallback && v->fallback)
+		price = NULL; /* priced below by the fallback's own model, when known */
+	if (cached)
+		j->cost = 0;
+	else if (price && j->tokens_in >= 0 && j->tokens_out >= 0)
+		j->cost = llmops_price_request(price, (double)j->tokens_in, 0, (double)j->tokens_out);
+	else
+		j->cost = NAN;
+}
+
+/* ------------------------------------------------------- runner callbacks */
+
+static int build_request(struct eval *ev, struct eval_job *j, const struct llmops_provider *p)
+{
+	struct llmops_err err = {0};
+	llmops_request_release(&j->call.rq);
+	if (llmops_provider_chat_request(p, j->messages, NULL, &j->call.rq, &err)) {
+		fail_job(ev, j, err.msg);
+		return -1;
+	}
+	j->call.prov = p;
+	j->call.user = j;
+	j->call.embed = 0;
+	j->call.est_tokens = (double)j->call.rq.len / 4 + (p->max_tokens > 0 ? (double)p->max_tokens : 256);
+	return 0;
+}
+
+/* Serve j from the cache when it can: 1 served, 0 not. */
+static int from_cache(struct eval *ev, struct eval_job *j)
+{
+	struct llmops_buf body = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	int hit = 0;
+	if (ev->no_cache)
+		return 0;
+	if (llmops_ledger_cache_get(ev->ledger, j->call.rq.key, &body, &hit, &err) || !hit) {
+		llmops_buf_release(&body);
+		return 0;
+	}
+	struct llmops_call tmp = {0};
+	tmp.prov = j->call.prov;
+	int rc = j->call.prov->type == LLMOPS_PROVIDER_EXEC
+			 ? ((tmp.answer.text = strndup(body.data ? body.data : "", body.len)) ? 0 : -1)
+			 : llmops_provider_parse_chat(j->call.prov, body.data ? body.data : "",
+						      body.len, j->call.prov->stream, &tmp.answer, &err);
+	if (j->call.prov->type == LLMOPS_PROVIDER_EXEC)
+		tmp.answer.tokens_in = tmp.answer.tokens_out = -1;
+	llmops_buf_release(&body);
+	if (rc) {
+		llmops_call_release(&tmp);
+		return 0; /* an unreadable entry: ask again */
+	}
+	take_answer(ev, j, &tmp, 1);
+	llmops_call_release(&tmp);
+	answered(ev, j);
+	return 1;
+}
+
+static void replay(struct eval *ev, struct eval_job *j)
+{
+	const struct eval_case *c = &ev->cases[j->ci];
+	if (!c->recorded) {
+		fail_job(ev, j, "no recorded \"output\" to replay");
+		return;
+	}
+	set_str(&j->output, c->recorded);
+	j->tokens_in = -1;
+	j->tokens_out = count_tokens(ev, j->output);
+	j->latency_ms = j->ttft_ms = NAN;
+	j->cost = NAN;
+	j->attempts = 0;
+	answered(ev, j);
+}
+
+static struct llmops_call *next_call(void *ud)
+{
+	struct eval *ev = ud;
+	if (ev->nrequeue)
+		return ev->requeue[--ev->nrequeue];
+	while (ev->next_job < ev->njobs && !(ev->stop && *ev->stop) && !ev->ledger_failed) {
+		struct eval_job *j = &ev->jobs[ev->next_job++];
+		const struct eval_case *c = &ev->cases[j->ci];
+		const struct eval_variant *v = &ev->vars[j->vi];
+		if (j->finished)
+			continue;
+		if (c->recorded || v->prov->type == LLMOPS_PROVIDER_REPLAY) {
+			replay(ev, j);
+			if (ev->nrequeue)
+				return ev->requeue[--ev->nrequeue];
+			continue;
+		}
+		if (build_request(ev, j, v->prov))
+			continue;
+		if (from_cache(ev, j)) {
+			if (ev->nrequeue)
+				return ev->requeue[--ev->nrequeue];
+			continue;
+		}
+		if (ev->offline) {
+			fail_job(ev, j, "not in the response cache, and --offline sends no requests");
+			continue;
+		}
+		return &j->call;
+	}
+	return NULL;
+}
+
+static void call_done(void *ud, struct llmops_call *c)
+{
+	struct eval *ev = ud;
+	struct eval_job *j = c->user;
+	const struct eval_variant *v = &ev->vars[j->vi];
+	struct llmops_err err = {0};
+
+	if (c->aborted)
+		return; /* interrupted: not recorded; a resume runs it again */
+	if (c == &j->follow) {
+		j->pending = 0;
+		if (!c->ok) {
+			char msg[LLMOPS_ERR_MSG_MAX + 32];
+			snprintf(msg, sizeof(msg), "embedding: %s", c->error);
+			fail_job(ev, j, msg);
+			return;
+		}
+		j->embed_score = cos_sim(c->vecs, c->vecs + c->dims, c->dims);
+		finish(ev, j);
+		return;
+	}
+	if (!c->ok) {
+		if (v->fallback && !j->on_fallback) {
+			int attempts = c->attempts;
+			j->on_fallback = 1;
+			if (build_request(ev, j, v->fallback))
+				return;
+			j->call.attempts = attempts;
+			if (from_cache(ev, j))
+				return;
+			if (push_call(ev, &j->call))
+				fail_job(ev, j, "out of memory");
+			return;
+		}
+		j->attempts = c->attempts;
+		j->latency_ms = NAN;
+		fail_job(ev, j, c->error);
+		return;
+	}
+	if (!ev->no_cache &&
+	    llmops_ledger_cache_put(ev->ledger, c->rq.key, llmops_provider_type_name(c->prov->type),
+				    c->prov->model, c->raw.data ? c->raw.data : "", &err)) {
+		ev->ledger_failed = 1;
+		ev->ledger_err = err;
+	}
+	take_answer(ev, j, c, 0);
+	answered(ev, j);
+}
+
+static int should_stop(void *ud)
+{
+	struct eval *ev = ud;
+	return (ev->stop && *ev->stop) || ev->ledger_failed;
+}
+
+static void fmt_eta(char *buf, size_t n, double s)
+{
+	if (s < 0 || isnan(s) || isinf(s))
+		snprintf(buf, n, "--");
+	else if (s < 60)
+		snprintf(buf, n, "%.0fs", s);
+	else
+		snprintf(buf, n, "%.0fm%02.0fs", floor(s / 60), fmod(s, 60));
+}
+
+static void tick(void *ud)
+{
+	struct eval *ev = ud;
+	char eta[32];
+	if (!ev->progress)
+		return;
+	double el = (now_ms() - ev->t0) / 1000.0;
+	long total = (long)ev->njobs;
+	fmt_eta(eta, sizeof(eta), ev->done ? el / (double)ev->done * (double)(total - ev->done) : NAN);
+	fprintf(stderr, "\r\033[K%ld/%ld done, %ld passing, %ld errors, %ld tokens, $%.4f, ETA %s",
+		ev->done, total, ev->passed, ev->errors, ev->tokens, ev->cost, eta);
+	fflush(stderr);
+}
+
+int eval_run(struct eval *ev)
+{
+	struct llmops_err err = {0};
+	const struct llmops_runner_cb cb = {next_call, call_done, should_stop, tick, ev};
+	ev->t0 = now_ms();
+	for (size_t i = 0; i < ev->njobs; i++) {
+		ev->jobs[i].embed_score = NAN;
+		if (!ev->jobs[i].finished)
+			ev->jobs[i].score = NAN;
+	}
+	/* results of requests commit one by one (a kill loses only what is in flight);
+	   recorded and cached outputs, which cost nothing to redo, in groups */
+	llmops_ledger_set_batch(ev->ledger, 256);
+	int rc = llmops_runner_run(&ev->ropts, &cb, &err);
+	if (ev->progress) {
+		tick(ev);
+		fprintf(stderr, "\r\033[K");
+	}
+	if (llmops_ledger_flush(ev->ledger, &err) && !ev->ledger_failed) {
+		ev->ledger_failed = 1;
+		ev->ledger_err = err;
+	}
+	if (ev->ledger_failed) {
+		llmops_report(&ev->ledger_err);
+		return LLMOPS_EXIT_RUNTIME;
+	}
+	if (rc < 0) {
+		llmops_report(&err);
+		return LLMOPS_EXIT_RUNTIME;
+	}
+	return rc; /* 0, or 1: interrupted */
+}
+
+void eval_jobs_release(struct eval *ev)
+{
+	for (size_t i = 0; i < ev->njobs; i++) {
+		struct eval_job *j = &ev->jobs[i];
+		free(j->input);
+		cJSON_Delete(j->messages);
+		llmops_call_release(&j->call);
+		llmops_call_release(&j->follow);
+		free(j->output);
+		free(j->error);
+		free(j->scores_json);
+	}
+	free(ev->jobs);
+	free(ev->requeue);
+	ev->jobs = NULL;
+	ev->njobs = 0;
+}
