@@ -130,7 +130,7 @@ cJSON *eval_summary_json(const struct eval *ev)
 	cJSON_AddStringToObject(o, "dataset", ev->ds.label);
 	cJSON_AddStringToObject(o, "dataset_sha256", ev->ds.sha256);
 	cJSON_AddNumberToObject(o, "cases", (double)ev->ncases);
-	cJSON_AddNumberToObject(o, "results", (double)cases);
+	cJSON_AddNumberToObject(o, "total", (double)cases); /* cases x variants */
 	cJSON_AddNumberToObject(o, "passed", (double)passed);
 	add_num(o, "pass_rate", cases ? (double)passed / (double)cases : NAN);
 	cJSON_AddNumberToObject(o, "cost_usd", cost);

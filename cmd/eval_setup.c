@@ -368,6 +368,8 @@ int eval_setup(struct eval *ev, const struct eval_opts *o)
 	if ((rc = config_load(ws->root, &ev->cfg, &ev->cfg_text, ev->prices)))
 		return rc;
 	ev->dataset_path = o->dataset;
+	ev->no_cache = o->no_cache;
+	ev->offline = o->offline;
 	const cJSON *emb = config_get(ev->cfg, "eval", "embedding_provider");
 	ev->embedding_spec = o->embedding ? o->embedding : cJSON_IsString(emb) ? emb->valuestring
 									  : NULL;

@@ -263,7 +263,13 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 	case LLMOPS_ASSERT_IS_JSON:
 	case LLMOPS_ASSERT_JSON_SCHEMA: {
 		const char *end = NULL;
-		cJSON *doc = cJSON_ParseWithLengthOpts(out, len, &end, 1);
+		cJSON *doc = cJSON_ParseWithLengthOpts(out, len, &end, 0);
+		while (doc && end && end < out + len && strchr(" \t\r\n", *end) && *end)
+			end++;
+		if (doc && end && end < out + len) { /* something after the value */
+			cJSON_Delete(doc);
+			doc = NULL;
+		}
 		if (!doc) {
 			llmops_buf_addf(why, "%s: the output is not JSON (at byte %zu)", tn,
 					end && end >= out ? (size_t)(end - out) : (size_t)0);

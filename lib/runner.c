@@ -168,10 +168,8 @@ static int judge_http(struct runner *r, struct slot *s, CURLcode rc)
 {
 	struct llmops_call *c = s->c;
 	struct llmops_err e = {0};
-	curl_off_t us = 0;
 	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &c->status);
-	curl_easy_getinfo(s->easy, CURLINFO_TOTAL_TIME_T, &us);
-	c->latency_ms = (double)us / 1000.0;
+	c->latency_ms = llmops_mono_ms() - s->start_ms; /* the same clock as ttft_ms */
 	if (rc != CURLE_OK) {
 		int conn = connect_fault(rc);
 		snprintf(c->error, sizeof(c->error), "%s: %s", c->rq.url,

@@ -37,6 +37,8 @@ n-th request gets a fault when floor(n*RATE) > floor((n-1)*RATE)):
   --truncate-rate RATE  the body is cut off halfway and the connection closed
   --slow-rate RATE      the body trickles out over --slow-body-ms
   --malformed-rate RATE 200 with a body that is not valid JSON
+  a model named no-such-*  404 "model_not_found", as OpenAI and Anthropic
+                        answer for a model that does not exist
   --require-key KEY     401 unless "Authorization: Bearer KEY" (OpenAI) or
                         "x-api-key: KEY" (Anthropic) is sent
 A request may also ask for one fault with the header "X-Test-Fault: 500",
@@ -79,6 +81,12 @@ def cut_tokens(text, limit):
     if len(matches) <= limit:
         return text, False
     return (text[:matches[limit - 1].end()] if limit > 0 else ""), True
+
+
+def check_model(model):
+    if model.startswith("no-such-"):
+        raise HTTPError(404, "The model '%s' does not exist or you do not have access to it." % model,
+                        "not_found_error")
 
 
 def content_text(content):
@@ -187,6 +195,7 @@ class Server:
         model = req.get("model")
         if not isinstance(model, str) or not model:
             raise HTTPError(400, "'model' is required")
+        check_model(model)
         limit = req.get("max_completion_tokens", req.get("max_tokens"))
         text, cut = cut_tokens(reply_for(messages), limit)
         usage = {"prompt_tokens": prompt_tokens(messages), "completion_tokens": count_tokens(text)}
@@ -221,6 +230,7 @@ class Server:
             raise HTTPError(400, "messages: field required")
         if not isinstance(req.get("max_tokens"), int):
             raise HTTPError(400, "max_tokens: field required")
+        check_model(req.get("model") or "")
         text, cut = cut_tokens(reply_for(messages), req["max_tokens"])
         return {
             "id": request_id("msg_", raw), "type": "message", "role": "assistant",

@@ -13,7 +13,14 @@ set -u
 tests_run=0
 tests_failed=0
 TEST_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/llmops-cli-XXXXXX")
-trap 'rm -rf "$TEST_ROOT"' EXIT
+SERVER_PIDS=
+stop_servers() {
+	local p
+	for p in $SERVER_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $SERVER_PIDS; do wait "$p" 2>/dev/null; done
+	SERVER_PIDS=
+}
+trap 'stop_servers; rm -rf "$TEST_ROOT"' EXIT
 
 # nothing from the developer's machine leaks in
 export HOME="$TEST_ROOT/home"
@@ -59,6 +66,34 @@ expect_rc() {
 # A git repository with one commit, at $1.
 make_repo() {
 	git init -q "$1" && git -C "$1" commit -q --allow-empty -m init
+}
+
+# start_server [ARGS...]: the test LLM server ($LLM_SERVER) on 127.0.0.1 with
+# fault options; sets $PORT and $BASE (http://127.0.0.1:PORT/v1).
+start_server() {
+	local pf i
+	pf=$(mktemp "$TEST_ROOT/.port-XXXXXX")
+	rm -f "$pf"
+	python3 "$LLM_SERVER" --port-file "$pf" --max-seconds 600 "$@" >/dev/null 2>&1 &
+	SERVER_PIDS="$SERVER_PIDS $!"
+	for i in $(seq 200); do
+		[ -s "$pf" ] && break
+		sleep 0.05
+	done
+	PORT=$(cat "$pf")
+	BASE="http://127.0.0.1:$PORT/v1"
+}
+
+# server_stat KEY: a count from the server's /_stats (api_requests, requests, ...)
+server_stat() {
+	python3 -c 'import json,sys,urllib.request
+print(json.load(urllib.request.urlopen("http://127.0.0.1:%s/_stats" % sys.argv[1]))[sys.argv[2]])' "$PORT" "$1"
+}
+
+# sql QUERY: run a query on the ledger ($LEDGER, default .llmops/ledger.db); prints rows
+sql() {
+	python3 -c 'import sqlite3,sys
+for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join("" if x is None else str(x) for x in r))' "${LEDGER:-.llmops/ledger.db}" "$1"
 }
 
 done_testing() {
