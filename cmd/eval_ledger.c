@@ -33,16 +33,21 @@ int eval_resume_options(struct eval *ev, const struct eval_opts *o, struct eval_
 		rc = LLMOPS_EXIT_USAGE;
 	}
 	int n = rc ? 0 : cJSON_GetArraySize(av);
-	if (!rc && !(ro->argv = calloc((size_t)n + 2, sizeof(char *))))
+	char **view = NULL;
+	if (!rc && (!(ro->argv = calloc((size_t)n + 2, sizeof(char *))) ||
+		    !(view = calloc((size_t)n + 2, sizeof(char *)))))
 		rc = LLMOPS_EXIT_RUNTIME;
 	if (!rc) {
 		int i = 0;
 		ro->argv[i++] = strdup("eval");
 		cJSON_ArrayForEach(x, av) ro->argv[i++] = strdup(cJSON_IsString(x) ? x->valuestring : "");
-		rc = eval_parse_options(i, ro->argv, ro);
+		/* parsing reorders its argv: give it a view, keep ro->argv for freeing */
+		memcpy(view, ro->argv, (size_t)i * sizeof(char *));
+		rc = eval_parse_options(i, view, ro);
 		if (rc < 0)
 			rc = LLMOPS_EXIT_USAGE;
 	}
+	free(view);
 	if (!rc && cJSON_IsArray(pr)) { /* the versions the run resolved, not today's pins */
 		llmops_strlist_release(&ro->prompts);
 		cJSON_ArrayForEach(x, pr) if (cJSON_IsString(x))
