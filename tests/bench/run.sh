@@ -106,3 +106,7 @@ if [ "$peers_ok" = 1 ]; then
 			node "$tmp/small_peer.js" "$peer" o200k_base "$tmp/small.txt" >/dev/null
 	done
 fi
+
+# issue 5: llmops eval against the test server, beside the ideal, the server's
+# capacity and promptfoo; and replay scoring throughput
+bash "$here/bench_eval.sh" "$build" "$smoke"
