@@ -32,7 +32,8 @@ int config_load(const char *root, cJSON **cfg, struct llmops_buf *text,
 	if (llmops_json_parse(cfg, text->data, text->len, "llmops.json", &err))
 		return llmops_report(&err);
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(*cfg, "prices");
-	if (p && prices && llmops_pricing_add(prices, p, text->data, text->len, "llmops.json", &err))
+	if (p && prices &&
+	    llmops_pricing_add(prices, p, text->data, text->len, "llmops.json", &err))
 		return llmops_report(&err);
 	return 0;
 }

@@ -75,8 +75,8 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		{OPT_STRING, 'd', "dataset", &o->dataset, "FILE",
 		 "the cases: JSON array, JSONL or CSV", NULL, 0, 0},
 		{OPT_LIST, 'p', "prompt", &o->prompts, "NAME[@VER]",
-		 "a prompt to evaluate (repeatable; default: the one named like the dataset)",
-		 NULL, 0, 0},
+		 "a prompt to evaluate (repeatable; default: the one named like the dataset)", NULL,
+		 0, 0},
 		{OPT_LIST, 0, "provider", &o->providers, "SPEC",
 		 "who answers (repeatable; default: llmops.json's \"default\")", NULL, 0, 0},
 		{OPT_STRING, 0, "fallback", &o->fallback, "SPEC",
@@ -97,8 +97,8 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		 NULL, 1, 256},
 		{OPT_STRING, 0, "rpm", &o->rpm_s, "N", "at most N requests a minute", NULL, 0, 0},
 		{OPT_STRING, 0, "tpm", &o->tpm_s, "N", "at most N tokens a minute", NULL, 0, 0},
-		{OPT_STRING, 0, "timeout", &o->timeout_s, "SEC", "per request (default 60)", NULL, 0,
-		 0},
+		{OPT_STRING, 0, "timeout", &o->timeout_s, "SEC", "per request (default 60)", NULL,
+		 0, 0},
 		{OPT_INT, 0, "retries", &o->retries, "N", "retries of a failed request (default 4)",
 		 NULL, 0, 100},
 		{OPT_STRING, 0, "temperature", &o->temperature_s, "X", "model temperature", NULL, 0,
@@ -184,11 +184,12 @@ int eval_settle_numbers(struct eval *ev, const struct eval_opts *o)
 		return LLMOPS_EXIT_USAGE;
 	ev->ropts.timeout_ms = (long)(timeout * 1000.0);
 	c = cJSON_GetObjectItemCaseSensitive(e, "concurrency");
-	ev->ropts.concurrency = o->concurrency > 0	 ? (unsigned)o->concurrency
-				: cJSON_IsNumber(c) && c->valuedouble >= 1 ? (unsigned)c->valuedouble
-									   : 8;
+	ev->ropts.concurrency = o->concurrency > 0 ? (unsigned)o->concurrency
+				: cJSON_IsNumber(c) && c->valuedouble >= 1
+					? (unsigned)c->valuedouble
+					: 8;
 	c = cJSON_GetObjectItemCaseSensitive(e, "retries");
-	ev->ropts.retries = o->retries >= 0		? (int)o->retries
+	ev->ropts.retries = o->retries >= 0			       ? (int)o->retries
 			    : cJSON_IsNumber(c) && c->valuedouble >= 0 ? (int)c->valuedouble
 								       : 4;
 	return 0;

@@ -24,9 +24,9 @@
 struct eval_variant {
 	char label[LLMOPS_NAME_MAX + 400]; /* "summarize@v1.0.0 x openai:gpt-4o-mini" */
 	char prompt[LLMOPS_NAME_MAX + 80]; /* "summarize@v1.0.0", or "(input)" */
-	struct llmops_prompt *p;	 /* borrowed from eval.protos; NULL: "input" is the message */
-	char blob[LLMOPS_OID_HEX];	 /* the prompt file's blob id */
-	struct llmops_provider *prov;	 /* borrowed from the eval's provider list */
+	struct llmops_prompt *p;      /* borrowed from eval.protos; NULL: "input" is the message */
+	char blob[LLMOPS_OID_HEX];    /* the prompt file's blob id */
+	struct llmops_provider *prov; /* borrowed from the eval's provider list */
 	struct llmops_provider *fallback; /* borrowed; NULL when none */
 	const struct llmops_price *price; /* NULL when the model has no price */
 	/* totals */
@@ -64,11 +64,11 @@ struct eval_job {
 	long tokens_in, tokens_out;
 	double latency_ms, ttft_ms, cost;
 	int attempts, cache_hit;
-	char *error;	     /* why it failed (assertions) or could not be scored */
-	char *scores_json;   /* {"metric": score, ...} */
-	double score;	     /* the gating metric's, NAN when none */
-	int passed;	     /* 1, 0, or -1 (not scored) */
-	double embed_score; /* NAN until the embedding call answers */
+	char *error;		   /* why it failed (assertions) or could not be scored */
+	char *scores_json;	   /* {"metric": score, ...} */
+	double score;		   /* the gating metric's, NAN when none */
+	int passed;		   /* 1, 0, or -1 (not scored) */
+	double embed_score;	   /* NAN until the embedding call answers */
 	struct llmops_call follow; /* the embedding or judge call */
 };
 
@@ -111,7 +111,7 @@ struct eval {
 	char run_id[LLMOPS_RUNID_LEN + 1];
 	int resumed;
 	char resume_sha[LLMOPS_SHA256_HEX_LEN + 1]; /* the dataset the resumed run began with */
-	long restored;				     /* results taken over from it */
+	long restored;				    /* results taken over from it */
 
 	/* progress and totals */
 	long done, passed, errors;

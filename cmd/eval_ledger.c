@@ -28,8 +28,8 @@ int eval_resume_options(struct eval *ev, const struct eval_opts *o, struct eval_
 		llmops_error("eval: --resume %s: run %s is not an evaluation", o->resume, run->id);
 		rc = LLMOPS_EXIT_USAGE;
 	} else if (run->status != LLMOPS_RUN_INTERRUPTED && run->status != LLMOPS_RUN_RUNNING) {
-		llmops_error("eval: --resume %s: run %s is finished (%s): nothing to resume", o->resume,
-			     run->id, llmops_run_status_name(run->status));
+		llmops_error("eval: --resume %s: run %s is finished (%s): nothing to resume",
+			     o->resume, run->id, llmops_run_status_name(run->status));
 		rc = LLMOPS_EXIT_USAGE;
 	}
 	int n = rc ? 0 : cJSON_GetArraySize(av);
@@ -40,7 +40,8 @@ int eval_resume_options(struct eval *ev, const struct eval_opts *o, struct eval_
 	if (!rc) {
 		int i = 0;
 		ro->argv[i++] = strdup("eval");
-		cJSON_ArrayForEach(x, av) ro->argv[i++] = strdup(cJSON_IsString(x) ? x->valuestring : "");
+		cJSON_ArrayForEach (x, av)
+			ro->argv[i++] = strdup(cJSON_IsString(x) ? x->valuestring : "");
 		/* parsing reorders its argv: give it a view, keep ro->argv for freeing */
 		memcpy(view, ro->argv, (size_t)i * sizeof(char *));
 		rc = eval_parse_options(i, view, ro);
@@ -50,8 +51,9 @@ int eval_resume_options(struct eval *ev, const struct eval_opts *o, struct eval_
 	free(view);
 	if (!rc && cJSON_IsArray(pr)) { /* the versions the run resolved, not today's pins */
 		llmops_strlist_release(&ro->prompts);
-		cJSON_ArrayForEach(x, pr) if (cJSON_IsString(x))
-			llmops_strlist_append(&ro->prompts, x->valuestring);
+		cJSON_ArrayForEach (x, pr)
+			if (cJSON_IsString(x))
+				llmops_strlist_append(&ro->prompts, x->valuestring);
 	}
 	const cJSON *sha = cJSON_GetObjectItemCaseSensitive(params, "dataset_sha256");
 	if (!rc && cJSON_IsString(sha))
@@ -121,8 +123,7 @@ static int restore_one(const struct llmops_result *r, void *ud)
 			m->cache_hit = r->cache_hit;
 			cJSON *sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
 			const cJSON *x;
-			cJSON_ArrayForEach(x, sc)
-			{
+			cJSON_ArrayForEach (x, sc) {
 				int k = llmops_metric_parse(x->string);
 				if (k >= 0 && cJSON_IsNumber(x)) {
 					ev->vars[m->vi].metric_sum[k] += x->valuedouble;
@@ -193,7 +194,8 @@ static void git_state(struct eval *ev, struct llmops_run_spec *spec, char commit
 static char *params_json(const struct eval *ev, const struct eval_opts *o)
 {
 	cJSON *p = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(p, "argv");
-	cJSON *pr = cJSON_AddArrayToObject(p, "prompts"), *pv = cJSON_AddArrayToObject(p, "providers");
+	cJSON *pr = cJSON_AddArrayToObject(p, "prompts"),
+	      *pv = cJSON_AddArrayToObject(p, "providers");
 	for (char **x = o->argv_in; x && *x; x++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(*x));
 	for (size_t i = 0; i < ev->nprotos; i++)

@@ -20,8 +20,8 @@ const char *eval_format_for(const char *path)
 {
 	static const struct {
 		const char *ext, *fmt;
-	} map[] = {{".json", "json"},	 {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
-		   {".csv", "csv"},	 {".xml", "junit"},   {".md", "markdown"},
+	} map[] = {{".json", "json"},	     {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
+		   {".csv", "csv"},	     {".xml", "junit"},	  {".md", "markdown"},
 		   {".markdown", "markdown"}};
 	const char *dot = strrchr(path, '.');
 	for (size_t i = 0; dot && i < sizeof(map) / sizeof(map[0]); i++)
@@ -212,15 +212,15 @@ void eval_print_text(const struct eval *ev, int color)
 	double cost;
 	int width = term_width();
 	totals(ev, &cases, &passed, &cost);
-	printf("%seval%s %s: %s, %zu cases x %zu variant%s\n", bold, reset, ev->run_id, ev->ds.label,
-	       ev->ncases, ev->nvars, ev->nvars == 1 ? "" : "s");
+	printf("%seval%s %s: %s, %zu cases x %zu variant%s\n", bold, reset, ev->run_id,
+	       ev->ds.label, ev->ncases, ev->nvars, ev->nvars == 1 ? "" : "s");
 	for (size_t i = 0; i < ev->nvars; i++) {
 		struct eval_variant *v = (struct eval_variant *)&ev->vars[i];
 		double lo, hi;
 		llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
 		printf("\n  %s%s%s\n", bold, v->label, reset);
-		printf("    passed  %s%ld/%ld%s (%.1f%%, 95%% CI %.1f%%-%.1f%%)", v->passed == v->cases ? green : red,
-		       v->passed, v->cases, reset,
+		printf("    passed  %s%ld/%ld%s (%.1f%%, 95%% CI %.1f%%-%.1f%%)",
+		       v->passed == v->cases ? green : red, v->passed, v->cases, reset,
 		       v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0, 100 * lo,
 		       100 * hi);
 		printf(", %ld failed, %ld errors\n", v->failed, v->errors);
@@ -452,8 +452,9 @@ static void write_markdown(FILE *f, const struct eval *ev)
 		fputs("\nEvery case passed.\n", f);
 		return;
 	}
-	fprintf(f, "\n### Failing cases (%zu)\n\n| case | score | why | expected | output |\n"
-		   "| --- | --- | --- | --- | --- |\n",
+	fprintf(f,
+		"\n### Failing cases (%zu)\n\n| case | score | why | expected | output |\n"
+		"| --- | --- | --- | --- | --- |\n",
 		nf);
 	for (size_t i = 0; i < ev->njobs; i++) {
 		const struct eval_job *j = &ev->jobs[i];

@@ -123,8 +123,8 @@ static int score(struct eval *ev, struct eval_job *j)
 		if (isnan(j->score))
 			llmops_buf_addf(&m, "%s: no score", llmops_metric_name(c->metric));
 		else
-			llmops_buf_addf(&m, "%s %.3f < %.2f", llmops_metric_name(c->metric), j->score,
-					c->threshold);
+			llmops_buf_addf(&m, "%s %.3f < %.2f", llmops_metric_name(c->metric),
+					j->score, c->threshold);
 		if (why.len)
 			llmops_buf_addf(&m, "; %s", why.data);
 		llmops_buf_release(&why);
@@ -210,7 +210,8 @@ void eval_account(struct eval *ev, struct eval_job *j)
 	ev->done++;
 	ev->passed += j->passed == 1;
 	ev->errors += j->passed == -1;
-	ev->tokens += (j->tokens_in > 0 ? j->tokens_in : 0) + (j->tokens_out > 0 ? j->tokens_out : 0);
+	ev->tokens +=
+		(j->tokens_in > 0 ? j->tokens_in : 0) + (j->tokens_out > 0 ? j->tokens_out : 0);
 	ev->cost += isnan(j->cost) ? 0 : j->cost;
 }
 
@@ -266,13 +267,15 @@ static double cos_sim(const double *a, const double *b, size_t d)
 }
 
 /* Take a chat answer (fresh or from the cache) into j. */
-static void take_answer(struct eval *ev, struct eval_job *j, const struct llmops_call *c, int cached)
+static void take_answer(struct eval *ev, struct eval_job *j, const struct llmops_call *c,
+			int cached)
 {
 	const struct eval_variant *v = &ev->vars[j->vi];
 	const struct llmops_price *price = v->price;
 	set_str(&j->output, c->answer.text);
 	j->tokens_in = c->answer.tokens_in;
-	j->tokens_out = c->answer.tokens_out >= 0 ? c->answer.tokens_out : count_tokens(ev, j->output);
+	j->tokens_out =
+		c->answer.tokens_out >= 0 ? c->answer.tokens_out : count_tokens(ev, j->output);
 	j->cache_hit = cached;
 	j->attempts = cached ? 0 : c->attempts;
 	j->latency_ms = cached ? NAN : c->latency_ms;
@@ -282,7 +285,8 @@ static void take_answer(struct eval *ev, struct eval_job *j, const struct llmops
 	if (cached)
 		j->cost = 0;
 	else if (price && j->tokens_in >= 0 && j->tokens_out >= 0)
-		j->cost = llmops_price_request(price, (double)j->tokens_in, 0, (double)j->tokens_out);
+		j->cost =
+			llmops_price_request(price, (double)j->tokens_in, 0, (double)j->tokens_out);
 	else
 		j->cost = NAN;
 }
@@ -300,7 +304,8 @@ static int build_request(struct eval *ev, struct eval_job *j, const struct llmop
 	j->call.prov = p;
 	j->call.user = j;
 	j->call.embed = 0;
-	j->call.est_tokens = (double)j->call.rq.len / 4 + (p->max_tokens > 0 ? (double)p->max_tokens : 256);
+	j->call.est_tokens =
+		(double)j->call.rq.len / 4 + (p->max_tokens > 0 ? (double)p->max_tokens : 256);
 	return 0;
 }
 
@@ -319,9 +324,11 @@ static int from_cache(struct eval *ev, struct eval_job *j)
 	struct llmops_call tmp = {0};
 	tmp.prov = j->call.prov;
 	int rc = j->call.prov->type == LLMOPS_PROVIDER_EXEC
-			 ? ((tmp.answer.text = strndup(body.data ? body.data : "", body.len)) ? 0 : -1)
+			 ? ((tmp.answer.text = strndup(body.data ? body.data : "", body.len)) ? 0
+											      : -1)
 			 : llmops_provider_parse_chat(j->call.prov, body.data ? body.data : "",
-						      body.len, j->call.prov->stream, &tmp.answer, &err);
+						      body.len, j->call.prov->stream, &tmp.answer,
+						      &err);
 	if (j->call.prov->type == LLMOPS_PROVIDER_EXEC)
 		tmp.answer.tokens_in = tmp.answer.tokens_out = -1;
 	llmops_buf_release(&body);
@@ -376,7 +383,8 @@ static struct llmops_call *next_call(void *ud)
 			continue;
 		}
 		if (ev->offline) {
-			fail_job(ev, j, "not in the response cache, and --offline sends no requests");
+			fail_job(ev, j,
+				 "not in the response cache, and --offline sends no requests");
 			continue;
 		}
 		return &j->call;
@@ -457,7 +465,8 @@ static void tick(void *ud)
 		return;
 	double el = (now_ms() - ev->t0) / 1000.0;
 	long total = (long)ev->njobs;
-	fmt_eta(eta, sizeof(eta), ev->done ? el / (double)ev->done * (double)(total - ev->done) : NAN);
+	fmt_eta(eta, sizeof(eta),
+		ev->done ? el / (double)ev->done * (double)(total - ev->done) : NAN);
 	fprintf(stderr, "\r\033[K%ld/%ld done, %ld passing, %ld errors, %ld tokens, $%.4f, ETA %s",
 		ev->done, total, ev->passed, ev->errors, ev->tokens, ev->cost, eta);
 	fflush(stderr);

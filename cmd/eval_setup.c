@@ -101,7 +101,7 @@ static int setup_cases(struct eval *ev, const struct eval_opts *o)
 		if (m && (c->metric = parse_metric(m, where)) < 0)
 			return LLMOPS_EXIT_USAGE;
 		if (t) {
-			double x = cJSON_IsNumber(t) ? t->valuedouble
+			double x = cJSON_IsNumber(t)   ? t->valuedouble
 				   : cJSON_IsString(t) ? strtod(t->valuestring, NULL)
 						       : -1;
 			if (x < 0 || x > 1 || (cJSON_IsString(t) && !t->valuestring[0])) {
@@ -117,9 +117,10 @@ static int setup_cases(struct eval *ev, const struct eval_opts *o)
 		if (!c->expected)
 			c->metric = -1;
 		if (!c->expected && !c->asserts.n) {
-			llmops_error("%s: nothing to check: give it \"expected\" (scored with %s) or "
-				     "\"assert\"",
-				     where, llmops_metric_name(ev->metric_ids[0]));
+			llmops_error(
+				"%s: nothing to check: give it \"expected\" (scored with %s) or "
+				"\"assert\"",
+				where, llmops_metric_name(ev->metric_ids[0]));
 			return LLMOPS_EXIT_USAGE;
 		}
 		if (c->metric == LLMOPS_METRIC_EMBEDDING && !ev->embedding_spec) {
@@ -204,13 +205,14 @@ static int setup_prompts(struct eval *ev, const struct eval_opts *o, struct eval
 		rc = add_variant_prompt(ev, refs.items[i], &cat, *protos, np);
 	if (!rc && !refs.nr) { /* no prompt: each case's "input" is the user message */
 		for (size_t i = 0; i < ev->ncases && !rc; i++)
-			if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(ev->cases[i].vars,
-									      "input")) &&
+			if (!cJSON_IsString(
+				    cJSON_GetObjectItemCaseSensitive(ev->cases[i].vars, "input")) &&
 			    !ev->cases[i].recorded) {
-				llmops_error("eval: %s: case '%s' has no \"input\", and no prompt was "
-					     "given: use --prompt NAME, or name the dataset after "
-					     "its prompt (evals/NAME.json)",
-					     ev->ds.label, ev->cases[i].id);
+				llmops_error(
+					"eval: %s: case '%s' has no \"input\", and no prompt was "
+					"given: use --prompt NAME, or name the dataset after "
+					"its prompt (evals/NAME.json)",
+					ev->ds.label, ev->cases[i].id);
 				rc = LLMOPS_EXIT_USAGE;
 			}
 		snprintf((*protos)[0].prompt, sizeof((*protos)[0].prompt), "(input)");
@@ -236,8 +238,8 @@ static int add_provider(struct eval *ev, const char *spec, struct llmops_provide
 	if (!ps)
 		return LLMOPS_EXIT_RUNTIME;
 	ev->provs = ps;
-	if (llmops_provider_resolve(&ps[ev->nprovs], spec, config_get(ev->cfg, "providers", NULL), ov,
-				    &err))
+	if (llmops_provider_resolve(&ps[ev->nprovs], spec, config_get(ev->cfg, "providers", NULL),
+				    ov, &err))
 		return llmops_report(&err);
 	*out = ps[ev->nprovs++];
 	return 0;
@@ -335,7 +337,8 @@ static int render_jobs(struct eval *ev)
 			llmops_error("%s", problems.items[i]);
 		if (problems.nr > 20)
 			llmops_error("... and %zu more", problems.nr - 20);
-		llmops_error("eval: nothing was sent: give every case the variables its prompt uses");
+		llmops_error(
+			"eval: nothing was sent: give every case the variables its prompt uses");
 		rc = LLMOPS_EXIT_USAGE;
 	}
 	llmops_strlist_release(&problems);
@@ -371,8 +374,9 @@ int eval_setup(struct eval *ev, const struct eval_opts *o)
 	ev->no_cache = o->no_cache;
 	ev->offline = o->offline;
 	const cJSON *emb = config_get(ev->cfg, "eval", "embedding_provider");
-	ev->embedding_spec = o->embedding ? o->embedding : cJSON_IsString(emb) ? emb->valuestring
-									  : NULL;
+	ev->embedding_spec = o->embedding	   ? o->embedding
+			     : cJSON_IsString(emb) ? emb->valuestring
+						   : NULL;
 	if (llmops_buf_read_file(&text, o->dataset)) {
 		llmops_error("eval: cannot read dataset '%s'", o->dataset);
 		llmops_buf_release(&text);
@@ -380,7 +384,8 @@ int eval_setup(struct eval *ev, const struct eval_opts *o)
 	}
 	rc = llmops_dataset_parse(&ev->ds, o->dataset, text.data ? text.data : "", text.len, &err);
 	if (!rc && !ev->ds.n)
-		rc = llmops_err_set(&err, LLMOPS_E_INPUT, "%s: the dataset has no cases", o->dataset);
+		rc = llmops_err_set(&err, LLMOPS_E_INPUT, "%s: the dataset has no cases",
+				    o->dataset);
 	if (!rc)
 		rc = llmops_ledger_dataset_put(ev->ledger, o->dataset, ev->ds.format,
 					       text.data ? text.data : "", text.len,
@@ -389,8 +394,8 @@ int eval_setup(struct eval *ev, const struct eval_opts *o)
 	if (rc)
 		return llmops_report(&err);
 
-	if ((rc = eval_settle_numbers(ev, o)) || (rc = setup_metrics(ev, o)) || (rc = setup_cases(ev, o)) ||
-	    (rc = setup_prompts(ev, o, &ev->protos, &ev->nprotos)) ||
+	if ((rc = eval_settle_numbers(ev, o)) || (rc = setup_metrics(ev, o)) ||
+	    (rc = setup_cases(ev, o)) || (rc = setup_prompts(ev, o, &ev->protos, &ev->nprotos)) ||
 	    (rc = setup_providers(ev, o, &specs, &ov)))
 		goto out;
 
@@ -419,8 +424,8 @@ int eval_setup(struct eval *ev, const struct eval_opts *o)
 			if (vfb && strcmp(vfb, specs.items[si]) &&
 			    (rc = add_provider(ev, vfb, &v->fallback, &ov)))
 				break;
-			if (v->prov->model && !llmops_pricing_find(ev->prices, v->prov->model, &price,
-								   &err))
+			if (v->prov->model &&
+			    !llmops_pricing_find(ev->prices, v->prov->model, &price, &err))
 				v->price = price;
 			snprintf(v->label, sizeof(v->label), "%s x %s", v->prompt, v->prov->label);
 		}
@@ -433,7 +438,8 @@ int eval_setup(struct eval *ev, const struct eval_opts *o)
 		}
 	if (ev->embedding_spec) {
 		if ((rc = llmops_provider_resolve(&ev->embedder, ev->embedding_spec,
-						  config_get(ev->cfg, "providers", NULL), &ov, &err)) ||
+						  config_get(ev->cfg, "providers", NULL), &ov,
+						  &err)) ||
 		    (rc = llmops_provider_usable(ev->embedder, &err))) {
 			rc = llmops_report(&err);
 			goto out;
@@ -444,9 +450,8 @@ int eval_setup(struct eval *ev, const struct eval_opts *o)
 		goto out;
 	}
 	for (size_t i = 0; i < ev->ncases; i++)
-		if (ev->cases[i].expected &&
-		    llmops_idf_add(ev->idf, ev->cases[i].expected, strlen(ev->cases[i].expected),
-				   &err)) {
+		if (ev->cases[i].expected && llmops_idf_add(ev->idf, ev->cases[i].expected,
+							    strlen(ev->cases[i].expected), &err)) {
 			rc = llmops_report(&err);
 			goto out;
 		}

@@ -14,7 +14,7 @@
 #include <utf8proc.h>
 
 const char *const llmops_assert_names[] = {
-	"equals",     "contains",   "not_contains",   "regex",	  "is_json",
+	"equals",      "contains",   "not_contains",   "regex",	   "is_json",
 	"json_schema", "max_tokens", "max_latency_ms", "max_cost", NULL,
 };
 
@@ -38,18 +38,21 @@ static int is_string_or_list(const cJSON *v)
 		return 1;
 	if (!cJSON_IsArray(v) || !cJSON_GetArraySize(v))
 		return 0;
-	cJSON_ArrayForEach(x, v) if (!cJSON_IsString(x)) return 0;
+	cJSON_ArrayForEach (x, v)
+		if (!cJSON_IsString(x))
+			return 0;
 	return 1;
 }
 
 static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *where, int idx,
 		     struct llmops_err *err)
 {
-	const cJSON *type = cJSON_IsString(item) ? item : cJSON_GetObjectItemCaseSensitive(item, "type");
-	const cJSON *value = cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "value")
-						   : NULL;
-	const cJSON *ic = cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "ignore_case")
-					       : NULL;
+	const cJSON *type =
+		cJSON_IsString(item) ? item : cJSON_GetObjectItemCaseSensitive(item, "type");
+	const cJSON *value =
+		cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "value") : NULL;
+	const cJSON *ic =
+		cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "ignore_case") : NULL;
 	const cJSON *k;
 	memset(a, 0, sizeof(*a));
 	a->type = -1;
@@ -74,15 +77,17 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 	}
 	const char *tn = llmops_assert_names[a->type];
 	if (cJSON_IsObject(item))
-		cJSON_ArrayForEach(k, item) if (strcmp(k->string, "type") && strcmp(k->string, "value") &&
-						strcmp(k->string, "ignore_case")) return llmops_err_set(
-			err, LLMOPS_E_INPUT,
-			"%s: assert[%d] (%s): unknown key '%s' (known: type, value, ignore_case)",
-			where, idx, tn, k->string);
+		cJSON_ArrayForEach (k, item)
+			if (strcmp(k->string, "type") && strcmp(k->string, "value") &&
+			    strcmp(k->string, "ignore_case"))
+				return llmops_err_set(err, LLMOPS_E_INPUT,
+						      "%s: assert[%d] (%s): unknown key '%s' "
+						      "(known: type, value, ignore_case)",
+						      where, idx, tn, k->string);
 	if (ic && !cJSON_IsBool(ic))
 		return llmops_err_set(err, LLMOPS_E_INPUT,
-				      "%s: assert[%d] (%s): ignore_case must be true or false", where,
-				      idx, tn);
+				      "%s: assert[%d] (%s): ignore_case must be true or false",
+				      where, idx, tn);
 	a->ignore_case = cJSON_IsTrue(ic);
 	switch (a->type) {
 	case LLMOPS_ASSERT_EQUALS:
@@ -100,8 +105,7 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 					      "a non-empty list of strings",
 					      where, idx, tn);
 		break;
-	case LLMOPS_ASSERT_IS_JSON:
-		break;
+	case LLMOPS_ASSERT_IS_JSON: break;
 	case LLMOPS_ASSERT_JSON_SCHEMA: {
 		struct llmops_err e2 = {0};
 		if (!value)
@@ -110,15 +114,17 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 					      "schema",
 					      where, idx);
 		if (llmops_schema_check(value, &e2))
-			return llmops_err_set(err, LLMOPS_E_INPUT, "%s: assert[%d] (json_schema): %s",
-					      where, idx, e2.msg);
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: assert[%d] (json_schema): %s", where, idx,
+					      e2.msg);
 		break;
 	}
 	default: /* the max_ checks */
 		if (!cJSON_IsNumber(value) || value->valuedouble < 0)
-			return llmops_err_set(err, LLMOPS_E_INPUT,
-					      "%s: assert[%d] (%s): \"value\" must be a number >= 0",
-					      where, idx, tn);
+			return llmops_err_set(
+				err, LLMOPS_E_INPUT,
+				"%s: assert[%d] (%s): \"value\" must be a number >= 0", where, idx,
+				tn);
 		break;
 	}
 	if (value && !(a->value = cJSON_Duplicate(value, 1)))
@@ -153,8 +159,7 @@ int llmops_assertions_parse(struct llmops_assertions *out, const cJSON *list, co
 		list = NULL;
 	if (!list)
 		return llmops_err_set(err, LLMOPS_E_INPUT, "%s: \"assert\" must be a list", where);
-	cJSON_ArrayForEach(item, list)
-	{
+	cJSON_ArrayForEach (item, list) {
 		struct llmops_assertion *a = realloc(out->a, (out->n + 1) * sizeof(*a));
 		if (!a)
 			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
@@ -236,14 +241,13 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 			llmops_buf_adds(why, want ? ": not found" : ": found");
 			return 0;
 		}
-		cJSON_ArrayForEach(x, v) if (contains(out, len, x->valuestring, a->ignore_case) !=
-					     want)
-		{
-			llmops_buf_addf(why, "%s ", tn);
-			quote(why, x->valuestring);
-			llmops_buf_adds(why, want ? ": not found" : ": found");
-			return 0;
-		}
+		cJSON_ArrayForEach (x, v)
+			if (contains(out, len, x->valuestring, a->ignore_case) != want) {
+				llmops_buf_addf(why, "%s ", tn);
+				quote(why, x->valuestring);
+				llmops_buf_adds(why, want ? ": not found" : ": found");
+				return 0;
+			}
 		return 1;
 	}
 	case LLMOPS_ASSERT_REGEX: {
@@ -280,7 +284,8 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 			struct llmops_buf w = LLMOPS_BUF_INIT;
 			ok = llmops_schema_validate(a->value, doc, &w);
 			if (ok == 0)
-				llmops_buf_addf(why, "json_schema: %s", w.data ? w.data : "invalid");
+				llmops_buf_addf(why, "json_schema: %s",
+						w.data ? w.data : "invalid");
 			llmops_buf_release(&w);
 		}
 		cJSON_Delete(doc);
@@ -301,8 +306,7 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 			return 1;
 		llmops_buf_addf(why, "max_cost %g: cost $%.6f", lim, o->cost_usd);
 		return 0;
-	default:
-		return 1;
+	default: return 1;
 	}
 }
 

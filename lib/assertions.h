@@ -46,10 +46,10 @@ enum llmops_assert_type {
 extern const char *const llmops_assert_names[];
 
 struct llmops_assertion {
-	int type;	  /* enum llmops_assert_type */
-	cJSON *value;	  /* owned copy of "value" (NULL for is_json) */
-	int ignore_case;  /* equals, contains, not_contains, regex */
-	void *re;	  /* owned: the compiled pattern of regex */
+	int type;	 /* enum llmops_assert_type */
+	cJSON *value;	 /* owned copy of "value" (NULL for is_json) */
+	int ignore_case; /* equals, contains, not_contains, regex */
+	void *re;	 /* owned: the compiled pattern of regex */
 };
 
 struct llmops_assertions {

@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const type_names[] = {"object",  "array", "string", "number",
+static const char *const type_names[] = {"object",  "array",   "string", "number",
 					 "integer", "boolean", "null",	 NULL};
-static const char *const annotations[] = {"title",    "description", "$schema", "$id",
+static const char *const annotations[] = {"title",    "description", "$schema",	 "$id",
 					  "$comment", "default",     "examples", NULL};
 static const char *const numeric_kw[] = {"minimum", "maximum", "exclusiveMinimum",
 					 "exclusiveMaximum", NULL};
@@ -49,9 +49,9 @@ static int check_kw(const cJSON *kw, const char *ptr, struct llmops_err *err)
 		if (!cJSON_IsArray(kw) || !cJSON_GetArraySize(kw))
 			return bad(err, ptr, k, "must be a type name or a list of them");
 		const cJSON *t;
-		cJSON_ArrayForEach(t, kw) if (!cJSON_IsString(t) ||
-					      !in_list(t->valuestring, type_names)) return bad(
-			err, ptr, k, "unknown type in the list");
+		cJSON_ArrayForEach (t, kw)
+			if (!cJSON_IsString(t) || !in_list(t->valuestring, type_names))
+				return bad(err, ptr, k, "unknown type in the list");
 		return 0;
 	}
 	if (!strcmp(k, "enum"))
@@ -62,16 +62,16 @@ static int check_kw(const cJSON *kw, const char *ptr, struct llmops_err *err)
 		const cJSON *t;
 		if (!cJSON_IsArray(kw))
 			return bad(err, ptr, k, "must be an array of property names");
-		cJSON_ArrayForEach(t, kw) if (!cJSON_IsString(t)) return bad(
-			err, ptr, k, "must be an array of property names");
+		cJSON_ArrayForEach (t, kw)
+			if (!cJSON_IsString(t))
+				return bad(err, ptr, k, "must be an array of property names");
 		return 0;
 	}
 	if (!strcmp(k, "properties")) {
 		const cJSON *p;
 		if (!cJSON_IsObject(kw))
 			return bad(err, ptr, k, "must be an object of schemas");
-		cJSON_ArrayForEach(p, kw)
-		{
+		cJSON_ArrayForEach (p, kw) {
 			snprintf(sub, sizeof(sub), "%s/properties/%s", ptr, p->string);
 			if (check_at(p, sub, err))
 				return err->code;
@@ -124,7 +124,9 @@ static int check_at(const cJSON *s, const char *ptr, struct llmops_err *err)
 	if (!cJSON_IsObject(s))
 		return llmops_err_set(err, LLMOPS_E_INPUT, "schema %s: must be an object",
 				      ptr[0] ? ptr : "/");
-	cJSON_ArrayForEach(kw, s) if (check_kw(kw, ptr, err)) return err->code;
+	cJSON_ArrayForEach (kw, s)
+		if (check_kw(kw, ptr, err))
+			return err->code;
 	return 0;
 }
 
@@ -190,10 +192,10 @@ static int validate_object(const cJSON *s, const cJSON *v, const char *ptr, stru
 	const cJSON *addl = cJSON_GetObjectItemCaseSensitive(s, "additionalProperties");
 	const cJSON *x;
 	char sub[1024];
-	cJSON_ArrayForEach(x, req) if (!cJSON_GetObjectItemCaseSensitive(v, x->valuestring)) return fail(
-		why, ptr, "required property '%s' is missing", x->valuestring);
-	cJSON_ArrayForEach(x, v)
-	{
+	cJSON_ArrayForEach (x, req)
+		if (!cJSON_GetObjectItemCaseSensitive(v, x->valuestring))
+			return fail(why, ptr, "required property '%s' is missing", x->valuestring);
+	cJSON_ArrayForEach (x, v) {
 		const cJSON *ps = cJSON_GetObjectItemCaseSensitive(props, x->string);
 		snprintf(sub, sizeof(sub), "%s/%s", ptr, x->string);
 		if (ps) {
@@ -223,17 +225,20 @@ static int validate_at(const cJSON *s, const cJSON *v, const char *ptr, struct l
 			ok = has_type(v, kw->valuestring);
 		else {
 			const cJSON *t;
-			cJSON_ArrayForEach(t, kw) ok |= has_type(v, t->valuestring);
+			cJSON_ArrayForEach (t, kw)
+				ok |= has_type(v, t->valuestring);
 		}
 		if (!ok)
 			return fail(why, ptr, "expected %s, got %s",
-				    cJSON_IsString(kw) ? kw->valuestring : "one of the listed types",
+				    cJSON_IsString(kw) ? kw->valuestring
+						       : "one of the listed types",
 				    type_of(v));
 	}
 	if ((kw = cJSON_GetObjectItemCaseSensitive(s, "enum"))) {
 		const cJSON *e;
 		int ok = 0;
-		cJSON_ArrayForEach(e, kw) ok |= cJSON_Compare(e, v, 1);
+		cJSON_ArrayForEach (e, kw)
+			ok |= cJSON_Compare(e, v, 1);
 		if (!ok)
 			return fail(why, ptr, "value is not one of the enum's");
 	}
@@ -263,11 +268,11 @@ static int validate_at(const cJSON *s, const cJSON *v, const char *ptr, struct l
 		if ((kw = cJSON_GetObjectItemCaseSensitive(s, "pattern"))) {
 			int ec, hit;
 			PCRE2_SIZE off;
-			pcre2_code *re = pcre2_compile((PCRE2_SPTR)kw->valuestring,
-						       PCRE2_ZERO_TERMINATED, PCRE2_UTF, &ec, &off,
-						       NULL);
-			pcre2_match_data *md = re ? pcre2_match_data_create_from_pattern(re, NULL)
-						  : NULL;
+			pcre2_code *re =
+				pcre2_compile((PCRE2_SPTR)kw->valuestring, PCRE2_ZERO_TERMINATED,
+					      PCRE2_UTF, &ec, &off, NULL);
+			pcre2_match_data *md =
+				re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
 			if (!md) {
 				pcre2_code_free(re);
 				return -1;
@@ -290,8 +295,7 @@ static int validate_at(const cJSON *s, const cJSON *v, const char *ptr, struct l
 		if ((kw = cJSON_GetObjectItemCaseSensitive(s, "items"))) {
 			const cJSON *it;
 			int i = 0;
-			cJSON_ArrayForEach(it, v)
-			{
+			cJSON_ArrayForEach (it, v) {
 				snprintf(sub, sizeof(sub), "%s/%d", ptr, i++);
 				int r = validate_at(kw, it, sub, why);
 				if (r != 1)

@@ -9,8 +9,8 @@
 #include <string.h>
 
 const char *const llmops_metric_names[] = {
-	"exact", "levenshtein", "jaccard", "cosine", "rouge_l", "bleu", "chrf", "embedding", "judge",
-	NULL,
+	"exact", "levenshtein", "jaccard",   "cosine", "rouge_l",
+	"bleu",	 "chrf",	"embedding", "judge",  NULL,
 };
 
 const char *llmops_metric_name(int m)
@@ -426,9 +426,7 @@ int llmops_similarity_many(const int *metrics, size_t nm, const char *output, si
 		uint64_t *a = scratch, *b = scratch + big, *ta = scratch + 2 * big,
 			 *tb = scratch + 4 * big, *tc = scratch + 6 * big;
 		switch (m) {
-		case LLMOPS_METRIC_LEVENSHTEIN:
-			scores[k] = levenshtein(&o, &e, &nomem);
-			break;
+		case LLMOPS_METRIC_LEVENSHTEIN: scores[k] = levenshtein(&o, &e, &nomem); break;
 		case LLMOPS_METRIC_JACCARD:
 		case LLMOPS_METRIC_COSINE:
 			if (o.nwords)
@@ -441,17 +439,10 @@ int llmops_similarity_many(const int *metrics, size_t nm, const char *output, si
 					    ? jaccard(a, o.nwords, b, e.nwords)
 					    : cosine(a, o.nwords, b, e.nwords, idf);
 			break;
-		case LLMOPS_METRIC_ROUGE_L:
-			scores[k] = rouge_l(&o, &e, &nomem);
-			break;
-		case LLMOPS_METRIC_BLEU:
-			scores[k] = bleu(&o, &e, ta, tb);
-			break;
-		case LLMOPS_METRIC_CHRF:
-			scores[k] = chrf(&o, &e, a, b, ta, tc);
-			break;
-		default:
-			break;
+		case LLMOPS_METRIC_ROUGE_L: scores[k] = rouge_l(&o, &e, &nomem); break;
+		case LLMOPS_METRIC_BLEU: scores[k] = bleu(&o, &e, ta, tb); break;
+		case LLMOPS_METRIC_CHRF: scores[k] = chrf(&o, &e, a, b, ta, tc); break;
+		default: break;
 		}
 		if (nomem)
 			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");

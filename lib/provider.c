@@ -144,8 +144,7 @@ static int set_defaults(struct llmops_provider *p, const char *base_flag)
 			strncat(ollama, "/v1", sizeof(ollama) - strlen(ollama) - 1);
 		base = ollama;
 		break;
-	default:
-		return 0;
+	default: return 0;
 	}
 	if (base_flag)
 		base = base_flag;
@@ -174,16 +173,15 @@ static int bad_field(struct llmops_err *err, const char *name, const char *field
 static int from_config(struct llmops_provider *p, const char *name, const cJSON *o,
 		       struct llmops_err *err)
 {
-	static const char *const known[] = {"type",	   "model",	  "base_url", "api_key_env",
-					    "command",	   "temperature", "max_tokens", "seed",
-					    "stop",	   "timeout_ms",  "stream",	"fallback",
-					    "description", NULL};
+	static const char *const known[] = {
+		"type",	       "model",	     "base_url",    "api_key_env", "command",
+		"temperature", "max_tokens", "seed",	    "stop",	   "timeout_ms",
+		"stream",      "fallback",   "description", NULL};
 	const cJSON *f;
 	if (!cJSON_IsObject(o))
 		return llmops_err_set(err, LLMOPS_E_USAGE,
 				      "llmops.json: providers.%s: must be an object", name);
-	cJSON_ArrayForEach(f, o)
-	{
+	cJSON_ArrayForEach (f, o) {
 		int ok = f->string[0] == '$';
 		for (size_t i = 0; !ok && known[i]; i++)
 			ok = !strcmp(f->string, known[i]);
@@ -213,7 +211,7 @@ static int from_config(struct llmops_provider *p, const char *name, const cJSON 
 		if (!cJSON_IsString(f) || !f->valuestring[0])
 			return bad_field(err, name, strs[i].key, "a non-empty string");
 		char *v = !strcmp(strs[i].key, "base_url") ? clean_url(f->valuestring)
-							    : strdup(f->valuestring);
+							   : strdup(f->valuestring);
 		if (!v)
 			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 		*strs[i].dst = v;
@@ -254,8 +252,7 @@ static int from_config(struct llmops_provider *p, const char *name, const cJSON 
 		if (cJSON_IsString(f))
 			llmops_strlist_append(&p->stop, f->valuestring);
 		else if (cJSON_IsArray(f)) {
-			cJSON_ArrayForEach(x, f)
-			{
+			cJSON_ArrayForEach (x, f) {
 				if (!cJSON_IsString(x))
 					return bad_field(err, name, "stop",
 							 "a string or a list of strings");
@@ -279,8 +276,9 @@ static int unknown(const char *spec, const cJSON *cfg, struct llmops_err *err)
 {
 	struct llmops_buf names = LLMOPS_BUF_INIT;
 	const cJSON *x;
-	cJSON_ArrayForEach(x, cfg) if (x->string[0] != '$') llmops_buf_addf(
-		&names, "%s%s", names.len ? ", " : "", x->string);
+	cJSON_ArrayForEach (x, cfg)
+		if (x->string[0] != '$')
+			llmops_buf_addf(&names, "%s%s", names.len ? ", " : "", x->string);
 	llmops_err_set(err, LLMOPS_E_USAGE,
 		       "unknown provider '%s': use openai:MODEL, anthropic:MODEL, ollama:MODEL, "
 		       "exec:COMMAND, replay%s%s",
@@ -301,7 +299,8 @@ int llmops_provider_resolve(struct llmops_provider **out, const char *spec, cons
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	}
 	p->max_tokens = -1;
-	const cJSON *entry = cJSON_IsObject(cfg) ? cJSON_GetObjectItemCaseSensitive(cfg, spec) : NULL;
+	const cJSON *entry =
+		cJSON_IsObject(cfg) ? cJSON_GetObjectItemCaseSensitive(cfg, spec) : NULL;
 	if (entry) {
 		named = 1;
 		rc = from_config(p, spec, entry, err);
@@ -314,10 +313,12 @@ int llmops_provider_resolve(struct llmops_provider **out, const char *spec, cons
 		if (p->type < 0 || p->type == LLMOPS_PROVIDER_REPLAY)
 			rc = unknown(spec, cfg, err);
 		else if (!colon[1])
-			rc = llmops_err_set(err, LLMOPS_E_USAGE, "provider '%s': %s is missing after "
-								 "the colon",
-					    spec, p->type == LLMOPS_PROVIDER_EXEC ? "the command"
-										  : "the model");
+			rc = llmops_err_set(err, LLMOPS_E_USAGE,
+					    "provider '%s': %s is missing after "
+					    "the colon",
+					    spec,
+					    p->type == LLMOPS_PROVIDER_EXEC ? "the command"
+									    : "the model");
 		else if (p->type == LLMOPS_PROVIDER_EXEC)
 			rc = llmops_split_argv(colon + 1, &p->argv, err);
 		else if (!(p->model = strdup(colon + 1)))

@@ -137,8 +137,8 @@ int llmops_provider_parse_chat(const struct llmops_provider *p, const char *body
  * Parse an embeddings response: *vecs (malloc'd, caller frees) holds n
  * vectors of *dims floats each, in input order.
  */
-int llmops_provider_parse_embed(const char *body, size_t len, size_t n, double **vecs,
-				size_t *dims, struct llmops_err *err);
+int llmops_provider_parse_embed(const char *body, size_t len, size_t n, double **vecs, size_t *dims,
+				struct llmops_err *err);
 
 /*
  * A provider's error response as one line: its message when the body is

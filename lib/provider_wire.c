@@ -65,8 +65,7 @@ static cJSON *openai_body(const struct llmops_provider *p, const cJSON *messages
 	cJSON *b = cJSON_CreateObject(), *ms = cJSON_AddArrayToObject(b, "messages");
 	const cJSON *m;
 	cJSON_AddStringToObject(b, "model", p->model);
-	cJSON_ArrayForEach(m, messages)
-	{
+	cJSON_ArrayForEach (m, messages) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "role", msg_text(m, "role"));
 		cJSON_AddStringToObject(o, "content", msg_text(m, "content"));
@@ -102,19 +101,19 @@ static cJSON *anthropic_body(const struct llmops_provider *p, const cJSON *messa
 	struct llmops_buf sys = LLMOPS_BUF_INIT;
 	const cJSON *m;
 	cJSON_AddStringToObject(b, "model", p->model);
-	cJSON_AddNumberToObject(b, "max_tokens", (double)(p->max_tokens > 0 ? p->max_tokens : 1024));
-	cJSON_ArrayForEach(m, messages)
-	{
+	cJSON_AddNumberToObject(b, "max_tokens",
+				(double)(p->max_tokens > 0 ? p->max_tokens : 1024));
+	cJSON_ArrayForEach (m, messages) {
 		const char *role = msg_text(m, "role");
 		if (!strcmp(role, "system") || !strcmp(role, "developer"))
-			llmops_buf_addf(&sys, "%s%s", sys.len ? "\n\n" : "", msg_text(m, "content"));
+			llmops_buf_addf(&sys, "%s%s", sys.len ? "\n\n" : "",
+					msg_text(m, "content"));
 	}
 	if (sys.len)
 		cJSON_AddStringToObject(b, "system", sys.data);
 	llmops_buf_release(&sys);
 	ms = cJSON_AddArrayToObject(b, "messages");
-	cJSON_ArrayForEach(m, messages)
-	{
+	cJSON_ArrayForEach (m, messages) {
 		const char *role = msg_text(m, "role");
 		if (!strcmp(role, "system") || !strcmp(role, "developer"))
 			continue;
@@ -160,8 +159,8 @@ int llmops_provider_chat_request(const struct llmops_provider *p, const cJSON *m
 	case LLMOPS_PROVIDER_EXEC: {
 		struct llmops_buf in = LLMOPS_BUF_INIT;
 		const cJSON *m;
-		cJSON_ArrayForEach(m, messages) llmops_buf_addf(&in, "%s%s", in.len ? "\n\n" : "",
-								msg_text(m, "content"));
+		cJSON_ArrayForEach (m, messages)
+			llmops_buf_addf(&in, "%s%s", in.len ? "\n\n" : "", msg_text(m, "content"));
 		rq->len = in.len;
 		rq->body = in.data ? llmops_buf_detach(&in, NULL) : strdup("");
 		if (!rq->body)
@@ -255,7 +254,8 @@ static int parse_openai(const cJSON *doc, struct llmops_answer *a, struct llmops
 		llmops_buf_adds(text, c->valuestring);
 	else if (cJSON_IsArray(c)) {
 		const cJSON *part;
-		cJSON_ArrayForEach(part, c) llmops_buf_adds(text, msg_text(part, "text"));
+		cJSON_ArrayForEach (part, c)
+			llmops_buf_adds(text, msg_text(part, "text"));
 	} else if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(msg, "refusal")))
 		llmops_buf_adds(text, msg_text(msg, "refusal"));
 	a->tokens_in = num_or(usage, "prompt_tokens");
@@ -273,8 +273,9 @@ static int parse_anthropic(const cJSON *doc, struct llmops_answer *a, struct llm
 	const cJSON *fin = cJSON_GetObjectItemCaseSensitive(doc, "stop_reason");
 	if (!cJSON_IsArray(content))
 		return llmops_err_set(err, LLMOPS_E_NET, "the answer has no content list");
-	cJSON_ArrayForEach(part, content) if (!strcmp(msg_text(part, "type"), "text"))
-		llmops_buf_adds(text, msg_text(part, "text"));
+	cJSON_ArrayForEach (part, content)
+		if (!strcmp(msg_text(part, "type"), "text"))
+			llmops_buf_adds(text, msg_text(part, "text"));
 	a->tokens_in = num_or(usage, "input_tokens");
 	a->tokens_out = num_or(usage, "output_tokens");
 	if (cJSON_IsString(fin))
@@ -289,7 +290,8 @@ static int stream_event(int type, const cJSON *ev, struct llmops_answer *a, stru
 	if (error_in(ev, err))
 		return err->code;
 	if (type != LLMOPS_PROVIDER_ANTHROPIC) {
-		const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ev, "choices"), 0);
+		const cJSON *ch =
+			cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ev, "choices"), 0);
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(ch, "delta");
 		const cJSON *fin = cJSON_GetObjectItemCaseSensitive(ch, "finish_reason");
 		const cJSON *usage = cJSON_GetObjectItemCaseSensitive(ev, "usage");
@@ -314,7 +316,8 @@ static int stream_event(int type, const cJSON *ev, struct llmops_answer *a, stru
 	} else if (!strcmp(t, "message_delta")) {
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "delta");
 		const cJSON *u = cJSON_GetObjectItemCaseSensitive(ev, "usage");
-		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(d, "stop_reason")) && !a->finish)
+		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(d, "stop_reason")) &&
+		    !a->finish)
 			a->finish = strdup(msg_text(d, "stop_reason"));
 		if (num_or(u, "output_tokens") >= 0)
 			a->tokens_out = num_or(u, "output_tokens");
@@ -380,8 +383,9 @@ int llmops_provider_parse_chat(const struct llmops_provider *p, const char *body
 		if (!doc)
 			rc = not_json(body, len, end, err);
 		else if (!(rc = error_in(doc, err)))
-			rc = p->type == LLMOPS_PROVIDER_ANTHROPIC ? parse_anthropic(doc, a, &text, err)
-								  : parse_openai(doc, a, &text, err);
+			rc = p->type == LLMOPS_PROVIDER_ANTHROPIC
+				     ? parse_anthropic(doc, a, &text, err)
+				     : parse_openai(doc, a, &text, err);
 		cJSON_Delete(doc);
 	}
 	if (!rc && !(a->text = text.data ? llmops_buf_detach(&text, NULL) : strdup("")))
@@ -407,8 +411,7 @@ int llmops_provider_parse_embed(const char *body, size_t len, size_t n, double *
 		return err->code;
 	}
 	data = cJSON_GetObjectItemCaseSensitive(doc, "data");
-	cJSON_ArrayForEach(item, data)
-	{
+	cJSON_ArrayForEach (item, data) {
 		const cJSON *e = cJSON_GetObjectItemCaseSensitive(item, "embedding"), *x;
 		long idx = num_or(item, "index");
 		size_t k = 0;
@@ -421,8 +424,8 @@ int llmops_provider_parse_embed(const char *body, size_t len, size_t n, double *
 		}
 		if ((size_t)cJSON_GetArraySize(e) != d)
 			break;
-		cJSON_ArrayForEach(x, e) v[(size_t)idx * d + k++] = cJSON_IsNumber(x) ? x->valuedouble
-										  : 0;
+		cJSON_ArrayForEach (x, e)
+			v[(size_t)idx * d + k++] = cJSON_IsNumber(x) ? x->valuedouble : 0;
 		got++;
 	}
 	cJSON_Delete(doc);

@@ -119,7 +119,8 @@ static int start_http(struct runner *r, struct slot *s, struct llmops_err *err)
 	curl_easy_setopt(s->easy, CURLOPT_TCP_KEEPALIVE, 1L);
 	s->curl_err[0] = 0;
 	if (curl_multi_add_handle(r->multi, s->easy) != CURLM_OK)
-		return llmops_err_set(err, LLMOPS_E_NET, "cannot add a request to the multi handle");
+		return llmops_err_set(err, LLMOPS_E_NET,
+				      "cannot add a request to the multi handle");
 	s->in_multi = 1;
 	return 0;
 }
@@ -140,10 +141,8 @@ static int retryable_curl(CURLcode rc)
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_OUT_OF_MEMORY:
-	case CURLE_WRITE_ERROR:
-		return 0;
-	default:
-		return 1;
+	case CURLE_WRITE_ERROR: return 0;
+	default: return 1;
 	}
 }
 
@@ -154,12 +153,9 @@ static const char *status_hint(long status, const struct llmops_provider *p)
 	case 403:
 		return p->api_key_env ? "the API key was refused: check the variable that holds it"
 				      : "the server wants an API key";
-	case 404:
-		return "unknown model or wrong base URL";
-	case 429:
-		return "rate limited";
-	default:
-		return NULL;
+	case 404: return "unknown model or wrong base URL";
+	case 429: return "rate limited";
+	default: return NULL;
 	}
 }
 
@@ -181,10 +177,11 @@ static int judge_http(struct runner *r, struct slot *s, CURLcode rc)
 		return retryable_curl(rc) ? 1 : -1;
 	}
 	if (c->status >= 200 && c->status < 300) {
-		int prc = c->embed ? llmops_provider_parse_embed(c->raw.data, c->raw.len,
-								 c->n_inputs, &c->vecs, &c->dims, &e)
-				   : llmops_provider_parse_chat(c->prov, c->raw.data, c->raw.len,
-								c->prov->stream, &c->answer, &e);
+		int prc = c->embed
+				  ? llmops_provider_parse_embed(c->raw.data, c->raw.len,
+								c->n_inputs, &c->vecs, &c->dims, &e)
+				  : llmops_provider_parse_chat(c->prov, c->raw.data, c->raw.len,
+							       c->prov->stream, &c->answer, &e);
 		if (!prc)
 			return 0;
 		snprintf(c->error, sizeof(c->error), "%.300s: HTTP %ld, but %.600s", c->rq.url,
@@ -200,7 +197,7 @@ static int judge_http(struct runner *r, struct slot *s, CURLcode rc)
 		 hint ? ")" : "");
 	llmops_buf_release(&t);
 	return c->status == 408 || c->status == 409 || c->status == 429 || c->status >= 500 ? 1
-											     : -1;
+											    : -1;
 }
 
 /* --------------------------------------------------------------- the loop */
@@ -217,7 +214,7 @@ void runner_retire(struct runner *r, struct slot *s, int outcome)
 		double wait = base * (0.5 + 0.5 * ((double)rand() / RAND_MAX));
 		if (retry_after > wait)
 			wait = retry_after < r->retry_after_max_ms ? retry_after
-								    : r->retry_after_max_ms;
+								   : r->retry_after_max_ms;
 		llmops_answer_release(&c->answer);
 		llmops_buf_reset(&c->raw);
 		struct pending *pd = realloc(r->retry, (r->nretry + 1) * sizeof(*pd));
@@ -312,7 +309,8 @@ static struct llmops_call *take(struct runner *r, double now, int *wait_rate)
 {
 	size_t best = r->nretry;
 	for (size_t i = 0; i < r->nretry; i++)
-		if (r->retry[i].due <= now && (best == r->nretry || r->retry[i].due < r->retry[best].due))
+		if (r->retry[i].due <= now &&
+		    (best == r->nretry || r->retry[i].due < r->retry[best].due))
 			best = i;
 	struct llmops_call *c = NULL;
 	if (best < r->nretry)

@@ -39,7 +39,7 @@
 struct llmops_call {
 	/* set by the caller */
 	const struct llmops_provider *prov;
-	int embed;		  /* 1: an embeddings request for n_inputs texts */
+	int embed; /* 1: an embeddings request for n_inputs texts */
 	size_t n_inputs;
 	struct llmops_request rq; /* owned by the call */
 	double est_tokens;	  /* tokens it will use, for tpm */
@@ -53,9 +53,9 @@ struct llmops_call {
 	struct llmops_answer answer; /* a chat call's answer (when ok) */
 	double *vecs;		     /* an embed call's vectors, n_inputs x dims (when ok) */
 	size_t dims;
-	struct llmops_buf raw; /* the body that answered (for the cache) */
-	int ok;		       /* 1: answered and parsed */
-	int aborted;	       /* 1: cut off by a stop; nothing to record */
+	struct llmops_buf raw;		/* the body that answered (for the cache) */
+	int ok;				/* 1: answered and parsed */
+	int aborted;			/* 1: cut off by a stop; nothing to record */
 	char error[LLMOPS_ERR_MSG_MAX]; /* when !ok: why, key material redacted */
 
 	void *priv_; /* the runner's */

@@ -50,8 +50,8 @@ void exec_kill(struct slot *s)
 
 static void fail_now(struct runner *r, struct slot *s, const char *what, int e)
 {
-	snprintf(s->c->error, sizeof(s->c->error), "exec: cannot run '%s': %s",
-		 s->c->prov->argv[0], what ? what : strerror(e));
+	snprintf(s->c->error, sizeof(s->c->error), "exec: cannot run '%s': %s", s->c->prov->argv[0],
+		 what ? what : strerror(e));
 	exec_kill(s);
 	runner_retire(r, s, -1);
 }

@@ -70,10 +70,8 @@ static int is_word_cp(uint32_t c)
 	case UTF8PROC_CATEGORY_ND:
 	case UTF8PROC_CATEGORY_NL:
 	case UTF8PROC_CATEGORY_NO:
-	case UTF8PROC_CATEGORY_PC:
-		return 1;
-	default:
-		return 0;
+	case UTF8PROC_CATEGORY_PC: return 1;
+	default: return 0;
 	}
 }
 
@@ -100,9 +98,9 @@ int llmops_text_analyse(struct llmops_text *t, const char *s, size_t len, struct
 	memset(t, 0, sizeof(*t));
 	if (!clean)
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)clean, (utf8proc_ssize_t)clen,
-					  &folded,
-					  UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+	utf8proc_ssize_t n =
+		utf8proc_map((const utf8proc_uint8_t *)clean, (utf8proc_ssize_t)clen, &folded,
+			     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 	free(clean);
 	if (n < 0)
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "cannot normalise text: %s",

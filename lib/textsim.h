@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 struct llmops_text {
-	uint32_t *cp;	 /* owned: folded code points */
+	uint32_t *cp; /* owned: folded code points */
 	size_t ncp;
 	uint64_t *words; /* owned: hash of each word, in order */
 	size_t nwords;

@@ -38,7 +38,11 @@ static void test_levenshtein(void **state)
 	near(sim(LLMOPS_METRIC_LEVENSHTEIN, "kitten", "sitting", NULL), 1.0 - 3.0 / 7.0);
 	near(sim(LLMOPS_METRIC_LEVENSHTEIN, "KITTEN", "kitten", NULL), 1);
 	/* full case folding: sharp s folds to "ss" */
-	near(sim(LLMOPS_METRIC_LEVENSHTEIN, "Stra\xc3\x9f" "e", "STRASSE", NULL), 1);
+	near(sim(LLMOPS_METRIC_LEVENSHTEIN,
+		 "Stra\xc3\x9f"
+		 "e",
+		 "STRASSE", NULL),
+	     1);
 	/* NFC: e + combining acute equals precomposed e-acute */
 	near(sim(LLMOPS_METRIC_LEVENSHTEIN, "cafe\xcc\x81", "caf\xc3\xa9", NULL), 1);
 	/* code points, not bytes: one substitution in 4 */
@@ -54,7 +58,13 @@ static void test_jaccard(void **state)
 	near(sim(LLMOPS_METRIC_JACCARD, "the cat sat", "The cat ran.", NULL), 0.5);
 	/* sets: repeats do not count */
 	near(sim(LLMOPS_METRIC_JACCARD, "a a a b", "b a", NULL), 1);
-	near(sim(LLMOPS_METRIC_JACCARD, "\xc3\x9c" "ber Caf\xc3\xa9", "\xc3\xbc" "ber caf\xc3\xa9", NULL), 1);
+	near(sim(LLMOPS_METRIC_JACCARD,
+		 "\xc3\x9c"
+		 "ber Caf\xc3\xa9",
+		 "\xc3\xbc"
+		 "ber caf\xc3\xa9",
+		 NULL),
+	     1);
 	/* each CJK character is a word: {東,京,タ,ワ,ー} vs {東,京} = 2/5 */
 	near(sim(LLMOPS_METRIC_JACCARD, "東京タワー", "東京", NULL), 0.4);
 }
@@ -171,22 +181,26 @@ static void test_assertions(void **state)
 	assert_int_equal(check("[{\"type\":\"contains\",\"value\":\"Paris\"}]", "It is Paris.", -1,
 			       NAN, &why),
 			 0);
-	assert_int_equal(check("[{\"type\":\"contains\",\"value\":[\"a\",\"zz\"]}]", "abc", -1, NAN,
-			       &why),
-			 1);
+	assert_int_equal(
+		check("[{\"type\":\"contains\",\"value\":[\"a\",\"zz\"]}]", "abc", -1, NAN, &why),
+		1);
 	assert_string_equal(why.data, "contains 'zz': not found");
-	assert_int_equal(check("[{\"type\":\"contains\",\"value\":\"STRASSE\",\"ignore_case\":true}]",
-			       "die Stra\xc3\x9f" "e", -1, NAN, &why),
-			 0);
+	assert_int_equal(
+		check("[{\"type\":\"contains\",\"value\":\"STRASSE\",\"ignore_case\":true}]",
+		      "die Stra\xc3\x9f"
+		      "e",
+		      -1, NAN, &why),
+		0);
 	assert_int_equal(check("[{\"type\":\"regex\",\"value\":\"^\\\\p{Lu}\\\\w+$\"}]",
 			       "\xc3\x89t\xc3\xa9", -1, NAN, &why),
 			 0);
-	assert_int_equal(check("[\"is_json\", {\"type\":\"max_tokens\",\"value\":3}]", "[1, 2] x", 5,
-			       NAN, &why),
+	assert_int_equal(check("[\"is_json\", {\"type\":\"max_tokens\",\"value\":3}]", "[1, 2] x",
+			       5, NAN, &why),
 			 2);
 	assert_int_equal(check("[{\"type\":\"max_latency_ms\",\"value\":10}]", "x", -1, NAN, &why),
 			 0); /* unknown latency: not applicable */
-	assert_int_equal(check("[{\"type\":\"max_latency_ms\",\"value\":10}]", "x", -1, 11, &why), 1);
+	assert_int_equal(check("[{\"type\":\"max_latency_ms\",\"value\":10}]", "x", -1, 11, &why),
+			 1);
 	assert_int_equal(check("[{\"type\":\"equals\",\"value\":\"x\"},{\"type\":\"not_contains\","
 			       "\"value\":\"y\"}]",
 			       "x", -1, NAN, &why),
@@ -208,10 +222,11 @@ static void test_schema(void **state)
 	struct llmops_err err = {0};
 	struct llmops_buf why = LLMOPS_BUF_INIT;
 	(void)state;
-	cJSON *s = cJSON_Parse("{\"type\":\"object\",\"required\":[\"name\"],\"additionalProperties\":"
-			       "false,\"properties\":{\"name\":{\"type\":\"string\",\"minLength\":2},"
-			       "\"tags\":{\"type\":\"array\",\"items\":{\"enum\":[\"a\",\"b\"]},"
-			       "\"maxItems\":2},\"n\":{\"type\":\"integer\",\"minimum\":0}}}");
+	cJSON *s =
+		cJSON_Parse("{\"type\":\"object\",\"required\":[\"name\"],\"additionalProperties\":"
+			    "false,\"properties\":{\"name\":{\"type\":\"string\",\"minLength\":2},"
+			    "\"tags\":{\"type\":\"array\",\"items\":{\"enum\":[\"a\",\"b\"]},"
+			    "\"maxItems\":2},\"n\":{\"type\":\"integer\",\"minimum\":0}}}");
 	assert_int_equal(llmops_schema_check(s, &err), 0);
 	struct {
 		const char *doc, *why;
@@ -219,7 +234,8 @@ static void test_schema(void **state)
 		{"{\"name\":\"ok\",\"tags\":[\"a\"],\"n\":3}", NULL},
 		{"{\"tags\":[]}", "/: required property 'name' is missing"},
 		{"{\"name\":\"x\"}", "/name: string is shorter than 2 characters"},
-		{"{\"name\":\"ok\",\"tags\":[\"a\",\"c\"]}", "/tags/1: value is not one of the enum's"},
+		{"{\"name\":\"ok\",\"tags\":[\"a\",\"c\"]}",
+		 "/tags/1: value is not one of the enum's"},
 		{"{\"name\":\"ok\",\"n\":1.5}", "/n: expected integer, got number"},
 		{"{\"name\":\"ok\",\"n\":-1}", "/n: -1 is below the minimum 0"},
 		{"{\"name\":\"ok\",\"extra\":1}", "/: property 'extra' is not allowed"},
@@ -247,11 +263,16 @@ static void test_schema(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exact),	       cmocka_unit_test(test_levenshtein),
-		cmocka_unit_test(test_jaccard),	       cmocka_unit_test(test_cosine),
-		cmocka_unit_test(test_rouge_l),	       cmocka_unit_test(test_bleu),
-		cmocka_unit_test(test_chrf),	       cmocka_unit_test(test_names),
-		cmocka_unit_test(test_wilson_quantile), cmocka_unit_test(test_assertions),
+		cmocka_unit_test(test_exact),
+		cmocka_unit_test(test_levenshtein),
+		cmocka_unit_test(test_jaccard),
+		cmocka_unit_test(test_cosine),
+		cmocka_unit_test(test_rouge_l),
+		cmocka_unit_test(test_bleu),
+		cmocka_unit_test(test_chrf),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_wilson_quantile),
+		cmocka_unit_test(test_assertions),
 		cmocka_unit_test(test_schema),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
