@@ -41,22 +41,18 @@ static int add_case(struct llmops_dataset *d, const char *id, cJSON *vars, cJSON
 		    struct llmops_err *err)
 {
 	char dflt[32];
-	struct llmops_case *c = realloc(d->cases, (d->n + 1) * sizeof(*c));
-	if (!c)
-		goto nomem;
-	d->cases = c;
+	struct llmops_case *c;
+	(void)err;
+	if ((d->n & (d->n - 1)) == 0) { /* grow at powers of two: linear in all */
+		c = realloc(d->cases, (d->n ? 2 * d->n : 1) * sizeof(*c));
+		if (!c)
+			goto nomem;
+		d->cases = c;
+	}
 	if (!id) {
 		snprintf(dflt, sizeof(dflt), "case-%zu", d->n + 1);
 		id = dflt;
 	}
-	for (size_t i = 0; i < d->n; i++)
-		if (!strcmp(d->cases[i].id, id)) {
-			cJSON_Delete(vars);
-			cJSON_Delete(fields);
-			return llmops_err_at(err, LLMOPS_E_INPUT, d->label, line, 1,
-					     "duplicate case id '%s' (first at line %d)", id,
-					     d->cases[i].line);
-		}
 	c = &d->cases[d->n];
 	if (!(c->id = strdup(id)))
 		goto nomem;
@@ -315,6 +311,60 @@ static int ends_with(const char *s, const char *suf)
 	return n >= m && !strcmp(s + n - m, suf);
 }
 
+static const struct llmops_case *sort_base;
+
+static int cmp_case_id(const void *a, const void *b)
+{
+	const struct llmops_case *x = &sort_base[*(const size_t *)a];
+	const struct llmops_case *y = &sort_base[*(const size_t *)b];
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Duplicate ids, found by sorting (n log n): the error names the earliest repeat. */
+static int check_ids(struct llmops_dataset *d, struct llmops_err *err)
+{
+	size_t *ix = d->n ? malloc(d->n * sizeof(*ix)) : NULL;
+	size_t best = (size_t)-1, first = 0, group = 0;
+	if (d->n && !ix)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < d->n; i++)
+		ix[i] = i;
+	sort_base = d->cases;
+	if (d->n)
+		qsort(ix, d->n, sizeof(*ix), cmp_case_id);
+	/* in sorted order a group of equal ids starts with its first line */
+	for (size_t i = 1; i < d->n; i++) {
+		if (strcmp(d->cases[ix[i]].id, d->cases[ix[i - 1]].id)) {
+			group = i;
+			continue;
+		}
+		if (best == (size_t)-1 || d->cases[ix[i]].line < d->cases[best].line) {
+			best = ix[i];
+			first = ix[group];
+		}
+	}
+	free(ix);
+	if (best == (size_t)-1)
+		return 0;
+	return llmops_err_at(err, LLMOPS_E_INPUT, d->label, d->cases[best].line, 1,
+			     "duplicate case id '%s' (first at line %d)", d->cases[best].id,
+			     d->cases[first].line);
+}
+
+static int parse_any(struct llmops_dataset *d, const char *fmt, const char *text, size_t len,
+		     struct llmops_err *err)
+{
+	int rc;
+	if (!strcmp(fmt, "json"))
+		rc = parse_json(d, text, len, err);
+	else if (!strcmp(fmt, "jsonl"))
+		rc = parse_jsonl(d, text, len, err);
+	else
+		rc = parse_csv(d, text, len, err);
+	return rc ? rc : check_ids(d, err);
+}
+
 int llmops_dataset_parse(struct llmops_dataset *d, const char *label, const char *text, size_t len,
 			 struct llmops_err *err)
 {
@@ -348,11 +398,7 @@ int llmops_dataset_parse(struct llmops_dataset *d, const char *label, const char
 	}
 	if (!(d->format = strdup(fmt)))
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	if (!strcmp(fmt, "json"))
-		return parse_json(d, text, len, err);
-	if (!strcmp(fmt, "jsonl"))
-		return parse_jsonl(d, text, len, err);
-	return parse_csv(d, text, len, err);
+	return parse_any(d, fmt, text, len, err);
 }
 
 int llmops_dataset_load(struct llmops_dataset *d, const char *path, struct llmops_err *err)

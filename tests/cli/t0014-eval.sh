@@ -194,6 +194,10 @@ printf 'input,expected\n"unclosed,x\n' >bad.csv
 run llmops eval --dataset bad.csv --provider local
 expect_rc 2 "malformed CSV"
 check "CSV error has a position" has "$err" "bad.csv:2:"
+printf '[{"id": "a", "expected": "x"},\n {"id": "b", "expected": "x"},\n {"id": "a", "expected": "y"}]\n' >dup.json
+run llmops eval --dataset dup.json --provider local
+expect_rc 2 "duplicate case ids"
+check "names both lines" has "$err" "dup.json:3:1: duplicate case id 'a' (first at line 1)"
 run llmops eval --dataset missing.json
 expect_rc 2 "missing dataset"
 run llmops eval --dataset echo.json --provider nosuch
