@@ -204,6 +204,48 @@ static void side_by_side(const char *left, const char *right, int width)
 		printf("      %*s | ...\n", half, "...");
 }
 
+/* The variants side by side: one column each. */
+static void print_comparison(const struct eval *ev)
+{
+	printf("\n  %-14s", "");
+	for (size_t i = 0; i < ev->nvars; i++)
+		printf(" | %-22.22s", ev->vars[i].label);
+	printf("\n  %-14s", "pass rate");
+	for (size_t i = 0; i < ev->nvars; i++) {
+		const struct eval_variant *v = &ev->vars[i];
+		printf(" | %5.1f%% (%ld/%ld)%*s",
+		       v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0, v->passed,
+		       v->cases, 1, "");
+	}
+	for (int k = 0; k < LLMOPS_METRIC_COUNT; k++) {
+		int any = 0;
+		for (size_t i = 0; i < ev->nvars; i++)
+			any |= ev->vars[i].metric_n[k] > 0;
+		if (!any)
+			continue;
+		printf("\n  %-14s", llmops_metric_name(k));
+		for (size_t i = 0; i < ev->nvars; i++) {
+			const struct eval_variant *v = &ev->vars[i];
+			if (v->metric_n[k])
+				printf(" | %-22.3f", v->metric_sum[k] / (double)v->metric_n[k]);
+			else
+				printf(" | %-22s", "-");
+		}
+	}
+	printf("\n  %-14s", "latency p50");
+	for (size_t i = 0; i < ev->nvars; i++) {
+		struct eval_variant *v = (struct eval_variant *)&ev->vars[i];
+		if (v->nlat)
+			printf(" | %-19.0f ms", llmops_quantile(v->lat, v->nlat, 0.5));
+		else
+			printf(" | %-22s", "-");
+	}
+	printf("\n  %-14s", "cost");
+	for (size_t i = 0; i < ev->nvars; i++)
+		printf(" | $%-21.6f", ev->vars[i].cost);
+	printf("\n");
+}
+
 void eval_print_text(const struct eval *ev, int color)
 {
 	const char *red = color ? LLMOPS_SGR_RED : "", *green = color ? LLMOPS_SGR_GREEN : "";
@@ -244,6 +286,8 @@ void eval_print_text(const struct eval *ev, int color)
 		       v->tokens_out, v->cost, v->price ? "" : " (no price for this model)",
 		       v->cache_hits);
 	}
+	if (ev->nvars > 1)
+		print_comparison(ev);
 	size_t shown = 0, failing = 0;
 	for (size_t i = 0; i < ev->njobs; i++)
 		failing += ev->jobs[i].finished && ev->jobs[i].passed != 1;

@@ -168,8 +168,11 @@ static int judge_http(struct runner *r, struct slot *s, CURLcode rc)
 	c->latency_ms = llmops_mono_ms() - s->start_ms; /* the same clock as ttft_ms */
 	if (rc != CURLE_OK) {
 		int conn = connect_fault(rc);
-		snprintf(c->error, sizeof(c->error), "%s: %s", c->rq.url,
-			 s->curl_err[0] ? s->curl_err : curl_easy_strerror(rc));
+		snprintf(c->error, sizeof(c->error), "%.400s: %.300s%s", c->rq.url,
+			 s->curl_err[0] ? s->curl_err : curl_easy_strerror(rc),
+			 conn ? " (is the server running? point --base-url or the provider's "
+				"base_url at it; --provider replay scores recorded outputs offline)"
+			      : "");
 		if (conn && provider_down(r, c->prov))
 			return -1;
 		if (conn && c->attempts > r->retries)
@@ -366,7 +369,7 @@ static int loop(struct runner *r, struct llmops_err *err)
 			return 1;
 		}
 		double now = llmops_mono_ms();
-		int wait_rate = 0;
+		int wait_rate = 0, started = 0;
 		while (r->active < r->conc) {
 			struct llmops_call *c = take(r, now, &wait_rate);
 			if (!c)
@@ -374,7 +377,13 @@ static int loop(struct runner *r, struct llmops_err *err)
 			int rc = start(r, c, err);
 			if (rc)
 				return rc;
+			started++;
 		}
+		int running = 0;
+		/* kick new transfers off now: a handle only connects once perform has run, and
+		   poll would otherwise sleep until some other transfer made progress */
+		if (started && curl_multi_perform(r->multi, &running) != CURLM_OK)
+			return llmops_err_set(err, LLMOPS_E_NET, "the curl multi handle failed");
 		if (!r->active && !r->nretry && !r->held && !wait_rate) {
 			r->held = r->cb->next(r->cb->ud);
 			if (!r->held)
@@ -397,7 +406,6 @@ static int loop(struct runner *r, struct llmops_err *err)
 		if (r->active || timeout > 0)
 			curl_multi_poll(r->multi, fds, nfds, timeout < 0 ? 0 : (int)ceil(timeout),
 					&numfds);
-		int running = 0;
 		if (curl_multi_perform(r->multi, &running) != CURLM_OK)
 			return llmops_err_set(err, LLMOPS_E_NET, "the curl multi handle failed");
 		CURLMsg *m;

@@ -126,6 +126,22 @@ run llmops eval --dataset echo.json --provider local --provider openai:gpt-4o --
 expect_rc 0 "a 2-variant matrix"
 check "two variants side by side" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert len(d["variants"])==2 and d["total"]==10 and len(d["results"])==10' "$out"
 
+run llmops eval --dataset echo.json --provider local --provider openai:gpt-4o --base-url "$BASE" --limit 2
+check "a comparison table" has "$out" "| (input) x openai:gpt-4o"
+
+# the embedding metric, from the server's /embeddings
+run llmops eval --dataset echo.json --provider local --metric embedding \
+	--embedding-provider openai:text-embedding-3-small --base-url "$BASE" --limit 4 --format json
+expect_rc 0 "embedding metric"
+check "embedding scores near 1 for equal texts" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert all(abs(r["scores"]["embedding"]-1) < 1e-3 for r in d["results"])' "$out"
+
+# --rpm spaces requests: 5 at 600 a minute need at least 4 x 100 ms
+start=$(date +%s%N)
+run llmops eval --dataset echo.json --provider local --rpm 600 --no-cache --limit 5
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_rc 0 "--rpm"
+check "--rpm 600 spaced 5 requests over >= 400 ms (took $took ms)" test "$took" -ge 400
+
 # exec: the prompt on stdin, the output on stdout, no shell
 run llmops eval --dataset echo.json --provider 'exec:sed -e "s/^REPLY: //"' --limit 3
 expect_rc 0 "exec provider"
