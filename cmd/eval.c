@@ -197,23 +197,13 @@ int eval_settle_numbers(struct eval *ev, const struct eval_opts *o)
 
 static int gate_and_exit(struct eval *ev, int run_rc)
 {
-	long cases = 0, passed = 0, scored = 0, errors = 0;
-	double cost = 0;
-	for (size_t i = 0; i < ev->nvars; i++) {
-		cases += ev->vars[i].cases;
-		passed += ev->vars[i].passed;
-		scored += ev->vars[i].scored;
-		errors += ev->vars[i].errors;
-		cost += ev->vars[i].cost;
-	}
+	struct eval_totals t;
+	eval_totals(ev, &t);
 	if (run_rc == 1)
 		return LLMOPS_EXIT_INTERRUPTED;
-	if (cases > 0 && scored == 0 && errors > 0)
+	if (t.cases > 0 && t.scored == 0 && t.errors > 0)
 		return LLMOPS_EXIT_RUNTIME;
-	double rate = cases ? (double)passed / (double)cases : 1.0;
-	if (rate + 1e-12 < ev->min_pass_rate || (ev->max_cost >= 0 && cost > ev->max_cost))
-		return LLMOPS_EXIT_CHECK;
-	return 0;
+	return t.gate_ok ? 0 : LLMOPS_EXIT_CHECK;
 }
 
 int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)

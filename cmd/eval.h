@@ -57,7 +57,6 @@ struct eval_job {
 	cJSON *messages;
 	struct llmops_call call;
 	int on_fallback;
-	int pending; /* follow-up calls outstanding (embedding, judge) */
 	int finished;
 	/* the outcome */
 	char *output;
@@ -129,6 +128,14 @@ int eval_run(struct eval *ev);
 void eval_jobs_release(struct eval *ev);
 
 /* eval_out.c */
+/* The run's totals over every variant, and whether the gate holds on them. */
+struct eval_totals {
+	long cases, passed, scored, errors;
+	double cost;
+	double rate; /* passed / cases; 1 when there are no cases */
+	int gate_ok; /* pass rate >= --min-pass-rate and cost <= --max-cost */
+};
+void eval_totals(const struct eval *ev, struct eval_totals *t);
 cJSON *eval_summary_json(const struct eval *ev);
 void eval_print_text(const struct eval *ev, int color);
 /* Write the results of the run as format ("json", "jsonl", "csv", "junit", "markdown") to path

@@ -38,15 +38,19 @@ static void add_num(cJSON *o, const char *k, double x)
 		cJSON_AddNumberToObject(o, k, x);
 }
 
-static void totals(const struct eval *ev, long *cases, long *passed, double *cost)
+void eval_totals(const struct eval *ev, struct eval_totals *t)
 {
-	*cases = *passed = 0;
-	*cost = 0;
+	memset(t, 0, sizeof(*t));
 	for (size_t i = 0; i < ev->nvars; i++) {
-		*cases += ev->vars[i].cases;
-		*passed += ev->vars[i].passed;
-		*cost += ev->vars[i].cost;
+		t->cases += ev->vars[i].cases;
+		t->passed += ev->vars[i].passed;
+		t->scored += ev->vars[i].scored;
+		t->errors += ev->vars[i].errors;
+		t->cost += ev->vars[i].cost;
 	}
+	t->rate = t->cases ? (double)t->passed / (double)t->cases : 1.0;
+	t->gate_ok = t->rate + 1e-12 >= ev->min_pass_rate &&
+		     (ev->max_cost < 0 || t->cost <= ev->max_cost);
 }
 
 static cJSON *variant_json(const struct eval_variant *v)
@@ -123,17 +127,16 @@ static cJSON *result_json(const struct eval *ev, const struct eval_job *j)
 cJSON *eval_summary_json(const struct eval *ev)
 {
 	cJSON *o = cJSON_CreateObject(), *vs, *fl, *g;
-	long cases, passed;
-	double cost;
-	totals(ev, &cases, &passed, &cost);
+	struct eval_totals t;
+	eval_totals(ev, &t);
 	cJSON_AddStringToObject(o, "run", ev->run_id);
 	cJSON_AddStringToObject(o, "dataset", ev->ds.label);
 	cJSON_AddStringToObject(o, "dataset_sha256", ev->ds.sha256);
 	cJSON_AddNumberToObject(o, "cases", (double)ev->ncases);
-	cJSON_AddNumberToObject(o, "total", (double)cases); /* cases x variants */
-	cJSON_AddNumberToObject(o, "passed", (double)passed);
-	add_num(o, "pass_rate", cases ? (double)passed / (double)cases : NAN);
-	cJSON_AddNumberToObject(o, "cost_usd", cost);
+	cJSON_AddNumberToObject(o, "total", (double)t.cases); /* cases x variants */
+	cJSON_AddNumberToObject(o, "passed", (double)t.passed);
+	add_num(o, "pass_rate", t.cases ? t.rate : NAN);
+	cJSON_AddNumberToObject(o, "cost_usd", t.cost);
 	if (ev->resumed)
 		cJSON_AddNumberToObject(o, "resumed_results", (double)ev->restored);
 	vs = cJSON_AddArrayToObject(o, "variants");
@@ -142,9 +145,7 @@ cJSON *eval_summary_json(const struct eval *ev)
 	g = cJSON_AddObjectToObject(o, "gate");
 	cJSON_AddNumberToObject(g, "min_pass_rate", ev->min_pass_rate);
 	add_num(g, "max_cost_usd", ev->max_cost >= 0 ? ev->max_cost : NAN);
-	int ok = (!cases || (double)passed / (double)cases + 1e-12 >= ev->min_pass_rate) &&
-		 (ev->max_cost < 0 || cost <= ev->max_cost);
-	cJSON_AddBoolToObject(g, "passed", ok && cases == (long)ev->njobs);
+	cJSON_AddBoolToObject(g, "passed", t.gate_ok && t.cases == (long)ev->njobs);
 	fl = cJSON_AddArrayToObject(o, "failures");
 	for (size_t i = 0; i < ev->njobs; i++)
 		if (ev->jobs[i].finished && ev->jobs[i].passed != 1)
@@ -250,10 +251,9 @@ void eval_print_text(const struct eval *ev, int color)
 {
 	const char *red = color ? LLMOPS_SGR_RED : "", *green = color ? LLMOPS_SGR_GREEN : "";
 	const char *bold = color ? LLMOPS_SGR_BOLD : "", *reset = color ? LLMOPS_SGR_RESET : "";
-	long cases, passed;
-	double cost;
+	struct eval_totals t;
 	int width = term_width();
-	totals(ev, &cases, &passed, &cost);
+	eval_totals(ev, &t);
 	printf("%seval%s %s: %s, %zu cases x %zu variant%s\n", bold, reset, ev->run_id,
 	       ev->ds.label, ev->ncases, ev->nvars, ev->nvars == 1 ? "" : "s");
 	for (size_t i = 0; i < ev->nvars; i++) {
@@ -307,12 +307,10 @@ void eval_print_text(const struct eval *ev, int color)
 	}
 	if (failing > shown)
 		printf("  ... and %zu more (-o FILE has them all)\n", failing - shown);
-	double rate = cases ? (double)passed / (double)cases : 1.0;
-	int ok = rate + 1e-12 >= ev->min_pass_rate && (ev->max_cost < 0 || cost <= ev->max_cost);
-	printf("\ngate: %s%s%s (pass rate %.1f%%, minimum %.1f%%", ok ? green : red,
-	       ok ? "passed" : "failed", reset, 100 * rate, 100 * ev->min_pass_rate);
+	printf("\ngate: %s%s%s (pass rate %.1f%%, minimum %.1f%%", t.gate_ok ? green : red,
+	       t.gate_ok ? "passed" : "failed", reset, 100 * t.rate, 100 * ev->min_pass_rate);
 	if (ev->max_cost >= 0)
-		printf("; cost $%.6f, maximum $%.6f", cost, ev->max_cost);
+		printf("; cost $%.6f, maximum $%.6f", t.cost, ev->max_cost);
 	printf(")\n");
 }
 
@@ -401,9 +399,6 @@ static void write_csv(FILE *f, const struct eval *ev)
 
 static void write_junit(FILE *f, const struct eval *ev)
 {
-	long cases, passed;
-	double cost;
-	totals(ev, &cases, &passed, &cost);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"llmops eval\">\n", f);
 	for (size_t vi = 0; vi < ev->nvars; vi++) {
 		const struct eval_variant *v = &ev->vars[vi];

@@ -11,15 +11,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static int push_call(struct eval *ev, struct llmops_call *c)
 {
@@ -247,7 +238,6 @@ static void answered(struct eval *ev, struct eval_job *j)
 	f->n_inputs = 2;
 	f->user = j;
 	f->est_tokens = (double)(strlen(texts[0]) + strlen(texts[1])) / 4;
-	j->pending = 1;
 	if (push_call(ev, f))
 		fail_job(ev, j, "out of memory");
 }
@@ -402,7 +392,6 @@ static void call_done(void *ud, struct llmops_call *c)
 	if (c->aborted)
 		return; /* interrupted: not recorded; a resume runs it again */
 	if (c == &j->follow) {
-		j->pending = 0;
 		if (!c->ok) {
 			char msg[LLMOPS_ERR_MSG_MAX + 32];
 			snprintf(msg, sizeof(msg), "embedding: %s", c->error);
@@ -463,7 +452,7 @@ static void tick(void *ud)
 	char eta[32];
 	if (!ev->progress)
 		return;
-	double el = (now_ms() - ev->t0) / 1000.0;
+	double el = (llmops_mono_ms() - ev->t0) / 1000.0;
 	long total = (long)ev->njobs;
 	fmt_eta(eta, sizeof(eta),
 		ev->done ? el / (double)ev->done * (double)(total - ev->done) : NAN);
@@ -476,7 +465,7 @@ int eval_run(struct eval *ev)
 {
 	struct llmops_err err = {0};
 	const struct llmops_runner_cb cb = {next_call, call_done, should_stop, tick, ev};
-	ev->t0 = now_ms();
+	ev->t0 = llmops_mono_ms();
 	for (size_t i = 0; i < ev->njobs; i++) {
 		ev->jobs[i].embed_score = NAN;
 		if (!ev->jobs[i].finished)

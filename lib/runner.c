@@ -266,9 +266,8 @@ void slot_clear(struct runner *r, struct slot *s)
 	r->active--;
 }
 
-static int rate_ok(struct runner *r, const struct llmops_call *c, double now)
+static int rate_ok(const struct runner *r, double now)
 {
-	(void)c;
 	return now >= r->rpm_next && now >= r->tpm_next;
 }
 
@@ -324,7 +323,7 @@ static struct llmops_call *take(struct runner *r, double now, int *wait_rate)
 		c = r->held;
 	if (!c)
 		return NULL;
-	if (!rate_ok(r, c, now)) {
+	if (!rate_ok(r, now)) {
 		*wait_rate = 1;
 		return NULL;
 	}
@@ -418,7 +417,7 @@ static int loop(struct runner *r, struct llmops_err *err)
 			if (s && s->c)
 				runner_retire(r, s, judge_http(r, s, m->data.result));
 		}
-		exec_service(r, fds, nfds);
+		exec_service(r);
 		now = llmops_mono_ms();
 		if (r->cb->tick && now - last_tick >= 100) {
 			r->cb->tick(r->cb->ud);

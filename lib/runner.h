@@ -86,6 +86,9 @@ struct llmops_runner_cb {
 	void *ud;
 };
 
+/* Milliseconds on the monotonic clock (for latencies and ETAs). */
+double llmops_mono_ms(void);
+
 /*
  * Run until next() has nothing more and every call is done: returns 0.
  * Returns 1 when stop() asked to stop (in-flight calls are handed to done()

@@ -194,10 +194,8 @@ static void finish(struct runner *r, struct slot *s, double now)
 	runner_retire(r, s, -1);
 }
 
-void exec_service(struct runner *r, const struct curl_waitfd *fds, unsigned nfds)
+void exec_service(struct runner *r)
 {
-	(void)fds;
-	(void)nfds;
 	double now = llmops_mono_ms();
 	for (unsigned i = 0; i < r->conc; i++) {
 		struct slot *s = &r->slots[i];

@@ -56,8 +56,6 @@ struct runner {
 	size_t ndown;
 };
 
-double llmops_mono_ms(void);
-
 /* Hand a finished attempt back: outcome 0 answered, 1 retry if allowed, -1 failed. */
 void runner_retire(struct runner *r, struct slot *s, int outcome);
 /* Free the slot (leaving the call alone). */
@@ -68,7 +66,7 @@ void mark_provider_down(struct runner *r, const struct llmops_provider *p);
 /* exec: children */
 int exec_start(struct runner *r, struct slot *s);
 unsigned exec_fds(struct runner *r, struct curl_waitfd *fds);
-void exec_service(struct runner *r, const struct curl_waitfd *fds, unsigned nfds);
+void exec_service(struct runner *r);
 void exec_kill(struct slot *s);
 void exec_clear(struct slot *s);
 
