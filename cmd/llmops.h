@@ -79,6 +79,7 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_help(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_init(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_prompt(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx);
 

@@ -26,6 +26,7 @@ const struct llmops_command llmops_commands[] = {
 	{"init", cmd_init, NEED_WORKSPACE,
 	 "scaffold prompts/, evals/, llmops.json and ignore .llmops/"},
 	{"ledger", cmd_ledger, NEED_LEDGER, "inspect, check and back up the ledger"},
+	{"lint", cmd_lint, NEED_WORKSPACE, "check prompts and datasets: secrets, templates, variables"},
 	{"prompt", cmd_prompt, NEED_WORKSPACE | NEED_REPO,
 	 "the prompt store over git: list, show, new, pin, verify, diff, log, render"},
 	{"tokens", cmd_tokens, NEED_NOTHING,

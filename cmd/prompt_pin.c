@@ -3,6 +3,7 @@
  * verify, the CI gate over what pin records.
  */
 #include "prompt_cmd.h"
+#include "pincheck.h"
 
 #include "buf.h"
 #include "hash.h"
@@ -432,63 +433,12 @@ static void problem(struct verify *v, const char *name, const char *version, con
 static void check_entry(struct verify *v, const struct llmops_lock_entry *e,
 			struct llmops_snapshot *head, struct llmops_catalog *cat)
 {
-	struct llmops_buf content = LLMOPS_BUF_INIT;
-	struct llmops_err err = {0};
-	char wblob[LLMOPS_OID_HEX], wsha[65], hblob[LLMOPS_OID_HEX] = "", sha[65];
-	int in_head = 0, rc;
+	char msg[1200];
+	int kind = llmops_pin_check(v->env->store, head, e, cat, &v->cat_loaded, msg,
+				    sizeof(msg));
 
-	/* Ids first: the blob itself is read only when the bytes on disk are not it. */
-	if (head && !llmops_snapshot_blob_id(head, e->path, hblob, &err))
-		in_head = 1;
-	rc = llmops_store_hash_worktree(v->env->store, e->path, e->blob, wblob, wsha, &err);
-	if (rc == LLMOPS_E_NOTFOUND) {
-		const struct llmops_family *f;
-
-		/* Only now is the whole catalog needed, to say what does exist. */
-		if (!v->cat_loaded && !llmops_store_catalog(v->env->store, head, 0, cat, &err))
-			v->cat_loaded = 1;
-		f = llmops_catalog_find(cat, e->name);
-
-		if (in_head)
-			problem(v, e->name, e->version, e->path, "missing",
-				"pinned file '%s' is missing from the work tree (it is in HEAD); "
-				"restore it: git checkout -- %s",
-				e->path, e->path);
-		else if (f && f->n)
-			problem(v, e->name, e->version, e->path, "no-such-version",
-				"prompts.lock pins %s@%s, which does not exist (newest is %s); pin "
-				"an existing version",
-				e->name, e->version, f->files[f->n - 1].version);
-		else
-			problem(v, e->name, e->version, e->path, "no-such-version",
-				"prompts.lock pins %s@%s, but there is no prompt '%s'", e->name,
-				e->version, e->name);
-		llmops_buf_release(&content);
-		return;
-	}
-	if (rc) {
-		problem(v, e->name, e->version, e->path, "unreadable", "%s", err.msg);
-		llmops_buf_release(&content);
-		return;
-	}
-	if (strcmp(wblob, e->blob))
-		problem(v, e->name, e->version, e->path, "changed",
-			"%s changed after it was pinned (blob %.12s, pinned %.12s); released "
-			"versions are immutable: revert it and make a new version (llmops prompt "
-			"new %s)",
-			e->path, wblob, e->blob, e->name);
-	else if (in_head && strcmp(hblob, e->blob))
-		problem(v, e->name, e->version, e->path, "changed",
-			"%s at HEAD (blob %.12s) is not the pinned blob %.12s", e->path, hblob,
-			e->blob);
-	else if (strcmp(wsha, e->sha256) &&
-		 (!in_head || llmops_store_read_blob(v->env->store, hblob, &content, &err) ||
-		  llmops_sha256_hex(sha, content.data, content.len) || strcmp(sha, e->sha256)))
-		problem(v, e->name, e->version, e->path, "sha256",
-			"the SHA-256 in prompts.lock for %s does not match the blob's content; "
-			"was the lock edited by hand? re-pin it: llmops prompt pin %s@%s",
-			e->name, e->name, e->version);
-	llmops_buf_release(&content);
+	if (kind != LLMOPS_PIN_OK)
+		problem(v, e->name, e->version, e->path, llmops_pin_problem_name(kind), "%s", msg);
 }
 
 static int on_change(void *ud, const struct llmops_change *c)

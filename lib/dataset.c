@@ -353,7 +353,7 @@ static int check_ids(struct llmops_dataset *d, struct llmops_err *err)
 }
 
 static int parse_any(struct llmops_dataset *d, const char *fmt, const char *text, size_t len,
-		     struct llmops_err *err)
+		     unsigned flags, struct llmops_err *err)
 {
 	int rc;
 	if (!strcmp(fmt, "json"))
@@ -362,11 +362,19 @@ static int parse_any(struct llmops_dataset *d, const char *fmt, const char *text
 		rc = parse_jsonl(d, text, len, err);
 	else
 		rc = parse_csv(d, text, len, err);
-	return rc ? rc : check_ids(d, err);
+	if (rc || (flags & LLMOPS_DATASET_ALLOW_DUPLICATE_IDS))
+		return rc;
+	return check_ids(d, err);
 }
 
 int llmops_dataset_parse(struct llmops_dataset *d, const char *label, const char *text, size_t len,
 			 struct llmops_err *err)
+{
+	return llmops_dataset_parse_ex(d, label, text, len, 0, err);
+}
+
+int llmops_dataset_parse_ex(struct llmops_dataset *d, const char *label, const char *text,
+			    size_t len, unsigned flags, struct llmops_err *err)
 {
 	const char *fmt;
 	size_t bad;
@@ -398,7 +406,7 @@ int llmops_dataset_parse(struct llmops_dataset *d, const char *label, const char
 	}
 	if (!(d->format = strdup(fmt)))
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	return parse_any(d, fmt, text, len, err);
+	return parse_any(d, fmt, text, len, flags, err);
 }
 
 int llmops_dataset_load(struct llmops_dataset *d, const char *path, struct llmops_err *err)

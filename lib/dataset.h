@@ -40,6 +40,13 @@ struct llmops_dataset {
  */
 int llmops_dataset_parse(struct llmops_dataset *d, const char *label, const char *text, size_t len,
 			 struct llmops_err *err);
+/*
+ * The same with flags: LLMOPS_DATASET_ALLOW_DUPLICATE_IDS parses a
+ * dataset whose ids repeat (for lint, which reports every repeat).
+ */
+#define LLMOPS_DATASET_ALLOW_DUPLICATE_IDS 1u
+int llmops_dataset_parse_ex(struct llmops_dataset *d, const char *label, const char *text,
+			    size_t len, unsigned flags, struct llmops_err *err);
 /* Read and parse the file at path (LLMOPS_E_NOTFOUND when it does not exist). */
 int llmops_dataset_load(struct llmops_dataset *d, const char *path, struct llmops_err *err);
 void llmops_dataset_release(struct llmops_dataset *d);

@@ -43,18 +43,24 @@ static int set_meta(struct llmops_prompt *p, const char *key, const char *val, i
 	else if (!strcmp(key, "temperature")) {
 		double d = strtod(val, &end);
 
-		if (!*val || *end || !isfinite(d) || d < 0 || d > 2)
+		if (!*val || *end || !isfinite(d) || d < 0 || d > 2) {
+			if (p->lenient)
+				return LLMOPS_OK;
 			return llmops_err_at(err, LLMOPS_E_INPUT, p->label, line, col,
 					     "temperature '%s' must be a number from 0 to 2", val);
+		}
 		m->temperature = d;
 		m->has_temperature = 1;
 	} else if (!strcmp(key, "max_tokens")) {
 		long n = strtol(val, &end, 10);
 
-		if (!*val || *end || n < 1 || n > 100000000)
+		if (!*val || *end || n < 1 || n > 100000000) {
+			if (p->lenient)
+				return LLMOPS_OK;
 			return llmops_err_at(err, LLMOPS_E_INPUT, p->label, line, col,
 					     "max_tokens '%s' must be a whole number of at least 1",
 					     val);
+		}
 		m->max_tokens = n;
 		m->has_max_tokens = 1;
 	}
@@ -206,11 +212,16 @@ static int parse_json(struct llmops_prompt *p, struct llmops_err *err)
 			rc = set_meta(p, k->string, k->valuestring, line, col, err);
 		} else if (cJSON_IsNumber(k)) {
 			/* set_meta keeps the pointer: only numeric keys take this path. */
-			if (strcmp(k->string, "temperature") && strcmp(k->string, "max_tokens"))
+			if (strcmp(k->string, "temperature") && strcmp(k->string, "max_tokens")) {
+				if (p->lenient)
+					continue;
 				return llmops_err_at(err, LLMOPS_E_INPUT, p->label, line, col,
 						     "'%s' must be a string", k->string);
+			}
 			snprintf(num, sizeof(num), "%.17g", k->valuedouble);
 			rc = set_meta(p, k->string, num, line, col, err);
+		} else if (p->lenient) {
+			continue; /* the caller checks metadata itself */
 		} else {
 			return llmops_err_at(err, LLMOPS_E_INPUT, p->label, line, col,
 					     "'%s' must be a string or a number", k->string);
@@ -227,6 +238,12 @@ static int parse_json(struct llmops_prompt *p, struct llmops_err *err)
 int llmops_prompt_parse(struct llmops_prompt **out, const char *label, const char *text, size_t len,
 			int json, struct llmops_err *err)
 {
+	return llmops_prompt_parse_ex(out, label, text, len, json, 0, err);
+}
+
+int llmops_prompt_parse_ex(struct llmops_prompt **out, const char *label, const char *text,
+			   size_t len, int json, unsigned flags, struct llmops_err *err)
+{
 	struct llmops_prompt *p = calloc(1, sizeof(*p));
 	size_t bad;
 	int rc, line, col;
@@ -234,6 +251,7 @@ int llmops_prompt_parse(struct llmops_prompt **out, const char *label, const cha
 	*out = NULL;
 	if (!p)
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	p->lenient = (flags & LLMOPS_PROMPT_LENIENT_META) != 0;
 	p->label = strdup(label);
 	p->text = malloc(len + 1);
 	if (!p->label || !p->text) {

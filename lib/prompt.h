@@ -46,6 +46,7 @@ struct llmops_prompt {
 	struct llmops_prompt_msg *msgs;	 /* owned array of nmsgs */
 	size_t nmsgs;
 	size_t body_off; /* .txt: where the template starts in text */
+	int lenient;	 /* parsed with LLMOPS_PROMPT_LENIENT_META */
 };
 
 /*
@@ -57,6 +58,15 @@ struct llmops_prompt {
  */
 int llmops_prompt_parse(struct llmops_prompt **out, const char *label, const char *text, size_t len,
 			int json, struct llmops_err *err);
+/*
+ * The same with flags: LLMOPS_PROMPT_LENIENT_META leaves out metadata
+ * values that are out of range or of the wrong type (meta shows them
+ * unset) instead of failing, for callers such as lint that check
+ * metadata themselves.
+ */
+#define LLMOPS_PROMPT_LENIENT_META 1u
+int llmops_prompt_parse_ex(struct llmops_prompt **out, const char *label, const char *text,
+			   size_t len, int json, unsigned flags, struct llmops_err *err);
 void llmops_prompt_free(struct llmops_prompt *p);
 
 /*

@@ -1,0 +1,663 @@
+/*
+ * lint_prompt.c - one template file: its syntax, front matter, partials,
+ * personal data, and variables placed where they can pass for
+ * instructions.  Prompt versions are kept for the rules that look across
+ * files (lint_project.c).
+ */
+#include "lint_internal.h"
+
+#include "json.h"
+#include "pricing.h"
+#include "suggest.h"
+#include "utf8.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* One metadata entry, from front matter or a .json prompt's object. */
+struct meta_item {
+	const char *key;
+	char value[256];
+	int line, col; /* of the value */
+	int number;    /* 1: a JSON number */
+};
+
+static size_t collect_meta(const struct lint_file *f, const struct llmops_prompt *p,
+			   struct meta_item *out, size_t max)
+{
+	size_t n = 0;
+
+	if (!p->json) {
+		for (size_t i = 0; i < p->fm.n && n < max; i++, n++) {
+			out[n].key = p->fm.items[i].key;
+			snprintf(out[n].value, sizeof(out[n].value), "%s", p->fm.items[i].value);
+			out[n].line = p->fm.items[i].line;
+			out[n].col = p->fm.items[i].value_col;
+			out[n].number = 0;
+		}
+		return n;
+	}
+	if (!cJSON_IsObject(p->json))
+		return 0;
+	for (const cJSON *k = p->json->child; k && n < max; k = k->next) {
+		const char *step = k->string;
+
+		if (!strcmp(k->string, "messages"))
+			continue;
+		out[n].key = k->string;
+		if (cJSON_IsString(k))
+			snprintf(out[n].value, sizeof(out[n].value), "%s", k->valuestring);
+		else if (cJSON_IsNumber(k))
+			snprintf(out[n].value, sizeof(out[n].value), "%.17g", k->valuedouble);
+		else
+			snprintf(out[n].value, sizeof(out[n].value), "(%s)",
+				 cJSON_IsObject(k)  ? "an object"
+				 : cJSON_IsArray(k) ? "an array"
+						    : "not a string");
+		out[n].number = cJSON_IsNumber(k);
+		llmops_json_locate(f->text, f->len, &step, 1, 0, &out[n].line, &out[n].col);
+		n++;
+	}
+	return n;
+}
+
+static int known_key(const char *k)
+{
+	for (size_t i = 0; llmops_prompt_meta_keys[i]; i++)
+		if (!strcmp(llmops_prompt_meta_keys[i], k))
+			return 1;
+	return 0;
+}
+
+static void check_meta(struct llmops_lint *l, struct lint_file *f, const struct llmops_prompt *p,
+		       const char *file_version)
+{
+	struct meta_item items[64];
+	size_t n = collect_meta(f, p, items, 64);
+	const struct llmops_price *price = NULL;
+	const char *model = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		struct meta_item *it = &items[i];
+		char *end;
+
+		if (!known_key(it->key)) {
+			struct llmops_strlist near = LLMOPS_STRLIST_INIT;
+			size_t nk = 0;
+
+			while (llmops_prompt_meta_keys[nk])
+				nk++;
+			llmops_suggest(&near, it->key, llmops_prompt_meta_keys, nk);
+			lint_report(l, f, it->line, it->col, LR_FRONTMATTER_KEY,
+				    "unknown key '%s'%s%s%s; known keys: model, temperature, "
+				    "max_tokens, owner, description, version",
+				    it->key, near.nr ? " (did you mean '" : "",
+				    near.nr ? near.items[0] : "", near.nr ? "'?)" : "");
+			llmops_strlist_release(&near);
+		} else if (!strcmp(it->key, "temperature")) {
+			double d = strtod(it->value, &end);
+
+			if (!it->value[0] || *end || !isfinite(d) || d < 0 || d > 2)
+				lint_report(l, f, it->line, it->col, LR_FRONTMATTER_RANGE,
+					    "temperature '%s' is not a number from 0 to 2",
+					    it->value);
+		} else if (!strcmp(it->key, "max_tokens")) {
+			long v = strtol(it->value, &end, 10);
+
+			if (!it->value[0] || *end || v < 1)
+				lint_report(l, f, it->line, it->col, LR_FRONTMATTER_RANGE,
+					    "max_tokens '%s' is not a whole number of at least 1",
+					    it->value);
+		} else if (!strcmp(it->key, "model")) {
+			struct llmops_err err = {0};
+
+			model = it->value;
+			if (l->opts.prices &&
+			    llmops_pricing_find(l->opts.prices, it->value, &price, &err)) {
+				price = NULL;
+				lint_report(l, f, it->line, it->col, LR_FRONTMATTER_MODEL,
+					    "%s; add it to \"prices\" in llmops.json if it is new",
+					    err.msg);
+			}
+		} else if (!strcmp(it->key, "version") && file_version &&
+			   strcmp(it->value, file_version)) {
+			lint_report(l, f, it->line, it->col, LR_VERSION_MISMATCH,
+				    "the file says version '%s' but is named %s; a version is its "
+				    "file name: drop the key or make them agree",
+				    it->value, file_version);
+		}
+	}
+	if (price && p->meta.has_max_tokens && price->max_output_tokens > 0 &&
+	    p->meta.max_tokens > price->max_output_tokens)
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(items[i].key, "max_tokens"))
+				lint_report(l, f, items[i].line, items[i].col,
+					    LR_FRONTMATTER_RANGE,
+					    "max_tokens %ld is above the %ld output tokens %s can "
+					    "produce",
+					    p->meta.max_tokens, price->max_output_tokens, model);
+}
+
+/* ---------------------------------------------------------------- tags */
+
+/* A version header: a comment "{{! version: v1.2.0 }}" before any other tag. */
+struct header_scan {
+	const char *version;
+	int line, col, seen_other;
+};
+
+static int header_tag(void *ud, const struct llmops_tag *t)
+{
+	struct header_scan *h = ud;
+
+	if (t->kind != LLMOPS_TAG_COMMENT) {
+		h->seen_other = 1;
+		return 1;
+	}
+	if (!strncmp(t->name, "version", 7) && (t->name[7] == ':' || t->name[7] == ' ')) {
+		h->version = t->name + 8;
+		while (*h->version == ' ' || *h->version == ':')
+			h->version++;
+		h->line = t->line;
+		h->col = t->col;
+		return 1;
+	}
+	return 0;
+}
+
+struct partial_scan {
+	struct llmops_lint *l;
+	struct lint_file *f;
+};
+
+static int partial_tag(void *ud, const struct llmops_tag *t)
+{
+	struct partial_scan *ps = ud;
+	struct llmops_buf path = LLMOPS_BUF_INIT;
+
+	if (t->kind != LLMOPS_TAG_PARTIAL)
+		return 0;
+	if (strstr(t->name, "..") || t->name[0] == '/' || !t->name[0]) {
+		lint_report(ps->l, ps->f, t->line, t->col, LR_TEMPLATE_PARTIAL,
+			    "partial name '%s' must be a relative name under %s/", t->name,
+			    LLMOPS_PARTIALS_DIR);
+		return 0;
+	}
+	llmops_buf_addf(&path, "%s/%s/%s.txt", ps->l->opts.root, LLMOPS_PARTIALS_DIR, t->name);
+	if (path.oom)
+		ps->l->oom = 1;
+	else if (access(path.data, R_OK))
+		lint_report(ps->l, ps->f, t->line, t->col, LR_TEMPLATE_PARTIAL,
+			    "partial '%s' does not exist (no %s/%s.txt); it would render as "
+			    "nothing",
+			    t->name, LLMOPS_PARTIALS_DIR, t->name);
+	llmops_buf_release(&path);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- injection */
+
+struct source_lines {
+	const char *s;
+	size_t len;
+	int first; /* line number of s's first line in the tags' numbering */
+};
+
+/* Byte offset of (line, col) in src, or (size_t)-1. */
+static size_t offset_of(const struct source_lines *src, int line, int col)
+{
+	size_t i = 0;
+
+	for (int l = src->first; l < line; l++) {
+		const char *nl = memchr(src->s + i, '\n', src->len - i);
+
+		if (!nl)
+			return (size_t)-1;
+		i = (size_t)(nl - src->s) + 1;
+	}
+	for (int c = 1; c < col && i < src->len && src->s[i] != '\n'; c++) {
+		i++;
+		while (i < src->len && ((unsigned char)src->s[i] & 0xc0) == 0x80)
+			i++;
+	}
+	return i;
+}
+
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* A line made of one punctuation character repeated 3+ times: """, ---, ###, <<<. */
+static int delimiter_line(const char *s, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n && blank(s[i]))
+		i++;
+	while (n > i && blank(s[n - 1]))
+		n--;
+	if (n - i < 3 || !strchr("\"'`-=#*~<>_+", s[i]))
+		return 0;
+	for (k = i; k < n; k++)
+		if (s[k] != s[i])
+			return 0;
+	return 1;
+}
+
+/* The previous (dir -1) or next (dir 1) non-blank line around [ls, le); 0 when none. */
+static int near_line(const char *s, size_t len, size_t ls, size_t le, int dir, size_t *a,
+		     size_t *b)
+{
+	for (;;) {
+		if (dir < 0) {
+			if (ls == 0)
+				return 0;
+			le = ls - 1;
+			ls = le;
+			while (ls > 0 && s[ls - 1] != '\n')
+				ls--;
+		} else {
+			if (le >= len)
+				return 0;
+			ls = le + 1;
+			le = ls;
+			while (le < len && s[le] != '\n')
+				le++;
+		}
+		size_t i = ls;
+
+		while (i < le && blank(s[i]))
+			i++;
+		if (i < le) {
+			*a = ls;
+			*b = le;
+			return 1;
+		}
+	}
+}
+
+static int in_fence(const char *s, size_t ls)
+{
+	int open = 0;
+
+	for (size_t i = 0; i < ls;) {
+		size_t e = i, k = i;
+
+		while (e < ls && s[e] != '\n')
+			e++;
+		while (k < e && blank(s[k]))
+			k++;
+		if (e - k >= 3 && (!strncmp(s + k, "```", 3) || !strncmp(s + k, "~~~", 3)))
+			open = !open;
+		i = e + 1;
+	}
+	return open;
+}
+
+static int closing_quote(char open, const char *s, size_t n)
+{
+	static const char *const pairs[][2] = {{"\"", "\""},	     {"'", "'"},
+					       {"`", "`"},	     {"\xe2\x80\x9c", "\xe2\x80\x9d"},
+					       {"\xc2\xab", "\xc2\xbb"}, {"\xe2\x80\x98", "\xe2\x80\x99"}};
+
+	(void)open;
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		size_t m = strlen(pairs[i][1]);
+
+		if (n >= m && !memcmp(s, pairs[i][1], m))
+			return 1;
+	}
+	return 0;
+}
+
+static int opening_quote(const char *s, size_t n)
+{
+	static const char *const opens[] = {"\"", "'", "`", "\xe2\x80\x9c", "\xc2\xab",
+					    "\xe2\x80\x98"};
+
+	for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
+		size_t m = strlen(opens[i]);
+
+		if (n >= m && !memcmp(s + n - m, opens[i], m))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is the tag at [ts, te) of s delimited: quoted, inside <tag>...</tag>, in
+ * a fenced block, or between delimiter lines?
+ */
+static int delimited(const char *s, size_t len, size_t ts, size_t te)
+{
+	size_t ls = ts, le = te, a, b, i, j;
+
+	while (ls > 0 && s[ls - 1] != '\n')
+		ls--;
+	while (le < len && s[le] != '\n')
+		le++;
+	/* quotes on the same line */
+	for (i = ts; i > ls && blank(s[i - 1]); i--)
+		;
+	for (j = te; j < le && blank(s[j]); j++)
+		;
+	if (i > ls && j < le && opening_quote(s + ls, i - ls) && closing_quote(0, s + j, le - j))
+		return 1;
+	/* <tag> before (across blank space), </ after */
+	for (i = ts; i > 0 && (blank(s[i - 1]) || s[i - 1] == '\n'); i--)
+		;
+	for (j = te; j < len && (blank(s[j]) || s[j] == '\n'); j++)
+		;
+	if (i > 0 && s[i - 1] == '>' && j + 1 < len && s[j] == '<' && s[j + 1] == '/') {
+		size_t k = i - 1;
+
+		while (k > 0 && s[k] != '<' && s[k] != '\n')
+			k--;
+		if (s[k] == '<' && s[k + 1] != '/' && isalpha((unsigned char)s[k + 1]))
+			return 1;
+	}
+	if (in_fence(s, ls))
+		return 1;
+	/* alone on its line between delimiter lines */
+	if (near_line(s, len, ls, le, -1, &a, &b) && delimiter_line(s + a, b - a) &&
+	    near_line(s, len, ls, le, 1, &a, &b) && delimiter_line(s + a, b - a))
+		return 1;
+	return 0;
+}
+
+/* Text before and after on the same line: a parameter inside a sentence. */
+static int inline_param(const char *s, size_t len, size_t ts, size_t te)
+{
+	size_t ls = ts, le = te;
+	int before = 0, after = 0;
+
+	while (ls > 0 && s[ls - 1] != '\n')
+		ls--;
+	while (le < len && s[le] != '\n')
+		le++;
+	for (size_t i = ls; i < ts; i++)
+		before |= isalnum((unsigned char)s[i]) != 0;
+	for (size_t i = te; i < le; i++)
+		after |= isalnum((unsigned char)s[i]) != 0 || ((unsigned char)s[i] >= 0x80);
+	return before && after;
+}
+
+/* Only whitespace and tags after te: the variable ends the text. */
+static int last_in_text(const char *s, size_t len, size_t te)
+{
+	for (size_t i = te; i < len; i++) {
+		if (s[i] == '{' && i + 1 < len && s[i + 1] == '{') {
+			const char *close = strstr(s + i, "}}");
+
+			if (!close)
+				return 1;
+			i = (size_t)(close - s) + 1;
+			continue;
+		}
+		if (!isspace((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+struct inj_scan {
+	struct llmops_lint *l;
+	struct lint_file *f;
+	struct source_lines src;
+	const char *role;
+	int last_message;
+};
+
+static void tag_label(const char *name, char *out, size_t n)
+{
+	const char *dot = strrchr(name, '.');
+	size_t k = 0;
+
+	if (dot && dot[1])
+		name = dot + 1;
+	for (; *name && k + 1 < n; name++)
+		if (isalnum((unsigned char)*name) || *name == '_' || *name == '-')
+			out[k++] = *name;
+	out[k] = '\0';
+	if (!k)
+		snprintf(out, n, "data");
+}
+
+static int injection_tag(void *ud, const struct llmops_tag *t)
+{
+	struct inj_scan *is = ud;
+	const char *s = is->src.s;
+	size_t ts, te;
+	const char *close;
+	char tag[64];
+
+	if (t->kind != LLMOPS_TAG_VARIABLE)
+		return 0;
+	ts = offset_of(&is->src, t->line, t->col);
+	if (ts == (size_t)-1 || ts + 2 > is->src.len || strncmp(s + ts, "{{", 2))
+		return 0; /* custom delimiters: not judged */
+	close = strstr(s + ts, s[ts + 2] == '{' ? "}}}" : "}}");
+	if (!close)
+		return 0;
+	te = (size_t)(close - s) + (s[ts + 2] == '{' ? 3 : 2);
+	if (delimited(s, is->src.len, ts, te))
+		return 0;
+	tag_label(t->name, tag, sizeof(tag));
+	if (!strcmp(is->role, "system") || !strcmp(is->role, "developer")) {
+		lint_report(is->l, is->f, t->line, t->col, LR_INJECTION,
+			    "{{%s}} goes into the %s message undelimited, where its text has "
+			    "%s authority; move it to a user message, or fence it as <%s>{{%s}}"
+			    "</%s> and say the tags hold data",
+			    t->name, is->role, is->role, tag, t->name, tag);
+		return 0;
+	}
+	if (inline_param(s, is->src.len, ts, te))
+		return 0;
+	if (is->last_message && last_in_text(s, is->src.len, te))
+		lint_report(is->l, is->f, t->line, t->col, LR_INJECTION,
+			    "{{%s}} is undelimited and the last thing the model reads, so text in "
+			    "it can pass for instructions; fence it as <%s>{{%s}}</%s>, say the "
+			    "tags hold data, and restate the task after it",
+			    t->name, tag, t->name, tag);
+	else
+		lint_report(is->l, is->f, t->line, t->col, LR_INJECTION,
+			    "{{%s}} is undelimited, so text in it can pass for instructions; fence "
+			    "it as <%s>{{%s}}</%s> and say the tags hold data",
+			    t->name, tag, t->name, tag);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- the file */
+
+static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* The text without the line that claims a version, so two versions can be compared. */
+static uint64_t content_hash(const struct lint_file *f, const struct llmops_prompt *p)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	int skip = 0, line = 1;
+	size_t i = 0;
+
+	for (size_t k = 0; !p->json && k < p->fm.n; k++)
+		if (!strcmp(p->fm.items[k].key, "version"))
+			skip = p->fm.items[k].line;
+	if (p->json && cJSON_GetObjectItemCaseSensitive(p->json, "version")) {
+		const char *step = "version";
+		int col;
+
+		llmops_json_locate(f->text, f->len, &step, 1, 1, &skip, &col);
+	}
+	while (i < f->len) {
+		const char *nl = memchr(f->text + i, '\n', f->len - i);
+		size_t e = nl ? (size_t)(nl - f->text) + 1 : f->len;
+
+		if (line != skip)
+			h = hash_bytes(h, f->text + i, e - i);
+		i = e;
+		line++;
+	}
+	return h;
+}
+
+static int keep_prompt(struct llmops_lint *l, struct lint_file *f, struct llmops_prompt *p)
+{
+	struct lint_prompt *lp;
+	const char *ext;
+
+	if (l->nprompts == l->capprompts) {
+		size_t cap = l->capprompts ? 2 * l->capprompts : 64;
+		struct lint_prompt *n = realloc(l->prompts, cap * sizeof(*n));
+
+		if (!n) {
+			llmops_prompt_free(p);
+			return LLMOPS_E_NOMEM;
+		}
+		l->prompts = n;
+		l->capprompts = cap;
+	}
+	lp = &l->prompts[l->nprompts++];
+	memset(lp, 0, sizeof(*lp));
+	lp->file = f;
+	lp->p = p;
+	llmops_version_path_split(f->path, lp->name, &lp->sv, &ext);
+	llmops_semver_format(&lp->sv, lp->version, sizeof(lp->version));
+	if (p)
+		lp->hash = content_hash(f, p);
+	return LLMOPS_OK;
+}
+
+static int message_checks(struct llmops_lint *l, struct lint_file *f, const struct llmops_prompt *p)
+{
+	for (size_t i = 0; i < p->nmsgs; i++) {
+		const struct llmops_prompt_msg *m = &p->msgs[i];
+		struct inj_scan is = {l, f, {m->source, strlen(m->source), 1}, m->role,
+				      i + 1 == p->nmsgs};
+		struct lint_file shadow = *f;
+		int rc;
+
+		if (!p->json) {
+			is.src.first = p->fm.body_line;
+			if ((rc = lint_pii(l, f, p->body_off, f->len)))
+				return rc;
+		} else {
+			char idx[32];
+			const char *steps[3] = {"messages", idx, "content"};
+			int obj = cJSON_IsObject(p->json);
+
+			snprintf(idx, sizeof(idx), "%zu", i);
+			llmops_json_locate(f->text, f->len, obj ? steps : steps + 1, obj ? 3 : 2, 0,
+					   &shadow.base_line, &shadow.base_col);
+			shadow.text = m->source;
+			shadow.len = is.src.len;
+			if ((rc = lint_pii(l, &shadow, 0, shadow.len)))
+				return rc;
+			is.f = &shadow;
+		}
+		if (lint_on(l, LR_INJECTION))
+			llmops_template_tags(m->tmpl, injection_tag, &is);
+		if (lint_on(l, LR_TEMPLATE_PARTIAL)) {
+			struct partial_scan ps = {l, is.f};
+
+			llmops_template_tags(m->tmpl, partial_tag, &ps);
+		}
+	}
+	return LLMOPS_OK;
+}
+
+static int partial_file(struct llmops_lint *l, struct lint_file *f)
+{
+	struct llmops_template *t = NULL;
+	struct llmops_err err = {0};
+	int rc = llmops_template_parse(&t, f->text, f->len, f->path, 1, 1, &err);
+
+	if (rc == LLMOPS_E_NOMEM)
+		return rc;
+	if (rc) {
+		lint_report_err(l, f, LR_TEMPLATE_SYNTAX, &err);
+		return LLMOPS_OK;
+	}
+	rc = lint_pii(l, f, 0, f->len);
+	if (!rc && lint_on(l, LR_TEMPLATE_PARTIAL)) {
+		struct partial_scan ps = {l, f};
+
+		llmops_template_tags(t, partial_tag, &ps);
+	}
+	llmops_template_free(t);
+	return rc;
+}
+
+int lint_prompt_file(struct llmops_lint *l, struct lint_file *f)
+{
+	struct llmops_prompt *p = NULL;
+	struct llmops_err err = {0};
+	struct llmops_frontmatter fm = {0};
+	size_t n = strlen(f->path);
+	int json = n > 5 && !strcmp(f->path + n - 5, ".json"), rc;
+	char name[LLMOPS_NAME_MAX + 1], version[64] = "";
+	struct llmops_semver sv;
+	const char *ext;
+
+	if (f->kind == LINT_PARTIAL)
+		return partial_file(l, f);
+	if (f->kind == LINT_STRAY)
+		lint_report(l, f, 1, 1, LR_VERSION_FILENAME,
+			    "'%s' is not named prompts/NAME/vMAJOR.MINOR.PATCH.txt (or .json), so "
+			    "llmops does not see it as a version; rename it (e.g. with llmops "
+			    "prompt new)",
+			    f->path);
+	if (f->kind == LINT_PROMPT && !llmops_version_path_split(f->path, name, &sv, &ext))
+		llmops_semver_format(&sv, version, sizeof(version));
+	if (!json) {
+		rc = llmops_frontmatter_parse(&fm, f->text, f->len, f->path, &err);
+		llmops_frontmatter_release(&fm);
+		if (rc == LLMOPS_E_NOMEM)
+			return rc;
+		if (rc) {
+			lint_report_err(l, f, LR_FRONTMATTER_SYNTAX, &err);
+			return f->kind == LINT_PROMPT ? keep_prompt(l, f, NULL) : LLMOPS_OK;
+		}
+	}
+	rc = llmops_prompt_parse_ex(&p, f->path, f->text, f->len, json,
+				    LLMOPS_PROMPT_LENIENT_META, &err);
+	if (rc == LLMOPS_E_NOMEM)
+		return rc;
+	if (rc) {
+		lint_report_err(l, f, LR_TEMPLATE_SYNTAX, &err);
+		return f->kind == LINT_PROMPT ? keep_prompt(l, f, NULL) : LLMOPS_OK;
+	}
+	check_meta(l, f, p, version[0] ? version : NULL);
+	if (version[0] && !p->json && p->nmsgs) {
+		struct header_scan h = {0};
+
+		llmops_template_tags(p->msgs[0].tmpl, header_tag, &h);
+		if (h.version && strcmp(h.version, version))
+			lint_report(l, f, h.line, h.col, LR_VERSION_MISMATCH,
+				    "the version header says '%s' but the file is named %s; make "
+				    "them agree",
+				    h.version, version);
+	}
+	if ((rc = message_checks(l, f, p))) {
+		llmops_prompt_free(p);
+		return rc;
+	}
+	if (f->kind == LINT_PROMPT)
+		return keep_prompt(l, f, p);
+	if (f->kind == LINT_TEMPLATE || f->kind == LINT_STRAY) {
+		/* kept for size and variables as a prompt of its own */
+		return keep_prompt(l, f, p);
+	}
+	llmops_prompt_free(p);
+	return LLMOPS_OK;
+}
