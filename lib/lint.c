@@ -570,7 +570,7 @@ static int read_file(struct llmops_lint *l, struct lint_file *f)
 	}
 	if (!(abs = join_path(l->opts.root, f->path)))
 		return LLMOPS_E_NOMEM;
-	fd = open(abs, O_RDONLY | O_CLOEXEC);
+	fd = open(abs, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
 	free(abs);
 	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		lint_report(l, f, 1, 1, LR_FILE_UNREADABLE, "cannot read: %s",

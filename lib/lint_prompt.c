@@ -26,24 +26,29 @@ struct meta_item {
 	int number;    /* 1: a JSON number */
 };
 
-static size_t collect_meta(const struct lint_file *f, const struct llmops_prompt *p,
-			   struct meta_item *out, size_t max)
+static size_t collect_meta_fm(const struct llmops_frontmatter *fm, struct meta_item *out,
+			      size_t max)
 {
 	size_t n = 0;
 
-	if (!p->json) {
-		for (size_t i = 0; i < p->fm.n && n < max; i++, n++) {
-			out[n].key = p->fm.items[i].key;
-			snprintf(out[n].value, sizeof(out[n].value), "%s", p->fm.items[i].value);
-			out[n].line = p->fm.items[i].line;
-			out[n].col = p->fm.items[i].value_col;
-			out[n].number = 0;
-		}
-		return n;
+	for (size_t i = 0; i < fm->n && n < max; i++, n++) {
+		out[n].key = fm->items[i].key;
+		snprintf(out[n].value, sizeof(out[n].value), "%s", fm->items[i].value);
+		out[n].line = fm->items[i].line;
+		out[n].col = fm->items[i].value_col;
+		out[n].number = 0;
 	}
-	if (!cJSON_IsObject(p->json))
+	return n;
+}
+
+static size_t collect_meta_json(const struct lint_file *f, const cJSON *json,
+				struct meta_item *out, size_t max)
+{
+	size_t n = 0;
+
+	if (!cJSON_IsObject(json))
 		return 0;
-	for (const cJSON *k = p->json->child; k && n < max; k = k->next) {
+	for (const cJSON *k = json->child; k && n < max; k = k->next) {
 		const char *step = k->string;
 
 		if (!strcmp(k->string, "messages"))
@@ -73,16 +78,15 @@ static int known_key(const char *k)
 	return 0;
 }
 
-static void check_meta(struct llmops_lint *l, struct lint_file *f, const struct llmops_prompt *p,
-		       const char *file_version)
+static void check_meta(struct llmops_lint *l, struct lint_file *f, const struct meta_item *items,
+		       size_t n, const char *file_version)
 {
-	struct meta_item items[64];
-	size_t n = collect_meta(f, p, items, 64);
 	const struct llmops_price *price = NULL;
 	const char *model = NULL;
+	long max_tokens = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct meta_item *it = &items[i];
+		const struct meta_item *it = &items[i];
 		char *end;
 
 		if (!known_key(it->key)) {
@@ -112,6 +116,8 @@ static void check_meta(struct llmops_lint *l, struct lint_file *f, const struct 
 				lint_report(l, f, it->line, it->col, LR_FRONTMATTER_RANGE,
 					    "max_tokens '%s' is not a whole number of at least 1",
 					    it->value);
+			else
+				max_tokens = v;
 		} else if (!strcmp(it->key, "model")) {
 			struct llmops_err err = {0};
 
@@ -119,8 +125,7 @@ static void check_meta(struct llmops_lint *l, struct lint_file *f, const struct 
 			if (l->opts.prices &&
 			    llmops_pricing_find(l->opts.prices, it->value, &price, &err)) {
 				price = NULL;
-				lint_report(l, f, it->line, it->col, LR_FRONTMATTER_MODEL,
-					    "%s; add it to \"prices\" in llmops.json if it is new",
+				lint_report(l, f, it->line, it->col, LR_FRONTMATTER_MODEL, "%s",
 					    err.msg);
 			}
 		} else if (!strcmp(it->key, "version") && file_version &&
@@ -131,15 +136,15 @@ static void check_meta(struct llmops_lint *l, struct lint_file *f, const struct 
 				    it->value, file_version);
 		}
 	}
-	if (price && p->meta.has_max_tokens && price->max_output_tokens > 0 &&
-	    p->meta.max_tokens > price->max_output_tokens)
+	if (price && max_tokens > 0 && price->max_output_tokens > 0 &&
+	    max_tokens > price->max_output_tokens)
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(items[i].key, "max_tokens"))
 				lint_report(l, f, items[i].line, items[i].col,
 					    LR_FRONTMATTER_RANGE,
 					    "max_tokens %ld is above the %ld output tokens %s can "
 					    "produce",
-					    p->meta.max_tokens, price->max_output_tokens, model);
+					    max_tokens, price->max_output_tokens, model);
 }
 
 /* ---------------------------------------------------------------- tags */
@@ -370,11 +375,23 @@ static int delimited(const char *s, size_t len, size_t ts, size_t te)
 	return 0;
 }
 
-/* Text before and after on the same line: a parameter inside a sentence. */
+/*
+ * Words before it on the same line and, after it, more words or the
+ * punctuation that ends a sentence: a parameter inside a sentence
+ * ("Translate into {{language}}.").
+ */
 static int inline_param(const char *s, size_t len, size_t ts, size_t te)
 {
 	size_t ls = ts, le = te;
 	int before = 0, after = 0;
+
+	while (le < len && s[le] != '\n')
+		le++;
+	while (le > te && isspace((unsigned char)s[le - 1]))
+		le--;
+	if (le > te && strspn(s + te, ".,;!?)") >= le - te)
+		after = 1;
+	le = te;
 
 	while (ls > 0 && s[ls - 1] != '\n')
 		ls--;
@@ -548,9 +565,7 @@ static int message_checks(struct llmops_lint *l, struct lint_file *f, const stru
 		int rc;
 
 		if (!p->json) {
-			is.src.first = p->fm.body_line;
-			if ((rc = lint_pii(l, f, p->body_off, f->len)))
-				return rc;
+			is.src.first = p->fm.body_line; /* personal data: checked with the front matter */
 		} else {
 			char idx[32];
 			const char *steps[3] = {"messages", idx, "content"};
@@ -620,14 +635,22 @@ int lint_prompt_file(struct llmops_lint *l, struct lint_file *f)
 	if (f->kind == LINT_PROMPT && !llmops_version_path_split(f->path, name, &sv, &ext))
 		llmops_semver_format(&sv, version, sizeof(version));
 	if (!json) {
+		struct meta_item items[64];
+
 		rc = llmops_frontmatter_parse(&fm, f->text, f->len, f->path, &err);
-		llmops_frontmatter_release(&fm);
 		if (rc == LLMOPS_E_NOMEM)
 			return rc;
 		if (rc) {
+			llmops_frontmatter_release(&fm);
 			lint_report_err(l, f, LR_FRONTMATTER_SYNTAX, &err);
 			return f->kind == LINT_PROMPT ? keep_prompt(l, f, NULL) : LLMOPS_OK;
 		}
+		/* metadata and personal data do not need the template to parse */
+		check_meta(l, f, items, collect_meta_fm(&fm, items, 64), version[0] ? version : NULL);
+		rc = lint_pii(l, f, fm.body_off, f->len);
+		llmops_frontmatter_release(&fm);
+		if (rc)
+			return rc;
 	}
 	rc = llmops_prompt_parse_ex(&p, f->path, f->text, f->len, json,
 				    LLMOPS_PROMPT_LENIENT_META, &err);
@@ -637,7 +660,12 @@ int lint_prompt_file(struct llmops_lint *l, struct lint_file *f)
 		lint_report_err(l, f, LR_TEMPLATE_SYNTAX, &err);
 		return f->kind == LINT_PROMPT ? keep_prompt(l, f, NULL) : LLMOPS_OK;
 	}
-	check_meta(l, f, p, version[0] ? version : NULL);
+	if (json) {
+		struct meta_item items[64];
+
+		check_meta(l, f, items, collect_meta_json(f, p->json, items, 64),
+			   version[0] ? version : NULL);
+	}
 	if (version[0] && !p->json && p->nmsgs) {
 		struct header_scan h = {0};
 

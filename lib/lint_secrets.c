@@ -61,7 +61,7 @@ static const char secret_pattern[] =
 
 static const char phone_pattern[] =
 	"(?<![\\w+.\\-/:])(?<![0-9] )(?:\\+[0-9]{1,3}[ .-]?)?(?:\\([0-9]{2,4}\\)[ .-]?|[0-9]{2,4}[ .-])"
-	"[0-9]{3,4}[ .-][0-9]{3,4}(?![\\w.\\-/]| [0-9])";
+	"[0-9]{3,4}[ .-][0-9]{3,4}(?![\\w\\-/]|\\.[0-9]| [0-9])";
 static const char card_pattern[] = "(?<![0-9-])[2-6](?:[ -]?[0-9]){12,18}(?![0-9-])";
 
 void lint_regexes_free(struct lint_regexes *re)
