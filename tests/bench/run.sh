@@ -110,3 +110,4 @@ fi
 # issue 5: llmops eval against the test server, beside the ideal, the server's
 # capacity and promptfoo; and replay scoring throughput
 bash "$here/bench_eval.sh" "$build" "$smoke"
+bash "$here/bench_lint.sh" "$build" "$smoke"
