@@ -457,9 +457,6 @@ static int add_file(struct llmops_lint *l, const char *path, int kind, int expli
 {
 	struct lint_file *f;
 
-	for (size_t i = 0; i < l->nfiles; i++)
-		if (!strcmp(l->files[i]->path, path))
-			return LLMOPS_OK; /* named twice */
 	if (l->nfiles == l->capfiles) {
 		size_t cap = l->capfiles ? 2 * l->capfiles : 64;
 		struct lint_file **nf = realloc(l->files, cap * sizeof(*nf));
@@ -663,10 +660,38 @@ static int check_file(struct llmops_lint *l, struct lint_file *f)
 	}
 }
 
+static int cmp_file(const void *a, const void *b)
+{
+	const struct lint_file *x = *(struct lint_file *const *)a, *y = *(struct lint_file *const *)b;
+	int c = strcmp(x->path, y->path);
+
+	/* of a file named twice, the explicit entry first */
+	return c ? c : y->explicit_file - x->explicit_file;
+}
+
+/* Sort the files by path and drop a file named twice (by overlapping paths). */
+static void dedupe_files(struct llmops_lint *l)
+{
+	size_t k = 0;
+
+	if (l->nfiles < 2)
+		return;
+	qsort(l->files, l->nfiles, sizeof(*l->files), cmp_file);
+	for (size_t i = 0; i < l->nfiles; i++) {
+		if (k && !strcmp(l->files[k - 1]->path, l->files[i]->path)) {
+			file_free(l->files[i]);
+			continue;
+		}
+		l->files[k++] = l->files[i];
+	}
+	l->nfiles = k;
+}
+
 int llmops_lint_run(struct llmops_lint *l, struct llmops_err *err)
 {
 	int rc = 0;
 
+	dedupe_files(l);
 	for (size_t i = 0; i < l->nfiles && !rc; i++)
 		rc = check_file(l, l->files[i]);
 	if (rc && rc != LLMOPS_E_NOMEM)
@@ -732,6 +757,7 @@ int llmops_lint_fix(struct llmops_lint *l, struct llmops_strlist *fixed, struct 
 {
 	int rc = LLMOPS_OK;
 
+	dedupe_files(l);
 	lint_read_lock(l);
 	for (size_t i = 0; i < l->nfiles && !rc; i++) {
 		struct lint_file *f = l->files[i];

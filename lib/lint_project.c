@@ -437,11 +437,12 @@ static int unused_vars(struct llmops_lint *l)
 			continue;
 		for (size_t i = 0; i < l->nprompts; i++) {
 			struct lint_prompt *lp = &l->prompts[i];
-			int mine = l->opts.datasets && l->opts.datasets->nr
-					   ? forced_dataset(l, ld->file->path)
-					   : lp->name[0] && dataset_names(ld->file->path, lp->name);
 
-			if (!lp->p || !lp->checked || !mine)
+			if (!lp->p || !lp->checked)
+				continue;
+			if (!(l->opts.datasets && l->opts.datasets->nr
+				      ? forced_dataset(l, ld->file->path)
+				      : lp->name[0] && dataset_names(ld->file->path, lp->name)))
 				continue;
 			any = 1;
 			who = lp->name[0] ? lp->name : lp->file->path;
