@@ -107,9 +107,10 @@ static int apply_flags(struct llmops_lint *l, const struct llmops_strlist *enabl
 		sev = eq ? llmops_severity_parse(eq + 1, llmops_lint_rules[r].severity)
 			 : llmops_lint_rules[r].severity;
 		if (sev < 0) {
-			llmops_error("lint: --enable %s: severity '%s' is not one of note, warning, "
-				     "error",
-				     enable->items[i], eq + 1);
+			llmops_error(
+				"lint: --enable %s: severity '%s' is not one of note, warning, "
+				"error",
+				enable->items[i], eq + 1);
 			return LLMOPS_EXIT_USAGE;
 		}
 		llmops_lint_set_severity(l, r, sev);
@@ -228,7 +229,7 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 	if (ws->in_repo && llmops_store_open(&store, ws->root, &err))
 		store = NULL; /* not fatal: only the version-pinned rule needs git */
 	{
-		struct llmops_lint_opts lo = {ws->root, store,	       prices,	  cfg,
+		struct llmops_lint_opts lo = {ws->root,	     store,	   prices,   cfg,
 					      cfg_text.data, cfg_text.len, &datasets};
 
 		if (llmops_lint_new(&l, &lo, &err)) {

@@ -89,7 +89,8 @@ static int emit(FILE *out, cJSON *root)
 
 int lint_print_json(FILE *out, const struct lint_report *r)
 {
-	cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *fixed = cJSON_CreateArray();
+	cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray(),
+	      *fixed = cJSON_CreateArray();
 	size_t c[4];
 
 	counts(r, c);
@@ -168,8 +169,8 @@ static char *uri_path(const char *path)
 	struct llmops_buf b = LLMOPS_BUF_INIT;
 
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/", *p))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
 			llmops_buf_addch(&b, *p);
 		else
 			llmops_buf_addf(&b, "%%%02X", *p);
@@ -258,7 +259,8 @@ static cJSON *sarif_result(const struct llmops_finding *f)
 
 int lint_print_sarif(FILE *out, const struct lint_report *r)
 {
-	cJSON *root = cJSON_CreateObject(), *runs = cJSON_CreateArray(), *run = cJSON_CreateObject();
+	cJSON *root = cJSON_CreateObject(), *runs = cJSON_CreateArray(),
+	      *run = cJSON_CreateObject();
 	cJSON *tool = cJSON_CreateObject(), *driver = cJSON_CreateObject();
 	cJSON *bases = cJSON_CreateObject(), *src = cJSON_CreateObject();
 	cJSON *results = cJSON_CreateArray(), *inv = cJSON_CreateArray(),

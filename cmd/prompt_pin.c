@@ -434,8 +434,7 @@ static void check_entry(struct verify *v, const struct llmops_lock_entry *e,
 			struct llmops_snapshot *head, struct llmops_catalog *cat)
 {
 	char msg[1200];
-	int kind = llmops_pin_check(v->env->store, head, e, cat, &v->cat_loaded, msg,
-				    sizeof(msg));
+	int kind = llmops_pin_check(v->env->store, head, e, cat, &v->cat_loaded, msg, sizeof(msg));
 
 	if (kind != LLMOPS_PIN_OK)
 		problem(v, e->name, e->version, e->path, llmops_pin_problem_name(kind), "%s", msg);

@@ -86,8 +86,7 @@ const struct llmops_lint_rule llmops_lint_rules[LR_COUNT] = {
 			       "a pinned version that `llmops prompt verify` would reject"},
 	[LR_VERSION_LATEST] = {"version-latest", "versioning", E, 0,
 			       "\"latest\" used as a version in prompts.lock or llmops.json"},
-	[LR_DATASET_SYNTAX] = {"dataset-syntax", "datasets", E, 0,
-			       "a dataset that does not parse"},
+	[LR_DATASET_SYNTAX] = {"dataset-syntax", "datasets", E, 0, "a dataset that does not parse"},
 	[LR_DATASET_DUPLICATE_ID] = {"dataset-duplicate-id", "datasets", E, 0,
 				     "two cases with the same id"},
 	[LR_DATASET_EXPECTED] = {"dataset-expected", "datasets", E, 0,
@@ -307,8 +306,8 @@ size_t llmops_lint_files(const struct llmops_lint *l)
 
 /* ---------------------------------------------------------------- config */
 
-static int config_err(const char *label, const char *text, size_t len, const char *a,
-		      const char *b, const char *c, struct llmops_err *err, const char *msg)
+static int config_err(const char *label, const char *text, size_t len, const char *a, const char *b,
+		      const char *c, struct llmops_err *err, const char *msg)
 {
 	const char *steps[3] = {a, b, c};
 	size_t n = c ? 3 : b ? 2 : 1;
@@ -356,7 +355,8 @@ int llmops_lint_configure(struct llmops_lint *l, const cJSON *lint, const char *
 				ids[i] = llmops_lint_rules[i].id;
 			llmops_suggest(&near, it->string, ids, LR_COUNT);
 			snprintf(msg, sizeof(msg),
-				 "unknown rule '%.100s'%s%s%s; `llmops lint --list-rules` lists them",
+				 "unknown rule '%.100s'%s%s%s; `llmops lint --list-rules` lists "
+				 "them",
 				 it->string, near.nr ? " (did you mean '" : "",
 				 near.nr ? near.items[0] : "", near.nr ? "'?)" : "");
 			llmops_strlist_release(&near);
@@ -379,9 +379,10 @@ int llmops_lint_configure(struct llmops_lint *l, const cJSON *lint, const char *
 		for (it = cJSON_IsObject(budget) ? budget->child : NULL; it && ok; it = it->next)
 			ok = cJSON_IsNumber(it) && it->valuedouble >= 1;
 		if (!ok)
-			return config_err(label, text, len, "lint", "token_budget", NULL, err,
-					  "\"lint.token_budget\" is a number of tokens (at least 1), "
-					  "or an object mapping prompt names (or \"*\") to one");
+			return config_err(
+				label, text, len, "lint", "token_budget", NULL, err,
+				"\"lint.token_budget\" is a number of tokens (at least 1), "
+				"or an object mapping prompt names (or \"*\") to one");
 		cJSON_Delete(l->budget);
 		if (!(l->budget = cJSON_Duplicate(budget, 1)))
 			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
@@ -643,10 +644,8 @@ static int check_file(struct llmops_lint *l, struct lint_file *f)
 	case LINT_PROMPT:
 	case LINT_STRAY:
 	case LINT_PARTIAL:
-	case LINT_TEMPLATE:
-		return f->utf8_ok ? lint_prompt_file(l, f) : 0;
-	case LINT_DATASET:
-		return f->utf8_ok ? lint_dataset_file(l, f) : 0;
+	case LINT_TEMPLATE: return f->utf8_ok ? lint_prompt_file(l, f) : 0;
+	case LINT_DATASET: return f->utf8_ok ? lint_dataset_file(l, f) : 0;
 	case LINT_CONFIG:
 		if (f->utf8_ok)
 			lint_config_file(l, f);
@@ -655,14 +654,14 @@ static int check_file(struct llmops_lint *l, struct lint_file *f)
 		if (f->utf8_ok)
 			lint_lock_file(l, f);
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
 static int cmp_file(const void *a, const void *b)
 {
-	const struct lint_file *x = *(struct lint_file *const *)a, *y = *(struct lint_file *const *)b;
+	const struct lint_file *x = *(struct lint_file *const *)a,
+			       *y = *(struct lint_file *const *)b;
 	int c = strcmp(x->path, y->path);
 
 	/* of a file named twice, the explicit entry first */
@@ -787,7 +786,7 @@ int llmops_lint_fix(struct llmops_lint *l, struct llmops_strlist *fixed, struct 
 			if (!rc && llmops_strlist_append(fixed, f->path))
 				rc = LLMOPS_E_NOMEM;
 		}
-next:
+	next:
 		/* the run reads the file again, as it now is */
 		free(f->text);
 		f->text = NULL;

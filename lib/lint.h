@@ -94,12 +94,12 @@ struct llmops_finding {
 
 /* What a run reads besides the files themselves; every pointer is borrowed. */
 struct llmops_lint_opts {
-	const char *root;		      /* the workspace root (absolute) */
-	struct llmops_store *store;	      /* NULL outside git: pinned checks are skipped */
-	const struct llmops_pricing *prices;  /* NULL: model and size rules are skipped */
-	const cJSON *config;		      /* llmops.json, NULL when absent */
-	const char *config_text;	      /* its text, for positions */
-	size_t config_len;		      /* bytes in config_text */
+	const char *root;		       /* the workspace root (absolute) */
+	struct llmops_store *store;	       /* NULL outside git: pinned checks are skipped */
+	const struct llmops_pricing *prices;   /* NULL: model and size rules are skipped */
+	const cJSON *config;		       /* llmops.json, NULL when absent */
+	const char *config_text;	       /* its text, for positions */
+	size_t config_len;		       /* bytes in config_text */
 	const struct llmops_strlist *datasets; /* --dataset files (root-relative), may be NULL */
 };
 

@@ -101,11 +101,12 @@ static void check_case(struct llmops_lint *l, const struct lint_file *f,
 	     threshold->valuedouble > 1)) {
 		locate(f, d, i, "threshold", &line, &col);
 		if (cJSON_IsNumber(threshold))
-			lint_report(l, f, line, col, LR_DATASET_THRESHOLD,
-				    "case '%s': threshold %g is outside [0, 1] (scores are in [0, 1], "
-				    "so it %s)",
-				    c->id, threshold->valuedouble,
-				    threshold->valuedouble > 1 ? "can never pass" : "always passes");
+			lint_report(
+				l, f, line, col, LR_DATASET_THRESHOLD,
+				"case '%s': threshold %g is outside [0, 1] (scores are in [0, 1], "
+				"so it %s)",
+				c->id, threshold->valuedouble,
+				threshold->valuedouble > 1 ? "can never pass" : "always passes");
 		else
 			lint_report(l, f, line, col, LR_DATASET_THRESHOLD,
 				    "case '%s': threshold must be a number in [0, 1]", c->id);

@@ -35,10 +35,10 @@ struct lint_supp {
 
 /* One file being checked. */
 struct lint_file {
-	char *path; /* owned: root-relative, or absolute outside the root */
-	int kind;   /* enum lint_kind */
+	char *path;	   /* owned: root-relative, or absolute outside the root */
+	int kind;	   /* enum lint_kind */
 	int explicit_file; /* named on the command line, not found by walking */
-	char *text; /* owned, NUL-terminated; NULL when unreadable */
+	char *text;	   /* owned, NUL-terminated; NULL when unreadable */
 	size_t len;
 	int utf8_ok;		 /* valid UTF-8 with no NUL */
 	int base_line, base_col; /* when set, text is a JSON string found there: report there */
@@ -49,19 +49,19 @@ struct lint_file {
 
 /* What a parsed prompt version leaves for the rules that look across files. */
 struct lint_prompt {
-	struct lint_file *file;	     /* borrowed from the run */
+	struct lint_file *file;		/* borrowed from the run */
 	char name[LLMOPS_NAME_MAX + 1]; /* family */
 	struct llmops_semver sv;
 	char version[64];
 	struct llmops_prompt *p; /* owned; NULL when it did not parse */
 	uint64_t hash;		 /* content without its version claim, for duplicates */
 	int is_newest, is_pinned;
-	int checked;		  /* 1 when checked against its datasets */
+	int checked;		    /* 1 when checked against its datasets */
 	struct llmops_strlist used; /* owned: variables it uses (with its partials') */
 };
 
 struct lint_dataset {
-	struct lint_file *file; /* borrowed */
+	struct lint_file *file;	  /* borrowed */
 	struct llmops_dataset ds; /* parsed when ok */
 	int ok;
 };
@@ -80,9 +80,9 @@ struct llmops_lint {
 	size_t ndatasets, capdatasets;
 	struct llmops_finding *f;
 	size_t nf, capf;
-	struct lint_regexes *re; /* compiled on first use */
+	struct lint_regexes *re;	 /* compiled on first use */
 	struct llmops_tokenizer *tok[2]; /* cl100k_base, o200k_base: opened on first use */
-	struct llmops_lock lock; /* prompts.lock, empty when absent or broken */
+	struct llmops_lock lock;	 /* prompts.lock, empty when absent or broken */
 	int lock_read;
 	int oom;
 };

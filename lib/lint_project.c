@@ -138,8 +138,8 @@ static int versions(struct llmops_lint *l)
 		qsort(ix, l->nprompts, sizeof(*ix), cmp_version);
 	for (size_t i = 0; i < l->nprompts; i++) {
 		struct lint_prompt *lp = &l->prompts[ix[i]];
-		const struct llmops_lock_entry *e = lp->name[0] ? llmops_lock_find(&l->lock, lp->name)
-								 : NULL;
+		const struct llmops_lock_entry *e =
+			lp->name[0] ? llmops_lock_find(&l->lock, lp->name) : NULL;
 
 		if (!lp->name[0])
 			continue;
@@ -194,7 +194,8 @@ static int pins(struct llmops_lint *l, struct llmops_err *err)
 
 		if (!lock_linted && !linted(l, e->path))
 			continue;
-		kind = llmops_pin_check(l->opts.store, head, e, &cat, &cat_loaded, msg, sizeof(msg));
+		kind = llmops_pin_check(l->opts.store, head, e, &cat, &cat_loaded, msg,
+					sizeof(msg));
 		if (kind == LLMOPS_PIN_OK)
 			continue;
 		{
@@ -393,7 +394,8 @@ static int provided_vars(const struct llmops_dataset *const *ds, size_t nds,
 	return LLMOPS_OK;
 }
 
-static int used_vars(struct llmops_lint *l, const struct llmops_prompt *p, struct llmops_strlist *out)
+static int used_vars(struct llmops_lint *l, const struct llmops_prompt *p,
+		     struct llmops_strlist *out)
 {
 	if (llmops_prompt_variables(p, out))
 		return LLMOPS_E_NOMEM;
@@ -415,11 +417,12 @@ static void undefined_vars(struct llmops_lint *l, const struct lint_prompt *lp,
 		if (llmops_strlist_find(given, used->items[i]) >= 0)
 			continue;
 		var_position(lp, used->items[i], &line, &col);
-		lint_report(l, lp->file, line, col, LR_VARIABLE_UNDEFINED,
-			    "{{%s}} is used, but no case of %s%s provides '%s'; add it to the cases "
-			    "or drop it from the template",
-			    used->items[i], ds[0]->label, nds > 1 ? " (or the other datasets)" : "",
-			    used->items[i]);
+		lint_report(
+			l, lp->file, line, col, LR_VARIABLE_UNDEFINED,
+			"{{%s}} is used, but no case of %s%s provides '%s'; add it to the cases "
+			"or drop it from the template",
+			used->items[i], ds[0]->label, nds > 1 ? " (or the other datasets)" : "",
+			used->items[i]);
 	}
 }
 
@@ -462,10 +465,11 @@ static int unused_vars(struct llmops_lint *l)
 						line = ld->ds.cases[c].line;
 						break;
 					}
-				lint_report(l, ld->file, line, col, LR_VARIABLE_UNUSED,
-					    "variable '%s' is never used by %s; drop it or use it as "
-					    "{{%s}}",
-					    given.items[k], who, given.items[k]);
+				lint_report(
+					l, ld->file, line, col, LR_VARIABLE_UNUSED,
+					"variable '%s' is never used by %s; drop it or use it as "
+					"{{%s}}",
+					given.items[k], who, given.items[k]);
 			}
 		}
 		llmops_strlist_release(&used);
@@ -527,7 +531,7 @@ static int size_rules(struct llmops_lint *l, const struct lint_prompt *lp,
 {
 	const struct llmops_prompt *p = lp->p;
 	const cJSON *cm = default_provider(l, "model"), *cmax = default_provider(l, "max_tokens");
-	const char *model = p->meta.model ? p->meta.model
+	const char *model = p->meta.model	 ? p->meta.model
 			    : cJSON_IsString(cm) ? cm->valuestring
 						 : NULL;
 	long max_tokens = p->meta.has_max_tokens ? p->meta.max_tokens
@@ -573,7 +577,8 @@ static int size_rules(struct llmops_lint *l, const struct lint_prompt *lp,
 		}
 		bytes = rendered_bytes(msgs);
 		/* a token is at least one byte: the exact count is needed only near a limit */
-		if ((!window || (long)bytes + max_tokens <= window) && (!budget || (long)bytes <= budget)) {
+		if ((!window || (long)bytes + max_tokens <= window) &&
+		    (!budget || (long)bytes <= budget)) {
 			cJSON_Delete(msgs);
 			continue;
 		}
@@ -590,15 +595,15 @@ static int size_rules(struct llmops_lint *l, const struct lint_prompt *lp,
 			    "rendered%s%s%s, the prompt is %ld tokens (%s%s); with max_tokens %ld "
 			    "that is over %s's context window of %ld",
 			    worst_case ? " with case '" : "", worst_case ? worst_case : "",
-			    worst_case ? "'" : "", worst, mt.encoding, mt.exact ? "" : ", estimated",
-			    max_tokens, model, window);
+			    worst_case ? "'" : "", worst, mt.encoding,
+			    mt.exact ? "" : ", estimated", max_tokens, model, window);
 	if (budget && worst > budget)
 		lint_report(l, lp->file, 1, 1, LR_SIZE_BUDGET,
 			    "rendered%s%s%s, the prompt is %ld tokens (%s%s), over the token "
 			    "budget of %ld in llmops.json (lint.token_budget)",
 			    worst_case ? " with case '" : "", worst_case ? worst_case : "",
-			    worst_case ? "'" : "", worst, mt.encoding, mt.exact ? "" : ", estimated",
-			    budget);
+			    worst_case ? "'" : "", worst, mt.encoding,
+			    mt.exact ? "" : ", estimated", budget);
 	return LLMOPS_OK;
 }
 

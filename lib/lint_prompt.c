@@ -41,8 +41,8 @@ static size_t collect_meta_fm(const struct llmops_frontmatter *fm, struct meta_i
 	return n;
 }
 
-static size_t collect_meta_json(const struct lint_file *f, const cJSON *json,
-				struct meta_item *out, size_t max)
+static size_t collect_meta_json(const struct lint_file *f, const cJSON *json, struct meta_item *out,
+				size_t max)
 {
 	size_t n = 0;
 
@@ -140,8 +140,7 @@ static void check_meta(struct llmops_lint *l, struct lint_file *f, const struct 
 	    max_tokens > price->max_output_tokens)
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(items[i].key, "max_tokens"))
-				lint_report(l, f, items[i].line, items[i].col,
-					    LR_FRONTMATTER_RANGE,
+				lint_report(l, f, items[i].line, items[i].col, LR_FRONTMATTER_RANGE,
 					    "max_tokens %ld is above the %ld output tokens %s can "
 					    "produce",
 					    max_tokens, price->max_output_tokens, model);
@@ -255,8 +254,7 @@ static int delimiter_line(const char *s, size_t n)
 }
 
 /* The previous (dir -1) or next (dir 1) non-blank line around [ls, le); 0 when none. */
-static int near_line(const char *s, size_t len, size_t ls, size_t le, int dir, size_t *a,
-		     size_t *b)
+static int near_line(const char *s, size_t len, size_t ls, size_t le, int dir, size_t *a, size_t *b)
 {
 	for (;;) {
 		if (dir < 0) {
@@ -306,9 +304,12 @@ static int in_fence(const char *s, size_t ls)
 
 static int closing_quote(char open, const char *s, size_t n)
 {
-	static const char *const pairs[][2] = {{"\"", "\""},	     {"'", "'"},
-					       {"`", "`"},	     {"\xe2\x80\x9c", "\xe2\x80\x9d"},
-					       {"\xc2\xab", "\xc2\xbb"}, {"\xe2\x80\x98", "\xe2\x80\x99"}};
+	static const char *const pairs[][2] = {{"\"", "\""},
+					       {"'", "'"},
+					       {"`", "`"},
+					       {"\xe2\x80\x9c", "\xe2\x80\x9d"},
+					       {"\xc2\xab", "\xc2\xbb"},
+					       {"\xe2\x80\x98", "\xe2\x80\x99"}};
 
 	(void)open;
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
@@ -322,8 +323,8 @@ static int closing_quote(char open, const char *s, size_t n)
 
 static int opening_quote(const char *s, size_t n)
 {
-	static const char *const opens[] = {"\"", "'", "`", "\xe2\x80\x9c", "\xc2\xab",
-					    "\xe2\x80\x98"};
+	static const char *const opens[] = {"\"",	    "'",	"`",
+					    "\xe2\x80\x9c", "\xc2\xab", "\xe2\x80\x98"};
 
 	for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
 		size_t m = strlen(opens[i]);
@@ -559,13 +560,14 @@ static int message_checks(struct llmops_lint *l, struct lint_file *f, const stru
 {
 	for (size_t i = 0; i < p->nmsgs; i++) {
 		const struct llmops_prompt_msg *m = &p->msgs[i];
-		struct inj_scan is = {l, f, {m->source, strlen(m->source), 1}, m->role,
-				      i + 1 == p->nmsgs};
+		struct inj_scan is = {
+			l, f, {m->source, strlen(m->source), 1}, m->role, i + 1 == p->nmsgs};
 		struct lint_file shadow = *f;
 		int rc;
 
 		if (!p->json) {
-			is.src.first = p->fm.body_line; /* personal data: checked with the front matter */
+			is.src.first =
+				p->fm.body_line; /* personal data: checked with the front matter */
 		} else {
 			char idx[32];
 			const char *steps[3] = {"messages", idx, "content"};
@@ -646,14 +648,15 @@ int lint_prompt_file(struct llmops_lint *l, struct lint_file *f)
 			return f->kind == LINT_PROMPT ? keep_prompt(l, f, NULL) : LLMOPS_OK;
 		}
 		/* metadata and personal data do not need the template to parse */
-		check_meta(l, f, items, collect_meta_fm(&fm, items, 64), version[0] ? version : NULL);
+		check_meta(l, f, items, collect_meta_fm(&fm, items, 64),
+			   version[0] ? version : NULL);
 		rc = lint_pii(l, f, fm.body_off, f->len);
 		llmops_frontmatter_release(&fm);
 		if (rc)
 			return rc;
 	}
-	rc = llmops_prompt_parse_ex(&p, f->path, f->text, f->len, json,
-				    LLMOPS_PROMPT_LENIENT_META, &err);
+	rc = llmops_prompt_parse_ex(&p, f->path, f->text, f->len, json, LLMOPS_PROMPT_LENIENT_META,
+				    &err);
 	if (rc == LLMOPS_E_NOMEM)
 		return rc;
 	if (rc) {

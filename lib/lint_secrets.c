@@ -37,31 +37,31 @@ struct lint_regexes {
 #define E "(?![A-Za-z0-9_-])"
 static const char secret_pattern[] =
 	B "sk-ant-(?:api|admin|sid)[0-9]{2}-[A-Za-z0-9_-]{20,}(*MARK:Anthropic API key)"
-	"|" B "sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}" E "(*MARK:OpenAI API key)"
-	"|" B "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}" E "(*MARK:AWS access key id)"
-	"|" B "gh[pousr]_[A-Za-z0-9]{36,255}" E "(*MARK:GitHub token)"
-	"|" B "github_pat_[A-Za-z0-9_]{22,255}" E "(*MARK:GitHub fine-grained token)"
-	"|" B "xox[abposr]-[A-Za-z0-9-]{10,}" E "(*MARK:Slack token)"
-	"|https://hooks\\.slack\\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"
-	"(*MARK:Slack webhook URL)"
-	"|" B "AIza[0-9A-Za-z_-]{35}" E "(*MARK:Google API key)"
-	"|" B "GOCSPX-[A-Za-z0-9_-]{28}" E "(*MARK:Google OAuth client secret)"
-	"|" B "ya29\\.[0-9A-Za-z_-]{20,}" E "(*MARK:Google OAuth access token)"
-	"|" B "(?:sk|rk)_live_[A-Za-z0-9]{20,}" E "(*MARK:Stripe live key)"
-	"|" B "hf_[A-Za-z0-9]{30,}" E "(*MARK:Hugging Face token)"
-	"|-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(*MARK:private key block)"
-	"|" B "eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}" E "(*MARK:JWT)"
-	/* generic: a secret-sounding name assigned a value (group 1) */
-	"|(?i:api[_-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|credential|"
-	"auth[_-]?key|access[_-]?key|private[_-]?key)"
-	"[A-Za-z0-9_.-]*[\"']?[ \\t]*(?::=|=>|=|:)[ \\t]*[\"'`]?"
-	"([A-Za-z0-9+/_.=~!@#$%^&*-]{12,})(?![A-Za-z0-9+/_.=~!@#$%^&*(-])(*MARK:generic)";
+	  "|" B "sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}" E "(*MARK:OpenAI API key)"
+	  "|" B "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}" E "(*MARK:AWS access key id)"
+	  "|" B "gh[pousr]_[A-Za-z0-9]{36,255}" E "(*MARK:GitHub token)"
+	  "|" B "github_pat_[A-Za-z0-9_]{22,255}" E "(*MARK:GitHub fine-grained token)"
+	  "|" B "xox[abposr]-[A-Za-z0-9-]{10,}" E "(*MARK:Slack token)"
+	  "|https://hooks\\.slack\\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"
+	  "(*MARK:Slack webhook URL)"
+	  "|" B "AIza[0-9A-Za-z_-]{35}" E "(*MARK:Google API key)"
+	  "|" B "GOCSPX-[A-Za-z0-9_-]{28}" E "(*MARK:Google OAuth client secret)"
+	  "|" B "ya29\\.[0-9A-Za-z_-]{20,}" E "(*MARK:Google OAuth access token)"
+	  "|" B "(?:sk|rk)_live_[A-Za-z0-9]{20,}" E "(*MARK:Stripe live key)"
+	  "|" B "hf_[A-Za-z0-9]{30,}" E "(*MARK:Hugging Face token)"
+	  "|-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(*MARK:private key block)"
+	  "|" B "eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}" E "(*MARK:JWT)"
+	  /* generic: a secret-sounding name assigned a value (group 1) */
+	  "|(?i:api[_-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|credential|"
+	  "auth[_-]?key|access[_-]?key|private[_-]?key)"
+	  "[A-Za-z0-9_.-]*[\"']?[ \\t]*(?::=|=>|=|:)[ \\t]*[\"'`]?"
+	  "([A-Za-z0-9+/_.=~!@#$%^&*-]{12,})(?![A-Za-z0-9+/_.=~!@#$%^&*(-])(*MARK:generic)";
 #undef B
 #undef E
 
-static const char phone_pattern[] =
-	"(?<![\\w+.\\-/:])(?<![0-9] )(?:\\+[0-9]{1,3}[ .-]?)?(?:\\([0-9]{2,4}\\)[ .-]?|[0-9]{2,4}[ .-])"
-	"[0-9]{3,4}[ .-][0-9]{3,4}(?![\\w\\-/]|\\.[0-9]| [0-9])";
+static const char phone_pattern[] = "(?<![\\w+.\\-/:])(?<![0-9] )(?:\\+[0-9]{1,3}[ "
+				    ".-]?)?(?:\\([0-9]{2,4}\\)[ .-]?|[0-9]{2,4}[ .-])"
+				    "[0-9]{3,4}[ .-][0-9]{3,4}(?![\\w\\-/]|\\.[0-9]| [0-9])";
 static const char card_pattern[] = "(?<![0-9-])[2-6](?:[ -]?[0-9]){12,18}(?![0-9-])";
 
 void lint_regexes_free(struct lint_regexes *re)
@@ -150,9 +150,9 @@ static int contains_ci(const char *s, size_t n, const char *word)
  */
 static int generic_is_secret(const char *v, size_t n)
 {
-	static const char *const placeholders[] = {"example", "xxxx", "your", "changeme",
+	static const char *const placeholders[] = {"example",	  "xxxx",     "your",  "changeme",
 						   "placeholder", "redacted", "dummy", "sample",
-						   "****", "<", NULL};
+						   "****",	  "<",	      NULL};
 	int digit = 0, alpha = 0, upper_only = 1;
 	double h = entropy(v, n);
 
@@ -202,11 +202,12 @@ int lint_secrets(struct llmops_lint *l, const struct lint_file *f, size_t off, s
 			s = ov[2];
 			e = ov[3];
 			if (generic_is_secret(f->text + s, e - s))
-				lint_report_at(l, f, s, LR_SECRET_ENTROPY,
-					       "a high-entropy value (%zu characters) assigned to a "
-					       "secret-sounding name; keep secrets in the environment, "
-					       "never in files a model sees",
-					       e - s);
+				lint_report_at(
+					l, f, s, LR_SECRET_ENTROPY,
+					"a high-entropy value (%zu characters) assigned to a "
+					"secret-sounding name; keep secrets in the environment, "
+					"never in files a model sees",
+					e - s);
 			continue;
 		}
 		if (contains_ci(f->text + s, e - s, "example"))

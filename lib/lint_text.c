@@ -50,8 +50,8 @@ static void add_supp(struct llmops_lint *l, struct lint_file *f, int line, uint6
 }
 
 /* Rules named in s[0..n) ("a, b c"); none named means every rule. */
-static uint64_t parse_rule_list(struct llmops_lint *l, struct lint_file *f, const char *s,
-				size_t n, int line, int col)
+static uint64_t parse_rule_list(struct llmops_lint *l, struct lint_file *f, const char *s, size_t n,
+				int line, int col)
 {
 	uint64_t rules = 0;
 	size_t i = 0;
@@ -121,8 +121,8 @@ void lint_scan_suppressions(struct llmops_lint *l, struct lint_file *f)
 			continue; /* llmops-disabled, llmops-disable-foo: not ours */
 		llmops_text_pos(t, (size_t)(open - t), &line, &col);
 		{
-			uint64_t rules = parse_rule_list(l, f, args, (size_t)(close - args), line,
-							 col);
+			uint64_t rules =
+				parse_rule_list(l, f, args, (size_t)(close - args), line, col);
 			const char *a = ls, *b = close + 2;
 
 			while (a < open && (*a == ' ' || *a == '\t'))
@@ -242,8 +242,7 @@ static void report_encoding(struct llmops_lint *l, const struct lint_file *f)
 	}
 	lint_report_at(l, f, bad, LR_UNICODE_ENCODING,
 		       "not UTF-8: byte 0x%02x at offset %zu%s; save the file as UTF-8",
-		       (unsigned char)f->text[bad], bad,
-		       nbad > 1 ? " and more after it" : "");
+		       (unsigned char)f->text[bad], bad, nbad > 1 ? " and more after it" : "");
 }
 
 static void character_rules(struct llmops_lint *l, const struct lint_file *f)
@@ -262,7 +261,8 @@ static void character_rules(struct llmops_lint *l, const struct lint_file *f)
 			prev = s[i++];
 			continue;
 		}
-		if (s[i] >= 0x80 && !f->utf8_ok && llmops_utf8_invalid(f->text + i, f->len - i) == 0) {
+		if (s[i] >= 0x80 && !f->utf8_ok &&
+		    llmops_utf8_invalid(f->text + i, f->len - i) == 0) {
 			i++; /* a bad byte: reported once by report_encoding() */
 			continue;
 		}

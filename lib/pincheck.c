@@ -8,15 +8,15 @@
 
 const char *llmops_pin_problem_name(int problem)
 {
-	static const char *const names[] = {"", "missing", "no-such-version", "unreadable",
-					    "changed", "sha256"};
+	static const char *const names[] = {"",		  "missing", "no-such-version",
+					    "unreadable", "changed", "sha256"};
 
 	return problem >= 0 && problem <= LLMOPS_PIN_SHA256 ? names[problem] : "?";
 }
 
 int llmops_pin_check(struct llmops_store *s, struct llmops_snapshot *head,
-		     const struct llmops_lock_entry *e, struct llmops_catalog *cat,
-		     int *cat_loaded, char *msg, size_t n)
+		     const struct llmops_lock_entry *e, struct llmops_catalog *cat, int *cat_loaded,
+		     char *msg, size_t n)
 {
 	struct llmops_buf content = LLMOPS_BUF_INIT;
 	struct llmops_err err = {0};
@@ -42,10 +42,11 @@ int llmops_pin_check(struct llmops_store *s, struct llmops_snapshot *head,
 			return LLMOPS_PIN_MISSING;
 		}
 		if (f && f->n)
-			snprintf(msg, n,
-				 "prompts.lock pins %s@%s, which does not exist (newest is %s); pin "
-				 "an existing version",
-				 e->name, e->version, f->files[f->n - 1].version);
+			snprintf(
+				msg, n,
+				"prompts.lock pins %s@%s, which does not exist (newest is %s); pin "
+				"an existing version",
+				e->name, e->version, f->files[f->n - 1].version);
 		else
 			snprintf(msg, n, "prompts.lock pins %s@%s, but there is no prompt '%s'",
 				 e->name, e->version, e->name);

@@ -28,7 +28,7 @@ const char *llmops_pin_problem_name(int problem);
  * message that says what to do in msg[0..n).
  */
 int llmops_pin_check(struct llmops_store *s, struct llmops_snapshot *head,
-		     const struct llmops_lock_entry *e, struct llmops_catalog *cat,
-		     int *cat_loaded, char *msg, size_t n);
+		     const struct llmops_lock_entry *e, struct llmops_catalog *cat, int *cat_loaded,
+		     char *msg, size_t n);
 
 #endif
