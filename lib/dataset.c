@@ -321,18 +321,26 @@ static int cmp_case_id(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-/* Duplicate ids, found by sorting (n log n): the error names the earliest repeat. */
-static int check_ids(struct llmops_dataset *d, struct llmops_err *err)
+size_t *llmops_dataset_by_id(const struct llmops_dataset *d)
 {
-	size_t *ix = d->n ? malloc(d->n * sizeof(*ix)) : NULL;
-	size_t best = (size_t)-1, first = 0, group = 0;
-	if (d->n && !ix)
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	size_t *ix = malloc((d->n ? d->n : 1) * sizeof(*ix));
+	if (!ix)
+		return NULL;
 	for (size_t i = 0; i < d->n; i++)
 		ix[i] = i;
 	sort_base = d->cases;
 	if (d->n)
 		qsort(ix, d->n, sizeof(*ix), cmp_case_id);
+	return ix;
+}
+
+/* Duplicate ids, found by sorting (n log n): the error names the earliest repeat. */
+static int check_ids(struct llmops_dataset *d, struct llmops_err *err)
+{
+	size_t *ix = llmops_dataset_by_id(d);
+	size_t best = (size_t)-1, first = 0, group = 0;
+	if (!ix)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	/* in sorted order a group of equal ids starts with its first line */
 	for (size_t i = 1; i < d->n; i++) {
 		if (strcmp(d->cases[ix[i]].id, d->cases[ix[i - 1]].id)) {

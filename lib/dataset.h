@@ -47,6 +47,11 @@ int llmops_dataset_parse(struct llmops_dataset *d, const char *label, const char
 #define LLMOPS_DATASET_ALLOW_DUPLICATE_IDS 1u
 int llmops_dataset_parse_ex(struct llmops_dataset *d, const char *label, const char *text,
 			    size_t len, unsigned flags, struct llmops_err *err);
+/*
+ * The case indices sorted by id, then by line (so repeats of an id follow
+ * its first use).  malloc'd, the caller frees; NULL when out of memory.
+ */
+size_t *llmops_dataset_by_id(const struct llmops_dataset *d);
 /* Read and parse the file at path (LLMOPS_E_NOTFOUND when it does not exist). */
 int llmops_dataset_load(struct llmops_dataset *d, const char *path, struct llmops_err *err);
 void llmops_dataset_release(struct llmops_dataset *d);

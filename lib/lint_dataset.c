@@ -45,17 +45,6 @@ static void locate(const struct lint_file *f, const struct llmops_dataset *d, si
 	}
 }
 
-static const struct llmops_case *sort_cases;
-
-static int cmp_idx(const void *a, const void *b)
-{
-	const struct llmops_case *x = &sort_cases[*(const size_t *)a];
-	const struct llmops_case *y = &sort_cases[*(const size_t *)b];
-	int c = strcmp(x->id, y->id);
-
-	return c ? c : (x->line > y->line) - (x->line < y->line);
-}
-
 static int duplicate_ids(struct llmops_lint *l, const struct lint_file *f,
 			 const struct llmops_dataset *d)
 {
@@ -63,12 +52,8 @@ static int duplicate_ids(struct llmops_lint *l, const struct lint_file *f,
 
 	if (!lint_on(l, LR_DATASET_DUPLICATE_ID) || d->n < 2)
 		return LLMOPS_OK;
-	if (!(ix = malloc(d->n * sizeof(*ix))))
+	if (!(ix = llmops_dataset_by_id(d)))
 		return LLMOPS_E_NOMEM;
-	for (size_t i = 0; i < d->n; i++)
-		ix[i] = i;
-	sort_cases = d->cases;
-	qsort(ix, d->n, sizeof(*ix), cmp_idx);
 	for (size_t i = 1, first = 0; i < d->n; i++) {
 		if (strcmp(d->cases[ix[i]].id, d->cases[ix[first]].id)) {
 			first = i;
