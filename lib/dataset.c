@@ -305,12 +305,6 @@ out:
 	return rc;
 }
 
-static int ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
 static const struct llmops_case *sort_base;
 
 static int cmp_case_id(const void *a, const void *b)
@@ -398,11 +392,11 @@ int llmops_dataset_parse_ex(struct llmops_dataset *d, const char *label, const c
 		return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col,
 				     "not valid UTF-8 (byte offset %zu)", bad);
 	}
-	if (ends_with(label, ".jsonl") || ends_with(label, ".ndjson"))
+	if (llmops_str_ends_with(label, ".jsonl") || llmops_str_ends_with(label, ".ndjson"))
 		fmt = "jsonl";
-	else if (ends_with(label, ".json"))
+	else if (llmops_str_ends_with(label, ".json"))
 		fmt = "json";
-	else if (ends_with(label, ".csv"))
+	else if (llmops_str_ends_with(label, ".csv"))
 		fmt = "csv";
 	else {
 		size_t i = 0;

@@ -392,23 +392,17 @@ int llmops_lint_configure(struct llmops_lint *l, const cJSON *lint, const char *
 
 /* ---------------------------------------------------------------- files */
 
-static int ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
 static int is_dataset_name(const char *p)
 {
-	return ends_with(p, ".json") || ends_with(p, ".jsonl") || ends_with(p, ".ndjson") ||
-	       ends_with(p, ".csv");
+	return llmops_str_ends_with(p, ".json") || llmops_str_ends_with(p, ".jsonl") ||
+	       llmops_str_ends_with(p, ".ndjson") || llmops_str_ends_with(p, ".csv");
 }
 
 static int is_template_name(const char *p)
 {
-	return ends_with(p, ".txt") || ends_with(p, ".json") || ends_with(p, ".md") ||
-	       ends_with(p, ".mustache") || ends_with(p, ".prompt");
+	return llmops_str_ends_with(p, ".txt") || llmops_str_ends_with(p, ".json") ||
+	       llmops_str_ends_with(p, ".md") || llmops_str_ends_with(p, ".mustache") ||
+	       llmops_str_ends_with(p, ".prompt");
 }
 
 /* The kind of a file, or -1 when a walk should skip it. */
@@ -423,11 +417,13 @@ static int classify(const char *path, int explicit_file)
 	if (!strcmp(path, LLMOPS_LOCK_FILE))
 		return LINT_LOCK;
 	if (!strncmp(path, LLMOPS_PARTIALS_DIR "/", sizeof(LLMOPS_PARTIALS_DIR)))
-		return ends_with(path, ".txt") ? LINT_PARTIAL : explicit_file ? LINT_TEXT : -1;
+		return llmops_str_ends_with(path, ".txt") ? LINT_PARTIAL
+		       : explicit_file			  ? LINT_TEXT
+							  : -1;
 	if (!strncmp(path, LLMOPS_PROMPTS_DIR "/", sizeof(LLMOPS_PROMPTS_DIR))) {
 		if (!llmops_version_path_split(path, name, &sv, &ext))
 			return LINT_PROMPT;
-		if (ends_with(path, ".txt") || ends_with(path, ".json"))
+		if (llmops_str_ends_with(path, ".txt") || llmops_str_ends_with(path, ".json"))
 			return LINT_STRAY;
 		return explicit_file ? LINT_TEXT : -1;
 	}
@@ -519,10 +515,12 @@ static int walk(struct llmops_lint *l, const char *path, int depth, struct llmop
 		a = sub.oom ? NULL : join_path(l->opts.root, sub.data);
 		if (!a) {
 			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-		} else if (lstat(a, &st) == 0 && S_ISDIR(st.st_mode)) {
+		} else if (lstat(a, &st) != 0) {
+			; /* gone since readdir */
+		} else if (S_ISDIR(st.st_mode)) {
 			if (depth < 64 && strcmp(names.items[i], "node_modules"))
 				rc = walk(l, sub.data, depth + 1, err);
-		} else if (lstat(a, &st) == 0 && S_ISREG(st.st_mode)) {
+		} else if (S_ISREG(st.st_mode)) {
 			int kind = classify(sub.data, 0);
 
 			if (kind >= 0)
@@ -764,8 +762,6 @@ int llmops_lint_fix(struct llmops_lint *l, struct llmops_strlist *fixed, struct 
 		int changed = 0;
 		char *abs;
 
-		if (f->kind == LINT_DATASET && ends_with(f->path, ".csv"))
-			continue;
 		if (f->kind == LINT_PROMPT && pinned_path(l, f->path))
 			continue;
 		if ((rc = read_file(l, f)))

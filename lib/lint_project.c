@@ -15,13 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
 void lint_read_lock(struct llmops_lint *l)
 {
 	struct llmops_buf path = LLMOPS_BUF_INIT;
@@ -48,7 +41,8 @@ static void find_latest(struct llmops_lint *l, const struct lint_file *f, const 
 	if (depth >= 32)
 		return;
 	if (cJSON_IsString(node) && depth &&
-	    (!strcasecmp(node->valuestring, "latest") || ends_with(node->valuestring, "@latest"))) {
+	    (!strcasecmp(node->valuestring, "latest") ||
+	     llmops_str_ends_with(node->valuestring, "@latest"))) {
 		int line, col;
 
 		llmops_json_locate(f->text, f->len, steps, depth, 0, &line, &col);
@@ -179,6 +173,7 @@ static int pins(struct llmops_lint *l, struct llmops_err *err)
 	struct llmops_snapshot *head = NULL;
 	struct llmops_catalog cat = {0};
 	struct lint_file lockf = {0};
+	struct llmops_buf lock_text = LLMOPS_BUF_INIT;
 	int cat_loaded = 0, rc, lock_linted = linted(l, LLMOPS_LOCK_FILE);
 
 	if (!l->opts.store || !l->lock.n || !lint_on(l, LR_VERSION_PINNED))
@@ -198,20 +193,23 @@ static int pins(struct llmops_lint *l, struct llmops_err *err)
 					sizeof(msg));
 		if (kind == LLMOPS_PIN_OK)
 			continue;
-		{
-			struct llmops_buf text = LLMOPS_BUF_INIT;
+		if (!lock_text.len) { /* read once, for the positions of the entries */
 			struct llmops_buf path = LLMOPS_BUF_INIT;
-			const char *steps[2] = {"prompts", e->name};
 
 			llmops_buf_addf(&path, "%s/%s", l->opts.root, LLMOPS_LOCK_FILE);
-			if (!path.oom && !llmops_buf_read_file(&text, path.data))
-				llmops_json_locate(text.data, text.len, steps, 2, 1, &line, &col);
-			llmops_buf_release(&text);
+			if (!path.oom)
+				llmops_buf_read_file(&lock_text, path.data);
 			llmops_buf_release(&path);
+		}
+		if (lock_text.len) {
+			const char *steps[2] = {"prompts", e->name};
+
+			llmops_json_locate(lock_text.data, lock_text.len, steps, 2, 1, &line, &col);
 		}
 		lint_report(l, &lockf, line, col, LR_VERSION_PINNED, "%s (prompt verify: %s)", msg,
 			    llmops_pin_problem_name(kind));
 	}
+	llmops_buf_release(&lock_text);
 	llmops_catalog_release(&cat);
 	llmops_snapshot_free(head);
 	return LLMOPS_OK;

@@ -302,7 +302,7 @@ static int in_fence(const char *s, size_t ls)
 	return open;
 }
 
-static int closing_quote(char open, const char *s, size_t n)
+static int closing_quote(const char *s, size_t n)
 {
 	static const char *const pairs[][2] = {{"\"", "\""},
 					       {"'", "'"},
@@ -311,7 +311,6 @@ static int closing_quote(char open, const char *s, size_t n)
 					       {"\xc2\xab", "\xc2\xbb"},
 					       {"\xe2\x80\x98", "\xe2\x80\x99"}};
 
-	(void)open;
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
 		size_t m = strlen(pairs[i][1]);
 
@@ -352,7 +351,7 @@ static int delimited(const char *s, size_t len, size_t ts, size_t te)
 		;
 	for (j = te; j < le && blank(s[j]); j++)
 		;
-	if (i > ls && j < le && opening_quote(s + ls, i - ls) && closing_quote(0, s + j, le - j))
+	if (i > ls && j < le && opening_quote(s + ls, i - ls) && closing_quote(s + j, le - j))
 		return 1;
 	/* <tag> before (across blank space), </ after */
 	for (i = ts; i > 0 && (blank(s[i - 1]) || s[i - 1] == '\n'); i--)

@@ -12,17 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
 /* Whitespace is data in CSV (quoted cells span lines): no whitespace rules there. */
 static int whitespace_rules_apply(const struct lint_file *f)
 {
-	return !(f->kind == LINT_DATASET && ends_with(f->path, ".csv"));
+	return !(f->kind == LINT_DATASET && llmops_str_ends_with(f->path, ".csv"));
 }
 
 /* ---------------------------------------------------------------- suppressions */

@@ -75,3 +75,10 @@ long llmops_strlist_find(const struct llmops_strlist *l, const char *s)
 			return (long)i;
 	return -1;
 }
+
+int llmops_str_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}

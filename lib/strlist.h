@@ -28,6 +28,9 @@ int llmops_strlist_append(struct llmops_strlist *l, const char *s);
 int llmops_strlist_appendf(struct llmops_strlist *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Index of the first string equal to s, or -1. */
+/* 1 when s ends with suffix. */
+int llmops_str_ends_with(const char *s, const char *suffix);
+
 long llmops_strlist_find(const struct llmops_strlist *l, const char *s);
 
 #endif
