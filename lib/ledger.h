@@ -40,7 +40,7 @@ struct llmops_ledger;
 struct llmops_buf;
 
 /* The schema version this binary creates and understands. */
-#define LLMOPS_LEDGER_SCHEMA_VERSION 1
+#define LLMOPS_LEDGER_SCHEMA_VERSION 2
 /* PRAGMA application_id of an llmops ledger ("LLMO"). */
 #define LLMOPS_LEDGER_APPLICATION_ID 0x4C4C4D4F
 /* Default busy timeout in milliseconds. */
@@ -172,6 +172,12 @@ struct llmops_run {
 	int64_t tokens_in, tokens_out;
 	double cost_usd;
 	double duration_ms; /* NAN while running */
+	/* figures kept at finish (computed from the results for a run still running) */
+	int64_t requests;   /* HTTP requests made, retries included */
+	int64_t cache_hits; /* results answered from the response cache */
+	double score_mean;  /* mean of the gating metric's scores; NAN when none */
+	double latency_p50, latency_p95; /* ms, over answered requests; NAN when none */
+	int summarized;			 /* 1 when the figures were stored at finish */
 };
 
 void llmops_run_free(struct llmops_run *run);
@@ -208,6 +214,14 @@ void llmops_runs_free(struct llmops_run **runs, size_t n);
 typedef int (*llmops_result_fn)(const struct llmops_result *r, void *ctx);
 int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id, llmops_result_fn fn,
 			       void *ctx, struct llmops_err *err);
+
+/*
+ * The latencies (ms) of run_id's answered requests, sorted ascending: from
+ * the figures kept at finish, else from its results.  *out is the caller's
+ * (free()); NULL when there are none.
+ */
+int llmops_ledger_run_latencies(struct llmops_ledger *lg, const char *run_id, double **out,
+				size_t *n, struct llmops_err *err);
 
 /* -------------------------------------------------------------- datasets */
 

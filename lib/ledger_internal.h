@@ -42,7 +42,22 @@ int ledger_prepare(struct llmops_ledger *lg, const char *sql, sqlite3_stmt **st,
 void ledger_timestamp(char out[32], uint64_t ms);
 /* Bind s, or NULL when s is NULL. */
 int ledger_bind_text(sqlite3_stmt *st, int idx, const char *s);
+/* Bind v, or NULL when v is NAN. */
+void ledger_bind_double(sqlite3_stmt *st, int idx, double v);
 /* strdup of a column's text, NULL for SQL NULL. */
 char *ledger_column_strdup(sqlite3_stmt *st, int col);
+
+/* ledger_summary.c */
+/*
+ * A run's figures from its results: requests, cache_hits, score_mean and
+ * the latency quantiles into run (whose id names it); *lat (the caller's,
+ * free()) the sorted latencies of answered requests.
+ */
+int ledger_summary_compute(struct llmops_ledger *lg, struct llmops_run *run, double **lat,
+			   size_t *nlat, struct llmops_err *err);
+/* Compute and store a run's figures in its row (inside the caller's transaction). */
+int ledger_summary_store(struct llmops_ledger *lg, const char *run_id, struct llmops_err *err);
+/* The latencies blob as doubles: *out malloc'd (NULL when empty).  LLMOPS_E_NOMEM or OK. */
+int ledger_latencies_decode(const void *blob, size_t bytes, double **out, size_t *n);
 
 #endif

@@ -4,6 +4,7 @@
 #include "ledger_internal.h"
 
 #include "buf.h"
+#include "suggest.h"
 #include "version.h"
 
 #include <ctype.h>
@@ -86,7 +87,7 @@ int llmops_ledger_run_begin(struct llmops_ledger *lg, const struct llmops_run_sp
 	return rc;
 }
 
-static void bind_double(sqlite3_stmt *st, int idx, double v)
+void ledger_bind_double(sqlite3_stmt *st, int idx, double v)
 {
 	if (!isnan(v))
 		sqlite3_bind_double(st, idx, v);
@@ -142,16 +143,16 @@ int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
 	ledger_bind_text(st, 6, r->output);
 	ledger_bind_text(st, 7, r->expected);
 	ledger_bind_text(st, 8, r->scores_json);
-	bind_double(st, 9, r->score);
+	ledger_bind_double(st, 9, r->score);
 	if (r->passed == 0 || r->passed == 1)
 		sqlite3_bind_int(st, 10, r->passed);
 	else
 		sqlite3_bind_null(st, 10);
-	bind_double(st, 11, r->latency_ms);
-	bind_double(st, 12, r->ttft_ms);
+	ledger_bind_double(st, 11, r->latency_ms);
+	ledger_bind_double(st, 12, r->ttft_ms);
 	bind_count(st, 13, r->tokens_in);
 	bind_count(st, 14, r->tokens_out);
-	bind_double(st, 15, r->cost_usd);
+	ledger_bind_double(st, 15, r->cost_usd);
 	sqlite3_bind_int(st, 16, r->attempts);
 	ledger_bind_text(st, 17, r->error);
 	sqlite3_bind_int(st, 18, r->cache_hit ? 1 : 0);
@@ -235,6 +236,11 @@ int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int s
 				    lg->path);
 		goto out;
 	}
+	sqlite3_reset(st);
+	if ((rc = ledger_summary_store(lg, run_id, err))) {
+		ledger_rollback(lg);
+		goto out;
+	}
 	rc = ledger_commit(lg, err);
 out:
 	sqlite3_finalize(st);
@@ -247,7 +253,7 @@ out:
 	"id, kind, started_at, finished_at, status, git_commit, git_dirty, prompt_name,"           \
 	" prompt_version, prompt_blob, dataset_id, provider, model, params, command,"              \
 	" llmops_version, cases, passed, failed, errored, tokens_in, tokens_out, cost_usd,"        \
-	" duration_ms"
+	" duration_ms, requests, cache_hits, score_mean, latency_p50, latency_p95"
 
 void llmops_run_free(struct llmops_run *run)
 {
@@ -273,6 +279,11 @@ void llmops_runs_free(struct llmops_run **runs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		llmops_run_free(runs[i]);
 	free(runs);
+}
+
+static double column_double_or_nan(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
 }
 
 static struct llmops_run *run_from_row(sqlite3_stmt *st)
@@ -306,13 +317,82 @@ static struct llmops_run *run_from_row(sqlite3_stmt *st)
 	r->tokens_in = sqlite3_column_int64(st, 20);
 	r->tokens_out = sqlite3_column_int64(st, 21);
 	r->cost_usd = sqlite3_column_double(st, 22);
-	r->duration_ms =
-		sqlite3_column_type(st, 23) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 23);
+	r->duration_ms = column_double_or_nan(st, 23);
+	r->summarized = sqlite3_column_type(st, 24) != SQLITE_NULL;
+	r->requests = sqlite3_column_int64(st, 24);
+	r->cache_hits = sqlite3_column_int64(st, 25);
+	r->score_mean = column_double_or_nan(st, 26);
+	r->latency_p50 = column_double_or_nan(st, 27);
+	r->latency_p95 = column_double_or_nan(st, 28);
 	if (!r->kind || !r->started_at || !r->llmops_version) {
 		llmops_run_free(r);
 		return NULL;
 	}
 	return r;
+}
+
+/* A run without stored figures (running, or finished by schema 1) gets them computed. */
+static int fill_figures(struct llmops_ledger *lg, struct llmops_run *r, struct llmops_err *err)
+{
+	double *lat = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (r->summarized)
+		return LLMOPS_OK;
+	rc = ledger_summary_compute(lg, r, &lat, &n, err);
+	free(lat);
+	return rc;
+}
+
+/*
+ * "no such run", with the ids nearest to ref (compared over its length)
+ * or, for an empty ledger, how to make a run.  len 0: ref is last~N.
+ */
+static int not_found(struct llmops_ledger *lg, const char *ref, size_t len,
+		     struct llmops_err *err)
+{
+	struct llmops_strlist ids = LLMOPS_STRLIST_INIT, near = LLMOPS_STRLIST_INIT;
+	struct llmops_buf msg = LLMOPS_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	char up[LLMOPS_RUNID_LEN + 1];
+	int rc;
+
+	if ((rc = ledger_prepare(lg, "SELECT id FROM runs ORDER BY id DESC", &st, err)))
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		char cut[LLMOPS_RUNID_LEN + 1];
+		snprintf(cut, sizeof(cut), "%.*s", (int)(len ? len : LLMOPS_RUNID_LEN),
+			 id ? id : "");
+		llmops_strlist_append(&ids, cut);
+	}
+	sqlite3_finalize(st);
+	if (!ids.nr) {
+		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND,
+				    "the ledger '%s' has no runs yet; 'llmops eval' records one",
+				    lg->path);
+		goto out;
+	}
+	if (!len) {
+		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND,
+				    "'%s' goes back further than the ledger '%s': it has %zu run%s",
+				    ref, lg->path, ids.nr, ids.nr == 1 ? "" : "s");
+		goto out;
+	}
+	for (size_t i = 0; i <= len; i++)
+		up[i] = (char)toupper((unsigned char)ref[i]);
+	llmops_suggest(&near, up, (const char *const *)ids.items, ids.nr);
+	for (size_t i = 0; i < near.nr && i < 3; i++)
+		llmops_buf_addf(&msg, "%s%s", i ? ", " : "; did you mean ", near.items[i]);
+	rc = llmops_err_set(err, LLMOPS_E_NOTFOUND,
+			    "the ledger '%s' has no run '%s'%s ('llmops runs' lists them)",
+			    lg->path, ref, msg.data ? msg.data : "");
+out:
+	llmops_strlist_release(&ids);
+	llmops_strlist_release(&near);
+	llmops_buf_release(&msg);
+	return rc;
 }
 
 /* Parse "last" or "last~N" into N; -1 when ref is neither. */
@@ -376,10 +456,12 @@ int llmops_ledger_run_get(struct llmops_ledger *lg, const char *ref, struct llmo
 					    "run id prefix '%s' is ambiguous; give more characters",
 					    ref);
 		}
+		if (!rc && (rc = fill_figures(lg, *out, err))) {
+			llmops_run_free(*out);
+			*out = NULL;
+		}
 	} else if (rc == SQLITE_DONE) {
-		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND,
-				    "the ledger '%s' has no run '%s'; 'llmops runs' lists them",
-				    lg->path, ref);
+		rc = not_found(lg, ref, back >= 0 ? 0 : len, err);
 	} else {
 		rc = ledger_fail(lg, rc, "cannot read runs", err);
 	}
@@ -433,14 +515,14 @@ int llmops_ledger_runs_list(struct llmops_ledger *lg, const struct llmops_run_fi
 		llmops_runs_free(runs, nr);
 		return ledger_fail(lg, rc, "cannot list runs", err);
 	}
+	for (size_t i = 0; i < nr; i++)
+		if ((rc = fill_figures(lg, runs[i], err))) {
+			llmops_runs_free(runs, nr);
+			return rc;
+		}
 	*out = runs;
 	*n = nr;
 	return LLMOPS_OK;
-}
-
-static double column_double_or_nan(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
 }
 
 static int64_t column_count(sqlite3_stmt *st, int col)

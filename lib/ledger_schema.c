@@ -92,6 +92,15 @@ static const char *const migrations[] = {
 	");\n"
 	"CREATE INDEX reviews_status ON reviews(status);\n"
 	"CREATE INDEX reviews_result ON reviews(result_id);\n",
+	/* 1 -> 2: per-run figures kept at finish, so reading 2,000 runs never scans
+	 * a million results; NULL until the run is finished (then computed on read) */
+	"ALTER TABLE runs ADD COLUMN requests INTEGER;     -- HTTP requests made, retries included\n"
+	"ALTER TABLE runs ADD COLUMN cache_hits INTEGER;\n"
+	"ALTER TABLE runs ADD COLUMN score_mean REAL;      -- of the gating metric\n"
+	"ALTER TABLE runs ADD COLUMN latency_p50 REAL;\n"
+	"ALTER TABLE runs ADD COLUMN latency_p95 REAL;\n"
+	"ALTER TABLE runs ADD COLUMN latencies BLOB;       -- sorted float64 (LE), one per answer\n"
+	"CREATE INDEX runs_dataset ON runs(dataset_id);\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,

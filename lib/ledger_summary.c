@@ -1,0 +1,193 @@
+/*
+ * ledger_summary.c - the per-run figures kept in the runs row at finish
+ * (requests, cache hits, mean score, latency quantiles and the sorted
+ * latencies themselves), so that listing and aggregating runs reads the
+ * runs table only.  A run not yet finished, or finished by a ledger of
+ * schema 1, has none stored: its figures are computed from its results when
+ * read.
+ */
+#include "ledger_internal.h"
+
+#include "stats.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The latencies of results answered by a request (cache hits excluded), sorted. */
+static int latencies_from_results(struct llmops_ledger *lg, const char *run_id, double **out,
+				  size_t *n, struct llmops_err *err)
+{
+	static const char sql[] = "SELECT latency_ms FROM results WHERE run_id = ?1"
+				  " AND cache_hit = 0 AND latency_ms IS NOT NULL";
+	sqlite3_stmt *st = NULL;
+	size_t nr = 0, cap = 0;
+	double *v = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nr == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			double *p = realloc(v, nc * sizeof(*p));
+			if (!p) {
+				free(v);
+				sqlite3_finalize(st);
+				return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			}
+			v = p;
+			cap = nc;
+		}
+		v[nr++] = sqlite3_column_double(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return ledger_fail(lg, rc, "cannot read latencies", err);
+	}
+	if (nr)
+		qsort(v, nr, sizeof(*v), cmp_double);
+	*out = v;
+	*n = nr;
+	return LLMOPS_OK;
+}
+
+/* float64 little-endian, whatever the host's byte order */
+static void put_f64(unsigned char *p, double x)
+{
+	uint64_t u;
+	memcpy(&u, &x, sizeof(u));
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(u >> (8 * i));
+}
+
+static double get_f64(const unsigned char *p)
+{
+	uint64_t u = 0;
+	double x;
+	for (int i = 0; i < 8; i++)
+		u |= (uint64_t)p[i] << (8 * i);
+	memcpy(&x, &u, sizeof(x));
+	return x;
+}
+
+int ledger_latencies_decode(const void *blob, size_t bytes, double **out, size_t *n)
+{
+	size_t k = bytes / 8;
+	*out = NULL;
+	*n = 0;
+	if (!k)
+		return LLMOPS_OK;
+	if (!(*out = malloc(k * sizeof(double))))
+		return LLMOPS_E_NOMEM;
+	for (size_t i = 0; i < k; i++)
+		(*out)[i] = get_f64((const unsigned char *)blob + 8 * i);
+	*n = k;
+	return LLMOPS_OK;
+}
+
+int ledger_summary_compute(struct llmops_ledger *lg, struct llmops_run *run, double **lat,
+			   size_t *nlat, struct llmops_err *err)
+{
+	static const char sql[] = "SELECT coalesce(sum(attempts), 0), coalesce(sum(cache_hit), 0),"
+				  " avg(score) FROM results WHERE run_id = ?1";
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, run->id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = ledger_fail(lg, rc, "cannot summarize a run", err);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	run->requests = sqlite3_column_int64(st, 0);
+	run->cache_hits = sqlite3_column_int64(st, 1);
+	run->score_mean =
+		sqlite3_column_type(st, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 2);
+	sqlite3_finalize(st);
+	if ((rc = latencies_from_results(lg, run->id, lat, nlat, err)))
+		return rc;
+	/* sorted already: the quantile's own sort is a linear pass */
+	run->latency_p50 = llmops_quantile(*lat, *nlat, 0.50);
+	run->latency_p95 = llmops_quantile(*lat, *nlat, 0.95);
+	return LLMOPS_OK;
+}
+
+int ledger_summary_store(struct llmops_ledger *lg, const char *run_id, struct llmops_err *err)
+{
+	static const char sql[] = "UPDATE runs SET requests = ?2, cache_hits = ?3,"
+				  " score_mean = ?4, latency_p50 = ?5, latency_p95 = ?6,"
+				  " latencies = ?7 WHERE id = ?1";
+	struct llmops_run run;
+	sqlite3_stmt *st = NULL;
+	unsigned char *blob = NULL;
+	double *lat = NULL;
+	size_t nlat = 0;
+	int rc;
+
+	memset(&run, 0, sizeof(run));
+	snprintf(run.id, sizeof(run.id), "%s", run_id);
+	if ((rc = ledger_summary_compute(lg, &run, &lat, &nlat, err)))
+		return rc;
+	if (nlat && !(blob = malloc(nlat * 8))) {
+		free(lat);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < nlat; i++)
+		put_f64(blob + 8 * i, lat[i]);
+	free(lat);
+	if ((rc = ledger_prepare(lg, sql, &st, err))) {
+		free(blob);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, run.requests);
+	sqlite3_bind_int64(st, 3, run.cache_hits);
+	ledger_bind_double(st, 4, run.score_mean);
+	ledger_bind_double(st, 5, run.latency_p50);
+	ledger_bind_double(st, 6, run.latency_p95);
+	sqlite3_bind_blob64(st, 7, blob ? (const void *)blob : "", (sqlite3_uint64)(nlat * 8),
+			    SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(blob);
+	return rc == SQLITE_DONE ? LLMOPS_OK : ledger_fail(lg, rc, "cannot store a run's figures", err);
+}
+
+int llmops_ledger_run_latencies(struct llmops_ledger *lg, const char *run_id, double **out,
+				size_t *n, struct llmops_err *err)
+{
+	static const char sql[] = "SELECT latencies FROM runs WHERE id = ?1";
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		rc = ledger_latencies_decode(sqlite3_column_blob(st, 0),
+					     (size_t)sqlite3_column_bytes(st, 0), out, n);
+		sqlite3_finalize(st);
+		return rc ? llmops_err_set(err, rc, "out of memory") : LLMOPS_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ledger_fail(lg, rc, "cannot read latencies", err);
+	return latencies_from_results(lg, run_id, out, n, err);
+}
