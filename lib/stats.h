@@ -20,4 +20,33 @@ void llmops_wilson(long k, long n, double z, double *lo, double *hi);
  */
 double llmops_quantile(double *v, size_t n, double q);
 
+/* The same for v already sorted ascending (v is not touched). */
+double llmops_quantile_sorted(const double *v, size_t n, double q);
+
+/*
+ * The exact McNemar test (McNemar 1947; the binomial form): b pairs changed
+ * one way, c the other.  The two-sided p-value 2 * P(X <= min(b, c)) for
+ * X ~ Binomial(b + c, 1/2), at most 1; 1 when b + c = 0.
+ */
+double llmops_mcnemar_exact(long b, long c);
+
+/* The CDF of Student's t distribution with df degrees of freedom at t. */
+double llmops_t_cdf(double t, double df);
+/* Its inverse: the t with P(T <= t) = p, for p in (0,1). */
+double llmops_t_quantile(double p, double df);
+
+/*
+ * The mean of v[0..n) and its two-sided confidence interval at level
+ * (0.95) from Student's t.  Returns 0, or -1 when n < 2 (then *lo and *hi
+ * are NAN; *mean is set when n = 1).
+ */
+int llmops_mean_ci(const double *v, size_t n, double level, double *mean, double *lo,
+		   double *hi);
+
+/*
+ * Welch's unequal-variance t test of the means of a and b: the two-sided
+ * p-value, or NAN when either has fewer than 2 values.
+ */
+double llmops_welch_p(const double *a, size_t na, const double *b, size_t nb);
+
 #endif

@@ -1,0 +1,100 @@
+/*
+ * The statistics against values worked out by hand (and checked against
+ * published tables: Student's t quantiles, Wilson's interval for 8/10).
+ */
+#include "testutil.h"
+
+#include "stats.h"
+
+#include <math.h>
+
+#define near(x, want, tol) assert_true(fabs((x) - (want)) < (tol))
+
+static void test_mcnemar(void **state)
+{
+	(void)state;
+	/* 2 * sum_{i<=min} C(n,i) / 2^n */
+	near(llmops_mcnemar_exact(1, 6), 2.0 * (1 + 7) / 128, 1e-12);	 /* 0.125 */
+	near(llmops_mcnemar_exact(0, 5), 2.0 / 32, 1e-12);		 /* 0.0625 */
+	near(llmops_mcnemar_exact(2, 10), 2.0 * (1 + 12 + 66) / 4096, 1e-12); /* 0.0386 */
+	near(llmops_mcnemar_exact(10, 2), 2.0 * (1 + 12 + 66) / 4096, 1e-12); /* symmetric */
+	near(llmops_mcnemar_exact(3, 3), 1, 1e-12);
+	near(llmops_mcnemar_exact(0, 0), 1, 1e-12);
+	near(llmops_mcnemar_exact(0, 1), 1, 1e-12);
+	/* large n: close to the continuity-corrected normal, (|b-c|-1)/sqrt(n) = 2.985 */
+	double p = llmops_mcnemar_exact(500, 600);
+	assert_true(p > 0.002 && p < 0.0035);
+	assert_true(isnan(llmops_mcnemar_exact(-1, 2)));
+}
+
+static void test_wilson(void **state)
+{
+	double lo, hi;
+	(void)state;
+	llmops_wilson(8, 10, 1.959963984540054, &lo, &hi);
+	near(lo, 0.4902, 1e-4);
+	near(hi, 0.9433, 1e-4);
+	llmops_wilson(0, 10, 1.959963984540054, &lo, &hi);
+	near(lo, 0, 1e-12);
+	near(hi, 3.841459 / 13.841459, 1e-6); /* z^2 / (n + z^2) */
+	llmops_wilson(0, 0, 1.96, &lo, &hi);
+	near(lo, 0, 1e-12);
+	near(hi, 1, 1e-12);
+}
+
+static void test_t(void **state)
+{
+	(void)state;
+	near(llmops_t_quantile(0.975, 1), 12.7062, 1e-3);
+	near(llmops_t_quantile(0.975, 9), 2.2622, 1e-4);
+	near(llmops_t_quantile(0.975, 30), 2.0423, 1e-4);
+	near(llmops_t_quantile(0.975, 1e6), 1.95997, 1e-4);
+	near(llmops_t_quantile(0.025, 9), -2.2622, 1e-4);
+	near(llmops_t_cdf(0, 5), 0.5, 1e-12);
+	near(llmops_t_cdf(2.5706, 5), 0.975, 1e-4);
+	assert_true(isnan(llmops_t_quantile(1, 3)));
+}
+
+static void test_mean_ci(void **state)
+{
+	const double v[] = {1, 2, 3, 4, 5};
+	double m, lo, hi;
+	(void)state;
+	/* sd 1.5811, se 0.70711, t(0.975, 4) = 2.7764 */
+	assert_int_equal(llmops_mean_ci(v, 5, 0.95, &m, &lo, &hi), 0);
+	near(m, 3, 1e-12);
+	near(lo, 3 - 2.7764 * 0.70711, 1e-3);
+	near(hi, 3 + 2.7764 * 0.70711, 1e-3);
+	assert_int_equal(llmops_mean_ci(v, 1, 0.95, &m, &lo, &hi), -1);
+	near(m, 1, 1e-12);
+	assert_true(isnan(lo) && isnan(hi));
+}
+
+static void test_welch(void **state)
+{
+	const double a[] = {1, 2, 3}, b[] = {4, 5, 6}, c[] = {1, 2, 3, 4, 5};
+	(void)state;
+	/* equal variances and sizes: Welch = Student, t = 3.674, df = 4, p = 0.0213 */
+	near(llmops_welch_p(a, 3, b, 3), 0.02131, 1e-4);
+	near(llmops_welch_p(c, 5, c, 5), 1, 1e-12);
+	assert_true(isnan(llmops_welch_p(a, 1, b, 3)));
+}
+
+static void test_quantile_sorted(void **state)
+{
+	const double v[] = {1, 2, 3, 4};
+	(void)state;
+	near(llmops_quantile_sorted(v, 4, 0.5), 2.5, 1e-12);
+	near(llmops_quantile_sorted(v, 4, 0.95), 3.85, 1e-12);
+	assert_true(isnan(llmops_quantile_sorted(v, 0, 0.5)));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mcnemar),	  cmocka_unit_test(test_wilson),
+		cmocka_unit_test(test_t),	  cmocka_unit_test(test_mean_ci),
+		cmocka_unit_test(test_welch),	  cmocka_unit_test(test_quantile_sorted),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
