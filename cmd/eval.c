@@ -23,6 +23,7 @@ static const char *const synopsis[] = {
 	"            [--metric NAME]... [--threshold X] [--min-pass-rate X] [--max-cost USD]",
 	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
 	"            [--fallback SPEC] [--no-cache | --offline] [-o FILE] [--format FORMAT]",
+	"            [--baseline RUN|last|pinned [--fail-on-regression] [--significance P]]",
 	"llmops eval --resume RUN",
 	NULL,
 };
@@ -35,7 +36,12 @@ static const struct llmops_usage usage = {
 	"(default: every case must pass) or the cost over --max-cost; 3 when no case\n"
 	"could be scored because requests failed; 130 when interrupted (resume with\n"
 	"--resume RUN).  SPEC is openai:MODEL, anthropic:MODEL, ollama:MODEL,\n"
-	"exec:COMMAND, replay, or a provider named in llmops.json.",
+	"exec:COMMAND, replay, or a provider named in llmops.json.  --baseline compares\n"
+	"the run with an earlier one as 'llmops diff' does: a run id, 'last' (the\n"
+	"newest finished evaluation of the same dataset) or 'pinned' (the newest of the\n"
+	"prompt's pinned version on it); --fail-on-regression then exits 1 when a case\n"
+	"went from pass to fail (with --significance P: only when the drop is\n"
+	"significant by an exact McNemar test).",
 };
 
 static const char *const formats[] = {"text", "json", "jsonl", "csv", "junit", "markdown", NULL};
@@ -124,6 +130,12 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		 "text, json, jsonl, csv, junit or markdown", formats, 0, 0},
 		{OPT_FLAG, 0, "no-progress", &o->no_progress, NULL, "no progress line on stderr",
 		 NULL, 0, 0},
+		{OPT_STRING, 0, "baseline", &o->baseline, "RUN",
+		 "compare with a run: an id, last or pinned", NULL, 0, 0},
+		{OPT_FLAG, 0, "fail-on-regression", &o->fail_on_regression, NULL,
+		 "exit 1 when a case went from pass to fail against the baseline", NULL, 0, 0},
+		{OPT_STRING, 0, "significance", &o->significance_s, "P",
+		 "with --fail-on-regression: only a drop significant at P", NULL, 0, 0},
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
 	};
@@ -247,7 +259,18 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = LLMOPS_EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = eval_setup(&ev, use)) || (rc = eval_begin(&ev, use, o.resume)))
+	double significance = -1;
+	if ((use->fail_on_regression || use->significance_s) && !use->baseline) {
+		llmops_error("eval: %s compares with a baseline: give --baseline RUN|last|pinned",
+			     use->fail_on_regression ? "--fail-on-regression" : "--significance");
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	if ((rc = num_flag(use->significance_s, "--significance", 1e-12, 0.999999, &significance)))
+		goto out;
+	if ((rc = eval_setup(&ev, use)) ||
+	    (use->baseline && (rc = eval_baseline_resolve(&ev, use->baseline))) ||
+	    (rc = eval_begin(&ev, use, o.resume)))
 		goto out;
 	ev.progress = !o.no_progress && isatty(2);
 
@@ -264,6 +287,13 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	}
 	rc = gate_and_exit(&ev, run_rc);
+	if (ev.baseline_id[0] && rc != LLMOPS_EXIT_INTERRUPTED) {
+		int reg = eval_baseline_compare(&ev, significance);
+		if (reg < 0 && !rc)
+			rc = LLMOPS_EXIT_RUNTIME;
+		else if (reg > 0 && use->fail_on_regression && !rc)
+			rc = LLMOPS_EXIT_CHECK;
+	}
 	eval_end(&ev, rc == LLMOPS_EXIT_INTERRUPTED ? LLMOPS_RUN_INTERRUPTED
 		      : rc == LLMOPS_EXIT_RUNTIME   ? LLMOPS_RUN_ERROR
 		      : rc == LLMOPS_EXIT_CHECK	    ? LLMOPS_RUN_FAILED
@@ -279,11 +309,13 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 			rc = wrc;
 	} else {
 		eval_print_text(&ev, ctx->color);
+		eval_baseline_print(&ev);
 	}
 	if (rc == LLMOPS_EXIT_INTERRUPTED)
 		llmops_error("eval: interrupted; %ld results recorded: llmops eval --resume %s",
 			     ev.done, ev.run_id);
 out:
+	eval_baseline_release(&ev);
 	eval_teardown(&ev);
 	eval_opts_release(&o);
 	eval_opts_release(&ro);

@@ -13,6 +13,7 @@
 #include "pricing.h"
 #include "prompt_cmd.h"
 #include "provider.h"
+#include "rundiff.h"
 #include "runner.h"
 #include "strlist.h"
 #include "tokenizer.h"
@@ -71,6 +72,14 @@ struct eval_job {
 	struct llmops_call follow; /* the embedding or judge call */
 };
 
+/* The run compared with (--baseline) and the comparison. */
+struct eval_baseline {
+	struct llmops_run_data *a, *b; /* owned */
+	struct llmops_diff diff;
+	double significance; /* < 0: any flip is a regression */
+	int done;	     /* 1 once diff is filled */
+};
+
 struct eval {
 	struct llmops_ctx *ctx;
 	cJSON *cfg; /* llmops.json, or NULL */
@@ -120,12 +129,25 @@ struct eval {
 	int ledger_failed;
 	struct llmops_err ledger_err;
 	volatile sig_atomic_t *stop;
+
+	char baseline_id[LLMOPS_RUNID_LEN + 1]; /* "" without --baseline */
+	struct eval_baseline baseline;
 };
 
 /* eval_run.c: run every job that is not done; 0, 1 when interrupted, or an exit status. */
 int eval_run(struct eval *ev);
 /* Free what the jobs own. */
 void eval_jobs_release(struct eval *ev);
+
+/* eval_baseline.c */
+/* Settle --baseline RUN|last|pinned into ev->baseline_id; prints errors, returns an exit status. */
+int eval_baseline_resolve(struct eval *ev, const char *spec);
+/* Compare the finished run with the baseline: 1 regressed, 0 not, -1 failed (printed). */
+int eval_baseline_compare(struct eval *ev, double significance);
+/* The comparison as JSON (the caller's), NULL without one. */
+cJSON *eval_baseline_json(const struct eval *ev);
+void eval_baseline_print(const struct eval *ev);
+void eval_baseline_release(struct eval *ev);
 
 /* eval_out.c */
 /* The run's totals over every variant, and whether the gate holds on them. */

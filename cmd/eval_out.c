@@ -146,6 +146,9 @@ cJSON *eval_summary_json(const struct eval *ev)
 	cJSON_AddNumberToObject(g, "min_pass_rate", ev->min_pass_rate);
 	add_num(g, "max_cost_usd", ev->max_cost >= 0 ? ev->max_cost : NAN);
 	cJSON_AddBoolToObject(g, "passed", t.gate_ok && t.cases == (long)ev->njobs);
+	cJSON *base = eval_baseline_json(ev);
+	if (base)
+		cJSON_AddItemToObject(o, "baseline", base);
 	fl = cJSON_AddArrayToObject(o, "failures");
 	for (size_t i = 0; i < ev->njobs; i++)
 		if (ev->jobs[i].finished && ev->jobs[i].passed != 1)

@@ -75,12 +75,15 @@ const char *llmops_color(const struct llmops_ctx *ctx, const char *seq);
 
 /* The subcommands. */
 int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_help(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_init(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_prompt(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_show(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx);
 
 /* The command table (main.c), for help and suggestions. */

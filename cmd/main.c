@@ -20,6 +20,7 @@
 const struct llmops_command llmops_commands[] = {
 	{"cost", cmd_cost, NEED_WORKSPACE | NEED_REPO,
 	 "tokens and money per prompt, per dataset run and per month; against a git base"},
+	{"diff", cmd_diff, NEED_LEDGER, "compare two runs case by case: flips, McNemar test, score change"},
 	{"eval", cmd_eval, NEED_WORKSPACE | NEED_LEDGER,
 	 "run a dataset through prompt x provider variants, score, gate, record"},
 	{"help", cmd_help, NEED_NOTHING, "show help for llmops or one of its commands"},
@@ -29,6 +30,8 @@ const struct llmops_command llmops_commands[] = {
 	{"lint", cmd_lint, NEED_WORKSPACE, "check prompts and datasets: secrets, templates, variables"},
 	{"prompt", cmd_prompt, NEED_WORKSPACE | NEED_REPO,
 	 "the prompt store over git: list, show, new, pin, verify, diff, log, render"},
+	{"runs", cmd_runs, NEED_LEDGER, "list the runs in the ledger, newest first"},
+	{"show", cmd_show, NEED_LEDGER, "one run: its summary and its cases"},
 	{"tokens", cmd_tokens, NEED_NOTHING,
 	 "count or list the tokens of files or stdin for an encoding or model"},
 };

@@ -178,6 +178,8 @@ struct llmops_run {
 	double score_mean;  /* mean of the gating metric's scores; NAN when none */
 	double latency_p50, latency_p95; /* ms, over answered requests; NAN when none */
 	int summarized;			 /* 1 when the figures were stored at finish */
+	char *dataset_path;		 /* where the dataset was first seen; NULL: none */
+	char *dataset_sha256;
 };
 
 void llmops_run_free(struct llmops_run *run);
@@ -196,6 +198,11 @@ struct llmops_run_filter {
 	const char *prompt_name;
 	const char *since; /* ISO 8601 timestamp or date: runs started at or after */
 	size_t limit;	   /* 0: no limit */
+	/* runs of a dataset first seen at this path, or of exactly this content */
+	const char *dataset_path, *dataset_sha256;
+	const char *status;	    /* "passed", "failed", ... */
+	const char *prompt_version; /* with prompt_name: runs of that version */
+	int finished;		    /* 1: only runs that passed or failed their gate */
 };
 
 /*

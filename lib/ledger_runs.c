@@ -253,7 +253,9 @@ out:
 	"id, kind, started_at, finished_at, status, git_commit, git_dirty, prompt_name,"           \
 	" prompt_version, prompt_blob, dataset_id, provider, model, params, command,"              \
 	" llmops_version, cases, passed, failed, errored, tokens_in, tokens_out, cost_usd,"        \
-	" duration_ms, requests, cache_hits, score_mean, latency_p50, latency_p95"
+	" duration_ms, requests, cache_hits, score_mean, latency_p50, latency_p95,"                \
+	" (SELECT path FROM datasets d WHERE d.id = runs.dataset_id),"                             \
+	" (SELECT sha256 FROM datasets d WHERE d.id = runs.dataset_id)"
 
 void llmops_run_free(struct llmops_run *run)
 {
@@ -271,6 +273,8 @@ void llmops_run_free(struct llmops_run *run)
 	free(run->params_json);
 	free(run->command);
 	free(run->llmops_version);
+	free(run->dataset_path);
+	free(run->dataset_sha256);
 	free(run);
 }
 
@@ -324,6 +328,8 @@ static struct llmops_run *run_from_row(sqlite3_stmt *st)
 	r->score_mean = column_double_or_nan(st, 26);
 	r->latency_p50 = column_double_or_nan(st, 27);
 	r->latency_p95 = column_double_or_nan(st, 28);
+	r->dataset_path = ledger_column_strdup(st, 29);
+	r->dataset_sha256 = ledger_column_strdup(st, 30);
 	if (!r->kind || !r->started_at || !r->llmops_version) {
 		llmops_run_free(r);
 		return NULL;
@@ -349,8 +355,7 @@ static int fill_figures(struct llmops_ledger *lg, struct llmops_run *r, struct l
  * "no such run", with the ids nearest to ref (compared over its length)
  * or, for an empty ledger, how to make a run.  len 0: ref is last~N.
  */
-static int not_found(struct llmops_ledger *lg, const char *ref, size_t len,
-		     struct llmops_err *err)
+static int not_found(struct llmops_ledger *lg, const char *ref, size_t len, struct llmops_err *err)
 {
 	struct llmops_strlist ids = LLMOPS_STRLIST_INIT, near = LLMOPS_STRLIST_INIT;
 	struct llmops_buf msg = LLMOPS_BUF_INIT;
@@ -476,6 +481,10 @@ int llmops_ledger_runs_list(struct llmops_ledger *lg, const struct llmops_run_fi
 		"SELECT " RUN_COLUMNS " FROM runs"
 		" WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR prompt_name = ?2)"
 		" AND (?3 IS NULL OR started_at >= ?3)"
+		" AND ((?5 IS NULL AND ?6 IS NULL) OR dataset_id IN"
+		"      (SELECT id FROM datasets WHERE path = ?5 OR sha256 = ?6))"
+		" AND (?7 IS NULL OR status = ?7) AND (?8 IS NULL OR prompt_version = ?8)"
+		" AND (?9 = 0 OR status IN ('passed', 'failed'))"
 		" ORDER BY id DESC LIMIT ?4";
 	struct llmops_run **runs = NULL;
 	size_t nr = 0, alloc = 0;
@@ -490,6 +499,11 @@ int llmops_ledger_runs_list(struct llmops_ledger *lg, const struct llmops_run_fi
 	ledger_bind_text(st, 2, f ? f->prompt_name : NULL);
 	ledger_bind_text(st, 3, f ? f->since : NULL);
 	sqlite3_bind_int64(st, 4, f && f->limit ? (sqlite3_int64)f->limit : -1);
+	ledger_bind_text(st, 5, f ? f->dataset_path : NULL);
+	ledger_bind_text(st, 6, f ? f->dataset_sha256 : NULL);
+	ledger_bind_text(st, 7, f ? f->status : NULL);
+	ledger_bind_text(st, 8, f ? f->prompt_version : NULL);
+	sqlite3_bind_int(st, 9, f ? f->finished : 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct llmops_run *r;
 

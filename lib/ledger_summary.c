@@ -164,7 +164,8 @@ int ledger_summary_store(struct llmops_ledger *lg, const char *run_id, struct ll
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(blob);
-	return rc == SQLITE_DONE ? LLMOPS_OK : ledger_fail(lg, rc, "cannot store a run's figures", err);
+	return rc == SQLITE_DONE ? LLMOPS_OK
+				 : ledger_fail(lg, rc, "cannot store a run's figures", err);
 }
 
 int llmops_ledger_run_latencies(struct llmops_ledger *lg, const char *run_id, double **out,

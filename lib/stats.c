@@ -142,8 +142,7 @@ double llmops_t_quantile(double p, double df)
 	return (lo + hi) / 2;
 }
 
-int llmops_mean_ci(const double *v, size_t n, double level, double *mean, double *lo,
-		   double *hi)
+int llmops_mean_ci(const double *v, size_t n, double level, double *mean, double *lo, double *hi)
 {
 	double sum = 0, ss = 0, m, half;
 

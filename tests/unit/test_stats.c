@@ -14,8 +14,8 @@ static void test_mcnemar(void **state)
 {
 	(void)state;
 	/* 2 * sum_{i<=min} C(n,i) / 2^n */
-	near(llmops_mcnemar_exact(1, 6), 2.0 * (1 + 7) / 128, 1e-12);	 /* 0.125 */
-	near(llmops_mcnemar_exact(0, 5), 2.0 / 32, 1e-12);		 /* 0.0625 */
+	near(llmops_mcnemar_exact(1, 6), 2.0 * (1 + 7) / 128, 1e-12);	      /* 0.125 */
+	near(llmops_mcnemar_exact(0, 5), 2.0 / 32, 1e-12);		      /* 0.0625 */
 	near(llmops_mcnemar_exact(2, 10), 2.0 * (1 + 12 + 66) / 4096, 1e-12); /* 0.0386 */
 	near(llmops_mcnemar_exact(10, 2), 2.0 * (1 + 12 + 66) / 4096, 1e-12); /* symmetric */
 	near(llmops_mcnemar_exact(3, 3), 1, 1e-12);
@@ -92,9 +92,9 @@ static void test_quantile_sorted(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mcnemar),	  cmocka_unit_test(test_wilson),
-		cmocka_unit_test(test_t),	  cmocka_unit_test(test_mean_ci),
-		cmocka_unit_test(test_welch),	  cmocka_unit_test(test_quantile_sorted),
+		cmocka_unit_test(test_mcnemar), cmocka_unit_test(test_wilson),
+		cmocka_unit_test(test_t),	cmocka_unit_test(test_mean_ci),
+		cmocka_unit_test(test_welch),	cmocka_unit_test(test_quantile_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,101 @@
+/*
+ * diff.c - `llmops diff RUN_A RUN_B`: two runs compared case by case.
+ */
+#include "llmops.h"
+
+#include "diff_out.h"
+#include "ledger.h"
+#include "options.h"
+#include "output.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const synopsis[] = {
+	"llmops diff [RUN_A] [RUN_B] [--tolerance X] [--fail-on-regression]",
+	"            [--significance P] [--limit N] [--format FORMAT]",
+	NULL,
+};
+static const struct llmops_usage usage = {
+	"llmops diff",
+	synopsis,
+	"Compare two runs case by case (B against A; by default last~1 and last).\n"
+	"Cases are paired by id (or, failing that, by identical expected text): the\n"
+	"newly failing and newly passing, scores that moved more than --tolerance\n"
+	"(default 0.05), changed outputs, and cases only in one run.  The change in\n"
+	"pass rate comes with an exact McNemar test on the paired cases, the mean\n"
+	"score change with its 95% interval.  --fail-on-regression exits 1 when any\n"
+	"case went from pass to fail or, with --significance P, only when the drop is\n"
+	"significant at P.",
+};
+
+int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	const char *format = "text", *tol_s = NULL, *sig_s = NULL;
+	int fail_on_regression = 0, rc;
+	long limit = 20;
+	double tol = 0.05, sig = -1;
+	struct llmops_err err = {0};
+	struct llmops_ledger *lg;
+	struct llmops_run_data *a = NULL, *b = NULL;
+	struct llmops_diff d;
+	struct llmops_diff_opts dopts;
+	char *end;
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 0, "tolerance", &tol_s, "X",
+		 "a score change counts above X (default 0.05)", NULL, 0, 0},
+		{OPT_FLAG, 0, "fail-on-regression", &fail_on_regression, NULL,
+		 "exit 1 when B regressed from A", NULL, 0, 0},
+		{OPT_STRING, 0, "significance", &sig_s, "P",
+		 "a regression must be significant at P (e.g. 0.05)", NULL, 0, 0},
+		{OPT_INT, 'n', "limit", &limit, "N", "cases listed per kind of change (0: all)",
+		 NULL, 0, 100000000},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+
+	rc = llmops_parse_options(argc, argv, opts, &usage);
+	if (rc == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (rc < 0 || llmops_check_operands(argv, rc, 0, 2, &usage))
+		return LLMOPS_EXIT_USAGE;
+	if (tol_s &&
+	    ((tol = strtod(tol_s, &end)), end == tol_s || *end || !(tol >= 0 && tol <= 1))) {
+		llmops_error("diff: --tolerance: '%s' is not a number in [0, 1]", tol_s);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (sig_s && ((sig = strtod(sig_s, &end)), end == sig_s || *end || !(sig > 0 && sig < 1))) {
+		llmops_error("diff: --significance: '%s' is not a probability in (0, 1)", sig_s);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	/* none: last~1 against last; one: it against last; two: A against B */
+	const char *ra = argv[0] ? argv[0] : "last~1";
+	const char *rb = argv[0] && argv[1] ? argv[1] : "last";
+	if (llmops_run_data_load(lg, ra, &a, &err) || llmops_run_data_load(lg, rb, &b, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	dopts.tolerance = tol;
+	if (llmops_diff_runs(a, b, &dopts, &d, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		cJSON *o = diff_json(&d, a, b, tol, sig);
+		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+		cJSON_Delete(o);
+	} else {
+		diff_print(&d, a, b, tol, sig, (size_t)limit, ctx);
+	}
+	if (!rc && fail_on_regression && diff_regressed(&d, sig))
+		rc = LLMOPS_EXIT_CHECK;
+	llmops_diff_release(&d);
+out:
+	llmops_run_data_free(a);
+	llmops_run_data_free(b);
+	return rc;
+}

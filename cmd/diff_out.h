@@ -1,0 +1,29 @@
+/*
+ * diff_out.h - a comparison of two runs as text or JSON, and the
+ * regression rule; shared by `llmops diff` and `llmops eval --baseline`.
+ */
+#ifndef LLMOPS_CMD_DIFF_OUT_H
+#define LLMOPS_CMD_DIFF_OUT_H
+
+#include "llmops.h"
+#include "rundiff.h"
+
+#include <cjson/cJSON.h>
+
+/*
+ * 1 when B regressed from A: with significance < 0, when any paired case
+ * went from pass to not passing; otherwise when the paired pass rate fell
+ * and the exact McNemar p-value is under significance.
+ */
+int diff_regressed(const struct llmops_diff *d, double significance);
+
+/* The comparison as JSON (the caller's). */
+cJSON *diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,
+		 const struct llmops_run_data *b, double tolerance, double significance);
+
+/* The comparison as text on stdout; at most limit cases per list (0: all). */
+void diff_print(const struct llmops_diff *d, const struct llmops_run_data *a,
+		const struct llmops_run_data *b, double tolerance, double significance,
+		size_t limit, struct llmops_ctx *ctx);
+
+#endif

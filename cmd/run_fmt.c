@@ -1,0 +1,181 @@
+/*
+ * run_fmt.c - naming and printing runs and results (see run_fmt.h).
+ */
+#include "run_fmt.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void runfmt_when(const char *iso, char *out, size_t n)
+{
+	struct tm tm = {0};
+	int y, mo, d, h, mi, s;
+	time_t t;
+
+	if (!iso || sscanf(iso, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6) {
+		snprintf(out, n, "%s", iso ? iso : "-");
+		return;
+	}
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	t = timegm(&tm);
+	localtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* The first string of params[key] and how many more there are. */
+static const char *first_of(const char *params, const char *key, int *more, cJSON **keep)
+{
+	cJSON *p = params ? cJSON_Parse(params) : NULL;
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(p, key), *x = cJSON_GetArrayItem(a, 0);
+	*keep = p;
+	*more = cJSON_GetArraySize(a) - 1;
+	return cJSON_IsString(x) ? x->valuestring : NULL;
+}
+
+void runfmt_prompt(const struct llmops_run *r, char *out, size_t n)
+{
+	cJSON *p;
+	int more;
+	const char *first;
+
+	if (r->prompt_name) {
+		snprintf(out, n, "%s%s%s", r->prompt_name, r->prompt_version ? "@" : "",
+			 r->prompt_version ? r->prompt_version : "");
+		return;
+	}
+	first = first_of(r->params_json, "prompts", &more, &p);
+	if (first && more > 0)
+		snprintf(out, n, "%s +%d", first, more);
+	else
+		snprintf(out, n, "%s", first ? first : "-");
+	cJSON_Delete(p);
+}
+
+void runfmt_model(const struct llmops_run *r, char *out, size_t n)
+{
+	cJSON *p;
+	int more;
+	const char *first;
+
+	if (r->provider || r->model) {
+		snprintf(out, n, "%s%s%s", r->provider ? r->provider : "",
+			 r->provider && r->model ? "/" : "", r->model ? r->model : "");
+		return;
+	}
+	first = first_of(r->params_json, "providers", &more, &p);
+	if (first && more > 0)
+		snprintf(out, n, "%s +%d", first, more);
+	else
+		snprintf(out, n, "%s", first ? first : "-");
+	cJSON_Delete(p);
+}
+
+void runfmt_commit(const struct llmops_run *r, char *out, size_t n)
+{
+	if (!r->git_commit)
+		snprintf(out, n, "-");
+	else
+		snprintf(out, n, "%.7s%s", r->git_commit, r->git_dirty == 1 ? "*" : "");
+}
+
+void runfmt_add_num(cJSON *o, const char *key, double x)
+{
+	if (isnan(x))
+		cJSON_AddNullToObject(o, key);
+	else
+		cJSON_AddNumberToObject(o, key, x);
+}
+
+static void add_str(cJSON *o, const char *key, const char *s)
+{
+	if (s)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+cJSON *runfmt_run_json(const struct llmops_run *r)
+{
+	cJSON *o = cJSON_CreateObject(), *p;
+
+	cJSON_AddStringToObject(o, "id", r->id);
+	add_str(o, "kind", r->kind);
+	add_str(o, "status", llmops_run_status_name(r->status));
+	add_str(o, "started_at", r->started_at);
+	add_str(o, "finished_at", r->finished_at);
+	runfmt_add_num(o, "duration_ms", r->duration_ms);
+	add_str(o, "git_commit", r->git_commit);
+	if (r->git_dirty < 0)
+		cJSON_AddNullToObject(o, "git_dirty");
+	else
+		cJSON_AddBoolToObject(o, "git_dirty", r->git_dirty);
+	add_str(o, "prompt", r->prompt_name);
+	add_str(o, "prompt_version", r->prompt_version);
+	add_str(o, "prompt_blob", r->prompt_blob);
+	add_str(o, "provider", r->provider);
+	add_str(o, "model", r->model);
+	add_str(o, "dataset", r->dataset_path);
+	add_str(o, "dataset_sha256", r->dataset_sha256);
+	p = r->params_json ? cJSON_Parse(r->params_json) : NULL;
+	cJSON_AddItemToObject(o, "params", p ? p : cJSON_CreateNull());
+	add_str(o, "command", r->command);
+	add_str(o, "llmops_version", r->llmops_version);
+	cJSON_AddNumberToObject(o, "cases", (double)r->cases);
+	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
+	cJSON_AddNumberToObject(o, "failed", (double)r->failed);
+	cJSON_AddNumberToObject(o, "errors", (double)r->errored);
+	runfmt_add_num(o, "pass_rate", r->cases ? (double)r->passed / (double)r->cases : NAN);
+	runfmt_add_num(o, "score_mean", r->score_mean);
+	cJSON_AddNumberToObject(o, "requests", (double)r->requests);
+	cJSON_AddNumberToObject(o, "cache_hits", (double)r->cache_hits);
+	runfmt_add_num(o, "latency_p50_ms", r->latency_p50);
+	runfmt_add_num(o, "latency_p95_ms", r->latency_p95);
+	cJSON_AddNumberToObject(o, "tokens_in", (double)r->tokens_in);
+	cJSON_AddNumberToObject(o, "tokens_out", (double)r->tokens_out);
+	cJSON_AddNumberToObject(o, "cost_usd", r->cost_usd);
+	return o;
+}
+
+const char *runfmt_verdict(int passed)
+{
+	return passed < 0 ? "error" : passed ? "pass" : "fail";
+}
+
+cJSON *runfmt_result_json(const struct llmops_result *r, int with_text)
+{
+	cJSON *o = cJSON_CreateObject(), *sc;
+
+	cJSON_AddStringToObject(o, "case", r->case_id);
+	if (r->variant && *r->variant)
+		cJSON_AddStringToObject(o, "variant", r->variant);
+	if (r->repeat_index)
+		cJSON_AddNumberToObject(o, "repeat", r->repeat_index);
+	if (r->passed < 0)
+		cJSON_AddNullToObject(o, "passed");
+	else
+		cJSON_AddBoolToObject(o, "passed", r->passed);
+	runfmt_add_num(o, "score", r->score);
+	sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
+	cJSON_AddItemToObject(o, "scores", sc ? sc : cJSON_CreateObject());
+	runfmt_add_num(o, "latency_ms", r->latency_ms);
+	runfmt_add_num(o, "ttft_ms", r->ttft_ms);
+	runfmt_add_num(o, "tokens_in", r->tokens_in >= 0 ? (double)r->tokens_in : NAN);
+	runfmt_add_num(o, "tokens_out", r->tokens_out >= 0 ? (double)r->tokens_out : NAN);
+	runfmt_add_num(o, "cost_usd", r->cost_usd);
+	cJSON_AddNumberToObject(o, "attempts", r->attempts);
+	cJSON_AddBoolToObject(o, "cache_hit", r->cache_hit);
+	add_str(o, r->passed < 0 ? "error" : "reason", r->error);
+	if (with_text) {
+		add_str(o, "expected", r->expected);
+		add_str(o, "output", r->output);
+		add_str(o, "input", r->input);
+	}
+	return o;
+}

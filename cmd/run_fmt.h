@@ -1,0 +1,31 @@
+/*
+ * run_fmt.h - how the commands that read the ledger (runs, show, diff,
+ * stats, report, export) name and print runs and results, so that they
+ * agree with one another.
+ */
+#ifndef LLMOPS_CMD_RUN_FMT_H
+#define LLMOPS_CMD_RUN_FMT_H
+
+#include "ledger.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/* "2026-11-22 14:03" in local time from the ledger's UTC timestamp. */
+void runfmt_when(const char *iso, char *out, size_t n);
+/* "summarize@v1.0.0", "summarize@v1.0.0 +1" for several prompts, "-" for none. */
+void runfmt_prompt(const struct llmops_run *r, char *out, size_t n);
+/* "openai/gpt-4o-mini", "openai:gpt-4o +1" for several providers, "-" for none. */
+void runfmt_model(const struct llmops_run *r, char *out, size_t n);
+/* "1a2b3c4" of the commit, with "*" when the prompt files were dirty; "-" without git. */
+void runfmt_commit(const struct llmops_run *r, char *out, size_t n);
+/* The run as a JSON object (the caller's). */
+cJSON *runfmt_run_json(const struct llmops_run *r);
+/* One result as a JSON object (the caller's); with_text adds input, output and expected. */
+cJSON *runfmt_result_json(const struct llmops_result *r, int with_text);
+/* "pass", "fail" or "error" for a result's passed field. */
+const char *runfmt_verdict(int passed);
+/* Add x to o as a number, or null when x is NAN. */
+void runfmt_add_num(cJSON *o, const char *key, double x);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * runs.c - `llmops runs`: one line per run in the ledger, newest first.
+ */
+#include "llmops.h"
+
+#include "hash.h"
+#include "ledger.h"
+#include "options.h"
+#include "output.h"
+#include "run_fmt.h"
+#include "runid.h"
+#include "since.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const synopsis[] = {
+	"llmops runs [--prompt NAME] [--dataset FILE] [--kind KIND] [--status STATUS]",
+	"            [--since DATE|AGE] [--limit N] [--format FORMAT]",
+	NULL,
+};
+static const struct llmops_usage usage = {
+	"llmops runs",
+	synopsis,
+	"List the runs in the ledger, newest first: id, when (local time), kind, git\n"
+	"commit (* when the prompt files differed from it), prompt@version,\n"
+	"provider/model, cases, pass rate, cost and status.  --dataset matches runs of\n"
+	"the file at that path (any version of it) or of its current content.  --since\n"
+	"takes a date (2026-11-22, 2026-11-22T14:30Z) or an age (90m, 36h, 7d, 2w,\n"
+	"today).  --limit defaults to 50; 0 lists every run.",
+};
+
+static const char *const statuses[] = {"running", "passed", "failed", "error", "interrupted", NULL};
+
+/* The SHA-256 of the file's content now, when it can be read. */
+static int file_sha(const char *path, char hex[LLMOPS_SHA256_HEX_LEN + 1])
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	size_t len = 0, cap = 0, got;
+	int ok = 0;
+
+	if (!f)
+		return 0;
+	do {
+		if (len == cap) {
+			char *p = realloc(data, cap = cap ? cap * 2 : 65536);
+			if (!p)
+				break;
+			data = p;
+		}
+		got = fread(data + len, 1, cap - len, f);
+		len += got;
+	} while (got);
+	if (!ferror(f) && feof(f))
+		ok = !llmops_sha256_hex(hex, data ? data : "", len);
+	fclose(f);
+	free(data);
+	return ok;
+}
+
+static void print_text(struct llmops_run **runs, size_t n, struct llmops_ctx *ctx)
+{
+	printf("%-26s  %-16s  %-5s %-8s  %-22s  %-24s %6s %7s %10s  %s\n", "RUN", "WHEN", "KIND",
+	       "COMMIT", "PROMPT", "PROVIDER/MODEL", "CASES", "PASS", "COST", "STATUS");
+	for (size_t i = 0; i < n; i++) {
+		const struct llmops_run *r = runs[i];
+		char when[32], prompt[256], model[256], commit[16], rate[16];
+		const char *st = llmops_run_status_name(r->status);
+		const char *col = r->status == LLMOPS_RUN_PASSED    ? LLMOPS_SGR_GREEN
+				  : r->status == LLMOPS_RUN_RUNNING ? ""
+								    : LLMOPS_SGR_RED;
+
+		runfmt_when(r->started_at, when, sizeof(when));
+		runfmt_prompt(r, prompt, sizeof(prompt));
+		runfmt_model(r, model, sizeof(model));
+		runfmt_commit(r, commit, sizeof(commit));
+		if (r->cases)
+			snprintf(rate, sizeof(rate), "%.1f%%",
+				 100.0 * (double)r->passed / (double)r->cases);
+		else
+			snprintf(rate, sizeof(rate), "-");
+		printf("%-26s  %-16s  %-5s %-8s  %-22s  %-24s %6lld %7s %10.6f  %s%s%s\n", r->id,
+		       when, r->kind, commit, prompt, model, (long long)r->cases, rate, r->cost_usd,
+		       llmops_color(ctx, col), st ? st : "?", llmops_color(ctx, LLMOPS_SGR_RESET));
+	}
+}
+
+int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	const char *format = "text", *since_s = NULL, *status = NULL;
+	struct llmops_run_filter f = {0};
+	long limit = 50;
+	struct llmops_err err = {0};
+	struct llmops_ledger *lg;
+	struct llmops_run **runs = NULL;
+	char since[32], sha[LLMOPS_SHA256_HEX_LEN + 1];
+	size_t n = 0;
+	int rc;
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 'p', "prompt", &f.prompt_name, "NAME", "runs of this prompt", NULL, 0,
+		 0},
+		{OPT_STRING, 'd', "dataset", &f.dataset_path, "FILE", "runs of this dataset", NULL,
+		 0, 0},
+		{OPT_STRING, 0, "kind", &f.kind, "KIND", "runs of this kind (eval, ...)", NULL, 0,
+		 0},
+		{OPT_CHOICE, 0, "status", &status, "STATUS", "runs that ended so", statuses, 0, 0},
+		{OPT_STRING, 0, "since", &since_s, "DATE|AGE", "runs started at or after", NULL, 0,
+		 0},
+		{OPT_INT, 'n', "limit", &limit, "N", "at most N runs (default 50; 0: all)", NULL, 0,
+		 100000000},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+
+	n = 0;
+	rc = llmops_parse_options(argc, argv, opts, &usage);
+	if (rc == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (rc < 0 || llmops_check_operands(argv, rc, 0, 0, &usage))
+		return LLMOPS_EXIT_USAGE;
+	if (since_s) {
+		if (llmops_since_parse(since_s, llmops_now_ms(), since, &err))
+			return llmops_report(&err);
+		f.since = since;
+	}
+	if (f.dataset_path && file_sha(f.dataset_path, sha))
+		f.dataset_sha256 = sha;
+	f.status = status;
+	f.limit = (size_t)limit;
+	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	if (llmops_ledger_runs_list(lg, &f, &runs, &n, &err))
+		return llmops_report(&err);
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		cJSON *a = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(a, runfmt_run_json(runs[i]));
+		rc = llmops_emit(stdout, a, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+		cJSON_Delete(a);
+	} else if (!n) {
+		fprintf(stderr, "llmops: no runs%s in %s; 'llmops eval' records one\n",
+			f.prompt_name || f.dataset_path || f.since || f.kind || f.status ? " match"
+											 : " yet",
+			llmops_ledger_path(lg));
+	} else {
+		print_text(runs, n, ctx);
+		if (limit && n == (size_t)limit)
+			fprintf(stderr, "llmops: showing the newest %zu; --limit 0 shows all\n", n);
+	}
+	llmops_runs_free(runs, n);
+	return rc;
+}

@@ -1,0 +1,241 @@
+/*
+ * show.c - `llmops show RUN`: one run's summary and its cases.
+ */
+#include "llmops.h"
+
+#include "ledger.h"
+#include "options.h"
+#include "output.h"
+#include "run_fmt.h"
+#include "rundata.h"
+#include "stats.h"
+#include "suggest.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const synopsis[] = {
+	"llmops show [RUN] [--failed] [--case ID] [--format FORMAT]",
+	NULL,
+};
+static const struct llmops_usage usage = {
+	"llmops show",
+	synopsis,
+	"Show a run's summary (what ran, on which commit, pass rate with its 95%\n"
+	"interval, mean score, latency, tokens, cost) and one line per case.  RUN is a\n"
+	"run id, a unique prefix of one (4 or more characters), 'last' (the default)\n"
+	"or 'last~N' (N runs before the last).  --failed lists only the cases that did\n"
+	"not pass; --case ID shows that case in full: expected, output and the request.",
+};
+
+#define Z95 1.959963984540054
+
+static void print_summary(const struct llmops_run_data *d, struct llmops_ctx *ctx)
+{
+	const struct llmops_run *r = d->run;
+	char when[32], prompt[256], model[256], commit[16];
+	const char *st = llmops_run_status_name(r->status);
+	double lo, hi;
+
+	runfmt_when(r->started_at, when, sizeof(when));
+	runfmt_prompt(r, prompt, sizeof(prompt));
+	runfmt_model(r, model, sizeof(model));
+	runfmt_commit(r, commit, sizeof(commit));
+	printf("%srun %s%s %s%s%s\n", llmops_color(ctx, LLMOPS_SGR_BOLD), r->id,
+	       llmops_color(ctx, LLMOPS_SGR_RESET),
+	       llmops_color(ctx,
+			    r->status == LLMOPS_RUN_PASSED ? LLMOPS_SGR_GREEN : LLMOPS_SGR_RED),
+	       st ? st : "?", llmops_color(ctx, LLMOPS_SGR_RESET));
+	printf("  kind      %s\n", r->kind);
+	printf("  started   %s", when);
+	if (!isnan(r->duration_ms))
+		printf(", took %.1f s", r->duration_ms / 1000.0);
+	printf("\n");
+	if (r->command)
+		printf("  command   %s\n", r->command);
+	printf("  commit    %s%s\n", commit,
+	       r->git_dirty == 1 ? " (the prompt files differed from it)" : "");
+	printf("  prompt    %s\n", prompt);
+	printf("  provider  %s\n", model);
+	if (r->dataset_path)
+		printf("  dataset   %s (sha256 %.12s)\n", r->dataset_path,
+		       r->dataset_sha256 ? r->dataset_sha256 : "?");
+	llmops_wilson((long)r->passed, (long)r->cases, Z95, &lo, &hi);
+	printf("  cases     %lld: %lld passed, %lld failed, %lld errors", (long long)r->cases,
+	       (long long)r->passed, (long long)r->failed, (long long)r->errored);
+	if (r->cases)
+		printf("; pass rate %.1f%% (95%% CI %.1f%%-%.1f%%)",
+		       100.0 * (double)r->passed / (double)r->cases, 100 * lo, 100 * hi);
+	printf("\n");
+	if (!isnan(r->score_mean))
+		printf("  score     mean %.3f\n", r->score_mean);
+	if (!isnan(r->latency_p50))
+		printf("  latency   p50 %.0f ms, p95 %.0f ms", r->latency_p50, r->latency_p95);
+	else
+		printf("  latency   -");
+	printf(" (%lld requests, %lld cache hits)\n", (long long)r->requests,
+	       (long long)r->cache_hits);
+	printf("  tokens    %lld in, %lld out; cost $%.6f\n", (long long)r->tokens_in,
+	       (long long)r->tokens_out, r->cost_usd);
+}
+
+static void one_line(const struct llmops_result *x, int variants, struct llmops_ctx *ctx)
+{
+	const char *col = x->passed == 1 ? LLMOPS_SGR_GREEN : LLMOPS_SGR_RED;
+	printf("  %s%-5s%s %-24s", llmops_color(ctx, col), runfmt_verdict(x->passed),
+	       llmops_color(ctx, LLMOPS_SGR_RESET), x->case_id);
+	if (x->repeat_index)
+		printf(" #%d", x->repeat_index);
+	if (isnan(x->score))
+		printf(" %6s", "-");
+	else
+		printf(" %6.3f", x->score);
+	if (x->cache_hit)
+		printf(" %8s", "cached");
+	else if (isnan(x->latency_ms))
+		printf(" %8s", "-");
+	else
+		printf(" %5.0f ms", x->latency_ms);
+	if (!isnan(x->cost_usd))
+		printf("  $%.6f", x->cost_usd);
+	if (variants && x->variant && *x->variant)
+		printf("  [%s]", x->variant);
+	if (x->error)
+		printf("  %s", x->error);
+	printf("\n");
+}
+
+static void block(const char *title, const char *text)
+{
+	printf("  %s:\n", title);
+	if (!text) {
+		printf("    (none)\n");
+		return;
+	}
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		printf("    %.*s\n", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+static void full_case(const struct llmops_result *x)
+{
+	printf("\ncase %s", x->case_id);
+	if (x->variant && *x->variant)
+		printf(" on %s", x->variant);
+	if (x->repeat_index)
+		printf(", repeat %d", x->repeat_index);
+	printf(": %s\n", runfmt_verdict(x->passed));
+	if (!isnan(x->score))
+		printf("  score     %.4f %s\n", x->score, x->scores_json ? x->scores_json : "");
+	if (x->error)
+		printf("  %s    %s\n", x->passed < 0 ? "error " : "reason", x->error);
+	if (!isnan(x->latency_ms))
+		printf("  latency   %.1f ms%s\n", x->latency_ms, x->cache_hit ? " (cached)" : "");
+	if (x->tokens_in >= 0 || x->tokens_out >= 0)
+		printf("  tokens    %lld in, %lld out\n", (long long)x->tokens_in,
+		       (long long)x->tokens_out);
+	if (!isnan(x->cost_usd))
+		printf("  cost      $%.6f\n", x->cost_usd);
+	printf("  attempts  %d\n", x->attempts);
+	block("expected", x->expected);
+	block("output", x->output);
+	block("input", x->input);
+}
+
+/* The case ids of d, for a suggestion. */
+static int no_such_case(const struct llmops_run_data *d, const char *id)
+{
+	const char **ids = malloc((d->n ? d->n : 1) * sizeof(*ids));
+	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
+
+	for (size_t i = 0; ids && i < d->n; i++)
+		ids[i] = d->results[i].case_id;
+	if (ids)
+		llmops_suggest(&near, id, ids, d->n);
+	llmops_error("show: run %s has no case '%s'%s%s", d->run->id, id,
+		     near.nr ? "; did you mean " : "", near.nr ? near.items[0] : "");
+	llmops_strlist_release(&near);
+	free(ids);
+	return LLMOPS_EXIT_USAGE;
+}
+
+int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	const char *format = "text", *case_id = NULL;
+	int failed_only = 0, rc, json;
+	struct llmops_err err = {0};
+	struct llmops_ledger *lg;
+	struct llmops_run_data *d = NULL;
+	size_t shown = 0, listed = 0;
+	const struct llmops_option opts[] = {
+		{OPT_FLAG, 0, "failed", &failed_only, NULL, "only cases that did not pass", NULL, 0,
+		 0},
+		{OPT_STRING, 'c', "case", &case_id, "ID", "one case in full", NULL, 0, 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+
+	rc = llmops_parse_options(argc, argv, opts, &usage);
+	if (rc == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (rc < 0 || llmops_check_operands(argv, rc, 0, 1, &usage))
+		return LLMOPS_EXIT_USAGE;
+	json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
+	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	if (llmops_run_data_load(lg, argv[0] ? argv[0] : "last", &d, &err))
+		return llmops_report(&err);
+	for (size_t i = 0; case_id && i < d->n; i++)
+		shown += !strcmp(d->results[i].case_id, case_id);
+	if (case_id && !shown) {
+		rc = no_such_case(d, case_id);
+		llmops_run_data_free(d);
+		return rc;
+	}
+	int variants = 0;
+	size_t not_passed = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		variants |= i && strcmp(d->results[i].variant, d->results[0].variant) != 0;
+		not_passed += d->results[i].passed != 1;
+	}
+	if (json) {
+		cJSON *o = runfmt_run_json(d->run), *a = cJSON_AddArrayToObject(o, "results");
+		for (size_t i = 0; i < d->n; i++) {
+			const struct llmops_result *x = &d->results[i];
+			if ((failed_only && x->passed == 1) ||
+			    (case_id && strcmp(x->case_id, case_id)))
+				continue;
+			cJSON_AddItemToArray(a, runfmt_result_json(x, 1));
+		}
+		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+		cJSON_Delete(o);
+		llmops_run_data_free(d);
+		return rc;
+	}
+	if (!case_id)
+		print_summary(d, ctx);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct llmops_result *x = &d->results[i];
+		if (case_id) {
+			if (!strcmp(x->case_id, case_id))
+				full_case(x);
+			continue;
+		}
+		if (failed_only && x->passed == 1)
+			continue;
+		if (!listed++)
+			printf("\n%s (%lld)\n", failed_only ? "cases that did not pass" : "cases",
+			       (long long)(failed_only ? not_passed : d->n));
+		one_line(x, variants, ctx);
+	}
+	if (!case_id && failed_only && !listed)
+		printf("\nevery case passed\n");
+	llmops_run_data_free(d);
+	return 0;
+}

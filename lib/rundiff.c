@@ -1,0 +1,267 @@
+/*
+ * rundiff.c - pairing two runs' results and the statistics of the pairs
+ * (see rundiff.h).
+ */
+#include "rundiff.h"
+
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A result with the rank of its variant in its run (first seen = 0). */
+struct keyed {
+	const struct llmops_result *r;
+	size_t vrank;
+	size_t pos; /* index in its run */
+	int matched;
+};
+
+static int cmp_str(const char *x, const char *y)
+{
+	return strcmp(x ? x : "", y ? y : "");
+}
+
+static int cmp_id(const void *p, const void *q)
+{
+	const struct keyed *x = p, *y = q;
+	int c;
+	if (x->vrank != y->vrank)
+		return x->vrank < y->vrank ? -1 : 1;
+	if ((c = cmp_str(x->r->case_id, y->r->case_id)))
+		return c;
+	return (x->r->repeat_index > y->r->repeat_index) -
+	       (x->r->repeat_index < y->r->repeat_index);
+}
+
+static int cmp_content(const void *p, const void *q)
+{
+	const struct keyed *x = p, *y = q;
+	if (x->vrank != y->vrank)
+		return x->vrank < y->vrank ? -1 : 1;
+	return cmp_str(x->r->expected, y->r->expected);
+}
+
+/* The variants of d in order of first appearance (borrowed strings); *n of them. */
+static const char **variants(const struct llmops_run_data *d, size_t *n)
+{
+	const char **v = calloc(d->n ? d->n : 1, sizeof(*v));
+	*n = 0;
+	for (size_t i = 0; v && i < d->n; i++) {
+		size_t k = 0;
+		while (k < *n && strcmp(v[k], d->results[i].variant))
+			k++;
+		if (k == *n)
+			v[(*n)++] = d->results[i].variant;
+	}
+	return v;
+}
+
+static size_t rank_of(const char **v, size_t n, const char *label)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!strcmp(v[k], label))
+			return k;
+	return n;
+}
+
+static int same_sets(const char **x, size_t nx, const char **y, size_t ny)
+{
+	if (nx != ny)
+		return 0;
+	for (size_t i = 0; i < nx; i++)
+		if (rank_of(y, ny, x[i]) == ny)
+			return 0;
+	return 1;
+}
+
+/* The keyed results of d; variants ranked by ref's order when by_name, else by d's own. */
+static struct keyed *keyed(const struct llmops_run_data *d, const char **ref, size_t nref,
+			   const char **own, size_t nown, int by_name)
+{
+	struct keyed *k = calloc(d->n ? d->n : 1, sizeof(*k));
+	for (size_t i = 0; k && i < d->n; i++) {
+		k[i].r = &d->results[i];
+		k[i].pos = i;
+		k[i].vrank = by_name ? rank_of(ref, nref, d->results[i].variant)
+				     : rank_of(own, nown, d->results[i].variant);
+	}
+	return k;
+}
+
+static int cmp_pair_pos(const void *p, const void *q)
+{
+	const struct llmops_diff_pair *x = p, *y = q;
+	return (x->b > y->b) - (x->b < y->b);
+}
+
+static void side(const struct llmops_run_data *d, struct llmops_diff_side *s)
+{
+	double *lat = malloc((d->n ? d->n : 1) * sizeof(double));
+	size_t nlat = 0;
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < d->n; i++) {
+		const struct llmops_result *r = &d->results[i];
+		s->cases++;
+		s->passed += r->passed == 1;
+		s->errors += r->passed < 0;
+		if (!isnan(r->cost_usd)) {
+			s->cost_usd += r->cost_usd;
+			s->cost_known++;
+		}
+		s->tokens_in += r->tokens_in > 0 ? r->tokens_in : 0;
+		s->tokens_out += r->tokens_out > 0 ? r->tokens_out : 0;
+		if (lat && !r->cache_hit && !isnan(r->latency_ms))
+			lat[nlat++] = r->latency_ms;
+	}
+	s->pass_rate = s->cases ? (double)s->passed / (double)s->cases : NAN;
+	s->latency_p50 = llmops_quantile(lat, nlat, 0.50);
+	s->latency_p95 = llmops_quantile(lat, nlat, 0.95);
+	free(lat);
+}
+
+static void add_pair(struct llmops_diff *d, const struct llmops_result *a,
+		     const struct llmops_result *b, double tol, unsigned extra)
+{
+	struct llmops_diff_pair *p = &d->pairs[d->npairs++];
+	int pa = a->passed == 1, pb = b->passed == 1;
+	p->a = a;
+	p->b = b;
+	p->change = extra;
+	p->dscore = !isnan(a->score) && !isnan(b->score) ? b->score - a->score : NAN;
+	if (pa && !pb)
+		p->change |= LLMOPS_CHANGE_NEWLY_FAILING;
+	if (!pa && pb)
+		p->change |= LLMOPS_CHANGE_NEWLY_PASSING;
+	if (!isnan(p->dscore) && fabs(p->dscore) > tol)
+		p->change |= LLMOPS_CHANGE_SCORE;
+	if ((a->output || b->output) && cmp_str(a->output, b->output))
+		p->change |= LLMOPS_CHANGE_OUTPUT;
+	d->both_pass += pa && pb;
+	d->pass_to_fail += pa && !pb;
+	d->fail_to_pass += !pa && pb;
+	d->both_fail += !pa && !pb;
+	d->score_changed += !!(p->change & LLMOPS_CHANGE_SCORE);
+	d->output_changed += !!(p->change & LLMOPS_CHANGE_OUTPUT);
+	d->by_content += !!(extra & LLMOPS_CHANGE_BY_CONTENT);
+}
+
+/* Match the unmatched of ka and kb by expected text, unique on both sides. */
+static void match_content(struct llmops_diff *d, struct keyed *ka, size_t na, struct keyed *kb,
+			  size_t nb, double tol)
+{
+	qsort(ka, na, sizeof(*ka), cmp_content);
+	qsort(kb, nb, sizeof(*kb), cmp_content);
+	size_t i = 0, j = 0;
+	while (i < na && j < nb) {
+		if (ka[i].matched || !ka[i].r->expected) {
+			i++;
+			continue;
+		}
+		if (kb[j].matched || !kb[j].r->expected) {
+			j++;
+			continue;
+		}
+		int c = cmp_content(&ka[i], &kb[j]);
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			int dup_a = (i + 1 < na && !cmp_content(&ka[i], &ka[i + 1])) ||
+				    (i > 0 && !cmp_content(&ka[i], &ka[i - 1]));
+			int dup_b = (j + 1 < nb && !cmp_content(&kb[j], &kb[j + 1])) ||
+				    (j > 0 && !cmp_content(&kb[j], &kb[j - 1]));
+			if (!dup_a && !dup_b) {
+				ka[i].matched = kb[j].matched = 1;
+				add_pair(d, ka[i].r, kb[j].r, tol, LLMOPS_CHANGE_BY_CONTENT);
+			}
+			i++;
+			j++;
+		}
+	}
+}
+
+int llmops_diff_runs(const struct llmops_run_data *a, const struct llmops_run_data *b,
+		     const struct llmops_diff_opts *opts, struct llmops_diff *d,
+		     struct llmops_err *err)
+{
+	double tol = opts && opts->tolerance >= 0 ? opts->tolerance : 0.05;
+	size_t nva = 0, nvb = 0;
+	const char **va = variants(a, &nva), **vb = variants(b, &nvb);
+	struct keyed *ka = NULL, *kb = NULL;
+	double *ds = NULL;
+	int by_name, rc = LLMOPS_OK;
+
+	memset(d, 0, sizeof(*d));
+	if (!va || !vb)
+		goto nomem;
+	by_name = same_sets(va, nva, vb, nvb);
+	d->variants_renamed = !by_name;
+	ka = keyed(a, va, nva, va, nva, 1);
+	kb = keyed(b, va, nva, vb, nvb, by_name);
+	d->pairs = calloc((a->n < b->n ? a->n : b->n) + 1, sizeof(*d->pairs));
+	d->only_a = calloc(a->n + 1, sizeof(*d->only_a));
+	d->only_b = calloc(b->n + 1, sizeof(*d->only_b));
+	ds = calloc((a->n < b->n ? a->n : b->n) + 1, sizeof(*ds));
+	if (!ka || !kb || !d->pairs || !d->only_a || !d->only_b || !ds)
+		goto nomem;
+	if (a->n)
+		qsort(ka, a->n, sizeof(*ka), cmp_id);
+	if (b->n)
+		qsort(kb, b->n, sizeof(*kb), cmp_id);
+	for (size_t i = 0, j = 0; i < a->n && j < b->n;) {
+		int c = cmp_id(&ka[i], &kb[j]);
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			ka[i].matched = kb[j].matched = 1;
+			add_pair(d, ka[i].r, kb[j].r, tol, 0);
+			i++;
+			j++;
+		}
+	}
+	match_content(d, ka, a->n, kb, b->n, tol);
+	for (size_t i = 0; i < a->n; i++)
+		if (!ka[i].matched)
+			d->only_a[d->nonly_a++] = ka[i].r;
+	for (size_t j = 0; j < b->n; j++)
+		if (!kb[j].matched)
+			d->only_b[d->nonly_b++] = kb[j].r;
+	if (d->npairs)
+		qsort(d->pairs, d->npairs, sizeof(*d->pairs), cmp_pair_pos);
+
+	for (size_t i = 0; i < d->npairs; i++)
+		if (!isnan(d->pairs[i].dscore))
+			ds[d->nscored++] = d->pairs[i].dscore;
+	llmops_mean_ci(ds, d->nscored, 0.95, &d->dscore_mean, &d->dscore_lo, &d->dscore_hi);
+	d->mcnemar_p = llmops_mcnemar_exact(d->pass_to_fail, d->fail_to_pass);
+	d->paired_rate_a =
+		d->npairs ? (double)(d->both_pass + d->pass_to_fail) / (double)d->npairs : NAN;
+	d->paired_rate_b =
+		d->npairs ? (double)(d->both_pass + d->fail_to_pass) / (double)d->npairs : NAN;
+	side(a, &d->a);
+	side(b, &d->b);
+	goto out;
+nomem:
+	llmops_diff_release(d);
+	rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+out:
+	free(va);
+	free(vb);
+	free(ka);
+	free(kb);
+	free(ds);
+	return rc;
+}
+
+void llmops_diff_release(struct llmops_diff *d)
+{
+	free(d->pairs);
+	free(d->only_a);
+	free(d->only_b);
+	memset(d, 0, sizeof(*d));
+}
