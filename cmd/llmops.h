@@ -84,6 +84,7 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_prompt(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_show(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx);
 
 /* The command table (main.c), for help and suggestions. */

@@ -32,6 +32,7 @@ const struct llmops_command llmops_commands[] = {
 	 "the prompt store over git: list, show, new, pin, verify, diff, log, render"},
 	{"runs", cmd_runs, NEED_LEDGER, "list the runs in the ledger, newest first"},
 	{"show", cmd_show, NEED_LEDGER, "one run: its summary and its cases"},
+	{"stats", cmd_stats, NEED_LEDGER, "spend, latency, error and pass rates by day, prompt or model; drift"},
 	{"tokens", cmd_tokens, NEED_NOTHING,
 	 "count or list the tokens of files or stdin for an encoding or model"},
 };

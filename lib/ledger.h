@@ -230,6 +230,28 @@ int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id, llm
 int llmops_ledger_run_latencies(struct llmops_ledger *lg, const char *run_id, double **out,
 				size_t *n, struct llmops_err *err);
 
+/* One run's kept figures, for aggregation.  Borrowed: valid during the callback. */
+struct llmops_run_figures {
+	const char *id, *kind, *started_at;
+	int status;
+	const char *prompt_name, *prompt_version, *provider, *model;
+	int64_t dataset_id;
+	const char *dataset_path; /* NULL when the run had no dataset */
+	int64_t cases, passed, errored, requests, cache_hits, tokens_in, tokens_out;
+	double cost_usd, score_mean, latency_p50;
+	const double *lat; /* sorted latencies of answered requests */
+	size_t nlat;
+};
+
+/*
+ * Call fn for every run started at or after since (NULL: all), oldest
+ * first, with its figures (computed from the results for a run that has
+ * none kept).  A non-zero return from fn stops the walk and is returned.
+ */
+typedef int (*llmops_figures_fn)(const struct llmops_run_figures *f, void *ctx);
+int llmops_ledger_figures_each(struct llmops_ledger *lg, const char *since, llmops_figures_fn fn,
+			       void *ctx, struct llmops_err *err);
+
 /* -------------------------------------------------------------- datasets */
 
 /*

@@ -3,6 +3,9 @@
  */
 #include "ledger_internal.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int llmops_ledger_observed(struct llmops_ledger *lg, const char *name, const char *model,
@@ -41,4 +44,86 @@ int llmops_ledger_observed(struct llmops_ledger *lg, const char *name, const cha
 		out->per_day = (double)out->recent / (span > 1 ? span : 1);
 	sqlite3_finalize(st);
 	return LLMOPS_OK;
+}
+
+int llmops_ledger_figures_each(struct llmops_ledger *lg, const char *since, llmops_figures_fn fn,
+			       void *ctx, struct llmops_err *err)
+{
+	static const char sql[] =
+		"SELECT r.id, r.kind, r.started_at, r.status, r.prompt_name, r.prompt_version,"
+		" r.provider, r.model, r.dataset_id, d.path, r.cases, r.passed, r.errored,"
+		" r.requests, r.cache_hits, r.tokens_in, r.tokens_out, r.cost_usd, r.score_mean,"
+		" r.latency_p50, r.latencies"
+		" FROM runs r LEFT JOIN datasets d ON d.id = r.dataset_id"
+		" WHERE ?1 IS NULL OR r.started_at >= ?1 ORDER BY r.id";
+	sqlite3_stmt *st = NULL;
+	int rc, lrc = LLMOPS_OK;
+
+	if ((lrc = ledger_prepare(lg, sql, &st, err)))
+		return lrc;
+	ledger_bind_text(st, 1, since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct llmops_run_figures f;
+		struct llmops_run run;
+		double *lat = NULL;
+		size_t nlat = 0;
+		int frc;
+
+#define TEXT(i) ((const char *)sqlite3_column_text(st, (i)))
+		memset(&f, 0, sizeof(f));
+		f.id = TEXT(0);
+		f.kind = TEXT(1);
+		f.started_at = TEXT(2);
+		f.status = llmops_run_status_parse(TEXT(3));
+		f.prompt_name = TEXT(4);
+		f.prompt_version = TEXT(5);
+		f.provider = TEXT(6);
+		f.model = TEXT(7);
+		f.dataset_id = sqlite3_column_int64(st, 8);
+		f.dataset_path = TEXT(9);
+#undef TEXT
+		f.cases = sqlite3_column_int64(st, 10);
+		f.passed = sqlite3_column_int64(st, 11);
+		f.errored = sqlite3_column_int64(st, 12);
+		f.tokens_in = sqlite3_column_int64(st, 15);
+		f.tokens_out = sqlite3_column_int64(st, 16);
+		f.cost_usd = sqlite3_column_double(st, 17);
+		if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+			f.requests = sqlite3_column_int64(st, 13);
+			f.cache_hits = sqlite3_column_int64(st, 14);
+			f.score_mean = sqlite3_column_type(st, 18) == SQLITE_NULL
+					       ? NAN
+					       : sqlite3_column_double(st, 18);
+			f.latency_p50 = sqlite3_column_type(st, 19) == SQLITE_NULL
+						? NAN
+						: sqlite3_column_double(st, 19);
+			if (ledger_latencies_decode(sqlite3_column_blob(st, 20),
+						    (size_t)sqlite3_column_bytes(st, 20), &lat,
+						    &nlat)) {
+				lrc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+				break;
+			}
+		} else { /* running, or finished under schema 1: from the results */
+			memset(&run, 0, sizeof(run));
+			snprintf(run.id, sizeof(run.id), "%s", f.id ? f.id : "");
+			if ((lrc = ledger_summary_compute(lg, &run, &lat, &nlat, err)))
+				break;
+			f.requests = run.requests;
+			f.cache_hits = run.cache_hits;
+			f.score_mean = run.score_mean;
+			f.latency_p50 = run.latency_p50;
+		}
+		f.lat = lat;
+		f.nlat = nlat;
+		frc = fn(&f, ctx);
+		free(lat);
+		if (frc) {
+			sqlite3_finalize(st);
+			return frc;
+		}
+	}
+	sqlite3_finalize(st);
+	if (lrc)
+		return lrc;
+	return rc == SQLITE_DONE ? LLMOPS_OK : ledger_fail(lg, rc, "cannot read runs", err);
 }

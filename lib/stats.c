@@ -190,3 +190,52 @@ double llmops_welch_p(const double *a, size_t na, const double *b, size_t nb)
 	df = se2 * se2 / (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1));
 	return 2 * llmops_t_cdf(-fabs(t), df);
 }
+
+/* The k-th smallest of v[0..n) (0-based), moving v around (Hoare's selection). */
+static double select_kth(double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		double pivot = v[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return v[k];
+	}
+	return v[k];
+}
+
+double llmops_quantile_select(double *v, size_t n, double q)
+{
+	if (!n || !v)
+		return NAN;
+	double h = (double)(n - 1) * q;
+	size_t lo = (size_t)floor(h);
+	double a = select_kth(v, n, lo);
+	if (lo + 1 >= n || h == (double)lo)
+		return a;
+	/* the next order statistic is the smallest of what lies above lo */
+	double b = v[lo + 1];
+	for (size_t i = lo + 2; i < n; i++)
+		if (v[i] < b)
+			b = v[i];
+	return a + (h - (double)lo) * (b - a);
+}

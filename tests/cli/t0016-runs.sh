@@ -199,6 +199,44 @@ expect_rc 0 "--baseline pinned"
 check "compared with the pinned run" python3 -c '
 import json,sys; assert json.loads(sys.argv[1])["baseline"]["a"]["run"]==sys.argv[2]' "$out" "$P"
 
+# ------------------------------------------------------------------ stats
+run llmops stats
+expect_rc 0 "stats by day"
+check "today's row" has "$out" "$(date -u +%Y-%m-%d)"
+check "a total" has "$out" "total"
+run llmops stats --by model --format json
+expect_rc 0 "stats --by model"
+check "json: figures per model" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); keys=[r["key"] for r in d["rows"]]
+assert "gpt-4o-mini" in keys and d["total"]["runs"]>=7
+r=[r for r in d["rows"] if r["key"]=="gpt-4o-mini"][0]
+assert r["latency_p50_ms"] is not None and r["latency_p95_ms"]>=r["latency_p50_ms"]
+assert 0<r["pass_rate"]<1 and r["error_rate"]==0' "$out"
+run llmops stats --by provider --since 2999-01-01
+expect_rc 0 "stats of nothing"
+check "says so" has "$err" "no runs since then"
+run llmops stats --by week
+expect_rc 2 "an unknown --by"
+# drift: the same prompt, dataset and model; 6 runs pass everything, then 3
+# runs (a stricter threshold) pass nothing
+python3 - <<'EOF2'
+import json
+json.dump([{"id": "d%02d" % i, "input": "REPLY: the answer is %d today" % i,
+            "expected": "the answer is %d" % i} for i in range(20)], open("drift.json", "w"))
+EOF2
+for i in 1 2 3 4 5 6; do ev --dataset drift.json >/dev/null 2>&1; done
+run llmops stats --format json
+check "no drift while stable" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); assert d["series_tested"]>=1 and d["drift"]==[]' "$out"
+for i in 1 2 3; do ev --dataset drift.json --threshold 0.95 >/dev/null 2>&1; done
+run llmops stats --format json
+check "the drop in pass rate is flagged" python3 -c '
+import json,sys; d=json.loads(sys.argv[1])["drift"]
+x=[x for x in d if x["metric"]=="pass_rate" and x["dataset"]=="drift.json"][0]
+assert x["before"]==1 and x["recent"]==0 and x["p"]<0.01 and x["runs_recent"]==3 and x["runs_before"]==6' "$out"
+run llmops stats
+check "drift in the text" has "$out" "pass_rate 1 -> 0"
+
 # ------------------------------------------------- a ledger from schema 1
 cp .llmops/ledger.db old.db
 python3 - <<'EOF2'
@@ -216,5 +254,9 @@ check "now schema 2" test "$(LEDGER=old.db sql 'PRAGMA user_version')" = 2
 check "figures computed from the results" python3 -c '
 import json,sys; r=[x for x in json.loads(sys.argv[1]) if x["id"]==sys.argv[2]][0]
 assert r["requests"]==20 and r["latency_p50_ms"] is not None' "$out" "$A"
+run llmops --ledger old.db stats --by prompt --format json
+expect_rc 0 "stats over the migrated ledger"
+check "latencies from the results" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); assert d["total"]["latency_p50_ms"] is not None' "$out"
 
 done_testing

@@ -7,6 +7,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <string.h>
 
 #define near(x, want, tol) assert_true(fabs((x) - (want)) < (tol))
 
@@ -89,12 +90,37 @@ static void test_quantile_sorted(void **state)
 	assert_true(isnan(llmops_quantile_sorted(v, 0, 0.5)));
 }
 
+/* selection agrees with sorting on shuffled data with repeats */
+static void test_quantile_select(void **state)
+{
+	double a[1001], b[1001];
+	unsigned x = 12345;
+	(void)state;
+	for (size_t n = 1; n <= 1001; n += 50) {
+		for (size_t i = 0; i < n; i++) {
+			x = x * 1103515245u + 12345u;
+			a[i] = b[i] = (double)((x >> 16) % 97);
+		}
+		const double qs[] = {0, 0.5, 0.95, 0.99, 1};
+		for (size_t k = 0; k < 5; k++) {
+			memcpy(b, a, n * sizeof(double));
+			double want = llmops_quantile(b, n, qs[k]);
+			memcpy(b, a, n * sizeof(double));
+			near(llmops_quantile_select(b, n, qs[k]), want, 1e-12);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mcnemar), cmocka_unit_test(test_wilson),
-		cmocka_unit_test(test_t),	cmocka_unit_test(test_mean_ci),
-		cmocka_unit_test(test_welch),	cmocka_unit_test(test_quantile_sorted),
+		cmocka_unit_test(test_mcnemar),
+		cmocka_unit_test(test_wilson),
+		cmocka_unit_test(test_t),
+		cmocka_unit_test(test_mean_ci),
+		cmocka_unit_test(test_welch),
+		cmocka_unit_test(test_quantile_sorted),
+		cmocka_unit_test(test_quantile_select),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

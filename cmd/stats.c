@@ -1,0 +1,158 @@
+/*
+ * stats.c - `llmops stats`: spend, latency, error and pass rates from the
+ * ledger by day, prompt, model or provider, and drift.
+ */
+#include "llmops.h"
+
+#include "options.h"
+#include "output.h"
+#include "run_fmt.h"
+#include "runid.h"
+#include "runstats.h"
+#include "since.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const synopsis[] = {
+	"llmops stats [--by day|prompt|model|provider] [--since DATE|AGE] [--format FORMAT]",
+	NULL,
+};
+static const struct llmops_usage usage = {
+	"llmops stats",
+	synopsis,
+	"What the ledger's runs add up to, one row per day (UTC; the default),\n"
+	"prompt, model or provider: runs, cases, requests, tokens, cost, latency p50\n"
+	"and p95 (exact, over answered requests), error rate and pass rate.  Then\n"
+	"drift: for every prompt, dataset and model with at least 6 finished\n"
+	"evaluations, the newest third of its runs is compared with the runs before;\n"
+	"a pass rate, mean score, latency or cost per case that moved by 5% or more\n"
+	"with p < 0.01 is flagged.",
+};
+
+static const char *const by_names[] = {"day", "prompt", "model", "provider", NULL};
+
+static cJSON *row_json(const struct llmops_stats_row *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "key", r->key);
+	cJSON_AddNumberToObject(o, "runs", (double)r->runs);
+	cJSON_AddNumberToObject(o, "cases", (double)r->cases);
+	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
+	cJSON_AddNumberToObject(o, "errors", (double)r->errored);
+	cJSON_AddNumberToObject(o, "requests", (double)r->requests);
+	cJSON_AddNumberToObject(o, "cache_hits", (double)r->cache_hits);
+	cJSON_AddNumberToObject(o, "tokens_in", (double)r->tokens_in);
+	cJSON_AddNumberToObject(o, "tokens_out", (double)r->tokens_out);
+	cJSON_AddNumberToObject(o, "cost_usd", r->cost_usd);
+	runfmt_add_num(o, "latency_p50_ms", r->latency_p50);
+	runfmt_add_num(o, "latency_p95_ms", r->latency_p95);
+	runfmt_add_num(o, "error_rate", r->error_rate);
+	runfmt_add_num(o, "pass_rate", r->pass_rate);
+	return o;
+}
+
+static void row_text(const struct llmops_stats_row *r)
+{
+	char p50[16] = "-", p95[16] = "-", er[16] = "-", pr[16] = "-";
+	if (!isnan(r->latency_p50)) {
+		snprintf(p50, sizeof(p50), "%.0f", r->latency_p50);
+		snprintf(p95, sizeof(p95), "%.0f", r->latency_p95);
+	}
+	if (r->cases) {
+		snprintf(er, sizeof(er), "%.1f%%", 100 * r->error_rate);
+		snprintf(pr, sizeof(pr), "%.1f%%", 100 * r->pass_rate);
+	}
+	printf("%-24.24s %6ld %8ld %9lld %11lld %11lld %12.6f %8s %8s %7s %7s\n", r->key, r->runs,
+	       r->cases, (long long)r->requests, (long long)r->tokens_in, (long long)r->tokens_out,
+	       r->cost_usd, p50, p95, er, pr);
+}
+
+int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	const char *format = "text", *by_s = "day", *since_s = NULL;
+	struct llmops_err err = {0};
+	struct llmops_ledger *lg;
+	struct llmops_stats s;
+	char since[32];
+	int rc;
+	const struct llmops_option opts[] = {
+		{OPT_CHOICE, 0, "by", &by_s, "KEY", "day (default), prompt, model or provider",
+		 by_names, 0, 0},
+		{OPT_STRING, 0, "since", &since_s, "DATE|AGE", "runs started at or after", NULL, 0,
+		 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+
+	rc = llmops_parse_options(argc, argv, opts, &usage);
+	if (rc == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (rc < 0 || llmops_check_operands(argv, rc, 0, 0, &usage))
+		return LLMOPS_EXIT_USAGE;
+	if (since_s && llmops_since_parse(since_s, llmops_now_ms(), since, &err))
+		return llmops_report(&err);
+	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	if (llmops_ledger_stats(lg, llmops_stats_by_parse(by_s), since_s ? since : NULL, &s, &err))
+		return llmops_report(&err);
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		cJSON *o = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(o, "rows"), *dr;
+		cJSON_AddStringToObject(o, "by", by_s);
+		if (since_s)
+			cJSON_AddStringToObject(o, "since", since);
+		for (size_t i = 0; i < s.nrows; i++)
+			cJSON_AddItemToArray(rows, row_json(&s.rows[i]));
+		cJSON_AddItemToObject(o, "total", row_json(&s.total));
+		cJSON_AddNumberToObject(o, "series_tested", (double)s.series);
+		dr = cJSON_AddArrayToObject(o, "drift");
+		for (size_t i = 0; i < s.ndrift; i++) {
+			const struct llmops_drift *d = &s.drift[i];
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "prompt", d->prompt);
+			cJSON_AddStringToObject(x, "dataset", d->dataset);
+			cJSON_AddStringToObject(x, "model", d->model);
+			cJSON_AddStringToObject(x, "metric", d->metric);
+			cJSON_AddNumberToObject(x, "before", d->before);
+			cJSON_AddNumberToObject(x, "recent", d->after);
+			cJSON_AddNumberToObject(x, "p", d->p);
+			cJSON_AddNumberToObject(x, "runs_before", (double)d->nbefore);
+			cJSON_AddNumberToObject(x, "runs_recent", (double)d->nafter);
+			cJSON_AddItemToArray(dr, x);
+		}
+		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+		cJSON_Delete(o);
+		llmops_stats_release(&s);
+		return rc;
+	}
+	if (!s.total.runs) {
+		fprintf(stderr, "llmops: no runs%s in %s\n", since_s ? " since then" : " yet",
+			llmops_ledger_path(lg));
+		llmops_stats_release(&s);
+		return 0;
+	}
+	printf("%-24s %6s %8s %9s %11s %11s %12s %8s %8s %7s %7s\n", by_s, "RUNS", "CASES",
+	       "REQUESTS", "TOKENS IN", "TOKENS OUT", "COST USD", "P50 MS", "P95 MS", "ERRORS",
+	       "PASS");
+	for (size_t i = 0; i < s.nrows; i++)
+		row_text(&s.rows[i]);
+	row_text(&s.total);
+	if (s.ndrift) {
+		printf("\n%sdrift%s (newest third of a series against the runs before)\n",
+		       llmops_color(ctx, LLMOPS_SGR_YELLOW), llmops_color(ctx, LLMOPS_SGR_RESET));
+		for (size_t i = 0; i < s.ndrift; i++) {
+			const struct llmops_drift *d = &s.drift[i];
+			printf("  %s on %s with %s: %s %.4g -> %.4g (p = %.2g; %zu recent runs "
+			       "against %zu)\n",
+			       d->prompt, d->dataset, d->model, d->metric, d->before, d->after,
+			       d->p, d->nafter, d->nbefore);
+		}
+	} else {
+		printf("\nno drift in %zu series of %d or more evaluations\n", s.series,
+		       LLMOPS_DRIFT_MIN_RUNS);
+	}
+	llmops_stats_release(&s);
+	return 0;
+}
