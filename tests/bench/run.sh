@@ -111,3 +111,5 @@ fi
 # capacity and promptfoo; and replay scoring throughput
 bash "$here/bench_eval.sh" "$build" "$smoke"
 bash "$here/bench_lint.sh" "$build" "$smoke"
+echo "== ledger reading: runs, show, diff, stats =="
+bash "$here/bench_read.sh" "$build" $smoke
