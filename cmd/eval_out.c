@@ -6,6 +6,7 @@
 
 #include "eval.h"
 #include "output.h"
+#include "run_fmt.h"
 #include "stats.h"
 
 #include <math.h>
@@ -319,23 +320,6 @@ void eval_print_text(const struct eval *ev, int color)
 
 /* ---------------------------------------------------------------- reports */
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void csv_num(FILE *f, double x, const char *fmt)
 {
 	if (!isnan(x))
@@ -371,11 +355,11 @@ static void write_csv(FILE *f, const struct eval *ev)
 		const struct eval_case *c = &ev->cases[j->ci];
 		if (!j->finished)
 			continue;
-		csv_field(f, c->id);
+		runfmt_csv_field(f, c->id);
 		fputc(',', f);
-		csv_field(f, ev->nvars > 1 ? ev->vars[j->vi].label : "");
+		runfmt_csv_field(f, ev->nvars > 1 ? ev->vars[j->vi].label : "");
 		fprintf(f, ",%s,", j->passed < 0 ? "error" : j->passed ? "true" : "false");
-		csv_field(f, c->metric >= 0 ? llmops_metric_name(c->metric) : "");
+		runfmt_csv_field(f, c->metric >= 0 ? llmops_metric_name(c->metric) : "");
 		fputc(',', f);
 		csv_num(f, j->score, "%.6f");
 		fputc(',', f);
@@ -391,11 +375,11 @@ static void write_csv(FILE *f, const struct eval *ev)
 		fputc(',', f);
 		csv_num(f, j->cost, "%.8f");
 		fprintf(f, ",%d,%s,", j->attempts, j->cache_hit ? "true" : "false");
-		csv_field(f, j->error);
+		runfmt_csv_field(f, j->error);
 		fputc(',', f);
-		csv_field(f, c->expected);
+		runfmt_csv_field(f, c->expected);
 		fputc(',', f);
-		csv_field(f, j->output);
+		runfmt_csv_field(f, j->output);
 		fputs("\r\n", f);
 	}
 }

@@ -77,6 +77,7 @@ const char *llmops_color(const struct llmops_ctx *ctx, const char *seq);
 int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_export(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_help(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_init(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx);

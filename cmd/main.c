@@ -23,6 +23,7 @@ const struct llmops_command llmops_commands[] = {
 	{"diff", cmd_diff, NEED_LEDGER, "compare two runs case by case: flips, McNemar test, score change"},
 	{"eval", cmd_eval, NEED_WORKSPACE | NEED_LEDGER,
 	 "run a dataset through prompt x provider variants, score, gate, record"},
+	{"export", cmd_export, NEED_LEDGER, "results as Prometheus metrics, OTLP traces, CSV or JSONL"},
 	{"help", cmd_help, NEED_NOTHING, "show help for llmops or one of its commands"},
 	{"init", cmd_init, NEED_WORKSPACE,
 	 "scaffold prompts/, evals/, llmops.json and ignore .llmops/"},

@@ -179,3 +179,20 @@ cJSON *runfmt_result_json(const struct llmops_result *r, int with_text)
 	}
 	return o;
 }
+
+void runfmt_csv_field(FILE *f, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* "2026-11-22 14:03" in local time from the ledger's UTC timestamp. */
 void runfmt_when(const char *iso, char *out, size_t n);
@@ -25,6 +26,8 @@ cJSON *runfmt_run_json(const struct llmops_run *r);
 cJSON *runfmt_result_json(const struct llmops_result *r, int with_text);
 /* "pass", "fail" or "error" for a result's passed field. */
 const char *runfmt_verdict(int passed);
+/* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or line break). */
+void runfmt_csv_field(FILE *f, const char *s);
 /* Add x to o as a number, or null when x is NAN. */
 void runfmt_add_num(cJSON *o, const char *key, double x);
 

@@ -252,6 +252,23 @@ typedef int (*llmops_figures_fn)(const struct llmops_run_figures *f, void *ctx);
 int llmops_ledger_figures_each(struct llmops_ledger *lg, const char *since, llmops_figures_fn fn,
 			       void *ctx, struct llmops_err *err);
 
+/* One result with the run it belongs to.  Borrowed: valid during the callback. */
+struct llmops_request_row {
+	const char *run_id, *kind, *prompt_name, *prompt_version, *provider, *model;
+	const char *created_at; /* when the result was recorded (its answer's end) */
+	struct llmops_result r; /* input, output and expected only with_text */
+};
+
+/*
+ * Call fn for every result of the runs started at or after since (NULL:
+ * all) or, when run_id is given, of that run only; in run order, then
+ * result order.  A non-zero return from fn stops the walk and is returned.
+ */
+typedef int (*llmops_request_fn)(const struct llmops_request_row *row, void *ctx);
+int llmops_ledger_requests_each(struct llmops_ledger *lg, const char *since, const char *run_id,
+				int with_text, llmops_request_fn fn, void *ctx,
+				struct llmops_err *err);
+
 /* -------------------------------------------------------------- datasets */
 
 /*

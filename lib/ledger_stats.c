@@ -127,3 +127,78 @@ int llmops_ledger_figures_each(struct llmops_ledger *lg, const char *since, llmo
 		return lrc;
 	return rc == SQLITE_DONE ? LLMOPS_OK : ledger_fail(lg, rc, "cannot read runs", err);
 }
+
+int llmops_ledger_requests_each(struct llmops_ledger *lg, const char *since, const char *run_id,
+				int with_text, llmops_request_fn fn, void *ctx,
+				struct llmops_err *err)
+{
+	static const char plain[] =
+		"SELECT u.id, u.kind, u.prompt_name, u.prompt_version, u.provider, u.model,"
+		" r.created_at, r.id, r.case_id, r.variant, r.repeat_index, r.scores, r.score,"
+		" r.passed, r.latency_ms, r.ttft_ms, r.tokens_in, r.tokens_out, r.cost_usd,"
+		" r.attempts, r.error, r.cache_hit, NULL, NULL, NULL"
+		" FROM runs u JOIN results r ON r.run_id = u.id"
+		" WHERE (?1 IS NULL OR u.started_at >= ?1) AND (?2 IS NULL OR u.id = ?2)"
+		" ORDER BY u.id, r.id";
+	static const char text[] =
+		"SELECT u.id, u.kind, u.prompt_name, u.prompt_version, u.provider, u.model,"
+		" r.created_at, r.id, r.case_id, r.variant, r.repeat_index, r.scores, r.score,"
+		" r.passed, r.latency_ms, r.ttft_ms, r.tokens_in, r.tokens_out, r.cost_usd,"
+		" r.attempts, r.error, r.cache_hit, r.input, r.output, r.expected"
+		" FROM runs u JOIN results r ON r.run_id = u.id"
+		" WHERE (?1 IS NULL OR u.started_at >= ?1) AND (?2 IS NULL OR u.id = ?2)"
+		" ORDER BY u.id, r.id";
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ledger_prepare(lg, with_text ? text : plain, &st, err)))
+		return rc;
+	ledger_bind_text(st, 1, since);
+	ledger_bind_text(st, 2, run_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct llmops_request_row w;
+		int frc;
+
+#define TEXT(i)	 ((const char *)sqlite3_column_text(st, (i)))
+#define REAL(i)	 (sqlite3_column_type(st, (i)) == SQLITE_NULL ? NAN : sqlite3_column_double(st, (i)))
+#define COUNT(i) (sqlite3_column_type(st, (i)) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, (i)))
+		memset(&w, 0, sizeof(w));
+		llmops_result_init(&w.r);
+		w.run_id = TEXT(0);
+		w.kind = TEXT(1);
+		w.prompt_name = TEXT(2);
+		w.prompt_version = TEXT(3);
+		w.provider = TEXT(4);
+		w.model = TEXT(5);
+		w.created_at = TEXT(6);
+		w.r.id = sqlite3_column_int64(st, 7);
+		w.r.case_id = TEXT(8);
+		w.r.variant = TEXT(9);
+		w.r.repeat_index = sqlite3_column_int(st, 10);
+		w.r.scores_json = TEXT(11);
+		w.r.score = REAL(12);
+		w.r.passed = sqlite3_column_type(st, 13) == SQLITE_NULL
+				     ? -1
+				     : sqlite3_column_int(st, 13);
+		w.r.latency_ms = REAL(14);
+		w.r.ttft_ms = REAL(15);
+		w.r.tokens_in = COUNT(16);
+		w.r.tokens_out = COUNT(17);
+		w.r.cost_usd = REAL(18);
+		w.r.attempts = sqlite3_column_int(st, 19);
+		w.r.error = TEXT(20);
+		w.r.cache_hit = sqlite3_column_int(st, 21);
+		w.r.input = TEXT(22);
+		w.r.output = TEXT(23);
+		w.r.expected = TEXT(24);
+#undef TEXT
+#undef REAL
+#undef COUNT
+		if ((frc = fn(&w, ctx))) {
+			sqlite3_finalize(st);
+			return frc;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? LLMOPS_OK : ledger_fail(lg, rc, "cannot read results", err);
+}

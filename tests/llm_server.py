@@ -12,6 +12,9 @@ Endpoints (wire formats as the vendors document them):
   POST /v1/embeddings         OpenAI embeddings
   GET  /v1/models             OpenAI model list
   POST /v1/messages           Anthropic Messages API, plain or stream: true
+  POST /v1/traces             an OpenTelemetry collector's OTLP/HTTP JSON traces
+                              receiver (the spans are kept for /_traces)
+  GET  /_traces               every traces request received, as a JSON array
   GET  /_stats                requests served, by path and by fault (JSON)
   POST /_reset                zero the counters
   POST /_shutdown             stop the server
@@ -143,6 +146,7 @@ class Stats:
         self.by_path = {}
         self.faults = {}
         self.connections = 0
+        self.traces = []       # bodies POSTed to /v1/traces
 
 
 class HTTPError(Exception):
@@ -285,6 +289,22 @@ class Server:
             head.append("Content-Length: %d" % len(body))
         return ("\r\n".join(head) + "\r\n\r\n").encode(), body
 
+    def traces(self, method, headers, raw):
+        """OTLP/HTTP with JSON encoding, as the OpenTelemetry protocol specifies."""
+        if method != "POST":
+            raise HTTPError(405, "use POST for /v1/traces")
+        ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        if not ctype.startswith("application/json"):
+            raise HTTPError(415, "Content-Type must be application/json, not %r" % ctype)
+        try:
+            body = json.loads(raw)
+        except ValueError as e:
+            raise HTTPError(400, "request body is not valid JSON: %s" % e)
+        if not isinstance(body, dict) or not isinstance(body.get("resourceSpans"), list):
+            raise HTTPError(400, "an ExportTraceServiceRequest needs resourceSpans")
+        self.stats.traces.append(body)
+        return 200, b'{"partialSuccess": {}}', "application/json", False
+
     def route(self, method, path, headers, raw):
         """Return (status, body bytes, content type, chunked) or raise HTTPError."""
         anthropic = path == "/v1/messages"
@@ -298,6 +318,10 @@ class Server:
             return 200, json.dumps({"requests": s.requests, "api_requests": s.api_requests,
                                     "by_path": s.by_path, "faults": s.faults,
                                     "connections": s.connections}).encode(), "application/json", False
+        if method == "GET" and path == "/_traces":
+            return 200, json.dumps(self.stats.traces).encode(), "application/json", False
+        if path == "/v1/traces":
+            return self.traces(method, headers, raw)
         if method == "POST" and path == "/_reset":
             self.stats.reset()
             return 200, b"{}", "application/json", False
