@@ -301,7 +301,7 @@ int llmops_ledger_review_add(struct llmops_ledger *lg, int64_t result_id, const 
 
 /* ------------------------------------------------------------ inspection */
 
-#define LLMOPS_LEDGER_MAX_TABLES 8
+#define LLMOPS_LEDGER_MAX_TABLES 8 /* ledger_tables has 6 */
 
 /* What the ledger has seen of one prompt's requests (for `llmops cost`). */
 struct llmops_observed {

@@ -204,16 +204,7 @@ int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int s
 {
 	static const char sql[] =
 		"UPDATE runs SET status = ?2, finished_at = ?3,"
-		" duration_ms = round((julianday(?3) - julianday(started_at)) * 86400000.0, 3),"
-		" cases = t.n, passed = t.p, failed = t.f, errored = t.e,"
-		" tokens_in = t.ti, tokens_out = t.tou, cost_usd = t.c"
-		" FROM (SELECT count(*) AS n,"
-		"   count(*) FILTER (WHERE passed = 1) AS p,"
-		"   count(*) FILTER (WHERE passed = 0) AS f,"
-		"   count(*) FILTER (WHERE passed IS NULL) AS e,"
-		"   coalesce(sum(tokens_in), 0) AS ti, coalesce(sum(tokens_out), 0) AS tou,"
-		"   coalesce(sum(cost_usd), 0) AS c"
-		"   FROM results WHERE run_id = ?1) AS t"
+		" duration_ms = round((julianday(?3) - julianday(started_at)) * 86400000.0, 3)"
 		" WHERE id = ?1";
 	sqlite3_stmt *st = NULL;
 	const char *name = llmops_run_status_name(status);
@@ -237,7 +228,8 @@ int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int s
 		goto out;
 	}
 	sqlite3_reset(st);
-	if ((rc = ledger_summary_store(lg, run_id, err))) {
+	if ((rc = ledger_totals_store(lg, run_id, err)) ||
+	    (rc = ledger_summary_store(lg, run_id, err))) {
 		ledger_rollback(lg);
 		goto out;
 	}
@@ -400,6 +392,23 @@ out:
 	return rc;
 }
 
+/* The run a folded shard's id now names (`ledger merge`); 0 when id is no alias. */
+static int alias_of(struct llmops_ledger *lg, const char *id, char out[LLMOPS_RUNID_LEN + 1])
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+	if (sqlite3_prepare_v2(lg->db, "SELECT run_id FROM run_aliases WHERE alias = ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+		snprintf(out, LLMOPS_RUNID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
 /* Parse "last" or "last~N" into N; -1 when ref is neither. */
 static long parse_last(const char *ref)
 {
@@ -466,6 +475,11 @@ int llmops_ledger_run_get(struct llmops_ledger *lg, const char *ref, struct llmo
 			*out = NULL;
 		}
 	} else if (rc == SQLITE_DONE) {
+		char target[LLMOPS_RUNID_LEN + 1];
+		if (back < 0 && len == LLMOPS_RUNID_LEN && alias_of(lg, prefix, target)) {
+			sqlite3_finalize(st);
+			return llmops_ledger_run_get(lg, target, out, err);
+		}
 		rc = not_found(lg, ref, back >= 0 ? 0 : len, err);
 	} else {
 		rc = ledger_fail(lg, rc, "cannot read runs", err);

@@ -100,13 +100,19 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN latency_p50 REAL;\n"
 	"ALTER TABLE runs ADD COLUMN latency_p95 REAL;\n"
 	"ALTER TABLE runs ADD COLUMN latencies BLOB;       -- sorted float64 (LE), one per answer\n"
-	"CREATE INDEX runs_dataset ON runs(dataset_id);\n",
+	"CREATE INDEX runs_dataset ON runs(dataset_id);\n"
+	/* the runs of sharded jobs folded into one by `ledger merge`: the old id -> the run */
+	"CREATE TABLE run_aliases (\n"
+	"  alias   TEXT PRIMARY KEY,\n"
+	"  run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE\n"
+	");\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,
 	       "one migration per schema version");
 
-const char *const ledger_tables[] = {"runs", "results", "datasets", "cache", "reviews", NULL};
+const char *const ledger_tables[] = {"runs",	 "results",	"datasets",
+				     "cache", "reviews", "run_aliases", NULL};
 
 const char *ledger_migration(int from_version)
 {

@@ -168,6 +168,30 @@ int ledger_summary_store(struct llmops_ledger *lg, const char *run_id, struct ll
 				 : ledger_fail(lg, rc, "cannot store a run's figures", err);
 }
 
+int ledger_totals_store(struct llmops_ledger *lg, const char *run_id, struct llmops_err *err)
+{
+	static const char sql[] =
+		"UPDATE runs SET cases = t.n, passed = t.p, failed = t.f, errored = t.e,"
+		" tokens_in = t.ti, tokens_out = t.tou, cost_usd = t.c"
+		" FROM (SELECT count(*) AS n,"
+		"   count(*) FILTER (WHERE passed = 1) AS p,"
+		"   count(*) FILTER (WHERE passed = 0) AS f,"
+		"   count(*) FILTER (WHERE passed IS NULL) AS e,"
+		"   coalesce(sum(tokens_in), 0) AS ti, coalesce(sum(tokens_out), 0) AS tou,"
+		"   coalesce(sum(cost_usd), 0) AS c"
+		"   FROM results WHERE run_id = ?1) AS t"
+		" WHERE id = ?1";
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? LLMOPS_OK : ledger_fail(lg, rc, "cannot total a run", err);
+}
+
 int llmops_ledger_run_latencies(struct llmops_ledger *lg, const char *run_id, double **out,
 				size_t *n, struct llmops_err *err)
 {

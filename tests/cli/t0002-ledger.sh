@@ -15,7 +15,7 @@ check "info shows rows per table" has "$out" "results: 0"
 run llmops ledger info --format json
 expect_rc 0 "ledger info --format json"
 check "json: journal mode is wal" test "$(echo "$out" | json 'd["journal_mode"]')" = wal
-check "json: five tables" test "$(echo "$out" | json 'len(d["rows"])')" = 5
+check "json: six tables" test "$(echo "$out" | json 'len(d["rows"])')" = 6
 check "json: path" test "$(echo "$out" | json 'd["path"]')" = "$TEST_ROOT/repo/.llmops/ledger.db"
 cd "$TEST_ROOT"
 

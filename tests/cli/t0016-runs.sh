@@ -243,6 +243,7 @@ python3 - <<'EOF2'
 import sqlite3
 d = sqlite3.connect("old.db")
 d.execute("DROP INDEX runs_dataset")
+d.execute("DROP TABLE run_aliases")
 for c in ("requests", "cache_hits", "score_mean", "latency_p50", "latency_p95", "latencies"):
     d.execute("ALTER TABLE runs DROP COLUMN " + c)
 d.execute("PRAGMA user_version = 1")
