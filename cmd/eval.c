@@ -24,6 +24,7 @@ static const char *const synopsis[] = {
 	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
 	"            [--fallback SPEC] [--no-cache | --offline] [-o FILE] [--format FORMAT]",
 	"            [--baseline RUN|last|pinned [--fail-on-regression] [--significance P]]",
+	"            [--shard I/N]",
 	"llmops eval --resume RUN",
 	NULL,
 };
@@ -41,7 +42,9 @@ static const struct llmops_usage usage = {
 	"newest finished evaluation of the same dataset) or 'pinned' (the newest of the\n"
 	"prompt's pinned version on it); --fail-on-regression then exits 1 when a case\n"
 	"went from pass to fail (with --significance P: only when the drop is\n"
-	"significant by an exact McNemar test).",
+	"significant by an exact McNemar test).  --shard I/N runs the I-th of N\n"
+	"contiguous slices of the cases, for N CI jobs whose ledgers 'llmops ledger\n"
+	"merge' folds back into one run.",
 };
 
 static const char *const formats[] = {"text", "json", "jsonl", "csv", "junit", "markdown", NULL};
@@ -136,6 +139,8 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		 "exit 1 when a case went from pass to fail against the baseline", NULL, 0, 0},
 		{OPT_STRING, 0, "significance", &o->significance_s, "P",
 		 "with --fail-on-regression: only a drop significant at P", NULL, 0, 0},
+		{OPT_STRING, 0, "shard", &o->shard, "I/N", "only the I-th of N slices of the cases",
+		 NULL, 0, 0},
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
 	};
@@ -268,6 +273,18 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if ((rc = num_flag(use->significance_s, "--significance", 1e-12, 0.999999, &significance)))
 		goto out;
+	if (use->shard) {
+		char *end;
+		ev.shard_index = strtol(use->shard, &end, 10);
+		ev.shard_count = *end == '/' ? strtol(end + 1, &end, 10) : 0;
+		if (*end || ev.shard_index < 1 || ev.shard_count < 1 ||
+		    ev.shard_index > ev.shard_count || ev.shard_count > 100000) {
+			llmops_error("eval: --shard: '%s' is not I/N with 1 <= I <= N (e.g. 2/4)",
+				     use->shard);
+			rc = LLMOPS_EXIT_USAGE;
+			goto out;
+		}
+	}
 	if ((rc = eval_setup(&ev, use)) ||
 	    (use->baseline && (rc = eval_baseline_resolve(&ev, use->baseline))) ||
 	    (rc = eval_begin(&ev, use, o.resume)))

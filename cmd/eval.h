@@ -131,6 +131,8 @@ struct eval {
 	volatile sig_atomic_t *stop;
 
 	char baseline_id[LLMOPS_RUNID_LEN + 1]; /* "" without --baseline */
+	long shard_index, shard_count;		/* --shard I/N; 0 without */
+	size_t shard_first;			/* the dataset position of its first case */
 	struct eval_baseline baseline;
 };
 

@@ -7,6 +7,7 @@
 
 #include "eval.h"
 #include "eval_opts.h"
+#include "hash.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -191,7 +192,26 @@ static void git_state(struct eval *ev, struct llmops_run_spec *spec, char commit
 	llmops_snapshot_free(snap);
 }
 
-static char *params_json(const struct eval *ev, const struct eval_opts *o)
+/*
+ * The shard group: what the N jobs of one sharded evaluation share (the
+ * dataset's content, the prompts, the providers, the commit, N and --limit),
+ * so that `ledger merge` folds exactly those runs into one.
+ */
+static void shard_group(const struct eval *ev, const struct eval_opts *o, const char *commit,
+			char out[17])
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	char hex[LLMOPS_SHA256_HEX_LEN + 1] = "";
+	llmops_buf_addf(&b, "%s\n%s\n%ld\n%ld\n", ev->ds.sha256, commit ? commit : "",
+			ev->shard_count, o->limit);
+	for (size_t i = 0; i < ev->nvars; i++)
+		llmops_buf_addf(&b, "%s\n", ev->vars[i].label);
+	llmops_sha256_hex(hex, b.data ? b.data : "", b.len);
+	snprintf(out, 17, "%.16s", hex);
+	llmops_buf_release(&b);
+}
+
+static char *params_json(const struct eval *ev, const struct eval_opts *o, const char *commit)
 {
 	cJSON *p = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(p, "argv");
 	cJSON *pr = cJSON_AddArrayToObject(p, "prompts"),
@@ -207,6 +227,16 @@ static char *params_json(const struct eval *ev, const struct eval_opts *o)
 	cJSON_AddStringToObject(p, "dataset_sha256", ev->ds.sha256);
 	cJSON_AddStringToObject(p, "metric", llmops_metric_name(ev->metric_ids[0]));
 	cJSON_AddNumberToObject(p, "threshold", ev->threshold);
+	if (ev->shard_count) {
+		cJSON *sh = cJSON_AddObjectToObject(p, "shard");
+		char group[17];
+		shard_group(ev, o, commit, group);
+		cJSON_AddNumberToObject(sh, "index", (double)ev->shard_index);
+		cJSON_AddNumberToObject(sh, "count", (double)ev->shard_count);
+		cJSON_AddStringToObject(sh, "group", group);
+		cJSON_AddNumberToObject(sh, "first_case", (double)ev->shard_first);
+		cJSON_AddNumberToObject(sh, "cases", (double)ev->ncases);
+	}
 	const struct llmops_provider *q = ev->nprovs ? ev->provs[0] : NULL;
 	if (q && q->has_temperature)
 		cJSON_AddNumberToObject(p, "temperature", q->temperature);
@@ -248,7 +278,7 @@ int eval_begin(struct eval *ev, const struct eval_opts *o, const char *resume)
 		spec.provider = llmops_provider_type_name(v0->prov->type);
 		spec.model = v0->prov->model;
 	}
-	char *params = params_json(ev, o);
+	char *params = params_json(ev, o, spec.git_commit);
 	spec.params_json = params;
 	spec.command = cmd.data;
 	int rc = llmops_ledger_run_begin(ev->ledger, &spec, ev->run_id, &err);

@@ -11,7 +11,7 @@
 struct eval_opts {
 	const char *dataset, *fallback, *base_url, *threshold_s, *min_pass_s, *max_cost_s;
 	const char *review_s, *rpm_s, *tpm_s, *timeout_s, *temperature_s, *embedding;
-	const char *resume, *output, *format, *baseline, *significance_s;
+	const char *resume, *output, *format, *baseline, *significance_s, *shard;
 	struct llmops_strlist prompts, providers, metrics, stop;
 	long concurrency, retries, max_tokens, seed, limit;
 	int stream, no_cache, offline, no_progress, fail_on_regression;

@@ -74,15 +74,21 @@ static int setup_metrics(struct eval *ev, const struct eval_opts *o)
 static int setup_cases(struct eval *ev, const struct eval_opts *o)
 {
 	struct llmops_err err = {0};
-	size_t n = ev->ds.n;
+	size_t n = ev->ds.n, first = 0;
 	if (o->limit > 0 && (size_t)o->limit < n)
 		n = (size_t)o->limit;
+	if (ev->shard_count) { /* the I-th of N contiguous slices, sizes differing by at most 1 */
+		size_t all = n, i = (size_t)ev->shard_index, k = (size_t)ev->shard_count;
+		first = (i - 1) * all / k;
+		n = i * all / k - first;
+	}
+	ev->shard_first = first;
 	ev->cases = calloc(n ? n : 1, sizeof(*ev->cases));
 	if (!ev->cases)
 		return LLMOPS_EXIT_RUNTIME;
 	ev->ncases = n;
 	for (size_t i = 0; i < n; i++) {
-		const struct llmops_case *dc = &ev->ds.cases[i];
+		const struct llmops_case *dc = &ev->ds.cases[first + i];
 		struct eval_case *c = &ev->cases[i];
 		char where[512];
 		snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line, dc->id);

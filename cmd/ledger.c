@@ -1,5 +1,6 @@
 /*
- * ledger.c - `llmops ledger info|check|backup`: look at and copy the ledger.
+ * ledger.c - `llmops ledger info|check|backup|merge`: look at, copy and
+ * merge ledgers.
  */
 #include "llmops.h"
 
@@ -14,11 +15,14 @@
 static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx);
 static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx);
 static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx);
+static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx);
 
 static const struct llmops_verb verbs[] = {
 	{"backup", ledger_backup, "write a consistent copy of the ledger to FILE"},
 	{"check", ledger_check, "run SQLite's integrity and foreign-key checks"},
 	{"info", ledger_info, "path, schema version, size and rows per table"},
+	{"merge", ledger_merge,
+	 "copy other ledgers in (no duplicates); fold sharded runs into one"},
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
@@ -26,6 +30,7 @@ static const char *const synopsis[] = {
 	"llmops ledger info [--format FORMAT]",
 	"llmops ledger check [--format FORMAT]",
 	"llmops ledger backup FILE",
+	"llmops ledger merge FILE... [--format FORMAT]",
 	NULL,
 };
 static const struct llmops_usage usage = {
@@ -34,7 +39,8 @@ static const struct llmops_usage usage = {
 	"Inspect the ledger (.llmops/ledger.db at the repository root unless --ledger\n"
 	"or LLMOPS_LEDGER says otherwise).  'check' exits 1 when it finds damage;\n"
 	"'backup' copies a consistent snapshot while other processes write and never\n"
-	"overwrites FILE.",
+	"overwrites FILE.  'merge' copies in what other ledgers have that this one\n"
+	"lacks and folds the shards of an 'eval --shard I/N' back into one run.",
 };
 
 /* Parse a verb's options (only --format and --help); returns operands or <0. */
@@ -180,6 +186,60 @@ static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx)
 		return llmops_report(&err);
 	printf("backed up %s to %s\n", llmops_ledger_path(lg), argv[0]);
 	return 0;
+}
+
+static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops ledger merge FILE... [--format FORMAT]", NULL};
+	static const struct llmops_usage u = {
+		"llmops ledger merge",
+		syn,
+		"Copy into the ledger everything the ledgers FILE... have that it lacks:\n"
+		"runs by id, results by run and case, datasets by content, cache entries and\n"
+		"reviews; merging a file twice adds nothing, and FILE is only read.  Then the\n"
+		"runs of each sharded evaluation ('eval --shard I/N' in N jobs) are folded\n"
+		"into one run, whose id the others' ids keep pointing to.",
+	};
+	const char *format = "text";
+	struct llmops_merge_stats st = {0};
+	struct llmops_err err = {0};
+	struct llmops_ledger *lg;
+	cJSON *out;
+	int n = verb_options(argc, argv, &format, &u), rc;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 1, 100000, &u))
+		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	for (int i = 0; i < n; i++) {
+		struct llmops_merge_stats one = {0};
+		if (llmops_ledger_merge(lg, argv[i], &one, &err)) {
+			llmops_error("ledger merge: %s (nothing of it was merged%s)", err.msg,
+				     i ? "; the files before it were" : "");
+			return llmops_exit_for(err.code);
+		}
+		st.runs += one.runs;
+		st.runs_skipped += one.runs_skipped;
+		st.results += one.results;
+		st.datasets += one.datasets;
+		st.cache += one.cache;
+		st.reviews += one.reviews;
+	}
+	if (llmops_ledger_fold_shards(lg, &st, &err))
+		return llmops_report(&err);
+	out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "ledger", llmops_ledger_path(lg));
+	cJSON_AddNumberToObject(out, "files", n);
+	cJSON_AddNumberToObject(out, "runs_added", (double)st.runs);
+	cJSON_AddNumberToObject(out, "runs_already_there", (double)st.runs_skipped);
+	cJSON_AddNumberToObject(out, "results_added", (double)st.results);
+	cJSON_AddNumberToObject(out, "datasets_added", (double)st.datasets);
+	cJSON_AddNumberToObject(out, "cache_entries_added", (double)st.cache);
+	cJSON_AddNumberToObject(out, "reviews_added", (double)st.reviews);
+	cJSON_AddNumberToObject(out, "shard_runs_folded", (double)st.folded);
+	return emit(out, format);
 }
 
 int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx)

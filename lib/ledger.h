@@ -351,4 +351,34 @@ int llmops_ledger_check(struct llmops_ledger *lg, struct llmops_strlist *problem
  */
 int llmops_ledger_backup(struct llmops_ledger *lg, const char *dest, struct llmops_err *err);
 
+/* ----------------------------------------------------------------- merge */
+
+/* What one merge added. */
+struct llmops_merge_stats {
+	long runs, results, datasets, cache, reviews; /* rows added */
+	long runs_skipped;			      /* already in the ledger */
+	long folded;				      /* shard runs folded into another */
+};
+
+/*
+ * Copy everything in the ledger at src (opened read-only, never changed)
+ * that lg does not have yet: datasets (by content hash), runs (by id),
+ * results (by run, variant, case and repeat), cache entries (by key) and
+ * reviews.  Merging the same file twice adds nothing.  A source of an
+ * older schema is read as it is; a newer one is refused (LLMOPS_E_SCHEMA),
+ * as is a file that is not an llmops ledger (LLMOPS_E_NOTADB).  Adds to
+ * *st (the caller's, zeroed before the first file).
+ */
+int llmops_ledger_merge(struct llmops_ledger *lg, const char *src, struct llmops_merge_stats *st,
+			struct llmops_err *err);
+
+/*
+ * Fold the runs of each sharded evaluation (`eval --shard I/N`, the same
+ * shard group) into one run: the earliest keeps its id and gains the
+ * others' results, totals and figures; the others' ids become aliases of
+ * it.  Adds the number of runs folded to st->folded.
+ */
+int llmops_ledger_fold_shards(struct llmops_ledger *lg, struct llmops_merge_stats *st,
+			      struct llmops_err *err);
+
 #endif

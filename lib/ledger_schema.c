@@ -94,7 +94,8 @@ static const char *const migrations[] = {
 	"CREATE INDEX reviews_result ON reviews(result_id);\n",
 	/* 1 -> 2: per-run figures kept at finish, so reading 2,000 runs never scans
 	 * a million results; NULL until the run is finished (then computed on read) */
-	"ALTER TABLE runs ADD COLUMN requests INTEGER;     -- HTTP requests made, retries included\n"
+	"ALTER TABLE runs ADD COLUMN requests INTEGER;     -- HTTP requests made, retries "
+	"included\n"
 	"ALTER TABLE runs ADD COLUMN cache_hits INTEGER;\n"
 	"ALTER TABLE runs ADD COLUMN score_mean REAL;      -- of the gating metric\n"
 	"ALTER TABLE runs ADD COLUMN latency_p50 REAL;\n"
@@ -111,8 +112,8 @@ static const char *const migrations[] = {
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,
 	       "one migration per schema version");
 
-const char *const ledger_tables[] = {"runs",	 "results",	"datasets",
-				     "cache", "reviews", "run_aliases", NULL};
+const char *const ledger_tables[] = {"runs",	"results",     "datasets", "cache",
+				     "reviews", "run_aliases", NULL};
 
 const char *ledger_migration(int from_version)
 {
