@@ -192,27 +192,42 @@ static void head(FILE *f, const char *name, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void counter(FILE *f, const struct prom *p, const char *name, const char *help, size_t off,
-		    int is_long)
+/* The counters and histograms of a series, by name. */
+enum { C_REQUESTS, C_CACHE_HITS, C_TOKENS_IN, C_TOKENS_OUT, C_COST };
+enum { H_LATENCY, H_TOKENS, H_COST };
+
+static double counter_of(const struct series *s, int which)
 {
-	head(f, name, "counter", help);
-	for (size_t i = 0; i < p->n; i++) {
-		const char *base = (const char *)&p->s[i];
-		fputs(name, f);
-		labels_out(f, &p->s[i].l, NULL, NULL);
-		if (is_long)
-			fprintf(f, " %ld\n", *(const long *)(base + off));
-		else
-			fprintf(f, " %.17g\n", *(const double *)(base + off));
+	switch (which) {
+	case C_REQUESTS: return (double)s->requests;
+	case C_CACHE_HITS: return (double)s->cache_hits;
+	case C_TOKENS_IN: return s->tokens_in;
+	case C_TOKENS_OUT: return s->tokens_out;
+	default: return s->cost;
 	}
 }
 
-static void histogram(FILE *f, const struct prom *p, const char *name, const char *help, size_t off,
+static const struct hist *hist_of(const struct series *s, int which)
+{
+	return which == H_LATENCY ? &s->lat : which == H_TOKENS ? &s->tok : &s->cst;
+}
+
+static void counter(FILE *f, const struct prom *p, const char *name, const char *help, int which)
+{
+	head(f, name, "counter", help);
+	for (size_t i = 0; i < p->n; i++) {
+		fputs(name, f);
+		labels_out(f, &p->s[i].l, NULL, NULL);
+		fprintf(f, " %.17g\n", counter_of(&p->s[i], which));
+	}
+}
+
+static void histogram(FILE *f, const struct prom *p, const char *name, const char *help, int which,
 		      const double *bounds, size_t nb)
 {
 	head(f, name, "histogram", help);
 	for (size_t i = 0; i < p->n; i++) {
-		const struct hist *h = (const struct hist *)((const char *)&p->s[i] + off);
+		const struct hist *h = hist_of(&p->s[i], which);
 		long cum = 0;
 		char le[32];
 		for (size_t b = 0; b <= nb; b++) {
@@ -236,7 +251,7 @@ static void histogram(FILE *f, const struct prom *p, const char *name, const cha
 static void prom_write(FILE *f, const struct prom *p)
 {
 	counter(f, p, "llmops_requests_total", "HTTP requests sent to providers, retries included.",
-		offsetof(struct series, requests), 1);
+		C_REQUESTS);
 	head(f, "llmops_cases_total", "counter", "Case results recorded, by outcome.");
 	for (size_t i = 0; i < p->n; i++) {
 		static const char *const oc[] = {"pass", "fail", "error"};
@@ -248,20 +263,17 @@ static void prom_write(FILE *f, const struct prom *p)
 		}
 	}
 	counter(f, p, "llmops_cache_hits_total", "Results answered from the response cache.",
-		offsetof(struct series, cache_hits), 1);
-	counter(f, p, "llmops_input_tokens_total", "Prompt tokens.",
-		offsetof(struct series, tokens_in), 0);
-	counter(f, p, "llmops_output_tokens_total", "Completion tokens.",
-		offsetof(struct series, tokens_out), 0);
-	counter(f, p, "llmops_cost_usd_total", "Cost in US dollars.", offsetof(struct series, cost),
-		0);
+		C_CACHE_HITS);
+	counter(f, p, "llmops_input_tokens_total", "Prompt tokens.", C_TOKENS_IN);
+	counter(f, p, "llmops_output_tokens_total", "Completion tokens.", C_TOKENS_OUT);
+	counter(f, p, "llmops_cost_usd_total", "Cost in US dollars.", C_COST);
 	histogram(f, p, "llmops_request_duration_seconds",
-		  "Latency of answered requests (cache hits excluded).",
-		  offsetof(struct series, lat), lat_bounds, NLAT);
+		  "Latency of answered requests (cache hits excluded).", H_LATENCY, lat_bounds,
+		  NLAT);
 	histogram(f, p, "llmops_request_output_tokens", "Completion tokens per answered request.",
-		  offsetof(struct series, tok), tok_bounds, NTOK);
+		  H_TOKENS, tok_bounds, NTOK);
 	histogram(f, p, "llmops_request_cost_usd", "Cost per answered request in US dollars.",
-		  offsetof(struct series, cst), cost_bounds, NCOST);
+		  H_COST, cost_bounds, NCOST);
 }
 
 /* ------------------------------------------------------------------ otlp */

@@ -7,7 +7,6 @@
 #include "stats.h"
 
 #include <math.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,9 +190,18 @@ static int flag(struct llmops_stats *s, const struct point *first, const char *m
 	return 0;
 }
 
+enum { M_SCORE, M_LATENCY, M_COST };
+
+static double metric_of(const struct point *p, int which)
+{
+	return which == M_SCORE	    ? p->score_mean
+	       : which == M_LATENCY ? p->latency_p50
+				    : p->cost_per_case;
+}
+
 /* Test one metric of a series split at `split` with Welch's t on per-run values. */
 static int welch_metric(struct llmops_stats *s, const struct point *pts, size_t n, size_t split,
-			const char *metric, size_t off)
+			const char *metric, int which)
 {
 	double *v = malloc(n * sizeof(*v));
 	size_t nb = 0, na = 0;
@@ -203,12 +211,12 @@ static int welch_metric(struct llmops_stats *s, const struct point *pts, size_t 
 		return -1;
 	/* before in v[0..nb), after packed behind them */
 	for (size_t i = 0; i < split; i++) {
-		double x = *(const double *)((const char *)&pts[i] + off);
+		double x = metric_of(&pts[i], which);
 		if (!isnan(x))
 			v[nb++] = x;
 	}
 	for (size_t i = split; i < n; i++) {
-		double x = *(const double *)((const char *)&pts[i] + off);
+		double x = metric_of(&pts[i], which);
 		if (!isnan(x))
 			v[nb + na++] = x;
 	}
@@ -242,12 +250,9 @@ static int drift(struct llmops_stats *s, struct point *pts, size_t n)
 		}
 		if (flag(s, &pts[i], "pass_rate", kb / nb, ka / na, two_prop_p(kb, nb, ka, na),
 			 split, recent) ||
-		    welch_metric(s, pts + i, len, split, "score_mean",
-				 offsetof(struct point, score_mean)) ||
-		    welch_metric(s, pts + i, len, split, "latency_p50_ms",
-				 offsetof(struct point, latency_p50)) ||
-		    welch_metric(s, pts + i, len, split, "cost_per_case_usd",
-				 offsetof(struct point, cost_per_case)))
+		    welch_metric(s, pts + i, len, split, "score_mean", M_SCORE) ||
+		    welch_metric(s, pts + i, len, split, "latency_p50_ms", M_LATENCY) ||
+		    welch_metric(s, pts + i, len, split, "cost_per_case_usd", M_COST))
 			return -1;
 	}
 	return 0;
