@@ -29,52 +29,37 @@ void runfmt_when(const char *iso, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
 }
 
-/* The first string of params[key] and how many more there are. */
-static const char *first_of(const char *params, const char *key, int *more, cJSON **keep)
+/* "first +N" from the array params[key] ("-" when empty). */
+static void first_and_more(const char *params, const char *key, char *out, size_t n)
 {
 	cJSON *p = params ? cJSON_Parse(params) : NULL;
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(p, key), *x = cJSON_GetArrayItem(a, 0);
-	*keep = p;
-	*more = cJSON_GetArraySize(a) - 1;
-	return cJSON_IsString(x) ? x->valuestring : NULL;
+	int more = cJSON_GetArraySize(a) - 1;
+	const char *first = cJSON_IsString(x) ? x->valuestring : NULL;
+
+	if (first && more > 0)
+		snprintf(out, n, "%s +%d", first, more);
+	else
+		snprintf(out, n, "%s", first ? first : "-");
+	cJSON_Delete(p);
 }
 
 void runfmt_prompt(const struct llmops_run *r, char *out, size_t n)
 {
-	cJSON *p;
-	int more;
-	const char *first;
-
-	if (r->prompt_name) {
+	if (r->prompt_name)
 		snprintf(out, n, "%s%s%s", r->prompt_name, r->prompt_version ? "@" : "",
 			 r->prompt_version ? r->prompt_version : "");
-		return;
-	}
-	first = first_of(r->params_json, "prompts", &more, &p);
-	if (first && more > 0)
-		snprintf(out, n, "%s +%d", first, more);
 	else
-		snprintf(out, n, "%s", first ? first : "-");
-	cJSON_Delete(p);
+		first_and_more(r->params_json, "prompts", out, n);
 }
 
 void runfmt_model(const struct llmops_run *r, char *out, size_t n)
 {
-	cJSON *p;
-	int more;
-	const char *first;
-
-	if (r->provider || r->model) {
+	if (r->provider || r->model)
 		snprintf(out, n, "%s%s%s", r->provider ? r->provider : "",
 			 r->provider && r->model ? "/" : "", r->model ? r->model : "");
-		return;
-	}
-	first = first_of(r->params_json, "providers", &more, &p);
-	if (first && more > 0)
-		snprintf(out, n, "%s +%d", first, more);
 	else
-		snprintf(out, n, "%s", first ? first : "-");
-	cJSON_Delete(p);
+		first_and_more(r->params_json, "providers", out, n);
 }
 
 void runfmt_commit(const struct llmops_run *r, char *out, size_t n)

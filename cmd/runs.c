@@ -142,10 +142,12 @@ int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = llmops_emit(stdout, a, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
 		cJSON_Delete(a);
 	} else if (!n) {
-		fprintf(stderr, "llmops: no runs%s in %s; 'llmops eval' records one\n",
-			f.prompt_name || f.dataset_path || f.since || f.kind || f.status ? " match"
-											 : " yet",
-			llmops_ledger_path(lg));
+		if (f.prompt_name || f.dataset_path || f.since || f.kind || f.status)
+			fprintf(stderr, "llmops: no runs match those filters in %s\n",
+				llmops_ledger_path(lg));
+		else
+			fprintf(stderr, "llmops: no runs yet in %s; 'llmops eval' records one\n",
+				llmops_ledger_path(lg));
 	} else {
 		print_text(runs, n, ctx);
 		if (limit && n == (size_t)limit)
