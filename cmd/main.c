@@ -27,7 +27,7 @@ const struct llmops_command llmops_commands[] = {
 	{"help", cmd_help, NEED_NOTHING, "show help for llmops or one of its commands"},
 	{"init", cmd_init, NEED_WORKSPACE,
 	 "scaffold prompts/, evals/, llmops.json and ignore .llmops/"},
-	{"ledger", cmd_ledger, NEED_LEDGER, "inspect, check and back up the ledger"},
+	{"ledger", cmd_ledger, NEED_LEDGER, "inspect, check, back up and merge ledgers"},
 	{"lint", cmd_lint, NEED_WORKSPACE, "check prompts and datasets: secrets, templates, variables"},
 	{"prompt", cmd_prompt, NEED_WORKSPACE | NEED_REPO,
 	 "the prompt store over git: list, show, new, pin, verify, diff, log, render"},
