@@ -31,6 +31,7 @@ const struct llmops_command llmops_commands[] = {
 	{"lint", cmd_lint, NEED_WORKSPACE, "check prompts and datasets: secrets, templates, variables"},
 	{"prompt", cmd_prompt, NEED_WORKSPACE | NEED_REPO,
 	 "the prompt store over git: list, show, new, pin, verify, diff, log, render"},
+	{"review", cmd_review, NEED_LEDGER, "the human review queue: list, show, accept, reject"},
 	{"runs", cmd_runs, NEED_LEDGER, "list the runs in the ledger, newest first"},
 	{"show", cmd_show, NEED_LEDGER, "one run: its summary and its cases"},
 	{"stats", cmd_stats, NEED_LEDGER, "spend, latency, error and pass rates by day, prompt or model; drift"},

@@ -56,4 +56,16 @@ size_t *llmops_dataset_by_id(const struct llmops_dataset *d);
 int llmops_dataset_load(struct llmops_dataset *d, const char *path, struct llmops_err *err);
 void llmops_dataset_release(struct llmops_dataset *d);
 
+/*
+ * Make text the "expected" of case case_id in the dataset file at path,
+ * replacing the file atomically.  JSONL: only that case's line changes.
+ * JSON: the file is written again (two-space indent).  CSV is refused
+ * (LLMOPS_E_USAGE): a cell may hold anything, edit it by hand.  When was is
+ * not NULL, the case's expected must still be was (what a run scored
+ * against), else LLMOPS_E_CHECK and nothing is written.
+ * Errors: LLMOPS_E_NOTFOUND (no such file or case), LLMOPS_E_INPUT, LLMOPS_E_IO.
+ */
+int llmops_dataset_set_expected(const char *path, const char *case_id, const char *was,
+				const char *text, struct llmops_err *err);
+
 #endif

@@ -299,6 +299,38 @@ int llmops_ledger_cache_put(struct llmops_ledger *lg, const char *key, const cha
 int llmops_ledger_review_add(struct llmops_ledger *lg, int64_t result_id, const char *reason,
 			     int64_t *id_out, struct llmops_err *err);
 
+/* A review with the result it is about.  Owned by the caller: llmops_review_free(). */
+struct llmops_review {
+	int64_t id, result_id;
+	char *status; /* "pending", "accepted", "rejected" */
+	char *reason, *reviewer, *note, *created_at, *decided_at;
+	char run_id[LLMOPS_RUNID_LEN + 1];
+	char *case_id, *variant, *input, *output, *expected, *scores_json;
+	int repeat_index, passed; /* passed: 1, 0, -1 not scored */
+	double score;		  /* NAN when none */
+	char *dataset_path;	  /* the run's dataset, NULL when none */
+};
+
+void llmops_review_free(struct llmops_review *r);
+void llmops_reviews_free(struct llmops_review **r, size_t n);
+
+/*
+ * Reviews with status (NULL: any) of run_id (NULL: any run), oldest first.
+ * *out is a malloc'd array of *n, freed with llmops_reviews_free().
+ */
+int llmops_ledger_reviews_list(struct llmops_ledger *lg, const char *status, const char *run_id,
+			       struct llmops_review ***out, size_t *n, struct llmops_err *err);
+/* One review by id.  LLMOPS_E_NOTFOUND when there is none. */
+int llmops_ledger_review_get(struct llmops_ledger *lg, int64_t id, struct llmops_review **out,
+			     struct llmops_err *err);
+/*
+ * Record a verdict ("accepted" or "rejected"), who gave it and a note (may
+ * be NULL) on review id, with the time.  A decided review may be decided
+ * again; the last verdict stands.
+ */
+int llmops_ledger_review_decide(struct llmops_ledger *lg, int64_t id, const char *status,
+				const char *reviewer, const char *note, struct llmops_err *err);
+
 /* ------------------------------------------------------------ inspection */
 
 #define LLMOPS_LEDGER_MAX_TABLES 8 /* ledger_tables has 6 */

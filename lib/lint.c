@@ -4,6 +4,8 @@
  */
 #include "lint_internal.h"
 
+#include "atomicfile.h"
+
 #include "json.h"
 #include "suggest.h"
 #include "tokenizer.h"
@@ -706,42 +708,6 @@ int llmops_lint_run(struct llmops_lint *l, struct llmops_err *err)
 
 /* ---------------------------------------------------------------- --fix */
 
-static int write_atomic(const char *path, const char *data, size_t len, struct llmops_err *err)
-{
-	struct llmops_buf tmp = LLMOPS_BUF_INIT;
-	struct stat st;
-	int fd, rc = LLMOPS_OK;
-	size_t done = 0;
-
-	llmops_buf_addf(&tmp, "%s.llmops-fix.%ld", path, (long)getpid());
-	if (tmp.oom)
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		  stat(path, &st) == 0 ? st.st_mode & 07777 : 0644);
-	if (fd < 0) {
-		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot write '%s': %s", tmp.data,
-				    strerror(errno));
-		llmops_buf_release(&tmp);
-		return rc;
-	}
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		done += (size_t)n;
-	}
-	if (done < len || fsync(fd) || close(fd) || rename(tmp.data, path)) {
-		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot replace '%s': %s", path,
-				    strerror(errno));
-		unlink(tmp.data);
-	}
-	llmops_buf_release(&tmp);
-	return rc;
-}
-
 static int pinned_path(struct llmops_lint *l, const char *path)
 {
 	for (size_t i = 0; i < l->lock.n; i++)
@@ -777,7 +743,7 @@ int llmops_lint_fix(struct llmops_lint *l, struct llmops_strlist *fixed, struct 
 				rc = LLMOPS_E_NOMEM;
 				break;
 			}
-			rc = write_atomic(abs, out.data, out.len, err);
+			rc = llmops_write_atomic(abs, out.data, out.len, err);
 			free(abs);
 			if (!rc && llmops_strlist_append(fixed, f->path))
 				rc = LLMOPS_E_NOMEM;

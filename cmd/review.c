@@ -1,0 +1,316 @@
+/*
+ * review.c - `llmops review list|show|accept|reject`: the human review
+ * queue that `eval --review-below X` fills.
+ */
+#include "llmops.h"
+
+#include "dataset.h"
+#include "ledger.h"
+#include "options.h"
+#include "output.h"
+#include "run_fmt.h"
+#include "verbs.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int review_list(int argc, char **argv, struct llmops_ctx *ctx);
+static int review_show(int argc, char **argv, struct llmops_ctx *ctx);
+static int review_accept(int argc, char **argv, struct llmops_ctx *ctx);
+static int review_reject(int argc, char **argv, struct llmops_ctx *ctx);
+
+static const struct llmops_verb verbs[] = {
+	{"accept", review_accept, "accept an output (--update-dataset: make it the expected)"},
+	{"list", review_list, "the queue: pending reviews, or --status accepted|rejected|all"},
+	{"reject", review_reject, "reject an output, with a note"},
+	{"show", review_show, "one review: the case, its output, score and verdict"},
+};
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static const char *const synopsis[] = {
+	"llmops review list [--status STATUS] [--run RUN] [--format FORMAT]",
+	"llmops review show ID [--format FORMAT]",
+	"llmops review accept ID [--note TEXT] [--reviewer NAME] [--update-dataset [--dataset "
+	"FILE]]",
+	"llmops review reject ID [--note TEXT] [--reviewer NAME]",
+	NULL,
+};
+static const struct llmops_usage usage = {
+	"llmops review",
+	synopsis,
+	"The human review queue: results that 'eval --review-below X' queued because\n"
+	"their score was under X.  A reviewer reads the case, the output and its score\n"
+	"and records a verdict and a note.  An accepted output can become the case's\n"
+	"expected text in its dataset (--update-dataset), written atomically and only\n"
+	"when the case still expects what the run scored against.",
+};
+
+static const char *const statuses[] = {"pending", "accepted", "rejected", "all", NULL};
+
+static cJSON *review_json(const struct llmops_review *r, int full)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)r->id);
+	cJSON_AddStringToObject(o, "status", r->status);
+	cJSON_AddStringToObject(o, "run", r->run_id);
+	cJSON_AddStringToObject(o, "case", r->case_id);
+	if (r->variant && *r->variant)
+		cJSON_AddStringToObject(o, "variant", r->variant);
+	runfmt_add_num(o, "score", r->score);
+	cJSON_AddStringToObject(o, "verdict_at_eval", runfmt_verdict(r->passed));
+	cJSON_AddStringToObject(o, "reason", r->reason ? r->reason : "");
+	cJSON_AddStringToObject(o, "queued_at", r->created_at ? r->created_at : "");
+	if (r->decided_at) {
+		cJSON_AddStringToObject(o, "decided_at", r->decided_at);
+		cJSON_AddStringToObject(o, "reviewer", r->reviewer ? r->reviewer : "");
+		cJSON_AddStringToObject(o, "note", r->note ? r->note : "");
+	}
+	if (full) {
+		cJSON *sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
+		cJSON_AddItemToObject(o, "scores", sc ? sc : cJSON_CreateObject());
+		cJSON_AddStringToObject(o, "expected", r->expected ? r->expected : "");
+		cJSON_AddStringToObject(o, "output", r->output ? r->output : "");
+		cJSON_AddStringToObject(o, "input", r->input ? r->input : "");
+		if (r->dataset_path)
+			cJSON_AddStringToObject(o, "dataset", r->dataset_path);
+	}
+	return o;
+}
+
+static int emit_json(cJSON *o)
+{
+	int rc = !o || llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+	cJSON_Delete(o);
+	return rc;
+}
+
+static int parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || end == s || *end || v <= 0) {
+		llmops_error("review: '%s' is not a review id (a number from 'llmops review list')",
+			     s ? s : "");
+		return LLMOPS_EXIT_USAGE;
+	}
+	*id = v;
+	return 0;
+}
+
+static int review_list(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {
+		"llmops review list [--status STATUS] [--run RUN] [--format FORMAT]", NULL};
+	static const struct llmops_usage u = {"llmops review list", syn,
+					      "The review queue, oldest first: pending reviews by "
+					      "default."};
+	const char *format = "text", *status = "pending", *run_ref = NULL;
+	struct llmops_err err = {0};
+	struct llmops_ledger *lg;
+	struct llmops_review **v = NULL;
+	struct llmops_run *run = NULL;
+	size_t n = 0;
+	int rc;
+	const struct llmops_option opts[] = {
+		{OPT_CHOICE, 0, "status", &status, "STATUS",
+		 "pending (default), accepted, rejected "
+		 "or all",
+		 statuses, 0, 0},
+		{OPT_STRING, 0, "run", &run_ref, "RUN", "reviews of one run", NULL, 0, 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+
+	rc = llmops_parse_options(argc, argv, opts, &u);
+	if (rc == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (rc < 0 || llmops_check_operands(argv, rc, 0, 0, &u))
+		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	if (run_ref && llmops_ledger_run_get(lg, run_ref, &run, &err))
+		return llmops_report(&err);
+	rc = llmops_ledger_reviews_list(lg, strcmp(status, "all") ? status : NULL,
+					run ? run->id : NULL, &v, &n, &err);
+	llmops_run_free(run);
+	if (rc)
+		return llmops_report(&err);
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		cJSON *a = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(a, review_json(v[i], 0));
+		rc = emit_json(a);
+	} else if (!n) {
+		fprintf(stderr, "llmops: no %s reviews%s\n", strcmp(status, "all") ? status : "",
+			!strcmp(status, "pending") ? "; 'llmops eval --review-below X' queues some"
+						   : "");
+	} else {
+		printf("%-6s %-9s %-26s %-24s %6s  %s\n", "ID", "STATUS", "RUN", "CASE", "SCORE",
+		       "REASON");
+		for (size_t i = 0; i < n; i++) {
+			char score[16] = "-";
+			if (!isnan(v[i]->score))
+				snprintf(score, sizeof(score), "%.3f", v[i]->score);
+			printf("%-6lld %-9s %-26s %-24s %6s  %s\n", (long long)v[i]->id,
+			       v[i]->status, v[i]->run_id, v[i]->case_id, score,
+			       v[i]->reason ? v[i]->reason : "");
+		}
+	}
+	llmops_reviews_free(v, n);
+	return rc;
+}
+
+static void block(const char *title, const char *text)
+{
+	printf("%s:\n", title);
+	for (const char *p = text ? text : "(none)"; *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		printf("  %.*s\n", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops review show ID [--format FORMAT]", NULL};
+	static const struct llmops_usage u = {"llmops review show", syn,
+					      "One review: the case, the expected text and the "
+					      "output side by side, the scores and any verdict."};
+	const char *format = "text";
+	struct llmops_err err = {0};
+	struct llmops_ledger *lg;
+	struct llmops_review *r = NULL;
+	int64_t id;
+	int rc;
+	const struct llmops_option opts[] = {OPT_FORMAT_ENTRY(&format), OPT_HELP_ENTRY,
+					     OPT_END_ENTRY};
+
+	rc = llmops_parse_options(argc, argv, opts, &u);
+	if (rc == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (rc < 0 || llmops_check_operands(argv, rc, 1, 1, &u))
+		return LLMOPS_EXIT_USAGE;
+	if ((rc = parse_id(argv[0], &id)) || (rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	if (llmops_ledger_review_get(lg, id, &r, &err))
+		return llmops_report(&err);
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		rc = emit_json(review_json(r, 1));
+	} else {
+		printf("%sreview %lld%s: %s\n", llmops_color(ctx, LLMOPS_SGR_BOLD),
+		       (long long)r->id, llmops_color(ctx, LLMOPS_SGR_RESET), r->status);
+		printf("run %s, case %s%s%s\n", r->run_id, r->case_id,
+		       r->variant && *r->variant ? " on " : "", r->variant ? r->variant : "");
+		if (!isnan(r->score))
+			printf("score %.4f %s (%s at eval time)\n", r->score,
+			       r->scores_json ? r->scores_json : "", runfmt_verdict(r->passed));
+		printf("queued %s: %s\n", r->created_at ? r->created_at : "?",
+		       r->reason ? r->reason : "");
+		if (r->decided_at)
+			printf("%s %s by %s%s%s\n", r->status, r->decided_at,
+			       r->reviewer ? r->reviewer : "?", r->note ? ": " : "",
+			       r->note ? r->note : "");
+		block("expected", r->expected);
+		block("output", r->output);
+	}
+	llmops_review_free(r);
+	return rc;
+}
+
+static int decide(int argc, char **argv, struct llmops_ctx *ctx, const char *verdict)
+{
+	static const char *const syn_a[] = {"llmops review accept ID [--note TEXT] [--reviewer "
+					    "NAME] [--update-dataset [--dataset FILE]]",
+					    NULL};
+	static const char *const syn_r[] = {
+		"llmops review reject ID [--note TEXT] [--reviewer NAME]", NULL};
+	static const struct llmops_usage ua = {
+		"llmops review accept", syn_a,
+		"Accept the output.  --update-dataset makes it the case's expected text in its\n"
+		"dataset (the run's, or --dataset FILE): JSONL changes one line, JSON is\n"
+		"written again; only when the case still expects what the run scored against."};
+	static const struct llmops_usage ur = {"llmops review reject", syn_r,
+					       "Reject the output, with a note saying why."};
+	int accept = !strcmp(verdict, "accepted");
+	const char *note = NULL, *reviewer = NULL, *dataset = NULL;
+	int update = 0, rc;
+	struct llmops_err err = {0};
+	struct llmops_ledger *lg;
+	struct llmops_review *r = NULL;
+	int64_t id;
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 'm', "note", &note, "TEXT", "why", NULL, 0, 0},
+		{OPT_STRING, 0, "reviewer", &reviewer, "NAME", "who (default: $USER)", NULL, 0, 0},
+		{OPT_FLAG, 0, "update-dataset", &update, NULL,
+		 "accept: the output becomes the case's expected", NULL, 0, 0},
+		{OPT_STRING, 0, "dataset", &dataset, "FILE",
+		 "with --update-dataset: this file, not the run's", NULL, 0, 0},
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+
+	rc = llmops_parse_options(argc, argv, opts, accept ? &ua : &ur);
+	if (rc == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (rc < 0 || llmops_check_operands(argv, rc, 1, 1, accept ? &ua : &ur))
+		return LLMOPS_EXIT_USAGE;
+	if (!accept && (update || dataset)) {
+		llmops_error("review reject: --update-dataset goes with accept");
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (dataset && !update) {
+		llmops_error("review accept: --dataset names the file --update-dataset changes");
+		return LLMOPS_EXIT_USAGE;
+	}
+	if ((rc = parse_id(argv[0], &id)) || (rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	if (!reviewer)
+		reviewer = getenv("USER");
+	if (llmops_ledger_review_get(lg, id, &r, &err))
+		return llmops_report(&err);
+	if (update) {
+		const char *path = dataset ? dataset : r->dataset_path;
+		if (!path) {
+			llmops_error(
+				"review accept: run %s has no dataset on record: give --dataset "
+				"FILE",
+				r->run_id);
+			rc = LLMOPS_EXIT_USAGE;
+		} else if (!r->output) {
+			llmops_error("review accept: review %lld has no output to make expected",
+				     (long long)id);
+			rc = LLMOPS_EXIT_USAGE;
+		} else if (llmops_dataset_set_expected(path, r->case_id, r->expected, r->output,
+						       &err)) {
+			rc = llmops_report(&err);
+		} else {
+			printf("%s: case %s now expects the accepted output\n", path, r->case_id);
+		}
+	}
+	if (!rc && llmops_ledger_review_decide(lg, id, verdict, reviewer, note, &err))
+		rc = llmops_report(&err);
+	if (!rc)
+		printf("review %lld %s (case %s of run %s)\n", (long long)id, verdict, r->case_id,
+		       r->run_id);
+	llmops_review_free(r);
+	return rc;
+}
+
+static int review_accept(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	return decide(argc, argv, ctx, "accepted");
+}
+
+static int review_reject(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	return decide(argc, argv, ctx, "rejected");
+}
+
+int cmd_review(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	return llmops_run_verb("review", verbs, NVERBS, argc, argv, ctx, &usage);
+}
