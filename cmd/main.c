@@ -31,6 +31,7 @@ const struct llmops_command llmops_commands[] = {
 	{"lint", cmd_lint, NEED_WORKSPACE, "check prompts and datasets: secrets, templates, variables"},
 	{"prompt", cmd_prompt, NEED_WORKSPACE | NEED_REPO,
 	 "the prompt store over git: list, show, new, pin, verify, diff, log, render"},
+	{"report", cmd_report, NEED_LEDGER, "a run or a comparison as a self-contained HTML page, CSV, JUnit or Markdown"},
 	{"review", cmd_review, NEED_LEDGER, "the human review queue: list, show, accept, reject"},
 	{"runs", cmd_runs, NEED_LEDGER, "list the runs in the ledger, newest first"},
 	{"show", cmd_show, NEED_LEDGER, "one run: its summary and its cases"},

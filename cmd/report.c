@@ -1,0 +1,296 @@
+/*
+ * report.c - `llmops report [RUN] [--vs RUN] -o FILE`: a run, or a run
+ * compared with another, as a self-contained HTML page (report_html.c),
+ * CSV, JUnit XML or Markdown, from what the ledger recorded.
+ */
+#include "llmops.h"
+
+#include "diff_out.h"
+#include "options.h"
+#include "outfile.h"
+#include "report.h"
+#include "run_fmt.h"
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const synopsis[] = {
+	"llmops report [RUN] [--vs RUN] [-o FILE] [--format html|csv|junit|markdown]",
+	NULL,
+};
+static const struct llmops_usage usage = {
+	"llmops report",
+	synopsis,
+	"Write a run (default: the last) as one self-contained HTML page: summary,\n"
+	"the pass-rate and cost trend of its prompt, the score histogram, the latency\n"
+	"distribution and a filterable table of cases with expected and actual side\n"
+	"by side; with --vs RUN, the comparison (flips, McNemar p, score change).  No\n"
+	"network: inline CSS and SVG, nothing loaded.  The format comes from -o's\n"
+	"extension (.html, .csv, .xml for JUnit, .md) or --format; without -o the\n"
+	"report goes to standard output.",
+};
+
+static const char *const formats[] = {"html", "csv", "junit", "markdown", NULL};
+
+static const char *format_for(const char *path)
+{
+	static const struct {
+		const char *ext, *fmt;
+	} map[] = {{".html", "html"}, {".htm", "html"},	   {".csv", "csv"},
+		   {".xml", "junit"}, {".md", "markdown"}, {".markdown", "markdown"}};
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(dot, map[i].ext))
+			return map[i].fmt;
+	return NULL;
+}
+
+static void csv_num(FILE *f, double x, const char *fmt)
+{
+	fputc(',', f);
+	if (!isnan(x))
+		fprintf(f, fmt, x);
+}
+
+static void write_csv(FILE *f, const struct llmops_run_data *d)
+{
+	fputs("case,variant,repeat,outcome,score,latency_ms,tokens_in,tokens_out,cost_usd,"
+	      "attempts,cache_hit,reason,expected,output\r\n",
+	      f);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct llmops_result *x = &d->results[i];
+		runfmt_csv_field(f, x->case_id);
+		fputc(',', f);
+		runfmt_csv_field(f, x->variant);
+		fprintf(f, ",%d,%s", x->repeat_index, runfmt_verdict(x->passed));
+		csv_num(f, x->score, "%.6f");
+		csv_num(f, x->latency_ms, "%.1f");
+		csv_num(f, x->tokens_in >= 0 ? (double)x->tokens_in : NAN, "%.0f");
+		csv_num(f, x->tokens_out >= 0 ? (double)x->tokens_out : NAN, "%.0f");
+		csv_num(f, x->cost_usd, "%.8f");
+		fprintf(f, ",%d,%s,", x->attempts, x->cache_hit ? "true" : "false");
+		runfmt_csv_field(f, x->error);
+		fputc(',', f);
+		runfmt_csv_field(f, x->expected);
+		fputc(',', f);
+		runfmt_csv_field(f, x->output);
+		fputs("\r\n", f);
+	}
+}
+
+static void xml(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '<')
+			fputs("&lt;", f);
+		else if (c == '>')
+			fputs("&gt;", f);
+		else if (c == '&')
+			fputs("&amp;", f);
+		else if (c == '"')
+			fputs("&quot;", f);
+		else if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+			fputc('?', f); /* not allowed in XML 1.0 */
+		else
+			fputc(c, f);
+	}
+}
+
+static void write_junit(FILE *f, const struct llmops_run_data *d)
+{
+	const struct llmops_run *u = d->run;
+	char prompt[256];
+	double time = 0;
+	runfmt_prompt(u, prompt, sizeof(prompt));
+	for (size_t i = 0; i < d->n; i++)
+		if (!isnan(d->results[i].latency_ms))
+			time += d->results[i].latency_ms / 1000.0;
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"llmops run %s\">\n"
+		"  <testsuite name=\"",
+		u->id);
+	xml(f, prompt);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%lld\" errors=\"%lld\" time=\"%.3f\">\n", d->n,
+		(long long)u->failed, (long long)u->errored, time);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct llmops_result *x = &d->results[i];
+		fputs("    <testcase classname=\"", f);
+		xml(f, u->dataset_path ? u->dataset_path : prompt);
+		fputs("\" name=\"", f);
+		xml(f, x->case_id);
+		fprintf(f, "\" time=\"%.3f\"", isnan(x->latency_ms) ? 0.0 : x->latency_ms / 1000.0);
+		if (x->passed == 1) {
+			fputs("/>\n", f);
+			continue;
+		}
+		fprintf(f, ">\n      <%s message=\"", x->passed < 0 ? "error" : "failure");
+		xml(f, x->error ? x->error : "failed");
+		fputs("\">expected:\n", f);
+		xml(f, x->expected ? x->expected : "(none)");
+		fputs("\n\noutput:\n", f);
+		xml(f, x->output ? x->output : "");
+		fprintf(f, "</%s>\n    </testcase>\n", x->passed < 0 ? "error" : "failure");
+	}
+	fputs("  </testsuite>\n</testsuites>\n", f);
+}
+
+static void md(FILE *f, const char *s, size_t max)
+{
+	size_t n = 0;
+	for (; s && *s && n < max; s++, n++)
+		fputs(*s == '|' ? "\\|" : *s == '\n' || *s == '\r' ? " " : (char[2]){*s, 0}, f);
+	if (s && *s)
+		fputs("...", f);
+}
+
+static void write_markdown(FILE *f, const struct report *r)
+{
+	const struct llmops_run *u = r->run->run;
+	char prompt[256], model[256];
+	double lo, hi;
+	runfmt_prompt(u, prompt, sizeof(prompt));
+	runfmt_model(u, model, sizeof(model));
+	llmops_wilson((long)u->passed, (long)u->cases, 1.959963984540054, &lo, &hi);
+	fprintf(f, "## llmops run `%s`\n\n| | |\n| --- | --- |\n| prompt | ", u->id);
+	md(f, prompt, 200);
+	fputs(" |\n| provider | ", f);
+	md(f, model, 200);
+	fprintf(f,
+		" |\n| status | %s |\n| cases | %lld (%lld passed, %lld failed, %lld errors) |\n",
+		llmops_run_status_name(u->status), (long long)u->cases, (long long)u->passed,
+		(long long)u->failed, (long long)u->errored);
+	if (u->cases)
+		fprintf(f, "| pass rate | %.1f%% (95%% CI %.1f-%.1f%%) |\n",
+			100.0 * (double)u->passed / (double)u->cases, 100 * lo, 100 * hi);
+	if (!isnan(u->latency_p50))
+		fprintf(f, "| latency | p50 %.0f ms, p95 %.0f ms |\n", u->latency_p50,
+			u->latency_p95);
+	fprintf(f, "| cost | $%.6f |\n", u->cost_usd);
+	if (r->diff) {
+		const struct llmops_diff *d = r->diff;
+		fprintf(f,
+			"\n### Compared with `%s`\n\n%zu paired cases: pass rate %.1f%% -> %.1f%%, "
+			"%ld newly failing, %ld newly passing (exact McNemar p = %.4g).\n",
+			r->vs->run->id, d->npairs, 100 * d->paired_rate_a, 100 * d->paired_rate_b,
+			d->pass_to_fail, d->fail_to_pass, d->mcnemar_p);
+	}
+	size_t nf = 0;
+	for (size_t i = 0; i < r->run->n; i++)
+		nf += r->run->results[i].passed != 1;
+	if (!nf) {
+		fputs("\nEvery case passed.\n", f);
+		return;
+	}
+	fprintf(f,
+		"\n### Cases that did not pass (%zu)\n\n| case | score | why | expected | output "
+		"|\n"
+		"| --- | --- | --- | --- | --- |\n",
+		nf);
+	for (size_t i = 0; i < r->run->n; i++) {
+		const struct llmops_result *x = &r->run->results[i];
+		if (x->passed == 1)
+			continue;
+		fputs("| ", f);
+		md(f, x->case_id, 100);
+		if (isnan(x->score))
+			fputs(" | - | ", f);
+		else
+			fprintf(f, " | %.3f | ", x->score);
+		md(f, x->error, 200);
+		fputs(" | ", f);
+		md(f, x->expected, 200);
+		fputs(" | ", f);
+		md(f, x->output, 200);
+		fputs(" |\n", f);
+	}
+}
+
+int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	const char *path = "-", *format = NULL, *vs_ref = NULL;
+	struct llmops_run_data *run = NULL, *vs = NULL;
+	struct llmops_run_filter tf = {0};
+	struct llmops_diff diff;
+	struct report r = {0};
+	struct llmops_err err = {0};
+	struct llmops_ledger *lg;
+	struct outfile of = {0};
+	int rc, have_diff = 0;
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 0, "vs", &vs_ref, "RUN", "compare with this run", NULL, 0, 0},
+		{OPT_STRING, 'o', "output", &path, "FILE", "write here (default: stdout)", NULL, 0,
+		 0},
+		{OPT_CHOICE, 0, "format", &format, "FORMAT", "html, csv, junit or markdown",
+		 formats, 0, 0},
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+
+	rc = llmops_parse_options(argc, argv, opts, &usage);
+	if (rc == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (rc < 0 || llmops_check_operands(argv, rc, 0, 1, &usage))
+		return LLMOPS_EXIT_USAGE;
+	if (!format && strcmp(path, "-") && !(format = format_for(path))) {
+		llmops_error("report: -o %s: cannot tell the format from the extension: use .html, "
+			     ".csv, .xml (JUnit) or .md, or give --format",
+			     path);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (!format)
+		format = "html";
+	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	if (llmops_run_data_load(lg, argv[0] ? argv[0] : "last", &run, &err) ||
+	    (vs_ref && llmops_run_data_load(lg, vs_ref, &vs, &err))) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	r.run = run;
+	if (vs) {
+		if (llmops_diff_runs(vs, run, NULL, &diff, &err)) {
+			rc = llmops_report(&err);
+			goto out;
+		}
+		have_diff = 1;
+		r.vs = vs;
+		r.diff = &diff;
+	}
+	/* the trend: this prompt's runs (or this dataset's, for a run of several prompts) */
+	tf.kind = run->run->kind;
+	tf.prompt_name = run->run->prompt_name;
+	if (!run->run->prompt_name) { /* any version of the dataset file */
+		tf.dataset_path = run->run->dataset_path;
+		tf.dataset_sha256 = run->run->dataset_sha256;
+	}
+	tf.limit = 100;
+	if (!strcmp(format, "html") &&
+	    llmops_ledger_runs_list(lg, &tf, &r.trend, &r.ntrend, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	if ((rc = outfile_open(&of, path, "report")))
+		goto out;
+	if (!strcmp(format, "html"))
+		report_html(of.f, &r);
+	else if (!strcmp(format, "csv"))
+		write_csv(of.f, run);
+	else if (!strcmp(format, "junit"))
+		write_junit(of.f, run);
+	else
+		write_markdown(of.f, &r);
+	if ((rc = outfile_close(&of, "report")))
+		goto out;
+	if (strcmp(path, "-"))
+		fprintf(stderr, "llmops: wrote %s (%s, %zu cases)\n", path, format, run->n);
+out:
+	if (have_diff)
+		llmops_diff_release(&diff);
+	llmops_runs_free(r.trend, r.ntrend);
+	llmops_run_data_free(run);
+	llmops_run_data_free(vs);
+	return rc;
+}

@@ -1,0 +1,314 @@
+/*
+ * report_html.c - the HTML report: one file, no network (inline CSS and
+ * SVG, one small inline script for the case filter, and a
+ * Content-Security-Policy that forbids loading anything).
+ */
+#include "report.h"
+
+#include "run_fmt.h"
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define Z95 1.959963984540054
+/* Text longer than this is cut in the case table (the ledger has it all). */
+#define CELL_MAX 600
+
+static void esc(FILE *f, const char *s, size_t max)
+{
+	size_t n = 0;
+	for (; s && *s && n < max; s++, n++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+	if (s && *s) {
+		/* do not cut a UTF-8 sequence in half */
+		while ((*s & 0xC0) == 0x80)
+			fputc(*s++, f);
+		fputs("\xE2\x80\xA6", f); /* ... */
+	}
+}
+
+static const char css[] =
+	"body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}"
+	"h1{font-size:20px}h2{font-size:16px;margin-top:28px}"
+	"table{border-collapse:collapse}td,th{padding:3px 8px;text-align:left;vertical-align:top}"
+	".kv td:first-child{color:#666}.cases{width:100%;table-layout:fixed}"
+	".cases th{position:sticky;top:0;background:#f4f4f4}"
+	".cases td{border-top:1px solid #eee;word-wrap:break-word;white-space:pre-wrap}"
+	".cases th:nth-child(1){width:14%}.cases th:nth-child(2),.cases th:nth-child(3),"
+	".cases th:nth-child(4){width:7%}"
+	"tr.p td:nth-child(2){color:#1a7f37}tr.f td:nth-child(2),tr.e "
+	"td:nth-child(2){color:#cf222e}"
+	".charts{display:flex;flex-wrap:wrap;gap:24px}.charts figure{margin:0}"
+	"figcaption{color:#666;font-size:12px}svg text{font-size:10px;fill:#555}"
+	".bad{color:#cf222e}.good{color:#1a7f37}#q{width:300px}";
+
+/* A bar chart of counts, w x h, with the x labels given at the ends. */
+static void bars(FILE *f, const long *v, size_t n, const char *lo, const char *hi,
+		 const char *color)
+{
+	const int w = 420, h = 160, pad = 24;
+	long max = 1;
+	for (size_t i = 0; i < n; i++)
+		max = v[i] > max ? v[i] : max;
+	fprintf(f, "<svg width=\"%d\" height=\"%d\" role=\"img\">", w, h + pad);
+	for (size_t i = 0; i < n; i++) {
+		double bh = (double)v[i] / (double)max * h, bw = (double)(w - 2) / (double)n;
+		fprintf(f,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+			"<title>%ld</title></rect>",
+			1 + (double)i * bw, h - bh, bw - 1, bh, color, v[i]);
+	}
+	fprintf(f,
+		"<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
+		"<text x=\"0\" y=\"%d\">%s</text><text x=\"%d\" y=\"%d\" "
+		"text-anchor=\"end\">%s</text>"
+		"<text x=\"%d\" y=\"10\" text-anchor=\"end\">%ld</text></svg>",
+		h, w, h, h + 14, lo, w, h + 14, hi, w, max);
+}
+
+static void score_histogram(FILE *f, const struct llmops_run_data *d)
+{
+	long bins[20] = {0};
+	for (size_t i = 0; i < d->n; i++)
+		if (!isnan(d->results[i].score)) {
+			int b = (int)(d->results[i].score * 20);
+			bins[b > 19 ? 19 : b < 0 ? 0 : b]++;
+		}
+	fputs("<figure>", f);
+	bars(f, bins, 20, "0", "1", "#4c78a8");
+	fputs("<figcaption>score histogram (20 bins)</figcaption></figure>", f);
+}
+
+static void latency_histogram(FILE *f, const struct llmops_run_data *d)
+{
+	/* 24 bins, log scale from 10 ms to 100 s */
+	long bins[24] = {0};
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct llmops_result *x = &d->results[i];
+		if (x->cache_hit || isnan(x->latency_ms))
+			continue;
+		double k = (log10(x->latency_ms > 10 ? x->latency_ms : 10) - 1) * 6;
+		bins[k >= 23 ? 23 : (int)k]++;
+		n++;
+	}
+	fputs("<figure>", f);
+	bars(f, bins, 24, "10 ms", "100 s", "#f58518");
+	fprintf(f, "<figcaption>latency of %zu answered requests (log scale)</figcaption></figure>",
+		n);
+}
+
+/* Pass rate (line) and cost (dots) of the prompt's past runs, oldest left. */
+static void trend(FILE *f, const struct report *r)
+{
+	const int w = 520, h = 160, pad = 28;
+	size_t n = r->ntrend;
+	double maxc = 0;
+	if (n < 2) {
+		fputs("<figure><p>one run of this prompt so far: no trend yet</p></figure>", f);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		maxc = r->trend[i]->cost_usd > maxc ? r->trend[i]->cost_usd : maxc;
+	fprintf(f,
+		"<figure><svg width=\"%d\" height=\"%d\" role=\"img\"><polyline fill=\"none\" "
+		"stroke=\"#4c78a8\" stroke-width=\"2\" points=\"",
+		w, h + pad);
+	for (size_t k = 0; k < n; k++) {
+		const struct llmops_run *u = r->trend[n - 1 - k];
+		double rate = u->cases ? (double)u->passed / (double)u->cases : 0;
+		fprintf(f, "%.1f,%.1f ", 4 + (double)k * (w - 8) / (double)(n - 1),
+			h - rate * (h - 4));
+	}
+	fputs("\"/>", f);
+	for (size_t k = 0; k < n; k++) {
+		const struct llmops_run *u = r->trend[n - 1 - k];
+		double x = 4 + (double)k * (w - 8) / (double)(n - 1);
+		double rate = u->cases ? (double)u->passed / (double)u->cases : 0;
+		int self = !strcmp(u->id, r->run->run->id);
+		fprintf(f,
+			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\"><title>%s: %.1f%% "
+			"passed</title></circle>",
+			x, h - rate * (h - 4), self ? 5 : 3, self ? "#cf222e" : "#4c78a8", u->id,
+			100 * rate);
+		if (maxc > 0)
+			fprintf(f,
+				"<rect x=\"%.1f\" y=\"%.1f\" width=\"4\" height=\"4\" "
+				"fill=\"#f58518\">"
+				"<title>%s: $%.6f</title></rect>",
+				x - 2, h - u->cost_usd / maxc * (h - 4) - 2, u->id, u->cost_usd);
+	}
+	fprintf(f,
+		"<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/><text x=\"0\" "
+		"y=\"10\">100%%</text><text x=\"0\" y=\"%d\">oldest of %zu runs</text><text "
+		"x=\"%d\" y=\"%d\" text-anchor=\"end\">newest</text></svg>",
+		h, w, h, h + 14, n, w, h + 14);
+	fprintf(f,
+		"<figcaption>pass rate (line) and cost (squares, max $%.6f) of this prompt's "
+		"runs</figcaption></figure>",
+		maxc);
+}
+
+static void summary(FILE *f, const struct llmops_run *u)
+{
+	char prompt[256], model[256], commit[16], when[32];
+	double lo, hi;
+	runfmt_prompt(u, prompt, sizeof(prompt));
+	runfmt_model(u, model, sizeof(model));
+	runfmt_commit(u, commit, sizeof(commit));
+	runfmt_when(u->started_at, when, sizeof(when));
+	llmops_wilson((long)u->passed, (long)u->cases, Z95, &lo, &hi);
+	fputs("<table class=\"kv\">", f);
+	fprintf(f, "<tr><td>run<td>%s<tr><td>status<td class=\"%s\">%s", u->id,
+		u->status == LLMOPS_RUN_PASSED ? "good" : "bad",
+		llmops_run_status_name(u->status) ? llmops_run_status_name(u->status) : "?");
+	fputs("<tr><td>prompt<td>", f);
+	esc(f, prompt, 400);
+	fputs("<tr><td>provider<td>", f);
+	esc(f, model, 400);
+	fputs("<tr><td>dataset<td>", f);
+	esc(f, u->dataset_path ? u->dataset_path : "-", 400);
+	fprintf(f, "<tr><td>commit<td>%s<tr><td>started<td>%s", commit, when);
+	fprintf(f, "<tr><td>cases<td>%lld: %lld passed, %lld failed, %lld errors",
+		(long long)u->cases, (long long)u->passed, (long long)u->failed,
+		(long long)u->errored);
+	if (u->cases)
+		fprintf(f, "<tr><td>pass rate<td>%.1f%% (95%% CI %.1f%%&ndash;%.1f%%)",
+			100.0 * (double)u->passed / (double)u->cases, 100 * lo, 100 * hi);
+	if (!isnan(u->score_mean))
+		fprintf(f, "<tr><td>mean score<td>%.3f", u->score_mean);
+	if (!isnan(u->latency_p50))
+		fprintf(f, "<tr><td>latency<td>p50 %.0f ms, p95 %.0f ms", u->latency_p50,
+			u->latency_p95);
+	fprintf(f, "<tr><td>tokens<td>%lld in, %lld out<tr><td>cost<td>$%.6f</table>",
+		(long long)u->tokens_in, (long long)u->tokens_out, u->cost_usd);
+}
+
+static void comparison(FILE *f, const struct report *r)
+{
+	const struct llmops_diff *d = r->diff;
+	fprintf(f, "<h2>Compared with %s</h2><table class=\"kv\">", r->vs->run->id);
+	fprintf(f,
+		"<tr><td>paired cases<td>%zu (%ld by content); %zu only in the other run, %zu "
+		"only in this one",
+		d->npairs, d->by_content, d->nonly_a, d->nonly_b);
+	if (d->npairs)
+		fprintf(f,
+			"<tr><td>pass rate<td>%.1f%% &rarr; %.1f%% (%+.1f points)"
+			"<tr><td>flips<td><span class=\"bad\">%ld newly failing</span>, <span "
+			"class=\"good\">%ld newly passing</span>; exact McNemar p = %.4g",
+			100 * d->paired_rate_a, 100 * d->paired_rate_b,
+			100 * (d->paired_rate_b - d->paired_rate_a), d->pass_to_fail,
+			d->fail_to_pass, d->mcnemar_p);
+	if (d->nscored >= 2)
+		fprintf(f, "<tr><td>score change<td>%+.4f (95%% CI %+.4f to %+.4f)", d->dscore_mean,
+			d->dscore_lo, d->dscore_hi);
+	fprintf(f, "<tr><td>cost<td>$%.6f &rarr; $%.6f</table>", d->a.cost_usd, d->b.cost_usd);
+	for (int pass = 0; pass < 2; pass++) {
+		unsigned mask = pass ? LLMOPS_CHANGE_NEWLY_PASSING : LLMOPS_CHANGE_NEWLY_FAILING;
+		long n = pass ? d->fail_to_pass : d->pass_to_fail;
+		if (!n)
+			continue;
+		fprintf(f,
+			"<h2>Newly %s (%ld)</h2><table class=\"cases\"><tr><th>case<th>before"
+			"<th>now<th>score<th>expected<th>output",
+			pass ? "passing" : "failing", n);
+		for (size_t i = 0; i < d->npairs; i++) {
+			const struct llmops_diff_pair *p = &d->pairs[i];
+			if (!(p->change & mask))
+				continue;
+			fputs("<tr><td>", f);
+			esc(f, p->b->case_id, 200);
+			fprintf(f, "<td>%s<td>%s<td>", runfmt_verdict(p->a->passed),
+				runfmt_verdict(p->b->passed));
+			if (!isnan(p->dscore))
+				fprintf(f, "%.3f&rarr;%.3f", p->a->score, p->b->score);
+			fputs("<td>", f);
+			esc(f, p->b->expected, CELL_MAX);
+			fputs("<td>", f);
+			esc(f, p->b->output, CELL_MAX);
+		}
+		fputs("</table>", f);
+	}
+}
+
+static const char script[] =
+	"(function(){var q=document.getElementById('q'),s=document.getElementById('s'),"
+	"rows=document.querySelectorAll('#cases tr[class]'),c=document.getElementById('n');"
+	"function go(){var t=q.value.toLowerCase(),k=s.value,n=0;"
+	"for(var i=0;i<rows.length;i++){var r=rows[i],ok=(!k||r.className===k)&&"
+	"(!t||r.textContent.toLowerCase().indexOf(t)>=0);r.style.display=ok?'':'none';if(ok)n++;}"
+	"c.textContent=n+' shown';}q.addEventListener('input',go);s.addEventListener('change',go);"
+	"go();})();";
+
+int report_html(FILE *f, const struct report *r)
+{
+	const struct llmops_run_data *d = r->run;
+	char prompt[256];
+	runfmt_prompt(d->run, prompt, sizeof(prompt));
+	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+	      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">",
+	      f);
+	fprintf(f, "<title>llmops run %s</title><style>%s</style></head><body>", d->run->id, css);
+	fputs("<h1>llmops run ", f);
+	esc(f, d->run->id, 64);
+	fputs(" &middot; ", f);
+	esc(f, prompt, 300);
+	fputs("</h1>", f);
+	summary(f, d->run);
+	if (r->diff)
+		comparison(f, r);
+	fputs("<h2>Charts</h2><div class=\"charts\">", f);
+	trend(f, r);
+	score_histogram(f, d);
+	latency_histogram(f, d);
+	fputs("</div>", f);
+	fprintf(f,
+		"<h2>Cases (%zu)</h2><p><input id=\"q\" type=\"search\" placeholder=\"filter: "
+		"case, text\" aria-label=\"filter\"> <select id=\"s\" aria-label=\"verdict\">"
+		"<option value=\"\">all</option><option value=\"p\">pass</option>"
+		"<option value=\"f\">fail</option><option value=\"e\">error</option></select> "
+		"<span id=\"n\"></span></p>",
+		d->n);
+	fputs("<table class=\"cases\" id=\"cases\"><tr><th>case<th>verdict<th>score<th>latency"
+	      "<th>expected<th>actual",
+	      f);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct llmops_result *x = &d->results[i];
+		fprintf(f, "<tr class=\"%c\"><td>", x->passed < 0 ? 'e' : x->passed ? 'p' : 'f');
+		esc(f, x->case_id, 200);
+		if (x->variant && *x->variant) {
+			fputs(" <small>", f);
+			esc(f, x->variant, 200);
+			fputs("</small>", f);
+		}
+		fprintf(f, "<td>%s<td>", runfmt_verdict(x->passed));
+		if (!isnan(x->score))
+			fprintf(f, "%.3f", x->score);
+		fputs("<td>", f);
+		if (x->cache_hit)
+			fputs("cached", f);
+		else if (!isnan(x->latency_ms))
+			fprintf(f, "%.0f ms", x->latency_ms);
+		fputs("<td>", f);
+		esc(f, x->expected, CELL_MAX);
+		fputs("<td>", f);
+		if (x->passed < 0)
+			esc(f, x->error, CELL_MAX);
+		else
+			esc(f, x->output, CELL_MAX);
+	}
+	fprintf(f, "</table><script>%s</script></body></html>\n", script);
+	return ferror(f) ? -1 : 0;
+}
