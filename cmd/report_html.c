@@ -15,6 +15,8 @@
 #define Z95 1.959963984540054
 /* Text longer than this is cut in the case table (the ledger has it all). */
 #define CELL_MAX 600
+/* Newly failing or passing cases listed in a comparison, each. */
+#define FLIPS_MAX 100
 
 static void esc(FILE *f, const char *s, size_t max)
 {
@@ -222,10 +224,18 @@ static void comparison(FILE *f, const struct report *r)
 			"<h2>Newly %s (%ld)</h2><table class=\"cases\"><tr><th>case<th>before"
 			"<th>now<th>score<th>expected<th>output",
 			pass ? "passing" : "failing", n);
+		long listed = 0;
 		for (size_t i = 0; i < d->npairs; i++) {
 			const struct llmops_diff_pair *p = &d->pairs[i];
 			if (!(p->change & mask))
 				continue;
+			if (listed++ == FLIPS_MAX) {
+				fprintf(f,
+					"<tr><td colspan=\"6\">&hellip; and %ld more ('llmops diff "
+					"--format json' lists them all)",
+					n - FLIPS_MAX);
+				break;
+			}
 			fputs("<tr><td>", f);
 			esc(f, p->b->case_id, 200);
 			fprintf(f, "<td>%s<td>%s<td>", runfmt_verdict(p->a->passed),
@@ -241,14 +251,108 @@ static void comparison(FILE *f, const struct report *r)
 	}
 }
 
+/*
+ * The case table.  The first SHOWN cases are rows of the page; every case
+ * is also in a JSON block, from which the filter builds the rows it shows
+ * (at most SHOWN).  Laying out a 10,000-row table takes Chromium seconds;
+ * parsing the same text as JSON takes milliseconds.
+ */
+#define SHOWN 500
 static const char script[] =
 	"(function(){var q=document.getElementById('q'),s=document.getElementById('s'),"
-	"rows=document.querySelectorAll('#cases tr[class]'),c=document.getElementById('n');"
-	"function go(){var t=q.value.toLowerCase(),k=s.value,n=0;"
-	"for(var i=0;i<rows.length;i++){var r=rows[i],ok=(!k||r.className===k)&&"
-	"(!t||r.textContent.toLowerCase().indexOf(t)>=0);r.style.display=ok?'':'none';if(ok)n++;}"
-	"c.textContent=n+' shown';}q.addEventListener('input',go);s.addEventListener('change',go);"
-	"go();})();";
+	"tb=document.getElementById('cases').tBodies[0],c=document.getElementById('n'),max=500,"
+	"data=JSON.parse(document.getElementById('data').textContent),V={p:'pass',f:'fail',"
+	"e:'error'};function row(x){var r=document.createElement('tr');r.className=x[1];"
+	"[x[0],V[x[1]],x[2],x[3],x[4],x[5]].forEach(function(v){var d=document.createElement('td');"
+	"d.textContent=v;r.appendChild(d);});return r;}"
+	"function count(n,m){c.textContent=n+' shown of '+m+' matching'+(m>n?' (filter to see "
+	"the others)':'');}"
+	"function go(){var t=q.value.toLowerCase(),k=s.value,n=0,m=0,f=document."
+	"createDocumentFragment();for(var i=0;i<data.length;i++){var x=data[i];if((!k||x[1]===k)"
+	"&&(!t||(x[0]+' '+x[4]+' '+x[5]).toLowerCase().indexOf(t)>=0)){m++;if(n<max){"
+	"f.appendChild(row(x));n++;}}}while(tb.rows.length>1)tb.deleteRow(1);tb.appendChild(f);"
+	"count(n,m);}q.addEventListener('input',go);s.addEventListener('change',go);"
+	"count(Math.min(data.length,max),data.length);})();";
+
+/* s as a JSON string safe inside <script>: <, >, & and U+2028/9 as \u escapes. */
+static void json_str(FILE *f, const char *s, size_t max)
+{
+	size_t n = 0;
+	fputc('"', f);
+	for (; s && *s && n < max; s++, n++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&')
+			fprintf(f, "\\u%04x", ch);
+		else if (ch == 0xE2 && (unsigned char)s[1] == 0x80 &&
+			 ((unsigned char)s[2] == 0xA8 || (unsigned char)s[2] == 0xA9)) {
+			fprintf(f, "\\u20%s", (unsigned char)s[2] == 0xA8 ? "28" : "29");
+			s += 2;
+		} else
+			fputc(ch, f);
+	}
+	if (s && *s) {
+		while ((*s & 0xC0) == 0x80)
+			fputc(*s++, f);
+		fputs("\xE2\x80\xA6", f);
+	}
+	fputc('"', f);
+}
+
+/* The score and latency cells of x (16 bytes each). */
+static void cells(const struct llmops_result *x, char *score, char *lat)
+{
+	score[0] = lat[0] = 0;
+	if (!isnan(x->score))
+		snprintf(score, 16, "%.3f", x->score);
+	if (x->cache_hit)
+		snprintf(lat, 16, "cached");
+	else if (!isnan(x->latency_ms))
+		snprintf(lat, 16, "%.0f ms", x->latency_ms);
+}
+
+static void case_table(FILE *f, const struct llmops_run_data *d)
+{
+	char score[16], lat[16];
+	fputs("<table class=\"cases\" id=\"cases\"><tr><th>case<th>verdict<th>score<th>latency"
+	      "<th>expected<th>actual",
+	      f);
+	for (size_t i = 0; i < d->n && i < SHOWN; i++) {
+		const struct llmops_result *x = &d->results[i];
+		cells(x, score, lat);
+		fprintf(f, "<tr class=\"%c\"><td>", x->passed < 0 ? 'e' : x->passed ? 'p' : 'f');
+		esc(f, x->case_id, 200);
+		if (x->variant && *x->variant) {
+			fputs(" ", f);
+			esc(f, x->variant, 200);
+		}
+		fprintf(f, "<td>%s<td>%s<td>%s<td>", runfmt_verdict(x->passed), score, lat);
+		esc(f, x->expected, CELL_MAX);
+		fputs("<td>", f);
+		esc(f, x->passed < 0 ? x->error : x->output, CELL_MAX);
+	}
+	fputs("</table><script type=\"application/json\" id=\"data\">[", f);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct llmops_result *x = &d->results[i];
+		char id[512];
+		cells(x, score, lat);
+		snprintf(id, sizeof(id), "%s%s%s", x->case_id, x->variant && *x->variant ? " " : "",
+			 x->variant ? x->variant : "");
+		fputs(i ? ",\n[" : "[", f);
+		json_str(f, id, 400);
+		fprintf(f, ",\"%c\",\"%s\",\"%s\",",
+			x->passed < 0 ? 'e'
+			: x->passed   ? 'p'
+				      : 'f',
+			score, lat);
+		json_str(f, x->expected, CELL_MAX);
+		fputc(',', f);
+		json_str(f, x->passed < 0 ? x->error : x->output, CELL_MAX);
+		fputc(']', f);
+	}
+	fputs("]</script>", f);
+}
 
 int report_html(FILE *f, const struct report *r)
 {
@@ -281,34 +385,7 @@ int report_html(FILE *f, const struct report *r)
 		"<option value=\"f\">fail</option><option value=\"e\">error</option></select> "
 		"<span id=\"n\"></span></p>",
 		d->n);
-	fputs("<table class=\"cases\" id=\"cases\"><tr><th>case<th>verdict<th>score<th>latency"
-	      "<th>expected<th>actual",
-	      f);
-	for (size_t i = 0; i < d->n; i++) {
-		const struct llmops_result *x = &d->results[i];
-		fprintf(f, "<tr class=\"%c\"><td>", x->passed < 0 ? 'e' : x->passed ? 'p' : 'f');
-		esc(f, x->case_id, 200);
-		if (x->variant && *x->variant) {
-			fputs(" <small>", f);
-			esc(f, x->variant, 200);
-			fputs("</small>", f);
-		}
-		fprintf(f, "<td>%s<td>", runfmt_verdict(x->passed));
-		if (!isnan(x->score))
-			fprintf(f, "%.3f", x->score);
-		fputs("<td>", f);
-		if (x->cache_hit)
-			fputs("cached", f);
-		else if (!isnan(x->latency_ms))
-			fprintf(f, "%.0f ms", x->latency_ms);
-		fputs("<td>", f);
-		esc(f, x->expected, CELL_MAX);
-		fputs("<td>", f);
-		if (x->passed < 0)
-			esc(f, x->error, CELL_MAX);
-		else
-			esc(f, x->output, CELL_MAX);
-	}
-	fprintf(f, "</table><script>%s</script></body></html>\n", script);
+	case_table(f, d);
+	fprintf(f, "<script>%s</script></body></html>\n", script);
 	return ferror(f) ? -1 : 0;
 }

@@ -36,6 +36,25 @@ L="$llmops --ledger $db"
 "$bench/bench_startup" "$reps" "llmops stats --by model" $L stats --by model
 echo "(target: runs, show, diff and stats --by day under 200 ms each)"
 
+# the HTML report of the 10,000-case run: its size, and how long Chromium takes
+# to open it (load, lay out, run the filter script) and print the DOM
+"$bench/bench_startup" "$reps" "llmops report last --vs last~1 (html)" \
+	$L report last --vs last~1 -o "$tmp/report.html" 2>/dev/null
+bytes=$(stat -c %s "$tmp/report.html")
+awk -v b="$bytes" 'BEGIN { printf "report: %.2f MB (target: under 5 MB)\n", b / 1e6 }'
+if command -v chromium >/dev/null; then
+	creps=$([ "$smoke" = --smoke ] && echo 1 || echo 5)
+	"$bench/bench_startup" "$creps" "chromium: open report, screenshot" \
+		chromium --headless --no-sandbox --disable-gpu --window-size=1280,1000 \
+		--screenshot="$tmp/report.png" "file://$tmp/report.html" 2>/dev/null
+	"$bench/bench_startup" "$creps" "chromium: open report, dump DOM" \
+		chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$tmp/report.html" 2>/dev/null
+	"$bench/bench_startup" "$creps" "peer: chromium, empty page, screenshot" \
+		chromium --headless --no-sandbox --disable-gpu --window-size=1280,1000 \
+		--screenshot="$tmp/empty.png" "data:text/html,<p>x" 2>/dev/null
+	echo "(target: the report opens in Chromium in under 2 s)"
+fi
+
 # the naive way, once each (it is slow)
 naive() {
 	python3 - "$db" "$1" <<'PY'
