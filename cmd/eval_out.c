@@ -320,31 +320,6 @@ void eval_print_text(const struct eval *ev, int color)
 
 /* ---------------------------------------------------------------- reports */
 
-static void csv_num(FILE *f, double x, const char *fmt)
-{
-	if (!isnan(x))
-		fprintf(f, fmt, x);
-}
-
-static void xml_text(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '<')
-			fputs("&lt;", f);
-		else if (c == '>')
-			fputs("&gt;", f);
-		else if (c == '&')
-			fputs("&amp;", f);
-		else if (c == '"')
-			fputs("&quot;", f);
-		else if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
-			fputc('?', f); /* not allowed in XML 1.0 */
-		else
-			fputc(c, f);
-	}
-}
-
 static void write_csv(FILE *f, const struct eval *ev)
 {
 	fputs("case,variant,passed,metric,score,threshold,latency_ms,ttft_ms,tokens_in,tokens_out,"
@@ -361,19 +336,19 @@ static void write_csv(FILE *f, const struct eval *ev)
 		fprintf(f, ",%s,", j->passed < 0 ? "error" : j->passed ? "true" : "false");
 		runfmt_csv_field(f, c->metric >= 0 ? llmops_metric_name(c->metric) : "");
 		fputc(',', f);
-		csv_num(f, j->score, "%.6f");
+		runfmt_csv_num(f, j->score, "%.6f");
 		fputc(',', f);
-		csv_num(f, c->metric >= 0 ? c->threshold : NAN, "%g");
+		runfmt_csv_num(f, c->metric >= 0 ? c->threshold : NAN, "%g");
 		fputc(',', f);
-		csv_num(f, j->latency_ms, "%.1f");
+		runfmt_csv_num(f, j->latency_ms, "%.1f");
 		fputc(',', f);
-		csv_num(f, j->ttft_ms, "%.1f");
+		runfmt_csv_num(f, j->ttft_ms, "%.1f");
 		fputc(',', f);
-		csv_num(f, j->tokens_in >= 0 ? (double)j->tokens_in : NAN, "%.0f");
+		runfmt_csv_num(f, j->tokens_in >= 0 ? (double)j->tokens_in : NAN, "%.0f");
 		fputc(',', f);
-		csv_num(f, j->tokens_out >= 0 ? (double)j->tokens_out : NAN, "%.0f");
+		runfmt_csv_num(f, j->tokens_out >= 0 ? (double)j->tokens_out : NAN, "%.0f");
 		fputc(',', f);
-		csv_num(f, j->cost, "%.8f");
+		runfmt_csv_num(f, j->cost, "%.8f");
 		fprintf(f, ",%d,%s,", j->attempts, j->cache_hit ? "true" : "false");
 		runfmt_csv_field(f, j->error);
 		fputc(',', f);
@@ -394,7 +369,7 @@ static void write_junit(FILE *f, const struct eval *ev)
 			if (ev->jobs[i].vi == vi && !isnan(ev->jobs[i].latency_ms))
 				time += ev->jobs[i].latency_ms / 1000.0;
 		fputs("  <testsuite name=\"", f);
-		xml_text(f, v->label);
+		runfmt_xml_text(f, v->label);
 		fprintf(f, "\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" time=\"%.3f\">\n",
 			v->cases, v->failed, v->errors, time);
 		for (size_t i = 0; i < ev->njobs; i++) {
@@ -403,9 +378,9 @@ static void write_junit(FILE *f, const struct eval *ev)
 			if (j->vi != vi || !j->finished)
 				continue;
 			fputs("    <testcase classname=\"", f);
-			xml_text(f, ev->ds.label);
+			runfmt_xml_text(f, ev->ds.label);
 			fputs("\" name=\"", f);
-			xml_text(f, c->id);
+			runfmt_xml_text(f, c->id);
 			fprintf(f, "\" time=\"%.3f\"",
 				isnan(j->latency_ms) ? 0.0 : j->latency_ms / 1000.0);
 			if (j->passed == 1) {
@@ -413,34 +388,19 @@ static void write_junit(FILE *f, const struct eval *ev)
 				continue;
 			}
 			fprintf(f, ">\n      <%s message=\"", j->passed < 0 ? "error" : "failure");
-			xml_text(f, j->error ? j->error : "failed");
+			runfmt_xml_text(f, j->error ? j->error : "failed");
 			fputs("\">", f);
 			if (j->passed == 0) {
 				fputs("expected:\n", f);
-				xml_text(f, c->expected ? c->expected : "(none)");
+				runfmt_xml_text(f, c->expected ? c->expected : "(none)");
 				fputs("\n\noutput:\n", f);
-				xml_text(f, j->output ? j->output : "");
+				runfmt_xml_text(f, j->output ? j->output : "");
 			}
 			fprintf(f, "</%s>\n    </testcase>\n", j->passed < 0 ? "error" : "failure");
 		}
 		fputs("  </testsuite>\n", f);
 	}
 	fputs("</testsuites>\n", f);
-}
-
-static void md_cell(FILE *f, const char *s, size_t max)
-{
-	size_t n = 0;
-	for (; s && *s && n < max; s++, n++) {
-		if (*s == '|')
-			fputs("\\|", f);
-		else if (*s == '\n' || *s == '\r')
-			fputs(" ", f);
-		else
-			fputc(*s, f);
-	}
-	if (s && *s)
-		fputs("...", f);
 }
 
 static void write_markdown(FILE *f, const struct eval *ev)
@@ -455,7 +415,7 @@ static void write_markdown(FILE *f, const struct eval *ev)
 		double lo, hi;
 		llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
 		fputs("| ", f);
-		md_cell(f, v->label, 200);
+		runfmt_md_cell(f, v->label, 200);
 		fprintf(f, " | %ld/%ld | %.1f%% (%.1f-%.1f%%) | ", v->passed, v->cases,
 			v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0, 100 * lo,
 			100 * hi);
@@ -487,16 +447,16 @@ static void write_markdown(FILE *f, const struct eval *ev)
 		if (!j->finished || j->passed == 1)
 			continue;
 		fputs("| ", f);
-		md_cell(f, ev->cases[j->ci].id, 100);
+		runfmt_md_cell(f, ev->cases[j->ci].id, 100);
 		if (isnan(j->score))
 			fputs(" | - | ", f);
 		else
 			fprintf(f, " | %.3f | ", j->score);
-		md_cell(f, j->error, 200);
+		runfmt_md_cell(f, j->error, 200);
 		fputs(" | ", f);
-		md_cell(f, ev->cases[j->ci].expected, 200);
+		runfmt_md_cell(f, ev->cases[j->ci].expected, 200);
 		fputs(" | ", f);
-		md_cell(f, j->output, 200);
+		runfmt_md_cell(f, j->output, 200);
 		fputs(" |\n", f);
 	}
 }

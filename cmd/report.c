@@ -50,8 +50,7 @@ static const char *format_for(const char *path)
 static void csv_num(FILE *f, double x, const char *fmt)
 {
 	fputc(',', f);
-	if (!isnan(x))
-		fprintf(f, fmt, x);
+	runfmt_csv_num(f, x, fmt);
 }
 
 static void write_csv(FILE *f, const struct llmops_run_data *d)
@@ -80,25 +79,6 @@ static void write_csv(FILE *f, const struct llmops_run_data *d)
 	}
 }
 
-static void xml(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '<')
-			fputs("&lt;", f);
-		else if (c == '>')
-			fputs("&gt;", f);
-		else if (c == '&')
-			fputs("&amp;", f);
-		else if (c == '"')
-			fputs("&quot;", f);
-		else if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
-			fputc('?', f); /* not allowed in XML 1.0 */
-		else
-			fputc(c, f);
-	}
-}
-
 static void write_junit(FILE *f, const struct llmops_run_data *d)
 {
 	const struct llmops_run *u = d->run;
@@ -112,38 +92,29 @@ static void write_junit(FILE *f, const struct llmops_run_data *d)
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"llmops run %s\">\n"
 		"  <testsuite name=\"",
 		u->id);
-	xml(f, prompt);
+	runfmt_xml_text(f, prompt);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%lld\" errors=\"%lld\" time=\"%.3f\">\n", d->n,
 		(long long)u->failed, (long long)u->errored, time);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct llmops_result *x = &d->results[i];
 		fputs("    <testcase classname=\"", f);
-		xml(f, u->dataset_path ? u->dataset_path : prompt);
+		runfmt_xml_text(f, u->dataset_path ? u->dataset_path : prompt);
 		fputs("\" name=\"", f);
-		xml(f, x->case_id);
+		runfmt_xml_text(f, x->case_id);
 		fprintf(f, "\" time=\"%.3f\"", isnan(x->latency_ms) ? 0.0 : x->latency_ms / 1000.0);
 		if (x->passed == 1) {
 			fputs("/>\n", f);
 			continue;
 		}
 		fprintf(f, ">\n      <%s message=\"", x->passed < 0 ? "error" : "failure");
-		xml(f, x->error ? x->error : "failed");
+		runfmt_xml_text(f, x->error ? x->error : "failed");
 		fputs("\">expected:\n", f);
-		xml(f, x->expected ? x->expected : "(none)");
+		runfmt_xml_text(f, x->expected ? x->expected : "(none)");
 		fputs("\n\noutput:\n", f);
-		xml(f, x->output ? x->output : "");
+		runfmt_xml_text(f, x->output ? x->output : "");
 		fprintf(f, "</%s>\n    </testcase>\n", x->passed < 0 ? "error" : "failure");
 	}
 	fputs("  </testsuite>\n</testsuites>\n", f);
-}
-
-static void md(FILE *f, const char *s, size_t max)
-{
-	size_t n = 0;
-	for (; s && *s && n < max; s++, n++)
-		fputs(*s == '|' ? "\\|" : *s == '\n' || *s == '\r' ? " " : (char[2]){*s, 0}, f);
-	if (s && *s)
-		fputs("...", f);
 }
 
 static void write_markdown(FILE *f, const struct report *r)
@@ -155,9 +126,9 @@ static void write_markdown(FILE *f, const struct report *r)
 	runfmt_model(u, model, sizeof(model));
 	llmops_wilson((long)u->passed, (long)u->cases, 1.959963984540054, &lo, &hi);
 	fprintf(f, "## llmops run `%s`\n\n| | |\n| --- | --- |\n| prompt | ", u->id);
-	md(f, prompt, 200);
+	runfmt_md_cell(f, prompt, 200);
 	fputs(" |\n| provider | ", f);
-	md(f, model, 200);
+	runfmt_md_cell(f, model, 200);
 	fprintf(f,
 		" |\n| status | %s |\n| cases | %lld (%lld passed, %lld failed, %lld errors) |\n",
 		llmops_run_status_name(u->status), (long long)u->cases, (long long)u->passed,
@@ -194,16 +165,16 @@ static void write_markdown(FILE *f, const struct report *r)
 		if (x->passed == 1)
 			continue;
 		fputs("| ", f);
-		md(f, x->case_id, 100);
+		runfmt_md_cell(f, x->case_id, 100);
 		if (isnan(x->score))
 			fputs(" | - | ", f);
 		else
 			fprintf(f, " | %.3f | ", x->score);
-		md(f, x->error, 200);
+		runfmt_md_cell(f, x->error, 200);
 		fputs(" | ", f);
-		md(f, x->expected, 200);
+		runfmt_md_cell(f, x->expected, 200);
 		fputs(" | ", f);
-		md(f, x->output, 200);
+		runfmt_md_cell(f, x->output, 200);
 		fputs(" |\n", f);
 	}
 }

@@ -163,17 +163,6 @@ static int review_list(int argc, char **argv, struct llmops_ctx *ctx)
 	return rc;
 }
 
-static void block(const char *title, const char *text)
-{
-	printf("%s:\n", title);
-	for (const char *p = text ? text : "(none)"; *p;) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-		printf("  %.*s\n", len, p);
-		p += len + (nl ? 1 : 0);
-	}
-}
-
 static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	static const char *const syn[] = {"llmops review show ID [--format FORMAT]", NULL};
@@ -214,8 +203,8 @@ static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
 			printf("%s %s by %s%s%s\n", r->status, r->decided_at,
 			       r->reviewer ? r->reviewer : "?", r->note ? ": " : "",
 			       r->note ? r->note : "");
-		block("expected", r->expected);
-		block("output", r->output);
+		runfmt_block("", "expected", r->expected);
+		runfmt_block("", "output", r->output);
 	}
 	llmops_review_free(r);
 	return rc;

@@ -181,3 +181,54 @@ void runfmt_csv_field(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+void runfmt_csv_num(FILE *f, double x, const char *fmt)
+{
+	if (!isnan(x))
+		fprintf(f, fmt, x);
+}
+
+void runfmt_xml_text(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '<')
+			fputs("&lt;", f);
+		else if (c == '>')
+			fputs("&gt;", f);
+		else if (c == '&')
+			fputs("&amp;", f);
+		else if (c == '"')
+			fputs("&quot;", f);
+		else if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+			fputc('?', f); /* not allowed in XML 1.0 */
+		else
+			fputc(c, f);
+	}
+}
+
+void runfmt_md_cell(FILE *f, const char *s, size_t max)
+{
+	size_t n = 0;
+	for (; s && *s && n < max; s++, n++) {
+		if (*s == '|')
+			fputs("\\|", f);
+		else if (*s == '\n' || *s == '\r')
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+	if (s && *s)
+		fputs("...", f);
+}
+
+void runfmt_block(const char *indent, const char *title, const char *text)
+{
+	printf("%s%s:\n", indent, title);
+	for (const char *p = text ? text : "(none)"; *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		printf("%s  %.*s\n", indent, len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}

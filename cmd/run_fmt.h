@@ -28,6 +28,14 @@ cJSON *runfmt_result_json(const struct llmops_result *r, int with_text);
 const char *runfmt_verdict(int passed);
 /* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or line break). */
 void runfmt_csv_field(FILE *f, const char *s);
+/* x with fmt, nothing when x is NAN (an empty CSV cell). */
+void runfmt_csv_num(FILE *f, double x, const char *fmt);
+/* s escaped for XML 1.0 text and attributes (characters XML forbids become '?'). */
+void runfmt_xml_text(FILE *f, const char *s);
+/* s as one Markdown table cell: '|' escaped, line breaks as spaces, cut at max bytes. */
+void runfmt_md_cell(FILE *f, const char *s, size_t max);
+/* "INDENTtitle:" then each line of text (or "(none)") indented two more, on stdout. */
+void runfmt_block(const char *indent, const char *title, const char *text);
 /* Add x to o as a number, or null when x is NAN. */
 void runfmt_add_num(cJSON *o, const char *key, double x);
 

@@ -3,6 +3,7 @@
  */
 #include "llmops.h"
 
+#include "buf.h"
 #include "hash.h"
 #include "ledger.h"
 #include "options.h"
@@ -37,27 +38,10 @@ static const char *const statuses[] = {"running", "passed", "failed", "error", "
 /* The SHA-256 of the file's content now, when it can be read. */
 static int file_sha(const char *path, char hex[LLMOPS_SHA256_HEX_LEN + 1])
 {
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	size_t len = 0, cap = 0, got;
-	int ok = 0;
-
-	if (!f)
-		return 0;
-	do {
-		if (len == cap) {
-			char *p = realloc(data, cap = cap ? cap * 2 : 65536);
-			if (!p)
-				break;
-			data = p;
-		}
-		got = fread(data + len, 1, cap - len, f);
-		len += got;
-	} while (got);
-	if (!ferror(f) && feof(f))
-		ok = !llmops_sha256_hex(hex, data ? data : "", len);
-	fclose(f);
-	free(data);
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	int ok = !llmops_buf_read_file(&b, path) &&
+		 !llmops_sha256_hex(hex, b.data ? b.data : "", b.len);
+	llmops_buf_release(&b);
 	return ok;
 }
 

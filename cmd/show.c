@@ -107,21 +107,6 @@ static void one_line(const struct llmops_result *x, int variants, struct llmops_
 	printf("\n");
 }
 
-static void block(const char *title, const char *text)
-{
-	printf("  %s:\n", title);
-	if (!text) {
-		printf("    (none)\n");
-		return;
-	}
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-		printf("    %.*s\n", len, p);
-		p += len + (nl ? 1 : 0);
-	}
-}
-
 static void full_case(const struct llmops_result *x)
 {
 	printf("\ncase %s", x->case_id);
@@ -142,9 +127,9 @@ static void full_case(const struct llmops_result *x)
 	if (!isnan(x->cost_usd))
 		printf("  cost      $%.6f\n", x->cost_usd);
 	printf("  attempts  %d\n", x->attempts);
-	block("expected", x->expected);
-	block("output", x->output);
-	block("input", x->input);
+	runfmt_block("  ", "expected", x->expected);
+	runfmt_block("  ", "output", x->output);
+	runfmt_block("  ", "input", x->input);
 }
 
 /* The case ids of d, for a suggestion. */

@@ -94,11 +94,16 @@ int llmops_dataset_set_expected(const char *path, const char *case_id, const cha
 	struct llmops_dataset d = {0};
 	struct llmops_buf out = LLMOPS_BUF_INIT, in = LLMOPS_BUF_INIT;
 	const struct llmops_case *c = NULL;
-	FILE *f;
 	int rc;
 
-	if ((rc = llmops_dataset_load(&d, path, err)))
+	/* read once: the bytes parsed are the bytes edited */
+	if (llmops_buf_read_file(&in, path)) {
+		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND, "cannot read dataset '%s'", path);
+		llmops_buf_release(&in);
 		return rc;
+	}
+	if ((rc = llmops_dataset_parse(&d, path, in.data ? in.data : "", in.len, err)))
+		goto out;
 	for (size_t i = 0; i < d.n && !c; i++)
 		if (!strcmp(d.cases[i].id, case_id))
 			c = &d.cases[i];
@@ -121,15 +126,6 @@ int llmops_dataset_set_expected(const char *path, const char *case_id, const cha
 				    path, c->line, case_id);
 		goto out;
 	}
-	if (!(f = fopen(path, "rb"))) {
-		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot read '%s'", path);
-		goto out;
-	}
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		llmops_buf_add(&in, chunk, got);
-	fclose(f);
 	if (!strcmp(d.format, "jsonl"))
 		rc = edit_jsonl(&out, in.data ? in.data : "", in.len, c->line, value, err, path);
 	else

@@ -15,12 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* The latencies of results answered by a request (cache hits excluded), sorted. */
 static int latencies_from_results(struct llmops_ledger *lg, const char *run_id, double **out,
 				  size_t *n, struct llmops_err *err)
@@ -56,8 +50,7 @@ static int latencies_from_results(struct llmops_ledger *lg, const char *run_id, 
 		free(v);
 		return ledger_fail(lg, rc, "cannot read latencies", err);
 	}
-	if (nr)
-		qsort(v, nr, sizeof(*v), cmp_double);
+	llmops_sort_doubles(v, nr);
 	*out = v;
 	*n = nr;
 	return LLMOPS_OK;
@@ -120,9 +113,8 @@ int ledger_summary_compute(struct llmops_ledger *lg, struct llmops_run *run, dou
 	sqlite3_finalize(st);
 	if ((rc = latencies_from_results(lg, run->id, lat, nlat, err)))
 		return rc;
-	/* sorted already: the quantile's own sort is a linear pass */
-	run->latency_p50 = llmops_quantile(*lat, *nlat, 0.50);
-	run->latency_p95 = llmops_quantile(*lat, *nlat, 0.95);
+	run->latency_p50 = llmops_quantile_sorted(*lat, *nlat, 0.50);
+	run->latency_p95 = llmops_quantile_sorted(*lat, *nlat, 0.95);
 	return LLMOPS_OK;
 }
 

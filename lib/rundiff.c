@@ -116,8 +116,9 @@ static void side(const struct llmops_run_data *d, struct llmops_diff_side *s)
 			lat[nlat++] = r->latency_ms;
 	}
 	s->pass_rate = s->cases ? (double)s->passed / (double)s->cases : NAN;
-	s->latency_p50 = llmops_quantile(lat, nlat, 0.50);
-	s->latency_p95 = llmops_quantile(lat, nlat, 0.95);
+	llmops_sort_doubles(lat, nlat);
+	s->latency_p50 = llmops_quantile_sorted(lat, nlat, 0.50);
+	s->latency_p95 = llmops_quantile_sorted(lat, nlat, 0.95);
 	free(lat);
 }
 

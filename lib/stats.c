@@ -27,11 +27,17 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+void llmops_sort_doubles(double *v, size_t n)
+{
+	if (v && n > 1)
+		qsort(v, n, sizeof(*v), cmp_double);
+}
+
 double llmops_quantile(double *v, size_t n, double q)
 {
 	if (!n || !v)
 		return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
+	llmops_sort_doubles(v, n);
 	return llmops_quantile_sorted(v, n, q);
 }
 

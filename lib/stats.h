@@ -20,6 +20,8 @@ void llmops_wilson(long k, long n, double z, double *lo, double *hi);
  */
 double llmops_quantile(double *v, size_t n, double q);
 
+/* Sort v ascending (NAN-free input). */
+void llmops_sort_doubles(double *v, size_t n);
 /* The same in linear time, without sorting (the order of v changes). */
 double llmops_quantile_select(double *v, size_t n, double q);
 /* The same for v already sorted ascending (v is not touched). */
