@@ -9,14 +9,19 @@
 
 void llmops_wilson(long k, long n, double z, double *lo, double *hi)
 {
-	if (n <= 0) {
+	llmops_wilson_p(n > 0 ? (double)k / (double)n : 0, (double)n, z, lo, hi);
+}
+
+void llmops_wilson_p(double p, double n, double z, double *lo, double *hi)
+{
+	if (!(n > 0)) {
 		*lo = 0;
 		*hi = 1;
 		return;
 	}
-	double p = (double)k / (double)n, nn = (double)n, z2 = z * z;
-	double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
-	double half = z / (1 + z2 / nn) * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
+	double z2 = z * z;
+	double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+	double half = z / (1 + z2 / n) * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
 	*lo = centre - half < 0 ? 0 : centre - half;
 	*hi = centre + half > 1 ? 1 : centre + half;
 }

@@ -12,6 +12,9 @@
  * gives [0,1].
  */
 void llmops_wilson(long k, long n, double z, double *lo, double *hi);
+/* The same for a proportion p over a sample size n that need not be whole
+ * (an effective sample size). */
+void llmops_wilson_p(double p, double n, double z, double *lo, double *hi);
 
 /*
  * The q-quantile (q in [0,1]) of v[0..n) by linear interpolation between

@@ -4,6 +4,7 @@
  */
 #include "testutil.h"
 
+#include "repeats.h"
 #include "stats.h"
 
 #include <math.h>
@@ -111,6 +112,93 @@ static void test_quantile_select(void **state)
 	}
 }
 
+static void test_pass_at_k(void **state)
+{
+	(void)state;
+	near(llmops_pass_at_k(5, 2, 2), 1 - 3.0 / 10, 1e-12); /* 1 - C(3,2)/C(5,2) */
+	near(llmops_pass_hat_k(5, 2, 2), 1.0 / 10, 1e-12);    /* C(2,2)/C(5,2) */
+	near(llmops_pass_at_k(10, 3, 4), 1 - 35.0 / 210, 1e-12); /* C(7,4)/C(10,4) */
+	near(llmops_pass_hat_k(10, 3, 2), 3.0 / 45, 1e-12);	 /* C(3,2)/C(10,2) */
+	near(llmops_pass_at_k(3, 0, 1), 0, 1e-12);
+	near(llmops_pass_at_k(4, 1, 4), 1, 1e-12); /* n - c < k: some repeat passes */
+	near(llmops_pass_hat_k(4, 1, 4), 0, 1e-12);
+	near(llmops_pass_hat_k(3, 3, 3), 1, 1e-12);
+	near(llmops_pass_at_k(7, 4, 1), 4.0 / 7, 1e-12); /* k = 1: the pass fraction */
+	near(llmops_pass_hat_k(7, 4, 1), 4.0 / 7, 1e-12);
+	assert_true(isnan(llmops_pass_at_k(2, 1, 3)));
+}
+
+/*
+ * Four cases, three repeats each, interleaved as a run records them:
+ * zeta 2/3 (scores .9 .9 .3), beta 3/3, gamma 0/3, delta 1 pass, 1 fail,
+ * 1 error.  N = 12, p = 1/2; deviations c_i - p n_i: .5, 1.5, -1.5, -.5,
+ * so var = 4/3 * 5 / 144 = 0.0462963, n_eff = .25 / var = 5.4, design
+ * effect 12 / 5.4 = 2.2222; Wilson at p = .5, n = 5.4: [0.177635, 0.822365]
+ * (Wilson over 12 independent results would say [0.2538, 0.7462]).
+ */
+static void test_repeats(void **state)
+{
+	static const char *ids[] = {"zeta", "beta", "gamma", "delta"};
+	static const int pass[3][4] = {{1, 1, 0, 1}, {1, 1, 0, -1}, {0, 1, 0, 0}};
+	static const double score[3][4] = {{.9, 1, .1, .95}, {.9, 1, .2, NAN}, {.3, 1, .1, .2}};
+	struct llmops_rep_obs obs[12];
+	struct llmops_repeats r;
+	struct llmops_err err = {0};
+	(void)state;
+	for (int rep = 0; rep < 3; rep++)
+		for (int c = 0; c < 4; c++)
+			obs[rep * 4 + c] =
+				(struct llmops_rep_obs){ids[c], pass[rep][c], score[rep][c]};
+	assert_int_equal(llmops_repeats_compute(obs, 12, &r, &err), 0);
+	assert_int_equal(r.ncases, 4);
+	for (int c = 0; c < 4; c++) /* in the order the run met them */
+		assert_string_equal(r.cases[c].case_id, ids[c]);
+	assert_int_equal(r.results, 12);
+	assert_int_equal(r.passed, 6);
+	assert_int_equal(r.max_runs, 3);
+	near(r.rate, 0.5, 1e-12);
+	near(r.n_eff, 5.4, 1e-9);
+	near(r.deff, 12 / 5.4, 1e-9);
+	near(r.lo, 0.177635, 1e-6);
+	near(r.hi, 0.822365, 1e-6);
+	assert_int_equal(r.flaky, 2);
+	assert_true(r.cases[0].flaky && !r.cases[1].flaky && !r.cases[2].flaky && r.cases[3].flaky);
+	near(r.cases[0].pass_fraction, 2.0 / 3, 1e-12);
+	near(r.cases[0].score_mean, 0.7, 1e-12);
+	near(r.cases[0].score_sd, sqrt(0.12), 1e-12);
+	near(r.cases[0].score_min, 0.3, 1e-12);
+	near(r.cases[0].score_max, 0.9, 1e-12);
+	assert_int_equal(r.cases[3].errors, 1);
+	assert_int_equal(r.cases[3].scored, 2);
+	near(r.cases[3].pass_fraction, 1.0 / 3, 1e-12);
+	assert_true(isnan(r.cases[1].score_sd) == 0 && r.cases[1].score_sd == 0);
+	assert_int_equal(r.nks, 3);
+	near(r.ks[0].pass_at_k, 0.5, 1e-12);
+	near(r.ks[1].pass_at_k, (1 + 1 + 0 + 2.0 / 3) / 4, 1e-12);
+	near(r.ks[1].pass_hat_k, (1.0 / 3 + 1 + 0 + 0) / 4, 1e-12);
+	near(r.ks[2].pass_at_k, (1 + 1 + 0 + 1) / 4.0, 1e-12);
+	near(r.ks[2].pass_hat_k, 0.25, 1e-12);
+	assert_int_equal(r.ks[2].cases, 4);
+	llmops_repeats_release(&r);
+
+	/* every result passed: no spread to estimate, the interval counts the 4 cases */
+	for (int i = 0; i < 12; i++)
+		obs[i].passed = 1;
+	assert_int_equal(llmops_repeats_compute(obs, 12, &r, &err), 0);
+	near(r.n_eff, 4, 1e-12);
+	double lo, hi;
+	llmops_wilson(4, 4, 1.959963984540054, &lo, &hi);
+	near(r.lo, lo, 1e-12);
+	near(r.hi, 1, 1e-12);
+	assert_int_equal(r.flaky, 0);
+	llmops_repeats_release(&r);
+
+	assert_int_equal(llmops_repeats_compute(obs, 0, &r, &err), 0);
+	assert_int_equal(r.ncases, 0);
+	assert_true(isnan(r.rate));
+	llmops_repeats_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +209,8 @@ int main(void)
 		cmocka_unit_test(test_welch),
 		cmocka_unit_test(test_quantile_sorted),
 		cmocka_unit_test(test_quantile_select),
+		cmocka_unit_test(test_pass_at_k),
+		cmocka_unit_test(test_repeats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
