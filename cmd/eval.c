@@ -127,6 +127,8 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		{OPT_STRING, 0, "resume", &o->resume, "RUN",
 		 "finish an interrupted run without repeating its finished cases", NULL, 0, 0},
 		{OPT_INT, 0, "limit", &o->limit, "N", "only the first N cases", NULL, 1, 100000000},
+		{OPT_INT, 0, "repeat", &o->repeat, "N",
+		 "run each case N times: pass fractions, flaky cases, pass@k", NULL, 1, 100},
 		{OPT_STRING, 'o', "output", &o->output, "FILE",
 		 "write the results to FILE (format from its extension or --format)", NULL, 0, 0},
 		{OPT_CHOICE, 0, "format", &o->format, "FORMAT",

@@ -54,6 +54,7 @@ struct eval_case {
 /* One case on one variant. */
 struct eval_job {
 	size_t ci, vi;
+	int rep;     /* the repeat, 0 .. repeats - 1 */
 	char *input; /* owned: the rendered messages (JSON), as recorded */
 	cJSON *messages;
 	struct llmops_call call;
@@ -102,8 +103,9 @@ struct eval {
 	size_t nvars;
 	struct eval_case *cases;
 	size_t ncases;
-	struct eval_job *jobs;
+	struct eval_job *jobs; /* case by case, each case's variants, each variant's repeats */
 	size_t njobs, next_job;
+	int repeats;		      /* --repeat N; 1 without */
 	struct llmops_call **requeue; /* calls to send before new ones: fallbacks, follow-ups */
 	size_t nrequeue, caprequeue;
 

@@ -70,7 +70,7 @@ int eval_resume_options(struct eval *ev, const struct eval_opts *o, struct eval_
 
 struct restore {
 	struct eval *ev;
-	struct eval_job **index; /* sorted by (variant, case id) */
+	struct eval_job **index; /* sorted by (variant, case id, repeat) */
 };
 
 static const char *job_variant(const struct eval *ev, const struct eval_job *j)
@@ -84,7 +84,9 @@ static int cmp_job(const void *a, const void *b)
 {
 	const struct eval_job *x = *(struct eval_job *const *)a, *y = *(struct eval_job *const *)b;
 	int c = strcmp(job_variant(sort_ev, x), job_variant(sort_ev, y));
-	return c ? c : strcmp(sort_ev->cases[x->ci].id, sort_ev->cases[y->ci].id);
+	if (!c)
+		c = strcmp(sort_ev->cases[x->ci].id, sort_ev->cases[y->ci].id);
+	return c ? c : (x->rep > y->rep) - (x->rep < y->rep);
 }
 
 static void restore_str(char **dst, const char *s)
@@ -106,6 +108,8 @@ static int restore_one(const struct llmops_result *r, void *ud)
 		int c = strcmp(job_variant(ev, j), r->variant ? r->variant : "");
 		if (!c)
 			c = strcmp(ev->cases[j->ci].id, r->case_id);
+		if (!c)
+			c = (j->rep > r->repeat_index) - (j->rep < r->repeat_index);
 		if (!c) {
 			struct eval_job *m = rs->index[mid];
 			if (m->finished)
@@ -204,6 +208,8 @@ static void shard_group(const struct eval *ev, const struct eval_opts *o, const 
 	char hex[LLMOPS_SHA256_HEX_LEN + 1] = "";
 	llmops_buf_addf(&b, "%s\n%s\n%ld\n%ld\n", ev->ds.sha256, commit ? commit : "",
 			ev->shard_count, o->limit);
+	if (ev->repeats > 1)
+		llmops_buf_addf(&b, "repeat %d\n", ev->repeats);
 	for (size_t i = 0; i < ev->nvars; i++)
 		llmops_buf_addf(&b, "%s\n", ev->vars[i].label);
 	llmops_sha256_hex(hex, b.data ? b.data : "", b.len);
@@ -227,6 +233,8 @@ static char *params_json(const struct eval *ev, const struct eval_opts *o, const
 	cJSON_AddStringToObject(p, "dataset_sha256", ev->ds.sha256);
 	cJSON_AddStringToObject(p, "metric", llmops_metric_name(ev->metric_ids[0]));
 	cJSON_AddNumberToObject(p, "threshold", ev->threshold);
+	if (ev->repeats > 1)
+		cJSON_AddNumberToObject(p, "repeat", ev->repeats);
 	if (ev->shard_count) {
 		cJSON *sh = cJSON_AddObjectToObject(p, "shard");
 		char group[17];

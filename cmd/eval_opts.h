@@ -13,7 +13,7 @@ struct eval_opts {
 	const char *review_s, *rpm_s, *tpm_s, *timeout_s, *temperature_s, *embedding;
 	const char *resume, *output, *format, *baseline, *significance_s, *shard;
 	struct llmops_strlist prompts, providers, metrics, stop;
-	long concurrency, retries, max_tokens, seed, limit;
+	long concurrency, retries, max_tokens, seed, limit, repeat;
 	int stream, no_cache, offline, no_progress, fail_on_regression;
 	char **argv;	/* resume: the stored arguments (owned) */
 	char **argv_in; /* the arguments as given, NULL-terminated (owned array), for the record */
@@ -23,7 +23,7 @@ struct eval_opts {
 	{                                                                                          \
 		.prompts = LLMOPS_STRLIST_INIT, .providers = LLMOPS_STRLIST_INIT,                  \
 		.metrics = LLMOPS_STRLIST_INIT, .stop = LLMOPS_STRLIST_INIT, .concurrency = -1,    \
-		.retries = -1, .max_tokens = -1, .seed = -1, .limit = -1,                          \
+		.retries = -1, .max_tokens = -1, .seed = -1, .limit = -1, .repeat = -1,            \
 	}
 
 /* Parse argv; 0, -1 when --help was shown, or an exit status. */

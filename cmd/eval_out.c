@@ -6,6 +6,7 @@
 
 #include "eval.h"
 #include "output.h"
+#include "repeats_out.h"
 #include "run_fmt.h"
 #include "stats.h"
 
@@ -54,9 +55,35 @@ void eval_totals(const struct eval *ev, struct eval_totals *t)
 		     (ev->max_cost < 0 || t->cost <= ev->max_cost);
 }
 
-static cJSON *variant_json(const struct eval_variant *v)
+/*
+ * The figures of variant vi's repeats (into r, which the caller releases):
+ * 0, or -1 when out of memory.
+ */
+static int variant_repeats(const struct eval *ev, size_t vi, struct llmops_repeats *r)
 {
+	struct llmops_err err = {0};
+	struct llmops_rep_obs *obs = calloc(ev->njobs ? ev->njobs : 1, sizeof(*obs));
+	size_t n = 0;
+	if (!obs) {
+		memset(r, 0, sizeof(*r));
+		return -1;
+	}
+	for (size_t i = 0; i < ev->njobs; i++) {
+		const struct eval_job *j = &ev->jobs[i];
+		if (j->vi == vi && j->finished)
+			obs[n++] =
+				(struct llmops_rep_obs){ev->cases[j->ci].id, j->passed, j->score};
+	}
+	int rc = llmops_repeats_compute(obs, n, r, &err);
+	free(obs);
+	return rc ? -1 : 0;
+}
+
+static cJSON *variant_json(const struct eval *ev, size_t vi)
+{
+	const struct eval_variant *v = &ev->vars[vi];
 	cJSON *o = cJSON_CreateObject(), *m, *lat;
+	struct llmops_repeats r;
 	double lo, hi;
 	cJSON_AddStringToObject(o, "variant", v->label);
 	cJSON_AddStringToObject(o, "prompt", v->prompt);
@@ -67,6 +94,13 @@ static cJSON *variant_json(const struct eval_variant *v)
 	cJSON_AddNumberToObject(o, "errors", (double)v->errors);
 	add_num(o, "pass_rate", v->cases ? (double)v->passed / (double)v->cases : NAN);
 	llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
+	if (ev->repeats > 1 && !variant_repeats(ev, vi, &r)) { /* the interval knows repeats */
+		lo = r.lo;
+		hi = r.hi;
+		cJSON_AddItemToObject(o, "repeats", repeats_json(&r, 1));
+	}
+	if (ev->repeats > 1)
+		llmops_repeats_release(&r);
 	cJSON *ci = cJSON_AddArrayToObject(o, "pass_rate_ci95");
 	cJSON_AddItemToArray(ci, cJSON_CreateNumber(lo));
 	cJSON_AddItemToArray(ci, cJSON_CreateNumber(hi));
@@ -95,6 +129,8 @@ static cJSON *result_json(const struct eval *ev, const struct eval_job *j)
 	cJSON_AddStringToObject(o, "case", c->id);
 	if (ev->nvars > 1)
 		cJSON_AddStringToObject(o, "variant", ev->vars[j->vi].label);
+	if (ev->repeats > 1)
+		cJSON_AddNumberToObject(o, "repeat", j->rep);
 	if (j->passed < 0)
 		cJSON_AddNullToObject(o, "passed");
 	else
@@ -134,7 +170,9 @@ cJSON *eval_summary_json(const struct eval *ev)
 	cJSON_AddStringToObject(o, "dataset", ev->ds.label);
 	cJSON_AddStringToObject(o, "dataset_sha256", ev->ds.sha256);
 	cJSON_AddNumberToObject(o, "cases", (double)ev->ncases);
-	cJSON_AddNumberToObject(o, "total", (double)t.cases); /* cases x variants */
+	cJSON_AddNumberToObject(o, "total", (double)t.cases); /* cases x variants x repeats */
+	if (ev->repeats > 1)
+		cJSON_AddNumberToObject(o, "repeat", ev->repeats);
 	cJSON_AddNumberToObject(o, "passed", (double)t.passed);
 	add_num(o, "pass_rate", t.cases ? t.rate : NAN);
 	cJSON_AddNumberToObject(o, "cost_usd", t.cost);
@@ -142,7 +180,7 @@ cJSON *eval_summary_json(const struct eval *ev)
 		cJSON_AddNumberToObject(o, "resumed_results", (double)ev->restored);
 	vs = cJSON_AddArrayToObject(o, "variants");
 	for (size_t i = 0; i < ev->nvars; i++)
-		cJSON_AddItemToArray(vs, variant_json(&ev->vars[i]));
+		cJSON_AddItemToArray(vs, variant_json(ev, i));
 	g = cJSON_AddObjectToObject(o, "gate");
 	cJSON_AddNumberToObject(g, "min_pass_rate", ev->min_pass_rate);
 	add_num(g, "max_cost_usd", ev->max_cost >= 0 ? ev->max_cost : NAN);
@@ -251,6 +289,23 @@ static void print_comparison(const struct eval *ev)
 	printf("\n");
 }
 
+/* The flaky cases of every variant, the first 20. */
+static void print_flaky(const struct eval *ev, long nflaky, const char *bold, const char *reset)
+{
+	size_t shown = 0;
+	printf("\n%sflaky cases%s (%ld: passed on some repeats, failed on others)\n", bold, reset,
+	       nflaky);
+	for (size_t i = 0; i < ev->nvars && shown < 20; i++) {
+		struct llmops_repeats r;
+		if (!variant_repeats(ev, i, &r))
+			repeats_print_flaky(&r, "  ", ev->nvars > 1 ? ev->vars[i].label : NULL, 20,
+					    &shown);
+		llmops_repeats_release(&r);
+	}
+	if ((size_t)nflaky > shown)
+		printf("  ... and %zu more (--format json has them all)\n", (size_t)nflaky - shown);
+}
+
 void eval_print_text(const struct eval *ev, int color)
 {
 	const char *red = color ? LLMOPS_SGR_RED : "", *green = color ? LLMOPS_SGR_GREEN : "";
@@ -260,16 +315,25 @@ void eval_print_text(const struct eval *ev, int color)
 	eval_totals(ev, &t);
 	printf("%seval%s %s: %s, %zu cases x %zu variant%s\n", bold, reset, ev->run_id,
 	       ev->ds.label, ev->ncases, ev->nvars, ev->nvars == 1 ? "" : "s");
+	long nflaky = 0;
 	for (size_t i = 0; i < ev->nvars; i++) {
 		struct eval_variant *v = (struct eval_variant *)&ev->vars[i];
+		struct llmops_repeats r;
 		double lo, hi;
-		llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
 		printf("\n  %s%s%s\n", bold, v->label, reset);
-		printf("    passed  %s%ld/%ld%s (%.1f%%, 95%% CI %.1f%%-%.1f%%)",
-		       v->passed == v->cases ? green : red, v->passed, v->cases, reset,
-		       v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0, 100 * lo,
-		       100 * hi);
-		printf(", %ld failed, %ld errors\n", v->failed, v->errors);
+		if (ev->repeats > 1 && !variant_repeats(ev, i, &r)) {
+			repeats_print(&r, "    ", green, red, reset);
+			nflaky += r.flaky;
+		} else {
+			llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
+			printf("    passed  %s%ld/%ld%s (%.1f%%, 95%% CI %.1f%%-%.1f%%)",
+			       v->passed == v->cases ? green : red, v->passed, v->cases, reset,
+			       v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0,
+			       100 * lo, 100 * hi);
+			printf(", %ld failed, %ld errors\n", v->failed, v->errors);
+		}
+		if (ev->repeats > 1)
+			llmops_repeats_release(&r);
 		printf("    metrics");
 		int any = 0;
 		for (int k = 0; k < LLMOPS_METRIC_COUNT; k++)
@@ -292,6 +356,8 @@ void eval_print_text(const struct eval *ev, int color)
 	}
 	if (ev->nvars > 1)
 		print_comparison(ev);
+	if (nflaky)
+		print_flaky(ev, nflaky, bold, reset);
 	size_t shown = 0, failing = 0;
 	for (size_t i = 0; i < ev->njobs; i++)
 		failing += ev->jobs[i].finished && ev->jobs[i].passed != 1;
@@ -303,9 +369,13 @@ void eval_print_text(const struct eval *ev, int color)
 		if (!j->finished || j->passed == 1)
 			continue;
 		shown++;
-		printf("  %s%s%s%s%s: %s%s%s\n", bold, c->id, reset, ev->nvars > 1 ? " on " : "",
-		       ev->nvars > 1 ? ev->vars[j->vi].label : "", j->passed < 0 ? red : "",
-		       j->error ? j->error : "failed", j->passed < 0 ? reset : "");
+		char rep[24] = "";
+		if (ev->repeats > 1)
+			snprintf(rep, sizeof(rep), " #%d", j->rep);
+		printf("  %s%s%s%s%s%s: %s%s%s\n", bold, c->id, rep, reset,
+		       ev->nvars > 1 ? " on " : "", ev->nvars > 1 ? ev->vars[j->vi].label : "",
+		       j->passed < 0 ? red : "", j->error ? j->error : "failed",
+		       j->passed < 0 ? reset : "");
 		if (j->passed >= 0)
 			side_by_side(c->expected, j->output, width);
 	}
@@ -322,7 +392,8 @@ void eval_print_text(const struct eval *ev, int color)
 
 static void write_csv(FILE *f, const struct eval *ev)
 {
-	fputs("case,variant,passed,metric,score,threshold,latency_ms,ttft_ms,tokens_in,tokens_out,"
+	fputs("case,variant,repeat,passed,metric,score,threshold,latency_ms,ttft_ms,tokens_in,"
+	      "tokens_out,"
 	      "cost_usd,attempts,cache_hit,reason,expected,output\r\n",
 	      f);
 	for (size_t i = 0; i < ev->njobs; i++) {
@@ -333,7 +404,10 @@ static void write_csv(FILE *f, const struct eval *ev)
 		runfmt_csv_field(f, c->id);
 		fputc(',', f);
 		runfmt_csv_field(f, ev->nvars > 1 ? ev->vars[j->vi].label : "");
-		fprintf(f, ",%s,", j->passed < 0 ? "error" : j->passed ? "true" : "false");
+		fprintf(f, ",%d,%s,", j->rep,
+			j->passed < 0 ? "error"
+			: j->passed   ? "true"
+				      : "false");
 		runfmt_csv_field(f, c->metric >= 0 ? llmops_metric_name(c->metric) : "");
 		fputc(',', f);
 		runfmt_csv_num(f, j->score, "%.6f");
@@ -381,6 +455,8 @@ static void write_junit(FILE *f, const struct eval *ev)
 			runfmt_xml_text(f, ev->ds.label);
 			fputs("\" name=\"", f);
 			runfmt_xml_text(f, c->id);
+			if (ev->repeats > 1) /* names stay unique: one testcase per repeat */
+				fprintf(f, " #%d", j->rep);
 			fprintf(f, "\" time=\"%.3f\"",
 				isnan(j->latency_ms) ? 0.0 : j->latency_ms / 1000.0);
 			if (j->passed == 1) {
@@ -405,15 +481,27 @@ static void write_junit(FILE *f, const struct eval *ev)
 
 static void write_markdown(FILE *f, const struct eval *ev)
 {
-	fprintf(f, "## llmops eval `%s`\n\nDataset `%s`, %zu cases.\n\n", ev->run_id, ev->ds.label,
+	fprintf(f, "## llmops eval `%s`\n\nDataset `%s`, %zu cases", ev->run_id, ev->ds.label,
 		ev->ncases);
+	if (ev->repeats > 1)
+		fprintf(f, ", each run %d times", ev->repeats);
+	fputs(".\n\n", f);
+	long nflaky = 0;
 	fputs("| variant | passed | pass rate (95% CI) | metrics | p50 / p95 latency | tokens in / "
 	      "out | cost |\n| --- | --- | --- | --- | --- | --- | --- |\n",
 	      f);
 	for (size_t i = 0; i < ev->nvars; i++) {
 		struct eval_variant *v = (struct eval_variant *)&ev->vars[i];
+		struct llmops_repeats r;
 		double lo, hi;
 		llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
+		if (ev->repeats > 1 && !variant_repeats(ev, i, &r)) {
+			lo = r.lo;
+			hi = r.hi;
+			nflaky += r.flaky;
+		}
+		if (ev->repeats > 1)
+			llmops_repeats_release(&r);
 		fputs("| ", f);
 		runfmt_md_cell(f, v->label, 200);
 		fprintf(f, " | %ld/%ld | %.1f%% (%.1f-%.1f%%) | ", v->passed, v->cases,
@@ -430,6 +518,19 @@ static void write_markdown(FILE *f, const struct eval *ev)
 		else
 			fputs(" | -", f);
 		fprintf(f, " | %ld / %ld | $%.6f |\n", v->tokens_in, v->tokens_out, v->cost);
+	}
+	if (nflaky) {
+		fprintf(f,
+			"\n### Flaky cases (%ld)\n\n| case | variant | passed | score (sd, range) "
+			"|\n"
+			"| --- | --- | --- | --- |\n",
+			nflaky);
+		for (size_t i = 0; i < ev->nvars; i++) {
+			struct llmops_repeats r;
+			if (!variant_repeats(ev, i, &r))
+				repeats_markdown_rows(f, &r, ev->vars[i].label);
+			llmops_repeats_release(&r);
+		}
 	}
 	size_t nf = 0;
 	for (size_t i = 0; i < ev->njobs; i++)
@@ -448,6 +549,8 @@ static void write_markdown(FILE *f, const struct eval *ev)
 			continue;
 		fputs("| ", f);
 		runfmt_md_cell(f, ev->cases[j->ci].id, 100);
+		if (ev->repeats > 1)
+			fprintf(f, " #%d", j->rep);
 		if (isnan(j->score))
 			fputs(" | - | ", f);
 		else

@@ -143,6 +143,7 @@ static void finish(struct eval *ev, struct eval_job *j)
 	llmops_result_init(&r);
 	r.case_id = c->id;
 	r.variant = ev->nvars > 1 ? v->label : "";
+	r.repeat_index = j->rep;
 	r.input = j->input;
 	r.output = j->output;
 	r.expected = c->expected;
@@ -286,8 +287,11 @@ static void take_answer(struct eval *ev, struct eval_job *j, const struct llmops
 static int build_request(struct eval *ev, struct eval_job *j, const struct llmops_provider *p)
 {
 	struct llmops_err err = {0};
+	char salt[32];
+	/* repeat 0 is the request a run without --repeat makes, and shares its cache entry */
+	snprintf(salt, sizeof(salt), "repeat %d", j->rep);
 	llmops_request_release(&j->call.rq);
-	if (llmops_provider_chat_request(p, j->messages, NULL, &j->call.rq, &err)) {
+	if (llmops_provider_chat_request(p, j->messages, j->rep ? salt : NULL, &j->call.rq, &err)) {
 		fail_job(ev, j, err.msg);
 		return -1;
 	}

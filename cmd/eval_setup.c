@@ -296,14 +296,15 @@ static int render_jobs(struct eval *ev)
 	struct prompt_source src = {&ev->penv, NULL};
 	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
 	int rc = 0;
-	ev->njobs = ev->ncases * ev->nvars;
+	size_t reps = (size_t)ev->repeats;
+	ev->njobs = ev->ncases * ev->nvars * reps;
 	ev->jobs = calloc(ev->njobs ? ev->njobs : 1, sizeof(*ev->jobs));
 	if (!ev->jobs)
 		return LLMOPS_EXIT_RUNTIME;
 	for (size_t ci = 0; ci < ev->ncases; ci++) {
 		const struct eval_case *c = &ev->cases[ci];
 		for (size_t vi = 0; vi < ev->nvars; vi++) {
-			struct eval_job *j = &ev->jobs[ci * ev->nvars + vi];
+			struct eval_job *j = &ev->jobs[(ci * ev->nvars + vi) * reps];
 			const struct eval_variant *v = &ev->vars[vi];
 			struct llmops_err err = {0};
 			j->ci = ci;
@@ -336,6 +337,16 @@ static int render_jobs(struct eval *ev)
 				llmops_strlist_release(&missing);
 			}
 			j->input = j->messages ? cJSON_PrintUnformatted(j->messages) : NULL;
+			for (size_t r = 1; r < reps; r++) { /* the same request, asked again */
+				struct eval_job *k = j + r;
+				k->ci = ci;
+				k->vi = vi;
+				k->rep = (int)r;
+				k->passed = -1;
+				k->score = NAN;
+				k->messages = j->messages ? cJSON_Duplicate(j->messages, 1) : NULL;
+				k->input = j->input ? strdup(j->input) : NULL;
+			}
 		}
 	}
 	if (problems.nr) {
@@ -377,6 +388,7 @@ int eval_setup(struct eval *ev, const struct eval_opts *o)
 	if ((rc = config_load(ws->root, &ev->cfg, &ev->cfg_text, ev->prices)))
 		return rc;
 	ev->dataset_path = o->dataset;
+	ev->repeats = o->repeat > 0 ? (int)o->repeat : 1;
 	ev->no_cache = o->no_cache;
 	ev->offline = o->offline;
 	const cJSON *emb = config_get(ev->cfg, "eval", "embedding_provider");
@@ -437,6 +449,14 @@ int eval_setup(struct eval *ev, const struct eval_opts *o)
 		}
 	if (rc || (rc = render_jobs(ev)))
 		goto out;
+	int asks = 0;
+	for (size_t i = 0; i < ev->nprovs; i++)
+		asks |= need_requests(ev, ev->provs[i]);
+	if (ev->repeats > 1 && !asks)
+		llmops_error(
+			"warning: eval: --repeat %d: every case has a recorded output, and the "
+			"repeats score the same output again",
+			ev->repeats);
 	for (size_t i = 0; i < ev->nprovs; i++)
 		if (need_requests(ev, ev->provs[i]) && llmops_provider_usable(ev->provs[i], &err)) {
 			rc = llmops_report(&err);

@@ -6,6 +6,7 @@
 #include "ledger.h"
 #include "options.h"
 #include "output.h"
+#include "repeats_out.h"
 #include "run_fmt.h"
 #include "rundata.h"
 #include "stats.h"
@@ -32,7 +33,7 @@ static const struct llmops_usage usage = {
 
 #define Z95 1.959963984540054
 
-static void print_summary(const struct llmops_run_data *d, struct llmops_ctx *ctx)
+static void print_summary(const struct llmops_run_data *d, int repeated, struct llmops_ctx *ctx)
 {
 	const struct llmops_run *r = d->run;
 	char when[32], prompt[256], model[256], commit[16];
@@ -65,7 +66,9 @@ static void print_summary(const struct llmops_run_data *d, struct llmops_ctx *ct
 	llmops_wilson((long)r->passed, (long)r->cases, Z95, &lo, &hi);
 	printf("  cases     %lld: %lld passed, %lld failed, %lld errors", (long long)r->cases,
 	       (long long)r->passed, (long long)r->failed, (long long)r->errored);
-	if (r->cases)
+	if (r->cases && repeated) /* the interval that knows repeats follows */
+		printf("; pass rate %.1f%%", 100.0 * (double)r->passed / (double)r->cases);
+	else if (r->cases)
 		printf("; pass rate %.1f%% (95%% CI %.1f%%-%.1f%%)",
 		       100.0 * (double)r->passed / (double)r->cases, 100 * lo, 100 * hi);
 	printf("\n");
@@ -81,13 +84,17 @@ static void print_summary(const struct llmops_run_data *d, struct llmops_ctx *ct
 	       (long long)r->tokens_out, r->cost_usd);
 }
 
-static void one_line(const struct llmops_result *x, int variants, struct llmops_ctx *ctx)
+static void one_line(const struct llmops_result *x, int variants, int repeated,
+		     struct llmops_ctx *ctx)
 {
 	const char *col = x->passed == 1 ? LLMOPS_SGR_GREEN : LLMOPS_SGR_RED;
+	char name[512];
+	if (repeated)
+		snprintf(name, sizeof(name), "%s #%d", x->case_id, x->repeat_index);
+	else
+		snprintf(name, sizeof(name), "%s", x->case_id);
 	printf("  %s%-5s%s %-24s", llmops_color(ctx, col), runfmt_verdict(x->passed),
-	       llmops_color(ctx, LLMOPS_SGR_RESET), x->case_id);
-	if (x->repeat_index)
-		printf(" #%d", x->repeat_index);
+	       llmops_color(ctx, LLMOPS_SGR_RESET), name);
 	if (isnan(x->score))
 		printf(" %6s", "-");
 	else
@@ -130,6 +137,53 @@ static void full_case(const struct llmops_result *x)
 	runfmt_block("  ", "expected", x->expected);
 	runfmt_block("  ", "output", x->output);
 	runfmt_block("  ", "input", x->input);
+}
+
+/*
+ * A run made with --repeat: per variant (in the order first recorded), the
+ * pass fractions, flaky cases and pass@k, as text (printed) or as a JSON
+ * array added to o.
+ */
+static void show_repeats(const struct llmops_run_data *d, int variants, cJSON *o,
+			 struct llmops_ctx *ctx)
+{
+	struct llmops_rep_obs *obs = malloc((d->n ? d->n : 1) * sizeof(*obs));
+	cJSON *arr = o ? cJSON_AddArrayToObject(o, "repeats") : NULL;
+	size_t shown = 0;
+	for (size_t first = 0; obs && first < d->n; first++) {
+		const char *v = d->results[first].variant;
+		size_t n = 0, seen = 0;
+		for (size_t i = 0; i < first && !seen; i++)
+			seen = !strcmp(d->results[i].variant, v);
+		if (seen)
+			continue;
+		for (size_t i = first; i < d->n; i++)
+			if (!strcmp(d->results[i].variant, v))
+				obs[n++] = (struct llmops_rep_obs){d->results[i].case_id,
+								   d->results[i].passed,
+								   d->results[i].score};
+		struct llmops_repeats r;
+		struct llmops_err err = {0};
+		if (llmops_repeats_compute(obs, n, &r, &err)) {
+			llmops_repeats_release(&r);
+			continue;
+		}
+		if (arr) {
+			cJSON *x = repeats_json(&r, 1);
+			cJSON_AddStringToObject(x, "variant", v);
+			cJSON_AddItemToArray(arr, x);
+		} else {
+			printf("\nrepeats%s%s\n", variants ? " of " : "", variants ? v : "");
+			repeats_print(&r, "  ", llmops_color(ctx, LLMOPS_SGR_GREEN),
+				      llmops_color(ctx, LLMOPS_SGR_RED),
+				      llmops_color(ctx, LLMOPS_SGR_RESET));
+			if (r.flaky)
+				printf("  flaky:\n");
+			repeats_print_flaky(&r, "    ", NULL, shown + 20, &shown);
+		}
+		llmops_repeats_release(&r);
+	}
+	free(obs);
 }
 
 /* The case ids of d, for a suggestion. */
@@ -183,14 +237,18 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_run_data_free(d);
 		return rc;
 	}
-	int variants = 0;
+	int variants = 0, repeated = 0;
 	size_t not_passed = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		variants |= i && strcmp(d->results[i].variant, d->results[0].variant) != 0;
+		repeated |= d->results[i].repeat_index > 0;
 		not_passed += d->results[i].passed != 1;
 	}
 	if (json) {
-		cJSON *o = runfmt_run_json(d->run), *a = cJSON_AddArrayToObject(o, "results");
+		cJSON *o = runfmt_run_json(d->run);
+		if (repeated && !case_id)
+			show_repeats(d, variants, o, ctx);
+		cJSON *a = cJSON_AddArrayToObject(o, "results");
 		for (size_t i = 0; i < d->n; i++) {
 			const struct llmops_result *x = &d->results[i];
 			if ((failed_only && x->passed == 1) ||
@@ -204,7 +262,9 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 		return rc;
 	}
 	if (!case_id)
-		print_summary(d, ctx);
+		print_summary(d, repeated, ctx);
+	if (!case_id && repeated)
+		show_repeats(d, variants, NULL, ctx);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct llmops_result *x = &d->results[i];
 		if (case_id) {
@@ -217,7 +277,7 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 		if (!listed++)
 			printf("\n%s (%lld)\n", failed_only ? "cases that did not pass" : "cases",
 			       (long long)(failed_only ? not_passed : d->n));
-		one_line(x, variants, ctx);
+		one_line(x, variants, repeated, ctx);
 	}
 	if (!case_id && failed_only && !listed)
 		printf("\nevery case passed\n");

@@ -46,10 +46,10 @@ struct llmops_rep_case {
 	const char *case_id; /* borrowed from the observations */
 	size_t first;	     /* the index of its first observation */
 	long runs, passed, failed, errors;
-	double pass_fraction;		   /* passed / runs */
-	long scored;			   /* results with a score */
-	double score_mean, score_sd;	   /* sd: sample (n - 1); NAN with < 2 scores */
-	double score_min, score_max;	   /* NAN without scores */
+	double pass_fraction;	     /* passed / runs */
+	long scored;		     /* results with a score */
+	double score_mean, score_sd; /* sd: sample (n - 1); NAN with < 2 scores */
+	double score_min, score_max; /* NAN without scores */
 	int flaky;
 };
 
@@ -63,11 +63,11 @@ struct llmops_repeats {
 	struct llmops_rep_case *cases; /* owned; in order of first observation */
 	size_t ncases;
 	long results, passed, flaky;
-	int max_runs;	/* the most results of one case */
-	double rate;	/* passed / results; NAN without results */
-	double lo, hi;	/* 95% interval */
-	double n_eff;	/* the effective sample size the interval uses */
-	double deff;	/* design effect: results / n_eff */
+	int max_runs;		 /* the most results of one case */
+	double rate;		 /* passed / results; NAN without results */
+	double lo, hi;		 /* 95% interval */
+	double n_eff;		 /* the effective sample size the interval uses */
+	double deff;		 /* design effect: results / n_eff */
 	struct llmops_rep_k *ks; /* owned: k = 1 .. max_runs */
 	size_t nks;
 };

@@ -47,8 +47,7 @@ double llmops_t_quantile(double p, double df);
  * (0.95) from Student's t.  Returns 0, or -1 when n < 2 (then *lo and *hi
  * are NAN; *mean is set when n = 1).
  */
-int llmops_mean_ci(const double *v, size_t n, double level, double *mean, double *lo,
-		   double *hi);
+int llmops_mean_ci(const double *v, size_t n, double level, double *mean, double *lo, double *hi);
 
 /*
  * Welch's unequal-variance t test of the means of a and b: the two-sided

@@ -22,6 +22,10 @@ Endpoints (wire formats as the vendors document them):
 Answers:
   - the reply is the text of the last user message, unless that message has
     a line "REPLY: text", in which case the reply is that text;
+  - a line "REPLY-CYCLE: a | b | c" answers a, then b, then c, then a again,
+    to the same message asked again (as a model that is not deterministic
+    would; the server counts per message text, so N identical requests get
+    each answer equally often whatever order they arrive in);
   - max_tokens (or max_completion_tokens) cuts the reply to that many
     tokens (finish_reason "length" / stop_reason "max_tokens");
   - tokens are counted as the number of words and punctuation marks
@@ -101,7 +105,8 @@ def content_text(content):
     return ""
 
 
-def reply_for(messages):
+def reply_for(messages, seen):
+    """The answer to messages; seen counts the times each message was asked."""
     last = ""
     for m in messages:
         if isinstance(m, dict) and m.get("role") == "user":
@@ -109,6 +114,11 @@ def reply_for(messages):
     for line in last.splitlines():
         if line.startswith("REPLY:"):
             return line[len("REPLY:"):].strip()
+        if line.startswith("REPLY-CYCLE:"):
+            choices = [c.strip() for c in line[len("REPLY-CYCLE:"):].split("|")]
+            n = seen.get(last, 0)
+            seen[last] = n + 1
+            return choices[n % len(choices)]
     return last
 
 
@@ -145,6 +155,7 @@ class Stats:
         self.api_requests = 0  # requests to /v1/*
         self.by_path = {}
         self.faults = {}
+        self.seen = {}         # REPLY-CYCLE: times each message was asked
         self.connections = 0
         self.traces = []       # bodies POSTed to /v1/traces
 
@@ -201,7 +212,7 @@ class Server:
             raise HTTPError(400, "'model' is required")
         check_model(model)
         limit = req.get("max_completion_tokens", req.get("max_tokens"))
-        text, cut = cut_tokens(reply_for(messages), limit)
+        text, cut = cut_tokens(reply_for(messages, self.stats.seen), limit)
         usage = {"prompt_tokens": prompt_tokens(messages), "completion_tokens": count_tokens(text)}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         return {
@@ -235,7 +246,7 @@ class Server:
         if not isinstance(req.get("max_tokens"), int):
             raise HTTPError(400, "max_tokens: field required")
         check_model(req.get("model") or "")
-        text, cut = cut_tokens(reply_for(messages), req["max_tokens"])
+        text, cut = cut_tokens(reply_for(messages, self.stats.seen), req["max_tokens"])
         return {
             "id": request_id("msg_", raw), "type": "message", "role": "assistant",
             "model": req.get("model"), "content": [{"type": "text", "text": text}],

@@ -115,8 +115,8 @@ static void test_quantile_select(void **state)
 static void test_pass_at_k(void **state)
 {
 	(void)state;
-	near(llmops_pass_at_k(5, 2, 2), 1 - 3.0 / 10, 1e-12); /* 1 - C(3,2)/C(5,2) */
-	near(llmops_pass_hat_k(5, 2, 2), 1.0 / 10, 1e-12);    /* C(2,2)/C(5,2) */
+	near(llmops_pass_at_k(5, 2, 2), 1 - 3.0 / 10, 1e-12);	 /* 1 - C(3,2)/C(5,2) */
+	near(llmops_pass_hat_k(5, 2, 2), 1.0 / 10, 1e-12);	 /* C(2,2)/C(5,2) */
 	near(llmops_pass_at_k(10, 3, 4), 1 - 35.0 / 210, 1e-12); /* C(7,4)/C(10,4) */
 	near(llmops_pass_hat_k(10, 3, 2), 3.0 / 45, 1e-12);	 /* C(3,2)/C(10,2) */
 	near(llmops_pass_at_k(3, 0, 1), 0, 1e-12);

@@ -1,0 +1,165 @@
+/*
+ * repeats_out.c - a repeated run's figures as text, JSON and Markdown.
+ */
+#include "repeats_out.h"
+
+#include "run_fmt.h"
+
+#include <math.h>
+#include <string.h>
+
+struct counts {
+	long all, none, flaky, other; /* cases */
+	long failed, errors;	      /* results */
+};
+
+static void count_cases(const struct llmops_repeats *r, struct counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < r->ncases; i++) {
+		const struct llmops_rep_case *x = &r->cases[i];
+		c->failed += x->failed;
+		c->errors += x->errors;
+		if (x->passed == x->runs)
+			c->all++;
+		else if (x->flaky)
+			c->flaky++;
+		else if (!x->passed)
+			c->none++;
+		else
+			c->other++; /* passed some, failed none, errors the rest */
+	}
+}
+
+static cJSON *case_json(const struct llmops_rep_case *x)
+{
+	cJSON *o = cJSON_CreateObject(), *s;
+	cJSON_AddStringToObject(o, "case", x->case_id);
+	cJSON_AddNumberToObject(o, "runs", (double)x->runs);
+	cJSON_AddNumberToObject(o, "passed", (double)x->passed);
+	cJSON_AddNumberToObject(o, "failed", (double)x->failed);
+	cJSON_AddNumberToObject(o, "errors", (double)x->errors);
+	cJSON_AddNumberToObject(o, "pass_fraction", x->pass_fraction);
+	cJSON_AddBoolToObject(o, "flaky", x->flaky);
+	s = cJSON_AddObjectToObject(o, "score");
+	runfmt_add_num(s, "mean", x->score_mean);
+	runfmt_add_num(s, "sd", x->score_sd);
+	runfmt_add_num(s, "min", x->score_min);
+	runfmt_add_num(s, "max", x->score_max);
+	return o;
+}
+
+cJSON *repeats_json(const struct llmops_repeats *r, int per_case)
+{
+	cJSON *o = cJSON_CreateObject(), *ci, *ks, *fl;
+	struct counts c;
+	count_cases(r, &c);
+	cJSON_AddNumberToObject(o, "repeats", r->max_runs);
+	cJSON_AddNumberToObject(o, "cases", (double)r->ncases);
+	cJSON_AddNumberToObject(o, "results", (double)r->results);
+	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
+	runfmt_add_num(o, "pass_rate", r->rate);
+	ci = cJSON_AddArrayToObject(o, "pass_rate_ci95");
+	cJSON_AddItemToArray(ci, cJSON_CreateNumber(r->lo));
+	cJSON_AddItemToArray(ci, cJSON_CreateNumber(r->hi));
+	runfmt_add_num(o, "effective_n", r->n_eff);
+	runfmt_add_num(o, "design_effect", r->deff);
+	cJSON_AddNumberToObject(o, "always_passed", (double)c.all);
+	cJSON_AddNumberToObject(o, "never_passed", (double)c.none);
+	cJSON_AddNumberToObject(o, "flaky", (double)c.flaky);
+	cJSON_AddNumberToObject(o, "passed_with_errors", (double)c.other);
+	ks = cJSON_AddArrayToObject(o, "pass_at_k");
+	for (size_t i = 0; i < r->nks; i++) {
+		cJSON *k = cJSON_CreateObject();
+		cJSON_AddNumberToObject(k, "k", r->ks[i].k);
+		cJSON_AddNumberToObject(k, "cases", (double)r->ks[i].cases);
+		runfmt_add_num(k, "pass_at_k", r->ks[i].pass_at_k);
+		runfmt_add_num(k, "pass_hat_k", r->ks[i].pass_hat_k);
+		cJSON_AddItemToArray(ks, k);
+	}
+	fl = cJSON_AddArrayToObject(o, "flaky_cases");
+	for (size_t i = 0; i < r->ncases; i++)
+		if (r->cases[i].flaky)
+			cJSON_AddItemToArray(fl, cJSON_CreateString(r->cases[i].case_id));
+	if (per_case) {
+		cJSON *pc = cJSON_AddArrayToObject(o, "per_case");
+		for (size_t i = 0; i < r->ncases; i++)
+			cJSON_AddItemToArray(pc, case_json(&r->cases[i]));
+	}
+	return o;
+}
+
+/* k = 1, the middle, the most: the figures a reader compares. */
+static void print_ks(const struct llmops_repeats *r, const char *name, int hat)
+{
+	int want[3] = {1, (r->max_runs + 1) / 2, r->max_runs}, prev = 0;
+	printf("%s", name);
+	for (int i = 0; i < 3; i++) {
+		if (want[i] <= prev || want[i] > (int)r->nks)
+			continue;
+		const struct llmops_rep_k *k = &r->ks[want[i] - 1];
+		printf("%s k=%d %.3f", prev ? "," : "", k->k, hat ? k->pass_hat_k : k->pass_at_k);
+		prev = want[i];
+	}
+}
+
+void repeats_print(const struct llmops_repeats *r, const char *indent, const char *green,
+		   const char *red, const char *reset)
+{
+	struct counts c;
+	count_cases(r, &c);
+	printf("%spassed  %s%ld/%ld%s results (%.1f%%, 95%% CI %.1f%%-%.1f%%: %zu cases x %d "
+	       "repeats",
+	       indent, r->passed == r->results ? green : red, r->passed, r->results, reset,
+	       r->results ? 100 * r->rate : 0.0, 100 * r->lo, 100 * r->hi, r->ncases, r->max_runs);
+	if (!isnan(r->deff))
+		printf(", design effect %.2f", r->deff);
+	printf("), %ld failed, %ld errors\n", c.failed, c.errors);
+	printf("%scases   %ld always passed, %ld never passed, %s%ld flaky%s", indent, c.all,
+	       c.none, c.flaky ? red : "", c.flaky, c.flaky ? reset : "");
+	if (c.other)
+		printf(", %ld passed except for errors", c.other);
+	printf("\n%s", indent);
+	print_ks(r, "pass@k ", 0);
+	print_ks(r, "; pass^k", 1);
+	printf("\n");
+}
+
+void repeats_print_flaky(const struct llmops_repeats *r, const char *indent, const char *variant,
+			 size_t max, size_t *shown)
+{
+	for (size_t i = 0; i < r->ncases && *shown < max; i++) {
+		const struct llmops_rep_case *x = &r->cases[i];
+		if (!x->flaky)
+			continue;
+		(*shown)++;
+		printf("%s%s%s%s: %ld/%ld passed", indent, x->case_id, variant ? " on " : "",
+		       variant ? variant : "", x->passed, x->runs);
+		if (x->errors)
+			printf(" (%ld errors)", x->errors);
+		if (!isnan(x->score_mean))
+			printf(", score %.3f", x->score_mean);
+		if (!isnan(x->score_sd))
+			printf(" sd %.3f (%.3f-%.3f)", x->score_sd, x->score_min, x->score_max);
+		printf("\n");
+	}
+}
+
+void repeats_markdown_rows(FILE *f, const struct llmops_repeats *r, const char *variant)
+{
+	for (size_t i = 0; i < r->ncases; i++) {
+		const struct llmops_rep_case *x = &r->cases[i];
+		if (!x->flaky)
+			continue;
+		fputs("| ", f);
+		runfmt_md_cell(f, x->case_id, 100);
+		fputs(" | ", f);
+		runfmt_md_cell(f, variant, 200);
+		fprintf(f, " | %ld/%ld | ", x->passed, x->runs);
+		if (isnan(x->score_sd))
+			fputs("- |\n", f);
+		else
+			fprintf(f, "%.3f sd %.3f (%.3f-%.3f) |\n", x->score_mean, x->score_sd,
+				x->score_min, x->score_max);
+	}
+}
