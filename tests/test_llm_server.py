@@ -88,6 +88,13 @@ class WireFormats(unittest.TestCase):
         self.assertEqual(d["choices"][0]["finish_reason"], "length")
         self.assertEqual(d["usage"]["completion_tokens"], 2)
 
+    def test_reply_cycle(self):
+        body = {"model": "m", "messages": [{"role": "user", "content": "REPLY-CYCLE: a | b b | c"}]}
+        other = {"model": "m", "messages": [{"role": "user", "content": "REPLY-CYCLE: x | y"}]}
+        got = [json.loads(self.s.request("POST", "/v1/chat/completions", b)[1])
+               ["choices"][0]["message"]["content"] for b in (body, other, body, body, body, other)]
+        self.assertEqual(got, ["a", "x", "b b", "c", "a", "y"])  # counted per message
+
     def test_stream(self):
         body = dict(CHAT, stream=True, stream_options={"include_usage": True})
         r, raw = self.s.request("POST", "/v1/chat/completions", body)
