@@ -62,6 +62,28 @@ void runfmt_model(const struct llmops_run *r, char *out, size_t n)
 		first_and_more(r->params_json, "providers", out, n);
 }
 
+int runfmt_repeats(const struct llmops_run *r)
+{
+	int reps = 1;
+	if (!r->params_json || !strstr(r->params_json, "\"repeat\"")) /* most runs: no parse */
+		return 1;
+	cJSON *p = cJSON_Parse(r->params_json);
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(p, "repeat");
+	if (cJSON_IsNumber(x) && x->valuedouble >= 1 && x->valuedouble <= 1e6)
+		reps = (int)x->valuedouble;
+	cJSON_Delete(p);
+	return reps;
+}
+
+void runfmt_cases(const struct llmops_run *r, char *out, size_t n)
+{
+	int reps = runfmt_repeats(r);
+	if (reps > 1 && r->cases % reps == 0)
+		snprintf(out, n, "%lldx%d", (long long)(r->cases / reps), reps);
+	else
+		snprintf(out, n, "%lld", (long long)r->cases);
+}
+
 void runfmt_commit(const struct llmops_run *r, char *out, size_t n)
 {
 	if (!r->git_commit)

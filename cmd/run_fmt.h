@@ -20,6 +20,10 @@ void runfmt_prompt(const struct llmops_run *r, char *out, size_t n);
 void runfmt_model(const struct llmops_run *r, char *out, size_t n);
 /* "1a2b3c4" of the commit, with "*" when the prompt files were dirty; "-" without git. */
 void runfmt_commit(const struct llmops_run *r, char *out, size_t n);
+/* The N of the run's --repeat N (from its parameters); 1 for a run without. */
+int runfmt_repeats(const struct llmops_run *r);
+/* "10" cases, or "10x3" for 10 cases run 3 times each. */
+void runfmt_cases(const struct llmops_run *r, char *out, size_t n);
 /* The run as a JSON object (the caller's). */
 cJSON *runfmt_run_json(const struct llmops_run *r);
 /* One result as a JSON object (the caller's); with_text adds input, output and expected. */

@@ -51,7 +51,7 @@ static void print_text(struct llmops_run **runs, size_t n, struct llmops_ctx *ct
 	       "COMMIT", "PROMPT", "PROVIDER/MODEL", "CASES", "PASS", "COST", "STATUS");
 	for (size_t i = 0; i < n; i++) {
 		const struct llmops_run *r = runs[i];
-		char when[32], prompt[256], model[256], commit[16], rate[16];
+		char when[32], prompt[256], model[256], commit[16], rate[16], cases[32];
 		const char *st = llmops_run_status_name(r->status);
 		const char *col = r->status == LLMOPS_RUN_PASSED    ? LLMOPS_SGR_GREEN
 				  : r->status == LLMOPS_RUN_RUNNING ? ""
@@ -61,13 +61,14 @@ static void print_text(struct llmops_run **runs, size_t n, struct llmops_ctx *ct
 		runfmt_prompt(r, prompt, sizeof(prompt));
 		runfmt_model(r, model, sizeof(model));
 		runfmt_commit(r, commit, sizeof(commit));
+		runfmt_cases(r, cases, sizeof(cases));
 		if (r->cases)
 			snprintf(rate, sizeof(rate), "%.1f%%",
 				 100.0 * (double)r->passed / (double)r->cases);
 		else
 			snprintf(rate, sizeof(rate), "-");
-		printf("%-26s  %-16s  %-5s %-8s  %-22s  %-24s %6lld %7s %10.6f  %s%s%s\n", r->id,
-		       when, r->kind, commit, prompt, model, (long long)r->cases, rate, r->cost_usd,
+		printf("%-26s  %-16s  %-5s %-8s  %-22s  %-24s %6s %7s %10.6f  %s%s%s\n", r->id,
+		       when, r->kind, commit, prompt, model, cases, rate, r->cost_usd,
 		       llmops_color(ctx, col), st ? st : "?", llmops_color(ctx, LLMOPS_SGR_RESET));
 	}
 }

@@ -64,8 +64,12 @@ static void print_summary(const struct llmops_run_data *d, int repeated, struct 
 		printf("  dataset   %s (sha256 %.12s)\n", r->dataset_path,
 		       r->dataset_sha256 ? r->dataset_sha256 : "?");
 	llmops_wilson((long)r->passed, (long)r->cases, Z95, &lo, &hi);
-	printf("  cases     %lld: %lld passed, %lld failed, %lld errors", (long long)r->cases,
-	       (long long)r->passed, (long long)r->failed, (long long)r->errored);
+	printf("  cases     %lld", (long long)r->cases);
+	if (runfmt_repeats(r) > 1)
+		printf(" (%lld cases x %d repeats)", (long long)r->cases / runfmt_repeats(r),
+		       runfmt_repeats(r));
+	printf(": %lld passed, %lld failed, %lld errors", (long long)r->passed,
+	       (long long)r->failed, (long long)r->errored);
 	if (r->cases && repeated) /* the interval that knows repeats follows */
 		printf("; pass rate %.1f%%", 100.0 * (double)r->passed / (double)r->cases);
 	else if (r->cases)
