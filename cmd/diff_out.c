@@ -11,6 +11,10 @@
 
 int diff_regressed(const struct llmops_diff *d, double significance)
 {
+	if (d->repeated && significance < 0)
+		return d->cases_lost > 0;
+	if (d->repeated)
+		return d->frac_mean < 0 && d->frac_p < significance;
 	if (significance < 0)
 		return d->pass_to_fail > 0;
 	return d->pass_to_fail > d->fail_to_pass && d->mcnemar_p < significance;
@@ -79,6 +83,47 @@ static void add_ids(cJSON *o, const char *key, const struct llmops_result *const
 		cJSON_AddItemToArray(a, cJSON_CreateString(r[i]->case_id));
 }
 
+static cJSON *case_json(const struct llmops_diff_case *x)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "case", x->b->case_id);
+	if (*x->b->variant)
+		cJSON_AddStringToObject(o, "variant", x->b->variant);
+	cJSON_AddNumberToObject(o, "passed_a", (double)x->passed_a);
+	cJSON_AddNumberToObject(o, "runs_a", (double)x->runs_a);
+	cJSON_AddNumberToObject(o, "passed_b", (double)x->passed_b);
+	cJSON_AddNumberToObject(o, "runs_b", (double)x->runs_b);
+	cJSON_AddNumberToObject(o, "pass_fraction_change", x->change);
+	return o;
+}
+
+/* The case-level comparison of repeated runs. */
+static cJSON *repeats_json_of(const struct llmops_diff *d)
+{
+	cJSON *o = cJSON_CreateObject(), *ci, *lost, *moved;
+	cJSON_AddNumberToObject(o, "cases", (double)d->ncases);
+	cJSON_AddNumberToObject(o, "cases_worse", (double)d->cases_worse);
+	cJSON_AddNumberToObject(o, "cases_better", (double)d->cases_better);
+	cJSON_AddNumberToObject(o, "no_longer_always_passing", (double)d->cases_lost);
+	runfmt_add_num(o, "pass_fraction_change_mean", d->frac_mean);
+	ci = cJSON_AddArrayToObject(o, "pass_fraction_change_ci95");
+	if (!isnan(d->frac_lo)) {
+		cJSON_AddItemToArray(ci, cJSON_CreateNumber(d->frac_lo));
+		cJSON_AddItemToArray(ci, cJSON_CreateNumber(d->frac_hi));
+	}
+	cJSON_AddNumberToObject(o, "paired_t_p", d->frac_p);
+	lost = cJSON_AddArrayToObject(o, "lost");
+	moved = cJSON_AddArrayToObject(o, "changed");
+	for (size_t i = 0; i < d->ncases; i++) {
+		const struct llmops_diff_case *x = &d->cases[i];
+		if (x->passed_a == x->runs_a && x->passed_b < x->runs_b)
+			cJSON_AddItemToArray(lost, case_json(x));
+		if (x->change != 0)
+			cJSON_AddItemToArray(moved, case_json(x));
+	}
+	return o;
+}
+
 cJSON *diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,
 		 const struct llmops_run_data *b, double tolerance, double significance)
 {
@@ -112,6 +157,8 @@ cJSON *diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,
 	runfmt_add_num(o, "latency_p50_change_pct", rel(d->a.latency_p50, d->b.latency_p50));
 	runfmt_add_num(o, "latency_p95_change_pct", rel(d->a.latency_p95, d->b.latency_p95));
 	runfmt_add_num(o, "cost_change_pct", rel(d->a.cost_usd, d->b.cost_usd));
+	if (d->repeated)
+		cJSON_AddItemToObject(o, "repeats", repeats_json_of(d));
 	cJSON_AddBoolToObject(o, "regressed", diff_regressed(d, significance));
 	if (significance >= 0)
 		cJSON_AddNumberToObject(o, "significance", significance);
@@ -157,7 +204,12 @@ static void list(const struct llmops_diff *d, const char *title, unsigned mask, 
 			       n - limit);
 			break;
 		}
-		printf("  %-24s %-5s -> %-5s", p->b->case_id, runfmt_verdict(p->a->passed),
+		char name[512];
+		if (d->repeated)
+			snprintf(name, sizeof(name), "%s #%d", p->b->case_id, p->b->repeat_index);
+		else
+			snprintf(name, sizeof(name), "%s", p->b->case_id);
+		printf("  %-24s %-5s -> %-5s", name, runfmt_verdict(p->a->passed),
 		       runfmt_verdict(p->b->passed));
 		if (!isnan(p->dscore))
 			printf("  score %.3f -> %.3f (%+.3f)", p->a->score, p->b->score, p->dscore);
@@ -183,6 +235,44 @@ static void only(const char *title, const struct llmops_result *const *r, size_t
 	printf("\n");
 }
 
+static void print_cases_summary(const struct llmops_diff *d, double significance)
+{
+	printf("  per case  %zu in both: %ld worse, %ld better by pass fraction; mean change %+.3f",
+	       d->ncases, d->cases_worse, d->cases_better, isnan(d->frac_mean) ? 0 : d->frac_mean);
+	if (!isnan(d->frac_lo))
+		printf(" (95%% CI %+.3f to %+.3f)", d->frac_lo, d->frac_hi);
+	printf(", paired t p = %.4g", d->frac_p);
+	if (significance >= 0)
+		printf(" (%s at %g)", d->frac_p < significance ? "significant" : "not significant",
+		       significance);
+	printf("\n");
+}
+
+/* Repeated runs: the cases that passed every repeat in A and not in B. */
+static void print_lost(const struct llmops_diff *d, size_t limit, struct llmops_ctx *ctx)
+{
+	size_t shown = 0;
+	if (!d->cases_lost)
+		return;
+	printf("\n%sno longer passing every repeat%s (%ld)\n", llmops_color(ctx, LLMOPS_SGR_RED),
+	       llmops_color(ctx, LLMOPS_SGR_RESET), d->cases_lost);
+	for (size_t i = 0; i < d->ncases; i++) {
+		const struct llmops_diff_case *x = &d->cases[i];
+		if (x->passed_a != x->runs_a || x->passed_b == x->runs_b)
+			continue;
+		if (limit && shown++ >= limit) {
+			printf("  ... and %zu more (--limit 0 or --format json lists all)\n",
+			       (size_t)d->cases_lost - limit);
+			break;
+		}
+		printf("  %-24s %ld/%ld -> %ld/%ld passed", x->b->case_id, x->passed_a, x->runs_a,
+		       x->passed_b, x->runs_b);
+		if (*x->b->variant)
+			printf("  [%s]", x->b->variant);
+		printf("\n");
+	}
+}
+
 void diff_print(const struct llmops_diff *d, const struct llmops_run_data *a,
 		const struct llmops_run_data *b, double tolerance, double significance,
 		size_t limit, struct llmops_ctx *ctx)
@@ -206,12 +296,16 @@ void diff_print(const struct llmops_diff *d, const struct llmops_run_data *a,
 		       100 * d->paired_rate_b, 100 * (d->paired_rate_b - d->paired_rate_a));
 		printf("  flips     %ld newly failing, %ld newly passing; exact McNemar p = %.4g",
 		       d->pass_to_fail, d->fail_to_pass, d->mcnemar_p);
-		if (significance >= 0)
+		if (d->repeated)
+			printf(" (over repeats, as if independent: see per case)");
+		else if (significance >= 0)
 			printf(" (%s at %g)",
 			       d->mcnemar_p < significance ? "significant" : "not significant",
 			       significance);
 		printf("\n");
 	}
+	if (d->repeated)
+		print_cases_summary(d, significance);
 	if (d->nscored >= 2)
 		printf("  score     mean change %+.4f (95%% CI %+.4f to %+.4f) over %zu pairs\n",
 		       d->dscore_mean, d->dscore_lo, d->dscore_hi, d->nscored);
@@ -231,11 +325,14 @@ void diff_print(const struct llmops_diff *d, const struct llmops_run_data *a,
 	list(d, "output changed", LLMOPS_CHANGE_OUTPUT,
 	     LLMOPS_CHANGE_NEWLY_FAILING | LLMOPS_CHANGE_NEWLY_PASSING | LLMOPS_CHANGE_SCORE, limit,
 	     ctx, "");
+	if (d->repeated)
+		print_lost(d, limit, ctx);
 	only("only in A", d->only_a, d->nonly_a, limit);
 	only("only in B", d->only_b, d->nonly_b, limit);
 	printf("\n%s%s%s\n", llmops_color(ctx, regressed ? LLMOPS_SGR_RED : LLMOPS_SGR_GREEN),
-	       regressed			      ? "regressed"
-	       : d->pass_to_fail && significance >= 0 ? "no significant regression"
-						      : "no regression",
+	       regressed ? "regressed"
+	       : (d->repeated ? d->cases_lost > 0 : d->pass_to_fail > 0) && significance >= 0
+		       ? "no significant regression"
+		       : "no regression",
 	       llmops_color(ctx, LLMOPS_SGR_RESET));
 }

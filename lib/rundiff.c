@@ -184,6 +184,91 @@ static void match_content(struct llmops_diff *d, struct keyed *ka, size_t na, st
 	}
 }
 
+static int has_repeats(const struct llmops_run_data *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->results[i].repeat_index > 0)
+			return 1;
+	return 0;
+}
+
+static int same_case(const struct keyed *x, const struct keyed *y)
+{
+	return x->vrank == y->vrank && !cmp_str(x->r->case_id, y->r->case_id);
+}
+
+/* The end of the group of k[i] (same variant and case id) in k sorted by cmp_id. */
+static size_t group_end(const struct keyed *k, size_t n, size_t i, long *passed)
+{
+	size_t j = i;
+	*passed = 0;
+	for (; j < n && same_case(&k[i], &k[j]); j++)
+		*passed += k[j].r->passed == 1;
+	return j;
+}
+
+static int cmp_case_pos(const void *p, const void *q)
+{
+	const struct llmops_diff_case *x = p, *y = q;
+	return (x->b > y->b) - (x->b < y->b);
+}
+
+/* Compare the cases of ka and kb (both sorted by cmp_id) by pass fraction. */
+static int compare_cases(struct llmops_diff *d, const struct keyed *ka, size_t na,
+			 const struct keyed *kb, size_t nb)
+{
+	size_t cap = (na < nb ? na : nb) + 1;
+	double *ch = malloc(cap * sizeof(*ch));
+	d->cases = calloc(cap, sizeof(*d->cases));
+	if (!ch || !d->cases) {
+		free(ch);
+		return -1;
+	}
+	for (size_t i = 0, j = 0; i < na && j < nb;) {
+		int c = ka[i].vrank != kb[j].vrank ? (ka[i].vrank < kb[j].vrank ? -1 : 1)
+						   : cmp_str(ka[i].r->case_id, kb[j].r->case_id);
+		long pa, pb;
+		size_t ei = group_end(ka, na, i, &pa), ej = group_end(kb, nb, j, &pb);
+		if (c) {
+			if (c < 0)
+				i = ei;
+			else
+				j = ej;
+			continue;
+		}
+		struct llmops_diff_case *x = &d->cases[d->ncases++];
+		x->a = ka[i].r;
+		x->b = kb[j].r;
+		x->runs_a = (long)(ei - i);
+		x->passed_a = pa;
+		x->runs_b = (long)(ej - j);
+		x->passed_b = pb;
+		x->change = (double)pb / (double)x->runs_b - (double)pa / (double)x->runs_a;
+		ch[d->ncases - 1] = x->change;
+		d->cases_worse += x->change < 0;
+		d->cases_better += x->change > 0;
+		d->cases_lost += pa == x->runs_a && pb < x->runs_b;
+		i = ei;
+		j = ej;
+	}
+	if (d->ncases > 1)
+		qsort(d->cases, d->ncases, sizeof(*d->cases), cmp_case_pos);
+	llmops_mean_ci(ch, d->ncases, 0.95, &d->frac_mean, &d->frac_lo, &d->frac_hi);
+	if (fabs(d->frac_mean) < 1e-12) /* thirds that cancel leave a rounding error, not a fall */
+		d->frac_mean = 0;
+	d->frac_p = 1;
+	if (d->ncases >= 2 && (d->cases_worse || d->cases_better)) { /* paired t, cases as units */
+		double ss = 0, n = (double)d->ncases;
+		for (size_t i = 0; i < d->ncases; i++)
+			ss += (ch[i] - d->frac_mean) * (ch[i] - d->frac_mean);
+		double se = sqrt(ss / (n - 1) / n);
+		d->frac_p = se > 0 ? 2 * (1 - llmops_t_cdf(fabs(d->frac_mean) / se, n - 1))
+				   : 0; /* every case moved the same way by the same amount */
+	}
+	free(ch);
+	return 0;
+}
+
 int llmops_diff_runs(const struct llmops_run_data *a, const struct llmops_run_data *b,
 		     const struct llmops_diff_opts *opts, struct llmops_diff *d,
 		     struct llmops_err *err)
@@ -225,6 +310,9 @@ int llmops_diff_runs(const struct llmops_run_data *a, const struct llmops_run_da
 			j++;
 		}
 	}
+	d->repeated = has_repeats(a) || has_repeats(b);
+	if (d->repeated && compare_cases(d, ka, a->n, kb, b->n)) /* before content re-sorts */
+		goto nomem;
 	match_content(d, ka, a->n, kb, b->n, tol);
 	for (size_t i = 0; i < a->n; i++)
 		if (!ka[i].matched)
@@ -264,5 +352,6 @@ void llmops_diff_release(struct llmops_diff *d)
 	free(d->pairs);
 	free(d->only_a);
 	free(d->only_b);
+	free(d->cases);
 	memset(d, 0, sizeof(*d));
 }

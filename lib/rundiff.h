@@ -11,6 +11,14 @@
  * left unmatched by id are then matched by content: the same expected
  * text, when it is unique among the leftovers on both sides.
  *
+ * Repeated runs (eval --repeat): when either run has more than one result
+ * per case, the cases are compared as well, by pass fraction: the fraction
+ * of its results that passed in A and in B, for every (variant, case id) in
+ * both.  Repeats of one case are not independent, so this is the comparison
+ * to trust: the mean change in pass fraction with its 95% t interval and the
+ * paired t test's p-value (cases are the units), and the cases that passed
+ * every repeat in A but not in B (newly failing or newly flaky).
+ *
  * Ownership: llmops_diff_runs() fills a caller's struct whose arrays point
  * into the two run data sets (which must outlive it); free the arrays with
  * llmops_diff_release().
@@ -23,8 +31,8 @@
 enum llmops_diff_change {
 	LLMOPS_CHANGE_NEWLY_FAILING = 1 << 0, /* passed in A, not in B (failed or error) */
 	LLMOPS_CHANGE_NEWLY_PASSING = 1 << 1,
-	LLMOPS_CHANGE_SCORE = 1 << 2,  /* |score B - score A| > tolerance */
-	LLMOPS_CHANGE_OUTPUT = 1 << 3, /* the outputs differ */
+	LLMOPS_CHANGE_SCORE = 1 << 2,	   /* |score B - score A| > tolerance */
+	LLMOPS_CHANGE_OUTPUT = 1 << 3,	   /* the outputs differ */
 	LLMOPS_CHANGE_BY_CONTENT = 1 << 4, /* paired by content, not by id */
 };
 
@@ -43,6 +51,13 @@ struct llmops_diff_side {
 	long tokens_in, tokens_out;
 };
 
+/* One case of repeated runs: its results in A and in B. */
+struct llmops_diff_case {
+	const struct llmops_result *a, *b; /* the first result of the case on each side */
+	long runs_a, passed_a, runs_b, passed_b;
+	double change; /* pass fraction B - pass fraction A */
+};
+
 struct llmops_diff {
 	struct llmops_diff_pair *pairs; /* every matched pair, in B's order */
 	size_t npairs;
@@ -51,12 +66,20 @@ struct llmops_diff {
 	/* the paired cases as a 2x2 table: pass/pass, pass->not, not->pass, not/not */
 	long both_pass, pass_to_fail, fail_to_pass, both_fail;
 	long score_changed, output_changed, by_content;
-	double paired_rate_a, paired_rate_b; /* pass rates over the pairs */
-	double mcnemar_p;		     /* exact, two-sided; 1 when nothing flipped */
-	size_t nscored;			     /* pairs with both scores */
+	double paired_rate_a, paired_rate_b;	  /* pass rates over the pairs */
+	double mcnemar_p;			  /* exact, two-sided; 1 when nothing flipped */
+	size_t nscored;				  /* pairs with both scores */
 	double dscore_mean, dscore_lo, dscore_hi; /* 95% t interval; NAN when < 2 */
 	struct llmops_diff_side a, b;
 	int variants_renamed; /* 1 when the variants were paired by position */
+	/* repeated runs only (repeated = 1): the cases compared by pass fraction */
+	int repeated;
+	struct llmops_diff_case *cases; /* every case in both runs, in B's order */
+	size_t ncases;
+	long cases_worse, cases_better;	    /* pass fraction fell / rose */
+	long cases_lost;		    /* passed every repeat in A, not every one in B */
+	double frac_mean, frac_lo, frac_hi; /* mean change, 95% t interval (NAN when < 2) */
+	double frac_p;			    /* paired t test, two-sided; 1 when nothing moved */
 };
 
 struct llmops_diff_opts {

@@ -109,6 +109,33 @@ run ev --repeat 3 --baseline "$RUN" --fail-on-regression
 expect_rc 0 "a rerun against the repeated baseline"
 check "paired by case and repeat: no flips" has "$out" "0 newly failing"
 
+# c00 now fails one time in three: by repeat that is one flip among 30 pairs,
+# by case it is the one case that no longer passes every repeat
+python3 - <<'EOF'
+import json
+d = json.load(open("flaky.json"))
+d[0]["input"] = "REPLY-CYCLE: the answer is 0 | the answer is 0 | not the answer 0"
+json.dump(d, open("worse.json", "w"))
+EOF
+run llmops eval --dataset worse.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--min-pass-rate 0 --repeat 3 --baseline "$RUN" --fail-on-regression
+expect_rc 1 "a case that passed every repeat no longer does: a regression"
+check "named by case" has "$out" "no longer passing every repeat (1)"
+check "with its fractions" has "$out" "3/3 -> 2/3 passed"
+check "the per-case test" has "$out" "paired t p = 0.3434"
+run llmops eval --dataset worse.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--min-pass-rate 0 --repeat 3 --baseline "$RUN" --fail-on-regression --significance 0.05 \
+	--format json
+expect_rc 0 "not significant over ten cases"
+check "baseline json: the case comparison" python3 -c '
+import json,sys; b=json.loads(sys.argv[1])["baseline"]; r=b["repeats"]
+assert not b["regressed"] and r["cases"]==10 and r["no_longer_always_passing"]==1, r
+assert abs(r["pass_fraction_change_mean"] + 1/30) < 1e-12 and abs(r["paired_t_p"] - 0.34344) < 1e-4, r
+assert r["lost"][0]["case"]=="c00" and r["lost"][0]["passed_b"]==2' "$out"
+run llmops diff "$RUN" last --format json
+check "diff reads repeated runs the same way" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); assert d["repeats"]["no_longer_always_passing"]==1' "$out"
+
 # ----------------------------------------------------- errors are not flakes
 stop_servers
 start_server --fail-first 1
