@@ -6,7 +6,47 @@
 #include "run_fmt.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+int repeats_in(const struct llmops_run_data *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->results[i].repeat_index > 0)
+			return 1;
+	return 0;
+}
+
+int repeats_each_variant(const struct llmops_run_data *d,
+			 void (*each)(const char *variant, const struct llmops_repeats *r,
+				      void *ud),
+			 void *ud)
+{
+	struct llmops_rep_obs *obs = malloc((d->n ? d->n : 1) * sizeof(*obs));
+	int rc = obs ? 0 : -1;
+	for (size_t first = 0; !rc && first < d->n; first++) {
+		const char *v = d->results[first].variant;
+		size_t n = 0, seen = 0;
+		for (size_t i = 0; i < first && !seen; i++)
+			seen = !strcmp(d->results[i].variant, v);
+		if (seen)
+			continue;
+		for (size_t i = first; i < d->n; i++) {
+			const struct llmops_result *x = &d->results[i];
+			if (!strcmp(x->variant, v))
+				obs[n++] = (struct llmops_rep_obs){x->case_id, x->passed, x->score};
+		}
+		struct llmops_repeats r;
+		struct llmops_err err = {0};
+		if (llmops_repeats_compute(obs, n, &r, &err))
+			rc = -1;
+		else
+			each(v, &r, ud);
+		llmops_repeats_release(&r);
+	}
+	free(obs);
+	return rc;
+}
 
 struct counts {
 	long all, none, flaky, other; /* cases */

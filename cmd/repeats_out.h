@@ -8,9 +8,22 @@
 #define LLMOPS_CMD_REPEATS_OUT_H
 
 #include "repeats.h"
+#include "rundata.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+
+/* 1 when some result of d has a repeat index above 0 (eval --repeat). */
+int repeats_in(const struct llmops_run_data *d);
+
+/*
+ * The figures of each variant of d, in the order first recorded: each(variant,
+ * figures, ud) for each one.  Returns 0, or -1 when out of memory.
+ */
+int repeats_each_variant(const struct llmops_run_data *d,
+			 void (*each)(const char *variant, const struct llmops_repeats *r,
+				      void *ud),
+			 void *ud);
 
 /* The figures as a JSON object (the caller's); per_case adds every case's line. */
 cJSON *repeats_json(const struct llmops_repeats *r, int per_case);

@@ -9,6 +9,7 @@
 #include "options.h"
 #include "outfile.h"
 #include "report.h"
+#include "repeats_out.h"
 #include "run_fmt.h"
 #include "stats.h"
 
@@ -84,6 +85,7 @@ static void write_junit(FILE *f, const struct llmops_run_data *d)
 	const struct llmops_run *u = d->run;
 	char prompt[256];
 	double time = 0;
+	int repeated = repeats_in(d);
 	runfmt_prompt(u, prompt, sizeof(prompt));
 	for (size_t i = 0; i < d->n; i++)
 		if (!isnan(d->results[i].latency_ms))
@@ -101,6 +103,8 @@ static void write_junit(FILE *f, const struct llmops_run_data *d)
 		runfmt_xml_text(f, u->dataset_path ? u->dataset_path : prompt);
 		fputs("\" name=\"", f);
 		runfmt_xml_text(f, x->case_id);
+		if (repeated) /* names stay unique: one testcase per repeat */
+			fprintf(f, " #%d", x->repeat_index);
 		fprintf(f, "\" time=\"%.3f\"", isnan(x->latency_ms) ? 0.0 : x->latency_ms / 1000.0);
 		if (x->passed == 1) {
 			fputs("/>\n", f);
@@ -115,6 +119,30 @@ static void write_junit(FILE *f, const struct llmops_run_data *d)
 		fprintf(f, "</%s>\n    </testcase>\n", x->passed < 0 ? "error" : "failure");
 	}
 	fputs("  </testsuite>\n</testsuites>\n", f);
+}
+
+/* One variant's repeats as Markdown: the figures and the flaky cases. */
+static void markdown_repeats(const char *variant, const struct llmops_repeats *r, void *ud)
+{
+	FILE *f = ud;
+	fputs("\n### Repeats", f);
+	if (*variant) {
+		fputs(" of ", f);
+		runfmt_md_cell(f, variant, 200);
+	}
+	fprintf(f,
+		"\n\n%zu cases x %d repeats, %ld flaky; pass rate %.1f%% (95%% CI %.1f-%.1f%%, "
+		"counting cases, not repeats)",
+		r->ncases, r->max_runs, r->flaky, 100 * r->rate, 100 * r->lo, 100 * r->hi);
+	if (r->nks)
+		fprintf(f, "; pass@%d %.3f, pass^%d %.3f", r->ks[r->nks - 1].k,
+			r->ks[r->nks - 1].pass_at_k, r->ks[r->nks - 1].k,
+			r->ks[r->nks - 1].pass_hat_k);
+	fputs(".\n", f);
+	if (!r->flaky)
+		return;
+	fputs("\n| case | variant | passed | score (sd, range) |\n| --- | --- | --- | --- |\n", f);
+	repeats_markdown_rows(f, r, variant);
 }
 
 static void write_markdown(FILE *f, const struct report *r)
@@ -133,7 +161,11 @@ static void write_markdown(FILE *f, const struct report *r)
 		" |\n| status | %s |\n| cases | %lld (%lld passed, %lld failed, %lld errors) |\n",
 		llmops_run_status_name(u->status), (long long)u->cases, (long long)u->passed,
 		(long long)u->failed, (long long)u->errored);
-	if (u->cases)
+	int repeated = repeats_in(r->run);
+	if (u->cases && repeated) /* the interval that counts cases is under Repeats */
+		fprintf(f, "| pass rate | %.1f%% |\n",
+			100.0 * (double)u->passed / (double)u->cases);
+	else if (u->cases)
 		fprintf(f, "| pass rate | %.1f%% (95%% CI %.1f-%.1f%%) |\n",
 			100.0 * (double)u->passed / (double)u->cases, 100 * lo, 100 * hi);
 	if (!isnan(u->latency_p50))
@@ -148,6 +180,8 @@ static void write_markdown(FILE *f, const struct report *r)
 			r->vs->run->id, d->npairs, 100 * d->paired_rate_a, 100 * d->paired_rate_b,
 			d->pass_to_fail, d->fail_to_pass, d->mcnemar_p);
 	}
+	if (repeated)
+		repeats_each_variant(r->run, markdown_repeats, f);
 	size_t nf = 0;
 	for (size_t i = 0; i < r->run->n; i++)
 		nf += r->run->results[i].passed != 1;
@@ -166,6 +200,8 @@ static void write_markdown(FILE *f, const struct report *r)
 			continue;
 		fputs("| ", f);
 		runfmt_md_cell(f, x->case_id, 100);
+		if (repeated)
+			fprintf(f, " #%d", x->repeat_index);
 		if (isnan(x->score))
 			fputs(" | - | ", f);
 		else

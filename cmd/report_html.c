@@ -5,6 +5,7 @@
  */
 #include "report.h"
 
+#include "repeats_out.h"
 #include "run_fmt.h"
 #include "stats.h"
 
@@ -160,7 +161,59 @@ static void trend(FILE *f, const struct report *r)
 		maxc);
 }
 
-static void summary(FILE *f, const struct llmops_run *u)
+/* One variant's repeats: the figures, pass@k and pass^k, the flaky cases. */
+static void repeats_variant(const char *variant, const struct llmops_repeats *r, void *ud)
+{
+	FILE *f = ud;
+	long all = 0, none = 0, shown = 0;
+	for (size_t i = 0; i < r->ncases; i++) {
+		all += r->cases[i].passed == r->cases[i].runs;
+		none += r->cases[i].passed == 0;
+	}
+	fputs("<h2>Repeats", f);
+	if (*variant) {
+		fputs(" of ", f);
+		esc(f, variant, 300);
+	}
+	fprintf(f,
+		"</h2><p>%zu cases &times; %d repeats: %ld always passed, %ld never passed, "
+		"<span class=\"%s\">%ld flaky</span>. Pass rate %.1f%% (95%% CI "
+		"%.1f%%&ndash;%.1f%%, counting cases, not repeats: design effect %.2f).</p>",
+		r->ncases, r->max_runs, all, none, r->flaky ? "bad" : "good", r->flaky,
+		100 * r->rate, 100 * r->lo, 100 * r->hi, isnan(r->deff) ? 1.0 : r->deff);
+	fputs("<table class=\"kv\"><tr><th>k<th>pass@k<th>pass^k", f);
+	for (size_t i = 0; i < r->nks; i++)
+		fprintf(f, "<tr><td>%d<td>%.3f<td>%.3f", r->ks[i].k, r->ks[i].pass_at_k,
+			r->ks[i].pass_hat_k);
+	fputs("</table>", f);
+	if (!r->flaky)
+		return;
+	fputs("<table class=\"kv\"><tr><th>flaky case<th>passed<th>score mean<th>sd<th>range", f);
+	for (size_t i = 0; i < r->ncases; i++) {
+		const struct llmops_rep_case *x = &r->cases[i];
+		if (!x->flaky)
+			continue;
+		if (shown++ == FLIPS_MAX) {
+			fprintf(f, "<tr><td colspan=\"5\">&hellip; and %ld more",
+				r->flaky - FLIPS_MAX);
+			break;
+		}
+		fputs("<tr><td>", f);
+		esc(f, x->case_id, 200);
+		fprintf(f, "<td>%ld/%ld<td>", x->passed, x->runs);
+		if (!isnan(x->score_mean))
+			fprintf(f, "%.3f", x->score_mean);
+		fputs("<td>", f);
+		if (!isnan(x->score_sd))
+			fprintf(f, "%.3f<td>%.3f&ndash;%.3f", x->score_sd, x->score_min,
+				x->score_max);
+		else
+			fputs("<td>", f);
+	}
+	fputs("</table>", f);
+}
+
+static void summary(FILE *f, const struct llmops_run *u, int repeated)
 {
 	char prompt[256], model[256], commit[16], when[32];
 	double lo, hi;
@@ -183,7 +236,10 @@ static void summary(FILE *f, const struct llmops_run *u)
 	fprintf(f, "<tr><td>cases<td>%lld: %lld passed, %lld failed, %lld errors",
 		(long long)u->cases, (long long)u->passed, (long long)u->failed,
 		(long long)u->errored);
-	if (u->cases)
+	if (u->cases && repeated) /* the interval that counts cases is under Repeats */
+		fprintf(f, "<tr><td>pass rate<td>%.1f%%",
+			100.0 * (double)u->passed / (double)u->cases);
+	else if (u->cases)
 		fprintf(f, "<tr><td>pass rate<td>%.1f%% (95%% CI %.1f%%&ndash;%.1f%%)",
 			100.0 * (double)u->passed / (double)u->cases, 100 * lo, 100 * hi);
 	if (!isnan(u->score_mean))
@@ -315,6 +371,7 @@ static void cells(const struct llmops_result *x, char *score, char *lat)
 static void case_table(FILE *f, const struct llmops_run_data *d)
 {
 	char score[16], lat[16];
+	int repeated = repeats_in(d);
 	fputs("<table class=\"cases\" id=\"cases\"><tr><th>case<th>verdict<th>score<th>latency"
 	      "<th>expected<th>actual",
 	      f);
@@ -323,6 +380,8 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 		cells(x, score, lat);
 		fprintf(f, "<tr class=\"%c\"><td>", x->passed < 0 ? 'e' : x->passed ? 'p' : 'f');
 		esc(f, x->case_id, 200);
+		if (repeated)
+			fprintf(f, " #%d", x->repeat_index);
 		if (x->variant && *x->variant) {
 			fputs(" ", f);
 			esc(f, x->variant, 200);
@@ -335,10 +394,12 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 	fputs("</table><script type=\"application/json\" id=\"data\">[", f);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct llmops_result *x = &d->results[i];
-		char id[512];
+		char id[512], rep[24] = "";
 		cells(x, score, lat);
-		snprintf(id, sizeof(id), "%s%s%s", x->case_id, x->variant && *x->variant ? " " : "",
-			 x->variant ? x->variant : "");
+		if (repeated)
+			snprintf(rep, sizeof(rep), " #%d", x->repeat_index);
+		snprintf(id, sizeof(id), "%s%s%s%s", x->case_id, rep,
+			 x->variant && *x->variant ? " " : "", x->variant ? x->variant : "");
 		fputs(i ? ",\n[" : "[", f);
 		json_str(f, id, 400);
 		fprintf(f, ",\"%c\",\"%s\",\"%s\",",
@@ -370,7 +431,9 @@ int report_html(FILE *f, const struct report *r)
 	fputs(" &middot; ", f);
 	esc(f, prompt, 300);
 	fputs("</h1>", f);
-	summary(f, d->run);
+	summary(f, d->run, repeats_in(d));
+	if (repeats_in(d) && repeats_each_variant(d, repeats_variant, f))
+		return -1;
 	if (r->diff)
 		comparison(f, r);
 	fputs("<h2>Charts</h2><div class=\"charts\">", f);

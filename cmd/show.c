@@ -143,51 +143,40 @@ static void full_case(const struct llmops_result *x)
 	runfmt_block("  ", "input", x->input);
 }
 
+struct show_rep {
+	int variants;
+	cJSON *arr; /* JSON: the array to add to; NULL: text */
+	size_t shown;
+	struct llmops_ctx *ctx;
+};
+
+static void show_one_variant(const char *v, const struct llmops_repeats *r, void *ud)
+{
+	struct show_rep *s = ud;
+	if (s->arr) {
+		cJSON *x = repeats_json(r, 1);
+		cJSON_AddStringToObject(x, "variant", v);
+		cJSON_AddItemToArray(s->arr, x);
+		return;
+	}
+	printf("\nrepeats%s%s\n", s->variants ? " of " : "", s->variants ? v : "");
+	repeats_print(r, "  ", llmops_color(s->ctx, LLMOPS_SGR_GREEN),
+		      llmops_color(s->ctx, LLMOPS_SGR_RED), llmops_color(s->ctx, LLMOPS_SGR_RESET));
+	if (r->flaky)
+		printf("  flaky:\n");
+	repeats_print_flaky(r, "    ", NULL, s->shown + 20, &s->shown);
+}
+
 /*
- * A run made with --repeat: per variant (in the order first recorded), the
- * pass fractions, flaky cases and pass@k, as text (printed) or as a JSON
- * array added to o.
+ * A run made with --repeat: per variant, the pass fractions, flaky cases
+ * and pass@k, as text (printed) or as a JSON array added to o.
  */
 static void show_repeats(const struct llmops_run_data *d, int variants, cJSON *o,
 			 struct llmops_ctx *ctx)
 {
-	struct llmops_rep_obs *obs = malloc((d->n ? d->n : 1) * sizeof(*obs));
-	cJSON *arr = o ? cJSON_AddArrayToObject(o, "repeats") : NULL;
-	size_t shown = 0;
-	for (size_t first = 0; obs && first < d->n; first++) {
-		const char *v = d->results[first].variant;
-		size_t n = 0, seen = 0;
-		for (size_t i = 0; i < first && !seen; i++)
-			seen = !strcmp(d->results[i].variant, v);
-		if (seen)
-			continue;
-		for (size_t i = first; i < d->n; i++)
-			if (!strcmp(d->results[i].variant, v))
-				obs[n++] = (struct llmops_rep_obs){d->results[i].case_id,
-								   d->results[i].passed,
-								   d->results[i].score};
-		struct llmops_repeats r;
-		struct llmops_err err = {0};
-		if (llmops_repeats_compute(obs, n, &r, &err)) {
-			llmops_repeats_release(&r);
-			continue;
-		}
-		if (arr) {
-			cJSON *x = repeats_json(&r, 1);
-			cJSON_AddStringToObject(x, "variant", v);
-			cJSON_AddItemToArray(arr, x);
-		} else {
-			printf("\nrepeats%s%s\n", variants ? " of " : "", variants ? v : "");
-			repeats_print(&r, "  ", llmops_color(ctx, LLMOPS_SGR_GREEN),
-				      llmops_color(ctx, LLMOPS_SGR_RED),
-				      llmops_color(ctx, LLMOPS_SGR_RESET));
-			if (r.flaky)
-				printf("  flaky:\n");
-			repeats_print_flaky(&r, "    ", NULL, shown + 20, &shown);
-		}
-		llmops_repeats_release(&r);
-	}
-	free(obs);
+	struct show_rep s = {variants, o ? cJSON_AddArrayToObject(o, "repeats") : NULL, 0, ctx};
+	if (repeats_each_variant(d, show_one_variant, &s))
+		llmops_error("show: out of memory while summarising the repeats");
 }
 
 /* The case ids of d, for a suggestion. */

@@ -95,6 +95,19 @@ run llmops show "$RUN" --format json
 check "show json: repeats" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); r=d["repeats"][0]; assert r["flaky_cases"]==["c06","c07"] and r["repeats"]==3 and len(d["results"])==30' "$out"
 
 # ---------------------------------------------------------------- reports
+run llmops report "$RUN" -o rep.html
+expect_rc 0 "report of a repeated run"
+check "html: the repeats section" grep -q "<h2>Repeats</h2><p>10 cases &times; 3 repeats: 6 always passed" rep.html
+check "html: pass@k table" grep -q "<tr><td>3<td>0.800<td>0.600" rep.html
+check "html: rows carry their repeat" grep -q '"c06 #2"' rep.html
+run llmops report "$RUN" -o rep.md
+check "markdown: repeats and flaky rows" grep -q "| c07 |  | 2/3 |" rep.md
+run llmops report "$RUN" -o rep.xml
+check "report junit: names unique" python3 -c '
+import xml.etree.ElementTree as E; n=[c.get("name") for c in E.parse("rep.xml").iter("testcase")]
+assert len(n)==30 and len(set(n))==30, n'
+
+
 run ev --repeat 3 -o r.csv
 check "csv: a repeat column" python3 -c 'import csv; r=list(csv.DictReader(open("r.csv"))); assert sorted({x["repeat"] for x in r})==["0","1","2"] and len(r)==30'
 run ev --repeat 3 -o r.xml
