@@ -313,8 +313,11 @@ void eval_print_text(const struct eval *ev, int color)
 	struct eval_totals t;
 	int width = term_width();
 	eval_totals(ev, &t);
-	printf("%seval%s %s: %s, %zu cases x %zu variant%s\n", bold, reset, ev->run_id,
-	       ev->ds.label, ev->ncases, ev->nvars, ev->nvars == 1 ? "" : "s");
+	printf("%seval%s %s: %s, %zu cases x %zu variant%s", bold, reset, ev->run_id, ev->ds.label,
+	       ev->ncases, ev->nvars, ev->nvars == 1 ? "" : "s");
+	if (ev->repeats > 1)
+		printf(" x %d repeats", ev->repeats);
+	printf("\n");
 	long nflaky = 0;
 	for (size_t i = 0; i < ev->nvars; i++) {
 		struct eval_variant *v = (struct eval_variant *)&ev->vars[i];
