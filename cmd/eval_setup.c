@@ -463,10 +463,9 @@ int eval_setup(struct eval *ev, const struct eval_opts *o)
 			goto out;
 		}
 	if (ev->embedding_spec) {
-		if ((rc = llmops_provider_resolve(&ev->embedder, ev->embedding_spec,
-						  config_get(ev->cfg, "providers", NULL), &ov,
-						  &err)) ||
-		    (rc = llmops_provider_usable(ev->embedder, &err))) {
+		if (llmops_provider_resolve(&ev->embedder, ev->embedding_spec,
+					    config_get(ev->cfg, "providers", NULL), &ov, &err) ||
+		    llmops_provider_usable(ev->embedder, &err)) {
 			rc = llmops_report(&err);
 			goto out;
 		}

@@ -218,7 +218,7 @@ static int compare_cases(struct llmops_diff *d, const struct keyed *ka, size_t n
 			 const struct keyed *kb, size_t nb)
 {
 	size_t cap = (na < nb ? na : nb) + 1;
-	double *ch = malloc(cap * sizeof(*ch));
+	double *ch = calloc(cap, sizeof(*ch));
 	d->cases = calloc(cap, sizeof(*d->cases));
 	if (!ch || !d->cases) {
 		free(ch);
