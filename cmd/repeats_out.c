@@ -48,29 +48,6 @@ int repeats_each_variant(const struct llmops_run_data *d,
 	return rc;
 }
 
-struct counts {
-	long all, none, flaky, other; /* cases */
-	long failed, errors;	      /* results */
-};
-
-static void count_cases(const struct llmops_repeats *r, struct counts *c)
-{
-	memset(c, 0, sizeof(*c));
-	for (size_t i = 0; i < r->ncases; i++) {
-		const struct llmops_rep_case *x = &r->cases[i];
-		c->failed += x->failed;
-		c->errors += x->errors;
-		if (x->passed == x->runs)
-			c->all++;
-		else if (x->flaky)
-			c->flaky++;
-		else if (!x->passed)
-			c->none++;
-		else
-			c->other++; /* passed some, failed none, errors the rest */
-	}
-}
-
 static cJSON *case_json(const struct llmops_rep_case *x)
 {
 	cJSON *o = cJSON_CreateObject(), *s;
@@ -92,8 +69,6 @@ static cJSON *case_json(const struct llmops_rep_case *x)
 cJSON *repeats_json(const struct llmops_repeats *r, int per_case)
 {
 	cJSON *o = cJSON_CreateObject(), *ci, *ks, *fl;
-	struct counts c;
-	count_cases(r, &c);
 	cJSON_AddNumberToObject(o, "repeats", r->max_runs);
 	cJSON_AddNumberToObject(o, "cases", (double)r->ncases);
 	cJSON_AddNumberToObject(o, "results", (double)r->results);
@@ -104,10 +79,10 @@ cJSON *repeats_json(const struct llmops_repeats *r, int per_case)
 	cJSON_AddItemToArray(ci, cJSON_CreateNumber(r->hi));
 	runfmt_add_num(o, "effective_n", r->n_eff);
 	runfmt_add_num(o, "design_effect", r->deff);
-	cJSON_AddNumberToObject(o, "always_passed", (double)c.all);
-	cJSON_AddNumberToObject(o, "never_passed", (double)c.none);
-	cJSON_AddNumberToObject(o, "flaky", (double)c.flaky);
-	cJSON_AddNumberToObject(o, "passed_with_errors", (double)c.other);
+	cJSON_AddNumberToObject(o, "always_passed", (double)r->always);
+	cJSON_AddNumberToObject(o, "never_passed", (double)r->never);
+	cJSON_AddNumberToObject(o, "flaky", (double)r->flaky);
+	cJSON_AddNumberToObject(o, "passed_with_errors", (double)r->partial);
 	ks = cJSON_AddArrayToObject(o, "pass_at_k");
 	for (size_t i = 0; i < r->nks; i++) {
 		cJSON *k = cJSON_CreateObject();
@@ -146,19 +121,17 @@ static void print_ks(const struct llmops_repeats *r, const char *name, int hat)
 void repeats_print(const struct llmops_repeats *r, const char *indent, const char *green,
 		   const char *red, const char *reset)
 {
-	struct counts c;
-	count_cases(r, &c);
 	printf("%spassed  %s%ld/%ld%s results (%.1f%%, 95%% CI %.1f%%-%.1f%%: %zu cases x %d "
 	       "repeats",
 	       indent, r->passed == r->results ? green : red, r->passed, r->results, reset,
 	       r->results ? 100 * r->rate : 0.0, 100 * r->lo, 100 * r->hi, r->ncases, r->max_runs);
 	if (!isnan(r->deff))
 		printf(", design effect %.2f", r->deff);
-	printf("), %ld failed, %ld errors\n", c.failed, c.errors);
-	printf("%scases   %ld always passed, %ld never passed, %s%ld flaky%s", indent, c.all,
-	       c.none, c.flaky ? red : "", c.flaky, c.flaky ? reset : "");
-	if (c.other)
-		printf(", %ld passed except for errors", c.other);
+	printf("), %ld failed, %ld errors\n", r->failed, r->errors);
+	printf("%scases   %ld always passed, %ld never passed, %s%ld flaky%s", indent, r->always,
+	       r->never, r->flaky ? red : "", r->flaky, r->flaky ? reset : "");
+	if (r->partial)
+		printf(", %ld passed except for errors", r->partial);
 	printf("\n%s", indent);
 	print_ks(r, "pass@k ", 0);
 	print_ks(r, "; pass^k", 1);

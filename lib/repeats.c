@@ -147,7 +147,12 @@ int llmops_repeats_compute(const struct llmops_rep_obs *obs, size_t n, struct ll
 		one_case(obs, idx + i, j - i, c);
 		out->results += c->runs;
 		out->passed += c->passed;
+		out->failed += c->failed;
+		out->errors += c->errors;
 		out->flaky += c->flaky;
+		out->always += c->passed == c->runs;
+		out->never += c->passed == 0;
+		out->partial += c->passed > 0 && c->passed < c->runs && !c->flaky;
 		if (c->runs > out->max_runs)
 			out->max_runs = (int)c->runs;
 	}

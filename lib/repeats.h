@@ -62,12 +62,14 @@ struct llmops_rep_k {
 struct llmops_repeats {
 	struct llmops_rep_case *cases; /* owned; in order of first observation */
 	size_t ncases;
-	long results, passed, flaky;
-	int max_runs;		 /* the most results of one case */
-	double rate;		 /* passed / results; NAN without results */
-	double lo, hi;		 /* 95% interval */
-	double n_eff;		 /* the effective sample size the interval uses */
-	double deff;		 /* design effect: results / n_eff */
+	long results, passed, failed, errors; /* results */
+	long flaky, always, never;	      /* cases: flaky, passed every time, never passed */
+	long partial;  /* cases that passed except for errors (neither flaky nor always) */
+	int max_runs;  /* the most results of one case */
+	double rate;   /* passed / results; NAN without results */
+	double lo, hi; /* 95% interval */
+	double n_eff;  /* the effective sample size the interval uses */
+	double deff;   /* design effect: results / n_eff */
 	struct llmops_rep_k *ks; /* owned: k = 1 .. max_runs */
 	size_t nks;
 };

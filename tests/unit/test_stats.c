@@ -162,6 +162,11 @@ static void test_repeats(void **state)
 	near(r.lo, 0.177635, 1e-6);
 	near(r.hi, 0.822365, 1e-6);
 	assert_int_equal(r.flaky, 2);
+	assert_int_equal(r.always, 1); /* beta */
+	assert_int_equal(r.never, 1);  /* gamma */
+	assert_int_equal(r.partial, 0);
+	assert_int_equal(r.failed, 5);
+	assert_int_equal(r.errors, 1);
 	assert_true(r.cases[0].flaky && !r.cases[1].flaky && !r.cases[2].flaky && r.cases[3].flaky);
 	near(r.cases[0].pass_fraction, 2.0 / 3, 1e-12);
 	near(r.cases[0].score_mean, 0.7, 1e-12);
