@@ -305,6 +305,8 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		eval_end(&ev, LLMOPS_RUN_ERROR);
 		goto out;
 	}
+	if (eval_repeats_settle(&ev))
+		llmops_error("eval: out of memory while summarising the repeats");
 	rc = gate_and_exit(&ev, run_rc);
 	if (ev.baseline_id[0] && rc != LLMOPS_EXIT_INTERRUPTED) {
 		int reg = eval_baseline_compare(&ev, significance);

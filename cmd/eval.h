@@ -13,6 +13,7 @@
 #include "pricing.h"
 #include "prompt_cmd.h"
 #include "provider.h"
+#include "repeats.h"
 #include "rundiff.h"
 #include "runner.h"
 #include "strlist.h"
@@ -106,6 +107,7 @@ struct eval {
 	struct eval_job *jobs; /* case by case, each case's variants, each variant's repeats */
 	size_t njobs, next_job;
 	int repeats;		      /* --repeat N; 1 without */
+	struct llmops_repeats *reps;  /* per variant once the run is over (repeats > 1); owned */
 	struct llmops_call **requeue; /* calls to send before new ones: fallbacks, follow-ups */
 	size_t nrequeue, caprequeue;
 
@@ -162,6 +164,10 @@ struct eval_totals {
 	int gate_ok; /* pass rate >= --min-pass-rate and cost <= --max-cost */
 };
 void eval_totals(const struct eval *ev, struct eval_totals *t);
+/* Once the run is over: what the repeats of each variant say, into ev->reps (--repeat N > 1
+ * only); 0, or -1 when out of memory (then ev->reps stays NULL and the summary omits them). */
+int eval_repeats_settle(struct eval *ev);
+void eval_repeats_release(struct eval *ev);
 cJSON *eval_summary_json(const struct eval *ev);
 void eval_print_text(const struct eval *ev, int color);
 /* Write the results of the run as format ("json", "jsonl", "csv", "junit", "markdown") to path

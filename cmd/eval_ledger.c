@@ -304,6 +304,7 @@ void eval_end(struct eval *ev, int status)
 
 void eval_teardown(struct eval *ev)
 {
+	eval_repeats_release(ev);
 	eval_jobs_release(ev);
 	for (size_t i = 0; i < ev->ncases; i++) {
 		free(ev->cases[i].expected);

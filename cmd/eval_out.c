@@ -55,35 +55,49 @@ void eval_totals(const struct eval *ev, struct eval_totals *t)
 		     (ev->max_cost < 0 || t->cost <= ev->max_cost);
 }
 
-/*
- * The figures of variant vi's repeats (into r, which the caller releases):
- * 0, or -1 when out of memory.
- */
-static int variant_repeats(const struct eval *ev, size_t vi, struct llmops_repeats *r)
+int eval_repeats_settle(struct eval *ev)
 {
 	struct llmops_err err = {0};
-	struct llmops_rep_obs *obs = calloc(ev->njobs ? ev->njobs : 1, sizeof(*obs));
-	size_t n = 0;
-	if (!obs) {
-		memset(r, 0, sizeof(*r));
+	struct llmops_rep_obs *obs;
+	int rc = 0;
+	if (ev->repeats < 2 || ev->reps)
+		return 0;
+	obs = calloc(ev->njobs ? ev->njobs : 1, sizeof(*obs));
+	ev->reps = calloc(ev->nvars, sizeof(*ev->reps));
+	if (!obs || !ev->reps) {
+		free(obs);
+		free(ev->reps);
+		ev->reps = NULL;
 		return -1;
 	}
-	for (size_t i = 0; i < ev->njobs; i++) {
-		const struct eval_job *j = &ev->jobs[i];
-		if (j->vi == vi && j->finished)
-			obs[n++] =
-				(struct llmops_rep_obs){ev->cases[j->ci].id, j->passed, j->score};
+	for (size_t vi = 0; vi < ev->nvars && !rc; vi++) {
+		size_t n = 0;
+		for (size_t i = 0; i < ev->njobs; i++) {
+			const struct eval_job *j = &ev->jobs[i];
+			if (j->vi == vi && j->finished)
+				obs[n++] = (struct llmops_rep_obs){ev->cases[j->ci].id, j->passed,
+								   j->score};
+		}
+		rc = llmops_repeats_compute(obs, n, &ev->reps[vi], &err);
 	}
-	int rc = llmops_repeats_compute(obs, n, r, &err);
 	free(obs);
+	if (rc)
+		eval_repeats_release(ev);
 	return rc ? -1 : 0;
+}
+
+void eval_repeats_release(struct eval *ev)
+{
+	for (size_t i = 0; ev->reps && i < ev->nvars; i++)
+		llmops_repeats_release(&ev->reps[i]);
+	free(ev->reps);
+	ev->reps = NULL;
 }
 
 static cJSON *variant_json(const struct eval *ev, size_t vi)
 {
 	const struct eval_variant *v = &ev->vars[vi];
 	cJSON *o = cJSON_CreateObject(), *m, *lat;
-	struct llmops_repeats r;
 	double lo, hi;
 	cJSON_AddStringToObject(o, "variant", v->label);
 	cJSON_AddStringToObject(o, "prompt", v->prompt);
@@ -94,13 +108,11 @@ static cJSON *variant_json(const struct eval *ev, size_t vi)
 	cJSON_AddNumberToObject(o, "errors", (double)v->errors);
 	add_num(o, "pass_rate", v->cases ? (double)v->passed / (double)v->cases : NAN);
 	llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
-	if (ev->repeats > 1 && !variant_repeats(ev, vi, &r)) { /* the interval knows repeats */
-		lo = r.lo;
-		hi = r.hi;
-		cJSON_AddItemToObject(o, "repeats", repeats_json(&r, 1));
+	if (ev->reps) { /* the interval that knows repeats */
+		lo = ev->reps[vi].lo;
+		hi = ev->reps[vi].hi;
+		cJSON_AddItemToObject(o, "repeats", repeats_json(&ev->reps[vi], 1));
 	}
-	if (ev->repeats > 1)
-		llmops_repeats_release(&r);
 	cJSON *ci = cJSON_AddArrayToObject(o, "pass_rate_ci95");
 	cJSON_AddItemToArray(ci, cJSON_CreateNumber(lo));
 	cJSON_AddItemToArray(ci, cJSON_CreateNumber(hi));
@@ -295,13 +307,9 @@ static void print_flaky(const struct eval *ev, long nflaky, const char *bold, co
 	size_t shown = 0;
 	printf("\n%sflaky cases%s (%ld: passed on some repeats, failed on others)\n", bold, reset,
 	       nflaky);
-	for (size_t i = 0; i < ev->nvars && shown < 20; i++) {
-		struct llmops_repeats r;
-		if (!variant_repeats(ev, i, &r))
-			repeats_print_flaky(&r, "  ", ev->nvars > 1 ? ev->vars[i].label : NULL, 20,
-					    &shown);
-		llmops_repeats_release(&r);
-	}
+	for (size_t i = 0; i < ev->nvars && shown < 20; i++)
+		repeats_print_flaky(&ev->reps[i], "  ", ev->nvars > 1 ? ev->vars[i].label : NULL,
+				    20, &shown);
 	if ((size_t)nflaky > shown)
 		printf("  ... and %zu more (--format json has them all)\n", (size_t)nflaky - shown);
 }
@@ -321,12 +329,11 @@ void eval_print_text(const struct eval *ev, int color)
 	long nflaky = 0;
 	for (size_t i = 0; i < ev->nvars; i++) {
 		struct eval_variant *v = (struct eval_variant *)&ev->vars[i];
-		struct llmops_repeats r;
 		double lo, hi;
 		printf("\n  %s%s%s\n", bold, v->label, reset);
-		if (ev->repeats > 1 && !variant_repeats(ev, i, &r)) {
-			repeats_print(&r, "    ", green, red, reset);
-			nflaky += r.flaky;
+		if (ev->reps) {
+			repeats_print(&ev->reps[i], "    ", green, red, reset);
+			nflaky += ev->reps[i].flaky;
 		} else {
 			llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
 			printf("    passed  %s%ld/%ld%s (%.1f%%, 95%% CI %.1f%%-%.1f%%)",
@@ -335,8 +342,6 @@ void eval_print_text(const struct eval *ev, int color)
 			       100 * lo, 100 * hi);
 			printf(", %ld failed, %ld errors\n", v->failed, v->errors);
 		}
-		if (ev->repeats > 1)
-			llmops_repeats_release(&r);
 		printf("    metrics");
 		int any = 0;
 		for (int k = 0; k < LLMOPS_METRIC_COUNT; k++)
@@ -495,16 +500,13 @@ static void write_markdown(FILE *f, const struct eval *ev)
 	      f);
 	for (size_t i = 0; i < ev->nvars; i++) {
 		struct eval_variant *v = (struct eval_variant *)&ev->vars[i];
-		struct llmops_repeats r;
 		double lo, hi;
 		llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
-		if (ev->repeats > 1 && !variant_repeats(ev, i, &r)) {
-			lo = r.lo;
-			hi = r.hi;
-			nflaky += r.flaky;
+		if (ev->reps) { /* the interval that knows repeats */
+			lo = ev->reps[i].lo;
+			hi = ev->reps[i].hi;
+			nflaky += ev->reps[i].flaky;
 		}
-		if (ev->repeats > 1)
-			llmops_repeats_release(&r);
 		fputs("| ", f);
 		runfmt_md_cell(f, v->label, 200);
 		fprintf(f, " | %ld/%ld | %.1f%% (%.1f-%.1f%%) | ", v->passed, v->cases,
@@ -528,12 +530,8 @@ static void write_markdown(FILE *f, const struct eval *ev)
 			"|\n"
 			"| --- | --- | --- | --- |\n",
 			nflaky);
-		for (size_t i = 0; i < ev->nvars; i++) {
-			struct llmops_repeats r;
-			if (!variant_repeats(ev, i, &r))
-				repeats_markdown_rows(f, &r, ev->vars[i].label);
-			llmops_repeats_release(&r);
-		}
+		for (size_t i = 0; i < ev->nvars; i++)
+			repeats_markdown_rows(f, &ev->reps[i], ev->vars[i].label);
 	}
 	size_t nf = 0;
 	for (size_t i = 0; i < ev->njobs; i++)
