@@ -69,7 +69,7 @@ static cJSON *case_json(const struct llmops_rep_case *x)
 cJSON *repeats_json(const struct llmops_repeats *r, int per_case)
 {
 	cJSON *o = cJSON_CreateObject(), *ci, *ks, *fl;
-	cJSON_AddNumberToObject(o, "repeats", r->max_runs);
+	cJSON_AddNumberToObject(o, "runs_per_case", r->max_runs); /* the most */
 	cJSON_AddNumberToObject(o, "cases", (double)r->ncases);
 	cJSON_AddNumberToObject(o, "results", (double)r->results);
 	cJSON_AddNumberToObject(o, "passed", (double)r->passed);

@@ -92,7 +92,7 @@ check "show: repeats block" has "$out" "6 always passed, 2 never passed, 2 flaky
 check "show: the flaky cases" has "$out" "c07: 2/3 passed"
 check "show: results carry their repeat" has "$out" "c09 #2"
 run llmops show "$RUN" --format json
-check "show json: repeats" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); r=d["repeats"][0]; assert r["flaky_cases"]==["c06","c07"] and r["repeats"]==3 and len(d["results"])==30' "$out"
+check "show json: repeats" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); r=d["repeats"][0]; assert r["flaky_cases"]==["c06","c07"] and r["runs_per_case"]==3 and len(d["results"])==30' "$out"
 
 # ---------------------------------------------------------------- reports
 run llmops report "$RUN" -o rep.html
