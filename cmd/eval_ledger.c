@@ -198,8 +198,8 @@ static void git_state(struct eval *ev, struct llmops_run_spec *spec, char commit
 
 /*
  * The shard group: what the N jobs of one sharded evaluation share (the
- * dataset's content, the prompts, the providers, the commit, N and --limit),
- * so that `ledger merge` folds exactly those runs into one.
+ * dataset's content, the prompts, the providers, the commit, N, --limit and
+ * --repeat), so that `ledger merge` folds exactly those runs into one.
  */
 static void shard_group(const struct eval *ev, const struct eval_opts *o, const char *commit,
 			char out[17])
