@@ -179,6 +179,15 @@ static void write_markdown(FILE *f, const struct report *r)
 			"%ld newly failing, %ld newly passing (exact McNemar p = %.4g).\n",
 			r->vs->run->id, d->npairs, 100 * d->paired_rate_a, 100 * d->paired_rate_b,
 			d->pass_to_fail, d->fail_to_pass, d->mcnemar_p);
+		if (d->repeated)
+			fprintf(f,
+				"By case (repeats are not independent): %zu in both, %ld worse, "
+				"%ld "
+				"better by pass fraction, mean change %+.3f, paired t p = %.4g; "
+				"%ld "
+				"no longer passing every repeat.\n",
+				d->ncases, d->cases_worse, d->cases_better,
+				isnan(d->frac_mean) ? 0 : d->frac_mean, d->frac_p, d->cases_lost);
 	}
 	if (repeated)
 		repeats_each_variant(r->run, markdown_repeats, f);

@@ -247,6 +247,35 @@ static void summary(FILE *f, const struct llmops_run *u, int repeated)
 		(long long)u->tokens_in, (long long)u->tokens_out, u->cost_usd);
 }
 
+/* Repeated runs: the cases compared by pass fraction (rundiff.h). */
+static void comparison_by_case(FILE *f, const struct llmops_diff *d)
+{
+	long listed = 0;
+	fprintf(f,
+		"<tr><td>per case<td>%zu in both: <span class=\"bad\">%ld worse</span>, <span "
+		"class=\"good\">%ld better</span> by pass fraction; mean change %+.3f",
+		d->ncases, d->cases_worse, d->cases_better, isnan(d->frac_mean) ? 0 : d->frac_mean);
+	if (!isnan(d->frac_lo))
+		fprintf(f, " (95%% CI %+.3f to %+.3f)", d->frac_lo, d->frac_hi);
+	fprintf(f, ", paired t p = %.4g (the McNemar test above counts repeats as independent)",
+		d->frac_p);
+	if (!d->cases_lost)
+		return;
+	fprintf(f, "<tr><td>no longer passing every repeat<td class=\"bad\">");
+	for (size_t i = 0; i < d->ncases; i++) {
+		const struct llmops_diff_case *x = &d->cases[i];
+		if (x->passed_a != x->runs_a || x->passed_b == x->runs_b)
+			continue;
+		if (listed++ == FLIPS_MAX) {
+			fprintf(f, " &hellip; and %ld more", d->cases_lost - FLIPS_MAX);
+			break;
+		}
+		fputs(listed > 1 ? ", " : "", f);
+		esc(f, x->b->case_id, 200);
+		fprintf(f, " %ld/%ld&rarr;%ld/%ld", x->passed_a, x->runs_a, x->passed_b, x->runs_b);
+	}
+}
+
 static void comparison(FILE *f, const struct report *r)
 {
 	const struct llmops_diff *d = r->diff;
@@ -263,6 +292,8 @@ static void comparison(FILE *f, const struct report *r)
 			100 * d->paired_rate_a, 100 * d->paired_rate_b,
 			100 * (d->paired_rate_b - d->paired_rate_a), d->pass_to_fail,
 			d->fail_to_pass, d->mcnemar_p);
+	if (d->repeated)
+		comparison_by_case(f, d);
 	if (d->nscored >= 2)
 		fprintf(f, "<tr><td>score change<td>%+.4f (95%% CI %+.4f to %+.4f)", d->dscore_mean,
 			d->dscore_lo, d->dscore_hi);

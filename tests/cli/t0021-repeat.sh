@@ -145,6 +145,11 @@ import json,sys; b=json.loads(sys.argv[1])["baseline"]; r=b["repeats"]
 assert not b["regressed"] and r["cases"]==10 and r["no_longer_always_passing"]==1, r
 assert abs(r["pass_fraction_change_mean"] + 1/30) < 1e-12 and abs(r["paired_t_p"] - 0.34344) < 1e-4, r
 assert r["lost"][0]["case"]=="c00" and r["lost"][0]["passed_b"]==2' "$out"
+run llmops report last --vs "$RUN" -o cmp.html
+check "report --vs: the case that no longer passes every repeat" \
+	grep -q 'no longer passing every repeat<td class="bad">c00 3/3&rarr;2/3' cmp.html
+run llmops report last --vs "$RUN" -o cmp.md
+check "report --vs markdown: by case" grep -q "1 no longer passing every repeat" cmp.md
 run llmops diff "$RUN" last --format json
 check "diff reads repeated runs the same way" python3 -c '
 import json,sys; d=json.loads(sys.argv[1]); assert d["repeats"]["no_longer_always_passing"]==1' "$out"
