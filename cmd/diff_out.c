@@ -100,23 +100,19 @@ static cJSON *case_json(const struct llmops_diff_case *x)
 /* The case-level comparison of repeated runs. */
 static cJSON *repeats_json_of(const struct llmops_diff *d)
 {
-	cJSON *o = cJSON_CreateObject(), *ci, *lost, *moved;
+	cJSON *o = cJSON_CreateObject(), *lost, *moved;
 	cJSON_AddNumberToObject(o, "cases", (double)d->ncases);
 	cJSON_AddNumberToObject(o, "cases_worse", (double)d->cases_worse);
 	cJSON_AddNumberToObject(o, "cases_better", (double)d->cases_better);
 	cJSON_AddNumberToObject(o, "no_longer_always_passing", (double)d->cases_lost);
 	runfmt_add_num(o, "pass_fraction_change_mean", d->frac_mean);
-	ci = cJSON_AddArrayToObject(o, "pass_fraction_change_ci95");
-	if (!isnan(d->frac_lo)) {
-		cJSON_AddItemToArray(ci, cJSON_CreateNumber(d->frac_lo));
-		cJSON_AddItemToArray(ci, cJSON_CreateNumber(d->frac_hi));
-	}
+	runfmt_add_interval(o, "pass_fraction_change_ci95", d->frac_lo, d->frac_hi);
 	cJSON_AddNumberToObject(o, "paired_t_p", d->frac_p);
 	lost = cJSON_AddArrayToObject(o, "lost");
 	moved = cJSON_AddArrayToObject(o, "changed");
 	for (size_t i = 0; i < d->ncases; i++) {
 		const struct llmops_diff_case *x = &d->cases[i];
-		if (x->passed_a == x->runs_a && x->passed_b < x->runs_b)
+		if (x->lost)
 			cJSON_AddItemToArray(lost, case_json(x));
 		if (x->change != 0)
 			cJSON_AddItemToArray(moved, case_json(x));
@@ -127,7 +123,7 @@ static cJSON *repeats_json_of(const struct llmops_diff *d)
 cJSON *diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,
 		 const struct llmops_run_data *b, double tolerance, double significance)
 {
-	cJSON *o = cJSON_CreateObject(), *p, *ci;
+	cJSON *o = cJSON_CreateObject(), *p;
 	cJSON_AddItemToObject(o, "a", side_json(a, &d->a));
 	cJSON_AddItemToObject(o, "b", side_json(b, &d->b));
 	p = cJSON_AddObjectToObject(o, "paired");
@@ -146,11 +142,7 @@ cJSON *diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,
 	cJSON_AddNumberToObject(p, "mcnemar_p", d->mcnemar_p);
 	cJSON_AddNumberToObject(p, "scored_pairs", (double)d->nscored);
 	runfmt_add_num(p, "score_change_mean", d->dscore_mean);
-	ci = cJSON_AddArrayToObject(p, "score_change_ci95");
-	if (!isnan(d->dscore_lo)) {
-		cJSON_AddItemToArray(ci, cJSON_CreateNumber(d->dscore_lo));
-		cJSON_AddItemToArray(ci, cJSON_CreateNumber(d->dscore_hi));
-	}
+	runfmt_add_interval(p, "score_change_ci95", d->dscore_lo, d->dscore_hi);
 	cJSON_AddNumberToObject(p, "score_tolerance", tolerance);
 	cJSON_AddNumberToObject(p, "score_changed", (double)d->score_changed);
 	cJSON_AddNumberToObject(p, "output_changed", (double)d->output_changed);
@@ -258,7 +250,7 @@ static void print_lost(const struct llmops_diff *d, size_t limit, struct llmops_
 	       llmops_color(ctx, LLMOPS_SGR_RESET), d->cases_lost);
 	for (size_t i = 0; i < d->ncases; i++) {
 		const struct llmops_diff_case *x = &d->cases[i];
-		if (x->passed_a != x->runs_a || x->passed_b == x->runs_b)
+		if (!x->lost)
 			continue;
 		if (limit && shown++ >= limit) {
 			printf("  ... and %zu more (--limit 0 or --format json lists all)\n",

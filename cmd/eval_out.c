@@ -113,9 +113,7 @@ static cJSON *variant_json(const struct eval *ev, size_t vi)
 		hi = ev->reps[vi].hi;
 		cJSON_AddItemToObject(o, "repeats", repeats_json(&ev->reps[vi], 1));
 	}
-	cJSON *ci = cJSON_AddArrayToObject(o, "pass_rate_ci95");
-	cJSON_AddItemToArray(ci, cJSON_CreateNumber(lo));
-	cJSON_AddItemToArray(ci, cJSON_CreateNumber(hi));
+	runfmt_add_interval(o, "pass_rate_ci95", lo, hi);
 	m = cJSON_AddObjectToObject(o, "metrics");
 	for (int k = 0; k < LLMOPS_METRIC_COUNT; k++)
 		if (v->metric_n[k])

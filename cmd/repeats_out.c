@@ -68,15 +68,13 @@ static cJSON *case_json(const struct llmops_rep_case *x)
 
 cJSON *repeats_json(const struct llmops_repeats *r, int per_case)
 {
-	cJSON *o = cJSON_CreateObject(), *ci, *ks, *fl;
+	cJSON *o = cJSON_CreateObject(), *ks, *fl;
 	cJSON_AddNumberToObject(o, "runs_per_case", r->max_runs); /* the most */
 	cJSON_AddNumberToObject(o, "cases", (double)r->ncases);
 	cJSON_AddNumberToObject(o, "results", (double)r->results);
 	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
 	runfmt_add_num(o, "pass_rate", r->rate);
-	ci = cJSON_AddArrayToObject(o, "pass_rate_ci95");
-	cJSON_AddItemToArray(ci, cJSON_CreateNumber(r->lo));
-	cJSON_AddItemToArray(ci, cJSON_CreateNumber(r->hi));
+	runfmt_add_interval(o, "pass_rate_ci95", r->lo, r->hi);
 	runfmt_add_num(o, "effective_n", r->n_eff);
 	runfmt_add_num(o, "design_effect", r->deff);
 	cJSON_AddNumberToObject(o, "always_passed", (double)r->always);

@@ -264,7 +264,7 @@ static void comparison_by_case(FILE *f, const struct llmops_diff *d)
 	fprintf(f, "<tr><td>no longer passing every repeat<td class=\"bad\">");
 	for (size_t i = 0; i < d->ncases; i++) {
 		const struct llmops_diff_case *x = &d->cases[i];
-		if (x->passed_a != x->runs_a || x->passed_b == x->runs_b)
+		if (!x->lost)
 			continue;
 		if (listed++ == FLIPS_MAX) {
 			fprintf(f, " &hellip; and %ld more", d->cases_lost - FLIPS_MAX);

@@ -100,6 +100,15 @@ void runfmt_add_num(cJSON *o, const char *key, double x)
 		cJSON_AddNumberToObject(o, key, x);
 }
 
+void runfmt_add_interval(cJSON *o, const char *key, double lo, double hi)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, key);
+	if (isnan(lo))
+		return;
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(lo));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(hi));
+}
+
 static void add_str(cJSON *o, const char *key, const char *s)
 {
 	if (s)

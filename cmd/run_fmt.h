@@ -42,5 +42,7 @@ void runfmt_md_cell(FILE *f, const char *s, size_t max);
 void runfmt_block(const char *indent, const char *title, const char *text);
 /* Add x to o as a number, or null when x is NAN. */
 void runfmt_add_num(cJSON *o, const char *key, double x);
+/* Add [lo, hi] to o as an array; empty when lo is NAN (no interval). */
+void runfmt_add_interval(cJSON *o, const char *key, double lo, double hi);
 
 #endif

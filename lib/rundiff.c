@@ -247,7 +247,8 @@ static int compare_cases(struct llmops_diff *d, const struct keyed *ka, size_t n
 		ch[d->ncases - 1] = x->change;
 		d->cases_worse += x->change < 0;
 		d->cases_better += x->change > 0;
-		d->cases_lost += pa == x->runs_a && pb < x->runs_b;
+		x->lost = pa == x->runs_a && pb < x->runs_b;
+		d->cases_lost += x->lost;
 		i = ei;
 		j = ej;
 	}

@@ -56,6 +56,7 @@ struct llmops_diff_case {
 	const struct llmops_result *a, *b; /* the first result of the case on each side */
 	long runs_a, passed_a, runs_b, passed_b;
 	double change; /* pass fraction B - pass fraction A */
+	int lost;      /* passed every repeat in A, not every one in B */
 };
 
 struct llmops_diff {
