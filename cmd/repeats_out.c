@@ -9,14 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int repeats_in(const struct llmops_run_data *d)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (d->results[i].repeat_index > 0)
-			return 1;
-	return 0;
-}
-
 int repeats_each_variant(const struct llmops_run_data *d,
 			 void (*each)(const char *variant, const struct llmops_repeats *r,
 				      void *ud),

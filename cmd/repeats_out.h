@@ -13,9 +13,6 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
-/* 1 when some result of d has a repeat index above 0 (eval --repeat). */
-int repeats_in(const struct llmops_run_data *d);
-
 /*
  * The figures of each variant of d, in the order first recorded: each(variant,
  * figures, ud) for each one.  Returns 0, or -1 when out of memory.

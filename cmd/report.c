@@ -85,7 +85,7 @@ static void write_junit(FILE *f, const struct llmops_run_data *d)
 	const struct llmops_run *u = d->run;
 	char prompt[256];
 	double time = 0;
-	int repeated = repeats_in(d);
+	int repeated = llmops_run_data_repeated(d);
 	runfmt_prompt(u, prompt, sizeof(prompt));
 	for (size_t i = 0; i < d->n; i++)
 		if (!isnan(d->results[i].latency_ms))
@@ -161,7 +161,7 @@ static void write_markdown(FILE *f, const struct report *r)
 		" |\n| status | %s |\n| cases | %lld (%lld passed, %lld failed, %lld errors) |\n",
 		llmops_run_status_name(u->status), (long long)u->cases, (long long)u->passed,
 		(long long)u->failed, (long long)u->errored);
-	int repeated = repeats_in(r->run);
+	int repeated = llmops_run_data_repeated(r->run);
 	if (u->cases && repeated) /* the interval that counts cases is under Repeats */
 		fprintf(f, "| pass rate | %.1f%% |\n",
 			100.0 * (double)u->passed / (double)u->cases);

@@ -398,7 +398,7 @@ static void cells(const struct llmops_result *x, char *score, char *lat)
 static void case_table(FILE *f, const struct llmops_run_data *d)
 {
 	char score[16], lat[16];
-	int repeated = repeats_in(d);
+	int repeated = llmops_run_data_repeated(d);
 	fputs("<table class=\"cases\" id=\"cases\"><tr><th>case<th>verdict<th>score<th>latency"
 	      "<th>expected<th>actual",
 	      f);
@@ -458,8 +458,9 @@ int report_html(FILE *f, const struct report *r)
 	fputs(" &middot; ", f);
 	esc(f, prompt, 300);
 	fputs("</h1>", f);
-	summary(f, d->run, repeats_in(d));
-	if (repeats_in(d) && repeats_each_variant(d, repeats_variant, f))
+	int repeated = llmops_run_data_repeated(d);
+	summary(f, d->run, repeated);
+	if (repeated && repeats_each_variant(d, repeats_variant, f))
 		return -1;
 	if (r->diff)
 		comparison(f, r);

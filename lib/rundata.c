@@ -123,3 +123,11 @@ void llmops_run_data_free(struct llmops_run_data *d)
 	llmops_run_free(d->run);
 	free(d);
 }
+
+int llmops_run_data_repeated(const struct llmops_run_data *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->results[i].repeat_index > 0)
+			return 1;
+	return 0;
+}

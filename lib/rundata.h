@@ -28,4 +28,7 @@ int llmops_run_data_load(struct llmops_ledger *lg, const char *ref, struct llmop
 			 struct llmops_err *err);
 void llmops_run_data_free(struct llmops_run_data *d);
 
+/* 1 when some result of d has a repeat index above 0 (eval --repeat), else 0. */
+int llmops_run_data_repeated(const struct llmops_run_data *d);
+
 #endif

@@ -184,14 +184,6 @@ static void match_content(struct llmops_diff *d, struct keyed *ka, size_t na, st
 	}
 }
 
-static int has_repeats(const struct llmops_run_data *d)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (d->results[i].repeat_index > 0)
-			return 1;
-	return 0;
-}
-
 static int same_case(const struct keyed *x, const struct keyed *y)
 {
 	return x->vrank == y->vrank && !cmp_str(x->r->case_id, y->r->case_id);
@@ -311,7 +303,7 @@ int llmops_diff_runs(const struct llmops_run_data *a, const struct llmops_run_da
 			j++;
 		}
 	}
-	d->repeated = has_repeats(a) || has_repeats(b);
+	d->repeated = llmops_run_data_repeated(a) || llmops_run_data_repeated(b);
 	if (d->repeated && compare_cases(d, ka, a->n, kb, b->n)) /* before content re-sorts */
 		goto nomem;
 	match_content(d, ka, a->n, kb, b->n, tol);
