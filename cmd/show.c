@@ -64,10 +64,10 @@ static void print_summary(const struct llmops_run_data *d, int repeated, struct 
 		printf("  dataset   %s (sha256 %.12s)\n", r->dataset_path,
 		       r->dataset_sha256 ? r->dataset_sha256 : "?");
 	llmops_wilson((long)r->passed, (long)r->cases, Z95, &lo, &hi);
+	int reps = runfmt_repeats(r);
 	printf("  cases     %lld", (long long)r->cases);
-	if (runfmt_repeats(r) > 1)
-		printf(" (%lld cases x %d repeats)", (long long)r->cases / runfmt_repeats(r),
-		       runfmt_repeats(r));
+	if (reps > 1)
+		printf(" (%lld cases x %d repeats)", (long long)r->cases / reps, reps);
 	printf(": %lld passed, %lld failed, %lld errors", (long long)r->passed,
 	       (long long)r->failed, (long long)r->errored);
 	if (r->cases && repeated) /* the interval that knows repeats follows */
@@ -230,11 +230,10 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_run_data_free(d);
 		return rc;
 	}
-	int variants = 0, repeated = 0;
+	int variants = 0, repeated = llmops_run_data_repeated(d);
 	size_t not_passed = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		variants |= i && strcmp(d->results[i].variant, d->results[0].variant) != 0;
-		repeated |= d->results[i].repeat_index > 0;
 		not_passed += d->results[i].passed != 1;
 	}
 	if (json) {
