@@ -450,6 +450,10 @@ int llmops_runner_run(const struct llmops_runner_opts *o, const struct llmops_ru
 		curl_multi_cleanup(r.multi);
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	}
+	/* no pipes yet: a zeroed fd would be stdin, and exec_clear would close it
+	   (and later whatever socket libcurl had been handed as fd 0) */
+	for (unsigned i = 0; i < r.conc; i++)
+		r.slots[i].in_fd = r.slots[i].out_fd = r.slots[i].err_fd = -1;
 	curl_multi_setopt(r.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)r.conc);
 	curl_multi_setopt(r.multi, CURLMOPT_MAXCONNECTS, (long)r.conc);
 	srand((unsigned)llmops_mono_ms() ^ (unsigned)getpid());

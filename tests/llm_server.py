@@ -15,7 +15,8 @@ Endpoints (wire formats as the vendors document them):
   POST /v1/traces             an OpenTelemetry collector's OTLP/HTTP JSON traces
                               receiver (the spans are kept for /_traces)
   GET  /_traces               every traces request received, as a JSON array
-  GET  /_stats                requests served, by path and by fault (JSON)
+  GET  /_stats                requests served, by path and by fault, and
+                              "answered": /v1 requests answered whole with a 2xx (JSON)
   POST /_reset                zero the counters
   POST /_shutdown             stop the server
 
@@ -153,6 +154,7 @@ class Stats:
     def reset(self):
         self.requests = 0      # every request, control endpoints excepted
         self.api_requests = 0  # requests to /v1/*
+        self.answered = 0      # /v1/* requests answered whole with a 2xx (no fault)
         self.by_path = {}
         self.faults = {}
         self.seen = {}         # REPLY-CYCLE: times each message was asked
@@ -327,6 +329,7 @@ class Server:
         if method == "GET" and path == "/_stats":
             s = self.stats
             return 200, json.dumps({"requests": s.requests, "api_requests": s.api_requests,
+                                    "answered": s.answered,
                                     "by_path": s.by_path, "faults": s.faults,
                                     "connections": s.connections}).encode(), "application/json", False
         if method == "GET" and path == "/_traces":
@@ -447,10 +450,16 @@ class Server:
                 await asyncio.sleep(self.o.slow_body_ms / 1000.0 / pieces)
                 writer.write(b[i:i + step])
             await writer.drain()
+            self.count_answer(control, path, status, fault)
             return True
         writer.write(h + b)  # one write: no Nagle/delayed-ACK stall
         await writer.drain()
+        self.count_answer(control, path, status, fault)
         return True
+
+    def count_answer(self, control, path, status, fault):
+        if not control and path.startswith("/v1/") and 200 <= status < 300 and fault != "malformed":
+            self.stats.answered += 1
 
     async def main(self):
         self.stop = asyncio.Event()
