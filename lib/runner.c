@@ -73,6 +73,21 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	return len;
 }
 
+/* Called by libcurl each time it is about to send the request, including the
+   silent re-send on a fresh connection when a reused one turned out dead: the
+   server saw (and may bill) each of those, so each counts as an attempt. */
+static int on_prereq(void *ud, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port,
+		     int conn_local_port)
+{
+	struct slot *s = ud;
+	(void)conn_primary_ip;
+	(void)conn_local_ip;
+	(void)conn_primary_port;
+	(void)conn_local_port;
+	s->sends++;
+	return CURL_PREREQFUNC_OK;
+}
+
 static int start_http(struct runner *r, struct slot *s, struct llmops_err *err)
 {
 	const struct llmops_provider *p = s->c->prov;
@@ -110,6 +125,8 @@ static int start_http(struct runner *r, struct slot *s, struct llmops_err *err)
 	curl_easy_setopt(s->easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, s);
 	curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
+	curl_easy_setopt(s->easy, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(s->easy, CURLOPT_PREREQDATA, s);
 	curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, s->curl_err);
 	curl_easy_setopt(s->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, timeout);
@@ -165,6 +182,8 @@ static int judge_http(struct runner *r, struct slot *s, CURLcode rc)
 	struct llmops_call *c = s->c;
 	struct llmops_err e = {0};
 	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &c->status);
+	if (s->sends > 1)
+		c->attempts += s->sends - 1;
 	c->latency_ms = llmops_mono_ms() - s->start_ms; /* the same clock as ttft_ms */
 	if (rc != CURLE_OK) {
 		int conn = connect_fault(rc);
@@ -173,12 +192,12 @@ static int judge_http(struct runner *r, struct slot *s, CURLcode rc)
 			 conn ? " (is the server running? point --base-url or the provider's "
 				"base_url at it; --provider replay scores recorded outputs offline)"
 			      : "");
-		if (conn && provider_down(r, c->prov))
+		breaker_note(r, c->prov, conn);
+		if (conn && breaker_open(r, c->prov))
 			return -1;
-		if (conn && c->attempts > r->retries)
-			mark_provider_down(r, c->prov);
 		return retryable_curl(rc) ? 1 : -1;
 	}
+	breaker_note(r, c->prov, 0);
 	if (c->status >= 200 && c->status < 300) {
 		int prc = c->embed
 				  ? llmops_provider_parse_embed(c->raw.data, c->raw.len,
@@ -238,19 +257,30 @@ void runner_retire(struct runner *r, struct slot *s, int outcome)
 	r->cb->done(r->cb->ud, c);
 }
 
-int provider_down(const struct runner *r, const struct llmops_provider *p)
+static struct breaker *breaker_of(struct runner *r, const struct llmops_provider *p, int add)
 {
-	for (size_t i = 0; i < r->ndown; i++)
-		if (r->down[i] == p)
-			return 1;
-	return 0;
+	for (size_t i = 0; i < r->nbreakers; i++)
+		if (r->breakers[i].prov == p)
+			return &r->breakers[i];
+	if (!add || r->nbreakers == sizeof(r->breakers) / sizeof(r->breakers[0]))
+		return NULL;
+	r->breakers[r->nbreakers] = (struct breaker){p, 0};
+	return &r->breakers[r->nbreakers++];
 }
 
-void mark_provider_down(struct runner *r, const struct llmops_provider *p)
+int breaker_open(const struct runner *r, const struct llmops_provider *p)
 {
-	if (provider_down(r, p) || r->ndown == sizeof(r->down) / sizeof(r->down[0]))
-		return;
-	r->down[r->ndown++] = p;
+	struct breaker *b = breaker_of((struct runner *)r, p, 0);
+	return b && b->fails >= LLMOPS_RUNNER_BREAKER;
+}
+
+void breaker_note(struct runner *r, const struct llmops_provider *p, int conn_failed)
+{
+	struct breaker *b = breaker_of(r, p, conn_failed);
+	if (b && !conn_failed)
+		b->fails = 0;
+	else if (b && b->fails < LLMOPS_RUNNER_BREAKER)
+		b->fails++;
 }
 
 void slot_clear(struct runner *r, struct slot *s)
@@ -288,10 +318,24 @@ static int start(struct runner *r, struct llmops_call *c, struct llmops_err *err
 			s = &r->slots[i];
 	if (!s)
 		return llmops_err_set(err, LLMOPS_E_NET, "no free slot");
+	if (c->prov->type != LLMOPS_PROVIDER_EXEC && breaker_open(r, c->prov)) {
+		/* the provider is down: fail now, unsent, rather than queue more
+		   connection attempts that will be refused too */
+		c->ok = 0;
+		c->error[0] = 0;
+		snprintf(c->error, sizeof(c->error),
+			 "%.400s: not sent: the last %d connection attempts to this provider "
+			 "failed (circuit breaker; is the server running?)",
+			 c->rq.url ? c->rq.url : c->prov->model, LLMOPS_RUNNER_BREAKER);
+		llmops_redact(c->error);
+		r->cb->done(r->cb->ud, c);
+		return 0;
+	}
 	s->c = c;
 	s->start_ms = llmops_mono_ms();
 	s->retry_after_ms = -1;
 	s->sse_scanned = 0;
+	s->sends = 0;
 	r->active++;
 	c->attempts++;
 	c->ttft_ms = NAN;

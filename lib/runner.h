@@ -14,9 +14,19 @@
  * (capped at backoff_max_ms) times a random factor in [0.5, 1] ("equal
  * jitter"), or the server's Retry-After (seconds or an HTTP date) when
  * that is longer (capped at retry_after_max_ms).  Other statuses (400,
- * 401, 403, 404, ...) are final at once.  Once one call to a provider has
- * failed to connect after all its retries, later calls to it that cannot
- * connect are not retried again (the provider is down; no point waiting).
+ * 401, 403, 404, ...) are final at once.
+ *
+ * Circuit breaker: once LLMOPS_RUNNER_BREAKER connection attempts in a row
+ * to one provider have failed (refused, unresolvable) with no answer of
+ * any kind in between, the provider is taken as down for the rest of the
+ * run: an attempt in flight that cannot connect is not retried, and every
+ * call to it still queued or waiting for a retry fails at once, unsent
+ * (attempts not incremented), with an error that says so.  Any HTTP
+ * answer, even a 500, closes the breaker again.
+ *
+ * Attempts: `attempts` counts requests sent, including the re-send libcurl
+ * makes on its own when a reused keep-alive connection turns out dead, so
+ * that recorded attempts equal what the server saw.
  *
  * Rate limits: with rpm, request starts are spaced 60000/rpm ms apart;
  * with tpm, each start advances the same kind of clock by the call's
@@ -36,6 +46,9 @@
 
 #include <stddef.h>
 
+/* Connection failures in a row after which a provider is taken as down. */
+#define LLMOPS_RUNNER_BREAKER 5
+
 struct llmops_call {
 	/* set by the caller */
 	const struct llmops_provider *prov;
@@ -46,7 +59,7 @@ struct llmops_call {
 	void *user;		  /* the caller's */
 
 	/* set by the runner */
-	int attempts;		     /* requests made, retries included */
+	int attempts;		     /* requests sent, retries and libcurl's re-sends included */
 	long status;		     /* last HTTP status (0: none); exec: exit status */
 	double latency_ms;	     /* of the attempt that answered */
 	double ttft_ms;		     /* streamed: time to the first output text; else NAN */

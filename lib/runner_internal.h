@@ -23,6 +23,7 @@ struct slot {
 	CURL *easy;
 	struct curl_slist *hdrs;
 	int in_multi;
+	int sends; /* requests libcurl sent for this attempt (it re-sends on a dead reused connection) */
 	char curl_err[CURL_ERROR_SIZE];
 	/* exec */
 	pid_t pid; /* 0: none */
@@ -33,6 +34,12 @@ struct slot {
 	int timed_out;
 	int status; /* from waitpid */
 	int reaped;
+};
+
+/* The circuit breaker of one provider: connection failures in a row. */
+struct breaker {
+	const struct llmops_provider *prov;
+	int fails; /* connection attempts that failed since the last answer of any kind */
 };
 
 struct pending {
@@ -52,16 +59,18 @@ struct runner {
 	long timeout_ms;
 	int retries;
 	double backoff_ms, backoff_max_ms, retry_after_max_ms;
-	const struct llmops_provider *down[32]; /* providers that could not be reached */
-	size_t ndown;
+	struct breaker breakers[32]; /* per provider; more providers than that share none */
+	size_t nbreakers;
 };
 
 /* Hand a finished attempt back: outcome 0 answered, 1 retry if allowed, -1 failed. */
 void runner_retire(struct runner *r, struct slot *s, int outcome);
 /* Free the slot (leaving the call alone). */
 void slot_clear(struct runner *r, struct slot *s);
-int provider_down(const struct runner *r, const struct llmops_provider *p);
-void mark_provider_down(struct runner *r, const struct llmops_provider *p);
+/* 1 when the provider's breaker is open: queued calls to it fail unsent. */
+int breaker_open(const struct runner *r, const struct llmops_provider *p);
+/* Record how an attempt went: conn_failed 1 (could not connect) or 0 (answered). */
+void breaker_note(struct runner *r, const struct llmops_provider *p, int conn_failed);
 
 /* exec: children */
 int exec_start(struct runner *r, struct slot *s);

@@ -35,4 +35,32 @@ fi
 check "one successful answer per case" test "$(server_stat answered)" = 40
 check "and no more requests than that" test "$(server_stat api_requests)" = 40
 
+# ------------------------------- 12. attempts recorded = requests the server saw
+# a dropped request on a reused keep-alive connection is re-sent by libcurl
+# itself; that re-send is a request the provider saw and counts as an attempt
+stop_servers
+start_server --drop-rate 0.2
+cases 200 drops.json
+run llmops eval --dataset drops.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--no-cache --retries 8 --concurrency 4 -o drops-out.json
+expect_rc 0 "200 cases through dropped connections"
+run_id=$(python3 -c 'import json; print(json.load(open("drops-out.json"))["run"])')
+check "drops happened" test "$(server_stat api_requests)" -gt 200
+check "recorded attempts = requests the server received" test "$(server_stat api_requests)" = \
+	"$(sql "select sum(attempts) from results where run_id='$run_id'")"
+check "one whole answer per case" test "$(server_stat answered)" = 200
+
+# ------------------------------------------- 11. the circuit breaker
+cases 300 down.json
+run llmops eval --dataset down.json --provider openai:gpt-4o-mini --base-url http://127.0.0.1:1/v1 \
+	--no-cache --retries 4 --concurrency 4 -o down-out.json
+expect_rc 3 "a provider that is down"
+run_id=$(python3 -c 'import json; print(json.load(open("down-out.json"))["run"])')
+check "every case recorded as an error" \
+	test "$(sql "select count(*) from results where run_id='$run_id' and passed is null")" = 300
+check "at most 5 + 4 in flight connection attempts, not 1,500" \
+	test "$(sql "select sum(attempts) from results where run_id='$run_id'")" -le 9
+check "the rest say the breaker stopped them" \
+	test "$(sql "select count(*) from results where run_id='$run_id' and error like '%not sent%circuit breaker%'")" -ge 290
+
 done_testing
