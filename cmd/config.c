@@ -4,6 +4,7 @@
 #include "llmops.h"
 
 #include "config.h"
+#include "configshape.h"
 #include "json.h"
 
 #include <stdio.h>
@@ -29,7 +30,8 @@ int config_load(const char *root, cJSON **cfg, struct llmops_buf *text,
 		llmops_error("cannot read %s", path);
 		return LLMOPS_EXIT_USAGE;
 	}
-	if (llmops_json_parse(cfg, text->data, text->len, "llmops.json", &err))
+	if (llmops_json_parse(cfg, text->data, text->len, "llmops.json", &err) ||
+	    llmops_config_check_shape(*cfg, text->data, text->len, "llmops.json", &err))
 		return llmops_report(&err);
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(*cfg, "prices");
 	if (p && prices &&

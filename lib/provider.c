@@ -276,9 +276,10 @@ static int unknown(const char *spec, const cJSON *cfg, struct llmops_err *err)
 {
 	struct llmops_buf names = LLMOPS_BUF_INIT;
 	const cJSON *x;
-	cJSON_ArrayForEach (x, cfg)
-		if (x->string[0] != '$')
-			llmops_buf_addf(&names, "%s%s", names.len ? ", " : "", x->string);
+	if (cJSON_IsObject(cfg)) /* a mis-shaped "providers" names nothing */
+		cJSON_ArrayForEach (x, cfg)
+			if (x->string && x->string[0] != '$')
+				llmops_buf_addf(&names, "%s%s", names.len ? ", " : "", x->string);
 	llmops_err_set(err, LLMOPS_E_USAGE,
 		       "unknown provider '%s': use openai:MODEL, anthropic:MODEL, ollama:MODEL, "
 		       "exec:COMMAND, replay%s%s",

@@ -63,4 +63,23 @@ check "at most 5 + 4 in flight connection attempts, not 1,500" \
 check "the rest say the breaker stopped them" \
 	test "$(sql "select count(*) from results where run_id='$run_id' and error like '%not sent%circuit breaker%'")" -ge 290
 
+# ------------------------------------- 2. a mis-shaped llmops.json is refused
+cp llmops.json llmops.json.good
+echo '{"providers": [1]}' >llmops.json
+run llmops eval --dataset forty.json --provider nope --limit 1
+expect_rc 2 "providers as an array, unknown --provider: no crash"
+check "the position and what it must be" has "$err" "llmops.json:1:15: providers must be an object"
+run llmops lint
+expect_rc 2 "lint refuses the same config"
+check "lint says where" has "$err" "llmops.json:1:15:"
+printf '{"providers": {"a": {"type": "openai", "model": "m"},\n  "b": "openai:gpt-4o"}}\n' >llmops.json
+run llmops cost
+expect_rc 2 "a provider that is not an object"
+check "names it" has "$err" "llmops.json:2:8: providers.b must be an object"
+echo '{"eval": [0.5]}' >llmops.json
+run llmops eval --dataset forty.json --provider replay
+expect_rc 2 "eval as an array"
+check "names the section" has "$err" "eval must be an object, not an array"
+mv llmops.json.good llmops.json
+
 done_testing
