@@ -151,6 +151,7 @@ static void file_free(struct lint_file *f)
 	free(f->path);
 	free(f->text);
 	free(f->supp);
+	free(f->cursor);
 	free(f);
 }
 
@@ -257,6 +258,9 @@ void lint_report_at(struct llmops_lint *l, const struct lint_file *f, size_t off
 	if (f->base_line) {
 		line = f->base_line;
 		col = f->base_col;
+	} else if (f->text && f->cursor) {
+		llmops_text_cursor_pos(f->cursor, f->text, off <= f->len ? off : f->len, &line,
+				       &col);
 	} else if (f->text) {
 		llmops_text_pos(f->text, off <= f->len ? off : f->len, &line, &col);
 	}
@@ -465,7 +469,10 @@ static int add_file(struct llmops_lint *l, const char *path, int kind, int expli
 		l->files = nf;
 		l->capfiles = cap;
 	}
-	if (!(f = calloc(1, sizeof(*f))) || !(f->path = strdup(path))) {
+	if (!(f = calloc(1, sizeof(*f))) || !(f->path = strdup(path)) ||
+	    !(f->cursor = calloc(1, sizeof(*f->cursor)))) {
+		if (f)
+			free(f->path);
 		free(f);
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	}
@@ -753,6 +760,7 @@ int llmops_lint_fix(struct llmops_lint *l, struct llmops_strlist *fixed, struct 
 		free(f->text);
 		f->text = NULL;
 		f->len = 0;
+		*f->cursor = (struct llmops_text_cursor)LLMOPS_TEXT_CURSOR_INIT;
 		free(f->supp);
 		f->supp = NULL;
 		f->nsupp = f->capsupp = 0;

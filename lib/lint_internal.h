@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "dataset.h"
 #include "lint.h"
+#include "utf8.h"
 #include "lock.h"
 #include "prompt.h"
 #include "promptref.h"
@@ -45,6 +46,7 @@ struct lint_file {
 	uint64_t off_rules;	 /* rules silenced for the whole file */
 	struct lint_supp *supp;	 /* owned, ascending by line */
 	size_t nsupp, capsupp;
+	struct llmops_text_cursor *cursor; /* owned: positions of findings, in one pass */
 };
 
 /* What a parsed prompt version leaves for the rules that look across files. */

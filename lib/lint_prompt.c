@@ -209,25 +209,41 @@ struct source_lines {
 	const char *s;
 	size_t len;
 	int first; /* line number of s's first line in the tags' numbering */
+	/* the place last found, so that tags in source order cost one pass
+	   over s in all, not one each (line 0: none yet) */
+	int at_line, at_col;
+	size_t at_off;
 };
 
 /* Byte offset of (line, col) in src, or (size_t)-1. */
-static size_t offset_of(const struct source_lines *src, int line, int col)
+static size_t offset_of(struct source_lines *src, int line, int col)
 {
 	size_t i = 0;
+	int l = src->first, c = 1;
 
-	for (int l = src->first; l < line; l++) {
+	if (src->at_line && line > src->at_line) {
+		l = src->at_line;
+		i = src->at_off;
+	} else if (src->at_line && line == src->at_line && col >= src->at_col) {
+		l = line;
+		i = src->at_off;
+		c = src->at_col;
+	}
+	for (; l < line; l++, c = 1) {
 		const char *nl = memchr(src->s + i, '\n', src->len - i);
 
 		if (!nl)
 			return (size_t)-1;
 		i = (size_t)(nl - src->s) + 1;
 	}
-	for (int c = 1; c < col && i < src->len && src->s[i] != '\n'; c++) {
+	for (; c < col && i < src->len && src->s[i] != '\n'; c++) {
 		i++;
 		while (i < src->len && ((unsigned char)src->s[i] & 0xc0) == 0x80)
 			i++;
 	}
+	src->at_line = line;
+	src->at_col = c;
+	src->at_off = i;
 	return i;
 }
 
@@ -284,11 +300,17 @@ static int near_line(const char *s, size_t len, size_t ls, size_t le, int dir, s
 	}
 }
 
-static int in_fence(const char *s, size_t ls)
+/* Is the line starting at ls inside a ``` or ~~~ block?  Resumes from the
+   line asked about last (*from, *open) when ls is not before it. */
+static int in_fence(const char *s, size_t ls, size_t *from, int *open)
 {
-	int open = 0;
+	size_t i = *from;
 
-	for (size_t i = 0; i < ls;) {
+	if (ls < i) {
+		i = 0;
+		*open = 0;
+	}
+	while (i < ls) {
 		size_t e = i, k = i;
 
 		while (e < ls && s[e] != '\n')
@@ -296,10 +318,11 @@ static int in_fence(const char *s, size_t ls)
 		while (k < e && blank(s[k]))
 			k++;
 		if (e - k >= 3 && (!strncmp(s + k, "```", 3) || !strncmp(s + k, "~~~", 3)))
-			open = !open;
+			*open = !*open;
 		i = e + 1;
 	}
-	return open;
+	*from = ls;
+	return *open;
 }
 
 static int closing_quote(const char *s, size_t n)
@@ -335,17 +358,75 @@ static int opening_quote(const char *s, size_t n)
 }
 
 /*
+ * What the injection rule asks of the line that holds a tag, found once
+ * per line rather than once per tag, so that a line with thousands of tags
+ * costs one pass over it.
+ */
+struct line_facts {
+	size_t ls, le;	    /* the line: [ls, le), le at its '\n' or the end */
+	size_t le_trim;	    /* le less trailing white space */
+	size_t first_alnum; /* the first letter or digit on it, or le */
+	size_t last_word;   /* one past its last letter, digit or non-ASCII byte, or ls */
+	int fenced;	    /* inside a ``` or ~~~ block */
+	int between;	    /* between delimiter lines */
+};
+
+struct inj_scan {
+	struct llmops_lint *l;
+	struct lint_file *f;
+	struct source_lines src;
+	const char *role;
+	int last_message;
+	struct line_facts line; /* of the line of the last tag (valid when have_line) */
+	int have_line;
+	size_t fence_from; /* in_fence's resume point and state */
+	int fence_open;
+	size_t text_end; /* after the last character that is neither space nor in a tag */
+	int have_text_end;
+};
+
+static const struct line_facts *line_facts(struct inj_scan *is, size_t ts)
+{
+	const char *s = is->src.s;
+	size_t len = is->src.len, a, b;
+	struct line_facts *lf = &is->line;
+
+	if (is->have_line && ts >= lf->ls && ts < lf->le)
+		return lf;
+	lf->ls = ts;
+	lf->le = ts;
+	while (lf->ls > 0 && s[lf->ls - 1] != '\n')
+		lf->ls--;
+	while (lf->le < len && s[lf->le] != '\n')
+		lf->le++;
+	lf->le_trim = lf->le;
+	while (lf->le_trim > lf->ls && isspace((unsigned char)s[lf->le_trim - 1]))
+		lf->le_trim--;
+	lf->first_alnum = lf->le;
+	for (size_t i = lf->ls; i < lf->le && lf->first_alnum == lf->le; i++)
+		if (isalnum((unsigned char)s[i]))
+			lf->first_alnum = i;
+	lf->last_word = lf->ls;
+	for (size_t i = lf->le; i > lf->ls && lf->last_word == lf->ls; i--)
+		if (isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80)
+			lf->last_word = i;
+	lf->fenced = in_fence(s, lf->ls, &is->fence_from, &is->fence_open);
+	/* alone on its line between delimiter lines */
+	lf->between = near_line(s, len, lf->ls, lf->le, -1, &a, &b) &&
+		      delimiter_line(s + a, b - a) &&
+		      near_line(s, len, lf->ls, lf->le, 1, &a, &b) && delimiter_line(s + a, b - a);
+	is->have_line = 1;
+	return lf;
+}
+
+/*
  * Is the tag at [ts, te) of s delimited: quoted, inside <tag>...</tag>, in
  * a fenced block, or between delimiter lines?
  */
-static int delimited(const char *s, size_t len, size_t ts, size_t te)
+static int delimited(const char *s, size_t len, size_t ts, size_t te, const struct line_facts *lf)
 {
-	size_t ls = ts, le = te, a, b, i, j;
+	size_t ls = lf->ls, le = lf->le, i, j;
 
-	while (ls > 0 && s[ls - 1] != '\n')
-		ls--;
-	while (le < len && s[le] != '\n')
-		le++;
 	/* quotes on the same line */
 	for (i = ts; i > ls && blank(s[i - 1]); i--)
 		;
@@ -366,13 +447,7 @@ static int delimited(const char *s, size_t len, size_t ts, size_t te)
 		if (s[k] == '<' && s[k + 1] != '/' && isalpha((unsigned char)s[k + 1]))
 			return 1;
 	}
-	if (in_fence(s, ls))
-		return 1;
-	/* alone on its line between delimiter lines */
-	if (near_line(s, len, ls, le, -1, &a, &b) && delimiter_line(s + a, b - a) &&
-	    near_line(s, len, ls, le, 1, &a, &b) && delimiter_line(s + a, b - a))
-		return 1;
-	return 0;
+	return lf->fenced || lf->between;
 }
 
 /*
@@ -380,55 +455,40 @@ static int delimited(const char *s, size_t len, size_t ts, size_t te)
  * punctuation that ends a sentence: a parameter inside a sentence
  * ("Translate into {{language}}.").
  */
-static int inline_param(const char *s, size_t len, size_t ts, size_t te)
+static int inline_param(const char *s, size_t ts, size_t te, const struct line_facts *lf)
 {
-	size_t ls = ts, le = te;
-	int before = 0, after = 0;
+	int before = lf->first_alnum < ts, after = lf->last_word > te;
 
-	while (le < len && s[le] != '\n')
-		le++;
-	while (le > te && isspace((unsigned char)s[le - 1]))
-		le--;
-	if (le > te && strspn(s + te, ".,;!?)") >= le - te)
+	if (lf->le_trim > te && strspn(s + te, ".,;!?)") >= lf->le_trim - te)
 		after = 1;
-	le = te;
-
-	while (ls > 0 && s[ls - 1] != '\n')
-		ls--;
-	while (le < len && s[le] != '\n')
-		le++;
-	for (size_t i = ls; i < ts; i++)
-		before |= isalnum((unsigned char)s[i]) != 0;
-	for (size_t i = te; i < le; i++)
-		after |= isalnum((unsigned char)s[i]) != 0 || ((unsigned char)s[i] >= 0x80);
 	return before && after;
 }
 
-/* Only whitespace and tags after te: the variable ends the text. */
-static int last_in_text(const char *s, size_t len, size_t te)
+/* Only whitespace and tags after te: the variable ends the text.  Where that
+   tail starts is found in one pass, the first time it is asked. */
+static int last_in_text(struct inj_scan *is, size_t te)
 {
-	for (size_t i = te; i < len; i++) {
-		if (s[i] == '{' && i + 1 < len && s[i + 1] == '{') {
-			const char *close = strstr(s + i, "}}");
+	const char *s = is->src.s;
+	size_t len = is->src.len;
 
-			if (!close)
-				return 1;
-			i = (size_t)(close - s) + 1;
-			continue;
+	if (!is->have_text_end) {
+		is->text_end = 0;
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] == '{' && i + 1 < len && s[i + 1] == '{') {
+				const char *close = strstr(s + i, "}}");
+
+				if (!close)
+					break;
+				i = (size_t)(close - s) + 1;
+				continue;
+			}
+			if (!isspace((unsigned char)s[i]))
+				is->text_end = i + 1;
 		}
-		if (!isspace((unsigned char)s[i]))
-			return 0;
+		is->have_text_end = 1;
 	}
-	return 1;
+	return te >= is->text_end;
 }
-
-struct inj_scan {
-	struct llmops_lint *l;
-	struct lint_file *f;
-	struct source_lines src;
-	const char *role;
-	int last_message;
-};
 
 static void tag_label(const char *name, char *out, size_t n)
 {
@@ -462,7 +522,8 @@ static int injection_tag(void *ud, const struct llmops_tag *t)
 	if (!close)
 		return 0;
 	te = (size_t)(close - s) + (s[ts + 2] == '{' ? 3 : 2);
-	if (delimited(s, is->src.len, ts, te))
+	const struct line_facts *lf = line_facts(is, ts);
+	if (delimited(s, is->src.len, ts, te, lf))
 		return 0;
 	tag_label(t->name, tag, sizeof(tag));
 	if (!strcmp(is->role, "system") || !strcmp(is->role, "developer")) {
@@ -473,9 +534,9 @@ static int injection_tag(void *ud, const struct llmops_tag *t)
 			    t->name, is->role, is->role, tag, t->name, tag);
 		return 0;
 	}
-	if (inline_param(s, is->src.len, ts, te))
+	if (inline_param(s, ts, te, lf))
 		return 0;
-	if (is->last_message && last_in_text(s, is->src.len, te))
+	if (is->last_message && last_in_text(is, te))
 		lint_report(is->l, is->f, t->line, t->col, LR_INJECTION,
 			    "{{%s}} is undelimited and the last thing the model reads, so text in "
 			    "it can pass for instructions; fence it as <%s>{{%s}}</%s>, say the "
@@ -559,8 +620,11 @@ static int message_checks(struct llmops_lint *l, struct lint_file *f, const stru
 {
 	for (size_t i = 0; i < p->nmsgs; i++) {
 		const struct llmops_prompt_msg *m = &p->msgs[i];
-		struct inj_scan is = {
-			l, f, {m->source, strlen(m->source), 1}, m->role, i + 1 == p->nmsgs};
+		struct inj_scan is = {.l = l,
+				      .f = f,
+				      .src = {m->source, strlen(m->source), 1, 0, 0, 0},
+				      .role = m->role,
+				      .last_message = i + 1 == p->nmsgs};
 		struct lint_file shadow = *f;
 		int rc;
 
@@ -576,6 +640,7 @@ static int message_checks(struct llmops_lint *l, struct lint_file *f, const stru
 			llmops_json_locate(f->text, f->len, obj ? steps : steps + 1, obj ? 3 : 2, 0,
 					   &shadow.base_line, &shadow.base_col);
 			shadow.text = m->source;
+			shadow.cursor = NULL; /* f's cursor is for f's text */
 			shadow.len = is.src.len;
 			if ((rc = lint_pii(l, &shadow, 0, shadow.len)))
 				return rc;

@@ -76,6 +76,46 @@ long llmops_strlist_find(const struct llmops_strlist *l, const char *s)
 	return -1;
 }
 
+static char *const *sort_base;
+
+static int cmp_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(sort_base[x], sort_base[y]);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+int llmops_strlist_dedupe(struct llmops_strlist *l)
+{
+	size_t *ix, k = 0;
+
+	if (l->nr < 2)
+		return LLMOPS_OK;
+	if (!(ix = malloc(l->nr * sizeof(*ix))))
+		return LLMOPS_E_NOMEM;
+	for (size_t i = 0; i < l->nr; i++)
+		ix[i] = i;
+	sort_base = l->items;
+	qsort(ix, l->nr, sizeof(*ix), cmp_index);
+	/* in each run of equal strings the first is the earliest: drop the rest */
+	for (size_t i = 1, head = ix[0]; i < l->nr; i++) {
+		if (strcmp(l->items[head], l->items[ix[i]])) {
+			head = ix[i];
+			continue;
+		}
+		free(l->items[ix[i]]);
+		l->items[ix[i]] = NULL;
+	}
+	for (size_t i = 0; i < l->nr; i++)
+		if (l->items[i])
+			l->items[k++] = l->items[i];
+	l->nr = k;
+	l->items[k] = NULL;
+	free(ix);
+	return LLMOPS_OK;
+}
+
 int llmops_str_ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);

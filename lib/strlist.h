@@ -27,6 +27,9 @@ void llmops_strlist_release(struct llmops_strlist *l);
 int llmops_strlist_append(struct llmops_strlist *l, const char *s);
 int llmops_strlist_appendf(struct llmops_strlist *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Drop every string equal to an earlier one, keeping the order of the
+   rest, in O(n log n).  Returns LLMOPS_OK or LLMOPS_E_NOMEM (l unchanged). */
+int llmops_strlist_dedupe(struct llmops_strlist *l);
 /* Index of the first string equal to s, or -1. */
 /* 1 when s ends with suffix. */
 int llmops_str_ends_with(const char *s, const char *suffix);

@@ -47,6 +47,7 @@ struct parser {
 	char ctag[MAX_DELIM]; /* current closing delimiter */
 	size_t olen, clen;    /* their lengths */
 	struct llmops_err *err;
+	struct llmops_text_cursor pos; /* positions in one pass, not one each */
 };
 
 static void node_release(struct node *n)
@@ -58,15 +59,15 @@ static void node_release(struct node *n)
 	free(n->indent);
 }
 
-static void pos_of(const struct parser *p, size_t off, int *line, int *col)
+static void pos_of(struct parser *p, size_t off, int *line, int *col)
 {
-	llmops_text_pos(p->src, off, line, col);
+	llmops_text_cursor_pos(&p->pos, p->src, off, line, col);
 	if (*line == 1)
 		*col += p->col0 - 1;
 	*line += p->line0 - 1;
 }
 
-static int perr(const struct parser *p, size_t off, const char *fmt, const char *a, const char *b)
+static int perr(struct parser *p, size_t off, const char *fmt, const char *a, const char *b)
 {
 	char msg[512];
 	int line, col;
@@ -346,6 +347,13 @@ static int parse(struct parser *p, struct node *root)
 			break;
 		case '#':
 		case '^':
+			if (depth >= LLMOPS_TEMPLATE_MAX_DEPTH) {
+				rc = perr(p, tag,
+					  "sections nest more than %s deep here; flatten the "
+					  "template%s",
+					  LLMOPS_TEMPLATE_MAX_DEPTH_STR, NULL);
+				goto out;
+			}
 			n = add_kid(stack[depth], sigil == '#' ? N_SECTION : N_INVERTED, name,
 				    name_len);
 			if (!n)
@@ -702,6 +710,12 @@ static int render_section(struct render *r, const struct node *n)
 	const cJSON *v = lookup(r, n->str);
 	int rc = LLMOPS_OK;
 
+	if (r->sections >= LLMOPS_TEMPLATE_MAX_RENDER_DEPTH)
+		return llmops_err_set(r->err, LLMOPS_E_INPUT,
+				      "section '%s' at %d:%d: sections nest more than %d deep "
+				      "across partials; flatten the templates",
+				      n->str, n->line, n->col, LLMOPS_TEMPLATE_MAX_RENDER_DEPTH);
+
 	if (n->type == N_INVERTED) {
 		if (!v && (rc = note_missing(r, "", n->str)))
 			return rc;
@@ -828,12 +842,15 @@ static int collect_var(void *ud, const struct llmops_tag *tag)
 		n = sizeof(name) - 1;
 	memcpy(name, tag->name, n);
 	name[n] = '\0';
-	if (llmops_strlist_find(out, name) >= 0)
+	/* repeats are dropped once at the end (a find per tag is quadratic) */
+	if (out->nr && !strcmp(out->items[out->nr - 1], name))
 		return 0;
 	return llmops_strlist_append(out, name) ? LLMOPS_E_NOMEM : 0;
 }
 
 int llmops_template_variables(const struct llmops_template *t, struct llmops_strlist *out)
 {
-	return llmops_template_tags(t, collect_var, out);
+	int rc = llmops_template_tags(t, collect_var, out);
+
+	return rc ? rc : llmops_strlist_dedupe(out);
 }

@@ -24,13 +24,21 @@
 
 struct llmops_template;
 
+/* Sections nested deeper than this in one template are a parse error, and
+   deeper than LLMOPS_TEMPLATE_MAX_RENDER_DEPTH across partials a render
+   error: every walk of a template recurses, so depth must be bounded. */
+#define LLMOPS_TEMPLATE_MAX_DEPTH	 256
+#define LLMOPS_TEMPLATE_MAX_DEPTH_STR	 "256"
+#define LLMOPS_TEMPLATE_MAX_RENDER_DEPTH 1024
+
 /*
  * Parse src[0..len).  label names the source in errors; line0 and col0
  * are the position of src[0] in that source (1, 1 for a whole file; the
  * line after front matter otherwise).  On success *out is the caller's:
  * free it with llmops_template_free().
  * Errors: LLMOPS_E_INPUT (unclosed or mismatched section, unclosed tag,
- * empty or malformed tag, bad set-delimiter), LLMOPS_E_NOMEM.
+ * empty or malformed tag, bad set-delimiter, sections nested more than
+ * LLMOPS_TEMPLATE_MAX_DEPTH deep), LLMOPS_E_NOMEM.  Time is linear in len.
  */
 int llmops_template_parse(struct llmops_template **out, const char *src, size_t len,
 			  const char *label, int line0, int col0, struct llmops_err *err);

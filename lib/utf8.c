@@ -47,6 +47,33 @@ int llmops_utf8_columns(const char *s, size_t len)
 	return n;
 }
 
+void llmops_text_cursor_pos(struct llmops_text_cursor *cur, const char *s, size_t off, int *line,
+			    int *col)
+{
+	size_t nl = (size_t)-1;
+
+	if (cur->line == 0 || off < cur->off) {
+		cur->off = cur->line_start = 0;
+		cur->line = cur->col = 1;
+	}
+	for (size_t i = cur->off; i < off; i++) {
+		if (s[i] == '\n') {
+			cur->line++;
+			nl = i;
+		}
+	}
+	if (nl != (size_t)-1) {
+		cur->line_start = nl + 1;
+		cur->col = llmops_utf8_columns(s + nl + 1, off - nl - 1) + 1;
+	} else {
+		/* offsets fall on character starts, so the columns add up */
+		cur->col += llmops_utf8_columns(s + cur->off, off - cur->off);
+	}
+	cur->off = off;
+	*line = cur->line;
+	*col = cur->col;
+}
+
 void llmops_text_pos(const char *s, size_t off, int *line, int *col)
 {
 	size_t start = 0;

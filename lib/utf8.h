@@ -20,6 +20,24 @@ size_t llmops_utf8_invalid(const char *s, size_t len);
 /* Line and column of byte offset off (<= length of s) in s. */
 void llmops_text_pos(const char *s, size_t off, int *line, int *col);
 
+/*
+ * A cursor over one text for positions asked for in (mostly) ascending
+ * order: each call scans only from the previous offset, so the positions of
+ * n places in a text of m bytes cost O(m) in all rather than O(n * m).  An
+ * offset before the previous one starts again from the top.  Zero-initialise
+ * it (or use LLMOPS_TEXT_CURSOR_INIT) for a new text; it owns nothing.
+ */
+struct llmops_text_cursor {
+	size_t off;	   /* the offset last asked for */
+	size_t line_start; /* the start of its line */
+	int line, col;	   /* its position; line 0: nothing asked yet */
+};
+#define LLMOPS_TEXT_CURSOR_INIT {0, 0, 0, 0}
+
+/* Line and column of byte offset off (<= length of s) in s, from cur. */
+void llmops_text_cursor_pos(struct llmops_text_cursor *cur, const char *s, size_t off, int *line,
+			    int *col);
+
 /* Columns (code points) in s[0..len): the width of a line prefix. */
 int llmops_utf8_columns(const char *s, size_t len);
 

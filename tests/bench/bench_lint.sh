@@ -44,3 +44,21 @@ if [ "$smoke" != --smoke ] && command -v npm >/dev/null; then
 		echo "peer: npm install secretlint failed; llmops figures only"
 	fi
 fi
+
+# Hostile templates (issue 18): lint time must grow linearly with the number
+# of tags, on one line and on many (it was 1 s, 12.7 s and 47 s for 5k, 20k
+# and 40k tags on one line before positions were computed in one pass).
+echo "== lint: one template of N tags (median of $runs) =="
+mkdir -p "$tmp/h/prompts/w"
+git -C "$tmp/h" init -q
+for n in 5000 20000 40000; do
+	[ "$smoke" = --smoke ] && n=$((n / 100))
+	python3 -c "import sys; print('{{a}}' * int(sys.argv[1]))" "$n" >"$tmp/h/prompts/w/v1.0.0.txt"
+	line=$("$bench/bench_startup" "$runs" "$n tags, one line" $one "$llmops" -C "$tmp/h" lint prompts)
+	echo "$line"
+	python3 -c "import sys; print('\n'.join('Say {{v%d}} to {{#s}}x{{/s}}' % i for i in range(int(sys.argv[1]) // 3)))" \
+		"$n" >"$tmp/h/prompts/w/v1.0.0.txt"
+	line=$("$bench/bench_startup" "$runs" "$n tags, distinct names, one per line" $one \
+		"$llmops" -C "$tmp/h" lint prompts)
+	echo "$line"
+done

@@ -82,4 +82,29 @@ expect_rc 2 "eval as an array"
 check "names the section" has "$err" "eval must be an object, not an array"
 mv llmops.json.good llmops.json
 
+# ------------------------------ 3. nesting is capped; 4. parsing is linear
+mkdir -p prompts/deep prompts/wide prompts/_partials
+python3 -c 'print("{{#a}}" * 60000 + "x" + "{{/a}}" * 60000)' >prompts/deep/v1.0.0.txt
+python3 -c 'print("{{a}}" * 40000)' >prompts/wide/v1.0.0.txt
+# a partial that nests 200 sections and includes itself inside them
+python3 -c 'print("{{#a}}" * 200 + "{{> selfdeep}}" + "{{/a}}" * 200)' >prompts/_partials/selfdeep.txt
+mkdir -p prompts/viapartial && echo '{{> selfdeep}}' >prompts/viapartial/v1.0.0.txt
+git add -A && git commit -qm deep
+run llmops prompt render deep@v1.0.0
+expect_rc 2 "60,000 nested sections: an input error, not a stack overflow"
+check "positioned at the 257th open" has "$err" "prompts/deep/v1.0.0.txt:1:1537: sections nest more than 256 deep"
+echo '[{"id": "x", "a": true, "output": "x", "expected": "x"}]' >deep.json
+run llmops eval --dataset deep.json --prompt deep@v1.0.0 --provider replay
+expect_rc 2 "eval refuses it the same way"
+check "eval names the place" has "$err" "1:1537"
+run llmops prompt render viapartial@v1.0.0 --var a=1
+expect_rc 2 "sections nested across partials are capped too"
+check "the render cap" has "$err" "nest more than 1024 deep across partials"
+python3 -c 'print("{{#a}}" * 70000)' >prompts/deep/v1.0.1.txt
+run llmops lint prompts/deep prompts/wide
+expect_rc 1 "lint of 70,000 nested sections and 40,000 tags on one line"
+check "a template-syntax finding with its position" has "$out" "v1.0.1.txt:1:1537: error: sections nest more than 256 deep"
+check "the wide template is judged (first and last tag)" has "$out" "prompts/wide/v1.0.0.txt:1:199996: warning"
+git rm -rq prompts/deep prompts/wide prompts/viapartial prompts/_partials/selfdeep.txt && git commit -qm undeep
+
 done_testing

@@ -321,6 +321,86 @@ static void variables_listed(void **state)
 	llmops_template_free(t);
 }
 
+/* Hostile input (issue 18): depth is capped with a position, and tags far
+   down one long line get their positions without a rescan per tag. */
+static void nesting_capped_with_position(void **state)
+{
+	struct llmops_buf src = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	char *s;
+
+	(void)state;
+	for (int i = 0; i < 60000; i++)
+		llmops_buf_adds(&src, "{{#a}}");
+	s = render(src.data, "{}", NULL, &err);
+	assert_null(s);
+	assert_int_equal(err.code, LLMOPS_E_INPUT);
+	/* the 257th open tag starts at byte 256 * 6 */
+	if (!strstr(err.msg, "t.txt:1:1537: sections nest more than 256 deep"))
+		fail_msg("got '%s'", err.msg);
+	/* 256 deep is allowed and renders */
+	llmops_buf_reset(&src);
+	for (int i = 0; i < 256; i++)
+		llmops_buf_adds(&src, "{{#a}}");
+	llmops_buf_adds(&src, "x");
+	for (int i = 0; i < 256; i++)
+		llmops_buf_adds(&src, "{{/a}}");
+	s = render(src.data, "{\"a\": true}", NULL, &err);
+	assert_non_null(s);
+	assert_string_equal(s, "x");
+	free(s);
+	llmops_buf_release(&src);
+}
+
+static void positions_on_a_long_line(void **state)
+{
+	struct llmops_buf src = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	char *s;
+
+	(void)state;
+	for (int i = 0; i < 40000; i++)
+		llmops_buf_adds(&src, "é{{a}}");
+	llmops_buf_adds(&src, "\nab {{/b}}");
+	s = render(src.data, "{}", NULL, &err);
+	assert_null(s);
+	if (!strstr(err.msg, "t.txt:2:4: 'b' closes a section that was never opened"))
+		fail_msg("got '%s'", err.msg);
+	llmops_buf_reset(&src);
+	for (int i = 0; i < 40000; i++)
+		llmops_buf_adds(&src, "é{{a}}");
+	llmops_buf_adds(&src, "{{/b}}");
+	s = render(src.data, "{}", NULL, &err);
+	assert_null(s);
+	/* columns in code points: 40000 * 6 + 1 */
+	if (!strstr(err.msg, "t.txt:1:240001: 'b' closes"))
+		fail_msg("got '%s'", err.msg);
+	llmops_buf_release(&src);
+}
+
+static void variables_many_distinct_keep_order(void **state)
+{
+	struct llmops_buf src = LLMOPS_BUF_INIT;
+	struct llmops_strlist vars = LLMOPS_STRLIST_INIT;
+	struct llmops_template *t;
+	struct llmops_err err = {0};
+
+	(void)state;
+	for (int i = 0; i < 20000; i++)
+		llmops_buf_addf(&src, "{{v%d}}{{w}}{{v%d}}{{v%d}}", i, i, i / 2);
+	assert_int_equal(llmops_template_parse(&t, src.data, src.len, "t", 1, 1, &err), 0);
+	assert_int_equal(llmops_template_variables(t, &vars), 0);
+	assert_int_equal(vars.nr, 20001);
+	assert_string_equal(vars.items[0], "v0");
+	assert_string_equal(vars.items[1], "w");
+	assert_string_equal(vars.items[2], "v1");
+	assert_string_equal(vars.items[20000], "v19999");
+	assert_null(vars.items[20001]);
+	llmops_strlist_release(&vars);
+	llmops_template_free(t);
+	llmops_buf_release(&src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +416,9 @@ int main(void)
 		cmocka_unit_test(missing_names_are_reported),
 		cmocka_unit_test(partial_including_itself),
 		cmocka_unit_test(variables_listed),
+		cmocka_unit_test(nesting_capped_with_position),
+		cmocka_unit_test(positions_on_a_long_line),
+		cmocka_unit_test(variables_many_distinct_keep_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
