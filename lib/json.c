@@ -53,6 +53,20 @@ static int hexval(char c)
 	return -1;
 }
 
+/* The four hex digits of the \\u escape at off into *u; -1 when they are not there. */
+static int hex4(const struct scan *sc, size_t off, unsigned *u)
+{
+	*u = 0;
+	for (size_t k = 2; k < 6; k++) {
+		int h = off + k < sc->len ? hexval(sc->s[off + k]) : -1;
+
+		if (h < 0)
+			return -1;
+		*u = *u * 16 + (unsigned)h;
+	}
+	return 0;
+}
+
 static int scan_string(struct scan *sc)
 {
 	size_t start = sc->pos++;
@@ -73,12 +87,29 @@ static int scan_string(struct scan *sc)
 			char e = sc->pos + 1 < sc->len ? sc->s[sc->pos + 1] : '\0';
 
 			if (e == 'u') {
-				for (int k = 2; k < 6; k++)
-					if (sc->pos + (size_t)k >= sc->len ||
-					    hexval(sc->s[sc->pos + (size_t)k]) < 0)
-						return fail(sc, sc->pos,
-							    "'\\u' needs four hex digits");
+				unsigned u = 0;
+				size_t at = sc->pos;
+
+				if (hex4(sc, sc->pos, &u))
+					return fail(sc, sc->pos, "'\\u' needs four hex digits");
 				sc->pos += 6;
+				if (u >= 0xDC00 && u <= 0xDFFF)
+					return fail(sc, at,
+						    "lone low surrogate in a \\u escape; a character "
+						    "above U+FFFF is written as a \\uD800-\\uDBFF "
+						    "\\uDC00-\\uDFFF pair");
+				if (u >= 0xD800 && u <= 0xDBFF) {
+					unsigned lo = 0;
+
+					if (sc->pos + 1 >= sc->len || sc->s[sc->pos] != '\\' ||
+					    sc->s[sc->pos + 1] != 'u' || hex4(sc, sc->pos, &lo) ||
+					    lo < 0xDC00 || lo > 0xDFFF)
+						return fail(sc, at,
+							    "lone high surrogate in a \\u escape; it "
+							    "must be followed by a \\uDC00-\\uDFFF "
+							    "escape (or write the character as UTF-8)");
+					sc->pos += 6;
+				}
 				continue;
 			}
 			if (!e || !strchr("\"\\/bfnrt", e))
@@ -258,8 +289,18 @@ int llmops_json_parse(cJSON **out, const char *text, size_t len, const char *lab
 		return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col, "%s", sc.msg);
 	}
 	*out = cJSON_ParseWithLength(text, len);
-	if (!*out)
+	if (!*out) {
+		const char *at = cJSON_GetErrorPtr();
+
+		/* the scan above accepts only what cJSON does; should they ever
+		   disagree, it is still the input that is at fault */
+		if (at && at >= text && at <= text + len) {
+			llmops_text_pos(text, (size_t)(at - text), &line, &col);
+			return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col,
+					     "cannot parse the JSON here");
+		}
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory parsing '%s'", label);
+	}
 	return LLMOPS_OK;
 }
 

@@ -105,6 +105,18 @@ run llmops lint prompts/deep prompts/wide
 expect_rc 1 "lint of 70,000 nested sections and 40,000 tags on one line"
 check "a template-syntax finding with its position" has "$out" "v1.0.1.txt:1:1537: error: sections nest more than 256 deep"
 check "the wide template is judged (first and last tag)" has "$out" "prompts/wide/v1.0.0.txt:1:199996: warning"
-git rm -rq prompts/deep prompts/wide prompts/viapartial prompts/_partials/selfdeep.txt && git commit -qm undeep
+git rm -rq prompts/deep prompts/wide prompts/viapartial prompts/_partials/selfdeep.txt && git commit -qm undeep && rm -rf prompts/deep
+
+# ------------------------------------- 7. a lone surrogate is an input error
+printf '[{"id": "a", "input": "x", "expected": "y"},\n {"id": "b", "input": "\\ud800", "expected": "y"}]\n' \
+	>evals/lone.json
+run llmops eval --dataset evals/lone.json --provider replay
+expect_rc 2 "eval: a lone \\ud800 is an input error"
+check "with its position" has "$err" "evals/lone.json:2:24: lone high surrogate"
+run llmops lint
+expect_rc 1 "lint goes on and reports it"
+check "as a dataset-syntax finding" has "$out" "evals/lone.json:2:24: error: lone high surrogate"
+check "and the other files are still checked" has "$err" "files checked"
+rm evals/lone.json
 
 done_testing

@@ -42,6 +42,12 @@ static void syntax_errors(void **state)
 	expect("\xEF\xBB\xBF{}", "byte-order mark");
 	/* Columns count code points: "é" is one column. */
 	expect("{\"é\": x}", "f.json:1:7: unknown word 'x'");
+	/* Lone surrogates are input errors with a position, not "out of memory". */
+	expect("[\"\\ud800\"]", "f.json:1:3: lone high surrogate");
+	expect("{\"a\":\n \"x\\uD800\\u0041\"}", "f.json:2:4: lone high surrogate");
+	expect("[\"\\ud800\\ud800\"]", "f.json:1:3: lone high surrogate");
+	expect("[\"\\udc00\"]", "f.json:1:3: lone low surrogate");
+	expect("[\"\\ud800", "f.json:1:3: lone high surrogate");
 }
 
 static void valid_documents(void **state)
@@ -51,6 +57,7 @@ static void valid_documents(void **state)
 			    "0",
 			    "-1.5e+3",
 			    "\"\\u00e9\"",
+			    "\"\\ud83d\\ude00 \\uD83D\\uDE00\"",
 			    "[true, false, null]",
 			    "{\"a\": {\"b\": [1, {\"c\": \"d\"}]}}"};
 	struct llmops_err err = {0};
