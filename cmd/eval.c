@@ -204,13 +204,10 @@ int eval_settle_numbers(struct eval *ev, const struct eval_opts *o)
 	ev->ropts.timeout_ms = (long)(timeout * 1000.0);
 	c = cJSON_GetObjectItemCaseSensitive(e, "concurrency");
 	ev->ropts.concurrency = o->concurrency > 0 ? (unsigned)o->concurrency
-				: cJSON_IsNumber(c) && c->valuedouble >= 1
-					? (unsigned)c->valuedouble
-					: 8;
+				: (unsigned)llmops_json_long(c, 1, 100000, 8);
 	c = cJSON_GetObjectItemCaseSensitive(e, "retries");
 	ev->ropts.retries = o->retries >= 0			       ? (int)o->retries
-			    : cJSON_IsNumber(c) && c->valuedouble >= 0 ? (int)c->valuedouble
-								       : 4;
+			    : (int)llmops_json_long(c, 0, 1000, 4);
 	return 0;
 }
 
@@ -332,6 +329,11 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		eval_print_text(&ev, ctx->color);
 		eval_baseline_print(&ev);
 	}
+	if (ev.redactions)
+		llmops_error("eval: answers held the value of a key variable (*_API_KEY, *_KEY, "
+			     "*_TOKEN, *_SECRET) %ld time%s; each was replaced by [redacted] before "
+			     "anything was stored, and those answers were not cached",
+			     ev.redactions, ev.redactions == 1 ? "" : "s");
 	if (rc == LLMOPS_EXIT_INTERRUPTED)
 		llmops_error("eval: interrupted; %ld results recorded: llmops eval --resume %s",
 			     ev.done, ev.run_id);

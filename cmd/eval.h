@@ -130,6 +130,7 @@ struct eval {
 	long tokens;
 	double cost;
 	double t0;
+	long redactions; /* key values cut from answers before they were stored */
 	int ledger_failed;
 	struct llmops_err ledger_err;
 	volatile sig_atomic_t *stop;

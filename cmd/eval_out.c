@@ -186,6 +186,7 @@ cJSON *eval_summary_json(const struct eval *ev)
 	cJSON_AddNumberToObject(o, "passed", (double)t.passed);
 	add_num(o, "pass_rate", t.cases ? t.rate : NAN);
 	cJSON_AddNumberToObject(o, "cost_usd", t.cost);
+	cJSON_AddNumberToObject(o, "redactions", (double)ev->redactions);
 	if (ev->resumed)
 		cJSON_AddNumberToObject(o, "resumed_results", (double)ev->restored);
 	vs = cJSON_AddArrayToObject(o, "variants");

@@ -268,6 +268,8 @@ static void take_answer(struct eval *ev, struct eval_job *j, const struct llmops
 	j->tokens_out =
 		c->answer.tokens_out >= 0 ? c->answer.tokens_out : count_tokens(ev, j->output);
 	j->cache_hit = cached;
+	if (!cached)
+		ev->redactions += c->redactions;
 	j->attempts = cached ? 0 : c->attempts;
 	j->latency_ms = cached ? NAN : c->latency_ms;
 	j->ttft_ms = cached ? NAN : c->ttft_ms;
@@ -424,7 +426,9 @@ static void call_done(void *ud, struct llmops_call *c)
 		fail_job(ev, j, c->error);
 		return;
 	}
-	if (!ev->no_cache &&
+	/* an answer that held a key is not cached: a streamed body can hold it
+	   split across events, where redaction cannot see it */
+	if (!ev->no_cache && !c->redactions &&
 	    llmops_ledger_cache_put(ev->ledger, c->rq.key, llmops_provider_type_name(c->prov->type),
 				    c->prov->model, c->raw.data ? c->raw.data : "", &err)) {
 		ev->ledger_failed = 1;

@@ -260,6 +260,19 @@ static int scan_value(struct scan *sc, int depth)
 		    "or null)");
 }
 
+long llmops_json_long(const cJSON *v, long lo, long hi, long dflt)
+{
+	double d;
+
+	if (!cJSON_IsNumber(v))
+		return dflt;
+	d = v->valuedouble;
+	/* !(a && b) is also true for NaN */
+	if (!(d >= (double)lo && d <= (double)hi))
+		return dflt;
+	return (long)d;
+}
+
 int llmops_json_parse(cJSON **out, const char *text, size_t len, const char *label,
 		      struct llmops_err *err)
 {

@@ -20,6 +20,14 @@
  * the caller's (cJSON_Delete it).  Errors: LLMOPS_E_INPUT with
  * "label:line:col: what was expected", LLMOPS_E_NOMEM.
  */
+/*
+ * v's number truncated to an integer when v is a number in [lo, hi], else
+ * dflt.  Never casts a value out of range (or NaN): a huge or negative
+ * number from a file or a server gives dflt, not undefined behaviour.
+ * hi must be at most LONG_MAX / 2 (LONG_MAX itself rounds up as a double).
+ */
+long llmops_json_long(const cJSON *v, long lo, long hi, long dflt);
+
 int llmops_json_parse(cJSON **out, const char *text, size_t len, const char *label,
 		      struct llmops_err *err);
 

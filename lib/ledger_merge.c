@@ -3,6 +3,7 @@
  * (or on other machines) copied into one, without duplicates, and the
  * shards of one evaluation folded into one run.
  */
+#include "json.h"
 #include "ledger_internal.h"
 
 #include "buf.h"
@@ -295,12 +296,12 @@ static int fold_group(struct llmops_ledger *lg, struct shard_run *r, size_t n,
 		st->folded++;
 	}
 	/* the indexes, once each, and whether every slice is there */
-	int count = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(sh, "count"));
+	int count = (int)llmops_json_long(cJSON_GetObjectItemCaseSensitive(sh, "count"), 0, 100000, 0);
 	unsigned char *seen = calloc((size_t)(count > 0 ? count : 1) + 1, 1);
 	cJSON *uniq = cJSON_CreateArray();
 	int have = 0;
 	cJSON_ArrayForEach (x, merged) {
-		int k = (int)x->valuedouble;
+		int k = (int)llmops_json_long(x, 0, 100000, 0);
 		if (seen && k >= 1 && k <= count && !seen[k]) {
 			seen[k] = 1;
 			have++;

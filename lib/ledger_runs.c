@@ -2,6 +2,7 @@
  * ledger_runs.c - runs and their case results.
  */
 #include "ledger_internal.h"
+#include "redact.h"
 
 #include "buf.h"
 #include "suggest.h"
@@ -78,12 +79,25 @@ int llmops_ledger_run_begin(struct llmops_ledger *lg, const struct llmops_run_sp
 		sqlite3_bind_int64(st, 9, spec->dataset_id);
 	ledger_bind_text(st, 10, spec->provider);
 	ledger_bind_text(st, 11, spec->model);
-	ledger_bind_text(st, 12, spec->params_json);
-	ledger_bind_text(st, 13, spec->command);
+	/* a base URL's credentials or a key on the command line are never stored */
+	char *params = spec->params_json ? strdup(spec->params_json) : NULL;
+	char *command = spec->command ? strdup(spec->command) : NULL;
+	if ((spec->params_json && !params) || (spec->command && !command)) {
+		free(params);
+		free(command);
+		sqlite3_finalize(st);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	llmops_redact(params);
+	llmops_redact(command);
+	ledger_bind_text(st, 12, params);
+	ledger_bind_text(st, 13, command);
 	sqlite3_bind_text(st, 14, llmops_version(), -1, SQLITE_STATIC);
 	if (!(rc = ledger_write_one(lg, st, "cannot record the run", err)))
 		rc = ledger_commit(lg, err);
 	sqlite3_finalize(st);
+	free(params);
+	free(command);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "pricing.h"
 #include "tokenizer.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -493,14 +494,14 @@ static long budget_for(const struct llmops_lint *l, const char *name)
 	const cJSON *b = l->budget;
 
 	if (cJSON_IsNumber(b))
-		return (long)b->valuedouble;
+		return llmops_json_long(b, 0, LONG_MAX / 2, 0);
 	if (!cJSON_IsObject(b))
 		return 0;
 	const cJSON *v = name[0] ? cJSON_GetObjectItemCaseSensitive(b, name) : NULL;
 
 	if (!v)
 		v = cJSON_GetObjectItemCaseSensitive(b, "*");
-	return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+	return llmops_json_long(v, 0, LONG_MAX / 2, 0);
 }
 
 static const cJSON *default_provider(const struct llmops_lint *l, const char *key)
@@ -533,7 +534,7 @@ static int size_rules(struct llmops_lint *l, const struct lint_prompt *lp,
 			    : cJSON_IsString(cm) ? cm->valuestring
 						 : NULL;
 	long max_tokens = p->meta.has_max_tokens ? p->meta.max_tokens
-			  : cJSON_IsNumber(cmax) ? (long)cmax->valuedouble
+			  : cJSON_IsNumber(cmax) ? llmops_json_long(cmax, 0, LONG_MAX / 2, 0)
 						 : 0;
 	long budget = lint_on(l, LR_SIZE_BUDGET) ? budget_for(l, lp->name) : 0, window = 0;
 	long worst = -1;

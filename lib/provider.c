@@ -103,7 +103,8 @@ void llmops_provider_free(struct llmops_provider *p)
 	free(p);
 }
 
-/* base without trailing slashes, with http:// when it has no scheme */
+/* base without trailing slashes on its path (a query such as Azure's
+   ?api-version=... is kept after it), with http:// when it has no scheme */
 static char *clean_url(const char *base)
 {
 	char *u;
@@ -111,9 +112,12 @@ static char *clean_url(const char *base)
 		u = strdup(base);
 	else if (asprintf(&u, "http://%s", base) < 0)
 		u = NULL;
-	if (u)
-		for (size_t n = strlen(u); n && u[n - 1] == '/'; n--)
-			u[n - 1] = 0;
+	if (u) {
+		size_t q = strcspn(u, "?#"), n = q;
+		while (n && u[n - 1] == '/' && !(n >= 3 && !strncmp(u + n - 3, "://", 3)))
+			n--;
+		memmove(u + n, u + q, strlen(u + q) + 1);
+	}
 	return u;
 }
 

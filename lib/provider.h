@@ -28,6 +28,7 @@
 #define LLMOPS_PROVIDER_H
 
 #include "buf.h"
+#include "redact.h"
 #include "error.h"
 #include "hash.h"
 #include "strlist.h"
@@ -155,12 +156,7 @@ void llmops_provider_error_text(const char *body, size_t len, struct llmops_buf 
  */
 int llmops_stream_has_content(int type, const char *s, size_t len, size_t *scanned);
 
-/*
- * Redact anything that looks like key material in s (in place): the values
- * of the key variables in the environment, and sk-..., sk-ant-...,
- * Bearer ... forms.
- */
-void llmops_redact(char *s);
+/* llmops_redact() and llmops_redact_keys() are in redact.h. */
 
 /*
  * Split an exec command line into argv (NULL-terminated, malloc'd; free

@@ -4,6 +4,7 @@
  * their vendors document them (platform.openai.com/docs/api-reference,
  * docs.anthropic.com/en/api/messages and .../messages-streaming).
  */
+#include "json.h"
 #include "provider.h"
 
 #include <ctype.h>
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern char **environ;
 
 void llmops_request_release(struct llmops_request *rq)
 {
@@ -134,6 +134,16 @@ static cJSON *anthropic_body(const struct llmops_provider *p, const cJSON *messa
 	return b;
 }
 
+/* base + path, the path going before base's query or fragment, if any */
+static char *url_join(const char *base, const char *path)
+{
+	size_t q = strcspn(base, "?#");
+	char *u;
+	if (asprintf(&u, "%.*s%s%s", (int)q, base, path, base + q) < 0)
+		return NULL;
+	return u;
+}
+
 int llmops_provider_chat_request(const struct llmops_provider *p, const cJSON *messages,
 				 const char *salt, struct llmops_request *rq,
 				 struct llmops_err *err)
@@ -144,16 +154,15 @@ int llmops_provider_chat_request(const struct llmops_provider *p, const cJSON *m
 	case LLMOPS_PROVIDER_OPENAI:
 	case LLMOPS_PROVIDER_OLLAMA:
 		body = openai_body(p, messages);
-		if (asprintf(&rq->url, "%s/chat/completions", p->base_url) < 0)
-			rq->url = NULL;
+		rq->url = url_join(p->base_url, "/chat/completions");
 		break;
 	case LLMOPS_PROVIDER_ANTHROPIC: {
-		size_t n = strlen(p->base_url);
+		size_t n = strcspn(p->base_url, "?#");
 		body = anthropic_body(p, messages);
 		/* the base may or may not end in /v1 */
-		if (asprintf(&rq->url, "%s%s/messages", p->base_url,
-			     n >= 3 && !strcmp(p->base_url + n - 3, "/v1") ? "" : "/v1") < 0)
-			rq->url = NULL;
+		rq->url = url_join(p->base_url, n >= 3 && !strncmp(p->base_url + n - 3, "/v1", 3)
+							? "/messages"
+							: "/v1/messages");
 		break;
 	}
 	case LLMOPS_PROVIDER_EXEC: {
@@ -196,8 +205,7 @@ int llmops_provider_embed_request(const struct llmops_provider *p, const char *c
 		cJSON_AddItemToArray(in, cJSON_CreateString(texts[i]));
 	rq->body = cJSON_PrintUnformatted(b);
 	cJSON_Delete(b);
-	if (asprintf(&rq->url, "%s/embeddings", p->base_url) < 0)
-		rq->url = NULL;
+	rq->url = url_join(p->base_url, "/embeddings");
 	if (!rq->body || !rq->url) {
 		llmops_request_release(rq);
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
@@ -222,7 +230,7 @@ static int not_json(const char *body, size_t len, const char *end, struct llmops
 static long num_or(const cJSON *o, const char *k)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
+	return llmops_json_long(v, 0, 1000000000000000L, -1); /* 3e94 tokens: unknown */
 }
 
 static int error_in(const cJSON *doc, struct llmops_err *err)
@@ -501,63 +509,3 @@ int llmops_stream_has_content(int type, const char *s, size_t len, size_t *scann
 	return 0;
 }
 
-/* ------------------------------------------------------------- redaction */
-
-static void cut(char *s, size_t at, size_t n)
-{
-	static const char mark[] = "[redacted]";
-	size_t m = sizeof(mark) - 1;
-	if (n >= m) {
-		memcpy(s + at, mark, m);
-		memmove(s + at + m, s + at + n, strlen(s + at + n) + 1);
-	} else {
-		memset(s + at, '*', n);
-	}
-}
-
-static int key_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '*' || c == '.';
-}
-
-static int secretish_name(const char *name, size_t n)
-{
-	static const char *const ends[] = {"_API_KEY", "_KEY", "_TOKEN", "_SECRET", NULL};
-	for (size_t i = 0; ends[i]; i++) {
-		size_t e = strlen(ends[i]);
-		if (n >= e && !memcmp(name + n - e, ends[i], e))
-			return 1;
-	}
-	return 0;
-}
-
-void llmops_redact(char *s)
-{
-	if (!s)
-		return;
-	/* values of key-like environment variables */
-	for (char **e = environ; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		if (!eq || !secretish_name(*e, (size_t)(eq - *e)) || strlen(eq + 1) < 8)
-			continue;
-		const char *v = eq + 1;
-		char *hit;
-		while ((hit = strstr(s, v)))
-			cut(s, (size_t)(hit - s), strlen(v));
-	}
-	/* key-shaped words: sk-..., Bearer ... */
-	static const char *const prefixes[] = {"sk-", "Bearer ", "bearer ", NULL};
-	for (size_t p = 0; prefixes[p]; p++) {
-		size_t pl = strlen(prefixes[p]), from = 0;
-		char *hit;
-		while ((hit = strstr(s + from, prefixes[p]))) {
-			size_t at = (size_t)(hit - s) + pl, n = 0;
-			int word_start = hit == s || !isalnum((unsigned char)hit[-1]);
-			while (key_char(s[at + n]))
-				n++;
-			if (word_start && n >= 6 && strncmp(s + at, "[redacted]", 10))
-				cut(s, at, n);
-			from = at;
-		}
-	}
-}

@@ -248,6 +248,13 @@ void runner_retire(struct runner *r, struct slot *s, int outcome)
 		}
 	}
 	c->ok = outcome == 0;
+	if (c->ok) {
+		/* a key the model echoes (or that leaked into a prompt) is never
+		   stored: not in the output, not in the cached body */
+		c->redactions = llmops_redact_keys(c->answer.text);
+		if (c->raw.data && llmops_redact_keys(c->raw.data))
+			c->raw.len = strlen(c->raw.data);
+	}
 	if (!c->ok && c->attempts > 1) {
 		size_t n = strlen(c->error);
 		snprintf(c->error + n, sizeof(c->error) - n, " (after %d attempts)", c->attempts);

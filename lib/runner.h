@@ -35,7 +35,9 @@
  *
  * The runner never prints and never reads the terminal.  API keys are
  * read from the environment when a request starts and live only in its
- * header list.
+ * header list.  An answer that contains the value of a key variable has it
+ * replaced (llmops_redact_keys, in answer.text and raw) before done() sees
+ * it; `redactions` says how many.
  */
 #ifndef LLMOPS_RUNNER_H
 #define LLMOPS_RUNNER_H
@@ -68,6 +70,7 @@ struct llmops_call {
 	size_t dims;
 	struct llmops_buf raw;		/* the body that answered (for the cache) */
 	int ok;				/* 1: answered and parsed */
+	int redactions;			/* key values cut from the answer (llmops_redact_keys) */
 	int aborted;			/* 1: cut off by a stop; nothing to record */
 	char error[LLMOPS_ERR_MSG_MAX]; /* when !ok: why, key material redacted */
 

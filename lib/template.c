@@ -558,7 +558,8 @@ static void add_number(struct llmops_buf *out, double d)
 {
 	char tmp[64];
 
-	if (d == (double)(long long)d && d > -1e15 && d < 1e15) {
+	/* range first: casting 8.5e77 to an integer is undefined */
+	if (d > -1e15 && d < 1e15 && d == (double)(long long)d) {
 		llmops_buf_addf(out, "%lld", (long long)d);
 		return;
 	}

@@ -23,6 +23,8 @@ Endpoints (wire formats as the vendors document them):
 Answers:
   - the reply is the text of the last user message, unless that message has
     a line "REPLY: text", in which case the reply is that text;
+  - a line "REPLY-KEY: text" answers the text and then the API key the
+    request carried (a model that echoes a secret it was given);
   - a line "REPLY-CYCLE: a | b | c" answers a, then b, then c, then a again,
     to the same message asked again (as a model that is not deterministic
     would; the server counts per message text, so N identical requests get
@@ -106,8 +108,9 @@ def content_text(content):
     return ""
 
 
-def reply_for(messages, seen):
-    """The answer to messages; seen counts the times each message was asked."""
+def reply_for(messages, seen, key=""):
+    """The answer to messages; seen counts the times each message was asked;
+    key is the API key the request carried (for REPLY-KEY)."""
     last = ""
     for m in messages:
         if isinstance(m, dict) and m.get("role") == "user":
@@ -115,6 +118,8 @@ def reply_for(messages, seen):
     for line in last.splitlines():
         if line.startswith("REPLY:"):
             return line[len("REPLY:"):].strip()
+        if line.startswith("REPLY-KEY:"):
+            return (line[len("REPLY-KEY:"):].strip() + " " + key).strip()
         if line.startswith("REPLY-CYCLE:"):
             choices = [c.strip() for c in line[len("REPLY-CYCLE:"):].split("|")]
             n = seen.get(last, 0)
@@ -172,6 +177,7 @@ class Server:
     def __init__(self, opts):
         self.o = opts
         self.stats = Stats()
+        self.req_key = ""  # the API key of the request being answered
         self.stop = None
         self.body_log = open(opts.log, "a", encoding="utf-8") if opts.log else None
 
@@ -214,7 +220,7 @@ class Server:
             raise HTTPError(400, "'model' is required")
         check_model(model)
         limit = req.get("max_completion_tokens", req.get("max_tokens"))
-        text, cut = cut_tokens(reply_for(messages, self.stats.seen), limit)
+        text, cut = cut_tokens(reply_for(messages, self.stats.seen, self.req_key), limit)
         usage = {"prompt_tokens": prompt_tokens(messages), "completion_tokens": count_tokens(text)}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         return {
@@ -248,7 +254,7 @@ class Server:
         if not isinstance(req.get("max_tokens"), int):
             raise HTTPError(400, "max_tokens: field required")
         check_model(req.get("model") or "")
-        text, cut = cut_tokens(reply_for(messages, self.stats.seen), req["max_tokens"])
+        text, cut = cut_tokens(reply_for(messages, self.stats.seen, self.req_key), req["max_tokens"])
         return {
             "id": request_id("msg_", raw), "type": "message", "role": "assistant",
             "model": req.get("model"), "content": [{"type": "text", "text": text}],
@@ -322,6 +328,8 @@ class Server:
         """Return (status, body bytes, content type, chunked) or raise HTTPError."""
         anthropic = path == "/v1/messages"
         api = path.startswith("/v1/")
+        auth = headers.get("authorization", "")
+        self.req_key = headers.get("x-api-key") or (auth[7:] if auth.startswith("Bearer ") else "")
         if api:
             self.check_key(headers, anthropic)
         if method == "GET" and path == "/v1/models":

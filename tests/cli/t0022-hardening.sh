@@ -119,4 +119,67 @@ check "as a dataset-syntax finding" has "$out" "evals/lone.json:2:24: error: lon
 check "and the other files are still checked" has "$err" "files checked"
 rm evals/lone.json
 
+# ---------------------- 8. credentials in a base URL; a base URL with a query
+# every string the ledger holds, one per line, for grepping
+ledger_text() {
+	python3 - "${LEDGER:-.llmops/ledger.db}" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for (t,) in db.execute("select name from sqlite_master where type='table'"):
+    for row in db.execute('select * from "%s"' % t):
+        for x in row:
+            if isinstance(x, bytes):
+                x = x.decode("latin-1")
+            if x is not None:
+                print(x)
+PY
+}
+stop_servers
+start_server
+cases 3 three.json
+authed="http://tester:hunter2pass@127.0.0.1:$PORT/v1?api-version=2024-10-21&api-key=QSECRETVALUE42"
+run llmops eval --dataset three.json --provider openai:gpt-4o-mini --base-url "$authed" --no-cache \
+	-o azure.json
+expect_rc 0 "a base URL with a query: the path goes before it"
+check "the server answered the chat endpoint" test "$(server_stat answered)" = 3
+ledger_text >ledger.txt
+check "the password is not in the ledger" sh -c '! grep -q hunter2pass ledger.txt'
+check "the query key is not in the ledger" sh -c '! grep -q QSECRETVALUE42 ledger.txt'
+check "the run's command says where it was redacted" \
+	grep -q 'http://\[redacted\]@127.0.0.1:.*api-key=\[redacted\]' ledger.txt
+check "nor in the report" sh -c '! grep -q -e hunter2pass -e QSECRETVALUE42 azure.json'
+run llmops eval --dataset three.json --provider openai:gpt-4o-mini --no-cache --retries 0 \
+	--base-url "http://tester:hunter2pass@127.0.0.1:1/v1?api-key=QSECRETVALUE42"
+expect_rc 3 "an unreachable provider with credentials in its URL"
+check "the error names the endpoint" has "$out$err" "127.0.0.1:1/v1/chat/completions?api-key="
+check "without the password or the key" sh -c '! printf "%s" "$1" | grep -q -e hunter2pass -e QSECRETVALUE42' _ "$out$err"
+ledger_text >ledger.txt
+check "nor in the recorded errors" sh -c '! grep -q -e hunter2pass -e QSECRETVALUE42 ledger.txt'
+
+# ------------------------------------- 9. a key echoed by the model is not stored
+export OPENAI_API_KEY=sk-test-echoed-0123456789abcdef
+python3 - <<'PY'
+import json
+json.dump([{"id": "k%d" % i, "input": "REPLY-KEY: my key is", "expected": "my key is"} for i in range(2)]
+          + [{"id": "plain", "input": "REPLY: nothing secret", "expected": "nothing secret"}],
+          open("echo-key.json", "w"))
+PY
+run llmops eval --dataset echo-key.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	-o keyed.json
+expect_rc 0 "the echoing answers are scored"
+check "the summary counts the redactions" python3 -c 'import json; assert json.load(open("keyed.json"))["redactions"] == 2'
+check "stderr says so" has "$err" "held the value of a key variable"
+check "the output keeps its text, the key replaced" \
+	test "$(sql "select output from results where case_id='k0' order by id desc limit 1")" = "my key is [redacted]"
+ledger_text >ledger.txt
+check "the key is nowhere in the ledger (results, cache)" sh -c '! grep -q sk-test-echoed ledger.txt'
+check "nor in the -o report" sh -c '! grep -q sk-test-echoed keyed.json'
+run llmops export --format csv
+check "nor in the CSV export" sh -c '! printf "%s" "$1" | grep -q sk-test-echoed' _ "$out"
+before=$(server_stat api_requests)
+run llmops eval --dataset echo-key.json --provider openai:gpt-4o-mini --base-url "$BASE"
+check "answers that held a key were not cached: asked again" \
+	test "$(server_stat api_requests)" = $((before + 2))
+unset OPENAI_API_KEY
+
 done_testing
