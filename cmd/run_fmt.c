@@ -198,13 +198,19 @@ cJSON *runfmt_result_json(const struct llmops_result *r, int with_text)
 
 void runfmt_csv_field(FILE *f, const char *s)
 {
+	/* a cell a spreadsheet would run as a formula (=, +, -, @, or a tab or CR
+	   in front of one) gets a leading ' as OWASP's CSV injection advice says,
+	   and is quoted; the text after the ' is the text as it was */
+	int formula = s && *s && strchr("=+-@\t\r", *s);
 	if (!s)
 		return;
-	if (!strpbrk(s, ",\"\r\n")) {
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);

@@ -30,7 +30,8 @@ cJSON *runfmt_run_json(const struct llmops_run *r);
 cJSON *runfmt_result_json(const struct llmops_result *r, int with_text);
 /* "pass", "fail" or "error" for a result's passed field. */
 const char *runfmt_verdict(int passed);
-/* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or line break). */
+/* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or line break);
+   a cell starting with =, +, -, @, tab or CR gets a leading ' (formula injection). */
 void runfmt_csv_field(FILE *f, const char *s);
 /* x with fmt, nothing when x is NAN (an empty CSV cell). */
 void runfmt_csv_num(FILE *f, double x, const char *fmt);

@@ -182,4 +182,31 @@ check "answers that held a key were not cached: asked again" \
 	test "$(server_stat api_requests)" = $((before + 2))
 unset OPENAI_API_KEY
 
+# ------------------------------------------- 6. CSV formula injection
+python3 - <<'PY'
+import json
+outs = ["=HYPERLINK(\"http://x.invalid\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "plain, text"]
+json.dump([{"id": "f%d" % i, "input": "REPLY: " + o, "expected": "z"} for i, o in enumerate(outs)],
+          open("formula.json", "w"))
+PY
+run llmops eval --dataset formula.json --provider openai:gpt-4o-mini --base-url "$BASE" -o formula.csv
+formula_run=$(sql "select id from runs order by started_at desc limit 1")
+# csv_cells FILE COLUMN: that column of every row, as Python's csv module reads it
+csv_cells() { python3 -c 'import csv,sys; print("\n".join(r[sys.argv[2]] for r in csv.DictReader(open(sys.argv[1]))))' "$1" "$2"; }
+neutral() { # neutral FILE COLUMN: every formula-looking output starts with a quote
+	csv_cells "$1" "$2" | python3 -c '
+import sys
+cells = sys.stdin.read().split("\n")
+want = ["\x27=HYPERLINK(\"http://x.invalid\",\"y\")", "\x27+1+1", "\x27-2+3", "\x27@SUM(A1)", "plain, text"]
+missing = [w for w in want if w not in cells]
+bad = [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+sys.exit(1 if missing or bad else 0)'
+}
+check "eval -o x.csv neutralises formulas" neutral formula.csv output
+run llmops report "$formula_run" --format csv -o report.csv
+check "report --format csv too" neutral report.csv output
+run llmops export --format csv --run "$formula_run"
+printf '%s\n' "$out" >export.csv
+check "export --format csv too" neutral export.csv output
+
 done_testing
