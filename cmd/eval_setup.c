@@ -350,12 +350,13 @@ static int render_jobs(struct eval *ev)
 		}
 	}
 	if (problems.nr) {
+		/* a prompt that cannot render fails the same way for every case: once */
+		(void)llmops_strlist_dedupe(&problems); /* unchanged when out of memory */
 		for (size_t i = 0; i < problems.nr && i < 20; i++)
 			llmops_error("%s", problems.items[i]);
 		if (problems.nr > 20)
 			llmops_error("... and %zu more", problems.nr - 20);
-		llmops_error(
-			"eval: nothing was sent: give every case the variables its prompt uses");
+		llmops_error("eval: nothing was sent: fix the prompts or cases named above");
 		rc = LLMOPS_EXIT_USAGE;
 	}
 	llmops_strlist_release(&problems);

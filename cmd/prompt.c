@@ -2,6 +2,7 @@
  * prompt.c - `llmops prompt`: the verb table and what the verbs share.
  */
 #include "prompt_cmd.h"
+#include "safepath.h"
 
 #include "buf.h"
 #include "suggest.h"
@@ -189,6 +190,11 @@ static int read_source(const struct prompt_source *src, const char *path, struct
 	if (src->snap)
 		return llmops_snapshot_read(src->snap, path, out, blob, err);
 	llmops_buf_addf(&full, "%s/%s", llmops_store_root(src->env->store), path);
+	if ((rc = llmops_path_check_inside(llmops_store_root(src->env->store), full.data, path,
+					   err))) {
+		llmops_buf_release(&full);
+		return rc;
+	}
 	if (llmops_buf_read_file(out, full.data)) {
 		rc = errno == ENOENT ? llmops_err_set(err, LLMOPS_E_NOTFOUND,
 						      "'%s' does not exist in the work tree", path)

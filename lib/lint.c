@@ -3,6 +3,7 @@
  * the order in which the modules see each file.
  */
 #include "lint_internal.h"
+#include "safepath.h"
 
 #include "atomicfile.h"
 
@@ -26,7 +27,8 @@
 
 const struct llmops_lint_rule llmops_lint_rules[LR_COUNT] = {
 	[LR_FILE_UNREADABLE] = {"file-unreadable", "files", E, 0,
-				"a file that cannot be checked: unreadable, binary or too large"},
+				"a file that cannot be checked: unreadable, binary, too large, or a "
+				"symbolic link that leads out of the repository"},
 	[LR_UNICODE_ENCODING] = {"unicode-encoding", "unicode", E, 0,
 				 "bytes that are not UTF-8 (models receive them mangled)"},
 	[LR_UNICODE_BIDI] = {"unicode-bidi", "unicode", E, 0,
@@ -529,7 +531,8 @@ static int walk(struct llmops_lint *l, const char *path, int depth, struct llmop
 		} else if (S_ISDIR(st.st_mode)) {
 			if (depth < 64 && strcmp(names.items[i], "node_modules"))
 				rc = walk(l, sub.data, depth + 1, err);
-		} else if (S_ISREG(st.st_mode)) {
+		} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+			/* a link is read through (and reported when it leaves the tree) */
 			int kind = classify(sub.data, 0);
 
 			if (kind >= 0)
@@ -565,6 +568,7 @@ static int read_file(struct llmops_lint *l, struct lint_file *f)
 {
 	char *abs;
 	struct stat st;
+	struct llmops_err perr = {0};
 	int fd;
 
 	if (f->utf8_ok < 0) { /* a directory the walk could not list */
@@ -575,6 +579,12 @@ static int read_file(struct llmops_lint *l, struct lint_file *f)
 	}
 	if (!(abs = join_path(l->opts.root, f->path)))
 		return LLMOPS_E_NOMEM;
+	if (f->path[0] != '/' && llmops_path_check_inside(l->opts.root, abs, f->path, &perr)) {
+		/* a link out of the work tree: what it leads to is not the project's */
+		free(abs);
+		lint_report(l, f, 1, 1, LR_FILE_UNREADABLE, "%s", perr.msg);
+		return 0;
+	}
 	fd = open(abs, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
 	free(abs);
 	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {

@@ -2,6 +2,7 @@
  * store.c - the prompt store over libgit2 (see store.h).
  */
 #include "store.h"
+#include "safepath.h"
 
 #include "hash.h"
 #include "lock.h"
@@ -219,9 +220,22 @@ int llmops_snapshot_read(struct llmops_snapshot *snap, const char *path, struct 
 {
 	char id[LLMOPS_OID_HEX];
 	int rc = llmops_snapshot_blob_id(snap, path, id, err);
+	git_tree_entry *e = NULL;
 
 	if (rc)
 		return rc;
+	/* a committed link's blob is its target's name, not a prompt: whatever
+	   it names (perhaps outside the repository) is not read either */
+	if (!git_tree_entry_bypath(&e, snap->tree, path)) {
+		int link = git_tree_entry_filemode(e) == GIT_FILEMODE_LINK;
+
+		git_tree_entry_free(e);
+		if (link)
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "'%s' is a symbolic link at %s; llmops reads only "
+					      "regular files: commit the file itself",
+					      path, snap->rev);
+	}
 	if (blob)
 		memcpy(blob, id, sizeof(id));
 	return llmops_store_read_blob(snap->s, id, out, err);
@@ -751,6 +765,8 @@ int llmops_store_hash_worktree(struct llmops_store *s, const char *path, const c
 	llmops_buf_addf(&full, "%s/%s", s->root, path);
 	if (full.oom)
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	if ((rc = llmops_path_check_inside(s->root, full.data, path, err)))
+		goto out;
 	if (llmops_buf_read_file(&b, full.data)) {
 		rc = errno == ENOENT || errno == ENOTDIR
 			     ? llmops_err_set(err, LLMOPS_E_NOTFOUND, "'%s' does not exist", path)

@@ -209,4 +209,34 @@ run llmops export --format csv --run "$formula_run"
 printf '%s\n' "$out" >export.csv
 check "export --format csv too" neutral export.csv output
 
+# ------------------------------- 5. symbolic links out of the repository
+echo "OUTSIDE-SECRET-CONTENT" >"$TEST_ROOT/outside.txt"
+mkdir -p prompts/leak prompts/viasig prompts/_partials
+ln -s "$TEST_ROOT/outside.txt" prompts/leak/v1.0.0.txt
+ln -s "$TEST_ROOT/outside.txt" prompts/_partials/sig.txt
+printf 'Hello {{> sig}}\n' >prompts/viasig/v1.0.0.txt
+git add -A && git commit -qm links
+echo '[{"id": "a", "input": "x", "expected": "x"}]' >one.json
+stop_servers
+start_server --log "$TEST_ROOT/bodies.jsonl"
+for p in leak viasig; do
+	run llmops eval --dataset one.json --prompt $p@v1.0.0 --provider openai:gpt-4o-mini --base-url "$BASE"
+	expect_rc 2 "eval of $p: a link out of the repository is refused"
+	check "it says so ($p)" has "$err" "symbolic link that leads out of the repository"
+done
+check "nothing was sent" test "$(server_stat api_requests)" = 0
+check "the outside content went nowhere" sh -c '! grep -qs OUTSIDE-SECRET-CONTENT "$1"' _ "$TEST_ROOT/bodies.jsonl"
+run llmops prompt render leak@v1.0.0
+expect_rc 2 "render of the committed link refuses it too"
+check "names it a link" has "$err" "is a symbolic link at HEAD"
+check "and prints nothing of it" test -z "$out"
+run llmops prompt render viasig@v1.0.0 --worktree
+expect_rc 2 "render --worktree of a partial link"
+run llmops lint
+expect_rc 1 "lint reports links out of the tree"
+check "the version file" has "$out" "prompts/leak/v1.0.0.txt:1:1: error: 'prompts/leak/v1.0.0.txt' is a symbolic link that leads out"
+check "the partial" has "$out" "prompts/_partials/sig.txt:1:1: error:"
+check "lint never prints the content" sh -c '! printf "%s" "$1" | grep -q OUTSIDE-SECRET' _ "$out$err"
+git rm -rq prompts/leak prompts/viasig prompts/_partials/sig.txt && git commit -qm unlink
+
 done_testing
