@@ -70,7 +70,7 @@ int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_error("diff: --significance: '%s' is not a probability in (0, 1)", sig_s);
 		return LLMOPS_EXIT_USAGE;
 	}
-	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	/* none: last~1 against last; one: it against last; two: A against B */
 	const char *ra = argv[0] ? argv[0] : "last~1";

@@ -592,7 +592,7 @@ int cmd_export(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if (since_s && llmops_since_parse(since_s, llmops_now_ms(), since, &err))
 		return llmops_report(&err);
-	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (run_ref && llmops_ledger_run_get(lg, run_ref, &run, &err))
 		return llmops_report(&err);

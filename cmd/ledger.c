@@ -88,7 +88,7 @@ static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 		return 0;
 	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
 		return LLMOPS_EXIT_USAGE;
-	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_ledger_info(lg, &info, &err))
 		return llmops_report(&err);
@@ -97,6 +97,8 @@ static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 	cJSON_AddNumberToObject(out, "schema_version", info.schema_version);
 	cJSON_AddNumberToObject(out, "supported_schema_version", info.known_version);
 	cJSON_AddStringToObject(out, "journal_mode", info.journal_mode);
+	cJSON_AddStringToObject(out, "access",
+				llmops_ledger_readonly(lg) ? llmops_ledger_readonly(lg) : "read-write");
 	cJSON_AddNumberToObject(out, "size_bytes", (double)info.file_bytes);
 	cJSON_AddNumberToObject(out, "wal_bytes", (double)info.wal_bytes);
 	cJSON_AddNumberToObject(out, "page_size", (double)info.page_size);
@@ -128,7 +130,7 @@ static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)
 		return 0;
 	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
 		return LLMOPS_EXIT_USAGE;
-	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_ledger_check(lg, &problems, &err)) {
 		llmops_strlist_release(&problems);
@@ -180,7 +182,7 @@ static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx)
 		return 0;
 	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
 		return LLMOPS_EXIT_USAGE;
-	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_ledger_backup(lg, argv[0], &err))
 		return llmops_report(&err);

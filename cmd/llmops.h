@@ -57,6 +57,9 @@ struct llmops_command {
  */
 int llmops_ctx_workspace(struct llmops_ctx *ctx, struct llmops_workspace **out);
 int llmops_ctx_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out);
+/* The same for a command that only reads the ledger: where it cannot be
+   written it is opened read-only, and a note on stderr says so. */
+int llmops_ctx_ledger_read(struct llmops_ctx *ctx, struct llmops_ledger **out);
 
 /* Print "llmops: msg" for a lib error and return the exit status its code maps to. */
 int llmops_report(const struct llmops_err *err);

@@ -124,7 +124,24 @@ int llmops_ctx_workspace(struct llmops_ctx *ctx, struct llmops_workspace **out)
 	return 0;
 }
 
+static int open_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out, unsigned flags);
+
 int llmops_ctx_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out)
+{
+	return open_ledger(ctx, out, 0);
+}
+
+int llmops_ctx_ledger_read(struct llmops_ctx *ctx, struct llmops_ledger **out)
+{
+	int rc = open_ledger(ctx, out, LLMOPS_LEDGER_READER);
+	const char *ro = rc ? NULL : llmops_ledger_readonly(*out);
+	if (ro)
+		llmops_error("note: ledger '%s' opened %s: it or its directory cannot be written here",
+			     llmops_ledger_path(*out), ro);
+	return rc;
+}
+
+static int open_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out, unsigned flags)
 {
 	struct llmops_err err = {0};
 	struct llmops_workspace *ws;
@@ -136,7 +153,7 @@ int llmops_ctx_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out)
 		return 0;
 	}
 	if (ctx->ledger_flag) {
-		rc = llmops_ledger_open(&ctx->ledger, ctx->ledger_flag, 0, &err);
+		rc = llmops_ledger_open(&ctx->ledger, ctx->ledger_flag, flags, &err);
 	} else {
 		if ((rc = llmops_ctx_workspace(ctx, &ws)))
 			return rc;
@@ -144,7 +161,7 @@ int llmops_ctx_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out)
 			llmops_error("out of memory");
 			return LLMOPS_EXIT_RUNTIME;
 		}
-		rc = llmops_ledger_open(&ctx->ledger, path, LLMOPS_LEDGER_MKDIR, &err);
+		rc = llmops_ledger_open(&ctx->ledger, path, LLMOPS_LEDGER_MKDIR | flags, &err);
 		free(path);
 	}
 	if (rc)

@@ -258,7 +258,7 @@ int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if (!format)
 		format = "html";
-	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_run_data_load(lg, argv[0] ? argv[0] : "last", &run, &err) ||
 	    (vs_ref && llmops_run_data_load(lg, vs_ref, &vs, &err))) {

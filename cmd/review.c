@@ -129,7 +129,7 @@ static int review_list(int argc, char **argv, struct llmops_ctx *ctx)
 		return 0;
 	if (rc < 0 || llmops_check_operands(argv, rc, 0, 0, &u))
 		return LLMOPS_EXIT_USAGE;
-	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (run_ref && llmops_ledger_run_get(lg, run_ref, &run, &err))
 		return llmops_report(&err);
@@ -183,7 +183,7 @@ static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
 		return 0;
 	if (rc < 0 || llmops_check_operands(argv, rc, 1, 1, &u))
 		return LLMOPS_EXIT_USAGE;
-	if ((rc = parse_id(argv[0], &id)) || (rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = parse_id(argv[0], &id)) || (rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_ledger_review_get(lg, id, &r, &err))
 		return llmops_report(&err);

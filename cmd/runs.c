@@ -116,7 +116,7 @@ int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx)
 		f.dataset_sha256 = sha;
 	f.status = status;
 	f.limit = (size_t)limit;
-	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_ledger_runs_list(lg, &f, &runs, &n, &err))
 		return llmops_report(&err);

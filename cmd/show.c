@@ -219,7 +219,7 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 	if (rc < 0 || llmops_check_operands(argv, rc, 0, 1, &usage))
 		return LLMOPS_EXIT_USAGE;
 	json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
-	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_run_data_load(lg, argv[0] ? argv[0] : "last", &d, &err))
 		return llmops_report(&err);

@@ -94,7 +94,7 @@ int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
 		return LLMOPS_EXIT_USAGE;
 	if (since_s && llmops_since_parse(since_s, llmops_now_ms(), since, &err))
 		return llmops_report(&err);
-	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_ledger_stats(lg, llmops_stats_by_parse(by_s), since_s ? since : NULL, &s, &err))
 		return llmops_report(&err);

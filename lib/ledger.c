@@ -7,6 +7,7 @@
 
 #include "buf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -196,7 +197,7 @@ static int make_parent_dir(const char *path, struct llmops_err *err)
 	llmops_buf_add(&dir, path, (size_t)(slash - path));
 	if (dir.oom)
 		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	else if (mkdir(dir.data, 0777) < 0 && errno != EEXIST)
+	else if (mkdir(dir.data, 0700) < 0 && errno != EEXIST) /* outputs are private */
 		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot create directory '%s': %s", dir.data,
 				    strerror(errno));
 	llmops_buf_release(&dir);
@@ -325,6 +326,102 @@ static void backoff(int attempt)
 	nanosleep(&ts, NULL);
 }
 
+/* path as a file: URI with mode (RFC 3986: %, ?, # and the like escaped). */
+static char *file_uri(const char *path, const char *query)
+{
+	struct llmops_buf u = LLMOPS_BUF_INIT;
+	llmops_buf_adds(&u, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (isalnum(*p) || strchr("/-._~", *p))
+			llmops_buf_add(&u, (const char *)p, 1);
+		else
+			llmops_buf_addf(&u, "%%%02X", *p);
+	}
+	llmops_buf_addf(&u, "?%s", query);
+	return u.oom ? (llmops_buf_release(&u), NULL) : llmops_buf_detach(&u, NULL);
+}
+
+static int64_t wal_bytes(const char *path)
+{
+	struct stat st;
+	struct llmops_buf w = LLMOPS_BUF_INIT;
+	int64_t n = -1;
+	llmops_buf_addf(&w, "%s-wal", path);
+	if (!w.oom)
+		n = stat(w.data, &st) == 0 ? (int64_t)st.st_size : 0;
+	llmops_buf_release(&w);
+	return n;
+}
+
+/* 1 when the ledger exists and it or its directory cannot be written. */
+static int not_writable(const char *path)
+{
+	struct llmops_buf dir = LLMOPS_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int ro;
+	if (access(path, F_OK) != 0)
+		return 0;
+	if (access(path, W_OK) != 0)
+		return 1;
+	if (slash == path)
+		llmops_buf_adds(&dir, "/");
+	else if (slash)
+		llmops_buf_add(&dir, path, (size_t)(slash - path));
+	else
+		llmops_buf_adds(&dir, ".");
+	ro = !dir.oom && access(dir.data, W_OK) != 0;
+	llmops_buf_release(&dir);
+	return ro;
+}
+
+/* Open read-only: mode=ro, else immutable when nothing is waiting in a WAL. */
+static int open_readonly(struct llmops_ledger *lg, struct llmops_err *err)
+{
+	struct identity id;
+	int rc;
+	for (int mode = 1; mode <= 2; mode++) {
+		char *uri = file_uri(lg->path, mode == 1 ? "mode=ro" : "immutable=1");
+		if (!uri)
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		rc = sqlite3_open_v2(uri, &lg->db,
+				     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW,
+				     NULL);
+		free(uri);
+		if (rc == SQLITE_OK) {
+			sqlite3_extended_result_codes(lg->db, 1);
+			sqlite3_busy_timeout(lg->db, LLMOPS_LEDGER_BUSY_TIMEOUT_MS);
+			rc = read_identity(lg, &id);
+		}
+		if (rc == SQLITE_OK) {
+			lg->readonly = mode;
+			if ((rc = refuse_foreign(lg, &id, err)))
+				return rc;
+			if (id.version < LLMOPS_LEDGER_SCHEMA_VERSION)
+				return llmops_err_set(
+					err, LLMOPS_E_IO,
+					"ledger '%s' has schema version %d and needs migrating to "
+					"%d, which needs write access to it and its directory; it "
+					"is read-only here: run llmops where it can be written, or "
+					"copy it",
+					lg->path, id.version, LLMOPS_LEDGER_SCHEMA_VERSION);
+			sqlite3_exec(lg->db, "PRAGMA foreign_keys = ON;", NULL, NULL, NULL);
+			return LLMOPS_OK;
+		}
+		sqlite3_close_v2(lg->db);
+		lg->db = NULL;
+		/* immutable ignores the WAL: exact only when there is none to read */
+		if (mode == 1 && wal_bytes(lg->path) != 0)
+			return llmops_err_set(err, LLMOPS_E_IO,
+					      "ledger '%s' is read-only here and has writes not yet "
+					      "checkpointed in its -wal file, which cannot be read "
+					      "without write access to its directory: run llmops "
+					      "where it can be written (any command checkpoints it)",
+					      lg->path);
+	}
+	return llmops_err_set(err, LLMOPS_E_IO, "cannot open ledger '%s' read-only: %s", lg->path,
+			      sqlite3_errstr(rc));
+}
+
 int llmops_ledger_open(struct llmops_ledger **out, const char *path, unsigned flags,
 		       struct llmops_err *err)
 {
@@ -343,6 +440,19 @@ int llmops_ledger_open(struct llmops_ledger **out, const char *path, unsigned fl
 	if (!lg || !(lg->path = strdup(path))) {
 		free(lg);
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	if ((flags & LLMOPS_LEDGER_READER) && not_writable(path)) {
+		if ((rc = open_readonly(lg, err)))
+			goto fail;
+		*out = lg;
+		return LLMOPS_OK;
+	}
+	/* a new ledger is private: created 0600 here (SQLite would follow the
+	   umask), and SQLite gives its -wal and -shm the same mode */
+	{
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0)
+			close(fd);
 	}
 	rc = sqlite3_open_v2(path, &lg->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
@@ -385,6 +495,13 @@ const char *llmops_ledger_path(const struct llmops_ledger *lg)
 {
 	return lg->path;
 }
+
+const char *llmops_ledger_readonly(const struct llmops_ledger *lg)
+{
+	return lg->readonly == 2 ? "read-only, immutable" : lg->readonly ? "read-only" : NULL;
+}
+
+
 
 static int64_t file_size(const char *path)
 {
@@ -511,6 +628,7 @@ int llmops_ledger_backup(struct llmops_ledger *lg, const char *dest, struct llmo
 				    sqlite3_errmsg(lg->db));
 		goto out;
 	}
+	chmod(tmp.data, 0600); /* a copy of the ledger is as private as the ledger */
 	if (link(tmp.data, dest) < 0)
 		rc = llmops_err_set(err, errno == EEXIST ? LLMOPS_E_EXISTS : LLMOPS_E_IO,
 				    "cannot create backup '%s': %s", dest, strerror(errno));

@@ -48,6 +48,9 @@ struct llmops_buf;
 
 enum llmops_ledger_flags {
 	LLMOPS_LEDGER_MKDIR = 1 << 0, /* create the file's parent directory if missing */
+	/* the caller only reads: where the ledger exists but it or its directory
+	   cannot be written, open it read-only instead of failing */
+	LLMOPS_LEDGER_READER = 1 << 1,
 };
 
 /*
@@ -57,12 +60,29 @@ enum llmops_ledger_flags {
  * LLMOPS_E_IO (cannot create or read the file), LLMOPS_E_LEDGER (SQLite
  * error, including corruption).  On success *out is the caller's.
  */
+/*
+ * Permissions: a directory the open creates is made 0700 and a ledger file it
+ * creates 0600 (SQLite gives its -wal and -shm files the file's mode), as ssh
+ * and gpg do, since the ledger holds prompts, outputs and cached answers.
+ * Existing files and directories keep their modes.
+ *
+ * Read-only (LLMOPS_LEDGER_READER, and only when the file or its directory is
+ * not writable): opened with mode=ro; where SQLite cannot then read the WAL
+ * index (no -shm and no right to create one) and no -wal file with content
+ * exists, with immutable=1, which is exact because every committed write is
+ * in the main file; with a non-empty -wal that cannot be read, the open fails
+ * and says why.  A read-only ledger is never migrated: an older schema is
+ * refused with a message.  llmops_ledger_readonly() tells which it was.
+ */
 int llmops_ledger_open(struct llmops_ledger **out, const char *path, unsigned flags,
 		       struct llmops_err *err);
 /* Commit pending batched appends and close. NULL is a no-op. */
 void llmops_ledger_free(struct llmops_ledger *lg);
 /* The path the ledger was opened with (borrowed from lg). */
 const char *llmops_ledger_path(const struct llmops_ledger *lg);
+/* 0 when open for writing; else a short static note on how it was opened
+   read-only ("read-only", "read-only, immutable"). */
+const char *llmops_ledger_readonly(const struct llmops_ledger *lg);
 
 /* ------------------------------------------------------------------ runs */
 

@@ -14,6 +14,7 @@ struct llmops_ledger {
 	unsigned batch;		   /* appends per transaction; <= 1: each commits */
 	unsigned pending;	   /* appends in the open batch transaction */
 	sqlite3_stmt *append_stmt; /* prepared once, reused by every append */
+	int readonly;		   /* 0 read-write; 1 mode=ro; 2 immutable (no WAL pending) */
 };
 
 /* The migration from version from_version to from_version + 1, or NULL. */

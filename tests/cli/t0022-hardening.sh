@@ -239,4 +239,44 @@ check "the partial" has "$out" "prompts/_partials/sig.txt:1:1: error:"
 check "lint never prints the content" sh -c '! printf "%s" "$1" | grep -q OUTSIDE-SECRET' _ "$out$err"
 git rm -rq prompts/leak prompts/viasig prompts/_partials/sig.txt && git commit -qm unlink
 
+# ------------------- 15. the ledger is private; 14. readable where not writable
+check ".llmops/ is 0700" test "$(stat -c %a .llmops)" = 700
+check "the ledger is 0600" test "$(stat -c %a .llmops/ledger.db)" = 600
+for f in .llmops/ledger.db-wal .llmops/ledger.db-shm; do
+	[ -e "$f" ] && check "$f is 0600" test "$(stat -c %a "$f")" = 600
+done
+run llmops ledger backup "$TEST_ROOT/copy.db"
+check "a backup is 0600 too" test "$(stat -c %a "$TEST_ROOT/copy.db")" = 600
+runs_before=$(sql 'select count(*) from runs')
+# a ledger we may read but not write: another user's, or a read-only mount
+mkdir -p "$TEST_ROOT/ro" && cp .llmops/ledger.db "$TEST_ROOT/ro/ledger.db"
+chmod 755 "$TEST_ROOT" "$TEST_ROOT/ro" && chmod 644 "$TEST_ROOT/ro/ledger.db"
+as_reader() { # run llmops as a user who cannot write the ledger
+	if [ "$(id -u)" = 0 ]; then
+		run setpriv --reuid=65534 --regid=65534 --clear-groups "$LLMOPS" "$@"
+	else
+		chmod 555 "$TEST_ROOT/ro" && chmod 444 "$TEST_ROOT/ro/ledger.db"
+		run "$LLMOPS" "$@"
+		chmod 755 "$TEST_ROOT/ro" && chmod 644 "$TEST_ROOT/ro/ledger.db"
+	fi
+}
+as_reader --ledger "$TEST_ROOT/ro/ledger.db" ledger info
+if [ "$rc" = 126 ] || has "$err" "Permission denied"; then
+	echo "# the binary is not reachable by an unprivileged user here: read-only checks skipped"
+else
+	expect_rc 0 "ledger info on a ledger that cannot be written"
+	check "it says it opened read-only" has "$err" "opened read-only"
+	check "info shows the access" has "$out" "access: read-only"
+	as_reader --ledger "$TEST_ROOT/ro/ledger.db" runs --format json
+	expect_rc 0 "runs reads it"
+	check "every run listed" python3 -c 'import json,sys; assert len(json.loads(sys.argv[1])) == int(sys.argv[2])' "$out" "$runs_before"
+	as_reader --ledger "$TEST_ROOT/ro/ledger.db" show last
+	expect_rc 0 "show reads it"
+	as_reader --ledger "$TEST_ROOT/ro/ledger.db" export --format csv
+	expect_rc 0 "export reads it"
+	as_reader --ledger "$TEST_ROOT/ro/ledger.db" eval --dataset "$PWD/one.json" --provider replay
+	check "eval (a writer) still fails, with exit 3" test "$rc" = 3 -o "$rc" = 2
+fi
+chmod 700 "$TEST_ROOT"
+
 done_testing
