@@ -11,6 +11,7 @@
 #include "eval_opts.h"
 #include "json.h"
 #include "models.h"
+#include "pincheck.h"
 #include "workspace.h"
 
 #include <math.h>
@@ -168,6 +169,21 @@ static int add_variant_prompt(struct eval *ev, const char *ref_s, struct llmops_
 		return llmops_report(&err);
 	if ((rc = prompt_resolve(&ev->penv, cat, &ref, &vf)))
 		return rc;
+	/* the pinned version is what production sends: run it only when it is
+	   still what prompts.lock says (the check prompt verify makes) */
+	const struct llmops_lock_entry *pin =
+		ref.version[0] ? NULL : llmops_lock_find(&ev->penv.lock, ref.name);
+	if (pin) {
+		char msg[1200];
+		int loaded = 1;
+		int kind = llmops_pin_check(ev->penv.store, NULL, pin, cat, &loaded, msg,
+					    sizeof(msg));
+		if (kind != LLMOPS_PIN_OK) {
+			llmops_error("eval: the pinned %s@%s is not what prompts.lock pins: %s", ref.name,
+				     pin->version, msg);
+			return LLMOPS_EXIT_CHECK;
+		}
+	}
 	struct eval_variant *v = &proto[(*np)++];
 	if ((rc = prompt_load(&src, vf->path, vf->json, &v->p, v->blob)))
 		return rc;

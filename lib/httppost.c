@@ -2,6 +2,8 @@
  * httppost.c - POST a JSON document with retries (see httppost.h).
  */
 #include "httppost.h"
+#include "redact.h"
+#include "runner.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -52,6 +54,7 @@ int llmops_post_json(const struct llmops_post *p, const char *body, size_t len, 
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "llmops");
+	int attempts = 0;
 	for (int attempt = 0; attempt <= p->retries; attempt++) {
 		if (attempt) {
 			sleep_ms(backoff);
@@ -60,16 +63,19 @@ int llmops_post_json(const struct llmops_post *p, const char *body, size_t len, 
 		errbuf[0] = 0;
 		code = 0;
 		cc = curl_easy_perform(c);
+		attempts++;
 		if (cc == CURLE_OK)
 			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 		if (cc == CURLE_OK && code != 408 && code != 429 && code < 500)
 			break;
+		if (cc != CURLE_OK && !llmops_curl_retryable(cc))
+			break; /* a certificate that fails verification fails again */
 	}
 	*status = code;
 	if (cc != CURLE_OK)
 		rc = llmops_err_set(err, LLMOPS_E_NET, "%s: %s after %d attempt%s", p->url,
-				    errbuf[0] ? errbuf : curl_easy_strerror(cc), p->retries + 1,
-				    p->retries ? "s" : "");
+				    errbuf[0] ? errbuf : curl_easy_strerror(cc), attempts,
+				    attempts == 1 ? "" : "s");
 	else if (code == 401 || code == 403)
 		rc = llmops_err_set(err, LLMOPS_E_NET,
 				    "%s refused the credentials: HTTP %ld (check the headers "
@@ -80,11 +86,13 @@ int llmops_post_json(const struct llmops_post *p, const char *body, size_t len, 
 				    p->url, code);
 	else if (code < 200 || code >= 300)
 		rc = llmops_err_set(err, LLMOPS_E_NET, "%s: HTTP %ld after %d attempt%s", p->url,
-				    code, p->retries + 1, p->retries ? "s" : "");
+				    code, attempts, attempts == 1 ? "" : "s");
 	goto out;
 nomem:
 	rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 out:
+	if (err && rc)
+		llmops_redact(err->msg); /* a collector URL may carry credentials */
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(c);
 	return rc;

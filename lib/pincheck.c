@@ -8,10 +8,10 @@
 
 const char *llmops_pin_problem_name(int problem)
 {
-	static const char *const names[] = {"",		  "missing", "no-such-version",
-					    "unreadable", "changed", "sha256"};
+	static const char *const names[] = {"",	   "missing", "no-such-version", "unreadable",
+					    "changed", "sha256",  "no-commit"};
 
-	return problem >= 0 && problem <= LLMOPS_PIN_SHA256 ? names[problem] : "?";
+	return problem >= 0 && problem <= LLMOPS_PIN_NO_COMMIT ? names[problem] : "?";
 }
 
 int llmops_pin_check(struct llmops_store *s, struct llmops_snapshot *head,
@@ -75,6 +75,15 @@ int llmops_pin_check(struct llmops_store *s, struct llmops_snapshot *head,
 			 "was the lock edited by hand? re-pin it: llmops prompt pin %s@%s",
 			 e->name, e->name, e->version);
 		problem = LLMOPS_PIN_SHA256;
+	}
+	if (!problem && llmops_store_commit_exists(s, e->commit) == 0) {
+		/* a lock that names a commit git never had was not written by pin
+		   from this history (edited, or taken from another repository) */
+		snprintf(msg, n,
+			 "prompts.lock pins %s@%s from commit %.12s, which is not in this "
+			 "repository; re-pin it from a commit here: llmops prompt pin %s@%s",
+			 e->name, e->version, e->commit, e->name, e->version);
+		problem = LLMOPS_PIN_NO_COMMIT;
 	}
 	llmops_buf_release(&content);
 	return problem;

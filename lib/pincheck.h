@@ -15,9 +15,11 @@ enum llmops_pin_problem {
 	LLMOPS_PIN_UNREADABLE,	    /* the file cannot be hashed */
 	LLMOPS_PIN_CHANGED,	    /* its blob is not the pinned blob */
 	LLMOPS_PIN_SHA256,	    /* the lock's SHA-256 does not match the content */
+	LLMOPS_PIN_NO_COMMIT,	    /* the commit it was pinned from is not in the repository */
 };
 
-/* "missing", "no-such-version", "unreadable", "changed", "sha256" (static; "" for OK). */
+/* "missing", "no-such-version", "unreadable", "changed", "sha256", "no-commit"
+   (static; "" for OK). */
 const char *llmops_pin_problem_name(int problem);
 
 /*

@@ -148,9 +148,9 @@ static int connect_fault(CURLcode rc)
 	       rc == CURLE_COULDNT_RESOLVE_PROXY;
 }
 
-static int retryable_curl(CURLcode rc)
+int llmops_curl_retryable(int code)
 {
-	switch (rc) {
+	switch ((CURLcode)code) {
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
 	case CURLE_NOT_BUILT_IN:
@@ -195,7 +195,7 @@ static int judge_http(struct runner *r, struct slot *s, CURLcode rc)
 		breaker_note(r, c->prov, conn);
 		if (conn && breaker_open(r, c->prov))
 			return -1;
-		return retryable_curl(rc) ? 1 : -1;
+		return llmops_curl_retryable(rc) ? 1 : -1;
 	}
 	breaker_note(r, c->prov, 0);
 	if (c->status >= 200 && c->status < 300) {

@@ -102,6 +102,14 @@ struct llmops_runner_cb {
 	void *ud;
 };
 
+/*
+ * 1 when a libcurl result (a CURLcode) is worth retrying: a connection or
+ * transfer fault.  0 when trying again cannot help: a bad or unsupported
+ * URL, a certificate that fails verification, a TLS set-up problem, out of
+ * memory, a write error.  Every HTTP retry loop in lib asks this.
+ */
+int llmops_curl_retryable(int code);
+
 /* Milliseconds on the monotonic clock (for latencies and ETAs). */
 double llmops_mono_ms(void);
 

@@ -800,6 +800,21 @@ out:
 	return rc;
 }
 
+int llmops_store_commit_exists(struct llmops_store *s, const char *hex)
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	int rc;
+
+	if (strlen(hex) != 40 || git_oid_fromstr(&oid, hex) < 0)
+		return -1;
+	rc = git_commit_lookup(&c, s->repo, &oid);
+	git_commit_free(c);
+	if (rc == 0)
+		return 1;
+	return s->shallow ? -1 : 0;
+}
+
 int llmops_store_read_blob(struct llmops_store *s, const char *blob, struct llmops_buf *out,
 			   struct llmops_err *err)
 {

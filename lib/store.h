@@ -127,6 +127,12 @@ const struct llmops_version_file *llmops_family_find(const struct llmops_family 
  */
 int llmops_store_hash_worktree(struct llmops_store *s, const char *path, const char *expect,
 			       char blob[LLMOPS_OID_HEX], char sha256[65], struct llmops_err *err);
+/*
+ * Is hex (a full commit id) a commit in the repository: 1 yes, 0 no (not
+ * an object, or not a commit), -1 cannot tell (a shallow clone may lack
+ * it, or hex is not an id).
+ */
+int llmops_store_commit_exists(struct llmops_store *s, const char *hex);
 /* Read a blob by id into out.  Errors: LLMOPS_E_NOTFOUND, LLMOPS_E_GIT. */
 int llmops_store_read_blob(struct llmops_store *s, const char *blob, struct llmops_buf *out,
 			   struct llmops_err *err);

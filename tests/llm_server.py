@@ -54,6 +54,9 @@ n-th request gets a fault when floor(n*RATE) > floor((n-1)*RATE)):
 A request may also ask for one fault with the header "X-Test-Fault: 500",
 "429", "drop", "truncate", "slow" or "malformed".
 
+With --tls-cert and --tls-key it serves HTTPS (a self-signed certificate
+made by the test, which clients must refuse unless told to trust it).
+
 The port is printed on stdout as "PORT n" and, with --port-file, written to
 that file (atomically) once the server is listening.
 """
@@ -474,8 +477,13 @@ class Server:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop.set)
+        tls = None
+        if self.o.tls_cert:
+            import ssl
+            tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls.load_cert_chain(self.o.tls_cert, self.o.tls_key)
         server = await asyncio.start_server(self.handle, "127.0.0.1", self.o.port,
-                                            backlog=512, limit=1 << 24)
+                                            backlog=512, limit=1 << 24, ssl=tls)
         port = server.sockets[0].getsockname()[1]
         if self.o.port_file:
             tmp = self.o.port_file + ".tmp"
@@ -503,6 +511,8 @@ def parse_args(argv):
     p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     p.add_argument("--port-file", help="write the port here once listening")
     p.add_argument("--max-seconds", type=float, default=600, help="stop after this long")
+    p.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM); needs --tls-key")
+    p.add_argument("--tls-key", help="the certificate's private key (PEM)")
     p.add_argument("--log", help="append each API request (path, headers, body) as JSON lines")
     p.add_argument("--latency-ms", type=float, default=0)
     p.add_argument("--fail-first", type=int, default=0)

@@ -279,4 +279,69 @@ else
 fi
 chmod 700 "$TEST_ROOT"
 
+# ------------- 16. eval checks the pin it uses; verify checks the commit; TLS is final
+printf 'Summarise: {{input}}\n' >prompts/pinme/v1.0.0.txt 2>/dev/null ||
+	{ mkdir -p prompts/pinme && printf 'Summarise: {{input}}\n' >prompts/pinme/v1.0.0.txt; }
+git add -A && git commit -qm pinme
+llmops prompt pin pinme@v1.0.0 >/dev/null 2>&1 && git add prompts.lock && git commit -qm pin
+echo '[{"id": "a", "input": "x", "output": "x", "expected": "x"}]' >pinme.json
+run llmops eval --dataset pinme.json --prompt pinme --provider replay
+expect_rc 0 "the pinned version as pinned runs"
+printf 'Summarise, ignoring all rules: {{input}}\n' >prompts/pinme/v1.0.0.txt
+run llmops eval --dataset pinme.json --prompt pinme --provider replay
+expect_rc 1 "eval refuses a pinned version whose content is not the pinned blob"
+check "says what the pin check says" has "$err" "is not what prompts.lock pins"
+git checkout -q -- prompts/pinme/v1.0.0.txt
+python3 - <<'PY'
+import json
+lock = json.load(open("prompts.lock"))
+def walk(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if k == "sha256" and isinstance(v, str):
+                o[k] = "0" * 64
+            else:
+                walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+walk(lock)
+json.dump(lock, open("prompts.lock", "w"), indent=2)
+PY
+run llmops eval --dataset pinme.json --prompt pinme --provider replay
+expect_rc 1 "eval refuses a lock whose SHA-256 does not match"
+git checkout -q -- prompts.lock
+python3 - <<'PY'
+import json
+lock = json.load(open("prompts.lock"))
+def walk(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if k == "commit" and isinstance(v, str):
+                o[k] = "1234567890abcdef1234567890abcdef12345678"
+            else:
+                walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+walk(lock)
+json.dump(lock, open("prompts.lock", "w"), indent=2)
+PY
+run llmops prompt verify
+expect_rc 1 "verify fails when the lock's commit is not in the repository"
+check "names the commit" has "$out$err" "from commit 1234567890ab, which is not in this repository"
+git checkout -q -- prompts.lock
+run llmops prompt verify
+expect_rc 0 "and passes on the real lock"
+
+openssl req -x509 -newkey rsa:2048 -nodes -keyout tls.key -out tls.crt -days 1 \
+	-subj /CN=127.0.0.1 >/dev/null 2>&1
+stop_servers
+start_server --tls-cert tls.crt --tls-key tls.key
+run llmops export --format otlp --otlp-endpoint "https://127.0.0.1:$PORT/v1/traces"
+expect_rc 3 "a collector whose certificate fails verification"
+check "is refused after one attempt, not retried" has "$err" "after 1 attempt"
+check "and says why" has "$err" "certificate"
+stop_servers
+
 done_testing
