@@ -30,36 +30,65 @@ static const struct llmops_usage usage = {
 	"the characters it is made of, as tiktoken's encode_ordinary does.",
 };
 
-/* Read path ("-" is stdin) into b; prints its own error. */
-static int read_input(struct llmops_buf *b, const char *path)
+/*
+ * Tokenize path ("-" is stdin) a chunk at a time, so that memory stays
+ * bounded whatever the input's size.  Ids go to *ids (json) or, when
+ * print is set, straight to stdout (space-separated, the caller ends the
+ * line).  Prints its own errors; returns 0 or an exit status.
+ */
+static int tokenize_input(struct llmops_tokenizer *tok, const char *path, const char *label,
+			  unsigned flags, struct llmops_token_ids *ids, int print, size_t *count,
+			  size_t *sliced)
 {
-	if (!strcmp(path, "-")) {
-		char chunk[65536];
-		size_t n;
-		llmops_buf_reset(b);
-		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-			if (llmops_buf_add(b, chunk, n)) {
-				llmops_error("tokens: out of memory reading stdin");
-				return LLMOPS_EXIT_RUNTIME;
-			}
-		if (ferror(stdin)) {
-			llmops_error("tokens: cannot read stdin: %s", strerror(errno));
+	static char chunk[1 << 20];
+	struct llmops_tok_stream ts;
+	struct llmops_err err = {0};
+	FILE *f = stdin;
+	size_t nread, printed = 0;
+	int rc = 0, last = 0;
+
+	if (strcmp(path, "-")) {
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			llmops_error("tokens: '%s' is a directory (give files, or '-' for stdin)",
+				     path);
 			return LLMOPS_EXIT_USAGE;
 		}
-		return 0;
+		if (!(f = fopen(path, "rb"))) {
+			llmops_error("tokens: cannot read '%s': %s", path, strerror(errno));
+			return LLMOPS_EXIT_USAGE;
+		}
 	}
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		llmops_error("tokens: '%s' is a directory (give files, or '-' for stdin)", path);
-		return LLMOPS_EXIT_USAGE;
+	llmops_tok_stream_init(&ts);
+	*count = 0;
+	while (!rc && !last) {
+		nread = fread(chunk, 1, sizeof(chunk), f);
+		last = nread < sizeof(chunk);
+		if (last && ferror(f)) {
+			llmops_error("tokens: cannot read %s: %s", label, strerror(errno));
+			rc = LLMOPS_EXIT_USAGE;
+			break;
+		}
+		if (llmops_tokenize_feed(tok, &ts, chunk, nread, last, flags, label, ids, count,
+					 &err)) {
+			llmops_error("tokens: %s%s", err.msg,
+				     err.code == LLMOPS_E_INPUT
+					     ? " (--lossy replaces it with U+FFFD)"
+					     : "");
+			rc = llmops_exit_for(err.code);
+			break;
+		}
+		if (print && ids) { /* --ids as text: out as they come, nothing kept */
+			for (size_t i = 0; i < ids->n; i++)
+				printf("%s%u", printed++ ? " " : "", ids->v[i]);
+			ids->n = 0;
+		}
 	}
-	int rc = llmops_buf_read_file(b, path);
-	if (rc) {
-		llmops_error("tokens: cannot read '%s': %s", path,
-			     rc == LLMOPS_E_NOMEM ? "out of memory" : strerror(errno));
-		return rc == LLMOPS_E_NOMEM ? LLMOPS_EXIT_RUNTIME : LLMOPS_EXIT_USAGE;
-	}
-	return 0;
+	*sliced += ts.sliced;
+	llmops_tok_stream_release(&ts);
+	if (f != stdin)
+		fclose(f);
+	return rc;
 }
 
 static int unknown_model(const char *model)
@@ -85,13 +114,6 @@ static int unknown_model(const char *model)
 	return LLMOPS_EXIT_USAGE;
 }
 
-static void print_ids(const struct llmops_token_ids *ids)
-{
-	for (size_t i = 0; i < ids->n; i++)
-		printf("%s%u", i ? " " : "", ids->v[i]);
-	putchar('\n');
-}
-
 int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const char *model = NULL, *encoding = NULL, *format = "text";
@@ -112,7 +134,7 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_model_tokens mt = {0};
 	struct llmops_tokenizer *tok = NULL;
 	struct llmops_err err = {0};
-	struct llmops_buf text = LLMOPS_BUF_INIT;
+	size_t sliced = 0;
 	struct llmops_token_ids ids = {0};
 	char *stdin_arg[] = {"-"};
 	cJSON *root = NULL, *files = NULL;
@@ -158,17 +180,11 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 		const char *label = strcmp(argv[i], "-") ? argv[i] : "<stdin>";
 		size_t count = 0;
 		ids.n = 0;
-		if ((rc = read_input(&text, argv[i])))
+		if (show_ids && !json && n > 1)
+			printf("%s: ", label);
+		if ((rc = tokenize_input(tok, argv[i], label, lossy ? LLMOPS_TOK_LOSSY : 0,
+					 show_ids ? &ids : NULL, show_ids && !json, &count, &sliced)))
 			break;
-		if (llmops_tokenize(tok, text.data, text.len, lossy ? LLMOPS_TOK_LOSSY : 0, label,
-				    show_ids ? &ids : NULL, &count, &err)) {
-			llmops_error("tokens: %s%s", err.msg,
-				     err.code == LLMOPS_E_INPUT
-					     ? " (--lossy replaces it with U+FFFD)"
-					     : "");
-			rc = llmops_exit_for(err.code);
-			break;
-		}
 		total += count;
 		if (json) {
 			cJSON *f = cJSON_CreateObject();
@@ -184,9 +200,7 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 			}
 			cJSON_AddItemToArray(files, f);
 		} else if (show_ids) {
-			if (n > 1)
-				printf("%s: ", label);
-			print_ids(&ids);
+			putchar('\n');
 		} else {
 			printf("%s%zu %s\n", mt.exact ? "" : "~", count, label);
 		}
@@ -194,6 +208,8 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 	if (!rc) {
 		if (json) {
 			cJSON_SetNumberValue(cJSON_GetObjectItem(root, "count"), (double)total);
+			if (sliced)
+				cJSON_AddNumberToObject(root, "sliced_pieces", (double)sliced);
 			cJSON_AddItemToObject(root, "files", files);
 			files = NULL;
 			if (llmops_emit(stdout, root, LLMOPS_FORMAT_JSON))
@@ -203,11 +219,17 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 		}
 		if (!mt.exact && !json)
 			fprintf(stderr, "llmops: note: %s\n", mt.basis);
+		if (sliced)
+			llmops_error("note: text with no break (one pre-token piece) over %u bytes "
+				     "long is encoded %u bytes at a time to bound memory (%zu slice%s "
+				     "here); its count may differ from tiktoken's by a few tokens "
+				     "per slice",
+				     LLMOPS_TOK_MAX_PIECE, LLMOPS_TOK_MAX_PIECE, sliced,
+				     sliced == 1 ? "" : "s");
 	}
 	cJSON_Delete(files);
 	cJSON_Delete(root);
 	free(ids.v);
-	llmops_buf_release(&text);
 	llmops_tokenizer_close(tok);
 	return rc;
 }

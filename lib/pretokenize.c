@@ -221,6 +221,21 @@ static size_t punct(const uint8_t *s, size_t len, size_t i, uint32_t c0, unsigne
 	return j;
 }
 
+size_t llmops_pretok_space_tail(const uint8_t *s, size_t len)
+{
+	size_t i = len;
+	while (i > 0) {
+		size_t start = i - 1;
+		int n;
+		while (start > 0 && (s[start] & 0xc0) == 0x80)
+			start--;
+		if (!(cls_at(s, start, &n) & LLMOPS_UC_S))
+			break;
+		i = start;
+	}
+	return i;
+}
+
 size_t llmops_pretok_cl100k(const uint8_t *s, size_t len, size_t i)
 {
 	int n0, n1;

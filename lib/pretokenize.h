@@ -32,4 +32,13 @@ typedef size_t (*llmops_pretok_fn)(const uint8_t *s, size_t len, size_t i);
 size_t llmops_pretok_cl100k(const uint8_t *s, size_t len, size_t i);
 size_t llmops_pretok_o200k(const uint8_t *s, size_t len, size_t i);
 
+/*
+ * Where the run of whitespace (\s) that ends s[0..len) starts (len when s
+ * does not end in whitespace).  Both encodings' whitespace rules look
+ * across a whole run (\s*[\r\n]+ ends at its last line break), so a
+ * streaming caller must not split pieces inside a run more text could
+ * extend.  s must be valid UTF-8.
+ */
+size_t llmops_pretok_space_tail(const uint8_t *s, size_t len);
+
 #endif

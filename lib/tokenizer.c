@@ -413,6 +413,126 @@ static int make_clean(struct llmops_tokenizer *t, const char *text, size_t len)
 	return 0;
 }
 
+void llmops_tok_stream_init(struct llmops_tok_stream *st)
+{
+	memset(st, 0, sizeof(*st));
+	llmops_buf_init(&st->carry);
+	st->line = st->col = 1;
+}
+
+void llmops_tok_stream_release(struct llmops_tok_stream *st)
+{
+	llmops_buf_release(&st->carry);
+}
+
+/* Bytes at the end of s[0..n) that begin a UTF-8 sequence more input could finish. */
+static size_t unfinished_tail(const unsigned char *s, size_t n)
+{
+	for (size_t j = 1; j <= 3 && j <= n; j++) {
+		unsigned char c = s[n - j];
+		if (c < 0x80)
+			return 0;
+		if (c >= 0xc0) { /* the lead byte: is the rest a valid, too short prefix? */
+			size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+			return want > j && maximal_subpart(s + n - j, j) == j ? j : 0;
+		}
+	}
+	return 0;
+}
+
+/* Move st's position over the n bytes at the start of its carry. */
+static void stream_advance(struct llmops_tok_stream *st, size_t n)
+{
+	const char *s = st->carry.data;
+	size_t from = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\n') {
+			st->line++;
+			from = i + 1;
+			st->col = 1;
+		}
+	st->col += llmops_utf8_columns(s + from, n - from);
+	st->offset += n;
+}
+
+/* The length of the longest prefix of s[0..n) that ends on a character boundary, at most max. */
+static size_t char_cut(const unsigned char *s, size_t n, size_t max)
+{
+	size_t k = n < max ? n : max;
+	while (k > 0 && k < n && (s[k] & 0xc0) == 0x80)
+		k--;
+	return k ? k : (n < max ? n : max);
+}
+
+int llmops_tokenize_feed(struct llmops_tokenizer *t, struct llmops_tok_stream *st, const char *data,
+			 size_t len, int final, unsigned flags, const char *label,
+			 struct llmops_token_ids *ids, size_t *count, struct llmops_err *err)
+{
+	if (len && llmops_buf_add(&st->carry, data, len))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	size_t n = st->carry.len;
+	const unsigned char *s = (const unsigned char *)st->carry.data;
+	size_t m = n - (final ? 0 : unfinished_tail(s, n));
+	size_t bad = m ? llmops_utf8_invalid((const char *)s, m) : 0;
+	if (m && bad < m) {
+		if (!(flags & LLMOPS_TOK_LOSSY)) {
+			struct llmops_tok_stream at = *st;
+			int line, col;
+			at.offset = 0;
+			stream_advance(&at, bad);
+			line = at.line;
+			col = at.col;
+			return llmops_err_at(err, LLMOPS_E_INPUT, label ? label : "<input>", line,
+					     col, "invalid UTF-8 at byte offset %zu (byte 0x%02x)",
+					     st->offset + bad, s[bad]);
+		}
+		/* the carry's checked part, cleaned, then what was held back */
+		if (make_clean(t, (const char *)s, m) ||
+		    llmops_buf_add(&t->clean, (const char *)s + m, n - m))
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		llmops_buf_reset(&st->carry);
+		if (llmops_buf_add(&st->carry, t->clean.data, t->clean.len))
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		m += st->carry.len - n;
+		n = st->carry.len;
+		s = (const unsigned char *)st->carry.data;
+	}
+	struct sink k = {ids, 0, 0};
+	/* a piece that reaches into the text's trailing whitespace is not final:
+	   more whitespace can move where it ends (\s*[\r\n]+ ends at the run's
+	   last line break, \s+(?!\S) depends on what follows the run) */
+	size_t ws = final ? m : llmops_pretok_space_tail(s, m);
+	size_t i = 0;
+	while (i < m) {
+		size_t e = t->enc->pretok(s, m, i);
+		if (e - i > LLMOPS_TOK_MAX_PIECE) {
+			size_t cut = char_cut(s + i, e - i, LLMOPS_TOK_MAX_PIECE);
+			if (encode_piece(t, s + i, cut, &k))
+				return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			st->sliced++;
+			i += cut;
+			continue;
+		}
+		/* o200k's words take a contraction ('ll, 're, ...) after them: a
+		   piece is final once 16 bytes (4 characters at least) follow it */
+		if (!final && (e > ws || m - e < 16))
+			break; /* more text could extend or move it */
+		if (encode_piece(t, s + i, e - i, &k))
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		i = e;
+	}
+	if (k.oom)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	if (i) {
+		stream_advance(st, i);
+		memmove(st->carry.data, st->carry.data + i, n - i + 1);
+		st->carry.len = n - i;
+	}
+	if (count)
+		*count += k.count;
+	return LLMOPS_OK;
+}
+
 int llmops_tokenize(struct llmops_tokenizer *t, const char *text, size_t len, unsigned flags,
 		    const char *label, struct llmops_token_ids *ids, size_t *count,
 		    struct llmops_err *err)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "error.h"
 
 /* The built-in encodings' names, NULL-terminated; static. */
@@ -55,6 +56,47 @@ uint32_t llmops_tokenizer_vocab(const struct llmops_tokenizer *t);
 int llmops_tokenize(struct llmops_tokenizer *t, const char *text, size_t len, unsigned flags,
 		    const char *label, struct llmops_token_ids *ids, size_t *count,
 		    struct llmops_err *err);
+
+/*
+ * Streaming: text fed in chunks of any size (a file read piece by piece)
+ * gives the same tokens as the whole text in one llmops_tokenize() call,
+ * in memory bounded by the chunk size plus LLMOPS_TOK_MAX_PIECE: a chunk's
+ * last pre-token piece (and up to 3 bytes of an unfinished UTF-8 sequence)
+ * waits for the next chunk, since more text could extend it.
+ *
+ * The one difference: a single pre-token piece longer than
+ * LLMOPS_TOK_MAX_PIECE bytes (a run of one letter, digit-free and
+ * space-free, of over a mebibyte, which no natural text has) is encoded in
+ * slices of that size cut on character boundaries, where one BPE over the
+ * whole piece would need memory and time in proportion to it; the count can
+ * then differ from tiktoken's by a few tokens per slice.  `sliced` counts
+ * the slices so that callers can say so.
+ *
+ * The stream's fields are the library's; init before the first feed and
+ * release after the last.  Invalid UTF-8 is reported with its line, column
+ * and byte offset in the whole input.
+ */
+#define LLMOPS_TOK_MAX_PIECE (1u << 20)
+
+struct llmops_tok_stream {
+	struct llmops_buf carry; /* input not yet tokenized */
+	size_t offset;		 /* input bytes before carry[0] */
+	int line, col;		 /* the position of carry[0] */
+	size_t sliced;		 /* over-long pieces cut (see above) */
+};
+
+void llmops_tok_stream_init(struct llmops_tok_stream *st);
+void llmops_tok_stream_release(struct llmops_tok_stream *st);
+
+/*
+ * Feed data[0..len) (final: 1 for the last chunk, which may be empty).
+ * Ids are appended to *ids when ids is not NULL; *count (when not NULL)
+ * is increased by the tokens this call produced.  Errors as for
+ * llmops_tokenize(), and LLMOPS_E_NOMEM.
+ */
+int llmops_tokenize_feed(struct llmops_tokenizer *t, struct llmops_tok_stream *st, const char *data,
+			 size_t len, int final, unsigned flags, const char *label,
+			 struct llmops_token_ids *ids, size_t *count, struct llmops_err *err);
 
 /*
  * The bytes of token `id` (pointing into the built-in table: do not free),

@@ -344,4 +344,22 @@ check "is refused after one attempt, not retried" has "$err" "after 1 attempt"
 check "and says why" has "$err" "certificate"
 stop_servers
 
+# --------------------------- 13. tokens: memory bounded whatever the input
+python3 -c 'import sys; sys.stdout.write("a" * (16 << 20))' >run16m.txt
+peak_kb() { # peak_kb CMD...: runs it, prints its peak resident set in KiB
+	python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=open("tok.out", "w"), stderr=open("tok.err", "w"))
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+}
+kb=$(peak_kb "$LLMOPS" tokens run16m.txt)
+out=$(cat tok.out) err=$(cat tok.err)
+check "16 MiB of one letter: the count (8 a's are one token)" test "$out" = "2097152 run16m.txt"
+check "peak memory stays under 150 MB (it grew ~28 bytes per input byte)" test "$kb" -lt 150000
+check "says the run was encoded in slices" has "$err" "slice"
+kb=$(cat run16m.txt | peak_kb "$LLMOPS" tokens -)
+check "stdin is streamed too" test "$kb" -lt 150000
+printf 'caf\xc3\xa9\n' >small.txt
+run llmops tokens --ids small.txt
+check "ids of a small file as before (o200k_base)" test "$out" = "66 103112 198"
+
 done_testing

@@ -129,6 +129,107 @@ static void test_pathological_runs(void **state)
 	free(s);
 }
 
+/* Fed in chunks of any size, a text gives exactly the ids it gives whole. */
+static void stream_matches_whole(struct llmops_tokenizer *t, const char *text, size_t len,
+				 unsigned flags)
+{
+	static const size_t sizes[] = {1, 2, 3, 5, 7, 64, 4099};
+	struct llmops_token_ids whole = {0};
+	struct llmops_err err = {0};
+	size_t wcount = 0;
+
+	assert_int_equal(llmops_tokenize(t, text, len, flags, "w", &whole, &wcount, &err), 0);
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		struct llmops_tok_stream st;
+		struct llmops_token_ids ids = {0};
+		size_t count = 0;
+
+		llmops_tok_stream_init(&st);
+		for (size_t at = 0; at < len; at += sizes[k]) {
+			size_t n = len - at < sizes[k] ? len - at : sizes[k];
+			assert_int_equal(llmops_tokenize_feed(t, &st, text + at, n, 0, flags, "s",
+							      &ids, &count, &err),
+					 0);
+		}
+		assert_int_equal(llmops_tokenize_feed(t, &st, NULL, 0, 1, flags, "s", &ids, &count,
+						      &err),
+				 0);
+		if (count != wcount || ids.n != whole.n ||
+		    memcmp(ids.v, whole.v, whole.n * sizeof(*whole.v)))
+			fail_msg("chunks of %zu: %zu tokens, whole: %zu, for %.60s", sizes[k], count,
+				 wcount, text);
+		assert_int_equal(st.sliced, 0);
+		llmops_tok_stream_release(&st);
+		free(ids.v);
+	}
+	free(whole.v);
+}
+
+static void test_streaming(void **state)
+{
+	(void)state;
+	cJSON *g = load_golden();
+	cJSON *cases = cJSON_GetObjectItem(g, "cases"), *c;
+	struct llmops_buf all = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	/* every golden case, then all of them run together, then lossy bytes */
+	cJSON_ArrayForEach (c, cases)
+		llmops_buf_adds(&all, cJSON_GetObjectItem(c, "text")->valuestring);
+	for (int e = 0; e < 2; e++) {
+		struct llmops_tokenizer *t;
+		assert_int_equal(llmops_tokenizer_open(&t, encs[e], &err), 0);
+		cJSON_ArrayForEach (c, cases) {
+			const char *text = cJSON_GetObjectItem(c, "text")->valuestring;
+			stream_matches_whole(t, text, strlen(text), 0);
+		}
+		stream_matches_whole(t, all.data, all.len, 0);
+		stream_matches_whole(t, "caf\xc3\xa9 \xe2\x82 x\xf0\x9f\x98 \xff\xfe ok", 22,
+				     LLMOPS_TOK_LOSSY);
+		llmops_tokenizer_close(t);
+	}
+	llmops_buf_release(&all);
+	cJSON_Delete(g);
+}
+
+/* An error in a later chunk names its place in the whole input. */
+static void test_streaming_errors_and_slices(void **state)
+{
+	(void)state;
+	struct llmops_tokenizer *t;
+	struct llmops_tok_stream st;
+	struct llmops_err err = {0};
+	size_t count = 0;
+	char *big;
+
+	assert_int_equal(llmops_tokenizer_open(&t, "cl100k_base", &err), 0);
+	llmops_tok_stream_init(&st);
+	assert_int_equal(llmops_tokenize_feed(t, &st, "one\ntwo \xc3", 9, 0, 0, "f", NULL, &count,
+					      &err),
+			 0);
+	assert_int_equal(llmops_tokenize_feed(t, &st, "\xa9t\xe9\n", 4, 1, 0, "f", NULL, &count,
+					      &err),
+			 LLMOPS_E_INPUT);
+	if (!strstr(err.msg, "f:2:7: invalid UTF-8 at byte offset 11 (byte 0xe9)"))
+		fail_msg("got %s", err.msg);
+	llmops_tok_stream_release(&st);
+	/* a run of one letter over the piece limit: bounded, sliced, counted */
+	big = malloc(3 * LLMOPS_TOK_MAX_PIECE);
+	memset(big, 'a', 3 * LLMOPS_TOK_MAX_PIECE);
+	llmops_tok_stream_init(&st);
+	count = 0;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(llmops_tokenize_feed(t, &st, big + i * LLMOPS_TOK_MAX_PIECE,
+						      LLMOPS_TOK_MAX_PIECE, i == 2, 0, "f", NULL,
+						      &count, &err),
+				 0);
+	assert_int_equal(st.sliced, 2);
+	assert_true(st.carry.cap <= 4 * LLMOPS_TOK_MAX_PIECE); /* a piece and a chunk, doubled */
+	assert_int_equal(count, 3 * LLMOPS_TOK_MAX_PIECE / 8); /* "aaaaaaaa" is one token */
+	llmops_tok_stream_release(&st);
+	free(big);
+	llmops_tokenizer_close(t);
+}
+
 static void test_invalid_utf8(void **state)
 {
 	(void)state;
@@ -341,6 +442,8 @@ int main(void)
 		cmocka_unit_test(test_golden_cases),
 		cmocka_unit_test(test_pathological_runs),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_streaming),
+		cmocka_unit_test(test_streaming_errors_and_slices),
 		cmocka_unit_test(test_pretokenizers_match_pcre2),
 		cmocka_unit_test(test_models),
 	};
