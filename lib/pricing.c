@@ -255,6 +255,12 @@ int llmops_pricing_add_json(struct llmops_pricing *p, const char *text, size_t l
 	return rc;
 }
 
+int llmops_pricing_new(struct llmops_pricing **out, struct llmops_err *err)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? LLMOPS_OK : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+}
+
 int llmops_pricing_builtin(struct llmops_pricing **out, struct llmops_err *err)
 {
 	struct llmops_pricing *p = calloc(1, sizeof(*p));

@@ -37,6 +37,8 @@ struct llmops_price {
 
 struct llmops_pricing;
 
+/* An empty table (for llmops_pricing_add_json); *out is the caller's (llmops_pricing_free). */
+int llmops_pricing_new(struct llmops_pricing **out, struct llmops_err *err);
 /* Load the built-in table; *out is the caller's (llmops_pricing_free). */
 int llmops_pricing_builtin(struct llmops_pricing **out, struct llmops_err *err);
 void llmops_pricing_free(struct llmops_pricing *p);

@@ -4,7 +4,8 @@ import os
 import sys
 
 root = sys.argv[1]
-for sub, pattern in (("unit", ("test_", ".c")), ("cli", ("t", ".sh")), ("", ("test_", ".py"))):
+for sub, pattern in (("unit", ("test_", ".c")), ("cli", ("t", ".sh")), ("", ("test_", ".py")),
+                     ("fuzz", ("fuzz_", ".c"))):
     d = os.path.join(root, sub)
     for name in sorted(os.listdir(d)):
         if name.startswith(pattern[0]) and name.endswith(pattern[1]):

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Run every libFuzzer harness over its corpus.
+#   tests/fuzz/run.sh BUILD_DIR --smoke        each harness: its seeds and regression
+#                                               inputs, then RUNS (default 2000) new inputs
+#   tests/fuzz/run.sh BUILD_DIR SECONDS [NAME]  fuzz each harness (or NAME) for SECONDS,
+#                                               keeping the corpus in $LLMOPS_FUZZ_CORPUS
+#                                               (default ~/.cache/llmops-fuzz) across runs
+# BUILD_DIR is configured with: CC=clang meson setup BUILD_DIR -Dfuzz=true
+# and built with: meson compile -C BUILD_DIR fuzzers
+# Seeds come from the test fixtures (and tests/fuzz/seeds/NAME); a crasher is
+# kept as a regression input in tests/fuzz/regress/NAME/ once fixed.
+set -eu
+build=${1:?usage: run.sh BUILD_DIR --smoke|SECONDS [NAME]}
+mode=${2:?usage: run.sh BUILD_DIR --smoke|SECONDS [NAME]}
+only=${3:-}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+runs=${RUNS:-2000}
+names="config dataset json lint lock prices prompt provider template tokenizer"
+[ -n "$only" ] && names=$only
+
+# seed NAME DIR: the fixture files that exercise NAME, into DIR.  Harnesses
+# whose first input byte picks a mode get each seed once per mode.
+seed() {
+	local name=$1 dir=$2 f i
+	mkdir -p "$dir"
+	prefixed() { # prefixed MODES FILE...: FILE behind each mode byte 0..MODES-1
+		local modes=$1 m
+		shift
+		for f in "$@"; do
+			[ -f "$f" ] || continue
+			for m in $(seq 0 $((modes - 1))); do
+				{ printf "\\x$(printf %02x "$m")"; cat "$f"; } >"$dir/$m-$(basename "$f")"
+			done
+		done
+	}
+	case $name in
+	json | lock | config)
+		cp "$root"/tests/fixtures/lint/*.json "$root"/evals/*.json "$root"/llmops.json \
+			"$root"/prompts.lock "$root"/tests/fixtures/mustache-spec/*.json "$dir"/ ;;
+	dataset) prefixed 8 "$root"/evals/*.json "$root"/tests/fixtures/lint/dataset-*.json ;;
+	template)
+		cp "$root"/tests/fixtures/lint/*.txt "$root"/prompts/*/*.txt "$dir"/
+		python3 - "$root/tests/fixtures/mustache-spec" "$dir" <<'PY'
+import json, os, sys
+for name in sorted(os.listdir(sys.argv[1])):
+    if name.endswith(".json"):
+        for i, t in enumerate(json.load(open(os.path.join(sys.argv[1], name)))["tests"]):
+            open(os.path.join(sys.argv[2], "%s-%d.txt" % (name[:-5], i)), "w").write(t["template"])
+PY
+		;;
+	prompt) prefixed 4 "$root"/tests/fixtures/lint/*.txt "$root"/prompts/*/*.txt ;;
+	lint) prefixed 4 "$root"/tests/fixtures/lint/*.txt "$root"/tests/fixtures/lint/*.json ;;
+	prices) cp "$root"/lib/data/prices.json "$dir"/ ;;
+	tokenizer)
+		python3 - "$root/tests/fixtures/tokens/golden.json" "$dir" <<'PY'
+import json, os, sys
+for i, c in enumerate(json.load(open(sys.argv[1]))["cases"]):
+    open(os.path.join(sys.argv[2], "%d.txt" % i), "wb").write(bytes([i % 256]) + c["text"].encode())
+PY
+		;;
+	esac
+	if [ -d "$here/seeds/$name" ]; then cp "$here/seeds/$name"/* "$dir"/; fi
+	if [ -d "$here/regress/$name" ]; then cp "$here/regress/$name"/* "$dir"/; fi
+}
+
+status=0
+for name in $names; do
+	bin="$build/tests/fuzz/fuzz_$name"
+	[ -x "$bin" ] || { echo "fuzz: $bin is not built (meson compile -C $build fuzzers)"; exit 2; }
+	if [ "$mode" = --smoke ]; then
+		corpus=$(mktemp -d)
+		seed "$name" "$corpus/seeds"
+		mkdir -p "$corpus/new"
+		ok=ok
+		out=$("$bin" -runs="$runs" -max_len=65536 -rss_limit_mb=2048 -timeout=20 \
+			-artifact_prefix="$corpus/" "$corpus/new" "$corpus/seeds" 2>&1) ||
+			{ ok=FAILED; status=1; echo "$out" | tail -40; }
+		execs=$(echo "$out" | sed -n 's/^#\([0-9]*\).*DONE.*/\1/p' | tail -1)
+		echo "fuzz_$name: ${execs:-?} executions, $(ls "$corpus/seeds" | wc -l) seeds: $ok"
+		rm -rf "$corpus"
+	else
+		corpus=${LLMOPS_FUZZ_CORPUS:-$HOME/.cache/llmops-fuzz}/$name
+		mkdir -p "$corpus" "$corpus.seeds" "$corpus.crashes"
+		seed "$name" "$corpus.seeds"
+		"$bin" -max_total_time="$mode" -max_len=65536 -rss_limit_mb=2048 -timeout=20 \
+			-artifact_prefix="$corpus.crashes/" -print_final_stats=1 \
+			"$corpus" "$corpus.seeds" 2>&1 | grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|==.*ERROR|SUMMARY)' || true
+		if [ -n "$(ls -A "$corpus.crashes")" ]; then
+			echo "fuzz_$name: crashers in $corpus.crashes"
+			status=1
+		fi
+	fi
+done
+exit $status
