@@ -6,20 +6,14 @@
 #include "json.h"
 
 #include <stdio.h>
+#include <string.h>
 
-static const char *kind(const cJSON *v)
+/* v's type with its article: "an array", "a string", "null" */
+static void kind(const cJSON *v, char *out, size_t n)
 {
-	if (cJSON_IsArray(v))
-		return "an array";
-	if (cJSON_IsString(v))
-		return "a string";
-	if (cJSON_IsNumber(v))
-		return "a number";
-	if (cJSON_IsBool(v))
-		return "a boolean";
-	if (cJSON_IsNull(v))
-		return "null";
-	return "an object";
+	const char *t = llmops_json_type_name(v);
+	snprintf(out, n, "%s%s", t[0] == 'n' && t[1] == 'u' ? "" : strchr("aeiou", t[0]) ? "an " : "a ",
+		 t);
 }
 
 static int at(struct llmops_err *err, const char *text, size_t len, const char *file,
@@ -27,9 +21,11 @@ static int at(struct llmops_err *err, const char *text, size_t len, const char *
 	      const cJSON *v)
 {
 	int line = 1, col = 1;
+	char k[32];
+	kind(v, k, sizeof(k));
 	llmops_json_locate(text, len, steps, n, 0, &line, &col);
 	return llmops_err_at(err, LLMOPS_E_INPUT, file, line, col, "%s must be %s, not %s",
-			     fmt_what, what, kind(v));
+			     fmt_what, what, k);
 }
 
 int llmops_config_check_shape(const cJSON *root, const char *text, size_t len, const char *file,

@@ -260,6 +260,21 @@ static int scan_value(struct scan *sc, int depth)
 		    "or null)");
 }
 
+const char *llmops_json_type_name(const cJSON *v)
+{
+	if (cJSON_IsObject(v))
+		return "object";
+	if (cJSON_IsArray(v))
+		return "array";
+	if (cJSON_IsString(v))
+		return "string";
+	if (cJSON_IsBool(v))
+		return "boolean";
+	if (cJSON_IsNull(v))
+		return "null";
+	return "number";
+}
+
 long llmops_json_long(const cJSON *v, long lo, long hi, long dflt)
 {
 	double d;

@@ -20,6 +20,10 @@
  * the caller's (cJSON_Delete it).  Errors: LLMOPS_E_INPUT with
  * "label:line:col: what was expected", LLMOPS_E_NOMEM.
  */
+/* JSON Schema's name of v's type: "object", "array", "string", "boolean",
+   "null" or "number" (static). */
+const char *llmops_json_type_name(const cJSON *v);
+
 /*
  * v's number truncated to an integer when v is a number in [lo, hi], else
  * dflt.  Never casts a value out of range (or NaN): a huge or negative

@@ -3,6 +3,8 @@
  */
 #include "jsonschema.h"
 
+#include "json.h"
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <math.h>
 #include <stdarg.h>
@@ -139,27 +141,12 @@ int llmops_schema_check(const cJSON *schema, struct llmops_err *err)
 
 /* ------------------------------------------------------------ validation */
 
-static const char *type_of(const cJSON *v)
-{
-	if (cJSON_IsObject(v))
-		return "object";
-	if (cJSON_IsArray(v))
-		return "array";
-	if (cJSON_IsString(v))
-		return "string";
-	if (cJSON_IsBool(v))
-		return "boolean";
-	if (cJSON_IsNull(v))
-		return "null";
-	return "number";
-}
-
 static int has_type(const cJSON *v, const char *t)
 {
 	if (!strcmp(t, "integer"))
 		return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
 		       isfinite(v->valuedouble);
-	return !strcmp(t, type_of(v));
+	return !strcmp(t, llmops_json_type_name(v));
 }
 
 static size_t utf8_len(const char *s)
@@ -232,7 +219,7 @@ static int validate_at(const cJSON *s, const cJSON *v, const char *ptr, struct l
 			return fail(why, ptr, "expected %s, got %s",
 				    cJSON_IsString(kw) ? kw->valuestring
 						       : "one of the listed types",
-				    type_of(v));
+				    llmops_json_type_name(v));
 	}
 	if ((kw = cJSON_GetObjectItemCaseSensitive(s, "enum"))) {
 		const cJSON *e;

@@ -280,6 +280,24 @@ fi
 chmod 700 "$TEST_ROOT"
 
 # ------------- 16. eval checks the pin it uses; verify checks the commit; TLS is final
+lock_set() { # lock_set KEY VALUE: every KEY in prompts.lock set to VALUE, as a hand edit would
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+lock = json.load(open("prompts.lock"))
+def walk(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if k == sys.argv[1] and isinstance(v, str):
+                o[k] = sys.argv[2]
+            else:
+                walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+walk(lock)
+json.dump(lock, open("prompts.lock", "w"), indent=2)
+PY
+}
 printf 'Summarise: {{input}}\n' >prompts/pinme/v1.0.0.txt 2>/dev/null ||
 	{ mkdir -p prompts/pinme && printf 'Summarise: {{input}}\n' >prompts/pinme/v1.0.0.txt; }
 git add -A && git commit -qm pinme
@@ -292,41 +310,11 @@ run llmops eval --dataset pinme.json --prompt pinme --provider replay
 expect_rc 1 "eval refuses a pinned version whose content is not the pinned blob"
 check "says what the pin check says" has "$err" "is not what prompts.lock pins"
 git checkout -q -- prompts/pinme/v1.0.0.txt
-python3 - <<'PY'
-import json
-lock = json.load(open("prompts.lock"))
-def walk(o):
-    if isinstance(o, dict):
-        for k, v in o.items():
-            if k == "sha256" and isinstance(v, str):
-                o[k] = "0" * 64
-            else:
-                walk(v)
-    elif isinstance(o, list):
-        for v in o:
-            walk(v)
-walk(lock)
-json.dump(lock, open("prompts.lock", "w"), indent=2)
-PY
+lock_set sha256 0000000000000000000000000000000000000000000000000000000000000000
 run llmops eval --dataset pinme.json --prompt pinme --provider replay
 expect_rc 1 "eval refuses a lock whose SHA-256 does not match"
 git checkout -q -- prompts.lock
-python3 - <<'PY'
-import json
-lock = json.load(open("prompts.lock"))
-def walk(o):
-    if isinstance(o, dict):
-        for k, v in o.items():
-            if k == "commit" and isinstance(v, str):
-                o[k] = "1234567890abcdef1234567890abcdef12345678"
-            else:
-                walk(v)
-    elif isinstance(o, list):
-        for v in o:
-            walk(v)
-walk(lock)
-json.dump(lock, open("prompts.lock", "w"), indent=2)
-PY
+lock_set commit 1234567890abcdef1234567890abcdef12345678
 run llmops prompt verify
 expect_rc 1 "verify fails when the lock's commit is not in the repository"
 check "names the commit" has "$out$err" "from commit 1234567890ab, which is not in this repository"

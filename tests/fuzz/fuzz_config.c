@@ -2,6 +2,7 @@
  * fuzz_config.c - llmops.json: its shape, every provider named in it (and
  * an unknown one), and a "prices" section, as the commands read them.
  */
+#include "fuzz.h"
 #include "configshape.h"
 #include "json.h"
 #include "pricing.h"
@@ -12,19 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct llmops_pricing *prices;
 	struct llmops_err err = {0};
 	cJSON *root = NULL;
-	char *text = malloc(size + 1);
+	char *text = fuzz_cstr(data, size);
 
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = 0;
 	if (!prices && llmops_pricing_builtin(&prices, &err))
 		abort();
 	if (!llmops_json_parse(&root, text, size, "llmops.json", &err)) {

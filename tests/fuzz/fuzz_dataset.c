@@ -2,13 +2,12 @@
  * fuzz_dataset.c - lib/dataset: JSON, JSONL and CSV datasets (the first
  * byte picks the format), with and without duplicate ids allowed.
  */
+#include "fuzz.h"
 #include "dataset.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,11 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	text = malloc(size);
-	if (!text)
+	if (!(text = fuzz_cstr(data + 1, size - 1)))
 		return 0;
-	memcpy(text, data + 1, size - 1);
-	text[size - 1] = 0;
 	memset(&d, 0, sizeof(d));
 	llmops_dataset_parse_ex(&d, labels[data[0] & 3], text, size - 1,
 				data[0] & 4 ? LLMOPS_DATASET_ALLOW_DUPLICATE_IDS : 0, &err);

@@ -2,24 +2,21 @@
  * fuzz_json.c - lib/json: the positioned scanner and cJSON must agree; no
  * input crashes either, and every error names a position.
  */
+#include "fuzz.h"
 #include "json.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct llmops_err err = {0};
 	cJSON *root = NULL;
-	char *text = malloc(size + 1);
+	char *text = fuzz_cstr(data, size);
 
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = 0;
 	int rc = llmops_json_parse(&root, text, size, "f.json", &err);
 	/* accepted: a tree; refused: an input error with a position, never "out of memory" */
 	if (rc == 0 && !root)

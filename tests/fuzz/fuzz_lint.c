@@ -3,6 +3,7 @@
  * is written to a scratch project (a prompt version as .txt or .json, a
  * partial, or a dataset, by the first byte) and every rule runs on it.
  */
+#include "fuzz.h"
 #include "lint.h"
 #include "pricing.h"
 
@@ -12,8 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char root[64];
 

@@ -1,12 +1,11 @@
 /*
  * fuzz_lock.c - lib/lock: prompts.lock.
  */
+#include "fuzz.h"
 #include "lock.h"
 
 #include <stdint.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,13 +3,12 @@
  * buffer into an empty table (no reload of the built-in table per input),
  * then looked up and priced.
  */
+#include "fuzz.h"
 #include "pricing.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

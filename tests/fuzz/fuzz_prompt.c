@@ -2,14 +2,13 @@
  * fuzz_prompt.c - lib/prompt and lib/frontmatter: a version file as text
  * (front matter and template) or JSON (messages), parsed and rendered.
  */
+#include "fuzz.h"
 #include "frontmatter.h"
 #include "prompt.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,6 +3,7 @@
  * bodies, plain and as server-sent events, embeddings, error bodies, and
  * the redaction applied to what is kept of them.
  */
+#include "fuzz.h"
 #include "provider.h"
 #include "redact.h"
 
@@ -10,8 +11,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,9 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(vecs);
 	llmops_provider_error_text(body, len, &t);
 	llmops_buf_release(&t);
-	if ((copy = malloc(len + 1))) {
-		memcpy(copy, body, len);
-		copy[len] = 0;
+	if ((copy = fuzz_cstr(data + 1, len))) {
 		size_t before = strlen(copy);
 		llmops_redact(copy);
 		llmops_redact_keys(copy);

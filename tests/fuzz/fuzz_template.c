@@ -2,13 +2,12 @@
  * fuzz_template.c - lib/template: parse, list variables and tags, and
  * render against fixed data whose names fuzzed templates will find.
  */
+#include "fuzz.h"
 #include "template.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int partial(void *ud, const char *name, struct llmops_buf *text, struct llmops_buf *label,
 		   struct llmops_err *err)

@@ -3,13 +3,12 @@
  * encodings: ids decode back to the (cleaned) text, and the streaming
  * path in chunks gives exactly the ids of the whole text.
  */
+#include "fuzz.h"
 #include "tokenizer.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
