@@ -107,6 +107,27 @@ if [ "$peers_ok" = 1 ]; then
 	done
 fi
 
+# issue 18: one run of a single letter, the tokenizer's worst case: time and
+# peak memory stay bounded (it was 93 s and 5.6 GB for 200 MB); tiktoken (npm)
+# on the same file beside it, within the time limit
+if [ "$smoke" = --smoke ]; then rsize=2000000; else rsize=200000000; fi
+echo "== tokens: $rsize bytes of one letter (peak memory and time) =="
+python3 -c 'import sys; sys.stdout.write("a" * int(sys.argv[1]))' "$rsize" >"$tmp/run.txt"
+peak() { # peak LABEL CMD...: wall time and peak resident set of one run
+	python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+t = time.monotonic()
+subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print("%-40s %8.2f s  peak %7.1f MB" % (sys.argv[1], time.monotonic() - t,
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))
+PY
+}
+peak "llmops tokens" "$llmops" tokens "$tmp/run.txt"
+if [ "$peers_ok" = 1 ]; then
+	peak "peer: tiktoken (node, limit ${tlimit} s)" timeout "$tlimit" node "$tmp/small_peer.js" \
+		tiktoken o200k_base "$tmp/run.txt"
+fi
+
 # issue 5: llmops eval against the test server, beside the ideal, the server's
 # capacity and promptfoo; and replay scoring throughput
 bash "$here/bench_eval.sh" "$build" "$smoke"
