@@ -96,6 +96,28 @@ sql() {
 for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join("" if x is None else str(x) for x in r))' "${LEDGER:-.llmops/ledger.db}" "$1"
 }
 
+# wait_results RUNS N: wait (60 s at most) until the ledger holds more than RUNS
+# runs and the newest has at least N results: a condition, not a fixed sleep
+wait_results() {
+	python3 - "${LEDGER:-.llmops/ledger.db}" "$1" "$2" <<'PY'
+import sqlite3, sys, time
+end = time.time() + 60
+while time.time() < end:
+    try:
+        db = sqlite3.connect(sys.argv[1], timeout=5)
+        runs = db.execute("select count(*) from runs").fetchone()[0]
+        n = db.execute("select count(*) from results where run_id ="
+                       " (select id from runs order by id desc limit 1)").fetchone()[0]
+        db.close()
+        if runs > int(sys.argv[2]) and n >= int(sys.argv[3]):
+            sys.exit(0)
+    except sqlite3.Error:
+        pass
+    time.sleep(0.02)
+sys.exit(1)
+PY
+}
+
 done_testing() {
 	echo "1..$tests_run"
 	[ "$tests_failed" -eq 0 ]

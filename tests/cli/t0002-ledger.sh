@@ -53,21 +53,24 @@ run llmops --ledger flag.db ledger backup /nonexistent/dir/b.db
 expect_rc 3 "backup into a missing directory"
 
 # backup while another process writes
-python3 - "$TEST_ROOT/busy.db" <<'PY' &
-import sqlite3, sys, time
+# (the writer says when its table exists, and writes until told to stop)
+python3 - "$TEST_ROOT/busy.db" "$TEST_ROOT/busy.ready" "$TEST_ROOT/busy.stop" <<'PY' &
+import os, sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
 db.execute("PRAGMA journal_mode=WAL")
 db.execute("CREATE TABLE IF NOT EXISTS filler (x)")
-end = time.time() + 1.5
-while time.time() < end:
+open(sys.argv[2], "w").close()
+end = time.time() + 60  # a bound, should the test die before it says stop
+while not os.path.exists(sys.argv[3]) and time.time() < end:
     db.execute("BEGIN IMMEDIATE"); db.execute("INSERT INTO filler VALUES (randomblob(512))"); db.execute("COMMIT")
 PY
 writer=$!
-sleep 0.3
+while [ ! -e "$TEST_ROOT/busy.ready" ] && kill -0 "$writer" 2>/dev/null; do sleep 0.01; done
 # busy.db is not a ledger (foreign table): refused, not written into
 run llmops --ledger busy.db ledger backup busy-copy.db
 expect_rc 3 "a foreign SQLite database is refused"
 check "refusal names it" has "$err" "not an llmops ledger"
+touch "$TEST_ROOT/busy.stop"
 wait $writer
 python3 - "$TEST_ROOT/live.db" "$LLMOPS" <<'PY'
 import sqlite3, subprocess, sys, time

@@ -233,9 +233,10 @@ EOF
 cat >llmops.json <<EOF
 {"providers": {"local": {"type": "openai", "model": "gpt-4o-mini", "base_url": "$BASE"}}}
 EOF
+runs0=$(sql "select count(*) from runs")
 "$LLMOPS" eval --dataset slow.json --provider local --concurrency 2 >int.out 2>int.err &
 pid=$!
-sleep 1.2
+wait_results "$runs0" 2
 kill -INT "$pid"
 wait "$pid"
 rc=$?
@@ -257,9 +258,10 @@ run llmops eval --resume "$run_id"
 expect_rc 2 "a finished run cannot be resumed"
 
 # a hard kill: the run stays 'running' and can be resumed too
+runs0=$(sql "select count(*) from runs")
 "$LLMOPS" eval --dataset slow.json --provider local --concurrency 2 --no-cache >/dev/null 2>&1 &
 pid=$!
-sleep 1.0
+wait_results "$runs0" 2
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 run_id=$(sql "select id from runs order by id desc limit 1")

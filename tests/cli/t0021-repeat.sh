@@ -166,10 +166,11 @@ assert r["flaky"]==0 and r["passed_with_errors"]==1 and r["per_case"][0]["errors
 # -------------------------------------------------------- interrupt, resume
 stop_servers
 start_server --latency-ms 150
+runs0=$(sql "select count(*) from runs")
 "$LLMOPS" eval --dataset flaky.json --provider openai:gpt-4o-mini --base-url "$BASE" \
 	--repeat 3 --no-cache -j 2 --min-pass-rate 0.5 >int.out 2>int.err &
 pid=$!
-sleep 1.0
+wait_results "$runs0" 2
 kill -INT "$pid"
 wait "$pid"
 rc=$?
