@@ -5,6 +5,7 @@
 #include "llmops.h"
 
 #include "eval.h"
+#include "outfile.h"
 #include "output.h"
 #include "repeats_out.h"
 #include "run_fmt.h"
@@ -566,16 +567,12 @@ static void write_markdown(FILE *f, const struct eval *ev)
 
 int eval_write_report(struct eval *ev, const char *path, const char *format)
 {
-	int to_stdout = !strcmp(path, "-");
-	char tmp[4096];
-	FILE *f = stdout;
-	if (!to_stdout) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-		if (!(f = fopen(tmp, "w"))) {
-			llmops_error("eval: -o %s: cannot write: %m", path);
-			return LLMOPS_EXIT_RUNTIME;
-		}
-	}
+	struct outfile of;
+	FILE *f;
+	int rc = outfile_open(&of, path, "eval: -o");
+	if (rc)
+		return rc;
+	f = of.f;
 	if (!strcmp(format, "json")) {
 		cJSON *o = eval_summary_json(ev), *rs = cJSON_AddArrayToObject(o, "results");
 		for (size_t i = 0; i < ev->njobs; i++)
@@ -602,12 +599,5 @@ int eval_write_report(struct eval *ev, const char *path, const char *format)
 	} else {
 		write_markdown(f, ev);
 	}
-	if (to_stdout)
-		return fflush(stdout) ? LLMOPS_EXIT_RUNTIME : 0;
-	if (ferror(f) | fclose(f) || rename(tmp, path)) {
-		llmops_error("eval: -o %s: cannot write: %m", path);
-		unlink(tmp);
-		return LLMOPS_EXIT_RUNTIME;
-	}
-	return 0;
+	return outfile_close(&of, "eval: -o");
 }

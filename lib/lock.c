@@ -1,12 +1,13 @@
 #include "lock.h"
 
+#include "atomicfile.h"
+
 #include "buf.h"
 #include "json.h"
 #include "suggest.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,27 +231,10 @@ int llmops_lock_read(struct llmops_lock *l, const char *path, int *exists, struc
 	return rc;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int llmops_lock_write(const struct llmops_lock *l, const char *path, struct llmops_err *err)
 {
-	struct llmops_buf b = LLMOPS_BUF_INIT, tmp = LLMOPS_BUF_INIT;
-	char *dirc = NULL;
-	int fd = -1, rc = LLMOPS_OK, dfd;
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	int rc;
 
 	llmops_buf_addf(&b, "{\n  \"lockfile_version\": %d,\n  \"prompts\": {",
 			LLMOPS_LOCKFILE_VERSION);
@@ -266,49 +250,9 @@ int llmops_lock_write(const struct llmops_lock *l, const char *path, struct llmo
 				e->sha256);
 	}
 	llmops_buf_adds(&b, l->n ? "\n  }\n}\n" : "}\n}\n");
-	llmops_buf_addf(&tmp, "%s.tmp-XXXXXX", path);
-	if (b.oom || tmp.oom || !(dirc = strdup(path))) {
-		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-		goto out;
-	}
-	fd = mkstemp(tmp.data);
-	if (fd < 0) {
-		rc = llmops_err_set(err, LLMOPS_E_IO,
-				    "cannot create a temporary file beside '%s': %s", path,
-				    strerror(errno));
-		goto out;
-	}
-	if (fchmod(fd, 0644) || write_all(fd, b.data, b.len) || fsync(fd)) {
-		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot write '%s': %s", tmp.data,
-				    strerror(errno));
-		goto out;
-	}
-	if (close(fd)) {
-		fd = -1;
-		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot write '%s': %s", tmp.data,
-				    strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp.data, path)) {
-		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot replace '%s': %s", path,
-				    strerror(errno));
-		goto out;
-	}
-	/* Make the rename itself durable. */
-	dfd = open(dirname(dirc), O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc && tmp.len)
-		unlink(tmp.data);
-	free(dirc);
+	rc = b.oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory")
+		   : llmops_write_atomic(path, b.data, b.len, err);
 	llmops_buf_release(&b);
-	llmops_buf_release(&tmp);
 	return rc;
 }
 
