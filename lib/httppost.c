@@ -16,6 +16,15 @@ static size_t discard(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
+/* The server's Retry-After, into the double ud points at. */
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	double ms = llmops_retry_after_ms(p, size * n);
+	if (ms >= 0)
+		*(double *)ud = ms;
+	return size * n;
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -28,7 +37,8 @@ int llmops_post_json(const struct llmops_post *p, const char *body, size_t len, 
 {
 	struct curl_slist *hdr = NULL, *h;
 	char errbuf[CURL_ERROR_SIZE] = "";
-	long backoff = p->backoff_ms > 0 ? p->backoff_ms : 200, code = 0;
+	double backoff = p->backoff_ms > 0 ? (double)p->backoff_ms : 200, retry_after = -1;
+	long code = 0;
 	CURLcode cc = CURLE_OK;
 	CURL *c = curl_easy_init();
 	int rc = LLMOPS_OK;
@@ -51,22 +61,24 @@ int llmops_post_json(const struct llmops_post *p, const char *body, size_t len, 
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &retry_after);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "llmops");
 	int attempts = 0;
 	for (int attempt = 0; attempt <= p->retries; attempt++) {
-		if (attempt) {
-			sleep_ms(backoff);
-			backoff *= 2;
-		}
+		/* the runner's policy: doubling with jitter, or the server's Retry-After */
+		if (attempt)
+			sleep_ms((long)llmops_retry_wait_ms(attempt, backoff, 30000, retry_after, 60000));
+		retry_after = -1;
 		errbuf[0] = 0;
 		code = 0;
 		cc = curl_easy_perform(c);
 		attempts++;
 		if (cc == CURLE_OK)
 			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-		if (cc == CURLE_OK && code != 408 && code != 429 && code < 500)
+		if (cc == CURLE_OK && !llmops_http_retryable(code))
 			break;
 		if (cc != CURLE_OK && !llmops_curl_retryable(cc))
 			break; /* a certificate that fails verification fails again */
@@ -81,7 +93,7 @@ int llmops_post_json(const struct llmops_post *p, const char *body, size_t len, 
 				    "%s refused the credentials: HTTP %ld (check the headers "
 				    "configured for it)",
 				    p->url, code);
-	else if (code >= 400 && code != 408 && code != 429 && code < 500)
+	else if (code >= 400 && !llmops_http_retryable(code))
 		rc = llmops_err_set(err, LLMOPS_E_INPUT, "%s refused the document: HTTP %ld",
 				    p->url, code);
 	else if (code < 200 || code >= 300)

@@ -48,28 +48,53 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 	return len;
 }
 
-static size_t on_header(char *p, size_t size, size_t n, void *ud)
+double llmops_retry_after_ms(const char *p, size_t len)
 {
-	struct slot *s = ud;
-	size_t len = size * n;
 	char v[128];
 	int ms = 0;
 	if (len > 15 && !strncasecmp(p, "retry-after-ms:", 15))
 		ms = 1;
 	else if (!(len > 12 && !strncasecmp(p, "retry-after:", 12)))
-		return len;
+		return -1;
 	size_t off = ms ? 15 : 12;
 	snprintf(v, sizeof(v), "%.*s", (int)(len - off), p + off);
 	v[strcspn(v, "\r\n")] = 0;
 	char *end;
 	double x = strtod(v, &end);
-	if (end != v && x >= 0)
-		s->retry_after_ms = ms ? x : x * 1000.0;
-	else {
-		time_t when = curl_getdate(v, NULL);
-		if (when > 0)
-			s->retry_after_ms = difftime(when, time(NULL)) * 1000.0;
+	if (end != v && x >= 0 && x < 1e9)
+		return ms ? x : x * 1000.0;
+	time_t when = curl_getdate(v, NULL);
+	if (when > 0) {
+		double d = difftime(when, time(NULL)) * 1000.0;
+		return d > 0 ? d : 0;
 	}
+	return -1;
+}
+
+int llmops_http_retryable(long status)
+{
+	return status == 408 || status == 409 || status == 429 || status >= 500;
+}
+
+double llmops_retry_wait_ms(int attempt, double backoff_ms, double backoff_max_ms,
+			    double retry_after_ms, double retry_after_max_ms)
+{
+	double base = backoff_ms * pow(2.0, attempt > 1 ? attempt - 1 : 0);
+	if (base > backoff_max_ms)
+		base = backoff_max_ms;
+	double wait = base * (0.5 + 0.5 * ((double)rand() / RAND_MAX));
+	if (retry_after_ms > wait)
+		wait = retry_after_ms < retry_after_max_ms ? retry_after_ms : retry_after_max_ms;
+	return wait;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	struct slot *s = ud;
+	size_t len = size * n;
+	double ms = llmops_retry_after_ms(p, len);
+	if (ms >= 0)
+		s->retry_after_ms = ms;
 	return len;
 }
 
@@ -218,8 +243,7 @@ static int judge_http(struct runner *r, struct slot *s, CURLcode rc)
 		 t.len ? t.data : "(no message)", hint ? " (" : "", hint ? hint : "",
 		 hint ? ")" : "");
 	llmops_buf_release(&t);
-	return c->status == 408 || c->status == 409 || c->status == 429 || c->status >= 500 ? 1
-											    : -1;
+	return llmops_http_retryable(c->status) ? 1 : -1;
 }
 
 /* --------------------------------------------------------------- the loop */
@@ -230,13 +254,8 @@ void runner_retire(struct runner *r, struct slot *s, int outcome)
 	double retry_after = s->retry_after_ms;
 	slot_clear(r, s);
 	if (outcome == 1 && c->attempts <= r->retries) {
-		double base = r->backoff_ms * pow(2.0, c->attempts - 1);
-		if (base > r->backoff_max_ms)
-			base = r->backoff_max_ms;
-		double wait = base * (0.5 + 0.5 * ((double)rand() / RAND_MAX));
-		if (retry_after > wait)
-			wait = retry_after < r->retry_after_max_ms ? retry_after
-								   : r->retry_after_max_ms;
+		double wait = llmops_retry_wait_ms(c->attempts, r->backoff_ms, r->backoff_max_ms,
+						   retry_after, r->retry_after_max_ms);
 		llmops_answer_release(&c->answer);
 		llmops_buf_reset(&c->raw);
 		struct pending *pd = realloc(r->retry, (r->nretry + 1) * sizeof(*pd));

@@ -110,6 +110,26 @@ struct llmops_runner_cb {
  */
 int llmops_curl_retryable(int code);
 
+/* 1 when an HTTP status is worth retrying: 408, 409, 429 and 5xx. */
+int llmops_http_retryable(long status);
+
+/*
+ * The wait before retry number `attempt` (1 for the first retry):
+ * backoff_ms * 2^(attempt-1), capped at backoff_max_ms, times a random
+ * factor in [0.5, 1] ("equal jitter"); or retry_after_ms (the server's
+ * Retry-After, < 0 when it sent none) when that is longer, capped at
+ * retry_after_max_ms.  The one retry policy of every HTTP loop in lib.
+ */
+double llmops_retry_wait_ms(int attempt, double backoff_ms, double backoff_max_ms,
+			    double retry_after_ms, double retry_after_max_ms);
+
+/*
+ * The wait a response header line asks for, in milliseconds: "Retry-After:
+ * SECONDS", "Retry-After: HTTP-DATE" or "retry-after-ms: MS"; -1 for any
+ * other line (or a value that is neither).  line need not be NUL-terminated.
+ */
+double llmops_retry_after_ms(const char *line, size_t len);
+
 /* Milliseconds on the monotonic clock (for latencies and ETAs). */
 double llmops_mono_ms(void);
 
