@@ -7,7 +7,6 @@
 
 #include "eval.h"
 #include "eval_opts.h"
-#include "hash.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -196,25 +195,16 @@ static void git_state(struct eval *ev, struct llmops_run_spec *spec, char commit
 	llmops_snapshot_free(snap);
 }
 
-/*
- * The shard group: what the N jobs of one sharded evaluation share (the
- * dataset's content, the prompts, the providers, the commit, N, --limit and
- * --repeat), so that `ledger merge` folds exactly those runs into one.
- */
+/* The shard group (llmops_shard_group) of this run's variants. */
 static void shard_group(const struct eval *ev, const struct eval_opts *o, const char *commit,
 			char out[17])
 {
-	struct llmops_buf b = LLMOPS_BUF_INIT;
-	char hex[LLMOPS_SHA256_HEX_LEN + 1] = "";
-	llmops_buf_addf(&b, "%s\n%s\n%ld\n%ld\n", ev->ds.sha256, commit ? commit : "",
-			ev->shard_count, o->limit);
-	if (ev->repeats > 1)
-		llmops_buf_addf(&b, "repeat %d\n", ev->repeats);
-	for (size_t i = 0; i < ev->nvars; i++)
-		llmops_buf_addf(&b, "%s\n", ev->vars[i].label);
-	llmops_sha256_hex(hex, b.data ? b.data : "", b.len);
-	snprintf(out, 17, "%.16s", hex);
-	llmops_buf_release(&b);
+	const char **labels = calloc(ev->nvars ? ev->nvars : 1, sizeof(*labels));
+	for (size_t i = 0; labels && i < ev->nvars; i++)
+		labels[i] = ev->vars[i].label;
+	llmops_shard_group(out, ev->ds.sha256, commit, ev->shard_count, o->limit, ev->repeats,
+			   labels, labels ? ev->nvars : 0);
+	free(labels);
 }
 
 static char *params_json(const struct eval *ev, const struct eval_opts *o, const char *commit)

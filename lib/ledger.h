@@ -405,6 +405,18 @@ int llmops_ledger_backup(struct llmops_ledger *lg, const char *dest, struct llmo
 
 /* ----------------------------------------------------------------- merge */
 
+/*
+ * The shard group of a sharded evaluation: what its N jobs share (the
+ * dataset's content hash, the commit, N, the case limit, the repeats and
+ * the variants' labels, in order), as 16 hex digits in out, which a run
+ * records as params.shard.group so that llmops_ledger_fold_shards() folds
+ * exactly those runs into one.  commit may be NULL or ""; repeats <= 1
+ * means none.  Allocates nothing that outlives the call.
+ */
+void llmops_shard_group(char out[17], const char *dataset_sha256, const char *commit,
+			long shard_count, long limit, int repeats, const char *const *labels,
+			size_t nlabels);
+
 /* What one merge added. */
 struct llmops_merge_stats {
 	long runs, results, datasets, cache, reviews; /* rows added */

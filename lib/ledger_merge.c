@@ -7,6 +7,7 @@
 #include "ledger_internal.h"
 
 #include "buf.h"
+#include "hash.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -261,6 +262,23 @@ static void add_indexes(cJSON *into, const cJSON *params)
 		if (cJSON_IsNumber(x))
 			cJSON_AddItemToArray(into, cJSON_CreateNumber(x->valuedouble));
 	}
+}
+
+void llmops_shard_group(char out[17], const char *dataset_sha256, const char *commit,
+			long shard_count, long limit, int repeats, const char *const *labels,
+			size_t nlabels)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	char hex[LLMOPS_SHA256_HEX_LEN + 1] = "";
+	llmops_buf_addf(&b, "%s\n%s\n%ld\n%ld\n", dataset_sha256, commit ? commit : "", shard_count,
+			limit);
+	if (repeats > 1)
+		llmops_buf_addf(&b, "repeat %d\n", repeats);
+	for (size_t i = 0; i < nlabels; i++)
+		llmops_buf_addf(&b, "%s\n", labels[i]);
+	llmops_sha256_hex(hex, b.data ? b.data : "", b.len);
+	snprintf(out, 17, "%.16s", hex);
+	llmops_buf_release(&b);
 }
 
 static int fold_group(struct llmops_ledger *lg, struct shard_run *r, size_t n,
