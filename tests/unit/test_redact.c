@@ -74,30 +74,29 @@ static struct llmops_provider *resolve(const char *spec, const cJSON *cfg, const
 
 static void endpoint_before_query(void **state)
 {
+	static const struct {
+		const char *spec, *base, *url;
+	} cases[] = {
+		{"openai:m", "http://h/openai/v1/?api-version=2024-10-21",
+		 "http://h/openai/v1/chat/completions?api-version=2024-10-21"},
+		{"anthropic:m", "https://h/?x=1", "https://h/v1/messages?x=1"},
+		{"anthropic:m", "https://h/v1", "https://h/v1/messages"},
+		{"openai:m", "h:8080/v1#frag", "http://h:8080/v1/chat/completions#frag"},
+	};
 	struct llmops_err err = {0};
-	struct llmops_request rq;
 	cJSON *msgs = cJSON_Parse("[{\"role\": \"user\", \"content\": \"hi\"}]");
-	struct llmops_provider *p;
 
 	(void)state;
-	p = resolve("openai:m", NULL, "http://h/openai/v1/?api-version=2024-10-21", &err);
-	assert_non_null(p);
-	assert_int_equal(llmops_provider_chat_request(p, msgs, NULL, &rq, &err), 0);
-	assert_string_equal(rq.url, "http://h/openai/v1/chat/completions?api-version=2024-10-21");
-	llmops_request_release(&rq);
-	llmops_provider_free(p);
-	p = resolve("anthropic:m", NULL, "https://h/?x=1", &err);
-	assert_non_null(p);
-	assert_int_equal(llmops_provider_chat_request(p, msgs, NULL, &rq, &err), 0);
-	assert_string_equal(rq.url, "https://h/v1/messages?x=1");
-	llmops_request_release(&rq);
-	llmops_provider_free(p);
-	p = resolve("anthropic:m", NULL, "https://h/v1", &err);
-	assert_non_null(p);
-	assert_int_equal(llmops_provider_chat_request(p, msgs, NULL, &rq, &err), 0);
-	assert_string_equal(rq.url, "https://h/v1/messages");
-	llmops_request_release(&rq);
-	llmops_provider_free(p);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct llmops_request rq;
+		struct llmops_provider *p = resolve(cases[i].spec, NULL, cases[i].base, &err);
+
+		assert_non_null(p);
+		assert_int_equal(llmops_provider_chat_request(p, msgs, NULL, &rq, &err), 0);
+		assert_string_equal(rq.url, cases[i].url);
+		llmops_request_release(&rq);
+		llmops_provider_free(p);
+	}
 	cJSON_Delete(msgs);
 }
 
