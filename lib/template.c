@@ -482,6 +482,8 @@ struct render {
 	size_t ncache, acache;
 	struct chain chain[MAX_PARTIAL_DEPTH];
 	size_t nchain;
+	size_t steps; /* nodes visited, against LLMOPS_TEMPLATE_MAX_STEPS */
+	size_t out0;  /* out's length when the render began */
 	struct llmops_err *err;
 };
 
@@ -749,6 +751,14 @@ static int render_nodes(struct render *r, const struct node *parent)
 	for (size_t i = 0; i < parent->nkids && !rc; i++) {
 		const struct node *n = &parent->kids[i];
 
+		if (++r->steps > LLMOPS_TEMPLATE_MAX_STEPS ||
+		    r->out->len - r->out0 > LLMOPS_TEMPLATE_MAX_OUTPUT)
+			return llmops_err_set(
+				r->err, LLMOPS_E_INPUT,
+				"the template renders too much (over %u steps or %u MiB) at %d:%d: "
+				"sections nested over lists multiply; flatten them",
+				LLMOPS_TEMPLATE_MAX_STEPS, LLMOPS_TEMPLATE_MAX_OUTPUT >> 20, n->line,
+				n->col);
 		switch (n->type) {
 		case N_TEXT:
 			if (llmops_buf_add(r->out, n->str, n->len))
@@ -773,6 +783,7 @@ int llmops_template_render(const struct llmops_template *t, const cJSON *data,
 
 	r.opts = opts;
 	r.out = out;
+	r.out0 = out->len;
 	r.err = err;
 	rc = push(&r, data);
 	if (!rc)

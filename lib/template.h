@@ -30,6 +30,11 @@ struct llmops_template;
 #define LLMOPS_TEMPLATE_MAX_DEPTH	 256
 #define LLMOPS_TEMPLATE_MAX_DEPTH_STR	 "256"
 #define LLMOPS_TEMPLATE_MAX_RENDER_DEPTH 1024
+/* A render stops with an error past this many nodes visited or bytes made:
+   sections nested over lists multiply (10 levels over 10 items are 10^10
+   steps), and a prompt is never that big. */
+#define LLMOPS_TEMPLATE_MAX_STEPS  20000000u
+#define LLMOPS_TEMPLATE_MAX_OUTPUT (64u << 20)
 
 /*
  * Parse src[0..len).  label names the source in errors; line0 and col0

@@ -359,6 +359,32 @@ static void nesting_capped_with_position(void **state)
 	llmops_buf_release(&src);
 }
 
+/* Sections nested over lists multiply: a render has a work budget. */
+static void render_budget(void **state)
+{
+	struct llmops_buf src = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	char *s;
+
+	(void)state;
+	for (int i = 0; i < 12; i++)
+		llmops_buf_adds(&src, "{{#a}}");
+	llmops_buf_adds(&src, "x");
+	for (int i = 0; i < 12; i++)
+		llmops_buf_adds(&src, "{{/a}}");
+	s = render(src.data, "{\"a\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}", NULL, &err);
+	assert_null(s);
+	assert_int_equal(err.code, LLMOPS_E_INPUT);
+	if (!strstr(err.msg, "the template renders too much"))
+		fail_msg("got '%s'", err.msg);
+	/* the same nesting over two items is 4,096 x's and fine */
+	s = render(src.data, "{\"a\": [1, 2]}", NULL, &err);
+	assert_non_null(s);
+	assert_int_equal(strlen(s), 4096);
+	free(s);
+	llmops_buf_release(&src);
+}
+
 static void positions_on_a_long_line(void **state)
 {
 	struct llmops_buf src = LLMOPS_BUF_INIT;
@@ -425,6 +451,7 @@ int main(void)
 		cmocka_unit_test(variables_listed),
 		cmocka_unit_test(nesting_capped_with_position),
 		cmocka_unit_test(positions_on_a_long_line),
+		cmocka_unit_test(render_budget),
 		cmocka_unit_test(variables_many_distinct_keep_order),
 	};
 
