@@ -35,7 +35,7 @@ int config_load(const char *root, cJSON **cfg, struct llmops_buf *text,
 		return llmops_report(&err);
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(*cfg, "prices");
 	if (p && prices &&
-	    llmops_pricing_add(prices, p, text->data, text->len, "llmops.json", &err))
+	    llmops_pricing_add(prices, p, text->data, text->len, "llmops.json", "prices", &err))
 		return llmops_report(&err);
 	return 0;
 }

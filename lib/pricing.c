@@ -126,6 +126,13 @@ static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const c
 				 f < 2 ? " (USD per 1M tokens)" : "");
 			return fail_at(err, text, len, label, steps, nsteps, fields[f], msg, id);
 		}
+	/* token counts become integers: a range check first (1e308 is a number >= 0) */
+	if (cw > 1e12 || mo > 1e12) {
+		snprintf(msg, sizeof(msg), "'%s' must be at most 1e12 tokens",
+			 cw > 1e12 ? "context_window" : "max_output_tokens");
+		return fail_at(err, text, len, label, steps, nsteps,
+			       cw > 1e12 ? "context_window" : "max_output_tokens", msg, id);
+	}
 	pr.context_window = (long)cw;
 	pr.max_output_tokens = (long)mo;
 	const cJSON *tiers = cJSON_GetObjectItemCaseSensitive(e, "tiers");
@@ -140,10 +147,12 @@ static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const c
 		size_t i = 0;
 		for (const cJSON *t = tiers->child; t; t = t->next, i++) {
 			double above;
-			if (get_num(t, "above_input_tokens", 1, 0, &above, &why)) {
+			if (get_num(t, "above_input_tokens", 1, 0, &above, &why) || above > 1e12) {
 				free(pr.tiers);
 				return fail_at(err, text, len, label, steps, nsteps, "tiers",
-					       "a tier needs 'above_input_tokens'", id);
+					       "a tier needs 'above_input_tokens', a number of "
+					       "tokens from 0 to 1e12",
+					       id);
 			}
 			pr.tiers[i].above_input_tokens = (long)above;
 			get_num(t, "input", 0, pr.input, &pr.tiers[i].input, &why);
@@ -195,8 +204,9 @@ static int keep_doc(struct llmops_pricing *p, cJSON *doc, const char *label, cha
  * and lookups scan from the end, so the user's entries win.
  */
 int llmops_pricing_add(struct llmops_pricing *p, const cJSON *obj, const char *text, size_t len,
-		       const char *label, struct llmops_err *err)
+		       const char *label, const char *key, struct llmops_err *err)
 {
+	size_t k0 = key ? 1 : 0; /* steps below start with key when obj is a member */
 	char *origin = NULL;
 	cJSON *doc = cJSON_Duplicate(obj, 1);
 	int rc;
@@ -210,21 +220,21 @@ int llmops_pricing_add(struct llmops_pricing *p, const cJSON *obj, const char *t
 	cJSON *models = cJSON_GetObjectItemCaseSensitive(doc, "models");
 	if (models) {
 		if (!cJSON_IsArray(models)) {
-			const char *steps[] = {"models"};
-			return fail_at(err, text, len, label, steps, 1, NULL,
+			const char *steps[] = {key, "models"};
+			return fail_at(err, text, len, label, steps + 1 - k0, 1 + k0, NULL,
 				       "'models' must be an array of entries", "(table)");
 		}
 		int i = 0;
 		for (cJSON *e = models->child; e; e = e->next, i++) {
 			char idx[16];
 			snprintf(idx, sizeof(idx), "%d", i);
-			const char *steps[] = {"models", idx};
+			const char *steps[] = {key, "models", idx};
 			const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
 			if (!cJSON_IsString(id) || !id->valuestring[0])
-				return fail_at(err, text, len, label, steps, 2, NULL,
+				return fail_at(err, text, len, label, steps + 1 - k0, 2 + k0, NULL,
 					       "an entry needs a string 'id'", idx);
-			if ((rc = add_entry(p, e, id->valuestring, origin, text, len, label, steps,
-					    2, err)))
+			if ((rc = add_entry(p, e, id->valuestring, origin, text, len, label,
+					    steps + 1 - k0, 2 + k0, err)))
 				return rc;
 		}
 		const cJSON *src = cJSON_GetObjectItemCaseSensitive(doc, "source");
@@ -236,8 +246,9 @@ int llmops_pricing_add(struct llmops_pricing *p, const cJSON *obj, const char *t
 		return LLMOPS_OK;
 	}
 	for (cJSON *e = doc->child; e; e = e->next) {
-		const char *steps[] = {e->string};
-		if ((rc = add_entry(p, e, e->string, origin, text, len, label, steps, 1, err)))
+		const char *steps[] = {key, e->string};
+		if ((rc = add_entry(p, e, e->string, origin, text, len, label, steps + 1 - k0,
+				    1 + k0, err)))
 			return rc;
 	}
 	return LLMOPS_OK;
@@ -250,7 +261,7 @@ int llmops_pricing_add_json(struct llmops_pricing *p, const char *text, size_t l
 	int rc = llmops_json_parse(&doc, text, len, label, err);
 	if (rc)
 		return rc;
-	rc = llmops_pricing_add(p, doc, text, len, label, err);
+	rc = llmops_pricing_add(p, doc, text, len, label, NULL, err);
 	cJSON_Delete(doc);
 	return rc;
 }

@@ -52,9 +52,11 @@ void llmops_pricing_free(struct llmops_pricing *p);
  */
 int llmops_pricing_add_json(struct llmops_pricing *p, const char *text, size_t len,
 			    const char *label, struct llmops_err *err);
-/* The same from an already parsed object (e.g. the "prices" key of llmops.json). */
+/* The same from an already parsed object; when obj is a member of the
+   document in text (llmops.json's "prices"), key names it, so that errors
+   point into text at the right place (NULL: obj is the whole document). */
 int llmops_pricing_add(struct llmops_pricing *p, const cJSON *obj, const char *text, size_t len,
-		       const char *label, struct llmops_err *err);
+		       const char *label, const char *key, struct llmops_err *err);
 
 /*
  * Find model ("gpt-4o", "openai:gpt-4o", "groq/llama-3.3-70b-versatile",

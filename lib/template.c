@@ -254,6 +254,8 @@ static int parse(struct parser *p, struct node *root)
 			inner_len = (size_t)(close - p->src) - inner;
 			end = (size_t)(close - p->src) + p->clen;
 		}
+		if (!inner_len)
+			sigil = 0; /* "{{}}": what follows is the closing delimiter, not a sigil */
 		if (strchr("#^/!=>&", sigil) && sigil) {
 			name = p->src + inner + 1;
 			name_len = inner_len - 1;

@@ -352,4 +352,13 @@ printf 'caf\xc3\xa9\n' >small.txt
 run llmops tokens --ids small.txt
 check "ids of a small file as before (o200k_base)" test "$out" = "66 103112 198"
 
+# ------------------------- found by fuzzing: token counts cast from a huge double
+cp llmops.json llmops.json.good
+printf '{"prices": {"m": {"input": 1, "output": 1,\n  "context_window": 1e308}}}\n' >llmops.json
+run llmops cost --model m
+expect_rc 2 "a context window of 1e308 tokens is refused"
+check "with its position" has "$err" "llmops.json:2:3"
+check "and the limit" has "$err" "at most 1e12 tokens"
+mv llmops.json.good llmops.json
+
 done_testing

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		const cJSON *pr = cJSON_GetObjectItemCaseSensitive(root, "prices");
 		if (pr)
-			llmops_pricing_add(prices, pr, text, size, "llmops.json", &err);
+			llmops_pricing_add(prices, pr, text, size, "llmops.json", "prices", &err);
 	}
 	cJSON_Delete(root);
 	free(text);

@@ -192,6 +192,10 @@ static void parse_errors_name_position(void **state)
 	expect_error("{{=<%>=}}", "malformed set-delimiter tag");
 	/* Columns count code points, not bytes. */
 	expect_error("héllo {{#x}}", "t.txt:1:7:");
+	/* an empty tag whose closing delimiter starts like a sigil (found by fuzzing:
+	   the name's length wrapped below zero) */
+	expect_error("{{=<% !>=}}<%!>", "t.txt:1:12: empty tag");
+	expect_error("{{=<% #>=}}x <%#>", "t.txt:1:14: empty tag");
 }
 
 static void position_offsets(void **state)
