@@ -32,9 +32,9 @@ struct llmops_template;
 #define LLMOPS_TEMPLATE_MAX_RENDER_DEPTH 1024
 /* A render stops with an error past this many nodes visited or bytes made:
    sections nested over lists multiply (10 levels over 10 items are 10^10
-   steps), and a prompt is never that big. */
-#define LLMOPS_TEMPLATE_MAX_STEPS  20000000u
-#define LLMOPS_TEMPLATE_MAX_OUTPUT (64u << 20)
+   steps), and a prompt is never that big; a fuzzer finds such inputs at once. */
+#define LLMOPS_TEMPLATE_MAX_STEPS  2000000u
+#define LLMOPS_TEMPLATE_MAX_OUTPUT (16u << 20)
 
 /*
  * Parse src[0..len).  label names the source in errors; line0 and col0
