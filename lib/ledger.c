@@ -186,6 +186,18 @@ static int check_header(const char *path, struct llmops_err *err)
 	return LLMOPS_OK;
 }
 
+/* The directory path is in, into dir ("." for a bare name, "/" for the root's files). */
+static void parent_dir(const char *path, struct llmops_buf *dir)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == path)
+		llmops_buf_adds(dir, "/");
+	else if (slash)
+		llmops_buf_add(dir, path, (size_t)(slash - path));
+	else
+		llmops_buf_adds(dir, ".");
+}
+
 static int make_parent_dir(const char *path, struct llmops_err *err)
 {
 	struct llmops_buf dir = LLMOPS_BUF_INIT;
@@ -194,7 +206,7 @@ static int make_parent_dir(const char *path, struct llmops_err *err)
 
 	if (!slash || slash == path)
 		return LLMOPS_OK;
-	llmops_buf_add(&dir, path, (size_t)(slash - path));
+	parent_dir(path, &dir);
 	if (dir.oom)
 		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	else if (mkdir(dir.data, 0700) < 0 && errno != EEXIST) /* outputs are private */
@@ -341,14 +353,21 @@ static char *file_uri(const char *path, const char *query)
 	return u.oom ? (llmops_buf_release(&u), NULL) : llmops_buf_detach(&u, NULL);
 }
 
-static int64_t wal_bytes(const char *path)
+static int64_t file_size(const char *path)
 {
 	struct stat st;
+
+	return stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+}
+
+/* Bytes in path's -wal file (0 when there is none; -1 when out of memory). */
+static int64_t wal_bytes(const char *path)
+{
 	struct llmops_buf w = LLMOPS_BUF_INIT;
 	int64_t n = -1;
 	llmops_buf_addf(&w, "%s-wal", path);
 	if (!w.oom)
-		n = stat(w.data, &st) == 0 ? (int64_t)st.st_size : 0;
+		n = file_size(w.data);
 	llmops_buf_release(&w);
 	return n;
 }
@@ -357,18 +376,12 @@ static int64_t wal_bytes(const char *path)
 static int not_writable(const char *path)
 {
 	struct llmops_buf dir = LLMOPS_BUF_INIT;
-	const char *slash = strrchr(path, '/');
 	int ro;
 	if (access(path, F_OK) != 0)
 		return 0;
 	if (access(path, W_OK) != 0)
 		return 1;
-	if (slash == path)
-		llmops_buf_adds(&dir, "/");
-	else if (slash)
-		llmops_buf_add(&dir, path, (size_t)(slash - path));
-	else
-		llmops_buf_adds(&dir, ".");
+	parent_dir(path, &dir);
 	ro = !dir.oom && access(dir.data, W_OK) != 0;
 	llmops_buf_release(&dir);
 	return ro;
@@ -503,13 +516,6 @@ const char *llmops_ledger_readonly(const struct llmops_ledger *lg)
 
 
 
-static int64_t file_size(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
-}
-
 int llmops_ledger_info(struct llmops_ledger *lg, struct llmops_ledger_info *out,
 		       struct llmops_err *err)
 {
@@ -535,8 +541,9 @@ int llmops_ledger_info(struct llmops_ledger *lg, struct llmops_ledger_info *out,
 			 (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	out->file_bytes = file_size(lg->path);
-	llmops_buf_addf(&sql, "%s-wal", lg->path);
-	out->wal_bytes = sql.oom ? 0 : file_size(sql.data);
+	out->wal_bytes = wal_bytes(lg->path);
+	if (out->wal_bytes < 0)
+		out->wal_bytes = 0;
 
 	for (size_t i = 0; i < LLMOPS_LEDGER_MAX_TABLES && ledger_tables[i]; i++) {
 		llmops_buf_reset(&sql);
