@@ -22,14 +22,16 @@ expect_rc 2 "diff on an empty ledger"
 
 start_server --latency-ms 2
 # cases(FILE, WRONG...): 20 cases c00..c19; the server echoes "REPLY: x", so a
-# case listed in WRONG gets a reply that does not match its expected text
+# case listed in WRONG gets a reply that does not match its expected text (each its
+# own: two identical requests would race each other to the cache, making a run's
+# request count 19 or 20)
 cases() {
 	python3 - "$@" <<'EOF2'
 import json, sys
 wrong = set(sys.argv[2:])
 json.dump([{"id": "c%02d" % i,
-            "input": "REPLY: %s" % ("something else entirely, nothing alike" if "c%02d" % i in wrong
-                                    else "the answer is %d" % i),
+            "input": "REPLY: %s" % ("something else entirely, nothing alike (%d)" % i
+                                    if "c%02d" % i in wrong else "the answer is %d" % i),
             "expected": "the answer is %d" % i} for i in range(20)], open(sys.argv[1], "w"))
 EOF2
 }
