@@ -91,7 +91,7 @@ int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
 	} else {
 		diff_print(&d, a, b, tol, sig, (size_t)limit, ctx);
 	}
-	if (!rc && fail_on_regression && diff_regressed(&d, sig))
+	if (!rc && fail_on_regression && llmops_diff_regressed(&d, sig))
 		rc = LLMOPS_EXIT_CHECK;
 	llmops_diff_release(&d);
 out:

@@ -9,17 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int diff_regressed(const struct llmops_diff *d, double significance)
-{
-	if (d->repeated && significance < 0)
-		return d->cases_lost > 0;
-	if (d->repeated)
-		return d->frac_mean < 0 && d->frac_p < significance;
-	if (significance < 0)
-		return d->pass_to_fail > 0;
-	return d->pass_to_fail > d->fail_to_pass && d->mcnemar_p < significance;
-}
-
 static double rel(double a, double b)
 {
 	return a > 0 && !isnan(a) && !isnan(b) ? 100.0 * (b - a) / a : NAN;
@@ -151,7 +140,7 @@ cJSON *diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,
 	runfmt_add_num(o, "cost_change_pct", rel(d->a.cost_usd, d->b.cost_usd));
 	if (d->repeated)
 		cJSON_AddItemToObject(o, "repeats", repeats_json_of(d));
-	cJSON_AddBoolToObject(o, "regressed", diff_regressed(d, significance));
+	cJSON_AddBoolToObject(o, "regressed", llmops_diff_regressed(d, significance));
 	if (significance >= 0)
 		cJSON_AddNumberToObject(o, "significance", significance);
 	add_list(o, "newly_failing", d, LLMOPS_CHANGE_NEWLY_FAILING);
@@ -270,7 +259,7 @@ void diff_print(const struct llmops_diff *d, const struct llmops_run_data *a,
 		size_t limit, struct llmops_ctx *ctx)
 {
 	char pa[256], pb[256], ma[256], mb[256];
-	int regressed = diff_regressed(d, significance);
+	int regressed = llmops_diff_regressed(d, significance);
 
 	runfmt_prompt(a->run, pa, sizeof(pa));
 	runfmt_prompt(b->run, pb, sizeof(pb));

@@ -10,15 +10,6 @@
 
 #include <cjson/cJSON.h>
 
-/*
- * 1 when B regressed from A: with significance < 0, when any paired case
- * went from pass to not passing; otherwise when the paired pass rate fell
- * and the exact McNemar p-value is under significance.  Repeated runs are
- * judged by case instead (repeats of a case are not independent): any case
- * that passed every repeat in A and not every one in B; with significance,
- * a fall in the mean pass fraction whose paired t p-value is under it.
- */
-int diff_regressed(const struct llmops_diff *d, double significance);
 
 /* The comparison as JSON (the caller's). */
 cJSON *diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,

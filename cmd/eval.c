@@ -1,12 +1,12 @@
 /*
- * eval.c - `llmops eval`: options, llmops.json defaults, the gate and the
- * exit status.  Set-up (cases, prompts, variants, jobs) is in
- * eval_setup.c, the run in eval_run.c, the output in eval_out.c.
+ * eval.c - `llmops eval`: options, llmops.json defaults, the progress
+ * line, the gate and the exit status.  The spec is filled in
+ * eval_setup.c, the run is lib/eval.h's, the output is eval_out.c's.
  */
 #include "llmops.h"
 
 #include "config.h"
-#include "eval.h"
+#include "eval_cmd.h"
 #include "eval_opts.h"
 #include "json.h"
 #include "options.h"
@@ -70,6 +70,30 @@ static int num_flag(const char *s, const char *flag, double lo, double hi, doubl
 	}
 	*out = x;
 	return 0;
+}
+
+static void fmt_eta(char *buf, size_t n, double s)
+{
+	if (s < 0 || isnan(s) || isinf(s))
+		snprintf(buf, n, "--");
+	else if (s < 60)
+		snprintf(buf, n, "%.0fs", s);
+	else
+		snprintf(buf, n, "%.0fm%02.0fs", floor(s / 60), fmod(s, 60));
+}
+
+/* The progress line on stderr (a terminal only). */
+static void progress_line(const struct llmops_eval *ev, void *ud)
+{
+	char eta[32];
+	(void)ud;
+	double el = (llmops_mono_ms() - ev->t0) / 1000.0;
+	long total = (long)ev->njobs;
+	fmt_eta(eta, sizeof(eta),
+		ev->done ? el / (double)ev->done * (double)(total - ev->done) : NAN);
+	fprintf(stderr, "\r\033[K%ld/%ld done, %ld passing, %ld errors, %ld tokens, $%.4f, ETA %s",
+		ev->done, total, ev->passed, ev->errors, ev->tokens, ev->cost, eta);
+	fflush(stderr);
 }
 
 int eval_parse_options(int argc, char **argv, struct eval_opts *o)
@@ -167,9 +191,10 @@ void eval_opts_release(struct eval_opts *o)
 }
 
 /* Numbers from flags, else llmops.json "eval", else the defaults. */
-int eval_settle_numbers(struct eval *ev, const struct eval_opts *o)
+int eval_settle_numbers(struct eval_host *h, const struct eval_opts *o)
 {
-	const cJSON *e = config_get(ev->cfg, "eval", NULL);
+	struct llmops_eval *ev = &h->ev;
+	const cJSON *e = config_get(h->cfg, "eval", NULL);
 	struct {
 		const char *flag, *key, *s;
 		double lo, hi, dflt, *dst;
@@ -211,10 +236,10 @@ int eval_settle_numbers(struct eval *ev, const struct eval_opts *o)
 	return 0;
 }
 
-static int gate_and_exit(struct eval *ev, int run_rc)
+static int gate_and_exit(const struct llmops_eval *ev, int run_rc)
 {
-	struct eval_totals t;
-	eval_totals(ev, &t);
+	struct llmops_eval_totals t;
+	llmops_eval_totals(ev, &t);
 	if (run_rc == 1)
 		return LLMOPS_EXIT_INTERRUPTED;
 	if (t.cases > 0 && t.scored == 0 && t.errors > 0)
@@ -225,18 +250,19 @@ static int gate_and_exit(struct eval *ev, int run_rc)
 int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	struct eval_opts o = EVAL_OPTS_INIT, ro = EVAL_OPTS_INIT;
-	struct eval ev = {0};
+	struct eval_host h = {0};
+	struct llmops_eval *ev = &h.ev;
 	int rc = eval_parse_options(argc, argv, &o);
 	if (rc) {
 		eval_opts_release(&o);
 		return rc < 0 ? 0 : rc;
 	}
-	ev.ctx = ctx;
-	ev.stop = &interrupted;
+	h.ctx = ctx;
+	ev->stop = &interrupted;
 	const struct eval_opts *use = &o;
-	if ((rc = llmops_ctx_ledger(ctx, &ev.ledger)))
+	if ((rc = llmops_ctx_ledger(ctx, &ev->ledger)))
 		goto out;
-	if (o.resume && (rc = eval_resume_options(&ev, &o, &ro)))
+	if (o.resume && (rc = eval_resume_options(&h, &o, &ro)))
 		goto out;
 	if (o.resume)
 		use = &ro;
@@ -274,72 +300,77 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	if (use->shard) {
 		char *end;
-		ev.shard_index = strtol(use->shard, &end, 10);
-		ev.shard_count = *end == '/' ? strtol(end + 1, &end, 10) : 0;
-		if (*end || ev.shard_index < 1 || ev.shard_count < 1 ||
-		    ev.shard_index > ev.shard_count || ev.shard_count > 100000) {
+		ev->shard_index = strtol(use->shard, &end, 10);
+		ev->shard_count = *end == '/' ? strtol(end + 1, &end, 10) : 0;
+		if (*end || ev->shard_index < 1 || ev->shard_count < 1 ||
+		    ev->shard_index > ev->shard_count || ev->shard_count > 100000) {
 			llmops_error("eval: --shard: '%s' is not I/N with 1 <= I <= N (e.g. 2/4)",
 				     use->shard);
 			rc = LLMOPS_EXIT_USAGE;
 			goto out;
 		}
 	}
-	if ((rc = eval_setup(&ev, use)) ||
-	    (use->baseline && (rc = eval_baseline_resolve(&ev, use->baseline))) ||
-	    (rc = eval_begin(&ev, use, o.resume)))
+	if ((rc = eval_setup(&h, use)) ||
+	    (use->baseline && (rc = eval_baseline_resolve(&h, use->baseline))) ||
+	    (rc = eval_begin(&h, use)))
 		goto out;
-	ev.progress = !o.no_progress && isatty(2);
+	h.progress = !o.no_progress && isatty(2);
+	const struct llmops_eval_cb cb = {h.progress ? progress_line : NULL, NULL, &h};
 
 	struct sigaction sa = {0}, old_int, old_term;
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	int run_rc = eval_run(&ev);
+	struct llmops_err err = {0};
+	int run_rc = llmops_eval_run(ev, &cb, &err);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	if (run_rc > 1) {
-		rc = run_rc;
-		eval_end(&ev, LLMOPS_RUN_ERROR);
+	if (h.progress)
+		fprintf(stderr, "\r\033[K");
+	if (run_rc < 0) {
+		rc = llmops_report(&err);
+		eval_end(&h, LLMOPS_RUN_ERROR);
 		goto out;
 	}
-	if (eval_repeats_settle(&ev))
+	if (llmops_eval_repeats(ev))
 		llmops_error("eval: out of memory while summarising the repeats");
-	rc = gate_and_exit(&ev, run_rc);
-	if (ev.baseline_id[0] && rc != LLMOPS_EXIT_INTERRUPTED) {
-		int reg = eval_baseline_compare(&ev, significance);
+	rc = gate_and_exit(ev, run_rc);
+	if (ev->baseline_id[0] && rc != LLMOPS_EXIT_INTERRUPTED) {
+		int reg = llmops_eval_compare(ev, significance, &err);
+		if (reg < 0)
+			llmops_report(&err);
 		if (reg < 0 && !rc)
 			rc = LLMOPS_EXIT_RUNTIME;
 		else if (reg > 0 && use->fail_on_regression && !rc)
 			rc = LLMOPS_EXIT_CHECK;
 	}
-	eval_end(&ev, rc == LLMOPS_EXIT_INTERRUPTED ? LLMOPS_RUN_INTERRUPTED
+	eval_end(&h, rc == LLMOPS_EXIT_INTERRUPTED ? LLMOPS_RUN_INTERRUPTED
 		      : rc == LLMOPS_EXIT_RUNTIME   ? LLMOPS_RUN_ERROR
 		      : rc == LLMOPS_EXIT_CHECK	    ? LLMOPS_RUN_FAILED
 						    : LLMOPS_RUN_PASSED);
 	if (o.output) {
-		int wrc = eval_write_report(&ev, o.output, fmt);
+		int wrc = eval_write_report(ev, o.output, fmt);
 		if (wrc && !rc)
 			rc = wrc;
 	}
 	if (!o.output && fmt && strcmp(fmt, "text")) {
-		int wrc = eval_write_report(&ev, "-", fmt);
+		int wrc = eval_write_report(ev, "-", fmt);
 		if (wrc && !rc)
 			rc = wrc;
 	} else {
-		eval_print_text(&ev, ctx->color);
-		eval_baseline_print(&ev);
+		eval_print_text(ev, ctx->color);
+		eval_baseline_print(ev, ctx);
 	}
-	if (ev.redactions)
+	if (ev->redactions)
 		llmops_error("eval: answers held the value of a key variable (*_API_KEY, *_KEY, "
 			     "*_TOKEN, *_SECRET) %ld time%s; each was replaced by [redacted] before "
 			     "anything was stored, and those answers were not cached",
-			     ev.redactions, ev.redactions == 1 ? "" : "s");
+			     ev->redactions, ev->redactions == 1 ? "" : "s");
 	if (rc == LLMOPS_EXIT_INTERRUPTED)
 		llmops_error("eval: interrupted; %ld results recorded: llmops eval --resume %s",
-			     ev.done, ev.run_id);
+			     ev->done, ev->run_id);
 out:
-	eval_baseline_release(&ev);
-	eval_teardown(&ev);
+	eval_teardown(&h);
 	eval_opts_release(&o);
 	eval_opts_release(&ro);
 	return rc;

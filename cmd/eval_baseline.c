@@ -6,13 +6,13 @@
 #include "llmops.h"
 
 #include "diff_out.h"
-#include "eval.h"
+#include "eval_cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* The newest finished evaluation matching f; prints why when there is none. */
-static int newest(struct eval *ev, struct llmops_run_filter *f, const char *what)
+static int newest(struct llmops_eval *ev, struct llmops_run_filter *f, const char *what)
 {
 	struct llmops_err err = {0};
 	struct llmops_run **runs = NULL;
@@ -36,8 +36,9 @@ static int newest(struct eval *ev, struct llmops_run_filter *f, const char *what
 	return 0;
 }
 
-int eval_baseline_resolve(struct eval *ev, const char *spec)
+int eval_baseline_resolve(struct eval_host *h, const char *spec)
 {
+	struct llmops_eval *ev = &h->ev;
 	struct llmops_run_filter f = {0};
 	struct llmops_err err = {0};
 	struct llmops_run *run = NULL;
@@ -45,13 +46,13 @@ int eval_baseline_resolve(struct eval *ev, const char *spec)
 	if (!strcmp(spec, "last"))
 		return newest(ev, &f, NULL);
 	if (!strcmp(spec, "pinned")) {
-		const struct eval_variant *v = ev->nprotos == 1 ? &ev->protos[0] : NULL;
+		const struct llmops_eval_variant *v = ev->nprotos == 1 ? &ev->protos[0] : NULL;
 		char name[sizeof(v->prompt)], what[LLMOPS_NAME_MAX + 96], *at;
 		snprintf(name, sizeof(name), "%s", v ? v->prompt : "");
 		if ((at = strchr(name, '@')))
 			*at = 0;
 		const struct llmops_lock_entry *e =
-			v && v->p && ev->have_penv ? llmops_lock_find(&ev->penv.lock, name) : NULL;
+			v && v->p && h->have_penv ? llmops_lock_find(&h->penv.lock, name) : NULL;
 		if (!v || !v->p) {
 			llmops_error("eval: --baseline pinned compares one prompt with its pinned "
 				     "version: give one --prompt NAME[@VERSION]");
@@ -82,43 +83,17 @@ int eval_baseline_resolve(struct eval *ev, const char *spec)
 	return rc;
 }
 
-int eval_baseline_compare(struct eval *ev, double significance)
+cJSON *eval_baseline_json(const struct llmops_eval *ev)
 {
-	struct llmops_err err = {0};
-	struct eval_baseline *b = &ev->baseline;
-
-	if (llmops_run_data_load(ev->ledger, ev->baseline_id, &b->a, &err) ||
-	    llmops_run_data_load(ev->ledger, ev->run_id, &b->b, &err) ||
-	    llmops_diff_runs(b->a, b->b, NULL, &b->diff, &err)) {
-		llmops_report(&err);
-		return -1;
-	}
-	b->done = 1;
-	b->significance = significance;
-	return diff_regressed(&b->diff, significance);
-}
-
-cJSON *eval_baseline_json(const struct eval *ev)
-{
-	const struct eval_baseline *b = &ev->baseline;
+	const struct llmops_eval_baseline *b = &ev->baseline;
 	return b->done ? diff_json(&b->diff, b->a, b->b, 0.05, b->significance) : NULL;
 }
 
-void eval_baseline_print(const struct eval *ev)
+void eval_baseline_print(const struct llmops_eval *ev, struct llmops_ctx *ctx)
 {
-	const struct eval_baseline *b = &ev->baseline;
+	const struct llmops_eval_baseline *b = &ev->baseline;
 	if (!b->done)
 		return;
 	printf("\nagainst the baseline\n");
-	diff_print(&b->diff, b->a, b->b, 0.05, b->significance, 20, ev->ctx);
-}
-
-void eval_baseline_release(struct eval *ev)
-{
-	struct eval_baseline *b = &ev->baseline;
-	if (b->done)
-		llmops_diff_release(&b->diff);
-	llmops_run_data_free(b->a);
-	llmops_run_data_free(b->b);
-	memset(b, 0, sizeof(*b));
+	diff_print(&b->diff, b->a, b->b, 0.05, b->significance, 20, ctx);
 }

@@ -5,7 +5,7 @@
 #ifndef LLMOPS_CMD_EVAL_OPTS_H
 #define LLMOPS_CMD_EVAL_OPTS_H
 
-#include "eval.h"
+#include "eval_cmd.h"
 #include "strlist.h"
 
 struct eval_opts {
@@ -30,20 +30,17 @@ struct eval_opts {
 int eval_parse_options(int argc, char **argv, struct eval_opts *o);
 void eval_opts_release(struct eval_opts *o);
 
-/* The options of the run o->resume names, into ro (and the run id into ev). */
-int eval_resume_options(struct eval *ev, const struct eval_opts *o, struct eval_opts *ro);
+/* The options of the run o->resume names, into ro (and the run id into the engine). */
+int eval_resume_options(struct eval_host *h, const struct eval_opts *o, struct eval_opts *ro);
 /* Load the dataset, config, prompts and providers; render every job.  Prints errors. */
-int eval_setup(struct eval *ev, const struct eval_opts *o);
+int eval_setup(struct eval_host *h, const struct eval_opts *o);
 /* Numbers from flags, else llmops.json "eval", else the defaults (eval.c). */
-int eval_settle_numbers(struct eval *ev, const struct eval_opts *o);
-/* Begin the run in the ledger (or take up the resumed one). */
-int eval_begin(struct eval *ev, const struct eval_opts *o, const char *resume);
-/* Finish the run in the ledger with status. */
-void eval_end(struct eval *ev, int status);
-/* Free everything ev owns. */
-void eval_teardown(struct eval *ev);
-
-/* eval_run.c: add a finished job to the totals (also used for resumed results). */
-void eval_account(struct eval *ev, struct eval_job *j);
+int eval_settle_numbers(struct eval_host *h, const struct eval_opts *o);
+/* Begin the run in the ledger (or take up the resumed one).  Prints errors. */
+int eval_begin(struct eval_host *h, const struct eval_opts *o);
+/* Finish the run in the ledger with status.  Prints errors. */
+void eval_end(struct eval_host *h, int status);
+/* Free everything h owns. */
+void eval_teardown(struct eval_host *h);
 
 #endif

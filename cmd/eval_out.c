@@ -4,7 +4,7 @@
  */
 #include "llmops.h"
 
-#include "eval.h"
+#include "eval_cmd.h"
 #include "outfile.h"
 #include "output.h"
 #include "repeats_out.h"
@@ -41,63 +41,9 @@ static void add_num(cJSON *o, const char *k, double x)
 		cJSON_AddNumberToObject(o, k, x);
 }
 
-void eval_totals(const struct eval *ev, struct eval_totals *t)
+static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 {
-	memset(t, 0, sizeof(*t));
-	for (size_t i = 0; i < ev->nvars; i++) {
-		t->cases += ev->vars[i].cases;
-		t->passed += ev->vars[i].passed;
-		t->scored += ev->vars[i].scored;
-		t->errors += ev->vars[i].errors;
-		t->cost += ev->vars[i].cost;
-	}
-	t->rate = t->cases ? (double)t->passed / (double)t->cases : 1.0;
-	t->gate_ok = t->rate + 1e-12 >= ev->min_pass_rate &&
-		     (ev->max_cost < 0 || t->cost <= ev->max_cost);
-}
-
-int eval_repeats_settle(struct eval *ev)
-{
-	struct llmops_err err = {0};
-	struct llmops_rep_obs *obs;
-	int rc = 0;
-	if (ev->repeats < 2 || ev->reps)
-		return 0;
-	obs = calloc(ev->njobs ? ev->njobs : 1, sizeof(*obs));
-	ev->reps = calloc(ev->nvars, sizeof(*ev->reps));
-	if (!obs || !ev->reps) {
-		free(obs);
-		free(ev->reps);
-		ev->reps = NULL;
-		return -1;
-	}
-	for (size_t vi = 0; vi < ev->nvars && !rc; vi++) {
-		size_t n = 0;
-		for (size_t i = 0; i < ev->njobs; i++) {
-			const struct eval_job *j = &ev->jobs[i];
-			if (j->vi == vi && j->finished)
-				obs[n++] = (struct llmops_rep_obs){ev->cases[j->ci].id, j->passed,
-								   j->score};
-		}
-		rc = llmops_repeats_compute(obs, n, &ev->reps[vi], &err);
-	}
-	free(obs);
-	if (rc)
-		eval_repeats_release(ev);
-	return rc ? -1 : 0;
-}
-
-void eval_repeats_release(struct eval *ev)
-{
-	for (size_t i = 0; ev->reps && i < ev->nvars; i++)
-		llmops_repeats_release(&ev->reps[i]);
-	free(ev->reps);
-	ev->reps = NULL;
-}
-
-static cJSON *variant_json(const struct eval *ev, size_t vi)
-{
-	const struct eval_variant *v = &ev->vars[vi];
+	const struct llmops_eval_variant *v = &ev->vars[vi];
 	cJSON *o = cJSON_CreateObject(), *m, *lat;
 	double lo, hi;
 	cJSON_AddStringToObject(o, "variant", v->label);
@@ -133,9 +79,9 @@ static cJSON *variant_json(const struct eval *ev, size_t vi)
 	return o;
 }
 
-static cJSON *result_json(const struct eval *ev, const struct eval_job *j)
+static cJSON *result_json(const struct llmops_eval *ev, const struct llmops_eval_job *j)
 {
-	const struct eval_case *c = &ev->cases[j->ci];
+	const struct llmops_eval_case *c = &ev->cases[j->ci];
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "case", c->id);
 	if (ev->nvars > 1)
@@ -172,11 +118,11 @@ static cJSON *result_json(const struct eval *ev, const struct eval_job *j)
 	return o;
 }
 
-cJSON *eval_summary_json(const struct eval *ev)
+cJSON *eval_summary_json(const struct llmops_eval *ev)
 {
 	cJSON *o = cJSON_CreateObject(), *vs, *fl, *g;
-	struct eval_totals t;
-	eval_totals(ev, &t);
+	struct llmops_eval_totals t;
+	llmops_eval_totals(ev, &t);
 	cJSON_AddStringToObject(o, "run", ev->run_id);
 	cJSON_AddStringToObject(o, "dataset", ev->ds.label);
 	cJSON_AddStringToObject(o, "dataset_sha256", ev->ds.sha256);
@@ -260,14 +206,14 @@ static void side_by_side(const char *left, const char *right, int width)
 }
 
 /* The variants side by side: one column each. */
-static void print_comparison(const struct eval *ev)
+static void print_comparison(const struct llmops_eval *ev)
 {
 	printf("\n  %-14s", "");
 	for (size_t i = 0; i < ev->nvars; i++)
 		printf(" | %-22.22s", ev->vars[i].label);
 	printf("\n  %-14s", "pass rate");
 	for (size_t i = 0; i < ev->nvars; i++) {
-		const struct eval_variant *v = &ev->vars[i];
+		const struct llmops_eval_variant *v = &ev->vars[i];
 		printf(" | %5.1f%% (%ld/%ld)%*s",
 		       v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0, v->passed,
 		       v->cases, 1, "");
@@ -280,7 +226,7 @@ static void print_comparison(const struct eval *ev)
 			continue;
 		printf("\n  %-14s", llmops_metric_name(k));
 		for (size_t i = 0; i < ev->nvars; i++) {
-			const struct eval_variant *v = &ev->vars[i];
+			const struct llmops_eval_variant *v = &ev->vars[i];
 			if (v->metric_n[k])
 				printf(" | %-22.3f", v->metric_sum[k] / (double)v->metric_n[k]);
 			else
@@ -289,7 +235,7 @@ static void print_comparison(const struct eval *ev)
 	}
 	printf("\n  %-14s", "latency p50");
 	for (size_t i = 0; i < ev->nvars; i++) {
-		struct eval_variant *v = (struct eval_variant *)&ev->vars[i];
+		struct llmops_eval_variant *v = (struct llmops_eval_variant *)&ev->vars[i];
 		if (v->nlat)
 			printf(" | %-19.0f ms", llmops_quantile(v->lat, v->nlat, 0.5));
 		else
@@ -302,7 +248,7 @@ static void print_comparison(const struct eval *ev)
 }
 
 /* The flaky cases of every variant, the first 20. */
-static void print_flaky(const struct eval *ev, long nflaky, const char *bold, const char *reset)
+static void print_flaky(const struct llmops_eval *ev, long nflaky, const char *bold, const char *reset)
 {
 	size_t shown = 0;
 	printf("\n%sflaky cases%s (%ld: passed on some repeats, failed on others)\n", bold, reset,
@@ -314,13 +260,13 @@ static void print_flaky(const struct eval *ev, long nflaky, const char *bold, co
 		printf("  ... and %zu more (--format json has them all)\n", (size_t)nflaky - shown);
 }
 
-void eval_print_text(const struct eval *ev, int color)
+void eval_print_text(const struct llmops_eval *ev, int color)
 {
 	const char *red = color ? LLMOPS_SGR_RED : "", *green = color ? LLMOPS_SGR_GREEN : "";
 	const char *bold = color ? LLMOPS_SGR_BOLD : "", *reset = color ? LLMOPS_SGR_RESET : "";
-	struct eval_totals t;
+	struct llmops_eval_totals t;
 	int width = term_width();
-	eval_totals(ev, &t);
+	llmops_eval_totals(ev, &t);
 	printf("%seval%s %s: %s, %zu cases x %zu variant%s", bold, reset, ev->run_id, ev->ds.label,
 	       ev->ncases, ev->nvars, ev->nvars == 1 ? "" : "s");
 	if (ev->repeats > 1)
@@ -328,7 +274,7 @@ void eval_print_text(const struct eval *ev, int color)
 	printf("\n");
 	long nflaky = 0;
 	for (size_t i = 0; i < ev->nvars; i++) {
-		struct eval_variant *v = (struct eval_variant *)&ev->vars[i];
+		struct llmops_eval_variant *v = (struct llmops_eval_variant *)&ev->vars[i];
 		double lo, hi;
 		printf("\n  %s%s%s\n", bold, v->label, reset);
 		if (ev->reps) {
@@ -372,8 +318,8 @@ void eval_print_text(const struct eval *ev, int color)
 	if (failing)
 		printf("\n%sfailing cases%s (%zu)\n", bold, reset, failing);
 	for (size_t i = 0; i < ev->njobs && shown < 20; i++) {
-		const struct eval_job *j = &ev->jobs[i];
-		const struct eval_case *c = &ev->cases[j->ci];
+		const struct llmops_eval_job *j = &ev->jobs[i];
+		const struct llmops_eval_case *c = &ev->cases[j->ci];
 		if (!j->finished || j->passed == 1)
 			continue;
 		shown++;
@@ -398,15 +344,15 @@ void eval_print_text(const struct eval *ev, int color)
 
 /* ---------------------------------------------------------------- reports */
 
-static void write_csv(FILE *f, const struct eval *ev)
+static void write_csv(FILE *f, const struct llmops_eval *ev)
 {
 	fputs("case,variant,repeat,passed,metric,score,threshold,latency_ms,ttft_ms,tokens_in,"
 	      "tokens_out,"
 	      "cost_usd,attempts,cache_hit,reason,expected,output\r\n",
 	      f);
 	for (size_t i = 0; i < ev->njobs; i++) {
-		const struct eval_job *j = &ev->jobs[i];
-		const struct eval_case *c = &ev->cases[j->ci];
+		const struct llmops_eval_job *j = &ev->jobs[i];
+		const struct llmops_eval_case *c = &ev->cases[j->ci];
 		if (!j->finished)
 			continue;
 		runfmt_csv_field(f, c->id);
@@ -441,11 +387,11 @@ static void write_csv(FILE *f, const struct eval *ev)
 	}
 }
 
-static void write_junit(FILE *f, const struct eval *ev)
+static void write_junit(FILE *f, const struct llmops_eval *ev)
 {
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"llmops eval\">\n", f);
 	for (size_t vi = 0; vi < ev->nvars; vi++) {
-		const struct eval_variant *v = &ev->vars[vi];
+		const struct llmops_eval_variant *v = &ev->vars[vi];
 		double time = 0;
 		for (size_t i = 0; i < ev->njobs; i++)
 			if (ev->jobs[i].vi == vi && !isnan(ev->jobs[i].latency_ms))
@@ -455,8 +401,8 @@ static void write_junit(FILE *f, const struct eval *ev)
 		fprintf(f, "\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" time=\"%.3f\">\n",
 			v->cases, v->failed, v->errors, time);
 		for (size_t i = 0; i < ev->njobs; i++) {
-			const struct eval_job *j = &ev->jobs[i];
-			const struct eval_case *c = &ev->cases[j->ci];
+			const struct llmops_eval_job *j = &ev->jobs[i];
+			const struct llmops_eval_case *c = &ev->cases[j->ci];
 			if (j->vi != vi || !j->finished)
 				continue;
 			fputs("    <testcase classname=\"", f);
@@ -487,7 +433,7 @@ static void write_junit(FILE *f, const struct eval *ev)
 	fputs("</testsuites>\n", f);
 }
 
-static void write_markdown(FILE *f, const struct eval *ev)
+static void write_markdown(FILE *f, const struct llmops_eval *ev)
 {
 	fprintf(f, "## llmops eval `%s`\n\nDataset `%s`, %zu cases", ev->run_id, ev->ds.label,
 		ev->ncases);
@@ -499,7 +445,7 @@ static void write_markdown(FILE *f, const struct eval *ev)
 	      "out | cost |\n| --- | --- | --- | --- | --- | --- | --- |\n",
 	      f);
 	for (size_t i = 0; i < ev->nvars; i++) {
-		struct eval_variant *v = (struct eval_variant *)&ev->vars[i];
+		struct llmops_eval_variant *v = (struct llmops_eval_variant *)&ev->vars[i];
 		double lo, hi;
 		llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
 		if (ev->reps) { /* the interval that knows repeats */
@@ -545,7 +491,7 @@ static void write_markdown(FILE *f, const struct eval *ev)
 		"| --- | --- | --- | --- | --- |\n",
 		nf);
 	for (size_t i = 0; i < ev->njobs; i++) {
-		const struct eval_job *j = &ev->jobs[i];
+		const struct llmops_eval_job *j = &ev->jobs[i];
 		if (!j->finished || j->passed == 1)
 			continue;
 		fputs("| ", f);
@@ -565,7 +511,7 @@ static void write_markdown(FILE *f, const struct eval *ev)
 	}
 }
 
-int eval_write_report(struct eval *ev, const char *path, const char *format)
+int eval_write_report(struct llmops_eval *ev, const char *path, const char *format)
 {
 	struct outfile of;
 	FILE *f;

@@ -4,6 +4,10 @@
  */
 #include "metrics.h"
 
+#include "buf.h"
+#include "strlist.h"
+#include "suggest.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,4 +465,35 @@ int llmops_similarity(int m, const char *output, size_t olen, const char *expect
 		      const struct llmops_idf *idf, double *score, struct llmops_err *err)
 {
 	return llmops_similarity_many(&m, 1, output, olen, expected, elen, idf, score, err);
+}
+
+int llmops_metric_check(const char *s, const char *where, struct llmops_err *err)
+{
+	if (!s)
+		return llmops_err_set(err, LLMOPS_E_INPUT, "%s: \"metric\" must be a metric name",
+				      where);
+	int m = llmops_metric_parse(s);
+	if (m == LLMOPS_METRIC_JUDGE)
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "%s: the judge metric is not available yet: use assertions "
+				      "or a similarity metric",
+				      where);
+	if (m >= 0)
+		return m;
+	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
+	struct llmops_buf known = LLMOPS_BUF_INIT;
+	size_t n = 0;
+	while (llmops_metric_names[n])
+		n++;
+	(void)llmops_suggest(&near, s, llmops_metric_names, n);
+	for (size_t i = 0; i < n; i++)
+		if (i != LLMOPS_METRIC_JUDGE)
+			llmops_buf_addf(&known, "%s%s", known.len ? ", " : "",
+					llmops_metric_names[i]);
+	llmops_err_set(err, LLMOPS_E_INPUT, "%s: unknown metric '%s'%s%s%s (known: %s)", where, s,
+		       near.nr ? "; did you mean '" : "", near.nr ? near.items[0] : "",
+		       near.nr ? "'?" : "", known.data ? known.data : "");
+	llmops_strlist_release(&near);
+	llmops_buf_release(&known);
+	return LLMOPS_E_INPUT;
 }

@@ -56,6 +56,13 @@ int llmops_metric_parse(const char *s);
 int llmops_metric_is_local(int m);
 /* The metric names, NULL-terminated (for messages and suggestions). */
 extern const char *const llmops_metric_names[];
+/*
+ * The metric named s that a case or option may gate on, or a negative
+ * code with err set to "WHERE: unknown metric 'S'; did you mean ...?
+ * (known: ...)", "WHERE: \"metric\" must be a metric name" (s NULL) or
+ * the judge's "not available yet".  where is borrowed, e.g. "--metric".
+ */
+int llmops_metric_check(const char *s, const char *where, struct llmops_err *err);
 
 /* Document frequencies of words over a set of documents (for cosine). */
 struct llmops_idf;

@@ -348,3 +348,14 @@ void llmops_diff_release(struct llmops_diff *d)
 	free(d->cases);
 	memset(d, 0, sizeof(*d));
 }
+
+int llmops_diff_regressed(const struct llmops_diff *d, double significance)
+{
+	if (d->repeated && significance < 0)
+		return d->cases_lost > 0;
+	if (d->repeated)
+		return d->frac_mean < 0 && d->frac_p < significance;
+	if (significance < 0)
+		return d->pass_to_fail > 0;
+	return d->pass_to_fail > d->fail_to_pass && d->mcnemar_p < significance;
+}

@@ -3,16 +3,16 @@
  * the response cache, a recorded output, or the runner; each answer is
  * scored and written to the ledger as it completes.
  */
-#include "llmops.h"
-
 #include "eval.h"
-#include "eval_opts.h"
+
+#include "eval_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int push_call(struct eval *ev, struct llmops_call *c)
+static int push_call(struct llmops_eval *ev, struct llmops_call *c)
 {
 	if (ev->nrequeue == ev->caprequeue) {
 		size_t cap = ev->caprequeue ? ev->caprequeue * 2 : 16;
@@ -32,7 +32,7 @@ static void set_str(char **dst, const char *s)
 	*dst = s ? strdup(s) : NULL;
 }
 
-static long count_tokens(struct eval *ev, const char *s)
+static long count_tokens(struct llmops_eval *ev, const char *s)
 {
 	size_t n = 0;
 	struct llmops_err err = {0};
@@ -45,7 +45,7 @@ static long count_tokens(struct eval *ev, const char *s)
 
 /* ---------------------------------------------------------------- scoring */
 
-static void add_latency(struct eval_variant *v, double ms)
+static void add_latency(struct llmops_eval_variant *v, double ms)
 {
 	if (isnan(ms))
 		return;
@@ -61,10 +61,10 @@ static void add_latency(struct eval_variant *v, double ms)
 }
 
 /* Score j's output: metrics, assertions, pass.  Returns 0 or -1 (out of memory). */
-static int score(struct eval *ev, struct eval_job *j)
+static int score(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	const struct eval_case *c = &ev->cases[j->ci];
-	struct eval_variant *v = &ev->vars[j->vi];
+	const struct llmops_eval_case *c = &ev->cases[j->ci];
+	struct llmops_eval_variant *v = &ev->vars[j->vi];
 	int ids[LLMOPS_METRIC_COUNT + 1];
 	double vals[LLMOPS_METRIC_COUNT + 1];
 	size_t n = 0;
@@ -128,10 +128,10 @@ static int score(struct eval *ev, struct eval_job *j)
 }
 
 /* Record j in the ledger and the totals. */
-static void finish(struct eval *ev, struct eval_job *j)
+static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	struct eval_variant *v = &ev->vars[j->vi];
-	const struct eval_case *c = &ev->cases[j->ci];
+	struct llmops_eval_variant *v = &ev->vars[j->vi];
+	const struct llmops_eval_case *c = &ev->cases[j->ci];
 	struct llmops_result r;
 	int64_t rid = 0;
 
@@ -167,7 +167,9 @@ static void finish(struct eval *ev, struct eval_job *j)
 				     &ev->ledger_err))
 		ev->ledger_failed = 1;
 
-	eval_account(ev, j);
+	llmops_eval_account(ev, j);
+	if (ev->cb && ev->cb->result)
+		ev->cb->result(ev, j, ev->cb->ud);
 	cJSON_Delete(j->messages);
 	j->messages = NULL;
 	llmops_call_release(&j->call);
@@ -177,9 +179,9 @@ static void finish(struct eval *ev, struct eval_job *j)
 		ev->ledger_failed = 1;
 }
 
-void eval_account(struct eval *ev, struct eval_job *j)
+void llmops_eval_account(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	struct eval_variant *v = &ev->vars[j->vi];
+	struct llmops_eval_variant *v = &ev->vars[j->vi];
 	j->finished = 1;
 	v->cases++;
 	if (j->passed == 1)
@@ -207,7 +209,7 @@ void eval_account(struct eval *ev, struct eval_job *j)
 	ev->cost += isnan(j->cost) ? 0 : j->cost;
 }
 
-static void fail_job(struct eval *ev, struct eval_job *j, const char *why)
+static void fail_job(struct llmops_eval *ev, struct llmops_eval_job *j, const char *why)
 {
 	j->passed = -1;
 	set_str(&j->error, why);
@@ -215,9 +217,9 @@ static void fail_job(struct eval *ev, struct eval_job *j, const char *why)
 }
 
 /* The output is known; ask for embeddings when the embedding metric needs them. */
-static void answered(struct eval *ev, struct eval_job *j)
+static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	const struct eval_case *c = &ev->cases[j->ci];
+	const struct llmops_eval_case *c = &ev->cases[j->ci];
 	int want = c->expected && (c->metric == LLMOPS_METRIC_EMBEDDING);
 	j->passed = 0; /* to be scored */
 	for (size_t i = 0; i < ev->nmetric_ids && c->expected; i++)
@@ -258,10 +260,10 @@ static double cos_sim(const double *a, const double *b, size_t d)
 }
 
 /* Take a chat answer (fresh or from the cache) into j. */
-static void take_answer(struct eval *ev, struct eval_job *j, const struct llmops_call *c,
+static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j, const struct llmops_call *c,
 			int cached)
 {
-	const struct eval_variant *v = &ev->vars[j->vi];
+	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	const struct llmops_price *price = v->price;
 	set_str(&j->output, c->answer.text);
 	j->tokens_in = c->answer.tokens_in;
@@ -286,7 +288,7 @@ static void take_answer(struct eval *ev, struct eval_job *j, const struct llmops
 
 /* ------------------------------------------------------- runner callbacks */
 
-static int build_request(struct eval *ev, struct eval_job *j, const struct llmops_provider *p)
+static int build_request(struct llmops_eval *ev, struct llmops_eval_job *j, const struct llmops_provider *p)
 {
 	struct llmops_err err = {0};
 	char salt[32];
@@ -306,7 +308,7 @@ static int build_request(struct eval *ev, struct eval_job *j, const struct llmop
 }
 
 /* Serve j from the cache when it can: 1 served, 0 not. */
-static int from_cache(struct eval *ev, struct eval_job *j)
+static int from_cache(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	struct llmops_buf body = LLMOPS_BUF_INIT;
 	struct llmops_err err = {0};
@@ -338,9 +340,9 @@ static int from_cache(struct eval *ev, struct eval_job *j)
 	return 1;
 }
 
-static void replay(struct eval *ev, struct eval_job *j)
+static void replay(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	const struct eval_case *c = &ev->cases[j->ci];
+	const struct llmops_eval_case *c = &ev->cases[j->ci];
 	if (!c->recorded) {
 		fail_job(ev, j, "no recorded \"output\" to replay");
 		return;
@@ -356,13 +358,13 @@ static void replay(struct eval *ev, struct eval_job *j)
 
 static struct llmops_call *next_call(void *ud)
 {
-	struct eval *ev = ud;
+	struct llmops_eval *ev = ud;
 	if (ev->nrequeue)
 		return ev->requeue[--ev->nrequeue];
 	while (ev->next_job < ev->njobs && !(ev->stop && *ev->stop) && !ev->ledger_failed) {
-		struct eval_job *j = &ev->jobs[ev->next_job++];
-		const struct eval_case *c = &ev->cases[j->ci];
-		const struct eval_variant *v = &ev->vars[j->vi];
+		struct llmops_eval_job *j = &ev->jobs[ev->next_job++];
+		const struct llmops_eval_case *c = &ev->cases[j->ci];
+		const struct llmops_eval_variant *v = &ev->vars[j->vi];
 		if (j->finished)
 			continue;
 		if (c->recorded || v->prov->type == LLMOPS_PROVIDER_REPLAY) {
@@ -390,9 +392,9 @@ static struct llmops_call *next_call(void *ud)
 
 static void call_done(void *ud, struct llmops_call *c)
 {
-	struct eval *ev = ud;
-	struct eval_job *j = c->user;
-	const struct eval_variant *v = &ev->vars[j->vi];
+	struct llmops_eval *ev = ud;
+	struct llmops_eval_job *j = c->user;
+	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	struct llmops_err err = {0};
 
 	if (c->aborted)
@@ -440,39 +442,24 @@ static void call_done(void *ud, struct llmops_call *c)
 
 static int should_stop(void *ud)
 {
-	struct eval *ev = ud;
+	struct llmops_eval *ev = ud;
 	return (ev->stop && *ev->stop) || ev->ledger_failed;
 }
 
-static void fmt_eta(char *buf, size_t n, double s)
-{
-	if (s < 0 || isnan(s) || isinf(s))
-		snprintf(buf, n, "--");
-	else if (s < 60)
-		snprintf(buf, n, "%.0fs", s);
-	else
-		snprintf(buf, n, "%.0fm%02.0fs", floor(s / 60), fmod(s, 60));
-}
-
+/* The runner's tick: the caller's progress callback. */
 static void tick(void *ud)
 {
-	struct eval *ev = ud;
-	char eta[32];
-	if (!ev->progress)
-		return;
-	double el = (llmops_mono_ms() - ev->t0) / 1000.0;
-	long total = (long)ev->njobs;
-	fmt_eta(eta, sizeof(eta),
-		ev->done ? el / (double)ev->done * (double)(total - ev->done) : NAN);
-	fprintf(stderr, "\r\033[K%ld/%ld done, %ld passing, %ld errors, %ld tokens, $%.4f, ETA %s",
-		ev->done, total, ev->passed, ev->errors, ev->tokens, ev->cost, eta);
-	fflush(stderr);
+	const struct llmops_eval *ev = ud;
+	const struct llmops_eval_cb *cb = ev->cb;
+	if (cb && cb->progress)
+		cb->progress(ev, cb->ud);
 }
 
-int eval_run(struct eval *ev)
+int llmops_eval_run(struct llmops_eval *ev, const struct llmops_eval_cb *cb,
+		    struct llmops_err *err)
 {
-	struct llmops_err err = {0};
-	const struct llmops_runner_cb cb = {next_call, call_done, should_stop, tick, ev};
+	const struct llmops_runner_cb rcb = {next_call, call_done, should_stop, tick, ev};
+	ev->cb = cb;
 	ev->t0 = llmops_mono_ms();
 	for (size_t i = 0; i < ev->njobs; i++) {
 		ev->jobs[i].embed_score = NAN;
@@ -482,30 +469,26 @@ int eval_run(struct eval *ev)
 	/* results of requests commit one by one (a kill loses only what is in flight);
 	   recorded and cached outputs, which cost nothing to redo, in groups */
 	llmops_ledger_set_batch(ev->ledger, 256);
-	int rc = llmops_runner_run(&ev->ropts, &cb, &err);
-	if (ev->progress) {
-		tick(ev);
-		fprintf(stderr, "\r\033[K");
-	}
-	if (llmops_ledger_flush(ev->ledger, &err) && !ev->ledger_failed) {
+	int rc = llmops_runner_run(&ev->ropts, &rcb, err);
+	tick(ev);
+	struct llmops_err ferr = {0};
+	if (llmops_ledger_flush(ev->ledger, &ferr) && !ev->ledger_failed) {
 		ev->ledger_failed = 1;
-		ev->ledger_err = err;
+		ev->ledger_err = ferr;
 	}
+	ev->cb = NULL;
 	if (ev->ledger_failed) {
-		llmops_report(&ev->ledger_err);
-		return LLMOPS_EXIT_RUNTIME;
+		if (err)
+			*err = ev->ledger_err;
+		return ev->ledger_err.code < 0 ? ev->ledger_err.code : LLMOPS_E_LEDGER;
 	}
-	if (rc < 0) {
-		llmops_report(&err);
-		return LLMOPS_EXIT_RUNTIME;
-	}
-	return rc; /* 0, or 1: interrupted */
+	return rc; /* 0, 1 (interrupted) or an error */
 }
 
-void eval_jobs_release(struct eval *ev)
+void llmops_eval_jobs_release(struct llmops_eval *ev)
 {
 	for (size_t i = 0; i < ev->njobs; i++) {
-		struct eval_job *j = &ev->jobs[i];
+		struct llmops_eval_job *j = &ev->jobs[i];
 		free(j->input);
 		cJSON_Delete(j->messages);
 		llmops_call_release(&j->call);

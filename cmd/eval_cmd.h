@@ -1,0 +1,43 @@
+/*
+ * eval_cmd.h - what the parts of `llmops eval` share: eval.c (options, the
+ * gate, the exit status), eval_setup.c (the spec from options, llmops.json,
+ * prompts and providers), eval_out.c (the summary and the report files).
+ * The engine itself is lib/eval.h.
+ */
+#ifndef LLMOPS_CMD_EVAL_CMD_H
+#define LLMOPS_CMD_EVAL_CMD_H
+
+#include "eval.h"
+#include "prompt_cmd.h"
+
+#include <cjson/cJSON.h>
+
+/* What `llmops eval` holds beside the engine. */
+struct eval_host {
+	struct llmops_eval ev; /* the engine, with the spec cmd/ fills */
+	struct llmops_ctx *ctx;
+	cJSON *cfg; /* llmops.json, or NULL */
+	struct llmops_buf cfg_text;
+	struct prompt_env penv;
+	int have_penv;
+	struct prompt_source src; /* partials from the work tree, for rendering */
+	int progress; /* a progress line on stderr */
+};
+
+/* eval_baseline.c */
+/* Settle --baseline RUN|last|pinned into ev->baseline_id; prints errors, returns an exit status. */
+int eval_baseline_resolve(struct eval_host *h, const char *spec);
+/* The comparison as JSON (the caller's), NULL without one. */
+cJSON *eval_baseline_json(const struct llmops_eval *ev);
+void eval_baseline_print(const struct llmops_eval *ev, struct llmops_ctx *ctx);
+
+/* eval_out.c */
+cJSON *eval_summary_json(const struct llmops_eval *ev);
+void eval_print_text(const struct llmops_eval *ev, int color);
+/* Write the results of the run as format ("json", "jsonl", "csv", "junit", "markdown") to path
+ * ("-": stdout).  Prints errors; returns 0 or an exit status. */
+int eval_write_report(struct llmops_eval *ev, const char *path, const char *format);
+/* The format named by a file's extension, or NULL. */
+const char *eval_format_for(const char *path);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * eval_ledger.c - an evaluation's run in the ledger: begin it with what it
+ * is (and what a resume needs to redo it), take up an interrupted one,
+ * compare it with a baseline, finish it.
+ */
+#include "eval.h"
+
+#include "rundata.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ resume */
+
+struct restore {
+	struct llmops_eval *ev;
+	struct llmops_eval_job **index; /* sorted by (variant, case id, repeat) */
+};
+
+static const char *job_variant(const struct llmops_eval *ev, const struct llmops_eval_job *j)
+{
+	return ev->nvars > 1 ? ev->vars[j->vi].label : "";
+}
+
+static const struct llmops_eval *sort_ev; /* qsort has no user data */
+
+static int cmp_job(const void *a, const void *b)
+{
+	const struct llmops_eval_job *x = *(struct llmops_eval_job *const *)a, *y = *(struct llmops_eval_job *const *)b;
+	int c = strcmp(job_variant(sort_ev, x), job_variant(sort_ev, y));
+	if (!c)
+		c = strcmp(sort_ev->cases[x->ci].id, sort_ev->cases[y->ci].id);
+	return c ? c : (x->rep > y->rep) - (x->rep < y->rep);
+}
+
+static void restore_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? strdup(s) : NULL;
+}
+
+static int restore_one(const struct llmops_result *r, void *ud)
+{
+	struct restore *rs = ud;
+	struct llmops_eval *ev = rs->ev;
+	size_t lo = 0, hi = ev->njobs;
+	if (r->passed < 0)
+		return 0; /* an error: run it again */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct llmops_eval_job *j = rs->index[mid];
+		int c = strcmp(job_variant(ev, j), r->variant ? r->variant : "");
+		if (!c)
+			c = strcmp(ev->cases[j->ci].id, r->case_id);
+		if (!c)
+			c = (j->rep > r->repeat_index) - (j->rep < r->repeat_index);
+		if (!c) {
+			struct llmops_eval_job *m = rs->index[mid];
+			if (m->finished)
+				return 0;
+			restore_str(&m->output, r->output);
+			restore_str(&m->error, r->error);
+			restore_str(&m->scores_json, r->scores_json);
+			m->score = r->score;
+			m->passed = r->passed;
+			m->latency_ms = r->latency_ms;
+			m->ttft_ms = r->ttft_ms;
+			m->tokens_in = r->tokens_in;
+			m->tokens_out = r->tokens_out;
+			m->cost = r->cost_usd;
+			m->attempts = r->attempts;
+			m->cache_hit = r->cache_hit;
+			cJSON *sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
+			const cJSON *x;
+			cJSON_ArrayForEach (x, sc) {
+				int k = llmops_metric_parse(x->string);
+				if (k >= 0 && cJSON_IsNumber(x)) {
+					ev->vars[m->vi].metric_sum[k] += x->valuedouble;
+					ev->vars[m->vi].metric_n[k]++;
+				}
+			}
+			cJSON_Delete(sc);
+			llmops_eval_account(ev, m);
+			ev->restored++;
+			return 0;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int llmops_eval_take_up(struct llmops_eval *ev, struct llmops_err *err)
+{
+	struct restore rs = {ev, calloc(ev->njobs ? ev->njobs : 1, sizeof(struct llmops_eval_job *))};
+	if (ev->resume_sha[0] && strcmp(ev->resume_sha, ev->ds.sha256)) {
+		free(rs.index);
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "--resume %s: %s has changed since the run began: start a "
+				      "new run instead",
+				      ev->run_id, ev->ds.label);
+	}
+	if (!rs.index)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < ev->njobs; i++)
+		rs.index[i] = &ev->jobs[i];
+	sort_ev = ev;
+	qsort(rs.index, ev->njobs, sizeof(*rs.index), cmp_job);
+	int rc = llmops_ledger_results_each(ev->ledger, ev->run_id, restore_one, &rs, err);
+	free(rs.index);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ begin */
+
+static void git_state(struct llmops_eval *ev, struct llmops_run_spec *spec, char commit[LLMOPS_OID_HEX])
+{
+	struct llmops_head h;
+	struct llmops_snapshot *snap = NULL;
+	struct llmops_err err = {0};
+	spec->git_dirty = -1;
+	if (!ev->store || llmops_store_head(ev->store, &h, &err) || h.unborn)
+		return;
+	memcpy(commit, h.commit, LLMOPS_OID_HEX);
+	spec->git_commit = commit;
+	if (llmops_snapshot_open(&snap, ev->store, NULL, &err))
+		return;
+	spec->git_dirty = 0;
+	for (size_t i = 0; i < ev->nprotos; i++) {
+		char blob[LLMOPS_OID_HEX];
+		if (!ev->protos[i].p)
+			continue;
+		if (llmops_snapshot_blob_id(snap, ev->protos[i].p->label, blob, &err) ||
+		    strcmp(blob, ev->protos[i].blob))
+			spec->git_dirty = 1;
+	}
+	llmops_snapshot_free(snap);
+}
+
+/* The shard group (llmops_shard_group) of this run's variants. */
+static void shard_group(const struct llmops_eval *ev, const char *commit,
+			char out[17])
+{
+	const char **labels = calloc(ev->nvars ? ev->nvars : 1, sizeof(*labels));
+	for (size_t i = 0; labels && i < ev->nvars; i++)
+		labels[i] = ev->vars[i].label;
+	llmops_shard_group(out, ev->ds.sha256, commit, ev->shard_count, ev->limit, ev->repeats,
+			   labels, labels ? ev->nvars : 0);
+	free(labels);
+}
+
+static char *params_json(const struct llmops_eval *ev, const struct llmops_eval_record *rec,
+			 const char *commit)
+{
+	cJSON *p = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(p, "argv");
+	cJSON *pr = cJSON_AddArrayToObject(p, "prompts"),
+	      *pv = cJSON_AddArrayToObject(p, "providers");
+	for (char *const *x = rec->argv; x && *x; x++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(*x));
+	for (size_t i = 0; i < ev->nprotos; i++)
+		if (ev->protos[i].p)
+			cJSON_AddItemToArray(pr, cJSON_CreateString(ev->protos[i].prompt));
+	for (size_t i = 0; i < ev->nprovs; i++)
+		cJSON_AddItemToArray(pv, cJSON_CreateString(ev->provs[i]->label));
+	cJSON_AddStringToObject(p, "dataset", ev->ds.label);
+	cJSON_AddStringToObject(p, "dataset_sha256", ev->ds.sha256);
+	cJSON_AddStringToObject(p, "metric", llmops_metric_name(ev->metric_ids[0]));
+	cJSON_AddNumberToObject(p, "threshold", ev->threshold);
+	if (ev->repeats > 1)
+		cJSON_AddNumberToObject(p, "repeat", ev->repeats);
+	if (ev->shard_count) {
+		cJSON *sh = cJSON_AddObjectToObject(p, "shard");
+		char group[17];
+		shard_group(ev, commit, group);
+		cJSON_AddNumberToObject(sh, "index", (double)ev->shard_index);
+		cJSON_AddNumberToObject(sh, "count", (double)ev->shard_count);
+		cJSON_AddStringToObject(sh, "group", group);
+		cJSON_AddNumberToObject(sh, "first_case", (double)ev->shard_first);
+		cJSON_AddNumberToObject(sh, "cases", (double)ev->ncases);
+	}
+	const struct llmops_provider *q = ev->nprovs ? ev->provs[0] : NULL;
+	if (q && q->has_temperature)
+		cJSON_AddNumberToObject(p, "temperature", q->temperature);
+	if (q && q->max_tokens > 0)
+		cJSON_AddNumberToObject(p, "max_tokens", (double)q->max_tokens);
+	if (q && q->has_seed)
+		cJSON_AddNumberToObject(p, "seed", (double)q->seed);
+	char *s = cJSON_PrintUnformatted(p);
+	cJSON_Delete(p);
+	return s;
+}
+
+int llmops_eval_begin(struct llmops_eval *ev, const struct llmops_eval_record *rec,
+		      struct llmops_err *err)
+{
+	struct llmops_run_spec spec = {0};
+	char commit[LLMOPS_OID_HEX] = "";
+	struct llmops_buf cmd = LLMOPS_BUF_INIT;
+	llmops_buf_adds(&cmd, "llmops eval");
+	for (char *const *x = rec->argv; x && *x; x++)
+		llmops_buf_addf(&cmd, " %s", *x);
+	spec.kind = "eval";
+	git_state(ev, &spec, commit);
+	const struct llmops_eval_variant *v0 = &ev->vars[0];
+	int one_prompt = ev->nprotos == 1 && v0->p, one_prov = ev->nprovs == 1;
+	char name[sizeof(v0->prompt)] = "", *at;
+	if (one_prompt) {
+		snprintf(name, sizeof(name), "%s", v0->prompt);
+		if ((at = strchr(name, '@')))
+			*at++ = 0;
+		spec.prompt_name = name;
+		spec.prompt_version = at;
+		spec.prompt_blob = v0->blob;
+	}
+	spec.dataset_id = ev->dataset_id;
+	if (one_prov) {
+		spec.provider = llmops_provider_type_name(v0->prov->type);
+		spec.model = v0->prov->model;
+	}
+	char *params = params_json(ev, rec, spec.git_commit);
+	spec.params_json = params;
+	spec.command = cmd.data;
+	int rc = llmops_ledger_run_begin(ev->ledger, &spec, ev->run_id, err);
+	free(params);
+	llmops_buf_release(&cmd);
+	return rc;
+}
+
+int llmops_eval_compare(struct llmops_eval *ev, double significance, struct llmops_err *err)
+{
+	struct llmops_eval_baseline *b = &ev->baseline;
+	if (b->done)
+		return llmops_diff_regressed(&b->diff, b->significance);
+	if (llmops_run_data_load(ev->ledger, ev->baseline_id, &b->a, err) ||
+	    llmops_run_data_load(ev->ledger, ev->run_id, &b->b, err) ||
+	    llmops_diff_runs(b->a, b->b, NULL, &b->diff, err))
+		return err && err->code < 0 ? err->code : LLMOPS_E_LEDGER;
+	b->done = 1;
+	b->significance = significance;
+	return llmops_diff_regressed(&b->diff, significance);
+}
+
+int llmops_eval_finish(struct llmops_eval *ev, int status, struct llmops_err *err)
+{
+	return ev->run_id[0] ? llmops_ledger_run_finish(ev->ledger, ev->run_id, status, err) : 0;
+}
