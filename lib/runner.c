@@ -366,6 +366,11 @@ static int start(struct runner *r, struct llmops_call *c, struct llmops_err *err
 	c->attempts++;
 	c->ttft_ms = NAN;
 	c->error[0] = 0;
+	/* each attempt starts from nothing: a call sent again (a fallback after a
+	   failed answer) must not parse the body of the attempt before */
+	c->ok = 0;
+	llmops_answer_release(&c->answer);
+	llmops_buf_reset(&c->raw);
 	if (c->prov->type == LLMOPS_PROVIDER_EXEC)
 		return exec_start(r, s);
 	int rc = start_http(r, s, err);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 
 /*
  * A fresh temporary directory for one test (under $TMPDIR or /tmp), made
@@ -28,5 +29,18 @@ void tu_write_file(const char *path, const char *content, size_t len);
 long long tu_sql_int(const char *path, const char *sql);
 /* Run a shell command line (test setup only: git init and the like); returns its status. */
 int tu_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The test LLM server (tests/llm_server.py, $LLM_SERVER) on a free port of 127.0.0.1. */
+struct tu_server {
+	FILE *out; /* the server's stdout */
+	int port;
+	char base[64]; /* "http://127.0.0.1:PORT/v1" */
+};
+/* Start it with extra arguments (faults); returns once it listens: 0, or -1. */
+int tu_server_start(struct tu_server *s, const char *args);
+/* Ask it to stop and wait until it has. */
+void tu_server_stop(struct tu_server *s);
+/* A counter from its /_stats ("answered", "api_requests", ...), or -1. */
+long tu_server_stat(const struct tu_server *s, const char *key);
 
 #endif

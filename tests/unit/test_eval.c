@@ -1,0 +1,388 @@
+/*
+ * test_eval.c - the evaluation engine (lib/eval.h) driven directly, with a
+ * real ledger file and the test LLM server on 127.0.0.1: a live run and
+ * its cache hits, retries, fallback, repeats, shards, resume.
+ */
+#include "testutil.h"
+
+#include "eval.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fx {
+	char *dir, *db;
+	struct llmops_ledger *lg;
+	struct tu_server srv;
+};
+
+static int fx_setup(void **state, const char *server_args)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct llmops_err err = {0};
+	assert_non_null(f);
+	f->dir = tu_tmpdir();
+	f->db = tu_path(f->dir, "ledger.db");
+	assert_int_equal(llmops_ledger_open(&f->lg, f->db, LLMOPS_LEDGER_MKDIR, &err), 0);
+	if (server_args)
+		assert_int_equal(tu_server_start(&f->srv, server_args), 0);
+	*state = f;
+	return 0;
+}
+
+static int setup_plain(void **state)
+{
+	return fx_setup(state, "");
+}
+
+static int setup_failing(void **state)
+{
+	return fx_setup(state, "--fail-first 2");
+}
+
+static int setup_noserver(void **state)
+{
+	return fx_setup(state, NULL);
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	tu_server_stop(&f->srv);
+	llmops_ledger_free(f->lg);
+	free(f->db);
+	tu_tmpdir_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct llmops_provider *provider(struct llmops_eval *ev, const char *spec,
+					const char *base)
+{
+	struct llmops_err err = {0};
+	struct llmops_provider_overrides ov = {.base_url = base, .temperature = NAN,
+					       .max_tokens = -1, .seed = -1};
+	struct llmops_provider **ps = realloc(ev->provs, (ev->nprovs + 1) * sizeof(*ps));
+	assert_non_null(ps);
+	ev->provs = ps;
+	assert_int_equal(llmops_provider_resolve(&ps[ev->nprovs], spec, NULL, &ov, &err), 0);
+	return ps[ev->nprovs++];
+}
+
+/*
+ * An engine over the JSONL cases: each case's "input" is the message, one
+ * variant answered by spec (and fallback) at base, rouge_l at 0.85.
+ */
+static void engine(struct llmops_eval *ev, struct fx *f, const char *jsonl, const char *spec,
+		   const char *fallback)
+{
+	struct llmops_err err = {0};
+	memset(ev, 0, sizeof(*ev));
+	ev->ledger = f->lg;
+	ev->dataset_path = "cases.jsonl";
+	assert_int_equal(
+		llmops_dataset_parse(&ev->ds, "cases.jsonl", jsonl, strlen(jsonl), &err), 0);
+	assert_int_equal(llmops_ledger_dataset_put(f->lg, "cases.jsonl", "jsonl", jsonl,
+						   strlen(jsonl), (int64_t)ev->ds.n,
+						   &ev->dataset_id, NULL, &err),
+			 0);
+	assert_int_equal(llmops_pricing_builtin(&ev->prices, &err), 0);
+	llmops_strlist_append(&ev->metrics, "rouge_l");
+	ev->metric_ids[0] = LLMOPS_METRIC_ROUGE_L;
+	ev->nmetric_ids = 1;
+	ev->threshold = 0.85;
+	ev->min_pass_rate = 1;
+	ev->max_cost = -1;
+	ev->review_below = -1;
+	ev->repeats = 1;
+	ev->ropts = (struct llmops_runner_opts){.concurrency = 4, .timeout_ms = 10000,
+						.retries = 3, .backoff_ms = 1, .backoff_max_ms = 5};
+	ev->protos = calloc(1, sizeof(*ev->protos));
+	ev->vars = calloc(1, sizeof(*ev->vars));
+	assert_true(ev->protos && ev->vars);
+	snprintf(ev->protos[0].prompt, sizeof(ev->protos[0].prompt), "(input)");
+	ev->nprotos = 1;
+	ev->vars[0] = ev->protos[0];
+	ev->vars[0].prov = provider(ev, spec, f->srv.port ? f->srv.base : NULL);
+	if (fallback)
+		ev->vars[0].fallback = provider(ev, fallback, f->srv.base);
+	if (ev->vars[0].prov->model)
+		(void)llmops_pricing_find(ev->prices, ev->vars[0].prov->model,
+					  &ev->vars[0].price, &err);
+	snprintf(ev->vars[0].label, sizeof(ev->vars[0].label), "(input) x %s", spec);
+	ev->nvars = 1;
+}
+
+/* Cases, rendering, scoring tables and the run begun: ready to run. */
+static void ready(struct llmops_eval *ev)
+{
+	struct llmops_err err = {0};
+	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
+	const struct llmops_eval_record rec = {NULL};
+	assert_int_equal(llmops_eval_cases(ev, &err), 0);
+	assert_int_equal(llmops_eval_render(ev, &problems, &err), 0);
+	assert_int_equal((int)problems.nr, 0);
+	assert_int_equal(llmops_eval_scoring(ev, &err), 0);
+	if (ev->resumed)
+		assert_int_equal(llmops_eval_take_up(ev, &err), 0);
+	else
+		assert_int_equal(llmops_eval_begin(ev, &rec, &err), 0);
+	llmops_strlist_release(&problems);
+}
+
+static int run(struct llmops_eval *ev, const struct llmops_eval_cb *cb)
+{
+	struct llmops_err err = {0};
+	int rc = llmops_eval_run(ev, cb, &err);
+	if (rc < 0)
+		fail_msg("run: %s", err.msg);
+	return rc;
+}
+
+static long results_of(struct fx *f, const char *run_id)
+{
+	char sql[200];
+	snprintf(sql, sizeof(sql), "select count(*) from results where run_id = '%s'", run_id);
+	return tu_sql_int(f->db, sql);
+}
+
+static const char three[] =
+	"{\"id\":\"a\",\"input\":\"REPLY: paris is the capital\",\"expected\":\"paris is the "
+	"capital\"}\n"
+	"{\"id\":\"b\",\"input\":\"REPLY: berlin\",\"expected\":\"berlin\"}\n"
+	"{\"id\":\"c\",\"input\":\"REPLY: rome\",\"expected\":\"london\"}\n";
+
+/* A live run is scored, priced and recorded; the same run again is served by the cache. */
+static void test_live_then_cache(void **state)
+{
+	struct fx *f = *state;
+	struct llmops_eval ev;
+	struct llmops_eval_totals t;
+	struct llmops_err err = {0};
+
+	engine(&ev, f, three, "openai:gpt-4o-mini", NULL);
+	ready(&ev);
+	assert_int_equal(run(&ev, NULL), 0);
+	llmops_eval_totals(&ev, &t);
+	assert_int_equal(t.cases, 3);
+	assert_int_equal(t.passed, 2);
+	assert_int_equal(t.errors, 0);
+	assert_false(t.gate_ok); /* every case must pass by default */
+	assert_int_equal(ev.vars[0].cache_hits, 0);
+	assert_true(t.cost > 0); /* gpt-4o-mini has a price */
+	assert_int_equal(ev.vars[0].nlat, 3);
+	assert_int_equal(tu_server_stat(&f->srv, "answered"), 3);
+	assert_int_equal(results_of(f, ev.run_id), 3);
+	assert_int_equal(llmops_eval_finish(&ev, LLMOPS_RUN_FAILED, &err), 0);
+	llmops_eval_release(&ev);
+
+	engine(&ev, f, three, "openai:gpt-4o-mini", NULL);
+	ev.min_pass_rate = 0.6;
+	ready(&ev);
+	assert_int_equal(run(&ev, NULL), 0);
+	llmops_eval_totals(&ev, &t);
+	assert_int_equal(t.passed, 2);
+	assert_true(t.gate_ok);
+	assert_int_equal(ev.vars[0].cache_hits, 3);
+	assert_true(t.cost == 0);	   /* a cached answer costs nothing */
+	assert_int_equal(ev.vars[0].nlat, 0); /* and has no latency */
+	assert_int_equal(tu_server_stat(&f->srv, "answered"), 3);
+	for (size_t i = 0; i < ev.njobs; i++)
+		assert_int_equal(ev.jobs[i].attempts, 0);
+	llmops_eval_release(&ev);
+}
+
+/* Two 500s, then an answer: one result, three attempts, counted once. */
+static void test_retries(void **state)
+{
+	struct fx *f = *state;
+	struct llmops_eval ev;
+	struct llmops_eval_totals t;
+	engine(&ev, f, "{\"id\":\"x\",\"input\":\"REPLY: ok\",\"expected\":\"ok\"}\n",
+	       "openai:gpt-4o-mini", NULL);
+	ev.ropts.concurrency = 1;
+	ready(&ev);
+	assert_int_equal(run(&ev, NULL), 0);
+	llmops_eval_totals(&ev, &t);
+	assert_int_equal(t.passed, 1);
+	assert_int_equal(ev.jobs[0].attempts, 3);
+	assert_int_equal(tu_server_stat(&f->srv, "api_requests"), 3);
+	assert_int_equal(results_of(f, ev.run_id), 1);
+	llmops_eval_release(&ev);
+}
+
+/*
+ * A model the server does not know answers 404 with an error body: the
+ * fallback answers instead (the runner used to parse the fallback's answer
+ * appended to the 404's body, and recorded the 404's message as the error).
+ */
+static void test_fallback(void **state)
+{
+	struct fx *f = *state;
+	struct llmops_eval ev;
+	struct llmops_eval_totals t;
+	engine(&ev, f, three, "openai:no-such-model", "openai:gpt-4o-mini");
+	ready(&ev);
+	assert_int_equal(run(&ev, NULL), 0);
+	llmops_eval_totals(&ev, &t);
+	assert_int_equal(t.cases, 3);
+	assert_int_equal(t.passed, 2);
+	assert_int_equal(t.errors, 0);
+	for (size_t i = 0; i < ev.njobs; i++) {
+		assert_true(ev.jobs[i].on_fallback);
+		assert_true(ev.jobs[i].attempts >= 2); /* the 404 and the fallback's answer */
+	}
+	assert_int_equal(tu_server_stat(&f->srv, "answered"), 3);
+	llmops_eval_release(&ev);
+}
+
+/* Three repeats of a case whose answer changes: 2 of 3 pass, and it is flaky. */
+static void test_repeat(void **state)
+{
+	struct fx *f = *state;
+	struct llmops_eval ev;
+	struct llmops_eval_totals t;
+	engine(&ev, f,
+	       "{\"id\":\"q\",\"input\":\"REPLY-CYCLE: paris | rome | paris\","
+	       "\"expected\":\"paris\"}\n",
+	       "openai:gpt-4o-mini", NULL);
+	ev.repeats = 3;
+	ready(&ev);
+	assert_int_equal(ev.njobs, 3);
+	assert_int_equal(run(&ev, NULL), 0);
+	llmops_eval_totals(&ev, &t);
+	assert_int_equal(t.cases, 3);
+	assert_int_equal(t.passed, 2);
+	assert_int_equal(llmops_eval_repeats(&ev), 0);
+	assert_non_null(ev.reps);
+	assert_int_equal(ev.reps[0].flaky, 1);
+	assert_int_equal(tu_server_stat(&f->srv, "answered"), 3); /* each repeat was asked */
+	assert_int_equal(results_of(f, ev.run_id), 3);
+	llmops_eval_release(&ev);
+}
+
+/* The second of three shards of seven recorded cases: cases 3 and 4, nothing sent. */
+static void test_shard(void **state)
+{
+	struct fx *f = *state;
+	struct llmops_eval ev;
+	struct llmops_buf cases = LLMOPS_BUF_INIT;
+	for (int i = 1; i <= 7; i++)
+		llmops_buf_addf(&cases, "{\"id\":\"c%d\",\"output\":\"same\",\"expected\":\"same\"}\n",
+				i);
+	engine(&ev, f, cases.data, "replay", NULL);
+	ev.shard_index = 2;
+	ev.shard_count = 3;
+	ready(&ev);
+	assert_int_equal(ev.ncases, 2);
+	assert_int_equal(ev.shard_first, 2);
+	assert_string_equal(ev.cases[0].id, "c3");
+	assert_string_equal(ev.cases[1].id, "c4");
+	assert_int_equal(run(&ev, NULL), 0);
+	assert_int_equal(ev.passed, 2);
+	assert_int_equal(results_of(f, ev.run_id), 2);
+	llmops_eval_release(&ev);
+	llmops_buf_release(&cases);
+}
+
+/* Stop after two results; a resume runs only the other four. */
+static void stop_after_two(const struct llmops_eval *ev, const struct llmops_eval_job *j,
+			   void *ud)
+{
+	(void)j;
+	if (ev->done >= 2)
+		*(volatile sig_atomic_t *)ud = 1;
+}
+
+static void test_resume(void **state)
+{
+	struct fx *f = *state;
+	struct llmops_eval ev;
+	struct llmops_err err = {0};
+	volatile sig_atomic_t stop = 0;
+	struct llmops_buf cases = LLMOPS_BUF_INIT;
+	char run_id[LLMOPS_RUNID_LEN + 1], sha[LLMOPS_SHA256_HEX_LEN + 1];
+	for (int i = 1; i <= 6; i++)
+		llmops_buf_addf(&cases, "{\"id\":\"r%d\",\"input\":\"REPLY: w%d\",\"expected\":\"w%d\"}\n",
+				i, i, i);
+	engine(&ev, f, cases.data, "openai:gpt-4o-mini", NULL);
+	ev.ropts.concurrency = 1;
+	ev.stop = &stop;
+	ready(&ev);
+	const struct llmops_eval_cb cb = {NULL, stop_after_two, (void *)&stop};
+	assert_int_equal(run(&ev, &cb), 1);
+	assert_int_equal(ev.done, 2);
+	assert_int_equal(llmops_eval_finish(&ev, LLMOPS_RUN_INTERRUPTED, &err), 0);
+	memcpy(run_id, ev.run_id, sizeof(run_id));
+	memcpy(sha, ev.ds.sha256, sizeof(sha));
+	llmops_eval_release(&ev);
+	assert_int_equal(results_of(f, run_id), 2);
+
+	engine(&ev, f, cases.data, "openai:gpt-4o-mini", NULL);
+	memcpy(ev.run_id, run_id, sizeof(run_id));
+	memcpy(ev.resume_sha, sha, sizeof(sha));
+	ev.resumed = 1;
+	ready(&ev);
+	assert_int_equal(ev.restored, 2);
+	assert_int_equal(run(&ev, NULL), 0);
+	assert_int_equal(ev.done, 6);
+	assert_int_equal(ev.passed, 6);
+	assert_int_equal(results_of(f, run_id), 6);
+	llmops_eval_release(&ev);
+
+	/* a changed dataset is not taken up */
+	llmops_buf_adds(&cases, "{\"id\":\"r7\",\"input\":\"x\",\"expected\":\"x\"}\n");
+	engine(&ev, f, cases.data, "openai:gpt-4o-mini", NULL);
+	memcpy(ev.run_id, run_id, sizeof(run_id));
+	memcpy(ev.resume_sha, sha, sizeof(sha));
+	assert_int_equal(llmops_eval_cases(&ev, &err), 0);
+	assert_int_equal(llmops_eval_take_up(&ev, &err), LLMOPS_E_USAGE);
+	assert_non_null(strstr(err.msg, "has changed since the run began"));
+	llmops_eval_release(&ev);
+	llmops_buf_release(&cases);
+}
+
+/* Case validation: what each bad case gets. */
+static void test_case_errors(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char *line, *want;
+	} bad[] = {
+		{"{\"id\":\"m\",\"expected\":\"x\",\"output\":\"x\",\"metric\":\"blue\"}",
+		 "cases.jsonl:1: case 'm': unknown metric 'blue'; did you mean 'bleu'?"},
+		{"{\"id\":\"t\",\"expected\":\"x\",\"output\":\"x\",\"threshold\":\"0.3\"}",
+		 "\"threshold\" must be a number in [0, 1]"},
+		{"{\"id\":\"t\",\"expected\":\"x\",\"output\":\"x\",\"threshold\":1.5}",
+		 "\"threshold\" must be a number in [0, 1]"},
+		{"{\"id\":\"n\",\"output\":\"x\"}", "nothing to check"},
+		{"{\"id\":\"e\",\"expected\":\"x\",\"output\":\"x\",\"metric\":\"embedding\"}",
+		 "needs --embedding-provider"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct llmops_eval ev;
+		struct llmops_err err = {0};
+		char text[256];
+		snprintf(text, sizeof(text), "%s\n", bad[i].line);
+		engine(&ev, f, text, "replay", NULL);
+		assert_true(llmops_eval_cases(&ev, &err) < 0);
+		if (!strstr(err.msg, bad[i].want))
+			fail_msg("%s: got '%s', want '%s'", bad[i].line, err.msg, bad[i].want);
+		llmops_eval_release(&ev);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_live_then_cache, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_retries, setup_failing, teardown),
+		cmocka_unit_test_setup_teardown(test_fallback, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_repeat, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_shard, setup_noserver, teardown),
+		cmocka_unit_test_setup_teardown(test_resume, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_case_errors, setup_noserver, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
