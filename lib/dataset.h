@@ -52,6 +52,54 @@ int llmops_dataset_parse_ex(struct llmops_dataset *d, const char *label, const c
  * its first use).  malloc'd, the caller frees; NULL when out of memory.
  */
 size_t *llmops_dataset_by_id(const struct llmops_dataset *d);
+/* ------------------------------------------------------------- streaming */
+
+/*
+ * A cursor over a dataset's text that yields one case at a time, for runs
+ * that must not hold the whole dataset: JSON arrays element by element,
+ * JSONL by line, CSV by record.  text is borrowed and must outlive the
+ * cursor; with release_behind (text is a file mapping) the pages already
+ * read are given back to the kernel as it goes.  The text must be valid
+ * UTF-8 (see llmops_dataset_file_open); duplicate ids are not checked.
+ * Free with llmops_dataset_cursor_free().
+ */
+struct llmops_dataset_cursor;
+int llmops_dataset_cursor_open(struct llmops_dataset_cursor **out, const char *label,
+			       const char *text, size_t len, int release_behind,
+			       struct llmops_err *err);
+/*
+ * The next case into *out (the caller's: llmops_case_release()): 1, 0 at
+ * the end, or an error with label:line:col.
+ */
+int llmops_dataset_cursor_next(struct llmops_dataset_cursor *c, struct llmops_case *out,
+			       struct llmops_err *err);
+/* "json", "jsonl" or "csv" (static). */
+const char *llmops_dataset_cursor_format(const struct llmops_dataset_cursor *c);
+void llmops_dataset_cursor_free(struct llmops_dataset_cursor *c);
+void llmops_case_release(struct llmops_case *c);
+/* The format of a dataset by its name, else by its first character (static). */
+const char *llmops_dataset_format_of(const char *label, const char *text, size_t len);
+
+/*
+ * A dataset file opened for streaming: mapped (or read, when it cannot be
+ * mapped), hashed and checked to be UTF-8 in one pass that keeps none of
+ * it resident.  text/len stay valid until llmops_dataset_file_close().
+ * Errors: LLMOPS_E_NOTFOUND, LLMOPS_E_IO, LLMOPS_E_INPUT (not UTF-8, with
+ * its position).
+ */
+struct llmops_dataset_file {
+	char *label; /* owned: the path */
+	const char *text;
+	size_t len;
+	char sha256[LLMOPS_SHA256_HEX_LEN + 1];
+	int mapped; /* text is a mapping (pass release_behind to cursors) */
+	void *map_;
+	char *heap_;
+};
+int llmops_dataset_file_open(struct llmops_dataset_file *f, const char *path,
+			     struct llmops_err *err);
+void llmops_dataset_file_close(struct llmops_dataset_file *f);
+
 /* Read and parse the file at path (LLMOPS_E_NOTFOUND when it does not exist). */
 int llmops_dataset_load(struct llmops_dataset *d, const char *path, struct llmops_err *err);
 void llmops_dataset_release(struct llmops_dataset *d);

@@ -90,12 +90,35 @@ static int is_solo_cp(uint32_t c)
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME  0x100000001b3ULL
 
-int llmops_text_analyse(struct llmops_text *t, const char *s, size_t len, struct llmops_err *err)
+/* 1 when s[0..len) is ASCII without NUL: NFC and case folding only lower A-Z there. */
+static int plain_ascii(const char *s, size_t len)
 {
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] - 1u >= 0x7Fu) /* 0 or >= 0x80 */
+			return 0;
+	return 1;
+}
+
+/* The folded code points of s into t->cp (and room for the words); 0 or an error. */
+static int fold(struct llmops_text *t, const char *s, size_t len, size_t *n_out,
+		struct llmops_err *err)
+{
+	if (plain_ascii(s, len)) { /* the common case, without utf8proc's tables */
+		t->cp = malloc((len + 1) * sizeof(*t->cp));
+		t->words = malloc((len / 2 + 1) * sizeof(*t->words));
+		if (!t->cp || !t->words)
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		for (size_t i = 0; i < len; i++) {
+			uint32_t c = (unsigned char)s[i];
+			t->cp[i] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+		}
+		t->ncp = len;
+		*n_out = len;
+		return 0;
+	}
 	size_t clen = 0;
 	utf8proc_uint8_t *folded = NULL;
-	char *clean = sanitize(s ? s : "", s ? len : 0, &clen);
-	memset(t, 0, sizeof(*t));
+	char *clean = sanitize(s, len, &clen);
 	if (!clean)
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	utf8proc_ssize_t n =
@@ -120,9 +143,20 @@ int llmops_text_analyse(struct llmops_text *t, const char *s, size_t len, struct
 		i += k;
 	}
 	free(folded);
+	*n_out = (size_t)n;
+	return 0;
+}
+
+int llmops_text_analyse(struct llmops_text *t, const char *s, size_t len, struct llmops_err *err)
+{
+	size_t n = 0;
+	memset(t, 0, sizeof(*t));
+	int rc = fold(t, s ? s : "", s ? len : 0, &n, err);
+	if (rc)
+		return rc;
 
 	/* words */
-	size_t cap = (size_t)n / 2 + 1;
+	size_t cap = n / 2 + 1;
 	for (size_t i = 0; i < t->ncp;) {
 		uint32_t c = t->cp[i];
 		if (!is_word_cp(c)) {
