@@ -32,8 +32,8 @@ cJSON *eval_baseline_json(const struct llmops_eval *ev);
 void eval_baseline_print(const struct llmops_eval *ev, struct llmops_ctx *ctx);
 
 /* eval_out.c */
-cJSON *eval_summary_json(const struct llmops_eval *ev);
-void eval_print_text(const struct llmops_eval *ev, int color);
+cJSON *eval_summary_json(struct llmops_eval *ev);
+void eval_print_text(struct llmops_eval *ev, int color);
 /* Write the results of the run as format ("json", "jsonl", "csv", "junit", "markdown") to path
  * ("-": stdout).  Prints errors; returns 0 or an exit status. */
 int eval_write_report(struct llmops_eval *ev, const char *path, const char *format);

@@ -5,6 +5,7 @@
 #include "llmops.h"
 
 #include "eval_cmd.h"
+#include "results_out.h"
 #include "outfile.h"
 #include "output.h"
 #include "repeats_out.h"
@@ -79,46 +80,40 @@ static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 	return o;
 }
 
-static cJSON *result_json(const struct llmops_eval *ev, const struct llmops_eval_job *j)
+/* The run's results from the ledger, in dataset order. */
+struct ledger_src {
+	struct llmops_eval *ev;
+	struct llmops_err err;
+};
+
+static int ledger_each(void *ud, int (*fn)(const struct llmops_result *r, void *fnud),
+		       void *fnud)
 {
-	const struct llmops_eval_case *c = &ev->cases[j->ci];
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "case", c->id);
-	if (ev->nvars > 1)
-		cJSON_AddStringToObject(o, "variant", ev->vars[j->vi].label);
-	if (ev->repeats > 1)
-		cJSON_AddNumberToObject(o, "repeat", j->rep);
-	if (j->passed < 0)
-		cJSON_AddNullToObject(o, "passed");
-	else
-		cJSON_AddBoolToObject(o, "passed", j->passed);
-	if (c->metric >= 0)
-		cJSON_AddStringToObject(o, "metric", llmops_metric_name(c->metric));
-	add_num(o, "score", j->score);
-	add_num(o, "threshold", c->metric >= 0 ? c->threshold : NAN);
-	cJSON *sc = j->scores_json ? cJSON_Parse(j->scores_json) : NULL;
-	cJSON_AddItemToObject(o, "scores", sc ? sc : cJSON_CreateObject());
-	if (c->expected)
-		cJSON_AddStringToObject(o, "expected", c->expected);
-	else
-		cJSON_AddNullToObject(o, "expected");
-	if (j->output)
-		cJSON_AddStringToObject(o, "output", j->output);
-	else
-		cJSON_AddNullToObject(o, "output");
-	add_num(o, "latency_ms", j->latency_ms);
-	add_num(o, "ttft_ms", j->ttft_ms);
-	add_num(o, "tokens_in", j->tokens_in >= 0 ? (double)j->tokens_in : NAN);
-	add_num(o, "tokens_out", j->tokens_out >= 0 ? (double)j->tokens_out : NAN);
-	add_num(o, "cost_usd", j->cost);
-	cJSON_AddNumberToObject(o, "attempts", j->attempts);
-	cJSON_AddBoolToObject(o, "cache_hit", j->cache_hit);
-	if (j->error)
-		cJSON_AddStringToObject(o, j->passed < 0 ? "error" : "reason", j->error);
-	return o;
+	struct ledger_src *ls = ud;
+	return llmops_eval_results(ls->ev, 0, 0, fn, fnud, &ls->err);
 }
 
-cJSON *eval_summary_json(const struct llmops_eval *ev)
+static void eval_src(struct results_src *src, struct ledger_src *ls, struct llmops_eval *ev)
+{
+	memset(ls, 0, sizeof(*ls));
+	ls->ev = ev;
+	*src = (struct results_src){ledger_each, ls, ev->run_id, ev->ds.label, ev->repeats > 1};
+}
+
+/* Results into a JSON array. */
+struct json_rows {
+	cJSON *a;
+	int repeated;
+};
+
+static int add_result(const struct llmops_result *r, void *ud)
+{
+	const struct json_rows *jr = ud;
+	cJSON_AddItemToArray(jr->a, results_json(r, 1, jr->repeated));
+	return 0;
+}
+
+cJSON *eval_summary_json(struct llmops_eval *ev)
 {
 	cJSON *o = cJSON_CreateObject(), *vs, *fl, *g;
 	struct llmops_eval_totals t;
@@ -147,9 +142,10 @@ cJSON *eval_summary_json(const struct llmops_eval *ev)
 	if (base)
 		cJSON_AddItemToObject(o, "baseline", base);
 	fl = cJSON_AddArrayToObject(o, "failures");
-	for (size_t i = 0; i < ev->njobs; i++)
-		if (ev->jobs[i].finished && ev->jobs[i].passed != 1)
-			cJSON_AddItemToArray(fl, result_json(ev, &ev->jobs[i]));
+	struct llmops_err err = {0};
+	struct json_rows jr = {fl, ev->repeats > 1};
+	if (llmops_eval_results(ev, 1, 0, add_result, &jr, &err))
+		llmops_report(&err);
 	return o;
 }
 
@@ -260,7 +256,32 @@ static void print_flaky(const struct llmops_eval *ev, long nflaky, const char *b
 		printf("  ... and %zu more (--format json has them all)\n", (size_t)nflaky - shown);
 }
 
-void eval_print_text(const struct llmops_eval *ev, int color)
+struct text_failures {
+	const struct llmops_eval *ev;
+	size_t failing, shown;
+	int width;
+	const char *bold, *red, *reset;
+};
+
+/* One failing result (the first 20): its id, why, and expected beside output. */
+static int print_failure(const struct llmops_result *r, void *ud)
+{
+	struct text_failures *tf = ud;
+	if (tf->shown >= 20)
+		return 1; /* enough: stop reading */
+	tf->shown++;
+	char rep[24] = "";
+	if (tf->ev->repeats > 1)
+		snprintf(rep, sizeof(rep), " #%d", r->repeat_index);
+	printf("  %s%s%s%s%s%s: %s%s%s\n", tf->bold, r->case_id, rep, tf->reset,
+	       *r->variant ? " on " : "", r->variant, r->passed < 0 ? tf->red : "",
+	       r->error ? r->error : "failed", r->passed < 0 ? tf->reset : "");
+	if (r->passed >= 0)
+		side_by_side(r->expected, r->output, tf->width);
+	return 0;
+}
+
+void eval_print_text(struct llmops_eval *ev, int color)
 {
 	const char *red = color ? LLMOPS_SGR_RED : "", *green = color ? LLMOPS_SGR_GREEN : "";
 	const char *bold = color ? LLMOPS_SGR_BOLD : "", *reset = color ? LLMOPS_SGR_RESET : "";
@@ -312,29 +333,16 @@ void eval_print_text(const struct llmops_eval *ev, int color)
 		print_comparison(ev);
 	if (nflaky)
 		print_flaky(ev, nflaky, bold, reset);
-	size_t shown = 0, failing = 0;
-	for (size_t i = 0; i < ev->njobs; i++)
-		failing += ev->jobs[i].finished && ev->jobs[i].passed != 1;
-	if (failing)
-		printf("\n%sfailing cases%s (%zu)\n", bold, reset, failing);
-	for (size_t i = 0; i < ev->njobs && shown < 20; i++) {
-		const struct llmops_eval_job *j = &ev->jobs[i];
-		const struct llmops_eval_case *c = &ev->cases[j->ci];
-		if (!j->finished || j->passed == 1)
-			continue;
-		shown++;
-		char rep[24] = "";
-		if (ev->repeats > 1)
-			snprintf(rep, sizeof(rep), " #%d", j->rep);
-		printf("  %s%s%s%s%s%s: %s%s%s\n", bold, c->id, rep, reset,
-		       ev->nvars > 1 ? " on " : "", ev->nvars > 1 ? ev->vars[j->vi].label : "",
-		       j->passed < 0 ? red : "", j->error ? j->error : "failed",
-		       j->passed < 0 ? reset : "");
-		if (j->passed >= 0)
-			side_by_side(c->expected, j->output, width);
-	}
-	if (failing > shown)
-		printf("  ... and %zu more (-o FILE has them all)\n", failing - shown);
+	struct text_failures tf = {ev, 0, 0, width, bold, red, reset};
+	struct llmops_err err = {0};
+	for (size_t i = 0; i < ev->nvars; i++)
+		tf.failing += (size_t)(ev->vars[i].failed + ev->vars[i].errors);
+	if (tf.failing)
+		printf("\n%sfailing cases%s (%zu)\n", bold, reset, tf.failing);
+	if (tf.failing && llmops_eval_results(ev, 1, 20, print_failure, &tf, &err) < 0)
+		llmops_report(&err);
+	if (tf.failing > tf.shown)
+		printf("  ... and %zu more (-o FILE has them all)\n", tf.failing - tf.shown);
 	printf("\ngate: %s%s%s (pass rate %.1f%%, minimum %.1f%%", t.gate_ok ? green : red,
 	       t.gate_ok ? "passed" : "failed", reset, 100 * t.rate, 100 * ev->min_pass_rate);
 	if (ev->max_cost >= 0)
@@ -344,96 +352,7 @@ void eval_print_text(const struct llmops_eval *ev, int color)
 
 /* ---------------------------------------------------------------- reports */
 
-static void write_csv(FILE *f, const struct llmops_eval *ev)
-{
-	fputs("case,variant,repeat,passed,metric,score,threshold,latency_ms,ttft_ms,tokens_in,"
-	      "tokens_out,"
-	      "cost_usd,attempts,cache_hit,reason,expected,output\r\n",
-	      f);
-	for (size_t i = 0; i < ev->njobs; i++) {
-		const struct llmops_eval_job *j = &ev->jobs[i];
-		const struct llmops_eval_case *c = &ev->cases[j->ci];
-		if (!j->finished)
-			continue;
-		runfmt_csv_field(f, c->id);
-		fputc(',', f);
-		runfmt_csv_field(f, ev->nvars > 1 ? ev->vars[j->vi].label : "");
-		fprintf(f, ",%d,%s,", j->rep,
-			j->passed < 0 ? "error"
-			: j->passed   ? "true"
-				      : "false");
-		runfmt_csv_field(f, c->metric >= 0 ? llmops_metric_name(c->metric) : "");
-		fputc(',', f);
-		runfmt_csv_num(f, j->score, "%.6f");
-		fputc(',', f);
-		runfmt_csv_num(f, c->metric >= 0 ? c->threshold : NAN, "%g");
-		fputc(',', f);
-		runfmt_csv_num(f, j->latency_ms, "%.1f");
-		fputc(',', f);
-		runfmt_csv_num(f, j->ttft_ms, "%.1f");
-		fputc(',', f);
-		runfmt_csv_num(f, j->tokens_in >= 0 ? (double)j->tokens_in : NAN, "%.0f");
-		fputc(',', f);
-		runfmt_csv_num(f, j->tokens_out >= 0 ? (double)j->tokens_out : NAN, "%.0f");
-		fputc(',', f);
-		runfmt_csv_num(f, j->cost, "%.8f");
-		fprintf(f, ",%d,%s,", j->attempts, j->cache_hit ? "true" : "false");
-		runfmt_csv_field(f, j->error);
-		fputc(',', f);
-		runfmt_csv_field(f, c->expected);
-		fputc(',', f);
-		runfmt_csv_field(f, j->output);
-		fputs("\r\n", f);
-	}
-}
-
-static void write_junit(FILE *f, const struct llmops_eval *ev)
-{
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"llmops eval\">\n", f);
-	for (size_t vi = 0; vi < ev->nvars; vi++) {
-		const struct llmops_eval_variant *v = &ev->vars[vi];
-		double time = 0;
-		for (size_t i = 0; i < ev->njobs; i++)
-			if (ev->jobs[i].vi == vi && !isnan(ev->jobs[i].latency_ms))
-				time += ev->jobs[i].latency_ms / 1000.0;
-		fputs("  <testsuite name=\"", f);
-		runfmt_xml_text(f, v->label);
-		fprintf(f, "\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" time=\"%.3f\">\n",
-			v->cases, v->failed, v->errors, time);
-		for (size_t i = 0; i < ev->njobs; i++) {
-			const struct llmops_eval_job *j = &ev->jobs[i];
-			const struct llmops_eval_case *c = &ev->cases[j->ci];
-			if (j->vi != vi || !j->finished)
-				continue;
-			fputs("    <testcase classname=\"", f);
-			runfmt_xml_text(f, ev->ds.label);
-			fputs("\" name=\"", f);
-			runfmt_xml_text(f, c->id);
-			if (ev->repeats > 1) /* names stay unique: one testcase per repeat */
-				fprintf(f, " #%d", j->rep);
-			fprintf(f, "\" time=\"%.3f\"",
-				isnan(j->latency_ms) ? 0.0 : j->latency_ms / 1000.0);
-			if (j->passed == 1) {
-				fputs("/>\n", f);
-				continue;
-			}
-			fprintf(f, ">\n      <%s message=\"", j->passed < 0 ? "error" : "failure");
-			runfmt_xml_text(f, j->error ? j->error : "failed");
-			fputs("\">", f);
-			if (j->passed == 0) {
-				fputs("expected:\n", f);
-				runfmt_xml_text(f, c->expected ? c->expected : "(none)");
-				fputs("\n\noutput:\n", f);
-				runfmt_xml_text(f, j->output ? j->output : "");
-			}
-			fprintf(f, "</%s>\n    </testcase>\n", j->passed < 0 ? "error" : "failure");
-		}
-		fputs("  </testsuite>\n", f);
-	}
-	fputs("</testsuites>\n", f);
-}
-
-static void write_markdown(FILE *f, const struct llmops_eval *ev)
+static void write_markdown(FILE *f, struct llmops_eval *ev, const struct results_src *src)
 {
 	fprintf(f, "## llmops eval `%s`\n\nDataset `%s`, %zu cases", ev->run_id, ev->ds.label,
 		ev->ncases);
@@ -479,71 +398,41 @@ static void write_markdown(FILE *f, const struct llmops_eval *ev)
 		for (size_t i = 0; i < ev->nvars; i++)
 			repeats_markdown_rows(f, &ev->reps[i], ev->vars[i].label);
 	}
-	size_t nf = 0;
-	for (size_t i = 0; i < ev->njobs; i++)
-		nf += ev->jobs[i].finished && ev->jobs[i].passed != 1;
-	if (!nf) {
-		fputs("\nEvery case passed.\n", f);
-		return;
-	}
-	fprintf(f,
-		"\n### Failing cases (%zu)\n\n| case | score | why | expected | output |\n"
-		"| --- | --- | --- | --- | --- |\n",
-		nf);
-	for (size_t i = 0; i < ev->njobs; i++) {
-		const struct llmops_eval_job *j = &ev->jobs[i];
-		if (!j->finished || j->passed == 1)
-			continue;
-		fputs("| ", f);
-		runfmt_md_cell(f, ev->cases[j->ci].id, 100);
-		if (ev->repeats > 1)
-			fprintf(f, " #%d", j->rep);
-		if (isnan(j->score))
-			fputs(" | - | ", f);
-		else
-			fprintf(f, " | %.3f | ", j->score);
-		runfmt_md_cell(f, j->error, 200);
-		fputs(" | ", f);
-		runfmt_md_cell(f, ev->cases[j->ci].expected, 200);
-		fputs(" | ", f);
-		runfmt_md_cell(f, j->output, 200);
-		fputs(" |\n", f);
-	}
+	(void)results_markdown_failing(f, src, "Failing cases");
 }
 
 int eval_write_report(struct llmops_eval *ev, const char *path, const char *format)
 {
 	struct outfile of;
-	FILE *f;
-	int rc = outfile_open(&of, path, "eval: -o");
+	struct results_src src;
+	struct ledger_src ls;
+	int rc = outfile_open(&of, path, "eval: -o"), wrc = 0;
 	if (rc)
 		return rc;
-	f = of.f;
+	FILE *f = of.f;
+	eval_src(&src, &ls, ev);
 	if (!strcmp(format, "json")) {
-		cJSON *o = eval_summary_json(ev), *rs = cJSON_AddArrayToObject(o, "results");
-		for (size_t i = 0; i < ev->njobs; i++)
-			if (ev->jobs[i].finished)
-				cJSON_AddItemToArray(rs, result_json(ev, &ev->jobs[i]));
+		cJSON *o = eval_summary_json(ev);
+		struct json_rows jr = {cJSON_AddArrayToObject(o, "results"), ev->repeats > 1};
+		wrc = llmops_eval_results(ev, 0, 0, add_result, &jr, &ls.err);
 		llmops_emit(f, o, LLMOPS_FORMAT_JSON);
 		cJSON_Delete(o);
 	} else if (!strcmp(format, "jsonl")) {
-		for (size_t i = 0; i < ev->njobs; i++) {
-			if (!ev->jobs[i].finished)
-				continue;
-			cJSON *o = result_json(ev, &ev->jobs[i]);
-			cJSON_AddStringToObject(o, "run", ev->run_id);
-			char *s = cJSON_PrintUnformatted(o);
-			if (s)
-				fprintf(f, "%s\n", s);
-			free(s);
-			cJSON_Delete(o);
-		}
+		wrc = results_jsonl(f, &src);
 	} else if (!strcmp(format, "csv")) {
-		write_csv(f, ev);
+		wrc = results_csv(f, &src);
 	} else if (!strcmp(format, "junit")) {
-		write_junit(f, ev);
+		wrc = results_junit(f, &src);
 	} else {
-		write_markdown(f, ev);
+		write_markdown(f, ev, &src);
+	}
+	if (wrc) {
+		if (ls.err.code)
+			llmops_report(&ls.err);
+		else
+			llmops_error("eval: -o %s: out of memory", path);
+		outfile_abort(&of);
+		return LLMOPS_EXIT_RUNTIME;
 	}
 	return outfile_close(&of, "eval: -o");
 }

@@ -133,17 +133,18 @@ static int setup_prompts(struct eval_host *h, const struct eval_opts *o, struct 
 	for (size_t i = 0; !rc && i < refs.nr; i++)
 		rc = add_variant_prompt(h, refs.items[i], &cat, *protos, np);
 	if (!rc && !refs.nr) { /* no prompt: each case's "input" is the user message */
-		for (size_t i = 0; i < ev->ncases && !rc; i++)
-			if (!cJSON_IsString(
-				    cJSON_GetObjectItemCaseSensitive(ev->cases[i].vars, "input")) &&
-			    !ev->cases[i].recorded) {
-				llmops_error(
-					"eval: %s: case '%s' has no \"input\", and no prompt was "
-					"given: use --prompt NAME, or name the dataset after "
-					"its prompt (evals/NAME.json)",
-					ev->ds.label, ev->cases[i].id);
-				rc = LLMOPS_EXIT_USAGE;
-			}
+		struct llmops_case dc = {0};
+		if (ev->no_input_pos >= 0 && llmops_eval_case_at(ev, (size_t)ev->no_input_pos, &dc,
+								 &err)) {
+			rc = llmops_report(&err);
+		} else if (ev->no_input_pos >= 0) {
+			llmops_error("eval: %s: case '%s' has no \"input\", and no prompt was given: "
+				     "use --prompt NAME, or name the dataset after its prompt "
+				     "(evals/NAME.json)",
+				     ev->ds.label, dc.id);
+			rc = LLMOPS_EXIT_USAGE;
+		}
+		llmops_case_release(&dc);
 		snprintf((*protos)[0].prompt, sizeof((*protos)[0].prompt), "(input)");
 		*np = 1;
 	}
@@ -180,9 +181,7 @@ static int setup_providers(struct eval_host *h, const struct eval_opts *o, struc
 {
 	struct llmops_eval *ev = &h->ev;
 	const cJSON *dflt = config_get(h->cfg, "providers", "default");
-	int all_recorded = 1;
-	for (size_t i = 0; i < ev->ncases; i++)
-		all_recorded &= ev->cases[i].recorded != NULL;
+	int all_recorded = ev->nrecorded == ev->ncases;
 	for (size_t i = 0; i < o->providers.nr; i++)
 		llmops_strlist_append(specs, o->providers.items[i]);
 	if (!specs->nr && dflt)
@@ -216,6 +215,19 @@ static int setup_providers(struct eval_host *h, const struct eval_opts *o, struc
 
 /* ------------------------------------------------------------------- jobs */
 
+/* The dataset in the ledger (by its hash: once however often it runs). */
+static int record_dataset(struct llmops_eval *ev)
+{
+	struct llmops_err err = {0};
+	if (!ev->ds.n)
+		llmops_err_set(&err, LLMOPS_E_INPUT, "%s: the dataset has no cases", ev->ds.label);
+	else if (!llmops_ledger_dataset_put_hashed(ev->ledger, ev->ds.label, ev->ds.format,
+						   ev->ds.sha256, ev->ds.bytes, (int64_t)ev->ds.n,
+						   &ev->dataset_id, &err))
+		return 0;
+	return llmops_report(&err);
+}
+
 /* The cases, validated; print the first problem. */
 static int setup_cases(struct llmops_eval *ev)
 {
@@ -232,14 +244,15 @@ static int render_jobs(struct llmops_eval *ev)
 {
 	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
 	struct llmops_err err = {0};
+	size_t more = 0;
 	int rc = 0;
-	if (llmops_eval_render(ev, &problems, &err))
+	if (llmops_eval_render(ev, &problems, &more, &err))
 		rc = llmops_report(&err);
 	else if (problems.nr) {
-		for (size_t i = 0; i < problems.nr && i < 20; i++)
+		for (size_t i = 0; i < problems.nr; i++)
 			llmops_error("%s", problems.items[i]);
-		if (problems.nr > 20)
-			llmops_error("... and %zu more", problems.nr - 20);
+		if (more)
+			llmops_error("... and %zu more", more);
 		llmops_error("eval: nothing was sent: fix the prompts or cases named above");
 		rc = LLMOPS_EXIT_USAGE;
 	}
@@ -249,12 +262,7 @@ static int render_jobs(struct llmops_eval *ev)
 
 static int need_requests(const struct llmops_eval *ev, const struct llmops_provider *p)
 {
-	if (p->type == LLMOPS_PROVIDER_REPLAY)
-		return 0;
-	for (size_t i = 0; i < ev->ncases; i++)
-		if (!ev->cases[i].recorded)
-			return 1;
-	return 0;
+	return p->type != LLMOPS_PROVIDER_REPLAY && ev->nrecorded < ev->ncases;
 }
 
 int eval_setup(struct eval_host *h, const struct eval_opts *o)
@@ -262,7 +270,6 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 	struct llmops_eval *ev = &h->ev;
 	struct llmops_workspace *ws;
 	struct llmops_err err = {0};
-	struct llmops_buf text = LLMOPS_BUF_INIT;
 	struct llmops_strlist specs = LLMOPS_STRLIST_INIT;
 	struct llmops_provider_overrides ov = {0};
 	int rc;
@@ -282,25 +289,15 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 	ev->embedding_spec = o->embedding	   ? o->embedding
 			     : cJSON_IsString(emb) ? emb->valuestring
 						   : NULL;
-	if (llmops_buf_read_file(&text, o->dataset)) {
-		llmops_error("eval: cannot read dataset '%s'", o->dataset);
-		llmops_buf_release(&text);
-		return LLMOPS_EXIT_USAGE;
-	}
-	rc = llmops_dataset_parse(&ev->ds, o->dataset, text.data ? text.data : "", text.len, &err);
-	if (!rc && !ev->ds.n)
-		rc = llmops_err_set(&err, LLMOPS_E_INPUT, "%s: the dataset has no cases",
-				    o->dataset);
-	if (!rc)
-		rc = llmops_ledger_dataset_put(ev->ledger, o->dataset, ev->ds.format,
-					       text.data ? text.data : "", text.len,
-					       (int64_t)ev->ds.n, &ev->dataset_id, NULL, &err);
-	llmops_buf_release(&text);
-	if (rc)
+	if ((rc = llmops_dataset_file_open(&ev->file, o->dataset, &err))) {
+		if (rc == LLMOPS_E_NOTFOUND || rc == LLMOPS_E_IO) {
+			llmops_error("eval: cannot read dataset '%s'", o->dataset);
+			return LLMOPS_EXIT_USAGE;
+		}
 		return llmops_report(&err);
-
+	}
 	if ((rc = eval_settle_numbers(h, o)) || (rc = setup_metrics(h, o)) ||
-	    (rc = setup_cases(ev)) || (rc = setup_prompts(h, o, &ev->protos, &ev->nprotos)) ||
+	    (rc = setup_cases(ev)) || (rc = record_dataset(ev)) || (rc = setup_prompts(h, o, &ev->protos, &ev->nprotos)) ||
 	    (rc = setup_providers(h, o, &specs, &ov)))
 		goto out;
 

@@ -9,6 +9,7 @@
 #include "ledger.h"
 #include "options.h"
 #include "outfile.h"
+#include "results_out.h"
 #include "run_fmt.h"
 #include "runid.h"
 #include "since.h"
@@ -485,7 +486,7 @@ static int jsonl_take(const struct llmops_request_row *w, void *ctx)
 {
 	FILE *f = ctx;
 	struct labels l;
-	cJSON *o = runfmt_result_json(&w->r, 1);
+	cJSON *o = results_json(&w->r, 1, 0);
 	char *s;
 	labels_of(w, &l);
 	cJSON_AddStringToObject(o, "run", w->run_id);

@@ -10,6 +10,7 @@
 #include "outfile.h"
 #include "report.h"
 #include "repeats_out.h"
+#include "results_out.h"
 #include "run_fmt.h"
 #include "stats.h"
 
@@ -46,79 +47,6 @@ static const char *format_for(const char *path)
 		if (!strcmp(dot, map[i].ext))
 			return map[i].fmt;
 	return NULL;
-}
-
-static void csv_num(FILE *f, double x, const char *fmt)
-{
-	fputc(',', f);
-	runfmt_csv_num(f, x, fmt);
-}
-
-static void write_csv(FILE *f, const struct llmops_run_data *d)
-{
-	fputs("case,variant,repeat,outcome,score,latency_ms,tokens_in,tokens_out,cost_usd,"
-	      "attempts,cache_hit,reason,expected,output\r\n",
-	      f);
-	for (size_t i = 0; i < d->n; i++) {
-		const struct llmops_result *x = &d->results[i];
-		runfmt_csv_field(f, x->case_id);
-		fputc(',', f);
-		runfmt_csv_field(f, x->variant);
-		fprintf(f, ",%d,%s", x->repeat_index, runfmt_verdict(x->passed));
-		csv_num(f, x->score, "%.6f");
-		csv_num(f, x->latency_ms, "%.1f");
-		csv_num(f, x->tokens_in >= 0 ? (double)x->tokens_in : NAN, "%.0f");
-		csv_num(f, x->tokens_out >= 0 ? (double)x->tokens_out : NAN, "%.0f");
-		csv_num(f, x->cost_usd, "%.8f");
-		fprintf(f, ",%d,%s,", x->attempts, x->cache_hit ? "true" : "false");
-		runfmt_csv_field(f, x->error);
-		fputc(',', f);
-		runfmt_csv_field(f, x->expected);
-		fputc(',', f);
-		runfmt_csv_field(f, x->output);
-		fputs("\r\n", f);
-	}
-}
-
-static void write_junit(FILE *f, const struct llmops_run_data *d)
-{
-	const struct llmops_run *u = d->run;
-	char prompt[256];
-	double time = 0;
-	int repeated = llmops_run_data_repeated(d);
-	runfmt_prompt(u, prompt, sizeof(prompt));
-	for (size_t i = 0; i < d->n; i++)
-		if (!isnan(d->results[i].latency_ms))
-			time += d->results[i].latency_ms / 1000.0;
-	fprintf(f,
-		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"llmops run %s\">\n"
-		"  <testsuite name=\"",
-		u->id);
-	runfmt_xml_text(f, prompt);
-	fprintf(f, "\" tests=\"%zu\" failures=\"%lld\" errors=\"%lld\" time=\"%.3f\">\n", d->n,
-		(long long)u->failed, (long long)u->errored, time);
-	for (size_t i = 0; i < d->n; i++) {
-		const struct llmops_result *x = &d->results[i];
-		fputs("    <testcase classname=\"", f);
-		runfmt_xml_text(f, u->dataset_path ? u->dataset_path : prompt);
-		fputs("\" name=\"", f);
-		runfmt_xml_text(f, x->case_id);
-		if (repeated) /* names stay unique: one testcase per repeat */
-			fprintf(f, " #%d", x->repeat_index);
-		fprintf(f, "\" time=\"%.3f\"", isnan(x->latency_ms) ? 0.0 : x->latency_ms / 1000.0);
-		if (x->passed == 1) {
-			fputs("/>\n", f);
-			continue;
-		}
-		fprintf(f, ">\n      <%s message=\"", x->passed < 0 ? "error" : "failure");
-		runfmt_xml_text(f, x->error ? x->error : "failed");
-		fputs("\">expected:\n", f);
-		runfmt_xml_text(f, x->expected ? x->expected : "(none)");
-		fputs("\n\noutput:\n", f);
-		runfmt_xml_text(f, x->output ? x->output : "");
-		fprintf(f, "</%s>\n    </testcase>\n", x->passed < 0 ? "error" : "failure");
-	}
-	fputs("  </testsuite>\n</testsuites>\n", f);
 }
 
 /* One variant's repeats as Markdown: the figures and the flaky cases. */
@@ -191,37 +119,9 @@ static void write_markdown(FILE *f, const struct report *r)
 	}
 	if (repeated)
 		repeats_each_variant(r->run, markdown_repeats, f);
-	size_t nf = 0;
-	for (size_t i = 0; i < r->run->n; i++)
-		nf += r->run->results[i].passed != 1;
-	if (!nf) {
-		fputs("\nEvery case passed.\n", f);
-		return;
-	}
-	fprintf(f,
-		"\n### Cases that did not pass (%zu)\n\n| case | score | why | expected | output "
-		"|\n"
-		"| --- | --- | --- | --- | --- |\n",
-		nf);
-	for (size_t i = 0; i < r->run->n; i++) {
-		const struct llmops_result *x = &r->run->results[i];
-		if (x->passed == 1)
-			continue;
-		fputs("| ", f);
-		runfmt_md_cell(f, x->case_id, 100);
-		if (repeated)
-			fprintf(f, " #%d", x->repeat_index);
-		if (isnan(x->score))
-			fputs(" | - | ", f);
-		else
-			fprintf(f, " | %.3f | ", x->score);
-		runfmt_md_cell(f, x->error, 200);
-		fputs(" | ", f);
-		runfmt_md_cell(f, x->expected, 200);
-		fputs(" | ", f);
-		runfmt_md_cell(f, x->output, 200);
-		fputs(" |\n", f);
-	}
+	struct results_src src;
+	results_src_data(&src, r->run);
+	(void)results_markdown_failing(f, &src, "Cases that did not pass");
 }
 
 int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
@@ -292,10 +192,11 @@ int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	if (!strcmp(format, "html"))
 		report_html(of.f, &r);
-	else if (!strcmp(format, "csv"))
-		write_csv(of.f, run);
-	else if (!strcmp(format, "junit"))
-		write_junit(of.f, run);
+	else if (!strcmp(format, "csv") || !strcmp(format, "junit")) {
+		struct results_src src;
+		results_src_data(&src, run);
+		(void)(!strcmp(format, "csv") ? results_csv(of.f, &src) : results_junit(of.f, &src));
+	}
 	else
 		write_markdown(of.f, &r);
 	if ((rc = outfile_close(&of, "report")))

@@ -164,38 +164,6 @@ const char *runfmt_verdict(int passed)
 	return passed < 0 ? "error" : passed ? "pass" : "fail";
 }
 
-cJSON *runfmt_result_json(const struct llmops_result *r, int with_text)
-{
-	cJSON *o = cJSON_CreateObject(), *sc;
-
-	cJSON_AddStringToObject(o, "case", r->case_id);
-	if (r->variant && *r->variant)
-		cJSON_AddStringToObject(o, "variant", r->variant);
-	if (r->repeat_index)
-		cJSON_AddNumberToObject(o, "repeat", r->repeat_index);
-	if (r->passed < 0)
-		cJSON_AddNullToObject(o, "passed");
-	else
-		cJSON_AddBoolToObject(o, "passed", r->passed);
-	runfmt_add_num(o, "score", r->score);
-	sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
-	cJSON_AddItemToObject(o, "scores", sc ? sc : cJSON_CreateObject());
-	runfmt_add_num(o, "latency_ms", r->latency_ms);
-	runfmt_add_num(o, "ttft_ms", r->ttft_ms);
-	runfmt_add_num(o, "tokens_in", r->tokens_in >= 0 ? (double)r->tokens_in : NAN);
-	runfmt_add_num(o, "tokens_out", r->tokens_out >= 0 ? (double)r->tokens_out : NAN);
-	runfmt_add_num(o, "cost_usd", r->cost_usd);
-	cJSON_AddNumberToObject(o, "attempts", r->attempts);
-	cJSON_AddBoolToObject(o, "cache_hit", r->cache_hit);
-	add_str(o, r->passed < 0 ? "error" : "reason", r->error);
-	if (with_text) {
-		add_str(o, "expected", r->expected);
-		add_str(o, "output", r->output);
-		add_str(o, "input", r->input);
-	}
-	return o;
-}
-
 void runfmt_csv_field(FILE *f, const char *s)
 {
 	/* a cell a spreadsheet would run as a formula (=, +, -, @, or a tab or CR

@@ -26,8 +26,6 @@ int runfmt_repeats(const struct llmops_run *r);
 void runfmt_cases(const struct llmops_run *r, char *out, size_t n);
 /* The run as a JSON object (the caller's). */
 cJSON *runfmt_run_json(const struct llmops_run *r);
-/* One result as a JSON object (the caller's); with_text adds input, output and expected. */
-cJSON *runfmt_result_json(const struct llmops_result *r, int with_text);
 /* "pass", "fail" or "error" for a result's passed field. */
 const char *runfmt_verdict(int passed);
 /* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or line break);

@@ -7,6 +7,7 @@
 #include "options.h"
 #include "output.h"
 #include "repeats_out.h"
+#include "results_out.h"
 #include "run_fmt.h"
 #include "rundata.h"
 #include "stats.h"
@@ -246,7 +247,7 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 			if ((failed_only && x->passed == 1) ||
 			    (case_id && strcmp(x->case_id, case_id)))
 				continue;
-			cJSON_AddItemToArray(a, runfmt_result_json(x, 1));
+			cJSON_AddItemToArray(a, results_json(x, 1, repeated));
 		}
 		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
 		cJSON_Delete(o);

@@ -115,7 +115,7 @@ static void release_behind(struct llmops_dataset_cursor *c)
 }
 
 /* One case from a parsed object; line/col locate it for messages. */
-static int case_from_object(struct llmops_dataset_cursor *d, const cJSON *o, int line, int col,
+static int case_from_object(struct llmops_dataset_cursor *d, cJSON *o, int line, int col,
 			    struct llmops_case *out, struct llmops_err *err)
 {
 	char idbuf[64];
@@ -149,20 +149,20 @@ static int case_from_object(struct llmops_dataset_cursor *d, const cJSON *o, int
 	out->id = strdup(id);
 	if (!out->vars || !out->fields || !out->id)
 		goto nomem;
-	for (const cJSON *k = o->child; k; k = k->next) {
-		cJSON *dup = cJSON_Duplicate(k, 1);
-		if (!dup)
-			goto nomem;
+	/* the members move from o (the caller deletes what is left of it) */
+	cJSON *vars_in = v ? cJSON_DetachItemViaPointer(o, (cJSON *)v) : NULL;
+	while (o->child) {
+		cJSON *k = cJSON_DetachItemViaPointer(o, o->child);
+		/* the name is copied before the old one is freed: k->string may be passed */
 		cJSON_AddItemToObject(is_reserved(k->string) ? out->fields : out->vars, k->string,
-				      dup);
+				      k);
 	}
-	for (const cJSON *k = v ? v->child : NULL; k; k = k->next) {
-		cJSON *dup = cJSON_Duplicate(k, 1);
-		if (!dup)
-			goto nomem;
+	while (vars_in && vars_in->child) {
+		cJSON *k = cJSON_DetachItemViaPointer(vars_in, vars_in->child);
 		cJSON_DeleteItemFromObjectCaseSensitive(out->vars, k->string);
-		cJSON_AddItemToObject(out->vars, k->string, dup);
+		cJSON_AddItemToObject(out->vars, k->string, k);
 	}
+	cJSON_Delete(vars_in);
 	d->n++;
 	return 1;
 nomem:

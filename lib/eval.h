@@ -5,18 +5,22 @@
  * as it completes, and totalled for the gate.
  *
  * The caller fills a struct llmops_eval (the spec fields below, the
- * dataset, the prompts as variants, the providers), then:
+ * dataset file, the prompts as variants, the providers), then:
  *
- *   llmops_eval_cases()    the cases of the dataset (limit, shard), validated
- *   llmops_eval_render()   every job rendered (missing variables reported)
- *   llmops_eval_scoring()  the IDF table and the tokenizer
+ *   llmops_eval_cases()    one pass: every case validated, counted, the IDF table
+ *   llmops_eval_render()   one pass: every case rendered (missing variables reported)
+ *   llmops_eval_scoring()  the tokenizer
  *   llmops_eval_begin()    the run in the ledger (or llmops_eval_take_up() to resume)
  *   llmops_eval_run()      the requests, with progress and results through callbacks
  *   llmops_eval_totals()   the gate
  *   llmops_eval_finish()   the run's status in the ledger
  *   llmops_eval_release()  frees what the engine owns
  *
- * Nothing here prints, exits or reads the environment.
+ * The dataset is read as the run goes and each job lives from its request
+ * to its ledger write, so memory is bounded by the concurrency, not by
+ * the dataset; what the run found is read back from the ledger
+ * (llmops_eval_results, llmops_eval_repeats).  Nothing here prints, exits
+ * or reads the environment.
  */
 #ifndef LLMOPS_EVAL_H
 #define LLMOPS_EVAL_H
@@ -39,6 +43,7 @@
 
 #include <cjson/cJSON.h>
 #include <signal.h>
+#include <stdint.h>
 
 struct llmops_eval_cb;
 
@@ -68,20 +73,24 @@ struct llmops_eval_case {
 	char *expected;	  /* owned; NULL when the case has none */
 	char *recorded;	  /* owned: the case's "output"; NULL when none */
 	struct llmops_assertions asserts;
-	cJSON *vars;	/* borrowed from the dataset */
-	const char *id; /* borrowed from the dataset */
-	int line;	/* where the case starts in the dataset */
+	cJSON *vars;		/* borrowed from dc */
+	const char *id;		/* borrowed from dc */
+	int line;		/* where the case starts in the dataset */
+	struct llmops_case dc;	/* owned: the case as read */
+	size_t pos;		/* its place in the dataset, from 0 */
+	size_t pending;		/* its jobs made and not finished */
+	int open;		/* more jobs of it are to be made */
 };
 
-/* One case on one variant, one repeat. */
+/* One case on one variant, one repeat: made when it is sent, freed once recorded. */
 struct llmops_eval_job {
-	size_t ci, vi;
+	struct llmops_eval_case *c; /* borrowed: alive while any of its jobs is */
+	size_t vi;
 	int rep;     /* the repeat, 0 .. repeats - 1 */
 	char *input; /* owned: the rendered messages (JSON), as recorded */
 	cJSON *messages;
 	struct llmops_call call;
 	int on_fallback;
-	int finished;
 	/* the outcome */
 	char *output;
 	long tokens_in, tokens_out;
@@ -93,6 +102,7 @@ struct llmops_eval_job {
 	int passed;		   /* 1, 0, or -1 (not scored) */
 	double embed_score;	   /* NAN until the embedding call answers */
 	struct llmops_call follow; /* the embedding call */
+	struct llmops_eval_job *prev, *next; /* the engine's list of live jobs */
 };
 
 /* The run compared with (--baseline) and the comparison. */
@@ -110,7 +120,8 @@ struct llmops_eval {
 	/* loads a partial for rendering (see template.h); NULL: none */
 	llmops_partial_fn partial;
 	void *partial_ud;
-	struct llmops_dataset ds; /* owned */
+	/* owned: the dataset, opened by the caller with llmops_dataset_file_open() */
+	struct llmops_dataset_file file;
 	const char *dataset_path; /* borrowed */
 	int64_t dataset_id;
 	struct llmops_pricing *prices; /* owned */
@@ -134,14 +145,28 @@ struct llmops_eval {
 	volatile sig_atomic_t *stop;	  /* non-zero: stop (borrowed; may be NULL) */
 
 	/* ---- the engine's */
+	struct llmops_dataset ds; /* the dataset's label, format, hash and size (no cases) */
 	struct llmops_tokenizer *tok; /* o200k_base, for outputs with no reported count */
 	struct llmops_idf *idf;
-	struct llmops_eval_case *cases;
-	size_t ncases;
-	size_t shard_first; /* the dataset position of the first case */
-	struct llmops_eval_job *jobs; /* case by case, each case's variants, each variant's repeats */
-	size_t njobs, next_job;
+	size_t ncases_all;  /* cases in the dataset up to limit */
+	size_t ncases;	    /* cases this run (the shard's slice) */
+	size_t shard_first; /* the dataset position of the first */
+	size_t njobs;	    /* ncases x nvars x repeats */
+	size_t nrecorded;   /* cases of the run with a recorded output */
+	long no_input_pos;  /* the first case of the run with neither "input" nor "output"; -1 */
+	unsigned char *flags_; /* per case of the dataset: has an output, has an input */
+	/* the run's pass over the dataset */
+	struct llmops_dataset_cursor *cur;
+	size_t read;			 /* dataset positions read */
+	struct llmops_eval_case *making; /* the case whose jobs are being made */
+	size_t making_next;		 /* its next job: variant x repeats + repeat */
+	uint64_t *done_keys;		 /* resumed: the results kept, sorted */
+	size_t ndone_keys;
+	int feed_failed;		 /* reading or validating a case failed mid-run */
+	struct llmops_err feed_err;
+	struct llmops_eval_job *live;	 /* jobs made and not yet recorded */
 	struct llmops_repeats *reps; /* per variant once the run is over (repeats > 1); owned */
+	struct llmops_strlist rep_ids; /* the case ids reps borrow */
 	struct llmops_call **requeue; /* calls to send before new ones: fallbacks, follow-ups */
 	size_t nrequeue, caprequeue;
 	char run_id[LLMOPS_RUNID_LEN + 1];
@@ -170,23 +195,33 @@ struct llmops_eval_cb {
 };
 
 /*
- * The cases of ev->ds that run (ev->limit, then the shard's slice), each
- * validated: its metric and threshold, its assertions, something to check.
- * Uses ev->metric_ids[0], ev->threshold and ev->embedding_spec.  Returns 0
- * or an error naming the case ("FILE:LINE: case 'ID': ...").
+ * One pass over the dataset (ev->file; nothing of it is kept): every case
+ * up to ev->limit validated (its metric and threshold, its assertions,
+ * something to check; ids unique), counted, its expected output added to
+ * the IDF table; then the shard's slice.  Uses ev->metric_ids[0],
+ * ev->threshold and ev->embedding_spec.  Returns 0 or an error naming the
+ * case ("FILE:LINE: case 'ID': ...").
  */
 int llmops_eval_cases(struct llmops_eval *ev, struct llmops_err *err);
 
 /*
- * Render every job (cases x variants x repeats).  Each problem (a prompt
- * that cannot render, a case lacking a variable) is added once to
- * problems (the caller's); returns 0 (problems may be non-empty: then
- * nothing must be sent) or LLMOPS_E_NOMEM.
+ * The case at dataset position pos into *out (the caller's:
+ * llmops_case_release()), read again from the file: 0 or an error.
  */
-int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems,
+int llmops_eval_case_at(struct llmops_eval *ev, size_t pos, struct llmops_case *out,
+			struct llmops_err *err);
+
+/*
+ * Render every case of the run on every variant that has a prompt (one
+ * more pass, nothing kept).  Each problem (a prompt that cannot render, a
+ * case lacking a variable) is added once to problems (the caller's), at
+ * most 20 of them, and *more counts the rest; returns 0 (problems may be
+ * non-empty: then nothing must be sent) or an error.
+ */
+int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, size_t *more,
 		       struct llmops_err *err);
 
-/* The IDF table over the expected outputs, and the tokenizer.  0 or an error. */
+/* The tokenizer (the IDF table is llmops_eval_cases'). 0 or an error. */
 int llmops_eval_scoring(struct llmops_eval *ev, struct llmops_err *err);
 
 /* What the run is recorded as beyond the spec. */
@@ -214,7 +249,7 @@ int llmops_eval_run(struct llmops_eval *ev, const struct llmops_eval_cb *cb,
 		    struct llmops_err *err);
 
 /* Add a finished job to the totals (the run does; also for restored results). */
-void llmops_eval_account(struct llmops_eval *ev, struct llmops_eval_job *j);
+void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j);
 
 /* The run's totals over every variant, and whether the gate holds on them. */
 struct llmops_eval_totals {
@@ -227,8 +262,8 @@ void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals 
 
 /*
  * Once the run is over: what the repeats of each variant say, into
- * ev->reps (repeats > 1 only); 0, or -1 when out of memory (ev->reps
- * stays NULL).
+ * ev->reps (repeats > 1 only), read from the ledger; 0, or -1 when it
+ * could not be read or out of memory (ev->reps stays NULL).
  */
 int llmops_eval_repeats(struct llmops_eval *ev);
 
@@ -241,6 +276,20 @@ int llmops_eval_compare(struct llmops_eval *ev, double significance, struct llmo
 
 /* Finish the run in the ledger with status (enum llmops_run_status).  0 or an error. */
 int llmops_eval_finish(struct llmops_eval *ev, int status, struct llmops_err *err);
+
+/*
+ * The results of the run from the ledger in dataset order (case,
+ * variant, repeat): fn(result, ud) for each one (a non-zero return stops
+ * and is returned).  failed_only: those that did not pass; limit: only the
+ * first so many (0: all).
+ */
+int llmops_eval_results(struct llmops_eval *ev, int failed_only, size_t limit,
+			int (*fn)(const struct llmops_result *r, void *ud), void *ud,
+			struct llmops_err *err);
+
+/* The variant a result belongs to (by its label), or NULL. */
+const struct llmops_eval_variant *llmops_eval_variant_of(const struct llmops_eval *ev,
+							 const struct llmops_result *r);
 
 /* Free everything ev owns (not ev itself); ev is all zero afterwards. */
 void llmops_eval_release(struct llmops_eval *ev);

@@ -5,6 +5,7 @@
  */
 #include "eval.h"
 
+#include "eval_internal.h"
 #include "rundata.h"
 
 #include <math.h>
@@ -16,103 +17,90 @@
 
 struct restore {
 	struct llmops_eval *ev;
-	struct llmops_eval_job **index; /* sorted by (variant, case id, repeat) */
+	size_t cap;
 };
 
-static const char *job_variant(const struct llmops_eval *ev, const struct llmops_eval_job *j)
+const struct llmops_eval_variant *llmops_eval_variant_of(const struct llmops_eval *ev,
+							 const struct llmops_result *r)
 {
-	return ev->nvars > 1 ? ev->vars[j->vi].label : "";
+	if (ev->nvars == 1)
+		return &ev->vars[0];
+	for (size_t i = 0; r->variant && i < ev->nvars; i++)
+		if (!strcmp(ev->vars[i].label, r->variant))
+			return &ev->vars[i];
+	return NULL;
 }
 
-static const struct llmops_eval *sort_ev; /* qsort has no user data */
-
-static int cmp_job(const void *a, const void *b)
-{
-	const struct llmops_eval_job *x = *(struct llmops_eval_job *const *)a, *y = *(struct llmops_eval_job *const *)b;
-	int c = strcmp(job_variant(sort_ev, x), job_variant(sort_ev, y));
-	if (!c)
-		c = strcmp(sort_ev->cases[x->ci].id, sort_ev->cases[y->ci].id);
-	return c ? c : (x->rep > y->rep) - (x->rep < y->rep);
-}
-
-static void restore_str(char **dst, const char *s)
-{
-	free(*dst);
-	*dst = s ? strdup(s) : NULL;
-}
-
+/* A scored result of the interrupted run: counted, and kept from being asked again. */
 static int restore_one(const struct llmops_result *r, void *ud)
 {
 	struct restore *rs = ud;
 	struct llmops_eval *ev = rs->ev;
-	size_t lo = 0, hi = ev->njobs;
-	if (r->passed < 0)
-		return 0; /* an error: run it again */
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const struct llmops_eval_job *j = rs->index[mid];
-		int c = strcmp(job_variant(ev, j), r->variant ? r->variant : "");
-		if (!c)
-			c = strcmp(ev->cases[j->ci].id, r->case_id);
-		if (!c)
-			c = (j->rep > r->repeat_index) - (j->rep < r->repeat_index);
-		if (!c) {
-			struct llmops_eval_job *m = rs->index[mid];
-			if (m->finished)
-				return 0;
-			restore_str(&m->output, r->output);
-			restore_str(&m->error, r->error);
-			restore_str(&m->scores_json, r->scores_json);
-			m->score = r->score;
-			m->passed = r->passed;
-			m->latency_ms = r->latency_ms;
-			m->ttft_ms = r->ttft_ms;
-			m->tokens_in = r->tokens_in;
-			m->tokens_out = r->tokens_out;
-			m->cost = r->cost_usd;
-			m->attempts = r->attempts;
-			m->cache_hit = r->cache_hit;
-			cJSON *sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
-			const cJSON *x;
-			cJSON_ArrayForEach (x, sc) {
-				int k = llmops_metric_parse(x->string);
-				if (k >= 0 && cJSON_IsNumber(x)) {
-					ev->vars[m->vi].metric_sum[k] += x->valuedouble;
-					ev->vars[m->vi].metric_n[k]++;
-				}
-			}
-			cJSON_Delete(sc);
-			llmops_eval_account(ev, m);
-			ev->restored++;
-			return 0;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	const struct llmops_eval_variant *v = llmops_eval_variant_of(ev, r);
+	if (r->passed < 0 || !v)
+		return 0; /* an error (run it again), or not a variant of this run */
+	if (ev->ndone_keys == rs->cap) {
+		size_t cap = rs->cap ? 2 * rs->cap : 256;
+		uint64_t *k = realloc(ev->done_keys, cap * sizeof(*k));
+		if (!k)
+			return LLMOPS_E_NOMEM;
+		ev->done_keys = k;
+		rs->cap = cap;
 	}
+	ev->done_keys[ev->ndone_keys++] = llmops_eval_key(r->variant, r->case_id, r->repeat_index);
+	struct llmops_eval_job j = {0};
+	j.vi = (size_t)(v - ev->vars);
+	j.passed = r->passed;
+	j.score = r->score;
+	j.latency_ms = r->latency_ms;
+	j.tokens_in = r->tokens_in;
+	j.tokens_out = r->tokens_out;
+	j.cost = r->cost_usd;
+	j.attempts = r->attempts;
+	j.cache_hit = r->cache_hit;
+	cJSON *sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
+	const cJSON *x;
+	cJSON_ArrayForEach (x, sc) {
+		int k = llmops_metric_parse(x->string);
+		if (k >= 0 && cJSON_IsNumber(x)) {
+			ev->vars[j.vi].metric_sum[k] += x->valuedouble;
+			ev->vars[j.vi].metric_n[k]++;
+		}
+	}
+	cJSON_Delete(sc);
+	llmops_eval_account(ev, &j);
+	ev->restored++;
 	return 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
 int llmops_eval_take_up(struct llmops_eval *ev, struct llmops_err *err)
 {
-	struct restore rs = {ev, calloc(ev->njobs ? ev->njobs : 1, sizeof(struct llmops_eval_job *))};
-	if (ev->resume_sha[0] && strcmp(ev->resume_sha, ev->ds.sha256)) {
-		free(rs.index);
+	struct restore rs = {ev, 0};
+	if (ev->resume_sha[0] && strcmp(ev->resume_sha, ev->file.sha256))
 		return llmops_err_set(err, LLMOPS_E_USAGE,
 				      "--resume %s: %s has changed since the run began: start a "
 				      "new run instead",
-				      ev->run_id, ev->ds.label);
-	}
-	if (!rs.index)
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	for (size_t i = 0; i < ev->njobs; i++)
-		rs.index[i] = &ev->jobs[i];
-	sort_ev = ev;
-	qsort(rs.index, ev->njobs, sizeof(*rs.index), cmp_job);
+				      ev->run_id, ev->file.label);
 	int rc = llmops_ledger_results_each(ev->ledger, ev->run_id, restore_one, &rs, err);
-	free(rs.index);
+	if (rc == LLMOPS_E_NOMEM)
+		return llmops_err_set(err, rc, "out of memory");
+	if (!rc && ev->ndone_keys > 1)
+		qsort(ev->done_keys, ev->ndone_keys, sizeof(*ev->done_keys), cmp_key);
 	return rc;
+}
+
+int llmops_eval_results(struct llmops_eval *ev, int failed_only, size_t limit,
+			int (*fn)(const struct llmops_result *r, void *ud), void *ud,
+			struct llmops_err *err)
+{
+	return llmops_ledger_results_some(ev->ledger, ev->run_id, failed_only, limit, fn, ud,
+					  err);
 }
 
 /* ------------------------------------------------------------------ begin */

@@ -1,7 +1,8 @@
 /*
- * eval_run.c - running an evaluation: each case on each variant goes to
- * the response cache, a recorded output, or the runner; each answer is
- * scored and written to the ledger as it completes.
+ * eval_run.c - running an evaluation: each job (a case on a variant, a
+ * repeat) is made when the runner has room for it, goes to the response
+ * cache, a recorded output, or the runner; each answer is scored, written
+ * to the ledger and freed as it completes.
  */
 #include "eval.h"
 
@@ -63,7 +64,7 @@ static void add_latency(struct llmops_eval_variant *v, double ms)
 /* Score j's output: metrics, assertions, pass.  Returns 0 or -1 (out of memory). */
 static int score(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	const struct llmops_eval_case *c = &ev->cases[j->ci];
+	const struct llmops_eval_case *c = j->c;
 	struct llmops_eval_variant *v = &ev->vars[j->vi];
 	int ids[LLMOPS_METRIC_COUNT + 1];
 	double vals[LLMOPS_METRIC_COUNT + 1];
@@ -127,23 +128,50 @@ static int score(struct llmops_eval *ev, struct llmops_eval_job *j)
 	return 0;
 }
 
-/* Record j in the ledger and the totals. */
+/* Unlink j from the live list and free it (and its case once that has no other job). */
+static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	struct llmops_eval_case *c = j->c;
+	if (j->prev)
+		j->prev->next = j->next;
+	else if (ev->live == j)
+		ev->live = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	free(j->input);
+	cJSON_Delete(j->messages);
+	llmops_call_release(&j->call);
+	llmops_call_release(&j->follow);
+	free(j->output);
+	free(j->error);
+	free(j->scores_json);
+	free(j);
+	if (c) {
+		c->pending--;
+		llmops_eval_case_done(ev, c);
+	}
+}
+
+/* Record j in the ledger and the totals, and free it. */
 static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	struct llmops_eval_variant *v = &ev->vars[j->vi];
-	const struct llmops_eval_case *c = &ev->cases[j->ci];
+	const struct llmops_eval_case *c = j->c;
 	struct llmops_result r;
 	int64_t rid = 0;
+	size_t reps = (size_t)(ev->repeats > 0 ? ev->repeats : 1);
 
 	if (j->passed != -1 && score(ev, j)) {
 		j->passed = -1;
 		set_str(&j->error, "out of memory while scoring");
 	}
-	j->finished = 1;
 	llmops_result_init(&r);
 	r.case_id = c->id;
 	r.variant = ev->nvars > 1 ? v->label : "";
 	r.repeat_index = j->rep;
+	r.position = (int64_t)((c->pos * ev->nvars + j->vi) * reps + (size_t)j->rep);
+	r.metric = c->metric >= 0 ? llmops_metric_name(c->metric) : NULL;
+	r.threshold = c->metric >= 0 ? c->threshold : NAN;
 	r.input = j->input;
 	r.output = j->output;
 	r.expected = c->expected;
@@ -170,19 +198,15 @@ static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 	llmops_eval_account(ev, j);
 	if (ev->cb && ev->cb->result)
 		ev->cb->result(ev, j, ev->cb->ud);
-	cJSON_Delete(j->messages);
-	j->messages = NULL;
-	llmops_call_release(&j->call);
-	llmops_call_release(&j->follow);
 	if (j->attempts > 0 && !ev->ledger_failed &&
 	    llmops_ledger_flush(ev->ledger, &ev->ledger_err))
 		ev->ledger_failed = 1;
+	job_free(ev, j);
 }
 
-void llmops_eval_account(struct llmops_eval *ev, struct llmops_eval_job *j)
+void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j)
 {
 	struct llmops_eval_variant *v = &ev->vars[j->vi];
-	j->finished = 1;
 	v->cases++;
 	if (j->passed == 1)
 		v->passed++;
@@ -219,7 +243,7 @@ static void fail_job(struct llmops_eval *ev, struct llmops_eval_job *j, const ch
 /* The output is known; ask for embeddings when the embedding metric needs them. */
 static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	const struct llmops_eval_case *c = &ev->cases[j->ci];
+	const struct llmops_eval_case *c = j->c;
 	int want = c->expected && (c->metric == LLMOPS_METRIC_EMBEDDING);
 	j->passed = 0; /* to be scored */
 	for (size_t i = 0; i < ev->nmetric_ids && c->expected; i++)
@@ -342,7 +366,7 @@ static int from_cache(struct llmops_eval *ev, struct llmops_eval_job *j)
 
 static void replay(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	const struct llmops_eval_case *c = &ev->cases[j->ci];
+	const struct llmops_eval_case *c = j->c;
 	if (!c->recorded) {
 		fail_job(ev, j, "no recorded \"output\" to replay");
 		return;
@@ -361,12 +385,16 @@ static struct llmops_call *next_call(void *ud)
 	struct llmops_eval *ev = ud;
 	if (ev->nrequeue)
 		return ev->requeue[--ev->nrequeue];
-	while (ev->next_job < ev->njobs && !(ev->stop && *ev->stop) && !ev->ledger_failed) {
-		struct llmops_eval_job *j = &ev->jobs[ev->next_job++];
-		const struct llmops_eval_case *c = &ev->cases[j->ci];
+	while (!(ev->stop && *ev->stop) && !ev->ledger_failed && !ev->feed_failed) {
+		struct llmops_eval_job *j = llmops_eval_next_job(ev, &ev->feed_err);
+		if (!j)
+			break;
+		j->next = ev->live;
+		if (ev->live)
+			ev->live->prev = j;
+		ev->live = j;
+		const struct llmops_eval_case *c = j->c;
 		const struct llmops_eval_variant *v = &ev->vars[j->vi];
-		if (j->finished)
-			continue;
 		if (c->recorded || v->prov->type == LLMOPS_PROVIDER_REPLAY) {
 			replay(ev, j);
 			if (ev->nrequeue)
@@ -398,7 +426,7 @@ static void call_done(void *ud, struct llmops_call *c)
 	struct llmops_err err = {0};
 
 	if (c->aborted)
-		return; /* interrupted: not recorded; a resume runs it again */
+		return; /* interrupted: not recorded (freed at release); a resume runs it again */
 	if (c == &j->follow) {
 		if (!c->ok) {
 			char msg[LLMOPS_ERR_MSG_MAX + 32];
@@ -443,7 +471,7 @@ static void call_done(void *ud, struct llmops_call *c)
 static int should_stop(void *ud)
 {
 	struct llmops_eval *ev = ud;
-	return (ev->stop && *ev->stop) || ev->ledger_failed;
+	return (ev->stop && *ev->stop) || ev->ledger_failed || ev->feed_failed;
 }
 
 /* The runner's tick: the caller's progress callback. */
@@ -461,14 +489,9 @@ int llmops_eval_run(struct llmops_eval *ev, const struct llmops_eval_cb *cb,
 	const struct llmops_runner_cb rcb = {next_call, call_done, should_stop, tick, ev};
 	ev->cb = cb;
 	ev->t0 = llmops_mono_ms();
-	for (size_t i = 0; i < ev->njobs; i++) {
-		ev->jobs[i].embed_score = NAN;
-		if (!ev->jobs[i].finished)
-			ev->jobs[i].score = NAN;
-	}
 	/* results of requests commit one by one (a kill loses only what is in flight);
 	   recorded and cached outputs, which cost nothing to redo, in groups */
-	llmops_ledger_set_batch(ev->ledger, 256);
+	llmops_ledger_set_batch(ev->ledger, 4096);
 	int rc = llmops_runner_run(&ev->ropts, &rcb, err);
 	tick(ev);
 	struct llmops_err ferr = {0};
@@ -477,6 +500,12 @@ int llmops_eval_run(struct llmops_eval *ev, const struct llmops_eval_cb *cb,
 		ev->ledger_err = ferr;
 	}
 	ev->cb = NULL;
+	llmops_eval_feed_release(ev);
+	if (ev->feed_failed && !ev->ledger_failed) {
+		if (err)
+			*err = ev->feed_err;
+		return ev->feed_err.code < 0 ? ev->feed_err.code : LLMOPS_E_INPUT;
+	}
 	if (ev->ledger_failed) {
 		if (err)
 			*err = ev->ledger_err;
@@ -487,18 +516,9 @@ int llmops_eval_run(struct llmops_eval *ev, const struct llmops_eval_cb *cb,
 
 void llmops_eval_jobs_release(struct llmops_eval *ev)
 {
-	for (size_t i = 0; i < ev->njobs; i++) {
-		struct llmops_eval_job *j = &ev->jobs[i];
-		free(j->input);
-		cJSON_Delete(j->messages);
-		llmops_call_release(&j->call);
-		llmops_call_release(&j->follow);
-		free(j->output);
-		free(j->error);
-		free(j->scores_json);
-	}
-	free(ev->jobs);
+	while (ev->live) /* jobs in flight when the run stopped */
+		job_free(ev, ev->live);
 	free(ev->requeue);
-	ev->jobs = NULL;
-	ev->njobs = 0;
+	ev->requeue = NULL;
+	ev->nrequeue = ev->caprequeue = 0;
 }

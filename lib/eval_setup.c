@@ -7,6 +7,7 @@
 #include "eval.h"
 
 #include "eval_internal.h"
+#include "textsim.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -73,27 +74,235 @@ static int setup_case(struct llmops_eval *ev, const struct llmops_case *dc,
 	return 0;
 }
 
+enum { HAS_OUTPUT = 1, HAS_INPUT = 2 };
+
+static uint64_t id_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return llmops_mix64(h);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int has_u64(const uint64_t *v, size_t n, uint64_t k)
+{
+	return n && bsearch(&k, v, n, sizeof(*v), cmp_u64) != NULL;
+}
+
+/* Open a cursor over the dataset file. */
+static int cursor(struct llmops_eval *ev, struct llmops_dataset_cursor **cur,
+		  struct llmops_err *err)
+{
+	return llmops_dataset_cursor_open(cur, ev->file.label, ev->file.text, ev->file.len,
+					  ev->file.mapped, err);
+}
+
+/*
+ * Ids whose hashes repeat: read the dataset again for the cases with those
+ * hashes and report the earliest true repeat as the whole-file parse does.
+ */
+static int duplicate_ids(struct llmops_eval *ev, const uint64_t *dups, size_t ndups,
+			 struct llmops_err *err)
+{
+	struct llmops_dataset_cursor *cur = NULL;
+	struct llmops_dataset d = {0};
+	struct llmops_case one;
+	int rc = cursor(ev, &cur, err);
+	while (!rc && (rc = llmops_dataset_cursor_next(cur, &one, err)) == 1) {
+		rc = 0;
+		if (!has_u64(dups, ndups, id_hash(one.id))) {
+			llmops_case_release(&one);
+			continue;
+		}
+		struct llmops_case *nc = realloc(d.cases, (d.n + 1) * sizeof(*nc));
+		if (!nc) {
+			llmops_case_release(&one);
+			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			break;
+		}
+		d.cases = nc;
+		d.cases[d.n++] = one;
+	}
+	llmops_dataset_cursor_free(cur);
+	size_t *ix = rc ? NULL : llmops_dataset_by_id(&d);
+	size_t best = (size_t)-1, first = 0, group = 0;
+	for (size_t i = 1; ix && i < d.n; i++) {
+		if (strcmp(d.cases[ix[i]].id, d.cases[ix[i - 1]].id)) {
+			group = i;
+			continue;
+		}
+		if (best == (size_t)-1 || d.cases[ix[i]].line < d.cases[best].line) {
+			best = ix[i];
+			first = ix[group];
+		}
+	}
+	if (!rc && !ix)
+		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	if (!rc && best != (size_t)-1)
+		rc = llmops_err_at(err, LLMOPS_E_INPUT, ev->file.label, d.cases[best].line, 1,
+				   "duplicate case id '%s' (first at line %d)", d.cases[best].id,
+				   d.cases[first].line);
+	free(ix);
+	for (size_t i = 0; i < d.n; i++)
+		llmops_case_release(&d.cases[i]);
+	free(d.cases);
+	return rc;
+}
+
+/* The ids of the n cases hashed in ids (sorted here): 0, or the duplicate's error. */
+static int check_ids(struct llmops_eval *ev, uint64_t *ids, size_t n, struct llmops_err *err)
+{
+	size_t nd = 0;
+	if (n > 1)
+		qsort(ids, n, sizeof(*ids), cmp_u64);
+	for (size_t i = 1; i < n; i++) /* the repeated hashes, compacted to the front */
+		if (ids[i] == ids[i - 1] && (!nd || ids[nd - 1] != ids[i]))
+			ids[nd++] = ids[i];
+	return nd ? duplicate_ids(ev, ids, nd, err) : 0;
+}
+
+static void case_release(struct llmops_eval_case *c)
+{
+	free(c->expected);
+	free(c->recorded);
+	llmops_assertions_release(&c->asserts);
+	llmops_case_release(&c->dc);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The document frequencies of the expected outputs of the first limit cases. */
+static int idf_pass(struct llmops_eval *ev, size_t limit, struct llmops_err *err)
+{
+	struct llmops_dataset_cursor *cur = NULL;
+	struct llmops_case one;
+	int rc = cursor(ev, &cur, err);
+	for (size_t n = 0; !rc && n < limit; n++) {
+		if ((rc = llmops_dataset_cursor_next(cur, &one, err)) != 1)
+			break;
+		char *e = field_text(one.fields, "expected");
+		rc = e ? llmops_idf_add(ev->idf, e, strlen(e), err) : 0;
+		free(e);
+		llmops_case_release(&one);
+	}
+	llmops_dataset_cursor_free(cur);
+	return rc < 0 ? rc : 0;
+}
+
 int llmops_eval_cases(struct llmops_eval *ev, struct llmops_err *err)
 {
-	size_t n = ev->ds.n, first = 0;
-	if (ev->limit > 0 && (size_t)ev->limit < n)
-		n = (size_t)ev->limit;
-	if (ev->shard_count) { /* the I-th of N contiguous slices, sizes differing by at most 1 */
-		size_t all = n, i = (size_t)ev->shard_index, k = (size_t)ev->shard_count;
-		first = (i - 1) * all / k;
-		n = i * all / k - first;
-	}
-	ev->shard_first = first;
-	ev->cases = calloc(n ? n : 1, sizeof(*ev->cases));
-	if (!ev->cases)
+	struct llmops_dataset_cursor *cur = NULL;
+	struct llmops_case one;
+	uint64_t *ids = NULL;
+	size_t n = 0, cap = 0, limit = ev->limit > 0 ? (size_t)ev->limit : (size_t)-1;
+	int rc, idf = 0, late_idf = 0;
+	/* document frequencies serve cosine alone: a run without it skips them */
+	for (size_t i = 0; i < ev->nmetric_ids; i++)
+		idf |= ev->metric_ids[i] == LLMOPS_METRIC_COSINE;
+
+	free(ev->ds.label);
+	free(ev->ds.format);
+	if (!(ev->ds.label = strdup(ev->file.label)) ||
+	    !(ev->ds.format = strdup(llmops_dataset_format_of(ev->file.label, ev->file.text,
+							      ev->file.len))))
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	ev->ncases = n;
-	for (size_t i = 0; i < n; i++) {
-		int rc = setup_case(ev, &ev->ds.cases[first + i], &ev->cases[i], err);
+	memcpy(ev->ds.sha256, ev->file.sha256, sizeof(ev->ds.sha256));
+	ev->ds.bytes = ev->file.len;
+	if ((rc = llmops_idf_new(&ev->idf, err)) || (rc = cursor(ev, &cur, err)))
+		return rc;
+	while ((rc = llmops_dataset_cursor_next(cur, &one, err)) == 1) {
+		rc = 0;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			uint64_t *ni = realloc(ids, cap * sizeof(*ids));
+			unsigned char *nf = realloc(ev->flags_, cap);
+			if (ni)
+				ids = ni;
+			if (nf)
+				ev->flags_ = nf;
+			if (!ni || !nf) {
+				llmops_case_release(&one);
+				rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+				break;
+			}
+		}
+		ids[n] = id_hash(one.id);
+		ev->flags_[n] = 0;
+		if (n < limit) {
+			struct llmops_eval_case c = {0};
+			c.dc = one;
+			rc = setup_case(ev, &c.dc, &c, err);
+			late_idf |= !idf && c.metric == LLMOPS_METRIC_COSINE;
+			if (!rc && idf && c.expected)
+				rc = llmops_idf_add(ev->idf, c.expected, strlen(c.expected), err);
+			ev->flags_[n] = (unsigned char)((c.recorded ? HAS_OUTPUT : 0) |
+							(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
+								 c.vars, "input"))
+								 ? HAS_INPUT
+								 : 0));
+			case_release(&c);
+		} else
+			llmops_case_release(&one);
+		n++;
 		if (rc)
-			return rc;
+			break;
+	}
+	llmops_dataset_cursor_free(cur);
+	if (!rc)
+		rc = check_ids(ev, ids, n, err);
+	free(ids);
+	if (!rc && late_idf) /* a case gates on cosine: one more pass for the frequencies */
+		rc = idf_pass(ev, limit, err);
+	if (rc)
+		return rc;
+	ev->ds.n = n;
+
+	size_t all = n < limit ? n : limit, first = 0, k = all;
+	if (ev->shard_count) { /* the I-th of N contiguous slices, sizes differing by at most 1 */
+		size_t i = (size_t)ev->shard_index, m = (size_t)ev->shard_count;
+		first = (i - 1) * all / m;
+		k = i * all / m - first;
+	}
+	ev->ncases_all = all;
+	ev->shard_first = first;
+	ev->ncases = k;
+	ev->njobs = k * ev->nvars * (size_t)(ev->repeats > 0 ? ev->repeats : 1);
+	ev->no_input_pos = -1;
+	ev->nrecorded = 0;
+	for (size_t p = first; p < first + k; p++) {
+		ev->nrecorded += (ev->flags_[p] & HAS_OUTPUT) != 0;
+		if (ev->no_input_pos < 0 && !(ev->flags_[p] & (HAS_OUTPUT | HAS_INPUT)))
+			ev->no_input_pos = (long)p;
 	}
 	return 0;
+}
+
+int llmops_eval_case_at(struct llmops_eval *ev, size_t pos, struct llmops_case *out,
+			struct llmops_err *err)
+{
+	struct llmops_dataset_cursor *cur = NULL;
+	int rc = cursor(ev, &cur, err);
+	for (size_t p = 0; !rc; p++) {
+		rc = llmops_dataset_cursor_next(cur, out, err);
+		if (rc == 1 && p == pos) {
+			rc = 0;
+			break;
+		}
+		if (rc == 1) {
+			llmops_case_release(out);
+			rc = 0;
+		} else if (rc == 0) {
+			rc = llmops_err_set(err, LLMOPS_E_NOTFOUND, "%s: no case %zu",
+					    ev->file.label, pos + 1);
+		}
+	}
+	llmops_dataset_cursor_free(cur);
+	return rc;
 }
 
 /* The messages of case c on variant v; a problem goes to problems. */
@@ -113,9 +322,10 @@ static cJSON *render_one(struct llmops_eval *ev, const struct llmops_eval_case *
 	}
 	struct llmops_strlist missing = LLMOPS_STRLIST_INIT;
 	struct llmops_render_opts ropts = {ev->partial, ev->partial_ud, &missing};
-	if (llmops_prompt_render(v->p, c->vars, &ropts, &messages, &err))
-		llmops_strlist_append(problems, err.msg);
-	else if (missing.nr && !c->recorded) {
+	if (llmops_prompt_render(v->p, c->vars, &ropts, &messages, &err)) {
+		if (problems)
+			llmops_strlist_append(problems, err.msg);
+	} else if (missing.nr && !c->recorded && problems) {
 		struct llmops_buf b = LLMOPS_BUF_INIT;
 		llmops_buf_addf(&b, "%s:%d: case '%s' lacks ", ev->ds.label, c->line, c->id);
 		for (size_t k = 0; k < missing.nr; k++)
@@ -128,49 +338,170 @@ static cJSON *render_one(struct llmops_eval *ev, const struct llmops_eval_case *
 	return messages;
 }
 
-int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems,
+/* Add a problem once; past the first 20 count it. */
+static void add_problem(struct llmops_strlist *problems, size_t *more, const char *msg)
+{
+	for (size_t i = 0; i < problems->nr; i++)
+		if (!strcmp(problems->items[i], msg))
+			return;
+	if (problems->nr < 20)
+		llmops_strlist_append(problems, msg);
+	else
+		(*more)++;
+}
+
+int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, size_t *more,
 		       struct llmops_err *err)
 {
-	size_t reps = (size_t)(ev->repeats > 0 ? ev->repeats : 1);
-	ev->njobs = ev->ncases * ev->nvars * reps;
-	ev->jobs = calloc(ev->njobs ? ev->njobs : 1, sizeof(*ev->jobs));
-	if (!ev->jobs)
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	for (size_t ci = 0; ci < ev->ncases; ci++) {
-		const struct llmops_eval_case *c = &ev->cases[ci];
-		for (size_t vi = 0; vi < ev->nvars; vi++) {
-			struct llmops_eval_job *j = &ev->jobs[(ci * ev->nvars + vi) * reps];
-			j->messages = render_one(ev, c, &ev->vars[vi], problems);
-			j->input = j->messages ? cJSON_PrintUnformatted(j->messages) : NULL;
-			for (size_t r = 0; r < reps; r++) { /* the same request, asked again */
-				struct llmops_eval_job *k = j + r;
-				k->ci = ci;
-				k->vi = vi;
-				k->rep = (int)r;
-				k->passed = -1;
-				k->score = NAN;
-				if (r == 0)
-					continue;
-				k->messages = j->messages ? cJSON_Duplicate(j->messages, 1) : NULL;
-				k->input = j->input ? strdup(j->input) : NULL;
-			}
+	struct llmops_dataset_cursor *cur = NULL;
+	struct llmops_eval_case c = {0};
+	int any = 0, rc;
+	*more = 0;
+	for (size_t vi = 0; vi < ev->nvars; vi++)
+		any |= ev->vars[vi].p != NULL;
+	if (!any) /* "input" as the message: nothing can go wrong */
+		return 0;
+	if ((rc = cursor(ev, &cur, err)))
+		return rc;
+	for (size_t p = 0; p < ev->shard_first + ev->ncases; p++) {
+		if ((rc = llmops_dataset_cursor_next(cur, &c.dc, err)) != 1)
+			break;
+		rc = 0;
+		if (p < ev->shard_first) {
+			llmops_case_release(&c.dc);
+			continue;
 		}
+		if ((rc = setup_case(ev, &c.dc, &c, err))) {
+			case_release(&c);
+			break;
+		}
+		for (size_t vi = 0; vi < ev->nvars; vi++) {
+			struct llmops_strlist found = LLMOPS_STRLIST_INIT;
+			if (!ev->vars[vi].p)
+				continue;
+			cJSON_Delete(render_one(ev, &c, &ev->vars[vi], &found));
+			for (size_t k = 0; k < found.nr; k++)
+				add_problem(problems, more, found.items[k]);
+			llmops_strlist_release(&found);
+		}
+		case_release(&c);
 	}
-	/* a prompt that cannot render fails the same way for every case: once */
-	(void)llmops_strlist_dedupe(problems); /* unchanged when out of memory */
-	return 0;
+	llmops_dataset_cursor_free(cur);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---------------------------------------------------- the run's case feed */
+
+/* The key of a result kept from the interrupted run. */
+uint64_t llmops_eval_key(const char *variant, const char *case_id, int rep)
+{
+	uint64_t h = id_hash(variant ? variant : "");
+	h = llmops_mix64(h ^ id_hash(case_id));
+	return llmops_mix64(h + (uint64_t)rep);
+}
+
+static const char *variant_key(const struct llmops_eval *ev, size_t vi)
+{
+	return ev->nvars > 1 ? ev->vars[vi].label : "";
+}
+
+void llmops_eval_case_done(struct llmops_eval *ev, struct llmops_eval_case *c)
+{
+	(void)ev;
+	if (c->open || c->pending)
+		return;
+	case_release(c);
+	free(c);
+}
+
+/* Read the run's next case; NULL at the end (or on an error: ev->feed_failed). */
+static struct llmops_eval_case *read_case(struct llmops_eval *ev, struct llmops_err *err)
+{
+	while (ev->read < ev->shard_first + ev->ncases) {
+		struct llmops_eval_case *c = calloc(1, sizeof(*c));
+		int rc = c ? 0 : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		if (!rc && !ev->cur)
+			rc = cursor(ev, &ev->cur, err);
+		if (!rc && (rc = llmops_dataset_cursor_next(ev->cur, &c->dc, err)) == 0)
+			rc = llmops_err_set(err, LLMOPS_E_INPUT, "%s: ended before case %zu",
+					    ev->file.label, ev->read + 1);
+		if (rc == 1)
+			rc = 0;
+		c->pos = ev->read++;
+		if (!rc && c->pos < ev->shard_first) {
+			case_release(c);
+			free(c);
+			continue;
+		}
+		if (!rc)
+			rc = setup_case(ev, &c->dc, c, err);
+		if (rc) {
+			if (c)
+				case_release(c);
+			free(c);
+			ev->feed_failed = 1;
+			return NULL;
+		}
+		c->open = 1;
+		return c;
+	}
+	return NULL;
+}
+
+struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmops_err *err)
+{
+	size_t reps = (size_t)(ev->repeats > 0 ? ev->repeats : 1);
+	for (;;) {
+		struct llmops_eval_case *c = ev->making;
+		if (c && ev->making_next < ev->nvars * reps) {
+			size_t k = ev->making_next++;
+			size_t vi = k / reps;
+			int rep = (int)(k % reps);
+			if (has_u64(ev->done_keys, ev->ndone_keys,
+				    llmops_eval_key(variant_key(ev, vi), c->id, rep)))
+				continue; /* recorded by the run this one resumes */
+			struct llmops_eval_job *j = calloc(1, sizeof(*j));
+			if (!j) {
+				llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+				ev->feed_failed = 1;
+				return NULL;
+			}
+			j->c = c;
+			j->vi = vi;
+			j->rep = rep;
+			j->passed = -1;
+			j->score = NAN;
+			j->embed_score = NAN;
+			j->messages = render_one(ev, c, &ev->vars[vi], NULL);
+			j->input = j->messages ? cJSON_PrintUnformatted(j->messages) : NULL;
+			c->pending++;
+			return j;
+		}
+		if (c) {
+			c->open = 0;
+			ev->making = NULL;
+			llmops_eval_case_done(ev, c);
+		}
+		if (!(ev->making = read_case(ev, err)))
+			return NULL;
+		ev->making_next = 0;
+	}
+}
+
+void llmops_eval_feed_release(struct llmops_eval *ev)
+{
+	if (ev->making) {
+		ev->making->open = 0;
+		llmops_eval_case_done(ev, ev->making);
+		ev->making = NULL;
+	}
+	llmops_dataset_cursor_free(ev->cur);
+	ev->cur = NULL;
 }
 
 int llmops_eval_scoring(struct llmops_eval *ev, struct llmops_err *err)
 {
-	int rc = llmops_idf_new(&ev->idf, err);
-	for (size_t i = 0; !rc && i < ev->ncases; i++)
-		if (ev->cases[i].expected)
-			rc = llmops_idf_add(ev->idf, ev->cases[i].expected,
-					    strlen(ev->cases[i].expected), err);
-	if (!rc)
-		rc = llmops_tokenizer_open(&ev->tok, "o200k_base", err);
-	return rc;
+	return llmops_tokenizer_open(&ev->tok, "o200k_base", err);
 }
 
 void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals *t)
@@ -194,37 +525,63 @@ static void repeats_release(struct llmops_eval *ev)
 		llmops_repeats_release(&ev->reps[i]);
 	free(ev->reps);
 	ev->reps = NULL;
+	llmops_strlist_release(&ev->rep_ids);
+}
+
+struct rep_load {
+	const struct llmops_eval *ev;
+	struct llmops_rep_obs **obs; /* per variant */
+	size_t *n, *cap;
+	struct llmops_strlist *ids; /* the case ids the observations borrow (ev->rep_ids) */
+};
+
+static int rep_take(const struct llmops_result *r, void *ud)
+{
+	struct rep_load *rl = ud;
+	const struct llmops_eval_variant *v = llmops_eval_variant_of(rl->ev, r);
+	if (!v)
+		return 0;
+	size_t vi = (size_t)(v - rl->ev->vars);
+	if (rl->n[vi] == rl->cap[vi]) {
+		size_t cap = rl->cap[vi] ? 2 * rl->cap[vi] : 256;
+		struct llmops_rep_obs *o = realloc(rl->obs[vi], cap * sizeof(*o));
+		if (!o)
+			return LLMOPS_E_NOMEM;
+		rl->obs[vi] = o;
+		rl->cap[vi] = cap;
+	}
+	if (llmops_strlist_append(rl->ids, r->case_id))
+		return LLMOPS_E_NOMEM;
+	rl->obs[vi][rl->n[vi]++] =
+		(struct llmops_rep_obs){rl->ids->items[rl->ids->nr - 1], r->passed, r->score};
+	return 0;
 }
 
 int llmops_eval_repeats(struct llmops_eval *ev)
 {
 	struct llmops_err err = {0};
-	struct llmops_rep_obs *obs;
 	int rc = 0;
 	if (ev->repeats < 2 || ev->reps)
 		return 0;
-	obs = calloc(ev->njobs ? ev->njobs : 1, sizeof(*obs));
-	ev->reps = calloc(ev->nvars ? ev->nvars : 1, sizeof(*ev->reps));
-	if (!obs || !ev->reps) {
-		free(obs);
-		free(ev->reps);
-		ev->reps = NULL;
-		return -1;
-	}
-	for (size_t vi = 0; vi < ev->nvars && !rc; vi++) {
-		size_t n = 0;
-		for (size_t i = 0; i < ev->njobs; i++) {
-			const struct llmops_eval_job *j = &ev->jobs[i];
-			if (j->vi == vi && j->finished)
-				obs[n++] = (struct llmops_rep_obs){ev->cases[j->ci].id, j->passed,
-								   j->score};
-		}
-		rc = llmops_repeats_compute(obs, n, &ev->reps[vi], &err);
-	}
-	free(obs);
+	size_t nv = ev->nvars ? ev->nvars : 1;
+	struct rep_load rl = {ev, calloc(nv, sizeof(*rl.obs)), calloc(nv, sizeof(size_t)),
+			      calloc(nv, sizeof(size_t)), &ev->rep_ids};
+	ev->reps = calloc(nv, sizeof(*ev->reps));
+	if (!rl.obs || !rl.n || !rl.cap || !ev->reps)
+		rc = -1;
+	if (!rc)
+		rc = llmops_ledger_results_each(ev->ledger, ev->run_id, rep_take, &rl, &err) ? -1
+											      : 0;
+	for (size_t vi = 0; !rc && vi < ev->nvars; vi++)
+		rc = llmops_repeats_compute(rl.obs[vi], rl.n[vi], &ev->reps[vi], &err) ? -1 : 0;
+	for (size_t vi = 0; rl.obs && vi < nv; vi++)
+		free(rl.obs[vi]);
+	free(rl.obs);
+	free(rl.n);
+	free(rl.cap);
 	if (rc)
 		repeats_release(ev);
-	return rc ? -1 : 0;
+	return rc;
 }
 
 void llmops_eval_release(struct llmops_eval *ev)
@@ -235,13 +592,11 @@ void llmops_eval_release(struct llmops_eval *ev)
 	llmops_run_data_free(b->a);
 	llmops_run_data_free(b->b);
 	repeats_release(ev);
+	llmops_eval_feed_release(ev);
 	llmops_eval_jobs_release(ev);
-	for (size_t i = 0; i < ev->ncases; i++) {
-		free(ev->cases[i].expected);
-		free(ev->cases[i].recorded);
-		llmops_assertions_release(&ev->cases[i].asserts);
-	}
-	free(ev->cases);
+	free(ev->done_keys);
+	free(ev->flags_);
+	llmops_dataset_file_close(&ev->file);
 	for (size_t i = 0; i < ev->nprotos; i++)
 		llmops_prompt_free(ev->protos[i].p);
 	free(ev->protos);
@@ -255,7 +610,8 @@ void llmops_eval_release(struct llmops_eval *ev)
 	llmops_idf_free(ev->idf);
 	llmops_tokenizer_close(ev->tok);
 	llmops_pricing_free(ev->prices);
-	llmops_dataset_release(&ev->ds);
+	free(ev->ds.label); /* ds holds no cases */
+	free(ev->ds.format);
 	llmops_strlist_release(&ev->metrics);
 	memset(ev, 0, sizeof(*ev));
 }

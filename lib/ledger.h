@@ -40,7 +40,7 @@ struct llmops_ledger;
 struct llmops_buf;
 
 /* The schema version this binary creates and understands. */
-#define LLMOPS_LEDGER_SCHEMA_VERSION 2
+#define LLMOPS_LEDGER_SCHEMA_VERSION 3
 /* PRAGMA application_id of an llmops ledger ("LLMO"). */
 #define LLMOPS_LEDGER_APPLICATION_ID 0x4C4C4D4F
 /* Default busy timeout in milliseconds. */
@@ -133,6 +133,9 @@ struct llmops_result {
 	int attempts;		 /* requests made, retries included */
 	const char *error;	 /* why the case could not be scored */
 	int cache_hit;		 /* 1 when the output came from the response cache */
+	int64_t position;	 /* the result's place in the run; -1 when unknown */
+	const char *metric;	 /* the gating metric's name; NULL: none (assertions only) */
+	double threshold;	 /* its pass mark; NAN when none */
 	int64_t id;		 /* set by reads; ignored by append */
 };
 
@@ -234,13 +237,23 @@ int llmops_ledger_runs_list(struct llmops_ledger *lg, const struct llmops_run_fi
 void llmops_runs_free(struct llmops_run **runs, size_t n);
 
 /*
- * Call fn for each result of run_id in insertion order.  The result and its
+ * Call fn for each result of run_id in the run's order: by position (the
+ * case's place in the dataset, the variant, the repeat), results recorded
+ * before schema 3 as they were recorded.  The result and its
  * strings are borrowed, valid only during the call.  A non-zero return from
  * fn stops the walk and is returned.
  */
 typedef int (*llmops_result_fn)(const struct llmops_result *r, void *ctx);
 int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id, llmops_result_fn fn,
 			       void *ctx, struct llmops_err *err);
+/*
+ * The same, only the results that did not pass (failed_only) and only the
+ * first limit of them (0: all).  Results come in the run's order: by
+ * position, then as recorded.
+ */
+int llmops_ledger_results_some(struct llmops_ledger *lg, const char *run_id, int failed_only,
+			       size_t limit, llmops_result_fn fn, void *ctx,
+			       struct llmops_err *err);
 
 /*
  * The latencies (ms) of run_id's answered requests, sorted ascending: from
@@ -299,6 +312,10 @@ int llmops_ledger_requests_each(struct llmops_ledger *lg, const char *since, con
 int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const char *format,
 			      const void *content, size_t len, int64_t cases, int64_t *id_out,
 			      char *hex_out, struct llmops_err *err);
+/* The same for content already hashed (sha256: its hex digest; bytes: its size). */
+int llmops_ledger_dataset_put_hashed(struct llmops_ledger *lg, const char *path,
+				     const char *format, const char *sha256, size_t bytes,
+				     int64_t cases, int64_t *id_out, struct llmops_err *err);
 
 /* ----------------------------------------------------------------- cache */
 

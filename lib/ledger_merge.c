@@ -118,16 +118,20 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, struct llmops_mer
 	st->runs += runs;
 	st->runs_skipped += (long)in_src - runs;
 	/* results of runs the ledger has (new or not); a folded shard's are already there */
-	if ((rc = exec(lg,
-		       "INSERT OR IGNORE INTO main.results (run_id, case_id, variant, repeat_index,"
-		       " input, output, expected, scores, score, passed, latency_ms, ttft_ms,"
-		       " tokens_in, tokens_out, cost_usd, attempts, error, cache_hit, created_at)"
-		       " SELECT run_id, case_id, variant, repeat_index, input, output, expected,"
-		       " scores, score, passed, latency_ms, ttft_ms, tokens_in, tokens_out,"
-		       " cost_usd, attempts, error, cache_hit, created_at FROM src.results"
-		       " WHERE run_id IN (SELECT id FROM main.runs)"
-		       " ORDER BY run_id, id",
-		       &st->results, err)) ||
+	llmops_buf_reset(&sql);
+	/* schema 2 and older do not say where a result stands or what judged it */
+	llmops_buf_addf(&sql,
+			"INSERT OR IGNORE INTO main.results (run_id, case_id, variant,"
+			" repeat_index, input, output, expected, scores, score, passed, latency_ms,"
+			" ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"
+			" created_at, position, metric, threshold)"
+			" SELECT run_id, case_id, variant, repeat_index, input, output, expected,"
+			" scores, score, passed, latency_ms, ttft_ms, tokens_in, tokens_out,"
+			" cost_usd, attempts, error, cache_hit, created_at, %s FROM src.results"
+			" WHERE run_id IN (SELECT id FROM main.runs)"
+			" ORDER BY run_id, id",
+			version >= 3 ? "position, metric, threshold" : "NULL, NULL, NULL");
+	if ((rc = exec(lg, sql.data, &st->results, err)) ||
 	    (rc = exec(lg,
 		       "INSERT OR IGNORE INTO main.cache (key, provider, model, response,"
 		       " created_at, hits, last_hit_at) SELECT key, provider, model, response,"

@@ -117,38 +117,18 @@ static void bind_count(sqlite3_stmt *st, int idx, int64_t v)
 		sqlite3_bind_null(st, idx);
 }
 
-int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
-				const struct llmops_result *r, int64_t *id_out,
-				struct llmops_err *err)
-{
-	static const char sql[] =
-		"INSERT INTO results (run_id, case_id, variant, repeat_index, input, output,"
-		" expected, scores, score, passed, latency_ms, ttft_ms, tokens_in, tokens_out,"
-		" cost_usd, attempts, error, cache_hit, created_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-		" ?17, ?18, ?19)"
-		" ON CONFLICT (run_id, variant, case_id, repeat_index) DO UPDATE SET"
-		" input = excluded.input, output = excluded.output, expected = excluded.expected,"
-		" scores = excluded.scores, score = excluded.score, passed = excluded.passed,"
-		" latency_ms = excluded.latency_ms, ttft_ms = excluded.ttft_ms,"
-		" tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out,"
-		" cost_usd = excluded.cost_usd, attempts = excluded.attempts,"
-		" error = excluded.error, cache_hit = excluded.cache_hit,"
-		" created_at = excluded.created_at"
-		" RETURNING id";
-	sqlite3_stmt *st;
-	char ts[32];
-	int rc;
+/* The columns of a result, as bound by bind_result (?1 .. ?22). */
+#define RESULT_COLUMNS                                                                             \
+	"run_id, case_id, variant, repeat_index, input, output, expected, scores, score, passed,"  \
+	" latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"       \
+	" created_at, position, metric, threshold"
+#define RESULT_VALUES                                                                              \
+	"?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"   \
+	" ?20, ?21, ?22"
 
-	if (!r->case_id)
-		return llmops_err_set(err, LLMOPS_E_USAGE, "a result needs a case id");
-	if (!isnan(r->score) && (r->score < 0 || r->score > 1))
-		return llmops_err_set(err, LLMOPS_E_USAGE, "case '%s': score %g is outside [0,1]",
-				      r->case_id, r->score);
-	if (!lg->append_stmt && (rc = ledger_prepare(lg, sql, &lg->append_stmt, err)))
-		return rc;
-	st = lg->append_stmt;
-	ledger_timestamp(ts, llmops_now_ms());
+static void bind_result(sqlite3_stmt *st, const char *run_id, const struct llmops_result *r,
+			const char *ts)
+{
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->case_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, r->variant ? r->variant : "", -1, SQLITE_STATIC);
@@ -170,12 +150,74 @@ int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
 	sqlite3_bind_int(st, 16, r->attempts);
 	ledger_bind_text(st, 17, r->error);
 	sqlite3_bind_int(st, 18, r->cache_hit ? 1 : 0);
-	sqlite3_bind_text(st, 19, ts, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 19, ts, -1, SQLITE_STATIC);
+	bind_count(st, 20, r->position);
+	ledger_bind_text(st, 21, r->metric);
+	ledger_bind_double(st, 22, r->threshold);
+}
+
+/* The same time as text for every result of one millisecond (formatting costs more). */
+static const char *result_time(struct llmops_ledger *lg)
+{
+	uint64_t now = llmops_now_ms();
+	if (now != lg->ts_ms || !lg->ts[0]) {
+		ledger_timestamp(lg->ts, now);
+		lg->ts_ms = now;
+	}
+	return lg->ts;
+}
+
+int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
+				const struct llmops_result *r, int64_t *id_out,
+				struct llmops_err *err)
+{
+	/* a plain insert for a new result; a result recorded again (a resumed run asks
+	   an errored case anew) replaces the old one in place, keeping its id */
+	static const char insert[] =
+		"INSERT INTO results (" RESULT_COLUMNS ") VALUES (" RESULT_VALUES ")";
+	static const char upsert[] =
+		"INSERT INTO results (" RESULT_COLUMNS ") VALUES (" RESULT_VALUES ")"
+		" ON CONFLICT (run_id, variant, case_id, repeat_index) DO UPDATE SET"
+		" input = excluded.input, output = excluded.output, expected = excluded.expected,"
+		" scores = excluded.scores, score = excluded.score, passed = excluded.passed,"
+		" latency_ms = excluded.latency_ms, ttft_ms = excluded.ttft_ms,"
+		" tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out,"
+		" cost_usd = excluded.cost_usd, attempts = excluded.attempts,"
+		" error = excluded.error, cache_hit = excluded.cache_hit,"
+		" created_at = excluded.created_at, position = excluded.position,"
+		" metric = excluded.metric, threshold = excluded.threshold"
+		" RETURNING id";
+	sqlite3_stmt *st, *up = NULL;
+	const char *ts;
+	int rc;
+
+	if (!r->case_id)
+		return llmops_err_set(err, LLMOPS_E_USAGE, "a result needs a case id");
+	if (!isnan(r->score) && (r->score < 0 || r->score > 1))
+		return llmops_err_set(err, LLMOPS_E_USAGE, "case '%s': score %g is outside [0,1]",
+				      r->case_id, r->score);
+	if (!lg->append_stmt && (rc = ledger_prepare(lg, insert, &lg->append_stmt, err)))
+		return rc;
+	st = lg->append_stmt;
+	ts = result_time(lg);
+	bind_result(st, run_id, r, ts);
 
 	if (!lg->pending && (rc = ledger_begin(lg, err)))
 		goto out;
 	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		sqlite3_reset(st);
+		if ((rc = ledger_prepare(lg, upsert, &up, err)))
+			goto out;
+		bind_result(up, run_id, r, ts);
+		rc = sqlite3_step(up);
+		if (rc == SQLITE_ROW && id_out)
+			*id_out = sqlite3_column_int64(up, 0);
+		rc = rc == SQLITE_ROW ? SQLITE_DONE : rc;
+	} else if (rc == SQLITE_DONE && id_out) {
+		*id_out = sqlite3_last_insert_rowid(lg->db);
+	}
+	if (rc != SQLITE_DONE) {
 		if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
 			rc = llmops_err_set(err, LLMOPS_E_NOTFOUND,
 					    "cannot record case '%s': no run '%s' in ledger '%s'",
@@ -187,14 +229,15 @@ int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
 			ledger_rollback(lg);
 		goto out;
 	}
-	if (id_out)
-		*id_out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st); /* finish the statement before a commit */
+	sqlite3_finalize(up);
+	up = NULL;
 	if (++lg->pending >= lg->batch)
 		rc = llmops_ledger_flush(lg, err);
 	else
 		rc = LLMOPS_OK;
 out:
+	sqlite3_finalize(up);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;
@@ -572,48 +615,89 @@ static int64_t column_count(sqlite3_stmt *st, int col)
 	return sqlite3_column_type(st, col) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, col);
 }
 
+#define RESULT_SELECT                                                                              \
+	"SELECT id, case_id, variant, repeat_index, input, output, expected, scores,"              \
+	" score, passed, latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts,"         \
+	" error, cache_hit, position, metric, threshold FROM results"
+
+static void read_result(sqlite3_stmt *st, struct llmops_result *r)
+{
+	llmops_result_init(r);
+	r->id = sqlite3_column_int64(st, 0);
+	r->case_id = (const char *)sqlite3_column_text(st, 1);
+	r->variant = (const char *)sqlite3_column_text(st, 2);
+	r->repeat_index = sqlite3_column_int(st, 3);
+	r->input = (const char *)sqlite3_column_text(st, 4);
+	r->output = (const char *)sqlite3_column_text(st, 5);
+	r->expected = (const char *)sqlite3_column_text(st, 6);
+	r->scores_json = (const char *)sqlite3_column_text(st, 7);
+	r->score = column_double_or_nan(st, 8);
+	r->passed = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 9);
+	r->latency_ms = column_double_or_nan(st, 10);
+	r->ttft_ms = column_double_or_nan(st, 11);
+	r->tokens_in = column_count(st, 12);
+	r->tokens_out = column_count(st, 13);
+	r->cost_usd = column_double_or_nan(st, 14);
+	r->attempts = sqlite3_column_int(st, 15);
+	r->error = (const char *)sqlite3_column_text(st, 16);
+	r->cache_hit = sqlite3_column_int(st, 17);
+	r->position = column_count(st, 18);
+	r->metric = (const char *)sqlite3_column_text(st, 19);
+	r->threshold = column_double_or_nan(st, 20);
+}
+
 int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id, llmops_result_fn fn,
 			       void *ctx, struct llmops_err *err)
 {
-	static const char sql[] =
-		"SELECT id, case_id, variant, repeat_index, input, output, expected, scores,"
-		" score, passed, latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts,"
-		" error, cache_hit FROM results WHERE run_id = ?1 ORDER BY id";
-	sqlite3_stmt *st = NULL;
+	return llmops_ledger_results_some(lg, run_id, 0, 0, fn, ctx, err);
+}
+
+int llmops_ledger_results_some(struct llmops_ledger *lg, const char *run_id, int failed_only,
+			       size_t limit, llmops_result_fn fn, void *ctx,
+			       struct llmops_err *err)
+{
+	static const char all[] = RESULT_SELECT " WHERE run_id = ?1"
+						" ORDER BY position IS NULL, position, id";
+	static const char failed[] = RESULT_SELECT " WHERE run_id = ?1 AND passed IS NOT 1"
+						   " ORDER BY position IS NULL, position, id";
+	/* the first few: find their ids without moving whole rows through a sort */
+	static const char first_ids[] = "SELECT id FROM results WHERE run_id = ?1"
+					" AND (?2 = 0 OR passed IS NOT 1)"
+					" ORDER BY position IS NULL, position, id LIMIT ?3";
+	static const char by_id[] = RESULT_SELECT " WHERE id = ?1";
+	sqlite3_stmt *st = NULL, *one = NULL;
 	int rc;
 
-	if ((rc = ledger_prepare(lg, sql, &st, err)))
+	if ((rc = ledger_prepare(lg, limit ? first_ids : failed_only ? failed : all, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	if (limit) {
+		sqlite3_bind_int(st, 2, failed_only);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+		if ((rc = ledger_prepare(lg, by_id, &one, err))) {
+			sqlite3_finalize(st);
+			return rc;
+		}
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct llmops_result r;
+		sqlite3_stmt *row = st;
 		int frc;
-
-		llmops_result_init(&r);
-		r.id = sqlite3_column_int64(st, 0);
-		r.case_id = (const char *)sqlite3_column_text(st, 1);
-		r.variant = (const char *)sqlite3_column_text(st, 2);
-		r.repeat_index = sqlite3_column_int(st, 3);
-		r.input = (const char *)sqlite3_column_text(st, 4);
-		r.output = (const char *)sqlite3_column_text(st, 5);
-		r.expected = (const char *)sqlite3_column_text(st, 6);
-		r.scores_json = (const char *)sqlite3_column_text(st, 7);
-		r.score = column_double_or_nan(st, 8);
-		r.passed =
-			sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 9);
-		r.latency_ms = column_double_or_nan(st, 10);
-		r.ttft_ms = column_double_or_nan(st, 11);
-		r.tokens_in = column_count(st, 12);
-		r.tokens_out = column_count(st, 13);
-		r.cost_usd = column_double_or_nan(st, 14);
-		r.attempts = sqlite3_column_int(st, 15);
-		r.error = (const char *)sqlite3_column_text(st, 16);
-		r.cache_hit = sqlite3_column_int(st, 17);
+		if (one) {
+			sqlite3_reset(one);
+			sqlite3_bind_int64(one, 1, sqlite3_column_int64(st, 0));
+			if ((rc = sqlite3_step(one)) != SQLITE_ROW)
+				break;
+			row = one;
+		}
+		read_result(row, &r);
 		if ((frc = fn(&r, ctx))) {
+			sqlite3_finalize(one);
 			sqlite3_finalize(st);
 			return frc;
 		}
 	}
+	sqlite3_finalize(one);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? LLMOPS_OK : ledger_fail(lg, rc, "cannot read results", err);
 }

@@ -107,6 +107,13 @@ static const char *const migrations[] = {
 	"  alias   TEXT PRIMARY KEY,\n"
 	"  run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE\n"
 	");\n",
+	/* 2 -> 3: what a result was judged by, and its place in the run, so that every
+	 * view of a run (eval's own output included) is read from the ledger in
+	 * dataset order */
+	"ALTER TABLE results ADD COLUMN position INTEGER;  -- (case x variants + variant) x "
+	"repeats + repeat, the case counted in the whole dataset; NULL before schema 3\n"
+	"ALTER TABLE results ADD COLUMN metric TEXT;       -- the gating metric; NULL: none\n"
+	"ALTER TABLE results ADD COLUMN threshold REAL;    -- the gating metric's pass mark\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,

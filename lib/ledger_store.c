@@ -13,28 +13,43 @@ int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const 
 			      const void *content, size_t len, int64_t cases, int64_t *id_out,
 			      char *hex_out, struct llmops_err *err)
 {
-	/* the no-op update makes RETURNING yield the existing row's id too */
-	static const char sql[] =
-		"INSERT INTO datasets (sha256, path, format, cases, bytes, created_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-		" ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256 RETURNING id";
-	char hex[LLMOPS_SHA256_HEX_LEN + 1], ts[32];
-	sqlite3_stmt *st = NULL;
+	char hex[LLMOPS_SHA256_HEX_LEN + 1];
 	int rc;
-
 	if (!path || cases < 0)
 		return llmops_err_set(err, LLMOPS_E_USAGE,
 				      "a dataset needs a path and a case count");
 	if ((rc = llmops_sha256_hex(hex, content, len)))
 		return llmops_err_set(err, rc, "cannot hash dataset '%s'", path);
+	rc = llmops_ledger_dataset_put_hashed(lg, path, format, hex, len, cases, id_out, err);
+	if (!rc && hex_out)
+		memcpy(hex_out, hex, sizeof(hex));
+	return rc;
+}
+
+int llmops_ledger_dataset_put_hashed(struct llmops_ledger *lg, const char *path,
+				     const char *format, const char *sha256, size_t bytes,
+				     int64_t cases, int64_t *id_out, struct llmops_err *err)
+{
+	/* the no-op update makes RETURNING yield the existing row's id too */
+	static const char sql[] =
+		"INSERT INTO datasets (sha256, path, format, cases, bytes, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+		" ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256 RETURNING id";
+	char ts[32];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!path || !sha256 || cases < 0)
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "a dataset needs a path, a hash and a case count");
 	ledger_timestamp(ts, llmops_now_ms());
 	if ((rc = ledger_prepare(lg, sql, &st, err)))
 		return rc;
-	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
 	ledger_bind_text(st, 3, format);
 	sqlite3_bind_int64(st, 4, cases);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)len);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)bytes);
 	sqlite3_bind_text(st, 6, ts, -1, SQLITE_STATIC);
 	if (!(rc = ledger_write_one(lg, st, "cannot record the dataset", err))) {
 		if (id_out)
@@ -43,8 +58,6 @@ int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const 
 		rc = ledger_commit(lg, err);
 	}
 	sqlite3_finalize(st);
-	if (!rc && hex_out)
-		memcpy(hex_out, hex, sizeof(hex));
 	return rc;
 }
 

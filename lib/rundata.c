@@ -74,7 +74,8 @@ static int take(const struct llmops_result *r, void *ctx)
 	c->expected = keep(d, r->expected);
 	c->scores_json = keep(d, r->scores_json);
 	c->error = keep(d, r->error);
-	if (!c->case_id || !c->variant || (r->input && !c->input) || (r->output && !c->output) ||
+	c->metric = keep(d, r->metric);
+	if ((r->metric && !c->metric) || !c->case_id || !c->variant || (r->input && !c->input) || (r->output && !c->output) ||
 	    (r->expected && !c->expected) || (r->scores_json && !c->scores_json) ||
 	    (r->error && !c->error))
 		goto nomem;

@@ -53,11 +53,22 @@ static char *sanitize(const char *s, size_t len, size_t *outlen)
 	return o;
 }
 
+/* ASCII word characters: 0-9, A-Z, a-z, _ */
+static const unsigned char ascii_word[128] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1,
+	['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,
+	['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1,
+	['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1,
+	['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1,
+	['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+};
+
 static int is_word_cp(uint32_t c)
 {
 	if (c < 0x80)
-		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		       c == '_';
+		return ascii_word[c];
 	switch (utf8proc_category((utf8proc_int32_t)c)) {
 	case UTF8PROC_CATEGORY_LU:
 	case UTF8PROC_CATEGORY_LL:
@@ -78,13 +89,13 @@ static int is_word_cp(uint32_t c)
 /* Characters of scripts written without spaces: each is a word by itself. */
 static int is_solo_cp(uint32_t c)
 {
-	return (c >= 0x3040 && c <= 0x30FF) ||	 /* Hiragana, Katakana */
+	return c >= 0x3040 && ((c >= 0x3040 && c <= 0x30FF) ||	 /* Hiragana, Katakana */
 	       (c >= 0x3400 && c <= 0x4DBF) ||	 /* CJK Extension A */
 	       (c >= 0x4E00 && c <= 0x9FFF) ||	 /* CJK Unified Ideographs */
 	       (c >= 0xF900 && c <= 0xFAFF) ||	 /* CJK Compatibility Ideographs */
 	       (c >= 0x3130 && c <= 0x318F) ||	 /* Hangul Compatibility Jamo */
 	       (c >= 0x20000 && c <= 0x3134F) || /* CJK Extensions B-G */
-	       (c >= 0xFF66 && c <= 0xFF9F);	 /* half-width Katakana */
+	       (c >= 0xFF66 && c <= 0xFF9F)); /* half-width Katakana */
 }
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL
@@ -159,12 +170,25 @@ int llmops_text_analyse(struct llmops_text *t, const char *s, size_t len, struct
 	size_t cap = n / 2 + 1;
 	for (size_t i = 0; i < t->ncp;) {
 		uint32_t c = t->cp[i];
+		if (c < 0x80 && !ascii_word[c]) { /* the common case, without the call */
+			i++;
+			continue;
+		}
 		if (!is_word_cp(c)) {
 			i++;
 			continue;
 		}
 		uint64_t h = FNV_OFFSET;
-		if (is_solo_cp(c)) {
+		if (c < 0x80) {
+			while (i < t->ncp && t->cp[i] < 0x80 && ascii_word[t->cp[i]]) {
+				h = (h ^ t->cp[i]) * FNV_PRIME;
+				i++;
+			}
+			while (i < t->ncp && is_word_cp(t->cp[i]) && !is_solo_cp(t->cp[i])) {
+				h = (h ^ t->cp[i]) * FNV_PRIME;
+				i++;
+			}
+		} else if (is_solo_cp(c)) {
 			h = (h ^ c) * FNV_PRIME;
 			i++;
 		} else {

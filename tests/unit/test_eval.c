@@ -78,15 +78,13 @@ static void engine(struct llmops_eval *ev, struct fx *f, const char *jsonl, cons
 		   const char *fallback)
 {
 	struct llmops_err err = {0};
+	char *path = tu_path(f->dir, "cases.jsonl");
 	memset(ev, 0, sizeof(*ev));
 	ev->ledger = f->lg;
-	ev->dataset_path = "cases.jsonl";
-	assert_int_equal(
-		llmops_dataset_parse(&ev->ds, "cases.jsonl", jsonl, strlen(jsonl), &err), 0);
-	assert_int_equal(llmops_ledger_dataset_put(f->lg, "cases.jsonl", "jsonl", jsonl,
-						   strlen(jsonl), (int64_t)ev->ds.n,
-						   &ev->dataset_id, NULL, &err),
-			 0);
+	tu_write_file(path, jsonl, strlen(jsonl));
+	assert_int_equal(llmops_dataset_file_open(&ev->file, path, &err), 0);
+	free(path);
+	ev->dataset_path = ev->file.label;
 	assert_int_equal(llmops_pricing_builtin(&ev->prices, &err), 0);
 	llmops_strlist_append(&ev->metrics, "rouge_l");
 	ev->metric_ids[0] = LLMOPS_METRIC_ROUGE_L;
@@ -120,8 +118,9 @@ static void ready(struct llmops_eval *ev)
 	struct llmops_err err = {0};
 	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
 	const struct llmops_eval_record rec = {NULL};
+	size_t more = 0;
 	assert_int_equal(llmops_eval_cases(ev, &err), 0);
-	assert_int_equal(llmops_eval_render(ev, &problems, &err), 0);
+	assert_int_equal(llmops_eval_render(ev, &problems, &more, &err), 0);
 	assert_int_equal((int)problems.nr, 0);
 	assert_int_equal(llmops_eval_scoring(ev, &err), 0);
 	if (ev->resumed)
@@ -129,6 +128,24 @@ static void ready(struct llmops_eval *ev)
 	else
 		assert_int_equal(llmops_eval_begin(ev, &rec, &err), 0);
 	llmops_strlist_release(&problems);
+}
+
+/* What the result callback saw of each job. */
+struct seen {
+	int n;
+	int attempts[16], on_fallback[16], cache_hit[16];
+};
+
+static void see(const struct llmops_eval *ev, const struct llmops_eval_job *j, void *ud)
+{
+	struct seen *s = ud;
+	(void)ev;
+	if (s->n < 16) {
+		s->attempts[s->n] = j->attempts;
+		s->on_fallback[s->n] = j->on_fallback;
+		s->cache_hit[s->n] = j->cache_hit;
+		s->n++;
+	}
 }
 
 static int run(struct llmops_eval *ev, const struct llmops_eval_cb *cb)
@@ -177,10 +194,12 @@ static void test_live_then_cache(void **state)
 	assert_int_equal(llmops_eval_finish(&ev, LLMOPS_RUN_FAILED, &err), 0);
 	llmops_eval_release(&ev);
 
+	struct seen s = {0};
+	const struct llmops_eval_cb cb = {NULL, see, &s};
 	engine(&ev, f, three, "openai:gpt-4o-mini", NULL);
 	ev.min_pass_rate = 0.6;
 	ready(&ev);
-	assert_int_equal(run(&ev, NULL), 0);
+	assert_int_equal(run(&ev, &cb), 0);
 	llmops_eval_totals(&ev, &t);
 	assert_int_equal(t.passed, 2);
 	assert_true(t.gate_ok);
@@ -188,8 +207,11 @@ static void test_live_then_cache(void **state)
 	assert_true(t.cost == 0);	   /* a cached answer costs nothing */
 	assert_int_equal(ev.vars[0].nlat, 0); /* and has no latency */
 	assert_int_equal(tu_server_stat(&f->srv, "answered"), 3);
-	for (size_t i = 0; i < ev.njobs; i++)
-		assert_int_equal(ev.jobs[i].attempts, 0);
+	assert_int_equal(s.n, 3);
+	for (int i = 0; i < s.n; i++) {
+		assert_int_equal(s.attempts[i], 0);
+		assert_true(s.cache_hit[i]);
+	}
 	llmops_eval_release(&ev);
 }
 
@@ -201,12 +223,14 @@ static void test_retries(void **state)
 	struct llmops_eval_totals t;
 	engine(&ev, f, "{\"id\":\"x\",\"input\":\"REPLY: ok\",\"expected\":\"ok\"}\n",
 	       "openai:gpt-4o-mini", NULL);
+	struct seen s = {0};
+	const struct llmops_eval_cb cb = {NULL, see, &s};
 	ev.ropts.concurrency = 1;
 	ready(&ev);
-	assert_int_equal(run(&ev, NULL), 0);
+	assert_int_equal(run(&ev, &cb), 0);
 	llmops_eval_totals(&ev, &t);
 	assert_int_equal(t.passed, 1);
-	assert_int_equal(ev.jobs[0].attempts, 3);
+	assert_int_equal(s.attempts[0], 3);
 	assert_int_equal(tu_server_stat(&f->srv, "api_requests"), 3);
 	assert_int_equal(results_of(f, ev.run_id), 1);
 	llmops_eval_release(&ev);
@@ -222,16 +246,19 @@ static void test_fallback(void **state)
 	struct fx *f = *state;
 	struct llmops_eval ev;
 	struct llmops_eval_totals t;
+	struct seen s = {0};
+	const struct llmops_eval_cb cb = {NULL, see, &s};
 	engine(&ev, f, three, "openai:no-such-model", "openai:gpt-4o-mini");
 	ready(&ev);
-	assert_int_equal(run(&ev, NULL), 0);
+	assert_int_equal(run(&ev, &cb), 0);
 	llmops_eval_totals(&ev, &t);
 	assert_int_equal(t.cases, 3);
 	assert_int_equal(t.passed, 2);
 	assert_int_equal(t.errors, 0);
-	for (size_t i = 0; i < ev.njobs; i++) {
-		assert_true(ev.jobs[i].on_fallback);
-		assert_true(ev.jobs[i].attempts >= 2); /* the 404 and the fallback's answer */
+	assert_int_equal(s.n, 3);
+	for (int i = 0; i < s.n; i++) {
+		assert_true(s.on_fallback[i]);
+		assert_true(s.attempts[i] >= 2); /* the 404 and the fallback's answer */
 	}
 	assert_int_equal(tu_server_stat(&f->srv, "answered"), 3);
 	llmops_eval_release(&ev);
@@ -277,11 +304,15 @@ static void test_shard(void **state)
 	ready(&ev);
 	assert_int_equal(ev.ncases, 2);
 	assert_int_equal(ev.shard_first, 2);
-	assert_string_equal(ev.cases[0].id, "c3");
-	assert_string_equal(ev.cases[1].id, "c4");
 	assert_int_equal(run(&ev, NULL), 0);
 	assert_int_equal(ev.passed, 2);
 	assert_int_equal(results_of(f, ev.run_id), 2);
+	char sql[200];
+	snprintf(sql, sizeof(sql),
+		 "select count(*) from results where run_id = '%s' and case_id in ('c3', 'c4')"
+		 " and position in (2, 3)",
+		 ev.run_id);
+	assert_int_equal(tu_sql_int(f->db, sql), 2); /* positions in the whole dataset */
 	llmops_eval_release(&ev);
 	llmops_buf_release(&cases);
 }

@@ -1,0 +1,295 @@
+/*
+ * results_out.c - a run's results one row per result (see results_out.h).
+ */
+#include "results_out.h"
+
+#include "run_fmt.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int data_each(void *ud, int (*fn)(const struct llmops_result *r, void *fnud), void *fnud)
+{
+	const struct llmops_run_data *d = ud;
+	for (size_t i = 0; i < d->n; i++) {
+		int rc = fn(&d->results[i], fnud);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void results_src_data(struct results_src *src, const struct llmops_run_data *d)
+{
+	memset(src, 0, sizeof(*src));
+	src->each = data_each;
+	src->ud = (void *)d;
+	src->run_id = d->run->id;
+	src->dataset = d->run->dataset_path;
+	src->repeated = llmops_run_data_repeated(d);
+}
+
+static void add_str(cJSON *o, const char *key, const char *s)
+{
+	if (s)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+cJSON *results_json(const struct llmops_result *r, int with_text, int repeated)
+{
+	cJSON *o = cJSON_CreateObject(), *sc;
+	cJSON_AddStringToObject(o, "case", r->case_id);
+	if (r->variant && *r->variant)
+		cJSON_AddStringToObject(o, "variant", r->variant);
+	if (repeated || r->repeat_index)
+		cJSON_AddNumberToObject(o, "repeat", r->repeat_index);
+	if (r->passed < 0)
+		cJSON_AddNullToObject(o, "passed");
+	else
+		cJSON_AddBoolToObject(o, "passed", r->passed);
+	if (r->metric)
+		cJSON_AddStringToObject(o, "metric", r->metric);
+	runfmt_add_num(o, "score", r->score);
+	runfmt_add_num(o, "threshold", r->threshold);
+	sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
+	cJSON_AddItemToObject(o, "scores", sc ? sc : cJSON_CreateObject());
+	runfmt_add_num(o, "latency_ms", r->latency_ms);
+	runfmt_add_num(o, "ttft_ms", r->ttft_ms);
+	runfmt_add_num(o, "tokens_in", r->tokens_in >= 0 ? (double)r->tokens_in : NAN);
+	runfmt_add_num(o, "tokens_out", r->tokens_out >= 0 ? (double)r->tokens_out : NAN);
+	runfmt_add_num(o, "cost_usd", r->cost_usd);
+	cJSON_AddNumberToObject(o, "attempts", r->attempts);
+	cJSON_AddBoolToObject(o, "cache_hit", r->cache_hit);
+	if (r->error)
+		cJSON_AddStringToObject(o, r->passed < 0 ? "error" : "reason", r->error);
+	if (with_text) {
+		add_str(o, "expected", r->expected);
+		add_str(o, "output", r->output);
+		add_str(o, "input", r->input);
+	}
+	return o;
+}
+
+/* ------------------------------------------------------------------- CSV */
+
+static int csv_row(const struct llmops_result *x, void *ud)
+{
+	FILE *f = ud;
+	runfmt_csv_field(f, x->case_id);
+	fputc(',', f);
+	runfmt_csv_field(f, x->variant);
+	fprintf(f, ",%d,%s,", x->repeat_index, runfmt_verdict(x->passed));
+	runfmt_csv_field(f, x->metric);
+	fputc(',', f);
+	runfmt_csv_num(f, x->score, "%.6f");
+	fputc(',', f);
+	runfmt_csv_num(f, x->threshold, "%g");
+	fputc(',', f);
+	runfmt_csv_num(f, x->latency_ms, "%.1f");
+	fputc(',', f);
+	runfmt_csv_num(f, x->ttft_ms, "%.1f");
+	fputc(',', f);
+	runfmt_csv_num(f, x->tokens_in >= 0 ? (double)x->tokens_in : NAN, "%.0f");
+	fputc(',', f);
+	runfmt_csv_num(f, x->tokens_out >= 0 ? (double)x->tokens_out : NAN, "%.0f");
+	fputc(',', f);
+	runfmt_csv_num(f, x->cost_usd, "%.8f");
+	fprintf(f, ",%d,%s,", x->attempts, x->cache_hit ? "true" : "false");
+	runfmt_csv_field(f, x->error);
+	fputc(',', f);
+	runfmt_csv_field(f, x->expected);
+	fputc(',', f);
+	runfmt_csv_field(f, x->output);
+	fputs("\r\n", f);
+	return 0;
+}
+
+int results_csv(FILE *f, const struct results_src *src)
+{
+	fputs("case,variant,repeat,outcome,metric,score,threshold,latency_ms,ttft_ms,tokens_in,"
+	      "tokens_out,cost_usd,attempts,cache_hit,reason,expected,output\r\n",
+	      f);
+	return src->each(src->ud, csv_row, f);
+}
+
+/* ----------------------------------------------------------------- JSONL */
+
+struct jsonl {
+	FILE *f;
+	const struct results_src *src;
+};
+
+static int jsonl_row(const struct llmops_result *x, void *ud)
+{
+	const struct jsonl *j = ud;
+	cJSON *o = results_json(x, 1, j->src->repeated);
+	cJSON_AddStringToObject(o, "run", j->src->run_id);
+	char *s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!s)
+		return LLMOPS_E_NOMEM;
+	fprintf(j->f, "%s\n", s);
+	free(s);
+	return 0;
+}
+
+int results_jsonl(FILE *f, const struct results_src *src)
+{
+	struct jsonl j = {f, src};
+	return src->each(src->ud, jsonl_row, &j);
+}
+
+/* ----------------------------------------------------------------- JUnit */
+
+struct suite {
+	char *variant;
+	long tests, failures, errors;
+	double time;
+};
+
+struct junit {
+	FILE *f;
+	const struct results_src *src;
+	struct suite *s;
+	size_t n;
+	const char *only; /* the second pass: this variant's rows */
+};
+
+static int junit_count(const struct llmops_result *x, void *ud)
+{
+	struct junit *j = ud;
+	const char *v = x->variant ? x->variant : "";
+	size_t i = 0;
+	while (i < j->n && strcmp(j->s[i].variant, v))
+		i++;
+	if (i == j->n) {
+		struct suite *s = realloc(j->s, (j->n + 1) * sizeof(*s));
+		if (!s)
+			return LLMOPS_E_NOMEM;
+		j->s = s;
+		memset(&s[i], 0, sizeof(*s));
+		if (!(s[i].variant = strdup(v)))
+			return LLMOPS_E_NOMEM;
+		j->n++;
+	}
+	j->s[i].tests++;
+	j->s[i].failures += x->passed == 0;
+	j->s[i].errors += x->passed < 0;
+	if (!isnan(x->latency_ms))
+		j->s[i].time += x->latency_ms / 1000.0;
+	return 0;
+}
+
+static int junit_row(const struct llmops_result *x, void *ud)
+{
+	const struct junit *j = ud;
+	FILE *f = j->f;
+	if (strcmp(x->variant ? x->variant : "", j->only))
+		return 0;
+	fputs("    <testcase classname=\"", f);
+	runfmt_xml_text(f, j->src->dataset ? j->src->dataset : j->src->run_id);
+	fputs("\" name=\"", f);
+	runfmt_xml_text(f, x->case_id);
+	if (j->src->repeated) /* names stay unique: one testcase per repeat */
+		fprintf(f, " #%d", x->repeat_index);
+	fprintf(f, "\" time=\"%.3f\"", isnan(x->latency_ms) ? 0.0 : x->latency_ms / 1000.0);
+	if (x->passed == 1) {
+		fputs("/>\n", f);
+		return 0;
+	}
+	fprintf(f, ">\n      <%s message=\"", x->passed < 0 ? "error" : "failure");
+	runfmt_xml_text(f, x->error ? x->error : "failed");
+	fputs("\">", f);
+	if (x->passed == 0) {
+		fputs("expected:\n", f);
+		runfmt_xml_text(f, x->expected ? x->expected : "(none)");
+		fputs("\n\noutput:\n", f);
+		runfmt_xml_text(f, x->output ? x->output : "");
+	}
+	fprintf(f, "</%s>\n    </testcase>\n", x->passed < 0 ? "error" : "failure");
+	return 0;
+}
+
+int results_junit(FILE *f, const struct results_src *src)
+{
+	struct junit j = {f, src, NULL, 0, NULL};
+	int rc = src->each(src->ud, junit_count, &j);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"llmops run ", f);
+	runfmt_xml_text(f, src->run_id);
+	fputs("\">\n", f);
+	for (size_t i = 0; !rc && i < j.n; i++) {
+		const struct suite *s = &j.s[i];
+		fputs("  <testsuite name=\"", f);
+		runfmt_xml_text(f, *s->variant ? s->variant : (src->dataset ? src->dataset : ""));
+		fprintf(f, "\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" time=\"%.3f\">\n",
+			s->tests, s->failures, s->errors, s->time);
+		j.only = s->variant;
+		rc = src->each(src->ud, junit_row, &j);
+		fputs("  </testsuite>\n", f);
+	}
+	fputs("</testsuites>\n", f);
+	for (size_t i = 0; i < j.n; i++)
+		free(j.s[i].variant);
+	free(j.s);
+	return rc;
+}
+
+/* -------------------------------------------------------------- Markdown */
+
+struct md {
+	FILE *f;
+	const struct results_src *src;
+	long n;
+};
+
+static int md_count(const struct llmops_result *x, void *ud)
+{
+	((struct md *)ud)->n += x->passed != 1;
+	return 0;
+}
+
+static int md_row(const struct llmops_result *x, void *ud)
+{
+	const struct md *m = ud;
+	FILE *f = m->f;
+	if (x->passed == 1)
+		return 0;
+	fputs("| ", f);
+	runfmt_md_cell(f, x->case_id, 100);
+	if (m->src->repeated)
+		fprintf(f, " #%d", x->repeat_index);
+	if (x->variant && *x->variant) {
+		fputs(" on ", f);
+		runfmt_md_cell(f, x->variant, 100);
+	}
+	if (isnan(x->score))
+		fputs(" | - | ", f);
+	else
+		fprintf(f, " | %.3f | ", x->score);
+	runfmt_md_cell(f, x->error, 200);
+	fputs(" | ", f);
+	runfmt_md_cell(f, x->expected, 200);
+	fputs(" | ", f);
+	runfmt_md_cell(f, x->output, 200);
+	fputs(" |\n", f);
+	return 0;
+}
+
+long results_markdown_failing(FILE *f, const struct results_src *src, const char *title)
+{
+	struct md m = {f, src, 0};
+	if (src->each(src->ud, md_count, &m))
+		return -1;
+	if (!m.n) {
+		fputs("\nEvery case passed.\n", f);
+		return 0;
+	}
+	fprintf(f,
+		"\n### %s (%ld)\n\n| case | score | why | expected | output |\n"
+		"| --- | --- | --- | --- | --- |\n",
+		title, m.n);
+	return src->each(src->ud, md_row, &m) ? -1 : m.n;
+}
