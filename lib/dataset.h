@@ -58,14 +58,19 @@ size_t *llmops_dataset_by_id(const struct llmops_dataset *d);
  * A cursor over a dataset's text that yields one case at a time, for runs
  * that must not hold the whole dataset: JSON arrays element by element,
  * JSONL by line, CSV by record.  text is borrowed and must outlive the
- * cursor; with release_behind (text is a file mapping) the pages already
- * read are given back to the kernel as it goes.  The text must be valid
- * UTF-8 (see llmops_dataset_file_open); duplicate ids are not checked.
- * Free with llmops_dataset_cursor_free().
+ * cursor.  Flags: LLMOPS_CURSOR_RELEASE (text is a file mapping): the
+ * pages already read are given back to the kernel as it goes;
+ * LLMOPS_CURSOR_CHECKED: a cursor has read this text to its end without an
+ * error before, so JSON is parsed without the strict pre-scan that
+ * positions errors.  The text must be valid UTF-8 (see
+ * llmops_dataset_file_open); duplicate ids are not checked.  Free with
+ * llmops_dataset_cursor_free().
  */
 struct llmops_dataset_cursor;
+#define LLMOPS_CURSOR_RELEASE 1u
+#define LLMOPS_CURSOR_CHECKED 2u
 int llmops_dataset_cursor_open(struct llmops_dataset_cursor **out, const char *label,
-			       const char *text, size_t len, int release_behind,
+			       const char *text, size_t len, unsigned flags,
 			       struct llmops_err *err);
 /*
  * The next case into *out (the caller's: llmops_case_release()): 1, 0 at
@@ -92,7 +97,7 @@ struct llmops_dataset_file {
 	const char *text;
 	size_t len;
 	char sha256[LLMOPS_SHA256_HEX_LEN + 1];
-	int mapped; /* text is a mapping (pass release_behind to cursors) */
+	int mapped; /* text is a mapping (pass LLMOPS_CURSOR_RELEASE to cursors) */
 	void *map_;
 	char *heap_;
 };

@@ -30,6 +30,7 @@ struct llmops_dataset_cursor {
 	int state;		    /* JSON: 0 before '[', 1 in the array, 2 after ']' */
 	size_t n;		    /* cases read */
 	int behind;		    /* give the pages read back to the kernel (a mapping) */
+	int checked;		    /* read once already without an error: no strict pre-scan */
 	size_t released;	    /* up to here */
 };
 
@@ -67,8 +68,7 @@ const char *llmops_dataset_format_of(const char *label, const char *text, size_t
 }
 
 int llmops_dataset_cursor_open(struct llmops_dataset_cursor **out, const char *label,
-			       const char *text, size_t len, int release_behind,
-			       struct llmops_err *err)
+			       const char *text, size_t len, unsigned flags, struct llmops_err *err)
 {
 	struct llmops_dataset_cursor *c = calloc(1, sizeof(*c));
 	*out = NULL;
@@ -80,7 +80,8 @@ int llmops_dataset_cursor_open(struct llmops_dataset_cursor **out, const char *l
 	c->fmt = !strcmp(fmt, "json") ? FMT_JSON : !strcmp(fmt, "jsonl") ? FMT_JSONL : FMT_CSV;
 	c->text = text;
 	c->len = len;
-	c->behind = release_behind;
+	c->behind = (flags & LLMOPS_CURSOR_RELEASE) != 0;
+	c->checked = (flags & LLMOPS_CURSOR_CHECKED) != 0;
 	c->head = (struct llmops_strlist)LLMOPS_STRLIST_INIT;
 	*out = c;
 	return 0;
@@ -253,7 +254,8 @@ static int next_json(struct llmops_dataset_cursor *c, struct llmops_case *out,
 	size_t end = value_end(t, c->len, i);
 	cJSON *o = NULL;
 	struct llmops_err perr = {0};
-	if (end <= i || llmops_json_parse(&o, t + i, end - i, c->label, &perr))
+	if (end <= i || (!(c->checked && (o = cJSON_ParseWithLength(t + i, end - i))) &&
+			 llmops_json_parse(&o, t + i, end - i, c->label, &perr)))
 		return json_error(c, i, err);
 	int line, col;
 	llmops_text_cursor_pos(&c->tc, t, i, &line, &col);
@@ -292,7 +294,9 @@ static int next_jsonl(struct llmops_dataset_cursor *c, struct llmops_case *out,
 			continue;
 		cJSON *o = NULL;
 		struct llmops_err lerr = {0};
-		int rc = llmops_json_parse(&o, text + i, eol - i, c->label, &lerr);
+		int rc = c->checked && (o = cJSON_ParseWithLength(text + i, eol - i))
+				 ? 0
+				 : llmops_json_parse(&o, text + i, eol - i, c->label, &lerr);
 		if (rc) {
 			/* the message says 1:COL; put the file's line in */
 			const char *p = strstr(lerr.msg, ":1:");

@@ -61,6 +61,24 @@ static void add_latency(struct llmops_eval_variant *v, double ms)
 	v->lat[v->nlat++] = ms;
 }
 
+/* x as JSON: 15 significant digits when they read back exactly, else 17 (as cJSON prints). */
+static void add_number(struct llmops_buf *b, double x)
+{
+	char s[32];
+	if (isnan(x) || isinf(x)) {
+		llmops_buf_adds(b, "null");
+		return;
+	}
+	if (x == 0 || x == 1) {
+		llmops_buf_adds(b, x == 0 ? "0" : "1");
+		return;
+	}
+	snprintf(s, sizeof(s), "%1.15g", x);
+	if (strtod(s, NULL) != x)
+		snprintf(s, sizeof(s), "%1.17g", x);
+	llmops_buf_adds(b, s);
+}
+
 /* Score j's output: metrics, assertions, pass.  Returns 0 or -1 (out of memory). */
 static int score(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
@@ -89,18 +107,24 @@ static int score(struct llmops_eval *ev, struct llmops_eval_job *j)
 			vals[n++] = j->embed_score;
 		}
 	}
-	cJSON *sc = cJSON_CreateObject();
+	struct llmops_buf sc = LLMOPS_BUF_INIT;
 	j->score = NAN;
+	llmops_buf_addch(&sc, '{');
 	for (size_t i = 0; i < n; i++) {
-		cJSON_AddNumberToObject(sc, llmops_metric_name(ids[i]), vals[i]);
+		/* metric names need no escaping; the shortest text that reads back the same */
+		llmops_buf_addf(&sc, "%s\"%s\":", i ? "," : "", llmops_metric_name(ids[i]));
+		add_number(&sc, vals[i]);
 		v->metric_sum[ids[i]] += vals[i];
 		v->metric_n[ids[i]]++;
 		if (ids[i] == c->metric)
 			j->score = vals[i];
 	}
+	llmops_buf_addch(&sc, '}');
 	free(j->scores_json);
-	j->scores_json = cJSON_PrintUnformatted(sc);
-	cJSON_Delete(sc);
+	j->scores_json = sc.oom ? NULL : llmops_buf_detach(&sc, NULL);
+	llmops_buf_release(&sc);
+	if (!j->scores_json)
+		return -1;
 
 	struct llmops_observation ob = {out, strlen(out), j->tokens_out, j->latency_ms, j->cost};
 	struct llmops_buf why = LLMOPS_BUF_INIT;

@@ -95,12 +95,14 @@ static int has_u64(const uint64_t *v, size_t n, uint64_t k)
 	return n && bsearch(&k, v, n, sizeof(*v), cmp_u64) != NULL;
 }
 
-/* Open a cursor over the dataset file. */
+/* Open a cursor over the dataset file (read whole once by llmops_eval_cases: checked). */
 static int cursor(struct llmops_eval *ev, struct llmops_dataset_cursor **cur,
 		  struct llmops_err *err)
 {
-	return llmops_dataset_cursor_open(cur, ev->file.label, ev->file.text, ev->file.len,
-					  ev->file.mapped, err);
+	unsigned flags = (ev->file.mapped ? LLMOPS_CURSOR_RELEASE : 0) |
+			 (ev->ds.n ? LLMOPS_CURSOR_CHECKED : 0);
+	return llmops_dataset_cursor_open(cur, ev->file.label, ev->file.text, ev->file.len, flags,
+					  err);
 }
 
 /*
