@@ -46,6 +46,7 @@
 #include <stdint.h>
 
 struct llmops_eval_cb;
+struct llmops_eval_pool;
 
 /* One prompt x provider pair. */
 struct llmops_eval_variant {
@@ -103,6 +104,12 @@ struct llmops_eval_job {
 	double embed_score;	   /* NAN until the embedding call answers */
 	struct llmops_call follow; /* the embedding call */
 	struct llmops_eval_job *prev, *next; /* the engine's list of live jobs */
+	struct llmops_eval_job *qnext;	     /* the scoring pool's queues */
+	int scored;			     /* scores below computed (by a worker) */
+	int count_out;			     /* tokens_out is to be counted from output */
+	int nscores;
+	int score_ids[LLMOPS_METRIC_COUNT + 1];
+	double score_vals[LLMOPS_METRIC_COUNT + 1];
 };
 
 /* The run compared with (--baseline) and the comparison. */
@@ -151,7 +158,7 @@ struct llmops_eval {
 	size_t ncases_all;  /* cases in the dataset up to limit */
 	size_t ncases;	    /* cases this run (the shard's slice) */
 	size_t shard_first; /* the dataset position of the first */
-	size_t njobs;	    /* ncases x nvars x repeats */
+	size_t njobs;	    /* ncases x nvars x repeats (once llmops_eval_render has run) */
 	size_t nrecorded;   /* cases of the run with a recorded output */
 	long no_input_pos;  /* the first case of the run with neither "input" nor "output"; -1 */
 	unsigned char *flags_; /* per case of the dataset: has an output, has an input */
@@ -165,6 +172,7 @@ struct llmops_eval {
 	int feed_failed;		 /* reading or validating a case failed mid-run */
 	struct llmops_err feed_err;
 	struct llmops_eval_job *live;	 /* jobs made and not yet recorded */
+	struct llmops_eval_pool *pool;	 /* workers scoring recorded outputs; NULL: none */
 	struct llmops_repeats *reps; /* per variant once the run is over (repeats > 1); owned */
 	struct llmops_strlist rep_ids; /* the case ids reps borrow */
 	struct llmops_call **requeue; /* calls to send before new ones: fallbacks, follow-ups */

@@ -33,13 +33,13 @@ static void set_str(char **dst, const char *s)
 	*dst = s ? strdup(s) : NULL;
 }
 
-static long count_tokens(struct llmops_eval *ev, const char *s)
+static long count_tokens(struct llmops_tokenizer *tok, const char *s)
 {
 	size_t n = 0;
 	struct llmops_err err = {0};
-	if (!ev->tok || !s)
+	if (!tok || !s)
 		return -1;
-	if (llmops_tokenize(ev->tok, s, strlen(s), LLMOPS_TOK_LOSSY, "output", NULL, &n, &err))
+	if (llmops_tokenize(tok, s, strlen(s), LLMOPS_TOK_LOSSY, "output", NULL, &n, &err))
 		return -1;
 	return (long)n;
 }
@@ -80,12 +80,11 @@ static void add_number(struct llmops_buf *b, double x)
 }
 
 /* Score j's output: metrics, assertions, pass.  Returns 0 or -1 (out of memory). */
-static int score(struct llmops_eval *ev, struct llmops_eval_job *j)
+static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	const struct llmops_eval_case *c = j->c;
-	struct llmops_eval_variant *v = &ev->vars[j->vi];
-	int ids[LLMOPS_METRIC_COUNT + 1];
-	double vals[LLMOPS_METRIC_COUNT + 1];
+	int *ids = j->score_ids;
+	double *vals = j->score_vals;
 	size_t n = 0;
 	struct llmops_err err = {0};
 	const char *out = j->output ? j->output : "";
@@ -114,8 +113,6 @@ static int score(struct llmops_eval *ev, struct llmops_eval_job *j)
 		/* metric names need no escaping; the shortest text that reads back the same */
 		llmops_buf_addf(&sc, "%s\"%s\":", i ? "," : "", llmops_metric_name(ids[i]));
 		add_number(&sc, vals[i]);
-		v->metric_sum[ids[i]] += vals[i];
-		v->metric_n[ids[i]]++;
 		if (ids[i] == c->metric)
 			j->score = vals[i];
 	}
@@ -149,6 +146,35 @@ static int score(struct llmops_eval *ev, struct llmops_eval_job *j)
 	j->passed = metric_ok && failed == 0;
 	set_str(&j->error, why.len ? why.data : NULL);
 	llmops_buf_release(&why);
+	j->nscores = (int)n;
+	j->scored = 1;
+	return 0;
+}
+
+void llmops_eval_score(const struct llmops_eval *ev, struct llmops_eval_job *j,
+		       struct llmops_tokenizer *tok)
+{
+	if (j->count_out) {
+		j->tokens_out = count_tokens(tok, j->output);
+		j->count_out = 0;
+	}
+	if (score_compute(ev, j)) {
+		j->passed = -1;
+		set_str(&j->error, "out of memory while scoring");
+	}
+	j->scored = 1;
+}
+
+/* Score j unless a worker has; add its scores to the variant's sums. */
+static int score(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	struct llmops_eval_variant *v = &ev->vars[j->vi];
+	if (!j->scored && score_compute(ev, j))
+		return -1;
+	for (int i = 0; i < j->nscores; i++) {
+		v->metric_sum[j->score_ids[i]] += j->score_vals[i];
+		v->metric_n[j->score_ids[i]]++;
+	}
 	return 0;
 }
 
@@ -185,6 +211,10 @@ static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 	int64_t rid = 0;
 	size_t reps = (size_t)(ev->repeats > 0 ? ev->repeats : 1);
 
+	if (j->count_out) {
+		j->tokens_out = count_tokens(ev->tok, j->output);
+		j->count_out = 0;
+	}
 	if (j->passed != -1 && score(ev, j)) {
 		j->passed = -1;
 		set_str(&j->error, "out of memory while scoring");
@@ -273,6 +303,8 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 	for (size_t i = 0; i < ev->nmetric_ids && c->expected; i++)
 		want |= ev->metric_ids[i] == LLMOPS_METRIC_EMBEDDING;
 	if (!want || !ev->embedder) {
+		if (j->attempts == 0 && !j->cache_hit && llmops_eval_pool_push(ev, j))
+			return; /* a recorded output: scored by a worker, finished later */
 		finish(ev, j);
 		return;
 	}
@@ -316,7 +348,7 @@ static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j, const
 	set_str(&j->output, c->answer.text);
 	j->tokens_in = c->answer.tokens_in;
 	j->tokens_out =
-		c->answer.tokens_out >= 0 ? c->answer.tokens_out : count_tokens(ev, j->output);
+		c->answer.tokens_out >= 0 ? c->answer.tokens_out : count_tokens(ev->tok, j->output);
 	j->cache_hit = cached;
 	if (!cached)
 		ev->redactions += c->redactions;
@@ -343,6 +375,10 @@ static int build_request(struct llmops_eval *ev, struct llmops_eval_job *j, cons
 	/* repeat 0 is the request a run without --repeat makes, and shares its cache entry */
 	snprintf(salt, sizeof(salt), "repeat %d", j->rep);
 	llmops_request_release(&j->call.rq);
+	if (llmops_eval_messages(ev, j)) {
+		fail_job(ev, j, "out of memory while rendering");
+		return -1;
+	}
 	if (llmops_provider_chat_request(p, j->messages, j->rep ? salt : NULL, &j->call.rq, &err)) {
 		fail_job(ev, j, err.msg);
 		return -1;
@@ -397,11 +433,20 @@ static void replay(struct llmops_eval *ev, struct llmops_eval_job *j)
 	}
 	set_str(&j->output, c->recorded);
 	j->tokens_in = -1;
-	j->tokens_out = count_tokens(ev, j->output);
+	j->tokens_out = -1;
+	j->count_out = 1; /* counted where it is scored */
 	j->latency_ms = j->ttft_ms = NAN;
 	j->cost = NAN;
 	j->attempts = 0;
 	answered(ev, j);
+}
+
+/* Record the jobs the workers have scored; with wait, every one still out. */
+static void take_scored(struct llmops_eval *ev, int wait)
+{
+	struct llmops_eval_job *j;
+	while ((j = llmops_eval_pool_take(ev, wait)))
+		finish(ev, j);
 }
 
 static struct llmops_call *next_call(void *ud)
@@ -409,7 +454,14 @@ static struct llmops_call *next_call(void *ud)
 	struct llmops_eval *ev = ud;
 	if (ev->nrequeue)
 		return ev->requeue[--ev->nrequeue];
+	take_scored(ev, 0);
 	while (!(ev->stop && *ev->stop) && !ev->ledger_failed && !ev->feed_failed) {
+		if (llmops_eval_pool_full(ev)) { /* the workers are behind: wait for one */
+			struct llmops_eval_job *s = llmops_eval_pool_take(ev, 1);
+			if (s)
+				finish(ev, s);
+			continue;
+		}
 		struct llmops_eval_job *j = llmops_eval_next_job(ev, &ev->feed_err);
 		if (!j)
 			break;
@@ -439,7 +491,8 @@ static struct llmops_call *next_call(void *ud)
 		}
 		return &j->call;
 	}
-	return NULL;
+	take_scored(ev, 1); /* nothing more to send: what the workers hold is all that is left */
+	return ev->nrequeue ? ev->requeue[--ev->nrequeue] : NULL;
 }
 
 static void call_done(void *ud, struct llmops_call *c)
@@ -516,7 +569,10 @@ int llmops_eval_run(struct llmops_eval *ev, const struct llmops_eval_cb *cb,
 	/* results of requests commit one by one (a kill loses only what is in flight);
 	   recorded and cached outputs, which cost nothing to redo, in groups */
 	llmops_ledger_set_batch(ev->ledger, 4096);
+	llmops_eval_pool_start(ev);
 	int rc = llmops_runner_run(&ev->ropts, &rcb, err);
+	take_scored(ev, 1);
+	llmops_eval_pool_stop(ev);
 	tick(ev);
 	struct llmops_err ferr = {0};
 	if (llmops_ledger_flush(ev->ledger, &ferr) && !ev->ledger_failed) {

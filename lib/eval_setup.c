@@ -7,6 +7,7 @@
 #include "eval.h"
 
 #include "eval_internal.h"
+#include "json.h"
 #include "textsim.h"
 
 #include <math.h>
@@ -273,7 +274,6 @@ int llmops_eval_cases(struct llmops_eval *ev, struct llmops_err *err)
 	ev->ncases_all = all;
 	ev->shard_first = first;
 	ev->ncases = k;
-	ev->njobs = k * ev->nvars * (size_t)(ev->repeats > 0 ? ev->repeats : 1);
 	ev->no_input_pos = -1;
 	ev->nrecorded = 0;
 	for (size_t p = first; p < first + k; p++) {
@@ -359,6 +359,7 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 	struct llmops_eval_case c = {0};
 	int any = 0, rc;
 	*more = 0;
+	ev->njobs = ev->ncases * ev->nvars * (size_t)(ev->repeats > 0 ? ev->repeats : 1);
 	for (size_t vi = 0; vi < ev->nvars; vi++)
 		any |= ev->vars[vi].p != NULL;
 	if (!any) /* "input" as the message: nothing can go wrong */
@@ -474,8 +475,19 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			j->passed = -1;
 			j->score = NAN;
 			j->embed_score = NAN;
-			j->messages = render_one(ev, c, &ev->vars[vi], NULL);
-			j->input = j->messages ? cJSON_PrintUnformatted(j->messages) : NULL;
+			if (ev->vars[vi].p) {
+				j->messages = render_one(ev, c, &ev->vars[vi], NULL);
+				j->input =
+					j->messages ? cJSON_PrintUnformatted(j->messages) : NULL;
+			} else { /* "input" as the message: its record without building it */
+				struct llmops_buf b = LLMOPS_BUF_INIT;
+				const char *in = field_str(c->vars, "input");
+				llmops_buf_adds(&b, "[{\"role\":\"user\",\"content\":");
+				llmops_json_add_string(&b, in ? in : "");
+				llmops_buf_adds(&b, "}]");
+				j->input = b.oom ? NULL : llmops_buf_detach(&b, NULL);
+				llmops_buf_release(&b);
+			}
 			c->pending++;
 			return j;
 		}
@@ -488,6 +500,13 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			return NULL;
 		ev->making_next = 0;
 	}
+}
+
+int llmops_eval_messages(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	if (!j->messages)
+		j->messages = render_one(ev, j->c, &ev->vars[j->vi], NULL);
+	return j->messages ? 0 : -1;
 }
 
 void llmops_eval_feed_release(struct llmops_eval *ev)
@@ -594,6 +613,7 @@ void llmops_eval_release(struct llmops_eval *ev)
 	llmops_run_data_free(b->a);
 	llmops_run_data_free(b->b);
 	repeats_release(ev);
+	llmops_eval_pool_stop(ev);
 	llmops_eval_feed_release(ev);
 	llmops_eval_jobs_release(ev);
 	free(ev->done_keys);

@@ -404,3 +404,28 @@ void llmops_json_locate(const char *text, size_t len, const char *const *steps, 
 	}
 	llmops_text_pos(text, found, line, col);
 }
+
+int llmops_json_add_string(struct llmops_buf *b, const char *s)
+{
+	llmops_buf_addch(b, '"');
+	for (const char *p = s; *p; p++) {
+		const char *run = p;
+		while (*p && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+			p++;
+		llmops_buf_add(b, run, (size_t)(p - run));
+		if (!*p)
+			break;
+		switch (*p) {
+		case '"': llmops_buf_adds(b, "\\\""); break;
+		case '\\': llmops_buf_adds(b, "\\\\"); break;
+		case '\b': llmops_buf_adds(b, "\\b"); break;
+		case '\f': llmops_buf_adds(b, "\\f"); break;
+		case '\n': llmops_buf_adds(b, "\\n"); break;
+		case '\r': llmops_buf_adds(b, "\\r"); break;
+		case '\t': llmops_buf_adds(b, "\\t"); break;
+		default: llmops_buf_addf(b, "\\u%04x", (unsigned char)*p); break;
+		}
+	}
+	llmops_buf_addch(b, '"');
+	return b->oom ? LLMOPS_E_NOMEM : LLMOPS_OK;
+}

@@ -12,6 +12,8 @@
 
 #include "error.h"
 
+#include "buf.h"
+
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
@@ -43,5 +45,12 @@ int llmops_json_parse(cJSON **out, const char *text, size_t len, const char *lab
  */
 void llmops_json_locate(const char *text, size_t len, const char *const *steps, size_t nsteps,
 			int want_key, int *line, int *col);
+
+/*
+ * Append s as a JSON string (quoted; ", \\ and control characters escaped
+ * as cJSON escapes them, the rest as it is) to b.  Returns LLMOPS_OK or
+ * LLMOPS_E_NOMEM.
+ */
+int llmops_json_add_string(struct llmops_buf *b, const char *s);
 
 #endif
