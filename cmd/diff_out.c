@@ -155,12 +155,16 @@ cJSON *diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,
 static void change_line(const char *what, double a, double b, const char *unit, int money)
 {
 	double r = rel(a, b);
+	char x[64], y[64];
 	if (isnan(a) && isnan(b))
 		return;
+	/* one side unknown (a run served from the cache has no latency): "-" */
 	if (money)
-		printf("  %-9s $%.6f -> $%.6f", what, a, b);
+		printf("  %-9s %s -> %s", what, runfmt_money(x, sizeof(x), a),
+		       runfmt_money(y, sizeof(y), b));
 	else
-		printf("  %-9s %.0f%s -> %.0f%s", what, a, unit, b, unit);
+		printf("  %-9s %s -> %s", what, runfmt_num(x, sizeof(x), a, "%.0f", unit),
+		       runfmt_num(y, sizeof(y), b, "%.0f", unit));
 	if (!isnan(r))
 		printf(" (%+.1f%%)", r);
 	printf("\n");

@@ -358,7 +358,7 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		if (wrc && !rc)
 			rc = wrc;
 	} else {
-		eval_print_text(ev, ctx->color);
+		eval_print_text(ev, ctx->color, rc == LLMOPS_EXIT_INTERRUPTED);
 		eval_baseline_print(ev, ctx);
 	}
 	if (ev->redactions)

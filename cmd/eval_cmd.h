@@ -33,7 +33,8 @@ void eval_baseline_print(const struct llmops_eval *ev, struct llmops_ctx *ctx);
 
 /* eval_out.c */
 cJSON *eval_summary_json(struct llmops_eval *ev);
-void eval_print_text(struct llmops_eval *ev, int color);
+/* The summary on stdout; interrupted: the run stopped before every result was in. */
+void eval_print_text(struct llmops_eval *ev, int color, int interrupted);
 /* Write the results of the run as format ("json", "jsonl", "csv", "junit", "markdown") to path
  * ("-": stdout).  Prints errors; returns 0 or an exit status. */
 int eval_write_report(struct llmops_eval *ev, const char *path, const char *format);

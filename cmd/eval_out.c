@@ -6,6 +6,7 @@
 
 #include "eval_cmd.h"
 #include "results_out.h"
+#include "table.h"
 #include "outfile.h"
 #include "output.h"
 #include "repeats_out.h"
@@ -118,7 +119,8 @@ cJSON *eval_summary_json(struct llmops_eval *ev)
 	cJSON *o = cJSON_CreateObject(), *vs, *fl, *g;
 	struct llmops_eval_totals t;
 	llmops_eval_totals(ev, &t);
-	cJSON_AddStringToObject(o, "run", ev->run_id);
+	cJSON_AddStringToObject(o, "id", ev->run_id); /* as show and runs name it */
+	cJSON_AddStringToObject(o, "run", ev->run_id); /* the name before: kept for scripts */
 	cJSON_AddStringToObject(o, "dataset", ev->ds.label);
 	cJSON_AddStringToObject(o, "dataset_sha256", ev->ds.sha256);
 	cJSON_AddNumberToObject(o, "cases", (double)ev->ncases);
@@ -204,15 +206,32 @@ static void side_by_side(const char *left, const char *right, int width)
 /* The variants side by side: one column each. */
 static void print_comparison(const struct llmops_eval *ev)
 {
-	printf("\n  %-14s", "");
+	struct table t;
+	const char **labels = calloc(ev->nvars, sizeof(*labels));
+	size_t pre = 0, suf = 0;
+	char a[64], b[64];
+	if (!labels)
+		return;
 	for (size_t i = 0; i < ev->nvars; i++)
-		printf(" | %-22.22s", ev->vars[i].label);
-	printf("\n  %-14s", "pass rate");
+		labels[i] = ev->vars[i].label;
+	/* the columns name what differs; what all variants share is said once */
+	table_common_parts(labels, ev->nvars, &pre, &suf);
+	printf("\n");
+	if (pre || suf)
+		printf("  each variant: %.*s*%s\n", (int)pre, labels[0],
+		       labels[0] + strlen(labels[0]) - suf);
+	table_init(&t, ev->nvars + 1);
+	table_add(&t, "");
+	for (size_t i = 0; i < ev->nvars; i++)
+		table_addf(&t, "%.*s", (int)(strlen(labels[i]) - pre - suf), labels[i] + pre);
+	table_add(&t, "pass rate");
 	for (size_t i = 0; i < ev->nvars; i++) {
 		const struct llmops_eval_variant *v = &ev->vars[i];
-		printf(" | %5.1f%% (%ld/%ld)%*s",
-		       v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0, v->passed,
-		       v->cases, 1, "");
+		if (v->cases)
+			table_addf(&t, "%.1f%% (%ld/%ld)", 100.0 * (double)v->passed / (double)v->cases,
+				   v->passed, v->cases);
+		else
+			table_add(&t, "-");
 	}
 	for (int k = 0; k < LLMOPS_METRIC_COUNT; k++) {
 		int any = 0;
@@ -220,27 +239,28 @@ static void print_comparison(const struct llmops_eval *ev)
 			any |= ev->vars[i].metric_n[k] > 0;
 		if (!any)
 			continue;
-		printf("\n  %-14s", llmops_metric_name(k));
+		table_add(&t, llmops_metric_name(k));
 		for (size_t i = 0; i < ev->nvars; i++) {
 			const struct llmops_eval_variant *v = &ev->vars[i];
-			if (v->metric_n[k])
-				printf(" | %-22.3f", v->metric_sum[k] / (double)v->metric_n[k]);
-			else
-				printf(" | %-22s", "-");
+			table_add(&t, runfmt_num(a, sizeof(a),
+						 v->metric_n[k] ? v->metric_sum[k] / (double)v->metric_n[k]
+								: NAN,
+						 "%.3f", NULL));
 		}
 	}
-	printf("\n  %-14s", "latency p50");
+	table_add(&t, "latency p50");
 	for (size_t i = 0; i < ev->nvars; i++) {
 		struct llmops_eval_variant *v = (struct llmops_eval_variant *)&ev->vars[i];
-		if (v->nlat)
-			printf(" | %-19.0f ms", llmops_quantile(v->lat, v->nlat, 0.5));
-		else
-			printf(" | %-22s", "-");
+		table_add(&t, runfmt_num(a, sizeof(a),
+					 v->nlat ? llmops_quantile(v->lat, v->nlat, 0.5) : NAN, "%.0f",
+					 " ms"));
 	}
-	printf("\n  %-14s", "cost");
+	table_add(&t, "cost");
 	for (size_t i = 0; i < ev->nvars; i++)
-		printf(" | $%-21.6f", ev->vars[i].cost);
-	printf("\n");
+		table_add(&t, runfmt_money(b, sizeof(b), ev->vars[i].cost));
+	table_print(&t, "  ", " | ");
+	table_release(&t);
+	free(labels);
 }
 
 /* The flaky cases of every variant, the first 20. */
@@ -261,35 +281,105 @@ struct text_failures {
 	size_t failing, shown;
 	int width;
 	const char *bold, *red, *reset;
+	/* the group being gathered: one case on one variant, its repeats that failed the
+	   same way (the same output and the same reason) shown once */
+	int open;
+	struct llmops_buf id, variant, error, output, expected, reps;
+	int passed;
 };
 
-/* One failing result (the first 20): its id, why, and expected beside output. */
+static void group_flush(struct text_failures *tf)
+{
+	if (!tf->open)
+		return;
+	tf->open = 0;
+	tf->shown++;
+	const char *v = tf->variant.data ? tf->variant.data : "";
+	printf("  %s%s%s%s%s%s: %s%s%s\n", tf->bold, tf->id.data, tf->reps.data ? tf->reps.data : "",
+	       tf->reset, *v ? " on " : "", v, tf->passed < 0 ? tf->red : "",
+	       tf->error.data ? tf->error.data : "failed", tf->passed < 0 ? tf->reset : "");
+	if (tf->passed >= 0)
+		side_by_side(tf->expected.data, tf->output.data, tf->width);
+}
+
+static void set_buf(struct llmops_buf *b, const char *s)
+{
+	llmops_buf_reset(b);
+	if (s)
+		llmops_buf_adds(b, s);
+}
+
+static int same(const struct llmops_buf *b, const char *s)
+{
+	return !b->data == !s && (!s || !strcmp(b->data, s));
+}
+
+/* One failing result (the first 20 cases): its id, why, and expected beside output. */
 static int print_failure(const struct llmops_result *r, void *ud)
 {
 	struct text_failures *tf = ud;
+	const char *v = r->variant ? r->variant : "";
+	if (tf->open && same(&tf->id, r->case_id) && same(&tf->variant, v) &&
+	    same(&tf->error, r->error) && same(&tf->output, r->output) && tf->passed == r->passed) {
+		llmops_buf_addf(&tf->reps, " #%d", r->repeat_index);
+		return 0;
+	}
+	group_flush(tf);
 	if (tf->shown >= 20)
 		return 1; /* enough: stop reading */
-	tf->shown++;
-	char rep[24] = "";
+	tf->open = 1;
+	set_buf(&tf->id, r->case_id);
+	set_buf(&tf->variant, v);
+	set_buf(&tf->error, r->error);
+	set_buf(&tf->output, r->output);
+	set_buf(&tf->expected, r->expected);
+	llmops_buf_reset(&tf->reps);
 	if (tf->ev->repeats > 1)
-		snprintf(rep, sizeof(rep), " #%d", r->repeat_index);
-	printf("  %s%s%s%s%s%s: %s%s%s\n", tf->bold, r->case_id, rep, tf->reset,
-	       *r->variant ? " on " : "", r->variant, r->passed < 0 ? tf->red : "",
-	       r->error ? r->error : "failed", r->passed < 0 ? tf->reset : "");
-	if (r->passed >= 0)
-		side_by_side(r->expected, r->output, tf->width);
+		llmops_buf_addf(&tf->reps, " #%d", r->repeat_index);
+	tf->passed = r->passed;
 	return 0;
 }
 
-void eval_print_text(struct llmops_eval *ev, int color)
+static void print_failures(struct llmops_eval *ev, int width, const char *bold, const char *red,
+			   const char *reset)
+{
+	struct text_failures tf = {ev, 0, 0, width, bold, red, reset, 0, LLMOPS_BUF_INIT,
+				   LLMOPS_BUF_INIT, LLMOPS_BUF_INIT, LLMOPS_BUF_INIT, LLMOPS_BUF_INIT,
+				   LLMOPS_BUF_INIT, 0};
+	struct llmops_err err = {0};
+	size_t reps = (size_t)(ev->repeats > 1 ? ev->repeats : 1), results = 0;
+	for (size_t i = 0; i < ev->nvars; i++)
+		results += (size_t)(ev->vars[i].failed + ev->vars[i].errors);
+	if (!results)
+		return;
+	printf("\n%sfailing cases%s (%zu %s)\n", bold, reset, results,
+	       reps > 1 ? runfmt_plural((long)results, "result", "results")
+			: runfmt_plural((long)results, "case", "cases"));
+	if (llmops_eval_results(ev, 1, 20 * reps + 1, print_failure, &tf, &err) < 0)
+		llmops_report(&err);
+	group_flush(&tf);
+	tf.failing = results;
+	if (tf.shown >= 20)
+		printf("  ... and more (-o FILE has them all)\n");
+	llmops_buf_release(&tf.id);
+	llmops_buf_release(&tf.variant);
+	llmops_buf_release(&tf.error);
+	llmops_buf_release(&tf.output);
+	llmops_buf_release(&tf.expected);
+	llmops_buf_release(&tf.reps);
+}
+
+void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 {
 	const char *red = color ? LLMOPS_SGR_RED : "", *green = color ? LLMOPS_SGR_GREEN : "";
 	const char *bold = color ? LLMOPS_SGR_BOLD : "", *reset = color ? LLMOPS_SGR_RESET : "";
 	struct llmops_eval_totals t;
 	int width = term_width();
 	llmops_eval_totals(ev, &t);
-	printf("%seval%s %s: %s, %zu cases x %zu variant%s", bold, reset, ev->run_id, ev->ds.label,
-	       ev->ncases, ev->nvars, ev->nvars == 1 ? "" : "s");
+	char m1[64], m2[64];
+	printf("%seval%s %s: %s, %zu %s x %zu %s", bold, reset, ev->run_id, ev->ds.label,
+	       ev->ncases, runfmt_plural((long)ev->ncases, "case", "cases"), ev->nvars,
+	       runfmt_plural((long)ev->nvars, "variant", "variants"));
 	if (ev->repeats > 1)
 		printf(" x %d repeats", ev->repeats);
 	printf("\n");
@@ -307,7 +397,8 @@ void eval_print_text(struct llmops_eval *ev, int color)
 			       v->passed == v->cases ? green : red, v->passed, v->cases, reset,
 			       v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0,
 			       100 * lo, 100 * hi);
-			printf(", %ld failed, %ld errors\n", v->failed, v->errors);
+			printf(", %ld failed, %ld %s\n", v->failed, v->errors,
+			       runfmt_plural(v->errors, "error", "errors"));
 		}
 		printf("    metrics");
 		int any = 0;
@@ -319,34 +410,32 @@ void eval_print_text(struct llmops_eval *ev, int color)
 			}
 		printf("%s\n", any ? "" : " (none: assertions only)");
 		if (v->nlat)
-			printf("    latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms (%zu requests)\n",
+			printf("    latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms (%zu %s)\n",
 			       llmops_quantile(v->lat, v->nlat, 0.5),
 			       llmops_quantile(v->lat, v->nlat, 0.95),
-			       llmops_quantile(v->lat, v->nlat, 0.99), v->nlat);
+			       llmops_quantile(v->lat, v->nlat, 0.99), v->nlat,
+			       runfmt_plural((long)v->nlat, "request", "requests"));
 		else
 			printf("    latency (no requests sent)\n");
-		printf("    tokens  %ld in, %ld out; cost $%.6f%s; cache hits %ld\n", v->tokens_in,
-		       v->tokens_out, v->cost, v->price ? "" : " (no price for this model)",
-		       v->cache_hits);
+		printf("    tokens  %ld in, %ld out; cost %s%s; cache hits %ld\n", v->tokens_in,
+		       v->tokens_out, runfmt_money(m1, sizeof(m1), v->cost),
+		       v->price ? "" : " (no price for this model)", v->cache_hits);
 	}
 	if (ev->nvars > 1)
 		print_comparison(ev);
 	if (nflaky)
 		print_flaky(ev, nflaky, bold, reset);
-	struct text_failures tf = {ev, 0, 0, width, bold, red, reset};
-	struct llmops_err err = {0};
-	for (size_t i = 0; i < ev->nvars; i++)
-		tf.failing += (size_t)(ev->vars[i].failed + ev->vars[i].errors);
-	if (tf.failing)
-		printf("\n%sfailing cases%s (%zu)\n", bold, reset, tf.failing);
-	if (tf.failing && llmops_eval_results(ev, 1, 20, print_failure, &tf, &err) < 0)
-		llmops_report(&err);
-	if (tf.failing > tf.shown)
-		printf("  ... and %zu more (-o FILE has them all)\n", tf.failing - tf.shown);
+	print_failures(ev, width, bold, red, reset);
+	if (interrupted) { /* an unfinished run has no verdict */
+		printf("\ngate: %snot decided%s (interrupted after %ld of %zu %s)\n", red, reset,
+		       t.cases, ev->njobs, runfmt_plural((long)ev->njobs, "result", "results"));
+		return;
+	}
 	printf("\ngate: %s%s%s (pass rate %.1f%%, minimum %.1f%%", t.gate_ok ? green : red,
 	       t.gate_ok ? "passed" : "failed", reset, 100 * t.rate, 100 * ev->min_pass_rate);
 	if (ev->max_cost >= 0)
-		printf("; cost $%.6f, maximum $%.6f", t.cost, ev->max_cost);
+		printf("; cost %s, maximum %s", runfmt_money(m1, sizeof(m1), t.cost),
+		       runfmt_money(m2, sizeof(m2), ev->max_cost));
 	printf(")\n");
 }
 

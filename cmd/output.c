@@ -1,5 +1,7 @@
 #include "output.h"
 
+#include "json.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,13 +96,13 @@ static void put_object(FILE *out, const cJSON *obj, int indent)
 int llmops_emit(FILE *out, const cJSON *root, int format)
 {
 	if (format == LLMOPS_FORMAT_JSON) {
-		char *s = cJSON_Print(root);
+		char *s = llmops_json_print(root);
 
 		if (!s)
 			return -1;
 		fputs(s, out);
 		fputc('\n', out);
-		cJSON_free(s);
+		free(s);
 		return 0;
 	}
 	if (cJSON_IsObject(root))

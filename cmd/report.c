@@ -102,11 +102,19 @@ static void write_markdown(FILE *f, const struct report *r)
 	fprintf(f, "| cost | $%.6f |\n", u->cost_usd);
 	if (r->diff) {
 		const struct llmops_diff *d = r->diff;
-		fprintf(f,
-			"\n### Compared with `%s`\n\n%zu paired cases: pass rate %.1f%% -> %.1f%%, "
-			"%ld newly failing, %ld newly passing (exact McNemar p = %.4g).\n",
-			r->vs->run->id, d->npairs, 100 * d->paired_rate_a, 100 * d->paired_rate_b,
-			d->pass_to_fail, d->fail_to_pass, d->mcnemar_p);
+		if (d->npairs)
+			fprintf(f,
+				"\n### Compared with `%s`\n\n%zu paired %s: pass rate %.1f%% -> "
+				"%.1f%%, %ld newly failing, %ld newly passing (exact McNemar p = "
+				"%.4g).\n",
+				r->vs->run->id, d->npairs, runfmt_plural((long)d->npairs, "case", "cases"),
+				100 * d->paired_rate_a, 100 * d->paired_rate_b, d->pass_to_fail,
+				d->fail_to_pass, d->mcnemar_p);
+		else /* nothing to pair: no rates to compare */
+			fprintf(f,
+				"\n### Compared with `%s`\n\nNo case is in both runs (%zu only in "
+				"that run, %zu only in this one).\n",
+				r->vs->run->id, d->nonly_a, d->nonly_b);
 		if (d->repeated)
 			fprintf(f,
 				"By case (repeats are not independent): %zu in both, %ld worse, "

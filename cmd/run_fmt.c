@@ -237,3 +237,34 @@ void runfmt_block(const char *indent, const char *title, const char *text)
 		p += len + (nl ? 1 : 0);
 	}
 }
+
+const char *runfmt_money(char *buf, size_t n, double usd)
+{
+	double a = fabs(usd);
+	if (isnan(usd))
+		snprintf(buf, n, "-");
+	else if (a == 0 || a >= 0.000001)
+		snprintf(buf, n, "$%.6f", usd);
+	else { /* below a millionth: enough places for two significant digits */
+		int places = (int)ceil(-log10(a)) + 1;
+		snprintf(buf, n, "$%.*f", places > 15 ? 15 : places, usd);
+	}
+	return buf;
+}
+
+const char *runfmt_num(char *buf, size_t n, double x, const char *fmt, const char *unit)
+{
+	if (isnan(x) || isinf(x))
+		snprintf(buf, n, "-");
+	else {
+		int k = snprintf(buf, n, fmt, x);
+		if (k >= 0 && (size_t)k < n && unit)
+			snprintf(buf + k, n - (size_t)k, "%s", unit);
+	}
+	return buf;
+}
+
+const char *runfmt_plural(long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}

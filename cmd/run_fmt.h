@@ -44,4 +44,12 @@ void runfmt_add_num(cJSON *o, const char *key, double x);
 /* Add [lo, hi] to o as an array; empty when lo is NAN (no interval). */
 void runfmt_add_interval(cJSON *o, const char *key, double lo, double hi);
 
+/* Dollars for text: "$0.000138" (six places), a non-zero amount under a millionth with the
+   places it needs ("$0.00000010"), "-" for NAN.  Returns buf. */
+const char *runfmt_money(char *buf, size_t n, double usd);
+/* x with fmt then unit ("42 ms"), or "-" when x is unknown (NAN).  Returns buf. */
+const char *runfmt_num(char *buf, size_t n, double x, const char *fmt, const char *unit);
+/* one when n is 1, else many: "1 case", "2 cases". */
+const char *runfmt_plural(long n, const char *one, const char *many);
+
 #endif

@@ -69,8 +69,8 @@ static void print_summary(const struct llmops_run_data *d, int repeated, struct 
 	printf("  cases     %lld", (long long)r->cases);
 	if (reps > 1)
 		printf(" (%lld cases x %d repeats)", (long long)r->cases / reps, reps);
-	printf(": %lld passed, %lld failed, %lld errors", (long long)r->passed,
-	       (long long)r->failed, (long long)r->errored);
+	printf(": %lld passed, %lld failed, %lld %s", (long long)r->passed, (long long)r->failed,
+	       (long long)r->errored, runfmt_plural((long)r->errored, "error", "errors"));
 	if (r->cases && repeated) /* the interval that knows repeats follows */
 		printf("; pass rate %.1f%%", 100.0 * (double)r->passed / (double)r->cases);
 	else if (r->cases)
@@ -85,8 +85,9 @@ static void print_summary(const struct llmops_run_data *d, int repeated, struct 
 		printf("  latency   -");
 	printf(" (%lld requests, %lld cache hits)\n", (long long)r->requests,
 	       (long long)r->cache_hits);
-	printf("  tokens    %lld in, %lld out; cost $%.6f\n", (long long)r->tokens_in,
-	       (long long)r->tokens_out, r->cost_usd);
+	char money[64];
+	printf("  tokens    %lld in, %lld out; cost %s\n", (long long)r->tokens_in,
+	       (long long)r->tokens_out, runfmt_money(money, sizeof(money), r->cost_usd));
 }
 
 static void one_line(const struct llmops_result *x, int variants, int repeated,
@@ -239,6 +240,12 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if (json) {
 		cJSON *o = runfmt_run_json(d->run);
+		const struct llmops_run *u = d->run;
+		double lo = NAN, hi = NAN;
+		/* the interval the text shows (for repeated runs the one in "repeats") */
+		if (u->cases && !repeated)
+			llmops_wilson((long)u->passed, (long)u->cases, Z95, &lo, &hi);
+		runfmt_add_interval(o, "pass_rate_ci95", lo, hi);
 		if (repeated && !case_id)
 			show_repeats(d, variants, o, ctx);
 		cJSON *a = cJSON_AddArrayToObject(o, "results");

@@ -4,6 +4,8 @@
  */
 #include "dataset.h"
 
+#include "json.h"
+
 #include "atomicfile.h"
 #include "buf.h"
 
@@ -72,17 +74,11 @@ static int edit_json(struct llmops_buf *out, const char *text, size_t len, const
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(hit, "expected");
 	cJSON_AddStringToObject(hit, "expected", value);
-	s = cJSON_Print(a);
+	s = llmops_json_print(a); /* two spaces a level: reads better in a diff */
 	cJSON_Delete(a);
 	if (!s)
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	/* cJSON indents with tabs: two spaces read better in a diff */
-	for (const char *p = s; *p; p++) {
-		if (*p == '\t')
-			llmops_buf_adds(out, "  ");
-		else
-			llmops_buf_addch(out, *p);
-	}
+	llmops_buf_adds(out, s);
 	llmops_buf_addch(out, '\n');
 	free(s);
 	return out->oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory") : LLMOPS_OK;

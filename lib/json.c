@@ -429,3 +429,28 @@ int llmops_json_add_string(struct llmops_buf *b, const char *s)
 	llmops_buf_addch(b, '"');
 	return b->oom ? LLMOPS_E_NOMEM : LLMOPS_OK;
 }
+
+char *llmops_json_print(const cJSON *v)
+{
+	char *s = cJSON_Print(v);
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	int line_start = 1;
+	if (!s)
+		return NULL;
+	/* cJSON indents with tabs and puts a tab after each colon; a tab in a string is
+	   always escaped, so every raw tab is layout */
+	for (const char *p = s; *p; p++) {
+		if (*p == '\t')
+			llmops_buf_adds(&b, line_start ? "  " : " ");
+		else {
+			llmops_buf_addch(&b, *p);
+			line_start = *p == '\n';
+		}
+	}
+	cJSON_free(s);
+	if (b.oom) {
+		llmops_buf_release(&b);
+		return NULL;
+	}
+	return llmops_buf_detach(&b, NULL);
+}

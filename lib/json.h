@@ -47,6 +47,12 @@ void llmops_json_locate(const char *text, size_t len, const char *const *steps, 
 			int want_key, int *line, int *col);
 
 /*
+ * v as indented JSON text, two spaces a level, "key": value (cJSON's
+ * numbers and escapes); malloc'd, the caller frees; NULL when out of memory.
+ */
+char *llmops_json_print(const cJSON *v);
+
+/*
  * Append s as a JSON string (quoted; ", \\ and control characters escaped
  * as cJSON escapes them, the rest as it is) to b.  Returns LLMOPS_OK or
  * LLMOPS_E_NOMEM.

@@ -127,7 +127,10 @@ expect_rc 0 "a 2-variant matrix"
 check "two variants side by side" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert len(d["variants"])==2 and d["total"]==10 and len(d["results"])==10' "$out"
 
 run llmops eval --dataset echo.json --provider local --provider openai:gpt-4o --base-url "$BASE" --limit 2
-check "a comparison table" has "$out" "| (input) x local        | (input) x openai:gpt-4"
+# the columns name what differs, whole (the old table cut every label at 22 characters)
+check "a comparison table" has "$out" "              | local        | openai:gpt-4o"
+check "what the variants share, once" has "$out" "each variant: (input) x *"
+check "aligned cells" has "$out" "  latency p50 | -            | "
 
 # the embedding metric, from the server's /embeddings
 run llmops eval --dataset echo.json --provider local --metric embedding \
