@@ -272,6 +272,7 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 	struct llmops_err err = {0};
 	struct llmops_strlist specs = LLMOPS_STRLIST_INIT;
 	struct llmops_provider_overrides ov = {0};
+	ov.env = h->ctx->env;
 	int rc;
 
 	if ((rc = llmops_ctx_workspace(h->ctx, &ws)))

@@ -42,6 +42,7 @@ struct llmops_ctx {
 	int global_init;		    /* 1 once llmops_global_init() has run */
 	struct llmops_workspace *workspace; /* NULL until llmops_ctx_workspace() */
 	struct llmops_ledger *ledger;	    /* NULL until llmops_ctx_ledger() */
+	char *const *env; /* the process environment, read here once and handed to lib/ */
 };
 
 struct llmops_command {

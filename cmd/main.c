@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "redact.h"
+
 #include "ledger.h"
 #include "options.h"
 #include "suggest.h"
@@ -305,6 +307,8 @@ static int finish(struct llmops_ctx *ctx, int status)
 	return status;
 }
 
+extern char **environ;
+
 int main(int argc, char **argv)
 {
 	struct llmops_ctx ctx = {0};
@@ -314,6 +318,8 @@ int main(int argc, char **argv)
 	const char *term = getenv("TERM");
 	int i, no_color_flag = 0, missing = 0, status;
 
+	ctx.env = environ; /* lib/ reads the environment only as handed this */
+	llmops_redact_use_env(ctx.env);
 	ctx.ledger_flag = getenv("LLMOPS_LEDGER");
 	if (ctx.ledger_flag && !*ctx.ledger_flag)
 		ctx.ledger_flag = NULL;

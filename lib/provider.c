@@ -4,6 +4,8 @@
  */
 #include "provider.h"
 
+#include "env.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,9 +123,9 @@ static char *clean_url(const char *base)
 	return u;
 }
 
-static const char *env_or(const char *name, const char *dflt)
+static const char *env_or(const struct llmops_provider *p, const char *name, const char *dflt)
 {
-	const char *v = getenv(name);
+	const char *v = llmops_env_get(p->env, name);
 	return v && *v ? v : dflt;
 }
 
@@ -133,15 +135,15 @@ static int set_defaults(struct llmops_provider *p, const char *base_flag)
 	char ollama[512];
 	switch (p->type) {
 	case LLMOPS_PROVIDER_OPENAI:
-		base = env_or("OPENAI_BASE_URL", "https://api.openai.com/v1");
+		base = env_or(p, "OPENAI_BASE_URL", "https://api.openai.com/v1");
 		keyenv = "OPENAI_API_KEY";
 		break;
 	case LLMOPS_PROVIDER_ANTHROPIC:
-		base = env_or("ANTHROPIC_BASE_URL", "https://api.anthropic.com");
+		base = env_or(p, "ANTHROPIC_BASE_URL", "https://api.anthropic.com");
 		keyenv = "ANTHROPIC_API_KEY";
 		break;
 	case LLMOPS_PROVIDER_OLLAMA:
-		snprintf(ollama, sizeof(ollama), "%s", env_or("OLLAMA_HOST", "127.0.0.1:11434"));
+		snprintf(ollama, sizeof(ollama), "%s", env_or(p, "OLLAMA_HOST", "127.0.0.1:11434"));
 		for (size_t n = strlen(ollama); n && ollama[n - 1] == '/'; n--)
 			ollama[n - 1] = 0;
 		if (strlen(ollama) < 3 || strcmp(ollama + strlen(ollama) - 3, "/v1"))
@@ -304,6 +306,7 @@ int llmops_provider_resolve(struct llmops_provider **out, const char *spec, cons
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	}
 	p->max_tokens = -1;
+	p->env = ov ? ov->env : NULL;
 	const cJSON *entry =
 		cJSON_IsObject(cfg) ? cJSON_GetObjectItemCaseSensitive(cfg, spec) : NULL;
 	if (entry) {
@@ -374,7 +377,7 @@ int llmops_provider_usable(const struct llmops_provider *p, struct llmops_err *e
 {
 	if (p->type != LLMOPS_PROVIDER_OPENAI && p->type != LLMOPS_PROVIDER_ANTHROPIC)
 		return 0;
-	const char *key = p->api_key_env ? getenv(p->api_key_env) : NULL;
+	const char *key = p->api_key_env ? llmops_env_get(p->env, p->api_key_env) : NULL;
 	if (key && *key)
 		return 0;
 	if (p->type == LLMOPS_PROVIDER_OPENAI && hosted(p->base_url, "api.openai.com"))

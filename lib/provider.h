@@ -63,6 +63,7 @@ struct llmops_provider {
 	long timeout_ms; /* 0: the runner's default */
 	int stream;	 /* ask for a streamed answer (time to first token) */
 	char *fallback;	 /* owned: the spec of the fallback provider from llmops.json, or NULL */
+	char *const *env; /* borrowed: the environment keys and the exec child come from */
 };
 
 /* Overrides from the command line; NULL / negative fields leave the spec's value. */
@@ -72,7 +73,9 @@ struct llmops_provider_overrides {
 	long max_tokens;    /* < 0: unset */
 	long seed;	    /* < 0: unset */
 	const struct llmops_strlist *stop;
-	int stream; /* 1: stream */
+	int stream;	  /* 1: stream */
+	char *const *env; /* the environment ("NAME=VALUE", as environ; see env.h): base URLs,
+			     keys; borrowed, and must outlive the provider */
 };
 
 /*

@@ -8,9 +8,15 @@
 #include <string.h>
 #include <strings.h>
 
-extern char **environ;
-
 static const char mark[] = "[redacted]";
+
+/* the environment whose key values messages never show (llmops_redact_use_env) */
+static char *const *key_env;
+
+void llmops_redact_use_env(char *const *env)
+{
+	key_env = env;
+}
 #define MARK_LEN (sizeof(mark) - 1)
 
 /* Replace s[at, at+n) by the mark (or '*'s when it is shorter than the mark). */
@@ -50,12 +56,12 @@ static int secretish_name(const char *name, size_t n)
 	return 0;
 }
 
-int llmops_redact_keys(char *s)
+int llmops_redact_keys(char *s, char *const *env)
 {
 	int n = 0;
 	if (!s)
 		return 0;
-	for (char **e = environ; e && *e; e++) {
+	for (char *const *e = env; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
 		if (!eq || !secretish_name(*e, (size_t)(eq - *e)) || strlen(eq + 1) < 8)
 			continue;
@@ -139,7 +145,7 @@ int llmops_redact(char *s)
 	int n;
 	if (!s)
 		return 0;
-	n = llmops_redact_keys(s) + redact_urls(s);
+	n = llmops_redact_keys(s, key_env) + redact_urls(s);
 	/* key-shaped words: sk-..., Bearer ... */
 	static const char *const prefixes[] = {"sk-", "Bearer ", "bearer ", NULL};
 	for (size_t p = 0; prefixes[p]; p++) {

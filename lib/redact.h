@@ -23,11 +23,17 @@
 int llmops_redact(char *s);
 
 /*
+ * The environment (as env.h) whose key variables' values llmops_redact
+ * cuts; cmd/ hands the process's over once at start (borrowed; NULL: none).
+ */
+void llmops_redact_use_env(char *const *env);
+
+/*
  * For model outputs: only the values of key variables (a model that echoes
  * a key it was sent, or one that leaked into a prompt), since shape rules
  * would mangle ordinary text.  Returns how many were redacted; s may be
  * NULL.
  */
-int llmops_redact_keys(char *s);
+int llmops_redact_keys(char *s, char *const *env);
 
 #endif

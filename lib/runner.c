@@ -5,6 +5,8 @@
  */
 #include "runner.h"
 
+#include "env.h"
+
 #include "runner_internal.h"
 
 #include <curl/curl.h>
@@ -116,7 +118,7 @@ static int on_prereq(void *ud, char *conn_primary_ip, char *conn_local_ip, int c
 static int start_http(struct runner *r, struct slot *s, struct llmops_err *err)
 {
 	const struct llmops_provider *p = s->c->prov;
-	const char *key = p->api_key_env ? getenv(p->api_key_env) : NULL;
+	const char *key = p->api_key_env ? llmops_env_get(p->env, p->api_key_env) : NULL;
 	char hdr[4096];
 
 	if (!s->easy && !(s->easy = curl_easy_init()))
@@ -270,8 +272,8 @@ void runner_retire(struct runner *r, struct slot *s, int outcome)
 	if (c->ok) {
 		/* a key the model echoes (or that leaked into a prompt) is never
 		   stored: not in the output, not in the cached body */
-		c->redactions = llmops_redact_keys(c->answer.text);
-		if (c->raw.data && llmops_redact_keys(c->raw.data))
+		c->redactions = llmops_redact_keys(c->answer.text, c->prov->env);
+		if (c->raw.data && llmops_redact_keys(c->raw.data, c->prov->env))
 			c->raw.len = strlen(c->raw.data);
 	}
 	if (!c->ok && c->attempts > 1) {

@@ -17,7 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
+/* the environment a child gets when none was handed over */
+static char *const no_env[] = {NULL};
 
 static void close_fd(int *fd)
 {
@@ -80,7 +81,8 @@ int exec_start(struct runner *r, struct slot *s)
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setpgroup(&at, 0);
-	rc = posix_spawnp(&s->pid, s->c->prov->argv[0], &fa, &at, s->c->prov->argv, environ);
+	rc = posix_spawnp(&s->pid, s->c->prov->argv[0], &fa, &at, s->c->prov->argv,
+			  (char *const *)(s->c->prov->env ? s->c->prov->env : no_env));
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(in[0]);

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (!llmops_json_parse(&root, text, size, "llmops.json", &err)) {
 		const cJSON *provs = cJSON_GetObjectItemCaseSensitive(root, "providers"), *p;
-		struct llmops_provider_overrides ov = {NULL, NAN, -1, -1, NULL, 0};
+		struct llmops_provider_overrides ov = {NULL, NAN, -1, -1, NULL, 0, NULL};
 		struct llmops_provider *out = NULL;
 		/* what happens before the shape check too: a lookup must not crash */
 		if (!llmops_provider_resolve(&out, "no-such-provider", provs, &ov, &err))

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *copy;
 
 	if (!prov[0]) {
-		struct llmops_provider_overrides ov = {"http://127.0.0.1:9/v1", NAN, -1, -1, NULL, 0};
+		struct llmops_provider_overrides ov = {"http://127.0.0.1:9/v1", NAN, -1, -1, NULL, 0, NULL};
 		if (llmops_provider_resolve(&prov[0], "openai:m", NULL, &ov, &err) ||
 		    llmops_provider_resolve(&prov[1], "anthropic:m", NULL, &ov, &err))
 			abort();

@@ -61,8 +61,9 @@ static struct llmops_provider *provider(struct llmops_eval *ev, const char *spec
 					const char *base)
 {
 	struct llmops_err err = {0};
+	static char *const env[] = {"OPENAI_API_KEY=sk-test-not-a-real-key", NULL};
 	struct llmops_provider_overrides ov = {.base_url = base, .temperature = NAN,
-					       .max_tokens = -1, .seed = -1};
+					       .max_tokens = -1, .seed = -1, .env = env};
 	struct llmops_provider **ps = realloc(ev->provs, (ev->nprovs + 1) * sizeof(*ps));
 	assert_non_null(ps);
 	ev->provs = ps;

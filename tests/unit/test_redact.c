@@ -46,18 +46,21 @@ static void key_values(void **state)
 	char out[] = "here it is: sk-live-0123456789ABCDEF, twice sk-live-0123456789ABCDEF; "
 		     "sk-learn stays";
 	char *s;
+	/* the environment as cmd/ hands it over (lib/ never reads the process's) */
+	char *const env[] = {"HOME=/root", "TEST_REDACT_API_KEY=sk-live-0123456789ABCDEF", NULL};
 
 	(void)state;
-	setenv("TEST_REDACT_API_KEY", "sk-live-0123456789ABCDEF", 1);
-	assert_int_equal(llmops_redact_keys(out), 2);
+	assert_int_equal(llmops_redact_keys(out, env), 2);
 	assert_string_equal(out, "here it is: [redacted], twice [redacted]; sk-learn stays");
 	/* shape rules are not applied to outputs */
 	s = strdup("use sk-learning-rate 0.1");
-	assert_int_equal(llmops_redact_keys(s), 0);
+	assert_int_equal(llmops_redact_keys(s, env), 0);
 	assert_string_equal(s, "use sk-learning-rate 0.1");
 	free(s);
-	unsetenv("TEST_REDACT_API_KEY");
-	assert_int_equal(llmops_redact_keys(NULL), 0);
+	assert_int_equal(llmops_redact_keys(NULL, env), 0);
+	s = strdup("sk-live-0123456789ABCDEF");
+	assert_int_equal(llmops_redact_keys(s, NULL), 0); /* no environment: no key values */
+	free(s);
 	assert_int_equal(llmops_redact(NULL), 0);
 }
 
@@ -65,7 +68,7 @@ static struct llmops_provider *resolve(const char *spec, const cJSON *cfg, const
 				       struct llmops_err *err)
 {
 	struct llmops_provider *p = NULL;
-	struct llmops_provider_overrides ov = {base, NAN, -1, -1, NULL, 0};
+	struct llmops_provider_overrides ov = {base, NAN, -1, -1, NULL, 0, NULL};
 
 	if (llmops_provider_resolve(&p, spec, cfg, &ov, err))
 		return NULL;
