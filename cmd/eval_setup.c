@@ -105,7 +105,7 @@ static int setup_prompts(struct eval_host *h, const struct eval_opts *o, struct 
 	struct llmops_strlist refs = LLMOPS_STRLIST_INIT;
 	struct llmops_catalog cat = {0};
 	struct llmops_err err = {0};
-	int rc = 0, need_store = o->prompts.nr > 0;
+	int rc = 0, need_store = o->prompts.nr > 0 || config_get(h->cfg, "eval", "prompt");
 	struct llmops_workspace *ws;
 
 	if ((rc = llmops_ctx_workspace(h->ctx, &ws)))
@@ -119,12 +119,19 @@ static int setup_prompts(struct eval_host *h, const struct eval_opts *o, struct 
 			return llmops_report(&err);
 		}
 	} else if (need_store) {
-		llmops_error("eval: --prompt needs a git work tree (prompts are read through git); "
-			     "without one, each case's \"input\" is sent as is");
+		llmops_error("eval: %s needs a git work tree (prompts are read through git); "
+			     "without one, each case's \"input\" is sent as is",
+			     o->prompts.nr ? "--prompt" : "llmops.json's eval.prompt");
 		return LLMOPS_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < o->prompts.nr; i++)
 		llmops_strlist_append(&refs, o->prompts.items[i]);
+	const cJSON *cp = config_get(h->cfg, "eval", "prompt"), *x;
+	if (!refs.nr && cJSON_IsString(cp)) /* llmops.json's default: one prompt or a list */
+		llmops_strlist_append(&refs, cp->valuestring);
+	if (!refs.nr && cJSON_IsArray(cp))
+		cJSON_ArrayForEach (x, cp)
+			llmops_strlist_append(&refs, x->valuestring);
 	if (!refs.nr && h->have_penv)
 		prompt_named_like_dataset(ev, &cat, &refs);
 	*protos = calloc(refs.nr ? refs.nr : 1, sizeof(**protos));
