@@ -21,6 +21,7 @@ struct llmops_case {
 	cJSON *vars;   /* owned: object of template variables */
 	cJSON *fields; /* owned: the case's reserved keys (expected, output, ...) */
 	int line;      /* where the case starts in the file */
+	size_t off, span; /* its JSON text in the file (JSON and JSONL); span 0: none (CSV) */
 };
 
 struct llmops_dataset {

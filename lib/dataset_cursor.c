@@ -272,6 +272,10 @@ static int next_json(struct llmops_dataset_cursor *c, struct llmops_case *out,
 	}
 	int rc = case_from_object(c, o, line, col, out, err);
 	cJSON_Delete(o);
+	if (rc == 1) {
+		out->off = i;
+		out->span = end - i;
+	}
 	return rc;
 }
 
@@ -307,6 +311,10 @@ static int next_jsonl(struct llmops_dataset_cursor *c, struct llmops_case *out,
 		}
 		rc = case_from_object(c, o, c->line, (int)(s - i) + 1, out, err);
 		cJSON_Delete(o);
+		if (rc == 1) {
+			out->off = i;
+			out->span = eol - i;
+		}
 		return rc;
 	}
 	return 0;

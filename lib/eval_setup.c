@@ -6,6 +6,7 @@
  */
 #include "eval.h"
 
+#include "casecheck.h"
 #include "eval_internal.h"
 #include "json.h"
 #include "textsim.h"
@@ -31,11 +32,35 @@ static char *field_text(const cJSON *fields, const char *k)
 }
 
 /* One case: what it is checked with.  0 or an error naming where. */
-static int setup_case(struct llmops_eval *ev, const struct llmops_case *dc,
-		      struct llmops_eval_case *c, struct llmops_err *err)
+/* The first problem llmops_case_check finds that stops a run. */
+struct first_problem {
+	const char *file;
+	struct llmops_err *err;
+	int found;
+};
+
+static void first_problem(void *ud, int kind, int line, int col, const char *msg)
 {
-	char where[512];
-	snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line, dc->id);
+	struct first_problem *fp = ud;
+	/* a metric or threshold without "expected" is lint's to point out: the case is
+	   judged by its assertions */
+	if (fp->found || kind == LLMOPS_CASE_UNUSED)
+		return;
+	fp->found = 1;
+	llmops_err_at(fp->err, kind == LLMOPS_CASE_METRIC && strstr(msg, "not available")
+				       ? LLMOPS_E_USAGE
+				       : LLMOPS_E_INPUT,
+		      fp->file, line, col, "%s", msg);
+}
+
+/*
+ * One case: what it is checked with.  check: validate it as eval, cost and
+ * lint do (the first pass); else it was, and only what scoring needs is set.
+ * 0 or an error naming where.
+ */
+static int setup_case(struct llmops_eval *ev, const struct llmops_case *dc,
+		      struct llmops_eval_case *c, int check, struct llmops_err *err)
+{
 	c->id = dc->id;
 	c->vars = dc->vars;
 	c->line = dc->line;
@@ -45,33 +70,33 @@ static int setup_case(struct llmops_eval *ev, const struct llmops_case *dc,
 	c->threshold = ev->threshold;
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(dc->fields, "metric");
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(dc->fields, "threshold");
-	if (m && !cJSON_IsNull(m) &&
-	    (c->metric = llmops_metric_check(cJSON_IsString(m) ? m->valuestring : NULL, where,
-					     err)) < 0)
-		return c->metric;
-	if (t && !cJSON_IsNull(t)) {
-		if (!cJSON_IsNumber(t) || !(t->valuedouble >= 0 && t->valuedouble <= 1))
-			return llmops_err_set(err, LLMOPS_E_INPUT,
-					      "%s: \"threshold\" must be a number in [0, 1]",
-					      where);
-		c->threshold = t->valuedouble;
+	if (check) {
+		struct first_problem fp = {ev->file.label, err, 0};
+		llmops_case_check(dc, ev->file.text, ev->file.len, first_problem, &fp,
+				  &c->asserts);
+		if (fp.found)
+			return err->code;
+	} else {
+		int rc = llmops_assertions_parse(
+			&c->asserts, cJSON_GetObjectItemCaseSensitive(dc->fields, "assert"),
+			c->id, err);
+		if (rc)
+			return rc;
 	}
-	int rc = llmops_assertions_parse(
-		&c->asserts, cJSON_GetObjectItemCaseSensitive(dc->fields, "assert"), where, err);
-	if (rc)
-		return rc;
+	if (cJSON_IsString(m))
+		c->metric = llmops_metric_parse(m->valuestring);
+	if (cJSON_IsNumber(t))
+		c->threshold = t->valuedouble;
 	if (!c->expected)
 		c->metric = -1;
-	if (!c->expected && !c->asserts.n)
-		return llmops_err_set(err, LLMOPS_E_INPUT,
-				      "%s: nothing to check: give it \"expected\" (scored with "
-				      "%s) or \"assert\"",
-				      where, llmops_metric_name(ev->metric_ids[0]));
-	if (c->metric == LLMOPS_METRIC_EMBEDDING && !ev->embedding_spec)
+	if (c->metric == LLMOPS_METRIC_EMBEDDING && !ev->embedding_spec) {
+		char where[512];
+		snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line, dc->id);
 		return llmops_err_set(err, LLMOPS_E_USAGE,
 				      "%s: the embedding metric needs --embedding-provider SPEC "
 				      "(an OpenAI-compatible /embeddings endpoint)",
 				      where);
+	}
 	return 0;
 }
 
@@ -239,7 +264,7 @@ int llmops_eval_cases(struct llmops_eval *ev, struct llmops_err *err)
 		if (n < limit) {
 			struct llmops_eval_case c = {0};
 			c.dc = one;
-			rc = setup_case(ev, &c.dc, &c, err);
+			rc = setup_case(ev, &c.dc, &c, 1, err);
 			late_idf |= !idf && c.metric == LLMOPS_METRIC_COSINE;
 			if (!rc && idf && c.expected)
 				rc = llmops_idf_add(ev->idf, c.expected, strlen(c.expected), err);
@@ -374,7 +399,7 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 			llmops_case_release(&c.dc);
 			continue;
 		}
-		if ((rc = setup_case(ev, &c.dc, &c, err))) {
+		if ((rc = setup_case(ev, &c.dc, &c, 0, err))) {
 			case_release(&c);
 			break;
 		}
@@ -437,7 +462,7 @@ static struct llmops_eval_case *read_case(struct llmops_eval *ev, struct llmops_
 			continue;
 		}
 		if (!rc)
-			rc = setup_case(ev, &c->dc, c, err);
+			rc = setup_case(ev, &c->dc, c, 0, err);
 		if (rc) {
 			if (c)
 				case_release(c);

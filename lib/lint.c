@@ -99,6 +99,8 @@ const struct llmops_lint_rule llmops_lint_rules[LR_COUNT] = {
 				  "a threshold that is not a number in [0, 1]"},
 	[LR_DATASET_METRIC] = {"dataset-metric", "datasets", E, 0,
 			       "a case that names a metric llmops does not have"},
+	[LR_DATASET_ASSERT] = {"dataset-assert", "datasets", E, 0,
+			       "an assertion of unknown type or with a value it cannot use"},
 };
 
 #undef E

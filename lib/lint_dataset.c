@@ -1,10 +1,12 @@
 /*
  * lint_dataset.c - one dataset: it parses, its ids are unique, and each
- * case can be judged (an expected output where the metric needs one, a
- * threshold in [0, 1], a metric that exists).
+ * case can be judged (the check eval and cost make: an expected output
+ * where the metric needs one, a threshold in [0, 1], a metric that
+ * exists, assertions that parse).
  */
 #include "lint_internal.h"
 
+#include "casecheck.h"
 #include "json.h"
 #include "metrics.h"
 
@@ -12,37 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Where key of case i is: JSON arrays by path, JSONL within the case's line, CSV its line. */
+/* Where key of case i is: by the case's text (JSON, JSONL), else its line (CSV). */
 static void locate(const struct lint_file *f, const struct llmops_dataset *d, size_t i,
 		   const char *key, int *line, int *col)
 {
-	const struct llmops_case *c = &d->cases[i];
-
-	*line = c->line;
-	*col = 1;
-	if (!strcmp(d->format, "json")) {
-		char idx[32];
-		const char *steps[2] = {idx, key};
-
-		snprintf(idx, sizeof(idx), "%zu", i);
-		llmops_json_locate(f->text, f->len, steps, key ? 2 : 1, key != NULL, line, col);
-	} else if (!strcmp(d->format, "jsonl") && key) {
-		size_t off = 0;
-		int l = 1, dummy;
-
-		while (l < c->line && off < f->len) {
-			const char *nl = memchr(f->text + off, '\n', f->len - off);
-
-			if (!nl)
-				break;
-			off = (size_t)(nl - f->text) + 1;
-			l++;
-		}
-		const char *nl = memchr(f->text + off, '\n', f->len - off);
-		size_t end = nl ? (size_t)(nl - f->text) : f->len;
-
-		llmops_json_locate(f->text + off, end - off, &key, 1, 1, &dummy, col);
-	}
+	llmops_case_locate(&d->cases[i], f->text, f->len, key, line, col);
 }
 
 static int duplicate_ids(struct llmops_lint *l, const struct lint_file *f,
@@ -71,57 +47,31 @@ static int duplicate_ids(struct llmops_lint *l, const struct lint_file *f,
 	return LLMOPS_OK;
 }
 
+struct case_report {
+	struct llmops_lint *l;
+	const struct lint_file *f;
+};
+
+/* A problem the shared case check found, as the finding of its rule. */
+static void report_problem(void *ud, int kind, int line, int col, const char *msg)
+{
+	const struct case_report *cr = ud;
+	static const int rule[] = {
+		[LLMOPS_CASE_THRESHOLD] = LR_DATASET_THRESHOLD,
+		[LLMOPS_CASE_METRIC] = LR_DATASET_METRIC,
+		[LLMOPS_CASE_ASSERT] = LR_DATASET_ASSERT,
+		[LLMOPS_CASE_UNUSED] = LR_DATASET_EXPECTED,
+		[LLMOPS_CASE_NOTHING] = LR_DATASET_EXPECTED,
+	};
+	lint_report(cr->l, cr->f, line, col, rule[kind], "%s", msg);
+}
+
+/* One case, checked as eval and cost check it (lib/casecheck.c). */
 static void check_case(struct llmops_lint *l, const struct lint_file *f,
 		       const struct llmops_dataset *d, size_t i)
 {
-	const struct llmops_case *c = &d->cases[i];
-	const cJSON *expected = cJSON_GetObjectItemCaseSensitive(c->fields, "expected");
-	const cJSON *threshold = cJSON_GetObjectItemCaseSensitive(c->fields, "threshold");
-	const cJSON *metric = cJSON_GetObjectItemCaseSensitive(c->fields, "metric");
-	const cJSON *asserts = cJSON_GetObjectItemCaseSensitive(c->fields, "assert");
-	int line, col, has_expected = expected && !cJSON_IsNull(expected);
-
-	if (threshold && !cJSON_IsNull(threshold) &&
-	    (!cJSON_IsNumber(threshold) || threshold->valuedouble < 0 ||
-	     threshold->valuedouble > 1)) {
-		locate(f, d, i, "threshold", &line, &col);
-		if (cJSON_IsNumber(threshold))
-			lint_report(
-				l, f, line, col, LR_DATASET_THRESHOLD,
-				"case '%s': threshold %g is outside [0, 1] (scores are in [0, 1], "
-				"so it %s)",
-				c->id, threshold->valuedouble,
-				threshold->valuedouble > 1 ? "can never pass" : "always passes");
-		else
-			lint_report(l, f, line, col, LR_DATASET_THRESHOLD,
-				    "case '%s': threshold must be a number in [0, 1]", c->id);
-	}
-	if (metric && !cJSON_IsNull(metric) &&
-	    (!cJSON_IsString(metric) || llmops_metric_parse(metric->valuestring) < 0)) {
-		struct llmops_buf names = LLMOPS_BUF_INIT;
-
-		for (size_t k = 0; llmops_metric_names[k]; k++)
-			llmops_buf_addf(&names, "%s%s", k ? ", " : "", llmops_metric_names[k]);
-		locate(f, d, i, "metric", &line, &col);
-		lint_report(l, f, line, col, LR_DATASET_METRIC,
-			    "case '%s': unknown metric '%s'; one of %s", c->id,
-			    cJSON_IsString(metric) ? metric->valuestring : "(not a string)",
-			    names.data);
-		llmops_buf_release(&names);
-	}
-	if (has_expected)
-		return;
-	locate(f, d, i, NULL, &line, &col);
-	if ((metric && !cJSON_IsNull(metric)) || (threshold && !cJSON_IsNull(threshold)))
-		lint_report(l, f, line, col, LR_DATASET_EXPECTED,
-			    "case '%s' sets a %s but has no \"expected\" to score against; add "
-			    "one, or judge it by assertions alone",
-			    c->id, metric && !cJSON_IsNull(metric) ? "metric" : "threshold");
-	else if (!cJSON_IsArray(asserts) || !asserts->child)
-		lint_report(l, f, line, col, LR_DATASET_EXPECTED,
-			    "case '%s' has neither \"expected\" nor \"assert\": nothing to judge "
-			    "its output by",
-			    c->id);
+	struct case_report cr = {l, f};
+	llmops_case_check(&d->cases[i], f->text, f->len, report_problem, &cr, NULL);
 }
 
 int lint_dataset_file(struct llmops_lint *l, struct lint_file *f)

@@ -196,7 +196,7 @@ check "suggests contains" has "$err" "did you mean 'contains'"
 printf '[{"expected": "x", "assert": [{"type": "regex", "value": "(unclosed"}]}]\n' >bad.json
 run llmops eval --dataset bad.json --provider local
 expect_rc 2 "invalid regex"
-check "regex error says where" has "$err" "bad.json:1: case 'case-1': assert[0] (regex)"
+check "regex error says where (line and column of the assert list)" has "$err" "bad.json:1:20: case 'case-1': assert[0] (regex)"
 printf '[{"expected": "x", "assert": [{"type": "json_schema", "value": {"type": "strnig"}}]}]\n' >bad.json
 run llmops eval --dataset bad.json --provider local
 expect_rc 2 "invalid schema"

@@ -383,12 +383,14 @@ static void test_case_errors(void **state)
 		const char *line, *want;
 	} bad[] = {
 		{"{\"id\":\"m\",\"expected\":\"x\",\"output\":\"x\",\"metric\":\"blue\"}",
-		 "cases.jsonl:1: case 'm': unknown metric 'blue'; did you mean 'bleu'?"},
+		 "cases.jsonl:1:39: case 'm': unknown metric 'blue'; did you mean 'bleu'?"},
 		{"{\"id\":\"t\",\"expected\":\"x\",\"output\":\"x\",\"threshold\":\"0.3\"}",
 		 "\"threshold\" must be a number in [0, 1]"},
 		{"{\"id\":\"t\",\"expected\":\"x\",\"output\":\"x\",\"threshold\":1.5}",
-		 "\"threshold\" must be a number in [0, 1]"},
-		{"{\"id\":\"n\",\"output\":\"x\"}", "nothing to check"},
+		 "\"threshold\" 1.5 is outside [0, 1] (scores are in [0, 1], so it can never pass)"},
+		{"{\"id\":\"a\",\"expected\":\"x\",\"output\":\"x\",\"assert\":[{\"type\":\"contians\"}]}",
+		 "case 'a': assert[0]"},
+		{"{\"id\":\"n\",\"output\":\"x\"}", "nothing to judge its output by"},
 		{"{\"id\":\"e\",\"expected\":\"x\",\"output\":\"x\",\"metric\":\"embedding\"}",
 		 "needs --embedding-provider"},
 	};
