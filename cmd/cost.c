@@ -7,6 +7,8 @@
 #include "buf.h"
 #include "config.h"
 #include "cost.h"
+
+#include "casecheck.h"
 #include "dataset.h"
 #include "json.h"
 #include "ledger.h"
@@ -427,8 +429,18 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		}
 	}
 	if (!rc && dataset) {
-		if (llmops_dataset_load(&ce.ds, dataset, &err))
+		struct llmops_buf dt = LLMOPS_BUF_INIT;
+		/* the cases checked as eval and lint check them: a case eval would refuse
+		   is refused here, in the same words */
+		if (llmops_buf_read_file(&dt, dataset)) {
+			llmops_error("cost: cannot read dataset '%s'", dataset);
+			rc = LLMOPS_EXIT_USAGE;
+		} else if (llmops_dataset_parse(&ce.ds, dataset, dt.data ? dt.data : "", dt.len,
+						&err) ||
+			   llmops_dataset_check(&ce.ds, dt.data, dt.len, 0, &err)) {
 			rc = llmops_report(&err);
+		}
+		llmops_buf_release(&dt);
 		ce.have_ds = !rc;
 	}
 	if (!rc && budget_s == NULL) {

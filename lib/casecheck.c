@@ -91,3 +91,43 @@ int llmops_case_check(const struct llmops_case *c, const char *text, size_t len,
 	}
 	return n;
 }
+
+struct first {
+	const char *file;
+	struct llmops_err *err;
+	int judging;
+	int found;
+};
+
+static void take_first(void *ud, int kind, int line, int col, const char *msg)
+{
+	struct first *fp = ud;
+	if (fp->found || kind == LLMOPS_CASE_UNUSED || (kind == LLMOPS_CASE_NOTHING && !fp->judging))
+		return;
+	fp->found = 1;
+	llmops_err_at(fp->err,
+		      kind == LLMOPS_CASE_METRIC && strstr(msg, "not available") ? LLMOPS_E_USAGE
+										: LLMOPS_E_INPUT,
+		      fp->file, line, col, "%s", msg);
+}
+
+int llmops_case_first_problem(const struct llmops_case *c, const char *file, const char *text,
+			      size_t len, int judging, struct llmops_assertions *asserts,
+			      struct llmops_err *err)
+{
+	struct first fp = {file, err, judging, 0};
+	llmops_case_check(c, text, len, take_first, &fp, asserts);
+	return fp.found ? (err && err->code ? err->code : LLMOPS_E_INPUT) : 0;
+}
+
+int llmops_dataset_check(const struct llmops_dataset *d, const char *text, size_t len,
+			 int judging, struct llmops_err *err)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		int rc = llmops_case_first_problem(&d->cases[i], d->label, text, len, judging,
+						   NULL, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

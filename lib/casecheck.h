@@ -38,6 +38,22 @@ typedef void (*llmops_case_problem_fn)(void *ud, int kind, int line, int col, co
 int llmops_case_check(const struct llmops_case *c, const char *text, size_t len,
 		      llmops_case_problem_fn fn, void *ud, struct llmops_assertions *asserts);
 
+/*
+ * The first problem of case c that stops a command, as an error
+ * "file:line:col: case 'ID': ..." (LLMOPS_E_INPUT; LLMOPS_E_USAGE for a
+ * metric not available yet); 0 when there is none.  A metric or threshold
+ * with no "expected" never stops one (the case is judged by its
+ * assertions); with judging 0 (cost: cases as traffic), neither does a
+ * case with nothing to judge by.  asserts as for llmops_case_check.
+ */
+int llmops_case_first_problem(const struct llmops_case *c, const char *file, const char *text,
+			      size_t len, int judging, struct llmops_assertions *asserts,
+			      struct llmops_err *err);
+
+/* Every case of d (parsed from text[0..len)) by llmops_case_first_problem: 0 or the first. */
+int llmops_dataset_check(const struct llmops_dataset *d, const char *text, size_t len,
+			 int judging, struct llmops_err *err);
+
 /* Where key of case c is (its value's key; key NULL: the case itself). */
 void llmops_case_locate(const struct llmops_case *c, const char *text, size_t len,
 			const char *key, int *line, int *col);

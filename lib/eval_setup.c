@@ -32,27 +32,6 @@ static char *field_text(const cJSON *fields, const char *k)
 }
 
 /* One case: what it is checked with.  0 or an error naming where. */
-/* The first problem llmops_case_check finds that stops a run. */
-struct first_problem {
-	const char *file;
-	struct llmops_err *err;
-	int found;
-};
-
-static void first_problem(void *ud, int kind, int line, int col, const char *msg)
-{
-	struct first_problem *fp = ud;
-	/* a metric or threshold without "expected" is lint's to point out: the case is
-	   judged by its assertions */
-	if (fp->found || kind == LLMOPS_CASE_UNUSED)
-		return;
-	fp->found = 1;
-	llmops_err_at(fp->err, kind == LLMOPS_CASE_METRIC && strstr(msg, "not available")
-				       ? LLMOPS_E_USAGE
-				       : LLMOPS_E_INPUT,
-		      fp->file, line, col, "%s", msg);
-}
-
 /*
  * One case: what it is checked with.  check: validate it as eval, cost and
  * lint do (the first pass); else it was, and only what scoring needs is set.
@@ -71,11 +50,10 @@ static int setup_case(struct llmops_eval *ev, const struct llmops_case *dc,
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(dc->fields, "metric");
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(dc->fields, "threshold");
 	if (check) {
-		struct first_problem fp = {ev->file.label, err, 0};
-		llmops_case_check(dc, ev->file.text, ev->file.len, first_problem, &fp,
-				  &c->asserts);
-		if (fp.found)
-			return err->code;
+		int rc = llmops_case_first_problem(dc, ev->file.label, ev->file.text, ev->file.len,
+						   1, &c->asserts, err);
+		if (rc)
+			return rc;
 	} else {
 		int rc = llmops_assertions_parse(
 			&c->asserts, cJSON_GetObjectItemCaseSensitive(dc->fields, "assert"),
@@ -500,6 +478,9 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			j->passed = -1;
 			j->score = NAN;
 			j->embed_score = NAN;
+			/* unknown until an answer says: a failed request has no tokens or cost */
+			j->tokens_in = j->tokens_out = -1;
+			j->latency_ms = j->ttft_ms = j->cost = NAN;
 			if (ev->vars[vi].p) {
 				j->messages = render_one(ev, c, &ev->vars[vi], NULL);
 				j->input =

@@ -1,5 +1,7 @@
 #include "json.h"
 
+#include <math.h>
+
 #include "utf8.h"
 
 #include <stdio.h>
@@ -430,24 +432,73 @@ int llmops_json_add_string(struct llmops_buf *b, const char *s)
 	return b->oom ? LLMOPS_E_NOMEM : LLMOPS_OK;
 }
 
+/* x as cJSON writes numbers: 15 significant digits when they read back exactly, else 17. */
+static void add_json_number(struct llmops_buf *b, double x)
+{
+	char s[40];
+	if (isnan(x) || isinf(x)) {
+		llmops_buf_adds(b, "null");
+		return;
+	}
+	snprintf(s, sizeof(s), "%1.15g", x);
+	if (strtod(s, NULL) != x)
+		snprintf(s, sizeof(s), "%1.17g", x);
+	llmops_buf_adds(b, s);
+}
+
+static int scalar(const cJSON *v)
+{
+	return !cJSON_IsArray(v) && !cJSON_IsObject(v);
+}
+
+static void put(struct llmops_buf *b, const cJSON *v, int depth)
+{
+	const cJSON *x;
+	if (cJSON_IsString(v))
+		llmops_json_add_string(b, v->valuestring ? v->valuestring : "");
+	else if (cJSON_IsNumber(v))
+		add_json_number(b, v->valuedouble);
+	else if (cJSON_IsBool(v))
+		llmops_buf_adds(b, cJSON_IsTrue(v) ? "true" : "false");
+	else if (cJSON_IsRaw(v))
+		llmops_buf_adds(b, v->valuestring ? v->valuestring : "null");
+	else if (scalar(v))
+		llmops_buf_adds(b, "null");
+	else if (!v->child)
+		llmops_buf_adds(b, cJSON_IsArray(v) ? "[]" : "{}");
+	else {
+		int flat = cJSON_IsArray(v); /* a list of scalars stays on one line */
+		for (x = v->child; flat && x; x = x->next)
+			flat = scalar(x);
+		llmops_buf_addch(b, cJSON_IsArray(v) ? '[' : '{');
+		for (x = v->child; x; x = x->next) {
+			if (flat) {
+				if (x != v->child)
+					llmops_buf_adds(b, ", ");
+			} else {
+				llmops_buf_adds(b, x != v->child ? ",\n" : "\n");
+				for (int i = 0; i <= depth; i++)
+					llmops_buf_adds(b, "  ");
+			}
+			if (cJSON_IsObject(v)) {
+				llmops_json_add_string(b, x->string ? x->string : "");
+				llmops_buf_adds(b, ": ");
+			}
+			put(b, x, depth + 1);
+		}
+		if (!flat) {
+			llmops_buf_addch(b, '\n');
+			for (int i = 0; i < depth; i++)
+				llmops_buf_adds(b, "  ");
+		}
+		llmops_buf_addch(b, cJSON_IsArray(v) ? ']' : '}');
+	}
+}
+
 char *llmops_json_print(const cJSON *v)
 {
-	char *s = cJSON_Print(v);
 	struct llmops_buf b = LLMOPS_BUF_INIT;
-	int line_start = 1;
-	if (!s)
-		return NULL;
-	/* cJSON indents with tabs and puts a tab after each colon; a tab in a string is
-	   always escaped, so every raw tab is layout */
-	for (const char *p = s; *p; p++) {
-		if (*p == '\t')
-			llmops_buf_adds(&b, line_start ? "  " : " ");
-		else {
-			llmops_buf_addch(&b, *p);
-			line_start = *p == '\n';
-		}
-	}
-	cJSON_free(s);
+	put(&b, v, 0);
 	if (b.oom) {
 		llmops_buf_release(&b);
 		return NULL;

@@ -47,8 +47,9 @@ void llmops_json_locate(const char *text, size_t len, const char *const *steps, 
 			int want_key, int *line, int *col);
 
 /*
- * v as indented JSON text, two spaces a level, "key": value (cJSON's
- * numbers and escapes); malloc'd, the caller frees; NULL when out of memory.
+ * v as indented JSON text: two spaces a level, "key": value, a list of
+ * scalars on one line, {} and [] when empty, numbers with the digits that
+ * read back exactly; malloc'd, the caller frees; NULL when out of memory.
  */
 char *llmops_json_print(const cJSON *v);
 
