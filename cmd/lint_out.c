@@ -11,6 +11,8 @@
  */
 #include "lint_out.h"
 
+#include "json.h"
+
 #include "buf.h"
 #include "version.h"
 
@@ -77,7 +79,7 @@ int lint_print_text(FILE *out, const struct lint_report *r, const struct llmops_
 
 static int emit(FILE *out, cJSON *root)
 {
-	char *s = root ? cJSON_Print(root) : NULL;
+	char *s = root ? llmops_json_print(root) : NULL;
 
 	cJSON_Delete(root);
 	if (!s)
