@@ -1,111 +1,85 @@
 /*
- * httppost.c - POST a JSON document with retries (see httppost.h).
+ * httppost.c - POST a JSON document with retries (see httppost.h): one
+ * call through the runner, so a collector gets the same transport, retry
+ * policy, Retry-After handling and circuit breaker as a model provider.
  */
 #include "httppost.h"
+
 #include "redact.h"
 #include "runner.h"
 
-#include <curl/curl.h>
-#include <stdio.h>
-#include <time.h>
+#include <stdlib.h>
+#include <string.h>
 
-static size_t discard(char *p, size_t size, size_t n, void *ud)
+struct one {
+	struct llmops_call *c;
+	int given, done;
+};
+
+static struct llmops_call *next(void *ud)
 {
-	(void)p;
-	(void)ud;
-	return size * n;
+	struct one *o = ud;
+	if (o->given)
+		return NULL;
+	o->given = 1;
+	return o->c;
 }
 
-/* The server's Retry-After, into the double ud points at. */
-static size_t on_header(char *p, size_t size, size_t n, void *ud)
+static void done(void *ud, struct llmops_call *c)
 {
-	double ms = llmops_retry_after_ms(p, size * n);
-	if (ms >= 0)
-		*(double *)ud = ms;
-	return size * n;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts))
-		;
+	(void)c;
+	((struct one *)ud)->done = 1;
 }
 
 int llmops_post_json(const struct llmops_post *p, const char *body, size_t len, long *status,
 		     struct llmops_err *err)
 {
-	struct curl_slist *hdr = NULL, *h;
-	char errbuf[CURL_ERROR_SIZE] = "";
-	double backoff = p->backoff_ms > 0 ? (double)p->backoff_ms : 200, retry_after = -1;
-	long code = 0;
-	CURLcode cc = CURLE_OK;
-	CURL *c = curl_easy_init();
-	int rc = LLMOPS_OK;
+	struct llmops_call c = {0};
+	struct one o = {&c, 0, 0};
+	const struct llmops_runner_cb cb = {next, done, NULL, NULL, &o};
+	const struct llmops_runner_opts ro = {
+		.concurrency = 1,
+		.timeout_ms = p->timeout_ms > 0 ? p->timeout_ms : 30000,
+		.retries = p->retries,
+		.backoff_ms = p->backoff_ms > 0 ? (double)p->backoff_ms : 200,
+		.backoff_max_ms = 30000,
+		.retry_after_max_ms = 60000,
+	};
+	int rc;
 
 	*status = 0;
-	if (!c)
+	c.headers = p->headers;
+	c.rq.url = strdup(p->url);
+	c.rq.body = malloc(len + 1);
+	if (!c.rq.url || !c.rq.body) {
+		llmops_call_release(&c);
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	if (!(hdr = curl_slist_append(NULL, "Content-Type: application/json")))
-		goto nomem;
-	for (const char *const *x = p->headers; x && *x; x++) {
-		if (!(h = curl_slist_append(hdr, *x)))
-			goto nomem;
-		hdr = h;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, p->url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, p->timeout_ms > 0 ? p->timeout_ms : 30000L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &retry_after);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "llmops");
-	int attempts = 0;
-	for (int attempt = 0; attempt <= p->retries; attempt++) {
-		/* the runner's policy: doubling with jitter, or the server's Retry-After */
-		if (attempt)
-			sleep_ms((long)llmops_retry_wait_ms(attempt, backoff, 30000, retry_after, 60000));
-		retry_after = -1;
-		errbuf[0] = 0;
-		code = 0;
-		cc = curl_easy_perform(c);
-		attempts++;
-		if (cc == CURLE_OK)
-			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-		if (cc == CURLE_OK && !llmops_http_retryable(code))
-			break;
-		if (cc != CURLE_OK && !llmops_curl_retryable(cc))
-			break; /* a certificate that fails verification fails again */
+	memcpy(c.rq.body, body, len);
+	c.rq.body[len] = 0;
+	c.rq.len = len;
+	if ((rc = llmops_runner_run(&ro, &cb, err)) < 0) {
+		llmops_call_release(&c);
+		return rc;
 	}
-	*status = code;
-	if (cc != CURLE_OK)
-		rc = llmops_err_set(err, LLMOPS_E_NET, "%s: %s after %d attempt%s", p->url,
-				    errbuf[0] ? errbuf : curl_easy_strerror(cc), attempts,
-				    attempts == 1 ? "" : "s");
-	else if (code == 401 || code == 403)
+	*status = c.status;
+	if (c.ok)
+		rc = LLMOPS_OK;
+	else if (!c.status)
+		rc = llmops_err_set(err, LLMOPS_E_NET, "%s", c.error);
+	else if (c.status == 401 || c.status == 403)
 		rc = llmops_err_set(err, LLMOPS_E_NET,
 				    "%s refused the credentials: HTTP %ld (check the headers "
 				    "configured for it)",
-				    p->url, code);
-	else if (code >= 400 && !llmops_http_retryable(code))
+				    p->url, c.status);
+	else if (c.status >= 400 && !llmops_http_retryable(c.status))
 		rc = llmops_err_set(err, LLMOPS_E_INPUT, "%s refused the document: HTTP %ld",
-				    p->url, code);
-	else if (code < 200 || code >= 300)
+				    p->url, c.status);
+	else
 		rc = llmops_err_set(err, LLMOPS_E_NET, "%s: HTTP %ld after %d attempt%s", p->url,
-				    code, attempts, attempts == 1 ? "" : "s");
-	goto out;
-nomem:
-	rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-out:
-	if (err && rc)
+				    c.status, c.attempts, c.attempts == 1 ? "" : "s");
+	if (rc)
 		llmops_redact(err->msg); /* a collector URL may carry credentials */
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(c);
+	llmops_call_release(&c);
 	return rc;
 }

@@ -43,7 +43,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 	size_t len = size * n;
 	if (llmops_buf_add(&s->c->raw, p, len))
 		return 0;
-	if (s->c->prov->stream && isnan(s->c->ttft_ms) &&
+	if (s->c->prov && s->c->prov->stream && isnan(s->c->ttft_ms) &&
 	    llmops_stream_has_content(s->c->prov->type, s->c->raw.data, s->c->raw.len,
 				      &s->sse_scanned))
 		s->c->ttft_ms = llmops_mono_ms() - s->start_ms;
@@ -117,8 +117,8 @@ static int on_prereq(void *ud, char *conn_primary_ip, char *conn_local_ip, int c
 
 static int start_http(struct runner *r, struct slot *s, struct llmops_err *err)
 {
-	const struct llmops_provider *p = s->c->prov;
-	const char *key = p->api_key_env ? llmops_env_get(p->env, p->api_key_env) : NULL;
+	const struct llmops_provider *p = s->c->prov; /* NULL: a plain POST */
+	const char *key = p && p->api_key_env ? llmops_env_get(p->env, p->api_key_env) : NULL;
 	char hdr[4096];
 
 	if (!s->easy && !(s->easy = curl_easy_init()))
@@ -126,6 +126,8 @@ static int start_http(struct runner *r, struct slot *s, struct llmops_err *err)
 	curl_easy_reset(s->easy);
 	curl_slist_free_all(s->hdrs);
 	s->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	for (const char *const *x = s->c->headers; x && *x; x++)
+		s->hdrs = curl_slist_append(s->hdrs, *x);
 	if (key && *key && p->type == LLMOPS_PROVIDER_ANTHROPIC) {
 		snprintf(hdr, sizeof(hdr), "x-api-key: %s", key);
 		s->hdrs = curl_slist_append(s->hdrs, hdr);
@@ -134,14 +136,14 @@ static int start_http(struct runner *r, struct slot *s, struct llmops_err *err)
 		s->hdrs = curl_slist_append(s->hdrs, hdr);
 	}
 	memset(hdr, 0, sizeof(hdr));
-	if (p->type == LLMOPS_PROVIDER_ANTHROPIC)
+	if (p && p->type == LLMOPS_PROVIDER_ANTHROPIC)
 		s->hdrs = curl_slist_append(s->hdrs, "anthropic-version: 2023-06-01");
-	if (p->stream)
+	if (p && p->stream)
 		s->hdrs = curl_slist_append(s->hdrs, "Accept: text/event-stream");
 	s->hdrs = curl_slist_append(s->hdrs, "Expect:");
 	if (!s->hdrs)
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	long timeout = p->timeout_ms > 0 ? p->timeout_ms : r->timeout_ms;
+	long timeout = p && p->timeout_ms > 0 ? p->timeout_ms : r->timeout_ms;
 	curl_easy_setopt(s->easy, CURLOPT_URL, s->c->rq.url);
 	curl_easy_setopt(s->easy, CURLOPT_POST, 1L);
 	curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, s->c->rq.body);
@@ -161,6 +163,7 @@ static int start_http(struct runner *r, struct slot *s, struct llmops_err *err)
 	curl_easy_setopt(s->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(s->easy, CURLOPT_USERAGENT, "llmops/" LLMOPS_RUNNER_VERSION);
 	curl_easy_setopt(s->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(s->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	s->curl_err[0] = 0;
 	if (curl_multi_add_handle(r->multi, s->easy) != CURLM_OK)
 		return llmops_err_set(err, LLMOPS_E_NET,
@@ -192,6 +195,10 @@ int llmops_curl_retryable(int code)
 
 static const char *status_hint(long status, const struct llmops_provider *p)
 {
+	if (!p) /* a plain POST */
+		return status == 401 || status == 403
+			       ? "the credentials were refused: check the headers configured for it"
+			       : NULL;
 	switch (status) {
 	case 401:
 	case 403:
@@ -216,15 +223,19 @@ static int judge_http(struct runner *r, struct slot *s, CURLcode rc)
 		int conn = connect_fault(rc);
 		snprintf(c->error, sizeof(c->error), "%.400s: %.300s%s", c->rq.url,
 			 s->curl_err[0] ? s->curl_err : curl_easy_strerror(rc),
-			 conn ? " (is the server running? point --base-url or the provider's "
-				"base_url at it; --provider replay scores recorded outputs offline)"
-			      : "");
+			 !conn	   ? ""
+			 : c->prov ? " (is the server running? point --base-url or the provider's "
+				     "base_url at it; --provider replay scores recorded outputs "
+				     "offline)"
+				   : " (is the server running?)");
 		breaker_note(r, c->prov, conn);
 		if (conn && breaker_open(r, c->prov))
 			return -1;
 		return llmops_curl_retryable(rc) ? 1 : -1;
 	}
 	breaker_note(r, c->prov, 0);
+	if (c->status >= 200 && c->status < 300 && !c->prov)
+		return 0; /* a plain POST: any 2xx is the answer */
 	if (c->status >= 200 && c->status < 300) {
 		int prc = c->embed
 				  ? llmops_provider_parse_embed(c->raw.data, c->raw.len,
@@ -272,8 +283,9 @@ void runner_retire(struct runner *r, struct slot *s, int outcome)
 	if (c->ok) {
 		/* a key the model echoes (or that leaked into a prompt) is never
 		   stored: not in the output, not in the cached body */
-		c->redactions = llmops_redact_keys(c->answer.text, c->prov->env);
-		if (c->raw.data && llmops_redact_keys(c->raw.data, c->prov->env))
+		char *const *env = c->prov ? c->prov->env : NULL;
+		c->redactions = llmops_redact_keys(c->answer.text, env);
+		if (c->raw.data && llmops_redact_keys(c->raw.data, env))
 			c->raw.len = strlen(c->raw.data);
 	}
 	if (!c->ok && c->attempts > 1) {
@@ -346,7 +358,8 @@ static int start(struct runner *r, struct llmops_call *c, struct llmops_err *err
 			s = &r->slots[i];
 	if (!s)
 		return llmops_err_set(err, LLMOPS_E_NET, "no free slot");
-	if (c->prov->type != LLMOPS_PROVIDER_EXEC && breaker_open(r, c->prov)) {
+	int exec = c->prov && c->prov->type == LLMOPS_PROVIDER_EXEC;
+	if (!exec && breaker_open(r, c->prov)) {
 		/* the provider is down: fail now, unsent, rather than queue more
 		   connection attempts that will be refused too */
 		c->ok = 0;
@@ -354,7 +367,8 @@ static int start(struct runner *r, struct llmops_call *c, struct llmops_err *err
 		snprintf(c->error, sizeof(c->error),
 			 "%.400s: not sent: the last %d connection attempts to this provider "
 			 "failed (circuit breaker; is the server running?)",
-			 c->rq.url ? c->rq.url : c->prov->model, LLMOPS_RUNNER_BREAKER);
+			 c->rq.url ? c->rq.url : c->prov ? c->prov->model : "?",
+			 LLMOPS_RUNNER_BREAKER);
 		llmops_redact(c->error);
 		r->cb->done(r->cb->ud, c);
 		return 0;
@@ -373,7 +387,7 @@ static int start(struct runner *r, struct llmops_call *c, struct llmops_err *err
 	c->ok = 0;
 	llmops_answer_release(&c->answer);
 	llmops_buf_reset(&c->raw);
-	if (c->prov->type == LLMOPS_PROVIDER_EXEC)
+	if (exec)
 		return exec_start(r, s);
 	int rc = start_http(r, s, err);
 	if (rc) {
