@@ -65,8 +65,9 @@ int llmops_post_json(const struct llmops_post *p, const char *body, size_t len, 
 	*status = c.status;
 	if (c.ok)
 		rc = LLMOPS_OK;
-	else if (!c.status)
-		rc = llmops_err_set(err, LLMOPS_E_NET, "%s", c.error);
+	else if (!c.status) /* the runner says "(after N attempts)" past the first */
+		rc = llmops_err_set(err, LLMOPS_E_NET, "%s%s", c.error,
+				    c.attempts <= 1 ? " after 1 attempt" : "");
 	else if (c.status == 401 || c.status == 403)
 		rc = llmops_err_set(err, LLMOPS_E_NET,
 				    "%s refused the credentials: HTTP %ld (check the headers "
