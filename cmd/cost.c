@@ -9,6 +9,7 @@
 #include "cost.h"
 
 #include "casecheck.h"
+#include "costmodel.h"
 #include "dataset.h"
 #include "json.h"
 #include "ledger.h"
@@ -66,15 +67,26 @@ static struct llmops_tokenizer *tokenizer_for(struct cost_env *ce, const char *e
 	return ce->tok[i];
 }
 
-/* The model a prompt runs on: --model, its front matter, llmops.json's default provider. */
-static const char *model_for(struct cost_env *ce, const struct llmops_prompt *p)
+/* What the flags, the prompt, llmops.json and the ledger say (the precedence is lib's). */
+static void sources_for(const struct cost_env *ce, const struct llmops_prompt *p, const char *name,
+			const struct llmops_observed *obs, struct llmops_cost_sources *s)
 {
-	if (ce->model_flag)
-		return ce->model_flag;
-	if (p->meta.model)
-		return p->meta.model;
-	const cJSON *m = config_get(config_get(ce->cfg, "providers", "default"), "model", NULL);
-	return cJSON_IsString(m) ? m->valuestring : NULL;
+	const cJSON *dflt = config_get(ce->cfg, "providers", "default");
+	const cJSON *m = config_get(dflt, "model", NULL), *mx = config_get(dflt, "max_tokens", NULL);
+	const cJSON *pd = config_get(config_get(ce->cfg, "cost", "requests_per_day"), name, NULL);
+	const cJSON *pm = config_get(config_get(ce->cfg, "cost", "requests_per_month"), name, NULL);
+	llmops_cost_sources_init(s);
+	s->model_flag = ce->model_flag;
+	s->model_prompt = p->meta.model;
+	s->model_config = cJSON_IsString(m) ? m->valuestring : NULL;
+	s->output_flag = ce->output_flag >= 0 ? (double)ce->output_flag : -1;
+	s->output_prompt = p->meta.has_max_tokens ? (double)p->meta.max_tokens : -1;
+	s->output_observed = obs && obs->requests > 0 ? obs->mean_tokens_out : -1;
+	s->output_config = cJSON_IsNumber(mx) ? mx->valuedouble : -1;
+	s->traffic_flag = ce->rpd_flag;
+	s->traffic_day = cJSON_IsNumber(pd) ? pd->valuedouble : -1;
+	s->traffic_month = cJSON_IsNumber(pm) ? pm->valuedouble : -1;
+	s->traffic_observed = obs ? obs->per_day : -1;
 }
 
 /* Tokens of p rendered with vars (NULL: the template alone). */
@@ -107,7 +119,9 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 		return rc;
 	s->present = 1;
 	snprintf(s->version, sizeof(s->version), "%s", version);
-	const char *model = model_for(ce, p);
+	struct llmops_cost_sources srcs;
+	sources_for(ce, p, name, NULL, &srcs);
+	const char *model = llmops_cost_model(&srcs);
 	if (!model) {
 		llmops_error("cost: %s has no model: set 'model:' in its front matter, a default "
 			     "provider in llmops.json, or give --model",
@@ -137,24 +151,8 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 		llmops_prompt_free(p);
 		return llmops_report(&err);
 	}
-	const cJSON *dflt_max =
-		config_get(config_get(ce->cfg, "providers", "default"), "max_tokens", NULL);
-	if (ce->output_flag >= 0) {
-		s->output_tokens = (double)ce->output_flag;
-		s->output_source = "--output-tokens";
-	} else if (p->meta.has_max_tokens) {
-		s->output_tokens = (double)p->meta.max_tokens;
-		s->output_source = "max_tokens";
-	} else if (obs.requests > 0) {
-		s->output_tokens = obs.mean_tokens_out;
-		s->output_source = "ledger";
-	} else if (cJSON_IsNumber(dflt_max)) {
-		s->output_tokens = dflt_max->valuedouble;
-		s->output_source = "llmops.json";
-	} else {
-		s->output_tokens = 0;
-		s->output_source = "unknown";
-	}
+	sources_for(ce, p, name, &obs, &srcs);
+	s->output_tokens = llmops_cost_output_tokens(&srcs, &s->output_source);
 
 	/* input tokens: each case, or the template alone */
 	long n = 0;
@@ -164,7 +162,7 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 			if ((rc = render_count(src, p, ce->ds.cases[i].vars, tok, &mt, &n)))
 				break;
 			sum += (double)n;
-			cost_sum += llmops_price_request(pr, (double)n, 0, s->output_tokens);
+			cost_sum += llmops_cost_request(pr, (double)n, s->output_tokens);
 		}
 		s->cases = (long)ce->ds.n;
 		s->input_tokens = ce->ds.n ? sum / (double)ce->ds.n : 0;
@@ -179,26 +177,10 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 	}
 	s->per_request = ce->have_ds && ce->ds.n
 				 ? cost_sum / (double)ce->ds.n
-				 : llmops_price_request(pr, s->input_tokens, 0, s->output_tokens);
+				 : llmops_cost_request(pr, s->input_tokens, s->output_tokens);
 
 	/* traffic */
-	const cJSON *pd = config_get(config_get(ce->cfg, "cost", "requests_per_day"), name, NULL);
-	const cJSON *pm = config_get(config_get(ce->cfg, "cost", "requests_per_month"), name, NULL);
-	if (ce->rpd_flag >= 0) {
-		s->per_day = ce->rpd_flag;
-		s->traffic_source = "--requests-per-day";
-	} else if (cJSON_IsNumber(pd)) {
-		s->per_day = pd->valuedouble;
-		s->traffic_source = "llmops.json";
-	} else if (cJSON_IsNumber(pm)) {
-		s->per_day = pm->valuedouble / 30.0;
-		s->traffic_source = "llmops.json";
-	} else if (obs.per_day > 0) {
-		s->per_day = obs.per_day;
-		s->traffic_source = "ledger";
-	} else {
-		s->traffic_source = "none";
-	}
+	s->per_day = llmops_cost_traffic(&srcs, &s->traffic_source);
 	s->per_month = s->per_request * s->per_day * 30.0;
 	s->context_window = pr->context_window;
 	double max_out = p->meta.has_max_tokens ? (double)p->meta.max_tokens : s->output_tokens;

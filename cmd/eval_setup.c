@@ -337,6 +337,9 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 			if (v->prov->model &&
 			    !llmops_pricing_find(ev->prices, v->prov->model, &price, &err))
 				v->price = price;
+			if (v->fallback && v->fallback->model &&
+			    !llmops_pricing_find(ev->prices, v->fallback->model, &price, &err))
+				v->fallback_price = price;
 			snprintf(v->label, sizeof(v->label), "%s x %s", v->prompt, v->prov->label);
 		}
 	if (h->have_penv) {

@@ -57,6 +57,7 @@ struct llmops_eval_variant {
 	struct llmops_provider *prov;	   /* borrowed from provs */
 	struct llmops_provider *fallback;  /* borrowed from provs; NULL when none */
 	const struct llmops_price *price;  /* borrowed from prices; NULL when unpriced */
+	const struct llmops_price *fallback_price; /* the fallback's model's; NULL when none */
 	/* totals */
 	long cases, passed, failed, errors, cache_hits, scored;
 	long tokens_in, tokens_out;

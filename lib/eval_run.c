@@ -6,6 +6,7 @@
  */
 #include "eval.h"
 
+#include "costmodel.h"
 #include "eval_internal.h"
 
 #include <math.h>
@@ -356,14 +357,9 @@ static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j, const
 	j->latency_ms = cached ? NAN : c->latency_ms;
 	j->ttft_ms = cached ? NAN : c->ttft_ms;
 	if (j->on_fallback && v->fallback)
-		price = NULL; /* priced below by the fallback's own model, when known */
-	if (cached)
-		j->cost = 0;
-	else if (price && j->tokens_in >= 0 && j->tokens_out >= 0)
-		j->cost =
-			llmops_price_request(price, (double)j->tokens_in, 0, (double)j->tokens_out);
-	else
-		j->cost = NAN;
+		price = v->fallback_price; /* the model that answered (NULL: no price) */
+	/* a cached answer costs nothing; otherwise what cost estimates it at */
+	j->cost = cached ? 0 : llmops_cost_request(price, (double)j->tokens_in, (double)j->tokens_out);
 }
 
 /* ------------------------------------------------------- runner callbacks */

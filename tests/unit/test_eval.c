@@ -104,8 +104,11 @@ static void engine(struct llmops_eval *ev, struct fx *f, const char *jsonl, cons
 	ev->nprotos = 1;
 	ev->vars[0] = ev->protos[0];
 	ev->vars[0].prov = provider(ev, spec, f->srv.port ? f->srv.base : NULL);
-	if (fallback)
+	if (fallback) {
 		ev->vars[0].fallback = provider(ev, fallback, f->srv.base);
+		(void)llmops_pricing_find(ev->prices, ev->vars[0].fallback->model,
+					  &ev->vars[0].fallback_price, &err);
+	}
 	if (ev->vars[0].prov->model)
 		(void)llmops_pricing_find(ev->prices, ev->vars[0].prov->model,
 					  &ev->vars[0].price, &err);
@@ -261,6 +264,9 @@ static void test_fallback(void **state)
 		assert_true(s.on_fallback[i]);
 		assert_true(s.attempts[i] >= 2); /* the 404 and the fallback's answer */
 	}
+	/* priced by the model that answered (the primary has no price) */
+	assert_null(ev.vars[0].price);
+	assert_true(t.cost > 0);
 	assert_int_equal(tu_server_stat(&f->srv, "answered"), 3);
 	llmops_eval_release(&ev);
 }

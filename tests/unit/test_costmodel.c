@@ -1,0 +1,94 @@
+/*
+ * test_costmodel.c - the cost model's precedence (flag, prompt, ledger,
+ * llmops.json) and the price of one request, as cost and eval use them.
+ */
+#include "testutil.h"
+
+#include "costmodel.h"
+
+#include <math.h>
+#include <string.h>
+
+static void model_precedence(void **state)
+{
+	struct llmops_cost_sources s;
+	(void)state;
+	llmops_cost_sources_init(&s);
+	assert_null(llmops_cost_model(&s));
+	s.model_config = "gpt-4o-mini";
+	assert_string_equal(llmops_cost_model(&s), "gpt-4o-mini");
+	s.model_prompt = "claude-3-5-haiku";
+	assert_string_equal(llmops_cost_model(&s), "claude-3-5-haiku");
+	s.model_flag = "gpt-4o";
+	assert_string_equal(llmops_cost_model(&s), "gpt-4o");
+}
+
+static void output_precedence(void **state)
+{
+	struct llmops_cost_sources s;
+	const char *src = NULL;
+	(void)state;
+	llmops_cost_sources_init(&s);
+	assert_true(llmops_cost_output_tokens(&s, &src) == 0);
+	assert_string_equal(src, "unknown");
+	s.output_config = 512;
+	assert_true(llmops_cost_output_tokens(&s, &src) == 512);
+	assert_string_equal(src, "llmops.json");
+	s.output_observed = 87.5; /* what the model really answered beats a configured cap */
+	assert_true(llmops_cost_output_tokens(&s, &src) == 87.5);
+	assert_string_equal(src, "ledger");
+	s.output_prompt = 200;
+	assert_true(llmops_cost_output_tokens(&s, &src) == 200);
+	assert_string_equal(src, "max_tokens");
+	s.output_flag = 0; /* a flag of 0 is a statement, not silence */
+	assert_true(llmops_cost_output_tokens(&s, &src) == 0);
+	assert_string_equal(src, "--output-tokens");
+}
+
+static void traffic_precedence(void **state)
+{
+	struct llmops_cost_sources s;
+	const char *src = NULL;
+	(void)state;
+	llmops_cost_sources_init(&s);
+	assert_true(llmops_cost_traffic(&s, &src) == 0);
+	assert_string_equal(src, "none");
+	s.traffic_observed = 40;
+	assert_true(llmops_cost_traffic(&s, &src) == 40);
+	assert_string_equal(src, "ledger");
+	s.traffic_month = 3000;
+	assert_true(llmops_cost_traffic(&s, &src) == 100);
+	assert_string_equal(src, "llmops.json");
+	s.traffic_day = 250;
+	assert_true(llmops_cost_traffic(&s, &src) == 250);
+	s.traffic_flag = 1000;
+	assert_true(llmops_cost_traffic(&s, &src) == 1000);
+	assert_string_equal(src, "--requests-per-day");
+}
+
+static void request_price(void **state)
+{
+	struct llmops_pricing *p = NULL;
+	const struct llmops_price *pr = NULL;
+	struct llmops_err err = {0};
+	(void)state;
+	assert_int_equal(llmops_pricing_builtin(&p, &err), 0);
+	assert_int_equal(llmops_pricing_find(p, "gpt-4o-mini", &pr, &err), 0);
+	/* 1M in, 1M out: the table's two prices summed */
+	double one = llmops_cost_request(pr, 1e6, 1e6);
+	assert_true(fabs(one - (pr->input + pr->output)) < 1e-9);
+	assert_true(isnan(llmops_cost_request(pr, -1, 10))); /* an unknown count */
+	assert_true(isnan(llmops_cost_request(NULL, 10, 10))); /* no price */
+	llmops_pricing_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(model_precedence),
+		cmocka_unit_test(output_precedence),
+		cmocka_unit_test(traffic_precedence),
+		cmocka_unit_test(request_price),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
