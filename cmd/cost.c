@@ -72,7 +72,8 @@ static void sources_for(const struct cost_env *ce, const struct llmops_prompt *p
 			const struct llmops_observed *obs, struct llmops_cost_sources *s)
 {
 	const cJSON *dflt = config_get(ce->cfg, "providers", "default");
-	const cJSON *m = config_get(dflt, "model", NULL), *mx = config_get(dflt, "max_tokens", NULL);
+	const cJSON *m = config_get(dflt, "model", NULL),
+		    *mx = config_get(dflt, "max_tokens", NULL);
 	const cJSON *pd = config_get(config_get(ce->cfg, "cost", "requests_per_day"), name, NULL);
 	const cJSON *pm = config_get(config_get(ce->cfg, "cost", "requests_per_month"), name, NULL);
 	llmops_cost_sources_init(s);
@@ -329,7 +330,7 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	struct llmops_strlist refs = LLMOPS_STRLIST_INIT;
 	const char *format = "text", *dataset = NULL, *base = NULL, *prices_file = NULL;
-	const char *budget_s = NULL, *incr_s = NULL, *rpd_s = NULL;
+	double budget = NAN, increase = NAN, rpd = NAN; /* NAN: not given */
 	long output_tokens = -1;
 	struct cost_env ce = {0};
 	const struct llmops_option opts[] = {
@@ -343,15 +344,17 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		 NULL, 0, 0},
 		{OPT_INT, 0, "output-tokens", &output_tokens, "N", "output tokens per request",
 		 NULL, 0, 100000000},
-		{OPT_STRING, 0, "requests-per-day", &rpd_s, "N", "traffic of every prompt", NULL, 0,
-		 0},
+		OPT_NUMBER_ENTRY(0, "requests-per-day", &rpd, "N", "traffic of every prompt", 0,
+				 1e15),
 		{OPT_STRING, 0, "prices", &prices_file, "FILE",
 		 "prices that extend or override the built-in table", NULL, 0, 0},
-		{OPT_STRING, 0, "budget", &budget_s, "USD", "exit 1 above this much per month",
-		 NULL, 0, 0},
-		{OPT_STRING, 0, "max-increase", &incr_s, "PCT",
-		 "exit 1 when a prompt's cost per request rises more than PCT% over --base", NULL,
-		 0, 0},
+		OPT_NUMBER_ENTRY(0, "budget", &budget, "USD", "exit 1 above this much per month", 0,
+				 1e15),
+		OPT_NUMBER_ENTRY(
+			0, "max-increase", &increase, "PCT",
+			"exit 1 when a prompt's cost per request rises more than PCT% over "
+			"--base",
+			0, 1e9),
 		{OPT_CHOICE, 0, "format", &format, "FORMAT", "text, json or markdown", cost_formats,
 		 0, 0},
 		OPT_HELP_ENTRY,
@@ -368,28 +371,11 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_strlist_release(&refs);
 		return n == LLMOPS_OPT_HELP_SHOWN ? 0 : LLMOPS_EXIT_USAGE;
 	}
-	rep.budget = rep.max_increase = -1;
+	rep.budget = isnan(budget) ? -1 : budget;
+	rep.max_increase = isnan(increase) ? -1 : increase;
 	ce.output_flag = output_tokens;
-	ce.rpd_flag = -1;
-	struct {
-		const char *s, *flag;
-		double *dst;
-	} nums[] = {{budget_s, "--budget", &rep.budget},
-		    {incr_s, "--max-increase", &rep.max_increase},
-		    {rpd_s, "--requests-per-day", &ce.rpd_flag}};
-	for (size_t i = 0; i < 3; i++) {
-		char *end;
-		if (!nums[i].s)
-			continue;
-		*nums[i].dst = strtod(nums[i].s, &end);
-		if (*end || end == nums[i].s || !isfinite(*nums[i].dst) || *nums[i].dst < 0) {
-			llmops_error("cost: %s wants a number >= 0, not '%s'", nums[i].flag,
-				     nums[i].s);
-			llmops_strlist_release(&refs);
-			return LLMOPS_EXIT_USAGE;
-		}
-	}
-	if (incr_s && !base) {
+	ce.rpd_flag = isnan(rpd) ? -1 : rpd;
+	if (!isnan(increase) && !base) {
 		llmops_error("cost: --max-increase compares with a base: give --base REV too");
 		llmops_strlist_release(&refs);
 		return LLMOPS_EXIT_USAGE;
@@ -425,7 +411,7 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_buf_release(&dt);
 		ce.have_ds = !rc;
 	}
-	if (!rc && budget_s == NULL) {
+	if (!rc && isnan(budget)) {
 		const cJSON *b = config_get(ce.cfg, "cost", "budget_usd");
 		if (cJSON_IsNumber(b))
 			rep.budget = b->valuedouble;

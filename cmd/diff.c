@@ -32,23 +32,23 @@ static const struct llmops_usage usage = {
 
 int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	const char *format = "text", *tol_s = NULL, *sig_s = NULL;
+	const char *format = "text";
 	int fail_on_regression = 0, rc;
 	long limit = 20;
-	double tol = 0.05, sig = -1;
+	double tol = 0.05, sig = NAN;
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
 	struct llmops_run_data *a = NULL, *b = NULL;
 	struct llmops_diff d;
 	struct llmops_diff_opts dopts;
-	char *end;
 	const struct llmops_option opts[] = {
-		{OPT_STRING, 0, "tolerance", &tol_s, "X",
-		 "a score change counts above X (default 0.05)", NULL, 0, 0},
+		OPT_NUMBER_ENTRY(0, "tolerance", &tol, "X",
+				 "a score change counts above X (default 0.05)", 0, 1),
 		{OPT_FLAG, 0, "fail-on-regression", &fail_on_regression, NULL,
 		 "exit 1 when B regressed from A", NULL, 0, 0},
-		{OPT_STRING, 0, "significance", &sig_s, "P",
-		 "a regression must be significant at P (e.g. 0.05)", NULL, 0, 0},
+		OPT_NUMBER_ENTRY(0, "significance", &sig, "P",
+				 "a regression must be significant at P (e.g. 0.05)", 1e-12,
+				 0.999999),
 		{OPT_INT, 'n', "limit", &limit, "N", "cases listed per kind of change (0: all)",
 		 NULL, 0, 100000000},
 		OPT_FORMAT_ENTRY(&format),
@@ -61,15 +61,8 @@ int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		return 0;
 	if (rc < 0 || llmops_check_operands(argv, rc, 0, 2, &usage))
 		return LLMOPS_EXIT_USAGE;
-	if (tol_s &&
-	    ((tol = strtod(tol_s, &end)), end == tol_s || *end || !(tol >= 0 && tol <= 1))) {
-		llmops_error("diff: --tolerance: '%s' is not a number in [0, 1]", tol_s);
-		return LLMOPS_EXIT_USAGE;
-	}
-	if (sig_s && ((sig = strtod(sig_s, &end)), end == sig_s || *end || !(sig > 0 && sig < 1))) {
-		llmops_error("diff: --significance: '%s' is not a probability in (0, 1)", sig_s);
-		return LLMOPS_EXIT_USAGE;
-	}
+	if (isnan(sig))
+		sig = -1; /* any flip counts */
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	/* none: last~1 against last; one: it against last; two: A against B */

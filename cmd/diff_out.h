@@ -10,7 +10,6 @@
 
 #include <cjson/cJSON.h>
 
-
 /* The comparison as JSON (the caller's). */
 cJSON *diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,
 		 const struct llmops_run_data *b, double tolerance, double significance);

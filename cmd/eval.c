@@ -57,21 +57,6 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-/* Parse a number flag; prints the error. */
-static int num_flag(const char *s, const char *flag, double lo, double hi, double *out)
-{
-	char *end;
-	if (!s)
-		return 0;
-	double x = strtod(s, &end);
-	if (end == s || *end || isnan(x) || x < lo || x > hi) {
-		llmops_error("%s: '%s' is not a number in [%g, %g]", flag, s, lo, hi);
-		return LLMOPS_EXIT_USAGE;
-	}
-	*out = x;
-	return 0;
-}
-
 static void fmt_eta(char *buf, size_t n, double s)
 {
 	if (s < 0 || isnan(s) || isinf(s))
@@ -118,24 +103,24 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		 "the OpenAI- or Anthropic-compatible endpoint", NULL, 0, 0},
 		{OPT_LIST, 'm', "metric", &o->metrics, "NAME",
 		 "score with NAME (repeatable; the first gates)", NULL, 0, 0},
-		{OPT_STRING, 't', "threshold", &o->threshold_s, "X",
-		 "a case passes when its metric is at least X (default 0.85)", NULL, 0, 0},
-		{OPT_STRING, 0, "min-pass-rate", &o->min_pass_s, "X",
-		 "exit 1 under this pass rate (default 1: every case)", NULL, 0, 0},
-		{OPT_STRING, 0, "max-cost", &o->max_cost_s, "USD", "exit 1 when the run costs more",
-		 NULL, 0, 0},
-		{OPT_STRING, 0, "review-below", &o->review_s, "X",
-		 "queue cases scoring under X for human review", NULL, 0, 0},
+		OPT_NUMBER_ENTRY('t', "threshold", &o->threshold, "X",
+				 "a case passes when its metric is at least X (default 0.85)", 0,
+				 1),
+		OPT_NUMBER_ENTRY(0, "min-pass-rate", &o->min_pass_rate, "X",
+				 "exit 1 under this pass rate (default 1: every case)", 0, 1),
+		OPT_NUMBER_ENTRY(0, "max-cost", &o->max_cost, "USD",
+				 "exit 1 when the run costs more", 0, 1e12),
+		OPT_NUMBER_ENTRY(0, "review-below", &o->review_below, "X",
+				 "queue cases scoring under X for human review", 0, 1),
 		{OPT_INT, 'j', "concurrency", &o->concurrency, "N", "requests at once (default 8)",
 		 NULL, 1, 256},
-		{OPT_STRING, 0, "rpm", &o->rpm_s, "N", "at most N requests a minute", NULL, 0, 0},
-		{OPT_STRING, 0, "tpm", &o->tpm_s, "N", "at most N tokens a minute", NULL, 0, 0},
-		{OPT_STRING, 0, "timeout", &o->timeout_s, "SEC", "per request (default 60)", NULL,
-		 0, 0},
+		OPT_NUMBER_ENTRY(0, "rpm", &o->rpm, "N", "at most N requests a minute", 0, 1e9),
+		OPT_NUMBER_ENTRY(0, "tpm", &o->tpm, "N", "at most N tokens a minute", 0, 1e12),
+		OPT_NUMBER_ENTRY(0, "timeout", &o->timeout, "SEC", "per request (default 60)",
+				 0.001, 86400),
 		{OPT_INT, 0, "retries", &o->retries, "N", "retries of a failed request (default 4)",
 		 NULL, 0, 100},
-		{OPT_STRING, 0, "temperature", &o->temperature_s, "X", "model temperature", NULL, 0,
-		 0},
+		OPT_NUMBER_ENTRY(0, "temperature", &o->temperature, "X", "model temperature", 0, 2),
 		{OPT_INT, 0, "max-tokens", &o->max_tokens, "N", "output token limit", NULL, 1,
 		 10000000},
 		{OPT_INT, 0, "seed", &o->seed, "N", "sampling seed", NULL, 0, 2147483647},
@@ -163,8 +148,9 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		 "compare with a run: an id, last or pinned", NULL, 0, 0},
 		{OPT_FLAG, 0, "fail-on-regression", &o->fail_on_regression, NULL,
 		 "exit 1 when a case went from pass to fail against the baseline", NULL, 0, 0},
-		{OPT_STRING, 0, "significance", &o->significance_s, "P",
-		 "with --fail-on-regression: only a drop significant at P", NULL, 0, 0},
+		OPT_NUMBER_ENTRY(0, "significance", &o->significance, "P",
+				 "with --fail-on-regression: only a drop significant at P", 1e-12,
+				 0.999999),
 		{OPT_STRING, 0, "shard", &o->shard, "I/N", "only the I-th of N slices of the cases",
 		 NULL, 0, 0},
 		OPT_HELP_ENTRY,
@@ -194,45 +180,36 @@ void eval_opts_release(struct eval_opts *o)
 int eval_settle_numbers(struct eval_host *h, const struct eval_opts *o)
 {
 	struct llmops_eval *ev = &h->ev;
-	const cJSON *e = config_get(h->cfg, "eval", NULL);
+	const cJSON *e = config_get(h->cfg, "eval", NULL); /* its types and ranges are checked */
 	struct {
-		const char *flag, *key, *s;
-		double lo, hi, dflt, *dst;
+		const char *key;
+		double flag, dflt, *dst;
 	} nums[] = {
-		{"--threshold", "threshold", o->threshold_s, 0, 1, 0.85, &ev->threshold},
-		{"--min-pass-rate", "min_pass_rate", o->min_pass_s, 0, 1, 1.0, &ev->min_pass_rate},
-		{"--max-cost", "max_cost", o->max_cost_s, 0, 1e12, -1, &ev->max_cost},
-		{"--review-below", "review_below", o->review_s, 0, 1, -1, &ev->review_below},
-		{"--rpm", "rpm", o->rpm_s, 0, 1e9, 0, &ev->ropts.rpm},
-		{"--tpm", "tpm", o->tpm_s, 0, 1e12, 0, &ev->ropts.tpm},
+		{"threshold", o->threshold, 0.85, &ev->threshold},
+		{"min_pass_rate", o->min_pass_rate, 1.0, &ev->min_pass_rate},
+		{"max_cost", o->max_cost, -1, &ev->max_cost},
+		{"review_below", o->review_below, -1, &ev->review_below},
+		{"rpm", o->rpm, 0, &ev->ropts.rpm},
+		{"tpm", o->tpm, 0, &ev->ropts.tpm},
 	};
+	/* the flag, else llmops.json's "eval", else the default */
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, nums[i].key);
-		*nums[i].dst = nums[i].dflt;
-		if (c && (!cJSON_IsNumber(c) || c->valuedouble < nums[i].lo ||
-			  c->valuedouble > nums[i].hi)) {
-			llmops_error("llmops.json: eval.%s: must be a number in [%g, %g]",
-				     nums[i].key, nums[i].lo, nums[i].hi);
-			return LLMOPS_EXIT_USAGE;
-		}
-		if (c)
-			*nums[i].dst = c->valuedouble;
-		if (num_flag(nums[i].s, nums[i].flag, nums[i].lo, nums[i].hi, nums[i].dst))
-			return LLMOPS_EXIT_USAGE;
+		*nums[i].dst = !isnan(nums[i].flag) ? nums[i].flag
+			       : cJSON_IsNumber(c)  ? c->valuedouble
+						    : nums[i].dflt;
 	}
-	double timeout = 60;
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "timeout_ms");
-	if (cJSON_IsNumber(c) && c->valuedouble > 0)
-		timeout = c->valuedouble / 1000.0;
-	if (num_flag(o->timeout_s, "--timeout", 0.001, 86400, &timeout))
-		return LLMOPS_EXIT_USAGE;
+	double timeout = !isnan(o->timeout)  ? o->timeout
+			 : cJSON_IsNumber(c) ? c->valuedouble / 1000.0
+					     : 60;
 	ev->ropts.timeout_ms = (long)(timeout * 1000.0);
 	c = cJSON_GetObjectItemCaseSensitive(e, "concurrency");
 	ev->ropts.concurrency = o->concurrency > 0 ? (unsigned)o->concurrency
-				: (unsigned)llmops_json_long(c, 1, 100000, 8);
+						   : (unsigned)llmops_json_long(c, 1, 100000, 8);
 	c = cJSON_GetObjectItemCaseSensitive(e, "retries");
-	ev->ropts.retries = o->retries >= 0			       ? (int)o->retries
-			    : (int)llmops_json_long(c, 0, 1000, 4);
+	ev->ropts.retries =
+		o->retries >= 0 ? (int)o->retries : (int)llmops_json_long(c, 0, 1000, 4);
 	return 0;
 }
 
@@ -289,15 +266,13 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = LLMOPS_EXIT_USAGE;
 		goto out;
 	}
-	double significance = -1;
-	if ((use->fail_on_regression || use->significance_s) && !use->baseline) {
+	double significance = isnan(use->significance) ? -1 : use->significance;
+	if ((use->fail_on_regression || !isnan(use->significance)) && !use->baseline) {
 		llmops_error("eval: %s compares with a baseline: give --baseline RUN|last|pinned",
 			     use->fail_on_regression ? "--fail-on-regression" : "--significance");
 		rc = LLMOPS_EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = num_flag(use->significance_s, "--significance", 1e-12, 0.999999, &significance)))
-		goto out;
 	if (use->shard) {
 		char *end;
 		ev->shard_index = strtol(use->shard, &end, 10);
@@ -345,9 +320,9 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 			rc = LLMOPS_EXIT_CHECK;
 	}
 	eval_end(&h, rc == LLMOPS_EXIT_INTERRUPTED ? LLMOPS_RUN_INTERRUPTED
-		      : rc == LLMOPS_EXIT_RUNTIME   ? LLMOPS_RUN_ERROR
-		      : rc == LLMOPS_EXIT_CHECK	    ? LLMOPS_RUN_FAILED
-						    : LLMOPS_RUN_PASSED);
+		     : rc == LLMOPS_EXIT_RUNTIME   ? LLMOPS_RUN_ERROR
+		     : rc == LLMOPS_EXIT_CHECK	   ? LLMOPS_RUN_FAILED
+						   : LLMOPS_RUN_PASSED);
 	if (o.output) {
 		int wrc = eval_write_report(ev, o.output, fmt);
 		if (wrc && !rc)
@@ -362,10 +337,11 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		eval_baseline_print(ev, ctx);
 	}
 	if (ev->redactions)
-		llmops_error("eval: answers held the value of a key variable (*_API_KEY, *_KEY, "
-			     "*_TOKEN, *_SECRET) %ld time%s; each was replaced by [redacted] before "
-			     "anything was stored, and those answers were not cached",
-			     ev->redactions, ev->redactions == 1 ? "" : "s");
+		llmops_error(
+			"eval: answers held the value of a key variable (*_API_KEY, *_KEY, "
+			"*_TOKEN, *_SECRET) %ld time%s; each was replaced by [redacted] before "
+			"anything was stored, and those answers were not cached",
+			ev->redactions, ev->redactions == 1 ? "" : "s");
 	if (rc == LLMOPS_EXIT_INTERRUPTED)
 		llmops_error("eval: interrupted; %ld results recorded: llmops eval --resume %s",
 			     ev->done, ev->run_id);

@@ -21,7 +21,7 @@ struct eval_host {
 	struct prompt_env penv;
 	int have_penv;
 	struct prompt_source src; /* partials from the work tree, for rendering */
-	int progress; /* a progress line on stderr */
+	int progress;		  /* a progress line on stderr */
 };
 
 /* eval_baseline.c */

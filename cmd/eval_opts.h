@@ -8,10 +8,14 @@
 #include "eval_cmd.h"
 #include "strlist.h"
 
+#include <math.h>
+
 struct eval_opts {
-	const char *dataset, *fallback, *base_url, *threshold_s, *min_pass_s, *max_cost_s;
-	const char *review_s, *rpm_s, *tpm_s, *timeout_s, *temperature_s, *embedding;
-	const char *resume, *output, *format, *baseline, *significance_s, *shard;
+	const char *dataset, *fallback, *base_url, *embedding;
+	const char *resume, *output, *format, *baseline, *shard;
+	/* numbers: NAN when not given */
+	double threshold, min_pass_rate, max_cost, review_below, rpm, tpm, timeout, temperature;
+	double significance;
 	struct llmops_strlist prompts, providers, metrics, stop;
 	long concurrency, retries, max_tokens, seed, limit, repeat;
 	int stream, no_cache, offline, no_progress, fail_on_regression;
@@ -24,6 +28,8 @@ struct eval_opts {
 		.prompts = LLMOPS_STRLIST_INIT, .providers = LLMOPS_STRLIST_INIT,                  \
 		.metrics = LLMOPS_STRLIST_INIT, .stop = LLMOPS_STRLIST_INIT, .concurrency = -1,    \
 		.retries = -1, .max_tokens = -1, .seed = -1, .limit = -1, .repeat = -1,            \
+		.threshold = NAN, .min_pass_rate = NAN, .max_cost = NAN, .review_below = NAN,      \
+		.rpm = NAN, .tpm = NAN, .timeout = NAN, .temperature = NAN, .significance = NAN,   \
 	}
 
 /* Parse argv; 0, -1 when --help was shown, or an exit status. */

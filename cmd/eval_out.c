@@ -87,8 +87,7 @@ struct ledger_src {
 	struct llmops_err err;
 };
 
-static int ledger_each(void *ud, int (*fn)(const struct llmops_result *r, void *fnud),
-		       void *fnud)
+static int ledger_each(void *ud, int (*fn)(const struct llmops_result *r, void *fnud), void *fnud)
 {
 	struct ledger_src *ls = ud;
 	return llmops_eval_results(ls->ev, 0, 0, fn, fnud, &ls->err);
@@ -119,7 +118,7 @@ cJSON *eval_summary_json(struct llmops_eval *ev)
 	cJSON *o = cJSON_CreateObject(), *vs, *fl, *g;
 	struct llmops_eval_totals t;
 	llmops_eval_totals(ev, &t);
-	cJSON_AddStringToObject(o, "id", ev->run_id); /* as show and runs name it */
+	cJSON_AddStringToObject(o, "id", ev->run_id);  /* as show and runs name it */
 	cJSON_AddStringToObject(o, "run", ev->run_id); /* the name before: kept for scripts */
 	cJSON_AddStringToObject(o, "dataset", ev->ds.label);
 	cJSON_AddStringToObject(o, "dataset_sha256", ev->ds.sha256);
@@ -228,8 +227,9 @@ static void print_comparison(const struct llmops_eval *ev)
 	for (size_t i = 0; i < ev->nvars; i++) {
 		const struct llmops_eval_variant *v = &ev->vars[i];
 		if (v->cases)
-			table_addf(&t, "%.1f%% (%ld/%ld)", 100.0 * (double)v->passed / (double)v->cases,
-				   v->passed, v->cases);
+			table_addf(&t, "%.1f%% (%ld/%ld)",
+				   100.0 * (double)v->passed / (double)v->cases, v->passed,
+				   v->cases);
 		else
 			table_add(&t, "-");
 	}
@@ -243,8 +243,9 @@ static void print_comparison(const struct llmops_eval *ev)
 		for (size_t i = 0; i < ev->nvars; i++) {
 			const struct llmops_eval_variant *v = &ev->vars[i];
 			table_add(&t, runfmt_num(a, sizeof(a),
-						 v->metric_n[k] ? v->metric_sum[k] / (double)v->metric_n[k]
-								: NAN,
+						 v->metric_n[k]
+							 ? v->metric_sum[k] / (double)v->metric_n[k]
+							 : NAN,
 						 "%.3f", NULL));
 		}
 	}
@@ -252,8 +253,8 @@ static void print_comparison(const struct llmops_eval *ev)
 	for (size_t i = 0; i < ev->nvars; i++) {
 		struct llmops_eval_variant *v = (struct llmops_eval_variant *)&ev->vars[i];
 		table_add(&t, runfmt_num(a, sizeof(a),
-					 v->nlat ? llmops_quantile(v->lat, v->nlat, 0.5) : NAN, "%.0f",
-					 " ms"));
+					 v->nlat ? llmops_quantile(v->lat, v->nlat, 0.5) : NAN,
+					 "%.0f", " ms"));
 	}
 	table_add(&t, "cost");
 	for (size_t i = 0; i < ev->nvars; i++)
@@ -264,7 +265,8 @@ static void print_comparison(const struct llmops_eval *ev)
 }
 
 /* The flaky cases of every variant, the first 20. */
-static void print_flaky(const struct llmops_eval *ev, long nflaky, const char *bold, const char *reset)
+static void print_flaky(const struct llmops_eval *ev, long nflaky, const char *bold,
+			const char *reset)
 {
 	size_t shown = 0;
 	printf("\n%sflaky cases%s (%ld: passed on some repeats, failed on others)\n", bold, reset,
@@ -295,9 +297,10 @@ static void group_flush(struct text_failures *tf)
 	tf->open = 0;
 	tf->shown++;
 	const char *v = tf->variant.data ? tf->variant.data : "";
-	printf("  %s%s%s%s%s%s: %s%s%s\n", tf->bold, tf->id.data, tf->reps.data ? tf->reps.data : "",
-	       tf->reset, *v ? " on " : "", v, tf->passed < 0 ? tf->red : "",
-	       tf->error.data ? tf->error.data : "failed", tf->passed < 0 ? tf->reset : "");
+	printf("  %s%s%s%s%s%s: %s%s%s\n", tf->bold, tf->id.data,
+	       tf->reps.data ? tf->reps.data : "", tf->reset, *v ? " on " : "", v,
+	       tf->passed < 0 ? tf->red : "", tf->error.data ? tf->error.data : "failed",
+	       tf->passed < 0 ? tf->reset : "");
 	if (tf->passed >= 0)
 		side_by_side(tf->expected.data, tf->output.data, tf->width);
 }
@@ -343,9 +346,21 @@ static int print_failure(const struct llmops_result *r, void *ud)
 static void print_failures(struct llmops_eval *ev, int width, const char *bold, const char *red,
 			   const char *reset)
 {
-	struct text_failures tf = {ev, 0, 0, width, bold, red, reset, 0, LLMOPS_BUF_INIT,
-				   LLMOPS_BUF_INIT, LLMOPS_BUF_INIT, LLMOPS_BUF_INIT, LLMOPS_BUF_INIT,
-				   LLMOPS_BUF_INIT, 0};
+	struct text_failures tf = {ev,
+				   0,
+				   0,
+				   width,
+				   bold,
+				   red,
+				   reset,
+				   0,
+				   LLMOPS_BUF_INIT,
+				   LLMOPS_BUF_INIT,
+				   LLMOPS_BUF_INIT,
+				   LLMOPS_BUF_INIT,
+				   LLMOPS_BUF_INIT,
+				   LLMOPS_BUF_INIT,
+				   0};
 	struct llmops_err err = {0};
 	size_t reps = (size_t)(ev->repeats > 1 ? ev->repeats : 1), results = 0;
 	for (size_t i = 0; i < ev->nvars; i++)

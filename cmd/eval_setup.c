@@ -82,11 +82,11 @@ static int add_variant_prompt(struct eval_host *h, const char *ref_s, struct llm
 	if (pin) {
 		char msg[1200];
 		int loaded = 1;
-		int kind = llmops_pin_check(h->penv.store, NULL, pin, cat, &loaded, msg,
-					    sizeof(msg));
+		int kind =
+			llmops_pin_check(h->penv.store, NULL, pin, cat, &loaded, msg, sizeof(msg));
 		if (kind != LLMOPS_PIN_OK) {
-			llmops_error("eval: the pinned %s@%s is not what prompts.lock pins: %s", ref.name,
-				     pin->version, msg);
+			llmops_error("eval: the pinned %s@%s is not what prompts.lock pins: %s",
+				     ref.name, pin->version, msg);
 			return LLMOPS_EXIT_CHECK;
 		}
 	}
@@ -98,8 +98,8 @@ static int add_variant_prompt(struct eval_host *h, const char *ref_s, struct llm
 }
 
 /* The prompts, as variants with no provider yet. */
-static int setup_prompts(struct eval_host *h, const struct eval_opts *o, struct llmops_eval_variant **protos,
-			 size_t *np)
+static int setup_prompts(struct eval_host *h, const struct eval_opts *o,
+			 struct llmops_eval_variant **protos, size_t *np)
 {
 	struct llmops_eval *ev = &h->ev;
 	struct llmops_strlist refs = LLMOPS_STRLIST_INIT;
@@ -141,14 +141,15 @@ static int setup_prompts(struct eval_host *h, const struct eval_opts *o, struct 
 		rc = add_variant_prompt(h, refs.items[i], &cat, *protos, np);
 	if (!rc && !refs.nr) { /* no prompt: each case's "input" is the user message */
 		struct llmops_case dc = {0};
-		if (ev->no_input_pos >= 0 && llmops_eval_case_at(ev, (size_t)ev->no_input_pos, &dc,
-								 &err)) {
+		if (ev->no_input_pos >= 0 &&
+		    llmops_eval_case_at(ev, (size_t)ev->no_input_pos, &dc, &err)) {
 			rc = llmops_report(&err);
 		} else if (ev->no_input_pos >= 0) {
-			llmops_error("eval: %s: case '%s' has no \"input\", and no prompt was given: "
-				     "use --prompt NAME, or name the dataset after its prompt "
-				     "(evals/NAME.json)",
-				     ev->ds.label, dc.id);
+			llmops_error(
+				"eval: %s: case '%s' has no \"input\", and no prompt was given: "
+				"use --prompt NAME, or name the dataset after its prompt "
+				"(evals/NAME.json)",
+				ev->ds.label, dc.id);
 			rc = LLMOPS_EXIT_USAGE;
 		}
 		llmops_case_release(&dc);
@@ -183,8 +184,8 @@ static int add_provider(struct eval_host *h, const char *spec, struct llmops_pro
 	return 0;
 }
 
-static int setup_providers(struct eval_host *h, const struct eval_opts *o, struct llmops_strlist *specs,
-			   struct llmops_provider_overrides *ov)
+static int setup_providers(struct eval_host *h, const struct eval_opts *o,
+			   struct llmops_strlist *specs, struct llmops_provider_overrides *ov)
 {
 	struct llmops_eval *ev = &h->ev;
 	const cJSON *dflt = config_get(h->cfg, "providers", "default");
@@ -202,16 +203,7 @@ static int setup_providers(struct eval_host *h, const struct eval_opts *o, struc
 			     "llmops.json; --provider replay scores recorded outputs offline");
 		return LLMOPS_EXIT_USAGE;
 	}
-	ov->temperature = NAN;
-	if (o->temperature_s) {
-		char *end;
-		ov->temperature = strtod(o->temperature_s, &end);
-		if (*end || end == o->temperature_s || ov->temperature < 0 || ov->temperature > 2) {
-			llmops_error("--temperature: '%s' is not a number in [0, 2]",
-				     o->temperature_s);
-			return LLMOPS_EXIT_USAGE;
-		}
-	}
+	ov->temperature = o->temperature; /* NAN: not given */
 	ov->base_url = o->base_url;
 	ov->max_tokens = o->max_tokens;
 	ov->seed = o->seed;
@@ -305,7 +297,8 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 		return llmops_report(&err);
 	}
 	if ((rc = eval_settle_numbers(h, o)) || (rc = setup_metrics(h, o)) ||
-	    (rc = setup_cases(ev)) || (rc = record_dataset(ev)) || (rc = setup_prompts(h, o, &ev->protos, &ev->nprotos)) ||
+	    (rc = setup_cases(ev)) || (rc = record_dataset(ev)) ||
+	    (rc = setup_prompts(h, o, &ev->protos, &ev->nprotos)) ||
 	    (rc = setup_providers(h, o, &specs, &ov)))
 		goto out;
 

@@ -48,8 +48,9 @@ const struct llmops_command llmops_commands[] = {
 };
 const size_t llmops_ncommands = sizeof(llmops_commands) / sizeof(llmops_commands[0]);
 
-static const char global_usage[] =
-	"usage: llmops [--version] [-C DIR] [--ledger PATH] [--no-color] <command> [<args>]\n";
+#define global_synopsis                                                                            \
+	"llmops [--version] [-C DIR] [--ledger PATH] [--no-color] <command> [<args>]"
+static const char global_usage[] = "usage: " global_synopsis "\n";
 
 void llmops_error(const char *fmt, ...)
 {
@@ -138,8 +139,9 @@ int llmops_ctx_ledger_read(struct llmops_ctx *ctx, struct llmops_ledger **out)
 	int rc = open_ledger(ctx, out, LLMOPS_LEDGER_READER);
 	const char *ro = rc ? NULL : llmops_ledger_readonly(*out);
 	if (ro)
-		llmops_error("note: ledger '%s' opened %s: it or its directory cannot be written here",
-			     llmops_ledger_path(*out), ro);
+		llmops_error(
+			"note: ledger '%s' opened %s: it or its directory cannot be written here",
+			llmops_ledger_path(*out), ro);
 	return rc;
 }
 
@@ -255,40 +257,6 @@ static void print_version(void)
 }
 
 /* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL when arg is not --name. */
-static const char *global_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t len = strlen(name);
-	const char *arg = argv[*i];
-
-	if (strncmp(arg, name, len))
-		return NULL;
-	if (arg[len] == '=')
-		return arg + len + 1;
-	if (arg[len])
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-static int unknown_global(const char *arg)
-{
-	static const char *const names[] = {"-C",	 "--ledger", "--no-color",
-					    "--version", "--help",   "-h"};
-	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
-
-	llmops_suggest(&near, arg, names, sizeof(names) / sizeof(names[0]));
-	if (near.nr)
-		llmops_error("unknown option '%s'; did you mean '%s'?", arg, near.items[0]);
-	else
-		llmops_error("unknown option '%s'", arg);
-	fputs(global_usage, stderr);
-	llmops_strlist_release(&near);
-	return LLMOPS_EXIT_USAGE;
-}
-
 static int finish(struct llmops_ctx *ctx, int status)
 {
 	llmops_ledger_free(ctx->ledger);
@@ -316,51 +284,48 @@ int main(int argc, char **argv)
 	const struct llmops_command *cmd;
 	const char *no_color = getenv("NO_COLOR");
 	const char *term = getenv("TERM");
-	int i, no_color_flag = 0, missing = 0, status;
+	const char *ledger = NULL;
+	struct llmops_strlist dirs = LLMOPS_STRLIST_INIT;
+	int i, no_color_flag = 0, version = 0, help = 0, status;
+	const struct llmops_option opts[] = {
+		{OPT_LIST, 'C', NULL, &dirs, "DIR", "run as if started in DIR", NULL, 0, 0},
+		{OPT_STRING, 0, "ledger", &ledger, "PATH", "the ledger database", NULL, 0, 0},
+		{OPT_FLAG, 0, "no-color", &no_color_flag, NULL, "no colour in output", NULL, 0, 0},
+		{OPT_FLAG, 0, "version", &version, NULL, "print the versions", NULL, 0, 0},
+		{OPT_FLAG, 'h', "help", &help, NULL, "show this help", NULL, 0, 0},
+		OPT_END_ENTRY,
+	};
+	static const char *const synopsis[] = {global_synopsis, NULL};
+	static const struct llmops_usage usage = {"llmops", synopsis, NULL};
 
 	ctx.env = environ; /* lib/ reads the environment only as handed this */
 	llmops_redact_use_env(ctx.env);
-	ctx.ledger_flag = getenv("LLMOPS_LEDGER");
-	if (ctx.ledger_flag && !*ctx.ledger_flag)
-		ctx.ledger_flag = NULL;
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		const char *arg = argv[i], *v;
-
-		if (!strcmp(arg, "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(arg, "--version")) {
-			print_version();
-			return fflush(stdout) || ferror(stdout) ? LLMOPS_EXIT_RUNTIME : 0;
-		}
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+	/* llmops's own options come before the command; the table parses them */
+	i = llmops_parse_leading(argc, argv, opts, &usage);
+	if (i < 0) {
+		llmops_strlist_release(&dirs);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (version || help) {
+		llmops_strlist_release(&dirs);
+		if (help) {
 			list_commands(stdout);
 			return 0;
 		}
-		if (!strcmp(arg, "--no-color")) {
-			no_color_flag = 1;
-		} else if ((v = global_value(argc, argv, &i, "--ledger", &missing))) {
-			ctx.ledger_flag = v;
-		} else if (!strncmp(arg, "-C", 2)) {
-			const char *dir = arg[2] ? arg + 2 : (i + 1 < argc ? argv[++i] : NULL);
-
-			if (!dir) {
-				missing = 1;
-			} else if (*dir && chdir(dir) < 0) {
-				llmops_error("cannot change to directory '%s': %s", dir,
-					     strerror(errno));
-				return LLMOPS_EXIT_USAGE;
-			}
-		} else if (!missing) {
-			return unknown_global(arg);
-		}
-		if (missing) {
-			llmops_error("option '%s' needs a value", arg);
-			fputs(global_usage, stderr);
+		print_version();
+		return fflush(stdout) || ferror(stdout) ? LLMOPS_EXIT_RUNTIME : 0;
+	}
+	for (size_t k = 0; k < dirs.nr; k++) /* each -C from where the one before went */
+		if (*dirs.items[k] && chdir(dirs.items[k]) < 0) {
+			llmops_error("cannot change to directory '%s': %s", dirs.items[k],
+				     strerror(errno));
+			llmops_strlist_release(&dirs);
 			return LLMOPS_EXIT_USAGE;
 		}
-	}
+	llmops_strlist_release(&dirs);
+	ctx.ledger_flag = ledger ? ledger : getenv("LLMOPS_LEDGER");
+	if (ctx.ledger_flag && !*ctx.ledger_flag)
+		ctx.ledger_flag = NULL;
 	if (i >= argc) {
 		fputs(global_usage, stderr);
 		fputs("'llmops help' lists the commands\n", stderr);

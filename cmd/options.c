@@ -4,6 +4,7 @@
 #include "suggest.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,9 +19,14 @@ static void opt_name(char *out, size_t n, const struct llmops_option *o)
 }
 
 /* "ledger info" for "llmops ledger info": messages already start with "llmops: " */
-static const char *cmdname(const struct llmops_usage *usage)
+/* "eval: " for `llmops eval` in messages; nothing for llmops itself (they start "llmops: "). */
+static const char *who(const struct llmops_usage *usage, char *buf, size_t n)
 {
-	return strncmp(usage->command, "llmops ", 7) ? usage->command : usage->command + 7;
+	if (!strcmp(usage->command, "llmops"))
+		return "";
+	snprintf(buf, n, "%s: ",
+		 strncmp(usage->command, "llmops ", 7) ? usage->command : usage->command + 7);
+	return buf;
 }
 
 static void hint(const struct llmops_usage *usage)
@@ -31,6 +37,7 @@ static void hint(const struct llmops_usage *usage)
 static void unknown_option(const char *arg, const struct llmops_option *opts,
 			   const struct llmops_usage *usage)
 {
+	char wbuf[128];
 	struct llmops_strlist names = LLMOPS_STRLIST_INIT, near = LLMOPS_STRLIST_INIT;
 	const char *eq = strchr(arg, '=');
 	char word[128];
@@ -44,10 +51,10 @@ static void unknown_option(const char *arg, const struct llmops_option *opts,
 	}
 	llmops_suggest(&near, word, (const char *const *)names.items, names.nr);
 	if (near.nr)
-		llmops_error("%s: unknown option '%s'; did you mean '%s'?", cmdname(usage), word,
-			     near.items[0]);
+		llmops_error("%sunknown option '%s'; did you mean '%s'?",
+			     who(usage, wbuf, sizeof(wbuf)), word, near.items[0]);
 	else
-		llmops_error("%s: unknown option '%s'", cmdname(usage), word);
+		llmops_error("%sunknown option '%s'", who(usage, wbuf, sizeof(wbuf)), word);
 	hint(usage);
 	llmops_strlist_release(&near);
 	llmops_strlist_release(&names);
@@ -57,6 +64,7 @@ static void unknown_option(const char *arg, const struct llmops_option *opts,
 static int set_value(const struct llmops_option *o, const char *value,
 		     const struct llmops_usage *usage)
 {
+	char wbuf[128];
 	char name[64];
 
 	opt_name(name, sizeof(name), o);
@@ -74,8 +82,8 @@ static int set_value(const struct llmops_option *o, const char *value,
 				*(const char **)o->value = *c;
 				return 0;
 			}
-		llmops_error("%s: %s does not accept '%s'; choose one of:", cmdname(usage), name,
-			     value);
+		llmops_error("%s%s does not accept '%s'; choose one of:",
+			     who(usage, wbuf, sizeof(wbuf)), name, value);
 		for (const char *const *c = o->choices; *c; c++)
 			fprintf(stderr, "%s%s", c == o->choices ? " " : ", ", *c);
 		fputc('\n', stderr);
@@ -86,12 +94,27 @@ static int set_value(const struct llmops_option *o, const char *value,
 
 		errno = 0;
 		v = strtol(value, &end, 10);
-		if (errno || end == value || *end || v < o->min || v > o->max) {
-			llmops_error("%s: %s needs a whole number from %ld to %ld, not '%s'",
-				     cmdname(usage), name, o->min, o->max, value);
+		if (errno || end == value || *end || (double)v < o->min || (double)v > o->max) {
+			llmops_error("%s%s needs a whole number from %.0f to %.0f, not '%s'",
+				     who(usage, wbuf, sizeof(wbuf)), name, o->min, o->max, value);
 			return -1;
 		}
 		*(long *)o->value = v;
+		return 0;
+	}
+	case OPT_NUMBER: {
+		char *end;
+		double v;
+
+		errno = 0;
+		v = strtod(value, &end);
+		if (errno || end == value || *end || isnan(v) || isinf(v) || v < o->min ||
+		    v > o->max) {
+			llmops_error("%s%s needs a number from %g to %g, not '%s'",
+				     who(usage, wbuf, sizeof(wbuf)), name, o->min, o->max, value);
+			return -1;
+		}
+		*(double *)o->value = v;
 		return 0;
 	}
 	default: return -1;
@@ -101,13 +124,14 @@ static int set_value(const struct llmops_option *o, const char *value,
 static int needs_arg(const struct llmops_option *o)
 {
 	return o->type == OPT_STRING || o->type == OPT_INT || o->type == OPT_CHOICE ||
-	       o->type == OPT_LIST;
+	       o->type == OPT_LIST || o->type == OPT_NUMBER;
 }
 
 /* Handle one option; *i is advanced past a separate value.  0, HELP_SHOWN or ERROR. */
 static int take(const struct llmops_option *o, const char *inline_val, int argc, char **argv,
 		int *i, const struct llmops_option *opts, const struct llmops_usage *usage)
 {
+	char wbuf[128];
 	char name[64];
 
 	opt_name(name, sizeof(name), o);
@@ -117,7 +141,7 @@ static int take(const struct llmops_option *o, const char *inline_val, int argc,
 	}
 	if (!needs_arg(o)) {
 		if (inline_val) {
-			llmops_error("%s: %s takes no value", cmdname(usage), name);
+			llmops_error("%s%s takes no value", who(usage, wbuf, sizeof(wbuf)), name);
 			hint(usage);
 			return LLMOPS_OPT_ERROR;
 		}
@@ -126,7 +150,8 @@ static int take(const struct llmops_option *o, const char *inline_val, int argc,
 	}
 	if (!inline_val) {
 		if (*i + 1 >= argc) {
-			llmops_error("%s: %s needs a value (%s)", cmdname(usage), name, o->argh);
+			llmops_error("%s%s needs a value (%s)", who(usage, wbuf, sizeof(wbuf)),
+				     name, o->argh);
 			hint(usage);
 			return LLMOPS_OPT_ERROR;
 		}
@@ -135,8 +160,9 @@ static int take(const struct llmops_option *o, const char *inline_val, int argc,
 	return set_value(o, inline_val, usage) ? LLMOPS_OPT_ERROR : 0;
 }
 
-int llmops_parse_options(int argc, char **argv, const struct llmops_option *opts,
-			 const struct llmops_usage *usage)
+/* stop: at the first operand, which is left in place (leading options only). */
+static int parse(int argc, char **argv, const struct llmops_option *opts,
+		 const struct llmops_usage *usage, int stop)
 {
 	int nout = 0, rc;
 
@@ -146,11 +172,15 @@ int llmops_parse_options(int argc, char **argv, const struct llmops_option *opts
 		const char *val = NULL;
 
 		if (!strcmp(arg, "--")) {
+			if (stop)
+				return i + 1;
 			for (i++; i < argc; i++)
 				argv[nout++] = argv[i];
 			break;
 		}
 		if (arg[0] != '-' || !arg[1]) { /* operand, or "-" for stdin */
+			if (stop)
+				return i;
 			argv[nout++] = argv[i];
 			continue;
 		}
@@ -179,8 +209,22 @@ int llmops_parse_options(int argc, char **argv, const struct llmops_option *opts
 		if ((rc = take(o, val, argc, argv, &i, opts, usage)))
 			return rc;
 	}
+	if (stop)
+		return argc;
 	argv[nout] = NULL;
 	return nout;
+}
+
+int llmops_parse_options(int argc, char **argv, const struct llmops_option *opts,
+			 const struct llmops_usage *usage)
+{
+	return parse(argc, argv, opts, usage, 0);
+}
+
+int llmops_parse_leading(int argc, char **argv, const struct llmops_option *opts,
+			 const struct llmops_usage *usage)
+{
+	return parse(argc, argv, opts, usage, 1);
 }
 
 void llmops_print_usage(FILE *out, const struct llmops_option *opts,
@@ -210,10 +254,12 @@ void llmops_print_usage(FILE *out, const struct llmops_option *opts,
 
 int llmops_check_operands(char **argv, int n, int min, int max, const struct llmops_usage *usage)
 {
+	char wbuf[128];
 	if (n < min) {
-		llmops_error("%s: missing argument", cmdname(usage));
+		llmops_error("%smissing argument", who(usage, wbuf, sizeof(wbuf)));
 	} else if (max >= 0 && n > max) {
-		llmops_error("%s: unexpected argument '%s'", cmdname(usage), argv[max]);
+		llmops_error("%sunexpected argument '%s'", who(usage, wbuf, sizeof(wbuf)),
+			     argv[max]);
 	} else {
 		return 0;
 	}

@@ -22,6 +22,8 @@ enum llmops_opt_type {
 	OPT_CHOICE, /* value: const char **, one of choices */
 	OPT_LIST,   /* value: struct llmops_strlist *, appended each time */
 	OPT_HELP,   /* -h/--help: prints the usage */
+	OPT_NUMBER, /* value: double *, a finite number within [min, max]; untouched when absent
+		       (start it at NAN to tell "not given") */
 };
 
 struct llmops_option {
@@ -32,8 +34,14 @@ struct llmops_option {
 	const char *argh;	    /* placeholder in usage ("PATH"); NULL for flags */
 	const char *help;	    /* one line */
 	const char *const *choices; /* OPT_CHOICE: NULL-terminated list */
-	long min, max;		    /* OPT_INT: accepted range */
+	double min, max;	    /* OPT_INT, OPT_NUMBER: accepted range */
 };
+
+/* An OPT_NUMBER entry: --name X within [lo, hi] into the double *v. */
+#define OPT_NUMBER_ENTRY(s, name, v, argh, help, lo, hi)                                           \
+	{                                                                                          \
+		OPT_NUMBER, (s), (name), (v), (argh), (help), NULL, (lo), (hi)                     \
+	}
 
 extern const char *const llmops_format_choices[]; /* "text", "json" */
 
@@ -67,6 +75,14 @@ struct llmops_usage {
  * (naming the option and suggesting a near one) and the usage for -h.
  */
 int llmops_parse_options(int argc, char **argv, const struct llmops_option *opts,
+			 const struct llmops_usage *usage);
+
+/*
+ * The same for options that come before a command (llmops's own): parsing
+ * stops at the first operand (or after "--"), which stays where it is.
+ * Returns its index (argc when there is none), or HELP_SHOWN / ERROR.
+ */
+int llmops_parse_leading(int argc, char **argv, const struct llmops_option *opts,
 			 const struct llmops_usage *usage);
 
 /* Print usage and option help for a command to out. */

@@ -107,7 +107,8 @@ static void write_markdown(FILE *f, const struct report *r)
 				"\n### Compared with `%s`\n\n%zu paired %s: pass rate %.1f%% -> "
 				"%.1f%%, %ld newly failing, %ld newly passing (exact McNemar p = "
 				"%.4g).\n",
-				r->vs->run->id, d->npairs, runfmt_plural((long)d->npairs, "case", "cases"),
+				r->vs->run->id, d->npairs,
+				runfmt_plural((long)d->npairs, "case", "cases"),
 				100 * d->paired_rate_a, 100 * d->paired_rate_b, d->pass_to_fail,
 				d->fail_to_pass, d->mcnemar_p);
 		else /* nothing to pair: no rates to compare */
@@ -203,9 +204,9 @@ int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 	else if (!strcmp(format, "csv") || !strcmp(format, "junit")) {
 		struct results_src src;
 		results_src_data(&src, run);
-		(void)(!strcmp(format, "csv") ? results_csv(of.f, &src) : results_junit(of.f, &src));
-	}
-	else
+		(void)(!strcmp(format, "csv") ? results_csv(of.f, &src)
+					      : results_junit(of.f, &src));
+	} else
 		write_markdown(of.f, &r);
 	if ((rc = outfile_close(&of, "report")))
 		goto out;

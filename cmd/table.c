@@ -74,8 +74,7 @@ void table_release(struct table *t)
 	llmops_strlist_release(&t->cells);
 }
 
-void table_common_parts(const char *const *labels, size_t n, size_t *prefix_len,
-			size_t *suffix_len)
+void table_common_parts(const char *const *labels, size_t n, size_t *prefix_len, size_t *suffix_len)
 {
 	size_t p = 0, s = 0, shortest = (size_t)-1;
 	*prefix_len = *suffix_len = 0;

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-void llmops_case_locate(const struct llmops_case *c, const char *text, size_t len,
-			const char *key, int *line, int *col)
+void llmops_case_locate(const struct llmops_case *c, const char *text, size_t len, const char *key,
+			int *line, int *col)
 {
 	*line = c->line;
 	*col = 1;
@@ -62,9 +62,8 @@ int llmops_case_check(const struct llmops_case *c, const char *text, size_t len,
 			 threshold->valuedouble > 1 ? "can never pass" : "always passes");
 		problem(fn, ud, c, text, len, "threshold", LLMOPS_CASE_THRESHOLD, msg), n++;
 	}
-	if (has_metric &&
-	    llmops_metric_check(cJSON_IsString(metric) ? metric->valuestring : NULL, where, &err) <
-		    0) {
+	if (has_metric && llmops_metric_check(cJSON_IsString(metric) ? metric->valuestring : NULL,
+					      where, &err) < 0) {
 		problem(fn, ud, c, text, len, "metric", LLMOPS_CASE_METRIC, err.msg), n++;
 		llmops_err_clear(&err);
 	}
@@ -85,7 +84,8 @@ int llmops_case_check(const struct llmops_case *c, const char *text, size_t len,
 		problem(fn, ud, c, text, len, NULL, LLMOPS_CASE_UNUSED, msg), n++;
 	} else if (!cJSON_IsArray(as) || !as->child) {
 		snprintf(msg, sizeof(msg),
-			 "%s has neither \"expected\" nor \"assert\": nothing to judge its output by",
+			 "%s has neither \"expected\" nor \"assert\": nothing to judge its output "
+			 "by",
 			 where);
 		problem(fn, ud, c, text, len, NULL, LLMOPS_CASE_NOTHING, msg), n++;
 	}
@@ -102,12 +102,13 @@ struct first {
 static void take_first(void *ud, int kind, int line, int col, const char *msg)
 {
 	struct first *fp = ud;
-	if (fp->found || kind == LLMOPS_CASE_UNUSED || (kind == LLMOPS_CASE_NOTHING && !fp->judging))
+	if (fp->found || kind == LLMOPS_CASE_UNUSED ||
+	    (kind == LLMOPS_CASE_NOTHING && !fp->judging))
 		return;
 	fp->found = 1;
 	llmops_err_at(fp->err,
 		      kind == LLMOPS_CASE_METRIC && strstr(msg, "not available") ? LLMOPS_E_USAGE
-										: LLMOPS_E_INPUT,
+										 : LLMOPS_E_INPUT,
 		      fp->file, line, col, "%s", msg);
 }
 
@@ -120,12 +121,12 @@ int llmops_case_first_problem(const struct llmops_case *c, const char *file, con
 	return fp.found ? (err && err->code ? err->code : LLMOPS_E_INPUT) : 0;
 }
 
-int llmops_dataset_check(const struct llmops_dataset *d, const char *text, size_t len,
-			 int judging, struct llmops_err *err)
+int llmops_dataset_check(const struct llmops_dataset *d, const char *text, size_t len, int judging,
+			 struct llmops_err *err)
 {
 	for (size_t i = 0; i < d->n; i++) {
-		int rc = llmops_case_first_problem(&d->cases[i], d->label, text, len, judging,
-						   NULL, err);
+		int rc = llmops_case_first_problem(&d->cases[i], d->label, text, len, judging, NULL,
+						   err);
 		if (rc)
 			return rc;
 	}

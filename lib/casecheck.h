@@ -51,11 +51,11 @@ int llmops_case_first_problem(const struct llmops_case *c, const char *file, con
 			      struct llmops_err *err);
 
 /* Every case of d (parsed from text[0..len)) by llmops_case_first_problem: 0 or the first. */
-int llmops_dataset_check(const struct llmops_dataset *d, const char *text, size_t len,
-			 int judging, struct llmops_err *err);
+int llmops_dataset_check(const struct llmops_dataset *d, const char *text, size_t len, int judging,
+			 struct llmops_err *err);
 
 /* Where key of case c is (its value's key; key NULL: the case itself). */
-void llmops_case_locate(const struct llmops_case *c, const char *text, size_t len,
-			const char *key, int *line, int *col);
+void llmops_case_locate(const struct llmops_case *c, const char *text, size_t len, const char *key,
+			int *line, int *col);
 
 #endif

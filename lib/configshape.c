@@ -18,7 +18,10 @@ static void kind(const cJSON *v, char *out, size_t n)
 	if (cJSON_IsNumber(v)) /* the value says more than its type */
 		snprintf(out, n, "%g", v->valuedouble);
 	else
-		snprintf(out, n, "%s%s", !strcmp(t, "null") ? "" : strchr("aeiou", t[0]) ? "an " : "a ",
+		snprintf(out, n, "%s%s",
+			 !strcmp(t, "null")	 ? ""
+			 : strchr("aeiou", t[0]) ? "an "
+						 : "a ",
 			 t);
 }
 
@@ -46,12 +49,18 @@ struct key {
 /* llmops.json's sections and what each reads (see llmops-eval(1), llmops-cost(1)). */
 static const char *const top_keys[] = {"providers", "eval", "cost", "lint", "prices", NULL};
 static const struct key eval_keys[] = {
-	{"metric", W_STRING, 0, 0},	      {"threshold", W_NUMBER, 0, 1},
-	{"min_pass_rate", W_NUMBER, 0, 1},    {"max_cost", W_NUMBER, 0, 1e12},
-	{"review_below", W_NUMBER, 0, 1},     {"rpm", W_NUMBER, 0, 1e9},
-	{"tpm", W_NUMBER, 0, 1e12},	      {"timeout_ms", W_NUMBER, 1, 86400000},
-	{"concurrency", W_NUMBER, 1, 100000}, {"retries", W_NUMBER, 0, 1000},
-	{"embedding_provider", W_STRING, 0, 0}, {"fallback", W_STRING, 0, 0},
+	{"metric", W_STRING, 0, 0},
+	{"threshold", W_NUMBER, 0, 1},
+	{"min_pass_rate", W_NUMBER, 0, 1},
+	{"max_cost", W_NUMBER, 0, 1e12},
+	{"review_below", W_NUMBER, 0, 1},
+	{"rpm", W_NUMBER, 0, 1e9},
+	{"tpm", W_NUMBER, 0, 1e12},
+	{"timeout_ms", W_NUMBER, 1, 86400000},
+	{"concurrency", W_NUMBER, 1, 100000},
+	{"retries", W_NUMBER, 0, 1000},
+	{"embedding_provider", W_STRING, 0, 0},
+	{"fallback", W_STRING, 0, 0},
 	{"prompt", W_STRINGS, 0, 0},
 	{NULL, W_NUMBER, 0, 0},
 };
@@ -143,7 +152,8 @@ static int check_section(const cJSON *sec, const char *name, const struct key *k
 					  e);
 			cJSON_ArrayForEach (x, e) {
 				steps[2] = x->string;
-				if (x->string[0] == '$' || (cJSON_IsNumber(x) && x->valuedouble >= 0))
+				if (x->string[0] == '$' ||
+				    (cJSON_IsNumber(x) && x->valuedouble >= 0))
 					continue;
 				snprintf(where, sizeof(where), "%s.%s.%.100s", name, k->name,
 					 x->string);
@@ -172,7 +182,8 @@ int llmops_config_check_shape(const cJSON *root, const char *text, size_t len, c
 			k++;
 		steps[0] = e->string;
 		if (!top_keys[k] && e->string[0] != '$')
-			return unknown_key(err, text, len, file, steps, 1, "llmops.json", top_keys, k);
+			return unknown_key(err, text, len, file, steps, 1, "llmops.json", top_keys,
+					   k);
 	}
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		e = cJSON_GetObjectItemCaseSensitive(root, sections[i]);
@@ -183,8 +194,8 @@ int llmops_config_check_shape(const cJSON *root, const char *text, size_t len, c
 	int rc = check_section(cJSON_GetObjectItemCaseSensitive(root, "eval"), "eval", eval_keys,
 			       text, len, file, err);
 	if (!rc)
-		rc = check_section(cJSON_GetObjectItemCaseSensitive(root, "cost"), "cost", cost_keys,
-				   text, len, file, err);
+		rc = check_section(cJSON_GetObjectItemCaseSensitive(root, "cost"), "cost",
+				   cost_keys, text, len, file, err);
 	if (rc)
 		return rc;
 	p = cJSON_GetObjectItemCaseSensitive(root, "providers");

@@ -17,10 +17,10 @@
 #include "hash.h"
 
 struct llmops_case {
-	char *id;      /* owned: the case's id, or "case-N" (1-based) when it has none */
-	cJSON *vars;   /* owned: object of template variables */
-	cJSON *fields; /* owned: the case's reserved keys (expected, output, ...) */
-	int line;      /* where the case starts in the file */
+	char *id;	  /* owned: the case's id, or "case-N" (1-based) when it has none */
+	cJSON *vars;	  /* owned: object of template variables */
+	cJSON *fields;	  /* owned: the case's reserved keys (expected, output, ...) */
+	int line;	  /* where the case starts in the file */
 	size_t off, span; /* its JSON text in the file (JSON and JSONL); span 0: none (CSV) */
 };
 

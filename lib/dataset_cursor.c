@@ -201,8 +201,8 @@ static size_t value_end(const char *t, size_t len, size_t i)
 				return i; /* the array's end: a scalar element stops here */
 			if (--depth == 0)
 				return i + 1;
-		} else if (!depth && (ch == ',' || ch == ' ' || ch == '\t' || ch == '\r' ||
-				      ch == '\n'))
+		} else if (!depth &&
+			   (ch == ',' || ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'))
 			return i;
 	}
 	return len;
@@ -422,7 +422,8 @@ static int next_csv(struct llmops_dataset_cursor *c, struct llmops_case *out,
 			continue; /* blank line */
 		if (row.nr != c->head.nr) {
 			rc = llmops_err_at(err, LLMOPS_E_INPUT, c->label, rline, 1,
-					   "%zu fields, but the header has %zu", row.nr, c->head.nr);
+					   "%zu fields, but the header has %zu", row.nr,
+					   c->head.nr);
 			break;
 		}
 		cJSON *o = cJSON_CreateObject();

@@ -35,11 +35,11 @@ static int map_or_read(struct llmops_dataset_file *f, const char *path, struct l
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? llmops_err_set(err, LLMOPS_E_NOTFOUND,
-						       "dataset '%s' does not exist", path)
-				       : llmops_err_set(err, LLMOPS_E_IO,
-						       "cannot read dataset '%s': %s", path,
-						       strerror(errno));
+		return errno == ENOENT
+			       ? llmops_err_set(err, LLMOPS_E_NOTFOUND,
+						"dataset '%s' does not exist", path)
+			       : llmops_err_set(err, LLMOPS_E_IO, "cannot read dataset '%s': %s",
+						path, strerror(errno));
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (m != MAP_FAILED) {
@@ -108,7 +108,8 @@ int llmops_dataset_file_open(struct llmops_dataset_file *f, const char *path,
 		}
 		checked = v;
 		if (f->mapped && pg > 0) { /* read once: give the window back */
-			size_t lo = a / (size_t)pg * (size_t)pg, hi = checked / (size_t)pg * (size_t)pg;
+			size_t lo = a / (size_t)pg * (size_t)pg,
+			       hi = checked / (size_t)pg * (size_t)pg;
 			if (hi > lo)
 				(void)madvise((char *)f->map_ + lo, hi - lo, MADV_DONTNEED);
 		}

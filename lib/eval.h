@@ -75,13 +75,13 @@ struct llmops_eval_case {
 	char *expected;	  /* owned; NULL when the case has none */
 	char *recorded;	  /* owned: the case's "output"; NULL when none */
 	struct llmops_assertions asserts;
-	cJSON *vars;		/* borrowed from dc */
-	const char *id;		/* borrowed from dc */
-	int line;		/* where the case starts in the dataset */
-	struct llmops_case dc;	/* owned: the case as read */
-	size_t pos;		/* its place in the dataset, from 0 */
-	size_t pending;		/* its jobs made and not finished */
-	int open;		/* more jobs of it are to be made */
+	cJSON *vars;	       /* borrowed from dc */
+	const char *id;	       /* borrowed from dc */
+	int line;	       /* where the case starts in the dataset */
+	struct llmops_case dc; /* owned: the case as read */
+	size_t pos;	       /* its place in the dataset, from 0 */
+	size_t pending;	       /* its jobs made and not finished */
+	int open;	       /* more jobs of it are to be made */
 };
 
 /* One case on one variant, one repeat: made when it is sent, freed once recorded. */
@@ -98,12 +98,12 @@ struct llmops_eval_job {
 	long tokens_in, tokens_out;
 	double latency_ms, ttft_ms, cost;
 	int attempts, cache_hit;
-	char *error;		   /* why it failed (assertions) or could not be scored */
-	char *scores_json;	   /* {"metric": score, ...} */
-	double score;		   /* the gating metric's, NAN when none */
-	int passed;		   /* 1, 0, or -1 (not scored) */
-	double embed_score;	   /* NAN until the embedding call answers */
-	struct llmops_call follow; /* the embedding call */
+	char *error;			     /* why it failed (assertions) or could not be scored */
+	char *scores_json;		     /* {"metric": score, ...} */
+	double score;			     /* the gating metric's, NAN when none */
+	int passed;			     /* 1, 0, or -1 (not scored) */
+	double embed_score;		     /* NAN until the embedding call answers */
+	struct llmops_call follow;	     /* the embedding call */
 	struct llmops_eval_job *prev, *next; /* the engine's list of live jobs */
 	struct llmops_eval_job *qnext;	     /* the scoring pool's queues */
 	int scored;			     /* scores below computed (by a worker) */
@@ -132,7 +132,7 @@ struct llmops_eval {
 	struct llmops_dataset_file file;
 	const char *dataset_path; /* borrowed */
 	int64_t dataset_id;
-	struct llmops_pricing *prices; /* owned */
+	struct llmops_pricing *prices;	/* owned */
 	struct llmops_provider **provs; /* owned */
 	size_t nprovs;
 	struct llmops_eval_variant *protos; /* one per prompt: owns the parsed prompt */
@@ -153,15 +153,15 @@ struct llmops_eval {
 	volatile sig_atomic_t *stop;	  /* non-zero: stop (borrowed; may be NULL) */
 
 	/* ---- the engine's */
-	struct llmops_dataset ds; /* the dataset's label, format, hash and size (no cases) */
+	struct llmops_dataset ds;     /* the dataset's label, format, hash and size (no cases) */
 	struct llmops_tokenizer *tok; /* o200k_base, for outputs with no reported count */
 	struct llmops_idf *idf;
-	size_t ncases_all;  /* cases in the dataset up to limit */
-	size_t ncases;	    /* cases this run (the shard's slice) */
-	size_t shard_first; /* the dataset position of the first */
-	size_t njobs;	    /* ncases x nvars x repeats (once llmops_eval_render has run) */
-	size_t nrecorded;   /* cases of the run with a recorded output */
-	long no_input_pos;  /* the first case of the run with neither "input" nor "output"; -1 */
+	size_t ncases_all;     /* cases in the dataset up to limit */
+	size_t ncases;	       /* cases this run (the shard's slice) */
+	size_t shard_first;    /* the dataset position of the first */
+	size_t njobs;	       /* ncases x nvars x repeats (once llmops_eval_render has run) */
+	size_t nrecorded;      /* cases of the run with a recorded output */
+	long no_input_pos;     /* the first case of the run with neither "input" nor "output"; -1 */
 	unsigned char *flags_; /* per case of the dataset: has an output, has an input */
 	/* the run's pass over the dataset */
 	struct llmops_dataset_cursor *cur;
@@ -170,13 +170,13 @@ struct llmops_eval {
 	size_t making_next;		 /* its next job: variant x repeats + repeat */
 	uint64_t *done_keys;		 /* resumed: the results kept, sorted */
 	size_t ndone_keys;
-	int feed_failed;		 /* reading or validating a case failed mid-run */
+	int feed_failed; /* reading or validating a case failed mid-run */
 	struct llmops_err feed_err;
-	struct llmops_eval_job *live;	 /* jobs made and not yet recorded */
-	struct llmops_eval_pool *pool;	 /* workers scoring recorded outputs; NULL: none */
-	struct llmops_repeats *reps; /* per variant once the run is over (repeats > 1); owned */
+	struct llmops_eval_job *live;  /* jobs made and not yet recorded */
+	struct llmops_eval_pool *pool; /* workers scoring recorded outputs; NULL: none */
+	struct llmops_repeats *reps;   /* per variant once the run is over (repeats > 1); owned */
 	struct llmops_strlist rep_ids; /* the case ids reps borrow */
-	struct llmops_call **requeue; /* calls to send before new ones: fallbacks, follow-ups */
+	struct llmops_call **requeue;  /* calls to send before new ones: fallbacks, follow-ups */
 	size_t nrequeue, caprequeue;
 	char run_id[LLMOPS_RUNID_LEN + 1];
 	int resumed;

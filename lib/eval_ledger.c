@@ -99,13 +99,13 @@ int llmops_eval_results(struct llmops_eval *ev, int failed_only, size_t limit,
 			int (*fn)(const struct llmops_result *r, void *ud), void *ud,
 			struct llmops_err *err)
 {
-	return llmops_ledger_results_some(ev->ledger, ev->run_id, failed_only, limit, fn, ud,
-					  err);
+	return llmops_ledger_results_some(ev->ledger, ev->run_id, failed_only, limit, fn, ud, err);
 }
 
 /* ------------------------------------------------------------------ begin */
 
-static void git_state(struct llmops_eval *ev, struct llmops_run_spec *spec, char commit[LLMOPS_OID_HEX])
+static void git_state(struct llmops_eval *ev, struct llmops_run_spec *spec,
+		      char commit[LLMOPS_OID_HEX])
 {
 	struct llmops_head h;
 	struct llmops_snapshot *snap = NULL;
@@ -130,8 +130,7 @@ static void git_state(struct llmops_eval *ev, struct llmops_run_spec *spec, char
 }
 
 /* The shard group (llmops_shard_group) of this run's variants. */
-static void shard_group(const struct llmops_eval *ev, const char *commit,
-			char out[17])
+static void shard_group(const struct llmops_eval *ev, const char *commit, char out[17])
 {
 	const char **labels = calloc(ev->nvars ? ev->nvars : 1, sizeof(*labels));
 	for (size_t i = 0; labels && i < ev->nvars; i++)

@@ -341,8 +341,8 @@ static double cos_sim(const double *a, const double *b, size_t d)
 }
 
 /* Take a chat answer (fresh or from the cache) into j. */
-static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j, const struct llmops_call *c,
-			int cached)
+static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j,
+			const struct llmops_call *c, int cached)
 {
 	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	const struct llmops_price *price = v->price;
@@ -359,12 +359,14 @@ static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j, const
 	if (j->on_fallback && v->fallback)
 		price = v->fallback_price; /* the model that answered (NULL: no price) */
 	/* a cached answer costs nothing; otherwise what cost estimates it at */
-	j->cost = cached ? 0 : llmops_cost_request(price, (double)j->tokens_in, (double)j->tokens_out);
+	j->cost = cached ? 0
+			 : llmops_cost_request(price, (double)j->tokens_in, (double)j->tokens_out);
 }
 
 /* ------------------------------------------------------- runner callbacks */
 
-static int build_request(struct llmops_eval *ev, struct llmops_eval_job *j, const struct llmops_provider *p)
+static int build_request(struct llmops_eval *ev, struct llmops_eval_job *j,
+			 const struct llmops_provider *p)
 {
 	struct llmops_err err = {0};
 	char salt[32];
@@ -556,8 +558,7 @@ static void tick(void *ud)
 		cb->progress(ev, cb->ud);
 }
 
-int llmops_eval_run(struct llmops_eval *ev, const struct llmops_eval_cb *cb,
-		    struct llmops_err *err)
+int llmops_eval_run(struct llmops_eval *ev, const struct llmops_eval_cb *cb, struct llmops_err *err)
 {
 	const struct llmops_runner_cb rcb = {next_call, call_done, should_stop, tick, ev};
 	ev->cb = cb;

@@ -56,8 +56,8 @@ static int setup_case(struct llmops_eval *ev, const struct llmops_case *dc,
 			return rc;
 	} else {
 		int rc = llmops_assertions_parse(
-			&c->asserts, cJSON_GetObjectItemCaseSensitive(dc->fields, "assert"),
-			c->id, err);
+			&c->asserts, cJSON_GetObjectItemCaseSensitive(dc->fields, "assert"), c->id,
+			err);
 		if (rc)
 			return rc;
 	}
@@ -214,8 +214,8 @@ int llmops_eval_cases(struct llmops_eval *ev, struct llmops_err *err)
 	free(ev->ds.label);
 	free(ev->ds.format);
 	if (!(ev->ds.label = strdup(ev->file.label)) ||
-	    !(ev->ds.format = strdup(llmops_dataset_format_of(ev->file.label, ev->file.text,
-							      ev->file.len))))
+	    !(ev->ds.format = strdup(
+		      llmops_dataset_format_of(ev->file.label, ev->file.text, ev->file.len))))
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	memcpy(ev->ds.sha256, ev->file.sha256, sizeof(ev->ds.sha256));
 	ev->ds.bytes = ev->file.len;
@@ -246,11 +246,12 @@ int llmops_eval_cases(struct llmops_eval *ev, struct llmops_err *err)
 			late_idf |= !idf && c.metric == LLMOPS_METRIC_COSINE;
 			if (!rc && idf && c.expected)
 				rc = llmops_idf_add(ev->idf, c.expected, strlen(c.expected), err);
-			ev->flags_[n] = (unsigned char)((c.recorded ? HAS_OUTPUT : 0) |
-							(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
-								 c.vars, "input"))
-								 ? HAS_INPUT
-								 : 0));
+			ev->flags_[n] =
+				(unsigned char)((c.recorded ? HAS_OUTPUT : 0) |
+						(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
+							 c.vars, "input"))
+							 ? HAS_INPUT
+							 : 0));
 			case_release(&c);
 		} else
 			llmops_case_release(&one);
@@ -483,8 +484,7 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			j->latency_ms = j->ttft_ms = j->cost = NAN;
 			if (ev->vars[vi].p) {
 				j->messages = render_one(ev, c, &ev->vars[vi], NULL);
-				j->input =
-					j->messages ? cJSON_PrintUnformatted(j->messages) : NULL;
+				j->input = j->messages ? cJSON_PrintUnformatted(j->messages) : NULL;
 			} else { /* "input" as the message: its record without building it */
 				struct llmops_buf b = LLMOPS_BUF_INIT;
 				const char *in = field_str(c->vars, "input");
@@ -598,7 +598,7 @@ int llmops_eval_repeats(struct llmops_eval *ev)
 		rc = -1;
 	if (!rc)
 		rc = llmops_ledger_results_each(ev->ledger, ev->run_id, rep_take, &rl, &err) ? -1
-											      : 0;
+											     : 0;
 	for (size_t vi = 0; !rc && vi < ev->nvars; vi++)
 		rc = llmops_repeats_compute(rl.obs[vi], rl.n[vi], &ev->reps[vi], &err) ? -1 : 0;
 	for (size_t vi = 0; rl.obs && vi < nv; vi++)

@@ -28,7 +28,8 @@ struct llmops_post {
  * is final.
  * Returns LLMOPS_OK on a 2xx (*status gets it), LLMOPS_E_NET when the
  * endpoint could not be reached, kept failing or refused the credentials
- * (401, 403), LLMOPS_E_INPUT when it refused the document (another 4xx).  The message names the URL (never a header).
+ * (401, 403), LLMOPS_E_INPUT when it refused the document (another 4xx).  The message names the URL
+ * (never a header).
  */
 int llmops_post_json(const struct llmops_post *p, const char *body, size_t len, long *status,
 		     struct llmops_err *err);

@@ -96,20 +96,22 @@ static int scan_string(struct scan *sc)
 					return fail(sc, sc->pos, "'\\u' needs four hex digits");
 				sc->pos += 6;
 				if (u >= 0xDC00 && u <= 0xDFFF)
-					return fail(sc, at,
-						    "lone low surrogate in a \\u escape; a character "
-						    "above U+FFFF is written as a \\uD800-\\uDBFF "
-						    "\\uDC00-\\uDFFF pair");
+					return fail(
+						sc, at,
+						"lone low surrogate in a \\u escape; a character "
+						"above U+FFFF is written as a \\uD800-\\uDBFF "
+						"\\uDC00-\\uDFFF pair");
 				if (u >= 0xD800 && u <= 0xDBFF) {
 					unsigned lo = 0;
 
 					if (sc->pos + 1 >= sc->len || sc->s[sc->pos] != '\\' ||
 					    sc->s[sc->pos + 1] != 'u' || hex4(sc, sc->pos, &lo) ||
 					    lo < 0xDC00 || lo > 0xDFFF)
-						return fail(sc, at,
-							    "lone high surrogate in a \\u escape; it "
-							    "must be followed by a \\uDC00-\\uDFFF "
-							    "escape (or write the character as UTF-8)");
+						return fail(
+							sc, at,
+							"lone high surrogate in a \\u escape; it "
+							"must be followed by a \\uDC00-\\uDFFF "
+							"escape (or write the character as UTF-8)");
 					sc->pos += 6;
 				}
 				continue;

@@ -196,9 +196,9 @@ struct llmops_run {
 	double cost_usd;
 	double duration_ms; /* NAN while running */
 	/* figures kept at finish (computed from the results for a run still running) */
-	int64_t requests;   /* HTTP requests made, retries included */
-	int64_t cache_hits; /* results answered from the response cache */
-	double score_mean;  /* mean of the gating metric's scores; NAN when none */
+	int64_t requests;		 /* HTTP requests made, retries included */
+	int64_t cache_hits;		 /* results answered from the response cache */
+	double score_mean;		 /* mean of the gating metric's scores; NAN when none */
 	double latency_p50, latency_p95; /* ms, over answered requests; NAN when none */
 	int summarized;			 /* 1 when the figures were stored at finish */
 	char *dataset_path;		 /* where the dataset was first seen; NULL: none */
@@ -313,9 +313,9 @@ int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const 
 			      const void *content, size_t len, int64_t cases, int64_t *id_out,
 			      char *hex_out, struct llmops_err *err);
 /* The same for content already hashed (sha256: its hex digest; bytes: its size). */
-int llmops_ledger_dataset_put_hashed(struct llmops_ledger *lg, const char *path,
-				     const char *format, const char *sha256, size_t bytes,
-				     int64_t cases, int64_t *id_out, struct llmops_err *err);
+int llmops_ledger_dataset_put_hashed(struct llmops_ledger *lg, const char *path, const char *format,
+				     const char *sha256, size_t bytes, int64_t cases,
+				     int64_t *id_out, struct llmops_err *err);
 
 /* ----------------------------------------------------------------- cache */
 

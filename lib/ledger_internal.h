@@ -16,7 +16,7 @@ struct llmops_ledger {
 	sqlite3_stmt *append_stmt; /* prepared once, reused by every append */
 	char ts[32];		   /* the last result's time as text, and that time */
 	uint64_t ts_ms;
-	int readonly;		   /* 0 read-write; 1 mode=ro; 2 immutable (no WAL pending) */
+	int readonly; /* 0 read-write; 1 mode=ro; 2 immutable (no WAL pending) */
 };
 
 /* The migration from version from_version to from_version + 1, or NULL. */

@@ -318,7 +318,8 @@ static int fold_group(struct llmops_ledger *lg, struct shard_run *r, size_t n,
 		st->folded++;
 	}
 	/* the indexes, once each, and whether every slice is there */
-	int count = (int)llmops_json_long(cJSON_GetObjectItemCaseSensitive(sh, "count"), 0, 100000, 0);
+	int count =
+		(int)llmops_json_long(cJSON_GetObjectItemCaseSensitive(sh, "count"), 0, 100000, 0);
 	unsigned char *seen = calloc((size_t)(count > 0 ? count : 1) + 1, 1);
 	cJSON *uniq = cJSON_CreateArray();
 	int have = 0;

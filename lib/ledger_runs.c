@@ -123,7 +123,7 @@ static void bind_count(sqlite3_stmt *st, int idx, int64_t v)
 	" latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"       \
 	" created_at, position, metric, threshold"
 #define RESULT_VALUES                                                                              \
-	"?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"   \
+	"?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"    \
 	" ?20, ?21, ?22"
 
 static void bind_result(sqlite3_stmt *st, const char *run_id, const struct llmops_result *r,
@@ -617,7 +617,7 @@ static int64_t column_count(sqlite3_stmt *st, int col)
 
 #define RESULT_SELECT                                                                              \
 	"SELECT id, case_id, variant, repeat_index, input, output, expected, scores,"              \
-	" score, passed, latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts,"         \
+	" score, passed, latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts,"          \
 	" error, cache_hit, position, metric, threshold FROM results"
 
 static void read_result(sqlite3_stmt *st, struct llmops_result *r)
@@ -653,8 +653,7 @@ int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id, llm
 }
 
 int llmops_ledger_results_some(struct llmops_ledger *lg, const char *run_id, int failed_only,
-			       size_t limit, llmops_result_fn fn, void *ctx,
-			       struct llmops_err *err)
+			       size_t limit, llmops_result_fn fn, void *ctx, struct llmops_err *err)
 {
 	static const char all[] = RESULT_SELECT " WHERE run_id = ?1"
 						" ORDER BY position IS NULL, position, id";

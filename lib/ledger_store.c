@@ -26,9 +26,9 @@ int llmops_ledger_dataset_put(struct llmops_ledger *lg, const char *path, const 
 	return rc;
 }
 
-int llmops_ledger_dataset_put_hashed(struct llmops_ledger *lg, const char *path,
-				     const char *format, const char *sha256, size_t bytes,
-				     int64_t cases, int64_t *id_out, struct llmops_err *err)
+int llmops_ledger_dataset_put_hashed(struct llmops_ledger *lg, const char *path, const char *format,
+				     const char *sha256, size_t bytes, int64_t cases,
+				     int64_t *id_out, struct llmops_err *err)
 {
 	/* the no-op update makes RETURNING yield the existing row's id too */
 	static const char sql[] =

@@ -26,9 +26,10 @@
 #define W LLMOPS_SEV_WARNING
 
 const struct llmops_lint_rule llmops_lint_rules[LR_COUNT] = {
-	[LR_FILE_UNREADABLE] = {"file-unreadable", "files", E, 0,
-				"a file that cannot be checked: unreadable, binary, too large, or a "
-				"symbolic link that leads out of the repository"},
+	[LR_FILE_UNREADABLE] =
+		{"file-unreadable", "files", E, 0,
+		 "a file that cannot be checked: unreadable, binary, too large, or a "
+		 "symbolic link that leads out of the repository"},
 	[LR_UNICODE_ENCODING] = {"unicode-encoding", "unicode", E, 0,
 				 "bytes that are not UTF-8 (models receive them mangled)"},
 	[LR_UNICODE_BIDI] = {"unicode-bidi", "unicode", E, 0,

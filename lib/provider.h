@@ -60,9 +60,9 @@ struct llmops_provider {
 	long seed;
 	int has_seed;
 	struct llmops_strlist stop;
-	long timeout_ms; /* 0: the runner's default */
-	int stream;	 /* ask for a streamed answer (time to first token) */
-	char *fallback;	 /* owned: the spec of the fallback provider from llmops.json, or NULL */
+	long timeout_ms;  /* 0: the runner's default */
+	int stream;	  /* ask for a streamed answer (time to first token) */
+	char *fallback;	  /* owned: the spec of the fallback provider from llmops.json, or NULL */
 	char *const *env; /* borrowed: the environment keys and the exec child come from */
 };
 

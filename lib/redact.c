@@ -80,10 +80,10 @@ int llmops_redact_keys(char *s, char *const *env)
 /* The value of a query parameter named like a key? */
 static int secret_param(const char *name, size_t n)
 {
-	static const char *const names[] = {"key",	"api-key",   "api_key",	      "apikey",
-					    "token",	"access_token", "secret",     "password",
-					    "sig",	"signature", "client_secret", "code",
-					    "auth",	NULL};
+	static const char *const names[] = {
+		"key",		 "api-key", "api_key",	"apikey", "token",
+		"access_token",	 "secret",  "password", "sig",	  "signature",
+		"client_secret", "code",    "auth",	NULL};
 	for (size_t i = 0; names[i]; i++)
 		if (strlen(names[i]) == n && !strncasecmp(name, names[i], n))
 			return 1;
@@ -123,7 +123,8 @@ static int redact_urls(char *s)
 				size_t vs = ++i;
 				while (s[i] && !strchr("& \t\r\n\"'<>#", s[i]))
 					i++;
-				if (secret_param(s + ks, ke - ks) && i > vs && !already(s, vs, i - vs)) {
+				if (secret_param(s + ks, ke - ks) && i > vs &&
+				    !already(s, vs, i - vs)) {
 					size_t n = i - vs;
 					cut(s, vs, n);
 					count++;

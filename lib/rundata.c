@@ -75,9 +75,9 @@ static int take(const struct llmops_result *r, void *ctx)
 	c->scores_json = keep(d, r->scores_json);
 	c->error = keep(d, r->error);
 	c->metric = keep(d, r->metric);
-	if ((r->metric && !c->metric) || !c->case_id || !c->variant || (r->input && !c->input) || (r->output && !c->output) ||
-	    (r->expected && !c->expected) || (r->scores_json && !c->scores_json) ||
-	    (r->error && !c->error))
+	if ((r->metric && !c->metric) || !c->case_id || !c->variant || (r->input && !c->input) ||
+	    (r->output && !c->output) || (r->expected && !c->expected) ||
+	    (r->scores_json && !c->scores_json) || (r->error && !c->error))
 		goto nomem;
 	d->n++;
 	return 0;

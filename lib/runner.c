@@ -367,7 +367,9 @@ static int start(struct runner *r, struct llmops_call *c, struct llmops_err *err
 		snprintf(c->error, sizeof(c->error),
 			 "%.400s: not sent: the last %d connection attempts to this provider "
 			 "failed (circuit breaker; is the server running?)",
-			 c->rq.url ? c->rq.url : c->prov ? c->prov->model : "?",
+			 c->rq.url ? c->rq.url
+			 : c->prov ? c->prov->model
+				   : "?",
 			 LLMOPS_RUNNER_BREAKER);
 		llmops_redact(c->error);
 		r->cb->done(r->cb->ud, c);

@@ -53,9 +53,10 @@
 
 struct llmops_call {
 	/* set by the caller */
-	const struct llmops_provider *prov; /* NULL: a plain POST of rq to rq.url (any 2xx answers) */
-	const char *const *headers;	    /* extra "Name: value" lines; NULL-terminated, may be NULL */
-	int embed; /* 1: an embeddings request for n_inputs texts */
+	const struct llmops_provider
+		*prov;		    /* NULL: a plain POST of rq to rq.url (any 2xx answers) */
+	const char *const *headers; /* extra "Name: value" lines; NULL-terminated, may be NULL */
+	int embed;		    /* 1: an embeddings request for n_inputs texts */
 	size_t n_inputs;
 	struct llmops_request rq; /* owned by the call */
 	double est_tokens;	  /* tokens it will use, for tpm */

@@ -90,12 +90,12 @@ static int is_word_cp(uint32_t c)
 static int is_solo_cp(uint32_t c)
 {
 	return c >= 0x3040 && ((c >= 0x3040 && c <= 0x30FF) ||	 /* Hiragana, Katakana */
-	       (c >= 0x3400 && c <= 0x4DBF) ||	 /* CJK Extension A */
-	       (c >= 0x4E00 && c <= 0x9FFF) ||	 /* CJK Unified Ideographs */
-	       (c >= 0xF900 && c <= 0xFAFF) ||	 /* CJK Compatibility Ideographs */
-	       (c >= 0x3130 && c <= 0x318F) ||	 /* Hangul Compatibility Jamo */
-	       (c >= 0x20000 && c <= 0x3134F) || /* CJK Extensions B-G */
-	       (c >= 0xFF66 && c <= 0xFF9F)); /* half-width Katakana */
+			       (c >= 0x3400 && c <= 0x4DBF) ||	 /* CJK Extension A */
+			       (c >= 0x4E00 && c <= 0x9FFF) ||	 /* CJK Unified Ideographs */
+			       (c >= 0xF900 && c <= 0xFAFF) ||	 /* CJK Compatibility Ideographs */
+			       (c >= 0x3130 && c <= 0x318F) ||	 /* Hangul Compatibility Jamo */
+			       (c >= 0x20000 && c <= 0x3134F) || /* CJK Extensions B-G */
+			       (c >= 0xFF66 && c <= 0xFF9F));	 /* half-width Katakana */
 }
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL

@@ -77,7 +77,7 @@ static void request_price(void **state)
 	/* 1M in, 1M out: the table's two prices summed */
 	double one = llmops_cost_request(pr, 1e6, 1e6);
 	assert_true(fabs(one - (pr->input + pr->output)) < 1e-9);
-	assert_true(isnan(llmops_cost_request(pr, -1, 10))); /* an unknown count */
+	assert_true(isnan(llmops_cost_request(pr, -1, 10)));   /* an unknown count */
 	assert_true(isnan(llmops_cost_request(NULL, 10, 10))); /* no price */
 	llmops_pricing_free(p);
 }

@@ -57,13 +57,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct llmops_provider *provider(struct llmops_eval *ev, const char *spec,
-					const char *base)
+static struct llmops_provider *provider(struct llmops_eval *ev, const char *spec, const char *base)
 {
 	struct llmops_err err = {0};
 	static char *const env[] = {"OPENAI_API_KEY=sk-test-not-a-real-key", NULL};
-	struct llmops_provider_overrides ov = {.base_url = base, .temperature = NAN,
-					       .max_tokens = -1, .seed = -1, .env = env};
+	struct llmops_provider_overrides ov = {
+		.base_url = base, .temperature = NAN, .max_tokens = -1, .seed = -1, .env = env};
 	struct llmops_provider **ps = realloc(ev->provs, (ev->nprovs + 1) * sizeof(*ps));
 	assert_non_null(ps);
 	ev->provs = ps;
@@ -95,8 +94,11 @@ static void engine(struct llmops_eval *ev, struct fx *f, const char *jsonl, cons
 	ev->max_cost = -1;
 	ev->review_below = -1;
 	ev->repeats = 1;
-	ev->ropts = (struct llmops_runner_opts){.concurrency = 4, .timeout_ms = 10000,
-						.retries = 3, .backoff_ms = 1, .backoff_max_ms = 5};
+	ev->ropts = (struct llmops_runner_opts){.concurrency = 4,
+						.timeout_ms = 10000,
+						.retries = 3,
+						.backoff_ms = 1,
+						.backoff_max_ms = 5};
 	ev->protos = calloc(1, sizeof(*ev->protos));
 	ev->vars = calloc(1, sizeof(*ev->vars));
 	assert_true(ev->protos && ev->vars);
@@ -110,8 +112,8 @@ static void engine(struct llmops_eval *ev, struct fx *f, const char *jsonl, cons
 					  &ev->vars[0].fallback_price, &err);
 	}
 	if (ev->vars[0].prov->model)
-		(void)llmops_pricing_find(ev->prices, ev->vars[0].prov->model,
-					  &ev->vars[0].price, &err);
+		(void)llmops_pricing_find(ev->prices, ev->vars[0].prov->model, &ev->vars[0].price,
+					  &err);
 	snprintf(ev->vars[0].label, sizeof(ev->vars[0].label), "(input) x %s", spec);
 	ev->nvars = 1;
 }
@@ -208,7 +210,7 @@ static void test_live_then_cache(void **state)
 	assert_int_equal(t.passed, 2);
 	assert_true(t.gate_ok);
 	assert_int_equal(ev.vars[0].cache_hits, 3);
-	assert_true(t.cost == 0);	   /* a cached answer costs nothing */
+	assert_true(t.cost == 0);	      /* a cached answer costs nothing */
 	assert_int_equal(ev.vars[0].nlat, 0); /* and has no latency */
 	assert_int_equal(tu_server_stat(&f->srv, "answered"), 3);
 	assert_int_equal(s.n, 3);
@@ -303,8 +305,8 @@ static void test_shard(void **state)
 	struct llmops_eval ev;
 	struct llmops_buf cases = LLMOPS_BUF_INIT;
 	for (int i = 1; i <= 7; i++)
-		llmops_buf_addf(&cases, "{\"id\":\"c%d\",\"output\":\"same\",\"expected\":\"same\"}\n",
-				i);
+		llmops_buf_addf(&cases,
+				"{\"id\":\"c%d\",\"output\":\"same\",\"expected\":\"same\"}\n", i);
 	engine(&ev, f, cases.data, "replay", NULL);
 	ev.shard_index = 2;
 	ev.shard_count = 3;
@@ -325,8 +327,7 @@ static void test_shard(void **state)
 }
 
 /* Stop after two results; a resume runs only the other four. */
-static void stop_after_two(const struct llmops_eval *ev, const struct llmops_eval_job *j,
-			   void *ud)
+static void stop_after_two(const struct llmops_eval *ev, const struct llmops_eval_job *j, void *ud)
 {
 	(void)j;
 	if (ev->done >= 2)
@@ -342,7 +343,8 @@ static void test_resume(void **state)
 	struct llmops_buf cases = LLMOPS_BUF_INIT;
 	char run_id[LLMOPS_RUNID_LEN + 1], sha[LLMOPS_SHA256_HEX_LEN + 1];
 	for (int i = 1; i <= 6; i++)
-		llmops_buf_addf(&cases, "{\"id\":\"r%d\",\"input\":\"REPLY: w%d\",\"expected\":\"w%d\"}\n",
+		llmops_buf_addf(&cases,
+				"{\"id\":\"r%d\",\"input\":\"REPLY: w%d\",\"expected\":\"w%d\"}\n",
 				i, i, i);
 	engine(&ev, f, cases.data, "openai:gpt-4o-mini", NULL);
 	ev.ropts.concurrency = 1;
@@ -393,8 +395,10 @@ static void test_case_errors(void **state)
 		{"{\"id\":\"t\",\"expected\":\"x\",\"output\":\"x\",\"threshold\":\"0.3\"}",
 		 "\"threshold\" must be a number in [0, 1]"},
 		{"{\"id\":\"t\",\"expected\":\"x\",\"output\":\"x\",\"threshold\":1.5}",
-		 "\"threshold\" 1.5 is outside [0, 1] (scores are in [0, 1], so it can never pass)"},
-		{"{\"id\":\"a\",\"expected\":\"x\",\"output\":\"x\",\"assert\":[{\"type\":\"contians\"}]}",
+		 "\"threshold\" 1.5 is outside [0, 1] (scores are in [0, 1], so it can never "
+		 "pass)"},
+		{"{\"id\":\"a\",\"expected\":\"x\",\"output\":\"x\",\"assert\":[{\"type\":"
+		 "\"contians\"}]}",
 		 "case 'a': assert[0]"},
 		{"{\"id\":\"n\",\"output\":\"x\"}", "nothing to judge its output by"},
 		{"{\"id\":\"e\",\"expected\":\"x\",\"output\":\"x\",\"metric\":\"embedding\"}",
