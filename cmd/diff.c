@@ -56,11 +56,8 @@ int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_END_ENTRY,
 	};
 
-	rc = llmops_parse_options(argc, argv, opts, &usage);
-	if (rc == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (rc < 0 || llmops_check_operands(argv, rc, 0, 2, &usage))
-		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_parse_command(argc, argv, opts, &usage, 0, 2)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
 	if (isnan(sig))
 		sig = -1; /* any flip counts */
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))

@@ -562,11 +562,8 @@ int cmd_export(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_END_ENTRY,
 	};
 
-	rc = llmops_parse_options(argc, argv, opts, &usage);
-	if (rc == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (rc < 0 || llmops_check_operands(argv, rc, 0, 0, &usage))
-		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_parse_command(argc, argv, opts, &usage, 0, 0)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
 	if (!format) {
 		llmops_error("export: which format? give --format prometheus, otlp, csv or jsonl");
 		return LLMOPS_EXIT_USAGE;

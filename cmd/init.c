@@ -52,12 +52,10 @@ int cmd_init(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_err err = {0};
 	const char *root;
 	cJSON *out;
-	int n = llmops_parse_options(argc, argv, opts, &usage), rc, in_repo;
+	int n = llmops_parse_command(argc, argv, opts, &usage, 0, 1), rc, in_repo;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 0, 1, &usage))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if (n == 1) {
 		if (mkdir(argv[0], 0777) < 0 && errno != EEXIST) {
 			llmops_error("init: cannot create directory '%s': %s", argv[0],

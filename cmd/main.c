@@ -224,12 +224,10 @@ int cmd_help(int argc, char **argv, struct llmops_ctx *ctx)
 	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 	const struct llmops_command *cmd;
 	char *sub[4];
-	int n = llmops_parse_options(argc, argv, opts, &usage);
+	int n = llmops_parse_command(argc, argv, opts, &usage, 0, 2);
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 0, 2, &usage))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if (n == 0) {
 		list_commands(stdout);
 		return 0;

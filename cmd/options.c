@@ -267,3 +267,12 @@ int llmops_check_operands(char **argv, int n, int min, int max, const struct llm
 		fprintf(stderr, "%s %s\n", s == usage->synopsis ? "usage:" : "   or:", *s);
 	return -1;
 }
+
+int llmops_parse_command(int argc, char **argv, const struct llmops_option *opts,
+			 const struct llmops_usage *usage, int min, int max)
+{
+	int n = llmops_parse_options(argc, argv, opts, usage);
+	if (n >= 0 && llmops_check_operands(argv, n, min, max, usage))
+		return LLMOPS_OPT_ERROR;
+	return n;
+}

@@ -90,6 +90,17 @@ void llmops_print_usage(FILE *out, const struct llmops_option *opts,
 			const struct llmops_usage *usage);
 
 /*
+ * The prologue of every command: parse argv against opts (usage shown for
+ * --help), then check for between min and max operands (max < 0: no
+ * limit).  Returns the number of operands, now in argv[0..n), or
+ * LLMOPS_OPT_HELP_SHOWN / LLMOPS_OPT_ERROR (printed): return
+ * LLMOPS_OPT_EXIT(rc) then.
+ */
+int llmops_parse_command(int argc, char **argv, const struct llmops_option *opts,
+			 const struct llmops_usage *usage, int min, int max);
+#define LLMOPS_OPT_EXIT(rc) ((rc) == LLMOPS_OPT_HELP_SHOWN ? 0 : 2 /* LLMOPS_EXIT_USAGE */)
+
+/*
  * Check that argv[0..n) holds between min and max operands (max < 0: no
  * limit); otherwise print what is missing or unexpected, and the synopsis,
  * and return non-zero.

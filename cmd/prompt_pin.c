@@ -127,12 +127,10 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_semver next = {1, 0, 0};
 	struct prompt_env env;
 	char version[64], from[64] = "";
-	int n = llmops_parse_options(argc, argv, opts, &u), rc, json = 0;
+	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc, json = 0;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
 		return llmops_report(&err);
 	if (ref.version[0]) {
@@ -268,12 +266,10 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 	struct prompt_env env;
 	struct prompt_source src;
 	char blob[LLMOPS_OID_HEX], was[64] = "";
-	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if (llmops_promptref_parse(&ref, argv[0], 1, 0, &err))
 		return llmops_report(&err);
 	if (!ref.version[0]) {
@@ -368,13 +364,11 @@ int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_err err = {0};
 	struct prompt_env env;
 	char was[64];
-	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 	const struct llmops_lock_entry *e;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
 		return llmops_report(&err);
 	if ((rc = prompt_env_open(&env, ctx)))
@@ -500,13 +494,11 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_err err = {0};
 	struct prompt_env env;
 	struct verify v = {0};
-	int n = llmops_parse_options(argc, argv, opts, &u), rc, np;
+	int n = llmops_parse_command(argc, argv, opts, &u, 0, 0), rc, np;
 	cJSON *out = NULL;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if ((rc = prompt_env_open(&env, ctx)))
 		goto out;
 	v.env = &env;

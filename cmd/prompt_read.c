@@ -101,13 +101,11 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_catalog cat;
 	struct llmops_err err = {0};
 	struct prompt_env env;
-	int n = llmops_parse_options(argc, argv, opts, &u), rc, width = 4;
+	int n = llmops_parse_command(argc, argv, opts, &u, 0, 0), rc, width = 4;
 	int json;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
 	if ((rc = prompt_env_open(&env, ctx)))
 		return rc;
@@ -292,12 +290,10 @@ int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_prompt *p = NULL;
 	struct resolved r;
 	char blob[LLMOPS_OID_HEX], sha[65];
-	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if (!(rc = resolve_at(&r, ctx, argv[0], rev, 0)))
 		rc = prompt_load(&r.src, r.vf->path, r.vf->json, &p, blob);
 	if (!rc && llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
@@ -499,12 +495,10 @@ int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_buf patch = LLMOPS_BUF_INIT;
 	struct llmops_err err = {0};
 	struct resolved r;
-	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+	int n = llmops_parse_command(argc, argv, opts, &u, 1, 2), rc;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 1, 2, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if (n == 1) {
 		if (llmops_promptref_parse(&range, argv[0], 0, 1, &err))
 			return llmops_report(&err);
@@ -643,12 +637,10 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_catalog cat;
 	struct llmops_err err = {0};
 	struct prompt_env env;
-	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
 		return llmops_report(&err);
 	if ((rc = prompt_env_open(&env, ctx)))

@@ -154,11 +154,8 @@ int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_END_ENTRY,
 	};
 
-	rc = llmops_parse_options(argc, argv, opts, &usage);
-	if (rc == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (rc < 0 || llmops_check_operands(argv, rc, 0, 1, &usage))
-		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_parse_command(argc, argv, opts, &usage, 0, 1)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
 	if (!format && strcmp(path, "-") && !(format = format_for(path))) {
 		llmops_error("report: -o %s: cannot tell the format from the extension: use .html, "
 			     ".csv, .xml (JUnit) or .md, or give --format",

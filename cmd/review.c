@@ -124,11 +124,8 @@ static int review_list(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_END_ENTRY,
 	};
 
-	rc = llmops_parse_options(argc, argv, opts, &u);
-	if (rc == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (rc < 0 || llmops_check_operands(argv, rc, 0, 0, &u))
-		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_parse_command(argc, argv, opts, &u, 0, 0)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (run_ref && llmops_ledger_run_get(lg, run_ref, &run, &err))
@@ -178,11 +175,8 @@ static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
 	const struct llmops_option opts[] = {OPT_FORMAT_ENTRY(&format), OPT_HELP_ENTRY,
 					     OPT_END_ENTRY};
 
-	rc = llmops_parse_options(argc, argv, opts, &u);
-	if (rc == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (rc < 0 || llmops_check_operands(argv, rc, 1, 1, &u))
-		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_parse_command(argc, argv, opts, &u, 1, 1)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
 	if ((rc = parse_id(argv[0], &id)) || (rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_ledger_review_get(lg, id, &r, &err))
@@ -242,11 +236,8 @@ static int decide(int argc, char **argv, struct llmops_ctx *ctx, const char *ver
 		OPT_END_ENTRY,
 	};
 
-	rc = llmops_parse_options(argc, argv, opts, accept ? &ua : &ur);
-	if (rc == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (rc < 0 || llmops_check_operands(argv, rc, 1, 1, accept ? &ua : &ur))
-		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_parse_command(argc, argv, opts, accept ? &ua : &ur, 1, 1)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
 	if (!accept && (update || dataset)) {
 		llmops_error("review reject: --update-dataset goes with accept");
 		return LLMOPS_EXIT_USAGE;

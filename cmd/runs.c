@@ -102,11 +102,8 @@ int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx)
 	};
 
 	n = 0;
-	rc = llmops_parse_options(argc, argv, opts, &usage);
-	if (rc == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (rc < 0 || llmops_check_operands(argv, rc, 0, 0, &usage))
-		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_parse_command(argc, argv, opts, &usage, 0, 0)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
 	if (since_s) {
 		if (llmops_since_parse(since_s, llmops_now_ms(), since, &err))
 			return llmops_report(&err);

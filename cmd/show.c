@@ -215,11 +215,8 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_END_ENTRY,
 	};
 
-	rc = llmops_parse_options(argc, argv, opts, &usage);
-	if (rc == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (rc < 0 || llmops_check_operands(argv, rc, 0, 1, &usage))
-		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_parse_command(argc, argv, opts, &usage, 0, 1)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
 	json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
