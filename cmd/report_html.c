@@ -52,30 +52,44 @@ static const char css[] =
 	"td:nth-child(2){color:#cf222e}"
 	".charts{display:flex;flex-wrap:wrap;gap:24px}.charts figure{margin:0}"
 	"figcaption{color:#666;font-size:12px}svg text{font-size:10px;fill:#555}"
-	".bad{color:#cf222e}.good{color:#1a7f37}#q{width:300px}";
+	".bad{color:#cf222e}.good{color:#1a7f37}#q{width:300px}"
+	".num,.kv td,.matrix td{white-space:nowrap}.matrix td,.matrix th{border-top:1px solid #eee}"
+	".matrix td.p{color:#1a7f37}.matrix td.f,.matrix td.e{color:#cf222e}"
+	".legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}"
+	"svg .axis{font-size:11px;fill:#333}";
 
-/* A bar chart of counts, w x h, with the x labels given at the ends. */
+/*
+ * A bar chart of counts: the x axis labelled at its ends (lo, hi) and
+ * titled xtitle, the y axis from 0 to the largest count, titled "results".
+ */
 static void bars(FILE *f, const long *v, size_t n, const char *lo, const char *hi,
-		 const char *color)
+		 const char *xtitle, const char *color)
 {
-	const int w = 420, h = 160, pad = 24;
+	const int w = 420, h = 160, left = 40, bottom = 34;
 	long max = 1;
 	for (size_t i = 0; i < n; i++)
 		max = v[i] > max ? v[i] : max;
-	fprintf(f, "<svg width=\"%d\" height=\"%d\" role=\"img\">", w, h + pad);
+	fprintf(f, "<svg width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">", left + w,
+		h + bottom, xtitle);
 	for (size_t i = 0; i < n; i++) {
 		double bh = (double)v[i] / (double)max * h, bw = (double)(w - 2) / (double)n;
 		fprintf(f,
 			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
 			"<title>%ld</title></rect>",
-			1 + (double)i * bw, h - bh, bw - 1, bh, color, v[i]);
+			left + 1 + (double)i * bw, h - bh, bw - 1, bh, color, v[i]);
 	}
 	fprintf(f,
-		"<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
-		"<text x=\"0\" y=\"%d\">%s</text><text x=\"%d\" y=\"%d\" "
+		"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
+		"<line x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
+		"<text x=\"%d\" y=\"%d\">%s</text><text x=\"%d\" y=\"%d\" "
 		"text-anchor=\"end\">%s</text>"
-		"<text x=\"%d\" y=\"10\" text-anchor=\"end\">%ld</text></svg>",
-		h, w, h, h + 14, lo, w, h + 14, hi, w, max);
+		"<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>"
+		"<text x=\"%d\" y=\"10\" text-anchor=\"end\">%ld</text>"
+		"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
+		"<text class=\"axis\" transform=\"translate(12,%d) rotate(-90)\" "
+		"text-anchor=\"middle\">results</text></svg>",
+		left, h, left + w, h, left, left, h, left, h + 14, lo, left + w, h + 14, hi,
+		left + w / 2, h + 30, xtitle, left - 4, max, left - 4, h, h / 2);
 }
 
 static void score_histogram(FILE *f, const struct llmops_run_data *d)
@@ -87,8 +101,8 @@ static void score_histogram(FILE *f, const struct llmops_run_data *d)
 			bins[b > 19 ? 19 : b < 0 ? 0 : b]++;
 		}
 	fputs("<figure>", f);
-	bars(f, bins, 20, "0", "1", "#4c78a8");
-	fputs("<figcaption>score histogram (20 bins)</figcaption></figure>", f);
+	bars(f, bins, 20, "0", "1", "score of the gating metric", "#4c78a8");
+	fputs("<figcaption>scores, 20 bins of 0.05</figcaption></figure>", f);
 }
 
 static void latency_histogram(FILE *f, const struct llmops_run_data *d)
@@ -105,7 +119,7 @@ static void latency_histogram(FILE *f, const struct llmops_run_data *d)
 		n++;
 	}
 	fputs("<figure>", f);
-	bars(f, bins, 24, "10 ms", "100 s", "#f58518");
+	bars(f, bins, 24, "10 ms", "100 s", "latency (log scale)", "#f58518");
 	fprintf(f, "<figcaption>latency of %zu answered requests (log scale)</figcaption></figure>",
 		n);
 }
@@ -156,8 +170,10 @@ static void trend(FILE *f, const struct report *r)
 		"x=\"%d\" y=\"%d\" text-anchor=\"end\">newest</text></svg>",
 		h, w, h, h + 14, n, w, h + 14);
 	fprintf(f,
-		"<figcaption>pass rate (line) and cost (squares, max $%.6f) of this prompt's "
-		"runs</figcaption></figure>",
+		"<figcaption class=\"legend\"><span style=\"background:#4c78a8\"></span>pass rate "
+		"(0&ndash;100%%)<span style=\"background:#f58518\"></span>cost (0&ndash;$%.6f)"
+		"<span style=\"background:#cf222e\"></span>this run; x: this prompt's runs, oldest "
+		"first</figcaption></figure>",
 		maxc);
 }
 
@@ -209,7 +225,7 @@ static void repeats_variant(const char *variant, const struct llmops_repeats *r,
 	fputs("</table>", f);
 }
 
-static void summary(FILE *f, const struct llmops_run *u, int repeated)
+static void summary(FILE *f, const struct llmops_run *u, int repeated, size_t nvariants)
 {
 	char prompt[256], model[256], commit[16], when[32];
 	double lo, hi;
@@ -229,9 +245,15 @@ static void summary(FILE *f, const struct llmops_run *u, int repeated)
 	fputs("<tr><td>dataset<td>", f);
 	esc(f, u->dataset_path ? u->dataset_path : "-", 400);
 	fprintf(f, "<tr><td>commit<td>%s<tr><td>started<td>%s", commit, when);
-	fprintf(f, "<tr><td>cases<td>%lld: %lld passed, %lld failed, %lld errors",
-		(long long)u->cases, (long long)u->passed, (long long)u->failed,
-		(long long)u->errored);
+	if (nvariants > 1) /* the pooled figures are results of several variants */
+		fprintf(f, "<tr><td>results<td>%lld over %zu variants (side by side below): %lld "
+			   "passed, %lld failed, %lld %s",
+			(long long)u->cases, nvariants, (long long)u->passed, (long long)u->failed,
+			(long long)u->errored, runfmt_plural((long)u->errored, "error", "errors"));
+	else
+		fprintf(f, "<tr><td>cases<td>%lld: %lld passed, %lld failed, %lld %s",
+			(long long)u->cases, (long long)u->passed, (long long)u->failed,
+			(long long)u->errored, runfmt_plural((long)u->errored, "error", "errors"));
 	if (u->cases && repeated) /* the interval that counts cases is under Repeats */
 		fprintf(f, "<tr><td>pass rate<td>%.1f%%",
 			100.0 * (double)u->passed / (double)u->cases);
@@ -442,6 +464,109 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 	fputs("]</script>", f);
 }
 
+/* The variants of a run in the order their results first come. */
+static size_t variants_of(const struct llmops_run_data *d, const char **v, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		const char *x = d->results[i].variant ? d->results[i].variant : "";
+		size_t k = 0;
+		while (k < n && strcmp(v[k], x))
+			k++;
+		if (k == n && n < cap)
+			v[n++] = x;
+	}
+	return n;
+}
+
+/* A matrix run: each variant's figures side by side, then each case across them. */
+static void variants(FILE *f, const struct llmops_run_data *d, const char **v, size_t nv)
+{
+	fputs("<h2>Variants side by side</h2><table class=\"kv matrix\"><tr><th>", f);
+	for (size_t k = 0; k < nv; k++) {
+		fputs("<th>", f);
+		esc(f, v[k], 200);
+	}
+	static const char *const rows[] = {"results", "pass rate (95% CI)", "mean score",
+					   "latency p50", "cost"};
+	for (size_t row = 0; row < 5; row++) {
+		fprintf(f, "<tr><td>%s", rows[row]);
+		for (size_t k = 0; k < nv; k++) {
+			long n = 0, passed = 0, ns = 0;
+			double score = 0, cost = 0, *lat = calloc(d->n ? d->n : 1, sizeof(*lat));
+			size_t nl = 0;
+			for (size_t i = 0; i < d->n; i++) {
+				const struct llmops_result *x = &d->results[i];
+				if (strcmp(x->variant ? x->variant : "", v[k]))
+					continue;
+				n++;
+				passed += x->passed == 1;
+				if (!isnan(x->score))
+					score += x->score, ns++;
+				if (!isnan(x->cost_usd))
+					cost += x->cost_usd;
+				if (lat && !x->cache_hit && !isnan(x->latency_ms))
+					lat[nl++] = x->latency_ms;
+			}
+			double lo, hi;
+			llmops_wilson(passed, n, Z95, &lo, &hi);
+			fputs("<td class=\"num\">", f);
+			if (row == 0)
+				fprintf(f, "%ld (%ld passed)", n, passed);
+			else if (row == 1 && n)
+				fprintf(f, "%.1f%% (%.1f&ndash;%.1f%%)", 100.0 * (double)passed / (double)n,
+					100 * lo, 100 * hi);
+			else if (row == 2 && ns)
+				fprintf(f, "%.3f", score / (double)ns);
+			else if (row == 3 && nl)
+				fprintf(f, "%.0f ms", llmops_quantile(lat, nl, 0.5));
+			else if (row == 4)
+				fprintf(f, "$%.6f", cost);
+			else
+				fputs("-", f);
+			free(lat);
+		}
+	}
+	fputs("</table>", f);
+	/* each case across the variants (results come by case, variant, repeat) */
+	fputs("<h2>Cases across the variants</h2><table class=\"matrix\"><tr><th>case", f);
+	for (size_t k = 0; k < nv; k++) {
+		fputs("<th>", f);
+		esc(f, v[k], 200);
+	}
+	size_t rows_out = 0;
+	for (size_t i = 0; i < d->n && rows_out < SHOWN; rows_out++) {
+		const struct llmops_result *first = &d->results[i];
+		fputs("<tr><td>", f);
+		esc(f, first->case_id, 200);
+		if (llmops_run_data_repeated(d))
+			fprintf(f, " #%d", first->repeat_index);
+		const struct llmops_result *cell[64] = {0};
+		size_t j = i;
+		for (; j < d->n && !strcmp(d->results[j].case_id, first->case_id) &&
+		       d->results[j].repeat_index == first->repeat_index;
+		     j++)
+			for (size_t k = 0; k < nv && k < 64; k++)
+				if (!strcmp(d->results[j].variant ? d->results[j].variant : "", v[k]))
+					cell[k] = &d->results[j];
+		for (size_t k = 0; k < nv && k < 64; k++) {
+			const struct llmops_result *x = cell[k];
+			if (!x) {
+				fputs("<td>-", f);
+				continue;
+			}
+			fprintf(f, "<td class=\"num %c\">%s", x->passed < 0 ? 'e' : x->passed ? 'p' : 'f',
+				runfmt_verdict(x->passed));
+			if (!isnan(x->score))
+				fprintf(f, " %.3f", x->score);
+		}
+		i = j > i ? j : i + 1;
+	}
+	if (rows_out >= SHOWN)
+		fputs("<tr><td colspan=\"99\">&hellip; the rest in the table below", f);
+	fputs("</table>", f);
+}
+
 int report_html(FILE *f, const struct report *r)
 {
 	const struct llmops_run_data *d = r->run;
@@ -459,9 +584,13 @@ int report_html(FILE *f, const struct report *r)
 	esc(f, prompt, 300);
 	fputs("</h1>", f);
 	int repeated = llmops_run_data_repeated(d);
-	summary(f, d->run, repeated);
+	const char *vs[64];
+	size_t nv = variants_of(d, vs, 64);
+	summary(f, d->run, repeated, nv);
 	if (repeated && repeats_each_variant(d, repeats_variant, f))
 		return -1;
+	if (nv > 1)
+		variants(f, d, vs, nv);
 	if (r->diff)
 		comparison(f, r);
 	fputs("<h2>Charts</h2><div class=\"charts\">", f);

@@ -151,6 +151,24 @@ check "and what is shared, once" has "$out" "each variant: (input) x *"
 check "cells aligned" has "$out" "  latency p50 | "
 check "no nan anywhere" sh -c '! printf "%s" "$1" | grep -qi nan' _ "$out"
 
+# the HTML report of that matrix run: each variant side by side, each case across them
+run llmops report -o matrix.html
+expect_rc 0 "report of a matrix run"
+check "the variants side by side, not pooled" python3 - <<'EOF'
+import re
+h = open("matrix.html").read()
+i = h.index("<h2>Variants side by side</h2>")
+assert "(input) x openai:gpt-4o-mini" in h[i:i + 600] and "(input) x openai:gpt-4.1-mini" in h[i:i + 600]
+assert "12 over 2 variants" in h, "the summary says results over variants"
+j = h.index("<h2>Cases across the variants</h2>")
+rows = re.findall(r"<tr><td>(c\d)<td", h[j:h.index("</table>", j)])
+assert rows == ["c%d" % k for k in range(6)], rows  # one row per case, in dataset order
+assert 'aria-label="score of the gating metric"' in h and ">results</text>" in h  # labelled axes
+EOF
+run timeout 120 chromium --headless --no-sandbox --disable-gpu --window-size=1366,2400 \
+	--screenshot="$PWD/matrix.png" "file://$PWD/matrix.html"
+check "a screenshot at a laptop's width" sh -c 'head -c 8 matrix.png | od -An -tx1 | grep -q "89 50 4e 47"'
+
 # an interrupted run has no verdict
 start_server --latency-ms 400
 SLOW=$BASE
