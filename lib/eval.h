@@ -277,6 +277,16 @@ void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals 
 int llmops_eval_repeats(struct llmops_eval *ev);
 
 /*
+ * Settle the run to compare with into ev->baseline_id, before anything is
+ * sent: a run id (an evaluation), "last" (the newest finished evaluation of
+ * the same dataset) or "pinned" (the newest of pin_name@pin_version on it;
+ * the caller reads prompts.lock; NULL: not pinned).  0 or an error
+ * (LLMOPS_E_NOTFOUND: no such run, LLMOPS_E_USAGE: not an evaluation).
+ */
+int llmops_eval_baseline(struct llmops_eval *ev, const char *spec, const char *pin_name,
+			 const char *pin_version, struct llmops_err *err);
+
+/*
  * Compare the finished run with ev->baseline_id as `llmops diff` does,
  * into ev->baseline: 1 regressed (a pass became a fail; with significance
  * in (0,1) only a significant drop), 0 not, or an error.

@@ -217,6 +217,61 @@ int llmops_eval_begin(struct llmops_eval *ev, const struct llmops_eval_record *r
 	return rc;
 }
 
+/* The newest finished evaluation of the run's dataset matching f, into ev->baseline_id. */
+static int newest(struct llmops_eval *ev, struct llmops_run_filter *f, const char *what,
+		  struct llmops_err *err)
+{
+	struct llmops_run **runs = NULL;
+	size_t n = 0;
+	f->kind = "eval";
+	f->finished = 1;
+	f->limit = 1;
+	f->dataset_path = ev->dataset_path;
+	f->dataset_sha256 = ev->ds.sha256;
+	int rc = llmops_ledger_runs_list(ev->ledger, f, &runs, &n, err);
+	if (rc)
+		return rc;
+	if (!n)
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND,
+				      "--baseline: the ledger has no finished evaluation of %s%s%s; "
+				      "run one first, or give a run id",
+				      ev->ds.label, what ? " with " : "", what ? what : "");
+	snprintf(ev->baseline_id, sizeof(ev->baseline_id), "%s", runs[0]->id);
+	llmops_runs_free(runs, n);
+	return 0;
+}
+
+int llmops_eval_baseline(struct llmops_eval *ev, const char *spec, const char *pin_name,
+			 const char *pin_version, struct llmops_err *err)
+{
+	struct llmops_run_filter f = {0};
+	struct llmops_run *run = NULL;
+	if (!strcmp(spec, "last"))
+		return newest(ev, &f, NULL, err);
+	if (!strcmp(spec, "pinned")) {
+		char what[LLMOPS_NAME_MAX + 96];
+		if (!pin_name || !pin_version)
+			return llmops_err_set(err, LLMOPS_E_USAGE,
+					      "--baseline pinned: the prompt is not pinned in "
+					      "prompts.lock; pin it or give a run id");
+		snprintf(what, sizeof(what), "%s@%s (the pinned version)", pin_name, pin_version);
+		f.prompt_name = pin_name;
+		f.prompt_version = pin_version;
+		return newest(ev, &f, what, err);
+	}
+	int rc = llmops_ledger_run_get(ev->ledger, spec, &run, err);
+	if (rc)
+		return rc;
+	if (!run->kind || strcmp(run->kind, "eval"))
+		rc = llmops_err_set(err, LLMOPS_E_USAGE,
+				    "--baseline %s: run %s is a %s run, not an evaluation", spec,
+				    run->id, run->kind ? run->kind : "?");
+	else
+		snprintf(ev->baseline_id, sizeof(ev->baseline_id), "%s", run->id);
+	llmops_run_free(run);
+	return rc;
+}
+
 int llmops_eval_compare(struct llmops_eval *ev, double significance, struct llmops_err *err)
 {
 	struct llmops_eval_baseline *b = &ev->baseline;
