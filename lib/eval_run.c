@@ -570,6 +570,10 @@ int llmops_eval_run(struct llmops_eval *ev, const struct llmops_eval_cb *cb, str
 	int rc = llmops_runner_run(&ev->ropts, &rcb, err);
 	take_scored(ev, 1);
 	llmops_eval_pool_stop(ev);
+	/* a stop that came while recorded outputs were replayed ended the feed, not the
+	   runner: the run is as interrupted as when requests were cut off */
+	if (rc == 0 && ev->stop && *ev->stop && ev->done < (long)ev->njobs)
+		rc = 1;
 	tick(ev);
 	struct llmops_err ferr = {0};
 	if (llmops_ledger_flush(ev->ledger, &ferr) && !ev->ledger_failed) {

@@ -185,6 +185,28 @@ check "interrupted: exit 130" test "$rc" = 130
 check "the gate is not decided" has "$(cat int.out)" "gate: not decided (interrupted after"
 check "never passed" sh -c '! grep -q "gate: passed" int.out'
 
+# Ctrl-C while recorded outputs are replayed (no request in flight) interrupts too
+python3 -c '
+with open("many.jsonl", "w") as f:
+    for i in range(300000):
+        f.write("{\"id\": \"r%d\", \"output\": \"a b %d\", \"expected\": \"a b %d\"}\n" % (i, i % 7, i % 5))'
+runs_before=$(sql "select count(*) from runs")
+"$LLMOPS" eval --dataset many.jsonl --provider replay --min-pass-rate 0 >many.out 2>many.err &
+pid=$!
+wait_results "$runs_before" 4096
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+check "a replay interrupted: exit 130" test "$rc" = 130
+RUN=$(sql "select id from runs order by id desc limit 1")
+check "recorded as interrupted" test "$(sql "select status from runs where id='$RUN'")" = interrupted
+check "its gate undecided" has "$(cat many.out)" "gate: not decided"
+done1=$(sql "select count(*) from results where run_id='$RUN'")
+run llmops eval --resume "$RUN" --no-progress
+expect_rc 0 "the resume runs the rest"
+check "every case once" test "$(sql "select count(*), count(distinct case_id) from results where run_id='$RUN'")" = "300000|300000"
+check "the first part was kept" test "$done1" -lt 300000
+
 # llmops.json names the prompt eval runs by default
 python3 - <<'EOF'
 import json
