@@ -16,32 +16,25 @@
 int eval_resume_options(struct eval_host *h, const struct eval_opts *o, struct eval_opts *ro)
 {
 	struct llmops_eval *ev = &h->ev;
-	struct llmops_run *run = NULL;
+	struct llmops_eval_resumable r;
 	struct llmops_err err = {0};
-	int rc = 0;
-	if (llmops_ledger_run_get(ev->ledger, o->resume, &run, &err))
-		return llmops_report(&err);
-	cJSON *params = run->params_json ? cJSON_Parse(run->params_json) : NULL;
-	const cJSON *av = cJSON_GetObjectItemCaseSensitive(params, "argv");
-	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(params, "prompts"), *x;
-	if (!run->kind || strcmp(run->kind, "eval") || !cJSON_IsArray(av)) {
-		llmops_error("eval: --resume %s: run %s is not an evaluation", o->resume, run->id);
-		rc = LLMOPS_EXIT_USAGE;
-	} else if (run->status != LLMOPS_RUN_INTERRUPTED && run->status != LLMOPS_RUN_RUNNING) {
-		llmops_error("eval: --resume %s: run %s is finished (%s): nothing to resume",
-			     o->resume, run->id, llmops_run_status_name(run->status));
-		rc = LLMOPS_EXIT_USAGE;
-	}
-	int n = rc ? 0 : cJSON_GetArraySize(av);
 	char **view = NULL;
-	if (!rc && (!(ro->argv = calloc((size_t)n + 2, sizeof(char *))) ||
-		    !(view = calloc((size_t)n + 2, sizeof(char *)))))
+	int rc = 0;
+	if (llmops_eval_resumable(ev->ledger, o->resume, &r, &err)) {
+		if (err.code != LLMOPS_E_USAGE)
+			return llmops_report(&err);
+		llmops_error("eval: %s", err.msg);
+		return LLMOPS_EXIT_USAGE;
+	}
+	int n = (int)r.argv.nr;
+	if (!(ro->argv = calloc((size_t)n + 2, sizeof(char *))) ||
+	    !(view = calloc((size_t)n + 2, sizeof(char *))))
 		rc = LLMOPS_EXIT_RUNTIME;
 	if (!rc) {
 		int i = 0;
 		ro->argv[i++] = strdup("eval");
-		cJSON_ArrayForEach (x, av)
-			ro->argv[i++] = strdup(cJSON_IsString(x) ? x->valuestring : "");
+		for (size_t k = 0; k < r.argv.nr; k++)
+			ro->argv[i++] = strdup(r.argv.items[k]);
 		/* parsing reorders its argv: give it a view, keep ro->argv for freeing */
 		memcpy(view, ro->argv, (size_t)i * sizeof(char *));
 		rc = eval_parse_options(i, view, ro);
@@ -49,21 +42,17 @@ int eval_resume_options(struct eval_host *h, const struct eval_opts *o, struct e
 			rc = LLMOPS_EXIT_USAGE;
 	}
 	free(view);
-	if (!rc && cJSON_IsArray(pr)) { /* the versions the run resolved, not today's pins */
+	if (!rc && r.have_prompts) {
 		llmops_strlist_release(&ro->prompts);
-		cJSON_ArrayForEach (x, pr)
-			if (cJSON_IsString(x))
-				llmops_strlist_append(&ro->prompts, x->valuestring);
+		for (size_t k = 0; k < r.prompts.nr; k++)
+			llmops_strlist_append(&ro->prompts, r.prompts.items[k]);
 	}
-	const cJSON *sha = cJSON_GetObjectItemCaseSensitive(params, "dataset_sha256");
-	if (!rc && cJSON_IsString(sha))
-		snprintf(ev->resume_sha, sizeof(ev->resume_sha), "%s", sha->valuestring);
 	if (!rc) {
-		snprintf(ev->run_id, sizeof(ev->run_id), "%s", run->id);
+		snprintf(ev->resume_sha, sizeof(ev->resume_sha), "%s", r.dataset_sha256);
+		snprintf(ev->run_id, sizeof(ev->run_id), "%s", r.run_id);
 		ev->resumed = 1;
 	}
-	cJSON_Delete(params);
-	llmops_run_free(run);
+	llmops_eval_resumable_release(&r);
 	return rc;
 }
 

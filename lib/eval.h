@@ -242,6 +242,24 @@ struct llmops_eval_record {
 int llmops_eval_begin(struct llmops_eval *ev, const struct llmops_eval_record *rec,
 		      struct llmops_err *err);
 
+/* What an interrupted evaluation needs to be resumed, as it was begun. */
+struct llmops_eval_resumable {
+	char run_id[LLMOPS_RUNID_LEN + 1];
+	struct llmops_strlist argv;    /* its arguments as given (owned) */
+	struct llmops_strlist prompts; /* the prompt versions it resolved (owned) */
+	int have_prompts;	       /* prompts is the run's record (even when empty) */
+	char dataset_sha256[LLMOPS_SHA256_HEX_LEN + 1]; /* "" when not recorded */
+};
+
+/*
+ * The evaluation ref names (an id, a prefix, last...), if it can be
+ * resumed: LLMOPS_E_USAGE when it is not an evaluation or is finished.
+ * out is the caller's: llmops_eval_resumable_release().
+ */
+int llmops_eval_resumable(struct llmops_ledger *lg, const char *ref,
+			  struct llmops_eval_resumable *out, struct llmops_err *err);
+void llmops_eval_resumable_release(struct llmops_eval_resumable *r);
+
 /*
  * Take up the interrupted run ev->run_id (ev->resume_sha: the dataset it
  * began with): its scored results count as done.  0, or an error (the

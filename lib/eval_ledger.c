@@ -15,6 +15,55 @@
 
 /* ------------------------------------------------------------------ resume */
 
+void llmops_eval_resumable_release(struct llmops_eval_resumable *r)
+{
+	llmops_strlist_release(&r->argv);
+	llmops_strlist_release(&r->prompts);
+	memset(r, 0, sizeof(*r));
+}
+
+int llmops_eval_resumable(struct llmops_ledger *lg, const char *ref,
+			  struct llmops_eval_resumable *out, struct llmops_err *err)
+{
+	struct llmops_run *run = NULL;
+	const cJSON *x;
+	memset(out, 0, sizeof(*out));
+	out->argv = (struct llmops_strlist)LLMOPS_STRLIST_INIT;
+	out->prompts = (struct llmops_strlist)LLMOPS_STRLIST_INIT;
+	int rc = llmops_ledger_run_get(lg, ref, &run, err);
+	if (rc)
+		return rc;
+	cJSON *params = run->params_json ? cJSON_Parse(run->params_json) : NULL;
+	const cJSON *av = cJSON_GetObjectItemCaseSensitive(params, "argv");
+	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(params, "prompts");
+	const cJSON *sha = cJSON_GetObjectItemCaseSensitive(params, "dataset_sha256");
+	if (!run->kind || strcmp(run->kind, "eval") || !cJSON_IsArray(av))
+		rc = llmops_err_set(err, LLMOPS_E_USAGE, "--resume %s: run %s is not an evaluation",
+				    ref, run->id);
+	else if (run->status != LLMOPS_RUN_INTERRUPTED && run->status != LLMOPS_RUN_RUNNING)
+		rc = llmops_err_set(err, LLMOPS_E_USAGE,
+				    "--resume %s: run %s is finished (%s): nothing to resume", ref,
+				    run->id, llmops_run_status_name(run->status));
+	if (!rc) {
+		cJSON_ArrayForEach (x, av)
+			llmops_strlist_append(&out->argv, cJSON_IsString(x) ? x->valuestring : "");
+		/* the versions the run resolved, not today's pins */
+		out->have_prompts = cJSON_IsArray(pr);
+		cJSON_ArrayForEach (x, pr)
+			if (cJSON_IsString(x))
+				llmops_strlist_append(&out->prompts, x->valuestring);
+		snprintf(out->run_id, sizeof(out->run_id), "%s", run->id);
+		if (cJSON_IsString(sha))
+			snprintf(out->dataset_sha256, sizeof(out->dataset_sha256), "%s",
+				 sha->valuestring);
+	}
+	cJSON_Delete(params);
+	llmops_run_free(run);
+	if (rc)
+		llmops_eval_resumable_release(out);
+	return rc;
+}
+
 struct restore {
 	struct llmops_eval *ev;
 	size_t cap;
