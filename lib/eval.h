@@ -185,6 +185,9 @@ struct llmops_eval {
 	long done, passed, errors;
 	long tokens;
 	double cost;
+	long attempts;	  /* requests made, over every result counted */
+	double score_sum; /* of the results with a gating score */
+	long scored;
 	double t0;	 /* when the run began (llmops_mono_ms) */
 	long redactions; /* key values cut from answers before they were stored */
 	int ledger_failed;

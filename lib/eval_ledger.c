@@ -337,5 +337,40 @@ int llmops_eval_compare(struct llmops_eval *ev, double significance, struct llmo
 
 int llmops_eval_finish(struct llmops_eval *ev, int status, struct llmops_err *err)
 {
-	return ev->run_id[0] ? llmops_ledger_run_finish(ev->ledger, ev->run_id, status, err) : 0;
+	struct llmops_run_counts f = {0};
+	double *lat = NULL;
+	size_t nlat = 0;
+	int rc;
+	if (!ev->run_id[0])
+		return 0;
+	/* a run that is not complete (interrupted, or a ledger write failed) may have rows the
+	   engine did not count: the ledger counts them */
+	if (ev->done < (long)ev->njobs || ev->ledger_failed || status == LLMOPS_RUN_INTERRUPTED)
+		return llmops_ledger_run_finish(ev->ledger, ev->run_id, status, err);
+	for (size_t i = 0; i < ev->nvars; i++) {
+		const struct llmops_eval_variant *v = &ev->vars[i];
+		f.cases += v->cases;
+		f.passed += v->passed;
+		f.failed += v->failed;
+		f.errored += v->errors;
+		f.tokens_in += v->tokens_in;
+		f.tokens_out += v->tokens_out;
+		f.cost_usd += v->cost;
+		f.cache_hits += v->cache_hits;
+		nlat += v->nlat;
+	}
+	if (nlat && !(lat = malloc(nlat * sizeof(*lat))))
+		return llmops_ledger_run_finish(ev->ledger, ev->run_id, status, err);
+	nlat = 0;
+	for (size_t i = 0; i < ev->nvars; i++)
+		for (size_t k = 0; k < ev->vars[i].nlat; k++)
+			lat[nlat++] = ev->vars[i].lat[k];
+	f.requests = ev->attempts;
+	f.score_sum = ev->score_sum;
+	f.scored = ev->scored;
+	f.latencies = lat;
+	f.nlatencies = nlat;
+	rc = llmops_ledger_run_finish_with(ev->ledger, ev->run_id, status, &f, err);
+	free(lat);
+	return rc;
 }

@@ -26,6 +26,8 @@ struct llmops_eval_pool {
 	struct llmops_eval_job *todo, *todo_tail, *ready, *ready_tail;
 	size_t out; /* pushed, not yet taken back */
 	int quit;
+	int waiting; /* the main thread waits for a scored job */
+	int idle;    /* workers waiting for work */
 	size_t nthreads;
 	pthread_t th[POOL_WORKERS];
 	struct llmops_tokenizer *tok[POOL_WORKERS];
@@ -63,8 +65,11 @@ static void *work(void *arg)
 	while (me < p->nthreads && !pthread_equal(p->th[me], pthread_self()))
 		me++;
 	for (;;) {
-		while (!p->todo && !p->quit)
+		while (!p->todo && !p->quit) {
+			p->idle++;
 			pthread_cond_wait(&p->work, &p->mu);
+			p->idle--;
+		}
 		if (!p->todo)
 			break;
 		struct llmops_eval_job *j = pop(&p->todo, &p->todo_tail);
@@ -72,7 +77,8 @@ static void *work(void *arg)
 		llmops_eval_score(p->ev, j, me < p->nthreads ? p->tok[me] : NULL);
 		pthread_mutex_lock(&p->mu);
 		append(&p->ready, &p->ready_tail, j);
-		pthread_cond_signal(&p->done);
+		if (p->waiting) /* wake the main thread only when it sleeps */
+			pthread_cond_signal(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -123,7 +129,8 @@ int llmops_eval_pool_push(struct llmops_eval *ev, struct llmops_eval_job *j)
 	pthread_mutex_lock(&p->mu);
 	append(&p->todo, &p->todo_tail, j);
 	p->out++;
-	pthread_cond_signal(&p->work);
+	if (p->idle) /* a busy worker finds it without a wake-up */
+		pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 	return 1;
 }
@@ -145,8 +152,10 @@ struct llmops_eval_job *llmops_eval_pool_take(struct llmops_eval *ev, int wait)
 	if (!p)
 		return NULL;
 	pthread_mutex_lock(&p->mu);
+	p->waiting = 1;
 	while (wait && !p->ready && p->out)
 		pthread_cond_wait(&p->done, &p->mu);
+	p->waiting = 0;
 	if ((j = pop(&p->ready, &p->ready_tail)))
 		p->out--;
 	pthread_mutex_unlock(&p->mu);

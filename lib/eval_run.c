@@ -203,23 +203,14 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 	}
 }
 
-/* Record j in the ledger and the totals, and free it. */
-static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
+int llmops_eval_record(const struct llmops_eval *ev, const struct llmops_eval_job *j,
+		       struct llmops_err *err)
 {
-	struct llmops_eval_variant *v = &ev->vars[j->vi];
+	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	const struct llmops_eval_case *c = j->c;
 	struct llmops_result r;
 	int64_t rid = 0;
 	size_t reps = (size_t)(ev->repeats > 0 ? ev->repeats : 1);
-
-	if (j->count_out) {
-		j->tokens_out = count_tokens(ev->tok, j->output);
-		j->count_out = 0;
-	}
-	if (j->passed != -1 && score(ev, j)) {
-		j->passed = -1;
-		set_str(&j->error, "out of memory while scoring");
-	}
 	llmops_result_init(&r);
 	r.case_id = c->id;
 	r.variant = ev->nvars > 1 ? v->label : "";
@@ -241,20 +232,32 @@ static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 	r.attempts = j->attempts;
 	r.error = j->error;
 	r.cache_hit = j->cache_hit;
-	if (!ev->ledger_failed &&
-	    llmops_ledger_result_append(ev->ledger, ev->run_id, &r, &rid, &ev->ledger_err))
-		ev->ledger_failed = 1;
-	if (!ev->ledger_failed && j->passed != -1 && ev->review_below >= 0 && !isnan(j->score) &&
-	    j->score < ev->review_below &&
-	    llmops_ledger_review_add(ev->ledger, rid, "score below --review-below", NULL,
-				     &ev->ledger_err))
-		ev->ledger_failed = 1;
+	int rc = llmops_ledger_result_append(ev->ledger, ev->run_id, &r, &rid, err);
+	if (!rc && j->passed != -1 && ev->review_below >= 0 && !isnan(j->score) &&
+	    j->score < ev->review_below)
+		rc = llmops_ledger_review_add(ev->ledger, rid, "score below --review-below", NULL,
+					      err);
+	/* results of requests commit one by one (a kill loses only what is in flight) */
+	if (!rc && j->attempts > 0)
+		rc = llmops_ledger_flush(ev->ledger, err);
+	return rc;
+}
 
+/* Score j, add it to the totals, record it and free it. */
+static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	if (j->count_out) {
+		j->tokens_out = count_tokens(ev->tok, j->output);
+		j->count_out = 0;
+	}
+	if (j->passed != -1 && score(ev, j)) {
+		j->passed = -1;
+		set_str(&j->error, "out of memory while scoring");
+	}
 	llmops_eval_account(ev, j);
 	if (ev->cb && ev->cb->result)
 		ev->cb->result(ev, j, ev->cb->ud);
-	if (j->attempts > 0 && !ev->ledger_failed &&
-	    llmops_ledger_flush(ev->ledger, &ev->ledger_err))
+	if (!ev->ledger_failed && llmops_eval_record(ev, j, &ev->ledger_err))
 		ev->ledger_failed = 1;
 	job_free(ev, j);
 }
@@ -281,6 +284,11 @@ void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j
 	if (!j->cache_hit && j->attempts > 0)
 		add_latency(v, j->latency_ms);
 	ev->done++;
+	ev->attempts += j->attempts;
+	if (!isnan(j->score)) {
+		ev->score_sum += j->score;
+		ev->scored++;
+	}
 	ev->passed += j->passed == 1;
 	ev->errors += j->passed == -1;
 	ev->tokens +=
@@ -446,6 +454,7 @@ static void take_scored(struct llmops_eval *ev, int wait)
 	while ((j = llmops_eval_pool_take(ev, wait)))
 		finish(ev, j);
 }
+
 
 static struct llmops_call *next_call(void *ud)
 {

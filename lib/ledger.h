@@ -173,6 +173,26 @@ int llmops_ledger_flush(struct llmops_ledger *lg, struct llmops_err *err);
 int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int status,
 			     struct llmops_err *err);
 
+/* A finished run's counts, as the one who ran it counted them. */
+struct llmops_run_counts {
+	int64_t cases, passed, failed, errored;
+	int64_t tokens_in, tokens_out;
+	double cost_usd;
+	int64_t requests, cache_hits;
+	double score_sum; /* of the results with a score */
+	int64_t scored;
+	const double *latencies; /* of results answered by a request; borrowed, any order */
+	size_t nlatencies;
+};
+
+/*
+ * The same with the figures given (they must be what the run's results say:
+ * a complete run counted as it was recorded), so that finishing a run of a
+ * million results does not read them all back.
+ */
+int llmops_ledger_run_finish_with(struct llmops_ledger *lg, const char *run_id, int status,
+				  const struct llmops_run_counts *fig, struct llmops_err *err);
+
 /* A run as read back.  Owned by the caller: llmops_run_free(). */
 struct llmops_run {
 	char id[LLMOPS_RUNID_LEN + 1];

@@ -59,6 +59,9 @@ char *ledger_column_strdup(sqlite3_stmt *st, int col);
 int ledger_summary_compute(struct llmops_ledger *lg, struct llmops_run *run, double **lat,
 			   size_t *nlat, struct llmops_err *err);
 /* Store a run's totals (cases, passed, ..., cost) from its results (caller's transaction). */
+/* Store figures the caller counted (see llmops_ledger_run_finish_with). */
+int ledger_figures_store(struct llmops_ledger *lg, const char *run_id,
+			 const struct llmops_run_counts *f, struct llmops_err *err);
 int ledger_totals_store(struct llmops_ledger *lg, const char *run_id, struct llmops_err *err);
 /* Compute and store a run's figures in its row (inside the caller's transaction). */
 int ledger_summary_store(struct llmops_ledger *lg, const char *run_id, struct llmops_err *err);

@@ -256,8 +256,8 @@ int llmops_ledger_flush(struct llmops_ledger *lg, struct llmops_err *err)
 	return ledger_commit(lg, err);
 }
 
-int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int status,
-			     struct llmops_err *err)
+int llmops_ledger_run_finish_with(struct llmops_ledger *lg, const char *run_id, int status,
+				  const struct llmops_run_counts *fig, struct llmops_err *err)
 {
 	static const char sql[] =
 		"UPDATE runs SET status = ?2, finished_at = ?3,"
@@ -285,8 +285,9 @@ int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int s
 		goto out;
 	}
 	sqlite3_reset(st);
-	if ((rc = ledger_totals_store(lg, run_id, err)) ||
-	    (rc = ledger_summary_store(lg, run_id, err))) {
+	if (fig ? (rc = ledger_figures_store(lg, run_id, fig, err))
+		: ((rc = ledger_totals_store(lg, run_id, err)) ||
+		   (rc = ledger_summary_store(lg, run_id, err)))) {
 		ledger_rollback(lg);
 		goto out;
 	}
@@ -294,6 +295,12 @@ int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int s
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int status,
+			     struct llmops_err *err)
+{
+	return llmops_ledger_run_finish_with(lg, run_id, status, NULL, err);
 }
 
 /* ------------------------------------------------------------- reading */

@@ -160,6 +160,56 @@ int ledger_summary_store(struct llmops_ledger *lg, const char *run_id, struct ll
 				 : ledger_fail(lg, rc, "cannot store a run's figures", err);
 }
 
+int ledger_figures_store(struct llmops_ledger *lg, const char *run_id,
+			 const struct llmops_run_counts *f, struct llmops_err *err)
+{
+	static const char sql[] =
+		"UPDATE runs SET cases = ?2, passed = ?3, failed = ?4, errored = ?5,"
+		" tokens_in = ?6, tokens_out = ?7, cost_usd = ?8, requests = ?9, cache_hits = ?10,"
+		" score_mean = ?11, latency_p50 = ?12, latency_p95 = ?13, latencies = ?14"
+		" WHERE id = ?1";
+	sqlite3_stmt *st = NULL;
+	double *lat = f->nlatencies ? malloc(f->nlatencies * sizeof(*lat)) : NULL;
+	unsigned char *blob = f->nlatencies ? malloc(f->nlatencies * 8) : NULL;
+	int rc;
+	if (f->nlatencies && (!lat || !blob)) {
+		free(lat);
+		free(blob);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < f->nlatencies; i++)
+		lat[i] = f->latencies[i];
+	llmops_sort_doubles(lat, f->nlatencies);
+	for (size_t i = 0; i < f->nlatencies; i++)
+		put_f64(blob + 8 * i, lat[i]);
+	if ((rc = ledger_prepare(lg, sql, &st, err))) {
+		free(lat);
+		free(blob);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, f->cases);
+	sqlite3_bind_int64(st, 3, f->passed);
+	sqlite3_bind_int64(st, 4, f->failed);
+	sqlite3_bind_int64(st, 5, f->errored);
+	sqlite3_bind_int64(st, 6, f->tokens_in);
+	sqlite3_bind_int64(st, 7, f->tokens_out);
+	sqlite3_bind_double(st, 8, f->cost_usd);
+	sqlite3_bind_int64(st, 9, f->requests);
+	sqlite3_bind_int64(st, 10, f->cache_hits);
+	ledger_bind_double(st, 11, f->scored ? f->score_sum / (double)f->scored : NAN);
+	ledger_bind_double(st, 12, llmops_quantile_sorted(lat, f->nlatencies, 0.50));
+	ledger_bind_double(st, 13, llmops_quantile_sorted(lat, f->nlatencies, 0.95));
+	sqlite3_bind_blob64(st, 14, blob ? (const void *)blob : "",
+			    (sqlite3_uint64)(f->nlatencies * 8), SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(lat);
+	free(blob);
+	return rc == SQLITE_DONE ? LLMOPS_OK
+				 : ledger_fail(lg, rc, "cannot store a run's figures", err);
+}
+
 int ledger_totals_store(struct llmops_ledger *lg, const char *run_id, struct llmops_err *err)
 {
 	static const char sql[] =

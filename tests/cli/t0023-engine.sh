@@ -218,4 +218,32 @@ run llmops eval --dataset cases-any-name.json --provider replay --min-pass-rate 
 check "eval.prompt is the default prompt" has "$out" "summarize@v1.0.0"
 cp llmops.json.orig llmops.json
 
+# a run with faults, retries, errors and cache hits; then every run's kept figures (counted
+# by the engine as it ran) must be what its results say
+start_server --fail-rate 0.3 --retry-after 0
+run llmops eval --dataset six.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--min-pass-rate 0 --retries 1 --no-cache
+run llmops eval --dataset six.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--min-pass-rate 0 --retries 1
+check "the figures kept for each run are its results' figures" python3 - <<'EOF'
+import math, sqlite3
+db = sqlite3.connect(".llmops/ledger.db")
+bad = []
+for (rid, cases, passed, failed, errored, ti, to, cost, req, hits, mean, p50, p95) in db.execute(
+        "select id, cases, passed, failed, errored, tokens_in, tokens_out, cost_usd, requests,"
+        " cache_hits, score_mean, latency_p50, latency_p95 from runs"
+        " where kind = 'eval' and status != 'interrupted'"):
+    r = db.execute("select count(*), sum(passed = 1), sum(passed = 0), sum(passed is null),"
+                   " coalesce(sum(tokens_in), 0), coalesce(sum(tokens_out), 0),"
+                   " coalesce(sum(cost_usd), 0), coalesce(sum(attempts), 0),"
+                   " coalesce(sum(cache_hit), 0), avg(score) from results where run_id = ?",
+                   (rid,)).fetchone()
+    want = (r[0], r[1] or 0, r[2] or 0, r[3] or 0, r[4], r[5])
+    got = (cases, passed, failed, errored, ti, to)
+    close = lambda a, b: (a is None and b is None) or (a is not None and b is not None and abs(a - b) < 1e-9)
+    if got != want or not close(cost, r[6]) or req != r[7] or hits != r[8] or not close(mean, r[9]):
+        bad.append((rid, got, want, cost, r[6], req, r[7], hits, r[8], mean, r[9]))
+assert not bad, bad
+EOF
+
 done_testing
