@@ -30,14 +30,6 @@ void results_src_data(struct results_src *src, const struct llmops_run_data *d)
 	src->repeated = llmops_run_data_repeated(d);
 }
 
-static void add_str(cJSON *o, const char *key, const char *s)
-{
-	if (s)
-		cJSON_AddStringToObject(o, key, s);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 cJSON *results_json(const struct llmops_result *r, int with_text, int repeated)
 {
 	cJSON *o = cJSON_CreateObject(), *sc;
@@ -66,9 +58,9 @@ cJSON *results_json(const struct llmops_result *r, int with_text, int repeated)
 	if (r->error)
 		cJSON_AddStringToObject(o, r->passed < 0 ? "error" : "reason", r->error);
 	if (with_text) {
-		add_str(o, "expected", r->expected);
-		add_str(o, "output", r->output);
-		add_str(o, "input", r->input);
+		runfmt_add_str(o, "expected", r->expected);
+		runfmt_add_str(o, "output", r->output);
+		runfmt_add_str(o, "input", r->input);
 	}
 	return o;
 }

@@ -109,7 +109,7 @@ void runfmt_add_interval(cJSON *o, const char *key, double lo, double hi)
 	cJSON_AddItemToArray(a, cJSON_CreateNumber(hi));
 }
 
-static void add_str(cJSON *o, const char *key, const char *s)
+void runfmt_add_str(cJSON *o, const char *key, const char *s)
 {
 	if (s)
 		cJSON_AddStringToObject(o, key, s);
@@ -122,27 +122,27 @@ cJSON *runfmt_run_json(const struct llmops_run *r)
 	cJSON *o = cJSON_CreateObject(), *p;
 
 	cJSON_AddStringToObject(o, "id", r->id);
-	add_str(o, "kind", r->kind);
-	add_str(o, "status", llmops_run_status_name(r->status));
-	add_str(o, "started_at", r->started_at);
-	add_str(o, "finished_at", r->finished_at);
+	runfmt_add_str(o, "kind", r->kind);
+	runfmt_add_str(o, "status", llmops_run_status_name(r->status));
+	runfmt_add_str(o, "started_at", r->started_at);
+	runfmt_add_str(o, "finished_at", r->finished_at);
 	runfmt_add_num(o, "duration_ms", r->duration_ms);
-	add_str(o, "git_commit", r->git_commit);
+	runfmt_add_str(o, "git_commit", r->git_commit);
 	if (r->git_dirty < 0)
 		cJSON_AddNullToObject(o, "git_dirty");
 	else
 		cJSON_AddBoolToObject(o, "git_dirty", r->git_dirty);
-	add_str(o, "prompt", r->prompt_name);
-	add_str(o, "prompt_version", r->prompt_version);
-	add_str(o, "prompt_blob", r->prompt_blob);
-	add_str(o, "provider", r->provider);
-	add_str(o, "model", r->model);
-	add_str(o, "dataset", r->dataset_path);
-	add_str(o, "dataset_sha256", r->dataset_sha256);
+	runfmt_add_str(o, "prompt", r->prompt_name);
+	runfmt_add_str(o, "prompt_version", r->prompt_version);
+	runfmt_add_str(o, "prompt_blob", r->prompt_blob);
+	runfmt_add_str(o, "provider", r->provider);
+	runfmt_add_str(o, "model", r->model);
+	runfmt_add_str(o, "dataset", r->dataset_path);
+	runfmt_add_str(o, "dataset_sha256", r->dataset_sha256);
 	p = r->params_json ? cJSON_Parse(r->params_json) : NULL;
 	cJSON_AddItemToObject(o, "params", p ? p : cJSON_CreateNull());
-	add_str(o, "command", r->command);
-	add_str(o, "llmops_version", r->llmops_version);
+	runfmt_add_str(o, "command", r->command);
+	runfmt_add_str(o, "llmops_version", r->llmops_version);
 	cJSON_AddNumberToObject(o, "cases", (double)r->cases);
 	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
 	cJSON_AddNumberToObject(o, "failed", (double)r->failed);

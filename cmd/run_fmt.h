@@ -39,6 +39,8 @@ void runfmt_xml_text(FILE *f, const char *s);
 void runfmt_md_cell(FILE *f, const char *s, size_t max);
 /* "INDENTtitle:" then each line of text (or "(none)") indented two more, on stdout. */
 void runfmt_block(const char *indent, const char *title, const char *text);
+/* Add s to o as a string, or null when s is NULL. */
+void runfmt_add_str(cJSON *o, const char *key, const char *s);
 /* Add x to o as a number, or null when x is NAN. */
 void runfmt_add_num(cJSON *o, const char *key, double x);
 /* Add [lo, hi] to o as an array; empty when lo is NAN (no interval). */

@@ -101,7 +101,7 @@ static int check_section(const cJSON *sec, const char *name, const struct key *k
 	size_t nn = 0;
 	const cJSON *e;
 	char where[300];
-	for (; keys[nn].name && nn < 32; nn++)
+	for (; nn < 32 && keys[nn].name; nn++)
 		names[nn] = keys[nn].name;
 	cJSON_ArrayForEach (e, sec) {
 		const char *steps[3] = {name, e->string, NULL};
