@@ -188,7 +188,8 @@ struct llmops_eval {
 	long attempts;	  /* requests made, over every result counted */
 	double score_sum; /* of the results with a gating score */
 	long scored;
-	double t0;	 /* when the run began (llmops_mono_ms) */
+	double t0;	   /* when the run began (llmops_mono_ms) */
+	double last_tick;  /* when progress was last told */
 	long redactions; /* key values cut from answers before they were stored */
 	int ledger_failed;
 	struct llmops_err ledger_err;

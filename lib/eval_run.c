@@ -447,6 +447,21 @@ static void replay(struct llmops_eval *ev, struct llmops_eval_job *j)
 	answered(ev, j);
 }
 
+static void tick(void *ud);
+
+/* Between requests (recorded outputs replayed one after another, where the runner has nothing
+   in flight to tick for) the progress is told about ten times a second too. */
+static void maybe_tick(struct llmops_eval *ev)
+{
+	if ((ev->done & 1023) || !ev->cb || !ev->cb->progress)
+		return;
+	double now = llmops_mono_ms();
+	if (now - ev->last_tick >= 100) {
+		ev->last_tick = now;
+		tick(ev);
+	}
+}
+
 /* Record the jobs the workers have scored; with wait, every one still out. */
 static void take_scored(struct llmops_eval *ev, int wait)
 {
@@ -472,6 +487,7 @@ static struct llmops_call *next_call(void *ud)
 		struct llmops_eval_job *j = llmops_eval_next_job(ev, &ev->feed_err);
 		if (!j)
 			break;
+		maybe_tick(ev);
 		j->next = ev->live;
 		if (ev->live)
 			ev->live->prev = j;
