@@ -434,7 +434,8 @@ static struct llmops_eval_case *read_case(struct llmops_eval *ev, struct llmops_
 					    ev->file.label, ev->read + 1);
 		if (rc == 1)
 			rc = 0;
-		c->pos = ev->read++;
+		if (c)
+			c->pos = ev->read++;
 		if (!rc && c->pos < ev->shard_first) {
 			case_release(c);
 			free(c);
