@@ -36,18 +36,12 @@ int eval_baseline_resolve(struct eval_host *h, const char *spec)
 			return LLMOPS_EXIT_USAGE;
 		}
 	}
-	if (llmops_eval_baseline(ev, spec, e ? e->name : NULL, e ? e->version : NULL, &err)) {
-		if (err.code == LLMOPS_E_NOTFOUND && strncmp(err.msg, "--baseline", 10) == 0) {
-			llmops_error("eval: %s", err.msg);
-			return LLMOPS_EXIT_USAGE;
-		}
-		if (err.code == LLMOPS_E_USAGE) {
-			llmops_error("eval: %s", err.msg);
-			return LLMOPS_EXIT_USAGE;
-		}
+	if (!llmops_eval_baseline(ev, spec, e ? e->name : NULL, e ? e->version : NULL, &err))
+		return 0;
+	if (err.code != LLMOPS_E_USAGE)
 		return llmops_report(&err);
-	}
-	return 0;
+	llmops_error("eval: %s", err.msg);
+	return LLMOPS_EXIT_USAGE;
 }
 
 cJSON *eval_baseline_json(const struct llmops_eval *ev)

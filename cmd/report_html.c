@@ -246,8 +246,9 @@ static void summary(FILE *f, const struct llmops_run *u, int repeated, size_t nv
 	esc(f, u->dataset_path ? u->dataset_path : "-", 400);
 	fprintf(f, "<tr><td>commit<td>%s<tr><td>started<td>%s", commit, when);
 	if (nvariants > 1) /* the pooled figures are results of several variants */
-		fprintf(f, "<tr><td>results<td>%lld over %zu variants (side by side below): %lld "
-			   "passed, %lld failed, %lld %s",
+		fprintf(f,
+			"<tr><td>results<td>%lld over %zu variants (side by side below): %lld "
+			"passed, %lld failed, %lld %s",
 			(long long)u->cases, nvariants, (long long)u->passed, (long long)u->failed,
 			(long long)u->errored, runfmt_plural((long)u->errored, "error", "errors"));
 	else
@@ -487,46 +488,69 @@ static void variants(FILE *f, const struct llmops_run_data *d, const char **v, s
 		fputs("<th>", f);
 		esc(f, v[k], 200);
 	}
+	/* each variant's figures, in one pass over the results */
+	struct vfig {
+		long n, passed, ns;
+		double score, cost;
+	} *vf = calloc(nv, sizeof(*vf));
+	double *lat = calloc(d->n ? d->n : 1, sizeof(*lat));
+	if (!vf || !lat) {
+		free(vf);
+		free(lat);
+		fputs("</table>", f);
+		return;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct llmops_result *x = &d->results[i];
+		size_t k = 0;
+		while (k < nv && strcmp(x->variant ? x->variant : "", v[k]))
+			k++;
+		if (k == nv)
+			continue;
+		vf[k].n++;
+		vf[k].passed += x->passed == 1;
+		if (!isnan(x->score))
+			vf[k].score += x->score, vf[k].ns++;
+		if (!isnan(x->cost_usd))
+			vf[k].cost += x->cost_usd;
+	}
 	static const char *const rows[] = {"results", "pass rate (95% CI)", "mean score",
 					   "latency p50", "cost"};
 	for (size_t row = 0; row < 5; row++) {
 		fprintf(f, "<tr><td>%s", rows[row]);
 		for (size_t k = 0; k < nv; k++) {
-			long n = 0, passed = 0, ns = 0;
-			double score = 0, cost = 0, *lat = calloc(d->n ? d->n : 1, sizeof(*lat));
-			size_t nl = 0;
-			for (size_t i = 0; i < d->n; i++) {
-				const struct llmops_result *x = &d->results[i];
-				if (strcmp(x->variant ? x->variant : "", v[k]))
-					continue;
-				n++;
-				passed += x->passed == 1;
-				if (!isnan(x->score))
-					score += x->score, ns++;
-				if (!isnan(x->cost_usd))
-					cost += x->cost_usd;
-				if (lat && !x->cache_hit && !isnan(x->latency_ms))
-					lat[nl++] = x->latency_ms;
-			}
+			const struct vfig *q = &vf[k];
 			double lo, hi;
-			llmops_wilson(passed, n, Z95, &lo, &hi);
 			fputs("<td class=\"num\">", f);
 			if (row == 0)
-				fprintf(f, "%ld (%ld passed)", n, passed);
-			else if (row == 1 && n)
-				fprintf(f, "%.1f%% (%.1f&ndash;%.1f%%)", 100.0 * (double)passed / (double)n,
-					100 * lo, 100 * hi);
-			else if (row == 2 && ns)
-				fprintf(f, "%.3f", score / (double)ns);
-			else if (row == 3 && nl)
-				fprintf(f, "%.0f ms", llmops_quantile(lat, nl, 0.5));
-			else if (row == 4)
-				fprintf(f, "$%.6f", cost);
+				fprintf(f, "%ld (%ld passed)", q->n, q->passed);
+			else if (row == 1 && q->n) {
+				llmops_wilson(q->passed, q->n, Z95, &lo, &hi);
+				fprintf(f, "%.1f%% (%.1f&ndash;%.1f%%)",
+					100.0 * (double)q->passed / (double)q->n, 100 * lo,
+					100 * hi);
+			} else if (row == 2 && q->ns)
+				fprintf(f, "%.3f", q->score / (double)q->ns);
+			else if (row == 3) {
+				size_t nl = 0; /* this variant's answered latencies */
+				for (size_t i = 0; i < d->n; i++) {
+					const struct llmops_result *x = &d->results[i];
+					if (!x->cache_hit && !isnan(x->latency_ms) &&
+					    !strcmp(x->variant ? x->variant : "", v[k]))
+						lat[nl++] = x->latency_ms;
+				}
+				if (nl)
+					fprintf(f, "%.0f ms", llmops_quantile(lat, nl, 0.5));
+				else
+					fputs("-", f);
+			} else if (row == 4)
+				fprintf(f, "$%.6f", q->cost);
 			else
 				fputs("-", f);
-			free(lat);
 		}
 	}
+	free(vf);
+	free(lat);
 	fputs("</table>", f);
 	/* each case across the variants (results come by case, variant, repeat) */
 	fputs("<h2>Cases across the variants</h2><table class=\"matrix\"><tr><th>case", f);
@@ -547,7 +571,8 @@ static void variants(FILE *f, const struct llmops_run_data *d, const char **v, s
 		       d->results[j].repeat_index == first->repeat_index;
 		     j++)
 			for (size_t k = 0; k < nv && k < 64; k++)
-				if (!strcmp(d->results[j].variant ? d->results[j].variant : "", v[k]))
+				if (!strcmp(d->results[j].variant ? d->results[j].variant : "",
+					    v[k]))
 					cell[k] = &d->results[j];
 		for (size_t k = 0; k < nv && k < 64; k++) {
 			const struct llmops_result *x = cell[k];
@@ -555,7 +580,10 @@ static void variants(FILE *f, const struct llmops_run_data *d, const char **v, s
 				fputs("<td>-", f);
 				continue;
 			}
-			fprintf(f, "<td class=\"num %c\">%s", x->passed < 0 ? 'e' : x->passed ? 'p' : 'f',
+			fprintf(f, "<td class=\"num %c\">%s",
+				x->passed < 0 ? 'e'
+				: x->passed   ? 'p'
+					      : 'f',
 				runfmt_verdict(x->passed));
 			if (!isnan(x->score))
 				fprintf(f, " %.3f", x->score);

@@ -303,7 +303,8 @@ int llmops_eval_repeats(struct llmops_eval *ev);
  * sent: a run id (an evaluation), "last" (the newest finished evaluation of
  * the same dataset) or "pinned" (the newest of pin_name@pin_version on it;
  * the caller reads prompts.lock; NULL: not pinned).  0 or an error
- * (LLMOPS_E_NOTFOUND: no such run, LLMOPS_E_USAGE: not an evaluation).
+ * (LLMOPS_E_NOTFOUND: no such run id; LLMOPS_E_USAGE: not an evaluation,
+ * or no run to compare with).
  */
 int llmops_eval_baseline(struct llmops_eval *ev, const char *spec, const char *pin_name,
 			 const char *pin_version, struct llmops_err *err);

@@ -20,6 +20,9 @@ void llmops_eval_case_done(struct llmops_eval *ev, struct llmops_eval_case *c);
 int llmops_eval_messages(struct llmops_eval *ev, struct llmops_eval_job *j);
 /* Close the feed (the case being expanded, the cursor). */
 void llmops_eval_feed_release(struct llmops_eval *ev);
+/* Sort keys (ascending), and find one in a sorted list. */
+void llmops_eval_keys_sort(uint64_t *v, size_t n);
+int llmops_eval_keys_has(const uint64_t *v, size_t n, uint64_t k);
 /* The key of a result (by variant label, "" for one variant; case id; repeat). */
 uint64_t llmops_eval_key(const char *variant, const char *case_id, int rep);
 

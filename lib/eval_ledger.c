@@ -122,12 +122,6 @@ static int restore_one(const struct llmops_result *r, void *ud)
 	return 0;
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 int llmops_eval_take_up(struct llmops_eval *ev, struct llmops_err *err)
 {
 	struct restore rs = {ev, 0};
@@ -139,8 +133,8 @@ int llmops_eval_take_up(struct llmops_eval *ev, struct llmops_err *err)
 	int rc = llmops_ledger_results_each(ev->ledger, ev->run_id, restore_one, &rs, err);
 	if (rc == LLMOPS_E_NOMEM)
 		return llmops_err_set(err, rc, "out of memory");
-	if (!rc && ev->ndone_keys > 1)
-		qsort(ev->done_keys, ev->ndone_keys, sizeof(*ev->done_keys), cmp_key);
+	if (!rc)
+		llmops_eval_keys_sort(ev->done_keys, ev->ndone_keys);
 	return rc;
 }
 
@@ -281,10 +275,11 @@ static int newest(struct llmops_eval *ev, struct llmops_run_filter *f, const cha
 	if (rc)
 		return rc;
 	if (!n)
-		return llmops_err_set(err, LLMOPS_E_NOTFOUND,
-				      "--baseline: the ledger has no finished evaluation of %s%s%s; "
-				      "run one first, or give a run id",
-				      ev->ds.label, what ? " with " : "", what ? what : "");
+		return llmops_err_set(
+			err, LLMOPS_E_USAGE,
+			"--baseline: the ledger has no finished evaluation of %s%s%s; "
+			"run one first, or give a run id",
+			ev->ds.label, what ? " with " : "", what ? what : "");
 	snprintf(ev->baseline_id, sizeof(ev->baseline_id), "%s", runs[0]->id);
 	llmops_runs_free(runs, n);
 	return 0;

@@ -8,6 +8,7 @@
 
 #include "costmodel.h"
 #include "eval_internal.h"
+#include "json.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -62,24 +63,6 @@ static void add_latency(struct llmops_eval_variant *v, double ms)
 	v->lat[v->nlat++] = ms;
 }
 
-/* x as JSON: 15 significant digits when they read back exactly, else 17 (as cJSON prints). */
-static void add_number(struct llmops_buf *b, double x)
-{
-	char s[32];
-	if (isnan(x) || isinf(x)) {
-		llmops_buf_adds(b, "null");
-		return;
-	}
-	if (x == 0 || x == 1) {
-		llmops_buf_adds(b, x == 0 ? "0" : "1");
-		return;
-	}
-	snprintf(s, sizeof(s), "%1.15g", x);
-	if (strtod(s, NULL) != x)
-		snprintf(s, sizeof(s), "%1.17g", x);
-	llmops_buf_adds(b, s);
-}
-
 /* Score j's output: metrics, assertions, pass.  Returns 0 or -1 (out of memory). */
 static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j)
 {
@@ -113,7 +96,7 @@ static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j
 	for (size_t i = 0; i < n; i++) {
 		/* metric names need no escaping; the shortest text that reads back the same */
 		llmops_buf_addf(&sc, "%s\"%s\":", i ? "," : "", llmops_metric_name(ids[i]));
-		add_number(&sc, vals[i]);
+		llmops_json_add_number(&sc, vals[i]);
 		if (ids[i] == c->metric)
 			j->score = vals[i];
 	}
@@ -469,7 +452,6 @@ static void take_scored(struct llmops_eval *ev, int wait)
 	while ((j = llmops_eval_pool_take(ev, wait)))
 		finish(ev, j);
 }
-
 
 static struct llmops_call *next_call(void *ud)
 {

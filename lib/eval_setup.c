@@ -94,9 +94,19 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int has_u64(const uint64_t *v, size_t n, uint64_t k)
+int llmops_eval_keys_has(const uint64_t *v, size_t n, uint64_t k)
 {
 	return n && bsearch(&k, v, n, sizeof(*v), cmp_u64) != NULL;
+}
+
+void llmops_eval_keys_sort(uint64_t *v, size_t n)
+{
+	uint64_t *tmp = n > 1 ? malloc(n * sizeof(*tmp)) : NULL;
+	if (tmp) /* the metrics' radix sort */
+		llmops_sort_u64(v, n, tmp);
+	else if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_u64);
+	free(tmp);
 }
 
 /* Open a cursor over the dataset file (read whole once by llmops_eval_cases: checked). */
@@ -122,7 +132,7 @@ static int duplicate_ids(struct llmops_eval *ev, const uint64_t *dups, size_t nd
 	int rc = cursor(ev, &cur, err);
 	while (!rc && (rc = llmops_dataset_cursor_next(cur, &one, err)) == 1) {
 		rc = 0;
-		if (!has_u64(dups, ndups, id_hash(one.id))) {
+		if (!llmops_eval_keys_has(dups, ndups, id_hash(one.id))) {
 			llmops_case_release(&one);
 			continue;
 		}
@@ -165,8 +175,7 @@ static int duplicate_ids(struct llmops_eval *ev, const uint64_t *dups, size_t nd
 static int check_ids(struct llmops_eval *ev, uint64_t *ids, size_t n, struct llmops_err *err)
 {
 	size_t nd = 0;
-	if (n > 1)
-		qsort(ids, n, sizeof(*ids), cmp_u64);
+	llmops_eval_keys_sort(ids, n);
 	for (size_t i = 1; i < n; i++) /* the repeated hashes, compacted to the front */
 		if (ids[i] == ids[i - 1] && (!nd || ids[nd - 1] != ids[i]))
 			ids[nd++] = ids[i];
@@ -465,8 +474,8 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			size_t k = ev->making_next++;
 			size_t vi = k / reps;
 			int rep = (int)(k % reps);
-			if (has_u64(ev->done_keys, ev->ndone_keys,
-				    llmops_eval_key(variant_key(ev, vi), c->id, rep)))
+			if (llmops_eval_keys_has(ev->done_keys, ev->ndone_keys,
+						 llmops_eval_key(variant_key(ev, vi), c->id, rep)))
 				continue; /* recorded by the run this one resumes */
 			struct llmops_eval_job *j = calloc(1, sizeof(*j));
 			if (!j) {

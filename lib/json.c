@@ -434,18 +434,18 @@ int llmops_json_add_string(struct llmops_buf *b, const char *s)
 	return b->oom ? LLMOPS_E_NOMEM : LLMOPS_OK;
 }
 
-/* x as cJSON writes numbers: 15 significant digits when they read back exactly, else 17. */
-static void add_json_number(struct llmops_buf *b, double x)
+int llmops_json_add_number(struct llmops_buf *b, double x)
 {
 	char s[40];
 	if (isnan(x) || isinf(x)) {
 		llmops_buf_adds(b, "null");
-		return;
+		return b->oom ? LLMOPS_E_NOMEM : LLMOPS_OK;
 	}
 	snprintf(s, sizeof(s), "%1.15g", x);
 	if (strtod(s, NULL) != x)
 		snprintf(s, sizeof(s), "%1.17g", x);
 	llmops_buf_adds(b, s);
+	return b->oom ? LLMOPS_E_NOMEM : LLMOPS_OK;
 }
 
 static int scalar(const cJSON *v)
@@ -459,7 +459,7 @@ static void put(struct llmops_buf *b, const cJSON *v, int depth)
 	if (cJSON_IsString(v))
 		llmops_json_add_string(b, v->valuestring ? v->valuestring : "");
 	else if (cJSON_IsNumber(v))
-		add_json_number(b, v->valuedouble);
+		llmops_json_add_number(b, v->valuedouble);
 	else if (cJSON_IsBool(v))
 		llmops_buf_adds(b, cJSON_IsTrue(v) ? "true" : "false");
 	else if (cJSON_IsRaw(v))

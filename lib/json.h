@@ -54,6 +54,13 @@ void llmops_json_locate(const char *text, size_t len, const char *const *steps, 
 char *llmops_json_print(const cJSON *v);
 
 /*
+ * Append x as a JSON number: 15 significant digits when they read back
+ * exactly, else 17 (null for NAN and infinities).  LLMOPS_OK or
+ * LLMOPS_E_NOMEM.
+ */
+int llmops_json_add_number(struct llmops_buf *b, double x);
+
+/*
  * Append s as a JSON string (quoted; ", \\ and control characters escaped
  * as cJSON escapes them, the rest as it is) to b.  Returns LLMOPS_OK or
  * LLMOPS_E_NOMEM.

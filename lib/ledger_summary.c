@@ -65,6 +65,19 @@ static void put_f64(unsigned char *p, double x)
 		p[i] = (unsigned char)(u >> (8 * i));
 }
 
+/* Sorted latencies as the runs.latencies blob (malloc'd; NULL when n is 0). 0 or NOMEM. */
+static int latency_blob(const double *sorted, size_t n, unsigned char **out, struct llmops_err *err)
+{
+	*out = NULL;
+	if (!n)
+		return 0;
+	if (!(*out = malloc(n * 8)))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		put_f64(*out + 8 * i, sorted[i]);
+	return 0;
+}
+
 static double get_f64(const unsigned char *p)
 {
 	uint64_t u = 0;
@@ -134,14 +147,9 @@ int ledger_summary_store(struct llmops_ledger *lg, const char *run_id, struct ll
 	snprintf(run.id, sizeof(run.id), "%s", run_id);
 	if ((rc = ledger_summary_compute(lg, &run, &lat, &nlat, err)))
 		return rc;
-	if (nlat && !(blob = malloc(nlat * 8))) {
-		free(lat);
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < nlat; i++)
-		put_f64(blob + 8 * i, lat[i]);
+	rc = latency_blob(lat, nlat, &blob, err);
 	free(lat);
-	if ((rc = ledger_prepare(lg, sql, &st, err))) {
+	if (rc || (rc = ledger_prepare(lg, sql, &st, err))) {
 		free(blob);
 		return rc;
 	}
@@ -170,19 +178,15 @@ int ledger_figures_store(struct llmops_ledger *lg, const char *run_id,
 		" WHERE id = ?1";
 	sqlite3_stmt *st = NULL;
 	double *lat = f->nlatencies ? malloc(f->nlatencies * sizeof(*lat)) : NULL;
-	unsigned char *blob = f->nlatencies ? malloc(f->nlatencies * 8) : NULL;
+	unsigned char *blob = NULL;
 	int rc;
-	if (f->nlatencies && (!lat || !blob)) {
-		free(lat);
-		free(blob);
+	if (f->nlatencies && !lat)
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	}
 	for (size_t i = 0; i < f->nlatencies; i++)
 		lat[i] = f->latencies[i];
 	llmops_sort_doubles(lat, f->nlatencies);
-	for (size_t i = 0; i < f->nlatencies; i++)
-		put_f64(blob + 8 * i, lat[i]);
-	if ((rc = ledger_prepare(lg, sql, &st, err))) {
+	if ((rc = latency_blob(lat, f->nlatencies, &blob, err)) ||
+	    (rc = ledger_prepare(lg, sql, &st, err))) {
 		free(lat);
 		free(blob);
 		return rc;
