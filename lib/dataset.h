@@ -74,6 +74,20 @@ int llmops_dataset_cursor_open(struct llmops_dataset_cursor **out, const char *l
 			       const char *text, size_t len, unsigned flags,
 			       struct llmops_err *err);
 /*
+ * JSONL read side by side: where the i-th of k slices of text starts (0
+ * for the first, len for i >= k), at the start of a line.
+ */
+size_t llmops_dataset_jsonl_slice(const char *text, size_t len, unsigned i, unsigned k);
+/*
+ * A cursor over the lines of JSONL text[start, end) (start at the start of
+ * a line), numbering lines and cases (for messages and default ids) as a
+ * cursor that read from text's beginning would; *before: the cases before
+ * start.  LLMOPS_E_USAGE when text is not JSONL.  Free as above.
+ */
+int llmops_dataset_cursor_open_slice(struct llmops_dataset_cursor **out, const char *label,
+				     const char *text, size_t start, size_t end, unsigned flags,
+				     size_t *before, struct llmops_err *err);
+/*
  * The next case into *out (the caller's: llmops_case_release()): 1, 0 at
  * the end, or an error with label:line:col.
  */
@@ -88,10 +102,11 @@ const char *llmops_dataset_format_of(const char *label, const char *text, size_t
 
 /*
  * A dataset file opened for streaming: mapped (or read, when it cannot be
- * mapped), hashed and checked to be UTF-8 in one pass that keeps none of
- * it resident.  text/len stay valid until llmops_dataset_file_close().
+ * mapped) and checked to be UTF-8 in one pass that keeps none of it
+ * resident.  text/len stay valid until llmops_dataset_file_close().
  * Errors: LLMOPS_E_NOTFOUND, LLMOPS_E_IO, LLMOPS_E_INPUT (not UTF-8, with
- * its position).
+ * its position).  sha256 is empty until llmops_dataset_file_hash(), a
+ * pass of its own (so that it can run beside another reader).
  */
 struct llmops_dataset_file {
 	char *label; /* owned: the path */
@@ -104,6 +119,8 @@ struct llmops_dataset_file {
 };
 int llmops_dataset_file_open(struct llmops_dataset_file *f, const char *path,
 			     struct llmops_err *err);
+/* f->sha256 from its text (no other field is touched: safe beside readers of it). */
+int llmops_dataset_file_hash(struct llmops_dataset_file *f, struct llmops_err *err);
 void llmops_dataset_file_close(struct llmops_dataset_file *f);
 
 /* Read and parse the file at path (LLMOPS_E_NOTFOUND when it does not exist). */

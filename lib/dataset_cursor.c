@@ -101,18 +101,79 @@ const char *llmops_dataset_cursor_format(const struct llmops_dataset_cursor *c)
 	return c->fmt == FMT_JSON ? "json" : c->fmt == FMT_JSONL ? "jsonl" : "csv";
 }
 
-/* Give the whole pages before pos back: the file's pages are not kept resident. */
-static void release_behind(struct llmops_dataset_cursor *c)
+/* Give the whole pages of text[from, upto) back to the kernel (a mapping: read again on use). */
+static void give_back(const struct llmops_dataset_cursor *c, size_t from, size_t upto)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	size_t step = 8u << 20;
-	if (!c->behind || pg <= 0 || c->pos < c->released + step)
+	if (!c->behind || pg <= 0)
 		return;
-	size_t upto = (c->pos / (size_t)pg) * (size_t)pg;
-	const char *base = c->text - ((uintptr_t)c->text % (uintptr_t)pg);
-	size_t from = (size_t)(c->text + c->released - base) / (size_t)pg * (size_t)pg;
-	(void)madvise((void *)(uintptr_t)(base + from), upto - from, MADV_DONTNEED);
-	c->released = upto;
+	uintptr_t lo = ((uintptr_t)(c->text + from) + (uintptr_t)pg - 1) / (uintptr_t)pg *
+		       (uintptr_t)pg,
+		  hi = (uintptr_t)(c->text + upto) / (uintptr_t)pg * (uintptr_t)pg;
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* Give the pages before pos back, 8 MiB at a time: the file's pages are not kept resident. */
+static void release_behind(struct llmops_dataset_cursor *c)
+{
+	if (!c->behind || c->pos < c->released + (8u << 20))
+		return;
+	give_back(c, c->released, c->pos);
+	c->released = c->pos;
+}
+
+/* JSONL: text[i, eol) holds nothing but blanks (a line that is skipped). */
+static int blank_line(const char *text, size_t i, size_t eol)
+{
+	while (i < eol && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+		i++;
+	return i == eol;
+}
+
+size_t llmops_dataset_jsonl_slice(const char *text, size_t len, unsigned i, unsigned k)
+{
+	if (!k || i >= k)
+		return len;
+	if (!i)
+		return 0;
+	size_t at = (size_t)((double)len * i / k);
+	const char *nl = at < len ? memchr(text + at, '\n', len - at) : NULL;
+	return nl ? (size_t)(nl - text) + 1 : len;
+}
+
+int llmops_dataset_cursor_open_slice(struct llmops_dataset_cursor **out, const char *label,
+				     const char *text, size_t start, size_t end, unsigned flags,
+				     size_t *before, struct llmops_err *err)
+{
+	int rc = llmops_dataset_cursor_open(out, label, text, end, flags, err);
+	if (rc)
+		return rc;
+	struct llmops_dataset_cursor *c = *out;
+	if (c->fmt != FMT_JSONL) {
+		llmops_dataset_cursor_free(c);
+		*out = NULL;
+		return llmops_err_set(err, LLMOPS_E_USAGE, "'%s' is not JSONL: it cannot be sliced",
+				      label);
+	}
+	/* the lines and cases before start, so that messages and default ids
+	   (case-N) are those of a cursor that read from the beginning */
+	size_t i = 0, gave = 0;
+	while (i < start) {
+		const char *nl = memchr(text + i, '\n', start - i);
+		size_t eol = nl ? (size_t)(nl - text) : start;
+		c->line++;
+		c->n += !blank_line(text, i, eol);
+		i = eol + 1;
+		if (i >= gave + (8u << 20)) { /* counted: not kept resident either */
+			give_back(c, gave, i);
+			gave = i;
+		}
+	}
+	c->pos = start;
+	c->released = start;
+	*before = c->n;
+	return 0;
 }
 
 /* One case from a parsed object; line/col locate it for messages. */
@@ -291,16 +352,17 @@ static int next_jsonl(struct llmops_dataset_cursor *c, struct llmops_case *out,
 		eol = nl ? (size_t)(nl - text) : c->len;
 		c->line++;
 		c->pos = eol + 1;
-		size_t s = i;
-		while (s < eol && (text[s] == ' ' || text[s] == '\t' || text[s] == '\r'))
-			s++;
-		if (s == eol)
+		if (blank_line(text, i, eol))
 			continue;
+		size_t s = i;
+		while (text[s] == ' ' || text[s] == '\t' || text[s] == '\r')
+			s++;
 		cJSON *o = NULL;
 		struct llmops_err lerr = {0};
 		int rc = c->checked && (o = cJSON_ParseWithLength(text + i, eol - i))
 				 ? 0
-				 : llmops_json_parse(&o, text + i, eol - i, c->label, &lerr);
+				 : llmops_json_parse_checked(&o, text + i, eol - i, eol - i,
+							     c->label, &lerr);
 		if (rc) {
 			/* the message says 1:COL; put the file's line in */
 			const char *p = strstr(lerr.msg, ":1:");

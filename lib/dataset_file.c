@@ -1,6 +1,6 @@
 /*
  * dataset_file.c - a dataset file opened for streaming (see dataset.h):
- * mapped, hashed and checked to be UTF-8 a window at a time, each window
+ * mapped, checked to be UTF-8 and hashed a window at a time, each window
  * given back to the kernel once read, so a dataset of any size costs a
  * window of memory.
  */
@@ -67,6 +67,18 @@ static int map_or_read(struct llmops_dataset_file *f, const char *path, struct l
 	return 0;
 }
 
+/* Give the whole pages of a mapping's [lo, hi) back to the kernel: read once, not kept. */
+static void give_back(const struct llmops_dataset_file *f, size_t lo, size_t hi)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	if (!f->mapped || pg <= 0)
+		return;
+	lo = lo / (size_t)pg * (size_t)pg;
+	hi = hi / (size_t)pg * (size_t)pg;
+	if (hi > lo)
+		(void)madvise((char *)f->map_ + lo, hi - lo, MADV_DONTNEED);
+}
+
 int llmops_dataset_file_open(struct llmops_dataset_file *f, const char *path,
 			     struct llmops_err *err)
 {
@@ -78,19 +90,9 @@ int llmops_dataset_file_open(struct llmops_dataset_file *f, const char *path,
 		llmops_dataset_file_close(f);
 		return rc;
 	}
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned char dg[EVP_MAX_MD_SIZE];
-	unsigned dlen = 0;
-	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-		EVP_MD_CTX_free(md);
-		llmops_dataset_file_close(f);
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	}
-	long pg = sysconf(_SC_PAGESIZE);
 	size_t a = 0, checked = 0;
 	while (a < f->len) {
 		size_t b = f->len - a > WINDOW ? a + WINDOW : f->len;
-		EVP_DigestUpdate(md, f->text + a, b - a);
 		/* validate up to a character boundary; the rest goes with the next window */
 		size_t v = b;
 		while (v < f->len && v > checked && v + 4 > b &&
@@ -99,27 +101,38 @@ int llmops_dataset_file_open(struct llmops_dataset_file *f, const char *path,
 		size_t bad = checked + llmops_utf8_invalid(f->text + checked, v - checked);
 		if (bad < v) {
 			int line, col;
-			EVP_MD_CTX_free(md);
 			llmops_text_pos(f->text, bad, &line, &col);
 			rc = llmops_err_at(err, LLMOPS_E_INPUT, path, line, col,
 					   "not valid UTF-8 (byte offset %zu)", bad);
 			llmops_dataset_file_close(f);
 			return rc;
 		}
+		give_back(f, a, v);
 		checked = v;
-		if (f->mapped && pg > 0) { /* read once: give the window back */
-			size_t lo = a / (size_t)pg * (size_t)pg,
-			       hi = checked / (size_t)pg * (size_t)pg;
-			if (hi > lo)
-				(void)madvise((char *)f->map_ + lo, hi - lo, MADV_DONTNEED);
-		}
 		a = b;
+	}
+	return 0;
+}
+
+int llmops_dataset_file_hash(struct llmops_dataset_file *f, struct llmops_err *err)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char dg[EVP_MAX_MD_SIZE];
+	unsigned dlen = 0;
+	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(md);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	for (size_t a = 0; a < f->len; a += WINDOW) {
+		size_t b = f->len - a > WINDOW ? a + WINDOW : f->len;
+		EVP_DigestUpdate(md, f->text + a, b - a);
+		give_back(f, a, b);
 	}
 	EVP_DigestFinal_ex(md, dg, &dlen);
 	EVP_MD_CTX_free(md);
 	for (unsigned i = 0; i < dlen && i < 32; i++)
 		snprintf(f->sha256 + 2 * i, 3, "%02x", dg[i]);
-	if (!dlen)
-		memset(f->sha256, 0, sizeof(f->sha256));
+	if (dlen < 32)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "cannot hash '%s'", f->label);
 	return 0;
 }

@@ -10,7 +10,23 @@
 /* Free the jobs still live and the requeue (eval_run.c). */
 void llmops_eval_jobs_release(struct llmops_eval *ev);
 
-/* eval_setup.c: the run's feed of jobs. */
+/* eval_setup.c: one case, and the run's feed of jobs. */
+/* What the first pass notes of each case of the dataset (ev->flags_). */
+enum { LLMOPS_EVAL_HAS_OUTPUT = 1, LLMOPS_EVAL_HAS_INPUT = 2 };
+/* The hash of an id (or of any text). */
+uint64_t llmops_eval_id_hash(const char *s);
+/* A reserved field of a case as text (strings as they are, other JSON compact; the
+   caller's: free()), NULL when it is absent or null. */
+char *llmops_eval_field_text(const cJSON *fields, const char *k);
+/* Set c up from dc (borrowing its id and vars); with check, validate it as eval, cost and
+   lint do. 0 or an error naming where; safe on any thread (reads ev only). */
+int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_case *dc,
+			   struct llmops_eval_case *c, int check, struct llmops_err *err);
+/* Free what c holds (not c itself) and zero it. */
+void llmops_eval_case_clear(struct llmops_eval_case *c);
+/* A cursor over the whole dataset (checked once the first pass has read it). */
+int llmops_eval_cursor(struct llmops_eval *ev, struct llmops_dataset_cursor **cur,
+		       struct llmops_err *err);
 /* The next job to run, made from the next case as needed; NULL at the end or on an error
    (then ev->feed_failed is set and err says why). */
 struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmops_err *err);
@@ -20,7 +36,7 @@ void llmops_eval_case_done(struct llmops_eval *ev, struct llmops_eval_case *c);
 int llmops_eval_messages(struct llmops_eval *ev, struct llmops_eval_job *j);
 /* Close the feed (the case being expanded, the cursor). */
 void llmops_eval_feed_release(struct llmops_eval *ev);
-/* Sort keys (ascending), and find one in a sorted list. */
+/* eval_cases.c: sort keys (ascending), and find one in a sorted list. */
 void llmops_eval_keys_sort(uint64_t *v, size_t n);
 int llmops_eval_keys_has(const uint64_t *v, size_t n, uint64_t k);
 /* The key of a result (by variant label, "" for one variant; case id; repeat). */

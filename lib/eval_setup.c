@@ -23,7 +23,7 @@ static const char *field_str(const cJSON *fields, const char *k)
 }
 
 /* A reserved value as text: strings as they are, other JSON compact. */
-static char *field_text(const cJSON *fields, const char *k)
+char *llmops_eval_field_text(const cJSON *fields, const char *k)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(fields, k);
 	if (!v || cJSON_IsNull(v))
@@ -37,14 +37,14 @@ static char *field_text(const cJSON *fields, const char *k)
  * lint do (the first pass); else it was, and only what scoring needs is set.
  * 0 or an error naming where.
  */
-static int setup_case(struct llmops_eval *ev, const struct llmops_case *dc,
-		      struct llmops_eval_case *c, int check, struct llmops_err *err)
+int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_case *dc,
+			   struct llmops_eval_case *c, int check, struct llmops_err *err)
 {
 	c->id = dc->id;
 	c->vars = dc->vars;
 	c->line = dc->line;
-	c->expected = field_text(dc->fields, "expected");
-	c->recorded = field_text(dc->fields, "output");
+	c->expected = llmops_eval_field_text(dc->fields, "expected");
+	c->recorded = llmops_eval_field_text(dc->fields, "output");
 	c->metric = ev->metric_ids[0];
 	c->threshold = ev->threshold;
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(dc->fields, "metric");
@@ -78,9 +78,7 @@ static int setup_case(struct llmops_eval *ev, const struct llmops_case *dc,
 	return 0;
 }
 
-enum { HAS_OUTPUT = 1, HAS_INPUT = 2 };
-
-static uint64_t id_hash(const char *s)
+uint64_t llmops_eval_id_hash(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (; *s; s++)
@@ -88,30 +86,9 @@ static uint64_t id_hash(const char *s)
 	return llmops_mix64(h);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-int llmops_eval_keys_has(const uint64_t *v, size_t n, uint64_t k)
-{
-	return n && bsearch(&k, v, n, sizeof(*v), cmp_u64) != NULL;
-}
-
-void llmops_eval_keys_sort(uint64_t *v, size_t n)
-{
-	uint64_t *tmp = n > 1 ? malloc(n * sizeof(*tmp)) : NULL;
-	if (tmp) /* the metrics' radix sort */
-		llmops_sort_u64(v, n, tmp);
-	else if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_u64);
-	free(tmp);
-}
-
 /* Open a cursor over the dataset file (read whole once by llmops_eval_cases: checked). */
-static int cursor(struct llmops_eval *ev, struct llmops_dataset_cursor **cur,
-		  struct llmops_err *err)
+int llmops_eval_cursor(struct llmops_eval *ev, struct llmops_dataset_cursor **cur,
+		       struct llmops_err *err)
 {
 	unsigned flags = (ev->file.mapped ? LLMOPS_CURSOR_RELEASE : 0) |
 			 (ev->ds.n ? LLMOPS_CURSOR_CHECKED : 0);
@@ -119,70 +96,7 @@ static int cursor(struct llmops_eval *ev, struct llmops_dataset_cursor **cur,
 					  err);
 }
 
-/*
- * Ids whose hashes repeat: read the dataset again for the cases with those
- * hashes and report the earliest true repeat as the whole-file parse does.
- */
-static int duplicate_ids(struct llmops_eval *ev, const uint64_t *dups, size_t ndups,
-			 struct llmops_err *err)
-{
-	struct llmops_dataset_cursor *cur = NULL;
-	struct llmops_dataset d = {0};
-	struct llmops_case one;
-	int rc = cursor(ev, &cur, err);
-	while (!rc && (rc = llmops_dataset_cursor_next(cur, &one, err)) == 1) {
-		rc = 0;
-		if (!llmops_eval_keys_has(dups, ndups, id_hash(one.id))) {
-			llmops_case_release(&one);
-			continue;
-		}
-		struct llmops_case *nc = realloc(d.cases, (d.n + 1) * sizeof(*nc));
-		if (!nc) {
-			llmops_case_release(&one);
-			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-			break;
-		}
-		d.cases = nc;
-		d.cases[d.n++] = one;
-	}
-	llmops_dataset_cursor_free(cur);
-	size_t *ix = rc ? NULL : llmops_dataset_by_id(&d);
-	size_t best = (size_t)-1, first = 0, group = 0;
-	for (size_t i = 1; ix && i < d.n; i++) {
-		if (strcmp(d.cases[ix[i]].id, d.cases[ix[i - 1]].id)) {
-			group = i;
-			continue;
-		}
-		if (best == (size_t)-1 || d.cases[ix[i]].line < d.cases[best].line) {
-			best = ix[i];
-			first = ix[group];
-		}
-	}
-	if (!rc && !ix)
-		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	if (!rc && best != (size_t)-1)
-		rc = llmops_err_at(err, LLMOPS_E_INPUT, ev->file.label, d.cases[best].line, 1,
-				   "duplicate case id '%s' (first at line %d)", d.cases[best].id,
-				   d.cases[first].line);
-	free(ix);
-	for (size_t i = 0; i < d.n; i++)
-		llmops_case_release(&d.cases[i]);
-	free(d.cases);
-	return rc;
-}
-
-/* The ids of the n cases hashed in ids (sorted here): 0, or the duplicate's error. */
-static int check_ids(struct llmops_eval *ev, uint64_t *ids, size_t n, struct llmops_err *err)
-{
-	size_t nd = 0;
-	llmops_eval_keys_sort(ids, n);
-	for (size_t i = 1; i < n; i++) /* the repeated hashes, compacted to the front */
-		if (ids[i] == ids[i - 1] && (!nd || ids[nd - 1] != ids[i]))
-			ids[nd++] = ids[i];
-	return nd ? duplicate_ids(ev, ids, nd, err) : 0;
-}
-
-static void case_release(struct llmops_eval_case *c)
+void llmops_eval_case_clear(struct llmops_eval_case *c)
 {
 	free(c->expected);
 	free(c->recorded);
@@ -191,117 +105,11 @@ static void case_release(struct llmops_eval_case *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* The document frequencies of the expected outputs of the first limit cases. */
-static int idf_pass(struct llmops_eval *ev, size_t limit, struct llmops_err *err)
-{
-	struct llmops_dataset_cursor *cur = NULL;
-	struct llmops_case one;
-	int rc = cursor(ev, &cur, err);
-	for (size_t n = 0; !rc && n < limit; n++) {
-		if ((rc = llmops_dataset_cursor_next(cur, &one, err)) != 1)
-			break;
-		char *e = field_text(one.fields, "expected");
-		rc = e ? llmops_idf_add(ev->idf, e, strlen(e), err) : 0;
-		free(e);
-		llmops_case_release(&one);
-	}
-	llmops_dataset_cursor_free(cur);
-	return rc < 0 ? rc : 0;
-}
-
-int llmops_eval_cases(struct llmops_eval *ev, struct llmops_err *err)
-{
-	struct llmops_dataset_cursor *cur = NULL;
-	struct llmops_case one;
-	uint64_t *ids = NULL;
-	size_t n = 0, cap = 0, limit = ev->limit > 0 ? (size_t)ev->limit : (size_t)-1;
-	int rc, idf = 0, late_idf = 0;
-	/* document frequencies serve cosine alone: a run without it skips them */
-	for (size_t i = 0; i < ev->nmetric_ids; i++)
-		idf |= ev->metric_ids[i] == LLMOPS_METRIC_COSINE;
-
-	free(ev->ds.label);
-	free(ev->ds.format);
-	if (!(ev->ds.label = strdup(ev->file.label)) ||
-	    !(ev->ds.format = strdup(
-		      llmops_dataset_format_of(ev->file.label, ev->file.text, ev->file.len))))
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	memcpy(ev->ds.sha256, ev->file.sha256, sizeof(ev->ds.sha256));
-	ev->ds.bytes = ev->file.len;
-	if ((rc = llmops_idf_new(&ev->idf, err)) || (rc = cursor(ev, &cur, err)))
-		return rc;
-	while ((rc = llmops_dataset_cursor_next(cur, &one, err)) == 1) {
-		rc = 0;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			uint64_t *ni = realloc(ids, cap * sizeof(*ids));
-			unsigned char *nf = realloc(ev->flags_, cap);
-			if (ni)
-				ids = ni;
-			if (nf)
-				ev->flags_ = nf;
-			if (!ni || !nf) {
-				llmops_case_release(&one);
-				rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-				break;
-			}
-		}
-		ids[n] = id_hash(one.id);
-		ev->flags_[n] = 0;
-		if (n < limit) {
-			struct llmops_eval_case c = {0};
-			c.dc = one;
-			rc = setup_case(ev, &c.dc, &c, 1, err);
-			late_idf |= !idf && c.metric == LLMOPS_METRIC_COSINE;
-			if (!rc && idf && c.expected)
-				rc = llmops_idf_add(ev->idf, c.expected, strlen(c.expected), err);
-			ev->flags_[n] =
-				(unsigned char)((c.recorded ? HAS_OUTPUT : 0) |
-						(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
-							 c.vars, "input"))
-							 ? HAS_INPUT
-							 : 0));
-			case_release(&c);
-		} else
-			llmops_case_release(&one);
-		n++;
-		if (rc)
-			break;
-	}
-	llmops_dataset_cursor_free(cur);
-	if (!rc)
-		rc = check_ids(ev, ids, n, err);
-	free(ids);
-	if (!rc && late_idf) /* a case gates on cosine: one more pass for the frequencies */
-		rc = idf_pass(ev, limit, err);
-	if (rc)
-		return rc;
-	ev->ds.n = n;
-
-	size_t all = n < limit ? n : limit, first = 0, k = all;
-	if (ev->shard_count) { /* the I-th of N contiguous slices, sizes differing by at most 1 */
-		size_t i = (size_t)ev->shard_index, m = (size_t)ev->shard_count;
-		first = (i - 1) * all / m;
-		k = i * all / m - first;
-	}
-	ev->ncases_all = all;
-	ev->shard_first = first;
-	ev->ncases = k;
-	ev->no_input_pos = -1;
-	ev->nrecorded = 0;
-	for (size_t p = first; p < first + k; p++) {
-		ev->nrecorded += (ev->flags_[p] & HAS_OUTPUT) != 0;
-		if (ev->no_input_pos < 0 && !(ev->flags_[p] & (HAS_OUTPUT | HAS_INPUT)))
-			ev->no_input_pos = (long)p;
-	}
-	return 0;
-}
-
 int llmops_eval_case_at(struct llmops_eval *ev, size_t pos, struct llmops_case *out,
 			struct llmops_err *err)
 {
 	struct llmops_dataset_cursor *cur = NULL;
-	int rc = cursor(ev, &cur, err);
+	int rc = llmops_eval_cursor(ev, &cur, err);
 	for (size_t p = 0; !rc; p++) {
 		rc = llmops_dataset_cursor_next(cur, out, err);
 		if (rc == 1 && p == pos) {
@@ -377,7 +185,7 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 		any |= ev->vars[vi].p != NULL;
 	if (!any) /* "input" as the message: nothing can go wrong */
 		return 0;
-	if ((rc = cursor(ev, &cur, err)))
+	if ((rc = llmops_eval_cursor(ev, &cur, err)))
 		return rc;
 	for (size_t p = 0; p < ev->shard_first + ev->ncases; p++) {
 		if ((rc = llmops_dataset_cursor_next(cur, &c.dc, err)) != 1)
@@ -387,8 +195,8 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 			llmops_case_release(&c.dc);
 			continue;
 		}
-		if ((rc = setup_case(ev, &c.dc, &c, 0, err))) {
-			case_release(&c);
+		if ((rc = llmops_eval_setup_case(ev, &c.dc, &c, 0, err))) {
+			llmops_eval_case_clear(&c);
 			break;
 		}
 		for (size_t vi = 0; vi < ev->nvars; vi++) {
@@ -400,7 +208,7 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 				add_problem(problems, more, found.items[k]);
 			llmops_strlist_release(&found);
 		}
-		case_release(&c);
+		llmops_eval_case_clear(&c);
 	}
 	llmops_dataset_cursor_free(cur);
 	return rc < 0 ? rc : 0;
@@ -411,8 +219,8 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 /* The key of a result kept from the interrupted run. */
 uint64_t llmops_eval_key(const char *variant, const char *case_id, int rep)
 {
-	uint64_t h = id_hash(variant ? variant : "");
-	h = llmops_mix64(h ^ id_hash(case_id));
+	uint64_t h = llmops_eval_id_hash(variant ? variant : "");
+	h = llmops_mix64(h ^ llmops_eval_id_hash(case_id));
 	return llmops_mix64(h + (uint64_t)rep);
 }
 
@@ -426,7 +234,7 @@ void llmops_eval_case_done(struct llmops_eval *ev, struct llmops_eval_case *c)
 	(void)ev;
 	if (c->open || c->pending)
 		return;
-	case_release(c);
+	llmops_eval_case_clear(c);
 	free(c);
 }
 
@@ -437,7 +245,7 @@ static struct llmops_eval_case *read_case(struct llmops_eval *ev, struct llmops_
 		struct llmops_eval_case *c = calloc(1, sizeof(*c));
 		int rc = c ? 0 : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 		if (!rc && !ev->cur)
-			rc = cursor(ev, &ev->cur, err);
+			rc = llmops_eval_cursor(ev, &ev->cur, err);
 		if (!rc && (rc = llmops_dataset_cursor_next(ev->cur, &c->dc, err)) == 0)
 			rc = llmops_err_set(err, LLMOPS_E_INPUT, "%s: ended before case %zu",
 					    ev->file.label, ev->read + 1);
@@ -446,15 +254,15 @@ static struct llmops_eval_case *read_case(struct llmops_eval *ev, struct llmops_
 		if (c)
 			c->pos = ev->read++;
 		if (!rc && c->pos < ev->shard_first) {
-			case_release(c);
+			llmops_eval_case_clear(c);
 			free(c);
 			continue;
 		}
 		if (!rc)
-			rc = setup_case(ev, &c->dc, c, 0, err);
+			rc = llmops_eval_setup_case(ev, &c->dc, c, 0, err);
 		if (rc) {
 			if (c)
-				case_release(c);
+				llmops_eval_case_clear(c);
 			free(c);
 			ev->feed_failed = 1;
 			return NULL;

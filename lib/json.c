@@ -295,8 +295,14 @@ long llmops_json_long(const cJSON *v, long lo, long hi, long dflt)
 int llmops_json_parse(cJSON **out, const char *text, size_t len, const char *label,
 		      struct llmops_err *err)
 {
+	return llmops_json_parse_checked(out, text, len, llmops_utf8_invalid(text, len), label,
+					 err);
+}
+
+int llmops_json_parse_checked(cJSON **out, const char *text, size_t len, size_t bad,
+			      const char *label, struct llmops_err *err)
+{
 	struct scan sc = {text, len, 0, NULL, 0, {0}};
-	size_t bad = llmops_utf8_invalid(text, len);
 	int line, col;
 
 	*out = NULL;

@@ -34,8 +34,17 @@ const char *llmops_json_type_name(const cJSON *v);
  */
 long llmops_json_long(const cJSON *v, long lo, long hi, long dflt);
 
+/*
+ * Parse text (len bytes, valid JSON in UTF-8) into *out (the caller's:
+ * cJSON_Delete), or an error at label:line:col: invalid UTF-8, a
+ * byte-order mark, an empty text, a syntax error, a lone surrogate escape.
+ */
 int llmops_json_parse(cJSON **out, const char *text, size_t len, const char *label,
 		      struct llmops_err *err);
+/* The same, for a text whose first invalid UTF-8 byte is known to be at bad
+   (len when it is all valid): a caller that checked the text already. */
+int llmops_json_parse_checked(cJSON **out, const char *text, size_t len, size_t bad,
+			      const char *label, struct llmops_err *err);
 
 /*
  * Where the value at a path is in text (which must be valid JSON): steps

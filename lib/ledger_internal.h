@@ -17,7 +17,16 @@ struct llmops_ledger {
 	char ts[32];		   /* the last result's time as text, and that time */
 	uint64_t ts_ms;
 	int readonly; /* 0 read-write; 1 mode=ro; 2 immutable (no WAL pending) */
+	struct ledger_ckpt *ckpt; /* while appends are batched: the checkpointer */
 };
+
+/* ledger_ckpt.c: checkpoints on a thread of their own while appends are
+   batched (start: nothing changes when it cannot; stop: SQLite's own again). */
+void ledger_ckpt_start(struct llmops_ledger *lg);
+void ledger_ckpt_stop(struct llmops_ledger *lg);
+/* Before a write transaction: when the WAL has grown large, wait for the
+   checkpointer to copy all of it, so that the transaction starts it again. */
+void ledger_ckpt_settle(struct llmops_ledger *lg);
 
 /* The migration from version from_version to from_version + 1, or NULL. */
 const char *ledger_migration(int from_version);

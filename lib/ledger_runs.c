@@ -202,8 +202,11 @@ int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
 	ts = result_time(lg);
 	bind_result(st, run_id, r, ts);
 
-	if (!lg->pending && (rc = ledger_begin(lg, err)))
-		goto out;
+	if (!lg->pending) {
+		ledger_ckpt_settle(lg);
+		if ((rc = ledger_begin(lg, err)))
+			goto out;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		sqlite3_reset(st);
@@ -246,6 +249,10 @@ out:
 void llmops_ledger_set_batch(struct llmops_ledger *lg, unsigned n)
 {
 	lg->batch = n;
+	if (n > 1)
+		ledger_ckpt_start(lg);
+	else
+		ledger_ckpt_stop(lg);
 }
 
 int llmops_ledger_flush(struct llmops_ledger *lg, struct llmops_err *err)

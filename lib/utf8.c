@@ -1,5 +1,8 @@
 #include "utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
 size_t llmops_utf8_invalid(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -11,7 +14,11 @@ size_t llmops_utf8_invalid(const char *str, size_t len)
 		unsigned cp, min;
 
 		if (c < 0x80) {
+			uint64_t w;
 			i++;
+			/* ASCII runs eight bytes at a time */
+			while (len - i >= 8 && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ULL)))
+				i += 8;
 			continue;
 		}
 		if (c >= 0xC2 && c <= 0xDF) {
