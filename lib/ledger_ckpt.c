@@ -14,7 +14,7 @@
  * WAL has grown to CKPT_SETTLE pages, the appender waits, between two
  * transactions, for one checkpoint to catch up (the few pages of the last
  * commit), and the next transaction starts the WAL again.  The WAL so
- * stays under about 64 MiB however long the run.  Stopping restores
+ * stays under about 64 MiB (CKPT_SETTLE_BYTES) however long the run.  Stopping restores
  * SQLite's automatic checkpoint; the last connection to close checkpoints
  * what is left.
  */
@@ -25,8 +25,8 @@
 
 /* WAL pages that wake the checkpointer (SQLite's automatic threshold). */
 #define CKPT_PAGES 1000
-/* WAL pages at which the appender waits for a checkpoint to catch up. */
-#define CKPT_SETTLE 16384
+/* WAL bytes at which the appender waits for a checkpoint to catch up. */
+#define CKPT_SETTLE_BYTES (64 << 20)
 
 struct ledger_ckpt {
 	pthread_t thread;
@@ -36,7 +36,8 @@ struct ledger_ckpt {
 	sqlite3 *db;		/* the checkpointer's own connection */
 	unsigned asked, done;	/* checkpoints asked for, and the last one done */
 	int stop;
-	int pages; /* WAL frames after the appender's last commit */
+	int pages;  /* WAL frames after the appender's last commit */
+	int settle; /* frames at which the appender waits */
 };
 
 static void *ckpt_main(void *arg)
@@ -80,7 +81,7 @@ static int ckpt_hook(void *ud, sqlite3 *db, const char *name, int pages)
 void ledger_ckpt_settle(struct llmops_ledger *lg)
 {
 	struct ledger_ckpt *k = lg->ckpt;
-	if (!k || k->pages < CKPT_SETTLE)
+	if (!k || k->pages < k->settle)
 		return;
 	/* no commit comes while this waits, so the checkpoint asked for here
 	   copies the whole WAL (unless a reader elsewhere holds an old snapshot:
@@ -108,6 +109,13 @@ void ledger_ckpt_start(struct llmops_ledger *lg)
 		return;
 	}
 	sqlite3_busy_timeout(k->db, 0);
+	sqlite3_stmt *st = NULL;
+	int page = 4096;
+	if (sqlite3_prepare_v2(lg->db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
+		page = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	k->settle = CKPT_SETTLE_BYTES / page;
 	pthread_mutex_init(&k->mu, NULL);
 	pthread_cond_init(&k->cv, NULL);
 	pthread_cond_init(&k->done_cv, NULL);
@@ -121,6 +129,12 @@ void ledger_ckpt_start(struct llmops_ledger *lg)
 	}
 	lg->ckpt = k;
 	sqlite3_wal_hook(lg->db, ckpt_hook, k);
+}
+
+void ledger_ckpt_tune(struct llmops_ledger *lg, int settle_pages)
+{
+	if (lg->ckpt)
+		lg->ckpt->settle = settle_pages;
 }
 
 void ledger_ckpt_stop(struct llmops_ledger *lg)

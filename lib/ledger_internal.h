@@ -27,6 +27,8 @@ void ledger_ckpt_stop(struct llmops_ledger *lg);
 /* Before a write transaction: when the WAL has grown large, wait for the
    checkpointer to copy all of it, so that the transaction starts it again. */
 void ledger_ckpt_settle(struct llmops_ledger *lg);
+/* Tests: the WAL frames at which settle waits (64 MiB of pages otherwise). */
+void ledger_ckpt_tune(struct llmops_ledger *lg, int settle_pages);
 
 /* The migration from version from_version to from_version + 1, or NULL. */
 const char *ledger_migration(int from_version);

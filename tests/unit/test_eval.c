@@ -1,11 +1,14 @@
 /*
  * test_eval.c - the evaluation engine (lib/eval.h) driven directly, with a
  * real ledger file and the test LLM server on 127.0.0.1: a live run and
- * its cache hits, retries, fallback, repeats, shards, resume.
+ * its cache hits, retries, fallback, repeats, shards, resume; a large JSONL
+ * dataset read in slices side by side, and the dataset cursor's slices.
  */
 #include "testutil.h"
 
+#include "dataset.h"
 #include "eval.h"
+#include "hash.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -417,6 +420,164 @@ static void test_case_errors(void **state)
 	}
 }
 
+/*
+ * A JSONL text of n lines (more than 4 MiB for n = 20,000: sliced): line L
+ * is a case with id "c<L>" unless a rule below makes it blank, id-less or
+ * something else.  The caller's: free().
+ */
+static char *big_jsonl(int n, const int *blank, const int *noid, int special_line,
+		       const char *special)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	char pad[201];
+	memset(pad, 'w', 200);
+	pad[200] = 0;
+	for (int line = 1; line <= n; line++) {
+		int is_blank = 0, is_noid = 0;
+		for (const int *p = blank; p && *p; p++)
+			is_blank |= *p == line;
+		for (const int *p = noid; p && *p; p++)
+			is_noid |= *p == line;
+		if (line == special_line)
+			llmops_buf_addf(&b, "%s\n", special);
+		else if (is_blank)
+			llmops_buf_adds(&b, "  \n");
+		else if (is_noid)
+			llmops_buf_addf(&b, "{\"expected\":\"a %s\",\"output\":\"a %s\"}\n", pad,
+					pad);
+		else
+			llmops_buf_addf(
+				&b, "{\"id\":\"c%d\",\"expected\":\"a %s\",\"output\":\"a %s\"}\n",
+				line, pad, pad);
+	}
+	assert_false(b.oom);
+	return llmops_buf_detach(&b, NULL);
+}
+
+/* The first pass over text: 0 and the run's figures, or the error's message in msg. */
+static int first_pass(struct fx *f, const char *text, struct llmops_eval *ev, char *msg,
+		      size_t msgsz)
+{
+	struct llmops_err err = {0};
+	engine(ev, f, text, "replay", NULL);
+	int rc = llmops_eval_cases(ev, &err);
+	snprintf(msg, msgsz, "%s", rc ? err.msg : "");
+	return rc;
+}
+
+static void test_sliced_first_pass(void **state)
+{
+	struct fx *f = *state;
+	struct llmops_eval ev;
+	char msg[sizeof(((struct llmops_err *)0)->msg)], sha[LLMOPS_SHA256_HEX_LEN + 1];
+	static const int blank[] = {100, 101, 0}, noid[] = {15003, 0};
+
+	/* whole and valid: every case counted, the hash of the whole file */
+	char *text = big_jsonl(20000, blank, NULL, 0, NULL);
+	assert_true(strlen(text) > (5u << 20) - (1u << 20));
+	assert_int_equal(first_pass(f, text, &ev, msg, sizeof(msg)), 0);
+	assert_int_equal(ev.ds.n, 19998);
+	assert_int_equal(ev.nrecorded, 19998);
+	assert_int_equal(llmops_sha256_hex(sha, text, strlen(text)), 0);
+	assert_string_equal(ev.ds.sha256, sha);
+	llmops_eval_release(&ev);
+	free(text);
+
+	/* an error late in the file: its own line, counted across the slices */
+	text = big_jsonl(
+		20000, blank, NULL, 17500,
+		"{\"id\":\"t\",\"expected\":\"x\",\"output\":\"x\",\"threshold\":\"0.3\"}");
+	assert_true(first_pass(f, text, &ev, msg, sizeof(msg)) < 0);
+	if (!strstr(msg, "cases.jsonl:17500:"))
+		fail_msg("got '%s'", msg);
+	llmops_eval_release(&ev);
+	free(text);
+
+	/* errors early and late: the first in the file is the one reported */
+	text = big_jsonl(20000, blank, NULL, 19000, "{\"id\": oops}");
+	char *early = strstr(text, "{\"id\":\"c3\"");
+	assert_non_null(early);
+	memcpy(early, "[   ", 4); /* line 3 is no longer an object */
+	assert_true(first_pass(f, text, &ev, msg, sizeof(msg)) < 0);
+	if (!strstr(msg, "cases.jsonl:3:"))
+		fail_msg("got '%s'", msg);
+	llmops_eval_release(&ev);
+	free(text);
+
+	/* a default id late in the file is numbered by cases, not lines, from the
+	   file's start (two blank lines before it): case-15001 repeats line 200's id */
+	text = big_jsonl(20000, blank, noid, 200,
+			 "{\"id\":\"case-15001\",\"expected\":\"x\",\"output\":\"x\"}");
+	assert_true(first_pass(f, text, &ev, msg, sizeof(msg)) < 0);
+	if (!strstr(msg, "cases.jsonl:15003:1: duplicate case id 'case-15001' (first at line 200)"))
+		fail_msg("got '%s'", msg);
+	llmops_eval_release(&ev);
+	free(text);
+}
+
+/* k cursors over slices read what one cursor reads: ids, lines, errors' lines. */
+static void test_cursor_slices(void **state)
+{
+	(void)state;
+	static const char text[] = "{\"id\":\"a\"}\n"
+				   "\n"
+				   "{\"expected\":\"x\"}\n"
+				   "  \t\n"
+				   "{\"id\":\"b\",\"v\":\"\xc3\xa9\"}\n"
+				   "{\"expected\":\"y\"}\n"
+				   "{\"id\":7}\n";
+	static const char *const want_id[] = {"a", "case-2", "b", "case-4", "7"};
+	static const int want_line[] = {1, 3, 5, 6, 7};
+	size_t len = strlen(text);
+	for (unsigned k = 1; k <= 6; k++) {
+		size_t got = 0;
+		for (unsigned i = 0; i < k; i++) {
+			struct llmops_dataset_cursor *cur = NULL;
+			struct llmops_case one;
+			struct llmops_err err = {0};
+			size_t before = 99;
+			size_t a = llmops_dataset_jsonl_slice(text, len, i, k),
+			       b = llmops_dataset_jsonl_slice(text, len, i + 1, k);
+			assert_true(a <= b && (a == 0 || text[a - 1] == '\n'));
+			assert_int_equal(llmops_dataset_cursor_open_slice(&cur, "d.jsonl", text, a,
+									  b, 0, &before, &err),
+					 0);
+			assert_int_equal(before, got);
+			while (llmops_dataset_cursor_next(cur, &one, &err) == 1) {
+				assert_true(got < 5);
+				assert_string_equal(one.id, want_id[got]);
+				assert_int_equal(one.line, want_line[got]);
+				got++;
+				llmops_case_release(&one);
+			}
+			assert_int_equal(err.code, 0);
+			llmops_dataset_cursor_free(cur);
+		}
+		assert_int_equal(got, 5);
+	}
+	/* a slice's error names the line in the whole file */
+	static const char bad[] = "{\"id\":\"a\"}\n{\"id\":\"b\"}\n{\"id\": nope}\n";
+	struct llmops_dataset_cursor *cur = NULL;
+	struct llmops_case one;
+	struct llmops_err err = {0};
+	size_t before = 0, at = llmops_dataset_jsonl_slice(bad, strlen(bad), 1, 2);
+	assert_int_equal(llmops_dataset_cursor_open_slice(&cur, "d.jsonl", bad, at, strlen(bad), 0,
+							  &before, &err),
+			 0);
+	int rc;
+	while ((rc = llmops_dataset_cursor_next(cur, &one, &err)) == 1)
+		llmops_case_release(&one);
+	assert_true(rc < 0);
+	if (!strstr(err.msg, "d.jsonl:3:"))
+		fail_msg("got '%s'", err.msg);
+	llmops_dataset_cursor_free(cur);
+	/* a JSON array cannot be sliced */
+	assert_int_equal(
+		llmops_dataset_cursor_open_slice(&cur, "d.json", "[{}]", 0, 4, 0, &before, &err),
+		LLMOPS_E_USAGE);
+	assert_null(cur);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +588,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shard, setup_noserver, teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_case_errors, setup_noserver, teardown),
+		cmocka_unit_test_setup_teardown(test_sliced_first_pass, setup_noserver, teardown),
+		cmocka_unit_test(test_cursor_slices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

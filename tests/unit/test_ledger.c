@@ -2,6 +2,7 @@
 
 #include "buf.h"
 #include "ledger.h"
+#include "ledger_internal.h"
 
 #include <math.h>
 #include <sqlite3.h>
@@ -304,6 +305,56 @@ static void test_batched_appends(void **state)
 	assert_int_equal(tu_sql_int(f->path, "SELECT count(*) FROM results"), 251);
 }
 
+/* The size of a file (0 when it does not exist). */
+static long long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) ? 0 : (long long)st.st_size;
+}
+
+/*
+ * Batched appends checkpoint on a thread of their own, and the WAL does not
+ * grow with the run: it starts again once a checkpoint has caught up.
+ */
+static void test_batched_checkpoints(void **state)
+{
+	struct fixture *f = *state;
+	char id[LLMOPS_RUNID_LEN + 1], cid[16], *wal = tu_path(f->dir, ".llmops/ledger.db-wal");
+	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
+	struct llmops_err err = {0};
+	static char out[4001];
+	long long most = 0;
+
+	memset(out, 'o', sizeof(out) - 1);
+	begin_run(f->lg, id);
+	llmops_ledger_set_batch(f->lg, 64);
+	ledger_ckpt_tune(f->lg, 256); /* 2 MiB of 8 KiB pages */
+	for (int i = 0; i < 5000; i++) {
+		struct llmops_result r;
+		llmops_result_init(&r);
+		snprintf(cid, sizeof(cid), "c%d", i);
+		r.case_id = cid;
+		r.output = out;
+		r.passed = 1;
+		r.score = 1;
+		assert_int_equal(llmops_ledger_result_append(f->lg, id, &r, NULL, &err), 0);
+		long long w = file_size(wal);
+		most = w > most ? w : most;
+	}
+	assert_int_equal(llmops_ledger_flush(f->lg, &err), 0);
+	/* 20 MB of outputs went through a WAL that stayed a few MiB */
+	assert_true(file_size(f->path) > 20000000);
+	if (most > 8 << 20)
+		fail_msg("the WAL grew to %lld bytes", most);
+	assert_int_equal(tu_sql_int(f->path, "SELECT count(*) FROM results"), 5000);
+	llmops_ledger_set_batch(f->lg, 1); /* stops the checkpointer */
+	append_case(f->lg, id, "late", 1, 1.0);
+	assert_int_equal(llmops_ledger_check(f->lg, &problems, &err), 0);
+	assert_int_equal(problems.nr, 0);
+	llmops_strlist_release(&problems);
+	free(wal);
+}
+
 static void test_datasets_by_hash(void **state)
 {
 	struct fixture *f = *state;
@@ -506,6 +557,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_refs_and_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batched_appends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batched_checkpoints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_datasets_by_hash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cache_and_review, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_and_backup, setup, teardown),
