@@ -448,36 +448,14 @@ static int csv_take(const struct llmops_request_row *w, void *ctx)
 {
 	FILE *f = ctx;
 	struct labels l;
-	const char *const cols[] = {w->run_id,	w->kind, l.prompt,     l.version,
-				    l.provider, l.model, w->r.variant, w->r.case_id};
 	labels_of(w, &l);
+	const char *const cols[] = {w->run_id,	w->kind,  l.prompt,	 l.version,
+				    l.provider, l.model, w->created_at};
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
 		runfmt_csv_field(f, cols[i]);
 		fputc(',', f);
 	}
-	fprintf(f, "%d,%s,", w->r.repeat_index, runfmt_verdict(w->r.passed));
-	if (!isnan(w->r.score))
-		fprintf(f, "%.6f", w->r.score);
-	fputc(',', f);
-	if (!isnan(w->r.latency_ms))
-		fprintf(f, "%.1f", w->r.latency_ms);
-	fputc(',', f);
-	if (w->r.tokens_in >= 0)
-		fprintf(f, "%lld", (long long)w->r.tokens_in);
-	fputc(',', f);
-	if (w->r.tokens_out >= 0)
-		fprintf(f, "%lld", (long long)w->r.tokens_out);
-	fputc(',', f);
-	if (!isnan(w->r.cost_usd))
-		fprintf(f, "%.8f", w->r.cost_usd);
-	fprintf(f, ",%d,%s,", w->r.attempts, w->r.cache_hit ? "true" : "false");
-	runfmt_csv_field(f, w->r.error);
-	fputc(',', f);
-	runfmt_csv_field(f, w->created_at);
-	fputc(',', f);
-	runfmt_csv_field(f, w->r.expected);
-	fputc(',', f);
-	runfmt_csv_field(f, w->r.output);
+	results_csv_cells(f, &w->r);
 	fputs("\r\n", f);
 	return ferror(f) ? LLMOPS_E_IO : 0;
 }
@@ -630,11 +608,9 @@ int cmd_export(int argc, char **argv, struct llmops_ctx *ctx)
 			fprintf(stderr, "llmops: sent %ld span%s to %s in %ld request%s\n", o.sent,
 				o.sent == 1 ? "" : "s", url, o.posts, o.posts == 1 ? "" : "s");
 	} else if (!strcmp(format, "csv")) {
-		fputs("run,kind,prompt,version,provider,model,variant,case,repeat,outcome,score,"
-		      "latency_ms,tokens_in,tokens_out,cost_usd,attempts,cache_hit,error,created_"
-		      "at,"
-		      "expected,output\r\n",
-		      of.f);
+		/* the run's columns, then a result's as eval -o and report write them */
+		fprintf(of.f, "run,kind,prompt,prompt_version,provider,model,created_at,%s\r\n",
+			results_csv_columns);
 		rc = llmops_ledger_requests_each(lg, s_arg, r_arg, 1, csv_take, of.f, &err);
 	} else {
 		rc = llmops_ledger_requests_each(lg, s_arg, r_arg, 1, jsonl_take, of.f, &err);

@@ -67,9 +67,12 @@ cJSON *results_json(const struct llmops_result *r, int with_text, int repeated)
 
 /* ------------------------------------------------------------------- CSV */
 
-static int csv_row(const struct llmops_result *x, void *ud)
+const char results_csv_columns[] =
+	"case,variant,repeat,outcome,metric,score,threshold,latency_ms,ttft_ms,tokens_in,"
+	"tokens_out,cost_usd,attempts,cache_hit,reason,expected,output";
+
+void results_csv_cells(FILE *f, const struct llmops_result *x)
 {
-	FILE *f = ud;
 	runfmt_csv_field(f, x->case_id);
 	fputc(',', f);
 	runfmt_csv_field(f, x->variant);
@@ -95,15 +98,19 @@ static int csv_row(const struct llmops_result *x, void *ud)
 	runfmt_csv_field(f, x->expected);
 	fputc(',', f);
 	runfmt_csv_field(f, x->output);
+}
+
+static int csv_row(const struct llmops_result *x, void *ud)
+{
+	FILE *f = ud;
+	results_csv_cells(f, x);
 	fputs("\r\n", f);
 	return 0;
 }
 
 int results_csv(FILE *f, const struct results_src *src)
 {
-	fputs("case,variant,repeat,outcome,metric,score,threshold,latency_ms,ttft_ms,tokens_in,"
-	      "tokens_out,cost_usd,attempts,cache_hit,reason,expected,output\r\n",
-	      f);
+	fprintf(f, "%s\r\n", results_csv_columns);
 	return src->each(src->ud, csv_row, f);
 }
 

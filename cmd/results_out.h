@@ -33,6 +33,10 @@ cJSON *results_json(const struct llmops_result *r, int with_text, int repeated);
 /* The columns: case,variant,repeat,outcome,metric,score,threshold,latency_ms,ttft_ms,
    tokens_in,tokens_out,cost_usd,attempts,cache_hit,reason,expected,output. */
 int results_csv(FILE *f, const struct results_src *src);
+/* Those column names (no line end), and one result's cells (no line end), for a writer
+   that puts columns of its own before them (export: the run's). */
+extern const char results_csv_columns[];
+void results_csv_cells(FILE *f, const struct llmops_result *r);
 /* One JSON object per line: results_json with the text, and "run". */
 int results_jsonl(FILE *f, const struct results_src *src);
 /* One <testsuite> per variant, one <testcase> per result. */

@@ -104,7 +104,13 @@ expect_rc 0 "csv"
 check "40 rows with their runs" python3 -c '
 import csv; r=list(csv.DictReader(open("all.csv", newline="")))
 assert len(r)==40 and {x["model"] for x in r}=={"gpt-4o-mini","gpt-4o"}
-assert sum(1 for x in r if x["outcome"]=="fail")==8 and all(x["output"] for x in r)'
+assert sum(1 for x in r if x["outcome"]=="fail")==8 and all(x["output"] for x in r)
+assert all(x["created_at"] and x["run"] for x in r) and "prompt_version" in r[0]'
+run llmops report --format csv "$RUN"
+check "the result columns are those of report" python3 -c '
+import csv,sys; e=list(csv.reader(open("all.csv", newline="")))[0]
+r=list(csv.reader(sys.argv[1].splitlines()))[0]
+assert e[7:]==r, (e, r)' "$out"
 run llmops export --format jsonl --run "$RUN"
 expect_rc 0 "jsonl to stdout"
 check "one object per result" python3 -c '
