@@ -365,11 +365,11 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_snapshot *snap = NULL;
 	struct llmops_lock base_lock = {0};
 	struct llmops_err err = {0};
-	int n = llmops_parse_options(argc, argv, opts, &usage), rc = 0;
+	int n = llmops_parse_command(argc, argv, opts, &usage, 0, 0), rc = 0;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN || n < 0 || llmops_check_operands(argv, n, 0, 0, &usage)) {
+	if (n < 0) {
 		llmops_strlist_release(&refs);
-		return n == LLMOPS_OPT_HELP_SHOWN ? 0 : LLMOPS_EXIT_USAGE;
+		return LLMOPS_OPT_EXIT(n);
 	}
 	rep.budget = isnan(budget) ? -1 : budget;
 	rep.max_increase = isnan(increase) ? -1 : increase;

@@ -156,12 +156,10 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
 	};
-	int n = llmops_parse_options(argc, argv, opts, &usage);
+	int n = llmops_parse_command(argc, argv, opts, &usage, 0, 0);
 	if (n == LLMOPS_OPT_HELP_SHOWN)
 		return -1;
-	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &usage))
-		return LLMOPS_EXIT_USAGE;
-	return 0;
+	return n < 0 ? LLMOPS_OPT_EXIT(n) : 0;
 }
 
 void eval_opts_release(struct eval_opts *o)

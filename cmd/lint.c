@@ -205,11 +205,9 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 	cJSON *cfg = NULL;
 	char *prefix = NULL;
 
-	n = llmops_parse_options(argc, argv, opts, &usage);
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
+	n = llmops_parse_command(argc, argv, opts, &usage, 0, -1);
 	if (n < 0) {
-		rc = LLMOPS_EXIT_USAGE;
+		rc = LLMOPS_OPT_EXIT(n);
 		goto out;
 	}
 	if (list && (n || fix || !strcmp(format, "sarif") || !strcmp(format, "github"))) {

@@ -416,11 +416,11 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_err err = {0};
 	cJSON *vars = NULL, *msgs = NULL;
 	struct resolved r;
-	int n = llmops_parse_options(argc, argv, opts, &u), rc;
+	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN || n < 0 || llmops_check_operands(argv, n, 1, 1, &u)) {
+	if (n < 0) {
 		llmops_strlist_release(&pairs);
-		return n == LLMOPS_OPT_HELP_SHOWN ? 0 : LLMOPS_EXIT_USAGE;
+		return LLMOPS_OPT_EXIT(n);
 	}
 	if (worktree && rev) {
 		llmops_error("render: --rev and --worktree exclude each other");

@@ -130,7 +130,7 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
 	};
-	int n = llmops_parse_options(argc, argv, opts, &usage);
+	int n = llmops_parse_command(argc, argv, opts, &usage, 0, -1);
 	struct llmops_model_tokens mt = {0};
 	struct llmops_tokenizer *tok = NULL;
 	struct llmops_err err = {0};
@@ -142,10 +142,8 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 	int rc = 0, json;
 
 	(void)ctx;
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
 	if (n < 0)
-		return LLMOPS_EXIT_USAGE;
+		return LLMOPS_OPT_EXIT(n);
 	if (model && encoding) {
 		llmops_error("tokens: give --model or --encoding, not both");
 		return LLMOPS_EXIT_USAGE;
