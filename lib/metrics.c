@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 const char *const llmops_metric_names[] = {
 	"exact", "levenshtein", "jaccard",   "cosine", "rouge_l",
@@ -195,17 +196,48 @@ static double both_empty(size_t a, size_t b)
 
 /* --------------------------------------------------------------- metrics */
 
+static int is_space_cp(uint32_t c)
+{
+	return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+	       c == 0x205F || c == 0x3000;
+}
+
+/* The code point at s[0, n) (n >= 1) and its length; an invalid byte is itself, length 1. */
+static uint32_t cp_at(const char *s, size_t n, size_t *len)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &c);
+	*len = k > 0 ? (size_t)k : 1;
+	return k > 0 ? (uint32_t)c : (unsigned char)s[0];
+}
+
+/* s[0, *n) without the Unicode white space at its ends (the same set chrf ignores). */
+static const char *trim_space(const char *s, size_t *n)
+{
+	size_t len;
+	while (*n && is_space_cp(cp_at(s, *n, &len))) {
+		s += len;
+		*n -= len;
+	}
+	while (*n) {
+		size_t start = *n - 1, k;
+		while (start && *n - start < 4 && ((unsigned char)s[start] & 0xC0) == 0x80)
+			start--;
+		uint32_t c = cp_at(s + start, *n - start, &k);
+		if (start + k != *n || !is_space_cp(c))
+			break;
+		*n = start;
+	}
+	return s;
+}
+
+/* The texts are the same but for white space at their ends (Unicode's, U+00A0 and U+3000
+   included). */
 static int exact(const char *a, size_t na, const char *b, size_t nb)
 {
-	static const char ws[] = " \t\r\n\v\f";
-	while (na && strchr(ws, a[0]) && a[0])
-		a++, na--;
-	while (na && strchr(ws, a[na - 1]) && a[na - 1])
-		na--;
-	while (nb && strchr(ws, b[0]) && b[0])
-		b++, nb--;
-	while (nb && strchr(ws, b[nb - 1]) && b[nb - 1])
-		nb--;
+	a = trim_space(a, &na);
+	b = trim_space(b, &nb);
 	return na == nb && (na == 0 || !memcmp(a, b, na));
 }
 
@@ -353,13 +385,6 @@ static double bleu(const struct llmops_text *o, const struct llmops_text *e, uin
 	return bp * exp(logsum / 4.0);
 }
 
-static int is_space_cp(uint32_t c)
-{
-	return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-	       (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-	       c == 0x205F || c == 0x3000;
-}
-
 /* code points without white space, widened to 64 bits for ngrams() */
 static size_t chars(const struct llmops_text *t, uint64_t *out)
 {
@@ -371,11 +396,11 @@ static size_t chars(const struct llmops_text *t, uint64_t *out)
 }
 
 static double chrf(const struct llmops_text *o, const struct llmops_text *e, uint64_t *ca,
-		   uint64_t *cb, uint64_t *ta, uint64_t *tb)
+		   uint64_t *cb, uint64_t *ta, uint64_t *tb, double same)
 {
 	size_t na = chars(o, ca), nb = chars(e, cb);
-	if (!na || !nb)
-		return both_empty(na, nb);
+	if (!na || !nb) /* nothing but white space on a side: the texts' own comparison */
+		return same;
 	double sp = 0, sr = 0;
 	int orders = 0;
 	for (unsigned n = 1; n <= 6; n++) {
@@ -429,8 +454,27 @@ int llmops_similarity_many(const int *metrics, size_t nm, const char *output, si
 		size_t big = (o.ncp > e.ncp ? o.ncp : e.ncp) + 1;
 		uint64_t *a = scratch, *b = scratch + big, *ta = scratch + 2 * big,
 			 *tb = scratch + 4 * big, *tc = scratch + 6 * big;
+		/* a text with no word gives the word metrics nothing to count: 1 when the two
+		   texts are the same (white space at their ends aside), else 0 ("👍" is not
+		   "👎", "" is not "...") */
+		double same = exact(output ? output : "", output ? olen : 0,
+				    expected ? expected : "", expected ? elen : 0);
+		int wordless = !o.nwords || !e.nwords;
 		switch (m) {
 		case LLMOPS_METRIC_LEVENSHTEIN: scores[k] = levenshtein(&o, &e, &nomem); break;
+		case LLMOPS_METRIC_JACCARD:
+		case LLMOPS_METRIC_COSINE:
+		case LLMOPS_METRIC_ROUGE_L:
+		case LLMOPS_METRIC_BLEU:
+			if (!wordless)
+				goto words;
+			scores[k] = same;
+			break;
+		default: goto words;
+		}
+		goto clamp;
+	words:
+		switch (m) {
 		case LLMOPS_METRIC_JACCARD:
 		case LLMOPS_METRIC_COSINE:
 			if (o.nwords)
@@ -445,9 +489,10 @@ int llmops_similarity_many(const int *metrics, size_t nm, const char *output, si
 			break;
 		case LLMOPS_METRIC_ROUGE_L: scores[k] = rouge_l(&o, &e, &nomem); break;
 		case LLMOPS_METRIC_BLEU: scores[k] = bleu(&o, &e, ta, tb); break;
-		case LLMOPS_METRIC_CHRF: scores[k] = chrf(&o, &e, a, b, ta, tc); break;
+		case LLMOPS_METRIC_CHRF: scores[k] = chrf(&o, &e, a, b, ta, tc, same); break;
 		default: break;
 		}
+	clamp:
 		if (nomem)
 			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 		else if (scores[k] < 0)

@@ -29,6 +29,42 @@ static void test_exact(void **state)
 	near(sim(LLMOPS_METRIC_EXACT, "  Paris\n", "Paris", NULL), 1);
 	near(sim(LLMOPS_METRIC_EXACT, "paris", "Paris", NULL), 0); /* case matters */
 	near(sim(LLMOPS_METRIC_EXACT, "", " ", NULL), 1);
+	/* Unicode white space at the ends: no-break space, ideographic space, NEL */
+	near(sim(LLMOPS_METRIC_EXACT, "yes", "yes\xc2\xa0", NULL), 1);
+	near(sim(LLMOPS_METRIC_EXACT, "\u3000yes\u2003", "yes", NULL), 1);
+	near(sim(LLMOPS_METRIC_EXACT, "\xc2\x85yes", "yes", NULL), 1);
+	near(sim(LLMOPS_METRIC_EXACT, "y\xc2\xa0" "es", "yes", NULL), 0); /* only at the ends */
+	near(sim(LLMOPS_METRIC_EXACT, "\xc2\xa0", "", NULL), 1);
+	/* a lone continuation byte at the end is not white space */
+	near(sim(LLMOPS_METRIC_EXACT, "yes\x80", "yes", NULL), 0);
+}
+
+/* Texts with no words: two that differ never score 1 on any metric. */
+static void test_wordless(void **state)
+{
+	(void)state;
+	static const char *const differ[][2] = {
+		{"\U0001F44D", "\U0001F44E"}, {"", "..."}, {"...", "!!!"}, {"", "\U0001F44D"},
+		{"  ", "-"},	{"\U0001F44D", "thumbs up"},
+	};
+	for (int m = 0; m < LLMOPS_METRIC_COUNT; m++) {
+		if (!llmops_metric_is_local(m))
+			continue;
+		for (size_t i = 0; i < sizeof(differ) / sizeof(differ[0]); i++) {
+			double x = sim(m, differ[i][0], differ[i][1], NULL);
+			if (x >= 1)
+				fail_msg("%s('%s', '%s') = %g", llmops_metric_name(m), differ[i][0],
+					 differ[i][1], x);
+			double y = sim(m, differ[i][1], differ[i][0], NULL);
+			if (y >= 1)
+				fail_msg("%s('%s', '%s') = %g", llmops_metric_name(m), differ[i][1],
+					 differ[i][0], y);
+		}
+		/* the same wordless text (white space at the ends aside) is a match */
+		near(sim(m, "\U0001F44D", "\U0001F44D", NULL), 1);
+		near(sim(m, "...", " ...\n", NULL), m == LLMOPS_METRIC_LEVENSHTEIN ? 0.6 : 1);
+		near(sim(m, "", "", NULL), 1);
+	}
 }
 
 static void test_levenshtein(void **state)
@@ -264,6 +300,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exact),
+		cmocka_unit_test(test_wordless),
 		cmocka_unit_test(test_levenshtein),
 		cmocka_unit_test(test_jaccard),
 		cmocka_unit_test(test_cosine),
