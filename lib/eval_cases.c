@@ -108,15 +108,17 @@ static int check_ids(struct llmops_eval *ev, uint64_t *ids, size_t n, struct llm
 	return nd ? duplicate_ids(ev, ids, nd, err) : 0;
 }
 
-/* The document frequencies of the expected outputs of the first limit cases. */
-static int idf_pass(struct llmops_eval *ev, size_t limit, struct llmops_err *err)
+/*
+ * The document frequencies of the expected outputs of every case of the
+ * dataset: a --limit, a shard or a case's own metric never changes what a
+ * cosine score is relative to (merged shards reproduce the whole run).
+ */
+static int idf_pass(struct llmops_eval *ev, struct llmops_err *err)
 {
 	struct llmops_dataset_cursor *cur = NULL;
 	struct llmops_case one;
 	int rc = llmops_eval_cursor(ev, &cur, err);
-	for (size_t n = 0; !rc && n < limit; n++) {
-		if ((rc = llmops_dataset_cursor_next(cur, &one, err)) != 1)
-			break;
+	while (!rc && (rc = llmops_dataset_cursor_next(cur, &one, err)) == 1) {
 		char *e = llmops_eval_field_text(one.fields, "expected");
 		rc = e ? llmops_idf_add(ev->idf, e, strlen(e), err) : 0;
 		free(e);
@@ -187,8 +189,15 @@ static void *slice_read(void *arg)
 							 ? LLMOPS_EVAL_HAS_INPUT
 							 : 0));
 			llmops_eval_case_clear(&c);
-		} else
+		} else {
+			/* past --limit: not run, but its expected output is part of the
+			   dataset the document frequencies describe */
+			char *e = s->idf ? llmops_eval_field_text(one.fields, "expected") : NULL;
+			if (e)
+				rc = llmops_idf_add(ev->idf, e, strlen(e), &s->err);
+			free(e);
 			llmops_case_release(&one);
+		}
 		s->n++;
 	}
 	llmops_dataset_cursor_free(cur);
@@ -319,7 +328,7 @@ int llmops_eval_cases(struct llmops_eval *ev, struct llmops_err *err)
 		rc = check_ids(ev, ids, n, err);
 	free(ids);
 	if (!rc && late_idf) /* a case gates on cosine: one more pass for the frequencies */
-		rc = idf_pass(ev, limit, err);
+		rc = idf_pass(ev, err);
 	if (rc)
 		return rc;
 	ev->ds.n = n;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Issue 17: trust.  A pin covers everything it sends, every score and price
+# is right, nothing is accepted silently.  Each block is one item of the
+# issue and failed before its fix.
+. "$(dirname "$0")/lib.sh"
+
+make_repo proj
+cd proj || exit 1
+llmops init >/dev/null
+git add -A && git commit -q -m init
+
+# ------------------------------------------ cosine's IDF: the whole dataset
+mkdir -p evals
+python3 - <<'PY'
+import json
+words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
+with open("evals/cos.jsonl", "w") as f:
+    for i in range(8):
+        e = " ".join(words[(i + k) % 10] for k in range(4))
+        o = " ".join(words[(i + k) % 10] for k in range(1, 5))
+        f.write(json.dumps({"id": "c%d" % i, "expected": e, "output": o}) + "\n")
+PY
+for how in "" "--shard 1/2" "--limit 2"; do
+	# shellcheck disable=SC2086
+	run llmops eval --dataset evals/cos.jsonl --provider replay --metric cosine \
+		--min-pass-rate 0 $how
+	expect_rc 0 "cosine run ${how:-whole}"
+done
+check "a case scores the same whole, in a shard and within --limit" python3 -c '
+import sys; s = sys.argv[1].split()
+assert len(s) == 3 and len(set(s)) == 1, s' \
+	"$(sql "select printf('%.6f', score) from results where case_id = 'c1' order by id")"
+
+done_testing
