@@ -160,12 +160,35 @@ static int take(const struct llmops_option *o, const char *inline_val, int argc,
 	return set_value(o, inline_val, usage) ? LLMOPS_OPT_ERROR : 0;
 }
 
-/* stop: at the first operand, which is left in place (leading options only). */
-static int parse(int argc, char **argv, const struct llmops_option *opts,
-		 const struct llmops_usage *usage, int stop)
+/*
+ * An option that takes one value, given twice with two values: an error
+ * (the first would be dropped without a word: "--dataset a.json --dataset
+ * b.json" ran b alone).  The same value twice is harmless.  seen[k] holds
+ * the value opts[k] was given, NULL before.
+ */
+static int given_twice(const struct llmops_option *o, const char *value, const char **seen,
+		       const struct llmops_option *opts, const struct llmops_usage *usage)
+{
+	char wbuf[128], name[64];
+	const char **was = &seen[o - opts];
+	if (o->type == OPT_LIST || !needs_arg(o) || !value)
+		return 0;
+	if (*was && strcmp(*was, value)) {
+		opt_name(name, sizeof(name), o);
+		llmops_error("%s%s given twice ('%s', then '%s'): give it once",
+			     who(usage, wbuf, sizeof(wbuf)), name, *was, value);
+		hint(usage);
+		return LLMOPS_OPT_ERROR;
+	}
+	*was = value;
+	return 0;
+}
+
+/* parse()'s loop; seen: see given_twice. */
+static int parse_with(int argc, char **argv, const struct llmops_option *opts,
+		      const struct llmops_usage *usage, int stop, const char **seen)
 {
 	int nout = 0, rc;
-
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const struct llmops_option *o = NULL;
@@ -208,11 +231,31 @@ static int parse(int argc, char **argv, const struct llmops_option *opts,
 		}
 		if ((rc = take(o, val, argc, argv, &i, opts, usage)))
 			return rc;
+		if (needs_arg(o) && (rc = given_twice(o, val ? val : argv[i], seen, opts, usage)))
+			return rc;
 	}
 	if (stop)
 		return argc;
 	argv[nout] = NULL;
 	return nout;
+}
+
+/* stop: at the first operand, which is left in place (leading options only). */
+static int parse(int argc, char **argv, const struct llmops_option *opts,
+		 const struct llmops_usage *usage, int stop)
+{
+	int rc;
+	size_t nopts = 0;
+	while (opts[nopts].type != OPT_END)
+		nopts++;
+	const char **seen = calloc(nopts + 1, sizeof(*seen));
+	if (!seen) {
+		llmops_error("out of memory");
+		return LLMOPS_OPT_ERROR;
+	}
+	rc = parse_with(argc, argv, opts, usage, stop, seen);
+	free(seen);
+	return rc;
 }
 
 int llmops_parse_options(int argc, char **argv, const struct llmops_option *opts,

@@ -31,4 +31,17 @@ import sys; s = sys.argv[1].split()
 assert len(s) == 3 and len(set(s)) == 1, s' \
 	"$(sql "select printf('%.6f', score) from results where case_id = 'c1' order by id")"
 
+# ------------------------------------- a second --dataset is never dropped
+run llmops eval --dataset evals/cos.jsonl --dataset evals/other.jsonl --provider replay
+expect_rc 2 "two datasets are refused"
+check "naming both" has "$err" "--dataset given twice ('evals/cos.jsonl', then 'evals/other.jsonl'): give it once"
+check "nothing ran" test "$(sql "select count(*) from runs")" = 3
+run llmops eval --dataset evals/cos.jsonl --dataset=evals/cos.jsonl --provider replay --metric cosine --min-pass-rate 0
+expect_rc 0 "the same one twice is harmless"
+run llmops --ledger a.db --ledger b.db runs
+expect_rc 2 "a global option too"
+mkdir -p d1/d2
+run llmops -C d1 -C d2 --help
+expect_rc 0 "-C stays cumulative"
+
 done_testing
