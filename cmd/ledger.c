@@ -1,6 +1,6 @@
 /*
- * ledger.c - `llmops ledger info|check|backup|merge`: look at, copy and
- * merge ledgers.
+ * ledger.c - `llmops ledger create|info|check|backup|merge`: make, look
+ * at, copy and merge ledgers.
  */
 #include "llmops.h"
 
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+static int ledger_create(int argc, char **argv, struct llmops_ctx *ctx);
 static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx);
 static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx);
 static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx);
@@ -20,6 +21,7 @@ static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx);
 static const struct llmops_verb verbs[] = {
 	{"backup", ledger_backup, "write a consistent copy of the ledger to FILE"},
 	{"check", ledger_check, "run SQLite's integrity and foreign-key checks"},
+	{"create", ledger_create, "make an empty ledger at the path (kept when it exists)"},
 	{"info", ledger_info, "path, schema version, size and rows per table"},
 	{"merge", ledger_merge,
 	 "copy other ledgers in (no duplicates); fold sharded runs into one"},
@@ -27,6 +29,7 @@ static const struct llmops_verb verbs[] = {
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
 static const char *const synopsis[] = {
+	"llmops ledger create",
 	"llmops ledger info [--format FORMAT]",
 	"llmops ledger check [--format FORMAT]",
 	"llmops ledger backup FILE",
@@ -37,7 +40,9 @@ static const struct llmops_usage usage = {
 	"llmops ledger",
 	synopsis,
 	"Inspect the ledger (.llmops/ledger.db at the repository root unless --ledger\n"
-	"or LLMOPS_LEDGER says otherwise).  'check' exits 1 when it finds damage;\n"
+	"or LLMOPS_LEDGER says otherwise).  A ledger named by --ledger or\n"
+	"LLMOPS_LEDGER must exist except for eval, 'create' and 'merge', which make\n"
+	"it.  'check' exits 1 when it finds damage;\n"
 	"'backup' copies a consistent snapshot while other processes write and never\n"
 	"overwrites FILE.  'merge' copies in what other ledgers have that this one\n"
 	"lacks and folds the shards of an 'eval --shard I/N' back into one run.",
@@ -108,6 +113,30 @@ static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 	for (size_t i = 0; i < info.ntables; i++)
 		cJSON_AddNumberToObject(rows, info.tables[i].name, (double)info.tables[i].rows);
 	return emit(out, format);
+}
+
+static int ledger_create(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops ledger create", NULL};
+	static const struct llmops_usage u = {
+		"llmops ledger create",
+		syn,
+		"Make an empty ledger at the path (--ledger, LLMOPS_LEDGER or the\n"
+		"project's .llmops/ledger.db); one that exists is kept as it is (and\n"
+		"migrated when its schema is older).  Commands that only read a ledger\n"
+		"named by --ledger never make one: a mistyped path is an error.",
+	};
+	struct llmops_ledger *lg;
+	int n = verb_options(argc, argv, NULL, &u), rc;
+
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return 0;
+	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
+		return LLMOPS_EXIT_USAGE;
+	if ((rc = llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	printf("%s\n", llmops_ledger_path(lg));
+	return 0;
 }
 
 static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)

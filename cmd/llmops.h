@@ -59,8 +59,13 @@ struct llmops_command {
 int llmops_ctx_workspace(struct llmops_ctx *ctx, struct llmops_workspace **out);
 int llmops_ctx_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out);
 /* The same for a command that only reads the ledger: where it cannot be
-   written it is opened read-only, and a note on stderr says so. */
+   written it is opened read-only, and a note on stderr says so.  Neither
+   this nor _existing creates a ledger at a path given by --ledger or
+   LLMOPS_LEDGER: with none there, "no ledger at PATH" and exit 3 (the
+   project's own .llmops/ledger.db is made on first use by any command). */
 int llmops_ctx_ledger_read(struct llmops_ctx *ctx, struct llmops_ledger **out);
+/* A command that writes into what was recorded (review accept) but never creates a ledger. */
+int llmops_ctx_ledger_existing(struct llmops_ctx *ctx, struct llmops_ledger **out);
 
 /* Print "llmops: msg" for a lib error and return the exit status its code maps to. */
 int llmops_report(const struct llmops_err *err);

@@ -134,9 +134,14 @@ int llmops_ctx_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out)
 	return open_ledger(ctx, out, 0);
 }
 
+int llmops_ctx_ledger_existing(struct llmops_ctx *ctx, struct llmops_ledger **out)
+{
+	return open_ledger(ctx, out, LLMOPS_LEDGER_EXISTING);
+}
+
 int llmops_ctx_ledger_read(struct llmops_ctx *ctx, struct llmops_ledger **out)
 {
-	int rc = open_ledger(ctx, out, LLMOPS_LEDGER_READER);
+	int rc = open_ledger(ctx, out, LLMOPS_LEDGER_READER | LLMOPS_LEDGER_EXISTING);
 	const char *ro = rc ? NULL : llmops_ledger_readonly(*out);
 	if (ro)
 		llmops_error(
@@ -165,7 +170,11 @@ static int open_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out, unsig
 			llmops_error("out of memory");
 			return LLMOPS_EXIT_RUNTIME;
 		}
-		rc = llmops_ledger_open(&ctx->ledger, path, LLMOPS_LEDGER_MKDIR | flags, &err);
+		/* the project's own ledger (.llmops/, ignored by git) is made on first use by
+		   any command; only a path the user typed must exist (a typo is not a new,
+		   empty ledger) */
+		rc = llmops_ledger_open(&ctx->ledger, path,
+					LLMOPS_LEDGER_MKDIR | (flags & ~LLMOPS_LEDGER_EXISTING), &err);
 		free(path);
 	}
 	if (rc)

@@ -246,7 +246,7 @@ static int decide(int argc, char **argv, struct llmops_ctx *ctx, const char *ver
 		llmops_error("review accept: --dataset names the file --update-dataset changes");
 		return LLMOPS_EXIT_USAGE;
 	}
-	if ((rc = parse_id(argv[0], &id)) || (rc = llmops_ctx_ledger(ctx, &lg)))
+	if ((rc = parse_id(argv[0], &id)) || (rc = llmops_ctx_ledger_existing(ctx, &lg)))
 		return rc;
 	if (!reviewer)
 		reviewer = getenv("USER");

@@ -453,6 +453,14 @@ int llmops_ledger_open(struct llmops_ledger **out, const char *path, unsigned fl
 	*out = NULL;
 	if (!path || !*path)
 		return llmops_err_set(err, LLMOPS_E_USAGE, "empty ledger path");
+	if (flags & LLMOPS_LEDGER_EXISTING) {
+		struct stat st;
+		if (stat(path, &st) && errno == ENOENT)
+			return llmops_err_set(err, LLMOPS_E_IO,
+					      "no ledger at '%s' (nothing was recorded there: eval "
+					      "makes one, and so does 'llmops ledger create')",
+					      path);
+	}
 	if ((flags & LLMOPS_LEDGER_MKDIR) && (rc = make_parent_dir(path, err)))
 		return rc;
 	if ((rc = check_header(path, err)))

@@ -51,6 +51,9 @@ enum llmops_ledger_flags {
 	/* the caller only reads: where the ledger exists but it or its directory
 	   cannot be written, open it read-only instead of failing */
 	LLMOPS_LEDGER_READER = 1 << 1,
+	/* the ledger must exist already: a command that only reads or settles
+	   what was recorded never creates one (a mistyped path is an error) */
+	LLMOPS_LEDGER_EXISTING = 1 << 2,
 };
 
 /*

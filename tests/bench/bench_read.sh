@@ -19,7 +19,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db="$tmp/ledger.db"
 
-"$llmops" --ledger "$db" ledger info >/dev/null
+"$llmops" --ledger "$db" ledger create >/dev/null
 t0=$(date +%s.%N)
 python3 "$here/gen_ledger.py" "$db" "$runs" "$results" "$big"
 t1=$(date +%s.%N)

@@ -24,7 +24,7 @@ expect_rc 0 "help ledger"
 run llmops ledger --help
 expect_rc 0 "ledger --help"
 check "'help ledger' equals 'ledger --help'" test "$help_out" = "$out"
-check "usage starts with 'usage: llmops ledger'" has "$out" "usage: llmops ledger info"
+check "usage starts with 'usage: llmops ledger'" has "$out" "usage: llmops ledger create"
 run llmops help ledger backup
 expect_rc 0 "help ledger backup"
 check "verb help shows the verb's synopsis" has "$out" "usage: llmops ledger backup FILE"

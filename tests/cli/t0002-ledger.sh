@@ -26,13 +26,27 @@ expect_rc 0 "ledger info outside a repository"
 check "ledger in the current directory" test -f plain/.llmops/ledger.db
 
 # --ledger and LLMOPS_LEDGER, flag first
-run llmops --ledger "$TEST_ROOT/flag.db" ledger info
+run llmops --ledger "$TEST_ROOT/flag.db" ledger create
 expect_rc 0 "--ledger PATH"
 check "--ledger file made" test -f flag.db
-run env LLMOPS_LEDGER="$TEST_ROOT/env.db" "$LLMOPS" ledger info
+run env LLMOPS_LEDGER="$TEST_ROOT/env.db" "$LLMOPS" ledger create
 check "LLMOPS_LEDGER file made" test -f env.db
-run env LLMOPS_LEDGER="$TEST_ROOT/env2.db" "$LLMOPS" --ledger="$TEST_ROOT/flag2.db" ledger info
+run env LLMOPS_LEDGER="$TEST_ROOT/env2.db" "$LLMOPS" --ledger="$TEST_ROOT/flag2.db" ledger create
 check "--ledger wins over LLMOPS_LEDGER" test -f flag2.db -a ! -e env2.db
+run llmops --ledger "$TEST_ROOT/flag.db" ledger create
+expect_rc 0 "create keeps a ledger that exists"
+
+# a mistyped --ledger is an error, not a new empty ledger (issue 17)
+for cmd in "ledger info" "ledger check" "ledger backup copy-of-none.db" "runs" "show last" \
+	"stats" "review list" "review accept 1" "export --format jsonl" "report"; do
+	# shellcheck disable=SC2086
+	run llmops --ledger none.db $cmd
+	expect_rc 3 "$cmd on a mistyped --ledger"
+	check "$cmd says there is none" has "$err" "no ledger at 'none.db'"
+	check "$cmd made nothing" test ! -e none.db -a ! -e copy-of-none.db
+done
+run env LLMOPS_LEDGER=none.db "$LLMOPS" runs
+expect_rc 3 "a mistyped LLMOPS_LEDGER too"
 
 run llmops --ledger flag.db ledger check
 expect_rc 0 "check on a sound ledger"
@@ -75,7 +89,7 @@ wait $writer
 python3 - "$TEST_ROOT/live.db" "$LLMOPS" <<'PY'
 import sqlite3, subprocess, sys, time
 path, exe = sys.argv[1], sys.argv[2]
-subprocess.run([exe, "--ledger", path, "ledger", "info"], check=True, capture_output=True)
+subprocess.run([exe, "--ledger", path, "ledger", "create"], check=True, capture_output=True)
 db = sqlite3.connect(path, timeout=30, isolation_level=None)
 db.execute("INSERT INTO runs (id, kind, started_at, llmops_version) VALUES ('01JAAAAAAAAAAAAAAAAAAAAAAA', 'eval', 'now', 'x')")
 p = subprocess.Popen([exe, "--ledger", path, "ledger", "backup", path + ".bak"], stdout=subprocess.DEVNULL)

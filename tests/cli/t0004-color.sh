@@ -3,6 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 esc=$(printf '\033')
+run llmops --ledger l.db ledger create
 run llmops --ledger l.db ledger check
 check "no colour when stdout is not a terminal" eval '! has "$out" "$esc"'
 
