@@ -21,6 +21,7 @@
 static const char *const synopsis[] = {
 	"llmops eval --dataset FILE [--prompt NAME[@VER]]... [--provider SPEC]...",
 	"            [--metric NAME]... [--threshold X] [--min-pass-rate X] [--max-cost USD]",
+	"            [--max-errors N|PCT]",
 	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
 	"            [--fallback SPEC] [--no-cache | --offline] [-o FILE] [--format FORMAT]",
 	"            [--baseline RUN|last|pinned [--fail-on-regression] [--significance P]]",
@@ -34,7 +35,8 @@ static const struct llmops_usage usage = {
 	"Run every case of a dataset through each prompt x provider variant, score the\n"
 	"outputs (similarity metrics and assertions), record every result in the ledger\n"
 	"as it completes, and gate: exit 1 when the pass rate is under --min-pass-rate\n"
-	"(default: every case must pass) or the cost over --max-cost; 3 when no case\n"
+	"(default: every case must pass), the cost over --max-cost or the errors over\n"
+	"--max-errors (default: none); 3 when no case\n"
 	"could be scored because requests failed; 130 when interrupted (resume with\n"
 	"--resume RUN).  SPEC is openai:MODEL, anthropic:MODEL, ollama:MODEL,\n"
 	"exec:COMMAND, replay, or a provider named in llmops.json.  --baseline compares\n"
@@ -108,6 +110,9 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 				 1),
 		OPT_NUMBER_ENTRY(0, "min-pass-rate", &o->min_pass_rate, "X",
 				 "exit 1 under this pass rate (default 1: every case)", 0, 1),
+		{OPT_STRING, 0, "max-errors", &o->max_errors, "N|PCT",
+		 "errors the gate allows: a count or a percentage such as 5% (default 0)", NULL, 0,
+		 0},
 		OPT_NUMBER_ENTRY(0, "max-cost", &o->max_cost, "USD",
 				 "exit 1 when the run costs more", 0, 1e12),
 		OPT_NUMBER_ENTRY(0, "review-below", &o->review_below, "X",
@@ -208,6 +213,22 @@ int eval_settle_numbers(struct eval_host *h, const struct eval_opts *o)
 	c = cJSON_GetObjectItemCaseSensitive(e, "retries");
 	ev->ropts.retries =
 		o->retries >= 0 ? (int)o->retries : (int)llmops_json_long(c, 0, 1000, 4);
+	/* errors: the flag, else "max_errors" (3 or "5%"), else none allowed */
+	c = cJSON_GetObjectItemCaseSensitive(e, "max_errors");
+	char num[32];
+	const char *me = o->max_errors;
+	if (!me && cJSON_IsNumber(c)) {
+		snprintf(num, sizeof(num), "%.17g", c->valuedouble);
+		me = num;
+	} else if (!me && cJSON_IsString(c))
+		me = c->valuestring;
+	struct llmops_err err = {0};
+	ev->max_errors = 0;
+	ev->max_errors_frac = 0;
+	if (me && llmops_eval_max_errors(ev, me, &err)) {
+		llmops_error("eval: %s%s", o->max_errors ? "" : "llmops.json: eval.", err.msg);
+		return LLMOPS_EXIT_USAGE;
+	}
 	return 0;
 }
 

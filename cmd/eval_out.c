@@ -138,6 +138,11 @@ cJSON *eval_summary_json(struct llmops_eval *ev)
 	g = cJSON_AddObjectToObject(o, "gate");
 	cJSON_AddNumberToObject(g, "min_pass_rate", ev->min_pass_rate);
 	add_num(g, "max_cost_usd", ev->max_cost >= 0 ? ev->max_cost : NAN);
+	if (ev->max_errors >= 0)
+		cJSON_AddNumberToObject(g, "max_errors", (double)ev->max_errors);
+	else
+		cJSON_AddNumberToObject(g, "max_errors_percent", 100 * ev->max_errors_frac);
+	cJSON_AddNumberToObject(g, "errors", (double)t.errors);
 	cJSON_AddBoolToObject(g, "passed", t.gate_ok && t.cases == (long)ev->njobs);
 	cJSON *base = eval_baseline_json(ev);
 	if (base)
@@ -451,6 +456,15 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 	if (ev->max_cost >= 0)
 		printf("; cost %s, maximum %s", runfmt_money(m1, sizeof(m1), t.cost),
 		       runfmt_money(m2, sizeof(m2), ev->max_cost));
+	if (t.errors || ev->max_errors != 0) {
+		printf("; %ld %s, maximum ", t.errors, runfmt_plural(t.errors, "error", "errors"));
+		if (ev->max_errors >= 0)
+			printf("%ld", ev->max_errors);
+		else
+			printf("%g%%", 100 * ev->max_errors_frac);
+		if (!t.errors_ok && ev->max_errors == 0)
+			printf(": any error fails the gate, --max-errors allows some");
+	}
 	printf(")\n");
 }
 

@@ -38,7 +38,7 @@ static int at(struct llmops_err *err, const char *text, size_t len, const char *
 }
 
 /* What a key of a section must hold. */
-enum want { W_NUMBER, W_STRING, W_COUNTS, W_STRINGS };
+enum want { W_NUMBER, W_STRING, W_COUNTS, W_STRINGS, W_NUMBER_OR_STRING };
 
 struct key {
 	const char *name;
@@ -59,6 +59,7 @@ static const struct key eval_keys[] = {
 	{"timeout_ms", W_NUMBER, 1, 86400000},
 	{"concurrency", W_NUMBER, 1, 100000},
 	{"retries", W_NUMBER, 0, 1000},
+	{"max_errors", W_NUMBER_OR_STRING, 0, 1e12},
 	{"embedding_provider", W_STRING, 0, 0},
 	{"fallback", W_STRING, 0, 0},
 	{"prompt", W_STRINGS, 0, 0},
@@ -116,6 +117,10 @@ static int check_section(const cJSON *sec, const char *name, const struct key *k
 		snprintf(where, sizeof(where), "%s.%s", name, k->name);
 		if (k->want == W_STRING && !cJSON_IsString(e))
 			return at(err, text, len, file, steps, 2, where, "a string", e);
+		if (k->want == W_NUMBER_OR_STRING && !cJSON_IsString(e) &&
+		    !(cJSON_IsNumber(e) && e->valuedouble >= k->lo && e->valuedouble <= k->hi))
+			return at(err, text, len, file, steps, 2, where,
+				  "a count (3) or a percentage (\"5%\")", e);
 		if (k->want == W_STRINGS && !cJSON_IsString(e)) {
 			const cJSON *x;
 			char idx[24];

@@ -143,6 +143,10 @@ struct llmops_eval {
 	int metric_ids[LLMOPS_METRIC_COUNT];
 	size_t nmetric_ids;
 	double threshold, min_pass_rate, max_cost, review_below; /* < 0: no max, no review */
+	/* errors the gate allows: a count (max_errors >= 0), else a fraction of the results
+	   (max_errors < 0, max_errors_frac in [0, 1]); a zeroed spec allows none */
+	long max_errors;
+	double max_errors_frac;
 	int no_cache, offline;
 	struct llmops_runner_opts ropts;
 	const char *embedding_spec;	  /* borrowed; NULL without the embedding metric */
@@ -287,9 +291,17 @@ struct llmops_eval_totals {
 	long cases, passed, scored, errors;
 	double cost;
 	double rate; /* passed / cases; 1 when there are no cases */
-	int gate_ok; /* pass rate >= min_pass_rate and cost <= max_cost */
+	int errors_ok; /* errors within max_errors (or max_errors_frac of cases) */
+	int gate_ok;   /* pass rate >= min_pass_rate, cost <= max_cost, errors_ok */
 };
 void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals *t);
+
+/*
+ * --max-errors: "N" (a count) or "P%" (a percentage of the results, in
+ * [0, 100]) into ev's max_errors / max_errors_frac.  0, or LLMOPS_E_USAGE
+ * with what was wrong.
+ */
+int llmops_eval_max_errors(struct llmops_eval *ev, const char *s, struct llmops_err *err);
 
 /*
  * Once the run is over: what the repeats of each variant say, into

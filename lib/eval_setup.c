@@ -11,6 +11,7 @@
 #include "json.h"
 #include "textsim.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -360,8 +361,28 @@ void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals 
 		t->cost += ev->vars[i].cost;
 	}
 	t->rate = t->cases ? (double)t->passed / (double)t->cases : 1.0;
+	t->errors_ok = ev->max_errors >= 0
+			       ? t->errors <= ev->max_errors
+			       : (double)t->errors <= ev->max_errors_frac * (double)t->cases + 1e-9;
 	t->gate_ok = t->rate + 1e-12 >= ev->min_pass_rate &&
-		     (ev->max_cost < 0 || t->cost <= ev->max_cost);
+		     (ev->max_cost < 0 || t->cost <= ev->max_cost) && t->errors_ok;
+}
+
+int llmops_eval_max_errors(struct llmops_eval *ev, const char *s, struct llmops_err *err)
+{
+	char *end = NULL;
+	errno = 0;
+	double v = s && *s ? strtod(s, &end) : NAN;
+	int pct = end && *end == '%' && !end[1];
+	if (isnan(v) || errno || (end && *end && !pct) || v < 0 || (pct && v > 100) ||
+	    (!pct && (v != floor(v) || v > 1e12)))
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "--max-errors '%s': give a count (3) or a percentage of the "
+				      "results (5%%)",
+				      s ? s : "");
+	ev->max_errors = pct ? -1 : (long)v;
+	ev->max_errors_frac = pct ? v / 100 : 0;
+	return 0;
 }
 
 static void repeats_release(struct llmops_eval *ev)

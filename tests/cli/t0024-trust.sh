@@ -44,4 +44,47 @@ mkdir -p d1/d2
 run llmops -C d1 -C d2 --help
 expect_rc 0 "-C stays cumulative"
 
+# ------------------------------------------- errors fail the gate by themselves
+cat >answer.sh <<'SH'
+#!/bin/sh
+# the answer is the input, except that "boom" fails
+read -r line
+case "$line" in *boom*) echo "no answer" >&2; exit 1 ;; esac
+printf '%s\n' "$line"
+SH
+chmod +x answer.sh
+python3 - <<'PY'
+import json
+with open("evals/err.jsonl", "w") as f:
+    for i in range(20):
+        x = "boom %d" % i if i < 5 else "fine %d" % i
+        f.write(json.dumps({"id": "e%d" % i, "input": x, "expected": x}) + "\n")
+PY
+ev() { run llmops eval --dataset evals/err.jsonl --provider "exec:$PWD/answer.sh" --retries 0 \
+	--metric exact --min-pass-rate 0.6 --no-cache "$@"; }
+ev
+expect_rc 1 "5 errors of 20 fail the gate at 75% against a 60% minimum"
+check "the summary says why" has "$out" "5 errors, maximum 0: any error fails the gate"
+ev --max-errors 5
+expect_rc 0 "--max-errors 5 allows them"
+ev --max-errors 20%
+expect_rc 1 "--max-errors 20% (4 of 20) does not"
+ev --max-errors 25% --format json
+expect_rc 0 "--max-errors 25% does"
+check "the gate in JSON" python3 -c '
+import json,sys; g=json.loads(sys.argv[1])["gate"]
+assert g["errors"]==5 and g["max_errors_percent"]==25 and g["passed"], g' "$out"
+for bad in abc -1 101% 2.5; do
+	ev --max-errors "$bad"
+	expect_rc 2 "--max-errors $bad is refused"
+done
+printf '{"eval": {"max_errors": "25%%"}}\n' >llmops.json
+ev
+expect_rc 0 "eval.max_errors in llmops.json"
+printf '{"eval": {"max_errors": true}}\n' >llmops.json
+ev
+expect_rc 2 "eval.max_errors of the wrong type"
+check "says where" has "$err" "llmops.json:1:25"
+git checkout -q llmops.json
+
 done_testing
