@@ -209,7 +209,7 @@ static struct cost_row *row_for(struct cost_report *r, const char *name)
 static int compute_all(struct cost_env *ce, struct cost_report *r, struct llmops_snapshot *snap,
 		       const struct llmops_lock *lock, const struct llmops_strlist *refs, int base)
 {
-	struct prompt_source src = {&ce->penv, snap};
+	struct prompt_source src = {&ce->penv, snap, NULL};
 	struct llmops_catalog cat = {0};
 	struct llmops_err err = {0};
 	int rc = 0;

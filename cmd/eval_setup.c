@@ -69,7 +69,7 @@ static int add_variant_prompt(struct eval_host *h, const char *ref_s, struct llm
 	struct llmops_promptref ref;
 	struct llmops_err err = {0};
 	const struct llmops_version_file *vf = NULL;
-	struct prompt_source src = {&h->penv, NULL};
+	struct prompt_source src = {&h->penv, NULL, NULL};
 	int rc;
 	if (llmops_promptref_parse(&ref, ref_s, 0, 0, &err))
 		return llmops_report(&err);
@@ -336,7 +336,7 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 			snprintf(v->label, sizeof(v->label), "%s x %s", v->prompt, v->prov->label);
 		}
 	if (h->have_penv) {
-		h->src = (struct prompt_source){&h->penv, NULL};
+		h->src = (struct prompt_source){&h->penv, NULL, NULL};
 		ev->store = h->penv.store;
 		ev->partial = prompt_partial;
 		ev->partial_ud = &h->src;

@@ -231,7 +231,15 @@ int prompt_partial(void *ud, const char *name, struct llmops_buf *text, struct l
 	if (llmops_prompt_name_check(name, "partial name", &nerr))
 		return llmops_err_set(err, LLMOPS_E_INPUT, "%s", nerr.msg);
 	llmops_buf_addf(label, LLMOPS_PARTIALS_DIR "/%s.txt", name);
-	rc = read_source(src, label->data, text, NULL, err);
+	const struct llmops_lock_partial *lp =
+		src->pin ? llmops_lock_partial_find(src->pin, name) : NULL;
+	if (lp && !lp->blob[0]) /* absent at the pin: it rendered as nothing */
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "no partial '%s' at the pin", name);
+	if (lp) {
+		llmops_buf_reset(text);
+		rc = llmops_store_read_blob(src->env->store, lp->blob, text, err);
+	} else
+		rc = read_source(src, label->data, text, NULL, err);
 	if (!rc && llmops_utf8_invalid(text->data, text->len) < text->len)
 		return llmops_err_set(err, LLMOPS_E_INPUT, "%s: not valid UTF-8", label->data);
 	return rc;

@@ -46,6 +46,9 @@ int prompt_resolve(struct prompt_env *env, const struct llmops_catalog *cat,
 struct prompt_source {
 	struct prompt_env *env;
 	struct llmops_snapshot *snap; /* borrowed; NULL means the work tree */
+	/* borrowed, may be NULL: the lock entry of the pinned version being rendered,
+	   whose partials come as they were at the pin (by their recorded blobs) */
+	const struct llmops_lock_entry *pin;
 };
 
 /*

@@ -4,6 +4,7 @@
  */
 #include "prompt_cmd.h"
 #include "pincheck.h"
+#include "pinclosure.h"
 
 #include "buf.h"
 #include "hash.h"
@@ -148,9 +149,9 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 	f = llmops_catalog_find(&cat, ref.name);
 	if (f && f->n) {
 		const struct llmops_version_file *v = &f->files[f->n - 1];
-		struct prompt_source wt = {&env, NULL};
+		struct prompt_source wt = {&env, NULL, NULL};
 		struct llmops_snapshot *head = NULL;
-		struct prompt_source hs = {&env, NULL};
+		struct prompt_source hs = {&env, NULL, NULL};
 		struct llmops_prompt *p = NULL;
 
 		next = v->sv;
@@ -322,10 +323,29 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 	snprintf(e.commit, sizeof(e.commit), "%s", llmops_snapshot_commit(head));
 	snprintf(e.blob, sizeof(e.blob), "%s", blob);
 	llmops_sha256_hex(e.sha256, p->text, p->len);
+	/* the partials it renders, as committed: a pin covers everything it sends */
+	if (llmops_pin_closure(head, p, &e, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
 	old = llmops_lock_find(&env.lock, e.name);
 	if (old && !strcmp(old->version, e.version) && !strcmp(old->blob, e.blob) &&
-	    !strcmp(old->sha256, e.sha256)) {
+	    !strcmp(old->sha256, e.sha256) && old->has_partials == e.has_partials &&
+	    old->npartials == e.npartials &&
+	    !memcmp(old->partials, e.partials, e.npartials * sizeof(e.partials[0]))) {
 		printf("%s@%s is already pinned (blob %.12s)\n", e.name, e.version, e.blob);
+		goto out;
+	}
+	if (old && old->has_partials && !strcmp(old->version, e.version) &&
+	    !strcmp(old->blob, e.blob)) {
+		/* the same version with other partials: what it sends would change under
+		   the same name, which is what pinning exists to prevent */
+		llmops_error("%s@%s is pinned with partials as they were at commit %.12s, and "
+			     "they have changed since: a released version renders the same "
+			     "forever; release the change as a new version (llmops prompt new %s) "
+			     "and pin that",
+			     e.name, e.version, old->commit, e.name);
+		rc = LLMOPS_EXIT_CHECK;
 		goto out;
 	}
 	if (old)
@@ -434,6 +454,40 @@ static void check_entry(struct verify *v, const struct llmops_lock_entry *e,
 		problem(v, e->name, e->version, e->path, llmops_pin_problem_name(kind), "%s", msg);
 }
 
+/*
+ * An entry pinned before llmops recorded partials whose version includes
+ * some: verify cannot tell whether they changed since the pin, so it says
+ * so (a warning: the lock predates the check, nothing is known to be wrong).
+ */
+static void uncovered(struct verify *v, const struct llmops_lock_entry *e,
+		      struct llmops_snapshot *head)
+{
+	struct llmops_buf text = LLMOPS_BUF_INIT;
+	struct llmops_prompt *p = NULL;
+	struct llmops_err err = {0};
+	struct llmops_lock_entry *tmp;
+	size_t len = strlen(e->path);
+	int json = len > 5 && !strcmp(e->path + len - 5, ".json");
+	char msg[1200];
+	if (e->has_partials || !head || !(tmp = calloc(1, sizeof(*tmp))))
+		return;
+	snprintf(tmp->name, sizeof(tmp->name), "%s", e->name);
+	snprintf(tmp->version, sizeof(tmp->version), "%s", e->version);
+	if (!llmops_snapshot_read(head, e->path, &text, NULL, &err) &&
+	    !llmops_prompt_parse(&p, e->path, text.data, text.len, json, &err) &&
+	    !llmops_pin_closure(head, p, tmp, &err) && tmp->npartials) {
+		snprintf(msg, sizeof(msg),
+			 "%s@%s includes partials but was pinned before llmops recorded them, "
+			 "so a change to them cannot be seen: pin it again (llmops prompt pin "
+			 "%s@%s) to cover them",
+			 e->name, e->version, e->name, e->version);
+		cJSON_AddItemToArray(v->warnings, cJSON_CreateString(msg));
+	}
+	llmops_prompt_free(p);
+	llmops_buf_release(&text);
+	free(tmp);
+}
+
 static int on_change(void *ud, const struct llmops_change *c)
 {
 	struct verify *v = ud;
@@ -512,8 +566,10 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = llmops_report(&err);
 		goto out;
 	}
-	for (size_t i = 0; i < env.lock.n; i++)
+	for (size_t i = 0; i < env.lock.n; i++) {
 		check_entry(&v, &env.lock.e[i], head, &cat);
+		uncovered(&v, &env.lock.e[i], head);
+	}
 	if (bsnap && llmops_store_changed_since(env.store, bsnap, on_change, &v, &err)) {
 		rc = llmops_report(&err);
 		goto out;

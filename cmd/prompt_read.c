@@ -258,6 +258,43 @@ static int resolve_at(struct resolved *r, struct llmops_ctx *ctx, const char *ar
 	return 0;
 }
 
+/*
+ * A version read from git (not --worktree) whose work-tree file differs, or
+ * (for the pinned version) whose partials differ from the pin: say so on
+ * stderr, once, with the flag that shows the work tree's.
+ */
+static void note_worktree(struct resolved *r, int rendered)
+{
+	struct llmops_err err = {0};
+	char blob[LLMOPS_OID_HEX], have[LLMOPS_OID_HEX];
+	if (!r->snap || llmops_snapshot_blob_id(r->snap, r->vf->path, blob, &err))
+		return;
+	int rc = llmops_store_hash_worktree(r->env.store, r->vf->path, blob, have, NULL, &err);
+	if (rc == LLMOPS_E_NOTFOUND || (!rc && strcmp(have, blob))) {
+		llmops_error("note: %s %s in the work tree; this is the committed version "
+			     "(%s)",
+			     r->vf->path, rc ? "is missing" : "differs",
+			     rendered ? "--worktree renders the work tree's"
+				      : "prompt render --worktree renders the work tree's");
+		return;
+	}
+	for (size_t i = 0; r->src.pin && i < r->src.pin->npartials; i++) {
+		const struct llmops_lock_partial *lp = &r->src.pin->partials[i];
+		char path[LLMOPS_NAME_MAX + 64];
+		snprintf(path, sizeof(path), LLMOPS_PARTIALS_DIR "/%s.txt", lp->name);
+		rc = llmops_store_hash_worktree(r->env.store, path, lp->blob[0] ? lp->blob : NULL,
+						have, NULL, &err);
+		if (lp->blob[0] ? (rc || strcmp(have, lp->blob)) : !rc) {
+			llmops_error(
+				"note: %s, which the pinned %s@%s includes, is rendered as "
+				"it was at the pin; the work tree's differs (render --worktree "
+				"shows it, prompt verify fails on it)",
+				path, r->ref.name, r->vf->version);
+			return;
+		}
+	}
+}
+
 static void resolved_release(struct resolved *r)
 {
 	llmops_catalog_release(&r->cat);
@@ -296,6 +333,8 @@ int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
 		return LLMOPS_OPT_EXIT(n);
 	if (!(rc = resolve_at(&r, ctx, argv[0], rev, 0)))
 		rc = prompt_load(&r.src, r.vf->path, r.vf->json, &p, blob);
+	if (!rc && !rev)
+		note_worktree(&r, 0);
 	if (!rc && llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
 		cJSON *out = cJSON_CreateObject();
 		struct llmops_strlist vars = LLMOPS_STRLIST_INIT;
@@ -432,8 +471,16 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = resolve_at(&r, ctx, argv[0], rev, worktree);
 	else
 		memset(&r, 0, sizeof(r));
+	if (!rc && !worktree && !rev) {
+		/* the pinned version renders with its partials as they were at the pin */
+		const struct llmops_lock_entry *pe = llmops_lock_find(&r.env.lock, r.ref.name);
+		if (pe && pe->has_partials && !strcmp(pe->version, r.vf->version))
+			r.src.pin = pe;
+	}
 	if (!rc)
 		rc = prompt_load(&r.src, r.vf->path, r.vf->json, &p, NULL);
+	if (!rc && !worktree && !rev)
+		note_worktree(&r, 1);
 	ropts.partial_ud = &r.src;
 	if (!rc && llmops_prompt_render(p, vars, &ropts, &msgs, &err))
 		rc = llmops_report(&err);

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const entry_keys[] = {"version", "path", "commit", "blob", "sha256"};
+static const char *const entry_keys[] = {"version", "path", "commit", "blob", "sha256", "partials"};
 #define NKEYS (sizeof(entry_keys) / sizeof(entry_keys[0]))
 
 struct ctx {
@@ -57,6 +57,65 @@ static int field(const struct ctx *c, const cJSON *obj, const char *name, const 
 		return at(c, steps, 3, 0, "\"%s\" of '%s' must be a string", key, name);
 	memcpy(dst, v->valuestring, strlen(v->valuestring) + 1);
 	return 0;
+}
+
+static int cmp_partial(const void *a, const void *b)
+{
+	return strcmp(((const struct llmops_lock_partial *)a)->name,
+		      ((const struct llmops_lock_partial *)b)->name);
+}
+
+/* An entry's "partials": {NAME: {"blob": HEX, "sha256": HEX} or null, ...}. */
+static int parse_partials(const struct ctx *c, const cJSON *ps, struct llmops_lock_entry *e)
+{
+	const char *steps[5] = {"prompts", e->name, "partials", NULL, NULL};
+	struct llmops_err nerr = {0};
+	if (!ps)
+		return 0;
+	e->has_partials = 1;
+	if (!cJSON_IsObject(ps))
+		return at(c, steps, 3, 0,
+			  "\"partials\" of '%s' must be an object of partials (as prompt pin "
+			  "writes it)%s",
+			  e->name, NULL);
+	for (const cJSON *p = ps->child; p; p = p->next) {
+		struct llmops_lock_partial *lp = &e->partials[e->npartials];
+		steps[3] = p->string;
+		if (strlen(p->string) > LLMOPS_NAME_MAX ||
+		    llmops_prompt_name_check(p->string, "partial name", &nerr))
+			return at(c, steps, 4, 1, "%s%s",
+				  nerr.msg[0] ? nerr.msg : "partial name too long", NULL);
+		if (e->npartials == LLMOPS_LOCK_MAX_PARTIALS)
+			return at(c, steps, 4, 1, "'%s' has more than 32 partials%s", e->name,
+				  NULL);
+		memset(lp, 0, sizeof(*lp));
+		memcpy(lp->name, p->string, strlen(p->string) + 1);
+		if (!cJSON_IsNull(p)) {
+			const cJSON *b = cJSON_GetObjectItemCaseSensitive(p, "blob"),
+				    *h = cJSON_GetObjectItemCaseSensitive(p, "sha256");
+			if (!cJSON_IsObject(p) || cJSON_GetArraySize(p) != 2 ||
+			    !cJSON_IsString(b) || !cJSON_IsString(h) ||
+			    !is_hex(b->valuestring, 40) || !is_hex(h->valuestring, 64))
+				return at(c, steps, 4, 0,
+					  "partial '%s' of '%s' must be {\"blob\": 40 hex digits, "
+					  "\"sha256\": 64 hex digits} or null",
+					  p->string, e->name);
+			memcpy(lp->blob, b->valuestring, 41);
+			memcpy(lp->sha256, h->valuestring, 65);
+		}
+		e->npartials++;
+	}
+	qsort(e->partials, e->npartials, sizeof(e->partials[0]), cmp_partial);
+	return 0;
+}
+
+const struct llmops_lock_partial *llmops_lock_partial_find(const struct llmops_lock_entry *e,
+							   const char *name)
+{
+	for (size_t i = 0; i < e->npartials; i++)
+		if (!strcmp(e->partials[i].name, name))
+			return &e->partials[i];
+	return NULL;
 }
 
 static int parse_entry(const struct ctx *c, const cJSON *item, struct llmops_lock_entry *e)
@@ -125,7 +184,7 @@ static int parse_entry(const struct ctx *c, const cJSON *item, struct llmops_loc
 	if (!is_hex(e->sha256, 64))
 		return at(c, steps, 3, 0, "\"sha256\" of '%s' must be 64 lower-case hex digits%s",
 			  name, NULL);
-	return 0;
+	return parse_partials(c, cJSON_GetObjectItemCaseSensitive(item, "partials"), e);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -245,9 +304,26 @@ int llmops_lock_write(const struct llmops_lock *l, const char *path, struct llmo
 		llmops_buf_addf(&b,
 				"%s\n    \"%s\": {\n      \"version\": \"%s\",\n      \"path\": "
 				"\"%s\",\n      \"commit\": \"%s\",\n      \"blob\": \"%s\",\n "
-				"     \"sha256\": \"%s\"\n    }",
+				"     \"sha256\": \"%s\"",
 				i ? "," : "", e->name, e->version, e->path, e->commit, e->blob,
 				e->sha256);
+		if (e->has_partials) {
+			llmops_buf_adds(&b, ",\n      \"partials\": {");
+			for (size_t k = 0; k < e->npartials; k++) {
+				const struct llmops_lock_partial *lp = &e->partials[k];
+				if (lp->blob[0])
+					llmops_buf_addf(&b,
+							"%s\n        \"%s\": {\"blob\": \"%s\", "
+							"\"sha256\": \"%s\"}",
+							k ? "," : "", lp->name, lp->blob,
+							lp->sha256);
+				else
+					llmops_buf_addf(&b, "%s\n        \"%s\": null",
+							k ? "," : "", lp->name);
+			}
+			llmops_buf_adds(&b, e->npartials ? "\n      }" : "}");
+		}
+		llmops_buf_adds(&b, "\n    }");
 	}
 	llmops_buf_adds(&b, l->n ? "\n  }\n}\n" : "}\n}\n");
 	rc = b.oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory")

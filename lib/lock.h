@@ -9,10 +9,19 @@
  *           "path": "prompts/summarize/v1.0.0.txt",
  *           "commit": "<40 hex: HEAD when it was pinned>",
  *           "blob": "<40 hex: the git blob id of the file>",
- *           "sha256": "<64 hex: SHA-256 of the file's bytes>"
+ *           "sha256": "<64 hex: SHA-256 of the file's bytes>",
+ *           "partials": {
+ *             "signature": {"blob": "<40 hex>", "sha256": "<64 hex>"},
+ *             "footer": null
+ *           }
  *         }
  *       }
  *     }
+ *
+ * "partials" (present when the version includes any) is the render
+ * closure at the pin: every partial the version includes, directly or
+ * through other partials, with its blob and SHA-256 at the pinned commit,
+ * or null for one that did not exist there (it rendered as nothing).
  *
  * Written sorted and indented the same way every time, so a pin is a
  * small, reviewable diff; replaced atomically (a temporary file in the
@@ -26,6 +35,14 @@
 
 #define LLMOPS_LOCKFILE_VERSION 1
 
+/* A partial of a pinned version's render closure; blob "" when it did not exist at the pin. */
+struct llmops_lock_partial {
+	char name[LLMOPS_NAME_MAX + 1];
+	char blob[LLMOPS_OID_HEX];
+	char sha256[65];
+};
+#define LLMOPS_LOCK_MAX_PARTIALS 32
+
 struct llmops_lock_entry {
 	char name[LLMOPS_NAME_MAX + 1];
 	char version[64];
@@ -33,7 +50,14 @@ struct llmops_lock_entry {
 	char commit[LLMOPS_OID_HEX];
 	char blob[LLMOPS_OID_HEX];
 	char sha256[65];
+	struct llmops_lock_partial partials[LLMOPS_LOCK_MAX_PARTIALS]; /* sorted by name */
+	size_t npartials;
+	int has_partials; /* the entry has "partials" (pinned by an llmops that records them) */
 };
+
+/* The closure's partial name in e, borrowed, or NULL. */
+const struct llmops_lock_partial *llmops_lock_partial_find(const struct llmops_lock_entry *e,
+							   const char *name);
 
 struct llmops_lock {
 	struct llmops_lock_entry *e; /* owned, sorted by name */

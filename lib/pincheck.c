@@ -1,5 +1,7 @@
 #include "pincheck.h"
 
+#include "promptref.h"
+
 #include "buf.h"
 #include "hash.h"
 
@@ -8,10 +10,56 @@
 
 const char *llmops_pin_problem_name(int problem)
 {
-	static const char *const names[] = {"",	   "missing", "no-such-version", "unreadable",
-					    "changed", "sha256",  "no-commit"};
+	static const char *const names[] = {"",		  "missing",	    "no-such-version",
+					    "unreadable", "changed",	    "sha256",
+					    "no-commit",  "partial-changed"};
 
-	return problem >= 0 && problem <= LLMOPS_PIN_NO_COMMIT ? names[problem] : "?";
+	return problem >= 0 && problem <= LLMOPS_PIN_PARTIAL ? names[problem] : "?";
+}
+
+/* The partials of e's closure, in the work tree and at HEAD, against the pin. */
+static int check_partials(struct llmops_store *s, struct llmops_snapshot *head,
+			  const struct llmops_lock_entry *e, char *msg, size_t n)
+{
+	for (size_t i = 0; i < e->npartials; i++) {
+		const struct llmops_lock_partial *lp = &e->partials[i];
+		struct llmops_err err = {0};
+		char path[LLMOPS_NAME_MAX + 64], wblob[LLMOPS_OID_HEX] = "",
+						 hblob[LLMOPS_OID_HEX] = "";
+		snprintf(path, sizeof(path), LLMOPS_PARTIALS_DIR "/%s.txt", lp->name);
+		int in_tree = !llmops_store_hash_worktree(s, path, lp->blob[0] ? lp->blob : NULL,
+							  wblob, NULL, &err);
+		int in_head = head && !llmops_snapshot_blob_id(head, path, hblob, &err);
+		/* the work tree first (what a run here sends), then HEAD (what is released) */
+		const char *where = NULL, *now = NULL;
+		if (!lp->blob[0] ? in_tree : (!in_tree || strcmp(wblob, lp->blob)))
+			where = "in the work tree", now = in_tree ? wblob : NULL;
+		else if (head && (!lp->blob[0] ? in_head : (!in_head || strcmp(hblob, lp->blob))))
+			where = "at HEAD", now = in_head ? hblob : NULL;
+		if (!where)
+			continue;
+		if (!lp->blob[0])
+			snprintf(msg, n,
+				 "%s, which %s@%s includes, did not exist when it was pinned (it "
+				 "rendered as nothing) and now does %s: what the pinned version "
+				 "sends changed; remove it, or release the change as a new version "
+				 "(llmops prompt new %s) and pin that",
+				 path, e->name, e->version, where, e->name);
+		else if (!now)
+			snprintf(msg, n,
+				 "%s, which %s@%s includes, is gone %s: the pinned version would "
+				 "render without it; restore it (git checkout %.12s -- %s)",
+				 path, e->name, e->version, where, e->commit, path);
+		else
+			snprintf(msg, n,
+				 "%s, which %s@%s includes, changed %s after the pin (blob %.12s, "
+				 "pinned %.12s): what the pinned version sends changed; revert it, "
+				 "or release the change as a new version (llmops prompt new %s) "
+				 "and pin that",
+				 path, e->name, e->version, where, now, lp->blob, e->name);
+		return LLMOPS_PIN_PARTIAL;
+	}
+	return LLMOPS_PIN_OK;
 }
 
 int llmops_pin_check(struct llmops_store *s, struct llmops_snapshot *head,
@@ -76,6 +124,8 @@ int llmops_pin_check(struct llmops_store *s, struct llmops_snapshot *head,
 			 e->name, e->name, e->version);
 		problem = LLMOPS_PIN_SHA256;
 	}
+	if (!problem)
+		problem = check_partials(s, head, e, msg, n);
 	if (!problem && llmops_store_commit_exists(s, e->commit) == 0) {
 		/* a lock that names a commit git never had was not written by pin
 		   from this history (edited, or taken from another repository) */

@@ -16,15 +16,17 @@ enum llmops_pin_problem {
 	LLMOPS_PIN_CHANGED,	    /* its blob is not the pinned blob */
 	LLMOPS_PIN_SHA256,	    /* the lock's SHA-256 does not match the content */
 	LLMOPS_PIN_NO_COMMIT,	    /* the commit it was pinned from is not in the repository */
+	LLMOPS_PIN_PARTIAL,	    /* a partial of its render closure is not as pinned */
 };
 
-/* "missing", "no-such-version", "unreadable", "changed", "sha256", "no-commit"
-   (static; "" for OK). */
+/* "missing", "no-such-version", "unreadable", "changed", "sha256", "no-commit",
+   "partial-changed" (static; "" for OK). */
 const char *llmops_pin_problem_name(int problem);
 
 /*
  * Check entry e against the work tree and head (HEAD's snapshot, NULL on
- * an unborn branch).  cat is read on first need (*cat_loaded says whether
+ * an unborn branch): the version's file, then each partial of its render
+ * closure (changed, deleted, or created where the pin had none).  cat is read on first need (*cat_loaded says whether
  * it was) to name the versions that exist; the caller releases it.
  * Returns the problem (LLMOPS_PIN_OK when none) and, for a problem, a
  * message that says what to do in msg[0..n).

@@ -9,6 +9,61 @@ cd proj || exit 1
 llmops init >/dev/null
 git add -A && git commit -q -m init
 
+# ------------------------------------------ a pin covers its partials
+mkdir -p prompts/support/reply prompts/_partials
+printf 'Reply to {{question}}.\n{{#formal}}{{> greeting}}{{/formal}}\n{{> signature}}\n' \
+	>prompts/support/reply/v2.0.1.txt
+printf -- '-- The team{{> footer}}\n' >prompts/_partials/signature.txt
+printf 'Dear customer,\n' >prompts/_partials/greeting.txt
+git add -A && git commit -q -m "reply v2.0.1"
+run llmops prompt pin support/reply@v2.0.1
+expect_rc 0 "pin a version with partials"
+check "the lock records its whole render closure" python3 -c '
+import json; e=json.load(open("prompts.lock"))["prompts"]["support/reply"]["partials"]
+assert set(e)=={"greeting","signature","footer"}, e
+assert e["footer"] is None and len(e["signature"]["blob"])==40 and len(e["greeting"]["sha256"])==64, e'
+git add -A && git commit -q -m pin
+run llmops prompt verify
+expect_rc 0 "verify holds before any change"
+printf -- '-- Support\n' >prompts/_partials/signature.txt
+git commit -q -am "edit the signature"
+run llmops prompt verify
+expect_rc 1 "verify fails when a partial the pin includes changed"
+check "naming the partial and the way out" has "$out" "prompts/_partials/signature.txt, which support/reply@v2.0.1 includes, changed in the work tree after the pin"
+check "how to release it" has "$out" "llmops prompt new support/reply"
+run llmops prompt render support/reply@v2.0.1 --var question=q
+expect_rc 0 "render of the pinned version"
+check "renders the partial as it was at the pin" has "$out" "-- The team"
+check "says the work tree differs" has "$err" "is rendered as it was at the pin"
+run llmops prompt render support/reply@v2.0.1 --var question=q --worktree
+check "--worktree renders the work tree's" has "$out" "-- Support"
+run llmops prompt pin support/reply@v2.0.1
+expect_rc 1 "re-pinning the same version over changed partials is refused"
+check "pointing at a new version" has "$err" "release the change as a new version"
+git revert --no-edit HEAD >/dev/null
+printf 'the footer\n' >prompts/_partials/footer.txt
+run llmops prompt verify
+expect_rc 1 "a partial that did not exist at the pin and now does"
+check "says so" has "$out" "did not exist when it was pinned"
+rm prompts/_partials/footer.txt
+git rm -q prompts/_partials/greeting.txt
+run llmops prompt verify
+expect_rc 1 "a deleted partial (inside a section)"
+check "says it is gone" has "$out" "prompts/_partials/greeting.txt, which support/reply@v2.0.1 includes, is gone"
+git checkout -q HEAD -- prompts/_partials/greeting.txt
+run llmops prompt verify
+expect_rc 0 "restored: verify holds again"
+python3 -c '
+import json; d=json.load(open("prompts.lock")); del d["prompts"]["support/reply"]["partials"]
+json.dump(d, open("prompts.lock", "w"), indent=2)'
+run llmops prompt verify
+check "a lock from before partials were recorded: a warning to re-pin" has "$out" "was pinned before llmops recorded them"
+git checkout -q prompts.lock
+echo "changed" >>prompts/support/reply/v2.0.1.txt
+run llmops prompt show support/reply
+check "show notes a work tree that differs" has "$err" "differs in the work tree; this is the committed version"
+git checkout -q prompts/support/reply/v2.0.1.txt
+
 # ------------------------------------------ cosine's IDF: the whole dataset
 mkdir -p evals
 python3 - <<'PY'

@@ -135,12 +135,51 @@ static void field_checks(void **state)
 	}
 }
 
+/* The render closure: read, written back byte for byte, and checked. */
+static void partials(void **state)
+{
+	struct llmops_lock l;
+	struct llmops_err err = {0};
+	char *dir = tu_tmpdir(), *path = tu_path(dir, "prompts.lock");
+	struct llmops_buf back = LLMOPS_BUF_INIT;
+	const char *text = ENTRY(GOOD ",\n \"partials\": {\"sig\": {\"blob\": "
+				      "\"dddddddddddddddddddddddddddddddddddddddd\", \"sha256\": "
+				      "\"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\"}, "
+				      "\"footer\": null}");
+
+	(void)state;
+	assert_int_equal(llmops_lock_parse(&l, text, strlen(text), "prompts.lock", &err), 0);
+	assert_int_equal(l.e[0].npartials, 2);
+	assert_true(l.e[0].has_partials);
+	assert_string_equal(l.e[0].partials[0].name, "footer"); /* sorted */
+	assert_string_equal(l.e[0].partials[0].blob, "");
+	assert_string_equal(llmops_lock_partial_find(&l.e[0], "sig")->blob,
+			    "dddddddddddddddddddddddddddddddddddddddd");
+	assert_null(llmops_lock_partial_find(&l.e[0], "other"));
+	assert_int_equal(llmops_lock_write(&l, path, &err), 0);
+	llmops_lock_release(&l);
+	llmops_buf_read_file(&back, path);
+	assert_non_null(strstr(back.data, "\"footer\": null,\n        \"sig\": {\"blob\""));
+	assert_int_equal(llmops_lock_parse(&l, back.data, back.len, "prompts.lock", &err), 0);
+	assert_int_equal(l.e[0].npartials, 2);
+	llmops_lock_release(&l);
+	llmops_buf_release(&back);
+	free(path);
+	tu_tmpdir_remove(dir);
+
+	expect(ENTRY(GOOD ", \"partials\": []"), "\"partials\" of 'a' must be an object");
+	expect(ENTRY(GOOD ", \"partials\": {\"sig\": {\"blob\": \"x\"}}"),
+	       "partial 'sig' of 'a' must be {\"blob\"");
+	expect(ENTRY(GOOD ", \"partials\": {\"Sig\": null}"), "partial name 'Sig'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(field_checks),
+		cmocka_unit_test(partials),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,23 @@
+/*
+ * pinclosure.h - the render closure of a pinned version: every partial it
+ * includes, directly or through other partials, as it is at a commit.
+ */
+#ifndef LLMOPS_PINCLOSURE_H
+#define LLMOPS_PINCLOSURE_H
+
+#include "lock.h"
+#include "prompt.h"
+#include "store.h"
+
+/*
+ * Fill e->partials (and has_partials when there is any) with the partials
+ * p includes as they are in snap: each with its blob and SHA-256, or with
+ * blob "" when snap has no such partial (it renders as nothing).  Every
+ * branch counts, sections included whatever the data.  Errors:
+ * LLMOPS_E_INPUT (a partial that does not parse; more than
+ * LLMOPS_LOCK_MAX_PARTIALS), LLMOPS_E_GIT, LLMOPS_E_NOMEM.
+ */
+int llmops_pin_closure(struct llmops_snapshot *snap, const struct llmops_prompt *p,
+		       struct llmops_lock_entry *e, struct llmops_err *err);
+
+#endif
