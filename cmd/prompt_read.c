@@ -3,6 +3,7 @@
  * render, diff and log.
  */
 #include "prompt_cmd.h"
+#include "pinclosure.h"
 
 #include "buf.h"
 #include "hash.h"
@@ -618,8 +619,9 @@ struct log_out {
 
 static const char *kind_name(int kind)
 {
-	static const char *const names[] = {"added",  "changed",  "deleted",
-					    "pinned", "unpinned", "boundary"};
+	static const char *const names[] = {"added",	"changed",  "deleted",
+					    "pinned",	"unpinned", "boundary",
+					    "partial-changed"};
 
 	return names[kind];
 }
@@ -646,6 +648,8 @@ static int log_event(void *ud, const struct llmops_log_event *ev)
 			cJSON_AddStringToObject(o, "version", ev->version);
 		if (ev->kind == LLMOPS_LOG_PINNED && ev->previous[0])
 			cJSON_AddStringToObject(o, "previous", ev->previous);
+		if (ev->kind == LLMOPS_LOG_PARTIAL)
+			cJSON_AddStringToObject(o, "partial", ev->partial);
 		cJSON_AddItemToArray(lo->events, o);
 		return 0;
 	}
@@ -660,10 +664,44 @@ static int log_event(void *ud, const struct llmops_log_event *ev)
 		break;
 	case LLMOPS_LOG_UNPINNED: printf("unpinned (was %s)", ev->version); break;
 	case LLMOPS_LOG_BOUNDARY: printf("history stops here (shallow clone)"); break;
+	case LLMOPS_LOG_PARTIAL: printf("partial %s changed", ev->partial); break;
 	default: printf("%s %s", kind_name(ev->kind), ev->version); break;
 	}
 	printf("  %s: %s\n", ev->author, ev->summary);
 	return 0;
+}
+
+/* The render closure whose partials prompt log follows: the pin's, else the newest version's
+   at HEAD (nothing when neither can be read). */
+static void log_partials(struct prompt_env *env, const char *name, struct llmops_lock_entry *cl)
+{
+	const struct llmops_lock_entry *pe = llmops_lock_find(&env->lock, name);
+	struct llmops_snapshot *head = NULL;
+	struct llmops_catalog cat = {0};
+	struct llmops_buf text = LLMOPS_BUF_INIT;
+	struct llmops_prompt *p = NULL;
+	struct llmops_err err = {0};
+	if (pe && pe->has_partials) {
+		*cl = *pe;
+		return;
+	}
+	if (llmops_snapshot_open(&head, env->store, NULL, &err) ||
+	    llmops_store_catalog(env->store, head, 0, &cat, &err))
+		goto out;
+	const struct llmops_family *f = llmops_catalog_find(&cat, name);
+	const struct llmops_version_file *vf =
+		pe ? NULL : f && f->n ? &f->files[f->n - 1] : NULL;
+	for (size_t i = 0; pe && f && i < f->n; i++)
+		if (!strcmp(f->files[i].version, pe->version))
+			vf = &f->files[i];
+	if (vf && !llmops_snapshot_read(head, vf->path, &text, NULL, &err) &&
+	    !llmops_prompt_parse(&p, vf->path, text.data, text.len, vf->json, &err))
+		(void)llmops_pin_closure(head, p, cl, &err);
+out:
+	llmops_prompt_free(p);
+	llmops_buf_release(&text);
+	llmops_catalog_release(&cat);
+	llmops_snapshot_free(head);
 }
 
 int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
@@ -672,9 +710,10 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 	static const struct llmops_usage u = {
 		"llmops prompt log",
 		syn,
-		"The commits that added, changed or deleted each version of NAME and the\n"
-		"commits that moved its pin in prompts.lock, newest first.  In a shallow\n"
-		"clone the history stops at the clone's boundary, and says so.",
+		"The commits that added, changed or deleted each version of NAME, that\n"
+		"changed a partial the pinned version (else the newest) includes, and that\n"
+		"moved its pin in prompts.lock, newest first.  In a shallow clone the\n"
+		"history stops at the clone's boundary, and says so.",
 	};
 	const char *format = "text";
 	const struct llmops_option opts[] = {OPT_FORMAT_ENTRY(&format), OPT_HELP_ENTRY,
@@ -694,7 +733,25 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 		return rc;
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON)
 		lo.events = cJSON_CreateArray();
-	if (llmops_store_log(env.store, ref.name, log_event, &lo, &err)) {
+	/* the partials the pinned version renders (else the newest version's) */
+	struct llmops_lock_entry *cl = calloc(1, sizeof(*cl));
+	char paths[LLMOPS_LOCK_MAX_PARTIALS][LLMOPS_NAME_MAX + 64];
+	const char *pp[LLMOPS_LOCK_MAX_PARTIALS];
+	size_t np = 0;
+	if (!cl) {
+		prompt_env_close(&env);
+		llmops_error("out of memory");
+		return LLMOPS_EXIT_RUNTIME;
+	}
+	log_partials(&env, ref.name, cl);
+	for (size_t i = 0; i < cl->npartials; i++) {
+		snprintf(paths[np], sizeof(paths[np]), LLMOPS_PARTIALS_DIR "/%s.txt",
+			 cl->partials[i].name);
+		pp[np] = paths[np];
+		np++;
+	}
+	free(cl);
+	if (llmops_store_log_ex(env.store, ref.name, pp, np, log_event, &lo, &err)) {
 		rc = llmops_report(&err);
 	} else if (!lo.count) {
 		/* Nothing in history: an unknown name gets the list; a new family a note. */

@@ -1018,6 +1018,8 @@ struct log_walk {
 	int (*fn)(void *ud, const struct llmops_log_event *ev);
 	void *ud;
 	struct vlist *a, *b; /* scratch for the two trees' files */
+	const char *const *partials; /* paths of the partials to report, borrowed */
+	size_t npartials;
 };
 
 static int emit(struct log_walk *w, git_commit *c, int kind, const char *version,
@@ -1035,6 +1037,11 @@ static int emit(struct log_walk *w, git_commit *c, int kind, const char *version
 	ev.summary = git_commit_summary(c) ? git_commit_summary(c) : "";
 	ev.version = version;
 	ev.previous = previous;
+	ev.partial = "";
+	if (kind == LLMOPS_LOG_PARTIAL) {
+		ev.partial = version;
+		ev.version = "";
+	}
 	return w->fn(w->ud, &ev);
 }
 
@@ -1068,6 +1075,13 @@ static int log_commit(struct log_walk *w, git_commit *c, git_commit *p)
 			if (i == na)
 				rc = emit(w, c, LLMOPS_LOG_DELETED, w->b[k].name, "");
 		}
+	}
+	for (size_t i = 0; i < w->npartials && !rc; i++) {
+		git_oid pc, pp;
+		path_oid(c, w->partials[i], &pc);
+		path_oid(p, w->partials[i], &pp);
+		if (git_oid_cmp(&pc, &pp))
+			rc = emit(w, c, LLMOPS_LOG_PARTIAL, w->partials[i], "");
 	}
 	path_oid(c, LLMOPS_LOCK_FILE, &lock_c);
 	path_oid(p, LLMOPS_LOCK_FILE, &lock_p);
@@ -1110,7 +1124,14 @@ int llmops_store_log(struct llmops_store *s, const char *name,
 		     int (*fn)(void *ud, const struct llmops_log_event *ev), void *ud,
 		     struct llmops_err *err)
 {
-	struct log_walk w = {s, name, "", fn, ud, NULL, NULL};
+	return llmops_store_log_ex(s, name, NULL, 0, fn, ud, err);
+}
+
+int llmops_store_log_ex(struct llmops_store *s, const char *name, const char *const *partials,
+			size_t npartials, int (*fn)(void *ud, const struct llmops_log_event *ev),
+			void *ud, struct llmops_err *err)
+{
+	struct log_walk w = {s, name, "", fn, ud, NULL, NULL, partials, npartials};
 	struct oidset seen = {0};
 	git_commit **queue = NULL;
 	size_t nq = 0, aq = 0;

@@ -167,6 +167,7 @@ enum llmops_log_kind {
 	LLMOPS_LOG_PINNED,   /* prompts.lock pins a (different) version */
 	LLMOPS_LOG_UNPINNED, /* prompts.lock no longer pins the family */
 	LLMOPS_LOG_BOUNDARY, /* the history stops here (shallow clone) */
+	LLMOPS_LOG_PARTIAL,  /* a partial the family's versions include changed */
 };
 struct llmops_log_event {
 	int kind;		     /* enum llmops_log_kind */
@@ -177,6 +178,7 @@ struct llmops_log_event {
 	const char *summary;	     /* borrowed: first line of the message */
 	const char *version;	     /* the version concerned ("" for BOUNDARY) */
 	const char *previous;	     /* PINNED: the version pinned before, or "" */
+	const char *partial;	     /* PARTIAL: its path (prompts/_partials/NAME.txt), else "" */
 };
 /*
  * Walk history from HEAD, newest commit first, and call fn for each event
@@ -187,5 +189,10 @@ struct llmops_log_event {
 int llmops_store_log(struct llmops_store *s, const char *name,
 		     int (*fn)(void *ud, const struct llmops_log_event *ev), void *ud,
 		     struct llmops_err *err);
+/* The same, also reporting (LLMOPS_LOG_PARTIAL) each commit that added, changed or
+   deleted one of the npartials files at partials (paths, borrowed). */
+int llmops_store_log_ex(struct llmops_store *s, const char *name, const char *const *partials,
+			size_t npartials, int (*fn)(void *ud, const struct llmops_log_event *ev),
+			void *ud, struct llmops_err *err);
 
 #endif

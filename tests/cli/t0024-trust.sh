@@ -31,6 +31,11 @@ run llmops prompt verify
 expect_rc 1 "verify fails when a partial the pin includes changed"
 check "naming the partial and the way out" has "$out" "prompts/_partials/signature.txt, which support/reply@v2.0.1 includes, changed in the work tree after the pin"
 check "how to release it" has "$out" "llmops prompt new support/reply"
+run llmops prompt log support/reply --format json
+check "log lists the commit that changed a partial" python3 -c '
+import json,sys; l=json.loads(sys.argv[1])
+e=[x for x in l if x["summary"]=="edit the signature"]
+assert e and e[0]["event"]=="partial-changed" and e[0]["partial"]=="prompts/_partials/signature.txt", l' "$out"
 run llmops prompt render support/reply@v2.0.1 --var question=q
 expect_rc 0 "render of the pinned version"
 check "renders the partial as it was at the pin" has "$out" "-- The team"
