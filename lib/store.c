@@ -1051,9 +1051,16 @@ static int log_commit(struct log_walk *w, git_commit *c, git_commit *p)
 	git_oid dir_c, dir_p, lock_c, lock_p;
 	int rc = 0;
 
+	for (size_t i = 0; i < w->npartials && !rc; i++) {
+		git_oid pc, pp;
+		path_oid(c, w->partials[i], &pc);
+		path_oid(p, w->partials[i], &pp);
+		if (git_oid_cmp(&pc, &pp))
+			rc = emit(w, c, LLMOPS_LOG_PARTIAL, w->partials[i], "");
+	}
 	path_oid(c, w->dir, &dir_c);
 	path_oid(p, w->dir, &dir_p);
-	if (git_oid_cmp(&dir_c, &dir_p)) {
+	if (!rc && git_oid_cmp(&dir_c, &dir_p)) {
 		size_t na = family_files(w->s, &dir_c, w->a, MAX_LOG_FILES);
 		size_t nb = family_files(w->s, &dir_p, w->b, MAX_LOG_FILES);
 
@@ -1075,13 +1082,6 @@ static int log_commit(struct log_walk *w, git_commit *c, git_commit *p)
 			if (i == na)
 				rc = emit(w, c, LLMOPS_LOG_DELETED, w->b[k].name, "");
 		}
-	}
-	for (size_t i = 0; i < w->npartials && !rc; i++) {
-		git_oid pc, pp;
-		path_oid(c, w->partials[i], &pc);
-		path_oid(p, w->partials[i], &pp);
-		if (git_oid_cmp(&pc, &pp))
-			rc = emit(w, c, LLMOPS_LOG_PARTIAL, w->partials[i], "");
 	}
 	path_oid(c, LLMOPS_LOCK_FILE, &lock_c);
 	path_oid(p, LLMOPS_LOCK_FILE, &lock_p);
