@@ -37,6 +37,21 @@ static const char *status_of(const struct cost_row *w, const struct cost_report 
 	return w->delta_request != 0 ? "changed" : "unchanged";
 }
 
+/* What fails the gate (exit 1), labelled as such: never a mere note. */
+static void gate_failures(const struct cost_report *r, FILE *out, const char *bullet)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct cost_row *w = &r->rows[i];
+		if (w->over_increase)
+			fprintf(out,
+				"%s%s: cost per request up %.1f%%, over --max-increase %.1f%%\n",
+				bullet, w->name, w->delta_pct, r->max_increase);
+	}
+	if (r->over_budget)
+		fprintf(out, "%sover budget: %.2f USD per month, budget %.2f USD\n", bullet,
+			r->total_month, r->budget);
+}
+
 static void notes(const struct cost_report *r, FILE *out, const char *bullet)
 {
 	int est = 0;
@@ -55,14 +70,7 @@ static void notes(const struct cost_report *r, FILE *out, const char *bullet)
 				"%s%s: output tokens unknown (no max_tokens, no runs in the "
 				"ledger): give --output-tokens N; output is priced as 0\n",
 				bullet, w->name);
-		if (w->over_increase)
-			fprintf(out,
-				"%s%s: cost per request up %.1f%%, over --max-increase %.1f%%\n",
-				bullet, w->name, w->delta_pct, r->max_increase);
 	}
-	if (r->over_budget)
-		fprintf(out, "%sover budget: %.2f USD per month, budget %.2f USD\n", bullet,
-			r->total_month, r->budget);
 	if (est)
 		fprintf(out,
 			"%s~: an estimate (the model's vendor does not publish its tokenizer)\n",
@@ -108,6 +116,7 @@ void cost_print_text(const struct cost_report *r, int color)
 	if (r->dataset)
 		printf("; one run of %s: %s", r->dataset, usd(d, sizeof(d), r->total_dataset));
 	putchar('\n');
+	gate_failures(r, stdout, "gate failed: ");
 	notes(r, stdout, "note: ");
 }
 
@@ -148,6 +157,7 @@ void cost_print_markdown(const struct cost_report *r)
 	if (r->dataset)
 		printf(" · one run of `%s`: %s", r->dataset, usd(c, sizeof(c), r->total_dataset));
 	printf("\n\n");
+	gate_failures(r, stdout, "- **gate failed:** ");
 	notes(r, stdout, "- ");
 }
 

@@ -428,7 +428,12 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 				       v->metric_sum[k] / (double)v->metric_n[k]);
 				any = 1;
 			}
-		printf("%s\n", any ? "" : " (none: assertions only)");
+		/* no score: nothing was scored (every result erred), or the cases are judged by
+		   assertions alone */
+		printf("%s\n", any		   ? ""
+			       : !v->scored && v->errors ? " (none: no output was scored, every "
+							   "result ended in an error)"
+							 : " (none: assertions only)");
 		if (v->nlat)
 			printf("    latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms (%zu %s)\n",
 			       llmops_quantile(v->lat, v->nlat, 0.5),

@@ -47,6 +47,10 @@ static const struct prefix_rule rules[] = {
 	{"gpt-35", "cl100k_base", "openai", 1}, /* Azure deployment names */
 	{"text-embedding-3", "cl100k_base", "openai", 1},
 	{"text-embedding-ada-002", "cl100k_base", "openai", 1},
+	/* tiktoken's model table (model.py) maps the two base completion models
+	   still served to cl100k_base */
+	{"davinci-002", "cl100k_base", "openai", 1},
+	{"babbage-002", "cl100k_base", "openai", 1},
 	{"claude", "o200k_base", "anthropic", 0},
 	{"gemini", "o200k_base", "google", 0},
 	{"gemma", "o200k_base", "google", 0},

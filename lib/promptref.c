@@ -45,10 +45,19 @@ int llmops_prompt_name_check(const char *name, const char *what, struct llmops_e
 						   ? "; each segment starts with a letter or digit"
 						   : "";
 
+			/* the whole character (a UTF-8 sequence), at its position in
+			   characters: "résumé" has 'é' at position 2 */
+			size_t len = 1, pos = 1;
+			while (len < 4 && i + len < n &&
+			       ((unsigned char)name[i + len] & 0xC0) == 0x80 &&
+			       ((unsigned char)c & 0xC0) == 0xC0)
+				len++;
+			for (size_t k = 0; k < i; k++)
+				pos += ((unsigned char)name[k] & 0xC0) != 0x80;
 			return llmops_err_set(err, LLMOPS_E_USAGE,
-					      "%s '%s' has '%c' at position %zu: names use "
+					      "%s '%s' has '%.*s' at position %zu: names use "
 					      "[a-z0-9_-], '/' between segments%s",
-					      what, name, c, i + 1, hint);
+					      what, name, (int)len, name + i, pos, hint);
 		}
 		first = 0;
 	}

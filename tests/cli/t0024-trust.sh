@@ -69,6 +69,25 @@ run llmops prompt show support/reply
 check "show notes a work tree that differs" has "$err" "differs in the work tree; this is the committed version"
 git checkout -q prompts/support/reply/v2.0.1.txt
 
+# ------------------------------------------ small things said right
+run llmops prompt new résumé
+expect_rc 2 "a name with a non-ASCII letter"
+check "names the whole character" has "$err" "has 'é' at position 2"
+run llmops tokens --model davinci-002 --format json
+check "davinci-002 counts with cl100k_base, as tiktoken maps it" has "$out" '"encoding": "cl100k_base"'
+run llmops tokens --model babbage-002
+expect_rc 0 "babbage-002 too"
+printf '{"id": "x", "input": "boom", "expected": "boom"}\n' >evals/allerr.jsonl
+printf '#!/bin/sh\nexit 1\n' >fail.sh && chmod +x fail.sh
+run llmops eval --dataset evals/allerr.jsonl --provider "exec:$PWD/fail.sh" --retries 0 --metric exact --no-cache
+check "an all-errored run does not call itself assertions-only" has "$out" "none: no output was scored"
+printf '{"cost": {"budget_usd": 0.000001, "requests_per_day": {"support/reply": 1000000}}}\n' >llmops.json
+run llmops cost --model gpt-4o
+expect_rc 1 "over budget fails the cost gate"
+check "labelled as the failed gate, not a note" has "$out" "gate failed: over budget"
+check "and not as a note" eval '! has "$out" "note: over budget"'
+git checkout -q llmops.json
+
 # ------------------------------------------ cosine's IDF: the whole dataset
 mkdir -p evals
 python3 - <<'PY'
@@ -92,10 +111,11 @@ assert len(s) == 3 and len(set(s)) == 1, s' \
 	"$(sql "select printf('%.6f', score) from results where case_id = 'c1' order by id")"
 
 # ------------------------------------- a second --dataset is never dropped
+runs_before=$(sql "select count(*) from runs")
 run llmops eval --dataset evals/cos.jsonl --dataset evals/other.jsonl --provider replay
 expect_rc 2 "two datasets are refused"
 check "naming both" has "$err" "--dataset given twice ('evals/cos.jsonl', then 'evals/other.jsonl'): give it once"
-check "nothing ran" test "$(sql "select count(*) from runs")" = 3
+check "nothing ran" test "$(sql "select count(*) from runs")" = "$runs_before"
 run llmops eval --dataset evals/cos.jsonl --dataset=evals/cos.jsonl --provider replay --metric cosine --min-pass-rate 0
 expect_rc 0 "the same one twice is harmless"
 run llmops --ledger a.db --ledger b.db runs
