@@ -20,7 +20,7 @@ struct cost_side {
 				       "unknown" */
 	double per_request;	    /* USD */
 	double per_day;		    /* requests per day */
-	const char *traffic_source; /* "--requests-per-day", "llmops.json", "ledger", "none" */
+	const char *traffic_source; /* "--requests-per-day", "llmops.json", "evaluation-runs", "none" */
 	double per_month;	    /* USD, 30 days */
 	long context_window;	    /* 0: unknown */
 	int over_context;	    /* input + max output > context window */

@@ -65,6 +65,12 @@ static void notes(const struct cost_report *r, FILE *out, const char *bullet)
 				"window "
 				"of %ld\n",
 				bullet, w->name, s->input_tokens, s->model, s->context_window);
+		if (!strcmp(s->traffic_source, "evaluation-runs"))
+			fprintf(out,
+				"%s%s: requests per day are those of the evaluation runs in the "
+				"ledger (last 30 days), not production traffic: set "
+				"cost.requests_per_day in llmops.json\n",
+				bullet, w->name);
 		if (!strcmp(s->output_source, "unknown"))
 			fprintf(out,
 				"%s%s: output tokens unknown (no max_tokens, no runs in the "

@@ -44,7 +44,8 @@ double llmops_cost_traffic(const struct llmops_cost_sources *s, const char **sou
 		return s->traffic_month / 30.0;
 	}
 	if (s->traffic_observed > 0) {
-		*source = "ledger";
+		/* the ledger records evaluation runs only: not production traffic */
+		*source = "evaluation-runs";
 		return s->traffic_observed;
 	}
 	*source = "none";

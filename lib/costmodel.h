@@ -40,7 +40,7 @@ double llmops_cost_output_tokens(const struct llmops_cost_sources *s, const char
 /*
  * Requests a day: the flag, llmops.json's per day, its per month / 30,
  * what the ledger observed, else 0.  *source gets "--requests-per-day",
- * "llmops.json", "ledger" or "none".
+ * "llmops.json", "evaluation-runs" (the ledger's evaluation runs: not production) or "none".
  */
 double llmops_cost_traffic(const struct llmops_cost_sources *s, const char **source);
 

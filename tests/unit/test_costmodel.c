@@ -55,7 +55,7 @@ static void traffic_precedence(void **state)
 	assert_string_equal(src, "none");
 	s.traffic_observed = 40;
 	assert_true(llmops_cost_traffic(&s, &src) == 40);
-	assert_string_equal(src, "ledger");
+	assert_string_equal(src, "evaluation-runs");
 	s.traffic_month = 3000;
 	assert_true(llmops_cost_traffic(&s, &src) == 100);
 	assert_string_equal(src, "llmops.json");
