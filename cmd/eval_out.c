@@ -130,6 +130,12 @@ cJSON *eval_summary_json(struct llmops_eval *ev)
 	add_num(o, "pass_rate", t.cases ? t.rate : NAN);
 	cJSON_AddNumberToObject(o, "cost_usd", t.cost);
 	cJSON_AddNumberToObject(o, "redactions", (double)ev->redactions);
+	if (ev->review_below >= 0) {
+		cJSON *rv = cJSON_AddObjectToObject(o, "review");
+		cJSON_AddNumberToObject(rv, "below", ev->review_below);
+		cJSON_AddNumberToObject(rv, "queued", (double)ev->reviews_queued);
+		cJSON_AddNumberToObject(rv, "already_pending", (double)ev->reviews_dup);
+	}
 	if (ev->resumed)
 		cJSON_AddNumberToObject(o, "resumed_results", (double)ev->restored);
 	vs = cJSON_AddArrayToObject(o, "variants");
@@ -451,6 +457,13 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 	if (nflaky)
 		print_flaky(ev, nflaky, bold, reset);
 	print_failures(ev, width, bold, red, reset);
+	if (ev->review_below >= 0) {
+		printf("\nreview: %ld %s queued (score below %g)", ev->reviews_queued,
+		       runfmt_plural(ev->reviews_queued, "result", "results"), ev->review_below);
+		if (ev->reviews_dup)
+			printf(", %ld already pending with the same output", ev->reviews_dup);
+		printf("; llmops review list\n");
+	}
 	if (interrupted) { /* an unfinished run has no verdict */
 		printf("\ngate: %snot decided%s (interrupted after %ld of %zu %s)\n", red, reset,
 		       t.cases, ev->njobs, runfmt_plural((long)ev->njobs, "result", "results"));

@@ -195,6 +195,9 @@ struct llmops_eval {
 	double t0;	   /* when the run began (llmops_mono_ms) */
 	double last_tick;  /* when progress was last told */
 	long redactions; /* key values cut from answers before they were stored */
+	/* --review-below: results queued for review, and those whose case, prompt version
+	   and output were already pending (not queued twice) */
+	long reviews_queued, reviews_dup;
 	int ledger_failed;
 	struct llmops_err ledger_err;
 	const struct llmops_eval_cb *cb;	/* borrowed, while llmops_eval_run runs */

@@ -61,7 +61,7 @@ struct llmops_eval_job *llmops_eval_pool_take(struct llmops_eval *ev, int wait);
 void llmops_eval_pool_stop(struct llmops_eval *ev);
 
 /* eval_run.c: j's result (and its review entry) into the ledger; 0 or an error. */
-int llmops_eval_record(const struct llmops_eval *ev, const struct llmops_eval_job *j,
+int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 		       struct llmops_err *err);
 
 #endif

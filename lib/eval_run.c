@@ -186,7 +186,7 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 	}
 }
 
-int llmops_eval_record(const struct llmops_eval *ev, const struct llmops_eval_job *j,
+int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 		       struct llmops_err *err)
 {
 	const struct llmops_eval_variant *v = &ev->vars[j->vi];
@@ -217,9 +217,15 @@ int llmops_eval_record(const struct llmops_eval *ev, const struct llmops_eval_jo
 	r.cache_hit = j->cache_hit;
 	int rc = llmops_ledger_result_append(ev->ledger, ev->run_id, &r, &rid, err);
 	if (!rc && j->passed != -1 && ev->review_below >= 0 && !isnan(j->score) &&
-	    j->score < ev->review_below)
-		rc = llmops_ledger_review_add(ev->ledger, rid, "score below --review-below", NULL,
-					      err);
+	    j->score < ev->review_below) {
+		int64_t review = 0;
+		rc = llmops_ledger_review_add(ev->ledger, rid, "score below --review-below",
+					      &review, err);
+		if (!rc && review)
+			ev->reviews_queued++;
+		else if (!rc)
+			ev->reviews_dup++;
+	}
 	/* results of requests commit one by one (a kill loses only what is in flight) */
 	if (!rc && j->attempts > 0)
 		rc = llmops_ledger_flush(ev->ledger, err);

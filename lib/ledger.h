@@ -355,7 +355,12 @@ int llmops_ledger_cache_put(struct llmops_ledger *lg, const char *key, const cha
 
 /* ---------------------------------------------------------------- review */
 
-/* Queue a result for human review (status "pending"); *id_out may be NULL. */
+/*
+ * Queue a result for human review (status "pending"); *id_out (may be
+ * NULL) gets the review's id, or 0 when the queue already holds a pending
+ * review of the same case (id and dataset path), prompt version and output
+ * (a rerun of the same eval queues nothing twice).
+ */
 int llmops_ledger_review_add(struct llmops_ledger *lg, int64_t result_id, const char *reason,
 			     int64_t *id_out, struct llmops_err *err);
 

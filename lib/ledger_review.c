@@ -173,6 +173,33 @@ int llmops_ledger_review_decide(struct llmops_ledger *lg, int64_t id, const char
 		goto out;
 	}
 	sqlite3_reset(st);
+	/* the same verdict for every other pending review of the same case, prompt
+	   version and output (queued twice by an llmops that did not deduplicate) */
+	static const char dups[] =
+		"UPDATE reviews SET status = ?2, reviewer = ?3, note = ?4, decided_at = ?5"
+		" WHERE status = 'pending' AND id != ?1 AND result_id IN ("
+		"  SELECT o.id FROM reviews d JOIN results n ON n.id = d.result_id"
+		"   JOIN runs rn ON rn.id = n.run_id, results o JOIN runs ro ON ro.id = o.run_id"
+		"  WHERE d.id = ?1 AND o.case_id = n.case_id AND o.output IS n.output"
+		"   AND ro.prompt_name IS rn.prompt_name AND ro.prompt_version IS rn.prompt_version"
+		"   AND (SELECT path FROM datasets WHERE id = ro.dataset_id)"
+		"    IS (SELECT path FROM datasets WHERE id = rn.dataset_id))";
+	sqlite3_stmt *ds = NULL;
+	if (!(rc = ledger_prepare(lg, dups, &ds, err))) {
+		sqlite3_bind_int64(ds, 1, id);
+		sqlite3_bind_text(ds, 2, status, -1, SQLITE_STATIC);
+		ledger_bind_text(ds, 3, reviewer);
+		ledger_bind_text(ds, 4, note);
+		sqlite3_bind_text(ds, 5, ts, -1, SQLITE_STATIC);
+		if (sqlite3_step(ds) != SQLITE_DONE)
+			rc = ledger_fail(lg, sqlite3_errcode(lg->db), "cannot settle duplicates",
+					 err);
+		sqlite3_finalize(ds);
+	}
+	if (rc) {
+		ledger_rollback(lg);
+		goto out;
+	}
 	rc = ledger_commit(lg, err);
 out:
 	sqlite3_finalize(st);

@@ -125,8 +125,17 @@ int llmops_ledger_cache_put(struct llmops_ledger *lg, const char *key, const cha
 int llmops_ledger_review_add(struct llmops_ledger *lg, int64_t result_id, const char *reason,
 			     int64_t *id_out, struct llmops_err *err)
 {
+	/* one pending review per (case, prompt version, output) */
 	static const char sql[] =
-		"INSERT INTO reviews (result_id, reason, created_at) VALUES (?1, ?2, ?3)"
+		"INSERT INTO reviews (result_id, reason, created_at)"
+		" SELECT ?1, ?2, ?3 WHERE NOT EXISTS ("
+		"  SELECT 1 FROM results n JOIN runs rn ON rn.id = n.run_id,"
+		"   reviews v JOIN results o ON o.id = v.result_id JOIN runs ro ON ro.id = o.run_id"
+		"  WHERE n.id = ?1 AND v.status = 'pending' AND o.case_id = n.case_id"
+		"   AND o.output IS n.output AND ro.prompt_name IS rn.prompt_name"
+		"   AND ro.prompt_version IS rn.prompt_version"
+		"   AND (SELECT path FROM datasets WHERE id = ro.dataset_id)"
+		"    IS (SELECT path FROM datasets WHERE id = rn.dataset_id))"
 		" RETURNING id";
 	sqlite3_stmt *st = NULL;
 	char ts[32];
@@ -143,8 +152,9 @@ int llmops_ledger_review_add(struct llmops_ledger *lg, int64_t result_id, const 
 		rc = llmops_err_set(err, rc, "no result %lld in ledger '%s'", (long long)result_id,
 				    lg->path);
 	if (!rc) {
+		/* no row: the same case, prompt version and output is already queued */
 		if (id_out)
-			*id_out = sqlite3_column_int64(st, 0);
+			*id_out = sqlite3_data_count(st) > 0 ? sqlite3_column_int64(st, 0) : 0;
 		sqlite3_reset(st);
 		rc = ledger_commit(lg, err);
 	}

@@ -69,6 +69,29 @@ run llmops prompt show support/reply
 check "show notes a work tree that differs" has "$err" "differs in the work tree; this is the committed version"
 git checkout -q prompts/support/reply/v2.0.1.txt
 
+# ------------------------------------------ one open review per case, prompt version, output
+python3 - <<'PY'
+import json
+with open("evals/rv.jsonl", "w") as f:
+    for i in range(4):
+        f.write(json.dumps({"id": "r%d" % i, "expected": "the right answer %d" % i,
+                            "output": "a wrong one" if i < 3 else "the right answer 3"}) + "\n")
+PY
+rv() { run llmops eval --dataset evals/rv.jsonl --provider replay --min-pass-rate 0 --review-below 0.9 "$@"; }
+rv
+check "eval says how many it queued" has "$out" "review: 3 results queued (score below 0.9)"
+rv --format json
+check "a rerun queues none again" python3 -c '
+import json,sys; r=json.loads(sys.argv[1])["review"]
+assert r=={"below": 0.9, "queued": 0, "already_pending": 3}, r' "$out"
+check "the queue holds three" test "$(sql "select count(*) from reviews where status='pending'")" = 3
+# two identical items from an older llmops: accepting one settles both
+python3 -c 'import sqlite3; d=sqlite3.connect(".llmops/ledger.db"); d.execute("insert into reviews (result_id, reason, created_at) select result_id, reason, created_at from reviews where id = (select min(id) from reviews)"); d.commit()'
+first=$(sql "select min(id) from reviews")
+run llmops review reject "$first" -m "wrong"
+expect_rc 0 "reject one"
+check "its duplicate is settled with it" test "$(sql "select count(*) from reviews where status='pending'")" = 2
+
 # ------------------------------------------ small things said right
 run llmops prompt new résumé
 expect_rc 2 "a name with a non-ASCII letter"
