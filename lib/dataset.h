@@ -130,7 +130,8 @@ void llmops_dataset_release(struct llmops_dataset *d);
 /*
  * Make text the "expected" of case case_id in the dataset file at path,
  * replacing the file atomically.  JSONL: only that case's line changes.
- * JSON: the file is written again (two-space indent).  CSV is refused
+ * JSON: only the bytes of that value change (or one member is added when
+ * the case has no "expected"), the file's layout kept.  CSV is refused
  * (LLMOPS_E_USAGE): a cell may hold anything, edit it by hand.  When was is
  * not NULL, the case's expected must still be was (what a run scored
  * against), else LLMOPS_E_CHECK and nothing is written.

@@ -19,69 +19,82 @@ static const char *text_of(const cJSON *f)
 	return cJSON_IsString(f) ? f->valuestring : NULL;
 }
 
-/* JSONL: replace line `line` (1-based) with its object, expected changed. */
+/*
+ * In the JSON object at text[o_start, o_end) (steps from the text's root
+ * lead to it), make "expected" value: its value's bytes replaced when it
+ * has one, else the member added after the last one; every other byte of
+ * the file stays as it was (its layout, key order, number spellings).
+ */
+static int set_member(struct llmops_buf *out, const char *text, size_t len, const char **steps,
+		      size_t nsteps, const char *value, struct llmops_err *err, const char *where)
+{
+	size_t vs, ve, os, oe;
+	struct llmops_buf v = LLMOPS_BUF_INIT;
+	llmops_json_add_string(&v, value);
+	steps[nsteps] = "expected";
+	if (!llmops_json_span(text, len, steps, nsteps + 1, &vs, &ve)) {
+		llmops_buf_add(out, text, vs);
+		llmops_buf_add(out, v.data, v.len);
+		llmops_buf_add(out, text + ve, len - ve);
+	} else if (!llmops_json_span(text, len, steps, nsteps, &os, &oe) && oe > os &&
+		   text[os] == '{' && text[oe - 1] == '}') {
+		size_t last =
+			oe - 1; /* the '}': back over white space to what ends the last member */
+		while (last > os + 1 && strchr(" \t\r\n", text[last - 1]))
+			last--;
+		llmops_buf_add(out, text, last);
+		llmops_buf_adds(out, text[last - 1] == '{' ? "\"expected\": " : ", \"expected\": ");
+		llmops_buf_add(out, v.data, v.len);
+		llmops_buf_add(out, text + last, len - last);
+	} else {
+		llmops_buf_release(&v);
+		return llmops_err_set(err, LLMOPS_E_INPUT, "%s: not a JSON object", where);
+	}
+	llmops_buf_release(&v);
+	return out->oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory") : LLMOPS_OK;
+}
+
+/* JSONL: line `line` (1-based) with its expected changed, and nothing else. */
 static int edit_jsonl(struct llmops_buf *out, const char *text, size_t len, int line,
 		      const char *value, struct llmops_err *err, const char *path)
 {
-	const char *p = text, *end = text + len;
+	const char *p = text, *end = text + len, *steps[2];
+	char where[600];
 	for (int l = 1; l < line && p < end; l++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		p = nl ? nl + 1 : end;
 	}
 	const char *eol = memchr(p, '\n', (size_t)(end - p));
 	size_t n = (size_t)((eol ? eol : end) - p);
-	int cr = n && p[n - 1] == '\r';
-	cJSON *o = cJSON_ParseWithLength(p, n);
-	char *s;
-	if (!cJSON_IsObject(o)) {
-		cJSON_Delete(o);
-		return llmops_err_set(err, LLMOPS_E_INPUT, "%s:%d: not a JSON object", path, line);
-	}
-	cJSON_DeleteItemFromObjectCaseSensitive(o, "expected");
-	cJSON_AddStringToObject(o, "expected", value);
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (!s)
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	snprintf(where, sizeof(where), "%s:%d", path, line);
 	llmops_buf_add(out, text, (size_t)(p - text));
-	llmops_buf_adds(out, s);
-	if (cr)
-		llmops_buf_addch(out, '\r');
+	int rc = set_member(out, p, n, steps, 0, value, err, where);
 	llmops_buf_add(out, p + n, (size_t)(end - (p + n)));
-	free(s);
-	return out->oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory") : LLMOPS_OK;
+	return rc ? rc : out->oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory") : 0;
 }
 
-/* JSON: the array again, with the case's expected changed. */
+/* JSON: the file with the case's expected changed, and nothing else. */
 static int edit_json(struct llmops_buf *out, const char *text, size_t len, const char *id,
 		     const char *value, struct llmops_err *err, const char *path)
 {
-	cJSON *a = cJSON_ParseWithLength(text, len), *c, *hit = NULL;
-	char *s;
-	int k = 0;
+	cJSON *a = cJSON_ParseWithLength(text, len), *c;
+	char idx[32];
+	const char *steps[2] = {idx, NULL};
+	int k = 0, hit = -1;
 	cJSON_ArrayForEach (c, a) {
 		const char *cid = text_of(cJSON_GetObjectItemCaseSensitive(c, "id"));
 		char dflt[32];
 		snprintf(dflt, sizeof(dflt), "case-%d", ++k); /* the id of a case without one */
 		if (!strcmp(cid ? cid : dflt, id)) {
-			hit = c;
+			hit = k - 1;
 			break;
 		}
 	}
-	if (!hit) {
-		cJSON_Delete(a);
-		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "%s: no case '%s'", path, id);
-	}
-	cJSON_DeleteItemFromObjectCaseSensitive(hit, "expected");
-	cJSON_AddStringToObject(hit, "expected", value);
-	s = llmops_json_print(a); /* two spaces a level: reads better in a diff */
 	cJSON_Delete(a);
-	if (!s)
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	llmops_buf_adds(out, s);
-	llmops_buf_addch(out, '\n');
-	free(s);
-	return out->oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory") : LLMOPS_OK;
+	if (hit < 0)
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "%s: no case '%s'", path, id);
+	snprintf(idx, sizeof(idx), "%d", hit);
+	return set_member(out, text, len, steps, 1, value, err, path);
 }
 
 int llmops_dataset_set_expected(const char *path, const char *case_id, const char *was,

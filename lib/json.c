@@ -415,6 +415,22 @@ void llmops_json_locate(const char *text, size_t len, const char *const *steps, 
 	llmops_text_pos(text, found, line, col);
 }
 
+int llmops_json_span(const char *text, size_t len, const char *const *steps, size_t nsteps,
+		     size_t *start, size_t *end)
+{
+	struct scan sc = {text, len, 0, NULL, 0, {0}};
+	peek(&sc);
+	for (size_t i = 0; i < nsteps; i++)
+		if (step_into(&sc, steps[i], 0))
+			return -1;
+	peek(&sc);
+	*start = sc.pos;
+	if (scan_value(&sc, 0))
+		return -1;
+	*end = sc.pos;
+	return 0;
+}
+
 int llmops_json_add_string(struct llmops_buf *b, const char *s)
 {
 	llmops_buf_addch(b, '"');

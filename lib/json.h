@@ -47,6 +47,14 @@ int llmops_json_parse_checked(cJSON **out, const char *text, size_t len, size_t 
 			      const char *label, struct llmops_err *err);
 
 /*
+ * The bytes text[*start, *end) of the value at a path (steps as for
+ * llmops_json_locate), in text that must be valid JSON: 0, or -1 when the
+ * path does not exist.
+ */
+int llmops_json_span(const char *text, size_t len, const char *const *steps, size_t nsteps,
+		     size_t *start, size_t *end);
+
+/*
  * Where the value at a path is in text (which must be valid JSON): steps
  * are object keys, or decimal indices for arrays.  With want_key, the
  * position of the last step's key instead of its value.  When the path

@@ -92,6 +92,28 @@ run llmops review reject "$first" -m "wrong"
 expect_rc 0 "reject one"
 check "its duplicate is settled with it" test "$(sql "select count(*) from reviews where status='pending'")" = 2
 
+# ------------------------------------------ accepting into a JSON dataset keeps its layout
+cat >evals/keep.json <<'J'
+[
+   { "id": "k1",  "expected": "alpha beta",   "output": "alpha beta", "weight": 1.50 },
+   {
+      "id": "k2",
+      "output": "gamma delta",
+      "expected": "something else entirely",
+      "tags": ["a",   "b"]
+   },
+   { "id": "k3", "output": "no expected here", "assert": [{"type": "contains", "value": "no"}] }
+]
+J
+cp evals/keep.json keep.before
+run llmops eval --dataset evals/keep.json --provider replay --min-pass-rate 0 --review-below 0.5
+K2=$(sql "select v.id from reviews v join results r on r.id = v.result_id where r.case_id = 'k2' order by v.id desc limit 1")
+run llmops review accept "$K2" --update-dataset
+expect_rc 0 "accept into a JSON dataset"
+check "only the value's bytes changed" python3 -c '
+a=open("keep.before").read(); b=open("evals/keep.json").read()
+assert b == a.replace("\"something else entirely\"", "\"gamma delta\""), b'
+
 # ------------------------------------------ small things said right
 run llmops prompt new résumé
 expect_rc 2 "a name with a non-ASCII letter"

@@ -515,6 +515,39 @@ static void test_sliced_first_pass(void **state)
 	free(text);
 }
 
+/* An accepted output written into a dataset: the value's bytes, or one member added. */
+static void test_set_expected(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir(), *j = tu_path(dir, "d.json"), *l = tu_path(dir, "d.jsonl");
+	struct llmops_err err = {0};
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	tu_write_file(
+		j,
+		"[\n  {\"id\": \"a\",  \"expected\": \"x\", \"n\": 1.50},\n  {\"id\": \"b\"}\n]\n",
+		strlen("[\n  {\"id\": \"a\",  \"expected\": \"x\", \"n\": 1.50},\n  {\"id\": "
+		       "\"b\"}\n]\n"));
+	assert_int_equal(llmops_dataset_set_expected(j, "a", "x", "say \"hi\"\n", &err), 0);
+	assert_int_equal(llmops_dataset_set_expected(j, "b", NULL, "y", &err), 0);
+	llmops_buf_read_file(&b, j);
+	assert_string_equal(
+		b.data, "[\n  {\"id\": \"a\",  \"expected\": \"say \\\"hi\\\"\\n\", \"n\": 1.50},\n"
+			"  {\"id\": \"b\", \"expected\": \"y\"}\n]\n");
+	llmops_buf_reset(&b);
+	tu_write_file(l, "{\"id\": \"a\", \"expected\": \"x\",  \"z\": 2.0}\r\n{}\n",
+		      strlen("{\"id\": \"a\", \"expected\": \"x\",  \"z\": 2.0}\r\n{}\n"));
+	assert_int_equal(llmops_dataset_set_expected(l, "a", "x", "w", &err), 0);
+	assert_int_equal(llmops_dataset_set_expected(l, "case-2", NULL, "v", &err), 0);
+	llmops_buf_read_file(&b, l);
+	assert_string_equal(
+		b.data,
+		"{\"id\": \"a\", \"expected\": \"w\",  \"z\": 2.0}\r\n{\"expected\": \"v\"}\n");
+	llmops_buf_release(&b);
+	free(j);
+	free(l);
+	tu_tmpdir_remove(dir);
+}
+
 /* k cursors over slices read what one cursor reads: ids, lines, errors' lines. */
 static void test_cursor_slices(void **state)
 {
@@ -590,6 +623,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_case_errors, setup_noserver, teardown),
 		cmocka_unit_test_setup_teardown(test_sliced_first_pass, setup_noserver, teardown),
 		cmocka_unit_test(test_cursor_slices),
+		cmocka_unit_test(test_set_expected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
