@@ -20,7 +20,8 @@ static const char *const synopsis[] = {
 static const struct llmops_usage usage = {
 	"llmops diff",
 	synopsis,
-	"Compare two runs case by case (B against A; by default last~1 and last).\n"
+	"Compare two runs case by case (B against A; by default the last run against\n"
+	"the newest earlier run of the same prompt and dataset).\n"
 	"Cases are paired by id (or, failing that, by identical expected text): the\n"
 	"newly failing and newly passing, scores that moved more than --tolerance\n"
 	"(default 0.05), changed outputs, and cases only in one run.  The change in\n"
@@ -62,16 +63,36 @@ int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		sig = -1; /* any flip counts */
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
-	/* none: last~1 against last; one: it against last; two: A against B */
-	const char *ra = argv[0] ? argv[0] : "last~1";
-	const char *rb = argv[0] && argv[1] ? argv[1] : "last";
+	/* none: the last run against the newest earlier one of the same prompt and
+	   dataset; one: it against last; two: A against B */
+	char da[LLMOPS_RUNID_LEN + 1], db[LLMOPS_RUNID_LEN + 1], why[600];
+	const char *ra = argv[0], *rb = argv[0] && argv[1] ? argv[1] : "last";
+	if (!ra && llmops_diff_default_pair(lg, da, db, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	if (!ra) {
+		ra = da;
+		rb = db;
+	}
 	if (llmops_run_data_load(lg, ra, &a, &err) || llmops_run_data_load(lg, rb, &b, &err)) {
 		rc = llmops_report(&err);
 		goto out;
 	}
+	if (!llmops_diff_comparable(a->run, b->run, why, sizeof(why)))
+		llmops_error("warning: %s: cases pair by id, which may not mean the same case", why);
 	dopts.tolerance = tol;
 	if (llmops_diff_runs(a, b, &dopts, &d, &err)) {
 		rc = llmops_report(&err);
+		goto out;
+	}
+	if (!d.npairs && (a->n || b->n)) {
+		/* nothing pairs: no comparison, and never "no regression" */
+		llmops_error("diff: no case of %s pairs with one of %s (no shared case id or "
+			     "expected text): nothing to compare",
+			     a->run->id, b->run->id);
+		llmops_diff_release(&d);
+		rc = LLMOPS_EXIT_USAGE;
 		goto out;
 	}
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {

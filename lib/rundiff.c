@@ -7,6 +7,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -358,4 +359,57 @@ int llmops_diff_regressed(const struct llmops_diff *d, double significance)
 	if (significance < 0)
 		return d->pass_to_fail > 0;
 	return d->pass_to_fail > d->fail_to_pass && d->mcnemar_p < significance;
+}
+
+/* Two optional strings the same (NULL equals NULL only). */
+static int same_str(const char *x, const char *y)
+{
+	return (!x && !y) || (x && y && !strcmp(x, y));
+}
+
+int llmops_diff_default_pair(struct llmops_ledger *lg, char a[LLMOPS_RUNID_LEN + 1],
+			     char b[LLMOPS_RUNID_LEN + 1], struct llmops_err *err)
+{
+	struct llmops_run *last = NULL, **runs = NULL;
+	size_t n = 0;
+	int rc = llmops_ledger_run_get(lg, "last", &last, err);
+	if (rc)
+		return rc;
+	struct llmops_run_filter f = {0};
+	f.kind = last->kind;
+	f.dataset_path = last->dataset_path;
+	rc = llmops_ledger_runs_list(lg, &f, &runs, &n, err);
+	a[0] = 0;
+	for (size_t i = 0; !rc && i < n && !a[0]; i++)
+		if (strcmp(runs[i]->id, last->id) < 0 && /* ids sort by start time */
+		    same_str(runs[i]->prompt_name, last->prompt_name) &&
+		    same_str(runs[i]->dataset_path, last->dataset_path))
+			memcpy(a, runs[i]->id, LLMOPS_RUNID_LEN + 1);
+	memcpy(b, last->id, LLMOPS_RUNID_LEN + 1);
+	if (!rc && !a[0])
+		rc = llmops_err_set(err, LLMOPS_E_USAGE,
+				    "no earlier run of %s%s on %s to compare the last run (%s) "
+				    "with: name the two runs (llmops diff A B)",
+				    last->prompt_name ? "prompt " : "no prompt",
+				    last->prompt_name ? last->prompt_name : "",
+				    last->dataset_path ? last->dataset_path : "no dataset", last->id);
+	llmops_runs_free(runs, n);
+	llmops_run_free(last);
+	return rc;
+}
+
+int llmops_diff_comparable(const struct llmops_run *a, const struct llmops_run *b, char *why,
+			   size_t n)
+{
+	if (!same_str(a->dataset_path, b->dataset_path))
+		snprintf(why, n, "the runs are of different datasets (%s and %s)",
+			 a->dataset_path ? a->dataset_path : "none",
+			 b->dataset_path ? b->dataset_path : "none");
+	else if (!same_str(a->prompt_name, b->prompt_name))
+		snprintf(why, n, "the runs are of different prompts (%s and %s)",
+			 a->prompt_name ? a->prompt_name : "none",
+			 b->prompt_name ? b->prompt_name : "none");
+	else
+		return 1;
+	return 0;
 }

@@ -93,6 +93,18 @@ int llmops_diff_runs(const struct llmops_run_data *a, const struct llmops_run_da
 void llmops_diff_release(struct llmops_diff *d);
 
 /*
+ * The runs `llmops diff` compares when none is named: B the last run, A the
+ * newest earlier run of the same kind, prompt and dataset (path).  Errors:
+ * LLMOPS_E_USAGE when there is no such earlier run (the message says so),
+ * and llmops_ledger_run_get()'s.
+ */
+int llmops_diff_default_pair(struct llmops_ledger *lg, char a[LLMOPS_RUNID_LEN + 1],
+			     char b[LLMOPS_RUNID_LEN + 1], struct llmops_err *err);
+/* 1 when a and b are of the same dataset and prompt; else 0 and why in why[0..n). */
+int llmops_diff_comparable(const struct llmops_run *a, const struct llmops_run *b, char *why,
+			   size_t n);
+
+/*
  * 1 when B regressed from A: with significance < 0, when any paired case
  * went from pass to not passing; otherwise when the paired pass rate fell
  * and the exact McNemar p-value is under significance.  Repeated runs are

@@ -114,6 +114,24 @@ check "only the value's bytes changed" python3 -c '
 a=open("keep.before").read(); b=open("evals/keep.json").read()
 assert b == a.replace("\"something else entirely\"", "\"gamma delta\""), b'
 
+# ------------------------------------------ diff compares comparable runs
+printf '{"id": "d%d", "expected": "x %d", "output": "x %d"}\n' 0 0 0 1 1 1 >evals/d2.jsonl
+run llmops eval --dataset evals/d2.jsonl --provider replay --min-pass-rate 0
+D2_FIRST=$(sql "select id from runs order by id desc limit 1")
+run llmops eval --dataset evals/rv.jsonl --provider replay --min-pass-rate 0
+RV=$(sql "select id from runs order by id desc limit 1")
+run llmops eval --dataset evals/d2.jsonl --provider replay --min-pass-rate 0
+D2=$(sql "select id from runs order by id desc limit 1")
+run llmops diff --format json
+expect_rc 0 "diff with no runs named"
+check "compares the last run with the newest earlier run of its dataset, not the last but one" python3 -c '
+import json,sys; d=json.loads(sys.argv[1])
+assert d["a"]["run"]==sys.argv[2] and d["b"]["run"]==sys.argv[3], (d["a"]["run"], d["b"]["run"], sys.argv[2:])' "$out" "$D2_FIRST" "$D2"
+run llmops diff "$RV" "$D2"
+expect_rc 2 "runs with no case in common: exit 2, not 'no regression'"
+check "warns that the datasets differ" has "$err" "different datasets (evals/rv.jsonl and evals/d2.jsonl)"
+check "says nothing pairs" has "$err" "nothing to compare"
+
 # ------------------------------------------ small things said right
 run llmops prompt new résumé
 expect_rc 2 "a name with a non-ASCII letter"
