@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -372,15 +373,26 @@ int llmops_pricing_find(const struct llmops_pricing *p, const char *model,
 			return LLMOPS_OK;
 		}
 
-	const char **ids = malloc((p->n + 1) * sizeof(*ids));
-	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
+	/* the names a model is priced under, aliases and whole prefixes too: the
+	   nearest to "claude-sonet-4" is the alias "claude-sonnet-4" (one letter),
+	   not the id "claude-sonnet-5" (two) */
+	struct llmops_strlist names = LLMOPS_STRLIST_INIT, near = LLMOPS_STRLIST_INIT;
 	char list[400] = "";
-	if (ids) {
-		for (size_t i = 0; i < p->n; i++)
-			ids[i] = p->v[i].id;
-		llmops_suggest(&near, name, ids, p->n);
-		free(ids);
+	for (size_t i = 0; i < p->n; i++) {
+		const cJSON *x;
+		llmops_strlist_append(&names, p->v[i].id);
+		cJSON_ArrayForEach (x, p->v[i].aliases)
+			if (cJSON_IsString(x))
+				llmops_strlist_append(&names, x->valuestring);
+		cJSON_ArrayForEach (x, p->v[i].prefixes) {
+			size_t l = cJSON_IsString(x) ? strlen(x->valuestring) : 0;
+			if (l && isalnum((unsigned char)x->valuestring[l - 1]))
+				llmops_strlist_append(&names, x->valuestring);
+		}
 	}
+	llmops_suggest(&near, name, (const char *const *)names.items, names.nr);
+	llmops_strlist_dedupe(&near);
+	llmops_strlist_release(&names);
 	for (size_t i = 0; i < near.nr && i < 5; i++) {
 		size_t l = strlen(list);
 		snprintf(list + l, sizeof(list) - l, "%s'%s'", i ? ", " : "", near.items[i]);

@@ -140,6 +140,8 @@ run llmops tokens --model davinci-002 --format json
 check "davinci-002 counts with cl100k_base, as tiktoken maps it" has "$out" '"encoding": "cl100k_base"'
 run llmops tokens --model babbage-002
 expect_rc 0 "babbage-002 too"
+run llmops cost --model claude-sonet-4
+check "the nearest priced name is the one-letter typo's, an alias" has "$err" "(nearest: 'claude-sonnet-4')"
 printf '{"id": "x", "input": "boom", "expected": "boom"}\n' >evals/allerr.jsonl
 printf '#!/bin/sh\nexit 1\n' >fail.sh && chmod +x fail.sh
 run llmops eval --dataset evals/allerr.jsonl --provider "exec:$PWD/fail.sh" --retries 0 --metric exact --no-cache
