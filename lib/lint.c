@@ -242,11 +242,78 @@ static void vreport(struct llmops_lint *l, const struct lint_file *f, int line, 
 	l->nf++;
 }
 
+/* The byte offset of line:col (columns in code points) in s[0, n). */
+static size_t offset_at(const char *s, size_t n, int line, int col)
+{
+	size_t i = 0;
+	for (int l = 1; l < line && i < n; i++)
+		if (s[i] == '\n')
+			l++;
+	for (int c = 1; c < col && i < n; c++) {
+		i++;
+		while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+	}
+	return i;
+}
+
+/* The raw offset in the JSON string starting at raw[0] (its opening quote) of the decoded
+   byte d. */
+static size_t raw_offset(const char *raw, size_t n, size_t d)
+{
+	size_t r = 1, got = 0;
+	while (r < n && raw[r] != '"' && got < d) {
+		if (raw[r] != '\\') {
+			r++, got++;
+			continue;
+		}
+		if (r + 1 < n && raw[r + 1] == 'u' && r + 6 <= n) {
+			unsigned u = (unsigned)strtoul((char[5]){raw[r + 2], raw[r + 3], raw[r + 4],
+								  raw[r + 5], 0},
+							 NULL, 16);
+			r += 6;
+			if (u >= 0xD800 && u <= 0xDBFF && r + 6 <= n && raw[r] == '\\' &&
+			    raw[r + 1] == 'u') {
+				r += 6; /* a surrogate pair: one character, four bytes */
+				got += 4;
+			} else
+				got += u < 0x80 ? 1 : u < 0x800 ? 2 : 3;
+		} else {
+			r += 2, got++;
+		}
+	}
+	return r;
+}
+
+void lint_json_content_pos(const struct lint_file *f, const struct llmops_prompt *p, size_t i,
+			   int line, int col, int *fline, int *fcol)
+{
+	char idx[32];
+	const char *steps[3] = {"messages", idx, "content"};
+	int obj = cJSON_IsObject(p->json);
+	size_t s, e;
+	snprintf(idx, sizeof(idx), "%zu", i);
+	*fline = *fcol = 1;
+	if (llmops_json_span(f->text, f->len, obj ? steps : steps + 1, obj ? 3 : 2, &s, &e) ||
+	    e <= s || f->text[s] != '"') {
+		llmops_json_locate(f->text, f->len, obj ? steps : steps + 1, obj ? 3 : 2, 0, fline,
+				   fcol);
+		return;
+	}
+	const char *src = p->msgs[i].source;
+	size_t d = offset_at(src, strlen(src), line, col);
+	llmops_text_pos(f->text, s + raw_offset(f->text + s, e - s, d), fline, fcol);
+}
+
 void lint_report(struct llmops_lint *l, const struct lint_file *f, int line, int col, int rule,
 		 const char *fmt, ...)
 {
 	va_list ap;
 
+	if (f && f->json_of) { /* a .json prompt's message: the file's own position */
+		lint_json_content_pos(f->json_of, f->json_p, f->json_msg, line, col, &line, &col);
+		f = f->json_of;
+	}
 	va_start(ap, fmt);
 	vreport(l, f, line, col, rule, fmt, ap);
 	va_end(ap);
@@ -260,7 +327,11 @@ void lint_report_at(struct llmops_lint *l, const struct lint_file *f, size_t off
 
 	if (!lint_on(l, rule))
 		return;
-	if (f->base_line) {
+	if (f->json_of) {
+		llmops_text_pos(f->text, off <= f->len ? off : f->len, &line, &col);
+		lint_json_content_pos(f->json_of, f->json_p, f->json_msg, line, col, &line, &col);
+		f = f->json_of;
+	} else if (f->base_line) {
 		line = f->base_line;
 		col = f->base_col;
 	} else if (f->text && f->cursor) {

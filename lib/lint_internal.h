@@ -43,6 +43,11 @@ struct lint_file {
 	size_t len;
 	int utf8_ok;		 /* valid UTF-8 with no NUL */
 	int base_line, base_col; /* when set, text is a JSON string found there: report there */
+	/* a shadow of a .json prompt: text is message json_msg's content, decoded, of
+	   json_p, parsed from json_of (positions are mapped into json_of's bytes) */
+	const struct lint_file *json_of;
+	const struct llmops_prompt *json_p;
+	size_t json_msg;
 	uint64_t off_rules;	 /* rules silenced for the whole file */
 	struct lint_supp *supp;	 /* owned, ascending by line */
 	size_t nsupp, capsupp;
@@ -90,6 +95,14 @@ struct llmops_lint {
 };
 
 /* Record a finding in f at line:col unless the rule is off or silenced there. */
+/*
+ * Where line:col of message i's content (numbered from the string's first
+ * character, as its template's tags are) is in the .json prompt file f:
+ * escapes (\n, \", \uXXXX) decoded on the way, so an editor or SARIF
+ * viewer lands on the character.
+ */
+void lint_json_content_pos(const struct lint_file *f, const struct llmops_prompt *p, size_t i,
+			   int line, int col, int *fline, int *fcol);
 void lint_report(struct llmops_lint *l, const struct lint_file *f, int line, int col, int rule,
 		 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The same at byte offset off of f's text. */

@@ -366,13 +366,7 @@ static void var_position(const struct lint_prompt *lp, const char *var, int *lin
 		if (!u.found)
 			continue;
 		if (p->json) {
-			char idx[32];
-			const char *steps[3] = {"messages", idx, "content"};
-			int obj = cJSON_IsObject(p->json);
-
-			snprintf(idx, sizeof(idx), "%zu", i);
-			llmops_json_locate(lp->file->text, lp->file->len, obj ? steps : steps + 1,
-					   obj ? 3 : 2, 0, line, col);
+			lint_json_content_pos(lp->file, p, i, u.line, u.col, line, col);
 		} else {
 			*line = u.line;
 			*col = u.col;

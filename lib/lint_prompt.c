@@ -641,6 +641,9 @@ static int message_checks(struct llmops_lint *l, struct lint_file *f, const stru
 					   &shadow.base_line, &shadow.base_col);
 			shadow.text = m->source;
 			shadow.cursor = NULL; /* f's cursor is for f's text */
+			shadow.json_of = f;
+			shadow.json_p = p;
+			shadow.json_msg = i;
 			shadow.len = is.src.len;
 			if ((rc = lint_pii(l, &shadow, 0, shadow.len)))
 				return rc;

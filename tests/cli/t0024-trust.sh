@@ -153,6 +153,18 @@ check "labelled as the failed gate, not a note" has "$out" "gate failed: over bu
 check "and not as a note" eval '! has "$out" "note: over budget"'
 git checkout -q llmops.json
 
+# ------------------------------------------ lint positions inside a .json chat prompt
+mkdir -p prompts/chat
+printf '[\n  {"role": "system", "content": "Be terse."},\n  {"role": "user", "content": "Caf\\u00e9 \\"x\\"\\nRules: {{rules}} and {{> nopartial}}"}\n]\n' \
+	>prompts/chat/v1.0.0.json
+run llmops lint --format json prompts/chat/v1.0.0.json
+check "a finding lands on its character in the file, escapes decoded" python3 -c '
+import json,sys; d=json.loads(sys.argv[1])
+line = open("prompts/chat/v1.0.0.json").read().split("\n")[2]
+f=[f for f in d["findings"] if f["rule"]=="template-partial"][0]
+assert (f["line"], f["column"]) == (3, line.index("{{> nopartial}}") + 1), (f, line)' "$out"
+rm -r prompts/chat
+
 # ------------------------------------------ cosine's IDF: the whole dataset
 mkdir -p evals
 python3 - <<'PY'
