@@ -48,18 +48,25 @@ static int setup_metrics(struct eval_host *h, const struct eval_opts *o)
 
 /* ---------------------------------------------------------------- prompts */
 
-static int prompt_named_like_dataset(const struct llmops_eval *ev, const struct llmops_catalog *cat,
+/* The family the dataset belongs to by the one pairing rule (llmops_dataset_pairs), with the
+   dataset's path made relative to the project root. */
+static int prompt_named_like_dataset(const struct eval_host *h, const struct llmops_catalog *cat,
 				     struct llmops_strlist *out)
 {
-	const char *base = strrchr(ev->dataset_path, '/');
-	char name[256];
-	base = base ? base + 1 : ev->dataset_path;
-	snprintf(name, sizeof(name), "%s", base);
-	char *dot = strchr(name, '.');
-	if (dot)
-		*dot = 0;
-	if (llmops_catalog_find(cat, name))
-		llmops_strlist_append(out, name);
+	const char *path = h->ev.dataset_path, *root = llmops_store_root(h->penv.store);
+	size_t rl = strlen(root);
+	char rel[4096];
+	if (path[0] == '/')
+		snprintf(rel, sizeof(rel), "%s",
+			 !strncmp(path, root, rl) && path[rl] == '/' ? path + rl + 1 : path);
+	else
+		snprintf(rel, sizeof(rel), "%s%s%s", h->penv.prefix,
+			 h->penv.prefix[0] ? "/" : "", path);
+	for (size_t i = 0; i < cat->n; i++)
+		if (llmops_dataset_pairs(rel, cat->fam[i].name)) {
+			llmops_strlist_append(out, cat->fam[i].name);
+			break;
+		}
 	return 0;
 }
 
@@ -133,7 +140,7 @@ static int setup_prompts(struct eval_host *h, const struct eval_opts *o,
 		cJSON_ArrayForEach (x, cp)
 			llmops_strlist_append(&refs, x->valuestring);
 	if (!refs.nr && h->have_penv)
-		prompt_named_like_dataset(ev, &cat, &refs);
+		prompt_named_like_dataset(h, &cat, &refs);
 	*protos = calloc(refs.nr ? refs.nr : 1, sizeof(**protos));
 	if (!*protos)
 		rc = LLMOPS_EXIT_RUNTIME;

@@ -272,25 +272,6 @@ static int partial_vars_tag(void *ud, const struct llmops_tag *t)
 
 /* ---------------------------------------------------------------- datasets */
 
-/* Does the dataset at path belong to prompt name: evals/NAME.json, or NAME.json anywhere? */
-static int dataset_names(const char *path, const char *name)
-{
-	const char *base = strrchr(path, '/'), *nb = strrchr(name, '/');
-	size_t n;
-
-	base = base ? base + 1 : path;
-	nb = nb ? nb + 1 : name;
-	if (!strncmp(path, "evals/", 6)) {
-		const char *rel = path + 6, *dot = strrchr(rel, '.');
-
-		n = dot ? (size_t)(dot - rel) : strlen(rel);
-		if (strlen(name) == n && !strncmp(rel, name, n))
-			return 1;
-	}
-	n = strcspn(base, ".");
-	return strlen(name) == n && !strncmp(base, name, n);
-}
-
 static int forced_dataset(const struct llmops_lint *l, const char *path)
 {
 	return l->opts.datasets && llmops_strlist_find(l->opts.datasets, path) >= 0;
@@ -309,7 +290,7 @@ static size_t datasets_for(struct llmops_lint *l, const char *name,
 
 		if (d->ok && (l->opts.datasets && l->opts.datasets->nr
 				      ? forced_dataset(l, d->file->path)
-				      : name[0] && dataset_names(d->file->path, name)))
+				      : name[0] && llmops_dataset_pairs(d->file->path, name)))
 			out[n++] = &d->ds;
 	}
 	if (n || !name[0] || (l->opts.datasets && l->opts.datasets->nr))
@@ -438,7 +419,7 @@ static int unused_vars(struct llmops_lint *l)
 				continue;
 			if (!(l->opts.datasets && l->opts.datasets->nr
 				      ? forced_dataset(l, ld->file->path)
-				      : lp->name[0] && dataset_names(ld->file->path, lp->name)))
+				      : lp->name[0] && llmops_dataset_pairs(ld->file->path, lp->name)))
 				continue;
 			any = 1;
 			who = lp->name[0] ? lp->name : lp->file->path;

@@ -210,3 +210,20 @@ int llmops_version_path_split(const char *path, char *name, struct llmops_semver
 	*ext = dot + 1;
 	return 0;
 }
+
+int llmops_dataset_pairs(const char *path, const char *name)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+	while (!strncmp(path, "./", 2))
+		path += 2;
+	base = base ? base + 1 : path;
+	if (!strncmp(path, "evals/", 6)) { /* evals/NAME.EXT, NAME nested or not */
+		const char *rel = path + 6, *dot = strrchr(rel, '.');
+		n = dot && dot > rel ? (size_t)(dot - rel) : strlen(rel);
+		if (strlen(name) == n && !strncmp(rel, name, n))
+			return 1;
+	}
+	n = strcspn(base, "."); /* NAME.EXT anywhere, for a one-segment name */
+	return !strchr(name, '/') && strlen(name) == n && !strncmp(base, name, n);
+}

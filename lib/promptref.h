@@ -65,4 +65,12 @@ int llmops_promptref_parse(struct llmops_promptref *ref, const char *arg, int al
 int llmops_version_path_split(const char *path, char *name, struct llmops_semver *v,
 			      const char **ext);
 
+/*
+ * The one rule by which eval, cost and lint pair a dataset with a prompt
+ * family: the dataset at path (relative to the project root) belongs to
+ * name when it is evals/NAME.EXT (NAME nested or not: evals/support/reply.json
+ * for support/reply), or NAME.EXT anywhere for a one-segment NAME.
+ */
+int llmops_dataset_pairs(const char *path, const char *name);
+
 #endif

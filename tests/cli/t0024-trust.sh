@@ -153,6 +153,21 @@ check "labelled as the failed gate, not a note" has "$out" "gate failed: over bu
 check "and not as a note" eval '! has "$out" "note: over budget"'
 git checkout -q llmops.json
 
+# ------------------------------------------ one pairing rule: nested prompt names too
+mkdir -p evals/support
+printf '[{"id": "n1", "question": "q?", "mood": "calm", "expected": "-- The team", "output": "-- The team"}]\n' \
+	>evals/support/reply.json
+run llmops eval --dataset evals/support/reply.json --provider replay --format json
+expect_rc 0 "eval pairs evals/support/reply.json with support/reply"
+check "the run is of support/reply" test "$(sql "select prompt_name from runs order by id desc limit 1")" = support/reply
+(cd evals && "$LLMOPS" eval --dataset support/reply.json --provider replay >/dev/null 2>&1)
+check "from a subdirectory too" test "$(sql "select prompt_name from runs order by id desc limit 1")" = support/reply
+run llmops lint --format json
+check "lint pairs them by the same rule (checks the dataset's variables against the prompt)" python3 -c '
+import json,sys; d=json.loads(sys.argv[1])
+assert [f for f in d["findings"] if f["rule"]=="variable-unused" and "mood" in f["message"]], d["findings"]' "$out"
+rm -r evals/support
+
 # ------------------------------------------ lint positions inside a .json chat prompt
 mkdir -p prompts/chat
 printf '[\n  {"role": "system", "content": "Be terse."},\n  {"role": "user", "content": "Caf\\u00e9 \\"x\\"\\nRules: {{rules}} and {{> nopartial}}"}\n]\n' \
