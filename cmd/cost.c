@@ -52,6 +52,7 @@ struct cost_env {
 	struct llmops_tokenizer *tok[2]; /* cl100k_base, o200k_base, opened on demand */
 	struct llmops_ledger *ledger;	 /* NULL when there is no ledger yet */
 	struct llmops_dataset ds;
+	char dataset_rel[4096]; /* --dataset relative to the root; "" without one */
 	int have_ds;
 	const char *model_flag;
 	long output_flag; /* -1: none */
@@ -250,6 +251,9 @@ static int compute_all(struct cost_env *ce, struct cost_report *r, struct llmops
 	} else {
 		for (size_t i = 0; i < lock->n && !rc; i++) {
 			const struct llmops_lock_entry *e = &lock->e[i];
+			/* with --dataset: only the prompts it belongs to (eval's pairing rule) */
+			if (ce->dataset_rel[0] && !llmops_dataset_pairs(ce->dataset_rel, e->name))
+				continue;
 			struct cost_row *row = row_for(r, e->name);
 			size_t pl = strlen(e->path);
 			if (!row)
@@ -410,6 +414,9 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		}
 		llmops_buf_release(&dt);
 		ce.have_ds = !rc;
+		if (!rc && !refs.nr)
+			prompt_root_relative(&ce.penv, dataset, ce.dataset_rel,
+					     sizeof(ce.dataset_rel));
 	}
 	if (!rc && isnan(budget)) {
 		const cJSON *b = config_get(ce.cfg, "cost", "budget_usd");
@@ -426,6 +433,17 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if (!rc)
 		rc = compute_all(&ce, &rep, NULL, &ce.penv.lock, &refs, 0);
+	if (!rc && ce.dataset_rel[0] && !rep.n) {
+		/* a dataset priced against prompts it does not belong to is no run of anything */
+		struct llmops_buf names = LLMOPS_BUF_INIT;
+		for (size_t i = 0; i < ce.penv.lock.n; i++)
+			llmops_buf_addf(&names, "%s%s", i ? ", " : "", ce.penv.lock.e[i].name);
+		llmops_error("cost: %s belongs to no pinned prompt (pinned: %s; a dataset belongs "
+			     "to NAME as evals/NAME.json): name its prompt with --prompt NAME",
+			     dataset, names.data ? names.data : "none");
+		llmops_buf_release(&names);
+		rc = LLMOPS_EXIT_USAGE;
+	}
 	if (!rc && base) {
 		if (llmops_snapshot_open(&snap, ce.penv.store, base, &err))
 			rc = llmops_report(&err);

@@ -53,15 +53,8 @@ static int setup_metrics(struct eval_host *h, const struct eval_opts *o)
 static int prompt_named_like_dataset(const struct eval_host *h, const struct llmops_catalog *cat,
 				     struct llmops_strlist *out)
 {
-	const char *path = h->ev.dataset_path, *root = llmops_store_root(h->penv.store);
-	size_t rl = strlen(root);
 	char rel[4096];
-	if (path[0] == '/')
-		snprintf(rel, sizeof(rel), "%s",
-			 !strncmp(path, root, rl) && path[rl] == '/' ? path + rl + 1 : path);
-	else
-		snprintf(rel, sizeof(rel), "%s%s%s", h->penv.prefix,
-			 h->penv.prefix[0] ? "/" : "", path);
+	prompt_root_relative(&h->penv, h->ev.dataset_path, rel, sizeof(rel));
 	for (size_t i = 0; i < cat->n; i++)
 		if (llmops_dataset_pairs(rel, cat->fam[i].name)) {
 			llmops_strlist_append(out, cat->fam[i].name);

@@ -244,3 +244,13 @@ int prompt_partial(void *ud, const char *name, struct llmops_buf *text, struct l
 		return llmops_err_set(err, LLMOPS_E_INPUT, "%s: not valid UTF-8", label->data);
 	return rc;
 }
+
+void prompt_root_relative(const struct prompt_env *env, const char *path, char *out, size_t n)
+{
+	const char *root = llmops_store_root(env->store);
+	size_t rl = strlen(root);
+	if (path[0] == '/')
+		snprintf(out, n, "%s", !strncmp(path, root, rl) && path[rl] == '/' ? path + rl + 1 : path);
+	else
+		snprintf(out, n, "%s%s%s", env->prefix, env->prefix[0] ? "/" : "", path);
+}

@@ -58,6 +58,10 @@ struct prompt_source {
 int prompt_load(const struct prompt_source *src, const char *path, int json,
 		struct llmops_prompt **out, char blob[LLMOPS_OID_HEX]);
 
+/* path (as the user gave it, from the current directory) relative to the project root, into
+   out[0..n): what the pairing rule of datasets and prompts reads (llmops_dataset_pairs). */
+void prompt_root_relative(const struct prompt_env *env, const char *path, char *out, size_t n);
+
 /* A partial loader over a source (prompts/_partials/NAME.txt). */
 int prompt_partial(void *ud, const char *name, struct llmops_buf *text, struct llmops_buf *label,
 		   struct llmops_err *err);

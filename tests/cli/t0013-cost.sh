@@ -37,7 +37,10 @@ cat >cases.jsonl <<'T'
 {"id": "short", "question": "Hi?"}
 {"id": "long", "question": "Why does my container restart every few minutes with exit code 137 under load?"}
 T
-run llmops cost --dataset cases.jsonl --requests-per-day 1000 --format json
+run llmops cost --dataset cases.jsonl --requests-per-day 1000
+expect_rc 2 "a dataset that belongs to no pinned prompt is refused (issue 17)"
+check "saying why and what to do" has "$err" "cases.jsonl belongs to no pinned prompt (pinned: support"
+run llmops cost --dataset cases.jsonl --prompt support --requests-per-day 1000 --format json
 expect_rc 0 "with a dataset"
 check "each case is rendered with its variables" python3 -c "
 import json,sys; d=json.loads(sys.argv[1]); c=d['prompts'][0]['current']

@@ -166,6 +166,13 @@ run llmops lint --format json
 check "lint pairs them by the same rule (checks the dataset's variables against the prompt)" python3 -c '
 import json,sys; d=json.loads(sys.argv[1])
 assert [f for f in d["findings"] if f["rule"]=="variable-unused" and "mood" in f["message"]], d["findings"]' "$out"
+run llmops prompt pin summarize@v1.0.0
+run llmops cost --dataset evals/support/reply.json --model gpt-4o --format json
+expect_rc 0 "cost with a dataset"
+check "prices only the prompt the dataset belongs to" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); names=[p["name"] for p in d["prompts"]]
+assert names==["support/reply"], names' "$out"
+git checkout -q prompts.lock
 rm -r evals/support
 
 # ------------------------------------------ lint positions inside a .json chat prompt
