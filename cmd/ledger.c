@@ -48,8 +48,10 @@ static const struct llmops_usage usage = {
 	"lacks and folds the shards of an 'eval --shard I/N' back into one run.",
 };
 
-/* Parse a verb's options (only --format and --help); returns operands or <0. */
-static int verb_options(int argc, char **argv, const char **format, const struct llmops_usage *u)
+/* Parse a verb's options (only --format and --help) and check it has min..max operands: their
+   number, or < 0 (LLMOPS_OPT_EXIT gives the exit status). */
+static int verb_options(int argc, char **argv, const char **format, const struct llmops_usage *u,
+			int min, int max)
 {
 	const struct llmops_option with_format[] = {
 		OPT_FORMAT_ENTRY(format),
@@ -58,7 +60,7 @@ static int verb_options(int argc, char **argv, const char **format, const struct
 	};
 	const struct llmops_option plain[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 
-	return llmops_parse_options(argc, argv, format ? with_format : plain, u);
+	return llmops_parse_command(argc, argv, format ? with_format : plain, u, min, max);
 }
 
 static int emit(cJSON *out, const char *format)
@@ -87,12 +89,10 @@ static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
 	cJSON *out, *rows;
-	int n = verb_options(argc, argv, &format, &u), rc;
+	int n = verb_options(argc, argv, &format, &u, 0, 0), rc;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_ledger_info(lg, &info, &err))
@@ -127,12 +127,10 @@ static int ledger_create(int argc, char **argv, struct llmops_ctx *ctx)
 		"named by --ledger never make one: a mistyped path is an error.",
 	};
 	struct llmops_ledger *lg;
-	int n = verb_options(argc, argv, NULL, &u), rc;
+	int n = verb_options(argc, argv, NULL, &u, 0, 0), rc;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if ((rc = llmops_ctx_ledger(ctx, &lg)))
 		return rc;
 	printf("%s\n", llmops_ledger_path(lg));
@@ -153,12 +151,10 @@ static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
 	cJSON *out;
-	int n = verb_options(argc, argv, &format, &u), rc;
+	int n = verb_options(argc, argv, &format, &u, 0, 0), rc;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 0, 0, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_ledger_check(lg, &problems, &err)) {
@@ -205,12 +201,10 @@ static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx)
 	};
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
-	int n = verb_options(argc, argv, NULL, &u), rc;
+	int n = verb_options(argc, argv, NULL, &u, 1, 1), rc;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 1, 1, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_ledger_backup(lg, argv[0], &err))
@@ -236,12 +230,10 @@ static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
 	cJSON *out;
-	int n = verb_options(argc, argv, &format, &u), rc;
+	int n = verb_options(argc, argv, &format, &u, 1, 100000), rc;
 
-	if (n == LLMOPS_OPT_HELP_SHOWN)
-		return 0;
-	if (n < 0 || llmops_check_operands(argv, n, 1, 100000, &u))
-		return LLMOPS_EXIT_USAGE;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
 	if ((rc = llmops_ctx_ledger(ctx, &lg)))
 		return rc;
 	for (int i = 0; i < n; i++) {
