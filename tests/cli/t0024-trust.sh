@@ -31,6 +31,11 @@ run llmops prompt verify
 expect_rc 1 "verify fails when a partial the pin includes changed"
 check "naming the partial and the way out" has "$out" "prompts/_partials/signature.txt, which support/reply@v2.0.1 includes, changed in the work tree after the pin"
 check "how to release it" has "$out" "llmops prompt new support/reply"
+printf '[{"id": "p1", "question": "q", "expected": "x", "output": "x"}]\n' >evals/pin.json
+run llmops eval --dataset evals/pin.json --prompt support/reply --provider replay
+expect_rc 1 "eval refuses the pinned version while a partial differs from the pin"
+check "naming the partial" has "$err" "prompts/_partials/signature.txt, which support/reply@v2.0.1 includes, changed"
+rm evals/pin.json
 run llmops prompt log support/reply --format json
 check "log lists the commit that changed a partial" python3 -c '
 import json,sys; l=json.loads(sys.argv[1])
