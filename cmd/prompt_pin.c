@@ -462,20 +462,14 @@ static void check_entry(struct verify *v, const struct llmops_lock_entry *e,
 static void uncovered(struct verify *v, const struct llmops_lock_entry *e,
 		      struct llmops_snapshot *head)
 {
-	struct llmops_buf text = LLMOPS_BUF_INIT;
-	struct llmops_prompt *p = NULL;
-	struct llmops_err err = {0};
 	struct llmops_lock_entry *tmp;
-	size_t len = strlen(e->path);
-	int json = len > 5 && !strcmp(e->path + len - 5, ".json");
+	struct llmops_err err = {0};
 	char msg[1200];
 	if (e->has_partials || !head || !(tmp = calloc(1, sizeof(*tmp))))
 		return;
 	snprintf(tmp->name, sizeof(tmp->name), "%s", e->name);
 	snprintf(tmp->version, sizeof(tmp->version), "%s", e->version);
-	if (!llmops_snapshot_read(head, e->path, &text, NULL, &err) &&
-	    !llmops_prompt_parse(&p, e->path, text.data, text.len, json, &err) &&
-	    !llmops_pin_closure(head, p, tmp, &err) && tmp->npartials) {
+	if (!llmops_pin_closure_at(head, e->path, tmp, &err) && tmp->npartials) {
 		snprintf(msg, sizeof(msg),
 			 "%s@%s includes partials but was pinned before llmops recorded them, "
 			 "so a change to them cannot be seen: pin it again (llmops prompt pin "
@@ -483,8 +477,6 @@ static void uncovered(struct verify *v, const struct llmops_lock_entry *e,
 			 e->name, e->version, e->name, e->version);
 		cJSON_AddItemToArray(v->warnings, cJSON_CreateString(msg));
 	}
-	llmops_prompt_free(p);
-	llmops_buf_release(&text);
 	free(tmp);
 }
 

@@ -619,9 +619,8 @@ struct log_out {
 
 static const char *kind_name(int kind)
 {
-	static const char *const names[] = {"added",	"changed",  "deleted",
-					    "pinned",	"unpinned", "boundary",
-					    "partial-changed"};
+	static const char *const names[] = {"added",	"changed",  "deleted",	      "pinned",
+					    "unpinned", "boundary", "partial-changed"};
 
 	return names[kind];
 }
@@ -678,28 +677,18 @@ static void log_partials(struct prompt_env *env, const char *name, struct llmops
 	const struct llmops_lock_entry *pe = llmops_lock_find(&env->lock, name);
 	struct llmops_snapshot *head = NULL;
 	struct llmops_catalog cat = {0};
-	struct llmops_buf text = LLMOPS_BUF_INIT;
-	struct llmops_prompt *p = NULL;
 	struct llmops_err err = {0};
 	if (pe && pe->has_partials) {
 		*cl = *pe;
 		return;
 	}
-	if (llmops_snapshot_open(&head, env->store, NULL, &err) ||
-	    llmops_store_catalog(env->store, head, 0, &cat, &err))
-		goto out;
-	const struct llmops_family *f = llmops_catalog_find(&cat, name);
-	const struct llmops_version_file *vf =
-		pe ? NULL : f && f->n ? &f->files[f->n - 1] : NULL;
-	for (size_t i = 0; pe && f && i < f->n; i++)
-		if (!strcmp(f->files[i].version, pe->version))
-			vf = &f->files[i];
-	if (vf && !llmops_snapshot_read(head, vf->path, &text, NULL, &err) &&
-	    !llmops_prompt_parse(&p, vf->path, text.data, text.len, vf->json, &err))
-		(void)llmops_pin_closure(head, p, cl, &err);
-out:
-	llmops_prompt_free(p);
-	llmops_buf_release(&text);
+	if (!llmops_snapshot_open(&head, env->store, NULL, &err) &&
+	    !llmops_store_catalog(env->store, head, 0, &cat, &err)) {
+		const struct llmops_family *f = llmops_catalog_find(&cat, name);
+		const char *path = pe ? pe->path : f && f->n ? f->files[f->n - 1].path : NULL;
+		if (path)
+			(void)llmops_pin_closure_at(head, path, cl, &err);
+	}
 	llmops_catalog_release(&cat);
 	llmops_snapshot_free(head);
 }

@@ -122,6 +122,9 @@ int llmops_dataset_file_open(struct llmops_dataset_file *f, const char *path,
 /* f->sha256 from its text (no other field is touched: safe beside readers of it). */
 int llmops_dataset_file_hash(struct llmops_dataset_file *f, struct llmops_err *err);
 void llmops_dataset_file_close(struct llmops_dataset_file *f);
+/* Give the whole pages of a mapping's text[from, upto) back to the kernel (read again from
+   the page cache on use): what keeps a streamed dataset from staying resident. */
+void llmops_dataset_give_back(const char *text, size_t from, size_t upto);
 
 /* Read and parse the file at path (LLMOPS_E_NOTFOUND when it does not exist). */
 int llmops_dataset_load(struct llmops_dataset *d, const char *path, struct llmops_err *err);

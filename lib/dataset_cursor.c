@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 enum { FMT_JSON, FMT_JSONL, FMT_CSV };
 
@@ -104,14 +102,8 @@ const char *llmops_dataset_cursor_format(const struct llmops_dataset_cursor *c)
 /* Give the whole pages of text[from, upto) back to the kernel (a mapping: read again on use). */
 static void give_back(const struct llmops_dataset_cursor *c, size_t from, size_t upto)
 {
-	long pg = sysconf(_SC_PAGESIZE);
-	if (!c->behind || pg <= 0)
-		return;
-	uintptr_t lo = ((uintptr_t)(c->text + from) + (uintptr_t)pg - 1) / (uintptr_t)pg *
-		       (uintptr_t)pg,
-		  hi = (uintptr_t)(c->text + upto) / (uintptr_t)pg * (uintptr_t)pg;
-	if (hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	if (c->behind)
+		llmops_dataset_give_back(c->text, from, upto);
 }
 
 /* Give the pages before pos back, 8 MiB at a time: the file's pages are not kept resident. */

@@ -68,15 +68,23 @@ static int map_or_read(struct llmops_dataset_file *f, const char *path, struct l
 }
 
 /* Give the whole pages of a mapping's [lo, hi) back to the kernel: read once, not kept. */
-static void give_back(const struct llmops_dataset_file *f, size_t lo, size_t hi)
+void llmops_dataset_give_back(const char *text, size_t from, size_t upto)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	if (!f->mapped || pg <= 0)
+	if (pg <= 0)
 		return;
-	lo = lo / (size_t)pg * (size_t)pg;
-	hi = hi / (size_t)pg * (size_t)pg;
+	uintptr_t lo = ((uintptr_t)(text + from) + (uintptr_t)pg - 1) / (uintptr_t)pg *
+		       (uintptr_t)pg,
+		  hi = (uintptr_t)(text + upto) / (uintptr_t)pg * (uintptr_t)pg;
 	if (hi > lo)
-		(void)madvise((char *)f->map_ + lo, hi - lo, MADV_DONTNEED);
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* Give a window back when f is a mapping (a file read into memory keeps its bytes). */
+static void give_back(const struct llmops_dataset_file *f, size_t lo, size_t hi)
+{
+	if (f->mapped)
+		llmops_dataset_give_back(f->text, lo, hi);
 }
 
 int llmops_dataset_file_open(struct llmops_dataset_file *f, const char *path,

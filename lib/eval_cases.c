@@ -283,8 +283,10 @@ int llmops_eval_cases(struct llmops_eval *ev, struct llmops_err *err)
 		return rc;
 	unsigned nsl = slices_for(ev, idf);
 	memset(sl, 0, sizeof(sl));
-	/* the hash (one sequential pass) beside the slices; here when no thread starts */
-	int hashing = !pthread_create(&hth, NULL, hash_file, &hs);
+	/* the hash (one sequential pass) beside the slices of a large file; a small one
+	   is hashed here, after them */
+	int hashing =
+		ev->file.len >= SLICE_MIN_BYTES && !pthread_create(&hth, NULL, hash_file, &hs);
 	rc = read_slices(ev, sl, nsl, idf, limit, err);
 	if (hashing)
 		pthread_join(hth, NULL);

@@ -415,6 +415,29 @@ void llmops_json_locate(const char *text, size_t len, const char *const *steps, 
 	llmops_text_pos(text, found, line, col);
 }
 
+size_t llmops_json_string_offset(const char *raw, size_t n, size_t d)
+{
+	struct scan sc = {raw, n, 0, NULL, 0, {0}};
+	size_t r = 1, got = 0;
+	unsigned u, lo;
+	while (r < n && raw[r] != '"' && got < d) {
+		if (raw[r] != '\\') {
+			r++, got++;
+		} else if (r + 1 < n && raw[r + 1] == 'u' && !hex4(&sc, r, &u)) {
+			r += 6;
+			if (u >= 0xD800 && u <= 0xDBFF && r + 1 < n && raw[r] == '\\' &&
+			    raw[r + 1] == 'u' && !hex4(&sc, r, &lo)) {
+				r += 6; /* a surrogate pair: one character, four bytes */
+				got += 4;
+			} else
+				got += u < 0x80 ? 1 : u < 0x800 ? 2 : 3;
+		} else {
+			r += 2, got++;
+		}
+	}
+	return r;
+}
+
 int llmops_json_span(const char *text, size_t len, const char *const *steps, size_t nsteps,
 		     size_t *start, size_t *end)
 {

@@ -47,6 +47,14 @@ int llmops_json_parse_checked(cJSON **out, const char *text, size_t len, size_t 
 			      const char *label, struct llmops_err *err);
 
 /*
+ * Where the decoded byte d of the JSON string raw[0, n) (raw[0] its
+ * opening quote) is written in raw: escapes (\n, \", \uXXXX, surrogate
+ * pairs) counted as the bytes they decode to; the closing quote (or n) when
+ * d is past the string.
+ */
+size_t llmops_json_string_offset(const char *raw, size_t n, size_t d);
+
+/*
  * The bytes text[*start, *end) of the value at a path (steps as for
  * llmops_json_locate), in text that must be valid JSON: 0, or -1 when the
  * path does not exist.

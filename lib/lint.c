@@ -257,34 +257,6 @@ static size_t offset_at(const char *s, size_t n, int line, int col)
 	return i;
 }
 
-/* The raw offset in the JSON string starting at raw[0] (its opening quote) of the decoded
-   byte d. */
-static size_t raw_offset(const char *raw, size_t n, size_t d)
-{
-	size_t r = 1, got = 0;
-	while (r < n && raw[r] != '"' && got < d) {
-		if (raw[r] != '\\') {
-			r++, got++;
-			continue;
-		}
-		if (r + 1 < n && raw[r + 1] == 'u' && r + 6 <= n) {
-			unsigned u = (unsigned)strtoul((char[5]){raw[r + 2], raw[r + 3], raw[r + 4],
-								  raw[r + 5], 0},
-							 NULL, 16);
-			r += 6;
-			if (u >= 0xD800 && u <= 0xDBFF && r + 6 <= n && raw[r] == '\\' &&
-			    raw[r + 1] == 'u') {
-				r += 6; /* a surrogate pair: one character, four bytes */
-				got += 4;
-			} else
-				got += u < 0x80 ? 1 : u < 0x800 ? 2 : 3;
-		} else {
-			r += 2, got++;
-		}
-	}
-	return r;
-}
-
 void lint_json_content_pos(const struct lint_file *f, const struct llmops_prompt *p, size_t i,
 			   int line, int col, int *fline, int *fcol)
 {
@@ -302,7 +274,7 @@ void lint_json_content_pos(const struct lint_file *f, const struct llmops_prompt
 	}
 	const char *src = p->msgs[i].source;
 	size_t d = offset_at(src, strlen(src), line, col);
-	llmops_text_pos(f->text, s + raw_offset(f->text + s, e - s, d), fline, fcol);
+	llmops_text_pos(f->text, s + llmops_json_string_offset(f->text + s, e - s, d), fline, fcol);
 }
 
 void lint_report(struct llmops_lint *l, const struct lint_file *f, int line, int col, int rule,

@@ -290,10 +290,10 @@ static size_t uniq(uint64_t *v, size_t n)
 	return k;
 }
 
+/* The word metrics below are called with words on both sides (the caller applies the wordless
+   rule). */
 static double jaccard(uint64_t *wa, size_t na, uint64_t *wb, size_t nb)
 {
-	if (!na || !nb)
-		return both_empty(na, nb);
 	na = uniq(wa, na);
 	nb = uniq(wb, nb);
 	size_t inter = clipped(wa, na, wb, nb);
@@ -310,8 +310,6 @@ static double idf_of(const struct llmops_idf *idf, uint64_t w)
 static double cosine(const uint64_t *wa, size_t na, const uint64_t *wb, size_t nb,
 		     const struct llmops_idf *idf)
 {
-	if (!na || !nb)
-		return both_empty(na, nb);
 	double dot = 0, sa = 0, sb = 0;
 	size_t i = 0, j = 0;
 	while (i < na || j < nb) {
@@ -333,8 +331,6 @@ static double cosine(const uint64_t *wa, size_t na, const uint64_t *wb, size_t n
 static double rouge_l(const struct llmops_text *o, const struct llmops_text *e, int *nomem)
 {
 	size_t n = o->nwords, m = e->nwords;
-	if (!n || !m)
-		return both_empty(n, m);
 	size_t *row = calloc(m + 1, sizeof(*row));
 	if (!row) {
 		*nomem = 1;
@@ -364,8 +360,6 @@ static double bleu(const struct llmops_text *o, const struct llmops_text *e, uin
 		   uint64_t *tb)
 {
 	size_t c = o->nwords, r = e->nwords;
-	if (!c || !r)
-		return both_empty(c, r);
 	double logsum = 0;
 	for (unsigned n = 1; n <= 4; n++) {
 		size_t hn = ngrams(o->words, c, n, ta);
@@ -456,31 +450,21 @@ int llmops_similarity_many(const int *metrics, size_t nm, const char *output, si
 			 *tb = scratch + 4 * big, *tc = scratch + 6 * big;
 		/* a text with no word gives the word metrics nothing to count: 1 when the two
 		   texts are the same (white space at their ends aside), else 0 ("👍" is not
-		   "👎", "" is not "...") */
-		double same = exact(output ? output : "", output ? olen : 0,
-				    expected ? expected : "", expected ? elen : 0);
+		   "👎", "" is not "..."); chrf applies it to a side of white space alone */
 		int wordless = !o.nwords || !e.nwords;
+		double same = wordless ? exact(output ? output : "", output ? olen : 0,
+					       expected ? expected : "", expected ? elen : 0)
+				       : 0;
+		if (wordless && m != LLMOPS_METRIC_LEVENSHTEIN && m != LLMOPS_METRIC_CHRF) {
+			scores[k] = same;
+			continue;
+		}
 		switch (m) {
 		case LLMOPS_METRIC_LEVENSHTEIN: scores[k] = levenshtein(&o, &e, &nomem); break;
 		case LLMOPS_METRIC_JACCARD:
 		case LLMOPS_METRIC_COSINE:
-		case LLMOPS_METRIC_ROUGE_L:
-		case LLMOPS_METRIC_BLEU:
-			if (!wordless)
-				goto words;
-			scores[k] = same;
-			break;
-		default: goto words;
-		}
-		goto clamp;
-	words:
-		switch (m) {
-		case LLMOPS_METRIC_JACCARD:
-		case LLMOPS_METRIC_COSINE:
-			if (o.nwords)
-				memcpy(a, o.words, o.nwords * sizeof(*a));
-			if (e.nwords)
-				memcpy(b, e.words, e.nwords * sizeof(*b));
+			memcpy(a, o.words, o.nwords * sizeof(*a));
+			memcpy(b, e.words, e.nwords * sizeof(*b));
 			llmops_sort_u64(a, o.nwords, ta);
 			llmops_sort_u64(b, e.nwords, ta);
 			scores[k] = m == LLMOPS_METRIC_JACCARD
@@ -492,7 +476,6 @@ int llmops_similarity_many(const int *metrics, size_t nm, const char *output, si
 		case LLMOPS_METRIC_CHRF: scores[k] = chrf(&o, &e, a, b, ta, tc, same); break;
 		default: break;
 		}
-	clamp:
 		if (nomem)
 			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 		else if (scores[k] < 0)

@@ -101,3 +101,20 @@ int llmops_pin_closure(struct llmops_snapshot *snap, const struct llmops_prompt 
 	e->has_partials = e->npartials > 0;
 	return 0;
 }
+
+int llmops_pin_closure_at(struct llmops_snapshot *snap, const char *path,
+			  struct llmops_lock_entry *e, struct llmops_err *err)
+{
+	struct llmops_buf text = LLMOPS_BUF_INIT;
+	struct llmops_prompt *p = NULL;
+	size_t len = strlen(path);
+	int json = len > 5 && !strcmp(path + len - 5, ".json");
+	int rc = llmops_snapshot_read(snap, path, &text, NULL, err);
+	if (!rc)
+		rc = llmops_prompt_parse(&p, path, text.data, text.len, json, err);
+	if (!rc)
+		rc = llmops_pin_closure(snap, p, e, err);
+	llmops_prompt_free(p);
+	llmops_buf_release(&text);
+	return rc;
+}

@@ -20,4 +20,12 @@
 int llmops_pin_closure(struct llmops_snapshot *snap, const struct llmops_prompt *p,
 		       struct llmops_lock_entry *e, struct llmops_err *err);
 
+/*
+ * The same for the version file at path as snap has it (read and parsed
+ * here; .json by its name).  Errors as llmops_snapshot_read() and
+ * llmops_prompt_parse(), and as above.
+ */
+int llmops_pin_closure_at(struct llmops_snapshot *snap, const char *path,
+			  struct llmops_lock_entry *e, struct llmops_err *err);
+
 #endif
