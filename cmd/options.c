@@ -231,7 +231,7 @@ static int parse_with(int argc, char **argv, const struct llmops_option *opts,
 		}
 		if ((rc = take(o, val, argc, argv, &i, opts, usage)))
 			return rc;
-		if (needs_arg(o) && (rc = given_twice(o, val ? val : argv[i], seen, opts, usage)))
+		if ((rc = given_twice(o, val ? val : argv[i], seen, opts, usage)))
 			return rc;
 	}
 	if (stop)
