@@ -26,6 +26,7 @@ static cJSON *side_json(const struct llmops_run_data *r, const struct llmops_dif
 	cJSON_AddNumberToObject(o, "cases", (double)s->cases);
 	cJSON_AddNumberToObject(o, "passed", (double)s->passed);
 	cJSON_AddNumberToObject(o, "errors", (double)s->errors);
+	cJSON_AddNumberToObject(o, "skipped", (double)s->skipped);
 	runfmt_add_num(o, "pass_rate", s->pass_rate);
 	runfmt_add_num(o, "latency_p50_ms", s->latency_p50);
 	runfmt_add_num(o, "latency_p95_ms", s->latency_p95);
@@ -274,8 +275,12 @@ void diff_print(const struct llmops_diff *d, const struct llmops_run_data *a,
 	printf("  paired    %zu case%s", d->npairs, d->npairs == 1 ? "" : "s");
 	if (d->by_content)
 		printf(" (%ld by content)", d->by_content);
-	printf("; %zu only in A, %zu only in B%s\n", d->nonly_a, d->nonly_b,
+	printf("; %zu only in A, %zu only in B%s", d->nonly_a, d->nonly_b,
 	       d->variants_renamed && d->npairs ? "; variants paired in order" : "");
+	if (d->a.skipped || d->b.skipped) /* never asked: nothing to compare */
+		printf("; not sent (--max-cost), so not compared: %ld in A, %ld in B", d->a.skipped,
+		       d->b.skipped);
+	printf("\n");
 	if (d->npairs) {
 		printf("  pass rate %.1f%% -> %.1f%% (%+.1f points)\n", 100 * d->paired_rate_a,
 		       100 * d->paired_rate_b, 100 * (d->paired_rate_b - d->paired_rate_a));

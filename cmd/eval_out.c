@@ -55,6 +55,10 @@ static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 	cJSON_AddNumberToObject(o, "passed", (double)v->passed);
 	cJSON_AddNumberToObject(o, "failed", (double)v->failed);
 	cJSON_AddNumberToObject(o, "errors", (double)v->errors);
+	cJSON_AddNumberToObject(o, "skipped", (double)v->skipped);
+	cJSON_AddNumberToObject(o, "fallback_answers", (double)v->fallback_answers);
+	if (v->fallback)
+		cJSON_AddStringToObject(o, "fallback", v->fallback->label);
 	add_num(o, "pass_rate", v->cases ? (double)v->passed / (double)v->cases : NAN);
 	llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
 	if (ev->reps) { /* the interval that knows repeats */
@@ -149,6 +153,7 @@ cJSON *eval_summary_json(struct llmops_eval *ev)
 	else
 		cJSON_AddNumberToObject(g, "max_errors_percent", 100 * ev->max_errors_frac);
 	cJSON_AddNumberToObject(g, "errors", (double)t.errors);
+	cJSON_AddNumberToObject(g, "skipped", (double)t.skipped);
 	cJSON_AddBoolToObject(g, "passed", t.gate_ok && t.cases == (long)ev->njobs);
 	cJSON *base = eval_baseline_json(ev);
 	if (base)
@@ -333,6 +338,8 @@ static int print_failure(const struct llmops_result *r, void *ud)
 {
 	struct text_failures *tf = ud;
 	const char *v = r->variant ? r->variant : "";
+	if (r->passed == LLMOPS_SKIPPED)
+		return 0; /* not sent: the gate line counts them */
 	if (tf->open && same(&tf->id, r->case_id) && same(&tf->variant, v) &&
 	    same(&tf->error, r->error) && same(&tf->output, r->output) && tf->passed == r->passed) {
 		llmops_buf_addf(&tf->reps, " #%d", r->repeat_index);
@@ -423,9 +430,16 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 			       v->passed == v->cases ? green : red, v->passed, v->cases, reset,
 			       v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0,
 			       100 * lo, 100 * hi);
-			printf(", %ld failed, %ld %s\n", v->failed, v->errors,
+			printf(", %ld failed, %ld %s", v->failed, v->errors,
 			       runfmt_plural(v->errors, "error", "errors"));
+			if (v->skipped)
+				printf(", %s%ld not sent%s (--max-cost reached)", red, v->skipped,
+				       reset);
+			printf("\n");
 		}
+		if (v->fallback_answers)
+			printf("    fallback %ld answered by %s\n", v->fallback_answers,
+			       v->fallback->label);
 		printf("    metrics");
 		int any = 0;
 		for (int k = 0; k < LLMOPS_METRIC_COUNT; k++)
@@ -436,7 +450,7 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 			}
 		/* no score: nothing was scored (every result erred), or the cases are judged by
 		   assertions alone */
-		printf("%s\n", any		   ? ""
+		printf("%s\n", any			 ? ""
 			       : !v->scored && v->errors ? " (none: no output was scored, every "
 							   "result ended in an error)"
 							 : " (none: assertions only)");
@@ -474,6 +488,9 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 	if (ev->max_cost >= 0)
 		printf("; cost %s, maximum %s", runfmt_money(m1, sizeof(m1), t.cost),
 		       runfmt_money(m2, sizeof(m2), ev->max_cost));
+	if (t.skipped)
+		printf(": %ld %s not sent once it was reached", t.skipped,
+		       runfmt_plural(t.skipped, "result", "results"));
 	if (t.errors || ev->max_errors != 0) {
 		printf("; %ld %s, maximum ", t.errors, runfmt_plural(t.errors, "error", "errors"));
 		if (ev->max_errors >= 0)

@@ -356,6 +356,10 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 			rc = llmops_report(&err);
 			goto out;
 		}
+	if (asks && llmops_eval_budget_check(ev, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
 	if (ev->embedding_spec) {
 		if (llmops_provider_resolve(&ev->embedder, ev->embedding_spec,
 					    config_get(h->cfg, "providers", NULL), &ov, &err) ||

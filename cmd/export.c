@@ -94,7 +94,7 @@ struct hist {
 
 struct series {
 	struct labels l;
-	long requests, pass, fail, error, cache_hits;
+	long requests, pass, fail, error, skipped, cache_hits;
 	double tokens_in, tokens_out, cost;
 	struct hist lat, tok, cst;
 };
@@ -136,7 +136,9 @@ static int prom_take(const struct llmops_request_row *w, void *ctx)
 		s->l = l;
 	}
 	s->requests += w->r.attempts;
-	if (w->r.passed < 0)
+	if (w->r.passed == LLMOPS_SKIPPED)
+		s->skipped++;
+	else if (w->r.passed < 0)
 		s->error++;
 	else if (w->r.passed)
 		s->pass++;
@@ -255,9 +257,9 @@ static void prom_write(FILE *f, const struct prom *p)
 		C_REQUESTS);
 	head(f, "llmops_cases_total", "counter", "Case results recorded, by outcome.");
 	for (size_t i = 0; i < p->n; i++) {
-		static const char *const oc[] = {"pass", "fail", "error"};
-		const long v[] = {p->s[i].pass, p->s[i].fail, p->s[i].error};
-		for (int k = 0; k < 3; k++) {
+		static const char *const oc[] = {"pass", "fail", "error", "skipped"};
+		const long v[] = {p->s[i].pass, p->s[i].fail, p->s[i].error, p->s[i].skipped};
+		for (int k = 0; k < 4; k++) {
 			fputs("llmops_cases_total", f);
 			labels_out(f, &p->s[i].l, "outcome", oc[k]);
 			fprintf(f, " %ld\n", v[k]);
@@ -391,6 +393,8 @@ static int otlp_take(const struct llmops_request_row *w, void *ctx)
 	struct otlp *o = ctx;
 	struct labels l;
 	char tid[33], sid[17], name[200], t[32];
+	if (w->r.passed == LLMOPS_SKIPPED)
+		return 0; /* never sent (--max-cost): no request to trace */
 	cJSON *sp = cJSON_CreateObject(), *a;
 	double end = iso_ms(w->created_at);
 	double start = end - (isnan(w->r.latency_ms) ? 0 : w->r.latency_ms);
@@ -449,7 +453,7 @@ static int csv_take(const struct llmops_request_row *w, void *ctx)
 	FILE *f = ctx;
 	struct labels l;
 	labels_of(w, &l);
-	const char *const cols[] = {w->run_id,	w->kind,  l.prompt,	 l.version,
+	const char *const cols[] = {w->run_id,	w->kind, l.prompt,     l.version,
 				    l.provider, l.model, w->created_at};
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
 		runfmt_csv_field(f, cols[i]);

@@ -49,7 +49,7 @@ static const char css[] =
 	".cases th:nth-child(1){width:14%}.cases th:nth-child(2),.cases th:nth-child(3),"
 	".cases th:nth-child(4){width:7%}"
 	"tr.p td:nth-child(2){color:#1a7f37}tr.f td:nth-child(2),tr.e "
-	"td:nth-child(2){color:#cf222e}"
+	"td:nth-child(2){color:#cf222e}tr.s td:nth-child(2),.matrix td.s{color:#666}"
 	".charts{display:flex;flex-wrap:wrap;gap:24px}.charts figure{margin:0}"
 	"figcaption{color:#666;font-size:12px}svg text{font-size:10px;fill:#555}"
 	".bad{color:#cf222e}.good{color:#1a7f37}#q{width:300px}"
@@ -368,7 +368,8 @@ static const char script[] =
 	"(function(){var q=document.getElementById('q'),s=document.getElementById('s'),"
 	"tb=document.getElementById('cases').tBodies[0],c=document.getElementById('n'),max=500,"
 	"data=JSON.parse(document.getElementById('data').textContent),V={p:'pass',f:'fail',"
-	"e:'error'};function row(x){var r=document.createElement('tr');r.className=x[1];"
+	"e:'error',s:'skipped'};function row(x){var "
+	"r=document.createElement('tr');r.className=x[1];"
 	"[x[0],V[x[1]],x[2],x[3],x[4],x[5]].forEach(function(v){var d=document.createElement('td');"
 	"d.textContent=v;r.appendChild(d);});return r;}"
 	"function count(n,m){c.textContent=n+' shown of '+m+' matching'+(m>n?' (filter to see "
@@ -428,7 +429,7 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 	for (size_t i = 0; i < d->n && i < SHOWN; i++) {
 		const struct llmops_result *x = &d->results[i];
 		cells(x, score, lat);
-		fprintf(f, "<tr class=\"%c\"><td>", x->passed < 0 ? 'e' : x->passed ? 'p' : 'f');
+		fprintf(f, "<tr class=\"%c\"><td>", runfmt_verdict_class(x->passed));
 		esc(f, x->case_id, 200);
 		if (repeated)
 			fprintf(f, " #%d", x->repeat_index);
@@ -452,11 +453,7 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 			 x->variant && *x->variant ? " " : "", x->variant ? x->variant : "");
 		fputs(i ? ",\n[" : "[", f);
 		json_str(f, id, 400);
-		fprintf(f, ",\"%c\",\"%s\",\"%s\",",
-			x->passed < 0 ? 'e'
-			: x->passed   ? 'p'
-				      : 'f',
-			score, lat);
+		fprintf(f, ",\"%c\",\"%s\",\"%s\",", runfmt_verdict_class(x->passed), score, lat);
 		json_str(f, x->expected, CELL_MAX);
 		fputc(',', f);
 		json_str(f, x->passed < 0 ? x->error : x->output, CELL_MAX);
@@ -580,10 +577,7 @@ static void variants(FILE *f, const struct llmops_run_data *d, const char **v, s
 				fputs("<td>-", f);
 				continue;
 			}
-			fprintf(f, "<td class=\"num %c\">%s",
-				x->passed < 0 ? 'e'
-				: x->passed   ? 'p'
-					      : 'f',
+			fprintf(f, "<td class=\"num %c\">%s", runfmt_verdict_class(x->passed),
 				runfmt_verdict(x->passed));
 			if (!isnan(x->score))
 				fprintf(f, " %.3f", x->score);
@@ -630,7 +624,8 @@ int report_html(FILE *f, const struct report *r)
 		"<h2>Cases (%zu)</h2><p><input id=\"q\" type=\"search\" placeholder=\"filter: "
 		"case, text\" aria-label=\"filter\"> <select id=\"s\" aria-label=\"verdict\">"
 		"<option value=\"\">all</option><option value=\"p\">pass</option>"
-		"<option value=\"f\">fail</option><option value=\"e\">error</option></select> "
+		"<option value=\"f\">fail</option><option value=\"e\">error</option>"
+		"<option value=\"s\">skipped</option></select> "
 		"<span id=\"n\"></span></p>",
 		d->n);
 	case_table(f, d);

@@ -42,6 +42,9 @@ cJSON *results_json(const struct llmops_result *r, int with_text, int repeated)
 		cJSON_AddNullToObject(o, "passed");
 	else
 		cJSON_AddBoolToObject(o, "passed", r->passed);
+	cJSON_AddStringToObject(o, "outcome", runfmt_verdict(r->passed));
+	runfmt_add_str(o, "provider", r->provider);
+	runfmt_add_str(o, "model", r->model);
 	if (r->metric)
 		cJSON_AddStringToObject(o, "metric", r->metric);
 	runfmt_add_num(o, "score", r->score);
@@ -56,7 +59,8 @@ cJSON *results_json(const struct llmops_result *r, int with_text, int repeated)
 	cJSON_AddNumberToObject(o, "attempts", r->attempts);
 	cJSON_AddBoolToObject(o, "cache_hit", r->cache_hit);
 	if (r->error)
-		cJSON_AddStringToObject(o, r->passed < 0 ? "error" : "reason", r->error);
+		cJSON_AddStringToObject(o, r->passed == LLMOPS_ERRORED ? "error" : "reason",
+					r->error);
 	if (with_text) {
 		runfmt_add_str(o, "expected", r->expected);
 		runfmt_add_str(o, "output", r->output);
@@ -104,13 +108,17 @@ static int csv_row(const struct llmops_result *x, void *ud)
 {
 	FILE *f = ud;
 	results_csv_cells(f, x);
+	fputc(',', f); /* who answered: export has it among its run's columns */
+	runfmt_csv_field(f, x->provider);
+	fputc(',', f);
+	runfmt_csv_field(f, x->model);
 	fputs("\r\n", f);
 	return 0;
 }
 
 int results_csv(FILE *f, const struct results_src *src)
 {
-	fprintf(f, "%s\r\n", results_csv_columns);
+	fprintf(f, "%s,provider,model\r\n", results_csv_columns);
 	return src->each(src->ud, csv_row, f);
 }
 
@@ -145,7 +153,7 @@ int results_jsonl(FILE *f, const struct results_src *src)
 
 struct suite {
 	char *variant;
-	long tests, failures, errors;
+	long tests, failures, errors, skipped;
 	double time;
 };
 
@@ -176,7 +184,8 @@ static int junit_count(const struct llmops_result *x, void *ud)
 	}
 	j->s[i].tests++;
 	j->s[i].failures += x->passed == 0;
-	j->s[i].errors += x->passed < 0;
+	j->s[i].errors += x->passed == LLMOPS_ERRORED;
+	j->s[i].skipped += x->passed == LLMOPS_SKIPPED;
 	if (!isnan(x->latency_ms))
 		j->s[i].time += x->latency_ms / 1000.0;
 	return 0;
@@ -197,6 +206,12 @@ static int junit_row(const struct llmops_result *x, void *ud)
 	fprintf(f, "\" time=\"%.3f\"", isnan(x->latency_ms) ? 0.0 : x->latency_ms / 1000.0);
 	if (x->passed == 1) {
 		fputs("/>\n", f);
+		return 0;
+	}
+	if (x->passed == LLMOPS_SKIPPED) {
+		fputs(">\n      <skipped message=\"", f);
+		runfmt_xml_text(f, x->error ? x->error : "not sent");
+		fputs("\"/>\n    </testcase>\n", f);
 		return 0;
 	}
 	fprintf(f, ">\n      <%s message=\"", x->passed < 0 ? "error" : "failure");
@@ -223,8 +238,10 @@ int results_junit(FILE *f, const struct results_src *src)
 		const struct suite *s = &j.s[i];
 		fputs("  <testsuite name=\"", f);
 		runfmt_xml_text(f, *s->variant ? s->variant : (src->dataset ? src->dataset : ""));
-		fprintf(f, "\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" time=\"%.3f\">\n",
-			s->tests, s->failures, s->errors, s->time);
+		fprintf(f,
+			"\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" skipped=\"%ld\" "
+			"time=\"%.3f\">\n",
+			s->tests, s->failures, s->errors, s->skipped, s->time);
 		j.only = s->variant;
 		rc = src->each(src->ud, junit_row, &j);
 		fputs("  </testsuite>\n", f);

@@ -31,10 +31,12 @@ void results_src_data(struct results_src *src, const struct llmops_run_data *d);
 cJSON *results_json(const struct llmops_result *r, int with_text, int repeated);
 
 /* The columns: case,variant,repeat,outcome,metric,score,threshold,latency_ms,ttft_ms,
-   tokens_in,tokens_out,cost_usd,attempts,cache_hit,reason,expected,output. */
+   tokens_in,tokens_out,cost_usd,attempts,cache_hit,reason,expected,output,provider,model
+   (the provider and model that answered). */
 int results_csv(FILE *f, const struct results_src *src);
-/* Those column names (no line end), and one result's cells (no line end), for a writer
-   that puts columns of its own before them (export: the run's). */
+/* Those column names but the last two (no line end), and one result's cells (no line
+   end), for a writer that puts columns of its own before them (export: the run's, with
+   the provider and model that answered). */
 extern const char results_csv_columns[];
 void results_csv_cells(FILE *f, const struct llmops_result *r);
 /* One JSON object per line: results_json with the text, and "run". */

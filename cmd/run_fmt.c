@@ -147,6 +147,7 @@ cJSON *runfmt_run_json(const struct llmops_run *r)
 	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
 	cJSON_AddNumberToObject(o, "failed", (double)r->failed);
 	cJSON_AddNumberToObject(o, "errors", (double)r->errored);
+	cJSON_AddNumberToObject(o, "skipped", (double)r->skipped);
 	runfmt_add_num(o, "pass_rate", r->cases ? (double)r->passed / (double)r->cases : NAN);
 	runfmt_add_num(o, "score_mean", r->score_mean);
 	cJSON_AddNumberToObject(o, "requests", (double)r->requests);
@@ -161,7 +162,15 @@ cJSON *runfmt_run_json(const struct llmops_run *r)
 
 const char *runfmt_verdict(int passed)
 {
-	return passed < 0 ? "error" : passed ? "pass" : "fail";
+	return passed == LLMOPS_SKIPPED ? "skipped"
+	       : passed < 0		? "error"
+	       : passed			? "pass"
+					: "fail";
+}
+
+char runfmt_verdict_class(int passed)
+{
+	return passed == LLMOPS_SKIPPED ? 's' : passed < 0 ? 'e' : passed ? 'p' : 'f';
 }
 
 void runfmt_csv_field(FILE *f, const char *s)

@@ -28,6 +28,8 @@ void runfmt_cases(const struct llmops_run *r, char *out, size_t n);
 cJSON *runfmt_run_json(const struct llmops_run *r);
 /* "pass", "fail" or "error" for a result's passed field. */
 const char *runfmt_verdict(int passed);
+/* The same as one letter, for HTML classes: 'p', 'f', 'e' (error), 's' (skipped). */
+char runfmt_verdict_class(int passed);
 /* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or line break);
    a cell starting with =, +, -, @, tab or CR gets a leading ' (formula injection). */
 void runfmt_csv_field(FILE *f, const char *s);

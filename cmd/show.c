@@ -71,6 +71,8 @@ static void print_summary(const struct llmops_run_data *d, int repeated, struct 
 		printf(" (%lld cases x %d repeats)", (long long)r->cases / reps, reps);
 	printf(": %lld passed, %lld failed, %lld %s", (long long)r->passed, (long long)r->failed,
 	       (long long)r->errored, runfmt_plural((long)r->errored, "error", "errors"));
+	if (r->skipped)
+		printf(", %lld not sent (--max-cost reached)", (long long)r->skipped);
 	if (r->cases && repeated) /* the interval that knows repeats follows */
 		printf("; pass rate %.1f%%", 100.0 * (double)r->passed / (double)r->cases);
 	else if (r->cases)
@@ -131,7 +133,10 @@ static void full_case(const struct llmops_result *x)
 	if (!isnan(x->score))
 		printf("  score     %.4f %s\n", x->score, x->scores_json ? x->scores_json : "");
 	if (x->error)
-		printf("  %s    %s\n", x->passed < 0 ? "error " : "reason", x->error);
+		printf("  %s    %s\n", x->passed == LLMOPS_ERRORED ? "error " : "reason", x->error);
+	if (x->provider || x->model)
+		printf("  answered  %s%s%s\n", x->provider ? x->provider : "",
+		       x->provider && x->model ? ":" : "", x->model ? x->model : "");
 	if (!isnan(x->latency_ms))
 		printf("  latency   %.1f ms%s\n", x->latency_ms, x->cache_hit ? " (cached)" : "");
 	if (x->tokens_in >= 0 || x->tokens_out >= 0)

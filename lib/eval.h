@@ -60,6 +60,8 @@ struct llmops_eval_variant {
 	const struct llmops_price *fallback_price; /* the fallback's model's; NULL when none */
 	/* totals */
 	long cases, passed, failed, errors, cache_hits, scored;
+	long skipped;	       /* not sent: the run had reached max_cost */
+	long fallback_answers; /* answered by the fallback provider */
 	long tokens_in, tokens_out;
 	double cost;
 	double metric_sum[LLMOPS_METRIC_COUNT];
@@ -93,6 +95,8 @@ struct llmops_eval_job {
 	cJSON *messages;
 	struct llmops_call call;
 	int on_fallback;
+	double est_cost;  /* what its request in flight is expected to cost (max_cost) */
+	double unsettled; /* its answer's cost, counted in ev->unsettled until recorded */
 	/* the outcome */
 	char *output;
 	long tokens_in, tokens_out;
@@ -101,7 +105,7 @@ struct llmops_eval_job {
 	char *error;			     /* why it failed (assertions) or could not be scored */
 	char *scores_json;		     /* {"metric": score, ...} */
 	double score;			     /* the gating metric's, NAN when none */
-	int passed;			     /* 1, 0, or -1 (not scored) */
+	int passed;			     /* 1, 0, LLMOPS_ERRORED, LLMOPS_SKIPPED */
 	double embed_score;		     /* NAN until the embedding call answers */
 	struct llmops_call follow;	     /* the embedding call */
 	struct llmops_eval_job *prev, *next; /* the engine's list of live jobs */
@@ -184,17 +188,23 @@ struct llmops_eval {
 	size_t nrequeue, caprequeue;
 	char run_id[LLMOPS_RUNID_LEN + 1];
 	int resumed;
+	int many_providers; /* the variants have more than one provider: the run names none */
 	char resume_sha[LLMOPS_SHA256_HEX_LEN + 1]; /* the dataset the resumed run began with */
 	long restored;				    /* results taken over from it */
-	long done, passed, errors;
+	long done, passed, errors, skipped;
 	long tokens;
 	double cost;
-	long attempts;	  /* requests made, over every result counted */
-	double score_sum; /* of the results with a gating score */
+	/* --max-cost: what the run is bound to spend beyond ev->cost: the estimates of the
+	   requests in flight (inflight of them) and the costs of answers not yet recorded */
+	double inflight_cost, unsettled;
+	long inflight;
+	struct llmops_eval_job *waiting; /* a request held back until those in flight land */
+	long attempts;			 /* requests made, over every result counted */
+	double score_sum;		 /* of the results with a gating score */
 	long scored;
-	double t0;	   /* when the run began (llmops_mono_ms) */
-	double last_tick;  /* when progress was last told */
-	long redactions; /* key values cut from answers before they were stored */
+	double t0;	  /* when the run began (llmops_mono_ms) */
+	double last_tick; /* when progress was last told */
+	long redactions;  /* key values cut from answers before they were stored */
 	/* --review-below: results queued for review, and those whose case, prompt version
 	   and output were already pending (not queued twice) */
 	long reviews_queued, reviews_dup;
@@ -292,12 +302,21 @@ void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j
 /* The run's totals over every variant, and whether the gate holds on them. */
 struct llmops_eval_totals {
 	long cases, passed, scored, errors;
+	long skipped; /* not sent once max_cost was reached: counted in cases */
 	double cost;
-	double rate; /* passed / cases; 1 when there are no cases */
+	double rate;   /* passed / cases; 1 when there are no cases */
 	int errors_ok; /* errors within max_errors (or max_errors_frac of cases) */
-	int gate_ok;   /* pass rate >= min_pass_rate, cost <= max_cost, errors_ok */
+	/* pass rate >= min_pass_rate, cost <= max_cost, nothing skipped, errors_ok */
+	int gate_ok;
 };
 void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals *t);
+
+/*
+ * With max_cost set, every variant (and fallback) that sends billed
+ * requests must have a price, or its spending could not be stopped: 0, or
+ * LLMOPS_E_USAGE naming the model.
+ */
+int llmops_eval_budget_check(const struct llmops_eval *ev, struct llmops_err *err);
 
 /*
  * --max-errors: "N" (a count) or "P%" (a percentage of the results, in

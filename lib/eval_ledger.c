@@ -64,6 +64,15 @@ int llmops_eval_resumable(struct llmops_ledger *lg, const char *ref,
 	return rc;
 }
 
+/* Whether the variants send to more than one provider (a fallback is not one of them:
+   a result it answered names it). */
+static void many_providers(struct llmops_eval *ev)
+{
+	ev->many_providers = 0;
+	for (size_t i = 1; i < ev->nvars; i++)
+		ev->many_providers |= ev->vars[i].prov != ev->vars[0].prov;
+}
+
 struct restore {
 	struct llmops_eval *ev;
 	size_t cap;
@@ -125,6 +134,7 @@ static int restore_one(const struct llmops_result *r, void *ud)
 int llmops_eval_take_up(struct llmops_eval *ev, struct llmops_err *err)
 {
 	struct restore rs = {ev, 0};
+	many_providers(ev);
 	if (ev->resume_sha[0] && strcmp(ev->resume_sha, ev->file.sha256))
 		return llmops_err_set(err, LLMOPS_E_USAGE,
 				      "--resume %s: %s has changed since the run began: start a "
@@ -236,7 +246,8 @@ int llmops_eval_begin(struct llmops_eval *ev, const struct llmops_eval_record *r
 	spec.kind = "eval";
 	git_state(ev, &spec, commit);
 	const struct llmops_eval_variant *v0 = &ev->vars[0];
-	int one_prompt = ev->nprotos == 1 && v0->p, one_prov = ev->nprovs == 1;
+	int one_prompt = ev->nprotos == 1 && v0->p;
+	many_providers(ev);
 	char name[sizeof(v0->prompt)] = "", *at;
 	if (one_prompt) {
 		snprintf(name, sizeof(name), "%s", v0->prompt);
@@ -247,7 +258,7 @@ int llmops_eval_begin(struct llmops_eval *ev, const struct llmops_eval_record *r
 		spec.prompt_blob = v0->blob;
 	}
 	spec.dataset_id = ev->dataset_id;
-	if (one_prov) {
+	if (!ev->many_providers) {
 		spec.provider = llmops_provider_type_name(v0->prov->type);
 		spec.model = v0->prov->model;
 	}
@@ -348,6 +359,7 @@ int llmops_eval_finish(struct llmops_eval *ev, int status, struct llmops_err *er
 		f.passed += v->passed;
 		f.failed += v->failed;
 		f.errored += v->errors;
+		f.skipped += v->skipped;
 		f.tokens_in += v->tokens_in;
 		f.tokens_out += v->tokens_out;
 		f.cost_usd += v->cost;

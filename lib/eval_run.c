@@ -204,7 +204,7 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 	r.input = j->input;
 	r.output = j->output;
 	r.expected = c->expected;
-	r.scores_json = j->passed == -1 ? NULL : j->scores_json;
+	r.scores_json = j->passed < 0 ? NULL : j->scores_json;
 	r.score = j->score;
 	r.passed = j->passed;
 	r.latency_ms = j->latency_ms;
@@ -215,8 +215,16 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 	r.attempts = j->attempts;
 	r.error = j->error;
 	r.cache_hit = j->cache_hit;
+	/* who answered, where the run's provider and model do not say it: a fallback,
+	   or a run of several providers (whose own row names none) */
+	if (j->passed != LLMOPS_SKIPPED && (ev->many_providers || j->on_fallback)) {
+		const struct llmops_provider *p =
+			j->on_fallback && v->fallback ? v->fallback : v->prov;
+		r.provider = llmops_provider_type_name(p->type);
+		r.model = p->model;
+	}
 	int rc = llmops_ledger_result_append(ev->ledger, ev->run_id, &r, &rid, err);
-	if (!rc && j->passed != -1 && ev->review_below >= 0 && !isnan(j->score) &&
+	if (!rc && j->passed >= 0 && ev->review_below >= 0 && !isnan(j->score) &&
 	    j->score < ev->review_below) {
 		int64_t review = 0;
 		rc = llmops_ledger_review_add(ev->ledger, rid, "score below --review-below",
@@ -239,10 +247,12 @@ static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 		j->tokens_out = count_tokens(ev->tok, j->output);
 		j->count_out = 0;
 	}
-	if (j->passed != -1 && score(ev, j)) {
+	if (j->passed >= 0 && score(ev, j)) {
 		j->passed = -1;
 		set_str(&j->error, "out of memory while scoring");
 	}
+	ev->unsettled -= j->unsettled; /* its cost enters ev->cost */
+	j->unsettled = 0;
 	llmops_eval_account(ev, j);
 	if (ev->cb && ev->cb->result)
 		ev->cb->result(ev, j, ev->cb->ud);
@@ -259,10 +269,14 @@ void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j
 		v->passed++;
 	else if (j->passed == 0)
 		v->failed++;
+	else if (j->passed == LLMOPS_SKIPPED)
+		v->skipped++;
 	else
 		v->errors++;
-	if (j->passed != -1)
+	if (j->passed >= 0)
 		v->scored++;
+	if (j->on_fallback && j->passed >= 0)
+		v->fallback_answers++;
 	v->cache_hits += j->cache_hit;
 	if (j->tokens_in > 0)
 		v->tokens_in += j->tokens_in;
@@ -279,7 +293,8 @@ void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j
 		ev->scored++;
 	}
 	ev->passed += j->passed == 1;
-	ev->errors += j->passed == -1;
+	ev->errors += j->passed == LLMOPS_ERRORED;
+	ev->skipped += j->passed == LLMOPS_SKIPPED;
 	ev->tokens +=
 		(j->tokens_in > 0 ? j->tokens_in : 0) + (j->tokens_out > 0 ? j->tokens_out : 0);
 	ev->cost += isnan(j->cost) ? 0 : j->cost;
@@ -290,6 +305,74 @@ static void fail_job(struct llmops_eval *ev, struct llmops_eval_job *j, const ch
 	j->passed = -1;
 	set_str(&j->error, why);
 	finish(ev, j);
+}
+
+/* --max-cost: what p's request for j is expected to cost (its price, the request's size,
+   the answer's limit), or 0 when unpriced. */
+static double estimate(const struct llmops_price *price, const struct llmops_eval_job *j,
+		       const struct llmops_provider *p)
+{
+	double c = llmops_cost_request(price, (double)j->call.rq.len / 4,
+				       p->max_tokens > 0 ? (double)p->max_tokens : 256);
+	return isnan(c) ? 0 : c;
+}
+
+/* What --max-cost lets the run do with one more request. */
+enum budget { SEND, WAIT, SKIP };
+
+static enum budget budget(const struct llmops_eval *ev)
+{
+	double bound = ev->cost + ev->unsettled;
+	if (ev->max_cost < 0)
+		return SEND;
+	if (bound >= ev->max_cost)
+		return SKIP; /* spent: nothing more is sent */
+	/* what is in flight may leave room: wait until it lands */
+	return bound + ev->inflight_cost >= ev->max_cost && ev->inflight ? WAIT : SEND;
+}
+
+/* Record j as not sent: the run reached --max-cost. */
+static void skip_job(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	char why[160];
+	snprintf(why, sizeof(why), "not sent: the run reached --max-cost $%.6g", ev->max_cost);
+	j->passed = LLMOPS_SKIPPED;
+	j->latency_ms = j->ttft_ms = NAN;
+	j->cost = NAN;
+	set_str(&j->error, why);
+	finish(ev, j);
+}
+
+/* j's request is about to be sent: counted in flight against --max-cost. */
+static struct llmops_call *send_job(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	const struct llmops_eval_variant *v = &ev->vars[j->vi];
+	j->est_cost = estimate(j->on_fallback ? v->fallback_price : v->price, j, j->call.prov);
+	ev->inflight_cost += j->est_cost;
+	ev->inflight++;
+	return &j->call;
+}
+
+/* j's request under --max-cost: sent (its call), held back (NULL, j waiting), or
+   recorded as skipped (NULL, j gone). */
+static struct llmops_call *send_or_hold(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	switch (budget(ev)) {
+	case SEND: return send_job(ev, j);
+	case WAIT: ev->waiting = j; return NULL;
+	case SKIP: skip_job(ev, j); return NULL;
+	}
+	return NULL;
+}
+
+/* The call j's request made has come back: no longer in flight. */
+static void landed(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	if (!ev->inflight)
+		return;
+	ev->inflight--;
+	ev->inflight_cost = ev->inflight ? ev->inflight_cost - j->est_cost : 0;
+	j->est_cost = 0;
 }
 
 /* The output is known; ask for embeddings when the embedding metric needs them. */
@@ -358,6 +441,10 @@ static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j,
 	/* a cached answer costs nothing; otherwise what cost estimates it at */
 	j->cost = cached ? 0
 			 : llmops_cost_request(price, (double)j->tokens_in, (double)j->tokens_out);
+	if (!isnan(j->cost)) { /* spent from now on, though recorded later */
+		j->unsettled = j->cost;
+		ev->unsettled += j->cost;
+	}
 }
 
 /* ------------------------------------------------------- runner callbacks */
@@ -462,6 +549,13 @@ static void take_scored(struct llmops_eval *ev, int wait)
 static struct llmops_call *next_call(void *ud)
 {
 	struct llmops_eval *ev = ud;
+	if (ev->waiting) { /* a request held back by --max-cost: room now? */
+		struct llmops_eval_job *w = ev->waiting;
+		ev->waiting = NULL;
+		struct llmops_call *c = send_or_hold(ev, w);
+		if (c || ev->waiting)
+			return c;
+	}
 	if (ev->nrequeue)
 		return ev->requeue[--ev->nrequeue];
 	take_scored(ev, 0);
@@ -500,7 +594,9 @@ static struct llmops_call *next_call(void *ud)
 				 "not in the response cache, and --offline sends no requests");
 			continue;
 		}
-		return &j->call;
+		struct llmops_call *call = send_or_hold(ev, j);
+		if (call || ev->waiting)
+			return call;
 	}
 	take_scored(ev, 1); /* nothing more to send: what the workers hold is all that is left */
 	return ev->nrequeue ? ev->requeue[--ev->nrequeue] : NULL;
@@ -513,6 +609,8 @@ static void call_done(void *ud, struct llmops_call *c)
 	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	struct llmops_err err = {0};
 
+	if (c == &j->call)
+		landed(ev, j);
 	if (c->aborted)
 		return; /* interrupted: not recorded (freed at release); a resume runs it again */
 	if (c == &j->follow) {
@@ -535,7 +633,14 @@ static void call_done(void *ud, struct llmops_call *c)
 			j->call.attempts = attempts;
 			if (from_cache(ev, j))
 				return;
-			if (push_call(ev, &j->call))
+			if (budget(ev) ==
+			    SKIP) { /* the fallback's request is a new one: it costs */
+				j->attempts = attempts;
+				skip_job(ev, j);
+				return;
+			}
+			/* queued first: next_call sends it before any new case */
+			if (push_call(ev, send_job(ev, j)))
 				fail_job(ev, j, "out of memory");
 			return;
 		}

@@ -358,6 +358,7 @@ void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals 
 		t->passed += ev->vars[i].passed;
 		t->scored += ev->vars[i].scored;
 		t->errors += ev->vars[i].errors;
+		t->skipped += ev->vars[i].skipped;
 		t->cost += ev->vars[i].cost;
 	}
 	t->rate = t->cases ? (double)t->passed / (double)t->cases : 1.0;
@@ -365,7 +366,34 @@ void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals 
 			       ? t->errors <= ev->max_errors
 			       : (double)t->errors <= ev->max_errors_frac * (double)t->cases + 1e-9;
 	t->gate_ok = t->rate + 1e-12 >= ev->min_pass_rate &&
-		     (ev->max_cost < 0 || t->cost <= ev->max_cost) && t->errors_ok;
+		     (ev->max_cost < 0 || t->cost <= ev->max_cost) && !t->skipped && t->errors_ok;
+}
+
+/* Whether p sends requests somebody bills. */
+static int billed(const struct llmops_provider *p)
+{
+	return p && (p->type == LLMOPS_PROVIDER_OPENAI || p->type == LLMOPS_PROVIDER_ANTHROPIC);
+}
+
+int llmops_eval_budget_check(const struct llmops_eval *ev, struct llmops_err *err)
+{
+	if (ev->max_cost < 0)
+		return 0;
+	for (size_t i = 0; i < ev->nvars; i++) {
+		const struct llmops_eval_variant *v = &ev->vars[i];
+		const struct llmops_provider *p = billed(v->prov) && !v->price ? v->prov
+						  : billed(v->fallback) && !v->fallback_price
+							  ? v->fallback
+							  : NULL;
+		if (p)
+			return llmops_err_set(
+				err, LLMOPS_E_USAGE,
+				"--max-cost: no price is known for %s (%s), so what it spends "
+				"cannot be capped; add its price to llmops.json \"prices\" or "
+				"drop --max-cost",
+				p->label, p->model ? p->model : "no model");
+	}
+	return 0;
 }
 
 int llmops_eval_max_errors(struct llmops_eval *ev, const char *s, struct llmops_err *err)
@@ -405,7 +433,7 @@ static int rep_take(const struct llmops_result *r, void *ud)
 {
 	struct rep_load *rl = ud;
 	const struct llmops_eval_variant *v = llmops_eval_variant_of(rl->ev, r);
-	if (!v)
+	if (!v || r->passed == LLMOPS_SKIPPED) /* never asked: no observation */
 		return 0;
 	size_t vi = (size_t)(v - rl->ev->vars);
 	if (rl->n[vi] == rl->cap[vi]) {

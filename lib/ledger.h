@@ -40,7 +40,7 @@ struct llmops_ledger;
 struct llmops_buf;
 
 /* The schema version this binary creates and understands. */
-#define LLMOPS_LEDGER_SCHEMA_VERSION 3
+#define LLMOPS_LEDGER_SCHEMA_VERSION 4
 /* PRAGMA application_id of an llmops ledger ("LLMO"). */
 #define LLMOPS_LEDGER_APPLICATION_ID 0x4C4C4D4F
 /* Default busy timeout in milliseconds. */
@@ -127,7 +127,7 @@ struct llmops_result {
 	const char *expected;
 	const char *scores_json; /* {"metric": score, ...} */
 	double score;		 /* the gating metric's score; NAN when none */
-	int passed;		 /* 1 pass, 0 fail, -1 not scored (error) */
+	int passed;		 /* 1 pass, 0 fail, LLMOPS_ERRORED, LLMOPS_SKIPPED */
 	double latency_ms;	 /* NAN when unknown */
 	double ttft_ms;		 /* time to first token; NAN when unknown */
 	int64_t tokens_in;	 /* -1 when unknown */
@@ -139,7 +139,19 @@ struct llmops_result {
 	int64_t position;	 /* the result's place in the run; -1 when unknown */
 	const char *metric;	 /* the gating metric's name; NULL: none (assertions only) */
 	double threshold;	 /* its pass mark; NAN when none */
-	int64_t id;		 /* set by reads; ignored by append */
+	/* who answered: appended, only where not the run's own provider and model (a
+	   fallback, or a run of several providers; NULL: the run's); read back by
+	   llmops_ledger_results_each/_some, always (the run's where the result names none;
+	   NULL when neither is known) */
+	const char *provider;
+	const char *model;
+	int64_t id; /* set by reads; ignored by append */
+};
+
+/* result.passed beside 1 (pass) and 0 (fail) */
+enum {
+	LLMOPS_ERRORED = -1, /* not scored: the request or the scoring failed (see error) */
+	LLMOPS_SKIPPED = -2, /* not sent: the run reached --max-cost (error says so) */
 };
 
 /* A result with every optional field set to "unknown". */
@@ -179,6 +191,7 @@ int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int s
 /* A finished run's counts, as the one who ran it counted them. */
 struct llmops_run_counts {
 	int64_t cases, passed, failed, errored;
+	int64_t skipped; /* not sent (--max-cost): counted in cases, not in errored */
 	int64_t tokens_in, tokens_out;
 	double cost_usd;
 	int64_t requests, cache_hits;
@@ -215,6 +228,7 @@ struct llmops_run {
 	char *command;
 	char *llmops_version;
 	int64_t cases, passed, failed, errored;
+	int64_t skipped; /* not sent (--max-cost): counted in cases, not in errored */
 	int64_t tokens_in, tokens_out;
 	double cost_usd;
 	double duration_ms; /* NAN while running */
@@ -293,7 +307,7 @@ struct llmops_run_figures {
 	const char *prompt_name, *prompt_version, *provider, *model;
 	int64_t dataset_id;
 	const char *dataset_path; /* NULL when the run had no dataset */
-	int64_t cases, passed, errored, requests, cache_hits, tokens_in, tokens_out;
+	int64_t cases, passed, errored, skipped, requests, cache_hits, tokens_in, tokens_out;
 	double cost_usd, score_mean, latency_p50;
 	const double *lat; /* sorted latencies of answered requests */
 	size_t nlat;
@@ -307,6 +321,19 @@ struct llmops_run_figures {
 typedef int (*llmops_figures_fn)(const struct llmops_run_figures *f, void *ctx);
 int llmops_ledger_figures_each(struct llmops_ledger *lg, const char *since, llmops_figures_fn fn,
 			       void *ctx, struct llmops_err *err);
+
+/*
+ * The figures of run f split by the provider and model that answered its
+ * results, where its results name their own (a fallback answered, or the
+ * run had several providers): fn is called once per provider and model
+ * (f's fields with provider, model and the counts of that part; status and
+ * kind are the run's) and *split is set to 1.  A run whose results all were
+ * answered by its own provider calls nothing and sets *split to 0.  A
+ * non-zero return from fn stops and is returned.
+ */
+int llmops_ledger_figures_split(struct llmops_ledger *lg, const struct llmops_run_figures *f,
+				llmops_figures_fn fn, void *ctx, int *split,
+				struct llmops_err *err);
 
 /* One result with the run it belongs to.  Borrowed: valid during the callback. */
 struct llmops_request_row {

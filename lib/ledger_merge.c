@@ -103,15 +103,15 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, struct llmops_mer
 		" duration_ms, git_commit, git_dirty, prompt_name, prompt_version, prompt_blob,"
 		" dataset_id, provider, model, params, command, llmops_version, cases, passed,"
 		" failed, errored, tokens_in, tokens_out, cost_usd, requests, cache_hits,"
-		" score_mean, latency_p50, latency_p95, latencies)"
+		" score_mean, latency_p50, latency_p95, latencies, skipped)"
 		" SELECT r.id, r.kind, r.status, r.started_at, r.finished_at, r.duration_ms,"
 		" r.git_commit, r.git_dirty, r.prompt_name, r.prompt_version, r.prompt_blob,"
 		" (SELECT m.id FROM main.datasets m JOIN src.datasets s ON s.sha256 = m.sha256"
 		"  WHERE s.id = r.dataset_id), r.provider, r.model, r.params, r.command,"
 		" r.llmops_version, r.cases, r.passed, r.failed, r.errored, r.tokens_in,"
-		" r.tokens_out, r.cost_usd, %s FROM src.runs r"
+		" r.tokens_out, r.cost_usd, %s, %s FROM src.runs r"
 		" WHERE r.id NOT IN (SELECT alias FROM main.run_aliases)",
-		figures);
+		figures, version >= 4 ? "r.skipped" : "0");
 	if ((rc = src_pragma(lg, "SELECT count(*) FROM src.runs", &in_src, err)) ||
 	    (rc = exec(lg, sql.data, &runs, err)))
 		goto out;
@@ -119,18 +119,20 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, struct llmops_mer
 	st->runs_skipped += (long)in_src - runs;
 	/* results of runs the ledger has (new or not); a folded shard's are already there */
 	llmops_buf_reset(&sql);
-	/* schema 2 and older do not say where a result stands or what judged it */
+	/* schema 2 and older do not say where a result stands or what judged it; schema 3
+	   and older who answered it or whether it was sent */
 	llmops_buf_addf(&sql,
 			"INSERT OR IGNORE INTO main.results (run_id, case_id, variant,"
 			" repeat_index, input, output, expected, scores, score, passed, latency_ms,"
 			" ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"
-			" created_at, position, metric, threshold)"
+			" created_at, position, metric, threshold, provider, model, skipped)"
 			" SELECT run_id, case_id, variant, repeat_index, input, output, expected,"
 			" scores, score, passed, latency_ms, ttft_ms, tokens_in, tokens_out,"
-			" cost_usd, attempts, error, cache_hit, created_at, %s FROM src.results"
+			" cost_usd, attempts, error, cache_hit, created_at, %s, %s FROM src.results"
 			" WHERE run_id IN (SELECT id FROM main.runs)"
 			" ORDER BY run_id, id",
-			version >= 3 ? "position, metric, threshold" : "NULL, NULL, NULL");
+			version >= 3 ? "position, metric, threshold" : "NULL, NULL, NULL",
+			version >= 4 ? "provider, model, skipped" : "NULL, NULL, 0");
 	if ((rc = exec(lg, sql.data, &st->results, err)) ||
 	    (rc = exec(lg,
 		       "INSERT OR IGNORE INTO main.cache (key, provider, model, response,"

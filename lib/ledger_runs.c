@@ -117,14 +117,14 @@ static void bind_count(sqlite3_stmt *st, int idx, int64_t v)
 		sqlite3_bind_null(st, idx);
 }
 
-/* The columns of a result, as bound by bind_result (?1 .. ?22). */
+/* The columns of a result, as bound by bind_result (?1 .. ?25). */
 #define RESULT_COLUMNS                                                                             \
 	"run_id, case_id, variant, repeat_index, input, output, expected, scores, score, passed,"  \
 	" latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"       \
-	" created_at, position, metric, threshold"
+	" created_at, position, metric, threshold, provider, model, skipped"
 #define RESULT_VALUES                                                                              \
 	"?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"    \
-	" ?20, ?21, ?22"
+	" ?20, ?21, ?22, ?23, ?24, ?25"
 
 static void bind_result(sqlite3_stmt *st, const char *run_id, const struct llmops_result *r,
 			const char *ts)
@@ -154,6 +154,9 @@ static void bind_result(sqlite3_stmt *st, const char *run_id, const struct llmop
 	bind_count(st, 20, r->position);
 	ledger_bind_text(st, 21, r->metric);
 	ledger_bind_double(st, 22, r->threshold);
+	ledger_bind_text(st, 23, r->provider);
+	ledger_bind_text(st, 24, r->model);
+	sqlite3_bind_int(st, 25, r->passed == LLMOPS_SKIPPED);
 }
 
 /* The same time as text for every result of one millisecond (formatting costs more). */
@@ -185,7 +188,8 @@ int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
 		" cost_usd = excluded.cost_usd, attempts = excluded.attempts,"
 		" error = excluded.error, cache_hit = excluded.cache_hit,"
 		" created_at = excluded.created_at, position = excluded.position,"
-		" metric = excluded.metric, threshold = excluded.threshold"
+		" metric = excluded.metric, threshold = excluded.threshold,"
+		" provider = excluded.provider, model = excluded.model, skipped = excluded.skipped"
 		" RETURNING id";
 	sqlite3_stmt *st, *up = NULL;
 	const char *ts;
@@ -318,7 +322,7 @@ int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int s
 	" llmops_version, cases, passed, failed, errored, tokens_in, tokens_out, cost_usd,"        \
 	" duration_ms, requests, cache_hits, score_mean, latency_p50, latency_p95,"                \
 	" (SELECT path FROM datasets d WHERE d.id = runs.dataset_id),"                             \
-	" (SELECT sha256 FROM datasets d WHERE d.id = runs.dataset_id)"
+	" (SELECT sha256 FROM datasets d WHERE d.id = runs.dataset_id), skipped"
 
 void llmops_run_free(struct llmops_run *run)
 {
@@ -393,6 +397,7 @@ static struct llmops_run *run_from_row(sqlite3_stmt *st)
 	r->latency_p95 = column_double_or_nan(st, 28);
 	r->dataset_path = ledger_column_strdup(st, 29);
 	r->dataset_sha256 = ledger_column_strdup(st, 30);
+	r->skipped = sqlite3_column_int64(st, 31);
 	if (!r->kind || !r->started_at || !r->llmops_version) {
 		llmops_run_free(r);
 		return NULL;
@@ -632,7 +637,7 @@ static int64_t column_count(sqlite3_stmt *st, int col)
 #define RESULT_SELECT                                                                              \
 	"SELECT id, case_id, variant, repeat_index, input, output, expected, scores,"              \
 	" score, passed, latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts,"          \
-	" error, cache_hit, position, metric, threshold FROM results"
+	" error, cache_hit, position, metric, threshold, provider, model, skipped FROM results"
 
 static void read_result(sqlite3_stmt *st, struct llmops_result *r)
 {
@@ -646,7 +651,9 @@ static void read_result(sqlite3_stmt *st, struct llmops_result *r)
 	r->expected = (const char *)sqlite3_column_text(st, 6);
 	r->scores_json = (const char *)sqlite3_column_text(st, 7);
 	r->score = column_double_or_nan(st, 8);
-	r->passed = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 9);
+	r->passed = sqlite3_column_type(st, 9) != SQLITE_NULL ? sqlite3_column_int(st, 9)
+		    : sqlite3_column_int(st, 23)	      ? LLMOPS_SKIPPED
+							      : LLMOPS_ERRORED;
 	r->latency_ms = column_double_or_nan(st, 10);
 	r->ttft_ms = column_double_or_nan(st, 11);
 	r->tokens_in = column_count(st, 12);
@@ -658,6 +665,8 @@ static void read_result(sqlite3_stmt *st, struct llmops_result *r)
 	r->position = column_count(st, 18);
 	r->metric = (const char *)sqlite3_column_text(st, 19);
 	r->threshold = column_double_or_nan(st, 20);
+	r->provider = (const char *)sqlite3_column_text(st, 21);
+	r->model = (const char *)sqlite3_column_text(st, 22);
 }
 
 int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id, llmops_result_fn fn,
@@ -678,24 +687,35 @@ int llmops_ledger_results_some(struct llmops_ledger *lg, const char *run_id, int
 					" AND (?2 = 0 OR passed IS NOT 1)"
 					" ORDER BY position IS NULL, position, id LIMIT ?3";
 	static const char by_id[] = RESULT_SELECT " WHERE id = ?1";
+	static const char run_sql[] = "SELECT provider, model FROM runs WHERE id = ?1";
 	sqlite3_stmt *st = NULL, *one = NULL;
-	int rc;
+	char *run_prov = NULL, *run_model = NULL;
+	int rc, frc = 0;
 
-	if ((rc = ledger_prepare(lg, limit ? first_ids : failed_only ? failed : all, &st, err)))
+	/* who answered a result that does not name its own: the run's provider and model */
+	if ((rc = ledger_prepare(lg, run_sql, &st, err)))
 		return rc;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		run_prov = ledger_column_strdup(st, 0);
+		run_model = ledger_column_strdup(st, 1);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = ledger_prepare(lg, limit ? first_ids : failed_only ? failed : all, &st, err)))
+		goto out;
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 	if (limit) {
 		sqlite3_bind_int(st, 2, failed_only);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
 		if ((rc = ledger_prepare(lg, by_id, &one, err))) {
 			sqlite3_finalize(st);
-			return rc;
+			goto out;
 		}
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct llmops_result r;
 		sqlite3_stmt *row = st;
-		int frc;
 		if (one) {
 			sqlite3_reset(one);
 			sqlite3_bind_int64(one, 1, sqlite3_column_int64(st, 0));
@@ -704,13 +724,22 @@ int llmops_ledger_results_some(struct llmops_ledger *lg, const char *run_id, int
 			row = one;
 		}
 		read_result(row, &r);
-		if ((frc = fn(&r, ctx))) {
-			sqlite3_finalize(one);
-			sqlite3_finalize(st);
-			return frc;
+		if (!r.provider && !r.model) {
+			r.provider = run_prov;
+			r.model = run_model;
 		}
+		if ((frc = fn(&r, ctx)))
+			break;
 	}
 	sqlite3_finalize(one);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? LLMOPS_OK : ledger_fail(lg, rc, "cannot read results", err);
+	if (frc)
+		rc = frc;
+	else
+		rc = rc == SQLITE_DONE ? LLMOPS_OK
+				       : ledger_fail(lg, rc, "cannot read results", err);
+out:
+	free(run_prov);
+	free(run_model);
+	return rc;
 }

@@ -114,6 +114,19 @@ static const char *const migrations[] = {
 	"repeats + repeat, the case counted in the whole dataset; NULL before schema 3\n"
 	"ALTER TABLE results ADD COLUMN metric TEXT;       -- the gating metric; NULL: none\n"
 	"ALTER TABLE results ADD COLUMN threshold REAL;    -- the gating metric's pass mark\n",
+	/* 3 -> 4: who answered each result (a fallback, or one of several providers), and
+	 * results not sent because the run reached --max-cost */
+	"ALTER TABLE results ADD COLUMN provider TEXT;     -- the provider that answered; NULL: "
+	"the run's\n"
+	"ALTER TABLE results ADD COLUMN model TEXT;        -- the model that answered; NULL: the "
+	"run's\n"
+	"ALTER TABLE results ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0"
+	" CHECK (skipped IN (0,1));                        -- not sent: passed is NULL, not an "
+	"error\n"
+	"ALTER TABLE runs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;\n"
+	/* finds the runs whose results name their own provider without reading the others */
+	"CREATE INDEX results_answered ON results(run_id) WHERE provider IS NOT NULL"
+	" OR model IS NOT NULL;\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,

@@ -20,6 +20,7 @@ struct loader {
 	struct llmops_run_data *d;
 	size_t cap;
 	int nomem;
+	const char *prov, *model; /* the last copied: most results share their run's */
 };
 
 static const char *keep(struct llmops_run_data *d, const char *s)
@@ -51,6 +52,14 @@ static const char *keep(struct llmops_run_data *d, const char *s)
 	return p;
 }
 
+/* s kept once for every result that names the same (*last: the copy made before). */
+static const char *keep_same(struct llmops_run_data *d, const char **last, const char *s)
+{
+	if (s && !(*last && !strcmp(*last, s)))
+		*last = keep(d, s);
+	return s ? *last : NULL;
+}
+
 static int take(const struct llmops_result *r, void *ctx)
 {
 	struct loader *ld = ctx;
@@ -75,9 +84,12 @@ static int take(const struct llmops_result *r, void *ctx)
 	c->scores_json = keep(d, r->scores_json);
 	c->error = keep(d, r->error);
 	c->metric = keep(d, r->metric);
-	if ((r->metric && !c->metric) || !c->case_id || !c->variant || (r->input && !c->input) ||
-	    (r->output && !c->output) || (r->expected && !c->expected) ||
-	    (r->scores_json && !c->scores_json) || (r->error && !c->error))
+	c->provider = keep_same(d, &ld->prov, r->provider);
+	c->model = keep_same(d, &ld->model, r->model);
+	if ((r->metric && !c->metric) || (r->provider && !c->provider) || (r->model && !c->model) ||
+	    !c->case_id || !c->variant || (r->input && !c->input) || (r->output && !c->output) ||
+	    (r->expected && !c->expected) || (r->scores_json && !c->scores_json) ||
+	    (r->error && !c->error))
 		goto nomem;
 	d->n++;
 	return 0;
@@ -90,7 +102,7 @@ int llmops_run_data_load(struct llmops_ledger *lg, const char *ref, struct llmop
 			 struct llmops_err *err)
 {
 	struct llmops_run_data *d = calloc(1, sizeof(*d));
-	struct loader ld = {d, 0, 0};
+	struct loader ld = {d, 0, 0, NULL, NULL};
 	int rc;
 
 	*out = NULL;

@@ -77,16 +77,22 @@ static int same_sets(const char **x, size_t nx, const char **y, size_t ny)
 	return 1;
 }
 
-/* The keyed results of d; variants ranked by ref's order when by_name, else by d's own. */
+/* The keyed results of d, *n of them: those not skipped (--max-cost), which were never
+   asked and take no part in the comparison; variants ranked by ref's order when by_name,
+   else by d's own. */
 static struct keyed *keyed(const struct llmops_run_data *d, const char **ref, size_t nref,
-			   const char **own, size_t nown, int by_name)
+			   const char **own, size_t nown, int by_name, size_t *n)
 {
 	struct keyed *k = calloc(d->n ? d->n : 1, sizeof(*k));
+	*n = 0;
 	for (size_t i = 0; k && i < d->n; i++) {
-		k[i].r = &d->results[i];
-		k[i].pos = i;
-		k[i].vrank = by_name ? rank_of(ref, nref, d->results[i].variant)
-				     : rank_of(own, nown, d->results[i].variant);
+		if (d->results[i].passed == LLMOPS_SKIPPED)
+			continue;
+		struct keyed *x = &k[(*n)++];
+		x->r = &d->results[i];
+		x->pos = i;
+		x->vrank = by_name ? rank_of(ref, nref, d->results[i].variant)
+				   : rank_of(own, nown, d->results[i].variant);
 	}
 	return k;
 }
@@ -106,7 +112,8 @@ static void side(const struct llmops_run_data *d, struct llmops_diff_side *s)
 		const struct llmops_result *r = &d->results[i];
 		s->cases++;
 		s->passed += r->passed == 1;
-		s->errors += r->passed < 0;
+		s->errors += r->passed == LLMOPS_ERRORED;
+		s->skipped += r->passed == LLMOPS_SKIPPED;
 		if (!isnan(r->cost_usd)) {
 			s->cost_usd += r->cost_usd;
 			s->cost_known++;
@@ -279,19 +286,20 @@ int llmops_diff_runs(const struct llmops_run_data *a, const struct llmops_run_da
 		goto nomem;
 	by_name = same_sets(va, nva, vb, nvb);
 	d->variants_renamed = !by_name;
-	ka = keyed(a, va, nva, va, nva, 1);
-	kb = keyed(b, va, nva, vb, nvb, by_name);
-	d->pairs = calloc((a->n < b->n ? a->n : b->n) + 1, sizeof(*d->pairs));
-	d->only_a = calloc(a->n + 1, sizeof(*d->only_a));
-	d->only_b = calloc(b->n + 1, sizeof(*d->only_b));
-	ds = calloc((a->n < b->n ? a->n : b->n) + 1, sizeof(*ds));
+	size_t na = 0, nb = 0;
+	ka = keyed(a, va, nva, va, nva, 1, &na);
+	kb = keyed(b, va, nva, vb, nvb, by_name, &nb);
+	d->pairs = calloc((na < nb ? na : nb) + 1, sizeof(*d->pairs));
+	d->only_a = calloc(na + 1, sizeof(*d->only_a));
+	d->only_b = calloc(nb + 1, sizeof(*d->only_b));
+	ds = calloc((na < nb ? na : nb) + 1, sizeof(*ds));
 	if (!ka || !kb || !d->pairs || !d->only_a || !d->only_b || !ds)
 		goto nomem;
-	if (a->n)
-		qsort(ka, a->n, sizeof(*ka), cmp_id);
-	if (b->n)
-		qsort(kb, b->n, sizeof(*kb), cmp_id);
-	for (size_t i = 0, j = 0; i < a->n && j < b->n;) {
+	if (na)
+		qsort(ka, na, sizeof(*ka), cmp_id);
+	if (nb)
+		qsort(kb, nb, sizeof(*kb), cmp_id);
+	for (size_t i = 0, j = 0; i < na && j < nb;) {
 		int c = cmp_id(&ka[i], &kb[j]);
 		if (c < 0) {
 			i++;
@@ -305,13 +313,13 @@ int llmops_diff_runs(const struct llmops_run_data *a, const struct llmops_run_da
 		}
 	}
 	d->repeated = llmops_run_data_repeated(a) || llmops_run_data_repeated(b);
-	if (d->repeated && compare_cases(d, ka, a->n, kb, b->n)) /* before content re-sorts */
+	if (d->repeated && compare_cases(d, ka, na, kb, nb)) /* before content re-sorts */
 		goto nomem;
-	match_content(d, ka, a->n, kb, b->n, tol);
-	for (size_t i = 0; i < a->n; i++)
+	match_content(d, ka, na, kb, nb, tol);
+	for (size_t i = 0; i < na; i++)
 		if (!ka[i].matched)
 			d->only_a[d->nonly_a++] = ka[i].r;
-	for (size_t j = 0; j < b->n; j++)
+	for (size_t j = 0; j < nb; j++)
 		if (!kb[j].matched)
 			d->only_b[d->nonly_b++] = kb[j].r;
 	if (d->npairs)
@@ -392,7 +400,8 @@ int llmops_diff_default_pair(struct llmops_ledger *lg, char a[LLMOPS_RUNID_LEN +
 				    "with: name the two runs (llmops diff A B)",
 				    last->prompt_name ? "prompt " : "no prompt",
 				    last->prompt_name ? last->prompt_name : "",
-				    last->dataset_path ? last->dataset_path : "no dataset", last->id);
+				    last->dataset_path ? last->dataset_path : "no dataset",
+				    last->id);
 	llmops_runs_free(runs, n);
 	llmops_run_free(last);
 	return rc;

@@ -44,6 +44,7 @@ struct llmops_diff_pair {
 
 struct llmops_diff_side {
 	long cases, passed, errors;	 /* over the whole run */
+	long skipped;			 /* not sent (--max-cost): not compared */
 	double pass_rate;		 /* passed / cases; NAN without cases */
 	double latency_p50, latency_p95; /* answered requests; NAN when none */
 	double cost_usd;		 /* sum of known costs */

@@ -31,6 +31,8 @@ struct point {
 
 struct acc {
 	struct llmops_stats *s;
+	struct llmops_ledger *lg;
+	struct llmops_err *err;
 	int by;
 	struct point *pts;
 	size_t npts, cappts;
@@ -57,7 +59,10 @@ static int add_lat(struct llmops_stats_row *r, const double *lat, size_t n)
 
 static int add_to_row(struct llmops_stats_row *r, const struct llmops_run_figures *f)
 {
-	r->runs++;
+	/* the parts of a run split by who answered count it once in a row they share */
+	if (!f->id || strcmp(r->last_run, f->id))
+		r->runs++;
+	snprintf(r->last_run, sizeof(r->last_run), "%s", f->id ? f->id : "");
 	r->cases += (long)f->cases;
 	r->passed += (long)f->passed;
 	r->errored += (long)f->errored;
@@ -85,7 +90,8 @@ static struct llmops_stats_row *row_for(struct llmops_stats *s, const char *key)
 	return p;
 }
 
-static int take(const struct llmops_run_figures *f, void *ctx)
+/* f (a run, or the part of one a provider and model answered) into the row of its key. */
+static int take_row(const struct llmops_run_figures *f, void *ctx)
 {
 	struct acc *a = ctx;
 	char key[192];
@@ -98,7 +104,24 @@ static int take(const struct llmops_run_figures *f, void *ctx)
 	default: snprintf(key, sizeof(key), "%.10s", f->started_at ? f->started_at : "-"); k = key;
 	}
 	struct llmops_stats_row *r = row_for(a->s, k && *k ? k : "-");
-	if (!r || add_to_row(r, f) || add_to_row(&a->s->total, f))
+	if (!r || add_to_row(r, f)) {
+		a->nomem = 1;
+		return LLMOPS_E_NOMEM;
+	}
+	return 0;
+}
+
+static int take(const struct llmops_run_figures *f, void *ctx)
+{
+	struct acc *a = ctx;
+	int split = 0, rc;
+
+	/* by model or provider, a run whose results were answered by several (a fallback,
+	   a matrix of providers) counts in the row of each, with what each answered */
+	if ((a->by == LLMOPS_STATS_BY_MODEL || a->by == LLMOPS_STATS_BY_PROVIDER) &&
+	    (rc = llmops_ledger_figures_split(a->lg, f, take_row, a, &split, a->err)))
+		return rc;
+	if ((!split && take_row(f, a)) || add_to_row(&a->s->total, f))
 		goto nomem;
 	if (strcmp(f->kind, "eval") || f->cases <= 0 ||
 	    (f->status != LLMOPS_RUN_PASSED && f->status != LLMOPS_RUN_FAILED))
@@ -261,7 +284,7 @@ static int drift(struct llmops_stats *s, struct point *pts, size_t n)
 int llmops_ledger_stats(struct llmops_ledger *lg, int by, const char *since,
 			struct llmops_stats *out, struct llmops_err *err)
 {
-	struct acc a = {out, by, NULL, 0, 0, 0};
+	struct acc a = {out, lg, err, by, NULL, 0, 0, 0};
 	int rc;
 
 	memset(out, 0, sizeof(*out));

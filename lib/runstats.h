@@ -35,13 +35,14 @@ struct llmops_stats_row {
 	double latency_p50, latency_p95; /* ms over answered requests; NAN when none */
 	double *lat;			 /* internal */
 	size_t nlat, caplat;
+	char last_run[32]; /* internal: the run counted last (a split run counts once) */
 };
 
 /* Drift of one metric in one series (prompt, dataset, model). */
 struct llmops_drift {
 	char prompt[128], model[128];
-	char dataset[256]; /* the dataset's path, or its id */
-	const char *metric; /* "pass_rate", "score_mean", "latency_p50_ms", "cost_per_case_usd" */
+	char dataset[256];    /* the dataset's path, or its id */
+	const char *metric;   /* "pass_rate", "score_mean", "latency_p50_ms", "cost_per_case_usd" */
 	double before, after; /* mean over the earlier and the recent runs */
 	double p;	      /* the test's two-sided p-value */
 	size_t nbefore, nafter; /* runs on each side */
@@ -59,7 +60,7 @@ struct llmops_stats {
 /* Drift is tested on series of at least this many finished evaluations. */
 #define LLMOPS_DRIFT_MIN_RUNS 6
 /* ... and flagged at this p-value, when the change is also this large (relative). */
-#define LLMOPS_DRIFT_P	    0.01
+#define LLMOPS_DRIFT_P		0.01
 #define LLMOPS_DRIFT_MIN_CHANGE 0.05
 
 /*

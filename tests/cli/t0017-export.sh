@@ -110,7 +110,8 @@ run llmops report --format csv "$RUN"
 check "the result columns are those of report" python3 -c '
 import csv,sys; e=list(csv.reader(open("all.csv", newline="")))[0]
 r=list(csv.reader(sys.argv[1].splitlines()))[0]
-assert e[7:]==r, (e, r)' "$out"
+# who answered: export has it among the run columns, report at the end
+assert e[7:]==r[:-2] and r[-2:]==["provider","model"] and e[4:6]==r[-2:], (e, r)' "$out"
 run llmops export --format jsonl --run "$RUN"
 expect_rc 0 "jsonl to stdout"
 check "one object per result" python3 -c '

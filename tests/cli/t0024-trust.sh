@@ -271,4 +271,103 @@ expect_rc 2 "eval.max_errors of the wrong type"
 check "says where" has "$err" "llmops.json:1:25"
 git checkout -q llmops.json
 
+# ------------------------------ every result names who answered it
+start_server
+export OPENAI_API_KEY=sk-test-0123456789
+python3 -c '
+import json; json.dump([{"id": "c%d" % i, "input": "say %d" % i, "expected": "say %d" % i}
+                        for i in range(4)], open("evals/live.json", "w"))'
+printf '{"providers": {"backup": {"type": "openai", "model": "gpt-4o", "base_url": "%s"}}}\n' \
+	"$BASE" >llmops.json
+run llmops eval --dataset evals/live.json --provider openai:gpt-4o-mini \
+	--base-url http://127.0.0.1:1/v1 --fallback backup --retries 0 --no-cache --format json
+expect_rc 0 "the fallback answers every case"
+FB=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["run"])' "$out")
+check "the variant counts the fallback's answers" python3 -c '
+import json,sys; v=json.loads(sys.argv[1])["variants"][0]
+assert v["fallback_answers"]==4 and v["fallback"]=="backup", v' "$out"
+check "the run keeps its own provider and model" test "$(sql "select provider||':'||model from runs where id='$FB'")" = "openai:gpt-4o-mini"
+check "each result names the model that answered" test "$(sql "select distinct provider||':'||model from results where run_id='$FB'")" = "openai:gpt-4o"
+check "priced at the fallback's price" python3 -c '
+import sqlite3,sys; d=sqlite3.connect(".llmops/ledger.db")
+rows=d.execute("select tokens_in, tokens_out, cost_usd from results where run_id=?", (sys.argv[1],)).fetchall()
+assert len(rows)==4 and all(c > 0 and abs(c - (i*2.5 + o*10)/1e6) < 1e-12 for i,o,c in rows), rows' "$FB"
+run llmops show "$FB" --format json
+check "show: per result" python3 -c '
+import json,sys; r=json.loads(sys.argv[1])["results"]
+assert all(x["provider"]=="openai" and x["model"]=="gpt-4o" and x["outcome"]=="pass" for x in r), r' "$out"
+run llmops show "$FB" --case c1
+check "show: the case says who answered" has "$out" "answered  openai:gpt-4o"
+run llmops stats --by model --format json
+check "stats --by model files the answers under the model that gave them" python3 -c '
+import json,sys; rows={r["key"]: r for r in json.loads(sys.argv[1])["rows"]}
+assert rows["gpt-4o"]["cases"]==4 and "gpt-4o-mini" not in rows, rows' "$out"
+run llmops export --format prometheus --run "$FB"
+check "Prometheus labels carry the answering model" has "$out" 'llmops_cases_total{prompt="",version="",model="gpt-4o",provider="openai",outcome="pass"} 4'
+run llmops export --format otlp --run "$FB"
+check "OTLP spans are named after the model, with gen_ai.request.model" python3 -c '
+import json,sys; sp=json.loads(sys.argv[1])["resourceSpans"][0]["scopeSpans"][0]["spans"]
+assert len(sp)==4 and all(s["name"]=="chat gpt-4o" for s in sp)
+assert all({"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o"}} in s["attributes"] for s in sp)' "$out"
+
+# two providers side by side: the run names none, every result its own
+run llmops eval --dataset evals/live.json --provider backup --provider openai:gpt-4o-mini \
+	--base-url "$BASE" --no-cache --format json
+expect_rc 0 "a two-provider run"
+TWO=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["run"])' "$out")
+run llmops stats --by provider --format json
+check "stats --by provider: the two-provider run under its providers" python3 -c '
+import json,sys; rows={r["key"]: r for r in json.loads(sys.argv[1])["rows"]}
+assert rows["openai"]["cases"]==12 and rows["openai"]["runs"]==2, rows' "$out"
+run llmops export --format prometheus --run "$TWO"
+check "Prometheus: one series per model, none empty" python3 -c '
+import re,sys; m=set(re.findall(r"llmops_requests_total\{[^}]*model=\"([^\"]*)\"", sys.argv[1]))
+assert m=={"gpt-4o","gpt-4o-mini"}, m' "$out"
+run llmops report --format csv "$TWO"
+check "CSV: provider and model per row" python3 -c '
+import csv,sys; r=list(csv.DictReader(sys.argv[1].splitlines()))
+assert sorted({x["model"] for x in r})==["gpt-4o","gpt-4o-mini"] and len(r)==8' "$out"
+
+# ------------------------------------ --max-cost stops the sending
+python3 -c '
+import json; json.dump([{"id": "m%02d" % i, "input": "say number %d " % i * 20, "expected": "x"}
+                        for i in range(40)], open("evals/spend.json", "w"))'
+before=$(server_stat api_requests)
+run llmops eval --dataset evals/spend.json --provider backup --no-cache --max-cost 0.01 \
+	--min-pass-rate 0 --concurrency 4 -o spend.xml
+expect_rc 1 "the gate fails once sending stopped"
+sent=$(($(server_stat api_requests) - before))
+check "it stopped sending: $sent of 40 sent" test "$sent" -lt 40
+check "the summary says why" has "$out" "$((40 - sent)) results not sent once it was reached"
+check "not counted as errors" has "$out" "$sent failed, 0 errors, $((40 - sent)) not sent (--max-cost reached)"
+SP=$(sql "select id from runs order by id desc limit 1")
+run llmops show "$SP" --format json
+check "show: skipped, not errors; the spending within the maximum and the last requests" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); n=int(sys.argv[2])
+assert d["skipped"]==40-n and d["errors"]==0 and d["status"]=="failed", d
+assert sum(r["outcome"]=="skipped" and r["passed"] is None and "error" not in r
+           for r in d["results"])==40-n
+assert d["cost_usd"] < 0.01 + 4*d["cost_usd"]/n, d["cost_usd"]' "$out" "$sent"
+check "skipped results are recorded, not as errors" test "$(sql "select count(*) from results where run_id='$SP' and skipped=1 and passed is null")" = $((40 - sent))
+check "the run counts them apart" test "$(sql "select errored||' '||skipped from runs where id='$SP'")" = "0 $((40 - sent))"
+check "JUnit marks them skipped" python3 -c '
+import sys,xml.etree.ElementTree as E; s=E.parse("spend.xml").getroot()[0]
+assert int(s.get("skipped"))==40-int(sys.argv[1]) and s.get("errors")=="0"
+assert len(s.findall("testcase/skipped"))==int(s.get("skipped"))' "$sent"
+run llmops eval --dataset evals/spend.json --provider backup --no-cache --max-cost 0.01 \
+	--min-pass-rate 0 --concurrency 4
+check "the text says it" has "$out" "not sent once it was reached"
+run llmops show "$SP"
+check "show counts them" has "$out" "not sent (--max-cost reached)"
+run llmops diff "$SP" last
+check "diff leaves them out" has "$out" "not sent (--max-cost), so not compared"
+printf '{"providers": {"unpriced": {"type": "openai", "model": "my-own-model", "base_url": "%s"}}}\n' \
+	"$BASE" >llmops.json
+run llmops eval --dataset evals/spend.json --provider unpriced --max-cost 0.01
+expect_rc 2 "--max-cost with a model that has no price is refused"
+check "naming the model" has "$err" "no price is known for unpriced (my-own-model)"
+git checkout -q llmops.json
+unset OPENAI_API_KEY
+stop_servers
+
 done_testing
