@@ -6,6 +6,7 @@
  */
 #include "testutil.h"
 
+#include "buf.h"
 #include "dataset.h"
 #include "eval.h"
 #include "hash.h"
@@ -157,6 +158,50 @@ static void see(const struct llmops_eval *ev, const struct llmops_eval_job *j, v
 	}
 }
 
+/* Who answered the results read back. */
+struct answered {
+	int n, fallback;
+};
+
+static int take_answered(const struct llmops_result *r, void *ud)
+{
+	struct answered *a = ud;
+	a->n++;
+	a->fallback += r->provider && !strcmp(r->provider, "openai") && r->model &&
+		       !strcmp(r->model, "gpt-4o-mini");
+	return 0;
+}
+
+/* A run's figures split by who answered its results. */
+struct parts {
+	struct llmops_ledger *lg;
+	int split, n;
+	char model[4][64];
+	int64_t cases[4], requests[4], run_requests;
+	double cost[4];
+};
+
+static int take_part(const struct llmops_run_figures *x, void *ud)
+{
+	struct parts *p = ud;
+	if (p->n < 4) {
+		snprintf(p->model[p->n], sizeof(p->model[0]), "%s", x->model ? x->model : "");
+		p->cases[p->n] = x->cases;
+		p->requests[p->n] = x->requests;
+		p->cost[p->n] = x->cost_usd;
+	}
+	p->n++;
+	return 0;
+}
+
+static int split_run(const struct llmops_run_figures *x, void *ud)
+{
+	struct parts *p = ud;
+	struct llmops_err err = {0};
+	p->run_requests = x->requests;
+	return llmops_ledger_figures_split(p->lg, x, take_part, p, &p->split, &err);
+}
+
 static int run(struct llmops_eval *ev, const struct llmops_eval_cb *cb)
 {
 	struct llmops_err err = {0};
@@ -272,8 +317,93 @@ static void test_fallback(void **state)
 	/* priced by the model that answered (the primary has no price) */
 	assert_null(ev.vars[0].price);
 	assert_true(t.cost > 0);
+	assert_int_equal(ev.vars[0].fallback_answers, 3);
 	assert_int_equal(tu_server_stat(&f->srv, "answered"), 3);
+	/* the run is the primary's; each result names the fallback that answered it */
+	struct answered a = {0};
+	struct llmops_err err = {0};
+	assert_int_equal(llmops_ledger_results_each(f->lg, ev.run_id, take_answered, &a, &err), 0);
+	assert_int_equal(a.n, 3);
+	assert_int_equal(a.fallback, 3);
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+		 "select count(*) from runs where id = '%s' and model = "
+		 "'no-such-model'",
+		 ev.run_id);
+	assert_int_equal(tu_sql_int(f->db, sql), 1);
+	/* and the run's figures split by who answered: all of it the fallback's */
+	assert_int_equal(llmops_eval_finish(&ev, LLMOPS_RUN_FAILED, &err), 0);
+	struct parts pt = {.lg = f->lg};
+	assert_int_equal(llmops_ledger_figures_each(f->lg, NULL, split_run, &pt, &err), 0);
+	assert_int_equal(pt.split, 1);
+	assert_int_equal(pt.n, 1);
+	assert_string_equal(pt.model[0], "gpt-4o-mini");
+	assert_int_equal(pt.cases[0], 3);
+	assert_int_equal(pt.requests[0], pt.run_requests);
+	assert_true(fabs(pt.cost[0] - t.cost) < 1e-12);
 	llmops_eval_release(&ev);
+}
+
+/* --max-cost: once what was spent and what is in flight reach it, nothing more is sent;
+   the rest is recorded as skipped (not errors), and the gate fails. */
+static void test_max_cost(void **state)
+{
+	struct fx *f = *state;
+	struct llmops_eval ev;
+	struct llmops_eval_totals t;
+	struct llmops_err err = {0};
+	struct llmops_buf cases = LLMOPS_BUF_INIT;
+	for (int i = 0; i < 30; i++)
+		llmops_buf_addf(&cases,
+				"{\"id\":\"c%02d\",\"input\":\"REPLY: answer %d\","
+				"\"expected\":\"answer %d\"}\n",
+				i, i, i);
+	engine(&ev, f, cases.data, "openai:gpt-4o", NULL);
+	ev.max_cost = 0.0003; /* a few requests of gpt-4o at 256 answer tokens estimated */
+	ev.min_pass_rate = 0;
+	ready(&ev);
+	assert_int_equal(llmops_eval_budget_check(&ev, &err), 0);
+	assert_int_equal(run(&ev, NULL), 0);
+	llmops_eval_totals(&ev, &t);
+	long sent = tu_server_stat(&f->srv, "api_requests");
+	assert_true(sent > 0 && sent < 30);
+	assert_int_equal(t.cases, 30);
+	assert_int_equal(t.skipped, 30 - sent);
+	assert_int_equal(t.errors, 0);
+	assert_int_equal(t.passed, sent);
+	assert_false(t.gate_ok); /* what was not sent fails the gate */
+	/* within the maximum and what the requests sent last cost */
+	assert_true(t.cost < ev.max_cost + 4 * t.cost / (double)sent);
+	char sql[200];
+	snprintf(sql, sizeof(sql),
+		 "select count(*) from results where run_id = '%s' and "
+		 "skipped = 1 and passed is null and attempts = 0",
+		 ev.run_id);
+	assert_int_equal(tu_sql_int(f->db, sql), 30 - sent);
+	assert_int_equal(llmops_eval_finish(&ev, LLMOPS_RUN_FAILED, &err), 0);
+	snprintf(sql, sizeof(sql), "select skipped * 100 + errored from runs where id = '%s'",
+		 ev.run_id);
+	assert_int_equal(tu_sql_int(f->db, sql), (30 - sent) * 100);
+	llmops_eval_release(&ev);
+
+	/* nothing left to spend: not one request */
+	engine(&ev, f, cases.data, "openai:gpt-4o", NULL);
+	ev.max_cost = 0;
+	ev.no_cache = 1;
+	ready(&ev);
+	assert_int_equal(run(&ev, NULL), 0);
+	llmops_eval_totals(&ev, &t);
+	assert_int_equal(tu_server_stat(&f->srv, "api_requests"), sent);
+	assert_int_equal(t.skipped, 30);
+	llmops_eval_release(&ev);
+
+	/* a billed model with no price cannot be capped */
+	engine(&ev, f, cases.data, "openai:my-own-model", NULL);
+	ev.max_cost = 1;
+	assert_int_equal(llmops_eval_budget_check(&ev, &err), LLMOPS_E_USAGE);
+	assert_non_null(strstr(err.msg, "no price is known for openai:my-own-model"));
+	llmops_eval_release(&ev);
+	llmops_buf_release(&cases);
 }
 
 /* Three repeats of a case whose answer changes: 2 of 3 pass, and it is flaky. */
@@ -617,6 +747,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_live_then_cache, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_retries, setup_failing, teardown),
 		cmocka_unit_test_setup_teardown(test_fallback, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_max_cost, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_repeat, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_shard, setup_noserver, teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup_plain, teardown),
