@@ -25,7 +25,8 @@ int llmops_ledger_observed(struct llmops_ledger *lg, const char *name, const cha
 		"  julianday(max(r.created_at)) - julianday(min(CASE WHEN r.created_at >="
 		"    strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-30 days') THEN r.created_at END))"
 		" FROM results r JOIN runs u ON u.id = r.run_id"
-		" WHERE u.prompt_name = ?1 AND (?2 IS NULL OR u.model = ?2)"
+		" WHERE u.prompt_name = ?1 AND (?2 IS NULL OR ?2 = CASE WHEN r.provider IS NULL"
+		"   AND r.model IS NULL THEN u.model ELSE r.model END)"
 		"   AND r.tokens_out IS NOT NULL AND r.error IS NULL AND r.cache_hit = 0";
 	sqlite3_stmt *st = NULL;
 	int rc;
