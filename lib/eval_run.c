@@ -549,6 +549,10 @@ static void take_scored(struct llmops_eval *ev, int wait)
 static struct llmops_call *next_call(void *ud)
 {
 	struct llmops_eval *ev = ud;
+	/* queued calls first: a fallback's request is counted in flight from the moment it is
+	   queued, and a request held back for --max-cost waits for what is in flight */
+	if (ev->nrequeue)
+		return ev->requeue[--ev->nrequeue];
 	if (ev->waiting) { /* a request held back by --max-cost: room now? */
 		struct llmops_eval_job *w = ev->waiting;
 		ev->waiting = NULL;
@@ -556,8 +560,6 @@ static struct llmops_call *next_call(void *ud)
 		if (c || ev->waiting)
 			return c;
 	}
-	if (ev->nrequeue)
-		return ev->requeue[--ev->nrequeue];
 	take_scored(ev, 0);
 	while (!(ev->stop && *ev->stop) && !ev->ledger_failed && !ev->feed_failed) {
 		if (llmops_eval_pool_full(ev)) { /* the workers are behind: wait for one */
@@ -633,8 +635,8 @@ static void call_done(void *ud, struct llmops_call *c)
 			j->call.attempts = attempts;
 			if (from_cache(ev, j))
 				return;
-			if (budget(ev) ==
-			    SKIP) { /* the fallback's request is a new one: it costs */
+			/* the fallback's request is a new one: it costs */
+			if (budget(ev) == SKIP) {
 				j->attempts = attempts;
 				skip_job(ev, j);
 				return;

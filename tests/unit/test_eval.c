@@ -397,6 +397,25 @@ static void test_max_cost(void **state)
 	assert_int_equal(t.skipped, 30);
 	llmops_eval_release(&ev);
 
+	/* a fallback's request is counted in flight from the moment it is queued, and a
+	   request held back waits for it: every case still ends recorded */
+	long before = tu_server_stat(&f->srv, "api_requests");
+	engine(&ev, f, cases.data, "openai:no-such-model", "openai:gpt-4o");
+	ev.vars[0].price = ev.vars[0].fallback_price; /* its requests in flight hold others back */
+	ev.max_cost = 0.0003;
+	ev.no_cache = 1;
+	ready(&ev);
+	assert_int_equal(run(&ev, NULL), 0);
+	llmops_eval_totals(&ev, &t);
+	assert_int_equal(ev.done, (long)ev.njobs);
+	assert_int_equal(t.cases, 30);
+	assert_true(t.skipped > 0 && t.skipped < 30);
+	assert_int_equal(t.passed + t.skipped, 30);
+	assert_int_equal(ev.vars[0].fallback_answers, t.passed);
+	/* each case sent twice: the 404 and the fallback's answer */
+	assert_int_equal(tu_server_stat(&f->srv, "api_requests") - before, 2 * t.passed);
+	llmops_eval_release(&ev);
+
 	/* a billed model with no price cannot be capped */
 	engine(&ev, f, cases.data, "openai:my-own-model", NULL);
 	ev.max_cost = 1;
