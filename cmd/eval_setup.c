@@ -239,7 +239,45 @@ static int setup_cases(struct llmops_eval *ev)
 }
 
 /* Render every job; print what cannot be rendered. */
-static int render_jobs(struct llmops_eval *ev)
+static int need_requests(const struct llmops_eval *ev, const struct llmops_provider *p)
+{
+	return p->type != LLMOPS_PROVIDER_REPLAY && ev->nrecorded < ev->ncases;
+}
+
+/* What the guard found in the requests: secrets refused (unless allowed), personal data
+   warned about.  0 or an exit status. */
+static int guard_report(const struct llmops_eval *ev, int allow_secrets)
+{
+	const struct llmops_eval_guard *g = &ev->guard;
+	static const char *const pii_names[][2] = {
+		[LLMOPS_DETECT_EMAIL] = {"e-mail address", "e-mail addresses"},
+		[LLMOPS_DETECT_PHONE] = {"telephone number", "telephone numbers"},
+		[LLMOPS_DETECT_CARD] = {"card number", "card numbers"},
+	};
+	if (g->pii_cases) {
+		struct llmops_buf b = LLMOPS_BUF_INIT;
+		for (int k = LLMOPS_DETECT_EMAIL; k < LLMOPS_DETECT_COUNT; k++)
+			if (g->pii[k])
+				llmops_buf_addf(&b, "%s%ld %s", b.len ? ", " : "", g->pii[k],
+						pii_names[k][g->pii[k] != 1]);
+		llmops_error("warning: eval: %ld %s personal data (%s), the first of case '%s'; it "
+			     "is sent to the provider",
+			     g->pii_cases, g->pii_cases == 1 ? "request holds" : "requests hold",
+			     b.data ? b.data : "", g->pii_first);
+		llmops_buf_release(&b);
+	}
+	if (!g->secrets || allow_secrets)
+		return 0;
+	for (size_t i = 0; i < g->secret_notes.nr; i++)
+		llmops_error("%s", g->secret_notes.items[i]);
+	if (g->secrets > (long)g->secret_notes.nr)
+		llmops_error("... and %ld more", g->secrets - (long)g->secret_notes.nr);
+	llmops_error("eval: nothing was sent: the requests above hold a key or token; keep "
+		     "secrets in the environment, or --allow-secrets to send them anyway");
+	return LLMOPS_EXIT_USAGE;
+}
+
+static int render_jobs(struct llmops_eval *ev, int allow_secrets)
 {
 	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
 	struct llmops_err err = {0};
@@ -256,12 +294,7 @@ static int render_jobs(struct llmops_eval *ev)
 		rc = LLMOPS_EXIT_USAGE;
 	}
 	llmops_strlist_release(&problems);
-	return rc;
-}
-
-static int need_requests(const struct llmops_eval *ev, const struct llmops_provider *p)
-{
-	return p->type != LLMOPS_PROVIDER_REPLAY && ev->nrecorded < ev->ncases;
+	return rc ? rc : guard_report(ev, allow_secrets);
 }
 
 int eval_setup(struct eval_host *h, const struct eval_opts *o)
@@ -341,7 +374,10 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 		ev->partial = prompt_partial;
 		ev->partial_ud = &h->src;
 	}
-	if (rc || (rc = render_jobs(ev)))
+	/* what would be sent is checked for secrets first (nothing is sent offline) */
+	for (size_t i = 0; !rc && i < ev->nvars && !o->offline; i++)
+		ev->guard_inputs |= need_requests(ev, ev->vars[i].prov);
+	if (rc || (rc = render_jobs(ev, o->allow_secrets)))
 		goto out;
 	int asks = 0;
 	for (size_t i = 0; i < ev->nprovs; i++)

@@ -3,8 +3,10 @@
  */
 #include "assertions.h"
 
+#include "detect.h"
 #include "jsonschema.h"
 #include "suggest.h"
+#include "utf8.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <math.h>
@@ -14,8 +16,8 @@
 #include <utf8proc.h>
 
 const char *const llmops_assert_names[] = {
-	"equals",      "contains",   "not_contains",   "regex",	   "is_json",
-	"json_schema", "max_tokens", "max_latency_ms", "max_cost", NULL,
+	"equals",     "contains",	"not_contains", "regex",     "is_json", "json_schema",
+	"max_tokens", "max_latency_ms", "max_cost",	"no_secret", "no_pii",	NULL,
 };
 
 void llmops_assertions_release(struct llmops_assertions *as)
@@ -44,6 +46,24 @@ static int is_string_or_list(const cJSON *v)
 	return 1;
 }
 
+/* The detect.h mask of no_pii's value (a kind or a list of kinds); 0 for an unknown one. */
+static unsigned pii_kinds(const cJSON *v)
+{
+	static const int kinds[] = {LLMOPS_DETECT_EMAIL, LLMOPS_DETECT_PHONE, LLMOPS_DETECT_CARD};
+	unsigned mask = 0;
+	const cJSON *x = cJSON_IsString(v) ? v : v->child;
+	for (; x; x = cJSON_IsString(v) ? NULL : x->next) {
+		unsigned one = 0;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (!strcmp(x->valuestring, llmops_detection_name(kinds[k])))
+				one = 1u << kinds[k];
+		if (!one)
+			return 0;
+		mask |= one;
+	}
+	return mask;
+}
+
 static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *where, int idx,
 		     struct llmops_err *err)
 {
@@ -69,7 +89,7 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 		llmops_err_set(err, LLMOPS_E_INPUT,
 			       "%s: assert[%d]: unknown type '%s'%s%s%s (known: equals, contains, "
 			       "not_contains, regex, is_json, json_schema, max_tokens, "
-			       "max_latency_ms, max_cost)",
+			       "max_latency_ms, max_cost, no_secret, no_pii)",
 			       where, idx, type->valuestring, near.nr ? "; did you mean '" : "",
 			       near.nr ? near.items[0] : "", near.nr ? "'?" : "");
 		llmops_strlist_release(&near);
@@ -106,6 +126,24 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 					      where, idx, tn);
 		break;
 	case LLMOPS_ASSERT_IS_JSON: break;
+	case LLMOPS_ASSERT_NO_SECRET:
+		if (value)
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: assert[%d] (no_secret): takes no \"value\"",
+					      where, idx);
+		a->kinds = LLMOPS_DETECT_SECRETS;
+		break;
+	case LLMOPS_ASSERT_NO_PII:
+		if (!value) {
+			a->kinds = LLMOPS_DETECT_PII;
+			break;
+		}
+		if (!is_string_or_list(value) || !(a->kinds = pii_kinds(value)))
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: assert[%d] (no_pii): \"value\" must be one of "
+					      "email, phone, card, or a list of them",
+					      where, idx);
+		break;
 	case LLMOPS_ASSERT_JSON_SCHEMA: {
 		struct llmops_err e2 = {0};
 		if (!value)
@@ -212,6 +250,54 @@ static void quote(struct llmops_buf *why, const char *s)
 	llmops_buf_addf(why, "'%.*s%s'", (int)(n > 60 ? 60 : n), s, n > 60 ? "..." : "");
 }
 
+/* What a guard found: kinds and places, never values. */
+struct found {
+	const char *tn, *out;
+	struct llmops_buf *why;
+	struct llmops_text_cursor cur;
+	int n;
+};
+
+static int found_one(const struct llmops_detection *d, void *ud)
+{
+	struct found *f = ud;
+	int line, col;
+	if (f->n++ >= 5)
+		return 0; /* the count says the rest */
+	llmops_text_cursor_pos(&f->cur, f->out, d->off, &line, &col);
+	llmops_buf_addf(f->why, "%s%s%s at %d:%d", f->n > 1 ? ", " : "", d->what,
+			d->kind == LLMOPS_DETECT_CARD ? " card number" : "", line, col);
+	return 0;
+}
+
+/* no_secret, no_pii: 1 when the output holds none of a's kinds, 0 (why says what and where,
+   never the value) or -1 (out of memory). */
+static int guard(const struct llmops_assertion *a, const char *tn, const char *out, size_t len,
+		 struct llmops_buf *why)
+{
+	struct llmops_buf found = LLMOPS_BUF_INIT;
+	struct found f = {tn, out, &found, LLMOPS_TEXT_CURSOR_INIT, 0};
+	size_t bad = llmops_utf8_invalid(out, len);
+	if (bad < len) {
+		llmops_buf_addf(why,
+				"%s: the output is not valid UTF-8 (at byte %zu), so it cannot be "
+				"checked",
+				tn, bad);
+		return 0;
+	}
+	if (llmops_detect(out, 0, len, a->kinds, found_one, &f) || found.oom) {
+		llmops_buf_release(&found);
+		return -1;
+	}
+	if (f.n) {
+		llmops_buf_addf(why, "%s: %s", tn, found.data);
+		if (f.n > 5)
+			llmops_buf_addf(why, " and %d more", f.n - 5);
+	}
+	llmops_buf_release(&found);
+	return f.n == 0;
+}
+
 static int check_one(const struct llmops_assertion *a, const struct llmops_observation *o,
 		     struct llmops_buf *why)
 {
@@ -306,6 +392,8 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 			return 1;
 		llmops_buf_addf(why, "max_cost %g: cost $%.6f", lim, o->cost_usd);
 		return 0;
+	case LLMOPS_ASSERT_NO_SECRET:
+	case LLMOPS_ASSERT_NO_PII: return guard(a, tn, out, len, why);
 	default: return 1;
 	}
 }

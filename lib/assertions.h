@@ -14,6 +14,11 @@
  *   max_tokens    the output has at most V tokens
  *   max_latency_ms the request took at most V milliseconds
  *   max_cost      the request cost at most V US dollars
+ *   no_secret     the output holds no key or token (detect.h's secrets)
+ *   no_pii        the output holds no e-mail address, telephone or card
+ *                 number; V (optional) narrows it to some of "email",
+ *                 "phone", "card".  A finding names its kind and line:column
+ *                 in the output, never its value.
  *
  * equals, contains, not_contains and regex take "ignore_case": true.  A
  * check whose measurement is unknown (the latency of a recorded or cached
@@ -39,6 +44,8 @@ enum llmops_assert_type {
 	LLMOPS_ASSERT_MAX_TOKENS,
 	LLMOPS_ASSERT_MAX_LATENCY_MS,
 	LLMOPS_ASSERT_MAX_COST,
+	LLMOPS_ASSERT_NO_SECRET,
+	LLMOPS_ASSERT_NO_PII,
 	LLMOPS_ASSERT_COUNT,
 };
 
@@ -50,6 +57,7 @@ struct llmops_assertion {
 	cJSON *value;	 /* owned copy of "value" (NULL for is_json) */
 	int ignore_case; /* equals, contains, not_contains, regex */
 	void *re;	 /* owned: the compiled pattern of regex */
+	unsigned kinds;	 /* no_secret, no_pii: what is looked for (detect.h's mask) */
 };
 
 struct llmops_assertions {

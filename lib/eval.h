@@ -27,6 +27,7 @@
 
 #include "assertions.h"
 #include "dataset.h"
+#include "detect.h"
 #include "error.h"
 #include "ledger.h"
 #include "metrics.h"
@@ -117,6 +118,16 @@ struct llmops_eval_job {
 	double score_vals[LLMOPS_METRIC_COUNT + 1];
 };
 
+/* What the run would send, checked by llmops_eval_render (when ev->guard_inputs is set). */
+struct llmops_eval_guard {
+	long secrets; /* keys and tokens found in requests */
+	struct llmops_strlist
+		secret_notes;	       /* the first 20: case, message, kind (never the value) */
+	long pii[LLMOPS_DETECT_COUNT]; /* personal data found, by detect.h kind */
+	long pii_cases;		       /* requests (case x variant) holding any */
+	char pii_first[128];	       /* the first case that does */
+};
+
 /* The run compared with (--baseline) and the comparison. */
 struct llmops_eval_baseline {
 	struct llmops_run_data *a, *b; /* owned */
@@ -157,6 +168,7 @@ struct llmops_eval {
 	struct llmops_provider *embedder; /* owned */
 	int repeats;			  /* 1 .. 100 */
 	long limit;			  /* only the first N cases; <= 0: all */
+	int guard_inputs;		  /* llmops_eval_render scans what would be sent */
 	long shard_index, shard_count;	  /* the I-th of N slices; 0 without */
 	volatile sig_atomic_t *stop;	  /* non-zero: stop (borrowed; may be NULL) */
 
@@ -211,6 +223,7 @@ struct llmops_eval {
 	int ledger_failed;
 	struct llmops_err ledger_err;
 	const struct llmops_eval_cb *cb;	/* borrowed, while llmops_eval_run runs */
+	struct llmops_eval_guard guard;		/* what llmops_eval_render found */
 	char baseline_id[LLMOPS_RUNID_LEN + 1]; /* "" without a baseline */
 	struct llmops_eval_baseline baseline;
 };
@@ -246,7 +259,10 @@ int llmops_eval_case_at(struct llmops_eval *ev, size_t pos, struct llmops_case *
  * more pass, nothing kept).  Each problem (a prompt that cannot render, a
  * case lacking a variable) is added once to problems (the caller's), at
  * most 20 of them, and *more counts the rest; returns 0 (problems may be
- * non-empty: then nothing must be sent) or an error.
+ * non-empty: then nothing must be sent) or an error.  With
+ * ev->guard_inputs, every request that would be sent (a case without a
+ * recorded output, on a variant that is not replay) is also scanned for
+ * secrets and personal data (detect.h) into ev->guard.
  */
 int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, size_t *more,
 		       struct llmops_err *err);

@@ -36,6 +36,11 @@ void llmops_eval_case_done(struct llmops_eval *ev, struct llmops_eval_case *c);
 int llmops_eval_messages(struct llmops_eval *ev, struct llmops_eval_job *j);
 /* Close the feed (the case being expanded, the cursor). */
 void llmops_eval_feed_release(struct llmops_eval *ev);
+/* eval_guard.c: the secrets and personal data in c's messages on v, into ev->guard; 0 or
+   LLMOPS_E_NOMEM.  And free what the guard holds. */
+int llmops_eval_guard_case(struct llmops_eval *ev, const struct llmops_eval_case *c,
+			   const struct llmops_eval_variant *v, const cJSON *messages);
+void llmops_eval_guard_release(struct llmops_eval_guard *g);
 /* eval_cases.c: sort keys (ascending), and find one in a sorted list. */
 void llmops_eval_keys_sort(uint64_t *v, size_t n);
 int llmops_eval_keys_has(const uint64_t *v, size_t n, uint64_t k);

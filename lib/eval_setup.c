@@ -184,7 +184,7 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 	ev->njobs = ev->ncases * ev->nvars * (size_t)(ev->repeats > 0 ? ev->repeats : 1);
 	for (size_t vi = 0; vi < ev->nvars; vi++)
 		any |= ev->vars[vi].p != NULL;
-	if (!any) /* "input" as the message: nothing can go wrong */
+	if (!any && !ev->guard_inputs) /* "input" as the message: nothing can go wrong */
 		return 0;
 	if ((rc = llmops_eval_cursor(ev, &cur, err)))
 		return rc;
@@ -200,11 +200,17 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 			llmops_eval_case_clear(&c);
 			break;
 		}
-		for (size_t vi = 0; vi < ev->nvars; vi++) {
+		for (size_t vi = 0; vi < ev->nvars && !rc; vi++) {
 			struct llmops_strlist found = LLMOPS_STRLIST_INIT;
-			if (!ev->vars[vi].p)
+			const struct llmops_eval_variant *v = &ev->vars[vi];
+			int sent = ev->guard_inputs && !c.recorded &&
+				   v->prov->type != LLMOPS_PROVIDER_REPLAY;
+			if (!v->p && !sent)
 				continue;
-			cJSON_Delete(render_one(ev, &c, &ev->vars[vi], &found));
+			cJSON *messages = render_one(ev, &c, v, &found);
+			if (messages && sent && llmops_eval_guard_case(ev, &c, v, messages))
+				rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			cJSON_Delete(messages);
 			for (size_t k = 0; k < found.nr; k++)
 				add_problem(problems, more, found.items[k]);
 			llmops_strlist_release(&found);
@@ -508,5 +514,6 @@ void llmops_eval_release(struct llmops_eval *ev)
 	free(ev->ds.label); /* ds holds no cases */
 	free(ev->ds.format);
 	llmops_strlist_release(&ev->metrics);
+	llmops_eval_guard_release(&ev->guard);
 	memset(ev, 0, sizeof(*ev));
 }

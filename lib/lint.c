@@ -181,7 +181,6 @@ void llmops_lint_free(struct llmops_lint *l)
 	}
 	free(l->f);
 	cJSON_Delete(l->budget);
-	lint_regexes_free(l->re);
 	llmops_tokenizer_close(l->tok[0]);
 	llmops_tokenizer_close(l->tok[1]);
 	llmops_lock_release(&l->lock);

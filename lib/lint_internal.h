@@ -73,7 +73,6 @@ struct lint_dataset {
 	int ok;
 };
 
-struct lint_regexes;
 
 struct llmops_lint {
 	struct llmops_lint_opts opts;
@@ -87,7 +86,6 @@ struct llmops_lint {
 	size_t ndatasets, capdatasets;
 	struct llmops_finding *f;
 	size_t nf, capf;
-	struct lint_regexes *re;	 /* compiled on first use */
 	struct llmops_tokenizer *tok[2]; /* cl100k_base, o200k_base: opened on first use */
 	struct llmops_lock lock;	 /* prompts.lock, empty when absent or broken */
 	int lock_read;
@@ -130,7 +128,6 @@ int lint_fix_text(const struct llmops_lint *l, const struct lint_file *f, struct
 /* lint_secrets.c: secrets anywhere in [off, end) of f; personal data likewise. */
 int lint_secrets(struct llmops_lint *l, const struct lint_file *f, size_t off, size_t end);
 int lint_pii(struct llmops_lint *l, const struct lint_file *f, size_t off, size_t end);
-void lint_regexes_free(struct lint_regexes *re);
 
 /* lint_prompt.c: one template file (prompt version, partial, stray or template). */
 int lint_prompt_file(struct llmops_lint *l, struct lint_file *f);

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Guardrails (issue 19): outputs checked for secrets and personal data
+# (no_secret, no_pii), and what a run would send checked before anything is
+# sent.  A finding names the kind and the place, never the value.
+. "$(dirname "$0")/lib.sh"
+
+make_repo proj
+cd proj || exit 1
+llmops init >/dev/null
+git add -A && git commit -qm scaffold
+
+KEY=sk-proj-AbC123dEf456GhI789jKl012MnO345
+AWS=AKIAZ3MSJV4WWNKWW5FA
+
+# ---------------------------------------------- no_secret and no_pii on outputs
+python3 - "$KEY" <<'PY'
+import json, sys
+key = sys.argv[1]
+cases = [
+    {"id": "pii", "input": "q", "output": "Write to jane.doe@acme.io\nor call +1 415 555 0132.",
+     "assert": ["no_pii"]},
+    {"id": "secret", "input": "q", "output": "Use the key " + key, "assert": [{"type": "no_secret"}]},
+    {"id": "clean", "input": "q", "output": "Mail info@example.com, nothing else.",
+     "assert": ["no_pii", "no_secret"]},
+    {"id": "card-not-asked", "input": "q", "output": "card 4111 1111 1111 1111",
+     "assert": [{"type": "no_pii", "value": ["email", "phone"]}]},
+    {"id": "card", "input": "q", "output": "card 4111 1111 1111 1111", "assert": [{"type": "no_pii", "value": "card"}]},
+    {"id": "not-luhn", "input": "q", "output": "card 4111 1111 1111 1112", "assert": ["no_pii"]},
+]
+json.dump(cases, open("evals/guard.json", "w"), indent=1)
+PY
+run llmops eval --dataset evals/guard.json --provider replay --min-pass-rate 0 --format json
+expect_rc 0 "assertions on recorded outputs"
+check "each verdict" python3 -c '
+import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
+assert [k for k in r if not r[k]["passed"]]==["pii","secret","card"], r
+assert r["pii"]["reason"]=="no_pii: e-mail address at 1:10, telephone number at 2:9", r["pii"]
+assert r["secret"]["reason"]=="no_secret: OpenAI API key at 1:13", r["secret"]
+assert r["card"]["reason"]=="no_pii: Visa card number at 1:6", r["card"]' "$out"
+check "a reason never holds the value" python3 -c '
+import json,sys; d=json.loads(sys.argv[1])
+assert all(sys.argv[2] not in x["reason"] and "jane" not in x["reason"]
+           for x in d["results"] if "reason" in x)' "$out" "$KEY"
+printf '[{"id": "x", "input": "q", "output": "o", "assert": [{"type": "no_pii", "value": "ssn"}]}]\n' >evals/bad.json
+run llmops eval --dataset evals/bad.json --provider replay
+expect_rc 2 "an unknown kind of personal data"
+check "says where and what is known" has "$err" "evals/bad.json:1:"
+check "the kinds" has "$err" "must be one of email, phone, card"
+printf '[{"id": "x", "input": "q", "output": "o", "assert": [{"type": "no_secret", "value": 1}]}]\n' >evals/bad.json
+run llmops eval --dataset evals/bad.json --provider replay
+expect_rc 2 "no_secret takes no value"
+rm evals/bad.json
+
+# ------------------------------- what would be sent is checked before sending
+start_server
+export OPENAI_API_KEY=sk-test-0123456789
+python3 - "$AWS" <<'PY'
+import json, sys
+cases = [{"id": "ok", "input": "REPLY: hello", "expected": "hello"},
+         {"id": "leaky", "input": "debug with api_key=Zx81kQ0pLm3Nv7Rt2Yw9 please", "expected": "x"},
+         {"id": "aws", "input": sys.argv[1] + " is my id", "expected": "x"},
+         {"id": "mail", "input": "REPLY: reply to jane.doe@acme.io", "expected": "reply to jane.doe@acme.io"}]
+open("evals/leak.json", "w").write("[\n" + ",\n".join(json.dumps(c) for c in cases) + "\n]\n")
+PY
+run llmops eval --dataset evals/leak.json --provider openai:gpt-4o-mini --base-url "$BASE" --no-cache
+expect_rc 2 "a request holding a secret is refused"
+check "not one request was sent" test "$(server_stat api_requests)" = 0
+check "names the case and the kind" has "$err" "evals/leak.json:4: case 'aws' would send an AWS access key id (message 1) to openai:gpt-4o-mini"
+check "the generic kind too" has "$err" "case 'leaky' would send a high-entropy value"
+check "never the value" bash -c '! grep -q "$1" <<<"$2" && ! grep -q Zx81kQ0pLm3Nv7Rt2Yw9 <<<"$2"' _ "$AWS" "$err"
+check "says how to go on" has "$err" "--allow-secrets"
+check "personal data is a warning" has "$err" "warning: eval: 1 request holds personal data (1 e-mail address), the first of case 'mail'"
+run llmops eval --dataset evals/leak.json --provider openai:gpt-4o-mini --base-url "$BASE" --no-cache \
+	--allow-secrets --min-pass-rate 0
+expect_rc 0 "--allow-secrets sends them"
+check "all four sent" test "$(server_stat api_requests)" = 4
+
+# a secret that reaches the request through a prompt's template
+mkdir -p prompts/leaky
+printf 'Use %s to answer {{question}}\n' "$AWS" >prompts/leaky/v1.0.0.txt
+printf '[{"id": "q1", "question": "why", "expected": "x"}]\n' >evals/leaky.json
+git add -A && git commit -qm leaky
+run llmops eval --dataset evals/leaky.json --prompt leaky@v1.0.0 --provider openai:gpt-4o-mini \
+	--base-url "$BASE" --no-cache
+expect_rc 2 "a secret in the rendered prompt is refused too"
+check "still four requests" test "$(server_stat api_requests)" = 4
+# recorded outputs and replay send nothing: nothing to refuse
+run llmops eval --dataset evals/leak.json --provider replay --min-pass-rate 0
+check "replay is not checked" bash -c '! grep -q "would send" <<<"$1"' _ "$err"
+unset OPENAI_API_KEY
+stop_servers
+
+done_testing
