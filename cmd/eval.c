@@ -20,7 +20,8 @@
 
 static const char *const synopsis[] = {
 	"llmops eval --dataset FILE [--prompt NAME[@VER]]... [--provider SPEC]...",
-	"            [--metric NAME]... [--threshold X] [--min-pass-rate X] [--max-cost USD]",
+	"            [--metric NAME|judge:RUBRIC]... [--judge SPEC] [--threshold X]",
+	"            [--min-pass-rate X] [--max-cost USD]",
 	"            [--max-errors N|PCT]",
 	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
 	"            [--fallback SPEC] [--no-cache | --offline] [--allow-secrets]",
@@ -135,6 +136,8 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		 "stream answers (measures time to first token)", NULL, 0, 0},
 		{OPT_STRING, 0, "embedding-provider", &o->embedding, "SPEC",
 		 "embeddings for the embedding metric", NULL, 0, 0},
+		{OPT_STRING, 0, "judge", &o->judge, "SPEC",
+		 "the provider that judges for --metric judge:RUBRIC (temperature 0)", NULL, 0, 0},
 		{OPT_FLAG, 0, "no-cache", &o->no_cache, NULL, "neither read nor write the cache",
 		 NULL, 0, 0},
 		{OPT_FLAG, 0, "offline", &o->offline, NULL,

@@ -82,6 +82,16 @@ static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 	cJSON_AddNumberToObject(o, "cost_usd", v->cost);
 	cJSON_AddBoolToObject(o, "cost_known", v->price != NULL);
 	cJSON_AddNumberToObject(o, "cache_hits", (double)v->cache_hits);
+	if (ev->judge.rubric) { /* what the verdicts cost, apart from cost_usd */
+		cJSON *jg = cJSON_AddObjectToObject(o, "judge");
+		cJSON_AddStringToObject(jg, "rubric", ev->judge.name);
+		cJSON_AddStringToObject(jg, "provider", ev->judge.prov->label);
+		cJSON_AddNumberToObject(jg, "verdicts", (double)v->judged);
+		cJSON_AddNumberToObject(jg, "tokens_in", (double)v->judge_tokens_in);
+		cJSON_AddNumberToObject(jg, "tokens_out", (double)v->judge_tokens_out);
+		cJSON_AddNumberToObject(jg, "cost_usd", v->judge_cost);
+		cJSON_AddBoolToObject(jg, "cost_known", ev->judge.price != NULL);
+	}
 	return o;
 }
 
@@ -465,6 +475,13 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 		printf("    tokens  %ld in, %ld out; cost %s%s; cache hits %ld\n", v->tokens_in,
 		       v->tokens_out, runfmt_money(m1, sizeof(m1), v->cost),
 		       v->price ? "" : " (no price for this model)", v->cache_hits);
+		if (ev->judge.rubric)
+			printf("    judge   %s by %s: %ld %s; tokens %ld in, %ld out; cost %s%s "
+			       "(apart from the cost above)\n",
+			       ev->judge.name, ev->judge.prov->label, v->judged,
+			       runfmt_plural(v->judged, "verdict", "verdicts"), v->judge_tokens_in,
+			       v->judge_tokens_out, runfmt_money(m1, sizeof(m1), v->judge_cost),
+			       ev->judge.price ? "" : " (no price for the judge's model)");
 	}
 	if (ev->nvars > 1)
 		print_comparison(ev);

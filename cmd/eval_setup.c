@@ -18,6 +18,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The rubric of the judge metric the run asks for ("judge:RUBRIC"), or NULL; more than one
+   is an error (exit status in *rc). */
+static const char *judge_rubric(const struct llmops_eval *ev, int *rc)
+{
+	const char *rubric = NULL;
+	*rc = 0;
+	for (size_t i = 0; i < ev->metrics.nr; i++) {
+		const char *m = ev->metrics.items[i], *r = llmops_metric_rubric(m);
+		if (llmops_metric_parse(m) != LLMOPS_METRIC_JUDGE)
+			continue;
+		if (!r) {
+			llmops_error("eval: --metric judge needs a rubric: judge:RUBRIC, one of "
+				     "prompts/_judges/ (llmops init writes relevance, coherence, "
+				     "correctness and faithfulness)");
+			*rc = LLMOPS_EXIT_USAGE;
+			return NULL;
+		}
+		if (rubric && strcmp(rubric, r)) {
+			llmops_error(
+				"eval: judge:%s and judge:%s: a run judges with one rubric; run "
+				"the other in a run of its own",
+				rubric, r);
+			*rc = LLMOPS_EXIT_USAGE;
+			return NULL;
+		}
+		rubric = r;
+	}
+	return rubric;
+}
+
 static int setup_metrics(struct eval_host *h, const struct eval_opts *o)
 {
 	struct llmops_eval *ev = &h->ev;
@@ -43,7 +73,9 @@ static int setup_metrics(struct eval_host *h, const struct eval_opts *o)
 		if (!dup)
 			ev->metric_ids[ev->nmetric_ids++] = m;
 	}
-	return 0;
+	int rc;
+	ev->judge_rubric = judge_rubric(ev, &rc);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- prompts */
@@ -94,6 +126,71 @@ static int add_variant_prompt(struct eval_host *h, const char *ref_s, struct llm
 	if ((rc = prompt_load(&src, vf->path, vf->json, &v->p, v->blob)))
 		return rc;
 	snprintf(v->prompt, sizeof(v->prompt), "%s@%s", ref.name, vf->version);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ judge */
+
+/* The judge metric's rubric (prompts/_judges/RUBRIC, its pinned version when pinned, else the
+   newest) and provider (--judge, else eval.judge; temperature 0). */
+static int setup_judge(struct eval_host *h, const struct eval_opts *o,
+		       const struct llmops_provider_overrides *ov)
+{
+	struct llmops_eval *ev = &h->ev;
+	struct llmops_eval_judge *g = &ev->judge;
+	struct llmops_err err = {0};
+	int rc;
+	const char *rubric = ev->judge_rubric;
+	if (!rubric)
+		return 0;
+	const cJSON *cj = config_get(h->cfg, "eval", "judge");
+	const char *spec = o->judge ? o->judge : cJSON_IsString(cj) ? cj->valuestring : NULL;
+	if (!spec) {
+		llmops_error("eval: judge:%s needs a judge: --judge SPEC (openai:gpt-4o-mini, "
+			     "a provider named in llmops.json, exec:COMMAND) or eval.judge",
+			     rubric);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (!h->have_penv) {
+		llmops_error("eval: judge:%s needs a git work tree (rubrics are read through git "
+			     "from prompts/_judges/)",
+			     rubric);
+		return LLMOPS_EXIT_USAGE;
+	}
+	char ref[LLMOPS_NAME_MAX + 1];
+	struct llmops_catalog cat = {0};
+	snprintf(ref, sizeof(ref), "%s/%s", LLMOPS_JUDGES_DIR, rubric);
+	if (llmops_store_catalog(h->penv.store, NULL, 1, &cat, &err)) {
+		llmops_catalog_release(&cat);
+		return llmops_report(&err);
+	}
+	struct llmops_eval_variant tmp[1];
+	size_t n = 0;
+	memset(tmp, 0, sizeof(tmp));
+	rc = add_variant_prompt(h, ref, &cat, tmp, &n);
+	llmops_catalog_release(&cat);
+	if (rc)
+		return rc;
+	g->rubric = tmp[0].p;
+	snprintf(g->name, sizeof(g->name), "%.*s", (int)sizeof(g->name) - 1,
+		 tmp[0].prompt + sizeof(LLMOPS_JUDGES_DIR));
+	memcpy(g->blob, tmp[0].blob, sizeof(g->blob));
+	llmops_judge_scale(g->rubric, &g->lo, &g->hi);
+	struct llmops_provider_overrides jov = *ov;
+	jov.temperature = 0; /* a verdict is asked for the same way every time */
+	jov.stream = 0;
+	if (llmops_provider_resolve(&g->prov, spec, config_get(h->cfg, "providers", NULL), &jov,
+				    &err) ||
+	    llmops_provider_usable(g->prov, &err))
+		return llmops_report(&err);
+	if (g->prov->type == LLMOPS_PROVIDER_REPLAY) {
+		llmops_error("eval: --judge replay: a judge must answer; name a provider");
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (g->prov->model && llmops_pricing_find(ev->prices, g->prov->model, &g->price, &err))
+		g->price = NULL; /* unpriced: its verdicts' cost is unknown */
+	if (!(g->format = llmops_verdict_format(g->lo, g->hi)))
+		return LLMOPS_EXIT_RUNTIME;
 	return 0;
 }
 
@@ -396,6 +493,8 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 		rc = llmops_report(&err);
 		goto out;
 	}
+	if ((rc = setup_judge(h, o, &ov)))
+		goto out;
 	if (ev->embedding_spec) {
 		if (llmops_provider_resolve(&ev->embedder, ev->embedding_spec,
 					    config_get(h->cfg, "providers", NULL), &ov, &err) ||

@@ -56,6 +56,9 @@ cJSON *results_json(const struct llmops_result *r, int with_text, int repeated)
 	runfmt_add_num(o, "tokens_in", r->tokens_in >= 0 ? (double)r->tokens_in : NAN);
 	runfmt_add_num(o, "tokens_out", r->tokens_out >= 0 ? (double)r->tokens_out : NAN);
 	runfmt_add_num(o, "cost_usd", r->cost_usd);
+	cJSON *jv = r->judge ? cJSON_Parse(r->judge) : NULL;
+	if (jv) /* the judge's verdict, and what it cost apart from cost_usd */
+		cJSON_AddItemToObject(o, "judge", jv);
 	cJSON_AddNumberToObject(o, "attempts", r->attempts);
 	cJSON_AddBoolToObject(o, "cache_hit", r->cache_hit);
 	if (r->error)

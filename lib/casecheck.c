@@ -74,7 +74,10 @@ int llmops_case_check(const struct llmops_case *c, const char *text, size_t len,
 	}
 	if (!asserts)
 		llmops_assertions_release(&mine);
-	if (has_expected)
+	/* a judge scores an output against its rubric: "expected" is for the rubrics that
+	   compare (correctness), not a need of every case */
+	if (has_expected || (cJSON_IsString(metric) &&
+			     llmops_metric_parse(metric->valuestring) == LLMOPS_METRIC_JUDGE))
 		return n;
 	if (has_metric || has_threshold) {
 		snprintf(msg, sizeof(msg),
@@ -103,13 +106,10 @@ static void take_first(void *ud, int kind, int line, int col, const char *msg)
 {
 	struct first *fp = ud;
 	if (fp->found || kind == LLMOPS_CASE_UNUSED ||
-	    (kind == LLMOPS_CASE_NOTHING && !fp->judging))
+	    (kind == LLMOPS_CASE_NOTHING && fp->judging != LLMOPS_JUDGING_CASES))
 		return;
 	fp->found = 1;
-	llmops_err_at(fp->err,
-		      kind == LLMOPS_CASE_METRIC && strstr(msg, "not available") ? LLMOPS_E_USAGE
-										 : LLMOPS_E_INPUT,
-		      fp->file, line, col, "%s", msg);
+	llmops_err_at(fp->err, LLMOPS_E_INPUT, fp->file, line, col, "%s", msg);
 }
 
 int llmops_case_first_problem(const struct llmops_case *c, const char *file, const char *text,

@@ -16,7 +16,7 @@
 
 enum llmops_case_problem {
 	LLMOPS_CASE_THRESHOLD, /* not a number in [0, 1] */
-	LLMOPS_CASE_METRIC,    /* not a metric llmops has (or not available yet) */
+	LLMOPS_CASE_METRIC,    /* not a metric llmops has */
 	LLMOPS_CASE_ASSERT,    /* an assertion that does not parse */
 	LLMOPS_CASE_UNUSED,    /* a metric or threshold with no "expected" to score */
 	LLMOPS_CASE_NOTHING,   /* neither "expected" nor "assert" */
@@ -40,12 +40,14 @@ int llmops_case_check(const struct llmops_case *c, const char *text, size_t len,
 
 /*
  * The first problem of case c that stops a command, as an error
- * "file:line:col: case 'ID': ..." (LLMOPS_E_INPUT; LLMOPS_E_USAGE for a
- * metric not available yet); 0 when there is none.  A metric or threshold
- * with no "expected" never stops one (the case is judged by its
- * assertions); with judging 0 (cost: cases as traffic), neither does a
- * case with nothing to judge by.  asserts as for llmops_case_check.
+ * "file:line:col: case 'ID': ..." (LLMOPS_E_INPUT); 0 when there is none.
+ * A metric or threshold with no "expected" never stops one (the case is
+ * judged by its assertions).  judging: LLMOPS_JUDGING_CASES (eval: a case
+ * with nothing to judge it by stops it), LLMOPS_JUDGING_NONE (cost: cases
+ * as traffic) or LLMOPS_JUDGING_BY_RUN (a run whose judge metric scores
+ * every case).  asserts as for llmops_case_check.
  */
+enum { LLMOPS_JUDGING_NONE = 0, LLMOPS_JUDGING_CASES = 1, LLMOPS_JUDGING_BY_RUN = 2 };
 int llmops_case_first_problem(const struct llmops_case *c, const char *file, const char *text,
 			      size_t len, int judging, struct llmops_assertions *asserts,
 			      struct llmops_err *err);

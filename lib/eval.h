@@ -29,6 +29,7 @@
 #include "dataset.h"
 #include "detect.h"
 #include "error.h"
+#include "judge.h"
 #include "ledger.h"
 #include "metrics.h"
 #include "pricing.h"
@@ -63,6 +64,9 @@ struct llmops_eval_variant {
 	long cases, passed, failed, errors, cache_hits, scored;
 	long skipped;	       /* not sent: the run had reached max_cost */
 	long fallback_answers; /* answered by the fallback provider */
+	/* the judge's verdicts on this variant's outputs, apart from what the variant cost */
+	long judged, judge_tokens_in, judge_tokens_out;
+	double judge_cost;
 	long tokens_in, tokens_out;
 	double cost;
 	double metric_sum[LLMOPS_METRIC_COUNT];
@@ -109,6 +113,13 @@ struct llmops_eval_job {
 	int passed;			     /* 1, 0, LLMOPS_ERRORED, LLMOPS_SKIPPED */
 	double embed_score;		     /* NAN until the embedding call answers */
 	struct llmops_call follow;	     /* the embedding call */
+	struct llmops_call judge;	     /* the judge's call */
+	int awaiting;			     /* follow-up calls (embedding, judge) not back */
+	char *follow_error;		     /* the first follow-up's failure */
+	double judge_score;		     /* normalised; NAN until the judge answers */
+	char *verdict;			     /* the judge's verdict as recorded (JSON) */
+	char *judge_note;		     /* "2 on 1-5: its reason", for a failure's reason */
+	double judge_cost;		     /* NAN: unpriced */
 	struct llmops_eval_job *prev, *next; /* the engine's list of live jobs */
 	struct llmops_eval_job *qnext;	     /* the scoring pool's queues */
 	int scored;			     /* scores below computed (by a worker) */
@@ -126,6 +137,17 @@ struct llmops_eval_guard {
 	long pii[LLMOPS_DETECT_COUNT]; /* personal data found, by detect.h kind */
 	long pii_cases;		       /* requests (case x variant) holding any */
 	char pii_first[128];	       /* the first case that does */
+};
+
+/* The judge of the judge metric (--metric judge:RUBRIC); rubric NULL: the run has none. */
+struct llmops_eval_judge {
+	struct llmops_prompt *rubric;	  /* owned: prompts/_judges/NAME/vX.Y.Z */
+	char name[LLMOPS_NAME_MAX + 80];  /* "relevance@v1.0.0" (its name under _judges/) */
+	char blob[LLMOPS_OID_HEX];	  /* the rubric file's blob id */
+	struct llmops_provider *prov;	  /* owned: who judges (temperature 0) */
+	const struct llmops_price *price; /* borrowed from prices; NULL when unpriced */
+	long lo, hi;			  /* the rubric's scale */
+	cJSON *format;			  /* owned: the JSON-schema response format */
 };
 
 /* The run compared with (--baseline) and the comparison. */
@@ -166,6 +188,8 @@ struct llmops_eval {
 	struct llmops_runner_opts ropts;
 	const char *embedding_spec;	  /* borrowed; NULL without the embedding metric */
 	struct llmops_provider *embedder; /* owned */
+	const char *judge_rubric;	  /* borrowed: the judge metric's rubric name; NULL: none */
+	struct llmops_eval_judge judge;	  /* the judge metric's rubric and provider */
 	int repeats;			  /* 1 .. 100 */
 	long limit;			  /* only the first N cases; <= 0: all */
 	int guard_inputs;		  /* llmops_eval_render scans what would be sent */
@@ -209,6 +233,7 @@ struct llmops_eval {
 	/* --max-cost: what the run is bound to spend beyond ev->cost: the estimates of the
 	   requests in flight (inflight of them) and the costs of answers not yet recorded */
 	double inflight_cost, unsettled;
+	double judge_spent; /* what the judge's verdicts cost, apart from ev->cost */
 	long inflight;
 	struct llmops_eval_job *waiting; /* a request held back until those in flight land */
 	long attempts;			 /* requests made, over every result counted */

@@ -126,6 +126,13 @@ static int restore_one(const struct llmops_result *r, void *ud)
 		}
 	}
 	cJSON_Delete(sc);
+	if (r->judge) { /* the verdict, and what it cost apart */
+		ev->vars[j.vi].judged++;
+		if (!isnan(r->judge_cost_usd)) {
+			ev->vars[j.vi].judge_cost += r->judge_cost_usd;
+			ev->judge_spent += r->judge_cost_usd;
+		}
+	}
 	llmops_eval_account(ev, &j);
 	ev->restored++;
 	return 0;
@@ -209,6 +216,14 @@ static char *params_json(const struct llmops_eval *ev, const struct llmops_eval_
 	cJSON_AddStringToObject(p, "dataset", ev->ds.label);
 	cJSON_AddStringToObject(p, "dataset_sha256", ev->ds.sha256);
 	cJSON_AddStringToObject(p, "metric", llmops_metric_name(ev->metric_ids[0]));
+	if (ev->judge.rubric) {
+		cJSON *jg = cJSON_AddObjectToObject(p, "judge");
+		cJSON_AddStringToObject(jg, "rubric", ev->judge.name);
+		cJSON_AddStringToObject(jg, "rubric_blob", ev->judge.blob);
+		cJSON_AddStringToObject(jg, "provider", ev->judge.prov->label);
+		cJSON_AddNumberToObject(jg, "scale_min", (double)ev->judge.lo);
+		cJSON_AddNumberToObject(jg, "scale_max", (double)ev->judge.hi);
+	}
 	cJSON_AddNumberToObject(p, "threshold", ev->threshold);
 	if (ev->repeats > 1)
 		cJSON_AddNumberToObject(p, "repeat", ev->repeats);
@@ -363,6 +378,7 @@ int llmops_eval_finish(struct llmops_eval *ev, int status, struct llmops_err *er
 		f.tokens_in += v->tokens_in;
 		f.tokens_out += v->tokens_out;
 		f.cost_usd += v->cost;
+		f.judge_cost_usd += v->judge_cost;
 		f.cache_hits += v->cache_hits;
 		nlat += v->nlat;
 	}

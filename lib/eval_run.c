@@ -90,6 +90,10 @@ static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j
 			vals[n++] = j->embed_score;
 		}
 	}
+	if (!isnan(j->judge_score)) { /* a judge needs no expected output */
+		ids[n] = LLMOPS_METRIC_JUDGE;
+		vals[n++] = j->judge_score;
+	}
 	struct llmops_buf sc = LLMOPS_BUF_INIT;
 	j->score = NAN;
 	llmops_buf_addch(&sc, '{');
@@ -122,6 +126,8 @@ static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j
 		else
 			llmops_buf_addf(&m, "%s %.3f < %.2f", llmops_metric_name(c->metric),
 					j->score, c->threshold);
+		if (c->metric == LLMOPS_METRIC_JUDGE && j->judge_note) /* what the judge said */
+			llmops_buf_addf(&m, " (%s)", j->judge_note);
 		if (why.len)
 			llmops_buf_addf(&m, "; %s", why.data);
 		llmops_buf_release(&why);
@@ -176,6 +182,10 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 	cJSON_Delete(j->messages);
 	llmops_call_release(&j->call);
 	llmops_call_release(&j->follow);
+	llmops_call_release(&j->judge);
+	free(j->follow_error);
+	free(j->verdict);
+	free(j->judge_note);
 	free(j->output);
 	free(j->error);
 	free(j->scores_json);
@@ -215,6 +225,8 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 	r.attempts = j->attempts;
 	r.error = j->error;
 	r.cache_hit = j->cache_hit;
+	r.judge = j->verdict;
+	r.judge_cost_usd = j->judge_cost;
 	/* who answered, where the run's provider and model do not say it: a fallback,
 	   or a run of several providers (whose own row names none) */
 	if (j->passed != LLMOPS_SKIPPED && (ev->many_providers || j->on_fallback)) {
@@ -322,7 +334,7 @@ enum budget { SEND, WAIT, SKIP };
 
 static enum budget budget(const struct llmops_eval *ev)
 {
-	double bound = ev->cost + ev->unsettled;
+	double bound = ev->cost + ev->unsettled + ev->judge_spent;
 	if (ev->max_cost < 0)
 		return SEND;
 	if (bound >= ev->max_cost)
@@ -375,35 +387,79 @@ static void landed(struct llmops_eval *ev, struct llmops_eval_job *j)
 	j->est_cost = 0;
 }
 
-/* The output is known; ask for embeddings when the embedding metric needs them. */
+/* A follow-up call of j (its embedding or its judge) could not be made or failed: kept as j's
+   error, which it ends with once every follow-up is back. */
+static void follow_failed(struct llmops_eval_job *j, const char *what, const char *why)
+{
+	char msg[LLMOPS_ERR_MSG_MAX + 32];
+	if (j->follow_error)
+		return;
+	snprintf(msg, sizeof(msg), "%s: %s", what, why);
+	j->follow_error = strdup(msg);
+}
+
+/* A follow-up of j is back (or was never sent): j ends once none is out. */
+static void follow_done(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	if (j->awaiting > 0 && --j->awaiting > 0)
+		return;
+	if (j->follow_error) {
+		char *why = j->follow_error;
+		j->follow_error = NULL;
+		fail_job(ev, j, why);
+		free(why);
+		return;
+	}
+	finish(ev, j);
+}
+
+/* The output is known; ask for embeddings and the judge's verdict where the metrics need them. */
 static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	const struct llmops_eval_case *c = j->c;
-	int want = c->expected && (c->metric == LLMOPS_METRIC_EMBEDDING);
+	int embed = c->expected && (c->metric == LLMOPS_METRIC_EMBEDDING);
+	int judge = llmops_eval_judges(ev, j);
 	j->passed = 0; /* to be scored */
 	for (size_t i = 0; i < ev->nmetric_ids && c->expected; i++)
-		want |= ev->metric_ids[i] == LLMOPS_METRIC_EMBEDDING;
-	if (!want || !ev->embedder) {
+		embed |= ev->metric_ids[i] == LLMOPS_METRIC_EMBEDDING;
+	embed = embed && ev->embedder;
+	if (!embed && !judge) {
 		if (j->attempts == 0 && !j->cache_hit && llmops_eval_pool_push(ev, j))
 			return; /* a recorded output: scored by a worker, finished later */
 		finish(ev, j);
 		return;
 	}
-	const char *texts[2] = {j->output ? j->output : "", c->expected};
 	struct llmops_err err = {0};
-	struct llmops_call *f = &j->follow;
-	llmops_call_release(f);
-	if (llmops_provider_embed_request(ev->embedder, texts, 2, &f->rq, &err)) {
-		fail_job(ev, j, err.msg);
-		return;
+	j->awaiting = 1; /* this function's own hold, let go at the end */
+	if (embed) {
+		const char *texts[2] = {j->output ? j->output : "", c->expected};
+		struct llmops_call *f = &j->follow;
+		llmops_call_release(f);
+		if (llmops_provider_embed_request(ev->embedder, texts, 2, &f->rq, &err)) {
+			follow_failed(j, "embedding", err.msg);
+		} else {
+			f->prov = ev->embedder;
+			f->embed = 1;
+			f->n_inputs = 2;
+			f->user = j;
+			f->est_tokens = (double)(strlen(texts[0]) + strlen(texts[1])) / 4;
+			if (push_call(ev, f))
+				follow_failed(j, "embedding", "out of memory");
+			else
+				j->awaiting++;
+		}
 	}
-	f->prov = ev->embedder;
-	f->embed = 1;
-	f->n_inputs = 2;
-	f->user = j;
-	f->est_tokens = (double)(strlen(texts[0]) + strlen(texts[1])) / 4;
-	if (push_call(ev, f))
-		fail_job(ev, j, "out of memory");
+	if (judge && !j->follow_error) {
+		if (llmops_eval_judge_request(ev, j, &err))
+			follow_failed(j, "judge", err.msg);
+		else if (!llmops_eval_judge_cached(ev, j)) {
+			if (push_call(ev, &j->judge))
+				follow_failed(j, "judge", "out of memory");
+			else
+				j->awaiting++;
+		}
+	}
+	follow_done(ev, j);
 }
 
 static double cos_sim(const double *a, const double *b, size_t d)
@@ -616,14 +672,26 @@ static void call_done(void *ud, struct llmops_call *c)
 	if (c->aborted)
 		return; /* interrupted: not recorded (freed at release); a resume runs it again */
 	if (c == &j->follow) {
+		if (!c->ok)
+			follow_failed(j, "embedding", c->error);
+		else
+			j->embed_score = cos_sim(c->vecs, c->vecs + c->dims, c->dims);
+		follow_done(ev, j);
+		return;
+	}
+	if (c == &j->judge) {
 		if (!c->ok) {
-			char msg[LLMOPS_ERR_MSG_MAX + 32];
-			snprintf(msg, sizeof(msg), "embedding: %s", c->error);
-			fail_job(ev, j, msg);
-			return;
+			follow_failed(j, "judge", c->error);
+		} else if (llmops_eval_judge_take(ev, j, &c->answer, c->attempts, 0, &err)) {
+			follow_failed(j, "judge", err.msg);
+		} else if (!ev->no_cache && !c->redactions &&
+			   llmops_ledger_cache_put(
+				   ev->ledger, c->rq.key, llmops_provider_type_name(c->prov->type),
+				   c->prov->model, c->raw.data ? c->raw.data : "", &err)) {
+			ev->ledger_failed = 1;
+			ev->ledger_err = err;
 		}
-		j->embed_score = cos_sim(c->vecs, c->vecs + c->dims, c->dims);
-		finish(ev, j);
+		follow_done(ev, j);
 		return;
 	}
 	if (!c->ok) {

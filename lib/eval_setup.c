@@ -52,7 +52,10 @@ int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_cas
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(dc->fields, "threshold");
 	if (check) {
 		int rc = llmops_case_first_problem(dc, ev->file.label, ev->file.text, ev->file.len,
-						   1, &c->asserts, err);
+						   ev->metric_ids[0] == LLMOPS_METRIC_JUDGE
+							   ? LLMOPS_JUDGING_BY_RUN
+							   : LLMOPS_JUDGING_CASES,
+						   &c->asserts, err);
 		if (rc)
 			return rc;
 	} else {
@@ -66,8 +69,27 @@ int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_cas
 		c->metric = llmops_metric_parse(m->valuestring);
 	if (cJSON_IsNumber(t))
 		c->threshold = t->valuedouble;
-	if (!c->expected)
-		c->metric = -1;
+	if (!c->expected && c->metric != LLMOPS_METRIC_JUDGE)
+		c->metric = -1; /* a judge needs no expected output; the other metrics do */
+	if (check && c->metric == LLMOPS_METRIC_JUDGE) {
+		const char *want = cJSON_IsString(m) ? llmops_metric_rubric(m->valuestring) : NULL;
+		const char *have = ev->judge_rubric;
+		char where[512];
+		snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line, dc->id);
+		if (!have)
+			return llmops_err_set(err, LLMOPS_E_USAGE,
+					      "%s: the judge metric needs a rubric: --metric "
+					      "judge:RUBRIC (prompts/_judges/RUBRIC/) and a judge "
+					      "(--judge SPEC or eval.judge)",
+					      where);
+		if (want && strcmp(want, have))
+			return llmops_err_set(
+				err, LLMOPS_E_USAGE,
+				"%s: \"metric\" judge:%s, but this run judges with %s "
+				"(one rubric per run): run the case with --metric "
+				"judge:%s",
+				where, want, have, want);
+	}
 	if (c->metric == LLMOPS_METRIC_EMBEDDING && !ev->embedding_spec) {
 		char where[512];
 		snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line, dc->id);
@@ -304,6 +326,8 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			j->passed = -1;
 			j->score = NAN;
 			j->embed_score = NAN;
+			j->judge_score = NAN;
+			j->judge_cost = NAN;
 			/* unknown until an answer says: a failed request has no tokens or cost */
 			j->tokens_in = j->tokens_out = -1;
 			j->latency_ms = j->ttft_ms = j->cost = NAN;
@@ -508,6 +532,9 @@ void llmops_eval_release(struct llmops_eval *ev)
 		llmops_provider_free(ev->provs[i]);
 	free(ev->provs);
 	llmops_provider_free(ev->embedder);
+	llmops_prompt_free(ev->judge.rubric);
+	llmops_provider_free(ev->judge.prov);
+	cJSON_Delete(ev->judge.format);
 	llmops_idf_free(ev->idf);
 	llmops_tokenizer_close(ev->tok);
 	llmops_pricing_free(ev->prices);

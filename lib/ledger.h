@@ -145,7 +145,9 @@ struct llmops_result {
 	   NULL when neither is known) */
 	const char *provider;
 	const char *model;
-	int64_t id; /* set by reads; ignored by append */
+	const char *judge;     /* the judge's verdict as JSON (judge.h); NULL: not judged */
+	double judge_cost_usd; /* what the verdict cost, apart from cost_usd; NAN: unknown */
+	int64_t id;	       /* set by reads; ignored by append */
 };
 
 /* result.passed beside 1 (pass) and 0 (fail) */
@@ -194,6 +196,7 @@ struct llmops_run_counts {
 	int64_t skipped; /* not sent (--max-cost): counted in cases, not in errored */
 	int64_t tokens_in, tokens_out;
 	double cost_usd;
+	double judge_cost_usd; /* the judge's verdicts, apart from cost_usd */
 	int64_t requests, cache_hits;
 	double score_sum; /* of the results with a score */
 	int64_t scored;
@@ -231,7 +234,8 @@ struct llmops_run {
 	int64_t skipped; /* not sent (--max-cost): counted in cases, not in errored */
 	int64_t tokens_in, tokens_out;
 	double cost_usd;
-	double duration_ms; /* NAN while running */
+	double judge_cost_usd; /* the judge's verdicts, apart from cost_usd */
+	double duration_ms;    /* NAN while running */
 	/* figures kept at finish (computed from the results for a run still running) */
 	int64_t requests;		 /* HTTP requests made, retries included */
 	int64_t cache_hits;		 /* results answered from the response cache */

@@ -103,7 +103,7 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, struct llmops_mer
 		" duration_ms, git_commit, git_dirty, prompt_name, prompt_version, prompt_blob,"
 		" dataset_id, provider, model, params, command, llmops_version, cases, passed,"
 		" failed, errored, tokens_in, tokens_out, cost_usd, requests, cache_hits,"
-		" score_mean, latency_p50, latency_p95, latencies, skipped)"
+		" score_mean, latency_p50, latency_p95, latencies, skipped, judge_cost_usd)"
 		" SELECT r.id, r.kind, r.status, r.started_at, r.finished_at, r.duration_ms,"
 		" r.git_commit, r.git_dirty, r.prompt_name, r.prompt_version, r.prompt_blob,"
 		" (SELECT m.id FROM main.datasets m JOIN src.datasets s ON s.sha256 = m.sha256"
@@ -111,7 +111,7 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, struct llmops_mer
 		" r.llmops_version, r.cases, r.passed, r.failed, r.errored, r.tokens_in,"
 		" r.tokens_out, r.cost_usd, %s, %s FROM src.runs r"
 		" WHERE r.id NOT IN (SELECT alias FROM main.run_aliases)",
-		figures, version >= 4 ? "r.skipped" : "0");
+		figures, version >= 4 ? "r.skipped, r.judge_cost_usd" : "0, 0");
 	if ((rc = src_pragma(lg, "SELECT count(*) FROM src.runs", &in_src, err)) ||
 	    (rc = exec(lg, sql.data, &runs, err)))
 		goto out;
@@ -125,14 +125,16 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, struct llmops_mer
 			"INSERT OR IGNORE INTO main.results (run_id, case_id, variant,"
 			" repeat_index, input, output, expected, scores, score, passed, latency_ms,"
 			" ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"
-			" created_at, position, metric, threshold, provider, model, skipped)"
+			" created_at, position, metric, threshold, provider, model, skipped, judge,"
+			" judge_cost_usd)"
 			" SELECT run_id, case_id, variant, repeat_index, input, output, expected,"
 			" scores, score, passed, latency_ms, ttft_ms, tokens_in, tokens_out,"
 			" cost_usd, attempts, error, cache_hit, created_at, %s, %s FROM src.results"
 			" WHERE run_id IN (SELECT id FROM main.runs)"
 			" ORDER BY run_id, id",
 			version >= 3 ? "position, metric, threshold" : "NULL, NULL, NULL",
-			version >= 4 ? "provider, model, skipped" : "NULL, NULL, 0");
+			version >= 4 ? "provider, model, skipped, judge, judge_cost_usd"
+				     : "NULL, NULL, 0, NULL, NULL");
 	if ((rc = exec(lg, sql.data, &st->results, err)) ||
 	    (rc = exec(lg,
 		       "INSERT OR IGNORE INTO main.cache (key, provider, model, response,"

@@ -37,6 +37,7 @@ int llmops_run_status_parse(const char *s)
 void llmops_result_init(struct llmops_result *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->judge_cost_usd = NAN;
 	r->score = NAN;
 	r->passed = -1;
 	r->latency_ms = NAN;
@@ -117,14 +118,15 @@ static void bind_count(sqlite3_stmt *st, int idx, int64_t v)
 		sqlite3_bind_null(st, idx);
 }
 
-/* The columns of a result, as bound by bind_result (?1 .. ?25). */
+/* The columns of a result, as bound by bind_result (?1 .. ?27). */
 #define RESULT_COLUMNS                                                                             \
 	"run_id, case_id, variant, repeat_index, input, output, expected, scores, score, passed,"  \
 	" latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"       \
-	" created_at, position, metric, threshold, provider, model, skipped"
+	" created_at, position, metric, threshold, provider, model, skipped, judge, "              \
+	"judge_cost_usd"
 #define RESULT_VALUES                                                                              \
 	"?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"    \
-	" ?20, ?21, ?22, ?23, ?24, ?25"
+	" ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27"
 
 static void bind_result(sqlite3_stmt *st, const char *run_id, const struct llmops_result *r,
 			const char *ts)
@@ -157,6 +159,8 @@ static void bind_result(sqlite3_stmt *st, const char *run_id, const struct llmop
 	ledger_bind_text(st, 23, r->provider);
 	ledger_bind_text(st, 24, r->model);
 	sqlite3_bind_int(st, 25, r->passed == LLMOPS_SKIPPED);
+	ledger_bind_text(st, 26, r->judge);
+	ledger_bind_double(st, 27, r->judge_cost_usd);
 }
 
 /* The same time as text for every result of one millisecond (formatting costs more). */
@@ -189,7 +193,8 @@ int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
 		" error = excluded.error, cache_hit = excluded.cache_hit,"
 		" created_at = excluded.created_at, position = excluded.position,"
 		" metric = excluded.metric, threshold = excluded.threshold,"
-		" provider = excluded.provider, model = excluded.model, skipped = excluded.skipped"
+		" provider = excluded.provider, model = excluded.model, skipped = excluded.skipped,"
+		" judge = excluded.judge, judge_cost_usd = excluded.judge_cost_usd"
 		" RETURNING id";
 	sqlite3_stmt *st, *up = NULL;
 	const char *ts;
@@ -322,7 +327,7 @@ int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int s
 	" llmops_version, cases, passed, failed, errored, tokens_in, tokens_out, cost_usd,"        \
 	" duration_ms, requests, cache_hits, score_mean, latency_p50, latency_p95,"                \
 	" (SELECT path FROM datasets d WHERE d.id = runs.dataset_id),"                             \
-	" (SELECT sha256 FROM datasets d WHERE d.id = runs.dataset_id), skipped"
+	" (SELECT sha256 FROM datasets d WHERE d.id = runs.dataset_id), skipped, judge_cost_usd"
 
 void llmops_run_free(struct llmops_run *run)
 {
@@ -398,6 +403,7 @@ static struct llmops_run *run_from_row(sqlite3_stmt *st)
 	r->dataset_path = ledger_column_strdup(st, 29);
 	r->dataset_sha256 = ledger_column_strdup(st, 30);
 	r->skipped = sqlite3_column_int64(st, 31);
+	r->judge_cost_usd = sqlite3_column_double(st, 32);
 	if (!r->kind || !r->started_at || !r->llmops_version) {
 		llmops_run_free(r);
 		return NULL;
@@ -637,7 +643,8 @@ static int64_t column_count(sqlite3_stmt *st, int col)
 #define RESULT_SELECT                                                                              \
 	"SELECT id, case_id, variant, repeat_index, input, output, expected, scores,"              \
 	" score, passed, latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts,"          \
-	" error, cache_hit, position, metric, threshold, provider, model, skipped FROM results"
+	" error, cache_hit, position, metric, threshold, provider, model, skipped, judge,"         \
+	" judge_cost_usd FROM results"
 
 static void read_result(sqlite3_stmt *st, struct llmops_result *r)
 {
@@ -667,6 +674,8 @@ static void read_result(sqlite3_stmt *st, struct llmops_result *r)
 	r->threshold = column_double_or_nan(st, 20);
 	r->provider = (const char *)sqlite3_column_text(st, 21);
 	r->model = (const char *)sqlite3_column_text(st, 22);
+	r->judge = (const char *)sqlite3_column_text(st, 24);
+	r->judge_cost_usd = column_double_or_nan(st, 25);
 }
 
 int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id, llmops_result_fn fn,

@@ -114,8 +114,8 @@ static const char *const migrations[] = {
 	"repeats + repeat, the case counted in the whole dataset; NULL before schema 3\n"
 	"ALTER TABLE results ADD COLUMN metric TEXT;       -- the gating metric; NULL: none\n"
 	"ALTER TABLE results ADD COLUMN threshold REAL;    -- the gating metric's pass mark\n",
-	/* 3 -> 4: who answered each result (a fallback, or one of several providers), and
-	 * results not sent because the run reached --max-cost */
+	/* 3 -> 4: who answered each result (a fallback, or one of several providers),
+	 * results not sent because the run reached --max-cost, and the judge's verdicts */
 	"ALTER TABLE results ADD COLUMN provider TEXT;     -- the provider that answered; NULL: "
 	"the run's\n"
 	"ALTER TABLE results ADD COLUMN model TEXT;        -- the model that answered; NULL: the "
@@ -124,6 +124,10 @@ static const char *const migrations[] = {
 	" CHECK (skipped IN (0,1));                        -- not sent: passed is NULL, not an "
 	"error\n"
 	"ALTER TABLE runs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;\n"
+	/* the judge metric: its verdict and what it cost, apart from the output's cost */
+	"ALTER TABLE results ADD COLUMN judge TEXT;        -- the verdict (JSON); NULL: not judged\n"
+	"ALTER TABLE results ADD COLUMN judge_cost_usd REAL;\n"
+	"ALTER TABLE runs ADD COLUMN judge_cost_usd REAL NOT NULL DEFAULT 0;\n"
 	/* finds the runs whose results name their own provider without reading the others */
 	"CREATE INDEX results_answered ON results(run_id) WHERE provider IS NOT NULL"
 	" OR model IS NOT NULL;\n",

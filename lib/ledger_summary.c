@@ -175,7 +175,7 @@ int ledger_figures_store(struct llmops_ledger *lg, const char *run_id,
 		"UPDATE runs SET cases = ?2, passed = ?3, failed = ?4, errored = ?5,"
 		" tokens_in = ?6, tokens_out = ?7, cost_usd = ?8, requests = ?9, cache_hits = ?10,"
 		" score_mean = ?11, latency_p50 = ?12, latency_p95 = ?13, latencies = ?14,"
-		" skipped = ?15 WHERE id = ?1";
+		" skipped = ?15, judge_cost_usd = ?16 WHERE id = ?1";
 	sqlite3_stmt *st = NULL;
 	double *lat = f->nlatencies ? malloc(f->nlatencies * sizeof(*lat)) : NULL;
 	unsigned char *blob = NULL;
@@ -207,6 +207,7 @@ int ledger_figures_store(struct llmops_ledger *lg, const char *run_id,
 	sqlite3_bind_blob64(st, 14, blob ? (const void *)blob : "",
 			    (sqlite3_uint64)(f->nlatencies * 8), SQLITE_STATIC);
 	sqlite3_bind_int64(st, 15, f->skipped);
+	sqlite3_bind_double(st, 16, f->judge_cost_usd);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(lat);
@@ -219,14 +220,15 @@ int ledger_totals_store(struct llmops_ledger *lg, const char *run_id, struct llm
 {
 	static const char sql[] =
 		"UPDATE runs SET cases = t.n, passed = t.p, failed = t.f, errored = t.e,"
-		" skipped = t.s, tokens_in = t.ti, tokens_out = t.tou, cost_usd = t.c"
+		" skipped = t.s, tokens_in = t.ti, tokens_out = t.tou, cost_usd = t.c,"
+		" judge_cost_usd = t.jc"
 		" FROM (SELECT count(*) AS n,"
 		"   count(*) FILTER (WHERE passed = 1) AS p,"
 		"   count(*) FILTER (WHERE passed = 0) AS f,"
 		"   count(*) FILTER (WHERE passed IS NULL AND skipped = 0) AS e,"
 		"   count(*) FILTER (WHERE skipped = 1) AS s,"
 		"   coalesce(sum(tokens_in), 0) AS ti, coalesce(sum(tokens_out), 0) AS tou,"
-		"   coalesce(sum(cost_usd), 0) AS c"
+		"   coalesce(sum(cost_usd), 0) AS c, coalesce(sum(judge_cost_usd), 0) AS jc"
 		"   FROM results WHERE run_id = ?1) AS t"
 		" WHERE id = ?1";
 	sqlite3_stmt *st = NULL;

@@ -32,7 +32,14 @@ int llmops_metric_parse(const char *s)
 			return i;
 	if (!strcmp(s, "rouge-l") || !strcmp(s, "rougeL") || !strcmp(s, "rouge"))
 		return LLMOPS_METRIC_ROUGE_L;
+	if (!strncmp(s, "judge:", 6) && s[6]) /* judge:RUBRIC */
+		return LLMOPS_METRIC_JUDGE;
 	return -1;
+}
+
+const char *llmops_metric_rubric(const char *s)
+{
+	return s && !strncmp(s, "judge:", 6) && s[6] ? s + 6 : NULL;
 }
 
 int llmops_metric_is_local(int m)
@@ -501,11 +508,6 @@ int llmops_metric_check(const char *s, const char *where, struct llmops_err *err
 		return llmops_err_set(err, LLMOPS_E_INPUT, "%s: \"metric\" must be a metric name",
 				      where);
 	int m = llmops_metric_parse(s);
-	if (m == LLMOPS_METRIC_JUDGE)
-		return llmops_err_set(err, LLMOPS_E_USAGE,
-				      "%s: the judge metric is not available yet: use assertions "
-				      "or a similarity metric",
-				      where);
 	if (m >= 0)
 		return m;
 	struct llmops_strlist near = LLMOPS_STRLIST_INIT;
@@ -515,9 +517,8 @@ int llmops_metric_check(const char *s, const char *where, struct llmops_err *err
 		n++;
 	(void)llmops_suggest(&near, s, llmops_metric_names, n);
 	for (size_t i = 0; i < n; i++)
-		if (i != LLMOPS_METRIC_JUDGE)
-			llmops_buf_addf(&known, "%s%s", known.len ? ", " : "",
-					llmops_metric_names[i]);
+		llmops_buf_addf(&known, "%s%s", known.len ? ", " : "",
+				i == LLMOPS_METRIC_JUDGE ? "judge:RUBRIC" : llmops_metric_names[i]);
 	llmops_err_set(err, LLMOPS_E_INPUT, "%s: unknown metric '%s'%s%s%s (known: %s)", where, s,
 		       near.nr ? "; did you mean '" : "", near.nr ? near.items[0] : "",
 		       near.nr ? "'?" : "", known.data ? known.data : "");

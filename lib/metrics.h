@@ -50,8 +50,11 @@ enum llmops_metric {
 
 /* "exact", "levenshtein", ... (static); NULL out of range. */
 const char *llmops_metric_name(int m);
-/* The metric named s, or -1.  "rouge-l" and "rougeL" are accepted for rouge_l. */
+/* The metric named s, or -1.  "rouge-l" and "rougeL" are accepted for rouge_l, "judge:RUBRIC"
+   (a judge with a rubric of prompts/_judges/) for judge. */
 int llmops_metric_parse(const char *s);
+/* The rubric of "judge:RUBRIC" (borrowed from s), or NULL. */
+const char *llmops_metric_rubric(const char *s);
 /* 1 when m is computed by llmops_similarity(). */
 int llmops_metric_is_local(int m);
 /* The metric names, NULL-terminated (for messages and suggestions). */
@@ -59,8 +62,8 @@ extern const char *const llmops_metric_names[];
 /*
  * The metric named s that a case or option may gate on, or a negative
  * code with err set to "WHERE: unknown metric 'S'; did you mean ...?
- * (known: ...)", "WHERE: \"metric\" must be a metric name" (s NULL) or
- * the judge's "not available yet".  where is borrowed, e.g. "--metric".
+ * (known: ...)" or "WHERE: \"metric\" must be a metric name" (s NULL).
+ * where is borrowed, e.g. "--metric".
  */
 int llmops_metric_check(const char *s, const char *where, struct llmops_err *err);
 

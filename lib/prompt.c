@@ -10,7 +10,7 @@
 #include <string.h>
 
 const char *const llmops_prompt_meta_keys[] = {
-	"description", "max_tokens", "model", "owner", "temperature", "version", NULL,
+	"description", "max_tokens", "model", "owner", "scale", "temperature", "version", NULL,
 };
 
 static const char *const roles[] = {"system", "developer", "user", "assistant", NULL};
@@ -63,6 +63,21 @@ static int set_meta(struct llmops_prompt *p, const char *key, const char *val, i
 		}
 		m->max_tokens = n;
 		m->has_max_tokens = 1;
+	} else if (!strcmp(key, "scale")) {
+		long lo = strtol(val, &end, 10), hi = -1;
+		if (*val && *end == '-' && end[1])
+			hi = strtol(end + 1, &end, 10);
+		if (!*val || *end || lo < 0 || hi <= lo || hi > 1000) {
+			if (p->lenient)
+				return LLMOPS_OK;
+			return llmops_err_at(err, LLMOPS_E_INPUT, p->label, line, col,
+					     "scale '%s' must be the lowest and the highest score, "
+					     "whole numbers from 0 to 1000 (1-5)",
+					     val);
+		}
+		m->scale_lo = lo;
+		m->scale_hi = hi;
+		m->has_scale = 1;
 	}
 	return LLMOPS_OK;
 }

@@ -27,6 +27,9 @@ struct llmops_prompt_meta {
 	double temperature;	 /* valid when has_temperature */
 	long max_tokens;	 /* valid when has_max_tokens */
 	int has_temperature, has_max_tokens;
+	/* a judge rubric's rating scale ("scale: 1-5"): the lowest and highest score */
+	long scale_lo, scale_hi;
+	int has_scale;
 };
 
 struct llmops_prompt_msg {

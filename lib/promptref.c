@@ -29,7 +29,12 @@ int llmops_prompt_name_check(const char *name, const char *what, struct llmops_e
 		return llmops_err_set(err, LLMOPS_E_USAGE,
 				      "%s '%s' contains '..'; names stay inside prompts/", what,
 				      name);
-	for (size_t i = 0; i < n; i++) {
+	/* judges' rubrics are a family of their own under prompts/_judges/ */
+	size_t from = !strncmp(name, LLMOPS_JUDGES_DIR "/", sizeof(LLMOPS_JUDGES_DIR)) &&
+				      n > sizeof(LLMOPS_JUDGES_DIR)
+			      ? sizeof(LLMOPS_JUDGES_DIR)
+			      : 0;
+	for (size_t i = from; i < n; i++) {
 		char c = name[i];
 
 		if (c == '/') {

@@ -18,6 +18,8 @@
 #define LLMOPS_PARTIALS_DIR "prompts/_partials"
 #define LLMOPS_LOCK_FILE    "prompts.lock"
 #define LLMOPS_NAME_MAX	    200
+/* The first segment of the names of judge rubrics (prompts/_judges/NAME/vX.Y.Z.txt). */
+#define LLMOPS_JUDGES_DIR "_judges"
 
 struct llmops_semver {
 	unsigned long major, minor, patch;

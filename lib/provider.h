@@ -115,6 +115,16 @@ int llmops_provider_chat_request(const struct llmops_provider *p, const cJSON *m
 				 const char *salt, struct llmops_request *rq,
 				 struct llmops_err *err);
 
+/*
+ * The same asking for a structured answer: format (may be NULL) is an
+ * OpenAI "response_format" object, sent as is to OpenAI-compatible APIs
+ * (OpenAI, Ollama); Anthropic's Messages API has no such field, and the
+ * request goes without it (the prompt must ask for the shape).
+ */
+int llmops_provider_chat_request_format(const struct llmops_provider *p, const cJSON *messages,
+					const char *salt, const cJSON *format,
+					struct llmops_request *rq, struct llmops_err *err);
+
 /* The embeddings request for texts[0..n) (OpenAI /embeddings). */
 int llmops_provider_embed_request(const struct llmops_provider *p, const char *const *texts,
 				  size_t n, struct llmops_request *rq, struct llmops_err *err);

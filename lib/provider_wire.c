@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 void llmops_request_release(struct llmops_request *rq)
 {
 	if (!rq)
@@ -148,12 +147,21 @@ int llmops_provider_chat_request(const struct llmops_provider *p, const cJSON *m
 				 const char *salt, struct llmops_request *rq,
 				 struct llmops_err *err)
 {
+	return llmops_provider_chat_request_format(p, messages, salt, NULL, rq, err);
+}
+
+int llmops_provider_chat_request_format(const struct llmops_provider *p, const cJSON *messages,
+					const char *salt, const cJSON *format,
+					struct llmops_request *rq, struct llmops_err *err)
+{
 	cJSON *body = NULL;
 	memset(rq, 0, sizeof(*rq));
 	switch (p->type) {
 	case LLMOPS_PROVIDER_OPENAI:
 	case LLMOPS_PROVIDER_OLLAMA:
 		body = openai_body(p, messages);
+		if (body && format)
+			cJSON_AddItemToObject(body, "response_format", cJSON_Duplicate(format, 1));
 		rq->url = url_join(p->base_url, "/chat/completions");
 		break;
 	case LLMOPS_PROVIDER_ANTHROPIC: {
@@ -508,4 +516,3 @@ int llmops_stream_has_content(int type, const char *s, size_t len, size_t *scann
 	*scanned = i;
 	return 0;
 }
-

@@ -35,7 +35,9 @@ Answers:
     (regex \\w+|[^\\w\\s]); prompt tokens add 3 per message and 3 per request,
     as OpenAI's chat format does;
   - an embedding is a 64-dimension unit vector of hashed words, so texts
-    that share words have close embeddings.
+    that share words have close embeddings;
+  - a request whose response_format asks for the JSON schema named
+    "llmops_verdict" (a judge's) is answered as a judge: see verdict_for.
 
 Faults (each RATE is a fraction in [0,1], applied deterministically: the
 n-th request gets a fault when floor(n*RATE) > floor((n-1)*RATE)):
@@ -131,6 +133,37 @@ def reply_for(messages, seen, key=""):
     return last
 
 
+VERDICT_RE = re.compile(r"VERDICT:\s*(\S+)")
+
+
+def verdict_for(messages, json_schema):
+    """A judge's verdict (a request asking for the llmops_verdict JSON schema): from the
+    marker "VERDICT: X" in its messages, the first one found.  X a number: {"score": X,
+    "reason": ...}; "fenced": score 4 inside a Markdown code fence; "line": a prose answer
+    with a line "Score: 4"; "none": prose with no score; "500": an HTTP 500 (a judge that
+    fails).  No marker: the middle of the schema's scale."""
+    text = "\n".join(content_text(m.get("content")) for m in messages if isinstance(m, dict))
+    m = VERDICT_RE.search(text)
+    if not m:
+        score = (json_schema.get("schema") or {}).get("properties", {}).get("score", {})
+        mid = (score.get("minimum", 1) + score.get("maximum", 5)) // 2
+        return json.dumps({"score": mid, "reason": "no marker: the middle of the scale"})
+    x = m.group(1).rstrip(".,;")
+    if x == "500":
+        raise HTTPError(500, "the judge failed", "server_error")
+    if x == "fenced":
+        return "Here is my verdict:\n```json\n" + json.dumps({"score": 4, "reason": "fenced"}) + "\n```"
+    if x == "line":
+        return "The answer is on topic.\nScore: 4\nIt could be shorter."
+    if x == "none":
+        return "I cannot judge this answer."
+    try:
+        v = float(x)
+    except ValueError:
+        return "I cannot judge this answer."
+    return json.dumps({"score": int(v) if v == int(v) else v, "reason": "the marker says " + x})
+
+
 def prompt_tokens(messages, system=None):
     n = 3
     if system:
@@ -223,7 +256,12 @@ class Server:
             raise HTTPError(400, "'model' is required")
         check_model(model)
         limit = req.get("max_completion_tokens", req.get("max_tokens"))
-        text, cut = cut_tokens(reply_for(messages, self.stats.seen, self.req_key), limit)
+        fmt = req.get("response_format")
+        if isinstance(fmt, dict) and (fmt.get("json_schema") or {}).get("name") == "llmops_verdict":
+            reply = verdict_for(messages, fmt["json_schema"])
+        else:
+            reply = reply_for(messages, self.stats.seen, self.req_key)
+        text, cut = cut_tokens(reply, limit)
         usage = {"prompt_tokens": prompt_tokens(messages), "completion_tokens": count_tokens(text)}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         return {

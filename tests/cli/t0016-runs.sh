@@ -250,7 +250,9 @@ for c in ("requests", "cache_hits", "score_mean", "latency_p50", "latency_p95", 
     d.execute("ALTER TABLE runs DROP COLUMN " + c)
 d.execute("DROP INDEX results_answered")  # schema 4
 d.execute("ALTER TABLE runs DROP COLUMN skipped")
-for c in ("position", "metric", "threshold", "provider", "model", "skipped"):  # schemas 3, 4
+d.execute("ALTER TABLE runs DROP COLUMN judge_cost_usd")
+for c in ("position", "metric", "threshold", "provider", "model", "skipped", "judge",
+          "judge_cost_usd"):  # schemas 3, 4
     d.execute("ALTER TABLE results DROP COLUMN " + c)
 d.execute("PRAGMA user_version = 1")
 d.commit()

@@ -26,8 +26,13 @@ static void test_fresh_directory(void **state)
 	(void)state;
 	llmops_scaffold_report_init(&rep);
 	assert_int_equal(llmops_scaffold(dir, &rep, &err), 0);
-	assert_int_equal(rep.created.nr, 7);
+	assert_int_equal(rep.created.nr, 16); /* with prompts/_judges/: 4 rubrics in 5 folders */
 	assert_int_equal(rep.kept.nr, 0);
+	assert_true(llmops_strlist_find(&rep.created, "prompts/_judges/relevance/v1.0.0.txt") >= 0);
+	s = slurp(dir, "prompts/_judges/faithfulness/v1.0.0.txt");
+	assert_non_null(strstr(s, "{{context}}"));
+	assert_non_null(strstr(s, "scale: 1-5"));
+	free(s);
 	assert_true(llmops_strlist_find(&rep.created, "prompts/summarize/v1.0.0.txt") >= 0);
 	assert_true(llmops_strlist_find(&rep.created, ".gitignore") >= 0);
 	s = slurp(dir, ".gitignore");
@@ -44,7 +49,7 @@ static void test_fresh_directory(void **state)
 	assert_int_equal(llmops_scaffold(dir, &rep, &err), 0);
 	assert_int_equal(rep.created.nr, 0);
 	assert_int_equal(rep.updated.nr, 0);
-	assert_int_equal(rep.kept.nr, 7);
+	assert_int_equal(rep.kept.nr, 16);
 	llmops_scaffold_report_release(&rep);
 	tu_tmpdir_remove(dir);
 }

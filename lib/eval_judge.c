@@ -1,0 +1,148 @@
+/*
+ * eval_judge.c - the judge metric in a run: once an output is known, the
+ * rubric is rendered with the case and the output and sent to the judge
+ * (through the same runner: concurrency, retries, rate limits; answers
+ * cached by the judge's request), and its verdict is read into the job.
+ * What the judge cost is kept apart from what the output cost.
+ */
+#include "eval.h"
+
+#include "costmodel.h"
+#include "eval_internal.h"
+#include "buf.h"
+#include "json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int llmops_eval_judges(const struct llmops_eval *ev, const struct llmops_eval_job *j)
+{
+	if (!ev->judge.rubric || j->c->metric == LLMOPS_METRIC_JUDGE)
+		return ev->judge.rubric != NULL;
+	for (size_t i = 0; i < ev->nmetric_ids; i++)
+		if (ev->metric_ids[i] == LLMOPS_METRIC_JUDGE)
+			return 1;
+	return 0;
+}
+
+/* The text of the last user message of j's request: what the model was asked. */
+static const char *asked(const struct llmops_eval_job *j)
+{
+	const char *text = NULL;
+	const cJSON *m;
+	cJSON_ArrayForEach (m, j->messages) {
+		const cJSON *role = cJSON_GetObjectItemCaseSensitive(m, "role");
+		const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
+		if (cJSON_IsString(role) && !strcmp(role->valuestring, "user") &&
+		    cJSON_IsString(content))
+			text = content->valuestring;
+	}
+	return text;
+}
+
+int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j,
+			      struct llmops_err *err)
+{
+	const struct llmops_eval_judge *g = &ev->judge;
+	const struct llmops_eval_case *c = j->c;
+	cJSON *messages = NULL;
+	if (!j->messages && llmops_eval_messages(ev, j))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	cJSON *vars = llmops_judge_vars(c->vars, asked(j), j->output, c->expected);
+	struct llmops_render_opts ropts = {ev->partial, ev->partial_ud, NULL};
+	int rc = vars ? llmops_prompt_render(g->rubric, vars, &ropts, &messages, err)
+		      : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	cJSON_Delete(vars);
+	struct llmops_call *call = &j->judge;
+	llmops_call_release(call);
+	if (!rc)
+		rc = llmops_provider_chat_request_format(g->prov, messages, NULL, g->format,
+							 &call->rq, err);
+	cJSON_Delete(messages);
+	if (rc)
+		return rc;
+	call->prov = g->prov;
+	call->user = j;
+	call->embed = 0;
+	call->est_tokens = (double)call->rq.len / 4 + 200;
+	return 0;
+}
+
+int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j,
+			   const struct llmops_answer *a, int attempts, int cached,
+			   struct llmops_err *err)
+{
+	const struct llmops_eval_judge *g = &ev->judge;
+	struct llmops_verdict v;
+	int rc = llmops_verdict_parse(a->text, g->lo, g->hi, &v, err);
+	if (rc && cached)
+		return rc; /* nothing was spent: it is asked again */
+	j->judge_cost =
+		cached ? 0
+		       : llmops_cost_request(g->price, (double)a->tokens_in, (double)a->tokens_out);
+	struct llmops_eval_variant *var = &ev->vars[j->vi];
+	var->judge_tokens_in += a->tokens_in > 0 ? a->tokens_in : 0;
+	var->judge_tokens_out += a->tokens_out > 0 ? a->tokens_out : 0;
+	if (!isnan(j->judge_cost)) {
+		var->judge_cost += j->judge_cost;
+		ev->judge_spent += j->judge_cost;
+	}
+	if (rc)
+		return rc;
+	var->judged++;
+	j->judge_score = v.score;
+	free(j->judge_note);
+	j->judge_note = NULL;
+	struct llmops_buf note = LLMOPS_BUF_INIT;
+	llmops_buf_addf(&note, "%g on %ld-%ld%s%s", v.raw, g->lo, g->hi, v.reason[0] ? ": " : "",
+			v.reason);
+	j->judge_note = note.oom ? NULL : llmops_buf_detach(&note, NULL);
+	llmops_buf_release(&note);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "rubric", g->name);
+	cJSON_AddStringToObject(o, "judge", g->prov->label);
+	cJSON_AddNumberToObject(o, "score", v.raw);
+	cJSON_AddNumberToObject(o, "scale_min", (double)g->lo);
+	cJSON_AddNumberToObject(o, "scale_max", (double)g->hi);
+	cJSON_AddStringToObject(o, "reason", v.reason);
+	if (a->tokens_in >= 0)
+		cJSON_AddNumberToObject(o, "tokens_in", (double)a->tokens_in);
+	if (a->tokens_out >= 0)
+		cJSON_AddNumberToObject(o, "tokens_out", (double)a->tokens_out);
+	if (isnan(j->judge_cost))
+		cJSON_AddNullToObject(o, "cost_usd");
+	else
+		cJSON_AddNumberToObject(o, "cost_usd", j->judge_cost);
+	cJSON_AddNumberToObject(o, "attempts", attempts);
+	cJSON_AddBoolToObject(o, "cache_hit", cached);
+	free(j->verdict);
+	j->verdict = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return j->verdict ? 0 : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+}
+
+int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	struct llmops_buf body = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	struct llmops_answer a = {0};
+	int hit = 0;
+	if (ev->no_cache ||
+	    llmops_ledger_cache_get(ev->ledger, j->judge.rq.key, &body, &hit, &err) || !hit ||
+	    llmops_provider_parse_chat(ev->judge.prov, body.data ? body.data : "", body.len, 0, &a,
+				       &err)) {
+		llmops_buf_release(&body);
+		llmops_answer_release(&a);
+		return 0;
+	}
+	llmops_buf_release(&body);
+	int rc = llmops_eval_judge_take(ev, j, &a, 0, 1, &err);
+	llmops_answer_release(&a);
+	if (rc) { /* a cached verdict that no longer reads: ask again */
+		j->judge_score = NAN;
+		return 0;
+	}
+	return 1;
+}

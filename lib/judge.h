@@ -1,0 +1,57 @@
+/*
+ * judge.h - a model as a metric: what a judge is asked (its rubric, a
+ * prompt under prompts/_judges/NAME/, rendered with the case and the
+ * output) and how its verdict is read back.
+ *
+ * A verdict is a JSON object {"score": N, "reason": "..."}, N on the
+ * rubric's scale (front matter "scale: LO-HI", 1-5 by default).  It is
+ * asked for with the provider's JSON-schema response format where the
+ * provider has one (llmops_verdict_format), and read tolerantly: the first
+ * JSON object with a numeric "score" anywhere in the text (a Markdown code
+ * fence around it is fine), else a line "score: N".  The score is
+ * normalised to [0, 1] as (N - LO) / (HI - LO).  A verdict with no score,
+ * or a score off the scale, is an error: never a pass.
+ */
+#ifndef LLMOPS_JUDGE_H
+#define LLMOPS_JUDGE_H
+
+#include "error.h"
+#include "prompt.h"
+
+#include <cjson/cJSON.h>
+
+#define LLMOPS_JUDGE_REASON_MAX 600
+
+struct llmops_verdict {
+	double raw;   /* the score as the judge gave it */
+	double score; /* normalised to [0, 1] */
+	char reason[LLMOPS_JUDGE_REASON_MAX]; /* "" when it gave none; cut at a character */
+};
+
+/* The scale of a rubric: its front matter's, else 1-5. */
+void llmops_judge_scale(const struct llmops_prompt *rubric, long *lo, long *hi);
+
+/*
+ * Read a verdict from text (the judge's whole answer) on the scale lo-hi.
+ * 0, or LLMOPS_E_INPUT saying what was wrong ("no score in the judge's
+ * answer: 'I cannot ...'", "the judge's score 7 is off its scale 1-5").
+ */
+int llmops_verdict_parse(const char *text, long lo, long hi, struct llmops_verdict *v,
+			 struct llmops_err *err);
+
+/*
+ * The variables a rubric is rendered with (the caller's: cJSON_Delete):
+ * the case's own (vars, may be NULL), then input (the case's, else the
+ * rendered request's text, given as input_text), output, expected and
+ * context ("" when the case has none).
+ */
+cJSON *llmops_judge_vars(const cJSON *vars, const char *input_text, const char *output,
+			 const char *expected);
+
+/*
+ * The JSON-schema response format that asks for a verdict on lo-hi (an
+ * OpenAI "response_format" object; the caller's: cJSON_Delete).
+ */
+cJSON *llmops_verdict_format(long lo, long hi);
+
+#endif

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The judge metric (issue 19): a rubric of prompts/_judges/, pinned like any
+# prompt, sent to a judge through the runner; its verdict read tolerantly,
+# normalised and gated; a verdict that does not read and a judge that fails
+# are errors, never passes; what the judge cost is kept apart.
+. "$(dirname "$0")/lib.sh"
+
+make_repo proj
+cd proj || exit 1
+llmops init >/dev/null
+check "init writes the rubrics" test -f prompts/_judges/relevance/v1.0.0.txt -a \
+	-f prompts/_judges/coherence/v1.0.0.txt -a -f prompts/_judges/correctness/v1.0.0.txt -a \
+	-f prompts/_judges/faithfulness/v1.0.0.txt
+git add -A && git commit -qm scaffold
+run llmops lint
+expect_rc 0 "the rubrics lint clean"
+run llmops prompt list --format json
+check "a rubric is a prompt family" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); names=[p["name"] for p in d["prompts"]]
+assert "_judges/relevance" in names, names' "$out"
+
+start_server
+export OPENAI_API_KEY=sk-test-0123456789
+# the test server answers a judge (a request for the llmops_verdict schema) from the
+# marker "VERDICT: X" that each case's output carries
+cat >evals/judged.json <<'EOF'
+[{"id": "great", "input": "REPLY: Paris is the capital. VERDICT: 5"},
+ {"id": "good", "input": "REPLY: Paris, I think. VERDICT: 4"},
+ {"id": "poor", "input": "REPLY: Lyon. VERDICT: 2"},
+ {"id": "fenced", "input": "REPLY: ok VERDICT: fenced"},
+ {"id": "line", "input": "REPLY: ok VERDICT: line"},
+ {"id": "none", "input": "REPLY: ok VERDICT: none"},
+ {"id": "off", "input": "REPLY: ok VERDICT: 9"},
+ {"id": "fails", "input": "REPLY: ok VERDICT: 500"}]
+EOF
+ev() { run llmops eval --dataset evals/judged.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--metric judge:relevance --judge openai:gpt-4o --threshold 0.75 --min-pass-rate 0 \
+	--retries 1 "$@"; }
+ev
+expect_rc 2 "a rubric must be pinned, as a prompt is"
+check "says how" has "$err" "llmops prompt pin _judges/relevance@v1.0.0"
+run llmops prompt pin _judges/relevance@v1.0.0
+expect_rc 0 "pin the rubric"
+git add -A && git commit -qm "pin relevance"
+before=$(server_stat api_requests)
+ev --max-errors 3 --format json
+expect_rc 0 "a judged run"
+check "one judge request per answer, the failing one retried" test "$(($(server_stat api_requests) - before))" = 17
+check "verdicts normalised and gated" python3 -c '
+import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
+assert [k for k in r if r[k]["passed"]]==["great","good","fenced","line"], r
+assert r["great"]["score"]==1 and r["good"]["score"]==0.75 and r["poor"]["score"]==0.25
+assert r["poor"]["reason"]=="judge 0.250 < 0.75 (2 on 1-5: the marker says 2)", r["poor"]["reason"]
+assert r["great"]["judge"]["score"]==5 and r["great"]["judge"]["rubric"]=="relevance@v1.0.0"
+assert r["fenced"]["judge"]["reason"]=="fenced"' "$out"
+check "a verdict that does not read is an error, not a pass" python3 -c '
+import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
+assert r["none"]["passed"] is None and r["none"]["error"].startswith("judge: no score in the judge")
+assert r["off"]["error"]=="judge: the judge'"'"'s score 9 is off its scale 1-5", r["off"]
+assert r["fails"]["passed"] is None and "HTTP 500" in r["fails"]["error"], r["fails"]' "$out"
+check "the judge's cost apart from the outputs'" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); v=d["variants"][0]; j=v["judge"]
+assert j["verdicts"]==5 and j["tokens_in"]>0 and j["cost_usd"]>0, j
+outputs=sum(x["cost_usd"] for x in d["results"])
+assert abs(v["cost_usd"]-outputs) < 1e-12 and abs(d["cost_usd"]-outputs) < 1e-12
+# gpt-4o judges: its price, not the outputs model
+t=[x["judge"] for x in d["results"] if "judge" in x]
+assert all(abs(x["cost_usd"]-(x["tokens_in"]*2.5+x["tokens_out"]*10)/1e6) < 1e-12 for x in t)' "$out"
+RUN=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["run"])' "$out")
+check "the ledger keeps the verdict and its cost" python3 -c '
+import sqlite3,sys; d=sqlite3.connect(".llmops/ledger.db")
+n,c=d.execute("select count(judge), sum(judge_cost_usd) from results where run_id=?",(sys.argv[1],)).fetchone()
+r=d.execute("select judge_cost_usd, cost_usd from runs where id=?",(sys.argv[1],)).fetchone()
+assert n==5 and abs(r[0]-c) < 1e-12 and r[0] > 0, (n, c, r)
+p=d.execute("select params from runs where id=?",(sys.argv[1],)).fetchone()[0]
+assert "\"rubric\":\"relevance@v1.0.0\"" in p, p' "$RUN"
+ev --max-errors 3 -o judged.jsonl
+check "the summary names the judge and its cost apart" has "$out" "judge   relevance@v1.0.0 by openai:gpt-4o: 5 verdicts"
+check "the JSON Lines file has the verdicts" python3 -c '
+import json; l=[json.loads(x) for x in open("judged.jsonl")]
+assert sum(1 for x in l if "judge" in x)==5 and all(x["judge"]["cache_hit"] for x in l if "judge" in x)'
+
+check "cached verdicts the second time" test "$(($(server_stat api_requests) - before))" = 21
+# (the three that erred are asked again: two judge requests and the 500 twice)
+
+# bad set-ups are refused before anything is sent
+ev --metric judge
+expect_rc 2 "judge with no rubric"
+check "names the form" has "$err" "judge:RUBRIC"
+run llmops eval --dataset evals/judged.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--metric judge:relevance
+expect_rc 2 "no judge given"
+check "says where to give one" has "$err" "--judge SPEC"
+ev --metric judge:coherence
+expect_rc 2 "two rubrics in one run"
+run llmops eval --dataset evals/judged.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--metric judge:nosuch --judge openai:gpt-4o
+expect_rc 2 "an unknown rubric"
+printf '[{"id": "x", "input": "REPLY: a VERDICT: 5", "metric": "judge:coherence"}]\n' >evals/other.json
+run llmops eval --dataset evals/other.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--metric judge:relevance --judge openai:gpt-4o
+expect_rc 2 "a case naming another rubric"
+check "says which" has "$err" "this run judges with relevance"
+printf -- '---\nscale: 5-1\n---\n{{output}}\n' >prompts/_judges/relevance/v1.0.1.txt
+run llmops eval --dataset evals/judged.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--metric judge:relevance@v1.0.1 --judge openai:gpt-4o
+expect_rc 2 "a scale that is not low-high"
+check "says so" has "$err" "scale '5-1' must be the lowest and the highest score"
+rm prompts/_judges/relevance/v1.0.1.txt
+unset OPENAI_API_KEY
+stop_servers
+
+done_testing
