@@ -1,0 +1,90 @@
+/*
+ * test_judge.c - lib/judge: verdicts read from what judges really answer
+ * (a bare JSON object, one in a code fence or in prose, a "Score: N"
+ * line), normalised on the rubric's scale; no score, a score off the
+ * scale and a long reason cut at a character; the rubric's variables and
+ * the response format asked for.
+ */
+#include "testutil.h"
+
+#include "judge.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void verdict(const char *text, long lo, long hi, double raw, double score,
+		    const char *reason)
+{
+	struct llmops_verdict v;
+	struct llmops_err err = {0};
+	if (llmops_verdict_parse(text, lo, hi, &v, &err))
+		fail_msg("verdict of '%s': %s", text, err.msg);
+	if (v.raw != raw || fabs(v.score - score) > 1e-12 || strcmp(v.reason, reason))
+		fail_msg("verdict of '%s': %g %g '%s'", text, v.raw, v.score, v.reason);
+}
+
+static void refused(const char *text, long lo, long hi, const char *msg)
+{
+	struct llmops_verdict v;
+	struct llmops_err err = {0};
+	assert_int_equal(llmops_verdict_parse(text, lo, hi, &v, &err), LLMOPS_E_INPUT);
+	if (!strstr(err.msg, msg))
+		fail_msg("verdict of '%s': '%s' lacks '%s'", text, err.msg, msg);
+}
+
+static void reading(void **state)
+{
+	(void)state;
+	verdict("{\"score\": 4, \"reason\": \"on topic\"}", 1, 5, 4, 0.75, "on topic");
+	verdict("{\"score\": 1, \"reason\": \"\"}", 1, 5, 1, 0, "");
+	verdict("Verdict:\n```json\n{\"reason\": \"ok\", \"score\": 5}\n```\n", 1, 5, 5, 1, "ok");
+	/* an object before it without a score is passed over */
+	verdict("{\"note\": 1} then {\"score\": 3}", 1, 5, 3, 0.5, "");
+	verdict("The answer is fine.\n**Score**: 2\n", 1, 5, 2, 0.25, "");
+	verdict("score = 7", 0, 10, 7, 0.7, "");
+	refused("I cannot judge this.", 1, 5, "no score in the judge's answer ('I cannot judge");
+	refused("{\"score\": 6}", 1, 5, "the judge's score 6 is off its scale 1-5");
+	refused("{\"score\": \"4\"}", 1, 5, "no score");
+	refused("", 1, 5, "no score");
+	/* a long reason is cut, never in the middle of a character */
+	char big[2000] = "{\"score\": 3, \"reason\": \"";
+	for (int i = 0; i < 400; i++)
+		strcat(big, "é");
+	strcat(big, "\"}");
+	struct llmops_verdict v;
+	assert_int_equal(llmops_verdict_parse(big, 1, 5, &v, NULL), 0);
+	assert_true(strlen(v.reason) < LLMOPS_JUDGE_REASON_MAX && strlen(v.reason) % 2 == 0);
+}
+
+static void vars_and_format(void **state)
+{
+	(void)state;
+	cJSON *cv = cJSON_Parse("{\"question\": \"q\", \"context\": \"ctx\", \"output\": \"old\"}");
+	cJSON *v = llmops_judge_vars(cv, "asked", "answer", NULL);
+	assert_string_equal(cJSON_GetObjectItem(v, "question")->valuestring, "q");
+	assert_string_equal(cJSON_GetObjectItem(v, "input")->valuestring, "asked");
+	assert_string_equal(cJSON_GetObjectItem(v, "output")->valuestring, "answer");
+	assert_string_equal(cJSON_GetObjectItem(v, "expected")->valuestring, "");
+	assert_string_equal(cJSON_GetObjectItem(v, "context")->valuestring, "ctx");
+	cJSON_Delete(v);
+	cJSON_Delete(cv);
+	cJSON *f = llmops_verdict_format(1, 5);
+	char *s = cJSON_PrintUnformatted(f);
+	assert_non_null(strstr(s, "\"name\":\"llmops_verdict\""));
+	assert_non_null(strstr(s, "\"minimum\":1,\"maximum\":5"));
+	free(s);
+	cJSON_Delete(f);
+	long lo, hi;
+	llmops_judge_scale(NULL, &lo, &hi);
+	assert_true(lo == 1 && hi == 5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reading),
+		cmocka_unit_test(vars_and_format),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
