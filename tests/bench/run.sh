@@ -35,6 +35,9 @@ for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
 	"$requests" 32
 awk -v l="$latency" 'BEGIN { printf "peer: the ceiling for 32 connections at %d ms is %.0f requests/s\n", l, 32000 / l }'
 
+echo "== the judge metric: requests, not overhead =="
+bash "$here/bench_judge.sh" "$build" $smoke
+
 if [ "$smoke" = --smoke ]; then families=20 versions=3 commits=10 pruns=3; else
 	families=1000 versions=20 commits=2000 pruns=21; fi
 echo "== prompt store: $families families x $versions versions, $commits commits (median of $pruns) =="
