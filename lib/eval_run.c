@@ -453,7 +453,11 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 		if (llmops_eval_judge_request(ev, j, &err))
 			follow_failed(j, "judge", err.msg);
 		else if (!llmops_eval_judge_cached(ev, j)) {
-			if (push_call(ev, &j->judge))
+			if (ev->offline)
+				follow_failed(j, "judge",
+					      "not in the response cache, and --offline sends no "
+					      "requests");
+			else if (push_call(ev, &j->judge))
 				follow_failed(j, "judge", "out of memory");
 			else
 				j->awaiting++;

@@ -83,6 +83,14 @@ assert sum(1 for x in l if "judge" in x)==5 and all(x["judge"]["cache_hit"] for 
 check "cached verdicts the second time" test "$(($(server_stat api_requests) - before))" = 21
 # (the three that erred are asked again: two judge requests and the 500 twice)
 
+before=$(server_stat api_requests)
+ev --max-errors 3 --offline --format json
+expect_rc 0 "offline: the verdicts from the cache"
+check "offline sends nothing" test "$(server_stat api_requests)" = "$before"
+check "a verdict not cached is an error offline" python3 -c '
+import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
+assert r["great"]["judge"]["cache_hit"] and r["none"]["passed"] is None, r["none"]' "$out"
+
 # bad set-ups are refused before anything is sent
 ev --metric judge
 expect_rc 2 "judge with no rubric"
