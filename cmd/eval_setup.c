@@ -6,6 +6,7 @@
  */
 #include "llmops.h"
 
+#include "agreement.h"
 #include "config.h"
 #include "eval_cmd.h"
 #include "eval_opts.h"
@@ -131,6 +132,25 @@ static int add_variant_prompt(struct eval_host *h, const char *ref_s, struct llm
 
 /* ------------------------------------------------------------------ judge */
 
+/* A warning when the rubric's verdicts agree weakly with the reviews recorded (at least
+   LLMOPS_JUDGE_MIN_REVIEWS of them): kappa below LLMOPS_JUDGE_KAPPA_MIN. */
+static void judge_calibration(struct llmops_eval *ev)
+{
+	struct llmops_agreement *a = NULL;
+	struct llmops_err err = {0};
+	size_t n = 0;
+	if (llmops_judge_agreement(ev->ledger, ev->judge.name, &a, &n, &err) == 0 && n &&
+	    a[0].n >= LLMOPS_JUDGE_MIN_REVIEWS &&
+	    (isnan(a[0].kappa) || a[0].kappa < LLMOPS_JUDGE_KAPPA_MIN))
+		llmops_error("warning: eval: judge %s agrees with its %ld reviewed results at "
+			     "Cohen's kappa %s%.2f, below %.1f: its verdicts are weak evidence "
+			     "(llmops judge agreement --rubric %s)",
+			     ev->judge.name, a[0].n, isnan(a[0].kappa) ? "(undefined) " : "",
+			     isnan(a[0].kappa) ? 0.0 : a[0].kappa, LLMOPS_JUDGE_KAPPA_MIN,
+			     ev->judge.name);
+	free(a);
+}
+
 /* The judge metric's rubric (prompts/_judges/RUBRIC, its pinned version when pinned, else the
    newest) and provider (--judge, else eval.judge; temperature 0). */
 static int setup_judge(struct eval_host *h, const struct eval_opts *o,
@@ -191,6 +211,7 @@ static int setup_judge(struct eval_host *h, const struct eval_opts *o,
 		g->price = NULL; /* unpriced: its verdicts' cost is unknown */
 	if (!(g->format = llmops_verdict_format(g->lo, g->hi)))
 		return LLMOPS_EXIT_RUNTIME;
+	judge_calibration(ev);
 	return 0;
 }
 

@@ -31,6 +31,8 @@ const struct llmops_command llmops_commands[] = {
 	{"help", cmd_help, NEED_NOTHING, "show help for llmops or one of its commands"},
 	{"init", cmd_init, NEED_WORKSPACE,
 	 "scaffold prompts/, evals/, llmops.json and ignore .llmops/"},
+	{"judge", cmd_judge, NEED_LEDGER,
+	 "the judge metric against human review: agreement, Cohen's kappa"},
 	{"ledger", cmd_ledger, NEED_LEDGER, "inspect, check, back up and merge ledgers"},
 	{"lint", cmd_lint, NEED_WORKSPACE,
 	 "check prompts and datasets: secrets, templates, variables"},

@@ -250,3 +250,24 @@ double llmops_quantile_select(double *v, size_t n, double q)
 			b = v[i];
 	return a + (h - (double)lo) * (b - a);
 }
+
+void llmops_kappa(const long c[2][2], double *po, double *kappa, double *lo, double *hi)
+{
+	double n = (double)(c[0][0] + c[0][1] + c[1][0] + c[1][1]);
+	*po = *kappa = *lo = *hi = NAN;
+	if (n <= 0)
+		return;
+	double a1 = (double)(c[1][0] + c[1][1]) / n, b1 = (double)(c[0][1] + c[1][1]) / n;
+	double pe = a1 * b1 + (1 - a1) * (1 - b1);
+	*po = (double)(c[0][0] + c[1][1]) / n;
+	if (pe >= 1 - 1e-12)
+		return;
+	*kappa = (*po - pe) / (1 - pe);
+	double se = sqrt(*po * (1 - *po) / (n * (1 - pe) * (1 - pe)));
+	*lo = *kappa - 1.959963984540054 * se;
+	*hi = *kappa + 1.959963984540054 * se;
+	if (*lo < -1)
+		*lo = -1;
+	if (*hi > 1)
+		*hi = 1;
+}

@@ -55,4 +55,16 @@ int llmops_mean_ci(const double *v, size_t n, double level, double *mean, double
  */
 double llmops_welch_p(const double *a, size_t na, const double *b, size_t nb);
 
+/*
+ * Cohen's kappa of two raters' yes/no verdicts on the same items: c[a][b]
+ * counts the items rater A said a (1 yes, 0 no) and rater B said b.  *po
+ * is the observed agreement, *kappa (po - pe) / (1 - pe) with pe the
+ * agreement expected by chance from each rater's own rates, and [*lo,
+ * *hi] its 95% interval from the large-sample standard error
+ * sqrt(po (1 - po) / (n (1 - pe)^2)) (Cohen 1960), clipped to [-1, 1].
+ * With no items, or when both raters always give one and the same verdict
+ * (pe = 1), kappa and its interval are NAN.
+ */
+void llmops_kappa(const long c[2][2], double *po, double *kappa, double *lo, double *hi);
+
 #endif

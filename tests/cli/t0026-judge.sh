@@ -91,6 +91,50 @@ check "a verdict not cached is an error offline" python3 -c '
 import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
 assert r["great"]["judge"]["cache_hit"] and r["none"]["passed"] is None, r["none"]' "$out"
 
+# ------------------------------------ calibration against the review queue
+run llmops judge agreement
+expect_rc 0 "no review yet is not an error"
+check "says how to get some" has "$err" "--review-below X queues them"
+ev --max-errors 3 --review-below 1 --format json
+check "every verdict under 5 queued for review" python3 -c '
+import json,sys; assert json.loads(sys.argv[1])["review"]["queued"]==4' "$out"
+run llmops review list --format json
+for c in good line; do
+	id=$(python3 -c 'import json,sys; print([r["id"] for r in json.loads(sys.argv[1]) if r["case"]==sys.argv[2]][0])' "$out" "$c")
+	llmops review accept "$id" >/dev/null
+done
+for c in poor fenced; do
+	id=$(python3 -c 'import json,sys; print([r["id"] for r in json.loads(sys.argv[1]) if r["case"]==sys.argv[2]][0])' "$out" "$c")
+	llmops review reject "$id" >/dev/null
+done
+run llmops judge agreement --rubric relevance --format json
+expect_rc 0 "agreement"
+# judge pass (0.75 and up): good, fenced, line; the reviewers accept good and line:
+# po 3/4, pe 0.75 x 0.5 + 0.25 x 0.5 = 0.5, kappa 0.25 / 0.5 = 0.5,
+# se sqrt(0.1875 / (4 x 0.25)) = 0.433013, 95% CI 0.5 -+ 0.848693
+check "Cohen's kappa as worked by hand" python3 -c '
+import json,sys; a=json.loads(sys.argv[1]); assert len(a)==1, a; a=a[0]
+assert a["rubric"]=="relevance@v1.0.0" and a["results"]==4 and a["agreement"]==0.75
+assert abs(a["kappa"]-0.5) < 1e-12 and abs(a["kappa_ci95"][0]-(-0.348693)) < 1e-5 and a["kappa_ci95"][1]==1
+c=a["confusion"]; assert (c["judge_pass_accepted"],c["judge_pass_rejected"],c["judge_fail_accepted"],c["judge_fail_rejected"])==(2,1,0,1), c' "$out"
+run llmops judge agreement
+check "the text" has "$out" "agreement 75.0%, Cohen's kappa 0.50 (95% CI -0.35 to 1.00): below 0.6"
+run llmops judge agreement --rubric coherence --format json
+check "another rubric has none" test "$out" = "[]"
+# ten more verdicts the reviewers all reject: eval warns that the judge is weak
+python3 -c '
+import json; json.dump([{"id": "w%d" % i, "input": "REPLY: answer %d VERDICT: 4" % i} for i in range(10)],
+                       open("evals/weak.json", "w"))'
+run llmops eval --dataset evals/weak.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--metric judge:relevance --judge openai:gpt-4o --threshold 0.75 --review-below 1
+run llmops review list --format json
+for id in $(python3 -c 'import json,sys; print(" ".join(str(r["id"]) for r in json.loads(sys.argv[1]) if r["case"].startswith("w")))' "$out"); do
+	llmops review reject "$id" >/dev/null
+done
+run llmops eval --dataset evals/weak.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--metric judge:relevance --judge openai:gpt-4o --threshold 0.75
+check "eval warns of a weak judge" has "$err" "warning: eval: judge relevance@v1.0.0 agrees with its 14 reviewed results at Cohen's kappa"
+
 # bad set-ups are refused before anything is sent
 ev --metric judge
 expect_rc 2 "judge with no rubric"

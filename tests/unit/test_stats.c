@@ -204,6 +204,42 @@ static void test_repeats(void **state)
 	llmops_repeats_release(&r);
 }
 
+/* Cohen's kappa against values worked by hand (rows: judge yes/no as c[1]/c[0]; columns:
+   reviewer accept/reject as [1]/[0]). */
+static void test_kappa(void **state)
+{
+	double po, k, lo, hi;
+	(void)state;
+	/* judge yes: 20 accepted, 5 rejected; judge no: 10 accepted, 15 rejected.  n 50,
+	   po 35/50 = 0.7, pe 0.5 x 0.6 + 0.5 x 0.4 = 0.5, kappa 0.4,
+	   se sqrt(0.21 / (50 x 0.25)) = 0.129615 */
+	const long a[2][2] = {{15, 10}, {5, 20}};
+	llmops_kappa(a, &po, &k, &lo, &hi);
+	assert_true(fabs(po - 0.7) < 1e-12 && fabs(k - 0.4) < 1e-12);
+	assert_true(fabs(lo - 0.145955) < 1e-5 && fabs(hi - 0.654045) < 1e-5);
+	/* n 100: po 0.6, pe 0.6 x 0.7 + 0.4 x 0.3 = 0.54, kappa 0.06 / 0.46 = 0.130435,
+	   se sqrt(0.24 / (100 x 0.2116)) = 0.106500 */
+	const long b[2][2] = {{15, 25}, {15, 45}};
+	llmops_kappa(b, &po, &k, &lo, &hi);
+	assert_true(fabs(po - 0.6) < 1e-12 && fabs(k - 0.130435) < 1e-6);
+	assert_true(fabs(lo - (-0.078303)) < 1e-5 && fabs(hi - 0.339173) < 1e-5);
+	/* full agreement: kappa 1, no spread */
+	const long c[2][2] = {{10, 0}, {0, 10}};
+	llmops_kappa(c, &po, &k, &lo, &hi);
+	assert_true(po == 1 && fabs(k - 1) < 1e-12 && fabs(lo - 1) < 1e-12 && hi == 1);
+	/* agreement below chance: kappa negative (po 0.2, pe 0.5: -0.6) */
+	const long d[2][2] = {{1, 4}, {4, 1}};
+	llmops_kappa(d, &po, &k, &lo, &hi);
+	assert_true(fabs(k + 0.6) < 1e-12 && lo >= -1);
+	/* both always say yes: chance explains everything, kappa is undefined */
+	const long e[2][2] = {{0, 0}, {0, 9}};
+	llmops_kappa(e, &po, &k, &lo, &hi);
+	assert_true(po == 1 && isnan(k) && isnan(lo));
+	const long z[2][2] = {{0, 0}, {0, 0}};
+	llmops_kappa(z, &po, &k, &lo, &hi);
+	assert_true(isnan(po) && isnan(k));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_quantile_select),
 		cmocka_unit_test(test_pass_at_k),
 		cmocka_unit_test(test_repeats),
+		cmocka_unit_test(test_kappa),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
