@@ -37,5 +37,33 @@ int config_load(const char *root, cJSON **cfg, struct llmops_buf *text,
 	if (p && prices &&
 	    llmops_pricing_add(prices, p, text->data, text->len, "llmops.json", "prices", &err))
 		return llmops_report(&err);
+	/* the approved models are checked by every command that reads the file */
+	struct llmops_approval a;
+	int rc = config_approval(*cfg, text, prices, &a);
+	llmops_approval_release(&a);
+	return rc;
+}
+
+int config_approval(const cJSON *cfg, const struct llmops_buf *text,
+		    const struct llmops_pricing *prices, struct llmops_approval *a)
+{
+	struct llmops_err err = {0};
+	if (llmops_approval_load(a, config_get(cfg, "models", NULL), prices,
+				 text->data ? text->data : "", text->len, "llmops.json", &err))
+		return llmops_report(&err);
 	return 0;
+}
+
+int config_model_allowed(const struct llmops_approval *a, const struct llmops_pricing *prices,
+			 const char *model, const char *who)
+{
+	char why[1024];
+	if (!llmops_approval_check(a, prices, model, why, sizeof(why)))
+		return 0;
+	if (a->warn) {
+		llmops_error("warning: %s: %s", who, why);
+		return 0;
+	}
+	llmops_error("%s: %s (llmops.json models.unapproved: \"warn\" only warns)", who, why);
+	return LLMOPS_EXIT_USAGE;
 }

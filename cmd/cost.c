@@ -55,8 +55,10 @@ struct cost_env {
 	char dataset_rel[4096]; /* --dataset relative to the root; "" without one */
 	int have_ds;
 	const char *model_flag;
-	long output_flag; /* -1: none */
-	double rpd_flag;  /* < 0: none */
+	long output_flag;		 /* -1: none */
+	double rpd_flag;		 /* < 0: none */
+	struct llmops_approval approval; /* llmops.json's approved models */
+	int in_base;			 /* the side being priced is the git base's */
 };
 
 static struct llmops_tokenizer *tokenizer_for(struct cost_env *ce, const char *encoding)
@@ -132,6 +134,11 @@ static int compute_side(struct cost_env *ce, const char *name, struct prompt_sou
 		return LLMOPS_EXIT_USAGE;
 	}
 	snprintf(s->model, sizeof(s->model), "%s", model);
+	/* what the change would put in production is checked (the base is history) */
+	if (!ce->in_base && (rc = config_model_allowed(&ce->approval, ce->prices, model, "cost"))) {
+		llmops_prompt_free(p);
+		return rc;
+	}
 	if (llmops_pricing_find(ce->prices, model, &pr, &err)) {
 		llmops_prompt_free(p);
 		llmops_error("cost: %s: %s", path, err.msg);
@@ -215,6 +222,7 @@ static int compute_all(struct cost_env *ce, struct cost_report *r, struct llmops
 	struct llmops_err err = {0};
 	int rc = 0;
 
+	ce->in_base = base;
 	if (refs->nr && llmops_store_catalog(ce->penv.store, snap, snap == NULL, &cat, &err))
 		return llmops_report(&err);
 	if (refs->nr) {
@@ -400,6 +408,8 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 			rc = llmops_report(&err);
 		}
 	}
+	if (!rc)
+		rc = config_approval(ce.cfg, &cfg_text, ce.prices, &ce.approval);
 	if (!rc && dataset) {
 		struct llmops_buf dt = LLMOPS_BUF_INIT;
 		/* the cases checked as eval and lint check them: a case eval would refuse
@@ -477,6 +487,7 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 	llmops_dataset_release(&ce.ds);
 	for (int i = 0; i < 2; i++)
 		llmops_tokenizer_close(ce.tok[i]);
+	llmops_approval_release(&ce.approval);
 	llmops_pricing_free(ce.prices);
 	cJSON_Delete(ce.cfg);
 	llmops_buf_release(&cfg_text);

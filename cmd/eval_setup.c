@@ -79,6 +79,32 @@ static int setup_metrics(struct eval_host *h, const struct eval_opts *o)
 	return rc;
 }
 
+/* ----------------------------------------------------------------- models */
+
+/* A model p sends to, checked against llmops.json's approved models (exec and replay name
+   none). */
+static int allowed(const struct eval_host *h, const struct llmops_approval *a,
+		   const struct llmops_provider *p)
+{
+	if (!p || !p->model || p->type == LLMOPS_PROVIDER_EXEC || p->type == LLMOPS_PROVIDER_REPLAY)
+		return 0;
+	return config_model_allowed(a, h->ev.prices, p->model, "eval");
+}
+
+/* Every model the run may send to (variants, fallbacks, the judge, the embedder) approved. */
+static int check_models(struct eval_host *h)
+{
+	const struct llmops_eval *ev = &h->ev;
+	struct llmops_approval a;
+	int rc = config_approval(h->cfg, &h->cfg_text, ev->prices, &a);
+	for (size_t i = 0; !rc && i < ev->nprovs; i++) /* variants' and fallbacks' */
+		rc = allowed(h, &a, ev->provs[i]);
+	if (!rc)
+		rc = allowed(h, &a, ev->judge.prov);
+	llmops_approval_release(&a);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- prompts */
 
 /* The family the dataset belongs to by the one pairing rule (llmops_dataset_pairs), with the
@@ -514,7 +540,7 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 		rc = llmops_report(&err);
 		goto out;
 	}
-	if ((rc = setup_judge(h, o, &ov)))
+	if ((rc = setup_judge(h, o, &ov)) || (rc = check_models(h)))
 		goto out;
 	if (ev->embedding_spec) {
 		if (llmops_provider_resolve(&ev->embedder, ev->embedding_spec,
@@ -523,6 +549,13 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 			rc = llmops_report(&err);
 			goto out;
 		}
+		struct llmops_approval a;
+		rc = config_approval(h->cfg, &h->cfg_text, ev->prices, &a);
+		if (!rc)
+			rc = allowed(h, &a, ev->embedder);
+		llmops_approval_release(&a);
+		if (rc)
+			goto out;
 	}
 	if (llmops_eval_scoring(ev, &err))
 		rc = llmops_report(&err);

@@ -95,6 +95,7 @@ int cmd_prompt(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_report(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_review(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_judge(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_models(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_show(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx);

@@ -36,6 +36,8 @@ const struct llmops_command llmops_commands[] = {
 	{"ledger", cmd_ledger, NEED_LEDGER, "inspect, check, back up and merge ledgers"},
 	{"lint", cmd_lint, NEED_WORKSPACE,
 	 "check prompts and datasets: secrets, templates, variables"},
+	{"models", cmd_models, NEED_WORKSPACE,
+	 "the priced models: prices, context, tokenizer, and which are approved"},
 	{"prompt", cmd_prompt, NEED_WORKSPACE | NEED_REPO,
 	 "the prompt store over git: list, show, new, pin, verify, diff, log, render"},
 	{"report", cmd_report, NEED_LEDGER,

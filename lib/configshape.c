@@ -47,7 +47,8 @@ struct key {
 };
 
 /* llmops.json's sections and what each reads (see llmops-eval(1), llmops-cost(1)). */
-static const char *const top_keys[] = {"providers", "eval", "cost", "lint", "prices", NULL};
+static const char *const top_keys[] = {"providers", "eval",   "cost", "lint",
+				       "prices",    "models", NULL};
 static const struct key eval_keys[] = {
 	{"metric", W_STRING, 0, 0},
 	{"threshold", W_NUMBER, 0, 1},

@@ -421,3 +421,20 @@ double llmops_price_request(const struct llmops_price *pr, double input, double 
 		cached = input;
 	return ((input - cached) * in_rate + cached * cached_rate + output * out_rate) / 1e6;
 }
+
+size_t llmops_pricing_count(const struct llmops_pricing *p)
+{
+	return p ? p->n : 0;
+}
+
+const struct llmops_price *llmops_pricing_at(const struct llmops_pricing *p, size_t i)
+{
+	return p && i < p->n ? &p->v[i] : NULL;
+}
+
+const char *llmops_price_alias(const struct llmops_price *pr, size_t i)
+{
+	const cJSON *x =
+		pr && cJSON_IsArray(pr->aliases) ? cJSON_GetArrayItem(pr->aliases, (int)i) : NULL;
+	return cJSON_IsString(x) ? x->valuestring : NULL;
+}

@@ -67,6 +67,13 @@ int llmops_pricing_add(struct llmops_pricing *p, const cJSON *obj, const char *t
 int llmops_pricing_find(const struct llmops_pricing *p, const char *model,
 			const struct llmops_price **out, struct llmops_err *err);
 
+/* The table's entries, in the order they were added (user entries after the built-in
+   ones); borrowed from p.  NULL past the last. */
+size_t llmops_pricing_count(const struct llmops_pricing *p);
+const struct llmops_price *llmops_pricing_at(const struct llmops_pricing *p, size_t i);
+/* The i-th other name of pr ("gpt-4o-mini-2024-07-18"; borrowed), NULL past the last. */
+const char *llmops_price_alias(const struct llmops_price *pr, size_t i);
+
 /* The table's source line ("@pydantic/genai-prices 0.1.8 ...") and date; static or borrowed. */
 const char *llmops_pricing_source(const struct llmops_pricing *p);
 const char *llmops_pricing_date(const struct llmops_pricing *p);

@@ -90,4 +90,66 @@ check "replay is not checked" bash -c '! grep -q "would send" <<<"$1"' _ "$err"
 unset OPENAI_API_KEY
 stop_servers
 
+# ---------------------------------------------------------- approved models
+start_server
+export OPENAI_API_KEY=sk-test-0123456789
+printf '[{"id": "a", "input": "REPLY: yes", "expected": "yes"}]\n' >evals/tiny.json
+run llmops eval --dataset evals/tiny.json --provider openai:gpt-4o-mini-2024-07-18 --base-url "$BASE"
+expect_rc 0 "a qualifying run"
+QUAL=$(sql "select id from runs order by id desc limit 1")
+cat >llmops.json <<EOF
+{"models": {"approved": [{"id": "gpt-4o-mini-2024-07-18", "run": "$QUAL"}]}}
+EOF
+before=$(server_stat api_requests)
+run llmops eval --dataset evals/tiny.json --provider openai:gpt-4o-2024-08-06 --base-url "$BASE"
+expect_rc 2 "a model not on the list is refused"
+check "before anything is sent" test "$(server_stat api_requests)" = "$before"
+check "naming the list" has "$err" "'gpt-4o-2024-08-06' is not approved in llmops.json models.approved (approved: gpt-4o-mini-2024-07-18)"
+run llmops eval --dataset evals/tiny.json --provider openai:gpt-4o-mini --base-url "$BASE"
+expect_rc 2 "a moving alias is refused"
+check "and the dated id named" has "$err" "'gpt-4o-mini' is a moving alias"
+check "the dated id" has "$err" "(gpt-4o-mini-2024-07-18)"
+run llmops eval --dataset evals/tiny.json --provider openai:chatgpt-4o-latest --base-url "$BASE"
+expect_rc 2 "a -latest id is refused"
+run llmops eval --dataset evals/tiny.json --provider openai:gpt-4o-mini-2024-07-18 --base-url "$BASE"
+expect_rc 0 "the approved model runs"
+run llmops eval --dataset evals/tiny.json --provider openai:gpt-4o-mini-2024-07-18 --base-url "$BASE" \
+	--fallback openai:gpt-4o-2024-08-06
+expect_rc 2 "a fallback is checked too"
+run llmops cost --prompt summarize@v1.0.0 --model gpt-4o-2024-08-06
+expect_rc 2 "cost refuses it too"
+check "cost says so" has "$err" "cost: 'gpt-4o-2024-08-06' is not approved"
+run llmops models --approved --format json
+expect_rc 0 "models --approved"
+check "the approval and its qualifying run's pass rate" python3 -c '
+import json,sys; m=json.loads(sys.argv[1]); assert len(m)==1, m; m=m[0]
+assert m["id"]=="gpt-4o-mini-2024-07-18" and m["provider"]=="openai" and m["input_usd_per_mtok"]==0.15
+assert m["tokenizer"]=="o200k_base" and m["tokenizer_exact"] and not m["moving"]
+a=m["approved"]; assert a["run"]==sys.argv[2] and a["run_found"] and a["pass_rate"]==1, a' "$out" "$QUAL"
+run llmops models --format json
+check "every priced model, moving aliases marked" python3 -c '
+import json,sys; m={x["id"]: x for x in json.loads(sys.argv[1])}
+assert len(m) > 100 and m["gpt-4o-mini"]["moving"] and m["chatgpt-4o-latest"]["moving"]
+assert m["gpt-4o-mini"]["approved"]["id"]=="gpt-4o-mini-2024-07-18" and m["gpt-4o"]["approved"] is None' "$out"
+cat >llmops.json <<EOF
+{"models": {"approved": [{"id": "gpt-4o-mini-2024-07-18", "run": "$QUAL"}], "unapproved": "warn"}}
+EOF
+run llmops eval --dataset evals/tiny.json --provider openai:gpt-4o-2024-08-06 --base-url "$BASE"
+expect_rc 0 "unapproved: warn runs it"
+check "with a warning" has "$err" "warning: eval: 'gpt-4o-2024-08-06' is not approved"
+printf '{"models": {"approved": [{"id": "gpt-4o-mini", "run": "x"}]}}\n' >llmops.json
+run llmops lint
+expect_rc 2 "approving a moving alias is a configuration error"
+check "at its line and column, with the dated id" has "$err" "llmops.json:1:33: models.approved[0].id: 'gpt-4o-mini' is a moving alias: approve a dated id (gpt-4o-mini-2024-07-18)"
+printf '{"models": {"approved": [{"id": "gpt-4o-2024-08-06"}]}}\n' >llmops.json
+run llmops models
+expect_rc 2 "an approval needs its run"
+check "says so" has "$err" "needs \"run\""
+printf '{"models": {"unapproved": "maybe"}}\n' >llmops.json
+run llmops models
+expect_rc 2 "unapproved is refuse or warn"
+git checkout -q llmops.json
+unset OPENAI_API_KEY
+stop_servers
+
 done_testing
