@@ -201,6 +201,7 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_store *store = NULL;
 	struct llmops_lint *l = NULL;
 	struct llmops_buf cfg_text = LLMOPS_BUF_INIT;
+	struct llmops_approval approval = {0};
 	struct llmops_err err = {0};
 	cJSON *cfg = NULL;
 	char *prefix = NULL;
@@ -226,15 +227,19 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	if (ws->in_repo && llmops_store_open(&store, ws->root, &err))
 		store = NULL; /* not fatal: only the version-pinned rule needs git */
+	if ((rc = config_approval(cfg, &cfg_text, prices, &approval)))
+		goto out;
 	{
-		struct llmops_lint_opts lo = {ws->root,	     store,	   prices,   cfg,
-					      cfg_text.data, cfg_text.len, &datasets};
+		struct llmops_lint_opts lo = {ws->root,	     store,	   prices,    cfg,
+					      cfg_text.data, cfg_text.len, &datasets, &approval};
 
 		if (llmops_lint_new(&l, &lo, &err)) {
 			rc = llmops_report(&err);
 			goto out;
 		}
 	}
+	if (approval.warn) /* models.unapproved: "warn"; lint.rules may still re-grade it */
+		llmops_lint_set_severity(l, LR_MODEL_UNAPPROVED, LLMOPS_SEV_WARNING);
 	if (llmops_lint_configure(l, config_get(cfg, "lint", NULL), "llmops.json", cfg_text.data,
 				  cfg_text.len, &err)) {
 		rc = llmops_report(&err);
@@ -287,6 +292,7 @@ out:
 	free(prefix);
 	llmops_lint_free(l);
 	llmops_store_free(store);
+	llmops_approval_release(&approval);
 	llmops_pricing_free(prices);
 	cJSON_Delete(cfg);
 	llmops_buf_release(&cfg_text);

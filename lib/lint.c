@@ -69,6 +69,9 @@ const struct llmops_lint_rule llmops_lint_rules[LR_COUNT] = {
 				  "model's output limit"},
 	[LR_FRONTMATTER_MODEL] = {"frontmatter-model", "front matter", E, 0,
 				  "a model the price table does not know"},
+	[LR_MODEL_UNAPPROVED] = {"model-unapproved", "front matter", E, 0,
+				 "a model llmops.json's models.approved does not list, or a moving "
+				 "alias (-latest, an undated id with a dated snapshot)"},
 	[LR_INJECTION] = {"injection", "injection", W, 0,
 			  "a variable placed where its text can pass for instructions "
 			  "(undelimited, or last in the prompt)"},

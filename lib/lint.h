@@ -17,6 +17,7 @@
 #ifndef LLMOPS_LINT_H
 #define LLMOPS_LINT_H
 
+#include "approval.h"
 #include "error.h"
 #include "strlist.h"
 
@@ -55,6 +56,7 @@ enum llmops_rule_id {
 	LR_FRONTMATTER_KEY,
 	LR_FRONTMATTER_RANGE,
 	LR_FRONTMATTER_MODEL,
+	LR_MODEL_UNAPPROVED,
 	LR_INJECTION,
 	LR_VARIABLE_UNDEFINED,
 	LR_VARIABLE_UNUSED,
@@ -102,6 +104,8 @@ struct llmops_lint_opts {
 	const char *config_text;	       /* its text, for positions */
 	size_t config_len;		       /* bytes in config_text */
 	const struct llmops_strlist *datasets; /* --dataset files (root-relative), may be NULL */
+	/* llmops.json's approved models (approval.h); NULL or inactive: not checked */
+	const struct llmops_approval *approval;
 };
 
 struct llmops_lint;

@@ -128,6 +128,11 @@ static void check_meta(struct llmops_lint *l, struct lint_file *f, const struct 
 				lint_report(l, f, it->line, it->col, LR_FRONTMATTER_MODEL, "%s",
 					    err.msg);
 			}
+			char why[1024];
+			if (llmops_approval_check(l->opts.approval, l->opts.prices, it->value, why,
+						  sizeof(why)))
+				lint_report(l, f, it->line, it->col, LR_MODEL_UNAPPROVED, "%s",
+					    why);
 		} else if (!strcmp(it->key, "version") && file_version &&
 			   strcmp(it->value, file_version)) {
 			lint_report(l, f, it->line, it->col, LR_VERSION_MISMATCH,
@@ -457,7 +462,7 @@ static int delimited(const char *s, size_t len, size_t ts, size_t te, const stru
  */
 static int inline_param(const char *s, size_t ts, size_t te, const struct line_facts *lf)
 {
-	int before = lf->first_alnum < ts, after = lf->last_word > te;
+	int before = lf->first_alnum<ts, after = lf->last_word> te;
 
 	if (lf->le_trim > te && strspn(s + te, ".,;!?)") >= lf->le_trim - te)
 		after = 1;

@@ -51,6 +51,15 @@ c["lint"]["token_budget"] = {"t": 40, "*": 100000}
 open(sys.argv[1], "w").write(json.dumps(c, indent=2) + "\n")
 PY
 		;;
+	model-unapproved) # a list of approved models; the scaffold's prompt on it too
+		sed -i 's/^model: gpt-4o-mini$/model: gpt-4o-mini-2024-07-18/' p/prompts/summarize/v1.0.0.txt
+		python3 - p/llmops.json <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["models"] = {"approved": [{"id": "gpt-4o-mini-2024-07-18", "run": "01JAPPROVEDBYTHETEAM000000"}]}
+open(sys.argv[1], "w").write(json.dumps(c, indent=2) + "\n")
+PY
+		;;
 	version-duplicate)
 		if [ "$kind" = fire ]; then cp p/$dest p/prompts/t/v1.1.0.txt
 		else sed 's/Summarise/Summarize/' p/$dest >p/prompts/t/v1.1.0.txt; fi ;;

@@ -131,12 +131,22 @@ check "every priced model, moving aliases marked" python3 -c '
 import json,sys; m={x["id"]: x for x in json.loads(sys.argv[1])}
 assert len(m) > 100 and m["gpt-4o-mini"]["moving"] and m["chatgpt-4o-latest"]["moving"]
 assert m["gpt-4o-mini"]["approved"]["id"]=="gpt-4o-mini-2024-07-18" and m["gpt-4o"]["approved"] is None' "$out"
+run llmops lint --format json
+expect_rc 1 "lint: the scaffold's prompt names a moving alias"
+check "lint names the file, line and rule" python3 -c '
+import json,sys; f=[x for x in json.loads(sys.argv[1])["findings"] if x["rule"]=="model-unapproved"]
+assert len(f)==1 and f[0]["path"]=="prompts/summarize/v1.0.0.txt" and f[0]["line"]==2, f
+assert f[0]["severity"]=="error" and "moving alias" in f[0]["message"], f' "$out"
 cat >llmops.json <<EOF
 {"models": {"approved": [{"id": "gpt-4o-mini-2024-07-18", "run": "$QUAL"}], "unapproved": "warn"}}
 EOF
 run llmops eval --dataset evals/tiny.json --provider openai:gpt-4o-2024-08-06 --base-url "$BASE"
 expect_rc 0 "unapproved: warn runs it"
 check "with a warning" has "$err" "warning: eval: 'gpt-4o-2024-08-06' is not approved"
+run llmops lint --format json
+check "lint: a warning under unapproved: warn" python3 -c '
+import json,sys; f=[x for x in json.loads(sys.argv[1])["findings"] if x["rule"]=="model-unapproved"]
+assert len(f)==1 and f[0]["severity"]=="warning", f' "$out"
 printf '{"models": {"approved": [{"id": "gpt-4o-mini", "run": "x"}]}}\n' >llmops.json
 run llmops lint
 expect_rc 2 "approving a moving alias is a configuration error"
