@@ -135,6 +135,31 @@ run llmops eval --dataset evals/weak.json --provider openai:gpt-4o-mini --base-u
 	--metric judge:relevance --judge openai:gpt-4o --threshold 0.75
 check "eval warns of a weak judge" has "$err" "warning: eval: judge relevance@v1.0.0 agrees with its 14 reviewed results at Cohen's kappa"
 
+# each shipped rubric end to end: it renders with the case (expected, context) and its
+# verdict is read; the judge's request carries what the rubric needs
+cat >evals/rubrics.json <<'EOF'
+[{"id": "r1", "input": "REPLY: Paris is the capital of France. VERDICT: 5",
+  "expected": "Paris is the capital of France.", "context": "France's capital is Paris."}]
+EOF
+for r in coherence correctness faithfulness; do
+	llmops prompt pin "_judges/$r@v1.0.0" >/dev/null 2>&1
+	git add -A && git commit -qm "pin $r"
+	run llmops eval --dataset evals/rubrics.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+		--metric "judge:$r" --judge openai:gpt-4o --format json
+	expect_rc 0 "rubric $r"
+	check "rubric $r: its verdict" python3 -c '
+import json,sys; r=json.loads(sys.argv[1])["results"][0]
+assert r["passed"] and r["judge"]["rubric"]==sys.argv[2]+"@v1.0.0" and r["score"]==1, r' "$out" "$r"
+done
+run llmops prompt render _judges/faithfulness --var context=CTX --var input=Q --var output=A
+check "faithfulness sees the context" has "$out" "<context>
+CTX
+</context>"
+run llmops prompt render _judges/correctness --var expected=REF --var input=Q --var output=A
+check "correctness sees the reference" has "$out" "<reference>
+REF
+</reference>"
+
 # bad set-ups are refused before anything is sent
 ev --metric judge
 expect_rc 2 "judge with no rubric"
