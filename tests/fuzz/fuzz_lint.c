@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	const char *rel = files[data[0] & 3];
 	write_file(rel, data + 1, size - 1);
-	struct llmops_lint_opts o = {root, NULL, prices, NULL, NULL, 0, NULL};
+	struct llmops_lint_opts o = {root, NULL, prices, NULL, NULL, 0, NULL, NULL};
 	if (!llmops_lint_new(&l, &o, &err)) {
 		size_t n;
 		if (!llmops_lint_add_path(l, rel, &err) && !llmops_lint_run(l, &err))
