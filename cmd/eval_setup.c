@@ -235,7 +235,8 @@ static int setup_judge(struct eval_host *h, const struct eval_opts *o,
 	}
 	if (g->prov->model && llmops_pricing_find(ev->prices, g->prov->model, &g->price, &err))
 		g->price = NULL; /* unpriced: its verdicts' cost is unknown */
-	if (!(g->format = llmops_verdict_format(g->lo, g->hi)))
+	if (!(g->extra = llmops_judge_request_extra(g->lo, g->hi,
+						    g->prov->type == LLMOPS_PROVIDER_OPENAI)))
 		return LLMOPS_EXIT_RUNTIME;
 	judge_calibration(ev);
 	return 0;

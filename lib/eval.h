@@ -147,7 +147,7 @@ struct llmops_eval_judge {
 	struct llmops_provider *prov;	  /* owned: who judges (temperature 0) */
 	const struct llmops_price *price; /* borrowed from prices; NULL when unpriced */
 	long lo, hi;			  /* the rubric's scale */
-	cJSON *format;			  /* owned: the JSON-schema response format */
+	cJSON *extra; /* owned: what its requests add (llmops_judge_request_extra) */
 };
 
 /* The run compared with (--baseline) and the comparison. */

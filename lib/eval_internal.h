@@ -42,14 +42,15 @@ int llmops_eval_guard_case(struct llmops_eval *ev, const struct llmops_eval_case
 			   const struct llmops_eval_variant *v, const cJSON *messages);
 void llmops_eval_guard_release(struct llmops_eval_guard *g);
 /* eval_judge.c: the judge metric.  Whether j's output is to be judged; j's judge request into
-   j->judge (0 or an error); the judge's answer a into j (its score, verdict and cost; 0, or
-   an error when the verdict does not read); j served from the cache (1) or not (0). */
+   j->judge (0 or an error); the judge's answer a (body[0..len): the response, for the
+   log-probabilities) into j (its score, verdict and cost; 0, or an error when the verdict
+   does not read); j served from the cache (1) or not (0). */
 int llmops_eval_judges(const struct llmops_eval *ev, const struct llmops_eval_job *j);
 int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 			      struct llmops_err *err);
 int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j,
-			   const struct llmops_answer *a, int attempts, int cached,
-			   struct llmops_err *err);
+			   const struct llmops_answer *a, const char *body, size_t len, int attempts,
+			   int cached, struct llmops_err *err);
 int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j);
 /* eval_cases.c: sort keys (ascending), and find one in a sorted list. */
 void llmops_eval_keys_sort(uint64_t *v, size_t n);

@@ -58,8 +58,8 @@ int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 	struct llmops_call *call = &j->judge;
 	llmops_call_release(call);
 	if (!rc)
-		rc = llmops_provider_chat_request_format(g->prov, messages, NULL, g->format,
-							 &call->rq, err);
+		rc = llmops_provider_chat_request_extra(g->prov, messages, NULL, g->extra,
+							&call->rq, err);
 	cJSON_Delete(messages);
 	if (rc)
 		return rc;
@@ -71,12 +71,14 @@ int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 }
 
 int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j,
-			   const struct llmops_answer *a, int attempts, int cached,
-			   struct llmops_err *err)
+			   const struct llmops_answer *a, const char *body, size_t len,
+			   int attempts, int cached, struct llmops_err *err)
 {
 	const struct llmops_eval_judge *g = &ev->judge;
 	struct llmops_verdict v;
 	int rc = llmops_verdict_parse(a->text, g->lo, g->hi, &v, err);
+	if (!rc) /* the likeliest scores, weighed, where the answer has their probabilities */
+		llmops_verdict_weigh(body, len, g->lo, g->hi, &v);
 	if (rc && cached)
 		return rc; /* nothing was spent: it is asked again */
 	j->judge_cost =
@@ -96,14 +98,18 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j,
 	free(j->judge_note);
 	j->judge_note = NULL;
 	struct llmops_buf note = LLMOPS_BUF_INIT;
-	llmops_buf_addf(&note, "%g on %ld-%ld%s%s", v.raw, g->lo, g->hi, v.reason[0] ? ": " : "",
-			v.reason);
+	llmops_buf_addf(&note, "%g", v.raw);
+	if (!isnan(v.weighted) && fabs(v.weighted - v.raw) >= 0.005)
+		llmops_buf_addf(&note, " (weighted %.2f)", v.weighted);
+	llmops_buf_addf(&note, " on %ld-%ld%s%s", g->lo, g->hi, v.reason[0] ? ": " : "", v.reason);
 	j->judge_note = note.oom ? NULL : llmops_buf_detach(&note, NULL);
 	llmops_buf_release(&note);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "rubric", g->name);
 	cJSON_AddStringToObject(o, "judge", g->prov->label);
 	cJSON_AddNumberToObject(o, "score", v.raw);
+	if (!isnan(v.weighted)) /* G-Eval: the probability-weighted score gates */
+		cJSON_AddNumberToObject(o, "weighted", v.weighted);
 	cJSON_AddNumberToObject(o, "scale_min", (double)g->lo);
 	cJSON_AddNumberToObject(o, "scale_max", (double)g->hi);
 	cJSON_AddStringToObject(o, "reason", v.reason);
@@ -137,8 +143,8 @@ int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j)
 		llmops_answer_release(&a);
 		return 0;
 	}
+	int rc = llmops_eval_judge_take(ev, j, &a, body.data, body.len, 0, 1, &err);
 	llmops_buf_release(&body);
-	int rc = llmops_eval_judge_take(ev, j, &a, 0, 1, &err);
 	llmops_answer_release(&a);
 	if (rc) { /* a cached verdict that no longer reads: ask again */
 		j->judge_score = NAN;

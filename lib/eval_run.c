@@ -686,7 +686,8 @@ static void call_done(void *ud, struct llmops_call *c)
 	if (c == &j->judge) {
 		if (!c->ok) {
 			follow_failed(j, "judge", c->error);
-		} else if (llmops_eval_judge_take(ev, j, &c->answer, c->attempts, 0, &err)) {
+		} else if (llmops_eval_judge_take(ev, j, &c->answer, c->raw.data, c->raw.len,
+						  c->attempts, 0, &err)) {
 			follow_failed(j, "judge", err.msg);
 		} else if (!ev->no_cache && !c->redactions &&
 			   llmops_ledger_cache_put(

@@ -534,7 +534,7 @@ void llmops_eval_release(struct llmops_eval *ev)
 	llmops_provider_free(ev->embedder);
 	llmops_prompt_free(ev->judge.rubric);
 	llmops_provider_free(ev->judge.prov);
-	cJSON_Delete(ev->judge.format);
+	cJSON_Delete(ev->judge.extra);
 	llmops_idf_free(ev->idf);
 	llmops_tokenizer_close(ev->tok);
 	llmops_pricing_free(ev->prices);

@@ -71,6 +71,7 @@ int llmops_verdict_parse(const char *text, long lo, long hi, struct llmops_verdi
 			 struct llmops_err *err)
 {
 	memset(v, 0, sizeof(*v));
+	v->weighted = NAN;
 	text = text ? text : "";
 	cJSON *o = first_verdict(text);
 	double raw;
@@ -137,4 +138,78 @@ cJSON *llmops_verdict_format(long lo, long hi)
 	cJSON_AddItemToArray(req, cJSON_CreateString("reason"));
 	cJSON_AddBoolToObject(schema, "additionalProperties", 0);
 	return f;
+}
+
+cJSON *llmops_judge_request_extra(long lo, long hi, int logprobs)
+{
+	cJSON *x = cJSON_CreateObject(), *f = llmops_verdict_format(lo, hi);
+	if (!x || !f) {
+		cJSON_Delete(x);
+		cJSON_Delete(f);
+		return NULL;
+	}
+	cJSON_AddItemToObject(x, "response_format", f);
+	if (logprobs) {
+		cJSON_AddTrueToObject(x, "logprobs");
+		cJSON_AddNumberToObject(x, "top_logprobs", 5);
+	}
+	return x;
+}
+
+/* A token that is a value of the scale lo-hi (white space around it allowed): 1 and *out. */
+static int scale_value(const char *tok, long lo, long hi, long *out)
+{
+	char *end;
+	while (*tok == ' ')
+		tok++;
+	if (!isdigit((unsigned char)*tok))
+		return 0;
+	long v = strtol(tok, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (*end || v < lo || v > hi)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+int llmops_verdict_weigh(const char *body, size_t len, long lo, long hi, struct llmops_verdict *v)
+{
+	cJSON *doc = body ? cJSON_ParseWithLength(body, len) : NULL;
+	const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "choices"), 0);
+	const cJSON *lp = cJSON_GetObjectItemCaseSensitive(ch, "logprobs");
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(lp, "content"), *t;
+	int after_score = 0, done = 0;
+	cJSON_ArrayForEach (t, content) {
+		const cJSON *tok = cJSON_GetObjectItemCaseSensitive(t, "token");
+		long val;
+		if (!cJSON_IsString(tok))
+			break;
+		if (strstr(tok->valuestring, "score"))
+			after_score = 1;
+		if (!after_score || !scale_value(tok->valuestring, lo, hi, &val))
+			continue;
+		/* the score's token: weigh the scale's values among its likeliest */
+		double num = 0, den = 0;
+		const cJSON *alt, *top = cJSON_GetObjectItemCaseSensitive(t, "top_logprobs");
+		cJSON_ArrayForEach (alt, top) {
+			const cJSON *at = cJSON_GetObjectItemCaseSensitive(alt, "token");
+			const cJSON *al = cJSON_GetObjectItemCaseSensitive(alt, "logprob");
+			long x;
+			if (cJSON_IsString(at) && cJSON_IsNumber(al) &&
+			    scale_value(at->valuestring, lo, hi, &x)) {
+				double p = exp(al->valuedouble);
+				num += p * (double)x;
+				den += p;
+			}
+		}
+		if (den > 0) {
+			v->weighted = num / den;
+			v->score = (v->weighted - (double)lo) / (double)(hi - lo);
+			done = 1;
+		}
+		break;
+	}
+	cJSON_Delete(doc);
+	return done;
 }

@@ -23,8 +23,9 @@
 #define LLMOPS_JUDGE_REASON_MAX 600
 
 struct llmops_verdict {
-	double raw;   /* the score as the judge gave it */
-	double score; /* normalised to [0, 1] */
+	double raw;	 /* the score as the judge gave it */
+	double weighted; /* its probability-weighted mean (llmops_verdict_weigh); NAN: none */
+	double score;	 /* normalised to [0, 1]: from weighted where there is one */
 	char reason[LLMOPS_JUDGE_REASON_MAX]; /* "" when it gave none; cut at a character */
 };
 
@@ -53,5 +54,23 @@ cJSON *llmops_judge_vars(const cJSON *vars, const char *input_text, const char *
  * OpenAI "response_format" object; the caller's: cJSON_Delete).
  */
 cJSON *llmops_verdict_format(long lo, long hi);
+
+/*
+ * What a judge's request adds to an OpenAI-compatible body (the caller's:
+ * cJSON_Delete): the response format and, with logprobs (OpenAI), the
+ * log-probabilities of the five likeliest tokens at each place, for the
+ * weighted score (llmops_verdict_weigh).
+ */
+cJSON *llmops_judge_request_extra(long lo, long hi, int logprobs);
+
+/*
+ * G-Eval (Liu et al. 2023): where body (a chat completions response) has
+ * the log-probabilities of the answer's tokens, the score is the mean of
+ * the scale's values weighted by their probabilities at the score's token
+ * (the first token after "score" that is a value of the scale); values off
+ * the scale are left out.  Sets v->weighted (and v->score, normalised from
+ * it) and returns 1; 0 (v untouched) when the body has none.
+ */
+int llmops_verdict_weigh(const char *body, size_t len, long lo, long hi, struct llmops_verdict *v);
 
 #endif

@@ -116,14 +116,16 @@ int llmops_provider_chat_request(const struct llmops_provider *p, const cJSON *m
 				 struct llmops_err *err);
 
 /*
- * The same asking for a structured answer: format (may be NULL) is an
- * OpenAI "response_format" object, sent as is to OpenAI-compatible APIs
- * (OpenAI, Ollama); Anthropic's Messages API has no such field, and the
- * request goes without it (the prompt must ask for the shape).
+ * The same with extra members of the body (extra: an object, may be NULL;
+ * a member the body has already is not replaced), for OpenAI-compatible
+ * APIs (OpenAI, Ollama): "response_format" for a structured answer,
+ * "logprobs" and "top_logprobs".  Anthropic's Messages API has no such
+ * fields, and the request goes without them (the prompt must ask for the
+ * shape).
  */
-int llmops_provider_chat_request_format(const struct llmops_provider *p, const cJSON *messages,
-					const char *salt, const cJSON *format,
-					struct llmops_request *rq, struct llmops_err *err);
+int llmops_provider_chat_request_extra(const struct llmops_provider *p, const cJSON *messages,
+				       const char *salt, const cJSON *extra,
+				       struct llmops_request *rq, struct llmops_err *err);
 
 /* The embeddings request for texts[0..n) (OpenAI /embeddings). */
 int llmops_provider_embed_request(const struct llmops_provider *p, const char *const *texts,

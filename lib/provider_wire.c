@@ -147,12 +147,12 @@ int llmops_provider_chat_request(const struct llmops_provider *p, const cJSON *m
 				 const char *salt, struct llmops_request *rq,
 				 struct llmops_err *err)
 {
-	return llmops_provider_chat_request_format(p, messages, salt, NULL, rq, err);
+	return llmops_provider_chat_request_extra(p, messages, salt, NULL, rq, err);
 }
 
-int llmops_provider_chat_request_format(const struct llmops_provider *p, const cJSON *messages,
-					const char *salt, const cJSON *format,
-					struct llmops_request *rq, struct llmops_err *err)
+int llmops_provider_chat_request_extra(const struct llmops_provider *p, const cJSON *messages,
+				       const char *salt, const cJSON *extra,
+				       struct llmops_request *rq, struct llmops_err *err)
 {
 	cJSON *body = NULL;
 	memset(rq, 0, sizeof(*rq));
@@ -160,8 +160,9 @@ int llmops_provider_chat_request_format(const struct llmops_provider *p, const c
 	case LLMOPS_PROVIDER_OPENAI:
 	case LLMOPS_PROVIDER_OLLAMA:
 		body = openai_body(p, messages);
-		if (body && format)
-			cJSON_AddItemToObject(body, "response_format", cJSON_Duplicate(format, 1));
+		for (const cJSON *x = extra ? extra->child : NULL; body && x; x = x->next)
+			if (!cJSON_GetObjectItemCaseSensitive(body, x->string))
+				cJSON_AddItemToObject(body, x->string, cJSON_Duplicate(x, 1));
 		rq->url = url_join(p->base_url, "/chat/completions");
 		break;
 	case LLMOPS_PROVIDER_ANTHROPIC: {

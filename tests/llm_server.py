@@ -37,7 +37,9 @@ Answers:
   - an embedding is a 64-dimension unit vector of hashed words, so texts
     that share words have close embeddings;
   - a request whose response_format asks for the JSON schema named
-    "llmops_verdict" (a judge's) is answered as a judge: see verdict_for.
+    "llmops_verdict" (a judge's), or a Messages API request whose text asks
+    for the verdict's shape ('{"score": <'), is answered as a judge: see
+    verdict_for (and verdict_logprobs, with "logprobs": true).
 
 Faults (each RATE is a fraction in [0,1], applied deterministically: the
 n-th request gets a fault when floor(n*RATE) > floor((n-1)*RATE)):
@@ -148,7 +150,7 @@ def verdict_for(messages, json_schema):
         score = (json_schema.get("schema") or {}).get("properties", {}).get("score", {})
         mid = (score.get("minimum", 1) + score.get("maximum", 5)) // 2
         return json.dumps({"score": mid, "reason": "no marker: the middle of the scale"})
-    x = m.group(1).rstrip(".,;")
+    x = m.group(1).rstrip(".,;").rstrip("~")
     if x == "500":
         raise HTTPError(500, "the judge failed", "server_error")
     if x == "fenced":
@@ -162,6 +164,28 @@ def verdict_for(messages, json_schema):
     except ValueError:
         return "I cannot judge this answer."
     return json.dumps({"score": int(v) if v == int(v) else v, "reason": "the marker says " + x})
+
+
+def verdict_logprobs(reply, messages):
+    """The log-probabilities of a JSON verdict's tokens (a request with "logprobs": true):
+    the score's token is certain, unless the marker ends in "~" ("VERDICT: 4~"): then
+    the score has probability 0.7, one less 0.2 and one more 0.1."""
+    try:
+        score = json.loads(reply)["score"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    text = "\n".join(content_text(m.get("content")) for m in messages if isinstance(m, dict))
+    m = VERDICT_RE.search(text)
+    spread = bool(m and m.group(1).rstrip(".,;").endswith("~"))
+    head, tail = reply.split(str(score), 1)
+    top = [(str(score), 0.7), (str(score - 1), 0.2), (str(score + 1), 0.1)] if spread \
+        else [(str(score), 1.0)]
+
+    def tok(t, alts=None):
+        return {"token": t, "logprob": 0.0, "bytes": list(t.encode()),
+                "top_logprobs": [{"token": a, "logprob": math.log(p), "bytes": list(a.encode())}
+                                 for a, p in (alts or [(t, 1.0)])]}
+    return {"content": [tok(head), tok(str(score), top), tok(tail)], "refusal": None}
 
 
 def prompt_tokens(messages, system=None):
@@ -257,8 +281,11 @@ class Server:
         check_model(model)
         limit = req.get("max_completion_tokens", req.get("max_tokens"))
         fmt = req.get("response_format")
+        logprobs = None
         if isinstance(fmt, dict) and (fmt.get("json_schema") or {}).get("name") == "llmops_verdict":
             reply = verdict_for(messages, fmt["json_schema"])
+            if req.get("logprobs"):
+                logprobs = verdict_logprobs(reply, messages)
         else:
             reply = reply_for(messages, self.stats.seen, self.req_key)
         text, cut = cut_tokens(reply, limit)
@@ -268,7 +295,7 @@ class Server:
             "id": request_id("chatcmpl-", raw), "object": "chat.completion", "created": CREATED,
             "model": model, "system_fingerprint": "fp_llmops_test",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                         "logprobs": None, "finish_reason": "length" if cut else "stop"}],
+                         "logprobs": logprobs, "finish_reason": "length" if cut else "stop"}],
             "usage": usage,
         }
 
@@ -295,7 +322,14 @@ class Server:
         if not isinstance(req.get("max_tokens"), int):
             raise HTTPError(400, "max_tokens: field required")
         check_model(req.get("model") or "")
-        text, cut = cut_tokens(reply_for(messages, self.stats.seen, self.req_key), req["max_tokens"])
+        # the Messages API has no response_format: a judge is known by its rubric's request
+        # for the verdict's shape
+        asked = "\n".join(content_text(m.get("content")) for m in messages if isinstance(m, dict))
+        if '{"score": <' in asked:
+            reply = verdict_for(messages, {"schema": {"properties": {"score": {"minimum": 1, "maximum": 5}}}})
+        else:
+            reply = reply_for(messages, self.stats.seen, self.req_key)
+        text, cut = cut_tokens(reply, req["max_tokens"])
         return {
             "id": request_id("msg_", raw), "type": "message", "role": "assistant",
             "model": req.get("model"), "content": [{"type": "text", "text": text}],

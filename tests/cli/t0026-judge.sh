@@ -91,6 +91,28 @@ check "a verdict not cached is an error offline" python3 -c '
 import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
 assert r["great"]["judge"]["cache_hit"] and r["none"]["passed"] is None, r["none"]' "$out"
 
+# G-Eval: where the judge returns log-probabilities, the score's likeliest values weighed
+cat >evals/geval.json <<'EOF'
+[{"id": "spread4", "input": "REPLY: fine VERDICT: 4~"},
+ {"id": "spread5", "input": "REPLY: great VERDICT: 5~"},
+ {"id": "sure4", "input": "REPLY: fine VERDICT: 4"}]
+EOF
+run llmops eval --dataset evals/geval.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--metric judge:relevance --judge openai:gpt-4o --threshold 0.75 --min-pass-rate 0 --format json
+expect_rc 0 "a weighted run"
+# 4 (0.7), 3 (0.2), 5 (0.1): 3.9, normalised 0.725; 5 (0.7), 4 (0.2), 6 off the scale: 4.3 / 0.9
+check "the probability-weighted mean gates" python3 -c '
+import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
+assert abs(r["spread4"]["judge"]["weighted"]-3.9) < 1e-9 and abs(r["spread4"]["score"]-0.725) < 1e-9
+assert not r["spread4"]["passed"] and r["spread4"]["reason"]=="judge 0.725 < 0.75 (4 (weighted 3.90) on 1-5: the marker says 4)", r["spread4"]["reason"]
+assert abs(r["spread5"]["judge"]["weighted"]-4.3/0.9) < 1e-9 and r["spread5"]["passed"]
+assert r["sure4"]["judge"]["weighted"]==4 and r["sure4"]["score"]==0.75 and r["sure4"]["passed"]' "$out"
+run llmops eval --dataset evals/geval.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--metric judge:relevance --judge anthropic:claude-3-5-haiku-latest --threshold 0.75 --min-pass-rate 0 --format json
+check "without log-probabilities (Anthropic): the stated score" python3 -c '
+import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
+assert "weighted" not in r["spread4"]["judge"] and r["spread4"]["score"]==0.75, r["spread4"]' "$out"
+
 # ------------------------------------ calibration against the review queue
 run llmops judge agreement
 expect_rc 0 "no review yet is not an error"

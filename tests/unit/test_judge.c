@@ -80,11 +80,38 @@ static void vars_and_format(void **state)
 	assert_true(lo == 1 && hi == 5);
 }
 
+/* G-Eval: the score's likeliest values weighed by their probabilities. */
+static void weighing(void **state)
+{
+	(void)state;
+	static const char body[] =
+		"{\"choices\": [{\"message\": {\"content\": \"{\\\"score\\\": 4}\"},"
+		" \"logprobs\": {\"content\": ["
+		"{\"token\": \"{\\\"score\\\": \", \"logprob\": 0, \"top_logprobs\": []},"
+		"{\"token\": \"4\", \"logprob\": -0.35667494393873245, \"top_logprobs\": ["
+		"{\"token\": \"4\", \"logprob\": -0.35667494393873245},"
+		"{\"token\": \"3\", \"logprob\": -1.6094379124341003},"
+		"{\"token\": \"x\", \"logprob\": -2.0},"
+		"{\"token\": \" 5\", \"logprob\": -2.3025850929940455}]},"
+		"{\"token\": \"}\", \"logprob\": 0, \"top_logprobs\": []}]}}]}";
+	struct llmops_verdict v;
+	assert_int_equal(llmops_verdict_parse("{\"score\": 4}", 1, 5, &v, NULL), 0);
+	assert_true(isnan(v.weighted));
+	assert_int_equal(llmops_verdict_weigh(body, strlen(body), 1, 5, &v), 1);
+	/* 4 x 0.7 + 3 x 0.2 + 5 x 0.1 over 1.0 ("x" is no value of the scale) */
+	assert_true(fabs(v.weighted - 3.9) < 1e-9 && fabs(v.score - 0.725) < 1e-9);
+	assert_true(v.raw == 4);
+	/* no log-probabilities: nothing changes */
+	assert_int_equal(llmops_verdict_weigh("{\"choices\": [{}]}", 17, 1, 5, &v), 0);
+	assert_int_equal(llmops_verdict_weigh(NULL, 0, 1, 5, &v), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reading),
 		cmocka_unit_test(vars_and_format),
+		cmocka_unit_test(weighing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
