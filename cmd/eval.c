@@ -136,6 +136,8 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		 "stream answers (measures time to first token)", NULL, 0, 0},
 		{OPT_STRING, 0, "embedding-provider", &o->embedding, "SPEC",
 		 "embeddings for the embedding metric", NULL, 0, 0},
+		{OPT_STRING, 0, "moderation-provider", &o->moderation, "SPEC",
+		 "the moderation endpoint of the moderation assertion (openai:)", NULL, 0, 0},
 		{OPT_STRING, 0, "judge", &o->judge, "SPEC",
 		 "the provider that judges for --metric judge:RUBRIC (temperature 0)", NULL, 0, 0},
 		{OPT_FLAG, 0, "no-cache", &o->no_cache, NULL, "neither read nor write the cache",

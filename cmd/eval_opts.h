@@ -11,7 +11,7 @@
 #include <math.h>
 
 struct eval_opts {
-	const char *dataset, *fallback, *base_url, *embedding, *judge;
+	const char *dataset, *fallback, *base_url, *embedding, *judge, *moderation;
 	const char *resume, *output, *format, *baseline, *shard, *max_errors;
 	/* numbers: NAN when not given */
 	double threshold, min_pass_rate, max_cost, review_below, rpm, tpm, timeout, temperature;

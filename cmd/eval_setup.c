@@ -79,6 +79,36 @@ static int setup_metrics(struct eval_host *h, const struct eval_opts *o)
 	return rc;
 }
 
+/* The moderation assertion's endpoint: --moderation-provider, else eval.moderation_provider
+   (resolved before the cases, which it is checked against). */
+static int setup_moderator(struct eval_host *h, const struct eval_opts *o)
+{
+	struct llmops_eval *ev = &h->ev;
+	struct llmops_provider_overrides ov = {0};
+	struct llmops_err err = {0};
+	const cJSON *cm = config_get(h->cfg, "eval", "moderation_provider");
+	const char *spec = o->moderation	? o->moderation
+			   : cJSON_IsString(cm) ? cm->valuestring
+						: NULL;
+	if (!spec)
+		return 0;
+	ov.temperature = NAN;
+	ov.max_tokens = ov.seed = -1;
+	ov.base_url = o->base_url;
+	ov.env = h->ctx->env;
+	if (llmops_provider_resolve(&ev->moderator, spec, config_get(h->cfg, "providers", NULL),
+				    &ov, &err) ||
+	    llmops_provider_usable(ev->moderator, &err))
+		return llmops_report(&err);
+	if (ev->moderator->type != LLMOPS_PROVIDER_OPENAI) {
+		llmops_error("eval: --moderation-provider %s: a moderation endpoint is an openai: "
+			     "provider (/moderations)",
+			     spec);
+		return LLMOPS_EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* ----------------------------------------------------------------- models */
 
 /* A model p sends to, checked against llmops.json's approved models (exec and replay name
@@ -101,6 +131,8 @@ static int check_models(struct eval_host *h)
 		rc = allowed(h, &a, ev->provs[i]);
 	if (!rc)
 		rc = allowed(h, &a, ev->judge.prov);
+	if (!rc)
+		rc = allowed(h, &a, ev->moderator);
 	llmops_approval_release(&a);
 	return rc;
 }
@@ -475,7 +507,7 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 		return llmops_report(&err);
 	}
 	if ((rc = eval_settle_numbers(h, o)) || (rc = setup_metrics(h, o)) ||
-	    (rc = setup_cases(ev)) || (rc = record_dataset(ev)) ||
+	    (rc = setup_moderator(h, o)) || (rc = setup_cases(ev)) || (rc = record_dataset(ev)) ||
 	    (rc = setup_prompts(h, o, &ev->protos, &ev->nprotos)) ||
 	    (rc = setup_providers(h, o, &specs, &ov)))
 		goto out;

@@ -17,8 +17,12 @@
 
 const char *const llmops_assert_names[] = {
 	"equals",     "contains",	"not_contains", "regex",     "is_json", "json_schema",
-	"max_tokens", "max_latency_ms", "max_cost",	"no_secret", "no_pii",	NULL,
+	"max_tokens", "max_latency_ms", "max_cost",	"no_secret", "no_pii",	"moderation",
+	NULL,
 };
+_Static_assert(sizeof(llmops_assert_names) / sizeof(llmops_assert_names[0]) ==
+		       LLMOPS_ASSERT_COUNT + 1,
+	       "a name for every assertion type");
 
 void llmops_assertions_release(struct llmops_assertions *as)
 {
@@ -89,7 +93,7 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 		llmops_err_set(err, LLMOPS_E_INPUT,
 			       "%s: assert[%d]: unknown type '%s'%s%s%s (known: equals, contains, "
 			       "not_contains, regex, is_json, json_schema, max_tokens, "
-			       "max_latency_ms, max_cost, no_secret, no_pii)",
+			       "max_latency_ms, max_cost, no_secret, no_pii, moderation)",
 			       where, idx, type->valuestring, near.nr ? "; did you mean '" : "",
 			       near.nr ? near.items[0] : "", near.nr ? "'?" : "");
 		llmops_strlist_release(&near);
@@ -133,6 +137,21 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 					      where, idx);
 		a->kinds = LLMOPS_DETECT_SECRETS;
 		break;
+	case LLMOPS_ASSERT_MODERATION: {
+		const cJSON *t;
+		int ok = !value || (cJSON_IsObject(value) && value->child);
+		if (ok && value)
+			cJSON_ArrayForEach (t, value)
+				ok &= cJSON_IsNumber(t) && t->valuedouble >= 0 &&
+				      t->valuedouble <= 1;
+		if (!ok)
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: assert[%d] (moderation): \"value\" must be an "
+					      "object of category thresholds in [0, 1] "
+					      "({\"harassment\": 0.7}, \"any\" for every category)",
+					      where, idx);
+		break;
+	}
 	case LLMOPS_ASSERT_NO_PII:
 		if (!value) {
 			a->kinds = LLMOPS_DETECT_PII;
@@ -183,6 +202,14 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 					      (const char *)msg);
 		}
 	}
+	return 0;
+}
+
+int llmops_assertions_has(const struct llmops_assertions *as, int type)
+{
+	for (size_t i = 0; as && i < as->n; i++)
+		if (as->a[i].type == type)
+			return 1;
 	return 0;
 }
 
@@ -298,6 +325,52 @@ static int guard(const struct llmops_assertion *a, const char *tn, const char *o
 	return f.n == 0;
 }
 
+/* The threshold of category c under a (its own, else "any", else 0.5 without a value); < 0:
+   c is not checked. */
+static double threshold_of(const struct llmops_assertion *a, const char *c)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(a->value, c);
+	if (!a->value)
+		return 0.5;
+	if (!t)
+		t = cJSON_GetObjectItemCaseSensitive(a->value, "any");
+	return cJSON_IsNumber(t) ? t->valuedouble : -1;
+}
+
+/* moderation: every category of scores under its threshold (1), else 0 with the categories
+   over theirs in why. */
+static int moderated(const struct llmops_assertion *a, const cJSON *scores, struct llmops_buf *why)
+{
+	const cJSON *x;
+	int over = 0;
+	if (!cJSON_IsObject(scores)) {
+		llmops_buf_adds(why, "moderation: no moderation answer to check");
+		return 0;
+	}
+	cJSON_ArrayForEach (x, a->value) /* a category the endpoint does not score */
+		if (strcmp(x->string, "any") &&
+		    !cJSON_GetObjectItemCaseSensitive(scores, x->string)) {
+			struct llmops_buf has = LLMOPS_BUF_INIT;
+			const cJSON *y;
+			cJSON_ArrayForEach (y, scores)
+				llmops_buf_addf(&has, "%s%s", has.len ? ", " : "", y->string);
+			llmops_buf_addf(why,
+					"moderation: the endpoint has no category '%s' (it has: "
+					"%s)",
+					x->string, has.data ? has.data : "none");
+			llmops_buf_release(&has);
+			return 0;
+		}
+	cJSON_ArrayForEach (x, scores) {
+		double t = threshold_of(a, x->string);
+		if (t < 0 || !cJSON_IsNumber(x) || x->valuedouble < t)
+			continue;
+		llmops_buf_addf(why, "%s%s %.2f >= %.2f", over++ ? ", " : "moderation: ", x->string,
+				x->valuedouble, t);
+	}
+	return over == 0;
+}
+
 static int check_one(const struct llmops_assertion *a, const struct llmops_observation *o,
 		     struct llmops_buf *why)
 {
@@ -394,6 +467,7 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 		return 0;
 	case LLMOPS_ASSERT_NO_SECRET:
 	case LLMOPS_ASSERT_NO_PII: return guard(a, tn, out, len, why);
+	case LLMOPS_ASSERT_MODERATION: return moderated(a, o->moderation, why);
 	default: return 1;
 	}
 }

@@ -15,6 +15,9 @@
  *   max_latency_ms the request took at most V milliseconds
  *   max_cost      the request cost at most V US dollars
  *   no_secret     the output holds no key or token (detect.h's secrets)
+ *   moderation    a moderation endpoint's category scores for the output stay
+ *                 under V's thresholds ({"harassment": 0.7}; "any": every
+ *                 category); no V: under 0.5 in every category
  *   no_pii        the output holds no e-mail address, telephone or card
  *                 number; V (optional) narrows it to some of "email",
  *                 "phone", "card".  A finding names its kind and line:column
@@ -46,6 +49,7 @@ enum llmops_assert_type {
 	LLMOPS_ASSERT_MAX_COST,
 	LLMOPS_ASSERT_NO_SECRET,
 	LLMOPS_ASSERT_NO_PII,
+	LLMOPS_ASSERT_MODERATION,
 	LLMOPS_ASSERT_COUNT,
 };
 
@@ -76,6 +80,8 @@ struct llmops_assertions {
 int llmops_assertions_parse(struct llmops_assertions *out, const cJSON *list, const char *where,
 			    struct llmops_err *err);
 void llmops_assertions_release(struct llmops_assertions *as);
+/* Whether as has an assertion of type. */
+int llmops_assertions_has(const struct llmops_assertions *as, int type);
 
 /* What one output is checked against; NAN or -1 mark unknown measurements. */
 struct llmops_observation {
@@ -84,6 +90,7 @@ struct llmops_observation {
 	long tokens_out; /* -1: unknown */
 	double latency_ms;
 	double cost_usd;
+	const cJSON *moderation; /* the moderation category scores; NULL: not asked */
 };
 
 /*

@@ -63,6 +63,7 @@ static const struct key eval_keys[] = {
 	{"max_errors", W_NUMBER_OR_STRING, 0, 1e12},
 	{"embedding_provider", W_STRING, 0, 0},
 	{"judge", W_STRING, 0, 0},
+	{"moderation_provider", W_STRING, 0, 0},
 	{"fallback", W_STRING, 0, 0},
 	{"prompt", W_STRINGS, 0, 0},
 	{NULL, W_NUMBER, 0, 0},

@@ -114,6 +114,8 @@ struct llmops_eval_job {
 	double embed_score;		     /* NAN until the embedding call answers */
 	struct llmops_call follow;	     /* the embedding call */
 	struct llmops_call judge;	     /* the judge's call */
+	struct llmops_call moderate;	     /* the moderation call */
+	cJSON *moderation;		     /* its category scores; NULL until it answers */
 	int awaiting;			     /* follow-up calls (embedding, judge) not back */
 	char *follow_error;		     /* the first follow-up's failure */
 	double judge_score;		     /* normalised; NAN until the judge answers */
@@ -189,12 +191,13 @@ struct llmops_eval {
 	const char *embedding_spec;	  /* borrowed; NULL without the embedding metric */
 	struct llmops_provider *embedder; /* owned */
 	const char *judge_rubric;	  /* borrowed: the judge metric's rubric name; NULL: none */
-	struct llmops_eval_judge judge;	  /* the judge metric's rubric and provider */
-	int repeats;			  /* 1 .. 100 */
-	long limit;			  /* only the first N cases; <= 0: all */
-	int guard_inputs;		  /* llmops_eval_render scans what would be sent */
-	long shard_index, shard_count;	  /* the I-th of N slices; 0 without */
-	volatile sig_atomic_t *stop;	  /* non-zero: stop (borrowed; may be NULL) */
+	struct llmops_provider *moderator; /* owned: the moderation assertion's endpoint; NULL */
+	struct llmops_eval_judge judge;	   /* the judge metric's rubric and provider */
+	int repeats;			   /* 1 .. 100 */
+	long limit;			   /* only the first N cases; <= 0: all */
+	int guard_inputs;		   /* llmops_eval_render scans what would be sent */
+	long shard_index, shard_count;	   /* the I-th of N slices; 0 without */
+	volatile sig_atomic_t *stop;	   /* non-zero: stop (borrowed; may be NULL) */
 
 	/* ---- the engine's */
 	struct llmops_dataset ds;     /* the dataset's label, format, hash and size (no cases) */

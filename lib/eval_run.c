@@ -111,7 +111,8 @@ static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j
 	if (!j->scores_json)
 		return -1;
 
-	struct llmops_observation ob = {out, strlen(out), j->tokens_out, j->latency_ms, j->cost};
+	struct llmops_observation ob = {out,	       strlen(out), j->tokens_out,
+					j->latency_ms, j->cost,	    j->moderation};
 	struct llmops_buf why = LLMOPS_BUF_INIT;
 	int failed = llmops_assertions_check(&c->asserts, &ob, &why);
 	if (failed < 0) {
@@ -183,6 +184,8 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 	llmops_call_release(&j->call);
 	llmops_call_release(&j->follow);
 	llmops_call_release(&j->judge);
+	llmops_call_release(&j->moderate);
+	cJSON_Delete(j->moderation);
 	free(j->follow_error);
 	free(j->verdict);
 	free(j->judge_note);
@@ -419,11 +422,13 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 	const struct llmops_eval_case *c = j->c;
 	int embed = c->expected && (c->metric == LLMOPS_METRIC_EMBEDDING);
 	int judge = llmops_eval_judges(ev, j);
+	int moderate =
+		ev->moderator && llmops_assertions_has(&c->asserts, LLMOPS_ASSERT_MODERATION);
 	j->passed = 0; /* to be scored */
 	for (size_t i = 0; i < ev->nmetric_ids && c->expected; i++)
 		embed |= ev->metric_ids[i] == LLMOPS_METRIC_EMBEDDING;
 	embed = embed && ev->embedder;
-	if (!embed && !judge) {
+	if (!embed && !judge && !moderate) {
 		if (j->attempts == 0 && !j->cache_hit && llmops_eval_pool_push(ev, j))
 			return; /* a recorded output: scored by a worker, finished later */
 		finish(ev, j);
@@ -445,6 +450,24 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 			f->est_tokens = (double)(strlen(texts[0]) + strlen(texts[1])) / 4;
 			if (push_call(ev, f))
 				follow_failed(j, "embedding", "out of memory");
+			else
+				j->awaiting++;
+		}
+	}
+	if (moderate && !j->follow_error) {
+		struct llmops_call *m = &j->moderate;
+		llmops_call_release(m);
+		if (ev->offline)
+			follow_failed(j, "moderation", "--offline sends no requests");
+		else if (llmops_provider_moderation_request(ev->moderator, j->output, &m->rq, &err))
+			follow_failed(j, "moderation", err.msg);
+		else {
+			m->prov = ev->moderator;
+			m->embed = LLMOPS_CALL_JSON;
+			m->user = j;
+			m->est_tokens = (double)m->rq.len / 4;
+			if (push_call(ev, m))
+				follow_failed(j, "moderation", "out of memory");
 			else
 				j->awaiting++;
 		}
@@ -680,6 +703,15 @@ static void call_done(void *ud, struct llmops_call *c)
 			follow_failed(j, "embedding", c->error);
 		else
 			j->embed_score = cos_sim(c->vecs, c->vecs + c->dims, c->dims);
+		follow_done(ev, j);
+		return;
+	}
+	if (c == &j->moderate) {
+		if (!c->ok)
+			follow_failed(j, "moderation", c->error);
+		else if (llmops_provider_parse_moderation(c->raw.data, c->raw.len, &j->moderation,
+							  &err))
+			follow_failed(j, "moderation", err.msg);
 		follow_done(ev, j);
 		return;
 	}

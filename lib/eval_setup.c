@@ -71,6 +71,16 @@ int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_cas
 		c->threshold = t->valuedouble;
 	if (!c->expected && c->metric != LLMOPS_METRIC_JUDGE)
 		c->metric = -1; /* a judge needs no expected output; the other metrics do */
+	if (check && !ev->moderator &&
+	    llmops_assertions_has(&c->asserts, LLMOPS_ASSERT_MODERATION)) {
+		char where[512];
+		snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line, dc->id);
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "%s: the moderation assertion needs a moderation endpoint: "
+				      "--moderation-provider SPEC (an openai: provider) or "
+				      "eval.moderation_provider",
+				      where);
+	}
 	if (check && c->metric == LLMOPS_METRIC_JUDGE) {
 		const char *want = cJSON_IsString(m) ? llmops_metric_rubric(m->valuestring) : NULL;
 		const char *have = ev->judge_rubric;
@@ -534,6 +544,7 @@ void llmops_eval_release(struct llmops_eval *ev)
 	llmops_provider_free(ev->embedder);
 	llmops_prompt_free(ev->judge.rubric);
 	llmops_provider_free(ev->judge.prov);
+	llmops_provider_free(ev->moderator);
 	cJSON_Delete(ev->judge.extra);
 	llmops_idf_free(ev->idf);
 	llmops_tokenizer_close(ev->tok);

@@ -131,6 +131,16 @@ int llmops_provider_chat_request_extra(const struct llmops_provider *p, const cJ
 int llmops_provider_embed_request(const struct llmops_provider *p, const char *const *texts,
 				  size_t n, struct llmops_request *rq, struct llmops_err *err);
 
+/* A moderation request for text (OpenAI /moderations; the provider's model, else
+   omni-moderation-latest).  LLMOPS_E_USAGE for a provider that has none. */
+int llmops_provider_moderation_request(const struct llmops_provider *p, const char *text,
+				       struct llmops_request *rq, struct llmops_err *err);
+
+/* The category scores of a moderation answer (results[0].category_scores: an object of
+   category -> number; the caller's: cJSON_Delete).  0, or LLMOPS_E_NET saying what is wrong. */
+int llmops_provider_parse_moderation(const char *body, size_t len, cJSON **scores,
+				     struct llmops_err *err);
+
 /* What a chat answer says. */
 struct llmops_answer {
 	char *text;	 /* owned: the output */

@@ -223,6 +223,29 @@ int llmops_provider_embed_request(const struct llmops_provider *p, const char *c
 	return finish_request(rq, p, NULL, err);
 }
 
+int llmops_provider_moderation_request(const struct llmops_provider *p, const char *text,
+				       struct llmops_request *rq, struct llmops_err *err)
+{
+	memset(rq, 0, sizeof(*rq));
+	if (p->type != LLMOPS_PROVIDER_OPENAI)
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "provider '%s' has no moderation endpoint: use an openai: "
+				      "provider (/moderations)",
+				      p->label);
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "model", p->model ? p->model : "omni-moderation-latest");
+	cJSON_AddStringToObject(b, "input", text ? text : "");
+	rq->body = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	rq->url = url_join(p->base_url, "/moderations");
+	if (!rq->body || !rq->url) {
+		llmops_request_release(rq);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	rq->len = strlen(rq->body);
+	return finish_request(rq, p, NULL, err);
+}
+
 /* ------------------------------------------------------------- responses */
 
 static int not_json(const char *body, size_t len, const char *end, struct llmops_err *err)
@@ -234,6 +257,31 @@ static int not_json(const char *body, size_t len, const char *end, struct llmops
 			      "the answer is not valid JSON (at byte %zu of %zu: truncated or "
 			      "not an API response)",
 			      at, len);
+}
+
+int llmops_provider_parse_moderation(const char *body, size_t len, cJSON **scores,
+				     struct llmops_err *err)
+{
+	const char *end = NULL;
+	cJSON *doc = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+	*scores = NULL;
+	if (!doc)
+		return not_json(body, len, end, err);
+	const cJSON *r = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "results"), 0);
+	cJSON *cs = cJSON_GetObjectItemCaseSensitive(r, "category_scores"), *x;
+	int ok = cJSON_IsObject(cs);
+	if (ok)
+		cJSON_ArrayForEach (x, cs)
+			ok &= cJSON_IsNumber(x);
+	if (!ok) {
+		cJSON_Delete(doc);
+		return llmops_err_set(err, LLMOPS_E_NET,
+				      "the moderation answer has no results[0].category_scores "
+				      "of numbers");
+	}
+	*scores = cJSON_DetachItemViaPointer((cJSON *)r, cs);
+	cJSON_Delete(doc);
+	return *scores ? 0 : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 }
 
 static long num_or(const cJSON *o, const char *k)

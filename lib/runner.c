@@ -237,11 +237,15 @@ static int judge_http(struct runner *r, struct slot *s, CURLcode rc)
 	if (c->status >= 200 && c->status < 300 && !c->prov)
 		return 0; /* a plain POST: any 2xx is the answer */
 	if (c->status >= 200 && c->status < 300) {
-		int prc = c->embed
+		cJSON *json = NULL;
+		int prc = c->embed == LLMOPS_CALL_JSON ? llmops_provider_parse_moderation(
+								 c->raw.data, c->raw.len, &json, &e)
+			  : c->embed
 				  ? llmops_provider_parse_embed(c->raw.data, c->raw.len,
 								c->n_inputs, &c->vecs, &c->dims, &e)
 				  : llmops_provider_parse_chat(c->prov, c->raw.data, c->raw.len,
 							       c->prov->stream, &c->answer, &e);
+		cJSON_Delete(json); /* checked here; the caller reads it from raw */
 		if (!prc)
 			return 0;
 		snprintf(c->error, sizeof(c->error), "%.300s: HTTP %ld, but %.600s", c->rq.url,

@@ -56,7 +56,8 @@ struct llmops_call {
 	const struct llmops_provider
 		*prov;		    /* NULL: a plain POST of rq to rq.url (any 2xx answers) */
 	const char *const *headers; /* extra "Name: value" lines; NULL-terminated, may be NULL */
-	int embed;		    /* 1: an embeddings request for n_inputs texts */
+	int embed; /* 1: an embeddings request for n_inputs texts; LLMOPS_CALL_JSON: any JSON
+		      answer (a moderation), read by the caller from raw */
 	size_t n_inputs;
 	struct llmops_request rq; /* owned by the call */
 	double est_tokens;	  /* tokens it will use, for tpm */
@@ -78,6 +79,8 @@ struct llmops_call {
 
 	void *priv_; /* the runner's */
 };
+
+#define LLMOPS_CALL_JSON 2
 
 /* Free what a call owns (not the struct itself) and zero it. */
 void llmops_call_release(struct llmops_call *c);

@@ -10,6 +10,7 @@ Endpoints (wire formats as the vendors document them):
   POST /v1/chat/completions   OpenAI chat completions, plain or stream: true
                               (server-sent events ending in "data: [DONE]")
   POST /v1/embeddings         OpenAI embeddings
+  POST /v1/moderations        OpenAI moderations (scores from markers: see moderations)
   GET  /v1/models             OpenAI model list
   POST /v1/messages           Anthropic Messages API, plain or stream: true
   POST /v1/traces             an OpenTelemetry collector's OTLP/HTTP JSON traces
@@ -80,6 +81,10 @@ import time
 
 TOKEN_RE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 CREATED = 1700000000  # fixed, so answers are byte-for-byte reproducible
+MODERATION_CATEGORIES = ["harassment", "harassment/threatening", "hate", "hate/threatening",
+                         "illicit", "illicit/violent", "self-harm", "self-harm/intent",
+                         "self-harm/instructions", "sexual", "sexual/minors", "violence",
+                         "violence/graphic"]
 MODELS = ["gpt-4o-mini", "gpt-4o", "test-model", "claude-3-5-haiku-latest", "text-embedding-3-small"]
 FAULTS = ("500", "429", "drop", "truncate", "slow", "malformed")
 REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
@@ -366,6 +371,27 @@ class Server:
         return {"object": "list", "data": data, "model": req.get("model"),
                 "usage": {"prompt_tokens": n, "total_tokens": n}}
 
+    def moderations(self, req):
+        """OpenAI's moderation answer: every category scored 0.01, but those a marker
+        "MODERATION: harassment=0.9,violence=0.2" in the input names; "MODERATION: 500" is an
+        HTTP 500 (an endpoint that fails)."""
+        inp = req.get("input")
+        if not isinstance(inp, str):
+            raise HTTPError(400, "'input' must be a string")
+        scores = {c: 0.01 for c in MODERATION_CATEGORIES}
+        m = re.search(r"MODERATION:\s*(\S+)", inp)
+        if m and m.group(1) == "500":
+            raise HTTPError(500, "the moderation endpoint failed", "server_error")
+        for pair in (m.group(1).split(",") if m else []):
+            name, _, v = pair.partition("=")
+            if name in scores:
+                scores[name] = float(v)
+        return {"id": "modr-" + hashlib.sha256(inp.encode()).hexdigest()[:24],
+                "model": req.get("model") or "omni-moderation-latest",
+                "results": [{"flagged": any(v >= 0.5 for v in scores.values()),
+                             "categories": {c: v >= 0.5 for c, v in scores.items()},
+                             "category_scores": scores}]}
+
     def models(self):
         return {"object": "list", "data": [{"id": m, "object": "model", "created": CREATED,
                                             "owned_by": "llmops-test"} for m in MODELS]}
@@ -425,7 +451,7 @@ class Server:
         if method == "POST" and path == "/_shutdown":
             self.stop.set()
             return 200, b"{}", "application/json", False
-        if path not in ("/v1/chat/completions", "/v1/embeddings", "/v1/messages"):
+        if path not in ("/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/moderations"):
             raise HTTPError(404, "no route for %s %s" % (method, path), "not_found_error")
         if method != "POST":
             raise HTTPError(405, "use POST for " + path)
@@ -441,6 +467,8 @@ class Server:
         stream = req.get("stream") is True
         if path == "/v1/embeddings":
             return 200, json.dumps(self.embeddings(req)).encode(), "application/json", False
+        if path == "/v1/moderations":
+            return 200, json.dumps(self.moderations(req)).encode(), "application/json", False
         if path == "/v1/messages":
             if stream:
                 return 200, self.messages_stream(req, raw), "text/event-stream", True

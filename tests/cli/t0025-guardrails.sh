@@ -162,4 +162,37 @@ git checkout -q llmops.json
 unset OPENAI_API_KEY
 stop_servers
 
+# ----------------------------------------------------------- moderation
+start_server
+export OPENAI_API_KEY=sk-test-0123456789
+cat >evals/moderated.json <<'EOF'
+[{"id": "toxic", "input": "q", "output": "You fool. MODERATION: harassment=0.91",
+  "assert": [{"type": "moderation", "value": {"harassment": 0.7}}]},
+ {"id": "calm", "input": "q", "output": "Have a nice day.",
+  "assert": [{"type": "moderation", "value": {"harassment": 0.7}}]},
+ {"id": "default", "input": "q", "output": "MODERATION: violence=0.6", "assert": ["moderation"]},
+ {"id": "any", "input": "q", "output": "MODERATION: hate=0.35", "assert": [{"type": "moderation", "value": {"any": 0.3}}]},
+ {"id": "unknown", "input": "q", "output": "fine", "assert": [{"type": "moderation", "value": {"toxicity": 0.7}}]},
+ {"id": "fails", "input": "q", "output": "MODERATION: 500", "assert": ["moderation"]}]
+EOF
+run llmops eval --dataset evals/moderated.json --provider replay --min-pass-rate 0 --max-errors 1
+expect_rc 2 "the moderation assertion needs an endpoint"
+check "says how to give one" has "$err" "--moderation-provider SPEC"
+run llmops eval --dataset evals/moderated.json --provider replay --min-pass-rate 0 --max-errors 1 \
+	--moderation-provider openai:omni-moderation-2024-09-26 --base-url "$BASE" --retries 1 --format json
+expect_rc 0 "moderated outputs"
+check "each output's categories against their thresholds" python3 -c '
+import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
+assert r["toxic"]["reason"]=="moderation: harassment 0.91 >= 0.70", r["toxic"]
+assert r["calm"]["passed"] and r["default"]["reason"]=="moderation: violence 0.60 >= 0.50"
+assert r["any"]["reason"]=="moderation: hate 0.35 >= 0.30", r["any"]
+assert r["unknown"]["reason"].startswith("moderation: the endpoint has no category '"'"'toxicity'"'"' (it has: harassment,")
+assert r["fails"]["passed"] is None and r["fails"]["error"].startswith("moderation: ") and "HTTP 500" in r["fails"]["error"]' "$out"
+check "one moderation request per output, the failing one retried" python3 -c '
+import json,sys,urllib.request
+s=json.load(urllib.request.urlopen("http://127.0.0.1:%s/_stats" % sys.argv[1]))
+assert s["by_path"]["/v1/moderations"]==7, s["by_path"]' "$PORT"
+unset OPENAI_API_KEY
+stop_servers
+
 done_testing
