@@ -199,6 +199,21 @@ int llmops_provider_chat_request_extra(const struct llmops_provider *p, const cJ
 	return finish_request(rq, p, salt, err);
 }
 
+/* rq: body b (consumed) POSTed to the provider's base URL + path. */
+static int post_json(const struct llmops_provider *p, cJSON *b, const char *path,
+		     struct llmops_request *rq, struct llmops_err *err)
+{
+	rq->body = b ? cJSON_PrintUnformatted(b) : NULL;
+	cJSON_Delete(b);
+	rq->url = url_join(p->base_url, path);
+	if (!rq->body || !rq->url) {
+		llmops_request_release(rq);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	rq->len = strlen(rq->body);
+	return finish_request(rq, p, NULL, err);
+}
+
 int llmops_provider_embed_request(const struct llmops_provider *p, const char *const *texts,
 				  size_t n, struct llmops_request *rq, struct llmops_err *err)
 {
@@ -212,15 +227,7 @@ int llmops_provider_embed_request(const struct llmops_provider *p, const char *c
 	cJSON_AddStringToObject(b, "model", p->model);
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(in, cJSON_CreateString(texts[i]));
-	rq->body = cJSON_PrintUnformatted(b);
-	cJSON_Delete(b);
-	rq->url = url_join(p->base_url, "/embeddings");
-	if (!rq->body || !rq->url) {
-		llmops_request_release(rq);
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	}
-	rq->len = strlen(rq->body);
-	return finish_request(rq, p, NULL, err);
+	return post_json(p, b, "/embeddings", rq, err);
 }
 
 int llmops_provider_moderation_request(const struct llmops_provider *p, const char *text,
@@ -235,15 +242,7 @@ int llmops_provider_moderation_request(const struct llmops_provider *p, const ch
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddStringToObject(b, "model", p->model ? p->model : "omni-moderation-latest");
 	cJSON_AddStringToObject(b, "input", text ? text : "");
-	rq->body = cJSON_PrintUnformatted(b);
-	cJSON_Delete(b);
-	rq->url = url_join(p->base_url, "/moderations");
-	if (!rq->body || !rq->url) {
-		llmops_request_release(rq);
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	}
-	rq->len = strlen(rq->body);
-	return finish_request(rq, p, NULL, err);
+	return post_json(p, b, "/moderations", rq, err);
 }
 
 /* ------------------------------------------------------------- responses */
