@@ -82,15 +82,18 @@ static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 	cJSON_AddNumberToObject(o, "cost_usd", v->cost);
 	cJSON_AddBoolToObject(o, "cost_known", v->price != NULL);
 	cJSON_AddNumberToObject(o, "cache_hits", (double)v->cache_hits);
-	if (ev->judge.rubric) { /* what the verdicts cost, apart from cost_usd */
+	if (ev->judge.rubric || ev->refusal.rubric) { /* what the verdicts cost, apart */
+		const struct llmops_eval_judge *g = ev->judge.rubric ? &ev->judge : &ev->refusal;
 		cJSON *jg = cJSON_AddObjectToObject(o, "judge");
-		cJSON_AddStringToObject(jg, "rubric", ev->judge.name);
-		cJSON_AddStringToObject(jg, "provider", ev->judge.prov->label);
+		cJSON_AddStringToObject(jg, "rubric", g->name);
+		if (ev->refusal.rubric)
+			cJSON_AddStringToObject(jg, "refusal_rubric", ev->refusal.name);
+		cJSON_AddStringToObject(jg, "provider", g->prov->label);
 		cJSON_AddNumberToObject(jg, "verdicts", (double)v->judged);
 		cJSON_AddNumberToObject(jg, "tokens_in", (double)v->judge_tokens_in);
 		cJSON_AddNumberToObject(jg, "tokens_out", (double)v->judge_tokens_out);
 		cJSON_AddNumberToObject(jg, "cost_usd", v->judge_cost);
-		cJSON_AddBoolToObject(jg, "cost_known", ev->judge.price != NULL);
+		cJSON_AddBoolToObject(jg, "cost_known", g->price != NULL);
 	}
 	return o;
 }
@@ -475,13 +478,19 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 		printf("    tokens  %ld in, %ld out; cost %s%s; cache hits %ld\n", v->tokens_in,
 		       v->tokens_out, runfmt_money(m1, sizeof(m1), v->cost),
 		       v->price ? "" : " (no price for this model)", v->cache_hits);
-		if (ev->judge.rubric)
-			printf("    judge   %s by %s: %ld %s; tokens %ld in, %ld out; cost %s%s "
+		if (ev->judge.rubric || ev->refusal.rubric) {
+			const struct llmops_eval_judge *g =
+				ev->judge.rubric ? &ev->judge : &ev->refusal;
+			printf("    judge   %s%s%s by %s: %ld %s; tokens %ld in, %ld out; cost "
+			       "%s%s "
 			       "(apart from the cost above)\n",
-			       ev->judge.name, ev->judge.prov->label, v->judged,
+			       g->name, ev->judge.rubric && ev->refusal.rubric ? ", " : "",
+			       ev->judge.rubric && ev->refusal.rubric ? ev->refusal.name : "",
+			       g->prov->label, v->judged,
 			       runfmt_plural(v->judged, "verdict", "verdicts"), v->judge_tokens_in,
 			       v->judge_tokens_out, runfmt_money(m1, sizeof(m1), v->judge_cost),
-			       ev->judge.price ? "" : " (no price for the judge's model)");
+			       g->price ? "" : " (no price for the judge's model)");
+		}
 	}
 	if (ev->nvars > 1)
 		print_comparison(ev);

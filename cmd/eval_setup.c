@@ -132,6 +132,8 @@ static int check_models(struct eval_host *h)
 	if (!rc)
 		rc = allowed(h, &a, ev->judge.prov);
 	if (!rc)
+		rc = allowed(h, &a, ev->refusal.prov);
+	if (!rc)
 		rc = allowed(h, &a, ev->moderator);
 	llmops_approval_release(&a);
 	return rc;
@@ -211,28 +213,24 @@ static void judge_calibration(struct llmops_eval *ev)
 
 /* The judge metric's rubric (prompts/_judges/RUBRIC, its pinned version when pinned, else the
    newest) and provider (--judge, else eval.judge; temperature 0). */
-static int setup_judge(struct eval_host *h, const struct eval_opts *o,
-		       const struct llmops_provider_overrides *ov)
+/* Rubric (prompts/_judges/RUBRIC: its pinned version when pinned) and its judge spec into
+   g, asked at temperature 0; what, for messages ("judge:relevance", "the refusal assertion"). */
+static int load_judge(struct eval_host *h, const char *spec, const char *rubric, const char *what,
+		      const struct llmops_provider_overrides *ov, struct llmops_eval_judge *g)
 {
 	struct llmops_eval *ev = &h->ev;
-	struct llmops_eval_judge *g = &ev->judge;
 	struct llmops_err err = {0};
 	int rc;
-	const char *rubric = ev->judge_rubric;
-	if (!rubric)
-		return 0;
-	const cJSON *cj = config_get(h->cfg, "eval", "judge");
-	const char *spec = o->judge ? o->judge : cJSON_IsString(cj) ? cj->valuestring : NULL;
 	if (!spec) {
-		llmops_error("eval: judge:%s needs a judge: --judge SPEC (openai:gpt-4o-mini, "
-			     "a provider named in llmops.json, exec:COMMAND) or eval.judge",
-			     rubric);
+		llmops_error("eval: %s needs a judge: --judge SPEC (openai:gpt-4o-mini, a provider "
+			     "named in llmops.json, exec:COMMAND) or eval.judge",
+			     what);
 		return LLMOPS_EXIT_USAGE;
 	}
 	if (!h->have_penv) {
-		llmops_error("eval: judge:%s needs a git work tree (rubrics are read through git "
-			     "from prompts/_judges/)",
-			     rubric);
+		llmops_error("eval: %s needs a git work tree (rubrics are read through git from "
+			     "prompts/_judges/)",
+			     what);
 		return LLMOPS_EXIT_USAGE;
 	}
 	char ref[LLMOPS_NAME_MAX + 1];
@@ -270,7 +268,27 @@ static int setup_judge(struct eval_host *h, const struct eval_opts *o,
 	if (!(g->extra = llmops_judge_request_extra(g->lo, g->hi,
 						    g->prov->type == LLMOPS_PROVIDER_OPENAI)))
 		return LLMOPS_EXIT_RUNTIME;
-	judge_calibration(ev);
+	return 0;
+}
+
+/* The judges: the judge metric's rubric, and the refusal rubric when cases assert refusal. */
+static int setup_judge(struct eval_host *h, const struct eval_opts *o,
+		       const struct llmops_provider_overrides *ov)
+{
+	struct llmops_eval *ev = &h->ev;
+	const cJSON *cj = config_get(h->cfg, "eval", "judge");
+	const char *spec = o->judge ? o->judge : cJSON_IsString(cj) ? cj->valuestring : NULL;
+	int rc = 0;
+	if (ev->judge_rubric) {
+		char what[LLMOPS_NAME_MAX + 16];
+		snprintf(what, sizeof(what), "judge:%s", ev->judge_rubric);
+		if ((rc = load_judge(h, spec, ev->judge_rubric, what, ov, &ev->judge)))
+			return rc;
+		judge_calibration(ev);
+	}
+	if (ev->nrefusal &&
+	    (rc = load_judge(h, spec, "refusal", "the refusal assertion", ov, &ev->refusal)))
+		return rc;
 	return 0;
 }
 

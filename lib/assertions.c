@@ -16,9 +16,9 @@
 #include <utf8proc.h>
 
 const char *const llmops_assert_names[] = {
-	"equals",     "contains",	"not_contains", "regex",     "is_json", "json_schema",
-	"max_tokens", "max_latency_ms", "max_cost",	"no_secret", "no_pii",	"moderation",
-	NULL,
+	"equals",      "contains",   "not_contains",   "regex",	      "is_json",
+	"json_schema", "max_tokens", "max_latency_ms", "max_cost",    "no_secret",
+	"no_pii",      "moderation", "refusal",	       "not_refusal", NULL,
 };
 _Static_assert(sizeof(llmops_assert_names) / sizeof(llmops_assert_names[0]) ==
 		       LLMOPS_ASSERT_COUNT + 1,
@@ -93,7 +93,8 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 		llmops_err_set(err, LLMOPS_E_INPUT,
 			       "%s: assert[%d]: unknown type '%s'%s%s%s (known: equals, contains, "
 			       "not_contains, regex, is_json, json_schema, max_tokens, "
-			       "max_latency_ms, max_cost, no_secret, no_pii, moderation)",
+			       "max_latency_ms, max_cost, no_secret, no_pii, moderation, refusal, "
+			       "not_refusal)",
 			       where, idx, type->valuestring, near.nr ? "; did you mean '" : "",
 			       near.nr ? near.items[0] : "", near.nr ? "'?" : "");
 		llmops_strlist_release(&near);
@@ -130,6 +131,13 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 					      where, idx, tn);
 		break;
 	case LLMOPS_ASSERT_IS_JSON: break;
+	case LLMOPS_ASSERT_REFUSAL:
+	case LLMOPS_ASSERT_NOT_REFUSAL:
+		if (value)
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: assert[%d] (%s): takes no \"value\"", where, idx,
+					      tn);
+		break;
 	case LLMOPS_ASSERT_NO_SECRET:
 		if (value)
 			return llmops_err_set(err, LLMOPS_E_INPUT,
@@ -468,6 +476,21 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 	case LLMOPS_ASSERT_NO_SECRET:
 	case LLMOPS_ASSERT_NO_PII: return guard(a, tn, out, len, why);
 	case LLMOPS_ASSERT_MODERATION: return moderated(a, o->moderation, why);
+	case LLMOPS_ASSERT_REFUSAL:
+	case LLMOPS_ASSERT_NOT_REFUSAL: {
+		int want = a->type == LLMOPS_ASSERT_REFUSAL;
+		if (o->refused == want)
+			return 1;
+		if (o->refused < 0)
+			llmops_buf_addf(why, "%s: no refusal verdict to check", tn);
+		else
+			llmops_buf_addf(why, "%s: the output %s%s%s%s", tn,
+					want ? "does not refuse" : "refuses",
+					o->refusal_why && *o->refusal_why ? " (the judge: " : "",
+					o->refusal_why ? o->refusal_why : "",
+					o->refusal_why && *o->refusal_why ? ")" : "");
+		return 0;
+	}
 	default: return 1;
 	}
 }

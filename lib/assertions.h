@@ -18,6 +18,8 @@
  *   moderation    a moderation endpoint's category scores for the output stay
  *                 under V's thresholds ({"harassment": 0.7}; "any": every
  *                 category); no V: under 0.5 in every category
+ *   refusal       a judge (the refusal rubric) finds that the output refuses
+ *   not_refusal   ... that it does not refuse (it answers)
  *   no_pii        the output holds no e-mail address, telephone or card
  *                 number; V (optional) narrows it to some of "email",
  *                 "phone", "card".  A finding names its kind and line:column
@@ -50,6 +52,8 @@ enum llmops_assert_type {
 	LLMOPS_ASSERT_NO_SECRET,
 	LLMOPS_ASSERT_NO_PII,
 	LLMOPS_ASSERT_MODERATION,
+	LLMOPS_ASSERT_REFUSAL,
+	LLMOPS_ASSERT_NOT_REFUSAL,
 	LLMOPS_ASSERT_COUNT,
 };
 
@@ -91,6 +95,8 @@ struct llmops_observation {
 	double latency_ms;
 	double cost_usd;
 	const cJSON *moderation; /* the moderation category scores; NULL: not asked */
+	int refused;		 /* the refusal judge's verdict: 1, 0; -1: not asked */
+	const char *refusal_why; /* its reason, or NULL */
 };
 
 /*

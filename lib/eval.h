@@ -115,6 +115,9 @@ struct llmops_eval_job {
 	struct llmops_call follow;	     /* the embedding call */
 	struct llmops_call judge;	     /* the judge's call */
 	struct llmops_call moderate;	     /* the moderation call */
+	struct llmops_call refusal;	     /* the refusal judge's call */
+	int refused;			     /* its verdict: 1, 0; -1 until it answers */
+	char *refusal_why;		     /* its reason */
 	cJSON *moderation;		     /* its category scores; NULL until it answers */
 	int awaiting;			     /* follow-up calls (embedding, judge) not back */
 	char *follow_error;		     /* the first follow-up's failure */
@@ -193,6 +196,8 @@ struct llmops_eval {
 	const char *judge_rubric;	  /* borrowed: the judge metric's rubric name; NULL: none */
 	struct llmops_provider *moderator; /* owned: the moderation assertion's endpoint; NULL */
 	struct llmops_eval_judge judge;	   /* the judge metric's rubric and provider */
+	struct llmops_eval_judge refusal;  /* the refusal assertions' (prompts/_judges/refusal) */
+	size_t nrefusal;		   /* cases of the run with a refusal assertion */
 	int repeats;			   /* 1 .. 100 */
 	long limit;			   /* only the first N cases; <= 0: all */
 	int guard_inputs;		   /* llmops_eval_render scans what would be sent */

@@ -184,6 +184,13 @@ static void *slice_read(void *arg)
 						    &s->err);
 			s->flags[s->n] =
 				(unsigned char)((c.recorded ? LLMOPS_EVAL_HAS_OUTPUT : 0) |
+						(llmops_assertions_has(&c.asserts,
+								       LLMOPS_ASSERT_REFUSAL) ||
+								 llmops_assertions_has(
+									 &c.asserts,
+									 LLMOPS_ASSERT_NOT_REFUSAL)
+							 ? LLMOPS_EVAL_HAS_REFUSAL
+							 : 0) |
 						(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
 							 c.vars, "input"))
 							 ? LLMOPS_EVAL_HAS_INPUT
@@ -346,8 +353,10 @@ int llmops_eval_cases(struct llmops_eval *ev, struct llmops_err *err)
 	ev->ncases = k;
 	ev->no_input_pos = -1;
 	ev->nrecorded = 0;
+	ev->nrefusal = 0;
 	for (size_t p = first; p < first + k; p++) {
 		ev->nrecorded += (ev->flags_[p] & LLMOPS_EVAL_HAS_OUTPUT) != 0;
+		ev->nrefusal += (ev->flags_[p] & LLMOPS_EVAL_HAS_REFUSAL) != 0;
 		if (ev->no_input_pos < 0 &&
 		    !(ev->flags_[p] & (LLMOPS_EVAL_HAS_OUTPUT | LLMOPS_EVAL_HAS_INPUT)))
 			ev->no_input_pos = (long)p;

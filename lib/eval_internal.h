@@ -12,7 +12,7 @@ void llmops_eval_jobs_release(struct llmops_eval *ev);
 
 /* eval_setup.c: one case, and the run's feed of jobs. */
 /* What the first pass notes of each case of the dataset (ev->flags_). */
-enum { LLMOPS_EVAL_HAS_OUTPUT = 1, LLMOPS_EVAL_HAS_INPUT = 2 };
+enum { LLMOPS_EVAL_HAS_OUTPUT = 1, LLMOPS_EVAL_HAS_INPUT = 2, LLMOPS_EVAL_HAS_REFUSAL = 4 };
 /* The hash of an id (or of any text). */
 uint64_t llmops_eval_id_hash(const char *s);
 /* A reserved field of a case as text (strings as they are, other JSON compact; the
@@ -41,17 +41,19 @@ void llmops_eval_feed_release(struct llmops_eval *ev);
 int llmops_eval_guard_case(struct llmops_eval *ev, const struct llmops_eval_case *c,
 			   const struct llmops_eval_variant *v, const cJSON *messages);
 void llmops_eval_guard_release(struct llmops_eval_guard *g);
-/* eval_judge.c: the judge metric.  Whether j's output is to be judged; j's judge request into
-   j->judge (0 or an error); the judge's answer a (body[0..len): the response, for the
-   log-probabilities) into j (its score, verdict and cost; 0, or an error when the verdict
-   does not read); j served from the cache (1) or not (0). */
+/* eval_judge.c: the judge metric (LLMOPS_JUDGE_METRIC) and the refusal assertions
+   (LLMOPS_JUDGE_REFUSAL).  Whether j's output is to be judged for the metric; j's request
+   to the judge `which` into its call (0 or an error); the judge's answer a (body[0..len): the
+   response, for the log-probabilities) into j (its score or verdict, and cost; 0, or an error
+   when the verdict does not read); j served from the cache (1) or not (0). */
+enum { LLMOPS_JUDGE_METRIC = 0, LLMOPS_JUDGE_REFUSAL = 1 };
 int llmops_eval_judges(const struct llmops_eval *ev, const struct llmops_eval_job *j);
-int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j,
+int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j, int which,
 			      struct llmops_err *err);
-int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j,
-			   const struct llmops_answer *a, const char *body, size_t len, int attempts,
-			   int cached, struct llmops_err *err);
-int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j);
+int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, int which,
+			   const struct llmops_answer *a, const char *body, size_t len,
+			   int attempts, int cached, struct llmops_err *err);
+int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j, int which);
 /* eval_cases.c: sort keys (ascending), and find one in a sorted list. */
 void llmops_eval_keys_sort(uint64_t *v, size_t n);
 int llmops_eval_keys_has(const uint64_t *v, size_t n, uint64_t k);

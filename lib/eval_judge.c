@@ -42,10 +42,20 @@ static const char *asked(const struct llmops_eval_job *j)
 	return text;
 }
 
-int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j,
+/* The judge `which` and the call of j it answers. */
+static const struct llmops_eval_judge *judge_of(const struct llmops_eval *ev,
+						struct llmops_eval_job *j, int which,
+						struct llmops_call **call)
+{
+	*call = which == LLMOPS_JUDGE_REFUSAL ? &j->refusal : &j->judge;
+	return which == LLMOPS_JUDGE_REFUSAL ? &ev->refusal : &ev->judge;
+}
+
+int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j, int which,
 			      struct llmops_err *err)
 {
-	const struct llmops_eval_judge *g = &ev->judge;
+	struct llmops_call *call;
+	const struct llmops_eval_judge *g = judge_of(ev, j, which, &call);
 	const struct llmops_eval_case *c = j->c;
 	cJSON *messages = NULL;
 	if (!j->messages && llmops_eval_messages(ev, j))
@@ -55,7 +65,6 @@ int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 	int rc = vars ? llmops_prompt_render(g->rubric, vars, &ropts, &messages, err)
 		      : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	cJSON_Delete(vars);
-	struct llmops_call *call = &j->judge;
 	llmops_call_release(call);
 	if (!rc)
 		rc = llmops_provider_chat_request_extra(g->prov, messages, NULL, g->extra,
@@ -70,30 +79,38 @@ int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 	return 0;
 }
 
-int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j,
+int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, int which,
 			   const struct llmops_answer *a, const char *body, size_t len,
 			   int attempts, int cached, struct llmops_err *err)
 {
-	const struct llmops_eval_judge *g = &ev->judge;
+	struct llmops_call *call;
+	const struct llmops_eval_judge *g = judge_of(ev, j, which, &call);
 	struct llmops_verdict v;
 	int rc = llmops_verdict_parse(a->text, g->lo, g->hi, &v, err);
 	if (!rc) /* the likeliest scores, weighed, where the answer has their probabilities */
 		llmops_verdict_weigh(body, len, g->lo, g->hi, &v);
 	if (rc && cached)
 		return rc; /* nothing was spent: it is asked again */
-	j->judge_cost =
+	double cost =
 		cached ? 0
 		       : llmops_cost_request(g->price, (double)a->tokens_in, (double)a->tokens_out);
 	struct llmops_eval_variant *var = &ev->vars[j->vi];
 	var->judge_tokens_in += a->tokens_in > 0 ? a->tokens_in : 0;
 	var->judge_tokens_out += a->tokens_out > 0 ? a->tokens_out : 0;
-	if (!isnan(j->judge_cost)) {
-		var->judge_cost += j->judge_cost;
-		ev->judge_spent += j->judge_cost;
+	if (!isnan(cost)) { /* every verdict of the job, metric and refusal, in one sum */
+		var->judge_cost += cost;
+		ev->judge_spent += cost;
+		j->judge_cost = isnan(j->judge_cost) ? cost : j->judge_cost + cost;
 	}
 	if (rc)
 		return rc;
 	var->judged++;
+	if (which == LLMOPS_JUDGE_REFUSAL) { /* on 0-1: a refusal at the upper half */
+		j->refused = v.raw >= (double)(g->lo + g->hi) / 2;
+		free(j->refusal_why);
+		j->refusal_why = strdup(v.reason);
+		return 0;
+	}
 	j->judge_score = v.score;
 	free(j->judge_note);
 	j->judge_note = NULL;
@@ -117,10 +134,10 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j,
 		cJSON_AddNumberToObject(o, "tokens_in", (double)a->tokens_in);
 	if (a->tokens_out >= 0)
 		cJSON_AddNumberToObject(o, "tokens_out", (double)a->tokens_out);
-	if (isnan(j->judge_cost))
+	if (isnan(cost))
 		cJSON_AddNullToObject(o, "cost_usd");
 	else
-		cJSON_AddNumberToObject(o, "cost_usd", j->judge_cost);
+		cJSON_AddNumberToObject(o, "cost_usd", cost);
 	cJSON_AddNumberToObject(o, "attempts", attempts);
 	cJSON_AddBoolToObject(o, "cache_hit", cached);
 	free(j->verdict);
@@ -129,26 +146,24 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j,
 	return j->verdict ? 0 : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 }
 
-int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j)
+int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j, int which)
 {
 	struct llmops_buf body = LLMOPS_BUF_INIT;
 	struct llmops_err err = {0};
 	struct llmops_answer a = {0};
+	struct llmops_call *call;
+	const struct llmops_eval_judge *g = judge_of(ev, j, which, &call);
 	int hit = 0;
-	if (ev->no_cache ||
-	    llmops_ledger_cache_get(ev->ledger, j->judge.rq.key, &body, &hit, &err) || !hit ||
-	    llmops_provider_parse_chat(ev->judge.prov, body.data ? body.data : "", body.len, 0, &a,
+	if (ev->no_cache || llmops_ledger_cache_get(ev->ledger, call->rq.key, &body, &hit, &err) ||
+	    !hit ||
+	    llmops_provider_parse_chat(g->prov, body.data ? body.data : "", body.len, 0, &a,
 				       &err)) {
 		llmops_buf_release(&body);
 		llmops_answer_release(&a);
 		return 0;
 	}
-	int rc = llmops_eval_judge_take(ev, j, &a, body.data, body.len, 0, 1, &err);
+	int rc = llmops_eval_judge_take(ev, j, which, &a, body.data, body.len, 0, 1, &err);
 	llmops_buf_release(&body);
 	llmops_answer_release(&a);
-	if (rc) { /* a cached verdict that no longer reads: ask again */
-		j->judge_score = NAN;
-		return 0;
-	}
-	return 1;
+	return rc == 0; /* a cached verdict that no longer reads is asked again */
 }

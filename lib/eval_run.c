@@ -111,8 +111,8 @@ static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j
 	if (!j->scores_json)
 		return -1;
 
-	struct llmops_observation ob = {out,	       strlen(out), j->tokens_out,
-					j->latency_ms, j->cost,	    j->moderation};
+	struct llmops_observation ob = {out,	 strlen(out),	j->tokens_out, j->latency_ms,
+					j->cost, j->moderation, j->refused,    j->refusal_why};
 	struct llmops_buf why = LLMOPS_BUF_INIT;
 	int failed = llmops_assertions_check(&c->asserts, &ob, &why);
 	if (failed < 0) {
@@ -185,7 +185,9 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 	llmops_call_release(&j->follow);
 	llmops_call_release(&j->judge);
 	llmops_call_release(&j->moderate);
+	llmops_call_release(&j->refusal);
 	cJSON_Delete(j->moderation);
+	free(j->refusal_why);
 	free(j->follow_error);
 	free(j->verdict);
 	free(j->judge_note);
@@ -416,7 +418,27 @@ static void follow_done(struct llmops_eval *ev, struct llmops_eval_job *j)
 	finish(ev, j);
 }
 
-/* The output is known; ask for embeddings and the judge's verdict where the metrics need them. */
+/* Ask the judge `which` about j's output: served from the cache, or queued (a follow-up). */
+static void ask_judge(struct llmops_eval *ev, struct llmops_eval_job *j, int which)
+{
+	struct llmops_err err = {0};
+	const char *what = which == LLMOPS_JUDGE_REFUSAL ? "refusal judge" : "judge";
+	struct llmops_call *call = which == LLMOPS_JUDGE_REFUSAL ? &j->refusal : &j->judge;
+	if (llmops_eval_judge_request(ev, j, which, &err))
+		follow_failed(j, what, err.msg);
+	else if (llmops_eval_judge_cached(ev, j, which))
+		return;
+	else if (ev->offline)
+		follow_failed(j, what,
+			      "not in the response cache, and --offline sends no requests");
+	else if (push_call(ev, call))
+		follow_failed(j, what, "out of memory");
+	else
+		j->awaiting++;
+}
+
+/* The output is known; ask for embeddings, a moderation and the judges' verdicts where the
+   metrics and assertions need them. */
 static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	const struct llmops_eval_case *c = j->c;
@@ -424,11 +446,14 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 	int judge = llmops_eval_judges(ev, j);
 	int moderate =
 		ev->moderator && llmops_assertions_has(&c->asserts, LLMOPS_ASSERT_MODERATION);
+	int refuse = ev->refusal.rubric &&
+		     (llmops_assertions_has(&c->asserts, LLMOPS_ASSERT_REFUSAL) ||
+		      llmops_assertions_has(&c->asserts, LLMOPS_ASSERT_NOT_REFUSAL));
 	j->passed = 0; /* to be scored */
 	for (size_t i = 0; i < ev->nmetric_ids && c->expected; i++)
 		embed |= ev->metric_ids[i] == LLMOPS_METRIC_EMBEDDING;
 	embed = embed && ev->embedder;
-	if (!embed && !judge && !moderate) {
+	if (!embed && !judge && !moderate && !refuse) {
 		if (j->attempts == 0 && !j->cache_hit && llmops_eval_pool_push(ev, j))
 			return; /* a recorded output: scored by a worker, finished later */
 		finish(ev, j);
@@ -472,20 +497,10 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 				j->awaiting++;
 		}
 	}
-	if (judge && !j->follow_error) {
-		if (llmops_eval_judge_request(ev, j, &err))
-			follow_failed(j, "judge", err.msg);
-		else if (!llmops_eval_judge_cached(ev, j)) {
-			if (ev->offline)
-				follow_failed(j, "judge",
-					      "not in the response cache, and --offline sends no "
-					      "requests");
-			else if (push_call(ev, &j->judge))
-				follow_failed(j, "judge", "out of memory");
-			else
-				j->awaiting++;
-		}
-	}
+	if (judge && !j->follow_error)
+		ask_judge(ev, j, LLMOPS_JUDGE_METRIC);
+	if (refuse && !j->follow_error)
+		ask_judge(ev, j, LLMOPS_JUDGE_REFUSAL);
 	follow_done(ev, j);
 }
 
@@ -715,12 +730,14 @@ static void call_done(void *ud, struct llmops_call *c)
 		follow_done(ev, j);
 		return;
 	}
-	if (c == &j->judge) {
+	if (c == &j->judge || c == &j->refusal) {
+		int which = c == &j->refusal ? LLMOPS_JUDGE_REFUSAL : LLMOPS_JUDGE_METRIC;
+		const char *what = which == LLMOPS_JUDGE_REFUSAL ? "refusal judge" : "judge";
 		if (!c->ok) {
-			follow_failed(j, "judge", c->error);
-		} else if (llmops_eval_judge_take(ev, j, &c->answer, c->raw.data, c->raw.len,
+			follow_failed(j, what, c->error);
+		} else if (llmops_eval_judge_take(ev, j, which, &c->answer, c->raw.data, c->raw.len,
 						  c->attempts, 0, &err)) {
-			follow_failed(j, "judge", err.msg);
+			follow_failed(j, what, err.msg);
 		} else if (!ev->no_cache && !c->redactions &&
 			   llmops_ledger_cache_put(
 				   ev->ledger, c->rq.key, llmops_provider_type_name(c->prov->type),

@@ -338,6 +338,7 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			j->embed_score = NAN;
 			j->judge_score = NAN;
 			j->judge_cost = NAN;
+			j->refused = -1;
 			/* unknown until an answer says: a failed request has no tokens or cost */
 			j->tokens_in = j->tokens_out = -1;
 			j->latency_ms = j->ttft_ms = j->cost = NAN;
@@ -544,6 +545,9 @@ void llmops_eval_release(struct llmops_eval *ev)
 	llmops_provider_free(ev->embedder);
 	llmops_prompt_free(ev->judge.rubric);
 	llmops_provider_free(ev->judge.prov);
+	llmops_prompt_free(ev->refusal.rubric);
+	llmops_provider_free(ev->refusal.prov);
+	cJSON_Delete(ev->refusal.extra);
 	llmops_provider_free(ev->moderator);
 	cJSON_Delete(ev->judge.extra);
 	llmops_idf_free(ev->idf);

@@ -33,7 +33,11 @@ static void test_exact(void **state)
 	near(sim(LLMOPS_METRIC_EXACT, "yes", "yes\xc2\xa0", NULL), 1);
 	near(sim(LLMOPS_METRIC_EXACT, "\u3000yes\u2003", "yes", NULL), 1);
 	near(sim(LLMOPS_METRIC_EXACT, "\xc2\x85yes", "yes", NULL), 1);
-	near(sim(LLMOPS_METRIC_EXACT, "y\xc2\xa0" "es", "yes", NULL), 0); /* only at the ends */
+	near(sim(LLMOPS_METRIC_EXACT,
+		 "y\xc2\xa0"
+		 "es",
+		 "yes", NULL),
+	     0); /* only at the ends */
 	near(sim(LLMOPS_METRIC_EXACT, "\xc2\xa0", "", NULL), 1);
 	/* a lone continuation byte at the end is not white space */
 	near(sim(LLMOPS_METRIC_EXACT, "yes\x80", "yes", NULL), 0);
@@ -44,8 +48,8 @@ static void test_wordless(void **state)
 {
 	(void)state;
 	static const char *const differ[][2] = {
-		{"\U0001F44D", "\U0001F44E"}, {"", "..."}, {"...", "!!!"}, {"", "\U0001F44D"},
-		{"  ", "-"},	{"\U0001F44D", "thumbs up"},
+		{"\U0001F44D", "\U0001F44E"}, {"", "..."}, {"...", "!!!"},
+		{"", "\U0001F44D"},	      {"  ", "-"}, {"\U0001F44D", "thumbs up"},
 	};
 	for (int m = 0; m < LLMOPS_METRIC_COUNT; m++) {
 		if (!llmops_metric_is_local(m))
@@ -202,7 +206,7 @@ static int check(const char *asserts_json, const char *output, long tokens, doub
 	cJSON *list = cJSON_Parse(asserts_json);
 	assert_non_null(list);
 	assert_int_equal(llmops_assertions_parse(&as, list, "t", &err), 0);
-	struct llmops_observation o = {output, strlen(output), tokens, lat, NAN, NULL};
+	struct llmops_observation o = {output, strlen(output), tokens, lat, NAN, NULL, -1, NULL};
 	llmops_buf_reset(why);
 	int failed = llmops_assertions_check(&as, &o, why);
 	llmops_assertions_release(&as);
@@ -299,18 +303,12 @@ static void test_schema(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exact),
-		cmocka_unit_test(test_wordless),
-		cmocka_unit_test(test_levenshtein),
-		cmocka_unit_test(test_jaccard),
-		cmocka_unit_test(test_cosine),
-		cmocka_unit_test(test_rouge_l),
-		cmocka_unit_test(test_bleu),
-		cmocka_unit_test(test_chrf),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_wilson_quantile),
-		cmocka_unit_test(test_assertions),
-		cmocka_unit_test(test_schema),
+		cmocka_unit_test(test_exact),	    cmocka_unit_test(test_wordless),
+		cmocka_unit_test(test_levenshtein), cmocka_unit_test(test_jaccard),
+		cmocka_unit_test(test_cosine),	    cmocka_unit_test(test_rouge_l),
+		cmocka_unit_test(test_bleu),	    cmocka_unit_test(test_chrf),
+		cmocka_unit_test(test_names),	    cmocka_unit_test(test_wilson_quantile),
+		cmocka_unit_test(test_assertions),  cmocka_unit_test(test_schema),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

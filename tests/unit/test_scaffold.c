@@ -26,7 +26,7 @@ static void test_fresh_directory(void **state)
 	(void)state;
 	llmops_scaffold_report_init(&rep);
 	assert_int_equal(llmops_scaffold(dir, &rep, &err), 0);
-	assert_int_equal(rep.created.nr, 16); /* with prompts/_judges/: 4 rubrics in 5 folders */
+	assert_int_equal(rep.created.nr, 18); /* with prompts/_judges/: 5 rubrics in 6 folders */
 	assert_int_equal(rep.kept.nr, 0);
 	assert_true(llmops_strlist_find(&rep.created, "prompts/_judges/relevance/v1.0.0.txt") >= 0);
 	s = slurp(dir, "prompts/_judges/faithfulness/v1.0.0.txt");
@@ -49,7 +49,7 @@ static void test_fresh_directory(void **state)
 	assert_int_equal(llmops_scaffold(dir, &rep, &err), 0);
 	assert_int_equal(rep.created.nr, 0);
 	assert_int_equal(rep.updated.nr, 0);
-	assert_int_equal(rep.kept.nr, 16);
+	assert_int_equal(rep.kept.nr, 18);
 	llmops_scaffold_report_release(&rep);
 	tu_tmpdir_remove(dir);
 }
