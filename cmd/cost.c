@@ -259,6 +259,10 @@ static int compute_all(struct cost_env *ce, struct cost_report *r, struct llmops
 	} else {
 		for (size_t i = 0; i < lock->n && !rc; i++) {
 			const struct llmops_lock_entry *e = &lock->e[i];
+			/* a judge's rubric is evaluation, not production traffic: priced only
+			   when named with --prompt */
+			if (!strncmp(e->name, LLMOPS_JUDGES_DIR "/", sizeof(LLMOPS_JUDGES_DIR)))
+				continue;
 			/* with --dataset: only the prompts it belongs to (eval's pairing rule) */
 			if (ce->dataset_rel[0] && !llmops_dataset_pairs(ce->dataset_rel, e->name))
 				continue;

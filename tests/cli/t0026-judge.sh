@@ -211,6 +211,17 @@ j=d["variants"][0]["judge"]
 assert j["refusal_rubric"]=="refusal@v1.0.0" and j["verdicts"]==4 and j["tokens_in"] > 0, j' "$out"
 done
 
+# pinned rubrics are evaluation, not production traffic: cost leaves them out
+llmops prompt pin summarize@v1.0.0 >/dev/null 2>&1
+git add -A && git commit -qm "pin summarize"
+run llmops cost --format json
+expect_rc 0 "cost of the pinned prompts"
+check "no rubric among them" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); names=[p["name"] for p in d["prompts"]]
+assert names==["summarize"], names' "$out"
+run llmops cost --prompt _judges/relevance --model gpt-4o --format json
+expect_rc 0 "a rubric priced when named"
+
 # bad set-ups are refused before anything is sent
 ev --metric judge
 expect_rc 2 "judge with no rubric"
