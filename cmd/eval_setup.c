@@ -121,7 +121,7 @@ static int allowed(const struct eval_host *h, const struct llmops_approval *a,
 	return config_model_allowed(a, h->ev.prices, p->model, "eval");
 }
 
-/* Every model the run may send to (variants, fallbacks, the judge, the embedder) approved. */
+/* Every model the run may send to approved: variants, fallbacks, judges, moderator, embedder. */
 static int check_models(struct eval_host *h)
 {
 	const struct llmops_eval *ev = &h->ev;
@@ -135,6 +135,8 @@ static int check_models(struct eval_host *h)
 		rc = allowed(h, &a, ev->refusal.prov);
 	if (!rc)
 		rc = allowed(h, &a, ev->moderator);
+	if (!rc)
+		rc = allowed(h, &a, ev->embedder);
 	llmops_approval_release(&a);
 	return rc;
 }
@@ -591,7 +593,7 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 		rc = llmops_report(&err);
 		goto out;
 	}
-	if ((rc = setup_judge(h, o, &ov)) || (rc = check_models(h)))
+	if ((rc = setup_judge(h, o, &ov)))
 		goto out;
 	if (ev->embedding_spec) {
 		if (llmops_provider_resolve(&ev->embedder, ev->embedding_spec,
@@ -600,14 +602,9 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 			rc = llmops_report(&err);
 			goto out;
 		}
-		struct llmops_approval a;
-		rc = config_approval(h->cfg, &h->cfg_text, ev->prices, &a);
-		if (!rc)
-			rc = allowed(h, &a, ev->embedder);
-		llmops_approval_release(&a);
-		if (rc)
-			goto out;
 	}
+	if ((rc = check_models(h)))
+		goto out;
 	if (llmops_eval_scoring(ev, &err))
 		rc = llmops_report(&err);
 out:

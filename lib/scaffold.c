@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -349,6 +350,28 @@ static int ignore_ledger(const char *root, struct llmops_scaffold_report *rep,
 	return rc;
 }
 
+/* prompts/_judges/NAME/v1.0.0.txt for every shipped rubric. */
+static int make_rubrics(const char *root, struct llmops_scaffold_report *rep,
+			struct llmops_err *err)
+{
+	static const struct {
+		const char *name, *text;
+	} rubrics[] = {
+		{"relevance", rubric_relevance},       {"coherence", rubric_coherence},
+		{"correctness", rubric_correctness},   {"refusal", rubric_refusal},
+		{"faithfulness", rubric_faithfulness},
+	};
+	char dir[96], file[112];
+	int rc = make_dir(root, "prompts/_judges", rep, err);
+	for (size_t i = 0; !rc && i < sizeof(rubrics) / sizeof(rubrics[0]); i++) {
+		snprintf(dir, sizeof(dir), "prompts/_judges/%s", rubrics[i].name);
+		snprintf(file, sizeof(file), "%s/v1.0.0.txt", dir);
+		if (!(rc = make_dir(root, dir, rep, err)))
+			rc = make_file(root, file, rubrics[i].text, rep, err);
+	}
+	return rc;
+}
+
 int llmops_scaffold(const char *root, struct llmops_scaffold_report *rep, struct llmops_err *err)
 {
 	int rc;
@@ -356,23 +379,7 @@ int llmops_scaffold(const char *root, struct llmops_scaffold_report *rep, struct
 	if ((rc = make_dir(root, "prompts", rep, err)) ||
 	    (rc = make_dir(root, "prompts/summarize", rep, err)) ||
 	    (rc = make_file(root, "prompts/summarize/v1.0.0.txt", example_prompt, rep, err)) ||
-	    (rc = make_dir(root, "prompts/_judges", rep, err)) ||
-	    (rc = make_dir(root, "prompts/_judges/relevance", rep, err)) ||
-	    (rc = make_file(root, "prompts/_judges/relevance/v1.0.0.txt", rubric_relevance, rep,
-			    err)) ||
-	    (rc = make_dir(root, "prompts/_judges/coherence", rep, err)) ||
-	    (rc = make_file(root, "prompts/_judges/coherence/v1.0.0.txt", rubric_coherence, rep,
-			    err)) ||
-	    (rc = make_dir(root, "prompts/_judges/correctness", rep, err)) ||
-	    (rc = make_file(root, "prompts/_judges/correctness/v1.0.0.txt", rubric_correctness, rep,
-			    err)) ||
-	    (rc = make_dir(root, "prompts/_judges/refusal", rep, err)) ||
-	    (rc = make_file(root, "prompts/_judges/refusal/v1.0.0.txt", rubric_refusal, rep,
-			    err)) ||
-	    (rc = make_dir(root, "prompts/_judges/faithfulness", rep, err)) ||
-	    (rc = make_file(root, "prompts/_judges/faithfulness/v1.0.0.txt", rubric_faithfulness,
-			    rep, err)) ||
-	    (rc = make_dir(root, "evals", rep, err)) ||
+	    (rc = make_rubrics(root, rep, err)) || (rc = make_dir(root, "evals", rep, err)) ||
 	    (rc = make_file(root, "evals/summarize.json", example_dataset, rep, err)) ||
 	    (rc = make_file(root, "llmops.json", example_config, rep, err)))
 		return rc;
