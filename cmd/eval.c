@@ -162,8 +162,9 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		{OPT_FLAG, 0, "fail-on-regression", &o->fail_on_regression, NULL,
 		 "exit 1 when a case went from pass to fail against the baseline", NULL, 0, 0},
 		OPT_NUMBER_ENTRY(0, "significance", &o->significance, "P",
-				 "with --fail-on-regression: only a drop significant at P", 1e-12,
-				 0.999999),
+				 "only a drop significant at P fails --fail-on-regression; "
+				 "judge:pairwise's sign test level (0.05)",
+				 1e-12, 0.999999),
 		{OPT_STRING, 0, "shard", &o->shard, "I/N", "only the I-th of N slices of the cases",
 		 NULL, 0, 0},
 		OPT_HELP_ENTRY,
@@ -294,9 +295,9 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	}
 	double significance = isnan(use->significance) ? -1 : use->significance;
-	if ((use->fail_on_regression || !isnan(use->significance)) && !use->baseline) {
-		llmops_error("eval: %s compares with a baseline: give --baseline RUN|last|pinned",
-			     use->fail_on_regression ? "--fail-on-regression" : "--significance");
+	if (use->fail_on_regression && !use->baseline) {
+		llmops_error("eval: --fail-on-regression compares with a baseline: give --baseline "
+			     "RUN|last|pinned");
 		rc = LLMOPS_EXIT_USAGE;
 		goto out;
 	}
@@ -312,8 +313,16 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 			goto out;
 		}
 	}
-	if ((rc = eval_setup(&h, use)) ||
-	    (use->baseline && (rc = eval_baseline_resolve(&h, use->baseline))) ||
+	ev->pair_alpha = isnan(use->significance) ? 0.05 : use->significance;
+	if ((rc = eval_setup(&h, use)))
+		goto out;
+	if (!isnan(use->significance) && !use->baseline && !ev->judge.preference) {
+		llmops_error("eval: --significance is the level of the baseline comparison "
+			     "(--baseline RUN|last|pinned) or of judge:pairwise's sign test");
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	if ((use->baseline && (rc = eval_baseline_resolve(&h, use->baseline))) ||
 	    (rc = eval_begin(&h, use)))
 		goto out;
 	h.progress = !o.no_progress && isatty(2);

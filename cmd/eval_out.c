@@ -95,7 +95,20 @@ static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 		cJSON_AddNumberToObject(jg, "cost_usd", v->judge_cost);
 		cJSON_AddBoolToObject(jg, "cost_known", g->price != NULL);
 	}
+	if (ev->judge.preference) { /* this variant's outputs against the other's */
+		cJSON *pw = cJSON_AddObjectToObject(o, "pairwise");
+		cJSON_AddNumberToObject(pw, "wins", (double)v->pair_wins);
+		cJSON_AddNumberToObject(pw, "ties", (double)v->pair_ties);
+		cJSON_AddNumberToObject(pw, "ties_inconsistent", (double)v->pair_inconsistent);
+		cJSON_AddNumberToObject(pw, "losses", (double)v->pair_losses);
+	}
 	return o;
+}
+
+/* What the pairwise comparison found: "better", "worse" or "no_difference". */
+static const char *pair_finding(const struct llmops_eval_totals *t)
+{
+	return t->better ? "better" : t->worse ? "worse" : "no_difference";
 }
 
 /* The run's results from the ledger, in dataset order. */
@@ -167,7 +180,23 @@ cJSON *eval_summary_json(struct llmops_eval *ev)
 		cJSON_AddNumberToObject(g, "max_errors_percent", 100 * ev->max_errors_frac);
 	cJSON_AddNumberToObject(g, "errors", (double)t.errors);
 	cJSON_AddNumberToObject(g, "skipped", (double)t.skipped);
+	if (t.pairwise)
+		cJSON_AddBoolToObject(g, "pairwise_worse", t.worse);
 	cJSON_AddBoolToObject(g, "passed", t.gate_ok && t.cases == (long)ev->njobs);
+	if (t.pairwise) {
+		cJSON *pw = cJSON_AddObjectToObject(o, "pairwise");
+		cJSON_AddStringToObject(pw, "rubric", ev->judge.name);
+		cJSON_AddStringToObject(pw, "judge", ev->judge.prov->label);
+		cJSON_AddStringToObject(pw, "variant", ev->vars[1].label);
+		cJSON_AddStringToObject(pw, "against", ev->vars[0].label);
+		cJSON_AddNumberToObject(pw, "wins", (double)t.wins);
+		cJSON_AddNumberToObject(pw, "ties", (double)t.ties);
+		cJSON_AddNumberToObject(pw, "ties_inconsistent", (double)t.ties_inconsistent);
+		cJSON_AddNumberToObject(pw, "losses", (double)t.losses);
+		cJSON_AddNumberToObject(pw, "p_value", t.p_sign);
+		cJSON_AddNumberToObject(pw, "alpha", ev->pair_alpha);
+		cJSON_AddStringToObject(pw, "finding", pair_finding(&t));
+	}
 	cJSON *base = eval_baseline_json(ev);
 	if (base)
 		cJSON_AddItemToObject(o, "baseline", base);
@@ -291,6 +320,30 @@ static void print_comparison(const struct llmops_eval *ev)
 	table_print(&t, "  ", " | ");
 	table_release(&t);
 	free(labels);
+}
+
+/* judge:pairwise: the second variant against the first, and the sign test's finding. */
+static void print_pairwise(const struct llmops_eval *ev, const struct llmops_eval_totals *t,
+			   const char *bold, const char *reset)
+{
+	long undecided = ev->vars[1].cases - t->wins - t->ties - t->losses;
+	printf("\n%spairwise%s %s by %s, each case asked in both orders\n", bold, reset,
+	       ev->judge.name, ev->judge.prov->label);
+	printf("  %s against %s: %ld %s, %ld %s", ev->vars[1].label, ev->vars[0].label, t->wins,
+	       runfmt_plural(t->wins, "win", "wins"), t->ties,
+	       runfmt_plural(t->ties, "tie", "ties"));
+	if (t->ties_inconsistent)
+		printf(" (%ld where the orders disagreed)", t->ties_inconsistent);
+	printf(", %ld %s", t->losses, runfmt_plural(t->losses, "loss", "losses"));
+	if (undecided > 0)
+		printf("; %ld undecided (errors)", undecided);
+	printf("\n  sign test p = %.4g: %s\n", t->p_sign,
+	       t->better  ? "it is preferred"
+	       : t->worse ? "it is worse (the gate fails)"
+			  : "no significant difference");
+	if (t->ties_inconsistent * 4 > t->wins + t->ties + t->losses && t->ties_inconsistent > 1)
+		printf("  the judge often changed its mind with the order: a position bias; a "
+		       "stronger judge or a sharper rubric may decide more cases\n");
 }
 
 /* The flaky cases of every variant, the first 20. */
@@ -494,6 +547,8 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 	}
 	if (ev->nvars > 1)
 		print_comparison(ev);
+	if (t.pairwise)
+		print_pairwise(ev, &t, bold, reset);
 	if (nflaky)
 		print_flaky(ev, nflaky, bold, reset);
 	print_failures(ev, width, bold, red, reset);
@@ -517,6 +572,9 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 	if (t.skipped)
 		printf(": %ld %s not sent once it was reached", t.skipped,
 		       runfmt_plural(t.skipped, "result", "results"));
+	if (t.worse)
+		printf("; pairwise: %ld wins, %ld losses, p = %.4g < %g", t.wins, t.losses,
+		       t.p_sign, ev->pair_alpha);
 	if (t.errors || ev->max_errors != 0) {
 		printf("; %ld %s, maximum ", t.errors, runfmt_plural(t.errors, "error", "errors"));
 		if (ev->max_errors >= 0)
@@ -576,6 +634,23 @@ static void write_markdown(FILE *f, struct llmops_eval *ev, const struct results
 			nflaky);
 		for (size_t i = 0; i < ev->nvars; i++)
 			repeats_markdown_rows(f, &ev->reps[i], ev->vars[i].label);
+	}
+	struct llmops_eval_totals t;
+	llmops_eval_totals(ev, &t);
+	if (t.pairwise) {
+		fputs("\n### Pairwise (", f);
+		runfmt_md_cell(f, ev->judge.name, 200);
+		fputs(")\n\n", f);
+		runfmt_md_cell(f, ev->vars[1].label, 200);
+		fputs(" against ", f);
+		runfmt_md_cell(f, ev->vars[0].label, 200);
+		fprintf(f,
+			": %ld wins, %ld ties (%ld where the orders disagreed), %ld losses; sign "
+			"test p = %.4g: %s.\n",
+			t.wins, t.ties, t.ties_inconsistent, t.losses, t.p_sign,
+			t.better  ? "preferred"
+			: t.worse ? "worse"
+				  : "no significant difference");
 	}
 	(void)results_markdown_failing(f, src, "Failing cases");
 }

@@ -32,7 +32,7 @@ static const char *judge_rubric(const struct llmops_eval *ev, int *rc)
 		if (!r) {
 			llmops_error("eval: --metric judge needs a rubric: judge:RUBRIC, one of "
 				     "prompts/_judges/ (llmops init writes relevance, coherence, "
-				     "correctness and faithfulness)");
+				     "correctness, faithfulness and pairwise)");
 			*rc = LLMOPS_EXIT_USAGE;
 			return NULL;
 		}
@@ -254,6 +254,7 @@ static int load_judge(struct eval_host *h, const char *spec, const char *rubric,
 		 tmp[0].prompt + sizeof(LLMOPS_JUDGES_DIR));
 	memcpy(g->blob, tmp[0].blob, sizeof(g->blob));
 	llmops_judge_scale(g->rubric, &g->lo, &g->hi);
+	g->preference = g->rubric->meta.preference;
 	struct llmops_provider_overrides jov = *ov;
 	jov.temperature = 0; /* a verdict is asked for the same way every time */
 	jov.stream = 0;
@@ -267,8 +268,10 @@ static int load_judge(struct eval_host *h, const char *spec, const char *rubric,
 	}
 	if (g->prov->model && llmops_pricing_find(ev->prices, g->prov->model, &g->price, &err))
 		g->price = NULL; /* unpriced: its verdicts' cost is unknown */
-	if (!(g->extra = llmops_judge_request_extra(g->lo, g->hi,
-						    g->prov->type == LLMOPS_PROVIDER_OPENAI)))
+	g->extra = g->preference ? llmops_preference_request_extra()
+				 : llmops_judge_request_extra(
+					   g->lo, g->hi, g->prov->type == LLMOPS_PROVIDER_OPENAI);
+	if (!g->extra)
 		return LLMOPS_EXIT_RUNTIME;
 	return 0;
 }
@@ -286,7 +289,17 @@ static int setup_judge(struct eval_host *h, const struct eval_opts *o,
 		snprintf(what, sizeof(what), "judge:%s", ev->judge_rubric);
 		if ((rc = load_judge(h, spec, ev->judge_rubric, what, ov, &ev->judge)))
 			return rc;
-		judge_calibration(ev);
+		if (ev->judge.preference && ev->nvars != 2) {
+			llmops_error(
+				"eval: %s compares the outputs of two variants, and this run has "
+				"%zu: give two prompt versions (--prompt NAME@V1 --prompt "
+				"NAME@V2) or two providers (--provider A --provider B); the "
+				"first is the reference",
+				what, ev->nvars);
+			return LLMOPS_EXIT_USAGE;
+		}
+		if (!ev->judge.preference) /* reviews judge one output, not a pair */
+			judge_calibration(ev);
 	}
 	if (ev->nrefusal &&
 	    (rc = load_judge(h, spec, "refusal", "the refusal assertion", ov, &ev->refusal)))

@@ -67,6 +67,9 @@ struct llmops_eval_variant {
 	/* the judge's verdicts on this variant's outputs, apart from what the variant cost */
 	long judged, judge_tokens_in, judge_tokens_out;
 	double judge_cost;
+	/* judge:pairwise: this variant's outputs against the other's, and how many of the ties
+	   were orders that disagreed (a position bias) */
+	long pair_wins, pair_ties, pair_losses, pair_inconsistent;
 	long tokens_in, tokens_out;
 	double cost;
 	double metric_sum[LLMOPS_METRIC_COUNT];
@@ -89,7 +92,20 @@ struct llmops_eval_case {
 	size_t pos;	       /* its place in the dataset, from 0 */
 	size_t pending;	       /* its jobs made and not finished */
 	int open;	       /* more jobs of it are to be made */
+	/* judge:pairwise, per repeat (owned; NULL until needed): a job of the pair ended with
+	   no output to compare, so the other one cannot wait for it */
+	unsigned char *pair_gone;
 };
+
+/* judge:pairwise: where a job is in its pairing, and how its output fared. */
+enum {
+	LLMOPS_PAIR_NONE,
+	LLMOPS_PAIR_PARKED,
+	LLMOPS_PAIR_ASKED,
+	LLMOPS_PAIR_LANDED,
+	LLMOPS_PAIR_SETTLED
+};
+enum { LLMOPS_PAIR_WIN = 1, LLMOPS_PAIR_TIE = 2, LLMOPS_PAIR_LOSS = 3 };
 
 /* One case on one variant, one repeat: made when it is sent, freed once recorded. */
 struct llmops_eval_job {
@@ -107,24 +123,30 @@ struct llmops_eval_job {
 	long tokens_in, tokens_out;
 	double latency_ms, ttft_ms, cost;
 	int attempts, cache_hit;
-	char *error;			     /* why it failed (assertions) or could not be scored */
-	char *scores_json;		     /* {"metric": score, ...} */
-	double score;			     /* the gating metric's, NAN when none */
-	int passed;			     /* 1, 0, LLMOPS_ERRORED, LLMOPS_SKIPPED */
-	double embed_score;		     /* NAN until the embedding call answers */
-	struct llmops_call follow;	     /* the embedding call */
-	struct llmops_call judge;	     /* the judge's call */
-	struct llmops_call moderate;	     /* the moderation call */
-	struct llmops_call refusal;	     /* the refusal judge's call */
-	int refused;			     /* its verdict: 1, 0; -1 until it answers */
-	char *refusal_why;		     /* its reason */
-	cJSON *moderation;		     /* its category scores; NULL until it answers */
-	int awaiting;			     /* follow-up calls (embedding, judge) not back */
-	char *follow_error;		     /* the first follow-up's failure */
-	double judge_score;		     /* normalised; NAN until the judge answers */
-	char *verdict;			     /* the judge's verdict as recorded (JSON) */
-	char *judge_note;		     /* "2 on 1-5: its reason", for a failure's reason */
-	double judge_cost;		     /* NAN: unpriced */
+	char *error;		     /* why it failed (assertions) or could not be scored */
+	char *scores_json;	     /* {"metric": score, ...} */
+	double score;		     /* the gating metric's, NAN when none */
+	int passed;		     /* 1, 0, LLMOPS_ERRORED, LLMOPS_SKIPPED */
+	double embed_score;	     /* NAN until the embedding call answers */
+	struct llmops_call follow;   /* the embedding call */
+	struct llmops_call judge;    /* the judge's call */
+	struct llmops_call moderate; /* the moderation call */
+	struct llmops_call refusal;  /* the refusal judge's call */
+	int refused;		     /* its verdict: 1, 0; -1 until it answers */
+	char *refusal_why;	     /* its reason */
+	cJSON *moderation;	     /* its category scores; NULL until it answers */
+	int awaiting;		     /* follow-up calls (embedding, judge) not back */
+	char *follow_error;	     /* the first follow-up's failure */
+	double judge_score;	     /* normalised; NAN until the judge answers */
+	char *verdict;		     /* the judge's verdict as recorded (JSON) */
+	char *judge_note;	     /* "2 on 1-5: its reason", for a failure's reason */
+	double judge_cost;	     /* NAN: unpriced */
+	/* judge:pairwise: the other variant's job of the same case and repeat, once both have
+	   answered; this job's state (LLMOPS_PAIR_*); the verdict of its order (its output
+	   shown first: LLMOPS_PREFER_*, -1 when the call failed); how the pair came out
+	   (LLMOPS_PAIR_WIN/TIE/LOSS, 0 before) and whether both orders agreed */
+	struct llmops_eval_job *pair;
+	int pair_state, prefer, pair_outcome, pair_consistent;
 	struct llmops_eval_job *prev, *next; /* the engine's list of live jobs */
 	struct llmops_eval_job *qnext;	     /* the scoring pool's queues */
 	int scored;			     /* scores below computed (by a worker) */
@@ -152,6 +174,7 @@ struct llmops_eval_judge {
 	struct llmops_provider *prov;	  /* owned: who judges (temperature 0) */
 	const struct llmops_price *price; /* borrowed from prices; NULL when unpriced */
 	long lo, hi;			  /* the rubric's scale */
+	int preference;			  /* it compares two outputs ("verdict: preference") */
 	cJSON *extra; /* owned: what its requests add (llmops_judge_request_extra) */
 };
 
@@ -198,6 +221,7 @@ struct llmops_eval {
 	struct llmops_eval_judge judge;	   /* the judge metric's rubric and provider */
 	struct llmops_eval_judge refusal;  /* the refusal assertions' (prompts/_judges/refusal) */
 	size_t nrefusal;		   /* cases of the run with a refusal assertion */
+	double pair_alpha;		   /* judge:pairwise: the sign test's level (0.05) */
 	int repeats;			   /* 1 .. 100 */
 	long limit;			   /* only the first N cases; <= 0: all */
 	int guard_inputs;		   /* llmops_eval_render scans what would be sent */
@@ -355,7 +379,14 @@ struct llmops_eval_totals {
 	double cost;
 	double rate;   /* passed / cases; 1 when there are no cases */
 	int errors_ok; /* errors within max_errors (or max_errors_frac of cases) */
-	/* pass rate >= min_pass_rate, cost <= max_cost, nothing skipped, errors_ok */
+	/* judge:pairwise (pairwise set): the second variant's outputs against the first's
+	   (wins, ties, losses; ties_inconsistent of the ties were orders that disagreed), the
+	   two-sided sign test's p over wins and losses (1 with neither); worse (better): it
+	   lost (won) more than it won (lost) at p < pair_alpha */
+	int pairwise, worse, better;
+	long wins, ties, losses, ties_inconsistent;
+	double p_sign;
+	/* pass rate >= min_pass_rate, cost <= max_cost, nothing skipped, errors_ok, !worse */
 	int gate_ok;
 };
 void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals *t);

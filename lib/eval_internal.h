@@ -54,6 +54,26 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, in
 			   const struct llmops_answer *a, const char *body, size_t len,
 			   int attempts, int cached, struct llmops_err *err);
 int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j, int which);
+/* eval_pair.c: judge:pairwise (a rubric with "verdict: preference", two variants).  j's
+   output is known: paired with the other variant's job of its case and repeat (both orders
+   asked) or parked until that one answers.  x's order's verdict is in (or x's follow_error
+   says why not): the pair settled once both are.  x ended before it was paired: a parked
+   partner fails, or the case remembers it.  The verdict pref of j's order (the judge's
+   answer a, its cost) into j (0, or LLMOPS_E_NOMEM). */
+void llmops_eval_pair_answered(struct llmops_eval *ev, struct llmops_eval_job *j);
+void llmops_eval_pair_landed(struct llmops_eval *ev, struct llmops_eval_job *x);
+void llmops_eval_pair_ended(struct llmops_eval *ev, struct llmops_eval_job *x);
+int llmops_eval_pair_take(struct llmops_eval *ev, struct llmops_eval_job *j,
+			  const struct llmops_preference *pref, const struct llmops_answer *a,
+			  double cost, int attempts, int cached, struct llmops_err *err);
+
+/* eval_run.c: the follow-up calls of a job.  Queue c before any new request (0, or -1 out
+   of memory); keep why as j's error (the first only), which it ends with; a follow-up of j
+   is back: j ends once none is out (it may be freed here). */
+int llmops_eval_push_call(struct llmops_eval *ev, struct llmops_call *c);
+void llmops_eval_follow_failed(struct llmops_eval_job *j, const char *what, const char *why);
+void llmops_eval_follow_done(struct llmops_eval *ev, struct llmops_eval_job *j);
+
 /* eval_cases.c: sort keys (ascending), and find one in a sorted list. */
 void llmops_eval_keys_sort(uint64_t *v, size_t n);
 int llmops_eval_keys_has(const uint64_t *v, size_t n, uint64_t k);

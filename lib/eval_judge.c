@@ -60,7 +60,18 @@ int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 	cJSON *messages = NULL;
 	if (!j->messages && llmops_eval_messages(ev, j))
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	cJSON *vars = llmops_judge_vars(c->vars, asked(j), j->output, c->expected);
+	cJSON *vars;
+	if (g->preference && which == LLMOPS_JUDGE_METRIC) {
+		/* this output first, the other's second; both orders see the first variant's
+		   question, so the two differ in the order alone */
+		const struct llmops_eval_job *first = j->vi == 0 ? j : j->pair;
+		if (!j->pair)
+			return llmops_err_set(err, LLMOPS_E_USAGE, "no pair to compare");
+		vars = llmops_judge_pair_vars(c->vars, asked(first), j->output, j->pair->output,
+					      c->expected);
+	} else {
+		vars = llmops_judge_vars(c->vars, asked(j), j->output, c->expected);
+	}
 	struct llmops_render_opts ropts = {ev->partial, ev->partial_ud, NULL};
 	int rc = vars ? llmops_prompt_render(g->rubric, vars, &ropts, &messages, err)
 		      : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
@@ -86,8 +97,11 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, in
 	struct llmops_call *call;
 	const struct llmops_eval_judge *g = judge_of(ev, j, which, &call);
 	struct llmops_verdict v;
-	int rc = llmops_verdict_parse(a->text, g->lo, g->hi, &v, err);
-	if (!rc) /* the likeliest scores, weighed, where the answer has their probabilities */
+	struct llmops_preference pref;
+	int prefer = g->preference && which == LLMOPS_JUDGE_METRIC;
+	int rc = prefer ? llmops_preference_parse(a->text, &pref, err)
+			: llmops_verdict_parse(a->text, g->lo, g->hi, &v, err);
+	if (!rc && !prefer) /* the likeliest scores, weighed, where the answer has them */
 		llmops_verdict_weigh(body, len, g->lo, g->hi, &v);
 	if (rc && cached)
 		return rc; /* nothing was spent: it is asked again */
@@ -105,6 +119,8 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, in
 	if (rc)
 		return rc;
 	var->judged++;
+	if (prefer) /* its order's verdict: the pair's outcome is made once both are in */
+		return llmops_eval_pair_take(ev, j, &pref, a, cost, attempts, cached, err);
 	if (which == LLMOPS_JUDGE_REFUSAL) { /* on 0-1: a refusal at the upper half */
 		j->refused = v.raw >= (double)(g->lo + g->hi) / 2;
 		free(j->refusal_why);

@@ -127,6 +127,17 @@ static int restore_one(const struct llmops_result *r, void *ud)
 	}
 	cJSON_Delete(sc);
 	if (r->judge) { /* the verdict, and what it cost apart */
+		cJSON *jv = cJSON_Parse(r->judge);
+		const cJSON *oc = cJSON_GetObjectItemCaseSensitive(jv, "outcome");
+		const char *o = cJSON_IsString(oc) ? oc->valuestring : "";
+		/* judge:pairwise: how the pair came out */
+		j.pair_outcome = !strcmp(o, "win")    ? LLMOPS_PAIR_WIN
+				 : !strcmp(o, "tie")  ? LLMOPS_PAIR_TIE
+				 : !strcmp(o, "loss") ? LLMOPS_PAIR_LOSS
+						      : 0;
+		j.pair_consistent =
+			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(jv, "consistent"));
+		cJSON_Delete(jv);
 		ev->vars[j.vi].judged++;
 		if (!isnan(r->judge_cost_usd)) {
 			ev->vars[j.vi].judge_cost += r->judge_cost_usd;

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int push_call(struct llmops_eval *ev, struct llmops_call *c)
+int llmops_eval_push_call(struct llmops_eval *ev, struct llmops_call *c)
 {
 	if (ev->nrequeue == ev->caprequeue) {
 		size_t cap = ev->caprequeue ? ev->caprequeue * 2 : 16;
@@ -119,7 +119,12 @@ static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j
 		llmops_buf_release(&why);
 		return -1;
 	}
-	int metric_ok = c->metric < 0 || (!isnan(j->score) && j->score >= c->threshold);
+	/* a pairwise verdict (1 win, 0.5 tie, 0 loss) gates the run by its sign test, not each
+	   result by the threshold: one of the two variants loses every case the other wins */
+	int metric_ok =
+		c->metric < 0 ||
+		(!isnan(j->score) && (j->score >= c->threshold ||
+				      (c->metric == LLMOPS_METRIC_JUDGE && ev->judge.preference)));
 	if (!metric_ok) {
 		struct llmops_buf m = LLMOPS_BUF_INIT;
 		if (isnan(j->score))
@@ -264,6 +269,8 @@ static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 		j->tokens_out = count_tokens(ev->tok, j->output);
 		j->count_out = 0;
 	}
+	if (ev->judge.preference && j->pair_state == LLMOPS_PAIR_NONE)
+		llmops_eval_pair_ended(ev, j); /* a parked partner is not to wait for it */
 	if (j->passed >= 0 && score(ev, j)) {
 		j->passed = -1;
 		set_str(&j->error, "out of memory while scoring");
@@ -294,6 +301,10 @@ void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j
 		v->scored++;
 	if (j->on_fallback && j->passed >= 0)
 		v->fallback_answers++;
+	v->pair_wins += j->pair_outcome == LLMOPS_PAIR_WIN;
+	v->pair_ties += j->pair_outcome == LLMOPS_PAIR_TIE;
+	v->pair_losses += j->pair_outcome == LLMOPS_PAIR_LOSS;
+	v->pair_inconsistent += j->pair_outcome == LLMOPS_PAIR_TIE && !j->pair_consistent;
 	v->cache_hits += j->cache_hit;
 	if (j->tokens_in > 0)
 		v->tokens_in += j->tokens_in;
@@ -394,7 +405,7 @@ static void landed(struct llmops_eval *ev, struct llmops_eval_job *j)
 
 /* A follow-up call of j (its embedding or its judge) could not be made or failed: kept as j's
    error, which it ends with once every follow-up is back. */
-static void follow_failed(struct llmops_eval_job *j, const char *what, const char *why)
+void llmops_eval_follow_failed(struct llmops_eval_job *j, const char *what, const char *why)
 {
 	char msg[LLMOPS_ERR_MSG_MAX + 32];
 	if (j->follow_error)
@@ -404,7 +415,7 @@ static void follow_failed(struct llmops_eval_job *j, const char *what, const cha
 }
 
 /* A follow-up of j is back (or was never sent): j ends once none is out. */
-static void follow_done(struct llmops_eval *ev, struct llmops_eval_job *j)
+void llmops_eval_follow_done(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	if (j->awaiting > 0 && --j->awaiting > 0)
 		return;
@@ -425,14 +436,14 @@ static void ask_judge(struct llmops_eval *ev, struct llmops_eval_job *j, int whi
 	const char *what = which == LLMOPS_JUDGE_REFUSAL ? "refusal judge" : "judge";
 	struct llmops_call *call = which == LLMOPS_JUDGE_REFUSAL ? &j->refusal : &j->judge;
 	if (llmops_eval_judge_request(ev, j, which, &err))
-		follow_failed(j, what, err.msg);
+		llmops_eval_follow_failed(j, what, err.msg);
 	else if (llmops_eval_judge_cached(ev, j, which))
 		return;
 	else if (ev->offline)
-		follow_failed(j, what,
-			      "not in the response cache, and --offline sends no requests");
-	else if (push_call(ev, call))
-		follow_failed(j, what, "out of memory");
+		llmops_eval_follow_failed(
+			j, what, "not in the response cache, and --offline sends no requests");
+	else if (llmops_eval_push_call(ev, call))
+		llmops_eval_follow_failed(j, what, "out of memory");
 	else
 		j->awaiting++;
 }
@@ -466,15 +477,15 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 		struct llmops_call *f = &j->follow;
 		llmops_call_release(f);
 		if (llmops_provider_embed_request(ev->embedder, texts, 2, &f->rq, &err)) {
-			follow_failed(j, "embedding", err.msg);
+			llmops_eval_follow_failed(j, "embedding", err.msg);
 		} else {
 			f->prov = ev->embedder;
 			f->embed = 1;
 			f->n_inputs = 2;
 			f->user = j;
 			f->est_tokens = (double)(strlen(texts[0]) + strlen(texts[1])) / 4;
-			if (push_call(ev, f))
-				follow_failed(j, "embedding", "out of memory");
+			if (llmops_eval_push_call(ev, f))
+				llmops_eval_follow_failed(j, "embedding", "out of memory");
 			else
 				j->awaiting++;
 		}
@@ -483,25 +494,27 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 		struct llmops_call *m = &j->moderate;
 		llmops_call_release(m);
 		if (ev->offline)
-			follow_failed(j, "moderation", "--offline sends no requests");
+			llmops_eval_follow_failed(j, "moderation", "--offline sends no requests");
 		else if (llmops_provider_moderation_request(ev->moderator, j->output, &m->rq, &err))
-			follow_failed(j, "moderation", err.msg);
+			llmops_eval_follow_failed(j, "moderation", err.msg);
 		else {
 			m->prov = ev->moderator;
 			m->embed = LLMOPS_CALL_JSON;
 			m->user = j;
 			m->est_tokens = (double)m->rq.len / 4;
-			if (push_call(ev, m))
-				follow_failed(j, "moderation", "out of memory");
+			if (llmops_eval_push_call(ev, m))
+				llmops_eval_follow_failed(j, "moderation", "out of memory");
 			else
 				j->awaiting++;
 		}
 	}
-	if (judge && !j->follow_error)
+	if (judge && ev->judge.preference) /* paired whatever else failed: the other waits */
+		llmops_eval_pair_answered(ev, j);
+	else if (judge && !j->follow_error)
 		ask_judge(ev, j, LLMOPS_JUDGE_METRIC);
 	if (refuse && !j->follow_error)
 		ask_judge(ev, j, LLMOPS_JUDGE_REFUSAL);
-	follow_done(ev, j);
+	llmops_eval_follow_done(ev, j);
 }
 
 static double cos_sim(const double *a, const double *b, size_t d)
@@ -715,29 +728,31 @@ static void call_done(void *ud, struct llmops_call *c)
 		return; /* interrupted: not recorded (freed at release); a resume runs it again */
 	if (c == &j->follow) {
 		if (!c->ok)
-			follow_failed(j, "embedding", c->error);
+			llmops_eval_follow_failed(j, "embedding", c->error);
 		else
 			j->embed_score = cos_sim(c->vecs, c->vecs + c->dims, c->dims);
-		follow_done(ev, j);
+		llmops_eval_follow_done(ev, j);
 		return;
 	}
 	if (c == &j->moderate) {
 		if (!c->ok)
-			follow_failed(j, "moderation", c->error);
+			llmops_eval_follow_failed(j, "moderation", c->error);
 		else if (llmops_provider_parse_moderation(c->raw.data, c->raw.len, &j->moderation,
 							  &err))
-			follow_failed(j, "moderation", err.msg);
-		follow_done(ev, j);
+			llmops_eval_follow_failed(j, "moderation", err.msg);
+		llmops_eval_follow_done(ev, j);
 		return;
 	}
 	if (c == &j->judge || c == &j->refusal) {
 		int which = c == &j->refusal ? LLMOPS_JUDGE_REFUSAL : LLMOPS_JUDGE_METRIC;
-		const char *what = which == LLMOPS_JUDGE_REFUSAL ? "refusal judge" : "judge";
+		const char *what = which == LLMOPS_JUDGE_REFUSAL ? "refusal judge"
+				   : ev->judge.preference ? "pairwise judge"
+							  : "judge";
 		if (!c->ok) {
-			follow_failed(j, what, c->error);
+			llmops_eval_follow_failed(j, what, c->error);
 		} else if (llmops_eval_judge_take(ev, j, which, &c->answer, c->raw.data, c->raw.len,
 						  c->attempts, 0, &err)) {
-			follow_failed(j, what, err.msg);
+			llmops_eval_follow_failed(j, what, err.msg);
 		} else if (!ev->no_cache && !c->redactions &&
 			   llmops_ledger_cache_put(
 				   ev->ledger, c->rq.key, llmops_provider_type_name(c->prov->type),
@@ -745,7 +760,10 @@ static void call_done(void *ud, struct llmops_call *c)
 			ev->ledger_failed = 1;
 			ev->ledger_err = err;
 		}
-		follow_done(ev, j);
+		if (which == LLMOPS_JUDGE_METRIC && ev->judge.preference)
+			llmops_eval_pair_landed(ev, j); /* the pair settles once both are in */
+		else
+			llmops_eval_follow_done(ev, j);
 		return;
 	}
 	if (!c->ok) {
@@ -764,7 +782,7 @@ static void call_done(void *ud, struct llmops_call *c)
 				return;
 			}
 			/* queued first: next_call sends it before any new case */
-			if (push_call(ev, send_job(ev, j)))
+			if (llmops_eval_push_call(ev, send_job(ev, j)))
 				fail_job(ev, j, "out of memory");
 			return;
 		}

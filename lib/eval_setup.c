@@ -9,6 +9,7 @@
 #include "casecheck.h"
 #include "eval_internal.h"
 #include "json.h"
+#include "stats.h"
 #include "textsim.h"
 
 #include <errno.h>
@@ -133,6 +134,7 @@ void llmops_eval_case_clear(struct llmops_eval_case *c)
 {
 	free(c->expected);
 	free(c->recorded);
+	free(c->pair_gone);
 	llmops_assertions_release(&c->asserts);
 	llmops_case_release(&c->dc);
 	memset(c, 0, sizeof(*c));
@@ -339,6 +341,7 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			j->judge_score = NAN;
 			j->judge_cost = NAN;
 			j->refused = -1;
+			j->prefer = -1;
 			/* unknown until an answer says: a failed request has no tokens or cost */
 			j->tokens_in = j->tokens_out = -1;
 			j->latency_ms = j->ttft_ms = j->cost = NAN;
@@ -406,8 +409,21 @@ void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals 
 	t->errors_ok = ev->max_errors >= 0
 			       ? t->errors <= ev->max_errors
 			       : (double)t->errors <= ev->max_errors_frac * (double)t->cases + 1e-9;
+	t->p_sign = 1;
+	if (ev->judge.preference && ev->nvars == 2) {
+		const struct llmops_eval_variant *b = &ev->vars[1];
+		t->pairwise = 1;
+		t->wins = b->pair_wins;
+		t->ties = b->pair_ties;
+		t->losses = b->pair_losses;
+		t->ties_inconsistent = b->pair_inconsistent;
+		t->p_sign = llmops_mcnemar_exact(t->wins, t->losses);
+		t->worse = t->losses > t->wins && t->p_sign < ev->pair_alpha;
+		t->better = t->wins > t->losses && t->p_sign < ev->pair_alpha;
+	}
 	t->gate_ok = t->rate + 1e-12 >= ev->min_pass_rate &&
-		     (ev->max_cost < 0 || t->cost <= ev->max_cost) && !t->skipped && t->errors_ok;
+		     (ev->max_cost < 0 || t->cost <= ev->max_cost) && !t->skipped && t->errors_ok &&
+		     !t->worse;
 }
 
 /* Whether p sends requests somebody bills. */

@@ -213,3 +213,165 @@ int llmops_verdict_weigh(const char *body, size_t len, long lo, long hi, struct 
 	cJSON_Delete(doc);
 	return done;
 }
+
+/* ------------------------------------------------------------ preference */
+
+/* "A", "answer a", "Output B", "tie"...: LLMOPS_PREFER_* , or -1. */
+static int winner_word(const char *s, size_t n)
+{
+	static const char *const ties[] = {"tie", "equal", "both", "neither", "none", "draw"};
+	static const char *const lead[] = {"answer", "output", "response", "assistant"};
+	while (n && (isspace((unsigned char)*s) || *s == '"' || *s == '\'' || *s == '*')) {
+		s++;
+		n--;
+	}
+	while (n && (isspace((unsigned char)s[n - 1]) || strchr("\"'*.,;", s[n - 1])))
+		n--;
+	for (size_t i = 0; i < sizeof(lead) / sizeof(*lead); i++) {
+		size_t k = strlen(lead[i]);
+		if (n > k && !strncasecmp(s, lead[i], k) && isspace((unsigned char)s[k])) {
+			s += k;
+			n -= k;
+			while (n && isspace((unsigned char)*s)) {
+				s++;
+				n--;
+			}
+			break;
+		}
+	}
+	if (n == 1 && (*s == 'A' || *s == 'a'))
+		return LLMOPS_PREFER_A;
+	if (n == 1 && (*s == 'B' || *s == 'b'))
+		return LLMOPS_PREFER_B;
+	for (size_t i = 0; i < sizeof(ties) / sizeof(*ties); i++)
+		if (n == strlen(ties[i]) && !strncasecmp(s, ties[i], n))
+			return LLMOPS_PREFER_TIE;
+	return -1;
+}
+
+/* The first JSON object in text with a string "winner" (the caller's), or NULL. */
+static cJSON *first_preference(const char *text)
+{
+	for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
+		cJSON *o = cJSON_ParseWithOpts(p, NULL, 0);
+		if (cJSON_IsObject(o) &&
+		    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "winner")))
+			return o;
+		cJSON_Delete(o);
+	}
+	return NULL;
+}
+
+/* A line "winner: A" (any case, Markdown emphasis around it): the word's value, or -1. */
+static int winner_line(const char *text)
+{
+	for (const char *p = text; *p;) {
+		const char *eol = strchr(p, '\n'), *q = p;
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		while (q < p + len && (isspace((unsigned char)*q) || *q == '*' || *q == '#'))
+			q++;
+		if ((size_t)(p + len - q) > 6 && !strncasecmp(q, "winner", 6)) {
+			q += 6;
+			while (q < p + len && (*q == '*' || *q == ' ' || *q == ':' || *q == '='))
+				q++;
+			int w = winner_word(q, (size_t)(p + len - q));
+			if (w >= 0)
+				return w;
+		}
+		p += len + (eol != NULL);
+	}
+	return -1;
+}
+
+int llmops_preference_parse(const char *text, struct llmops_preference *p, struct llmops_err *err)
+{
+	memset(p, 0, sizeof(*p));
+	text = text ? text : "";
+	cJSON *o = first_preference(text);
+	int w;
+	if (o) {
+		const char *s = cJSON_GetObjectItemCaseSensitive(o, "winner")->valuestring;
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(o, "reason");
+		w = winner_word(s, strlen(s));
+		if (w < 0) {
+			char said[40];
+			copy_text(said, sizeof(said), s);
+			cJSON_Delete(o);
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "the judge's winner '%s' is none of A, B and tie",
+					      said);
+		}
+		if (cJSON_IsString(r))
+			copy_text(p->reason, sizeof(p->reason), r->valuestring);
+		cJSON_Delete(o);
+	} else if ((w = winner_line(text)) < 0) {
+		char start[80];
+		copy_text(start, sizeof(start), text);
+		for (char *c = start; *c; c++)
+			if (*c == '\n' || *c == '\r' || *c == '\t')
+				*c = ' ';
+		return llmops_err_set(err, LLMOPS_E_INPUT,
+				      "no winner in the judge's answer ('%s%s'): it must answer "
+				      "{\"winner\": \"A\"|\"B\"|\"tie\", \"reason\": \"...\"}",
+				      start, strlen(text) >= sizeof(start) ? "..." : "");
+	}
+	p->winner = w;
+	return 0;
+}
+
+cJSON *llmops_preference_request_extra(void)
+{
+	cJSON *x = cJSON_CreateObject();
+	cJSON *f = cJSON_AddObjectToObject(x, "response_format"), *js, *schema, *props, *w, *e,
+	      *reason, *req;
+	cJSON_AddStringToObject(f, "type", "json_schema");
+	js = cJSON_AddObjectToObject(f, "json_schema");
+	cJSON_AddStringToObject(js, "name", "llmops_preference");
+	cJSON_AddBoolToObject(js, "strict", 1);
+	schema = cJSON_AddObjectToObject(js, "schema");
+	cJSON_AddStringToObject(schema, "type", "object");
+	props = cJSON_AddObjectToObject(schema, "properties");
+	w = cJSON_AddObjectToObject(props, "winner");
+	cJSON_AddStringToObject(w, "type", "string");
+	e = cJSON_AddArrayToObject(w, "enum");
+	cJSON_AddItemToArray(e, cJSON_CreateString("A"));
+	cJSON_AddItemToArray(e, cJSON_CreateString("B"));
+	cJSON_AddItemToArray(e, cJSON_CreateString("tie"));
+	reason = cJSON_AddObjectToObject(props, "reason");
+	cJSON_AddStringToObject(reason, "type", "string");
+	req = cJSON_AddArrayToObject(schema, "required");
+	cJSON_AddItemToArray(req, cJSON_CreateString("winner"));
+	cJSON_AddItemToArray(req, cJSON_CreateString("reason"));
+	cJSON_AddBoolToObject(schema, "additionalProperties", 0);
+	/* cJSON_Add* return NULL on allocation failure: the last one says whether all held */
+	if (!req || !cJSON_GetArrayItem(req, 1)) {
+		cJSON_Delete(x);
+		return NULL;
+	}
+	return x;
+}
+
+cJSON *llmops_judge_pair_vars(const cJSON *vars, const char *input_text, const char *output_a,
+			      const char *output_b, const char *expected)
+{
+	cJSON *o = llmops_judge_vars(vars, input_text, output_a, expected);
+	if (!o)
+		return NULL;
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "output_a");
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "output_b");
+	if (!cJSON_AddStringToObject(o, "output_a", output_a ? output_a : "") ||
+	    !cJSON_AddStringToObject(o, "output_b", output_b ? output_b : "")) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+int llmops_preference_outcome(int own, int other, int *consistent)
+{
+	/* in the second order this output was B: its preference there, seen from this output */
+	int own_first = own == LLMOPS_PREFER_A ? 1 : own == LLMOPS_PREFER_B ? -1 : 0;
+	int own_second = other == LLMOPS_PREFER_B ? 1 : other == LLMOPS_PREFER_A ? -1 : 0;
+	*consistent = own_first == own_second;
+	return own_first == own_second ? own_first : 0;
+}

@@ -73,4 +73,47 @@ cJSON *llmops_judge_request_extra(long lo, long hi, int logprobs);
  */
 int llmops_verdict_weigh(const char *body, size_t len, long lo, long hi, struct llmops_verdict *v);
 
+/*
+ * Pairwise preference (a rubric with "verdict: preference"): the judge sees
+ * two outputs, A and B, and answers {"winner": "A"|"B"|"tie", "reason":
+ * "..."}.  Read tolerantly like a score: the first JSON object with a
+ * string "winner" (a Markdown fence around it is fine), else a line
+ * "winner: A"; "A"/"B" may be written "answer A", "output B" and the like
+ * (any case); "tie", "equal", "both", "neither" and "none" are a tie.
+ */
+enum { LLMOPS_PREFER_TIE = 0, LLMOPS_PREFER_A = 1, LLMOPS_PREFER_B = 2 };
+
+struct llmops_preference {
+	int winner; /* LLMOPS_PREFER_* */
+	char reason[LLMOPS_JUDGE_REASON_MAX];
+};
+
+/* Read a preference from text (the judge's whole answer): 0, or LLMOPS_E_INPUT saying why. */
+int llmops_preference_parse(const char *text, struct llmops_preference *p, struct llmops_err *err);
+
+/*
+ * What a preference judge's request adds to an OpenAI-compatible body: the
+ * JSON-schema response format named "llmops_preference" (the caller's:
+ * cJSON_Delete).
+ */
+cJSON *llmops_preference_request_extra(void);
+
+/*
+ * The variables of a preference rubric (the caller's: cJSON_Delete): as
+ * llmops_judge_vars, with output_a and output_b the two outputs in the
+ * order asked ("output" is output_a).
+ */
+cJSON *llmops_judge_pair_vars(const cJSON *vars, const char *input_text, const char *output_a,
+			      const char *output_b, const char *expected);
+
+/*
+ * A pair asked in both orders: own is the verdict with this output shown
+ * first (as A), other the verdict with it shown second (as B).  The output
+ * wins only when both orders prefer it, and loses only when both prefer the
+ * other; any other pair (a tie in either order, or orders that disagree, the
+ * sign of a position bias) is a tie.  Returns 1 (win), 0 (tie) or -1 (loss);
+ * *consistent is 1 when the two orders agree.
+ */
+int llmops_preference_outcome(int own, int other, int *consistent);
+
 #endif

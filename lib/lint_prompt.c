@@ -98,7 +98,8 @@ static void check_meta(struct llmops_lint *l, struct lint_file *f, const struct 
 			llmops_suggest(&near, it->key, llmops_prompt_meta_keys, nk);
 			lint_report(l, f, it->line, it->col, LR_FRONTMATTER_KEY,
 				    "unknown key '%s'%s%s%s; known keys: model, temperature, "
-				    "max_tokens, owner, description, version, scale (a judge's)",
+				    "max_tokens, owner, description, version, scale and verdict "
+				    "(a judge's)",
 				    it->key, near.nr ? " (did you mean '" : "",
 				    near.nr ? near.items[0] : "", near.nr ? "'?)" : "");
 			llmops_strlist_release(&near);

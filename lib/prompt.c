@@ -10,7 +10,8 @@
 #include <string.h>
 
 const char *const llmops_prompt_meta_keys[] = {
-	"description", "max_tokens", "model", "owner", "scale", "temperature", "version", NULL,
+	"description", "max_tokens", "model",	"owner", "scale",
+	"temperature", "verdict",    "version", NULL,
 };
 
 static const char *const roles[] = {"system", "developer", "user", "assistant", NULL};
@@ -78,6 +79,17 @@ static int set_meta(struct llmops_prompt *p, const char *key, const char *val, i
 		m->scale_lo = lo;
 		m->scale_hi = hi;
 		m->has_scale = 1;
+	} else if (!strcmp(key, "verdict")) {
+		if (strcmp(val, "score") && strcmp(val, "preference")) {
+			if (p->lenient)
+				return LLMOPS_OK;
+			return llmops_err_at(
+				err, LLMOPS_E_INPUT, p->label, line, col,
+				"verdict '%s' must be score (one output rated on the "
+				"scale) or preference (which of two outputs is better)",
+				val);
+		}
+		m->preference = !strcmp(val, "preference");
 	}
 	return LLMOPS_OK;
 }

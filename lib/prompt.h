@@ -30,6 +30,9 @@ struct llmops_prompt_meta {
 	/* a judge rubric's rating scale ("scale: 1-5"): the lowest and highest score */
 	long scale_lo, scale_hi;
 	int has_scale;
+	/* "verdict: preference": a pairwise judge, asked which of two outputs is better
+	   ({"winner": "A"|"B"|"tie"}); "verdict: score" (the default): one output rated */
+	int preference;
 };
 
 struct llmops_prompt_msg {

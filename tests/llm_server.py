@@ -40,7 +40,11 @@ Answers:
   - a request whose response_format asks for the JSON schema named
     "llmops_verdict" (a judge's), or a Messages API request whose text asks
     for the verdict's shape ('{"score": <'), is answered as a judge: see
-    verdict_for (and verdict_logprobs, with "logprobs": true).
+    verdict_for (and verdict_logprobs, with "logprobs": true);
+  - a request for the JSON schema named "llmops_preference" (a pairwise
+    judge's), or a Messages API request asking for '{"winner": ', is
+    answered with a preference between its <answer_a> and <answer_b>: see
+    preference_for.
 
 Faults (each RATE is a fraction in [0,1], applied deterministically: the
 n-th request gets a fault when floor(n*RATE) > floor((n-1)*RATE)):
@@ -179,6 +183,38 @@ def verdict_for(messages, json_schema):
     return json.dumps({"score": int(v) if v == int(v) else v, "reason": "the marker says " + x})
 
 
+QUALITY_RE = re.compile(r"QUALITY:\s*(-?\d+)")
+PREFER_RE = re.compile(r"PREFER:\s*(\S+)")
+
+
+def between(text, tag):
+    return text.split("<" + tag + ">", 1)[-1].split("</" + tag + ">", 1)[0] \
+        if "<" + tag + ">" in text else ""
+
+
+def preference_for(messages):
+    """A pairwise judge's verdict: the answer (between <answer_a> and <answer_b> tags) whose
+    marker "QUALITY: N" is higher wins, equal ones tie (no marker: 0).  A marker "PREFER: X"
+    anywhere changes that: "first" always prefers A (a judge with a position bias, whose two
+    orders disagree), "500" is an HTTP 500, "line" answers in prose with a line
+    "Winner: X", "none" in prose with no winner."""
+    text = "\n".join(content_text(m.get("content")) for m in messages if isinstance(m, dict))
+    a, b = between(text, "answer_a"), between(text, "answer_b")
+    qa, qb = (int(m.group(1)) if m else 0 for m in (QUALITY_RE.search(a), QUALITY_RE.search(b)))
+    winner = "A" if qa > qb else "B" if qb > qa else "tie"
+    m = PREFER_RE.search(text)
+    how = m.group(1).rstrip(".,;") if m else ""
+    if how == "500":
+        raise HTTPError(500, "the judge failed", "server_error")
+    if how == "first":
+        return json.dumps({"winner": "A", "reason": "the first one reads better"})
+    if how == "line":
+        return "Both are close.\n**Winner:** " + winner + "\nThat is my view."
+    if how == "none":
+        return "I cannot decide between them."
+    return json.dumps({"winner": winner, "reason": "quality %d against %d" % (qa, qb)})
+
+
 def verdict_logprobs(reply, messages):
     """The log-probabilities of a JSON verdict's tokens (a request with "logprobs": true):
     the score's token is certain, unless the marker ends in "~" ("VERDICT: 4~"): then
@@ -295,10 +331,13 @@ class Server:
         limit = req.get("max_completion_tokens", req.get("max_tokens"))
         fmt = req.get("response_format")
         logprobs = None
-        if isinstance(fmt, dict) and (fmt.get("json_schema") or {}).get("name") == "llmops_verdict":
+        schema_name = (fmt.get("json_schema") or {}).get("name") if isinstance(fmt, dict) else None
+        if schema_name == "llmops_verdict":
             reply = verdict_for(messages, fmt["json_schema"])
             if req.get("logprobs"):
                 logprobs = verdict_logprobs(reply, messages)
+        elif schema_name == "llmops_preference":
+            reply = preference_for(messages)
         else:
             reply = reply_for(messages, self.stats.seen, self.req_key)
         text, cut = cut_tokens(reply, limit)
@@ -338,7 +377,9 @@ class Server:
         # the Messages API has no response_format: a judge is known by its rubric's request
         # for the verdict's shape
         asked = "\n".join(content_text(m.get("content")) for m in messages if isinstance(m, dict))
-        if '{"score": <' in asked:
+        if '{"winner": ' in asked:
+            reply = preference_for(messages)
+        elif '{"score": <' in asked:
             top = 1 if '{"score": <0 or 1>' in asked else 5
             reply = verdict_for(messages, {"schema": {"properties": {"score": {"minimum": 0 if top == 1 else 1,
                                                                                 "maximum": top}}}})

@@ -16,7 +16,7 @@ git init -q base
 run llmops -C base lint
 expect_rc 0 "the scaffolded project lints clean"
 check "no findings on the scaffold" test -z "$out"
-check "a summary on stderr" has "$err" "8 files checked: 0 errors, 0 warnings"
+check "a summary on stderr" has "$err" "9 files checked: 0 errors, 0 warnings"
 
 # project RULE KIND: a fresh copy of base in $TEST_ROOT/p with RULE's KIND (fire or
 # clean) fixtures in place, and whatever else the rule needs around them

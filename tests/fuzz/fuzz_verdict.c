@@ -1,8 +1,9 @@
 /*
  * fuzz_verdict.c - what a model answers is untrusted: lib/judge reads a
- * verdict from any text and lib/detect scans any UTF-8 text for secrets
- * and personal data.  Neither crashes; a verdict read is on its scale and
- * normalised into [0, 1]; every finding lies inside the text.
+ * verdict (a score, or a pairwise preference) from any text and
+ * lib/detect scans any UTF-8 text for secrets and personal data.  Neither
+ * crashes; a score read is on its scale and normalised into [0, 1], a
+ * preference is A, B or a tie; every finding lies inside the text.
  */
 #include "detect.h"
 #include "fuzz.h"
@@ -34,6 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = llmops_verdict_parse(text, lo, hi, &v, &err);
 	if (rc == 0 && (v.raw < (double)lo || v.raw > (double)hi || v.score < 0 || v.score > 1 ||
 			strlen(v.reason) >= sizeof(v.reason)))
+		abort();
+	if (rc != 0 && (rc != LLMOPS_E_INPUT || !err.msg[0]))
+		abort();
+	struct llmops_preference pref;
+	rc = llmops_preference_parse(text, &pref, &err);
+	if (rc == 0 && (pref.winner < LLMOPS_PREFER_TIE || pref.winner > LLMOPS_PREFER_B ||
+			strlen(pref.reason) >= sizeof(pref.reason)))
 		abort();
 	if (rc != 0 && (rc != LLMOPS_E_INPUT || !err.msg[0]))
 		abort();

@@ -106,12 +106,90 @@ static void weighing(void **state)
 	assert_int_equal(llmops_verdict_weigh(NULL, 0, 1, 5, &v), 0);
 }
 
+static void prefer(const char *text, int winner, const char *reason)
+{
+	struct llmops_preference p;
+	struct llmops_err err = {0};
+	if (llmops_preference_parse(text, &p, &err))
+		fail_msg("preference of '%s': %s", text, err.msg);
+	if (p.winner != winner || strcmp(p.reason, reason))
+		fail_msg("preference of '%s': %d '%s'", text, p.winner, p.reason);
+}
+
+static void preferences(void **state)
+{
+	(void)state;
+	prefer("{\"winner\": \"A\", \"reason\": \"clearer\"}", LLMOPS_PREFER_A, "clearer");
+	prefer("{\"winner\": \"b\"}", LLMOPS_PREFER_B, "");
+	prefer("{\"winner\": \"Answer B\"}", LLMOPS_PREFER_B, "");
+	prefer("{\"winner\": \"tie\"}", LLMOPS_PREFER_TIE, "");
+	prefer("{\"winner\": \"Neither\"}", LLMOPS_PREFER_TIE, "");
+	prefer("Here:\n```json\n{\"reason\": \"x\", \"winner\": \"output a\"}\n```",
+	       LLMOPS_PREFER_A, "x");
+	/* an object without a winner is passed over */
+	prefer("{\"score\": 3} {\"winner\": \"B\"}", LLMOPS_PREFER_B, "");
+	prefer("Both are close.\n**Winner:** B\nThat is all.", LLMOPS_PREFER_B, "");
+	prefer("winner = tie.", LLMOPS_PREFER_TIE, "");
+
+	struct llmops_preference p;
+	struct llmops_err err = {0};
+	assert_int_equal(llmops_preference_parse("{\"winner\": \"C\"}", &p, &err), LLMOPS_E_INPUT);
+	assert_non_null(strstr(err.msg, "the judge's winner 'C' is none of A, B and tie"));
+	assert_int_equal(llmops_preference_parse("I cannot decide.", &p, &err), LLMOPS_E_INPUT);
+	assert_non_null(strstr(err.msg, "no winner in the judge's answer ('I cannot decide.')"));
+	/* "Answers" is not "A": a word is read whole */
+	assert_int_equal(llmops_preference_parse("winner: Answers vary", &p, &err), LLMOPS_E_INPUT);
+	assert_int_equal(llmops_preference_parse(NULL, &p, &err), LLMOPS_E_INPUT);
+
+	cJSON *x = llmops_preference_request_extra();
+	const cJSON *js = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(x, "response_format"), "json_schema");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(js, "name")->valuestring,
+			    "llmops_preference");
+	char *txt = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(js, "schema"));
+	assert_non_null(strstr(txt, "\"enum\":[\"A\",\"B\",\"tie\"]"));
+	free(txt);
+	cJSON_Delete(x);
+
+	cJSON *v = cJSON_Parse("{\"topic\": \"t\", \"output_a\": \"stale\"}");
+	cJSON *pv = llmops_judge_pair_vars(v, "Q?", "first", "second", NULL);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(pv, "output_a")->valuestring, "first");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(pv, "output_b")->valuestring,
+			    "second");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(pv, "output")->valuestring, "first");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(pv, "input")->valuestring, "Q?");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(pv, "topic")->valuestring, "t");
+	cJSON_Delete(pv);
+	cJSON_Delete(v);
+}
+
+/* Both orders: own (this output shown first) and other (it shown second). */
+static void outcomes(void **state)
+{
+	(void)state;
+	int c = -1;
+	assert_int_equal(llmops_preference_outcome(LLMOPS_PREFER_A, LLMOPS_PREFER_B, &c), 1);
+	assert_int_equal(c, 1);
+	assert_int_equal(llmops_preference_outcome(LLMOPS_PREFER_B, LLMOPS_PREFER_A, &c), -1);
+	assert_int_equal(c, 1);
+	/* a position bias: each order prefers what it saw first */
+	assert_int_equal(llmops_preference_outcome(LLMOPS_PREFER_A, LLMOPS_PREFER_A, &c), 0);
+	assert_int_equal(c, 0);
+	assert_int_equal(llmops_preference_outcome(LLMOPS_PREFER_B, LLMOPS_PREFER_B, &c), 0);
+	assert_int_equal(c, 0);
+	/* a tie in one order is a tie */
+	assert_int_equal(llmops_preference_outcome(LLMOPS_PREFER_A, LLMOPS_PREFER_TIE, &c), 0);
+	assert_int_equal(c, 0);
+	assert_int_equal(llmops_preference_outcome(LLMOPS_PREFER_TIE, LLMOPS_PREFER_TIE, &c), 0);
+	assert_int_equal(c, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reading),
-		cmocka_unit_test(vars_and_format),
-		cmocka_unit_test(weighing),
+		cmocka_unit_test(reading),  cmocka_unit_test(vars_and_format),
+		cmocka_unit_test(weighing), cmocka_unit_test(preferences),
+		cmocka_unit_test(outcomes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

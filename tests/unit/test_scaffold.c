@@ -26,12 +26,17 @@ static void test_fresh_directory(void **state)
 	(void)state;
 	llmops_scaffold_report_init(&rep);
 	assert_int_equal(llmops_scaffold(dir, &rep, &err), 0);
-	assert_int_equal(rep.created.nr, 18); /* with prompts/_judges/: 5 rubrics in 6 folders */
+	assert_int_equal(rep.created.nr, 20); /* with prompts/_judges/: 6 rubrics in 7 folders */
 	assert_int_equal(rep.kept.nr, 0);
 	assert_true(llmops_strlist_find(&rep.created, "prompts/_judges/relevance/v1.0.0.txt") >= 0);
 	s = slurp(dir, "prompts/_judges/faithfulness/v1.0.0.txt");
 	assert_non_null(strstr(s, "{{context}}"));
 	assert_non_null(strstr(s, "scale: 1-5"));
+	free(s);
+	s = slurp(dir, "prompts/_judges/pairwise/v1.0.0.txt");
+	assert_non_null(strstr(s, "\nverdict: preference\n"));
+	assert_non_null(strstr(s, "{{output_a}}"));
+	assert_non_null(strstr(s, "{{output_b}}"));
 	free(s);
 	assert_true(llmops_strlist_find(&rep.created, "prompts/summarize/v1.0.0.txt") >= 0);
 	assert_true(llmops_strlist_find(&rep.created, ".gitignore") >= 0);
@@ -49,7 +54,7 @@ static void test_fresh_directory(void **state)
 	assert_int_equal(llmops_scaffold(dir, &rep, &err), 0);
 	assert_int_equal(rep.created.nr, 0);
 	assert_int_equal(rep.updated.nr, 0);
-	assert_int_equal(rep.kept.nr, 18);
+	assert_int_equal(rep.kept.nr, 20);
 	llmops_scaffold_report_release(&rep);
 	tu_tmpdir_remove(dir);
 }
