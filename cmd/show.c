@@ -122,6 +122,50 @@ static void one_line(const struct llmops_result *x, int variants, int repeated,
 	printf("\n");
 }
 
+static const char *jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The judge's verdict on a result, as recorded (results.judge): a rubric's score, or a
+   pairwise outcome with both orders. */
+static void judge_lines(const char *verdict, double cost)
+{
+	cJSON *j = cJSON_Parse(verdict);
+	const cJSON *sc = cJSON_GetObjectItemCaseSensitive(j, "score");
+	const cJSON *orders = cJSON_GetObjectItemCaseSensitive(j, "orders"), *o;
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		return;
+	}
+	printf("  judge     %s by %s: ", jstr(j, "rubric"), jstr(j, "judge"));
+	if (cJSON_IsNumber(sc)) {
+		const cJSON *lo = cJSON_GetObjectItemCaseSensitive(j, "scale_min");
+		const cJSON *hi = cJSON_GetObjectItemCaseSensitive(j, "scale_max");
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(j, "weighted");
+		printf("%g", sc->valuedouble);
+		if (cJSON_IsNumber(w) && fabs(w->valuedouble - sc->valuedouble) >= 0.005)
+			printf(" (weighted %.2f)", w->valuedouble);
+		if (cJSON_IsNumber(lo) && cJSON_IsNumber(hi))
+			printf(" on %g-%g", lo->valuedouble, hi->valuedouble);
+		if (*jstr(j, "reason"))
+			printf(": %s", jstr(j, "reason"));
+	} else {
+		printf("%s against %s%s", jstr(j, "outcome"), jstr(j, "against"),
+		       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "consistent"))
+			       ? ""
+			       : " (the orders disagreed)");
+	}
+	if (!isnan(cost))
+		printf(" ($%.6f)", cost);
+	printf("\n");
+	cJSON_ArrayForEach (o, orders)
+		printf("            %s first: %s%s%s\n", jstr(o, "first"), jstr(o, "winner"),
+		       *jstr(o, "reason") ? ", " : "", jstr(o, "reason"));
+	cJSON_Delete(j);
+}
+
 static void full_case(const struct llmops_result *x)
 {
 	printf("\ncase %s", x->case_id);
@@ -145,6 +189,8 @@ static void full_case(const struct llmops_result *x)
 	if (!isnan(x->cost_usd))
 		printf("  cost      $%.6f\n", x->cost_usd);
 	printf("  attempts  %d\n", x->attempts);
+	if (x->judge)
+		judge_lines(x->judge, x->judge_cost_usd);
 	runfmt_block("  ", "expected", x->expected);
 	runfmt_block("  ", "output", x->output);
 	runfmt_block("  ", "input", x->input);

@@ -74,6 +74,8 @@ r=d.execute("select judge_cost_usd, cost_usd from runs where id=?",(sys.argv[1],
 assert n==5 and abs(r[0]-c) < 1e-12 and r[0] > 0, (n, c, r)
 p=d.execute("select params from runs where id=?",(sys.argv[1],)).fetchone()[0]
 assert "\"rubric\":\"relevance@v1.0.0\"" in p, p' "$RUN"
+run llmops show "$RUN" --case great
+check "show --case gives the verdict" has "$out" "judge     relevance@v1.0.0 by openai:gpt-4o: 5 on 1-5: the marker says 5 (\$0.0"
 ev --max-errors 3 -o judged.jsonl
 check "the summary names the judge and its cost apart" has "$out" "judge   relevance@v1.0.0 by openai:gpt-4o: 5 verdicts"
 check "the JSON Lines file has the verdicts" python3 -c '

@@ -77,6 +77,10 @@ assert r[("line","qa@v2.0.0")]["judge"]["outcome"]=="win"
 for x in r.values():  # each result carries the cost of its own order
     c=x["judge"]["orders"][0]["cost_usd"]; assert x["judge"]["cost_usd"]==c and c > 0, x' "$out"
 
+run llmops show "$RUN" --case p00
+check "show --case gives the outcome" has "$out" "judge     pairwise@v1.0.0 by openai:gpt-4o: tie against qa@v1.0.0 x openai:gpt-4o-mini (the orders disagreed)"
+check "and both orders" has "$out" "qa@v2.0.0 x openai:gpt-4o-mini first: A, the first one reads better"
+
 pw --prompt qa@v1.0.0 --prompt qa@v2.0.0
 check "the summary" has "$out" "qa@v2.0.0"
 check "win/tie/loss" has "$out" "13 wins, 5 ties (2 where the orders disagreed), 2 losses"
@@ -93,6 +97,9 @@ expect_rc 1 "the second variant significantly worse fails the gate"
 check "says why" has "$out" "pairwise: 2 wins, 13 losses, p = 0.007385 < 0.05"
 check "and what it found" has "$out" "it is worse (the gate fails)"
 
+VALIDATE="${LLMOPS_SOURCE_ROOT:?}/tests/cli/validate_json.py"
+pw --prompt qa@v1.0.0 --prompt qa@v2.0.0 -o pairs.json
+check "eval -o json with pairwise verdicts validates" python3 "$VALIDATE" eval.schema.json pairs.json
 pw --prompt qa@v1.0.0 --prompt qa@v2.0.0 -o pairs.md
 check "the Markdown report has the comparison" grep -q "13 wins, 5 ties (2 where the orders disagreed), 2 losses" pairs.md
 
