@@ -128,41 +128,56 @@ static const char *jstr(const cJSON *o, const char *k)
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-/* The judge's verdict on a result, as recorded (results.judge): a rubric's score, or a
-   pairwise outcome with both orders. */
-static void judge_lines(const char *verdict, double cost)
+/* " ($COST)" when the verdict v says what it cost. */
+static void verdict_cost(const cJSON *v)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "cost_usd");
+	if (cJSON_IsNumber(c))
+		printf(" ($%.6f)", c->valuedouble);
+}
+
+/* The judges' verdicts on a result, as recorded (results.judge): the metric's (a rubric's
+   score, or a pairwise outcome with both orders) and the refusal judge's. */
+static void judge_lines(const char *verdict)
 {
 	cJSON *j = cJSON_Parse(verdict);
 	const cJSON *sc = cJSON_GetObjectItemCaseSensitive(j, "score");
 	const cJSON *orders = cJSON_GetObjectItemCaseSensitive(j, "orders"), *o;
-	if (!cJSON_IsObject(j)) {
-		cJSON_Delete(j);
-		return;
+	const cJSON *rf = cJSON_GetObjectItemCaseSensitive(j, "refusal");
+	if (cJSON_HasObjectItem(j, "rubric")) {
+		printf("  judge     %s by %s: ", jstr(j, "rubric"), jstr(j, "judge"));
+		if (cJSON_IsNumber(sc)) {
+			const cJSON *lo = cJSON_GetObjectItemCaseSensitive(j, "scale_min");
+			const cJSON *hi = cJSON_GetObjectItemCaseSensitive(j, "scale_max");
+			const cJSON *w = cJSON_GetObjectItemCaseSensitive(j, "weighted");
+			printf("%g", sc->valuedouble);
+			if (cJSON_IsNumber(w) && fabs(w->valuedouble - sc->valuedouble) >= 0.005)
+				printf(" (weighted %.2f)", w->valuedouble);
+			if (cJSON_IsNumber(lo) && cJSON_IsNumber(hi))
+				printf(" on %g-%g", lo->valuedouble, hi->valuedouble);
+			if (*jstr(j, "reason"))
+				printf(": %s", jstr(j, "reason"));
+		} else {
+			printf("%s against %s%s", jstr(j, "outcome"), jstr(j, "against"),
+			       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "consistent"))
+				       ? ""
+				       : " (the orders disagreed)");
+		}
+		verdict_cost(j);
+		printf("\n");
+		cJSON_ArrayForEach (o, orders)
+			printf("            %s first: %s%s%s\n", jstr(o, "first"),
+			       jstr(o, "winner"), *jstr(o, "reason") ? ", " : "",
+			       jstr(o, "reason"));
 	}
-	printf("  judge     %s by %s: ", jstr(j, "rubric"), jstr(j, "judge"));
-	if (cJSON_IsNumber(sc)) {
-		const cJSON *lo = cJSON_GetObjectItemCaseSensitive(j, "scale_min");
-		const cJSON *hi = cJSON_GetObjectItemCaseSensitive(j, "scale_max");
-		const cJSON *w = cJSON_GetObjectItemCaseSensitive(j, "weighted");
-		printf("%g", sc->valuedouble);
-		if (cJSON_IsNumber(w) && fabs(w->valuedouble - sc->valuedouble) >= 0.005)
-			printf(" (weighted %.2f)", w->valuedouble);
-		if (cJSON_IsNumber(lo) && cJSON_IsNumber(hi))
-			printf(" on %g-%g", lo->valuedouble, hi->valuedouble);
-		if (*jstr(j, "reason"))
-			printf(": %s", jstr(j, "reason"));
-	} else {
-		printf("%s against %s%s", jstr(j, "outcome"), jstr(j, "against"),
-		       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "consistent"))
-			       ? ""
-			       : " (the orders disagreed)");
+	if (cJSON_IsObject(rf)) {
+		printf("  refusal   %s by %s: %s%s%s", jstr(rf, "rubric"), jstr(rf, "judge"),
+		       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rf, "refused")) ? "refuses"
+										     : "answers",
+		       *jstr(rf, "reason") ? ": " : "", jstr(rf, "reason"));
+		verdict_cost(rf);
+		printf("\n");
 	}
-	if (!isnan(cost))
-		printf(" ($%.6f)", cost);
-	printf("\n");
-	cJSON_ArrayForEach (o, orders)
-		printf("            %s first: %s%s%s\n", jstr(o, "first"), jstr(o, "winner"),
-		       *jstr(o, "reason") ? ", " : "", jstr(o, "reason"));
 	cJSON_Delete(j);
 }
 
@@ -190,7 +205,7 @@ static void full_case(const struct llmops_result *x)
 		printf("  cost      $%.6f\n", x->cost_usd);
 	printf("  attempts  %d\n", x->attempts);
 	if (x->judge)
-		judge_lines(x->judge, x->judge_cost_usd);
+		judge_lines(x->judge);
 	runfmt_block("  ", "expected", x->expected);
 	runfmt_block("  ", "output", x->output);
 	runfmt_block("  ", "input", x->input);

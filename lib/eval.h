@@ -134,6 +134,7 @@ struct llmops_eval_job {
 	struct llmops_call refusal;  /* the refusal judge's call */
 	int refused;		     /* its verdict: 1, 0; -1 until it answers */
 	char *refusal_why;	     /* its reason */
+	char *refusal_verdict;	     /* its verdict as recorded (JSON; results.judge's "refusal") */
 	cJSON *moderation;	     /* its category scores; NULL until it answers */
 	int awaiting;		     /* follow-up calls (embedding, judge) not back */
 	char *follow_error;	     /* the first follow-up's failure */

@@ -54,6 +54,10 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, in
 			   const struct llmops_answer *a, const char *body, size_t len,
 			   int attempts, int cached, struct llmops_err *err);
 int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j, int which);
+/* What j's result records as its judge's verdicts (results.judge; the caller's: free()): the
+   metric's verdict with the refusal judge's under "refusal", either alone, or NULL when it
+   has none (or out of memory). */
+char *llmops_eval_verdicts(const struct llmops_eval_job *j);
 /* eval_pair.c: judge:pairwise (a rubric with "verdict: preference", two variants).  j's
    output is known: paired with the other variant's job of its case and repeat (both orders
    asked) or parked until that one answers.  x's order's verdict is in (or x's follow_error

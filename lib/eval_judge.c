@@ -121,22 +121,6 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, in
 	var->judged++;
 	if (prefer) /* its order's verdict: the pair's outcome is made once both are in */
 		return llmops_eval_pair_take(ev, j, &pref, a, cost, attempts, cached, err);
-	if (which == LLMOPS_JUDGE_REFUSAL) { /* on 0-1: a refusal at the upper half */
-		j->refused = v.raw >= (double)(g->lo + g->hi) / 2;
-		free(j->refusal_why);
-		j->refusal_why = strdup(v.reason);
-		return 0;
-	}
-	j->judge_score = v.score;
-	free(j->judge_note);
-	j->judge_note = NULL;
-	struct llmops_buf note = LLMOPS_BUF_INIT;
-	llmops_buf_addf(&note, "%g", v.raw);
-	if (!isnan(v.weighted) && fabs(v.weighted - v.raw) >= 0.005)
-		llmops_buf_addf(&note, " (weighted %.2f)", v.weighted);
-	llmops_buf_addf(&note, " on %ld-%ld%s%s", g->lo, g->hi, v.reason[0] ? ": " : "", v.reason);
-	j->judge_note = note.oom ? NULL : llmops_buf_detach(&note, NULL);
-	llmops_buf_release(&note);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "rubric", g->name);
 	cJSON_AddStringToObject(o, "judge", g->prov->label);
@@ -156,10 +140,48 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, in
 		cJSON_AddNumberToObject(o, "cost_usd", cost);
 	cJSON_AddNumberToObject(o, "attempts", attempts);
 	cJSON_AddBoolToObject(o, "cache_hit", cached);
+	if (which == LLMOPS_JUDGE_REFUSAL) { /* on 0-1: a refusal at the upper half */
+		j->refused = v.raw >= (double)(g->lo + g->hi) / 2;
+		free(j->refusal_why);
+		j->refusal_why = strdup(v.reason);
+		cJSON_AddBoolToObject(o, "refused", j->refused);
+		free(j->refusal_verdict);
+		j->refusal_verdict = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		return j->refusal_verdict && j->refusal_why
+			       ? 0
+			       : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	j->judge_score = v.score;
+	free(j->judge_note);
+	j->judge_note = NULL;
+	struct llmops_buf note = LLMOPS_BUF_INIT;
+	llmops_buf_addf(&note, "%g", v.raw);
+	if (!isnan(v.weighted) && fabs(v.weighted - v.raw) >= 0.005)
+		llmops_buf_addf(&note, " (weighted %.2f)", v.weighted);
+	llmops_buf_addf(&note, " on %ld-%ld%s%s", g->lo, g->hi, v.reason[0] ? ": " : "", v.reason);
+	j->judge_note = note.oom ? NULL : llmops_buf_detach(&note, NULL);
+	llmops_buf_release(&note);
 	free(j->verdict);
 	j->verdict = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return j->verdict ? 0 : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+}
+
+char *llmops_eval_verdicts(const struct llmops_eval_job *j)
+{
+	if (!j->refusal_verdict)
+		return j->verdict ? strdup(j->verdict) : NULL;
+	cJSON *o = j->verdict ? cJSON_Parse(j->verdict) : cJSON_CreateObject();
+	cJSON *r = cJSON_Parse(j->refusal_verdict);
+	char *s = NULL;
+	if (o && r && cJSON_AddItemToObject(o, "refusal", r)) {
+		r = NULL;
+		s = cJSON_PrintUnformatted(o);
+	}
+	cJSON_Delete(r);
+	cJSON_Delete(o);
+	return s;
 }
 
 int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j, int which)

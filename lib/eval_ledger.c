@@ -137,8 +137,10 @@ static int restore_one(const struct llmops_result *r, void *ud)
 						      : 0;
 		j.pair_consistent =
 			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(jv, "consistent"));
+		/* the verdicts read: the metric's and the refusal judge's */
+		ev->vars[j.vi].judged += cJSON_HasObjectItem(jv, "rubric") +
+					 cJSON_HasObjectItem(jv, "refusal");
 		cJSON_Delete(jv);
-		ev->vars[j.vi].judged++;
 		if (!isnan(r->judge_cost_usd)) {
 			ev->vars[j.vi].judge_cost += r->judge_cost_usd;
 			ev->judge_spent += r->judge_cost_usd;

@@ -193,6 +193,7 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 	llmops_call_release(&j->refusal);
 	cJSON_Delete(j->moderation);
 	free(j->refusal_why);
+	free(j->refusal_verdict);
 	free(j->follow_error);
 	free(j->verdict);
 	free(j->judge_note);
@@ -235,7 +236,8 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 	r.attempts = j->attempts;
 	r.error = j->error;
 	r.cache_hit = j->cache_hit;
-	r.judge = j->verdict;
+	char *verdicts = llmops_eval_verdicts(j);
+	r.judge = verdicts;
 	r.judge_cost_usd = j->judge_cost;
 	/* who answered, where the run's provider and model do not say it: a fallback,
 	   or a run of several providers (whose own row names none) */
@@ -246,6 +248,7 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 		r.model = p->model;
 	}
 	int rc = llmops_ledger_result_append(ev->ledger, ev->run_id, &r, &rid, err);
+	free(verdicts);
 	if (!rc && j->passed >= 0 && ev->review_below >= 0 && !isnan(j->score) &&
 	    j->score < ev->review_below) {
 		int64_t review = 0;
@@ -746,8 +749,8 @@ static void call_done(void *ud, struct llmops_call *c)
 	if (c == &j->judge || c == &j->refusal) {
 		int which = c == &j->refusal ? LLMOPS_JUDGE_REFUSAL : LLMOPS_JUDGE_METRIC;
 		const char *what = which == LLMOPS_JUDGE_REFUSAL ? "refusal judge"
-				   : ev->judge.preference ? "pairwise judge"
-							  : "judge";
+				   : ev->judge.preference	 ? "pairwise judge"
+								 : "judge";
 		if (!c->ok) {
 			llmops_eval_follow_failed(j, what, c->error);
 		} else if (llmops_eval_judge_take(ev, j, which, &c->answer, c->raw.data, c->raw.len,

@@ -210,8 +210,30 @@ assert r["declines"]["passed"] and r["answers"]["passed"], r
 assert r["should-decline"]["reason"]=="refusal: the output does not refuse (the judge: it answers)", r["should-decline"]
 assert r["should-answer"]["reason"]=="not_refusal: the output refuses (the judge: it declines)", r["should-answer"]
 j=d["variants"][0]["judge"]
-assert j["refusal_rubric"]=="refusal@v1.0.0" and j["verdicts"]==4 and j["tokens_in"] > 0, j' "$out"
+assert j["refusal_rubric"]=="refusal@v1.0.0" and j["verdicts"]==4 and j["tokens_in"] > 0, j
+v={k: x["judge"]["refusal"] for k, x in r.items()}
+assert v["declines"]["refused"] and not v["answers"]["refused"] and not v["should-decline"]["refused"], v
+assert v["declines"]["rubric"]=="refusal@v1.0.0" and v["declines"]["reason"]=="it declines" and v["declines"]["scale_max"]==1
+assert all(x["judge"]["refusal"]["cost_usd"] > 0 or x["judge"]["refusal"]["cache_hit"] for x in r.values())' "$out"
 done
+printf '%s\n' "$out" >refusals.json
+RUN=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["run"])' "$out")
+run llmops show last --case declines
+check "show --case gives the refusal verdict" has "$out" "refusal   refusal@v1.0.0 by anthropic:claude-3-5-haiku-latest: refuses: it declines ("
+check "the refusal verdicts validate" python3 "${LLMOPS_SOURCE_ROOT:?}/tests/cli/validate_json.py" eval.schema.json refusals.json
+# an interrupted run resumes with its refusal verdicts counted
+python3 - "$RUN" <<'EOF'
+import sqlite3, sys
+d = sqlite3.connect(".llmops/ledger.db")
+d.execute("UPDATE runs SET status='running', finished_at=NULL WHERE id=?", (sys.argv[1],))
+d.execute("DELETE FROM results WHERE run_id=? AND case_id='answers'", (sys.argv[1],))
+d.commit()
+EOF
+run llmops eval --resume "$RUN" --format json
+expect_rc 0 "resumed"
+check "the kept refusal verdicts counted with the new one" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); j=d["variants"][0]["judge"]
+assert d["resumed_results"]==3 and j["verdicts"]==4, (d["resumed_results"], j)' "$out"
 
 # pinned rubrics are evaluation, not production traffic: cost leaves them out
 llmops prompt pin summarize@v1.0.0 >/dev/null 2>&1
