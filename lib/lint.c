@@ -262,16 +262,12 @@ static size_t offset_at(const char *s, size_t n, int line, int col)
 void lint_json_content_pos(const struct lint_file *f, const struct llmops_prompt *p, size_t i,
 			   int line, int col, int *fline, int *fcol)
 {
-	char idx[32];
-	const char *steps[3] = {"messages", idx, "content"};
-	int obj = cJSON_IsObject(p->json);
+	const char *steps[16];
+	size_t n = llmops_prompt_msg_steps(&p->msgs[i], steps, 16);
 	size_t s, e;
-	snprintf(idx, sizeof(idx), "%zu", i);
 	*fline = *fcol = 1;
-	if (llmops_json_span(f->text, f->len, obj ? steps : steps + 1, obj ? 3 : 2, &s, &e) ||
-	    e <= s || f->text[s] != '"') {
-		llmops_json_locate(f->text, f->len, obj ? steps : steps + 1, obj ? 3 : 2, 0, fline,
-				   fcol);
+	if (llmops_json_span(f->text, f->len, steps, n, &s, &e) || e <= s || f->text[s] != '"') {
+		llmops_json_locate(f->text, f->len, steps, n, 0, fline, fcol);
 		return;
 	}
 	const char *src = p->msgs[i].source;

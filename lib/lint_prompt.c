@@ -630,7 +630,8 @@ static int message_checks(struct llmops_lint *l, struct lint_file *f, const stru
 				      .f = f,
 				      .src = {m->source, strlen(m->source), 1, 0, 0, 0},
 				      .role = m->role,
-				      .last_message = i + 1 == p->nmsgs};
+				      .last_message = m->msg >= 0 &&
+						      (size_t)m->msg + 1 == p->nmessages};
 		struct lint_file shadow = *f;
 		int rc;
 
@@ -638,13 +639,11 @@ static int message_checks(struct llmops_lint *l, struct lint_file *f, const stru
 			is.src.first =
 				p->fm.body_line; /* personal data: checked with the front matter */
 		} else {
-			char idx[32];
-			const char *steps[3] = {"messages", idx, "content"};
-			int obj = cJSON_IsObject(p->json);
+			const char *steps[16];
+			size_t n = llmops_prompt_msg_steps(m, steps, 16);
 
-			snprintf(idx, sizeof(idx), "%zu", i);
-			llmops_json_locate(f->text, f->len, obj ? steps : steps + 1, obj ? 3 : 2, 0,
-					   &shadow.base_line, &shadow.base_col);
+			llmops_json_locate(f->text, f->len, steps, n, 0, &shadow.base_line,
+					   &shadow.base_col);
 			shadow.text = m->source;
 			shadow.cursor = NULL; /* f's cursor is for f's text */
 			shadow.json_of = f;

@@ -4,7 +4,9 @@
 #include "json.h"
 #include "utf8.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +16,7 @@ const char *const llmops_prompt_meta_keys[] = {
 	"temperature", "verdict",    "version", NULL,
 };
 
-static const char *const roles[] = {"system", "developer", "user", "assistant", NULL};
+static const char *const roles[] = {"system", "developer", "user", "assistant", "tool", NULL};
 
 static int known_role(const char *r)
 {
@@ -130,8 +132,13 @@ static int parse_txt(struct llmops_prompt *p, struct llmops_err *err)
 			return rc;
 	}
 	p->body_off = p->fm.body_off;
-	return add_msg(p, "user", p->text + p->body_off, p->len - p->body_off, p->label,
-		       p->fm.body_line, 1, err);
+	rc = add_msg(p, "user", p->text + p->body_off, p->len - p->body_off, p->label,
+		     p->fm.body_line, 1, err);
+	if (p->nmsgs) {
+		p->msgs[0].is_content = 1;
+		p->nmessages = p->nmsg_tmpls = 1;
+	}
+	return rc;
 }
 
 static int json_err(struct llmops_prompt *p, const char *const *steps, size_t n, int key,
@@ -143,79 +150,400 @@ static int json_err(struct llmops_prompt *p, const char *const *steps, size_t n,
 	return llmops_err_at(err, LLMOPS_E_INPUT, p->label, line, col, "%s", msg);
 }
 
-static int parse_messages(struct llmops_prompt *p, const cJSON *arr, const char *outer,
+/* A JSON path being walked: steps as text, with room for array indices. */
+struct jpath {
+	const char *steps[16];
+	char idx[16][24];
+	size_t n;
+};
+
+static void jp_push(struct jpath *jp, const char *key, long index)
+{
+	if (jp->n == sizeof(jp->steps) / sizeof(*jp->steps))
+		return; /* deeper than any path reported: positions fall back to the parent */
+	if (key) {
+		jp->steps[jp->n++] = key;
+	} else {
+		snprintf(jp->idx[jp->n], sizeof(jp->idx[0]), "%ld", index);
+		jp->steps[jp->n] = jp->idx[jp->n];
+		jp->n++;
+	}
+}
+
+static int jp_err(struct llmops_prompt *p, const struct jpath *jp, int key, struct llmops_err *err,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int jp_err(struct llmops_prompt *p, const struct jpath *jp, int key, struct llmops_err *err,
+		  const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return json_err(p, jp->steps, jp->n, key, msg, err);
+}
+
+int llmops_tool_name_ok(const char *s)
+{
+	size_t n = 0;
+	for (; s && s[n]; n++)
+		if (!isalnum((unsigned char)s[n]) && s[n] != '_' && s[n] != '-')
+			return 0;
+	return n >= 1 && n <= 64;
+}
+
+/* One template: the string s at path jp, in message msg (-1: not in one) of role. */
+static int add_tmpl(struct llmops_prompt *p, const struct jpath *jp, const char *role, long msg,
+		    int is_content, const char *s, struct llmops_err *err)
+{
+	char label[1200];
+	int line, col;
+	size_t plen = 0;
+	llmops_json_locate(p->text, p->len, jp->steps, jp->n, 0, &line, &col);
+	snprintf(label, sizeof(label), "%s:%d:%d: ", p->label, line, col);
+	if (jp->n && isdigit((unsigned char)jp->steps[0][0]))
+		strcat(label, "messages"); /* a bare array of messages */
+	for (size_t i = 0; i < jp->n; i++) {
+		size_t k = strlen(label);
+		if (isdigit((unsigned char)jp->steps[i][0]))
+			snprintf(label + k, sizeof(label) - k, "[%s]", jp->steps[i]);
+		else
+			snprintf(label + k, sizeof(label) - k, "%s%s", i ? "." : "", jp->steps[i]);
+	}
+	int rc = add_msg(p, role, s, strlen(s), label, 1, 1, err);
+	if (rc && rc != LLMOPS_E_INPUT)
+		return rc;
+	struct llmops_prompt_msg *m = &p->msgs[p->nmsgs - 1];
+	m->msg = msg;
+	m->is_content = is_content;
+	for (size_t i = 0; i < jp->n; i++)
+		plen += strlen(jp->steps[i]) + 1;
+	m->path = malloc(plen ? plen : 1);
+	if (!m->path)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	plen = 0;
+	for (size_t i = 0; i < jp->n; i++) {
+		size_t k = strlen(jp->steps[i]) + 1;
+		memcpy(m->path + plen, jp->steps[i], k);
+		plen += k;
+	}
+	m->npath = jp->n;
+	return rc;
+}
+
+/*
+ * Every string under node (a message, or tools / tool_choice / response_format), depth
+ * first: with p, each becomes a template; with out (a copy of node, walked in step), each
+ * string of out is rendered from the next template (*next).  A message's role is no
+ * template.
+ */
+struct walk {
+	struct llmops_prompt *p; /* parsing: make templates */
+	const struct llmops_prompt *rp;
+	const cJSON *vars;
+	const struct llmops_render_opts *opts;
+	size_t next;
+	const char *role;
+	long msg;
+	struct llmops_err *err;
+};
+
+static int walk_strings(struct walk *w, cJSON *node, struct jpath *jp, int top)
+{
+	int rc = 0;
+	if (cJSON_IsString(node)) {
+		if (w->p)
+			return add_tmpl(w->p, jp, w->role, w->msg,
+					w->msg >= 0 && jp->n == 3 && !strcmp(jp->steps[2], "content"),
+					node->valuestring, w->err);
+		struct llmops_buf out = LLMOPS_BUF_INIT;
+		if (w->next >= w->rp->nmsgs)
+			return llmops_err_set(w->err, LLMOPS_E_INPUT, "%s: a template is missing",
+					      w->rp->label);
+		rc = llmops_template_render(w->rp->msgs[w->next++].tmpl, w->vars, w->opts, &out,
+					    w->err);
+		if (!rc && !cJSON_SetValuestring(node, out.data ? out.data : ""))
+			rc = llmops_err_set(w->err, LLMOPS_E_NOMEM, "out of memory");
+		llmops_buf_release(&out);
+		return rc;
+	}
+	long i = 0;
+	for (cJSON *c = node->child; c && !rc; c = c->next, i++) {
+		if (top && c->string && !strcmp(c->string, "role"))
+			continue;
+		size_t n = jp->n;
+		jp_push(jp, cJSON_IsArray(node) ? NULL : c->string, i);
+		rc = walk_strings(w, c, jp, 0);
+		jp->n = n;
+	}
+	return rc;
+}
+
+/* The message m (index i of the messages at jp) checked: its shape, not its strings. */
+static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *jp,
+			 struct llmops_err *err)
+{
+	static const char *const keys[] = {"role", "content", "name", "tool_calls", "tool_call_id",
+					   NULL};
+	const cJSON *role = cJSON_GetObjectItemCaseSensitive(m, "role");
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
+	const cJSON *calls = cJSON_GetObjectItemCaseSensitive(m, "tool_calls");
+	const cJSON *part, *k;
+	size_t n = jp->n;
+	int rc = 0;
+	if (!cJSON_IsObject(m))
+		return jp_err(p, jp, 0, err, "a message is an object with \"role\" and \"content\"");
+	jp_push(jp, "role", 0);
+	if (!cJSON_IsString(role))
+		return jp_err(p, jp, !role, err,
+			      "message needs \"role\": one of system, developer, user, assistant, "
+			      "tool");
+	if (!known_role(role->valuestring))
+		return jp_err(p, jp, 0, err,
+			      "unknown role '%.100s'; one of system, developer, user, assistant, "
+			      "tool",
+			      role->valuestring);
+	jp->n = n;
+	for (k = m->child; k; k = k->next) {
+		size_t i = 0;
+		while (keys[i] && strcmp(keys[i], k->string))
+			i++;
+		if (!keys[i]) {
+			jp_push(jp, k->string, 0);
+			return jp_err(p, jp, 1, err,
+				      "unknown message key '%.100s'; a message has role, content "
+				      "and optionally name, tool_calls (assistant) and tool_call_id "
+				      "(tool)",
+				      k->string);
+		}
+	}
+	int assistant = !strcmp(role->valuestring, "assistant");
+	int tool = !strcmp(role->valuestring, "tool");
+	jp_push(jp, "content", 0);
+	if (cJSON_IsArray(content)) {
+		long i = 0;
+		cJSON_ArrayForEach (part, content) {
+			const char *t = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(part, "type"))
+						? cJSON_GetObjectItemCaseSensitive(part, "type")
+							  ->valuestring
+						: "";
+			const cJSON *iu = cJSON_GetObjectItemCaseSensitive(part, "image_url");
+			const cJSON *detail = cJSON_GetObjectItemCaseSensitive(iu, "detail");
+			jp_push(jp, NULL, i++);
+			if (!strcmp(t, "text") &&
+			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(part, "text"))) {
+			} else if (!strcmp(t, "image_url") &&
+				   cJSON_IsString(cJSON_GetObjectItemCaseSensitive(iu, "url"))) {
+				if (detail && (!cJSON_IsString(detail) ||
+					       (strcmp(detail->valuestring, "low") &&
+						strcmp(detail->valuestring, "high") &&
+						strcmp(detail->valuestring, "auto"))))
+					return jp_err(p, jp, 0, err,
+						      "an image's \"detail\" is low, high or auto");
+			} else {
+				return jp_err(p, jp, 0, err,
+					      "a content part is {\"type\": \"text\", \"text\": "
+					      "\"...\"} or {\"type\": \"image_url\", \"image_url\": "
+					      "{\"url\": \"...\"}}");
+			}
+			jp->n--;
+		}
+		if (!content->child)
+			return jp_err(p, jp, 0, err, "\"content\" has no parts");
+	} else if (!cJSON_IsString(content) &&
+		   !(assistant && calls && (!content || cJSON_IsNull(content)))) {
+		jp->n = n;
+		if (content)
+			jp_push(jp, "content", 0);
+		return jp_err(p, jp, 0, err,
+			      "message needs \"content\": a string (the template) or a list of "
+			      "parts (null only for an assistant message with tool_calls)");
+	}
+	jp->n = n;
+	if (calls) {
+		long i = 0;
+		const cJSON *c;
+		jp_push(jp, "tool_calls", 0);
+		if (!assistant || !cJSON_IsArray(calls) || !calls->child)
+			return jp_err(p, jp, 0, err,
+				      "\"tool_calls\" is a non-empty list, on an assistant message");
+		cJSON_ArrayForEach (c, calls) {
+			const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "function");
+			const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
+			jp_push(jp, NULL, i++);
+			if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "id")) ||
+			    !cJSON_IsString(name) ||
+			    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(f, "arguments")))
+				return jp_err(p, jp, 0, err,
+					      "a tool call is {\"id\": \"...\", \"type\": \"function\", "
+					      "\"function\": {\"name\": \"...\", \"arguments\": \"{...}\"}} "
+					      "(arguments as a JSON string)");
+			jp->n--;
+		}
+		jp->n = n;
+	}
+	k = cJSON_GetObjectItemCaseSensitive(m, "tool_call_id");
+	if (tool != (k != NULL) || (k && !cJSON_IsString(k))) {
+		jp_push(jp, k ? "tool_call_id" : "role", 0);
+		return jp_err(p, jp, 0, err,
+			      tool ? "a tool message needs \"tool_call_id\": the id of the call it "
+				     "answers"
+				   : "\"tool_call_id\" belongs on a tool message");
+	}
+	k = cJSON_GetObjectItemCaseSensitive(m, "name");
+	if (k && !cJSON_IsString(k)) {
+		jp_push(jp, "name", 0);
+		return jp_err(p, jp, 0, err, "\"name\" is a string");
+	}
+	return rc;
+}
+
+/* tools, tool_choice and response_format checked: their shape (schemas are lint's). */
+static int check_extras(struct llmops_prompt *p, struct llmops_err *err)
+{
+	const cJSON *tools = cJSON_GetObjectItemCaseSensitive(p->json, "tools");
+	const cJSON *choice = cJSON_GetObjectItemCaseSensitive(p->json, "tool_choice");
+	const cJSON *rf = cJSON_GetObjectItemCaseSensitive(p->json, "response_format");
+	struct jpath jp = {0};
+	const cJSON *t;
+	long i = 0;
+	if (tools) {
+		jp_push(&jp, "tools", 0);
+		if (!cJSON_IsArray(tools) || !tools->child)
+			return jp_err(p, &jp, 0, err, "\"tools\" is a non-empty list of functions");
+		cJSON_ArrayForEach (t, tools) {
+			const cJSON *f = cJSON_GetObjectItemCaseSensitive(t, "function");
+			const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
+			const cJSON *params = cJSON_GetObjectItemCaseSensitive(f, "parameters");
+			const cJSON *type = cJSON_GetObjectItemCaseSensitive(t, "type");
+			jp_push(&jp, NULL, i++);
+			if (!cJSON_IsString(type) || strcmp(type->valuestring, "function") ||
+			    !cJSON_IsObject(f))
+				return jp_err(p, &jp, 0, err,
+					      "a tool is {\"type\": \"function\", \"function\": "
+					      "{\"name\", \"description\", \"parameters\"}}");
+			jp_push(&jp, "function", 0);
+			jp_push(&jp, "name", 0);
+			if (!cJSON_IsString(name) || !llmops_tool_name_ok(name->valuestring))
+				return jp_err(p, &jp, !name, err,
+					      "a tool's name is 1 to 64 letters, digits, '_' or '-'");
+			for (const cJSON *o = tools->child; o != t; o = o->next) {
+				const cJSON *on = cJSON_GetObjectItemCaseSensitive(
+					cJSON_GetObjectItemCaseSensitive(o, "function"), "name");
+				if (cJSON_IsString(on) && !strcmp(on->valuestring, name->valuestring))
+					return jp_err(p, &jp, 0, err, "tool '%.64s' is defined twice",
+						      name->valuestring);
+			}
+			jp.n--;
+			if (params && !cJSON_IsObject(params)) {
+				jp_push(&jp, "parameters", 0);
+				return jp_err(p, &jp, 0, err,
+					      "a tool's \"parameters\" is a JSON Schema object");
+			}
+			jp.n -= 2;
+		}
+		jp.n = 0;
+	}
+	if (choice) {
+		const cJSON *fn = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(choice, "function"), "name");
+		int named = 0;
+		jp_push(&jp, "tool_choice", 0);
+		if (cJSON_IsString(choice)) {
+			if (strcmp(choice->valuestring, "auto") && strcmp(choice->valuestring, "none") &&
+			    strcmp(choice->valuestring, "required"))
+				return jp_err(p, &jp, 0, err,
+					      "\"tool_choice\" is auto, none, required or {\"type\": "
+					      "\"function\", \"function\": {\"name\": ...}}");
+		} else if (!cJSON_IsString(fn)) {
+			return jp_err(p, &jp, 0, err,
+				      "\"tool_choice\" is auto, none, required or {\"type\": "
+				      "\"function\", \"function\": {\"name\": ...}}");
+		} else {
+			cJSON_ArrayForEach (t, tools)
+				named |= !strcmp(cJSON_GetObjectItemCaseSensitive(
+							 cJSON_GetObjectItemCaseSensitive(t, "function"),
+							 "name")
+							 ->valuestring,
+						 fn->valuestring);
+			if (!named)
+				return jp_err(p, &jp, 0, err,
+					      "\"tool_choice\" names '%.64s', which is not among the "
+					      "tools",
+					      fn->valuestring);
+		}
+		if (!tools && strcmp(cJSON_IsString(choice) ? choice->valuestring : "", "none"))
+			return jp_err(p, &jp, 0, err, "\"tool_choice\" without \"tools\"");
+		jp.n = 0;
+	}
+	if (rf) {
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(rf, "type");
+		const cJSON *js = cJSON_GetObjectItemCaseSensitive(rf, "json_schema");
+		jp_push(&jp, "response_format", 0);
+		if (!cJSON_IsString(type) || (strcmp(type->valuestring, "text") &&
+					      strcmp(type->valuestring, "json_object") &&
+					      strcmp(type->valuestring, "json_schema")))
+			return jp_err(p, &jp, 0, err,
+				      "\"response_format\" is {\"type\": \"text\"}, {\"type\": "
+				      "\"json_object\"} or {\"type\": \"json_schema\", "
+				      "\"json_schema\": {\"name\", \"schema\"}}");
+		if (!strcmp(type->valuestring, "json_schema") &&
+		    (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(js, "name")) ||
+		     !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(js, "schema"))))
+			return jp_err(p, &jp, 0, err,
+				      "a json_schema response format needs \"json_schema\": "
+				      "{\"name\": \"...\", \"schema\": {...}}");
+	}
+	p->has_extras = tools || choice || rf;
+	return 0;
+}
+
+static const char *const extra_keys[] = {"tools", "tool_choice", "response_format"};
+
+static int parse_messages(struct llmops_prompt *p, cJSON *arr, const char *outer,
 			  struct llmops_err *err)
 {
-	const cJSON *m;
-	size_t i = 0;
-	char idx[32], label[1200];
+	struct jpath jp = {0};
+	cJSON *m;
+	long i = 0;
 	int rc;
 
+	if (outer)
+		jp_push(&jp, outer, 0);
 	if (!cJSON_IsArray(arr) || !arr->child)
-		return json_err(p, &outer, outer ? 1 : 0, 0,
-				"expected a non-empty array of {\"role\": ..., \"content\": ...} "
-				"messages",
-				err);
+		return jp_err(p, &jp, 0, err,
+			      "expected a non-empty array of {\"role\": ..., \"content\": ...} "
+			      "messages");
 	cJSON_ArrayForEach (m, arr) {
-		const cJSON *role = cJSON_GetObjectItemCaseSensitive(m, "role");
-		const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
-		const char *steps[3] = {outer, idx, NULL};
-		const char **path = outer ? steps : steps + 1;
-		size_t depth = outer ? 2 : 1;
-		int line, col;
-
-		snprintf(idx, sizeof(idx), "%zu", i);
-		if (!cJSON_IsObject(m))
-			return json_err(p, path, depth, 0,
-					"a message is an object with \"role\" and \"content\"",
-					err);
-		path[depth] = "role";
-		if (!cJSON_IsString(role))
-			return json_err(p, path, role ? depth + 1 : depth, 0,
-					"message needs \"role\": one of system, developer, user, "
-					"assistant",
-					err);
-		if (!known_role(role->valuestring)) {
-			char msg[300];
-
-			snprintf(msg, sizeof(msg),
-				 "unknown role '%.100s'; one of system, developer, user, assistant",
-				 role->valuestring);
-			return json_err(p, path, depth + 1, 0, msg, err);
-		}
-		path[depth] = "content";
-		if (!cJSON_IsString(content))
-			return json_err(p, path, content ? depth + 1 : depth, 0,
-					"message needs \"content\" as a string (the template)",
-					err);
-		for (const cJSON *k = m->child; k; k = k->next) {
-			if (strcmp(k->string, "role") && strcmp(k->string, "content") &&
-			    strcmp(k->string, "name")) {
-				char msg[300];
-
-				path[depth] = k->string;
-				snprintf(msg, sizeof(msg),
-					 "unknown message key '%.100s'; a message has role, "
-					 "content and optionally name",
-					 k->string);
-				return json_err(p, path, depth + 1, 1, msg, err);
-			}
-		}
-		path[depth] = "content";
-		llmops_json_locate(p->text, p->len, path, depth + 1, 0, &line, &col);
-		snprintf(label, sizeof(label), "%s:%d:%d: %s%s[%zu].content", p->label, line, col,
-			 outer ? outer : "", outer ? "" : "messages", i);
-		if ((rc = add_msg(p, role->valuestring, content->valuestring,
-				  strlen(content->valuestring), label, 1, 1, err)))
+		struct walk w = {p, NULL, NULL, NULL, 0, NULL, i, err};
+		jp_push(&jp, NULL, i);
+		if ((rc = check_message(p, m, &jp, err)))
 			return rc;
+		w.role = cJSON_GetObjectItemCaseSensitive(m, "role")->valuestring;
+		if ((rc = walk_strings(&w, m, &jp, 1)))
+			return rc;
+		jp.n--;
 		i++;
+	}
+	p->nmessages = (size_t)i;
+	p->nmsg_tmpls = p->nmsgs;
+	if (outer && (rc = check_extras(p, err)))
+		return rc;
+	for (size_t k = 0; outer && k < sizeof(extra_keys) / sizeof(*extra_keys); k++) {
+		cJSON *x = cJSON_GetObjectItemCaseSensitive(p->json, extra_keys[k]);
+		struct walk w = {p, NULL, NULL, NULL, 0, extra_keys[k], -1, err};
+		jp.n = 0;
+		jp_push(&jp, extra_keys[k], 0);
+		if (x && (rc = walk_strings(&w, x, &jp, 0)))
+			return rc;
 	}
 	return LLMOPS_OK;
 }
 
 static int parse_json(struct llmops_prompt *p, struct llmops_err *err)
 {
-	const cJSON *msgs;
+	cJSON *msgs;
 	int rc = llmops_json_parse(&p->json, p->text, p->len, p->label, err);
 
 	if (rc)
@@ -230,9 +558,11 @@ static int parse_json(struct llmops_prompt *p, struct llmops_err *err)
 	for (const cJSON *k = p->json->child; k; k = k->next) {
 		const char *step = k->string;
 		char num[64];
-		int line, col;
+		int line, col, extra = 0;
 
-		if (!strcmp(k->string, "messages"))
+		for (size_t i = 0; i < sizeof(extra_keys) / sizeof(*extra_keys); i++)
+			extra |= !strcmp(k->string, extra_keys[i]);
+		if (!strcmp(k->string, "messages") || extra)
 			continue;
 		llmops_json_locate(p->text, p->len, &step, 1, 0, &line, &col);
 		if (cJSON_IsString(k)) {
@@ -318,6 +648,7 @@ void llmops_prompt_free(struct llmops_prompt *p)
 	for (size_t i = 0; i < p->nmsgs; i++) {
 		free(p->msgs[i].role);
 		free(p->msgs[i].source);
+		free(p->msgs[i].path);
 		llmops_template_free(p->msgs[i].tmpl);
 	}
 	free(p->msgs);
@@ -333,11 +664,30 @@ int llmops_prompt_render(const struct llmops_prompt *p, const cJSON *vars,
 			 const struct llmops_render_opts *opts, cJSON **messages,
 			 struct llmops_err *err)
 {
-	cJSON *arr = cJSON_CreateArray();
+	cJSON *arr;
 	int rc = LLMOPS_OK;
 
 	*messages = NULL;
-	if (!arr)
+	if (p->json) { /* the messages as the file has them, every string rendered */
+		const cJSON *src = cJSON_IsArray(p->json)
+					   ? p->json
+					   : cJSON_GetObjectItemCaseSensitive(p->json, "messages");
+		struct walk w = {NULL, p, vars, opts, 0, NULL, 0, err};
+		struct jpath jp = {0};
+		cJSON *m;
+		if (!(arr = cJSON_Duplicate(src, 1)))
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		cJSON_ArrayForEach (m, arr)
+			if ((rc = walk_strings(&w, m, &jp, 1)))
+				break;
+		if (rc) {
+			cJSON_Delete(arr);
+			return rc;
+		}
+		*messages = arr;
+		return LLMOPS_OK;
+	}
+	if (!(arr = cJSON_CreateArray()))
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < p->nmsgs && !rc; i++) {
 		struct llmops_buf out = LLMOPS_BUF_INIT;
@@ -361,6 +711,48 @@ int llmops_prompt_render(const struct llmops_prompt *p, const cJSON *vars,
 	}
 	*messages = arr;
 	return LLMOPS_OK;
+}
+
+int llmops_prompt_render_extra(const struct llmops_prompt *p, const cJSON *vars,
+			       const struct llmops_render_opts *opts, cJSON **extra,
+			       struct llmops_err *err)
+{
+	struct walk w = {NULL, p, vars, opts, p->nmsg_tmpls, NULL, -1, err};
+	cJSON *o;
+	int rc = 0;
+	*extra = NULL;
+	if (!p->has_extras)
+		return 0;
+	if (!(o = cJSON_CreateObject()))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	for (size_t k = 0; !rc && k < sizeof(extra_keys) / sizeof(*extra_keys); k++) {
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(p->json, extra_keys[k]);
+		struct jpath jp = {0};
+		cJSON *copy = x ? cJSON_Duplicate(x, 1) : NULL;
+		if (!x)
+			continue;
+		if (!copy || !cJSON_AddItemToObject(o, extra_keys[k], copy)) {
+			cJSON_Delete(copy);
+			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			break;
+		}
+		rc = walk_strings(&w, copy, &jp, 0);
+	}
+	if (rc) {
+		cJSON_Delete(o);
+		return rc;
+	}
+	*extra = o;
+	return 0;
+}
+
+size_t llmops_prompt_msg_steps(const struct llmops_prompt_msg *m, const char **steps, size_t cap)
+{
+	const char *s = m->path;
+	size_t n = 0;
+	for (; s && n < m->npath && n < cap; n++, s += strlen(s) + 1)
+		steps[n] = s;
+	return n;
 }
 
 int llmops_prompt_variables(const struct llmops_prompt *p, struct llmops_strlist *out)

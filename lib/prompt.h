@@ -3,10 +3,16 @@
  * message templates, and rendered into the messages a model receives.
  *
  * A .txt file is one user message: optional front matter, then the
- * template.  A .json file is either an array of {"role", "content"}
- * messages or an object {"messages": [...], "model": ..., ...} whose other
- * keys are the same metadata front matter gives.  Roles are system,
- * developer, user and assistant.  Every file must be valid UTF-8.
+ * template.  A .json file is either an array of messages or an object
+ * {"messages": [...], "tools": [...], "tool_choice": ..., "response_format":
+ * {...}, "model": ..., ...} whose other keys are the same metadata front
+ * matter gives.  A message is OpenAI's chat shape: role (system, developer,
+ * user, assistant, tool), content (a string, or a list of parts: {"type":
+ * "text", "text"} and {"type": "image_url", "image_url": {"url", "detail"}};
+ * null for an assistant message with tool_calls), and optionally name,
+ * tool_calls (assistant) and tool_call_id (tool).  Every string of the
+ * messages and of tools, tool_choice and response_format is a template.
+ * Every file must be valid UTF-8.
  */
 #ifndef LLMOPS_PROMPT_H
 #define LLMOPS_PROMPT_H
@@ -35,10 +41,21 @@ struct llmops_prompt_meta {
 	int preference;
 };
 
+/*
+ * One template of a prompt: a .txt prompt's body, or one string of a .json
+ * prompt (a message's content, a part's text, a tool's description...), in
+ * the order the file has them (messages first, then tools, tool_choice and
+ * response_format).  A prompt of plain {"role", "content": "..."} messages
+ * has one per message, in order.
+ */
 struct llmops_prompt_msg {
-	char *role;		      /* owned */
+	char *role;		      /* owned: its message's role; "tools" etc. for the rest */
 	char *source;		      /* owned: the template text */
 	struct llmops_template *tmpl; /* owned: parsed source */
+	long msg;		      /* the message it is in (from 0); -1: not in a message */
+	int is_content;		      /* it is its message's whole content (a string) */
+	char *path;		      /* .json: its JSON path, npath NUL-ended steps; else NULL */
+	size_t npath;
 };
 
 struct llmops_prompt {
@@ -49,8 +66,11 @@ struct llmops_prompt {
 	cJSON *json;			 /* .json: the parsed file, else NULL */
 	struct llmops_prompt_meta meta;	 /* typed view of the metadata */
 	struct llmops_strlist meta_keys; /* every metadata key, in file order */
-	struct llmops_prompt_msg *msgs;	 /* owned array of nmsgs */
+	struct llmops_prompt_msg *msgs;	 /* owned array of nmsgs: every template */
 	size_t nmsgs;
+	size_t nmessages;    /* messages in the file */
+	size_t nmsg_tmpls;   /* the templates in messages (the rest are in the extras) */
+	int has_extras;	     /* .json: tools, tool_choice or response_format */
 	size_t body_off; /* .txt: where the template starts in text */
 	int lenient;	 /* parsed with LLMOPS_PROMPT_LENIENT_META */
 };
@@ -77,12 +97,30 @@ void llmops_prompt_free(struct llmops_prompt *p);
 
 /*
  * Render every message with vars (an object, or NULL) and return a new
- * cJSON array of {"role", "content"} in *messages (the caller's, free
- * with cJSON_Delete).  opts supplies partials and collects missing names.
+ * cJSON array of messages in *messages (the caller's, free with
+ * cJSON_Delete): {"role", "content"} and whatever else each has (name,
+ * tool_calls, tool_call_id; content as parts), every string rendered.
+ * opts supplies partials and collects missing names.
  */
 int llmops_prompt_render(const struct llmops_prompt *p, const cJSON *vars,
 			 const struct llmops_render_opts *opts, cJSON **messages,
 			 struct llmops_err *err);
+
+/*
+ * What a .json prompt sends beside its messages, rendered: an object with
+ * its tools, tool_choice and response_format into *extra (the caller's:
+ * cJSON_Delete), or NULL when it has none.
+ */
+int llmops_prompt_render_extra(const struct llmops_prompt *p, const cJSON *vars,
+			       const struct llmops_render_opts *opts, cJSON **extra,
+			       struct llmops_err *err);
+
+/* The JSON path of template m as steps into steps[0..cap) (pointing into m): how many. */
+size_t llmops_prompt_msg_steps(const struct llmops_prompt_msg *m, const char **steps,
+			       size_t cap);
+
+/* Whether s is a valid tool (function) name: 1 to 64 of [A-Za-z0-9_-]. */
+int llmops_tool_name_ok(const char *s);
 
 /* The top-level variables all messages use (see llmops_template_variables). */
 int llmops_prompt_variables(const struct llmops_prompt *p, struct llmops_strlist *out);
