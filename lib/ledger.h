@@ -40,7 +40,7 @@ struct llmops_ledger;
 struct llmops_buf;
 
 /* The schema version this binary creates and understands. */
-#define LLMOPS_LEDGER_SCHEMA_VERSION 4
+#define LLMOPS_LEDGER_SCHEMA_VERSION 5
 /* PRAGMA application_id of an llmops ledger ("LLMO"). */
 #define LLMOPS_LEDGER_APPLICATION_ID 0x4C4C4D4F
 /* Default busy timeout in milliseconds. */
@@ -147,6 +147,7 @@ struct llmops_result {
 	const char *model;
 	const char *judge;     /* the judge's verdict as JSON (judge.h); NULL: not judged */
 	double judge_cost_usd; /* what the verdict cost, apart from cost_usd; NAN: unknown */
+	const char *steps;     /* a tool loop's steps (JSON array); NULL: one plain request */
 	int64_t id;	       /* set by reads; ignored by append */
 };
 

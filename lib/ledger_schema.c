@@ -131,6 +131,10 @@ static const char *const migrations[] = {
 	/* finds the runs whose results name their own provider without reading the others */
 	"CREATE INDEX results_answered ON results(run_id) WHERE provider IS NOT NULL"
 	" OR model IS NOT NULL;\n",
+	/* 4 -> 5: a case that calls tools: each request of its loop, with the calls and the
+	 * tools' results */
+	"ALTER TABLE results ADD COLUMN steps TEXT;        -- JSON array of steps; NULL: one "
+	"plain request\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,

@@ -630,8 +630,8 @@ static int message_checks(struct llmops_lint *l, struct lint_file *f, const stru
 				      .f = f,
 				      .src = {m->source, strlen(m->source), 1, 0, 0, 0},
 				      .role = m->role,
-				      .last_message = m->msg >= 0 &&
-						      (size_t)m->msg + 1 == p->nmessages};
+				      .last_message =
+					      m->msg >= 0 && (size_t)m->msg + 1 == p->nmessages};
 		struct lint_file shadow = *f;
 		int rc;
 

@@ -255,7 +255,8 @@ static int walk_strings(struct walk *w, cJSON *node, struct jpath *jp, int top)
 	if (cJSON_IsString(node)) {
 		if (w->p)
 			return add_tmpl(w->p, jp, w->role, w->msg,
-					w->msg >= 0 && jp->n == 3 && !strcmp(jp->steps[2], "content"),
+					w->msg >= 0 && jp->n == 3 &&
+						!strcmp(jp->steps[2], "content"),
 					node->valuestring, w->err);
 		struct llmops_buf out = LLMOPS_BUF_INIT;
 		if (w->next >= w->rp->nmsgs)
@@ -284,8 +285,8 @@ static int walk_strings(struct walk *w, cJSON *node, struct jpath *jp, int top)
 static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *jp,
 			 struct llmops_err *err)
 {
-	static const char *const keys[] = {"role", "content", "name", "tool_calls", "tool_call_id",
-					   NULL};
+	static const char *const keys[] = {"role",	 "content",	 "name",
+					   "tool_calls", "tool_call_id", NULL};
 	const cJSON *role = cJSON_GetObjectItemCaseSensitive(m, "role");
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
 	const cJSON *calls = cJSON_GetObjectItemCaseSensitive(m, "tool_calls");
@@ -293,7 +294,8 @@ static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *
 	size_t n = jp->n;
 	int rc = 0;
 	if (!cJSON_IsObject(m))
-		return jp_err(p, jp, 0, err, "a message is an object with \"role\" and \"content\"");
+		return jp_err(p, jp, 0, err,
+			      "a message is an object with \"role\" and \"content\"");
 	jp_push(jp, "role", 0);
 	if (!cJSON_IsString(role))
 		return jp_err(p, jp, !role, err,
@@ -311,11 +313,12 @@ static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *
 			i++;
 		if (!keys[i]) {
 			jp_push(jp, k->string, 0);
-			return jp_err(p, jp, 1, err,
-				      "unknown message key '%.100s'; a message has role, content "
-				      "and optionally name, tool_calls (assistant) and tool_call_id "
-				      "(tool)",
-				      k->string);
+			return jp_err(
+				p, jp, 1, err,
+				"unknown message key '%.100s'; a message has role, content "
+				"and optionally name, tool_calls (assistant) and tool_call_id "
+				"(tool)",
+				k->string);
 		}
 	}
 	int assistant = !strcmp(role->valuestring, "assistant");
@@ -324,10 +327,11 @@ static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *
 	if (cJSON_IsArray(content)) {
 		long i = 0;
 		cJSON_ArrayForEach (part, content) {
-			const char *t = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(part, "type"))
-						? cJSON_GetObjectItemCaseSensitive(part, "type")
-							  ->valuestring
-						: "";
+			const char *t =
+				cJSON_IsString(cJSON_GetObjectItemCaseSensitive(part, "type"))
+					? cJSON_GetObjectItemCaseSensitive(part, "type")
+						  ->valuestring
+					: "";
 			const cJSON *iu = cJSON_GetObjectItemCaseSensitive(part, "image_url");
 			const cJSON *detail = cJSON_GetObjectItemCaseSensitive(iu, "detail");
 			jp_push(jp, NULL, i++);
@@ -342,10 +346,11 @@ static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *
 					return jp_err(p, jp, 0, err,
 						      "an image's \"detail\" is low, high or auto");
 			} else {
-				return jp_err(p, jp, 0, err,
-					      "a content part is {\"type\": \"text\", \"text\": "
-					      "\"...\"} or {\"type\": \"image_url\", \"image_url\": "
-					      "{\"url\": \"...\"}}");
+				return jp_err(
+					p, jp, 0, err,
+					"a content part is {\"type\": \"text\", \"text\": "
+					"\"...\"} or {\"type\": \"image_url\", \"image_url\": "
+					"{\"url\": \"...\"}}");
 			}
 			jp->n--;
 		}
@@ -366,8 +371,9 @@ static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *
 		const cJSON *c;
 		jp_push(jp, "tool_calls", 0);
 		if (!assistant || !cJSON_IsArray(calls) || !calls->child)
-			return jp_err(p, jp, 0, err,
-				      "\"tool_calls\" is a non-empty list, on an assistant message");
+			return jp_err(
+				p, jp, 0, err,
+				"\"tool_calls\" is a non-empty list, on an assistant message");
 		cJSON_ArrayForEach (c, calls) {
 			const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "function");
 			const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
@@ -375,10 +381,12 @@ static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *
 			if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "id")) ||
 			    !cJSON_IsString(name) ||
 			    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(f, "arguments")))
-				return jp_err(p, jp, 0, err,
-					      "a tool call is {\"id\": \"...\", \"type\": \"function\", "
-					      "\"function\": {\"name\": \"...\", \"arguments\": \"{...}\"}} "
-					      "(arguments as a JSON string)");
+				return jp_err(
+					p, jp, 0, err,
+					"a tool call is {\"id\": \"...\", \"type\": \"function\", "
+					"\"function\": {\"name\": \"...\", \"arguments\": "
+					"\"{...}\"}} "
+					"(arguments as a JSON string)");
 			jp->n--;
 		}
 		jp->n = n;
@@ -426,13 +434,16 @@ static int check_extras(struct llmops_prompt *p, struct llmops_err *err)
 			jp_push(&jp, "function", 0);
 			jp_push(&jp, "name", 0);
 			if (!cJSON_IsString(name) || !llmops_tool_name_ok(name->valuestring))
-				return jp_err(p, &jp, !name, err,
-					      "a tool's name is 1 to 64 letters, digits, '_' or '-'");
+				return jp_err(
+					p, &jp, !name, err,
+					"a tool's name is 1 to 64 letters, digits, '_' or '-'");
 			for (const cJSON *o = tools->child; o != t; o = o->next) {
 				const cJSON *on = cJSON_GetObjectItemCaseSensitive(
 					cJSON_GetObjectItemCaseSensitive(o, "function"), "name");
-				if (cJSON_IsString(on) && !strcmp(on->valuestring, name->valuestring))
-					return jp_err(p, &jp, 0, err, "tool '%.64s' is defined twice",
+				if (cJSON_IsString(on) &&
+				    !strcmp(on->valuestring, name->valuestring))
+					return jp_err(p, &jp, 0, err,
+						      "tool '%.64s' is defined twice",
 						      name->valuestring);
 			}
 			jp.n--;
@@ -451,27 +462,31 @@ static int check_extras(struct llmops_prompt *p, struct llmops_err *err)
 		int named = 0;
 		jp_push(&jp, "tool_choice", 0);
 		if (cJSON_IsString(choice)) {
-			if (strcmp(choice->valuestring, "auto") && strcmp(choice->valuestring, "none") &&
+			if (strcmp(choice->valuestring, "auto") &&
+			    strcmp(choice->valuestring, "none") &&
 			    strcmp(choice->valuestring, "required"))
-				return jp_err(p, &jp, 0, err,
-					      "\"tool_choice\" is auto, none, required or {\"type\": "
-					      "\"function\", \"function\": {\"name\": ...}}");
+				return jp_err(
+					p, &jp, 0, err,
+					"\"tool_choice\" is auto, none, required or {\"type\": "
+					"\"function\", \"function\": {\"name\": ...}}");
 		} else if (!cJSON_IsString(fn)) {
 			return jp_err(p, &jp, 0, err,
 				      "\"tool_choice\" is auto, none, required or {\"type\": "
 				      "\"function\", \"function\": {\"name\": ...}}");
 		} else {
 			cJSON_ArrayForEach (t, tools)
-				named |= !strcmp(cJSON_GetObjectItemCaseSensitive(
-							 cJSON_GetObjectItemCaseSensitive(t, "function"),
-							 "name")
-							 ->valuestring,
-						 fn->valuestring);
+				named |= !strcmp(
+					cJSON_GetObjectItemCaseSensitive(
+						cJSON_GetObjectItemCaseSensitive(t, "function"),
+						"name")
+						->valuestring,
+					fn->valuestring);
 			if (!named)
-				return jp_err(p, &jp, 0, err,
-					      "\"tool_choice\" names '%.64s', which is not among the "
-					      "tools",
-					      fn->valuestring);
+				return jp_err(
+					p, &jp, 0, err,
+					"\"tool_choice\" names '%.64s', which is not among the "
+					"tools",
+					fn->valuestring);
 		}
 		if (!tools && strcmp(cJSON_IsString(choice) ? choice->valuestring : "", "none"))
 			return jp_err(p, &jp, 0, err, "\"tool_choice\" without \"tools\"");

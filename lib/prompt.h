@@ -68,11 +68,11 @@ struct llmops_prompt {
 	struct llmops_strlist meta_keys; /* every metadata key, in file order */
 	struct llmops_prompt_msg *msgs;	 /* owned array of nmsgs: every template */
 	size_t nmsgs;
-	size_t nmessages;    /* messages in the file */
-	size_t nmsg_tmpls;   /* the templates in messages (the rest are in the extras) */
-	int has_extras;	     /* .json: tools, tool_choice or response_format */
-	size_t body_off; /* .txt: where the template starts in text */
-	int lenient;	 /* parsed with LLMOPS_PROMPT_LENIENT_META */
+	size_t nmessages;  /* messages in the file */
+	size_t nmsg_tmpls; /* the templates in messages (the rest are in the extras) */
+	int has_extras;	   /* .json: tools, tool_choice or response_format */
+	size_t body_off;   /* .txt: where the template starts in text */
+	int lenient;	   /* parsed with LLMOPS_PROMPT_LENIENT_META */
 };
 
 /*
@@ -116,8 +116,7 @@ int llmops_prompt_render_extra(const struct llmops_prompt *p, const cJSON *vars,
 			       struct llmops_err *err);
 
 /* The JSON path of template m as steps into steps[0..cap) (pointing into m): how many. */
-size_t llmops_prompt_msg_steps(const struct llmops_prompt_msg *m, const char **steps,
-			       size_t cap);
+size_t llmops_prompt_msg_steps(const struct llmops_prompt_msg *m, const char **steps, size_t cap);
 
 /* Whether s is a valid tool (function) name: 1 to 64 of [A-Za-z0-9_-]. */
 int llmops_tool_name_ok(const char *s);

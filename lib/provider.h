@@ -147,6 +147,9 @@ struct llmops_answer {
 	long tokens_in;	 /* -1: not reported */
 	long tokens_out; /* -1: not reported */
 	char *finish;	 /* owned: finish / stop reason, or NULL */
+	/* owned: the tools it calls, OpenAI's shape [{"id", "type": "function", "function":
+	   {"name", "arguments": "<JSON text>"}}] whatever the API; NULL when none */
+	cJSON *tool_calls;
 };
 
 void llmops_answer_release(struct llmops_answer *a);

@@ -6,6 +6,7 @@
  */
 #include "json.h"
 #include "provider.h"
+#include "wire.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@ void llmops_answer_release(struct llmops_answer *a)
 		return;
 	free(a->text);
 	free(a->finish);
+	cJSON_Delete(a->tool_calls);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -61,15 +63,9 @@ static int takes_completion_tokens(const char *model)
 
 static cJSON *openai_body(const struct llmops_provider *p, const cJSON *messages)
 {
-	cJSON *b = cJSON_CreateObject(), *ms = cJSON_AddArrayToObject(b, "messages");
-	const cJSON *m;
+	cJSON *b = cJSON_CreateObject();
 	cJSON_AddStringToObject(b, "model", p->model);
-	cJSON_ArrayForEach (m, messages) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "role", msg_text(m, "role"));
-		cJSON_AddStringToObject(o, "content", msg_text(m, "content"));
-		cJSON_AddItemToArray(ms, o);
-	}
+	cJSON_AddItemToObject(b, "messages", llmops_wire_openai_messages(messages));
 	if (p->has_temperature)
 		cJSON_AddNumberToObject(b, "temperature", p->temperature);
 	if (p->max_tokens > 0)
@@ -94,32 +90,16 @@ static cJSON *openai_body(const struct llmops_provider *p, const cJSON *messages
 	return b;
 }
 
-static cJSON *anthropic_body(const struct llmops_provider *p, const cJSON *messages)
+static cJSON *anthropic_body(const struct llmops_provider *p, const cJSON *messages,
+			     const cJSON *extra, struct llmops_err *err)
 {
-	cJSON *b = cJSON_CreateObject(), *ms;
-	struct llmops_buf sys = LLMOPS_BUF_INIT;
-	const cJSON *m;
+	cJSON *b = cJSON_CreateObject();
 	cJSON_AddStringToObject(b, "model", p->model);
 	cJSON_AddNumberToObject(b, "max_tokens",
 				(double)(p->max_tokens > 0 ? p->max_tokens : 1024));
-	cJSON_ArrayForEach (m, messages) {
-		const char *role = msg_text(m, "role");
-		if (!strcmp(role, "system") || !strcmp(role, "developer"))
-			llmops_buf_addf(&sys, "%s%s", sys.len ? "\n\n" : "",
-					msg_text(m, "content"));
-	}
-	if (sys.len)
-		cJSON_AddStringToObject(b, "system", sys.data);
-	llmops_buf_release(&sys);
-	ms = cJSON_AddArrayToObject(b, "messages");
-	cJSON_ArrayForEach (m, messages) {
-		const char *role = msg_text(m, "role");
-		if (!strcmp(role, "system") || !strcmp(role, "developer"))
-			continue;
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "role", role);
-		cJSON_AddStringToObject(o, "content", msg_text(m, "content"));
-		cJSON_AddItemToArray(ms, o);
+	if (llmops_wire_anthropic(b, messages, extra, err)) {
+		cJSON_Delete(b);
+		return NULL;
 	}
 	if (p->has_temperature)
 		cJSON_AddNumberToObject(b, "temperature", p->temperature > 1 ? 1 : p->temperature);
@@ -167,7 +147,8 @@ int llmops_provider_chat_request_extra(const struct llmops_provider *p, const cJ
 		break;
 	case LLMOPS_PROVIDER_ANTHROPIC: {
 		size_t n = strcspn(p->base_url, "?#");
-		body = anthropic_body(p, messages);
+		if (!(body = anthropic_body(p, messages, extra, err)) && err && err->code)
+			return err->code;
 		/* the base may or may not end in /v1 */
 		rq->url = url_join(p->base_url, n >= 3 && !strncmp(p->base_url + n - 3, "/v1", 3)
 							? "/messages"
@@ -177,8 +158,11 @@ int llmops_provider_chat_request_extra(const struct llmops_provider *p, const cJ
 	case LLMOPS_PROVIDER_EXEC: {
 		struct llmops_buf in = LLMOPS_BUF_INIT;
 		const cJSON *m;
-		cJSON_ArrayForEach (m, messages)
-			llmops_buf_addf(&in, "%s%s", in.len ? "\n\n" : "", msg_text(m, "content"));
+		cJSON_ArrayForEach (m, messages) {
+			if (in.len)
+				llmops_buf_adds(&in, "\n\n");
+			llmops_wire_text(cJSON_GetObjectItemCaseSensitive(m, "content"), &in);
+		}
 		rq->len = in.len;
 		rq->body = in.data ? llmops_buf_detach(&in, NULL) : strdup("");
 		if (!rq->body)
@@ -322,6 +306,9 @@ static int parse_openai(const cJSON *doc, struct llmops_answer *a, struct llmops
 			llmops_buf_adds(text, msg_text(part, "text"));
 	} else if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(msg, "refusal")))
 		llmops_buf_adds(text, msg_text(msg, "refusal"));
+	const cJSON *calls = cJSON_GetObjectItemCaseSensitive(msg, "tool_calls");
+	if (cJSON_IsArray(calls) && calls->child && !(a->tool_calls = cJSON_Duplicate(calls, 1)))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	a->tokens_in = num_or(usage, "prompt_tokens");
 	a->tokens_out = num_or(usage, "completion_tokens");
 	if (cJSON_IsString(fin))
@@ -332,19 +319,76 @@ static int parse_openai(const cJSON *doc, struct llmops_answer *a, struct llmops
 static int parse_anthropic(const cJSON *doc, struct llmops_answer *a, struct llmops_buf *text,
 			   struct llmops_err *err)
 {
-	const cJSON *content = cJSON_GetObjectItemCaseSensitive(doc, "content"), *part;
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(doc, "content");
 	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(doc, "usage");
 	const cJSON *fin = cJSON_GetObjectItemCaseSensitive(doc, "stop_reason");
 	if (!cJSON_IsArray(content))
 		return llmops_err_set(err, LLMOPS_E_NET, "the answer has no content list");
-	cJSON_ArrayForEach (part, content)
-		if (!strcmp(msg_text(part, "type"), "text"))
-			llmops_buf_adds(text, msg_text(part, "text"));
+	if (llmops_wire_anthropic_content(content, text, &a->tool_calls))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	a->tokens_in = num_or(usage, "input_tokens");
 	a->tokens_out = num_or(usage, "output_tokens");
 	if (cJSON_IsString(fin))
 		a->finish = strdup(fin->valuestring);
 	return 0;
+}
+
+/* The streamed tool call at index (made as needed), in OpenAI's shape; NULL out of memory. */
+static cJSON *stream_call(struct llmops_answer *a, long index)
+{
+	cJSON *c;
+	if (!a->tool_calls && !(a->tool_calls = cJSON_CreateArray()))
+		return NULL;
+	cJSON_ArrayForEach (c, a->tool_calls)
+		if (num_or(c, "_index") == index)
+			return c;
+	c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "id", "");
+	cJSON_AddStringToObject(c, "type", "function");
+	cJSON *f = cJSON_AddObjectToObject(c, "function");
+	cJSON_AddStringToObject(f, "name", "");
+	cJSON_AddStringToObject(f, "arguments", "");
+	cJSON_AddNumberToObject(c, "_index", (double)index);
+	cJSON_AddItemToArray(a->tool_calls, c);
+	return c;
+}
+
+/* Append s to the string at o[k]. */
+static void append_str(cJSON *o, const char *k, const char *s)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (!cJSON_IsString(v) || !s || !*s)
+		return;
+	size_t n = strlen(v->valuestring), m = strlen(s);
+	char *t = malloc(n + m + 1);
+	if (!t)
+		return;
+	memcpy(t, v->valuestring, n);
+	memcpy(t + n, s, m + 1);
+	cJSON_SetValuestring(v, t);
+	free(t);
+}
+
+/* A streamed answer's tool calls, whole: the bookkeeping keys gone, the response format's
+   call read as the text (Anthropic). */
+static void stream_calls_done(struct llmops_answer *a, struct llmops_buf *text)
+{
+	cJSON *c = a->tool_calls ? a->tool_calls->child : NULL, *next;
+	for (; c; c = next) {
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "function");
+		next = c->next;
+		cJSON_DeleteItemFromObjectCaseSensitive(c, "_index");
+		if (!strcmp(msg_text(f, "name"), LLMOPS_WIRE_FORMAT_TOOL)) {
+			llmops_buf_adds(text, msg_text(f, "arguments"));
+			cJSON_Delete(cJSON_DetachItemViaPointer(a->tool_calls, c));
+		} else if (!*msg_text(f, "arguments")) {
+			append_str((cJSON *)f, "arguments", "{}"); /* streamed with no input */
+		}
+	}
+	if (a->tool_calls && !a->tool_calls->child) {
+		cJSON_Delete(a->tool_calls);
+		a->tool_calls = NULL;
+	}
 }
 
 /* One event of a stream; *done set at its end marker. */
@@ -360,6 +404,18 @@ static int stream_event(int type, const cJSON *ev, struct llmops_answer *a, stru
 		const cJSON *fin = cJSON_GetObjectItemCaseSensitive(ch, "finish_reason");
 		const cJSON *usage = cJSON_GetObjectItemCaseSensitive(ev, "usage");
 		llmops_buf_adds(text, msg_text(d, "content"));
+		const cJSON *tc;
+		cJSON_ArrayForEach (tc, cJSON_GetObjectItemCaseSensitive(d, "tool_calls")) {
+			const cJSON *f = cJSON_GetObjectItemCaseSensitive(tc, "function");
+			cJSON *c = stream_call(a, num_or(tc, "index"));
+			if (!c)
+				return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			append_str(c, "id", msg_text(tc, "id"));
+			append_str(cJSON_GetObjectItemCaseSensitive(c, "function"), "name",
+				   msg_text(f, "name"));
+			append_str(cJSON_GetObjectItemCaseSensitive(c, "function"), "arguments",
+				   msg_text(f, "arguments"));
+		}
 		if (cJSON_IsString(fin) && !a->finish)
 			a->finish = strdup(fin->valuestring);
 		if (cJSON_IsObject(usage)) {
@@ -373,10 +429,27 @@ static int stream_event(int type, const cJSON *ev, struct llmops_answer *a, stru
 		const cJSON *u = cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetObjectItemCaseSensitive(ev, "message"), "usage");
 		a->tokens_in = num_or(u, "input_tokens");
+	} else if (!strcmp(t, "content_block_start")) {
+		const cJSON *cb = cJSON_GetObjectItemCaseSensitive(ev, "content_block");
+		if (!strcmp(msg_text(cb, "type"), "tool_use")) {
+			cJSON *c = stream_call(a, num_or(ev, "index"));
+			if (!c)
+				return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			append_str(c, "id", msg_text(cb, "id"));
+			append_str(cJSON_GetObjectItemCaseSensitive(c, "function"), "name",
+				   msg_text(cb, "name"));
+		}
 	} else if (!strcmp(t, "content_block_delta")) {
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "delta");
 		if (!strcmp(msg_text(d, "type"), "text_delta"))
 			llmops_buf_adds(text, msg_text(d, "text"));
+		else if (!strcmp(msg_text(d, "type"), "input_json_delta")) {
+			cJSON *c = stream_call(a, num_or(ev, "index"));
+			if (!c)
+				return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			append_str(cJSON_GetObjectItemCaseSensitive(c, "function"), "arguments",
+				   msg_text(d, "partial_json"));
+		}
 	} else if (!strcmp(t, "message_delta")) {
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "delta");
 		const cJSON *u = cJSON_GetObjectItemCaseSensitive(ev, "usage");
@@ -441,6 +514,8 @@ int llmops_provider_parse_chat(const struct llmops_provider *p, const char *body
 	a->tokens_in = a->tokens_out = -1;
 	if (streamed) {
 		rc = parse_stream(p->type, body, len, a, &text, err);
+		if (!rc)
+			stream_calls_done(a, &text);
 	} else {
 		const char *end = NULL;
 		cJSON *doc = cJSON_ParseWithLengthOpts(body, len, &end, 0);
