@@ -59,6 +59,9 @@ cJSON *results_json(const struct llmops_result *r, int with_text, int repeated)
 	cJSON *jv = r->judge ? cJSON_Parse(r->judge) : NULL;
 	if (jv) /* the judge's verdict, and what it cost apart from cost_usd */
 		cJSON_AddItemToObject(o, "judge", jv);
+	cJSON *steps = r->steps ? cJSON_Parse(r->steps) : NULL;
+	if (steps) /* a tool loop: each request, its calls and the tools' results */
+		cJSON_AddItemToObject(o, "steps", steps);
 	cJSON_AddNumberToObject(o, "attempts", r->attempts);
 	cJSON_AddBoolToObject(o, "cache_hit", r->cache_hit);
 	if (r->error)

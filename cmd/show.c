@@ -181,6 +181,36 @@ static void judge_lines(const char *verdict)
 	cJSON_Delete(j);
 }
 
+/* A tool loop's steps: each request's tool calls and what the tools answered. */
+static void step_lines(const char *json)
+{
+	cJSON *steps = cJSON_Parse(json);
+	const cJSON *s, *c;
+	int k = 1;
+	cJSON_ArrayForEach (s, steps) {
+		const cJSON *lat = cJSON_GetObjectItemCaseSensitive(s, "latency_ms");
+		const cJSON *results = cJSON_GetObjectItemCaseSensitive(s, "tool_results");
+		printf("  step %-4d", k++);
+		if (cJSON_IsNumber(lat))
+			printf(" %.0f ms", lat->valuedouble);
+		else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "cache_hit")))
+			printf(" cached");
+		if (!cJSON_GetObjectItemCaseSensitive(s, "tool_calls"))
+			printf(", the answer");
+		printf("\n");
+		cJSON_ArrayForEach (c, cJSON_GetObjectItemCaseSensitive(s, "tool_calls")) {
+			const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "function");
+			const cJSON *r;
+			printf("            call %s(%s)", jstr(f, "name"), jstr(f, "arguments"));
+			cJSON_ArrayForEach (r, results)
+				if (!strcmp(jstr(r, "id"), jstr(c, "id")))
+					printf(" -> %s", jstr(r, "content"));
+			printf("\n");
+		}
+	}
+	cJSON_Delete(steps);
+}
+
 static void full_case(const struct llmops_result *x)
 {
 	printf("\ncase %s", x->case_id);
@@ -206,6 +236,8 @@ static void full_case(const struct llmops_result *x)
 	printf("  attempts  %d\n", x->attempts);
 	if (x->judge)
 		judge_lines(x->judge);
+	if (x->steps)
+		step_lines(x->steps);
 	runfmt_block("  ", "expected", x->expected);
 	runfmt_block("  ", "output", x->output);
 	runfmt_block("  ", "input", x->input);

@@ -3,6 +3,8 @@
  */
 #include "assertions.h"
 
+#include "assert_tools.h"
+
 #include "detect.h"
 #include "jsonschema.h"
 #include "suggest.h"
@@ -18,7 +20,8 @@
 const char *const llmops_assert_names[] = {
 	"equals",      "contains",   "not_contains",   "regex",	      "is_json",
 	"json_schema", "max_tokens", "max_latency_ms", "max_cost",    "no_secret",
-	"no_pii",      "moderation", "refusal",	       "not_refusal", NULL,
+	"no_pii",      "moderation", "refusal",	       "not_refusal", "tool_called",
+	"tool_not_called", "tool_sequence", "max_steps", NULL,
 };
 _Static_assert(sizeof(llmops_assert_names) / sizeof(llmops_assert_names[0]) ==
 		       LLMOPS_ASSERT_COUNT + 1,
@@ -90,13 +93,14 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 	if (a->type < 0) {
 		struct llmops_strlist near = LLMOPS_STRLIST_INIT;
 		llmops_suggest(&near, type->valuestring, llmops_assert_names, LLMOPS_ASSERT_COUNT);
-		llmops_err_set(err, LLMOPS_E_INPUT,
-			       "%s: assert[%d]: unknown type '%s'%s%s%s (known: equals, contains, "
-			       "not_contains, regex, is_json, json_schema, max_tokens, "
-			       "max_latency_ms, max_cost, no_secret, no_pii, moderation, refusal, "
-			       "not_refusal)",
+		struct llmops_buf known = LLMOPS_BUF_INIT;
+		for (int t = 0; llmops_assert_names[t]; t++)
+			llmops_buf_addf(&known, "%s%s", t ? ", " : "", llmops_assert_names[t]);
+		llmops_err_set(err, LLMOPS_E_INPUT, "%s: assert[%d]: unknown type '%s'%s%s%s (known: %s)",
 			       where, idx, type->valuestring, near.nr ? "; did you mean '" : "",
-			       near.nr ? near.items[0] : "", near.nr ? "'?" : "");
+			       near.nr ? near.items[0] : "", near.nr ? "'?" : "",
+			       known.data ? known.data : "");
+		llmops_buf_release(&known);
 		llmops_strlist_release(&near);
 		return LLMOPS_E_INPUT;
 	}
@@ -104,10 +108,10 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 	if (cJSON_IsObject(item))
 		cJSON_ArrayForEach (k, item)
 			if (strcmp(k->string, "type") && strcmp(k->string, "value") &&
-			    strcmp(k->string, "ignore_case"))
+			    strcmp(k->string, "ignore_case") && strcmp(k->string, "strict"))
 				return llmops_err_set(err, LLMOPS_E_INPUT,
 						      "%s: assert[%d] (%s): unknown key '%s' "
-						      "(known: type, value, ignore_case)",
+						      "(known: type, value, ignore_case, strict)",
 						      where, idx, tn, k->string);
 	if (ic && !cJSON_IsBool(ic))
 		return llmops_err_set(err, LLMOPS_E_INPUT,
@@ -171,6 +175,18 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 					      "email, phone, card, or a list of them",
 					      where, idx);
 		break;
+	case LLMOPS_ASSERT_TOOL_CALLED:
+	case LLMOPS_ASSERT_TOOL_NOT_CALLED:
+	case LLMOPS_ASSERT_TOOL_SEQUENCE:
+	case LLMOPS_ASSERT_MAX_STEPS: {
+		const cJSON *strict =
+			cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "strict") : NULL;
+		int rc = llmops_assert_tools_parse(a->type, value, strict, where, idx, err);
+		if (rc)
+			return rc;
+		a->strict = cJSON_IsTrue(strict);
+		break;
+	}
 	case LLMOPS_ASSERT_JSON_SCHEMA: {
 		struct llmops_err e2 = {0};
 		if (!value)
@@ -476,6 +492,11 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 	case LLMOPS_ASSERT_NO_SECRET:
 	case LLMOPS_ASSERT_NO_PII: return guard(a, tn, out, len, why);
 	case LLMOPS_ASSERT_MODERATION: return moderated(a, o->moderation, why);
+	case LLMOPS_ASSERT_TOOL_CALLED:
+	case LLMOPS_ASSERT_TOOL_NOT_CALLED:
+	case LLMOPS_ASSERT_TOOL_SEQUENCE:
+	case LLMOPS_ASSERT_MAX_STEPS:
+		return llmops_assert_tools_check(a, o->tool_calls, o->steps > 0 ? o->steps : 1, why);
 	case LLMOPS_ASSERT_REFUSAL:
 	case LLMOPS_ASSERT_NOT_REFUSAL: {
 		int want = a->type == LLMOPS_ASSERT_REFUSAL;

@@ -24,6 +24,14 @@
  *                 number; V (optional) narrows it to some of "email",
  *                 "phone", "card".  A finding names its kind and line:column
  *                 in the output, never its value.
+ *   tool_called   the answer called tool V (a name), or V {"name", and one
+ *                 of "arguments" (equal JSON), "arguments_schema" (a JSON
+ *                 Schema they are valid against), "arguments_contain" (a
+ *                 subset of them)}: some call matches
+ *   tool_not_called  no call of tool V; no V: no tool called at all
+ *   tool_sequence the calls include V's names in that order (others may come
+ *                 between); with "strict": true, exactly those calls
+ *   max_steps     the answer took at most V requests (a tool loop's steps)
  *
  * equals, contains, not_contains and regex take "ignore_case": true.  A
  * check whose measurement is unknown (the latency of a recorded or cached
@@ -54,6 +62,10 @@ enum llmops_assert_type {
 	LLMOPS_ASSERT_MODERATION,
 	LLMOPS_ASSERT_REFUSAL,
 	LLMOPS_ASSERT_NOT_REFUSAL,
+	LLMOPS_ASSERT_TOOL_CALLED,
+	LLMOPS_ASSERT_TOOL_NOT_CALLED,
+	LLMOPS_ASSERT_TOOL_SEQUENCE,
+	LLMOPS_ASSERT_MAX_STEPS,
 	LLMOPS_ASSERT_COUNT,
 };
 
@@ -64,6 +76,7 @@ struct llmops_assertion {
 	int type;	 /* enum llmops_assert_type */
 	cJSON *value;	 /* owned copy of "value" (NULL for is_json) */
 	int ignore_case; /* equals, contains, not_contains, regex */
+	int strict;	 /* tool_sequence: exactly the calls listed */
 	void *re;	 /* owned: the compiled pattern of regex */
 	unsigned kinds;	 /* no_secret, no_pii: what is looked for (detect.h's mask) */
 };
@@ -97,6 +110,8 @@ struct llmops_observation {
 	const cJSON *moderation; /* the moderation category scores; NULL: not asked */
 	int refused;		 /* the refusal judge's verdict: 1, 0; -1: not asked */
 	const char *refusal_why; /* its reason, or NULL */
+	const cJSON *tool_calls; /* every call the answer made, in order (OpenAI's shape); NULL */
+	int steps;		 /* the requests it took (1 without a tool loop) */
 };
 
 /*

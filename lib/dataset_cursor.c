@@ -32,8 +32,9 @@ struct llmops_dataset_cursor {
 	size_t released;	    /* up to here */
 };
 
-static const char *const reserved[] = {"id",	 "vars",   "expected", "output", "threshold",
-				       "metric", "assert", "tags",     NULL};
+static const char *const reserved[] = {"id",	  "vars",   "expected", "output",	"threshold",
+				       "metric", "assert", "tags",     "tools", "max_steps",
+				       NULL};
 
 static int is_reserved(const char *k)
 {

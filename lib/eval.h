@@ -95,6 +95,8 @@ struct llmops_eval_case {
 	/* judge:pairwise, per repeat (owned; NULL until needed): a job of the pair ended with
 	   no output to compare, so the other one cannot wait for it */
 	unsigned char *pair_gone;
+	const cJSON *tools; /* borrowed from dc: the canned results of its tools; NULL: none */
+	int max_steps;	    /* the tool loop's most requests (8) */
 };
 
 /* judge:pairwise: where a job is in its pairing, and how its output fared. */
@@ -114,6 +116,14 @@ struct llmops_eval_job {
 	int rep;     /* the repeat, 0 .. repeats - 1 */
 	char *input; /* owned: the rendered messages (JSON), as recorded */
 	cJSON *messages;
+	cJSON *extra; /* owned: the prompt's tools, tool_choice, response_format; NULL: none */
+	/* the tool loop (eval_tools.c): every answer a step; the calls of them all */
+	cJSON *steps, *calls; /* owned; NULL: a plain answer */
+	int nsteps;
+	int stopped; /* max_steps reached with tools still called */
+	long acc_tokens_in, acc_tokens_out;
+	double acc_latency, acc_cost, first_ttft;
+	int acc_attempts, acc_cached, acc_unknown;
 	struct llmops_call call;
 	int on_fallback;
 	double est_cost;  /* what its request in flight is expected to cost (max_cost) */

@@ -78,6 +78,17 @@ int llmops_eval_push_call(struct llmops_eval *ev, struct llmops_call *c);
 void llmops_eval_follow_failed(struct llmops_eval_job *j, const char *what, const char *why);
 void llmops_eval_follow_done(struct llmops_eval *ev, struct llmops_eval_job *j);
 
+/* eval_tools.c: a case's tool loop.  Check a case's "tools" (0, or LLMOPS_E_INPUT naming
+   where).  j's answer (the job's fields say its tokens, latency, cost) is a step: recorded
+   with its calls (may be NULL), and counted; 0 or -1 out of memory.  The steps' sums into
+   j's fields.  The canned results of calls appended to j's conversation after the model's
+   turn (text, calls): 0, or LLMOPS_E_INPUT when the case does not answer a call. */
+int llmops_eval_tools_check(const cJSON *tools, const char *where, struct llmops_err *err);
+int llmops_eval_tools_step(struct llmops_eval_job *j, const cJSON *calls);
+void llmops_eval_tools_total(struct llmops_eval_job *j);
+int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, const char *text,
+			     struct llmops_err *err);
+
 /* eval_cases.c: sort keys (ascending), and find one in a sorted list. */
 void llmops_eval_keys_sort(uint64_t *v, size_t n);
 int llmops_eval_keys_has(const uint64_t *v, size_t n, uint64_t k);

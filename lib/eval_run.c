@@ -111,13 +111,20 @@ static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j
 	if (!j->scores_json)
 		return -1;
 
-	struct llmops_observation ob = {out,	 strlen(out),	j->tokens_out, j->latency_ms,
-					j->cost, j->moderation, j->refused,    j->refusal_why};
+	struct llmops_observation ob = {out,	     strlen(out),   j->tokens_out, j->latency_ms,
+					j->cost,     j->moderation, j->refused,	   j->refusal_why,
+					j->calls,    j->nsteps ? j->nsteps : 1};
 	struct llmops_buf why = LLMOPS_BUF_INIT;
 	int failed = llmops_assertions_check(&c->asserts, &ob, &why);
 	if (failed < 0) {
 		llmops_buf_release(&why);
 		return -1;
+	}
+	if (j->stopped) { /* the loop was cut off: no final answer */
+		llmops_buf_addf(&why, "%smax_steps: stopped after %d requests, the model still "
+				      "calling tools",
+				why.len ? "; " : "", j->nsteps);
+		failed++;
 	}
 	/* a pairwise verdict (1 win, 0.5 tie, 0 loss) gates the run by its sign test, not each
 	   result by the threshold: one of the two variants loses every case the other wins */
@@ -186,6 +193,9 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 		j->next->prev = j->prev;
 	free(j->input);
 	cJSON_Delete(j->messages);
+	cJSON_Delete(j->extra);
+	cJSON_Delete(j->steps);
+	cJSON_Delete(j->calls);
 	llmops_call_release(&j->call);
 	llmops_call_release(&j->follow);
 	llmops_call_release(&j->judge);
@@ -239,6 +249,8 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 	char *verdicts = llmops_eval_verdicts(j);
 	r.judge = verdicts;
 	r.judge_cost_usd = j->judge_cost;
+	char *steps = j->steps ? cJSON_PrintUnformatted(j->steps) : NULL;
+	r.steps = steps;
 	/* who answered, where the run's provider and model do not say it: a fallback,
 	   or a run of several providers (whose own row names none) */
 	if (j->passed != LLMOPS_SKIPPED && (ev->many_providers || j->on_fallback)) {
@@ -249,6 +261,7 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 	}
 	int rc = llmops_ledger_result_append(ev->ledger, ev->run_id, &r, &rid, err);
 	free(verdicts);
+	free(steps);
 	if (!rc && j->passed >= 0 && ev->review_below >= 0 && !isnan(j->score) &&
 	    j->score < ev->review_below) {
 		int64_t review = 0;
@@ -556,7 +569,7 @@ static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j,
 	j->cost = cached ? 0
 			 : llmops_cost_request(price, (double)j->tokens_in, (double)j->tokens_out);
 	if (!isnan(j->cost)) { /* spent from now on, though recorded later */
-		j->unsettled = j->cost;
+		j->unsettled += j->cost;
 		ev->unsettled += j->cost;
 	}
 }
@@ -575,7 +588,8 @@ static int build_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 		fail_job(ev, j, "out of memory while rendering");
 		return -1;
 	}
-	if (llmops_provider_chat_request(p, j->messages, j->rep ? salt : NULL, &j->call.rq, &err)) {
+	if (llmops_provider_chat_request_extra(p, j->messages, j->rep ? salt : NULL, j->extra,
+					       &j->call.rq, &err)) {
 		fail_job(ev, j, err.msg);
 		return -1;
 	}
@@ -585,6 +599,52 @@ static int build_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 	j->call.est_tokens =
 		(double)j->call.rq.len / 4 + (p->max_tokens > 0 ? (double)p->max_tokens : 256);
 	return 0;
+}
+
+static int from_cache(struct llmops_eval *ev, struct llmops_eval_job *j);
+
+/*
+ * j's answer a is in (take_answer): a step of its tool loop where the loop goes on: 1 when
+ * it does (the next request asked, or j ended), 0 when a is j's final answer (the steps'
+ * sums in j's fields).  The loop goes on while the answer calls tools the case answers and
+ * max_steps allows.
+ */
+static int tool_loop(struct llmops_eval *ev, struct llmops_eval_job *j,
+		     const struct llmops_answer *a)
+{
+	const struct llmops_eval_variant *v = &ev->vars[j->vi];
+	struct llmops_err err = {0};
+	const cJSON *calls = a->tool_calls;
+	if (!calls && !j->steps)
+		return 0; /* a plain answer */
+	if (llmops_eval_tools_step(j, calls)) {
+		fail_job(ev, j, "out of memory");
+		return 1;
+	}
+	if (!calls || !j->c->tools || j->nsteps >= j->c->max_steps) {
+		j->stopped = calls && j->c->tools;
+		llmops_eval_tools_total(j);
+		return 0;
+	}
+	if (llmops_eval_tools_answer(j, calls, a->text, &err)) {
+		llmops_eval_tools_total(j);
+		fail_job(ev, j, err.msg);
+		return 1;
+	}
+	/* the conversation with the results: asked again of whoever answered */
+	if (build_request(ev, j, j->on_fallback && v->fallback ? v->fallback : v->prov) ||
+	    from_cache(ev, j))
+		return 1;
+	if (ev->offline) {
+		llmops_eval_tools_total(j);
+		fail_job(ev, j, "not in the response cache, and --offline sends no requests");
+	} else if (budget(ev) == SKIP) {
+		llmops_eval_tools_total(j);
+		skip_job(ev, j);
+	} else if (llmops_eval_push_call(ev, send_job(ev, j))) {
+		fail_job(ev, j, "out of memory");
+	}
+	return 1;
 }
 
 /* Serve j from the cache when it can: 1 served, 0 not. */
@@ -615,8 +675,9 @@ static int from_cache(struct llmops_eval *ev, struct llmops_eval_job *j)
 		return 0; /* an unreadable entry: ask again */
 	}
 	take_answer(ev, j, &tmp, 1);
+	if (!tool_loop(ev, j, &tmp.answer))
+		answered(ev, j);
 	llmops_call_release(&tmp);
-	answered(ev, j);
 	return 1;
 }
 
@@ -789,8 +850,13 @@ static void call_done(void *ud, struct llmops_call *c)
 				fail_job(ev, j, "out of memory");
 			return;
 		}
-		j->attempts = c->attempts;
-		j->latency_ms = NAN;
+		if (j->nsteps) { /* a later step of a tool loop failed: what the loop spent */
+			llmops_eval_tools_total(j);
+			j->attempts += c->attempts;
+		} else {
+			j->attempts = c->attempts;
+			j->latency_ms = NAN;
+		}
 		fail_job(ev, j, c->error);
 		return;
 	}
@@ -803,7 +869,8 @@ static void call_done(void *ud, struct llmops_call *c)
 		ev->ledger_err = err;
 	}
 	take_answer(ev, j, c, 0);
-	answered(ev, j);
+	if (!tool_loop(ev, j, &c->answer))
+		answered(ev, j);
 }
 
 static int should_stop(void *ud)

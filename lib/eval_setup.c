@@ -51,6 +51,22 @@ int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_cas
 	c->threshold = ev->threshold;
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(dc->fields, "metric");
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(dc->fields, "threshold");
+	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(dc->fields, "max_steps");
+	c->tools = cJSON_GetObjectItemCaseSensitive(dc->fields, "tools");
+	c->max_steps = cJSON_IsNumber(ms) ? (int)ms->valuedouble : 8;
+	if (check && (c->tools || ms)) {
+		char where[512];
+		snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line, dc->id);
+		int rc = llmops_eval_tools_check(c->tools, where, err);
+		if (rc)
+			return rc;
+		if (ms && (!cJSON_IsNumber(ms) || ms->valuedouble < 1 || ms->valuedouble > 100 ||
+			   ms->valuedouble != (int)ms->valuedouble))
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: \"max_steps\" is a whole number from 1 to 100 (the "
+					      "tool loop's most requests)",
+					      where);
+	}
 	if (check) {
 		int rc = llmops_case_first_problem(dc, ev->file.label, ev->file.text, ev->file.len,
 						   ev->metric_ids[0] == LLMOPS_METRIC_JUDGE
@@ -373,8 +389,15 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 
 int llmops_eval_messages(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
+	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	if (!j->messages)
-		j->messages = render_one(ev, j->c, &ev->vars[j->vi], NULL);
+		j->messages = render_one(ev, j->c, v, NULL);
+	if (j->messages && !j->extra && v->p && v->p->has_extras) {
+		struct llmops_err err = {0};
+		struct llmops_render_opts ropts = {ev->partial, ev->partial_ud, NULL};
+		if (llmops_prompt_render_extra(v->p, j->c->vars, &ropts, &j->extra, &err))
+			return -1;
+	}
 	return j->messages ? 0 : -1;
 }
 

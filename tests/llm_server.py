@@ -41,6 +41,9 @@ Answers:
     "llmops_verdict" (a judge's), or a Messages API request whose text asks
     for the verdict's shape ('{"score": <'), is answered as a judge: see
     verdict_for (and verdict_logprobs, with "logprobs": true);
+  - tools: a request's shape is checked as its API documents it (a 400 in the
+    API's error shape otherwise), and the last user message scripts tool
+    calls with "CALL: name {args}" lines: see llm_tools.py;
   - a request for the JSON schema named "llmops_preference" (a pairwise
     judge's), or a Messages API request asking for '{"winner": ', is
     answered with a preference between its <answer_a> and <answer_b>: see
@@ -82,6 +85,9 @@ import socket
 import struct
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import llm_tools  # noqa: E402  (tool calling and request shapes)
 
 TOKEN_RE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 CREATED = 1700000000  # fixed, so answers are byte-for-byte reproducible
@@ -340,14 +346,33 @@ class Server:
             reply = preference_for(messages)
         else:
             reply = reply_for(messages, self.stats.seen, self.req_key)
+        try:
+            names, choice = llm_tools.check_openai(req)
+        except llm_tools.ShapeError as e:
+            raise HTTPError(400, str(e))
+        conv = llm_tools.conv_openai(messages)
+        t = llm_tools.turn(conv, names, choice)
+        calls = None
+        if t and t[0] == "calls":
+            calls = [{"id": "call_%d_%d" % (len(conv), k), "type": "function",
+                      "function": {"name": n, "arguments": json.dumps(a)}}
+                     for k, (n, a) in enumerate(t[1])]
+            reply = ""
+        elif t:
+            reply = t[1]
         text, cut = cut_tokens(reply, limit)
-        usage = {"prompt_tokens": prompt_tokens(messages), "completion_tokens": count_tokens(text)}
+        out_tokens = count_tokens(text) + sum(count_tokens(c["function"]["name"] + c["function"]["arguments"])
+                                              for c in calls or [])
+        usage = {"prompt_tokens": prompt_tokens(messages), "completion_tokens": out_tokens}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        message = {"role": "assistant", "content": None if calls else text}
+        if calls:
+            message["tool_calls"] = calls
         return {
             "id": request_id("chatcmpl-", raw), "object": "chat.completion", "created": CREATED,
             "model": model, "system_fingerprint": "fp_llmops_test",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                         "logprobs": logprobs, "finish_reason": "length" if cut else "stop"}],
+            "choices": [{"index": 0, "message": message, "logprobs": logprobs,
+                         "finish_reason": "tool_calls" if calls else "length" if cut else "stop"}],
             "usage": usage,
         }
 
@@ -357,9 +382,19 @@ class Server:
                 "model": full["model"], "system_fingerprint": "fp_llmops_test"}
         events = [dict(base, choices=[{"index": 0, "delta": {"role": "assistant", "content": ""},
                                         "logprobs": None, "finish_reason": None}])]
-        for piece in re.findall(r"\S+\s*|\s+", full["choices"][0]["message"]["content"]):
+        msg = full["choices"][0]["message"]
+        for piece in re.findall(r"\S+\s*|\s+", msg["content"] or ""):
             events.append(dict(base, choices=[{"index": 0, "delta": {"content": piece},
                                                "logprobs": None, "finish_reason": None}]))
+        for k, c in enumerate(msg.get("tool_calls") or []):  # the arguments in two pieces
+            args = c["function"]["arguments"]
+            events.append(dict(base, choices=[{"index": 0, "delta": {"tool_calls": [
+                {"index": k, "id": c["id"], "type": "function",
+                 "function": {"name": c["function"]["name"], "arguments": args[:len(args) // 2]}}]},
+                "logprobs": None, "finish_reason": None}]))
+            events.append(dict(base, choices=[{"index": 0, "delta": {"tool_calls": [
+                {"index": k, "function": {"arguments": args[len(args) // 2:]}}]},
+                "logprobs": None, "finish_reason": None}]))
         events.append(dict(base, choices=[{"index": 0, "delta": {}, "logprobs": None,
                                            "finish_reason": full["choices"][0]["finish_reason"]}]))
         if (req.get("stream_options") or {}).get("include_usage"):
@@ -376,36 +411,78 @@ class Server:
         check_model(req.get("model") or "")
         # the Messages API has no response_format: a judge is known by its rubric's request
         # for the verdict's shape
+        try:
+            names, choice = llm_tools.check_anthropic(req)
+        except llm_tools.ShapeError as e:
+            raise HTTPError(400, str(e))
+        # a response format asked as a forced tool (llmops_response_format): its schema says
+        # what is asked (a judge's verdict, a preference), and the answer is its input
+        forced = (choice or {}).get("name") == "llmops_response_format"
+        schema = next((t.get("input_schema") for t in req.get("tools") or []
+                       if t.get("name") == "llmops_response_format"), {}) if forced else {}
         asked = "\n".join(content_text(m.get("content")) for m in messages if isinstance(m, dict))
-        if '{"winner": ' in asked:
+        if '{"winner": ' in asked or "winner" in (schema.get("properties") or {}):
             reply = preference_for(messages)
+        elif "score" in (schema.get("properties") or {}):
+            reply = verdict_for(messages, {"schema": schema})
         elif '{"score": <' in asked:
             top = 1 if '{"score": <0 or 1>' in asked else 5
             reply = verdict_for(messages, {"schema": {"properties": {"score": {"minimum": 0 if top == 1 else 1,
                                                                                 "maximum": top}}}})
         else:
             reply = reply_for(messages, self.stats.seen, self.req_key)
-        text, cut = cut_tokens(reply, req["max_tokens"])
+        conv = llm_tools.conv_anthropic(messages)
+        t = None if forced else llm_tools.turn(conv, names, choice)
+        content = []
+        if t and t[0] == "calls":
+            content = [{"type": "tool_use", "id": "toolu_%d_%d" % (len(conv), k), "name": n, "input": a}
+                       for k, (n, a) in enumerate(t[1])]
+        else:
+            if t:
+                reply = t[1]
+            text, cut = cut_tokens(reply, req["max_tokens"])
+            obj = None
+            if forced:
+                try:
+                    obj = json.loads(text)
+                except ValueError:
+                    obj = None
+            content = [{"type": "tool_use", "id": "toolu_format", "name": "llmops_response_format",
+                        "input": obj}] if isinstance(obj, dict) else [{"type": "text", "text": text}]
+        out_tokens = sum(count_tokens(b["text"]) if b["type"] == "text"
+                         else count_tokens(b["name"] + json.dumps(b["input"])) for b in content)
+        tool_use = any(b["type"] == "tool_use" for b in content)
         return {
             "id": request_id("msg_", raw), "type": "message", "role": "assistant",
-            "model": req.get("model"), "content": [{"type": "text", "text": text}],
-            "stop_reason": "max_tokens" if cut else "end_turn", "stop_sequence": None,
+            "model": req.get("model"), "content": content,
+            "stop_reason": "tool_use" if tool_use else "max_tokens" if t is None and cut else "end_turn",
+            "stop_sequence": None,
             "usage": {"input_tokens": prompt_tokens(messages, req.get("system")),
-                      "output_tokens": count_tokens(text)},
+                      "output_tokens": out_tokens},
         }
 
     def messages_stream(self, req, raw):
         full = self.messages(req, raw)
         start = dict(full, content=[], stop_reason=None,
                      usage={"input_tokens": full["usage"]["input_tokens"], "output_tokens": 0})
-        events = [("message_start", {"type": "message_start", "message": start}),
-                  ("content_block_start", {"type": "content_block_start", "index": 0,
-                                           "content_block": {"type": "text", "text": ""}})]
-        for piece in re.findall(r"\S+\s*|\s+", full["content"][0]["text"]):
-            events.append(("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                                   "delta": {"type": "text_delta", "text": piece}}))
-        events += [("content_block_stop", {"type": "content_block_stop", "index": 0}),
-                   ("message_delta", {"type": "message_delta",
+        events = [("message_start", {"type": "message_start", "message": start})]
+        for k, b in enumerate(full["content"]):
+            if b["type"] == "text":
+                events.append(("content_block_start", {"type": "content_block_start", "index": k,
+                                                       "content_block": {"type": "text", "text": ""}}))
+                for piece in re.findall(r"\S+\s*|\s+", b["text"]):
+                    events.append(("content_block_delta", {"type": "content_block_delta", "index": k,
+                                                           "delta": {"type": "text_delta", "text": piece}}))
+            else:  # a tool_use block: its input as JSON text in two pieces
+                events.append(("content_block_start", {"type": "content_block_start", "index": k,
+                                                       "content_block": dict(b, input={})}))
+                js = json.dumps(b["input"])
+                for piece in (js[:len(js) // 2], js[len(js) // 2:]):
+                    events.append(("content_block_delta", {"type": "content_block_delta", "index": k,
+                                                           "delta": {"type": "input_json_delta",
+                                                                     "partial_json": piece}}))
+            events.append(("content_block_stop", {"type": "content_block_stop", "index": k}))
+        events += [("message_delta", {"type": "message_delta",
                                       "delta": {"stop_reason": full["stop_reason"], "stop_sequence": None},
                                       "usage": {"output_tokens": full["usage"]["output_tokens"]}}),
                    ("message_stop", {"type": "message_stop"})]

@@ -206,7 +206,7 @@ static int check(const char *asserts_json, const char *output, long tokens, doub
 	cJSON *list = cJSON_Parse(asserts_json);
 	assert_non_null(list);
 	assert_int_equal(llmops_assertions_parse(&as, list, "t", &err), 0);
-	struct llmops_observation o = {output, strlen(output), tokens, lat, NAN, NULL, -1, NULL};
+	struct llmops_observation o = {output, strlen(output), tokens, lat, NAN, NULL, -1, NULL, NULL, 1};
 	llmops_buf_reset(why);
 	int failed = llmops_assertions_check(&as, &o, why);
 	llmops_assertions_release(&as);

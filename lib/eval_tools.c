@@ -1,0 +1,196 @@
+/*
+ * eval_tools.c - a case's tool loop: each answer of a job is a step (its
+ * tool calls, tokens, latency, cost); where the case's "tools" answers the
+ * calls, their canned results go back into the conversation and it is
+ * asked again, until an answer calls no tool or max_steps is reached.
+ *
+ * A case's "tools" maps each tool name to its result: any JSON value,
+ * returned on every call (a string as it is, anything else as JSON text);
+ * or {"$each": [...]}, one result per successive call of that tool.
+ */
+#include "eval.h"
+
+#include "eval_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str_of(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+int llmops_eval_tools_check(const cJSON *tools, const char *where, struct llmops_err *err)
+{
+	const cJSON *t;
+	if (!tools)
+		return 0;
+	if (!cJSON_IsObject(tools) || !tools->child)
+		return llmops_err_set(err, LLMOPS_E_INPUT,
+				      "%s: \"tools\" maps each tool's name to its result", where);
+	cJSON_ArrayForEach (t, tools) {
+		const cJSON *each = cJSON_GetObjectItemCaseSensitive(t, "$each");
+		if (cJSON_IsObject(t) && cJSON_GetObjectItemCaseSensitive(t, "$exec"))
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: tools.%s: \"$exec\" (a command's result) is not "
+					      "supported yet: give the result, or {\"$each\": [...]}",
+					      where, t->string);
+		if (each && (!cJSON_IsArray(each) || !each->child || t->child->next))
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: tools.%s: \"$each\" is a non-empty list of "
+					      "results, one per call, and the object's only key",
+					      where, t->string);
+	}
+	return 0;
+}
+
+/* The case's result for the nth call (from 0) of tool name (the caller's: free()), or NULL
+   with why. */
+static char *canned(const cJSON *tools, const char *name, int nth, char *why, size_t cap)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(tools, name);
+	const cJSON *each = cJSON_GetObjectItemCaseSensitive(t, "$each");
+	if (!t) {
+		snprintf(why, cap,
+			 "the model called tool '%.64s', which the case's \"tools\" does not answer",
+			 name);
+		return NULL;
+	}
+	if (each) {
+		int n = cJSON_GetArraySize(each);
+		if (nth >= n) {
+			snprintf(why, cap,
+				 "the model called tool '%.64s' %d times; its \"$each\" has %d "
+				 "results",
+				 name, nth + 1, n);
+			return NULL;
+		}
+		t = cJSON_GetArrayItem(each, nth);
+	}
+	char *s = cJSON_IsString(t) ? strdup(t->valuestring) : cJSON_PrintUnformatted(t);
+	if (!s)
+		snprintf(why, cap, "out of memory");
+	return s;
+}
+
+/* How many calls of name j's steps made before this step. */
+static int calls_of(const struct llmops_eval_job *j, const char *name)
+{
+	const cJSON *c;
+	int n = 0;
+	cJSON_ArrayForEach (c, j->calls)
+		n += !strcmp(str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "name"), name);
+	return n;
+}
+
+int llmops_eval_tools_step(struct llmops_eval_job *j, const cJSON *calls)
+{
+	cJSON *s = cJSON_CreateObject();
+	if (!s || (!j->steps && !(j->steps = cJSON_CreateArray())))
+		goto nomem;
+	cJSON_AddItemToArray(j->steps, s);
+	if (calls && !cJSON_AddItemToObject(s, "tool_calls", cJSON_Duplicate(calls, 1)))
+		return -1;
+	if (j->tokens_in >= 0)
+		cJSON_AddNumberToObject(s, "tokens_in", (double)j->tokens_in);
+	if (j->tokens_out >= 0)
+		cJSON_AddNumberToObject(s, "tokens_out", (double)j->tokens_out);
+	if (!isnan(j->latency_ms))
+		cJSON_AddNumberToObject(s, "latency_ms", j->latency_ms);
+	if (!isnan(j->cost))
+		cJSON_AddNumberToObject(s, "cost_usd", j->cost);
+	cJSON_AddNumberToObject(s, "attempts", j->attempts);
+	cJSON_AddBoolToObject(s, "cache_hit", j->cache_hit);
+	/* what the steps add up to; the job's own fields say the last step's */
+	if (!j->nsteps) {
+		j->acc_tokens_in = j->acc_tokens_out = 0;
+		j->acc_latency = j->acc_cost = 0;
+		j->acc_attempts = 0;
+		j->acc_cached = 1;
+		j->acc_unknown = 0;
+		j->first_ttft = j->ttft_ms;
+	}
+	j->nsteps++;
+	j->acc_unknown |= (j->tokens_in < 0) | ((j->tokens_out < 0) << 1) |
+			  ((isnan(j->cost) && !j->cache_hit) << 2);
+	j->acc_tokens_in += j->tokens_in > 0 ? j->tokens_in : 0;
+	j->acc_tokens_out += j->tokens_out > 0 ? j->tokens_out : 0;
+	j->acc_latency += isnan(j->latency_ms) ? 0 : j->latency_ms;
+	j->acc_cost += isnan(j->cost) ? 0 : j->cost;
+	j->acc_attempts += j->attempts;
+	j->acc_cached &= j->cache_hit;
+	const cJSON *c;
+	cJSON_ArrayForEach (c, calls) {
+		if (!j->calls && !(j->calls = cJSON_CreateArray()))
+			goto nomem;
+		cJSON_AddItemToArray(j->calls, cJSON_Duplicate(c, 1));
+	}
+	return 0;
+nomem:
+	if (s && !j->steps)
+		cJSON_Delete(s);
+	return -1;
+}
+
+void llmops_eval_tools_total(struct llmops_eval_job *j)
+{
+	if (!j->nsteps)
+		return;
+	j->tokens_in = j->acc_unknown & 1 ? -1 : j->acc_tokens_in;
+	j->tokens_out = j->acc_unknown & 2 ? -1 : j->acc_tokens_out;
+	j->cost = j->acc_unknown & 4 ? NAN : j->acc_cost;
+	j->latency_ms = j->acc_cached ? NAN : j->acc_latency;
+	j->ttft_ms = j->first_ttft;
+	j->attempts = j->acc_attempts;
+	j->cache_hit = j->acc_cached;
+}
+
+int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, const char *text,
+			     struct llmops_err *err)
+{
+	const cJSON *c;
+	cJSON *m = cJSON_CreateObject(), *results = cJSON_CreateArray();
+	char why[300];
+	int rc = 0;
+	/* the model's turn as it came, then one tool message per call */
+	cJSON_AddStringToObject(m, "role", "assistant");
+	if (text && *text)
+		cJSON_AddStringToObject(m, "content", text);
+	else
+		cJSON_AddNullToObject(m, "content");
+	cJSON_AddItemToObject(m, "tool_calls", cJSON_Duplicate(calls, 1));
+	cJSON_AddItemToArray(j->messages, m);
+	cJSON_ArrayForEach (c, calls) {
+		const char *name = str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "name");
+		/* this step's earlier calls of it count too */
+		int nth = calls_of(j, name) - 1;
+		for (const cJSON *k = c->next; k; k = k->next)
+			nth -= !strcmp(str_of(cJSON_GetObjectItemCaseSensitive(k, "function"), "name"),
+				       name);
+		char *res = canned(j->c->tools, name, nth, why, sizeof(why));
+		if (!res) {
+			rc = llmops_err_set(err, LLMOPS_E_INPUT, "%s", why);
+			break;
+		}
+		cJSON *t = cJSON_CreateObject(), *r = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "role", "tool");
+		cJSON_AddStringToObject(t, "tool_call_id", str_of(c, "id"));
+		cJSON_AddStringToObject(t, "content", res);
+		cJSON_AddItemToArray(j->messages, t);
+		cJSON_AddStringToObject(r, "id", str_of(c, "id"));
+		cJSON_AddStringToObject(r, "name", name);
+		cJSON_AddStringToObject(r, "content", res);
+		cJSON_AddItemToArray(results, r);
+		free(res);
+	}
+	/* the results go with the step that called for them */
+	cJSON *last = cJSON_GetArrayItem(j->steps, cJSON_GetArraySize(j->steps) - 1);
+	if (last)
+		cJSON_AddItemToObject(last, "tool_results", results);
+	else
+		cJSON_Delete(results);
+	return rc;
+}
