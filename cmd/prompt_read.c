@@ -179,28 +179,81 @@ static cJSON *meta_json(const struct llmops_prompt *p)
 	return o;
 }
 
-/* Messages as text: a lone user message as it is, several with a [role] line each. */
-static void print_messages(const cJSON *msgs)
+static const char *str_or(const cJSON *o, const char *k, const char *dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : dflt;
+}
+
+/* A text with its own line end. */
+static void put_text(const char *s)
+{
+	size_t len = strlen(s);
+	fputs(s, stdout);
+	if (!len || s[len - 1] != '\n')
+		putchar('\n');
+}
+
+/*
+ * Messages as text: a lone user message as it is, several with a [role] line each (its
+ * name, the id a tool message answers); parts, tool calls and the extras (tools,
+ * tool_choice, response_format) a line each.
+ */
+static void print_messages(const cJSON *msgs, const cJSON *extra)
 {
 	int n = cJSON_GetArraySize(msgs), i = 0;
-	const cJSON *m;
+	const cJSON *m, *x;
 
 	cJSON_ArrayForEach (m, msgs) {
-		const char *role = cJSON_GetObjectItemCaseSensitive(m, "role")->valuestring;
-		const char *content = cJSON_GetObjectItemCaseSensitive(m, "content")->valuestring;
-		size_t len = strlen(content);
+		const char *role = str_or(m, "role", "?");
+		const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
 
-		if (n > 1 || strcmp(role, "user"))
-			printf("%s[%s]\n", i ? "\n" : "", role);
-		fputs(content, stdout);
-		if (!len || content[len - 1] != '\n')
-			putchar('\n');
+		if (n > 1 || strcmp(role, "user") || extra)
+			printf("%s[%s%s%s%s%s]\n", i ? "\n" : "", role,
+			       str_or(m, "name", NULL) ? " " : "", str_or(m, "name", ""),
+			       str_or(m, "tool_call_id", NULL) ? " answering " : "",
+			       str_or(m, "tool_call_id", ""));
+		if (cJSON_IsString(content))
+			put_text(content->valuestring);
+		const cJSON *parts = cJSON_IsArray(content) ? content : NULL;
+		cJSON_ArrayForEach (x, parts) {
+			if (cJSON_GetObjectItemCaseSensitive(x, "image_url"))
+				printf("[image %s]\n",
+				       str_or(cJSON_GetObjectItemCaseSensitive(x, "image_url"),
+					      "url", ""));
+			else
+				put_text(str_or(x, "text", ""));
+		}
+		cJSON_ArrayForEach (x, cJSON_GetObjectItemCaseSensitive(m, "tool_calls")) {
+			const cJSON *f = cJSON_GetObjectItemCaseSensitive(x, "function");
+			printf("[call %s] %s(%s)\n", str_or(x, "id", ""), str_or(f, "name", ""),
+			       str_or(f, "arguments", ""));
+		}
 		i++;
+	}
+	cJSON_ArrayForEach (x, cJSON_GetObjectItemCaseSensitive(extra, "tools")) {
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(x, "function");
+		printf("\n[tool %s] %s\n", str_or(f, "name", ""), str_or(f, "description", ""));
+	}
+	for (const char *k = "tool_choice"; k;
+	     k = strcmp(k, "tool_choice") ? NULL : "response_format") {
+		x = cJSON_GetObjectItemCaseSensitive(extra, k);
+		if (!x)
+			continue;
+		char *s = cJSON_PrintUnformatted(x);
+		printf("\n[%s] %s\n", k, s ? s : "");
+		free(s);
 	}
 }
 
 static cJSON *templates_json(const struct llmops_prompt *p)
 {
+	if (p->json) /* the messages as the file has them (templates unrendered) */
+		return cJSON_Duplicate(cJSON_IsArray(p->json) ? p->json
+							      : cJSON_GetObjectItemCaseSensitive(
+									p->json, "messages"),
+				       1);
+
 	cJSON *arr = cJSON_CreateArray();
 
 	for (size_t i = 0; i < p->nmsgs; i++) {
@@ -363,7 +416,7 @@ int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
 	} else if (!rc) {
 		cJSON *msgs = templates_json(p);
 
-		print_messages(msgs);
+		print_messages(msgs, p->has_extras ? p->json : NULL);
 		cJSON_Delete(msgs);
 	}
 	llmops_prompt_free(p);
@@ -454,7 +507,7 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_render_opts ropts = {prompt_partial, NULL, &missing};
 	struct llmops_prompt *p = NULL;
 	struct llmops_err err = {0};
-	cJSON *vars = NULL, *msgs = NULL;
+	cJSON *vars = NULL, *msgs = NULL, *extra = NULL;
 	struct resolved r;
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 
@@ -483,7 +536,8 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 	if (!rc && !worktree && !rev)
 		note_worktree(&r, 1);
 	ropts.partial_ud = &r.src;
-	if (!rc && llmops_prompt_render(p, vars, &ropts, &msgs, &err))
+	if (!rc && (llmops_prompt_render(p, vars, &ropts, &msgs, &err) ||
+		    llmops_prompt_render_extra(p, vars, &ropts, &extra, &err)))
 		rc = llmops_report(&err);
 	for (size_t i = 0; !rc && i < missing.nr; i++) {
 		if (missing.items[i][0] == '>')
@@ -500,12 +554,21 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 	if (!rc && strict && missing.nr)
 		rc = LLMOPS_EXIT_USAGE;
 	if (!rc && llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
-		rc = emit_json(msgs);
-		msgs = NULL;
+		/* what would be sent: the messages, and with a prompt's tools an object of them */
+		if (extra) {
+			cJSON_AddItemToObject(extra, "messages", msgs);
+			msgs = NULL;
+			rc = emit_json(extra);
+			extra = NULL;
+		} else {
+			rc = emit_json(msgs);
+			msgs = NULL;
+		}
 	} else if (!rc) {
-		print_messages(msgs);
+		print_messages(msgs, extra);
 	}
 	cJSON_Delete(msgs);
+	cJSON_Delete(extra);
 	cJSON_Delete(vars);
 	llmops_prompt_free(p);
 	llmops_strlist_release(&pairs);

@@ -632,8 +632,10 @@ static int tool_loop(struct llmops_eval *ev, struct llmops_eval_job *j,
 		return 1;
 	}
 	/* the conversation with the results: asked again of whoever answered */
-	if (build_request(ev, j, j->on_fallback && v->fallback ? v->fallback : v->prov) ||
-	    from_cache(ev, j))
+	if (build_request(ev, j, j->on_fallback && v->fallback ? v->fallback : v->prov))
+		return 1;
+	j->call.attempts = 0; /* a new request: its own attempts (the step's count is kept) */
+	if (from_cache(ev, j))
 		return 1;
 	if (ev->offline) {
 		llmops_eval_tools_total(j);

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Tools (issue 20): a .json prompt with tools; cases whose canned tool results
+# answer the model's calls in a loop; the calls asserted; every step in the
+# ledger; OpenAI's and Anthropic's wire formats, streamed and not, each request's
+# shape checked by the test server.
+. "$(dirname "$0")/lib.sh"
+
+make_repo proj
+cd proj || exit 1
+llmops init >/dev/null
+mkdir -p prompts/weather
+cat >prompts/weather/v1.0.0.json <<'EOF'
+{
+  "model": "gpt-4o-mini",
+  "messages": [
+    {"role": "system", "content": "You answer questions about the weather in {{unit}}."},
+    {"role": "user", "content": "{{question}}", "name": "visitor"}
+  ],
+  "tools": [
+    {"type": "function", "function": {"name": "get_weather",
+      "description": "The weather in a city, in {{unit}}",
+      "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
+                     "required": ["city"]}}},
+    {"type": "function", "function": {"name": "get_time",
+      "description": "The local time",
+      "parameters": {"type": "object", "properties": {}}}}
+  ],
+  "tool_choice": "auto"
+}
+EOF
+git add -A && git commit -qm scaffold
+run llmops lint prompts/weather/v1.0.0.json
+expect_rc 0 "a prompt with tools lints clean"
+run llmops prompt render weather@v1.0.0 --var unit=celsius --var question=Hi --format json
+expect_rc 0 "render"
+check "render prints what would be sent: the messages with their names, and the tools rendered" python3 -c '
+import json,sys; d=json.loads(sys.argv[1])
+m=d["messages"]; assert m[1]["name"]=="visitor" and m[0]["content"].endswith("in celsius."), m
+t=d["tools"]; assert t[0]["function"]["description"]=="The weather in a city, in celsius", t
+assert d["tool_choice"]=="auto"' "$out"
+
+start_server
+export OPENAI_API_KEY=sk-test-0123456789 ANTHROPIC_API_KEY=sk-ant-test-0123456789
+cat >evals/weather.json <<'EOF'
+[
+ {"id": "choose", "unit": "celsius", "question": "Weather?\nCALL: get_weather {\"city\": \"Paris\"}",
+  "assert": [{"type": "tool_called", "value": {"name": "get_weather", "arguments": {"city": "Paris"}}},
+             {"type": "tool_not_called", "value": "get_time"}]},
+ {"id": "loop", "unit": "celsius", "question": "Weather in Paris?\nCALL: get_weather {\"city\": \"Paris\"}\nREPLY: It is {results} in Paris.",
+  "tools": {"get_weather": {"temp": 21}},
+  "assert": [{"type": "contains", "value": "\"temp\":21"}, {"type": "max_steps", "value": 2},
+             {"type": "tool_called", "value": {"name": "get_weather", "arguments_schema": {"type": "object", "required": ["city"]}}}]},
+ {"id": "each", "unit": "celsius", "question": "Times?\nCALL: get_time {}\nCALL: get_time {}\nREPLY: {results}",
+  "tools": {"get_time": {"$each": ["09:00", "10:00"]}},
+  "assert": [{"type": "equals", "value": "09:00; 10:00"},
+             {"type": "tool_sequence", "value": ["get_time", "get_time"], "strict": true}]},
+ {"id": "parallel", "unit": "celsius", "question": "Both?\nCALL: get_weather {\"city\": \"Oslo\"} && get_time {}",
+  "tools": {"get_weather": "cold", "get_time": "noon"},
+  "assert": [{"type": "equals", "value": "Results: cold; noon"},
+             {"type": "tool_called", "value": {"name": "get_weather", "arguments_contain": {"city": "Oslo"}}}]},
+ {"id": "loops", "unit": "celsius", "question": "CALL-LOOP: get_time {}", "tools": {"get_time": "now"},
+  "max_steps": 3, "assert": ["is_json"]},
+ {"id": "unanswered", "unit": "celsius", "question": "CALL: get_time {}", "tools": {"get_weather": 1},
+  "assert": [{"type": "tool_called", "value": "get_time"}]},
+ {"id": "wrong", "unit": "celsius", "question": "CALL: get_weather {\"city\": \"Rome\"}",
+  "assert": [{"type": "tool_called", "value": {"name": "get_weather", "arguments": {"city": "Paris"}}},
+             {"type": "tool_called", "value": "get_time"},
+             {"type": "tool_not_called"}]}
+]
+EOF
+for provider in openai:gpt-4o-mini anthropic:claude-3-5-haiku-20241022; do
+	for stream in "" --stream; do
+		what="$provider${stream:+ streamed}"
+		run llmops eval --dataset evals/weather.json --prompt weather@v1.0.0 --provider "$provider" \
+			--base-url "$BASE" --min-pass-rate 0 --max-errors 1 --no-cache $stream --format json
+		expect_rc 0 "$what: the run"
+		check "$what: tool calls asserted, loops run" python3 -c '
+import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
+for k in ("choose", "loop", "each", "parallel"):
+    assert r[k]["passed"], (k, r[k].get("reason"), r[k].get("error"))
+assert r["loop"]["output"]=="It is {\"temp\":21} in Paris.", r["loop"]["output"]
+assert not r["loops"]["passed"] and "max_steps: stopped after 3 requests" in r["loops"]["reason"], r["loops"]
+e=r["unanswered"]; assert e["passed"] is None and "which the case'"'"'s \"tools\" does not answer" in e["error"], e
+w=r["wrong"]["reason"]
+assert "tool_called get_weather: called with {\"city\": \"Rome\"}" in w.replace("{\"city\":\"Rome\"}", "{\"city\": \"Rome\"}"), w
+assert "tool_called get_time: not called (called: get_weather)" in w and "tool_not_called: it was called" in w, w' "$out"
+		check "$what: every step in the result, summed" python3 -c '
+import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
+s=r["loop"]["steps"]; assert len(s)==2, s
+assert s[0]["tool_calls"][0]["function"]["name"]=="get_weather" and s[0]["tool_results"][0]["content"]=="{\"temp\":21}", s
+assert "tool_calls" not in s[1]
+assert r["loop"]["tokens_in"]==s[0]["tokens_in"]+s[1]["tokens_in"] and r["loop"]["attempts"]==2
+assert abs(r["loop"]["cost_usd"]-sum(x["cost_usd"] for x in s)) < 1e-15
+assert len(r["loops"]["steps"])==3 and len(r["parallel"]["steps"][0]["tool_calls"])==2
+assert "steps" in r["choose"] and len(r["choose"]["steps"])==1' "$out"
+	done
+done
+
+# the ledger keeps the steps; show lists them
+RUN=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["run"])' "$out")
+check "results.steps in the ledger (the unanswered call's one step too)" test "$(sql "select count(steps) from results where run_id='$RUN'")" = 7
+run llmops show "$RUN" --case loop
+check "show --case lists the steps" python3 -c '
+import re,sys; assert re.search(r"step 1 .*\n +call get_weather\(\{\"city\": ?\"Paris\"\}\) -> \{\"temp\":21\}\n  step 2 .*the answer", sys.argv[1]), sys.argv[1]' "$out"
+
+# bad input: a tool the case answers wrongly, a prompt whose tools are malformed
+cat >evals/bad.json <<'EOF'
+[{"id": "x", "unit": "c", "question": "q", "tools": {"get_time": {"$each": []}}, "assert": ["is_json"]}]
+EOF
+run llmops eval --dataset evals/bad.json --prompt weather@v1.0.0 --provider openai:gpt-4o-mini --base-url "$BASE"
+expect_rc 2 "an empty \$each"
+check "says where" has "$err" "evals/bad.json:1: case 'x': tools.get_time: \"\$each\" is a non-empty list"
+mkdir -p prompts/broken
+printf '{"messages": [{"role": "user", "content": "hi"}], "tools": [{"type": "function", "function": {"name": "bad name"}}]}\n' >prompts/broken/v1.0.0.json
+git add -A && git commit -qm broken
+run llmops prompt render broken@v1.0.0
+expect_rc 2 "a malformed tool"
+check "names file, line, column and the rule" has "$err" "prompts/broken/v1.0.0.json:1:"
+check "and what is wrong" has "$err" "a tool's name is 1 to 64 letters, digits, '_' or '-'"
+
+done_testing
