@@ -195,9 +195,14 @@ static void step_lines(const char *json)
 			printf(" %.0f ms", lat->valuedouble);
 		else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "cache_hit")))
 			printf(" cached");
+		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(s, "turn")))
+			printf(", turn %g",
+			       cJSON_GetObjectItemCaseSensitive(s, "turn")->valuedouble);
 		if (!cJSON_GetObjectItemCaseSensitive(s, "tool_calls"))
 			printf(", the answer");
 		printf("\n");
+		if (*jstr(s, "text"))
+			printf("            %s\n", jstr(s, "text"));
 		cJSON_ArrayForEach (c, cJSON_GetObjectItemCaseSensitive(s, "tool_calls")) {
 			const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "function");
 			const cJSON *r;

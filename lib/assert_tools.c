@@ -27,11 +27,11 @@ int llmops_assert_tools_parse(int type, const cJSON *value, const cJSON *strict,
 	const cJSON *x;
 	const char *tn = llmops_assert_names[type];
 	if (strict && (type != LLMOPS_ASSERT_TOOL_SEQUENCE || !cJSON_IsBool(strict)))
-		return bad(err, where, idx, tn,
-			   "\"strict\" is tool_sequence's, true or false");
+		return bad(err, where, idx, tn, "\"strict\" is tool_sequence's, true or false");
 	switch (type) {
 	case LLMOPS_ASSERT_TOOL_CALLED: {
-		const char *name = cJSON_IsString(value) ? value->valuestring : str_of(value, "name");
+		const char *name =
+			cJSON_IsString(value) ? value->valuestring : str_of(value, "name");
 		int forms = 0;
 		if (!name || !*name)
 			return bad(err, where, idx, tn,
@@ -42,13 +42,15 @@ int llmops_assert_tools_parse(int type, const cJSON *value, const cJSON *strict,
 		cJSON_ArrayForEach (x, obj) {
 			if (!strcmp(x->string, "name"))
 				continue;
-			if (strcmp(x->string, "arguments") && strcmp(x->string, "arguments_schema") &&
+			if (strcmp(x->string, "arguments") &&
+			    strcmp(x->string, "arguments_schema") &&
 			    strcmp(x->string, "arguments_contain"))
-				return llmops_err_set(err, LLMOPS_E_INPUT,
-						      "%s: assert[%d] (tool_called): unknown key "
-						      "'%s' (known: name, arguments, arguments_schema, "
-						      "arguments_contain)",
-						      where, idx, x->string);
+				return llmops_err_set(
+					err, LLMOPS_E_INPUT,
+					"%s: assert[%d] (tool_called): unknown key "
+					"'%s' (known: name, arguments, arguments_schema, "
+					"arguments_contain)",
+					where, idx, x->string);
 			forms++;
 		}
 		if (forms > 1)
@@ -170,8 +172,8 @@ int llmops_assert_tools_check(const struct llmops_assertion *a, const cJSON *cal
 	int ok = 0;
 	switch (a->type) {
 	case LLMOPS_ASSERT_TOOL_CALLED: {
-		const char *name = cJSON_IsString(a->value) ? a->value->valuestring
-							    : str_of(a->value, "name");
+		const char *name =
+			cJSON_IsString(a->value) ? a->value->valuestring : str_of(a->value, "name");
 		cJSON_ArrayForEach (c, calls)
 			if ((ok = call_matches(a->value, c, &note)) != 0)
 				break;
@@ -186,7 +188,8 @@ int llmops_assert_tools_check(const struct llmops_assertion *a, const cJSON *cal
 	case LLMOPS_ASSERT_TOOL_NOT_CALLED:
 		ok = 1;
 		cJSON_ArrayForEach (c, calls) {
-			const char *n = str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "name");
+			const char *n =
+				str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "name");
 			if (!a->value || (n && !strcmp(n, a->value->valuestring)))
 				ok = 0;
 		}
@@ -200,7 +203,8 @@ int llmops_assert_tools_check(const struct llmops_assertion *a, const cJSON *cal
 		const cJSON *want = a->value->child;
 		int extra = 0;
 		cJSON_ArrayForEach (c, calls) {
-			const char *n = str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "name");
+			const char *n =
+				str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "name");
 			if (want && n && !strcmp(n, want->valuestring))
 				want = want->next;
 			else

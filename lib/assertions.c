@@ -18,10 +18,10 @@
 #include <utf8proc.h>
 
 const char *const llmops_assert_names[] = {
-	"equals",      "contains",   "not_contains",   "regex",	      "is_json",
-	"json_schema", "max_tokens", "max_latency_ms", "max_cost",    "no_secret",
-	"no_pii",      "moderation", "refusal",	       "not_refusal", "tool_called",
-	"tool_not_called", "tool_sequence", "max_steps", NULL,
+	"equals",	   "contains",	    "not_contains",   "regex",	     "is_json",
+	"json_schema",	   "max_tokens",    "max_latency_ms", "max_cost",    "no_secret",
+	"no_pii",	   "moderation",    "refusal",	      "not_refusal", "tool_called",
+	"tool_not_called", "tool_sequence", "max_steps",      NULL,
 };
 _Static_assert(sizeof(llmops_assert_names) / sizeof(llmops_assert_names[0]) ==
 		       LLMOPS_ASSERT_COUNT + 1,
@@ -96,8 +96,9 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 		struct llmops_buf known = LLMOPS_BUF_INIT;
 		for (int t = 0; llmops_assert_names[t]; t++)
 			llmops_buf_addf(&known, "%s%s", t ? ", " : "", llmops_assert_names[t]);
-		llmops_err_set(err, LLMOPS_E_INPUT, "%s: assert[%d]: unknown type '%s'%s%s%s (known: %s)",
-			       where, idx, type->valuestring, near.nr ? "; did you mean '" : "",
+		llmops_err_set(err, LLMOPS_E_INPUT,
+			       "%s: assert[%d]: unknown type '%s'%s%s%s (known: %s)", where, idx,
+			       type->valuestring, near.nr ? "; did you mean '" : "",
 			       near.nr ? near.items[0] : "", near.nr ? "'?" : "",
 			       known.data ? known.data : "");
 		llmops_buf_release(&known);
@@ -108,11 +109,22 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 	if (cJSON_IsObject(item))
 		cJSON_ArrayForEach (k, item)
 			if (strcmp(k->string, "type") && strcmp(k->string, "value") &&
-			    strcmp(k->string, "ignore_case") && strcmp(k->string, "strict"))
-				return llmops_err_set(err, LLMOPS_E_INPUT,
-						      "%s: assert[%d] (%s): unknown key '%s' "
-						      "(known: type, value, ignore_case, strict)",
-						      where, idx, tn, k->string);
+			    strcmp(k->string, "ignore_case") && strcmp(k->string, "strict") &&
+			    strcmp(k->string, "turn"))
+				return llmops_err_set(
+					err, LLMOPS_E_INPUT,
+					"%s: assert[%d] (%s): unknown key '%s' "
+					"(known: type, value, ignore_case, strict, turn)",
+					where, idx, tn, k->string);
+	const cJSON *turn =
+		cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "turn") : NULL;
+	if (turn && (!cJSON_IsNumber(turn) || turn->valuedouble < 1 || turn->valuedouble > 1000 ||
+		     turn->valuedouble != (int)turn->valuedouble))
+		return llmops_err_set(err, LLMOPS_E_INPUT,
+				      "%s: assert[%d] (%s): \"turn\" is the turn whose answer it "
+				      "checks, from 1",
+				      where, idx, tn);
+	a->turn = turn ? (int)turn->valuedouble : 0;
 	if (ic && !cJSON_IsBool(ic))
 		return llmops_err_set(err, LLMOPS_E_INPUT,
 				      "%s: assert[%d] (%s): ignore_case must be true or false",
@@ -179,8 +191,9 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 	case LLMOPS_ASSERT_TOOL_NOT_CALLED:
 	case LLMOPS_ASSERT_TOOL_SEQUENCE:
 	case LLMOPS_ASSERT_MAX_STEPS: {
-		const cJSON *strict =
-			cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "strict") : NULL;
+		const cJSON *strict = cJSON_IsObject(item)
+					      ? cJSON_GetObjectItemCaseSensitive(item, "strict")
+					      : NULL;
 		int rc = llmops_assert_tools_parse(a->type, value, strict, where, idx, err);
 		if (rc)
 			return rc;
@@ -496,7 +509,8 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 	case LLMOPS_ASSERT_TOOL_NOT_CALLED:
 	case LLMOPS_ASSERT_TOOL_SEQUENCE:
 	case LLMOPS_ASSERT_MAX_STEPS:
-		return llmops_assert_tools_check(a, o->tool_calls, o->steps > 0 ? o->steps : 1, why);
+		return llmops_assert_tools_check(a, o->tool_calls, o->steps > 0 ? o->steps : 1,
+						 why);
 	case LLMOPS_ASSERT_REFUSAL:
 	case LLMOPS_ASSERT_NOT_REFUSAL: {
 		int want = a->type == LLMOPS_ASSERT_REFUSAL;
@@ -516,13 +530,32 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 	}
 }
 
+int llmops_assertions_max_turn(const struct llmops_assertions *as)
+{
+	int t = 0;
+	for (size_t i = 0; as && i < as->n; i++)
+		t = as->a[i].turn > t ? as->a[i].turn : t;
+	return t;
+}
+
 int llmops_assertions_check(const struct llmops_assertions *as, const struct llmops_observation *o,
 			    struct llmops_buf *why)
+{
+	return llmops_assertions_check_turn(as, o, 0, why);
+}
+
+int llmops_assertions_check_turn(const struct llmops_assertions *as,
+				 const struct llmops_observation *o, int turn,
+				 struct llmops_buf *why)
 {
 	struct llmops_buf one = LLMOPS_BUF_INIT;
 	int failed = 0;
 	for (size_t i = 0; as && i < as->n; i++) {
+		if (as->a[i].turn != turn)
+			continue;
 		llmops_buf_reset(&one);
+		if (turn)
+			llmops_buf_addf(&one, "turn %d: ", turn);
 		int r = check_one(&as->a[i], o, &one);
 		if (r < 0) {
 			failed = -1;

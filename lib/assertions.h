@@ -77,6 +77,7 @@ struct llmops_assertion {
 	cJSON *value;	 /* owned copy of "value" (NULL for is_json) */
 	int ignore_case; /* equals, contains, not_contains, regex */
 	int strict;	 /* tool_sequence: exactly the calls listed */
+	int turn;	 /* "turn": N checks the answer to turn N (from 1); 0: the final answer */
 	void *re;	 /* owned: the compiled pattern of regex */
 	unsigned kinds;	 /* no_secret, no_pii: what is looked for (detect.h's mask) */
 };
@@ -99,6 +100,8 @@ int llmops_assertions_parse(struct llmops_assertions *out, const cJSON *list, co
 void llmops_assertions_release(struct llmops_assertions *as);
 /* Whether as has an assertion of type. */
 int llmops_assertions_has(const struct llmops_assertions *as, int type);
+/* The highest turn an assertion of as checks (0: none names a turn). */
+int llmops_assertions_max_turn(const struct llmops_assertions *as);
 
 /* What one output is checked against; NAN or -1 mark unknown measurements. */
 struct llmops_observation {
@@ -121,5 +124,10 @@ struct llmops_observation {
  */
 int llmops_assertions_check(const struct llmops_assertions *as, const struct llmops_observation *o,
 			    struct llmops_buf *why);
+/* The same for the assertions of one turn (0: those of the final answer); the lines of why
+   say the turn ("turn 2: contains 'x': not found"). */
+int llmops_assertions_check_turn(const struct llmops_assertions *as,
+				 const struct llmops_observation *o, int turn,
+				 struct llmops_buf *why);
 
 #endif

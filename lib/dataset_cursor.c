@@ -34,7 +34,7 @@ struct llmops_dataset_cursor {
 
 static const char *const reserved[] = {"id",	  "vars",   "expected", "output",	"threshold",
 				       "metric", "assert", "tags",     "tools", "max_steps",
-				       NULL};
+				       "messages", "turns", NULL};
 
 static int is_reserved(const char *k)
 {

@@ -97,6 +97,9 @@ struct llmops_eval_case {
 	unsigned char *pair_gone;
 	const cJSON *tools; /* borrowed from dc: the canned results of its tools; NULL: none */
 	int max_steps;	    /* the tool loop's most requests (8) */
+	/* borrowed from dc: the conversation so far ("messages", after the prompt's) and the
+	   user turns sent one after another ("turns"); NULL: none */
+	const cJSON *conv, *turns;
 };
 
 /* judge:pairwise: where a job is in its pairing, and how its output fared. */
@@ -120,7 +123,9 @@ struct llmops_eval_job {
 	/* the tool loop (eval_tools.c): every answer a step; the calls of them all */
 	cJSON *steps, *calls; /* owned; NULL: a plain answer */
 	int nsteps;
-	int stopped; /* max_steps reached with tools still called */
+	int stopped;	   /* max_steps reached with tools still called */
+	int turn;	   /* the turn being answered, from 0 */
+	cJSON *turn_texts; /* owned: each finished turn's answer; NULL: no turns */
 	long acc_tokens_in, acc_tokens_out;
 	double acc_latency, acc_cost, first_ttft;
 	int acc_attempts, acc_cached, acc_unknown;

@@ -80,14 +80,25 @@ void llmops_eval_follow_done(struct llmops_eval *ev, struct llmops_eval_job *j);
 
 /* eval_tools.c: a case's tool loop.  Check a case's "tools" (0, or LLMOPS_E_INPUT naming
    where).  j's answer (the job's fields say its tokens, latency, cost) is a step: recorded
-   with its calls (may be NULL), and counted; 0 or -1 out of memory.  The steps' sums into
+   with its calls (may be NULL), its text and its turn, and counted; 0 or -1 out of
+   memory.  The steps' sums into
    j's fields.  The canned results of calls appended to j's conversation after the model's
    turn (text, calls): 0, or LLMOPS_E_INPUT when the case does not answer a call. */
 int llmops_eval_tools_check(const cJSON *tools, const char *where, struct llmops_err *err);
-int llmops_eval_tools_step(struct llmops_eval_job *j, const cJSON *calls);
+int llmops_eval_tools_step(struct llmops_eval_job *j, const cJSON *calls, const char *text);
 void llmops_eval_tools_total(struct llmops_eval_job *j);
 int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, const char *text,
 			     struct llmops_err *err);
+/* A case's conversation: check its "messages" and "turns" (and that as's turn selectors name
+   turns it has): 0, or LLMOPS_E_INPUT naming where.  Append c's messages and its first turn
+   (all_turns: every turn) to messages: 0 or -1 out of memory.  j's turn is answered with
+   text: kept, and the next turn appended after it (1), or the conversation is over (0); -1
+   out of memory. */
+int llmops_eval_conv_check(const cJSON *conv, const cJSON *turns,
+			   const struct llmops_assertions *as, const char *where,
+			   struct llmops_err *err);
+int llmops_eval_conv_start(const struct llmops_eval_case *c, cJSON *messages, int all_turns);
+int llmops_eval_conv_next(struct llmops_eval_job *j, const char *text);
 
 /* eval_cases.c: sort keys (ascending), and find one in a sorted list. */
 void llmops_eval_keys_sort(uint64_t *v, size_t n);

@@ -63,6 +63,46 @@ static void add_latency(struct llmops_eval_variant *v, double ms)
 	v->lat[v->nlat++] = ms;
 }
 
+/* The assertions of turn t (from 1) on that turn's answer, its calls and steps: how many
+   failed, or -1 out of memory. */
+static int turn_check(const struct llmops_eval_job *j, int t, struct llmops_buf *why)
+{
+	const cJSON *text = cJSON_GetArrayItem(j->turn_texts, t - 1), *s, *c;
+	cJSON *calls = cJSON_CreateArray();
+	long tokens_out = -1;
+	int steps = 0;
+	if (!calls)
+		return -1;
+	cJSON_ArrayForEach (s, j->steps) {
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(s, "turn");
+		const cJSON *to = cJSON_GetObjectItemCaseSensitive(s, "tokens_out");
+		if (!cJSON_IsNumber(st) || (int)st->valuedouble != t)
+			continue;
+		steps++;
+		tokens_out = cJSON_IsNumber(to) ? (long)to->valuedouble : -1;
+		cJSON_ArrayForEach (c, cJSON_GetObjectItemCaseSensitive(s, "tool_calls"))
+			cJSON_AddItemToArray(calls, cJSON_Duplicate(c, 1));
+	}
+	const char *out = cJSON_IsString(text) ? text->valuestring : "";
+	struct llmops_observation ob = {out,  strlen(out), tokens_out, NAN,   NAN,
+					NULL, -1,	   NULL,       calls, steps ? steps : 1};
+	int failed;
+	if (!text) { /* never answered: the run ended before it */
+		failed = 0;
+		for (size_t i = 0; i < j->c->asserts.n; i++)
+			failed += j->c->asserts.a[i].turn == t;
+		llmops_buf_addf(why, "%sturn %d: not answered", why->len ? "; " : "", t);
+	} else {
+		struct llmops_buf w = LLMOPS_BUF_INIT;
+		failed = llmops_assertions_check_turn(&j->c->asserts, &ob, t, &w);
+		if (failed > 0)
+			llmops_buf_addf(why, "%s%s", why->len ? "; " : "", w.data);
+		llmops_buf_release(&w);
+	}
+	cJSON_Delete(calls);
+	return failed;
+}
+
 /* Score j's output: metrics, assertions, pass.  Returns 0 or -1 (out of memory). */
 static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j)
 {
@@ -111,18 +151,29 @@ static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j
 	if (!j->scores_json)
 		return -1;
 
-	struct llmops_observation ob = {out,	     strlen(out),   j->tokens_out, j->latency_ms,
-					j->cost,     j->moderation, j->refused,	   j->refusal_why,
-					j->calls,    j->nsteps ? j->nsteps : 1};
+	struct llmops_observation ob = {out,	       strlen(out),
+					j->tokens_out, j->latency_ms,
+					j->cost,       j->moderation,
+					j->refused,    j->refusal_why,
+					j->calls,      j->nsteps ? j->nsteps : 1};
 	struct llmops_buf why = LLMOPS_BUF_INIT;
 	int failed = llmops_assertions_check(&c->asserts, &ob, &why);
 	if (failed < 0) {
 		llmops_buf_release(&why);
 		return -1;
 	}
+	for (int t = 1; failed >= 0 && t <= llmops_assertions_max_turn(&c->asserts); t++) {
+		int f = turn_check(j, t, &why);
+		failed = f < 0 ? -1 : failed + f;
+	}
+	if (failed < 0) {
+		llmops_buf_release(&why);
+		return -1;
+	}
 	if (j->stopped) { /* the loop was cut off: no final answer */
-		llmops_buf_addf(&why, "%smax_steps: stopped after %d requests, the model still "
-				      "calling tools",
+		llmops_buf_addf(&why,
+				"%smax_steps: stopped after %d requests, the model still "
+				"calling tools",
 				why.len ? "; " : "", j->nsteps);
 		failed++;
 	}
@@ -196,6 +247,7 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 	cJSON_Delete(j->extra);
 	cJSON_Delete(j->steps);
 	cJSON_Delete(j->calls);
+	cJSON_Delete(j->turn_texts);
 	llmops_call_release(&j->call);
 	llmops_call_release(&j->follow);
 	llmops_call_release(&j->judge);
@@ -604,10 +656,11 @@ static int build_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 static int from_cache(struct llmops_eval *ev, struct llmops_eval_job *j);
 
 /*
- * j's answer a is in (take_answer): a step of its tool loop where the loop goes on: 1 when
- * it does (the next request asked, or j ended), 0 when a is j's final answer (the steps'
- * sums in j's fields).  The loop goes on while the answer calls tools the case answers and
- * max_steps allows.
+ * j's answer a is in (take_answer): a step of its tool loop or its conversation, which goes
+ * on: 1 when it does (the next request asked, or j ended), 0 when a is j's final answer (the
+ * steps' sums in j's fields).  The loop goes on while the answer calls tools the case
+ * answers and max_steps (every request of the case) allows; the conversation while the case
+ * has turns left.
  */
 static int tool_loop(struct llmops_eval *ev, struct llmops_eval_job *j,
 		     const struct llmops_answer *a)
@@ -615,23 +668,35 @@ static int tool_loop(struct llmops_eval *ev, struct llmops_eval_job *j,
 	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	struct llmops_err err = {0};
 	const cJSON *calls = a->tool_calls;
-	if (!calls && !j->steps)
+	if (!calls && !j->steps && !j->c->turns)
 		return 0; /* a plain answer */
-	if (llmops_eval_tools_step(j, calls)) {
+	if (llmops_eval_tools_step(j, calls, a->text)) {
 		fail_job(ev, j, "out of memory");
 		return 1;
 	}
-	if (!calls || !j->c->tools || j->nsteps >= j->c->max_steps) {
-		j->stopped = calls && j->c->tools;
+	if (calls && j->c->tools && j->nsteps >= j->c->max_steps) {
+		j->stopped = 1; /* cut off: no final answer */
 		llmops_eval_tools_total(j);
 		return 0;
 	}
-	if (llmops_eval_tools_answer(j, calls, a->text, &err)) {
-		llmops_eval_tools_total(j);
-		fail_job(ev, j, err.msg);
-		return 1;
+	if (calls && j->c->tools) {
+		if (llmops_eval_tools_answer(j, calls, a->text, &err)) {
+			llmops_eval_tools_total(j);
+			fail_job(ev, j, err.msg);
+			return 1;
+		}
+	} else { /* this turn's answer: the next turn, or the end */
+		int next = llmops_eval_conv_next(j, a->text);
+		if (next <= 0) {
+			llmops_eval_tools_total(j);
+			if (next < 0) {
+				fail_job(ev, j, "out of memory");
+				return 1;
+			}
+			return 0;
+		}
 	}
-	/* the conversation with the results: asked again of whoever answered */
+	/* the conversation with the results or the next turn: asked again of whoever answered */
 	if (build_request(ev, j, j->on_fallback && v->fallback ? v->fallback : v->prov))
 		return 1;
 	j->call.attempts = 0; /* a new request: its own attempts (the step's count is kept) */

@@ -54,19 +54,8 @@ int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_cas
 	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(dc->fields, "max_steps");
 	c->tools = cJSON_GetObjectItemCaseSensitive(dc->fields, "tools");
 	c->max_steps = cJSON_IsNumber(ms) ? (int)ms->valuedouble : 8;
-	if (check && (c->tools || ms)) {
-		char where[512];
-		snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line, dc->id);
-		int rc = llmops_eval_tools_check(c->tools, where, err);
-		if (rc)
-			return rc;
-		if (ms && (!cJSON_IsNumber(ms) || ms->valuedouble < 1 || ms->valuedouble > 100 ||
-			   ms->valuedouble != (int)ms->valuedouble))
-			return llmops_err_set(err, LLMOPS_E_INPUT,
-					      "%s: \"max_steps\" is a whole number from 1 to 100 (the "
-					      "tool loop's most requests)",
-					      where);
-	}
+	c->conv = cJSON_GetObjectItemCaseSensitive(dc->fields, "messages");
+	c->turns = cJSON_GetObjectItemCaseSensitive(dc->fields, "turns");
 	if (check) {
 		int rc = llmops_case_first_problem(dc, ev->file.label, ev->file.text, ev->file.len,
 						   ev->metric_ids[0] == LLMOPS_METRIC_JUDGE
@@ -81,6 +70,27 @@ int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_cas
 			err);
 		if (rc)
 			return rc;
+	}
+	if (check && (c->conv || c->turns || llmops_assertions_max_turn(&c->asserts))) {
+		char where[512];
+		snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line, dc->id);
+		int rc = llmops_eval_conv_check(c->conv, c->turns, &c->asserts, where, err);
+		if (rc)
+			return rc;
+	}
+	if (check && (c->tools || ms)) {
+		char where[512];
+		snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line, dc->id);
+		int rc = llmops_eval_tools_check(c->tools, where, err);
+		if (rc)
+			return rc;
+		if (ms && (!cJSON_IsNumber(ms) || ms->valuedouble < 1 || ms->valuedouble > 100 ||
+			   ms->valuedouble != (int)ms->valuedouble))
+			return llmops_err_set(
+				err, LLMOPS_E_INPUT,
+				"%s: \"max_steps\" is a whole number from 1 to 100 (the "
+				"tool loop's most requests)",
+				where);
 	}
 	if (cJSON_IsString(m))
 		c->metric = llmops_metric_parse(m->valuestring);
@@ -180,18 +190,27 @@ int llmops_eval_case_at(struct llmops_eval *ev, size_t pos, struct llmops_case *
 }
 
 /* The messages of case c on variant v; a problem goes to problems. */
+/* The conversation c starts with on v: the prompt rendered, then the case's "messages" and
+   its first turn (with all_turns, every turn: what the whole conversation will send). */
 static cJSON *render_one(struct llmops_eval *ev, const struct llmops_eval_case *c,
-			 const struct llmops_eval_variant *v, struct llmops_strlist *problems)
+			 const struct llmops_eval_variant *v, struct llmops_strlist *problems,
+			 int all_turns)
 {
 	struct llmops_err err = {0};
 	cJSON *messages = NULL;
 	if (!v->p) {
 		const char *in = field_str(c->vars, "input");
 		messages = cJSON_CreateArray();
-		cJSON *m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", "user");
-		cJSON_AddStringToObject(m, "content", in ? in : "");
-		cJSON_AddItemToArray(messages, m);
+		if (in || !c->turns) {
+			cJSON *m = cJSON_CreateObject();
+			cJSON_AddStringToObject(m, "role", "user");
+			cJSON_AddStringToObject(m, "content", in ? in : "");
+			cJSON_AddItemToArray(messages, m);
+		}
+		if (llmops_eval_conv_start(c, messages, all_turns)) {
+			cJSON_Delete(messages);
+			return NULL;
+		}
 		return messages;
 	}
 	struct llmops_strlist missing = LLMOPS_STRLIST_INIT;
@@ -209,6 +228,10 @@ static cJSON *render_one(struct llmops_eval *ev, const struct llmops_eval_case *
 		llmops_buf_release(&b);
 	}
 	llmops_strlist_release(&missing);
+	if (messages && llmops_eval_conv_start(c, messages, all_turns)) {
+		cJSON_Delete(messages);
+		return NULL;
+	}
 	return messages;
 }
 
@@ -257,7 +280,7 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 				   v->prov->type != LLMOPS_PROVIDER_REPLAY;
 			if (!v->p && !sent)
 				continue;
-			cJSON *messages = render_one(ev, &c, v, &found);
+			cJSON *messages = render_one(ev, &c, v, &found, 1);
 			if (messages && sent && llmops_eval_guard_case(ev, &c, v, messages))
 				rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 			cJSON_Delete(messages);
@@ -361,8 +384,8 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			/* unknown until an answer says: a failed request has no tokens or cost */
 			j->tokens_in = j->tokens_out = -1;
 			j->latency_ms = j->ttft_ms = j->cost = NAN;
-			if (ev->vars[vi].p) {
-				j->messages = render_one(ev, c, &ev->vars[vi], NULL);
+			if (ev->vars[vi].p || c->turns || c->conv) {
+				j->messages = render_one(ev, c, &ev->vars[vi], NULL, 0);
 				j->input = j->messages ? cJSON_PrintUnformatted(j->messages) : NULL;
 			} else { /* "input" as the message: its record without building it */
 				struct llmops_buf b = LLMOPS_BUF_INIT;
@@ -391,7 +414,7 @@ int llmops_eval_messages(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	if (!j->messages)
-		j->messages = render_one(ev, j->c, v, NULL);
+		j->messages = render_one(ev, j->c, v, NULL, 0);
 	if (j->messages && !j->extra && v->p && v->p->has_extras) {
 		struct llmops_err err = {0};
 		struct llmops_render_opts ropts = {ev->partial, ev->partial_ud, NULL};

@@ -34,10 +34,11 @@ int llmops_eval_tools_check(const cJSON *tools, const char *where, struct llmops
 	cJSON_ArrayForEach (t, tools) {
 		const cJSON *each = cJSON_GetObjectItemCaseSensitive(t, "$each");
 		if (cJSON_IsObject(t) && cJSON_GetObjectItemCaseSensitive(t, "$exec"))
-			return llmops_err_set(err, LLMOPS_E_INPUT,
-					      "%s: tools.%s: \"$exec\" (a command's result) is not "
-					      "supported yet: give the result, or {\"$each\": [...]}",
-					      where, t->string);
+			return llmops_err_set(
+				err, LLMOPS_E_INPUT,
+				"%s: tools.%s: \"$exec\" (a command's result) is not "
+				"supported yet: give the result, or {\"$each\": [...]}",
+				where, t->string);
 		if (each && (!cJSON_IsArray(each) || !each->child || t->child->next))
 			return llmops_err_set(err, LLMOPS_E_INPUT,
 					      "%s: tools.%s: \"$each\" is a non-empty list of "
@@ -54,9 +55,10 @@ static char *canned(const cJSON *tools, const char *name, int nth, char *why, si
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(tools, name);
 	const cJSON *each = cJSON_GetObjectItemCaseSensitive(t, "$each");
 	if (!t) {
-		snprintf(why, cap,
-			 "the model called tool '%.64s', which the case's \"tools\" does not answer",
-			 name);
+		snprintf(
+			why, cap,
+			"the model called tool '%.64s', which the case's \"tools\" does not answer",
+			name);
 		return NULL;
 	}
 	if (each) {
@@ -86,12 +88,16 @@ static int calls_of(const struct llmops_eval_job *j, const char *name)
 	return n;
 }
 
-int llmops_eval_tools_step(struct llmops_eval_job *j, const cJSON *calls)
+int llmops_eval_tools_step(struct llmops_eval_job *j, const cJSON *calls, const char *text)
 {
 	cJSON *s = cJSON_CreateObject();
 	if (!s || (!j->steps && !(j->steps = cJSON_CreateArray())))
 		goto nomem;
 	cJSON_AddItemToArray(j->steps, s);
+	if (j->c->turns)
+		cJSON_AddNumberToObject(s, "turn", j->turn + 1);
+	if (text && *text)
+		cJSON_AddStringToObject(s, "text", text);
 	if (calls && !cJSON_AddItemToObject(s, "tool_calls", cJSON_Duplicate(calls, 1)))
 		return -1;
 	if (j->tokens_in >= 0)
@@ -168,8 +174,9 @@ int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, cons
 		/* this step's earlier calls of it count too */
 		int nth = calls_of(j, name) - 1;
 		for (const cJSON *k = c->next; k; k = k->next)
-			nth -= !strcmp(str_of(cJSON_GetObjectItemCaseSensitive(k, "function"), "name"),
-				       name);
+			nth -= !strcmp(
+				str_of(cJSON_GetObjectItemCaseSensitive(k, "function"), "name"),
+				name);
 		char *res = canned(j->c->tools, name, nth, why, sizeof(why));
 		if (!res) {
 			rc = llmops_err_set(err, LLMOPS_E_INPUT, "%s", why);
@@ -193,4 +200,115 @@ int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, cons
 	else
 		cJSON_Delete(results);
 	return rc;
+}
+
+/* ---------------------------------------------------------- conversations */
+
+/* A turn as a message (the caller's): a string is the user's; an object is copied. */
+static cJSON *turn_message(const cJSON *t)
+{
+	if (cJSON_IsObject(t))
+		return cJSON_Duplicate(t, 1);
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "role", "user");
+	cJSON_AddStringToObject(m, "content", cJSON_IsString(t) ? t->valuestring : "");
+	return m;
+}
+
+/* Whether m is a message as a prompt's are (role, content; tool fields where they belong). */
+static const char *message_problem(const cJSON *m)
+{
+	static const char *const roles[] = {"system", "developer", "user", "assistant", "tool"};
+	const cJSON *role = cJSON_GetObjectItemCaseSensitive(m, "role");
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
+	int known = 0;
+	if (!cJSON_IsObject(m))
+		return "a message is an object {\"role\": ..., \"content\": ...}";
+	for (size_t i = 0; cJSON_IsString(role) && i < sizeof(roles) / sizeof(*roles); i++)
+		known |= !strcmp(role->valuestring, roles[i]);
+	if (!known)
+		return "a message's role is system, developer, user, assistant or tool";
+	if (!cJSON_IsString(content) && !cJSON_IsArray(content) &&
+	    !(cJSON_GetObjectItemCaseSensitive(m, "tool_calls") &&
+	      (!content || cJSON_IsNull(content))))
+		return "a message's content is a string or a list of parts";
+	if (!strcmp(role->valuestring, "tool") &&
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "tool_call_id")))
+		return "a tool message needs tool_call_id";
+	return NULL;
+}
+
+int llmops_eval_conv_check(const cJSON *conv, const cJSON *turns,
+			   const struct llmops_assertions *as, const char *where,
+			   struct llmops_err *err)
+{
+	const cJSON *m;
+	int i = 0;
+	if (conv && (!cJSON_IsArray(conv) || !conv->child))
+		return llmops_err_set(err, LLMOPS_E_INPUT,
+				      "%s: \"messages\" is a list of messages (the conversation so "
+				      "far)",
+				      where);
+	cJSON_ArrayForEach (m, conv) {
+		const char *p = message_problem(m);
+		if (p)
+			return llmops_err_set(err, LLMOPS_E_INPUT, "%s: messages[%d]: %s", where, i,
+					      p);
+		i++;
+	}
+	if (turns && (!cJSON_IsArray(turns) || !turns->child))
+		return llmops_err_set(err, LLMOPS_E_INPUT,
+				      "%s: \"turns\" is a list of user turns (strings or "
+				      "messages)",
+				      where);
+	i = 0;
+	cJSON_ArrayForEach (m, turns) {
+		const char *p = cJSON_IsString(m) ? NULL : message_problem(m);
+		if (p)
+			return llmops_err_set(err, LLMOPS_E_INPUT, "%s: turns[%d]: %s", where, i,
+					      p);
+		i++;
+	}
+	for (size_t k = 0; as && k < as->n; k++)
+		if (as->a[k].turn > i)
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "%s: assert[%zu] checks turn %d, and the case has %d",
+					      where, k, as->a[k].turn, i);
+	return 0;
+}
+
+int llmops_eval_conv_start(const struct llmops_eval_case *c, cJSON *messages, int all_turns)
+{
+	const cJSON *m;
+	cJSON_ArrayForEach (m, c->conv)
+		if (!cJSON_AddItemToArray(messages, cJSON_Duplicate(m, 1)))
+			return -1;
+	cJSON_ArrayForEach (m, c->turns) {
+		if (!cJSON_AddItemToArray(messages, turn_message(m)))
+			return -1;
+		if (!all_turns)
+			break;
+	}
+	return 0;
+}
+
+int llmops_eval_conv_next(struct llmops_eval_job *j, const char *text)
+{
+	int n = cJSON_GetArraySize(j->c->turns);
+	if (!j->c->turns)
+		return 0;
+	if (!j->turn_texts && !(j->turn_texts = cJSON_CreateArray()))
+		return -1;
+	cJSON_AddItemToArray(j->turn_texts, cJSON_CreateString(text ? text : ""));
+	if (j->turn + 1 >= n)
+		return 0;
+	cJSON *a = cJSON_CreateObject();
+	cJSON_AddStringToObject(a, "role", "assistant");
+	cJSON_AddStringToObject(a, "content", text ? text : "");
+	cJSON_AddItemToArray(j->messages, a);
+	j->turn++;
+	if (!cJSON_AddItemToArray(j->messages,
+				  turn_message(cJSON_GetArrayItem(j->c->turns, j->turn))))
+		return -1;
+	return 1;
 }

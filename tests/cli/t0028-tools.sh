@@ -103,6 +103,43 @@ run llmops show "$RUN" --case loop
 check "show --case lists the steps" python3 -c '
 import re,sys; assert re.search(r"step 1 .*\n +call get_weather\(\{\"city\": ?\"Paris\"\}\) -> \{\"temp\":21\}\n  step 2 .*the answer", sys.argv[1]), sys.argv[1]' "$out"
 
+# conversations: a case's messages follow the prompt's; turns are sent one after another,
+# each with the earlier answers in the history, asserted turn by turn
+cat >evals/chat.json <<'EOF'
+[{"id": "history", "unit": "c", "question": "REPLY: first",
+  "messages": [{"role": "assistant", "content": "Earlier answer."}, {"role": "user", "content": "REPLY: from the history"}],
+  "assert": [{"type": "equals", "value": "from the history"}]},
+ {"id": "turns", "unit": "c", "question": "Hello",
+  "turns": ["REPLY: one", {"role": "user", "content": "CALL: get_time {}\nREPLY: two at {results}"}, "REPLY: three"],
+  "tools": {"get_time": "noon"},
+  "assert": [{"type": "equals", "value": "one", "turn": 1},
+             {"type": "equals", "value": "two at noon", "turn": 2},
+             {"type": "tool_called", "value": "get_time", "turn": 2},
+             {"type": "tool_not_called", "turn": 1},
+             {"type": "max_steps", "value": 2, "turn": 2},
+             {"type": "equals", "value": "three"}]},
+ {"id": "turn-fails", "unit": "c", "question": "Hi", "turns": ["REPLY: a", "REPLY: b"],
+  "assert": [{"type": "equals", "value": "x", "turn": 1}, {"type": "equals", "value": "b"}]}]
+EOF
+for provider in openai:gpt-4o-mini anthropic:claude-3-5-haiku-20241022; do
+	run llmops eval --dataset evals/chat.json --prompt weather@v1.0.0 --provider "$provider" \
+		--base-url "$BASE" --min-pass-rate 0 --format json
+	expect_rc 0 "$provider: a conversation run"
+	check "$provider: turns answered in order, each asserted" python3 -c '
+import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
+assert r["history"]["passed"], r["history"]
+t=r["turns"]; assert t["passed"] and t["output"]=="three", t
+assert [s["turn"] for s in t["steps"]]==[1, 2, 2, 3], t["steps"]
+assert t["steps"][0]["text"]=="one" and t["steps"][2]["text"]=="two at noon"
+assert not r["turn-fails"]["passed"] and r["turn-fails"]["reason"]=="turn 1: equals '"'"'x'"'"': the output differs", r["turn-fails"]' "$out"
+done
+cat >evals/chat-bad.json <<'EOF'
+[{"id": "b", "question": "q", "unit": "c", "turns": ["a", "b"], "assert": [{"type": "equals", "value": "x", "turn": 3}]}]
+EOF
+run llmops eval --dataset evals/chat-bad.json --prompt weather@v1.0.0 --provider openai:gpt-4o-mini --base-url "$BASE"
+expect_rc 2 "a turn the case does not have"
+check "says so" has "$err" "evals/chat-bad.json:1: case 'b': assert[0] checks turn 3, and the case has 2"
+
 # bad input: a tool the case answers wrongly, a prompt whose tools are malformed
 cat >evals/bad.json <<'EOF'
 [{"id": "x", "unit": "c", "question": "q", "tools": {"get_time": {"$each": []}}, "assert": ["is_json"]}]
