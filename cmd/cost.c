@@ -101,11 +101,20 @@ static int render_count(struct prompt_source *src, struct llmops_prompt *p, cons
 	struct llmops_strlist missing = LLMOPS_STRLIST_INIT;
 	struct llmops_render_opts ropts = {prompt_partial, src, &missing};
 	struct llmops_err err = {0};
-	cJSON *msgs = NULL;
+	cJSON *msgs = NULL, *extra = NULL;
+	long tools = 0;
 	int rc = llmops_prompt_render(p, vars, &ropts, &msgs, &err);
 	if (!rc)
+		rc = llmops_prompt_render_extra(p, vars, &ropts, &extra, &err);
+	if (!rc)
 		rc = llmops_count_chat(tok, mt, msgs, out, &err);
+	/* the tool definitions are sent with every request: billed as prompt tokens */
+	if (!rc &&
+	    (rc = llmops_count_tools(tok, mt, cJSON_GetObjectItemCaseSensitive(extra, "tools"),
+				     &tools, &err)) == 0)
+		*out += tools;
 	cJSON_Delete(msgs);
+	cJSON_Delete(extra);
 	llmops_strlist_release(&missing);
 	return rc ? llmops_report(&err) : 0;
 }

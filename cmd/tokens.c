@@ -4,6 +4,7 @@
 #include "llmops.h"
 
 #include "buf.h"
+#include "json.h"
 #include "models.h"
 #include "options.h"
 #include "output.h"
@@ -18,6 +19,7 @@
 static const char *const synopsis[] = {
 	"llmops tokens [--model MODEL | --encoding ENCODING] [--ids] [--lossy] [--format FORMAT] "
 	"[FILE... | -]",
+	"llmops tokens --chat [--model MODEL] [--format FORMAT] FILE...",
 	NULL,
 };
 static const struct llmops_usage usage = {
@@ -27,8 +29,95 @@ static const struct llmops_usage usage = {
 	"tiktoken encoding of MODEL (cl100k_base, o200k_base; o200k_base by default).\n"
 	"Counts of OpenAI models are exact; other vendors' are estimates and are\n"
 	"marked '~'.  Text is encoded as ordinary text: '<|endoftext|>' counts as\n"
-	"the characters it is made of, as tiktoken's encode_ordinary does.",
+	"the characters it is made of, as tiktoken's encode_ordinary does.\n"
+	"\n"
+	"With --chat, each FILE is a chat request (a JSON array of messages, or an\n"
+	"object with \"messages\" and \"tools\") and the count is its prompt tokens:\n"
+	"the chat format's overhead, names, tool calls and results, and the tool\n"
+	"definitions, as llmops-tokens(1) says how.",
 };
+
+/* --chat: the prompt tokens of each chat request file; prints its own errors. */
+static int chat_files(struct llmops_tokenizer *tok, const struct llmops_model_tokens *mt,
+		      const char *model, char **paths, int n, int json)
+{
+	cJSON *root = json ? cJSON_CreateObject() : NULL, *files = cJSON_CreateArray();
+	long total = 0;
+	int rc = 0;
+	for (int i = 0; i < n && !rc; i++) {
+		struct llmops_buf text = LLMOPS_BUF_INIT;
+		struct llmops_err err = {0};
+		struct llmops_chat_count cc = {0};
+		cJSON *doc = NULL;
+		long tools = 0;
+		if (llmops_buf_read_file(&text, paths[i])) {
+			llmops_error("tokens: cannot read '%s': %s", paths[i], strerror(errno));
+			rc = LLMOPS_EXIT_USAGE;
+		} else if (llmops_json_parse(&doc, text.data ? text.data : "", text.len, paths[i],
+					     &err)) {
+			rc = llmops_report(&err);
+		} else {
+			const cJSON *msgs =
+				cJSON_IsArray(doc)
+					? doc
+					: cJSON_GetObjectItemCaseSensitive(doc, "messages");
+			if (!cJSON_IsArray(msgs)) {
+				llmops_error(
+					"tokens: %s: a chat request is an array of messages or "
+					"an object with \"messages\"",
+					paths[i]);
+				rc = LLMOPS_EXIT_USAGE;
+			} else if (llmops_count_chat_ex(tok, mt, msgs, &cc, &err) ||
+				   llmops_count_tools(
+					   tok, mt, cJSON_GetObjectItemCaseSensitive(doc, "tools"),
+					   &tools, &err)) {
+				llmops_error("tokens: %s: %s", paths[i], err.msg);
+				rc = LLMOPS_EXIT_USAGE;
+			}
+		}
+		if (!rc) {
+			long count = cc.total + tools;
+			total += count;
+			if (json) {
+				cJSON *f = cJSON_CreateObject();
+				cJSON_AddStringToObject(f, "path", paths[i]);
+				cJSON_AddNumberToObject(f, "count", (double)count);
+				cJSON_AddNumberToObject(f, "messages", (double)cc.messages);
+				cJSON_AddNumberToObject(f, "tools", (double)tools);
+				cJSON_AddNumberToObject(f, "tool_calls", (double)cc.tool_calls);
+				cJSON_AddNumberToObject(f, "tool_results", (double)cc.tool_results);
+				cJSON_AddNumberToObject(f, "images_not_counted", (double)cc.images);
+				cJSON_AddItemToArray(files, f);
+			} else {
+				printf("%s%ld %s (messages %ld, of which tool calls %ld and tool "
+				       "results %ld; tool definitions %ld)\n",
+				       mt->exact && !tools && !cc.tool_calls ? "" : "~", count,
+				       paths[i], cc.messages, cc.tool_calls, cc.tool_results,
+				       tools);
+			}
+			if (cc.images)
+				llmops_error("note: %s: %ld image %s not counted", paths[i],
+					     cc.images, cc.images == 1 ? "part is" : "parts are");
+		}
+		cJSON_Delete(doc);
+		llmops_buf_release(&text);
+	}
+	if (!rc && json) {
+		cJSON_AddStringToObject(root, "encoding", mt->encoding);
+		if (model)
+			cJSON_AddStringToObject(root, "model", model);
+		cJSON_AddNumberToObject(root, "count", (double)total);
+		cJSON_AddItemToObject(root, "files", files);
+		files = NULL;
+		if (llmops_emit(stdout, root, LLMOPS_FORMAT_JSON))
+			rc = LLMOPS_EXIT_RUNTIME;
+	} else if (!rc && n > 1) {
+		printf("~%ld total\n", total);
+	}
+	cJSON_Delete(files);
+	cJSON_Delete(root);
+	return rc;
+}
 
 /*
  * Tokenize path ("-" is stdin) a chunk at a time, so that memory stays
@@ -117,13 +206,16 @@ static int unknown_model(const char *model)
 int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const char *model = NULL, *encoding = NULL, *format = "text";
-	int show_ids = 0, lossy = 0;
+	int show_ids = 0, lossy = 0, chat = 0;
 	const struct llmops_option opts[] = {
 		{OPT_STRING, 'm', "model", &model, "MODEL",
 		 "count as MODEL does (gpt-4o, gpt-4, claude-sonnet-4, ...)", NULL, 0, 0},
 		{OPT_STRING, 'e', "encoding", &encoding, "ENCODING", "cl100k_base or o200k_base",
 		 NULL, 0, 0},
 		{OPT_FLAG, 0, "ids", &show_ids, NULL, "print the token ids", NULL, 0, 0},
+		{OPT_FLAG, 0, "chat", &chat, NULL,
+		 "each FILE is a chat request: count its prompt tokens with the overhead", NULL, 0,
+		 0},
 		{OPT_FLAG, 0, "lossy", &lossy, NULL,
 		 "replace invalid UTF-8 with U+FFFD instead of failing", NULL, 0, 0},
 		OPT_FORMAT_ENTRY(&format),
@@ -159,6 +251,21 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 		return LLMOPS_EXIT_USAGE;
 	}
 	json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
+	if (chat) {
+		if (!n || show_ids || encoding) {
+			llmops_error("tokens: --chat counts chat request FILEs for a --model; "
+				     "%s",
+				     !n ? "give one or more" : "it takes no --ids or --encoding");
+			rc = LLMOPS_EXIT_USAGE;
+		} else {
+			if (!model) { /* the chat overhead is OpenAI's: gpt-4o's by default */
+				llmops_model_tokens("gpt-4o", NULL, &mt);
+			}
+			rc = chat_files(tok, &mt, model, argv, n, json);
+		}
+		llmops_tokenizer_close(tok);
+		return rc;
+	}
 	if (n == 0) {
 		argv = stdin_arg;
 		n = 1;
@@ -181,7 +288,8 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 		if (show_ids && !json && n > 1)
 			printf("%s: ", label);
 		if ((rc = tokenize_input(tok, argv[i], label, lossy ? LLMOPS_TOK_LOSSY : 0,
-					 show_ids ? &ids : NULL, show_ids && !json, &count, &sliced)))
+					 show_ids ? &ids : NULL, show_ids && !json, &count,
+					 &sliced)))
 			break;
 		total += count;
 		if (json) {
@@ -218,12 +326,13 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 		if (!mt.exact && !json)
 			fprintf(stderr, "llmops: note: %s\n", mt.basis);
 		if (sliced)
-			llmops_error("note: text with no break (one pre-token piece) over %u bytes "
-				     "long is encoded %u bytes at a time to bound memory (%zu slice%s "
-				     "here); its count may differ from tiktoken's by a few tokens "
-				     "per slice",
-				     LLMOPS_TOK_MAX_PIECE, LLMOPS_TOK_MAX_PIECE, sliced,
-				     sliced == 1 ? "" : "s");
+			llmops_error(
+				"note: text with no break (one pre-token piece) over %u bytes "
+				"long is encoded %u bytes at a time to bound memory (%zu slice%s "
+				"here); its count may differ from tiktoken's by a few tokens "
+				"per slice",
+				LLMOPS_TOK_MAX_PIECE, LLMOPS_TOK_MAX_PIECE, sliced,
+				sliced == 1 ? "" : "s");
 	}
 	cJSON_Delete(files);
 	cJSON_Delete(root);

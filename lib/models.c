@@ -177,39 +177,3 @@ int llmops_model_tokens(const char *model, const char *vendor_hint, struct llmop
 		out->vendor = "mistral";
 	return 1;
 }
-
-static int count_str(struct llmops_tokenizer *t, const cJSON *v, const char *what, long *sum,
-		     struct llmops_err *err)
-{
-	size_t n = 0;
-	int rc;
-	if (!cJSON_IsString(v))
-		return llmops_err_set(err, LLMOPS_E_INPUT, "a message's %s is not a string", what);
-	rc = llmops_tokenize(t, v->valuestring, strlen(v->valuestring), 0, what, NULL, &n, err);
-	*sum += (long)n;
-	return rc;
-}
-
-int llmops_count_chat(struct llmops_tokenizer *t, const struct llmops_model_tokens *mt,
-		      const cJSON *messages, long *out, struct llmops_err *err)
-{
-	long sum = 0;
-	int rc;
-	*out = 0;
-	for (const cJSON *m = messages ? messages->child : NULL; m; m = m->next) {
-		const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
-		sum += mt->per_message;
-		if ((rc = count_str(t, cJSON_GetObjectItemCaseSensitive(m, "role"), "role", &sum,
-				    err)) ||
-		    (rc = count_str(t, cJSON_GetObjectItemCaseSensitive(m, "content"), "content",
-				    &sum, err)))
-			return rc;
-		if (name) {
-			sum += mt->per_name;
-			if ((rc = count_str(t, name, "name", &sum, err)))
-				return rc;
-		}
-	}
-	*out = sum + mt->per_reply;
-	return LLMOPS_OK;
-}

@@ -46,6 +46,30 @@ struct cJSON;
 int llmops_count_chat(struct llmops_tokenizer *t, const struct llmops_model_tokens *mt,
 		      const struct cJSON *messages, long *out, struct llmops_err *err);
 
+/* What a chat request's messages count, part by part (see chatcount.c for the sources). */
+struct llmops_chat_count {
+	long total;	   /* everything below that is counted, overhead included */
+	long messages;	   /* the messages with their overhead (the same as total) */
+	long tool_calls;   /* of which the assistant's tool calls (ids, names, arguments) */
+	long tool_results; /* of which tool messages, with their overhead */
+	long images;	   /* image parts, not counted (their tokens are apart) */
+};
+
+/* The same as llmops_count_chat, part by part; content may be parts, messages may carry
+   tool_calls and tool_call_id (OpenAI's shape). */
+int llmops_count_chat_ex(struct llmops_tokenizer *t, const struct llmops_model_tokens *mt,
+			 const struct cJSON *messages, struct llmops_chat_count *out,
+			 struct llmops_err *err);
+
+/*
+ * The prompt tokens of tool (function) definitions, OpenAI's shape
+ * [{"type": "function", "function": {"name", "description", "parameters"}}],
+ * by the accounting of OpenAI's cookbook (chatcount.c): an estimate OpenAI
+ * does not document.  *out 0 for none.
+ */
+int llmops_count_tools(struct llmops_tokenizer *t, const struct llmops_model_tokens *mt,
+		       const struct cJSON *tools, long *out, struct llmops_err *err);
+
 /* The model name prefixes this table knows, NULL-terminated; for "did you mean". */
 extern const char *const llmops_model_examples[];
 

@@ -140,6 +140,51 @@ run llmops eval --dataset evals/chat-bad.json --prompt weather@v1.0.0 --provider
 expect_rc 2 "a turn the case does not have"
 check "says so" has "$err" "evals/chat-bad.json:1: case 'b': assert[0] checks turn 3, and the case has 2"
 
+# tokens --chat: what a request with tools is billed, against hand arithmetic from the
+# counts of its pieces (OpenAI's cookbook accounting, see llmops-tokens(1))
+cat >chat.json <<'EOF'
+{"messages": [{"role": "system", "content": "You are helpful."}, {"role": "user", "content": "Weather in Paris?", "name": "ann"},
+ {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}]},
+ {"role": "tool", "tool_call_id": "call_1", "content": "21C"}],
+ "tools": [{"type": "function", "function": {"name": "get_weather", "description": "The weather in a city.",
+   "parameters": {"type": "object", "properties": {"city": {"type": "string", "description": "The city."},
+                                                   "unit": {"type": "string", "enum": ["c", "f"]}}}}}]}
+EOF
+tok() { printf '%s' "$1" | llmops tokens --model gpt-4o | cut -d' ' -f1; }
+# per message 3, a name 1, the reply 3; per function 7 + "name:description" (final '.' dropped),
+# 3 for its properties, each 3 + "name:type:description", an enum -3 + 3 + the item each; 12 at the end
+want_msgs=$(( 3 + $(tok system) + $(tok "You are helpful.") \
+	+ 3 + $(tok user) + $(tok "Weather in Paris?") + 1 + $(tok ann) \
+	+ 3 + $(tok assistant) + $(tok call_1) + $(tok get_weather) + $(tok '{"city":"Paris"}') \
+	+ 3 + $(tok tool) + $(tok 21C) + $(tok call_1) + 3 ))
+want_tools=$(( 7 + $(tok "get_weather:The weather in a city") + 3 \
+	+ 3 + $(tok "city:string:The city") \
+	+ 3 - 3 + 3 + $(tok c) + 3 + $(tok f) + $(tok "unit:string:") + 12 ))
+run llmops tokens --chat --model gpt-4o --format json chat.json
+expect_rc 0 "tokens --chat"
+check "the messages, tool calls and tool definitions as worked by hand ($want_msgs + $want_tools)" python3 -c '
+import json,sys; f=json.loads(sys.argv[1])["files"][0]
+assert f["messages"]==int(sys.argv[2]) and f["tools"]==int(sys.argv[3]), f
+assert f["count"]==f["messages"]+f["tools"]' "$out" "$want_msgs" "$want_tools"
+# cost prices a prompt's tool definitions with it: the same prompt without them costs that less
+run llmops prompt render weather@v1.0.0 --format json
+printf '%s' "$out" >rendered.json
+python3 -c '
+import json; p=json.load(open("prompts/weather/v1.0.0.json"))
+r=json.load(open("rendered.json"))  # the tools as cost renders them: no variables given
+json.dump({"messages": [], "tools": r["tools"]}, open("tools-only.json", "w"))
+del p["tools"], p["tool_choice"]; import os; os.makedirs("prompts/notools", exist_ok=True)
+json.dump(p, open("prompts/notools/v1.0.0.json", "w"))'
+git add -A && git commit -qm notools
+run llmops tokens --chat --model gpt-4o --format json tools-only.json
+tools_tokens=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["files"][0]["tools"])' "$out")
+run llmops cost --prompt weather@v1.0.0 --prompt notools@v1.0.0 --model gpt-4o --format json
+expect_rc 0 "cost of a prompt with tools"
+check "its $tools_tokens tokens of tool definitions are priced with it" python3 -c '
+import json,sys; d={p["name"]: p for p in json.loads(sys.argv[1])["prompts"]}
+w, n = d["weather"]["current"]["input_tokens"], d["notools"]["current"]["input_tokens"]
+assert w - n == int(sys.argv[2]), (w, n, sys.argv[2])' "$out" "$tools_tokens"
+
 # bad input: a tool the case answers wrongly, a prompt whose tools are malformed
 cat >evals/bad.json <<'EOF'
 [{"id": "x", "unit": "c", "question": "q", "tools": {"get_time": {"$each": []}}, "assert": ["is_json"]}]
