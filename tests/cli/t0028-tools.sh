@@ -96,6 +96,8 @@ assert "steps" in r["choose"] and len(r["choose"]["steps"])==1' "$out"
 	done
 done
 
+printf '%s\n' "$out" >tools.json
+check "the output validates (steps in the result schema)" python3 "${LLMOPS_SOURCE_ROOT:?}/tests/cli/validate_json.py" eval.schema.json tools.json
 # the ledger keeps the steps; show lists them
 RUN=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["run"])' "$out")
 check "results.steps in the ledger (the unanswered call's one step too)" test "$(sql "select count(steps) from results where run_id='$RUN'")" = 7
