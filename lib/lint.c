@@ -69,6 +69,9 @@ const struct llmops_lint_rule llmops_lint_rules[LR_COUNT] = {
 				  "model's output limit"},
 	[LR_FRONTMATTER_MODEL] = {"frontmatter-model", "front matter", E, 0,
 				  "a model the price table does not know"},
+	[LR_TOOL_SCHEMA] = {"tool-schema", "tools", W, 0,
+			     "a tool's parameters or a response format's schema using JSON "
+			     "Schema keywords llmops does not check"},
 	[LR_MODEL_UNAPPROVED] = {"model-unapproved", "front matter", E, 0,
 				 "a model llmops.json's models.approved does not list, or a moving "
 				 "alias (-latest, an undated id with a dated snapshot)"},

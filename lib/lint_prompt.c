@@ -7,6 +7,7 @@
 #include "lint_internal.h"
 
 #include "json.h"
+#include "jsonschema.h"
 #include "pricing.h"
 #include "suggest.h"
 #include "utf8.h"
@@ -51,8 +52,9 @@ static size_t collect_meta_json(const struct lint_file *f, const cJSON *json, st
 	for (const cJSON *k = json->child; k && n < max; k = k->next) {
 		const char *step = k->string;
 
-		if (!strcmp(k->string, "messages"))
-			continue;
+		if (!strcmp(k->string, "messages") || !strcmp(k->string, "tools") ||
+		    !strcmp(k->string, "tool_choice") || !strcmp(k->string, "response_format"))
+			continue; /* what a request sends, not metadata */
 		out[n].key = k->string;
 		if (cJSON_IsString(k))
 			snprintf(out[n].value, sizeof(out[n].value), "%s", k->valuestring);
@@ -622,6 +624,46 @@ static int keep_prompt(struct llmops_lint *l, struct lint_file *f, struct llmops
 	return LLMOPS_OK;
 }
 
+/* One schema of a prompt (at steps in its file): a finding when llmops cannot apply it. */
+static void schema_check(struct llmops_lint *l, struct lint_file *f, const cJSON *schema,
+			 const char *const *steps, size_t n, const char *what)
+{
+	struct llmops_err err = {0};
+	int line, col;
+	if (!schema || !llmops_schema_check(schema, &err))
+		return;
+	llmops_json_locate(f->text, f->len, steps, n, 0, &line, &col);
+	lint_report(l, f, line, col, LR_TOOL_SCHEMA,
+		    "%s: %s; the model still receives it, but llmops cannot check against it "
+		    "(arguments_schema, json_schema)",
+		    what, err.msg);
+}
+
+/* The tools' parameters and the response format's schema: within what llmops checks. */
+static void schema_checks(struct llmops_lint *l, struct lint_file *f, const struct llmops_prompt *p)
+{
+	const cJSON *t;
+	char idx[24], what[128];
+	long i = 0;
+	cJSON_ArrayForEach (t, cJSON_GetObjectItemCaseSensitive(p->json, "tools")) {
+		const char *steps[] = {"tools", idx, "function", "parameters"};
+		const cJSON *fn = cJSON_GetObjectItemCaseSensitive(t, "function");
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(fn, "name");
+		snprintf(idx, sizeof(idx), "%ld", i++);
+		snprintf(what, sizeof(what), "tool '%.64s' parameters",
+			 cJSON_IsString(name) ? name->valuestring : "?");
+		schema_check(l, f, cJSON_GetObjectItemCaseSensitive(fn, "parameters"), steps, 4, what);
+	}
+	const char *rsteps[] = {"response_format", "json_schema", "schema"};
+	schema_check(l, f,
+		     cJSON_GetObjectItemCaseSensitive(
+			     cJSON_GetObjectItemCaseSensitive(
+				     cJSON_GetObjectItemCaseSensitive(p->json, "response_format"),
+				     "json_schema"),
+			     "schema"),
+		     rsteps, 3, "the response format's schema");
+}
+
 static int message_checks(struct llmops_lint *l, struct lint_file *f, const struct llmops_prompt *p)
 {
 	for (size_t i = 0; i < p->nmsgs; i++) {
@@ -755,6 +797,8 @@ int lint_prompt_file(struct llmops_lint *l, struct lint_file *f)
 		llmops_prompt_free(p);
 		return rc;
 	}
+	if (p->has_extras)
+		schema_checks(l, f, p);
 	if (f->kind == LINT_PROMPT)
 		return keep_prompt(l, f, p);
 	if (f->kind == LINT_TEMPLATE || f->kind == LINT_STRAY) {

@@ -30,6 +30,7 @@ project() {
 	version-filename.fire) cp "$FIX/$rule.$kind.txt" p/prompts/t/v1.0.txt ;;
 	version-latest.*) cp "$FIX/$rule.$kind.json" p/llmops.json ;;
 	dataset-*) cp "$FIX/$rule.$kind.json" p/evals/t.json ;;
+	tool-schema.*) cp "$FIX/$rule.$kind.json" p/prompts/t/v1.0.0.json ;;
 	*) cp "$FIX/$rule.$kind.txt" p/$dest ;;
 	esac
 	case "$rule" in

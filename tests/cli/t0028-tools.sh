@@ -196,6 +196,12 @@ expect_rc 2 "an empty \$each"
 check "says where" has "$err" "evals/bad.json:1: case 'x': tools.get_time: \"\$each\" is a non-empty list"
 mkdir -p prompts/broken
 printf '{"messages": [{"role": "user", "content": "hi"}], "tools": [{"type": "function", "function": {"name": "bad name"}}]}\n' >prompts/broken/v1.0.0.json
+mkdir -p prompts/anyof
+printf '{"messages": [{"role": "user", "content": "hi"}],\n "tools": [{"type": "function", "function": {"name": "f", "parameters": {"anyOf": [{"type": "object"}]}}}]}\n' >prompts/anyof/v1.0.0.json
+run llmops lint --format json prompts/anyof/v1.0.0.json
+check "lint: a schema llmops cannot check is said so, where it is" python3 -c '
+import json,sys; f=[x for x in json.loads(sys.argv[1])["findings"] if x["rule"]=="tool-schema"]
+assert len(f)==1 and f[0]["line"]==2 and "tool '"'"'f'"'"' parameters: " in f[0]["message"] and "anyOf" in f[0]["message"], f' "$out"
 git add -A && git commit -qm broken
 run llmops prompt render broken@v1.0.0
 expect_rc 2 "a malformed tool"
