@@ -652,7 +652,8 @@ static void schema_checks(struct llmops_lint *l, struct lint_file *f, const stru
 		snprintf(idx, sizeof(idx), "%ld", i++);
 		snprintf(what, sizeof(what), "tool '%.64s' parameters",
 			 cJSON_IsString(name) ? name->valuestring : "?");
-		schema_check(l, f, cJSON_GetObjectItemCaseSensitive(fn, "parameters"), steps, 4, what);
+		schema_check(l, f, cJSON_GetObjectItemCaseSensitive(fn, "parameters"), steps, 4,
+			     what);
 	}
 	const char *rsteps[] = {"response_format", "json_schema", "schema"};
 	schema_check(l, f,
