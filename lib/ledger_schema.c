@@ -133,8 +133,8 @@ static const char *const migrations[] = {
 	" OR model IS NOT NULL;\n",
 	/* 4 -> 5: a case that calls tools: each request of its loop, with the calls and the
 	 * tools' results */
-	"ALTER TABLE results ADD COLUMN steps TEXT;        -- JSON array of steps; NULL: one "
-	"plain request\n",
+	("ALTER TABLE results ADD COLUMN steps TEXT;        -- JSON array of steps; NULL: one "
+	 "plain request\n"),
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,

@@ -49,7 +49,8 @@ for name in sorted(os.listdir(sys.argv[1])):
             open(os.path.join(sys.argv[2], "%s-%d.txt" % (name[:-5], i)), "w").write(t["template"])
 PY
 		;;
-	prompt) prefixed 4 "$root"/tests/fixtures/lint/*.txt "$root"/prompts/*/*.txt ;;
+	prompt) prefixed 4 "$root"/tests/fixtures/lint/*.txt "$root"/prompts/*/*.txt \
+		"$root"/tests/fixtures/lint/tool-schema.*.json ;;
 	lint) prefixed 4 "$root"/tests/fixtures/lint/*.txt "$root"/tests/fixtures/lint/*.json ;;
 	prices) cp "$root"/lib/data/prices.json "$dir"/ ;;
 	tokenizer)
