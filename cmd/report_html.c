@@ -440,7 +440,9 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 		fprintf(f, "<td>%s<td>%s<td>%s<td>", runfmt_verdict(x->passed), score, lat);
 		esc(f, x->expected, CELL_MAX);
 		fputs("<td>", f);
-		esc(f, x->passed < 0 ? x->error : x->output, CELL_MAX);
+		char *ans = x->passed < 0 ? NULL : runfmt_answered(x->steps, x->output);
+		esc(f, x->passed < 0 ? x->error : ans, CELL_MAX);
+		free(ans);
 	}
 	fputs("</table><script type=\"application/json\" id=\"data\">[", f);
 	for (size_t i = 0; i < d->n; i++) {
@@ -456,7 +458,9 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 		fprintf(f, ",\"%c\",\"%s\",\"%s\",", runfmt_verdict_class(x->passed), score, lat);
 		json_str(f, x->expected, CELL_MAX);
 		fputc(',', f);
-		json_str(f, x->passed < 0 ? x->error : x->output, CELL_MAX);
+		char *ans = x->passed < 0 ? NULL : runfmt_answered(x->steps, x->output);
+		json_str(f, x->passed < 0 ? x->error : ans, CELL_MAX);
+		free(ans);
 		fputc(']', f);
 	}
 	fputs("]</script>", f);

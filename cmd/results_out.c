@@ -295,7 +295,9 @@ static int md_row(const struct llmops_result *x, void *ud)
 	fputs(" | ", f);
 	runfmt_md_cell(f, x->expected, 200);
 	fputs(" | ", f);
-	runfmt_md_cell(f, x->output, 200);
+	char *ans = runfmt_answered(x->steps, x->output);
+	runfmt_md_cell(f, ans ? ans : x->output, 400);
+	free(ans);
 	fputs(" |\n", f);
 	return 0;
 }

@@ -3,7 +3,10 @@
  */
 #include "run_fmt.h"
 
+#include "buf.h"
+
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -245,6 +248,45 @@ void runfmt_block(const char *indent, const char *title, const char *text)
 		printf("%s  %.*s\n", indent, len, p);
 		p += len + (nl ? 1 : 0);
 	}
+}
+
+static const char *str_or_empty(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+char *runfmt_answered(const char *steps, const char *output)
+{
+	cJSON *doc = steps ? cJSON_Parse(steps) : NULL;
+	const cJSON *s, *c, *r;
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	if (!cJSON_IsArray(doc)) {
+		cJSON_Delete(doc);
+		return strdup(output ? output : "");
+	}
+	cJSON_ArrayForEach (s, doc) {
+		const cJSON *turn = cJSON_GetObjectItemCaseSensitive(s, "turn");
+		char tag[32] = "";
+		if (cJSON_IsNumber(turn))
+			snprintf(tag, sizeof(tag), "[turn %g] ", turn->valuedouble);
+		cJSON_ArrayForEach (c, cJSON_GetObjectItemCaseSensitive(s, "tool_calls")) {
+			const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "function");
+			llmops_buf_addf(&b, "%s%s(%s)", tag, str_or_empty(f, "name"),
+					str_or_empty(f, "arguments"));
+			cJSON_ArrayForEach (r, cJSON_GetObjectItemCaseSensitive(s, "tool_results"))
+				if (!strcmp(str_or_empty(r, "id"), str_or_empty(c, "id")))
+					llmops_buf_addf(&b, " -> %s", str_or_empty(r, "content"));
+			llmops_buf_addch(&b, '\n');
+		}
+		if (*str_or_empty(s, "text") && s->next)
+			llmops_buf_addf(&b, "%s%s\n", tag, str_or_empty(s, "text"));
+	}
+	llmops_buf_addf(&b, "= %s", output ? output : "");
+	cJSON_Delete(doc);
+	char *out = b.oom ? NULL : llmops_buf_detach(&b, NULL);
+	llmops_buf_release(&b);
+	return out;
 }
 
 const char *runfmt_money(char *buf, size_t n, double usd)

@@ -41,6 +41,14 @@ void runfmt_xml_text(FILE *f, const char *s);
 void runfmt_md_cell(FILE *f, const char *s, size_t max);
 /* "INDENTtitle:" then each line of text (or "(none)") indented two more, on stdout. */
 void runfmt_block(const char *indent, const char *title, const char *text);
+
+/*
+ * What a result answered, for a report's cell (the caller's: free()): its
+ * output, or for a tool loop or a conversation (steps, results.steps' JSON)
+ * each step on a line first: "[turn 2] get_weather({...}) -> 21C", "[turn 1]
+ * one", then "= " and the output.  NULL when out of memory.
+ */
+char *runfmt_answered(const char *steps, const char *output);
 /* Add s to o as a string, or null when s is NULL. */
 void runfmt_add_str(cJSON *o, const char *key, const char *s);
 /* Add x to o as a number, or null when x is NAN. */

@@ -105,6 +105,14 @@ run llmops show "$RUN" --case loop
 check "show --case lists the steps" python3 -c '
 import re,sys; assert re.search(r"step 1 .*\n +call get_weather\(\{\"city\": ?\"Paris\"\}\) -> \{\"temp\":21\}\n  step 2 .*the answer", sys.argv[1]), sys.argv[1]' "$out"
 
+run llmops report "$RUN" -o report.html
+expect_rc 0 "the HTML report"
+check "it shows the steps: each call with its result, then the answer" python3 -c '
+import sys,html; t=html.unescape(open("report.html").read())
+assert "get_weather(" in t and "-> {\"temp\":21}" in t and "= It is {\"temp\":21} in Paris." in t, t[:200]'
+run llmops report "$RUN" --format markdown -o report.md
+check "the Markdown report's failing cases show their steps" grep -q "get_time({}) -> now" report.md
+
 # conversations: a case's messages follow the prompt's; turns are sent one after another,
 # each with the earlier answers in the history, asserted turn by turn
 cat >evals/chat.json <<'EOF'
