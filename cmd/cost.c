@@ -106,6 +106,12 @@ static int render_count(struct prompt_source *src, struct llmops_prompt *p, cons
 	int rc = llmops_prompt_render(p, vars, &ropts, &msgs, &err);
 	if (!rc)
 		rc = llmops_prompt_render_extra(p, vars, &ropts, &extra, &err);
+	if (!rc && (rc = prompt_images(src->env, msgs))) { /* their sizes are their tokens */
+		cJSON_Delete(msgs);
+		cJSON_Delete(extra);
+		llmops_strlist_release(&missing);
+		return rc;
+	}
 	if (!rc)
 		rc = llmops_count_chat(tok, mt, msgs, out, &err);
 	/* the tool definitions are sent with every request: billed as prompt tokens */

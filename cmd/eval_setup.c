@@ -524,6 +524,7 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 	if ((rc = config_load(ws->root, &h->cfg, &h->cfg_text, ev->prices)))
 		return rc;
 	ev->dataset_path = o->dataset;
+	ev->root = ws->root; /* image parts' files */
 	ev->repeats = o->repeat > 0 ? (int)o->repeat : 1;
 	ev->no_cache = o->no_cache;
 	ev->offline = o->offline;

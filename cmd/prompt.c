@@ -2,6 +2,8 @@
  * prompt.c - `llmops prompt`: the verb table and what the verbs share.
  */
 #include "prompt_cmd.h"
+
+#include "image.h"
 #include "safepath.h"
 
 #include "buf.h"
@@ -50,6 +52,16 @@ int cmd_prompt(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	return llmops_run_verb("prompt", verbs, sizeof(verbs) / sizeof(verbs[0]), argc, argv, ctx,
 			       &usage);
+}
+
+int prompt_images(const struct prompt_env *env, cJSON *messages)
+{
+	struct llmops_workspace *ws;
+	struct llmops_err err = {0};
+	int rc = llmops_ctx_workspace(env->ctx, &ws);
+	if (rc)
+		return rc;
+	return llmops_images_resolve(messages, ws->root, &err) ? llmops_report(&err) : 0;
 }
 
 static int env_open(struct prompt_env *env, struct llmops_ctx *ctx)
@@ -250,7 +262,8 @@ void prompt_root_relative(const struct prompt_env *env, const char *path, char *
 	const char *root = llmops_store_root(env->store);
 	size_t rl = strlen(root);
 	if (path[0] == '/')
-		snprintf(out, n, "%s", !strncmp(path, root, rl) && path[rl] == '/' ? path + rl + 1 : path);
+		snprintf(out, n, "%s",
+			 !strncmp(path, root, rl) && path[rl] == '/' ? path + rl + 1 : path);
 	else
 		snprintf(out, n, "%s%s%s", env->prefix, env->prefix[0] ? "/" : "", path);
 }

@@ -62,6 +62,10 @@ int prompt_load(const struct prompt_source *src, const char *path, int json,
    out[0..n): what the pairing rule of datasets and prompts reads (llmops_dataset_pairs). */
 void prompt_root_relative(const struct prompt_env *env, const char *path, char *out, size_t n);
 
+/* The image parts of rendered messages read from the repository's files (image.h): 0, or
+   an exit status (the problem printed). */
+int prompt_images(const struct prompt_env *env, cJSON *messages);
+
 /* A partial loader over a source (prompts/_partials/NAME.txt). */
 int prompt_partial(void *ud, const char *name, struct llmops_buf *text, struct llmops_buf *label,
 		   struct llmops_err *err);

@@ -217,7 +217,9 @@ static void print_messages(const cJSON *msgs, const cJSON *extra)
 			put_text(content->valuestring);
 		const cJSON *parts = cJSON_IsArray(content) ? content : NULL;
 		cJSON_ArrayForEach (x, parts) {
-			if (cJSON_GetObjectItemCaseSensitive(x, "image_url"))
+			if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(x, "path")))
+				printf("[image %s]\n", str_or(x, "path", ""));
+			else if (cJSON_GetObjectItemCaseSensitive(x, "image_url"))
 				printf("[image %s]\n",
 				       str_or(cJSON_GetObjectItemCaseSensitive(x, "image_url"),
 					      "url", ""));
@@ -539,6 +541,9 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 	if (!rc && (llmops_prompt_render(p, vars, &ropts, &msgs, &err) ||
 		    llmops_prompt_render_extra(p, vars, &ropts, &extra, &err)))
 		rc = llmops_report(&err);
+	/* JSON is what a request sends: images as their bytes */
+	if (!rc && llmops_format_from(format) == LLMOPS_FORMAT_JSON)
+		rc = prompt_images(&r.env, msgs);
 	for (size_t i = 0; !rc && i < missing.nr; i++) {
 		if (missing.items[i][0] == '>')
 			llmops_error("%s: partial '%s' not found (" LLMOPS_PARTIALS_DIR

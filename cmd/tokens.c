@@ -4,12 +4,14 @@
 #include "llmops.h"
 
 #include "buf.h"
+#include "image.h"
 #include "json.h"
 #include "models.h"
 #include "options.h"
 #include "output.h"
 #include "suggest.h"
 #include "tokenizer.h"
+#include "workspace.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -39,7 +41,7 @@ static const struct llmops_usage usage = {
 
 /* --chat: the prompt tokens of each chat request file; prints its own errors. */
 static int chat_files(struct llmops_tokenizer *tok, const struct llmops_model_tokens *mt,
-		      const char *model, char **paths, int n, int json)
+		      const char *model, char **paths, int n, int json, const char *repo)
 {
 	cJSON *root = json ? cJSON_CreateObject() : NULL, *files = cJSON_CreateArray();
 	long total = 0;
@@ -57,17 +59,17 @@ static int chat_files(struct llmops_tokenizer *tok, const struct llmops_model_to
 					     &err)) {
 			rc = llmops_report(&err);
 		} else {
-			const cJSON *msgs =
-				cJSON_IsArray(doc)
-					? doc
-					: cJSON_GetObjectItemCaseSensitive(doc, "messages");
+			cJSON *msgs = cJSON_IsArray(doc)
+					      ? doc
+					      : cJSON_GetObjectItemCaseSensitive(doc, "messages");
 			if (!cJSON_IsArray(msgs)) {
 				llmops_error(
 					"tokens: %s: a chat request is an array of messages or "
 					"an object with \"messages\"",
 					paths[i]);
 				rc = LLMOPS_EXIT_USAGE;
-			} else if (llmops_count_chat_ex(tok, mt, msgs, &cc, &err) ||
+			} else if (llmops_images_resolve(msgs, repo, &err) ||
+				   llmops_count_chat_ex(tok, mt, msgs, &cc, &err) ||
 				   llmops_count_tools(
 					   tok, mt, cJSON_GetObjectItemCaseSensitive(doc, "tools"),
 					   &tools, &err)) {
@@ -86,7 +88,9 @@ static int chat_files(struct llmops_tokenizer *tok, const struct llmops_model_to
 				cJSON_AddNumberToObject(f, "tools", (double)tools);
 				cJSON_AddNumberToObject(f, "tool_calls", (double)cc.tool_calls);
 				cJSON_AddNumberToObject(f, "tool_results", (double)cc.tool_results);
-				cJSON_AddNumberToObject(f, "images_not_counted", (double)cc.images);
+				cJSON_AddNumberToObject(f, "images", (double)cc.images);
+				cJSON_AddNumberToObject(f, "images_not_counted",
+							(double)cc.images_uncounted);
 				cJSON_AddItemToArray(files, f);
 			} else {
 				printf("%s%ld %s (messages %ld, of which tool calls %ld and tool "
@@ -95,9 +99,12 @@ static int chat_files(struct llmops_tokenizer *tok, const struct llmops_model_to
 				       paths[i], cc.messages, cc.tool_calls, cc.tool_results,
 				       tools);
 			}
-			if (cc.images)
-				llmops_error("note: %s: %ld image %s not counted", paths[i],
-					     cc.images, cc.images == 1 ? "part is" : "parts are");
+			if (cc.images_uncounted)
+				llmops_error(
+					"note: %s: %ld image %s not counted (a URL: its size is "
+					"unknown; or a model whose images llmops does not price)",
+					paths[i], cc.images_uncounted,
+					cc.images_uncounted == 1 ? "part is" : "parts are");
 		}
 		cJSON_Delete(doc);
 		llmops_buf_release(&text);
@@ -233,7 +240,6 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 	size_t total = 0;
 	int rc = 0, json;
 
-	(void)ctx;
 	if (n < 0)
 		return LLMOPS_OPT_EXIT(n);
 	if (model && encoding) {
@@ -261,7 +267,17 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 			if (!model) { /* the chat overhead is OpenAI's: gpt-4o's by default */
 				llmops_model_tokens("gpt-4o", NULL, &mt);
 			}
-			rc = chat_files(tok, &mt, model, argv, n, json);
+			struct llmops_workspace *ws = NULL;
+			/* image parts' paths are the repository's (found with libgit2, set up
+			   here: plain counting needs none) */
+			if (!ctx->global_init && llmops_global_init(&err))
+				rc = llmops_report(&err);
+			else
+				ctx->global_init = 1;
+			if (!rc)
+				rc = llmops_ctx_workspace(ctx, &ws);
+			if (!rc)
+				rc = chat_files(tok, &mt, model, argv, n, json, ws->root);
 		}
 		llmops_tokenizer_close(tok);
 		return rc;

@@ -18,6 +18,7 @@
 #include "models.h"
 
 #include "buf.h"
+#include "image.h"
 #include "tokenizer.h"
 
 #include <cjson/cJSON.h>
@@ -40,8 +41,28 @@ static int count_str(struct llmops_tokenizer *t, const cJSON *v, const char *wha
 	return count_text(t, v->valuestring, strlen(v->valuestring), what, sum, err);
 }
 
-/* A message's content: a string, or its text parts (images are counted apart). */
-static int count_content(struct llmops_tokenizer *t, const cJSON *c, long *sum, long *images,
+/* An image part's tokens for mt (image.h), or -1 when they cannot be known. */
+static long image_tokens(const struct llmops_model_tokens *mt, const cJSON *part)
+{
+	const cJSON *iu = cJSON_GetObjectItemCaseSensitive(part, "image_url");
+	const cJSON *url = cJSON_GetObjectItemCaseSensitive(iu, "url");
+	const cJSON *detail = cJSON_GetObjectItemCaseSensitive(iu, "detail");
+	struct llmops_image im;
+	if (!cJSON_IsString(url) || llmops_image_of_url(url->valuestring, &im))
+		return -1;
+	if (mt->img_anthropic)
+		return llmops_image_tokens_anthropic(im.width, im.height);
+	if (!mt->img_base)
+		return -1;
+	return llmops_image_tokens_openai(im.width, im.height,
+					  cJSON_IsString(detail) ? detail->valuestring : NULL,
+					  mt->img_base, mt->img_tile);
+}
+
+/* A message's content: a string, or its parts (text, and images where their size and the
+   model's pricing of them are known). */
+static int count_content(struct llmops_tokenizer *t, const struct llmops_model_tokens *mt,
+			 const cJSON *c, long *sum, struct llmops_chat_count *out,
 			 struct llmops_err *err)
 {
 	const cJSON *part;
@@ -52,7 +73,13 @@ static int count_content(struct llmops_tokenizer *t, const cJSON *c, long *sum, 
 	cJSON_ArrayForEach (part, c) {
 		const cJSON *type = cJSON_GetObjectItemCaseSensitive(part, "type");
 		if (cJSON_IsString(type) && !strcmp(type->valuestring, "image_url")) {
-			(*images)++;
+			long k = image_tokens(mt, part);
+			if (k < 0) {
+				out->images_uncounted++;
+			} else {
+				*sum += k;
+				out->images += k;
+			}
 			continue;
 		}
 		int rc = count_str(t, cJSON_GetObjectItemCaseSensitive(part, "text"), "text", sum,
@@ -78,8 +105,8 @@ int llmops_count_chat_ex(struct llmops_tokenizer *t, const struct llmops_model_t
 		sum += mt->per_message;
 		if ((rc = count_str(t, cJSON_GetObjectItemCaseSensitive(m, "role"), "role", &sum,
 				    err)) ||
-		    (rc = count_content(t, cJSON_GetObjectItemCaseSensitive(m, "content"), &sum,
-					&out->images, err)))
+		    (rc = count_content(t, mt, cJSON_GetObjectItemCaseSensitive(m, "content"), &sum,
+					out, err)))
 			return rc;
 		if (name) {
 			sum += mt->per_name;

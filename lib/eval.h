@@ -212,6 +212,7 @@ struct llmops_eval {
 	/* owned: the dataset, opened by the caller with llmops_dataset_file_open() */
 	struct llmops_dataset_file file;
 	const char *dataset_path; /* borrowed */
+	const char *root;	  /* borrowed: where image parts' paths are (the repository) */
 	int64_t dataset_id;
 	struct llmops_pricing *prices;	/* owned */
 	struct llmops_provider **provs; /* owned */

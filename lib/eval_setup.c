@@ -8,6 +8,7 @@
 
 #include "casecheck.h"
 #include "eval_internal.h"
+#include "image.h"
 #include "json.h"
 #include "stats.h"
 #include "textsim.h"
@@ -235,6 +236,24 @@ static cJSON *render_one(struct llmops_eval *ev, const struct llmops_eval_case *
 	return messages;
 }
 
+/* The image parts of messages read from their files (image.h); 0, or -1 with the problem
+   added to problems (may be NULL), naming c and v. */
+static int resolve_images(struct llmops_eval *ev, const struct llmops_eval_case *c,
+			  const struct llmops_eval_variant *v, cJSON *messages,
+			  struct llmops_strlist *problems)
+{
+	struct llmops_err err = {0};
+	if (!llmops_images_resolve(messages, ev->root, &err))
+		return 0;
+	if (problems) {
+		char msg[LLMOPS_ERR_MSG_MAX + 600];
+		snprintf(msg, sizeof(msg), "%s:%d: case '%s' on %s: %s", ev->ds.label, c->line,
+			 c->id, v->prompt, err.msg);
+		llmops_strlist_append(problems, msg);
+	}
+	return -1;
+}
+
 /* Add a problem once; past the first 20 count it. */
 static void add_problem(struct llmops_strlist *problems, size_t *more, const char *msg)
 {
@@ -281,8 +300,11 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 			if (!v->p && !sent)
 				continue;
 			cJSON *messages = render_one(ev, &c, v, &found, 1);
+			/* what is sent, scanned with its images as paths (not their bytes) */
 			if (messages && sent && llmops_eval_guard_case(ev, &c, v, messages))
 				rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			if (messages && sent)
+				resolve_images(ev, &c, v, messages, &found);
 			cJSON_Delete(messages);
 			for (size_t k = 0; k < found.nr; k++)
 				add_problem(problems, more, found.items[k]);
@@ -386,7 +408,13 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			j->latency_ms = j->ttft_ms = j->cost = NAN;
 			if (ev->vars[vi].p || c->turns || c->conv) {
 				j->messages = render_one(ev, c, &ev->vars[vi], NULL, 0);
+				/* recorded with images as their paths, sent with their bytes */
 				j->input = j->messages ? cJSON_PrintUnformatted(j->messages) : NULL;
+				if (j->messages &&
+				    resolve_images(ev, c, &ev->vars[vi], j->messages, NULL)) {
+					cJSON_Delete(j->messages);
+					j->messages = NULL;
+				}
 			} else { /* "input" as the message: its record without building it */
 				struct llmops_buf b = LLMOPS_BUF_INIT;
 				const char *in = field_str(c->vars, "input");
@@ -413,8 +441,13 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 int llmops_eval_messages(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	const struct llmops_eval_variant *v = &ev->vars[j->vi];
-	if (!j->messages)
+	if (!j->messages) {
 		j->messages = render_one(ev, j->c, v, NULL, 0);
+		if (j->messages && resolve_images(ev, j->c, v, j->messages, NULL)) {
+			cJSON_Delete(j->messages);
+			j->messages = NULL;
+		}
+	}
 	if (j->messages && !j->extra && v->p && v->p->has_extras) {
 		struct llmops_err err = {0};
 		struct llmops_render_opts ropts = {ev->partial, ev->partial_ud, NULL};

@@ -72,6 +72,9 @@ const struct llmops_lint_rule llmops_lint_rules[LR_COUNT] = {
 	[LR_TOOL_SCHEMA] = {"tool-schema", "tools", W, 0,
 			     "a tool's parameters or a response format's schema using JSON "
 			     "Schema keywords llmops does not check"},
+	[LR_IMAGE_FILE] = {"image-file", "tools", E, 0,
+			    "an image part whose file is missing, outside the repository or not a "
+			    "PNG, JPEG, GIF or WebP image"},
 	[LR_MODEL_UNAPPROVED] = {"model-unapproved", "front matter", E, 0,
 				 "a model llmops.json's models.approved does not list, or a moving "
 				 "alias (-latest, an undated id with a dated snapshot)"},

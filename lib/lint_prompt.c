@@ -6,6 +6,7 @@
  */
 #include "lint_internal.h"
 
+#include "image.h"
 #include "json.h"
 #include "jsonschema.h"
 #include "pricing.h"
@@ -665,6 +666,45 @@ static void schema_checks(struct llmops_lint *l, struct lint_file *f, const stru
 		     rsteps, 3, "the response format's schema");
 }
 
+/* Each image part's file: there, inside the repository, and an image. */
+static void image_checks(struct llmops_lint *l, struct lint_file *f, const struct llmops_prompt *p)
+{
+	const cJSON *msgs = cJSON_IsArray(p->json)
+				    ? p->json
+				    : cJSON_GetObjectItemCaseSensitive(p->json, "messages");
+	const cJSON *m, *part;
+	char mi[24], pi[24];
+	long i = 0;
+	cJSON_ArrayForEach (m, msgs) {
+		long k = 0;
+		snprintf(mi, sizeof(mi), "%ld", i++);
+		cJSON_ArrayForEach (part, cJSON_GetObjectItemCaseSensitive(m, "content")) {
+			const cJSON *type = cJSON_GetObjectItemCaseSensitive(part, "type");
+			const cJSON *path = cJSON_GetObjectItemCaseSensitive(part, "path");
+			snprintf(pi, sizeof(pi), "%ld", k++);
+			if (!cJSON_IsString(type) || strcmp(type->valuestring, "image") ||
+			    !cJSON_IsString(path) || strstr(path->valuestring, "{{"))
+				continue; /* a templated path is known only once rendered */
+			cJSON *one = cJSON_CreateArray(), *msg = cJSON_CreateObject();
+			cJSON_AddItemToObject(msg, "content", cJSON_CreateArray());
+			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(msg, "content"),
+					     cJSON_Duplicate(part, 1));
+			cJSON_AddItemToArray(one, msg);
+			struct llmops_err err = {0};
+			if (llmops_images_resolve(one, l->opts.root, &err)) {
+				const char *steps[] = {p->json == msgs ? mi : "messages", mi,
+						       "content", pi, "path"};
+				int line, col;
+				llmops_json_locate(f->text, f->len,
+						   p->json == msgs ? steps + 1 : steps,
+						   p->json == msgs ? 4 : 5, 0, &line, &col);
+				lint_report(l, f, line, col, LR_IMAGE_FILE, "%s", err.msg);
+			}
+			cJSON_Delete(one);
+		}
+	}
+}
+
 static int message_checks(struct llmops_lint *l, struct lint_file *f, const struct llmops_prompt *p)
 {
 	for (size_t i = 0; i < p->nmsgs; i++) {
@@ -800,6 +840,8 @@ int lint_prompt_file(struct llmops_lint *l, struct lint_file *f)
 	}
 	if (p->has_extras)
 		schema_checks(l, f, p);
+	if (p->json)
+		image_checks(l, f, p);
 	if (f->kind == LINT_PROMPT)
 		return keep_prompt(l, f, p);
 	if (f->kind == LINT_TEMPLATE || f->kind == LINT_STRAY) {

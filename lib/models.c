@@ -143,6 +143,12 @@ int llmops_model_tokens(const char *model, const char *vendor_hint, struct llmop
 		out->encoding = rules[i].encoding;
 		out->vendor = rules[i].vendor;
 		out->exact = rules[i].exact;
+		if (!strcmp(out->vendor, "openai")) { /* gpt-4o's figures; gpt-4o-mini's own */
+			int mini = !strncasecmp(name, "gpt-4o-mini", 11);
+			out->img_base = mini ? 2833 : 85;
+			out->img_tile = mini ? 5667 : 170;
+		}
+		out->img_anthropic = !strcmp(out->vendor, "anthropic");
 		/* an OpenAI model served by someone else is tokenized the same way */
 		out->basis = out->exact ? NULL : basis_for(out->vendor, out->encoding);
 		return 1;

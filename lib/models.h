@@ -23,6 +23,10 @@ struct llmops_model_tokens {
 	int per_message; /* tokens around each message */
 	int per_name;	 /* extra tokens when a message has a name */
 	int per_reply;	 /* tokens that prime the reply */
+	/* an image's tokens (image.h): OpenAI's base and per tile (0: not counted), or
+	   Anthropic's width x height / 750 */
+	long img_base, img_tile;
+	int img_anthropic;
 };
 
 /*
@@ -48,11 +52,13 @@ int llmops_count_chat(struct llmops_tokenizer *t, const struct llmops_model_toke
 
 /* What a chat request's messages count, part by part (see chatcount.c for the sources). */
 struct llmops_chat_count {
-	long total;	   /* everything below that is counted, overhead included */
-	long messages;	   /* the messages with their overhead (the same as total) */
-	long tool_calls;   /* of which the assistant's tool calls (ids, names, arguments) */
-	long tool_results; /* of which tool messages, with their overhead */
-	long images;	   /* image parts, not counted (their tokens are apart) */
+	long total;	       /* everything below that is counted, overhead included */
+	long messages;	       /* the messages with their overhead (the same as total) */
+	long tool_calls;       /* of which the assistant's tool calls (ids, names, arguments) */
+	long tool_results;     /* of which tool messages, with their overhead */
+	long images;	       /* of which image parts (data: URLs of known size, for the model) */
+	long images_uncounted; /* image parts not counted: a URL, or a model whose images
+				  llmops does not price */
 };
 
 /* The same as llmops_count_chat, part by part; content may be parts, messages may carry

@@ -337,20 +337,26 @@ static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *
 			jp_push(jp, NULL, i++);
 			if (!strcmp(t, "text") &&
 			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(part, "text"))) {
-			} else if (!strcmp(t, "image_url") &&
-				   cJSON_IsString(cJSON_GetObjectItemCaseSensitive(iu, "url"))) {
+			} else if ((!strcmp(t, "image_url") &&
+				    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(iu, "url"))) ||
+				   (!strcmp(t, "image") &&
+				    cJSON_IsString(
+					    cJSON_GetObjectItemCaseSensitive(part, "path")))) {
+				if (!strcmp(t, "image"))
+					detail = cJSON_GetObjectItemCaseSensitive(part, "detail");
 				if (detail && (!cJSON_IsString(detail) ||
 					       (strcmp(detail->valuestring, "low") &&
+						!strstr(detail->valuestring, "{{") &&
 						strcmp(detail->valuestring, "high") &&
 						strcmp(detail->valuestring, "auto"))))
 					return jp_err(p, jp, 0, err,
 						      "an image's \"detail\" is low, high or auto");
 			} else {
-				return jp_err(
-					p, jp, 0, err,
-					"a content part is {\"type\": \"text\", \"text\": "
-					"\"...\"} or {\"type\": \"image_url\", \"image_url\": "
-					"{\"url\": \"...\"}}");
+				return jp_err(p, jp, 0, err,
+					      "a content part is {\"type\": \"text\", \"text\": "
+					      "\"...\"}, {\"type\": \"image_url\", \"image_url\": "
+					      "{\"url\": \"...\"}} or {\"type\": \"image\", "
+					      "\"path\": \"a file of the repository\"}");
 			}
 			jp->n--;
 		}

@@ -31,6 +31,8 @@ project() {
 	version-latest.*) cp "$FIX/$rule.$kind.json" p/llmops.json ;;
 	dataset-*) cp "$FIX/$rule.$kind.json" p/evals/t.json ;;
 	tool-schema.*) cp "$FIX/$rule.$kind.json" p/prompts/t/v1.0.0.json ;;
+	image-file.*) cp "$FIX/$rule.$kind.json" p/prompts/t/v1.0.0.json
+		mkdir -p p/images && cp "$FIX/pixel.png" p/images/ ;;
 	*) cp "$FIX/$rule.$kind.txt" p/$dest ;;
 	esac
 	case "$rule" in

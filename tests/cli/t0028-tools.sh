@@ -195,6 +195,67 @@ import json,sys; d={p["name"]: p for p in json.loads(sys.argv[1])["prompts"]}
 w, n = d["weather"]["current"]["input_tokens"], d["notools"]["current"]["input_tokens"]
 assert w - n == int(sys.argv[2]), (w, n, sys.argv[2])' "$out" "$tools_tokens"
 
+# images: a part naming a file of the repository is sent as a data URL with its media
+# type (recorded in the ledger as its path); its tokens by the vendors' formulas
+python3 - <<'EOF'
+import os, struct, zlib
+def png(w, h):
+    raw = b"".join(b"\x00" + b"\x00" * ((w + 7) // 8) for _ in range(h))
+    def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+os.makedirs("images", exist_ok=True)
+open("images/square.png", "wb").write(png(1024, 1024))
+open("images/tall.png", "wb").write(png(2048, 4096))
+open("images/notes.png", "w").write("not an image")
+EOF
+mkdir -p prompts/look
+cat >prompts/look/v1.0.0.json <<'EOF'
+{"messages": [{"role": "system", "content": "You describe pictures."},
+  {"role": "user", "content": [{"type": "text", "text": "{{q}}"},
+                               {"type": "image", "path": "images/{{file}}", "detail": "{{detail}}"}]}]}
+EOF
+git add -A && git commit -qm images
+run llmops prompt render look@v1.0.0 --var q=What --var file=square.png --var detail=high --format json
+expect_rc 0 "render an image prompt"
+printf '%s' "$out" >look-square.json
+check "the image is sent as a data URL with its media type" python3 -c '
+import json,sys; p=json.loads(sys.argv[1])[1]["content"][1]
+assert p["type"]=="image_url" and p["image_url"]["url"].startswith("data:image/png;base64,iVBORw0KGgo") and p["image_url"]["detail"]=="high", p' "$out"
+# OpenAI's documented examples: 1024 x 1024 at high detail 765 tokens, 2048 x 4096 1105, low 85;
+# gpt-4o-mini 2833 + 5667 x 4 tiles; Anthropic 1024 x 1024 / 750 rounded up
+img_tokens() { llmops tokens --chat --model "$1" --format json "$2" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["files"][0]["images"])'; }
+check "gpt-4o: 1024 x 1024 at high detail is 765 tokens" test "$(img_tokens gpt-4o look-square.json)" = 765
+check "gpt-4o-mini: 25501" test "$(img_tokens gpt-4o-mini look-square.json)" = 25501
+check "claude: 1399" test "$(img_tokens claude-sonnet-4 look-square.json)" = 1399
+llmops prompt render look@v1.0.0 --var q=What --var file=tall.png --var detail=high --format json >look-tall.json
+check "gpt-4o: 2048 x 4096 at high detail is 1105 tokens" test "$(img_tokens gpt-4o look-tall.json)" = 1105
+llmops prompt render look@v1.0.0 --var q=What --var file=tall.png --var detail=low --format json >look-low.json
+check "gpt-4o: low detail is 85 tokens" test "$(img_tokens gpt-4o look-low.json)" = 85
+cat >evals/look.json <<'EOF'
+[{"id": "sq", "q": "REPLY: a white square", "file": "square.png", "detail": "low", "assert": [{"type": "contains", "value": "square"}]},
+ {"id": "tall", "q": "REPLY: a tall white page", "file": "tall.png", "detail": "high", "assert": [{"type": "contains", "value": "tall"}]}]
+EOF
+for provider in openai:gpt-4o anthropic:claude-3-5-haiku-20241022; do
+	run llmops eval --dataset evals/look.json --prompt look@v1.0.0 --provider "$provider" \
+		--base-url "$BASE" --no-cache --format json
+	expect_rc 0 "$provider: image cases accepted by the server's shape checks"
+	check "$provider: recorded with the image's path, not its bytes" python3 -c '
+import json,sys; r=json.loads(sys.argv[1])["results"][0]; i=json.loads(r["input"])
+assert i[1]["content"][1]=={"type": "image", "path": "images/square.png", "detail": "low"}, i' "$out"
+done
+cat >evals/look-bad.json <<'EOF'
+[{"id": "gone", "q": "x", "file": "missing.png", "detail": "low", "assert": ["is_json"]},
+ {"id": "text", "q": "x", "file": "notes.png", "detail": "low", "assert": ["is_json"]}]
+EOF
+before=$(server_stat api_requests)
+run llmops eval --dataset evals/look-bad.json --prompt look@v1.0.0 --provider openai:gpt-4o --base-url "$BASE"
+expect_rc 2 "images that cannot be sent stop the run"
+check "nothing was sent" test "$(server_stat api_requests)" = "$before"
+check "each named with its case" has "$err" "case 'gone' on look@v1.0.0: image 'images/missing.png': no such file"
+check "and what is wrong" has "$err" "image 'images/notes.png' is not a PNG, JPEG, GIF or WebP image"
+
 # bad input: a tool the case answers wrongly, a prompt whose tools are malformed
 cat >evals/bad.json <<'EOF'
 [{"id": "x", "unit": "c", "question": "q", "tools": {"get_time": {"$each": []}}, "assert": ["is_json"]}]
