@@ -88,7 +88,7 @@ int llmops_eval_tools_check(const cJSON *tools, const char *where, struct llmops
 int llmops_eval_tools_step(struct llmops_eval_job *j, const cJSON *calls, const char *text);
 void llmops_eval_tools_total(struct llmops_eval_job *j);
 int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, const char *text,
-			     struct llmops_err *err);
+			     const char *root, struct llmops_err *err);
 /* A case's conversation: check its "messages" and "turns" (and that as's turn selectors name
    turns it has): 0, or LLMOPS_E_INPUT naming where.  Append c's messages and its first turn
    (all_turns: every turn) to messages: 0 or -1 out of memory.  j's turn is answered with

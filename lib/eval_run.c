@@ -680,7 +680,7 @@ static int tool_loop(struct llmops_eval *ev, struct llmops_eval_job *j,
 		return 0;
 	}
 	if (calls && j->c->tools) {
-		if (llmops_eval_tools_answer(j, calls, a->text, &err)) {
+		if (llmops_eval_tools_answer(j, calls, a->text, ev->root, &err)) {
 			llmops_eval_tools_total(j);
 			fail_job(ev, j, err.msg);
 			return 1;

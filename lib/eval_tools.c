@@ -6,11 +6,14 @@
  *
  * A case's "tools" maps each tool name to its result: any JSON value,
  * returned on every call (a string as it is, anything else as JSON text);
- * or {"$each": [...]}, one result per successive call of that tool.
+ * {"$each": [...]}, one result per successive call of that tool; or
+ * {"$exec": COMMAND}, what the command prints given the call's arguments
+ * on stdin (toolexec.h).
  */
 #include "eval.h"
 
 #include "eval_internal.h"
+#include "toolexec.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -33,11 +36,13 @@ int llmops_eval_tools_check(const cJSON *tools, const char *where, struct llmops
 				      "%s: \"tools\" maps each tool's name to its result", where);
 	cJSON_ArrayForEach (t, tools) {
 		const cJSON *each = cJSON_GetObjectItemCaseSensitive(t, "$each");
-		if (cJSON_IsObject(t) && cJSON_GetObjectItemCaseSensitive(t, "$exec"))
+		const cJSON *ex = cJSON_GetObjectItemCaseSensitive(t, "$exec");
+		if (ex && (!cJSON_IsString(ex) || !*ex->valuestring || t->child->next))
 			return llmops_err_set(
 				err, LLMOPS_E_INPUT,
-				"%s: tools.%s: \"$exec\" (a command's result) is not "
-				"supported yet: give the result, or {\"$each\": [...]}",
+				"%s: tools.%s: \"$exec\" is a command (run by /bin/sh "
+				"with the call's arguments on stdin), and the object's "
+				"only key",
 				where, t->string);
 		if (each && (!cJSON_IsArray(each) || !each->child || t->child->next))
 			return llmops_err_set(err, LLMOPS_E_INPUT,
@@ -48,12 +53,29 @@ int llmops_eval_tools_check(const cJSON *tools, const char *where, struct llmops
 	return 0;
 }
 
-/* The case's result for the nth call (from 0) of tool name (the caller's: free()), or NULL
-   with why. */
-static char *canned(const cJSON *tools, const char *name, int nth, char *why, size_t cap)
+/* The case's result for the nth call (from 0) of tool name with args (the caller's: free()),
+   or NULL with why; a command tool runs in root. */
+static char *canned(const cJSON *tools, const char *name, int nth, const char *args,
+		    const char *root, char *why, size_t cap)
 {
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(tools, name);
 	const cJSON *each = cJSON_GetObjectItemCaseSensitive(t, "$each");
+	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(t, "$exec");
+	if (cJSON_IsString(ex)) {
+		struct llmops_buf out = LLMOPS_BUF_INIT;
+		struct llmops_err err = {0};
+		if (llmops_tool_exec(ex->valuestring, root, args, 30000, &out, &err)) {
+			snprintf(why, cap, "tool '%.64s' ($exec '%.80s'): %.900s", name,
+				 ex->valuestring, err.msg);
+			llmops_buf_release(&out);
+			return NULL;
+		}
+		char *s = out.data ? llmops_buf_detach(&out, NULL) : strdup("");
+		llmops_buf_release(&out);
+		if (!s)
+			snprintf(why, cap, "out of memory");
+		return s;
+	}
 	if (!t) {
 		snprintf(
 			why, cap,
@@ -155,11 +177,11 @@ void llmops_eval_tools_total(struct llmops_eval_job *j)
 }
 
 int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, const char *text,
-			     struct llmops_err *err)
+			     const char *root, struct llmops_err *err)
 {
 	const cJSON *c;
 	cJSON *m = cJSON_CreateObject(), *results = cJSON_CreateArray();
-	char why[300];
+	char why[LLMOPS_ERR_MSG_MAX + 300];
 	int rc = 0;
 	/* the model's turn as it came, then one tool message per call */
 	cJSON_AddStringToObject(m, "role", "assistant");
@@ -177,7 +199,9 @@ int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, cons
 			nth -= !strcmp(
 				str_of(cJSON_GetObjectItemCaseSensitive(k, "function"), "name"),
 				name);
-		char *res = canned(j->c->tools, name, nth, why, sizeof(why));
+		const char *args =
+			str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "arguments");
+		char *res = canned(j->c->tools, name, nth, args, root, why, sizeof(why));
 		if (!res) {
 			rc = llmops_err_set(err, LLMOPS_E_INPUT, "%s", why);
 			break;

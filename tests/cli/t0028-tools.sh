@@ -113,6 +113,26 @@ assert "get_weather(" in t and "-> {\"temp\":21}" in t and "= It is {\"temp\":21
 run llmops report "$RUN" --format markdown -o report.md
 check "the Markdown report's failing cases show their steps" grep -q "get_time({}) -> now" report.md
 
+# command tools: the call's arguments on stdin, what the command prints is the result; it
+# runs in the repository's root with no API key in its environment
+cat >evals/exec.json <<'EOF'
+[{"id": "upper", "unit": "c", "question": "CALL: get_weather {\"city\": \"Paris\"}\nREPLY: {results}",
+  "tools": {"get_weather": {"$exec": "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"city\"].upper(), end=\"\")'"}},
+  "assert": [{"type": "equals", "value": "PARIS"}]},
+ {"id": "env", "unit": "c", "question": "CALL: get_time {}\nREPLY: {results}",
+  "tools": {"get_time": {"$exec": "test -f llmops.json && printf 'root, key:%s' \"${OPENAI_API_KEY:-none}\""}},
+  "assert": [{"type": "equals", "value": "root, key:none"}]},
+ {"id": "fails", "unit": "c", "question": "CALL: get_time {}", "tools": {"get_time": {"$exec": "echo broken >&2; exit 3"}},
+  "assert": ["is_json"]}]
+EOF
+run llmops eval --dataset evals/exec.json --prompt weather@v1.0.0 --provider openai:gpt-4o-mini \
+	--base-url "$BASE" --min-pass-rate 0 --max-errors 1 --format json
+expect_rc 0 "command tools"
+check "their results, in the root, with no key; a failing command an error" python3 -c '
+import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
+assert r["upper"]["passed"] and r["env"]["passed"], (r["upper"], r["env"])
+e=r["fails"]; assert e["passed"] is None and "it exited with status 3: broken" in e["error"], e' "$out"
+
 # conversations: a case's messages follow the prompt's; turns are sent one after another,
 # each with the earlier answers in the history, asserted turn by turn
 cat >evals/chat.json <<'EOF'
