@@ -54,6 +54,10 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, in
 			   const struct llmops_answer *a, const char *body, size_t len,
 			   int attempts, int cached, struct llmops_err *err);
 int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j, int which);
+/* What a verdict's call used, into its JSON o: tokens_in, tokens_out (where known), cost_usd
+   (null: unpriced), attempts, cache_hit. */
+void llmops_eval_judge_usage(cJSON *o, const struct llmops_answer *a, double cost, int attempts,
+			     int cached);
 /* What j's result records as its judge's verdicts (results.judge; the caller's: free()): the
    metric's verdict with the refusal judge's under "refusal", either alone, or NULL when it
    has none (or out of memory). */

@@ -90,6 +90,21 @@ int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 	return 0;
 }
 
+void llmops_eval_judge_usage(cJSON *o, const struct llmops_answer *a, double cost, int attempts,
+			     int cached)
+{
+	if (a->tokens_in >= 0)
+		cJSON_AddNumberToObject(o, "tokens_in", (double)a->tokens_in);
+	if (a->tokens_out >= 0)
+		cJSON_AddNumberToObject(o, "tokens_out", (double)a->tokens_out);
+	if (isnan(cost))
+		cJSON_AddNullToObject(o, "cost_usd");
+	else
+		cJSON_AddNumberToObject(o, "cost_usd", cost);
+	cJSON_AddNumberToObject(o, "attempts", attempts);
+	cJSON_AddBoolToObject(o, "cache_hit", cached);
+}
+
 int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, int which,
 			   const struct llmops_answer *a, const char *body, size_t len,
 			   int attempts, int cached, struct llmops_err *err)
@@ -130,16 +145,7 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, in
 	cJSON_AddNumberToObject(o, "scale_min", (double)g->lo);
 	cJSON_AddNumberToObject(o, "scale_max", (double)g->hi);
 	cJSON_AddStringToObject(o, "reason", v.reason);
-	if (a->tokens_in >= 0)
-		cJSON_AddNumberToObject(o, "tokens_in", (double)a->tokens_in);
-	if (a->tokens_out >= 0)
-		cJSON_AddNumberToObject(o, "tokens_out", (double)a->tokens_out);
-	if (isnan(cost))
-		cJSON_AddNullToObject(o, "cost_usd");
-	else
-		cJSON_AddNumberToObject(o, "cost_usd", cost);
-	cJSON_AddNumberToObject(o, "attempts", attempts);
-	cJSON_AddBoolToObject(o, "cache_hit", cached);
+	llmops_eval_judge_usage(o, a, cost, attempts, cached);
 	if (which == LLMOPS_JUDGE_REFUSAL) { /* on 0-1: a refusal at the upper half */
 		j->refused = v.raw >= (double)(g->lo + g->hi) / 2;
 		free(j->refusal_why);

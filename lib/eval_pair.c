@@ -204,16 +204,7 @@ int llmops_eval_pair_take(struct llmops_eval *ev, struct llmops_eval_job *j,
 	cJSON_AddStringToObject(o, "first", ev->vars[j->vi].label);
 	cJSON_AddStringToObject(o, "winner", winner_name[pref->winner]);
 	cJSON_AddStringToObject(o, "reason", pref->reason);
-	if (a->tokens_in >= 0)
-		cJSON_AddNumberToObject(o, "tokens_in", (double)a->tokens_in);
-	if (a->tokens_out >= 0)
-		cJSON_AddNumberToObject(o, "tokens_out", (double)a->tokens_out);
-	if (isnan(cost))
-		cJSON_AddNullToObject(o, "cost_usd");
-	else
-		cJSON_AddNumberToObject(o, "cost_usd", cost);
-	cJSON_AddNumberToObject(o, "attempts", attempts);
-	cJSON_AddBoolToObject(o, "cache_hit", cached);
+	llmops_eval_judge_usage(o, a, cost, attempts, cached);
 	free(j->verdict);
 	j->verdict = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);

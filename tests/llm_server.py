@@ -121,13 +121,7 @@ def check_model(model):
                         "not_found_error")
 
 
-def content_text(content):
-    """Text of a message's content: a string, or a list of content parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
-    return ""
+content_text = llm_tools.content_text  # a message's text: a string, or its parts'
 
 
 def reply_for(messages, seen, key=""):

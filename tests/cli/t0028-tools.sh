@@ -217,18 +217,11 @@ assert w - n == int(sys.argv[2]), (w, n, sys.argv[2])' "$out" "$tools_tokens"
 
 # images: a part naming a file of the repository is sent as a data URL with its media
 # type (recorded in the ledger as its path); its tokens by the vendors' formulas
-python3 - <<'EOF'
-import os, struct, zlib
-def png(w, h):
-    raw = b"".join(b"\x00" + b"\x00" * ((w + 7) // 8) for _ in range(h))
-    def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
-os.makedirs("images", exist_ok=True)
-open("images/square.png", "wb").write(png(1024, 1024))
-open("images/tall.png", "wb").write(png(2048, 4096))
-open("images/notes.png", "w").write("not an image")
-EOF
+PNG="${LLMOPS_SOURCE_ROOT:?}/tests/cli/png.py"
+mkdir -p images
+python3 "$PNG" images/square.png 1024 1024
+python3 "$PNG" images/tall.png 2048 4096
+echo "not an image" >images/notes.png
 mkdir -p prompts/look
 cat >prompts/look/v1.0.0.json <<'EOF'
 {"messages": [{"role": "system", "content": "You describe pictures."},

@@ -26,13 +26,10 @@ cat >prompts/assistant/v1.1.0.json <<'EOF'
   {"role": "user", "content": [{"type": "text", "text": "{{question}}"},
                                {"type": "image", "path": "images/{{file}}", "detail": "low"}]}]}
 EOF
-python3 - <<'EOF'
-import json, struct, zlib
-def png(w, h):
-    raw = b"".join(b"\x00" + b"\x00" * ((w + 7) // 8) for _ in range(h))
-    def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+python3 - "${LLMOPS_SOURCE_ROOT:?}/tests/cli" <<'EOF'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from png import png
 cities = ["Paris", "Oslo", "Lima", "Cairo", "Kyoto"]
 tools, chat, pics = [], [], []
 for i in range(50):
