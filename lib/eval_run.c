@@ -705,9 +705,12 @@ static int tool_loop(struct llmops_eval *ev, struct llmops_eval_job *j,
 	if (ev->offline) {
 		llmops_eval_tools_total(j);
 		fail_job(ev, j, "not in the response cache, and --offline sends no requests");
-	} else if (budget(ev) == SKIP) {
+	} else if (budget(ev) == SKIP) { /* its earlier steps were paid for: kept */
+		char why[160];
+		snprintf(why, sizeof(why),
+			 "the conversation stopped: the run reached --max-cost $%.6g", ev->max_cost);
 		llmops_eval_tools_total(j);
-		skip_job(ev, j);
+		fail_job(ev, j, why);
 	} else if (llmops_eval_push_call(ev, send_job(ev, j))) {
 		fail_job(ev, j, "out of memory");
 	}
