@@ -113,6 +113,19 @@ assert "get_weather(" in t and "-> {\"temp\":21}" in t and "= It is {\"temp\":21
 run llmops report "$RUN" --format markdown -o report.md
 check "the Markdown report's failing cases show their steps" grep -q "get_time({}) -> now" report.md
 
+# --max-cost stops a tool loop between steps; what its steps cost stays counted
+cat >evals/spend.json <<'EOF'
+[{"id": "spend", "unit": "c", "question": "CALL-LOOP: get_time {}", "tools": {"get_time": "now"}, "assert": ["is_json"]}]
+EOF
+run llmops eval --dataset evals/spend.json --prompt weather@v1.0.0 --provider openai:gpt-4o-mini \
+	--base-url "$BASE" --no-cache --max-cost 0.000015 --max-errors 1 --min-pass-rate 0 --format json
+check "the loop stopped at the budget, its spend kept" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); r=d["results"][0]
+assert r["passed"] is None and "stopped: the run reached --max-cost" in r["error"], r
+s=r["steps"]; assert 1 <= len(s) < 8, s
+assert abs(r["cost_usd"] - sum(x["cost_usd"] for x in s)) < 1e-15 and r["cost_usd"] > 0
+assert abs(d["cost_usd"] - r["cost_usd"]) < 1e-15, (d["cost_usd"], r["cost_usd"])' "$out"
+
 # command tools: the call's arguments on stdin, what the command prints is the result; it
 # runs in the repository's root with no API key in its environment
 cat >evals/exec.json <<'EOF'
