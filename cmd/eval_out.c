@@ -43,6 +43,15 @@ static void add_num(cJSON *o, const char *k, double x)
 		cJSON_AddNumberToObject(o, k, x);
 }
 
+/* The judge the summary names first (the run's, a case's, the refusal one), or NULL. */
+static const struct llmops_eval_judge *first_judge(const struct llmops_eval *ev)
+{
+	return ev->judge.rubric	    ? &ev->judge
+	       : ev->njudges	    ? &ev->judges[0]
+	       : ev->refusal.rubric ? &ev->refusal
+				    : NULL;
+}
+
 static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 {
 	const struct llmops_eval_variant *v = &ev->vars[vi];
@@ -82,10 +91,15 @@ static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 	cJSON_AddNumberToObject(o, "cost_usd", v->cost);
 	cJSON_AddBoolToObject(o, "cost_known", v->price != NULL);
 	cJSON_AddNumberToObject(o, "cache_hits", (double)v->cache_hits);
-	if (ev->judge.rubric || ev->refusal.rubric) { /* what the verdicts cost, apart */
-		const struct llmops_eval_judge *g = ev->judge.rubric ? &ev->judge : &ev->refusal;
+	const struct llmops_eval_judge *g = first_judge(ev);
+	if (g) { /* what the verdicts cost, apart */
 		cJSON *jg = cJSON_AddObjectToObject(o, "judge");
 		cJSON_AddStringToObject(jg, "rubric", g->name);
+		if (ev->njudges) {
+			cJSON *cr = cJSON_AddArrayToObject(jg, "case_rubrics");
+			for (size_t i = 0; i < ev->njudges; i++)
+				cJSON_AddItemToArray(cr, cJSON_CreateString(ev->judges[i].name));
+		}
 		if (ev->refusal.rubric)
 			cJSON_AddStringToObject(jg, "refusal_rubric", ev->refusal.name);
 		cJSON_AddStringToObject(jg, "provider", g->prov->label);
@@ -531,14 +545,16 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 		printf("    tokens  %ld in, %ld out; cost %s%s; cache hits %ld\n", v->tokens_in,
 		       v->tokens_out, runfmt_money(m1, sizeof(m1), v->cost),
 		       v->price ? "" : " (no price for this model)", v->cache_hits);
-		if (ev->judge.rubric || ev->refusal.rubric) {
-			const struct llmops_eval_judge *g =
-				ev->judge.rubric ? &ev->judge : &ev->refusal;
-			printf("    judge   %s%s%s by %s: %ld %s; tokens %ld in, %ld out; cost "
-			       "%s%s "
-			       "(apart from the cost above)\n",
-			       g->name, ev->judge.rubric && ev->refusal.rubric ? ", " : "",
-			       ev->judge.rubric && ev->refusal.rubric ? ev->refusal.name : "",
+		const struct llmops_eval_judge *g = first_judge(ev);
+		if (g) {
+			printf("    judge   %s", g->name);
+			for (size_t k = 0; k < ev->njudges; k++)
+				if (&ev->judges[k] != g)
+					printf(", %s", ev->judges[k].name);
+			if (ev->refusal.rubric && g != &ev->refusal)
+				printf(", %s", ev->refusal.name);
+			printf(" by %s: %ld %s; tokens %ld in, %ld out; cost %s%s (apart from the "
+			       "cost above)\n",
 			       g->prov->label, v->judged,
 			       runfmt_plural(v->judged, "verdict", "verdicts"), v->judge_tokens_in,
 			       v->judge_tokens_out, runfmt_money(m1, sizeof(m1), v->judge_cost),

@@ -38,8 +38,8 @@ static const char *judge_rubric(const struct llmops_eval *ev, int *rc)
 		}
 		if (rubric && strcmp(rubric, r)) {
 			llmops_error(
-				"eval: judge:%s and judge:%s: a run judges with one rubric; run "
-				"the other in a run of its own",
+				"eval: judge:%s and judge:%s: a run has one judge metric; a case "
+				"may name another rubric for itself (\"metric\": \"judge:NAME\")",
 				rubric, r);
 			*rc = LLMOPS_EXIT_USAGE;
 			return NULL;
@@ -131,6 +131,8 @@ static int check_models(struct eval_host *h)
 		rc = allowed(h, &a, ev->provs[i]);
 	if (!rc)
 		rc = allowed(h, &a, ev->judge.prov);
+	for (size_t i = 0; !rc && i < ev->njudges; i++) /* the rubrics cases name */
+		rc = allowed(h, &a, ev->judges[i].prov);
 	if (!rc)
 		rc = allowed(h, &a, ev->refusal.prov);
 	if (!rc)
@@ -196,20 +198,19 @@ static int add_variant_prompt(struct eval_host *h, const char *ref_s, struct llm
 
 /* A warning when the rubric's verdicts agree weakly with the reviews recorded (at least
    LLMOPS_JUDGE_MIN_REVIEWS of them): kappa below LLMOPS_JUDGE_KAPPA_MIN. */
-static void judge_calibration(struct llmops_eval *ev)
+static void judge_calibration(struct llmops_eval *ev, const struct llmops_eval_judge *g)
 {
 	struct llmops_agreement *a = NULL;
 	struct llmops_err err = {0};
 	size_t n = 0;
-	if (llmops_judge_agreement(ev->ledger, ev->judge.name, &a, &n, &err) == 0 && n &&
+	if (llmops_judge_agreement(ev->ledger, g->name, &a, &n, &err) == 0 && n &&
 	    a[0].n >= LLMOPS_JUDGE_MIN_REVIEWS &&
 	    (isnan(a[0].kappa) || a[0].kappa < LLMOPS_JUDGE_KAPPA_MIN))
 		llmops_error("warning: eval: judge %s agrees with its %ld reviewed results at "
 			     "Cohen's kappa %s%.2f, below %.1f: its verdicts are weak evidence "
 			     "(llmops judge agreement --rubric %s)",
-			     ev->judge.name, a[0].n, isnan(a[0].kappa) ? "(undefined) " : "",
-			     isnan(a[0].kappa) ? 0.0 : a[0].kappa, LLMOPS_JUDGE_KAPPA_MIN,
-			     ev->judge.name);
+			     g->name, a[0].n, isnan(a[0].kappa) ? "(undefined) " : "",
+			     isnan(a[0].kappa) ? 0.0 : a[0].kappa, LLMOPS_JUDGE_KAPPA_MIN, g->name);
 	free(a);
 }
 
@@ -299,7 +300,37 @@ static int setup_judge(struct eval_host *h, const struct eval_opts *o,
 			return LLMOPS_EXIT_USAGE;
 		}
 		if (!ev->judge.preference) /* reviews judge one output, not a pair */
-			judge_calibration(ev);
+			judge_calibration(ev, &ev->judge);
+	}
+	/* the rubrics cases name for themselves, each with the same judge */
+	if (ev->case_rubrics.nr && ev->judge.preference) {
+		llmops_error("eval: judge:%s judges every case of the run by the pair; a case "
+			     "naming judge:%s belongs in a run of its own",
+			     ev->judge_rubric, ev->case_rubrics.items[0]);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (ev->case_rubrics.nr &&
+	    !(ev->judges = calloc(ev->case_rubrics.nr, sizeof(*ev->judges)))) {
+		llmops_error("out of memory");
+		return LLMOPS_EXIT_RUNTIME;
+	}
+	for (size_t i = 0; i < ev->case_rubrics.nr; i++) {
+		char what[LLMOPS_NAME_MAX + 64];
+		struct llmops_eval_judge *g = &ev->judges[ev->njudges];
+		snprintf(what, sizeof(what), "a case's judge:%s", ev->case_rubrics.items[i]);
+		if ((rc = load_judge(h, spec, ev->case_rubrics.items[i], what, ov, g))) {
+			/* what load_judge set up before it failed is released with the rest */
+			ev->njudges++;
+			return rc;
+		}
+		ev->njudges++;
+		if (g->preference) {
+			llmops_error("eval: %s compares two variants' outputs: give it to the run "
+				     "(--metric judge:%s), not to a case",
+				     what, ev->case_rubrics.items[i]);
+			return LLMOPS_EXIT_USAGE;
+		}
+		judge_calibration(ev, g);
 	}
 	if (ev->nrefusal &&
 	    (rc = load_judge(h, spec, "refusal", "the refusal assertion", ov, &ev->refusal)))

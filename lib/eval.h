@@ -100,6 +100,7 @@ struct llmops_eval_case {
 	/* borrowed from dc: the conversation so far ("messages", after the prompt's) and the
 	   user turns sent one after another ("turns"); NULL: none */
 	const cJSON *conv, *turns;
+	int judge_ix; /* its own rubric: ev->judges[judge_ix]; -1: the run's (ev->judge) */
 };
 
 /* judge:pairwise: where a job is in its pairing, and how its output fared. */
@@ -236,14 +237,19 @@ struct llmops_eval {
 	const char *judge_rubric;	  /* borrowed: the judge metric's rubric name; NULL: none */
 	struct llmops_provider *moderator; /* owned: the moderation assertion's endpoint; NULL */
 	struct llmops_eval_judge judge;	   /* the judge metric's rubric and provider */
-	struct llmops_eval_judge refusal;  /* the refusal assertions' (prompts/_judges/refusal) */
-	size_t nrefusal;		   /* cases of the run with a refusal assertion */
-	double pair_alpha;		   /* judge:pairwise: the sign test's level (0.05) */
-	int repeats;			   /* 1 .. 100 */
-	long limit;			   /* only the first N cases; <= 0: all */
-	int guard_inputs;		   /* llmops_eval_render scans what would be sent */
-	long shard_index, shard_count;	   /* the I-th of N slices; 0 without */
-	volatile sig_atomic_t *stop;	   /* non-zero: stop (borrowed; may be NULL) */
+	/* the other rubrics cases name ("metric": "judge:NAME"), in case_rubrics' order:
+	   named by the render pass, loaded by the caller like judge (owned) */
+	struct llmops_strlist case_rubrics;
+	struct llmops_eval_judge *judges;
+	size_t njudges;
+	struct llmops_eval_judge refusal; /* the refusal assertions' (prompts/_judges/refusal) */
+	size_t nrefusal;		  /* cases of the run with a refusal assertion */
+	double pair_alpha;		  /* judge:pairwise: the sign test's level (0.05) */
+	int repeats;			  /* 1 .. 100 */
+	long limit;			  /* only the first N cases; <= 0: all */
+	int guard_inputs;		  /* llmops_eval_render scans what would be sent */
+	long shard_index, shard_count;	  /* the I-th of N slices; 0 without */
+	volatile sig_atomic_t *stop;	  /* non-zero: stop (borrowed; may be NULL) */
 
 	/* ---- the engine's */
 	struct llmops_dataset ds;     /* the dataset's label, format, hash and size (no cases) */

@@ -17,10 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The judge of case c's metric: its own rubric's, else the run's. */
+static const struct llmops_eval_judge *case_judge(const struct llmops_eval *ev,
+						  const struct llmops_eval_case *c)
+{
+	return c->judge_ix >= 0 && (size_t)c->judge_ix < ev->njudges ? &ev->judges[c->judge_ix]
+								     : &ev->judge;
+}
+
 int llmops_eval_judges(const struct llmops_eval *ev, const struct llmops_eval_job *j)
 {
-	if (!ev->judge.rubric || j->c->metric == LLMOPS_METRIC_JUDGE)
-		return ev->judge.rubric != NULL;
+	if (j->c->metric == LLMOPS_METRIC_JUDGE)
+		return case_judge(ev, j->c)->rubric != NULL;
+	if (!ev->judge.rubric)
+		return 0;
 	for (size_t i = 0; i < ev->nmetric_ids; i++)
 		if (ev->metric_ids[i] == LLMOPS_METRIC_JUDGE)
 			return 1;
@@ -48,7 +58,7 @@ static const struct llmops_eval_judge *judge_of(const struct llmops_eval *ev,
 						struct llmops_call **call)
 {
 	*call = which == LLMOPS_JUDGE_REFUSAL ? &j->refusal : &j->judge;
-	return which == LLMOPS_JUDGE_REFUSAL ? &ev->refusal : &ev->judge;
+	return which == LLMOPS_JUDGE_REFUSAL ? &ev->refusal : case_judge(ev, j->c);
 }
 
 int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j, int which,

@@ -138,8 +138,8 @@ static int restore_one(const struct llmops_result *r, void *ud)
 		j.pair_consistent =
 			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(jv, "consistent"));
 		/* the verdicts read: the metric's and the refusal judge's */
-		ev->vars[j.vi].judged += cJSON_HasObjectItem(jv, "rubric") +
-					 cJSON_HasObjectItem(jv, "refusal");
+		ev->vars[j.vi].judged +=
+			cJSON_HasObjectItem(jv, "rubric") + cJSON_HasObjectItem(jv, "refusal");
 		cJSON_Delete(jv);
 		if (!isnan(r->judge_cost_usd)) {
 			ev->vars[j.vi].judge_cost += r->judge_cost_usd;
@@ -236,6 +236,15 @@ static char *params_json(const struct llmops_eval *ev, const struct llmops_eval_
 		cJSON_AddStringToObject(jg, "provider", ev->judge.prov->label);
 		cJSON_AddNumberToObject(jg, "scale_min", (double)ev->judge.lo);
 		cJSON_AddNumberToObject(jg, "scale_max", (double)ev->judge.hi);
+	}
+	if (ev->njudges) { /* the rubrics cases named for themselves */
+		cJSON *js = cJSON_AddArrayToObject(p, "case_judges");
+		for (size_t i = 0; i < ev->njudges; i++) {
+			cJSON *jg = cJSON_CreateObject();
+			cJSON_AddStringToObject(jg, "rubric", ev->judges[i].name);
+			cJSON_AddStringToObject(jg, "rubric_blob", ev->judges[i].blob);
+			cJSON_AddItemToArray(js, jg);
+		}
 	}
 	cJSON_AddNumberToObject(p, "threshold", ev->threshold);
 	if (ev->repeats > 1)

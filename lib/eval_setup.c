@@ -109,24 +109,25 @@ int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_cas
 				      "eval.moderation_provider",
 				      where);
 	}
-	if (check && c->metric == LLMOPS_METRIC_JUDGE) {
+	c->judge_ix = -1;
+	if (c->metric == LLMOPS_METRIC_JUDGE) {
+		/* a rubric of its own (loaded once the render pass has named it), else the run's */
 		const char *want = cJSON_IsString(m) ? llmops_metric_rubric(m->valuestring) : NULL;
 		const char *have = ev->judge_rubric;
-		char where[512];
-		snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line, dc->id);
-		if (!have)
-			return llmops_err_set(err, LLMOPS_E_USAGE,
-					      "%s: the judge metric needs a rubric: --metric "
-					      "judge:RUBRIC (prompts/_judges/RUBRIC/) and a judge "
-					      "(--judge SPEC or eval.judge)",
-					      where);
-		if (want && strcmp(want, have))
+		if (check && !want && !have) {
+			char where[512];
+			snprintf(where, sizeof(where), "%s:%d: case '%s'", ev->ds.label, dc->line,
+				 dc->id);
 			return llmops_err_set(
 				err, LLMOPS_E_USAGE,
-				"%s: \"metric\" judge:%s, but this run judges with %s "
-				"(one rubric per run): run the case with --metric "
-				"judge:%s",
-				where, want, have, want);
+				"%s: the judge metric needs a rubric: --metric "
+				"judge:RUBRIC (prompts/_judges/RUBRIC/) or the case's "
+				"\"metric\": \"judge:RUBRIC\", and a judge (--judge "
+				"SPEC or eval.judge)",
+				where);
+		}
+		if (want && (!have || strcmp(want, have)))
+			c->judge_ix = llmops_strlist_find(&ev->case_rubrics, want);
 	}
 	if (c->metric == LLMOPS_METRIC_EMBEDDING && !ev->embedding_spec) {
 		char where[512];
@@ -236,6 +237,26 @@ static cJSON *render_one(struct llmops_eval *ev, const struct llmops_eval_case *
 	return messages;
 }
 
+/* A rubric c names that is not the run's: noted, to be loaded (ev->case_rubrics). */
+static int note_rubric(struct llmops_eval *ev, const struct llmops_eval_case *c,
+		       struct llmops_err *err)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(c->dc.fields, "metric");
+	const char *want = cJSON_IsString(m) ? llmops_metric_rubric(m->valuestring) : NULL;
+	if (c->metric != LLMOPS_METRIC_JUDGE || !want ||
+	    (ev->judge_rubric && !strcmp(want, ev->judge_rubric)) ||
+	    llmops_strlist_find(&ev->case_rubrics, want) >= 0)
+		return 0;
+	if (ev->case_rubrics.nr >= 16)
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "%s:%d: case '%s': judge:%s: a run judges with 17 rubrics at "
+				      "most",
+				      ev->ds.label, c->line, c->id, want);
+	return llmops_strlist_append(&ev->case_rubrics, want)
+		       ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory")
+		       : 0;
+}
+
 /* The image parts of messages read from their files (image.h); 0, or -1 with the problem
    added to problems (may be NULL), naming c and v. */
 static int resolve_images(struct llmops_eval *ev, const struct llmops_eval_case *c,
@@ -289,6 +310,10 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 			continue;
 		}
 		if ((rc = llmops_eval_setup_case(ev, &c.dc, &c, 0, err))) {
+			llmops_eval_case_clear(&c);
+			break;
+		}
+		if ((rc = note_rubric(ev, &c, err))) {
 			llmops_eval_case_clear(&c);
 			break;
 		}
@@ -640,6 +665,13 @@ void llmops_eval_release(struct llmops_eval *ev)
 	llmops_provider_free(ev->embedder);
 	llmops_prompt_free(ev->judge.rubric);
 	llmops_provider_free(ev->judge.prov);
+	for (size_t i = 0; i < ev->njudges; i++) {
+		llmops_prompt_free(ev->judges[i].rubric);
+		llmops_provider_free(ev->judges[i].prov);
+		cJSON_Delete(ev->judges[i].extra);
+	}
+	free(ev->judges);
+	llmops_strlist_release(&ev->case_rubrics);
 	llmops_prompt_free(ev->refusal.rubric);
 	llmops_provider_free(ev->refusal.prov);
 	cJSON_Delete(ev->refusal.extra);

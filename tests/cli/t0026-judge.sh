@@ -175,6 +175,38 @@ for r in coherence correctness faithfulness; do
 import json,sys; r=json.loads(sys.argv[1])["results"][0]
 assert r["passed"] and r["judge"]["rubric"]==sys.argv[2]+"@v1.0.0" and r["score"]==1, r' "$out" "$r"
 done
+# several rubrics in one run: a case's "metric" names its own, the rest take the run's
+cat >evals/mixed.json <<'EOF'
+[{"id": "run-rubric", "input": "REPLY: Paris. VERDICT: 4"},
+ {"id": "own-correct", "input": "REPLY: Paris. VERDICT: 5", "expected": "Paris", "metric": "judge:correctness"},
+ {"id": "own-faithful", "input": "REPLY: Lyon. VERDICT: 2", "context": "Paris", "metric": "judge:faithfulness", "threshold": 0.5},
+ {"id": "same", "input": "REPLY: Nice. VERDICT: 5", "metric": "judge:relevance"}]
+EOF
+run llmops eval --dataset evals/mixed.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--metric judge:relevance --judge openai:gpt-4o --threshold 0.75 --min-pass-rate 0 --format json
+expect_rc 0 "a run of three rubrics"
+check "each case judged by its own rubric" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); r={x["case"]: x for x in d["results"]}
+got={k: r[k]["judge"]["rubric"] for k in r}
+assert got=={"run-rubric": "relevance@v1.0.0", "own-correct": "correctness@v1.0.0",
+             "own-faithful": "faithfulness@v1.0.0", "same": "relevance@v1.0.0"}, got
+assert r["run-rubric"]["passed"] and r["own-correct"]["passed"] and not r["own-faithful"]["passed"]
+assert r["own-faithful"]["reason"].startswith("judge 0.250 < 0.50"), r["own-faithful"]["reason"]
+j=d["variants"][0]["judge"]; assert j["case_rubrics"]==["correctness@v1.0.0", "faithfulness@v1.0.0"] and j["verdicts"]==4, j' "$out"
+RUNM=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["run"])' "$out")
+check "the run records the rubrics it used" python3 -c '
+import json,sqlite3,sys; p=json.loads(sqlite3.connect(".llmops/ledger.db").execute("select params from runs where id=?", (sys.argv[1],)).fetchone()[0])
+assert [x["rubric"] for x in p["case_judges"]]==["correctness@v1.0.0", "faithfulness@v1.0.0"], p' "$RUNM"
+python3 -c 'import json; json.dump(json.load(open("evals/mixed.json"))[1:], open("evals/mixed2.json", "w"))'
+run llmops eval --dataset evals/mixed2.json --provider openai:gpt-4o-mini --base-url "$BASE" \
+	--judge openai:gpt-4o --min-pass-rate 0
+expect_rc 0 "cases' own rubrics in a run whose metric is not a judge"
+check "the summary names every rubric" has "$out" "judge   correctness@v1.0.0, faithfulness@v1.0.0, relevance@v1.0.0 by openai:gpt-4o: 3 verdicts"
+printf '[{"id": "x", "input": "REPLY: a VERDICT: 3", "metric": "judge:nosuch"}]\n' >evals/nosuch.json
+run llmops eval --dataset evals/nosuch.json --provider openai:gpt-4o-mini --base-url "$BASE" --judge openai:gpt-4o
+expect_rc 2 "a rubric that does not exist"
+check "names it" has "$err" "_judges/nosuch"
+
 run llmops prompt render _judges/faithfulness --var context=CTX --var input=Q --var output=A
 check "faithfulness sees the context" has "$out" "<context>
 CTX
@@ -260,10 +292,9 @@ run llmops eval --dataset evals/judged.json --provider openai:gpt-4o-mini --base
 	--metric judge:nosuch --judge openai:gpt-4o
 expect_rc 2 "an unknown rubric"
 printf '[{"id": "x", "input": "REPLY: a VERDICT: 5", "metric": "judge:coherence"}]\n' >evals/other.json
-run llmops eval --dataset evals/other.json --provider openai:gpt-4o-mini --base-url "$BASE" \
-	--metric judge:relevance --judge openai:gpt-4o
-expect_rc 2 "a case naming another rubric"
-check "says which" has "$err" "this run judges with relevance"
+run llmops eval --dataset evals/other.json --provider openai:gpt-4o-mini --base-url "$BASE"
+expect_rc 2 "a case's own rubric needs a judge too"
+check "says which" has "$err" "a case's judge:coherence needs a judge"
 printf -- '---\nscale: 5-1\n---\n{{output}}\n' >prompts/_judges/relevance/v1.0.1.txt
 run llmops eval --dataset evals/judged.json --provider openai:gpt-4o-mini --base-url "$BASE" \
 	--metric judge:relevance@v1.0.1 --judge openai:gpt-4o
