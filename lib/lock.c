@@ -14,8 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const entry_keys[] = {"version", "path", "commit", "blob", "sha256", "partials"};
-#define NKEYS (sizeof(entry_keys) / sizeof(entry_keys[0]))
+/* an entry's keys; a canary's are the same with a weight and without a canary */
+static const char *const entry_keys[] = {"version", "path",	"commit", "blob",
+					 "sha256",  "partials", "canary", "weight"};
+#define NKEYS	    (sizeof(entry_keys) / sizeof(entry_keys[0]))
+#define STABLE_KEYS (NKEYS - 1)
 
 struct ctx {
 	const char *text;
@@ -45,16 +48,24 @@ static int is_hex(const char *s, size_t n)
 	return 1;
 }
 
-static int field(const struct ctx *c, const cJSON *obj, const char *name, const char *key,
+/* Where an entry (or its canary) is in the lock: "prompts", NAME[, "canary"]. */
+struct where {
+	const char *steps[6];
+	size_t n;
+};
+
+static int field(const struct ctx *c, const cJSON *obj, const struct where *w, const char *key,
 		 char *dst, size_t n)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	const char *steps[3] = {"prompts", name, key};
+	struct where k = *w;
+	const char *name = w->steps[1];
 
+	k.steps[k.n++] = key;
 	if (!v)
-		return at(c, steps, 2, 0, "entry '%s' has no \"%s\"", name, key);
+		return at(c, w->steps, w->n, 0, "entry '%s' has no \"%s\"", name, key);
 	if (!cJSON_IsString(v) || strlen(v->valuestring) >= n)
-		return at(c, steps, 3, 0, "\"%s\" of '%s' must be a string", key, name);
+		return at(c, k.steps, k.n, 0, "\"%s\" of '%s' must be a string", key, name);
 	memcpy(dst, v->valuestring, strlen(v->valuestring) + 1);
 	return 0;
 }
@@ -66,28 +77,32 @@ static int cmp_partial(const void *a, const void *b)
 }
 
 /* An entry's "partials": {NAME: {"blob": HEX, "sha256": HEX} or null, ...}. */
-static int parse_partials(const struct ctx *c, const cJSON *ps, struct llmops_lock_entry *e)
+static int parse_partials(const struct ctx *c, const cJSON *ps, const struct where *w,
+			  struct llmops_lock_entry *e)
 {
-	const char *steps[5] = {"prompts", e->name, "partials", NULL, NULL};
+	struct where pw = *w;
+	const char **steps = pw.steps;
+	size_t base = pw.n;
 	struct llmops_err nerr = {0};
 	if (!ps)
 		return 0;
+	steps[base] = "partials";
 	e->has_partials = 1;
 	if (!cJSON_IsObject(ps))
-		return at(c, steps, 3, 0,
+		return at(c, steps, base + 1, 0,
 			  "\"partials\" of '%s' must be an object of partials (as prompt pin "
 			  "writes it)%s",
 			  e->name, NULL);
 	for (const cJSON *p = ps->child; p; p = p->next) {
 		struct llmops_lock_partial *lp = &e->partials[e->npartials];
-		steps[3] = p->string;
+		steps[base + 1] = p->string;
 		if (strlen(p->string) > LLMOPS_NAME_MAX ||
 		    llmops_prompt_name_check(p->string, "partial name", &nerr))
-			return at(c, steps, 4, 1, "%s%s",
+			return at(c, steps, base + 2, 1, "%s%s",
 				  nerr.msg[0] ? nerr.msg : "partial name too long", NULL);
 		if (e->npartials == LLMOPS_LOCK_MAX_PARTIALS)
-			return at(c, steps, 4, 1, "'%s' has more than 32 partials%s", e->name,
-				  NULL);
+			return at(c, steps, base + 2, 1, "'%s' has more than 32 partials%s",
+				  e->name, NULL);
 		memset(lp, 0, sizeof(*lp));
 		memcpy(lp->name, p->string, strlen(p->string) + 1);
 		if (!cJSON_IsNull(p)) {
@@ -96,7 +111,7 @@ static int parse_partials(const struct ctx *c, const cJSON *ps, struct llmops_lo
 			if (!cJSON_IsObject(p) || cJSON_GetArraySize(p) != 2 ||
 			    !cJSON_IsString(b) || !cJSON_IsString(h) ||
 			    !is_hex(b->valuestring, 40) || !is_hex(h->valuestring, 64))
-				return at(c, steps, 4, 0,
+				return at(c, steps, base + 2, 0,
 					  "partial '%s' of '%s' must be {\"blob\": 40 hex digits, "
 					  "\"sha256\": 64 hex digits} or null",
 					  p->string, e->name);
@@ -118,73 +133,120 @@ const struct llmops_lock_partial *llmops_lock_partial_find(const struct llmops_l
 	return NULL;
 }
 
-static int parse_entry(const struct ctx *c, const cJSON *item, struct llmops_lock_entry *e)
+/*
+ * One pinned version at w (a stable entry, or with canary set its "canary"
+ * object, which has a weight and no canary of its own) into e.
+ */
+static int parse_pin(const struct ctx *c, const cJSON *item, const struct where *w, int canary,
+		     struct llmops_lock_entry *e)
 {
-	const char *name = item->string;
-	const char *steps[3] = {"prompts", name, NULL};
+	const char *name = w->steps[1];
+	struct where k = *w;
 	struct llmops_err nerr = {0};
 	char expect_txt[LLMOPS_NAME_MAX + 96], expect_json[LLMOPS_NAME_MAX + 96];
+	size_t nkeys = canary ? NKEYS : STABLE_KEYS;
 
-	if (strlen(name) > LLMOPS_NAME_MAX || llmops_prompt_name_check(name, "prompt name", &nerr))
-		return at(c, steps, 2, 1, "%s%s", nerr.msg[0] ? nerr.msg : "name too long", NULL);
 	if (!cJSON_IsObject(item))
-		return at(c, steps, 2, 0,
-			  "entry '%s' must be an object with version, path, commit, blob and "
-			  "sha256%s",
+		return at(c, w->steps, w->n, 0,
+			  canary ? "the canary of '%s' must be an object with weight, version, "
+				   "path, commit, blob and sha256%s"
+				 : "entry '%s' must be an object with version, path, commit, blob "
+				   "and sha256%s",
 			  name, NULL);
-	for (const cJSON *k = item->child; k; k = k->next) {
+	for (const cJSON *x = item->child; x; x = x->next) {
 		struct llmops_strlist near = LLMOPS_STRLIST_INIT;
 		size_t i;
 
-		for (i = 0; i < NKEYS && strcmp(k->string, entry_keys[i]); i++)
+		for (i = 0; i < nkeys && strcmp(x->string, entry_keys[i]); i++)
 			;
-		if (i < NKEYS)
+		if (i < nkeys && !(canary && !strcmp(x->string, "canary")))
 			continue;
-		steps[2] = k->string;
-		llmops_suggest(&near, k->string, entry_keys, NKEYS);
-		if (near.nr) {
+		k.steps[w->n] = x->string;
+		llmops_suggest(&near, x->string, entry_keys, nkeys);
+		if (near.nr && strcmp(near.items[0], x->string)) {
 			char hint[80];
 
 			snprintf(hint, sizeof(hint), "; did you mean '%s'?", near.items[0]);
 			llmops_strlist_release(&near);
-			return at(c, steps, 3, 1, "unknown key '%s' in a lock entry%s", k->string,
-				  hint);
+			return at(c, k.steps, w->n + 1, 1, "unknown key '%s' in a lock entry%s",
+				  x->string, hint);
 		}
-		return at(c, steps, 3, 1,
-			  "unknown key '%s' in a lock entry; entries have version, path, commit, "
-			  "blob and sha256%s",
-			  k->string, NULL);
+		llmops_strlist_release(&near);
+		return at(c, k.steps, w->n + 1, 1,
+			  canary ? "unknown key '%s' in a canary; a canary has weight, version, "
+				   "path, commit, blob and sha256%s"
+				 : "unknown key '%s' in a lock entry; entries have version, path, "
+				   "commit, blob and sha256 (and a canary)%s",
+			  x->string, NULL);
 	}
 	memset(e, 0, sizeof(*e));
 	memcpy(e->name, name, strlen(name) + 1);
-	if (field(c, item, name, "version", e->version, sizeof(e->version)) ||
-	    field(c, item, name, "path", e->path, sizeof(e->path)) ||
-	    field(c, item, name, "commit", e->commit, sizeof(e->commit)) ||
-	    field(c, item, name, "blob", e->blob, sizeof(e->blob)) ||
-	    field(c, item, name, "sha256", e->sha256, sizeof(e->sha256)))
+	if (field(c, item, w, "version", e->version, sizeof(e->version)) ||
+	    field(c, item, w, "path", e->path, sizeof(e->path)) ||
+	    field(c, item, w, "commit", e->commit, sizeof(e->commit)) ||
+	    field(c, item, w, "blob", e->blob, sizeof(e->blob)) ||
+	    field(c, item, w, "sha256", e->sha256, sizeof(e->sha256)))
 		return LLMOPS_E_INPUT;
-	steps[2] = "version";
+	k.n = w->n + 1;
+	k.steps[w->n] = "version";
 	if (llmops_version_check(e->version, NULL, &nerr))
-		return at(c, steps, 3, 0, "%s%s", nerr.msg, NULL);
+		return at(c, k.steps, k.n, 0, "%s%s", nerr.msg, NULL);
 	snprintf(expect_txt, sizeof(expect_txt), "prompts/%s/%s.txt", name, e->version);
 	snprintf(expect_json, sizeof(expect_json), "prompts/%s/%s.json", name, e->version);
-	steps[2] = "path";
+	k.steps[w->n] = "path";
 	if (strcmp(e->path, expect_txt) && strcmp(e->path, expect_json))
-		return at(c, steps, 3, 0, "path '%s' does not match the entry; expected '%s'",
+		return at(c, k.steps, k.n, 0, "path '%s' does not match the entry; expected '%s'",
 			  e->path, expect_txt);
-	steps[2] = "commit";
+	k.steps[w->n] = "commit";
 	if (!is_hex(e->commit, 40))
-		return at(c, steps, 3, 0, "\"commit\" of '%s' must be 40 lower-case hex digits%s",
-			  name, NULL);
-	steps[2] = "blob";
+		return at(c, k.steps, k.n, 0,
+			  "\"commit\" of '%s' must be 40 lower-case hex digits%s", name, NULL);
+	k.steps[w->n] = "blob";
 	if (!is_hex(e->blob, 40))
-		return at(c, steps, 3, 0, "\"blob\" of '%s' must be 40 lower-case hex digits%s",
+		return at(c, k.steps, k.n, 0, "\"blob\" of '%s' must be 40 lower-case hex digits%s",
 			  name, NULL);
-	steps[2] = "sha256";
+	k.steps[w->n] = "sha256";
 	if (!is_hex(e->sha256, 64))
-		return at(c, steps, 3, 0, "\"sha256\" of '%s' must be 64 lower-case hex digits%s",
-			  name, NULL);
-	return parse_partials(c, cJSON_GetObjectItemCaseSensitive(item, "partials"), e);
+		return at(c, k.steps, k.n, 0,
+			  "\"sha256\" of '%s' must be 64 lower-case hex digits%s", name, NULL);
+	if (canary) {
+		const cJSON *wt = cJSON_GetObjectItemCaseSensitive(item, "weight");
+		k.steps[w->n] = "weight";
+		if (!cJSON_IsNumber(wt) || wt->valuedouble < 1 || wt->valuedouble > 99 ||
+		    wt->valuedouble != (int)wt->valuedouble)
+			return at(c, k.steps, wt ? k.n : w->n, 0,
+				  "the canary of '%s' needs \"weight\": its share of the traffic, "
+				  "a whole percentage from 1 to 99%s",
+				  name, NULL);
+		e->weight = (int)wt->valuedouble;
+	}
+	return parse_partials(c, cJSON_GetObjectItemCaseSensitive(item, "partials"), w, e);
+}
+
+/* An entry of "prompts" into e, and its canary (if any) into *canary (has_canary set). */
+static int parse_entry(const struct ctx *c, const cJSON *item, struct llmops_lock_entry *e,
+		       struct llmops_lock_entry *canary, int *has_canary)
+{
+	const char *name = item->string;
+	struct where w = {{"prompts", name}, 2};
+	struct llmops_err nerr = {0};
+	const cJSON *cy;
+
+	*has_canary = 0;
+	if (strlen(name) > LLMOPS_NAME_MAX || llmops_prompt_name_check(name, "prompt name", &nerr))
+		return at(c, w.steps, 2, 1, "%s%s", nerr.msg[0] ? nerr.msg : "name too long", NULL);
+	if (parse_pin(c, item, &w, 0, e))
+		return LLMOPS_E_INPUT;
+	if (!(cy = cJSON_GetObjectItemCaseSensitive(item, "canary")))
+		return 0;
+	w.steps[w.n++] = "canary";
+	if (parse_pin(c, cy, &w, 1, canary))
+		return LLMOPS_E_INPUT;
+	if (!strcmp(canary->version, e->version))
+		return at(c, w.steps, w.n, 0, "the canary of '%s' is its stable version %s", name,
+			  e->version);
+	*has_canary = 1;
+	return 0;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -246,15 +308,19 @@ int llmops_lock_parse(struct llmops_lock *l, const char *text, size_t len, const
 	}
 	n = cJSON_GetArraySize(prompts);
 	l->e = calloc(n ? (size_t)n : 1, sizeof(*l->e));
-	if (!l->e) {
+	l->canary = calloc(n ? (size_t)n : 1, sizeof(*l->canary));
+	if (!l->e || !l->canary) {
 		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 		goto out;
 	}
 	for (const cJSON *it = prompts->child; it; it = it->next) {
-		if (parse_entry(&c, it, &l->e[l->n]))
+		int has_canary = 0;
+		if (parse_entry(&c, it, &l->e[l->n], &l->canary[l->ncanary], &has_canary))
 			goto out;
 		l->n++;
+		l->ncanary += has_canary;
 	}
+	qsort(l->canary, l->ncanary, sizeof(*l->canary), cmp_entry);
 	/* Sorted, a name pinned twice sits next to itself (linear, not quadratic). */
 	qsort(l->e, l->n, sizeof(*l->e), cmp_entry);
 	for (size_t i = 1; i < l->n; i++) {
@@ -323,6 +389,33 @@ int llmops_lock_write(const struct llmops_lock *l, const char *path, struct llmo
 			}
 			llmops_buf_adds(&b, e->npartials ? "\n      }" : "}");
 		}
+		const struct llmops_lock_entry *cy = llmops_lock_canary(l, e->name);
+		if (cy) { /* beside the stable version: the canary and its share */
+			llmops_buf_addf(&b,
+					",\n      \"canary\": {\n        \"weight\": %d,\n        "
+					"\"version\": \"%s\",\n        \"path\": \"%s\",\n        "
+					"\"commit\": \"%s\",\n        \"blob\": \"%s\",\n        "
+					"\"sha256\": \"%s\"",
+					cy->weight, cy->version, cy->path, cy->commit, cy->blob,
+					cy->sha256);
+			if (cy->has_partials) {
+				llmops_buf_adds(&b, ",\n        \"partials\": {");
+				for (size_t k = 0; k < cy->npartials; k++) {
+					const struct llmops_lock_partial *lp = &cy->partials[k];
+					if (lp->blob[0])
+						llmops_buf_addf(&b,
+								"%s\n          \"%s\": {\"blob\": "
+								"\"%s\", \"sha256\": \"%s\"}",
+								k ? "," : "", lp->name, lp->blob,
+								lp->sha256);
+					else
+						llmops_buf_addf(&b, "%s\n          \"%s\": null",
+								k ? "," : "", lp->name);
+				}
+				llmops_buf_adds(&b, cy->npartials ? "\n        }" : "}");
+			}
+			llmops_buf_adds(&b, "\n      }");
+		}
 		llmops_buf_adds(&b, "\n    }");
 	}
 	llmops_buf_adds(&b, l->n ? "\n  }\n}\n" : "}\n}\n");
@@ -335,6 +428,7 @@ int llmops_lock_write(const struct llmops_lock *l, const char *path, struct llmo
 void llmops_lock_release(struct llmops_lock *l)
 {
 	free(l->e);
+	free(l->canary);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -374,8 +468,48 @@ int llmops_lock_set(struct llmops_lock *l, const struct llmops_lock_entry *e)
 	return LLMOPS_OK;
 }
 
+const struct llmops_lock_entry *llmops_lock_canary(const struct llmops_lock *l, const char *name)
+{
+	for (size_t i = 0; i < l->ncanary; i++)
+		if (!strcmp(l->canary[i].name, name))
+			return &l->canary[i];
+	return NULL;
+}
+
+int llmops_lock_set_canary(struct llmops_lock *l, const struct llmops_lock_entry *e)
+{
+	const struct llmops_lock_entry *old = llmops_lock_canary(l, e->name);
+	struct llmops_lock_entry *ne;
+
+	if (old) {
+		l->canary[old - l->canary] = *e;
+		return LLMOPS_OK;
+	}
+	ne = realloc(l->canary, (l->ncanary + 1) * sizeof(*ne));
+	if (!ne)
+		return LLMOPS_E_NOMEM;
+	l->canary = ne;
+	l->canary[l->ncanary++] = *e;
+	qsort(l->canary, l->ncanary, sizeof(*l->canary), cmp_entry);
+	return LLMOPS_OK;
+}
+
+int llmops_lock_remove_canary(struct llmops_lock *l, const char *name)
+{
+	for (size_t i = 0; i < l->ncanary; i++) {
+		if (!strcmp(l->canary[i].name, name)) {
+			memmove(&l->canary[i], &l->canary[i + 1],
+				(l->ncanary - i - 1) * sizeof(*l->canary));
+			l->ncanary--;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int llmops_lock_remove(struct llmops_lock *l, const char *name)
 {
+	llmops_lock_remove_canary(l, name); /* a canary stands beside its stable version */
 	for (size_t i = 0; i < l->n; i++) {
 		if (!strcmp(l->e[i].name, name)) {
 			memmove(&l->e[i], &l->e[i + 1], (l->n - i - 1) * sizeof(*l->e));

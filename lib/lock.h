@@ -23,6 +23,11 @@
  * through other partials, with its blob and SHA-256 at the pinned commit,
  * or null for one that did not exist there (it rendered as nothing).
  *
+ * An entry may carry a "canary": another version of the same prompt with
+ * the same fields and a "weight", its share of the traffic in percent
+ * (1..99; the stable version takes the rest).  A lock without canaries is
+ * written exactly as before, and older locks read unchanged.
+ *
  * Written sorted and indented the same way every time, so a pin is a
  * small, reviewable diff; replaced atomically (a temporary file in the
  * same directory, fsync, rename), so a crash never leaves half a lock.
@@ -53,6 +58,7 @@ struct llmops_lock_entry {
 	struct llmops_lock_partial partials[LLMOPS_LOCK_MAX_PARTIALS]; /* sorted by name */
 	size_t npartials;
 	int has_partials; /* the entry has "partials" (pinned by an llmops that records them) */
+	int weight;	  /* a canary's share of the traffic, in percent (1..99); 0 for stable */
 };
 
 /* The closure's partial name in e, borrowed, or NULL. */
@@ -62,6 +68,9 @@ const struct llmops_lock_partial *llmops_lock_partial_find(const struct llmops_l
 struct llmops_lock {
 	struct llmops_lock_entry *e; /* owned, sorted by name */
 	size_t n;
+	/* owned, sorted by name: canary versions beside their stable entries (weight set) */
+	struct llmops_lock_entry *canary;
+	size_t ncanary;
 };
 
 /*
@@ -88,5 +97,12 @@ const struct llmops_lock_entry *llmops_lock_find(const struct llmops_lock *l, co
 int llmops_lock_set(struct llmops_lock *l, const struct llmops_lock_entry *e);
 /* Remove name; returns 1 when it was there, 0 when not. */
 int llmops_lock_remove(struct llmops_lock *l, const char *name);
+
+/* The canary beside name's stable version (borrowed), or NULL.  Set (a copy of e, weight
+   set) or replace it: 0 or LLMOPS_E_NOMEM.  Remove it: 1 when there was one.  Removing an
+   entry removes its canary. */
+const struct llmops_lock_entry *llmops_lock_canary(const struct llmops_lock *l, const char *name);
+int llmops_lock_set_canary(struct llmops_lock *l, const struct llmops_lock_entry *e);
+int llmops_lock_remove_canary(struct llmops_lock *l, const char *name);
 
 #endif

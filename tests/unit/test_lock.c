@@ -142,10 +142,11 @@ static void partials(void **state)
 	struct llmops_err err = {0};
 	char *dir = tu_tmpdir(), *path = tu_path(dir, "prompts.lock");
 	struct llmops_buf back = LLMOPS_BUF_INIT;
-	const char *text = ENTRY(GOOD ",\n \"partials\": {\"sig\": {\"blob\": "
-				      "\"dddddddddddddddddddddddddddddddddddddddd\", \"sha256\": "
-				      "\"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\"}, "
-				      "\"footer\": null}");
+	const char *text =
+		ENTRY(GOOD ",\n \"partials\": {\"sig\": {\"blob\": "
+			   "\"dddddddddddddddddddddddddddddddddddddddd\", \"sha256\": "
+			   "\"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\"}, "
+			   "\"footer\": null}");
 
 	(void)state;
 	assert_int_equal(llmops_lock_parse(&l, text, strlen(text), "prompts.lock", &err), 0);
@@ -173,13 +174,63 @@ static void partials(void **state)
 	expect(ENTRY(GOOD ", \"partials\": {\"Sig\": null}"), "partial name 'Sig'");
 }
 
+#define CANARY(w)                                                                                  \
+	"\"canary\": {\"weight\": " w ", \"version\": \"v1.1.0\", \"path\": "                      \
+	"\"prompts/a/v1.1.0.txt\", \"commit\": \"dddddddddddddddddddddddddddddddddddddddd\", "     \
+	"\"blob\": \"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\", \"sha256\": "                     \
+	"\"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\"}"
+
+/* A canary beside a stable version: read, written back the same, kept apart. */
+static void canaries(void **state)
+{
+	char *dir = tu_tmpdir(), *path = tu_path(dir, "prompts.lock");
+	const char *text = ENTRY(GOOD ", " CANARY("10"));
+	struct llmops_lock l, back;
+	struct llmops_err err = {0};
+	struct llmops_buf a = LLMOPS_BUF_INIT, b = LLMOPS_BUF_INIT;
+	int exists;
+
+	(void)state;
+	assert_int_equal(llmops_lock_parse(&l, text, strlen(text), "prompts.lock", &err), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.ncanary, 1);
+	const struct llmops_lock_entry *cy = llmops_lock_canary(&l, "a");
+	assert_non_null(cy);
+	assert_int_equal(cy->weight, 10);
+	assert_string_equal(cy->version, "v1.1.0");
+	assert_int_equal(llmops_lock_find(&l, "a")->weight, 0);
+	assert_int_equal(llmops_lock_write(&l, path, &err), 0);
+	assert_int_equal(llmops_buf_read_file(&a, path), 0);
+	assert_int_equal(llmops_lock_read(&back, path, &exists, &err), 0);
+	assert_int_equal(llmops_lock_write(&back, path, &err), 0);
+	assert_int_equal(llmops_buf_read_file(&b, path), 0);
+	assert_string_equal(a.data, b.data); /* stable output */
+	assert_non_null(strstr(a.data, "\"canary\": {\n        \"weight\": 10,"));
+	/* removing the entry removes its canary */
+	assert_int_equal(llmops_lock_remove(&back, "a"), 1);
+	assert_null(llmops_lock_canary(&back, "a"));
+	llmops_lock_release(&back);
+	llmops_lock_release(&l);
+	llmops_buf_release(&a);
+	llmops_buf_release(&b);
+
+	expect(ENTRY(GOOD ", " CANARY("0")), "prompts.lock:1:301: the canary of 'a' needs "
+					     "\"weight\"");
+	expect(ENTRY(GOOD ", " CANARY("100")), "a whole percentage from 1 to 99");
+	expect(ENTRY(GOOD ", \"weight\": 5"), "unknown key 'weight' in a lock entry");
+	expect(ENTRY(GOOD ", \"canary\": {" GOOD "}"), "needs \"weight\"");
+	expect(ENTRY(GOOD ", \"canary\": {\"weight\": 5, " GOOD "}"),
+	       "the canary of 'a' is its stable version v1.0.0");
+	free(path);
+	tu_tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(round_trip),
-		cmocka_unit_test(errors),
-		cmocka_unit_test(field_checks),
-		cmocka_unit_test(partials),
+		cmocka_unit_test(round_trip),	cmocka_unit_test(errors),
+		cmocka_unit_test(field_checks), cmocka_unit_test(partials),
+		cmocka_unit_test(canaries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
