@@ -79,6 +79,8 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_new(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx);
+int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx);
+int prompt_resolve_cmd(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx);
 
 #endif

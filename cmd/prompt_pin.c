@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,9 +243,96 @@ static int family_for_version(struct prompt_env *env, const struct llmops_catalo
 	return LLMOPS_EXIT_USAGE;
 }
 
+/* e, as old's canary taking pct% of the traffic: written; an exit status. */
+static int pin_canary(struct prompt_env *env, struct llmops_lock_entry *e,
+		      const struct llmops_lock_entry *old, double pct)
+{
+	struct llmops_err err = {0};
+	const struct llmops_lock_entry *was = llmops_lock_canary(&env->lock, e->name);
+	if (pct != (int)pct) {
+		llmops_error("pin: --canary %g: a whole percentage from 1 to 99", pct);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (!old) {
+		llmops_error("pin: %s has no stable version for a canary to stand beside: pin one "
+			     "first (llmops prompt pin %s@VERSION)",
+			     e->name, e->name);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (!strcmp(old->version, e->version)) {
+		llmops_error("pin: %s@%s is the stable version; a canary is another version",
+			     e->name, e->version);
+		return LLMOPS_EXIT_USAGE;
+	}
+	e->weight = (int)pct;
+	if (was && !strcmp(was->version, e->version) && !strcmp(was->blob, e->blob) &&
+	    was->weight == e->weight) {
+		printf("%s@%s is already the canary at %d%%\n", e->name, e->version, e->weight);
+		return 0;
+	}
+	if (llmops_lock_set_canary(&env->lock, e)) {
+		llmops_error("out of memory");
+		return LLMOPS_EXIT_RUNTIME;
+	}
+	if (llmops_lock_write(&env->lock, env->lock_path, &err))
+		return llmops_report(&err);
+	printf("pinned %s@%s as a canary: %d%% of the traffic, %d%% on %s (blob %.12s, commit "
+	       "%.12s)\n",
+	       e->name, e->version, e->weight, 100 - e->weight, old->version, e->blob, e->commit);
+	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
+	return 0;
+}
+
+int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops prompt promote NAME", NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt promote",
+		syn,
+		"Make NAME's canary its stable version (all of the traffic): the canary's\n"
+		"entry, as it was pinned, replaces the stable one in prompts.lock.",
+	};
+	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
+	struct llmops_err err = {0};
+	struct prompt_env env;
+	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
+	if ((rc = prompt_env_open(&env, ctx)))
+		goto out;
+	const struct llmops_lock_entry *cy = llmops_lock_canary(&env.lock, argv[0]);
+	const struct llmops_lock_entry *old = llmops_lock_find(&env.lock, argv[0]);
+	if (!cy) {
+		llmops_error("promote: %s has no canary%s%s", argv[0],
+			     old ? "; its stable version is " : " (it is not pinned)",
+			     old ? old->version : "");
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	struct llmops_lock_entry e = *cy;
+	char was[64];
+	snprintf(was, sizeof(was), "%s", old ? old->version : "?");
+	e.weight = 0;
+	llmops_lock_remove_canary(&env.lock, e.name);
+	if (llmops_lock_set(&env.lock, &e)) {
+		llmops_error("out of memory");
+		rc = LLMOPS_EXIT_RUNTIME;
+		goto out;
+	}
+	if (llmops_lock_write(&env.lock, env.lock_path, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	printf("promoted %s@%s to stable (was %s)\n", e.name, e.version, was);
+	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
+out:
+	prompt_env_close(&env);
+	return rc;
+}
+
 int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops prompt pin [NAME@]VERSION", NULL};
+	static const char *const syn[] = {"llmops prompt pin [NAME@]VERSION [--canary PCT]", NULL};
 	static const struct llmops_usage u = {
 		"llmops prompt pin",
 		syn,
@@ -252,9 +340,16 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 		"commit, the git blob id and the SHA-256 of the committed content.  Without\n"
 		"NAME, the family is the directory you are in (prompts/NAME/) or the only\n"
 		"one with that version.  Refuses uncommitted or modified files, and anything\n"
-		"that is not vMAJOR.MINOR.PATCH (\"latest\" is not a version).",
+		"that is not vMAJOR.MINOR.PATCH (\"latest\" is not a version).  With\n"
+		"--canary PCT, the version is pinned beside the stable one to take PCT% of\n"
+		"the traffic (llmops prompt resolve says which version a key gets; llmops\n"
+		"prompt promote makes it stable).",
 	};
-	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
+	double canary = NAN;
+	const struct llmops_option opts[] = {
+		OPT_NUMBER_ENTRY(0, "canary", &canary, "PCT",
+				 "pin it as a canary taking PCT% of the traffic (1 to 99)", 1, 99),
+		OPT_HELP_ENTRY, OPT_END_ENTRY};
 	const struct llmops_version_file *vf;
 	const struct llmops_lock_entry *old;
 	struct llmops_snapshot *head = NULL;
@@ -329,6 +424,10 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	}
 	old = llmops_lock_find(&env.lock, e.name);
+	if (!isnan(canary)) {
+		rc = pin_canary(&env, &e, old, canary);
+		goto out;
+	}
 	if (old && !strcmp(old->version, e.version) && !strcmp(old->blob, e.blob) &&
 	    !strcmp(old->sha256, e.sha256) && old->has_partials == e.has_partials &&
 	    old->npartials == e.npartials &&
@@ -561,6 +660,12 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 	for (size_t i = 0; i < env.lock.n; i++) {
 		check_entry(&v, &env.lock.e[i], head, &cat);
 		uncovered(&v, &env.lock.e[i], head);
+		const struct llmops_lock_entry *cy =
+			llmops_lock_canary(&env.lock, env.lock.e[i].name);
+		if (cy) { /* the canary is released too: the same checks */
+			check_entry(&v, cy, head, &cat);
+			uncovered(&v, cy, head);
+		}
 	}
 	if (bsnap && llmops_store_changed_since(env.store, bsnap, on_change, &v, &err)) {
 		rc = llmops_report(&err);
@@ -619,6 +724,65 @@ out:
 	llmops_catalog_release(&cat);
 	llmops_snapshot_free(head);
 	llmops_snapshot_free(bsnap);
+	prompt_env_close(&env);
+	return rc;
+}
+
+int prompt_resolve_cmd(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops prompt resolve NAME --key KEY [--format FORMAT]",
+					  NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt resolve",
+		syn,
+		"The version prompts.lock serves KEY (a user or conversation id): its bucket\n"
+		"is the first 16 hex digits of SHA-256(NAME \"\\n\" KEY) modulo 10000, and a\n"
+		"bucket below 100 x the canary's weight gets the canary, any other the stable\n"
+		"version (llmops-prompt(1) gives test vectors for other languages).",
+	};
+	const char *key = NULL, *format = "text";
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 'k', "key", &key, "KEY", "the user or conversation id", NULL, 0, 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY};
+	struct prompt_env env;
+	int bucket = -1, n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
+	if (!key) {
+		llmops_error("resolve: whose version? give --key KEY (a user or conversation id)");
+		return LLMOPS_EXIT_USAGE;
+	}
+	if ((rc = prompt_env_open(&env, ctx)))
+		goto out;
+	const struct llmops_lock_entry *e = llmops_lock_resolve(&env.lock, argv[0], key, &bucket);
+	const struct llmops_lock_entry *cy = llmops_lock_canary(&env.lock, argv[0]);
+	if (!e) {
+		llmops_error("resolve: '%s' is not pinned in %s; pin a version (llmops prompt pin "
+			     "%s@VERSION)",
+			     argv[0], LLMOPS_LOCK_FILE, argv[0]);
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "prompt", e->name);
+		cJSON_AddStringToObject(o, "key", key);
+		cJSON_AddNumberToObject(o, "bucket", bucket);
+		cJSON_AddStringToObject(o, "version", e->version);
+		cJSON_AddBoolToObject(o, "canary", e->weight > 0);
+		cJSON_AddNumberToObject(o, "canary_weight", cy ? cy->weight : 0);
+		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+		cJSON_Delete(o);
+	} else {
+		printf("%s@%s (bucket %d of 10000%s%s)\n", e->name, e->version, bucket,
+		       e->weight ? "; the canary"
+		       : cy	 ? "; stable"
+				 : "",
+		       cy ? (e->weight ? ", under its weight" : ", over the canary's weight") : "");
+	}
+out:
 	prompt_env_close(&env);
 	return rc;
 }

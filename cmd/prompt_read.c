@@ -33,7 +33,8 @@ static int emit_json(cJSON *out)
 /* ---- list ---- */
 
 /* A family with its pin; either may be NULL, not both (a pin of a missing family). */
-static cJSON *family_json(const struct llmops_family *f, const struct llmops_lock_entry *pin)
+static cJSON *family_json(const struct llmops_family *f, const struct llmops_lock_entry *pin,
+			  const struct llmops_lock_entry *cy)
 {
 	cJSON *o = cJSON_CreateObject(), *vs;
 
@@ -43,6 +44,14 @@ static cJSON *family_json(const struct llmops_family *f, const struct llmops_loc
 		cJSON_AddStringToObject(o, "pinned", pin->version);
 	else
 		cJSON_AddNullToObject(o, "pinned");
+	if (cy) { /* the canary beside it and the shares of the traffic */
+		cJSON *c = cJSON_AddObjectToObject(o, "canary");
+		cJSON_AddStringToObject(c, "version", cy->version);
+		cJSON_AddNumberToObject(c, "weight", cy->weight);
+		cJSON_AddNumberToObject(o, "pinned_weight", 100 - cy->weight);
+	} else {
+		cJSON_AddNullToObject(o, "canary");
+	}
 	vs = cJSON_AddArrayToObject(o, "versions");
 	for (size_t i = 0; f && i < f->n; i++) {
 		const struct llmops_version_file *v = &f->files[i];
@@ -56,13 +65,15 @@ static cJSON *family_json(const struct llmops_family *f, const struct llmops_loc
 		else
 			cJSON_AddNullToObject(jv, "blob");
 		cJSON_AddBoolToObject(jv, "pinned", pin && !strcmp(pin->version, v->version));
+		cJSON_AddBoolToObject(jv, "canary", cy && !strcmp(cy->version, v->version));
 		cJSON_AddItemToArray(vs, jv);
 	}
 	return o;
 }
 
 static void family_text(struct llmops_ctx *ctx, const struct llmops_family *f,
-			const struct llmops_lock_entry *pin, int width)
+			const struct llmops_lock_entry *pin, const struct llmops_lock_entry *cy,
+			int width)
 {
 	assert(f || pin);
 	printf("%-*s  %s%-8s%s", width,
@@ -71,6 +82,10 @@ static void family_text(struct llmops_ctx *ctx, const struct llmops_family *f,
 		     : "",
 	       llmops_color(ctx, pin ? LLMOPS_SGR_GREEN : ""), pin ? pin->version : "-",
 	       llmops_color(ctx, pin ? LLMOPS_SGR_RESET : ""));
+	if (cy)
+		printf(" %d%%, canary %s%s%s %d%%", 100 - cy->weight,
+		       llmops_color(ctx, LLMOPS_SGR_YELLOW), cy->version,
+		       llmops_color(ctx, LLMOPS_SGR_RESET), cy->weight);
 	for (size_t i = 0; f && i < f->n; i++) {
 		const struct llmops_version_file *v = &f->files[i];
 
@@ -125,10 +140,14 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 		for (size_t i = 0; i < cat.n; i++)
 			cJSON_AddItemToArray(
 				arr, family_json(&cat.fam[i],
-						 llmops_lock_find(&env.lock, cat.fam[i].name)));
+						 llmops_lock_find(&env.lock, cat.fam[i].name),
+						 llmops_lock_canary(&env.lock, cat.fam[i].name)));
 		for (size_t i = 0; i < env.lock.n; i++)
 			if (!llmops_catalog_find(&cat, env.lock.e[i].name))
-				cJSON_AddItemToArray(arr, family_json(NULL, &env.lock.e[i]));
+				cJSON_AddItemToArray(
+					arr, family_json(NULL, &env.lock.e[i],
+							 llmops_lock_canary(&env.lock,
+									    env.lock.e[i].name)));
 		cJSON_AddItemToObject(out, "not_versions",
 				      cJSON_CreateStringArray((const char *const *)cat.strays.items,
 							      (int)cat.strays.nr));
@@ -136,10 +155,12 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 	} else {
 		for (size_t i = 0; i < cat.n; i++)
 			family_text(ctx, &cat.fam[i], llmops_lock_find(&env.lock, cat.fam[i].name),
-				    width);
+				    llmops_lock_canary(&env.lock, cat.fam[i].name), width);
 		for (size_t i = 0; i < env.lock.n; i++)
 			if (!llmops_catalog_find(&cat, env.lock.e[i].name))
-				family_text(ctx, NULL, &env.lock.e[i], width);
+				family_text(ctx, NULL, &env.lock.e[i],
+					    llmops_lock_canary(&env.lock, env.lock.e[i].name),
+					    width);
 		if (!cat.n && !env.lock.n)
 			fputs("no prompts yet; 'llmops prompt new NAME' starts one\n", stderr);
 	}

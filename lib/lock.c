@@ -3,11 +3,13 @@
 #include "atomicfile.h"
 
 #include "buf.h"
+#include "hash.h"
 #include "json.h"
 #include "suggest.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -518,4 +520,31 @@ int llmops_lock_remove(struct llmops_lock *l, const char *name)
 		}
 	}
 	return 0;
+}
+
+int llmops_lock_bucket(const char *name, const char *key)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	char hex[LLMOPS_SHA256_HEX_LEN + 1];
+	uint64_t v = 0;
+	llmops_buf_addf(&b, "%s\n%s", name, key);
+	if (b.oom || llmops_sha256_hex(hex, b.data, b.len)) {
+		llmops_buf_release(&b);
+		return -1;
+	}
+	llmops_buf_release(&b);
+	for (int i = 0; i < 16; i++)
+		v = v << 4 | (uint64_t)(hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
+	return (int)(v % 10000);
+}
+
+const struct llmops_lock_entry *llmops_lock_resolve(const struct llmops_lock *l, const char *name,
+						    const char *key, int *bucket)
+{
+	const struct llmops_lock_entry *e = llmops_lock_find(l, name);
+	const struct llmops_lock_entry *cy = llmops_lock_canary(l, name);
+	*bucket = llmops_lock_bucket(name, key);
+	if (!e)
+		return NULL;
+	return cy && *bucket >= 0 && *bucket < cy->weight * 100 ? cy : e;
 }

@@ -105,4 +105,19 @@ const struct llmops_lock_entry *llmops_lock_canary(const struct llmops_lock *l, 
 int llmops_lock_set_canary(struct llmops_lock *l, const struct llmops_lock_entry *e);
 int llmops_lock_remove_canary(struct llmops_lock *l, const char *name);
 
+/*
+ * The bucket of key (a user id, a conversation id) for prompt name, in
+ * 0..9999: the first 16 hexadecimal digits of SHA-256(name "\n" key) as
+ * an unsigned 64-bit number, modulo 10000.  A key whose bucket is below
+ * 100 x the canary's weight gets the canary, any other the stable version,
+ * so the split is the same in any language and a key keeps its version
+ * while the weight does not change.  -1 out of memory.
+ */
+int llmops_lock_bucket(const char *name, const char *key);
+
+/* The version key gets of name (borrowed; NULL when name is not pinned), its bucket into
+ *bucket. */
+const struct llmops_lock_entry *llmops_lock_resolve(const struct llmops_lock *l, const char *name,
+						    const char *key, int *bucket);
+
 #endif

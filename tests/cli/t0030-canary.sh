@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Canary releases (issue 21): a version pinned beside the stable one with a share of the
+# traffic, verified like any pin; which version a key gets, by a documented bucketing
+# that other languages can reproduce; promotion; bad input.
+. "$(dirname "$0")/lib.sh"
+
+make_repo proj
+cd proj || exit 1
+llmops init >/dev/null
+git add -A && git commit -qm init
+run llmops prompt pin summarize@v1.0.0 --canary 10
+expect_rc 2 "a canary needs a stable version beside it"
+check "says how" has "$err" "summarize has no stable version for a canary to stand beside"
+llmops prompt pin summarize@v1.0.0 >/dev/null 2>&1
+llmops prompt new summarize >/dev/null 2>&1
+git add -A && git commit -qm "v1.1.0"
+run llmops prompt pin summarize@v1.0.0 --canary 10
+expect_rc 2 "the stable version is no canary"
+run llmops prompt pin summarize@v1.1.0 --canary 100
+expect_rc 2 "a share of 1 to 99"
+run llmops prompt pin summarize@v1.1.0 --canary 10
+expect_rc 0 "pin a canary"
+check "says the split" has "$out" "pinned summarize@v1.1.0 as a canary: 10% of the traffic, 90% on v1.0.0"
+check "the lock has it beside the stable version" python3 -c '
+import json; p=json.load(open("prompts.lock"))["prompts"]["summarize"]
+assert p["version"]=="v1.0.0" and p["canary"]["version"]=="v1.1.0" and p["canary"]["weight"]==10, p
+assert len(p["canary"]["blob"])==40 and len(p["canary"]["sha256"])==64'
+git add -A && git commit -qm "canary"
+run llmops prompt verify
+expect_rc 0 "verify checks the canary too"
+run llmops prompt list --format json
+check "list gives the shares" python3 -c '
+import json,sys; p=[x for x in json.loads(sys.argv[1])["prompts"] if x["name"]=="summarize"][0]
+assert p["pinned"]=="v1.0.0" and p["pinned_weight"]==90 and p["canary"]=={"version": "v1.1.0", "weight": 10}, p
+assert [v["canary"] for v in p["versions"]]==[False, True]' "$out"
+run llmops prompt list
+check "and in text" has "$out" "v1.0.0   90%, canary v1.1.0 10%"
+
+# the bucketing: the first 16 hex digits of SHA-256("summarize\nKEY") modulo 10000; a
+# bucket under 1000 (10 x 100) gets the canary
+for v in "user-1 8797 v1.0.0" "user-2 3060 v1.0.0" "alice@example.com 6381 v1.0.0"; do
+	set -- $v
+	run llmops prompt resolve summarize --key "$1" --format json
+	check "$1: bucket $2, $3" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); assert d["bucket"]==int(sys.argv[2]) and d["version"]==sys.argv[3], d' "$out" "$2" "$3"
+done
+python3 - <<'EOF' >keys.txt
+import hashlib
+for i in range(400):
+    k = "u%d" % i
+    b = int(hashlib.sha256(("summarize\n" + k).encode()).hexdigest()[:16], 16) % 10000
+    print(k, "v1.1.0" if b < 1000 else "v1.0.0")
+EOF
+bad=0
+while read -r k want; do
+	got=$(llmops prompt resolve summarize --key "$k" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
+	[ "$got" = "$want" ] || bad=$((bad + 1))
+done <keys.txt
+check "400 keys: every one as the documented function says" test "$bad" = 0
+canaries=$(grep -c v1.1.0 keys.txt)
+check "about a tenth on the canary ($canaries of 400)" test "$canaries" -ge 25 -a "$canaries" -le 55
+
+# a changed canary file fails verify, as a changed pin does
+git rm -q prompts/summarize/v1.1.0.txt && git commit -qm "lose it"
+run llmops prompt verify
+expect_rc 1 "verify: a canary whose file is gone"
+check "names it" has "$out$err" "v1.1.0"
+git revert --no-edit HEAD >/dev/null
+run llmops prompt verify
+expect_rc 0 "restored"
+
+run llmops prompt promote summarize
+expect_rc 0 "promote"
+check "says so" has "$out" "promoted summarize@v1.1.0 to stable (was v1.0.0)"
+check "the canary is the stable version now" python3 -c '
+import json; p=json.load(open("prompts.lock"))["prompts"]["summarize"]
+assert p["version"]=="v1.1.0" and "canary" not in p, p'
+run llmops prompt resolve summarize --key u1
+check "every key gets it" has "$out" "summarize@v1.1.0"
+run llmops prompt promote summarize
+expect_rc 2 "nothing to promote"
+check "says so" has "$err" "summarize has no canary; its stable version is v1.1.0"
+run llmops prompt resolve nosuch --key u1
+expect_rc 2 "an unpinned prompt"
+run llmops prompt resolve summarize
+expect_rc 2 "a key is needed"
+
+done_testing
