@@ -786,3 +786,111 @@ out:
 	prompt_env_close(&env);
 	return rc;
 }
+
+/* The newest commit that pinned NAME's current stable version, and what it replaced. */
+struct rollback {
+	const char *current;
+	char commit[LLMOPS_OID_HEX];
+	char previous[64];
+	int found;
+};
+
+static int find_pin(void *ud, const struct llmops_log_event *ev)
+{
+	struct rollback *rb = ud;
+	if (ev->kind != LLMOPS_LOG_PINNED || strcmp(ev->version, rb->current))
+		return 0;
+	snprintf(rb->commit, sizeof(rb->commit), "%s", ev->commit);
+	snprintf(rb->previous, sizeof(rb->previous), "%s", ev->previous);
+	rb->found = 1;
+	return 1;
+}
+
+int prompt_rollback(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops prompt rollback NAME", NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt rollback",
+		syn,
+		"Return NAME to the stable version pinned before the current one, found in\n"
+		"the history of prompts.lock (the commit that pinned the current version, and\n"
+		"the lock at its parent): its record as it was pinned then, partials and all.\n"
+		"A canary is dropped.",
+	};
+	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
+	struct llmops_err err = {0};
+	struct llmops_snapshot *snap = NULL;
+	struct llmops_buf text = LLMOPS_BUF_INIT;
+	struct llmops_lock then = {0};
+	struct prompt_env env;
+	struct rollback rb = {0};
+	char rev[LLMOPS_OID_HEX + 2];
+	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
+	if ((rc = prompt_env_open(&env, ctx)))
+		goto out;
+	const struct llmops_lock_entry *cur = llmops_lock_find(&env.lock, argv[0]);
+	if (!cur) {
+		llmops_error("rollback: '%s' is not pinned in %s", argv[0], LLMOPS_LOCK_FILE);
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	rb.current = cur->version;
+	if (llmops_store_log(env.store, cur->name, find_pin, &rb, &err) < 0) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	if (!rb.found) {
+		llmops_error("rollback: no commit pins %s@%s: commit %s first, then roll back",
+			     cur->name, cur->version, LLMOPS_LOCK_FILE);
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	if (!rb.previous[0]) {
+		llmops_error("rollback: %s@%s is the first version pinned (commit %.12s): there is "
+			     "no earlier one to return to",
+			     cur->name, cur->version, rb.commit);
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	/* the earlier record, exactly as the lock held it before that commit */
+	snprintf(rev, sizeof(rev), "%s^", rb.commit);
+	const struct llmops_lock_entry *prev = NULL;
+	if (llmops_snapshot_open(&snap, env.store, rev, &err) ||
+	    llmops_snapshot_read(snap, LLMOPS_LOCK_FILE, &text, NULL, &err) ||
+	    llmops_lock_parse(&then, text.data ? text.data : "", text.len, LLMOPS_LOCK_FILE,
+			      &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	if (!(prev = llmops_lock_find(&then, cur->name)) || strcmp(prev->version, rb.previous)) {
+		llmops_error("rollback: the lock before commit %.12s does not pin %s@%s", rb.commit,
+			     cur->name, rb.previous);
+		rc = LLMOPS_EXIT_CHECK;
+		goto out;
+	}
+	struct llmops_lock_entry e = *prev;
+	char was[64];
+	snprintf(was, sizeof(was), "%s", cur->version);
+	e.weight = 0;
+	llmops_lock_remove_canary(&env.lock, e.name);
+	if (llmops_lock_set(&env.lock, &e)) {
+		llmops_error("out of memory");
+		rc = LLMOPS_EXIT_RUNTIME;
+		goto out;
+	}
+	if (llmops_lock_write(&env.lock, env.lock_path, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	printf("rolled back %s to %s (as pinned before commit %.12s); was %s\n", e.name, e.version,
+	       rb.commit, was);
+	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
+out:
+	llmops_lock_release(&then);
+	llmops_buf_release(&text);
+	llmops_snapshot_free(snap);
+	prompt_env_close(&env);
+	return rc;
+}

@@ -80,6 +80,28 @@ check "every key gets it" has "$out" "summarize@v1.1.0"
 run llmops prompt promote summarize
 expect_rc 2 "nothing to promote"
 check "says so" has "$err" "summarize has no canary; its stable version is v1.1.0"
+git add -A && git commit -qm promote
+# rollback: the stable version pinned before, found in the lock's history, as pinned then
+run llmops prompt rollback summarize
+expect_rc 0 "rollback"
+check "says to what" has "$out" "rolled back summarize to v1.0.0"
+check "the record as it was pinned" python3 -c '
+import json,subprocess; p=json.load(open("prompts.lock"))["prompts"]["summarize"]
+old=json.loads(subprocess.check_output(["git", "show", "HEAD~1:prompts.lock"]))["prompts"]["summarize"]
+del old["canary"]  # the stable record before the promotion, the canary beside it dropped
+assert p == old, (p, old)'
+git add -A && git commit -qm rollback
+run llmops prompt verify
+expect_rc 0 "the rolled-back pin verifies"
+run llmops prompt rollback summarize
+expect_rc 0 "again: back to the version before that"
+check "which is v1.1.0" has "$out" "rolled back summarize to v1.1.0"
+git checkout -q -- prompts.lock
+llmops prompt unpin summarize >/dev/null 2>&1
+llmops prompt pin summarize@v1.0.0 >/dev/null 2>&1
+git add -A && git commit -qm "fresh pin"
+run llmops prompt rollback summarize
+expect_rc 0 "a pin of the same version as before is no step back: the one before it"
 run llmops prompt resolve nosuch --key u1
 expect_rc 2 "an unpinned prompt"
 run llmops prompt resolve summarize
