@@ -17,6 +17,7 @@
 #include <string.h>
 
 static const struct llmops_verb verbs[] = {
+	{"bundle", prompt_bundle, "every pinned version in one JSON file, for applications"},
 	{"diff", prompt_diff, "a unified diff of two versions, from git objects"},
 	{"list", prompt_list, "families, versions, the pinned one, and each file's state"},
 	{"log", prompt_log, "commits that added or changed versions and moved the pin"},
@@ -38,6 +39,7 @@ static const char *const synopsis[] = {
 	"llmops prompt pin [NAME@]VERSION [--canary PCT]",
 	"llmops prompt promote NAME",
 	"llmops prompt rollback NAME",
+	"llmops prompt bundle [-o FILE]",
 	"llmops prompt resolve NAME --key KEY",
 	"llmops prompt unpin NAME",
 	"llmops prompt verify [--base REV]",

@@ -81,6 +81,7 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_rollback(int argc, char **argv, struct llmops_ctx *ctx);
+int prompt_bundle(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_resolve_cmd(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx);
 

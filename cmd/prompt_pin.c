@@ -7,7 +7,9 @@
 #include "pinclosure.h"
 
 #include "buf.h"
+#include "bundle.h"
 #include "hash.h"
+#include "json.h"
 #include "options.h"
 #include "output.h"
 
@@ -613,10 +615,35 @@ static int on_change(void *ud, const struct llmops_change *c)
 	return 0;
 }
 
+/* The bundle at path against the lock: each difference a problem of v; an exit status. */
+static int check_bundle(struct verify *v, struct prompt_env *env, const char *path)
+{
+	struct llmops_buf text = LLMOPS_BUF_INIT;
+	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
+	struct llmops_err err = {0};
+	cJSON *b = NULL;
+	int rc = 0;
+	if (llmops_buf_read_file(&text, path)) {
+		llmops_error("verify: cannot read the bundle '%s': %s", path, strerror(errno));
+		rc = LLMOPS_EXIT_USAGE;
+	} else if (llmops_json_parse(&b, text.data ? text.data : "", text.len, path, &err)) {
+		rc = llmops_report(&err);
+	} else if (llmops_bundle_verify(b, &env->lock, &problems)) {
+		llmops_error("out of memory");
+		rc = LLMOPS_EXIT_RUNTIME;
+	}
+	for (size_t i = 0; !rc && i < problems.nr; i++)
+		problem(v, "bundle", path, path, "bundle", "%s", problems.items[i]);
+	llmops_strlist_release(&problems);
+	cJSON_Delete(b);
+	llmops_buf_release(&text);
+	return rc;
+}
+
 int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops prompt verify [--base REV] [--format FORMAT]",
-					  NULL};
+	static const char *const syn[] = {
+		"llmops prompt verify [--base REV] [--bundle FILE] [--format FORMAT]", NULL};
 	static const struct llmops_usage u = {
 		"llmops prompt verify",
 		syn,
@@ -624,12 +651,16 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 		"its blob in prompts.lock, when a pinned file is missing, when the lock names\n"
 		"a version that does not exist, and with --base, when a version file that\n"
 		"exists at REV was changed since (released versions are immutable).  Needs\n"
-		"only HEAD and REV themselves, so it works in a shallow clone.",
+		"only HEAD and REV themselves, so it works in a shallow clone.  With --bundle,\n"
+		"also fail when FILE (llmops prompt bundle) does not hold exactly what the\n"
+		"lock pins.",
 	};
-	const char *format = "text", *base = NULL;
+	const char *format = "text", *base = NULL, *bundle = NULL;
 	const struct llmops_option opts[] = {
 		{OPT_STRING, 0, "base", &base, "REV",
 		 "also fail when a version existing at REV changed", NULL, 0, 0},
+		{OPT_STRING, 0, "bundle", &bundle, "FILE",
+		 "also fail when the bundle FILE is not what the lock pins", NULL, 0, 0},
 		OPT_FORMAT_ENTRY(&format),
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
@@ -671,6 +702,8 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = llmops_report(&err);
 		goto out;
 	}
+	if (bundle && (rc = check_bundle(&v, &env, bundle)))
+		goto out;
 	np = cJSON_GetArraySize(v.problems);
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
 		out = cJSON_CreateObject();

@@ -165,7 +165,7 @@ expect_rc 2 "log of an unknown prompt"
 # --- verbs and help
 run llmops prompt
 expect_rc 2 "prompt without a verb"
-check "lists the verbs" has "$err" "diff, list, log, new, pin, promote, render, resolve, rollback, show, unpin, verify"
+check "lists the verbs" has "$err" "bundle, diff, list, log, new, pin, promote, render, resolve, rollback, show, unpin, verify"
 run llmops prompt pinn
 expect_rc 2 "a misspelt verb"
 check "suggests pin" has "$err" "did you mean 'pin'"

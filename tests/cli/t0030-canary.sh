@@ -60,6 +60,28 @@ check "400 keys: every one as the documented function says" test "$bad" = 0
 canaries=$(grep -c v1.1.0 keys.txt)
 check "about a tenth on the canary ($canaries of 400)" test "$canaries" -ge 25 -a "$canaries" -le 55
 
+# the bundle an application loads: both versions, their texts as pinned, weights, hashes
+run llmops prompt bundle -o bundle.json
+expect_rc 0 "bundle"
+check "both versions, as pinned" python3 -c '
+import hashlib,json; b=json.load(open("bundle.json")); l=json.load(open("prompts.lock"))["prompts"]["summarize"]
+v={x["role"]: x for x in b["prompts"]["summarize"]["versions"]}
+assert b["bundle_version"]==1 and len(b["commit"])==40
+assert v["stable"]["version"]=="v1.0.0" and v["stable"]["weight"]==90 and v["canary"]["weight"]==10
+for role, e in (("stable", l), ("canary", l["canary"])):
+    x=v[role]; assert x["blob"]==e["blob"] and x["sha256"]==e["sha256"]==hashlib.sha256(x["text"].encode()).hexdigest(), role
+assert v["stable"]["parameters"]["model"]=="gpt-4o-mini" and v["stable"]["format"]=="txt"'
+run llmops prompt verify --bundle bundle.json
+expect_rc 0 "the bundle matches the lock"
+python3 -c '
+import json; b=json.load(open("bundle.json")); v=b["prompts"]["summarize"]["versions"]
+v[1]["text"] += "tampered"; v[0]["weight"] = 50
+json.dump(b, open("bad-bundle.json", "w"))'
+run llmops prompt verify --bundle bad-bundle.json
+expect_rc 1 "a tampered bundle fails"
+check "names what" has "$out" "summarize@v1.1.0: its text does not hash to the pinned SHA-256"
+check "and the weight" has "$out" "summarize@v1.0.0: weight differs in the bundle, 90 in the lock"
+
 # a changed canary file fails verify, as a changed pin does
 git rm -q prompts/summarize/v1.1.0.txt && git commit -qm "lose it"
 run llmops prompt verify

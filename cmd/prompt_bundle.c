@@ -1,0 +1,72 @@
+/*
+ * prompt_bundle.c - `llmops prompt bundle`: every pinned version (stable and
+ * canary) in one JSON file an application loads without git (bundle.h).
+ */
+#include "prompt_cmd.h"
+
+#include "bundle.h"
+#include "options.h"
+#include "outfile.h"
+#include "output.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int prompt_bundle(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {"llmops prompt bundle [-o FILE]", NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt bundle",
+		syn,
+		"Write every version prompts.lock pins, stable and canary, to one JSON file\n"
+		"an application loads at runtime without git: each version's text as\n"
+		"committed (read by its pinned blob), its partials as pinned, its front-matter\n"
+		"parameters, its weight, version, commit and content hash (stdout without\n"
+		"-o).  llmops prompt verify --bundle FILE checks one against the lock.",
+	};
+	const char *output = NULL;
+	const struct llmops_option opts[] = {{OPT_STRING, 'o', "output", &output, "FILE",
+					      "write the bundle to FILE", NULL, 0, 0},
+					     OPT_HELP_ENTRY,
+					     OPT_END_ENTRY};
+	struct llmops_err err = {0};
+	struct llmops_head h;
+	struct prompt_env env;
+	cJSON *b = NULL;
+	int n = llmops_parse_command(argc, argv, opts, &u, 0, 0), rc;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
+	if ((rc = prompt_env_open(&env, ctx)))
+		goto out;
+	if (!env.lock.n) {
+		llmops_error("bundle: nothing is pinned (%s); pin a version first (llmops prompt "
+			     "pin NAME@VERSION)",
+			     LLMOPS_LOCK_FILE);
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	if (llmops_store_head(env.store, &h, &err) ||
+	    llmops_bundle_make(env.store, &env.lock, h.unborn ? "" : h.commit, &b, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	struct outfile of;
+	if ((rc = outfile_open(&of, output ? output : "-", "bundle")))
+		goto out;
+	if (llmops_emit(of.f, b, LLMOPS_FORMAT_JSON)) {
+		outfile_abort(&of);
+		llmops_error("out of memory");
+		rc = LLMOPS_EXIT_RUNTIME;
+		goto out;
+	}
+	if ((rc = outfile_close(&of, "bundle")))
+		goto out;
+	if (output && strcmp(output, "-"))
+		fprintf(stderr, "llmops: wrote %s (%zu prompt%s)\n", output, env.lock.n,
+			env.lock.n == 1 ? "" : "s");
+out:
+	cJSON_Delete(b);
+	prompt_env_close(&env);
+	return rc;
+}
