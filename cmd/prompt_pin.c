@@ -285,6 +285,19 @@ static int pin_canary(struct prompt_env *env, struct llmops_lock_entry *e,
 	return 0;
 }
 
+/* e as NAME's stable version, alone (its canary dropped), written: an exit status. */
+static int set_stable(struct prompt_env *env, struct llmops_lock_entry *e)
+{
+	struct llmops_err err = {0};
+	e->weight = 0;
+	llmops_lock_remove_canary(&env->lock, e->name);
+	if (llmops_lock_set(&env->lock, e)) {
+		llmops_error("out of memory");
+		return LLMOPS_EXIT_RUNTIME;
+	}
+	return llmops_lock_write(&env->lock, env->lock_path, &err) ? llmops_report(&err) : 0;
+}
+
 int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	static const char *const syn[] = {"llmops prompt promote NAME", NULL};
@@ -295,7 +308,6 @@ int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx)
 		"entry, as it was pinned, replaces the stable one in prompts.lock.",
 	};
 	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
-	struct llmops_err err = {0};
 	struct prompt_env env;
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 	if (n < 0)
@@ -314,17 +326,8 @@ int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_lock_entry e = *cy;
 	char was[64];
 	snprintf(was, sizeof(was), "%s", old ? old->version : "?");
-	e.weight = 0;
-	llmops_lock_remove_canary(&env.lock, e.name);
-	if (llmops_lock_set(&env.lock, &e)) {
-		llmops_error("out of memory");
-		rc = LLMOPS_EXIT_RUNTIME;
+	if ((rc = set_stable(&env, &e)))
 		goto out;
-	}
-	if (llmops_lock_write(&env.lock, env.lock_path, &err)) {
-		rc = llmops_report(&err);
-		goto out;
-	}
 	printf("promoted %s@%s to stable (was %s)\n", e.name, e.version, was);
 	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
 out:
@@ -761,44 +764,14 @@ out:
 	return rc;
 }
 
-int prompt_resolve_cmd(int argc, char **argv, struct llmops_ctx *ctx)
+/* One key's version of NAME: a line "KEY VERSION BUCKET" (keys), else its own report. */
+static void resolve_one(const struct llmops_lock *l, const char *name, const char *key, int json,
+			int lines, cJSON *arr)
 {
-	static const char *const syn[] = {"llmops prompt resolve NAME --key KEY [--format FORMAT]",
-					  NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt resolve",
-		syn,
-		"The version prompts.lock serves KEY (a user or conversation id): its bucket\n"
-		"is the first 16 hex digits of SHA-256(NAME \"\\n\" KEY) modulo 10000, and a\n"
-		"bucket below 100 x the canary's weight gets the canary, any other the stable\n"
-		"version (llmops-prompt(1) gives test vectors for other languages).",
-	};
-	const char *key = NULL, *format = "text";
-	const struct llmops_option opts[] = {
-		{OPT_STRING, 'k', "key", &key, "KEY", "the user or conversation id", NULL, 0, 0},
-		OPT_FORMAT_ENTRY(&format),
-		OPT_HELP_ENTRY,
-		OPT_END_ENTRY};
-	struct prompt_env env;
-	int bucket = -1, n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
-	if (n < 0)
-		return LLMOPS_OPT_EXIT(n);
-	if (!key) {
-		llmops_error("resolve: whose version? give --key KEY (a user or conversation id)");
-		return LLMOPS_EXIT_USAGE;
-	}
-	if ((rc = prompt_env_open(&env, ctx)))
-		goto out;
-	const struct llmops_lock_entry *e = llmops_lock_resolve(&env.lock, argv[0], key, &bucket);
-	const struct llmops_lock_entry *cy = llmops_lock_canary(&env.lock, argv[0]);
-	if (!e) {
-		llmops_error("resolve: '%s' is not pinned in %s; pin a version (llmops prompt pin "
-			     "%s@VERSION)",
-			     argv[0], LLMOPS_LOCK_FILE, argv[0]);
-		rc = LLMOPS_EXIT_USAGE;
-		goto out;
-	}
-	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+	int bucket = -1;
+	const struct llmops_lock_entry *e = llmops_lock_resolve(l, name, key, &bucket);
+	const struct llmops_lock_entry *cy = llmops_lock_canary(l, name);
+	if (json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "prompt", e->name);
 		cJSON_AddStringToObject(o, "key", key);
@@ -806,8 +779,9 @@ int prompt_resolve_cmd(int argc, char **argv, struct llmops_ctx *ctx)
 		cJSON_AddStringToObject(o, "version", e->version);
 		cJSON_AddBoolToObject(o, "canary", e->weight > 0);
 		cJSON_AddNumberToObject(o, "canary_weight", cy ? cy->weight : 0);
-		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
-		cJSON_Delete(o);
+		cJSON_AddItemToArray(arr, o);
+	} else if (lines) {
+		printf("%s\t%s\t%d\n", key, e->version, bucket);
 	} else {
 		printf("%s@%s (bucket %d of 10000%s%s)\n", e->name, e->version, bucket,
 		       e->weight ? "; the canary"
@@ -815,7 +789,79 @@ int prompt_resolve_cmd(int argc, char **argv, struct llmops_ctx *ctx)
 				 : "",
 		       cy ? (e->weight ? ", under its weight" : ", over the canary's weight") : "");
 	}
+}
+
+int prompt_resolve_cmd(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	static const char *const syn[] = {
+		"llmops prompt resolve NAME (--key KEY | --keys FILE) [--format FORMAT]", NULL};
+	static const struct llmops_usage u = {
+		"llmops prompt resolve",
+		syn,
+		"The version prompts.lock serves KEY (a user or conversation id): its bucket\n"
+		"is the first 16 hex digits of SHA-256(NAME \"\\n\" KEY) modulo 10000, and a\n"
+		"bucket below 100 x the canary's weight gets the canary, any other the stable\n"
+		"version (llmops-prompt(1) gives test vectors for other languages).  --keys\n"
+		"FILE resolves one key per line (\"-\": stdin) to lines KEY, version, bucket.",
+	};
+	const char *key = NULL, *keys = NULL, *format = "text";
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 'k', "key", &key, "KEY", "the user or conversation id", NULL, 0, 0},
+		{OPT_STRING, 0, "keys", &keys, "FILE", "one key per line (- for stdin)", NULL, 0,
+		 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY};
+	struct prompt_env env;
+	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
+	int json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
+	FILE *in = NULL;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
+	if (!key == !keys) {
+		llmops_error("resolve: whose version? give --key KEY (a user or conversation id) "
+			     "or --keys FILE, one of them");
+		return LLMOPS_EXIT_USAGE;
+	}
+	if ((rc = prompt_env_open(&env, ctx)))
+		goto out;
+	if (!llmops_lock_find(&env.lock, argv[0])) {
+		llmops_error("resolve: '%s' is not pinned in %s; pin a version (llmops prompt pin "
+			     "%s@VERSION)",
+			     argv[0], LLMOPS_LOCK_FILE, argv[0]);
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	if (keys && !(in = strcmp(keys, "-") ? fopen(keys, "r") : stdin)) {
+		llmops_error("resolve: cannot read '%s': %s", keys, strerror(errno));
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	cJSON *arr = json ? cJSON_CreateArray() : NULL;
+	if (key) {
+		resolve_one(&env.lock, argv[0], key, json, 0, arr);
+	} else {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t len;
+		while ((len = getline(&line, &cap, in)) >= 0) {
+			while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+				line[--len] = 0;
+			if (len)
+				resolve_one(&env.lock, argv[0], line, json, 1, arr);
+		}
+		free(line);
+	}
+	if (json) { /* one key: its object; --keys: the array */
+		cJSON *one = key ? cJSON_DetachItemFromArray(arr, 0) : NULL;
+		rc = llmops_emit(stdout, one ? one : arr, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME
+									      : 0;
+		cJSON_Delete(one);
+	}
+	cJSON_Delete(arr);
 out:
+	if (in && in != stdin)
+		fclose(in);
 	prompt_env_close(&env);
 	return rc;
 }
@@ -906,17 +952,8 @@ int prompt_rollback(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_lock_entry e = *prev;
 	char was[64];
 	snprintf(was, sizeof(was), "%s", cur->version);
-	e.weight = 0;
-	llmops_lock_remove_canary(&env.lock, e.name);
-	if (llmops_lock_set(&env.lock, &e)) {
-		llmops_error("out of memory");
-		rc = LLMOPS_EXIT_RUNTIME;
+	if ((rc = set_stable(&env, &e)))
 		goto out;
-	}
-	if (llmops_lock_write(&env.lock, env.lock_path, &err)) {
-		rc = llmops_report(&err);
-		goto out;
-	}
 	printf("rolled back %s to %s (as pinned before commit %.12s); was %s\n", e.name, e.version,
 	       rb.commit, was);
 	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
