@@ -43,26 +43,43 @@ static cJSON *first_verdict(const char *text)
 	return NULL;
 }
 
+/*
+ * The next line of *p that reads "LABEL: VALUE" (any case; Markdown's "**" and "#" and
+ * separators ':' '=' '*' around the label allowed): VALUE (up to the line's end, *n bytes),
+ * *p moved past that line; NULL when no line is left.
+ */
+static const char *labelled(const char **p, const char *label, size_t *n)
+{
+	size_t ll = strlen(label);
+	while (**p) {
+		const char *line = *p, *eol = strchr(line, '\n'), *q = line;
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		*p = line + len + (eol != NULL);
+		while (q < line + len && (isspace((unsigned char)*q) || *q == '*' || *q == '#'))
+			q++;
+		if ((size_t)(line + len - q) <= ll || strncasecmp(q, label, ll))
+			continue;
+		q += ll;
+		while (q < line + len && (*q == '*' || *q == ' ' || *q == ':' || *q == '='))
+			q++;
+		*n = (size_t)(line + len - q);
+		return q;
+	}
+	return NULL;
+}
+
 /* A line "score: N" (any case, "**Score**: N" too): 1 and *out, or 0. */
 static int score_line(const char *text, double *out)
 {
-	for (const char *p = text; *p;) {
-		const char *eol = strchr(p, '\n'), *q = p;
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		while (q < p + len && (isspace((unsigned char)*q) || *q == '*' || *q == '#'))
-			q++;
-		if ((size_t)(p + len - q) > 5 && !strncasecmp(q, "score", 5)) {
-			q += 5;
-			while (q < p + len && (*q == '*' || *q == ' ' || *q == ':' || *q == '='))
-				q++;
-			char *end;
-			double v = strtod(q, &end);
-			if (end > q && isfinite(v)) {
-				*out = v;
-				return 1;
-			}
+	const char *q;
+	size_t n;
+	while ((q = labelled(&text, "score", &n))) {
+		char *end;
+		double v = strtod(q, &end);
+		if (end > q && isfinite(v)) {
+			*out = v;
+			return 1;
 		}
-		p += len + (eol != NULL);
 	}
 	return 0;
 }
@@ -265,20 +282,12 @@ static cJSON *first_preference(const char *text)
 /* A line "winner: A" (any case, Markdown emphasis around it): the word's value, or -1. */
 static int winner_line(const char *text)
 {
-	for (const char *p = text; *p;) {
-		const char *eol = strchr(p, '\n'), *q = p;
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		while (q < p + len && (isspace((unsigned char)*q) || *q == '*' || *q == '#'))
-			q++;
-		if ((size_t)(p + len - q) > 6 && !strncasecmp(q, "winner", 6)) {
-			q += 6;
-			while (q < p + len && (*q == '*' || *q == ' ' || *q == ':' || *q == '='))
-				q++;
-			int w = winner_word(q, (size_t)(p + len - q));
-			if (w >= 0)
-				return w;
-		}
-		p += len + (eol != NULL);
+	const char *q;
+	size_t n;
+	while ((q = labelled(&text, "winner", &n))) {
+		int w = winner_word(q, n);
+		if (w >= 0)
+			return w;
 	}
 	return -1;
 }

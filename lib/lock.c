@@ -358,6 +358,35 @@ int llmops_lock_read(struct llmops_lock *l, const char *path, int *exists, struc
 	return rc;
 }
 
+/* A pinned record's fields (a canary's weight first), each line at indent spaces. Every
+   field was validated: names, versions, paths and hex need no escaping. */
+static void write_pin(struct llmops_buf *b, const struct llmops_lock_entry *e, int indent)
+{
+	const int in = indent, pi = indent + 2;
+	if (e->weight)
+		llmops_buf_addf(b, "\n%*s\"weight\": %d,", in, "", e->weight);
+	llmops_buf_addf(b,
+			"\n%*s\"version\": \"%s\",\n%*s\"path\": \"%s\",\n%*s\"commit\": "
+			"\"%s\",\n%*s\"blob\": \"%s\",\n%*s\"sha256\": \"%s\"",
+			in, "", e->version, in, "", e->path, in, "", e->commit, in, "", e->blob, in,
+			"", e->sha256);
+	if (!e->has_partials)
+		return;
+	llmops_buf_addf(b, ",\n%*s\"partials\": {", in, "");
+	for (size_t k = 0; k < e->npartials; k++) {
+		const struct llmops_lock_partial *lp = &e->partials[k];
+		if (lp->blob[0])
+			llmops_buf_addf(b, "%s\n%*s\"%s\": {\"blob\": \"%s\", \"sha256\": \"%s\"}",
+					k ? "," : "", pi, "", lp->name, lp->blob, lp->sha256);
+		else
+			llmops_buf_addf(b, "%s\n%*s\"%s\": null", k ? "," : "", pi, "", lp->name);
+	}
+	if (e->npartials)
+		llmops_buf_addf(b, "\n%*s}", in, "");
+	else
+		llmops_buf_adds(b, "}");
+}
+
 int llmops_lock_write(const struct llmops_lock *l, const char *path, struct llmops_err *err)
 {
 	struct llmops_buf b = LLMOPS_BUF_INIT;
@@ -367,55 +396,13 @@ int llmops_lock_write(const struct llmops_lock *l, const char *path, struct llmo
 			LLMOPS_LOCKFILE_VERSION);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct llmops_lock_entry *e = &l->e[i];
-
-		/* Every field was validated: names, versions, paths and hex need no escaping. */
-		llmops_buf_addf(&b,
-				"%s\n    \"%s\": {\n      \"version\": \"%s\",\n      \"path\": "
-				"\"%s\",\n      \"commit\": \"%s\",\n      \"blob\": \"%s\",\n "
-				"     \"sha256\": \"%s\"",
-				i ? "," : "", e->name, e->version, e->path, e->commit, e->blob,
-				e->sha256);
-		if (e->has_partials) {
-			llmops_buf_adds(&b, ",\n      \"partials\": {");
-			for (size_t k = 0; k < e->npartials; k++) {
-				const struct llmops_lock_partial *lp = &e->partials[k];
-				if (lp->blob[0])
-					llmops_buf_addf(&b,
-							"%s\n        \"%s\": {\"blob\": \"%s\", "
-							"\"sha256\": \"%s\"}",
-							k ? "," : "", lp->name, lp->blob,
-							lp->sha256);
-				else
-					llmops_buf_addf(&b, "%s\n        \"%s\": null",
-							k ? "," : "", lp->name);
-			}
-			llmops_buf_adds(&b, e->npartials ? "\n      }" : "}");
-		}
 		const struct llmops_lock_entry *cy = llmops_lock_canary(l, e->name);
+
+		llmops_buf_addf(&b, "%s\n    \"%s\": {", i ? "," : "", e->name);
+		write_pin(&b, e, 6);
 		if (cy) { /* beside the stable version: the canary and its share */
-			llmops_buf_addf(&b,
-					",\n      \"canary\": {\n        \"weight\": %d,\n        "
-					"\"version\": \"%s\",\n        \"path\": \"%s\",\n        "
-					"\"commit\": \"%s\",\n        \"blob\": \"%s\",\n        "
-					"\"sha256\": \"%s\"",
-					cy->weight, cy->version, cy->path, cy->commit, cy->blob,
-					cy->sha256);
-			if (cy->has_partials) {
-				llmops_buf_adds(&b, ",\n        \"partials\": {");
-				for (size_t k = 0; k < cy->npartials; k++) {
-					const struct llmops_lock_partial *lp = &cy->partials[k];
-					if (lp->blob[0])
-						llmops_buf_addf(&b,
-								"%s\n          \"%s\": {\"blob\": "
-								"\"%s\", \"sha256\": \"%s\"}",
-								k ? "," : "", lp->name, lp->blob,
-								lp->sha256);
-					else
-						llmops_buf_addf(&b, "%s\n          \"%s\": null",
-								k ? "," : "", lp->name);
-				}
-				llmops_buf_adds(&b, cy->npartials ? "\n        }" : "}");
-			}
+			llmops_buf_adds(&b, ",\n      \"canary\": {");
+			write_pin(&b, cy, 8);
 			llmops_buf_adds(&b, "\n      }");
 		}
 		llmops_buf_adds(&b, "\n    }");
@@ -434,16 +421,17 @@ void llmops_lock_release(struct llmops_lock *l)
 	memset(l, 0, sizeof(*l));
 }
 
-const struct llmops_lock_entry *llmops_lock_find(const struct llmops_lock *l, const char *name)
+/* The entry named name in the sorted a[0..n) (binary search), or NULL. */
+static struct llmops_lock_entry *find_in(struct llmops_lock_entry *a, size_t n, const char *name)
 {
-	size_t lo = 0, hi = l->n;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(l->e[mid].name, name);
+		int c = strcmp(a[mid].name, name);
 
 		if (!c)
-			return &l->e[mid];
+			return &a[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -452,74 +440,65 @@ const struct llmops_lock_entry *llmops_lock_find(const struct llmops_lock *l, co
 	return NULL;
 }
 
-int llmops_lock_set(struct llmops_lock *l, const struct llmops_lock_entry *e)
+/* e into the sorted *a (*n of them), replacing the one of its name: 0 or LLMOPS_E_NOMEM. */
+static int set_in(struct llmops_lock_entry **a, size_t *n, const struct llmops_lock_entry *e)
 {
-	const struct llmops_lock_entry *old = llmops_lock_find(l, e->name);
-	struct llmops_lock_entry *ne;
+	struct llmops_lock_entry *old = find_in(*a, *n, e->name), *ne;
 
 	if (old) {
-		l->e[old - l->e] = *e;
+		*old = *e;
 		return LLMOPS_OK;
 	}
-	ne = realloc(l->e, (l->n + 1) * sizeof(*ne));
+	ne = realloc(*a, (*n + 1) * sizeof(*ne));
 	if (!ne)
 		return LLMOPS_E_NOMEM;
-	l->e = ne;
-	l->e[l->n++] = *e;
-	qsort(l->e, l->n, sizeof(*l->e), cmp_entry);
+	*a = ne;
+	ne[(*n)++] = *e;
+	qsort(ne, *n, sizeof(*ne), cmp_entry);
 	return LLMOPS_OK;
+}
+
+/* The entry named name out of the sorted a (*n of them): 1 when there was one. */
+static int remove_in(struct llmops_lock_entry *a, size_t *n, const char *name)
+{
+	struct llmops_lock_entry *e = find_in(a, *n, name);
+
+	if (!e)
+		return 0;
+	memmove(e, e + 1, (size_t)(a + *n - e - 1) * sizeof(*e));
+	(*n)--;
+	return 1;
+}
+
+const struct llmops_lock_entry *llmops_lock_find(const struct llmops_lock *l, const char *name)
+{
+	return find_in(l->e, l->n, name);
+}
+
+int llmops_lock_set(struct llmops_lock *l, const struct llmops_lock_entry *e)
+{
+	return set_in(&l->e, &l->n, e);
 }
 
 const struct llmops_lock_entry *llmops_lock_canary(const struct llmops_lock *l, const char *name)
 {
-	for (size_t i = 0; i < l->ncanary; i++)
-		if (!strcmp(l->canary[i].name, name))
-			return &l->canary[i];
-	return NULL;
+	return find_in(l->canary, l->ncanary, name);
 }
 
 int llmops_lock_set_canary(struct llmops_lock *l, const struct llmops_lock_entry *e)
 {
-	const struct llmops_lock_entry *old = llmops_lock_canary(l, e->name);
-	struct llmops_lock_entry *ne;
-
-	if (old) {
-		l->canary[old - l->canary] = *e;
-		return LLMOPS_OK;
-	}
-	ne = realloc(l->canary, (l->ncanary + 1) * sizeof(*ne));
-	if (!ne)
-		return LLMOPS_E_NOMEM;
-	l->canary = ne;
-	l->canary[l->ncanary++] = *e;
-	qsort(l->canary, l->ncanary, sizeof(*l->canary), cmp_entry);
-	return LLMOPS_OK;
+	return set_in(&l->canary, &l->ncanary, e);
 }
 
 int llmops_lock_remove_canary(struct llmops_lock *l, const char *name)
 {
-	for (size_t i = 0; i < l->ncanary; i++) {
-		if (!strcmp(l->canary[i].name, name)) {
-			memmove(&l->canary[i], &l->canary[i + 1],
-				(l->ncanary - i - 1) * sizeof(*l->canary));
-			l->ncanary--;
-			return 1;
-		}
-	}
-	return 0;
+	return remove_in(l->canary, &l->ncanary, name);
 }
 
 int llmops_lock_remove(struct llmops_lock *l, const char *name)
 {
 	llmops_lock_remove_canary(l, name); /* a canary stands beside its stable version */
-	for (size_t i = 0; i < l->n; i++) {
-		if (!strcmp(l->e[i].name, name)) {
-			memmove(&l->e[i], &l->e[i + 1], (l->n - i - 1) * sizeof(*l->e));
-			l->n--;
-			return 1;
-		}
-	}
-	return 0;
+	return remove_in(l->e, &l->n, name);
 }
 
 int llmops_lock_bucket(const char *name, const char *key)
