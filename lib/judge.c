@@ -29,18 +29,27 @@ static void copy_text(char *dst, size_t n, const char *s)
 	dst[len] = 0;
 }
 
-/* The first JSON object in text with a numeric "score" (parsed; the caller's), or NULL. */
-static cJSON *first_verdict(const char *text)
+/* The first JSON object in text whose key passes is (parsed; the caller's), or NULL. */
+static cJSON *first_object(const char *text, const char *key, cJSON_bool (*is)(const cJSON *))
 {
 	for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
-		const char *end = NULL;
-		cJSON *o = cJSON_ParseWithOpts(p, &end, 0);
-		if (cJSON_IsObject(o) &&
-		    cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "score")))
+		cJSON *o = cJSON_ParseWithOpts(p, NULL, 0);
+		if (cJSON_IsObject(o) && is(cJSON_GetObjectItemCaseSensitive(o, key)))
 			return o;
 		cJSON_Delete(o);
 	}
 	return NULL;
+}
+
+/* The start of an answer on one line (at most n - 1 bytes, cut at a character, line breaks
+   and tabs as spaces) and "..." in more when it goes on. */
+static void answer_start(const char *text, char *out, size_t n, const char **more)
+{
+	copy_text(out, n, text);
+	for (char *c = out; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+	*more = strlen(text) >= n ? "..." : "";
 }
 
 /*
@@ -90,7 +99,7 @@ int llmops_verdict_parse(const char *text, long lo, long hi, struct llmops_verdi
 	memset(v, 0, sizeof(*v));
 	v->weighted = NAN;
 	text = text ? text : "";
-	cJSON *o = first_verdict(text);
+	cJSON *o = first_object(text, "score", cJSON_IsNumber);
 	double raw;
 	if (o) {
 		const cJSON *r = cJSON_GetObjectItemCaseSensitive(o, "reason");
@@ -100,14 +109,12 @@ int llmops_verdict_parse(const char *text, long lo, long hi, struct llmops_verdi
 		cJSON_Delete(o);
 	} else if (!score_line(text, &raw)) {
 		char start[80];
-		copy_text(start, sizeof(start), text);
-		for (char *c = start; *c; c++)
-			if (*c == '\n' || *c == '\r' || *c == '\t')
-				*c = ' ';
+		const char *more;
+		answer_start(text, start, sizeof(start), &more);
 		return llmops_err_set(err, LLMOPS_E_INPUT,
 				      "no score in the judge's answer ('%s%s'): it must answer "
 				      "{\"score\": N, \"reason\": \"...\"}",
-				      start, strlen(text) >= sizeof(start) ? "..." : "");
+				      start, more);
 	}
 	if (!(raw >= (double)lo && raw <= (double)hi))
 		return llmops_err_set(err, LLMOPS_E_INPUT,
@@ -266,19 +273,6 @@ static int winner_word(const char *s, size_t n)
 	return -1;
 }
 
-/* The first JSON object in text with a string "winner" (the caller's), or NULL. */
-static cJSON *first_preference(const char *text)
-{
-	for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
-		cJSON *o = cJSON_ParseWithOpts(p, NULL, 0);
-		if (cJSON_IsObject(o) &&
-		    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "winner")))
-			return o;
-		cJSON_Delete(o);
-	}
-	return NULL;
-}
-
 /* A line "winner: A" (any case, Markdown emphasis around it): the word's value, or -1. */
 static int winner_line(const char *text)
 {
@@ -296,7 +290,7 @@ int llmops_preference_parse(const char *text, struct llmops_preference *p, struc
 {
 	memset(p, 0, sizeof(*p));
 	text = text ? text : "";
-	cJSON *o = first_preference(text);
+	cJSON *o = first_object(text, "winner", cJSON_IsString);
 	int w;
 	if (o) {
 		const char *s = cJSON_GetObjectItemCaseSensitive(o, "winner")->valuestring;
@@ -315,14 +309,12 @@ int llmops_preference_parse(const char *text, struct llmops_preference *p, struc
 		cJSON_Delete(o);
 	} else if ((w = winner_line(text)) < 0) {
 		char start[80];
-		copy_text(start, sizeof(start), text);
-		for (char *c = start; *c; c++)
-			if (*c == '\n' || *c == '\r' || *c == '\t')
-				*c = ' ';
+		const char *more;
+		answer_start(text, start, sizeof(start), &more);
 		return llmops_err_set(err, LLMOPS_E_INPUT,
 				      "no winner in the judge's answer ('%s%s'): it must answer "
 				      "{\"winner\": \"A\"|\"B\"|\"tie\", \"reason\": \"...\"}",
-				      start, strlen(text) >= sizeof(start) ? "..." : "");
+				      start, more);
 	}
 	p->winner = w;
 	return 0;
