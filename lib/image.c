@@ -169,13 +169,41 @@ long llmops_image_tokens_anthropic(long w, long h)
 	return (w * h + 749) / 750;
 }
 
+int llmops_image_file(const char *root, const char *p, struct llmops_buf *bytes,
+		      struct llmops_image *info, struct llmops_err *err)
+{
+	struct llmops_buf full = LLMOPS_BUF_INIT;
+	int rc = 0;
+	if (!*p || p[0] == '/' || strstr(p, ".."))
+		return !llmops_err_set(
+			err, LLMOPS_E_INPUT,
+			"image '%s': give a path relative to the repository, without "
+			"'..'",
+			p);
+	llmops_buf_addf(&full, "%s/%s", root ? root : ".", p);
+	if (full.oom)
+		llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	else if (llmops_path_check_inside(root ? root : ".", full.data, p, err))
+		; /* err says where it leads */
+	else if (llmops_buf_read_file(bytes, full.data))
+		llmops_err_set(err, LLMOPS_E_INPUT, "image '%s': %s", p,
+			       errno == ENOENT ? "no such file" : strerror(errno));
+	else if (llmops_image_info((const unsigned char *)bytes->data, bytes->len, info))
+		llmops_err_set(err, LLMOPS_E_INPUT,
+			       "image '%s' is not a PNG, JPEG, GIF or WebP image", p);
+	else
+		rc = 1;
+	llmops_buf_release(&full);
+	return rc;
+}
+
 /* One image part at path p under root, as an image_url part (the caller's). */
 static cJSON *resolve_one(const cJSON *part, const char *root, struct llmops_err *err)
 {
 	const cJSON *path = cJSON_GetObjectItemCaseSensitive(part, "path");
 	const cJSON *detail = cJSON_GetObjectItemCaseSensitive(part, "detail");
 	const char *p = cJSON_IsString(path) ? path->valuestring : "";
-	struct llmops_buf full = LLMOPS_BUF_INIT, bytes = LLMOPS_BUF_INIT;
+	struct llmops_buf bytes = LLMOPS_BUF_INIT;
 	struct llmops_image info;
 	cJSON *out = NULL;
 	if (detail && (!cJSON_IsString(detail) ||
@@ -186,24 +214,7 @@ static cJSON *resolve_one(const cJSON *part, const char *root, struct llmops_err
 			       cJSON_IsString(detail) ? detail->valuestring : "?");
 		return NULL;
 	}
-	if (!*p || p[0] == '/' || strstr(p, "..")) {
-		llmops_err_set(err, LLMOPS_E_INPUT,
-			       "image '%s': give a path relative to the repository, without '..'",
-			       p);
-		return NULL;
-	}
-	llmops_buf_addf(&full, "%s/%s", root ? root : ".", p);
-	if (full.oom) {
-		llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	} else if (llmops_path_check_inside(root ? root : ".", full.data, p, err)) {
-		/* err says where it leads */
-	} else if (llmops_buf_read_file(&bytes, full.data)) {
-		llmops_err_set(err, LLMOPS_E_INPUT, "image '%s': %s", p,
-			       errno == ENOENT ? "no such file" : strerror(errno));
-	} else if (llmops_image_info((const unsigned char *)bytes.data, bytes.len, &info)) {
-		llmops_err_set(err, LLMOPS_E_INPUT,
-			       "image '%s' is not a PNG, JPEG, GIF or WebP image", p);
-	} else {
+	if (llmops_image_file(root, p, &bytes, &info, err)) { /* else err says what is wrong */
 		char *url = llmops_image_data_url((const unsigned char *)bytes.data, bytes.len,
 						  info.mime);
 		out = cJSON_CreateObject();
@@ -222,7 +233,6 @@ static cJSON *resolve_one(const cJSON *part, const char *root, struct llmops_err
 		}
 		free(url);
 	}
-	llmops_buf_release(&full);
 	llmops_buf_release(&bytes);
 	return out;
 }

@@ -16,6 +16,7 @@
 #ifndef LLMOPS_IMAGE_H
 #define LLMOPS_IMAGE_H
 
+#include "buf.h"
 #include "error.h"
 
 #include <cjson/cJSON.h>
@@ -39,6 +40,15 @@ int llmops_image_of_url(const char *url, struct llmops_image *out);
    base and tile; and Anthropic's. */
 long llmops_image_tokens_openai(long w, long h, const char *detail, long base, long tile);
 long llmops_image_tokens_anthropic(long w, long h);
+
+/*
+ * The image file p (relative, under root; no symbolic link out of it) read
+ * into bytes (the caller's) and its type and size into info: 1, or 0 with
+ * err naming the path ("image 'img/cat.png': no such file", "... is not a
+ * PNG, JPEG, GIF or WebP image").
+ */
+int llmops_image_file(const char *root, const char *p, struct llmops_buf *bytes,
+		      struct llmops_image *info, struct llmops_err *err);
 
 /*
  * Every part {"type": "image", "path": P, "detail": D} of messages' contents

@@ -685,13 +685,11 @@ static void image_checks(struct llmops_lint *l, struct lint_file *f, const struc
 			if (!cJSON_IsString(type) || strcmp(type->valuestring, "image") ||
 			    !cJSON_IsString(path) || strstr(path->valuestring, "{{"))
 				continue; /* a templated path is known only once rendered */
-			cJSON *one = cJSON_CreateArray(), *msg = cJSON_CreateObject();
-			cJSON_AddItemToObject(msg, "content", cJSON_CreateArray());
-			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(msg, "content"),
-					     cJSON_Duplicate(part, 1));
-			cJSON_AddItemToArray(one, msg);
 			struct llmops_err err = {0};
-			if (llmops_images_resolve(one, l->opts.root, &err)) {
+			struct llmops_buf bytes = LLMOPS_BUF_INIT;
+			struct llmops_image info;
+			if (!llmops_image_file(l->opts.root, path->valuestring, &bytes, &info,
+					       &err)) {
 				const char *steps[] = {p->json == msgs ? mi : "messages", mi,
 						       "content", pi, "path"};
 				int line, col;
@@ -700,7 +698,7 @@ static void image_checks(struct llmops_lint *l, struct lint_file *f, const struc
 						   p->json == msgs ? 4 : 5, 0, &line, &col);
 				lint_report(l, f, line, col, LR_IMAGE_FILE, "%s", err.msg);
 			}
-			cJSON_Delete(one);
+			llmops_buf_release(&bytes);
 		}
 	}
 }
