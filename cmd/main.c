@@ -29,6 +29,8 @@ const struct llmops_command llmops_commands[] = {
 	{"export", cmd_export, NEED_LEDGER,
 	 "results as Prometheus metrics, OTLP traces, CSV or JSONL"},
 	{"help", cmd_help, NEED_NOTHING, "show help for llmops or one of its commands"},
+	{"ingest", cmd_ingest, NEED_WORKSPACE | NEED_LEDGER,
+	 "production request/response logs (JSONL, OTLP, LiteLLM) into the ledger"},
 	{"init", cmd_init, NEED_WORKSPACE,
 	 "scaffold prompts/, evals/, llmops.json and ignore .llmops/"},
 	{"judge", cmd_judge, NEED_LEDGER,

@@ -515,6 +515,7 @@ void llmops_ledger_free(struct llmops_ledger *lg)
 		llmops_ledger_flush(lg, NULL);
 		ledger_ckpt_stop(lg);
 		sqlite3_finalize(lg->append_stmt);
+		sqlite3_finalize(lg->prod_stmt);
 		sqlite3_close_v2(lg->db);
 	}
 	free(lg->path);

@@ -40,7 +40,7 @@ struct llmops_ledger;
 struct llmops_buf;
 
 /* The schema version this binary creates and understands. */
-#define LLMOPS_LEDGER_SCHEMA_VERSION 5
+#define LLMOPS_LEDGER_SCHEMA_VERSION 6
 /* PRAGMA application_id of an llmops ledger ("LLMO"). */
 #define LLMOPS_LEDGER_APPLICATION_ID 0x4C4C4D4F
 /* Default busy timeout in milliseconds. */
@@ -356,6 +356,53 @@ typedef int (*llmops_request_fn)(const struct llmops_request_row *row, void *ctx
 int llmops_ledger_requests_each(struct llmops_ledger *lg, const char *since, const char *run_id,
 				int with_text, llmops_request_fn fn, void *ctx,
 				struct llmops_err *err);
+
+/* ------------------------------------------------------------ production */
+
+/*
+ * Production traffic (`llmops ingest`): runs of kind "production", one per
+ * UTC day, prompt version, provider and model, started_at the day's
+ * midnight; their results are the day's records, each with its record key
+ * (unique in the ledger: the same record is never added twice, whichever
+ * run or file it comes from again) and the application's metadata tags.  A
+ * record that was answered counts as passed (nothing scored it; `eval
+ * --production` does), one that failed as an error.
+ */
+struct llmops_prod_run_key {
+	const char *day; /* "2026-11-22" (UTC); required */
+	const char *prompt, *version, *provider, *model; /* NULL: unknown */
+};
+
+/* The production run of k, found or begun (status "running" until
+   llmops_ledger_prod_finish); id_out gets its id. */
+int llmops_ledger_prod_run(struct llmops_ledger *lg, const struct llmops_prod_run_key *k,
+			   const char *command, char id_out[LLMOPS_RUNID_LEN + 1],
+			   struct llmops_err *err);
+
+/* One ingested record.  Strings are borrowed; NULL means absent. */
+struct llmops_prod_result {
+	const char *case_id;	/* required */
+	const char *record_key; /* required: "id:ID" or "sha256:HEX" */
+	const char *at;		/* required: when it was answered (ISO 8601 UTC, ms) */
+	const char *input;	/* the request's messages (JSON) */
+	const char *output, *expected, *error, *metadata;
+	double latency_ms, ttft_ms, cost_usd; /* NAN: unknown */
+	int64_t tokens_in, tokens_out;	      /* -1: unknown */
+	int cache_hit;
+};
+
+/*
+ * Add p to run_id unless a record with its key is in the ledger already:
+ * *added 1 or 0.  Grouped into transactions as llmops_ledger_set_batch()
+ * says (flush, prod_finish and free commit).
+ */
+int llmops_ledger_prod_add(struct llmops_ledger *lg, const char *run_id,
+			   const struct llmops_prod_result *p, int *added, struct llmops_err *err);
+
+/* Commit, then bring a production run's totals and figures up to date (status "passed",
+   finished_at its newest record). */
+int llmops_ledger_prod_finish(struct llmops_ledger *lg, const char *run_id,
+			      struct llmops_err *err);
 
 /* -------------------------------------------------------------- datasets */
 

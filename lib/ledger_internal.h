@@ -14,6 +14,7 @@ struct llmops_ledger {
 	unsigned batch;		   /* appends per transaction; <= 1: each commits */
 	unsigned pending;	   /* appends in the open batch transaction */
 	sqlite3_stmt *append_stmt; /* prepared once, reused by every append */
+	sqlite3_stmt *prod_stmt;   /* the same for ingested production records */
 	char ts[32];		   /* the last result's time as text, and that time */
 	uint64_t ts_ms;
 	int readonly; /* 0 read-write; 1 mode=ro; 2 immutable (no WAL pending) */

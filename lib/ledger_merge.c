@@ -127,16 +127,16 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, struct llmops_mer
 		" repeat_index, input, output, expected, scores, score, passed, latency_ms,"
 		" ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"
 		" created_at, position, metric, threshold, provider, model, skipped, judge,"
-		" judge_cost_usd, steps)"
+		" judge_cost_usd, steps, record_key, metadata)"
 		" SELECT run_id, case_id, variant, repeat_index, input, output, expected,"
 		" scores, score, passed, latency_ms, ttft_ms, tokens_in, tokens_out,"
-		" cost_usd, attempts, error, cache_hit, created_at, %s, %s, %s FROM src.results"
+		" cost_usd, attempts, error, cache_hit, created_at, %s, %s, %s, %s FROM src.results"
 		" WHERE run_id IN (SELECT id FROM main.runs)"
 		" ORDER BY run_id, id",
 		version >= 3 ? "position, metric, threshold" : "NULL, NULL, NULL",
 		version >= 4 ? "provider, model, skipped, judge, judge_cost_usd"
 			     : "NULL, NULL, 0, NULL, NULL",
-		version >= 5 ? "steps" : "NULL");
+		version >= 5 ? "steps" : "NULL", version >= 6 ? "record_key, metadata" : "NULL, NULL");
 	if ((rc = exec(lg, sql.data, &st->results, err)) ||
 	    (rc = exec(lg,
 		       "INSERT OR IGNORE INTO main.cache (key, provider, model, response,"

@@ -135,6 +135,15 @@ static const char *const migrations[] = {
 	 * tools' results */
 	("ALTER TABLE results ADD COLUMN steps TEXT;        -- JSON array of steps; NULL: one "
 	 "plain request\n"),
+	/* 5 -> 6: production traffic (`llmops ingest`): each record once, whatever file or
+	   format it came from again, with the application's metadata tags */
+	("ALTER TABLE results ADD COLUMN record_key TEXT;  -- production: 'id:ID' or "
+	 "'sha256:HEX' of the record; NULL: not ingested\n"
+	 "ALTER TABLE results ADD COLUMN metadata TEXT;    -- production: the record's tags (JSON "
+	 "object)\n"
+	 "CREATE UNIQUE INDEX results_record ON results(record_key) WHERE record_key IS NOT "
+	 "NULL;\n"
+	 "CREATE INDEX runs_kind ON runs(kind, started_at);\n"),
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,

@@ -1,0 +1,258 @@
+/*
+ * ingest.c - `llmops ingest`: production request/response records into the
+ * ledger as production runs (lib/ingest.h does the reading and storing).
+ */
+#include "llmops.h"
+
+#include "attrib.h"
+#include "bundle.h"
+#include "config.h"
+#include "ingest.h"
+#include "json.h"
+#include "ledger.h"
+#include "options.h"
+#include "output.h"
+#include "prompt_cmd.h"
+#include "workspace.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const synopsis[] = {
+	"llmops ingest [--from FORMAT] [--bundle FILE] [--strict] [--format FORMAT] FILE...|-",
+	NULL,
+};
+static const struct llmops_usage usage = {
+	"llmops ingest",
+	synopsis,
+	"Read production request/response records and keep them in the ledger as\n"
+	"production runs (one per UTC day, prompt version, provider and model):\n"
+	"OpenAI-style JSONL ({\"id\", \"request\", \"response\", \"latency_ms\",\n"
+	"\"metadata\"} and OpenAI Batch output), OTLP/JSON spans with the GenAI\n"
+	"semantic conventions, and LiteLLM's logging payloads and spend logs; the\n"
+	"format is told per record unless --from names it.  A record is attributed to\n"
+	"a prompt version by its llmops.prompt and llmops.version tags, else by its\n"
+	"messages matching a version prompts.lock pins (or --bundle's); the rest are\n"
+	"kept unattributed.  The same record again (by id, or by its bytes when it has\n"
+	"none) is never added twice.  Tokens and cost come from the record, else are\n"
+	"counted and priced.  Malformed records are reported with their line and\n"
+	"skipped (exit 2 with --strict, after the others are stored).",
+};
+
+static const char *const from_names[] = {"auto", "openai", "otlp", "litellm", NULL};
+
+struct reporter {
+	long shown;
+};
+
+#define MAX_SHOWN 20
+
+static void on_problem(void *ud, const char *file, long line, const char *why)
+{
+	struct reporter *r = ud;
+	if (r->shown++ < MAX_SHOWN)
+		fprintf(stderr, "llmops: %s:%ld: skipped: %s\n", file, line, why);
+}
+
+static void on_progress(void *ud, long read)
+{
+	(void)ud;
+	fprintf(stderr, "\r%ld records...", read);
+}
+
+/* The pinned versions to match text against: --bundle's, else prompts.lock's (none outside a
+   repository or without a lock).  *a NULL when there are none. */
+static int load_attrib(struct llmops_ctx *ctx, const char *bundle_path, struct llmops_attrib **a)
+{
+	struct llmops_err err = {0};
+	struct llmops_workspace *ws;
+	cJSON *b = NULL;
+	int rc;
+	*a = NULL;
+	if (bundle_path) {
+		struct llmops_buf text = LLMOPS_BUF_INIT;
+		if (llmops_buf_read_file(&text, bundle_path)) {
+			llmops_error("--bundle: cannot read '%s': %s", bundle_path,
+				     strerror(errno));
+			return LLMOPS_EXIT_USAGE;
+		}
+		rc = llmops_json_parse(&b, text.data, text.len, bundle_path, &err);
+		llmops_buf_release(&text);
+		if (rc)
+			return llmops_report(&err);
+	} else {
+		struct prompt_env env;
+		struct llmops_head h;
+		if ((rc = llmops_ctx_workspace(ctx, &ws)))
+			return rc;
+		if (!ws->in_repo)
+			return 0;
+		if ((rc = prompt_env_open(&env, ctx)))
+			return rc;
+		if (env.lock.n && (llmops_store_head(env.store, &h, &err) ||
+				   llmops_bundle_make(env.store, &env.lock,
+						      h.unborn ? "" : h.commit, &b, &err))) {
+			prompt_env_close(&env);
+			return llmops_report(&err);
+		}
+		prompt_env_close(&env);
+		if (!b)
+			return 0;
+	}
+	rc = llmops_attrib_new(a, b, &err) ? llmops_report(&err) : 0;
+	cJSON_Delete(b);
+	return rc;
+}
+
+static void summary_text(const struct llmops_ingest_stats *s, const char *ledger)
+{
+	printf("read %ld record%s: %ld added, %ld already present, %ld malformed\n", s->read,
+	       s->read == 1 ? "" : "s", s->added, s->present, s->malformed);
+	printf("attributed: %ld by tag, %ld by text, %ld unattributed\n", s->by_tag, s->by_text,
+	       s->unattributed);
+	if (s->counted || s->priced || s->unpriced)
+		printf("tokens counted for %ld, cost priced for %ld, %ld without a price\n",
+		       s->counted, s->priced, s->unpriced);
+	if (s->errors)
+		printf("%ld failed request%s kept as error%s\n", s->errors,
+		       s->errors == 1 ? "" : "s", s->errors == 1 ? "" : "s");
+	if (s->ignored)
+		printf("%ld span%s without GenAI attributes ignored\n", s->ignored,
+		       s->ignored == 1 ? "" : "s");
+	printf("%ld production run%s in %s\n", s->runs, s->runs == 1 ? "" : "s", ledger);
+}
+
+static cJSON *summary_json(const struct llmops_ingest_stats *s)
+{
+	cJSON *o = cJSON_CreateObject();
+	const struct {
+		const char *k;
+		long v;
+	} f[] = {{"read", s->read},
+		 {"added", s->added},
+		 {"present", s->present},
+		 {"malformed", s->malformed},
+		 {"ignored", s->ignored},
+		 {"by_tag", s->by_tag},
+		 {"by_text", s->by_text},
+		 {"unattributed", s->unattributed},
+		 {"tokens_counted", s->counted},
+		 {"priced", s->priced},
+		 {"unpriced", s->unpriced},
+		 {"errors", s->errors},
+		 {"runs", s->runs}};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		cJSON_AddNumberToObject(o, f[i].k, (double)f[i].v);
+	return o;
+}
+
+int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	const char *format = "text", *from = "auto", *bundle = NULL;
+	int strict = 0, no_progress = 0;
+	const struct llmops_option opts[] = {
+		{OPT_CHOICE, 0, "from", &from, "FORMAT",
+		 "the records' format: auto (default), openai, otlp or litellm", from_names, 0, 0},
+		{OPT_STRING, 0, "bundle", &bundle, "FILE",
+		 "attribute by the versions of this bundle (llmops prompt bundle), not "
+		 "prompts.lock",
+		 NULL, 0, 0},
+		{OPT_FLAG, 0, "strict", &strict, NULL, "exit 2 when a record was malformed", NULL,
+		 0, 0},
+		{OPT_FLAG, 0, "no-progress", &no_progress, NULL, "no progress on stderr", NULL, 0,
+		 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	struct llmops_buf command = LLMOPS_BUF_INIT, text = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	struct llmops_ingest_stats st = {0};
+	struct llmops_pricing *prices = NULL;
+	struct llmops_attrib *attrib = NULL;
+	struct llmops_ingest *in = NULL;
+	struct llmops_workspace *ws;
+	struct llmops_ledger *lg;
+	struct reporter rep = {0};
+	cJSON *cfg = NULL;
+	int n, rc;
+
+	llmops_buf_adds(&command, "llmops ingest");
+	for (int i = 1; i < argc; i++)
+		llmops_buf_addf(&command, " %s", argv[i]);
+	if ((n = llmops_parse_command(argc, argv, opts, &usage, 1, -1)) < 0) {
+		llmops_buf_release(&command);
+		return LLMOPS_OPT_EXIT(n);
+	}
+	for (int i = 0; i < n; i++) { /* every file readable before anything is stored */
+		if (strcmp(argv[i], "-") && access(argv[i], R_OK)) {
+			llmops_error("cannot read '%s': %s", argv[i], strerror(errno));
+			rc = LLMOPS_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if ((rc = load_attrib(ctx, bundle, &attrib)) || (rc = llmops_ctx_workspace(ctx, &ws)) ||
+	    (rc = llmops_ctx_ledger(ctx, &lg)))
+		goto out;
+	if (llmops_pricing_builtin(&prices, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	if ((rc = config_load(ws->root, &cfg, &text, prices))) /* llmops.json's own prices */
+		goto out;
+	const struct llmops_ingest_opts io = {
+		.format = llmops_ingest_format_parse(from),
+		.attrib = attrib,
+		.pricing = prices,
+		.command = command.data,
+		.env = ctx->env,
+		.problem = on_problem,
+		.problem_ud = &rep,
+		.progress = !no_progress && isatty(2) ? on_progress : NULL,
+	};
+	if (llmops_ingest_start(&in, lg, &io, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	for (int i = 0; !rc && i < n; i++) {
+		int std = !strcmp(argv[i], "-");
+		FILE *f = std ? stdin : fopen(argv[i], "r");
+		if (!f) {
+			llmops_error("cannot open '%s': %s", argv[i], strerror(errno));
+			rc = LLMOPS_E_IO;
+			err.code = 0;
+			break;
+		}
+		rc = llmops_ingest_file(in, f, std ? "<stdin>" : argv[i], &err);
+		if (!std)
+			fclose(f);
+	}
+	if (io.progress)
+		fputs("\r\033[K", stderr);
+	rc = llmops_ingest_finish(in, rc, &st, &err);
+	if (rc) {
+		rc = err.code ? llmops_report(&err) : LLMOPS_EXIT_RUNTIME;
+		goto out;
+	}
+	if (rep.shown > MAX_SHOWN)
+		fprintf(stderr, "llmops: ... and %ld more malformed records\n",
+			rep.shown - MAX_SHOWN);
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		cJSON *o = summary_json(&st);
+		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+		cJSON_Delete(o);
+	} else {
+		summary_text(&st, llmops_ledger_path(lg));
+	}
+	if (!rc && strict && st.malformed)
+		rc = LLMOPS_EXIT_USAGE;
+out:
+	llmops_attrib_free(attrib);
+	llmops_pricing_free(prices);
+	cJSON_Delete(cfg);
+	llmops_buf_release(&text);
+	llmops_buf_release(&command);
+	return rc;
+}

@@ -1,0 +1,407 @@
+/*
+ * ingest.c - production records into the ledger (ingest.h): reading files
+ * a line at a time, attributing, counting and pricing what records lack,
+ * storing them in production runs.
+ */
+#include "ingest.h"
+
+#include "attrib.h"
+#include "buf.h"
+#include "json.h"
+#include "ledger.h"
+#include "models.h"
+#include "pricing.h"
+#include "redact.h"
+#include "runid.h"
+#include "tokenizer.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Results per transaction: large enough that commits cost little. */
+#define INGEST_BATCH 8192
+
+struct run_slot {
+	char *key; /* day, prompt, version, provider, model joined by \x1f */
+	char id[LLMOPS_RUNID_LEN + 1];
+};
+
+struct llmops_ingest {
+	struct llmops_ledger *lg;
+	struct llmops_ingest_opts o;
+	struct llmops_ingest_stats st;
+	struct run_slot *runs;
+	size_t nruns, capruns, last;
+	struct llmops_tokenizer *tok[2]; /* o200k_base, cl100k_base: opened when needed */
+	struct llmops_buf key;
+	const char *label; /* the file being read */
+	long line;	   /* its line of the record being read */
+	char now[32];	   /* the time of records that do not say when they were answered */
+	struct llmops_err *err;
+};
+
+int llmops_ingest_start(struct llmops_ingest **out, struct llmops_ledger *lg,
+			const struct llmops_ingest_opts *opts, struct llmops_err *err)
+{
+	struct llmops_ingest *in = calloc(1, sizeof(*in));
+	uint64_t ms = llmops_now_ms();
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+	*out = NULL;
+	if (!in)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	in->lg = lg;
+	in->o = *opts;
+	gmtime_r(&s, &tm);
+	snprintf(in->now, sizeof(in->now), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		 (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100, tm.tm_mday % 100,
+		 tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100, (int)(ms % 1000));
+	llmops_ledger_set_batch(lg, INGEST_BATCH);
+	*out = in;
+	return 0;
+}
+
+static const char *tag(const cJSON *md, const char *a, const char *b)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(md, a);
+	if (!cJSON_IsString(v) || !v->valuestring[0])
+		v = cJSON_GetObjectItemCaseSensitive(md, b);
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+static void problem(struct llmops_ingest *in, long line, const char *why)
+{
+	in->st.malformed++;
+	if (in->o.problem)
+		in->o.problem(in->o.problem_ud, in->label, line, why);
+}
+
+/* The run of this record's day, prompt version, provider and model. */
+static int run_for(struct llmops_ingest *in, const struct llmops_prod_run_key *k, const char **id)
+{
+	struct llmops_buf *b = &in->key;
+	llmops_buf_reset(b);
+	llmops_buf_addf(b, "%s\x1f%s\x1f%s\x1f%s\x1f%s", k->day, k->prompt ? k->prompt : "\x02",
+			k->version ? k->version : "\x02", k->provider ? k->provider : "\x02",
+			k->model ? k->model : "\x02");
+	if (in->nruns && !strcmp(in->runs[in->last].key, b->data)) {
+		*id = in->runs[in->last].id;
+		return 0;
+	}
+	for (size_t i = 0; i < in->nruns; i++) {
+		if (!strcmp(in->runs[i].key, b->data)) {
+			in->last = i;
+			*id = in->runs[i].id;
+			return 0;
+		}
+	}
+	if (in->nruns == in->capruns) {
+		size_t nc = in->capruns ? 2 * in->capruns : 16;
+		struct run_slot *nr = realloc(in->runs, nc * sizeof(*nr));
+		if (!nr)
+			return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+		in->runs = nr;
+		in->capruns = nc;
+	}
+	struct run_slot *s = &in->runs[in->nruns];
+	int rc = llmops_ledger_prod_run(in->lg, k, in->o.command, s->id, in->err);
+	if (rc)
+		return rc;
+	if (!(s->key = strdup(b->data)))
+		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+	in->last = in->nruns++;
+	*id = s->id;
+	return 0;
+}
+
+/* Count what the record lacks with the model's tokenizer; price what it did not cost. */
+static int count_and_price(struct llmops_ingest *in, struct llmops_prod_record *r)
+{
+	struct llmops_model_tokens mt;
+	const struct llmops_price *pr = NULL;
+	struct llmops_err e = {0};
+	int counted = 0;
+	if ((r->tokens_in < 0 || r->tokens_out < 0) && r->model &&
+	    llmops_model_tokens(r->model, r->provider, &mt)) {
+		int k = strcmp(mt.encoding, "o200k_base") ? 1 : 0;
+		if (!in->tok[k] && llmops_tokenizer_open(&in->tok[k], mt.encoding, in->err))
+			return in->err->code;
+		if (r->tokens_in < 0 && r->messages) {
+			struct llmops_chat_count cc;
+			if (!llmops_count_chat_ex(in->tok[k], &mt, r->messages, &cc, &e)) {
+				r->tokens_in = cc.total;
+				counted = 1;
+			}
+		}
+		if (r->tokens_out < 0 && r->output && !r->error) {
+			size_t n = 0;
+			if (!llmops_tokenize(in->tok[k], r->output, strlen(r->output),
+					     LLMOPS_TOK_LOSSY, "output", NULL, &n, &e)) {
+				r->tokens_out = (int64_t)n;
+				counted = 1;
+			}
+		}
+	}
+	in->st.counted += counted;
+	if (!isnan(r->cost_usd))
+		return 0;
+	if (in->o.pricing && r->model && r->tokens_in >= 0 &&
+	    !llmops_pricing_find(in->o.pricing, r->model, &pr, &e)) {
+		r->cost_usd = llmops_price_request(pr, (double)r->tokens_in, (double)r->cached_in,
+						   (double)(r->tokens_out > 0 ? r->tokens_out : 0));
+		in->st.priced++;
+	} else {
+		in->st.unpriced++;
+	}
+	return 0;
+}
+
+static int take(struct llmops_prod_record *r, void *ud)
+{
+	struct llmops_ingest *in = ud;
+	const char *prompt = tag(r->metadata, "llmops.prompt", "llmops.prompt.name");
+	const char *version = tag(r->metadata, "llmops.version", "llmops.prompt.version");
+	const char *run_id = NULL, *mn = NULL, *mv = NULL;
+	char *input = NULL, *metadata = NULL;
+	char day[11];
+	int rc, added = 0;
+
+	in->st.read++;
+	if (prompt && version) {
+		in->st.by_tag++;
+	} else if (llmops_attrib_match(in->o.attrib, r->messages, prompt, &mn, &mv)) {
+		prompt = mn;
+		version = mv;
+		in->st.by_text++;
+	} else if (prompt) {
+		in->st.by_tag++; /* the prompt by its tag, the version unknown */
+	} else {
+		in->st.unattributed++;
+	}
+	if (!r->error && (rc = count_and_price(in, r))) /* a failed request is not billed */
+		return rc;
+	const char *at = r->at ? r->at : in->now;
+	memcpy(day, at, 10);
+	day[10] = 0;
+	struct llmops_prod_run_key k = {day, prompt, version, r->provider, r->model};
+	if ((rc = run_for(in, &k, &run_id)))
+		return rc;
+	if (r->messages && !(input = cJSON_PrintUnformatted(r->messages)))
+		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+	if (r->metadata && cJSON_GetArraySize(r->metadata) &&
+	    !(metadata = cJSON_PrintUnformatted(r->metadata))) {
+		free(input);
+		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	/* a key the application sent or the model echoed is never stored */
+	llmops_redact_keys(input, in->o.env);
+	llmops_redact_keys(r->output, in->o.env);
+	llmops_redact_keys(metadata, in->o.env);
+	struct llmops_prod_result p = {
+		.case_id = r->id,
+		.record_key = r->key,
+		.at = at,
+		.input = input,
+		.output = r->output,
+		.expected = r->expected,
+		.error = r->error,
+		.metadata = metadata,
+		.latency_ms = r->latency_ms,
+		.ttft_ms = r->ttft_ms,
+		.cost_usd = r->cost_usd,
+		.tokens_in = r->tokens_in,
+		.tokens_out = r->tokens_out,
+		.cache_hit = r->cache_hit,
+	};
+	rc = llmops_ledger_prod_add(in->lg, run_id, &p, &added, in->err);
+	free(input);
+	free(metadata);
+	if (rc)
+		return rc;
+	if (added) {
+		in->st.added++;
+		in->st.errors += r->error != NULL;
+	} else {
+		in->st.present++;
+	}
+	if (in->o.progress && !(in->st.read & 0xffff))
+		in->o.progress(in->o.progress_ud, in->st.read);
+	return 0;
+}
+
+/* One JSON value's records; what cannot be read is a problem at line (the rest go on). */
+static int value(struct llmops_ingest *in, const cJSON *v, const char *raw, size_t len, long line)
+{
+	struct llmops_err e = {0};
+	long before = in->st.read;
+	int rc;
+	in->line = line;
+	rc = llmops_ingest_value(v, raw, len, in->o.format, take, in, &in->st.ignored, &e);
+	if (rc == LLMOPS_E_INPUT) {
+		if (in->st.read > before) { /* an OTLP request: the spans before were taken */
+			char why[sizeof(e.msg) + 64];
+			snprintf(why, sizeof(why), "after %ld span%s: %s", in->st.read - before,
+				 in->st.read - before == 1 ? "" : "s", e.msg);
+			in->st.read++;
+			problem(in, line, why);
+		} else {
+			in->st.read++;
+			problem(in, line, e.msg);
+		}
+		return 0;
+	}
+	return rc;
+}
+
+/* A line that is not JSON: where and why, from the strict parser. */
+static void bad_line(struct llmops_ingest *in, const char *s, size_t n, long line)
+{
+	struct llmops_err e = {0};
+	cJSON *v = NULL;
+	char why[sizeof(e.msg) + 32];
+	if (!llmops_json_parse(&v, s, n, "", &e)) {
+		cJSON_Delete(v); /* cJSON refused what the strict parser took: say so plainly */
+		snprintf(why, sizeof(why), "not a JSON value cJSON can read");
+	} else {
+		int l = 0, c = 0, off = 0;
+		if (sscanf(e.msg, ":%d:%d:%n", &l, &c, &off) >= 2 && off)
+			snprintf(why, sizeof(why), "column %d:%s", c, e.msg + off);
+		else
+			snprintf(why, sizeof(why), "%s", e.msg);
+	}
+	in->st.read++;
+	problem(in, line, why);
+}
+
+/* The whole text as one JSON document: an object, or an array of records. */
+static int document(struct llmops_ingest *in, const char *text, size_t len, cJSON *doc)
+{
+	const cJSON *x;
+	int rc = 0;
+	long i = 0;
+	if (!cJSON_IsArray(doc))
+		return value(in, doc, text, len, 1);
+	cJSON_ArrayForEach (x, doc) {
+		char idx[24];
+		const char *steps[1] = {idx};
+		int line = 1, col = 1;
+		char *raw = cJSON_PrintUnformatted(x);
+		snprintf(idx, sizeof(idx), "%ld", i++);
+		llmops_json_locate(text, len, steps, 1, 0, &line, &col);
+		rc = raw ? value(in, x, raw, strlen(raw), line) : LLMOPS_E_NOMEM;
+		free(raw);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
+/* Lines of text[0..len) (a file read whole), one record each. */
+static int lines_of(struct llmops_ingest *in, const char *text, size_t len)
+{
+	long line = 0;
+	int rc = 0;
+	for (size_t at = 0; at < len && !rc;) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+		const char *s = text + at;
+		line++;
+		at += n + 1;
+		while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (!n)
+			continue;
+		cJSON *v = cJSON_ParseWithLength(s, n);
+		if (!v) {
+			bad_line(in, s, n, line);
+			continue;
+		}
+		rc = value(in, v, s, n, line);
+		cJSON_Delete(v);
+	}
+	return rc;
+}
+
+int llmops_ingest_file(struct llmops_ingest *in, FILE *f, const char *label, struct llmops_err *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	long lineno = 0;
+	int rc = 0, first = 1;
+
+	in->label = label;
+	in->err = err;
+	while (!rc && (got = getline(&line, &cap, f)) >= 0) {
+		size_t n = (size_t)got;
+		lineno++;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' ||
+			     line[n - 1] == '\t'))
+			n--;
+		if (!n)
+			continue;
+		cJSON *v = cJSON_ParseWithLength(line, n);
+		if (!v && first) {
+			/* not a whole value on its first line: one JSON document (or a file whose
+			   first record is broken, read the same way then, line by line) */
+			struct llmops_buf all = LLMOPS_BUF_INIT;
+			struct llmops_err e = {0};
+			cJSON *doc = NULL;
+			for (long k = 1; k < lineno; k++)
+				llmops_buf_addch(&all, '\n');
+			llmops_buf_add(&all, line, (size_t)got);
+			while ((got = getline(&line, &cap, f)) >= 0)
+				llmops_buf_add(&all, line, (size_t)got);
+			if (ferror(f)) {
+				llmops_buf_release(&all);
+				rc = llmops_err_set(err, LLMOPS_E_IO, "%s: cannot read", label);
+				break;
+			}
+			if (!llmops_json_parse(&doc, all.data, all.len, label, &e) &&
+			    (cJSON_IsObject(doc) || cJSON_IsArray(doc)))
+				rc = document(in, all.data, all.len, doc);
+			else
+				rc = lines_of(in, all.data, all.len);
+			cJSON_Delete(doc);
+			llmops_buf_release(&all);
+			break;
+		}
+		first = 0;
+		if (!v) {
+			bad_line(in, line, n, lineno);
+			continue;
+		}
+		rc = value(in, v, line, n, lineno);
+		cJSON_Delete(v);
+	}
+	if (!rc && ferror(f))
+		rc = llmops_err_set(err, LLMOPS_E_IO, "%s: cannot read", label);
+	free(line);
+	return rc;
+}
+
+int llmops_ingest_finish(struct llmops_ingest *in, int rc, struct llmops_ingest_stats *st,
+			 struct llmops_err *err)
+{
+	if (!in)
+		return rc;
+	if (!rc)
+		rc = llmops_ledger_flush(in->lg, err);
+	for (size_t i = 0; i < in->nruns; i++) {
+		if (!rc)
+			rc = llmops_ledger_prod_finish(in->lg, in->runs[i].id, err);
+		free(in->runs[i].key);
+	}
+	llmops_ledger_set_batch(in->lg, 1);
+	in->st.runs = (long)in->nruns;
+	if (st)
+		*st = in->st;
+	free(in->runs);
+	llmops_tokenizer_close(in->tok[0]);
+	llmops_tokenizer_close(in->tok[1]);
+	llmops_buf_release(&in->key);
+	free(in);
+	return rc;
+}

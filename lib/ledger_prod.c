@@ -1,0 +1,158 @@
+/*
+ * ledger_prod.c - production traffic in the ledger: runs of kind
+ * "production", one per UTC day, prompt version, provider and model, whose
+ * results are ingested records (ledger.h).
+ */
+#include "ledger_internal.h"
+
+#include "redact.h"
+#include "version.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* NULL-safe "IS" for a text column: ?N IS col matches two NULLs. */
+int llmops_ledger_prod_run(struct llmops_ledger *lg, const struct llmops_prod_run_key *k,
+			   const char *command, char id_out[LLMOPS_RUNID_LEN + 1],
+			   struct llmops_err *err)
+{
+	static const char find[] =
+		"SELECT id FROM runs WHERE kind = 'production' AND started_at = ?1"
+		" AND prompt_name IS ?2 AND prompt_version IS ?3 AND provider IS ?4 AND model IS ?5"
+		" ORDER BY id LIMIT 1";
+	static const char add[] =
+		"INSERT INTO runs (id, kind, status, started_at, prompt_name, prompt_version,"
+		" provider, model, command, llmops_version)"
+		" VALUES (?6, 'production', 'running', ?1, ?2, ?3, ?4, ?5, ?7, ?8)";
+	sqlite3_stmt *st = NULL;
+	char start[32], *cmd = NULL;
+	int rc;
+
+	if (strlen(k->day) != 10)
+		return llmops_err_set(err, LLMOPS_E_USAGE, "a production run needs a day");
+	snprintf(start, sizeof(start), "%.10sT00:00:00.000Z", k->day);
+	if ((rc = ledger_prepare(lg, find, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, start, -1, SQLITE_STATIC);
+	ledger_bind_text(st, 2, k->prompt);
+	ledger_bind_text(st, 3, k->version);
+	ledger_bind_text(st, 4, k->provider);
+	ledger_bind_text(st, 5, k->model);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(id_out, LLMOPS_RUNID_LEN + 1, "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_fail(lg, rc, "cannot read the ledger", err);
+	if ((rc = llmops_runid_new(id_out, llmops_now_ms())))
+		return llmops_err_set(err, rc, "cannot make a run id: no randomness available");
+	if (command && !(cmd = strdup(command)))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	llmops_redact(cmd);
+	if ((rc = ledger_prepare(lg, add, &st, err))) {
+		free(cmd);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, start, -1, SQLITE_STATIC);
+	ledger_bind_text(st, 2, k->prompt);
+	ledger_bind_text(st, 3, k->version);
+	ledger_bind_text(st, 4, k->provider);
+	ledger_bind_text(st, 5, k->model);
+	sqlite3_bind_text(st, 6, id_out, -1, SQLITE_STATIC);
+	ledger_bind_text(st, 7, cmd);
+	sqlite3_bind_text(st, 8, llmops_version(), -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(cmd);
+	return rc == SQLITE_DONE ? 0 : ledger_fail(lg, rc, "cannot record a production run", err);
+}
+
+int llmops_ledger_prod_add(struct llmops_ledger *lg, const char *run_id,
+			   const struct llmops_prod_result *p, int *added, struct llmops_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO results (run_id, case_id, input, output, expected, passed,"
+		" latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"
+		" created_at, record_key, metadata)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?13, ?14, ?15, ?16)"
+		" ON CONFLICT DO NOTHING";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!lg->prod_stmt && (rc = ledger_prepare(lg, sql, &lg->prod_stmt, err)))
+		return rc;
+	st = lg->prod_stmt;
+	if (!lg->pending && (rc = ledger_begin(lg, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->case_id, -1, SQLITE_STATIC);
+	ledger_bind_text(st, 3, p->input);
+	ledger_bind_text(st, 4, p->output);
+	ledger_bind_text(st, 5, p->expected);
+	if (p->error)
+		sqlite3_bind_null(st, 6);
+	else
+		sqlite3_bind_int(st, 6, 1);
+	ledger_bind_double(st, 7, p->latency_ms);
+	ledger_bind_double(st, 8, p->ttft_ms);
+	if (p->tokens_in >= 0)
+		sqlite3_bind_int64(st, 9, p->tokens_in);
+	else
+		sqlite3_bind_null(st, 9);
+	if (p->tokens_out >= 0)
+		sqlite3_bind_int64(st, 10, p->tokens_out);
+	else
+		sqlite3_bind_null(st, 10);
+	ledger_bind_double(st, 11, p->cost_usd);
+	ledger_bind_text(st, 12, p->error);
+	sqlite3_bind_int(st, 13, p->cache_hit ? 1 : 0);
+	sqlite3_bind_text(st, 14, p->at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, p->record_key, -1, SQLITE_STATIC);
+	ledger_bind_text(st, 16, p->metadata);
+	rc = sqlite3_step(st);
+	*added = rc == SQLITE_DONE && sqlite3_changes(lg->db) > 0;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		rc = ledger_fail(lg, rc, "cannot record a production record", err);
+		ledger_rollback(lg);
+		lg->pending = 0;
+		return rc;
+	}
+	if (++lg->pending >= (lg->batch > 1 ? lg->batch : 1)) {
+		lg->pending = 0;
+		return ledger_commit(lg, err);
+	}
+	return 0;
+}
+
+int llmops_ledger_prod_finish(struct llmops_ledger *lg, const char *run_id, struct llmops_err *err)
+{
+	static const char sql[] =
+		"UPDATE runs SET status = 'passed',"
+		" finished_at = (SELECT max(created_at) FROM results WHERE run_id = ?1),"
+		" duration_ms = NULL WHERE id = ?1";
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = llmops_ledger_flush(lg, err)) || (rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	if ((rc = ledger_write_one(lg, st, "cannot finish a production run", err)))
+		goto out;
+	if ((rc = ledger_totals_store(lg, run_id, err)) ||
+	    (rc = ledger_summary_store(lg, run_id, err))) {
+		ledger_rollback(lg);
+		goto out;
+	}
+	rc = ledger_commit(lg, err);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
