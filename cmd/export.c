@@ -32,7 +32,8 @@ static const struct llmops_usage usage = {
 	synopsis,
 	"Write the ledger's results for other tools.  prometheus: counters and\n"
 	"histograms of requests, cases, tokens, cost and latency by prompt, version,\n"
-	"model and provider, in the text exposition format.  otlp: one OpenTelemetry\n"
+	"model, provider and source (eval, or production from llmops ingest), in the\n"
+	"text exposition format.  otlp: one OpenTelemetry\n"
 	"span per request with the GenAI semantic-convention attributes, as OTLP/JSON;\n"
 	"with --otlp-endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) they are POSTed to the\n"
 	"collector's /v1/traces in batches, with OTEL_EXPORTER_OTLP_HEADERS sent as\n"
@@ -45,6 +46,7 @@ static const char *const formats[] = {"prometheus", "otlp", "csv", "jsonl", NULL
 
 struct labels {
 	char prompt[128], version[64], model[128], provider[64];
+	char source[16]; /* "production" (llmops ingest) or "eval" (every other run) */
 };
 
 /* The labels of a result: its run's, or parsed from its variant ("p@v x prov:model"). */
@@ -56,6 +58,8 @@ static void labels_of(const struct llmops_request_row *w, struct labels *l)
 	snprintf(l->version, sizeof(l->version), "%s", w->prompt_version ? w->prompt_version : "");
 	snprintf(l->model, sizeof(l->model), "%s", w->model ? w->model : "");
 	snprintf(l->provider, sizeof(l->provider), "%s", w->provider ? w->provider : "");
+	snprintf(l->source, sizeof(l->source), "%s",
+		 w->kind && !strcmp(w->kind, "production") ? "production" : "eval");
 	if (!v)
 		return;
 	const char *x = strstr(v, " x "), *at = strchr(v, '@');
@@ -184,6 +188,8 @@ static void labels_out(FILE *f, const struct labels *l, const char *extra_k, con
 	label_value(f, l->model);
 	fputs("\",provider=\"", f);
 	label_value(f, l->provider);
+	fputs("\",source=\"", f);
+	label_value(f, l->source);
 	fputc('"', f);
 	if (extra_k)
 		fprintf(f, ",%s=\"%s\"", extra_k, extra_v);

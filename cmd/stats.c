@@ -9,29 +9,40 @@
 #include "run_fmt.h"
 #include "runid.h"
 #include "runstats.h"
+#include "prodstats.h"
 #include "since.h"
+#include "stats_prod.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char *const synopsis[] = {
-	"llmops stats [--by day|prompt|model|provider] [--since DATE|AGE] [--format FORMAT]",
+	"llmops stats [--by day|prompt|version|model|provider|kind|tag:KEY] [--since DATE|AGE]",
+	"             [--budget USD] [--format FORMAT]",
+	"llmops stats --canary NAME [--fail-on-regression] [--significance P] [--since DATE|AGE]",
 	NULL,
 };
 static const struct llmops_usage usage = {
 	"llmops stats",
 	synopsis,
-	"What the ledger's runs add up to, one row per day (UTC; the default),\n"
-	"prompt, model or provider: runs, cases, requests, tokens, cost, latency p50\n"
-	"and p95 (exact, over answered requests), error rate and pass rate.  Then\n"
-	"drift: for every prompt, dataset and model with at least 6 finished\n"
-	"evaluations, the newest third of its runs is compared with the runs before;\n"
-	"a pass rate, mean score, latency or cost per case that moved by 5% or more\n"
-	"with p < 0.01 is flagged.",
+	"What the ledger's runs add up to, evaluations and production traffic\n"
+	"(llmops ingest) alike, one row per day (UTC; the default), prompt, prompt\n"
+	"version, model, provider, kind of run or value of a metadata tag: runs, cases,\n"
+	"requests, tokens, cost, latency p50 and p95 (exact, over answered requests),\n"
+	"error rate and pass rate.  Then drift: for every prompt, dataset and model\n"
+	"with at least 6 finished evaluations, and every prompt version and model with\n"
+	"at least 6 days of production, the newest third of its runs is compared with\n"
+	"the runs before; a pass rate, mean score, latency or cost per case that moved\n"
+	"by 5% or more with p < 0.01 is flagged.  --budget exits 1 when what was spent\n"
+	"(production and evaluation, shown apart) is over USD.  --canary compares the\n"
+	"canary prompts.lock pins for NAME with its stable version on production:\n"
+	"error rate and online pass rate (two-proportion test), latency and cost per\n"
+	"request (Welch), and says regression, no regression or inconclusive;\n"
+	"--fail-on-regression exits 1 on a regression.",
 };
 
-static const char *const by_names[] = {"day", "prompt", "model", "provider", NULL};
+static const char by_help[] = "day (default), prompt, version, model, provider, kind or tag:KEY";
 
 static cJSON *row_json(const struct llmops_stats_row *r)
 {
@@ -69,33 +80,18 @@ static void row_text(const struct llmops_stats_row *r)
 	       r->cost_usd, p50, p95, er, pr);
 }
 
-int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
+/* The stats table, drift and the budget (not with --canary). */
+static int table_view(struct llmops_ledger *lg, const char *by_s, const char *since_s,
+		      const char *since, const struct stats_prod *sp, int json,
+		      struct llmops_ctx *ctx, int *over)
 {
-	const char *format = "text", *by_s = "day", *since_s = NULL;
 	struct llmops_err err = {0};
-	struct llmops_ledger *lg;
 	struct llmops_stats s;
-	char since[32];
-	int rc;
-	const struct llmops_option opts[] = {
-		{OPT_CHOICE, 0, "by", &by_s, "KEY", "day (default), prompt, model or provider",
-		 by_names, 0, 0},
-		{OPT_STRING, 0, "since", &since_s, "DATE|AGE", "runs started at or after", NULL, 0,
-		 0},
-		OPT_FORMAT_ENTRY(&format),
-		OPT_HELP_ENTRY,
-		OPT_END_ENTRY,
-	};
-
-	if ((rc = llmops_parse_command(argc, argv, opts, &usage, 0, 0)) < 0)
-		return LLMOPS_OPT_EXIT(rc);
-	if (since_s && llmops_since_parse(since_s, llmops_now_ms(), since, &err))
+	int tag = !strncmp(by_s, "tag:", 4), rc = 0;
+	if (tag ? llmops_ledger_stats_by_tag(lg, by_s + 4, sp->since, &s, &err)
+		: llmops_ledger_stats(lg, llmops_stats_by_parse(by_s), sp->since, &s, &err))
 		return llmops_report(&err);
-	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
-		return rc;
-	if (llmops_ledger_stats(lg, llmops_stats_by_parse(by_s), since_s ? since : NULL, &s, &err))
-		return llmops_report(&err);
-	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+	if (json) {
 		cJSON *o = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(o, "rows"), *dr;
 		cJSON_AddStringToObject(o, "by", by_s);
 		if (since_s)
@@ -119,7 +115,10 @@ int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
 			cJSON_AddNumberToObject(x, "runs_recent", (double)d->nafter);
 			cJSON_AddItemToArray(dr, x);
 		}
-		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+		if (!isnan(sp->budget))
+			rc = stats_budget(lg, sp, 1, o, over);
+		if (!rc)
+			rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
 		cJSON_Delete(o);
 		llmops_stats_release(&s);
 		return rc;
@@ -128,11 +127,11 @@ int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
 		fprintf(stderr, "llmops: no runs%s in %s\n", since_s ? " since then" : " yet",
 			llmops_ledger_path(lg));
 		llmops_stats_release(&s);
-		return 0;
+		return isnan(sp->budget) ? 0 : stats_budget(lg, sp, 0, NULL, over);
 	}
-	printf("%-24s %6s %8s %9s %11s %11s %12s %8s %8s %7s %7s\n", by_s, "RUNS", "CASES",
-	       "REQUESTS", "TOKENS IN", "TOKENS OUT", "COST USD", "P50 MS", "P95 MS", "ERRORS",
-	       "PASS");
+	printf("%-24s %6s %8s %9s %11s %11s %12s %8s %8s %7s %7s\n", tag ? by_s + 4 : by_s, "RUNS",
+	       "CASES", "REQUESTS", "TOKENS IN", "TOKENS OUT", "COST USD", "P50 MS", "P95 MS",
+	       "ERRORS", "PASS");
 	for (size_t i = 0; i < s.nrows; i++)
 		row_text(&s.rows[i]);
 	row_text(&s.total);
@@ -146,10 +145,67 @@ int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
 			       d->prompt, d->dataset, d->model, d->metric, d->before, d->after,
 			       d->p, d->nafter, d->nbefore);
 		}
-	} else {
-		printf("\nno drift in %zu series of %d or more evaluations\n", s.series,
+	} else if (!tag) {
+		printf("\nno drift in %zu series of %d or more runs\n", s.series,
 		       LLMOPS_DRIFT_MIN_RUNS);
 	}
 	llmops_stats_release(&s);
-	return 0;
+	return isnan(sp->budget) ? 0 : stats_budget(lg, sp, 0, NULL, over);
+}
+
+int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	const char *format = "text", *by_s = "day", *since_s = NULL;
+	struct stats_prod sp = {NULL, NULL, 0.05, NAN};
+	struct llmops_err err = {0};
+	struct llmops_ledger *lg;
+	int fail = 0, rc, bad = 0;
+	char since[32] = "";
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 0, "by", &by_s, "KEY", by_help, NULL, 0, 0},
+		{OPT_STRING, 0, "since", &since_s, "DATE|AGE", "runs started at or after", NULL, 0,
+		 0},
+		OPT_NUMBER_ENTRY(0, "budget", &sp.budget, "USD",
+				 "exit 1 when production and evaluation spent more", 0, 1e12),
+		{OPT_STRING, 0, "canary", &sp.canary, "NAME",
+		 "the canary of NAME against its stable version, on production", NULL, 0, 0},
+		{OPT_FLAG, 0, "fail-on-regression", &fail, NULL,
+		 "with --canary: exit 1 when the canary is worse", NULL, 0, 0},
+		OPT_NUMBER_ENTRY(0, "significance", &sp.alpha, "P",
+				 "with --canary: the tests' level (0.05)", 1e-12, 0.5),
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+
+	if ((rc = llmops_parse_command(argc, argv, opts, &usage, 0, 0)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
+	if (strncmp(by_s, "tag:", 4) && llmops_stats_by_parse(by_s) < 0) {
+		llmops_error("stats: unknown --by '%s': %s", by_s, by_help);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (fail && !sp.canary) {
+		llmops_error("stats: --fail-on-regression needs --canary NAME");
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (since_s && llmops_since_parse(since_s, llmops_now_ms(), since, &err))
+		return llmops_report(&err);
+	sp.since = since_s ? since : NULL;
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
+		return rc;
+	int json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
+	if (!sp.canary)
+		return (rc = table_view(lg, by_s, since_s, since, &sp, json, ctx, &bad)) ? rc
+		       : bad ? LLMOPS_EXIT_CHECK
+			     : 0;
+	cJSON *doc = json ? cJSON_CreateObject() : NULL;
+	int regression = 0, over = 0;
+	if (!(rc = stats_canary(ctx, lg, &sp, json, doc, &regression)) && !isnan(sp.budget))
+		rc = stats_budget(lg, &sp, json, doc, &over);
+	if (!rc && json)
+		rc = llmops_emit(stdout, doc, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+	cJSON_Delete(doc);
+	if (rc)
+		return rc;
+	return (fail && regression) || over ? LLMOPS_EXIT_CHECK : 0;
 }

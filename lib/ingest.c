@@ -36,6 +36,9 @@ struct llmops_ingest {
 	size_t nruns, capruns, last;
 	struct llmops_tokenizer *tok[2]; /* o200k_base, cl100k_base: opened when needed */
 	struct llmops_buf key;
+	char **keys;	   /* the environment's key variables (redact.h), borrowed strings */
+	const char *model; /* the model priced last (borrowed from pricing's table: price) */
+	const struct llmops_price *price;
 	const char *label; /* the file being read */
 	long line;	   /* its line of the record being read */
 	char now[32];	   /* the time of records that do not say when they were answered */
@@ -54,6 +57,10 @@ int llmops_ingest_start(struct llmops_ingest **out, struct llmops_ledger *lg,
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	in->lg = lg;
 	in->o = *opts;
+	if (!(in->keys = llmops_redact_key_vars(opts->env))) {
+		free(in);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
 	gmtime_r(&s, &tm);
 	snprintf(in->now, sizeof(in->now), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 		 (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100, tm.tm_mday % 100,
@@ -147,8 +154,16 @@ static int count_and_price(struct llmops_ingest *in, struct llmops_prod_record *
 	in->st.counted += counted;
 	if (!isnan(r->cost_usd))
 		return 0;
-	if (in->o.pricing && r->model && r->tokens_in >= 0 &&
-	    !llmops_pricing_find(in->o.pricing, r->model, &pr, &e)) {
+	if (in->o.pricing && r->model && r->tokens_in >= 0 && in->model &&
+	    !strcmp(in->model, r->model)) {
+		pr = in->price; /* the same model as the record before */
+	} else if (in->o.pricing && r->model && r->tokens_in >= 0 &&
+		   !llmops_pricing_find(in->o.pricing, r->model, &pr, &e)) {
+		free((char *)in->model);
+		in->model = strdup(r->model);
+		in->price = in->model ? pr : NULL;
+	}
+	if (pr) {
 		r->cost_usd = llmops_price_request(pr, (double)r->tokens_in, (double)r->cached_in,
 						   (double)(r->tokens_out > 0 ? r->tokens_out : 0));
 		in->st.priced++;
@@ -196,9 +211,9 @@ static int take(struct llmops_prod_record *r, void *ud)
 		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
 	}
 	/* a key the application sent or the model echoed is never stored */
-	llmops_redact_keys(input, in->o.env);
-	llmops_redact_keys(r->output, in->o.env);
-	llmops_redact_keys(metadata, in->o.env);
+	llmops_redact_keys(input, in->keys);
+	llmops_redact_keys(r->output, in->keys);
+	llmops_redact_keys(metadata, in->keys);
 	struct llmops_prod_result p = {
 		.case_id = r->id,
 		.record_key = r->key,
@@ -402,6 +417,8 @@ int llmops_ingest_finish(struct llmops_ingest *in, int rc, struct llmops_ingest_
 	llmops_tokenizer_close(in->tok[0]);
 	llmops_tokenizer_close(in->tok[1]);
 	llmops_buf_release(&in->key);
+	free(in->keys);
+	free((char *)in->model);
 	free(in);
 	return rc;
 }

@@ -44,11 +44,14 @@ struct llmops_prod_record {
 	char *id;  /* the case id: the record's id, else the first 16 hex of its hash */
 	char *at;  /* ISO 8601 UTC with ms: when it was answered; NULL: unknown */
 	char *provider, *model; /* NULL: unknown */
-	cJSON *messages;	/* the request's messages (OpenAI's shape); NULL: none */
+	const cJSON *messages;	/* the request's messages (OpenAI's shape); NULL: none */
 	char *output;		/* the answer's text (tool calls as JSON when no text); NULL */
 	char *expected;		/* a reference answer the record carries; NULL */
 	char *error;		/* why the request failed; NULL: it was answered */
-	cJSON *metadata;	/* the application's tags (an object; may be empty) */
+	const cJSON *metadata;	/* the application's tags (an object); NULL: none */
+	/* messages and metadata point into the value read, or at these when they were built
+	   for the record (owned) */
+	cJSON *own_messages, *own_metadata;
 	double latency_ms, ttft_ms, cost_usd; /* NAN: unknown */
 	int64_t tokens_in, tokens_out;	      /* -1: unknown */
 	int64_t cached_in;		      /* cache-read input tokens; 0 when unknown */

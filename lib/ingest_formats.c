@@ -26,11 +26,11 @@ void llmops_prod_record_release(struct llmops_prod_record *r)
 	free(r->at);
 	free(r->provider);
 	free(r->model);
-	cJSON_Delete(r->messages);
+	cJSON_Delete(r->own_messages);
 	free(r->output);
 	free(r->expected);
 	free(r->error);
-	cJSON_Delete(r->metadata);
+	cJSON_Delete(r->own_metadata);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -261,18 +261,44 @@ static void error_of(const cJSON *e, struct llmops_prod_record *r)
 		r->error = printed(e);
 }
 
-/* The metadata object: a copy of m's members (objects and arrays kept as they are). */
+/* The record's own metadata object, made from what it points at when it does not own one. */
+static cJSON *own_metadata(struct llmops_prod_record *r)
+{
+	if (!r->own_metadata) {
+		r->own_metadata =
+			r->metadata ? cJSON_Duplicate(r->metadata, 1) : cJSON_CreateObject();
+		r->metadata = r->own_metadata;
+	}
+	return r->own_metadata;
+}
+
+/* The metadata: m's members over what it had (the first object is pointed at, not copied). */
 static void metadata_merge(struct llmops_prod_record *r, const cJSON *m)
 {
-	const cJSON *x, *obj = cJSON_IsObject(m) ? m : NULL;
-	if (!r->metadata)
-		r->metadata = cJSON_CreateObject();
-	cJSON_ArrayForEach (x, obj) {
+	const cJSON *x;
+	if (!cJSON_IsObject(m) || !cJSON_GetArraySize(m))
+		return;
+	if (!r->metadata) {
+		r->metadata = m;
+		return;
+	}
+	cJSON *md = own_metadata(r);
+	cJSON_ArrayForEach (x, m) {
 		if (!x->string)
 			continue;
-		cJSON_DeleteItemFromObjectCaseSensitive(r->metadata, x->string);
-		cJSON_AddItemToObject(r->metadata, x->string, cJSON_Duplicate(x, 1));
+		cJSON_DeleteItemFromObjectCaseSensitive(md, x->string);
+		cJSON_AddItemToObject(md, x->string, cJSON_Duplicate(x, 1));
 	}
+}
+
+static cJSON *own_messages(struct llmops_prod_record *r)
+{
+	if (!r->own_messages) {
+		r->own_messages =
+			r->messages ? cJSON_Duplicate(r->messages, 1) : cJSON_CreateArray();
+		r->messages = r->own_messages;
+	}
+	return r->own_messages;
 }
 
 static int need_object(const cJSON *v, const char *what, struct llmops_err *err)
@@ -340,19 +366,18 @@ static int from_openai(const cJSON *v, const char *raw, size_t len, struct llmop
 	if (msgs && !cJSON_IsArray(msgs))
 		return llmops_err_set(err, LLMOPS_E_INPUT, "\"request.messages\" is not an array");
 	if (msgs)
-		r->messages = cJSON_Duplicate(msgs, 1);
+		r->messages = msgs;
 	else if (str(req, "prompt")) { /* a completions request */
-		r->messages = cJSON_CreateArray();
 		cJSON *m = cJSON_CreateObject();
 		cJSON_AddStringToObject(m, "role", "user");
 		cJSON_AddStringToObject(m, "content", str(req, "prompt"));
-		cJSON_AddItemToArray(r->messages, m);
+		cJSON_AddItemToArray(own_messages(r), m);
 	}
 	if (cJSON_IsArray(msgs) && str(req, "system")) { /* an Anthropic request */
 		cJSON *m = cJSON_CreateObject();
 		cJSON_AddStringToObject(m, "role", "system");
 		cJSON_AddStringToObject(m, "content", str(req, "system"));
-		cJSON_InsertItemInArray(r->messages, 0, m);
+		cJSON_InsertItemInArray(own_messages(r), 0, m);
 	}
 	error_of(get(v, "error"), r);
 	error_of(get(body, "error"), r);
@@ -413,13 +438,13 @@ static int from_litellm(const cJSON *v, const char *raw, size_t len, struct llmo
 	if (rc)
 		goto out;
 	if (cJSON_IsArray(msgs)) {
-		r->messages = cJSON_Duplicate(msgs, 1);
+		r->messages = msgs;
+		own_messages(r); /* msgs may be parsed here and freed below */
 	} else if (cJSON_IsString(msgs) && msgs->valuestring[0]) {
 		cJSON *m = cJSON_CreateObject();
-		r->messages = cJSON_CreateArray();
 		cJSON_AddStringToObject(m, "role", "user");
 		cJSON_AddStringToObject(m, "content", msgs->valuestring);
-		cJSON_AddItemToArray(r->messages, m);
+		cJSON_AddItemToArray(own_messages(r), m);
 	}
 	if (status && strcmp(status, "success")) {
 		const char *e = str(v, "error_str");
@@ -454,18 +479,20 @@ static int from_litellm(const cJSON *v, const char *raw, size_t len, struct llmo
 		cJSON_IsTrue(ch) || (cJSON_IsString(ch) && !strcasecmp(ch->valuestring, "true"));
 	/* the caller's own metadata is under requester_metadata (the proxy adds its keys) */
 	const cJSON *mine = get(md, "requester_metadata");
-	metadata_merge(r, cJSON_IsObject(mine) && cJSON_GetArraySize(mine) ? mine : md);
-	if (cJSON_IsObject(mine) && cJSON_GetArraySize(mine))
-		cJSON_DeleteItemFromObjectCaseSensitive(r->metadata, "requester_metadata");
+	int has_mine = cJSON_IsObject(mine) && cJSON_GetArraySize(mine);
+	metadata_merge(r, has_mine ? mine : md);
+	cJSON *own = own_metadata(r); /* md may be parsed here and freed below */
+	if (has_mine)
+		cJSON_DeleteItemFromObjectCaseSensitive(own, "requester_metadata");
 	const cJSON *tags = get(v, "request_tags");
 	if (cJSON_IsString(tags)) {
 		cJSON *pt = cJSON_Parse(tags->valuestring);
 		if (cJSON_IsArray(pt) && cJSON_GetArraySize(pt))
-			cJSON_AddItemToObject(r->metadata, "tags", pt);
+			cJSON_AddItemToObject(own, "tags", pt);
 		else
 			cJSON_Delete(pt);
 	} else if (cJSON_IsArray(tags) && cJSON_GetArraySize(tags)) {
-		cJSON_AddItemToObject(r->metadata, "tags", cJSON_Duplicate(tags, 1));
+		cJSON_AddItemToObject(own, "tags", cJSON_Duplicate(tags, 1));
 	}
 	rc = identify(r, id, raw, len);
 out:
@@ -594,7 +621,7 @@ static int from_span(const cJSON *span, const cJSON *res_attrs, const char *raw,
 		msgs = indexed_messages(a, "gen_ai.prompt");
 	if (!msgs && (s = str(a, "gen_ai.prompt")))
 		msgs = semconv_messages(s);
-	r->messages = msgs;
+	r->messages = r->own_messages = msgs;
 	if ((s = str(a, "gen_ai.output.messages"))) {
 		cJSON *om = semconv_messages(s);
 		if (om && cJSON_GetArraySize(om))
@@ -619,14 +646,14 @@ static int from_span(const cJSON *span, const cJSON *res_attrs, const char *raw,
 		r->error = strdup(s ? s : str(a, "error.type") ? str(a, "error.type") : "error");
 	}
 	/* metadata: the resource's attributes, then the span's that are not gen_ai's own */
-	r->metadata = cJSON_CreateObject();
+	cJSON *md = own_metadata(r);
 	cJSON_ArrayForEach (x, res_attrs) {
-		cJSON_AddItemToObject(r->metadata, x->string, cJSON_Duplicate(x, 1));
+		cJSON_AddItemToObject(md, x->string, cJSON_Duplicate(x, 1));
 	}
 	cJSON_ArrayForEach (x, a) {
 		if (strncmp(x->string, "gen_ai.", 7)) {
-			cJSON_DeleteItemFromObjectCaseSensitive(r->metadata, x->string);
-			cJSON_AddItemToObject(r->metadata, x->string, cJSON_Duplicate(x, 1));
+			cJSON_DeleteItemFromObjectCaseSensitive(md, x->string);
+			cJSON_AddItemToObject(md, x->string, cJSON_Duplicate(x, 1));
 		}
 	}
 	if (tid && sid) {

@@ -5,6 +5,7 @@
 #include "redact.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -75,6 +76,22 @@ int llmops_redact_keys(char *s, char *const *env)
 		}
 	}
 	return n;
+}
+
+char **llmops_redact_key_vars(char *const *env)
+{
+	size_t n = 0, k = 0;
+	char **out;
+	for (char *const *e = env; e && *e; e++)
+		n++;
+	if (!(out = calloc(n + 1, sizeof(*out))))
+		return NULL;
+	for (char *const *e = env; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (eq && secretish_name(*e, (size_t)(eq - *e)) && strlen(eq + 1) >= 8)
+			out[k++] = *e;
+	}
+	return out;
 }
 
 /* The value of a query parameter named like a key? */

@@ -13,8 +13,9 @@
 
 int llmops_stats_by_parse(const char *s)
 {
-	static const char *const names[] = {"day", "prompt", "model", "provider"};
-	for (int i = 0; s && i < 4; i++)
+	static const char *const names[] = {"day",	"prompt",  "model",
+					    "provider", "version", "kind"};
+	for (int i = 0; s && i < 6; i++)
 		if (!strcmp(s, names[i]))
 			return i;
 	return -1;
@@ -101,6 +102,12 @@ static int take_row(const struct llmops_run_figures *f, void *ctx)
 	case LLMOPS_STATS_BY_PROMPT: k = f->prompt_name; break;
 	case LLMOPS_STATS_BY_MODEL: k = f->model; break;
 	case LLMOPS_STATS_BY_PROVIDER: k = f->provider; break;
+	case LLMOPS_STATS_BY_VERSION:
+		snprintf(key, sizeof(key), "%s@%s", f->prompt_name ? f->prompt_name : "-",
+			 f->prompt_version ? f->prompt_version : "-");
+		k = f->prompt_name ? key : NULL;
+		break;
+	case LLMOPS_STATS_BY_KIND: k = f->kind; break;
 	default: snprintf(key, sizeof(key), "%.10s", f->started_at ? f->started_at : "-"); k = key;
 	}
 	struct llmops_stats_row *r = row_for(a->s, k && *k ? k : "-");
@@ -123,7 +130,10 @@ static int take(const struct llmops_run_figures *f, void *ctx)
 		return rc;
 	if ((!split && take_row(f, a)) || add_to_row(&a->s->total, f))
 		goto nomem;
-	if (strcmp(f->kind, "eval") || f->cases <= 0 ||
+	/* a series: the evaluations of one prompt on one dataset with one model, or one prompt
+	   version's production traffic with one model (a run a day) */
+	int prod = !strcmp(f->kind, "production");
+	if ((strcmp(f->kind, "eval") && !prod) || f->cases <= 0 ||
 	    (f->status != LLMOPS_RUN_PASSED && f->status != LLMOPS_RUN_FAILED))
 		return 0;
 	if (a->npts == a->cappts) {
@@ -136,14 +146,18 @@ static int take(const struct llmops_run_figures *f, void *ctx)
 	}
 	struct point *p = &a->pts[a->npts];
 	p->seq = a->npts++;
-	snprintf(p->prompt, sizeof(p->prompt), "%s", f->prompt_name ? f->prompt_name : "-");
+	snprintf(p->prompt, sizeof(p->prompt), "%s%s%s", f->prompt_name ? f->prompt_name : "-",
+		 prod && f->prompt_version ? "@" : "",
+		 prod && f->prompt_version ? f->prompt_version : "");
 	snprintf(p->model, sizeof(p->model), "%s", f->model ? f->model : "-");
-	if (f->dataset_path)
+	if (prod)
+		snprintf(p->dataset, sizeof(p->dataset), "production");
+	else if (f->dataset_path)
 		snprintf(p->dataset, sizeof(p->dataset), "%s", f->dataset_path);
 	else
 		snprintf(p->dataset, sizeof(p->dataset), "#%lld", (long long)f->dataset_id);
-	snprintf(p->key, sizeof(p->key), "%s\x1f%lld\x1f%s", p->prompt, (long long)f->dataset_id,
-		 p->model);
+	snprintf(p->key, sizeof(p->key), "%s\x1f%lld\x1f%s", p->prompt,
+		 prod ? -1LL : (long long)f->dataset_id, p->model);
 	p->cases = f->cases;
 	p->passed = f->passed;
 	p->pass_rate = (double)f->passed / (double)f->cases;
@@ -156,7 +170,7 @@ nomem:
 	return LLMOPS_E_NOMEM;
 }
 
-static void finish_row(struct llmops_stats_row *r)
+void llmops_stats_row_finish(struct llmops_stats_row *r)
 {
 	r->pass_rate = r->cases ? (double)r->passed / (double)r->cases : NAN;
 	r->error_rate = r->cases ? (double)r->errored / (double)r->cases : NAN;
@@ -176,16 +190,6 @@ static int cmp_point(const void *x, const void *y)
 	const struct point *a = x, *b = y;
 	int c = strcmp(a->key, b->key);
 	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
-}
-
-/* Two-proportion z test (pooled), two-sided p. */
-static double two_prop_p(double k1, double n1, double k2, double n2)
-{
-	double p = (k1 + k2) / (n1 + n2), se = sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
-	if (se <= 0)
-		return k1 / n1 == k2 / n2 ? 1 : 0;
-	double z = fabs(k1 / n1 - k2 / n2) / se;
-	return erfc(z / M_SQRT2);
 }
 
 static int flag(struct llmops_stats *s, const struct point *first, const char *metric,
@@ -271,8 +275,8 @@ static int drift(struct llmops_stats *s, struct point *pts, size_t n)
 			*k += (double)pts[i + t].passed;
 			*m += (double)pts[i + t].cases;
 		}
-		if (flag(s, &pts[i], "pass_rate", kb / nb, ka / na, two_prop_p(kb, nb, ka, na),
-			 split, recent) ||
+		if (flag(s, &pts[i], "pass_rate", kb / nb, ka / na,
+			 llmops_two_prop_p(kb, nb, ka, na), split, recent) ||
 		    welch_metric(s, pts + i, len, split, "score_mean", M_SCORE) ||
 		    welch_metric(s, pts + i, len, split, "latency_p50_ms", M_LATENCY) ||
 		    welch_metric(s, pts + i, len, split, "cost_per_case_usd", M_COST))
@@ -294,8 +298,8 @@ int llmops_ledger_stats(struct llmops_ledger *lg, int by, const char *since,
 		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	if (!rc) {
 		for (size_t i = 0; i < out->nrows; i++)
-			finish_row(&out->rows[i]);
-		finish_row(&out->total);
+			llmops_stats_row_finish(&out->rows[i]);
+		llmops_stats_row_finish(&out->total);
 		if (out->nrows)
 			qsort(out->rows, out->nrows, sizeof(*out->rows), cmp_row);
 		if (drift(out, a.pts, a.npts))

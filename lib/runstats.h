@@ -21,6 +21,8 @@ enum llmops_stats_by {
 	LLMOPS_STATS_BY_PROMPT,
 	LLMOPS_STATS_BY_MODEL,
 	LLMOPS_STATS_BY_PROVIDER,
+	LLMOPS_STATS_BY_VERSION, /* prompt@version */
+	LLMOPS_STATS_BY_KIND,	 /* eval, production, ... */
 };
 
 /* "day", "prompt", ... -> enum; -1 when unknown. */
@@ -73,5 +75,8 @@ struct llmops_stats {
 int llmops_ledger_stats(struct llmops_ledger *lg, int by, const char *since,
 			struct llmops_stats *out, struct llmops_err *err);
 void llmops_stats_release(struct llmops_stats *s);
+
+/* A row's rates and latency percentiles from its counts and latencies (reorders r->lat). */
+void llmops_stats_row_finish(struct llmops_stats_row *r);
 
 #endif

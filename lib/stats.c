@@ -271,3 +271,14 @@ void llmops_kappa(const long c[2][2], double *po, double *kappa, double *lo, dou
 	if (*hi > 1)
 		*hi = 1;
 }
+
+double llmops_two_prop_p(double k1, double n1, double k2, double n2)
+{
+	if (n1 <= 0 || n2 <= 0)
+		return NAN;
+	double p = (k1 + k2) / (n1 + n2), se = sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
+	if (se <= 0)
+		return k1 / n1 == k2 / n2 ? 1 : 0;
+	double z = fabs(k1 / n1 - k2 / n2) / se;
+	return erfc(z / M_SQRT2);
+}

@@ -50,6 +50,12 @@ double llmops_t_quantile(double p, double df);
 int llmops_mean_ci(const double *v, size_t n, double level, double *mean, double *lo, double *hi);
 
 /*
+ * The two-proportion z test (pooled variance) of k1 of n1 against k2 of n2:
+ * the two-sided p-value; NAN when either n is 0.
+ */
+double llmops_two_prop_p(double k1, double n1, double k2, double n2);
+
+/*
  * Welch's unequal-variance t test of the means of a and b: the two-sided
  * p-value, or NAN when either has fewer than 2 values.
  */

@@ -38,6 +38,9 @@ awk -v l="$latency" 'BEGIN { printf "peer: the ceiling for 32 connections at %d 
 echo "== the judge metric: requests, not overhead =="
 bash "$here/bench_judge.sh" "$build" $smoke
 
+echo "== ingest: a production log into the ledger, against sqlite3 .import =="
+bash "$here/bench_ingest.sh" "$build" $smoke
+
 if [ "$smoke" = --smoke ]; then families=20 versions=3 commits=10 pruns=3; else
 	families=1000 versions=20 commits=2000 pruns=21; fi
 echo "== prompt store: $families families x $versions versions, $commits commits (median of $pruns) =="

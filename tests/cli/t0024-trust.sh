@@ -303,7 +303,7 @@ check "stats --by model files the answers under the model that gave them" python
 import json,sys; rows={r["key"]: r for r in json.loads(sys.argv[1])["rows"]}
 assert rows["gpt-4o"]["cases"]==4 and "gpt-4o-mini" not in rows, rows' "$out"
 run llmops export --format prometheus --run "$FB"
-check "Prometheus labels carry the answering model" has "$out" 'llmops_cases_total{prompt="",version="",model="gpt-4o",provider="openai",outcome="pass"} 4'
+check "Prometheus labels carry the answering model" has "$out" 'llmops_cases_total{prompt="",version="",model="gpt-4o",provider="openai",source="eval",outcome="pass"} 4'
 run llmops export --format otlp --run "$FB"
 check "OTLP spans are named after the model, with gen_ai.request.model" python3 -c '
 import json,sys; sp=json.loads(sys.argv[1])["resourceSpans"][0]["scopeSpans"][0]["spans"]
