@@ -28,6 +28,8 @@ static const char *const synopsis[] = {
 	"            [-o FILE] [--format FORMAT]",
 	"            [--baseline RUN|last|pinned [--fail-on-regression] [--significance P]]",
 	"            [--shard I/N]",
+	"llmops eval --production [--prompt NAME[@VER]] [--since DATE|AGE] [--sample N]",
+	"            [--seed S] [--assert FILE] [--metric NAME|judge:RUBRIC]... [--judge SPEC]",
 	"llmops eval --resume RUN",
 	NULL,
 };
@@ -130,7 +132,9 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		OPT_NUMBER_ENTRY(0, "temperature", &o->temperature, "X", "model temperature", 0, 2),
 		{OPT_INT, 0, "max-tokens", &o->max_tokens, "N", "output token limit", NULL, 1,
 		 10000000},
-		{OPT_INT, 0, "seed", &o->seed, "N", "sampling seed", NULL, 0, 2147483647},
+		{OPT_INT, 0, "seed", &o->seed, "N",
+		 "sampling seed (with --production: which records are sampled)", NULL, 0,
+		 2147483647},
 		{OPT_LIST, 0, "stop", &o->stop, "TEXT", "stop sequence (repeatable)", NULL, 0, 0},
 		{OPT_FLAG, 0, "stream", &o->stream, NULL,
 		 "stream answers (measures time to first token)", NULL, 0, 0},
@@ -165,6 +169,14 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 				 "only a drop significant at P fails --fail-on-regression; "
 				 "judge:pairwise's sign test level (0.05)",
 				 1e-12, 0.999999),
+		{OPT_FLAG, 0, "production", &o->production, NULL,
+		 "score a sample of ingested production records (llmops ingest)", NULL, 0, 0},
+		{OPT_STRING, 0, "since", &o->since, "DATE|AGE",
+		 "with --production: records answered at or after", NULL, 0, 0},
+		{OPT_INT, 0, "sample", &o->sample, "N",
+		 "with --production: how many records (default 100)", NULL, 1, 10000000},
+		{OPT_STRING, 0, "assert", &o->assert_file, "FILE",
+		 "with --production: assertions (a JSON array) for every record", NULL, 0, 0},
 		{OPT_STRING, 0, "shard", &o->shard, "I/N", "only the I-th of N slices of the cases",
 		 NULL, 0, 0},
 		OPT_HELP_ENTRY,
@@ -182,6 +194,8 @@ void eval_opts_release(struct eval_opts *o)
 		free(*a);
 	free(o->argv);
 	free(o->argv_in);
+	free(o->production_dataset);
+	free(o->production_prompt);
 	llmops_strlist_release(&o->prompts);
 	llmops_strlist_release(&o->providers);
 	llmops_strlist_release(&o->metrics);
@@ -271,6 +285,13 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	if (o.resume)
 		use = &ro;
+	if (use->production && (rc = eval_production(&h, use == &o ? &o : &ro)))
+		goto out;
+	if (!use->production && (use->since || use->assert_file || use->sample >= 0)) {
+		llmops_error("eval: --since, --sample and --assert go with --production");
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
 	if (!use->dataset) {
 		llmops_error("eval: which cases? give --dataset FILE (JSON, JSONL or CSV)");
 		rc = LLMOPS_EXIT_USAGE;

@@ -13,6 +13,11 @@
 struct eval_opts {
 	const char *dataset, *fallback, *base_url, *embedding, *judge, *moderation;
 	const char *resume, *output, *format, *baseline, *shard, *max_errors;
+	const char *since, *assert_file; /* --production's */
+	long sample;
+	int production;
+	char *production_dataset; /* --production: the sample written as a dataset (owned) */
+	char *production_prompt;  /* --production: NAME and VER of --prompt (owned) */
 	/* numbers: NAN when not given */
 	double threshold, min_pass_rate, max_cost, review_below, rpm, tpm, timeout, temperature;
 	double significance;
@@ -27,7 +32,7 @@ struct eval_opts {
 	{                                                                                          \
 		.prompts = LLMOPS_STRLIST_INIT, .providers = LLMOPS_STRLIST_INIT,                  \
 		.metrics = LLMOPS_STRLIST_INIT, .stop = LLMOPS_STRLIST_INIT, .concurrency = -1,    \
-		.retries = -1, .max_tokens = -1, .seed = -1, .limit = -1, .repeat = -1,            \
+		.retries = -1, .max_tokens = -1, .seed = -1, .limit = -1, .repeat = -1, .sample = -1, \
 		.threshold = NAN, .min_pass_rate = NAN, .max_cost = NAN, .review_below = NAN,      \
 		.rpm = NAN, .tpm = NAN, .timeout = NAN, .temperature = NAN, .significance = NAN,   \
 	}
@@ -38,6 +43,10 @@ void eval_opts_release(struct eval_opts *o);
 
 /* The options of the run o->resume names, into ro (and the run id into the engine). */
 int eval_resume_options(struct eval_host *h, const struct eval_opts *o, struct eval_opts *ro);
+/* --production: sample the ledger's production records into a dataset under
+   .llmops/production/ and point o at it (replayed, labelled with the prompt).  Prints
+   errors; 0 or an exit status. */
+int eval_production(struct eval_host *h, struct eval_opts *o);
 /* Load the dataset, config, prompts and providers; render every job.  Prints errors. */
 int eval_setup(struct eval_host *h, const struct eval_opts *o);
 /* Numbers from flags, else llmops.json "eval", else the defaults (eval.c). */

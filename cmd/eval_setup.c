@@ -367,13 +367,14 @@ static int setup_prompts(struct eval_host *h, const struct eval_opts *o,
 	}
 	for (size_t i = 0; i < o->prompts.nr; i++)
 		llmops_strlist_append(&refs, o->prompts.items[i]);
-	const cJSON *cp = config_get(h->cfg, "eval", "prompt"), *x;
+	/* eval --production sends the requests as production did: no template */
+	const cJSON *cp = ev->label_prompt ? NULL : config_get(h->cfg, "eval", "prompt"), *x;
 	if (!refs.nr && cJSON_IsString(cp)) /* llmops.json's default: one prompt or a list */
 		llmops_strlist_append(&refs, cp->valuestring);
 	if (!refs.nr && cJSON_IsArray(cp))
 		cJSON_ArrayForEach (x, cp)
 			llmops_strlist_append(&refs, x->valuestring);
-	if (!refs.nr && h->have_penv)
+	if (!refs.nr && h->have_penv && !ev->label_prompt)
 		prompt_named_like_dataset(h, &cat, &refs);
 	*protos = calloc(refs.nr ? refs.nr : 1, sizeof(**protos));
 	if (!*protos)
@@ -394,7 +395,13 @@ static int setup_prompts(struct eval_host *h, const struct eval_opts *o,
 			rc = LLMOPS_EXIT_USAGE;
 		}
 		llmops_case_release(&dc);
-		snprintf((*protos)[0].prompt, sizeof((*protos)[0].prompt), "(input)");
+		if (ev->label_prompt) /* eval --production: the requests as production sent them */
+			snprintf((*protos)[0].prompt, sizeof((*protos)[0].prompt),
+				 "%s%s%s (production)", ev->label_prompt,
+				 ev->label_version ? "@" : "",
+				 ev->label_version ? ev->label_version : "");
+		else
+			snprintf((*protos)[0].prompt, sizeof((*protos)[0].prompt), "(input)");
 		*np = 1;
 	}
 	llmops_catalog_release(&cat);

@@ -245,6 +245,9 @@ struct llmops_eval {
 	struct llmops_eval_judge refusal; /* the refusal assertions' (prompts/_judges/refusal) */
 	size_t nrefusal;		  /* cases of the run with a refusal assertion */
 	double pair_alpha;		  /* judge:pairwise: the sign test's level (0.05) */
+	/* eval --production: the prompt and version the run is recorded as, its cases being
+	   production requests sent as they were (no template); borrowed, NULL: none */
+	const char *label_prompt, *label_version;
 	int repeats;			  /* 1 .. 100 */
 	long limit;			  /* only the first N cases; <= 0: all */
 	int guard_inputs;		  /* llmops_eval_render scans what would be sent */

@@ -293,6 +293,9 @@ int llmops_eval_begin(struct llmops_eval *ev, const struct llmops_eval_record *r
 		spec.prompt_name = name;
 		spec.prompt_version = at;
 		spec.prompt_blob = v0->blob;
+	} else if (ev->label_prompt) {
+		spec.prompt_name = ev->label_prompt;
+		spec.prompt_version = ev->label_version;
 	}
 	spec.dataset_id = ev->dataset_id;
 	if (!ev->many_providers) {

@@ -203,7 +203,7 @@ static cJSON *render_one(struct llmops_eval *ev, const struct llmops_eval_case *
 	if (!v->p) {
 		const char *in = field_str(c->vars, "input");
 		messages = cJSON_CreateArray();
-		if (in || !c->turns) {
+		if (in || (!c->turns && !cJSON_GetArraySize(c->conv))) {
 			cJSON *m = cJSON_CreateObject();
 			cJSON_AddStringToObject(m, "role", "user");
 			cJSON_AddStringToObject(m, "content", in ? in : "");

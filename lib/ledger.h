@@ -404,6 +404,34 @@ int llmops_ledger_prod_add(struct llmops_ledger *lg, const char *run_id,
 int llmops_ledger_prod_finish(struct llmops_ledger *lg, const char *run_id,
 			      struct llmops_err *err);
 
+/* Which production records: NULL fields do not filter. */
+struct llmops_prod_filter {
+	const char *prompt, *version;
+	const char *since; /* ISO 8601: records answered at or after */
+};
+
+/* One production record as read back; borrowed, valid during the callback. */
+struct llmops_prod_row {
+	const char *case_id, *record_key, *at;
+	const char *input; /* the request's messages (JSON); NULL: none */
+	const char *output, *expected, *metadata;
+};
+typedef int (*llmops_prod_row_fn)(const struct llmops_prod_row *r, void *ud);
+
+/* A record's rank in the sample of seed: FNV-1a (64 bits) of "SEED:RECORD_KEY". */
+uint64_t llmops_prod_sample_hash(uint64_t seed, const char *key);
+
+/*
+ * A reproducible sample of n answered production records matching f: those
+ * with the n smallest llmops_prod_sample_hash(seed, key), given to fn in that
+ * order (so the same records, seed and n give the same sample in the same
+ * order, however they were ingested).  *population gets how many matched.
+ * fn's non-zero return stops and is returned.
+ */
+int llmops_ledger_prod_sample(struct llmops_ledger *lg, const struct llmops_prod_filter *f,
+			      size_t n, uint64_t seed, llmops_prod_row_fn fn, void *ud,
+			      size_t *population, struct llmops_err *err);
+
 /* -------------------------------------------------------------- datasets */
 
 /*

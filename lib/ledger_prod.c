@@ -156,3 +156,128 @@ out:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+/* FNV-1a, 64 bits (Fowler, Noll, Vo; the IETF draft draft-eastlake-fnv): a record's place in
+   the sample, from the seed in decimal, a colon and the record key. */
+uint64_t llmops_prod_sample_hash(uint64_t seed, const char *key)
+{
+	char s[24];
+	uint64_t h = 0xcbf29ce484222325ULL;
+	snprintf(s, sizeof(s), "%llu:", (unsigned long long)seed);
+	for (const char *p = s; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	return h;
+}
+
+struct pick {
+	uint64_t h;
+	int64_t id;
+};
+
+/* a max-heap on h of the n smallest seen so far */
+static void sift_down(struct pick *v, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && v[l].h > v[m].h)
+			m = l;
+		if (r < n && v[r].h > v[m].h)
+			m = r;
+		if (m == i)
+			return;
+		struct pick t = v[i];
+		v[i] = v[m];
+		v[m] = t;
+		i = m;
+	}
+}
+
+static void sift_up(struct pick *v, size_t i)
+{
+	while (i && v[(i - 1) / 2].h < v[i].h) {
+		struct pick t = v[i];
+		v[i] = v[(i - 1) / 2];
+		v[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static int cmp_pick(const void *a, const void *b)
+{
+	const struct pick *x = a, *y = b;
+	return x->h < y->h ? -1 : x->h > y->h ? 1 : (x->id > y->id) - (x->id < y->id);
+}
+
+int llmops_ledger_prod_sample(struct llmops_ledger *lg, const struct llmops_prod_filter *f,
+			      size_t n, uint64_t seed, llmops_prod_row_fn fn, void *ud,
+			      size_t *population, struct llmops_err *err)
+{
+	static const char scan[] =
+		"SELECT r.id, r.record_key FROM results r JOIN runs u ON u.id = r.run_id"
+		" WHERE u.kind = 'production' AND r.passed = 1 AND r.output IS NOT NULL"
+		" AND (?1 IS NULL OR u.prompt_name = ?1) AND (?2 IS NULL OR u.prompt_version = ?2)"
+		" AND (?3 IS NULL OR r.created_at >= ?3)";
+	static const char one[] = "SELECT case_id, record_key, created_at, input, output, expected,"
+				  " metadata FROM results WHERE id = ?1";
+	sqlite3_stmt *st = NULL;
+	struct pick *heap = NULL;
+	size_t k = 0;
+	int rc;
+
+	*population = 0;
+	if (!n)
+		return 0;
+	if (!(heap = malloc(n * sizeof(*heap))))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	if ((rc = ledger_prepare(lg, scan, &st, err)))
+		goto out;
+	ledger_bind_text(st, 1, f->prompt);
+	ledger_bind_text(st, 2, f->version);
+	ledger_bind_text(st, 3, f->since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pick p = {
+			llmops_prod_sample_hash(seed, (const char *)sqlite3_column_text(st, 1)),
+			sqlite3_column_int64(st, 0)};
+		(*population)++;
+		if (k < n) {
+			heap[k] = p;
+			sift_up(heap, k++);
+		} else if (p.h < heap[0].h) {
+			heap[0] = p;
+			sift_down(heap, k, 0);
+		}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE) {
+		rc = ledger_fail(lg, rc, "cannot read production records", err);
+		goto out;
+	}
+	qsort(heap, k, sizeof(*heap), cmp_pick);
+	if ((rc = ledger_prepare(lg, one, &st, err)))
+		goto out;
+	for (size_t i = 0; i < k && !rc; i++) {
+		sqlite3_bind_int64(st, 1, heap[i].id);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			rc = ledger_fail(lg, rc, "cannot read a production record", err);
+			break;
+		}
+		const struct llmops_prod_row row = {
+			(const char *)sqlite3_column_text(st, 0),
+			(const char *)sqlite3_column_text(st, 1),
+			(const char *)sqlite3_column_text(st, 2),
+			(const char *)sqlite3_column_text(st, 3),
+			(const char *)sqlite3_column_text(st, 4),
+			(const char *)sqlite3_column_text(st, 5),
+			(const char *)sqlite3_column_text(st, 6),
+		};
+		rc = fn(&row, ud);
+		sqlite3_reset(st);
+	}
+out:
+	sqlite3_finalize(st);
+	free(heap);
+	return rc;
+}

@@ -86,14 +86,17 @@ nomem:
 static int read_online(struct llmops_ledger *lg, const char *name, const char *since,
 		       struct llmops_canary *c, struct llmops_err *err)
 {
+	/* a record scored by several runs counts once, by its newest verdict */
 	static const char sql[] =
-		"SELECT u.prompt_version, count(*), count(*) FILTER (WHERE r.passed = 1)"
-		" FROM results r JOIN runs u ON u.id = r.run_id JOIN datasets d ON d.id = "
-		"u.dataset_id"
-		" WHERE u.kind = 'eval' AND d.path LIKE '.llmops/production/%' AND u.prompt_name = "
-		"?1"
-		" AND u.prompt_version IN (?2, ?3) AND r.passed IS NOT NULL"
-		" AND (?4 IS NULL OR u.started_at >= ?4) GROUP BY 1";
+		"SELECT v, count(*), count(*) FILTER (WHERE passed = 1) FROM ("
+		" SELECT u.prompt_version AS v, r.passed AS passed, row_number() OVER ("
+		"  PARTITION BY u.prompt_version, r.case_id ORDER BY u.started_at DESC, r.id DESC) "
+		"AS k"
+		" FROM results r JOIN runs u ON u.id = r.run_id"
+		" JOIN datasets d ON d.id = u.dataset_id"
+		" WHERE u.kind = 'eval' AND d.path LIKE '%.llmops/production/%'"
+		" AND u.prompt_name = ?1 AND u.prompt_version IN (?2, ?3) AND r.passed IS NOT NULL"
+		" AND (?4 IS NULL OR u.started_at >= ?4)) WHERE k = 1 GROUP BY v";
 	sqlite3_stmt *st = NULL;
 	int rc = ledger_prepare(lg, sql, &st, err);
 	if (rc)
