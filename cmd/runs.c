@@ -47,7 +47,7 @@ static int file_sha(const char *path, char hex[LLMOPS_SHA256_HEX_LEN + 1])
 
 static void print_text(struct llmops_run **runs, size_t n, struct llmops_ctx *ctx)
 {
-	printf("%-26s  %-16s  %-5s %-8s  %-22s  %-24s %6s %7s %10s  %s\n", "RUN", "WHEN", "KIND",
+	printf("%-26s  %-16s  %-10s %-8s  %-22s  %-24s %6s %7s %10s  %s\n", "RUN", "WHEN", "KIND",
 	       "COMMIT", "PROMPT", "PROVIDER/MODEL", "CASES", "PASS", "COST", "STATUS");
 	for (size_t i = 0; i < n; i++) {
 		const struct llmops_run *r = runs[i];
@@ -67,7 +67,7 @@ static void print_text(struct llmops_run **runs, size_t n, struct llmops_ctx *ct
 				 100.0 * (double)r->passed / (double)r->cases);
 		else
 			snprintf(rate, sizeof(rate), "-");
-		printf("%-26s  %-16s  %-5s %-8s  %-22s  %-24s %6s %7s %10.6f  %s%s%s\n", r->id,
+		printf("%-26s  %-16s  %-10s %-8s  %-22s  %-24s %6s %7s %10.6f  %s%s%s\n", r->id,
 		       when, r->kind, commit, prompt, model, cases, rate, r->cost_usd,
 		       llmops_color(ctx, col), st ? st : "?", llmops_color(ctx, LLMOPS_SGR_RESET));
 	}

@@ -454,11 +454,15 @@ static int from_litellm(const cJSON *v, const char *raw, size_t len, struct llmo
 	}
 	if (!r->error && resp)
 		answer_of(resp, r);
-	r->model = dup(str(v, "model"));
+	if (!r->model) /* the response's model (the one that answered) before the request's */
+		r->model = dup(str(v, "model"));
 	const char *prov = str(v, "custom_llm_provider");
 	if (!prov)
 		prov = str(get(v, "hidden_params"), "custom_llm_provider");
-	r->provider = dup(prov ? prov : "litellm");
+	if (prov || !r->provider) {
+		free(r->provider);
+		r->provider = dup(prov ? prov : "litellm");
+	}
 	int64_t in = count(get(v, "prompt_tokens")), out = count(get(v, "completion_tokens"));
 	if (in >= 0)
 		r->tokens_in = in;
@@ -591,6 +595,19 @@ static cJSON *semconv_messages(const char *json)
 	return out;
 }
 
+/* OTLP/JSON's fixed64 nanoseconds: a decimal string (or a number); 0 when absent or bad. */
+static long long unix_nanos(const cJSON *v)
+{
+	if (cJSON_IsString(v)) {
+		char *end;
+		long long n = strtoll(v->valuestring, &end, 10);
+		return *end || n < 0 ? 0 : n;
+	}
+	return cJSON_IsNumber(v) && v->valuedouble > 0 && v->valuedouble < 9e18
+		       ? (long long)v->valuedouble
+		       : 0;
+}
+
 static int from_span(const cJSON *span, const cJSON *res_attrs, const char *raw, size_t len,
 		     struct llmops_prod_record *r, int *is_genai, struct llmops_err *err)
 {
@@ -632,10 +649,12 @@ static int from_span(const cJSON *span, const cJSON *res_attrs, const char *raw,
 		r->output = dup(str(a, "gen_ai.completion.0.content"));
 	if (!r->output)
 		r->output = dup(str(a, "gen_ai.completion"));
-	double t0 = num(get(span, "startTimeUnixNano")), t1 = num(get(span, "endTimeUnixNano"));
-	if (!isnan(t0) && !isnan(t1) && t1 >= t0 && t0 > 0)
-		r->latency_ms = (t1 - t0) / 1e6;
-	r->at = iso(isnan(t1) || t1 <= 0 ? NAN : t1 / 1e6);
+	/* nanoseconds as integers: a double holds them to 256 ns only */
+	long long t0 = unix_nanos(get(span, "startTimeUnixNano"));
+	long long t1 = unix_nanos(get(span, "endTimeUnixNano"));
+	if (t0 > 0 && t1 >= t0)
+		r->latency_ms = (double)(t1 - t0) / 1e6;
+	r->at = iso(t1 > 0 ? (double)(t1 / 1000) / 1e3 : NAN);
 	r->cost_usd = num(get(a, "llmops.cost_usd"));
 	r->ttft_ms = num(get(a, "llmops.ttft_ms"));
 	r->cache_hit = cJSON_IsTrue(get(a, "llmops.cache_hit"));

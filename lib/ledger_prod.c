@@ -151,6 +151,22 @@ int llmops_ledger_prod_finish(struct llmops_ledger *lg, const char *run_id, stru
 		ledger_rollback(lg);
 		goto out;
 	}
+	/* a run begun for records that were all in the ledger already keeps nothing */
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = ledger_prepare(
+		     lg, "DELETE FROM runs WHERE id = ?1 AND kind = 'production' AND cases = 0",
+		     &st, err))) {
+		ledger_rollback(lg);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_fail(lg, sqlite3_errcode(lg->db), "cannot finish a production run",
+				 err);
+		ledger_rollback(lg);
+		goto out;
+	}
 	rc = ledger_commit(lg, err);
 out:
 	sqlite3_finalize(st);

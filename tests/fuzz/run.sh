@@ -16,7 +16,7 @@ only=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 runs=${RUNS:-2000}
-names="config dataset json lint lock prices prompt provider template tokenizer verdict"
+names="config dataset ingest json lint lock prices prompt provider template tokenizer verdict"
 [ -n "$only" ] && names=$only
 
 # seed NAME DIR: the fixture files that exercise NAME, into DIR.  Harnesses
