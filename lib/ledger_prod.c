@@ -13,7 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* NULL-safe "IS" for a text column: ?N IS col matches two NULLs. */
+/* A run's key as ?1 (its day's midnight) to ?5; the queries compare with IS, so that two
+   unknowns (NULL) match. */
+static void bind_key(sqlite3_stmt *st, const char *start, const struct llmops_prod_run_key *k)
+{
+	sqlite3_bind_text(st, 1, start, -1, SQLITE_STATIC);
+	ledger_bind_text(st, 2, k->prompt);
+	ledger_bind_text(st, 3, k->version);
+	ledger_bind_text(st, 4, k->provider);
+	ledger_bind_text(st, 5, k->model);
+}
+
 int llmops_ledger_prod_run(struct llmops_ledger *lg, const struct llmops_prod_run_key *k,
 			   const char *command, char id_out[LLMOPS_RUNID_LEN + 1],
 			   struct llmops_err *err)
@@ -35,11 +45,7 @@ int llmops_ledger_prod_run(struct llmops_ledger *lg, const struct llmops_prod_ru
 	snprintf(start, sizeof(start), "%.10sT00:00:00.000Z", k->day);
 	if ((rc = ledger_prepare(lg, find, &st, err)))
 		return rc;
-	sqlite3_bind_text(st, 1, start, -1, SQLITE_STATIC);
-	ledger_bind_text(st, 2, k->prompt);
-	ledger_bind_text(st, 3, k->version);
-	ledger_bind_text(st, 4, k->provider);
-	ledger_bind_text(st, 5, k->model);
+	bind_key(st, start, k);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		snprintf(id_out, LLMOPS_RUNID_LEN + 1, "%s",
@@ -59,11 +65,7 @@ int llmops_ledger_prod_run(struct llmops_ledger *lg, const struct llmops_prod_ru
 		free(cmd);
 		return rc;
 	}
-	sqlite3_bind_text(st, 1, start, -1, SQLITE_STATIC);
-	ledger_bind_text(st, 2, k->prompt);
-	ledger_bind_text(st, 3, k->version);
-	ledger_bind_text(st, 4, k->provider);
-	ledger_bind_text(st, 5, k->model);
+	bind_key(st, start, k);
 	sqlite3_bind_text(st, 6, id_out, -1, SQLITE_STATIC);
 	ledger_bind_text(st, 7, cmd);
 	sqlite3_bind_text(st, 8, llmops_version(), -1, SQLITE_STATIC);

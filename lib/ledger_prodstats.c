@@ -43,6 +43,28 @@ void llmops_canary_release(struct llmops_canary *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* sql with ?1 the prompt, ?2 and ?3 the stable and canary versions, ?4 since (or NULL). */
+static int prepare_sides(struct llmops_ledger *lg, const char *sql, const char *name,
+			 const struct llmops_canary *c, const char *since, sqlite3_stmt **st,
+			 struct llmops_err *err)
+{
+	int rc = ledger_prepare(lg, sql, st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(*st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(*st, 2, c->stable.version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(*st, 3, c->canary.version, -1, SQLITE_STATIC);
+	ledger_bind_text(*st, 4, since);
+	return 0;
+}
+
+/* The side a row is about, by the version in its first column. */
+static struct llmops_canary_side *side_of(struct llmops_canary *c, sqlite3_stmt *st)
+{
+	const char *v = (const char *)sqlite3_column_text(st, 0);
+	return v && !strcmp(v, c->canary.version) ? &c->canary : &c->stable;
+}
+
 static int read_traffic(struct llmops_ledger *lg, const char *name, const char *since,
 			struct llmops_canary *c, struct llmops_err *err)
 {
@@ -52,17 +74,11 @@ static int read_traffic(struct llmops_ledger *lg, const char *name, const char *
 		" WHERE u.kind = 'production' AND u.prompt_name = ?1"
 		" AND u.prompt_version IN (?2, ?3) AND (?4 IS NULL OR r.created_at >= ?4)";
 	sqlite3_stmt *st = NULL;
-	int rc = ledger_prepare(lg, sql, &st, err);
+	int rc = prepare_sides(lg, sql, name, c, since, &st, err);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, c->stable.version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, c->canary.version, -1, SQLITE_STATIC);
-	ledger_bind_text(st, 4, since);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(st, 0);
-		struct llmops_canary_side *s =
-			strcmp(v, c->canary.version) ? &c->stable : &c->canary;
+		struct llmops_canary_side *s = side_of(c, st);
 		s->requests++;
 		if (sqlite3_column_int(st, 1)) {
 			s->errors++;
@@ -98,17 +114,11 @@ static int read_online(struct llmops_ledger *lg, const char *name, const char *s
 		" AND u.prompt_name = ?1 AND u.prompt_version IN (?2, ?3) AND r.passed IS NOT NULL"
 		" AND (?4 IS NULL OR u.started_at >= ?4)) WHERE k = 1 GROUP BY v";
 	sqlite3_stmt *st = NULL;
-	int rc = ledger_prepare(lg, sql, &st, err);
+	int rc = prepare_sides(lg, sql, name, c, since, &st, err);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, c->stable.version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, c->canary.version, -1, SQLITE_STATIC);
-	ledger_bind_text(st, 4, since);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(st, 0);
-		struct llmops_canary_side *s =
-			strcmp(v, c->canary.version) ? &c->stable : &c->canary;
+		struct llmops_canary_side *s = side_of(c, st);
 		s->scored = sqlite3_column_int64(st, 1);
 		s->passed = sqlite3_column_int64(st, 2);
 	}
@@ -198,21 +208,6 @@ int llmops_ledger_canary(struct llmops_ledger *lg, const char *name, const char 
 
 /* ----------------------------------------------------------------- tags */
 
-static struct llmops_stats_row *tag_row(struct llmops_stats *s, const char *key)
-{
-	for (size_t i = 0; i < s->nrows; i++)
-		if (!strcmp(s->rows[i].key, key))
-			return &s->rows[i];
-	struct llmops_stats_row *p = realloc(s->rows, (s->nrows + 1) * sizeof(*p));
-	if (!p)
-		return NULL;
-	s->rows = p;
-	p = &s->rows[s->nrows++];
-	memset(p, 0, sizeof(*p));
-	snprintf(p->key, sizeof(p->key), "%s", key);
-	return p;
-}
-
 static int add_latency(struct llmops_stats_row *r, double v)
 {
 	if (r->nlat == r->caplat) {
@@ -260,7 +255,8 @@ int llmops_ledger_stats_by_tag(struct llmops_ledger *lg, const char *key, const 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *k = (const char *)sqlite3_column_text(st, 0);
 		const char *run = (const char *)sqlite3_column_text(st, 1);
-		struct llmops_stats_row *rows[2] = {tag_row(out, k && *k ? k : "-"), &out->total};
+		struct llmops_stats_row *rows[2] = {llmops_stats_row_for(out, k && *k ? k : "-"),
+						    &out->total};
 		if (!rows[0])
 			goto nomem;
 		for (int i = 0; i < 2; i++) {

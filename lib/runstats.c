@@ -75,7 +75,7 @@ static int add_to_row(struct llmops_stats_row *r, const struct llmops_run_figure
 	return add_lat(r, f->lat, f->nlat);
 }
 
-static struct llmops_stats_row *row_for(struct llmops_stats *s, const char *key)
+struct llmops_stats_row *llmops_stats_row_for(struct llmops_stats *s, const char *key)
 {
 	/* runs come oldest first, so a day's row is nearly always the last one */
 	for (size_t i = s->nrows; i-- > 0;)
@@ -110,7 +110,7 @@ static int take_row(const struct llmops_run_figures *f, void *ctx)
 	case LLMOPS_STATS_BY_KIND: k = f->kind; break;
 	default: snprintf(key, sizeof(key), "%.10s", f->started_at ? f->started_at : "-"); k = key;
 	}
-	struct llmops_stats_row *r = row_for(a->s, k && *k ? k : "-");
+	struct llmops_stats_row *r = llmops_stats_row_for(a->s, k && *k ? k : "-");
 	if (!r || add_to_row(r, f)) {
 		a->nomem = 1;
 		return LLMOPS_E_NOMEM;

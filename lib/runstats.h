@@ -76,6 +76,9 @@ int llmops_ledger_stats(struct llmops_ledger *lg, int by, const char *since,
 			struct llmops_stats *out, struct llmops_err *err);
 void llmops_stats_release(struct llmops_stats *s);
 
+/* The row of key in s, added (zeroed) when there is none; NULL when out of memory.  The
+   pointer is valid until the next row is added. */
+struct llmops_stats_row *llmops_stats_row_for(struct llmops_stats *s, const char *key);
 /* A row's rates and latency percentiles from its counts and latencies (reorders r->lat). */
 void llmops_stats_row_finish(struct llmops_stats_row *r);
 

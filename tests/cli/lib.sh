@@ -68,6 +68,24 @@ make_repo() {
 	git init -q "$1" && git -C "$1" commit -q --allow-empty -m init
 }
 
+# make_canary_repo DIR PCT: a scaffolded repository (llmops init) with summarize@v1.0.0
+# pinned and v1.1.0 ("two short sentences" where v1.0.0 says "one plain sentence") pinned
+# beside it as a canary of PCT% of the traffic, all committed.
+make_canary_repo() {
+	make_repo "$1"
+	(
+		cd "$1" || exit 1
+		"$LLMOPS" init >/dev/null
+		git add -A && git commit -qm init
+		"$LLMOPS" prompt pin summarize@v1.0.0 >/dev/null 2>&1
+		"$LLMOPS" prompt new summarize >/dev/null 2>&1
+		python3 -c 'import sys; p=sys.argv[1]; t=open(p).read(); open(p, "w").write(t.replace("one plain sentence", "two short sentences"))' prompts/summarize/v1.1.0.txt
+		git add -A && git commit -qm v1.1.0
+		"$LLMOPS" prompt pin summarize@v1.1.0 --canary "$2" >/dev/null 2>&1
+		git add -A && git commit -qm canary
+	)
+}
+
 # start_server [ARGS...]: the test LLM server ($LLM_SERVER) on 127.0.0.1 with
 # fault options; sets $PORT and $BASE (http://127.0.0.1:PORT/v1).
 start_server() {

@@ -4,20 +4,8 @@
 # versions (stable and canary); idempotence; malformed records reported with their line.
 . "$(dirname "$0")/lib.sh"
 
-make_repo proj
+make_canary_repo proj 10
 cd proj || exit 1
-llmops init >/dev/null
-git add -A && git commit -qm init
-llmops prompt pin summarize@v1.0.0 >/dev/null 2>&1
-llmops prompt new summarize >/dev/null 2>&1
-python3 - <<'EOF2'
-p = "prompts/summarize/v1.1.0.txt"
-t = open(p).read().replace("one plain sentence", "two short sentences")
-open(p, "w").write(t)
-EOF2
-git add -A && git commit -qm v1.1.0
-llmops prompt pin summarize@v1.1.0 --canary 10 >/dev/null 2>&1
-git add -A && git commit -qm canary
 
 # 40 records: 10 tagged, 20 matching v1.0.0's text, 5 v1.1.0's, 3 nothing, 2 failed
 python3 - <<'EOF2'

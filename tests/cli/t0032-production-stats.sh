@@ -5,15 +5,8 @@
 # Prometheus export's production series.
 . "$(dirname "$0")/lib.sh"
 
-make_repo proj
+make_canary_repo proj 20
 cd proj || exit 1
-llmops init >/dev/null
-git add -A && git commit -qm init
-llmops prompt pin summarize@v1.0.0 >/dev/null 2>&1
-llmops prompt new summarize >/dev/null 2>&1
-git add -A && git commit -qm v1.1.0
-llmops prompt pin summarize@v1.1.0 --canary 20 >/dev/null 2>&1
-git add -A && git commit -qm canary
 
 # gen.py OUT STABLE_N CANARY_N CANARY_ERRORS CANARY_LATENCY [DAYS]: tagged records, stable
 # latency 400 +- 40 ms with 1% errors; the canary's errors and latency as given; every

@@ -4,15 +4,8 @@
 # version; the canary verdict then compares online pass rates too.
 . "$(dirname "$0")/lib.sh"
 
-make_repo proj
+make_canary_repo proj 25
 cd proj || exit 1
-llmops init >/dev/null
-git add -A && git commit -qm init
-llmops prompt pin summarize@v1.0.0 >/dev/null 2>&1
-llmops prompt new summarize >/dev/null 2>&1
-git add -A && git commit -qm v1.1.0
-llmops prompt pin summarize@v1.1.0 --canary 25 >/dev/null 2>&1
-git add -A && git commit -qm canary
 
 # stable: 300 answers that all start "Summary:"; canary: 100, of which 40 do not
 python3 - <<'EOF2'
