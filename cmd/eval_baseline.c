@@ -8,9 +8,78 @@
 
 #include "diff_out.h"
 #include "eval_cmd.h"
+#include "ledgersync.h"
+#include "store.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* How far back --baseline REV looks for a commit with an evaluation. */
+#define BASELINE_DEPTH 1000
+
+/*
+ * --baseline REV: the newest evaluation of the same dataset and prompt at REV or its nearest
+ * ancestor that has one; when the ledger has none, the runs pushed to origin are fetched
+ * first (llmops ledger fetch) and looked at again.
+ */
+static int baseline_rev(struct eval_host *h, const char *spec)
+{
+	struct llmops_eval *ev = &h->ev;
+	struct llmops_strlist commits = LLMOPS_STRLIST_INIT;
+	struct llmops_err err = {0};
+	struct llmops_sync_stats st;
+	const struct llmops_eval_variant *v = ev->nprotos == 1 ? &ev->protos[0] : NULL;
+	char name[sizeof(v->prompt)] = "", *at, fetched[160] = "";
+	size_t which = 0;
+	int rc;
+
+	if (llmops_store_ancestors(h->penv.store, spec, BASELINE_DEPTH, &commits, &err)) {
+		llmops_error("eval: --baseline %s is neither a run (a run id or 4 or more of its "
+			     "first characters, last, last~N, pinned) nor a git revision here",
+			     spec);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (v && v->p) {
+		snprintf(name, sizeof(name), "%s", v->prompt);
+		if ((at = strchr(name, '@')))
+			*at = 0;
+	}
+	rc = llmops_eval_baseline_at(ev, &commits, name[0] ? name : NULL, &which, &err);
+	if (rc == LLMOPS_E_NOTFOUND) {
+		/* none here: what others pushed may have one */
+		struct llmops_err ferr = {0};
+		if (llmops_ledger_fetch(ev->ledger, llmops_store_root(h->penv.store), "origin", &st,
+					&ferr))
+			snprintf(fetched, sizeof(fetched), "; fetching from origin failed: %.100s",
+				 ferr.msg);
+		else {
+			snprintf(fetched, sizeof(fetched), "; %ld runs fetched from origin",
+				 st.merged);
+			rc = llmops_eval_baseline_at(ev, &commits, name[0] ? name : NULL, &which,
+						     &err);
+		}
+	}
+	if (rc == LLMOPS_E_NOTFOUND) {
+		llmops_error("eval: --baseline %s: %s (%s and its ancestors)%s; record one there, "
+			     "or 'llmops ledger push' it from where it ran",
+			     spec, err.msg, spec, fetched);
+		llmops_strlist_release(&commits);
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (rc) {
+		llmops_strlist_release(&commits);
+		return llmops_report(&err);
+	}
+	if (which)
+		snprintf(ev->baseline_note, sizeof(ev->baseline_note),
+			 "%s: run %s at commit %.12s, %zu commit%s back", spec, ev->baseline_id,
+			 commits.items[which], which, which == 1 ? "" : "s");
+	else
+		snprintf(ev->baseline_note, sizeof(ev->baseline_note), "%s: run %s at commit %.12s",
+			 spec, ev->baseline_id, commits.items[which]);
+	llmops_strlist_release(&commits);
+	return 0;
+}
 
 int eval_baseline_resolve(struct eval_host *h, const char *spec)
 {
@@ -38,6 +107,9 @@ int eval_baseline_resolve(struct eval_host *h, const char *spec)
 	}
 	if (!llmops_eval_baseline(ev, spec, e ? e->name : NULL, e ? e->version : NULL, &err))
 		return 0;
+	if ((err.code == LLMOPS_E_NOTFOUND || err.code == LLMOPS_E_USAGE) && h->have_penv &&
+	    !strstr(err.msg, "not an evaluation")) /* not a run: a git revision? */
+		return baseline_rev(h, spec);
 	if (err.code != LLMOPS_E_USAGE)
 		return llmops_report(&err);
 	llmops_error("eval: %s", err.msg);
@@ -47,7 +119,10 @@ int eval_baseline_resolve(struct eval_host *h, const char *spec)
 cJSON *eval_baseline_json(const struct llmops_eval *ev)
 {
 	const struct llmops_eval_baseline *b = &ev->baseline;
-	return b->done ? diff_json(&b->diff, b->a, b->b, 0.05, b->significance) : NULL;
+	cJSON *o = b->done ? diff_json(&b->diff, b->a, b->b, 0.05, b->significance) : NULL;
+	if (o && ev->baseline_note[0])
+		cJSON_AddStringToObject(o, "baseline_rev", ev->baseline_note);
+	return o;
 }
 
 void eval_baseline_print(const struct llmops_eval *ev, struct llmops_ctx *ctx)
@@ -55,6 +130,6 @@ void eval_baseline_print(const struct llmops_eval *ev, struct llmops_ctx *ctx)
 	const struct llmops_eval_baseline *b = &ev->baseline;
 	if (!b->done)
 		return;
-	printf("\nagainst the baseline\n");
+	printf("\nagainst the baseline%s%s\n", ev->baseline_note[0] ? " " : "", ev->baseline_note);
 	diff_print(&b->diff, b->a, b->b, 0.05, b->significance, 20, ctx);
 }

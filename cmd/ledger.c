@@ -5,6 +5,7 @@
 #include "llmops.h"
 
 #include "ledger.h"
+#include "ledger_cmd.h"
 #include "options.h"
 #include "output.h"
 #include "verbs.h"
@@ -23,8 +24,10 @@ static const struct llmops_verb verbs[] = {
 	{"check", ledger_check, "run SQLite's integrity and foreign-key checks"},
 	{"create", ledger_create, "make an empty ledger at the path (kept when it exists)"},
 	{"info", ledger_info, "path, schema version, size and rows per table"},
+	{"fetch", ledger_fetch, "fetch the runs pushed to the git remote and merge them in"},
 	{"merge", ledger_merge,
 	 "copy other ledgers in (no duplicates); fold sharded runs into one"},
+	{"push", ledger_push, "push the finished runs to the git remote, each as its own ref"},
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
@@ -34,6 +37,7 @@ static const char *const synopsis[] = {
 	"llmops ledger check [--format FORMAT]",
 	"llmops ledger backup FILE",
 	"llmops ledger merge FILE... [--format FORMAT]",
+	"llmops ledger push|fetch [REMOTE] [--format FORMAT]",
 	NULL,
 };
 static const struct llmops_usage usage = {
@@ -45,7 +49,8 @@ static const struct llmops_usage usage = {
 	"it.  'check' exits 1 when it finds damage;\n"
 	"'backup' copies a consistent snapshot while other processes write and never\n"
 	"overwrites FILE.  'merge' copies in what other ledgers have that this one\n"
-	"lacks and folds the shards of an 'eval --shard I/N' back into one run.",
+	"lacks and folds the shards of an 'eval --shard I/N' back into one run.\n"
+	"'push' and 'fetch' carry runs through the project's git remote.",
 };
 
 /* Parse a verb's options (only --format and --help) and check it has min..max operands: their
@@ -63,7 +68,7 @@ static int verb_options(int argc, char **argv, const char **format, const struct
 	return llmops_parse_command(argc, argv, format ? with_format : plain, u, min, max);
 }
 
-static int emit(cJSON *out, const char *format)
+int ledger_emit(cJSON *out, const char *format)
 {
 	int rc = 0;
 
@@ -112,7 +117,7 @@ static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 	rows = cJSON_AddObjectToObject(out, "rows");
 	for (size_t i = 0; i < info.ntables; i++)
 		cJSON_AddNumberToObject(rows, info.tables[i].name, (double)info.tables[i].rows);
-	return emit(out, format);
+	return ledger_emit(out, format);
 }
 
 static int ledger_create(int argc, char **argv, struct llmops_ctx *ctx)
@@ -168,7 +173,7 @@ static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)
 		cJSON_AddItemToObject(out, "problems",
 				      cJSON_CreateStringArray((const char *const *)problems.items,
 							      (int)problems.nr));
-		rc = emit(out, format);
+		rc = ledger_emit(out, format);
 	} else {
 		printf("%s: %s%s%s", llmops_ledger_path(lg),
 		       llmops_color(ctx, problems.nr ? LLMOPS_SGR_RED : LLMOPS_SGR_GREEN),
@@ -262,7 +267,7 @@ static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx)
 	cJSON_AddNumberToObject(out, "cache_entries_added", (double)st.cache);
 	cJSON_AddNumberToObject(out, "reviews_added", (double)st.reviews);
 	cJSON_AddNumberToObject(out, "shard_runs_folded", (double)st.folded);
-	return emit(out, format);
+	return ledger_emit(out, format);
 }
 
 int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx)

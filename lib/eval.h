@@ -308,6 +308,7 @@ struct llmops_eval {
 	const struct llmops_eval_cb *cb;	/* borrowed, while llmops_eval_run runs */
 	struct llmops_eval_guard guard;		/* what llmops_eval_render found */
 	char baseline_id[LLMOPS_RUNID_LEN + 1]; /* "" without a baseline */
+	char baseline_note[200];	  /* --baseline REV: which commit's run it is (text); "" otherwise */
 	struct llmops_eval_baseline baseline;
 };
 
@@ -446,6 +447,15 @@ int llmops_eval_repeats(struct llmops_eval *ev);
  * (LLMOPS_E_NOTFOUND: no such run id; LLMOPS_E_USAGE: not an evaluation,
  * or no run to compare with).
  */
+/*
+ * The same for a git revision: the newest finished evaluation of the same
+ * dataset (and prompt_name, when not NULL) made at commits[0], else at the
+ * nearest of commits[1..n) that has one (commits nearest first, as
+ * llmops_store_ancestors gives them).  *which gets the commit's index.
+ * LLMOPS_E_NOTFOUND when none of them has one.
+ */
+int llmops_eval_baseline_at(struct llmops_eval *ev, const struct llmops_strlist *commits,
+			    const char *prompt_name, size_t *which, struct llmops_err *err);
 int llmops_eval_baseline(struct llmops_eval *ev, const char *spec, const char *pin_name,
 			 const char *pin_version, struct llmops_err *err);
 

@@ -336,6 +336,36 @@ static int newest(struct llmops_eval *ev, struct llmops_run_filter *f, const cha
 	return 0;
 }
 
+int llmops_eval_baseline_at(struct llmops_eval *ev, const struct llmops_strlist *commits,
+			    const char *prompt_name, size_t *which, struct llmops_err *err)
+{
+	for (size_t i = 0; i < commits->nr; i++) {
+		struct llmops_run_filter f = {0};
+		struct llmops_run **runs = NULL;
+		size_t n = 0;
+		f.kind = "eval";
+		f.finished = 1;
+		f.limit = 1;
+		f.dataset_path = ev->dataset_path;
+		f.dataset_sha256 = ev->ds.sha256;
+		f.prompt_name = prompt_name;
+		f.git_commit = commits->items[i];
+		int rc = llmops_ledger_runs_list(ev->ledger, &f, &runs, &n, err);
+		if (rc)
+			return rc;
+		if (n) {
+			snprintf(ev->baseline_id, sizeof(ev->baseline_id), "%s", runs[0]->id);
+			*which = i;
+			llmops_runs_free(runs, n);
+			return 0;
+		}
+	}
+	return llmops_err_set(err, LLMOPS_E_NOTFOUND,
+			      "no finished evaluation of %s%s%s at any of %zu commits", ev->ds.label,
+			      prompt_name ? " with " : "", prompt_name ? prompt_name : "",
+			      commits->nr);
+}
+
 int llmops_eval_baseline(struct llmops_eval *ev, const char *spec, const char *pin_name,
 			 const char *pin_version, struct llmops_err *err)
 {

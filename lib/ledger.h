@@ -268,6 +268,7 @@ struct llmops_run_filter {
 	const char *status;	    /* "passed", "failed", ... */
 	const char *prompt_version; /* with prompt_name: runs of that version */
 	int finished;		    /* 1: only runs that passed or failed their gate */
+	const char *git_commit;	    /* runs made at this commit (40 hex digits) */
 };
 
 /*
@@ -554,6 +555,14 @@ int llmops_ledger_check(struct llmops_ledger *lg, struct llmops_strlist *problem
  * LLMOPS_E_EXISTS when dest exists.
  */
 int llmops_ledger_backup(struct llmops_ledger *lg, const char *dest, struct llmops_err *err);
+
+/*
+ * Write run run_id of lg (its row, results, dataset, reviews and aliases;
+ * never the response cache) as a ledger of its own at dest (replaced), one
+ * file with no journal beside it: what llmops_ledger_merge() reads back.
+ */
+int llmops_ledger_extract(struct llmops_ledger *lg, const char *run_id, const char *dest,
+			  struct llmops_err *err);
 
 /* ----------------------------------------------------------------- merge */
 

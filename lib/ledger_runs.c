@@ -582,6 +582,7 @@ int llmops_ledger_runs_list(struct llmops_ledger *lg, const struct llmops_run_fi
 		"      (SELECT id FROM datasets WHERE path = ?5 OR sha256 = ?6))"
 		" AND (?7 IS NULL OR status = ?7) AND (?8 IS NULL OR prompt_version = ?8)"
 		" AND (?9 = 0 OR status IN ('passed', 'failed'))"
+		" AND (?10 IS NULL OR git_commit = ?10)"
 		" ORDER BY id DESC LIMIT ?4";
 	struct llmops_run **runs = NULL;
 	size_t nr = 0, alloc = 0;
@@ -601,6 +602,7 @@ int llmops_ledger_runs_list(struct llmops_ledger *lg, const struct llmops_run_fi
 	ledger_bind_text(st, 7, f ? f->status : NULL);
 	ledger_bind_text(st, 8, f ? f->prompt_version : NULL);
 	sqlite3_bind_int(st, 9, f ? f->finished : 0);
+	ledger_bind_text(st, 10, f ? f->git_commit : NULL);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct llmops_run *r;
 

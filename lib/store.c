@@ -1219,3 +1219,38 @@ out:
 	free(w.b);
 	return rc;
 }
+
+int llmops_store_ancestors(struct llmops_store *s, const char *rev, size_t max,
+			   struct llmops_strlist *out, struct llmops_err *err)
+{
+	git_object *obj = NULL;
+	git_commit *c = NULL;
+	git_revwalk *w = NULL;
+	git_oid oid;
+	int rc = 0;
+
+	if (git_revparse_single(&obj, s->repo, rev) < 0 ||
+	    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_object_free(obj);
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "'%s' is not a git revision here", rev);
+	}
+	git_object_free(obj);
+	if (git_revwalk_new(&w, s->repo) < 0 ||
+	    git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push(w, git_commit_id(c)) < 0) {
+		rc = git_fail(err, "cannot walk the history");
+		goto out;
+	}
+	while (out->nr < max && git_revwalk_next(&oid, w) == 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), &oid);
+		if (llmops_strlist_append(out, hex)) {
+			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			break;
+		}
+	}
+out:
+	git_revwalk_free(w);
+	git_commit_free(c);
+	return rc;
+}

@@ -133,6 +133,13 @@ int llmops_store_hash_worktree(struct llmops_store *s, const char *path, const c
  * it, or hex is not an id).
  */
 int llmops_store_commit_exists(struct llmops_store *s, const char *hex);
+/*
+ * The commits of rev and its ancestors, nearest first (topological, then by
+ * time), at most max, appended to out (the caller's) as 40 hex digits.
+ * LLMOPS_E_NOTFOUND when rev names no commit.
+ */
+int llmops_store_ancestors(struct llmops_store *s, const char *rev, size_t max,
+			   struct llmops_strlist *out, struct llmops_err *err);
 /* Read a blob by id into out.  Errors: LLMOPS_E_NOTFOUND, LLMOPS_E_GIT. */
 int llmops_store_read_blob(struct llmops_store *s, const char *blob, struct llmops_buf *out,
 			   struct llmops_err *err);

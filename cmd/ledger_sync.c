@@ -1,0 +1,99 @@
+/*
+ * ledger_sync.c - `llmops ledger push` and `ledger fetch`: the ledger's runs
+ * through the project's git remote (lib/ledgersync.h).
+ */
+#include "llmops.h"
+
+#include "ledger.h"
+#include "ledger_cmd.h"
+#include "ledgersync.h"
+#include "options.h"
+#include "output.h"
+#include "workspace.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static cJSON *stats_json(const struct llmops_sync_stats *s, const char *remote)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "remote", remote);
+	cJSON_AddNumberToObject(o, "runs", (double)s->runs);
+	cJSON_AddNumberToObject(o, "pushed", (double)s->pushed);
+	cJSON_AddNumberToObject(o, "present", (double)s->present);
+	cJSON_AddNumberToObject(o, "merged", (double)s->merged);
+	cJSON_AddNumberToObject(o, "results", (double)s->results);
+	cJSON_AddNumberToObject(o, "retries", (double)s->retries);
+	cJSON_AddNumberToObject(o, "bytes", s->bytes);
+	return o;
+}
+
+static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
+{
+	static const char *const push_syn[] = {"llmops ledger push [REMOTE] [--format FORMAT]",
+					       NULL};
+	static const char *const fetch_syn[] = {"llmops ledger fetch [REMOTE] [--format FORMAT]",
+						NULL};
+	static const struct llmops_usage push_u = {
+		"llmops ledger push",
+		push_syn,
+		"Store every finished run the remote (default origin) lacks as a git object\n"
+		"under refs/llmops/runs/<RUN>/<CASES> of this repository and push those\n"
+		"refs: its summary, results, dataset and reviews, never the response cache.\n"
+		"Each run has its own ref, so pushes from several machines never conflict; a\n"
+		"push refused because another machine pushed the same run with other records\n"
+		"is fetched, merged and pushed again.",
+	};
+	static const struct llmops_usage fetch_u = {
+		"llmops ledger fetch",
+		fetch_syn,
+		"Fetch refs/llmops/runs/* from the remote (default origin) and merge every\n"
+		"run the ledger lacks, as 'llmops ledger merge' does: nothing twice.",
+	};
+	const char *format = "text";
+	const struct llmops_option opts[] = {OPT_FORMAT_ENTRY(&format), OPT_HELP_ENTRY,
+					     OPT_END_ENTRY};
+	struct llmops_sync_stats st;
+	struct llmops_err err = {0};
+	struct llmops_workspace *ws;
+	struct llmops_ledger *lg;
+	int n = llmops_parse_command(argc, argv, opts, push ? &push_u : &fetch_u, 0, 1), rc;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
+	const char *remote = n ? argv[0] : "origin";
+	if ((rc = llmops_ctx_workspace(ctx, &ws)))
+		return rc;
+	if (!ws->in_repo) {
+		llmops_error("ledger %s: runs travel through a git remote; run it inside a git work "
+			     "tree",
+			     push ? "push" : "fetch");
+		return LLMOPS_EXIT_USAGE;
+	}
+	if ((rc = push ? llmops_ctx_ledger_existing(ctx, &lg) : llmops_ctx_ledger(ctx, &lg)))
+		return rc;
+	if (push ? llmops_ledger_push(lg, ws->root, remote, &st, &err)
+		 : llmops_ledger_fetch(lg, ws->root, remote, &st, &err))
+		return llmops_report(&err);
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON)
+		return ledger_emit(stats_json(&st, remote), format);
+	if (push)
+		printf("pushed %ld run%s to %s (%ld already there, of %ld finished; %.1f KB before "
+		       "git's compression)%s\n",
+		       st.pushed, st.pushed == 1 ? "" : "s", remote, st.present, st.runs,
+		       st.bytes / 1024, st.retries ? "; retried after a fetch" : "");
+	else
+		printf("fetched %ld run%s from %s: %ld merged (%ld results), %ld already in %s\n",
+		       st.runs, st.runs == 1 ? "" : "s", remote, st.merged, st.results, st.present,
+		       llmops_ledger_path(lg));
+	return 0;
+}
+
+int ledger_push(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	return sync_verb(argc, argv, ctx, 1);
+}
+
+int ledger_fetch(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	return sync_verb(argc, argv, ctx, 0);
+}

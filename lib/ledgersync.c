@@ -1,0 +1,459 @@
+/*
+ * ledgersync.c - runs as git objects under refs/llmops/runs/, pushed and
+ * fetched with libgit2 (ledgersync.h).
+ */
+#include "ledgersync.h"
+
+#include "buf.h"
+#include "ledger.h"
+#include "strlist.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FETCH_SPEC "+refs/llmops/runs/*:refs/llmops/runs/*"
+#define MAX_PUSHES 4 /* a push, and up to three after a fetch */
+
+struct sync {
+	struct llmops_ledger *lg;
+	git_repository *repo;
+	git_remote *remote;
+	char tmp[64];		      /* a directory of our own for run.db files */
+	struct llmops_strlist remote_refs; /* the remote's refs under LLMOPS_SYNC_REFS, sorted */
+	struct llmops_strlist rejected;
+	int cred_tries;
+	struct llmops_err *err;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void sort_list(struct llmops_strlist *l)
+{
+	if (l->nr)
+		qsort(l->items, l->nr, sizeof(*l->items), cmp_str);
+}
+
+static int git_fail(struct llmops_err *err, const char *what)
+{
+	const git_error *e = git_error_last();
+	return llmops_err_set(err, LLMOPS_E_GIT, "%s: %s", what, e && e->message ? e->message : "git failed");
+}
+
+/* ------------------------------------------------------------- credentials */
+
+/* `git credential fill` for url: the user's helpers (and what they read from the
+   environment) give username and password; 0 when it answered with both. */
+static int credential_fill(const char *url, struct llmops_buf *user, struct llmops_buf *pass)
+{
+	int in[2], out[2], status = 0;
+	pid_t pid;
+	if (pipe(in) < 0)
+		return -1;
+	if (pipe(out) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		if (null >= 0)
+			dup2(null, 2);
+		close(in[1]);
+		close(out[0]);
+		setenv("GIT_TERMINAL_PROMPT", "0", 1); /* never ask on a terminal: fail instead */
+		execlp("git", "git", "credential", "fill", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	struct llmops_buf q = LLMOPS_BUF_INIT, a = LLMOPS_BUF_INIT;
+	llmops_buf_addf(&q, "url=%s\n\n", url);
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	ssize_t w = write(in[1], q.data, q.len);
+	close(in[1]);
+	char chunk[512];
+	ssize_t n;
+	while ((n = read(out[0], chunk, sizeof(chunk))) > 0)
+		llmops_buf_add(&a, chunk, (size_t)n);
+	close(out[0]);
+	waitpid(pid, &status, 0);
+	signal(SIGPIPE, old);
+	llmops_buf_release(&q);
+	int ok = w > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	for (char *line = a.data, *nl; ok && line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = 0;
+		if (!strncmp(line, "username=", 9))
+			llmops_buf_adds(user, line + 9);
+		else if (!strncmp(line, "password=", 9))
+			llmops_buf_adds(pass, line + 9);
+	}
+	explicit_bzero(a.data, a.len);
+	llmops_buf_release(&a);
+	return ok && user->len && pass->len ? 0 : -1;
+}
+
+static int credentials(git_credential **out, const char *url, const char *user_from_url,
+		       unsigned int allowed, void *payload)
+{
+	struct sync *s = payload;
+	if (s->cred_tries++ >= 2) /* asked again: what was given did not work */
+		return GIT_EUSER;
+	if (allowed & GIT_CREDENTIAL_SSH_KEY)
+		return git_credential_ssh_key_from_agent(out, user_from_url ? user_from_url : "git");
+	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
+		struct llmops_buf u = LLMOPS_BUF_INIT, p = LLMOPS_BUF_INIT;
+		int rc = credential_fill(url, &u, &p)
+				 ? GIT_PASSTHROUGH
+				 : git_credential_userpass_plaintext_new(out, u.data, p.data);
+		explicit_bzero(p.data, p.len);
+		llmops_buf_release(&u);
+		llmops_buf_release(&p);
+		return rc;
+	}
+	if (allowed & GIT_CREDENTIAL_DEFAULT)
+		return git_credential_default_new(out);
+	return GIT_PASSTHROUGH;
+}
+
+/* ------------------------------------------------------------------ set-up */
+
+static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root,
+		     const char *remote, struct llmops_err *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->lg = lg;
+	s->err = err;
+	llmops_strlist_init(&s->remote_refs);
+	llmops_strlist_init(&s->rejected);
+	if (git_repository_open_ext(&s->repo, root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		return git_fail(err, root);
+	int rc = git_remote_lookup(&s->remote, s->repo, remote);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
+		struct stat sb;
+		/* not a configured name: a URL or a path */
+		if (strstr(remote, "://") || strchr(remote, '@') || !stat(remote, &sb))
+			rc = git_remote_create_anonymous(&s->remote, s->repo, remote);
+		else
+			return llmops_err_set(err, LLMOPS_E_USAGE,
+					      "no remote '%s': name one 'git remote -v' lists, or give "
+					      "a path or URL",
+					      remote);
+	}
+	if (rc < 0)
+		return git_fail(err, remote);
+	const char *t = getenv("TMPDIR");
+	snprintf(s->tmp, sizeof(s->tmp), "%s/llmops-sync-XXXXXX", t && *t && strlen(t) < 40 ? t : "/tmp");
+	if (!mkdtemp(s->tmp))
+		return llmops_err_set(err, LLMOPS_E_IO, "cannot make a temporary directory: %s",
+				      strerror(errno));
+	return 0;
+}
+
+static void sync_close(struct sync *s)
+{
+	if (s->tmp[0]) {
+		char p[128];
+		snprintf(p, sizeof(p), "%s/run.db", s->tmp);
+		unlink(p);
+		rmdir(s->tmp);
+	}
+	git_remote_free(s->remote);
+	git_repository_free(s->repo);
+	llmops_strlist_release(&s->remote_refs);
+	llmops_strlist_release(&s->rejected);
+}
+
+static void callbacks(struct sync *s, git_remote_callbacks *cb)
+{
+	cb->credentials = credentials;
+	cb->payload = s;
+}
+
+/* The remote's refs under LLMOPS_SYNC_REFS into s->remote (sorted). */
+static int list_remote(struct sync *s)
+{
+	git_remote_callbacks cb;
+	const git_remote_head **heads;
+	size_t n;
+	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+	callbacks(s, &cb);
+	llmops_strlist_release(&s->remote_refs);
+	if (git_remote_connect(s->remote, GIT_DIRECTION_PUSH, &cb, NULL, NULL) < 0)
+		return git_fail(s->err, "cannot reach the remote");
+	if (git_remote_ls(&heads, &n, s->remote) < 0) {
+		git_remote_disconnect(s->remote);
+		return git_fail(s->err, "cannot list the remote's refs");
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(heads[i]->name, LLMOPS_SYNC_REFS, strlen(LLMOPS_SYNC_REFS)))
+			llmops_strlist_append(&s->remote_refs, heads[i]->name);
+	git_remote_disconnect(s->remote);
+	sort_list(&s->remote_refs);
+	return 0;
+}
+
+/* ------------------------------------------------------------------- push */
+
+/* The snapshot of run r as a commit, and its ref name; the ref made locally. */
+static int snapshot(struct sync *s, const struct llmops_run *r, const char *name, git_oid *oid,
+		    double *bytes)
+{
+	char path[128], msg[512];
+	git_oid blob, tree;
+	git_treebuilder *tb = NULL;
+	git_tree *t = NULL;
+	git_signature *sig = NULL;
+	git_reference *ref = NULL;
+	struct stat sb;
+	int rc;
+
+	if (git_reference_name_to_id(oid, s->repo, name) == 0)
+		return 0; /* made by an earlier push that did not get through */
+	snprintf(path, sizeof(path), "%s/run.db", s->tmp);
+	if ((rc = llmops_ledger_extract(s->lg, r->id, path, s->err)))
+		return rc;
+	if (!stat(path, &sb))
+		*bytes += (double)sb.st_size;
+	snprintf(msg, sizeof(msg),
+		 "llmops run %s\n\nkind: %s\nstatus: %s\ncommit: %s\nprompt: %s%s%s\ncases: %lld\n",
+		 r->id, r->kind, llmops_run_status_name(r->status),
+		 r->git_commit ? r->git_commit : "-", r->prompt_name ? r->prompt_name : "-",
+		 r->prompt_version ? "@" : "", r->prompt_version ? r->prompt_version : "",
+		 (long long)r->cases);
+	if (git_blob_create_from_disk(&blob, s->repo, path) < 0 ||
+	    git_treebuilder_new(&tb, s->repo, NULL) < 0 ||
+	    git_treebuilder_insert(NULL, tb, "run.db", &blob, GIT_FILEMODE_BLOB) < 0 ||
+	    git_treebuilder_write(&tree, tb) < 0 || git_tree_lookup(&t, s->repo, &tree) < 0 ||
+	    git_signature_now(&sig, "llmops", "llmops@localhost") < 0 ||
+	    git_commit_create(oid, s->repo, NULL, sig, sig, NULL, msg, t, 0, NULL) < 0 ||
+	    git_reference_create(&ref, s->repo, name, oid, 1, "llmops ledger push") < 0)
+		rc = git_fail(s->err, "cannot store the run in git");
+	unlink(path);
+	git_reference_free(ref);
+	git_signature_free(sig);
+	git_tree_free(t);
+	git_treebuilder_free(tb);
+	return rc;
+}
+
+static int on_update(const char *refname, const char *status, void *payload)
+{
+	struct sync *s = payload;
+	if (status)
+		llmops_strlist_append(&s->rejected, refname);
+	return 0;
+}
+
+static int in_sorted(const struct llmops_strlist *l, const char *s)
+{
+	size_t lo = 0, hi = l->nr;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(l->items[mid], s);
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int fetch_merge(struct sync *s, struct llmops_sync_stats *st);
+
+static int push_once(struct sync *s, struct llmops_sync_stats *st)
+{
+	struct llmops_run_filter f = {0};
+	struct llmops_run **runs = NULL;
+	struct llmops_strlist specs = LLMOPS_STRLIST_INIT;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = list_remote(s)) || (rc = llmops_ledger_runs_list(s->lg, &f, &runs, &n, s->err)))
+		return rc;
+	st->runs = 0;
+	st->present = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct llmops_run *r = runs[i];
+		char name[128];
+		git_oid oid;
+		if (r->status == LLMOPS_RUN_RUNNING || r->status == LLMOPS_RUN_INTERRUPTED)
+			continue; /* still changing: pushed once finished */
+		st->runs++;
+		snprintf(name, sizeof(name), LLMOPS_SYNC_REFS "%s/%lld", r->id, (long long)r->cases);
+		if (in_sorted(&s->remote_refs, name)) {
+			st->present++;
+			continue;
+		}
+		if (!(rc = snapshot(s, r, name, &oid, &st->bytes))) {
+			char spec[300];
+			snprintf(spec, sizeof(spec), "%s:%s", name, name);
+			llmops_strlist_append(&specs, spec);
+		}
+	}
+	llmops_runs_free(runs, n);
+	if (!rc && specs.nr) {
+		git_push_options po;
+		git_strarray arr = {specs.items, specs.nr};
+		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+		callbacks(s, &po.callbacks);
+		po.callbacks.push_update_reference = on_update;
+		llmops_strlist_release(&s->rejected);
+		if (git_remote_push(s->remote, &arr, &po) < 0)
+			rc = git_fail(s->err, "cannot push the runs");
+		else
+			st->pushed += (long)(specs.nr - s->rejected.nr);
+	}
+	llmops_strlist_release(&specs);
+	return rc;
+}
+
+int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *remote,
+		       struct llmops_sync_stats *st, struct llmops_err *err)
+{
+	struct sync s;
+	int rc = sync_open(&s, lg, root, remote, err);
+	memset(st, 0, sizeof(*st));
+	for (int k = 0; !rc; k++) {
+		if ((rc = push_once(&s, st)) || !s.rejected.nr)
+			break;
+		if (k + 1 >= MAX_PUSHES) {
+			rc = llmops_err_set(err, LLMOPS_E_GIT,
+					    "the remote refused %zu run%s %d times (%s ...): another "
+					    "machine keeps pushing the same runs; try again",
+					    s.rejected.nr, s.rejected.nr == 1 ? "" : "s", MAX_PUSHES,
+					    s.rejected.items[0]);
+			break;
+		}
+		/* someone pushed the same run with other records: take theirs, push the union */
+		struct llmops_sync_stats fs = {0};
+		st->retries++;
+		rc = fetch_merge(&s, &fs);
+	}
+	sync_close(&s);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ fetch */
+
+static int collect(const char *name, void *payload)
+{
+	llmops_strlist_append(payload, name);
+	return 0;
+}
+
+/* Merge the snapshot at ref name unless the ledger has the run with as many cases. */
+static int merge_ref(struct sync *s, const char *name, struct llmops_sync_stats *st)
+{
+	const char *id = name + strlen(LLMOPS_SYNC_REFS), *slash = strchr(id, '/');
+	char rid[64], path[128];
+	struct llmops_run *have = NULL;
+	struct llmops_err e = {0};
+	git_object *obj = NULL;
+	git_blob *blob = NULL;
+	int rc = 0;
+
+	if (!slash || (size_t)(slash - id) >= sizeof(rid))
+		return 0; /* not ours */
+	snprintf(rid, sizeof(rid), "%.*s", (int)(slash - id), id);
+	long long cases = atoll(slash + 1);
+	if (!llmops_ledger_run_get(s->lg, rid, &have, &e) && !strcmp(have->id, rid) &&
+	    have->cases >= cases) {
+		llmops_run_free(have);
+		st->present++;
+		return 0;
+	}
+	llmops_run_free(have);
+	char spec[200];
+	snprintf(spec, sizeof(spec), "%s:run.db", name);
+	if (git_revparse_single(&obj, s->repo, spec) < 0 ||
+	    git_blob_lookup(&blob, s->repo, git_object_id(obj)) < 0) {
+		git_object_free(obj);
+		return git_fail(s->err, name);
+	}
+	snprintf(path, sizeof(path), "%s/run.db", s->tmp);
+	FILE *f = fopen(path, "wb");
+	size_t len = (size_t)git_blob_rawsize(blob);
+	if (!f || fwrite(git_blob_rawcontent(blob), 1, len, f) != len) {
+		rc = llmops_err_set(s->err, LLMOPS_E_IO, "%s: cannot write: %s", path,
+				    strerror(errno));
+	}
+	if (f && fclose(f) && !rc)
+		rc = llmops_err_set(s->err, LLMOPS_E_IO, "%s: cannot write", path);
+	st->bytes += (double)len;
+	git_blob_free(blob);
+	git_object_free(obj);
+	if (!rc) {
+		struct llmops_merge_stats ms = {0};
+		rc = llmops_ledger_merge(s->lg, path, &ms, s->err);
+		if (!rc) {
+			st->merged++;
+			st->results += ms.results;
+			struct llmops_run *now = NULL;
+			/* a production run's records came from both sides: count them again */
+			if (!llmops_ledger_run_get(s->lg, rid, &now, &e) &&
+			    !strcmp(now->kind, "production"))
+				rc = llmops_ledger_prod_finish(s->lg, rid, s->err);
+			llmops_run_free(now);
+		}
+	}
+	unlink(path);
+	return rc;
+}
+
+static int fetch_merge(struct sync *s, struct llmops_sync_stats *st)
+{
+	git_fetch_options fo;
+	char *spec = FETCH_SPEC;
+	git_strarray arr = {&spec, 1};
+	struct llmops_strlist refs = LLMOPS_STRLIST_INIT;
+	int rc = 0;
+
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	callbacks(s, &fo.callbacks);
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	if (git_remote_fetch(s->remote, &arr, &fo, "llmops ledger fetch") < 0)
+		return git_fail(s->err, "cannot fetch the runs");
+	if (git_reference_foreach_glob(s->repo, LLMOPS_SYNC_REFS "*", collect, &refs) < 0) {
+		llmops_strlist_release(&refs);
+		return git_fail(s->err, "cannot list the runs fetched");
+	}
+	sort_list(&refs);
+	st->runs = (long)refs.nr;
+	for (size_t i = 0; i < refs.nr && !rc; i++)
+		rc = merge_ref(s, refs.items[i], st);
+	llmops_strlist_release(&refs);
+	return rc;
+}
+
+int llmops_ledger_fetch(struct llmops_ledger *lg, const char *root, const char *remote,
+			struct llmops_sync_stats *st, struct llmops_err *err)
+{
+	struct sync s;
+	int rc = sync_open(&s, lg, root, remote, err);
+	memset(st, 0, sizeof(*st));
+	if (!rc)
+		rc = fetch_merge(&s, st);
+	sync_close(&s);
+	return rc;
+}

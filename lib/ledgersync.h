@@ -1,0 +1,55 @@
+/*
+ * ledgersync.h - the ledger's runs travel with the project's git remote
+ * (`llmops ledger push` / `ledger fetch`).
+ *
+ * Each finished run is one commit (no parent) whose tree holds run.db: the
+ * run extracted as a ledger of its own (llmops_ledger_extract: its row,
+ * results, dataset, reviews and aliases; never the response cache, and
+ * nothing the ledger itself does not keep, so no key).  Its ref is
+ *
+ *     refs/llmops/runs/<RUN ID>/<CASES>
+ *
+ * so a ref's name says what it holds: two machines never write the same
+ * name with different content unless they both added records to one
+ * production run (then the push is rejected, fetched, merged and pushed
+ * again under the new count).  Pushing only adds refs, so pushes from many
+ * machines at once do not conflict.  Git stores the blob compressed (zlib,
+ * and deltas in packs).  Fetching merges each snapshot the ledger does not
+ * have yet with the rules of llmops_ledger_merge (no duplicates).
+ *
+ * Remotes: a name from the repository's configuration (default "origin"),
+ * or a path or URL that libgit2 reaches (local paths, file://, ssh with the
+ * ssh agent, https with credentials from `git credential fill`, so the
+ * user's credential helpers and their environment apply).
+ *
+ * Ownership: nothing returned is the caller's beyond *st.
+ */
+#ifndef LLMOPS_LEDGERSYNC_H
+#define LLMOPS_LEDGERSYNC_H
+
+#include "error.h"
+
+#include <stddef.h>
+
+struct llmops_ledger;
+
+#define LLMOPS_SYNC_REFS "refs/llmops/runs/"
+
+struct llmops_sync_stats {
+	long runs;	    /* finished runs in the ledger (push) or snapshots on the remote (fetch) */
+	long pushed;	    /* snapshots pushed */
+	long present;	    /* already on the remote (push) or in the ledger (fetch) */
+	long merged;	    /* snapshots merged into the ledger (fetch) */
+	long results;	    /* results they added */
+	long retries;	    /* pushes retried after a fetch */
+	double bytes;	    /* snapshot bytes written (push) or read (fetch), uncompressed */
+};
+
+/* Push the finished runs of lg the remote lacks, from the repository at root. */
+int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *remote,
+		       struct llmops_sync_stats *st, struct llmops_err *err);
+/* Fetch the remote's runs and merge those lg lacks. */
+int llmops_ledger_fetch(struct llmops_ledger *lg, const char *root, const char *remote,
+			struct llmops_sync_stats *st, struct llmops_err *err);
+
+#endif
