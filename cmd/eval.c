@@ -26,7 +26,7 @@ static const char *const synopsis[] = {
 	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
 	"            [--fallback SPEC] [--no-cache | --offline] [--allow-secrets]",
 	"            [-o FILE] [--format FORMAT]",
-	"            [--baseline RUN|last|pinned [--fail-on-regression] [--significance P]]",
+	"            [--baseline RUN|last|pinned|REV [--fail-on-regression] [--significance P]]",
 	"            [--shard I/N]",
 	"llmops eval --production [--prompt NAME[@VER]] [--since DATE|AGE] [--sample N]",
 	"            [--seed S] [--assert FILE] [--metric NAME|judge:RUBRIC]... [--judge SPEC]",
@@ -45,8 +45,10 @@ static const struct llmops_usage usage = {
 	"--resume RUN).  SPEC is openai:MODEL, anthropic:MODEL, ollama:MODEL,\n"
 	"exec:COMMAND, replay, or a provider named in llmops.json.  --baseline compares\n"
 	"the run with an earlier one as 'llmops diff' does: a run id, 'last' (the\n"
-	"newest finished evaluation of the same dataset) or 'pinned' (the newest of the\n"
-	"prompt's pinned version on it); --fail-on-regression then exits 1 when a case\n"
+	"newest finished evaluation of the same dataset), 'pinned' (the newest of the\n"
+	"prompt's pinned version on it) or a git revision (the newest at it or its\n"
+	"nearest ancestor, fetched with 'ledger fetch' when needed); --fail-on-regression then "
+	"exits 1 when a case\n"
 	"went from pass to fail (with --significance P: only when the drop is\n"
 	"significant by an exact McNemar test).  --shard I/N runs the I-th of N\n"
 	"contiguous slices of the cases, for N CI jobs whose ledgers 'llmops ledger\n"
@@ -162,7 +164,7 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		{OPT_FLAG, 0, "no-progress", &o->no_progress, NULL, "no progress line on stderr",
 		 NULL, 0, 0},
 		{OPT_STRING, 0, "baseline", &o->baseline, "RUN",
-		 "compare with a run: an id, last or pinned", NULL, 0, 0},
+		 "compare with a run: an id, last, pinned, or a git revision's", NULL, 0, 0},
 		{OPT_FLAG, 0, "fail-on-regression", &o->fail_on_regression, NULL,
 		 "exit 1 when a case went from pass to fail against the baseline", NULL, 0, 0},
 		OPT_NUMBER_ENTRY(0, "significance", &o->significance, "P",

@@ -108,7 +108,8 @@ static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 	cJSON_AddNumberToObject(out, "supported_schema_version", info.known_version);
 	cJSON_AddStringToObject(out, "journal_mode", info.journal_mode);
 	cJSON_AddStringToObject(out, "access",
-				llmops_ledger_readonly(lg) ? llmops_ledger_readonly(lg) : "read-write");
+				llmops_ledger_readonly(lg) ? llmops_ledger_readonly(lg)
+							   : "read-write");
 	cJSON_AddNumberToObject(out, "size_bytes", (double)info.file_bytes);
 	cJSON_AddNumberToObject(out, "wal_bytes", (double)info.wal_bytes);
 	cJSON_AddNumberToObject(out, "page_size", (double)info.page_size);

@@ -64,9 +64,10 @@ static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 	if ((rc = llmops_ctx_workspace(ctx, &ws)))
 		return rc;
 	if (!ws->in_repo) {
-		llmops_error("ledger %s: runs travel through a git remote; run it inside a git work "
-			     "tree",
-			     push ? "push" : "fetch");
+		llmops_error(
+			"ledger %s: runs travel through a git remote; run it inside a git work "
+			"tree",
+			push ? "push" : "fetch");
 		return LLMOPS_EXIT_USAGE;
 	}
 	if ((rc = push ? llmops_ctx_ledger_existing(ctx, &lg) : llmops_ctx_ledger(ctx, &lg)))

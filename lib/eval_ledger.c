@@ -361,9 +361,9 @@ int llmops_eval_baseline_at(struct llmops_eval *ev, const struct llmops_strlist 
 		}
 	}
 	return llmops_err_set(err, LLMOPS_E_NOTFOUND,
-			      "no finished evaluation of %s%s%s at any of %zu commits", ev->ds.label,
-			      prompt_name ? " with " : "", prompt_name ? prompt_name : "",
-			      commits->nr);
+			      "no finished evaluation of %s%s%s at any of %zu commits",
+			      ev->ds.label, prompt_name ? " with " : "",
+			      prompt_name ? prompt_name : "", commits->nr);
 }
 
 int llmops_eval_baseline(struct llmops_eval *ev, const char *spec, const char *pin_name,

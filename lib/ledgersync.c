@@ -26,7 +26,7 @@ struct sync {
 	struct llmops_ledger *lg;
 	git_repository *repo;
 	git_remote *remote;
-	char tmp[64];		      /* a directory of our own for run.db files */
+	char tmp[64];			   /* a directory of our own for run.db files */
 	struct llmops_strlist remote_refs; /* the remote's refs under LLMOPS_SYNC_REFS, sorted */
 	struct llmops_strlist rejected;
 	int cred_tries;
@@ -47,7 +47,8 @@ static void sort_list(struct llmops_strlist *l)
 static int git_fail(struct llmops_err *err, const char *what)
 {
 	const git_error *e = git_error_last();
-	return llmops_err_set(err, LLMOPS_E_GIT, "%s: %s", what, e && e->message ? e->message : "git failed");
+	return llmops_err_set(err, LLMOPS_E_GIT, "%s: %s", what,
+			      e && e->message ? e->message : "git failed");
 }
 
 /* ------------------------------------------------------------- credentials */
@@ -118,7 +119,8 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 	if (s->cred_tries++ >= 2) /* asked again: what was given did not work */
 		return GIT_EUSER;
 	if (allowed & GIT_CREDENTIAL_SSH_KEY)
-		return git_credential_ssh_key_from_agent(out, user_from_url ? user_from_url : "git");
+		return git_credential_ssh_key_from_agent(out,
+							 user_from_url ? user_from_url : "git");
 	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
 		struct llmops_buf u = LLMOPS_BUF_INIT, p = LLMOPS_BUF_INIT;
 		int rc = credential_fill(url, &u, &p)
@@ -136,8 +138,8 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 
 /* ------------------------------------------------------------------ set-up */
 
-static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root,
-		     const char *remote, struct llmops_err *err)
+static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root, const char *remote,
+		     struct llmops_err *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->lg = lg;
@@ -153,15 +155,17 @@ static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root,
 		if (strstr(remote, "://") || strchr(remote, '@') || !stat(remote, &sb))
 			rc = git_remote_create_anonymous(&s->remote, s->repo, remote);
 		else
-			return llmops_err_set(err, LLMOPS_E_USAGE,
-					      "no remote '%s': name one 'git remote -v' lists, or give "
-					      "a path or URL",
-					      remote);
+			return llmops_err_set(
+				err, LLMOPS_E_USAGE,
+				"no remote '%s': name one 'git remote -v' lists, or give "
+				"a path or URL",
+				remote);
 	}
 	if (rc < 0)
 		return git_fail(err, remote);
 	const char *t = getenv("TMPDIR");
-	snprintf(s->tmp, sizeof(s->tmp), "%s/llmops-sync-XXXXXX", t && *t && strlen(t) < 40 ? t : "/tmp");
+	snprintf(s->tmp, sizeof(s->tmp), "%s/llmops-sync-XXXXXX",
+		 t && *t && strlen(t) < 40 ? t : "/tmp");
 	if (!mkdtemp(s->tmp))
 		return llmops_err_set(err, LLMOPS_E_IO, "cannot make a temporary directory: %s",
 				      strerror(errno));
@@ -300,7 +304,8 @@ static int push_once(struct sync *s, struct llmops_sync_stats *st)
 		if (r->status == LLMOPS_RUN_RUNNING || r->status == LLMOPS_RUN_INTERRUPTED)
 			continue; /* still changing: pushed once finished */
 		st->runs++;
-		snprintf(name, sizeof(name), LLMOPS_SYNC_REFS "%s/%lld", r->id, (long long)r->cases);
+		snprintf(name, sizeof(name), LLMOPS_SYNC_REFS "%s/%lld", r->id,
+			 (long long)r->cases);
 		if (in_sorted(&s->remote_refs, name)) {
 			st->present++;
 			continue;
@@ -338,11 +343,12 @@ int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *r
 		if ((rc = push_once(&s, st)) || !s.rejected.nr)
 			break;
 		if (k + 1 >= MAX_PUSHES) {
-			rc = llmops_err_set(err, LLMOPS_E_GIT,
-					    "the remote refused %zu run%s %d times (%s ...): another "
-					    "machine keeps pushing the same runs; try again",
-					    s.rejected.nr, s.rejected.nr == 1 ? "" : "s", MAX_PUSHES,
-					    s.rejected.items[0]);
+			rc = llmops_err_set(
+				err, LLMOPS_E_GIT,
+				"the remote refused %zu run%s %d times (%s ...): another "
+				"machine keeps pushing the same runs; try again",
+				s.rejected.nr, s.rejected.nr == 1 ? "" : "s", MAX_PUSHES,
+				s.rejected.items[0]);
 			break;
 		}
 		/* someone pushed the same run with other records: take theirs, push the union */

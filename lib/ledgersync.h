@@ -36,13 +36,13 @@ struct llmops_ledger;
 #define LLMOPS_SYNC_REFS "refs/llmops/runs/"
 
 struct llmops_sync_stats {
-	long runs;	    /* finished runs in the ledger (push) or snapshots on the remote (fetch) */
-	long pushed;	    /* snapshots pushed */
-	long present;	    /* already on the remote (push) or in the ledger (fetch) */
-	long merged;	    /* snapshots merged into the ledger (fetch) */
-	long results;	    /* results they added */
-	long retries;	    /* pushes retried after a fetch */
-	double bytes;	    /* snapshot bytes written (push) or read (fetch), uncompressed */
+	long runs;    /* finished runs in the ledger (push) or snapshots on the remote (fetch) */
+	long pushed;  /* snapshots pushed */
+	long present; /* already on the remote (push) or in the ledger (fetch) */
+	long merged;  /* snapshots merged into the ledger (fetch) */
+	long results; /* results they added */
+	long retries; /* pushes retried after a fetch */
+	double bytes; /* snapshot bytes written (push) or read (fetch), uncompressed */
 };
 
 /* Push the finished runs of lg the remote lacks, from the repository at root. */

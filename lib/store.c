@@ -1017,7 +1017,7 @@ struct log_walk {
 	char dir[LLMOPS_NAME_MAX + 16];
 	int (*fn)(void *ud, const struct llmops_log_event *ev);
 	void *ud;
-	struct vlist *a, *b; /* scratch for the two trees' files */
+	struct vlist *a, *b;	     /* scratch for the two trees' files */
 	const char *const *partials; /* paths of the partials to report, borrowed */
 	size_t npartials;
 };
@@ -1232,7 +1232,8 @@ int llmops_store_ancestors(struct llmops_store *s, const char *rev, size_t max,
 	if (git_revparse_single(&obj, s->repo, rev) < 0 ||
 	    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
 		git_object_free(obj);
-		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "'%s' is not a git revision here", rev);
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "'%s' is not a git revision here",
+				      rev);
 	}
 	git_object_free(obj);
 	if (git_revwalk_new(&w, s->repo) < 0 ||
