@@ -560,9 +560,11 @@ int llmops_ledger_backup(struct llmops_ledger *lg, const char *dest, struct llmo
  * Write run run_id of lg (its row, results, dataset, reviews and aliases;
  * never the response cache) as a ledger of its own at dest (replaced), one
  * file with no journal beside it: what llmops_ledger_merge() reads back.
+ * empty (may be NULL): where an empty ledger is kept between calls, so that
+ * extracting many runs makes the schema once.
  */
 int llmops_ledger_extract(struct llmops_ledger *lg, const char *run_id, const char *dest,
-			  struct llmops_err *err);
+			  const char *empty, struct llmops_err *err);
 
 /* ----------------------------------------------------------------- merge */
 

@@ -4,12 +4,15 @@
  */
 #include "ledger_internal.h"
 
+#include "atomicfile.h"
+#include "buf.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 int llmops_ledger_extract(struct llmops_ledger *lg, const char *run_id, const char *dest,
-			  struct llmops_err *err)
+			  const char *empty, struct llmops_err *err)
 {
 	static const char *const copy[] = {
 		"INSERT INTO dst.datasets SELECT * FROM main.datasets"
@@ -25,13 +28,31 @@ int llmops_ledger_extract(struct llmops_ledger *lg, const char *run_id, const ch
 	int rc;
 
 	unlink(dest);
-	if ((rc = llmops_ledger_open(&d, dest, 0, err)))
-		return rc;
-	/* one file, no -wal beside it, once detached */
-	rc = sqlite3_exec(d->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
-	llmops_ledger_free(d);
-	if (rc != SQLITE_OK)
-		return llmops_err_set(err, LLMOPS_E_LEDGER, "%s: cannot set its journal", dest);
+	if (empty && !access(empty, R_OK)) { /* an empty ledger made before: its bytes */
+		struct llmops_buf b = LLMOPS_BUF_INIT;
+		if (llmops_buf_read_file(&b, empty) ||
+		    (rc = llmops_write_atomic(dest, b.data, b.len, err))) {
+			llmops_buf_release(&b);
+			return err->code ? err->code
+					 : llmops_err_set(err, LLMOPS_E_IO, "cannot read %s", empty);
+		}
+		llmops_buf_release(&b);
+	} else {
+		if ((rc = llmops_ledger_open(&d, dest, 0, err)))
+			return rc;
+		/* one file, no -wal beside it, once detached */
+		rc = sqlite3_exec(d->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+		llmops_ledger_free(d);
+		if (rc != SQLITE_OK)
+			return llmops_err_set(err, LLMOPS_E_LEDGER, "%s: cannot set its journal",
+					      dest);
+		if (empty) { /* a copy kept for the next run, before a row is written */
+			struct llmops_buf b = LLMOPS_BUF_INIT;
+			if (!llmops_buf_read_file(&b, dest))
+				llmops_write_atomic(empty, b.data, b.len, NULL);
+			llmops_buf_release(&b);
+		}
+	}
 	if ((rc = llmops_ledger_flush(lg, err)) ||
 	    (rc = ledger_prepare(lg, "ATTACH DATABASE ?1 AS dst", &st, err)))
 		return rc;
@@ -40,6 +61,9 @@ int llmops_ledger_extract(struct llmops_ledger *lg, const char *run_id, const ch
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return ledger_fail(lg, rc, "cannot write the run's ledger", err);
+	/* a file made to be read once: no journal, no waiting for the disk */
+	sqlite3_exec(lg->db, "PRAGMA dst.journal_mode = OFF; PRAGMA dst.synchronous = OFF", NULL,
+		     NULL, NULL);
 	if ((rc = ledger_begin(lg, err)))
 		goto detach;
 	for (size_t i = 0; !rc && i < sizeof(copy) / sizeof(copy[0]); i++) {

@@ -178,6 +178,8 @@ static void sync_close(struct sync *s)
 		char p[128];
 		snprintf(p, sizeof(p), "%s/run.db", s->tmp);
 		unlink(p);
+		snprintf(p, sizeof(p), "%s/empty.db", s->tmp);
+		unlink(p);
 		rmdir(s->tmp);
 	}
 	git_remote_free(s->remote);
@@ -233,7 +235,9 @@ static int snapshot(struct sync *s, const struct llmops_run *r, const char *name
 	if (git_reference_name_to_id(oid, s->repo, name) == 0)
 		return 0; /* made by an earlier push that did not get through */
 	snprintf(path, sizeof(path), "%s/run.db", s->tmp);
-	if ((rc = llmops_ledger_extract(s->lg, r->id, path, s->err)))
+	char empty[128];
+	snprintf(empty, sizeof(empty), "%s/empty.db", s->tmp);
+	if ((rc = llmops_ledger_extract(s->lg, r->id, path, empty, s->err)))
 		return rc;
 	if (!stat(path, &sb))
 		*bytes += (double)sb.st_size;
@@ -321,6 +325,7 @@ static int push_once(struct sync *s, struct llmops_sync_stats *st)
 		git_push_options po;
 		git_strarray arr = {specs.items, specs.nr};
 		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+		po.pb_parallelism = 0; /* the pack's delta search on every core */
 		callbacks(s, &po.callbacks);
 		po.callbacks.push_update_reference = on_update;
 		llmops_strlist_release(&s->rejected);
