@@ -98,6 +98,8 @@ int cmd_judge(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_models(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_show(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_complete(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_completion(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx);

@@ -20,6 +20,9 @@
 
 /* Sorted by name; `llmops help` prints it in this order. */
 const struct llmops_command llmops_commands[] = {
+	{"__complete", cmd_complete, NEED_NOTHING, "candidates for the completion scripts"},
+	{"completion", cmd_completion, NEED_NOTHING,
+	 "a bash, zsh or fish completion script, from llmops's own tables"},
 	{"cost", cmd_cost, NEED_WORKSPACE | NEED_REPO,
 	 "tokens and money per prompt, per dataset run and per month; against a git base"},
 	{"diff", cmd_diff, NEED_LEDGER,
@@ -180,7 +183,8 @@ static int open_ledger(struct llmops_ctx *ctx, struct llmops_ledger **out, unsig
 		   any command; only a path the user typed must exist (a typo is not a new,
 		   empty ledger) */
 		rc = llmops_ledger_open(&ctx->ledger, path,
-					LLMOPS_LEDGER_MKDIR | (flags & ~LLMOPS_LEDGER_EXISTING), &err);
+					LLMOPS_LEDGER_MKDIR | (flags & ~LLMOPS_LEDGER_EXISTING),
+					&err);
 		free(path);
 	}
 	if (rc)
@@ -196,7 +200,8 @@ static void suggest_commands(const char *name)
 	size_t n = 0;
 
 	for (size_t i = 0; i < llmops_ncommands && n < 64; i++)
-		names[n++] = llmops_commands[i].name;
+		if (strncmp(llmops_commands[i].name, "__", 2))
+			names[n++] = llmops_commands[i].name;
 	llmops_suggest(&near, name, names, n);
 	llmops_error("'%s' is not an llmops command; 'llmops help' lists them", name);
 	if (near.nr == 1) {
@@ -214,7 +219,9 @@ static void list_commands(FILE *out)
 	fputs(global_usage, out);
 	fputs("\ncommands:\n", out);
 	for (size_t i = 0; i < llmops_ncommands; i++)
-		fprintf(out, "  %-10s %s\n", llmops_commands[i].name, llmops_commands[i].summary);
+		if (strncmp(llmops_commands[i].name, "__", 2)) /* the scripts' helper is hidden */
+			fprintf(out, "  %-10s %s\n", llmops_commands[i].name,
+				llmops_commands[i].summary);
 	fputs("\nglobal options:\n"
 	      "  -C DIR           run as if started in DIR\n"
 	      "  --ledger PATH    the ledger database (default .llmops/ledger.db at the\n"

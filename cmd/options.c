@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include "buf.h"
+
 #include "llmops.h"
 #include "suggest.h"
 
@@ -241,11 +243,34 @@ static int parse_with(int argc, char **argv, const struct llmops_option *opts,
 }
 
 /* stop: at the first operand, which is left in place (leading options only). */
+struct llmops_strlist *llmops_option_dump;
+
+/* Table dump (completion.c): the options' names instead of parsing. */
+static void dump_options(const struct llmops_option *opts)
+{
+	for (const struct llmops_option *o = opts; o->type != OPT_END; o++) {
+		struct llmops_buf b = LLMOPS_BUF_INIT;
+		for (const char *const *c = o->type == OPT_CHOICE ? o->choices : NULL; c && *c; c++)
+			llmops_buf_addf(&b, "%s%s", c == o->choices ? "" : "|", *c);
+		if (o->long_name)
+			llmops_strlist_appendf(
+				llmops_option_dump, "--%s%s%s", o->long_name,
+				o->type == OPT_FLAG || o->type == OPT_HELP ? "" : "=", b.data);
+		llmops_buf_release(&b);
+		if (o->short_name)
+			llmops_strlist_appendf(llmops_option_dump, "-%c", o->short_name);
+	}
+}
+
 static int parse(int argc, char **argv, const struct llmops_option *opts,
 		 const struct llmops_usage *usage, int stop)
 {
 	int rc;
 	size_t nopts = 0;
+	if (llmops_option_dump) {
+		dump_options(opts);
+		return LLMOPS_OPT_HELP_SHOWN;
+	}
 	while (opts[nopts].type != OPT_END)
 		nopts++;
 	const char **seen = calloc(nopts + 1, sizeof(*seen));

@@ -107,4 +107,13 @@ int llmops_parse_command(int argc, char **argv, const struct llmops_option *opts
  */
 int llmops_check_operands(char **argv, int n, int min, int max, const struct llmops_usage *usage);
 
+/*
+ * Set (by completion.c, the program's one thread) to collect the option
+ * tables: while it is not NULL, every parse appends its options ("--name"
+ * for a flag, "--name=" for one that takes a value, "-c") and returns
+ * LLMOPS_OPT_HELP_SHOWN without parsing; verb dispatch without a verb
+ * appends the verbs ("verb:NAME").
+ */
+extern struct llmops_strlist *llmops_option_dump;
+
 #endif

@@ -33,6 +33,12 @@ int llmops_run_verb(const char *command, const struct llmops_verb *verbs, size_t
 	char all[512];
 
 	verb_names(verbs, n, all, sizeof(all));
+	if (llmops_option_dump && argc < 2) {
+		for (size_t i = 0; i < n; i++)
+			llmops_strlist_appendf(llmops_option_dump, "verb:%s\t%s", verbs[i].name,
+					       verbs[i].summary);
+		return 0;
+	}
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2) {
 			int k = llmops_parse_options(argc, argv, opts, usage);
