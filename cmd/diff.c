@@ -80,7 +80,8 @@ int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	}
 	if (!llmops_diff_comparable(a->run, b->run, why, sizeof(why)))
-		llmops_error("warning: %s: cases pair by id, which may not mean the same case", why);
+		llmops_error("warning: %s: cases pair by id, which may not mean the same case",
+			     why);
 	dopts.tolerance = tol;
 	if (llmops_diff_runs(a, b, &dopts, &d, &err)) {
 		rc = llmops_report(&err);
@@ -100,6 +101,7 @@ int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
 		cJSON_Delete(o);
 	} else {
+		llmops_pager_start(ctx);
 		diff_print(&d, a, b, tol, sig, (size_t)limit, ctx);
 	}
 	if (!rc && fail_on_regression && llmops_diff_regressed(&d, sig))

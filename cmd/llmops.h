@@ -43,6 +43,7 @@ struct llmops_ctx {
 	struct llmops_workspace *workspace; /* NULL until llmops_ctx_workspace() */
 	struct llmops_ledger *ledger;	    /* NULL until llmops_ctx_ledger() */
 	char *const *env; /* the process environment, read here once and handed to lib/ */
+	int no_pager;	  /* --no-pager: long outputs straight to stdout even on a terminal */
 };
 
 struct llmops_command {
@@ -73,6 +74,14 @@ int llmops_report(const struct llmops_err *err);
 int llmops_exit_for(int code);
 /* Print "llmops: " and a formatted message on stderr. */
 void llmops_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A long text output (show, diff, prompt diff, prompt log) through the pager when stdout
+ * is a terminal (pager.c: $LLMOPS_PAGER, $PAGER or less, with LESS=FRX unless set; none with
+ * --no-pager); call before printing.  main() stops it when the command returns.
+ */
+void llmops_pager_start(const struct llmops_ctx *ctx);
+void llmops_pager_stop(void);
 
 /* Colour: seq (one of the LLMOPS_SGR_* literals) when ctx->color, "" otherwise. */
 const char *llmops_color(const struct llmops_ctx *ctx, const char *seq);

@@ -58,7 +58,7 @@ const struct llmops_command llmops_commands[] = {
 const size_t llmops_ncommands = sizeof(llmops_commands) / sizeof(llmops_commands[0]);
 
 #define global_synopsis                                                                            \
-	"llmops [--version] [-C DIR] [--ledger PATH] [--no-color] <command> [<args>]"
+	"llmops [--version] [-C DIR] [--ledger PATH] [--no-color] [--no-pager] <command> [<args>]"
 static const char global_usage[] = "usage: " global_synopsis "\n";
 
 void llmops_error(const char *fmt, ...)
@@ -227,6 +227,7 @@ static void list_commands(FILE *out)
 	      "  --ledger PATH    the ledger database (default .llmops/ledger.db at the\n"
 	      "                   repository root; also LLMOPS_LEDGER)\n"
 	      "  --no-color       no colour in output (also NO_COLOR)\n"
+	      "  --no-pager       show, diff, prompt diff and log never through a pager\n"
 	      "  --version        print the versions of llmops and its libraries\n"
 	      "  -h, --help       show this help\n"
 	      "\n'llmops help <command>' or 'llmops <command> --help' shows a command's usage;\n"
@@ -290,8 +291,10 @@ static int finish(struct llmops_ctx *ctx, int status)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno != EPIPE)
 			llmops_error("cannot write to standard output: %s", strerror(errno));
+		llmops_pager_stop();
 		return status ? status : LLMOPS_EXIT_RUNTIME;
 	}
+	llmops_pager_stop();
 	return status;
 }
 
@@ -306,11 +309,13 @@ int main(int argc, char **argv)
 	const char *term = getenv("TERM");
 	const char *ledger = NULL;
 	struct llmops_strlist dirs = LLMOPS_STRLIST_INIT;
-	int i, no_color_flag = 0, version = 0, help = 0, status;
+	int i, no_color_flag = 0, no_pager = 0, version = 0, help = 0, status;
 	const struct llmops_option opts[] = {
 		{OPT_LIST, 'C', NULL, &dirs, "DIR", "run as if started in DIR", NULL, 0, 0},
 		{OPT_STRING, 0, "ledger", &ledger, "PATH", "the ledger database", NULL, 0, 0},
 		{OPT_FLAG, 0, "no-color", &no_color_flag, NULL, "no colour in output", NULL, 0, 0},
+		{OPT_FLAG, 0, "no-pager", &no_pager, NULL, "long outputs never through a pager",
+		 NULL, 0, 0},
 		{OPT_FLAG, 0, "version", &version, NULL, "print the versions", NULL, 0, 0},
 		{OPT_FLAG, 'h', "help", &help, NULL, "show this help", NULL, 0, 0},
 		OPT_END_ENTRY,
@@ -356,6 +361,7 @@ int main(int argc, char **argv)
 		return LLMOPS_EXIT_USAGE;
 	}
 	ctx.cmd = cmd;
+	ctx.no_pager = no_pager;
 	ctx.color = !no_color_flag && !(no_color && *no_color) && isatty(STDOUT_FILENO) &&
 		    !(term && !strcmp(term, "dumb"));
 	/* libgit2 and libcurl set-up costs milliseconds: only for commands that use them */

@@ -674,6 +674,7 @@ int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		cJSON_AddStringToObject(out, "patch", patch.data);
 		rc = emit_json(out);
 	} else if (!rc) {
+		llmops_pager_start(ctx);
 		for (char *line = patch.data; *line;) {
 			char *nl = strchr(line, '\n');
 			size_t len = nl ? (size_t)(nl - line) + 1 : strlen(line);
@@ -829,6 +830,8 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 		np++;
 	}
 	free(cl);
+	if (!lo.events)
+		llmops_pager_start(ctx);
 	if (llmops_store_log_ex(env.store, ref.name, pp, np, log_event, &lo, &err)) {
 		rc = llmops_report(&err);
 	} else if (!lo.count) {

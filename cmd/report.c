@@ -8,6 +8,12 @@
 #include "diff_out.h"
 #include "options.h"
 #include "outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "report.h"
 #include "repeats_out.h"
 #include "results_out.h"
@@ -19,7 +25,7 @@
 #include <string.h>
 
 static const char *const synopsis[] = {
-	"llmops report [RUN] [--vs RUN] [-o FILE] [--format html|csv|junit|markdown]",
+	"llmops report [RUN] [--vs RUN] [-o FILE] [--open] [--format html|csv|junit|markdown]",
 	NULL,
 };
 static const struct llmops_usage usage = {
@@ -31,10 +37,45 @@ static const struct llmops_usage usage = {
 	"by side; with --vs RUN, the comparison (flips, McNemar p, score change).  No\n"
 	"network: inline CSS and SVG, nothing loaded.  The format comes from -o's\n"
 	"extension (.html, .csv, .xml for JUnit, .md) or --format; without -o the\n"
-	"report goes to standard output.",
+	"report goes to standard output.  --open opens it with the platform's opener\n"
+	"(xdg-open; open on macOS; $LLMOPS_OPENER first), written to a temporary file\n"
+	"when no -o is given.",
 };
 
 static const char *const formats[] = {"html", "csv", "junit", "markdown", NULL};
+
+/* Open path with $LLMOPS_OPENER, else the platform's opener, and wait for it (an opener hands
+   the file to the browser and returns).  0 or an exit status, said. */
+static int open_file(const char *path)
+{
+	const char *opener = getenv("LLMOPS_OPENER");
+#ifdef __APPLE__
+	const char *platform = "open";
+#else
+	const char *platform = "xdg-open";
+#endif
+	int status = 0;
+	if (!opener || !*opener)
+		opener = platform;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null,
+			     STDOUT_FILENO); /* stdout is llmops's: the opener's chatter is not */
+		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", opener, path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		llmops_error("report: '%s' could not open %s%s; the report is there", opener, path,
+			     pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127
+				     ? " (not installed? set LLMOPS_OPENER)"
+				     : "");
+		return LLMOPS_EXIT_RUNTIME;
+	}
+	return 0;
+}
 
 static const char *format_for(const char *path)
 {
@@ -136,6 +177,8 @@ static void write_markdown(FILE *f, const struct report *r)
 int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const char *path = "-", *format = NULL, *vs_ref = NULL;
+	char tmp_path[300];
+	int open_it = 0;
 	struct llmops_run_data *run = NULL, *vs = NULL;
 	struct llmops_run_filter tf = {0};
 	struct llmops_diff diff;
@@ -146,6 +189,8 @@ int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 	int rc, have_diff = 0;
 	const struct llmops_option opts[] = {
 		{OPT_STRING, 0, "vs", &vs_ref, "RUN", "compare with this run", NULL, 0, 0},
+		{OPT_FLAG, 0, "open", &open_it, NULL,
+		 "open it with the platform's opener (a temporary file without -o)", NULL, 0, 0},
 		{OPT_STRING, 'o', "output", &path, "FILE", "write here (default: stdout)", NULL, 0,
 		 0},
 		{OPT_CHOICE, 0, "format", &format, "FORMAT", "html, csv, junit or markdown",
@@ -164,6 +209,23 @@ int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if (!format)
 		format = "html";
+	if (open_it && !strcmp(path, "-")) { /* a file to open: a temporary one */
+		static const char *const ext[][2] = {
+			{"html", "html"}, {"csv", "csv"}, {"junit", "xml"}, {"markdown", "md"}};
+		const char *tmpdir = getenv("TMPDIR"), *e = "html";
+		for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+			if (!strcmp(format, ext[i][0]))
+				e = ext[i][1];
+		snprintf(tmp_path, sizeof(tmp_path), "%s/llmops-report-XXXXXX.%s",
+			 tmpdir && *tmpdir && strlen(tmpdir) < 200 ? tmpdir : "/tmp", e);
+		int fd = mkstemps(tmp_path, (int)strlen(e) + 1); /* a name of our own, made 0600 */
+		if (fd < 0) {
+			llmops_error("report: cannot make a temporary file: %s", strerror(errno));
+			return LLMOPS_EXIT_RUNTIME;
+		}
+		close(fd);
+		path = tmp_path;
+	}
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	if (llmops_run_data_load(lg, argv[0] ? argv[0] : "last", &run, &err) ||
@@ -209,6 +271,8 @@ int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	if (strcmp(path, "-"))
 		fprintf(stderr, "llmops: wrote %s (%s, %zu cases)\n", path, format, run->n);
+	if (open_it)
+		rc = open_file(path);
 out:
 	if (have_diff)
 		llmops_diff_release(&diff);

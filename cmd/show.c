@@ -361,6 +361,7 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_run_data_free(d);
 		return rc;
 	}
+	llmops_pager_start(ctx);
 	if (!case_id)
 		print_summary(d, repeated, ctx);
 	if (!case_id && repeated)
