@@ -165,6 +165,9 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		 NULL, 0, 0},
 		{OPT_STRING, 0, "baseline", &o->baseline, "RUN",
 		 "compare with a run: an id, last, pinned, or a git revision's", NULL, 0, 0},
+		{OPT_FLAG, 0, "baseline-missing-ok", &o->baseline_missing_ok, NULL,
+		 "a --baseline with no run yet (a new dataset) is a note, not an error", NULL, 0,
+		 0},
 		{OPT_FLAG, 0, "fail-on-regression", &o->fail_on_regression, NULL,
 		 "exit 1 when a case went from pass to fail against the baseline", NULL, 0, 0},
 		OPT_NUMBER_ENTRY(0, "significance", &o->significance, "P",
@@ -345,6 +348,7 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = LLMOPS_EXIT_USAGE;
 		goto out;
 	}
+	h.baseline_missing_ok = use->baseline_missing_ok;
 	if ((use->baseline && (rc = eval_baseline_resolve(&h, use->baseline))) ||
 	    (rc = eval_begin(&h, use)))
 		goto out;

@@ -59,6 +59,14 @@ static int baseline_rev(struct eval_host *h, const char *spec)
 						     &err);
 		}
 	}
+	if (rc == LLMOPS_E_NOTFOUND && h->baseline_missing_ok) {
+		fprintf(stderr,
+			"llmops: note: --baseline %s: %s (%s and its ancestors)%s; nothing "
+			"to compare with yet\n",
+			spec, err.msg, spec, fetched);
+		llmops_strlist_release(&commits);
+		return 0;
+	}
 	if (rc == LLMOPS_E_NOTFOUND) {
 		llmops_error("eval: --baseline %s: %s (%s and its ancestors)%s; record one there, "
 			     "or 'llmops ledger push' it from where it ran",
@@ -112,6 +120,10 @@ int eval_baseline_resolve(struct eval_host *h, const char *spec)
 		return baseline_rev(h, spec);
 	if (err.code != LLMOPS_E_USAGE)
 		return llmops_report(&err);
+	if (h->baseline_missing_ok && strstr(err.msg, "has no finished evaluation")) {
+		fprintf(stderr, "llmops: note: %s; nothing to compare with yet\n", err.msg);
+		return 0;
+	}
 	llmops_error("eval: %s", err.msg);
 	return LLMOPS_EXIT_USAGE;
 }

@@ -22,6 +22,7 @@ struct eval_host {
 	int have_penv;
 	struct prompt_source src; /* partials from the work tree, for rendering */
 	int progress;		  /* a progress line on stderr */
+	int baseline_missing_ok;  /* --baseline that finds no run: a note, no comparison */
 };
 
 /* eval_baseline.c */

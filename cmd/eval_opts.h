@@ -24,6 +24,7 @@ struct eval_opts {
 	struct llmops_strlist prompts, providers, metrics, stop;
 	long concurrency, retries, max_tokens, seed, limit, repeat;
 	int stream, no_cache, offline, no_progress, fail_on_regression, allow_secrets;
+	int baseline_missing_ok; /* --baseline-missing-ok */
 	char **argv;	/* resume: the stored arguments (owned) */
 	char **argv_in; /* the arguments as given, NULL-terminated (owned array), for the record */
 };

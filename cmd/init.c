@@ -12,14 +12,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const synopsis[] = {"llmops init [--format FORMAT] [DIR]", NULL};
+static const char *const synopsis[] = {"llmops init [--ci github|gitlab] [--format FORMAT] [DIR]",
+				       NULL};
 static const struct llmops_usage usage = {
 	"llmops init",
 	synopsis,
 	"Create prompts/ with an example prompt, evals/ with an example dataset,\n"
 	"llmops.json, and a '.llmops/' line in .gitignore, at the root of the git\n"
 	"work tree (or in DIR).  Existing files are never overwritten: each is\n"
-	"reported as kept.",
+	"reported as kept.  --ci github|gitlab also writes the merge gate as a\n"
+	"pipeline (.github/workflows/llmops.yml or .gitlab-ci.yml): lint as SARIF,\n"
+	"prompt verify and cost against the target branch, eval in 4 shards compared\n"
+	"with the target branch's runs, the shards merged and reported, and ledger push\n"
+	"on the default branch.",
 };
 
 static cJSON *paths_json(const struct llmops_strlist *l)
@@ -41,8 +46,11 @@ static void print_text(const struct llmops_scaffold_report *rep, const char *roo
 
 int cmd_init(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	const char *format = "text";
+	static const char *const ci_kinds[] = {"github", "gitlab", NULL};
+	const char *format = "text", *ci = NULL;
 	const struct llmops_option opts[] = {
+		{OPT_CHOICE, 0, "ci", &ci, "KIND",
+		 "also write the merge gate's pipeline: github or gitlab", ci_kinds, 0, 0},
 		OPT_FORMAT_ENTRY(&format),
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
@@ -75,6 +83,8 @@ int cmd_init(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	llmops_scaffold_report_init(&rep);
 	rc = llmops_scaffold(root, &rep, &err);
+	if (!rc && ci)
+		rc = llmops_scaffold_ci(root, ci, &rep, &err);
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
 		out = cJSON_CreateObject();
 		cJSON_AddStringToObject(out, "root", root);

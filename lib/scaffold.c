@@ -255,8 +255,8 @@ static int join(struct llmops_buf *path, const char *root, const char *rel, stru
 	return path->oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory") : LLMOPS_OK;
 }
 
-static int make_dir(const char *root, const char *rel, struct llmops_scaffold_report *rep,
-		    struct llmops_err *err)
+int llmops_scaffold_dir(const char *root, const char *rel, struct llmops_scaffold_report *rep,
+			struct llmops_err *err)
 {
 	struct llmops_buf path = LLMOPS_BUF_INIT;
 	struct stat st;
@@ -291,9 +291,8 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-/* Create rel exclusively with content; an existing file is kept as it is. */
-static int make_file(const char *root, const char *rel, const char *content,
-		     struct llmops_scaffold_report *rep, struct llmops_err *err)
+int llmops_scaffold_file(const char *root, const char *rel, const char *content,
+			 struct llmops_scaffold_report *rep, struct llmops_err *err)
 {
 	struct llmops_buf path = LLMOPS_BUF_INIT;
 	int fd, rc;
@@ -349,7 +348,7 @@ static int ignore_ledger(const char *root, struct llmops_scaffold_report *rep,
 		return rc;
 	rc = llmops_buf_read_file(&old, path.data);
 	if (rc == LLMOPS_E_NOTFOUND) {
-		rc = make_file(root, ".gitignore", line, rep, err);
+		rc = llmops_scaffold_file(root, ".gitignore", line, rep, err);
 	} else if (rc) {
 		rc = llmops_err_set(err, LLMOPS_E_IO, "cannot read '%s': %s", path.data,
 				    strerror(errno));
@@ -386,12 +385,12 @@ static int make_rubrics(const char *root, struct llmops_scaffold_report *rep,
 		{"faithfulness", rubric_faithfulness}, {"pairwise", rubric_pairwise},
 	};
 	char dir[96], file[112];
-	int rc = make_dir(root, "prompts/_judges", rep, err);
+	int rc = llmops_scaffold_dir(root, "prompts/_judges", rep, err);
 	for (size_t i = 0; !rc && i < sizeof(rubrics) / sizeof(rubrics[0]); i++) {
 		snprintf(dir, sizeof(dir), "prompts/_judges/%s", rubrics[i].name);
 		snprintf(file, sizeof(file), "%s/v1.0.0.txt", dir);
-		if (!(rc = make_dir(root, dir, rep, err)))
-			rc = make_file(root, file, rubrics[i].text, rep, err);
+		if (!(rc = llmops_scaffold_dir(root, dir, rep, err)))
+			rc = llmops_scaffold_file(root, file, rubrics[i].text, rep, err);
 	}
 	return rc;
 }
@@ -400,12 +399,14 @@ int llmops_scaffold(const char *root, struct llmops_scaffold_report *rep, struct
 {
 	int rc;
 
-	if ((rc = make_dir(root, "prompts", rep, err)) ||
-	    (rc = make_dir(root, "prompts/summarize", rep, err)) ||
-	    (rc = make_file(root, "prompts/summarize/v1.0.0.txt", example_prompt, rep, err)) ||
-	    (rc = make_rubrics(root, rep, err)) || (rc = make_dir(root, "evals", rep, err)) ||
-	    (rc = make_file(root, "evals/summarize.json", example_dataset, rep, err)) ||
-	    (rc = make_file(root, "llmops.json", example_config, rep, err)))
+	if ((rc = llmops_scaffold_dir(root, "prompts", rep, err)) ||
+	    (rc = llmops_scaffold_dir(root, "prompts/summarize", rep, err)) ||
+	    (rc = llmops_scaffold_file(root, "prompts/summarize/v1.0.0.txt", example_prompt, rep,
+				       err)) ||
+	    (rc = make_rubrics(root, rep, err)) ||
+	    (rc = llmops_scaffold_dir(root, "evals", rep, err)) ||
+	    (rc = llmops_scaffold_file(root, "evals/summarize.json", example_dataset, rep, err)) ||
+	    (rc = llmops_scaffold_file(root, "llmops.json", example_config, rep, err)))
 		return rc;
 	return ignore_ledger(root, rep, err);
 }

@@ -30,4 +30,19 @@ void llmops_scaffold_report_release(struct llmops_scaffold_report *rep);
  */
 int llmops_scaffold(const char *root, struct llmops_scaffold_report *rep, struct llmops_err *err);
 
+/* One directory under root (rel), or one file created exclusively with content; an existing
+   one is kept as it is and reported so. */
+int llmops_scaffold_dir(const char *root, const char *rel, struct llmops_scaffold_report *rep,
+			struct llmops_err *err);
+int llmops_scaffold_file(const char *root, const char *rel, const char *content,
+			 struct llmops_scaffold_report *rep, struct llmops_err *err);
+
+/*
+ * The CI pipeline of the merge gate (scaffold_ci.c) for kind "github"
+ * (.github/workflows/llmops.yml) or "gitlab" (.gitlab-ci.yml), never over an
+ * existing file.  LLMOPS_E_USAGE for another kind.
+ */
+int llmops_scaffold_ci(const char *root, const char *kind, struct llmops_scaffold_report *rep,
+		       struct llmops_err *err);
+
 #endif
