@@ -22,7 +22,8 @@ static const char github[] =
 	"# have runs to compare with.\n"
 	"#\n"
 	"# Set once in the repository's settings: the variable LLMOPS_GIT (the git URL\n"
-	"# llmops's source is built from) and the secrets your providers read.\n"
+	"# llmops's source is built from; .github/actions/install-llmops builds it) and\n"
+	"# the secrets your providers read.\n"
 	"name: llmops\n"
 	"on:\n"
 	"  pull_request:\n"
@@ -44,15 +45,9 @@ static const char github[] =
 	"        with:\n"
 	"          fetch-depth: 0\n"
 	"      - id: install\n"
-	"        name: Install llmops\n"
-	"        env:\n"
-	"          LLMOPS_GIT: ${{ vars.LLMOPS_GIT }}\n"
-	"        run: |\n"
-	"          sudo apt-get update -qq\n"
-	"          sudo apt-get install -y -qq --no-install-recommends meson ninja-build pkg-config gcc libcurl4-openssl-dev libcjson-dev libgit2-dev libsqlite3-dev libssl-dev libutf8proc-dev libpcre2-dev\n"
-	"          git clone -q --depth 1 \"${LLMOPS_GIT:?set the repository variable LLMOPS_GIT}\" \"$RUNNER_TEMP/llmops\"\n"
-	"          meson setup --buildtype=release \"$RUNNER_TEMP/llmops/build\" \"$RUNNER_TEMP/llmops\"\n"
-	"          sudo meson install -C \"$RUNNER_TEMP/llmops/build\"\n"
+	"        uses: ./.github/actions/install-llmops\n"
+	"        with:\n"
+	"          git: ${{ vars.LLMOPS_GIT }}\n"
 	"      - name: Lint the prompts\n"
 	"        run: llmops lint --format sarif > llmops.sarif || echo \"LLMOPS_LINT_FAILED=1\" >> \"$GITHUB_ENV\"\n"
 	"      - name: Upload the findings to code scanning\n"
@@ -78,15 +73,9 @@ static const char github[] =
 	"        with:\n"
 	"          fetch-depth: 0\n"
 	"      - id: install\n"
-	"        name: Install llmops\n"
-	"        env:\n"
-	"          LLMOPS_GIT: ${{ vars.LLMOPS_GIT }}\n"
-	"        run: |\n"
-	"          sudo apt-get update -qq\n"
-	"          sudo apt-get install -y -qq --no-install-recommends meson ninja-build pkg-config gcc libcurl4-openssl-dev libcjson-dev libgit2-dev libsqlite3-dev libssl-dev libutf8proc-dev libpcre2-dev\n"
-	"          git clone -q --depth 1 \"${LLMOPS_GIT:?set the repository variable LLMOPS_GIT}\" \"$RUNNER_TEMP/llmops\"\n"
-	"          meson setup --buildtype=release \"$RUNNER_TEMP/llmops/build\" \"$RUNNER_TEMP/llmops\"\n"
-	"          sudo meson install -C \"$RUNNER_TEMP/llmops/build\"\n"
+	"        uses: ./.github/actions/install-llmops\n"
+	"        with:\n"
+	"          git: ${{ vars.LLMOPS_GIT }}\n"
 	"      - name: Evaluate shard ${{ matrix.shard }} against the target branch's runs\n"
 	"        env:\n"
 	"          SHARD: ${{ matrix.shard }}\n"
@@ -112,15 +101,9 @@ static const char github[] =
 	"        with:\n"
 	"          fetch-depth: 0\n"
 	"      - id: install\n"
-	"        name: Install llmops\n"
-	"        env:\n"
-	"          LLMOPS_GIT: ${{ vars.LLMOPS_GIT }}\n"
-	"        run: |\n"
-	"          sudo apt-get update -qq\n"
-	"          sudo apt-get install -y -qq --no-install-recommends meson ninja-build pkg-config gcc libcurl4-openssl-dev libcjson-dev libgit2-dev libsqlite3-dev libssl-dev libutf8proc-dev libpcre2-dev\n"
-	"          git clone -q --depth 1 \"${LLMOPS_GIT:?set the repository variable LLMOPS_GIT}\" \"$RUNNER_TEMP/llmops\"\n"
-	"          meson setup --buildtype=release \"$RUNNER_TEMP/llmops/build\" \"$RUNNER_TEMP/llmops\"\n"
-	"          sudo meson install -C \"$RUNNER_TEMP/llmops/build\"\n"
+	"        uses: ./.github/actions/install-llmops\n"
+	"        with:\n"
+	"          git: ${{ vars.LLMOPS_GIT }}\n"
 	"      - uses: actions/download-artifact@v4\n"
 	"        with:\n"
 	"          pattern: llmops-shard-*\n"
@@ -142,6 +125,27 @@ static const char github[] =
 	"        run: |\n"
 	"          git config --global credential.helper '!f() { echo username=x-access-token; echo \"password=$GITHUB_TOKEN\"; }; f'\n"
 	"          llmops ledger push origin\n";
+
+static const char github_install[] =
+	"# Build and install llmops from its source (written by `llmops init --ci github`).\n"
+	"name: Install llmops\n"
+	"description: Build llmops from the git URL given and install it on the runner.\n"
+	"inputs:\n"
+	"  git:\n"
+	"    description: the git URL of llmops's source (the repository variable LLMOPS_GIT)\n"
+	"    required: true\n"
+	"runs:\n"
+	"  using: composite\n"
+	"  steps:\n"
+	"    - shell: bash\n"
+	"      env:\n"
+	"        LLMOPS_GIT: ${{ inputs.git }}\n"
+	"      run: |\n"
+	"        sudo apt-get update -qq\n"
+	"        sudo apt-get install -y -qq --no-install-recommends meson ninja-build pkg-config gcc libcurl4-openssl-dev libcjson-dev libgit2-dev libsqlite3-dev libssl-dev libutf8proc-dev libpcre2-dev\n"
+	"        git clone -q --depth 1 \"${LLMOPS_GIT:?set the repository variable LLMOPS_GIT}\" \"$RUNNER_TEMP/llmops\"\n"
+	"        meson setup --buildtype=release \"$RUNNER_TEMP/llmops/build\" \"$RUNNER_TEMP/llmops\"\n"
+	"        sudo meson install -C \"$RUNNER_TEMP/llmops/build\"\n";
 
 static const char gitlab[] =
 	"# The llmops merge gate, written by `llmops init --ci gitlab` (see llmops-init(1)).\n"
@@ -236,7 +240,11 @@ int llmops_scaffold_ci(const char *root, const char *kind, struct llmops_scaffol
 	int rc;
 	if (!strcmp(kind, "github")) {
 		if ((rc = llmops_scaffold_dir(root, ".github", rep, err)) ||
-		    (rc = llmops_scaffold_dir(root, ".github/workflows", rep, err)))
+		    (rc = llmops_scaffold_dir(root, ".github/workflows", rep, err)) ||
+		    (rc = llmops_scaffold_dir(root, ".github/actions", rep, err)) ||
+		    (rc = llmops_scaffold_dir(root, ".github/actions/install-llmops", rep, err)) ||
+		    (rc = llmops_scaffold_file(root, ".github/actions/install-llmops/action.yml",
+					       github_install, rep, err)))
 			return rc;
 		return llmops_scaffold_file(root, ".github/workflows/llmops.yml", github, rep, err);
 	}

@@ -19,6 +19,7 @@ git commit -q --allow-empty -m init && git branch -M main
 run llmops init --ci github
 expect_rc 0 "init --ci github"
 check "writes the workflow" has "$out" "created .github/workflows/llmops.yml"
+check "and the action that installs llmops" has "$out" "created .github/actions/install-llmops/action.yml"
 run llmops init --ci gitlab
 check "init --ci gitlab writes .gitlab-ci.yml beside it" has "$out" "created .gitlab-ci.yml"
 run llmops init --ci github
@@ -28,6 +29,9 @@ expect_rc 2 "an unknown CI"
 check "both are valid YAML with their jobs" python3 -c '
 import yaml
 g = yaml.safe_load(open(".github/workflows/llmops.yml")); l = yaml.safe_load(open(".gitlab-ci.yml"))
+a = yaml.safe_load(open(".github/actions/install-llmops/action.yml"))
+assert a["runs"]["using"] == "composite" and "meson install" in a["runs"]["steps"][0]["run"]
+assert all(s.get("uses") == "./.github/actions/install-llmops" for j in g["jobs"].values() for s in j["steps"] if s.get("id") == "install")
 assert list(g["jobs"]) == ["check", "eval", "merge"] and g["jobs"]["eval"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
 assert l["stages"] == ["check", "eval", "report"] and l["eval"]["parallel"] == 4'
 # the test server answers its own way: the gate is about regressions here, not the pass rate
