@@ -388,7 +388,8 @@ int llmops_ingest_file(struct llmops_ingest *in, FILE *f, const char *label, str
 			bad_line(in, line, n, lineno);
 			continue;
 		}
-		rc = value(in, v, line, n, lineno);
+		/* an array of records on one line is a document of its own */
+		rc = cJSON_IsArray(v) ? document(in, line, n, v) : value(in, v, line, n, lineno);
 		cJSON_Delete(v);
 	}
 	if (!rc && ferror(f))

@@ -188,10 +188,12 @@ static void sync_close(struct sync *s)
 	llmops_strlist_release(&s->rejected);
 }
 
+/* The callbacks of one operation (a listing, a push, a fetch): credentials asked afresh. */
 static void callbacks(struct sync *s, git_remote_callbacks *cb)
 {
 	cb->credentials = credentials;
 	cb->payload = s;
+	s->cred_tries = 0;
 }
 
 /* The remote's refs under LLMOPS_SYNC_REFS into s->remote (sorted). */

@@ -82,6 +82,11 @@ run llmops ingest noid.jsonl
 check "is present again by its content hash" has "$out" "0 added, 1 already present"
 check "keyed by SHA-256 of its line" test "$(sqlq "SELECT record_key FROM results WHERE record_key LIKE 'sha256:%'")" = "sha256:$(head -c -1 noid.jsonl | sha256sum | cut -c1-64)"
 
+# a JSON array of records (one document on one line)
+printf '%s\n' '[{"id": "arr-1", "response": {"choices": [{"message": {"content": "a"}}]}}, {"id": "arr-2", "response": {"choices": [{"message": {"content": "b"}}]}}]' >array.json
+run llmops ingest array.json
+check "an array of records" has "$out" "read 2 records: 2 added"
+
 # OTLP/JSON as one pretty-printed document, with a span of another operation
 cat >spans.json <<'EOF2'
 {
