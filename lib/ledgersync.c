@@ -139,7 +139,7 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 /* ------------------------------------------------------------------ set-up */
 
 static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root, const char *remote,
-		     struct llmops_err *err)
+		     int push, struct llmops_err *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->lg = lg;
@@ -148,7 +148,26 @@ static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root,
 	llmops_strlist_init(&s->rejected);
 	if (git_repository_open_ext(&s->repo, root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		return git_fail(err, root);
-	int rc = git_remote_lookup(&s->remote, s->repo, remote);
+	/* a configured name: its URL (pushurl for a push) as an anonymous remote, whose refspecs
+	   are the ones given here; git_remote_lookup would also read the remote's configured
+	   refspecs, through a regular-expression match that leaks in libgit2 1.5 */
+	char key[300];
+	git_config *cfg = NULL;
+	git_buf url = GIT_BUF_INIT_CONST(NULL, 0);
+	int rc = GIT_ENOTFOUND;
+	if (git_repository_config_snapshot(&cfg, s->repo) == 0) {
+		snprintf(key, sizeof(key), "remote.%s.pushurl", remote);
+		if (!push || git_config_get_string_buf(&url, cfg, key) < 0) {
+			snprintf(key, sizeof(key), "remote.%s.url", remote);
+			git_buf_dispose(&url);
+			if (git_config_get_string_buf(&url, cfg, key) < 0)
+				git_buf_dispose(&url);
+		}
+		git_config_free(cfg);
+	}
+	if (url.ptr)
+		rc = git_remote_create_anonymous(&s->remote, s->repo, url.ptr);
+	git_buf_dispose(&url);
 	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
 		struct stat sb;
 		/* not a configured name: a URL or a path */
@@ -344,7 +363,7 @@ int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *r
 		       struct llmops_sync_stats *st, struct llmops_err *err)
 {
 	struct sync s;
-	int rc = sync_open(&s, lg, root, remote, err);
+	int rc = sync_open(&s, lg, root, remote, 1, err);
 	memset(st, 0, sizeof(*st));
 	for (int k = 0; !rc; k++) {
 		if ((rc = push_once(&s, st)) || !s.rejected.nr)
@@ -463,7 +482,7 @@ int llmops_ledger_fetch(struct llmops_ledger *lg, const char *root, const char *
 			struct llmops_sync_stats *st, struct llmops_err *err)
 {
 	struct sync s;
-	int rc = sync_open(&s, lg, root, remote, err);
+	int rc = sync_open(&s, lg, root, remote, 0, err);
 	memset(st, 0, sizeof(*st));
 	if (!rc)
 		rc = fetch_merge(&s, st);
