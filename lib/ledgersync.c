@@ -148,9 +148,9 @@ static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root,
 	llmops_strlist_init(&s->rejected);
 	if (git_repository_open_ext(&s->repo, root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		return git_fail(err, root);
-	/* a configured name: its URL (pushurl for a push) as an anonymous remote, whose refspecs
-	   are the ones given here; git_remote_lookup would also read the remote's configured
-	   refspecs, through a regular-expression match that leaks in libgit2 1.5 */
+	/* a configured name: its URL (pushurl for a push) as an anonymous remote, whose only
+	   refspecs are ours (the remote's configured ones would fetch its branches too); a
+	   relative path in the configuration is relative to the repository, not to where we are */
 	char key[300];
 	git_config *cfg = NULL;
 	git_buf url = GIT_BUF_INIT_CONST(NULL, 0);
@@ -165,8 +165,15 @@ static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root,
 		}
 		git_config_free(cfg);
 	}
-	if (url.ptr)
+	if (!url.size) {
+		/* not configured (a disposed buffer points at a shared empty string) */
+	} else if (url.ptr[0] != '/' && !strstr(url.ptr, "://") && !strchr(url.ptr, ':')) {
+		char abs[4096];
+		snprintf(abs, sizeof(abs), "%s/%s", root, url.ptr);
+		rc = git_remote_create_anonymous(&s->remote, s->repo, abs);
+	} else {
 		rc = git_remote_create_anonymous(&s->remote, s->repo, url.ptr);
+	}
 	git_buf_dispose(&url);
 	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
 		struct stat sb;

@@ -68,6 +68,12 @@ run llmops eval --dataset evals/summarize.json --provider replay --baseline nosu
 expect_rc 2 "neither a run nor a revision"
 check "says so" has "$err" "--baseline nosuchrev is neither a run"
 
+# a remote configured with a relative path, used from a subdirectory
+git remote add rel ../remote.git
+mkdir -p sub
+run env -C sub "$LLMOPS" ledger fetch rel
+expect_rc 0 "a relative remote URL is the repository's, not the current directory's"
+
 # bad input and other remotes
 run llmops ledger push nosuchremote
 expect_rc 2 "an unknown remote"
