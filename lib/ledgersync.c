@@ -301,18 +301,7 @@ static int on_update(const char *refname, const char *status, void *payload)
 
 static int in_sorted(const struct llmops_strlist *l, const char *s)
 {
-	size_t lo = 0, hi = l->nr;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(l->items[mid], s);
-		if (!c)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return l->nr && bsearch(&s, l->items, l->nr, sizeof(*l->items), cmp_str) != NULL;
 }
 
 static int fetch_merge(struct sync *s, struct llmops_sync_stats *st);
