@@ -24,14 +24,15 @@ static cJSON *stats_json(const struct llmops_sync_stats *s, const char *remote)
 	cJSON_AddNumberToObject(o, "merged", (double)s->merged);
 	cJSON_AddNumberToObject(o, "results", (double)s->results);
 	cJSON_AddNumberToObject(o, "retries", (double)s->retries);
+	cJSON_AddNumberToObject(o, "kept_local", (double)s->kept_local);
 	cJSON_AddNumberToObject(o, "bytes", s->bytes);
 	return o;
 }
 
 static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 {
-	static const char *const push_syn[] = {"llmops ledger push [REMOTE] [--format FORMAT]",
-					       NULL};
+	static const char *const push_syn[] = {
+		"llmops ledger push [REMOTE] [--with-production] [--format FORMAT]", NULL};
 	static const char *const fetch_syn[] = {"llmops ledger fetch [REMOTE] [--format FORMAT]",
 						NULL};
 	static const struct llmops_usage push_u = {
@@ -42,7 +43,9 @@ static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 		"refs: its summary, results, dataset and reviews, never the response cache.\n"
 		"Each run has its own ref, so pushes from several machines never conflict; a\n"
 		"push refused because another machine pushed the same run with other records\n"
-		"is fetched, merged and pushed again.",
+		"is fetched, merged and pushed again.  Production runs (llmops ingest: the\n"
+		"application's traffic, its users' text) stay local unless --with-production\n"
+		"says otherwise: what is pushed to git stays in its history.",
 	};
 	static const struct llmops_usage fetch_u = {
 		"llmops ledger fetch",
@@ -51,8 +54,15 @@ static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 		"run the ledger lacks, as 'llmops ledger merge' does: nothing twice.",
 	};
 	const char *format = "text";
-	const struct llmops_option opts[] = {OPT_FORMAT_ENTRY(&format), OPT_HELP_ENTRY,
-					     OPT_END_ENTRY};
+	int production = 0;
+	const struct llmops_option push_opts[] = {
+		{OPT_FLAG, 0, "with-production", &production, NULL,
+		 "push production runs too (the application's traffic: its users' text)", NULL, 0,
+		 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY};
+	const struct llmops_option *opts = push ? push_opts : push_opts + 1;
 	struct llmops_sync_stats st;
 	struct llmops_err err = {0};
 	struct llmops_workspace *ws;
@@ -72,20 +82,25 @@ static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 	}
 	if ((rc = push ? llmops_ctx_ledger_existing(ctx, &lg) : llmops_ctx_ledger(ctx, &lg)))
 		return rc;
-	if (push ? llmops_ledger_push(lg, ws->root, remote, &st, &err)
+	if (push ? llmops_ledger_push(lg, ws->root, remote, production ? LLMOPS_SYNC_PRODUCTION : 0,
+				      &st, &err)
 		 : llmops_ledger_fetch(lg, ws->root, remote, &st, &err))
 		return llmops_report(&err);
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON)
 		return ledger_emit(stats_json(&st, remote), format);
-	if (push)
+	if (push) {
 		printf("pushed %ld run%s to %s (%ld already there, of %ld finished; %.1f KB before "
 		       "git's compression)%s\n",
 		       st.pushed, st.pushed == 1 ? "" : "s", remote, st.present, st.runs,
 		       st.bytes / 1024, st.retries ? "; retried after a fetch" : "");
-	else
+		if (st.kept_local)
+			printf("%ld production run%s kept local (--with-production pushes them)\n",
+			       st.kept_local, st.kept_local == 1 ? "" : "s");
+	} else {
 		printf("fetched %ld run%s from %s: %ld merged (%ld results), %ld already in %s\n",
 		       st.runs, st.runs == 1 ? "" : "s", remote, st.merged, st.results, st.present,
 		       llmops_ledger_path(lg));
+	}
 	return 0;
 }
 

@@ -29,6 +29,7 @@ struct sync {
 	char tmp[64];			   /* a directory of our own for run.db files */
 	struct llmops_strlist remote_refs; /* the remote's refs under LLMOPS_SYNC_REFS, sorted */
 	struct llmops_strlist rejected;
+	unsigned flags; /* enum llmops_sync_flags */
 	int cred_tries;
 	struct llmops_err *err;
 };
@@ -318,12 +319,18 @@ static int push_once(struct sync *s, struct llmops_sync_stats *st)
 		return rc;
 	st->runs = 0;
 	st->present = 0;
+	st->kept_local = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		const struct llmops_run *r = runs[i];
 		char name[128];
 		git_oid oid;
 		if (r->status == LLMOPS_RUN_RUNNING || r->status == LLMOPS_RUN_INTERRUPTED)
 			continue; /* still changing: pushed once finished */
+		if (!(s->flags & LLMOPS_SYNC_PRODUCTION) && r->kind &&
+		    !strcmp(r->kind, "production")) {
+			st->kept_local++;
+			continue;
+		}
 		st->runs++;
 		snprintf(name, sizeof(name), LLMOPS_SYNC_REFS "%s/%lld", r->id,
 			 (long long)r->cases);
@@ -356,10 +363,11 @@ static int push_once(struct sync *s, struct llmops_sync_stats *st)
 }
 
 int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *remote,
-		       struct llmops_sync_stats *st, struct llmops_err *err)
+		       unsigned flags, struct llmops_sync_stats *st, struct llmops_err *err)
 {
 	struct sync s;
 	int rc = sync_open(&s, lg, root, remote, 1, err);
+	s.flags = flags;
 	memset(st, 0, sizeof(*st));
 	for (int k = 0; !rc; k++) {
 		if ((rc = push_once(&s, st)) || !s.rejected.nr)

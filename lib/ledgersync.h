@@ -36,18 +36,27 @@ struct llmops_ledger;
 #define LLMOPS_SYNC_REFS "refs/llmops/runs/"
 
 struct llmops_sync_stats {
-	long runs;    /* finished runs in the ledger (push) or snapshots on the remote (fetch) */
-	long pushed;  /* snapshots pushed */
-	long present; /* already on the remote (push) or in the ledger (fetch) */
-	long merged;  /* snapshots merged into the ledger (fetch) */
-	long results; /* results they added */
-	long retries; /* pushes retried after a fetch */
-	double bytes; /* snapshot bytes written (push) or read (fetch), uncompressed */
+	long runs;	 /* finished runs in the ledger (push) or snapshots on the remote (fetch) */
+	long pushed;	 /* snapshots pushed */
+	long present;	 /* already on the remote (push) or in the ledger (fetch) */
+	long merged;	 /* snapshots merged into the ledger (fetch) */
+	long results;	 /* results they added */
+	long retries;	 /* pushes retried after a fetch */
+	long kept_local; /* production runs not pushed (no LLMOPS_SYNC_PRODUCTION) */
+	double bytes;	 /* snapshot bytes written (push) or read (fetch), uncompressed */
 };
 
-/* Push the finished runs of lg the remote lacks, from the repository at root. */
+/* What llmops_ledger_push sends beside evaluations and the other runs. */
+enum llmops_sync_flags {
+	/* production runs (llmops ingest): the application's traffic, its users' text; kept
+	   local unless asked for, since what is pushed to git stays in its history */
+	LLMOPS_SYNC_PRODUCTION = 1 << 0,
+};
+
+/* Push the finished runs of lg the remote lacks (production runs only with
+   LLMOPS_SYNC_PRODUCTION in flags), from the repository at root. */
 int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *remote,
-		       struct llmops_sync_stats *st, struct llmops_err *err);
+		       unsigned flags, struct llmops_sync_stats *st, struct llmops_err *err);
 /* Fetch the remote's runs and merge those lg lacks. */
 int llmops_ledger_fetch(struct llmops_ledger *lg, const char *root, const char *remote,
 			struct llmops_sync_stats *st, struct llmops_err *err);

@@ -68,6 +68,17 @@ run llmops eval --dataset evals/summarize.json --provider replay --baseline nosu
 expect_rc 2 "neither a run nor a revision"
 check "says so" has "$err" "--baseline nosuchrev is neither a run"
 
+# production traffic stays local unless asked for
+printf '%s\n' '{"id": "prod-1", "request": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "a user wrote this"}]}, "response": {"choices": [{"message": {"content": "ok"}}]}, "metadata": {"llmops.prompt": "summarize", "llmops.version": "v1.0.0"}}' >prod.jsonl
+llmops ingest prod.jsonl >/dev/null 2>&1
+prod=$(llmops runs --kind production --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+run llmops ledger push
+check "a production run is not pushed by default" has "$out" "1 production run kept local (--with-production pushes them)"
+check "it is not on the remote" eval '! git -C ../remote.git for-each-ref refs/llmops/runs/ | grep -q "$prod"'
+run llmops ledger push --with-production
+check "--with-production pushes it" has "$out" "pushed 1 run to origin"
+check "now it is" eval 'git -C ../remote.git for-each-ref refs/llmops/runs/ | grep -q "$prod"' 
+
 # a remote configured with a relative path, used from a subdirectory
 git remote add rel ../remote.git
 mkdir -p sub
