@@ -214,6 +214,7 @@ static int take(struct llmops_prod_record *r, void *ud)
 	llmops_redact_keys(input, in->keys);
 	llmops_redact_keys(r->output, in->keys);
 	llmops_redact_keys(metadata, in->keys);
+	llmops_redact(r->error); /* a provider's error may quote the key it refused */
 	struct llmops_prod_result p = {
 		.case_id = r->id,
 		.record_key = r->key,

@@ -155,6 +155,11 @@ expect_rc 0 "ingest outside the repository with a bundle"
 check "attributed by the bundle's text" has "$out" "1 by text"
 check "the key in the environment is not stored" test "$(sqlq "SELECT input LIKE '%0123456789abcdef%' FROM results WHERE case_id = 'bundled-1'")" = 0
 
+# a provider's error that quotes the key it refused
+printf '%s\n' '{"id": "bad-key", "request": {"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]}, "error": {"message": "Incorrect API key provided: sk-proj-abcdefghijklmnopqrstuvwxyz123456."}}' >badkey.jsonl
+llmops ingest badkey.jsonl >/dev/null 2>&1
+check "a key in an error message is not stored" test "$(sqlq "SELECT error FROM results WHERE case_id = 'bad-key'")" = "Incorrect API key provided: sk-[redacted]"
+
 # bad input
 run llmops ingest missing.jsonl
 expect_rc 2 "a file that does not exist"
