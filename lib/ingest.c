@@ -13,6 +13,7 @@
 #include "pricing.h"
 #include "redact.h"
 #include "runid.h"
+#include "since.h"
 #include "tokenizer.h"
 
 #include <math.h>
@@ -50,8 +51,6 @@ int llmops_ingest_start(struct llmops_ingest **out, struct llmops_ledger *lg,
 {
 	struct llmops_ingest *in = calloc(1, sizeof(*in));
 	uint64_t ms = llmops_now_ms();
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
 	*out = NULL;
 	if (!in)
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
@@ -61,10 +60,7 @@ int llmops_ingest_start(struct llmops_ingest **out, struct llmops_ledger *lg,
 		free(in);
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	}
-	gmtime_r(&s, &tm);
-	snprintf(in->now, sizeof(in->now), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-		 (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100, tm.tm_mday % 100,
-		 tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100, (int)(ms % 1000));
+	llmops_time_iso(in->now, ms);
 	llmops_ledger_set_batch(lg, INGEST_BATCH);
 	*out = in;
 	return 0;

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "hash.h"
+#include "since.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -86,16 +87,6 @@ static int64_t count(const cJSON *v)
 	return isnan(d) || d < 0 || d > 1e15 ? -1 : (int64_t)d;
 }
 
-static void iso_of_ms(char out[32], double ms)
-{
-	time_t s = (time_t)floor(ms / 1000);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (tm.tm_year + 1900) % 10000,
-		 (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
-		 tm.tm_sec % 100, (int)(ms - (double)s * 1000) % 1000);
-}
-
 /*
  * Milliseconds since the epoch from a time: a number of seconds, ms, us or
  * ns (told apart by size), or ISO 8601 text ("2026-11-22T14:03:05.123Z",
@@ -149,7 +140,7 @@ static char *iso(double ms)
 	char t[32];
 	if (isnan(ms) || ms < 0 || ms >= 253402300800000.0) /* 1970 to 9999 */
 		return NULL;
-	iso_of_ms(t, ms);
+	llmops_time_iso(t, (uint64_t)ms);
 	return strdup(t);
 }
 

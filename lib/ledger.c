@@ -6,6 +6,7 @@
 #include "ledger_internal.h"
 
 #include "buf.h"
+#include "since.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -107,13 +108,7 @@ void ledger_rollback(struct llmops_ledger *lg)
 
 void ledger_timestamp(char out[32], uint64_t ms)
 {
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
-	size_t n;
-
-	gmtime_r(&secs, &tm);
-	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, 32 - n, ".%03uZ", (unsigned)(ms % 1000));
+	llmops_time_iso(out, ms);
 }
 
 int ledger_bind_text(sqlite3_stmt *st, int idx, const char *s)

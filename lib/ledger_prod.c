@@ -134,6 +134,22 @@ int llmops_ledger_prod_add(struct llmops_ledger *lg, const char *run_id,
 	return 0;
 }
 
+/* Drop run_id when it has no results (a run begun for records that were all in the ledger
+   already), inside the caller's transaction. */
+static int drop_if_empty(struct llmops_ledger *lg, const char *run_id, struct llmops_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = ledger_prepare(
+		lg, "DELETE FROM runs WHERE id = ?1 AND kind = 'production' AND cases = 0", &st,
+		err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ledger_fail(lg, rc, "cannot finish a production run", err);
+}
+
 int llmops_ledger_prod_finish(struct llmops_ledger *lg, const char *run_id, struct llmops_err *err)
 {
 	static const char sql[] =
@@ -146,33 +162,16 @@ int llmops_ledger_prod_finish(struct llmops_ledger *lg, const char *run_id, stru
 	if ((rc = llmops_ledger_flush(lg, err)) || (rc = ledger_prepare(lg, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
-	if ((rc = ledger_write_one(lg, st, "cannot finish a production run", err)))
-		goto out;
+	rc = ledger_write_one(lg, st, "cannot finish a production run", err); /* rolls back */
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
 	if ((rc = ledger_totals_store(lg, run_id, err)) ||
-	    (rc = ledger_summary_store(lg, run_id, err))) {
+	    (rc = ledger_summary_store(lg, run_id, err)) || (rc = drop_if_empty(lg, run_id, err))) {
 		ledger_rollback(lg);
-		goto out;
+		return rc;
 	}
-	/* a run begun for records that were all in the ledger already keeps nothing */
-	sqlite3_finalize(st);
-	st = NULL;
-	if ((rc = ledger_prepare(
-		     lg, "DELETE FROM runs WHERE id = ?1 AND kind = 'production' AND cases = 0",
-		     &st, err))) {
-		ledger_rollback(lg);
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = ledger_fail(lg, sqlite3_errcode(lg->db), "cannot finish a production run",
-				 err);
-		ledger_rollback(lg);
-		goto out;
-	}
-	rc = ledger_commit(lg, err);
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_commit(lg, err);
 }
 
 /* FNV-1a, 64 bits (Fowler, Noll, Vo; the IETF draft draft-eastlake-fnv): a record's place in

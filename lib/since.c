@@ -76,3 +76,14 @@ bad:
 			      "nor an age (90m, 36h, 7d, 2w, today, yesterday)",
 			      s ? s : "");
 }
+
+void llmops_time_iso(char out[32], uint64_t ms)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&secs, &tm);
+	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%03uZ", (unsigned)(ms % 1000));
+}

@@ -17,4 +17,7 @@
  */
 int llmops_since_parse(const char *s, uint64_t now_ms, char out[32], struct llmops_err *err);
 
+/* ms since the epoch as that timestamp ("2026-11-22T14:03:05.123Z"), into out[32]. */
+void llmops_time_iso(char out[32], uint64_t ms);
+
 #endif
