@@ -52,12 +52,26 @@ static int baseline_rev(struct eval_host *h, const char *spec)
 					&ferr))
 			snprintf(fetched, sizeof(fetched), "; fetching from origin failed: %.100s",
 				 ferr.msg);
-		else {
+		else if (st.refused.nr) {
+			/* what was refused may be the baseline: no gate passes without it */
+			for (size_t i = 0; i < st.refused.nr; i++)
+				llmops_error("eval: --baseline %s: fetching from origin refused %s",
+					     spec, st.refused.items[i]);
+			llmops_error(
+				"eval: --baseline %s: %zu snapshot%s on origin refused, so the "
+				"baseline cannot be trusted to be there; delete the bad refs on "
+				"origin ('git push origin --delete REF')",
+				spec, st.refused.nr, st.refused.nr == 1 ? "" : "s");
+			llmops_sync_stats_release(&st);
+			llmops_strlist_release(&commits);
+			return LLMOPS_EXIT_USAGE;
+		} else {
 			snprintf(fetched, sizeof(fetched), "; %ld runs fetched from origin",
 				 st.merged);
 			rc = llmops_eval_baseline_at(ev, &commits, name[0] ? name : NULL, &which,
 						     &err);
 		}
+		llmops_sync_stats_release(&st);
 	}
 	if (rc == LLMOPS_E_NOTFOUND && h->baseline_missing_ok) {
 		fprintf(stderr,

@@ -226,8 +226,11 @@ static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx)
 		"llmops ledger merge",
 		syn,
 		"Copy into the ledger everything the ledgers FILE... have that it lacks:\n"
-		"runs by id, results by run and case, datasets by content, cache entries and\n"
-		"reviews; merging a file twice adds nothing, and FILE is only read.  Then the\n"
+		"runs by id, results by run and case, datasets by content and reviews, never\n"
+		"the response cache.  FILE is untrusted: it is checked first (its schema\n"
+		"exactly ours, every row in range, nothing but tables) and a run the ledger\n"
+		"has must come with the same content, else nothing of FILE is merged.\n"
+		"Merging a file twice adds nothing, and FILE is only read.  Then the\n"
 		"runs of each sharded evaluation ('eval --shard I/N' in N jobs) are folded\n"
 		"into one run, whose id the others' ids keep pointing to.",
 	};
@@ -253,7 +256,6 @@ static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx)
 		st.runs_skipped += one.runs_skipped;
 		st.results += one.results;
 		st.datasets += one.datasets;
-		st.cache += one.cache;
 		st.reviews += one.reviews;
 	}
 	if (llmops_ledger_fold_shards(lg, &st, &err))
@@ -265,7 +267,6 @@ static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx)
 	cJSON_AddNumberToObject(out, "runs_already_there", (double)st.runs_skipped);
 	cJSON_AddNumberToObject(out, "results_added", (double)st.results);
 	cJSON_AddNumberToObject(out, "datasets_added", (double)st.datasets);
-	cJSON_AddNumberToObject(out, "cache_entries_added", (double)st.cache);
 	cJSON_AddNumberToObject(out, "reviews_added", (double)st.reviews);
 	cJSON_AddNumberToObject(out, "shard_runs_folded", (double)st.folded);
 	return ledger_emit(out, format);

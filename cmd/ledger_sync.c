@@ -51,7 +51,11 @@ static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 		"llmops ledger fetch",
 		fetch_syn,
 		"Fetch refs/llmops/runs/* from the remote (default origin) and merge every\n"
-		"run the ledger lacks, as 'llmops ledger merge' does: nothing twice.",
+		"run the ledger lacks, as 'llmops ledger merge' does: nothing twice.  Each\n"
+		"snapshot is untrusted input: one that is not exactly a ledger this llmops\n"
+		"writes, holds another run than its ref names, or changes a run the ledger\n"
+		"has is refused, named and not kept, the others are merged, and the exit\n"
+		"status is 2.  Never the response cache.",
 	};
 	const char *format = "text";
 	int production = 0;
@@ -84,10 +88,28 @@ static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 		return rc;
 	if (push ? llmops_ledger_push(lg, ws->root, remote, production ? LLMOPS_SYNC_PRODUCTION : 0,
 				      &st, &err)
-		 : llmops_ledger_fetch(lg, ws->root, remote, &st, &err))
+		 : llmops_ledger_fetch(lg, ws->root, remote, &st, &err)) {
+		llmops_sync_stats_release(&st);
 		return llmops_report(&err);
-	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON)
-		return ledger_emit(stats_json(&st, remote), format);
+	}
+	/* a refused snapshot is bad input from the remote: said, and the exit status says
+	   so, so that nothing downstream (a gate comparing with these runs) passes unaware */
+	for (size_t i = 0; i < st.refused.nr; i++)
+		llmops_error("ledger fetch: refused %s", st.refused.items[i]);
+	rc = st.refused.nr ? LLMOPS_EXIT_USAGE : 0;
+	if (st.refused.nr)
+		llmops_error("ledger fetch: %zu snapshot%s refused and not kept; the other runs "
+			     "were fetched.  Delete a bad ref on the remote with 'git push %s "
+			     "--delete REF'",
+			     st.refused.nr, st.refused.nr == 1 ? "" : "s", remote);
+	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		cJSON *o = stats_json(&st, remote), *arr = cJSON_AddArrayToObject(o, "refused");
+		for (size_t i = 0; i < st.refused.nr; i++)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(st.refused.items[i]));
+		llmops_sync_stats_release(&st);
+		int e = ledger_emit(o, format);
+		return e ? e : rc;
+	}
 	if (push) {
 		printf("pushed %ld run%s to %s (%ld already there, of %ld finished; %.1f KB before "
 		       "git's compression)%s\n",
@@ -97,11 +119,12 @@ static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 			printf("%ld production run%s kept local (--with-production pushes them)\n",
 			       st.kept_local, st.kept_local == 1 ? "" : "s");
 	} else {
-		printf("fetched %ld run%s from %s: %ld merged (%ld results), %ld already in %s\n",
+		printf("fetched %ld run%s from %s: %ld merged (%ld results), %ld already in %s%s\n",
 		       st.runs, st.runs == 1 ? "" : "s", remote, st.merged, st.results, st.present,
-		       llmops_ledger_path(lg));
+		       llmops_ledger_path(lg), st.refused.nr ? ", some refused" : "");
 	}
-	return 0;
+	llmops_sync_stats_release(&st);
+	return rc;
 }
 
 int ledger_push(int argc, char **argv, struct llmops_ctx *ctx)

@@ -582,22 +582,63 @@ void llmops_shard_group(char out[17], const char *dataset_sha256, const char *co
 
 /* What one merge added. */
 struct llmops_merge_stats {
-	long runs, results, datasets, cache, reviews; /* rows added */
-	long runs_skipped;			      /* already in the ledger */
-	long folded;				      /* shard runs folded into another */
+	long runs, results, datasets, reviews; /* rows added */
+	long runs_skipped;		       /* already in the ledger */
+	long folded;			       /* shard runs folded into another */
 };
+
+/*
+ * What llmops_ledger_vet() holds a file to.  Zero-initialise it (or use
+ * LLMOPS_VET_OPTS_INIT); every field is borrowed for the call.
+ */
+struct llmops_vet_opts {
+	const char *run_id; /* a snapshot of one run: exactly this finished run and its
+			       rows, no cache; NULL: any number of runs */
+	long long cases;    /* with run_id: the results its ref says it holds; < 0: unchecked */
+	int64_t max_bytes;  /* a larger file is refused unread; 0: no limit */
+	const char *name;   /* what messages call the file (a ref name); NULL: its path */
+};
+#define LLMOPS_VET_OPTS_INIT {NULL, -1, 0, NULL}
+
+/* The largest snapshot `ledger fetch` reads (a run of 100,000 long answers fits). */
+#define LLMOPS_SNAPSHOT_MAX_BYTES (512LL << 20)
+
+/*
+ * Check the ledger file at path, which this process did not write (a
+ * snapshot from the git remote, a file to merge), before anything of it is
+ * read into a ledger: opened read-only in a connection of its own with
+ * SQLite's defensive settings and a cap on the work done; its schema exactly
+ * the one our migrations make for its version (no view, trigger or other
+ * object); its pages intact; every row what this ledger writes (ids, names
+ * without control characters, finite numbers in range, UTF-8 text without
+ * NUL, JSON where JSON belongs) and every reference resolved.  o may be NULL.
+ * *version (may be NULL) gets its schema version.  Errors: LLMOPS_E_INPUT
+ * (what is wrong, and where), LLMOPS_E_NOTADB, LLMOPS_E_SCHEMA (newer),
+ * LLMOPS_E_NOTFOUND, LLMOPS_E_IO, LLMOPS_E_NOMEM.  Changes nothing.
+ */
+int llmops_ledger_vet(const char *path, const struct llmops_vet_opts *o, int64_t *version,
+		      struct llmops_err *err);
 
 /*
  * Copy everything in the ledger at src (opened read-only, never changed)
  * that lg does not have yet: datasets (by content hash), runs (by id),
- * results (by run, variant, case and repeat), cache entries (by key) and
- * reviews.  Merging the same file twice adds nothing.  A source of an
- * older schema is read as it is; a newer one is refused (LLMOPS_E_SCHEMA),
- * as is a file that is not an llmops ledger (LLMOPS_E_NOTADB).  Adds to
+ * results (by run, variant, case and repeat) and reviews; never the
+ * response cache (what answers a later run is never taken from another
+ * file).  src is untrusted: it is vetted first (llmops_ledger_vet, with o,
+ * which may be NULL), and a run lg already has must come with the same
+ * content (a production run may add records it lacks), else the merge is
+ * refused as conflicting (LLMOPS_E_INPUT, naming the run).  A merged run's
+ * totals and figures are computed from its results, never taken from src.
+ * Merging the same file twice adds nothing.  A source of an older schema is
+ * read as it is; a newer one is refused (LLMOPS_E_SCHEMA), as is a file
+ * that is not an llmops ledger (LLMOPS_E_NOTADB).  All or nothing.  Adds to
  * *st (the caller's, zeroed before the first file).
  */
 int llmops_ledger_merge(struct llmops_ledger *lg, const char *src, struct llmops_merge_stats *st,
 			struct llmops_err *err);
+int llmops_ledger_merge_vetted(struct llmops_ledger *lg, const char *src,
+			       const struct llmops_vet_opts *o, struct llmops_merge_stats *st,
+			       struct llmops_err *err);
 
 /*
  * Fold the runs of each sharded evaluation (`eval --shard I/N`, the same

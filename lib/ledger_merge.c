@@ -33,91 +33,167 @@ static int ro_uri(struct llmops_buf *b, const char *path)
 	return llmops_buf_adds(b, "?mode=ro");
 }
 
-static int exec(struct llmops_ledger *lg, const char *sql, long *changes, struct llmops_err *err)
+/* An SQLite failure while copying: the source's when it is the source that is at fault. */
+static int merge_fail(struct llmops_ledger *lg, int rc, const char *src, struct llmops_err *err)
+{
+	int e = rc & 0xff;
+	if (e == SQLITE_CORRUPT || e == SQLITE_NOTADB || e == SQLITE_INTERRUPT)
+		return llmops_err_set(err, LLMOPS_E_INPUT, "%s: cannot be read: %s", src,
+				      sqlite3_errmsg(lg->db));
+	return ledger_fail(lg, rc, "cannot merge", err);
+}
+
+static int exec(struct llmops_ledger *lg, const char *sql, long *changes, const char *src,
+		struct llmops_err *err)
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(lg->db, sql, NULL, NULL, &msg);
 	sqlite3_free(msg);
 	if (rc != SQLITE_OK)
-		return ledger_fail(lg, rc, "cannot merge", err);
+		return merge_fail(lg, rc, src, err);
 	if (changes)
 		*changes += sqlite3_changes(lg->db);
 	return LLMOPS_OK;
 }
 
-static int src_pragma(struct llmops_ledger *lg, const char *sql, int64_t *out,
-		      struct llmops_err *err)
+/*
+ * A run both ledgers have must come with the same content: the same summary and no
+ * result that differs from ours or that we lack, but for a production run's records
+ * (each known by its key) that we lack.  The first conflict refuses the merge.
+ */
+static int check_conflicts(struct llmops_ledger *lg, int64_t version, const char *src,
+			   struct llmops_err *err)
 {
+	struct llmops_buf sql = LLMOPS_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	int rc = ledger_prepare(lg, sql, &st, err);
+	int rc;
+	llmops_buf_addf(
+		&sql,
+		"SELECT s.id, 'its summary differs from ours' FROM src.runs s"
+		" JOIN main.runs m ON m.id = s.id"
+		" WHERE m.kind IS NOT s.kind OR m.started_at IS NOT s.started_at"
+		"  OR m.prompt_name IS NOT s.prompt_name OR m.prompt_version IS NOT "
+		"s.prompt_version"
+		"  OR m.prompt_blob IS NOT s.prompt_blob OR m.provider IS NOT s.provider"
+		"  OR m.model IS NOT s.model OR m.git_commit IS NOT s.git_commit"
+		" UNION ALL"
+		" SELECT s.run_id, 'case ' || quote(s.case_id) || ' differs from ours or is one we"
+		" do not have' FROM src.results s JOIN main.runs m ON m.id = s.run_id"
+		" WHERE NOT EXISTS (SELECT 1 FROM main.results x WHERE x.run_id = s.run_id"
+		"  AND x.variant = s.variant AND x.case_id = s.case_id"
+		"  AND x.repeat_index = s.repeat_index AND x.output IS s.output"
+		"  AND x.input IS s.input AND x.expected IS s.expected AND x.score IS s.score"
+		"  AND x.passed IS s.passed AND x.error IS s.error AND x.scores IS s.scores"
+		"  AND x.latency_ms IS s.latency_ms AND x.tokens_in IS s.tokens_in"
+		"  AND x.tokens_out IS s.tokens_out AND x.cost_usd IS s.cost_usd%s)",
+		version >= 6 ? " AND x.record_key IS s.record_key" : "");
+	if (version >= 6)
+		llmops_buf_adds(
+			&sql, /* a production record we lack, by its key and its place */
+			"  AND NOT (m.kind = 'production' AND s.record_key IS NOT NULL"
+			"  AND NOT EXISTS (SELECT 1 FROM main.results y"
+			"   WHERE y.record_key = s.record_key)"
+			"  AND NOT EXISTS (SELECT 1 FROM main.results z WHERE z.run_id = s.run_id"
+			"   AND z.variant = s.variant AND z.case_id = s.case_id"
+			"   AND z.repeat_index = s.repeat_index))");
+	llmops_buf_adds(&sql, " LIMIT 1");
+	rc = ledger_prepare(lg, sql.data, &st, err);
+	llmops_buf_release(&sql);
 	if (rc)
 		return rc;
 	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (rc == SQLITE_ROW)
+		rc = llmops_err_set(
+			err, LLMOPS_E_INPUT,
+			"%s: refused as conflicting: run %s is in the ledger already and "
+			"%s (a run, once recorded, does not change)",
+			src, sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+	else
+		rc = rc == SQLITE_DONE ? LLMOPS_OK : merge_fail(lg, rc, src, err);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? LLMOPS_OK : ledger_fail(lg, rc, "cannot read the ledger", err);
+	return rc;
 }
 
-/* The runs just copied that have no figures (a source of schema 1): compute them. */
-static int fill_figures(struct llmops_ledger *lg, struct llmops_err *err)
+/* The runs just merged (new, or production runs that gained records): their totals and
+   figures computed from their results, whatever src said of them. */
+static int refigure(struct llmops_ledger *lg, struct llmops_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct llmops_strlist ids = LLMOPS_STRLIST_INIT;
-	int rc = ledger_prepare(lg,
-				"SELECT id FROM main.runs WHERE requests IS NULL AND status <> "
-				"'running'",
-				&st, err);
+	int rc = ledger_prepare(lg, "SELECT id FROM temp.merged", &st, err);
 	if (rc)
 		return rc;
 	while (sqlite3_step(st) == SQLITE_ROW)
 		llmops_strlist_append(&ids, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	for (size_t i = 0; !rc && i < ids.nr; i++)
-		rc = ledger_summary_store(lg, ids.items[i], err);
+		if (!(rc = ledger_totals_store(lg, ids.items[i], err)))
+			rc = ledger_summary_store(lg, ids.items[i], err);
 	llmops_strlist_release(&ids);
 	return rc;
 }
 
-static int copy_all(struct llmops_ledger *lg, int64_t version, struct llmops_merge_stats *st,
-		    struct llmops_err *err)
+static int copy_all(struct llmops_ledger *lg, int64_t version, const char *src,
+		    struct llmops_merge_stats *st, struct llmops_err *err)
 {
-	/* schema 1 has no kept figures: they are computed once copied */
-	const char *figures = version >= 2
-				      ? "r.requests, r.cache_hits, r.score_mean, r.latency_p50,"
-					" r.latency_p95, r.latencies"
-				      : "NULL, NULL, NULL, NULL, NULL, NULL";
 	struct llmops_buf sql = LLMOPS_BUF_INIT;
-	long runs = 0;
-	int64_t in_src = 0;
+	long runs = 0, in_src = 0;
 	int rc;
 
-	if ((rc = exec(lg,
+	if ((rc = check_conflicts(lg, version, src, err)))
+		return rc;
+	/* the runs this merge adds to or creates, and where the results it adds begin */
+	if ((rc = exec(
+		     lg,
+		     "CREATE TEMP TABLE IF NOT EXISTS merged (id TEXT PRIMARY KEY);"
+		     " DELETE FROM temp.merged;"
+		     " CREATE TEMP TABLE IF NOT EXISTS merged_from (id INTEGER);"
+		     " DELETE FROM temp.merged_from;"
+		     " INSERT INTO temp.merged_from SELECT coalesce(max(id), 0) FROM main.results;",
+		     NULL, src, err)))
+		return rc;
+	{
+		sqlite3_stmt *c = NULL;
+		if ((rc = ledger_prepare(lg, "SELECT count(*) FROM src.runs", &c, err)))
+			return rc;
+		if (sqlite3_step(c) == SQLITE_ROW)
+			in_src = (long)sqlite3_column_int64(c, 0);
+		sqlite3_finalize(c);
+	}
+	llmops_buf_addf(&sql,
+			"INSERT INTO temp.merged SELECT id FROM src.runs"
+			" WHERE id NOT IN (SELECT id FROM main.runs)"
+			" AND id NOT IN (SELECT alias FROM main.run_aliases)%s",
+			version >= 6 ? " UNION SELECT s.id FROM src.runs s JOIN main.runs m"
+				       " ON m.id = s.id WHERE m.kind = 'production'"
+				       " AND s.kind = 'production'"
+				     : "");
+	if ((rc = exec(lg, sql.data, NULL, src, err)) ||
+	    (rc = exec(lg,
 		       "INSERT OR IGNORE INTO main.datasets (sha256, path, format, cases, bytes,"
 		       " created_at) SELECT sha256, path, format, cases, bytes, created_at"
 		       " FROM src.datasets",
-		       &st->datasets, err)))
-		return rc;
+		       &st->datasets, src, err)))
+		goto out;
+	llmops_buf_reset(&sql);
+	/* the figures are computed once the results are in (refigure) */
 	llmops_buf_addf(
 		&sql,
 		"INSERT OR IGNORE INTO main.runs (id, kind, status, started_at, finished_at,"
 		" duration_ms, git_commit, git_dirty, prompt_name, prompt_version, prompt_blob,"
-		" dataset_id, provider, model, params, command, llmops_version, cases, passed,"
-		" failed, errored, tokens_in, tokens_out, cost_usd, requests, cache_hits,"
-		" score_mean, latency_p50, latency_p95, latencies, skipped, judge_cost_usd)"
+		" dataset_id, provider, model, params, command, llmops_version)"
 		" SELECT r.id, r.kind, r.status, r.started_at, r.finished_at, r.duration_ms,"
 		" r.git_commit, r.git_dirty, r.prompt_name, r.prompt_version, r.prompt_blob,"
 		" (SELECT m.id FROM main.datasets m JOIN src.datasets s ON s.sha256 = m.sha256"
 		"  WHERE s.id = r.dataset_id), r.provider, r.model, r.params, r.command,"
-		" r.llmops_version, r.cases, r.passed, r.failed, r.errored, r.tokens_in,"
-		" r.tokens_out, r.cost_usd, %s, %s FROM src.runs r"
-		" WHERE r.id NOT IN (SELECT alias FROM main.run_aliases)",
-		figures, version >= 4 ? "r.skipped, r.judge_cost_usd" : "0, 0");
-	if ((rc = src_pragma(lg, "SELECT count(*) FROM src.runs", &in_src, err)) ||
-	    (rc = exec(lg, sql.data, &runs, err)))
+		" r.llmops_version FROM src.runs r"
+		" WHERE r.id IN (SELECT id FROM temp.merged)");
+	if ((rc = exec(lg, sql.data, &runs, src, err)))
 		goto out;
 	st->runs += runs;
-	st->runs_skipped += (long)in_src - runs;
-	/* results of runs the ledger has (new or not); a folded shard's are already there */
+	st->runs_skipped += in_src - runs;
+	/* results of the runs merged: all of a new run's, a production run's new records
+	   (the rest are ours already, as check_conflicts made sure) */
 	llmops_buf_reset(&sql);
 	/* schema 2 and older do not say where a result stands or what judged it; schema 3
 	   and older who answered it or whether it was sent */
@@ -131,18 +207,16 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, struct llmops_mer
 		" SELECT run_id, case_id, variant, repeat_index, input, output, expected,"
 		" scores, score, passed, latency_ms, ttft_ms, tokens_in, tokens_out,"
 		" cost_usd, attempts, error, cache_hit, created_at, %s, %s, %s, %s FROM src.results"
-		" WHERE run_id IN (SELECT id FROM main.runs)"
+		" WHERE run_id IN (SELECT id FROM temp.merged)"
 		" ORDER BY run_id, id",
 		version >= 3 ? "position, metric, threshold" : "NULL, NULL, NULL",
 		version >= 4 ? "provider, model, skipped, judge, judge_cost_usd"
 			     : "NULL, NULL, 0, NULL, NULL",
-		version >= 5 ? "steps" : "NULL", version >= 6 ? "record_key, metadata" : "NULL, NULL");
-	if ((rc = exec(lg, sql.data, &st->results, err)) ||
-	    (rc = exec(lg,
-		       "INSERT OR IGNORE INTO main.cache (key, provider, model, response,"
-		       " created_at, hits, last_hit_at) SELECT key, provider, model, response,"
-		       " created_at, hits, last_hit_at FROM src.cache",
-		       &st->cache, err)) ||
+		version >= 5 ? "steps" : "NULL",
+		version >= 6 ? "record_key, metadata" : "NULL, NULL");
+	/* reviews of the results this merge added, and no others: a run already here keeps
+	   its own queue */
+	if ((rc = exec(lg, sql.data, &st->results, src, err)) ||
 	    (rc = exec(lg,
 		       "INSERT INTO main.reviews (result_id, status, reason, reviewer, note,"
 		       " created_at, decided_at)"
@@ -150,47 +224,37 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, struct llmops_mer
 		       " v.decided_at FROM src.reviews v JOIN src.results s ON s.id = v.result_id"
 		       " JOIN main.results m ON m.run_id = s.run_id AND m.variant = s.variant"
 		       "  AND m.case_id = s.case_id AND m.repeat_index = s.repeat_index"
-		       " WHERE NOT EXISTS (SELECT 1 FROM main.reviews x WHERE x.result_id = m.id"
+		       " WHERE m.id > (SELECT id FROM temp.merged_from)"
+		       " AND NOT EXISTS (SELECT 1 FROM main.reviews x WHERE x.result_id = m.id"
 		       "  AND x.created_at = v.created_at)",
-		       &st->reviews, err)))
+		       &st->reviews, src, err)))
 		goto out;
 	if (version >= 2) /* run_aliases came with schema 2 */
 		rc = exec(lg,
 			  "INSERT OR IGNORE INTO main.run_aliases (alias, run_id)"
 			  " SELECT alias, run_id FROM src.run_aliases"
-			  " WHERE run_id IN (SELECT id FROM main.runs)",
-			  NULL, err);
+			  " WHERE run_id IN (SELECT id FROM temp.merged)"
+			  " AND alias NOT IN (SELECT id FROM main.runs)",
+			  NULL, src, err);
 	if (!rc)
-		rc = fill_figures(lg, err);
+		rc = refigure(lg, err);
 out:
 	llmops_buf_release(&sql);
 	return rc;
 }
 
-int llmops_ledger_merge(struct llmops_ledger *lg, const char *src, struct llmops_merge_stats *st,
-			struct llmops_err *err)
+int llmops_ledger_merge_vetted(struct llmops_ledger *lg, const char *src,
+			       const struct llmops_vet_opts *o, struct llmops_merge_stats *st,
+			       struct llmops_err *err)
 {
 	struct llmops_buf uri = LLMOPS_BUF_INIT;
 	sqlite3_stmt *at = NULL;
-	struct stat sb;
-	char head[16] = "";
-	int64_t app = 0, version = 0;
-	int rc, fd;
+	const char *name = o && o->name ? o->name : src;
+	int64_t version = 0;
+	int rc;
 
-	if (stat(src, &sb) < 0)
-		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "cannot read ledger '%s': %s", src,
-				      strerror(errno));
-	if (!S_ISREG(sb.st_mode))
-		return llmops_err_set(err, LLMOPS_E_NOTADB, "'%s' is not a ledger file", src);
-	if ((fd = open(src, O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (read(fd, head, sizeof(head)) != (ssize_t)sizeof(head))
-			head[0] = 0;
-		close(fd);
-	}
-	if (memcmp(head, "SQLite format 3", 16))
-		return llmops_err_set(err, LLMOPS_E_NOTADB,
-				      "'%s' is not an llmops ledger (not an SQLite database)", src);
-	if ((rc = llmops_ledger_flush(lg, err)))
+	/* nothing of src is read into the ledger before it is known to be one of ours */
+	if ((rc = llmops_ledger_vet(src, o, &version, err)) || (rc = llmops_ledger_flush(lg, err)))
 		return rc;
 	ro_uri(&uri, src);
 	if ((rc = ledger_prepare(lg, "ATTACH DATABASE ?1 AS src", &at, err)))
@@ -199,27 +263,12 @@ int llmops_ledger_merge(struct llmops_ledger *lg, const char *src, struct llmops
 	rc = sqlite3_step(at);
 	sqlite3_finalize(at);
 	if (rc != SQLITE_DONE) {
-		rc = ledger_fail(lg, rc, "cannot open the ledger to merge", err);
+		rc = merge_fail(lg, rc, name, err);
 		goto out;
-	}
-	if ((rc = src_pragma(lg, "PRAGMA src.application_id", &app, err)) ||
-	    (rc = src_pragma(lg, "PRAGMA src.user_version", &version, err)))
-		goto detach;
-	if (app != LLMOPS_LEDGER_APPLICATION_ID || version < 1) {
-		rc = llmops_err_set(err, LLMOPS_E_NOTADB,
-				    "'%s' is an SQLite database but not an llmops ledger", src);
-		goto detach;
-	}
-	if (version > LLMOPS_LEDGER_SCHEMA_VERSION) {
-		rc = llmops_err_set(err, LLMOPS_E_SCHEMA,
-				    "ledger '%s' has schema version %lld, newer than the %d this "
-				    "llmops knows; upgrade llmops to merge it",
-				    src, (long long)version, LLMOPS_LEDGER_SCHEMA_VERSION);
-		goto detach;
 	}
 	if ((rc = ledger_begin(lg, err)))
 		goto detach;
-	if ((rc = copy_all(lg, version, st, err)))
+	if ((rc = copy_all(lg, version, name, st, err)))
 		ledger_rollback(lg);
 	else
 		rc = ledger_commit(lg, err);
@@ -228,6 +277,12 @@ detach:
 out:
 	llmops_buf_release(&uri);
 	return rc;
+}
+
+int llmops_ledger_merge(struct llmops_ledger *lg, const char *src, struct llmops_merge_stats *st,
+			struct llmops_err *err)
+{
+	return llmops_ledger_merge_vetted(lg, src, NULL, st, err);
 }
 
 /* ------------------------------------------------------------ folding */

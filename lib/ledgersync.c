@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "ledger.h"
+#include "runid.h"
 #include "strlist.h"
 
 #include <errno.h>
@@ -385,6 +386,7 @@ int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *r
 		struct llmops_sync_stats fs = {0};
 		st->retries++;
 		rc = fetch_merge(&s, &fs);
+		llmops_sync_stats_release(&fs);
 	}
 	sync_close(&s);
 	return rc;
@@ -398,21 +400,69 @@ static int collect(const char *name, void *payload)
 	return 0;
 }
 
+void llmops_sync_stats_release(struct llmops_sync_stats *st)
+{
+	llmops_strlist_release(&st->refused);
+}
+
+/* Non-zero when name is LLMOPS_SYNC_REFS<RUN ID>/<CASES>: a run id and a count
+   without sign or leading zero; the id into rid, the count into *cases. */
+static int ref_parse(const char *name, char rid[LLMOPS_RUNID_LEN + 1], long long *cases)
+{
+	const char *id = name + strlen(LLMOPS_SYNC_REFS), *slash = strchr(id, '/'), *c;
+	if (!slash || slash - id != LLMOPS_RUNID_LEN)
+		return 0;
+	memcpy(rid, id, LLMOPS_RUNID_LEN);
+	rid[LLMOPS_RUNID_LEN] = 0;
+	if (!llmops_runid_valid(rid))
+		return 0;
+	c = slash + 1;
+	if (!*c || strlen(c) > 12 || (c[0] == '0' && c[1]))
+		return 0;
+	for (const char *p = c; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	*cases = atoll(c);
+	return 1;
+}
+
+/* A snapshot refused: said in st, its ref gone from here (it is fetched again, and
+   refused again, for as long as the remote has it). */
+static void refuse(struct sync *s, const char *name, const char *why, struct llmops_sync_stats *st)
+{
+	git_reference *ref = NULL;
+	struct llmops_buf line = LLMOPS_BUF_INIT;
+	llmops_buf_addf(&line, "%s: %s", name, why);
+	llmops_strlist_append(&st->refused, line.data);
+	llmops_buf_release(&line);
+	if (git_reference_lookup(&ref, s->repo, name) == 0) {
+		git_reference_delete(ref);
+		git_reference_free(ref);
+	}
+}
+
+/* Whether a failure was the snapshot's (it is refused, the fetch goes on) or ours. */
+static int snapshot_fault(int code)
+{
+	return code == LLMOPS_E_INPUT || code == LLMOPS_E_NOTADB || code == LLMOPS_E_SCHEMA ||
+	       code == LLMOPS_E_CHECK;
+}
+
 /* Merge the snapshot at ref name unless the ledger has the run with as many cases. */
 static int merge_ref(struct sync *s, const char *name, struct llmops_sync_stats *st)
 {
-	const char *id = name + strlen(LLMOPS_SYNC_REFS), *slash = strchr(id, '/');
-	char rid[64], path[128];
+	char rid[LLMOPS_RUNID_LEN + 1], path[128];
 	struct llmops_run *have = NULL;
 	struct llmops_err e = {0};
 	git_object *obj = NULL;
 	git_blob *blob = NULL;
+	long long cases = 0;
 	int rc = 0;
 
-	if (!slash || (size_t)(slash - id) >= sizeof(rid))
-		return 0; /* not ours */
-	snprintf(rid, sizeof(rid), "%.*s", (int)(slash - id), id);
-	long long cases = atoll(slash + 1);
+	if (!ref_parse(name, rid, &cases)) {
+		refuse(s, name, "not a ref llmops writes (refs/llmops/runs/<RUN ID>/<CASES>)", st);
+		return 0;
+	}
 	if (!llmops_ledger_run_get(s->lg, rid, &have, &e) && !strcmp(have->id, rid) &&
 	    have->cases >= cases) {
 		llmops_run_free(have);
@@ -423,26 +473,52 @@ static int merge_ref(struct sync *s, const char *name, struct llmops_sync_stats 
 	char spec[200];
 	snprintf(spec, sizeof(spec), "%s:run.db", name);
 	if (git_revparse_single(&obj, s->repo, spec) < 0 ||
+	    git_object_type(obj) != GIT_OBJECT_BLOB ||
 	    git_blob_lookup(&blob, s->repo, git_object_id(obj)) < 0) {
 		git_object_free(obj);
-		return git_fail(s->err, name);
+		refuse(s, name, "no run.db blob in its commit", st);
+		return 0;
+	}
+	size_t len = (size_t)git_blob_rawsize(blob);
+	if ((long long)len > LLMOPS_SNAPSHOT_MAX_BYTES) {
+		char why[160];
+		snprintf(why, sizeof(why), "%zu bytes, more than the %lld a snapshot may have", len,
+			 (long long)LLMOPS_SNAPSHOT_MAX_BYTES);
+		git_blob_free(blob);
+		git_object_free(obj);
+		refuse(s, name, why, st);
+		return 0;
 	}
 	snprintf(path, sizeof(path), "%s/run.db", s->tmp);
-	FILE *f = fopen(path, "wb");
-	size_t len = (size_t)git_blob_rawsize(blob);
-	if (!f || fwrite(git_blob_rawcontent(blob), 1, len, f) != len) {
-		rc = llmops_err_set(s->err, LLMOPS_E_IO, "%s: cannot write: %s", path,
-				    strerror(errno));
-	}
+	unlink(path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!f || fwrite(git_blob_rawcontent(blob), 1, len, f) != len)
+		rc = llmops_err_set(s->err, LLMOPS_E_IO, "cannot write %s's snapshot to %s: %s",
+				    name, path, strerror(errno));
 	if (f && fclose(f) && !rc)
-		rc = llmops_err_set(s->err, LLMOPS_E_IO, "%s: cannot write", path);
+		rc = llmops_err_set(s->err, LLMOPS_E_IO, "cannot write %s's snapshot to %s", name,
+				    path);
+	else if (!f && fd >= 0)
+		close(fd);
 	st->bytes += (double)len;
 	git_blob_free(blob);
 	git_object_free(obj);
 	if (!rc) {
 		struct llmops_merge_stats ms = {0};
-		rc = llmops_ledger_merge(s->lg, path, &ms, s->err);
-		if (!rc) {
+		struct llmops_vet_opts vo = {rid, cases, LLMOPS_SNAPSHOT_MAX_BYTES, name};
+		struct llmops_err me = {0};
+		rc = llmops_ledger_merge_vetted(s->lg, path, &vo, &ms, &me);
+		if (rc && snapshot_fault(rc)) {
+			/* the message starts with the ref's name already */
+			const char *why = me.msg;
+			if (!strncmp(why, name, strlen(name)) && why[strlen(name)] == ':')
+				why += strlen(name) + 2;
+			refuse(s, name, why, st);
+			rc = 0;
+		} else if (rc) {
+			*s->err = me;
+		} else {
 			st->merged++;
 			st->results += ms.results;
 			struct llmops_run *now = NULL;
@@ -468,6 +544,7 @@ static int fetch_merge(struct sync *s, struct llmops_sync_stats *st)
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	callbacks(s, &fo.callbacks);
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	fo.prune = GIT_FETCH_PRUNE; /* a run the remote dropped is not fetched again from here */
 	if (git_remote_fetch(s->remote, &arr, &fo, "llmops ledger fetch") < 0)
 		return git_fail(s->err, "cannot fetch the runs");
 	if (git_reference_foreach_glob(s->repo, LLMOPS_SYNC_REFS "*", collect, &refs) < 0) {
@@ -476,6 +553,7 @@ static int fetch_merge(struct sync *s, struct llmops_sync_stats *st)
 	}
 	sort_list(&refs);
 	st->runs = (long)refs.nr;
+	/* each on its own: one bad snapshot stops none of the others */
 	for (size_t i = 0; i < refs.nr && !rc; i++)
 		rc = merge_ref(s, refs.items[i], st);
 	llmops_strlist_release(&refs);

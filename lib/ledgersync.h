@@ -22,12 +22,13 @@
  * ssh agent, https with credentials from `git credential fill`, so the
  * user's credential helpers and their environment apply).
  *
- * Ownership: nothing returned is the caller's beyond *st.
+ * Ownership: nothing returned is the caller's beyond *st (llmops_sync_stats_release).
  */
 #ifndef LLMOPS_LEDGERSYNC_H
 #define LLMOPS_LEDGERSYNC_H
 
 #include "error.h"
+#include "strlist.h"
 
 #include <stddef.h>
 
@@ -44,7 +45,15 @@ struct llmops_sync_stats {
 	long retries;	 /* pushes retried after a fetch */
 	long kept_local; /* production runs not pushed (no LLMOPS_SYNC_PRODUCTION) */
 	double bytes;	 /* snapshot bytes written (push) or read (fetch), uncompressed */
+	/* fetch: the snapshots refused, one "REF: why" each (untrusted input that did not
+	   pass llmops_ledger_vet, a conflict with a run the ledger has, a ref name not
+	   ours); nothing of them is kept, not even the ref.  Owned by the struct: release
+	   it with llmops_sync_stats_release() */
+	struct llmops_strlist refused;
 };
+
+/* Free what st owns (st->refused); st may be zeroed or used again after. */
+void llmops_sync_stats_release(struct llmops_sync_stats *st);
 
 /* What llmops_ledger_push sends beside evaluations and the other runs. */
 enum llmops_sync_flags {
@@ -57,7 +66,15 @@ enum llmops_sync_flags {
    LLMOPS_SYNC_PRODUCTION in flags), from the repository at root. */
 int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *remote,
 		       unsigned flags, struct llmops_sync_stats *st, struct llmops_err *err);
-/* Fetch the remote's runs and merge those lg lacks. */
+/*
+ * Fetch the remote's runs and merge those lg lacks.  Each snapshot is untrusted:
+ * vetted (llmops_ledger_vet: one finished run, the one its ref names, with as many
+ * results, no cache) and merged on its own; one that fails is refused, named in
+ * st->refused and its ref deleted here, and the others are merged all the same.
+ * Refs the remote no longer has are pruned.  Returns LLMOPS_OK when the fetch
+ * itself worked, refusals or not: the caller must look at st->refused.nr (and
+ * release st) before it trusts that the ledger holds what the remote has.
+ */
 int llmops_ledger_fetch(struct llmops_ledger *lg, const char *root, const char *remote,
 			struct llmops_sync_stats *st, struct llmops_err *err);
 
