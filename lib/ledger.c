@@ -48,6 +48,15 @@ int ledger_fail(struct llmops_ledger *lg, int rc, const char *what, struct llmop
 	}
 }
 
+void ledger_harden(sqlite3 *db)
+{
+	/* the ledger has no view or trigger and calls no function from its schema, so
+	   none of a file attached to it (a ledger to merge) runs either */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL);
+}
+
 int ledger_prepare(struct llmops_ledger *lg, const char *sql, sqlite3_stmt **st,
 		   struct llmops_err *err)
 {
@@ -406,6 +415,7 @@ static int open_readonly(struct llmops_ledger *lg, struct llmops_err *err)
 		if (rc == SQLITE_OK) {
 			sqlite3_extended_result_codes(lg->db, 1);
 			sqlite3_busy_timeout(lg->db, LLMOPS_LEDGER_BUSY_TIMEOUT_MS);
+			ledger_harden(lg->db);
 			rc = read_identity(lg, &id);
 		}
 		if (rc == SQLITE_OK) {
@@ -487,6 +497,7 @@ int llmops_ledger_open(struct llmops_ledger **out, const char *path, unsigned fl
 	}
 	sqlite3_extended_result_codes(lg->db, 1);
 	sqlite3_busy_timeout(lg->db, LLMOPS_LEDGER_BUSY_TIMEOUT_MS);
+	ledger_harden(lg->db);
 
 	deadline = llmops_now_ms() + LLMOPS_LEDGER_BUSY_TIMEOUT_MS;
 	while ((rc = configure(lg, &version, &busy, err)) && busy && llmops_now_ms() < deadline)

@@ -50,6 +50,9 @@ void ledger_rollback(struct llmops_ledger *lg);
  */
 int ledger_write_one(struct llmops_ledger *lg, sqlite3_stmt *st, const char *what,
 		     struct llmops_err *err);
+/* A connection of ours: no trusted schema, no views, no triggers (SQLite's
+   defensive settings that cost our own schema nothing). */
+void ledger_harden(sqlite3 *db);
 /* Prepare sql (caller finalizes the statement). */
 int ledger_prepare(struct llmops_ledger *lg, const char *sql, sqlite3_stmt **st,
 		   struct llmops_err *err);

@@ -16,7 +16,7 @@ only=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 runs=${RUNS:-2000}
-names="config dataset ingest json lint lock prices prompt provider template tokenizer verdict"
+names="config dataset ingest json lint lock prices prompt provider snapshot template tokenizer verdict"
 [ -n "$only" ] && names=$only
 
 # seed NAME DIR: the fixture files that exercise NAME, into DIR.  Harnesses
@@ -60,6 +60,32 @@ for i, c in enumerate(json.load(open(sys.argv[1]))["cases"]):
     open(os.path.join(sys.argv[2], "%d.txt" % i), "wb").write(bytes([i % 256]) + c["text"].encode())
 PY
 		;;
+	snapshot) # small ledgers made by this build: empty, and with a run, results and a review
+		local l=$dir/.make.db
+		"$build/cmd/llmops" --ledger "$l" ledger create >/dev/null
+		python3 - "$l" "$dir" <<'PY'
+import shutil, sqlite3, sys
+src, out = sys.argv[1], sys.argv[2]
+db = sqlite3.connect(src)
+db.execute("PRAGMA journal_mode = DELETE")
+db.execute("PRAGMA page_size = 512")
+db.execute("VACUUM")
+db.close()
+shutil.copy(src, out + "/empty.db")
+db = sqlite3.connect(src)
+t = "2026-12-01T10:00:00.000Z"
+db.execute("INSERT INTO datasets (sha256, path, format, cases, bytes, created_at) VALUES (?, 'evals/a.json', 'json', 2, 10, ?)", ("ab" * 32, t))
+db.execute("INSERT INTO runs (id, kind, status, started_at, finished_at, prompt_name, prompt_version, dataset_id, provider, model, params, llmops_version, cases, passed, failed) VALUES ('01KBZ0000000000000000000AB', 'eval', 'failed', ?, ?, 'summarize', 'v1.0.0', 1, 'openai', 'gpt-4o-mini', '{}', '0.1.0', 2, 1, 1)", (t, t))
+for i, (out_, ok) in enumerate([("an answer", 1), ("another", 0)]):
+    db.execute("INSERT INTO results (run_id, case_id, output, expected, score, passed, latency_ms, tokens_in, tokens_out, cost_usd, created_at, scores, steps, metadata) VALUES ('01KBZ0000000000000000000AB', ?, ?, 'x', 0.5, ?, 12.5, 3, 4, 0.001, ?, '{\"exact\":0}', '[]', '{}')", ("c%d" % i, out_, ok, t))
+db.execute("INSERT INTO reviews (result_id, status, created_at) VALUES (1, 'pending', ?)", (t,))
+db.execute("INSERT INTO run_aliases (alias, run_id) VALUES ('01KBZ0000000000000000000AC', '01KBZ0000000000000000000AB')")
+db.commit()
+db.execute("VACUUM")
+db.close()
+shutil.copy(src, out + "/run.db")
+PY
+		rm -f "$l" ;;
 	esac
 	if [ -d "$here/seeds/$name" ]; then cp "$here/seeds/$name"/* "$dir"/; fi
 	if [ -d "$here/regress/$name" ]; then cp "$here/regress/$name"/* "$dir"/; fi
