@@ -120,6 +120,18 @@ int eval_production(struct eval_host *h, struct eval_opts *o)
 			return LLMOPS_EXIT_RUNTIME;
 		if ((at = strchr(o->production_prompt, '@')))
 			*at++ = 0;
+		/* a name and a version, never a path: they name the sample's file under
+		   .llmops/production/ */
+		if (llmops_prompt_name_check(o->production_prompt, "--prompt", &err) ||
+		    (at && *at && llmops_version_tag_check(at) &&
+		     llmops_err_set(
+			     &err, LLMOPS_E_USAGE,
+			     "--prompt: '%s' is not a version (vMAJOR.MINOR.PATCH, or letters, "
+			     "digits and ._+-)",
+			     at))) {
+			llmops_error("eval --production: %s", err.msg);
+			return LLMOPS_EXIT_USAGE;
+		}
 		f.prompt = o->production_prompt;
 		f.version = at && *at ? at : NULL;
 	}
@@ -161,8 +173,12 @@ int eval_production(struct eval_host *h, struct eval_opts *o)
 		rc = LLMOPS_EXIT_RUNTIME;
 		goto out;
 	}
-	llmops_buf_addf(&path, "/%s%s%s-%.12s.jsonl", f.prompt ? f.prompt : "all",
-			f.version ? "@" : "", f.version ? f.version : "", hex);
+	llmops_buf_adds(&path, "/");
+	/* a nested name's '/' (prompt names have no '.') kept out of the path */
+	for (const char *c = f.prompt ? f.prompt : "all"; *c; c++)
+		llmops_buf_addch(&path, *c == '/' ? '.' : *c);
+	llmops_buf_addf(&path, "%s%s-%.12s.jsonl", f.version ? "@" : "", f.version ? f.version : "",
+			hex);
 	if (llmops_write_atomic(path.data, s.out.data, s.out.len, &err)) {
 		rc = llmops_report(&err);
 		goto out;

@@ -83,6 +83,15 @@ void llmops_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void llmops_pager_start(const struct llmops_ctx *ctx);
 void llmops_pager_stop(void);
 
+/*
+ * termsafe.c: on a terminal, stdout shows every control character escaped but
+ * the colour sequences below (what is printed may come from a model, a log or a
+ * remote); llmops_termsafe_end() writes what is held back at the end (0, or -1
+ * when that write fails).
+ */
+void llmops_termsafe_stdout(void);
+int llmops_termsafe_end(void);
+
 /* Colour: seq (one of the LLMOPS_SGR_* literals) when ctx->color, "" otherwise. */
 const char *llmops_color(const struct llmops_ctx *ctx, const char *seq);
 #define LLMOPS_SGR_RESET  "\033[0m"

@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "textsafe.h"
+
 #include "redact.h"
 
 #include "ledger.h"
@@ -65,11 +67,15 @@ void llmops_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("llmops: ", stderr);
+	struct llmops_buf msg = LLMOPS_BUF_INIT, safe = LLMOPS_BUF_INIT;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	llmops_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* a message quotes names and text from outside: never a control character raw */
+	llmops_escape_controls(&safe, msg.data ? msg.data : "", msg.len, 1);
+	fprintf(stderr, "llmops: %s\n", safe.data ? safe.data : "");
+	llmops_buf_release(&msg);
+	llmops_buf_release(&safe);
 }
 
 int llmops_exit_for(int code)
@@ -288,7 +294,7 @@ static int finish(struct llmops_ctx *ctx, int status)
 	if (ctx->global_init)
 		llmops_global_shutdown();
 	/* a result that could not be written is a failure, not a success */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (fflush(stdout) != 0 || ferror(stdout) || llmops_termsafe_end()) {
 		if (errno != EPIPE)
 			llmops_error("cannot write to standard output: %s", strerror(errno));
 		llmops_pager_stop();
@@ -394,6 +400,7 @@ int main(int argc, char **argv)
 	ctx.no_pager = no_pager;
 	ctx.color = !no_color_flag && !(no_color && *no_color) && isatty(STDOUT_FILENO) &&
 		    !(term && !strcmp(term, "dumb"));
+	llmops_termsafe_stdout();
 	/* libgit2 and libcurl set-up costs milliseconds: only for commands that use them */
 	if (cmd->needs != NEED_NOTHING) {
 		if (llmops_global_init(&err))

@@ -11,13 +11,16 @@
 #include "ledger.h"
 #include "models.h"
 #include "pricing.h"
+#include "promptref.h"
 #include "redact.h"
 #include "runid.h"
 #include "since.h"
+#include "textsafe.h"
 #include "tokenizer.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -169,6 +172,34 @@ static int count_and_price(struct llmops_ingest *in, struct llmops_prod_record *
 	return 0;
 }
 
+/* What makes a record's names unusable (the message into why[n]); 0 when they are fine.
+   Names become runs' names, file names (eval --production) and words shells complete. */
+static int names_problem(const struct llmops_prod_record *r, const char *prompt,
+			 const char *version, char *why, size_t n)
+{
+	const char *p;
+	if (prompt && llmops_prompt_name_check(prompt, "prompt name", NULL)) {
+		snprintf(why, n, "llmops.prompt: '%.80s' is not a prompt name", prompt);
+		return 1;
+	}
+	if (version && llmops_version_tag_check(version)) {
+		snprintf(
+			why, n,
+			"llmops.version: '%.80s' is not a version (vMAJOR.MINOR.PATCH, or letters, "
+			"digits and ._+-)",
+			version);
+		return 1;
+	}
+	const char *what[] = {"id", "provider", "model"};
+	const char *val[] = {r->id, r->provider, r->model};
+	for (size_t i = 0; i < 3; i++)
+		if (val[i] && (p = llmops_label_problem(val[i], strlen(val[i])))) {
+			snprintf(why, n, "its %s has %s", what[i], p);
+			return 1;
+		}
+	return 0;
+}
+
 static int take(struct llmops_prod_record *r, void *ud)
 {
 	struct llmops_ingest *in = ud;
@@ -180,6 +211,11 @@ static int take(struct llmops_prod_record *r, void *ud)
 	int rc, added = 0;
 
 	in->st.read++;
+	char why[200];
+	if (names_problem(r, prompt, version, why, sizeof(why))) {
+		problem(in, in->line, why);
+		return 0;
+	}
 	if (prompt && version) {
 		in->st.by_tag++;
 	} else if (llmops_attrib_match(in->o.attrib, r->messages, prompt, &mn, &mv)) {

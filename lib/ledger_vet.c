@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "promptref.h"
 #include "runid.h"
+#include "textsafe.h"
 #include "utf8.h"
 
 #include <cjson/cJSON.h>
@@ -152,7 +153,6 @@ static const struct column_rule rules[] = {
 
 /* Integers above 2^53 are not exact as the doubles JSON readers make of them. */
 #define MAX_EXACT 9007199254740992LL
-#define LABEL_MAX 512
 
 struct vet {
 	sqlite3 *db;
@@ -228,18 +228,6 @@ static int is_hex(const char *s, size_t n)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return 1;
-}
-
-/* Non-zero when s (valid UTF-8) has a C0 or C1 control character or DEL. */
-static int has_control(const unsigned char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < 0x20 || s[i] == 0x7f)
-			return 1;
-		if (s[i] == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
-			return 1;
-	}
-	return 0;
 }
 
 static int is_kind(const char *s, size_t n)
@@ -366,11 +354,13 @@ static const char *check_value(sqlite3_stmt *st, int col, enum rule r)
 			return "not a prompt name";
 		return NULL;
 	case R_LABEL:
-	case R_LABEL_NULL:
-		if (n > LABEL_MAX)
-			return "a name longer than 512 bytes";
-		return has_control((const unsigned char *)s, n) ? "a name with control characters"
-								: NULL;
+	case R_LABEL_NULL: {
+		const char *why = llmops_label_problem(s, n);
+		if (!why)
+			return NULL;
+		return !strcmp(why, "a control character") ? "a name with control characters"
+							   : "a name longer than 512 bytes";
+	}
 	case R_OBJECT_NULL:
 	case R_ARRAY_NULL:
 	case R_JSON_NULL:

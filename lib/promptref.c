@@ -232,3 +232,17 @@ int llmops_dataset_pairs(const char *path, const char *name)
 	n = strcspn(base, "."); /* NAME.EXT anywhere, for a one-segment name */
 	return !strchr(name, '/') && strlen(name) == n && !strncmp(base, name, n);
 }
+
+int llmops_version_tag_check(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n > 64 ||
+	    !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+	      (s[0] >= '0' && s[0] <= '9')))
+		return -1;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || strchr("._+-", s[i])))
+			return -1;
+	return strstr(s, "..") ? -1 : 0;
+}

@@ -39,6 +39,12 @@ int llmops_prompt_name_check(const char *name, const char *what, struct llmops_e
  */
 int llmops_semver_parse(const char *s, size_t len, struct llmops_semver *v);
 int llmops_version_check(const char *s, struct llmops_semver *v, struct llmops_err *err);
+/*
+ * A version as an application's tags may name it (production logs): a
+ * release version, or any [A-Za-z0-9][A-Za-z0-9._+-]* of at most 64 bytes
+ * ("v1", "2026-11-rc2"), never a path.  0 when s is one, else -1.
+ */
+int llmops_version_tag_check(const char *s);
 /* <0, 0, >0 as a orders before, equal to or after b. */
 int llmops_semver_cmp(const struct llmops_semver *a, const struct llmops_semver *b);
 /* Write "vX.Y.Z" into out (at least 64 bytes). */

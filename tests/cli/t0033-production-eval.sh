@@ -86,6 +86,20 @@ check "says what to give" has "$err" "give --assert FILE (assertions for every r
 run llmops eval --production --prompt nosuch --assert asserts.json
 expect_rc 2 "a prompt without production records"
 check "says so" has "$err" "no answered production records of nosuch in the ledger; 'llmops ingest' adds them"
+# names are checked where they enter (issue 30, finding 4): never a path out of .llmops/production/
+mkdir -p deep/a/b/c
+run env -C deep/a/b/c "$LLMOPS" eval --production --prompt '../../../PWN3@v1.0.0' --assert ../../../../asserts.json
+expect_rc 2 "a prompt name that is a path"
+check "says what a name is" has "$err" "eval --production: --prompt"
+check "nothing written outside" test -z "$(find . -name 'PWN3*')"
+run llmops eval --production --prompt 'summarize@../x' --assert asserts.json
+expect_rc 2 "a version that is a path"
+printf '%s\n' '{"id": "bad-1", "request": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}]}, "response": {"choices": [{"message": {"content": "Summary: x"}}]}, "metadata": {"llmops.prompt": "../../../PWN4", "llmops.version": "v1.0.0"}}' \
+	'{"id": "bad-2", "request": {"model": "gpt\u001b]0;x", "messages": [{"role": "user", "content": "x"}]}, "response": {"choices": [{"message": {"content": "Summary: x"}}]}, "metadata": {"llmops.prompt": "summarize", "llmops.version": "v1.0.0"}}' >bad.jsonl
+run llmops ingest bad.jsonl
+check "ingest: a prompt tag that is a path is refused with its line" has "$err" "bad.jsonl:1: skipped: llmops.prompt: '../../../PWN4' is not a prompt name"
+check "ingest: a model with an escape sequence refused" has "$err" "bad.jsonl:2: skipped: its model has a control character"
+check "neither was kept" test "$(sql "select count(*) from results where case_id like 'bad-%'")" = 0
 run llmops eval --production --dataset evals/summarize.json
 expect_rc 2 "--production with --dataset"
 run llmops eval --production --provider openai:gpt-4o --assert asserts.json

@@ -36,6 +36,17 @@ check "a --prompt value" test "$(complete_for llmops eval --prompt summarize@)" 
 check "run ids" test "$(complete_for llmops show "${run_id:0:4}")" = "$run_id"
 check "after global options" test "$(complete_for llmops -C . stat)" = "stats"
 check "global options" test "$(complete_for llmops --no)" = "--no-color --no-pager"
+# a run id that is shell code (a ledger written by an older llmops, or by hand) is never
+# expanded, nor offered (issue 30, finding 4)
+python3 -c 'import sqlite3; d=sqlite3.connect(".llmops/ledger.db"); d.execute("insert into runs (id, kind, status, started_at, llmops_version) values (?, ?, ?, ?, ?)", ("$(touch${IFS}PWNRUN)", "eval", "passed", "2099-01-01T00:00:00.000Z", "0")); d.commit()'
+mkdir -p 'prompts/$(touch PWNPROMPT)' && cp prompts/summarize/v1.0.0.txt 'prompts/$(touch PWNPROMPT)/v1.0.0.txt'
+git add -A && git commit -qm "a prompt folder named like shell code"
+check "run ids: the hostile one not offered" test "$(complete_for llmops show "''")" = "last $run_id"
+check "a word starting with \$: nothing" test -z "$(complete_for llmops show "'\$'")"
+check "prompt names: only names a prompt can have" eval '! has "$(complete_for llmops prompt show "\"\"")" PWN && has "$(complete_for llmops prompt show "\"\"")" "summarize@v1.0.0"'
+check "prompt names: nothing for \$" test -z "$(complete_for llmops prompt show "'\$'")"
+check "a word list holding \$(...) is never expanded" bash -c '. ./drive.sh; words="a \$(touch PWNWORD) b"; cur=; _llmops_reply "$words" ""; test "${COMPREPLY[1]}" = "\$(touch" && test ! -e PWNWORD'
+check "no shell code ran" test ! -e PWNRUN -a ! -e PWNPROMPT
 
 run llmops completion zsh
 expect_rc 0 "a zsh script"
