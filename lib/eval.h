@@ -114,6 +114,8 @@ enum {
 enum { LLMOPS_PAIR_WIN = 1, LLMOPS_PAIR_TIE = 2, LLMOPS_PAIR_LOSS = 3 };
 
 /* One case on one variant, one repeat: made when it is sent, freed once recorded. */
+struct llmops_eval_tools_wait;
+
 struct llmops_eval_job {
 	struct llmops_eval_case *c; /* borrowed: alive while any of its jobs is */
 	size_t vi;
@@ -127,6 +129,7 @@ struct llmops_eval_job {
 	int stopped;	   /* max_steps reached with tools still called */
 	int turn;	   /* the turn being answered, from 0 */
 	cJSON *turn_texts; /* owned: each finished turn's answer; NULL: no turns */
+	struct llmops_eval_tools_wait *tools_wait; /* owned: command tools running; NULL */
 	long acc_tokens_in, acc_tokens_out;
 	double acc_latency, acc_cost, first_ttft;
 	int acc_attempts, acc_cached, acc_unknown;

@@ -91,8 +91,29 @@ void llmops_eval_follow_done(struct llmops_eval *ev, struct llmops_eval_job *j);
 int llmops_eval_tools_check(const cJSON *tools, const char *where, struct llmops_err *err);
 int llmops_eval_tools_step(struct llmops_eval_job *j, const cJSON *calls, const char *text);
 void llmops_eval_tools_total(struct llmops_eval_job *j);
-int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, const char *text,
-			     const char *root, struct llmops_err *err);
+/*
+ * The answers to a step's tool calls (the model's turn: text, calls): canned results at
+ * once; command tools ({"$exec": COMMAND}) as exec calls for the runner, run in root, with
+ * asker's environment saying which key values to cut from what they print.  Returns 0 when
+ * every call is answered (the results appended to j's conversation after the model's
+ * turn), N > 0 when N commands are to run (llmops_eval_tools_call(j, 0 .. N-1), pushed by
+ * the caller; each back through llmops_eval_tools_landed), or LLMOPS_E_INPUT (the case does
+ * not answer a call) / LLMOPS_E_NOMEM.  What the wait holds is j's until
+ * llmops_eval_tools_release (job_free calls it).
+ */
+#define LLMOPS_TOOL_TIMEOUT_MS 30000
+#define LLMOPS_TOOL_OUT_MAX    (1u << 20)
+int llmops_eval_tools_begin(struct llmops_eval_job *j, const cJSON *calls, const char *text,
+			    const char *root, const struct llmops_provider *asker,
+			    struct llmops_err *err);
+struct llmops_call *llmops_eval_tools_call(struct llmops_eval_job *j, int k);
+/* 1 when c is one of j's running command tools. */
+int llmops_eval_tools_is_call(const struct llmops_eval_job *j, const struct llmops_call *c);
+/* A command tool c of j is back: 1 while others are out; 0 when all are (the results
+   appended, in the calls' order); LLMOPS_E_INPUT when one failed (err says which and how). */
+int llmops_eval_tools_landed(struct llmops_eval_job *j, struct llmops_call *c,
+			     struct llmops_err *err);
+void llmops_eval_tools_release(struct llmops_eval_job *j);
 /* A case's conversation: check its "messages" and "turns" (and that as's turn selectors name
    turns it has): 0, or LLMOPS_E_INPUT naming where.  Append c's messages and its first turn
    (all_turns: every turn) to messages: 0 or -1 out of memory.  j's turn is answered with

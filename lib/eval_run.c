@@ -248,6 +248,7 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 	cJSON_Delete(j->steps);
 	cJSON_Delete(j->calls);
 	cJSON_Delete(j->turn_texts);
+	llmops_eval_tools_release(j);
 	llmops_call_release(&j->call);
 	llmops_call_release(&j->follow);
 	llmops_call_release(&j->judge);
@@ -654,6 +655,7 @@ static int build_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 }
 
 static int from_cache(struct llmops_eval *ev, struct llmops_eval_job *j);
+static void ask_again(struct llmops_eval *ev, struct llmops_eval_job *j);
 
 /*
  * j's answer a is in (take_answer): a step of its tool loop or its conversation, which goes
@@ -680,11 +682,22 @@ static int tool_loop(struct llmops_eval *ev, struct llmops_eval_job *j,
 		return 0;
 	}
 	if (calls && j->c->tools) {
-		if (llmops_eval_tools_answer(j, calls, a->text, ev->root, &err)) {
+		int n = llmops_eval_tools_begin(j, calls, a->text, ev->root, v->prov, &err);
+		if (n < 0) {
 			llmops_eval_tools_total(j);
 			fail_job(ev, j, err.msg);
 			return 1;
 		}
+		/* commands run beside the other requests; j goes on once they are back */
+		for (int k = 0; k < n; k++)
+			if (llmops_eval_push_call(ev, llmops_eval_tools_call(j, k))) {
+				llmops_eval_tools_release(j);
+				llmops_eval_tools_total(j);
+				fail_job(ev, j, "out of memory");
+				return 1;
+			}
+		if (n > 0)
+			return 1;
 	} else { /* this turn's answer: the next turn, or the end */
 		int next = llmops_eval_conv_next(j, a->text);
 		if (next <= 0) {
@@ -696,25 +709,33 @@ static int tool_loop(struct llmops_eval *ev, struct llmops_eval_job *j,
 			return 0;
 		}
 	}
-	/* the conversation with the results or the next turn: asked again of whoever answered */
+	ask_again(ev, j);
+	return 1;
+}
+
+/* j's conversation with the tools' results or the next turn: asked again of whoever
+   answered (or served by the cache, or stopped by the budget). */
+static void ask_again(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	if (build_request(ev, j, j->on_fallback && v->fallback ? v->fallback : v->prov))
-		return 1;
+		return;
 	j->call.attempts = 0; /* a new request: its own attempts (the step's count is kept) */
 	if (from_cache(ev, j))
-		return 1;
+		return;
 	if (ev->offline) {
 		llmops_eval_tools_total(j);
 		fail_job(ev, j, "not in the response cache, and --offline sends no requests");
 	} else if (budget(ev) == SKIP) { /* its earlier steps were paid for: kept */
 		char why[160];
 		snprintf(why, sizeof(why),
-			 "the conversation stopped: the run reached --max-cost $%.6g", ev->max_cost);
+			 "the conversation stopped: the run reached --max-cost $%.6g",
+			 ev->max_cost);
 		llmops_eval_tools_total(j);
 		fail_job(ev, j, why);
 	} else if (llmops_eval_push_call(ev, send_job(ev, j))) {
 		fail_job(ev, j, "out of memory");
 	}
-	return 1;
 }
 
 /* Serve j from the cache when it can: 1 served, 0 not. */
@@ -860,6 +881,16 @@ static void call_done(void *ud, struct llmops_call *c)
 		landed(ev, j);
 	if (c->aborted)
 		return; /* interrupted: not recorded (freed at release); a resume runs it again */
+	if (llmops_eval_tools_is_call(j, c)) { /* a command tool of j's step */
+		int rc = llmops_eval_tools_landed(j, c, &err);
+		if (rc < 0) {
+			llmops_eval_tools_total(j);
+			fail_job(ev, j, err.msg);
+		} else if (rc == 0) {
+			ask_again(ev, j);
+		}
+		return;
+	}
 	if (c == &j->follow) {
 		if (!c->ok)
 			llmops_eval_follow_failed(j, "embedding", c->error);

@@ -8,12 +8,11 @@
  * returned on every call (a string as it is, anything else as JSON text);
  * {"$each": [...]}, one result per successive call of that tool; or
  * {"$exec": COMMAND}, what the command prints given the call's arguments
- * on stdin (toolexec.h).
+ * on stdin, run by the runner beside the other requests (llmops_eval_tools_begin).
  */
 #include "eval.h"
 
 #include "eval_internal.h"
-#include "toolexec.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -53,29 +52,12 @@ int llmops_eval_tools_check(const cJSON *tools, const char *where, struct llmops
 	return 0;
 }
 
-/* The case's result for the nth call (from 0) of tool name with args (the caller's: free()),
-   or NULL with why; a command tool runs in root. */
-static char *canned(const cJSON *tools, const char *name, int nth, const char *args,
-		    const char *root, char *why, size_t cap)
+/* The case's result for the nth call (from 0) of tool name (the caller's: free()), or NULL
+   with why.  A command tool ($exec) is not answered here (tools_begin runs it). */
+static char *canned(const cJSON *tools, const char *name, int nth, char *why, size_t cap)
 {
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(tools, name);
 	const cJSON *each = cJSON_GetObjectItemCaseSensitive(t, "$each");
-	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(t, "$exec");
-	if (cJSON_IsString(ex)) {
-		struct llmops_buf out = LLMOPS_BUF_INIT;
-		struct llmops_err err = {0};
-		if (llmops_tool_exec(ex->valuestring, root, args, 30000, &out, &err)) {
-			snprintf(why, cap, "tool '%.64s' ($exec '%.80s'): %.900s", name,
-				 ex->valuestring, err.msg);
-			llmops_buf_release(&out);
-			return NULL;
-		}
-		char *s = out.data ? llmops_buf_detach(&out, NULL) : strdup("");
-		llmops_buf_release(&out);
-		if (!s)
-			snprintf(why, cap, "out of memory");
-		return s;
-	}
 	if (!t) {
 		snprintf(
 			why, cap,
@@ -176,36 +158,67 @@ void llmops_eval_tools_total(struct llmops_eval_job *j)
 	j->cache_hit = j->acc_cached;
 }
 
-int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, const char *text,
-			     const char *root, struct llmops_err *err)
+/* A step's tool calls being answered: canned results at once, command tools as exec calls
+   the runner runs beside the others (each in the repository's root, with the call's arguments
+   on stdin, a few variables of ours and no key, 30 s and 1 MiB at most). */
+struct llmops_eval_tools_wait {
+	cJSON *calls; /* owned: the step's calls */
+	size_t n;
+	char **results;		      /* owned: call i's result once known */
+	struct llmops_call *exec;     /* call i's command, when it has one (exec[i].prov) */
+	struct llmops_provider *prov; /* what exec[i] runs: /bin/sh -c COMMAND */
+	char *(*argv)[4];
+	char *env[8]; /* the command's environment, pointing into the process's */
+	int pending;  /* commands not back */
+	char *error;  /* the first failure */
+};
+
+static void wait_free(struct llmops_eval_tools_wait *w)
 {
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->results[i]);
+		llmops_call_release(&w->exec[i]);
+	}
+	free(w->results);
+	free(w->exec);
+	free(w->prov);
+	free(w->argv);
+	free(w->error);
+	cJSON_Delete(w->calls);
+	free(w);
+}
+
+void llmops_eval_tools_release(struct llmops_eval_job *j)
+{
+	wait_free(j->tools_wait);
+	j->tools_wait = NULL;
+}
+
+/* The variables a command tool gets, from ours: NULL-terminated (no key reaches it). */
+static void tool_env(char **env, size_t cap)
+{
+	extern char **environ;
+	static const char *const keep[] = {"PATH=", "HOME=", "LANG=", "LC_ALL=", "TMPDIR=", "TZ="};
+	size_t n = 0;
+	for (char **e = environ; e && *e && n + 1 < cap; e++)
+		for (size_t k = 0; k < sizeof(keep) / sizeof(*keep); k++)
+			if (!strncmp(*e, keep[k], strlen(keep[k])))
+				env[n++] = *e;
+	env[n] = NULL;
+}
+
+/* The results into j's conversation and its last step, in the calls' order; w is freed. */
+static void tools_finish(struct llmops_eval_job *j)
+{
+	struct llmops_eval_tools_wait *w = j->tools_wait;
+	cJSON *results = cJSON_CreateArray();
 	const cJSON *c;
-	cJSON *m = cJSON_CreateObject(), *results = cJSON_CreateArray();
-	char why[LLMOPS_ERR_MSG_MAX + 300];
-	int rc = 0;
-	/* the model's turn as it came, then one tool message per call */
-	cJSON_AddStringToObject(m, "role", "assistant");
-	if (text && *text)
-		cJSON_AddStringToObject(m, "content", text);
-	else
-		cJSON_AddNullToObject(m, "content");
-	cJSON_AddItemToObject(m, "tool_calls", cJSON_Duplicate(calls, 1));
-	cJSON_AddItemToArray(j->messages, m);
-	cJSON_ArrayForEach (c, calls) {
+	size_t i = 0;
+	cJSON_ArrayForEach (c, w->calls) {
 		const char *name = str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "name");
-		/* this step's earlier calls of it count too */
-		int nth = calls_of(j, name) - 1;
-		for (const cJSON *k = c->next; k; k = k->next)
-			nth -= !strcmp(
-				str_of(cJSON_GetObjectItemCaseSensitive(k, "function"), "name"),
-				name);
-		const char *args =
-			str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "arguments");
-		char *res = canned(j->c->tools, name, nth, args, root, why, sizeof(why));
-		if (!res) {
-			rc = llmops_err_set(err, LLMOPS_E_INPUT, "%s", why);
-			break;
-		}
+		const char *res = w->results[i] ? w->results[i] : "";
 		cJSON *t = cJSON_CreateObject(), *r = cJSON_CreateObject();
 		cJSON_AddStringToObject(t, "role", "tool");
 		cJSON_AddStringToObject(t, "tool_call_id", str_of(c, "id"));
@@ -215,7 +228,7 @@ int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, cons
 		cJSON_AddStringToObject(r, "name", name);
 		cJSON_AddStringToObject(r, "content", res);
 		cJSON_AddItemToArray(results, r);
-		free(res);
+		i++;
 	}
 	/* the results go with the step that called for them */
 	cJSON *last = cJSON_GetArrayItem(j->steps, cJSON_GetArraySize(j->steps) - 1);
@@ -223,7 +236,138 @@ int llmops_eval_tools_answer(struct llmops_eval_job *j, const cJSON *calls, cons
 		cJSON_AddItemToObject(last, "tool_results", results);
 	else
 		cJSON_Delete(results);
-	return rc;
+	llmops_eval_tools_release(j);
+}
+
+int llmops_eval_tools_begin(struct llmops_eval_job *j, const cJSON *calls, const char *text,
+			    const char *root, const struct llmops_provider *asker,
+			    struct llmops_err *err)
+{
+	struct llmops_eval_tools_wait *w = calloc(1, sizeof(*w));
+	size_t n = (size_t)cJSON_GetArraySize(calls);
+	const cJSON *c;
+	char why[LLMOPS_ERR_MSG_MAX + 300];
+	if (!w || !(w->calls = cJSON_Duplicate(calls, 1)) ||
+	    !(w->results = calloc(n ? n : 1, sizeof(*w->results))) ||
+	    !(w->exec = calloc(n ? n : 1, sizeof(*w->exec))) ||
+	    !(w->prov = calloc(n ? n : 1, sizeof(*w->prov))) ||
+	    !(w->argv = calloc(n ? n : 1, sizeof(*w->argv)))) {
+		wait_free(w);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	w->n = n;
+	tool_env(w->env, sizeof(w->env) / sizeof(*w->env));
+	llmops_eval_tools_release(j);
+	j->tools_wait = w;
+	/* the model's turn as it came, then (once all are answered) one tool message per call */
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "role", "assistant");
+	if (text && *text)
+		cJSON_AddStringToObject(m, "content", text);
+	else
+		cJSON_AddNullToObject(m, "content");
+	cJSON_AddItemToObject(m, "tool_calls", cJSON_Duplicate(calls, 1));
+	cJSON_AddItemToArray(j->messages, m);
+	size_t i = 0;
+	cJSON_ArrayForEach (c, calls) {
+		const char *name = str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "name");
+		const char *args =
+			str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "arguments");
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j->c->tools, name);
+		const cJSON *ex = cJSON_GetObjectItemCaseSensitive(t, "$exec");
+		if (cJSON_IsString(ex)) {
+			struct llmops_call *x = &w->exec[i];
+			struct llmops_provider *p = &w->prov[i];
+			w->argv[i][0] = "/bin/sh";
+			w->argv[i][1] = "-c";
+			w->argv[i][2] = ex->valuestring; /* the case's: alive while j is */
+			w->argv[i][3] = NULL;
+			p->type = LLMOPS_PROVIDER_EXEC;
+			p->argv = w->argv[i];
+			p->timeout_ms = LLMOPS_TOOL_TIMEOUT_MS;
+			p->env = asker ? asker->env : NULL; /* the keys cut from what it prints */
+			p->max_tokens = -1;
+			x->prov = p;
+			x->child_env = w->env;
+			x->dir = root;
+			x->out_max = LLMOPS_TOOL_OUT_MAX;
+			x->user = j;
+			if (!(x->rq.body = strdup(args))) {
+				llmops_eval_tools_release(j);
+				return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			}
+			x->rq.len = strlen(args);
+			w->pending++;
+		} else {
+			/* this step's earlier calls of it count too */
+			int nth = calls_of(j, name) - 1;
+			for (const cJSON *k = c->next; k; k = k->next)
+				nth -= !strcmp(
+					str_of(cJSON_GetObjectItemCaseSensitive(k, "function"),
+					       "name"),
+					name);
+			if (!(w->results[i] = canned(j->c->tools, name, nth, why, sizeof(why)))) {
+				llmops_eval_tools_release(j);
+				return llmops_err_set(err, LLMOPS_E_INPUT, "%s", why);
+			}
+		}
+		i++;
+	}
+	if (!w->pending) {
+		tools_finish(j);
+		return 0;
+	}
+	return w->pending;
+}
+
+struct llmops_call *llmops_eval_tools_call(struct llmops_eval_job *j, int k)
+{
+	struct llmops_eval_tools_wait *w = j->tools_wait;
+	for (size_t i = 0; w && i < w->n; i++)
+		if (w->exec[i].prov && !k--)
+			return &w->exec[i];
+	return NULL;
+}
+
+int llmops_eval_tools_is_call(const struct llmops_eval_job *j, const struct llmops_call *c)
+{
+	const struct llmops_eval_tools_wait *w = j->tools_wait;
+	return w && c >= w->exec && c < w->exec + w->n;
+}
+
+int llmops_eval_tools_landed(struct llmops_eval_job *j, struct llmops_call *c,
+			     struct llmops_err *err)
+{
+	struct llmops_eval_tools_wait *w = j->tools_wait;
+	size_t i = (size_t)(c - w->exec);
+	const cJSON *call = cJSON_GetArrayItem(w->calls, (int)i);
+	const char *name = str_of(cJSON_GetObjectItemCaseSensitive(call, "function"), "name");
+	if (c->ok) {
+		w->results[i] = c->answer.text ? strdup(c->answer.text) : strdup("");
+	} else if (!w->error) {
+		/* the runner's words for an exec child, said of the tool */
+		const char *e = c->error;
+		if (!strncmp(e, "exec: '/bin/sh' ", 16))
+			e += 16;
+		struct llmops_buf b = LLMOPS_BUF_INIT;
+		llmops_buf_addf(&b, "tool '%.64s' ($exec '%.80s'): ", name, c->prov->argv[2]);
+		if (!strncmp(e, "timed out", 9))
+			llmops_buf_addf(&b,
+					"it ran over %d s, and was stopped (with all it started)",
+					LLMOPS_TOOL_TIMEOUT_MS / 1000);
+		else
+			llmops_buf_addf(&b, "%s%s", strncmp(e, "exec:", 5) ? "it " : "", e);
+		w->error = llmops_buf_detach(&b, NULL);
+	}
+	if (--w->pending > 0)
+		return 1;
+	if (w->error) {
+		int rc = llmops_err_set(err, LLMOPS_E_INPUT, "%s", w->error);
+		llmops_eval_tools_release(j);
+		return rc;
+	}
+	tools_finish(j);
+	return 0;
 }
 
 /* ---------------------------------------------------------- conversations */

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <strings.h>
 #include <time.h>
 
@@ -420,7 +421,9 @@ static struct llmops_call *take(struct runner *r, double now, int *wait_rate)
 		c = r->held;
 	if (!c)
 		return NULL;
-	if (!rate_ok(r, now)) {
+	/* the rate limits are a provider's: a local command (exec, a case's tool) has none */
+	int local = c->prov && c->prov->type == LLMOPS_PROVIDER_EXEC;
+	if (!local && !rate_ok(r, now)) {
 		*wait_rate = 1;
 		return NULL;
 	}
@@ -428,7 +431,8 @@ static struct llmops_call *take(struct runner *r, double now, int *wait_rate)
 		r->retry[best] = r->retry[--r->nretry];
 	else
 		r->held = NULL;
-	rate_take(r, c, now);
+	if (!local)
+		rate_take(r, c, now);
 	return c;
 }
 
@@ -557,6 +561,10 @@ int llmops_runner_run(const struct llmops_runner_opts *o, const struct llmops_ru
 	/* a child that exits before reading its stdin must not kill us with SIGPIPE */
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &ign, &old);
+	/* what exec calls start and leave behind comes back to us, to be killed */
+	int was_reaper = 0;
+	prctl(PR_GET_CHILD_SUBREAPER, &was_reaper);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	rc = loop(&r, err);
 	sigaction(SIGPIPE, &old, NULL);
 	for (unsigned i = 0; i < r.conc; i++) {
@@ -568,6 +576,9 @@ int llmops_runner_run(const struct llmops_runner_opts *o, const struct llmops_ru
 			curl_easy_cleanup(r.slots[i].easy);
 		curl_slist_free_all(r.slots[i].hdrs);
 	}
+	exec_strays(&r);
+	if (!was_reaper)
+		prctl(PR_SET_CHILD_SUBREAPER, 0);
 	free(r.slots);
 	free(r.retry);
 	curl_multi_cleanup(r.multi);

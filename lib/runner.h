@@ -28,6 +28,13 @@
  * makes on its own when a reused keep-alive connection turns out dead, so
  * that recorded attempts equal what the server saw.
  *
+ * exec: calls run in a process group of their own.  The runner is the
+ * "child subreaper" of what they start (prctl PR_SET_CHILD_SUBREAPER), so a
+ * process that detaches from its group (setsid, a double fork) still comes
+ * back to it once its parent ends: when an exec call ends, and when the run
+ * does, every such stray is killed and reaped.  Nothing an exec call (or a
+ * case's $exec tool) starts outlives it.
+ *
  * Rate limits: with rpm, request starts are spaced 60000/rpm ms apart;
  * with tpm, each start advances the same kind of clock by the call's
  * est_tokens * 60000/tpm ms.  Neither ever lets more through in any
@@ -62,6 +69,12 @@ struct llmops_call {
 	struct llmops_request rq; /* owned by the call */
 	double est_tokens;	  /* tokens it will use, for tpm */
 	void *user;		  /* the caller's */
+	/* exec: where the child runs (NULL: here), its environment (NULL: prov->env, which
+	   also says which key values to cut from its output), and the most it may print
+	   (0: no limit; more is a failure, the child killed) */
+	const char *dir;
+	char *const *child_env;
+	size_t out_max;
 
 	/* set by the runner */
 	int attempts;		     /* requests sent, retries and libcurl's re-sends included */

@@ -8,11 +8,13 @@
  */
 #include "runner_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +29,58 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* The parent of process pid (from /proc/PID/stat), and its process group; 0 when gone. */
+static pid_t parent_of(pid_t pid, pid_t *pgrp)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	/* "PID (COMM) STATE PPID PGRP ...": COMM may hold spaces and parentheses */
+	const char *p = strrchr(buf, ')');
+	int ppid = 0, pg = 0;
+	char state;
+	if (!p || sscanf(p + 1, " %c %d %d", &state, &ppid, &pg) != 3)
+		return 0;
+	*pgrp = pg;
+	return ppid;
+}
+
+void exec_strays(struct runner *r)
+{
+	pid_t me = getpid(), mine = getpgrp();
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		pid_t pg = 0;
+		if (*end || pid <= 0 || parent_of((pid_t)pid, &pg) != me)
+			continue;
+		/* ours (a pager, a helper we wait for) share our group; a running exec call's
+		   processes share its group (its child's pid); anything else left its group or
+		   came back to us from an exec call that ended */
+		int owned = pg == mine;
+		for (unsigned i = 0; r && i < r->conc && !owned; i++)
+			owned = r->slots[i].c && r->slots[i].pid > 0 && !r->slots[i].reaped &&
+				(r->slots[i].pid == (pid_t)pid || r->slots[i].pid == pg);
+		if (owned)
+			continue;
+		kill((pid_t)pid, SIGKILL);
+		while (waitpid((pid_t)pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	closedir(d);
+}
+
 void exec_clear(struct slot *s)
 {
 	close_fd(&s->in_fd);
@@ -36,6 +90,7 @@ void exec_clear(struct slot *s)
 	s->pid = 0;
 	s->in_off = 0;
 	s->timed_out = 0;
+	s->too_much = 0;
 	s->reaped = 0;
 	s->status = 0;
 }
@@ -78,11 +133,15 @@ int exec_start(struct runner *r, struct slot *s)
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
+	if (s->c->dir)
+		posix_spawn_file_actions_addchdir_np(&fa, s->c->dir);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setpgroup(&at, 0);
-	rc = posix_spawnp(&s->pid, s->c->prov->argv[0], &fa, &at, s->c->prov->argv,
-			  (char *const *)(s->c->prov->env ? s->c->prov->env : no_env));
+	char *const *env = s->c->child_env   ? s->c->child_env
+			   : s->c->prov->env ? s->c->prov->env
+					     : no_env;
+	rc = posix_spawnp(&s->pid, s->c->prov->argv[0], &fa, &at, s->c->prov->argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(in[0]);
@@ -162,6 +221,15 @@ static void finish(struct runner *r, struct slot *s, double now)
 {
 	struct llmops_call *c = s->c;
 	c->latency_ms = now - s->start_ms;
+	kill(-s->pid, SIGKILL); /* what it started in its group ends with it */
+	exec_strays(r);
+	if (s->too_much) {
+		snprintf(c->error, sizeof(c->error),
+			 "exec: '%s' printed more than %zu bytes, and was stopped",
+			 c->prov->argv[0], c->out_max);
+		runner_retire(r, s, -1);
+		return;
+	}
 	if (s->timed_out) {
 		snprintf(c->error, sizeof(c->error), "exec: '%s' timed out after %.0f ms (killed)",
 			 c->prov->argv[0], c->latency_ms);
@@ -208,6 +276,12 @@ void exec_service(struct runner *r)
 			drain(&s->out_fd, &s->c->raw, (size_t)-1);
 		if (s->err_fd >= 0)
 			drain(&s->err_fd, &s->errbuf, 65536);
+		if (s->c->out_max && s->c->raw.len > s->c->out_max && !s->too_much) {
+			kill(-s->pid, SIGKILL);
+			s->too_much = 1;
+			close_fd(&s->out_fd);
+			close_fd(&s->err_fd);
+		}
 		if (!s->timed_out && now > s->deadline) {
 			kill(-s->pid, SIGKILL);
 			s->timed_out = 1;

@@ -32,7 +32,8 @@ struct slot {
 	struct llmops_buf errbuf;
 	double deadline;
 	int timed_out;
-	int status; /* from waitpid */
+	int too_much; /* it printed more than its call's out_max, and was killed */
+	int status;   /* from waitpid */
 	int reaped;
 };
 
@@ -78,5 +79,8 @@ unsigned exec_fds(struct runner *r, struct curl_waitfd *fds);
 void exec_service(struct runner *r);
 void exec_kill(struct slot *s);
 void exec_clear(struct slot *s);
+/* Kill and reap the processes that came back to us (the subreaper) from exec calls that
+   ended: a child of ours outside our process group that is no running slot's. */
+void exec_strays(struct runner *r);
 
 #endif

@@ -44,6 +44,9 @@ bash "$here/bench_ingest.sh" "$build" $smoke
 echo "== ledger push and fetch through a bare repository, against one blob =="
 bash "$here/bench_sync.sh" "$build" $smoke
 
+echo "== command tools beside the runner =="
+bash "$here/bench_tools.sh" "$build" $smoke
+
 if [ "$smoke" = --smoke ]; then families=20 versions=3 commits=10 pruns=3; else
 	families=1000 versions=20 commits=2000 pruns=21; fi
 echo "== prompt store: $families families x $versions versions, $commits commits (median of $pruns) =="

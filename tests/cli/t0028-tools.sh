@@ -146,6 +146,51 @@ import json,sys; r={x["case"]: x for x in json.loads(sys.argv[1])["results"]}
 assert r["upper"]["passed"] and r["env"]["passed"], (r["upper"], r["env"])
 e=r["fails"]; assert e["passed"] is None and "it exited with status 3: broken" in e["error"], e' "$out"
 
+# command tools run beside the other requests (issue 30, finding 5): eight tools that each
+# wait until all eight have started finish only when they run at once; a request in flight
+# while tools run is read, never timed out and sent again; what a tool starts, even detached
+# with setsid, ends with it
+cat >together.py <<'EOF'
+import os, sys, time
+open("started.%d" % os.getpid(), "w").close()
+n = lambda: len([f for f in os.listdir(".") if f.startswith("started.")])
+end = time.time() + 20
+while n() < 8 and time.time() < end:
+    time.sleep(0.01)
+print(n() >= 8, end="")
+EOF
+python3 - <<'EOF'
+import json
+json.dump([{"id": "t%d" % i, "unit": "c", "question": "CALL: get_time {}\nREPLY: {results}",
+            "tools": {"get_time": {"$exec": "python3 together.py"}},
+            "assert": [{"type": "equals", "value": "True"}]} for i in range(8)],
+          open("evals/together.json", "w"))
+EOF
+before=$(server_stat api_requests)
+run llmops eval --dataset evals/together.json --prompt weather@v1.0.0 --provider openai:gpt-4o-mini \
+	--base-url "$BASE" --no-cache --concurrency 8 --timeout 3000 --format json
+expect_rc 0 "eight command tools at concurrency 8"
+check "all eight ran at once (each saw the others start)" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); assert d["passed"] == 8, [(r["case"], r["output"], r.get("error")) for r in d["results"]]' "$out"
+check "every request read once: two per case, none sent again" test "$(server_stat api_requests)" = $((before + 16))
+rm -f started.*
+cat >evals/detach.json <<'EOF'
+[{"id": "detach", "unit": "c", "question": "CALL: get_time {}\nREPLY: {results}",
+  "tools": {"get_time": {"$exec": "setsid sh -c 'echo $$ >stray.pid; exec sleep 300' </dev/null >/dev/null 2>&1 & while [ ! -s stray.pid ]; do :; done; printf started"}},
+  "assert": [{"type": "equals", "value": "started"}]}]
+EOF
+run llmops eval --dataset evals/detach.json --prompt weather@v1.0.0 --provider openai:gpt-4o-mini \
+	--base-url "$BASE" --no-cache
+expect_rc 0 "a tool that detaches a process"
+check "what it detached was killed with it" python3 -c '
+import os,sys
+pid=int(open("stray.pid").read())
+try:
+    st=open("/proc/%d/stat" % pid).read().split(")")[-1].split()[0]
+except FileNotFoundError:
+    sys.exit(0)
+sys.exit(0 if st == "Z" else 1)'
+
 # conversations: a case's messages follow the prompt's; turns are sent one after another,
 # each with the earlier answers in the history, asserted turn by turn
 cat >evals/chat.json <<'EOF'
