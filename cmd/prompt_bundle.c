@@ -6,6 +6,7 @@
 
 #include "bundle.h"
 #include "options.h"
+#include "pincheck.h"
 #include "outfile.h"
 #include "output.h"
 
@@ -45,6 +46,38 @@ int prompt_bundle(int argc, char **argv, struct llmops_ctx *ctx)
 			     LLMOPS_LOCK_FILE);
 		rc = LLMOPS_EXIT_USAGE;
 		goto out;
+	}
+	/* a bundle of a lock that `prompt verify` rejects would ship what was never pinned */
+	{
+		struct llmops_snapshot *head = NULL;
+		struct llmops_catalog cat = {0};
+		int loaded = 0, bad = 0;
+		char msg[1200];
+		if (llmops_snapshot_open(&head, env.store, NULL, &err) &&
+		    err.code != LLMOPS_E_NOTFOUND) {
+			rc = llmops_report(&err);
+			goto out;
+		}
+		for (size_t i = 0; i < env.lock.n; i++) {
+			const struct llmops_lock_entry *es[2] = {
+				&env.lock.e[i], llmops_lock_canary(&env.lock, env.lock.e[i].name)};
+			for (int k = 0; k < 2 && es[k]; k++)
+				if (llmops_pin_check(env.store, head, es[k], &cat, &loaded, msg,
+						     sizeof(msg)) != LLMOPS_PIN_OK) {
+					llmops_error("bundle: %s@%s: %s", es[k]->name,
+						     es[k]->version, msg);
+					bad++;
+				}
+		}
+		llmops_catalog_release(&cat);
+		llmops_snapshot_free(head);
+		if (bad) {
+			llmops_error("bundle: %d pin%s not what %s says ('llmops prompt verify' "
+				     "fails too); no bundle written",
+				     bad, bad == 1 ? " is" : "s are", LLMOPS_LOCK_FILE);
+			rc = LLMOPS_EXIT_CHECK;
+			goto out;
+		}
 	}
 	if (llmops_store_head(env.store, &h, &err) ||
 	    llmops_bundle_make(env.store, &env.lock, h.unborn ? "" : h.commit, &b, &err)) {

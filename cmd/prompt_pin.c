@@ -624,21 +624,17 @@ static int check_bundle(struct verify *v, struct prompt_env *env, const char *pa
 	struct llmops_buf text = LLMOPS_BUF_INIT;
 	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
 	struct llmops_err err = {0};
-	cJSON *b = NULL;
 	int rc = 0;
 	if (llmops_buf_read_file(&text, path)) {
 		llmops_error("verify: cannot read the bundle '%s': %s", path, strerror(errno));
 		rc = LLMOPS_EXIT_USAGE;
-	} else if (llmops_json_parse(&b, text.data ? text.data : "", text.len, path, &err)) {
+	} else if (llmops_bundle_verify(env->store, text.data ? text.data : "", text.len, path,
+					&env->lock, &problems, &err)) {
 		rc = llmops_report(&err);
-	} else if (llmops_bundle_verify(b, &env->lock, &problems)) {
-		llmops_error("out of memory");
-		rc = LLMOPS_EXIT_RUNTIME;
 	}
 	for (size_t i = 0; !rc && i < problems.nr; i++)
 		problem(v, "bundle", path, path, "bundle", "%s", problems.items[i]);
 	llmops_strlist_release(&problems);
-	cJSON_Delete(b);
 	llmops_buf_release(&text);
 	return rc;
 }

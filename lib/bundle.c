@@ -6,9 +6,13 @@
 
 #include "buf.h"
 #include "hash.h"
+#include "json.h"
+#include "utf8.h"
 #include "prompt.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* One pinned version e (stable or canary, taking weight percent) as a bundle entry. */
@@ -99,103 +103,169 @@ static const char *str_of(const cJSON *o, const char *k)
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-/* v (a bundle entry) against e: a problem per difference. */
-static int check_version(const cJSON *v, const struct llmops_lock_entry *e, int weight,
-			 struct llmops_strlist *problems)
-{
-	char msg[600], h[LLMOPS_SHA256_HEX_LEN + 1];
-	const cJSON *w = cJSON_GetObjectItemCaseSensitive(v, "weight");
-	const char *text = str_of(v, "text");
-	int rc = 0;
 #define PROBLEM(...)                                                                               \
 	do {                                                                                       \
 		snprintf(msg, sizeof(msg), __VA_ARGS__);                                           \
 		if (llmops_strlist_append(problems, msg))                                          \
 			return LLMOPS_E_NOMEM;                                                     \
 	} while (0)
-	if (strcmp(str_of(v, "blob"), e->blob) || strcmp(str_of(v, "sha256"), e->sha256))
-		PROBLEM("%s@%s: the bundle's blob or SHA-256 is not the lock's", e->name,
-			e->version);
-	if (llmops_sha256_hex(h, text, strlen(text)) || strcmp(h, e->sha256))
-		PROBLEM("%s@%s: its text does not hash to the pinned SHA-256 %.12s", e->name,
-			e->version, e->sha256);
-	if (!cJSON_IsNumber(w) || (int)w->valuedouble != weight)
-		PROBLEM("%s@%s: weight %s in the bundle, %d in the lock", e->name, e->version,
-			cJSON_IsNumber(w) ? "differs" : "missing", weight);
-	const cJSON *parts = cJSON_GetObjectItemCaseSensitive(v, "partials");
-	for (size_t i = 0; i < e->npartials; i++) {
-		const struct llmops_lock_partial *lp = &e->partials[i];
-		const cJSON *p = cJSON_GetObjectItemCaseSensitive(parts, lp->name);
-		const char *pt = str_of(p, "text");
-		if (!lp->blob[0] ? !cJSON_IsNull(p)
-				 : (llmops_sha256_hex(h, pt, strlen(pt)) || strcmp(h, lp->sha256)))
-			PROBLEM("%s@%s: partial '%s' is not as pinned", e->name, e->version,
-				lp->name);
-	}
-	if (cJSON_GetArraySize(parts) != (int)e->npartials)
-		PROBLEM("%s@%s: the bundle has %d partials, the pin %zu", e->name, e->version,
-			cJSON_GetArraySize(parts), e->npartials);
-#undef PROBLEM
-	return rc;
+
+/* A value shown in a message: short, on one line. */
+static void shown(char *out, size_t n, const cJSON *v)
+{
+	char *t = v ? cJSON_PrintUnformatted(v) : NULL;
+	snprintf(out, n, "%.60s%s", t ? t : "nothing", t && strlen(t) > 60 ? "..." : "");
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	cJSON_free(t);
 }
 
-int llmops_bundle_verify(const cJSON *b, const struct llmops_lock *l,
-			 struct llmops_strlist *problems)
+/* have (a bundle's entry) against want (the lock's, as llmops_bundle_make writes it): a
+   problem per field that differs, is missing or is not the lock's. */
+static int check_entry(const cJSON *have, const cJSON *want, const char *who,
+		       struct llmops_strlist *problems)
 {
-	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(b, "prompts"), *f;
-	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(b, "bundle_version");
-	char msg[600];
+	char msg[700], a[80], b[80];
+	const cJSON *f, *w = cJSON_GetObjectItemCaseSensitive(have, "weight");
+	if (cJSON_IsNumber(w) && w->valuedouble != floor(w->valuedouble))
+		PROBLEM("%s: weight %.6g is not a whole percentage", who, w->valuedouble);
+	cJSON_ArrayForEach (f, want) {
+		const cJSON *h = cJSON_GetObjectItemCaseSensitive(have, f->string);
+		if (h && cJSON_Compare(h, f, 1) &&
+		    !(cJSON_IsNumber(h) && h->valuedouble != f->valuedouble))
+			continue;
+		if (cJSON_IsString(h) && cJSON_IsString(f) && strlen(f->valuestring) > 60) {
+			char hh[LLMOPS_SHA256_HEX_LEN + 1], fh[LLMOPS_SHA256_HEX_LEN + 1];
+			llmops_sha256_hex(hh, h->valuestring, strlen(h->valuestring));
+			llmops_sha256_hex(fh, f->valuestring, strlen(f->valuestring));
+			PROBLEM("%s: its %s does not hash to the pinned SHA-256 (%.12s in the "
+				"bundle, %.12s as pinned)",
+				who, f->string, hh, fh);
+			continue;
+		}
+		shown(a, sizeof(a), h);
+		shown(b, sizeof(b), f);
+		PROBLEM("%s: its %s is %s in the bundle, %s as pinned", who, f->string, a, b);
+	}
+	cJSON_ArrayForEach (f, have)
+		if (!cJSON_GetObjectItemCaseSensitive(want, f->string))
+			PROBLEM("%s: \"%s\" is in the bundle and in no bundle llmops writes", who,
+				f->string);
+	return 0;
+}
+
+/* Every prompt of want (the lock's bundle) against have's, field by field. */
+static int check_prompts(const cJSON *have, const cJSON *want, struct llmops_strlist *problems)
+{
+	char msg[700];
+	const cJSON *hp = cJSON_GetObjectItemCaseSensitive(have, "prompts");
+	const cJSON *wp = cJSON_GetObjectItemCaseSensitive(want, "prompts"), *f, *x;
+	cJSON_ArrayForEach (f, wp) {
+		const cJSON *hf = cJSON_GetObjectItemCaseSensitive(hp, f->string);
+		const cJSON *hv = cJSON_GetObjectItemCaseSensitive(hf, "versions");
+		const cJSON *wv = cJSON_GetObjectItemCaseSensitive(f, "versions");
+		int nh = cJSON_GetArraySize(hv), nw = cJSON_GetArraySize(wv), i = 0;
+		if (!hf) {
+			PROBLEM("%s is pinned but not in the bundle", f->string);
+			continue;
+		}
+		cJSON_ArrayForEach (x, hf)
+			if (strcmp(x->string, "versions"))
+				PROBLEM("%s: \"%s\" is in the bundle and in no bundle llmops "
+					"writes",
+					f->string, x->string);
+		if (!cJSON_IsArray(hv) || nh != nw)
+			PROBLEM("%s: the bundle has %d version%s, the lock pins %d (a stable "
+				"one%s)",
+				f->string, nh, nh == 1 ? "" : "s", nw,
+				nw > 1 ? " and a canary, in that order" : "");
+		cJSON_ArrayForEach (x, wv) {
+			const cJSON *h = cJSON_GetArrayItem(hv, i++);
+			char who[LLMOPS_NAME_MAX + 120];
+			snprintf(who, sizeof(who), "%s@%s (%s)", f->string, str_of(x, "version"),
+				 str_of(x, "role"));
+			if (!cJSON_IsObject(h))
+				PROBLEM("%s is pinned but not at its place in the bundle", who);
+			else if (check_entry(h, x, who, problems))
+				return LLMOPS_E_NOMEM;
+		}
+	}
+	cJSON_ArrayForEach (f, hp)
+		if (!cJSON_GetObjectItemCaseSensitive(wp, f->string))
+			PROBLEM("%s is in the bundle, not in the lock", f->string);
+	return 0;
+}
+
+int llmops_bundle_verify(struct llmops_store *s, const char *text, size_t len, const char *label,
+			 const struct llmops_lock *l, struct llmops_strlist *problems,
+			 struct llmops_err *err)
+{
+	cJSON *have = NULL, *want = NULL;
+	char msg[700];
+	int rc;
+	/* strictly: a key twice or a NUL is read differently by different loaders */
+	if ((rc = llmops_json_parse(&have, text, len, label, err)) ||
+	    (rc = llmops_json_check_strict(have, text, len, label, err))) {
+		cJSON_Delete(have);
+		return rc;
+	}
+	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(have, "bundle_version"), *k;
+	const char *commit = str_of(have, "commit");
+	size_t cl = strlen(commit);
 	if (!cJSON_IsNumber(ver) || ver->valuedouble != LLMOPS_BUNDLE_VERSION ||
-	    !cJSON_IsObject(ps))
+	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(have, "prompts"))) {
+		cJSON_Delete(have);
 		return llmops_strlist_append(problems,
 					     "not a bundle of version 1 (\"bundle_version\""
 					     " and \"prompts\")")
-			       ? LLMOPS_E_NOMEM
+			       ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory")
 			       : 0;
-	for (size_t i = 0; i < l->n; i++) {
-		const struct llmops_lock_entry *e = &l->e[i];
-		const struct llmops_lock_entry *cy = llmops_lock_canary(l, e->name);
-		const cJSON *vs = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(ps, e->name), "versions");
-		const cJSON *stable = NULL, *canary = NULL, *v;
-		cJSON_ArrayForEach (v, vs) {
-			if (!strcmp(str_of(v, "role"), "stable") &&
-			    !strcmp(str_of(v, "version"), e->version))
-				stable = v;
-			else if (cy && !strcmp(str_of(v, "role"), "canary") &&
-				 !strcmp(str_of(v, "version"), cy->version))
-				canary = v;
-			else {
+	}
+	cJSON_ArrayForEach (k, have)
+		if (strcmp(k->string, "bundle_version") && strcmp(k->string, "commit") &&
+		    strcmp(k->string, "prompts")) {
+			snprintf(msg, sizeof(msg),
+				 "\"%.80s\" is in the bundle and in no bundle llmops writes",
+				 k->string);
+			llmops_strlist_append(problems, msg);
+		}
+	if (cl && cl != 40 && cl != 64) {
+		snprintf(msg, sizeof(msg), "its commit '%.80s' is not a commit id", commit);
+		llmops_strlist_append(problems, msg);
+		commit = "";
+	}
+	/* what `prompt bundle` writes for this lock (at the bundle's own commit): every field
+	   compared, then every byte */
+	if ((rc = llmops_bundle_make(s, l, commit, &want, err))) {
+		cJSON_Delete(have);
+		return rc;
+	}
+	size_t before = problems->nr;
+	if (check_prompts(have, want, problems)) {
+		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	} else if (problems->nr == before) {
+		char *t = llmops_json_print(want);
+		size_t tl = t ? strlen(t) : 0, i = 0;
+		if (!t) {
+			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		} else {
+			while (i < tl && i < len && t[i] == text[i])
+				i++;
+			if (!(i == tl && (len == tl || (len == tl + 1 && text[tl] == '\n')))) {
+				int line, col;
+				llmops_text_pos(text, i < len ? i : len, &line, &col);
 				snprintf(msg, sizeof(msg),
-					 "%s@%s (%s) is in the bundle, not in the lock", e->name,
-					 str_of(v, "version"), str_of(v, "role"));
-				if (llmops_strlist_append(problems, msg))
-					return LLMOPS_E_NOMEM;
+					 "%s:%d:%d: not byte for byte what 'llmops prompt bundle' "
+					 "writes for this lock (the order of keys or versions, "
+					 "spacing or escapes differ here)",
+					 label, line, col);
+				llmops_strlist_append(problems, msg);
 			}
 		}
-		if (!stable) {
-			snprintf(msg, sizeof(msg), "%s@%s is pinned but not in the bundle", e->name,
-				 e->version);
-			if (llmops_strlist_append(problems, msg))
-				return LLMOPS_E_NOMEM;
-		} else if (check_version(stable, e, cy ? 100 - cy->weight : 100, problems)) {
-			return LLMOPS_E_NOMEM;
-		}
-		if (cy && !canary) {
-			snprintf(msg, sizeof(msg), "%s@%s is the canary but not in the bundle",
-				 e->name, cy->version);
-			if (llmops_strlist_append(problems, msg))
-				return LLMOPS_E_NOMEM;
-		} else if (canary && check_version(canary, cy, cy->weight, problems)) {
-			return LLMOPS_E_NOMEM;
-		}
+		free(t);
 	}
-	cJSON_ArrayForEach (f, ps)
-		if (!llmops_lock_find(l, f->string)) {
-			snprintf(msg, sizeof(msg), "%s is in the bundle, not in the lock",
-				 f->string);
-			if (llmops_strlist_append(problems, msg))
-				return LLMOPS_E_NOMEM;
-		}
-	return 0;
+	cJSON_Delete(want);
+	cJSON_Delete(have);
+	return rc;
 }

@@ -30,10 +30,19 @@
 int llmops_bundle_make(struct llmops_store *s, const struct llmops_lock *l, const char *commit,
 		       cJSON **out, struct llmops_err *err);
 
-/* Check bundle b against lock l: every pinned version (stable and canary) present with the
-   lock's blob, SHA-256 and weight, each text and partial hashing to what the lock records,
-   nothing else.  Each problem is appended to problems (the caller's); 0, or LLMOPS_E_NOMEM. */
-int llmops_bundle_verify(const cJSON *b, const struct llmops_lock *l,
-			 struct llmops_strlist *problems);
+/*
+ * Check the bundle text[0..len) (named label in messages) against lock l, whose texts are
+ * read from s.  It is parsed strictly (a key twice, or \u0000 in a string, is refused:
+ * loaders disagree on them), then held to what llmops_bundle_make writes for l at the
+ * bundle's own commit: every prompt, every version in its place (stable, then canary),
+ * every field (version, role, weight, path, commit, blob, sha256, format, text,
+ * parameters, partials) equal, nothing else; and, when every field is, every byte.  Each
+ * difference is appended to problems (the caller's).  Returns 0 (problems or none),
+ * LLMOPS_E_INPUT (not JSON, or refused by the strict reading: err says where), or an
+ * error reading a pinned blob, or LLMOPS_E_NOMEM.
+ */
+int llmops_bundle_verify(struct llmops_store *s, const char *text, size_t len, const char *label,
+			 const struct llmops_lock *l, struct llmops_strlist *problems,
+			 struct llmops_err *err);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include "strlist.h"
 #include "utf8.h"
 
 #include <stdio.h>
@@ -551,4 +552,83 @@ char *llmops_json_print(const cJSON *v)
 		return NULL;
 	}
 	return llmops_buf_detach(&b, NULL);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	return strcmp(x->string ? x->string : "", y->string ? y->string : "");
+}
+
+/* The first object under v (depth first) with a key twice: that key's item; steps (the
+   caller's) the path to its object. */
+static const cJSON *duplicate(const cJSON *v, struct llmops_strlist *steps)
+{
+	const cJSON *c;
+	if (cJSON_IsObject(v) && v->child && v->child->next) {
+		size_t n = 0, i = 0;
+		cJSON_ArrayForEach (c, v)
+			n++;
+		const cJSON **items = malloc(n * sizeof(*items));
+		const cJSON *dup = NULL;
+		if (items) {
+			cJSON_ArrayForEach (c, v)
+				items[i++] = c;
+			qsort(items, n, sizeof(*items), cmp_names);
+			for (i = 1; i < n && !dup; i++)
+				if (!cmp_names(&items[i - 1], &items[i]))
+					dup = items[i];
+			free(items);
+		}
+		if (dup)
+			return dup;
+	}
+	int k = 0;
+	cJSON_ArrayForEach (c, v) {
+		char idx[24];
+		snprintf(idx, sizeof(idx), "%d", k++);
+		llmops_strlist_append(steps, cJSON_IsObject(v) ? c->string : idx);
+		const cJSON *d = duplicate(c, steps);
+		if (d)
+			return d;
+		free(steps->items[--steps->nr]);
+		steps->items[steps->nr] = NULL;
+	}
+	return NULL;
+}
+
+int llmops_json_check_strict(const cJSON *root, const char *text, size_t len, const char *label,
+			     struct llmops_err *err)
+{
+	int in_string = 0, line, col;
+	/* \u0000 in a string (text is valid JSON: a backslash in a string always starts an
+	   escape, and outside strings there is none) */
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '"') {
+			in_string = !in_string;
+		} else if (in_string && text[i] == '\\') {
+			if (i + 5 < len && text[i + 1] == 'u' && !memcmp(text + i + 2, "0000", 4)) {
+				llmops_text_pos(text, i, &line, &col);
+				return llmops_err_at(
+					err, LLMOPS_E_INPUT, label, line, col,
+					"a string holds \\u0000 (NUL), which C readers "
+					"take as its end: refused");
+			}
+			i++; /* the escaped character (the rest of \uXXXX is plain hex) */
+		}
+	}
+	struct llmops_strlist steps = LLMOPS_STRLIST_INIT;
+	const cJSON *d = duplicate(root, &steps);
+	int rc = 0;
+	if (d) {
+		llmops_json_locate(text, len, (const char *const *)steps.items, steps.nr, 0, &line,
+				   &col);
+		rc = llmops_err_at(
+			err, LLMOPS_E_INPUT, label, line, col,
+			"this object has the key \"%s\" twice (readers disagree on which "
+			"one counts): refused",
+			d->string ? d->string : "");
+	}
+	llmops_strlist_release(&steps);
+	return rc;
 }

@@ -47,6 +47,16 @@ int llmops_json_parse_checked(cJSON **out, const char *text, size_t len, size_t 
 			      const char *label, struct llmops_err *err);
 
 /*
+ * What a reader that trusts no file asks beyond RFC 8259 of root, parsed from
+ * text[0..len): no object with a key twice (readers disagree on which one
+ * wins: cJSON the first, Python and JavaScript the last), and no \u0000 in a
+ * string (C readers stop there, so what is hashed is not what is loaded).
+ * 0, or LLMOPS_E_INPUT at label:line:col (a duplicate key: its path).
+ */
+int llmops_json_check_strict(const cJSON *root, const char *text, size_t len, const char *label,
+			     struct llmops_err *err);
+
+/*
  * Where the decoded byte d of the JSON string raw[0, n) (raw[0] its
  * opening quote) is written in raw: escapes (\n, \", \uXXXX, surrogate
  * pairs) counted as the bytes they decode to; the closing quote (or n) when

@@ -32,15 +32,27 @@ static void drop(const char *path)
 	unlink(p);
 }
 
+static void remove_dir(void)
+{
+	char p[128];
+	snprintf(p, sizeof(p), "%s/in.db", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/ledger.db", dir);
+	drop(p);
+	rmdir(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char in[128], lpath[128];
 	struct llmops_err err = {0};
 	if (!dir[0]) {
 		const char *t = getenv("TMPDIR");
-		snprintf(dir, sizeof(dir), "%s/fuzz-snapshot-XXXXXX", t && strlen(t) < 32 ? t : "/tmp");
+		snprintf(dir, sizeof(dir), "%s/fuzz-snapshot-XXXXXX",
+			 t && strlen(t) < 32 ? t : "/tmp");
 		if (!mkdtemp(dir))
 			abort();
+		atexit(remove_dir);
 	}
 	scratch(in, sizeof(in), "in.db");
 	scratch(lpath, sizeof(lpath), "ledger.db");

@@ -16,7 +16,7 @@ only=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 runs=${RUNS:-2000}
-names="config dataset ingest json lint lock prices prompt provider snapshot template tokenizer verdict"
+names="bundle config dataset ingest json lint lock prices prompt provider snapshot template tokenizer verdict"
 [ -n "$only" ] && names=$only
 
 # seed NAME DIR: the fixture files that exercise NAME, into DIR.  Harnesses
@@ -60,6 +60,9 @@ for i, c in enumerate(json.load(open(sys.argv[1]))["cases"]):
     open(os.path.join(sys.argv[2], "%d.txt" % i), "wb").write(bytes([i % 256]) + c["text"].encode())
 PY
 		;;
+	bundle) # the genuine bundle of the harness's own repository and lock
+		FUZZ_BUNDLE_SEED="$dir/genuine.json" "$build/tests/fuzz/fuzz_bundle" -runs=0 \
+			>/dev/null 2>&1 ;;
 	snapshot) # small ledgers made by this build: empty, and with a run, results and a review
 		local l=$dir/.make.db
 		"$build/cmd/llmops" --ledger "$l" ledger create >/dev/null
