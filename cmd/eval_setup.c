@@ -566,6 +566,7 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 	ev->repeats = o->repeat > 0 ? (int)o->repeat : 1;
 	ev->no_cache = o->no_cache;
 	ev->offline = o->offline;
+	ev->allow_secrets = o->allow_secrets;
 	ev->limit = o->limit;
 	const cJSON *emb = config_get(h->cfg, "eval", "embedding_provider");
 	ev->embedding_spec = o->embedding	   ? o->embedding

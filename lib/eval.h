@@ -254,6 +254,7 @@ struct llmops_eval {
 	int repeats;			  /* 1 .. 100 */
 	long limit;			  /* only the first N cases; <= 0: all */
 	int guard_inputs;		  /* llmops_eval_render scans what would be sent */
+	int allow_secrets; /* 1: a judge's or moderator's request holding a key is sent */
 	long shard_index, shard_count;	  /* the I-th of N slices; 0 without */
 	volatile sig_atomic_t *stop;	  /* non-zero: stop (borrowed; may be NULL) */
 

@@ -79,6 +79,11 @@ int llmops_eval_pair_take(struct llmops_eval *ev, struct llmops_eval_job *j,
    of memory); keep why as j's error (the first only), which it ends with; a follow-up of j
    is back: j ends once none is out (it may be freed here). */
 int llmops_eval_push_call(struct llmops_eval *ev, struct llmops_call *c);
+/* A follow-up's request c (a judge's, a moderator's) that would send a key or token (the
+   output goes there, and a model can echo one) is not sent: 1 and j's follow-up failed as
+   who's, naming the kind (never the value); 0 when c may go (or ev->allow_secrets). */
+int llmops_eval_follow_secret(struct llmops_eval *ev, struct llmops_eval_job *j,
+			      const struct llmops_call *c, const char *who);
 void llmops_eval_follow_failed(struct llmops_eval_job *j, const char *what, const char *why);
 void llmops_eval_follow_done(struct llmops_eval *ev, struct llmops_eval_job *j);
 

@@ -8,9 +8,11 @@
 #include "eval.h"
 
 #include "costmodel.h"
+#include "detect.h"
 #include "eval_internal.h"
 #include "buf.h"
 #include "json.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -220,4 +222,29 @@ int llmops_eval_judge_cached(struct llmops_eval *ev, struct llmops_eval_job *j, 
 	llmops_buf_release(&body);
 	llmops_answer_release(&a);
 	return rc == 0; /* a cached verdict that no longer reads is asked again */
+}
+
+static int secret_kind(const struct llmops_detection *d, void *ud)
+{
+	*(const char **)ud = d->what;
+	return 1;
+}
+
+int llmops_eval_follow_secret(struct llmops_eval *ev, struct llmops_eval_job *j,
+			      const struct llmops_call *c, const char *who)
+{
+	const char *kind = NULL;
+	size_t len = c->rq.body ? c->rq.len : 0;
+	if (ev->allow_secrets || !len || llmops_utf8_invalid(c->rq.body, len) < len)
+		return 0;
+	llmops_detect(c->rq.body, 0, len, LLMOPS_DETECT_SECRETS, secret_kind, &kind);
+	if (!kind)
+		return 0;
+	char why[300];
+	snprintf(why, sizeof(why),
+		 "its request would send %s%s (from the output or the case): not sent; "
+		 "--allow-secrets sends it",
+		 strchr("AEIOUaeiou", kind[0]) ? "an " : "a ", kind);
+	llmops_eval_follow_failed(j, who, why);
+	return 1;
 }

@@ -45,6 +45,8 @@ static void ask(struct llmops_eval *ev, struct llmops_eval_job *x)
 	x->awaiting++; /* its call's hold, let go where the verdict lands */
 	if (llmops_eval_judge_request(ev, x, LLMOPS_JUDGE_METRIC, &err))
 		llmops_eval_follow_failed(x, "pairwise judge", err.msg);
+	else if (llmops_eval_follow_secret(ev, x, &x->judge, "pairwise judge"))
+		;
 	else if (llmops_eval_judge_cached(ev, x, LLMOPS_JUDGE_METRIC))
 		;
 	else if (ev->offline)

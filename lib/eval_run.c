@@ -506,6 +506,8 @@ static void ask_judge(struct llmops_eval *ev, struct llmops_eval_job *j, int whi
 	struct llmops_call *call = which == LLMOPS_JUDGE_REFUSAL ? &j->refusal : &j->judge;
 	if (llmops_eval_judge_request(ev, j, which, &err))
 		llmops_eval_follow_failed(j, what, err.msg);
+	else if (llmops_eval_follow_secret(ev, j, call, what))
+		;
 	else if (llmops_eval_judge_cached(ev, j, which))
 		return;
 	else if (ev->offline)
@@ -566,6 +568,8 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 			llmops_eval_follow_failed(j, "moderation", "--offline sends no requests");
 		else if (llmops_provider_moderation_request(ev->moderator, j->output, &m->rq, &err))
 			llmops_eval_follow_failed(j, "moderation", err.msg);
+		else if (llmops_eval_follow_secret(ev, j, m, "moderation"))
+			;
 		else {
 			m->prov = ev->moderator;
 			m->embed = LLMOPS_CALL_JSON;

@@ -3,6 +3,9 @@
  */
 #include "judge.h"
 
+#include "buf.h"
+#include "hash.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -77,20 +80,71 @@ static const char *labelled(const char **p, const char *label, size_t *n)
 	return NULL;
 }
 
-/* A line "score: N" (any case, "**Score**: N" too): 1 and *out, or 0. */
-static int score_line(const char *text, double *out)
+/* The answer as one JSON object, white space and a Markdown code fence around it allowed
+   (what a judge asked for a structured verdict writes): parsed (the caller's), or NULL. */
+static cJSON *whole_object(const char *text)
 {
+	const char *p = text, *e = text + strlen(text);
+	while (p < e && isspace((unsigned char)*p))
+		p++;
+	while (e > p && isspace((unsigned char)e[-1]))
+		e--;
+	if (e - p >= 6 && !strncmp(p, "```", 3) && !strncmp(e - 3, "```", 3)) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+		e -= 3;
+		while (e > p && isspace((unsigned char)e[-1]))
+			e--;
+	}
+	if (p >= e || *p != '{')
+		return NULL;
+	const char *end = NULL;
+	cJSON *o = cJSON_ParseWithLengthOpts(p, (size_t)(e - p), &end, 0);
+	if (!cJSON_IsObject(o) || end != e) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+#define MAX_SEEN 16
+
+/* Every value the answer gives under label: its JSON objects' (is(value) for key label),
+   then its "LABEL: VALUE" lines, through take (which keeps what it reads in seen; 0 when a
+   value is not one); the number seen. */
+struct seen {
+	double v[MAX_SEEN];
+	size_t n;
+};
+
+static void saw(struct seen *s, double v)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == v)
+			return;
+	if (s->n < MAX_SEEN)
+		s->v[s->n++] = v;
+}
+
+static void scan_scores(const char *text, struct seen *s)
+{
+	for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
+		cJSON *o = cJSON_ParseWithOpts(p, NULL, 0);
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, "score");
+		if (cJSON_IsObject(o) && cJSON_IsNumber(x))
+			saw(s, x->valuedouble);
+		cJSON_Delete(o);
+	}
 	const char *q;
 	size_t n;
 	while ((q = labelled(&text, "score", &n))) {
 		char *end;
 		double v = strtod(q, &end);
-		if (end > q && isfinite(v)) {
-			*out = v;
-			return 1;
-		}
+		if (end > q && isfinite(v))
+			saw(s, v);
 	}
-	return 0;
 }
 
 int llmops_verdict_parse(const char *text, long lo, long hi, struct llmops_verdict *v,
@@ -99,29 +153,104 @@ int llmops_verdict_parse(const char *text, long lo, long hi, struct llmops_verdi
 	memset(v, 0, sizeof(*v));
 	v->weighted = NAN;
 	text = text ? text : "";
-	cJSON *o = first_object(text, "score", cJSON_IsNumber);
 	double raw;
-	if (o) {
+	/* the judge's own verdict: the structured answer it was asked for, else the one score
+	   its answer gives (an answer that quotes the output can quote a score too: two
+	   different scores are no verdict) */
+	cJSON *o = whole_object(text);
+	const cJSON *sc = cJSON_GetObjectItemCaseSensitive(o, "score");
+	if (cJSON_IsNumber(sc)) {
 		const cJSON *r = cJSON_GetObjectItemCaseSensitive(o, "reason");
-		raw = cJSON_GetObjectItemCaseSensitive(o, "score")->valuedouble;
+		raw = sc->valuedouble;
 		if (cJSON_IsString(r))
 			copy_text(v->reason, sizeof(v->reason), r->valuestring);
 		cJSON_Delete(o);
-	} else if (!score_line(text, &raw)) {
-		char start[80];
-		const char *more;
-		answer_start(text, start, sizeof(start), &more);
-		return llmops_err_set(err, LLMOPS_E_INPUT,
-				      "no score in the judge's answer ('%s%s'): it must answer "
-				      "{\"score\": N, \"reason\": \"...\"}",
-				      start, more);
+	} else {
+		struct seen s = {{0}, 0};
+		cJSON_Delete(o);
+		scan_scores(text, &s);
+		if (s.n > 1)
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "the judge's answer gives different scores (%g, then "
+					      "%g): no verdict is read from it; it must answer "
+					      "{\"score\": N, \"reason\": \"...\"} alone",
+					      s.v[0], s.v[1]);
+		if (!s.n) {
+			char start[80];
+			const char *more;
+			answer_start(text, start, sizeof(start), &more);
+			return llmops_err_set(err, LLMOPS_E_INPUT,
+					      "no score in the judge's answer ('%s%s'): it must "
+					      "answer {\"score\": N, \"reason\": \"...\"}",
+					      start, more);
+		}
+		raw = s.v[0];
+		cJSON *r = first_object(text, "reason", cJSON_IsString);
+		if (r)
+			copy_text(v->reason, sizeof(v->reason),
+				  cJSON_GetObjectItemCaseSensitive(r, "reason")->valuestring);
+		cJSON_Delete(r);
 	}
 	if (!(raw >= (double)lo && raw <= (double)hi))
 		return llmops_err_set(err, LLMOPS_E_INPUT,
 				      "the judge's score %g is off its scale %ld-%ld", raw, lo, hi);
+	if (raw != floor(raw)) /* 4.9999 is not a 5 */
+		return llmops_err_set(err, LLMOPS_E_INPUT,
+				      "the judge's score %.17g is not a whole number of its scale "
+				      "%ld-%ld",
+				      raw, lo, hi);
 	v->raw = raw;
 	v->score = (raw - (double)lo) / (double)(hi - lo);
 	return 0;
+}
+
+/*
+ * Data shown to a judge cannot close the rubric's delimiters: "</" is written "<\/" (a
+ * rubric that puts the output between <answer> and </answer> keeps it there), and the
+ * variable "boundary" is a token no data holds (the first 16 hex digits of the SHA-256 of
+ * all of it), for rubrics that delimit with it.  Deterministic, so a verdict stays cached.
+ */
+static char *neutral(const char *s)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	for (const char *p = s ? s : ""; *p; p++) {
+		llmops_buf_addch(&b, *p);
+		if (p[0] == '<' && p[1] == '/')
+			llmops_buf_addch(&b, '\\');
+	}
+	return b.oom ? (llmops_buf_release(&b), NULL) : llmops_buf_detach(&b, NULL);
+}
+
+static int add_neutral(cJSON *o, const char *key, const char *value)
+{
+	char *n = neutral(value);
+	cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+	int ok = n && cJSON_AddStringToObject(o, key, n);
+	free(n);
+	return ok ? 0 : -1;
+}
+
+/* Every string of o (the case's variables) neutral, and the boundary over them all. */
+static int finish_vars(cJSON *o)
+{
+	cJSON *x;
+	char hex[LLMOPS_SHA256_HEX_LEN + 1];
+	cJSON_ArrayForEach (x, o)
+		if (cJSON_IsString(x) && strstr(x->valuestring, "</")) {
+			char *n = neutral(x->valuestring);
+			if (!n || !cJSON_SetValuestring(x, n)) {
+				free(n);
+				return -1;
+			}
+			free(n);
+		}
+	char *text = cJSON_PrintUnformatted(o);
+	if (!text)
+		return -1;
+	llmops_sha256_hex(hex, text, strlen(text));
+	cJSON_free(text);
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "boundary");
+	return cJSON_AddStringToObject(o, "boundary", (hex[16] = 0, hex)) ? 0 : -1;
 }
 
 cJSON *llmops_judge_vars(const cJSON *vars, const char *input_text, const char *output,
@@ -130,14 +259,18 @@ cJSON *llmops_judge_vars(const cJSON *vars, const char *input_text, const char *
 	cJSON *o = cJSON_IsObject(vars) ? cJSON_Duplicate(vars, 1) : cJSON_CreateObject();
 	if (!o)
 		return NULL;
+	int rc = 0;
 	if (!cJSON_GetObjectItemCaseSensitive(o, "input"))
-		cJSON_AddStringToObject(o, "input", input_text ? input_text : "");
-	cJSON_DeleteItemFromObjectCaseSensitive(o, "output");
-	cJSON_AddStringToObject(o, "output", output ? output : "");
-	cJSON_DeleteItemFromObjectCaseSensitive(o, "expected");
-	cJSON_AddStringToObject(o, "expected", expected ? expected : "");
+		rc |= add_neutral(o, "input", input_text ? input_text : "");
+	rc |= add_neutral(o, "output", output);
+	rc |= add_neutral(o, "expected", expected);
 	if (!cJSON_GetObjectItemCaseSensitive(o, "context"))
-		cJSON_AddStringToObject(o, "context", "");
+		rc |= add_neutral(o, "context", "");
+	rc |= finish_vars(o);
+	if (rc) {
+		cJSON_Delete(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -273,32 +406,20 @@ static int winner_word(const char *s, size_t n)
 	return -1;
 }
 
-/* A line "winner: A" (any case, Markdown emphasis around it): the word's value, or -1. */
-static int winner_line(const char *text)
-{
-	const char *q;
-	size_t n;
-	while ((q = labelled(&text, "winner", &n))) {
-		int w = winner_word(q, n);
-		if (w >= 0)
-			return w;
-	}
-	return -1;
-}
-
 int llmops_preference_parse(const char *text, struct llmops_preference *p, struct llmops_err *err)
 {
 	memset(p, 0, sizeof(*p));
 	text = text ? text : "";
-	cJSON *o = first_object(text, "winner", cJSON_IsString);
+	cJSON *o = whole_object(text);
+	const cJSON *win = cJSON_GetObjectItemCaseSensitive(o, "winner");
+	struct seen s = {{0}, 0};
 	int w;
-	if (o) {
-		const char *s = cJSON_GetObjectItemCaseSensitive(o, "winner")->valuestring;
+	if (cJSON_IsString(win)) {
 		const cJSON *r = cJSON_GetObjectItemCaseSensitive(o, "reason");
-		w = winner_word(s, strlen(s));
+		w = winner_word(win->valuestring, strlen(win->valuestring));
 		if (w < 0) {
 			char said[40];
-			copy_text(said, sizeof(said), s);
+			copy_text(said, sizeof(said), win->valuestring);
 			cJSON_Delete(o);
 			return llmops_err_set(err, LLMOPS_E_INPUT,
 					      "the judge's winner '%s' is none of A, B and tie",
@@ -307,7 +428,34 @@ int llmops_preference_parse(const char *text, struct llmops_preference *p, struc
 		if (cJSON_IsString(r))
 			copy_text(p->reason, sizeof(p->reason), r->valuestring);
 		cJSON_Delete(o);
-	} else if ((w = winner_line(text)) < 0) {
+		p->winner = w;
+		return 0;
+	}
+	cJSON_Delete(o);
+	/* no structured answer: every winner it names, which must be one */
+	for (const char *q = strchr(text, '{'); q; q = strchr(q + 1, '{')) {
+		cJSON *x = cJSON_ParseWithOpts(q, NULL, 0);
+		const cJSON *y = cJSON_GetObjectItemCaseSensitive(x, "winner");
+		if (cJSON_IsObject(x) && cJSON_IsString(y)) {
+			int k = winner_word(y->valuestring, strlen(y->valuestring));
+			saw(&s, k);
+			const cJSON *r = cJSON_GetObjectItemCaseSensitive(x, "reason");
+			if (cJSON_IsString(r) && !p->reason[0])
+				copy_text(p->reason, sizeof(p->reason), r->valuestring);
+		}
+		cJSON_Delete(x);
+	}
+	const char *line = text, *q;
+	size_t n;
+	while ((q = labelled(&line, "winner", &n)))
+		saw(&s, winner_word(q, n));
+	if (s.n > 1)
+		return llmops_err_set(
+			err, LLMOPS_E_INPUT,
+			"the judge's answer names different winners: no verdict is "
+			"read from it; it must answer {\"winner\": \"A\"|\"B\"|\"tie\", "
+			"\"reason\": \"...\"} alone");
+	if (!s.n || s.v[0] < 0) {
 		char start[80];
 		const char *more;
 		answer_start(text, start, sizeof(start), &more);
@@ -316,7 +464,7 @@ int llmops_preference_parse(const char *text, struct llmops_preference *p, struc
 				      "{\"winner\": \"A\"|\"B\"|\"tie\", \"reason\": \"...\"}",
 				      start, more);
 	}
-	p->winner = w;
+	p->winner = (int)s.v[0];
 	return 0;
 }
 
@@ -358,10 +506,9 @@ cJSON *llmops_judge_pair_vars(const cJSON *vars, const char *input_text, const c
 	cJSON *o = llmops_judge_vars(vars, input_text, output_a, expected);
 	if (!o)
 		return NULL;
-	cJSON_DeleteItemFromObjectCaseSensitive(o, "output_a");
-	cJSON_DeleteItemFromObjectCaseSensitive(o, "output_b");
-	if (!cJSON_AddStringToObject(o, "output_a", output_a ? output_a : "") ||
-	    !cJSON_AddStringToObject(o, "output_b", output_b ? output_b : "")) {
+	int rc = add_neutral(o, "output_a", output_a) | add_neutral(o, "output_b", output_b) |
+		 finish_vars(o);
+	if (rc) {
 		cJSON_Delete(o);
 		return NULL;
 	}
