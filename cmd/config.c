@@ -4,6 +4,8 @@
 #include "llmops.h"
 
 #include "config.h"
+
+#include "redact.h"
 #include "configshape.h"
 #include "json.h"
 
@@ -33,6 +35,14 @@ int config_load(const char *root, cJSON **cfg, struct llmops_buf *text,
 	if (llmops_json_parse(cfg, text->data, text->len, "llmops.json", &err) ||
 	    llmops_config_check_shape(*cfg, text->data, text->len, "llmops.json", &err))
 		return llmops_report(&err);
+	/* a provider's key variable is a key whatever its name: never sent elsewhere, stored,
+	   printed, exported or pushed */
+	const cJSON *prov;
+	cJSON_ArrayForEach (prov, cJSON_GetObjectItemCaseSensitive(*cfg, "providers")) {
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(prov, "api_key_env");
+		if (cJSON_IsString(k))
+			llmops_redact_hold(k->valuestring);
+	}
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(*cfg, "prices");
 	if (p && prices &&
 	    llmops_pricing_add(prices, p, text->data, text->len, "llmops.json", "prices", &err))

@@ -401,9 +401,10 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if (ev->redactions)
 		llmops_error(
-			"eval: answers held the value of a key variable (*_API_KEY, *_KEY, "
-			"*_TOKEN, *_SECRET) %ld time%s; each was replaced by [redacted] before "
-			"anything was stored, and those answers were not cached",
+			"eval: answers held the value of a key variable (*_KEY, *_TOKEN, *_SECRET, "
+			"*_PASSWORD, *_CREDENTIAL, a provider's api_key_env) %ld time%s; each was "
+			"replaced by [redacted] before anything was stored (the requests too), and "
+			"those answers were not cached",
 			ev->redactions, ev->redactions == 1 ? "" : "s");
 	if (rc == LLMOPS_EXIT_INTERRUPTED)
 		llmops_error("eval: interrupted; %ld results recorded: llmops eval --resume %s",

@@ -7,7 +7,11 @@
  * "xox?-" tokens and webhooks, Google "AIza" API keys, "GOCSPX-" client
  * secrets and "ya29." access tokens, Stripe live keys, Hugging Face "hf_"
  * tokens, PEM private key blocks (RFC 7468) and JWTs (RFC 7519: three
- * base64url parts, the first two JSON objects, so "eyJ").  One PCRE2
+ * base64url parts, the first two JSON objects, so "eyJ"), Azure Storage and
+ * Service Bus keys in connection strings (AccountKey=, SharedAccessKey=),
+ * AWS secret access keys (40 characters named as one), HTTP bearer tokens
+ * (RFC 6750) and passwords in URLs (RFC 3986 userinfo), these three only when
+ * the value is random enough to be no placeholder.  One PCRE2
  * pattern with a (*MARK) per kind runs over the text once, JIT-compiled.
  *
  * Personal data: e-mail addresses (the RFC 2606 example domains excepted),
@@ -47,9 +51,20 @@ static const char secret_pattern[] =
 	  "|" B "hf_[A-Za-z0-9]{30,}" E "(*MARK:Hugging Face token)"
 	  "|-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(*MARK:private key block)"
 	  "|" B "eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}" E "(*MARK:JWT)"
+	  /* Azure Storage and Service Bus connection strings (their documented keys) */
+	  "|(?i:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,}={0,2})(?![A-Za-z0-9+/=])"
+	  "(*MARK:Azure account key)"
+	  /* AWS's secret access key: 40 characters, said to be one */
+	  "|(?i:aws)[A-Za-z0-9_ .-]{0,24}(?i:secret)[A-Za-z0-9_ .-]{0,24}[\"']?[ \t]*"
+	  "(?::=|=>|=|:|\\bis\\b)?[ \t]*[\"'`]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+	  "(*MARK:AWS secret access key)"
+	  /* an HTTP bearer token (RFC 6750), and a URL's password (RFC 3986 userinfo) */
+	  "|(?i:bearer)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)(?![A-Za-z0-9._~+/=-])(*MARK:bearer token)"
+	  "|" B "[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"'<>]{1,64}:([^\\s/@\"'<>]{3,128})@"
+	  "(*MARK:password in a URL)"
 	  /* generic: a secret-sounding name assigned a value (group 1) */
 	  "|(?i:api[_-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|credential|"
-	  "auth[_-]?key|access[_-]?key|private[_-]?key)"
+	  "auth[_-]?key|access[_-]?key|private[_-]?key|account[_-]?key)"
 	  "[A-Za-z0-9_.-]*[\"']?[ \\t]*(?::=|=>|=|:)[ \\t]*[\"'`]?"
 	  "([A-Za-z0-9+/_.=~!@#$%^&*-]{12,})(?![A-Za-z0-9+/_.=~!@#$%^&*(-])(*MARK:generic)";
 #undef B
@@ -152,6 +167,20 @@ static int generic_is_secret(const char *v, size_t n)
 	return (digit && alpha && h >= 3.0) || h >= 4.2;
 }
 
+/* A bearer token's or a URL password's value: no placeholder, no variable, and random
+   enough (a mix of letters and digits, or high entropy). */
+static int value_is_secret(const char *v, size_t n)
+{
+	static const char *const words[] = {"password", "passwd", "pass", "secret", "token",
+					    "pwd",	"user",	  "****", NULL};
+	if (n && (v[0] == '$' || v[0] == '{' || v[0] == '<' || v[0] == '%'))
+		return 0;
+	for (size_t i = 0; words[i]; i++)
+		if (n == strlen(words[i]) && !strncasecmp(v, words[i], n))
+			return 0;
+	return generic_is_secret(v, n);
+}
+
 /* Secrets in text[off, end). */
 static int secrets(const char *text, size_t off, size_t end, unsigned mask, pcre2_match_data *md,
 		   llmops_detection_fn fn, void *ud)
@@ -174,12 +203,23 @@ static int secrets(const char *text, size_t off, size_t end, unsigned mask, pcre
 		if (!kind)
 			continue;
 		struct llmops_detection f = {LLMOPS_DETECT_SECRET, kind, s, e - s, 0};
-		if (!strcmp(kind, "generic")) {
+		/* a kind whose value is a group of the match (the first one set) */
+		for (int g = 1; g < rc; g++)
+			if (ov[2 * g] != PCRE2_UNSET) {
+				f.off = ov[2 * g];
+				f.len = ov[2 * g + 1] - ov[2 * g];
+				break;
+			}
+		if (!strcmp(kind, "bearer token") || !strcmp(kind, "password in a URL")) {
+			/* "Bearer <token>", "Bearer $TOKEN", user:password@: examples, not keys */
+			if (!(mask & (1u << f.kind)) || !value_is_secret(text + f.off, f.len))
+				continue;
+		} else if (!strcmp(kind, "generic")) {
 			f = (struct llmops_detection){
 				LLMOPS_DETECT_SECRET_ENTROPY,
 				"high-entropy value given to a secret-sounding "
 				"name",
-				ov[2], ov[3] - ov[2], 0};
+				f.off, f.len, 0};
 			if (!(mask & (1u << f.kind)) || !generic_is_secret(text + f.off, f.len))
 				continue;
 		} else if (!(mask & (1u << f.kind)) || contains_ci(text + s, e - s, "example") ||
@@ -367,7 +407,7 @@ int llmops_detect(const char *text, size_t off, size_t end, unsigned mask, llmop
 	      (LLMOPS_DETECT_SECRETS | (1u << LLMOPS_DETECT_PHONE) | (1u << LLMOPS_DETECT_CARD))))
 		return 0;
 	pthread_once(&compiled, compile_all);
-	if (!re_secret || !re_phone || !re_card || !(md = pcre2_match_data_create(4, NULL)))
+	if (!re_secret || !re_phone || !re_card || !(md = pcre2_match_data_create(8, NULL)))
 		return LLMOPS_E_NOMEM;
 	if (mask & LLMOPS_DETECT_SECRETS)
 		rc = secrets(text, off, end, mask, md, fn, ud);

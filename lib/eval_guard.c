@@ -8,6 +8,7 @@
 
 #include "detect.h"
 #include "eval_internal.h"
+#include "redact.h"
 #include "utf8.h"
 
 #include <stdio.h>
@@ -32,8 +33,10 @@ static int take(const struct llmops_detection *d, void *ud)
 			return 0;
 		snprintf(msg, sizeof(msg), "%s:%d: case '%s' would send %s%s (message %d) to %s",
 			 s->ev->ds.label, s->c->line, s->c->id,
-			 strchr("AEIOUaeiou", d->what[0]) ? "an " : "a ", d->what, s->message,
-			 s->v->prov->label);
+			 !strncmp(d->what, "the ", 4)	    ? ""
+			 : strchr("AEIOUaeiou", d->what[0]) ? "an "
+							    : "a ",
+			 d->what, s->message, s->v->prov->label);
 		for (size_t i = 0; i < g->secret_notes.nr; i++)
 			if (!strcmp(g->secret_notes.items[i], msg))
 				return 0;
@@ -54,6 +57,18 @@ static int scan_value(struct scan *s, const cJSON *x)
 		size_t len = strlen(x->valuestring);
 		if (llmops_utf8_invalid(x->valuestring, len) < len)
 			return 0; /* a provider refuses it before anything else */
+		/* the value of a key llmops holds, whatever its shape (a dataset can hold one) */
+		size_t nl = 0;
+		const char *held = llmops_redact_held_in(x->valuestring, &nl);
+		if (held) {
+			char what[160];
+			snprintf(what, sizeof(what), "the value of %.*s",
+				 (int)(nl < 100 ? nl : 100), held);
+			struct llmops_detection d = {LLMOPS_DETECT_SECRET, what, 0, 0, 0};
+			int rc = take(&d, s);
+			if (rc)
+				return rc;
+		}
 		return llmops_detect(x->valuestring, 0, len,
 				     LLMOPS_DETECT_SECRETS | LLMOPS_DETECT_PII, take, s);
 	}

@@ -12,6 +12,7 @@
 #include "eval_internal.h"
 #include "buf.h"
 #include "json.h"
+#include "redact.h"
 #include "utf8.h"
 
 #include <math.h>
@@ -237,14 +238,25 @@ int llmops_eval_follow_secret(struct llmops_eval *ev, struct llmops_eval_job *j,
 	size_t len = c->rq.body ? c->rq.len : 0;
 	if (ev->allow_secrets || !len || llmops_utf8_invalid(c->rq.body, len) < len)
 		return 0;
-	llmops_detect(c->rq.body, 0, len, LLMOPS_DETECT_SECRETS, secret_kind, &kind);
+	char what[160];
+	size_t nl = 0;
+	const char *held = llmops_redact_held_in(c->rq.body, &nl);
+	if (held) {
+		snprintf(what, sizeof(what), "the value of %.*s", (int)(nl < 100 ? nl : 100), held);
+		kind = what;
+	} else {
+		llmops_detect(c->rq.body, 0, len, LLMOPS_DETECT_SECRETS, secret_kind, &kind);
+	}
 	if (!kind)
 		return 0;
 	char why[300];
 	snprintf(why, sizeof(why),
 		 "its request would send %s%s (from the output or the case): not sent; "
 		 "--allow-secrets sends it",
-		 strchr("AEIOUaeiou", kind[0]) ? "an " : "a ", kind);
+		 !strncmp(kind, "the ", 4)	 ? ""
+		 : strchr("AEIOUaeiou", kind[0]) ? "an "
+						 : "a ",
+		 kind);
 	llmops_eval_follow_failed(j, who, why);
 	return 1;
 }

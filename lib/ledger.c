@@ -6,6 +6,7 @@
 #include "ledger_internal.h"
 
 #include "buf.h"
+#include "redact.h"
 #include "since.h"
 
 #include <ctype.h>
@@ -122,6 +123,14 @@ void ledger_timestamp(char out[32], uint64_t ms)
 
 int ledger_bind_text(sqlite3_stmt *st, int idx, const char *s)
 {
+	/* a key's value is never stored, whatever text brought it (a request, an answer, a
+	   dataset, a log): the one place every text of a row is bound */
+	char *safe = s ? llmops_redact_held_dup(s) : NULL;
+	if (safe) {
+		int rc = sqlite3_bind_text(st, idx, safe, -1, SQLITE_TRANSIENT);
+		free(safe);
+		return rc;
+	}
 	return s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, idx);
 }
 
@@ -437,12 +446,13 @@ static int open_readonly(struct llmops_ledger *lg, struct llmops_err *err)
 		lg->db = NULL;
 		/* immutable ignores the WAL: exact only when there is none to read */
 		if (mode == 1 && wal_bytes(lg->path) != 0)
-			return llmops_err_set(err, LLMOPS_E_IO,
-					      "ledger '%s' is read-only here and has writes not yet "
-					      "checkpointed in its -wal file, which cannot be read "
-					      "without write access to its directory: run llmops "
-					      "where it can be written (any command checkpoints it)",
-					      lg->path);
+			return llmops_err_set(
+				err, LLMOPS_E_IO,
+				"ledger '%s' is read-only here and has writes not yet "
+				"checkpointed in its -wal file, which cannot be read "
+				"without write access to its directory: run llmops "
+				"where it can be written (any command checkpoints it)",
+				lg->path);
 	}
 	return llmops_err_set(err, LLMOPS_E_IO, "cannot open ledger '%s' read-only: %s", lg->path,
 			      sqlite3_errstr(rc));
@@ -537,8 +547,6 @@ const char *llmops_ledger_readonly(const struct llmops_ledger *lg)
 {
 	return lg->readonly == 2 ? "read-only, immutable" : lg->readonly ? "read-only" : NULL;
 }
-
-
 
 int llmops_ledger_info(struct llmops_ledger *lg, struct llmops_ledger_info *out,
 		       struct llmops_err *err)

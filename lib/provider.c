@@ -4,6 +4,8 @@
  */
 #include "provider.h"
 
+#include "redact.h"
+
 #include "env.h"
 
 #include <math.h>
@@ -362,6 +364,8 @@ int llmops_provider_resolve(struct llmops_provider **out, const char *spec, cons
 		llmops_provider_free(p);
 		return rc;
 	}
+	if (p->api_key_env) /* a key whatever its variable's name (redact.h) */
+		llmops_redact_hold(p->api_key_env);
 	*out = p;
 	return 0;
 }

@@ -14,9 +14,69 @@ static const char mark[] = "[redacted]";
 /* the environment whose key values messages never show (llmops_redact_use_env) */
 static char *const *key_env;
 
+/* variables holding keys whatever their names (a provider's api_key_env), and the values of
+   every key variable of key_env: what is never sent, stored or printed */
+#define HELD_MAX 64
+static char *held_names[HELD_MAX];
+static size_t nheld_names;
+static struct held {
+	const char *name; /* "NAME=value" in key_env */
+	size_t name_len;
+	const char *value;
+	size_t len;
+} held[HELD_MAX];
+static size_t nheld;
+
+static int secretish_name(const char *name, size_t n);
+
+static void held_refresh(void)
+{
+	nheld = 0;
+	for (char *const *e = key_env; e && *e && nheld < HELD_MAX; e++) {
+		const char *eq = strchr(*e, '=');
+		if (eq && secretish_name(*e, (size_t)(eq - *e)) && strlen(eq + 1) >= 8)
+			held[nheld++] =
+				(struct held){*e, (size_t)(eq - *e), eq + 1, strlen(eq + 1)};
+	}
+}
+
 void llmops_redact_use_env(char *const *env)
 {
 	key_env = env;
+	held_refresh();
+}
+
+void llmops_redact_hold(const char *var)
+{
+	if (!var || !*var || nheld_names >= HELD_MAX)
+		return;
+	for (size_t i = 0; i < nheld_names; i++)
+		if (!strcmp(held_names[i], var))
+			return;
+	if ((held_names[nheld_names] = strdup(var)))
+		nheld_names++;
+	held_refresh();
+}
+
+const char *llmops_redact_held_in(const char *s, size_t *name_len)
+{
+	for (size_t i = 0; s && i < nheld; i++)
+		if (strstr(s, held[i].value)) {
+			if (name_len)
+				*name_len = held[i].name_len;
+			return held[i].name;
+		}
+	return NULL;
+}
+
+char *llmops_redact_held_dup(const char *s)
+{
+	if (!llmops_redact_held_in(s, NULL))
+		return NULL;
+	char *d = strdup(s);
+	if (d)
+		llmops_redact_keys(d, key_env);
+	return d;
 }
 #define MARK_LEN (sizeof(mark) - 1)
 
@@ -48,12 +108,17 @@ static int key_char(char c)
 
 static int secretish_name(const char *name, size_t n)
 {
-	static const char *const ends[] = {"_API_KEY", "_KEY", "_TOKEN", "_SECRET", NULL};
+	static const char *const ends[] = {"_API_KEY",	  "_KEY",	  "_TOKEN",
+					   "_SECRET",	  "_PASSWORD",	  "_PASSWD",
+					   "_CREDENTIAL", "_CREDENTIALS", NULL};
 	for (size_t i = 0; ends[i]; i++) {
 		size_t e = strlen(ends[i]);
 		if (n >= e && !memcmp(name + n - e, ends[i], e))
 			return 1;
 	}
+	for (size_t i = 0; i < nheld_names; i++)
+		if (strlen(held_names[i]) == n && !memcmp(held_names[i], name, n))
+			return 1;
 	return 0;
 }
 

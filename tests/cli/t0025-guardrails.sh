@@ -192,6 +192,39 @@ check "one moderation request per output, the failing one retried" python3 -c '
 import json,sys,urllib.request
 s=json.load(urllib.request.urlopen("http://127.0.0.1:%s/_stats" % sys.argv[1]))
 assert s["by_path"]["/v1/moderations"]==7, s["by_path"]' "$PORT"
+# every key llmops holds (issue 30, finding 8): a provider's api_key_env named like no key is
+# one all the same: a dataset value equal to it is refused before sending, and with
+# --allow-secrets it is sent but stored nowhere (the request, the answer, show, export)
+stop_servers
+start_server
+held=Qm9vdHN0cmFwUGhyYXNlNzc0
+cat >llmops.json <<EOF2
+{"providers": {"myco": {"type": "openai", "model": "gpt-4o-mini", "base_url": "$BASE",
+  "api_key_env": "MYCO_CREDENTIAL"}}}
+EOF2
+printf '[{"id": "held", "input": "REPLY: the code is %s", "expected": "x"}]\n' "$held" >evals/held.json
+before=$(server_stat api_requests)
+run env MYCO_CREDENTIAL="$held" "$LLMOPS" eval --dataset evals/held.json --provider myco --no-cache
+expect_rc 2 "a request holding a held key's value is refused"
+check "names the variable, never the value" has "$err" "would send the value of MYCO_CREDENTIAL"
+check "nothing sent" test "$(server_stat api_requests)" = "$before"
+check "the value is not printed" eval '! has "$err$out" "$held"'
+run env MYCO_CREDENTIAL="$held" "$LLMOPS" eval --dataset evals/held.json --provider myco --no-cache \
+	--allow-secrets --min-pass-rate 0
+expect_rc 0 "--allow-secrets sends it"
+check "the server echoed it, and the answer was cut" has "$err" "replaced by [redacted]"
+check "stored nowhere in the ledger" python3 -c '
+import sqlite3,sys
+d=sqlite3.connect(".llmops/ledger.db")
+for t in ("results","runs","cache","datasets"):
+    for row in d.execute("select * from %s" % t):
+        assert sys.argv[1] not in repr(row), (t, row)' "$held"
+run env MYCO_CREDENTIAL="$held" "$LLMOPS" show last --case held --format json
+check "show --case: the request redacted" eval '! has "$out" "$held" && has "$out" "[redacted]"'
+run env MYCO_CREDENTIAL="$held" "$LLMOPS" export --format jsonl
+check "export: nowhere" eval '! has "$out" "$held"'
+rm llmops.json evals/held.json
+
 unset OPENAI_API_KEY
 stop_servers
 

@@ -9,6 +9,8 @@
 #include "detect.h"
 
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,12 +119,181 @@ static void threads(void **state)
 	}
 }
 
+/* ------------------------------------------------------------- the corpus */
+
+/* A fixed pseudo-random sequence (xorshift64*), so the corpus is the same on every run. */
+static uint64_t rng = 0x9E3779B97F4A7C15ULL;
+static unsigned next_rand(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (unsigned)((rng * 2685821657736338717ULL) >> 33);
+}
+
+/* n characters drawn from set, appended to b. */
+static void rnd(char *b, size_t cap, const char *set, int n)
+{
+	size_t l = strlen(b), k = strlen(set);
+	for (int i = 0; i < n && l + 1 < cap; i++)
+		b[l++] = set[next_rand() % k];
+	b[l] = 0;
+}
+
+#define ALNUM	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+#define B64	ALNUM "+/"
+#define URLSAFE ALNUM "_-"
+#define UPNUM	"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+#define HEX	"0123456789abcdef"
+
+struct sample {
+	char text[400];
+	int secret;
+};
+
+static size_t add(struct sample *c, size_t n, int secret, const char *pre, const char *set, int len,
+		  const char *post)
+{
+	snprintf(c[n].text, sizeof(c[n].text), "%s", pre);
+	rnd(c[n].text, sizeof(c[n].text), set, len);
+	strncat(c[n].text, post, sizeof(c[n].text) - strlen(c[n].text) - 1);
+	c[n].secret = secret;
+	return n + 1;
+}
+
+/*
+ * Secrets of every kind the detector knows (issuers' shapes, random bodies) in the sentences
+ * they turn up in, and look-alikes that are no secrets (UUIDs, hashes, base64 images,
+ * documentation placeholders, URLs without passwords, words that start like keys).
+ */
+static size_t corpus(struct sample *c)
+{
+	size_t n = 0;
+	for (int i = 0; i < 5; i++) {
+		n = add(c, n, 1, "Use OPENAI key sk-proj-", URLSAFE, 48, " for the batch job.");
+		n = add(c, n, 1, "export ANTHROPIC=sk-ant-api03-", URLSAFE, 93, "AA");
+		n = add(c, n, 1, "id AKIA", UPNUM, 16, " in us-east-1");
+		n = add(c, n, 1, "aws_secret_access_key = ", B64, 40, "");
+		n = add(c, n, 1, "token ghp_", ALNUM, 36, " pushed");
+		n = add(c, n, 1, "Authorization: Bearer ", URLSAFE, 40, "");
+		n = add(c, n, 1, "DATABASE_URL=postgres://app:", ALNUM, 18,
+			"@db.internal:5432/prod");
+	}
+	for (int i = 0; i < 4; i++) {
+		n = add(c, n, 1, "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=", B64,
+			86, "==;EndpointSuffix=core.windows.net");
+		n = add(c, n, 1,
+			"Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=Root;"
+			"SharedAccessKey=",
+			B64, 43, "=");
+		n = add(c, n, 1, "slack xoxb-", "0123456789", 12, "-abcdEFGH1234ijkl");
+		n = add(c, n, 1, "key=AIza", URLSAFE, 35, "");
+		n = add(c, n, 1, "My AWS secret key is ", B64, 40, ", do not share");
+	}
+	for (int i = 0; i < 3; i++) {
+		n = add(c, n, 1, "stripe sk_live_", ALNUM, 24, "");
+		n = add(c, n, 1, "HF hf_", ALNUM, 34, "");
+		n = add(c, n, 1, "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIx", URLSAFE, 20, ".sig");
+		strncat(c[n - 1].text, "nature0123456789abcdef", 40);
+		n = add(c, n, 1, "curl https://deploy:", ALNUM, 20, "@ci.acme.io/hook");
+		n = add(c, n, 1, "api_key: \"", ALNUM, 32, "\"");
+	}
+	n = add(c, n, 1, "-----BEGIN RSA PRIVATE KEY-----\nMIIE", B64, 60, "\n");
+	n = add(c, n, 1, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl", B64, 60, "\n");
+	size_t secrets = n;
+	(void)secrets;
+	for (int i = 0; i < 10; i++) {
+		char u[64] = "";
+		rnd(u, sizeof(u), HEX, 8);
+		strcat(u, "-");
+		rnd(u, sizeof(u), HEX, 4);
+		strcat(u, "-4");
+		rnd(u, sizeof(u), HEX, 3);
+		strcat(u, "-a");
+		rnd(u, sizeof(u), HEX, 3);
+		strcat(u, "-");
+		rnd(u, sizeof(u), HEX, 12);
+		n = add(c, n, 0, "request id ", "", 0, u);
+		n = add(c, n, 0, "commit ", HEX, 40, " fixed it");
+		n = add(c, n, 0, "sha256: ", HEX, 64, "");
+	}
+	for (int i = 0; i < 6; i++) {
+		n = add(c, n, 0, "<img src=\"data:image/png;base64,iVBORw0KGgo", B64, 200, "\">");
+		n = add(c, n, 0, "session_id=", HEX, 32, "; path=/");
+	}
+	static const char *const fixed[] = {
+		"Set OPENAI_API_KEY=sk-your-key-here before you run it.",
+		"api_key = YOUR_API_KEY",
+		"Authorization: Bearer <token>",
+		"Authorization: Bearer $TOKEN",
+		"Authorization: Bearer ${GITHUB_TOKEN}",
+		"Bearer authentication is the scheme RFC 6750 describes.",
+		"postgres://user:password@localhost:5432/app",
+		"https://user:pass@example.com/",
+		"mysql://root:****@db/app",
+		"ssh://git@github.com/acme/repo.git",
+		"https://alice@example.org/wiki",
+		"AKIAIOSFODNN7EXAMPLE is the documentation's key id",
+		"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"password: changeme",
+		"We use scikit-learn (sk-learn) and task-manager-service-v2.",
+		"risk-assessment-framework-2024-final-draft",
+		"/usr/lib/x86_64-linux-gnu/libcurl.so.4.8.0",
+		"Version 2026.11.3-rc1+build.4711 shipped.",
+		"SGVsbG8gd29ybGQsIHRoaXMgaXMgcGxhaW4gdGV4dA==",
+		"token counts: 1200 in, 340 out",
+		"The AccountKey setting is in the portal.",
+		"https://hooks.example.com/services/health",
+		"Call +1 415 555 0132 for the bearer of this note.",
+		"xoxo, Anna",
+		"The secret to good soup is patience.",
+	};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
+		n = add(c, n, 0, fixed[i], "", 0, "");
+	return n;
+}
+
+static int any_secret(const struct llmops_detection *d, void *ud)
+{
+	*(int *)ud = 1;
+	(void)d;
+	return 0;
+}
+
+/* Recall and precision over the corpus: printed, and held to 0.95 each. */
+static void recall_precision(void **state)
+{
+	(void)state;
+	static struct sample c[256];
+	size_t n = corpus(c), secrets = 0, tp = 0, fp = 0;
+	for (size_t i = 0; i < n; i++) {
+		int hit = 0;
+		assert_int_equal(llmops_detect(c[i].text, 0, strlen(c[i].text),
+					       LLMOPS_DETECT_SECRETS, any_secret, &hit),
+				 0);
+		secrets += c[i].secret;
+		tp += hit && c[i].secret;
+		fp += hit && !c[i].secret;
+		if (hit != c[i].secret)
+			print_message("# %s: %s\n", c[i].secret ? "missed" : "false alarm",
+				      c[i].text);
+	}
+	assert_true(secrets >= 60 && n - secrets >= 60);
+	double recall = (double)tp / (double)secrets, precision = (double)tp / (double)(tp + fp);
+	print_message("# secrets corpus: %zu secrets, %zu look-alikes; recall %.3f (%zu/%zu), "
+		      "precision %.3f (%zu/%zu)\n",
+		      secrets, n - secrets, recall, tp, secrets, precision, tp, tp + fp);
+	assert_true(recall >= 0.95);
+	assert_true(precision >= 0.95);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(secrets),
 		cmocka_unit_test(personal_data),
 		cmocka_unit_test(threads),
+		cmocka_unit_test(recall_precision),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
