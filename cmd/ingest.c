@@ -79,9 +79,25 @@ static int load_attrib(struct llmops_ctx *ctx, const char *bundle_path, struct l
 			return LLMOPS_EXIT_USAGE;
 		}
 		rc = llmops_json_parse(&b, text.data, text.len, bundle_path, &err);
+		if (!rc)
+			rc = llmops_json_check_strict(b, text.data, text.len, bundle_path, &err);
 		llmops_buf_release(&text);
-		if (rc)
+		if (rc) {
+			cJSON_Delete(b);
 			return llmops_report(&err);
+		}
+		const cJSON *bv = cJSON_GetObjectItemCaseSensitive(b, "bundle_version");
+		if (!cJSON_IsObject(b) || !cJSON_IsNumber(bv) ||
+		    bv->valuedouble != LLMOPS_BUNDLE_VERSION ||
+		    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(b, "prompts"))) {
+			cJSON_Delete(b);
+			llmops_error(
+				"--bundle: '%s' is not a bundle of version %d (an object with "
+				"\"bundle_version\" and \"prompts\", as 'llmops prompt bundle' "
+				"writes)",
+				bundle_path, LLMOPS_BUNDLE_VERSION);
+			return LLMOPS_EXIT_USAGE;
+		}
 	} else {
 		struct prompt_env env;
 		struct llmops_head h;

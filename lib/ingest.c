@@ -17,6 +17,7 @@
 #include "since.h"
 #include "textsafe.h"
 #include "tokenizer.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -172,12 +173,31 @@ static int count_and_price(struct llmops_ingest *in, struct llmops_prod_record *
 	return 0;
 }
 
-/* What makes a record's names unusable (the message into why[n]); 0 when they are fine.
-   Names become runs' names, file names (eval --production) and words shells complete. */
-static int names_problem(const struct llmops_prod_record *r, const char *prompt,
-			 const char *version, char *why, size_t n)
+/* What makes a record impossible (the message into why[n]); 0 when it is not.  Names become
+   runs' names, file names (eval --production) and words shells complete; figures are summed
+   into budgets and percentiles, so a negative or absurd one is refused, not kept. */
+static int record_problem(const struct llmops_prod_record *r, const char *prompt,
+			  const char *version, char *why, size_t n)
 {
 	const char *p;
+	if (r->bad_time) {
+		snprintf(why, n, "its time '%.60s' is not a time (ISO 8601, or seconds since 1970)",
+			 r->bad_time);
+		return 1;
+	}
+	if (!isnan(r->cost_usd) && !(r->cost_usd >= 0 && r->cost_usd <= LLMOPS_INGEST_COST_MAX)) {
+		snprintf(why, n, "its cost %.6g is not a cost (0 to %g USD a request)", r->cost_usd,
+			 LLMOPS_INGEST_COST_MAX);
+		return 1;
+	}
+	const char *lw[] = {"latency", "time to first token"};
+	const double lv[] = {r->latency_ms, r->ttft_ms};
+	for (size_t i = 0; i < 2; i++)
+		if (!isnan(lv[i]) && !(lv[i] >= 0 && lv[i] <= LLMOPS_INGEST_LATENCY_MAX_MS)) {
+			snprintf(why, n, "its %s %.6g ms is not one (0 to %.0f ms)", lw[i], lv[i],
+				 LLMOPS_INGEST_LATENCY_MAX_MS);
+			return 1;
+		}
 	if (prompt && llmops_prompt_name_check(prompt, "prompt name", NULL)) {
 		snprintf(why, n, "llmops.prompt: '%.80s' is not a prompt name", prompt);
 		return 1;
@@ -212,7 +232,7 @@ static int take(struct llmops_prod_record *r, void *ud)
 
 	in->st.read++;
 	char why[200];
-	if (names_problem(r, prompt, version, why, sizeof(why))) {
+	if (record_problem(r, prompt, version, why, sizeof(why))) {
 		problem(in, in->line, why);
 		return 0;
 	}
@@ -303,6 +323,50 @@ static int value(struct llmops_ingest *in, const cJSON *v, const char *raw, size
 	return rc;
 }
 
+static void bad_line(struct llmops_ingest *in, const char *s, size_t n, long line);
+
+/* One record's JSON text s[0..n) at line: checked before it is parsed (its size, UTF-8,
+   \u0000), parsed, taken; what is wrong is a problem at its line (the rest go on). */
+static int record_text(struct llmops_ingest *in, const char *s, size_t n, long line)
+{
+	char why[200];
+	size_t bad;
+	int l, c;
+	if (n > LLMOPS_INGEST_RECORD_MAX) {
+		snprintf(why, sizeof(why),
+			 "a record of %zu bytes, more than the %u a record may have", n,
+			 LLMOPS_INGEST_RECORD_MAX);
+		in->st.read++;
+		problem(in, line, why);
+		return 0;
+	}
+	if ((bad = llmops_utf8_invalid(s, n)) < n) {
+		llmops_text_pos(s, bad, &l, &c);
+		snprintf(why, sizeof(why), "column %d: invalid UTF-8 (byte 0x%02x)", c,
+			 (unsigned char)s[bad]);
+		in->st.read++;
+		problem(in, line + l - 1, why);
+		return 0;
+	}
+	cJSON *v = cJSON_ParseWithLength(s, n);
+	if (!v) {
+		bad_line(in, s, n, line);
+		return 0;
+	}
+	if ((bad = llmops_json_find_nul(s, n)) < n) {
+		llmops_text_pos(s, bad, &l, &c);
+		snprintf(why, sizeof(why),
+			 "column %d: \\u0000 (NUL) in a string, where text would be cut", c);
+		in->st.read++;
+		problem(in, line + l - 1, why);
+		cJSON_Delete(v);
+		return 0;
+	}
+	int rc = value(in, v, s, n, line);
+	cJSON_Delete(v);
+	return rc;
+}
+
 /* A line that is not JSON: where and why, from the strict parser. */
 static void bad_line(struct llmops_ingest *in, const char *s, size_t n, long line)
 {
@@ -323,27 +387,44 @@ static void bad_line(struct llmops_ingest *in, const char *s, size_t n, long lin
 	problem(in, line, why);
 }
 
-/* The whole text as one JSON document: an object, or an array of records. */
-static int document(struct llmops_ingest *in, const char *text, size_t len, cJSON *doc)
+/* An array of records, element by element: each parsed on its own (memory is the largest
+   one's), its line found by a cursor that only moves forward (linear in the text). */
+struct elements {
+	struct llmops_ingest *in;
+	const char *text;
+	long base; /* the line of text's first byte */
+	struct llmops_text_cursor cur;
+};
+
+static int element(void *ud, size_t start, size_t end)
 {
-	const cJSON *x;
-	int rc = 0;
-	long i = 0;
-	if (!cJSON_IsArray(doc))
-		return value(in, doc, text, len, 1);
-	cJSON_ArrayForEach (x, doc) {
-		char idx[24];
-		const char *steps[1] = {idx};
-		int line = 1, col = 1;
-		char *raw = cJSON_PrintUnformatted(x);
-		snprintf(idx, sizeof(idx), "%ld", i++);
-		llmops_json_locate(text, len, steps, 1, 0, &line, &col);
-		rc = raw ? value(in, x, raw, strlen(raw), line) : LLMOPS_E_NOMEM;
-		free(raw);
-		if (rc)
-			break;
-	}
-	return rc;
+	struct elements *e = ud;
+	int line = 1, col = 1;
+	llmops_text_cursor_pos(&e->cur, e->text, start, &line, &col);
+	if (end - start > LLMOPS_INGEST_RECORD_MAX ||
+	    llmops_utf8_invalid(e->text + start, end - start) < end - start ||
+	    llmops_json_find_nul(e->text + start, end - start) < end - start)
+		return record_text(e->in, e->text + start, end - start, e->base + line - 1);
+	/* the same record hashes the same whichever way its file lays it out */
+	cJSON *v = cJSON_ParseWithLength(e->text + start, end - start);
+	char *raw = v ? cJSON_PrintUnformatted(v) : NULL;
+	int rc = raw ? value(e->in, v, raw, strlen(raw), e->base + line - 1) : LLMOPS_E_NOMEM;
+	free(raw);
+	cJSON_Delete(v);
+	return rc == LLMOPS_E_NOMEM ? llmops_err_set(e->in->err, rc, "out of memory") : rc;
+}
+
+/* text[0..len), valid JSON starting at line base: an array of records, or one record. */
+static int document(struct llmops_ingest *in, const char *text, size_t len, long base)
+{
+	size_t i = 0;
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+		i++;
+	if (i == len || text[i] != '[')
+		return record_text(in, text, len, base);
+	struct elements e = {in, text, base, LLMOPS_TEXT_CURSOR_INIT};
+	int rc = llmops_json_array_each(text, len, element, &e);
+	return rc < 0 && rc != LLMOPS_E_NOMEM && !in->err->code ? 0 : rc;
 }
 
 /* Lines of text[0..len) (a file read whole), one record each. */
@@ -361,73 +442,114 @@ static int lines_of(struct llmops_ingest *in, const char *text, size_t len)
 			n--;
 		if (!n)
 			continue;
-		cJSON *v = cJSON_ParseWithLength(s, n);
-		if (!v) {
-			bad_line(in, s, n, line);
-			continue;
-		}
-		rc = value(in, v, s, n, line);
-		cJSON_Delete(v);
+		rc = record_text(in, s, n, line);
 	}
 	return rc;
 }
 
+/* The next line of f into b (its '\n' dropped), at most max bytes of it kept: *over says it
+   was longer (the rest is read and dropped, so one huge line costs no memory).  0, or -1 at
+   the end of f. */
+static int read_line(FILE *f, struct llmops_buf *b, size_t max, int *over)
+{
+	int c, any = 0;
+	char chunk[4096];
+	size_t k = 0;
+	llmops_buf_reset(b);
+	*over = 0;
+	flockfile(f);
+	while ((c = getc_unlocked(f)) != EOF) {
+		any = 1;
+		if (c == '\n')
+			break;
+		if (b->len + k >= max) {
+			*over = 1;
+			continue;
+		}
+		chunk[k++] = (char)c;
+		if (k == sizeof(chunk)) {
+			llmops_buf_add(b, chunk, k);
+			k = 0;
+		}
+	}
+	funlockfile(f);
+	llmops_buf_add(b, chunk, k);
+	return any ? 0 : -1;
+}
+
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 int llmops_ingest_file(struct llmops_ingest *in, FILE *f, const char *label, struct llmops_err *err)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
+	struct llmops_buf line = LLMOPS_BUF_INIT;
 	long lineno = 0;
-	int rc = 0, first = 1;
+	int rc = 0, first = 1, over;
 
 	in->label = label;
 	in->err = err;
-	while (!rc && (got = getline(&line, &cap, f)) >= 0) {
-		size_t n = (size_t)got;
+	while (!rc && !read_line(f, &line, LLMOPS_INGEST_RECORD_MAX + 1, &over)) {
+		char *s = line.data ? line.data : "";
+		size_t n = line.len;
 		lineno++;
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' ||
-			     line[n - 1] == '\t'))
+		while (n && blank(s[n - 1]))
 			n--;
-		if (!n)
+		if (!n && !over)
 			continue;
-		cJSON *v = cJSON_ParseWithLength(line, n);
-		if (!v && first) {
+		if (over) { /* a record above the size a record may have: refused unread */
+			char why[160];
+			snprintf(why, sizeof(why),
+				 "a line of more than %u bytes, the most a record may have",
+				 LLMOPS_INGEST_RECORD_MAX);
+			in->st.read++;
+			problem(in, lineno, why);
+			first = 0;
+			continue;
+		}
+		struct llmops_err e = {0};
+		int whole = !llmops_json_check(s, n, "", &e);
+		if (!whole && first) {
 			/* not a whole value on its first line: one JSON document (or a file whose
 			   first record is broken, read the same way then, line by line) */
 			struct llmops_buf all = LLMOPS_BUF_INIT;
-			struct llmops_err e = {0};
-			cJSON *doc = NULL;
 			for (long k = 1; k < lineno; k++)
 				llmops_buf_addch(&all, '\n');
-			llmops_buf_add(&all, line, (size_t)got);
-			while ((got = getline(&line, &cap, f)) >= 0)
-				llmops_buf_add(&all, line, (size_t)got);
-			if (ferror(f)) {
+			llmops_buf_add(&all, s, line.len);
+			llmops_buf_addch(&all, '\n');
+			char buf[65536];
+			size_t got;
+			while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+				llmops_buf_add(&all, buf, got);
+			if (ferror(f) || all.oom) {
 				llmops_buf_release(&all);
-				rc = llmops_err_set(err, LLMOPS_E_IO, "%s: cannot read", label);
+				rc = llmops_err_set(err, all.oom ? LLMOPS_E_NOMEM : LLMOPS_E_IO,
+						    "%s: cannot read", label);
 				break;
 			}
-			if (!llmops_json_parse(&doc, all.data, all.len, label, &e) &&
-			    (cJSON_IsObject(doc) || cJSON_IsArray(doc)))
-				rc = document(in, all.data, all.len, doc);
+			size_t i = 0;
+			while (i < all.len && blank(all.data[i]))
+				i++;
+			if (!llmops_json_check(all.data, all.len, label, &e) && i < all.len &&
+			    (all.data[i] == '[' || all.data[i] == '{'))
+				rc = document(in, all.data, all.len, 1);
 			else
 				rc = lines_of(in, all.data, all.len);
-			cJSON_Delete(doc);
 			llmops_buf_release(&all);
 			break;
 		}
 		first = 0;
-		if (!v) {
-			bad_line(in, line, n, lineno);
-			continue;
-		}
+		size_t i = 0;
+		while (i < n && blank(s[i]))
+			i++;
 		/* an array of records on one line is a document of its own */
-		rc = cJSON_IsArray(v) ? document(in, line, n, v) : value(in, v, line, n, lineno);
-		cJSON_Delete(v);
+		rc = whole && s[i] == '[' ? document(in, s, n, lineno)
+					  : record_text(in, s, n, lineno);
 	}
 	if (!rc && ferror(f))
 		rc = llmops_err_set(err, LLMOPS_E_IO, "%s: cannot read", label);
-	free(line);
+	llmops_buf_release(&line);
 	return rc;
 }
 

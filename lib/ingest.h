@@ -40,9 +40,10 @@ struct llmops_attrib;
 
 /* One production request, as read.  Owned by the record (llmops_prod_record_release). */
 struct llmops_prod_record {
-	char *key; /* "id:ID" or "sha256:HEX": what makes it the same record again */
-	char *id;  /* the case id: the record's id, else the first 16 hex of its hash */
-	char *at;  /* ISO 8601 UTC with ms: when it was answered; NULL: unknown */
+	char *key;	/* "id:ID" or "sha256:HEX": what makes it the same record again */
+	char *id;	/* the case id: the record's id, else the first 16 hex of its hash */
+	char *at;	/* ISO 8601 UTC with ms: when it was answered; NULL: unknown */
+	char *bad_time; /* a time the record gives that is none (its text): it is refused */
 	char *provider, *model; /* NULL: unknown */
 	const cJSON *messages;	/* the request's messages (OpenAI's shape); NULL: none */
 	char *output;		/* the answer's text (tool calls as JSON when no text); NULL */
@@ -59,6 +60,17 @@ struct llmops_prod_record {
 };
 
 void llmops_prod_record_release(struct llmops_prod_record *r);
+
+/*
+ * What a record may hold, beyond which it is refused (a problem at its line, never
+ * stored): a cost of 0 to LLMOPS_INGEST_COST_MAX USD, latencies of 0 to
+ * LLMOPS_INGEST_LATENCY_MAX_MS (a week), a time that reads as one, text in valid
+ * UTF-8 without \u0000, and at most LLMOPS_INGEST_RECORD_MAX bytes of JSON (a line,
+ * or an element of an array of records).
+ */
+#define LLMOPS_INGEST_COST_MAX	     1e6
+#define LLMOPS_INGEST_LATENCY_MAX_MS 604800000.0
+#define LLMOPS_INGEST_RECORD_MAX     (16u << 20)
 
 /* The input formats; detection is per record (a file may mix them). */
 enum llmops_ingest_format {

@@ -25,6 +25,7 @@ void llmops_prod_record_release(struct llmops_prod_record *r)
 	free(r->key);
 	free(r->id);
 	free(r->at);
+	free(r->bad_time);
 	free(r->provider);
 	free(r->model);
 	cJSON_Delete(r->own_messages);
@@ -133,6 +134,20 @@ static double time_ms(const cJSON *v)
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	return ((double)timegm(&tm) - (double)off + frac) * 1000.0;
+}
+
+/* A time the record gives (v may be NULL or null: none): its ms, or NAN; a time that is
+   there and is none (or before 1970, after 9999) is kept in r->bad_time, which refuses the
+   record, rather than be taken as "unknown" and replaced by the time of reading. */
+static double when(struct llmops_prod_record *r, const cJSON *v)
+{
+	if (!v || cJSON_IsNull(v) || (cJSON_IsString(v) && !v->valuestring[0]))
+		return NAN;
+	double t = time_ms(v);
+	if (!(t >= 0 && t < 253402300800000.0) && !r->bad_time)
+		r->bad_time =
+			cJSON_IsString(v) ? strdup(v->valuestring) : cJSON_PrintUnformatted(v);
+	return t;
 }
 
 static char *iso(double ms)
@@ -391,11 +406,11 @@ static int from_openai(const cJSON *v, const char *raw, size_t len, struct llmop
 		r->cost_usd = num(get(v, "cost"));
 	if (cJSON_IsTrue(get(v, "cache_hit")))
 		r->cache_hit = 1;
-	double t = time_ms(get(v, "timestamp"));
+	double t = when(r, get(v, "timestamp"));
 	if (isnan(t))
-		t = time_ms(get(v, "created_at"));
+		t = when(r, get(v, "created_at"));
 	if (isnan(t))
-		t = time_ms(get(body, "created"));
+		t = when(r, get(body, "created"));
 	r->at = iso(t);
 	const char *ref = str(v, "reference");
 	r->expected = dup(ref ? ref : str(v, "expected"));
@@ -462,8 +477,8 @@ static int from_litellm(const cJSON *v, const char *raw, size_t len, struct llmo
 	r->cost_usd = num(get(v, "response_cost"));
 	if (isnan(r->cost_usd))
 		r->cost_usd = num(get(v, "spend"));
-	double t0 = time_ms(get(v, "startTime")), t1 = time_ms(get(v, "endTime"));
-	double tf = time_ms(get(v, "completionStartTime"));
+	double t0 = when(r, get(v, "startTime")), t1 = when(r, get(v, "endTime"));
+	double tf = when(r, get(v, "completionStartTime"));
 	if (!isnan(t0) && !isnan(t1) && t1 >= t0)
 		r->latency_ms = t1 - t0;
 	if (!isnan(t0) && !isnan(tf) && tf > t0 && tf < t1)

@@ -265,6 +265,71 @@ static int scan_value(struct scan *sc, int depth)
 		    "or null)");
 }
 
+int llmops_json_check(const char *text, size_t len, const char *label, struct llmops_err *err)
+{
+	struct scan sc = {text, len, 0, NULL, 0, {0}};
+	size_t bad = llmops_utf8_invalid(text, len);
+	int line, col;
+	if (bad < len) {
+		llmops_text_pos(text, bad, &line, &col);
+		return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col,
+				     "invalid UTF-8 (byte 0x%02x at offset %zu); save the file "
+				     "as UTF-8",
+				     (unsigned char)text[bad], bad);
+	}
+	if (peek(&sc) < 0)
+		return llmops_err_at(err, LLMOPS_E_INPUT, label, 1, 1,
+				     "empty file; expected a JSON value");
+	if (!scan_value(&sc, 0) && peek(&sc) >= 0)
+		fail(&sc, sc.pos, "unexpected text after the JSON value");
+	if (sc.msg) {
+		llmops_text_pos(text, sc.at, &line, &col);
+		return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col, "%s", sc.msg);
+	}
+	return 0;
+}
+
+int llmops_json_array_each(const char *text, size_t len,
+			   int (*fn)(void *ud, size_t start, size_t end), void *ud)
+{
+	struct scan sc = {text, len, 0, NULL, 0, {0}};
+	if (peek(&sc) != '[')
+		return -1;
+	sc.pos++;
+	if (peek(&sc) == ']')
+		return 0;
+	for (;;) {
+		peek(&sc);
+		size_t start = sc.pos;
+		if (scan_value(&sc, 1))
+			return -1;
+		int rc = fn(ud, start, sc.pos);
+		if (rc)
+			return rc;
+		int c = peek(&sc);
+		if (c != ',')
+			return c == ']' ? 0 : -1;
+		sc.pos++;
+	}
+}
+
+size_t llmops_json_find_nul(const char *text, size_t len)
+{
+	int in_string = 0;
+	/* text is valid JSON: a backslash in a string always starts an escape, and outside
+	   strings there is none */
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '"') {
+			in_string = !in_string;
+		} else if (in_string && text[i] == '\\') {
+			if (i + 5 < len && text[i + 1] == 'u' && !memcmp(text + i + 2, "0000", 4))
+				return i;
+			i++; /* the escaped character (the rest of \uXXXX is plain hex) */
+		}
+	}
+	return len;
+}
+
 const char *llmops_json_type_name(const cJSON *v)
 {
 	if (cJSON_IsObject(v))
@@ -600,22 +665,13 @@ static const cJSON *duplicate(const cJSON *v, struct llmops_strlist *steps)
 int llmops_json_check_strict(const cJSON *root, const char *text, size_t len, const char *label,
 			     struct llmops_err *err)
 {
-	int in_string = 0, line, col;
-	/* \u0000 in a string (text is valid JSON: a backslash in a string always starts an
-	   escape, and outside strings there is none) */
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] == '"') {
-			in_string = !in_string;
-		} else if (in_string && text[i] == '\\') {
-			if (i + 5 < len && text[i + 1] == 'u' && !memcmp(text + i + 2, "0000", 4)) {
-				llmops_text_pos(text, i, &line, &col);
-				return llmops_err_at(
-					err, LLMOPS_E_INPUT, label, line, col,
-					"a string holds \\u0000 (NUL), which C readers "
-					"take as its end: refused");
-			}
-			i++; /* the escaped character (the rest of \uXXXX is plain hex) */
-		}
+	int line, col;
+	size_t nul = llmops_json_find_nul(text, len);
+	if (nul < len) {
+		llmops_text_pos(text, nul, &line, &col);
+		return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col,
+				     "a string holds \\u0000 (NUL), which C readers take as its "
+				     "end: refused");
 	}
 	struct llmops_strlist steps = LLMOPS_STRLIST_INIT;
 	const cJSON *d = duplicate(root, &steps);

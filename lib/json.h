@@ -47,6 +47,25 @@ int llmops_json_parse_checked(cJSON **out, const char *text, size_t len, size_t 
 			      const char *label, struct llmops_err *err);
 
 /*
+ * llmops_json_parse without the tree: 0 when text[0..len) is one valid JSON
+ * value in UTF-8, else LLMOPS_E_INPUT at label:line:col.  Linear time, no
+ * allocation: for a file that is then read a part at a time.
+ */
+int llmops_json_check(const char *text, size_t len, const char *label, struct llmops_err *err);
+
+/*
+ * The elements of the array that text[0..len) is (valid JSON: checked
+ * before), in order, as fn(ud, start, end) with text[start, end) the
+ * element's own text; linear time, nothing allocated.  0, fn's non-zero
+ * return, or -1 when the value is not an array.
+ */
+int llmops_json_array_each(const char *text, size_t len,
+			   int (*fn)(void *ud, size_t start, size_t end), void *ud);
+
+/* The offset of the first \u0000 escape in a string of text[0..len) (valid JSON), or len. */
+size_t llmops_json_find_nul(const char *text, size_t len);
+
+/*
  * What a reader that trusts no file asks beyond RFC 8259 of root, parsed from
  * text[0..len): no object with a key twice (readers disagree on which one
  * wins: cJSON the first, Python and JavaScript the last), and no \u0000 in a

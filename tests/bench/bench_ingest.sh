@@ -68,3 +68,28 @@ if command -v sqlite3 >/dev/null; then
 else
 	echo "peer: sqlite3 not installed; llmops figures only"
 fi
+
+# the same records as one JSON array (issue 30: an array was read in quadratic time), and one
+# record too large to take (refused unread: memory stays what a line needs)
+an=$((n < 200000 ? n : 200000))
+python3 - "$tmp/prod.jsonl" "$an" "$tmp/prod-array.json" <<'PY'
+import itertools, sys
+with open(sys.argv[3], "w") as out:
+    out.write("[\n")
+    for i, line in enumerate(itertools.islice(open(sys.argv[1]), int(sys.argv[2]))):
+        out.write((",\n" if i else "") + line.rstrip("\n"))
+    out.write("\n]\n")
+PY
+head -n "$an" "$tmp/prod.jsonl" >"$tmp/prod-lines.jsonl"
+rm -f "$tmp/ledger.db"*
+read -r ams akb < <(measure "$llmops" --ledger "$tmp/ledger.db" ingest --no-progress "$tmp/prod-array.json")
+rm -f "$tmp/ledger.db"*
+read -r lms _ < <(measure "$llmops" --ledger "$tmp/ledger.db" ingest --no-progress "$tmp/prod-lines.jsonl")
+awk -v n="$an" -v a="$ams" -v l="$lms" -v kb="$akb" 'BEGIN {
+	printf "one JSON array of %d records: %d ms (%.0f records/s, peak RSS %.1f MB); the same as JSONL: %d ms; array / JSONL %.2fx\n", n, a, n / (a / 1000), kb / 1024, l, a / l }'
+python3 -c '
+import json
+print(json.dumps({"id": "huge", "request": {"messages": [{"role": "user", "content": "x" * (200 << 20)}]}}))' >"$tmp/huge.jsonl"
+rm -f "$tmp/ledger.db"*
+read -r hms hkb < <(measure "$llmops" --ledger "$tmp/ledger.db" ingest --no-progress "$tmp/huge.jsonl" || true)
+awk -v m="$hms" -v kb="$hkb" 'BEGIN { printf "one 200 MB record (refused above 16 MiB): %d ms, peak RSS %.1f MB\n", m, kb / 1024 }'

@@ -160,6 +160,64 @@ printf '%s\n' '{"id": "bad-key", "request": {"model": "gpt-4o", "messages": [{"r
 llmops ingest badkey.jsonl >/dev/null 2>&1
 check "a key in an error message is not stored" test "$(sqlq "SELECT error FROM results WHERE case_id = 'bad-key'")" = "Incorrect API key provided: sk-[redacted]"
 
+# impossible data is refused with its place, never stored (issue 30, finding 9)
+python3 - <<'EOF2'
+import json
+def rec(i, **kw):
+    r = {"id": "imp-%d" % i, "request": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "q%d" % i}]},
+         "response": {"choices": [{"message": {"content": "a%d" % i}}]}}
+    r.update(kw)
+    return json.dumps(r)
+lines = [rec(1, cost_usd=-1e300), rec(2, latency_ms=-5), rec(3, latency_ms=1e308),
+         rec(4, timestamp="yesterday-ish"), rec(5, timestamp="2026-11-22T10:00:00Z")]
+nul = rec(6).replace('"a6"', '"a6\\u0000 hidden"')
+with open("impossible.jsonl", "wb") as f:
+    f.write(("\n".join(lines + [nul]) + "\n").encode())
+    f.write(b'{"id": "imp-7", "request": {"messages": [{"role": "user", "content": "q\xff"}]}, "response": {"choices": [{"message": {"content": "x"}}]}}\n')
+EOF2
+run llmops ingest impossible.jsonl
+check "a negative cost: refused at its line" has "$err" "impossible.jsonl:1: skipped: its cost -1e+300 is not a cost"
+check "a negative latency" has "$err" "impossible.jsonl:2: skipped: its latency -5 ms is not one"
+check "an absurd latency" has "$err" "impossible.jsonl:3: skipped: its latency 1e+308 ms is not one"
+check "a time that is none" has "$err" "impossible.jsonl:4: skipped: its time 'yesterday-ish' is not a time"
+check "a NUL: refused at its column" has "$err" "impossible.jsonl:6: skipped: column 155:"
+check "says why" has "$err" "(NUL) in a string"
+check "invalid UTF-8: refused at its column" has "$err" "impossible.jsonl:7: skipped: column 72: invalid UTF-8"
+check "only the good record kept" test "$(sqlq "SELECT group_concat(case_id) FROM results WHERE case_id LIKE 'imp-%'")" = "imp-5"
+check "kept with its own time" test "$(sqlq "SELECT created_at FROM results WHERE case_id = 'imp-5'")" = "2026-11-22T10:00:00.000Z"
+run llmops stats --budget 0.000001 --format json
+check "the budget is not fooled" eval '! has "$out" "-1e+300"'
+echo '[1, 2, 3]' >notbundle.json
+run llmops ingest --bundle notbundle.json prod.jsonl
+expect_rc 2 "--bundle that is no bundle"
+check "says what a bundle is" has "$err" "is not a bundle of version 1"
+# arrays of records in linear time, records above 16 MiB refused unread
+python3 -c '
+import json
+print(json.dumps([{"id": "big-%d" % i, "request": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "q%d" % i}]},
+                   "response": {"choices": [{"message": {"content": "a"}}]}} for i in range(20000)], indent=1))' >array.json
+run llmops ingest array.json --format json
+check "20,000 records in one array" python3 -c 'import json,sys; s=json.loads(sys.argv[1]); assert s["added"] == 20000, s' "$out"
+python3 - <<'EOF2'
+import json
+a = json.load(open("array.json"))[:10]
+a[7]["latency_ms"] = -1
+text = json.dumps(a, indent=1)
+open("array2.json", "w").write(text)
+start = text.index('{\n  "id": "big-7"')
+open("array2.line", "w").write(str(text[:start].count("\n") + 1))
+EOF2
+run llmops ingest array2.json
+check "a bad element named at its own line" has "$err" "array2.json:$(cat array2.line): skipped: its latency -1 ms"
+python3 -c '
+import json
+big = "x" * (17 << 20)
+print(json.dumps({"id": "huge", "request": {"messages": [{"role": "user", "content": big}]}, "response": {"choices": [{"message": {"content": "a"}}]}}))
+print(json.dumps({"id": "after-huge", "request": {"messages": [{"role": "user", "content": "q"}]}, "response": {"choices": [{"message": {"content": "a"}}]}}))' >huge.jsonl
+run llmops ingest huge.jsonl
+check "a record above 16 MiB: refused" has "$err" "huge.jsonl:1: skipped: a line of more than 16777216 bytes"
+check "the next one read" test "$(sqlq "SELECT count(*) FROM results WHERE case_id = 'after-huge'")" = 1
+
 # bad input
 run llmops ingest missing.jsonl
 expect_rc 2 "a file that does not exist"

@@ -28,6 +28,7 @@ static int keep(struct llmops_prod_record *r, void *ud)
 	k->key = r->key ? strdup(r->key) : NULL;
 	k->id = r->id ? strdup(r->id) : NULL;
 	k->at = r->at ? strdup(r->at) : NULL;
+	k->bad_time = r->bad_time ? strdup(r->bad_time) : NULL;
 	k->provider = r->provider ? strdup(r->provider) : NULL;
 	k->model = r->model ? strdup(r->model) : NULL;
 	k->output = r->output ? strdup(r->output) : NULL;
