@@ -676,7 +676,7 @@ int eval_write_report(struct llmops_eval *ev, const char *path, const char *form
 	struct outfile of;
 	struct results_src src;
 	struct ledger_src ls;
-	int rc = outfile_open(&of, path, "eval: -o"), wrc = 0;
+	int rc = outfile_open(&of, path, "eval: -o", 1), wrc = 0;
 	if (rc)
 		return rc;
 	FILE *f = of.f;

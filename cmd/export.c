@@ -582,7 +582,7 @@ int cmd_export(int argc, char **argv, struct llmops_ctx *ctx)
 		return rc;
 	if (run_ref && llmops_ledger_run_get(lg, run_ref, &run, &err))
 		return llmops_report(&err);
-	if (!endpoint && (rc = outfile_open(&of, path, "export")))
+	if (!endpoint && (rc = outfile_open(&of, path, "export", 1)))
 		goto out;
 	const char *s_arg = since_s ? since : NULL, *r_arg = run ? run->id : NULL;
 	if (!strcmp(format, "prometheus")) {

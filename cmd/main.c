@@ -384,8 +384,13 @@ int main(int argc, char **argv)
 			return LLMOPS_EXIT_USAGE;
 		}
 	llmops_strlist_release(&dirs);
+	if (ledger && !*ledger) { /* a typed empty path is a mistake, not the default */
+		llmops_error("--ledger: an empty path; give the ledger's path, or leave --ledger "
+			     "out for the repository's (.llmops/ledger.db)");
+		return LLMOPS_EXIT_USAGE;
+	}
 	ctx.ledger_flag = ledger ? ledger : getenv("LLMOPS_LEDGER");
-	if (ctx.ledger_flag && !*ctx.ledger_flag)
+	if (ctx.ledger_flag && !*ctx.ledger_flag) /* an empty variable is an unset one */
 		ctx.ledger_flag = NULL;
 	if (i >= argc) {
 		fputs(global_usage, stderr);

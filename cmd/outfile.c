@@ -6,10 +6,13 @@
 #include "llmops.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
-int outfile_open(struct outfile *o, const char *path, const char *who)
+int outfile_open(struct outfile *o, const char *path, const char *who, int private)
 {
 	struct llmops_err err = {0};
+	struct stat st;
+	int fresh = stat(path, &st) != 0;
 
 	memset(o, 0, sizeof(*o));
 	if (!strcmp(path, "-")) {
@@ -21,6 +24,10 @@ int outfile_open(struct outfile *o, const char *path, const char *who)
 		return LLMOPS_EXIT_RUNTIME;
 	}
 	o->f = o->a.f;
+	/* what the ledger keeps 0600 (outputs, the users' text) is not less private in a
+	   report or an export; a file there already keeps its mode */
+	if (private && fresh)
+		fchmod(fileno(o->f), 0600);
 	return 0;
 }
 

@@ -14,8 +14,9 @@ struct outfile {
 	struct llmops_atomic a; /* a.f == NULL for stdout */
 };
 
-/* Open path for writing ("-": stdout).  Prints the error (naming who) and returns 3. */
-int outfile_open(struct outfile *o, const char *path, const char *who);
+/* Open path for writing ("-": stdout); private: a new file is made 0600 (it holds what the
+   ledger holds: outputs, the users' text).  Prints the error (naming who) and returns 3. */
+int outfile_open(struct outfile *o, const char *path, const char *who, int private);
 /* Finish: flush, close and put into place.  Prints the error, returns 0 or 3. */
 int outfile_close(struct outfile *o, const char *who);
 /* Give up: the file is not written. */

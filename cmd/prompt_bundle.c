@@ -85,7 +85,7 @@ int prompt_bundle(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	}
 	struct outfile of;
-	if ((rc = outfile_open(&of, output ? output : "-", "bundle")))
+	if ((rc = outfile_open(&of, output ? output : "-", "bundle", 0)))
 		goto out;
 	if (llmops_emit(of.f, b, LLMOPS_FORMAT_JSON)) {
 		outfile_abort(&of);

@@ -862,7 +862,9 @@ out:
 	return rc;
 }
 
-/* The newest commit that pinned NAME's current stable version, and what it replaced. */
+/* The oldest commit that pinned NAME's current stable version, and what it replaced: a
+   version a rollback pinned again goes back past where it first came in, so each rollback
+   is one more step back (v3, v2, v1), never a return to what was rolled back from. */
 struct rollback {
 	const char *current;
 	char commit[LLMOPS_OID_HEX];
@@ -878,7 +880,7 @@ static int find_pin(void *ud, const struct llmops_log_event *ev)
 	snprintf(rb->commit, sizeof(rb->commit), "%s", ev->commit);
 	snprintf(rb->previous, sizeof(rb->previous), "%s", ev->previous);
 	rb->found = 1;
-	return 1;
+	return 0; /* on to older commits: the log goes from the newest */
 }
 
 int prompt_rollback(int argc, char **argv, struct llmops_ctx *ctx)
@@ -888,9 +890,10 @@ int prompt_rollback(int argc, char **argv, struct llmops_ctx *ctx)
 		"llmops prompt rollback",
 		syn,
 		"Return NAME to the stable version pinned before the current one, found in\n"
-		"the history of prompts.lock (the commit that pinned the current version, and\n"
-		"the lock at its parent): its record as it was pinned then, partials and all.\n"
-		"A canary is dropped.",
+		"the history of prompts.lock (the first commit that pinned the current version,\n"
+		"and the lock at its parent): its record as it was pinned then, partials and\n"
+		"all.  Rolling back again goes one more step back (v3, v2, v1).  A canary is\n"
+		"dropped.",
 	};
 	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 	struct llmops_err err = {0};

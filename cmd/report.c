@@ -256,7 +256,7 @@ int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = llmops_report(&err);
 		goto out;
 	}
-	if ((rc = outfile_open(&of, path, "report")))
+	if ((rc = outfile_open(&of, path, "report", 1)))
 		goto out;
 	if (!strcmp(format, "html"))
 		report_html(of.f, &r);

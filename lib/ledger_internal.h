@@ -19,7 +19,13 @@ struct llmops_ledger {
 	uint64_t ts_ms;
 	int readonly; /* 0 read-write; 1 mode=ro; 2 immutable (no WAL pending) */
 	struct ledger_ckpt *ckpt; /* while appends are batched: the checkpointer */
+	int64_t prod_from; /* the first production result of the open batch; 0: none */
 };
+
+/* ledger_prod.c: the open batch's production results added to their runs' totals, in its
+   transaction, so that a run's totals always count what is committed (a killed ingest
+   leaves no run that says 0 cases). */
+int ledger_prod_settle(struct llmops_ledger *lg, struct llmops_err *err);
 
 /* ledger_ckpt.c: checkpoints on a thread of their own while appends are
    batched (start: nothing changes when it cannot; stop: SQLite's own again). */

@@ -119,19 +119,55 @@ int llmops_ledger_prod_add(struct llmops_ledger *lg, const char *run_id,
 	ledger_bind_text(st, 16, p->metadata);
 	rc = sqlite3_step(st);
 	*added = rc == SQLITE_DONE && sqlite3_changes(lg->db) > 0;
+	if (*added && !lg->prod_from)
+		lg->prod_from = sqlite3_last_insert_rowid(lg->db);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE) {
 		rc = ledger_fail(lg, rc, "cannot record a production record", err);
 		ledger_rollback(lg);
 		lg->pending = 0;
+		lg->prod_from = 0;
 		return rc;
 	}
 	if (++lg->pending >= (lg->batch > 1 ? lg->batch : 1)) {
 		lg->pending = 0;
+		if ((rc = ledger_prod_settle(lg, err))) {
+			ledger_rollback(lg);
+			return rc;
+		}
 		return ledger_commit(lg, err);
 	}
 	return 0;
+}
+
+int ledger_prod_settle(struct llmops_ledger *lg, struct llmops_err *err)
+{
+	static const char sql[] =
+		"UPDATE runs SET cases = runs.cases + t.n, passed = runs.passed + t.p,"
+		" failed = runs.failed + t.f, errored = runs.errored + t.e,"
+		" skipped = runs.skipped + t.s, tokens_in = runs.tokens_in + t.ti,"
+		" tokens_out = runs.tokens_out + t.tou, cost_usd = runs.cost_usd + t.c"
+		" FROM (SELECT run_id, count(*) AS n,"
+		"   count(*) FILTER (WHERE passed = 1) AS p,"
+		"   count(*) FILTER (WHERE passed = 0) AS f,"
+		"   count(*) FILTER (WHERE passed IS NULL AND skipped = 0) AS e,"
+		"   count(*) FILTER (WHERE skipped = 1) AS s,"
+		"   coalesce(sum(tokens_in), 0) AS ti, coalesce(sum(tokens_out), 0) AS tou,"
+		"   coalesce(sum(cost_usd), 0) AS c"
+		"   FROM results WHERE id >= ?1 GROUP BY run_id) AS t"
+		" WHERE runs.id = t.run_id";
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if (!lg->prod_from)
+		return 0;
+	if ((rc = ledger_prepare(lg, sql, &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, lg->prod_from);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	lg->prod_from = 0;
+	return rc == SQLITE_DONE ? 0 : ledger_fail(lg, rc, "cannot total production runs", err);
 }
 
 /* Drop run_id when it has no results (a run begun for records that were all in the ledger

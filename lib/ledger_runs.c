@@ -267,9 +267,14 @@ void llmops_ledger_set_batch(struct llmops_ledger *lg, unsigned n)
 
 int llmops_ledger_flush(struct llmops_ledger *lg, struct llmops_err *err)
 {
+	int rc;
 	if (!lg->pending)
 		return LLMOPS_OK;
 	lg->pending = 0;
+	if ((rc = ledger_prod_settle(lg, err))) {
+		ledger_rollback(lg);
+		return rc;
+	}
 	return ledger_commit(lg, err);
 }
 

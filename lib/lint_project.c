@@ -4,6 +4,7 @@
  * rendered size), and "latest" in prompts.lock and llmops.json.
  */
 #include "lint_internal.h"
+#include "promptref.h"
 
 #include "json.h"
 #include "models.h"
@@ -285,6 +286,10 @@ static size_t datasets_for(struct llmops_lint *l, const char *name,
 	static const char *const exts[] = {"json", "jsonl", "csv"};
 	size_t n = 0;
 
+	/* a judge's rubric is rendered with the engine's variables (input, output, expected,
+	   context), never with a dataset's own: --dataset is not its dataset */
+	if (!strncmp(name, LLMOPS_JUDGES_DIR "/", sizeof(LLMOPS_JUDGES_DIR)))
+		return 0;
 	for (size_t i = 0; i < l->ndatasets && n < max; i++) {
 		struct lint_dataset *d = &l->datasets[i];
 

@@ -189,15 +189,25 @@ assert p == old, (p, old)'
 git add -A && git commit -qm rollback
 run llmops prompt verify
 expect_rc 0 "the rolled-back pin verifies"
+# again: one more step back, never a return to what was rolled back from (issue 30)
 run llmops prompt rollback summarize
-expect_rc 0 "again: back to the version before that"
-check "which is v1.1.0" has "$out" "rolled back summarize to v1.1.0"
+expect_rc 2 "again: v1.0.0 was the first version pinned"
+check "says there is no earlier one" has "$err" "summarize@v1.0.0 is the first version pinned"
+check "the lock unchanged" test -z "$(git status --porcelain prompts.lock)"
+# three versions: v3 -> v2 -> v1
+for v in v1.2.0; do
+	llmops prompt new summarize >/dev/null 2>&1
+	echo "Version $v." >>"prompts/summarize/$v.txt"
+	git add -A && git commit -qm "$v"
+done
+llmops prompt pin summarize@v1.1.0 >/dev/null 2>&1 && git add -A && git commit -qm "pin v1.1.0"
+llmops prompt pin summarize@v1.2.0 >/dev/null 2>&1 && git add -A && git commit -qm "pin v1.2.0"
+run llmops prompt rollback summarize
+check "v1.2.0 -> v1.1.0" has "$out" "rolled back summarize to v1.1.0"
+git add -A && git commit -qm rollback
+run llmops prompt rollback summarize
+check "v1.1.0 -> v1.0.0, not back to v1.2.0" has "$out" "rolled back summarize to v1.0.0"
 git checkout -q -- prompts.lock
-llmops prompt unpin summarize >/dev/null 2>&1
-llmops prompt pin summarize@v1.0.0 >/dev/null 2>&1
-git add -A && git commit -qm "fresh pin"
-run llmops prompt rollback summarize
-expect_rc 0 "a pin of the same version as before is no step back: the one before it"
 run llmops prompt resolve nosuch --key u1
 expect_rc 2 "an unpinned prompt"
 run llmops prompt resolve summarize

@@ -218,6 +218,34 @@ run llmops ingest huge.jsonl
 check "a record above 16 MiB: refused" has "$err" "huge.jsonl:1: skipped: a line of more than 16777216 bytes"
 check "the next one read" test "$(sqlq "SELECT count(*) FROM results WHERE case_id = 'after-huge'")" = 1
 
+# a killed ingest leaves runs that count what they hold (issue 30, finding 10)
+python3 -c '
+import json
+for i in range(100000):
+    print(json.dumps({"id": "kill-%d" % i, "request": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "q%d" % i}]},
+                      "response": {"choices": [{"message": {"content": "a"}}], "usage": {"prompt_tokens": 3, "completion_tokens": 1}}, "timestamp": "2026-11-23T10:00:00Z"}))' >kill.jsonl
+"$LLMOPS" ingest --no-progress kill.jsonl >/dev/null 2>&1 &
+kpid=$!
+python3 - <<'EOF2'
+import sqlite3, time
+end = time.time() + 60
+while time.time() < end:
+    try:
+        d = sqlite3.connect(".llmops/ledger.db", timeout=5)
+        if d.execute("select count(*) from results where case_id like 'kill-%'").fetchone()[0] >= 8192:
+            break
+    except sqlite3.Error:
+        pass
+    time.sleep(0.01)
+EOF2
+kill -9 "$kpid" 2>/dev/null
+wait "$kpid" 2>/dev/null
+check "the kill came mid-ingest" test "$(sqlq "SELECT count(*) FROM results WHERE case_id LIKE 'kill-%'")" -lt 100000
+check "the run counts what it holds" test "$(sqlq "SELECT r.cases = (SELECT count(*) FROM results x WHERE x.run_id = r.id) AND r.cases > 0 FROM runs r WHERE r.id = (SELECT run_id FROM results WHERE case_id = 'kill-0')")" = 1
+run llmops ingest --no-progress kill.jsonl --format json
+check "the rest is read once, after" python3 -c 'import json,sys; s=json.loads(sys.argv[1]); assert s["added"] + s["present"] == 100000 and s["present"] > 0, s' "$out"
+check "and counted" test "$(sqlq "SELECT r.cases FROM runs r WHERE r.id = (SELECT run_id FROM results WHERE case_id = 'kill-0')")" = 100000
+
 # bad input
 run llmops ingest missing.jsonl
 expect_rc 2 "a file that does not exist"
