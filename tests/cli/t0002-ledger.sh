@@ -140,5 +140,8 @@ expect_rc 1 "check finds damage"
 check "check lists the problem" has "$out" "refers to a missing row of runs"
 run llmops --ledger flag.db ledger check --format json
 check "json: status damaged" test "$(echo "$out" | json 'd["status"]')" = damaged
+run llmops --ledger "" runs
+expect_rc 2 "--ledger '' is no path, not the default ledger"
+check "says so" has "$err" "--ledger: an empty path"
 
 done_testing

@@ -218,5 +218,8 @@ printf 'x  \n' >../prompts/t/v1.3.0.txt
 run llmops lint ../prompts/t/v1.3.0.txt
 check "paths are shown from the current directory" has "$out" "../prompts/t/v1.3.0.txt:1:2: warning"
 cd "$TEST_ROOT" || exit 1
+# --dataset checks the project's prompts against it, never the judges' rubrics (issue 30)
+run env -C base "$LLMOPS" lint --dataset evals/summarize.json --format json
+check "no finding about a rubric" eval '! has "$out" "_judges"'
 
 done_testing

@@ -81,5 +81,14 @@ run llmops report 01ZZZZZZZZ
 expect_rc 2 "an unknown run"
 run llmops report --vs last~99
 expect_rc 2 "an unknown --vs"
+# a report holds what the ledger holds: as private as it (issue 30, finding 10)
+run llmops report -o private.html
+expect_rc 0 "a report to a file"
+check "made 0600, as the ledger is" test "$(stat -c %a private.html)" = 600
+chmod 644 private.html
+run llmops report -o private.html
+check "a file there already keeps its mode" test "$(stat -c %a private.html)" = 644
+run llmops export --format jsonl -o export.jsonl
+check "an export too" test "$(stat -c %a export.jsonl)" = 600
 
 done_testing
