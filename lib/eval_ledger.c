@@ -40,7 +40,10 @@ int llmops_eval_resumable(struct llmops_ledger *lg, const char *ref,
 	if (!run->kind || strcmp(run->kind, "eval") || !cJSON_IsArray(av))
 		rc = llmops_err_set(err, LLMOPS_E_USAGE, "--resume %s: run %s is not an evaluation",
 				    ref, run->id);
-	else if (run->status != LLMOPS_RUN_INTERRUPTED && run->status != LLMOPS_RUN_RUNNING)
+	/* an error run stopped before its end (a full disk, a ledger that failed): the cases
+	   with no result are what is left to do */
+	else if (run->status != LLMOPS_RUN_INTERRUPTED && run->status != LLMOPS_RUN_RUNNING &&
+		 run->status != LLMOPS_RUN_ERROR)
 		rc = llmops_err_set(err, LLMOPS_E_USAGE,
 				    "--resume %s: run %s is finished (%s): nothing to resume", ref,
 				    run->id, llmops_run_status_name(run->status));

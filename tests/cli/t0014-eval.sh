@@ -275,6 +275,16 @@ expect_rc 0 "resume after a kill"
 check "complete without duplicates" \
 	test "$(sql "select count(*), count(distinct case_id) from results where run_id='$run_id'")" = "40|40"
 
+# a run that ended in error part way (a full disk, a ledger that failed) is resumed too
+# (issue 30, finding 10): stood in for by an error run whose last results are gone
+python3 -c 'import sqlite3,sys; d=sqlite3.connect(".llmops/ledger.db"); d.execute("update runs set status=\"error\" where id=?", (sys.argv[1],)); d.execute("delete from results where run_id=? and case_id >= \"r30\"", (sys.argv[1],)); d.commit()' "$run_id"
+sent1=$(server_stat api_requests)
+run llmops eval --resume "$run_id"
+expect_rc 0 "resume an error run"
+check "the missing results added, each once" \
+	test "$(sql "select count(*), count(distinct case_id) from results where run_id='$run_id'")" = "40|40"
+check "only they were sent" test $(($(server_stat api_requests) - sent1)) -eq 10
+
 run llmops eval --help
 expect_rc 0 "--help"
 check "usage" has "$out" "llmops eval --dataset FILE"
