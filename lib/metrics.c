@@ -319,6 +319,10 @@ static double cosine(const uint64_t *wa, size_t na, const uint64_t *wb, size_t n
 {
 	double dot = 0, sa = 0, sb = 0;
 	size_t i = 0, j = 0;
+	/* the same words as often: 1 exactly (the sums below can round to 0.9999999999999999,
+	   which fails a threshold of 1) */
+	if (na == nb && !memcmp(wa, wb, na * sizeof(*wa)))
+		return 1.0;
 	while (i < na || j < nb) {
 		uint64_t w = i < na && (j >= nb || wa[i] <= wb[j]) ? wa[i] : wb[j];
 		double ca = 0, cb = 0;

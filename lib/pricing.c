@@ -23,6 +23,7 @@ struct llmops_pricing {
 	size_t ndocs;
 	char **labels;
 	const char *source, *date;
+	size_t nbuiltin; /* the first nbuiltin entries are the built-in table's */
 };
 
 void llmops_pricing_free(struct llmops_pricing *p)
@@ -286,6 +287,7 @@ int llmops_pricing_builtin(struct llmops_pricing **out, struct llmops_err *err)
 		llmops_pricing_free(p);
 		return rc;
 	}
+	p->nbuiltin = p->n;
 	*out = p;
 	return LLMOPS_OK;
 }
@@ -341,19 +343,34 @@ int llmops_pricing_find(const struct llmops_pricing *p, const char *model,
 		plen = (size_t)(sep - model);
 		name = sep + 1;
 	}
-	/* a whole-string match first (ids may contain '/': "meta-llama/Llama-3") */
+	/* a whole-string match first (ids may contain '/': "meta-llama/Llama-3").  Several
+	   providers sell some models under one id (gpt-oss-120b, deepseek-v4-pro): a price the
+	   user added wins, then the named provider's own row ("fireworks:gpt-oss-120b"), then
+	   (no provider, or "openai:", which any server speaks) the model's maker's, which the
+	   built-in table lists before the hosts that resell it (genai-prices' order) */
+	int own = prov && !(plen == 6 && !strncmp(prov, "openai", 6));
 	for (int pass = 0; pass < 2; pass++) {
 		const char *want = pass == 0 ? model : name;
+		const struct llmops_price *first = NULL, *named = NULL;
 		if (pass == 1 && want == model)
 			break;
-		for (size_t i = p->n; i-- > 0;) {
+		for (size_t i = 0; i < p->n; i++) {
 			const struct llmops_price *e = &p->v[i];
 			if (pass == 1 && !provider_ok(e, prov, plen))
 				continue;
-			if (!strcmp(e->id, want) || in_list(e->aliases, want, 0, NULL)) {
-				*out = e;
-				return LLMOPS_OK;
-			}
+			if (strcmp(e->id, want) && !in_list(e->aliases, want, 0, NULL))
+				continue;
+			if (i >= p->nbuiltin) /* the user's, the last added */
+				first = named = e;
+			else if (!first)
+				first = e;
+			if (own && !strncmp(e->provider, prov, plen) && !e->provider[plen] &&
+			    (!named || i >= p->nbuiltin))
+				named = e;
+		}
+		if (named || first) {
+			*out = named ? named : first;
+			return LLMOPS_OK;
 		}
 	}
 	/* then the longest prefix, and case-insensitive ids */

@@ -82,6 +82,38 @@ static void request_price(void **state)
 	llmops_pricing_free(p);
 }
 
+/* A model several providers sell under one id (issue 30, finding 11): the maker's price unless
+   a provider is named (genai-prices: gpt-oss-120b at OpenAI's, not the last reseller's). */
+static void shared_ids(void **state)
+{
+	static const struct {
+		const char *spec, *provider;
+	} want[] = {
+		{"gpt-oss-120b", "openai"},	      {"openai:gpt-oss-120b", "openai"},
+		{"gpt-oss-20b", "openai"},	      {"deepseek-v4-pro", "deepseek"},
+		{"deepseek-v4-flash", "deepseek"},    {"cerebras:gpt-oss-120b", "cerebras"},
+		{"fireworks:deepseek-v4-pro", "fireworks"},
+	};
+	struct llmops_pricing *p = NULL;
+	const struct llmops_price *pr = NULL;
+	struct llmops_err err = {0};
+	(void)state;
+	assert_int_equal(llmops_pricing_builtin(&p, &err), 0);
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		assert_int_equal(llmops_pricing_find(p, want[i].spec, &pr, &err), 0);
+		if (strcmp(pr->provider, want[i].provider))
+			fail_msg("%s priced as %s's, not %s's", want[i].spec, pr->provider,
+				 want[i].provider);
+	}
+	/* a price the user adds wins over the table's */
+	static const char mine[] = "{\"models\": [{\"id\": \"gpt-oss-120b\", \"provider\": "
+				   "\"openai\", \"input\": 1, \"output\": 2}]}";
+	assert_int_equal(llmops_pricing_add_json(p, mine, strlen(mine), "llmops.json", &err), 0);
+	assert_int_equal(llmops_pricing_find(p, "gpt-oss-120b", &pr, &err), 0);
+	assert_true(pr->input == 1);
+	llmops_pricing_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -89,6 +121,7 @@ int main(void)
 		cmocka_unit_test(output_precedence),
 		cmocka_unit_test(traffic_precedence),
 		cmocka_unit_test(request_price),
+		cmocka_unit_test(shared_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

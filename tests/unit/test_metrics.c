@@ -124,6 +124,12 @@ static void test_cosine(void **state)
 	double ib = log(1.5) + 1;
 	near(sim(LLMOPS_METRIC_COSINE, "a b", "a", idf), 1 / sqrt(1 + ib * ib));
 	near(sim(LLMOPS_METRIC_COSINE, "x y", "z", idf), 0);
+	/* the same text is 1 exactly, so a threshold of 1 passes it (issue 30: sqrt(2)^2 is
+	   2.0000000000000004, which made 0.9999999999999998) */
+	assert_true(sim(LLMOPS_METRIC_COSINE, "alpha beta", "alpha beta", NULL) == 1.0);
+	assert_true(sim(LLMOPS_METRIC_COSINE, "a b", "a b", idf) == 1.0);
+	assert_true(sim(LLMOPS_METRIC_COSINE, "one two three two", "one two three two", NULL) ==
+		    1.0);
 	llmops_idf_free(idf);
 }
 
