@@ -52,6 +52,8 @@ static long image_tokens(const struct llmops_model_tokens *mt, const cJSON *part
 		return -1;
 	if (mt->img_anthropic)
 		return llmops_image_tokens_anthropic(im.width, im.height);
+	if (mt->img_patch_mult > 0)
+		return llmops_image_tokens_patches(im.width, im.height, mt->img_patch_mult);
 	if (!mt->img_base)
 		return -1;
 	return llmops_image_tokens_openai(im.width, im.height,

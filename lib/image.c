@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 static unsigned long be16(const unsigned char *p)
@@ -166,7 +167,33 @@ long llmops_image_tokens_anthropic(long w, long h)
 		w = scale(w, f);
 		h = scale(h, f);
 	}
+	/* "scaled down ... until it is within the size limits" of ~1,600 tokens: as many pixels
+	   as the largest size Anthropic's table says is not resized (784 x 1568) */
+	if ((double)w * (double)h > 784.0 * 1568.0) {
+		double f = sqrt(784.0 * 1568.0 / ((double)w * (double)h));
+		w = scale(w, f);
+		h = scale(h, f);
+	}
 	return (w * h + 749) / 750;
+}
+
+long llmops_image_tokens_patches(long w, long h, double mult)
+{
+	/* OpenAI's "Calculating costs": 32 x 32 patches to cover the image; above 1,536, the
+	   image is scaled down to fit 1,536 patches (the scale then trimmed so that a side
+	   is a whole number of patches), and the count capped at 1,536; times the model's
+	   multiplier */
+	double pw = ceil((double)w / 32), ph = ceil((double)h / 32);
+	if (pw * ph > 1536) {
+		double r = sqrt(32.0 * 32.0 * 1536.0 / ((double)w * (double)h));
+		double fw = floor((double)w * r / 32) / ((double)w * r / 32);
+		double fh = floor((double)h * r / 32) / ((double)h * r / 32);
+		r *= fw < fh ? fw : fh;
+		pw = ceil((double)w * r / 32);
+		ph = ceil((double)h * r / 32);
+	}
+	double patches = pw * ph > 1536 ? 1536 : pw * ph;
+	return lround(patches * mult);
 }
 
 int llmops_image_file(const char *root, const char *p, struct llmops_buf *bytes,

@@ -9,9 +9,15 @@
  *   2048 x 2048, then scaled so its shorter side is at most 768, cut into
  *   512 x 512 tiles: base + tile x tiles (gpt-4o: 85 and 170; gpt-4o-mini:
  *   2833 and 5667).  auto is counted as high (the most it can be).
+ *   OpenAI's patch models (gpt-4.1-mini, gpt-4.1-nano, gpt-5-mini,
+ *   gpt-5-nano, o4-mini; the same page): 32 x 32 patches covering the
+ *   image, scaled down to fit 1,536 when there are more, times the model's
+ *   multiplier (1.62, 2.46, 1.62, 2.46, 1.72), rounded.
  *   Anthropic (docs.anthropic.com/en/docs/build-with-claude/vision): an
- *   image whose long edge is over 1568 pixels is scaled down to it; tokens
- *   are width x height / 750, rounded up.
+ *   image whose long edge is over 1568 pixels is scaled down to it, and one
+ *   of more pixels than the largest size its table keeps (784 x 1568, about
+ *   1,600 tokens) is scaled down to that many; tokens are width x height /
+ *   750, rounded up.
  */
 #ifndef LLMOPS_IMAGE_H
 #define LLMOPS_IMAGE_H
@@ -40,6 +46,13 @@ int llmops_image_of_url(const char *url, struct llmops_image *out);
    base and tile; and Anthropic's. */
 long llmops_image_tokens_openai(long w, long h, const char *detail, long base, long tile);
 long llmops_image_tokens_anthropic(long w, long h);
+
+/*
+ * OpenAI's patch models (gpt-4.1-mini, gpt-4.1-nano, o4-mini, ...): 32 px
+ * patches covering the image, scaled down to fit 1,536 when there are more,
+ * times the model's multiplier (1.62, 2.46, 1.72), rounded.
+ */
+long llmops_image_tokens_patches(long w, long h, double mult);
 
 /*
  * The image file p (relative, under root; no symbolic link out of it) read

@@ -147,6 +147,23 @@ int llmops_model_tokens(const char *model, const char *vendor_hint, struct llmop
 			int mini = !strncasecmp(name, "gpt-4o-mini", 11);
 			out->img_base = mini ? 2833 : 85;
 			out->img_tile = mini ? 5667 : 170;
+			/* OpenAI's "Calculating costs" for images: these count 32 px patches */
+			static const struct {
+				const char *prefix;
+				double mult;
+			} patch[] = {{"gpt-4.1-mini", 1.62}, {"gpt-4.1-nano", 2.46},
+				     {"gpt-5-mini", 1.62},   {"gpt-5-nano", 2.46},
+				     {"o4-mini", 1.72}};
+			for (size_t k = 0; k < sizeof(patch) / sizeof(*patch); k++)
+				if (!strncasecmp(name, patch[k].prefix, strlen(patch[k].prefix)))
+					out->img_patch_mult = patch[k].mult;
+		}
+		/* tiktoken's cookbook: gpt-3.5-turbo-0301 wraps a message in 4 tokens, and a
+		   name replaces the role (-1) */
+		if (!strncasecmp(name, "gpt-3.5-turbo-0301", 18) ||
+		    !strncasecmp(name, "gpt-35-turbo-0301", 17)) {
+			out->per_message = 4;
+			out->per_name = -1;
 		}
 		out->img_anthropic = !strcmp(out->vendor, "anthropic");
 		/* an OpenAI model served by someone else is tokenized the same way */

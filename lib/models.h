@@ -27,6 +27,9 @@ struct llmops_model_tokens {
 	   Anthropic's width x height / 750 */
 	long img_base, img_tile;
 	int img_anthropic;
+	/* OpenAI's patch models (gpt-4.1-mini, gpt-4.1-nano, o4-mini, gpt-5-mini, gpt-5-nano):
+	   32 px patches, at most 1,536, times this; 0: tiles (img_base, img_tile) */
+	double img_patch_mult;
 };
 
 /*

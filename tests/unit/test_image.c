@@ -79,6 +79,17 @@ static void tokens(void **state)
 	assert_int_equal(llmops_image_tokens_anthropic(1000, 1000), 1334);
 	/* over 1568 on the long edge: scaled down first (3136 x 1568 -> 1568 x 784) */
 	assert_int_equal(llmops_image_tokens_anthropic(3136, 1568), (1568 * 784 + 749) / 750);
+	/* and to the pixels of its largest unresized size (784 x 1568): 1568 x 1568 is about
+	   1,600 tokens, not 3,279 (issue 30) */
+	assert_int_equal(llmops_image_tokens_anthropic(1568, 1568), (1108 * 1108 + 749) / 750);
+	assert_int_equal(llmops_image_tokens_anthropic(951, 1268), (951 * 1268 + 749) / 750);
+	/* OpenAI's patch models: 1024 x 1024 is 1,024 patches; 1800 x 2400 is scaled to
+	   1,452 (33 x 44); more than 1,536 is capped; times 1.62 (gpt-4.1-mini) */
+	assert_int_equal(llmops_image_tokens_patches(1024, 1024, 1.0), 1024);
+	assert_int_equal(llmops_image_tokens_patches(1800, 2400, 1.0), 1452);
+	assert_int_equal(llmops_image_tokens_patches(1024, 1024, 1.62), 1659);
+	assert_int_equal(llmops_image_tokens_patches(1800, 2400, 1.62), 2352);
+	assert_int_equal(llmops_image_tokens_patches(128, 64, 1.62), 13);
 }
 
 int main(void)

@@ -418,6 +418,19 @@ static void test_models(void **state)
 	assert_string_equal(m.encoding, "o200k_base");
 	assert_true(llmops_model_tokens("gpt-3.5-turbo", NULL, &m));
 	assert_string_equal(m.encoding, "cl100k_base");
+	assert_int_equal(m.per_message, 3);
+	/* tiktoken's cookbook: gpt-3.5-turbo-0301 wraps each message in 4, a name replaces
+	   the role (issue 30) */
+	assert_true(llmops_model_tokens("gpt-3.5-turbo-0301", NULL, &m));
+	assert_int_equal(m.per_message, 4);
+	assert_int_equal(m.per_name, -1);
+	/* the patch models count images their own way */
+	assert_true(llmops_model_tokens("gpt-4.1-mini-2025-04-14", NULL, &m));
+	assert_true(m.img_patch_mult == 1.62);
+	assert_true(llmops_model_tokens("o4-mini", NULL, &m));
+	assert_true(m.img_patch_mult == 1.72);
+	assert_true(llmops_model_tokens("gpt-4.1", NULL, &m));
+	assert_true(m.img_patch_mult == 0 && m.img_base == 85);
 	assert_true(llmops_model_tokens("o3-mini", NULL, &m));
 	assert_string_equal(m.encoding, "o200k_base");
 	assert_true(llmops_model_tokens("gpt-5", NULL, &m));
