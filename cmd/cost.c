@@ -91,6 +91,7 @@ static void sources_for(const struct cost_env *ce, const struct llmops_prompt *p
 	s->traffic_day = cJSON_IsNumber(pd) ? pd->valuedouble : -1;
 	s->traffic_month = cJSON_IsNumber(pm) ? pm->valuedouble : -1;
 	s->traffic_observed = obs ? obs->per_day : -1;
+	s->traffic_production = obs && obs->production;
 }
 
 /* Tokens of p rendered with vars (NULL: the template alone). */

@@ -65,6 +65,11 @@ static void notes(const struct cost_report *r, FILE *out, const char *bullet)
 				"window "
 				"of %ld\n",
 				bullet, w->name, s->input_tokens, s->model, s->context_window);
+		if (!strcmp(s->traffic_source, "production"))
+			fprintf(out,
+				"%s%s: requests per day are the production traffic ingested into "
+				"the ledger (last 30 days)\n",
+				bullet, w->name);
 		if (!strcmp(s->traffic_source, "evaluation-runs"))
 			fprintf(out,
 				"%s%s: requests per day are those of the evaluation runs in the "

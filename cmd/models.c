@@ -79,11 +79,22 @@ static const struct llmops_approved *approval_of(const struct llmops_approval *a
 	return x;
 }
 
+/* An entry that prices a family of ids (fine-tunes: "ft:gpt-4o"; "ft:gpt-3.5-turbo-"), not a
+   model one can name: shown as a pattern ("ft:gpt-4o*"), never as a model id. */
+static int is_pattern(const char *id)
+{
+	size_t n = strlen(id);
+	return !strncmp(id, "ft:", 3) || (n && strchr("-:/", id[n - 1]));
+}
+
 static cJSON *row_json(const char *id, const struct llmops_price *e, const char *tokenizer,
 		       int exact, int moving, const struct standing *s)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", id);
+	cJSON_AddBoolToObject(o, "pattern", is_pattern(id));
+	if (e && strcmp(e->id, id))
+		cJSON_AddStringToObject(o, "alias_of", e->id);
 	runfmt_add_str(o, "provider", e ? e->provider : NULL);
 	runfmt_add_num(o, "input_usd_per_mtok", e ? e->input : NAN);
 	runfmt_add_num(o, "output_usd_per_mtok", e ? e->output : NAN);
@@ -109,7 +120,9 @@ static void row_text(const char *id, const struct llmops_price *e, const char *t
 			snprintf(ctxw, sizeof(ctxw), "%ld", e->context_window);
 	}
 	standing_text(ap, sizeof(ap), s);
-	printf("%-38s %-10s %9s %10s %9s %-13s %s%s\n", id, e ? e->provider : "-", in, out, ctxw,
+	char shown[300];
+	snprintf(shown, sizeof(shown), "%s%s", id, is_pattern(id) ? "*" : "");
+	printf("%-38s %-10s %9s %10s %9s %-13s %s%s\n", shown, e ? e->provider : "-", in, out, ctxw,
 	       tokenizer, moving ? "(moving) " : "", ap);
 	(void)exact;
 }
@@ -186,17 +199,24 @@ int cmd_models(int argc, char **argv, struct llmops_ctx *ctx)
 				if (st[k].ap == x)
 					s = &st[k];
 		}
-		struct llmops_model_tokens mt;
-		if (!llmops_model_tokens(id, e ? e->provider : NULL, &mt))
-			llmops_model_tokens(id, "other", &mt);
-		char tk[40];
-		snprintf(tk, sizeof(tk), "%s%s", mt.encoding, mt.exact ? "" : "~");
-		int moving = llmops_model_moving(prices, id, NULL, 0);
-		if (json)
-			cJSON_AddItemToArray(arr,
-					     row_json(id, e, mt.encoding, mt.exact, moving, s));
-		else
-			row_text(id, e, tk, mt.exact, moving, s);
+		/* the entry, then the ids it also prices (the dated ids a refusal of a moving
+		   alias points to are among them) */
+		const char *al = NULL;
+		for (size_t k = 0;
+		     k == 0 || (!approved_only && e && (al = llmops_price_alias(e, k - 1))); k++) {
+			const char *rid = k ? al : id;
+			struct llmops_model_tokens mt;
+			if (!llmops_model_tokens(rid, e ? e->provider : NULL, &mt))
+				llmops_model_tokens(rid, "other", &mt);
+			char tk[40];
+			snprintf(tk, sizeof(tk), "%s%s", mt.encoding, mt.exact ? "" : "~");
+			int moving = !is_pattern(rid) && llmops_model_moving(prices, rid, NULL, 0);
+			if (json)
+				cJSON_AddItemToArray(
+					arr, row_json(rid, e, mt.encoding, mt.exact, moving, s));
+			else
+				row_text(rid, e, tk, mt.exact, moving, s);
+		}
 	}
 	if (json)
 		rc = llmops_emit(stdout, arr, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;

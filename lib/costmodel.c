@@ -7,7 +7,7 @@
 
 void llmops_cost_sources_init(struct llmops_cost_sources *s)
 {
-	*s = (struct llmops_cost_sources){NULL, NULL, NULL, -1, -1, -1, -1, -1, -1, -1, -1};
+	*s = (struct llmops_cost_sources){NULL, NULL, NULL, -1, -1, -1, -1, -1, -1, -1, -1, 0};
 }
 
 const char *llmops_cost_model(const struct llmops_cost_sources *s)
@@ -44,8 +44,7 @@ double llmops_cost_traffic(const struct llmops_cost_sources *s, const char **sou
 		return s->traffic_month / 30.0;
 	}
 	if (s->traffic_observed > 0) {
-		/* the ledger records evaluation runs only: not production traffic */
-		*source = "evaluation-runs";
+		*source = s->traffic_production ? "production" : "evaluation-runs";
 		return s->traffic_observed;
 	}
 	*source = "none";

@@ -22,6 +22,7 @@ struct llmops_cost_sources {
 	double traffic_day;	  /* llmops.json cost.requests_per_day.NAME */
 	double traffic_month;	  /* llmops.json cost.requests_per_month.NAME */
 	double traffic_observed;  /* requests a day in the ledger */
+	int traffic_production;	  /* 1: those are production traffic (llmops ingest) */
 };
 
 /* The sources, all saying nothing. */
@@ -40,7 +41,8 @@ double llmops_cost_output_tokens(const struct llmops_cost_sources *s, const char
 /*
  * Requests a day: the flag, llmops.json's per day, its per month / 30,
  * what the ledger observed, else 0.  *source gets "--requests-per-day",
- * "llmops.json", "evaluation-runs" (the ledger's evaluation runs: not production) or "none".
+ * "llmops.json", "production" (the ledger's production runs: the application's traffic),
+ * "evaluation-runs" (the ledger's evaluation runs: not production) or "none".
  */
 double llmops_cost_traffic(const struct llmops_cost_sources *s, const char **source);
 

@@ -370,7 +370,7 @@ int llmops_ledger_requests_each(struct llmops_ledger *lg, const char *since, con
  * --production` does), one that failed as an error.
  */
 struct llmops_prod_run_key {
-	const char *day; /* "2026-11-22" (UTC); required */
+	const char *day;				 /* "2026-11-22" (UTC); required */
 	const char *prompt, *version, *provider, *model; /* NULL: unknown */
 };
 
@@ -402,8 +402,7 @@ int llmops_ledger_prod_add(struct llmops_ledger *lg, const char *run_id,
 
 /* Commit, then bring a production run's totals and figures up to date (status "passed",
    finished_at its newest record). */
-int llmops_ledger_prod_finish(struct llmops_ledger *lg, const char *run_id,
-			      struct llmops_err *err);
+int llmops_ledger_prod_finish(struct llmops_ledger *lg, const char *run_id, struct llmops_err *err);
 
 /* Which production records: NULL fields do not filter. */
 struct llmops_prod_filter {
@@ -514,11 +513,15 @@ struct llmops_observed {
 	double mean_tokens_out; /* over those; valid when requests > 0 */
 	long recent;		/* requests in the last 30 days */
 	double per_day;		/* recent / days they span (at least 1); 0 when none */
+	int production;		/* 1: from production runs (llmops ingest), the application's
+				   traffic; 0: from evaluation runs */
 };
 
 /*
- * Observations for prompt `name` with `model` (NULL: any model).  A prompt
- * never run gives zeros, not an error.
+ * Observations for prompt `name` with `model` (NULL: any model): of its
+ * production traffic where the last 30 days have some, else of its
+ * evaluation runs (out->production says which).  A prompt never run gives
+ * zeros, not an error.
  */
 int llmops_ledger_observed(struct llmops_ledger *lg, const char *name, const char *model,
 			   struct llmops_observed *out, struct llmops_err *err);
@@ -598,7 +601,10 @@ struct llmops_vet_opts {
 	int64_t max_bytes;  /* a larger file is refused unread; 0: no limit */
 	const char *name;   /* what messages call the file (a ref name); NULL: its path */
 };
-#define LLMOPS_VET_OPTS_INIT {NULL, -1, 0, NULL}
+#define LLMOPS_VET_OPTS_INIT                                                                       \
+	{                                                                                          \
+		NULL, -1, 0, NULL                                                                  \
+	}
 
 /* The largest snapshot `ledger fetch` reads (a run of 100,000 long answers fits). */
 #define LLMOPS_SNAPSHOT_MAX_BYTES (512LL << 20)

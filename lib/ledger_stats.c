@@ -16,6 +16,10 @@
 	" CASE WHEN r.provider IS NULL AND r.model IS NULL THEN u.provider ELSE r.provider END,"   \
 	" CASE WHEN r.provider IS NULL AND r.model IS NULL THEN u.model ELSE r.model END"
 
+static int observed_of(struct llmops_ledger *lg, const char *sql, const char *name,
+		       const char *model, int production, struct llmops_observed *out,
+		       struct llmops_err *err);
+
 int llmops_ledger_observed(struct llmops_ledger *lg, const char *name, const char *model,
 			   struct llmops_observed *out, struct llmops_err *err)
 {
@@ -27,13 +31,37 @@ int llmops_ledger_observed(struct llmops_ledger *lg, const char *name, const cha
 		" FROM results r JOIN runs u ON u.id = r.run_id"
 		" WHERE u.prompt_name = ?1 AND (?2 IS NULL OR ?2 = CASE WHEN r.provider IS NULL"
 		"   AND r.model IS NULL THEN u.model ELSE r.model END)"
-		"   AND r.tokens_out IS NOT NULL AND r.error IS NULL AND r.cache_hit = 0";
-	sqlite3_stmt *st = NULL;
+		"   AND r.tokens_out IS NOT NULL AND r.error IS NULL AND r.cache_hit = 0"
+		"   AND (u.kind = 'production') = ?3";
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* production traffic (llmops ingest) where the ledger has some in the last 30 days:
+	   what the application sends; else the evaluations' */
+	for (int production = 1; production >= 0; production--) {
+		struct llmops_observed o;
+		if ((rc = observed_of(lg, sql, name, model, production, &o, err)))
+			return rc;
+		if (o.recent > 0 || !production || !out->requests) {
+			*out = o;
+			out->production = production;
+		}
+		if (o.recent > 0)
+			break;
+	}
+	return LLMOPS_OK;
+}
+
+static int observed_of(struct llmops_ledger *lg, const char *sql, const char *name,
+		       const char *model, int production, struct llmops_observed *out,
+		       struct llmops_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	memset(out, 0, sizeof(*out));
 	if ((rc = ledger_prepare(lg, sql, &st, err)))
 		return rc;
+	sqlite3_bind_int(st, 3, production);
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (model)
 		sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);

@@ -424,7 +424,8 @@ static int unused_vars(struct llmops_lint *l)
 				continue;
 			if (!(l->opts.datasets && l->opts.datasets->nr
 				      ? forced_dataset(l, ld->file->path)
-				      : lp->name[0] && llmops_dataset_pairs(ld->file->path, lp->name)))
+				      : lp->name[0] &&
+						llmops_dataset_pairs(ld->file->path, lp->name)))
 				continue;
 			any = 1;
 			who = lp->name[0] ? lp->name : lp->file->path;

@@ -151,8 +151,10 @@ int llmops_model_tokens(const char *model, const char *vendor_hint, struct llmop
 			static const struct {
 				const char *prefix;
 				double mult;
-			} patch[] = {{"gpt-4.1-mini", 1.62}, {"gpt-4.1-nano", 2.46},
-				     {"gpt-5-mini", 1.62},   {"gpt-5-nano", 2.46},
+			} patch[] = {{"gpt-4.1-mini", 1.62},
+				     {"gpt-4.1-nano", 2.46},
+				     {"gpt-5-mini", 1.62},
+				     {"gpt-5-nano", 2.46},
 				     {"o4-mini", 1.72}};
 			for (size_t k = 0; k < sizeof(patch) / sizeof(*patch); k++)
 				if (!strncasecmp(name, patch[k].prefix, strlen(patch[k].prefix)))

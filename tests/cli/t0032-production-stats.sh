@@ -125,4 +125,20 @@ assert x and x[0]["prompt"]=="summarize@v1.0.0" and x[0]["dataset"]=="production
 # the Prometheus export has production series
 run llmops --ledger bad.db export --format prometheus
 check "production series" has "$out" 'llmops_cases_total{prompt="summarize",version="v1.1.0",model="gpt-4o-mini",provider="openai",source="production",outcome="error"} 10'
+
+# cost says where the traffic it prices came from (issue 30, finding 11)
+python3 - <<'EOF2'
+import datetime, json
+t = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+with open("recent.jsonl", "w") as f:
+    for i in range(6):
+        f.write(json.dumps({"id": "recent-%d" % i, "request": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}]},
+                            "response": {"choices": [{"message": {"content": "Summary: y"}}], "usage": {"prompt_tokens": 5, "completion_tokens": 2}},
+                            "timestamp": t, "metadata": {"llmops.prompt": "summarize", "llmops.version": "v1.0.0"}}) + "\n")
+EOF2
+llmops --ledger cost.db ingest recent.jsonl >/dev/null 2>&1
+run llmops --ledger cost.db cost --prompt summarize --format json
+check "traffic from production" has "$out" '"requests_from": "production"'
+run llmops --ledger cost.db cost --prompt summarize
+check "and said so" has "$out$err" "requests per day are the production traffic ingested"
 done_testing
