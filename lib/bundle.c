@@ -234,6 +234,16 @@ int llmops_bundle_verify(struct llmops_store *s, const char *text, size_t len, c
 		snprintf(msg, sizeof(msg), "its commit '%.80s' is not a commit id", commit);
 		llmops_strlist_append(problems, msg);
 		commit = "";
+	} else if (cl) {
+		/* the commit it says it was made at is one of this repository's */
+		struct llmops_snapshot *snap = NULL;
+		struct llmops_err e = {0};
+		if (llmops_snapshot_open(&snap, s, commit, &e)) {
+			snprintf(msg, sizeof(msg),
+				 "its commit %.64s is not a commit of this repository", commit);
+			llmops_strlist_append(problems, msg);
+		}
+		llmops_snapshot_free(snap);
 	}
 	/* what `prompt bundle` writes for this lock (at the bundle's own commit): every field
 	   compared, then every byte */
