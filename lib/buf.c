@@ -110,7 +110,8 @@ int llmops_buf_vaddf(struct llmops_buf *b, const char *fmt, va_list ap)
 	int n;
 
 	va_copy(cp, ap);
-	n = vsnprintf(b->data + b->len, b->cap ? b->cap - b->len : 0, fmt, cp);
+	/* an empty buffer has no storage yet: no pointer arithmetic on NULL */
+	n = vsnprintf(b->data ? b->data + b->len : NULL, b->cap ? b->cap - b->len : 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return LLMOPS_E_INPUT;

@@ -16,7 +16,7 @@ only=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 runs=${RUNS:-2000}
-names="bundle config dataset ingest json lint lock prices prompt provider snapshot template tokenizer verdict"
+names="bundle config dataset ingest ingestfile json lint lock prices prompt provider snapshot template tokenizer verdict"
 [ -n "$only" ] && names=$only
 
 # seed NAME DIR: the fixture files that exercise NAME, into DIR.  Harnesses
@@ -58,6 +58,21 @@ PY
 import json, os, sys
 for i, c in enumerate(json.load(open(sys.argv[1]))["cases"]):
     open(os.path.join(sys.argv[2], "%d.txt" % i), "wb").write(bytes([i % 256]) + c["text"].encode())
+PY
+		;;
+	ingestfile) # the record seeds as JSONL, as one array on many lines, and on one line
+		cp "$here"/seeds/ingest/* "$dir"/
+		python3 - "$here/seeds/ingest" "$dir" <<'PY'
+import json, os, sys
+recs = []
+for n in sorted(os.listdir(sys.argv[1])):
+    try:
+        recs.append(json.load(open(os.path.join(sys.argv[1], n))))
+    except ValueError:
+        pass
+open(os.path.join(sys.argv[2], "all.jsonl"), "w").write("".join(json.dumps(r) + "\n" for r in recs))
+open(os.path.join(sys.argv[2], "array.json"), "w").write(json.dumps(recs, indent=1))
+open(os.path.join(sys.argv[2], "array-line.jsonl"), "w").write(json.dumps(recs[:3]) + "\n" + json.dumps(recs[-1]) + "\n")
 PY
 		;;
 	bundle) # the genuine bundle of the harness's own repository and lock
