@@ -25,6 +25,7 @@ static cJSON *stats_json(const struct llmops_sync_stats *s, const char *remote)
 	cJSON_AddNumberToObject(o, "results", (double)s->results);
 	cJSON_AddNumberToObject(o, "retries", (double)s->retries);
 	cJSON_AddNumberToObject(o, "kept_local", (double)s->kept_local);
+	cJSON_AddNumberToObject(o, "replaced", (double)s->replaced);
 	cJSON_AddNumberToObject(o, "bytes", s->bytes);
 	return o;
 }
@@ -115,6 +116,11 @@ static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 		       "git's compression)%s\n",
 		       st.pushed, st.pushed == 1 ? "" : "s", remote, st.present, st.runs,
 		       st.bytes / 1024, st.retries ? "; retried after a fetch" : "");
+		if (st.replaced)
+			printf("%ld partial cop%s of production runs replaced by the union of "
+			       "their "
+			       "records\n",
+			       st.replaced, st.replaced == 1 ? "y" : "ies");
 		if (st.kept_local)
 			printf("%ld production run%s kept local (--with-production pushes them)\n",
 			       st.kept_local, st.kept_local == 1 ? "" : "s");

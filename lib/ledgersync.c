@@ -30,7 +30,8 @@ struct sync {
 	char tmp[64];			   /* a directory of our own for run.db files */
 	struct llmops_strlist remote_refs; /* the remote's refs under LLMOPS_SYNC_REFS, sorted */
 	struct llmops_strlist rejected;
-	unsigned flags; /* enum llmops_sync_flags */
+	unsigned flags;	   /* enum llmops_sync_flags */
+	int merged_copies; /* the remote's other copies of production runs merged already */
 	int cred_tries;
 	struct llmops_err *err;
 };
@@ -308,16 +309,62 @@ static int in_sorted(const struct llmops_strlist *l, const char *s)
 
 static int fetch_merge(struct sync *s, struct llmops_sync_stats *st);
 
+/* The remote's refs of run rid other than name (another count: a copy with fewer or other
+   records) into out, when it has fewer cases than `cases`. */
+static void partial_copies(const struct sync *s, const char *rid, const char *name, long long cases,
+			   struct llmops_strlist *out)
+{
+	char prefix[96];
+	size_t pl = (size_t)snprintf(prefix, sizeof(prefix), LLMOPS_SYNC_REFS "%s/", rid);
+	for (size_t i = 0; i < s->remote_refs.nr; i++) {
+		const char *r = s->remote_refs.items[i];
+		if (strncmp(r, prefix, pl) || !strcmp(r, name) || cases < 0 ||
+		    atoll(r + pl) >= cases)
+			continue;
+		llmops_strlist_append(out, r);
+	}
+}
+
+static int is_production(const struct llmops_run *r)
+{
+	return r->kind && !strcmp(r->kind, "production");
+}
+
 static int push_once(struct sync *s, struct llmops_sync_stats *st)
 {
 	struct llmops_run_filter f = {0};
 	struct llmops_run **runs = NULL;
-	struct llmops_strlist specs = LLMOPS_STRLIST_INIT;
+	struct llmops_strlist specs = LLMOPS_STRLIST_INIT, stale = LLMOPS_STRLIST_INIT;
 	size_t n = 0;
 	int rc;
 
 	if ((rc = list_remote(s)) || (rc = llmops_ledger_runs_list(s->lg, &f, &runs, &n, s->err)))
 		return rc;
+	/* a production run the remote has under another count (machines that pushed the same
+	   day's records at once): its records merged first, so that what is pushed is the
+	   union and the partial copies can go */
+	for (size_t i = 0; i < n && !s->merged_copies && (s->flags & LLMOPS_SYNC_PRODUCTION); i++) {
+		char name[128], prefix[96];
+		snprintf(name, sizeof(name), LLMOPS_SYNC_REFS "%s/%lld", runs[i]->id,
+			 (long long)runs[i]->cases);
+		int pl = snprintf(prefix, sizeof(prefix), LLMOPS_SYNC_REFS "%s/", runs[i]->id);
+		for (size_t k = 0; is_production(runs[i]) && k < s->remote_refs.nr; k++)
+			if (!strncmp(s->remote_refs.items[k], prefix, (size_t)pl) &&
+			    strcmp(s->remote_refs.items[k], name))
+				s->merged_copies = 1;
+		if (s->merged_copies) {
+			struct llmops_sync_stats fs = {0};
+			llmops_runs_free(runs, n);
+			runs = NULL;
+			n = 0;
+			rc = fetch_merge(s, &fs);
+			llmops_sync_stats_release(&fs);
+			if (rc || (rc = list_remote(s)) ||
+			    (rc = llmops_ledger_runs_list(s->lg, &f, &runs, &n, s->err)))
+				return rc;
+			break;
+		}
+	}
 	st->runs = 0;
 	st->present = 0;
 	st->kept_local = 0;
@@ -335,6 +382,8 @@ static int push_once(struct sync *s, struct llmops_sync_stats *st)
 		st->runs++;
 		snprintf(name, sizeof(name), LLMOPS_SYNC_REFS "%s/%lld", r->id,
 			 (long long)r->cases);
+		if (is_production(r)) /* copies with fewer records: this one holds them */
+			partial_copies(s, r->id, name, r->cases, &stale);
 		if (in_sorted(&s->remote_refs, name)) {
 			st->present++;
 			continue;
@@ -346,6 +395,12 @@ static int push_once(struct sync *s, struct llmops_sync_stats *st)
 		}
 	}
 	llmops_runs_free(runs, n);
+	size_t adds = specs.nr;
+	for (size_t i = 0; i < stale.nr; i++) {
+		char spec[300];
+		snprintf(spec, sizeof(spec), ":%s", stale.items[i]); /* deleted on the remote */
+		llmops_strlist_append(&specs, spec);
+	}
 	if (!rc && specs.nr) {
 		git_push_options po;
 		git_strarray arr = {specs.items, specs.nr};
@@ -354,12 +409,16 @@ static int push_once(struct sync *s, struct llmops_sync_stats *st)
 		callbacks(s, &po.callbacks);
 		po.callbacks.push_update_reference = on_update;
 		llmops_strlist_release(&s->rejected);
-		if (git_remote_push(s->remote, &arr, &po) < 0)
+		if (git_remote_push(s->remote, &arr, &po) < 0) {
 			rc = git_fail(s->err, "cannot push the runs");
-		else
-			st->pushed += (long)(specs.nr - s->rejected.nr);
+		} else {
+			long refused = (long)s->rejected.nr;
+			st->pushed += (long)adds - refused;
+			st->replaced += (long)stale.nr;
+		}
 	}
 	llmops_strlist_release(&specs);
+	llmops_strlist_release(&stale);
 	return rc;
 }
 
@@ -463,8 +522,11 @@ static int merge_ref(struct sync *s, const char *name, struct llmops_sync_stats 
 		refuse(s, name, "not a ref llmops writes (refs/llmops/runs/<RUN ID>/<CASES>)", st);
 		return 0;
 	}
+	/* a run with as many cases is here; a production run only with exactly as many (a copy
+	   with fewer can hold records this one lacks: another machine's of the same day) */
 	if (!llmops_ledger_run_get(s->lg, rid, &have, &e) && !strcmp(have->id, rid) &&
-	    have->cases >= cases) {
+	    (have->kind && !strcmp(have->kind, "production") ? have->cases == cases
+							     : have->cases >= cases)) {
 		llmops_run_free(have);
 		st->present++;
 		return 0;

@@ -44,6 +44,8 @@ struct llmops_sync_stats {
 	long results;	 /* results they added */
 	long retries;	 /* pushes retried after a fetch */
 	long kept_local; /* production runs not pushed (no LLMOPS_SYNC_PRODUCTION) */
+	long replaced;	 /* push: the remote's partial copies of production runs deleted, the
+			    union of their records pushed in their place */
 	double bytes;	 /* snapshot bytes written (push) or read (fetch), uncompressed */
 	/* fetch: the snapshots refused, one "REF: why" each (untrusted input that did not
 	   pass llmops_ledger_vet, a conflict with a run the ledger has, a ref name not

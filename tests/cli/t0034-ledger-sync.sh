@@ -79,6 +79,21 @@ run llmops ledger push --with-production
 check "--with-production pushes it" has "$out" "pushed 1 run to origin"
 check "now it is" eval 'git -C ../remote.git for-each-ref refs/llmops/runs/ | grep -q "$prod"' 
 
+# two machines add records to the same production run and push at once: the partial copies
+# do not stay side by side on the remote; the next push holds the union (issue 30, finding 10)
+(cd ../a && llmops ledger fetch >/dev/null 2>&1)
+rec() { printf '{"id": "%s", "request": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}]}, "response": {"choices": [{"message": {"content": "ok"}}]}, "metadata": {"llmops.prompt": "summarize", "llmops.version": "v1.0.0"}}\n' "$1"; }
+rec prod-b1 >more-b.jsonl && rec prod-b2 >>more-b.jsonl
+(cd ../a && { rec prod-a1; rec prod-a2; rec prod-a3; } >more-a.jsonl && llmops ingest more-a.jsonl >/dev/null 2>&1)
+llmops ingest more-b.jsonl >/dev/null 2>&1
+check "both added to the run they share" test "$(llmops runs --kind production --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1
+run llmops ledger push --with-production
+check "b pushed its copy" has "$out" "pushed 1 run"
+run env -C ../a "$LLMOPS" ledger push --with-production --format json
+check "a pushed the union, in place of b's partial copy" python3 -c '
+import json,sys; s=json.loads(sys.argv[1]); assert s["pushed"] == 1 and s["replaced"] >= 1, s' "$out"
+check "one ref of the run on the remote, with all six records" test "$(git -C ../remote.git for-each-ref --format='%(refname)' "refs/llmops/runs/$prod/" | sed 's|.*/||')" = 6
+
 # a remote configured with a relative path, used from a subdirectory
 git remote add rel ../remote.git
 mkdir -p sub
