@@ -3,6 +3,8 @@
  */
 #include "costmodel.h"
 
+#include "runid.h"
+
 #include <math.h>
 
 void llmops_cost_sources_init(struct llmops_cost_sources *s)
@@ -51,9 +53,19 @@ double llmops_cost_traffic(const struct llmops_cost_sources *s, const char **sou
 	return 0;
 }
 
-double llmops_cost_request(const struct llmops_price *p, double in, double out)
+double llmops_cost_request_at(const struct llmops_price *p, double in, double out, int minute)
 {
 	if (!p || in < 0 || out < 0 || isnan(in) || isnan(out))
 		return NAN;
-	return llmops_price_request(p, in, 0, out);
+	return llmops_price_request_at(p, in, 0, out, minute);
+}
+
+double llmops_cost_request(const struct llmops_price *p, double in, double out)
+{
+	return llmops_cost_request_at(p, in, out, -1);
+}
+
+double llmops_cost_request_now(const struct llmops_price *p, double in, double out)
+{
+	return llmops_cost_request_at(p, in, out, llmops_minute_of_day(llmops_now_ms()));
 }

@@ -49,8 +49,13 @@ double llmops_cost_traffic(const struct llmops_cost_sources *s, const char **sou
 /*
  * USD for one request of in input and out output tokens at price p (NAN
  * when p is NULL or a count is unknown, i.e. negative): what cost
- * estimates and what eval records for an answer.
+ * estimates and what eval records for an answer.  A model whose prices
+ * change with the hour (pricing.h) is priced, by llmops_cost_request, at the
+ * day's mean (a projection); by _now, at this minute's (an answer just
+ * received); by _at, at minute of the UTC day (< 0: the mean).
  */
 double llmops_cost_request(const struct llmops_price *p, double in, double out);
+double llmops_cost_request_now(const struct llmops_price *p, double in, double out);
+double llmops_cost_request_at(const struct llmops_price *p, double in, double out, int minute);
 
 #endif

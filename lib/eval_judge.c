@@ -133,9 +133,9 @@ int llmops_eval_judge_take(struct llmops_eval *ev, struct llmops_eval_job *j, in
 		llmops_verdict_weigh(body, len, g->lo, g->hi, &v);
 	if (rc && cached)
 		return rc; /* nothing was spent: it is asked again */
-	double cost =
-		cached ? 0
-		       : llmops_cost_request(g->price, (double)a->tokens_in, (double)a->tokens_out);
+	double cost = cached ? 0
+			     : llmops_cost_request_now(g->price, (double)a->tokens_in,
+						       (double)a->tokens_out);
 	struct llmops_eval_variant *var = &ev->vars[j->vi];
 	var->judge_tokens_in += a->tokens_in > 0 ? a->tokens_in : 0;
 	var->judge_tokens_out += a->tokens_out > 0 ? a->tokens_out : 0;

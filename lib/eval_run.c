@@ -409,8 +409,8 @@ static void fail_job(struct llmops_eval *ev, struct llmops_eval_job *j, const ch
 static double estimate(const struct llmops_price *price, const struct llmops_eval_job *j,
 		       const struct llmops_provider *p)
 {
-	double c = llmops_cost_request(price, (double)j->call.rq.len / 4,
-				       p->max_tokens > 0 ? (double)p->max_tokens : 256);
+	double c = llmops_cost_request_now(price, (double)j->call.rq.len / 4,
+					   p->max_tokens > 0 ? (double)p->max_tokens : 256);
 	return isnan(c) ? 0 : c;
 }
 
@@ -624,7 +624,8 @@ static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j,
 		price = v->fallback_price; /* the model that answered (NULL: no price) */
 	/* a cached answer costs nothing; otherwise what cost estimates it at */
 	j->cost = cached ? 0
-			 : llmops_cost_request(price, (double)j->tokens_in, (double)j->tokens_out);
+			 : llmops_cost_request_now(price, (double)j->tokens_in,
+						   (double)j->tokens_out);
 	if (!isnan(j->cost)) { /* spent from now on, though recorded later */
 		j->unsettled += j->cost;
 		ev->unsettled += j->cost;

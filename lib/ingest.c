@@ -164,8 +164,14 @@ static int count_and_price(struct llmops_ingest *in, struct llmops_prod_record *
 		in->price = in->model ? pr : NULL;
 	}
 	if (pr) {
-		r->cost_usd = llmops_price_request(pr, (double)r->tokens_in, (double)r->cached_in,
-						   (double)(r->tokens_out > 0 ? r->tokens_out : 0));
+		/* at the hour it was answered (ISO 8601: HH:MM at 11 and 14) */
+		const char *at = r->at ? r->at : in->now;
+		int minute = strlen(at) >= 16 ? ((at[11] - '0') * 10 + at[12] - '0') * 60 +
+							(at[14] - '0') * 10 + at[15] - '0'
+					      : -1;
+		r->cost_usd = llmops_price_request_at(
+			pr, (double)r->tokens_in, (double)r->cached_in,
+			(double)(r->tokens_out > 0 ? r->tokens_out : 0), minute);
 		in->st.priced++;
 	} else {
 		in->st.unpriced++;

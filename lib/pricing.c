@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -30,8 +31,10 @@ void llmops_pricing_free(struct llmops_pricing *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++) {
 		free(p->v[i].tiers);
+		free(p->v[i].hours);
+	}
 	for (size_t i = 0; i < p->ndocs; i++) {
 		cJSON_Delete(p->docs[i]);
 		free(p->labels[i]);
@@ -88,12 +91,27 @@ static const char *const entry_keys[] = {
 	"context_window",
 	"max_output_tokens",
 	"tiers",
+	"hours",
 	"aliases",
 	"prefixes",
 	"deprecated",
 	"name",
 	NULL,
 };
+
+/* "HH:MM" (00:00 to 23:59, or 24:00) as minutes of the day: 0, or -1. */
+static int hhmm(const cJSON *v, int *out)
+{
+	const char *s = cJSON_IsString(v) ? v->valuestring : "";
+	if (strlen(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '2' || s[1] < '0' || s[1] > '9' ||
+	    s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
+		return -1;
+	int m = ((s[0] - '0') * 10 + s[1] - '0') * 60 + (s[3] - '0') * 10 + s[4] - '0';
+	if (m > 24 * 60)
+		return -1;
+	*out = m;
+	return 0;
+}
 
 static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const char *origin,
 		     const char *text, size_t len, const char *label, const char *const *steps,
@@ -114,7 +132,8 @@ static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const c
 		if (!entry_keys[i]) {
 			snprintf(msg, sizeof(msg),
 				 "unknown key '%s' (known: input, cached_input, output, "
-				 "context_window, max_output_tokens, tiers, aliases, prefixes)",
+				 "context_window, max_output_tokens, tiers, hours, aliases, "
+				 "prefixes)",
 				 k->string);
 			return fail_at(err, text, len, label, steps, nsteps, k->string, msg, id);
 		}
@@ -163,6 +182,38 @@ static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const c
 			get_num(t, "output", 0, pr.output, &pr.tiers[i].output, &why);
 		}
 	}
+	const cJSON *hours = cJSON_GetObjectItemCaseSensitive(e, "hours");
+	if (hours && (!cJSON_IsArray(hours) || cJSON_GetArraySize(hours) > 24)) {
+		free(pr.tiers);
+		return fail_at(err, text, len, label, steps, nsteps, "hours",
+			       "'hours' must be an array (at most 24 windows)", id);
+	}
+	if (hours && cJSON_GetArraySize(hours) > 0) {
+		pr.nhours = (size_t)cJSON_GetArraySize(hours);
+		pr.hours = calloc(pr.nhours, sizeof(*pr.hours));
+		if (!pr.hours) {
+			free(pr.tiers);
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		}
+		size_t i = 0;
+		for (const cJSON *h = hours->child; h; h = h->next, i++) {
+			struct llmops_price_hours *w = &pr.hours[i];
+			if (hhmm(cJSON_GetObjectItemCaseSensitive(h, "from"), &w->from) ||
+			    hhmm(cJSON_GetObjectItemCaseSensitive(h, "to"), &w->to) ||
+			    w->from == w->to || get_num(h, "input", 1, 0, &w->input, &why) ||
+			    get_num(h, "output", 1, 0, &w->output, &why) ||
+			    get_num(h, "cached_input", 0, -1, &w->cached_input, &why)) {
+				free(pr.tiers);
+				free(pr.hours);
+				return fail_at(
+					err, text, len, label, steps, nsteps, "hours",
+					"a window of 'hours' has 'from' and 'to' (UTC, "
+					"\"HH:MM\", not the same), 'input' and 'output' (USD "
+					"per 1M tokens) and may have 'cached_input'",
+					id);
+			}
+		}
+	}
 	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(e, "provider");
 	pr.id = id;
 	pr.provider = cJSON_IsString(prov) ? prov->valuestring : "user";
@@ -174,6 +225,7 @@ static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const c
 		struct llmops_price *v = realloc(p->v, cap * sizeof(*v));
 		if (!v) {
 			free(pr.tiers);
+			free(pr.hours);
 			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 		}
 		p->v = v;
@@ -422,8 +474,28 @@ int llmops_pricing_find(const struct llmops_pricing *p, const char *model,
 	return LLMOPS_E_NOTFOUND;
 }
 
-double llmops_price_request(const struct llmops_price *pr, double input, double cached,
-			    double output)
+/* Whether minute m of the UTC day is in window w (which may run past midnight). */
+static int in_window(const struct llmops_price_hours *w, int m)
+{
+	return w->from < w->to ? m >= w->from && m < w->to : m >= w->from || m < w->to;
+}
+
+static int window_minutes(const struct llmops_price_hours *w)
+{
+	return w->from < w->to ? w->to - w->from : 24 * 60 - w->from + w->to;
+}
+
+static double cost_at_rates(double input, double cached, double output, double in_rate,
+			    double cached_rate, double out_rate)
+{
+	if (cached_rate < 0)
+		cached_rate = in_rate;
+	if (cached > input)
+		cached = input;
+	return ((input - cached) * in_rate + cached * cached_rate + output * out_rate) / 1e6;
+}
+
+static double base_cost(const struct llmops_price *pr, double input, double cached, double output)
 {
 	double in_rate = pr->input, cached_rate = pr->cached_input, out_rate = pr->output;
 	for (size_t i = 0; i < pr->ntiers; i++)
@@ -432,11 +504,44 @@ double llmops_price_request(const struct llmops_price *pr, double input, double 
 			cached_rate = pr->tiers[i].cached_input;
 			out_rate = pr->tiers[i].output;
 		}
-	if (cached_rate < 0)
-		cached_rate = in_rate;
-	if (cached > input)
-		cached = input;
-	return ((input - cached) * in_rate + cached * cached_rate + output * out_rate) / 1e6;
+	return cost_at_rates(input, cached, output, in_rate, cached_rate, out_rate);
+}
+
+double llmops_price_request_at(const struct llmops_price *pr, double input, double cached,
+			       double output, int minute)
+{
+	if (minute < 0 && pr->nhours) {
+		/* no time given: the day's mean, each window for its share of the day */
+		double sum = 0;
+		int covered = 0;
+		for (size_t i = 0; i < pr->nhours; i++) {
+			const struct llmops_price_hours *w = &pr->hours[i];
+			int m = window_minutes(w);
+			covered += m;
+			sum += m * cost_at_rates(input, cached, output, w->input, w->cached_input,
+						 w->output);
+		}
+		if (covered > 24 * 60)
+			covered = 24 * 60;
+		sum += (24 * 60 - covered) * base_cost(pr, input, cached, output);
+		return sum / (24 * 60);
+	}
+	for (size_t i = 0; minute >= 0 && i < pr->nhours; i++)
+		if (in_window(&pr->hours[i], minute % (24 * 60)))
+			return cost_at_rates(input, cached, output, pr->hours[i].input,
+					     pr->hours[i].cached_input, pr->hours[i].output);
+	return base_cost(pr, input, cached, output);
+}
+
+double llmops_price_request(const struct llmops_price *pr, double input, double cached,
+			    double output)
+{
+	return llmops_price_request_at(pr, input, cached, output, -1);
+}
+
+int llmops_minute_of_day(uint64_t ms)
+{
+	return (int)((ms / 60000) % (24 * 60));
 }
 
 size_t llmops_pricing_count(const struct llmops_pricing *p)

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "strlist.h"
@@ -18,6 +19,13 @@
 struct llmops_price_tier {
 	long above_input_tokens; /* the tier applies when input tokens exceed this */
 	double input, cached_input, output;
+};
+
+/* Prices in force at some hours of the day (DeepSeek's peak hours): from, to in minutes of
+   the UTC day (to < from: the window runs past midnight). */
+struct llmops_price_hours {
+	int from, to;
+	double input, cached_input, output; /* USD per Mtok; cached_input < 0: input's */
 };
 
 struct llmops_price {
@@ -31,6 +39,8 @@ struct llmops_price {
 	long max_output_tokens; /* tokens; 0 when unknown */
 	struct llmops_price_tier *tiers;
 	size_t ntiers;
+	struct llmops_price_hours *hours; /* windows of the day with their own prices */
+	size_t nhours;
 	/* private */
 	cJSON *aliases, *prefixes; /* borrowed from the owning document */
 };
@@ -80,9 +90,17 @@ const char *llmops_pricing_date(const struct llmops_pricing *p);
 
 /*
  * USD for one request of `input` tokens (of which `cached` are cache reads)
- * and `output` tokens, with tiers applied.
+ * and `output` tokens, with tiers applied, answered at `minute` of the UTC
+ * day (0 to 1439: a window of pr->hours that holds it sets the prices);
+ * minute < 0: the time is not known, and a model with windows is priced at
+ * the day's mean (each window for its share of the 24 hours).
+ * llmops_price_request is llmops_price_request_at with minute -1.
  */
+double llmops_price_request_at(const struct llmops_price *pr, double input, double cached,
+			       double output, int minute);
 double llmops_price_request(const struct llmops_price *pr, double input, double cached,
 			    double output);
+/* The minute of the UTC day of ms since the epoch. */
+int llmops_minute_of_day(uint64_t ms);
 
 #endif

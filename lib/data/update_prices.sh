@@ -22,13 +22,29 @@ const providers = ["openai", "anthropic", "google", "mistral", "deepseek", "x-ai
 const num = (v) => (typeof v === "number" ? v : v && typeof v === "object" && typeof v.base === "number" ? v.base : null);
 function pickPrices(p) {
   if (!Array.isArray(p)) return p;
-  // conditional prices: the last entry in force today (date constraints only)
+  // conditional prices: the last entry in force today by date; time-of-day windows
+  // (DeepSeek's peak hours) are kept apart (hoursOf)
   let cur = null;
   for (const c of p) {
     const k = c.constraint;
     if (!k || (k.type === "start_date" && k.start_date <= today)) cur = c.prices;
   }
   return cur || p[0].prices;
+}
+// the time-of-day windows in force today (UTC "HH:MM" from and to), each with its prices
+function hoursOf(p) {
+  if (!Array.isArray(p)) return [];
+  const out = [];
+  for (const c of p) {
+    const k = c.constraint;
+    if (!k || k.type !== "time_of_date") continue;
+    const w = { from: k.start_time.slice(0, 5), to: k.end_time.slice(0, 5),
+                input: num(c.prices.input_mtok), output: num(c.prices.output_mtok) };
+    const cached = num(c.prices.cache_read_mtok);
+    if (cached !== null) w.cached_input = cached;
+    if (w.input !== null && w.output !== null) out.push(w);
+  }
+  return out;
 }
 function collect(match, aliases, prefixes) {
   if (!match || typeof match !== "object") return;
@@ -59,6 +75,8 @@ for (const pid of providers) {
         }
     }
     if (tiers.length) e.tiers = tiers.sort((a, b) => a.above_input_tokens - b.above_input_tokens);
+    const hours = hoursOf(x.prices);
+    if (hours.length) e.hours = hours;
     aliases.delete(x.id);
     if (aliases.size) e.aliases = [...aliases].sort();
     if (prefixes.size) e.prefixes = [...prefixes].sort();
@@ -73,7 +91,8 @@ const doc = {
   currency: "USD",
   unit: "price per 1,000,000 tokens",
   notes: "max_output_tokens is not in the source: null unless set in llmops.json or --prices. " +
-         "Tiers: above that many input tokens, the tier's prices apply to the whole request.",
+         "Tiers: above that many input tokens, the tier's prices apply to the whole request. " +
+         "Hours: from and to (UTC, HH:MM), a request answered then is priced at the window's prices.",
   models: out,
 };
 let s = JSON.stringify(doc, null, 1);

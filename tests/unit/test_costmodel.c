@@ -89,9 +89,12 @@ static void shared_ids(void **state)
 	static const struct {
 		const char *spec, *provider;
 	} want[] = {
-		{"gpt-oss-120b", "openai"},	      {"openai:gpt-oss-120b", "openai"},
-		{"gpt-oss-20b", "openai"},	      {"deepseek-v4-pro", "deepseek"},
-		{"deepseek-v4-flash", "deepseek"},    {"cerebras:gpt-oss-120b", "cerebras"},
+		{"gpt-oss-120b", "openai"},
+		{"openai:gpt-oss-120b", "openai"},
+		{"gpt-oss-20b", "openai"},
+		{"deepseek-v4-pro", "deepseek"},
+		{"deepseek-v4-flash", "deepseek"},
+		{"cerebras:gpt-oss-120b", "cerebras"},
 		{"fireworks:deepseek-v4-pro", "fireworks"},
 	};
 	struct llmops_pricing *p = NULL;
@@ -114,14 +117,53 @@ static void shared_ids(void **state)
 	llmops_pricing_free(p);
 }
 
+/* DeepSeek's peak hours (genai-prices' time-of-day windows): a request is priced at the hour
+   it was answered, a projection at the day's mean (issue 30, finding 11). */
+static void hours_of_day(void **state)
+{
+	struct llmops_pricing *p = NULL;
+	const struct llmops_price *pr = NULL;
+	struct llmops_err err = {0};
+	(void)state;
+	assert_int_equal(llmops_pricing_builtin(&p, &err), 0);
+	assert_int_equal(llmops_pricing_find(p, "deepseek-chat", &pr, &err), 0);
+	assert_true(pr->nhours == 1 && pr->hours[0].from == 30 && pr->hours[0].to == 990);
+	/* 1M in, 1M out: off-peak (20:00 UTC) 0.135 + 0.55; peak (10:00 UTC) 0.27 + 1.1 */
+	assert_true(fabs(llmops_price_request_at(pr, 1e6, 0, 1e6, 20 * 60) - 0.685) < 1e-12);
+	assert_true(fabs(llmops_price_request_at(pr, 1e6, 0, 1e6, 10 * 60) - 1.37) < 1e-12);
+	assert_true(fabs(llmops_price_request_at(pr, 1e6, 0, 1e6, 30) - 1.37) < 1e-12);
+	assert_true(fabs(llmops_price_request_at(pr, 1e6, 0, 1e6, 29) - 0.685) < 1e-12);
+	/* the day: 16 hours at peak, 8 off */
+	assert_true(fabs(llmops_price_request(pr, 1e6, 0, 1e6) - (16 * 1.37 + 8 * 0.685) / 24) <
+		    1e-12);
+	/* two windows (deepseek-v4-pro: 01:00-04:00 and 06:00-10:00 at twice the price) */
+	assert_int_equal(llmops_pricing_find(p, "deepseek-v4-pro", &pr, &err), 0);
+	assert_true(pr->nhours == 2);
+	assert_true(fabs(llmops_price_request_at(pr, 1e6, 0, 0, 7 * 60) - 1.32) < 1e-12);
+	assert_true(fabs(llmops_price_request_at(pr, 1e6, 0, 0, 12 * 60) - 0.66) < 1e-12);
+	assert_true(fabs(llmops_price_request(pr, 1e6, 0, 0) - (7 * 1.32 + 17 * 0.66) / 24) <
+		    1e-12);
+	/* a window past midnight */
+	static const char mine[] = "{\"x\": {\"input\": 1, \"output\": 1, \"hours\": [{\"from\": "
+				   "\"22:00\", \"to\": \"02:00\", \"input\": 3, \"output\": 3}]}}";
+	assert_int_equal(llmops_pricing_add_json(p, mine, strlen(mine), "llmops.json", &err), 0);
+	assert_int_equal(llmops_pricing_find(p, "x", &pr, &err), 0);
+	assert_true(llmops_price_request_at(pr, 1e6, 0, 0, 23 * 60) == 3);
+	assert_true(llmops_price_request_at(pr, 1e6, 0, 0, 60) == 3);
+	assert_true(llmops_price_request_at(pr, 1e6, 0, 0, 3 * 60) == 1);
+	static const char bad[] = "{\"y\": {\"input\": 1, \"output\": 1, \"hours\": [{\"from\": "
+				  "\"25:00\", \"to\": \"02:00\", \"input\": 3, \"output\": 3}]}}";
+	assert_int_equal(llmops_pricing_add_json(p, bad, strlen(bad), "llmops.json", &err),
+			 LLMOPS_E_INPUT);
+	llmops_pricing_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(model_precedence),
-		cmocka_unit_test(output_precedence),
-		cmocka_unit_test(traffic_precedence),
-		cmocka_unit_test(request_price),
-		cmocka_unit_test(shared_ids),
+		cmocka_unit_test(model_precedence),   cmocka_unit_test(output_precedence),
+		cmocka_unit_test(traffic_precedence), cmocka_unit_test(request_price),
+		cmocka_unit_test(shared_ids),	      cmocka_unit_test(hours_of_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
