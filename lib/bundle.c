@@ -230,7 +230,11 @@ int llmops_bundle_verify(struct llmops_store *s, const char *text, size_t len, c
 				 k->string);
 			llmops_strlist_append(problems, msg);
 		}
-	if (cl && cl != 40 && cl != 64) {
+	int hex = 1; /* lower-case, as git writes ids (and as a bundle is written) */
+	for (size_t i = 0; i < cl; i++)
+		hex &= (commit[i] >= '0' && commit[i] <= '9') ||
+		       (commit[i] >= 'a' && commit[i] <= 'f');
+	if (cl && ((cl != 40 && cl != 64) || !hex)) {
 		snprintf(msg, sizeof(msg), "its commit '%.80s' is not a commit id", commit);
 		llmops_strlist_append(problems, msg);
 		commit = "";
