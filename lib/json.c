@@ -265,10 +265,11 @@ static int scan_value(struct scan *sc, int depth)
 		    "or null)");
 }
 
-int llmops_json_check(const char *text, size_t len, const char *label, struct llmops_err *err)
+/* The strict scan of text[0..len) whose first invalid UTF-8 byte is at bad (len: none). */
+static int check_text(const char *text, size_t len, size_t bad, const char *label,
+		      struct llmops_err *err)
 {
 	struct scan sc = {text, len, 0, NULL, 0, {0}};
-	size_t bad = llmops_utf8_invalid(text, len);
 	int line, col;
 	if (bad < len) {
 		llmops_text_pos(text, bad, &line, &col);
@@ -277,6 +278,10 @@ int llmops_json_check(const char *text, size_t len, const char *label, struct ll
 				     "as UTF-8",
 				     (unsigned char)text[bad], bad);
 	}
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		return llmops_err_at(err, LLMOPS_E_INPUT, label, 1, 1,
+				     "file starts with a byte-order mark; save it as UTF-8 "
+				     "without BOM");
 	if (peek(&sc) < 0)
 		return llmops_err_at(err, LLMOPS_E_INPUT, label, 1, 1,
 				     "empty file; expected a JSON value");
@@ -287,6 +292,11 @@ int llmops_json_check(const char *text, size_t len, const char *label, struct ll
 		return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col, "%s", sc.msg);
 	}
 	return 0;
+}
+
+int llmops_json_check(const char *text, size_t len, const char *label, struct llmops_err *err)
+{
+	return check_text(text, len, llmops_utf8_invalid(text, len), label, err);
 }
 
 int llmops_json_array_each(const char *text, size_t len,
@@ -368,30 +378,11 @@ int llmops_json_parse(cJSON **out, const char *text, size_t len, const char *lab
 int llmops_json_parse_checked(cJSON **out, const char *text, size_t len, size_t bad,
 			      const char *label, struct llmops_err *err)
 {
-	struct scan sc = {text, len, 0, NULL, 0, {0}};
-	int line, col;
+	int line, col, rc;
 
 	*out = NULL;
-	if (bad < len) {
-		llmops_text_pos(text, bad, &line, &col);
-		return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col,
-				     "invalid UTF-8 (byte 0x%02x at offset %zu); save the file "
-				     "as UTF-8",
-				     (unsigned char)text[bad], bad);
-	}
-	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-		return llmops_err_at(err, LLMOPS_E_INPUT, label, 1, 1,
-				     "file starts with a byte-order mark; save it as UTF-8 "
-				     "without BOM");
-	if (peek(&sc) < 0)
-		return llmops_err_at(err, LLMOPS_E_INPUT, label, 1, 1,
-				     "empty file; expected a JSON value");
-	if (!scan_value(&sc, 0) && peek(&sc) >= 0)
-		fail(&sc, sc.pos, "unexpected text after the JSON value");
-	if (sc.msg) {
-		llmops_text_pos(text, sc.at, &line, &col);
-		return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col, "%s", sc.msg);
-	}
+	if ((rc = check_text(text, len, bad, label, err)))
+		return rc;
 	*out = cJSON_ParseWithLength(text, len);
 	if (!*out) {
 		const char *at = cJSON_GetErrorPtr();

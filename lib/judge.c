@@ -109,6 +109,17 @@ static cJSON *whole_object(const char *text)
 	return o;
 }
 
+/* "no WHAT in the judge's answer ('its start...'): it must answer SHAPE" */
+static int no_verdict(struct llmops_err *err, const char *what, const char *text, const char *shape)
+{
+	char start[80];
+	const char *more;
+	answer_start(text, start, sizeof(start), &more);
+	return llmops_err_set(err, LLMOPS_E_INPUT,
+			      "no %s in the judge's answer ('%s%s'): it must answer %s", what,
+			      start, more, shape);
+}
+
 #define MAX_SEEN 16
 
 /* Every value the answer gives under label: its JSON objects' (is(value) for key label),
@@ -175,15 +186,9 @@ int llmops_verdict_parse(const char *text, long lo, long hi, struct llmops_verdi
 					      "%g): no verdict is read from it; it must answer "
 					      "{\"score\": N, \"reason\": \"...\"} alone",
 					      s.v[0], s.v[1]);
-		if (!s.n) {
-			char start[80];
-			const char *more;
-			answer_start(text, start, sizeof(start), &more);
-			return llmops_err_set(err, LLMOPS_E_INPUT,
-					      "no score in the judge's answer ('%s%s'): it must "
-					      "answer {\"score\": N, \"reason\": \"...\"}",
-					      start, more);
-		}
+		if (!s.n)
+			return no_verdict(err, "score", text,
+					  "{\"score\": N, \"reason\": \"...\"}");
 		raw = s.v[0];
 		cJSON *r = first_object(text, "reason", cJSON_IsString);
 		if (r)
@@ -455,15 +460,9 @@ int llmops_preference_parse(const char *text, struct llmops_preference *p, struc
 			"the judge's answer names different winners: no verdict is "
 			"read from it; it must answer {\"winner\": \"A\"|\"B\"|\"tie\", "
 			"\"reason\": \"...\"} alone");
-	if (!s.n || s.v[0] < 0) {
-		char start[80];
-		const char *more;
-		answer_start(text, start, sizeof(start), &more);
-		return llmops_err_set(err, LLMOPS_E_INPUT,
-				      "no winner in the judge's answer ('%s%s'): it must answer "
-				      "{\"winner\": \"A\"|\"B\"|\"tie\", \"reason\": \"...\"}",
-				      start, more);
-	}
+	if (!s.n || s.v[0] < 0)
+		return no_verdict(err, "winner", text,
+				  "{\"winner\": \"A\"|\"B\"|\"tie\", \"reason\": \"...\"}");
 	p->winner = (int)s.v[0];
 	return 0;
 }
