@@ -9,6 +9,7 @@
 #include "runid.h"
 #include "strlist.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FETCH_SPEC "+refs/llmops/runs/*:refs/llmops/runs/*"
@@ -215,6 +217,45 @@ static void sync_close(struct sync *s)
 	git_repository_free(s->repo);
 	llmops_strlist_release(&s->remote_refs);
 	llmops_strlist_release(&s->rejected);
+}
+
+/* libgit2 writes a pack into a repository as objects/pack/pack_git2_* and renames it once
+   whole: a push or fetch killed part way leaves it there, and git's own clean-up does not
+   know the name.  Those older than an hour (so none of an operation under way) are removed
+   from the repository at git_dir (a .git directory or a bare repository). */
+static void drop_stale_packs(const char *git_dir)
+{
+	char dir[4200], path[4600];
+	struct stat sb;
+	snprintf(dir, sizeof(dir), "%s/objects/pack", git_dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "pack_git2_", 10)) {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			if (!lstat(path, &sb) && S_ISREG(sb.st_mode) && now - sb.st_mtime > 3600)
+				unlink(path);
+		}
+	closedir(d);
+}
+
+/* The same for the remote when it is a repository on this machine (a path, file://). */
+static void drop_remote_stale_packs(struct sync *s)
+{
+	const char *url = git_remote_url(s->remote);
+	char dir[4200];
+	struct stat sb;
+	if (!url)
+		return;
+	if (!strncmp(url, "file://", 7))
+		url += 7;
+	else if (strstr(url, "://") || (url[0] != '/' && strchr(url, ':')))
+		return; /* another machine: its own git cleans up after a broken push */
+	snprintf(dir, sizeof(dir), "%s/.git", url);
+	drop_stale_packs(!stat(dir, &sb) && S_ISDIR(sb.st_mode) ? dir : url);
 }
 
 /* The callbacks of one operation (a listing, a push, a fetch): credentials asked afresh. */
@@ -429,6 +470,10 @@ int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *r
 	int rc = sync_open(&s, lg, root, remote, 1, err);
 	s.flags = flags;
 	memset(st, 0, sizeof(*st));
+	if (!rc) {
+		drop_stale_packs(git_repository_path(s.repo));
+		drop_remote_stale_packs(&s);
+	}
 	for (int k = 0; !rc; k++) {
 		if ((rc = push_once(&s, st)) || !s.rejected.nr)
 			break;
@@ -628,8 +673,10 @@ int llmops_ledger_fetch(struct llmops_ledger *lg, const char *root, const char *
 	struct sync s;
 	int rc = sync_open(&s, lg, root, remote, 0, err);
 	memset(st, 0, sizeof(*st));
-	if (!rc)
+	if (!rc) {
+		drop_stale_packs(git_repository_path(s.repo));
 		rc = fetch_merge(&s, st);
+	}
 	sync_close(&s);
 	return rc;
 }

@@ -22,6 +22,11 @@
  * ssh agent, https with credentials from `git credential fill`, so the
  * user's credential helpers and their environment apply).
  *
+ * A push or fetch killed part way leaves libgit2's temporary pack
+ * (objects/pack/pack_git2_*) in the repository it wrote to; the next push or
+ * fetch removes those older than an hour, here and in a remote on this
+ * machine.
+ *
  * Ownership: nothing returned is the caller's beyond *st (llmops_sync_stats_release).
  */
 #ifndef LLMOPS_LEDGERSYNC_H

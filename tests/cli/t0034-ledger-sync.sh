@@ -94,6 +94,16 @@ check "a pushed the union, in place of b's partial copy" python3 -c '
 import json,sys; s=json.loads(sys.argv[1]); assert s["pushed"] == 1 and s["replaced"] >= 1, s' "$out"
 check "one ref of the run on the remote, with all six records" test "$(git -C ../remote.git for-each-ref --format='%(refname)' "refs/llmops/runs/$prod/" | sed 's|.*/||')" = 6
 
+# a push killed part way leaves libgit2's temporary pack in the remote; the next push removes
+# it once it is an hour old, never one of a push under way (issue 30, finding 10)
+touch -d '2 hours ago' ../remote.git/objects/pack/pack_git2_0123456789abcdef
+touch ../remote.git/objects/pack/pack_git2_fedcba9876543210
+run llmops ledger push
+expect_rc 0 "a push"
+check "the stale temporary pack is gone" test ! -e ../remote.git/objects/pack/pack_git2_0123456789abcdef
+check "a fresh one (a push under way) is left" test -e ../remote.git/objects/pack/pack_git2_fedcba9876543210
+rm -f ../remote.git/objects/pack/pack_git2_fedcba9876543210
+
 # a remote configured with a relative path, used from a subdirectory
 git remote add rel ../remote.git
 mkdir -p sub
