@@ -52,31 +52,75 @@ static pid_t parent_of(pid_t pid, pid_t *pgrp)
 	return ppid;
 }
 
+/* A child of ours that is not ours to keep: killed and reaped. */
+static void stray(struct runner *r, pid_t pid, pid_t me, pid_t mine)
+{
+	pid_t pg = 0;
+	if (parent_of(pid, &pg) != me)
+		return;
+	/* ours (a pager, a helper we wait for) share our group; a running exec call's
+	   processes share its group (its child's pid); anything else left its group or came
+	   back to us from an exec call that ended */
+	int owned = pg == mine;
+	for (unsigned i = 0; r && i < r->conc && !owned; i++)
+		owned = r->slots[i].c && r->slots[i].pid > 0 && !r->slots[i].reaped &&
+			(r->slots[i].pid == pid || r->slots[i].pid == pg);
+	if (owned)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Our children, from each thread's /proc/self/task/TID/children (a few numbers, where a
+   scan of /proc reads every process); 0, or -1 when the kernel has no such file. */
+static int children(struct runner *r, pid_t me, pid_t mine)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int rc = -1;
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char path[300], buf[4096];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/children", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		rc = 0;
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		for (char *p = buf, *end; *p; p = end) {
+			long pid = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			if (pid > 0)
+				stray(r, (pid_t)pid, me, mine);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
 void exec_strays(struct runner *r)
 {
 	pid_t me = getpid(), mine = getpgrp();
-	DIR *d = opendir("/proc");
+	if (!children(r, me, mine))
+		return;
+	DIR *d = opendir("/proc"); /* no children files: every process, its parent read */
 	struct dirent *e;
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
 		char *end;
 		long pid = strtol(e->d_name, &end, 10);
-		pid_t pg = 0;
-		if (*end || pid <= 0 || parent_of((pid_t)pid, &pg) != me)
-			continue;
-		/* ours (a pager, a helper we wait for) share our group; a running exec call's
-		   processes share its group (its child's pid); anything else left its group or
-		   came back to us from an exec call that ended */
-		int owned = pg == mine;
-		for (unsigned i = 0; r && i < r->conc && !owned; i++)
-			owned = r->slots[i].c && r->slots[i].pid > 0 && !r->slots[i].reaped &&
-				(r->slots[i].pid == (pid_t)pid || r->slots[i].pid == pg);
-		if (owned)
-			continue;
-		kill((pid_t)pid, SIGKILL);
-		while (waitpid((pid_t)pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		if (!*end && pid > 0)
+			stray(r, (pid_t)pid, me, mine);
 	}
 	closedir(d);
 }
