@@ -34,6 +34,7 @@ struct sync {
 	struct llmops_strlist rejected;
 	unsigned flags;	   /* enum llmops_sync_flags */
 	int merged_copies; /* the remote's other copies of production runs merged already */
+	struct llmops_strlist unmerged; /* refs that merge refused: never deleted on the remote */
 	int cred_tries;
 	struct llmops_err *err;
 };
@@ -151,6 +152,7 @@ static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root,
 	s->err = err;
 	llmops_strlist_init(&s->remote_refs);
 	llmops_strlist_init(&s->rejected);
+	llmops_strlist_init(&s->unmerged);
 	if (git_repository_open_ext(&s->repo, root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		return git_fail(err, root);
 	/* a configured name: its URL (pushurl for a push) as an anonymous remote, whose only
@@ -217,6 +219,7 @@ static void sync_close(struct sync *s)
 	git_repository_free(s->repo);
 	llmops_strlist_release(&s->remote_refs);
 	llmops_strlist_release(&s->rejected);
+	llmops_strlist_release(&s->unmerged);
 }
 
 /* libgit2 writes a pack into a repository as objects/pack/pack_git2_* and renames it once
@@ -360,8 +363,8 @@ static void partial_copies(const struct sync *s, const char *rid, const char *na
 	for (size_t i = 0; i < s->remote_refs.nr; i++) {
 		const char *r = s->remote_refs.items[i];
 		if (strncmp(r, prefix, pl) || !strcmp(r, name) || cases < 0 ||
-		    atoll(r + pl) >= cases)
-			continue;
+		    atoll(r + pl) >= cases || llmops_strlist_find(&s->unmerged, r) >= 0)
+			continue; /* a copy that could not be merged is not ours to delete */
 		llmops_strlist_append(out, r);
 	}
 }
@@ -399,6 +402,14 @@ static int push_once(struct sync *s, struct llmops_sync_stats *st)
 			runs = NULL;
 			n = 0;
 			rc = fetch_merge(s, &fs);
+			for (size_t k = 0; k < fs.refused.nr; k++) { /* "REF: why" */
+				const char *colon = strstr(fs.refused.items[k], ": ");
+				char ref[300];
+				snprintf(ref, sizeof(ref), "%.*s",
+					 colon ? (int)(colon - fs.refused.items[k]) : 0,
+					 fs.refused.items[k]);
+				llmops_strlist_append(&s->unmerged, ref);
+			}
 			llmops_sync_stats_release(&fs);
 			if (rc || (rc = list_remote(s)) ||
 			    (rc = llmops_ledger_runs_list(s->lg, &f, &runs, &n, s->err)))
