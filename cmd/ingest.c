@@ -223,7 +223,6 @@ int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
 		.attrib = attrib,
 		.pricing = prices,
 		.command = command.data,
-		.env = ctx->env,
 		.problem = on_problem,
 		.problem_ud = &rep,
 		.progress = !no_progress && isatty(2) ? on_progress : NULL,

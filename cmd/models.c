@@ -127,6 +127,22 @@ static void row_text(const char *id, const struct llmops_price *e, const char *t
 	(void)exact;
 }
 
+/* One row for id, priced by e: into arr (JSON) when there is one, else printed. */
+static void emit_row(cJSON *arr, const struct llmops_pricing *prices, const char *id,
+		     const struct llmops_price *e, const struct standing *s)
+{
+	struct llmops_model_tokens mt;
+	char tk[40];
+	if (!llmops_model_tokens(id, e ? e->provider : NULL, &mt))
+		llmops_model_tokens(id, "other", &mt);
+	snprintf(tk, sizeof(tk), "%s%s", mt.encoding, mt.exact ? "" : "~");
+	int moving = !is_pattern(id) && llmops_model_moving(prices, id, NULL, 0);
+	if (arr)
+		cJSON_AddItemToArray(arr, row_json(id, e, mt.encoding, mt.exact, moving, s));
+	else
+		row_text(id, e, tk, mt.exact, moving, s);
+}
+
 int cmd_models(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const char *format = "text";
@@ -201,22 +217,10 @@ int cmd_models(int argc, char **argv, struct llmops_ctx *ctx)
 		}
 		/* the entry, then the ids it also prices (the dated ids a refusal of a moving
 		   alias points to are among them) */
-		const char *al = NULL;
-		for (size_t k = 0;
-		     k == 0 || (!approved_only && e && (al = llmops_price_alias(e, k - 1))); k++) {
-			const char *rid = k ? al : id;
-			struct llmops_model_tokens mt;
-			if (!llmops_model_tokens(rid, e ? e->provider : NULL, &mt))
-				llmops_model_tokens(rid, "other", &mt);
-			char tk[40];
-			snprintf(tk, sizeof(tk), "%s%s", mt.encoding, mt.exact ? "" : "~");
-			int moving = !is_pattern(rid) && llmops_model_moving(prices, rid, NULL, 0);
-			if (json)
-				cJSON_AddItemToArray(
-					arr, row_json(rid, e, mt.encoding, mt.exact, moving, s));
-			else
-				row_text(rid, e, tk, mt.exact, moving, s);
-		}
+		emit_row(arr, prices, id, e, s);
+		const char *al;
+		for (size_t k = 0; !approved_only && e && (al = llmops_price_alias(e, k)); k++)
+			emit_row(arr, prices, al, e, s);
 	}
 	if (json)
 		rc = llmops_emit(stdout, arr, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;

@@ -162,7 +162,7 @@ void llmops_eval_tools_total(struct llmops_eval_job *j)
    the runner runs beside the others (each in the repository's root, with the call's arguments
    on stdin, a few variables of ours and no key, 30 s and 1 MiB at most). */
 struct llmops_eval_tools_wait {
-	cJSON *calls; /* owned: the step's calls */
+	const cJSON *calls; /* the step's calls: borrowed from the job's conversation */
 	size_t n;
 	char **results;		      /* owned: call i's result once known */
 	struct llmops_call *exec;     /* call i's command, when it has one (exec[i].prov) */
@@ -186,7 +186,6 @@ static void wait_free(struct llmops_eval_tools_wait *w)
 	free(w->prov);
 	free(w->argv);
 	free(w->error);
-	cJSON_Delete(w->calls);
 	free(w);
 }
 
@@ -247,8 +246,7 @@ int llmops_eval_tools_begin(struct llmops_eval_job *j, const cJSON *calls, const
 	size_t n = (size_t)cJSON_GetArraySize(calls);
 	const cJSON *c;
 	char why[LLMOPS_ERR_MSG_MAX + 300];
-	if (!w || !(w->calls = cJSON_Duplicate(calls, 1)) ||
-	    !(w->results = calloc(n ? n : 1, sizeof(*w->results))) ||
+	if (!w || !(w->results = calloc(n ? n : 1, sizeof(*w->results))) ||
 	    !(w->exec = calloc(n ? n : 1, sizeof(*w->exec))) ||
 	    !(w->prov = calloc(n ? n : 1, sizeof(*w->prov))) ||
 	    !(w->argv = calloc(n ? n : 1, sizeof(*w->argv)))) {
@@ -268,6 +266,7 @@ int llmops_eval_tools_begin(struct llmops_eval_job *j, const cJSON *calls, const
 		cJSON_AddNullToObject(m, "content");
 	cJSON_AddItemToObject(m, "tool_calls", cJSON_Duplicate(calls, 1));
 	cJSON_AddItemToArray(j->messages, m);
+	w->calls = cJSON_GetObjectItemCaseSensitive(m, "tool_calls");
 	size_t i = 0;
 	cJSON_ArrayForEach (c, calls) {
 		const char *name = str_of(cJSON_GetObjectItemCaseSensitive(c, "function"), "name");

@@ -41,7 +41,6 @@ struct llmops_ingest {
 	size_t nruns, capruns, last;
 	struct llmops_tokenizer *tok[2]; /* o200k_base, cl100k_base: opened when needed */
 	struct llmops_buf key;
-	char **keys;	   /* the environment's key variables (redact.h), borrowed strings */
 	const char *model; /* the model priced last (borrowed from pricing's table: price) */
 	const struct llmops_price *price;
 	const char *label; /* the file being read */
@@ -60,10 +59,6 @@ int llmops_ingest_start(struct llmops_ingest **out, struct llmops_ledger *lg,
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	in->lg = lg;
 	in->o = *opts;
-	if (!(in->keys = llmops_redact_key_vars(opts->env))) {
-		free(in);
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	}
 	llmops_time_iso(in->now, ms);
 	llmops_ledger_set_batch(lg, INGEST_BATCH);
 	*out = in;
@@ -268,11 +263,10 @@ static int take(struct llmops_prod_record *r, void *ud)
 		free(input);
 		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
 	}
-	/* a key the application sent or the model echoed is never stored */
-	llmops_redact_keys(input, in->keys);
-	llmops_redact_keys(r->output, in->keys);
-	llmops_redact_keys(metadata, in->keys);
-	llmops_redact(r->error); /* a provider's error may quote the key it refused */
+	/* a key the application sent or the model echoed is never stored: the ledger cuts
+	   every held key's value from what it binds (redact.h); a provider's error may quote
+	   the key it refused, whatever its variable */
+	llmops_redact(r->error);
 	struct llmops_prod_result p = {
 		.case_id = r->id,
 		.record_key = r->key,
@@ -333,26 +327,36 @@ static void bad_line(struct llmops_ingest *in, const char *s, size_t n, long lin
 
 /* One record's JSON text s[0..n) at line: checked before it is parsed (its size, UTF-8,
    \u0000), parsed, taken; what is wrong is a problem at its line (the rest go on). */
-static int record_text(struct llmops_ingest *in, const char *s, size_t n, long line)
+/* A record refused unread: why, at the byte bad of s[0..n) (n: no column to name). */
+static int skip(struct llmops_ingest *in, const char *s, size_t n, long line, size_t bad,
+		const char *what)
 {
-	char why[200];
+	char why[300];
+	int l = 1, c = 1;
+	if (bad < n) {
+		llmops_text_pos(s, bad, &l, &c);
+		snprintf(why, sizeof(why), "column %d: %s", c, what);
+	} else {
+		snprintf(why, sizeof(why), "%s", what);
+	}
+	in->st.read++;
+	problem(in, line + l - 1, why);
+	return 0;
+}
+
+static int record_text(struct llmops_ingest *in, const char *s, size_t n, long line, int reprint)
+{
+	char what[120];
 	size_t bad;
-	int l, c;
 	if (n > LLMOPS_INGEST_RECORD_MAX) {
-		snprintf(why, sizeof(why),
+		snprintf(what, sizeof(what),
 			 "a record of %zu bytes, more than the %u a record may have", n,
 			 LLMOPS_INGEST_RECORD_MAX);
-		in->st.read++;
-		problem(in, line, why);
-		return 0;
+		return skip(in, s, n, line, n, what);
 	}
 	if ((bad = llmops_utf8_invalid(s, n)) < n) {
-		llmops_text_pos(s, bad, &l, &c);
-		snprintf(why, sizeof(why), "column %d: invalid UTF-8 (byte 0x%02x)", c,
-			 (unsigned char)s[bad]);
-		in->st.read++;
-		problem(in, line + l - 1, why);
-		return 0;
+		snprintf(what, sizeof(what), "invalid UTF-8 (byte 0x%02x)", (unsigned char)s[bad]);
+		return skip(in, s, n, line, bad, what);
 	}
 	cJSON *v = cJSON_ParseWithLength(s, n);
 	if (!v) {
@@ -360,15 +364,17 @@ static int record_text(struct llmops_ingest *in, const char *s, size_t n, long l
 		return 0;
 	}
 	if ((bad = llmops_json_find_nul(s, n)) < n) {
-		llmops_text_pos(s, bad, &l, &c);
-		snprintf(why, sizeof(why),
-			 "column %d: \\u0000 (NUL) in a string, where text would be cut", c);
-		in->st.read++;
-		problem(in, line + l - 1, why);
 		cJSON_Delete(v);
-		return 0;
+		return skip(in, s, n, line, bad,
+			    "\\u0000 (NUL) in a string, where text would be cut");
 	}
-	int rc = value(in, v, s, n, line);
+	/* an element of an array is hashed as printed: the same record hashes the same
+	   whichever way its file lays it out */
+	char *raw = reprint ? cJSON_PrintUnformatted(v) : NULL;
+	int rc = reprint && !raw ? llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory")
+		 : raw		 ? value(in, v, raw, strlen(raw), line)
+				 : value(in, v, s, n, line);
+	free(raw);
 	cJSON_Delete(v);
 	return rc;
 }
@@ -407,17 +413,7 @@ static int element(void *ud, size_t start, size_t end)
 	struct elements *e = ud;
 	int line = 1, col = 1;
 	llmops_text_cursor_pos(&e->cur, e->text, start, &line, &col);
-	if (end - start > LLMOPS_INGEST_RECORD_MAX ||
-	    llmops_utf8_invalid(e->text + start, end - start) < end - start ||
-	    llmops_json_find_nul(e->text + start, end - start) < end - start)
-		return record_text(e->in, e->text + start, end - start, e->base + line - 1);
-	/* the same record hashes the same whichever way its file lays it out */
-	cJSON *v = cJSON_ParseWithLength(e->text + start, end - start);
-	char *raw = v ? cJSON_PrintUnformatted(v) : NULL;
-	int rc = raw ? value(e->in, v, raw, strlen(raw), e->base + line - 1) : LLMOPS_E_NOMEM;
-	free(raw);
-	cJSON_Delete(v);
-	return rc == LLMOPS_E_NOMEM ? llmops_err_set(e->in->err, rc, "out of memory") : rc;
+	return record_text(e->in, e->text + start, end - start, e->base + line - 1, 1);
 }
 
 /* text[0..len), valid JSON starting at line base: an array of records, or one record. */
@@ -427,7 +423,7 @@ static int document(struct llmops_ingest *in, const char *text, size_t len, long
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
 		i++;
 	if (i == len || text[i] != '[')
-		return record_text(in, text, len, base);
+		return record_text(in, text, len, base, 0);
 	struct elements e = {in, text, base, LLMOPS_TEXT_CURSOR_INIT};
 	int rc = llmops_json_array_each(text, len, element, &e);
 	return rc < 0 && rc != LLMOPS_E_NOMEM && !in->err->code ? 0 : rc;
@@ -448,7 +444,7 @@ static int lines_of(struct llmops_ingest *in, const char *text, size_t len)
 			n--;
 		if (!n)
 			continue;
-		rc = record_text(in, s, n, line);
+		rc = record_text(in, s, n, line, 0);
 	}
 	return rc;
 }
@@ -551,7 +547,7 @@ int llmops_ingest_file(struct llmops_ingest *in, FILE *f, const char *label, str
 			i++;
 		/* an array of records on one line is a document of its own */
 		rc = whole && s[i] == '[' ? document(in, s, n, lineno)
-					  : record_text(in, s, n, lineno);
+					  : record_text(in, s, n, lineno, 0);
 	}
 	if (!rc && ferror(f))
 		rc = llmops_err_set(err, LLMOPS_E_IO, "%s: cannot read", label);
@@ -579,7 +575,6 @@ int llmops_ingest_finish(struct llmops_ingest *in, int rc, struct llmops_ingest_
 	llmops_tokenizer_close(in->tok[0]);
 	llmops_tokenizer_close(in->tok[1]);
 	llmops_buf_release(&in->key);
-	free(in->keys);
 	free((char *)in->model);
 	free(in);
 	return rc;

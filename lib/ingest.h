@@ -120,7 +120,6 @@ struct llmops_ingest_opts {
 	const struct llmops_attrib *attrib;   /* pinned versions to match text against; NULL */
 	const struct llmops_pricing *pricing; /* for records without a cost; NULL: none */
 	const char *command;		      /* the command line, for the runs' record */
-	char *const *env;		      /* key values never stored (redact.h); NULL */
 	llmops_ingest_problem_fn problem;
 	void *problem_ud;
 	/* progress: called every 65,536 records with the count so far; NULL */

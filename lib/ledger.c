@@ -359,8 +359,7 @@ static void backoff(int attempt)
 	nanosleep(&ts, NULL);
 }
 
-/* path as a file: URI with mode (RFC 3986: %, ?, # and the like escaped). */
-static char *file_uri(const char *path, const char *query)
+char *ledger_file_uri(const char *path, const char *query)
 {
 	struct llmops_buf u = LLMOPS_BUF_INIT;
 	llmops_buf_adds(&u, "file:");
@@ -414,7 +413,7 @@ static int open_readonly(struct llmops_ledger *lg, struct llmops_err *err)
 	struct identity id;
 	int rc;
 	for (int mode = 1; mode <= 2; mode++) {
-		char *uri = file_uri(lg->path, mode == 1 ? "mode=ro" : "immutable=1");
+		char *uri = ledger_file_uri(lg->path, mode == 1 ? "mode=ro" : "immutable=1");
 		if (!uri)
 			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 		rc = sqlite3_open_v2(uri, &lg->db,

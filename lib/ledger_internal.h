@@ -17,9 +17,9 @@ struct llmops_ledger {
 	sqlite3_stmt *prod_stmt;   /* the same for ingested production records */
 	char ts[32];		   /* the last result's time as text, and that time */
 	uint64_t ts_ms;
-	int readonly; /* 0 read-write; 1 mode=ro; 2 immutable (no WAL pending) */
+	int readonly;		  /* 0 read-write; 1 mode=ro; 2 immutable (no WAL pending) */
 	struct ledger_ckpt *ckpt; /* while appends are batched: the checkpointer */
-	int64_t prod_from; /* the first production result of the open batch; 0: none */
+	int64_t prod_from;	  /* the first production result of the open batch; 0: none */
 };
 
 /* ledger_prod.c: the open batch's production results added to their runs' totals, in its
@@ -56,6 +56,9 @@ void ledger_rollback(struct llmops_ledger *lg);
  */
 int ledger_write_one(struct llmops_ledger *lg, sqlite3_stmt *st, const char *what,
 		     struct llmops_err *err);
+/* path as a file: URI ending in ?query (RFC 3986: %, ?, # and the like escaped); the
+   caller's (free()), NULL when out of memory. */
+char *ledger_file_uri(const char *path, const char *query);
 /* A connection of ours: no trusted schema, no views, no triggers (SQLite's
    defensive settings that cost our own schema nothing). */
 void ledger_harden(sqlite3 *db);

@@ -19,20 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* "file:PATH?mode=ro" with PATH percent-encoded where a URI needs it. */
-static int ro_uri(struct llmops_buf *b, const char *path)
-{
-	llmops_buf_adds(b, "file:");
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p))
-			llmops_buf_addch(b, *p);
-		else
-			llmops_buf_addf(b, "%%%02X", *p);
-	}
-	return llmops_buf_adds(b, "?mode=ro");
-}
-
 /* An SQLite failure while copying: the source's when it is the source that is at fault. */
 static int merge_fail(struct llmops_ledger *lg, int rc, const char *src, struct llmops_err *err)
 {
@@ -247,7 +233,7 @@ int llmops_ledger_merge_vetted(struct llmops_ledger *lg, const char *src,
 			       const struct llmops_vet_opts *o, struct llmops_merge_stats *st,
 			       struct llmops_err *err)
 {
-	struct llmops_buf uri = LLMOPS_BUF_INIT;
+	char *uri = NULL;
 	sqlite3_stmt *at = NULL;
 	const char *name = o && o->name ? o->name : src;
 	int64_t version = 0;
@@ -256,10 +242,11 @@ int llmops_ledger_merge_vetted(struct llmops_ledger *lg, const char *src,
 	/* nothing of src is read into the ledger before it is known to be one of ours */
 	if ((rc = llmops_ledger_vet(src, o, &version, err)) || (rc = llmops_ledger_flush(lg, err)))
 		return rc;
-	ro_uri(&uri, src);
+	if (!(uri = ledger_file_uri(src, "mode=ro")))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	if ((rc = ledger_prepare(lg, "ATTACH DATABASE ?1 AS src", &at, err)))
 		goto out;
-	sqlite3_bind_text(at, 1, uri.data, -1, SQLITE_STATIC);
+	sqlite3_bind_text(at, 1, uri, -1, SQLITE_STATIC);
 	rc = sqlite3_step(at);
 	sqlite3_finalize(at);
 	if (rc != SQLITE_DONE) {
@@ -275,7 +262,7 @@ int llmops_ledger_merge_vetted(struct llmops_ledger *lg, const char *src,
 detach:
 	sqlite3_exec(lg->db, "DETACH DATABASE src", NULL, NULL, NULL);
 out:
-	llmops_buf_release(&uri);
+	free(uri);
 	return rc;
 }
 

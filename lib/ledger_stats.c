@@ -38,17 +38,16 @@ int llmops_ledger_observed(struct llmops_ledger *lg, const char *name, const cha
 	memset(out, 0, sizeof(*out));
 	/* production traffic (llmops ingest) where the ledger has some in the last 30 days:
 	   what the application sends; else the evaluations' */
-	for (int production = 1; production >= 0; production--) {
-		struct llmops_observed o;
-		if ((rc = observed_of(lg, sql, name, model, production, &o, err)))
-			return rc;
-		if (o.recent > 0 || !production || !out->requests) {
-			*out = o;
-			out->production = production;
-		}
-		if (o.recent > 0)
-			break;
-	}
+	if ((rc = observed_of(lg, sql, name, model, 1, out, err)))
+		return rc;
+	out->production = 1;
+	if (out->recent > 0)
+		return LLMOPS_OK;
+	struct llmops_observed ev;
+	if ((rc = observed_of(lg, sql, name, model, 0, &ev, err)))
+		return rc;
+	if (ev.requests || !out->requests) /* older production records: their tokens, at least */
+		*out = ev;
 	return LLMOPS_OK;
 }
 

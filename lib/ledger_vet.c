@@ -623,29 +623,13 @@ static int check_snapshot(struct vet *v, const struct llmops_vet_opts *o)
 
 /* --------------------------------------------------------------- open */
 
-static char *ro_uri(const char *path)
-{
-	struct llmops_buf b = LLMOPS_BUF_INIT;
-	llmops_buf_adds(&b, "file:");
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p))
-			llmops_buf_addch(&b, *p);
-		else
-			llmops_buf_addf(&b, "%%%02X", *p);
-	}
-	llmops_buf_adds(&b, "?mode=ro");
-	return b.oom ? (llmops_buf_release(&b), NULL) : llmops_buf_detach(&b, NULL);
-}
-
 static int harden(sqlite3 *db)
 {
-	int rc = SQLITE_OK;
-	static const int off[] = {SQLITE_DBCONFIG_TRUSTED_SCHEMA, SQLITE_DBCONFIG_ENABLE_TRIGGER,
-				  SQLITE_DBCONFIG_ENABLE_VIEW, SQLITE_DBCONFIG_ENABLE_FKEY,
-				  SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION};
-	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(off) / sizeof(off[0]); i++)
-		rc = sqlite3_db_config(db, off[i], 0, (int *)NULL);
+	/* ours (no trusted schema, views or triggers), and more: a file we did not write */
+	ledger_harden(db);
+	int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 0, (int *)NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, (int *)NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
 	/* our own queries are short and shallow; a text or blob above 256 MiB is no
@@ -703,7 +687,7 @@ int llmops_ledger_vet(const char *path, const struct llmops_vet_opts *o, int64_t
 				(long long)sb.st_size, (long long)o->max_bytes);
 	/* 1,000 VM steps a call; a linear read of a file costs a few hundred a row */
 	v.budget = 100000 + (uint64_t)sb.st_size / 4;
-	char *uri = ro_uri(path);
+	char *uri = ledger_file_uri(path, "mode=ro");
 	if (!uri)
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	rc = sqlite3_open_v2(uri, &v.db,

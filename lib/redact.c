@@ -28,6 +28,7 @@ static struct held {
 static size_t nheld;
 
 static int secretish_name(const char *name, size_t n);
+static int cut_all(char *s, const char *v, size_t vl);
 
 static void held_refresh(void)
 {
@@ -74,8 +75,8 @@ char *llmops_redact_held_dup(const char *s)
 	if (!llmops_redact_held_in(s, NULL))
 		return NULL;
 	char *d = strdup(s);
-	if (d)
-		llmops_redact_keys(d, key_env);
+	for (size_t i = 0; d && i < nheld; i++)
+		cut_all(d, held[i].value, held[i].len);
 	return d;
 }
 #define MARK_LEN (sizeof(mark) - 1)
@@ -122,6 +123,20 @@ static int secretish_name(const char *name, size_t n)
 	return 0;
 }
 
+/* Every occurrence of v[0..vl) in s cut; how many. */
+static int cut_all(char *s, const char *v, size_t vl)
+{
+	size_t from = 0;
+	char *hit;
+	int n = 0;
+	while ((hit = strstr(s + from, v))) {
+		cut(s, (size_t)(hit - s), vl);
+		from = (size_t)(hit - s) + (vl < MARK_LEN ? vl : MARK_LEN);
+		n++;
+	}
+	return n;
+}
+
 int llmops_redact_keys(char *s, char *const *env)
 {
 	int n = 0;
@@ -131,32 +146,9 @@ int llmops_redact_keys(char *s, char *const *env)
 		const char *eq = strchr(*e, '=');
 		if (!eq || !secretish_name(*e, (size_t)(eq - *e)) || strlen(eq + 1) < 8)
 			continue;
-		const char *v = eq + 1;
-		size_t vl = strlen(v), from = 0;
-		char *hit;
-		while ((hit = strstr(s + from, v))) {
-			cut(s, (size_t)(hit - s), vl);
-			from = (size_t)(hit - s) + (vl < MARK_LEN ? vl : MARK_LEN);
-			n++;
-		}
+		n += cut_all(s, eq + 1, strlen(eq + 1));
 	}
 	return n;
-}
-
-char **llmops_redact_key_vars(char *const *env)
-{
-	size_t n = 0, k = 0;
-	char **out;
-	for (char *const *e = env; e && *e; e++)
-		n++;
-	if (!(out = calloc(n + 1, sizeof(*out))))
-		return NULL;
-	for (char *const *e = env; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		if (eq && secretish_name(*e, (size_t)(eq - *e)) && strlen(eq + 1) >= 8)
-			out[k++] = *e;
-	}
-	return out;
 }
 
 /* The value of a query parameter named like a key? */

@@ -58,12 +58,4 @@ char *llmops_redact_held_dup(const char *s);
  */
 int llmops_redact_keys(char *s, char *const *env);
 
-/*
- * The entries of env that are key variables (borrowed from env), in a
- * malloc'd NULL-terminated array the caller frees (not the strings): the
- * same env for llmops_redact_keys, filtered once for a caller that redacts
- * a million texts.  NULL when out of memory.
- */
-char **llmops_redact_key_vars(char *const *env);
-
 #endif
