@@ -278,7 +278,7 @@ static void print_version(void)
 	struct llmops_dep_version deps[8];
 	int n = llmops_dep_versions(deps, 8);
 
-	printf("llmops %s\n", llmops_version());
+	printf("llmops %s (commit %s)\n", llmops_version(), llmops_commit());
 	for (int i = 0; i < n; i++)
 		printf("  %-8s %s\n", deps[i].name, deps[i].version);
 }

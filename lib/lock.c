@@ -32,12 +32,10 @@ struct ctx {
 static int at(const struct ctx *c, const char *const *steps, size_t n, int key, const char *fmt,
 	      const char *a, const char *b)
 {
-	char msg[600];
 	int line, col;
 
 	llmops_json_locate(c->text, c->len, steps, n, key, &line, &col);
-	snprintf(msg, sizeof(msg), fmt, a, b ? b : "");
-	return llmops_err_at(c->err, LLMOPS_E_INPUT, c->label, line, col, "%s", msg);
+	return llmops_err_at(c->err, LLMOPS_E_INPUT, c->label, line, col, fmt, a, b ? b : "");
 }
 
 static int is_hex(const char *s, size_t n)
@@ -145,7 +143,9 @@ static int parse_pin(const struct ctx *c, const cJSON *item, const struct where 
 	const char *name = w->steps[1];
 	struct where k = *w;
 	struct llmops_err nerr = {0};
-	char expect_txt[LLMOPS_NAME_MAX + 96], expect_json[LLMOPS_NAME_MAX + 96];
+	/* room for "prompts/NAME/VERSION.json" at the longest name and version */
+	char expect_txt[LLMOPS_NAME_MAX + sizeof(e->version) + 16];
+	char expect_json[sizeof(expect_txt)];
 	size_t nkeys = canary ? NKEYS : STABLE_KEYS;
 
 	if (!cJSON_IsObject(item))

@@ -1,5 +1,6 @@
 #include "version.h"
 
+#include "commit.h"
 #include "config.h"
 
 #include <cjson/cJSON.h>
@@ -12,6 +13,11 @@
 const char *llmops_version(void)
 {
 	return LLMOPS_VERSION_STRING;
+}
+
+const char *llmops_commit(void)
+{
+	return LLMOPS_COMMIT;
 }
 
 int llmops_dep_versions(struct llmops_dep_version *out, int n)

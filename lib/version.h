@@ -7,6 +7,13 @@
 /* llmops's own version (static string). */
 const char *llmops_version(void);
 
+/*
+ * The commit llmops was built from (static string): 12 hex digits, with
+ * "-dirty" when the tree had uncommitted changes, or "unknown" for a build
+ * outside git without the .dist-commit file of `meson dist`.
+ */
+const char *llmops_commit(void);
+
 struct llmops_dep_version {
 	const char *name;    /* "libcurl", "SQLite", ... (static) */
 	const char *version; /* as reported at run time (static or lib-owned) */

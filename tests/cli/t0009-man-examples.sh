@@ -13,6 +13,12 @@ for page in "$man_dir"/llmops*.1; do
 	examples=$(sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$page" | grep -E '^\$ (llmops|git) ' |
 		sed -e 's/^\$ //' -e 's/\\-/-/g' -e 's/\\e/\\/g')
 	check "$name has examples" test -n "$examples"
+	# mandoc's linter (warnings and worse), and no request run into the end of
+	# a line ("(1)..TP" hid two commands from llmops(1))
+	check "$name: mandoc -T lint" sh -c \
+		"! command -v mandoc >/dev/null || mandoc -T lint -W warning '$page'"
+	check "$name: no request in the middle of a line" sh -c \
+		"! grep -nE '[^.\\\\]\\.\\.?(TP|PP|SH|SS|IP|B|BR|I|RS|RE|nf|fi)\$' '$page'"
 	while IFS= read -r args; do
 		[ -n "$args" ] || continue
 		# word splitting is intended: examples are plain words
@@ -28,6 +34,9 @@ done
 for cmd in $("$LLMOPS" help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p'); do
 	[ "$cmd" = help ] && continue
 	check "command '$cmd' has a man page" test -f "$man_dir/llmops-$cmd.1"
+	# and an entry of its own in llmops(1)'s COMMANDS: ".TP" then ".B cmd"
+	check "llmops(1) lists '$cmd' under COMMANDS" sh -c \
+		"sed -n '/^\\.SH COMMANDS/,/^\\.SH /p' '$man_dir/llmops.1' | grep -A1 -x '\\.TP' | grep -qx '\\.B $cmd'"
 done
 
 done_testing
