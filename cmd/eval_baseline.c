@@ -49,10 +49,20 @@ static int baseline_rev(struct eval_host *h, const char *spec)
 		/* none here: what others pushed may have one */
 		struct llmops_err ferr = {0};
 		if (llmops_ledger_fetch(ev->ledger, llmops_store_root(h->penv.store), "origin", &st,
-					&ferr))
-			snprintf(fetched, sizeof(fetched), "; fetching from origin failed: %.100s",
-				 ferr.msg);
-		else if (st.refused.nr) {
+					&ferr) &&
+		    ferr.code == LLMOPS_E_USAGE) {
+			/* no remote called origin: nothing was pushed anywhere to look at */
+			snprintf(fetched, sizeof(fetched), "; no remote 'origin' to fetch from");
+		} else if (ferr.code) {
+			/* not "no baseline yet": the gate would compare with nothing unseen */
+			llmops_error("eval: --baseline %s: no run here, and fetching the runs pushed "
+				     "to origin failed: %s; a CI job needs the remote's credentials "
+				     "(llmops-init(1), CI PIPELINES)",
+				     spec, ferr.msg);
+			llmops_sync_stats_release(&st);
+			llmops_strlist_release(&commits);
+			return LLMOPS_EXIT_USAGE;
+		} else if (st.refused.nr) {
 			/* what was refused may be the baseline: no gate passes without it */
 			for (size_t i = 0; i < st.refused.nr; i++)
 				llmops_error("eval: --baseline %s: fetching from origin refused %s",

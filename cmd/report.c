@@ -25,15 +25,15 @@
 #include <string.h>
 
 static const char *const synopsis[] = {
-	"llmops report [RUN] [--vs RUN] [-o FILE] [--open] [--format html|csv|junit|markdown]",
+	"llmops report [RUN] [--dataset FILE] [--vs RUN] [-o FILE] [--open] [--format html|csv|junit|markdown]",
 	NULL,
 };
 static const struct llmops_usage usage = {
 	"llmops report",
 	synopsis,
-	"Write a run (default: the last) as one self-contained HTML page: summary,\n"
-	"the pass-rate and cost trend of its prompt, the score histogram, the latency\n"
-	"distribution and a filterable table of cases with expected and actual side\n"
+	"Write a run (default: the last; with --dataset FILE, that dataset's last)\n"
+	"as one self-contained HTML page: summary, the pass-rate and cost trend of\n"
+	"its prompt, the score histogram, the latency distribution and a filterable table of cases with expected and actual side\n"
 	"by side; with --vs RUN, the comparison (flips, McNemar p, score change).  No\n"
 	"network: inline CSS and SVG, nothing loaded.  The format comes from -o's\n"
 	"extension (.html, .csv, .xml for JUnit, .md) or --format; without -o the\n"
@@ -176,8 +176,8 @@ static void write_markdown(FILE *f, const struct report *r)
 
 int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	const char *path = "-", *format = NULL, *vs_ref = NULL;
-	char tmp_path[300];
+	const char *path = "-", *format = NULL, *vs_ref = NULL, *dataset = NULL, *run_ref;
+	char tmp_path[300], id[LLMOPS_RUNID_LEN + 1];
 	int open_it = 0;
 	struct llmops_run_data *run = NULL, *vs = NULL;
 	struct llmops_run_filter tf = {0};
@@ -195,6 +195,8 @@ int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 		 0},
 		{OPT_CHOICE, 0, "format", &format, "FORMAT", "html, csv, junit or markdown",
 		 formats, 0, 0},
+		{OPT_STRING, 'd', "dataset", &dataset, "FILE",
+		 "RUN among this dataset's runs: the default 'last' is its newest", NULL, 0, 0},
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
 	};
@@ -228,7 +230,9 @@ int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
-	if (llmops_run_data_load(lg, argv[0] ? argv[0] : "last", &run, &err) ||
+	if (!(run_ref = runfmt_pick(lg, argv[0], dataset, id, &rc)))
+		goto out;
+	if (llmops_run_data_load(lg, run_ref, &run, &err) ||
 	    (vs_ref && llmops_run_data_load(lg, vs_ref, &vs, &err))) {
 		rc = llmops_report(&err);
 		goto out;

@@ -4,6 +4,7 @@
 #include "run_fmt.h"
 
 #include "buf.h"
+#include "llmops.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -318,4 +319,20 @@ const char *runfmt_num(char *buf, size_t n, double x, const char *fmt, const cha
 const char *runfmt_plural(long n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
+}
+
+const char *runfmt_pick(struct llmops_ledger *lg, const char *ref, const char *dataset,
+			char id[LLMOPS_RUNID_LEN + 1], int *rc)
+{
+	struct llmops_err err = {0};
+
+	if (!ref)
+		ref = "last";
+	if (!dataset)
+		return ref;
+	if (llmops_ledger_run_of_dataset(lg, ref, dataset, id, &err)) {
+		*rc = llmops_report(&err);
+		return NULL;
+	}
+	return id;
 }

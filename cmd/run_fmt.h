@@ -12,6 +12,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/*
+ * The run a command's RUN argument names (default 'last'), among the runs of
+ * dataset when it is not NULL (--dataset FILE: 'last' is that dataset's
+ * newest run).  Returns ref, or id filled in; NULL after printing the error
+ * (*rc the exit code).
+ */
+const char *runfmt_pick(struct llmops_ledger *lg, const char *ref, const char *dataset,
+			char id[LLMOPS_RUNID_LEN + 1], int *rc);
+
 /* "2026-11-22 14:03" in local time from the ledger's UTC timestamp. */
 void runfmt_when(const char *iso, char *out, size_t n);
 /* "summarize@v1.0.0", "summarize@v1.0.0 +1" for several prompts, "-" for none. */

@@ -35,16 +35,6 @@ static const struct llmops_usage usage = {
 
 static const char *const statuses[] = {"running", "passed", "failed", "error", "interrupted", NULL};
 
-/* The SHA-256 of the file's content now, when it can be read. */
-static int file_sha(const char *path, char hex[LLMOPS_SHA256_HEX_LEN + 1])
-{
-	struct llmops_buf b = LLMOPS_BUF_INIT;
-	int ok = !llmops_buf_read_file(&b, path) &&
-		 !llmops_sha256_hex(hex, b.data ? b.data : "", b.len);
-	llmops_buf_release(&b);
-	return ok;
-}
-
 static void print_text(struct llmops_run **runs, size_t n, struct llmops_ctx *ctx)
 {
 	printf("%-26s  %-16s  %-10s %-8s  %-22s  %-24s %6s %7s %10s  %s\n", "RUN", "WHEN", "KIND",
@@ -109,7 +99,7 @@ int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx)
 			return llmops_report(&err);
 		f.since = since;
 	}
-	if (f.dataset_path && file_sha(f.dataset_path, sha))
+	if (f.dataset_path && llmops_sha256_file_hex(sha, f.dataset_path))
 		f.dataset_sha256 = sha;
 	f.status = status;
 	f.limit = (size_t)limit;

@@ -19,7 +19,7 @@
 #include <string.h>
 
 static const char *const synopsis[] = {
-	"llmops show [RUN] [--failed] [--case ID] [--format FORMAT]",
+	"llmops show [RUN] [--dataset FILE] [--failed] [--case ID] [--format FORMAT]",
 	NULL,
 };
 static const struct llmops_usage usage = {
@@ -28,7 +28,8 @@ static const struct llmops_usage usage = {
 	"Show a run's summary (what ran, on which commit, pass rate with its 95%\n"
 	"interval, mean score, latency, tokens, cost) and one line per case.  RUN is a\n"
 	"run id, a unique prefix of one (4 or more characters), 'last' (the default)\n"
-	"or 'last~N' (N runs before the last).  --failed lists only the cases that did\n"
+	"or 'last~N' (N runs before the last); with --dataset FILE, 'last' and\n"
+	"'last~N' count that dataset's runs only.  --failed lists only the cases that did\n"
 	"not pass; --case ID shows that case in full: expected, output and the request.",
 };
 
@@ -303,7 +304,8 @@ static int no_such_case(const struct llmops_run_data *d, const char *id)
 
 int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	const char *format = "text", *case_id = NULL;
+	const char *format = "text", *case_id = NULL, *dataset = NULL, *run_ref;
+	char id[LLMOPS_RUNID_LEN + 1];
 	int failed_only = 0, rc, json;
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
@@ -314,6 +316,8 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 		 0},
 		{OPT_STRING, 'c', "case", &case_id, "ID", "one case in full", NULL, 0, 0},
 		OPT_FORMAT_ENTRY(&format),
+		{OPT_STRING, 'd', "dataset", &dataset, "FILE",
+		 "RUN among this dataset's runs: the default 'last' is its newest", NULL, 0, 0},
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
 	};
@@ -323,7 +327,9 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 	json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
-	if (llmops_run_data_load(lg, argv[0] ? argv[0] : "last", &d, &err))
+	if (!(run_ref = runfmt_pick(lg, argv[0], dataset, id, &rc)))
+		return rc;
+	if (llmops_run_data_load(lg, run_ref, &d, &err))
 		return llmops_report(&err);
 	for (size_t i = 0; case_id && i < d->n; i++)
 		shown += !strcmp(d->results[i].case_id, case_id);

@@ -1,5 +1,6 @@
 #include "hash.h"
 
+#include "buf.h"
 #include "error.h"
 
 #include <openssl/evp.h>
@@ -20,4 +21,13 @@ int llmops_sha256_hex(char out[LLMOPS_SHA256_HEX_LEN + 1], const void *data, siz
 	}
 	out[LLMOPS_SHA256_HEX_LEN] = '\0';
 	return LLMOPS_OK;
+}
+
+int llmops_sha256_file_hex(char out[LLMOPS_SHA256_HEX_LEN + 1], const char *path)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	int ok = !llmops_buf_read_file(&b, path) &&
+		 !llmops_sha256_hex(out, b.data ? b.data : "", b.len);
+	llmops_buf_release(&b);
+	return ok;
 }

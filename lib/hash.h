@@ -15,4 +15,7 @@
  */
 int llmops_sha256_hex(char out[LLMOPS_SHA256_HEX_LEN + 1], const void *data, size_t len);
 
+/* The same of the file at path as it is now: 1 when it could be read and hashed, else 0. */
+int llmops_sha256_file_hex(char out[LLMOPS_SHA256_HEX_LEN + 1], const char *path);
+
 #endif

@@ -280,6 +280,15 @@ int llmops_ledger_runs_list(struct llmops_ledger *lg, const struct llmops_run_fi
 void llmops_runs_free(struct llmops_run **runs, size_t n);
 
 /*
+ * The run ref ('last', 'last~N') names among the runs of the dataset at path
+ * (first recorded at that path, or of the file's content now), newest first,
+ * into id.  LLMOPS_E_NOTFOUND when the dataset has no such run,
+ * LLMOPS_E_USAGE when ref is not 'last' or 'last~N'.
+ */
+int llmops_ledger_run_of_dataset(struct llmops_ledger *lg, const char *ref, const char *path,
+				 char id[LLMOPS_RUNID_LEN + 1], struct llmops_err *err);
+
+/*
  * Call fn for each result of run_id in the run's order: by position (the
  * case's place in the dataset, the variant, the repeat), results recorded
  * before schema 3 as they were recorded.  The result and its

@@ -5,6 +5,7 @@
 #include "redact.h"
 
 #include "buf.h"
+#include "hash.h"
 #include "suggest.h"
 #include "version.h"
 
@@ -573,6 +574,39 @@ int llmops_ledger_run_get(struct llmops_ledger *lg, const char *ref, struct llmo
 		rc = ledger_fail(lg, rc, "cannot read runs", err);
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int llmops_ledger_run_of_dataset(struct llmops_ledger *lg, const char *ref, const char *path,
+				 char id[LLMOPS_RUNID_LEN + 1], struct llmops_err *err)
+{
+	struct llmops_run_filter f = {0};
+	struct llmops_run **runs = NULL;
+	char sha[LLMOPS_SHA256_HEX_LEN + 1];
+	long back = parse_last(ref);
+	size_t n = 0;
+	int rc;
+
+	if (back < 0)
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "'%s' with a dataset: give 'last' or 'last~N' (the runs of "
+				      "the dataset, newest first), or a run id without the dataset",
+				      ref);
+	f.dataset_path = path;
+	if (llmops_sha256_file_hex(sha, path))
+		f.dataset_sha256 = sha;
+	f.limit = (size_t)back + 1;
+	if ((rc = llmops_ledger_runs_list(lg, &f, &runs, &n, err)))
+		return rc;
+	if (n > (size_t)back)
+		snprintf(id, LLMOPS_RUNID_LEN + 1, "%s", runs[back]->id);
+	else if (n)
+		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND, "dataset %s has only %zu run%s in %s",
+				    path, n, n == 1 ? "" : "s", llmops_ledger_path(lg));
+	else
+		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND, "dataset %s has no runs in %s", path,
+				    llmops_ledger_path(lg));
+	llmops_runs_free(runs, n);
 	return rc;
 }
 

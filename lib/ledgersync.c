@@ -36,6 +36,8 @@ struct sync {
 	int merged_copies; /* the remote's other copies of production runs merged already */
 	struct llmops_strlist unmerged; /* refs that merge refused: never deleted on the remote */
 	int cred_tries;
+	struct llmops_strlist headers; /* git's http.extraHeader values for the remote's URL */
+	git_strarray header_arr;
 	struct llmops_err *err;
 };
 
@@ -142,6 +144,65 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 	return GIT_PASSTHROUGH;
 }
 
+/* -------------------------------------------------------- extra headers */
+
+/* Release a list of secrets, overwritten first; it is empty (and usable) after. */
+static void wipe(struct llmops_strlist *l)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		explicit_bzero(l->items[i], strlen(l->items[i]));
+	llmops_strlist_release(l);
+	llmops_strlist_init(l);
+}
+
+struct header_match {
+	const char *url; /* the remote's */
+	struct llmops_strlist *out;
+};
+
+/* One http[.<url>].extraheader entry: kept when it applies to the remote's URL as git
+   applies it (no <url>, or a prefix of it ending at a '/' or at its end); an empty value
+   clears what came before, as in git. */
+static int header_entry(const git_config_entry *e, void *payload)
+{
+	struct header_match *m = payload;
+	const char *name = e->name + 5, *end = strrchr(e->name, '.'); /* after "http." */
+
+	if (end > name) { /* http.<url>.extraheader */
+		size_t n = (size_t)(end - name);
+		if (n > 0 && name[n - 1] == '/')
+			n--;
+		if (strncmp(m->url, name, n) || (m->url[n] && m->url[n] != '/'))
+			return 0;
+	}
+	if (!e->value || !*e->value)
+		wipe(m->out);
+	else if (!strpbrk(e->value, "\r\n"))
+		llmops_strlist_append(m->out, e->value);
+	return 0;
+}
+
+/*
+ * The headers git would send to the remote's URL: http.extraHeader and
+ * http.<url>.extraHeader, where actions/checkout puts the job's token
+ * (AUTHORIZATION: basic ...).  Only for http(s) remotes; the values are
+ * secrets, never printed, and wiped in sync_close().
+ */
+static void extra_headers(struct sync *s)
+{
+	const char *url = git_remote_url(s->remote);
+	git_config *cfg = NULL;
+	struct header_match m = {url, &s->headers};
+
+	if (!url || (strncmp(url, "https://", 8) && strncmp(url, "http://", 7)) ||
+	    git_repository_config_snapshot(&cfg, s->repo) < 0)
+		return;
+	git_config_foreach_match(cfg, "^http\\.(.*\\.)?extraheader$", header_entry, &m);
+	git_config_free(cfg);
+	s->header_arr.strings = s->headers.items;
+	s->header_arr.count = s->headers.nr;
+}
+
 /* ------------------------------------------------------------------ set-up */
 
 static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root, const char *remote,
@@ -153,6 +214,7 @@ static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root,
 	llmops_strlist_init(&s->remote_refs);
 	llmops_strlist_init(&s->rejected);
 	llmops_strlist_init(&s->unmerged);
+	llmops_strlist_init(&s->headers);
 	if (git_repository_open_ext(&s->repo, root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		return git_fail(err, root);
 	/* a configured name: its URL (pushurl for a push) as an anonymous remote, whose only
@@ -196,6 +258,7 @@ static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root,
 	}
 	if (rc < 0)
 		return git_fail(err, remote);
+	extra_headers(s);
 	const char *t = getenv("TMPDIR");
 	snprintf(s->tmp, sizeof(s->tmp), "%s/llmops-sync-XXXXXX",
 		 t && *t && strlen(t) < 40 ? t : "/tmp");
@@ -220,6 +283,7 @@ static void sync_close(struct sync *s)
 	llmops_strlist_release(&s->remote_refs);
 	llmops_strlist_release(&s->rejected);
 	llmops_strlist_release(&s->unmerged);
+	wipe(&s->headers);
 }
 
 /* libgit2 writes a pack into a repository as objects/pack/pack_git2_* and renames it once
@@ -278,7 +342,7 @@ static int list_remote(struct sync *s)
 	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
 	callbacks(s, &cb);
 	llmops_strlist_release(&s->remote_refs);
-	if (git_remote_connect(s->remote, GIT_DIRECTION_PUSH, &cb, NULL, NULL) < 0)
+	if (git_remote_connect(s->remote, GIT_DIRECTION_PUSH, &cb, NULL, &s->header_arr) < 0)
 		return git_fail(s->err, "cannot reach the remote");
 	if (git_remote_ls(&heads, &n, s->remote) < 0) {
 		git_remote_disconnect(s->remote);
@@ -459,6 +523,7 @@ static int push_once(struct sync *s, struct llmops_sync_stats *st)
 		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 		po.pb_parallelism = 0; /* the pack's delta search on every core */
 		callbacks(s, &po.callbacks);
+		po.custom_headers = s->header_arr;
 		po.callbacks.push_update_reference = on_update;
 		llmops_strlist_release(&s->rejected);
 		if (git_remote_push(s->remote, &arr, &po) < 0) {
@@ -661,6 +726,7 @@ static int fetch_merge(struct sync *s, struct llmops_sync_stats *st)
 
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	callbacks(s, &fo.callbacks);
+	fo.custom_headers = s->header_arr;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.prune = GIT_FETCH_PRUNE; /* a run the remote dropped is not fetched again from here */
 	if (git_remote_fetch(s->remote, &arr, &fo, "llmops ledger fetch") < 0)

@@ -8,7 +8,7 @@
 const char *llmops_version(void);
 
 /*
- * The commit llmops was built from (static string): 12 hex digits, with
+ * The commit llmops was built from (static string): 40 hex digits, with
  * "-dirty" when the tree had uncommitted changes, or "unknown" for a build
  * outside git without the .dist-commit file of `meson dist`.
  */

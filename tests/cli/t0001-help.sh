@@ -7,7 +7,7 @@ run llmops --version
 expect_rc 0 "--version"
 check "--version names llmops" has "$out" "llmops 0."
 check "--version names the commit it was built from" sh -c \
-	"printf '%s\n' \"\$1\" | head -1 | grep -Eq '^llmops [0-9.]+ \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)\$'" _ "$out"
+	"printf '%s\n' \"\$1\" | head -1 | grep -Eq '^llmops [0-9.]+ \(commit ([0-9a-f]{40}(-dirty)?|unknown)\)\$'" _ "$out"
 for lib in libcurl SQLite libgit2 cJSON; do
 	check "--version names $lib" has "$out" "$lib"
 done
