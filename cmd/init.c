@@ -32,16 +32,28 @@ static cJSON *paths_json(const struct llmops_strlist *l)
 	return cJSON_CreateStringArray((const char *const *)l->items, (int)l->nr);
 }
 
-static void print_text(const struct llmops_scaffold_report *rep, const char *root)
+static void print_text(const struct llmops_scaffold_report *rep, const char *root,
+		       const struct llmops_strlist *next)
 {
 	for (size_t i = 0; i < rep->created.nr; i++)
 		printf("created %s\n", rep->created.items[i]);
+
 	for (size_t i = 0; i < rep->updated.nr; i++)
 		printf("updated %s (added .llmops/)\n", rep->updated.items[i]);
 	for (size_t i = 0; i < rep->kept.nr; i++)
 		printf("kept    %s (already there, left as it was)\n", rep->kept.items[i]);
 	if (!rep->created.nr && !rep->updated.nr)
 		printf("%s already has everything llmops init makes; nothing changed\n", root);
+	else if (rep->kept.nr)
+		printf("\nllmops init added %zu path%s to this project and appended to %zu file%s "
+		       "(the lines above); the %zu it found are as they were\n",
+		       rep->created.nr, rep->created.nr == 1 ? "" : "s", rep->updated.nr,
+		       rep->updated.nr == 1 ? "" : "s", rep->kept.nr);
+	if (next->nr) {
+		printf("\nnext steps:\n");
+		for (size_t i = 0; i < next->nr; i++)
+			printf("  %s\n", next->items[i]);
+	}
 }
 
 int cmd_init(int argc, char **argv, struct llmops_ctx *ctx)
@@ -56,6 +68,7 @@ int cmd_init(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_END_ENTRY,
 	};
 	struct llmops_scaffold_report rep;
+	struct llmops_strlist next = LLMOPS_STRLIST_INIT;
 	struct llmops_workspace *ws, dir_ws = {0};
 	struct llmops_err err = {0};
 	const char *root;
@@ -85,6 +98,8 @@ int cmd_init(int argc, char **argv, struct llmops_ctx *ctx)
 	rc = llmops_scaffold(root, &rep, &err);
 	if (!rc && ci)
 		rc = llmops_scaffold_ci(root, ci, &rep, &err);
+	if (!rc)
+		llmops_scaffold_next_steps(root, n == 1 ? argv[0] : NULL, in_repo, &rep, &next);
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
 		out = cJSON_CreateObject();
 		cJSON_AddStringToObject(out, "root", root);
@@ -92,13 +107,15 @@ int cmd_init(int argc, char **argv, struct llmops_ctx *ctx)
 		cJSON_AddItemToObject(out, "created", paths_json(&rep.created));
 		cJSON_AddItemToObject(out, "updated", paths_json(&rep.updated));
 		cJSON_AddItemToObject(out, "kept", paths_json(&rep.kept));
+		cJSON_AddItemToObject(out, "next_steps", paths_json(&next));
 		if (llmops_emit(stdout, out, LLMOPS_FORMAT_JSON))
 			llmops_error("out of memory");
 		cJSON_Delete(out);
 	} else {
-		print_text(&rep, root);
+		print_text(&rep, root, &next);
 	}
 	llmops_scaffold_report_release(&rep);
+	llmops_strlist_release(&next);
 	llmops_workspace_release(&dir_ws);
 	if (rc)
 		return llmops_report(&err);

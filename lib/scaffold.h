@@ -45,4 +45,15 @@ int llmops_scaffold_file(const char *root, const char *rel, const char *content,
 int llmops_scaffold_ci(const char *root, const char *kind, struct llmops_scaffold_report *rep,
 		       struct llmops_err *err);
 
+/*
+ * What to run after init, appended to out as shell commands (the caller's
+ * list): "cd DIR" when dir is not NULL, "git init" outside a repository, the
+ * git add and commit of what init made (rep), the pin of the example prompt
+ * and the commit of prompts.lock when it is not pinned yet, and the example's
+ * evaluation; together they reach a pinned prompt and a passing eval.
+ */
+int llmops_scaffold_next_steps(const char *root, const char *dir, int in_repo,
+			       const struct llmops_scaffold_report *rep,
+			       struct llmops_strlist *out);
+
 #endif

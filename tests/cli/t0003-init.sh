@@ -47,4 +47,42 @@ run llmops init afile
 expect_rc 3 "init into a file"
 check "names the obstacle" has "$err" "afile"
 
+# a first run: from an empty directory, git init, llmops init, and exactly the
+# commands init prints as its next steps reach a pinned prompt and a passing eval
+mkdir first && cd first || exit 1
+git init -q
+run llmops init
+expect_rc 0 "init in a new repository"
+check "it prints its next steps" has "$out" "next steps:"
+steps=$(printf '%s\n' "$out" | sed -n '/^next steps:/,$p' | sed -n 's/^  //p')
+check "the steps pin the example and evaluate it" has "$steps" "llmops prompt pin summarize@v1.0.0"
+while IFS= read -r step; do
+	run bash -c "PATH=\"$(dirname "$LLMOPS"):\$PATH\"; $step"
+	expect_rc 0 "next step: $step"
+done <<<"$steps"
+check "the prompt is pinned and committed" sh -c 'git log --oneline -- prompts.lock | grep -q pin'
+run llmops prompt verify
+expect_rc 0 "prompt verify after the steps"
+check "the work tree is clean after them" test -z "$(git status --porcelain)"
+run llmops init
+check "afterwards init has no step left but the eval" test "$(printf '%s\n' "$out" | sed -n '/^next steps:/,$p' | sed -n 's/^  //p')" = "llmops eval --dataset evals/summarize.json"
+cd "$TEST_ROOT" || exit 1
+
+# an existing project that lacks part of what init makes: init says what it adds
+mkdir older && cd older || exit 1
+git init -q
+llmops init >/dev/null
+rm -rf prompts/_judges
+git add -A && git commit -qm older
+run llmops init
+expect_rc 0 "init in an existing project"
+check "it says it added to an existing project" has "$out" "llmops init added 13 paths to this project"
+added=$(printf '%s\n' "$out" | sed -n 's/^created \(.*\.txt\)$/\1/p' | sort)
+untracked=$(git status --porcelain --untracked-files=all | sed 's/^?? //' | sort)
+check "the files it lists as created are exactly what git sees as new" test "$added" = "$untracked"
+check "and its next step commits only that" has "$out" "git add prompts/_judges && git commit"
+run llmops init --format json
+check "--format json has the next steps" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["next_steps"][-1] == "llmops eval --dataset evals/summarize.json", d' "$out"
+cd "$TEST_ROOT" || exit 1
+
 done_testing
