@@ -13,9 +13,14 @@ Endpoints (wire formats as the vendors document them):
   POST /v1/moderations        OpenAI moderations (scores from markers: see moderations)
   GET  /v1/models             OpenAI model list
   POST /v1/messages           Anthropic Messages API, plain or stream: true
+  POST /v1/responses          OpenAI Responses API (plain): instructions and input
   POST /v1/traces             an OpenTelemetry collector's OTLP/HTTP JSON traces
                               receiver (the spans are kept for /_traces)
+  POST /v1/logs               the same for logs (ExportLogsServiceRequest)
   GET  /_traces               every traces request received, as a JSON array
+  GET  /_otlp                 every traces and logs request received, in the
+                              order they came (what a collector's file exporter
+                              writes, one a line)
   GET  /_stats                requests served, by path and by fault, and
                               "answered": /v1 requests answered whole with a 2xx (JSON)
   POST /_reset                zero the counters
@@ -75,6 +80,7 @@ that file (atomically) once the server is listening.
 
 import argparse
 import asyncio
+import gzip
 import hashlib
 import json
 import math
@@ -274,6 +280,7 @@ class Stats:
         self.seen = {}         # REPLY-CYCLE: times each message was asked
         self.connections = 0
         self.traces = []       # bodies POSTed to /v1/traces
+        self.otlp = []         # bodies POSTed to /v1/traces and /v1/logs, in order
 
 
 class HTTPError(Exception):
@@ -367,6 +374,44 @@ class Server:
             "model": model, "system_fingerprint": "fp_llmops_test",
             "choices": [{"index": 0, "message": message, "logprobs": logprobs,
                          "finish_reason": "tool_calls" if calls else "length" if cut else "stop"}],
+            "usage": usage,
+        }
+
+    def responses(self, req, raw):
+        """OpenAI's Responses API, plain: instructions (a system message) and input (a
+        string, or messages whose content is a string or input_text parts)."""
+        model = req.get("model")
+        if not isinstance(model, str) or not model:
+            raise HTTPError(400, "'model' is required")
+        check_model(model)
+        inp = req.get("input")
+        if isinstance(inp, str):
+            messages = [{"role": "user", "content": inp}]
+        elif isinstance(inp, list) and inp:
+            messages = []
+            for m in inp:
+                c = m.get("content") if isinstance(m, dict) else None
+                if isinstance(c, list):
+                    c = "".join(p.get("text", "") for p in c if isinstance(p, dict))
+                if not isinstance(c, str):
+                    raise HTTPError(400, "an input message needs content")
+                messages.append({"role": m.get("role", "user"), "content": c})
+        else:
+            raise HTTPError(400, "'input' must be a string or a non-empty array")
+        if isinstance(req.get("instructions"), str):
+            messages.insert(0, {"role": "system", "content": req["instructions"]})
+        text, cut = cut_tokens(reply_for(messages, self.stats.seen, self.req_key),
+                               req.get("max_output_tokens"))
+        rid = request_id("resp_", raw)
+        usage = {"input_tokens": prompt_tokens(messages), "output_tokens": count_tokens(text)}
+        usage["total_tokens"] = usage["input_tokens"] + usage["output_tokens"]
+        return {
+            "id": rid, "object": "response", "created_at": CREATED, "model": model,
+            "status": "incomplete" if cut else "completed",
+            "instructions": req.get("instructions"),
+            "output": [{"type": "message", "id": "msg_" + rid[5:], "status": "completed",
+                        "role": "assistant",
+                        "content": [{"type": "output_text", "text": text, "annotations": []}]}],
             "usage": usage,
         }
 
@@ -531,20 +576,32 @@ class Server:
             head.append("Content-Length: %d" % len(body))
         return ("\r\n".join(head) + "\r\n\r\n").encode(), body
 
-    def traces(self, method, headers, raw):
+    def traces(self, method, headers, raw, signal="traces"):
         """OTLP/HTTP with JSON encoding, as the OpenTelemetry protocol specifies."""
         if method != "POST":
-            raise HTTPError(405, "use POST for /v1/traces")
+            raise HTTPError(405, "use POST for /v1/" + signal)
         ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        enc = next((v for k, v in headers.items() if k.lower() == "content-encoding"), "")
+        if enc == "gzip":  # what OpenTelemetry's exporters send by default
+            try:
+                raw = gzip.decompress(raw)
+            except (OSError, EOFError) as e:
+                raise HTTPError(400, "Content-Encoding gzip, but the body is not: %s" % e)
         if not ctype.startswith("application/json"):
             raise HTTPError(415, "Content-Type must be application/json, not %r" % ctype)
         try:
             body = json.loads(raw)
         except ValueError as e:
             raise HTTPError(400, "request body is not valid JSON: %s" % e)
+        if signal == "logs":
+            if not isinstance(body, dict) or not isinstance(body.get("resourceLogs"), list):
+                raise HTTPError(400, "an ExportLogsServiceRequest needs resourceLogs")
+            self.stats.otlp.append(body)
+            return 200, b'{"partialSuccess": {}}', "application/json", False
         if not isinstance(body, dict) or not isinstance(body.get("resourceSpans"), list):
             raise HTTPError(400, "an ExportTraceServiceRequest needs resourceSpans")
         self.stats.traces.append(body)
+        self.stats.otlp.append(body)
         return 200, b'{"partialSuccess": {}}', "application/json", False
 
     def route(self, method, path, headers, raw):
@@ -565,15 +622,20 @@ class Server:
                                     "connections": s.connections}).encode(), "application/json", False
         if method == "GET" and path == "/_traces":
             return 200, json.dumps(self.stats.traces).encode(), "application/json", False
+        if method == "GET" and path == "/_otlp":
+            return 200, json.dumps(self.stats.otlp).encode(), "application/json", False
         if path == "/v1/traces":
             return self.traces(method, headers, raw)
+        if path == "/v1/logs":
+            return self.traces(method, headers, raw, "logs")
         if method == "POST" and path == "/_reset":
             self.stats.reset()
             return 200, b"{}", "application/json", False
         if method == "POST" and path == "/_shutdown":
             self.stop.set()
             return 200, b"{}", "application/json", False
-        if path not in ("/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/moderations"):
+        if path not in ("/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/moderations",
+                        "/v1/responses"):
             raise HTTPError(404, "no route for %s %s" % (method, path), "not_found_error")
         if method != "POST":
             raise HTTPError(405, "use POST for " + path)
@@ -591,6 +653,8 @@ class Server:
             return 200, json.dumps(self.embeddings(req)).encode(), "application/json", False
         if path == "/v1/moderations":
             return 200, json.dumps(self.moderations(req)).encode(), "application/json", False
+        if path == "/v1/responses":
+            return 200, json.dumps(self.responses(req, raw)).encode(), "application/json", False
         if path == "/v1/messages":
             if stream:
                 return 200, self.messages_stream(req, raw), "text/event-stream", True
@@ -621,8 +685,12 @@ class Server:
                         k, v = line.split(":", 1)
                         headers[k.strip().lower()] = v.strip()
                 try:
-                    raw = await reader.readexactly(int(headers.get("content-length", "0")))
-                except (asyncio.IncompleteReadError, ValueError, ConnectionError):
+                    if headers.get("transfer-encoding", "").lower() == "chunked":
+                        raw = await self.read_chunked(reader)
+                    else:
+                        raw = await reader.readexactly(int(headers.get("content-length", "0")))
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError,
+                        ConnectionError):
                     return
                 if not await self.serve_one(method, target.split("?", 1)[0], headers, raw, writer):
                     return
@@ -632,6 +700,19 @@ class Server:
             return  # shutting down, or the client went away mid-answer
         finally:
             writer.close()
+
+    @staticmethod
+    async def read_chunked(reader):
+        """A request body in chunked transfer coding (RFC 9112 7.1), trailers dropped."""
+        body = b""
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0].strip(), 16)
+            if size == 0:
+                while await reader.readuntil(b"\r\n") != b"\r\n":
+                    pass
+                return body
+            body += await reader.readexactly(size)
+            await reader.readexactly(2)
 
     async def serve_one(self, method, path, headers, raw, writer):
         """Answer one request; False when the connection must be closed."""
