@@ -13,6 +13,7 @@
 #include "workspace.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,6 +35,15 @@ static int add_case(const struct llmops_prod_row *r, void *ud)
 	else
 		cJSON_Delete(msgs);
 	cJSON_AddStringToObject(c, "output", r->output);
+	/* what production's answer took, cost and held: what max_latency_ms, max_cost and
+	   max_tokens assert on */
+	cJSON *rec = cJSON_AddObjectToObject(c, "recorded");
+	if (!isnan(r->latency_ms))
+		cJSON_AddNumberToObject(rec, "latency_ms", r->latency_ms);
+	if (!isnan(r->cost_usd))
+		cJSON_AddNumberToObject(rec, "cost_usd", r->cost_usd);
+	if (r->tokens_out >= 0)
+		cJSON_AddNumberToObject(rec, "tokens_out", (double)r->tokens_out);
 	if (r->expected) {
 		cJSON_AddStringToObject(c, "expected", r->expected);
 		s->with_reference++;

@@ -62,8 +62,11 @@ static void on_progress(void *ud, long read)
 	fprintf(stderr, "\r%ld records...", read);
 }
 
-/* The pinned versions to match text against: --bundle's, else prompts.lock's (none outside a
-   repository or without a lock).  *a NULL when there are none. */
+/* How many commits back ingest looks for versions prompts.lock pinned. */
+#define ATTRIB_HISTORY 5000
+
+/* The pinned versions to match text against: --bundle's, else prompts.lock's and those it
+   pinned in git history (none outside a repository).  *a NULL when there are none. */
 static int load_attrib(struct llmops_ctx *ctx, const char *bundle_path, struct llmops_attrib **a)
 {
 	struct llmops_err err = {0};
@@ -99,23 +102,28 @@ static int load_attrib(struct llmops_ctx *ctx, const char *bundle_path, struct l
 			return LLMOPS_EXIT_USAGE;
 		}
 	} else {
+		/* the lock as it is, and every lock committed before it (history) */
 		struct prompt_env env;
 		struct llmops_head h;
+		size_t from_history = 0;
 		if ((rc = llmops_ctx_workspace(ctx, &ws)))
 			return rc;
 		if (!ws->in_repo)
 			return 0;
 		if ((rc = prompt_env_open(&env, ctx)))
 			return rc;
-		if (env.lock.n && (llmops_store_head(env.store, &h, &err) ||
-				   llmops_bundle_make(env.store, &env.lock,
-						      h.unborn ? "" : h.commit, &b, &err))) {
+		if (llmops_store_head(env.store, &h, &err) ||
+		    (env.lock.n && llmops_bundle_make(env.store, &env.lock,
+						      h.unborn ? "" : h.commit, &b, &err)) ||
+		    llmops_attrib_from_history(a, env.store, b, ATTRIB_HISTORY, &from_history,
+					       &err)) {
+			cJSON_Delete(b);
 			prompt_env_close(&env);
 			return llmops_report(&err);
 		}
+		cJSON_Delete(b);
 		prompt_env_close(&env);
-		if (!b)
-			return 0;
+		return 0;
 	}
 	rc = llmops_attrib_new(a, b, &err) ? llmops_report(&err) : 0;
 	cJSON_Delete(b);
@@ -134,8 +142,14 @@ static void summary_text(const struct llmops_ingest_stats *s, const char *ledger
 	if (s->errors)
 		printf("%ld failed request%s kept as error%s\n", s->errors,
 		       s->errors == 1 ? "" : "s", s->errors == 1 ? "" : "s");
+	if (s->reattributed)
+		printf("%ld record%s kept unattributed before, attributed now\n", s->reattributed,
+		       s->reattributed == 1 ? "" : "s");
+	if (s->events)
+		printf("%ld GenAI log event%s joined to their spans\n", s->events,
+		       s->events == 1 ? "" : "s");
 	if (s->ignored)
-		printf("%ld span%s without GenAI attributes ignored\n", s->ignored,
+		printf("%ld span%s and log records of other operations ignored\n", s->ignored,
 		       s->ignored == 1 ? "" : "s");
 	printf("%ld production run%s in %s\n", s->runs, s->runs == 1 ? "" : "s", ledger);
 }
@@ -151,6 +165,8 @@ static cJSON *summary_json(const struct llmops_ingest_stats *s)
 		 {"present", s->present},
 		 {"malformed", s->malformed},
 		 {"ignored", s->ignored},
+		 {"events", s->events},
+		 {"reattributed", s->reattributed},
 		 {"by_tag", s->by_tag},
 		 {"by_text", s->by_text},
 		 {"unattributed", s->unattributed},

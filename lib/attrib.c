@@ -31,7 +31,7 @@ struct version {
 
 struct llmops_attrib {
 	struct version *v;
-	size_t n;
+	size_t n, cap;
 };
 
 static void pattern_free(struct pattern *p)
@@ -174,27 +174,32 @@ out:
 	return rc;
 }
 
-int llmops_attrib_new(struct llmops_attrib **out, const cJSON *bundle, struct llmops_err *err)
+/* Whether a holds name@version already. */
+static int has_version(const struct llmops_attrib *a, const char *name, const cJSON *v)
+{
+	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(v, "version");
+	for (size_t i = 0; cJSON_IsString(ver) && i < a->n; i++)
+		if (!strcmp(a->v[i].name, name) && !strcmp(a->v[i].version, ver->valuestring))
+			return 1;
+	return 0;
+}
+
+int llmops_attrib_add(struct llmops_attrib *a, const cJSON *bundle, struct llmops_err *err)
 {
 	const cJSON *prompts = cJSON_GetObjectItemCaseSensitive(bundle, "prompts"), *pr, *v;
-	struct llmops_attrib *a = calloc(1, sizeof(*a));
-	size_t cap = 0;
 	int rc = 0;
 
-	*out = NULL;
-	if (!a)
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	cJSON_ArrayForEach (pr, prompts) {
 		cJSON_ArrayForEach (v, cJSON_GetObjectItemCaseSensitive(pr, "versions")) {
-			if (a->n == cap) {
-				size_t nc = cap ? 2 * cap : 8;
+			if (has_version(a, pr->string, v))
+				continue;
+			if (a->n == a->cap) {
+				size_t nc = a->cap ? 2 * a->cap : 8;
 				struct version *nv = realloc(a->v, nc * sizeof(*nv));
-				if (!nv) {
-					llmops_attrib_free(a);
+				if (!nv)
 					return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-				}
 				a->v = nv;
-				cap = nc;
+				a->cap = nc;
 			}
 			if ((rc = version_make(&a->v[a->n], pr->string, v, err))) {
 				struct version *bad = &a->v[a->n];
@@ -203,11 +208,25 @@ int llmops_attrib_new(struct llmops_attrib **out, const cJSON *bundle, struct ll
 				free(bad->msgs);
 				free(bad->name);
 				free(bad->version);
-				llmops_attrib_free(a);
 				return rc;
 			}
 			a->n++;
 		}
+	}
+	return 0;
+}
+
+int llmops_attrib_new(struct llmops_attrib **out, const cJSON *bundle, struct llmops_err *err)
+{
+	struct llmops_attrib *a = calloc(1, sizeof(*a));
+	int rc;
+
+	*out = NULL;
+	if (!a)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	if (bundle && (rc = llmops_attrib_add(a, bundle, err))) {
+		llmops_attrib_free(a);
+		return rc;
 	}
 	*out = a;
 	return 0;

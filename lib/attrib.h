@@ -29,11 +29,27 @@
 struct llmops_attrib;
 
 /*
- * Matchers for every version in bundle b.  A version whose text cannot be
- * parsed or rendered is an error naming it.
+ * Matchers for every version in bundle b (NULL: none yet).  A version whose
+ * text cannot be parsed or rendered is an error naming it.
  */
 int llmops_attrib_new(struct llmops_attrib **out, const cJSON *bundle, struct llmops_err *err);
+/* Those of bundle's versions a lacks (by name and version), added to a. */
+int llmops_attrib_add(struct llmops_attrib *a, const cJSON *bundle, struct llmops_err *err);
 void llmops_attrib_free(struct llmops_attrib *a);
+/*
+ * Matchers for the versions of bundle current (the lock as it is now; may be
+ * NULL) and of every lock committed in the history of HEAD, at most max
+ * commits back (stable and canary, as pinned then): records logged before a
+ * promote or rollback keep their version.  Old locks that cannot be read are
+ * passed over.  *from_history counts the versions only history had; *out is
+ * NULL when there is no version at all.  Errors: a version of current that
+ * cannot be rendered, LLMOPS_E_NOMEM.
+ */
+struct llmops_store;
+int llmops_attrib_from_history(struct llmops_attrib **out, struct llmops_store *s,
+			       const cJSON *current, size_t max, size_t *from_history,
+			       struct llmops_err *err);
+
 /* How many versions a matches against. */
 size_t llmops_attrib_count(const struct llmops_attrib *a);
 

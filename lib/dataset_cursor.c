@@ -34,7 +34,7 @@ struct llmops_dataset_cursor {
 
 static const char *const reserved[] = {"id",	  "vars",   "expected", "output",	"threshold",
 				       "metric", "assert", "tags",     "tools", "max_steps",
-				       "messages", "turns", NULL};
+				       "messages", "turns", "recorded", NULL};
 
 static int is_reserved(const char *k)
 {

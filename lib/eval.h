@@ -84,6 +84,10 @@ struct llmops_eval_case {
 	double threshold; /* in [0,1] */
 	char *expected;	  /* owned; NULL when the case has none */
 	char *recorded;	  /* owned: the case's "output"; NULL when none */
+	/* what the recorded output took, cost and held ("recorded": {"latency_ms", "cost_usd",
+	   "tokens_out"}, as eval --production writes them): NAN and -1 when unknown */
+	double rec_latency_ms, rec_cost_usd;
+	long rec_tokens_out;
 	struct llmops_assertions asserts;
 	cJSON *vars;	       /* borrowed from dc */
 	const char *id;	       /* borrowed from dc */

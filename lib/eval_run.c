@@ -786,10 +786,12 @@ static void replay(struct llmops_eval *ev, struct llmops_eval_job *j)
 	}
 	set_str(&j->output, c->recorded);
 	j->tokens_in = -1;
-	j->tokens_out = -1;
-	j->count_out = 1; /* counted where it is scored */
-	j->latency_ms = j->ttft_ms = NAN;
-	j->cost = NAN;
+	/* what the answer took and cost where it was recorded (production), else unknown */
+	j->tokens_out = c->rec_tokens_out;
+	j->count_out = c->rec_tokens_out < 0; /* else counted where it is scored */
+	j->latency_ms = c->rec_latency_ms;
+	j->ttft_ms = NAN;
+	j->cost = c->rec_cost_usd;
 	j->attempts = 0;
 	answered(ev, j);
 }

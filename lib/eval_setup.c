@@ -48,6 +48,15 @@ int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_cas
 	c->line = dc->line;
 	c->expected = llmops_eval_field_text(dc->fields, "expected");
 	c->recorded = llmops_eval_field_text(dc->fields, "output");
+	const cJSON *rec = cJSON_GetObjectItemCaseSensitive(dc->fields, "recorded");
+	const cJSON *rl = cJSON_GetObjectItemCaseSensitive(rec, "latency_ms");
+	const cJSON *rcost = cJSON_GetObjectItemCaseSensitive(rec, "cost_usd");
+	const cJSON *rto = cJSON_GetObjectItemCaseSensitive(rec, "tokens_out");
+	c->rec_latency_ms = cJSON_IsNumber(rl) && rl->valuedouble >= 0 ? rl->valuedouble : NAN;
+	c->rec_cost_usd = cJSON_IsNumber(rcost) && rcost->valuedouble >= 0 ? rcost->valuedouble : NAN;
+	c->rec_tokens_out = cJSON_IsNumber(rto) && rto->valuedouble >= 0 && rto->valuedouble < 1e15
+				    ? (long)rto->valuedouble
+				    : -1;
 	c->metric = ev->metric_ids[0];
 	c->threshold = ev->threshold;
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(dc->fields, "metric");

@@ -6,6 +6,7 @@
 #include "ingest.h"
 
 #include "attrib.h"
+#include "ingest_internal.h"
 #include "buf.h"
 #include "json.h"
 #include "ledger.h"
@@ -46,6 +47,7 @@ struct llmops_ingest {
 	const char *label; /* the file being read */
 	long line;	   /* its line of the record being read */
 	char now[32];	   /* the time of records that do not say when they were answered */
+	struct ingest_join *join; /* OTLP spans waiting for their log events; NULL: none yet */
 	struct llmops_err *err;
 };
 
@@ -115,6 +117,31 @@ static int run_for(struct llmops_ingest *in, const struct llmops_prod_run_key *k
 		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
 	in->last = in->nruns++;
 	*id = s->id;
+	return 0;
+}
+
+/* A run records left (moved to their version's run): finished again with the others. */
+static int refinish(struct llmops_ingest *in, const char *run_id)
+{
+	struct llmops_buf *b = &in->key;
+	llmops_buf_reset(b);
+	llmops_buf_addf(b, "\x03left\x1f%s", run_id); /* a key no record's run has */
+	for (size_t i = 0; i < in->nruns; i++)
+		if (!strcmp(in->runs[i].key, b->data) || !strcmp(in->runs[i].id, run_id))
+			return 0;
+	if (in->nruns == in->capruns) {
+		size_t nc = in->capruns ? 2 * in->capruns : 16;
+		struct run_slot *nr = realloc(in->runs, nc * sizeof(*nr));
+		if (!nr)
+			return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+		in->runs = nr;
+		in->capruns = nc;
+	}
+	struct run_slot *s = &in->runs[in->nruns];
+	if (!(s->key = strdup(b->data)))
+		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+	snprintf(s->id, sizeof(s->id), "%s", run_id);
+	in->nruns++;
 	return 0;
 }
 
@@ -237,16 +264,17 @@ static int take(struct llmops_prod_record *r, void *ud)
 		problem(in, in->line, why);
 		return 0;
 	}
+	long *how; /* the count this record adds to when it is new */
 	if (prompt && version) {
-		in->st.by_tag++;
+		how = &in->st.by_tag;
 	} else if (llmops_attrib_match(in->o.attrib, r->messages, prompt, &mn, &mv)) {
 		prompt = mn;
 		version = mv;
-		in->st.by_text++;
+		how = &in->st.by_text;
 	} else if (prompt) {
-		in->st.by_tag++; /* the prompt by its tag, the version unknown */
+		how = &in->st.by_tag; /* the prompt by its tag, the version unknown */
 	} else {
-		in->st.unattributed++;
+		how = &in->st.unattributed;
 	}
 	if (!r->error && (rc = count_and_price(in, r))) /* a failed request is not billed */
 		return rc;
@@ -290,13 +318,85 @@ static int take(struct llmops_prod_record *r, void *ud)
 		return rc;
 	if (added) {
 		in->st.added++;
+		(*how)++;
 		in->st.errors += r->error != NULL;
 	} else {
 		in->st.present++;
+		/* kept unattributed before: its version known now (a newer lock, a bundle) */
+		char from[LLMOPS_RUNID_LEN + 1];
+		int moved = 0;
+		if (prompt && (rc = llmops_ledger_prod_move(in->lg, r->key, run_id, from, &moved,
+							    in->err)))
+			return rc;
+		if (moved) {
+			in->st.reattributed++;
+			if ((rc = refinish(in, from)))
+				return rc;
+		}
 	}
 	if (in->o.progress && !(in->st.read & 0xffff))
 		in->o.progress(in->o.progress_ud, in->st.read);
 	return 0;
+}
+
+static struct ingest_join *join_of(struct llmops_ingest *in)
+{
+	if (!in->join && !(in->join = ingest_join_new()))
+		llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+	return in->join;
+}
+
+/* A span whose messages may be in log events: it waits for the end of the input. */
+static int wait_span(struct llmops_prod_record *r, void *ud)
+{
+	struct llmops_ingest *in = ud;
+	if (!join_of(in))
+		return LLMOPS_E_NOMEM;
+	if (ingest_join_span(in->join, r, in->label, in->line))
+		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+	return 0;
+}
+
+static int seen_span(const char *key, void *ud)
+{
+	struct llmops_ingest *in = ud;
+	if (!in->join) /* no event read yet, and maybe none to come: keep it anyway */
+		if (!join_of(in))
+			return LLMOPS_E_NOMEM;
+	if (ingest_join_seen(in->join, key))
+		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+	return 0;
+}
+
+static int genai_event(const struct llmops_genai_event *e, void *ud)
+{
+	struct llmops_ingest *in = ud;
+	if (!join_of(in))
+		return LLMOPS_E_NOMEM;
+	if (ingest_join_event(in->join, e, in->label, in->line))
+		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+	return 0;
+}
+
+/* A waiting span, joined: taken where it was read. */
+static int joined_record(void *ud, struct llmops_prod_record *r, const char *label, long line)
+{
+	struct llmops_ingest *in = ud;
+	in->label = label;
+	in->line = line;
+	return take(r, in);
+}
+
+static void orphans(void *ud, const char *label, long line, const char *key, long n)
+{
+	struct llmops_ingest *in = ud;
+	char why[200];
+	snprintf(why, sizeof(why),
+		 "%ld GenAI log event%s of span %.60s, which is in no file read: give the "
+		 "traces with their logs, in one ingest (any order)",
+		 n, n == 1 ? "" : "s", key);
+	in->label = label;
+	problem(in, line, why);
 }
 
 /* One JSON value's records; what cannot be read is a problem at line (the rest go on). */
@@ -304,9 +404,11 @@ static int value(struct llmops_ingest *in, const cJSON *v, const char *raw, size
 {
 	struct llmops_err e = {0};
 	long before = in->st.read;
+	const struct llmops_ingest_sink sink = {take, wait_span, seen_span, genai_event, in,
+						&in->st.ignored};
 	int rc;
 	in->line = line;
-	rc = llmops_ingest_value(v, raw, len, in->o.format, take, in, &in->st.ignored, &e);
+	rc = llmops_ingest_value_to(v, raw, len, in->o.format, &sink, &e);
 	if (rc == LLMOPS_E_INPUT) {
 		if (in->st.read > before) { /* an OTLP request: the spans before were taken */
 			char why[sizeof(e.msg) + 64];
@@ -560,6 +662,14 @@ int llmops_ingest_finish(struct llmops_ingest *in, int rc, struct llmops_ingest_
 {
 	if (!in)
 		return rc;
+	in->err = err;
+	if (!rc && in->join) {
+		const struct ingest_join_out out = {joined_record, orphans, in};
+		rc = ingest_join_finish(in->join, &out, &in->st.events);
+		if (rc == LLMOPS_E_NOMEM && !err->code)
+			llmops_err_set(err, rc, "out of memory");
+	}
+	ingest_join_free(in->join);
 	if (!rc)
 		rc = llmops_ledger_flush(in->lg, err);
 	for (size_t i = 0; i < in->nruns; i++) {

@@ -95,13 +95,47 @@ typedef int (*llmops_prod_fn)(struct llmops_prod_record *r, void *ud);
 int llmops_ingest_value(const cJSON *v, const char *raw, size_t len, int format, llmops_prod_fn fn,
 			void *ud, long *ignored, struct llmops_err *err);
 
+/*
+ * One GenAI log event of an OTLP/JSON logs request (gen_ai.user.message,
+ * gen_ai.choice, gen_ai.client.inference.operation.details, ...), borrowed for
+ * the call: the official OpenTelemetry instrumentations write the messages of
+ * a request there, joined to its span by trace and span id.
+ */
+struct llmops_genai_event {
+	const char *span_key; /* "TRACEID-SPANID": the id of its span's record */
+	const char *name;     /* the event's name */
+	long long time_ns;    /* timeUnixNano, else observedTimeUnixNano; 0: unknown */
+	const cJSON *body;    /* the body, its AnyValue as JSON; NULL: none */
+	const cJSON *attrs;   /* the attributes as one object (never NULL) */
+};
+
+/* Where the records of a value go (llmops_ingest_value_to). */
+struct llmops_ingest_sink {
+	llmops_prod_fn record; /* a record, whole */
+	/* an OTLP span whose messages or answer may be in log events: r's contents are the
+	   callee's (r is left empty); NULL: such spans go to record at once */
+	int (*span)(struct llmops_prod_record *r, void *ud);
+	/* a span given to record that had its content: its log events need no join */
+	int (*seen)(const char *span_key, void *ud);
+	/* a GenAI log event; NULL: ignored */
+	int (*event)(const struct llmops_genai_event *e, void *ud);
+	void *ud;
+	long *ignored;	 /* spans and log records that are not GenAI's (NULL: not counted) */
+};
+
+/* llmops_ingest_value with spans and log events to be joined (sink). */
+int llmops_ingest_value_to(const cJSON *v, const char *raw, size_t len, int format,
+			   const struct llmops_ingest_sink *sink, struct llmops_err *err);
+
 /* What an ingest did. */
 struct llmops_ingest_stats {
 	long read;	   /* records read (malformed ones included) */
 	long added;	   /* new in the ledger */
 	long present;	   /* already there (the same id, or the same bytes) */
 	long malformed;	   /* reported and skipped */
-	long ignored;	   /* OTLP spans without GenAI attributes */
+	long ignored;	   /* OTLP spans and log records that are not GenAI's */
+	long events;	   /* GenAI log events joined to their spans */
+	long reattributed; /* records kept unattributed before, attributed now */
 	long by_tag;	   /* attributed by llmops.prompt / llmops.version tags */
 	long by_text;	   /* attributed by matching a pinned version's text */
 	long unattributed; /* kept with no prompt */

@@ -9,7 +9,7 @@
  * LiteLLM's StandardLoggingPayload (docs.litellm.ai/docs/proxy/logging_spec)
  * and LiteLLM_SpendLogs table.
  */
-#include "ingest.h"
+#include "ingest_internal.h"
 
 #include "buf.h"
 #include "hash.h"
@@ -45,31 +45,32 @@ int llmops_ingest_format_parse(const char *s)
 	return -1;
 }
 
-static void rec_init(struct llmops_prod_record *r)
+void ingest_rec_init(struct llmops_prod_record *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->latency_ms = r->ttft_ms = r->cost_usd = NAN;
 	r->tokens_in = r->tokens_out = -1;
 }
 
-static const cJSON *get(const cJSON *o, const char *k)
+const cJSON *ingest_get(const cJSON *o, const char *k)
 {
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+	const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+	return cJSON_IsNull(v) ? NULL : v; /* null: the field is absent, in every format */
 }
 
-static const char *str(const cJSON *o, const char *k)
+const char *ingest_str(const cJSON *o, const char *k)
 {
-	const cJSON *v = get(o, k);
+	const cJSON *v = ingest_get(o, k);
 	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
 }
 
-static char *dup(const char *s)
+char *ingest_dup(const char *s)
 {
 	return s ? strdup(s) : NULL;
 }
 
 /* A number, or a number written as a string (OTLP's int64, SpendLogs' text columns). */
-static double num(const cJSON *v)
+double ingest_num(const cJSON *v)
 {
 	if (cJSON_IsNumber(v))
 		return v->valuedouble;
@@ -82,9 +83,9 @@ static double num(const cJSON *v)
 	return NAN;
 }
 
-static int64_t count(const cJSON *v)
+int64_t ingest_count(const cJSON *v)
 {
-	double d = num(v);
+	double d = ingest_num(v);
 	return isnan(d) || d < 0 || d > 1e15 ? -1 : (int64_t)d;
 }
 
@@ -95,7 +96,7 @@ static int64_t count(const cJSON *v)
  */
 static double time_ms(const cJSON *v)
 {
-	double d = num(v);
+	double d = ingest_num(v);
 	if (!isnan(d)) {
 		if (d <= 0)
 			return NAN;
@@ -150,7 +151,7 @@ static double when(struct llmops_prod_record *r, const cJSON *v)
 	return t;
 }
 
-static char *iso(double ms)
+char *ingest_iso(double ms)
 {
 	char t[32];
 	if (isnan(ms) || ms < 0 || ms >= 253402300800000.0) /* 1970 to 9999 */
@@ -160,7 +161,7 @@ static char *iso(double ms)
 }
 
 /* Text of a content value: a string, or the text parts of a list joined by newlines. */
-static void content_text(const cJSON *c, struct llmops_buf *b)
+void ingest_content_text(const cJSON *c, struct llmops_buf *b)
 {
 	const cJSON *p;
 	if (cJSON_IsString(c)) {
@@ -168,7 +169,7 @@ static void content_text(const cJSON *c, struct llmops_buf *b)
 		return;
 	}
 	cJSON_ArrayForEach (p, c) {
-		const char *t = str(p, "text");
+		const char *t = ingest_str(p, "text");
 		if (!t && cJSON_IsString(p))
 			t = p->valuestring;
 		if (!t)
@@ -179,7 +180,7 @@ static void content_text(const cJSON *c, struct llmops_buf *b)
 	}
 }
 
-static char *buf_take(struct llmops_buf *b)
+char *ingest_buf_take(struct llmops_buf *b)
 {
 	char *s;
 	if (!b->len) {
@@ -191,7 +192,7 @@ static char *buf_take(struct llmops_buf *b)
 }
 
 /* A JSON value printed compactly, for tool calls that stand for the answer. */
-static char *printed(const cJSON *v)
+char *ingest_printed(const cJSON *v)
 {
 	return v ? cJSON_PrintUnformatted(v) : NULL;
 }
@@ -200,59 +201,59 @@ static char *printed(const cJSON *v)
 static void answer_of(const cJSON *body, struct llmops_prod_record *r)
 {
 	struct llmops_buf b = LLMOPS_BUF_INIT;
-	const cJSON *choices = get(body, "choices"), *usage = get(body, "usage");
-	const cJSON *content = get(body, "content");
+	const cJSON *choices = ingest_get(body, "choices"), *usage = ingest_get(body, "usage");
+	const cJSON *content = ingest_get(body, "content");
 	if (cJSON_IsArray(choices)) {
-		const cJSON *msg = get(cJSON_GetArrayItem(choices, 0), "message");
-		const cJSON *tc = get(msg, "tool_calls");
-		content_text(get(msg, "content"), &b);
-		r->output = buf_take(&b);
+		const cJSON *msg = ingest_get(cJSON_GetArrayItem(choices, 0), "message");
+		const cJSON *tc = ingest_get(msg, "tool_calls");
+		ingest_content_text(ingest_get(msg, "content"), &b);
+		r->output = ingest_buf_take(&b);
 		if (!r->output && cJSON_IsArray(tc) && cJSON_GetArraySize(tc))
-			r->output = printed(tc);
-		if (!r->output && !get(msg, "content")) /* a completion: choices[0].text */
-			r->output = dup(str(cJSON_GetArrayItem(choices, 0), "text"));
+			r->output = ingest_printed(tc);
+		if (!r->output && !ingest_get(msg, "content")) /* a completion: choices[0].text */
+			r->output = ingest_dup(ingest_str(cJSON_GetArrayItem(choices, 0), "text"));
 	} else if (cJSON_IsArray(content)) { /* Anthropic */
 		const cJSON *blk;
 		cJSON *uses = NULL;
 		cJSON_ArrayForEach (blk, content) {
-			const char *t = str(blk, "type");
+			const char *t = ingest_str(blk, "type");
 			if (t && !strcmp(t, "tool_use")) {
 				if (!uses)
 					uses = cJSON_CreateArray();
 				cJSON_AddItemToArray(uses, cJSON_Duplicate(blk, 1));
-			} else if (t && !strcmp(t, "text") && str(blk, "text")) {
+			} else if (t && !strcmp(t, "text") && ingest_str(blk, "text")) {
 				if (b.len)
 					llmops_buf_addch(&b, '\n');
-				llmops_buf_add(&b, str(blk, "text"), strlen(str(blk, "text")));
+				llmops_buf_add(&b, ingest_str(blk, "text"), strlen(ingest_str(blk, "text")));
 			}
 		}
-		r->output = buf_take(&b);
+		r->output = ingest_buf_take(&b);
 		if (!r->output && uses)
-			r->output = printed(uses);
+			r->output = ingest_printed(uses);
 		cJSON_Delete(uses);
-		if (!r->provider && str(body, "type") && !strcmp(str(body, "type"), "message"))
+		if (!r->provider && ingest_str(body, "type") && !strcmp(ingest_str(body, "type"), "message"))
 			r->provider = strdup("anthropic");
 	} else if (cJSON_IsString(body)) {
 		r->output = strdup(body->valuestring);
 	}
 	llmops_buf_release(&b);
 	if (usage) {
-		int64_t in = count(get(usage, "prompt_tokens")),
-			out = count(get(usage, "completion_tokens"));
+		int64_t in = ingest_count(ingest_get(usage, "prompt_tokens")),
+			out = ingest_count(ingest_get(usage, "completion_tokens"));
 		if (in < 0) /* Anthropic: input excludes the cache's reads and writes */
-			in = count(get(usage, "input_tokens"));
+			in = ingest_count(ingest_get(usage, "input_tokens"));
 		if (out < 0)
-			out = count(get(usage, "output_tokens"));
+			out = ingest_count(ingest_get(usage, "output_tokens"));
 		if (r->tokens_in < 0)
 			r->tokens_in = in;
 		if (r->tokens_out < 0)
 			r->tokens_out = out;
-		int64_t cached = count(get(get(usage, "prompt_tokens_details"), "cached_tokens"));
+		int64_t cached = ingest_count(ingest_get(ingest_get(usage, "prompt_tokens_details"), "cached_tokens"));
 		if (cached > 0)
 			r->cached_in = cached;
 	}
-	if (!r->model && str(body, "model"))
-		r->model = strdup(str(body, "model"));
+	if (!r->model && ingest_str(body, "model"))
+		r->model = strdup(ingest_str(body, "model"));
 }
 
 static void error_of(const cJSON *e, struct llmops_prod_record *r)
@@ -261,14 +262,14 @@ static void error_of(const cJSON *e, struct llmops_prod_record *r)
 		return;
 	if (cJSON_IsString(e))
 		r->error = strdup(e->valuestring[0] ? e->valuestring : "failed");
-	else if (str(e, "message"))
-		r->error = strdup(str(e, "message"));
+	else if (ingest_str(e, "message"))
+		r->error = strdup(ingest_str(e, "message"));
 	else
-		r->error = printed(e);
+		r->error = ingest_printed(e);
 }
 
 /* The record's own metadata object, made from what it points at when it does not own one. */
-static cJSON *own_metadata(struct llmops_prod_record *r)
+cJSON *ingest_own_metadata(struct llmops_prod_record *r)
 {
 	if (!r->own_metadata) {
 		r->own_metadata =
@@ -279,7 +280,7 @@ static cJSON *own_metadata(struct llmops_prod_record *r)
 }
 
 /* The metadata: m's members over what it had (the first object is pointed at, not copied). */
-static void metadata_merge(struct llmops_prod_record *r, const cJSON *m)
+void ingest_metadata_merge(struct llmops_prod_record *r, const cJSON *m)
 {
 	const cJSON *x;
 	if (!cJSON_IsObject(m) || !cJSON_GetArraySize(m))
@@ -288,7 +289,7 @@ static void metadata_merge(struct llmops_prod_record *r, const cJSON *m)
 		r->metadata = m;
 		return;
 	}
-	cJSON *md = own_metadata(r);
+	cJSON *md = ingest_own_metadata(r);
 	cJSON_ArrayForEach (x, m) {
 		if (!x->string)
 			continue;
@@ -297,7 +298,7 @@ static void metadata_merge(struct llmops_prod_record *r, const cJSON *m)
 	}
 }
 
-static cJSON *own_messages(struct llmops_prod_record *r)
+cJSON *ingest_own_messages(struct llmops_prod_record *r)
 {
 	if (!r->own_messages) {
 		r->own_messages =
@@ -310,15 +311,17 @@ static cJSON *own_messages(struct llmops_prod_record *r)
 static int need_object(const cJSON *v, const char *what, struct llmops_err *err)
 {
 	if (v && !cJSON_IsObject(v))
-		return llmops_err_set(err, LLMOPS_E_INPUT, "\"%s\" is %s, not an object", what,
-				      cJSON_IsArray(v)	  ? "an array"
-				      : cJSON_IsString(v) ? "a string"
-							  : "not an object");
+		return llmops_err_set(err, LLMOPS_E_INPUT, "\"%s\" is %s, where an object belongs",
+				      what,
+				      cJSON_IsArray(v)	   ? "an array"
+				      : cJSON_IsString(v)  ? "a string"
+				      : cJSON_IsNumber(v)  ? "a number"
+							   : "a boolean");
 	return 0;
 }
 
 /* The key and case id: the record's own id, else the hash of its bytes. */
-static int identify(struct llmops_prod_record *r, const char *id, const char *raw, size_t len)
+int ingest_identify(struct llmops_prod_record *r, const char *id, const char *raw, size_t len)
 {
 	char hex[LLMOPS_SHA256_HEX_LEN + 1];
 	if (id) {
@@ -345,78 +348,78 @@ static int identify(struct llmops_prod_record *r, const char *id, const char *ra
 static int from_openai(const cJSON *v, const char *raw, size_t len, struct llmops_prod_record *r,
 		       struct llmops_err *err)
 {
-	const cJSON *req = get(v, "request"), *resp = get(v, "response"), *body = resp;
-	const char *id = str(v, "id");
+	const cJSON *req = ingest_get(v, "request"), *resp = ingest_get(v, "response"), *body = resp;
+	const char *id = ingest_str(v, "id");
 	int rc;
 	if ((rc = need_object(req, "request", err)) ||
 	    (resp && !cJSON_IsString(resp) && (rc = need_object(resp, "response", err))))
 		return rc;
-	if (get(req, "body") && cJSON_IsObject(get(req, "body")))
-		req = get(req, "body");
-	if (get(resp, "body")) { /* OpenAI Batch output: {"status_code", "request_id", "body"} */
-		body = get(resp, "body");
-		double sc = num(get(resp, "status_code"));
+	if (ingest_get(req, "body") && cJSON_IsObject(ingest_get(req, "body")))
+		req = ingest_get(req, "body");
+	if (ingest_get(resp, "body")) { /* OpenAI Batch output: {"status_code", "request_id", "body"} */
+		body = ingest_get(resp, "body");
+		double sc = ingest_num(ingest_get(resp, "status_code"));
 		if (!isnan(sc) && sc >= 400)
-			error_of(get(body, "error") ? get(body, "error") : get(resp, "status_code"),
+			error_of(ingest_get(body, "error") ? ingest_get(body, "error") : ingest_get(resp, "status_code"),
 				 r);
 	}
 	if (!id)
-		id = str(v, "custom_id");
+		id = ingest_str(v, "custom_id");
 	if (!id)
-		id = str(body, "id");
+		id = ingest_str(body, "id");
 	if (!req && !body)
 		return llmops_err_set(err, LLMOPS_E_INPUT,
 				      "no \"request\" or \"response\" in the record");
-	r->provider = dup(str(v, "provider"));
-	const cJSON *msgs = get(req, "messages");
+	r->provider = ingest_dup(ingest_str(v, "provider"));
+	const cJSON *msgs = ingest_get(req, "messages");
 	if (msgs && !cJSON_IsArray(msgs))
 		return llmops_err_set(err, LLMOPS_E_INPUT, "\"request.messages\" is not an array");
 	if (msgs)
 		r->messages = msgs;
-	else if (str(req, "prompt")) { /* a completions request */
+	else if (ingest_str(req, "prompt")) { /* a completions request */
 		cJSON *m = cJSON_CreateObject();
 		cJSON_AddStringToObject(m, "role", "user");
-		cJSON_AddStringToObject(m, "content", str(req, "prompt"));
-		cJSON_AddItemToArray(own_messages(r), m);
+		cJSON_AddStringToObject(m, "content", ingest_str(req, "prompt"));
+		cJSON_AddItemToArray(ingest_own_messages(r), m);
 	}
-	if (cJSON_IsArray(msgs) && str(req, "system")) { /* an Anthropic request */
+	if (cJSON_IsArray(msgs) && ingest_str(req, "system")) { /* an Anthropic request */
 		cJSON *m = cJSON_CreateObject();
 		cJSON_AddStringToObject(m, "role", "system");
-		cJSON_AddStringToObject(m, "content", str(req, "system"));
-		cJSON_InsertItemInArray(own_messages(r), 0, m);
+		cJSON_AddStringToObject(m, "content", ingest_str(req, "system"));
+		cJSON_InsertItemInArray(ingest_own_messages(r), 0, m);
 	}
-	error_of(get(v, "error"), r);
-	error_of(get(body, "error"), r);
+	error_of(ingest_get(v, "error"), r);
+	error_of(ingest_get(body, "error"), r);
 	if (body && !r->error)
 		answer_of(body, r);
 	if (!r->model)
-		r->model = dup(str(req, "model"));
-	if (str(resp, "model") && r->model && strcmp(r->model, str(resp, "model"))) {
+		r->model = ingest_dup(ingest_str(req, "model"));
+	if (ingest_str(resp, "model") && r->model && strcmp(r->model, ingest_str(resp, "model"))) {
 		free(r->model); /* the model that answered (a dated snapshot) */
-		r->model = strdup(str(resp, "model"));
+		r->model = strdup(ingest_str(resp, "model"));
 	}
 	if (!r->provider)
 		r->provider = strdup("openai");
-	r->latency_ms = num(get(v, "latency_ms"));
+	r->latency_ms = ingest_num(ingest_get(v, "latency_ms"));
 	if (isnan(r->latency_ms))
-		r->latency_ms = num(get(v, "duration_ms"));
-	r->ttft_ms = num(get(v, "ttft_ms"));
-	r->cost_usd = num(get(v, "cost_usd"));
+		r->latency_ms = ingest_num(ingest_get(v, "duration_ms"));
+	r->ttft_ms = ingest_num(ingest_get(v, "ttft_ms"));
+	r->cost_usd = ingest_num(ingest_get(v, "cost_usd"));
 	if (isnan(r->cost_usd))
-		r->cost_usd = num(get(v, "cost"));
-	if (cJSON_IsTrue(get(v, "cache_hit")))
+		r->cost_usd = ingest_num(ingest_get(v, "cost"));
+	if (cJSON_IsTrue(ingest_get(v, "cache_hit")))
 		r->cache_hit = 1;
-	double t = when(r, get(v, "timestamp"));
+	double t = when(r, ingest_get(v, "timestamp"));
 	if (isnan(t))
-		t = when(r, get(v, "created_at"));
+		t = when(r, ingest_get(v, "created_at"));
 	if (isnan(t))
-		t = when(r, get(body, "created"));
-	r->at = iso(t);
-	const char *ref = str(v, "reference");
-	r->expected = dup(ref ? ref : str(v, "expected"));
-	metadata_merge(r, get(req, "metadata")); /* OpenAI's stored-completion metadata */
-	metadata_merge(r, get(v, "metadata"));
-	return identify(r, id, raw, len);
+		t = when(r, ingest_get(body, "created"));
+	r->at = ingest_iso(t);
+	const char *ref = ingest_str(v, "reference");
+	r->expected = ingest_dup(ref ? ref : ingest_str(v, "expected"));
+	ingest_metadata_merge(r, ingest_get(req, "metadata")); /* OpenAI's stored-completion metadata */
+	ingest_metadata_merge(r, ingest_get(v, "metadata"));
+	return ingest_identify(r, id, raw, len);
 }
 
 /* ----------------------------------------------------------- litellm */
@@ -424,13 +427,13 @@ static int from_openai(const cJSON *v, const char *raw, size_t len, struct llmop
 static int from_litellm(const cJSON *v, const char *raw, size_t len, struct llmops_prod_record *r,
 			struct llmops_err *err)
 {
-	const char *id = str(v, "id"), *status = str(v, "status");
-	const cJSON *msgs = get(v, "messages"), *resp = get(v, "response"),
-		    *md = get(v, "metadata");
+	const char *id = ingest_str(v, "id"), *status = ingest_str(v, "status");
+	const cJSON *msgs = ingest_get(v, "messages"), *resp = ingest_get(v, "response"),
+		    *md = ingest_get(v, "metadata");
 	cJSON *parsed_msgs = NULL, *parsed_resp = NULL, *parsed_md = NULL;
 	int rc;
 	if (!id)
-		id = str(v, "request_id");
+		id = ingest_str(v, "request_id");
 	/* SpendLogs rows exported from the database hold JSON columns as text */
 	if (cJSON_IsString(msgs) && (parsed_msgs = cJSON_Parse(msgs->valuestring)))
 		msgs = parsed_msgs;
@@ -438,6 +441,11 @@ static int from_litellm(const cJSON *v, const char *raw, size_t len, struct llmo
 		resp = parsed_resp;
 	if (cJSON_IsString(md) && (parsed_md = cJSON_Parse(md->valuestring)))
 		md = parsed_md;
+	/* "{}": what litellm stores for messages and response when prompts are not kept */
+	if (cJSON_IsObject(msgs) && !cJSON_GetArraySize(msgs))
+		msgs = NULL;
+	if (cJSON_IsObject(resp) && !cJSON_GetArraySize(resp))
+		resp = NULL;
 	rc = need_object(md, "metadata", err);
 	if (!rc && msgs && !cJSON_IsArray(msgs) && !cJSON_IsString(msgs))
 		rc = llmops_err_set(err, LLMOPS_E_INPUT, "\"messages\" is not an array");
@@ -445,56 +453,56 @@ static int from_litellm(const cJSON *v, const char *raw, size_t len, struct llmo
 		goto out;
 	if (cJSON_IsArray(msgs)) {
 		r->messages = msgs;
-		own_messages(r); /* msgs may be parsed here and freed below */
+		ingest_own_messages(r); /* msgs may be parsed here and freed below */
 	} else if (cJSON_IsString(msgs) && msgs->valuestring[0]) {
 		cJSON *m = cJSON_CreateObject();
 		cJSON_AddStringToObject(m, "role", "user");
 		cJSON_AddStringToObject(m, "content", msgs->valuestring);
-		cJSON_AddItemToArray(own_messages(r), m);
+		cJSON_AddItemToArray(ingest_own_messages(r), m);
 	}
 	if (status && strcmp(status, "success")) {
-		const char *e = str(v, "error_str");
+		const char *e = ingest_str(v, "error_str");
 		if (!e)
-			e = str(get(v, "error_information"), "error_message");
+			e = ingest_str(ingest_get(v, "error_information"), "error_message");
 		r->error = strdup(e ? e : status);
 	}
 	if (!r->error && resp)
 		answer_of(resp, r);
 	if (!r->model) /* the response's model (the one that answered) before the request's */
-		r->model = dup(str(v, "model"));
-	const char *prov = str(v, "custom_llm_provider");
+		r->model = ingest_dup(ingest_str(v, "model"));
+	const char *prov = ingest_str(v, "custom_llm_provider");
 	if (!prov)
-		prov = str(get(v, "hidden_params"), "custom_llm_provider");
+		prov = ingest_str(ingest_get(v, "hidden_params"), "custom_llm_provider");
 	if (prov || !r->provider) {
 		free(r->provider);
-		r->provider = dup(prov ? prov : "litellm");
+		r->provider = ingest_dup(prov ? prov : "litellm");
 	}
-	int64_t in = count(get(v, "prompt_tokens")), out = count(get(v, "completion_tokens"));
+	int64_t in = ingest_count(ingest_get(v, "prompt_tokens")), out = ingest_count(ingest_get(v, "completion_tokens"));
 	if (in >= 0)
 		r->tokens_in = in;
 	if (out >= 0)
 		r->tokens_out = out;
-	r->cost_usd = num(get(v, "response_cost"));
+	r->cost_usd = ingest_num(ingest_get(v, "response_cost"));
 	if (isnan(r->cost_usd))
-		r->cost_usd = num(get(v, "spend"));
-	double t0 = when(r, get(v, "startTime")), t1 = when(r, get(v, "endTime"));
-	double tf = when(r, get(v, "completionStartTime"));
+		r->cost_usd = ingest_num(ingest_get(v, "spend"));
+	double t0 = when(r, ingest_get(v, "startTime")), t1 = when(r, ingest_get(v, "endTime"));
+	double tf = when(r, ingest_get(v, "completionStartTime"));
 	if (!isnan(t0) && !isnan(t1) && t1 >= t0)
 		r->latency_ms = t1 - t0;
 	if (!isnan(t0) && !isnan(tf) && tf > t0 && tf < t1)
 		r->ttft_ms = tf - t0;
-	r->at = iso(isnan(t1) ? t0 : t1);
-	const cJSON *ch = get(v, "cache_hit");
+	r->at = ingest_iso(isnan(t1) ? t0 : t1);
+	const cJSON *ch = ingest_get(v, "cache_hit");
 	r->cache_hit =
 		cJSON_IsTrue(ch) || (cJSON_IsString(ch) && !strcasecmp(ch->valuestring, "true"));
 	/* the caller's own metadata is under requester_metadata (the proxy adds its keys) */
-	const cJSON *mine = get(md, "requester_metadata");
+	const cJSON *mine = ingest_get(md, "requester_metadata");
 	int has_mine = cJSON_IsObject(mine) && cJSON_GetArraySize(mine);
-	metadata_merge(r, has_mine ? mine : md);
-	cJSON *own = own_metadata(r); /* md may be parsed here and freed below */
+	ingest_metadata_merge(r, has_mine ? mine : md);
+	cJSON *own = ingest_own_metadata(r); /* md may be parsed here and freed below */
 	if (has_mine)
 		cJSON_DeleteItemFromObjectCaseSensitive(own, "requester_metadata");
-	const cJSON *tags = get(v, "request_tags");
+	const cJSON *tags = ingest_get(v, "request_tags");
 	if (cJSON_IsString(tags)) {
 		cJSON *pt = cJSON_Parse(tags->valuestring);
 		if (cJSON_IsArray(pt) && cJSON_GetArraySize(pt))
@@ -504,7 +512,7 @@ static int from_litellm(const cJSON *v, const char *raw, size_t len, struct llmo
 	} else if (cJSON_IsArray(tags) && cJSON_GetArraySize(tags)) {
 		cJSON_AddItemToObject(own, "tags", cJSON_Duplicate(tags, 1));
 	}
-	rc = identify(r, id, raw, len);
+	rc = ingest_identify(r, id, raw, len);
 out:
 	cJSON_Delete(parsed_msgs);
 	cJSON_Delete(parsed_resp);
@@ -512,235 +520,8 @@ out:
 	return rc;
 }
 
-/* -------------------------------------------------------------- otlp */
-
-/* An attribute's value as cJSON (a new item): string, int (text in OTLP/JSON), double, bool. */
-static cJSON *attr_value(const cJSON *val)
-{
-	const cJSON *x;
-	if ((x = get(val, "stringValue")) && cJSON_IsString(x))
-		return cJSON_CreateString(x->valuestring);
-	if ((x = get(val, "intValue")) && !isnan(num(x)))
-		return cJSON_CreateNumber(num(x));
-	if ((x = get(val, "doubleValue")) && !isnan(num(x)))
-		return cJSON_CreateNumber(num(x));
-	if ((x = get(val, "boolValue")) && cJSON_IsBool(x))
-		return cJSON_CreateBool(cJSON_IsTrue(x));
-	return NULL;
-}
-
-/* Attributes [{"key", "value"}] as one object key -> value (the caller's). */
-static cJSON *attrs_object(const cJSON *attrs)
-{
-	cJSON *o = cJSON_CreateObject();
-	const cJSON *a, *list = cJSON_IsArray(attrs) ? attrs : NULL;
-	cJSON_ArrayForEach (a, list) {
-		const char *k = str(a, "key");
-		cJSON *v = k ? attr_value(get(a, "value")) : NULL;
-		if (v) {
-			cJSON_DeleteItemFromObjectCaseSensitive(o, k);
-			cJSON_AddItemToObject(o, k, v);
-		}
-	}
-	return o;
-}
-
-/* Messages from gen_ai.prompt.N.role/content (the convention before gen_ai.input.messages). */
-static cJSON *indexed_messages(const cJSON *a, const char *prefix)
-{
-	cJSON *msgs = NULL;
-	char k[64];
-	for (int i = 0; i < 1000; i++) {
-		snprintf(k, sizeof(k), "%s.%d.content", prefix, i);
-		const char *c = str(a, k);
-		if (!c)
-			break;
-		snprintf(k, sizeof(k), "%s.%d.role", prefix, i);
-		cJSON *m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", str(a, k) ? str(a, k) : "user");
-		cJSON_AddStringToObject(m, "content", c);
-		if (!msgs)
-			msgs = cJSON_CreateArray();
-		cJSON_AddItemToArray(msgs, m);
-	}
-	return msgs;
-}
-
-/* gen_ai.input.messages' shape ([{"role", "parts": [{"type": "text", "content"}]}]) in
-   OpenAI's ({"role", "content"}). */
-static cJSON *semconv_messages(const char *json)
-{
-	cJSON *in = cJSON_Parse(json), *out, *m;
-	if (!cJSON_IsArray(in)) {
-		cJSON_Delete(in);
-		return NULL;
-	}
-	out = cJSON_CreateArray();
-	cJSON_ArrayForEach (m, in) {
-		struct llmops_buf b = LLMOPS_BUF_INIT;
-		const cJSON *p;
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "role", str(m, "role") ? str(m, "role") : "user");
-		if (get(m, "content")) {
-			content_text(get(m, "content"), &b);
-		} else {
-			cJSON_ArrayForEach (p, get(m, "parts")) {
-				const char *t = str(p, "content");
-				if (t) {
-					if (b.len)
-						llmops_buf_addch(&b, '\n');
-					llmops_buf_add(&b, t, strlen(t));
-				}
-			}
-		}
-		cJSON_AddStringToObject(o, "content", b.data);
-		llmops_buf_release(&b);
-		cJSON_AddItemToArray(out, o);
-	}
-	cJSON_Delete(in);
-	return out;
-}
-
-/* OTLP/JSON's fixed64 nanoseconds: a decimal string (or a number); 0 when absent or bad. */
-static long long unix_nanos(const cJSON *v)
-{
-	if (cJSON_IsString(v)) {
-		char *end;
-		long long n = strtoll(v->valuestring, &end, 10);
-		return *end || n < 0 ? 0 : n;
-	}
-	return cJSON_IsNumber(v) && v->valuedouble > 0 && v->valuedouble < 9e18
-		       ? (long long)v->valuedouble
-		       : 0;
-}
-
-static int from_span(const cJSON *span, const cJSON *res_attrs, const char *raw, size_t len,
-		     struct llmops_prod_record *r, int *is_genai, struct llmops_err *err)
-{
-	cJSON *a = attrs_object(get(span, "attributes")), *x, *msgs = NULL;
-	const char *tid = str(span, "traceId"), *sid = str(span, "spanId"), *s;
-	char id[80];
-	int rc = 0, genai = 0;
-	cJSON_ArrayForEach (x, a) {
-		if (!strncmp(x->string, "gen_ai.", 7))
-			genai = 1;
-	}
-	*is_genai = genai;
-	if (!genai)
-		goto out;
-	if ((s = str(a, "gen_ai.response.model")) || (s = str(a, "gen_ai.request.model")))
-		r->model = strdup(s);
-	if ((s = str(a, "gen_ai.provider.name")) || (s = str(a, "gen_ai.system")))
-		r->provider = strdup(s);
-	r->tokens_in = count(get(a, "gen_ai.usage.input_tokens"));
-	if (r->tokens_in < 0)
-		r->tokens_in = count(get(a, "gen_ai.usage.prompt_tokens"));
-	r->tokens_out = count(get(a, "gen_ai.usage.output_tokens"));
-	if (r->tokens_out < 0)
-		r->tokens_out = count(get(a, "gen_ai.usage.completion_tokens"));
-	if ((s = str(a, "gen_ai.input.messages")))
-		msgs = semconv_messages(s);
-	if (!msgs)
-		msgs = indexed_messages(a, "gen_ai.prompt");
-	if (!msgs && (s = str(a, "gen_ai.prompt")))
-		msgs = semconv_messages(s);
-	r->messages = r->own_messages = msgs;
-	if ((s = str(a, "gen_ai.output.messages"))) {
-		cJSON *om = semconv_messages(s);
-		if (om && cJSON_GetArraySize(om))
-			r->output = dup(str(cJSON_GetArrayItem(om, 0), "content"));
-		cJSON_Delete(om);
-	}
-	if (!r->output)
-		r->output = dup(str(a, "gen_ai.completion.0.content"));
-	if (!r->output)
-		r->output = dup(str(a, "gen_ai.completion"));
-	/* nanoseconds as integers: a double holds them to 256 ns only */
-	long long t0 = unix_nanos(get(span, "startTimeUnixNano"));
-	long long t1 = unix_nanos(get(span, "endTimeUnixNano"));
-	if (t0 > 0 && t1 >= t0)
-		r->latency_ms = (double)(t1 - t0) / 1e6;
-	r->at = iso(t1 > 0 ? (double)(t1 / 1000) / 1e3 : NAN);
-	r->cost_usd = num(get(a, "llmops.cost_usd"));
-	r->ttft_ms = num(get(a, "llmops.ttft_ms"));
-	r->cache_hit = cJSON_IsTrue(get(a, "llmops.cache_hit"));
-	const cJSON *st = get(span, "status");
-	if (num(get(st, "code")) == 2 ||
-	    (str(st, "code") && !strcmp(str(st, "code"), "STATUS_CODE_ERROR"))) {
-		s = str(st, "message");
-		r->error = strdup(s ? s : str(a, "error.type") ? str(a, "error.type") : "error");
-	}
-	/* metadata: the resource's attributes, then the span's that are not gen_ai's own */
-	cJSON *md = own_metadata(r);
-	cJSON_ArrayForEach (x, res_attrs) {
-		cJSON_AddItemToObject(md, x->string, cJSON_Duplicate(x, 1));
-	}
-	cJSON_ArrayForEach (x, a) {
-		if (strncmp(x->string, "gen_ai.", 7)) {
-			cJSON_DeleteItemFromObjectCaseSensitive(md, x->string);
-			cJSON_AddItemToObject(md, x->string, cJSON_Duplicate(x, 1));
-		}
-	}
-	if (tid && sid) {
-		snprintf(id, sizeof(id), "%.32s-%.16s", tid, sid);
-		rc = identify(r, id, raw, len);
-	} else {
-		char *span_text = cJSON_PrintUnformatted(span);
-		rc = span_text ? identify(r, NULL, span_text, strlen(span_text)) : LLMOPS_E_NOMEM;
-		free(span_text);
-	}
-out:
-	cJSON_Delete(a);
-	(void)err;
-	return rc;
-}
-
-static int from_otlp(const cJSON *v, const char *raw, size_t len, llmops_prod_fn fn, void *ud,
-		     long *ignored, struct llmops_err *err)
-{
-	const cJSON *rs, *ss, *sp;
-	long nrs = 0;
-	int rc = 0;
-	cJSON_ArrayForEach (rs, get(v, "resourceSpans")) {
-		cJSON *res = attrs_object(get(get(rs, "resource"), "attributes"));
-		long nss = 0;
-		cJSON_ArrayForEach (ss, get(rs, "scopeSpans")) {
-			long nsp = 0;
-			cJSON_ArrayForEach (sp, get(ss, "spans")) {
-				struct llmops_prod_record r;
-				int genai = 0;
-				rec_init(&r);
-				if (!cJSON_IsObject(sp)) {
-					rc = llmops_err_set(
-						err, LLMOPS_E_INPUT,
-						"resourceSpans[%ld].scopeSpans[%ld].spans["
-						"%ld] is not an object",
-						nrs, nss, nsp);
-				} else if (!(rc = from_span(sp, res, raw, len, &r, &genai, err))) {
-					if (genai)
-						rc = fn(&r, ud);
-					else if (ignored)
-						(*ignored)++;
-				}
-				llmops_prod_record_release(&r);
-				nsp++;
-				if (rc)
-					break;
-			}
-			nss++;
-			if (rc)
-				break;
-		}
-		cJSON_Delete(res);
-		nrs++;
-		if (rc)
-			break;
-	}
-	return rc;
-}
-
-int llmops_ingest_value(const cJSON *v, const char *raw, size_t len, int format, llmops_prod_fn fn,
-			void *ud, long *ignored, struct llmops_err *err)
+int llmops_ingest_value_to(const cJSON *v, const char *raw, size_t len, int format,
+			   const struct llmops_ingest_sink *sink, struct llmops_err *err)
 {
 	struct llmops_prod_record r;
 	int rc;
@@ -748,39 +529,46 @@ int llmops_ingest_value(const cJSON *v, const char *raw, size_t len, int format,
 		return llmops_err_set(err, LLMOPS_E_INPUT, "a record is a JSON object, not %s",
 				      cJSON_IsArray(v) ? "an array" : "a scalar");
 	if (format == LLMOPS_INGEST_AUTO) {
-		if (get(v, "resourceSpans"))
+		if (ingest_get(v, "resourceSpans") || ingest_get(v, "resourceLogs"))
 			format = LLMOPS_INGEST_OTLP;
-		else if (get(v, "call_type") || get(v, "startTime") || get(v, "request_id") ||
-			 get(v, "standard_logging_object"))
+		else if (ingest_get(v, "call_type") || ingest_get(v, "startTime") ||
+			 ingest_get(v, "request_id") || ingest_get(v, "standard_logging_object"))
 			format = LLMOPS_INGEST_LITELLM;
-		else if (get(v, "request") || get(v, "response"))
+		else if (ingest_get(v, "request") || ingest_get(v, "response") ||
+			 cJSON_GetObjectItemCaseSensitive(v, "response"))
 			format = LLMOPS_INGEST_OPENAI;
 		else
 			return llmops_err_set(
 				err, LLMOPS_E_INPUT,
 				"not a record llmops reads: no \"request\"/\"response\""
-				" (OpenAI-style), \"resourceSpans\" (OTLP) or "
+				" (OpenAI-style), \"resourceSpans\"/\"resourceLogs\" (OTLP) or "
 				"\"call_type\"/\"startTime\" (LiteLLM)");
 	}
-	if (format == LLMOPS_INGEST_OTLP) {
-		if (!cJSON_IsArray(get(v, "resourceSpans")))
-			return llmops_err_set(err, LLMOPS_E_INPUT,
-					      "\"resourceSpans\" is missing or not an array");
-		return from_otlp(v, raw, len, fn, ud, ignored, err);
-	}
-	rec_init(&r);
+	if (format == LLMOPS_INGEST_OTLP)
+		return ingest_otlp(v, raw, len, sink, err);
+	ingest_rec_init(&r);
 	if (format == LLMOPS_INGEST_LITELLM) {
-		const cJSON *slo = get(v, "standard_logging_object"); /* a callback's kwargs */
+		const cJSON *slo = ingest_get(v, "standard_logging_object"); /* a callback's kwargs */
 		rc = from_litellm(cJSON_IsObject(slo) ? slo : v, raw, len, &r, err);
 	} else {
 		rc = from_openai(v, raw, len, &r, err);
 	}
-	if (!rc && !r.messages && !r.output && !r.error)
+	/* a record without its messages and answer (a gateway that keeps no prompts) still
+	   tells the model, tokens, cost, latency and whether it failed */
+	if (!rc && !r.messages && !r.output && !r.error && r.tokens_in < 0 && isnan(r.cost_usd) &&
+	    isnan(r.latency_ms))
 		rc = llmops_err_set(err, LLMOPS_E_INPUT,
-				    "the record has no request messages, no "
-				    "answer and no error");
+				    "the record has no request messages, no answer and no error, "
+				    "nor usage, cost or latency");
 	if (!rc)
-		rc = fn(&r, ud);
+		rc = sink->record(&r, sink->ud);
 	llmops_prod_record_release(&r);
 	return rc;
+}
+
+int llmops_ingest_value(const cJSON *v, const char *raw, size_t len, int format, llmops_prod_fn fn,
+			void *ud, long *ignored, struct llmops_err *err)
+{
+	const struct llmops_ingest_sink sink = {fn, NULL, NULL, NULL, ud, ignored};
+	return llmops_ingest_value_to(v, raw, len, format, &sink, err);
 }

@@ -412,6 +412,14 @@ int llmops_ledger_prod_add(struct llmops_ledger *lg, const char *run_id,
 /* Commit, then bring a production run's totals and figures up to date (status "passed",
    finished_at its newest record). */
 int llmops_ledger_prod_finish(struct llmops_ledger *lg, const char *run_id, struct llmops_err *err);
+/*
+ * The production record record_key, when the ledger keeps it in a run without a prompt (it
+ * was ingested unattributed), moved into run_id (a production run of the version it is
+ * attributed to now), in the ingest's transaction: *moved 1 and from gets the run it left,
+ * whose figures llmops_ledger_prod_finish() brings up to date (and drops when empty).
+ */
+int llmops_ledger_prod_move(struct llmops_ledger *lg, const char *record_key, const char *run_id,
+			    char from[LLMOPS_RUNID_LEN + 1], int *moved, struct llmops_err *err);
 
 /* Which production records: NULL fields do not filter. */
 struct llmops_prod_filter {
@@ -424,6 +432,8 @@ struct llmops_prod_row {
 	const char *case_id, *record_key, *at;
 	const char *input; /* the request's messages (JSON); NULL: none */
 	const char *output, *expected, *metadata;
+	double latency_ms, cost_usd; /* NAN: unknown */
+	long tokens_out;	     /* -1: unknown */
 };
 typedef int (*llmops_prod_row_fn)(const struct llmops_prod_row *r, void *ud);
 

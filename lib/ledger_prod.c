@@ -141,6 +141,45 @@ int llmops_ledger_prod_add(struct llmops_ledger *lg, const char *run_id,
 	return 0;
 }
 
+int llmops_ledger_prod_move(struct llmops_ledger *lg, const char *record_key, const char *run_id,
+			    char from[LLMOPS_RUNID_LEN + 1], int *moved, struct llmops_err *err)
+{
+	static const char find[] =
+		"SELECT r.run_id FROM results r JOIN runs u ON u.id = r.run_id"
+		" WHERE r.record_key = ?1 AND u.kind = 'production' AND u.prompt_name IS NULL"
+		" AND r.run_id <> ?2";
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*moved = 0;
+	if ((rc = ledger_prepare(lg, find, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, record_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, run_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(from, LLMOPS_RUNID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return ledger_fail(lg, rc, "cannot read a production record", err);
+	if (!lg->pending && (rc = ledger_begin(lg, err)))
+		return rc;
+	lg->pending++; /* committed with the batch it is part of */
+	if ((rc = ledger_prepare(lg, "UPDATE results SET run_id = ?2 WHERE record_key = ?1", &st,
+				 err)))
+		return rc;
+	sqlite3_bind_text(st, 1, record_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, run_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_fail(lg, rc, "cannot move a production record", err);
+	*moved = 1;
+	return 0;
+}
+
 int ledger_prod_settle(struct llmops_ledger *lg, struct llmops_err *err)
 {
 	static const char sql[] =
@@ -273,7 +312,8 @@ int llmops_ledger_prod_sample(struct llmops_ledger *lg, const struct llmops_prod
 		" AND (?1 IS NULL OR u.prompt_name = ?1) AND (?2 IS NULL OR u.prompt_version = ?2)"
 		" AND (?3 IS NULL OR r.created_at >= ?3)";
 	static const char one[] = "SELECT case_id, record_key, created_at, input, output, expected,"
-				  " metadata FROM results WHERE id = ?1";
+				  " metadata, latency_ms, cost_usd, tokens_out FROM results"
+				  " WHERE id = ?1";
 	sqlite3_stmt *st = NULL;
 	struct pick *heap = NULL;
 	size_t k = 0;
@@ -325,6 +365,9 @@ int llmops_ledger_prod_sample(struct llmops_ledger *lg, const struct llmops_prod
 			(const char *)sqlite3_column_text(st, 4),
 			(const char *)sqlite3_column_text(st, 5),
 			(const char *)sqlite3_column_text(st, 6),
+			sqlite3_column_type(st, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 7),
+			sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 8),
+			sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 9),
 		};
 		rc = fn(&row, ud);
 		sqlite3_reset(st);

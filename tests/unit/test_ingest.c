@@ -135,13 +135,34 @@ static void refusals(void **state)
 	assert_int_equal(read_one("{\"foo\":1}", &g, NULL, &err), LLMOPS_E_INPUT);
 	assert_non_null(strstr(err.msg, "not a record llmops reads"));
 	assert_int_equal(read_one("{\"request\":[1]}", &g, NULL, &err), LLMOPS_E_INPUT);
-	assert_non_null(strstr(err.msg, "\"request\" is an array, not an object"));
+	assert_non_null(strstr(err.msg, "\"request\" is an array, where an object belongs"));
 	assert_int_equal(read_one("{\"request\":{\"messages\":{}}}", &g, NULL, &err),
 			 LLMOPS_E_INPUT);
 	assert_non_null(strstr(err.msg, "\"request.messages\" is not an array"));
 	assert_int_equal(read_one("{\"request\":{\"model\":\"m\"}}", &g, NULL, &err),
 			 LLMOPS_E_INPUT);
 	assert_non_null(strstr(err.msg, "no request messages, no answer and no error"));
+	/* null where a field may be absent is absent: a failed request's "response": null */
+	assert_int_equal(read_one("{\"id\":\"n1\",\"request\":{\"model\":\"m\",\"messages\":[{"
+				  "\"role\":\"user\",\"content\":\"hi\"}]},\"response\":null,"
+				  "\"error\":{\"message\":\"overloaded\"},\"metadata\":null,"
+				  "\"latency_ms\":null}",
+				  &g, NULL, &err),
+			 0);
+	assert_string_equal(g.r[0].error, "overloaded");
+	release(&g);
+	/* a SpendLogs row of a gateway that keeps no prompts: "{}" messages and response */
+	assert_int_equal(read_one("{\"request_id\":\"sl-1\",\"call_type\":\"acompletion\","
+				  "\"model\":\"gpt-4o-mini\",\"messages\":\"{}\",\"response\":\"{}\","
+				  "\"metadata\":\"{}\",\"prompt_tokens\":12,\"completion_tokens\":3,"
+				  "\"spend\":0.00001,\"status\":\"success\",\"startTime\":"
+				  "\"2026-11-30T00:00:00Z\",\"endTime\":\"2026-11-30T00:00:01Z\"}",
+				  &g, NULL, &err),
+			 0);
+	assert_null(g.r[0].messages);
+	assert_int_equal(g.r[0].tokens_in, 12);
+	assert_true(g.r[0].latency_ms == 1000);
+	release(&g);
 	assert_int_equal(read_one("{\"resourceSpans\":{}}", &g, NULL, &err), LLMOPS_E_INPUT);
 	assert_int_equal(g.n, 0);
 	/* a bad time is no time, not an error: the record is kept */
