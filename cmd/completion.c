@@ -231,10 +231,14 @@ static void bash_script(FILE *f, struct cmdinfo *ci)
 		"== *\" $prev \"* ]]; then\n"
 		"\t\tcase $prev in\n"
 		"\t\t--prompt | -p) words=$(\"${pre[@]}\" __complete prompts 2>/dev/null) ;;\n"
-		"\t\t--baseline | --vs | --resume | --run) words=$(\"${pre[@]}\" __complete runs "
-		"2>/dev/null) ;;\n"
 		"\t\t*) words=$(_llmops_choices \"$cmd\" \"$verb\" \"$prev\")\n"
-		"\t\t   [[ -z $words ]] && { COMPREPLY=($(compgen -f -- \"$cur\")); return; } ;;\n"
+		"\t\t   case $words in\n"
+		"\t\t   @files | '') COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+		"\t\t   @dirs) COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
+		"\t\t   @runs) words=$(\"${pre[@]}\" __complete runs 2>/dev/null) ;;\n"
+		"\t\t   @prompts) words=$(\"${pre[@]}\" __complete prompts 2>/dev/null) ;;\n"
+		"\t\t   @none) return ;;\n"
+		"\t\t   esac ;;\n"
 		"\t\tesac\n"
 		"\t\t_llmops_reply \"$words\" \"$cur\"\n"
 		"\t\treturn\n"
@@ -252,9 +256,11 @@ static void bash_script(FILE *f, struct cmdinfo *ci)
 		"\t\tcase \"$cmd $verb\" in\n"
 		"\t\t'prompt '* | 'cost '*) words=$(\"${pre[@]}\" __complete prompts 2>/dev/null) "
 		";;\n"
-		"\t\t'show '* | 'diff '* | 'report '* | 'review '*) words=$(\"${pre[@]}\" "
-		"__complete "
-		"runs 2>/dev/null) ;;\n"
+		"\t\t'show '* | 'diff '* | 'report '*) words=$(\"${pre[@]}\" __complete runs "
+		"2>/dev/null) ;;\n"
+		"\t\t'review show' | 'review accept' | 'review reject') words=$(\"${pre[@]}\" "
+		"__complete reviews 2>/dev/null) ;;\n"
+		"\t\t'review '*) return ;;\n"
 		"\t\t'help '*) words='%s' ;;\n"
 		"\t\t*) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
 		"\t\tesac\n"
@@ -315,11 +321,15 @@ static void zsh_script(FILE *f, struct cmdinfo *ci)
 	      "\t\tcase $prev in\n"
 	      "\t\t--prompt | -p) vals=(${(f)\"$(\"${pre[@]}\" __complete prompts 2>/dev/null)\"}) "
 	      ";;\n"
-	      "\t\t--baseline | --vs | --resume | --run) vals=(${(f)\"$(\"${pre[@]}\" __complete "
-	      "runs "
-	      "2>/dev/null)\"}) ;;\n"
 	      "\t\t*) vals=(${=\"$(_llmops_choices \"$cmd\" \"$verb\" \"$prev\")\"})\n"
-	      "\t\t   (( ${#vals} )) || { _files; return; } ;;\n"
+	      "\t\t   case \"${vals[1]}\" in\n"
+	      "\t\t   @files | '') _files; return ;;\n"
+	      "\t\t   @dirs) _files -/; return ;;\n"
+	      "\t\t   @runs) vals=(${(f)\"$(\"${pre[@]}\" __complete runs 2>/dev/null)\"}) ;;\n"
+	      "\t\t   @prompts) vals=(${(f)\"$(\"${pre[@]}\" __complete prompts 2>/dev/null)\"}) "
+	      ";;\n"
+	      "\t\t   @none) return ;;\n"
+	      "\t\t   esac ;;\n"
 	      "\t\tesac\n"
 	      "\t\tcompadd -a vals\n"
 	      "\t\treturn\n"
@@ -338,8 +348,12 @@ static void zsh_script(FILE *f, struct cmdinfo *ci)
 	      "\t\tcase \"$cmd $verb\" in\n"
 	      "\t\t'prompt '* | 'cost '*) vals=(${(f)\"$(\"${pre[@]}\" __complete prompts "
 	      "2>/dev/null)\"}); compadd -a vals ;;\n"
-	      "\t\t'show '* | 'diff '* | 'report '* | 'review '*) vals=(${(f)\"$(\"${pre[@]}\" "
+	      "\t\t'show '* | 'diff '* | 'report '*) vals=(${(f)\"$(\"${pre[@]}\" "
 	      "__complete runs 2>/dev/null)\"}); compadd -a vals ;;\n"
+	      "\t\t'review show' | 'review accept' | 'review reject') "
+	      "vals=(${(f)\"$(\"${pre[@]}\" __complete reviews 2>/dev/null)\"}); compadd -a vals "
+	      ";;\n"
+	      "\t\t'review '*) ;;\n"
 	      "\t\t'help '*) described=(${(f)\"$(_llmops_described)\"}); _describe command "
 	      "described ;;\n"
 	      "\t\t*) _files ;;\n"
@@ -369,12 +383,24 @@ static void fish_options(FILE *f, const struct llmops_strlist *o, const char *co
 			continue;
 		fprintf(f, "complete -c llmops -n '%s' -l %.*s", cond,
 			(int)(eq ? eq - s - 2 : (long)strlen(s) - 2), s + 2);
-		if (eq && eq[1]) {
+		static const char *const kinds[][2] = {
+			{"@files", " -r -F"},
+			{"@dirs", " -x -a '(__fish_complete_directories)'"},
+			{"@runs", " -x -a '(llmops __complete runs 2>/dev/null)'"},
+			{"@prompts", " -x -a '(llmops __complete prompts 2>/dev/null)'"},
+			{"@none", " -x"}};
+		int done = 0;
+		for (size_t i = 0; eq && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (!strcmp(eq + 1, kinds[i][0])) {
+				fputs(kinds[i][1], f);
+				done = 1;
+			}
+		if (!done && eq && eq[1]) {
 			fputs(" -x -a '", f);
 			for (const char *p = eq + 1; *p; p++)
 				fputc(*p == '|' ? ' ' : *p, f);
 			fputc('\'', f);
-		} else if (eq) {
+		} else if (!done && eq) {
 			fputs(" -r", f);
 		}
 		fputc('\n', f);
@@ -448,12 +474,12 @@ static void fish_script(FILE *f, struct cmdinfo *ci)
 	}
 	fputs("complete -c llmops -n '__fish_seen_subcommand_from cost' -a '(llmops "
 	      "__complete prompts 2>/dev/null)'\n"
-	      "complete -c llmops -n '__fish_seen_subcommand_from show diff report review' -a "
+	      "complete -c llmops -n '__fish_seen_subcommand_from show diff report; and not "
+	      "__fish_seen_subcommand_from review' -a "
 	      "'(llmops __complete runs 2>/dev/null)'\n"
-	      "complete -c llmops -n '__fish_seen_subcommand_from eval cost' -l prompt -x -a "
-	      "'(llmops __complete prompts 2>/dev/null)'\n"
-	      "complete -c llmops -n '__fish_seen_subcommand_from eval report' -l baseline -l vs "
-	      "-x -a '(llmops __complete runs 2>/dev/null)'\n"
+	      "complete -c llmops -n '__fish_seen_subcommand_from review; and "
+	      "__fish_seen_subcommand_from show accept reject' -a "
+	      "'(llmops __complete reviews 2>/dev/null)'\n"
 	      "complete -c llmops -n '__fish_seen_subcommand_from eval ingest lint tokens' -F\n",
 	      f);
 	llmops_buf_release(&all);
@@ -504,7 +530,7 @@ int cmd_completion(int argc, char **argv, struct llmops_ctx *ctx)
 	return fflush(stdout) ? LLMOPS_EXIT_RUNTIME : 0;
 }
 
-/* `llmops __complete prompts|runs`: candidates, one a line; silent when there are none. */
+/* `llmops __complete prompts|runs|reviews`: candidates, one a line; silent when there are none. */
 int cmd_complete(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	struct llmops_err err = {0};
@@ -537,6 +563,25 @@ int cmd_complete(int argc, char **argv, struct llmops_ctx *ctx)
 		}
 		llmops_catalog_release(&cat);
 		llmops_store_free(s);
+		return 0;
+	}
+	if (!strcmp(argv[1], "reviews")) { /* review ids, the pending first */
+		struct llmops_ledger *lg;
+		struct llmops_review **rv = NULL;
+		size_t n = 0;
+		FILE *saved = stderr;
+		stderr = fopen("/dev/null", "w");
+		int rc = llmops_ctx_ledger_read(ctx, &lg);
+		if (stderr)
+			fclose(stderr);
+		stderr = saved;
+		if (rc || llmops_ledger_reviews_list(lg, NULL, NULL, &rv, &n, &err))
+			return 0;
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < n; i++)
+				if ((pass == 0) == !strcmp(rv[i]->status, "pending"))
+					printf("%lld\n", (long long)rv[i]->id);
+		llmops_reviews_free(rv, n);
 		return 0;
 	}
 	if (!strcmp(argv[1], "runs")) {

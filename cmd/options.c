@@ -45,6 +45,20 @@ static void unknown_option(const char *arg, const struct llmops_option *opts,
 	char word[128];
 
 	snprintf(word, sizeof(word), "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
+	/* llmops's own options, given after the command: say where they go */
+	static const char *const global[] = {"--no-pager", "--no-color", "--ledger", "-C",
+					     "--version", NULL};
+	for (const char *const *g = global; strcmp(usage->command, "llmops") && *g; g++)
+		if (!strcmp(word, *g)) {
+			llmops_error("%s'%s' is an option of llmops itself, not of '%s': put it "
+				     "before the command ('llmops %s%s %s ...')",
+				     who(usage, wbuf, sizeof(wbuf)), word, usage->command + 7, word,
+				     strcmp(word, "--ledger") && strcmp(word, "-C") ? ""
+				     : !strcmp(word, "-C")			   ? " DIR"
+										   : " PATH",
+				     usage->command + 7);
+			return;
+		}
 	for (const struct llmops_option *o = opts; o->type != OPT_END; o++) {
 		if (o->long_name)
 			llmops_strlist_appendf(&names, "--%s", o->long_name);
@@ -246,12 +260,45 @@ static int parse_with(int argc, char **argv, const struct llmops_option *opts,
 struct llmops_strlist *llmops_option_dump;
 
 /* Table dump (completion.c): the options' names instead of parsing. */
+/*
+ * What a valued option's argument is, for completion, from its metavar: alternatives in
+ * lower case ("day|prompt|tag:KEY": "day|prompt|tag:"), "@files", "@dirs", "@runs",
+ * "@prompts" or "@none" (free text: nothing to offer, never file names).
+ */
+static void value_kind(const struct llmops_option *o, struct llmops_buf *b)
+{
+	const char *m = o->argh ? o->argh : "";
+	if (strchr(m, '|') && m[0] >= 'a' && m[0] <= 'z') {
+		for (const char *p = m; *p;) {
+			size_t n = strcspn(p, "|");
+			const char *colon = memchr(p, ':', n);
+			llmops_buf_addf(b, "%s%.*s", p == m ? "" : "|",
+					(int)(colon ? (size_t)(colon - p) + 1 : n), p);
+			p += n + (p[n] == '|');
+		}
+	} else if (!strcmp(m, "FILE") || !strcmp(m, "PATH")) {
+		llmops_buf_adds(b, "@files");
+	} else if (!strcmp(m, "DIR")) {
+		llmops_buf_adds(b, "@dirs");
+	} else if (!strcmp(m, "RUN")) {
+		llmops_buf_adds(b, "@runs");
+	} else if (!strncmp(m, "NAME[@", 6) ||
+		   (!strcmp(m, "NAME") && o->long_name &&
+		    (!strcmp(o->long_name, "prompt") || !strcmp(o->long_name, "canary")))) {
+		llmops_buf_adds(b, "@prompts");
+	} else {
+		llmops_buf_adds(b, "@none");
+	}
+}
+
 static void dump_options(const struct llmops_option *opts)
 {
 	for (const struct llmops_option *o = opts; o->type != OPT_END; o++) {
 		struct llmops_buf b = LLMOPS_BUF_INIT;
 		for (const char *const *c = o->type == OPT_CHOICE ? o->choices : NULL; c && *c; c++)
 			llmops_buf_addf(&b, "%s%s", c == o->choices ? "" : "|", *c);
+		if (o->type != OPT_CHOICE && o->type != OPT_FLAG && o->type != OPT_HELP)
+			value_kind(o, &b);
 		if (o->long_name)
 			llmops_strlist_appendf(
 				llmops_option_dump, "--%s%s%s", o->long_name,

@@ -94,4 +94,10 @@ check "-C put the ledger in DIR" test -f proj/.llmops/ledger.db
 run sh -c '"$LLMOPS" help >&-'
 check "closed stdout fails with a non-zero exit" test "$rc" -ne 0
 
+# a global option after the command says where it goes (issue 31)
+run llmops show --no-pager
+expect_rc 2 "a global option after the command"
+check "it says the option is llmops's own, and where it goes" has "$err" "'--no-pager' is an option of llmops itself, not of 'show': put it before the command ('llmops --no-pager show ...')"
+run llmops ledger info --ledger x.db
+check "and for an option with a value" has "$err" "('llmops --ledger PATH ledger info ...')"
 done_testing

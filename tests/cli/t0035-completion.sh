@@ -47,6 +47,18 @@ check "prompt names: only names a prompt can have" eval '! has "$(complete_for l
 check "prompt names: nothing for \$" test -z "$(complete_for llmops prompt show "'\$'")"
 check "a word list holding \$(...) is never expanded" bash -c '. ./drive.sh; words="a \$(touch PWNWORD) b"; cur=; _llmops_reply "$words" ""; test "${COMPREPLY[1]}" = "\$(touch" && test ! -e PWNWORD'
 check "no shell code ran" test ! -e PWNRUN -a ! -e PWNPROMPT
+# what each argument takes (issue 31): review ids to review show/accept/reject, the
+# groupings to stats --by, prompt names to stats --canary, nothing for free text
+llmops eval --dataset evals/summarize.json --provider replay --min-pass-rate 0 --review-below 1 >/dev/null 2>&1
+review_ids=$(llmops review list --format json | python3 -c 'import json,sys; print(" ".join(str(r["id"]) for r in json.load(sys.stdin)))')
+check "there are reviews to complete" test -n "$review_ids"
+check "review show: review ids, not run ids" test "$(complete_for llmops review show "''")" = "$review_ids"
+check "review accept: review ids" test "$(complete_for llmops review accept "''")" = "$review_ids"
+check "review list: no positional words" test -z "$(complete_for llmops review list "''")"
+check "stats --by: the groupings" test "$(complete_for llmops stats --by "''")" = "day prompt version model provider kind tag:"
+check "stats --canary: prompt names, not files" test "$(complete_for llmops stats --canary su)" = "summarize summarize@v1.0.0"
+check "free text (review accept --note): nothing, not files" test -z "$(complete_for llmops review accept --note "''")"
+check "a FILE still completes files" has "$(complete_for llmops eval --dataset ev)" "evals"
 
 run llmops completion zsh
 expect_rc 0 "a zsh script"
@@ -70,6 +82,9 @@ EOF2
 	check "zsh: an option's choices" test "$(zcomp llmops eval --format "''")" = "text json jsonl csv junit markdown"
 	check "zsh: prompt versions" has "$(zcomp llmops prompt show "''")" "summarize@v1.0.0"
 	check "zsh: run ids" has "$(zcomp llmops show "''")" "$run_id"
+	check "zsh: review ids to review show" test "$(zcomp llmops review show "''")" = "$review_ids"
+	check "zsh: stats --by" test "$(zcomp llmops stats --by "''")" = "day prompt version model provider kind tag:"
+	check "zsh: stats --canary, prompts" has "$(zcomp llmops stats --canary "''")" "summarize@v1.0.0"
 else
 	echo "# zsh not installed: its script is checked by content only"
 fi
@@ -84,6 +99,9 @@ if command -v fish >/dev/null; then
 	check "fish: an option's choices" test "$(fcomp llmops eval --format j)" = "json jsonl junit"
 	check "fish: prompt names and versions" test "$(fcomp llmops prompt show su)" = "summarize summarize@v1.0.0"
 	check "fish: run ids" has "$(fcomp llmops show "")" "$run_id"
+	check "fish: review ids to review show" test "$(fcomp llmops review show "" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')" = "$(printf '%s\n' $review_ids | sort | tr '\n' ' ' | sed 's/ $//')"
+	check "fish: stats --by" test "$(fcomp llmops stats --by "")" = "day kind model prompt provider tag: version"
+	check "fish: stats --canary, prompts" has "$(fcomp llmops stats --canary "")" "summarize@v1.0.0"
 	check "fish: the summaries" has "$(fish -c "source ./llmops.fish; complete -C 'llmops ing'")" "production request/response logs"
 else
 	echo "# fish not installed: its script is checked by content only"
