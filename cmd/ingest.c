@@ -30,15 +30,18 @@ static const struct llmops_usage usage = {
 	"Read production request/response records and keep them in the ledger as\n"
 	"production runs (one per UTC day, prompt version, provider and model):\n"
 	"OpenAI-style JSONL ({\"id\", \"request\", \"response\", \"latency_ms\",\n"
-	"\"metadata\"} and OpenAI Batch output), OTLP/JSON spans with the GenAI\n"
-	"semantic conventions, and LiteLLM's logging payloads and spend logs; the\n"
-	"format is told per record unless --from names it.  A record is attributed to\n"
-	"a prompt version by its llmops.prompt and llmops.version tags, else by its\n"
-	"messages matching a version prompts.lock pins (or --bundle's); the rest are\n"
-	"kept unattributed.  The same record again (by id, or by its bytes when it has\n"
+	"\"metadata\"} and OpenAI Batch output), OTLP/JSON spans and GenAI log\n"
+	"events (the GenAI semantic conventions, OpenInference), and LiteLLM's\n"
+	"logging payloads and spend logs; the format is told per record unless\n"
+	"--from names it.  A record is attributed to a prompt version by its\n"
+	"llmops.prompt and llmops.version tags, else by its messages matching a\n"
+	"version prompts.lock pins or pinned in git history (or --bundle's); the rest\n"
+	"are kept unattributed.  The same record again (by id, or by its bytes when it has\n"
 	"none) is never added twice.  Tokens and cost come from the record, else are\n"
 	"counted and priced.  Malformed records are reported with their line and\n"
-	"skipped (exit 2 with --strict, after the others are stored).",
+	"skipped (exit 2 with --strict, after the others are stored), as are GenAI\n"
+	"log events whose span was in none of the files: OTLP spans and their log\n"
+	"events are joined by trace and span id, in any order and any file.",
 };
 
 static const char *const from_names[] = {"auto", "openai", "otlp", "litellm", NULL};
@@ -148,9 +151,12 @@ static void summary_text(const struct llmops_ingest_stats *s, const char *ledger
 	if (s->events)
 		printf("%ld GenAI log event%s joined to their spans\n", s->events,
 		       s->events == 1 ? "" : "s");
+	if (s->orphaned)
+		printf("%ld GenAI log event%s without their span, not stored\n", s->orphaned,
+		       s->orphaned == 1 ? "" : "s");
 	if (s->ignored)
-		printf("%ld span%s and log records of other operations ignored\n", s->ignored,
-		       s->ignored == 1 ? "" : "s");
+		printf("%ld span%s or log record%s of other operations ignored\n", s->ignored,
+		       s->ignored == 1 ? "" : "s", s->ignored == 1 ? "" : "s");
 	printf("%ld production run%s in %s\n", s->runs, s->runs == 1 ? "" : "s", ledger);
 }
 
@@ -166,6 +172,7 @@ static cJSON *summary_json(const struct llmops_ingest_stats *s)
 		 {"malformed", s->malformed},
 		 {"ignored", s->ignored},
 		 {"events", s->events},
+		 {"orphaned", s->orphaned},
 		 {"reattributed", s->reattributed},
 		 {"by_tag", s->by_tag},
 		 {"by_text", s->by_text},
@@ -191,7 +198,7 @@ int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
 		 "attribute by the versions of this bundle (llmops prompt bundle), not "
 		 "prompts.lock",
 		 NULL, 0, 0},
-		{OPT_FLAG, 0, "strict", &strict, NULL, "exit 2 when a record was malformed", NULL,
+		{OPT_FLAG, 0, "strict", &strict, NULL, "exit 2 when a record was malformed or an event had no span", NULL,
 		 0, 0},
 		{OPT_FLAG, 0, "no-progress", &no_progress, NULL, "no progress on stderr", NULL, 0,
 		 0},
@@ -277,7 +284,7 @@ int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
 	} else {
 		summary_text(&st, llmops_ledger_path(lg));
 	}
-	if (!rc && strict && st.malformed)
+	if (!rc && strict && (st.malformed || st.orphaned))
 		rc = LLMOPS_EXIT_USAGE;
 out:
 	llmops_attrib_free(attrib);

@@ -395,8 +395,9 @@ static void orphans(void *ud, const char *label, long line, const char *key, lon
 		 "%ld GenAI log event%s of span %.60s, which is in no file read: give the "
 		 "traces with their logs, in one ingest (any order)",
 		 n, n == 1 ? "" : "s", key);
-	in->label = label;
-	problem(in, line, why);
+	in->st.orphaned += n; /* not records: reported, and counted apart */
+	if (in->o.problem)
+		in->o.problem(in->o.problem_ud, label, line, why);
 }
 
 /* One JSON value's records; what cannot be read is a problem at line (the rest go on). */

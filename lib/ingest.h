@@ -135,6 +135,7 @@ struct llmops_ingest_stats {
 	long malformed;	   /* reported and skipped */
 	long ignored;	   /* OTLP spans and log records that are not GenAI's */
 	long events;	   /* GenAI log events joined to their spans */
+	long orphaned;	   /* GenAI log events whose span was in no file (reported, not stored) */
 	long reattributed; /* records kept unattributed before, attributed now */
 	long by_tag;	   /* attributed by llmops.prompt / llmops.version tags */
 	long by_text;	   /* attributed by matching a pinned version's text */

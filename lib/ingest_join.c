@@ -132,8 +132,10 @@ int ingest_join_finish(struct ingest_join *j, const struct ingest_join_out *out,
 	size_t e = 0, cap = 0;
 	int rc = 0;
 
-	qsort(j->ev, j->nev, sizeof(*j->ev), by_event);
-	qsort(j->sp, j->nsp, sizeof(*j->sp), by_span);
+	if (j->nev)
+		qsort(j->ev, j->nev, sizeof(*j->ev), by_event);
+	if (j->nsp)
+		qsort(j->sp, j->nsp, sizeof(*j->sp), by_span);
 	if (j->seen.nr)
 		qsort(j->seen.items, j->seen.nr, sizeof(*j->seen.items), by_str);
 	for (size_t s = 0; s < j->nsp && !rc; s++) {

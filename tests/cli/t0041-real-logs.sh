@@ -52,6 +52,7 @@ check "the same events joined" has "$out" "429 GenAI log events joined"
 run llmops --ledger orphan.db ingest --strict logs.jsonl
 expect_rc 2 "log events whose spans are in no file read: --strict"
 check "they are reported, not dropped in silence" has "$err" "GenAI log events of span"
+check "and counted apart from records" has "$out" "429 GenAI log events without their span, not stored"
 check "and say what to do" has "$err" "give the traces with their logs"
 
 # the Responses API: the system prompt in gen_ai.system_instructions, the input in
