@@ -82,6 +82,20 @@ static void problem(struct llmops_ingest *in, long line, const char *why)
 		in->o.problem(in->o.problem_ud, in->label, line, why);
 }
 
+/* Room for one more run slot. */
+static int room_for_run(struct llmops_ingest *in)
+{
+	if (in->nruns < in->capruns)
+		return 0;
+	size_t nc = in->capruns ? 2 * in->capruns : 16;
+	struct run_slot *nr = realloc(in->runs, nc * sizeof(*nr));
+	if (!nr)
+		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+	in->runs = nr;
+	in->capruns = nc;
+	return 0;
+}
+
 /* The run of this record's day, prompt version, provider and model. */
 static int run_for(struct llmops_ingest *in, const struct llmops_prod_run_key *k, const char **id)
 {
@@ -101,14 +115,8 @@ static int run_for(struct llmops_ingest *in, const struct llmops_prod_run_key *k
 			return 0;
 		}
 	}
-	if (in->nruns == in->capruns) {
-		size_t nc = in->capruns ? 2 * in->capruns : 16;
-		struct run_slot *nr = realloc(in->runs, nc * sizeof(*nr));
-		if (!nr)
-			return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
-		in->runs = nr;
-		in->capruns = nc;
-	}
+	if (room_for_run(in))
+		return LLMOPS_E_NOMEM;
 	struct run_slot *s = &in->runs[in->nruns];
 	int rc = llmops_ledger_prod_run(in->lg, k, in->o.command, s->id, in->err);
 	if (rc)
@@ -129,14 +137,8 @@ static int refinish(struct llmops_ingest *in, const char *run_id)
 	for (size_t i = 0; i < in->nruns; i++)
 		if (!strcmp(in->runs[i].key, b->data) || !strcmp(in->runs[i].id, run_id))
 			return 0;
-	if (in->nruns == in->capruns) {
-		size_t nc = in->capruns ? 2 * in->capruns : 16;
-		struct run_slot *nr = realloc(in->runs, nc * sizeof(*nr));
-		if (!nr)
-			return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
-		in->runs = nr;
-		in->capruns = nc;
-	}
+	if (room_for_run(in))
+		return LLMOPS_E_NOMEM;
 	struct run_slot *s = &in->runs[in->nruns];
 	if (!(s->key = strdup(b->data)))
 		return llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");

@@ -5,6 +5,7 @@
  */
 #include "scaffold.h"
 
+#include "buf.h"
 #include "lock.h"
 
 #include <stdio.h>
@@ -55,22 +56,18 @@ static int under_another(const struct llmops_strlist *l, const char *path)
 /* The git add of what init made (the topmost paths it created, the files it appended to). */
 static void add_made(const struct llmops_scaffold_report *rep, struct llmops_strlist *out)
 {
-	char line[4096] = "git add";
-	size_t len = strlen(line);
+	struct llmops_buf b = LLMOPS_BUF_INIT;
 
+	llmops_buf_adds(&b, "git add");
 	for (size_t i = 0; i < rep->created.nr; i++)
 		if (!under_another(&rep->created, rep->created.items[i]))
-			len += (size_t)snprintf(line + len, len < sizeof(line) ? sizeof(line) - len : 0,
-						" %s", rep->created.items[i]);
+			llmops_buf_addf(&b, " %s", rep->created.items[i]);
 	for (size_t i = 0; i < rep->updated.nr; i++)
-		len += (size_t)snprintf(line + len, len < sizeof(line) ? sizeof(line) - len : 0, " %s",
-					rep->updated.items[i]);
-	if (len < sizeof(line)) {
-		snprintf(line + len, sizeof(line) - len, " && git commit -m 'llmops init'");
-		llmops_strlist_append(out, line);
-	} else {
-		llmops_strlist_append(out, "git add -A && git commit -m 'llmops init'");
-	}
+		llmops_buf_addf(&b, " %s", rep->updated.items[i]);
+	llmops_buf_adds(&b, " && git commit -m 'llmops init'");
+	if (b.data && !b.oom)
+		llmops_strlist_append(out, b.data);
+	llmops_buf_release(&b);
 }
 
 int llmops_scaffold_next_steps(const char *root, const char *dir, int in_repo,
