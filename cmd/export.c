@@ -481,8 +481,9 @@ static int jsonl_take(const struct llmops_request_row *w, void *ctx)
 	cJSON_AddStringToObject(o, "kind", w->kind);
 	cJSON_AddStringToObject(o, "prompt", l.prompt);
 	cJSON_AddStringToObject(o, "prompt_version", l.version);
-	cJSON_AddStringToObject(o, "provider", l.provider);
-	cJSON_AddStringToObject(o, "model", l.model);
+	/* the result's own (null when it has none) replaced: each key once */
+	cJSON_ReplaceItemInObjectCaseSensitive(o, "provider", cJSON_CreateString(l.provider));
+	cJSON_ReplaceItemInObjectCaseSensitive(o, "model", cJSON_CreateString(l.model));
 	cJSON_AddStringToObject(o, "created_at", w->created_at);
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);

@@ -424,7 +424,8 @@ static int csv_record(struct llmops_dataset_cursor *d, size_t *pos, int *line,
 			       !(t[i] == '\r' && i + 1 < len && t[i + 1] == '\n'))
 				llmops_buf_addch(&f, t[i++]);
 		}
-		llmops_strlist_append(fields, f.data);
+		if (llmops_strlist_append(fields, f.data))
+			f.oom = 1;
 		if (i < len && t[i] == ',') {
 			i++;
 			continue;
@@ -435,9 +436,10 @@ static int csv_record(struct llmops_dataset_cursor *d, size_t *pos, int *line,
 			i++;
 		break;
 	}
+	int oom = f.oom; /* read before the release, which clears it */
 	llmops_buf_release(&f);
 	*pos = i;
-	return f.oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory") : LLMOPS_OK;
+	return oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory") : LLMOPS_OK;
 }
 
 static int csv_header(struct llmops_dataset_cursor *c, struct llmops_err *err)

@@ -287,7 +287,7 @@ int llmops_ledger_requests_each(struct llmops_ledger *lg, const char *since, con
 		"SELECT u.id, u.kind, u.prompt_name, u.prompt_version," ANSWERED_BY ","
 		" r.created_at, r.id, r.case_id, r.variant, r.repeat_index, r.scores, r.score,"
 		" r.passed, r.latency_ms, r.ttft_ms, r.tokens_in, r.tokens_out, r.cost_usd,"
-		" r.attempts, r.error, r.cache_hit, NULL, NULL, NULL, r.skipped"
+		" r.attempts, r.error, r.cache_hit, NULL, NULL, NULL, r.skipped, NULL"
 		" FROM runs u JOIN results r ON r.run_id = u.id"
 		" WHERE (?1 IS NULL OR u.started_at >= ?1) AND (?2 IS NULL OR u.id = ?2)"
 		" ORDER BY u.id, r.id";
@@ -295,7 +295,8 @@ int llmops_ledger_requests_each(struct llmops_ledger *lg, const char *since, con
 		"SELECT u.id, u.kind, u.prompt_name, u.prompt_version," ANSWERED_BY ","
 		" r.created_at, r.id, r.case_id, r.variant, r.repeat_index, r.scores, r.score,"
 		" r.passed, r.latency_ms, r.ttft_ms, r.tokens_in, r.tokens_out, r.cost_usd,"
-		" r.attempts, r.error, r.cache_hit, r.input, r.output, r.expected, r.skipped"
+		" r.attempts, r.error, r.cache_hit, r.input, r.output, r.expected, r.skipped,"
+		" r.steps"
 		" FROM runs u JOIN results r ON r.run_id = u.id"
 		" WHERE (?1 IS NULL OR u.started_at >= ?1) AND (?2 IS NULL OR u.id = ?2)"
 		" ORDER BY u.id, r.id";
@@ -342,6 +343,7 @@ int llmops_ledger_requests_each(struct llmops_ledger *lg, const char *since, con
 		w.r.input = TEXT(22);
 		w.r.output = TEXT(23);
 		w.r.expected = TEXT(24);
+		w.r.steps = TEXT(26); /* a tool loop's requests, with the text */
 #undef TEXT
 #undef REAL
 #undef COUNT

@@ -117,6 +117,12 @@ expect_rc 0 "jsonl to stdout"
 check "one object per result" python3 -c '
 import json,sys; l=[json.loads(x) for x in sys.argv[1].splitlines()]
 assert len(l)==20 and all(x["run"]==sys.argv[2] and x["model"]=="gpt-4o-mini" for x in l)' "$out" "$RUN"
+check "each key once in each object (no null provider before the real one)" python3 -c '
+import json,sys
+for x in sys.argv[1].splitlines():
+    pairs = json.loads(x, object_pairs_hook=lambda p: p)
+    keys = [k for k, _ in pairs]
+    assert len(keys) == len(set(keys)), keys' "$out"
 
 # ------------------------------------------------------------- bad input
 run llmops export

@@ -97,6 +97,9 @@ assert "steps" in r["choose"] and len(r["choose"]["steps"])==1' "$out"
 done
 
 printf '%s\n' "$out" >tools.json
+check "export --format jsonl keeps a tool loop's steps" python3 -c '
+import json,sys; r={x["case"]: x for x in map(json.loads, sys.argv[1].splitlines())}
+assert len(r["loop"]["steps"])==2 and r["loop"]["steps"][0]["tool_calls"][0]["function"]["name"]=="get_weather", r["loop"]' "$(llmops export --format jsonl --run last)"
 check "the output validates (steps in the result schema)" python3 "${LLMOPS_SOURCE_ROOT:?}/tests/cli/validate_json.py" eval.schema.json tools.json
 # the ledger keeps the steps; show lists them
 RUN=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["run"])' "$out")
