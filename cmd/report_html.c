@@ -357,6 +357,21 @@ static void comparison(FILE *f, const struct report *r)
 	}
 }
 
+/* Why a case did not pass, in a sentence: its assertions' or the error's words, else its score
+   against its threshold; "" for one that passed. */
+static void why_of(const struct llmops_result *x, char *out, size_t n)
+{
+	out[0] = 0;
+	if (x->passed == 1)
+		return;
+	if (x->error && *x->error)
+		snprintf(out, n, "%s", x->error);
+	else if (x->passed == 0 && !isnan(x->score) && !isnan(x->threshold))
+		snprintf(out, n, "score %.4f below the threshold %.4g", x->score, x->threshold);
+	else if (x->passed == 0)
+		snprintf(out, n, "failed");
+}
+
 /*
  * The case table.  The first SHOWN cases are rows of the page; every case
  * is also in a JSON block, from which the filter builds the rows it shows
@@ -370,13 +385,13 @@ static const char script[] =
 	"data=JSON.parse(document.getElementById('data').textContent),V={p:'pass',f:'fail',"
 	"e:'error',s:'skipped'};function row(x){var "
 	"r=document.createElement('tr');r.className=x[1];"
-	"[x[0],V[x[1]],x[2],x[3],x[4],x[5]].forEach(function(v){var d=document.createElement('td');"
+	"[x[0],V[x[1]],x[2],x[3],x[6],x[4],x[5]].forEach(function(v){var d=document.createElement('td');"
 	"d.textContent=v;r.appendChild(d);});return r;}"
 	"function count(n,m){c.textContent=n+' shown of '+m+' matching'+(m>n?' (filter to see "
 	"the others)':'');}"
 	"function go(){var t=q.value.toLowerCase(),k=s.value,n=0,m=0,f=document."
 	"createDocumentFragment();for(var i=0;i<data.length;i++){var x=data[i];if((!k||x[1]===k)"
-	"&&(!t||(x[0]+' '+x[4]+' '+x[5]).toLowerCase().indexOf(t)>=0)){m++;if(n<max){"
+	"&&(!t||(x[0]+' '+x[4]+' '+x[5]+' '+x[6]).toLowerCase().indexOf(t)>=0)){m++;if(n<max){"
 	"f.appendChild(row(x));n++;}}}while(tb.rows.length>1)tb.deleteRow(1);tb.appendChild(f);"
 	"count(n,m);}q.addEventListener('input',go);s.addEventListener('change',go);"
 	"count(Math.min(data.length,max),data.length);})();";
@@ -423,8 +438,9 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 {
 	char score[16], lat[16];
 	int repeated = llmops_run_data_repeated(d);
+	char why[1024];
 	fputs("<table class=\"cases\" id=\"cases\"><tr><th>case<th>verdict<th>score<th>latency"
-	      "<th>expected<th>actual",
+	      "<th>why<th>expected<th>actual",
 	      f);
 	for (size_t i = 0; i < d->n && i < SHOWN; i++) {
 		const struct llmops_result *x = &d->results[i];
@@ -438,6 +454,9 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 			esc(f, x->variant, 200);
 		}
 		fprintf(f, "<td>%s<td>%s<td>%s<td>", runfmt_verdict(x->passed), score, lat);
+		why_of(x, why, sizeof(why));
+		esc(f, why, CELL_MAX);
+		fputs("<td>", f);
 		esc(f, x->expected, CELL_MAX);
 		fputs("<td>", f);
 		char *ans = x->passed < 0 ? NULL : runfmt_answered(x->steps, x->output);
@@ -461,6 +480,9 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 		char *ans = x->passed < 0 ? NULL : runfmt_answered(x->steps, x->output);
 		json_str(f, x->passed < 0 ? x->error : ans, CELL_MAX);
 		free(ans);
+		fputc(',', f);
+		why_of(x, why, sizeof(why));
+		json_str(f, why, CELL_MAX);
 		fputc(']', f);
 	}
 	fputs("]</script>", f);

@@ -229,14 +229,22 @@ static void full_case(const struct llmops_result *x)
 		printf("  score     %.4f %s\n", x->score, x->scores_json ? x->scores_json : "");
 	if (x->error)
 		printf("  %s    %s\n", x->passed == LLMOPS_ERRORED ? "error " : "reason", x->error);
-	if (x->provider || x->model)
+	if (!x->attempts && !x->cache_hit) { /* nothing was sent */
+		if (x->passed == 0 || x->passed == 1)
+			printf("  answered  by its recorded output: no request sent\n");
+	} else if (x->provider || x->model)
 		printf("  answered  %s%s%s\n", x->provider ? x->provider : "",
 		       x->provider && x->model ? ":" : "", x->model ? x->model : "");
 	if (!isnan(x->latency_ms))
 		printf("  latency   %.1f ms%s\n", x->latency_ms, x->cache_hit ? " (cached)" : "");
-	if (x->tokens_in >= 0 || x->tokens_out >= 0)
-		printf("  tokens    %lld in, %lld out\n", (long long)x->tokens_in,
-		       (long long)x->tokens_out);
+	if (x->tokens_in >= 0 || x->tokens_out >= 0) {
+		char in[32] = "-", out[32] = "-"; /* unknown: '-', never -1 */
+		if (x->tokens_in >= 0)
+			snprintf(in, sizeof(in), "%lld", (long long)x->tokens_in);
+		if (x->tokens_out >= 0)
+			snprintf(out, sizeof(out), "%lld", (long long)x->tokens_out);
+		printf("  tokens    %s in, %s out\n", in, out);
+	}
 	if (!isnan(x->cost_usd))
 		printf("  cost      $%.6f\n", x->cost_usd);
 	printf("  attempts  %d\n", x->attempts);

@@ -96,6 +96,7 @@ expect_rc 0 "show by prefix, one case"
 check "expected and output side by side" has "$out" "expected:"
 check "the output" has "$out" "something else entirely"
 check "the request" has "$out" "input:"
+check "a case that was sent names what answered it" has "$out" "answered  openai:"
 run llmops show "$B" --format json
 check "json: run and results" python3 -c '
 import json,sys; d=json.loads(sys.argv[1]); assert d["id"]==sys.argv[2]
@@ -272,4 +273,10 @@ expect_rc 0 "stats over the migrated ledger"
 check "latencies from the results" python3 -c '
 import json,sys; d=json.loads(sys.argv[1]); assert d["total"]["latency_p50_ms"] is not None' "$out"
 
+# a recorded output: nothing was sent, and unknown counts are '-' (issue 32)
+llmops eval --dataset evals/summarize.json >/dev/null 2>&1
+run llmops show last --case sqlite
+expect_rc 0 "show --case of a recorded output"
+check "it says no request was sent" has "$out" "answered  by its recorded output: no request sent"
+check "no -1 for what is unknown" eval '! has "$out" "-1 in" && has "$out" "tokens    - in,"'
 done_testing

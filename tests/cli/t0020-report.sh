@@ -38,6 +38,15 @@ assert "default-src 'none'" in h
 assert h.count("<svg") == 3
 EOF2
 check "the case text is escaped" has "$(cat report.html)" "nope &lt;b&gt;&amp;amp;&lt;/b&gt; &quot;quoted&quot;"
+check "why a case failed, in the table and the filter's data" python3 - <<'EOF2'
+import json, re
+h = open("report.html").read()
+assert "<th>why<th>expected<th>actual" in h
+rows = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', h, re.S).group(1))
+bad = [r for r in rows if r[1] == "f"]
+assert len(bad) == 3 and all(" < " in r[6] for r in bad), bad
+assert all(r[6] == "" for r in rows if r[1] == "p")
+EOF2
 run timeout 120 chromium --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 \
 	--virtual-time-budget=2000 --dump-dom "file://$PWD/report.html"
 check "chromium renders it" has "$out" "Cases (40)"
