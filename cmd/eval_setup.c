@@ -13,6 +13,7 @@
 #include "json.h"
 #include "models.h"
 #include "pincheck.h"
+#include "suggest.h"
 #include "workspace.h"
 
 #include <math.h>
@@ -277,6 +278,41 @@ static int load_judge(struct eval_host *h, const char *spec, const char *rubric,
 	return 0;
 }
 
+/* A rubric a case names is one of prompts/_judges/ (else exit 2 at the case, with the nearest
+   name and the rubrics there are). */
+static int rubric_exists(struct eval_host *h, const char *rubric, const char *at)
+{
+	struct llmops_catalog cat = {0};
+	struct llmops_strlist names = LLMOPS_STRLIST_INIT, near = LLMOPS_STRLIST_INIT;
+	struct llmops_err err = {0};
+	size_t prefix = strlen(LLMOPS_JUDGES_DIR) + 1;
+	int found = 0;
+	if (!h->have_penv || llmops_store_catalog(h->penv.store, NULL, 1, &cat, &err)) {
+		llmops_catalog_release(&cat);
+		return 0; /* load_judge says what is missing */
+	}
+	for (size_t i = 0; i < cat.n; i++)
+		if (!strncmp(cat.fam[i].name, LLMOPS_JUDGES_DIR "/", prefix)) {
+			found |= !strcmp(cat.fam[i].name + prefix, rubric);
+			llmops_strlist_append(&names, cat.fam[i].name + prefix);
+		}
+	llmops_catalog_release(&cat);
+	if (!found) {
+		struct llmops_buf all = LLMOPS_BUF_INIT;
+		llmops_suggest(&near, rubric, (const char *const *)names.items, names.nr);
+		for (size_t i = 0; i < names.nr; i++)
+			llmops_buf_addf(&all, "%s%s", i ? ", " : "", names.items[i]);
+		llmops_error("eval: %s: judge:%s: there is no rubric prompts/%s/%s/%s%s%s (rubrics: %s)",
+			     at, rubric, LLMOPS_JUDGES_DIR, rubric, near.nr ? "; did you mean '" : "",
+			     near.nr ? near.items[0] : "", near.nr ? "'?" : "",
+			     all.data ? all.data : "none");
+		llmops_buf_release(&all);
+	}
+	llmops_strlist_release(&names);
+	llmops_strlist_release(&near);
+	return found ? 0 : LLMOPS_EXIT_USAGE;
+}
+
 /* The judges: the judge metric's rubric, and the refusal rubric when cases assert refusal. */
 static int setup_judge(struct eval_host *h, const struct eval_opts *o,
 		       const struct llmops_provider_overrides *ov)
@@ -317,6 +353,9 @@ static int setup_judge(struct eval_host *h, const struct eval_opts *o,
 	for (size_t i = 0; i < ev->case_rubrics.nr; i++) {
 		char what[LLMOPS_NAME_MAX + 64];
 		struct llmops_eval_judge *g = &ev->judges[ev->njudges];
+		const char *at = i < ev->case_rubrics_at.nr ? ev->case_rubrics_at.items[i] : "a case";
+		if ((rc = rubric_exists(h, ev->case_rubrics.items[i], at)))
+			return rc;
 		snprintf(what, sizeof(what), "a case's judge:%s", ev->case_rubrics.items[i]);
 		if ((rc = load_judge(h, spec, ev->case_rubrics.items[i], what, ov, g))) {
 			/* what load_judge set up before it failed is released with the rest */

@@ -247,10 +247,12 @@ struct llmops_eval {
 	/* the other rubrics cases name ("metric": "judge:NAME"), in case_rubrics' order:
 	   named by the render pass, loaded by the caller like judge (owned) */
 	struct llmops_strlist case_rubrics;
+	struct llmops_strlist case_rubrics_at; /* where the first case naming each is: FILE:LINE */
 	struct llmops_eval_judge *judges;
 	size_t njudges;
 	struct llmops_eval_judge refusal; /* the refusal assertions' (prompts/_judges/refusal) */
 	size_t nrefusal;		  /* cases of the run with a refusal assertion */
+	size_t nrubric;			  /* cases of the run naming a judge rubric themselves */
 	double pair_alpha;		  /* judge:pairwise: the sign test's level (0.05) */
 	/* eval --production: the prompt and version the run is recorded as, its cases being
 	   production requests sent as they were (no template); borrowed, NULL: none */

@@ -194,6 +194,11 @@ static void *slice_read(void *arg)
 						(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
 							 c.vars, "input"))
 							 ? LLMOPS_EVAL_HAS_INPUT
+							 : 0) |
+						(c.metric == LLMOPS_METRIC_JUDGE &&
+								 cJSON_GetObjectItemCaseSensitive(
+									 c.dc.fields, "metric")
+							 ? LLMOPS_EVAL_HAS_RUBRIC
 							 : 0));
 			llmops_eval_case_clear(&c);
 		} else {
@@ -354,7 +359,9 @@ int llmops_eval_cases(struct llmops_eval *ev, struct llmops_err *err)
 	ev->no_input_pos = -1;
 	ev->nrecorded = 0;
 	ev->nrefusal = 0;
+	ev->nrubric = 0;
 	for (size_t p = first; p < first + k; p++) {
+		ev->nrubric += (ev->flags_[p] & LLMOPS_EVAL_HAS_RUBRIC) != 0;
 		ev->nrecorded += (ev->flags_[p] & LLMOPS_EVAL_HAS_OUTPUT) != 0;
 		ev->nrefusal += (ev->flags_[p] & LLMOPS_EVAL_HAS_REFUSAL) != 0;
 		if (ev->no_input_pos < 0 &&

@@ -12,7 +12,12 @@ void llmops_eval_jobs_release(struct llmops_eval *ev);
 
 /* eval_setup.c: one case, and the run's feed of jobs. */
 /* What the first pass notes of each case of the dataset (ev->flags_). */
-enum { LLMOPS_EVAL_HAS_OUTPUT = 1, LLMOPS_EVAL_HAS_INPUT = 2, LLMOPS_EVAL_HAS_REFUSAL = 4 };
+enum {
+	LLMOPS_EVAL_HAS_OUTPUT = 1,
+	LLMOPS_EVAL_HAS_INPUT = 2,
+	LLMOPS_EVAL_HAS_REFUSAL = 4,
+	LLMOPS_EVAL_HAS_RUBRIC = 8, /* "metric": "judge:RUBRIC" of its own */
+};
 /* The hash of an id (or of any text). */
 uint64_t llmops_eval_id_hash(const char *s);
 /* A reserved field of a case as text (strings as they are, other JSON compact; the

@@ -261,7 +261,9 @@ static int note_rubric(struct llmops_eval *ev, const struct llmops_eval_case *c,
 				      "%s:%d: case '%s': judge:%s: a run judges with 17 rubrics at "
 				      "most",
 				      ev->ds.label, c->line, c->id, want);
-	return llmops_strlist_append(&ev->case_rubrics, want)
+	return llmops_strlist_append(&ev->case_rubrics, want) ||
+			       llmops_strlist_appendf(&ev->case_rubrics_at, "%s:%d: case '%s'",
+						      ev->ds.label, c->line, c->id)
 		       ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory")
 		       : 0;
 }
@@ -306,7 +308,8 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 	ev->njobs = ev->ncases * ev->nvars * (size_t)(ev->repeats > 0 ? ev->repeats : 1);
 	for (size_t vi = 0; vi < ev->nvars; vi++)
 		any |= ev->vars[vi].p != NULL;
-	if (!any && !ev->guard_inputs) /* "input" as the message: nothing can go wrong */
+	/* "input" as the message: nothing can go wrong, unless a case names a rubric to load */
+	if (!any && !ev->guard_inputs && !ev->nrubric)
 		return 0;
 	if ((rc = llmops_eval_cursor(ev, &cur, err)))
 		return rc;
@@ -681,6 +684,7 @@ void llmops_eval_release(struct llmops_eval *ev)
 	}
 	free(ev->judges);
 	llmops_strlist_release(&ev->case_rubrics);
+	llmops_strlist_release(&ev->case_rubrics_at);
 	llmops_prompt_free(ev->refusal.rubric);
 	llmops_provider_free(ev->refusal.prov);
 	cJSON_Delete(ev->refusal.extra);

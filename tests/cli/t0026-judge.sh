@@ -329,4 +329,10 @@ expect_rc 0 "the output's </answer> reached the judge as <\/answer>"
 unset OPENAI_API_KEY
 stop_servers
 
+# a case naming a rubric that is not there: exit 2 at the case, with the nearest name, even
+# when every case has a recorded output (issue 32)
+printf '%s\n' '[{"id": "r1", "input": "a", "expected": "b", "output": "c", "metric": "judge:relevanse"}]' >typo.json
+run llmops eval --dataset typo.json --min-pass-rate 0 --judge "openai:gpt-4o-mini" --base-url "$BASE"
+expect_rc 2 "an unknown rubric a case names"
+check "named at its case, with the nearest rubric" has "$err" "typo.json:1: case 'r1': judge:relevanse: there is no rubric prompts/_judges/relevanse/; did you mean 'relevance'?"
 done_testing
