@@ -381,8 +381,19 @@ void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j
 		v->tokens_out += j->tokens_out;
 	if (!isnan(j->cost))
 		v->cost += j->cost;
-	if (!j->cache_hit && j->attempts > 0)
+	if (!j->cache_hit && j->attempts > 0 && cJSON_GetArraySize(j->steps) > 1) {
+		/* a tool loop: each request it sent, not the case's sum (show and the ledger's
+		   percentiles are over requests) */
+		const cJSON *st;
+		cJSON_ArrayForEach (st, j->steps) {
+			const cJSON *ms = cJSON_GetObjectItemCaseSensitive(st, "latency_ms");
+			if (cJSON_IsNumber(ms) &&
+			    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "cache_hit")))
+				add_latency(v, ms->valuedouble);
+		}
+	} else if (!j->cache_hit && j->attempts > 0) {
 		add_latency(v, j->latency_ms);
+	}
 	ev->done++;
 	ev->attempts += j->attempts;
 	if (!isnan(j->score)) {

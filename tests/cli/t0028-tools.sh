@@ -97,6 +97,12 @@ assert "steps" in r["choose"] and len(r["choose"]["steps"])==1' "$out"
 done
 
 printf '%s\n' "$out" >tools.json
+check "eval counts the requests a tool loop sent, as show does" python3 -c '
+import json,sys
+e=json.loads(sys.argv[1]); s=json.loads(sys.argv[2])
+v=e["variants"][0] if "variants" in e else e
+n=(v.get("latency_ms") or e["latency_ms"])["requests"]
+assert n == s["requests"] and n > len(e["results"]), (n, s["requests"], len(e["results"]))' "$out" "$(llmops show last --format json)"
 check "export --format jsonl keeps a tool loop's steps" python3 -c '
 import json,sys; r={x["case"]: x for x in map(json.loads, sys.argv[1].splitlines())}
 assert len(r["loop"]["steps"])==2 and r["loop"]["steps"][0]["tool_calls"][0]["function"]["name"]=="get_weather", r["loop"]' "$(llmops export --format jsonl --run last)"
