@@ -48,7 +48,8 @@ static int baseline_rev(struct eval_host *h, const char *spec)
 	if (rc == LLMOPS_E_NOTFOUND) {
 		/* none here: what others pushed may have one */
 		struct llmops_err ferr = {0};
-		if (llmops_ledger_fetch(ev->ledger, llmops_store_root(h->penv.store), "origin", &st,
+		if (llmops_ledger_fetch(ev->ledger, llmops_store_root(h->penv.store), "origin",
+					h->ctx->env, &st,
 					&ferr) &&
 		    ferr.code == LLMOPS_E_USAGE) {
 			/* no remote called origin: nothing was pushed anywhere to look at */

@@ -87,9 +87,9 @@ static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 	}
 	if ((rc = push ? llmops_ctx_ledger_existing(ctx, &lg) : llmops_ctx_ledger(ctx, &lg)))
 		return rc;
-	if (push ? llmops_ledger_push(lg, ws->root, remote, production ? LLMOPS_SYNC_PRODUCTION : 0,
+	if (push ? llmops_ledger_push(lg, ws->root, remote, ctx->env, production ? LLMOPS_SYNC_PRODUCTION : 0,
 				      &st, &err)
-		 : llmops_ledger_fetch(lg, ws->root, remote, &st, &err)) {
+		 : llmops_ledger_fetch(lg, ws->root, remote, ctx->env, &st, &err)) {
 		llmops_sync_stats_release(&st);
 		return llmops_report(&err);
 	}

@@ -195,13 +195,13 @@ void llmops_eval_tools_release(struct llmops_eval_job *j)
 	j->tools_wait = NULL;
 }
 
-/* The variables a command tool gets, from ours: NULL-terminated (no key reaches it). */
-static void tool_env(char **env, size_t cap)
+/* The variables a command tool gets, from the environment cmd/ handed in (from: the asking
+   provider's, see env.h): NULL-terminated (no key reaches it). */
+static void tool_env(char **env, size_t cap, char *const *from)
 {
-	extern char **environ;
 	static const char *const keep[] = {"PATH=", "HOME=", "LANG=", "LC_ALL=", "TMPDIR=", "TZ="};
 	size_t n = 0;
-	for (char **e = environ; e && *e && n + 1 < cap; e++)
+	for (char *const *e = from; e && *e && n + 1 < cap; e++)
 		for (size_t k = 0; k < sizeof(keep) / sizeof(*keep); k++)
 			if (!strncmp(*e, keep[k], strlen(keep[k])))
 				env[n++] = *e;
@@ -254,7 +254,7 @@ int llmops_eval_tools_begin(struct llmops_eval_job *j, const cJSON *calls, const
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	}
 	w->n = n;
-	tool_env(w->env, sizeof(w->env) / sizeof(*w->env));
+	tool_env(w->env, sizeof(w->env) / sizeof(*w->env), asker ? asker->env : NULL);
 	llmops_eval_tools_release(j);
 	j->tools_wait = w;
 	/* the model's turn as it came, then (once all are answered) one tool message per call */

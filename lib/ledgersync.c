@@ -4,6 +4,8 @@
  */
 #include "ledgersync.h"
 
+#include "env.h"
+
 #include "buf.h"
 #include "ledger.h"
 #include "runid.h"
@@ -206,7 +208,7 @@ static void extra_headers(struct sync *s)
 /* ------------------------------------------------------------------ set-up */
 
 static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root, const char *remote,
-		     int push, struct llmops_err *err)
+		     char *const *env, int push, struct llmops_err *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->lg = lg;
@@ -259,7 +261,7 @@ static int sync_open(struct sync *s, struct llmops_ledger *lg, const char *root,
 	if (rc < 0)
 		return git_fail(err, remote);
 	extra_headers(s);
-	const char *t = getenv("TMPDIR");
+	const char *t = llmops_env_get(env, "TMPDIR");
 	snprintf(s->tmp, sizeof(s->tmp), "%s/llmops-sync-XXXXXX",
 		 t && *t && strlen(t) < 40 ? t : "/tmp");
 	if (!mkdtemp(s->tmp))
@@ -540,10 +542,11 @@ static int push_once(struct sync *s, struct llmops_sync_stats *st)
 }
 
 int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *remote,
-		       unsigned flags, struct llmops_sync_stats *st, struct llmops_err *err)
+		       char *const *env, unsigned flags, struct llmops_sync_stats *st,
+		       struct llmops_err *err)
 {
 	struct sync s;
-	int rc = sync_open(&s, lg, root, remote, 1, err);
+	int rc = sync_open(&s, lg, root, remote, env, 1, err);
 	s.flags = flags;
 	memset(st, 0, sizeof(*st));
 	if (!rc) {
@@ -745,10 +748,10 @@ static int fetch_merge(struct sync *s, struct llmops_sync_stats *st)
 }
 
 int llmops_ledger_fetch(struct llmops_ledger *lg, const char *root, const char *remote,
-			struct llmops_sync_stats *st, struct llmops_err *err)
+			char *const *env, struct llmops_sync_stats *st, struct llmops_err *err)
 {
 	struct sync s;
-	int rc = sync_open(&s, lg, root, remote, 0, err);
+	int rc = sync_open(&s, lg, root, remote, env, 0, err);
 	memset(st, 0, sizeof(*st));
 	if (!rc) {
 		drop_stale_packs(git_repository_path(s.repo));

@@ -70,9 +70,11 @@ enum llmops_sync_flags {
 };
 
 /* Push the finished runs of lg the remote lacks (production runs only with
-   LLMOPS_SYNC_PRODUCTION in flags), from the repository at root. */
+   LLMOPS_SYNC_PRODUCTION in flags), from the repository at root.  env is the environment
+   as cmd/ hands it (env.h; its TMPDIR holds the scratch files; may be NULL). */
 int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *remote,
-		       unsigned flags, struct llmops_sync_stats *st, struct llmops_err *err);
+		       char *const *env, unsigned flags, struct llmops_sync_stats *st,
+		       struct llmops_err *err);
 /*
  * Fetch the remote's runs and merge those lg lacks.  Each snapshot is untrusted:
  * vetted (llmops_ledger_vet: one finished run, the one its ref names, with as many
@@ -80,9 +82,10 @@ int llmops_ledger_push(struct llmops_ledger *lg, const char *root, const char *r
  * st->refused and its ref deleted here, and the others are merged all the same.
  * Refs the remote no longer has are pruned.  Returns LLMOPS_OK when the fetch
  * itself worked, refusals or not: the caller must look at st->refused.nr (and
- * release st) before it trusts that the ledger holds what the remote has.
+ * release st) before it trusts that the ledger holds what the remote has.  env as
+ * for llmops_ledger_push.
  */
 int llmops_ledger_fetch(struct llmops_ledger *lg, const char *root, const char *remote,
-			struct llmops_sync_stats *st, struct llmops_err *err);
+			char *const *env, struct llmops_sync_stats *st, struct llmops_err *err);
 
 #endif

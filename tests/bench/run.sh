@@ -35,6 +35,9 @@ for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
 	"$requests" 32
 awk -v l="$latency" 'BEGIN { printf "peer: the ceiling for 32 connections at %d ms is %.0f requests/s\n", l, 32000 / l }'
 
+echo "== the engine against a bare libcurl client, on a C server =="
+bash "$here/bench_engine.sh" "$build" $smoke
+
 echo "== the judge metric: requests, not overhead =="
 bash "$here/bench_judge.sh" "$build" $smoke
 
