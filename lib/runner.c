@@ -500,6 +500,10 @@ static int loop(struct runner *r, struct llmops_err *err)
 			if (t < timeout)
 				timeout = t;
 		}
+		/* transfers the kick above finished already (a server that answers at once, on a
+		   reused connection) have nothing left to wake poll: read them now */
+		if (started && running < (int)r->active)
+			timeout = 0;
 		struct curl_waitfd fds[3 * LLMOPS_RUNNER_MAX_CONC];
 		unsigned nfds = exec_fds(r, fds);
 		int numfds = 0;
