@@ -217,8 +217,9 @@ int eval_settle_numbers(struct eval_host *h, const struct eval_opts *o)
 		const char *key;
 		double flag, dflt, *dst;
 	} nums[] = {
-		{"threshold", o->threshold, 0.85, &ev->threshold},
-		{"min_pass_rate", o->min_pass_rate, 1.0, &ev->min_pass_rate},
+		{"threshold", o->threshold, LLMOPS_EVAL_DEFAULT_THRESHOLD, &ev->threshold},
+		{"min_pass_rate", o->min_pass_rate, LLMOPS_EVAL_DEFAULT_MIN_PASS_RATE,
+		 &ev->min_pass_rate},
 		{"max_cost", o->max_cost, -1, &ev->max_cost},
 		{"review_below", o->review_below, -1, &ev->review_below},
 		{"rpm", o->rpm, 0, &ev->ropts.rpm},
@@ -234,14 +235,16 @@ int eval_settle_numbers(struct eval_host *h, const struct eval_opts *o)
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "timeout_ms");
 	double timeout = !isnan(o->timeout)  ? o->timeout
 			 : cJSON_IsNumber(c) ? c->valuedouble / 1000.0
-					     : 60;
+					     : LLMOPS_EVAL_DEFAULT_TIMEOUT_S;
 	ev->ropts.timeout_ms = (long)(timeout * 1000.0);
 	c = cJSON_GetObjectItemCaseSensitive(e, "concurrency");
 	ev->ropts.concurrency = o->concurrency > 0 ? (unsigned)o->concurrency
-						   : (unsigned)llmops_json_long(c, 1, 100000, 8);
+						   : (unsigned)llmops_json_long(
+							     c, 1, 100000, LLMOPS_EVAL_DEFAULT_CONCURRENCY);
 	c = cJSON_GetObjectItemCaseSensitive(e, "retries");
 	ev->ropts.retries =
-		o->retries >= 0 ? (int)o->retries : (int)llmops_json_long(c, 0, 1000, 4);
+		o->retries >= 0 ? (int)o->retries
+				: (int)llmops_json_long(c, 0, 1000, LLMOPS_EVAL_DEFAULT_RETRIES);
 	/* errors: the flag, else "max_errors" (3 or "5%"), else none allowed */
 	c = cJSON_GetObjectItemCaseSensitive(e, "max_errors");
 	char num[32];
@@ -276,6 +279,8 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	struct eval_opts o = EVAL_OPTS_INIT, ro = EVAL_OPTS_INIT;
 	struct eval_host h = {0};
+
+	llmops_eval_init(&h.ev);
 	struct llmops_eval *ev = &h.ev;
 	int rc = eval_parse_options(argc, argv, &o);
 	if (rc) {

@@ -442,6 +442,21 @@ int llmops_eval_budget_check(const struct llmops_eval *ev, struct llmops_err *er
  */
 int llmops_eval_max_errors(struct llmops_eval *ev, const char *s, struct llmops_err *err);
 
+/* The defaults of a run, one place for cmd/, llmops.json's "eval" and the tests. */
+#define LLMOPS_EVAL_DEFAULT_THRESHOLD	  0.85
+#define LLMOPS_EVAL_DEFAULT_MIN_PASS_RATE 1.0
+#define LLMOPS_EVAL_DEFAULT_CONCURRENCY	  8
+#define LLMOPS_EVAL_DEFAULT_TIMEOUT_S	  60
+#define LLMOPS_EVAL_DEFAULT_RETRIES	  4
+
+/*
+ * ev zeroed, then every figure at its default: threshold, pass rate, no cost or
+ * review limit (-1), one repeat, the runner's concurrency, timeout and retries.
+ * Nothing is allocated; the caller fills in the rest and releases with
+ * llmops_eval_release().
+ */
+void llmops_eval_init(struct llmops_eval *ev);
+
 /*
  * Once the run is over: what the repeats of each variant say, into
  * ev->reps (repeats > 1 only), read from the ledger; 0, or -1 when it

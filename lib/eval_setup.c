@@ -699,3 +699,16 @@ void llmops_eval_release(struct llmops_eval *ev)
 	llmops_eval_guard_release(&ev->guard);
 	memset(ev, 0, sizeof(*ev));
 }
+
+void llmops_eval_init(struct llmops_eval *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->threshold = LLMOPS_EVAL_DEFAULT_THRESHOLD;
+	ev->min_pass_rate = LLMOPS_EVAL_DEFAULT_MIN_PASS_RATE;
+	ev->max_cost = -1;
+	ev->review_below = -1;
+	ev->repeats = 1;
+	ev->ropts.concurrency = LLMOPS_EVAL_DEFAULT_CONCURRENCY;
+	ev->ropts.timeout_ms = LLMOPS_EVAL_DEFAULT_TIMEOUT_S * 1000L;
+	ev->ropts.retries = LLMOPS_EVAL_DEFAULT_RETRIES;
+}

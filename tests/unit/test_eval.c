@@ -83,7 +83,7 @@ static void engine(struct llmops_eval *ev, struct fx *f, const char *jsonl, cons
 {
 	struct llmops_err err = {0};
 	char *path = tu_path(f->dir, "cases.jsonl");
-	memset(ev, 0, sizeof(*ev));
+	llmops_eval_init(ev); /* the defaults; then this fixture's */
 	ev->ledger = f->lg;
 	tu_write_file(path, jsonl, strlen(jsonl));
 	assert_int_equal(llmops_dataset_file_open(&ev->file, path, &err), 0);
@@ -93,11 +93,6 @@ static void engine(struct llmops_eval *ev, struct fx *f, const char *jsonl, cons
 	llmops_strlist_append(&ev->metrics, "rouge_l");
 	ev->metric_ids[0] = LLMOPS_METRIC_ROUGE_L;
 	ev->nmetric_ids = 1;
-	ev->threshold = 0.85;
-	ev->min_pass_rate = 1;
-	ev->max_cost = -1;
-	ev->review_below = -1;
-	ev->repeats = 1;
 	ev->ropts = (struct llmops_runner_opts){.concurrency = 4,
 						.timeout_ms = 10000,
 						.retries = 3,
