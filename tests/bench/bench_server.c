@@ -67,9 +67,11 @@ static void on_signal(int sig)
 static void push(struct conn *c, double at, int ok)
 {
 	if (qtail == qcap) { /* compact, then grow */
-		memmove(queue, queue + qhead, (qtail - qhead) * sizeof(*queue));
-		qtail -= qhead;
-		qhead = 0;
+		if (qhead) {
+			memmove(queue, queue + qhead, (qtail - qhead) * sizeof(*queue));
+			qtail -= qhead;
+			qhead = 0;
+		}
 		if (qtail == qcap) {
 			qcap = qcap ? 2 * qcap : 1024;
 			if (!(queue = realloc(queue, qcap * sizeof(*queue)))) {
