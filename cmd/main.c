@@ -1,21 +1,17 @@
 /*
- * main.c - the llmops binary: global options, the one command table, help,
- * and the one place where lib error codes become exit statuses.
+ * main.c - the llmops binary: global options, the one command table, help
+ * (errors.c turns lib's error codes into exit statuses).
  */
 #include "llmops.h"
 
-#include "textsafe.h"
-
-#include "redact.h"
-
 #include "ledger.h"
 #include "options.h"
+#include "redact.h"
 #include "suggest.h"
 #include "version.h"
 #include "workspace.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,40 +58,6 @@ const size_t llmops_ncommands = sizeof(llmops_commands) / sizeof(llmops_commands
 #define global_synopsis                                                                            \
 	"llmops [--version] [-C DIR] [--ledger PATH] [--no-color] [--no-pager] <command> [<args>]"
 static const char global_usage[] = "usage: " global_synopsis "\n";
-
-void llmops_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	struct llmops_buf msg = LLMOPS_BUF_INIT, safe = LLMOPS_BUF_INIT;
-	va_start(ap, fmt);
-	llmops_buf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	/* a message quotes names and text from outside: never a control character raw */
-	llmops_escape_controls(&safe, msg.data ? msg.data : "", msg.len, 1);
-	fprintf(stderr, "llmops: %s\n", safe.data ? safe.data : "");
-	llmops_buf_release(&msg);
-	llmops_buf_release(&safe);
-}
-
-int llmops_exit_for(int code)
-{
-	switch (code) {
-	case LLMOPS_OK: return LLMOPS_EXIT_OK;
-	case LLMOPS_E_CHECK: return LLMOPS_EXIT_CHECK;
-	case LLMOPS_E_USAGE:
-	case LLMOPS_E_INPUT:
-	case LLMOPS_E_NOTFOUND:
-	case LLMOPS_E_EXISTS: return LLMOPS_EXIT_USAGE;
-	default: /* IO, NOMEM, LEDGER, NOTADB, SCHEMA, GIT, NET */ return LLMOPS_EXIT_RUNTIME;
-	}
-}
-
-int llmops_report(const struct llmops_err *err)
-{
-	llmops_error("%s", err->msg[0] ? err->msg : llmops_code_name(err->code));
-	return llmops_exit_for(err->code);
-}
 
 const char *llmops_color(const struct llmops_ctx *ctx, const char *seq)
 {

@@ -1,0 +1,231 @@
+/*
+ * eval_opts.c - `llmops eval`'s options: its usage, the parse of its flags into
+ * struct eval_opts, and the numbers settled from flags, llmops.json's "eval" and
+ * lib's defaults.  Below eval.c, eval_setup.c and eval_ledger.c, which all use
+ * it (no loop between them).
+ */
+#include "llmops.h"
+
+#include "config.h"
+#include "eval_cmd.h"
+#include "eval_opts.h"
+#include "json.h"
+#include "options.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const synopsis[] = {
+	"llmops eval --dataset FILE [--prompt NAME[@VER]]... [--provider SPEC]...",
+	"            [--metric NAME|judge:RUBRIC]... [--judge SPEC] [--threshold X]",
+	"            [--min-pass-rate X] [--max-cost USD]",
+	"            [--max-errors N|PCT]",
+	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
+	"            [--fallback SPEC] [--no-cache | --offline] [--allow-secrets]",
+	"            [-o FILE] [--format FORMAT]",
+	"            [--baseline RUN|last|pinned|REV [--fail-on-regression] [--significance P]]",
+	"            [--shard I/N]",
+	"llmops eval --production [--prompt NAME[@VER]] [--since DATE|AGE] [--sample N]",
+	"            [--seed S] [--assert FILE] [--metric NAME|judge:RUBRIC]... [--judge SPEC]",
+	"llmops eval --resume RUN",
+	NULL,
+};
+static const struct llmops_usage usage = {
+	"llmops eval",
+	synopsis,
+	"Run every case of a dataset through each prompt x provider variant, score the\n"
+	"outputs (similarity metrics and assertions), record every result in the ledger\n"
+	"as it completes, and gate: exit 1 when the pass rate is under --min-pass-rate\n"
+	"(default: every case must pass), the cost over --max-cost or the errors over\n"
+	"--max-errors (default: none); 3 when no case\n"
+	"could be scored because requests failed; 130 when interrupted (resume with\n"
+	"--resume RUN).  SPEC is openai:MODEL, anthropic:MODEL, ollama:MODEL,\n"
+	"exec:COMMAND, replay, or a provider named in llmops.json.  --baseline compares\n"
+	"the run with an earlier one as 'llmops diff' does: a run id, 'last' (the\n"
+	"newest finished evaluation of the same dataset), 'pinned' (the newest of the\n"
+	"prompt's pinned version on it) or a git revision (the newest at it or its\n"
+	"nearest ancestor, fetched with 'ledger fetch' when needed); --fail-on-regression then "
+	"exits 1 when a case\n"
+	"went from pass to fail (with --significance P: only when the drop is\n"
+	"significant by an exact McNemar test).  --shard I/N runs the I-th of N\n"
+	"contiguous slices of the cases, for N CI jobs whose ledgers 'llmops ledger\n"
+	"merge' folds back into one run.",
+};
+
+static const char *const formats[] = {"text", "json", "jsonl", "csv", "junit", "markdown", NULL};
+
+int eval_parse_options(int argc, char **argv, struct eval_opts *o)
+{
+	/* keep the arguments as given (parsing reorders argv) for the record and --resume */
+	free(o->argv_in);
+	if (!(o->argv_in = calloc((size_t)argc + 1, sizeof(char *))))
+		return LLMOPS_EXIT_RUNTIME;
+	for (int i = 1; i < argc; i++)
+		o->argv_in[i - 1] = argv[i];
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 'd', "dataset", &o->dataset, "FILE",
+		 "the cases: JSON array, JSONL or CSV", NULL, 0, 0},
+		{OPT_LIST, 'p', "prompt", &o->prompts, "NAME[@VER]",
+		 "a prompt to evaluate (repeatable; default: the one named like the dataset)", NULL,
+		 0, 0},
+		{OPT_LIST, 0, "provider", &o->providers, "SPEC",
+		 "who answers (repeatable; default: llmops.json's \"default\")", NULL, 0, 0},
+		{OPT_STRING, 0, "fallback", &o->fallback, "SPEC",
+		 "used for a request once the provider has given up on it", NULL, 0, 0},
+		{OPT_STRING, 0, "base-url", &o->base_url, "URL",
+		 "the OpenAI- or Anthropic-compatible endpoint", NULL, 0, 0},
+		{OPT_LIST, 'm', "metric", &o->metrics, "NAME",
+		 "score with NAME (repeatable; the first gates)", NULL, 0, 0},
+		OPT_NUMBER_ENTRY('t', "threshold", &o->threshold, "X",
+				 "a case passes when its metric is at least X (default 0.85)", 0,
+				 1),
+		OPT_NUMBER_ENTRY(0, "min-pass-rate", &o->min_pass_rate, "X",
+				 "exit 1 under this pass rate (default 1: every case)", 0, 1),
+		{OPT_STRING, 0, "max-errors", &o->max_errors, "N|PCT",
+		 "errors the gate allows: a count or a percentage such as 5% (default 0)", NULL, 0,
+		 0},
+		OPT_NUMBER_ENTRY(0, "max-cost", &o->max_cost, "USD",
+				 "exit 1 when the run costs more", 0, 1e12),
+		OPT_NUMBER_ENTRY(0, "review-below", &o->review_below, "X",
+				 "queue cases scoring under X for human review", 0, 1),
+		{OPT_INT, 'j', "concurrency", &o->concurrency, "N", "requests at once (default 8)",
+		 NULL, 1, 256},
+		OPT_NUMBER_ENTRY(0, "rpm", &o->rpm, "N", "at most N requests a minute", 0, 1e9),
+		OPT_NUMBER_ENTRY(0, "tpm", &o->tpm, "N", "at most N tokens a minute", 0, 1e12),
+		OPT_NUMBER_ENTRY(0, "timeout", &o->timeout, "SEC", "per request (default 60)",
+				 0.001, 86400),
+		{OPT_INT, 0, "retries", &o->retries, "N", "retries of a failed request (default 4)",
+		 NULL, 0, 100},
+		OPT_NUMBER_ENTRY(0, "temperature", &o->temperature, "X", "model temperature", 0, 2),
+		{OPT_INT, 0, "max-tokens", &o->max_tokens, "N", "output token limit", NULL, 1,
+		 10000000},
+		{OPT_INT, 0, "seed", &o->seed, "N",
+		 "sampling seed (with --production: which records are sampled)", NULL, 0,
+		 2147483647},
+		{OPT_LIST, 0, "stop", &o->stop, "TEXT", "stop sequence (repeatable)", NULL, 0, 0},
+		{OPT_FLAG, 0, "stream", &o->stream, NULL,
+		 "stream answers (measures time to first token)", NULL, 0, 0},
+		{OPT_STRING, 0, "embedding-provider", &o->embedding, "SPEC",
+		 "embeddings for the embedding metric", NULL, 0, 0},
+		{OPT_STRING, 0, "moderation-provider", &o->moderation, "SPEC",
+		 "the moderation endpoint of the moderation assertion (openai:)", NULL, 0, 0},
+		{OPT_STRING, 0, "judge", &o->judge, "SPEC",
+		 "the provider that judges for --metric judge:RUBRIC (temperature 0)", NULL, 0, 0},
+		{OPT_FLAG, 0, "no-cache", &o->no_cache, NULL, "neither read nor write the cache",
+		 NULL, 0, 0},
+		{OPT_FLAG, 0, "offline", &o->offline, NULL,
+		 "send nothing: only the cache and recorded outputs", NULL, 0, 0},
+		{OPT_FLAG, 0, "allow-secrets", &o->allow_secrets, NULL,
+		 "send requests that hold a key or token (refused by default)", NULL, 0, 0},
+		{OPT_STRING, 0, "resume", &o->resume, "RUN",
+		 "finish an interrupted, killed or failed run without repeating its finished cases",
+		 NULL, 0, 0},
+		{OPT_INT, 0, "limit", &o->limit, "N", "only the first N cases", NULL, 1, 100000000},
+		{OPT_INT, 0, "repeat", &o->repeat, "N",
+		 "run each case N times: pass fractions, flaky cases, pass@k", NULL, 1, 100},
+		{OPT_STRING, 'o', "output", &o->output, "FILE",
+		 "write the results to FILE (format from its extension or --format)", NULL, 0, 0},
+		{OPT_CHOICE, 0, "format", &o->format, "FORMAT",
+		 "text, json, jsonl, csv, junit or markdown", formats, 0, 0},
+		{OPT_FLAG, 0, "no-progress", &o->no_progress, NULL, "no progress line on stderr",
+		 NULL, 0, 0},
+		{OPT_STRING, 0, "baseline", &o->baseline, "RUN",
+		 "compare with a run: an id, last, pinned, or a git revision's", NULL, 0, 0},
+		{OPT_FLAG, 0, "baseline-missing-ok", &o->baseline_missing_ok, NULL,
+		 "a --baseline with no run yet (a new dataset) is a note, not an error", NULL, 0,
+		 0},
+		{OPT_FLAG, 0, "fail-on-regression", &o->fail_on_regression, NULL,
+		 "exit 1 when a case went from pass to fail against the baseline", NULL, 0, 0},
+		OPT_NUMBER_ENTRY(0, "significance", &o->significance, "P",
+				 "only a drop significant at P fails --fail-on-regression; "
+				 "judge:pairwise's sign test level (0.05)",
+				 1e-12, 0.999999),
+		{OPT_FLAG, 0, "production", &o->production, NULL,
+		 "score a sample of ingested production records (llmops ingest)", NULL, 0, 0},
+		{OPT_STRING, 0, "since", &o->since, "DATE|AGE",
+		 "with --production: records answered at or after", NULL, 0, 0},
+		{OPT_INT, 0, "sample", &o->sample, "N",
+		 "with --production: how many records (default 100)", NULL, 1, 10000000},
+		{OPT_STRING, 0, "assert", &o->assert_file, "FILE",
+		 "with --production: assertions (a JSON array) for every record", NULL, 0, 0},
+		{OPT_STRING, 0, "shard", &o->shard, "I/N", "only the I-th of N slices of the cases",
+		 NULL, 0, 0},
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	int n = llmops_parse_command(argc, argv, opts, &usage, 0, 0);
+	if (n == LLMOPS_OPT_HELP_SHOWN)
+		return -1;
+	return n < 0 ? LLMOPS_OPT_EXIT(n) : 0;
+}
+
+void eval_opts_release(struct eval_opts *o)
+{
+	for (char **a = o->argv; a && *a; a++)
+		free(*a);
+	free(o->argv);
+	free(o->argv_in);
+	free(o->production_dataset);
+	free(o->production_prompt);
+	llmops_strlist_release(&o->prompts);
+	llmops_strlist_release(&o->providers);
+	llmops_strlist_release(&o->metrics);
+	llmops_strlist_release(&o->stop);
+}
+
+/* Numbers from flags, else llmops.json "eval", else the defaults. */
+int eval_settle_numbers(struct eval_host *h, const struct eval_opts *o)
+{
+	struct llmops_eval *ev = &h->ev;
+	const cJSON *e = config_get(h->cfg, "eval", NULL); /* its types and ranges are checked */
+	struct {
+		const char *key;
+		double flag, dflt, *dst;
+	} nums[] = {
+		{"threshold", o->threshold, LLMOPS_EVAL_DEFAULT_THRESHOLD, &ev->threshold},
+		{"min_pass_rate", o->min_pass_rate, LLMOPS_EVAL_DEFAULT_MIN_PASS_RATE,
+		 &ev->min_pass_rate},
+		{"max_cost", o->max_cost, -1, &ev->max_cost},
+		{"review_below", o->review_below, -1, &ev->review_below},
+		{"rpm", o->rpm, 0, &ev->ropts.rpm},
+		{"tpm", o->tpm, 0, &ev->ropts.tpm},
+	};
+	/* the flag, else llmops.json's "eval", else the default */
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, nums[i].key);
+		*nums[i].dst = !isnan(nums[i].flag) ? nums[i].flag
+			       : cJSON_IsNumber(c)  ? c->valuedouble
+						    : nums[i].dflt;
+	}
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "timeout_ms");
+	double timeout = !isnan(o->timeout)  ? o->timeout
+			 : cJSON_IsNumber(c) ? c->valuedouble / 1000.0
+					     : LLMOPS_EVAL_DEFAULT_TIMEOUT_S;
+	ev->ropts.timeout_ms = (long)(timeout * 1000.0);
+	c = cJSON_GetObjectItemCaseSensitive(e, "concurrency");
+	ev->ropts.concurrency = o->concurrency > 0 ? (unsigned)o->concurrency
+						   : (unsigned)llmops_json_long(
+							     c, 1, 100000, LLMOPS_EVAL_DEFAULT_CONCURRENCY);
+	c = cJSON_GetObjectItemCaseSensitive(e, "retries");
+	ev->ropts.retries =
+		o->retries >= 0 ? (int)o->retries
+				: (int)llmops_json_long(c, 0, 1000, LLMOPS_EVAL_DEFAULT_RETRIES);
+	/* errors: the flag, else "max_errors" (3 or "5%"), else none allowed */
+	c = cJSON_GetObjectItemCaseSensitive(e, "max_errors");
+	char num[32];
+	const char *me = o->max_errors;
+	if (!me && cJSON_IsNumber(c)) {
+		snprintf(num, sizeof(num), "%.17g", c->valuedouble);
+		me = num;
+	} else if (!me && cJSON_IsString(c))
+		me = c->valuestring;
+	struct llmops_err err = {0};
+	ev->max_errors = 0;
+	ev->max_errors_frac = 0;
+	if (me && llmops_eval_max_errors(ev, me, &err)) {
+		llmops_error("eval: %s%s", o->max_errors ? "" : "llmops.json: eval.", err.msg);
+		return LLMOPS_EXIT_USAGE;
+	}
+	return 0;
+}
