@@ -297,33 +297,18 @@ struct otlp {
 	int failed;
 };
 
-/* ms since the epoch from "2026-11-22T14:03:05.123Z" */
+/* ms since the epoch from the ledger's "2026-11-22T14:03:05.123Z"; 0 when none */
 static double iso_ms(const char *s)
 {
-	struct tm tm = {0};
-	int ms = 0;
-	if (!s || sscanf(s, "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (double)timegm(&tm) * 1000.0 + ms;
+	double ms = llmops_iso_ms(s);
+	return isnan(ms) ? 0 : round(ms); /* the ledger's times are whole ms */
 }
 
 /* A ULID is 128 bits: its 16 bytes as 32 hex digits make the trace id. */
 static void trace_id(const char *ulid, char out[33])
 {
-	static const char *const a32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-	unsigned char b[16] = {0};
-	for (size_t i = 0; ulid && i < 26 && ulid[i]; i++) {
-		const char *p = strchr(a32, ulid[i]);
-		unsigned carry = p ? (unsigned)(p - a32) : 0;
-		for (int k = 15; k >= 0; k--) { /* b = b * 32 + digit */
-			unsigned v = (unsigned)b[k] * 32 + carry;
-			b[k] = (unsigned char)(v & 0xff);
-			carry = v >> 8;
-		}
-	}
+	unsigned char b[16];
+	llmops_runid_bytes(ulid, b);
 	for (int i = 0; i < 16; i++)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }

@@ -4,6 +4,7 @@
 #include "run_fmt.h"
 
 #include "buf.h"
+#include "since.h"
 #include "llmops.h"
 
 #include <math.h>
@@ -14,21 +15,15 @@
 
 void runfmt_when(const char *iso, char *out, size_t n)
 {
-	struct tm tm = {0};
-	int y, mo, d, h, mi, s;
+	double ms = llmops_iso_ms(iso);
+	struct tm tm;
 	time_t t;
 
-	if (!iso || sscanf(iso, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6) {
+	if (isnan(ms)) {
 		snprintf(out, n, "%s", iso ? iso : "-");
 		return;
 	}
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	t = timegm(&tm);
+	t = (time_t)(ms / 1000.0);
 	localtime_r(&t, &tm);
 	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
 }

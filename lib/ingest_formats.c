@@ -44,37 +44,7 @@ static double time_ms(const cJSON *v)
 	}
 	if (!cJSON_IsString(v))
 		return NAN;
-	const char *s = v->valuestring;
-	struct tm tm = {0};
-	int n = 0;
-	double frac = 0;
-	if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3)
-		return NAN;
-	s += n;
-	if (*s == 'T' || *s == ' ') {
-		if (sscanf(s + 1, "%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 3)
-			return NAN;
-		s += 1 + n;
-		if (*s == '.') {
-			char *end;
-			frac = strtod(s, &end);
-			s = end;
-		}
-	}
-	long off = 0;
-	if (*s == '+' || *s == '-') {
-		int hh = 0, mm = 0;
-		if (sscanf(s + 1, "%2d:%2d", &hh, &mm) < 1)
-			return NAN;
-		off = (hh * 60L + mm) * 60 * (*s == '+' ? 1 : -1);
-	} else if (*s && strcmp(s, "Z")) {
-		return NAN;
-	}
-	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31)
-		return NAN;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return ((double)timegm(&tm) - (double)off + frac) * 1000.0;
+	return llmops_iso_ms(v->valuestring);
 }
 
 /* A time the record gives (v may be NULL or null: none): its ms, or NAN; a time that is

@@ -535,7 +535,7 @@ int llmops_ledger_run_get(struct llmops_ledger *lg, const char *ref, struct llmo
 		for (size_t i = 0; i <= len && len <= LLMOPS_RUNID_LEN; i++)
 			prefix[i] = (char)toupper((unsigned char)ref[i]);
 		if (len < 4 || len > LLMOPS_RUNID_LEN ||
-		    strspn(prefix, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") != len)
+		    strspn(prefix, LLMOPS_RUNID_ALPHABET) != len)
 			return llmops_err_set(err, LLMOPS_E_USAGE,
 					      "'%s' is not a run reference; give a run id (or its "
 					      "first 4 or more characters), 'last' or 'last~N'",

@@ -7,7 +7,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+static const char crockford[] = LLMOPS_RUNID_ALPHABET;
 
 static pthread_mutex_t runid_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t last_ms;
@@ -84,4 +84,18 @@ int llmops_runid_valid(const char *s)
 		if (!strchr(crockford, s[i]) || !s[i])
 			return 0;
 	return 1;
+}
+
+void llmops_runid_bytes(const char *s, unsigned char out[16])
+{
+	memset(out, 0, 16);
+	for (size_t i = 0; s && i < LLMOPS_RUNID_LEN && s[i]; i++) {
+		const char *p = strchr(crockford, s[i]);
+		unsigned carry = p ? (unsigned)(p - crockford) : 0;
+		for (int k = 15; k >= 0; k--) { /* out = out * 32 + digit */
+			unsigned v = (unsigned)out[k] * 32 + carry;
+			out[k] = (unsigned char)(v & 0xff);
+			carry = v >> 8;
+		}
+	}
 }

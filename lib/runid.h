@@ -25,6 +25,12 @@ int llmops_runid_new(char out[LLMOPS_RUNID_LEN + 1], uint64_t now_ms);
 /* Milliseconds since the Unix epoch from the real-time clock. */
 uint64_t llmops_now_ms(void);
 
+/* Crockford's base32 alphabet, the digits of a run id. */
+#define LLMOPS_RUNID_ALPHABET "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+/* The 128 bits of run id s (26 digits; others count as 0) into out, most significant first. */
+void llmops_runid_bytes(const char *s, unsigned char out[16]);
+
 /* Non-zero when s has the shape of a run id (26 Crockford base32 chars). */
 int llmops_runid_valid(const char *s);
 

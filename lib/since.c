@@ -4,6 +4,7 @@
 #include "since.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,4 +87,40 @@ void llmops_time_iso(char out[32], uint64_t ms)
 	gmtime_r(&secs, &tm);
 	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(out + n, 32 - n, ".%03uZ", (unsigned)(ms % 1000));
+}
+
+double llmops_iso_ms(const char *s)
+{
+	if (!s)
+		return NAN;
+	struct tm tm = {0};
+	int n = 0;
+	double frac = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3)
+		return NAN;
+	s += n;
+	if (*s == 'T' || *s == ' ') {
+		if (sscanf(s + 1, "%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 3)
+			return NAN;
+		s += 1 + n;
+		if (*s == '.') {
+			char *end;
+			frac = strtod(s, &end);
+			s = end;
+		}
+	}
+	long off = 0;
+	if (*s == '+' || *s == '-') {
+		int hh = 0, mm = 0;
+		if (sscanf(s + 1, "%2d:%2d", &hh, &mm) < 1)
+			return NAN;
+		off = (hh * 60L + mm) * 60 * (*s == '+' ? 1 : -1);
+	} else if (*s && strcmp(s, "Z")) {
+		return NAN;
+	}
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31)
+		return NAN;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return ((double)timegm(&tm) - (double)off + frac) * 1000.0;
 }

@@ -17,6 +17,14 @@
  */
 int llmops_since_parse(const char *s, uint64_t now_ms, char out[32], struct llmops_err *err);
 
+/*
+ * ms since the epoch from ISO 8601 text: a date, or a date and time with 'T' or ' ',
+ * optional fractional seconds, and 'Z', an offset (+01:00) or nothing (UTC):
+ * "2026-11-22T14:03:05.123Z", "2026-11-22 14:03:05.123456+00:00".  NAN when s is
+ * NULL or none of these.  The one reader of the ledger's and the logs' times.
+ */
+double llmops_iso_ms(const char *s);
+
 /* ms since the epoch as that timestamp ("2026-11-22T14:03:05.123Z"), into out[32]. */
 void llmops_time_iso(char out[32], uint64_t ms);
 

@@ -2,7 +2,9 @@
 
 #include "hash.h"
 #include "runid.h"
+#include "since.h"
 
+#include <math.h>
 #include <string.h>
 
 static void test_shape_and_time_prefix(void **state)
@@ -60,12 +62,36 @@ static void test_sha256(void **state)
 			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+/* A run id decodes to its 128 bits, the time first (export's trace ids); ISO 8601 times
+   read as the ledger and the logs write them. */
+static void test_bytes_and_iso(void **state)
+{
+	char id[LLMOPS_RUNID_LEN + 1];
+	unsigned char b[16];
+	uint64_t t = 4102444800123ULL, back = 0; /* after every other test's time: ids are monotonic */
+	(void)state;
+	assert_int_equal(llmops_runid_new(id, t), 0);
+	llmops_runid_bytes(id, b);
+	for (int i = 0; i < 6; i++)
+		back = back << 8 | b[i];
+	assert_true(back == t);
+	char iso[32];
+	llmops_time_iso(iso, t);
+	assert_true(llmops_iso_ms(iso) > t - 0.5 && llmops_iso_ms(iso) < t + 0.5);
+	assert_true(llmops_iso_ms("2026-11-22") == 1795305600000.0);
+	assert_true(llmops_iso_ms("2026-11-22 01:00:00+01:00") == 1795305600000.0);
+	assert_true(llmops_iso_ms("2026-11-22T00:00:00.5Z") == 1795305600500.0);
+	assert_true(isnan(llmops_iso_ms("2026-13-01")) && isnan(llmops_iso_ms("yesterday")) &&
+		    isnan(llmops_iso_ms(NULL)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shape_and_time_prefix),
 		cmocka_unit_test(test_monotonic_within_ms),
 		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_bytes_and_iso),
 		cmocka_unit_test(test_sha256),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
