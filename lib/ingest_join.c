@@ -126,6 +126,26 @@ static int by_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The events from e on whose key sorts before stop (NULL: all the rest) have no waiting span:
+   those of a span given on at once are joined, the others told to out->orphans a span at a
+   time.  Returns where it stopped. */
+static size_t unwaited(const struct ingest_join *j, size_t e, const char *stop,
+		       const struct ingest_join_out *out, long *joined)
+{
+	while (e < j->nev && (!stop || strcmp(j->ev[e].key, stop) < 0)) {
+		char *const k = j->ev[e].key;
+		size_t first = e;
+		while (e < j->nev && !strcmp(j->ev[e].key, k))
+			e++;
+		if (j->seen.nr && bsearch(&k, j->seen.items, j->seen.nr, sizeof(char *), by_str))
+			*joined += (long)(e - first);
+		else
+			out->orphans(out->ud, j->ev[first].label, j->ev[first].line, k,
+				     (long)(e - first));
+	}
+	return e;
+}
+
 int ingest_join_finish(struct ingest_join *j, const struct ingest_join_out *out, long *joined)
 {
 	struct llmops_genai_event *arr = NULL;
@@ -141,20 +161,7 @@ int ingest_join_finish(struct ingest_join *j, const struct ingest_join_out *out,
 	for (size_t s = 0; s < j->nsp && !rc; s++) {
 		struct join_span *sp = &j->sp[s];
 		size_t n = 0;
-		/* the events before this span's key belong to no waiting span */
-		for (; e < j->nev && strcmp(j->ev[e].key, sp->r.id) < 0; e++) {
-			char *const k = j->ev[e].key;
-			if (!j->seen.nr ||
-			    !bsearch(&k, j->seen.items, j->seen.nr, sizeof(char *), by_str)) {
-				size_t first = e;
-				while (e + 1 < j->nev && !strcmp(j->ev[e + 1].key, k))
-					e++;
-				out->orphans(out->ud, j->ev[first].label, j->ev[first].line, k,
-					     (long)(e - first + 1));
-			} else {
-				(*joined)++;
-			}
-		}
+		e = unwaited(j, e, sp->r.id, out, joined);
 		for (; e + n < j->nev && !strcmp(j->ev[e + n].key, sp->r.id); n++) {
 			if (n == cap) {
 				size_t nc = cap ? 2 * cap : 16;
@@ -176,18 +183,8 @@ int ingest_join_finish(struct ingest_join *j, const struct ingest_join_out *out,
 		e += n;
 		rc = out->record(out->ud, &sp->r, sp->label, sp->line);
 	}
-	for (; !rc && e < j->nev; e++) { /* after the last waiting span */
-		char *const k = j->ev[e].key;
-		if (j->seen.nr && bsearch(&k, j->seen.items, j->seen.nr, sizeof(char *), by_str)) {
-			(*joined)++;
-			continue;
-		}
-		size_t first = e;
-		while (e + 1 < j->nev && !strcmp(j->ev[e + 1].key, k))
-			e++;
-		out->orphans(out->ud, j->ev[first].label, j->ev[first].line, k,
-			     (long)(e - first + 1));
-	}
+	if (!rc) /* after the last waiting span */
+		unwaited(j, e, NULL, out, joined);
 	free(arr);
 	return rc;
 }
