@@ -26,7 +26,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "../tokdata.h"
+#include "../tokens/tokdata.h"
 
 static void die(const char *fmt, const char *a, const char *b)
 {

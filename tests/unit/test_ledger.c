@@ -2,7 +2,7 @@
 
 #include "buf.h"
 #include "ledger.h"
-#include "ledger_internal.h"
+#include "ledger/internal.h"
 
 #include <math.h>
 #include <sqlite3.h>
