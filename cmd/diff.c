@@ -97,7 +97,7 @@ int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	}
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
-		cJSON *o = diff_json(&d, a, b, tol, sig);
+		cJSON *o = llmops_diff_json(&d, a, b, tol, sig);
 		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
 		cJSON_Delete(o);
 	} else {

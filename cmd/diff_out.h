@@ -6,13 +6,9 @@
 #define LLMOPS_CMD_DIFF_OUT_H
 
 #include "llmops.h"
-#include "rundiff.h"
+#include "diff_json.h"
 
 #include <cjson/cJSON.h>
-
-/* The comparison as JSON (the caller's). */
-cJSON *diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,
-		 const struct llmops_run_data *b, double tolerance, double significance);
 
 /* The comparison as text on stdout; at most limit cases per list (0: all). */
 void diff_print(const struct llmops_diff *d, const struct llmops_run_data *a,

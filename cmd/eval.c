@@ -8,6 +8,7 @@
 #include "eval_cmd.h"
 #include "eval_opts.h"
 #include "options.h"
+#include "report.h"
 #include "workspace.h"
 
 #include <math.h>
@@ -98,15 +99,15 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	}
 	const char *fmt = o.format;
-	if (o.output && !fmt && !(fmt = eval_format_for(o.output))) {
+	if (o.output && !fmt && !(fmt = llmops_report_format_for(o.output))) {
 		llmops_error("eval: -o %s: cannot tell the format from the extension: use .json, "
-			     ".jsonl, .csv, .xml (JUnit) or .md, or give --format",
+			     ".jsonl, .csv, .xml (JUnit), .md or .html, or give --format",
 			     o.output);
 		rc = LLMOPS_EXIT_USAGE;
 		goto out;
 	}
 	if (o.output && !strcmp(fmt, "text")) {
-		llmops_error("eval: -o writes json, jsonl, csv, junit or markdown, not text");
+		llmops_error("eval: -o writes json, jsonl, csv, junit, markdown or html, not text");
 		rc = LLMOPS_EXIT_USAGE;
 		goto out;
 	}

@@ -153,15 +153,6 @@ int eval_baseline_resolve(struct eval_host *h, const char *spec)
 	return LLMOPS_EXIT_USAGE;
 }
 
-cJSON *eval_baseline_json(const struct llmops_eval *ev)
-{
-	const struct llmops_eval_baseline *b = &ev->baseline;
-	cJSON *o = b->done ? diff_json(&b->diff, b->a, b->b, 0.05, b->significance) : NULL;
-	if (o && ev->baseline_note[0])
-		cJSON_AddStringToObject(o, "baseline_rev", ev->baseline_note);
-	return o;
-}
-
 void eval_baseline_print(const struct llmops_eval *ev, struct llmops_ctx *ctx)
 {
 	const struct llmops_eval_baseline *b = &ev->baseline;

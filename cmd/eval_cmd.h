@@ -28,18 +28,14 @@ struct eval_host {
 /* eval_baseline.c */
 /* Settle --baseline RUN|last|pinned into ev->baseline_id; prints errors, returns an exit status. */
 int eval_baseline_resolve(struct eval_host *h, const char *spec);
-/* The comparison as JSON (the caller's), NULL without one. */
-cJSON *eval_baseline_json(const struct llmops_eval *ev);
 void eval_baseline_print(const struct llmops_eval *ev, struct llmops_ctx *ctx);
 
 /* eval_out.c */
-cJSON *eval_summary_json(struct llmops_eval *ev);
 /* The summary on stdout; interrupted: the run stopped before every result was in. */
 void eval_print_text(struct llmops_eval *ev, int color, int interrupted);
-/* Write the results of the run as format ("json", "jsonl", "csv", "junit", "markdown") to path
- * ("-": stdout).  Prints errors; returns 0 or an exit status. */
+/* Write the run as `llmops report --format FORMAT` writes it (lib/view/report.h) to path
+ * ("-": stdout); json is the run view show --format json prints.  Prints errors; returns 0
+ * or an exit status. */
 int eval_write_report(struct llmops_eval *ev, const char *path, const char *format);
-/* The format named by a file's extension, or NULL. */
-const char *eval_format_for(const char *path);
 
 #endif

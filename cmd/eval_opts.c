@@ -127,7 +127,7 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		{OPT_STRING, 'o', "output", &o->output, "FILE",
 		 "write the results to FILE (format from its extension or --format)", NULL, 0, 0},
 		{OPT_CHOICE, 0, "format", &o->format, "FORMAT",
-		 "text, json, jsonl, csv, junit or markdown", formats, 0, 0},
+		 "text, json, jsonl, csv, junit or markdown (-o: also html)", formats, 0, 0},
 		{OPT_FLAG, 0, "no-progress", &o->no_progress, NULL, "no progress line on stderr",
 		 NULL, 0, 0},
 		{OPT_STRING, 0, "baseline", &o->baseline, "RUN",

@@ -5,9 +5,10 @@
 #include "llmops.h"
 
 #include "eval_cmd.h"
-#include "results_out.h"
+#include "results.h"
 #include "table.h"
 #include "outfile.h"
+#include "report.h"
 #include "output.h"
 #include "repeats_out.h"
 #include "run_fmt.h"
@@ -20,207 +21,6 @@
 #include <unistd.h>
 
 #define Z95 1.959963984540054
-
-const char *eval_format_for(const char *path)
-{
-	static const struct {
-		const char *ext, *fmt;
-	} map[] = {{".json", "json"},	     {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
-		   {".csv", "csv"},	     {".xml", "junit"},	  {".md", "markdown"},
-		   {".markdown", "markdown"}};
-	const char *dot = strrchr(path, '.');
-	for (size_t i = 0; dot && i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(dot, map[i].ext))
-			return map[i].fmt;
-	return NULL;
-}
-
-static void add_num(cJSON *o, const char *k, double x)
-{
-	if (isnan(x))
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, x);
-}
-
-/* The judge the summary names first (the run's, a case's, the refusal one), or NULL. */
-static const struct llmops_eval_judge *first_judge(const struct llmops_eval *ev)
-{
-	return ev->judge.rubric	    ? &ev->judge
-	       : ev->njudges	    ? &ev->judges[0]
-	       : ev->refusal.rubric ? &ev->refusal
-				    : NULL;
-}
-
-static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
-{
-	const struct llmops_eval_variant *v = &ev->vars[vi];
-	cJSON *o = cJSON_CreateObject(), *m, *lat;
-	double lo, hi;
-	cJSON_AddStringToObject(o, "variant", v->label);
-	cJSON_AddStringToObject(o, "prompt", v->prompt);
-	cJSON_AddStringToObject(o, "provider", v->prov->label);
-	cJSON_AddNumberToObject(o, "cases", (double)v->cases);
-	cJSON_AddNumberToObject(o, "passed", (double)v->passed);
-	cJSON_AddNumberToObject(o, "failed", (double)v->failed);
-	cJSON_AddNumberToObject(o, "errors", (double)v->errors);
-	cJSON_AddNumberToObject(o, "skipped", (double)v->skipped);
-	cJSON_AddNumberToObject(o, "fallback_answers", (double)v->fallback_answers);
-	if (v->fallback)
-		cJSON_AddStringToObject(o, "fallback", v->fallback->label);
-	add_num(o, "pass_rate", v->cases ? (double)v->passed / (double)v->cases : NAN);
-	llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
-	if (ev->reps) { /* the interval that knows repeats */
-		lo = ev->reps[vi].lo;
-		hi = ev->reps[vi].hi;
-		cJSON_AddItemToObject(o, "repeats", repeats_json(&ev->reps[vi], 1));
-	}
-	runfmt_add_interval(o, "pass_rate_ci95", lo, hi);
-	m = cJSON_AddObjectToObject(o, "metrics");
-	for (int k = 0; k < LLMOPS_METRIC_COUNT; k++)
-		if (v->metric_n[k])
-			cJSON_AddNumberToObject(m, llmops_metric_name(k),
-						v->metric_sum[k] / (double)v->metric_n[k]);
-	lat = cJSON_AddObjectToObject(o, "latency_ms");
-	add_num(lat, "p50", llmops_quantile(v->lat, v->nlat, 0.50));
-	add_num(lat, "p95", llmops_quantile(v->lat, v->nlat, 0.95));
-	add_num(lat, "p99", llmops_quantile(v->lat, v->nlat, 0.99));
-	cJSON_AddNumberToObject(lat, "requests", (double)v->nlat);
-	cJSON_AddNumberToObject(o, "tokens_in", (double)v->tokens_in);
-	cJSON_AddNumberToObject(o, "tokens_out", (double)v->tokens_out);
-	cJSON_AddNumberToObject(o, "cost_usd", v->cost);
-	cJSON_AddBoolToObject(o, "cost_known", v->price != NULL);
-	cJSON_AddNumberToObject(o, "cache_hits", (double)v->cache_hits);
-	const struct llmops_eval_judge *g = first_judge(ev);
-	if (g) { /* what the verdicts cost, apart */
-		cJSON *jg = cJSON_AddObjectToObject(o, "judge");
-		cJSON_AddStringToObject(jg, "rubric", g->name);
-		if (ev->njudges) {
-			cJSON *cr = cJSON_AddArrayToObject(jg, "case_rubrics");
-			for (size_t i = 0; i < ev->njudges; i++)
-				cJSON_AddItemToArray(cr, cJSON_CreateString(ev->judges[i].name));
-		}
-		if (ev->refusal.rubric)
-			cJSON_AddStringToObject(jg, "refusal_rubric", ev->refusal.name);
-		cJSON_AddStringToObject(jg, "provider", g->prov->label);
-		cJSON_AddNumberToObject(jg, "verdicts", (double)v->judged);
-		cJSON_AddNumberToObject(jg, "tokens_in", (double)v->judge_tokens_in);
-		cJSON_AddNumberToObject(jg, "tokens_out", (double)v->judge_tokens_out);
-		cJSON_AddNumberToObject(jg, "cost_usd", v->judge_cost);
-		cJSON_AddBoolToObject(jg, "cost_known", g->price != NULL);
-	}
-	if (ev->judge.preference) { /* this variant's outputs against the other's */
-		cJSON *pw = cJSON_AddObjectToObject(o, "pairwise");
-		cJSON_AddNumberToObject(pw, "wins", (double)v->pair_wins);
-		cJSON_AddNumberToObject(pw, "ties", (double)v->pair_ties);
-		cJSON_AddNumberToObject(pw, "ties_inconsistent", (double)v->pair_inconsistent);
-		cJSON_AddNumberToObject(pw, "losses", (double)v->pair_losses);
-	}
-	return o;
-}
-
-/* What the pairwise comparison found: "better", "worse" or "no_difference". */
-static const char *pair_finding(const struct llmops_eval_totals *t)
-{
-	return t->better ? "better" : t->worse ? "worse" : "no_difference";
-}
-
-/* The run's results from the ledger, in dataset order. */
-struct ledger_src {
-	struct llmops_eval *ev;
-	struct llmops_err err;
-};
-
-static int ledger_each(void *ud, int (*fn)(const struct llmops_result *r, void *fnud), void *fnud)
-{
-	struct ledger_src *ls = ud;
-	return llmops_eval_results(ls->ev, 0, 0, fn, fnud, &ls->err);
-}
-
-static void eval_src(struct results_src *src, struct ledger_src *ls, struct llmops_eval *ev)
-{
-	memset(ls, 0, sizeof(*ls));
-	ls->ev = ev;
-	*src = (struct results_src){ledger_each, ls, ev->run_id, ev->ds.label, ev->repeats > 1};
-}
-
-/* Results into a JSON array. */
-struct json_rows {
-	cJSON *a;
-	int repeated;
-};
-
-static int add_result(const struct llmops_result *r, void *ud)
-{
-	const struct json_rows *jr = ud;
-	cJSON_AddItemToArray(jr->a, results_json(r, 1, jr->repeated));
-	return 0;
-}
-
-cJSON *eval_summary_json(struct llmops_eval *ev)
-{
-	cJSON *o = cJSON_CreateObject(), *vs, *fl, *g;
-	struct llmops_eval_totals t;
-	llmops_eval_totals(ev, &t);
-	cJSON_AddStringToObject(o, "id", ev->run_id);  /* as show and runs name it */
-	cJSON_AddStringToObject(o, "run", ev->run_id); /* the name before: kept for scripts */
-	cJSON_AddStringToObject(o, "dataset", ev->ds.label);
-	cJSON_AddStringToObject(o, "dataset_sha256", ev->ds.sha256);
-	cJSON_AddNumberToObject(o, "cases", (double)ev->ncases);
-	cJSON_AddNumberToObject(o, "total", (double)t.cases); /* cases x variants x repeats */
-	if (ev->repeats > 1)
-		cJSON_AddNumberToObject(o, "repeat", ev->repeats);
-	cJSON_AddNumberToObject(o, "passed", (double)t.passed);
-	add_num(o, "pass_rate", t.cases ? t.rate : NAN);
-	cJSON_AddNumberToObject(o, "cost_usd", t.cost);
-	cJSON_AddNumberToObject(o, "redactions", (double)ev->redactions);
-	if (ev->review_below >= 0) {
-		cJSON *rv = cJSON_AddObjectToObject(o, "review");
-		cJSON_AddNumberToObject(rv, "below", ev->review_below);
-		cJSON_AddNumberToObject(rv, "queued", (double)ev->reviews_queued);
-		cJSON_AddNumberToObject(rv, "already_pending", (double)ev->reviews_dup);
-	}
-	if (ev->resumed)
-		cJSON_AddNumberToObject(o, "resumed_results", (double)ev->restored);
-	vs = cJSON_AddArrayToObject(o, "variants");
-	for (size_t i = 0; i < ev->nvars; i++)
-		cJSON_AddItemToArray(vs, variant_json(ev, i));
-	g = cJSON_AddObjectToObject(o, "gate");
-	cJSON_AddNumberToObject(g, "min_pass_rate", ev->min_pass_rate);
-	add_num(g, "max_cost_usd", ev->max_cost >= 0 ? ev->max_cost : NAN);
-	if (ev->max_errors >= 0)
-		cJSON_AddNumberToObject(g, "max_errors", (double)ev->max_errors);
-	else
-		cJSON_AddNumberToObject(g, "max_errors_percent", 100 * ev->max_errors_frac);
-	cJSON_AddNumberToObject(g, "errors", (double)t.errors);
-	cJSON_AddNumberToObject(g, "skipped", (double)t.skipped);
-	if (t.pairwise)
-		cJSON_AddBoolToObject(g, "pairwise_worse", t.worse);
-	cJSON_AddBoolToObject(g, "passed", t.gate_ok && t.cases == (long)ev->njobs);
-	if (t.pairwise) {
-		cJSON *pw = cJSON_AddObjectToObject(o, "pairwise");
-		cJSON_AddStringToObject(pw, "rubric", ev->judge.name);
-		cJSON_AddStringToObject(pw, "judge", ev->judge.prov->label);
-		cJSON_AddStringToObject(pw, "variant", ev->vars[1].label);
-		cJSON_AddStringToObject(pw, "against", ev->vars[0].label);
-		cJSON_AddNumberToObject(pw, "wins", (double)t.wins);
-		cJSON_AddNumberToObject(pw, "ties", (double)t.ties);
-		cJSON_AddNumberToObject(pw, "ties_inconsistent", (double)t.ties_inconsistent);
-		cJSON_AddNumberToObject(pw, "losses", (double)t.losses);
-		cJSON_AddNumberToObject(pw, "p_value", t.p_sign);
-		cJSON_AddNumberToObject(pw, "alpha", ev->pair_alpha);
-		cJSON_AddStringToObject(pw, "finding", pair_finding(&t));
-	}
-	cJSON *base = eval_baseline_json(ev);
-	if (base)
-		cJSON_AddItemToObject(o, "baseline", base);
-	fl = cJSON_AddArrayToObject(o, "failures");
-	struct llmops_err err = {0};
-	struct json_rows jr = {fl, ev->repeats > 1};
-	if (llmops_eval_results(ev, 1, 0, add_result, &jr, &err))
-		llmops_report(&err);
-	return o;
-}
 
 /* ------------------------------------------------------------------ text */
 
@@ -314,7 +114,7 @@ static void print_comparison(const struct llmops_eval *ev)
 		table_add(&t, llmops_metric_name(k));
 		for (size_t i = 0; i < ev->nvars; i++) {
 			const struct llmops_eval_variant *v = &ev->vars[i];
-			table_add(&t, runfmt_num(a, sizeof(a),
+			table_add(&t, llmops_runfmt_num(a, sizeof(a),
 						 v->metric_n[k]
 							 ? v->metric_sum[k] / (double)v->metric_n[k]
 							 : NAN,
@@ -324,13 +124,13 @@ static void print_comparison(const struct llmops_eval *ev)
 	table_add(&t, "latency p50");
 	for (size_t i = 0; i < ev->nvars; i++) {
 		struct llmops_eval_variant *v = (struct llmops_eval_variant *)&ev->vars[i];
-		table_add(&t, runfmt_num(a, sizeof(a),
+		table_add(&t, llmops_runfmt_num(a, sizeof(a),
 					 v->nlat ? llmops_quantile(v->lat, v->nlat, 0.5) : NAN,
 					 "%.0f", " ms"));
 	}
 	table_add(&t, "cost");
 	for (size_t i = 0; i < ev->nvars; i++)
-		table_add(&t, runfmt_money(b, sizeof(b), ev->vars[i].cost));
+		table_add(&t, llmops_runfmt_money(b, sizeof(b), ev->vars[i].cost));
 	table_print(&t, "  ", " | ");
 	table_release(&t);
 	free(labels);
@@ -344,11 +144,11 @@ static void print_pairwise(const struct llmops_eval *ev, const struct llmops_eva
 	printf("\n%spairwise%s %s by %s, each case asked in both orders\n", bold, reset,
 	       ev->judge.name, ev->judge.prov->label);
 	printf("  %s against %s: %ld %s, %ld %s", ev->vars[1].label, ev->vars[0].label, t->wins,
-	       runfmt_plural(t->wins, "win", "wins"), t->ties,
-	       runfmt_plural(t->ties, "tie", "ties"));
+	       llmops_runfmt_plural(t->wins, "win", "wins"), t->ties,
+	       llmops_runfmt_plural(t->ties, "tie", "ties"));
 	if (t->ties_inconsistent)
 		printf(" (%ld where the orders disagreed)", t->ties_inconsistent);
-	printf(", %ld %s", t->losses, runfmt_plural(t->losses, "loss", "losses"));
+	printf(", %ld %s", t->losses, llmops_runfmt_plural(t->losses, "loss", "losses"));
 	if (undecided > 0)
 		printf("; %ld undecided (errors)", undecided);
 	printf("\n  sign test p = %.4g: %s\n", t->p_sign,
@@ -466,8 +266,8 @@ static void print_failures(struct llmops_eval *ev, int width, const char *bold, 
 	if (!results)
 		return;
 	printf("\n%sfailing cases%s (%zu %s)\n", bold, reset, results,
-	       reps > 1 ? runfmt_plural((long)results, "result", "results")
-			: runfmt_plural((long)results, "case", "cases"));
+	       reps > 1 ? llmops_runfmt_plural((long)results, "result", "results")
+			: llmops_runfmt_plural((long)results, "case", "cases"));
 	if (llmops_eval_results(ev, 1, 20 * reps + 1, print_failure, &tf, &err) < 0)
 		llmops_report(&err);
 	group_flush(&tf);
@@ -491,8 +291,8 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 	llmops_eval_totals(ev, &t);
 	char m1[64], m2[64];
 	printf("%seval%s %s: %s, %zu %s x %zu %s", bold, reset, ev->run_id, ev->ds.label,
-	       ev->ncases, runfmt_plural((long)ev->ncases, "case", "cases"), ev->nvars,
-	       runfmt_plural((long)ev->nvars, "variant", "variants"));
+	       ev->ncases, llmops_runfmt_plural((long)ev->ncases, "case", "cases"), ev->nvars,
+	       llmops_runfmt_plural((long)ev->nvars, "variant", "variants"));
 	if (ev->repeats > 1)
 		printf(" x %d repeats", ev->repeats);
 	printf("\n");
@@ -511,7 +311,7 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 			       v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0,
 			       100 * lo, 100 * hi);
 			printf(", %ld failed, %ld %s", v->failed, v->errors,
-			       runfmt_plural(v->errors, "error", "errors"));
+			       llmops_runfmt_plural(v->errors, "error", "errors"));
 			if (v->skipped)
 				printf(", %s%ld not sent%s (--max-cost reached)", red, v->skipped,
 				       reset);
@@ -539,13 +339,13 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 			       llmops_quantile(v->lat, v->nlat, 0.5),
 			       llmops_quantile(v->lat, v->nlat, 0.95),
 			       llmops_quantile(v->lat, v->nlat, 0.99), v->nlat,
-			       runfmt_plural((long)v->nlat, "request", "requests"));
+			       llmops_runfmt_plural((long)v->nlat, "request", "requests"));
 		else
 			printf("    latency (no requests sent)\n");
 		printf("    tokens  %ld in, %ld out; cost %s%s; cache hits %ld\n", v->tokens_in,
-		       v->tokens_out, runfmt_money(m1, sizeof(m1), v->cost),
+		       v->tokens_out, llmops_runfmt_money(m1, sizeof(m1), v->cost),
 		       v->price ? "" : " (no price for this model)", v->cache_hits);
-		const struct llmops_eval_judge *g = first_judge(ev);
+		const struct llmops_eval_judge *g = llmops_eval_first_judge(ev);
 		if (g) {
 			printf("    judge   %s", g->name);
 			for (size_t k = 0; k < ev->njudges; k++)
@@ -556,8 +356,8 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 			printf(" by %s: %ld %s; tokens %ld in, %ld out; cost %s%s (apart from the "
 			       "cost above)\n",
 			       g->prov->label, v->judged,
-			       runfmt_plural(v->judged, "verdict", "verdicts"), v->judge_tokens_in,
-			       v->judge_tokens_out, runfmt_money(m1, sizeof(m1), v->judge_cost),
+			       llmops_runfmt_plural(v->judged, "verdict", "verdicts"), v->judge_tokens_in,
+			       v->judge_tokens_out, llmops_runfmt_money(m1, sizeof(m1), v->judge_cost),
 			       g->price ? "" : " (no price for the judge's model)");
 		}
 	}
@@ -570,29 +370,29 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 	print_failures(ev, width, bold, red, reset);
 	if (ev->review_below >= 0) {
 		printf("\nreview: %ld %s queued (score below %g)", ev->reviews_queued,
-		       runfmt_plural(ev->reviews_queued, "result", "results"), ev->review_below);
+		       llmops_runfmt_plural(ev->reviews_queued, "result", "results"), ev->review_below);
 		if (ev->reviews_dup)
 			printf(", %ld already pending with the same output", ev->reviews_dup);
 		printf("; llmops review list\n");
 	}
 	if (interrupted) { /* an unfinished run has no verdict */
 		printf("\ngate: %snot decided%s (interrupted after %ld of %zu %s)\n", red, reset,
-		       t.cases, ev->njobs, runfmt_plural((long)ev->njobs, "result", "results"));
+		       t.cases, ev->njobs, llmops_runfmt_plural((long)ev->njobs, "result", "results"));
 		return;
 	}
 	printf("\ngate: %s%s%s (pass rate %.1f%%, minimum %.1f%%", t.gate_ok ? green : red,
 	       t.gate_ok ? "passed" : "failed", reset, 100 * t.rate, 100 * ev->min_pass_rate);
 	if (ev->max_cost >= 0)
-		printf("; cost %s, maximum %s", runfmt_money(m1, sizeof(m1), t.cost),
-		       runfmt_money(m2, sizeof(m2), ev->max_cost));
+		printf("; cost %s, maximum %s", llmops_runfmt_money(m1, sizeof(m1), t.cost),
+		       llmops_runfmt_money(m2, sizeof(m2), ev->max_cost));
 	if (t.skipped)
 		printf(": %ld %s not sent once it was reached", t.skipped,
-		       runfmt_plural(t.skipped, "result", "results"));
+		       llmops_runfmt_plural(t.skipped, "result", "results"));
 	if (t.worse)
 		printf("; pairwise: %ld wins, %ld losses, p = %.4g < %g", t.wins, t.losses,
 		       t.p_sign, ev->pair_alpha);
 	if (t.errors || ev->max_errors != 0) {
-		printf("; %ld %s, maximum ", t.errors, runfmt_plural(t.errors, "error", "errors"));
+		printf("; %ld %s, maximum ", t.errors, llmops_runfmt_plural(t.errors, "error", "errors"));
 		if (ev->max_errors >= 0)
 			printf("%ld", ev->max_errors);
 		else
@@ -605,104 +405,26 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 
 /* ---------------------------------------------------------------- reports */
 
-static void write_markdown(FILE *f, struct llmops_eval *ev, const struct results_src *src)
-{
-	fprintf(f, "## llmops eval `%s`\n\nDataset `%s`, %zu cases", ev->run_id, ev->ds.label,
-		ev->ncases);
-	if (ev->repeats > 1)
-		fprintf(f, ", each run %d times", ev->repeats);
-	fputs(".\n\n", f);
-	long nflaky = 0;
-	fputs("| variant | passed | pass rate (95% CI) | metrics | p50 / p95 latency | tokens in / "
-	      "out | cost |\n| --- | --- | --- | --- | --- | --- | --- |\n",
-	      f);
-	for (size_t i = 0; i < ev->nvars; i++) {
-		struct llmops_eval_variant *v = (struct llmops_eval_variant *)&ev->vars[i];
-		double lo, hi;
-		llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
-		if (ev->reps) { /* the interval that knows repeats */
-			lo = ev->reps[i].lo;
-			hi = ev->reps[i].hi;
-			nflaky += ev->reps[i].flaky;
-		}
-		fputs("| ", f);
-		runfmt_md_cell(f, v->label, 200);
-		fprintf(f, " | %ld/%ld | %.1f%% (%.1f-%.1f%%) | ", v->passed, v->cases,
-			v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0, 100 * lo,
-			100 * hi);
-		for (int k = 0, any = 0; k < LLMOPS_METRIC_COUNT; k++)
-			if (v->metric_n[k]) {
-				fprintf(f, "%s%s %.3f", any++ ? ", " : "", llmops_metric_name(k),
-					v->metric_sum[k] / (double)v->metric_n[k]);
-			}
-		if (v->nlat)
-			fprintf(f, " | %.0f / %.0f ms", llmops_quantile(v->lat, v->nlat, 0.5),
-				llmops_quantile(v->lat, v->nlat, 0.95));
-		else
-			fputs(" | -", f);
-		fprintf(f, " | %ld / %ld | $%.6f |\n", v->tokens_in, v->tokens_out, v->cost);
-	}
-	if (nflaky) {
-		fprintf(f,
-			"\n### Flaky cases (%ld)\n\n| case | variant | passed | score (sd, range) "
-			"|\n"
-			"| --- | --- | --- | --- |\n",
-			nflaky);
-		for (size_t i = 0; i < ev->nvars; i++)
-			repeats_markdown_rows(f, &ev->reps[i], ev->vars[i].label);
-	}
-	struct llmops_eval_totals t;
-	llmops_eval_totals(ev, &t);
-	if (t.pairwise) {
-		fputs("\n### Pairwise (", f);
-		runfmt_md_cell(f, ev->judge.name, 200);
-		fputs(")\n\n", f);
-		runfmt_md_cell(f, ev->vars[1].label, 200);
-		fputs(" against ", f);
-		runfmt_md_cell(f, ev->vars[0].label, 200);
-		fprintf(f,
-			": %ld wins, %ld ties (%ld where the orders disagreed), %ld losses; sign "
-			"test p = %.4g: %s.\n",
-			t.wins, t.ties, t.ties_inconsistent, t.losses, t.p_sign,
-			t.better  ? "preferred"
-			: t.worse ? "worse"
-				  : "no significant difference");
-	}
-	(void)results_markdown_failing(f, src, "Failing cases");
-}
-
 int eval_write_report(struct llmops_eval *ev, const char *path, const char *format)
 {
+	struct llmops_report r;
+	struct llmops_err err = {0};
 	struct outfile of;
-	struct results_src src;
-	struct ledger_src ls;
-	int rc = outfile_open(&of, path, "eval: -o", 1), wrc = 0;
-	if (rc)
-		return rc;
-	FILE *f = of.f;
-	eval_src(&src, &ls, ev);
-	if (!strcmp(format, "json")) {
-		cJSON *o = eval_summary_json(ev);
-		struct json_rows jr = {cJSON_AddArrayToObject(o, "results"), ev->repeats > 1};
-		wrc = llmops_eval_results(ev, 0, 0, add_result, &jr, &ls.err);
-		llmops_emit(f, o, LLMOPS_FORMAT_JSON);
-		cJSON_Delete(o);
-	} else if (!strcmp(format, "jsonl")) {
-		wrc = results_jsonl(f, &src);
-	} else if (!strcmp(format, "csv")) {
-		wrc = results_csv(f, &src);
-	} else if (!strcmp(format, "junit")) {
-		wrc = results_junit(f, &src);
-	} else {
-		write_markdown(f, ev, &src);
+	int rc = 0;
+	if (llmops_report_load(ev->ledger, ev->run_id, NULL, format, &r, &err)) {
+		rc = llmops_report(&err);
+		goto out;
 	}
-	if (wrc) {
-		if (ls.err.code)
-			llmops_report(&ls.err);
-		else
-			llmops_error("eval: -o %s: out of memory", path);
+	if ((rc = outfile_open(&of, path, "eval: -o", 1)))
+		goto out;
+	if (llmops_report_write(of.f, format, &r)) {
+		llmops_error("eval: -o %s: out of memory", path);
 		outfile_abort(&of);
-		return LLMOPS_EXIT_RUNTIME;
+		rc = LLMOPS_EXIT_RUNTIME;
+		goto out;
 	}
-	return outfile_close(&of, "eval: -o");
+	rc = outfile_close(&of, "eval: -o");
+out:
+	llmops_report_release(&r);
+	return rc;
 }

@@ -40,9 +40,9 @@ static cJSON *agreement_json(const struct llmops_agreement *a)
 	cJSON *o = cJSON_CreateObject(), *m;
 	cJSON_AddStringToObject(o, "rubric", a->rubric);
 	cJSON_AddNumberToObject(o, "results", (double)a->n);
-	runfmt_add_num(o, "agreement", a->po);
-	runfmt_add_num(o, "kappa", a->kappa);
-	runfmt_add_interval(o, "kappa_ci95", a->lo, a->hi);
+	llmops_runfmt_add_num(o, "agreement", a->po);
+	llmops_runfmt_add_num(o, "kappa", a->kappa);
+	llmops_runfmt_add_interval(o, "kappa_ci95", a->lo, a->hi);
 	m = cJSON_AddObjectToObject(o, "confusion");
 	cJSON_AddNumberToObject(m, "judge_pass_accepted", (double)a->c[1][1]);
 	cJSON_AddNumberToObject(m, "judge_pass_rejected", (double)a->c[1][0]);

@@ -1,98 +1,12 @@
 /*
- * repeats_out.c - a repeated run's figures as text, JSON and Markdown.
+ * repeats_out.c - a repeated run's figures as text (the JSON and Markdown are lib/view's).
  */
 #include "repeats_out.h"
 
-#include "run_fmt.h"
+#include "runfmt.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
-
-int repeats_each_variant(const struct llmops_run_data *d,
-			 void (*each)(const char *variant, const struct llmops_repeats *r,
-				      void *ud),
-			 void *ud)
-{
-	struct llmops_rep_obs *obs = malloc((d->n ? d->n : 1) * sizeof(*obs));
-	int rc = obs ? 0 : -1;
-	for (size_t first = 0; !rc && first < d->n; first++) {
-		const char *v = d->results[first].variant;
-		size_t n = 0, seen = 0;
-		for (size_t i = 0; i < first && !seen; i++)
-			seen = !strcmp(d->results[i].variant, v);
-		if (seen)
-			continue;
-		for (size_t i = first; i < d->n; i++) {
-			const struct llmops_result *x = &d->results[i];
-			if (!strcmp(x->variant, v))
-				obs[n++] = (struct llmops_rep_obs){x->case_id, x->passed, x->score};
-		}
-		struct llmops_repeats r;
-		struct llmops_err err = {0};
-		if (llmops_repeats_compute(obs, n, &r, &err))
-			rc = -1;
-		else
-			each(v, &r, ud);
-		llmops_repeats_release(&r);
-	}
-	free(obs);
-	return rc;
-}
-
-static cJSON *case_json(const struct llmops_rep_case *x)
-{
-	cJSON *o = cJSON_CreateObject(), *s;
-	cJSON_AddStringToObject(o, "case", x->case_id);
-	cJSON_AddNumberToObject(o, "runs", (double)x->runs);
-	cJSON_AddNumberToObject(o, "passed", (double)x->passed);
-	cJSON_AddNumberToObject(o, "failed", (double)x->failed);
-	cJSON_AddNumberToObject(o, "errors", (double)x->errors);
-	cJSON_AddNumberToObject(o, "pass_fraction", x->pass_fraction);
-	cJSON_AddBoolToObject(o, "flaky", x->flaky);
-	s = cJSON_AddObjectToObject(o, "score");
-	runfmt_add_num(s, "mean", x->score_mean);
-	runfmt_add_num(s, "sd", x->score_sd);
-	runfmt_add_num(s, "min", x->score_min);
-	runfmt_add_num(s, "max", x->score_max);
-	return o;
-}
-
-cJSON *repeats_json(const struct llmops_repeats *r, int per_case)
-{
-	cJSON *o = cJSON_CreateObject(), *ks, *fl;
-	cJSON_AddNumberToObject(o, "runs_per_case", r->max_runs); /* the most */
-	cJSON_AddNumberToObject(o, "cases", (double)r->ncases);
-	cJSON_AddNumberToObject(o, "results", (double)r->results);
-	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
-	runfmt_add_num(o, "pass_rate", r->rate);
-	runfmt_add_interval(o, "pass_rate_ci95", r->lo, r->hi);
-	runfmt_add_num(o, "effective_n", r->n_eff);
-	runfmt_add_num(o, "design_effect", r->deff);
-	cJSON_AddNumberToObject(o, "always_passed", (double)r->always);
-	cJSON_AddNumberToObject(o, "never_passed", (double)r->never);
-	cJSON_AddNumberToObject(o, "flaky", (double)r->flaky);
-	cJSON_AddNumberToObject(o, "passed_with_errors", (double)r->partial);
-	ks = cJSON_AddArrayToObject(o, "pass_at_k");
-	for (size_t i = 0; i < r->nks; i++) {
-		cJSON *k = cJSON_CreateObject();
-		cJSON_AddNumberToObject(k, "k", r->ks[i].k);
-		cJSON_AddNumberToObject(k, "cases", (double)r->ks[i].cases);
-		runfmt_add_num(k, "pass_at_k", r->ks[i].pass_at_k);
-		runfmt_add_num(k, "pass_hat_k", r->ks[i].pass_hat_k);
-		cJSON_AddItemToArray(ks, k);
-	}
-	fl = cJSON_AddArrayToObject(o, "flaky_cases");
-	for (size_t i = 0; i < r->ncases; i++)
-		if (r->cases[i].flaky)
-			cJSON_AddItemToArray(fl, cJSON_CreateString(r->cases[i].case_id));
-	if (per_case) {
-		cJSON *pc = cJSON_AddArrayToObject(o, "per_case");
-		for (size_t i = 0; i < r->ncases; i++)
-			cJSON_AddItemToArray(pc, case_json(&r->cases[i]));
-	}
-	return o;
-}
+#include <stdio.h>
 
 /* k = 1, the middle, the most: the figures a reader compares. */
 static void print_ks(const struct llmops_repeats *r, const char *name, int hat)
@@ -107,6 +21,7 @@ static void print_ks(const struct llmops_repeats *r, const char *name, int hat)
 		prev = want[i];
 	}
 }
+
 
 void repeats_print(const struct llmops_repeats *r, const char *indent, const char *green,
 		   const char *red, const char *reset)
@@ -128,6 +43,7 @@ void repeats_print(const struct llmops_repeats *r, const char *indent, const cha
 	printf("\n");
 }
 
+
 void repeats_print_flaky(const struct llmops_repeats *r, const char *indent, const char *variant,
 			 size_t max, size_t *shown)
 {
@@ -145,24 +61,5 @@ void repeats_print_flaky(const struct llmops_repeats *r, const char *indent, con
 		if (!isnan(x->score_sd))
 			printf(" sd %.3f (%.3f-%.3f)", x->score_sd, x->score_min, x->score_max);
 		printf("\n");
-	}
-}
-
-void repeats_markdown_rows(FILE *f, const struct llmops_repeats *r, const char *variant)
-{
-	for (size_t i = 0; i < r->ncases; i++) {
-		const struct llmops_rep_case *x = &r->cases[i];
-		if (!x->flaky)
-			continue;
-		fputs("| ", f);
-		runfmt_md_cell(f, x->case_id, 100);
-		fputs(" | ", f);
-		runfmt_md_cell(f, variant, 200);
-		fprintf(f, " | %ld/%ld | ", x->passed, x->runs);
-		if (isnan(x->score_sd))
-			fputs("- |\n", f);
-		else
-			fprintf(f, "%.3f sd %.3f (%.3f-%.3f) |\n", x->score_mean, x->score_sd,
-				x->score_min, x->score_max);
 	}
 }

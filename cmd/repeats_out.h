@@ -1,29 +1,13 @@
 /*
- * repeats_out.h - how eval and show present a run whose cases ran more
- * than once (lib/repeats.h computes the figures): the pass-rate line, the
- * case counts, pass@k and pass^k, the flaky cases; as text, JSON and
- * Markdown, so the two commands agree.
+ * repeats_out.h - a repeated run's figures as text (lib/view/repeats_view.h
+ * has them as JSON and Markdown).
  */
 #ifndef LLMOPS_CMD_REPEATS_OUT_H
 #define LLMOPS_CMD_REPEATS_OUT_H
 
-#include "repeats.h"
-#include "rundata.h"
+#include "repeats_view.h"
 
-#include <cjson/cJSON.h>
-#include <stdio.h>
-
-/*
- * The figures of each variant of d, in the order first recorded: each(variant,
- * figures, ud) for each one.  Returns 0, or -1 when out of memory.
- */
-int repeats_each_variant(const struct llmops_run_data *d,
-			 void (*each)(const char *variant, const struct llmops_repeats *r,
-				      void *ud),
-			 void *ud);
-
-/* The figures as a JSON object (the caller's); per_case adds every case's line. */
-cJSON *repeats_json(const struct llmops_repeats *r, int per_case);
+#include <stddef.h>
 
 /*
  * Text, each line starting with indent: the pass rate with its interval,
@@ -39,8 +23,5 @@ void repeats_print(const struct llmops_repeats *r, const char *indent, const cha
  */
 void repeats_print_flaky(const struct llmops_repeats *r, const char *indent, const char *variant,
 			 size_t max, size_t *shown);
-
-/* The flaky cases as Markdown table rows "| case | variant | passed | score |". */
-void repeats_markdown_rows(FILE *f, const struct llmops_repeats *r, const char *variant);
 
 #endif

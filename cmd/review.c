@@ -58,8 +58,8 @@ static cJSON *review_json(const struct llmops_review *r, int full)
 	cJSON_AddStringToObject(o, "case", r->case_id);
 	if (r->variant && *r->variant)
 		cJSON_AddStringToObject(o, "variant", r->variant);
-	runfmt_add_num(o, "score", r->score);
-	cJSON_AddStringToObject(o, "verdict_at_eval", runfmt_verdict(r->passed));
+	llmops_runfmt_add_num(o, "score", r->score);
+	cJSON_AddStringToObject(o, "verdict_at_eval", llmops_runfmt_verdict(r->passed));
 	cJSON_AddStringToObject(o, "reason", r->reason ? r->reason : "");
 	cJSON_AddStringToObject(o, "queued_at", r->created_at ? r->created_at : "");
 	if (r->decided_at) {
@@ -190,7 +190,7 @@ static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
 		       r->variant && *r->variant ? " on " : "", r->variant ? r->variant : "");
 		if (!isnan(r->score))
 			printf("score %.4f %s (%s at eval time)\n", r->score,
-			       r->scores_json ? r->scores_json : "", runfmt_verdict(r->passed));
+			       r->scores_json ? r->scores_json : "", llmops_runfmt_verdict(r->passed));
 		printf("queued %s: %s\n", r->created_at ? r->created_at : "?",
 		       r->reason ? r->reason : "");
 		if (r->decided_at)

@@ -1,16 +1,11 @@
 /*
- * run_fmt.h - how the commands that read the ledger (runs, show, diff,
- * stats, report, export) name and print runs and results, so that they
- * agree with one another.
+ * run_fmt.h - what the commands that read the ledger share beyond lib/view's
+ * runfmt.h: the run a RUN argument picks, and a block of text on stdout.
  */
 #ifndef LLMOPS_CMD_RUN_FMT_H
 #define LLMOPS_CMD_RUN_FMT_H
 
-#include "ledger.h"
-
-#include <cjson/cJSON.h>
-#include <stddef.h>
-#include <stdio.h>
+#include "runfmt.h"
 
 /*
  * The run a command's RUN argument names (default 'last'), among the runs of
@@ -21,56 +16,7 @@
 const char *runfmt_pick(struct llmops_ledger *lg, const char *ref, const char *dataset,
 			char id[LLMOPS_RUNID_LEN + 1], int *rc);
 
-/* "2026-11-22 14:03" in local time from the ledger's UTC timestamp. */
-void runfmt_when(const char *iso, char *out, size_t n);
-/* "summarize@v1.0.0", "summarize@v1.0.0 +1" for several prompts, "-" for none. */
-void runfmt_prompt(const struct llmops_run *r, char *out, size_t n);
-/* "openai/gpt-4o-mini", "openai:gpt-4o +1" for several providers, "-" for none. */
-void runfmt_model(const struct llmops_run *r, char *out, size_t n);
-/* "1a2b3c4" of the commit, with "*" when the prompt files were dirty; "-" without git. */
-void runfmt_commit(const struct llmops_run *r, char *out, size_t n);
-/* The N of the run's --repeat N (from its parameters); 1 for a run without. */
-int runfmt_repeats(const struct llmops_run *r);
-/* "10" cases, or "10x3" for 10 cases run 3 times each. */
-void runfmt_cases(const struct llmops_run *r, char *out, size_t n);
-/* The run as a JSON object (the caller's). */
-cJSON *runfmt_run_json(const struct llmops_run *r);
-/* "pass", "fail" or "error" for a result's passed field. */
-const char *runfmt_verdict(int passed);
-/* The same as one letter, for HTML classes: 'p', 'f', 'e' (error), 's' (skipped). */
-char runfmt_verdict_class(int passed);
-/* s as one CSV field (RFC 4180: quoted when it holds a comma, quote or line break);
-   a cell starting with =, +, -, @, tab or CR gets a leading ' (formula injection). */
-void runfmt_csv_field(FILE *f, const char *s);
-/* x with fmt, nothing when x is NAN (an empty CSV cell). */
-void runfmt_csv_num(FILE *f, double x, const char *fmt);
-/* s escaped for XML 1.0 text and attributes (characters XML forbids become '?'). */
-void runfmt_xml_text(FILE *f, const char *s);
-/* s as one Markdown table cell: '|' escaped, line breaks as spaces, cut at max bytes. */
-void runfmt_md_cell(FILE *f, const char *s, size_t max);
 /* "INDENTtitle:" then each line of text (or "(none)") indented two more, on stdout. */
 void runfmt_block(const char *indent, const char *title, const char *text);
-
-/*
- * What a result answered, for a report's cell (the caller's: free()): its
- * output, or for a tool loop or a conversation (steps, results.steps' JSON)
- * each step on a line first: "[turn 2] get_weather({...}) -> 21C", "[turn 1]
- * one", then "= " and the output.  NULL when out of memory.
- */
-char *runfmt_answered(const char *steps, const char *output);
-/* Add s to o as a string, or null when s is NULL. */
-void runfmt_add_str(cJSON *o, const char *key, const char *s);
-/* Add x to o as a number, or null when x is NAN. */
-void runfmt_add_num(cJSON *o, const char *key, double x);
-/* Add [lo, hi] to o as an array; empty when lo is NAN (no interval). */
-void runfmt_add_interval(cJSON *o, const char *key, double lo, double hi);
-
-/* Dollars for text: "$0.000138" (six places), a non-zero amount under a millionth with the
-   places it needs ("$0.00000010"), "-" for NAN.  Returns buf. */
-const char *runfmt_money(char *buf, size_t n, double usd);
-/* x with fmt then unit ("42 ms"), or "-" when x is unknown (NAN).  Returns buf. */
-const char *runfmt_num(char *buf, size_t n, double x, const char *fmt, const char *unit);
-/* one when n is 1, else many: "1 case", "2 cases". */
-const char *runfmt_plural(long n, const char *one, const char *many);
 
 #endif

@@ -47,11 +47,11 @@ static void print_text(struct llmops_run **runs, size_t n, struct llmops_ctx *ct
 				  : r->status == LLMOPS_RUN_RUNNING ? ""
 								    : LLMOPS_SGR_RED;
 
-		runfmt_when(r->started_at, when, sizeof(when));
-		runfmt_prompt(r, prompt, sizeof(prompt));
-		runfmt_model(r, model, sizeof(model));
-		runfmt_commit(r, commit, sizeof(commit));
-		runfmt_cases(r, cases, sizeof(cases));
+		llmops_runfmt_when(r->started_at, when, sizeof(when));
+		llmops_runfmt_prompt(r, prompt, sizeof(prompt));
+		llmops_runfmt_model(r, model, sizeof(model));
+		llmops_runfmt_commit(r, commit, sizeof(commit));
+		llmops_runfmt_cases(r, cases, sizeof(cases));
 		if (r->cases)
 			snprintf(rate, sizeof(rate), "%.1f%%",
 				 100.0 * (double)r->passed / (double)r->cases);
@@ -110,7 +110,7 @@ int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx)
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
 		cJSON *a = cJSON_CreateArray();
 		for (size_t i = 0; i < n; i++)
-			cJSON_AddItemToArray(a, runfmt_run_json(runs[i]));
+			cJSON_AddItemToArray(a, llmops_runfmt_run_json(runs[i]));
 		rc = llmops_emit(stdout, a, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
 		cJSON_Delete(a);
 	} else if (!n) {

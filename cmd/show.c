@@ -3,11 +3,13 @@
  */
 #include "llmops.h"
 
+#include "runview.h"
+
 #include "ledger.h"
 #include "options.h"
 #include "output.h"
 #include "repeats_out.h"
-#include "results_out.h"
+#include "results.h"
 #include "run_fmt.h"
 #include "rundata.h"
 #include "stats.h"
@@ -42,10 +44,10 @@ static void print_summary(const struct llmops_run_data *d, int repeated, struct 
 	const char *st = llmops_run_status_name(r->status);
 	double lo, hi;
 
-	runfmt_when(r->started_at, when, sizeof(when));
-	runfmt_prompt(r, prompt, sizeof(prompt));
-	runfmt_model(r, model, sizeof(model));
-	runfmt_commit(r, commit, sizeof(commit));
+	llmops_runfmt_when(r->started_at, when, sizeof(when));
+	llmops_runfmt_prompt(r, prompt, sizeof(prompt));
+	llmops_runfmt_model(r, model, sizeof(model));
+	llmops_runfmt_commit(r, commit, sizeof(commit));
 	printf("%srun %s%s %s%s%s\n", llmops_color(ctx, LLMOPS_SGR_BOLD), r->id,
 	       llmops_color(ctx, LLMOPS_SGR_RESET),
 	       llmops_color(ctx,
@@ -66,12 +68,12 @@ static void print_summary(const struct llmops_run_data *d, int repeated, struct 
 		printf("  dataset   %s (sha256 %.12s)\n", r->dataset_path,
 		       r->dataset_sha256 ? r->dataset_sha256 : "?");
 	llmops_wilson((long)r->passed, (long)r->cases, Z95, &lo, &hi);
-	int reps = runfmt_repeats(r);
+	int reps = llmops_runfmt_repeats(r);
 	printf("  cases     %lld", (long long)r->cases);
 	if (reps > 1)
 		printf(" (%lld cases x %d repeats)", (long long)r->cases / reps, reps);
 	printf(": %lld passed, %lld failed, %lld %s", (long long)r->passed, (long long)r->failed,
-	       (long long)r->errored, runfmt_plural((long)r->errored, "error", "errors"));
+	       (long long)r->errored, llmops_runfmt_plural((long)r->errored, "error", "errors"));
 	if (r->skipped)
 		printf(", %lld not sent (--max-cost reached)", (long long)r->skipped);
 	if (r->cases && repeated) /* the interval that knows repeats follows */
@@ -90,7 +92,7 @@ static void print_summary(const struct llmops_run_data *d, int repeated, struct 
 	       (long long)r->cache_hits);
 	char money[64];
 	printf("  tokens    %lld in, %lld out; cost %s\n", (long long)r->tokens_in,
-	       (long long)r->tokens_out, runfmt_money(money, sizeof(money), r->cost_usd));
+	       (long long)r->tokens_out, llmops_runfmt_money(money, sizeof(money), r->cost_usd));
 }
 
 static void one_line(const struct llmops_result *x, int variants, int repeated,
@@ -102,7 +104,7 @@ static void one_line(const struct llmops_result *x, int variants, int repeated,
 		snprintf(name, sizeof(name), "%s #%d", x->case_id, x->repeat_index);
 	else
 		snprintf(name, sizeof(name), "%s", x->case_id);
-	printf("  %s%-5s%s %-24s", llmops_color(ctx, col), runfmt_verdict(x->passed),
+	printf("  %s%-5s%s %-24s", llmops_color(ctx, col), llmops_runfmt_verdict(x->passed),
 	       llmops_color(ctx, LLMOPS_SGR_RESET), name);
 	if (isnan(x->score))
 		printf(" %6s", "-");
@@ -224,7 +226,7 @@ static void full_case(const struct llmops_result *x)
 		printf(" on %s", x->variant);
 	if (x->repeat_index)
 		printf(", repeat %d", x->repeat_index);
-	printf(": %s\n", runfmt_verdict(x->passed));
+	printf(": %s\n", llmops_runfmt_verdict(x->passed));
 	if (!isnan(x->score))
 		printf("  score     %.4f %s\n", x->score, x->scores_json ? x->scores_json : "");
 	if (x->error)
@@ -259,7 +261,6 @@ static void full_case(const struct llmops_result *x)
 
 struct show_rep {
 	int variants;
-	cJSON *arr; /* JSON: the array to add to; NULL: text */
 	size_t shown;
 	struct llmops_ctx *ctx;
 };
@@ -267,12 +268,6 @@ struct show_rep {
 static void show_one_variant(const char *v, const struct llmops_repeats *r, void *ud)
 {
 	struct show_rep *s = ud;
-	if (s->arr) {
-		cJSON *x = repeats_json(r, 1);
-		cJSON_AddStringToObject(x, "variant", v);
-		cJSON_AddItemToArray(s->arr, x);
-		return;
-	}
 	printf("\nrepeats%s%s\n", s->variants ? " of " : "", s->variants ? v : "");
 	repeats_print(r, "  ", llmops_color(s->ctx, LLMOPS_SGR_GREEN),
 		      llmops_color(s->ctx, LLMOPS_SGR_RED), llmops_color(s->ctx, LLMOPS_SGR_RESET));
@@ -281,15 +276,11 @@ static void show_one_variant(const char *v, const struct llmops_repeats *r, void
 	repeats_print_flaky(r, "    ", NULL, s->shown + 20, &s->shown);
 }
 
-/*
- * A run made with --repeat: per variant, the pass fractions, flaky cases
- * and pass@k, as text (printed) or as a JSON array added to o.
- */
-static void show_repeats(const struct llmops_run_data *d, int variants, cJSON *o,
-			 struct llmops_ctx *ctx)
+/* A run made with --repeat: per variant, the pass fractions, flaky cases and pass@k. */
+static void show_repeats(const struct llmops_run_data *d, int variants, struct llmops_ctx *ctx)
 {
-	struct show_rep s = {variants, o ? cJSON_AddArrayToObject(o, "repeats") : NULL, 0, ctx};
-	if (repeats_each_variant(d, show_one_variant, &s))
+	struct show_rep s = {variants, 0, ctx};
+	if (llmops_repeats_each_variant(d, show_one_variant, &s))
 		llmops_error("show: out of memory while summarising the repeats");
 }
 
@@ -353,24 +344,11 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 		not_passed += d->results[i].passed != 1;
 	}
 	if (json) {
-		cJSON *o = runfmt_run_json(d->run);
-		const struct llmops_run *u = d->run;
-		double lo = NAN, hi = NAN;
-		/* the interval the text shows (for repeated runs the one in "repeats") */
-		if (u->cases && !repeated)
-			llmops_wilson((long)u->passed, (long)u->cases, Z95, &lo, &hi);
-		runfmt_add_interval(o, "pass_rate_ci95", lo, hi);
-		if (repeated && !case_id)
-			show_repeats(d, variants, o, ctx);
-		cJSON *a = cJSON_AddArrayToObject(o, "results");
-		for (size_t i = 0; i < d->n; i++) {
-			const struct llmops_result *x = &d->results[i];
-			if ((failed_only && x->passed == 1) ||
-			    (case_id && strcmp(x->case_id, case_id)))
-				continue;
-			cJSON_AddItemToArray(a, results_json(x, 1, repeated));
-		}
-		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+		const struct llmops_run_view_opts vo = {failed_only, case_id};
+		cJSON *o = llmops_run_view_json(d, &vo);
+		rc = !o || llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+		if (!o)
+			llmops_error("show: out of memory");
 		cJSON_Delete(o);
 		llmops_run_data_free(d);
 		return rc;
@@ -379,7 +357,7 @@ int cmd_show(int argc, char **argv, struct llmops_ctx *ctx)
 	if (!case_id)
 		print_summary(d, repeated, ctx);
 	if (!case_id && repeated)
-		show_repeats(d, variants, NULL, ctx);
+		show_repeats(d, variants, ctx);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct llmops_result *x = &d->results[i];
 		if (case_id) {

@@ -57,10 +57,10 @@ static cJSON *row_json(const struct llmops_stats_row *r)
 	cJSON_AddNumberToObject(o, "tokens_in", (double)r->tokens_in);
 	cJSON_AddNumberToObject(o, "tokens_out", (double)r->tokens_out);
 	cJSON_AddNumberToObject(o, "cost_usd", r->cost_usd);
-	runfmt_add_num(o, "latency_p50_ms", r->latency_p50);
-	runfmt_add_num(o, "latency_p95_ms", r->latency_p95);
-	runfmt_add_num(o, "error_rate", r->error_rate);
-	runfmt_add_num(o, "pass_rate", r->pass_rate);
+	llmops_runfmt_add_num(o, "latency_p50_ms", r->latency_p50);
+	llmops_runfmt_add_num(o, "latency_p95_ms", r->latency_p95);
+	llmops_runfmt_add_num(o, "error_rate", r->error_rate);
+	llmops_runfmt_add_num(o, "pass_rate", r->pass_rate);
 	return o;
 }
 

@@ -33,14 +33,14 @@ static cJSON *side_json(const struct llmops_canary_side *s)
 	cJSON_AddStringToObject(o, "version", s->version);
 	cJSON_AddNumberToObject(o, "requests", (double)s->requests);
 	cJSON_AddNumberToObject(o, "errors", (double)s->errors);
-	runfmt_add_num(o, "error_rate", s->error_rate);
-	runfmt_add_num(o, "latency_mean_ms", s->latency_mean);
-	runfmt_add_num(o, "latency_p50_ms", s->latency_p50);
-	runfmt_add_num(o, "latency_p95_ms", s->latency_p95);
-	runfmt_add_num(o, "cost_mean_usd", s->cost_mean);
+	llmops_runfmt_add_num(o, "error_rate", s->error_rate);
+	llmops_runfmt_add_num(o, "latency_mean_ms", s->latency_mean);
+	llmops_runfmt_add_num(o, "latency_p50_ms", s->latency_p50);
+	llmops_runfmt_add_num(o, "latency_p95_ms", s->latency_p95);
+	llmops_runfmt_add_num(o, "cost_mean_usd", s->cost_mean);
 	cJSON_AddNumberToObject(o, "scored", (double)s->scored);
 	cJSON_AddNumberToObject(o, "passed", (double)s->passed);
-	runfmt_add_num(o, "pass_rate", s->pass_rate);
+	llmops_runfmt_add_num(o, "pass_rate", s->pass_rate);
 	return o;
 }
 
@@ -98,9 +98,9 @@ int stats_canary(struct llmops_ctx *ctx, struct llmops_ledger *lg, const struct 
 			cJSON *y = cJSON_CreateObject();
 			cJSON_AddStringToObject(y, "metric", t->metric);
 			cJSON_AddBoolToObject(y, "tested", t->tested);
-			runfmt_add_num(y, "stable", t->stable);
-			runfmt_add_num(y, "canary", t->canary);
-			runfmt_add_num(y, "p", t->p);
+			llmops_runfmt_add_num(y, "stable", t->stable);
+			llmops_runfmt_add_num(y, "canary", t->canary);
+			llmops_runfmt_add_num(y, "p", t->p);
 			cJSON_AddBoolToObject(y, "worse", t->worse);
 			cJSON_AddItemToArray(tests, y);
 		}

@@ -491,7 +491,18 @@ int llmops_eval_baseline(struct llmops_eval *ev, const char *spec, const char *p
  */
 int llmops_eval_compare(struct llmops_eval *ev, double significance, struct llmops_err *err);
 
-/* Finish the run in the ledger with status (enum llmops_run_status).  0 or an error. */
+/*
+ * What the run decided, as the JSON object kept beside it (runs.outcome):
+ * dataset_cases, repeat, redactions, review, resumed_results, variants,
+ * gate, pairwise and baseline (man/schemas/eval.schema.json).  The caller's
+ * (cJSON_Delete); NULL when out of memory.
+ */
+cJSON *llmops_eval_outcome(const struct llmops_eval *ev);
+/* The judge a summary names first (the run's, a case's, the refusal one; borrowed), or NULL. */
+const struct llmops_eval_judge *llmops_eval_first_judge(const struct llmops_eval *ev);
+
+/* Finish the run in the ledger with status (enum llmops_run_status), its outcome kept
+   beside it.  0 or an error. */
 int llmops_eval_finish(struct llmops_eval *ev, int status, struct llmops_err *err);
 
 /*

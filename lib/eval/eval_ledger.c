@@ -414,6 +414,19 @@ int llmops_eval_compare(struct llmops_eval *ev, double significance, struct llmo
 	return llmops_diff_regressed(&b->diff, significance);
 }
 
+/* What the run decided, beside it in the ledger (runs.outcome). */
+static int keep_outcome(struct llmops_eval *ev, struct llmops_err *err)
+{
+	cJSON *o = llmops_eval_outcome(ev);
+	char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	if (!text)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	int rc = llmops_ledger_run_outcome(ev->ledger, ev->run_id, text, err);
+	free(text);
+	return rc;
+}
+
 int llmops_eval_finish(struct llmops_eval *ev, int status, struct llmops_err *err)
 {
 	struct llmops_run_counts f = {0};
@@ -422,6 +435,11 @@ int llmops_eval_finish(struct llmops_eval *ev, int status, struct llmops_err *er
 	int rc;
 	if (!ev->run_id[0])
 		return 0;
+	if ((rc = keep_outcome(ev, err))) { /* still finish it */
+		struct llmops_err e2 = {0};
+		llmops_ledger_run_finish(ev->ledger, ev->run_id, status, &e2);
+		return rc;
+	}
 	/* a run that is not complete (interrupted, or a ledger write failed) may have rows the
 	   engine did not count: the ledger counts them */
 	if (ev->done < (long)ev->njobs || ev->ledger_failed || status == LLMOPS_RUN_INTERRUPTED)

@@ -40,7 +40,7 @@ struct llmops_ledger;
 struct llmops_buf;
 
 /* The schema version this binary creates and understands. */
-#define LLMOPS_LEDGER_SCHEMA_VERSION 6
+#define LLMOPS_LEDGER_SCHEMA_VERSION 7
 /* PRAGMA application_id of an llmops ledger ("LLMO"). */
 #define LLMOPS_LEDGER_APPLICATION_ID 0x4C4C4D4F
 /* Default busy timeout in milliseconds. */
@@ -245,9 +245,20 @@ struct llmops_run {
 	int summarized;			 /* 1 when the figures were stored at finish */
 	char *dataset_path;		 /* where the dataset was first seen; NULL: none */
 	char *dataset_sha256;
+	/* what the evaluation decided (JSON object: gate, variants, pairwise, baseline,
+	   review, ...), as llmops_ledger_run_outcome() stored it; NULL: none */
+	char *outcome_json;
 };
 
 void llmops_run_free(struct llmops_run *run);
+
+/*
+ * Keep what the run decided, a JSON object (borrowed), beside it: what
+ * show, report and eval's own output print of it besides the results.
+ * Replaces what was kept.  Errors: LLMOPS_E_NOTFOUND, LLMOPS_E_LEDGER.
+ */
+int llmops_ledger_run_outcome(struct llmops_ledger *lg, const char *run_id, const char *json,
+			      struct llmops_err *err);
 
 /*
  * Look up a run by reference: a full id, a unique prefix of one (at least 4

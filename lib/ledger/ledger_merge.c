@@ -167,12 +167,12 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, const char *src,
 		&sql,
 		"INSERT OR IGNORE INTO main.runs (id, kind, status, started_at, finished_at,"
 		" duration_ms, git_commit, git_dirty, prompt_name, prompt_version, prompt_blob,"
-		" dataset_id, provider, model, params, command, llmops_version)"
+		" dataset_id, provider, model, params, command, llmops_version, outcome)"
 		" SELECT r.id, r.kind, r.status, r.started_at, r.finished_at, r.duration_ms,"
 		" r.git_commit, r.git_dirty, r.prompt_name, r.prompt_version, r.prompt_blob,"
 		" (SELECT m.id FROM main.datasets m JOIN src.datasets s ON s.sha256 = m.sha256"
 		"  WHERE s.id = r.dataset_id), r.provider, r.model, r.params, r.command,"
-		" r.llmops_version FROM src.runs r"
+		" r.llmops_version, r.outcome FROM src.runs r"
 		" WHERE r.id IN (SELECT id FROM temp.merged)");
 	if ((rc = exec(lg, sql.data, &runs, src, err)))
 		goto out;
@@ -395,7 +395,9 @@ static int fold_group(struct llmops_ledger *lg, struct shard_run *r, size_t n,
 	if (!rc) {
 		sqlite3_stmt *s = NULL;
 		if (!(rc = ledger_prepare(lg,
-					  "UPDATE runs SET params = ?2, status = ?3, duration_ms ="
+					  /* one shard's outcome is not the merged run's */
+					  "UPDATE runs SET params = ?2, status = ?3, outcome = NULL,"
+					  " duration_ms ="
 					  " round((julianday(finished_at) - julianday(started_at))"
 					  " * 86400000.0, 3) WHERE id = ?1",
 					  &s, err))) {

@@ -326,6 +326,30 @@ int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int s
 	return llmops_ledger_run_finish_with(lg, run_id, status, NULL, err);
 }
 
+int llmops_ledger_run_outcome(struct llmops_ledger *lg, const char *run_id, const char *json,
+			      struct llmops_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = ledger_prepare(lg, "UPDATE runs SET outcome = ?2 WHERE id = ?1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
+	if ((rc = ledger_write_one(lg, st, "cannot keep the run's outcome", err)))
+		goto out;
+	if (sqlite3_changes(lg->db) != 1) {
+		ledger_rollback(lg);
+		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND, "no run '%s' in ledger '%s'", run_id,
+				    lg->path);
+		goto out;
+	}
+	sqlite3_reset(st);
+	rc = ledger_commit(lg, err);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* ------------------------------------------------------------- reading */
 
 #define RUN_COLUMNS                                                                                \
@@ -334,7 +358,8 @@ int llmops_ledger_run_finish(struct llmops_ledger *lg, const char *run_id, int s
 	" llmops_version, cases, passed, failed, errored, tokens_in, tokens_out, cost_usd,"        \
 	" duration_ms, requests, cache_hits, score_mean, latency_p50, latency_p95,"                \
 	" (SELECT path FROM datasets d WHERE d.id = runs.dataset_id),"                             \
-	" (SELECT sha256 FROM datasets d WHERE d.id = runs.dataset_id), skipped, judge_cost_usd"
+	" (SELECT sha256 FROM datasets d WHERE d.id = runs.dataset_id), skipped, judge_cost_usd,"     \
+	" outcome"
 
 void llmops_run_free(struct llmops_run *run)
 {
@@ -350,6 +375,7 @@ void llmops_run_free(struct llmops_run *run)
 	free(run->provider);
 	free(run->model);
 	free(run->params_json);
+	free(run->outcome_json);
 	free(run->command);
 	free(run->llmops_version);
 	free(run->dataset_path);
@@ -411,6 +437,7 @@ static struct llmops_run *run_from_row(sqlite3_stmt *st)
 	r->dataset_sha256 = ledger_column_strdup(st, 30);
 	r->skipped = sqlite3_column_int64(st, 31);
 	r->judge_cost_usd = sqlite3_column_double(st, 32);
+	r->outcome_json = ledger_column_strdup(st, 33);
 	if (!r->kind || !r->started_at || !r->llmops_version) {
 		llmops_run_free(r);
 		return NULL;

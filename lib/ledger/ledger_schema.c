@@ -144,6 +144,9 @@ static const char *const migrations[] = {
 	 "CREATE UNIQUE INDEX results_record ON results(record_key) WHERE record_key IS NOT "
 	 "NULL;\n"
 	 "CREATE INDEX runs_kind ON runs(kind, started_at);\n"),
+	/* 6 -> 7: what an evaluation decided, as its own output said it (the run view) */
+	("ALTER TABLE runs ADD COLUMN outcome TEXT;  -- JSON object: the gate, the variants, "
+	 "the baseline comparison, the review queue; NULL: none recorded\n"),
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,

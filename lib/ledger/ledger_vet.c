@@ -108,6 +108,7 @@ static const struct column_rule rules[] = {
 	{"runs", "latencies", R_LATENCIES},
 	{"runs", "skipped", R_COUNT},
 	{"runs", "judge_cost_usd", R_NUM},
+	{"runs", "outcome", R_OBJECT_NULL},
 	{"results", "id", R_ROWID},
 	{"results", "run_id", R_RUNID},
 	{"results", "case_id", R_LABEL},

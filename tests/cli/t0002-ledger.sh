@@ -10,7 +10,7 @@ cd repo/sub/dir
 run llmops ledger info
 expect_rc 0 "ledger info in a subdirectory"
 check "ledger created at the repository root" test -f "$TEST_ROOT/repo/.llmops/ledger.db"
-check "info shows the schema version" has "$out" "schema version: 6"
+check "info shows the schema version" has "$out" "schema version: 7"
 check "info shows rows per table" has "$out" "results: 0"
 run llmops ledger info --format json
 expect_rc 0 "ledger info --format json"
@@ -115,11 +115,11 @@ check "the text file is untouched" test "$(cat notes.txt)" = "my notes"
 check "one line on stderr" test "$(printf '%s\n' "$err" | wc -l)" -eq 1
 
 cp flag.db newer.db
-python3 -c "import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute('PRAGMA user_version=7'); d.commit()" newer.db
+python3 -c "import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute('PRAGMA user_version=8'); d.commit()" newer.db
 run llmops --ledger newer.db ledger info
 expect_rc 3 "a ledger with a newer schema"
-check "names both versions" has "$err" "schema version 7, newer than the 6"
-check "still version 7" test "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" newer.db)" = 7
+check "names both versions" has "$err" "schema version 8, newer than the 7"
+check "still version 8" test "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" newer.db)" = 8
 
 run llmops --ledger /nonexistent/dir/l.db ledger info
 expect_rc 3 "a ledger path whose directory is missing"

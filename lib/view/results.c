@@ -1,9 +1,9 @@
 /*
- * results_out.c - a run's results one row per result (see results_out.h).
+ * results.c - a run's results one row per result (see results.h).
  */
-#include "results_out.h"
+#include "results.h"
 
-#include "run_fmt.h"
+#include "runfmt.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@ static int data_each(void *ud, int (*fn)(const struct llmops_result *r, void *fn
 	return 0;
 }
 
-void results_src_data(struct results_src *src, const struct llmops_run_data *d)
+void llmops_results_src_data(struct llmops_results_src *src, const struct llmops_run_data *d)
 {
 	memset(src, 0, sizeof(*src));
 	src->each = data_each;
@@ -30,7 +30,7 @@ void results_src_data(struct results_src *src, const struct llmops_run_data *d)
 	src->repeated = llmops_run_data_repeated(d);
 }
 
-cJSON *results_json(const struct llmops_result *r, int with_text, int repeated)
+cJSON *llmops_results_json(const struct llmops_result *r, int with_text, int repeated)
 {
 	cJSON *o = cJSON_CreateObject(), *sc;
 	cJSON_AddStringToObject(o, "case", r->case_id);
@@ -42,20 +42,20 @@ cJSON *results_json(const struct llmops_result *r, int with_text, int repeated)
 		cJSON_AddNullToObject(o, "passed");
 	else
 		cJSON_AddBoolToObject(o, "passed", r->passed);
-	cJSON_AddStringToObject(o, "outcome", runfmt_verdict(r->passed));
-	runfmt_add_str(o, "provider", r->provider);
-	runfmt_add_str(o, "model", r->model);
+	cJSON_AddStringToObject(o, "outcome", llmops_runfmt_verdict(r->passed));
+	llmops_runfmt_add_str(o, "provider", r->provider);
+	llmops_runfmt_add_str(o, "model", r->model);
 	if (r->metric)
 		cJSON_AddStringToObject(o, "metric", r->metric);
-	runfmt_add_num(o, "score", r->score);
-	runfmt_add_num(o, "threshold", r->threshold);
+	llmops_runfmt_add_num(o, "score", r->score);
+	llmops_runfmt_add_num(o, "threshold", r->threshold);
 	sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
 	cJSON_AddItemToObject(o, "scores", sc ? sc : cJSON_CreateObject());
-	runfmt_add_num(o, "latency_ms", r->latency_ms);
-	runfmt_add_num(o, "ttft_ms", r->ttft_ms);
-	runfmt_add_num(o, "tokens_in", r->tokens_in >= 0 ? (double)r->tokens_in : NAN);
-	runfmt_add_num(o, "tokens_out", r->tokens_out >= 0 ? (double)r->tokens_out : NAN);
-	runfmt_add_num(o, "cost_usd", r->cost_usd);
+	llmops_runfmt_add_num(o, "latency_ms", r->latency_ms);
+	llmops_runfmt_add_num(o, "ttft_ms", r->ttft_ms);
+	llmops_runfmt_add_num(o, "tokens_in", r->tokens_in >= 0 ? (double)r->tokens_in : NAN);
+	llmops_runfmt_add_num(o, "tokens_out", r->tokens_out >= 0 ? (double)r->tokens_out : NAN);
+	llmops_runfmt_add_num(o, "cost_usd", r->cost_usd);
 	cJSON *jv = r->judge ? cJSON_Parse(r->judge) : NULL;
 	if (jv) /* the judge's verdict, and what it cost apart from cost_usd */
 		cJSON_AddItemToObject(o, "judge", jv);
@@ -68,63 +68,63 @@ cJSON *results_json(const struct llmops_result *r, int with_text, int repeated)
 		cJSON_AddStringToObject(o, r->passed == LLMOPS_ERRORED ? "error" : "reason",
 					r->error);
 	if (with_text) {
-		runfmt_add_str(o, "expected", r->expected);
-		runfmt_add_str(o, "output", r->output);
-		runfmt_add_str(o, "input", r->input);
+		llmops_runfmt_add_str(o, "expected", r->expected);
+		llmops_runfmt_add_str(o, "output", r->output);
+		llmops_runfmt_add_str(o, "input", r->input);
 	}
 	return o;
 }
 
 /* ------------------------------------------------------------------- CSV */
 
-const char results_csv_columns[] =
+const char llmops_results_csv_columns[] =
 	"case,variant,repeat,outcome,metric,score,threshold,latency_ms,ttft_ms,tokens_in,"
 	"tokens_out,cost_usd,attempts,cache_hit,reason,expected,output";
 
-void results_csv_cells(FILE *f, const struct llmops_result *x)
+void llmops_results_csv_cells(FILE *f, const struct llmops_result *x)
 {
-	runfmt_csv_field(f, x->case_id);
+	llmops_runfmt_csv_field(f, x->case_id);
 	fputc(',', f);
-	runfmt_csv_field(f, x->variant);
-	fprintf(f, ",%d,%s,", x->repeat_index, runfmt_verdict(x->passed));
-	runfmt_csv_field(f, x->metric);
+	llmops_runfmt_csv_field(f, x->variant);
+	fprintf(f, ",%d,%s,", x->repeat_index, llmops_runfmt_verdict(x->passed));
+	llmops_runfmt_csv_field(f, x->metric);
 	fputc(',', f);
-	runfmt_csv_num(f, x->score, "%.6f");
+	llmops_runfmt_csv_num(f, x->score, "%.6f");
 	fputc(',', f);
-	runfmt_csv_num(f, x->threshold, "%g");
+	llmops_runfmt_csv_num(f, x->threshold, "%g");
 	fputc(',', f);
-	runfmt_csv_num(f, x->latency_ms, "%.1f");
+	llmops_runfmt_csv_num(f, x->latency_ms, "%.1f");
 	fputc(',', f);
-	runfmt_csv_num(f, x->ttft_ms, "%.1f");
+	llmops_runfmt_csv_num(f, x->ttft_ms, "%.1f");
 	fputc(',', f);
-	runfmt_csv_num(f, x->tokens_in >= 0 ? (double)x->tokens_in : NAN, "%.0f");
+	llmops_runfmt_csv_num(f, x->tokens_in >= 0 ? (double)x->tokens_in : NAN, "%.0f");
 	fputc(',', f);
-	runfmt_csv_num(f, x->tokens_out >= 0 ? (double)x->tokens_out : NAN, "%.0f");
+	llmops_runfmt_csv_num(f, x->tokens_out >= 0 ? (double)x->tokens_out : NAN, "%.0f");
 	fputc(',', f);
-	runfmt_csv_num(f, x->cost_usd, "%.8f");
+	llmops_runfmt_csv_num(f, x->cost_usd, "%.8f");
 	fprintf(f, ",%d,%s,", x->attempts, x->cache_hit ? "true" : "false");
-	runfmt_csv_field(f, x->error);
+	llmops_runfmt_csv_field(f, x->error);
 	fputc(',', f);
-	runfmt_csv_field(f, x->expected);
+	llmops_runfmt_csv_field(f, x->expected);
 	fputc(',', f);
-	runfmt_csv_field(f, x->output);
+	llmops_runfmt_csv_field(f, x->output);
 }
 
 static int csv_row(const struct llmops_result *x, void *ud)
 {
 	FILE *f = ud;
-	results_csv_cells(f, x);
+	llmops_results_csv_cells(f, x);
 	fputc(',', f); /* who answered: export has it among its run's columns */
-	runfmt_csv_field(f, x->provider);
+	llmops_runfmt_csv_field(f, x->provider);
 	fputc(',', f);
-	runfmt_csv_field(f, x->model);
+	llmops_runfmt_csv_field(f, x->model);
 	fputs("\r\n", f);
 	return 0;
 }
 
-int results_csv(FILE *f, const struct results_src *src)
+int llmops_results_csv(FILE *f, const struct llmops_results_src *src)
 {
-	fprintf(f, "%s,provider,model\r\n", results_csv_columns);
+	fprintf(f, "%s,provider,model\r\n", llmops_results_csv_columns);
 	return src->each(src->ud, csv_row, f);
 }
 
@@ -132,13 +132,13 @@ int results_csv(FILE *f, const struct results_src *src)
 
 struct jsonl {
 	FILE *f;
-	const struct results_src *src;
+	const struct llmops_results_src *src;
 };
 
 static int jsonl_row(const struct llmops_result *x, void *ud)
 {
 	const struct jsonl *j = ud;
-	cJSON *o = results_json(x, 1, j->src->repeated);
+	cJSON *o = llmops_results_json(x, 1, j->src->repeated);
 	cJSON_AddStringToObject(o, "run", j->src->run_id);
 	char *s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
@@ -149,7 +149,7 @@ static int jsonl_row(const struct llmops_result *x, void *ud)
 	return 0;
 }
 
-int results_jsonl(FILE *f, const struct results_src *src)
+int llmops_results_jsonl(FILE *f, const struct llmops_results_src *src)
 {
 	struct jsonl j = {f, src};
 	return src->each(src->ud, jsonl_row, &j);
@@ -165,7 +165,7 @@ struct suite {
 
 struct junit {
 	FILE *f;
-	const struct results_src *src;
+	const struct llmops_results_src *src;
 	struct suite *s;
 	size_t n;
 	const char *only; /* the second pass: this variant's rows */
@@ -204,9 +204,9 @@ static int junit_row(const struct llmops_result *x, void *ud)
 	if (strcmp(x->variant ? x->variant : "", j->only))
 		return 0;
 	fputs("    <testcase classname=\"", f);
-	runfmt_xml_text(f, j->src->dataset ? j->src->dataset : j->src->run_id);
+	llmops_runfmt_xml_text(f, j->src->dataset ? j->src->dataset : j->src->run_id);
 	fputs("\" name=\"", f);
-	runfmt_xml_text(f, x->case_id);
+	llmops_runfmt_xml_text(f, x->case_id);
 	if (j->src->repeated) /* names stay unique: one testcase per repeat */
 		fprintf(f, " #%d", x->repeat_index);
 	fprintf(f, "\" time=\"%.3f\"", isnan(x->latency_ms) ? 0.0 : x->latency_ms / 1000.0);
@@ -216,34 +216,34 @@ static int junit_row(const struct llmops_result *x, void *ud)
 	}
 	if (x->passed == LLMOPS_SKIPPED) {
 		fputs(">\n      <skipped message=\"", f);
-		runfmt_xml_text(f, x->error ? x->error : "not sent");
+		llmops_runfmt_xml_text(f, x->error ? x->error : "not sent");
 		fputs("\"/>\n    </testcase>\n", f);
 		return 0;
 	}
 	fprintf(f, ">\n      <%s message=\"", x->passed < 0 ? "error" : "failure");
-	runfmt_xml_text(f, x->error ? x->error : "failed");
+	llmops_runfmt_xml_text(f, x->error ? x->error : "failed");
 	fputs("\">", f);
 	if (x->passed == 0) {
 		fputs("expected:\n", f);
-		runfmt_xml_text(f, x->expected ? x->expected : "(none)");
+		llmops_runfmt_xml_text(f, x->expected ? x->expected : "(none)");
 		fputs("\n\noutput:\n", f);
-		runfmt_xml_text(f, x->output ? x->output : "");
+		llmops_runfmt_xml_text(f, x->output ? x->output : "");
 	}
 	fprintf(f, "</%s>\n    </testcase>\n", x->passed < 0 ? "error" : "failure");
 	return 0;
 }
 
-int results_junit(FILE *f, const struct results_src *src)
+int llmops_results_junit(FILE *f, const struct llmops_results_src *src)
 {
 	struct junit j = {f, src, NULL, 0, NULL};
 	int rc = src->each(src->ud, junit_count, &j);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"llmops run ", f);
-	runfmt_xml_text(f, src->run_id);
+	llmops_runfmt_xml_text(f, src->run_id);
 	fputs("\">\n", f);
 	for (size_t i = 0; !rc && i < j.n; i++) {
 		const struct suite *s = &j.s[i];
 		fputs("  <testsuite name=\"", f);
-		runfmt_xml_text(f, *s->variant ? s->variant : (src->dataset ? src->dataset : ""));
+		llmops_runfmt_xml_text(f, *s->variant ? s->variant : (src->dataset ? src->dataset : ""));
 		fprintf(f,
 			"\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" skipped=\"%ld\" "
 			"time=\"%.3f\">\n",
@@ -263,7 +263,7 @@ int results_junit(FILE *f, const struct results_src *src)
 
 struct md {
 	FILE *f;
-	const struct results_src *src;
+	const struct llmops_results_src *src;
 	long n;
 };
 
@@ -280,29 +280,29 @@ static int md_row(const struct llmops_result *x, void *ud)
 	if (x->passed == 1)
 		return 0;
 	fputs("| ", f);
-	runfmt_md_cell(f, x->case_id, 100);
+	llmops_runfmt_md_cell(f, x->case_id, 100);
 	if (m->src->repeated)
 		fprintf(f, " #%d", x->repeat_index);
 	if (x->variant && *x->variant) {
 		fputs(" on ", f);
-		runfmt_md_cell(f, x->variant, 100);
+		llmops_runfmt_md_cell(f, x->variant, 100);
 	}
 	if (isnan(x->score))
 		fputs(" | - | ", f);
 	else
 		fprintf(f, " | %.3f | ", x->score);
-	runfmt_md_cell(f, x->error, 200);
+	llmops_runfmt_md_cell(f, x->error, 200);
 	fputs(" | ", f);
-	runfmt_md_cell(f, x->expected, 200);
+	llmops_runfmt_md_cell(f, x->expected, 200);
 	fputs(" | ", f);
-	char *ans = runfmt_answered(x->steps, x->output);
-	runfmt_md_cell(f, ans ? ans : x->output, 400);
+	char *ans = llmops_runfmt_answered(x->steps, x->output);
+	llmops_runfmt_md_cell(f, ans ? ans : x->output, 400);
 	free(ans);
 	fputs(" |\n", f);
 	return 0;
 }
 
-long results_markdown_failing(FILE *f, const struct results_src *src, const char *title)
+long llmops_results_markdown_failing(FILE *f, const struct llmops_results_src *src, const char *title)
 {
 	struct md m = {f, src, 0};
 	if (src->each(src->ud, md_count, &m))

@@ -5,8 +5,8 @@
  */
 #include "report.h"
 
-#include "repeats_out.h"
-#include "run_fmt.h"
+#include "repeats_view.h"
+#include "runfmt.h"
 #include "stats.h"
 
 #include <math.h>
@@ -125,7 +125,7 @@ static void latency_histogram(FILE *f, const struct llmops_run_data *d)
 }
 
 /* Pass rate (line) and cost (dots) of the prompt's past runs, oldest left. */
-static void trend(FILE *f, const struct report *r)
+static void trend(FILE *f, const struct llmops_report *r)
 {
 	const int w = 520, h = 160, pad = 28;
 	size_t n = r->ntrend;
@@ -229,10 +229,10 @@ static void summary(FILE *f, const struct llmops_run *u, int repeated, size_t nv
 {
 	char prompt[256], model[256], commit[16], when[32];
 	double lo, hi;
-	runfmt_prompt(u, prompt, sizeof(prompt));
-	runfmt_model(u, model, sizeof(model));
-	runfmt_commit(u, commit, sizeof(commit));
-	runfmt_when(u->started_at, when, sizeof(when));
+	llmops_runfmt_prompt(u, prompt, sizeof(prompt));
+	llmops_runfmt_model(u, model, sizeof(model));
+	llmops_runfmt_commit(u, commit, sizeof(commit));
+	llmops_runfmt_when(u->started_at, when, sizeof(when));
 	llmops_wilson((long)u->passed, (long)u->cases, Z95, &lo, &hi);
 	fputs("<table class=\"kv\">", f);
 	fprintf(f, "<tr><td>run<td>%s<tr><td>status<td class=\"%s\">%s", u->id,
@@ -250,11 +250,11 @@ static void summary(FILE *f, const struct llmops_run *u, int repeated, size_t nv
 			"<tr><td>results<td>%lld over %zu variants (side by side below): %lld "
 			"passed, %lld failed, %lld %s",
 			(long long)u->cases, nvariants, (long long)u->passed, (long long)u->failed,
-			(long long)u->errored, runfmt_plural((long)u->errored, "error", "errors"));
+			(long long)u->errored, llmops_runfmt_plural((long)u->errored, "error", "errors"));
 	else
 		fprintf(f, "<tr><td>cases<td>%lld: %lld passed, %lld failed, %lld %s",
 			(long long)u->cases, (long long)u->passed, (long long)u->failed,
-			(long long)u->errored, runfmt_plural((long)u->errored, "error", "errors"));
+			(long long)u->errored, llmops_runfmt_plural((long)u->errored, "error", "errors"));
 	if (u->cases && repeated) /* the interval that counts cases is under Repeats */
 		fprintf(f, "<tr><td>pass rate<td>%.1f%%",
 			100.0 * (double)u->passed / (double)u->cases);
@@ -299,7 +299,7 @@ static void comparison_by_case(FILE *f, const struct llmops_diff *d)
 	}
 }
 
-static void comparison(FILE *f, const struct report *r)
+static void comparison(FILE *f, const struct llmops_report *r)
 {
 	const struct llmops_diff *d = r->diff;
 	fprintf(f, "<h2>Compared with %s</h2><table class=\"kv\">", r->vs->run->id);
@@ -344,8 +344,8 @@ static void comparison(FILE *f, const struct report *r)
 			}
 			fputs("<tr><td>", f);
 			esc(f, p->b->case_id, 200);
-			fprintf(f, "<td>%s<td>%s<td>", runfmt_verdict(p->a->passed),
-				runfmt_verdict(p->b->passed));
+			fprintf(f, "<td>%s<td>%s<td>", llmops_runfmt_verdict(p->a->passed),
+				llmops_runfmt_verdict(p->b->passed));
 			if (!isnan(p->dscore))
 				fprintf(f, "%.3f&rarr;%.3f", p->a->score, p->b->score);
 			fputs("<td>", f);
@@ -445,7 +445,7 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 	for (size_t i = 0; i < d->n && i < SHOWN; i++) {
 		const struct llmops_result *x = &d->results[i];
 		cells(x, score, lat);
-		fprintf(f, "<tr class=\"%c\"><td>", runfmt_verdict_class(x->passed));
+		fprintf(f, "<tr class=\"%c\"><td>", llmops_runfmt_verdict_class(x->passed));
 		esc(f, x->case_id, 200);
 		if (repeated)
 			fprintf(f, " #%d", x->repeat_index);
@@ -453,13 +453,13 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 			fputs(" ", f);
 			esc(f, x->variant, 200);
 		}
-		fprintf(f, "<td>%s<td>%s<td>%s<td>", runfmt_verdict(x->passed), score, lat);
+		fprintf(f, "<td>%s<td>%s<td>%s<td>", llmops_runfmt_verdict(x->passed), score, lat);
 		why_of(x, why, sizeof(why));
 		esc(f, why, CELL_MAX);
 		fputs("<td>", f);
 		esc(f, x->expected, CELL_MAX);
 		fputs("<td>", f);
-		char *ans = x->passed < 0 ? NULL : runfmt_answered(x->steps, x->output);
+		char *ans = x->passed < 0 ? NULL : llmops_runfmt_answered(x->steps, x->output);
 		esc(f, x->passed < 0 ? x->error : ans, CELL_MAX);
 		free(ans);
 	}
@@ -474,10 +474,10 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 			 x->variant && *x->variant ? " " : "", x->variant ? x->variant : "");
 		fputs(i ? ",\n[" : "[", f);
 		json_str(f, id, 400);
-		fprintf(f, ",\"%c\",\"%s\",\"%s\",", runfmt_verdict_class(x->passed), score, lat);
+		fprintf(f, ",\"%c\",\"%s\",\"%s\",", llmops_runfmt_verdict_class(x->passed), score, lat);
 		json_str(f, x->expected, CELL_MAX);
 		fputc(',', f);
-		char *ans = x->passed < 0 ? NULL : runfmt_answered(x->steps, x->output);
+		char *ans = x->passed < 0 ? NULL : llmops_runfmt_answered(x->steps, x->output);
 		json_str(f, x->passed < 0 ? x->error : ans, CELL_MAX);
 		free(ans);
 		fputc(',', f);
@@ -603,8 +603,8 @@ static void variants(FILE *f, const struct llmops_run_data *d, const char **v, s
 				fputs("<td>-", f);
 				continue;
 			}
-			fprintf(f, "<td class=\"num %c\">%s", runfmt_verdict_class(x->passed),
-				runfmt_verdict(x->passed));
+			fprintf(f, "<td class=\"num %c\">%s", llmops_runfmt_verdict_class(x->passed),
+				llmops_runfmt_verdict(x->passed));
 			if (!isnan(x->score))
 				fprintf(f, " %.3f", x->score);
 		}
@@ -615,11 +615,11 @@ static void variants(FILE *f, const struct llmops_run_data *d, const char **v, s
 	fputs("</table>", f);
 }
 
-int report_html(FILE *f, const struct report *r)
+int llmops_report_html(FILE *f, const struct llmops_report *r)
 {
 	const struct llmops_run_data *d = r->run;
 	char prompt[256];
-	runfmt_prompt(d->run, prompt, sizeof(prompt));
+	llmops_runfmt_prompt(d->run, prompt, sizeof(prompt));
 	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
 	      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -635,7 +635,7 @@ int report_html(FILE *f, const struct report *r)
 	const char *vs[64];
 	size_t nv = variants_of(d, vs, 64);
 	summary(f, d->run, repeated, nv);
-	if (repeated && repeats_each_variant(d, repeats_variant, f))
+	if (repeated && llmops_repeats_each_variant(d, repeats_variant, f))
 		return -1;
 	if (nv > 1)
 		variants(f, d, vs, nv);

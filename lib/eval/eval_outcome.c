@@ -1,0 +1,167 @@
+/*
+ * eval_outcome.c - what an evaluation decided, kept beside its run in the
+ * ledger (runs.outcome) so that every reader of the run (eval's own output,
+ * show, report) prints the same: the distinct cases, the variants' figures,
+ * the gate, the pairwise comparison, the baseline comparison, the review
+ * queue, the redactions and what a resumed run took over.
+ */
+#include "eval.h"
+
+#include "diff_json.h"
+#include "internal.h"
+#include "repeats_view.h"
+#include "runfmt.h"
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define Z95 1.959963984540054
+
+const struct llmops_eval_judge *llmops_eval_first_judge(const struct llmops_eval *ev)
+{
+	return ev->judge.rubric	    ? &ev->judge
+	       : ev->njudges	    ? &ev->judges[0]
+	       : ev->refusal.rubric ? &ev->refusal
+				    : NULL;
+}
+
+static void judge_json(cJSON *o, const struct llmops_eval *ev, const struct llmops_eval_variant *v)
+{
+	const struct llmops_eval_judge *g = llmops_eval_first_judge(ev);
+	if (!g)
+		return;
+	cJSON *jg = cJSON_AddObjectToObject(o, "judge"); /* what the verdicts cost, apart */
+	cJSON_AddStringToObject(jg, "rubric", g->name);
+	if (ev->njudges) {
+		cJSON *cr = cJSON_AddArrayToObject(jg, "case_rubrics");
+		for (size_t i = 0; i < ev->njudges; i++)
+			cJSON_AddItemToArray(cr, cJSON_CreateString(ev->judges[i].name));
+	}
+	if (ev->refusal.rubric)
+		cJSON_AddStringToObject(jg, "refusal_rubric", ev->refusal.name);
+	cJSON_AddStringToObject(jg, "provider", g->prov->label);
+	cJSON_AddNumberToObject(jg, "verdicts", (double)v->judged);
+	cJSON_AddNumberToObject(jg, "tokens_in", (double)v->judge_tokens_in);
+	cJSON_AddNumberToObject(jg, "tokens_out", (double)v->judge_tokens_out);
+	cJSON_AddNumberToObject(jg, "cost_usd", v->judge_cost);
+	cJSON_AddBoolToObject(jg, "cost_known", g->price != NULL);
+}
+
+static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
+{
+	const struct llmops_eval_variant *v = &ev->vars[vi];
+	cJSON *o = cJSON_CreateObject(), *m, *lat;
+	double lo, hi;
+	cJSON_AddStringToObject(o, "variant", v->label);
+	cJSON_AddStringToObject(o, "prompt", v->prompt);
+	cJSON_AddStringToObject(o, "provider", v->prov->label);
+	cJSON_AddNumberToObject(o, "cases", (double)v->cases);
+	cJSON_AddNumberToObject(o, "passed", (double)v->passed);
+	cJSON_AddNumberToObject(o, "failed", (double)v->failed);
+	cJSON_AddNumberToObject(o, "errors", (double)v->errors);
+	cJSON_AddNumberToObject(o, "skipped", (double)v->skipped);
+	cJSON_AddNumberToObject(o, "fallback_answers", (double)v->fallback_answers);
+	if (v->fallback)
+		cJSON_AddStringToObject(o, "fallback", v->fallback->label);
+	llmops_runfmt_add_num(o, "pass_rate",
+			      v->cases ? (double)v->passed / (double)v->cases : NAN);
+	llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
+	if (ev->reps) { /* the interval that knows repeats */
+		lo = ev->reps[vi].lo;
+		hi = ev->reps[vi].hi;
+		cJSON_AddItemToObject(o, "repeats", llmops_repeats_json(&ev->reps[vi], 1));
+	}
+	llmops_runfmt_add_interval(o, "pass_rate_ci95", lo, hi);
+	m = cJSON_AddObjectToObject(o, "metrics");
+	for (int k = 0; k < LLMOPS_METRIC_COUNT; k++)
+		if (v->metric_n[k])
+			cJSON_AddNumberToObject(m, llmops_metric_name(k),
+						v->metric_sum[k] / (double)v->metric_n[k]);
+	lat = cJSON_AddObjectToObject(o, "latency_ms"); /* over requests */
+	llmops_runfmt_add_num(lat, "p50", llmops_quantile(v->lat, v->nlat, 0.50));
+	llmops_runfmt_add_num(lat, "p95", llmops_quantile(v->lat, v->nlat, 0.95));
+	llmops_runfmt_add_num(lat, "p99", llmops_quantile(v->lat, v->nlat, 0.99));
+	cJSON_AddNumberToObject(lat, "requests", (double)v->nlat);
+	cJSON_AddNumberToObject(o, "tokens_in", (double)v->tokens_in);
+	cJSON_AddNumberToObject(o, "tokens_out", (double)v->tokens_out);
+	cJSON_AddNumberToObject(o, "cost_usd", v->cost);
+	cJSON_AddBoolToObject(o, "cost_known", v->price != NULL);
+	cJSON_AddNumberToObject(o, "cache_hits", (double)v->cache_hits);
+	judge_json(o, ev, v);
+	if (ev->judge.preference) { /* this variant's outputs against the other's */
+		cJSON *pw = cJSON_AddObjectToObject(o, "pairwise");
+		cJSON_AddNumberToObject(pw, "wins", (double)v->pair_wins);
+		cJSON_AddNumberToObject(pw, "ties", (double)v->pair_ties);
+		cJSON_AddNumberToObject(pw, "ties_inconsistent", (double)v->pair_inconsistent);
+		cJSON_AddNumberToObject(pw, "losses", (double)v->pair_losses);
+	}
+	return o;
+}
+
+static void gate_json(cJSON *o, const struct llmops_eval *ev, const struct llmops_eval_totals *t)
+{
+	cJSON *g = cJSON_AddObjectToObject(o, "gate");
+	cJSON_AddNumberToObject(g, "min_pass_rate", ev->min_pass_rate);
+	llmops_runfmt_add_num(g, "max_cost_usd", ev->max_cost >= 0 ? ev->max_cost : NAN);
+	if (ev->max_errors >= 0)
+		cJSON_AddNumberToObject(g, "max_errors", (double)ev->max_errors);
+	else
+		cJSON_AddNumberToObject(g, "max_errors_percent", 100 * ev->max_errors_frac);
+	cJSON_AddNumberToObject(g, "errors", (double)t->errors);
+	cJSON_AddNumberToObject(g, "skipped", (double)t->skipped);
+	if (t->pairwise)
+		cJSON_AddBoolToObject(g, "pairwise_worse", t->worse);
+	cJSON_AddBoolToObject(g, "passed", t->gate_ok && t->cases == (long)ev->njobs);
+}
+
+static void pairwise_json(cJSON *o, const struct llmops_eval *ev,
+			  const struct llmops_eval_totals *t)
+{
+	cJSON *pw = cJSON_AddObjectToObject(o, "pairwise");
+	cJSON_AddStringToObject(pw, "rubric", ev->judge.name);
+	cJSON_AddStringToObject(pw, "judge", ev->judge.prov->label);
+	cJSON_AddStringToObject(pw, "variant", ev->vars[1].label);
+	cJSON_AddStringToObject(pw, "against", ev->vars[0].label);
+	cJSON_AddNumberToObject(pw, "wins", (double)t->wins);
+	cJSON_AddNumberToObject(pw, "ties", (double)t->ties);
+	cJSON_AddNumberToObject(pw, "ties_inconsistent", (double)t->ties_inconsistent);
+	cJSON_AddNumberToObject(pw, "losses", (double)t->losses);
+	cJSON_AddNumberToObject(pw, "p_value", t->p_sign);
+	cJSON_AddNumberToObject(pw, "alpha", ev->pair_alpha);
+	cJSON_AddStringToObject(pw, "finding", t->better  ? "better"
+					       : t->worse ? "worse"
+							  : "no_difference");
+}
+
+cJSON *llmops_eval_outcome(const struct llmops_eval *ev)
+{
+	cJSON *o = cJSON_CreateObject(), *vs;
+	struct llmops_eval_totals t;
+	llmops_eval_totals(ev, &t);
+	cJSON_AddNumberToObject(o, "dataset_cases", (double)ev->ncases);
+	if (ev->repeats > 1)
+		cJSON_AddNumberToObject(o, "repeat", ev->repeats);
+	cJSON_AddNumberToObject(o, "redactions", (double)ev->redactions);
+	if (ev->review_below >= 0) {
+		cJSON *rv = cJSON_AddObjectToObject(o, "review");
+		cJSON_AddNumberToObject(rv, "below", ev->review_below);
+		cJSON_AddNumberToObject(rv, "queued", (double)ev->reviews_queued);
+		cJSON_AddNumberToObject(rv, "already_pending", (double)ev->reviews_dup);
+	}
+	if (ev->resumed)
+		cJSON_AddNumberToObject(o, "resumed_results", (double)ev->restored);
+	vs = cJSON_AddArrayToObject(o, "variants");
+	for (size_t i = 0; i < ev->nvars; i++)
+		cJSON_AddItemToArray(vs, variant_json(ev, i));
+	gate_json(o, ev, &t);
+	if (t.pairwise)
+		pairwise_json(o, ev, &t);
+	const struct llmops_eval_baseline *b = &ev->baseline;
+	cJSON *base = b->done ? llmops_diff_json(&b->diff, b->a, b->b, 0.05, b->significance) : NULL;
+	if (base && ev->baseline_note[0])
+		cJSON_AddStringToObject(base, "baseline_rev", ev->baseline_note);
+	if (base)
+		cJSON_AddItemToObject(o, "baseline", base);
+	return o;
+}

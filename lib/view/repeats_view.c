@@ -1,0 +1,114 @@
+/*
+ * repeats_view.c - a repeated run's figures by variant, as JSON and Markdown rows.
+ */
+#include "repeats_view.h"
+
+#include "runfmt.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int llmops_repeats_each_variant(const struct llmops_run_data *d,
+			 void (*each)(const char *variant, const struct llmops_repeats *r,
+				      void *ud),
+			 void *ud)
+{
+	struct llmops_rep_obs *obs = malloc((d->n ? d->n : 1) * sizeof(*obs));
+	int rc = obs ? 0 : -1;
+	for (size_t first = 0; !rc && first < d->n; first++) {
+		const char *v = d->results[first].variant;
+		size_t n = 0, seen = 0;
+		for (size_t i = 0; i < first && !seen; i++)
+			seen = !strcmp(d->results[i].variant, v);
+		if (seen)
+			continue;
+		for (size_t i = first; i < d->n; i++) {
+			const struct llmops_result *x = &d->results[i];
+			if (!strcmp(x->variant, v))
+				obs[n++] = (struct llmops_rep_obs){x->case_id, x->passed, x->score};
+		}
+		struct llmops_repeats r;
+		struct llmops_err err = {0};
+		if (llmops_repeats_compute(obs, n, &r, &err))
+			rc = -1;
+		else
+			each(v, &r, ud);
+		llmops_repeats_release(&r);
+	}
+	free(obs);
+	return rc;
+}
+
+static cJSON *case_json(const struct llmops_rep_case *x)
+{
+	cJSON *o = cJSON_CreateObject(), *s;
+	cJSON_AddStringToObject(o, "case", x->case_id);
+	cJSON_AddNumberToObject(o, "runs", (double)x->runs);
+	cJSON_AddNumberToObject(o, "passed", (double)x->passed);
+	cJSON_AddNumberToObject(o, "failed", (double)x->failed);
+	cJSON_AddNumberToObject(o, "errors", (double)x->errors);
+	cJSON_AddNumberToObject(o, "pass_fraction", x->pass_fraction);
+	cJSON_AddBoolToObject(o, "flaky", x->flaky);
+	s = cJSON_AddObjectToObject(o, "score");
+	llmops_runfmt_add_num(s, "mean", x->score_mean);
+	llmops_runfmt_add_num(s, "sd", x->score_sd);
+	llmops_runfmt_add_num(s, "min", x->score_min);
+	llmops_runfmt_add_num(s, "max", x->score_max);
+	return o;
+}
+
+cJSON *llmops_repeats_json(const struct llmops_repeats *r, int per_case)
+{
+	cJSON *o = cJSON_CreateObject(), *ks, *fl;
+	cJSON_AddNumberToObject(o, "runs_per_case", r->max_runs); /* the most */
+	cJSON_AddNumberToObject(o, "cases", (double)r->ncases);
+	cJSON_AddNumberToObject(o, "results", (double)r->results);
+	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
+	llmops_runfmt_add_num(o, "pass_rate", r->rate);
+	llmops_runfmt_add_interval(o, "pass_rate_ci95", r->lo, r->hi);
+	llmops_runfmt_add_num(o, "effective_n", r->n_eff);
+	llmops_runfmt_add_num(o, "design_effect", r->deff);
+	cJSON_AddNumberToObject(o, "always_passed", (double)r->always);
+	cJSON_AddNumberToObject(o, "never_passed", (double)r->never);
+	cJSON_AddNumberToObject(o, "flaky", (double)r->flaky);
+	cJSON_AddNumberToObject(o, "passed_with_errors", (double)r->partial);
+	ks = cJSON_AddArrayToObject(o, "pass_at_k");
+	for (size_t i = 0; i < r->nks; i++) {
+		cJSON *k = cJSON_CreateObject();
+		cJSON_AddNumberToObject(k, "k", r->ks[i].k);
+		cJSON_AddNumberToObject(k, "cases", (double)r->ks[i].cases);
+		llmops_runfmt_add_num(k, "pass_at_k", r->ks[i].pass_at_k);
+		llmops_runfmt_add_num(k, "pass_hat_k", r->ks[i].pass_hat_k);
+		cJSON_AddItemToArray(ks, k);
+	}
+	fl = cJSON_AddArrayToObject(o, "flaky_cases");
+	for (size_t i = 0; i < r->ncases; i++)
+		if (r->cases[i].flaky)
+			cJSON_AddItemToArray(fl, cJSON_CreateString(r->cases[i].case_id));
+	if (per_case) {
+		cJSON *pc = cJSON_AddArrayToObject(o, "per_case");
+		for (size_t i = 0; i < r->ncases; i++)
+			cJSON_AddItemToArray(pc, case_json(&r->cases[i]));
+	}
+	return o;
+}
+
+void llmops_repeats_markdown_rows(FILE *f, const struct llmops_repeats *r, const char *variant)
+{
+	for (size_t i = 0; i < r->ncases; i++) {
+		const struct llmops_rep_case *x = &r->cases[i];
+		if (!x->flaky)
+			continue;
+		fputs("| ", f);
+		llmops_runfmt_md_cell(f, x->case_id, 100);
+		fputs(" | ", f);
+		llmops_runfmt_md_cell(f, variant, 200);
+		fprintf(f, " | %ld/%ld | ", x->passed, x->runs);
+		if (isnan(x->score_sd))
+			fputs("- |\n", f);
+		else
+			fprintf(f, "%.3f sd %.3f (%.3f-%.3f) |\n", x->score_mean, x->score_sd,
+				x->score_min, x->score_max);
+	}
+}
