@@ -49,17 +49,17 @@ static int baseline_rev(struct eval_host *h, const char *spec)
 		/* none here: what others pushed may have one */
 		struct llmops_err ferr = {0};
 		if (llmops_ledger_fetch(ev->ledger, llmops_store_root(h->penv.store), "origin",
-					h->ctx->env, &st,
-					&ferr) &&
+					h->ctx->env, &st, &ferr) &&
 		    ferr.code == LLMOPS_E_USAGE) {
 			/* no remote called origin: nothing was pushed anywhere to look at */
 			snprintf(fetched, sizeof(fetched), "; no remote 'origin' to fetch from");
 		} else if (ferr.code) {
 			/* not "no baseline yet": the gate would compare with nothing unseen */
-			llmops_error("eval: --baseline %s: no run here, and fetching the runs pushed "
-				     "to origin failed: %s; a CI job needs the remote's credentials "
-				     "(llmops-init(1), CI PIPELINES)",
-				     spec, ferr.msg);
+			llmops_error(
+				"eval: --baseline %s: no run here, and fetching the runs pushed "
+				"to origin failed: %s; a CI job needs the remote's credentials "
+				"(llmops-init(1), CI PIPELINES)",
+				spec, ferr.msg);
 			llmops_sync_stats_release(&st);
 			llmops_strlist_release(&commits);
 			return LLMOPS_EXIT_USAGE;

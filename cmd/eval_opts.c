@@ -204,9 +204,10 @@ int eval_settle_numbers(struct eval_host *h, const struct eval_opts *o)
 					     : LLMOPS_EVAL_DEFAULT_TIMEOUT_S;
 	ev->ropts.timeout_ms = (long)(timeout * 1000.0);
 	c = cJSON_GetObjectItemCaseSensitive(e, "concurrency");
-	ev->ropts.concurrency = o->concurrency > 0 ? (unsigned)o->concurrency
-						   : (unsigned)llmops_json_long(
-							     c, 1, 100000, LLMOPS_EVAL_DEFAULT_CONCURRENCY);
+	ev->ropts.concurrency =
+		o->concurrency > 0
+			? (unsigned)o->concurrency
+			: (unsigned)llmops_json_long(c, 1, 100000, LLMOPS_EVAL_DEFAULT_CONCURRENCY);
 	c = cJSON_GetObjectItemCaseSensitive(e, "retries");
 	ev->ropts.retries =
 		o->retries >= 0 ? (int)o->retries

@@ -114,19 +114,21 @@ static void print_comparison(const struct llmops_eval *ev)
 		table_add(&t, llmops_metric_name(k));
 		for (size_t i = 0; i < ev->nvars; i++) {
 			const struct llmops_eval_variant *v = &ev->vars[i];
-			table_add(&t, llmops_runfmt_num(a, sizeof(a),
-						 v->metric_n[k]
-							 ? v->metric_sum[k] / (double)v->metric_n[k]
-							 : NAN,
-						 "%.3f", NULL));
+			table_add(&t,
+				  llmops_runfmt_num(a, sizeof(a),
+						    v->metric_n[k] ? v->metric_sum[k] /
+									     (double)v->metric_n[k]
+								   : NAN,
+						    "%.3f", NULL));
 		}
 	}
 	table_add(&t, "latency p50");
 	for (size_t i = 0; i < ev->nvars; i++) {
 		struct llmops_eval_variant *v = (struct llmops_eval_variant *)&ev->vars[i];
-		table_add(&t, llmops_runfmt_num(a, sizeof(a),
-					 v->nlat ? llmops_quantile(v->lat, v->nlat, 0.5) : NAN,
-					 "%.0f", " ms"));
+		table_add(&t,
+			  llmops_runfmt_num(a, sizeof(a),
+					    v->nlat ? llmops_quantile(v->lat, v->nlat, 0.5) : NAN,
+					    "%.0f", " ms"));
 	}
 	table_add(&t, "cost");
 	for (size_t i = 0; i < ev->nvars; i++)
@@ -356,8 +358,9 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 			printf(" by %s: %ld %s; tokens %ld in, %ld out; cost %s%s (apart from the "
 			       "cost above)\n",
 			       g->prov->label, v->judged,
-			       llmops_runfmt_plural(v->judged, "verdict", "verdicts"), v->judge_tokens_in,
-			       v->judge_tokens_out, llmops_runfmt_money(m1, sizeof(m1), v->judge_cost),
+			       llmops_runfmt_plural(v->judged, "verdict", "verdicts"),
+			       v->judge_tokens_in, v->judge_tokens_out,
+			       llmops_runfmt_money(m1, sizeof(m1), v->judge_cost),
 			       g->price ? "" : " (no price for the judge's model)");
 		}
 	}
@@ -370,14 +373,16 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 	print_failures(ev, width, bold, red, reset);
 	if (ev->review_below >= 0) {
 		printf("\nreview: %ld %s queued (score below %g)", ev->reviews_queued,
-		       llmops_runfmt_plural(ev->reviews_queued, "result", "results"), ev->review_below);
+		       llmops_runfmt_plural(ev->reviews_queued, "result", "results"),
+		       ev->review_below);
 		if (ev->reviews_dup)
 			printf(", %ld already pending with the same output", ev->reviews_dup);
 		printf("; llmops review list\n");
 	}
 	if (interrupted) { /* an unfinished run has no verdict */
 		printf("\ngate: %snot decided%s (interrupted after %ld of %zu %s)\n", red, reset,
-		       t.cases, ev->njobs, llmops_runfmt_plural((long)ev->njobs, "result", "results"));
+		       t.cases, ev->njobs,
+		       llmops_runfmt_plural((long)ev->njobs, "result", "results"));
 		return;
 	}
 	printf("\ngate: %s%s%s (pass rate %.1f%%, minimum %.1f%%", t.gate_ok ? green : red,
@@ -392,7 +397,8 @@ void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
 		printf("; pairwise: %ld wins, %ld losses, p = %.4g < %g", t.wins, t.losses,
 		       t.p_sign, ev->pair_alpha);
 	if (t.errors || ev->max_errors != 0) {
-		printf("; %ld %s, maximum ", t.errors, llmops_runfmt_plural(t.errors, "error", "errors"));
+		printf("; %ld %s, maximum ", t.errors,
+		       llmops_runfmt_plural(t.errors, "error", "errors"));
 		if (ev->max_errors >= 0)
 			printf("%ld", ev->max_errors);
 		else

@@ -49,9 +49,9 @@ static void standing_json(cJSON *o, const struct standing *s)
 	cJSON_AddStringToObject(a, "id", s->ap->id);
 	cJSON_AddStringToObject(a, "run", s->ap->run);
 	cJSON_AddBoolToObject(a, "run_found", s->run != NULL);
-	llmops_runfmt_add_num(a, "pass_rate",
-		       s->run && s->run->cases ? (double)s->run->passed / (double)s->run->cases
-					       : NAN);
+	llmops_runfmt_add_num(
+		a, "pass_rate",
+		s->run && s->run->cases ? (double)s->run->passed / (double)s->run->cases : NAN);
 	if (s->run)
 		cJSON_AddStringToObject(a, "status", llmops_run_status_name(s->run->status));
 }
@@ -99,9 +99,9 @@ static cJSON *row_json(const char *id, const struct llmops_price *e, const char 
 	llmops_runfmt_add_num(o, "input_usd_per_mtok", e ? e->input : NAN);
 	llmops_runfmt_add_num(o, "output_usd_per_mtok", e ? e->output : NAN);
 	llmops_runfmt_add_num(o, "cached_input_usd_per_mtok",
-		       e && e->cached_input >= 0 ? e->cached_input : NAN);
+			      e && e->cached_input >= 0 ? e->cached_input : NAN);
 	llmops_runfmt_add_num(o, "context_window",
-		       e && e->context_window > 0 ? (double)e->context_window : NAN);
+			      e && e->context_window > 0 ? (double)e->context_window : NAN);
 	cJSON_AddStringToObject(o, "tokenizer", tokenizer);
 	cJSON_AddBoolToObject(o, "tokenizer_exact", exact);
 	cJSON_AddBoolToObject(o, "moving", moving);

@@ -22,7 +22,6 @@ static void print_ks(const struct llmops_repeats *r, const char *name, int hat)
 	}
 }
 
-
 void repeats_print(const struct llmops_repeats *r, const char *indent, const char *green,
 		   const char *red, const char *reset)
 {
@@ -42,7 +41,6 @@ void repeats_print(const struct llmops_repeats *r, const char *indent, const cha
 	print_ks(r, "; pass^k", 1);
 	printf("\n");
 }
-
 
 void repeats_print_flaky(const struct llmops_repeats *r, const char *indent, const char *variant,
 			 size_t max, size_t *shown)

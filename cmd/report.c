@@ -20,7 +20,8 @@
 #include <unistd.h>
 
 static const char *const synopsis[] = {
-	"llmops report [RUN] [--dataset FILE] [--vs RUN] [-o FILE] [--open] [--format html|json|jsonl|csv|junit|markdown]",
+	"llmops report [RUN] [--dataset FILE] [--vs RUN] [-o FILE] [--open] [--format "
+	"html|json|jsonl|csv|junit|markdown]",
 	NULL,
 };
 static const struct llmops_usage usage = {
@@ -28,7 +29,8 @@ static const struct llmops_usage usage = {
 	synopsis,
 	"Write a run (default: the last; with --dataset FILE, that dataset's last)\n"
 	"as one self-contained HTML page: summary, the pass-rate and cost trend of\n"
-	"its prompt, the score histogram, the latency distribution and a filterable table of cases with expected and actual side\n"
+	"its prompt, the score histogram, the latency distribution and a filterable table of cases "
+	"with expected and actual side\n"
 	"by side; with --vs RUN, the comparison (flips, McNemar p, score change).  No\n"
 	"network: inline CSS and SVG, nothing loaded.  The format comes from -o's\n"
 	"extension (.html, .json, .jsonl, .csv, .xml for JUnit, .md) or --format;\n"
@@ -74,8 +76,9 @@ static int open_file(const char *path)
 /* A temporary file of our own (0600) for --open without -o, named for the format. */
 static int temp_path(const struct llmops_ctx *ctx, const char *format, char *out, size_t n)
 {
-	static const char *const ext[][2] = {{"html", "html"},   {"json", "json"}, {"jsonl", "jsonl"},
-					     {"csv", "csv"},     {"junit", "xml"}, {"markdown", "md"}};
+	static const char *const ext[][2] = {{"html", "html"},	 {"json", "json"},
+					     {"jsonl", "jsonl"}, {"csv", "csv"},
+					     {"junit", "xml"},	 {"markdown", "md"}};
 	const char *tmpdir = llmops_env_get(ctx->env, "TMPDIR"), *e = "html";
 	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
 		if (!strcmp(format, ext[i][0]))

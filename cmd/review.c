@@ -190,7 +190,8 @@ static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
 		       r->variant && *r->variant ? " on " : "", r->variant ? r->variant : "");
 		if (!isnan(r->score))
 			printf("score %.4f %s (%s at eval time)\n", r->score,
-			       r->scores_json ? r->scores_json : "", llmops_runfmt_verdict(r->passed));
+			       r->scores_json ? r->scores_json : "",
+			       llmops_runfmt_verdict(r->passed));
 		printf("queued %s: %s\n", r->created_at ? r->created_at : "?",
 		       r->reason ? r->reason : "");
 		if (r->decided_at)

@@ -162,8 +162,8 @@ int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
 	int fail = 0, rc, bad = 0;
 	char since[32] = "";
 	const struct llmops_option opts[] = {
-		{OPT_STRING, 0, "by", &by_s, "day|prompt|version|model|provider|kind|tag:KEY", by_help,
-		 NULL, 0, 0},
+		{OPT_STRING, 0, "by", &by_s, "day|prompt|version|model|provider|kind|tag:KEY",
+		 by_help, NULL, 0, 0},
 		{OPT_STRING, 0, "since", &since_s, "DATE|AGE", "runs started at or after", NULL, 0,
 		 0},
 		OPT_NUMBER_ENTRY(0, "budget", &sp.budget, "USD",

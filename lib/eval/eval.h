@@ -257,12 +257,12 @@ struct llmops_eval {
 	/* eval --production: the prompt and version the run is recorded as, its cases being
 	   production requests sent as they were (no template); borrowed, NULL: none */
 	const char *label_prompt, *label_version;
-	int repeats;			  /* 1 .. 100 */
-	long limit;			  /* only the first N cases; <= 0: all */
-	int guard_inputs;		  /* llmops_eval_render scans what would be sent */
+	int repeats;	   /* 1 .. 100 */
+	long limit;	   /* only the first N cases; <= 0: all */
+	int guard_inputs;  /* llmops_eval_render scans what would be sent */
 	int allow_secrets; /* 1: a judge's or moderator's request holding a key is sent */
-	long shard_index, shard_count;	  /* the I-th of N slices; 0 without */
-	volatile sig_atomic_t *stop;	  /* non-zero: stop (borrowed; may be NULL) */
+	long shard_index, shard_count; /* the I-th of N slices; 0 without */
+	volatile sig_atomic_t *stop;   /* non-zero: stop (borrowed; may be NULL) */
 
 	/* ---- the engine's */
 	struct llmops_dataset ds;     /* the dataset's label, format, hash and size (no cases) */
@@ -318,7 +318,7 @@ struct llmops_eval {
 	const struct llmops_eval_cb *cb;	/* borrowed, while llmops_eval_run runs */
 	struct llmops_eval_guard guard;		/* what llmops_eval_render found */
 	char baseline_id[LLMOPS_RUNID_LEN + 1]; /* "" without a baseline */
-	char baseline_note[200];	  /* --baseline REV: which commit's run it is (text); "" otherwise */
+	char baseline_note[200]; /* --baseline REV: which commit's run it is (text); "" otherwise */
 	struct llmops_eval_baseline baseline;
 };
 

@@ -129,9 +129,10 @@ static void pairwise_json(cJSON *o, const struct llmops_eval *ev,
 	cJSON_AddNumberToObject(pw, "losses", (double)t->losses);
 	cJSON_AddNumberToObject(pw, "p_value", t->p_sign);
 	cJSON_AddNumberToObject(pw, "alpha", ev->pair_alpha);
-	cJSON_AddStringToObject(pw, "finding", t->better  ? "better"
-					       : t->worse ? "worse"
-							  : "no_difference");
+	cJSON_AddStringToObject(pw, "finding",
+				t->better  ? "better"
+				: t->worse ? "worse"
+					   : "no_difference");
 }
 
 cJSON *llmops_eval_outcome(const struct llmops_eval *ev)
@@ -158,7 +159,8 @@ cJSON *llmops_eval_outcome(const struct llmops_eval *ev)
 	if (t.pairwise)
 		pairwise_json(o, ev, &t);
 	const struct llmops_eval_baseline *b = &ev->baseline;
-	cJSON *base = b->done ? llmops_diff_json(&b->diff, b->a, b->b, 0.05, b->significance) : NULL;
+	cJSON *base =
+		b->done ? llmops_diff_json(&b->diff, b->a, b->b, 0.05, b->significance) : NULL;
 	if (base && ev->baseline_note[0])
 		cJSON_AddStringToObject(base, "baseline_rev", ev->baseline_note);
 	if (base)

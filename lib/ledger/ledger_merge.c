@@ -394,13 +394,14 @@ static int fold_group(struct llmops_ledger *lg, struct shard_run *r, size_t n,
 		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	if (!rc) {
 		sqlite3_stmt *s = NULL;
-		if (!(rc = ledger_prepare(lg,
-					  /* one shard's outcome is not the merged run's */
-					  "UPDATE runs SET params = ?2, status = ?3, outcome = NULL,"
-					  " duration_ms ="
-					  " round((julianday(finished_at) - julianday(started_at))"
-					  " * 86400000.0, 3) WHERE id = ?1",
-					  &s, err))) {
+		if (!(rc = ledger_prepare(
+			      lg,
+			      /* one shard's outcome is not the merged run's */
+			      "UPDATE runs SET params = ?2, status = ?3, outcome = NULL,"
+			      " duration_ms ="
+			      " round((julianday(finished_at) - julianday(started_at))"
+			      " * 86400000.0, 3) WHERE id = ?1",
+			      &s, err))) {
 			sqlite3_bind_text(s, 1, r[0].id, -1, SQLITE_STATIC);
 			sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
 			sqlite3_bind_text(s, 3, llmops_run_status_name(worst < 0 ? 0 : worst), -1,

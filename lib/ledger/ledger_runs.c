@@ -358,7 +358,7 @@ out:
 	" llmops_version, cases, passed, failed, errored, tokens_in, tokens_out, cost_usd,"        \
 	" duration_ms, requests, cache_hits, score_mean, latency_p50, latency_p95,"                \
 	" (SELECT path FROM datasets d WHERE d.id = runs.dataset_id),"                             \
-	" (SELECT sha256 FROM datasets d WHERE d.id = runs.dataset_id), skipped, judge_cost_usd,"     \
+	" (SELECT sha256 FROM datasets d WHERE d.id = runs.dataset_id), skipped, judge_cost_usd,"  \
 	" outcome"
 
 void llmops_run_free(struct llmops_run *run)

@@ -125,7 +125,8 @@ static const char *const migrations[] = {
 	"error\n"
 	"ALTER TABLE runs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;\n"
 	/* the judge metric: its verdict and what it cost, apart from the output's cost */
-	"ALTER TABLE results ADD COLUMN judge TEXT;        -- the verdict (JSON); NULL: not judged\n"
+	"ALTER TABLE results ADD COLUMN judge TEXT;        -- the verdict (JSON); NULL: not "
+	"judged\n"
 	"ALTER TABLE results ADD COLUMN judge_cost_usd REAL;\n"
 	"ALTER TABLE runs ADD COLUMN judge_cost_usd REAL NOT NULL DEFAULT 0;\n"
 	/* finds the runs whose results name their own provider without reading the others */

@@ -282,6 +282,77 @@ static int walk_strings(struct walk *w, cJSON *node, struct jpath *jp, int top)
 }
 
 /* The message m (index i of the messages at jp) checked: its shape, not its strings. */
+/* A message's content parts: text, image_url or an image of the repository. */
+static int check_parts(struct llmops_prompt *p, const cJSON *content, struct jpath *jp,
+		       struct llmops_err *err)
+{
+	const cJSON *part;
+	long i = 0;
+	cJSON_ArrayForEach (part, content) {
+		const char *t =
+			cJSON_IsString(cJSON_GetObjectItemCaseSensitive(part, "type"))
+				? cJSON_GetObjectItemCaseSensitive(part, "type")->valuestring
+				: "";
+		const cJSON *iu = cJSON_GetObjectItemCaseSensitive(part, "image_url");
+		const cJSON *detail = cJSON_GetObjectItemCaseSensitive(iu, "detail");
+		jp_push(jp, NULL, i++);
+		if (!strcmp(t, "text") &&
+		    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(part, "text"))) {
+		} else if ((!strcmp(t, "image_url") &&
+			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(iu, "url"))) ||
+			   (!strcmp(t, "image") &&
+			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(part, "path")))) {
+			if (!strcmp(t, "image"))
+				detail = cJSON_GetObjectItemCaseSensitive(part, "detail");
+			if (detail &&
+			    (!cJSON_IsString(detail) || (strcmp(detail->valuestring, "low") &&
+							 !strstr(detail->valuestring, "{{") &&
+							 strcmp(detail->valuestring, "high") &&
+							 strcmp(detail->valuestring, "auto"))))
+				return jp_err(p, jp, 0, err,
+					      "an image's \"detail\" is low, high or auto");
+		} else {
+			return jp_err(p, jp, 0, err,
+				      "a content part is {\"type\": \"text\", \"text\": "
+				      "\"...\"}, {\"type\": \"image_url\", \"image_url\": "
+				      "{\"url\": \"...\"}} or {\"type\": \"image\", "
+				      "\"path\": \"a file of the repository\"}");
+		}
+		jp->n--;
+	}
+	if (!content->child)
+		return jp_err(p, jp, 0, err, "\"content\" has no parts");
+	return 0;
+}
+
+/* An assistant message's tool calls, each with an id, a name and JSON arguments. */
+static int check_calls(struct llmops_prompt *p, const cJSON *calls, int assistant, struct jpath *jp,
+		       size_t n, struct llmops_err *err)
+{
+	long i = 0;
+	const cJSON *c;
+	jp_push(jp, "tool_calls", 0);
+	if (!assistant || !cJSON_IsArray(calls) || !calls->child)
+		return jp_err(p, jp, 0, err,
+			      "\"tool_calls\" is a non-empty list, on an assistant message");
+	cJSON_ArrayForEach (c, calls) {
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "function");
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
+		jp_push(jp, NULL, i++);
+		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "id")) ||
+		    !cJSON_IsString(name) ||
+		    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(f, "arguments")))
+			return jp_err(p, jp, 0, err,
+				      "a tool call is {\"id\": \"...\", \"type\": \"function\", "
+				      "\"function\": {\"name\": \"...\", \"arguments\": "
+				      "\"{...}\"}} "
+				      "(arguments as a JSON string)");
+		jp->n--;
+	}
+	jp->n = n;
+	return 0;
+}
+
 static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *jp,
 			 struct llmops_err *err)
 {
@@ -290,7 +361,7 @@ static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *
 	const cJSON *role = cJSON_GetObjectItemCaseSensitive(m, "role");
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
 	const cJSON *calls = cJSON_GetObjectItemCaseSensitive(m, "tool_calls");
-	const cJSON *part, *k;
+	const cJSON *k;
 	size_t n = jp->n;
 	int rc = 0;
 	if (!cJSON_IsObject(m))
@@ -325,43 +396,8 @@ static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *
 	int tool = !strcmp(role->valuestring, "tool");
 	jp_push(jp, "content", 0);
 	if (cJSON_IsArray(content)) {
-		long i = 0;
-		cJSON_ArrayForEach (part, content) {
-			const char *t =
-				cJSON_IsString(cJSON_GetObjectItemCaseSensitive(part, "type"))
-					? cJSON_GetObjectItemCaseSensitive(part, "type")
-						  ->valuestring
-					: "";
-			const cJSON *iu = cJSON_GetObjectItemCaseSensitive(part, "image_url");
-			const cJSON *detail = cJSON_GetObjectItemCaseSensitive(iu, "detail");
-			jp_push(jp, NULL, i++);
-			if (!strcmp(t, "text") &&
-			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(part, "text"))) {
-			} else if ((!strcmp(t, "image_url") &&
-				    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(iu, "url"))) ||
-				   (!strcmp(t, "image") &&
-				    cJSON_IsString(
-					    cJSON_GetObjectItemCaseSensitive(part, "path")))) {
-				if (!strcmp(t, "image"))
-					detail = cJSON_GetObjectItemCaseSensitive(part, "detail");
-				if (detail && (!cJSON_IsString(detail) ||
-					       (strcmp(detail->valuestring, "low") &&
-						!strstr(detail->valuestring, "{{") &&
-						strcmp(detail->valuestring, "high") &&
-						strcmp(detail->valuestring, "auto"))))
-					return jp_err(p, jp, 0, err,
-						      "an image's \"detail\" is low, high or auto");
-			} else {
-				return jp_err(p, jp, 0, err,
-					      "a content part is {\"type\": \"text\", \"text\": "
-					      "\"...\"}, {\"type\": \"image_url\", \"image_url\": "
-					      "{\"url\": \"...\"}} or {\"type\": \"image\", "
-					      "\"path\": \"a file of the repository\"}");
-			}
-			jp->n--;
-		}
-		if (!content->child)
-			return jp_err(p, jp, 0, err, "\"content\" has no parts");
+		if ((rc = check_parts(p, content, jp, err)))
+			return rc;
 	} else if (!cJSON_IsString(content) &&
 		   !(assistant && calls && (!content || cJSON_IsNull(content)))) {
 		jp->n = n;
@@ -372,31 +408,8 @@ static int check_message(struct llmops_prompt *p, const cJSON *m, struct jpath *
 			      "parts (null only for an assistant message with tool_calls)");
 	}
 	jp->n = n;
-	if (calls) {
-		long i = 0;
-		const cJSON *c;
-		jp_push(jp, "tool_calls", 0);
-		if (!assistant || !cJSON_IsArray(calls) || !calls->child)
-			return jp_err(
-				p, jp, 0, err,
-				"\"tool_calls\" is a non-empty list, on an assistant message");
-		cJSON_ArrayForEach (c, calls) {
-			const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "function");
-			const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
-			jp_push(jp, NULL, i++);
-			if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "id")) ||
-			    !cJSON_IsString(name) ||
-			    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(f, "arguments")))
-				return jp_err(
-					p, jp, 0, err,
-					"a tool call is {\"id\": \"...\", \"type\": \"function\", "
-					"\"function\": {\"name\": \"...\", \"arguments\": "
-					"\"{...}\"}} "
-					"(arguments as a JSON string)");
-			jp->n--;
-		}
-		jp->n = n;
-	}
+	if (calls && (rc = check_calls(p, calls, assistant, jp, n, err)))
+		return rc;
 	k = cJSON_GetObjectItemCaseSensitive(m, "tool_call_id");
 	if (tool != (k != NULL) || (k && !cJSON_IsString(k))) {
 		jp_push(jp, k ? "tool_call_id" : "role", 0);

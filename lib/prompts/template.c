@@ -167,259 +167,266 @@ static int set_delimiters(struct parser *p, const char *s, size_t n, size_t tag_
  * literal text starts; `line_start` is the start of the current line and
  * `line_tags` the tags seen on it, for the standalone rule.
  */
+/* The sections open while parsing: node[0] is the root, at[] where each opened. */
+struct sections {
+	struct node **node;
+	size_t *at;
+	size_t depth, cap;
+};
+
+static int sections_push(struct sections *s, struct node *n, size_t at)
+{
+	if (s->depth + 1 >= s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 16;
+		struct node **ns = realloc(s->node, nc * sizeof(*ns));
+		if (!ns)
+			return -1;
+		s->node = ns;
+		size_t *na = realloc(s->at, nc * sizeof(*na));
+		if (!na)
+			return -1;
+		s->at = na;
+		s->cap = nc;
+	}
+	s->node[++s->depth] = n;
+	s->at[s->depth] = at;
+	return 0;
+}
+
+/* One tag of the source. */
+struct tag {
+	size_t at;		 /* its opening delimiter */
+	size_t inner, inner_len; /* what is between the delimiters */
+	size_t end;		 /* just past its closing delimiter */
+	size_t after;		 /* where the text after it starts (past a standalone line) */
+	char sigil;		 /* # ^ / ! = > & or 0 for a variable */
+	const char *name;
+	size_t name_len;
+	int standalone; /* alone on its line but for whitespace */
+};
+
+/* Where the tag opening at t->at ends, and its sigil.  0 or an error. */
+static int tag_bounds(struct parser *p, struct tag *t)
+{
+	const char *close;
+	t->inner = t->at + p->olen;
+	t->sigil = t->inner < p->len ? p->src[t->inner] : '\0';
+	if (t->sigil == '{' && !strcmp(p->otag, "{{")) {
+		close = find(p->src + t->inner + 1, p->len - t->inner - 1, "}}}", 3);
+		if (!close)
+			return perr(p, t->at, "'{{{' is never closed; expected '}}}'%s%s", "",
+				    NULL);
+		t->inner_len = (size_t)(close - p->src) - t->inner;
+		t->end = (size_t)(close - p->src) + 3;
+		t->sigil = '&'; /* {{{x}}} is {{&x}}: inner starts at the '{' like a sigil */
+	} else if (t->sigil == '=') {
+		char want[MAX_DELIM + 1];
+		snprintf(want, sizeof(want), "=%s", p->ctag);
+		close = find(p->src + t->inner + 1, p->len - t->inner - 1, want, p->clen + 1);
+		if (!close)
+			return perr(p, t->at, "set-delimiter tag is never closed; expected '%s'",
+				    want, NULL);
+		t->inner_len = (size_t)(close - p->src) - t->inner;
+		t->end = (size_t)(close - p->src) + p->clen + 1;
+	} else {
+		close = find(p->src + t->inner, p->len - t->inner, p->ctag, p->clen);
+		if (!close)
+			return perr(p, t->at, "tag is never closed; expected '%s'", p->ctag, NULL);
+		t->inner_len = (size_t)(close - p->src) - t->inner;
+		t->end = (size_t)(close - p->src) + p->clen;
+	}
+	if (!t->inner_len)
+		t->sigil = 0; /* "{{}}": what follows is the closing delimiter, not a sigil */
+	if (strchr("#^/!=>&", t->sigil) && t->sigil) {
+		t->name = p->src + t->inner + 1;
+		t->name_len = t->inner_len - 1;
+	} else {
+		t->name = p->src + t->inner;
+		t->name_len = t->inner_len;
+		t->sigil = 0;
+	}
+	t->name = trim(t->name, &t->name_len);
+	return 0;
+}
+
+/* Standalone: only whitespace around the tag on its line, and alone there; sets t->after. */
+static void tag_standalone(const struct parser *p, struct tag *t, size_t line_start, int line_tags,
+			   size_t text_from)
+{
+	size_t after = t->end, i = line_start;
+	t->standalone = 0;
+	t->after = t->end;
+	if (!t->sigil || t->sigil == '&' || line_tags != 0)
+		return;
+	while (i < t->at && is_blank(p->src[i]))
+		i++;
+	if (i != t->at || text_from > line_start)
+		return;
+	while (after < p->len && is_blank(p->src[after]))
+		after++;
+	if (after == p->len)
+		t->standalone = 1;
+	else if (p->src[after] == '\n')
+		after++, t->standalone = 1;
+	else if (p->src[after] == '\r' && after + 1 < p->len && p->src[after + 1] == '\n')
+		after += 2, t->standalone = 1;
+	if (t->standalone)
+		t->after = after;
+}
+
+/* A tag that names something names it with one word.  0 or an error. */
+static int tag_check_name(struct parser *p, const struct tag *t)
+{
+	if (t->sigil == '!' || t->sigil == '=')
+		return 0;
+	if (!t->name_len)
+		return perr(p, t->at, "empty tag: a name is needed between '%s' and '%s'", p->otag,
+			    p->ctag);
+	for (size_t i = 0; i < t->name_len; i++)
+		if (is_space(t->name[i])) {
+			char nm[128];
+			snprintf(nm, sizeof(nm), "%.*s", (int)t->name_len, t->name);
+			return perr(p, t->at,
+				    "tag name '%s' contains a space; names are one word such as "
+				    "'user.name'%s",
+				    nm, NULL);
+		}
+	return 0;
+}
+
+static int oom(struct parser *p)
+{
+	return llmops_err_set(p->err, LLMOPS_E_NOMEM, "out of memory");
+}
+
+/* {{/name}}: close the innermost section, which must be name's.  0 or an error. */
+static int close_section(struct parser *p, struct sections *s, const struct tag *t)
+{
+	struct node *top = s->node[s->depth];
+	char nm[128], want[128];
+	snprintf(nm, sizeof(nm), "%.*s", (int)t->name_len, t->name);
+	if (s->depth == 0)
+		return perr(p, t->at, "'%s' closes a section that was never opened%s", nm, NULL);
+	if (top->len != t->name_len || memcmp(top->str, t->name, t->name_len)) {
+		int l, c;
+		pos_of(p, s->at[s->depth], &l, &c);
+		snprintf(want, sizeof(want), "'%s' (opened at %d:%d)", top->str, l, c);
+		return perr(p, t->at,
+			    "'/%s' does not close the open section; expected the close of %s", nm,
+			    want);
+	}
+	s->depth--;
+	return 0;
+}
+
+/* The node a tag makes (or the delimiters it sets, or the section it closes). */
+static int tag_node(struct parser *p, struct sections *s, const struct tag *t, size_t line_start)
+{
+	struct node *n;
+	switch (t->sigil) {
+	case '=': return set_delimiters(p, p->src + t->inner + 1, t->inner_len - 1, t->at);
+	case '!':
+	case 0:
+	case '&':
+	case '>':
+		n = add_kid(s->node[s->depth],
+			    t->sigil == '!'   ? N_COMMENT
+			    : t->sigil == '>' ? N_PARTIAL
+					      : N_VAR,
+			    t->name, t->name_len);
+		if (!n)
+			return oom(p);
+		pos_of(p, t->at, &n->line, &n->col);
+		if (t->sigil == '>' && t->standalone && t->at > line_start) {
+			if (!(n->indent = malloc(t->at - line_start + 1)))
+				return oom(p);
+			memcpy(n->indent, p->src + line_start, t->at - line_start);
+			n->indent[t->at - line_start] = '\0';
+		}
+		return 0;
+	case '#':
+	case '^':
+		if (s->depth >= LLMOPS_TEMPLATE_MAX_DEPTH)
+			return perr(p, t->at,
+				    "sections nest more than %s deep here; flatten the template%s",
+				    LLMOPS_TEMPLATE_MAX_DEPTH_STR, NULL);
+		n = add_kid(s->node[s->depth], t->sigil == '#' ? N_SECTION : N_INVERTED, t->name,
+			    t->name_len);
+		if (!n)
+			return oom(p);
+		pos_of(p, t->at, &n->line, &n->col);
+		return sections_push(s, n, t->at) ? oom(p) : 0;
+	case '/': return close_section(p, s, t);
+	default: return 0;
+	}
+}
+
+/* The literal text from..to as a node of parent (none when empty).  0 or an error. */
+static int add_text(struct parser *p, struct node *parent, size_t from, size_t to)
+{
+	if (to <= from)
+		return 0;
+	struct node *n = add_kid(parent, N_TEXT, p->src + from, to - from);
+	if (!n)
+		return oom(p);
+	pos_of(p, from, &n->line, &n->col);
+	return 0;
+}
+
 static int parse(struct parser *p, struct node *root)
 {
-	struct node **stack = NULL;
-	size_t depth = 0, cap = 0, text_from = 0, line_start = 0, pos = 0;
-	size_t *open_at = NULL;
-	int line_tags = 0, rc = LLMOPS_OK;
+	struct sections s = {0};
+	size_t text_from = 0, line_start = 0, pos = 0;
+	int line_tags = 0, rc;
 
-#define PUSH(n, off)                                                                               \
-	do {                                                                                       \
-		if (depth + 1 >= cap) {                                                            \
-			size_t nc = cap ? cap * 2 : 16;                                            \
-			struct node **ns = realloc(stack, nc * sizeof(*ns));                       \
-			size_t *no;                                                                \
-			if (!ns)                                                                   \
-				goto oom;                                                          \
-			stack = ns;                                                                \
-			no = realloc(open_at, nc * sizeof(*no));                                   \
-			if (!no)                                                                   \
-				goto oom;                                                          \
-			open_at = no;                                                              \
-			cap = nc;                                                                  \
-		}                                                                                  \
-		stack[++depth] = (n);                                                              \
-		open_at[depth] = (off);                                                            \
-	} while (0)
-
-	stack = malloc(16 * sizeof(*stack));
-	open_at = malloc(16 * sizeof(*open_at));
-	if (!stack || !open_at)
-		goto oom;
-	cap = 16;
-	stack[0] = root;
-	open_at[0] = 0;
-
+	s.node = malloc(16 * sizeof(*s.node));
+	s.at = malloc(16 * sizeof(*s.at));
+	if (!s.node || !s.at) {
+		rc = oom(p);
+		goto out;
+	}
+	s.cap = 16;
+	s.node[0] = root; /* the root is open from the start */
+	s.at[0] = 0;
 	for (;;) {
 		const char *o = find(p->src + pos, p->len - pos, p->otag, p->olen);
-		size_t tag = o ? (size_t)(o - p->src) : p->len, inner, inner_len, end, after;
-		const char *close, *name;
-		size_t name_len;
-		char sigil;
-		struct node *n;
-		int standalone = 0;
+		struct tag t = {o ? (size_t)(o - p->src) : p->len, 0, 0, 0, 0, 0, NULL, 0, 0};
 
 		/* Advance the line bookkeeping over the text before the tag. */
-		for (size_t i = pos; i < tag; i++) {
+		for (size_t i = pos; i < t.at; i++)
 			if (p->src[i] == '\n') {
 				line_start = i + 1;
 				line_tags = 0;
 			}
-		}
 		if (!o)
 			break;
-		inner = tag + p->olen;
-		sigil = inner < p->len ? p->src[inner] : '\0';
-		if (sigil == '{' && !strcmp(p->otag, "{{")) {
-			close = find(p->src + inner + 1, p->len - inner - 1, "}}}", 3);
-			if (!close) {
-				rc = perr(p, tag, "'{{{' is never closed; expected '}}}'%s%s", "",
-					  NULL);
-				goto out;
-			}
-			inner_len = (size_t)(close - p->src) - inner;
-			end = (size_t)(close - p->src) + 3;
-			sigil = '&'; /* {{{x}}} is {{&x}}: inner starts at the '{' like a sigil */
-		} else if (sigil == '=') {
-			char want[MAX_DELIM + 1];
-
-			snprintf(want, sizeof(want), "=%s", p->ctag);
-			close = find(p->src + inner + 1, p->len - inner - 1, want, p->clen + 1);
-			if (!close) {
-				rc = perr(p, tag,
-					  "set-delimiter tag is never closed; expected '%s'", want,
-					  NULL);
-				goto out;
-			}
-			inner_len = (size_t)(close - p->src) - inner;
-			end = (size_t)(close - p->src) + p->clen + 1;
-		} else {
-			close = find(p->src + inner, p->len - inner, p->ctag, p->clen);
-			if (!close) {
-				rc = perr(p, tag, "tag is never closed; expected '%s'", p->ctag,
-					  NULL);
-				goto out;
-			}
-			inner_len = (size_t)(close - p->src) - inner;
-			end = (size_t)(close - p->src) + p->clen;
-		}
-		if (!inner_len)
-			sigil = 0; /* "{{}}": what follows is the closing delimiter, not a sigil */
-		if (strchr("#^/!=>&", sigil) && sigil) {
-			name = p->src + inner + 1;
-			name_len = inner_len - 1;
-		} else {
-			name = p->src + inner;
-			name_len = inner_len;
-			sigil = 0;
-		}
-		name = trim(name, &name_len);
-
-		/* Standalone: only whitespace around it on its line, and alone there. */
-		after = end;
-		if (sigil && sigil != '&' && line_tags == 0) {
-			size_t i = line_start;
-
-			while (i < tag && is_blank(p->src[i]))
-				i++;
-			if (i == tag && text_from <= line_start) {
-				while (after < p->len && is_blank(p->src[after]))
-					after++;
-				if (after == p->len) {
-					standalone = 1;
-				} else if (p->src[after] == '\n') {
-					after++, standalone = 1;
-				} else if (p->src[after] == '\r' && after + 1 < p->len &&
-					   p->src[after + 1] == '\n') {
-					after += 2, standalone = 1;
-				}
-			}
-		}
-		if (!standalone)
-			after = end;
+		if ((rc = tag_bounds(p, &t)))
+			goto out;
+		tag_standalone(p, &t, line_start, line_tags, text_from);
 		line_tags++;
-
 		/* Flush the literal text before the tag (minus a standalone indent). */
-		{
-			size_t text_end = standalone ? line_start : tag;
-
-			if (text_end > text_from) {
-				n = add_kid(stack[depth], N_TEXT, p->src + text_from,
-					    text_end - text_from);
-				if (!n)
-					goto oom;
-				pos_of(p, text_from, &n->line, &n->col);
-			}
-		}
-		if (sigil != '!' && sigil != '=') {
-			if (!name_len) {
-				rc = perr(p, tag,
-					  "empty tag: a name is needed between '%s' and '%s'",
-					  p->otag, p->ctag);
-				goto out;
-			}
-			for (size_t i = 0; i < name_len; i++) {
-				if (is_space(name[i])) {
-					char nm[128];
-
-					snprintf(nm, sizeof(nm), "%.*s", (int)name_len, name);
-					rc = perr(p, tag,
-						  "tag name '%s' contains a space; names are one "
-						  "word such as 'user.name'%s",
-						  nm, NULL);
-					goto out;
-				}
-			}
-		}
-		switch (sigil) {
-		case '=':
-			if ((rc = set_delimiters(p, p->src + inner + 1, inner_len - 1, tag)))
-				goto out;
-			break;
-		case '!':
-		case 0:
-		case '&':
-		case '>':
-			n = add_kid(stack[depth],
-				    sigil == '!'   ? N_COMMENT
-				    : sigil == '>' ? N_PARTIAL
-						   : N_VAR,
-				    name, name_len);
-			if (!n)
-				goto oom;
-			pos_of(p, tag, &n->line, &n->col);
-			if (sigil == '>' && standalone && tag > line_start) {
-				n->indent = malloc(tag - line_start + 1);
-				if (!n->indent)
-					goto oom;
-				memcpy(n->indent, p->src + line_start, tag - line_start);
-				n->indent[tag - line_start] = '\0';
-			}
-			break;
-		case '#':
-		case '^':
-			if (depth >= LLMOPS_TEMPLATE_MAX_DEPTH) {
-				rc = perr(p, tag,
-					  "sections nest more than %s deep here; flatten the "
-					  "template%s",
-					  LLMOPS_TEMPLATE_MAX_DEPTH_STR, NULL);
-				goto out;
-			}
-			n = add_kid(stack[depth], sigil == '#' ? N_SECTION : N_INVERTED, name,
-				    name_len);
-			if (!n)
-				goto oom;
-			pos_of(p, tag, &n->line, &n->col);
-			PUSH(n, tag);
-			break;
-		case '/': {
-			struct node *top = stack[depth];
-			char nm[128], want[128];
-
-			snprintf(nm, sizeof(nm), "%.*s", (int)name_len, name);
-			if (depth == 0) {
-				rc = perr(p, tag, "'%s' closes a section that was never opened%s",
-					  nm, NULL);
-				goto out;
-			}
-			if (top->len != name_len || memcmp(top->str, name, name_len)) {
-				int l, c;
-
-				pos_of(p, open_at[depth], &l, &c);
-				snprintf(want, sizeof(want), "'%s' (opened at %d:%d)", top->str, l,
-					 c);
-				rc = perr(p, tag,
-					  "'/%s' does not close the open section; expected the "
-					  "close of %s",
-					  nm, want);
-				goto out;
-			}
-			depth--;
-			break;
-		}
-		default: break;
-		}
-		pos = after;
-		text_from = after;
-		if (after > end) { /* a standalone tag swallowed its newline */
-			line_start = after;
+		if ((rc = add_text(p, s.node[s.depth], text_from,
+				   t.standalone ? line_start : t.at)) ||
+		    (rc = tag_check_name(p, &t)) || (rc = tag_node(p, &s, &t, line_start)))
+			goto out;
+		pos = text_from = t.after;
+		if (t.after > t.end) { /* a standalone tag swallowed its newline */
+			line_start = t.after;
 			line_tags = 0;
 		}
 	}
-	if (depth > 0) {
-		struct node *top = stack[depth];
-
-		rc = perr(p, open_at[depth],
+	if (s.depth > 0) {
+		struct node *top = s.node[s.depth];
+		rc = perr(p, s.at[s.depth],
 			  "section '%s' is never closed; add '{{/%s}}' where it should end",
 			  top->str, top->str);
 		goto out;
 	}
-	if (p->len > text_from) {
-		struct node *n = add_kid(root, N_TEXT, p->src + text_from, p->len - text_from);
-
-		if (!n)
-			goto oom;
-		pos_of(p, text_from, &n->line, &n->col);
-	}
-	goto out;
-oom:
-	rc = llmops_err_set(p->err, LLMOPS_E_NOMEM, "out of memory");
+	rc = add_text(p, root, text_from, p->len);
 out:
-	free(stack);
-	free(open_at);
+	free(s.node);
+	free(s.at);
 	return rc;
-#undef PUSH
 }
 
 int llmops_template_parse(struct llmops_template **out, const char *src, size_t len,
@@ -759,8 +766,8 @@ static int render_nodes(struct render *r, const struct node *parent)
 				r->err, LLMOPS_E_INPUT,
 				"the template renders too much (over %u steps or %u MiB) at %d:%d: "
 				"sections nested over lists multiply; flatten them",
-				LLMOPS_TEMPLATE_MAX_STEPS, LLMOPS_TEMPLATE_MAX_OUTPUT >> 20, n->line,
-				n->col);
+				LLMOPS_TEMPLATE_MAX_STEPS, LLMOPS_TEMPLATE_MAX_OUTPUT >> 20,
+				n->line, n->col);
 		switch (n->type) {
 		case N_TEXT:
 			if (llmops_buf_add(r->out, n->str, n->len))

@@ -71,22 +71,10 @@ static unsigned pii_kinds(const cJSON *v)
 	return mask;
 }
 
-static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *where, int idx,
-		     struct llmops_err *err)
+/* The assertion type named (a->type), or an error naming the nearest and every known one. */
+static int parse_type(struct llmops_assertion *a, const cJSON *type, const char *where, int idx,
+		      struct llmops_err *err)
 {
-	const cJSON *type =
-		cJSON_IsString(item) ? item : cJSON_GetObjectItemCaseSensitive(item, "type");
-	const cJSON *value =
-		cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "value") : NULL;
-	const cJSON *ic =
-		cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "ignore_case") : NULL;
-	const cJSON *k;
-	memset(a, 0, sizeof(*a));
-	a->type = -1;
-	if (!cJSON_IsString(type))
-		return llmops_err_set(err, LLMOPS_E_INPUT,
-				      "%s: assert[%d]: must be an object with a \"type\" string",
-				      where, idx);
 	for (int t = 0; llmops_assert_names[t]; t++)
 		if (!strcmp(type->valuestring, llmops_assert_names[t]))
 			a->type = t;
@@ -105,6 +93,16 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 		llmops_strlist_release(&near);
 		return LLMOPS_E_INPUT;
 	}
+	return 0;
+}
+
+/* The keys every assertion may have: only known ones, "turn" and "ignore_case". */
+static int parse_common(struct llmops_assertion *a, const cJSON *item, const char *where, int idx,
+			struct llmops_err *err)
+{
+	const cJSON *ic =
+		cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "ignore_case") : NULL;
+	const cJSON *k;
 	const char *tn = llmops_assert_names[a->type];
 	if (cJSON_IsObject(item))
 		cJSON_ArrayForEach (k, item)
@@ -130,6 +128,14 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 				      "%s: assert[%d] (%s): ignore_case must be true or false",
 				      where, idx, tn);
 	a->ignore_case = cJSON_IsTrue(ic);
+	return 0;
+}
+
+/* The "value" each type takes (and a tool check's "strict"). */
+static int parse_value(struct llmops_assertion *a, const cJSON *item, const cJSON *value,
+		       const char *where, int idx, struct llmops_err *err)
+{
+	const char *tn = llmops_assert_names[a->type];
 	switch (a->type) {
 	case LLMOPS_ASSERT_EQUALS:
 	case LLMOPS_ASSERT_REGEX:
@@ -221,25 +227,51 @@ static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *
 				tn);
 		break;
 	}
-	if (value && !(a->value = cJSON_Duplicate(value, 1)))
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	if (a->type == LLMOPS_ASSERT_REGEX) {
-		int ec;
-		PCRE2_SIZE off;
-		uint32_t opts = PCRE2_UTF | PCRE2_UCP | (a->ignore_case ? PCRE2_CASELESS : 0);
-		a->re = pcre2_compile((PCRE2_SPTR)value->valuestring, PCRE2_ZERO_TERMINATED, opts,
-				      &ec, &off, NULL);
-		if (!a->re) {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(ec, msg, sizeof(msg));
-			return llmops_err_set(err, LLMOPS_E_INPUT,
-					      "%s: assert[%d] (regex): invalid pattern '%s' at "
-					      "offset %zu: %s",
-					      where, idx, value->valuestring, (size_t)off,
-					      (const char *)msg);
-		}
+	return 0;
+}
+
+/* The regex assertion's pattern, compiled once. */
+static int compile_regex(struct llmops_assertion *a, const cJSON *value, const char *where, int idx,
+			 struct llmops_err *err)
+{
+	int ec;
+	PCRE2_SIZE off;
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP | (a->ignore_case ? PCRE2_CASELESS : 0);
+	a->re = pcre2_compile((PCRE2_SPTR)value->valuestring, PCRE2_ZERO_TERMINATED, opts, &ec,
+			      &off, NULL);
+	if (!a->re) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		return llmops_err_set(err, LLMOPS_E_INPUT,
+				      "%s: assert[%d] (regex): invalid pattern '%s' at "
+				      "offset %zu: %s",
+				      where, idx, value->valuestring, (size_t)off,
+				      (const char *)msg);
 	}
 	return 0;
+}
+
+static int parse_one(struct llmops_assertion *a, const cJSON *item, const char *where, int idx,
+		     struct llmops_err *err)
+{
+	const cJSON *type =
+		cJSON_IsString(item) ? item : cJSON_GetObjectItemCaseSensitive(item, "type");
+	const cJSON *value =
+		cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "value") : NULL;
+	int rc;
+	memset(a, 0, sizeof(*a));
+	a->type = -1;
+	if (!cJSON_IsString(type))
+		return llmops_err_set(err, LLMOPS_E_INPUT,
+				      "%s: assert[%d]: must be an object with a \"type\" string",
+				      where, idx);
+	if ((rc = parse_type(a, type, where, idx, err)) ||
+	    (rc = parse_common(a, item, where, idx, err)) ||
+	    (rc = parse_value(a, item, value, where, idx, err)))
+		return rc;
+	if (value && !(a->value = cJSON_Duplicate(value, 1)))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	return a->type == LLMOPS_ASSERT_REGEX ? compile_regex(a, value, where, idx, err) : 0;
 }
 
 int llmops_assertions_has(const struct llmops_assertions *as, int type)
@@ -408,13 +440,66 @@ static int moderated(const struct llmops_assertion *a, const cJSON *scores, stru
 	return over == 0;
 }
 
+/* is_json and json_schema: the output is one JSON value (that the schema accepts). */
+static int check_json(const struct llmops_assertion *a, const char *out, size_t len, const char *tn,
+		      struct llmops_buf *why)
+{
+	const char *end = NULL;
+	cJSON *doc = cJSON_ParseWithLengthOpts(out, len, &end, 0);
+	while (doc && end && end < out + len && strchr(" \t\r\n", *end) && *end)
+		end++;
+	if (doc && end && end < out + len) { /* something after the value */
+		cJSON_Delete(doc);
+		doc = NULL;
+	}
+	if (!doc) {
+		llmops_buf_addf(why, "%s: the output is not JSON (at byte %zu)", tn,
+				end && end >= out ? (size_t)(end - out) : (size_t)0);
+		return 0;
+	}
+	int ok = 1;
+	if (a->type == LLMOPS_ASSERT_JSON_SCHEMA) {
+		struct llmops_buf w = LLMOPS_BUF_INIT;
+		ok = llmops_schema_validate(a->value, doc, &w);
+		if (ok == 0)
+			llmops_buf_addf(why, "json_schema: %s", w.data ? w.data : "invalid");
+		llmops_buf_release(&w);
+	}
+	cJSON_Delete(doc);
+	return ok;
+}
+
+/* contains and not_contains: each string of the value found (or none of them). */
+static int check_contains(const struct llmops_assertion *a, const char *out, size_t len,
+			  const char *tn, struct llmops_buf *why)
+{
+	const cJSON *x;
+	int want = a->type == LLMOPS_ASSERT_CONTAINS;
+	const cJSON *v = a->value;
+	if (cJSON_IsString(v)) {
+		if (contains(out, len, v->valuestring, a->ignore_case) == want)
+			return 1;
+		llmops_buf_addf(why, "%s ", tn);
+		quote(why, v->valuestring);
+		llmops_buf_adds(why, want ? ": not found" : ": found");
+		return 0;
+	}
+	cJSON_ArrayForEach (x, v)
+		if (contains(out, len, x->valuestring, a->ignore_case) != want) {
+			llmops_buf_addf(why, "%s ", tn);
+			quote(why, x->valuestring);
+			llmops_buf_adds(why, want ? ": not found" : ": found");
+			return 0;
+		}
+	return 1;
+}
+
 static int check_one(const struct llmops_assertion *a, const struct llmops_observation *o,
 		     struct llmops_buf *why)
 {
 	const char *out = o->output ? o->output : "";
 	size_t len = o->output ? o->len : 0;
 	const char *tn = llmops_assert_names[a->type];
-	const cJSON *x;
 	double lim = cJSON_IsNumber(a->value) ? a->value->valuedouble : 0;
 
 	switch (a->type) {
@@ -426,26 +511,7 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 		llmops_buf_adds(why, ": the output differs");
 		return 0;
 	case LLMOPS_ASSERT_CONTAINS:
-	case LLMOPS_ASSERT_NOT_CONTAINS: {
-		int want = a->type == LLMOPS_ASSERT_CONTAINS;
-		const cJSON *v = a->value;
-		if (cJSON_IsString(v)) {
-			if (contains(out, len, v->valuestring, a->ignore_case) == want)
-				return 1;
-			llmops_buf_addf(why, "%s ", tn);
-			quote(why, v->valuestring);
-			llmops_buf_adds(why, want ? ": not found" : ": found");
-			return 0;
-		}
-		cJSON_ArrayForEach (x, v)
-			if (contains(out, len, x->valuestring, a->ignore_case) != want) {
-				llmops_buf_addf(why, "%s ", tn);
-				quote(why, x->valuestring);
-				llmops_buf_adds(why, want ? ": not found" : ": found");
-				return 0;
-			}
-		return 1;
-	}
+	case LLMOPS_ASSERT_NOT_CONTAINS: return check_contains(a, out, len, tn, why);
 	case LLMOPS_ASSERT_REGEX: {
 		pcre2_match_data *md = pcre2_match_data_create_from_pattern(a->re, NULL);
 		if (!md)
@@ -461,32 +527,7 @@ static int check_one(const struct llmops_assertion *a, const struct llmops_obser
 		return 0;
 	}
 	case LLMOPS_ASSERT_IS_JSON:
-	case LLMOPS_ASSERT_JSON_SCHEMA: {
-		const char *end = NULL;
-		cJSON *doc = cJSON_ParseWithLengthOpts(out, len, &end, 0);
-		while (doc && end && end < out + len && strchr(" \t\r\n", *end) && *end)
-			end++;
-		if (doc && end && end < out + len) { /* something after the value */
-			cJSON_Delete(doc);
-			doc = NULL;
-		}
-		if (!doc) {
-			llmops_buf_addf(why, "%s: the output is not JSON (at byte %zu)", tn,
-					end && end >= out ? (size_t)(end - out) : (size_t)0);
-			return 0;
-		}
-		int ok = 1;
-		if (a->type == LLMOPS_ASSERT_JSON_SCHEMA) {
-			struct llmops_buf w = LLMOPS_BUF_INIT;
-			ok = llmops_schema_validate(a->value, doc, &w);
-			if (ok == 0)
-				llmops_buf_addf(why, "json_schema: %s",
-						w.data ? w.data : "invalid");
-			llmops_buf_release(&w);
-		}
-		cJSON_Delete(doc);
-		return ok;
-	}
+	case LLMOPS_ASSERT_JSON_SCHEMA: return check_json(a, out, len, tn, why);
 	case LLMOPS_ASSERT_MAX_TOKENS:
 		if (o->tokens_out < 0 || (double)o->tokens_out <= lim)
 			return 1;

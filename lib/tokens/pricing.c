@@ -113,17 +113,31 @@ static int hhmm(const cJSON *v, int *out)
 	return 0;
 }
 
-static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const char *origin,
-		     const char *text, size_t len, const char *label, const char *const *steps,
-		     size_t nsteps, struct llmops_err *err)
+/* Where an entry is, for its errors. */
+struct entry_at {
+	struct llmops_err *err;
+	const char *text;
+	size_t len;
+	const char *label;
+	const char *const *steps;
+	size_t nsteps;
+	const char *id;
+};
+
+static int entry_fail(const struct entry_at *at, const char *key, const char *msg)
 {
-	struct llmops_price pr = {0};
+	return fail_at(at->err, at->text, at->len, at->label, at->steps, at->nsteps, key, msg,
+		       at->id);
+}
+
+/* The entry's keys are known ones; its prices and token limits are numbers in range. */
+static int read_figures(struct llmops_price *pr, const cJSON *e, const struct entry_at *at)
+{
+	static const char *const fields[] = {"input", "output", "cached_input", "context_window",
+					     "max_output_tokens"};
 	const char *why = NULL;
 	double cw, mo;
 	char msg[256];
-
-	if (!cJSON_IsObject(e))
-		return fail_at(err, text, len, label, steps, nsteps, NULL, "must be an object", id);
 	for (cJSON *k = e->child; k; k = k->next) {
 		size_t i;
 		for (i = 0; entry_keys[i]; i++)
@@ -135,84 +149,106 @@ static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const c
 				 "context_window, max_output_tokens, tiers, hours, aliases, "
 				 "prefixes)",
 				 k->string);
-			return fail_at(err, text, len, label, steps, nsteps, k->string, msg, id);
+			return entry_fail(at, k->string, msg);
 		}
 	}
-	static const char *const fields[] = {"input", "output", "cached_input", "context_window",
-					     "max_output_tokens"};
-	double *dst[] = {&pr.input, &pr.output, &pr.cached_input, &cw, &mo};
+	double *dst[] = {&pr->input, &pr->output, &pr->cached_input, &cw, &mo};
 	for (int f = 0; f < 5; f++)
 		if (get_num(e, fields[f], f < 2, f == 2 ? -1 : 0, dst[f], &why)) {
 			snprintf(msg, sizeof(msg), "'%s' %s%s", fields[f], why,
 				 f < 2 ? " (USD per 1M tokens)" : "");
-			return fail_at(err, text, len, label, steps, nsteps, fields[f], msg, id);
+			return entry_fail(at, fields[f], msg);
 		}
 	/* token counts become integers: a range check first (1e308 is a number >= 0) */
 	if (cw > 1e12 || mo > 1e12) {
-		snprintf(msg, sizeof(msg), "'%s' must be at most 1e12 tokens",
-			 cw > 1e12 ? "context_window" : "max_output_tokens");
-		return fail_at(err, text, len, label, steps, nsteps,
-			       cw > 1e12 ? "context_window" : "max_output_tokens", msg, id);
+		const char *k = cw > 1e12 ? "context_window" : "max_output_tokens";
+		snprintf(msg, sizeof(msg), "'%s' must be at most 1e12 tokens", k);
+		return entry_fail(at, k, msg);
 	}
-	pr.context_window = (long)cw;
-	pr.max_output_tokens = (long)mo;
+	pr->context_window = (long)cw;
+	pr->max_output_tokens = (long)mo;
+	return 0;
+}
+
+/* "tiers": prices above an input size.  0 or an error (pr->tiers then freed). */
+static int read_tiers(struct llmops_price *pr, const cJSON *e, const struct entry_at *at)
+{
 	const cJSON *tiers = cJSON_GetObjectItemCaseSensitive(e, "tiers");
+	const char *why = NULL;
 	if (tiers && !cJSON_IsArray(tiers))
-		return fail_at(err, text, len, label, steps, nsteps, "tiers",
-			       "'tiers' must be an array", id);
-	if (tiers && cJSON_GetArraySize(tiers) > 0) {
-		pr.ntiers = (size_t)cJSON_GetArraySize(tiers);
-		pr.tiers = calloc(pr.ntiers, sizeof(*pr.tiers));
-		if (!pr.tiers)
-			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-		size_t i = 0;
-		for (const cJSON *t = tiers->child; t; t = t->next, i++) {
-			double above;
-			if (get_num(t, "above_input_tokens", 1, 0, &above, &why) || above > 1e12) {
-				free(pr.tiers);
-				return fail_at(err, text, len, label, steps, nsteps, "tiers",
-					       "a tier needs 'above_input_tokens', a number of "
-					       "tokens from 0 to 1e12",
-					       id);
-			}
-			pr.tiers[i].above_input_tokens = (long)above;
-			get_num(t, "input", 0, pr.input, &pr.tiers[i].input, &why);
-			get_num(t, "cached_input", 0, pr.cached_input, &pr.tiers[i].cached_input,
-				&why);
-			get_num(t, "output", 0, pr.output, &pr.tiers[i].output, &why);
+		return entry_fail(at, "tiers", "'tiers' must be an array");
+	if (!tiers || cJSON_GetArraySize(tiers) <= 0)
+		return 0;
+	pr->ntiers = (size_t)cJSON_GetArraySize(tiers);
+	pr->tiers = calloc(pr->ntiers, sizeof(*pr->tiers));
+	if (!pr->tiers)
+		return llmops_err_set(at->err, LLMOPS_E_NOMEM, "out of memory");
+	size_t i = 0;
+	for (const cJSON *t = tiers->child; t; t = t->next, i++) {
+		double above;
+		if (get_num(t, "above_input_tokens", 1, 0, &above, &why) || above > 1e12) {
+			free(pr->tiers);
+			pr->tiers = NULL;
+			return entry_fail(at, "tiers",
+					  "a tier needs 'above_input_tokens', a number of tokens "
+					  "from 0 to 1e12");
 		}
+		pr->tiers[i].above_input_tokens = (long)above;
+		get_num(t, "input", 0, pr->input, &pr->tiers[i].input, &why);
+		get_num(t, "cached_input", 0, pr->cached_input, &pr->tiers[i].cached_input, &why);
+		get_num(t, "output", 0, pr->output, &pr->tiers[i].output, &why);
 	}
+	return 0;
+}
+
+/* "hours": prices in windows of the day (UTC).  0 or an error (pr->hours then freed). */
+static int read_hours(struct llmops_price *pr, const cJSON *e, const struct entry_at *at)
+{
 	const cJSON *hours = cJSON_GetObjectItemCaseSensitive(e, "hours");
-	if (hours && (!cJSON_IsArray(hours) || cJSON_GetArraySize(hours) > 24)) {
-		free(pr.tiers);
-		return fail_at(err, text, len, label, steps, nsteps, "hours",
-			       "'hours' must be an array (at most 24 windows)", id);
+	const char *why = NULL;
+	if (hours && (!cJSON_IsArray(hours) || cJSON_GetArraySize(hours) > 24))
+		return entry_fail(at, "hours", "'hours' must be an array (at most 24 windows)");
+	if (!hours || cJSON_GetArraySize(hours) <= 0)
+		return 0;
+	pr->nhours = (size_t)cJSON_GetArraySize(hours);
+	pr->hours = calloc(pr->nhours, sizeof(*pr->hours));
+	if (!pr->hours)
+		return llmops_err_set(at->err, LLMOPS_E_NOMEM, "out of memory");
+	size_t i = 0;
+	for (const cJSON *h = hours->child; h; h = h->next, i++) {
+		struct llmops_price_hours *w = &pr->hours[i];
+		if (hhmm(cJSON_GetObjectItemCaseSensitive(h, "from"), &w->from) ||
+		    hhmm(cJSON_GetObjectItemCaseSensitive(h, "to"), &w->to) || w->from == w->to ||
+		    get_num(h, "input", 1, 0, &w->input, &why) ||
+		    get_num(h, "output", 1, 0, &w->output, &why) ||
+		    get_num(h, "cached_input", 0, -1, &w->cached_input, &why)) {
+			free(pr->hours);
+			pr->hours = NULL;
+			return entry_fail(
+				at, "hours",
+				"a window of 'hours' has 'from' and 'to' (UTC, \"HH:MM\", "
+				"not the same), 'input' and 'output' (USD per 1M tokens) "
+				"and may have 'cached_input'");
+		}
 	}
-	if (hours && cJSON_GetArraySize(hours) > 0) {
-		pr.nhours = (size_t)cJSON_GetArraySize(hours);
-		pr.hours = calloc(pr.nhours, sizeof(*pr.hours));
-		if (!pr.hours) {
-			free(pr.tiers);
-			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-		}
-		size_t i = 0;
-		for (const cJSON *h = hours->child; h; h = h->next, i++) {
-			struct llmops_price_hours *w = &pr.hours[i];
-			if (hhmm(cJSON_GetObjectItemCaseSensitive(h, "from"), &w->from) ||
-			    hhmm(cJSON_GetObjectItemCaseSensitive(h, "to"), &w->to) ||
-			    w->from == w->to || get_num(h, "input", 1, 0, &w->input, &why) ||
-			    get_num(h, "output", 1, 0, &w->output, &why) ||
-			    get_num(h, "cached_input", 0, -1, &w->cached_input, &why)) {
-				free(pr.tiers);
-				free(pr.hours);
-				return fail_at(
-					err, text, len, label, steps, nsteps, "hours",
-					"a window of 'hours' has 'from' and 'to' (UTC, "
-					"\"HH:MM\", not the same), 'input' and 'output' (USD "
-					"per 1M tokens) and may have 'cached_input'",
-					id);
-			}
-		}
+	return 0;
+}
+
+static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const char *origin,
+		     const char *text, size_t len, const char *label, const char *const *steps,
+		     size_t nsteps, struct llmops_err *err)
+{
+	const struct entry_at at = {err, text, len, label, steps, nsteps, id};
+	struct llmops_price pr = {0};
+	int rc;
+
+	if (!cJSON_IsObject(e))
+		return entry_fail(&at, NULL, "must be an object");
+	if ((rc = read_figures(&pr, e, &at)) || (rc = read_tiers(&pr, e, &at)))
+		return rc;
+	if ((rc = read_hours(&pr, e, &at))) {
+		free(pr.tiers);
+		return rc;
 	}
 	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(e, "provider");
 	pr.id = id;

@@ -111,7 +111,7 @@ static cJSON *repeats_json_of(const struct llmops_diff *d)
 }
 
 cJSON *llmops_diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,
-		 const struct llmops_run_data *b, double tolerance, double significance)
+			const struct llmops_run_data *b, double tolerance, double significance)
 {
 	cJSON *o = cJSON_CreateObject(), *p;
 	cJSON_AddItemToObject(o, "a", side_json(a, &d->a));
@@ -136,9 +136,12 @@ cJSON *llmops_diff_json(const struct llmops_diff *d, const struct llmops_run_dat
 	cJSON_AddNumberToObject(p, "score_tolerance", tolerance);
 	cJSON_AddNumberToObject(p, "score_changed", (double)d->score_changed);
 	cJSON_AddNumberToObject(p, "output_changed", (double)d->output_changed);
-	llmops_runfmt_add_num(o, "latency_p50_change_pct", llmops_rel_change(d->a.latency_p50, d->b.latency_p50));
-	llmops_runfmt_add_num(o, "latency_p95_change_pct", llmops_rel_change(d->a.latency_p95, d->b.latency_p95));
-	llmops_runfmt_add_num(o, "cost_change_pct", llmops_rel_change(d->a.cost_usd, d->b.cost_usd));
+	llmops_runfmt_add_num(o, "latency_p50_change_pct",
+			      llmops_rel_change(d->a.latency_p50, d->b.latency_p50));
+	llmops_runfmt_add_num(o, "latency_p95_change_pct",
+			      llmops_rel_change(d->a.latency_p95, d->b.latency_p95));
+	llmops_runfmt_add_num(o, "cost_change_pct",
+			      llmops_rel_change(d->a.cost_usd, d->b.cost_usd));
 	if (d->repeated)
 		cJSON_AddItemToObject(o, "repeats", repeats_json_of(d));
 	cJSON_AddBoolToObject(o, "regressed", llmops_diff_regressed(d, significance));

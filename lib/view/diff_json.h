@@ -11,7 +11,7 @@
 
 /* The comparison as JSON (the caller's). */
 cJSON *llmops_diff_json(const struct llmops_diff *d, const struct llmops_run_data *a,
-		 const struct llmops_run_data *b, double tolerance, double significance);
+			const struct llmops_run_data *b, double tolerance, double significance);
 
 /* The change from a to b in percent of a; NAN when a is not above 0 or either is NAN. */
 double llmops_rel_change(double a, double b);

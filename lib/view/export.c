@@ -490,8 +490,7 @@ int llmops_export_write(struct llmops_ledger *lg, struct llmops_export *x, struc
 		free(p.s);
 		return rc;
 	}
-	case LLMOPS_EXPORT_OTLP:
-		return export_otlp(lg, x, err);
+	case LLMOPS_EXPORT_OTLP: return export_otlp(lg, x, err);
 	case LLMOPS_EXPORT_CSV:
 		/* the run's columns, then a result's as eval -o and report write them */
 		fprintf(x->f, "run,kind,prompt,prompt_version,provider,model,created_at,%s\r\n",

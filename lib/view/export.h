@@ -21,14 +21,15 @@ enum llmops_export_format {
 };
 
 struct llmops_export {
-	int format;			/* enum llmops_export_format */
-	const char *since;		/* the ledger's timestamp: runs started then or later; NULL: all */
-	const char *run_id;		/* one run's results; NULL: every run's */
-	FILE *f;			/* where it is written (not used when post is set) */
-	const struct llmops_post *post; /* OTLP only: POST batches of 1,000 spans here; NULL: write */
+	int format;	    /* enum llmops_export_format */
+	const char *since;  /* the ledger's timestamp: runs started then or later; NULL: all */
+	const char *run_id; /* one run's results; NULL: every run's */
+	FILE *f;	    /* where it is written (not used when post is set) */
+	const struct llmops_post
+		*post; /* OTLP only: POST batches of 1,000 spans here; NULL: write */
 	/* filled in */
-	long sent, posts;		/* spans written or POSTed, and the POSTs */
-	int post_failed;		/* a POST failed (err says why; sent were taken before it) */
+	long sent, posts; /* spans written or POSTed, and the POSTs */
+	int post_failed;  /* a POST failed (err says why; sent were taken before it) */
 };
 
 /*

@@ -10,9 +10,9 @@
 #include <string.h>
 
 int llmops_repeats_each_variant(const struct llmops_run_data *d,
-			 void (*each)(const char *variant, const struct llmops_repeats *r,
-				      void *ud),
-			 void *ud)
+				void (*each)(const char *variant, const struct llmops_repeats *r,
+					     void *ud),
+				void *ud)
 {
 	struct llmops_rep_obs *obs = malloc((d->n ? d->n : 1) * sizeof(*obs));
 	int rc = obs ? 0 : -1;

@@ -18,9 +18,9 @@
  * figures, ud) for each one.  Returns 0, or -1 when out of memory.
  */
 int llmops_repeats_each_variant(const struct llmops_run_data *d,
-			 void (*each)(const char *variant, const struct llmops_repeats *r,
-				      void *ud),
-			 void *ud);
+				void (*each)(const char *variant, const struct llmops_repeats *r,
+					     void *ud),
+				void *ud);
 
 /* The figures as a JSON object (the caller's); per_case adds every case's line. */
 cJSON *llmops_repeats_json(const struct llmops_repeats *r, int per_case);

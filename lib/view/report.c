@@ -16,16 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const llmops_report_formats[] = {"html", "json", "jsonl", "csv", "junit", "markdown",
-					      NULL};
+const char *const llmops_report_formats[] = {"html",  "json",	  "jsonl", "csv",
+					     "junit", "markdown", NULL};
 
 const char *llmops_report_format_for(const char *path)
 {
 	static const struct {
 		const char *ext, *fmt;
-	} map[] = {{".html", "html"},	 {".htm", "html"},	{".json", "json"},
-		   {".jsonl", "jsonl"},	 {".ndjson", "jsonl"},	{".csv", "csv"},
-		   {".xml", "junit"},	 {".md", "markdown"},	{".markdown", "markdown"}};
+	} map[] = {{".html", "html"},	{".htm", "html"},     {".json", "json"},
+		   {".jsonl", "jsonl"}, {".ndjson", "jsonl"}, {".csv", "csv"},
+		   {".xml", "junit"},	{".md", "markdown"},  {".markdown", "markdown"}};
 	const char *dot = strrchr(path, '.');
 	for (size_t i = 0; dot && i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(dot, map[i].ext))
@@ -220,7 +220,6 @@ static void write_markdown(FILE *f, const struct llmops_report *r)
 	llmops_results_src_data(&src, r->run);
 	(void)llmops_results_markdown_failing(f, &src, "Cases that did not pass");
 }
-
 
 int llmops_report_load(struct llmops_ledger *lg, const char *ref, const char *vs_ref,
 		       const char *format, struct llmops_report *r, struct llmops_err *err)

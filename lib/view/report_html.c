@@ -250,11 +250,13 @@ static void summary(FILE *f, const struct llmops_run *u, int repeated, size_t nv
 			"<tr><td>results<td>%lld over %zu variants (side by side below): %lld "
 			"passed, %lld failed, %lld %s",
 			(long long)u->cases, nvariants, (long long)u->passed, (long long)u->failed,
-			(long long)u->errored, llmops_runfmt_plural((long)u->errored, "error", "errors"));
+			(long long)u->errored,
+			llmops_runfmt_plural((long)u->errored, "error", "errors"));
 	else
 		fprintf(f, "<tr><td>cases<td>%lld: %lld passed, %lld failed, %lld %s",
 			(long long)u->cases, (long long)u->passed, (long long)u->failed,
-			(long long)u->errored, llmops_runfmt_plural((long)u->errored, "error", "errors"));
+			(long long)u->errored,
+			llmops_runfmt_plural((long)u->errored, "error", "errors"));
 	if (u->cases && repeated) /* the interval that counts cases is under Repeats */
 		fprintf(f, "<tr><td>pass rate<td>%.1f%%",
 			100.0 * (double)u->passed / (double)u->cases);
@@ -385,7 +387,8 @@ static const char script[] =
 	"data=JSON.parse(document.getElementById('data').textContent),V={p:'pass',f:'fail',"
 	"e:'error',s:'skipped'};function row(x){var "
 	"r=document.createElement('tr');r.className=x[1];"
-	"[x[0],V[x[1]],x[2],x[3],x[6],x[4],x[5]].forEach(function(v){var d=document.createElement('td');"
+	"[x[0],V[x[1]],x[2],x[3],x[6],x[4],x[5]].forEach(function(v){var "
+	"d=document.createElement('td');"
 	"d.textContent=v;r.appendChild(d);});return r;}"
 	"function count(n,m){c.textContent=n+' shown of '+m+' matching'+(m>n?' (filter to see "
 	"the others)':'');}"
@@ -474,7 +477,8 @@ static void case_table(FILE *f, const struct llmops_run_data *d)
 			 x->variant && *x->variant ? " " : "", x->variant ? x->variant : "");
 		fputs(i ? ",\n[" : "[", f);
 		json_str(f, id, 400);
-		fprintf(f, ",\"%c\",\"%s\",\"%s\",", llmops_runfmt_verdict_class(x->passed), score, lat);
+		fprintf(f, ",\"%c\",\"%s\",\"%s\",", llmops_runfmt_verdict_class(x->passed), score,
+			lat);
 		json_str(f, x->expected, CELL_MAX);
 		fputc(',', f);
 		char *ans = x->passed < 0 ? NULL : llmops_runfmt_answered(x->steps, x->output);
@@ -603,7 +607,8 @@ static void variants(FILE *f, const struct llmops_run_data *d, const char **v, s
 				fputs("<td>-", f);
 				continue;
 			}
-			fprintf(f, "<td class=\"num %c\">%s", llmops_runfmt_verdict_class(x->passed),
+			fprintf(f, "<td class=\"num %c\">%s",
+				llmops_runfmt_verdict_class(x->passed),
 				llmops_runfmt_verdict(x->passed));
 			if (!isnan(x->score))
 				fprintf(f, " %.3f", x->score);

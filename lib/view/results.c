@@ -243,7 +243,8 @@ int llmops_results_junit(FILE *f, const struct llmops_results_src *src)
 	for (size_t i = 0; !rc && i < j.n; i++) {
 		const struct suite *s = &j.s[i];
 		fputs("  <testsuite name=\"", f);
-		llmops_runfmt_xml_text(f, *s->variant ? s->variant : (src->dataset ? src->dataset : ""));
+		llmops_runfmt_xml_text(f, *s->variant ? s->variant
+						      : (src->dataset ? src->dataset : ""));
 		fprintf(f,
 			"\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" skipped=\"%ld\" "
 			"time=\"%.3f\">\n",
@@ -302,7 +303,8 @@ static int md_row(const struct llmops_result *x, void *ud)
 	return 0;
 }
 
-long llmops_results_markdown_failing(FILE *f, const struct llmops_results_src *src, const char *title)
+long llmops_results_markdown_failing(FILE *f, const struct llmops_results_src *src,
+				     const char *title)
 {
 	struct md m = {f, src, 0};
 	if (src->each(src->ud, md_count, &m))

@@ -45,6 +45,7 @@ int llmops_results_jsonl(FILE *f, const struct llmops_results_src *src);
 int llmops_results_junit(FILE *f, const struct llmops_results_src *src);
 /* "### title (N)" and a table of the results that did not pass; "Every case passed." when
    none.  Returns the rows written, or -1 on an error. */
-long llmops_results_markdown_failing(FILE *f, const struct llmops_results_src *src, const char *title);
+long llmops_results_markdown_failing(FILE *f, const struct llmops_results_src *src,
+				     const char *title);
 
 #endif

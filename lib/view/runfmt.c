@@ -146,7 +146,8 @@ cJSON *llmops_runfmt_run_json(const struct llmops_run *r)
 	cJSON_AddNumberToObject(o, "failed", (double)r->failed);
 	cJSON_AddNumberToObject(o, "errors", (double)r->errored);
 	cJSON_AddNumberToObject(o, "skipped", (double)r->skipped);
-	llmops_runfmt_add_num(o, "pass_rate", r->cases ? (double)r->passed / (double)r->cases : NAN);
+	llmops_runfmt_add_num(o, "pass_rate",
+			      r->cases ? (double)r->passed / (double)r->cases : NAN);
 	llmops_runfmt_add_num(o, "score_mean", r->score_mean);
 	cJSON_AddNumberToObject(o, "requests", (double)r->requests);
 	cJSON_AddNumberToObject(o, "cache_hits", (double)r->cache_hits);
@@ -303,4 +304,3 @@ const char *llmops_runfmt_plural(long n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
 }
-

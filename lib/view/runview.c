@@ -18,10 +18,14 @@ static const struct {
 	const char *key;
 	int type; /* cJSON_Number, cJSON_Object or cJSON_Array */
 } outcome_members[] = {
-	{"dataset_cases", cJSON_Number}, {"repeat", cJSON_Number},
-	{"redactions", cJSON_Number},	 {"review", cJSON_Object},
-	{"resumed_results", cJSON_Number}, {"variants", cJSON_Array},
-	{"gate", cJSON_Object},		 {"pairwise", cJSON_Object},
+	{"dataset_cases", cJSON_Number},
+	{"repeat", cJSON_Number},
+	{"redactions", cJSON_Number},
+	{"review", cJSON_Object},
+	{"resumed_results", cJSON_Number},
+	{"variants", cJSON_Array},
+	{"gate", cJSON_Object},
+	{"pairwise", cJSON_Object},
 	{"baseline", cJSON_Object},
 };
 
@@ -84,7 +88,8 @@ cJSON *llmops_run_view_json(const struct llmops_run_data *d, const struct llmops
 		const struct llmops_result *x = &d->results[i];
 		if (x->passed != 1)
 			cJSON_AddItemToArray(failures, llmops_results_json(x, 1, repeated));
-		if ((o->failed_only && x->passed == 1) || (o->case_id && strcmp(x->case_id, o->case_id)))
+		if ((o->failed_only && x->passed == 1) ||
+		    (o->case_id && strcmp(x->case_id, o->case_id)))
 			continue;
 		cJSON_AddItemToArray(results, llmops_results_json(x, 1, repeated));
 	}
