@@ -46,7 +46,7 @@ static const struct llmops_usage usage = {
 static const char *const cost_formats[] = {"text", "json", "markdown", NULL};
 
 struct cost_env {
-	struct prompt_env penv;
+	struct llmops_prompt_env penv;
 	cJSON *cfg; /* llmops.json, or NULL */
 	struct llmops_pricing *prices;
 	struct llmops_tokenizer *tok[2]; /* cl100k_base, o200k_base, opened on demand */
@@ -95,12 +95,12 @@ static void sources_for(const struct cost_env *ce, const struct llmops_prompt *p
 }
 
 /* Tokens of p rendered with vars (NULL: the template alone). */
-static int render_count(struct prompt_source *src, struct llmops_prompt *p, const cJSON *vars,
+static int render_count(struct llmops_prompt_source *src, struct llmops_prompt *p, const cJSON *vars,
 			struct llmops_tokenizer *tok, const struct llmops_model_tokens *mt,
 			long *out)
 {
 	struct llmops_strlist missing = LLMOPS_STRLIST_INIT;
-	struct llmops_render_opts ropts = {prompt_partial, src, &missing};
+	struct llmops_render_opts ropts = {llmops_prompt_partial, src, &missing};
 	struct llmops_err err = {0};
 	cJSON *msgs = NULL, *extra = NULL;
 	long tools = 0;
@@ -126,7 +126,7 @@ static int render_count(struct prompt_source *src, struct llmops_prompt *p, cons
 	return rc ? llmops_report(&err) : 0;
 }
 
-static int compute_side(struct cost_env *ce, const char *name, struct prompt_source *src,
+static int compute_side(struct cost_env *ce, const char *name, struct llmops_prompt_source *src,
 			const char *path, int json, const char *version, struct cost_side *s)
 {
 	struct llmops_prompt *p = NULL;
@@ -233,7 +233,7 @@ static struct cost_row *row_for(struct cost_report *r, const char *name)
 static int compute_all(struct cost_env *ce, struct cost_report *r, struct llmops_snapshot *snap,
 		       const struct llmops_lock *lock, const struct llmops_strlist *refs, int base)
 {
-	struct prompt_source src = {&ce->penv, snap, NULL};
+	struct llmops_prompt_source src = {&ce->penv, snap, NULL};
 	struct llmops_catalog cat = {0};
 	struct llmops_err err = {0};
 	int rc = 0;
@@ -445,7 +445,7 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_buf_release(&dt);
 		ce.have_ds = !rc;
 		if (!rc && !refs.nr)
-			prompt_root_relative(&ce.penv, dataset, ce.dataset_rel,
+			llmops_prompt_root_relative(&ce.penv, dataset, ce.dataset_rel,
 					     sizeof(ce.dataset_rel));
 	}
 	if (!rc && isnan(budget)) {
@@ -512,7 +512,7 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 	cJSON_Delete(ce.cfg);
 	llmops_buf_release(&cfg_text);
 	llmops_buf_release(&pf);
-	prompt_env_close(&ce.penv);
+	llmops_prompt_env_close(&ce.penv);
 	llmops_strlist_release(&refs);
 	return rc;
 }

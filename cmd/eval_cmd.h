@@ -18,9 +18,9 @@ struct eval_host {
 	struct llmops_ctx *ctx;
 	cJSON *cfg; /* llmops.json, or NULL */
 	struct llmops_buf cfg_text;
-	struct prompt_env penv;
+	struct llmops_prompt_env penv;
 	int have_penv;
-	struct prompt_source src; /* partials from the work tree, for rendering */
+	struct llmops_prompt_source src; /* partials from the work tree, for rendering */
 	int progress;		  /* a progress line on stderr */
 	int baseline_missing_ok;  /* --baseline that finds no run: a note, no comparison */
 };

@@ -78,5 +78,5 @@ void eval_teardown(struct eval_host *h)
 	cJSON_Delete(h->cfg);
 	llmops_buf_release(&h->cfg_text);
 	if (h->have_penv)
-		prompt_env_close(&h->penv);
+		llmops_prompt_env_close(&h->penv);
 }

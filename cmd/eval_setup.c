@@ -152,7 +152,7 @@ static int prompt_named_like_dataset(const struct eval_host *h, const struct llm
 				     struct llmops_strlist *out)
 {
 	char rel[4096];
-	prompt_root_relative(&h->penv, h->ev.dataset_path, rel, sizeof(rel));
+	llmops_prompt_root_relative(&h->penv, h->ev.dataset_path, rel, sizeof(rel));
 	for (size_t i = 0; i < cat->n; i++)
 		if (llmops_dataset_pairs(rel, cat->fam[i].name)) {
 			llmops_strlist_append(out, cat->fam[i].name);
@@ -167,7 +167,7 @@ static int add_variant_prompt(struct eval_host *h, const char *ref_s, struct llm
 	struct llmops_promptref ref;
 	struct llmops_err err = {0};
 	const struct llmops_version_file *vf = NULL;
-	struct prompt_source src = {&h->penv, NULL, NULL};
+	struct llmops_prompt_source src = {&h->penv, NULL, NULL};
 	int rc;
 	if (llmops_promptref_parse(&ref, ref_s, 0, 0, &err))
 		return llmops_report(&err);
@@ -658,9 +658,9 @@ int eval_setup(struct eval_host *h, const struct eval_opts *o)
 			snprintf(v->label, sizeof(v->label), "%s x %s", v->prompt, v->prov->label);
 		}
 	if (h->have_penv) {
-		h->src = (struct prompt_source){&h->penv, NULL, NULL};
+		h->src = (struct llmops_prompt_source){&h->penv, NULL, NULL};
 		ev->store = h->penv.store;
-		ev->partial = prompt_partial;
+		ev->partial = llmops_prompt_partial;
 		ev->partial_ud = &h->src;
 	}
 	/* what would be sent is checked for secrets first (nothing is sent offline) */

@@ -106,7 +106,7 @@ static int load_attrib(struct llmops_ctx *ctx, const char *bundle_path, struct l
 		}
 	} else {
 		/* the lock as it is, and every lock committed before it (history) */
-		struct prompt_env env;
+		struct llmops_prompt_env env;
 		struct llmops_head h;
 		size_t from_history = 0;
 		if ((rc = llmops_ctx_workspace(ctx, &ws)))
@@ -121,11 +121,11 @@ static int load_attrib(struct llmops_ctx *ctx, const char *bundle_path, struct l
 		    llmops_attrib_from_history(a, env.store, b, ATTRIB_HISTORY, &from_history,
 					       &err)) {
 			cJSON_Delete(b);
-			prompt_env_close(&env);
+			llmops_prompt_env_close(&env);
 			return llmops_report(&err);
 		}
 		cJSON_Delete(b);
-		prompt_env_close(&env);
+		llmops_prompt_env_close(&env);
 		return 0;
 	}
 	rc = llmops_attrib_new(a, b, &err) ? llmops_report(&err) : 0;

@@ -33,7 +33,7 @@ int prompt_bundle(int argc, char **argv, struct llmops_ctx *ctx)
 					     OPT_END_ENTRY};
 	struct llmops_err err = {0};
 	struct llmops_head h;
-	struct prompt_env env;
+	struct llmops_prompt_env env;
 	cJSON *b = NULL;
 	int n = llmops_parse_command(argc, argv, opts, &u, 0, 0), rc;
 	if (n < 0)
@@ -100,6 +100,6 @@ int prompt_bundle(int argc, char **argv, struct llmops_ctx *ctx)
 			env.lock.n == 1 ? "" : "s");
 out:
 	cJSON_Delete(b);
-	prompt_env_close(&env);
+	llmops_prompt_env_close(&env);
 	return rc;
 }

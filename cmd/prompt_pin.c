@@ -129,7 +129,7 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_catalog cat;
 	struct llmops_err err = {0};
 	struct llmops_semver next = {1, 0, 0};
-	struct prompt_env env;
+	struct llmops_prompt_env env;
 	char version[64], from[64] = "";
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc, json = 0;
 
@@ -146,15 +146,15 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 	if ((rc = prompt_env_open(&env, ctx)))
 		return rc;
 	if (llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
-		prompt_env_close(&env);
+		llmops_prompt_env_close(&env);
 		return llmops_report(&err);
 	}
 	f = llmops_catalog_find(&cat, ref.name);
 	if (f && f->n) {
 		const struct llmops_version_file *v = &f->files[f->n - 1];
-		struct prompt_source wt = {&env, NULL, NULL};
+		struct llmops_prompt_source wt = {&env, NULL, NULL};
 		struct llmops_snapshot *head = NULL;
-		struct prompt_source hs = {&env, NULL, NULL};
+		struct llmops_prompt_source hs = {&env, NULL, NULL};
 		struct llmops_prompt *p = NULL;
 
 		next = v->sv;
@@ -202,14 +202,14 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 	llmops_buf_release(&path);
 	llmops_buf_release(&text);
 	llmops_catalog_release(&cat);
-	prompt_env_close(&env);
+	llmops_prompt_env_close(&env);
 	return rc;
 }
 
 /* ---- pin ---- */
 
 /* Pick the family for a bare VERSION: from the directory, or the only one with it. */
-static int family_for_version(struct prompt_env *env, const struct llmops_catalog *cat,
+static int family_for_version(struct llmops_prompt_env *env, const struct llmops_catalog *cat,
 			      struct llmops_promptref *ref)
 {
 	size_t plen = strlen(LLMOPS_PROMPTS_DIR);
@@ -246,7 +246,7 @@ static int family_for_version(struct prompt_env *env, const struct llmops_catalo
 }
 
 /* e, as old's canary taking pct% of the traffic: written; an exit status. */
-static int pin_canary(struct prompt_env *env, struct llmops_lock_entry *e,
+static int pin_canary(struct llmops_prompt_env *env, struct llmops_lock_entry *e,
 		      const struct llmops_lock_entry *old, double pct)
 {
 	struct llmops_err err = {0};
@@ -286,7 +286,7 @@ static int pin_canary(struct prompt_env *env, struct llmops_lock_entry *e,
 }
 
 /* e as NAME's stable version, alone (its canary dropped), written: an exit status. */
-static int set_stable(struct prompt_env *env, struct llmops_lock_entry *e)
+static int set_stable(struct llmops_prompt_env *env, struct llmops_lock_entry *e)
 {
 	struct llmops_err err = {0};
 	e->weight = 0;
@@ -308,7 +308,7 @@ int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx)
 		"entry, as it was pinned, replaces the stable one in prompts.lock.",
 	};
 	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
-	struct prompt_env env;
+	struct llmops_prompt_env env;
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 	if (n < 0)
 		return LLMOPS_OPT_EXIT(n);
@@ -331,7 +331,7 @@ int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx)
 	printf("promoted %s@%s to stable (was %s)\n", e.name, e.version, was);
 	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
 out:
-	prompt_env_close(&env);
+	llmops_prompt_env_close(&env);
 	return rc;
 }
 
@@ -364,8 +364,8 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_catalog cat = {0};
 	struct llmops_err err = {0};
 	struct llmops_head h;
-	struct prompt_env env;
-	struct prompt_source src;
+	struct llmops_prompt_env env;
+	struct llmops_prompt_source src;
 	char blob[LLMOPS_OID_HEX], was[64] = "";
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 
@@ -470,7 +470,7 @@ out:
 	llmops_prompt_free(p);
 	llmops_snapshot_free(head);
 	llmops_catalog_release(&cat);
-	prompt_env_close(&env);
+	llmops_prompt_env_close(&env);
 	return rc;
 }
 
@@ -486,7 +486,7 @@ int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_buf names = LLMOPS_BUF_INIT;
 	struct llmops_promptref ref;
 	struct llmops_err err = {0};
-	struct prompt_env env;
+	struct llmops_prompt_env env;
 	char was[64];
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 	const struct llmops_lock_entry *e;
@@ -504,7 +504,7 @@ int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx)
 			     env.lock.n ? "pinned: " : "nothing is pinned",
 			     env.lock.n ? names.data : "");
 		llmops_buf_release(&names);
-		prompt_env_close(&env);
+		llmops_prompt_env_close(&env);
 		return LLMOPS_EXIT_USAGE;
 	}
 	snprintf(was, sizeof(was), "%s", e->version);
@@ -513,14 +513,14 @@ int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = llmops_report(&err);
 	else
 		printf("unpinned %s (was %s)\n", ref.name, was);
-	prompt_env_close(&env);
+	llmops_prompt_env_close(&env);
 	return rc;
 }
 
 /* ---- verify ---- */
 
 struct verify {
-	struct prompt_env *env;
+	struct llmops_prompt_env *env;
 	cJSON *problems; /* array of {prompt, version, path, problem, message} */
 	cJSON *warnings; /* array of strings */
 	const char *base;
@@ -619,7 +619,7 @@ static int on_change(void *ud, const struct llmops_change *c)
 }
 
 /* The bundle at path against the lock: each difference a problem of v; an exit status. */
-static int check_bundle(struct verify *v, struct prompt_env *env, const char *path)
+static int check_bundle(struct verify *v, struct llmops_prompt_env *env, const char *path)
 {
 	struct llmops_buf text = LLMOPS_BUF_INIT;
 	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
@@ -667,7 +667,7 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_snapshot *head = NULL, *bsnap = NULL;
 	struct llmops_catalog cat = {0};
 	struct llmops_err err = {0};
-	struct prompt_env env;
+	struct llmops_prompt_env env;
 	struct verify v = {0};
 	int n = llmops_parse_command(argc, argv, opts, &u, 0, 0), rc, np;
 	cJSON *out = NULL;
@@ -756,7 +756,7 @@ out:
 	llmops_catalog_release(&cat);
 	llmops_snapshot_free(head);
 	llmops_snapshot_free(bsnap);
-	prompt_env_close(&env);
+	llmops_prompt_env_close(&env);
 	return rc;
 }
 
@@ -808,7 +808,7 @@ int prompt_resolve_cmd(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_FORMAT_ENTRY(&format),
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY};
-	struct prompt_env env;
+	struct llmops_prompt_env env;
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 	int json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
 	FILE *in = NULL;
@@ -858,7 +858,7 @@ int prompt_resolve_cmd(int argc, char **argv, struct llmops_ctx *ctx)
 out:
 	if (in && in != stdin)
 		fclose(in);
-	prompt_env_close(&env);
+	llmops_prompt_env_close(&env);
 	return rc;
 }
 
@@ -900,7 +900,7 @@ int prompt_rollback(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_snapshot *snap = NULL;
 	struct llmops_buf text = LLMOPS_BUF_INIT;
 	struct llmops_lock then = {0};
-	struct prompt_env env;
+	struct llmops_prompt_env env;
 	struct rollback rb = {0};
 	char rev[LLMOPS_OID_HEX + 2];
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
@@ -960,6 +960,6 @@ out:
 	llmops_lock_release(&then);
 	llmops_buf_release(&text);
 	llmops_snapshot_free(snap);
-	prompt_env_close(&env);
+	llmops_prompt_env_close(&env);
 	return rc;
 }

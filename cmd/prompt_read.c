@@ -116,7 +116,7 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 					     OPT_END_ENTRY};
 	struct llmops_catalog cat;
 	struct llmops_err err = {0};
-	struct prompt_env env;
+	struct llmops_prompt_env env;
 	int n = llmops_parse_command(argc, argv, opts, &u, 0, 0), rc, width = 4;
 	int json;
 
@@ -126,7 +126,7 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 	if ((rc = prompt_env_open(&env, ctx)))
 		return rc;
 	if (llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
-		prompt_env_close(&env);
+		llmops_prompt_env_close(&env);
 		return llmops_report(&err);
 	}
 	for (size_t i = 0; i < cat.n; i++)
@@ -174,7 +174,7 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 			cat.strays.nr, cat.strays.nr == 1 ? "" : "s",
 			cat.strays.nr == 1 ? "is" : "are", cat.strays.items[0]);
 	llmops_catalog_release(&cat);
-	prompt_env_close(&env);
+	llmops_prompt_env_close(&env);
 	return rc;
 }
 
@@ -294,12 +294,12 @@ static cJSON *templates_json(const struct llmops_prompt *p)
  * tree), its catalog, and the version ref names.  Returns an exit status.
  */
 struct resolved {
-	struct prompt_env env;
+	struct llmops_prompt_env env;
 	struct llmops_promptref ref;  /* what the user named */
 	struct llmops_snapshot *snap; /* NULL for the work tree */
 	struct llmops_catalog cat;
 	const struct llmops_version_file *vf;
-	struct prompt_source src;
+	struct llmops_prompt_source src;
 };
 
 static int resolve_at(struct resolved *r, struct llmops_ctx *ctx, const char *arg, const char *rev,
@@ -376,7 +376,7 @@ static void resolved_release(struct resolved *r)
 {
 	llmops_catalog_release(&r->cat);
 	llmops_snapshot_free(r->snap);
-	prompt_env_close(&r->env);
+	llmops_prompt_env_close(&r->env);
 }
 
 int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
@@ -527,7 +527,7 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
 	};
-	struct llmops_render_opts ropts = {prompt_partial, NULL, &missing};
+	struct llmops_render_opts ropts = {llmops_prompt_partial, NULL, &missing};
 	struct llmops_prompt *p = NULL;
 	struct llmops_err err = {0};
 	cJSON *vars = NULL, *msgs = NULL, *extra = NULL;
@@ -762,7 +762,7 @@ static int log_event(void *ud, const struct llmops_log_event *ev)
 
 /* The render closure whose partials prompt log follows: the pin's, else the newest version's
    at HEAD (nothing when neither can be read). */
-static void log_partials(struct prompt_env *env, const char *name, struct llmops_lock_entry *cl)
+static void log_partials(struct llmops_prompt_env *env, const char *name, struct llmops_lock_entry *cl)
 {
 	const struct llmops_lock_entry *pe = llmops_lock_find(&env->lock, name);
 	struct llmops_snapshot *head = NULL;
@@ -801,7 +801,7 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_promptref ref;
 	struct llmops_catalog cat;
 	struct llmops_err err = {0};
-	struct prompt_env env;
+	struct llmops_prompt_env env;
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 
 	if (n < 0)
@@ -818,7 +818,7 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 	const char *pp[LLMOPS_LOCK_MAX_PARTIALS];
 	size_t np = 0;
 	if (!cl) {
-		prompt_env_close(&env);
+		llmops_prompt_env_close(&env);
 		llmops_error("out of memory");
 		return LLMOPS_EXIT_RUNTIME;
 	}
@@ -851,6 +851,6 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 		lo.events = NULL;
 	}
 	cJSON_Delete(lo.events);
-	prompt_env_close(&env);
+	llmops_prompt_env_close(&env);
 	return rc;
 }

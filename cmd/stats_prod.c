@@ -48,7 +48,7 @@ static cJSON *side_json(const struct llmops_canary_side *s)
 static int lock_versions(struct llmops_ctx *ctx, const char *name, char *stable, char *canary,
 			 size_t n, int *weight)
 {
-	struct prompt_env env;
+	struct llmops_prompt_env env;
 	int rc = prompt_env_open(&env, ctx);
 	if (rc)
 		return rc;
@@ -58,13 +58,13 @@ static int lock_versions(struct llmops_ctx *ctx, const char *name, char *stable,
 		llmops_error("stats --canary: %s has %s in %s; pin one with 'llmops prompt pin "
 			     "%s@VERSION --canary PCT'",
 			     name, s ? "no canary" : "no pinned version", LLMOPS_LOCK_FILE, name);
-		prompt_env_close(&env);
+		llmops_prompt_env_close(&env);
 		return LLMOPS_EXIT_USAGE;
 	}
 	snprintf(stable, n, "%s", s->version);
 	snprintf(canary, n, "%s", c->version);
 	*weight = c->weight;
-	prompt_env_close(&env);
+	llmops_prompt_env_close(&env);
 	return 0;
 }
 
