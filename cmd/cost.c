@@ -5,7 +5,7 @@
 #include "llmops.h"
 
 #include "buf.h"
-#include "config.h"
+#include "cmdconfig.h"
 #include "cost.h"
 
 #include "casecheck.h"
@@ -47,7 +47,7 @@ static const char *const cost_formats[] = {"text", "json", "markdown", NULL};
 
 struct cost_env {
 	struct llmops_prompt_env penv;
-	cJSON *cfg; /* llmops.json, or NULL */
+	struct llmops_config cfg; /* llmops.json */
 	struct llmops_pricing *prices;
 	struct llmops_tokenizer *tok[2]; /* cl100k_base, o200k_base, opened on demand */
 	struct llmops_ledger *ledger;	 /* NULL when there is no ledger yet */
@@ -55,10 +55,9 @@ struct cost_env {
 	char dataset_rel[4096]; /* --dataset relative to the root; "" without one */
 	int have_ds;
 	const char *model_flag;
-	long output_flag;		 /* -1: none */
-	double rpd_flag;		 /* < 0: none */
-	struct llmops_approval approval; /* llmops.json's approved models */
-	int in_base;			 /* the side being priced is the git base's */
+	long output_flag; /* -1: none */
+	double rpd_flag;  /* < 0: none */
+	int in_base;	  /* the side being priced is the git base's */
 };
 
 static struct llmops_tokenizer *tokenizer_for(struct cost_env *ce, const char *encoding)
@@ -74,30 +73,25 @@ static struct llmops_tokenizer *tokenizer_for(struct cost_env *ce, const char *e
 static void sources_for(const struct cost_env *ce, const struct llmops_prompt *p, const char *name,
 			const struct llmops_observed *obs, struct llmops_cost_sources *s)
 {
-	const cJSON *dflt = config_get(ce->cfg, "providers", "default");
-	const cJSON *m = config_get(dflt, "model", NULL),
-		    *mx = config_get(dflt, "max_tokens", NULL);
-	const cJSON *pd = config_get(config_get(ce->cfg, "cost", "requests_per_day"), name, NULL);
-	const cJSON *pm = config_get(config_get(ce->cfg, "cost", "requests_per_month"), name, NULL);
 	llmops_cost_sources_init(s);
 	s->model_flag = ce->model_flag;
 	s->model_prompt = p->meta.model;
-	s->model_config = cJSON_IsString(m) ? m->valuestring : NULL;
+	s->model_config = ce->cfg.default_model;
 	s->output_flag = ce->output_flag >= 0 ? (double)ce->output_flag : -1;
 	s->output_prompt = p->meta.has_max_tokens ? (double)p->meta.max_tokens : -1;
 	s->output_observed = obs && obs->requests > 0 ? obs->mean_tokens_out : -1;
-	s->output_config = cJSON_IsNumber(mx) ? mx->valuedouble : -1;
+	s->output_config = ce->cfg.default_max_tokens;
 	s->traffic_flag = ce->rpd_flag;
-	s->traffic_day = cJSON_IsNumber(pd) ? pd->valuedouble : -1;
-	s->traffic_month = cJSON_IsNumber(pm) ? pm->valuedouble : -1;
+	s->traffic_day = llmops_config_requests(&ce->cfg, name, 0);
+	s->traffic_month = llmops_config_requests(&ce->cfg, name, 1);
 	s->traffic_observed = obs ? obs->per_day : -1;
 	s->traffic_production = obs && obs->production;
 }
 
 /* Tokens of p rendered with vars (NULL: the template alone). */
-static int render_count(struct llmops_prompt_source *src, struct llmops_prompt *p, const cJSON *vars,
-			struct llmops_tokenizer *tok, const struct llmops_model_tokens *mt,
-			long *out)
+static int render_count(struct llmops_prompt_source *src, struct llmops_prompt *p,
+			const cJSON *vars, struct llmops_tokenizer *tok,
+			const struct llmops_model_tokens *mt, long *out)
 {
 	struct llmops_strlist missing = LLMOPS_STRLIST_INIT;
 	struct llmops_render_opts ropts = {llmops_prompt_partial, src, &missing};
@@ -151,7 +145,7 @@ static int compute_side(struct cost_env *ce, const char *name, struct llmops_pro
 	}
 	snprintf(s->model, sizeof(s->model), "%s", model);
 	/* what the change would put in production is checked (the base is history) */
-	if (!ce->in_base && (rc = config_model_allowed(&ce->approval, ce->prices, model, "cost"))) {
+	if (!ce->in_base && (rc = config_model_allowed(&ce->cfg, ce->prices, model, "cost"))) {
 		llmops_prompt_free(p);
 		return rc;
 	}
@@ -393,7 +387,7 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_END_ENTRY,
 	};
 	struct cost_report rep = {0};
-	struct llmops_buf cfg_text = LLMOPS_BUF_INIT, pf = LLMOPS_BUF_INIT;
+	struct llmops_buf pf = LLMOPS_BUF_INIT;
 	struct llmops_snapshot *snap = NULL;
 	struct llmops_lock base_lock = {0};
 	struct llmops_err err = {0};
@@ -419,7 +413,7 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 	if (llmops_pricing_builtin(&ce.prices, &err))
 		rc = llmops_report(&err);
 	if (!rc)
-		rc = config_load(llmops_store_root(ce.penv.store), &ce.cfg, &cfg_text, ce.prices);
+		rc = config_load(llmops_store_root(ce.penv.store), &ce.cfg, ce.prices);
 	if (!rc && prices_file) {
 		if (llmops_buf_read_file(&pf, prices_file)) {
 			llmops_error("cost: cannot read --prices file '%s'", prices_file);
@@ -428,8 +422,8 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 			rc = llmops_report(&err);
 		}
 	}
-	if (!rc)
-		rc = config_approval(ce.cfg, &cfg_text, ce.prices, &ce.approval);
+	if (!rc && prices_file && llmops_config_reapprove(&ce.cfg, ce.prices, &err))
+		rc = llmops_report(&err); /* the approved models against the prices given too */
 	if (!rc && dataset) {
 		struct llmops_buf dt = LLMOPS_BUF_INIT;
 		/* the cases checked as eval and lint check them: a case eval would refuse
@@ -446,12 +440,11 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		ce.have_ds = !rc;
 		if (!rc && !refs.nr)
 			llmops_prompt_root_relative(&ce.penv, dataset, ce.dataset_rel,
-					     sizeof(ce.dataset_rel));
+						    sizeof(ce.dataset_rel));
 	}
 	if (!rc && isnan(budget)) {
-		const cJSON *b = config_get(ce.cfg, "cost", "budget_usd");
-		if (cJSON_IsNumber(b))
-			rep.budget = b->valuedouble;
+		if (!isnan(ce.cfg.cost.budget_usd))
+			rep.budget = ce.cfg.cost.budget_usd;
 	}
 	if (!rc)
 		rc = open_ledger_if_any(&ce, ctx);
@@ -507,10 +500,8 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 	llmops_dataset_release(&ce.ds);
 	for (int i = 0; i < 2; i++)
 		llmops_tokenizer_close(ce.tok[i]);
-	llmops_approval_release(&ce.approval);
 	llmops_pricing_free(ce.prices);
-	cJSON_Delete(ce.cfg);
-	llmops_buf_release(&cfg_text);
+	llmops_config_release(&ce.cfg);
 	llmops_buf_release(&pf);
 	llmops_prompt_env_close(&ce.penv);
 	llmops_strlist_release(&refs);

@@ -1,7 +1,6 @@
 /*
  * eval_ledger.c - `llmops eval --resume RUN`: the options the run was
- * started with; and the engine's begin, take-up and finish with their
- * errors printed.
+ * started with, parsed again as they were given.
  */
 #include "llmops.h"
 
@@ -11,16 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------------ resume */
-
 int eval_resume_options(struct eval_host *h, const struct eval_opts *o, struct eval_opts *ro)
 {
-	struct llmops_eval *ev = &h->ev;
 	struct llmops_eval_resumable r;
 	struct llmops_err err = {0};
 	char **view = NULL;
 	int rc = 0;
-	if (llmops_eval_resumable(ev->ledger, o->resume, &r, &err)) {
+	if (llmops_eval_resumable(h->ledger, o->resume, &r, &err)) {
 		if (err.code != LLMOPS_E_USAGE)
 			return llmops_report(&err);
 		llmops_error("eval: %s", err.msg);
@@ -48,35 +44,9 @@ int eval_resume_options(struct eval_host *h, const struct eval_opts *o, struct e
 			llmops_strlist_append(&ro->prompts, r.prompts.items[k]);
 	}
 	if (!rc) {
-		snprintf(ev->resume_sha, sizeof(ev->resume_sha), "%s", r.dataset_sha256);
-		snprintf(ev->run_id, sizeof(ev->run_id), "%s", r.run_id);
-		ev->resumed = 1;
+		snprintf(h->resume_sha, sizeof(h->resume_sha), "%s", r.dataset_sha256);
+		snprintf(h->resume_id, sizeof(h->resume_id), "%s", r.run_id);
 	}
 	llmops_eval_resumable_release(&r);
 	return rc;
-}
-
-int eval_begin(struct eval_host *h, const struct eval_opts *o)
-{
-	struct llmops_err err = {0};
-	const struct llmops_eval_record rec = {o->argv_in};
-	int rc = h->ev.resumed ? llmops_eval_take_up(&h->ev, &err)
-			       : llmops_eval_begin(&h->ev, &rec, &err);
-	return rc ? llmops_report(&err) : 0;
-}
-
-void eval_end(struct eval_host *h, int status)
-{
-	struct llmops_err err = {0};
-	if (llmops_eval_finish(&h->ev, status, &err))
-		llmops_report(&err);
-}
-
-void eval_teardown(struct eval_host *h)
-{
-	llmops_eval_release(&h->ev);
-	cJSON_Delete(h->cfg);
-	llmops_buf_release(&h->cfg_text);
-	if (h->have_penv)
-		llmops_prompt_env_close(&h->penv);
 }

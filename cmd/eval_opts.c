@@ -1,12 +1,10 @@
 /*
  * eval_opts.c - `llmops eval`'s options: its usage, the parse of its flags into
- * struct eval_opts, and the numbers settled from flags, llmops.json's "eval" and
- * lib's defaults.  Below eval.c, eval_setup.c and eval_ledger.c, which all use
- * it (no loop between them).
+ * struct eval_opts, and those the engine takes handed over as its options
+ * (lib/eval/eval.h).  Below eval.c, eval_production.c and eval_ledger.c.
  */
 #include "llmops.h"
 
-#include "config.h"
 #include "eval_cmd.h"
 #include "eval_opts.h"
 #include "json.h"
@@ -175,58 +173,43 @@ void eval_opts_release(struct eval_opts *o)
 }
 
 /* Numbers from flags, else llmops.json "eval", else the defaults. */
-int eval_settle_numbers(struct eval_host *h, const struct eval_opts *o)
+
+void eval_engine_options(const struct eval_opts *o, struct llmops_eval_options *eo)
 {
-	struct llmops_eval *ev = &h->ev;
-	const cJSON *e = config_get(h->cfg, "eval", NULL); /* its types and ranges are checked */
-	struct {
-		const char *key;
-		double flag, dflt, *dst;
-	} nums[] = {
-		{"threshold", o->threshold, LLMOPS_EVAL_DEFAULT_THRESHOLD, &ev->threshold},
-		{"min_pass_rate", o->min_pass_rate, LLMOPS_EVAL_DEFAULT_MIN_PASS_RATE,
-		 &ev->min_pass_rate},
-		{"max_cost", o->max_cost, -1, &ev->max_cost},
-		{"review_below", o->review_below, -1, &ev->review_below},
-		{"rpm", o->rpm, 0, &ev->ropts.rpm},
-		{"tpm", o->tpm, 0, &ev->ropts.tpm},
-	};
-	/* the flag, else llmops.json's "eval", else the default */
-	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
-		const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, nums[i].key);
-		*nums[i].dst = !isnan(nums[i].flag) ? nums[i].flag
-			       : cJSON_IsNumber(c)  ? c->valuedouble
-						    : nums[i].dflt;
-	}
-	const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "timeout_ms");
-	double timeout = !isnan(o->timeout)  ? o->timeout
-			 : cJSON_IsNumber(c) ? c->valuedouble / 1000.0
-					     : LLMOPS_EVAL_DEFAULT_TIMEOUT_S;
-	ev->ropts.timeout_ms = (long)(timeout * 1000.0);
-	c = cJSON_GetObjectItemCaseSensitive(e, "concurrency");
-	ev->ropts.concurrency =
-		o->concurrency > 0
-			? (unsigned)o->concurrency
-			: (unsigned)llmops_json_long(c, 1, 100000, LLMOPS_EVAL_DEFAULT_CONCURRENCY);
-	c = cJSON_GetObjectItemCaseSensitive(e, "retries");
-	ev->ropts.retries =
-		o->retries >= 0 ? (int)o->retries
-				: (int)llmops_json_long(c, 0, 1000, LLMOPS_EVAL_DEFAULT_RETRIES);
-	/* errors: the flag, else "max_errors" (3 or "5%"), else none allowed */
-	c = cJSON_GetObjectItemCaseSensitive(e, "max_errors");
-	char num[32];
-	const char *me = o->max_errors;
-	if (!me && cJSON_IsNumber(c)) {
-		snprintf(num, sizeof(num), "%.17g", c->valuedouble);
-		me = num;
-	} else if (!me && cJSON_IsString(c))
-		me = c->valuestring;
-	struct llmops_err err = {0};
-	ev->max_errors = 0;
-	ev->max_errors_frac = 0;
-	if (me && llmops_eval_max_errors(ev, me, &err)) {
-		llmops_error("eval: %s%s", o->max_errors ? "" : "llmops.json: eval.", err.msg);
-		return LLMOPS_EXIT_USAGE;
-	}
-	return 0;
+	struct llmops_eval_options d = LLMOPS_EVAL_OPTIONS_INIT;
+	*eo = d;
+	eo->dataset = o->dataset;
+	eo->prompts = o->prompts; /* the lists are borrowed: o keeps them */
+	eo->providers = o->providers;
+	eo->metrics = o->metrics;
+	eo->stop = o->stop;
+	eo->fallback = o->fallback;
+	eo->base_url = o->base_url;
+	eo->embedding = o->embedding;
+	eo->judge = o->judge;
+	eo->moderation = o->moderation;
+	eo->max_errors = o->max_errors;
+	eo->shard = o->shard;
+	eo->threshold = o->threshold;
+	eo->min_pass_rate = o->min_pass_rate;
+	eo->max_cost = o->max_cost;
+	eo->review_below = o->review_below;
+	eo->rpm = o->rpm;
+	eo->tpm = o->tpm;
+	eo->timeout_s = o->timeout;
+	eo->temperature = o->temperature;
+	eo->significance = o->significance;
+	eo->concurrency = o->concurrency;
+	eo->retries = o->retries;
+	eo->max_tokens = o->max_tokens;
+	eo->seed = o->seed;
+	eo->limit = o->limit;
+	eo->repeat = o->repeat;
+	eo->stream = o->stream;
+	eo->no_cache = o->no_cache;
+	eo->offline = o->offline;
+	eo->allow_secrets = o->allow_secrets;
+	eo->baseline = o->baseline;
+	eo->baseline_missing_ok = o->baseline_missing_ok;
+	eo->argv = o->argv_in;
 }

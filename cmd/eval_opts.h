@@ -6,6 +6,7 @@
 #define LLMOPS_CMD_EVAL_OPTS_H
 
 #include "eval_cmd.h"
+#include "eval.h"
 #include "strlist.h"
 
 #include <math.h>
@@ -25,7 +26,7 @@ struct eval_opts {
 	long concurrency, retries, max_tokens, seed, limit, repeat;
 	int stream, no_cache, offline, no_progress, fail_on_regression, allow_secrets;
 	int baseline_missing_ok; /* --baseline-missing-ok */
-	char **argv;	/* resume: the stored arguments (owned) */
+	char **argv;		 /* resume: the stored arguments (owned) */
 	char **argv_in; /* the arguments as given, NULL-terminated (owned array), for the record */
 };
 
@@ -33,30 +34,23 @@ struct eval_opts {
 	{                                                                                          \
 		.prompts = LLMOPS_STRLIST_INIT, .providers = LLMOPS_STRLIST_INIT,                  \
 		.metrics = LLMOPS_STRLIST_INIT, .stop = LLMOPS_STRLIST_INIT, .concurrency = -1,    \
-		.retries = -1, .max_tokens = -1, .seed = -1, .limit = -1, .repeat = -1, .sample = -1, \
-		.threshold = NAN, .min_pass_rate = NAN, .max_cost = NAN, .review_below = NAN,      \
-		.rpm = NAN, .tpm = NAN, .timeout = NAN, .temperature = NAN, .significance = NAN,   \
+		.retries = -1, .max_tokens = -1, .seed = -1, .limit = -1, .repeat = -1,            \
+		.sample = -1, .threshold = NAN, .min_pass_rate = NAN, .max_cost = NAN,             \
+		.review_below = NAN, .rpm = NAN, .tpm = NAN, .timeout = NAN, .temperature = NAN,   \
+		.significance = NAN,                                                               \
 	}
 
 /* Parse argv; 0, -1 when --help was shown, or an exit status. */
 int eval_parse_options(int argc, char **argv, struct eval_opts *o);
 void eval_opts_release(struct eval_opts *o);
 
-/* The options of the run o->resume names, into ro (and the run id into the engine). */
+/* The engine's options from o (lib/eval/eval.h), borrowing o's strings and lists. */
+void eval_engine_options(const struct eval_opts *o, struct llmops_eval_options *eo);
+/* The options of the run o->resume names, into ro (its id and dataset hash into h). */
 int eval_resume_options(struct eval_host *h, const struct eval_opts *o, struct eval_opts *ro);
 /* --production: sample the ledger's production records into a dataset under
-   .llmops/production/ and point o at it (replayed, labelled with the prompt).  Prints
+   .llmops/production/ and point o at it (replayed, labelled with the prompt in h).  Prints
    errors; 0 or an exit status. */
 int eval_production(struct eval_host *h, struct eval_opts *o);
-/* Load the dataset, config, prompts and providers; render every job.  Prints errors. */
-int eval_setup(struct eval_host *h, const struct eval_opts *o);
-/* Numbers from flags, else llmops.json "eval", else the defaults (eval.c). */
-int eval_settle_numbers(struct eval_host *h, const struct eval_opts *o);
-/* Begin the run in the ledger (or take up the resumed one).  Prints errors. */
-int eval_begin(struct eval_host *h, const struct eval_opts *o);
-/* Finish the run in the ledger with status.  Prints errors. */
-void eval_end(struct eval_host *h, int status);
-/* Free everything h owns. */
-void eval_teardown(struct eval_host *h);
 
 #endif

@@ -1,28 +1,18 @@
 /*
- * eval_out.c - what `llmops eval` shows: the summary (text or JSON), and
- * the results as JSON, JSONL, CSV, JUnit XML or Markdown.
+ * eval_out.c - what `llmops eval` prints: the engine's text summary on
+ * stdout with the comparison to the baseline, or the run as `llmops
+ * report` writes it (the run view, read back from the ledger).
  */
 #include "llmops.h"
 
+#include "diff_out.h"
 #include "eval_cmd.h"
-#include "results.h"
-#include "table.h"
 #include "outfile.h"
 #include "report.h"
-#include "output.h"
-#include "repeats_out.h"
-#include "run_fmt.h"
-#include "stats.h"
 
-#include <math.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-
-#define Z95 1.959963984540054
-
-/* ------------------------------------------------------------------ text */
 
 static int term_width(void)
 {
@@ -32,392 +22,35 @@ static int term_width(void)
 	return 100;
 }
 
-/* The next line of at most w display columns from *s (code points, not bytes). */
-static int take_line(const char **s, char *out, size_t cap, int w)
+void eval_print_text(struct eval_host *h, int interrupted)
 {
-	const char *p = *s;
-	size_t o = 0;
-	int cols = 0;
-	if (!*p)
-		return 0;
-	while (*p && *p != '\n' && cols < w && o + 5 < cap) {
-		size_t n = 1;
-		while ((p[n] & 0xC0) == 0x80)
-			n++;
-		memcpy(out + o, p, n);
-		o += n;
-		p += n;
-		cols++;
-	}
-	if (*p == '\n')
-		p++;
-	out[o] = 0;
-	*s = p;
-	return cols ? cols : 1;
-}
-
-static void side_by_side(const char *left, const char *right, int width)
-{
-	int half = (width - 7) / 2;
-	char a[1024], b[1024];
-	const char *l = left ? left : "(none)", *r = right ? right : "(none)";
-	printf("      %-*s | %s\n", half, "expected", "output");
-	for (int line = 0; line < 8 && (*l || *r); line++) {
-		int ca = take_line(&l, a, sizeof(a), half);
-		if (!ca)
-			a[0] = 0;
-		if (!take_line(&r, b, sizeof(b), half))
-			b[0] = 0;
-		printf("      %s%*s | %s\n", a, half - (ca ? ca : 0), "", b);
-	}
-	if (*l || *r)
-		printf("      %*s | ...\n", half, "...");
-}
-
-/* The variants side by side: one column each. */
-static void print_comparison(const struct llmops_eval *ev)
-{
-	struct table t;
-	const char **labels = calloc(ev->nvars, sizeof(*labels));
-	size_t pre = 0, suf = 0;
-	char a[64], b[64];
-	if (!labels)
+	const struct llmops_ctx *ctx = h->ctx;
+	const struct llmops_eval_text t = {
+		term_width(),
+		llmops_color(ctx, LLMOPS_SGR_BOLD),
+		llmops_color(ctx, LLMOPS_SGR_GREEN),
+		llmops_color(ctx, LLMOPS_SGR_RED),
+		llmops_color(ctx, LLMOPS_SGR_RESET),
+		interrupted,
+	};
+	const struct llmops_run_data *a, *b;
+	const struct llmops_diff *d;
+	const char *note;
+	double significance;
+	llmops_eval_print(stdout, h->ev, &t);
+	if (!llmops_eval_baseline_view(h->ev, &a, &b, &d, &significance, &note))
 		return;
-	for (size_t i = 0; i < ev->nvars; i++)
-		labels[i] = ev->vars[i].label;
-	/* the columns name what differs; what all variants share is said once */
-	table_common_parts(labels, ev->nvars, &pre, &suf);
-	printf("\n");
-	if (pre || suf)
-		printf("  each variant: %.*s*%s\n", (int)pre, labels[0],
-		       labels[0] + strlen(labels[0]) - suf);
-	table_init(&t, ev->nvars + 1);
-	table_add(&t, "");
-	for (size_t i = 0; i < ev->nvars; i++)
-		table_addf(&t, "%.*s", (int)(strlen(labels[i]) - pre - suf), labels[i] + pre);
-	table_add(&t, "pass rate");
-	for (size_t i = 0; i < ev->nvars; i++) {
-		const struct llmops_eval_variant *v = &ev->vars[i];
-		if (v->cases)
-			table_addf(&t, "%.1f%% (%ld/%ld)",
-				   100.0 * (double)v->passed / (double)v->cases, v->passed,
-				   v->cases);
-		else
-			table_add(&t, "-");
-	}
-	for (int k = 0; k < LLMOPS_METRIC_COUNT; k++) {
-		int any = 0;
-		for (size_t i = 0; i < ev->nvars; i++)
-			any |= ev->vars[i].metric_n[k] > 0;
-		if (!any)
-			continue;
-		table_add(&t, llmops_metric_name(k));
-		for (size_t i = 0; i < ev->nvars; i++) {
-			const struct llmops_eval_variant *v = &ev->vars[i];
-			table_add(&t,
-				  llmops_runfmt_num(a, sizeof(a),
-						    v->metric_n[k] ? v->metric_sum[k] /
-									     (double)v->metric_n[k]
-								   : NAN,
-						    "%.3f", NULL));
-		}
-	}
-	table_add(&t, "latency p50");
-	for (size_t i = 0; i < ev->nvars; i++) {
-		struct llmops_eval_variant *v = (struct llmops_eval_variant *)&ev->vars[i];
-		table_add(&t,
-			  llmops_runfmt_num(a, sizeof(a),
-					    v->nlat ? llmops_quantile(v->lat, v->nlat, 0.5) : NAN,
-					    "%.0f", " ms"));
-	}
-	table_add(&t, "cost");
-	for (size_t i = 0; i < ev->nvars; i++)
-		table_add(&t, llmops_runfmt_money(b, sizeof(b), ev->vars[i].cost));
-	table_print(&t, "  ", " | ");
-	table_release(&t);
-	free(labels);
+	printf("\nagainst the baseline%s%s\n", note[0] ? " " : "", note);
+	diff_print(d, a, b, 0.05, significance, 20, h->ctx);
 }
 
-/* judge:pairwise: the second variant against the first, and the sign test's finding. */
-static void print_pairwise(const struct llmops_eval *ev, const struct llmops_eval_totals *t,
-			   const char *bold, const char *reset)
-{
-	long undecided = ev->vars[1].cases - t->wins - t->ties - t->losses;
-	printf("\n%spairwise%s %s by %s, each case asked in both orders\n", bold, reset,
-	       ev->judge.name, ev->judge.prov->label);
-	printf("  %s against %s: %ld %s, %ld %s", ev->vars[1].label, ev->vars[0].label, t->wins,
-	       llmops_runfmt_plural(t->wins, "win", "wins"), t->ties,
-	       llmops_runfmt_plural(t->ties, "tie", "ties"));
-	if (t->ties_inconsistent)
-		printf(" (%ld where the orders disagreed)", t->ties_inconsistent);
-	printf(", %ld %s", t->losses, llmops_runfmt_plural(t->losses, "loss", "losses"));
-	if (undecided > 0)
-		printf("; %ld undecided (errors)", undecided);
-	printf("\n  sign test p = %.4g: %s\n", t->p_sign,
-	       t->better  ? "it is preferred"
-	       : t->worse ? "it is worse (the gate fails)"
-			  : "no significant difference");
-	if (t->ties_inconsistent * 4 > t->wins + t->ties + t->losses && t->ties_inconsistent > 1)
-		printf("  the judge often changed its mind with the order: a position bias; a "
-		       "stronger judge or a sharper rubric may decide more cases\n");
-}
-
-/* The flaky cases of every variant, the first 20. */
-static void print_flaky(const struct llmops_eval *ev, long nflaky, const char *bold,
-			const char *reset)
-{
-	size_t shown = 0;
-	printf("\n%sflaky cases%s (%ld: passed on some repeats, failed on others)\n", bold, reset,
-	       nflaky);
-	for (size_t i = 0; i < ev->nvars && shown < 20; i++)
-		repeats_print_flaky(&ev->reps[i], "  ", ev->nvars > 1 ? ev->vars[i].label : NULL,
-				    20, &shown);
-	if ((size_t)nflaky > shown)
-		printf("  ... and %zu more (--format json has them all)\n", (size_t)nflaky - shown);
-}
-
-struct text_failures {
-	const struct llmops_eval *ev;
-	size_t failing, shown;
-	int width;
-	const char *bold, *red, *reset;
-	/* the group being gathered: one case on one variant, its repeats that failed the
-	   same way (the same output and the same reason) shown once */
-	int open;
-	struct llmops_buf id, variant, error, output, expected, reps;
-	int passed;
-};
-
-static void group_flush(struct text_failures *tf)
-{
-	if (!tf->open)
-		return;
-	tf->open = 0;
-	tf->shown++;
-	const char *v = tf->variant.data ? tf->variant.data : "";
-	printf("  %s%s%s%s%s%s: %s%s%s\n", tf->bold, tf->id.data,
-	       tf->reps.data ? tf->reps.data : "", tf->reset, *v ? " on " : "", v,
-	       tf->passed < 0 ? tf->red : "", tf->error.data ? tf->error.data : "failed",
-	       tf->passed < 0 ? tf->reset : "");
-	if (tf->passed >= 0)
-		side_by_side(tf->expected.data, tf->output.data, tf->width);
-}
-
-static void set_buf(struct llmops_buf *b, const char *s)
-{
-	llmops_buf_reset(b);
-	if (s)
-		llmops_buf_adds(b, s);
-}
-
-static int same(const struct llmops_buf *b, const char *s)
-{
-	return !b->data == !s && (!s || !strcmp(b->data, s));
-}
-
-/* One failing result (the first 20 cases): its id, why, and expected beside output. */
-static int print_failure(const struct llmops_result *r, void *ud)
-{
-	struct text_failures *tf = ud;
-	const char *v = r->variant ? r->variant : "";
-	if (r->passed == LLMOPS_SKIPPED)
-		return 0; /* not sent: the gate line counts them */
-	if (tf->open && same(&tf->id, r->case_id) && same(&tf->variant, v) &&
-	    same(&tf->error, r->error) && same(&tf->output, r->output) && tf->passed == r->passed) {
-		llmops_buf_addf(&tf->reps, " #%d", r->repeat_index);
-		return 0;
-	}
-	group_flush(tf);
-	if (tf->shown >= 20)
-		return 1; /* enough: stop reading */
-	tf->open = 1;
-	set_buf(&tf->id, r->case_id);
-	set_buf(&tf->variant, v);
-	set_buf(&tf->error, r->error);
-	set_buf(&tf->output, r->output);
-	set_buf(&tf->expected, r->expected);
-	llmops_buf_reset(&tf->reps);
-	if (tf->ev->repeats > 1)
-		llmops_buf_addf(&tf->reps, " #%d", r->repeat_index);
-	tf->passed = r->passed;
-	return 0;
-}
-
-static void print_failures(struct llmops_eval *ev, int width, const char *bold, const char *red,
-			   const char *reset)
-{
-	struct text_failures tf = {ev,
-				   0,
-				   0,
-				   width,
-				   bold,
-				   red,
-				   reset,
-				   0,
-				   LLMOPS_BUF_INIT,
-				   LLMOPS_BUF_INIT,
-				   LLMOPS_BUF_INIT,
-				   LLMOPS_BUF_INIT,
-				   LLMOPS_BUF_INIT,
-				   LLMOPS_BUF_INIT,
-				   0};
-	struct llmops_err err = {0};
-	size_t reps = (size_t)(ev->repeats > 1 ? ev->repeats : 1), results = 0;
-	for (size_t i = 0; i < ev->nvars; i++)
-		results += (size_t)(ev->vars[i].failed + ev->vars[i].errors);
-	if (!results)
-		return;
-	printf("\n%sfailing cases%s (%zu %s)\n", bold, reset, results,
-	       reps > 1 ? llmops_runfmt_plural((long)results, "result", "results")
-			: llmops_runfmt_plural((long)results, "case", "cases"));
-	if (llmops_eval_results(ev, 1, 20 * reps + 1, print_failure, &tf, &err) < 0)
-		llmops_report(&err);
-	group_flush(&tf);
-	tf.failing = results;
-	if (tf.shown >= 20)
-		printf("  ... and more (-o FILE has them all)\n");
-	llmops_buf_release(&tf.id);
-	llmops_buf_release(&tf.variant);
-	llmops_buf_release(&tf.error);
-	llmops_buf_release(&tf.output);
-	llmops_buf_release(&tf.expected);
-	llmops_buf_release(&tf.reps);
-}
-
-void eval_print_text(struct llmops_eval *ev, int color, int interrupted)
-{
-	const char *red = color ? LLMOPS_SGR_RED : "", *green = color ? LLMOPS_SGR_GREEN : "";
-	const char *bold = color ? LLMOPS_SGR_BOLD : "", *reset = color ? LLMOPS_SGR_RESET : "";
-	struct llmops_eval_totals t;
-	int width = term_width();
-	llmops_eval_totals(ev, &t);
-	char m1[64], m2[64];
-	printf("%seval%s %s: %s, %zu %s x %zu %s", bold, reset, ev->run_id, ev->ds.label,
-	       ev->ncases, llmops_runfmt_plural((long)ev->ncases, "case", "cases"), ev->nvars,
-	       llmops_runfmt_plural((long)ev->nvars, "variant", "variants"));
-	if (ev->repeats > 1)
-		printf(" x %d repeats", ev->repeats);
-	printf("\n");
-	long nflaky = 0;
-	for (size_t i = 0; i < ev->nvars; i++) {
-		struct llmops_eval_variant *v = (struct llmops_eval_variant *)&ev->vars[i];
-		double lo, hi;
-		printf("\n  %s%s%s\n", bold, v->label, reset);
-		if (ev->reps) {
-			repeats_print(&ev->reps[i], "    ", green, red, reset);
-			nflaky += ev->reps[i].flaky;
-		} else {
-			llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);
-			printf("    passed  %s%ld/%ld%s (%.1f%%, 95%% CI %.1f%%-%.1f%%)",
-			       v->passed == v->cases ? green : red, v->passed, v->cases, reset,
-			       v->cases ? 100.0 * (double)v->passed / (double)v->cases : 0.0,
-			       100 * lo, 100 * hi);
-			printf(", %ld failed, %ld %s", v->failed, v->errors,
-			       llmops_runfmt_plural(v->errors, "error", "errors"));
-			if (v->skipped)
-				printf(", %s%ld not sent%s (--max-cost reached)", red, v->skipped,
-				       reset);
-			printf("\n");
-		}
-		if (v->fallback_answers)
-			printf("    fallback %ld answered by %s\n", v->fallback_answers,
-			       v->fallback->label);
-		printf("    metrics");
-		int any = 0;
-		for (int k = 0; k < LLMOPS_METRIC_COUNT; k++)
-			if (v->metric_n[k]) {
-				printf("%s %s %.3f", any ? "," : "", llmops_metric_name(k),
-				       v->metric_sum[k] / (double)v->metric_n[k]);
-				any = 1;
-			}
-		/* no score: nothing was scored (every result erred), or the cases are judged by
-		   assertions alone */
-		printf("%s\n", any			 ? ""
-			       : !v->scored && v->errors ? " (none: no output was scored, every "
-							   "result ended in an error)"
-							 : " (none: assertions only)");
-		if (v->nlat)
-			printf("    latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms (%zu %s)\n",
-			       llmops_quantile(v->lat, v->nlat, 0.5),
-			       llmops_quantile(v->lat, v->nlat, 0.95),
-			       llmops_quantile(v->lat, v->nlat, 0.99), v->nlat,
-			       llmops_runfmt_plural((long)v->nlat, "request", "requests"));
-		else
-			printf("    latency (no requests sent)\n");
-		printf("    tokens  %ld in, %ld out; cost %s%s; cache hits %ld\n", v->tokens_in,
-		       v->tokens_out, llmops_runfmt_money(m1, sizeof(m1), v->cost),
-		       v->price ? "" : " (no price for this model)", v->cache_hits);
-		const struct llmops_eval_judge *g = llmops_eval_first_judge(ev);
-		if (g) {
-			printf("    judge   %s", g->name);
-			for (size_t k = 0; k < ev->njudges; k++)
-				if (&ev->judges[k] != g)
-					printf(", %s", ev->judges[k].name);
-			if (ev->refusal.rubric && g != &ev->refusal)
-				printf(", %s", ev->refusal.name);
-			printf(" by %s: %ld %s; tokens %ld in, %ld out; cost %s%s (apart from the "
-			       "cost above)\n",
-			       g->prov->label, v->judged,
-			       llmops_runfmt_plural(v->judged, "verdict", "verdicts"),
-			       v->judge_tokens_in, v->judge_tokens_out,
-			       llmops_runfmt_money(m1, sizeof(m1), v->judge_cost),
-			       g->price ? "" : " (no price for the judge's model)");
-		}
-	}
-	if (ev->nvars > 1)
-		print_comparison(ev);
-	if (t.pairwise)
-		print_pairwise(ev, &t, bold, reset);
-	if (nflaky)
-		print_flaky(ev, nflaky, bold, reset);
-	print_failures(ev, width, bold, red, reset);
-	if (ev->review_below >= 0) {
-		printf("\nreview: %ld %s queued (score below %g)", ev->reviews_queued,
-		       llmops_runfmt_plural(ev->reviews_queued, "result", "results"),
-		       ev->review_below);
-		if (ev->reviews_dup)
-			printf(", %ld already pending with the same output", ev->reviews_dup);
-		printf("; llmops review list\n");
-	}
-	if (interrupted) { /* an unfinished run has no verdict */
-		printf("\ngate: %snot decided%s (interrupted after %ld of %zu %s)\n", red, reset,
-		       t.cases, ev->njobs,
-		       llmops_runfmt_plural((long)ev->njobs, "result", "results"));
-		return;
-	}
-	printf("\ngate: %s%s%s (pass rate %.1f%%, minimum %.1f%%", t.gate_ok ? green : red,
-	       t.gate_ok ? "passed" : "failed", reset, 100 * t.rate, 100 * ev->min_pass_rate);
-	if (ev->max_cost >= 0)
-		printf("; cost %s, maximum %s", llmops_runfmt_money(m1, sizeof(m1), t.cost),
-		       llmops_runfmt_money(m2, sizeof(m2), ev->max_cost));
-	if (t.skipped)
-		printf(": %ld %s not sent once it was reached", t.skipped,
-		       llmops_runfmt_plural(t.skipped, "result", "results"));
-	if (t.worse)
-		printf("; pairwise: %ld wins, %ld losses, p = %.4g < %g", t.wins, t.losses,
-		       t.p_sign, ev->pair_alpha);
-	if (t.errors || ev->max_errors != 0) {
-		printf("; %ld %s, maximum ", t.errors,
-		       llmops_runfmt_plural(t.errors, "error", "errors"));
-		if (ev->max_errors >= 0)
-			printf("%ld", ev->max_errors);
-		else
-			printf("%g%%", 100 * ev->max_errors_frac);
-		if (!t.errors_ok && ev->max_errors == 0)
-			printf(": any error fails the gate, --max-errors allows some");
-	}
-	printf(")\n");
-}
-
-/* ---------------------------------------------------------------- reports */
-
-int eval_write_report(struct llmops_eval *ev, const char *path, const char *format)
+int eval_write_report(struct eval_host *h, const char *path, const char *format)
 {
 	struct llmops_report r;
 	struct llmops_err err = {0};
 	struct outfile of;
 	int rc = 0;
-	if (llmops_report_load(ev->ledger, ev->run_id, NULL, format, &r, &err)) {
+	if (llmops_report_load(h->ledger, llmops_eval_run_id(h->ev), NULL, format, &r, &err)) {
 		rc = llmops_report(&err);
 		goto out;
 	}

@@ -9,6 +9,7 @@
 #include "hash.h"
 #include "json.h"
 #include "ledger.h"
+#include "promptref.h"
 #include "since.h"
 #include "workspace.h"
 
@@ -151,7 +152,7 @@ int eval_production(struct eval_host *h, struct eval_opts *o)
 	if (o->assert_file && (rc = read_asserts(o->assert_file, &asserts)))
 		return rc;
 	s.asserts = asserts;
-	if (llmops_ledger_prod_sample(h->ev.ledger, &f, n, seed, add_case, &s, &population, &err)) {
+	if (llmops_ledger_prod_sample(h->ledger, &f, n, seed, add_case, &s, &population, &err)) {
 		rc = llmops_report(&err);
 		goto out;
 	}
@@ -204,8 +205,11 @@ int eval_production(struct eval_host *h, struct eval_opts *o)
 	llmops_strlist_release(&o->providers);
 	llmops_strlist_append(&o->providers, "replay");
 	llmops_strlist_release(&o->prompts);
-	h->ev.label_prompt = f.prompt;
-	h->ev.label_version = f.version;
+	if ((f.prompt && !(h->label_prompt = strdup(f.prompt))) ||
+	    (f.version && !(h->label_version = strdup(f.version)))) {
+		llmops_error("out of memory");
+		rc = LLMOPS_EXIT_RUNTIME;
+	}
 out:
 	cJSON_Delete(asserts);
 	llmops_buf_release(&s.out);

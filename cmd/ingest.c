@@ -6,7 +6,7 @@
 
 #include "attrib.h"
 #include "bundle.h"
-#include "config.h"
+#include "cmdconfig.h"
 #include "ingest.h"
 #include "json.h"
 #include "ledger.h"
@@ -198,15 +198,15 @@ int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
 		 "attribute by the versions of this bundle (llmops prompt bundle), not "
 		 "prompts.lock",
 		 NULL, 0, 0},
-		{OPT_FLAG, 0, "strict", &strict, NULL, "exit 2 when a record was malformed or an event had no span", NULL,
-		 0, 0},
+		{OPT_FLAG, 0, "strict", &strict, NULL,
+		 "exit 2 when a record was malformed or an event had no span", NULL, 0, 0},
 		{OPT_FLAG, 0, "no-progress", &no_progress, NULL, "no progress on stderr", NULL, 0,
 		 0},
 		OPT_FORMAT_ENTRY(&format),
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
 	};
-	struct llmops_buf command = LLMOPS_BUF_INIT, text = LLMOPS_BUF_INIT;
+	struct llmops_buf command = LLMOPS_BUF_INIT;
 	struct llmops_err err = {0};
 	struct llmops_ingest_stats st = {0};
 	struct llmops_pricing *prices = NULL;
@@ -215,7 +215,7 @@ int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_workspace *ws;
 	struct llmops_ledger *lg;
 	struct reporter rep = {0};
-	cJSON *cfg = NULL;
+	struct llmops_config cfg = {0};
 	int n, rc;
 
 	llmops_buf_adds(&command, "llmops ingest");
@@ -239,7 +239,7 @@ int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = llmops_report(&err);
 		goto out;
 	}
-	if ((rc = config_load(ws->root, &cfg, &text, prices))) /* llmops.json's own prices */
+	if ((rc = config_load(ws->root, &cfg, prices))) /* llmops.json's own prices */
 		goto out;
 	const struct llmops_ingest_opts io = {
 		.format = llmops_ingest_format_parse(from),
@@ -289,8 +289,7 @@ int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
 out:
 	llmops_attrib_free(attrib);
 	llmops_pricing_free(prices);
-	cJSON_Delete(cfg);
-	llmops_buf_release(&text);
+	llmops_config_release(&cfg);
 	llmops_buf_release(&command);
 	return rc;
 }

@@ -5,7 +5,7 @@
 #include "llmops.h"
 
 #include "buf.h"
-#include "config.h"
+#include "cmdconfig.h"
 #include "lint.h"
 #include "lint_out.h"
 #include "options.h"
@@ -200,10 +200,8 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_pricing *prices = NULL;
 	struct llmops_store *store = NULL;
 	struct llmops_lint *l = NULL;
-	struct llmops_buf cfg_text = LLMOPS_BUF_INIT;
-	struct llmops_approval approval = {0};
 	struct llmops_err err = {0};
-	cJSON *cfg = NULL;
+	struct llmops_config cfg = {0};
 	char *prefix = NULL;
 
 	n = llmops_parse_command(argc, argv, opts, &usage, 0, -1);
@@ -223,25 +221,23 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = llmops_report(&err);
 		goto out;
 	}
-	if ((rc = config_load(ws->root, &cfg, &cfg_text, prices)))
+	if ((rc = config_load(ws->root, &cfg, prices)))
 		goto out;
 	if (ws->in_repo && llmops_store_open(&store, ws->root, &err))
 		store = NULL; /* not fatal: only the version-pinned rule needs git */
-	if ((rc = config_approval(cfg, &cfg_text, prices, &approval)))
-		goto out;
 	{
-		struct llmops_lint_opts lo = {ws->root,	     store,	   prices,    cfg,
-					      cfg_text.data, cfg_text.len, &datasets, &approval};
+		struct llmops_lint_opts lo = {ws->root,	 store,		prices,
+					      cfg.json,	 cfg.text.data, cfg.text.len,
+					      &datasets, &cfg.approval};
 
 		if (llmops_lint_new(&l, &lo, &err)) {
 			rc = llmops_report(&err);
 			goto out;
 		}
 	}
-	if (approval.warn) /* models.unapproved: "warn"; lint.rules may still re-grade it */
+	if (cfg.approval.warn) /* models.unapproved: "warn"; lint.rules may still re-grade it */
 		llmops_lint_set_severity(l, LR_MODEL_UNAPPROVED, LLMOPS_SEV_WARNING);
-	if (llmops_lint_configure(l, config_get(cfg, "lint", NULL), "llmops.json", cfg_text.data,
-				  cfg_text.len, &err)) {
+	if (llmops_lint_configure(l, cfg.lint, "llmops.json", cfg.text.data, cfg.text.len, &err)) {
 		rc = llmops_report(&err);
 		goto out;
 	}
@@ -292,10 +288,8 @@ out:
 	free(prefix);
 	llmops_lint_free(l);
 	llmops_store_free(store);
-	llmops_approval_release(&approval);
 	llmops_pricing_free(prices);
-	cJSON_Delete(cfg);
-	llmops_buf_release(&cfg_text);
+	llmops_config_release(&cfg);
 	llmops_strlist_release(&enable);
 	llmops_strlist_release(&disable);
 	llmops_strlist_release(&datasets_arg);

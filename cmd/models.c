@@ -6,7 +6,7 @@
 #include "llmops.h"
 
 #include "approval.h"
-#include "config.h"
+#include "cmdconfig.h"
 #include "ledger.h"
 #include "models.h"
 #include "options.h"
@@ -156,11 +156,11 @@ int cmd_models(int argc, char **argv, struct llmops_ctx *ctx)
 	};
 	struct llmops_workspace *ws;
 	struct llmops_pricing *prices = NULL;
-	struct llmops_approval a = {0};
-	struct llmops_buf text = LLMOPS_BUF_INIT;
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg = NULL;
-	cJSON *cfg = NULL, *arr = NULL;
+	struct llmops_config cfg = {0};
+	const struct llmops_approval *ap = &cfg.approval;
+	cJSON *arr = NULL;
 	struct standing *st = NULL;
 
 	if ((rc = llmops_parse_command(argc, argv, opts, &usage, 0, 0)) < 0)
@@ -169,26 +169,25 @@ int cmd_models(int argc, char **argv, struct llmops_ctx *ctx)
 		return rc;
 	if (llmops_pricing_builtin(&prices, &err))
 		return llmops_report(&err);
-	if ((rc = config_load(ws->root, &cfg, &text, prices)) ||
-	    (rc = config_approval(cfg, &text, prices, &a)))
+	if ((rc = config_load(ws->root, &cfg, prices)))
 		goto out;
-	if (approved_only && !a.active) {
+	if (approved_only && !ap->active) {
 		llmops_error("models: llmops.json lists no models.approved; without --approved "
 			     "every priced model is listed");
 		rc = LLMOPS_EXIT_USAGE;
 		goto out;
 	}
 	/* each approval's qualifying run, when there is a ledger to find it in */
-	st = calloc(a.n ? a.n : 1, sizeof(*st));
+	st = calloc(ap->n ? ap->n : 1, sizeof(*st));
 	if (!st) {
 		rc = LLMOPS_EXIT_RUNTIME;
 		goto out;
 	}
-	if (a.n && llmops_ctx_ledger_read(ctx, &lg))
+	if (ap->n && llmops_ctx_ledger_read(ctx, &lg))
 		lg = NULL;
-	for (size_t i = 0; i < a.n; i++) {
-		st[i].ap = &a.v[i];
-		if (lg && llmops_ledger_run_get(lg, a.v[i].run, &st[i].run, &err))
+	for (size_t i = 0; i < ap->n; i++) {
+		st[i].ap = &ap->v[i];
+		if (lg && llmops_ledger_run_get(lg, ap->v[i].run, &st[i].run, &err))
 			st[i].run = NULL;
 	}
 	int json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
@@ -197,21 +196,21 @@ int cmd_models(int argc, char **argv, struct llmops_ctx *ctx)
 	else
 		printf("%-38s %-10s %9s %10s %9s %-13s %s\n", "MODEL", "PROVIDER", "IN $/M",
 		       "OUT $/M", "CONTEXT", "TOKENIZER", "APPROVED");
-	size_t n = approved_only ? a.n : llmops_pricing_count(prices);
+	size_t n = approved_only ? ap->n : llmops_pricing_count(prices);
 	for (size_t i = 0; i < n; i++) {
 		const struct llmops_price *e = NULL;
 		const char *id;
 		struct standing none = {0}, *s = &none;
 		if (approved_only) {
-			id = a.v[i].id;
+			id = ap->v[i].id;
 			s = &st[i];
 			if (llmops_pricing_find(prices, id, &e, &err))
 				e = NULL;
 		} else {
 			e = llmops_pricing_at(prices, i);
 			id = e->id;
-			const struct llmops_approved *x = approval_of(&a, e);
-			for (size_t k = 0; x && k < a.n; k++)
+			const struct llmops_approved *x = approval_of(ap, e);
+			for (size_t k = 0; x && k < ap->n; k++)
 				if (st[k].ap == x)
 					s = &st[k];
 		}
@@ -229,13 +228,11 @@ int cmd_models(int argc, char **argv, struct llmops_ctx *ctx)
 		       "%s\n",
 		       llmops_pricing_source(prices));
 out:
-	for (size_t i = 0; st && i < a.n; i++)
+	for (size_t i = 0; st && i < ap->n; i++)
 		llmops_run_free(st[i].run);
 	free(st);
 	cJSON_Delete(arr);
-	llmops_approval_release(&a);
-	cJSON_Delete(cfg);
-	llmops_buf_release(&text);
+	llmops_config_release(&cfg);
 	llmops_pricing_free(prices);
 	return rc;
 }

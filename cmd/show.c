@@ -8,7 +8,7 @@
 #include "ledger.h"
 #include "options.h"
 #include "output.h"
-#include "repeats_out.h"
+#include "repeats_view.h"
 #include "results.h"
 #include "run_fmt.h"
 #include "rundata.h"
@@ -269,11 +269,12 @@ static void show_one_variant(const char *v, const struct llmops_repeats *r, void
 {
 	struct show_rep *s = ud;
 	printf("\nrepeats%s%s\n", s->variants ? " of " : "", s->variants ? v : "");
-	repeats_print(r, "  ", llmops_color(s->ctx, LLMOPS_SGR_GREEN),
-		      llmops_color(s->ctx, LLMOPS_SGR_RED), llmops_color(s->ctx, LLMOPS_SGR_RESET));
+	llmops_repeats_print(stdout, r, "  ", llmops_color(s->ctx, LLMOPS_SGR_GREEN),
+			     llmops_color(s->ctx, LLMOPS_SGR_RED),
+			     llmops_color(s->ctx, LLMOPS_SGR_RESET));
 	if (r->flaky)
 		printf("  flaky:\n");
-	repeats_print_flaky(r, "    ", NULL, s->shown + 20, &s->shown);
+	llmops_repeats_print_flaky(stdout, r, "    ", NULL, s->shown + 20, &s->shown);
 }
 
 /* A run made with --repeat: per variant, the pass fractions, flaky cases and pass@k. */

@@ -110,38 +110,38 @@ int stats_canary(struct llmops_ctx *ctx, struct llmops_ledger *lg, const struct 
 	}
 	printf("canary %s@%s (%d%%) against stable %s, on production%s%s:\n", o->canary, canary,
 	       weight, stable, o->since ? " since " : "", o->since ? o->since : "");
-	struct table t;
-	table_init(&t, 5);
-	table_add(&t, "");
-	table_addf(&t, "%s", stable);
-	table_addf(&t, "%s", canary);
-	table_add(&t, "p");
-	table_add(&t, "");
-	table_add(&t, "requests");
-	table_addf(&t, "%ld", c.stable.requests);
-	table_addf(&t, "%ld", c.canary.requests);
-	table_add(&t, "");
-	table_add(&t, "");
+	struct llmops_table t;
+	llmops_table_init(&t, 5);
+	llmops_table_add(&t, "");
+	llmops_table_addf(&t, "%s", stable);
+	llmops_table_addf(&t, "%s", canary);
+	llmops_table_add(&t, "p");
+	llmops_table_add(&t, "");
+	llmops_table_add(&t, "requests");
+	llmops_table_addf(&t, "%ld", c.stable.requests);
+	llmops_table_addf(&t, "%ld", c.canary.requests);
+	llmops_table_add(&t, "");
+	llmops_table_add(&t, "");
 	for (int i = 0; i < c.ntests; i++) {
 		const struct llmops_canary_test *x = &c.tests[i];
 		char a[32], b[32];
 		fmt_metric(a, sizeof(a), x->metric, x->stable);
 		fmt_metric(b, sizeof(b), x->metric, x->canary);
-		table_add(&t, x->metric);
-		table_add(&t, a);
-		table_add(&t, b);
+		llmops_table_add(&t, x->metric);
+		llmops_table_add(&t, a);
+		llmops_table_add(&t, b);
 		if (x->tested)
-			table_addf(&t, "%.3g", x->p);
+			llmops_table_addf(&t, "%.3g", x->p);
 		else
-			table_add(&t, "-");
-		table_add(&t, x->worse	  ? "worse"
-			      : x->tested ? ""
-			      : !strcmp(x->metric, "pass_rate")
-				      ? "too few scored (llmops eval --production)"
-				      : "too little traffic");
+			llmops_table_add(&t, "-");
+		llmops_table_add(&t, x->worse	 ? "worse"
+				     : x->tested ? ""
+				     : !strcmp(x->metric, "pass_rate")
+					     ? "too few scored (llmops eval --production)"
+					     : "too little traffic");
 	}
-	table_print(&t, "  ", "  ");
-	table_release(&t);
+	llmops_table_print(stdout, &t, "  ", "  ");
+	llmops_table_release(&t);
 	printf("verdict: %s%s%s",
 	       llmops_color(ctx, c.regression ? LLMOPS_SGR_RED : LLMOPS_SGR_GREEN), verdict,
 	       llmops_color(ctx, LLMOPS_SGR_RESET));

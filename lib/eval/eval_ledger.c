@@ -400,7 +400,7 @@ int llmops_eval_baseline(struct llmops_eval *ev, const char *spec, const char *p
 	return rc;
 }
 
-int llmops_eval_compare(struct llmops_eval *ev, double significance, struct llmops_err *err)
+int llmops_eval_compare_at(struct llmops_eval *ev, double significance, struct llmops_err *err)
 {
 	struct llmops_eval_baseline *b = &ev->baseline;
 	if (b->done)

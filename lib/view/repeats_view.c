@@ -6,6 +6,7 @@
 #include "runfmt.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,5 +111,60 @@ void llmops_repeats_markdown_rows(FILE *f, const struct llmops_repeats *r, const
 		else
 			fprintf(f, "%.3f sd %.3f (%.3f-%.3f) |\n", x->score_mean, x->score_sd,
 				x->score_min, x->score_max);
+	}
+}
+
+static void print_ks(FILE *f, const struct llmops_repeats *r, const char *name, int hat)
+{
+	int want[3] = {1, (r->max_runs + 1) / 2, r->max_runs}, prev = 0;
+	fprintf(f, "%s", name);
+	for (int i = 0; i < 3; i++) {
+		if (want[i] <= prev || want[i] > (int)r->nks)
+			continue;
+		const struct llmops_rep_k *k = &r->ks[want[i] - 1];
+		fprintf(f, "%s k=%d %.3f", prev ? "," : "", k->k,
+			hat ? k->pass_hat_k : k->pass_at_k);
+		prev = want[i];
+	}
+}
+
+void llmops_repeats_print(FILE *f, const struct llmops_repeats *r, const char *indent,
+			  const char *green, const char *red, const char *reset)
+{
+	fprintf(f,
+		"%spassed  %s%ld/%ld%s results (%.1f%%, 95%% CI %.1f%%-%.1f%%: %zu cases x %d "
+		"repeats",
+		indent, r->passed == r->results ? green : red, r->passed, r->results, reset,
+		r->results ? 100 * r->rate : 0.0, 100 * r->lo, 100 * r->hi, r->ncases, r->max_runs);
+	if (!isnan(r->deff))
+		fprintf(f, ", design effect %.2f", r->deff);
+	fprintf(f, "), %ld failed, %ld errors\n", r->failed, r->errors);
+	fprintf(f, "%scases   %ld always passed, %ld never passed, %s%ld flaky%s", indent,
+		r->always, r->never, r->flaky ? red : "", r->flaky, r->flaky ? reset : "");
+	if (r->partial)
+		fprintf(f, ", %ld passed except for errors", r->partial);
+	fprintf(f, "\n%s", indent);
+	print_ks(f, r, "pass@k ", 0);
+	print_ks(f, r, "; pass^k", 1);
+	fprintf(f, "\n");
+}
+
+void llmops_repeats_print_flaky(FILE *f, const struct llmops_repeats *r, const char *indent,
+				const char *variant, size_t max, size_t *shown)
+{
+	for (size_t i = 0; i < r->ncases && *shown < max; i++) {
+		const struct llmops_rep_case *x = &r->cases[i];
+		if (!x->flaky)
+			continue;
+		(*shown)++;
+		fprintf(f, "%s%s%s%s: %ld/%ld passed", indent, x->case_id, variant ? " on " : "",
+			variant ? variant : "", x->passed, x->runs);
+		if (x->errors)
+			fprintf(f, " (%ld errors)", x->errors);
+		if (!isnan(x->score_mean))
+			fprintf(f, ", score %.3f", x->score_mean);
+		if (!isnan(x->score_sd))
+			fprintf(f, " sd %.3f (%.3f-%.3f)", x->score_sd, x->score_min, x->score_max);
+		fprintf(f, "\n");
 	}
 }

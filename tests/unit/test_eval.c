@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "dataset.h"
 #include "eval.h"
+#include "eval/internal.h" /* the engine's state, which its tests fill in */
 #include "hash.h"
 
 #include <math.h>

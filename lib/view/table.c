@@ -10,18 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-void table_init(struct table *t, size_t ncols)
+void llmops_table_init(struct llmops_table *t, size_t ncols)
 {
 	t->ncols = ncols ? ncols : 1;
 	t->cells = (struct llmops_strlist)LLMOPS_STRLIST_INIT;
 }
 
-void table_add(struct table *t, const char *s)
+void llmops_table_add(struct llmops_table *t, const char *s)
 {
 	llmops_strlist_append(&t->cells, s ? s : "-");
 }
 
-void table_addf(struct table *t, const char *fmt, ...)
+void llmops_table_addf(struct llmops_table *t, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -33,7 +33,7 @@ void table_addf(struct table *t, const char *fmt, ...)
 		vsnprintf(s, (size_t)n + 1, fmt, ap);
 		va_end(ap);
 	}
-	table_add(t, s ? s : "?");
+	llmops_table_add(t, s ? s : "?");
 	free(s);
 }
 
@@ -42,7 +42,7 @@ static int width(const char *s)
 	return llmops_utf8_columns(s, strlen(s));
 }
 
-void table_print(const struct table *t, const char *indent, const char *sep)
+void llmops_table_print(FILE *f, const struct llmops_table *t, const char *indent, const char *sep)
 {
 	size_t nc = t->ncols, n = t->cells.nr;
 	int *w = calloc(nc, sizeof(*w));
@@ -57,24 +57,25 @@ void table_print(const struct table *t, const char *indent, const char *sep)
 		size_t c = i % nc;
 		const char *s = t->cells.items[i];
 		if (c == 0)
-			fputs(indent, stdout);
+			fputs(indent, f);
 		else
-			fputs(sep, stdout);
-		fputs(s, stdout);
+			fputs(sep, f);
+		fputs(s, f);
 		if (c + 1 < nc && i + 1 < n) /* pad all but the last column */
-			printf("%*s", w[c] - width(s), "");
+			fprintf(f, "%*s", w[c] - width(s), "");
 		if (c + 1 == nc || i + 1 == n)
-			putchar('\n');
+			fputc('\n', f);
 	}
 	free(w);
 }
 
-void table_release(struct table *t)
+void llmops_table_release(struct llmops_table *t)
 {
 	llmops_strlist_release(&t->cells);
 }
 
-void table_common_parts(const char *const *labels, size_t n, size_t *prefix_len, size_t *suffix_len)
+void llmops_table_common_parts(const char *const *labels, size_t n, size_t *prefix_len,
+			       size_t *suffix_len)
 {
 	size_t p = 0, s = 0, shortest = (size_t)-1;
 	*prefix_len = *suffix_len = 0;
