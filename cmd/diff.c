@@ -3,7 +3,8 @@
  */
 #include "llmops.h"
 
-#include "diff_out.h"
+#include "diff_json.h"
+#include "diff_text.h"
 #include "ledger.h"
 #include "options.h"
 #include "output.h"
@@ -102,7 +103,8 @@ int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		cJSON_Delete(o);
 	} else {
 		llmops_pager_start(ctx);
-		diff_print(&d, a, b, tol, sig, (size_t)limit, ctx);
+		const struct llmops_sgr c = llmops_sgr_of(ctx);
+		llmops_diff_print(stdout, &d, a, b, tol, sig, (size_t)limit, &c);
 	}
 	if (!rc && fail_on_regression && llmops_diff_regressed(&d, sig))
 		rc = LLMOPS_EXIT_CHECK;

@@ -5,7 +5,7 @@
  */
 #include "llmops.h"
 
-#include "diff_out.h"
+#include "diff_text.h"
 #include "eval_cmd.h"
 #include "outfile.h"
 #include "report.h"
@@ -41,7 +41,8 @@ void eval_print_text(struct eval_host *h, int interrupted)
 	if (!llmops_eval_baseline_view(h->ev, &a, &b, &d, &significance, &note))
 		return;
 	printf("\nagainst the baseline%s%s\n", note[0] ? " " : "", note);
-	diff_print(d, a, b, 0.05, significance, 20, h->ctx);
+	const struct llmops_sgr c = llmops_sgr_of(h->ctx);
+	llmops_diff_print(stdout, d, a, b, 0.05, significance, 20, &c);
 }
 
 int eval_write_report(struct eval_host *h, const char *path, const char *format)

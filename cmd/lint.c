@@ -7,7 +7,7 @@
 #include "buf.h"
 #include "cmdconfig.h"
 #include "lint.h"
-#include "lint_out.h"
+#include "lint_report.h"
 #include "options.h"
 #include "pricing.h"
 #include "store.h"
@@ -173,6 +173,24 @@ static int add_paths(struct llmops_lint *l, const char *root, char **argv, int n
 	return 0;
 }
 
+/* The findings on stdout, what --fix changed and the counts on stderr. */
+static int print_text(const struct llmops_lint_report *r, const struct llmops_ctx *ctx)
+{
+	const struct llmops_sgr sgr = llmops_sgr_of(ctx);
+	size_t c[4];
+	if (llmops_lint_print_text(stdout, r, &sgr))
+		return -1;
+	llmops_lint_counts(r, c);
+	for (size_t i = 0; r->fixed && i < r->fixed->nr; i++)
+		fprintf(stderr, "llmops: fixed %s\n", r->fixed->items[i]);
+	fprintf(stderr, "llmops: %zu file%s checked: %zu error%s, %zu warning%s, %zu note%s\n",
+		r->files, r->files == 1 ? "" : "s", c[LLMOPS_SEV_ERROR],
+		c[LLMOPS_SEV_ERROR] == 1 ? "" : "s", c[LLMOPS_SEV_WARNING],
+		c[LLMOPS_SEV_WARNING] == 1 ? "" : "s", c[LLMOPS_SEV_NOTE],
+		c[LLMOPS_SEV_NOTE] == 1 ? "" : "s");
+	return 0;
+}
+
 int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const char *format = "text";
@@ -244,7 +262,9 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 	if ((rc = apply_flags(l, &enable, &disable)))
 		goto out;
 	if (list) {
-		rc = lint_print_rules(stdout, l, !strcmp(format, "json")) ? LLMOPS_EXIT_RUNTIME : 0;
+		rc = llmops_lint_print_rules(stdout, l, !strcmp(format, "json"))
+			     ? LLMOPS_EXIT_RUNTIME
+			     : 0;
 		goto out;
 	}
 	if ((rc = add_paths(l, ws->root, argv, n, &datasets_arg, &datasets)))
@@ -263,18 +283,19 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	}
 	{
-		struct lint_report r = {l, NULL, 0, llmops_lint_files(l), &fixed, prefix, ws->root};
+		struct llmops_lint_report r = {l,      NULL,   0,	llmops_lint_files(l),
+					       &fixed, prefix, ws->root};
 		int failed = 0;
 
 		r.f = llmops_lint_findings(l, &r.n);
 		if (!strcmp(format, "json"))
-			rc = lint_print_json(stdout, &r);
+			rc = llmops_lint_print_json(stdout, &r);
 		else if (!strcmp(format, "sarif"))
-			rc = lint_print_sarif(stdout, &r);
+			rc = llmops_lint_print_sarif(stdout, &r);
 		else if (!strcmp(format, "github"))
-			rc = lint_print_github(stdout, &r);
+			rc = llmops_lint_print_github(stdout, &r);
 		else
-			rc = lint_print_text(stdout, &r, ctx);
+			rc = print_text(&r, ctx);
 		if (rc) {
 			llmops_error("out of memory");
 			rc = LLMOPS_EXIT_RUNTIME;

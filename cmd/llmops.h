@@ -6,6 +6,7 @@
 #define LLMOPS_CMD_H
 
 #include "error.h"
+#include "sgr.h"
 
 #include <stdio.h>
 
@@ -99,6 +100,8 @@ const char *llmops_color(const struct llmops_ctx *ctx, const char *seq);
 #define LLMOPS_SGR_RED	  "\033[31m"
 #define LLMOPS_SGR_GREEN  "\033[32m"
 #define LLMOPS_SGR_YELLOW "\033[33m"
+/* The colours lib's text writers take (lib/view/runfmt.h), from ctx. */
+struct llmops_sgr llmops_sgr_of(const struct llmops_ctx *ctx);
 
 /* The subcommands. */
 int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx);

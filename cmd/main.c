@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "runfmt.h"
+
 #include "ledger.h"
 #include "options.h"
 #include "redact.h"
@@ -62,6 +64,16 @@ static const char global_usage[] = "usage: " global_synopsis "\n";
 const char *llmops_color(const struct llmops_ctx *ctx, const char *seq)
 {
 	return ctx->color ? seq : "";
+}
+
+struct llmops_sgr llmops_sgr_of(const struct llmops_ctx *ctx)
+{
+	const struct llmops_sgr c = {
+		llmops_color(ctx, LLMOPS_SGR_BOLD),  llmops_color(ctx, LLMOPS_SGR_RED),
+		llmops_color(ctx, LLMOPS_SGR_GREEN), llmops_color(ctx, LLMOPS_SGR_YELLOW),
+		llmops_color(ctx, LLMOPS_SGR_RESET),
+	};
+	return c;
 }
 
 const struct llmops_command *llmops_command_find(const char *name)

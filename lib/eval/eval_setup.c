@@ -53,7 +53,8 @@ int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_cas
 	const cJSON *rcost = cJSON_GetObjectItemCaseSensitive(rec, "cost_usd");
 	const cJSON *rto = cJSON_GetObjectItemCaseSensitive(rec, "tokens_out");
 	c->rec_latency_ms = cJSON_IsNumber(rl) && rl->valuedouble >= 0 ? rl->valuedouble : NAN;
-	c->rec_cost_usd = cJSON_IsNumber(rcost) && rcost->valuedouble >= 0 ? rcost->valuedouble : NAN;
+	c->rec_cost_usd =
+		cJSON_IsNumber(rcost) && rcost->valuedouble >= 0 ? rcost->valuedouble : NAN;
 	c->rec_tokens_out = cJSON_IsNumber(rto) && rto->valuedouble >= 0 && rto->valuedouble < 1e15
 				    ? (long)rto->valuedouble
 				    : -1;
@@ -697,6 +698,14 @@ void llmops_eval_release(struct llmops_eval *ev)
 	free(ev->ds.format);
 	llmops_strlist_release(&ev->metrics);
 	llmops_eval_guard_release(&ev->guard);
+	if (ev->have_penv)
+		llmops_prompt_env_close(&ev->penv);
+	free(ev->dataset_path_);
+	free(ev->root_);
+	free(ev->embedding_spec_);
+	free(ev->label_prompt_);
+	free(ev->label_version_);
+	llmops_strlist_release(&ev->argv);
 	memset(ev, 0, sizeof(*ev));
 }
 

@@ -7,6 +7,7 @@
 #define LLMOPS_VIEW_RUNFMT_H
 
 #include "ledger.h"
+#include "sgr.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>

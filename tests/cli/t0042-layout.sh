@@ -10,7 +10,7 @@ cd "$src" || exit 1
 
 check "lib/ has no source files outside its module folders" \
 	test -z "$(find lib -maxdepth 1 -name '*.[ch]')"
-for m in util tokens prompts project providers dataset scoring eval ledger production lint view; do
+for m in util tokens prompts project providers dataset scoring eval ledger production lint view cost; do
 	check "module $m is a folder with sources" test -n "$(find "lib/$m" -name '*.c' | head -1)"
 done
 # a module's internal.h is included only from inside it (and by unit tests, which may look in)

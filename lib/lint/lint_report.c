@@ -1,5 +1,5 @@
 /*
- * lint_out.c - lint findings as text, JSON, SARIF 2.1.0 and GitHub
+ * lint_report.c - lint findings as text, JSON, SARIF 2.1.0 and GitHub
  * annotations.
  *
  * SARIF follows the OASIS SARIF 2.1.0 specification (sarifLog, run,
@@ -9,7 +9,7 @@
  * (`::error file=F,line=L,col=C,title=T::message`, with %, CR, LF, and in
  * properties ':' and ',' percent-encoded).
  */
-#include "lint_out.h"
+#include "lint_report.h"
 
 #include "json.h"
 
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *lint_display_path(const char *prefix, const char *path)
+char *llmops_lint_display_path(const char *prefix, const char *path)
 {
 	struct llmops_buf b = LLMOPS_BUF_INIT;
 	size_t pl = strlen(prefix);
@@ -42,38 +42,29 @@ char *lint_display_path(const char *prefix, const char *path)
 	return llmops_buf_detach(&b, NULL);
 }
 
-static void counts(const struct lint_report *r, size_t c[4])
+void llmops_lint_counts(const struct llmops_lint_report *r, size_t c[4])
 {
 	memset(c, 0, 4 * sizeof(*c));
 	for (size_t i = 0; i < r->n; i++)
 		c[r->f[i].severity]++;
 }
 
-int lint_print_text(FILE *out, const struct lint_report *r, const struct llmops_ctx *ctx)
+int llmops_lint_print_text(FILE *out, const struct llmops_lint_report *r,
+			   const struct llmops_sgr *colors)
 {
-	static const char *const sgr[] = {"", LLMOPS_SGR_BOLD, LLMOPS_SGR_YELLOW, LLMOPS_SGR_RED};
-	size_t c[4];
+	const char *const sgr[] = {"", colors->bold, colors->yellow, colors->red};
 
 	for (size_t i = 0; i < r->n; i++) {
 		const struct llmops_finding *f = &r->f[i];
-		char *path = lint_display_path(r->prefix, f->path);
+		char *path = llmops_lint_display_path(r->prefix, f->path);
 
 		if (!path)
 			return -1;
-		fprintf(out, "%s:%d:%d: %s%s%s: %s [%s]\n", path, f->line, f->col,
-			llmops_color(ctx, sgr[f->severity]), llmops_severity_name(f->severity),
-			llmops_color(ctx, LLMOPS_SGR_RESET), f->message,
+		fprintf(out, "%s:%d:%d: %s%s%s: %s [%s]\n", path, f->line, f->col, sgr[f->severity],
+			llmops_severity_name(f->severity), colors->reset, f->message,
 			llmops_lint_rules[f->rule].id);
 		free(path);
 	}
-	counts(r, c);
-	for (size_t i = 0; r->fixed && i < r->fixed->nr; i++)
-		fprintf(stderr, "llmops: fixed %s\n", r->fixed->items[i]);
-	fprintf(stderr, "llmops: %zu file%s checked: %zu error%s, %zu warning%s, %zu note%s\n",
-		r->files, r->files == 1 ? "" : "s", c[LLMOPS_SEV_ERROR],
-		c[LLMOPS_SEV_ERROR] == 1 ? "" : "s", c[LLMOPS_SEV_WARNING],
-		c[LLMOPS_SEV_WARNING] == 1 ? "" : "s", c[LLMOPS_SEV_NOTE],
-		c[LLMOPS_SEV_NOTE] == 1 ? "" : "s");
 	return 0;
 }
 
@@ -89,13 +80,13 @@ static int emit(FILE *out, cJSON *root)
 	return 0;
 }
 
-int lint_print_json(FILE *out, const struct lint_report *r)
+int llmops_lint_print_json(FILE *out, const struct llmops_lint_report *r)
 {
 	cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray(),
 	      *fixed = cJSON_CreateArray();
 	size_t c[4];
 
-	counts(r, c);
+	llmops_lint_counts(r, c);
 	cJSON_AddNumberToObject(root, "files", (double)r->files);
 	cJSON_AddNumberToObject(root, "errors", (double)c[LLMOPS_SEV_ERROR]);
 	cJSON_AddNumberToObject(root, "warnings", (double)c[LLMOPS_SEV_WARNING]);
@@ -138,7 +129,7 @@ static void gh_escape(FILE *out, const char *s, int property)
 	}
 }
 
-int lint_print_github(FILE *out, const struct lint_report *r)
+int llmops_lint_print_github(FILE *out, const struct llmops_lint_report *r)
 {
 	static const char *const cmd[] = {"notice", "notice", "warning", "error"};
 
@@ -259,7 +250,7 @@ static cJSON *sarif_result(const struct llmops_finding *f)
 	return res;
 }
 
-int lint_print_sarif(FILE *out, const struct lint_report *r)
+int llmops_lint_print_sarif(FILE *out, const struct llmops_lint_report *r)
 {
 	cJSON *root = cJSON_CreateObject(), *runs = cJSON_CreateArray(),
 	      *run = cJSON_CreateObject();
@@ -297,7 +288,7 @@ int lint_print_sarif(FILE *out, const struct lint_report *r)
 
 /* ---------------------------------------------------------------- --list-rules */
 
-int lint_print_rules(FILE *out, const struct llmops_lint *l, int json)
+int llmops_lint_print_rules(FILE *out, const struct llmops_lint *l, int json)
 {
 	if (json) {
 		cJSON *arr = cJSON_CreateArray();

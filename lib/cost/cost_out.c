@@ -2,8 +2,6 @@
  * cost_out.c - `llmops cost` as a table, as Markdown for a pull-request
  * comment, and as JSON.
  */
-#include "llmops.h"
-
 #include "cost.h"
 
 #include <math.h>
@@ -18,13 +16,13 @@ static const char *usd(char *buf, size_t n, double v)
 	return buf;
 }
 
-static const char *tokens(char *buf, size_t n, const struct cost_side *s, double v)
+static const char *tokens(char *buf, size_t n, const struct llmops_cost_side *s, double v)
 {
 	snprintf(buf, n, "%s%.0f", s->estimate ? "~" : "", v);
 	return buf;
 }
 
-static const char *status_of(const struct cost_row *w, const struct cost_report *r)
+static const char *status_of(const struct llmops_cost_row *w, const struct llmops_cost_report *r)
 {
 	if (!r->base_rev)
 		return "";
@@ -38,10 +36,10 @@ static const char *status_of(const struct cost_row *w, const struct cost_report 
 }
 
 /* What fails the gate (exit 1), labelled as such: never a mere note. */
-static void gate_failures(const struct cost_report *r, FILE *out, const char *bullet)
+static void gate_failures(const struct llmops_cost_report *r, FILE *out, const char *bullet)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		const struct cost_row *w = &r->rows[i];
+		const struct llmops_cost_row *w = &r->rows[i];
 		if (w->over_increase)
 			fprintf(out,
 				"%s%s: cost per request up %.1f%%, over --max-increase %.1f%%\n",
@@ -52,12 +50,12 @@ static void gate_failures(const struct cost_report *r, FILE *out, const char *bu
 			r->total_month, r->budget);
 }
 
-static void notes(const struct cost_report *r, FILE *out, const char *bullet)
+static void notes(const struct llmops_cost_report *r, FILE *out, const char *bullet)
 {
 	int est = 0;
 	for (size_t i = 0; i < r->n; i++) {
-		const struct cost_row *w = &r->rows[i];
-		const struct cost_side *s = w->cur.present ? &w->cur : &w->base;
+		const struct llmops_cost_row *w = &r->rows[i];
+		const struct llmops_cost_side *s = w->cur.present ? &w->cur : &w->base;
 		est |= s->estimate;
 		if (s->over_context)
 			fprintf(out,
@@ -90,89 +88,96 @@ static void notes(const struct cost_report *r, FILE *out, const char *bullet)
 		r->prices_date);
 }
 
-void cost_print_text(const struct cost_report *r, int color)
+void llmops_cost_print_text(FILE *f, const struct llmops_cost_report *r,
+			    const struct llmops_sgr *sgr)
 {
 	char a[32], b[32], c[32], d[32], e[32];
-	printf("%-24s %-8s %-20s %9s %7s %11s %9s %11s", "PROMPT", "VERSION", "MODEL", "IN", "OUT",
-	       "$/REQUEST", "REQ/DAY", "$/MONTH");
+	fprintf(f, "%-24s %-8s %-20s %9s %7s %11s %9s %11s", "PROMPT", "VERSION", "MODEL", "IN",
+		"OUT", "$/REQUEST", "REQ/DAY", "$/MONTH");
 	if (r->dataset)
-		printf(" %11s", "$/DATASET");
+		fprintf(f, " %11s", "$/DATASET");
 	if (r->base_rev)
-		printf("  %-9s %11s %9s", "STATUS", "Δ$/REQUEST", "Δ%");
-	putchar('\n');
+		fprintf(f, "  %-9s %11s %9s", "STATUS", "Δ$/REQUEST", "Δ%");
+	fputc('\n', f);
 	for (size_t i = 0; i < r->n; i++) {
-		const struct cost_row *w = &r->rows[i];
-		const struct cost_side *s = w->cur.present ? &w->cur : &w->base;
-		printf("%-24s %-8s %-20s %9s %7s %11s %9.1f %11s", w->name, s->version, s->model,
-		       tokens(a, sizeof(a), s, s->input_tokens),
-		       tokens(b, sizeof(b), s, s->output_tokens), usd(c, sizeof(c), s->per_request),
-		       s->per_day, usd(d, sizeof(d), w->cur.present ? s->per_month : 0));
+		const struct llmops_cost_row *w = &r->rows[i];
+		const struct llmops_cost_side *s = w->cur.present ? &w->cur : &w->base;
+		fprintf(f, "%-24s %-8s %-20s %9s %7s %11s %9.1f %11s", w->name, s->version,
+			s->model, tokens(a, sizeof(a), s, s->input_tokens),
+			tokens(b, sizeof(b), s, s->output_tokens),
+			usd(c, sizeof(c), s->per_request), s->per_day,
+			usd(d, sizeof(d), w->cur.present ? s->per_month : 0));
 		if (r->dataset)
-			printf(" %11s", usd(e, sizeof(e), w->cur.dataset_cost));
+			fprintf(f, " %11s", usd(e, sizeof(e), w->cur.dataset_cost));
 		if (r->base_rev) {
 			const char *st = status_of(w, r);
-			const char *col = color && w->over_increase ? "\033[31m" : "";
-			printf("  %s%-9s %11s %8s%s", col, st, usd(e, sizeof(e), w->delta_request),
-			       isnan(w->delta_pct) ? "-" : "", color && *col ? "\033[0m" : "");
+			const char *col = w->over_increase ? sgr->red : "";
+			fprintf(f, "  %s%-9s %11s %8s%s", col, st,
+				usd(e, sizeof(e), w->delta_request), isnan(w->delta_pct) ? "-" : "",
+				*col ? sgr->reset : "");
 			if (!isnan(w->delta_pct))
-				printf("%+.1f%%", w->delta_pct);
+				fprintf(f, "%+.1f%%", w->delta_pct);
 		}
-		putchar('\n');
+		fputc('\n', f);
 	}
-	printf("total per month: %s", usd(a, sizeof(a), r->total_month));
+	fprintf(f, "total per month: %s", usd(a, sizeof(a), r->total_month));
 	if (r->base_rev)
-		printf(" (at %s: %s, change %s)", r->base_rev,
-		       usd(b, sizeof(b), r->base_total_month),
-		       usd(c, sizeof(c), r->total_month - r->base_total_month));
+		fprintf(f, " (at %s: %s, change %s)", r->base_rev,
+			usd(b, sizeof(b), r->base_total_month),
+			usd(c, sizeof(c), r->total_month - r->base_total_month));
 	if (r->dataset)
-		printf("; one run of %s: %s", r->dataset, usd(d, sizeof(d), r->total_dataset));
-	putchar('\n');
-	gate_failures(r, stdout, "gate failed: ");
-	notes(r, stdout, "note: ");
+		fprintf(f, "; one run of %s: %s", r->dataset, usd(d, sizeof(d), r->total_dataset));
+	fputc('\n', f);
+	gate_failures(r, f, "gate failed: ");
+	notes(r, f, "note: ");
 }
 
-void cost_print_markdown(const struct cost_report *r)
+void llmops_cost_print_markdown(FILE *f, const struct llmops_cost_report *r)
 {
 	char a[32], b[32], c[32], d[32];
-	printf("### llmops cost%s%s\n\n", r->base_rev ? " vs " : "",
-	       r->base_rev ? r->base_rev : "");
-	printf("| prompt | version | model | input tokens | output tokens | $/request | $/month "
-	       "|%s\n",
-	       r->base_rev ? " status | Δ $/request | Δ $/month |" : "");
-	printf("| --- | --- | --- | ---: | ---: | ---: | ---: |%s\n",
-	       r->base_rev ? " --- | ---: | ---: |" : "");
+	fprintf(f, "### llmops cost%s%s\n\n", r->base_rev ? " vs " : "",
+		r->base_rev ? r->base_rev : "");
+	fprintf(f,
+		"| prompt | version | model | input tokens | output tokens | $/request | $/month "
+		"|%s\n",
+		r->base_rev ? " status | Δ $/request | Δ $/month |" : "");
+	fprintf(f, "| --- | --- | --- | ---: | ---: | ---: | ---: |%s\n",
+		r->base_rev ? " --- | ---: | ---: |" : "");
 	for (size_t i = 0; i < r->n; i++) {
-		const struct cost_row *w = &r->rows[i];
-		const struct cost_side *s = w->cur.present ? &w->cur : &w->base;
-		printf("| `%s` | %s%s%s | %s | %s | %s | %s | %s |", w->name,
-		       r->base_rev && w->base.present && strcmp(w->base.version, s->version)
-			       ? w->base.version
-			       : "",
-		       r->base_rev && w->base.present && strcmp(w->base.version, s->version) ? " → "
-											     : "",
-		       s->version, s->model, tokens(a, sizeof(a), s, s->input_tokens),
-		       tokens(b, sizeof(b), s, s->output_tokens), usd(c, sizeof(c), s->per_request),
-		       usd(d, sizeof(d), w->cur.present ? s->per_month : 0));
+		const struct llmops_cost_row *w = &r->rows[i];
+		const struct llmops_cost_side *s = w->cur.present ? &w->cur : &w->base;
+		fprintf(f, "| `%s` | %s%s%s | %s | %s | %s | %s | %s |", w->name,
+			r->base_rev && w->base.present && strcmp(w->base.version, s->version)
+				? w->base.version
+				: "",
+			r->base_rev && w->base.present && strcmp(w->base.version, s->version)
+				? " → "
+				: "",
+			s->version, s->model, tokens(a, sizeof(a), s, s->input_tokens),
+			tokens(b, sizeof(b), s, s->output_tokens),
+			usd(c, sizeof(c), s->per_request),
+			usd(d, sizeof(d), w->cur.present ? s->per_month : 0));
 		if (r->base_rev) {
-			printf(" %s%s | %s", w->over_increase ? "⚠️ " : "", status_of(w, r),
-			       usd(a, sizeof(a), w->delta_request));
+			fprintf(f, " %s%s | %s", w->over_increase ? "⚠️ " : "", status_of(w, r),
+				usd(a, sizeof(a), w->delta_request));
 			if (!isnan(w->delta_pct))
-				printf(" (%+.1f%%)", w->delta_pct);
-			printf(" | %s |", usd(b, sizeof(b), w->delta_month));
+				fprintf(f, " (%+.1f%%)", w->delta_pct);
+			fprintf(f, " | %s |", usd(b, sizeof(b), w->delta_month));
 		}
-		putchar('\n');
+		fputc('\n', f);
 	}
-	printf("\n**Total per month: %s**", usd(a, sizeof(a), r->total_month));
+	fprintf(f, "\n**Total per month: %s**", usd(a, sizeof(a), r->total_month));
 	if (r->base_rev)
-		printf(" (was %s)", usd(b, sizeof(b), r->base_total_month));
+		fprintf(f, " (was %s)", usd(b, sizeof(b), r->base_total_month));
 	if (r->dataset)
-		printf(" · one run of `%s`: %s", r->dataset, usd(c, sizeof(c), r->total_dataset));
-	printf("\n\n");
-	gate_failures(r, stdout, "- **gate failed:** ");
-	notes(r, stdout, "- ");
+		fprintf(f, " · one run of `%s`: %s", r->dataset,
+			usd(c, sizeof(c), r->total_dataset));
+	fprintf(f, "\n\n");
+	gate_failures(r, f, "- **gate failed:** ");
+	notes(r, f, "- ");
 }
 
-static cJSON *side_json(const struct cost_side *s, int dataset)
+static cJSON *side_json(const struct llmops_cost_side *s, int dataset)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "version", s->version);
@@ -198,11 +203,11 @@ static cJSON *side_json(const struct cost_side *s, int dataset)
 	return o;
 }
 
-cJSON *cost_json(const struct cost_report *r)
+cJSON *llmops_cost_json(const struct llmops_cost_report *r)
 {
 	cJSON *o = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(o, "prompts");
 	for (size_t i = 0; i < r->n; i++) {
-		const struct cost_row *w = &r->rows[i];
+		const struct llmops_cost_row *w = &r->rows[i];
 		cJSON *x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "name", w->name);
 		if (r->base_rev)
