@@ -198,8 +198,8 @@ static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
 			printf("%s %s by %s%s%s\n", r->status, r->decided_at,
 			       r->reviewer ? r->reviewer : "?", r->note ? ": " : "",
 			       r->note ? r->note : "");
-		runfmt_block("", "expected", r->expected);
-		runfmt_block("", "output", r->output);
+		llmops_runfmt_block(stdout, "", "expected", r->expected);
+		llmops_runfmt_block(stdout, "", "output", r->output);
 	}
 	llmops_review_free(r);
 	return rc;

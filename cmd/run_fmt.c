@@ -23,14 +23,3 @@ const char *runfmt_pick(struct llmops_ledger *lg, const char *ref, const char *d
 	}
 	return id;
 }
-
-void runfmt_block(const char *indent, const char *title, const char *text)
-{
-	printf("%s%s:\n", indent, title);
-	for (const char *p = text ? text : "(none)"; *p;) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-		printf("%s  %.*s\n", indent, len, p);
-		p += len + (nl ? 1 : 0);
-	}
-}

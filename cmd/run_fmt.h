@@ -16,7 +16,4 @@
 const char *runfmt_pick(struct llmops_ledger *lg, const char *ref, const char *dataset,
 			char id[LLMOPS_RUNID_LEN + 1], int *rc);
 
-/* "INDENTtitle:" then each line of text (or "(none)") indented two more, on stdout. */
-void runfmt_block(const char *indent, const char *title, const char *text);
-
 #endif

@@ -304,3 +304,14 @@ const char *llmops_runfmt_plural(long n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
 }
+
+void llmops_runfmt_block(FILE *f, const char *indent, const char *title, const char *text)
+{
+	fprintf(f, "%s%s:\n", indent, title);
+	for (const char *p = text ? text : "(none)"; *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		fprintf(f, "%s  %.*s\n", indent, len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}

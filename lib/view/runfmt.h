@@ -62,4 +62,7 @@ const char *llmops_runfmt_num(char *buf, size_t n, double x, const char *fmt, co
 /* one when n is 1, else many: "1 case", "2 cases". */
 const char *llmops_runfmt_plural(long n, const char *one, const char *many);
 
+/* "INDENTtitle:" and text (or "(none)") below it, each line indented two more, on f. */
+void llmops_runfmt_block(FILE *f, const char *indent, const char *title, const char *text);
+
 #endif
