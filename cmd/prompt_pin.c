@@ -3,6 +3,8 @@
  * verify, the CI gate over what pin records.
  */
 #include "prompt_cmd.h"
+#include "pinning.h"
+#include "verify.h"
 #include "pincheck.h"
 #include "pinclosure.h"
 
@@ -208,96 +210,6 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 
 /* ---- pin ---- */
 
-/* Pick the family for a bare VERSION: from the directory, or the only one with it. */
-static int family_for_version(struct llmops_prompt_env *env, const struct llmops_catalog *cat,
-			      struct llmops_promptref *ref)
-{
-	size_t plen = strlen(LLMOPS_PROMPTS_DIR);
-	struct llmops_buf cands = LLMOPS_BUF_INIT;
-	const char *only = NULL;
-	size_t hits = 0;
-
-	if (!strncmp(env->prefix, LLMOPS_PROMPTS_DIR "/", plen + 1) &&
-	    llmops_catalog_find(cat, env->prefix + plen + 1)) {
-		snprintf(ref->name, sizeof(ref->name), "%s", env->prefix + plen + 1);
-		return 0;
-	}
-	for (size_t i = 0; i < cat->n; i++) {
-		if (llmops_family_find(&cat->fam[i], ref->version)) {
-			llmops_buf_addf(&cands, "\n  llmops prompt pin %s@%s", cat->fam[i].name,
-					ref->version);
-			only = cat->fam[i].name;
-			hits++;
-		}
-	}
-	if (hits == 1) {
-		snprintf(ref->name, sizeof(ref->name), "%s", only);
-		llmops_buf_release(&cands);
-		return 0;
-	}
-	if (!hits)
-		llmops_error("no prompt has a version %s; 'llmops prompt list' shows what exists",
-			     ref->version);
-	else
-		llmops_error("%zu prompts have a version %s; say which:%s", hits, ref->version,
-			     cands.data);
-	llmops_buf_release(&cands);
-	return LLMOPS_EXIT_USAGE;
-}
-
-/* e, as old's canary taking pct% of the traffic: written; an exit status. */
-static int pin_canary(struct llmops_prompt_env *env, struct llmops_lock_entry *e,
-		      const struct llmops_lock_entry *old, double pct)
-{
-	struct llmops_err err = {0};
-	const struct llmops_lock_entry *was = llmops_lock_canary(&env->lock, e->name);
-	if (pct != (int)pct) {
-		llmops_error("pin: --canary %g: a whole percentage from 1 to 99", pct);
-		return LLMOPS_EXIT_USAGE;
-	}
-	if (!old) {
-		llmops_error("pin: %s has no stable version for a canary to stand beside: pin one "
-			     "first (llmops prompt pin %s@VERSION)",
-			     e->name, e->name);
-		return LLMOPS_EXIT_USAGE;
-	}
-	if (!strcmp(old->version, e->version)) {
-		llmops_error("pin: %s@%s is the stable version; a canary is another version",
-			     e->name, e->version);
-		return LLMOPS_EXIT_USAGE;
-	}
-	e->weight = (int)pct;
-	if (was && !strcmp(was->version, e->version) && !strcmp(was->blob, e->blob) &&
-	    was->weight == e->weight) {
-		printf("%s@%s is already the canary at %d%%\n", e->name, e->version, e->weight);
-		return 0;
-	}
-	if (llmops_lock_set_canary(&env->lock, e)) {
-		llmops_error("out of memory");
-		return LLMOPS_EXIT_RUNTIME;
-	}
-	if (llmops_lock_write(&env->lock, env->lock_path, &err))
-		return llmops_report(&err);
-	printf("pinned %s@%s as a canary: %d%% of the traffic, %d%% on %s (blob %.12s, commit "
-	       "%.12s)\n",
-	       e->name, e->version, e->weight, 100 - e->weight, old->version, e->blob, e->commit);
-	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
-	return 0;
-}
-
-/* e as NAME's stable version, alone (its canary dropped), written: an exit status. */
-static int set_stable(struct llmops_prompt_env *env, struct llmops_lock_entry *e)
-{
-	struct llmops_err err = {0};
-	e->weight = 0;
-	llmops_lock_remove_canary(&env->lock, e->name);
-	if (llmops_lock_set(&env->lock, e)) {
-		llmops_error("out of memory");
-		return LLMOPS_EXIT_RUNTIME;
-	}
-	return llmops_lock_write(&env->lock, env->lock_path, &err) ? llmops_report(&err) : 0;
-}
-
 int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	static const char *const syn[] = {"llmops prompt promote NAME", NULL};
@@ -309,30 +221,45 @@ int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx)
 	};
 	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 	struct llmops_prompt_env env;
+	struct llmops_pin_result r;
+	struct llmops_err err = {0};
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 	if (n < 0)
 		return LLMOPS_OPT_EXIT(n);
 	if ((rc = prompt_env_open(&env, ctx)))
-		goto out;
-	const struct llmops_lock_entry *cy = llmops_lock_canary(&env.lock, argv[0]);
-	const struct llmops_lock_entry *old = llmops_lock_find(&env.lock, argv[0]);
-	if (!cy) {
-		llmops_error("promote: %s has no canary%s%s", argv[0],
-			     old ? "; its stable version is " : " (it is not pinned)",
-			     old ? old->version : "");
-		rc = LLMOPS_EXIT_USAGE;
-		goto out;
+		return rc;
+	if (llmops_pin_promote(&env, argv[0], &r, &err)) {
+		rc = llmops_report(&err);
+	} else {
+		printf("promoted %s@%s to stable (was %s)\n", r.e.name, r.e.version, r.was);
+		fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
 	}
-	struct llmops_lock_entry e = *cy;
-	char was[64];
-	snprintf(was, sizeof(was), "%s", old ? old->version : "?");
-	if ((rc = set_stable(&env, &e)))
-		goto out;
-	printf("promoted %s@%s to stable (was %s)\n", e.name, e.version, was);
-	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
-out:
 	llmops_prompt_env_close(&env);
 	return rc;
+}
+
+/* What pin did, on stdout; what to do next on stderr. */
+static void pin_said(const struct llmops_pin_result *r, int canary)
+{
+	const struct llmops_lock_entry *e = &r->e;
+	if (canary && r->unchanged) {
+		printf("%s@%s is already the canary at %d%%\n", e->name, e->version, e->weight);
+		return;
+	}
+	if (r->unchanged) {
+		printf("%s@%s is already pinned (blob %.12s)\n", e->name, e->version, e->blob);
+		return;
+	}
+	if (canary)
+		printf("pinned %s@%s as a canary: %d%% of the traffic, %d%% on %s (blob %.12s, "
+		       "commit %.12s)\n",
+		       e->name, e->version, e->weight, 100 - e->weight, r->stable, e->blob,
+		       e->commit);
+	else
+		printf("pinned %s@%s (blob %.12s, commit %.12s%s)%s%s\n", e->name, e->version,
+		       e->blob, e->commit, r->detached ? ", detached HEAD" : "",
+		       r->was[0] ? "; was " : "", r->was);
+	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
 }
 
 int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
@@ -355,121 +282,19 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_NUMBER_ENTRY(0, "canary", &canary, "PCT",
 				 "pin it as a canary taking PCT% of the traffic (1 to 99)", 1, 99),
 		OPT_HELP_ENTRY, OPT_END_ENTRY};
-	const struct llmops_version_file *vf;
-	const struct llmops_lock_entry *old;
-	struct llmops_snapshot *head = NULL;
-	struct llmops_prompt *p = NULL;
-	struct llmops_lock_entry e;
-	struct llmops_promptref ref;
-	struct llmops_catalog cat = {0};
+	struct llmops_pin_result r;
 	struct llmops_err err = {0};
-	struct llmops_head h;
 	struct llmops_prompt_env env;
-	struct llmops_prompt_source src;
-	char blob[LLMOPS_OID_HEX], was[64] = "";
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 
 	if (n < 0)
 		return LLMOPS_OPT_EXIT(n);
-	if (llmops_promptref_parse(&ref, argv[0], 1, 0, &err))
-		return llmops_report(&err);
-	if (!ref.version[0]) {
-		llmops_error("pin: name a version: %s@vMAJOR.MINOR.PATCH ('llmops prompt list' "
-			     "shows them)",
-			     ref.name);
-		return LLMOPS_EXIT_USAGE;
-	}
 	if ((rc = prompt_env_open(&env, ctx)))
-		goto out;
-	if (llmops_store_head(env.store, &h, &err) ||
-	    llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
+		return rc;
+	if (llmops_pin(&env, argv[0], canary, &r, &err))
 		rc = llmops_report(&err);
-		goto out;
-	}
-	if (!ref.name[0] && (rc = family_for_version(&env, &cat, &ref)))
-		goto out;
-	if ((rc = prompt_resolve(&env, &cat, &ref, &vf)))
-		goto out;
-	if (h.unborn || vf->state != LLMOPS_FILE_COMMITTED || !vf->blob[0]) {
-		llmops_error("'%s' is %s: pin records committed content only; commit it first "
-			     "(git add %s && git commit)",
-			     vf->path,
-			     h.unborn ? "not committed (no commits yet)"
-			     : vf->state == LLMOPS_FILE_COMMITTED
-				     ? "not committed"
-				     : llmops_file_state_name(vf->state),
-			     vf->path);
-		if (vf->state == LLMOPS_FILE_MODIFIED)
-			fprintf(stderr,
-				"  (or, if the edit is a new version: git checkout -- %s && "
-				"llmops prompt new %s)\n",
-				vf->path, ref.name);
-		rc = LLMOPS_EXIT_CHECK;
-		goto out;
-	}
-	/* A version that does not parse must never be what production runs. */
-	if (llmops_snapshot_open(&head, env.store, NULL, &err)) {
-		rc = llmops_report(&err);
-		goto out;
-	}
-	src.env = &env;
-	src.snap = head;
-	if ((rc = prompt_load(&src, vf->path, vf->json, &p, blob)))
-		goto out;
-	memset(&e, 0, sizeof(e));
-	snprintf(e.name, sizeof(e.name), "%s", ref.name);
-	snprintf(e.version, sizeof(e.version), "%s", vf->version);
-	snprintf(e.path, sizeof(e.path), "%s", vf->path);
-	snprintf(e.commit, sizeof(e.commit), "%s", llmops_snapshot_commit(head));
-	snprintf(e.blob, sizeof(e.blob), "%s", blob);
-	llmops_sha256_hex(e.sha256, p->text, p->len);
-	/* the partials it renders, as committed: a pin covers everything it sends */
-	if (llmops_pin_closure(head, p, &e, &err)) {
-		rc = llmops_report(&err);
-		goto out;
-	}
-	old = llmops_lock_find(&env.lock, e.name);
-	if (!isnan(canary)) {
-		rc = pin_canary(&env, &e, old, canary);
-		goto out;
-	}
-	if (old && !strcmp(old->version, e.version) && !strcmp(old->blob, e.blob) &&
-	    !strcmp(old->sha256, e.sha256) && old->has_partials == e.has_partials &&
-	    old->npartials == e.npartials &&
-	    !memcmp(old->partials, e.partials, e.npartials * sizeof(e.partials[0]))) {
-		printf("%s@%s is already pinned (blob %.12s)\n", e.name, e.version, e.blob);
-		goto out;
-	}
-	if (old && old->has_partials && !strcmp(old->version, e.version) &&
-	    !strcmp(old->blob, e.blob)) {
-		/* the same version with other partials: what it sends would change under
-		   the same name, which is what pinning exists to prevent */
-		llmops_error("%s@%s is pinned with partials as they were at commit %.12s, and "
-			     "they have changed since: a released version renders the same "
-			     "forever; release the change as a new version (llmops prompt new %s) "
-			     "and pin that",
-			     e.name, e.version, old->commit, e.name);
-		rc = LLMOPS_EXIT_CHECK;
-		goto out;
-	}
-	if (old)
-		snprintf(was, sizeof(was), "%s", old->version);
-	if (llmops_lock_set(&env.lock, &e)) {
-		llmops_error("out of memory");
-		rc = LLMOPS_EXIT_RUNTIME;
-		goto out;
-	}
-	if (llmops_lock_write(&env.lock, env.lock_path, &err)) {
-		rc = llmops_report(&err);
-		goto out;
-	}
-	printf("pinned %s@%s (blob %.12s, commit %.12s%s)%s%s\n", e.name, e.version, e.blob,
-	       e.commit, h.detached ? ", detached HEAD" : "", was[0] ? "; was " : "", was);
-	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
-out:
-	llmops_prompt_free(p);
-	llmops_snapshot_free(head);
-	llmops_catalog_release(&cat);
+	else
+		pin_said(&r, !isnan(canary));
 	llmops_prompt_env_close(&env);
 	return rc;
 }
@@ -483,160 +308,48 @@ int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx)
 		"Remove NAME from prompts.lock (atomically).",
 	};
 	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
-	struct llmops_buf names = LLMOPS_BUF_INIT;
-	struct llmops_promptref ref;
+	struct llmops_pin_result r;
 	struct llmops_err err = {0};
 	struct llmops_prompt_env env;
-	char was[64];
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
-	const struct llmops_lock_entry *e;
 
 	if (n < 0)
 		return LLMOPS_OPT_EXIT(n);
-	if (llmops_promptref_parse(&ref, argv[0], 0, 0, &err))
-		return llmops_report(&err);
 	if ((rc = prompt_env_open(&env, ctx)))
 		return rc;
-	if (!(e = llmops_lock_find(&env.lock, ref.name))) {
-		for (size_t i = 0; i < env.lock.n; i++)
-			llmops_buf_addf(&names, "%s%s", i ? ", " : "", env.lock.e[i].name);
-		llmops_error("'%s' is not pinned (%s%s)", ref.name,
-			     env.lock.n ? "pinned: " : "nothing is pinned",
-			     env.lock.n ? names.data : "");
-		llmops_buf_release(&names);
-		llmops_prompt_env_close(&env);
-		return LLMOPS_EXIT_USAGE;
-	}
-	snprintf(was, sizeof(was), "%s", e->version);
-	llmops_lock_remove(&env.lock, ref.name);
-	if (llmops_lock_write(&env.lock, env.lock_path, &err))
+	if (llmops_pin_remove(&env, argv[0], &r, &err))
 		rc = llmops_report(&err);
 	else
-		printf("unpinned %s (was %s)\n", ref.name, was);
+		printf("unpinned %s (was %s)\n", r.e.name, r.was);
 	llmops_prompt_env_close(&env);
 	return rc;
 }
 
 /* ---- verify ---- */
 
-struct verify {
-	struct llmops_prompt_env *env;
-	cJSON *problems; /* array of {prompt, version, path, problem, message} */
-	cJSON *warnings; /* array of strings */
-	const char *base;
-	int cat_loaded; /* 1 once the catalog was read (only when a version is missing) */
-};
-
-static void problem(struct verify *v, const char *name, const char *version, const char *path,
-		    const char *kind, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void problem(struct verify *v, const char *name, const char *version, const char *path,
-		    const char *kind, const char *fmt, ...)
+/* verify's findings as text: a line per problem and warning, then the verdict. */
+static void verify_text(const cJSON *out, const struct llmops_prompt_env *env, const char *base,
+			const struct llmops_ctx *ctx)
 {
-	cJSON *o = cJSON_CreateObject();
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	cJSON_AddStringToObject(o, "prompt", name);
-	cJSON_AddStringToObject(o, "version", version);
-	cJSON_AddStringToObject(o, "path", path);
-	cJSON_AddStringToObject(o, "problem", kind);
-	cJSON_AddStringToObject(o, "message", msg);
-	cJSON_AddItemToArray(v->problems, o);
-}
-
-static void check_entry(struct verify *v, const struct llmops_lock_entry *e,
-			struct llmops_snapshot *head, struct llmops_catalog *cat)
-{
-	char msg[1200];
-	int kind = llmops_pin_check(v->env->store, head, e, cat, &v->cat_loaded, msg, sizeof(msg));
-
-	if (kind != LLMOPS_PIN_OK)
-		problem(v, e->name, e->version, e->path, llmops_pin_problem_name(kind), "%s", msg);
-}
-
-/*
- * An entry pinned before llmops recorded partials whose version includes
- * some: verify cannot tell whether they changed since the pin, so it says
- * so (a warning: the lock predates the check, nothing is known to be wrong).
- */
-static void uncovered(struct verify *v, const struct llmops_lock_entry *e,
-		      struct llmops_snapshot *head)
-{
-	struct llmops_lock_entry *tmp;
-	struct llmops_err err = {0};
-	char msg[1200];
-	if (e->has_partials || !head || !(tmp = calloc(1, sizeof(*tmp))))
-		return;
-	snprintf(tmp->name, sizeof(tmp->name), "%s", e->name);
-	snprintf(tmp->version, sizeof(tmp->version), "%s", e->version);
-	if (!llmops_pin_closure_at(head, e->path, tmp, &err) && tmp->npartials) {
-		snprintf(msg, sizeof(msg),
-			 "%s@%s includes partials but was pinned before llmops recorded them, "
-			 "so a change to them cannot be seen: pin it again (llmops prompt pin "
-			 "%s@%s) to cover them",
-			 e->name, e->version, e->name, e->version);
-		cJSON_AddItemToArray(v->warnings, cJSON_CreateString(msg));
+	const cJSON *it, *problems = cJSON_GetObjectItemCaseSensitive(out, "problems");
+	cJSON_ArrayForEach (it, problems) {
+		printf("%sFAIL%s %s@%s: %s\n", llmops_color(ctx, LLMOPS_SGR_RED),
+		       llmops_color(ctx, LLMOPS_SGR_RESET),
+		       cJSON_GetObjectItem(it, "prompt")->valuestring,
+		       cJSON_GetObjectItem(it, "version")->valuestring,
+		       cJSON_GetObjectItem(it, "message")->valuestring);
 	}
-	free(tmp);
-}
-
-static int on_change(void *ud, const struct llmops_change *c)
-{
-	struct verify *v = ud;
-	char name[LLMOPS_NAME_MAX + 1], version[64], msg[1200];
-	struct llmops_semver sv;
-	const char *ext;
-
-	if (llmops_version_path_split(c->path, name, &sv, &ext)) {
-		if (!strncmp(c->path, LLMOPS_PARTIALS_DIR "/", strlen(LLMOPS_PARTIALS_DIR) + 1)) {
-			snprintf(msg, sizeof(msg),
-				 "partial %s changed since %s: released versions that include it "
-				 "now render differently",
-				 c->path, v->base);
-			cJSON_AddItemToArray(v->warnings, cJSON_CreateString(msg));
-		}
-		return 0;
-	}
-	llmops_semver_format(&sv, version, sizeof(version));
-	if (c->status == 'D') {
-		/* A pinned file that is gone is already a problem; others only a warning. */
-		snprintf(msg, sizeof(msg),
-			 "released version %s was deleted since %s; past runs of %s@%s can no "
-			 "longer be reproduced",
-			 c->path, v->base, name, version);
-		cJSON_AddItemToArray(v->warnings, cJSON_CreateString(msg));
-		return 0;
-	}
-	problem(v, name, version, c->path, "released-changed",
-		"%s exists at %s and was changed since; released versions are immutable: "
-		"revert it and make a new version (llmops prompt new %s)",
-		c->path, v->base, name);
-	return 0;
-}
-
-/* The bundle at path against the lock: each difference a problem of v; an exit status. */
-static int check_bundle(struct verify *v, struct llmops_prompt_env *env, const char *path)
-{
-	struct llmops_buf text = LLMOPS_BUF_INIT;
-	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
-	struct llmops_err err = {0};
-	int rc = 0;
-	if (llmops_buf_read_file(&text, path)) {
-		llmops_error("verify: cannot read the bundle '%s': %s", path, strerror(errno));
-		rc = LLMOPS_EXIT_USAGE;
-	} else if (llmops_bundle_verify(env->store, text.data ? text.data : "", text.len, path,
-					&env->lock, &problems, &err)) {
-		rc = llmops_report(&err);
-	}
-	for (size_t i = 0; !rc && i < problems.nr; i++)
-		problem(v, "bundle", path, path, "bundle", "%s", problems.items[i]);
-	llmops_strlist_release(&problems);
-	llmops_buf_release(&text);
-	return rc;
+	cJSON_ArrayForEach (it, cJSON_GetObjectItemCaseSensitive(out, "warnings"))
+		printf("%swarning%s %s\n", llmops_color(ctx, LLMOPS_SGR_YELLOW),
+		       llmops_color(ctx, LLMOPS_SGR_RESET), it->valuestring);
+	if (!env->lock_exists && !base)
+		printf("nothing pinned (no %s)\n", LLMOPS_LOCK_FILE);
+	else if (!cJSON_GetArraySize(problems))
+		printf("%sok%s: %zu pinned prompt%s match%s %s%s%s\n",
+		       llmops_color(ctx, LLMOPS_SGR_GREEN), llmops_color(ctx, LLMOPS_SGR_RESET),
+		       env->lock.n, env->lock.n == 1 ? "" : "s", env->lock.n == 1 ? "es" : "",
+		       env->lock.n == 1 ? "its blob" : "their blobs",
+		       base ? "; no released version changed since " : "", base ? base : "");
 }
 
 int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
@@ -664,86 +377,27 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
 	};
-	struct llmops_snapshot *head = NULL, *bsnap = NULL;
-	struct llmops_catalog cat = {0};
 	struct llmops_err err = {0};
 	struct llmops_prompt_env env;
-	struct verify v = {0};
-	int n = llmops_parse_command(argc, argv, opts, &u, 0, 0), rc, np;
+	int n = llmops_parse_command(argc, argv, opts, &u, 0, 0), rc, np = 0;
 	cJSON *out = NULL;
 
 	if (n < 0)
 		return LLMOPS_OPT_EXIT(n);
 	if ((rc = prompt_env_open(&env, ctx)))
-		goto out;
-	v.env = &env;
-	v.base = base;
-	v.problems = cJSON_CreateArray();
-	v.warnings = cJSON_CreateArray();
-	rc = llmops_snapshot_open(&head, env.store, NULL, &err);
-	if (rc == LLMOPS_E_NOTFOUND)
-		rc = 0; /* unborn: only the work tree can be checked */
-	if (rc || (base && llmops_snapshot_open(&bsnap, env.store, base, &err))) {
+		return rc;
+	if (!(out = llmops_pins_verify(&env, base, bundle, &err))) {
 		rc = llmops_report(&err);
 		goto out;
 	}
-	for (size_t i = 0; i < env.lock.n; i++) {
-		check_entry(&v, &env.lock.e[i], head, &cat);
-		uncovered(&v, &env.lock.e[i], head);
-		const struct llmops_lock_entry *cy =
-			llmops_lock_canary(&env.lock, env.lock.e[i].name);
-		if (cy) { /* the canary is released too: the same checks */
-			check_entry(&v, cy, head, &cat);
-			uncovered(&v, cy, head);
-		}
-	}
-	if (bsnap && llmops_store_changed_since(env.store, bsnap, on_change, &v, &err)) {
-		rc = llmops_report(&err);
-		goto out;
-	}
-	if (bundle && (rc = check_bundle(&v, &env, bundle)))
-		goto out;
-	np = cJSON_GetArraySize(v.problems);
+	np = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(out, "problems"));
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
-		out = cJSON_CreateObject();
-		cJSON_AddBoolToObject(out, "ok", np == 0);
-		cJSON_AddNumberToObject(out, "pinned", (double)env.lock.n);
-		if (base)
-			cJSON_AddStringToObject(out, "base", base);
-		else
-			cJSON_AddNullToObject(out, "base");
-		if (bsnap)
-			cJSON_AddStringToObject(out, "base_commit", llmops_snapshot_commit(bsnap));
-		cJSON_AddItemToObject(out, "problems", v.problems);
-		cJSON_AddItemToObject(out, "warnings", v.warnings);
-		v.problems = v.warnings = NULL;
 		if (llmops_emit(stdout, out, LLMOPS_FORMAT_JSON)) {
 			llmops_error("out of memory");
 			rc = LLMOPS_EXIT_RUNTIME;
 		}
 	} else {
-		const cJSON *it;
-
-		cJSON_ArrayForEach (it, v.problems) {
-			printf("%sFAIL%s %s@%s: %s\n", llmops_color(ctx, LLMOPS_SGR_RED),
-			       llmops_color(ctx, LLMOPS_SGR_RESET),
-			       cJSON_GetObjectItem(it, "prompt")->valuestring,
-			       cJSON_GetObjectItem(it, "version")->valuestring,
-			       cJSON_GetObjectItem(it, "message")->valuestring);
-		}
-		cJSON_ArrayForEach (it, v.warnings)
-			printf("%swarning%s %s\n", llmops_color(ctx, LLMOPS_SGR_YELLOW),
-			       llmops_color(ctx, LLMOPS_SGR_RESET), it->valuestring);
-		if (!env.lock_exists && !base)
-			printf("nothing pinned (no %s)\n", LLMOPS_LOCK_FILE);
-		else if (!np)
-			printf("%sok%s: %zu pinned prompt%s match%s %s%s%s\n",
-			       llmops_color(ctx, LLMOPS_SGR_GREEN),
-			       llmops_color(ctx, LLMOPS_SGR_RESET), env.lock.n,
-			       env.lock.n == 1 ? "" : "s", env.lock.n == 1 ? "es" : "",
-			       env.lock.n == 1 ? "its blob" : "their blobs",
-			       base ? "; no released version changed since " : "",
-			       base ? base : "");
+		verify_text(out, &env, base, ctx);
 	}
 	if (!rc && np) {
 		llmops_error("prompt verify: %d problem%s", np, np == 1 ? "" : "s");
@@ -751,11 +405,6 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 out:
 	cJSON_Delete(out);
-	cJSON_Delete(v.problems);
-	cJSON_Delete(v.warnings);
-	llmops_catalog_release(&cat);
-	llmops_snapshot_free(head);
-	llmops_snapshot_free(bsnap);
 	llmops_prompt_env_close(&env);
 	return rc;
 }
@@ -865,24 +514,6 @@ out:
 /* The oldest commit that pinned NAME's current stable version, and what it replaced: a
    version a rollback pinned again goes back past where it first came in, so each rollback
    is one more step back (v3, v2, v1), never a return to what was rolled back from. */
-struct rollback {
-	const char *current;
-	char commit[LLMOPS_OID_HEX];
-	char previous[64];
-	int found;
-};
-
-static int find_pin(void *ud, const struct llmops_log_event *ev)
-{
-	struct rollback *rb = ud;
-	if (ev->kind != LLMOPS_LOG_PINNED || strcmp(ev->version, rb->current))
-		return 0;
-	snprintf(rb->commit, sizeof(rb->commit), "%s", ev->commit);
-	snprintf(rb->previous, sizeof(rb->previous), "%s", ev->previous);
-	rb->found = 1;
-	return 0; /* on to older commits: the log goes from the newest */
-}
-
 int prompt_rollback(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	static const char *const syn[] = {"llmops prompt rollback NAME", NULL};
@@ -896,70 +527,21 @@ int prompt_rollback(int argc, char **argv, struct llmops_ctx *ctx)
 		"dropped.",
 	};
 	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
+	struct llmops_pin_result r;
 	struct llmops_err err = {0};
-	struct llmops_snapshot *snap = NULL;
-	struct llmops_buf text = LLMOPS_BUF_INIT;
-	struct llmops_lock then = {0};
 	struct llmops_prompt_env env;
-	struct rollback rb = {0};
-	char rev[LLMOPS_OID_HEX + 2];
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 	if (n < 0)
 		return LLMOPS_OPT_EXIT(n);
 	if ((rc = prompt_env_open(&env, ctx)))
-		goto out;
-	const struct llmops_lock_entry *cur = llmops_lock_find(&env.lock, argv[0]);
-	if (!cur) {
-		llmops_error("rollback: '%s' is not pinned in %s", argv[0], LLMOPS_LOCK_FILE);
-		rc = LLMOPS_EXIT_USAGE;
-		goto out;
-	}
-	rb.current = cur->version;
-	if (llmops_store_log(env.store, cur->name, find_pin, &rb, &err) < 0) {
+		return rc;
+	if (llmops_pin_rollback(&env, argv[0], &r, &err)) {
 		rc = llmops_report(&err);
-		goto out;
+	} else {
+		printf("rolled back %s to %s (as pinned before commit %.12s); was %s\n", r.e.name,
+		       r.e.version, r.commit, r.was);
+		fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
 	}
-	if (!rb.found) {
-		llmops_error("rollback: no commit pins %s@%s: commit %s first, then roll back",
-			     cur->name, cur->version, LLMOPS_LOCK_FILE);
-		rc = LLMOPS_EXIT_USAGE;
-		goto out;
-	}
-	if (!rb.previous[0]) {
-		llmops_error("rollback: %s@%s is the first version pinned (commit %.12s): there is "
-			     "no earlier one to return to",
-			     cur->name, cur->version, rb.commit);
-		rc = LLMOPS_EXIT_USAGE;
-		goto out;
-	}
-	/* the earlier record, exactly as the lock held it before that commit */
-	snprintf(rev, sizeof(rev), "%s^", rb.commit);
-	const struct llmops_lock_entry *prev = NULL;
-	if (llmops_snapshot_open(&snap, env.store, rev, &err) ||
-	    llmops_snapshot_read(snap, LLMOPS_LOCK_FILE, &text, NULL, &err) ||
-	    llmops_lock_parse(&then, text.data ? text.data : "", text.len, LLMOPS_LOCK_FILE,
-			      &err)) {
-		rc = llmops_report(&err);
-		goto out;
-	}
-	if (!(prev = llmops_lock_find(&then, cur->name)) || strcmp(prev->version, rb.previous)) {
-		llmops_error("rollback: the lock before commit %.12s does not pin %s@%s", rb.commit,
-			     cur->name, rb.previous);
-		rc = LLMOPS_EXIT_CHECK;
-		goto out;
-	}
-	struct llmops_lock_entry e = *prev;
-	char was[64];
-	snprintf(was, sizeof(was), "%s", cur->version);
-	if ((rc = set_stable(&env, &e)))
-		goto out;
-	printf("rolled back %s to %s (as pinned before commit %.12s); was %s\n", e.name, e.version,
-	       rb.commit, was);
-	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
-out:
-	llmops_lock_release(&then);
-	llmops_buf_release(&text);
-	llmops_snapshot_free(snap);
 	llmops_prompt_env_close(&env);
 	return rc;
 }
