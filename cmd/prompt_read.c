@@ -3,6 +3,7 @@
  * render, diff and log.
  */
 #include "prompt_cmd.h"
+#include "promptview.h"
 #include "pinclosure.h"
 
 #include "buf.h"
@@ -32,75 +33,6 @@ static int emit_json(cJSON *out)
 
 /* ---- list ---- */
 
-/* A family with its pin; either may be NULL, not both (a pin of a missing family). */
-static cJSON *family_json(const struct llmops_family *f, const struct llmops_lock_entry *pin,
-			  const struct llmops_lock_entry *cy)
-{
-	cJSON *o = cJSON_CreateObject(), *vs;
-
-	assert(f || pin);
-	cJSON_AddStringToObject(o, "name", f ? f->name : pin ? pin->name : "");
-	if (pin)
-		cJSON_AddStringToObject(o, "pinned", pin->version);
-	else
-		cJSON_AddNullToObject(o, "pinned");
-	if (cy) { /* the canary beside it and the shares of the traffic */
-		cJSON *c = cJSON_AddObjectToObject(o, "canary");
-		cJSON_AddStringToObject(c, "version", cy->version);
-		cJSON_AddNumberToObject(c, "weight", cy->weight);
-		cJSON_AddNumberToObject(o, "pinned_weight", 100 - cy->weight);
-	} else {
-		cJSON_AddNullToObject(o, "canary");
-	}
-	vs = cJSON_AddArrayToObject(o, "versions");
-	for (size_t i = 0; f && i < f->n; i++) {
-		const struct llmops_version_file *v = &f->files[i];
-		cJSON *jv = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(jv, "version", v->version);
-		cJSON_AddStringToObject(jv, "path", v->path);
-		cJSON_AddStringToObject(jv, "state", llmops_file_state_name(v->state));
-		if (v->blob[0])
-			cJSON_AddStringToObject(jv, "blob", v->blob);
-		else
-			cJSON_AddNullToObject(jv, "blob");
-		cJSON_AddBoolToObject(jv, "pinned", pin && !strcmp(pin->version, v->version));
-		cJSON_AddBoolToObject(jv, "canary", cy && !strcmp(cy->version, v->version));
-		cJSON_AddItemToArray(vs, jv);
-	}
-	return o;
-}
-
-static void family_text(struct llmops_ctx *ctx, const struct llmops_family *f,
-			const struct llmops_lock_entry *pin, const struct llmops_lock_entry *cy,
-			int width)
-{
-	assert(f || pin);
-	printf("%-*s  %s%-8s%s", width,
-	       f     ? f->name
-	       : pin ? pin->name
-		     : "",
-	       llmops_color(ctx, pin ? LLMOPS_SGR_GREEN : ""), pin ? pin->version : "-",
-	       llmops_color(ctx, pin ? LLMOPS_SGR_RESET : ""));
-	if (cy)
-		printf(" %d%%, canary %s%s%s %d%%", 100 - cy->weight,
-		       llmops_color(ctx, LLMOPS_SGR_YELLOW), cy->version,
-		       llmops_color(ctx, LLMOPS_SGR_RESET), cy->weight);
-	for (size_t i = 0; f && i < f->n; i++) {
-		const struct llmops_version_file *v = &f->files[i];
-
-		printf(" %s", v->version);
-		if (v->state != LLMOPS_FILE_COMMITTED)
-			printf(" %s(%s)%s", llmops_color(ctx, LLMOPS_SGR_YELLOW),
-			       llmops_file_state_name(v->state),
-			       llmops_color(ctx, LLMOPS_SGR_RESET));
-	}
-	if (!f)
-		printf(" %s(pinned, but no version files)%s", llmops_color(ctx, LLMOPS_SGR_RED),
-		       llmops_color(ctx, LLMOPS_SGR_RESET));
-	putchar('\n');
-}
-
 int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	static const char *const syn[] = {"llmops prompt list [--format FORMAT]", NULL};
@@ -119,6 +51,7 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_prompt_env env;
 	int n = llmops_parse_command(argc, argv, opts, &u, 0, 0), rc, width = 4;
 	int json;
+	const struct llmops_sgr sgr = llmops_sgr_of(ctx);
 
 	if (n < 0)
 		return LLMOPS_OPT_EXIT(n);
@@ -139,28 +72,32 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 
 		for (size_t i = 0; i < cat.n; i++)
 			cJSON_AddItemToArray(
-				arr, family_json(&cat.fam[i],
-						 llmops_lock_find(&env.lock, cat.fam[i].name),
-						 llmops_lock_canary(&env.lock, cat.fam[i].name)));
+				arr,
+				llmops_prompt_family_json(
+					&cat.fam[i], llmops_lock_find(&env.lock, cat.fam[i].name),
+					llmops_lock_canary(&env.lock, cat.fam[i].name)));
 		for (size_t i = 0; i < env.lock.n; i++)
 			if (!llmops_catalog_find(&cat, env.lock.e[i].name))
 				cJSON_AddItemToArray(
-					arr, family_json(NULL, &env.lock.e[i],
-							 llmops_lock_canary(&env.lock,
-									    env.lock.e[i].name)));
+					arr,
+					llmops_prompt_family_json(
+						NULL, &env.lock.e[i],
+						llmops_lock_canary(&env.lock, env.lock.e[i].name)));
 		cJSON_AddItemToObject(out, "not_versions",
 				      cJSON_CreateStringArray((const char *const *)cat.strays.items,
 							      (int)cat.strays.nr));
 		rc = emit_json(out);
 	} else {
 		for (size_t i = 0; i < cat.n; i++)
-			family_text(ctx, &cat.fam[i], llmops_lock_find(&env.lock, cat.fam[i].name),
-				    llmops_lock_canary(&env.lock, cat.fam[i].name), width);
+			llmops_prompt_family_text(
+				stdout, &cat.fam[i], llmops_lock_find(&env.lock, cat.fam[i].name),
+				llmops_lock_canary(&env.lock, cat.fam[i].name), width, &sgr);
 		for (size_t i = 0; i < env.lock.n; i++)
 			if (!llmops_catalog_find(&cat, env.lock.e[i].name))
-				family_text(ctx, NULL, &env.lock.e[i],
-					    llmops_lock_canary(&env.lock, env.lock.e[i].name),
-					    width);
+				llmops_prompt_family_text(
+					stdout, NULL, &env.lock.e[i],
+					llmops_lock_canary(&env.lock, env.lock.e[i].name), width,
+					&sgr);
 		if (!cat.n && !env.lock.n)
 			fputs("no prompts yet; 'llmops prompt new NAME' starts one\n", stderr);
 	}
@@ -179,115 +116,6 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 }
 
 /* ---- show ---- */
-
-static cJSON *meta_json(const struct llmops_prompt *p)
-{
-	const struct llmops_prompt_meta *m = &p->meta;
-	cJSON *o = cJSON_CreateObject();
-
-	if (m->model)
-		cJSON_AddStringToObject(o, "model", m->model);
-	if (m->has_temperature)
-		cJSON_AddNumberToObject(o, "temperature", m->temperature);
-	if (m->has_max_tokens)
-		cJSON_AddNumberToObject(o, "max_tokens", (double)m->max_tokens);
-	if (m->owner)
-		cJSON_AddStringToObject(o, "owner", m->owner);
-	if (m->description)
-		cJSON_AddStringToObject(o, "description", m->description);
-	if (m->version)
-		cJSON_AddStringToObject(o, "version", m->version);
-	return o;
-}
-
-static const char *str_or(const cJSON *o, const char *k, const char *dflt)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsString(v) ? v->valuestring : dflt;
-}
-
-/* A text with its own line end. */
-static void put_text(const char *s)
-{
-	size_t len = strlen(s);
-	fputs(s, stdout);
-	if (!len || s[len - 1] != '\n')
-		putchar('\n');
-}
-
-/*
- * Messages as text: a lone user message as it is, several with a [role] line each (its
- * name, the id a tool message answers); parts, tool calls and the extras (tools,
- * tool_choice, response_format) a line each.
- */
-static void print_messages(const cJSON *msgs, const cJSON *extra)
-{
-	int n = cJSON_GetArraySize(msgs), i = 0;
-	const cJSON *m, *x;
-
-	cJSON_ArrayForEach (m, msgs) {
-		const char *role = str_or(m, "role", "?");
-		const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
-
-		if (n > 1 || strcmp(role, "user") || extra)
-			printf("%s[%s%s%s%s%s]\n", i ? "\n" : "", role,
-			       str_or(m, "name", NULL) ? " " : "", str_or(m, "name", ""),
-			       str_or(m, "tool_call_id", NULL) ? " answering " : "",
-			       str_or(m, "tool_call_id", ""));
-		if (cJSON_IsString(content))
-			put_text(content->valuestring);
-		const cJSON *parts = cJSON_IsArray(content) ? content : NULL;
-		cJSON_ArrayForEach (x, parts) {
-			if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(x, "path")))
-				printf("[image %s]\n", str_or(x, "path", ""));
-			else if (cJSON_GetObjectItemCaseSensitive(x, "image_url"))
-				printf("[image %s]\n",
-				       str_or(cJSON_GetObjectItemCaseSensitive(x, "image_url"),
-					      "url", ""));
-			else
-				put_text(str_or(x, "text", ""));
-		}
-		cJSON_ArrayForEach (x, cJSON_GetObjectItemCaseSensitive(m, "tool_calls")) {
-			const cJSON *f = cJSON_GetObjectItemCaseSensitive(x, "function");
-			printf("[call %s] %s(%s)\n", str_or(x, "id", ""), str_or(f, "name", ""),
-			       str_or(f, "arguments", ""));
-		}
-		i++;
-	}
-	cJSON_ArrayForEach (x, cJSON_GetObjectItemCaseSensitive(extra, "tools")) {
-		const cJSON *f = cJSON_GetObjectItemCaseSensitive(x, "function");
-		printf("\n[tool %s] %s\n", str_or(f, "name", ""), str_or(f, "description", ""));
-	}
-	for (const char *k = "tool_choice"; k;
-	     k = strcmp(k, "tool_choice") ? NULL : "response_format") {
-		x = cJSON_GetObjectItemCaseSensitive(extra, k);
-		if (!x)
-			continue;
-		char *s = cJSON_PrintUnformatted(x);
-		printf("\n[%s] %s\n", k, s ? s : "");
-		free(s);
-	}
-}
-
-static cJSON *templates_json(const struct llmops_prompt *p)
-{
-	if (p->json) /* the messages as the file has them (templates unrendered) */
-		return cJSON_Duplicate(cJSON_IsArray(p->json) ? p->json
-							      : cJSON_GetObjectItemCaseSensitive(
-									p->json, "messages"),
-				       1);
-
-	cJSON *arr = cJSON_CreateArray();
-
-	for (size_t i = 0; i < p->nmsgs; i++) {
-		cJSON *m = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(m, "role", p->msgs[i].role);
-		cJSON_AddStringToObject(m, "content", p->msgs[i].source);
-		cJSON_AddItemToArray(arr, m);
-	}
-	return arr;
-}
 
 /*
  * The part every reading verb shares: the snapshot at rev (or the work
@@ -425,11 +253,11 @@ int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
 		cJSON_AddStringToObject(out, "commit", llmops_snapshot_commit(r.snap));
 		cJSON_AddStringToObject(out, "blob", blob);
 		cJSON_AddStringToObject(out, "sha256", sha);
-		cJSON_AddItemToObject(out, "meta", meta_json(p));
+		cJSON_AddItemToObject(out, "meta", llmops_prompt_meta_json(p));
 		cJSON_AddItemToObject(
 			out, "variables",
 			cJSON_CreateStringArray((const char *const *)vars.items, (int)vars.nr));
-		cJSON_AddItemToObject(out, "messages", templates_json(p));
+		cJSON_AddItemToObject(out, "messages", llmops_prompt_templates_json(p));
 		if (raw)
 			cJSON_AddStringToObject(out, "text", p->text);
 		llmops_strlist_release(&vars);
@@ -437,9 +265,9 @@ int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
 	} else if (!rc && raw) {
 		fwrite(p->text, 1, p->len, stdout);
 	} else if (!rc) {
-		cJSON *msgs = templates_json(p);
+		cJSON *msgs = llmops_prompt_templates_json(p);
 
-		print_messages(msgs, p->has_extras ? p->json : NULL);
+		llmops_prompt_messages_text(stdout, msgs, p->has_extras ? p->json : NULL);
 		cJSON_Delete(msgs);
 	}
 	llmops_prompt_free(p);
@@ -591,7 +419,7 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 			msgs = NULL;
 		}
 	} else if (!rc) {
-		print_messages(msgs, extra);
+		llmops_prompt_messages_text(stdout, msgs, extra);
 	}
 	cJSON_Delete(msgs);
 	cJSON_Delete(extra);
@@ -762,7 +590,8 @@ static int log_event(void *ud, const struct llmops_log_event *ev)
 
 /* The render closure whose partials prompt log follows: the pin's, else the newest version's
    at HEAD (nothing when neither can be read). */
-static void log_partials(struct llmops_prompt_env *env, const char *name, struct llmops_lock_entry *cl)
+static void log_partials(struct llmops_prompt_env *env, const char *name,
+			 struct llmops_lock_entry *cl)
 {
 	const struct llmops_lock_entry *pe = llmops_lock_find(&env->lock, name);
 	struct llmops_snapshot *head = NULL;
