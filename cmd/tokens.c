@@ -10,6 +10,7 @@
 #include "options.h"
 #include "output.h"
 #include "suggest.h"
+#include "tokenfile.h"
 #include "tokenizer.h"
 #include "workspace.h"
 
@@ -39,6 +40,42 @@ static const struct llmops_usage usage = {
 	"definitions, as llmops-tokens(1) says how.",
 };
 
+/* One chat request file counted; prints its own errors.  0 or an exit status. */
+static int chat_file(struct llmops_tokenizer *tok, const struct llmops_model_tokens *mt,
+		     const char *path, const char *repo, struct llmops_chat_request_count *c)
+{
+	struct llmops_buf text = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	cJSON *doc = NULL;
+	int rc = 0;
+	if (llmops_buf_read_file(&text, path)) {
+		llmops_error("tokens: cannot read '%s': %s", path, strerror(errno));
+		rc = LLMOPS_EXIT_USAGE;
+	} else if (llmops_json_parse(&doc, text.data ? text.data : "", text.len, path, &err)) {
+		rc = llmops_report(&err);
+	} else if (llmops_count_chat_request(tok, mt, doc, path, repo, c, &err)) {
+		llmops_error("tokens: %s", err.msg);
+		rc = LLMOPS_EXIT_USAGE;
+	}
+	cJSON_Delete(doc);
+	llmops_buf_release(&text);
+	return rc;
+}
+
+static cJSON *chat_json(const char *path, const struct llmops_chat_request_count *c)
+{
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "path", path);
+	cJSON_AddNumberToObject(f, "count", (double)c->total);
+	cJSON_AddNumberToObject(f, "messages", (double)c->cc.messages);
+	cJSON_AddNumberToObject(f, "tools", (double)c->tools);
+	cJSON_AddNumberToObject(f, "tool_calls", (double)c->cc.tool_calls);
+	cJSON_AddNumberToObject(f, "tool_results", (double)c->cc.tool_results);
+	cJSON_AddNumberToObject(f, "images", (double)c->cc.images);
+	cJSON_AddNumberToObject(f, "images_not_counted", (double)c->cc.images_uncounted);
+	return f;
+}
+
 /* --chat: the prompt tokens of each chat request file; prints its own errors. */
 static int chat_files(struct llmops_tokenizer *tok, const struct llmops_model_tokens *mt,
 		      const char *model, char **paths, int n, int json, const char *repo)
@@ -47,67 +84,23 @@ static int chat_files(struct llmops_tokenizer *tok, const struct llmops_model_to
 	long total = 0;
 	int rc = 0;
 	for (int i = 0; i < n && !rc; i++) {
-		struct llmops_buf text = LLMOPS_BUF_INIT;
-		struct llmops_err err = {0};
-		struct llmops_chat_count cc = {0};
-		cJSON *doc = NULL;
-		long tools = 0;
-		if (llmops_buf_read_file(&text, paths[i])) {
-			llmops_error("tokens: cannot read '%s': %s", paths[i], strerror(errno));
-			rc = LLMOPS_EXIT_USAGE;
-		} else if (llmops_json_parse(&doc, text.data ? text.data : "", text.len, paths[i],
-					     &err)) {
-			rc = llmops_report(&err);
-		} else {
-			cJSON *msgs = cJSON_IsArray(doc)
-					      ? doc
-					      : cJSON_GetObjectItemCaseSensitive(doc, "messages");
-			if (!cJSON_IsArray(msgs)) {
-				llmops_error(
-					"tokens: %s: a chat request is an array of messages or "
-					"an object with \"messages\"",
-					paths[i]);
-				rc = LLMOPS_EXIT_USAGE;
-			} else if (llmops_images_resolve(msgs, repo, &err) ||
-				   llmops_count_chat_ex(tok, mt, msgs, &cc, &err) ||
-				   llmops_count_tools(
-					   tok, mt, cJSON_GetObjectItemCaseSensitive(doc, "tools"),
-					   &tools, &err)) {
-				llmops_error("tokens: %s: %s", paths[i], err.msg);
-				rc = LLMOPS_EXIT_USAGE;
-			}
-		}
-		if (!rc) {
-			long count = cc.total + tools;
-			total += count;
-			if (json) {
-				cJSON *f = cJSON_CreateObject();
-				cJSON_AddStringToObject(f, "path", paths[i]);
-				cJSON_AddNumberToObject(f, "count", (double)count);
-				cJSON_AddNumberToObject(f, "messages", (double)cc.messages);
-				cJSON_AddNumberToObject(f, "tools", (double)tools);
-				cJSON_AddNumberToObject(f, "tool_calls", (double)cc.tool_calls);
-				cJSON_AddNumberToObject(f, "tool_results", (double)cc.tool_results);
-				cJSON_AddNumberToObject(f, "images", (double)cc.images);
-				cJSON_AddNumberToObject(f, "images_not_counted",
-							(double)cc.images_uncounted);
-				cJSON_AddItemToArray(files, f);
-			} else {
-				printf("%s%ld %s (messages %ld, of which tool calls %ld and tool "
-				       "results %ld; tool definitions %ld)\n",
-				       mt->exact && !tools && !cc.tool_calls ? "" : "~", count,
-				       paths[i], cc.messages, cc.tool_calls, cc.tool_results,
-				       tools);
-			}
-			if (cc.images_uncounted)
-				llmops_error(
-					"note: %s: %ld image %s not counted (a URL: its size is "
-					"unknown; or a model whose images llmops does not price)",
-					paths[i], cc.images_uncounted,
-					cc.images_uncounted == 1 ? "part is" : "parts are");
-		}
-		cJSON_Delete(doc);
-		llmops_buf_release(&text);
+		struct llmops_chat_request_count c;
+		if ((rc = chat_file(tok, mt, paths[i], repo, &c)))
+			break;
+		total += c.total;
+		if (json)
+			cJSON_AddItemToArray(files, chat_json(paths[i], &c));
+		else
+			printf("%s%ld %s (messages %ld, of which tool calls %ld and tool "
+			       "results %ld; tool definitions %ld)\n",
+			       mt->exact && !c.tools && !c.cc.tool_calls ? "" : "~", c.total,
+			       paths[i], c.cc.messages, c.cc.tool_calls, c.cc.tool_results,
+			       c.tools);
+		if (c.cc.images_uncounted)
+			llmops_error("note: %s: %ld image %s not counted (a URL: its size is "
+				     "unknown; or a model whose images llmops does not price)",
+				     paths[i], c.cc.images_uncounted,
+				     c.cc.images_uncounted == 1 ? "part is" : "parts are");
 	}
 	if (!rc && json) {
 		cJSON_AddStringToObject(root, "encoding", mt->encoding);
@@ -126,23 +119,31 @@ static int chat_files(struct llmops_tokenizer *tok, const struct llmops_model_to
 	return rc;
 }
 
+/* --ids as text: out as they come. */
+struct id_printer {
+	size_t printed;
+};
+
+static void print_ids(struct llmops_token_ids *ids, void *ud)
+{
+	struct id_printer *p = ud;
+	for (size_t i = 0; i < ids->n; i++)
+		printf("%s%u", p->printed++ ? " " : "", ids->v[i]);
+}
+
 /*
- * Tokenize path ("-" is stdin) a chunk at a time, so that memory stays
- * bounded whatever the input's size.  Ids go to *ids (json) or, when
- * print is set, straight to stdout (space-separated, the caller ends the
- * line).  Prints its own errors; returns 0 or an exit status.
+ * Tokenize path ("-" is stdin) a chunk at a time, so that memory stays bounded whatever
+ * the input's size.  Ids go to *ids (json) or, when print is set, straight to stdout.
+ * Prints its own errors; returns 0 or an exit status.
  */
 static int tokenize_input(struct llmops_tokenizer *tok, const char *path, const char *label,
 			  unsigned flags, struct llmops_token_ids *ids, int print, size_t *count,
 			  size_t *sliced)
 {
-	static char chunk[1 << 20];
-	struct llmops_tok_stream ts;
+	struct id_printer p = {0};
 	struct llmops_err err = {0};
 	FILE *f = stdin;
-	size_t nread, printed = 0;
-	int rc = 0, last = 0;
-
+	int rc;
 	if (strcmp(path, "-")) {
 		struct stat st;
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -155,36 +156,17 @@ static int tokenize_input(struct llmops_tokenizer *tok, const char *path, const 
 			return LLMOPS_EXIT_USAGE;
 		}
 	}
-	llmops_tok_stream_init(&ts);
-	*count = 0;
-	while (!rc && !last) {
-		nread = fread(chunk, 1, sizeof(chunk), f);
-		last = nread < sizeof(chunk);
-		if (last && ferror(f)) {
-			llmops_error("tokens: cannot read %s: %s", label, strerror(errno));
-			rc = LLMOPS_EXIT_USAGE;
-			break;
-		}
-		if (llmops_tokenize_feed(tok, &ts, chunk, nread, last, flags, label, ids, count,
-					 &err)) {
-			llmops_error("tokens: %s%s", err.msg,
-				     err.code == LLMOPS_E_INPUT
-					     ? " (--lossy replaces it with U+FFFD)"
-					     : "");
-			rc = llmops_exit_for(err.code);
-			break;
-		}
-		if (print && ids) { /* --ids as text: out as they come, nothing kept */
-			for (size_t i = 0; i < ids->n; i++)
-				printf("%s%u", printed++ ? " " : "", ids->v[i]);
-			ids->n = 0;
-		}
-	}
-	*sliced += ts.sliced;
-	llmops_tok_stream_release(&ts);
+	rc = llmops_tokenize_file(tok, f, label, flags, ids, print ? print_ids : NULL, &p, count,
+				  sliced, &err);
 	if (f != stdin)
 		fclose(f);
-	return rc;
+	if (rc == LLMOPS_E_IO)
+		llmops_error("tokens: %s", err.msg);
+	else if (rc)
+		llmops_error("tokens: %s%s", err.msg,
+			     err.code == LLMOPS_E_INPUT ? " (--lossy replaces it with U+FFFD)"
+							: "");
+	return rc == LLMOPS_E_IO ? LLMOPS_EXIT_USAGE : rc ? llmops_exit_for(rc) : 0;
 }
 
 static int unknown_model(const char *model)
@@ -210,82 +192,15 @@ static int unknown_model(const char *model)
 	return LLMOPS_EXIT_USAGE;
 }
 
-int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
+/* The plain count of each file (or stdin), with --ids the ids; prints its own errors. */
+static int count_files(struct llmops_tokenizer *tok, const struct llmops_model_tokens *mtp,
+		       const char *model, char **argv, int n, int json, int show_ids, int lossy)
 {
-	const char *model = NULL, *encoding = NULL, *format = "text";
-	int show_ids = 0, lossy = 0, chat = 0;
-	const struct llmops_option opts[] = {
-		{OPT_STRING, 'm', "model", &model, "MODEL",
-		 "count as MODEL does (gpt-4o, gpt-4, claude-sonnet-4, ...)", NULL, 0, 0},
-		{OPT_STRING, 'e', "encoding", &encoding, "ENCODING", "cl100k_base or o200k_base",
-		 NULL, 0, 0},
-		{OPT_FLAG, 0, "ids", &show_ids, NULL, "print the token ids", NULL, 0, 0},
-		{OPT_FLAG, 0, "chat", &chat, NULL,
-		 "each FILE is a chat request: count its prompt tokens with the overhead", NULL, 0,
-		 0},
-		{OPT_FLAG, 0, "lossy", &lossy, NULL,
-		 "replace invalid UTF-8 with U+FFFD instead of failing", NULL, 0, 0},
-		OPT_FORMAT_ENTRY(&format),
-		OPT_HELP_ENTRY,
-		OPT_END_ENTRY,
-	};
-	int n = llmops_parse_command(argc, argv, opts, &usage, 0, -1);
-	struct llmops_model_tokens mt = {0};
-	struct llmops_tokenizer *tok = NULL;
-	struct llmops_err err = {0};
-	size_t sliced = 0;
+	const struct llmops_model_tokens mt = *mtp;
 	struct llmops_token_ids ids = {0};
-	char *stdin_arg[] = {"-"};
 	cJSON *root = NULL, *files = NULL;
-	size_t total = 0;
-	int rc = 0, json;
-
-	if (n < 0)
-		return LLMOPS_OPT_EXIT(n);
-	if (model && encoding) {
-		llmops_error("tokens: give --model or --encoding, not both");
-		return LLMOPS_EXIT_USAGE;
-	}
-	if (model && !llmops_model_tokens(model, NULL, &mt))
-		return unknown_model(model);
-	if (!model) {
-		mt.encoding = encoding ? encoding : "o200k_base";
-		mt.exact = 1;
-	}
-	if (llmops_tokenizer_open(&tok, mt.encoding, &err)) {
-		llmops_error("tokens: %s", err.msg);
-		return LLMOPS_EXIT_USAGE;
-	}
-	json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
-	if (chat) {
-		if (!n || show_ids || encoding) {
-			llmops_error("tokens: --chat counts chat request FILEs for a --model; "
-				     "%s",
-				     !n ? "give one or more" : "it takes no --ids or --encoding");
-			rc = LLMOPS_EXIT_USAGE;
-		} else {
-			if (!model) { /* the chat overhead is OpenAI's: gpt-4o's by default */
-				llmops_model_tokens("gpt-4o", NULL, &mt);
-			}
-			struct llmops_workspace *ws = NULL;
-			/* image parts' paths are the repository's (found with libgit2, set up
-			   here: plain counting needs none) */
-			if (!ctx->global_init && llmops_global_init(&err))
-				rc = llmops_report(&err);
-			else
-				ctx->global_init = 1;
-			if (!rc)
-				rc = llmops_ctx_workspace(ctx, &ws);
-			if (!rc)
-				rc = chat_files(tok, &mt, model, argv, n, json, ws->root);
-		}
-		llmops_tokenizer_close(tok);
-		return rc;
-	}
-	if (n == 0) {
-		argv = stdin_arg;
-		n = 1;
-	}
+	size_t total = 0, sliced = 0;
+	int rc = 0;
 	if (json) {
 		root = cJSON_CreateObject();
 		cJSON_AddStringToObject(root, "encoding", mt.encoding);
@@ -353,6 +268,82 @@ int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
 	cJSON_Delete(files);
 	cJSON_Delete(root);
 	free(ids.v);
+	return rc;
+}
+
+int cmd_tokens(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	const char *model = NULL, *encoding = NULL, *format = "text";
+	int show_ids = 0, lossy = 0, chat = 0;
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 'm', "model", &model, "MODEL",
+		 "count as MODEL does (gpt-4o, gpt-4, claude-sonnet-4, ...)", NULL, 0, 0},
+		{OPT_STRING, 'e', "encoding", &encoding, "ENCODING", "cl100k_base or o200k_base",
+		 NULL, 0, 0},
+		{OPT_FLAG, 0, "ids", &show_ids, NULL, "print the token ids", NULL, 0, 0},
+		{OPT_FLAG, 0, "chat", &chat, NULL,
+		 "each FILE is a chat request: count its prompt tokens with the overhead", NULL, 0,
+		 0},
+		{OPT_FLAG, 0, "lossy", &lossy, NULL,
+		 "replace invalid UTF-8 with U+FFFD instead of failing", NULL, 0, 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	int n = llmops_parse_command(argc, argv, opts, &usage, 0, -1);
+	struct llmops_model_tokens mt = {0};
+	struct llmops_tokenizer *tok = NULL;
+	struct llmops_err err = {0};
+	char *stdin_arg[] = {"-"};
+	int rc = 0, json;
+
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n);
+	if (model && encoding) {
+		llmops_error("tokens: give --model or --encoding, not both");
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (model && !llmops_model_tokens(model, NULL, &mt))
+		return unknown_model(model);
+	if (!model) {
+		mt.encoding = encoding ? encoding : "o200k_base";
+		mt.exact = 1;
+	}
+	if (llmops_tokenizer_open(&tok, mt.encoding, &err)) {
+		llmops_error("tokens: %s", err.msg);
+		return LLMOPS_EXIT_USAGE;
+	}
+	json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
+	if (chat) {
+		if (!n || show_ids || encoding) {
+			llmops_error("tokens: --chat counts chat request FILEs for a --model; "
+				     "%s",
+				     !n ? "give one or more" : "it takes no --ids or --encoding");
+			rc = LLMOPS_EXIT_USAGE;
+		} else {
+			if (!model) { /* the chat overhead is OpenAI's: gpt-4o's by default */
+				llmops_model_tokens("gpt-4o", NULL, &mt);
+			}
+			struct llmops_workspace *ws = NULL;
+			/* image parts' paths are the repository's (found with libgit2, set up
+			   here: plain counting needs none) */
+			if (!ctx->global_init && llmops_global_init(&err))
+				rc = llmops_report(&err);
+			else
+				ctx->global_init = 1;
+			if (!rc)
+				rc = llmops_ctx_workspace(ctx, &ws);
+			if (!rc)
+				rc = chat_files(tok, &mt, model, argv, n, json, ws->root);
+		}
+		llmops_tokenizer_close(tok);
+		return rc;
+	}
+	if (n == 0) {
+		argv = stdin_arg;
+		n = 1;
+	}
+	rc = count_files(tok, &mt, model, argv, n, json, show_ids, lossy);
 	llmops_tokenizer_close(tok);
 	return rc;
 }
