@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "stats_view.h"
+
 #include "options.h"
 #include "output.h"
 #include "run_fmt.h"
@@ -44,42 +46,6 @@ static const struct llmops_usage usage = {
 
 static const char by_help[] = "day (default), prompt, version, model, provider, kind or tag:KEY";
 
-static cJSON *row_json(const struct llmops_stats_row *r)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "key", r->key);
-	cJSON_AddNumberToObject(o, "runs", (double)r->runs);
-	cJSON_AddNumberToObject(o, "cases", (double)r->cases);
-	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
-	cJSON_AddNumberToObject(o, "errors", (double)r->errored);
-	cJSON_AddNumberToObject(o, "requests", (double)r->requests);
-	cJSON_AddNumberToObject(o, "cache_hits", (double)r->cache_hits);
-	cJSON_AddNumberToObject(o, "tokens_in", (double)r->tokens_in);
-	cJSON_AddNumberToObject(o, "tokens_out", (double)r->tokens_out);
-	cJSON_AddNumberToObject(o, "cost_usd", r->cost_usd);
-	llmops_runfmt_add_num(o, "latency_p50_ms", r->latency_p50);
-	llmops_runfmt_add_num(o, "latency_p95_ms", r->latency_p95);
-	llmops_runfmt_add_num(o, "error_rate", r->error_rate);
-	llmops_runfmt_add_num(o, "pass_rate", r->pass_rate);
-	return o;
-}
-
-static void row_text(const struct llmops_stats_row *r)
-{
-	char p50[16] = "-", p95[16] = "-", er[16] = "-", pr[16] = "-";
-	if (!isnan(r->latency_p50)) {
-		snprintf(p50, sizeof(p50), "%.0f", r->latency_p50);
-		snprintf(p95, sizeof(p95), "%.0f", r->latency_p95);
-	}
-	if (r->cases) {
-		snprintf(er, sizeof(er), "%.1f%%", 100 * r->error_rate);
-		snprintf(pr, sizeof(pr), "%.1f%%", 100 * r->pass_rate);
-	}
-	printf("%-24.24s %6ld %8ld %9lld %11lld %11lld %12.6f %8s %8s %7s %7s\n", r->key, r->runs,
-	       r->cases, (long long)r->requests, (long long)r->tokens_in, (long long)r->tokens_out,
-	       r->cost_usd, p50, p95, er, pr);
-}
-
 /* The stats table, drift and the budget (not with --canary). */
 static int table_view(struct llmops_ledger *lg, const char *by_s, const char *since_s,
 		      const char *since, const struct stats_prod *sp, int json,
@@ -92,29 +58,7 @@ static int table_view(struct llmops_ledger *lg, const char *by_s, const char *si
 		: llmops_ledger_stats(lg, llmops_stats_by_parse(by_s), sp->since, &s, &err))
 		return llmops_report(&err);
 	if (json) {
-		cJSON *o = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(o, "rows"), *dr;
-		cJSON_AddStringToObject(o, "by", by_s);
-		if (since_s)
-			cJSON_AddStringToObject(o, "since", since);
-		for (size_t i = 0; i < s.nrows; i++)
-			cJSON_AddItemToArray(rows, row_json(&s.rows[i]));
-		cJSON_AddItemToObject(o, "total", row_json(&s.total));
-		cJSON_AddNumberToObject(o, "series_tested", (double)s.series);
-		dr = cJSON_AddArrayToObject(o, "drift");
-		for (size_t i = 0; i < s.ndrift; i++) {
-			const struct llmops_drift *d = &s.drift[i];
-			cJSON *x = cJSON_CreateObject();
-			cJSON_AddStringToObject(x, "prompt", d->prompt);
-			cJSON_AddStringToObject(x, "dataset", d->dataset);
-			cJSON_AddStringToObject(x, "model", d->model);
-			cJSON_AddStringToObject(x, "metric", d->metric);
-			cJSON_AddNumberToObject(x, "before", d->before);
-			cJSON_AddNumberToObject(x, "recent", d->after);
-			cJSON_AddNumberToObject(x, "p", d->p);
-			cJSON_AddNumberToObject(x, "runs_before", (double)d->nbefore);
-			cJSON_AddNumberToObject(x, "runs_recent", (double)d->nafter);
-			cJSON_AddItemToArray(dr, x);
-		}
+		cJSON *o = llmops_stats_json(&s, by_s, since_s ? since : NULL);
 		if (!isnan(sp->budget))
 			rc = stats_budget(lg, sp, 1, o, over);
 		if (!rc)
@@ -129,26 +73,8 @@ static int table_view(struct llmops_ledger *lg, const char *by_s, const char *si
 		llmops_stats_release(&s);
 		return isnan(sp->budget) ? 0 : stats_budget(lg, sp, 0, NULL, over);
 	}
-	printf("%-24s %6s %8s %9s %11s %11s %12s %8s %8s %7s %7s\n", tag ? by_s + 4 : by_s, "RUNS",
-	       "CASES", "REQUESTS", "TOKENS IN", "TOKENS OUT", "COST USD", "P50 MS", "P95 MS",
-	       "ERRORS", "PASS");
-	for (size_t i = 0; i < s.nrows; i++)
-		row_text(&s.rows[i]);
-	row_text(&s.total);
-	if (s.ndrift) {
-		printf("\n%sdrift%s (newest third of a series against the runs before)\n",
-		       llmops_color(ctx, LLMOPS_SGR_YELLOW), llmops_color(ctx, LLMOPS_SGR_RESET));
-		for (size_t i = 0; i < s.ndrift; i++) {
-			const struct llmops_drift *d = &s.drift[i];
-			printf("  %s on %s with %s: %s %.4g -> %.4g (p = %.2g; %zu recent runs "
-			       "against %zu)\n",
-			       d->prompt, d->dataset, d->model, d->metric, d->before, d->after,
-			       d->p, d->nafter, d->nbefore);
-		}
-	} else if (!tag) {
-		printf("\nno drift in %zu series of %d or more runs\n", s.series,
-		       LLMOPS_DRIFT_MIN_RUNS);
-	}
+	const struct llmops_sgr sgr = llmops_sgr_of(ctx);
+	llmops_stats_print(stdout, &s, tag ? by_s + 4 : by_s, tag, &sgr);
 	llmops_stats_release(&s);
 	return isnan(sp->budget) ? 0 : stats_budget(lg, sp, 0, NULL, over);
 }

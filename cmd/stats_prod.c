@@ -9,40 +9,11 @@
 #include "prompt_cmd.h"
 #include "run_fmt.h"
 #include "stats_prod.h"
-#include "table.h"
+#include "stats_view.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static void fmt_metric(char *out, size_t n, const char *metric, double v)
-{
-	if (isnan(v))
-		snprintf(out, n, "-");
-	else if (!strcmp(metric, "latency_ms"))
-		snprintf(out, n, "%.0f ms", v);
-	else if (!strcmp(metric, "cost_usd"))
-		snprintf(out, n, "$%.6f", v);
-	else
-		snprintf(out, n, "%.1f%%", 100 * v);
-}
-
-static cJSON *side_json(const struct llmops_canary_side *s)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "version", s->version);
-	cJSON_AddNumberToObject(o, "requests", (double)s->requests);
-	cJSON_AddNumberToObject(o, "errors", (double)s->errors);
-	llmops_runfmt_add_num(o, "error_rate", s->error_rate);
-	llmops_runfmt_add_num(o, "latency_mean_ms", s->latency_mean);
-	llmops_runfmt_add_num(o, "latency_p50_ms", s->latency_p50);
-	llmops_runfmt_add_num(o, "latency_p95_ms", s->latency_p95);
-	llmops_runfmt_add_num(o, "cost_mean_usd", s->cost_mean);
-	cJSON_AddNumberToObject(o, "scored", (double)s->scored);
-	cJSON_AddNumberToObject(o, "passed", (double)s->passed);
-	llmops_runfmt_add_num(o, "pass_rate", s->pass_rate);
-	return o;
-}
 
 /* The canary of name from prompts.lock and its stable version, or an error (exit status). */
 static int lock_versions(struct llmops_ctx *ctx, const char *name, char *stable, char *canary,
@@ -82,82 +53,13 @@ int stats_canary(struct llmops_ctx *ctx, struct llmops_ledger *lg, const struct 
 	if (llmops_ledger_canary(lg, o->canary, stable, canary, o->since, o->alpha, &c, &err))
 		return llmops_report(&err);
 	*regression = c.regression;
-	const char *verdict = c.regression   ? "regression"
-			      : c.conclusive ? "no regression"
-					     : "inconclusive";
+	const struct llmops_canary_view v = {o->canary, stable, canary, weight, o->since, o->alpha};
 	if (json) {
-		cJSON *x = cJSON_AddObjectToObject(doc, "canary"), *tests;
-		cJSON_AddStringToObject(x, "prompt", o->canary);
-		cJSON_AddNumberToObject(x, "weight", weight);
-		cJSON_AddItemToObject(x, "stable", side_json(&c.stable));
-		cJSON_AddItemToObject(x, "canary", side_json(&c.canary));
-		cJSON_AddNumberToObject(x, "significance", o->alpha);
-		tests = cJSON_AddArrayToObject(x, "tests");
-		for (int i = 0; i < c.ntests; i++) {
-			const struct llmops_canary_test *t = &c.tests[i];
-			cJSON *y = cJSON_CreateObject();
-			cJSON_AddStringToObject(y, "metric", t->metric);
-			cJSON_AddBoolToObject(y, "tested", t->tested);
-			llmops_runfmt_add_num(y, "stable", t->stable);
-			llmops_runfmt_add_num(y, "canary", t->canary);
-			llmops_runfmt_add_num(y, "p", t->p);
-			cJSON_AddBoolToObject(y, "worse", t->worse);
-			cJSON_AddItemToArray(tests, y);
-		}
-		cJSON_AddStringToObject(x, "verdict", verdict);
-		llmops_canary_release(&c);
-		return 0;
+		cJSON_AddItemToObject(doc, "canary", llmops_canary_json(&c, &v));
+	} else {
+		const struct llmops_sgr sgr = llmops_sgr_of(ctx);
+		llmops_canary_print(stdout, &c, &v, &sgr);
 	}
-	printf("canary %s@%s (%d%%) against stable %s, on production%s%s:\n", o->canary, canary,
-	       weight, stable, o->since ? " since " : "", o->since ? o->since : "");
-	struct llmops_table t;
-	llmops_table_init(&t, 5);
-	llmops_table_add(&t, "");
-	llmops_table_addf(&t, "%s", stable);
-	llmops_table_addf(&t, "%s", canary);
-	llmops_table_add(&t, "p");
-	llmops_table_add(&t, "");
-	llmops_table_add(&t, "requests");
-	llmops_table_addf(&t, "%ld", c.stable.requests);
-	llmops_table_addf(&t, "%ld", c.canary.requests);
-	llmops_table_add(&t, "");
-	llmops_table_add(&t, "");
-	for (int i = 0; i < c.ntests; i++) {
-		const struct llmops_canary_test *x = &c.tests[i];
-		char a[32], b[32];
-		fmt_metric(a, sizeof(a), x->metric, x->stable);
-		fmt_metric(b, sizeof(b), x->metric, x->canary);
-		llmops_table_add(&t, x->metric);
-		llmops_table_add(&t, a);
-		llmops_table_add(&t, b);
-		if (x->tested)
-			llmops_table_addf(&t, "%.3g", x->p);
-		else
-			llmops_table_add(&t, "-");
-		llmops_table_add(&t, x->worse	 ? "worse"
-				     : x->tested ? ""
-				     : !strcmp(x->metric, "pass_rate")
-					     ? "too few scored (llmops eval --production)"
-					     : "too little traffic");
-	}
-	llmops_table_print(stdout, &t, "  ", "  ");
-	llmops_table_release(&t);
-	printf("verdict: %s%s%s",
-	       llmops_color(ctx, c.regression ? LLMOPS_SGR_RED : LLMOPS_SGR_GREEN), verdict,
-	       llmops_color(ctx, LLMOPS_SGR_RESET));
-	if (c.regression) {
-		const char *sep = " (";
-		for (int i = 0; i < c.ntests; i++) {
-			if (!c.tests[i].worse)
-				continue;
-			printf("%s%s p = %.3g", sep, c.tests[i].metric, c.tests[i].p);
-			sep = "; ";
-		}
-		printf(")");
-	} else if (!c.conclusive) {
-		printf(" (fewer than %d requests on a side)", LLMOPS_CANARY_MIN_REQUESTS);
-	}
-	printf(" at p < %g\n", o->alpha);
 	llmops_canary_release(&c);
 	return 0;
 }
