@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "ingest_view.h"
+
 #include "attrib.h"
 #include "bundle.h"
 #include "cmdconfig.h"
@@ -133,60 +135,6 @@ static int load_attrib(struct llmops_ctx *ctx, const char *bundle_path, struct l
 	return rc;
 }
 
-static void summary_text(const struct llmops_ingest_stats *s, const char *ledger)
-{
-	printf("read %ld record%s: %ld added, %ld already present, %ld malformed\n", s->read,
-	       s->read == 1 ? "" : "s", s->added, s->present, s->malformed);
-	printf("attributed: %ld by tag, %ld by text, %ld unattributed\n", s->by_tag, s->by_text,
-	       s->unattributed);
-	if (s->counted || s->priced || s->unpriced)
-		printf("tokens counted for %ld, cost priced for %ld, %ld without a price\n",
-		       s->counted, s->priced, s->unpriced);
-	if (s->errors)
-		printf("%ld failed request%s kept as error%s\n", s->errors,
-		       s->errors == 1 ? "" : "s", s->errors == 1 ? "" : "s");
-	if (s->reattributed)
-		printf("%ld record%s kept unattributed before, attributed now\n", s->reattributed,
-		       s->reattributed == 1 ? "" : "s");
-	if (s->events)
-		printf("%ld GenAI log event%s joined to their spans\n", s->events,
-		       s->events == 1 ? "" : "s");
-	if (s->orphaned)
-		printf("%ld GenAI log event%s without their span, not stored\n", s->orphaned,
-		       s->orphaned == 1 ? "" : "s");
-	if (s->ignored)
-		printf("%ld span%s or log record%s of other operations ignored\n", s->ignored,
-		       s->ignored == 1 ? "" : "s", s->ignored == 1 ? "" : "s");
-	printf("%ld production run%s in %s\n", s->runs, s->runs == 1 ? "" : "s", ledger);
-}
-
-static cJSON *summary_json(const struct llmops_ingest_stats *s)
-{
-	cJSON *o = cJSON_CreateObject();
-	const struct {
-		const char *k;
-		long v;
-	} f[] = {{"read", s->read},
-		 {"added", s->added},
-		 {"present", s->present},
-		 {"malformed", s->malformed},
-		 {"ignored", s->ignored},
-		 {"events", s->events},
-		 {"orphaned", s->orphaned},
-		 {"reattributed", s->reattributed},
-		 {"by_tag", s->by_tag},
-		 {"by_text", s->by_text},
-		 {"unattributed", s->unattributed},
-		 {"tokens_counted", s->counted},
-		 {"priced", s->priced},
-		 {"unpriced", s->unpriced},
-		 {"errors", s->errors},
-		 {"runs", s->runs}};
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		cJSON_AddNumberToObject(o, f[i].k, (double)f[i].v);
-	return o;
-}
-
 int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const char *format = "text", *from = "auto", *bundle = NULL;
@@ -278,11 +226,11 @@ int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
 		fprintf(stderr, "llmops: ... and %ld more malformed records\n",
 			rep.shown - MAX_SHOWN);
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
-		cJSON *o = summary_json(&st);
+		cJSON *o = llmops_ingest_summary_json(&st);
 		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
 		cJSON_Delete(o);
 	} else {
-		summary_text(&st, llmops_ledger_path(lg));
+		llmops_ingest_summary_print(stdout, &st, llmops_ledger_path(lg));
 	}
 	if (!rc && strict && (st.malformed || st.orphaned))
 		rc = LLMOPS_EXIT_USAGE;

@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "review_view.h"
+
 #include "dataset.h"
 #include "ledger.h"
 #include "options.h"
@@ -48,36 +50,6 @@ static const struct llmops_usage usage = {
 };
 
 static const char *const statuses[] = {"pending", "accepted", "rejected", "all", NULL};
-
-static cJSON *review_json(const struct llmops_review *r, int full)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "id", (double)r->id);
-	cJSON_AddStringToObject(o, "status", r->status);
-	cJSON_AddStringToObject(o, "run", r->run_id);
-	cJSON_AddStringToObject(o, "case", r->case_id);
-	if (r->variant && *r->variant)
-		cJSON_AddStringToObject(o, "variant", r->variant);
-	llmops_runfmt_add_num(o, "score", r->score);
-	cJSON_AddStringToObject(o, "verdict_at_eval", llmops_runfmt_verdict(r->passed));
-	cJSON_AddStringToObject(o, "reason", r->reason ? r->reason : "");
-	cJSON_AddStringToObject(o, "queued_at", r->created_at ? r->created_at : "");
-	if (r->decided_at) {
-		cJSON_AddStringToObject(o, "decided_at", r->decided_at);
-		cJSON_AddStringToObject(o, "reviewer", r->reviewer ? r->reviewer : "");
-		cJSON_AddStringToObject(o, "note", r->note ? r->note : "");
-	}
-	if (full) {
-		cJSON *sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
-		cJSON_AddItemToObject(o, "scores", sc ? sc : cJSON_CreateObject());
-		cJSON_AddStringToObject(o, "expected", r->expected ? r->expected : "");
-		cJSON_AddStringToObject(o, "output", r->output ? r->output : "");
-		cJSON_AddStringToObject(o, "input", r->input ? r->input : "");
-		if (r->dataset_path)
-			cJSON_AddStringToObject(o, "dataset", r->dataset_path);
-	}
-	return o;
-}
 
 static int emit_json(cJSON *o)
 {
@@ -138,23 +110,14 @@ static int review_list(int argc, char **argv, struct llmops_ctx *ctx)
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
 		cJSON *a = cJSON_CreateArray();
 		for (size_t i = 0; i < n; i++)
-			cJSON_AddItemToArray(a, review_json(v[i], 0));
+			cJSON_AddItemToArray(a, llmops_review_json(v[i], 0));
 		rc = emit_json(a);
 	} else if (!n) {
 		fprintf(stderr, "llmops: no %s reviews%s\n", strcmp(status, "all") ? status : "",
 			!strcmp(status, "pending") ? "; 'llmops eval --review-below X' queues some"
 						   : "");
 	} else {
-		printf("%-6s %-9s %-26s %-24s %6s  %s\n", "ID", "STATUS", "RUN", "CASE", "SCORE",
-		       "REASON");
-		for (size_t i = 0; i < n; i++) {
-			char score[16] = "-";
-			if (!isnan(v[i]->score))
-				snprintf(score, sizeof(score), "%.3f", v[i]->score);
-			printf("%-6lld %-9s %-26s %-24s %6s  %s\n", (long long)v[i]->id,
-			       v[i]->status, v[i]->run_id, v[i]->case_id, score,
-			       v[i]->reason ? v[i]->reason : "");
-		}
+		llmops_reviews_print(stdout, v, n);
 	}
 	llmops_reviews_free(v, n);
 	return rc;
@@ -182,24 +145,10 @@ static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
 	if (llmops_ledger_review_get(lg, id, &r, &err))
 		return llmops_report(&err);
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
-		rc = emit_json(review_json(r, 1));
+		rc = emit_json(llmops_review_json(r, 1));
 	} else {
-		printf("%sreview %lld%s: %s\n", llmops_color(ctx, LLMOPS_SGR_BOLD),
-		       (long long)r->id, llmops_color(ctx, LLMOPS_SGR_RESET), r->status);
-		printf("run %s, case %s%s%s\n", r->run_id, r->case_id,
-		       r->variant && *r->variant ? " on " : "", r->variant ? r->variant : "");
-		if (!isnan(r->score))
-			printf("score %.4f %s (%s at eval time)\n", r->score,
-			       r->scores_json ? r->scores_json : "",
-			       llmops_runfmt_verdict(r->passed));
-		printf("queued %s: %s\n", r->created_at ? r->created_at : "?",
-		       r->reason ? r->reason : "");
-		if (r->decided_at)
-			printf("%s %s by %s%s%s\n", r->status, r->decided_at,
-			       r->reviewer ? r->reviewer : "?", r->note ? ": " : "",
-			       r->note ? r->note : "");
-		llmops_runfmt_block(stdout, "", "expected", r->expected);
-		llmops_runfmt_block(stdout, "", "output", r->output);
+		const struct llmops_sgr sgr = llmops_sgr_of(ctx);
+		llmops_review_print(stdout, r, &sgr);
 	}
 	llmops_review_free(r);
 	return rc;
