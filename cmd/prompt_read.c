@@ -503,24 +503,8 @@ int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = emit_json(out);
 	} else if (!rc) {
 		llmops_pager_start(ctx);
-		for (char *line = patch.data; *line;) {
-			char *nl = strchr(line, '\n');
-			size_t len = nl ? (size_t)(nl - line) + 1 : strlen(line);
-			const char *col = "";
-
-			if (line[0] == '+' && strncmp(line, "+++", 3))
-				col = LLMOPS_SGR_GREEN;
-			else if (line[0] == '-' && strncmp(line, "---", 3))
-				col = LLMOPS_SGR_RED;
-			else if (!strncmp(line, "@@", 2))
-				col = LLMOPS_SGR_YELLOW;
-			fputs(llmops_color(ctx, col), stdout);
-			fwrite(line, 1, len - (nl ? 1 : 0), stdout);
-			fputs(llmops_color(ctx, *col ? LLMOPS_SGR_RESET : ""), stdout);
-			if (nl)
-				putchar('\n');
-			line += len;
-		}
+		const struct llmops_sgr sgr = llmops_sgr_of(ctx);
+		llmops_patch_print(stdout, patch.data, &sgr);
 	}
 	llmops_buf_release(&patch);
 	resolved_release(&r);
@@ -535,56 +519,16 @@ struct log_out {
 	size_t count;
 };
 
-static const char *kind_name(int kind)
-{
-	static const char *const names[] = {"added",	"changed",  "deleted",	      "pinned",
-					    "unpinned", "boundary", "partial-changed"};
-
-	return names[kind];
-}
-
 static int log_event(void *ud, const struct llmops_log_event *ev)
 {
 	struct log_out *lo = ud;
-	time_t t = (time_t)ev->time + ev->tz_minutes * 60;
-	struct tm tm;
-	char when[32];
-
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 	lo->count++;
 	if (lo->events) {
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(o, "commit", ev->commit);
-		cJSON_AddNumberToObject(o, "time", (double)ev->time);
-		cJSON_AddStringToObject(o, "author", ev->author);
-		cJSON_AddStringToObject(o, "summary", ev->summary);
-		cJSON_AddStringToObject(o, "event", kind_name(ev->kind));
-		if (ev->version[0])
-			cJSON_AddStringToObject(o, "version", ev->version);
-		if (ev->kind == LLMOPS_LOG_PINNED && ev->previous[0])
-			cJSON_AddStringToObject(o, "previous", ev->previous);
-		if (ev->kind == LLMOPS_LOG_PARTIAL)
-			cJSON_AddStringToObject(o, "partial", ev->partial);
-		cJSON_AddItemToArray(lo->events, o);
-		return 0;
+		cJSON_AddItemToArray(lo->events, llmops_prompt_log_json(ev));
+	} else {
+		const struct llmops_sgr sgr = llmops_sgr_of(lo->ctx);
+		llmops_prompt_log_print(stdout, ev, &sgr);
 	}
-	printf("%s%.10s%s %s  ", llmops_color(lo->ctx, LLMOPS_SGR_YELLOW), ev->commit,
-	       llmops_color(lo->ctx, LLMOPS_SGR_RESET), when);
-	switch (ev->kind) {
-	case LLMOPS_LOG_PINNED:
-		if (ev->previous[0])
-			printf("pinned %s (was %s)", ev->version, ev->previous);
-		else
-			printf("pinned %s", ev->version);
-		break;
-	case LLMOPS_LOG_UNPINNED: printf("unpinned (was %s)", ev->version); break;
-	case LLMOPS_LOG_BOUNDARY: printf("history stops here (shallow clone)"); break;
-	case LLMOPS_LOG_PARTIAL: printf("partial %s changed", ev->partial); break;
-	default: printf("%s %s", kind_name(ev->kind), ev->version); break;
-	}
-	printf("  %s: %s\n", ev->author, ev->summary);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "promptview.h"
 
 #include <assert.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,4 +184,76 @@ cJSON *llmops_prompt_templates_json(const struct llmops_prompt *p)
 		cJSON_AddItemToArray(arr, m);
 	}
 	return arr;
+}
+
+static const char *kind_name(int kind)
+{
+	static const char *const names[] = {"added",	"changed",  "deleted",	      "pinned",
+					    "unpinned", "boundary", "partial-changed"};
+
+	return names[kind];
+}
+
+cJSON *llmops_prompt_log_json(const struct llmops_log_event *ev)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "commit", ev->commit);
+	cJSON_AddNumberToObject(o, "time", (double)ev->time);
+	cJSON_AddStringToObject(o, "author", ev->author);
+	cJSON_AddStringToObject(o, "summary", ev->summary);
+	cJSON_AddStringToObject(o, "event", kind_name(ev->kind));
+	if (ev->version[0])
+		cJSON_AddStringToObject(o, "version", ev->version);
+	if (ev->kind == LLMOPS_LOG_PINNED && ev->previous[0])
+		cJSON_AddStringToObject(o, "previous", ev->previous);
+	if (ev->kind == LLMOPS_LOG_PARTIAL)
+		cJSON_AddStringToObject(o, "partial", ev->partial);
+	return o;
+}
+
+void llmops_prompt_log_print(FILE *f, const struct llmops_log_event *ev, const struct llmops_sgr *c)
+{
+	time_t t = (time_t)ev->time + ev->tz_minutes * 60;
+	struct tm tm;
+	char when[32];
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	fprintf(f, "%s%.10s%s %s  ", c->yellow, ev->commit, c->reset, when);
+	switch (ev->kind) {
+	case LLMOPS_LOG_PINNED:
+		if (ev->previous[0])
+			fprintf(f, "pinned %s (was %s)", ev->version, ev->previous);
+		else
+			fprintf(f, "pinned %s", ev->version);
+		break;
+	case LLMOPS_LOG_UNPINNED: fprintf(f, "unpinned (was %s)", ev->version); break;
+	case LLMOPS_LOG_BOUNDARY: fprintf(f, "history stops here (shallow clone)"); break;
+	case LLMOPS_LOG_PARTIAL: fprintf(f, "partial %s changed", ev->partial); break;
+	default: fprintf(f, "%s %s", kind_name(ev->kind), ev->version); break;
+	}
+	fprintf(f, "  %s: %s\n", ev->author, ev->summary);
+}
+
+void llmops_patch_print(FILE *f, const char *patch, const struct llmops_sgr *c)
+{
+	for (const char *line = patch; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) + 1 : strlen(line);
+		const char *col = "";
+
+		if (line[0] == '+' && strncmp(line, "+++", 3))
+			col = c->green;
+		else if (line[0] == '-' && strncmp(line, "---", 3))
+			col = c->red;
+		else if (!strncmp(line, "@@", 2))
+			col = c->yellow;
+		fputs(col, f);
+		fwrite(line, 1, len - (nl ? 1 : 0), f);
+		fputs(*col ? c->reset : "", f);
+		if (nl)
+			fputc('\n', f);
+		line += len;
+	}
 }

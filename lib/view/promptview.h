@@ -34,4 +34,11 @@ cJSON *llmops_prompt_templates_json(const struct llmops_prompt *p);
  */
 void llmops_prompt_messages_text(FILE *out, const cJSON *msgs, const cJSON *extra);
 
+/* One event of a prompt's history (prompt log) as JSON (the caller's), or as a line. */
+cJSON *llmops_prompt_log_json(const struct llmops_log_event *ev);
+void llmops_prompt_log_print(FILE *f, const struct llmops_log_event *ev,
+			     const struct llmops_sgr *c);
+/* A unified diff, added lines green, removed red, hunk headers yellow. */
+void llmops_patch_print(FILE *f, const char *patch, const struct llmops_sgr *c);
+
 #endif
