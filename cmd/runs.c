@@ -35,34 +35,6 @@ static const struct llmops_usage usage = {
 
 static const char *const statuses[] = {"running", "passed", "failed", "error", "interrupted", NULL};
 
-static void print_text(struct llmops_run **runs, size_t n, struct llmops_ctx *ctx)
-{
-	printf("%-26s  %-16s  %-10s %-8s  %-22s  %-24s %6s %7s %10s  %s\n", "RUN", "WHEN", "KIND",
-	       "COMMIT", "PROMPT", "PROVIDER/MODEL", "CASES", "PASS", "COST", "STATUS");
-	for (size_t i = 0; i < n; i++) {
-		const struct llmops_run *r = runs[i];
-		char when[32], prompt[256], model[256], commit[16], rate[16], cases[32];
-		const char *st = llmops_run_status_name(r->status);
-		const char *col = r->status == LLMOPS_RUN_PASSED    ? LLMOPS_SGR_GREEN
-				  : r->status == LLMOPS_RUN_RUNNING ? ""
-								    : LLMOPS_SGR_RED;
-
-		llmops_runfmt_when(r->started_at, when, sizeof(when));
-		llmops_runfmt_prompt(r, prompt, sizeof(prompt));
-		llmops_runfmt_model(r, model, sizeof(model));
-		llmops_runfmt_commit(r, commit, sizeof(commit));
-		llmops_runfmt_cases(r, cases, sizeof(cases));
-		if (r->cases)
-			snprintf(rate, sizeof(rate), "%.1f%%",
-				 100.0 * (double)r->passed / (double)r->cases);
-		else
-			snprintf(rate, sizeof(rate), "-");
-		printf("%-26s  %-16s  %-10s %-8s  %-22s  %-24s %6s %7s %10.6f  %s%s%s\n", r->id,
-		       when, r->kind, commit, prompt, model, cases, rate, r->cost_usd,
-		       llmops_color(ctx, col), st ? st : "?", llmops_color(ctx, LLMOPS_SGR_RESET));
-	}
-}
-
 int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const char *format = "text", *since_s = NULL, *status = NULL;
@@ -121,7 +93,8 @@ int cmd_runs(int argc, char **argv, struct llmops_ctx *ctx)
 			fprintf(stderr, "llmops: no runs yet in %s; 'llmops eval' records one\n",
 				llmops_ledger_path(lg));
 	} else {
-		print_text(runs, n, ctx);
+		const struct llmops_sgr sgr = llmops_sgr_of(ctx);
+		llmops_runs_print(stdout, runs, n, &sgr);
 		if (limit && n == (size_t)limit)
 			fprintf(stderr, "llmops: showing the newest %zu; --limit 0 shows all\n", n);
 	}

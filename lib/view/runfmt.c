@@ -315,3 +315,32 @@ void llmops_runfmt_block(FILE *f, const char *indent, const char *title, const c
 		p += len + (nl ? 1 : 0);
 	}
 }
+
+void llmops_runs_print(FILE *f, struct llmops_run *const *runs, size_t n,
+		       const struct llmops_sgr *c)
+{
+	fprintf(f, "%-26s  %-16s  %-10s %-8s  %-22s  %-24s %6s %7s %10s  %s\n", "RUN", "WHEN",
+		"KIND", "COMMIT", "PROMPT", "PROVIDER/MODEL", "CASES", "PASS", "COST", "STATUS");
+	for (size_t i = 0; i < n; i++) {
+		const struct llmops_run *r = runs[i];
+		char when[32], prompt[256], model[256], commit[16], rate[16], cases[32];
+		const char *st = llmops_run_status_name(r->status);
+		const char *col = r->status == LLMOPS_RUN_PASSED    ? c->green
+				  : r->status == LLMOPS_RUN_RUNNING ? ""
+								    : c->red;
+
+		llmops_runfmt_when(r->started_at, when, sizeof(when));
+		llmops_runfmt_prompt(r, prompt, sizeof(prompt));
+		llmops_runfmt_model(r, model, sizeof(model));
+		llmops_runfmt_commit(r, commit, sizeof(commit));
+		llmops_runfmt_cases(r, cases, sizeof(cases));
+		if (r->cases)
+			snprintf(rate, sizeof(rate), "%.1f%%",
+				 100.0 * (double)r->passed / (double)r->cases);
+		else
+			snprintf(rate, sizeof(rate), "-");
+		fprintf(f, "%-26s  %-16s  %-10s %-8s  %-22s  %-24s %6s %7s %10.6f  %s%s%s\n", r->id,
+			when, r->kind, commit, prompt, model, cases, rate, r->cost_usd, col,
+			st ? st : "?", c->reset);
+	}
+}

@@ -65,4 +65,9 @@ const char *llmops_runfmt_plural(long n, const char *one, const char *many);
 /* "INDENTtitle:" and text (or "(none)") below it, each line indented two more, on f. */
 void llmops_runfmt_block(FILE *f, const char *indent, const char *title, const char *text);
 
+/* The runs as a table, newest first as given: id, when, kind, commit, prompt, model, cases,
+   pass rate, cost, status. */
+void llmops_runs_print(FILE *f, struct llmops_run *const *runs, size_t n,
+		       const struct llmops_sgr *c);
+
 #endif
