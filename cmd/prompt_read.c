@@ -121,90 +121,24 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
  * The part every reading verb shares: the snapshot at rev (or the work
  * tree), its catalog, and the version ref names.  Returns an exit status.
  */
-struct resolved {
-	struct llmops_prompt_env env;
-	struct llmops_promptref ref;  /* what the user named */
-	struct llmops_snapshot *snap; /* NULL for the work tree */
-	struct llmops_catalog cat;
-	const struct llmops_version_file *vf;
-	struct llmops_prompt_source src;
-};
-
-static int resolve_at(struct resolved *r, struct llmops_ctx *ctx, const char *arg, const char *rev,
-		      int worktree)
+/* Open the store, then the version arg names at rev (or the work tree); prints errors. */
+static int resolve_at(struct llmops_prompt_at *r, struct llmops_ctx *ctx, const char *arg,
+		      const char *rev, int worktree)
 {
-	struct llmops_promptref *ref = &r->ref;
 	struct llmops_err err = {0};
 	int rc;
-
 	memset(r, 0, sizeof(*r));
-	if (llmops_promptref_parse(ref, arg, 0, 0, &err))
-		return llmops_report(&err);
 	if ((rc = prompt_env_open(&r->env, ctx)))
 		return rc;
-	if (!worktree && llmops_snapshot_open(&r->snap, r->env.store, rev, &err)) {
-		if (err.code == LLMOPS_E_NOTFOUND && !rev)
-			llmops_error("%s%s", err.msg,
-				     "; or read the work tree's copy with --worktree");
-		else
-			llmops_report(&err);
-		return llmops_exit_for(err.code);
-	}
-	if (llmops_store_catalog(r->env.store, r->snap, worktree, &r->cat, &err))
-		return llmops_report(&err);
-	if ((rc = prompt_resolve(&r->env, &r->cat, ref, &r->vf)))
-		return rc;
-	if (worktree && r->vf->state == LLMOPS_FILE_DELETED) {
-		llmops_error("'%s' was deleted from the work tree", r->vf->path);
-		return LLMOPS_EXIT_USAGE;
-	}
-	r->src.env = &r->env;
-	r->src.snap = r->snap;
-	return 0;
+	return llmops_prompt_at_open(r, arg, rev, worktree, &err) ? llmops_report(&err) : 0;
 }
 
-/*
- * A version read from git (not --worktree) whose work-tree file differs, or
- * (for the pinned version) whose partials differ from the pin: say so on
- * stderr, once, with the flag that shows the work tree's.
- */
-static void note_worktree(struct resolved *r, int rendered)
+/* The note llmops_prompt_at_note has, on stderr. */
+static void note_worktree(const struct llmops_prompt_at *r, int rendered)
 {
-	struct llmops_err err = {0};
-	char blob[LLMOPS_OID_HEX], have[LLMOPS_OID_HEX];
-	if (!r->snap || llmops_snapshot_blob_id(r->snap, r->vf->path, blob, &err))
-		return;
-	int rc = llmops_store_hash_worktree(r->env.store, r->vf->path, blob, have, NULL, &err);
-	if (rc == LLMOPS_E_NOTFOUND || (!rc && strcmp(have, blob))) {
-		llmops_error("note: %s %s in the work tree; this is the committed version "
-			     "(%s)",
-			     r->vf->path, rc ? "is missing" : "differs",
-			     rendered ? "--worktree renders the work tree's"
-				      : "prompt render --worktree renders the work tree's");
-		return;
-	}
-	for (size_t i = 0; r->src.pin && i < r->src.pin->npartials; i++) {
-		const struct llmops_lock_partial *lp = &r->src.pin->partials[i];
-		char path[LLMOPS_NAME_MAX + 64];
-		snprintf(path, sizeof(path), LLMOPS_PARTIALS_DIR "/%s.txt", lp->name);
-		rc = llmops_store_hash_worktree(r->env.store, path, lp->blob[0] ? lp->blob : NULL,
-						have, NULL, &err);
-		if (lp->blob[0] ? (rc || strcmp(have, lp->blob)) : !rc) {
-			llmops_error(
-				"note: %s, which the pinned %s@%s includes, is rendered as "
-				"it was at the pin; the work tree's differs (render --worktree "
-				"shows it, prompt verify fails on it)",
-				path, r->ref.name, r->vf->version);
-			return;
-		}
-	}
-}
-
-static void resolved_release(struct resolved *r)
-{
-	llmops_catalog_release(&r->cat);
-	llmops_snapshot_free(r->snap);
-	llmops_prompt_env_close(&r->env);
+	char note[1024];
+	if (llmops_prompt_at_note(r, rendered, note, sizeof(note)))
+		llmops_error("%s", note);
 }
 
 int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
@@ -230,7 +164,7 @@ int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_END_ENTRY,
 	};
 	struct llmops_prompt *p = NULL;
-	struct resolved r;
+	struct llmops_prompt_at r;
 	char blob[LLMOPS_OID_HEX], sha[65];
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 
@@ -271,7 +205,7 @@ int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
 		cJSON_Delete(msgs);
 	}
 	llmops_prompt_free(p);
-	resolved_release(&r);
+	llmops_prompt_at_release(&r);
 	return rc;
 }
 
@@ -359,7 +293,7 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_prompt *p = NULL;
 	struct llmops_err err = {0};
 	cJSON *vars = NULL, *msgs = NULL, *extra = NULL;
-	struct resolved r;
+	struct llmops_prompt_at r;
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 
 	if (n < 0) {
@@ -427,7 +361,7 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 	llmops_prompt_free(p);
 	llmops_strlist_release(&pairs);
 	llmops_strlist_release(&missing);
-	resolved_release(&r);
+	llmops_prompt_at_release(&r);
 	return rc;
 }
 
@@ -459,7 +393,7 @@ int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 	const struct llmops_version_file *va = NULL, *vb = NULL;
 	struct llmops_buf patch = LLMOPS_BUF_INIT;
 	struct llmops_err err = {0};
-	struct resolved r;
+	struct llmops_prompt_at r;
 	int n = llmops_parse_command(argc, argv, opts, &u, 1, 2), rc;
 
 	if (n < 0)
@@ -507,7 +441,7 @@ int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_patch_print(stdout, patch.data, &sgr);
 	}
 	llmops_buf_release(&patch);
-	resolved_release(&r);
+	llmops_prompt_at_release(&r);
 	return rc;
 }
 

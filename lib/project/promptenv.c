@@ -207,3 +207,69 @@ void llmops_prompt_root_relative(const struct llmops_prompt_env *env, const char
 	else
 		snprintf(out, n, "%s%s%s", env->prefix, env->prefix[0] ? "/" : "", path);
 }
+
+int llmops_prompt_at_open(struct llmops_prompt_at *r, const char *arg, const char *rev,
+			  int worktree, struct llmops_err *err)
+{
+	int rc;
+	if ((rc = llmops_promptref_parse(&r->ref, arg, 0, 0, err)))
+		return rc;
+	if (!worktree && (rc = llmops_snapshot_open(&r->snap, r->env.store, rev, err))) {
+		if (rc == LLMOPS_E_NOTFOUND && !rev) {
+			char why[LLMOPS_ERR_MSG_MAX];
+			snprintf(why, sizeof(why), "%s", err->msg);
+			llmops_err_set(err, rc,
+				       "%.900s; or read the work tree's copy with --worktree", why);
+		}
+		return rc;
+	}
+	if ((rc = llmops_store_catalog(r->env.store, r->snap, worktree, &r->cat, err)) ||
+	    (rc = llmops_prompt_resolve(&r->env, &r->cat, &r->ref, &r->vf, err)))
+		return rc;
+	if (worktree && r->vf->state == LLMOPS_FILE_DELETED)
+		return llmops_err_set(err, LLMOPS_E_USAGE, "'%s' was deleted from the work tree",
+				      r->vf->path);
+	r->src.env = &r->env;
+	r->src.snap = r->snap;
+	return 0;
+}
+
+int llmops_prompt_at_note(const struct llmops_prompt_at *r, int rendered, char *note, size_t n)
+{
+	struct llmops_err err = {0};
+	char blob[LLMOPS_OID_HEX], have[LLMOPS_OID_HEX];
+	if (!r->snap || llmops_snapshot_blob_id(r->snap, r->vf->path, blob, &err))
+		return 0;
+	int rc = llmops_store_hash_worktree(r->env.store, r->vf->path, blob, have, NULL, &err);
+	if (rc == LLMOPS_E_NOTFOUND || (!rc && strcmp(have, blob))) {
+		snprintf(note, n,
+			 "note: %s %s in the work tree; this is the committed version (%s)",
+			 r->vf->path, rc ? "is missing" : "differs",
+			 rendered ? "--worktree renders the work tree's"
+				  : "prompt render --worktree renders the work tree's");
+		return 1;
+	}
+	for (size_t i = 0; r->src.pin && i < r->src.pin->npartials; i++) {
+		const struct llmops_lock_partial *lp = &r->src.pin->partials[i];
+		char path[LLMOPS_NAME_MAX + 64];
+		snprintf(path, sizeof(path), LLMOPS_PARTIALS_DIR "/%s.txt", lp->name);
+		rc = llmops_store_hash_worktree(r->env.store, path, lp->blob[0] ? lp->blob : NULL,
+						have, NULL, &err);
+		if (lp->blob[0] ? (rc || strcmp(have, lp->blob)) : !rc) {
+			snprintf(note, n,
+				 "note: %s, which the pinned %s@%s includes, is rendered as it was "
+				 "at the pin; the work tree's differs (render --worktree shows it, "
+				 "prompt verify fails on it)",
+				 path, r->ref.name, r->vf->version);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void llmops_prompt_at_release(struct llmops_prompt_at *r)
+{
+	llmops_catalog_release(&r->cat);
+	llmops_snapshot_free(r->snap);
+	llmops_prompt_env_close(&r->env);
+}

@@ -77,4 +77,27 @@ int llmops_prompt_partial(void *src, const char *name, struct llmops_buf *text,
 void llmops_prompt_root_relative(const struct llmops_prompt_env *env, const char *path, char *out,
 				 size_t n);
 
+/* One version as the reading verbs (show, render, diff) find it: at a revision or in the
+   work tree. */
+struct llmops_prompt_at {
+	struct llmops_prompt_env env; /* opened by the caller first */
+	struct llmops_promptref ref;  /* what the user named */
+	struct llmops_snapshot *snap; /* NULL for the work tree */
+	struct llmops_catalog cat;
+	const struct llmops_version_file *vf; /* borrowed from cat */
+	struct llmops_prompt_source src;      /* where its text (and partials) come from */
+};
+
+/*
+ * The version arg names (NAME[@VERSION], else the pinned one) at rev (NULL:
+ * HEAD), or in the work tree.  r->env must be open; release with
+ * llmops_prompt_at_release() whatever this returns.
+ */
+int llmops_prompt_at_open(struct llmops_prompt_at *r, const char *arg, const char *rev,
+			  int worktree, struct llmops_err *err);
+/* A version read from git whose work-tree file differs, or (pinned) whose partials differ
+   from the pin: 1 with a note for the user in note[0..n); 0 when there is nothing to say. */
+int llmops_prompt_at_note(const struct llmops_prompt_at *r, int rendered, char *note, size_t n);
+void llmops_prompt_at_release(struct llmops_prompt_at *r);
+
 #endif
