@@ -3,6 +3,7 @@
  * verify, the CI gate over what pin records.
  */
 #include "prompt_cmd.h"
+#include "newversion.h"
 #include "pinning.h"
 #include "verify.h"
 #include "pincheck.h"
@@ -25,86 +26,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char starter[] = "---\n"
-			      "description: what this prompt is for\n"
-			      "owner: your-team\n"
-			      "---\n"
-			      "{{input}}\n";
-
-/* mkdir -p for the directories of path (relative to root). */
-static int make_dirs(const char *root, const char *path)
-{
-	struct llmops_buf b = LLMOPS_BUF_INIT;
-	int rc = 0;
-
-	llmops_buf_addf(&b, "%s/%s", root, path);
-	for (char *p = b.data + strlen(root) + 1; *p && !rc; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(b.data, 0777) && errno != EEXIST)
-			rc = -1;
-		*p = '/';
-	}
-	llmops_buf_release(&b);
-	return rc;
-}
-
-/* Copy text, replacing the value of a front-matter "version:" line with version. */
-static void copy_with_version(struct llmops_buf *out, const struct llmops_prompt *p,
-			      const char *version)
-{
-	const struct llmops_fm_item *it = llmops_frontmatter_get(&p->fm, "version");
-	const char *line = p->text;
-
-	if (!it) {
-		llmops_buf_add(out, p->text, p->len);
-		return;
-	}
-	for (int l = 1; l < it->line && line; l++) {
-		line = strchr(line, '\n');
-		line = line ? line + 1 : NULL;
-	}
-	if (!line) {
-		llmops_buf_add(out, p->text, p->len);
-		return;
-	}
-	llmops_buf_add(out, p->text, (size_t)(line - p->text));
-	llmops_buf_addf(out, "version: %s", version);
-	line += strcspn(line, "\r\n");
-	llmops_buf_adds(out, line);
-}
-
-static int write_new(const char *root, const char *path, const struct llmops_buf *text)
-{
-	struct llmops_buf full = LLMOPS_BUF_INIT;
-	int fd, rc = 0;
-
-	llmops_buf_addf(&full, "%s/%s", root, path);
-	if (make_dirs(root, path)) {
-		llmops_error("cannot create the directory for '%s': %s", path, strerror(errno));
-		llmops_buf_release(&full);
-		return LLMOPS_EXIT_RUNTIME;
-	}
-	fd = open(full.data, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			llmops_error("'%s' already exists; edit it, or bump past it with --bump",
-				     path);
-		else
-			llmops_error("cannot create '%s': %s", path, strerror(errno));
-		llmops_buf_release(&full);
-		return errno == EEXIST ? LLMOPS_EXIT_USAGE : LLMOPS_EXIT_RUNTIME;
-	}
-	if (write(fd, text->data, text->len) != (ssize_t)text->len || close(fd)) {
-		llmops_error("cannot write '%s': %s", path, strerror(errno));
-		unlink(full.data);
-		rc = LLMOPS_EXIT_RUNTIME;
-	}
-	llmops_buf_release(&full);
-	return rc;
-}
-
 int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	static const char *const bumps[] = {"major", "minor", "patch", NULL};
@@ -125,15 +46,11 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
 	};
-	struct llmops_buf path = LLMOPS_BUF_INIT, text = LLMOPS_BUF_INIT;
-	const struct llmops_family *f;
+	struct llmops_new_version nv;
 	struct llmops_promptref ref;
-	struct llmops_catalog cat;
 	struct llmops_err err = {0};
-	struct llmops_semver next = {1, 0, 0};
 	struct llmops_prompt_env env;
-	char version[64], from[64] = "";
-	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc, json = 0;
+	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
 
 	if (n < 0)
 		return LLMOPS_OPT_EXIT(n);
@@ -147,63 +64,21 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if ((rc = prompt_env_open(&env, ctx)))
 		return rc;
-	if (llmops_store_catalog(env.store, NULL, 1, &cat, &err)) {
-		llmops_prompt_env_close(&env);
-		return llmops_report(&err);
-	}
-	f = llmops_catalog_find(&cat, ref.name);
-	if (f && f->n) {
-		const struct llmops_version_file *v = &f->files[f->n - 1];
-		struct llmops_prompt_source wt = {&env, NULL, NULL};
-		struct llmops_snapshot *head = NULL;
-		struct llmops_prompt_source hs = {&env, NULL, NULL};
-		struct llmops_prompt *p = NULL;
-
-		next = v->sv;
-		if (!strcmp(bump, "major"))
-			next.major++, next.minor = 0, next.patch = 0;
-		else if (!strcmp(bump, "minor"))
-			next.minor++, next.patch = 0;
-		else
-			next.patch++;
-		json = v->json;
-		memcpy(from, v->version, sizeof(from));
-		if (v->state == LLMOPS_FILE_DELETED) {
-			if (llmops_snapshot_open(&head, env.store, NULL, &err))
-				rc = llmops_report(&err);
-			hs.snap = head;
-			if (!rc)
-				rc = prompt_load(&hs, v->path, v->json, &p, NULL);
-		} else {
-			rc = prompt_load(&wt, v->path, v->json, &p, NULL);
-		}
-		llmops_semver_format(&next, version, sizeof(version));
-		if (!rc)
-			copy_with_version(&text, p, version);
-		llmops_prompt_free(p);
-		llmops_snapshot_free(head);
+	if (llmops_prompt_new_version(&env, ref.name, bump, &nv, &err)) {
+		rc = llmops_report(&err);
 	} else {
-		llmops_semver_format(&next, version, sizeof(version));
-		llmops_buf_adds(&text, starter);
-	}
-	llmops_buf_addf(&path, LLMOPS_PROMPTS_DIR "/%s/%s.%s", ref.name, version,
-			json ? "json" : "txt");
-	if (!rc && !(rc = write_new(llmops_store_root(env.store), path.data, &text))) {
-		printf("%s\n", path.data);
-		if (from[0])
+		printf("%s\n", nv.path);
+		if (nv.from[0])
 			fprintf(stderr,
-				"copied from %s@%s; edit it, commit it, then 'llmops prompt "
-				"pin %s@%s'\n",
-				ref.name, from, ref.name, version);
+				"copied from %s@%s; edit it, commit it, then 'llmops prompt pin "
+				"%s@%s'\n",
+				ref.name, nv.from, ref.name, nv.version);
 		else
 			fprintf(stderr,
-				"new prompt '%s'; edit it, commit it, then 'llmops prompt "
-				"pin %s@%s'\n",
-				ref.name, ref.name, version);
+				"new prompt '%s'; edit it, commit it, then 'llmops prompt pin "
+				"%s@%s'\n",
+				ref.name, ref.name, nv.version);
 	}
-	llmops_buf_release(&path);
-	llmops_buf_release(&text);
-	llmops_catalog_release(&cat);
 	llmops_prompt_env_close(&env);
 	return rc;
 }
