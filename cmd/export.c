@@ -5,6 +5,7 @@
  */
 #include "llmops.h"
 
+#include "env.h"
 #include "export.h"
 #include "options.h"
 #include "outfile.h"
@@ -37,37 +38,6 @@ static const char *const formats[] = {"prometheus", "otlp", "csv", "jsonl", NULL
 
 /* ------------------------------------------------------------- command */
 
-/* The endpoint's traces URL: URL as given when it ends in /v1/traces, else URL + /v1/traces. */
-static void traces_url(const char *base, char *out, size_t n)
-{
-	size_t len = strlen(base);
-	while (len && base[len - 1] == '/')
-		len--;
-	if (len >= 10 && !strncmp(base + len - 10, "/v1/traces", 10))
-		snprintf(out, n, "%.*s", (int)len, base);
-	else
-		snprintf(out, n, "%.*s/v1/traces", (int)len, base);
-}
-
-/* OTEL_EXPORTER_OTLP_HEADERS "k=v,k2=v2" as "k: v" lines (never printed). */
-static void otel_headers(struct llmops_strlist *out)
-{
-	const char *env = getenv("OTEL_EXPORTER_OTLP_TRACES_HEADERS");
-	if (!env || !*env)
-		env = getenv("OTEL_EXPORTER_OTLP_HEADERS");
-	for (const char *p = env; p && *p;) {
-		const char *comma = strchr(p, ','), *end = comma ? comma : p + strlen(p);
-		const char *eq = memchr(p, '=', (size_t)(end - p));
-		if (eq && eq > p) {
-			char line[1024];
-			snprintf(line, sizeof(line), "%.*s: %.*s", (int)(eq - p), p,
-				 (int)(end - eq - 1), eq + 1);
-			llmops_strlist_append(out, line);
-		}
-		p = comma ? comma + 1 : end;
-	}
-}
-
 int cmd_export(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const char *format = NULL, *since_s = NULL, *run_ref = NULL, *path = "-", *endpoint = NULL;
@@ -99,9 +69,9 @@ int cmd_export(int argc, char **argv, struct llmops_ctx *ctx)
 		return LLMOPS_EXIT_USAGE;
 	}
 	if (!endpoint && !strcmp(format, "otlp") && strcmp(path, "-") == 0) {
-		const char *e = getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+		const char *e = llmops_env_get(ctx->env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
 		if (!e || !*e)
-			e = getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+			e = llmops_env_get(ctx->env, "OTEL_EXPORTER_OTLP_ENDPOINT");
 		if (e && *e)
 			endpoint = e;
 	}
@@ -136,8 +106,11 @@ int cmd_export(int argc, char **argv, struct llmops_ctx *ctx)
 		   : !strcmp(format, "csv")	 ? LLMOPS_EXPORT_CSV
 						 : LLMOPS_EXPORT_JSONL;
 	if (endpoint) {
-		traces_url(endpoint, url, sizeof(url));
-		otel_headers(&hdrs);
+		const char *hs = llmops_env_get(ctx->env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS");
+		llmops_otlp_traces_url(endpoint, url, sizeof(url));
+		llmops_otlp_headers(
+			hs && *hs ? hs : llmops_env_get(ctx->env, "OTEL_EXPORTER_OTLP_HEADERS"),
+			&hdrs);
 		post.url = url;
 		post.headers = (const char *const *)hdrs.items;
 		post.timeout_ms = 30000;

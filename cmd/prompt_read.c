@@ -211,50 +211,6 @@ int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
 
 /* ---- render ---- */
 
-static int load_vars(const char *file, struct llmops_strlist *pairs, cJSON **out)
-{
-	struct llmops_buf b = LLMOPS_BUF_INIT;
-	struct llmops_err err = {0};
-	cJSON *vars = NULL;
-
-	if (file) {
-		if (llmops_buf_read_file(&b, file)) {
-			llmops_error("--vars: cannot read '%s': %s", file, strerror(errno));
-			return LLMOPS_EXIT_USAGE;
-		}
-		if (llmops_json_parse(&vars, b.data, b.len, file, &err)) {
-			llmops_buf_release(&b);
-			return llmops_report(&err);
-		}
-		llmops_buf_release(&b);
-		if (!cJSON_IsObject(vars)) {
-			llmops_error("%s:1:1: --vars needs a JSON object of variables, such as "
-				     "{\"input\": \"...\"}",
-				     file);
-			cJSON_Delete(vars);
-			return LLMOPS_EXIT_USAGE;
-		}
-	} else if (!(vars = cJSON_CreateObject())) {
-		llmops_error("out of memory");
-		return LLMOPS_EXIT_RUNTIME;
-	}
-	for (size_t i = 0; i < pairs->nr; i++) {
-		char *eq = strchr(pairs->items[i], '=');
-
-		if (!eq || eq == pairs->items[i]) {
-			llmops_error("--var '%s': expected KEY=VALUE", pairs->items[i]);
-			cJSON_Delete(vars);
-			return LLMOPS_EXIT_USAGE;
-		}
-		*eq = '\0';
-		cJSON_DeleteItemFromObjectCaseSensitive(vars, pairs->items[i]);
-		cJSON_AddStringToObject(vars, pairs->items[i], eq + 1);
-		*eq = '=';
-	}
-	*out = vars;
-	return 0;
-}
-
 int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	static const char *const syn[] = {
@@ -305,7 +261,8 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_strlist_release(&pairs);
 		return LLMOPS_EXIT_USAGE;
 	}
-	rc = load_vars(vars_file, &pairs, &vars);
+	if ((rc = llmops_prompt_vars(vars_file, &pairs, &vars, &err)))
+		rc = llmops_report(&err);
 	if (!rc)
 		rc = resolve_at(&r, ctx, argv[0], rev, worktree);
 	else

@@ -3,6 +3,7 @@
  */
 #include "promptenv.h"
 
+#include "json.h"
 #include "safepath.h"
 #include "suggest.h"
 #include "utf8.h"
@@ -272,4 +273,49 @@ void llmops_prompt_at_release(struct llmops_prompt_at *r)
 	llmops_catalog_release(&r->cat);
 	llmops_snapshot_free(r->snap);
 	llmops_prompt_env_close(&r->env);
+}
+
+int llmops_prompt_vars(const char *file, const struct llmops_strlist *pairs, cJSON **out,
+		       struct llmops_err *err)
+{
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	cJSON *vars = NULL;
+	int rc = 0;
+	*out = NULL;
+	if (file) {
+		if (llmops_buf_read_file(&b, file))
+			return llmops_err_set(err, LLMOPS_E_USAGE, "--vars: cannot read '%s': %s",
+					      file, strerror(errno));
+		rc = llmops_json_parse(&vars, b.data, b.len, file, err);
+		llmops_buf_release(&b);
+		if (rc)
+			return rc;
+		if (!cJSON_IsObject(vars)) {
+			cJSON_Delete(vars);
+			return llmops_err_set(err, LLMOPS_E_USAGE,
+					      "%s:1:1: --vars needs a JSON object of variables, "
+					      "such as {\"input\": \"...\"}",
+					      file);
+		}
+	} else if (!(vars = cJSON_CreateObject())) {
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < pairs->nr; i++) {
+		const char *kv = pairs->items[i], *eq = strchr(kv, '=');
+		if (!eq || eq == kv) {
+			cJSON_Delete(vars);
+			return llmops_err_set(err, LLMOPS_E_USAGE, "--var '%s': expected KEY=VALUE",
+					      kv);
+		}
+		char *key = strndup(kv, (size_t)(eq - kv));
+		if (!key) {
+			cJSON_Delete(vars);
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(vars, key);
+		cJSON_AddStringToObject(vars, key, eq + 1);
+		free(key);
+	}
+	*out = vars;
+	return 0;
 }

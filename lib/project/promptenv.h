@@ -13,6 +13,7 @@
 #include "prompt.h"
 #include "promptref.h"
 #include "store.h"
+#include "strlist.h"
 
 #include <cjson/cJSON.h>
 
@@ -99,5 +100,10 @@ int llmops_prompt_at_open(struct llmops_prompt_at *r, const char *arg, const cha
    from the pin: 1 with a note for the user in note[0..n); 0 when there is nothing to say. */
 int llmops_prompt_at_note(const struct llmops_prompt_at *r, int rendered, char *note, size_t n);
 void llmops_prompt_at_release(struct llmops_prompt_at *r);
+
+/* The variables a prompt renders with: a JSON object file (NULL: none), then each "KEY=VALUE"
+   of pairs over it.  *out is the caller's.  Errors: LLMOPS_E_USAGE / LLMOPS_E_INPUT. */
+int llmops_prompt_vars(const char *file, const struct llmops_strlist *pairs, cJSON **out,
+		       struct llmops_err *err);
 
 #endif

@@ -501,3 +501,28 @@ int llmops_export_write(struct llmops_ledger *lg, struct llmops_export *x, struc
 						   err);
 	}
 }
+
+void llmops_otlp_traces_url(const char *base, char *out, size_t n)
+{
+	size_t len = strlen(base);
+	while (len && base[len - 1] == '/')
+		len--;
+	if (len >= 10 && !strncmp(base + len - 10, "/v1/traces", 10))
+		snprintf(out, n, "%.*s", (int)len, base);
+	else
+		snprintf(out, n, "%.*s/v1/traces", (int)len, base);
+}
+
+int llmops_otlp_headers(const char *spec, struct llmops_strlist *out)
+{
+	for (const char *p = spec; p && *p;) {
+		const char *comma = strchr(p, ','), *end = comma ? comma : p + strlen(p);
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		if (eq && eq > p &&
+		    llmops_strlist_appendf(out, "%.*s: %.*s", (int)(eq - p), p, (int)(end - eq - 1),
+					   eq + 1))
+			return -1;
+		p = comma ? comma + 1 : end;
+	}
+	return 0;
+}

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "httppost.h"
 #include "ledger.h"
+#include "strlist.h"
 
 #include <stdio.h>
 
@@ -37,5 +38,12 @@ struct llmops_export {
  * LLMOPS_E_NOMEM, LLMOPS_E_IO (writing f), the ledger's, or the POST's.
  */
 int llmops_export_write(struct llmops_ledger *lg, struct llmops_export *x, struct llmops_err *err);
+
+/* The collector's traces URL: base as given when it ends in /v1/traces, else base +
+   /v1/traces (into out[0..n)). */
+void llmops_otlp_traces_url(const char *base, char *out, size_t n);
+/* OTEL_EXPORTER_OTLP_HEADERS' "k=v,k2=v2" (spec; NULL: none) as "k: v" lines appended to
+   out.  0, or -1 when out of memory. */
+int llmops_otlp_headers(const char *spec, struct llmops_strlist *out);
 
 #endif
