@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "ledger_view.h"
+
 #include "ledger.h"
 #include "ledger_cmd.h"
 #include "options.h"
@@ -68,18 +70,6 @@ static int verb_options(int argc, char **argv, const char **format, const struct
 	return llmops_parse_command(argc, argv, format ? with_format : plain, u, min, max);
 }
 
-int ledger_emit(cJSON *out, const char *format)
-{
-	int rc = 0;
-
-	if (!out || llmops_emit(stdout, out, llmops_format_from(format))) {
-		llmops_error("out of memory");
-		rc = LLMOPS_EXIT_RUNTIME;
-	}
-	cJSON_Delete(out);
-	return rc;
-}
-
 static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	static const char *const syn[] = {"llmops ledger info [--format FORMAT]", NULL};
@@ -93,7 +83,7 @@ static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_ledger_info info;
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
-	cJSON *out, *rows;
+	cJSON *out;
 	int n = verb_options(argc, argv, &format, &u, 0, 0), rc;
 
 	if (n < 0)
@@ -102,23 +92,8 @@ static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 		return rc;
 	if (llmops_ledger_info(lg, &info, &err))
 		return llmops_report(&err);
-	out = cJSON_CreateObject();
-	cJSON_AddStringToObject(out, "path", llmops_ledger_path(lg));
-	cJSON_AddNumberToObject(out, "schema_version", info.schema_version);
-	cJSON_AddNumberToObject(out, "supported_schema_version", info.known_version);
-	cJSON_AddStringToObject(out, "journal_mode", info.journal_mode);
-	cJSON_AddStringToObject(out, "access",
-				llmops_ledger_readonly(lg) ? llmops_ledger_readonly(lg)
-							   : "read-write");
-	cJSON_AddNumberToObject(out, "size_bytes", (double)info.file_bytes);
-	cJSON_AddNumberToObject(out, "wal_bytes", (double)info.wal_bytes);
-	cJSON_AddNumberToObject(out, "page_size", (double)info.page_size);
-	cJSON_AddNumberToObject(out, "pages", (double)info.page_count);
-	cJSON_AddNumberToObject(out, "free_pages", (double)info.freelist_count);
-	rows = cJSON_AddObjectToObject(out, "rows");
-	for (size_t i = 0; i < info.ntables; i++)
-		cJSON_AddNumberToObject(rows, info.tables[i].name, (double)info.tables[i].rows);
-	return ledger_emit(out, format);
+	out = llmops_ledger_info_json(lg, &info);
+	return llmops_emit_out(out, llmops_format_from(format));
 }
 
 static int ledger_create(int argc, char **argv, struct llmops_ctx *ctx)
@@ -156,7 +131,6 @@ static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)
 	const char *format = "text";
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
-	cJSON *out;
 	int n = verb_options(argc, argv, &format, &u, 0, 0), rc;
 
 	if (n < 0)
@@ -168,23 +142,11 @@ static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)
 		return llmops_report(&err);
 	}
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
-		out = cJSON_CreateObject();
-		cJSON_AddStringToObject(out, "path", llmops_ledger_path(lg));
-		cJSON_AddStringToObject(out, "status", problems.nr ? "damaged" : "ok");
-		cJSON_AddItemToObject(out, "problems",
-				      cJSON_CreateStringArray((const char *const *)problems.items,
-							      (int)problems.nr));
-		rc = ledger_emit(out, format);
+		rc = llmops_emit_out(llmops_ledger_check_json(lg, &problems),
+				     llmops_format_from(format));
 	} else {
-		printf("%s: %s%s%s", llmops_ledger_path(lg),
-		       llmops_color(ctx, problems.nr ? LLMOPS_SGR_RED : LLMOPS_SGR_GREEN),
-		       problems.nr ? "damaged" : "ok", llmops_color(ctx, LLMOPS_SGR_RESET));
-		if (problems.nr)
-			printf(" (%zu problem%s)\n", problems.nr, problems.nr == 1 ? "" : "s");
-		else
-			puts(" (integrity and foreign keys checked)");
-		for (size_t i = 0; i < problems.nr; i++)
-			printf("  %s\n", problems.items[i]);
+		const struct llmops_sgr sgr = llmops_sgr_of(ctx);
+		llmops_ledger_check_print(stdout, lg, &problems, &sgr);
 	}
 	if (!rc && problems.nr) {
 		llmops_error("ledger '%s' is damaged (%zu problem%s); restore it from a backup "
@@ -269,7 +231,7 @@ static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx)
 	cJSON_AddNumberToObject(out, "datasets_added", (double)st.datasets);
 	cJSON_AddNumberToObject(out, "reviews_added", (double)st.reviews);
 	cJSON_AddNumberToObject(out, "shard_runs_folded", (double)st.folded);
-	return ledger_emit(out, format);
+	return llmops_emit_out(out, llmops_format_from(format));
 }
 
 int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx)

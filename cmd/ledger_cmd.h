@@ -12,7 +12,4 @@
 int ledger_push(int argc, char **argv, struct llmops_ctx *ctx);
 int ledger_fetch(int argc, char **argv, struct llmops_ctx *ctx);
 
-/* ledger.c: print out (freed) in format; 0 or an exit status */
-int ledger_emit(cJSON *out, const char *format);
-
 #endif

@@ -87,8 +87,8 @@ static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 	}
 	if ((rc = push ? llmops_ctx_ledger_existing(ctx, &lg) : llmops_ctx_ledger(ctx, &lg)))
 		return rc;
-	if (push ? llmops_ledger_push(lg, ws->root, remote, ctx->env, production ? LLMOPS_SYNC_PRODUCTION : 0,
-				      &st, &err)
+	if (push ? llmops_ledger_push(lg, ws->root, remote, ctx->env,
+				      production ? LLMOPS_SYNC_PRODUCTION : 0, &st, &err)
 		 : llmops_ledger_fetch(lg, ws->root, remote, ctx->env, &st, &err)) {
 		llmops_sync_stats_release(&st);
 		return llmops_report(&err);
@@ -108,7 +108,7 @@ static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 		for (size_t i = 0; i < st.refused.nr; i++)
 			cJSON_AddItemToArray(arr, cJSON_CreateString(st.refused.items[i]));
 		llmops_sync_stats_release(&st);
-		int e = ledger_emit(o, format);
+		int e = llmops_emit_out(o, llmops_format_from(format));
 		return e ? e : rc;
 	}
 	if (push) {

@@ -173,24 +173,6 @@ static int add_paths(struct llmops_lint *l, const char *root, char **argv, int n
 	return 0;
 }
 
-/* The findings on stdout, what --fix changed and the counts on stderr. */
-static int print_text(const struct llmops_lint_report *r, const struct llmops_ctx *ctx)
-{
-	const struct llmops_sgr sgr = llmops_sgr_of(ctx);
-	size_t c[4];
-	if (llmops_lint_print_text(stdout, r, &sgr))
-		return -1;
-	llmops_lint_counts(r, c);
-	for (size_t i = 0; r->fixed && i < r->fixed->nr; i++)
-		fprintf(stderr, "llmops: fixed %s\n", r->fixed->items[i]);
-	fprintf(stderr, "llmops: %zu file%s checked: %zu error%s, %zu warning%s, %zu note%s\n",
-		r->files, r->files == 1 ? "" : "s", c[LLMOPS_SEV_ERROR],
-		c[LLMOPS_SEV_ERROR] == 1 ? "" : "s", c[LLMOPS_SEV_WARNING],
-		c[LLMOPS_SEV_WARNING] == 1 ? "" : "s", c[LLMOPS_SEV_NOTE],
-		c[LLMOPS_SEV_NOTE] == 1 ? "" : "s");
-	return 0;
-}
-
 int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const char *format = "text";
@@ -283,6 +265,7 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 		goto out;
 	}
 	{
+		const struct llmops_sgr sgr = llmops_sgr_of(ctx);
 		struct llmops_lint_report r = {l,      NULL,   0,	llmops_lint_files(l),
 					       &fixed, prefix, ws->root};
 		int failed = 0;
@@ -294,8 +277,8 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 			rc = llmops_lint_print_sarif(stdout, &r);
 		else if (!strcmp(format, "github"))
 			rc = llmops_lint_print_github(stdout, &r);
-		else
-			rc = print_text(&r, ctx);
+		else if (!(rc = llmops_lint_print_text(stdout, &r, &sgr)))
+			llmops_lint_print_summary(stderr, &r);
 		if (rc) {
 			llmops_error("out of memory");
 			rc = LLMOPS_EXIT_RUNTIME;

@@ -46,16 +46,16 @@ static void unknown_option(const char *arg, const struct llmops_option *opts,
 
 	snprintf(word, sizeof(word), "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
 	/* llmops's own options, given after the command: say where they go */
-	static const char *const global[] = {"--no-pager", "--no-color", "--ledger", "-C",
-					     "--version", NULL};
+	static const char *const global[] = {"--no-pager", "--no-color", "--ledger",
+					     "-C",	   "--version",	 NULL};
 	for (const char *const *g = global; strcmp(usage->command, "llmops") && *g; g++)
 		if (!strcmp(word, *g)) {
 			llmops_error("%s'%s' is an option of llmops itself, not of '%s': put it "
 				     "before the command ('llmops %s%s %s ...')",
 				     who(usage, wbuf, sizeof(wbuf)), word, usage->command + 7, word,
 				     strcmp(word, "--ledger") && strcmp(word, "-C") ? ""
-				     : !strcmp(word, "-C")			   ? " DIR"
-										   : " PATH",
+				     : !strcmp(word, "-C")			    ? " DIR"
+										    : " PATH",
 				     usage->command + 7);
 			return;
 		}

@@ -1,5 +1,7 @@
 #include "output.h"
 
+#include "llmops.h"
+
 #include "json.h"
 
 #include <math.h>
@@ -123,4 +125,15 @@ int llmops_emit(FILE *out, const cJSON *root, int format)
 		}
 	}
 	return 0;
+}
+
+int llmops_emit_out(cJSON *o, int format)
+{
+	int rc = 0;
+	if (!o || llmops_emit(stdout, o, format)) {
+		llmops_error("out of memory");
+		rc = LLMOPS_EXIT_RUNTIME;
+	}
+	cJSON_Delete(o);
+	return rc;
 }

@@ -25,4 +25,8 @@ int llmops_format_from(const char *name);
 /* Write root (borrowed) to out.  Returns 0, or -1 when out of memory. */
 int llmops_emit(FILE *out, const cJSON *root, int format);
 
+/* Write o to stdout in format and free it: 0, or the exit status of a failure ("out of
+   memory" printed). */
+int llmops_emit_out(cJSON *o, int format);
+
 #endif

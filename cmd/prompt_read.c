@@ -19,18 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-static int emit_json(cJSON *out)
-{
-	int rc = 0;
-
-	if (!out || llmops_emit(stdout, out, LLMOPS_FORMAT_JSON)) {
-		llmops_error("out of memory");
-		rc = LLMOPS_EXIT_RUNTIME;
-	}
-	cJSON_Delete(out);
-	return rc;
-}
-
 /* ---- list ---- */
 
 int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
@@ -86,7 +74,7 @@ int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 		cJSON_AddItemToObject(out, "not_versions",
 				      cJSON_CreateStringArray((const char *const *)cat.strays.items,
 							      (int)cat.strays.nr));
-		rc = emit_json(out);
+		rc = llmops_emit_out(out, LLMOPS_FORMAT_JSON);
 	} else {
 		for (size_t i = 0; i < cat.n; i++)
 			llmops_prompt_family_text(
@@ -195,7 +183,7 @@ int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
 		if (raw)
 			cJSON_AddStringToObject(out, "text", p->text);
 		llmops_strlist_release(&vars);
-		rc = emit_json(out);
+		rc = llmops_emit_out(out, LLMOPS_FORMAT_JSON);
 	} else if (!rc && raw) {
 		fwrite(p->text, 1, p->len, stdout);
 	} else if (!rc) {
@@ -303,10 +291,10 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 		if (extra) {
 			cJSON_AddItemToObject(extra, "messages", msgs);
 			msgs = NULL;
-			rc = emit_json(extra);
+			rc = llmops_emit_out(extra, LLMOPS_FORMAT_JSON);
 			extra = NULL;
 		} else {
-			rc = emit_json(msgs);
+			rc = llmops_emit_out(msgs, LLMOPS_FORMAT_JSON);
 			msgs = NULL;
 		}
 	} else if (!rc) {
@@ -391,7 +379,7 @@ int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 		cJSON_AddStringToObject(out, "to_blob", vb->blob);
 		cJSON_AddBoolToObject(out, "identical", patch.len == 0);
 		cJSON_AddStringToObject(out, "patch", patch.data);
-		rc = emit_json(out);
+		rc = llmops_emit_out(out, LLMOPS_FORMAT_JSON);
 	} else if (!rc) {
 		llmops_pager_start(ctx);
 		const struct llmops_sgr sgr = llmops_sgr_of(ctx);
@@ -511,7 +499,7 @@ int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 		}
 	}
 	if (!rc && lo.events) {
-		rc = emit_json(lo.events);
+		rc = llmops_emit_out(lo.events, LLMOPS_FORMAT_JSON);
 		lo.events = NULL;
 	}
 	cJSON_Delete(lo.events);

@@ -51,13 +51,6 @@ static const struct llmops_usage usage = {
 
 static const char *const statuses[] = {"pending", "accepted", "rejected", "all", NULL};
 
-static int emit_json(cJSON *o)
-{
-	int rc = !o || llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
-	cJSON_Delete(o);
-	return rc;
-}
-
 static int parse_id(const char *s, int64_t *id)
 {
 	char *end;
@@ -111,7 +104,7 @@ static int review_list(int argc, char **argv, struct llmops_ctx *ctx)
 		cJSON *a = cJSON_CreateArray();
 		for (size_t i = 0; i < n; i++)
 			cJSON_AddItemToArray(a, llmops_review_json(v[i], 0));
-		rc = emit_json(a);
+		rc = llmops_emit_out(a, LLMOPS_FORMAT_JSON);
 	} else if (!n) {
 		fprintf(stderr, "llmops: no %s reviews%s\n", strcmp(status, "all") ? status : "",
 			!strcmp(status, "pending") ? "; 'llmops eval --review-below X' queues some"
@@ -145,7 +138,7 @@ static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
 	if (llmops_ledger_review_get(lg, id, &r, &err))
 		return llmops_report(&err);
 	if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
-		rc = emit_json(llmops_review_json(r, 1));
+		rc = llmops_emit_out(llmops_review_json(r, 1), LLMOPS_FORMAT_JSON);
 	} else {
 		const struct llmops_sgr sgr = llmops_sgr_of(ctx);
 		llmops_review_print(stdout, r, &sgr);

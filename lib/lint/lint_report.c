@@ -49,6 +49,19 @@ void llmops_lint_counts(const struct llmops_lint_report *r, size_t c[4])
 		c[r->f[i].severity]++;
 }
 
+void llmops_lint_print_summary(FILE *out, const struct llmops_lint_report *r)
+{
+	size_t c[4];
+	llmops_lint_counts(r, c);
+	for (size_t i = 0; r->fixed && i < r->fixed->nr; i++)
+		fprintf(out, "llmops: fixed %s\n", r->fixed->items[i]);
+	fprintf(out, "llmops: %zu file%s checked: %zu error%s, %zu warning%s, %zu note%s\n",
+		r->files, r->files == 1 ? "" : "s", c[LLMOPS_SEV_ERROR],
+		c[LLMOPS_SEV_ERROR] == 1 ? "" : "s", c[LLMOPS_SEV_WARNING],
+		c[LLMOPS_SEV_WARNING] == 1 ? "" : "s", c[LLMOPS_SEV_NOTE],
+		c[LLMOPS_SEV_NOTE] == 1 ? "" : "s");
+}
+
 int llmops_lint_print_text(FILE *out, const struct llmops_lint_report *r,
 			   const struct llmops_sgr *colors)
 {

@@ -26,6 +26,8 @@ char *llmops_lint_display_path(const char *prefix, const char *path);
 /* Each writes to out and returns 0, or -1 when out of memory. */
 int llmops_lint_print_text(FILE *out, const struct llmops_lint_report *r,
 			   const struct llmops_sgr *colors);
+/* What --fix changed and the counts, a line each ("llmops: 3 files checked: ..."). */
+void llmops_lint_print_summary(FILE *out, const struct llmops_lint_report *r);
 /* The findings of r by severity (LLMOPS_SEV_*: c[0..3]). */
 void llmops_lint_counts(const struct llmops_lint_report *r, size_t c[4]);
 int llmops_lint_print_json(FILE *out, const struct llmops_lint_report *r);
