@@ -173,6 +173,33 @@ static int add_paths(struct llmops_lint *l, const char *root, char **argv, int n
 	return 0;
 }
 
+/* The findings in format: 1 when one is an error, else 0, or an exit status. */
+static int report(struct llmops_lint *l, const char *format, const struct llmops_strlist *fixed,
+		  const char *prefix, const char *root, const struct llmops_ctx *ctx)
+{
+	int rc;
+	const struct llmops_sgr sgr = llmops_sgr_of(ctx);
+	struct llmops_lint_report r = {l, NULL, 0, llmops_lint_files(l), fixed, prefix, root};
+	int failed = 0;
+
+	r.f = llmops_lint_findings(l, &r.n);
+	if (!strcmp(format, "json"))
+		rc = llmops_lint_print_json(stdout, &r);
+	else if (!strcmp(format, "sarif"))
+		rc = llmops_lint_print_sarif(stdout, &r);
+	else if (!strcmp(format, "github"))
+		rc = llmops_lint_print_github(stdout, &r);
+	else if (!(rc = llmops_lint_print_text(stdout, &r, &sgr)))
+		llmops_lint_print_summary(stderr, &r);
+	if (rc) {
+		llmops_error("out of memory");
+		return LLMOPS_EXIT_RUNTIME;
+	}
+	for (size_t i = 0; i < r.n; i++)
+		failed |= r.f[i].severity == LLMOPS_SEV_ERROR;
+	return failed ? LLMOPS_EXIT_CHECK : 0;
+}
+
 int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const char *format = "text";
@@ -264,30 +291,7 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = LLMOPS_EXIT_RUNTIME;
 		goto out;
 	}
-	{
-		const struct llmops_sgr sgr = llmops_sgr_of(ctx);
-		struct llmops_lint_report r = {l,      NULL,   0,	llmops_lint_files(l),
-					       &fixed, prefix, ws->root};
-		int failed = 0;
-
-		r.f = llmops_lint_findings(l, &r.n);
-		if (!strcmp(format, "json"))
-			rc = llmops_lint_print_json(stdout, &r);
-		else if (!strcmp(format, "sarif"))
-			rc = llmops_lint_print_sarif(stdout, &r);
-		else if (!strcmp(format, "github"))
-			rc = llmops_lint_print_github(stdout, &r);
-		else if (!(rc = llmops_lint_print_text(stdout, &r, &sgr)))
-			llmops_lint_print_summary(stderr, &r);
-		if (rc) {
-			llmops_error("out of memory");
-			rc = LLMOPS_EXIT_RUNTIME;
-			goto out;
-		}
-		for (size_t i = 0; i < r.n; i++)
-			failed |= r.f[i].severity == LLMOPS_SEV_ERROR;
-		rc = failed ? LLMOPS_EXIT_CHECK : 0;
-	}
+	rc = report(l, format, &fixed, prefix, ws->root, ctx);
 out:
 	free(prefix);
 	llmops_lint_free(l);

@@ -121,24 +121,27 @@ static int write_all(FILE *f, const void *p, size_t n)
 	return fwrite(p, 1, n, f) == n ? 0 : -1;
 }
 
-static int gen_ranks(const char *name, const char *path, const char *sha, const char *out_bin,
-		     const char *out_s)
-{
-	size_t len;
-	unsigned char *text = slurp(path, &len);
-	check_sha256(text, len, sha, path);
+/* A rank file parsed: each token's bytes in pool, in rank order. */
+struct ranks {
+	struct tok *toks;
+	size_t n;
+	unsigned char *pool;
+	size_t pool_len, max_len;
+};
 
-	size_t cap = 1024, n = 0;
-	struct tok *toks = malloc(cap * sizeof(*toks));
-	unsigned char *pool = malloc(len); /* decoded bytes are shorter than the text */
-	size_t pool_len = 0, max_len = 0, lineno = 0;
-	if (!toks || !pool)
+/* "BASE64 RANK" lines, ranks 0, 1, 2, ... in order, into r. */
+static void parse_ranks(const unsigned char *text, size_t len, const char *path, struct ranks *r)
+{
+	size_t cap = 1024;
+	r->toks = malloc(cap * sizeof(*r->toks));
+	r->pool = malloc(len); /* decoded bytes are shorter than the text */
+	r->n = r->pool_len = r->max_len = 0;
+	if (!r->toks || !r->pool)
 		die("%s: %s", path, "out of memory");
 	for (size_t i = 0; i < len;) {
 		size_t eol = i;
 		while (eol < len && text[eol] != '\n')
 			eol++;
-		lineno++;
 		size_t sp = i;
 		while (sp < eol && text[sp] != ' ')
 			sp++;
@@ -150,87 +153,108 @@ static int gen_ranks(const char *name, const char *path, const char *sha, const 
 		rank_text[rl] = 0;
 		char *end;
 		unsigned long rank = strtoul(rank_text, &end, 10);
-		if (*end || rank != n)
+		if (*end || rank != r->n)
 			die("%s: %s", path, "ranks are not 0, 1, 2, ... in order");
-		long dl = b64decode(text + i, sp - i, pool + pool_len);
+		long dl = b64decode(text + i, sp - i, r->pool + r->pool_len);
 		if (dl <= 0)
 			die("%s: %s", path, "bad base64 token");
-		if (n == cap && !(toks = realloc(toks, (cap *= 2) * sizeof(*toks))))
+		if (r->n == cap && !(r->toks = realloc(r->toks, (cap *= 2) * sizeof(*r->toks))))
 			die("%s: %s", path, "out of memory");
-		toks[n].off = pool_len;
-		toks[n].len = (size_t)dl;
-		pool_len += (size_t)dl;
-		if ((size_t)dl > max_len)
-			max_len = (size_t)dl;
-		n++;
+		r->toks[r->n].off = r->pool_len;
+		r->toks[r->n].len = (size_t)dl;
+		r->pool_len += (size_t)dl;
+		if ((size_t)dl > r->max_len)
+			r->max_len = (size_t)dl;
+		r->n++;
 		i = eol + 1;
 	}
-	if (n == 0 || n > LLMOPS_TOKDATA_MAX_RANK + 1 || max_len > LLMOPS_TOKDATA_MAX_LEN ||
-	    pool_len > LLMOPS_TOKDATA_MAX_POOL)
+	if (r->n == 0 || r->n > LLMOPS_TOKDATA_MAX_RANK + 1 ||
+	    r->max_len > LLMOPS_TOKDATA_MAX_LEN || r->pool_len > LLMOPS_TOKDATA_MAX_POOL)
 		die("%s: %s", path, "too large for the table layout of tokdata.h");
+}
 
+/* The hash table of 2^bits slots (open addressing) and each rank's pool offset. */
+static void build_table(const struct ranks *r, const char *path, unsigned *bits_out,
+			uint64_t **table_out, uint32_t **offsets_out)
+{
 	unsigned bits = 1;
-	while ((1ull << bits) < 2 * (unsigned long long)n + n / 2)
+	while ((1ull << bits) < 2 * (unsigned long long)r->n + r->n / 2)
 		bits++;
-	size_t tsize = (size_t)1 << bits;
+	size_t tsize = (size_t)1 << bits, noff = LLMOPS_TOKDATA_OFFSETS(r->n);
 	uint64_t *table = calloc(tsize, sizeof(uint64_t));
-	size_t noff = LLMOPS_TOKDATA_OFFSETS(n);
 	uint32_t *offsets = calloc(noff, sizeof(uint32_t));
 	if (!table || !offsets)
 		die("%s: %s", path, "out of memory");
-	for (size_t r = 0; r < n; r++) {
-		offsets[r] = (uint32_t)toks[r].off;
-		uint64_t h = llmops_tokhash(pool + toks[r].off, toks[r].len);
+	for (size_t k = 0; k < r->n; k++) {
+		const struct tok *t = &r->toks[k];
+		offsets[k] = (uint32_t)t->off;
+		uint64_t h = llmops_tokhash(r->pool + t->off, t->len);
 		size_t slot = (size_t)h & (tsize - 1);
 		while (table[slot]) {
 			uint32_t other = LLMOPS_TOKDATA_E_RANK(table[slot]);
-			if (toks[other].len == toks[r].len &&
-			    !memcmp(pool + toks[other].off, pool + toks[r].off, toks[r].len))
+			if (r->toks[other].len == t->len &&
+			    !memcmp(r->pool + r->toks[other].off, r->pool + t->off, t->len))
 				die("%s: %s", path, "a token appears twice");
 			slot = (slot + 1) & (tsize - 1);
 		}
-		table[slot] = LLMOPS_TOKDATA_ENTRY(r, toks[r].len, toks[r].off, h);
+		table[slot] = LLMOPS_TOKDATA_ENTRY(k, t->len, t->off, h);
 	}
-	for (size_t r = n; r < noff; r++)
-		offsets[r] = (uint32_t)pool_len;
+	for (size_t k = r->n; k < noff; k++)
+		offsets[k] = (uint32_t)r->pool_len;
+	*bits_out = bits;
+	*table_out = table;
+	*offsets_out = offsets;
+}
 
+/* The binary: header, offsets, table, two-byte pairs, the filter of token hashes, pool. */
+static void write_bin(const struct ranks *r, const char *path, const char *out_bin)
+{
+	unsigned bits;
+	uint64_t *table;
+	uint32_t *offsets;
+	build_table(r, path, &bits, &table, &offsets);
 	struct llmops_tokdata_header hdr = {
 		.magic = LLMOPS_TOKDATA_MAGIC,
 		.version = LLMOPS_TOKDATA_VERSION,
-		.n_ranks = (uint32_t)n,
+		.n_ranks = (uint32_t)r->n,
 		.table_bits = bits,
-		.pool_len = (uint32_t)pool_len,
-		.max_token_len = (uint32_t)max_len,
+		.pool_len = (uint32_t)r->pool_len,
+		.max_token_len = (uint32_t)r->max_len,
 	};
 	uint32_t *pairs = malloc(65536 * sizeof(uint32_t));
-	if (!pairs)
-		die("%s: %s", path, "out of memory");
-	memset(pairs, 0xff, 65536 * sizeof(uint32_t));
-	for (size_t r = 0; r < n; r++)
-		if (toks[r].len == 2)
-			pairs[pool[toks[r].off] << 8 | pool[toks[r].off + 1]] = (uint32_t)r;
 	size_t nfilter = (size_t)1 << (LLMOPS_TOKDATA_FILTER_BITS - 6);
 	uint64_t *filter = calloc(nfilter, sizeof(uint64_t));
-	if (!filter)
+	if (!pairs || !filter)
 		die("%s: %s", path, "out of memory");
-	for (size_t r = 0; r < n; r++) {
-		uint32_t bit =
-			LLMOPS_TOKDATA_FILTER_BIT(llmops_tokhash(pool + toks[r].off, toks[r].len));
+	memset(pairs, 0xff, 65536 * sizeof(uint32_t));
+	for (size_t k = 0; k < r->n; k++) {
+		const struct tok *t = &r->toks[k];
+		if (t->len == 2)
+			pairs[r->pool[t->off] << 8 | r->pool[t->off + 1]] = (uint32_t)k;
+		uint32_t bit = LLMOPS_TOKDATA_FILTER_BIT(llmops_tokhash(r->pool + t->off, t->len));
 		filter[bit >> 6] |= 1ull << (bit & 63);
 	}
 	FILE *f = fopen(out_bin, "wb");
 	if (!f || write_all(f, &hdr, sizeof(hdr)) ||
-	    write_all(f, offsets, noff * sizeof(uint32_t)) ||
-	    write_all(f, table, tsize * sizeof(uint64_t)) ||
+	    write_all(f, offsets, LLMOPS_TOKDATA_OFFSETS(r->n) * sizeof(uint32_t)) ||
+	    write_all(f, table, ((size_t)1 << bits) * sizeof(uint64_t)) ||
 	    write_all(f, pairs, 65536 * sizeof(uint32_t)) ||
-	    write_all(f, filter, nfilter * sizeof(uint64_t)) || write_all(f, pool, pool_len) ||
-	    fclose(f))
+	    write_all(f, filter, nfilter * sizeof(uint64_t)) ||
+	    write_all(f, r->pool, r->pool_len) || fclose(f))
 		die("%s: %s", out_bin, "write failed");
+	free(table);
+	free(pairs);
+	free(filter);
+	free(offsets);
+}
 
+/* The assembly that links the binary in with .incbin. */
+static void write_asm(const char *name, const char *path, const char *out_bin, const char *out_s)
+{
 	char *abs = realpath(out_bin, NULL);
 	if (!abs)
 		die("%s: %s", out_bin, strerror(errno));
-	f = fopen(out_s, "w");
+	FILE *f = fopen(out_s, "w");
 	if (!f)
 		die("%s: %s", out_s, strerror(errno));
 	fprintf(f,
@@ -248,12 +272,20 @@ static int gen_ranks(const char *name, const char *path, const char *sha, const 
 	if (fclose(f))
 		die("%s: %s", out_s, "write failed");
 	free(abs);
-	free(table);
-	free(pairs);
-	free(filter);
-	free(offsets);
-	free(pool);
-	free(toks);
+}
+
+static int gen_ranks(const char *name, const char *path, const char *sha, const char *out_bin,
+		     const char *out_s)
+{
+	size_t len;
+	unsigned char *text = slurp(path, &len);
+	struct ranks r;
+	check_sha256(text, len, sha, path);
+	parse_ranks(text, len, path, &r);
+	write_bin(&r, path, out_bin);
+	write_asm(name, path, out_bin, out_s);
+	free(r.pool);
+	free(r.toks);
 	free(text);
 	return 0;
 }
