@@ -10,14 +10,11 @@
 
 #include "completion.h"
 
-#include "buf.h"
 #include "ledger.h"
 #include "options.h"
-#include "promptref.h"
 #include "store.h"
 #include "workspace.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

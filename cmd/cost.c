@@ -4,21 +4,13 @@
  */
 #include "llmops.h"
 
-#include "buf.h"
 #include "cmdconfig.h"
 #include "cost.h"
 
 #include "casecheck.h"
-#include "costmodel.h"
-#include "dataset.h"
-#include "json.h"
-#include "ledger.h"
-#include "models.h"
 #include "options.h"
 #include "output.h"
-#include "pricing.h"
 #include "prompt_cmd.h"
-#include "tokenizer.h"
 #include "workspace.h"
 
 #include <math.h>

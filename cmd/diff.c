@@ -5,13 +5,10 @@
 
 #include "diff_json.h"
 #include "diff_text.h"
-#include "ledger.h"
 #include "options.h"
 #include "output.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 
 static const char *const synopsis[] = {
 	"llmops diff [RUN_A] [RUN_B] [--tolerance X] [--fail-on-regression]",

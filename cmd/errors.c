@@ -5,11 +5,7 @@
  */
 #include "llmops.h"
 
-#include "buf.h"
 #include "textsafe.h"
-
-#include <stdarg.h>
-#include <stdio.h>
 
 void llmops_error(const char *fmt, ...)
 {

@@ -6,16 +6,12 @@
 #include "llmops.h"
 
 #include "cmdconfig.h"
-#include "eval_cmd.h"
 #include "eval_opts.h"
 #include "report.h"
 #include "workspace.h"
 
-#include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
 

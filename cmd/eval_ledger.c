@@ -4,7 +4,6 @@
  */
 #include "llmops.h"
 
-#include "eval_cmd.h"
 #include "eval_opts.h"
 
 #include <stdlib.h>

@@ -5,14 +5,10 @@
  */
 #include "llmops.h"
 
-#include "eval_cmd.h"
 #include "eval_opts.h"
-#include "json.h"
 #include "options.h"
 
-#include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 static const char *const synopsis[] = {
 	"llmops eval --dataset FILE [--prompt NAME[@VER]]... [--provider SPEC]...",

@@ -10,9 +10,7 @@
 #include "outfile.h"
 #include "report.h"
 
-#include <stdio.h>
 #include <sys/ioctl.h>
-#include <unistd.h>
 
 static int term_width(void)
 {

@@ -6,17 +6,13 @@
 #include "eval_opts.h"
 
 #include "json.h"
-#include "ledger.h"
 #include "sample.h"
 #include "promptref.h"
 #include "since.h"
 #include "workspace.h"
 
 #include <errno.h>
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* --assert FILE: a JSON array of assertions, read with its errors' positions. */
 static int read_asserts(const char *path, cJSON **out)

@@ -10,10 +10,7 @@
 #include "options.h"
 #include "outfile.h"
 #include "since.h"
-#include "strlist.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char *const synopsis[] = {

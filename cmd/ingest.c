@@ -9,7 +9,6 @@
 #include "attrib.h"
 #include "bundle.h"
 #include "cmdconfig.h"
-#include "ingest.h"
 #include "json.h"
 #include "ledger.h"
 #include "options.h"
@@ -18,7 +17,6 @@
 #include "workspace.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 

@@ -5,13 +5,11 @@
 #include "llmops.h"
 
 #include "agreement.h"
-#include "options.h"
 #include "output.h"
 #include "run_fmt.h"
 #include "verbs.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 static int judge_agreement(int argc, char **argv, struct llmops_ctx *ctx);

@@ -6,14 +6,9 @@
 
 #include "ledger_view.h"
 
-#include "ledger.h"
 #include "ledger_cmd.h"
-#include "options.h"
 #include "output.h"
 #include "verbs.h"
-
-#include <stdio.h>
-#include <string.h>
 
 static int ledger_create(int argc, char **argv, struct llmops_ctx *ctx);
 static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx);

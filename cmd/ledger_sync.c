@@ -11,9 +11,6 @@
 #include "output.h"
 #include "workspace.h"
 
-#include <stdio.h>
-#include <string.h>
-
 static cJSON *stats_json(const struct llmops_sync_stats *s, const char *remote)
 {
 	cJSON *o = cJSON_CreateObject();

@@ -4,12 +4,9 @@
  */
 #include "llmops.h"
 
-#include "buf.h"
 #include "cmdconfig.h"
-#include "lint.h"
 #include "lint_report.h"
 #include "options.h"
-#include "pricing.h"
 #include "store.h"
 #include "suggest.h"
 #include "workspace.h"

@@ -6,7 +6,6 @@
 
 #include "runfmt.h"
 
-#include "ledger.h"
 #include "options.h"
 #include "redact.h"
 #include "suggest.h"

@@ -7,19 +7,12 @@
 
 #include "models_view.h"
 
-#include "approval.h"
 #include "cmdconfig.h"
-#include "ledger.h"
-#include "models.h"
 #include "options.h"
 #include "output.h"
-#include "run_fmt.h"
 #include "workspace.h"
 
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 static const char *const synopsis[] = {
 	"llmops models [--approved] [--format FORMAT]",

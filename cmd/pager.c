@@ -7,12 +7,9 @@
 #include "llmops.h"
 
 #include <errno.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 static pid_t pager_pid;
 

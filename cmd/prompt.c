@@ -4,15 +4,10 @@
 #include "prompt_cmd.h"
 
 #include "image.h"
-#include "safepath.h"
 
-#include "buf.h"
-#include "suggest.h"
-#include "utf8.h"
 #include "verbs.h"
 #include "workspace.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 

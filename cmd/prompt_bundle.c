@@ -10,8 +10,6 @@
 #include "outfile.h"
 #include "output.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 int prompt_bundle(int argc, char **argv, struct llmops_ctx *ctx)

@@ -59,4 +59,11 @@ int prompt_bundle(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_resolve_cmd(int argc, char **argv, struct llmops_ctx *ctx);
 int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx);
 
+/* The store opened, then the version arg names at rev (or in the work tree): 0, or an exit
+   status with the error printed (prompt_read.c; release r with llmops_prompt_at_release). */
+int prompt_at(struct llmops_prompt_at *r, struct llmops_ctx *ctx, const char *arg, const char *rev,
+	      int worktree);
+/* What llmops_prompt_at_note has to say, on stderr. */
+void prompt_at_note(const struct llmops_prompt_at *r, int rendered);
+
 #endif

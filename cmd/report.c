@@ -13,11 +13,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 static const char *const synopsis[] = {
 	"llmops report [RUN] [--dataset FILE] [--vs RUN] [-o FILE] [--open] [--format "

@@ -7,14 +7,9 @@
 #include "review_view.h"
 
 #include "dataset.h"
-#include "ledger.h"
-#include "options.h"
 #include "output.h"
-#include "run_fmt.h"
 #include "verbs.h"
 
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

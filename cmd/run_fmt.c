@@ -5,9 +5,6 @@
 
 #include "llmops.h"
 
-#include <stdio.h>
-#include <string.h>
-
 const char *runfmt_pick(struct llmops_ledger *lg, const char *ref, const char *dataset,
 			char id[LLMOPS_RUNID_LEN + 1], int *rc)
 {

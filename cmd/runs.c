@@ -3,19 +3,11 @@
  */
 #include "llmops.h"
 
-#include "buf.h"
 #include "hash.h"
-#include "ledger.h"
 #include "options.h"
 #include "output.h"
 #include "run_fmt.h"
-#include "runid.h"
 #include "since.h"
-
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 static const char *const synopsis[] = {
 	"llmops runs [--prompt NAME] [--dataset FILE] [--kind KIND] [--status STATUS]",

@@ -6,18 +6,11 @@
 #include "runview.h"
 #include "show_text.h"
 
-#include "ledger.h"
 #include "options.h"
 #include "output.h"
-#include "repeats_view.h"
-#include "results.h"
 #include "run_fmt.h"
-#include "rundata.h"
-#include "stats.h"
 #include "suggest.h"
 
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -8,15 +8,10 @@
 
 #include "options.h"
 #include "output.h"
-#include "run_fmt.h"
-#include "runid.h"
-#include "runstats.h"
-#include "prodstats.h"
 #include "since.h"
 #include "stats_prod.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 static const char *const synopsis[] = {

@@ -4,16 +4,9 @@
  */
 #include "llmops.h"
 
-#include "output.h"
-#include "prodstats.h"
 #include "prompt_cmd.h"
-#include "run_fmt.h"
 #include "stats_prod.h"
 #include "stats_view.h"
-
-#include <math.h>
-#include <stdio.h>
-#include <string.h>
 
 /* The canary of name from prompts.lock and its stable version, or an error (exit status). */
 static int lock_versions(struct llmops_ctx *ctx, const char *name, char *stable, char *canary,

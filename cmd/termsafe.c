@@ -10,11 +10,9 @@
  */
 #include "llmops.h"
 
-#include "buf.h"
 #include "textsafe.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 

@@ -3,15 +3,11 @@
  */
 #include "llmops.h"
 
-#include "buf.h"
-#include "image.h"
 #include "json.h"
-#include "models.h"
 #include "options.h"
 #include "output.h"
 #include "suggest.h"
 #include "tokenfile.h"
-#include "tokenizer.h"
 #include "workspace.h"
 
 #include <errno.h>

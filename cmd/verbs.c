@@ -2,7 +2,6 @@
 
 #include "suggest.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static void verb_names(const struct llmops_verb *verbs, size_t n, char *out, size_t size)
