@@ -8,13 +8,12 @@
 #include "eval.h"
 
 #include "internal.h"
-#include "pincheck.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int oom(struct setup *h)
+static int oom(struct eval_setup *h)
 {
 	return llmops_err_set(h->err, LLMOPS_E_NOMEM, "out of memory");
 }
@@ -23,7 +22,7 @@ static int oom(struct setup *h)
 
 /* The options' numbers, else llmops.json's "eval" (its types and ranges are checked), else
    the defaults. */
-static int settle_numbers(struct setup *h)
+static int settle_numbers(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	const struct llmops_eval_options *o = h->o;
@@ -69,7 +68,7 @@ static int settle_numbers(struct setup *h)
 }
 
 /* --shard I/N: the I-th of N slices. */
-static int settle_shard(struct setup *h)
+static int settle_shard(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	char *end;
@@ -89,7 +88,7 @@ static int settle_shard(struct setup *h)
 
 /* The rubric of the judge metric the run asks for ("judge:RUBRIC"), or NULL (0); more than
    one is an error. */
-static int judge_rubric(struct setup *h)
+static int metric_rubric(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	const char *rubric = NULL;
@@ -115,7 +114,7 @@ static int judge_rubric(struct setup *h)
 	return 0;
 }
 
-static int setup_metrics(struct setup *h)
+static int setup_metrics(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	const struct llmops_eval_options *o = h->o;
@@ -138,14 +137,14 @@ static int setup_metrics(struct setup *h)
 		if (!dup)
 			ev->metric_ids[ev->nmetric_ids++] = m;
 	}
-	return judge_rubric(h);
+	return metric_rubric(h);
 }
 
 /* ---------------------------------------------------------------- prompts */
 
 /* The family the dataset belongs to by the one pairing rule (llmops_dataset_pairs), with the
    dataset's path made relative to the project root. */
-static int prompt_named_like_dataset(struct setup *h, const struct llmops_catalog *cat,
+static int prompt_named_like_dataset(struct eval_setup *h, const struct llmops_catalog *cat,
 				     struct llmops_strlist *out)
 {
 	char rel[4096];
@@ -156,42 +155,9 @@ static int prompt_named_like_dataset(struct setup *h, const struct llmops_catalo
 	return 0;
 }
 
-int llmops_eval_add_prompt(struct setup *h, const char *ref_s, struct llmops_catalog *cat,
-			   struct llmops_eval_variant *proto, size_t *np)
-{
-	struct llmops_eval *ev = h->ev;
-	struct llmops_promptref ref;
-	const struct llmops_version_file *vf = NULL;
-	const struct llmops_prompt_source src = {&ev->penv, NULL, NULL};
-	int rc;
-	if ((rc = llmops_promptref_parse(&ref, ref_s, 0, 0, h->err)) ||
-	    (rc = llmops_prompt_resolve(&ev->penv, cat, &ref, &vf, h->err)))
-		return rc;
-	/* the pinned version is what production sends: run it only when it is
-	   still what prompts.lock says (the check prompt verify makes) */
-	const struct llmops_lock_entry *pin =
-		ref.version[0] ? NULL : llmops_lock_find(&ev->penv.lock, ref.name);
-	if (pin) {
-		char msg[800];
-		int loaded = 1;
-		int kind =
-			llmops_pin_check(ev->penv.store, NULL, pin, cat, &loaded, msg, sizeof(msg));
-		if (kind != LLMOPS_PIN_OK)
-			return llmops_err_set(h->err, LLMOPS_E_CHECK,
-					      "eval: the pinned %s@%s is not what prompts.lock "
-					      "pins: %s",
-					      ref.name, pin->version, msg);
-	}
-	struct llmops_eval_variant *v = &proto[(*np)++];
-	if ((rc = llmops_prompt_load(&src, vf->path, vf->json, &v->p, v->blob, h->err)))
-		return rc;
-	snprintf(v->prompt, sizeof(v->prompt), "%s@%s", ref.name, vf->version);
-	return 0;
-}
-
 /* No prompt: each case's "input" is the user message (eval --production: the requests as
    production sent them). */
-static int no_prompt(struct setup *h, struct llmops_eval_variant *proto)
+static int no_prompt(struct eval_setup *h, struct llmops_eval_variant *proto)
 {
 	struct llmops_eval *ev = h->ev;
 	struct llmops_case dc = {0};
@@ -215,7 +181,7 @@ static int no_prompt(struct setup *h, struct llmops_eval_variant *proto)
 }
 
 /* The prompts, as variants with no provider yet. */
-static int setup_prompts(struct setup *h)
+static int setup_prompts(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	const struct llmops_eval_options *o = h->o;
@@ -258,7 +224,7 @@ out:
 
 /* -------------------------------------------------------------- providers */
 
-int llmops_eval_add_provider(struct setup *h, const char *spec, struct llmops_provider **out)
+int llmops_eval_add_provider(struct eval_setup *h, const char *spec, struct llmops_provider **out)
 {
 	struct llmops_eval *ev = h->ev;
 	for (size_t i = 0; i < ev->nprovs; i++)
@@ -278,7 +244,7 @@ int llmops_eval_add_provider(struct setup *h, const char *spec, struct llmops_pr
 
 /* The provider specs: the options', else "default", else replay when every case is
    recorded; and what every provider is asked with. */
-static int setup_providers(struct setup *h, struct llmops_strlist *specs)
+static int setup_providers(struct eval_setup *h, struct llmops_strlist *specs)
 {
 	const struct llmops_eval_options *o = h->o;
 	const struct llmops_eval *ev = h->ev;
@@ -308,7 +274,7 @@ static int setup_providers(struct setup *h, struct llmops_strlist *specs)
 }
 
 /* One variant: prompt pi on specs[si], with its fallback and prices. */
-static int make_variant(struct setup *h, struct llmops_eval_variant *v,
+static int make_variant(struct eval_setup *h, struct llmops_eval_variant *v,
 			const struct llmops_eval_variant *proto, const char *spec)
 {
 	struct llmops_eval *ev = h->ev;
@@ -333,7 +299,7 @@ static int make_variant(struct setup *h, struct llmops_eval_variant *v,
 }
 
 /* Variants: prompts x providers. */
-static int setup_variants(struct setup *h, const struct llmops_strlist *specs)
+static int setup_variants(struct eval_setup *h, const struct llmops_strlist *specs)
 {
 	struct llmops_eval *ev = h->ev;
 	int rc = 0;
@@ -356,7 +322,7 @@ static int setup_variants(struct setup *h, const struct llmops_strlist *specs)
 /* ------------------------------------------------------------------- jobs */
 
 /* The dataset in the ledger (by its hash: once however often it runs). */
-static int record_dataset(struct setup *h)
+static int record_dataset(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	if (!ev->ds.n)
@@ -368,7 +334,7 @@ static int record_dataset(struct setup *h)
 }
 
 /* The dataset opened and its cases validated (a problem reading it is the user's). */
-static int setup_cases(struct setup *h)
+static int setup_cases(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	int rc = llmops_dataset_file_open(&ev->file, h->o->dataset, h->err);
@@ -391,7 +357,7 @@ static int need_requests(const struct llmops_eval *ev, const struct llmops_provi
 
 /* What the guard found in the requests: secrets refused (unless allowed), personal data
    warned about. */
-static int guard_report(struct setup *h)
+static int guard_report(struct eval_setup *h)
 {
 	const struct llmops_eval_guard *g = &h->ev->guard;
 	static const char *const pii_names[][2] = {
@@ -427,7 +393,7 @@ static int guard_report(struct setup *h)
 }
 
 /* Render every job: what cannot be rendered is named, and nothing is sent. */
-static int render_jobs(struct setup *h)
+static int render_jobs(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
@@ -449,7 +415,7 @@ static int render_jobs(struct setup *h)
 }
 
 /* The providers that will be asked can be (keys, endpoints), and max_cost can be kept. */
-static int check_senders(struct setup *h)
+static int check_senders(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	int asks = 0;
@@ -469,7 +435,7 @@ static int check_senders(struct setup *h)
 /* ------------------------------------------------------------------- the run */
 
 /* What the engine keeps of the options: its own copies. */
-static int keep_options(struct setup *h)
+static int keep_options(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	const struct llmops_eval_options *o = h->o;
@@ -512,7 +478,7 @@ static int keep_options(struct setup *h)
 	return 0;
 }
 
-static int setup(struct setup *h)
+static int set_up(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	struct llmops_strlist specs = LLMOPS_STRLIST_INIT;
@@ -560,14 +526,14 @@ int llmops_eval_new(struct llmops_eval **out, const struct llmops_eval_options *
 	if (!ev)
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	llmops_eval_init(ev);
-	struct setup h = {ev, o, cfg, notes, err, {0}};
+	struct eval_setup h = {ev, o, cfg, notes, err, {0}};
 	if (!o->dataset) {
 		free(ev);
 		return llmops_err_set(
 			err, LLMOPS_E_USAGE,
 			"eval: which cases? give --dataset FILE (JSON, JSONL or CSV)");
 	}
-	int rc = setup(&h);
+	int rc = set_up(&h);
 	if (rc) {
 		llmops_eval_free(ev);
 		return rc;

@@ -1,5 +1,6 @@
 /*
- * eval_new_judge.c - who a run asks besides its variants: the moderation
+ * eval_new_judge.c - a prompt version resolved and loaded (variants and rubrics
+ * alike), and who a run asks besides its variants: the moderation
  * endpoint, the judges (the judge metric's rubric, the rubrics cases name,
  * the refusal rubric), and every model checked against the approved ones.
  */
@@ -7,6 +8,7 @@
 
 #include "agreement.h"
 #include "internal.h"
+#include "pincheck.h"
 #include "suggest.h"
 
 #include <math.h>
@@ -15,7 +17,7 @@
 
 /* The moderation assertion's endpoint: the option, else eval.moderation_provider (resolved
    before the cases, which it is checked against). */
-int llmops_eval_setup_moderator(struct setup *h)
+int llmops_eval_setup_moderator(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	const char *spec = h->o->moderation ? h->o->moderation : h->cfg->eval.moderation_provider;
@@ -37,11 +39,46 @@ int llmops_eval_setup_moderator(struct setup *h)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- prompts */
+
+int llmops_eval_add_prompt(struct eval_setup *h, const char *ref_s, struct llmops_catalog *cat,
+			   struct llmops_eval_variant *proto, size_t *np)
+{
+	struct llmops_eval *ev = h->ev;
+	struct llmops_promptref ref;
+	const struct llmops_version_file *vf = NULL;
+	const struct llmops_prompt_source src = {&ev->penv, NULL, NULL};
+	int rc;
+	if ((rc = llmops_promptref_parse(&ref, ref_s, 0, 0, h->err)) ||
+	    (rc = llmops_prompt_resolve(&ev->penv, cat, &ref, &vf, h->err)))
+		return rc;
+	/* the pinned version is what production sends: run it only when it is
+	   still what prompts.lock says (the check prompt verify makes) */
+	const struct llmops_lock_entry *pin =
+		ref.version[0] ? NULL : llmops_lock_find(&ev->penv.lock, ref.name);
+	if (pin) {
+		char msg[800];
+		int loaded = 1;
+		int kind =
+			llmops_pin_check(ev->penv.store, NULL, pin, cat, &loaded, msg, sizeof(msg));
+		if (kind != LLMOPS_PIN_OK)
+			return llmops_err_set(h->err, LLMOPS_E_CHECK,
+					      "eval: the pinned %s@%s is not what prompts.lock "
+					      "pins: %s",
+					      ref.name, pin->version, msg);
+	}
+	struct llmops_eval_variant *v = &proto[(*np)++];
+	if ((rc = llmops_prompt_load(&src, vf->path, vf->json, &v->p, v->blob, h->err)))
+		return rc;
+	snprintf(v->prompt, sizeof(v->prompt), "%s@%s", ref.name, vf->version);
+	return 0;
+}
+
 /* ------------------------------------------------------------------ judge */
 
 /* A warning when the rubric's verdicts agree weakly with the reviews recorded (at least
    LLMOPS_JUDGE_MIN_REVIEWS of them): kappa below LLMOPS_JUDGE_KAPPA_MIN. */
-static void judge_calibration(struct setup *h, const struct llmops_eval_judge *g)
+static void judge_calibration(struct eval_setup *h, const struct llmops_eval_judge *g)
 {
 	struct llmops_agreement *a = NULL;
 	struct llmops_err e = {0};
@@ -60,7 +97,7 @@ static void judge_calibration(struct setup *h, const struct llmops_eval_judge *g
 }
 
 /* The judge's provider for g (asked at temperature 0), its price and its request's extra. */
-static int judge_provider(struct setup *h, const char *spec, struct llmops_eval_judge *g)
+static int judge_provider(struct eval_setup *h, const char *spec, struct llmops_eval_judge *g)
 {
 	struct llmops_provider_overrides jov = h->ov;
 	struct llmops_err e = {0};
@@ -82,7 +119,7 @@ static int judge_provider(struct setup *h, const char *spec, struct llmops_eval_
 
 /* Rubric (prompts/_judges/RUBRIC: its pinned version when pinned) and its judge spec into
    g; what, for messages ("judge:relevance", "the refusal assertion"). */
-static int load_judge(struct setup *h, const char *spec, const char *rubric, const char *what,
+static int load_judge(struct eval_setup *h, const char *spec, const char *rubric, const char *what,
 		      struct llmops_eval_judge *g)
 {
 	struct llmops_eval *ev = h->ev;
@@ -123,7 +160,7 @@ static int load_judge(struct setup *h, const char *spec, const char *rubric, con
 
 /* A rubric a case names is one of prompts/_judges/ (else an error at the case, with the
    nearest name and the rubrics there are). */
-static int rubric_exists(struct setup *h, const char *rubric, const char *at)
+static int rubric_exists(struct eval_setup *h, const char *rubric, const char *at)
 {
 	struct llmops_catalog cat = {0};
 	struct llmops_strlist names = LLMOPS_STRLIST_INIT, near = LLMOPS_STRLIST_INIT;
@@ -159,7 +196,7 @@ static int rubric_exists(struct setup *h, const char *rubric, const char *at)
 }
 
 /* The judge metric's rubric, judging one output or (pairwise) the two variants'. */
-static int metric_judge(struct setup *h, const char *spec)
+static int metric_judge(struct eval_setup *h, const char *spec)
 {
 	struct llmops_eval *ev = h->ev;
 	char what[LLMOPS_NAME_MAX + 16];
@@ -181,7 +218,7 @@ static int metric_judge(struct setup *h, const char *spec)
 }
 
 /* The rubrics cases name for themselves, each with the same judge. */
-static int case_judges(struct setup *h, const char *spec)
+static int case_judges(struct eval_setup *h, const char *spec)
 {
 	struct llmops_eval *ev = h->ev;
 	int rc;
@@ -216,7 +253,7 @@ static int case_judges(struct setup *h, const char *spec)
 
 /* The judges: the judge metric's rubric, those cases name, and the refusal rubric when
    cases assert refusal; each asked by --judge, else eval.judge. */
-int llmops_eval_setup_judges(struct setup *h)
+int llmops_eval_setup_judges(struct eval_setup *h)
 {
 	struct llmops_eval *ev = h->ev;
 	const char *spec = h->o->judge ? h->o->judge : h->cfg->eval.judge;
@@ -233,7 +270,7 @@ int llmops_eval_setup_judges(struct setup *h)
 
 /* A model p sends to, checked against llmops.json's approved models (exec and replay name
    none). */
-static int allowed(struct setup *h, const struct llmops_provider *p)
+static int allowed(struct eval_setup *h, const struct llmops_provider *p)
 {
 	if (!p || !p->model || p->type == LLMOPS_PROVIDER_EXEC || p->type == LLMOPS_PROVIDER_REPLAY)
 		return 0;
@@ -242,7 +279,7 @@ static int allowed(struct setup *h, const struct llmops_provider *p)
 }
 
 /* Every model the run may send to approved: variants, fallbacks, judges, moderator, embedder. */
-int llmops_eval_check_models(struct setup *h)
+int llmops_eval_check_models(struct eval_setup *h)
 {
 	const struct llmops_eval *ev = h->ev;
 	int rc = 0;

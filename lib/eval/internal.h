@@ -444,7 +444,7 @@ const struct llmops_eval_variant *llmops_eval_variant_of(const struct llmops_eva
 void llmops_eval_release(struct llmops_eval *ev);
 
 /* llmops_eval_new()'s state while it sets the run up (eval_new.c, eval_new_judge.c). */
-struct setup {
+struct eval_setup {
 	struct llmops_eval *ev;
 	const struct llmops_eval_options *o;
 	const struct llmops_config *cfg;
@@ -453,13 +453,13 @@ struct setup {
 	struct llmops_provider_overrides ov; /* what every provider is asked with */
 };
 /* A prompt ref (pinned, or a version) resolved and loaded into proto[(*np)++]. */
-int llmops_eval_add_prompt(struct setup *h, const char *ref_s, struct llmops_catalog *cat,
+int llmops_eval_add_prompt(struct eval_setup *h, const char *ref_s, struct llmops_catalog *cat,
 			   struct llmops_eval_variant *proto, size_t *np);
 /* The provider of spec, resolved once however many variants name it (borrowed into *out). */
-int llmops_eval_add_provider(struct setup *h, const char *spec, struct llmops_provider **out);
-int llmops_eval_setup_moderator(struct setup *h);
-int llmops_eval_setup_judges(struct setup *h);
-int llmops_eval_check_models(struct setup *h);
+int llmops_eval_add_provider(struct eval_setup *h, const char *spec, struct llmops_provider **out);
+int llmops_eval_setup_moderator(struct eval_setup *h);
+int llmops_eval_setup_judges(struct eval_setup *h);
+int llmops_eval_check_models(struct eval_setup *h);
 
 /* Free the jobs still live and the requeue (eval_run.c). */
 void llmops_eval_jobs_release(struct llmops_eval *ev);

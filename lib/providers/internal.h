@@ -23,7 +23,8 @@ struct slot {
 	CURL *easy;
 	struct curl_slist *hdrs;
 	int in_multi;
-	int sends; /* requests libcurl sent for this attempt (it re-sends on a dead reused connection) */
+	int sends; /* requests libcurl sent for this attempt (it re-sends on a dead reused
+		      connection) */
 	char curl_err[CURL_ERROR_SIZE];
 	/* exec */
 	pid_t pid; /* 0: none */
@@ -50,6 +51,9 @@ struct pending {
 
 struct runner {
 	const struct llmops_runner_cb *cb;
+	/* hands a finished attempt back (runner_retire): what the exec side calls, so that it
+	   needs nothing of runner.c's */
+	void (*retire)(struct runner *r, struct slot *s, int outcome);
 	CURLM *multi;
 	struct slot *slots;
 	unsigned conc, active;
@@ -64,8 +68,7 @@ struct runner {
 	size_t nbreakers;
 };
 
-/* Hand a finished attempt back: outcome 0 answered, 1 retry if allowed, -1 failed. */
-void runner_retire(struct runner *r, struct slot *s, int outcome);
+/* outcome for runner->retire: 0 answered, 1 retry if allowed, -1 failed. */
 /* Free the slot (leaving the call alone). */
 void slot_clear(struct runner *r, struct slot *s);
 /* 1 when the provider's breaker is open: queued calls to it fail unsent. */

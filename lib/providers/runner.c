@@ -18,13 +18,6 @@
 #include <strings.h>
 #include <time.h>
 
-double llmops_mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 void llmops_call_release(struct llmops_call *c)
 {
 	if (!c)
@@ -266,7 +259,8 @@ static int judge_http(struct runner *r, struct slot *s, CURLcode rc)
 
 /* --------------------------------------------------------------- the loop */
 
-void runner_retire(struct runner *r, struct slot *s, int outcome)
+/* Hand a finished attempt back: outcome 0 answered, 1 retry if allowed, -1 failed. */
+static void runner_retire(struct runner *r, struct slot *s, int outcome)
 {
 	struct llmops_call *c = s->c;
 	double retry_after = s->retry_after_ms;
@@ -538,6 +532,7 @@ int llmops_runner_run(const struct llmops_runner_opts *o, const struct llmops_ru
 	struct sigaction ign = {0}, old;
 	int rc;
 	r.cb = cb;
+	r.retire = runner_retire;
 	r.conc = o->concurrency < 1 ? 1 : o->concurrency;
 	if (r.conc > LLMOPS_RUNNER_MAX_CONC)
 		r.conc = LLMOPS_RUNNER_MAX_CONC;

@@ -50,6 +50,7 @@
 #define LLMOPS_RUNNER_H
 
 #include "buf.h"
+#include "clock.h"
 #include "error.h"
 #include "provider.h"
 
@@ -147,9 +148,6 @@ double llmops_retry_wait_ms(int attempt, double backoff_ms, double backoff_max_m
  * other line (or a value that is neither).  line need not be NUL-terminated.
  */
 double llmops_retry_after_ms(const char *line, size_t len);
-
-/* Milliseconds on the monotonic clock (for latencies and ETAs). */
-double llmops_mono_ms(void);
 
 /*
  * Run until next() has nothing more and every call is done: returns 0.

@@ -7,6 +7,7 @@
  * (a local command is not retried).
  */
 #include "internal.h"
+#include "clock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -153,7 +154,7 @@ static void fail_now(struct runner *r, struct slot *s, const char *what, int e)
 	snprintf(s->c->error, sizeof(s->c->error), "exec: cannot run '%s': %s", s->c->prov->argv[0],
 		 what ? what : strerror(e));
 	exec_kill(s);
-	runner_retire(r, s, -1);
+	r->retire(r, s, -1);
 }
 
 int exec_start(struct runner *r, struct slot *s)
@@ -271,20 +272,20 @@ static void finish(struct runner *r, struct slot *s, double now)
 		snprintf(c->error, sizeof(c->error),
 			 "exec: '%s' printed more than %zu bytes, and was stopped",
 			 c->prov->argv[0], c->out_max);
-		runner_retire(r, s, -1);
+		r->retire(r, s, -1);
 		return;
 	}
 	if (s->timed_out) {
 		snprintf(c->error, sizeof(c->error), "exec: '%s' timed out after %.0f ms (killed)",
 			 c->prov->argv[0], c->latency_ms);
-		runner_retire(r, s, -1);
+		r->retire(r, s, -1);
 		return;
 	}
 	if (WIFEXITED(s->status) && WEXITSTATUS(s->status) == 0) {
 		c->status = 0;
 		c->answer.tokens_in = c->answer.tokens_out = -1;
 		c->answer.text = strndup(c->raw.data ? c->raw.data : "", c->raw.len);
-		runner_retire(r, s, c->answer.text ? 0 : -1);
+		r->retire(r, s, c->answer.text ? 0 : -1);
 		return;
 	}
 	/* the last non-empty line of stderr says why, usually */
@@ -305,7 +306,7 @@ static void finish(struct runner *r, struct slot *s, double now)
 		snprintf(c->error, sizeof(c->error), "exec: '%s' was killed by signal %d",
 			 c->prov->argv[0], WTERMSIG(s->status));
 	}
-	runner_retire(r, s, -1);
+	r->retire(r, s, -1);
 }
 
 void exec_service(struct runner *r)
