@@ -20,6 +20,9 @@ struct llmops_ledger {
 	int readonly;		  /* 0 read-write; 1 mode=ro; 2 immutable (no WAL pending) */
 	struct ledger_ckpt *ckpt; /* while appends are batched: the checkpointer */
 	int64_t prod_from;	  /* the first production result of the open batch; 0: none */
+	/* what the open batch must settle before it commits (ledger_prod.c sets it with its
+	   first production record), so that the flush needs nothing of the modules above */
+	int (*settle)(struct llmops_ledger *lg, struct llmops_err *err);
 };
 
 /* ledger_prod.c: the open batch's production results added to their runs' totals, in its

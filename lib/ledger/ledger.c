@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -676,4 +677,36 @@ out:
 	unlink(tmp.data);
 	llmops_buf_release(&tmp);
 	return rc;
+}
+
+/* ------------------------------------------------------------- batches */
+
+void ledger_bind_double(sqlite3_stmt *st, int idx, double v)
+{
+	if (!isnan(v))
+		sqlite3_bind_double(st, idx, v);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+void llmops_ledger_set_batch(struct llmops_ledger *lg, unsigned n)
+{
+	lg->batch = n;
+	if (n > 1)
+		ledger_ckpt_start(lg);
+	else
+		ledger_ckpt_stop(lg);
+}
+
+int llmops_ledger_flush(struct llmops_ledger *lg, struct llmops_err *err)
+{
+	int rc;
+	if (!lg->pending)
+		return LLMOPS_OK;
+	lg->pending = 0;
+	if (lg->settle && (rc = lg->settle(lg, err))) {
+		ledger_rollback(lg);
+		return rc;
+	}
+	return ledger_commit(lg, err);
 }

@@ -119,8 +119,10 @@ int llmops_ledger_prod_add(struct llmops_ledger *lg, const char *run_id,
 	ledger_bind_text(st, 16, p->metadata);
 	rc = sqlite3_step(st);
 	*added = rc == SQLITE_DONE && sqlite3_changes(lg->db) > 0;
-	if (*added && !lg->prod_from)
+	if (*added && !lg->prod_from) {
 		lg->prod_from = sqlite3_last_insert_rowid(lg->db);
+		lg->settle = ledger_prod_settle;
+	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE) {
@@ -158,7 +160,8 @@ int llmops_ledger_prod_move(struct llmops_ledger *lg, const char *record_key, co
 	sqlite3_bind_text(st, 2, run_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		snprintf(from, LLMOPS_RUNID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(from, LLMOPS_RUNID_LEN + 1, "%s",
+			 (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
 		return 0;
@@ -365,9 +368,13 @@ int llmops_ledger_prod_sample(struct llmops_ledger *lg, const struct llmops_prod
 			(const char *)sqlite3_column_text(st, 4),
 			(const char *)sqlite3_column_text(st, 5),
 			(const char *)sqlite3_column_text(st, 6),
-			sqlite3_column_type(st, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 7),
-			sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 8),
-			sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 9),
+			sqlite3_column_type(st, 7) == SQLITE_NULL ? NAN
+								  : sqlite3_column_double(st, 7),
+			sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN
+								  : sqlite3_column_double(st, 8),
+			sqlite3_column_type(st, 9) == SQLITE_NULL
+				? -1
+				: (long)sqlite3_column_int64(st, 9),
 		};
 		rc = fn(&row, ud);
 		sqlite3_reset(st);

@@ -103,14 +103,6 @@ int llmops_ledger_run_begin(struct llmops_ledger *lg, const struct llmops_run_sp
 	return rc;
 }
 
-void ledger_bind_double(sqlite3_stmt *st, int idx, double v)
-{
-	if (!isnan(v))
-		sqlite3_bind_double(st, idx, v);
-	else
-		sqlite3_bind_null(st, idx);
-}
-
 static void bind_count(sqlite3_stmt *st, int idx, int64_t v)
 {
 	if (v >= 0)
@@ -255,28 +247,6 @@ out:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;
-}
-
-void llmops_ledger_set_batch(struct llmops_ledger *lg, unsigned n)
-{
-	lg->batch = n;
-	if (n > 1)
-		ledger_ckpt_start(lg);
-	else
-		ledger_ckpt_stop(lg);
-}
-
-int llmops_ledger_flush(struct llmops_ledger *lg, struct llmops_err *err)
-{
-	int rc;
-	if (!lg->pending)
-		return LLMOPS_OK;
-	lg->pending = 0;
-	if ((rc = ledger_prod_settle(lg, err))) {
-		ledger_rollback(lg);
-		return rc;
-	}
-	return ledger_commit(lg, err);
 }
 
 int llmops_ledger_run_finish_with(struct llmops_ledger *lg, const char *run_id, int status,
