@@ -133,23 +133,6 @@ void lint_scan_suppressions(struct llmops_lint *l, struct lint_file *f)
 	}
 }
 
-int lint_silenced(const struct lint_file *f, int line, int rule)
-{
-	size_t lo = 0, hi = f->nsupp;
-
-	if (f->off_rules & (1ull << rule))
-		return 1;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (f->supp[mid].line < line)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < f->nsupp && f->supp[lo].line == line && (f->supp[lo].rules & (1ull << rule));
-}
-
 /* ---------------------------------------------------------------- characters */
 
 /* Decode the (valid) UTF-8 sequence at s; *n gets its length. */
