@@ -24,27 +24,6 @@
 #define MAX_SLICES	4
 #define SLICE_MIN_BYTES (4u << 20)
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-int llmops_eval_keys_has(const uint64_t *v, size_t n, uint64_t k)
-{
-	return n && bsearch(&k, v, n, sizeof(*v), cmp_u64) != NULL;
-}
-
-void llmops_eval_keys_sort(uint64_t *v, size_t n)
-{
-	uint64_t *tmp = n > 1 ? malloc(n * sizeof(*tmp)) : NULL;
-	if (tmp) /* the metrics' radix sort */
-		llmops_sort_u64(v, n, tmp);
-	else if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_u64);
-	free(tmp);
-}
-
 /*
  * Ids whose hashes repeat: read the dataset again for the cases with those
  * hashes and report the earliest true repeat as the whole-file parse does.

@@ -260,3 +260,27 @@ int llmops_eval_follow_secret(struct llmops_eval *ev, struct llmops_eval_job *j,
 	llmops_eval_follow_failed(j, who, why);
 	return 1;
 }
+
+int llmops_eval_pair_take(struct llmops_eval *ev, struct llmops_eval_job *j,
+			  const struct llmops_preference *pref, const struct llmops_answer *a,
+			  double cost, int attempts, int cached, struct llmops_err *err)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "first", ev->vars[j->vi].label);
+	cJSON_AddStringToObject(o, "winner", llmops_eval_winner_name(pref->winner));
+	cJSON_AddStringToObject(o, "reason", pref->reason);
+	llmops_eval_judge_usage(o, a, cost, attempts, cached);
+	free(j->verdict);
+	j->verdict = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!j->verdict)
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	j->prefer = pref->winner;
+	return 0;
+}
+
+const char *llmops_eval_winner_name(int winner)
+{
+	static const char *const names[] = {"tie", "A", "B"};
+	return winner >= 0 && winner <= 2 ? names[winner] : "?";
+}

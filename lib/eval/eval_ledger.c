@@ -81,17 +81,6 @@ struct restore {
 	size_t cap;
 };
 
-const struct llmops_eval_variant *llmops_eval_variant_of(const struct llmops_eval *ev,
-							 const struct llmops_result *r)
-{
-	if (ev->nvars == 1)
-		return &ev->vars[0];
-	for (size_t i = 0; r->variant && i < ev->nvars; i++)
-		if (!strcmp(ev->vars[i].label, r->variant))
-			return &ev->vars[i];
-	return NULL;
-}
-
 /* A scored result of the interrupted run: counted, and kept from being asked again. */
 static int restore_one(const struct llmops_result *r, void *ud)
 {

@@ -604,3 +604,60 @@ int llmops_eval_baseline_view(const struct llmops_eval *ev, const struct llmops_
 	*note = ev->baseline_note;
 	return 1;
 }
+
+void llmops_eval_release(struct llmops_eval *ev)
+{
+	struct llmops_eval_baseline *b = &ev->baseline;
+	if (b->done)
+		llmops_diff_release(&b->diff);
+	llmops_run_data_free(b->a);
+	llmops_run_data_free(b->b);
+	llmops_eval_repeats_free(ev);
+	llmops_eval_pool_stop(ev);
+	llmops_eval_feed_release(ev);
+	llmops_eval_jobs_release(ev);
+	free(ev->done_keys);
+	free(ev->flags_);
+	llmops_dataset_file_close(&ev->file);
+	for (size_t i = 0; i < ev->nprotos; i++)
+		llmops_prompt_free(ev->protos[i].p);
+	free(ev->protos);
+	for (size_t i = 0; i < ev->nvars; i++)
+		free(ev->vars[i].lat);
+	free(ev->vars);
+	for (size_t i = 0; i < ev->nprovs; i++)
+		llmops_provider_free(ev->provs[i]);
+	free(ev->provs);
+	llmops_provider_free(ev->embedder);
+	llmops_prompt_free(ev->judge.rubric);
+	llmops_provider_free(ev->judge.prov);
+	for (size_t i = 0; i < ev->njudges; i++) {
+		llmops_prompt_free(ev->judges[i].rubric);
+		llmops_provider_free(ev->judges[i].prov);
+		cJSON_Delete(ev->judges[i].extra);
+	}
+	free(ev->judges);
+	llmops_strlist_release(&ev->case_rubrics);
+	llmops_strlist_release(&ev->case_rubrics_at);
+	llmops_prompt_free(ev->refusal.rubric);
+	llmops_provider_free(ev->refusal.prov);
+	cJSON_Delete(ev->refusal.extra);
+	llmops_provider_free(ev->moderator);
+	cJSON_Delete(ev->judge.extra);
+	llmops_idf_free(ev->idf);
+	llmops_tokenizer_close(ev->tok);
+	llmops_pricing_free(ev->prices);
+	free(ev->ds.label); /* ds holds no cases */
+	free(ev->ds.format);
+	llmops_strlist_release(&ev->metrics);
+	llmops_eval_guard_release(&ev->guard);
+	if (ev->have_penv)
+		llmops_prompt_env_close(&ev->penv);
+	free(ev->dataset_path_);
+	free(ev->root_);
+	free(ev->embedding_spec_);
+	free(ev->label_prompt_);
+	free(ev->label_version_);
+	llmops_strlist_release(&ev->argv);
+	memset(ev, 0, sizeof(*ev));
+}

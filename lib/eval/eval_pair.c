@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const winner_name[] = {"tie", "A", "B"};
-
 /* The label results of v are recorded under (see llmops_eval_record). */
 static const char *label_of(const struct llmops_eval *ev, size_t vi)
 {
@@ -196,22 +194,4 @@ void llmops_eval_pair_ended(struct llmops_eval *ev, struct llmops_eval_job *x)
 		c->pair_gone[x->rep] = 1;
 	/* out of memory: the partner, when it answers, parks for good and is freed at the
 	   end unrecorded; the run then reports it as interrupted */
-}
-
-int llmops_eval_pair_take(struct llmops_eval *ev, struct llmops_eval_job *j,
-			  const struct llmops_preference *pref, const struct llmops_answer *a,
-			  double cost, int attempts, int cached, struct llmops_err *err)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "first", ev->vars[j->vi].label);
-	cJSON_AddStringToObject(o, "winner", winner_name[pref->winner]);
-	cJSON_AddStringToObject(o, "reason", pref->reason);
-	llmops_eval_judge_usage(o, a, cost, attempts, cached);
-	free(j->verdict);
-	j->verdict = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (!j->verdict)
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-	j->prefer = pref->winner;
-	return 0;
 }

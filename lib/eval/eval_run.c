@@ -15,215 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-int llmops_eval_push_call(struct llmops_eval *ev, struct llmops_call *c)
-{
-	if (ev->nrequeue == ev->caprequeue) {
-		size_t cap = ev->caprequeue ? ev->caprequeue * 2 : 16;
-		struct llmops_call **q = realloc(ev->requeue, cap * sizeof(*q));
-		if (!q)
-			return -1;
-		ev->requeue = q;
-		ev->caprequeue = cap;
-	}
-	ev->requeue[ev->nrequeue++] = c;
-	return 0;
-}
-
-static void set_str(char **dst, const char *s)
-{
-	free(*dst);
-	*dst = s ? strdup(s) : NULL;
-}
-
-static long count_tokens(struct llmops_tokenizer *tok, const char *s)
-{
-	size_t n = 0;
-	struct llmops_err err = {0};
-	if (!tok || !s)
-		return -1;
-	if (llmops_tokenize(tok, s, strlen(s), LLMOPS_TOK_LOSSY, "output", NULL, &n, &err))
-		return -1;
-	return (long)n;
-}
-
-/* ---------------------------------------------------------------- scoring */
-
-static void add_latency(struct llmops_eval_variant *v, double ms)
-{
-	if (isnan(ms))
-		return;
-	if (v->nlat == v->caplat) {
-		size_t cap = v->caplat ? v->caplat * 2 : 64;
-		double *l = realloc(v->lat, cap * sizeof(*l));
-		if (!l)
-			return;
-		v->lat = l;
-		v->caplat = cap;
-	}
-	v->lat[v->nlat++] = ms;
-}
-
-/* The assertions of turn t (from 1) on that turn's answer, its calls and steps: how many
-   failed, or -1 out of memory. */
-static int turn_check(const struct llmops_eval_job *j, int t, struct llmops_buf *why)
-{
-	const cJSON *text = cJSON_GetArrayItem(j->turn_texts, t - 1), *s, *c;
-	cJSON *calls = cJSON_CreateArray();
-	long tokens_out = -1;
-	int steps = 0;
-	if (!calls)
-		return -1;
-	cJSON_ArrayForEach (s, j->steps) {
-		const cJSON *st = cJSON_GetObjectItemCaseSensitive(s, "turn");
-		const cJSON *to = cJSON_GetObjectItemCaseSensitive(s, "tokens_out");
-		if (!cJSON_IsNumber(st) || (int)st->valuedouble != t)
-			continue;
-		steps++;
-		tokens_out = cJSON_IsNumber(to) ? (long)to->valuedouble : -1;
-		cJSON_ArrayForEach (c, cJSON_GetObjectItemCaseSensitive(s, "tool_calls"))
-			cJSON_AddItemToArray(calls, cJSON_Duplicate(c, 1));
-	}
-	const char *out = cJSON_IsString(text) ? text->valuestring : "";
-	struct llmops_observation ob = {out,  strlen(out), tokens_out, NAN,   NAN,
-					NULL, -1,	   NULL,       calls, steps ? steps : 1};
-	int failed;
-	if (!text) { /* never answered: the run ended before it */
-		failed = 0;
-		for (size_t i = 0; i < j->c->asserts.n; i++)
-			failed += j->c->asserts.a[i].turn == t;
-		llmops_buf_addf(why, "%sturn %d: not answered", why->len ? "; " : "", t);
-	} else {
-		struct llmops_buf w = LLMOPS_BUF_INIT;
-		failed = llmops_assertions_check_turn(&j->c->asserts, &ob, t, &w);
-		if (failed > 0)
-			llmops_buf_addf(why, "%s%s", why->len ? "; " : "", w.data);
-		llmops_buf_release(&w);
-	}
-	cJSON_Delete(calls);
-	return failed;
-}
-
-/* Score j's output: metrics, assertions, pass.  Returns 0 or -1 (out of memory). */
-static int score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j)
-{
-	const struct llmops_eval_case *c = j->c;
-	int *ids = j->score_ids;
-	double *vals = j->score_vals;
-	size_t n = 0;
-	struct llmops_err err = {0};
-	const char *out = j->output ? j->output : "";
-
-	if (c->expected) {
-		for (size_t i = 0; i < ev->nmetric_ids; i++)
-			if (llmops_metric_is_local(ev->metric_ids[i]))
-				ids[n++] = ev->metric_ids[i];
-		int seen = 0;
-		for (size_t i = 0; i < n; i++)
-			seen |= ids[i] == c->metric;
-		if (!seen && llmops_metric_is_local(c->metric))
-			ids[n++] = c->metric;
-		if (llmops_similarity_many(ids, n, out, strlen(out), c->expected,
-					   strlen(c->expected), ev->idf, vals, &err))
-			return -1;
-		if (!isnan(j->embed_score)) {
-			ids[n] = LLMOPS_METRIC_EMBEDDING;
-			vals[n++] = j->embed_score;
-		}
-	}
-	if (!isnan(j->judge_score)) { /* a judge needs no expected output */
-		ids[n] = LLMOPS_METRIC_JUDGE;
-		vals[n++] = j->judge_score;
-	}
-	struct llmops_buf sc = LLMOPS_BUF_INIT;
-	j->score = NAN;
-	llmops_buf_addch(&sc, '{');
-	for (size_t i = 0; i < n; i++) {
-		/* metric names need no escaping; the shortest text that reads back the same */
-		llmops_buf_addf(&sc, "%s\"%s\":", i ? "," : "", llmops_metric_name(ids[i]));
-		llmops_json_add_number(&sc, vals[i]);
-		if (ids[i] == c->metric)
-			j->score = vals[i];
-	}
-	llmops_buf_addch(&sc, '}');
-	free(j->scores_json);
-	j->scores_json = sc.oom ? NULL : llmops_buf_detach(&sc, NULL);
-	llmops_buf_release(&sc);
-	if (!j->scores_json)
-		return -1;
-
-	struct llmops_observation ob = {out,	       strlen(out),
-					j->tokens_out, j->latency_ms,
-					j->cost,       j->moderation,
-					j->refused,    j->refusal_why,
-					j->calls,      j->nsteps ? j->nsteps : 1};
-	struct llmops_buf why = LLMOPS_BUF_INIT;
-	int failed = llmops_assertions_check(&c->asserts, &ob, &why);
-	if (failed < 0) {
-		llmops_buf_release(&why);
-		return -1;
-	}
-	for (int t = 1; failed >= 0 && t <= llmops_assertions_max_turn(&c->asserts); t++) {
-		int f = turn_check(j, t, &why);
-		failed = f < 0 ? -1 : failed + f;
-	}
-	if (failed < 0) {
-		llmops_buf_release(&why);
-		return -1;
-	}
-	if (j->stopped) { /* the loop was cut off: no final answer */
-		llmops_buf_addf(&why,
-				"%smax_steps: stopped after %d requests, the model still "
-				"calling tools",
-				why.len ? "; " : "", j->nsteps);
-		failed++;
-	}
-	/* a pairwise verdict (1 win, 0.5 tie, 0 loss) gates the run by its sign test, not each
-	   result by the threshold: one of the two variants loses every case the other wins */
-	int metric_ok =
-		c->metric < 0 ||
-		(!isnan(j->score) && (j->score >= c->threshold ||
-				      (c->metric == LLMOPS_METRIC_JUDGE && ev->judge.preference)));
-	if (!metric_ok) {
-		struct llmops_buf m = LLMOPS_BUF_INIT;
-		if (isnan(j->score))
-			llmops_buf_addf(&m, "%s: no score", llmops_metric_name(c->metric));
-		else
-			llmops_buf_addf(&m, "%s %.3f < %.2f", llmops_metric_name(c->metric),
-					j->score, c->threshold);
-		if (c->metric == LLMOPS_METRIC_JUDGE && j->judge_note) /* what the judge said */
-			llmops_buf_addf(&m, " (%s)", j->judge_note);
-		if (why.len)
-			llmops_buf_addf(&m, "; %s", why.data);
-		llmops_buf_release(&why);
-		why = m;
-	}
-	j->passed = metric_ok && failed == 0;
-	set_str(&j->error, why.len ? why.data : NULL);
-	llmops_buf_release(&why);
-	j->nscores = (int)n;
-	j->scored = 1;
-	return 0;
-}
-
-void llmops_eval_score(const struct llmops_eval *ev, struct llmops_eval_job *j,
-		       struct llmops_tokenizer *tok)
-{
-	if (j->count_out) {
-		j->tokens_out = count_tokens(tok, j->output);
-		j->count_out = 0;
-	}
-	if (score_compute(ev, j)) {
-		j->passed = -1;
-		set_str(&j->error, "out of memory while scoring");
-	}
-	j->scored = 1;
-}
-
 /* Score j unless a worker has; add its scores to the variant's sums. */
 static int score(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	struct llmops_eval_variant *v = &ev->vars[j->vi];
-	if (!j->scored && score_compute(ev, j))
+	if (!j->scored && llmops_eval_score_compute(ev, j))
 		return -1;
 	for (int i = 0; i < j->nscores; i++) {
 		v->metric_sum[j->score_ids[i]] += j->score_vals[i];
@@ -335,14 +131,14 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	if (j->count_out) {
-		j->tokens_out = count_tokens(ev->tok, j->output);
+		j->tokens_out = llmops_eval_count_tokens(ev->tok, j->output);
 		j->count_out = 0;
 	}
 	if (ev->judge.preference && j->pair_state == LLMOPS_PAIR_NONE)
 		llmops_eval_pair_ended(ev, j); /* a parked partner is not to wait for it */
 	if (j->passed >= 0 && score(ev, j)) {
 		j->passed = -1;
-		set_str(&j->error, "out of memory while scoring");
+		llmops_eval_set_str(&j->error, "out of memory while scoring");
 	}
 	ev->unsettled -= j->unsettled; /* its cost enters ev->cost */
 	j->unsettled = 0;
@@ -354,64 +150,10 @@ static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 	job_free(ev, j);
 }
 
-void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j)
-{
-	struct llmops_eval_variant *v = &ev->vars[j->vi];
-	v->cases++;
-	if (j->passed == 1)
-		v->passed++;
-	else if (j->passed == 0)
-		v->failed++;
-	else if (j->passed == LLMOPS_SKIPPED)
-		v->skipped++;
-	else
-		v->errors++;
-	if (j->passed >= 0)
-		v->scored++;
-	if (j->on_fallback && j->passed >= 0)
-		v->fallback_answers++;
-	v->pair_wins += j->pair_outcome == LLMOPS_PAIR_WIN;
-	v->pair_ties += j->pair_outcome == LLMOPS_PAIR_TIE;
-	v->pair_losses += j->pair_outcome == LLMOPS_PAIR_LOSS;
-	v->pair_inconsistent += j->pair_outcome == LLMOPS_PAIR_TIE && !j->pair_consistent;
-	v->cache_hits += j->cache_hit;
-	if (j->tokens_in > 0)
-		v->tokens_in += j->tokens_in;
-	if (j->tokens_out > 0)
-		v->tokens_out += j->tokens_out;
-	if (!isnan(j->cost))
-		v->cost += j->cost;
-	if (!j->cache_hit && j->attempts > 0 && cJSON_GetArraySize(j->steps) > 1) {
-		/* a tool loop: each request it sent, not the case's sum (show and the ledger's
-		   percentiles are over requests) */
-		const cJSON *st;
-		cJSON_ArrayForEach (st, j->steps) {
-			const cJSON *ms = cJSON_GetObjectItemCaseSensitive(st, "latency_ms");
-			if (cJSON_IsNumber(ms) &&
-			    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "cache_hit")))
-				add_latency(v, ms->valuedouble);
-		}
-	} else if (!j->cache_hit && j->attempts > 0) {
-		add_latency(v, j->latency_ms);
-	}
-	ev->done++;
-	ev->attempts += j->attempts;
-	if (!isnan(j->score)) {
-		ev->score_sum += j->score;
-		ev->scored++;
-	}
-	ev->passed += j->passed == 1;
-	ev->errors += j->passed == LLMOPS_ERRORED;
-	ev->skipped += j->passed == LLMOPS_SKIPPED;
-	ev->tokens +=
-		(j->tokens_in > 0 ? j->tokens_in : 0) + (j->tokens_out > 0 ? j->tokens_out : 0);
-	ev->cost += isnan(j->cost) ? 0 : j->cost;
-}
-
 static void fail_job(struct llmops_eval *ev, struct llmops_eval_job *j, const char *why)
 {
 	j->passed = -1;
-	set_str(&j->error, why);
+	llmops_eval_set_str(&j->error, why);
 	finish(ev, j);
 }
 
@@ -447,7 +189,7 @@ static void skip_job(struct llmops_eval *ev, struct llmops_eval_job *j)
 	j->passed = LLMOPS_SKIPPED;
 	j->latency_ms = j->ttft_ms = NAN;
 	j->cost = NAN;
-	set_str(&j->error, why);
+	llmops_eval_set_str(&j->error, why);
 	finish(ev, j);
 }
 
@@ -481,32 +223,6 @@ static void landed(struct llmops_eval *ev, struct llmops_eval_job *j)
 	ev->inflight--;
 	ev->inflight_cost = ev->inflight ? ev->inflight_cost - j->est_cost : 0;
 	j->est_cost = 0;
-}
-
-/* A follow-up call of j (its embedding or its judge) could not be made or failed: kept as j's
-   error, which it ends with once every follow-up is back. */
-void llmops_eval_follow_failed(struct llmops_eval_job *j, const char *what, const char *why)
-{
-	char msg[LLMOPS_ERR_MSG_MAX + 32];
-	if (j->follow_error)
-		return;
-	snprintf(msg, sizeof(msg), "%s: %s", what, why);
-	j->follow_error = strdup(msg);
-}
-
-/* A follow-up of j is back (or was never sent): j ends once none is out. */
-void llmops_eval_follow_done(struct llmops_eval *ev, struct llmops_eval_job *j)
-{
-	if (j->awaiting > 0 && --j->awaiting > 0)
-		return;
-	if (j->follow_error) {
-		char *why = j->follow_error;
-		j->follow_error = NULL;
-		fail_job(ev, j, why);
-		free(why);
-		return;
-	}
-	finish(ev, j);
 }
 
 /* Ask the judge `which` about j's output: served from the cache, or queued (a follow-up). */
@@ -621,10 +337,10 @@ static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j,
 {
 	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	const struct llmops_price *price = v->price;
-	set_str(&j->output, c->answer.text);
+	llmops_eval_set_str(&j->output, c->answer.text);
 	j->tokens_in = c->answer.tokens_in;
-	j->tokens_out =
-		c->answer.tokens_out >= 0 ? c->answer.tokens_out : count_tokens(ev->tok, j->output);
+	j->tokens_out = c->answer.tokens_out >= 0 ? c->answer.tokens_out
+						  : llmops_eval_count_tokens(ev->tok, j->output);
 	j->cache_hit = cached;
 	if (!cached)
 		ev->redactions += c->redactions;
@@ -795,7 +511,7 @@ static void replay(struct llmops_eval *ev, struct llmops_eval_job *j)
 		fail_job(ev, j, "no recorded \"output\" to replay");
 		return;
 	}
-	set_str(&j->output, c->recorded);
+	llmops_eval_set_str(&j->output, c->recorded);
 	j->tokens_in = -1;
 	/* what the answer took and cost where it was recorded (production), else unknown */
 	j->tokens_out = c->rec_tokens_out;
@@ -1007,10 +723,20 @@ static void tick(void *ud)
 		cb->progress(ev, cb->ud);
 }
 
+/* A job whose follow-ups are all back: failed (why) or finished. */
+static void job_end(struct llmops_eval *ev, struct llmops_eval_job *j, const char *why)
+{
+	if (why)
+		fail_job(ev, j, why);
+	else
+		finish(ev, j);
+}
+
 int llmops_eval_run(struct llmops_eval *ev, const struct llmops_eval_cb *cb, struct llmops_err *err)
 {
 	const struct llmops_runner_cb rcb = {next_call, call_done, should_stop, tick, ev};
 	ev->cb = cb;
+	ev->job_end = job_end;
 	ev->t0 = llmops_mono_ms();
 	/* results of requests commit one by one (a kill loses only what is in flight);
 	   recorded and cached outputs, which cost nothing to redo, in groups */

@@ -150,14 +150,6 @@ int llmops_eval_setup_case(const struct llmops_eval *ev, const struct llmops_cas
 	return 0;
 }
 
-uint64_t llmops_eval_id_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return llmops_mix64(h);
-}
-
 /* Open a cursor over the dataset file (read whole once by llmops_eval_cases: checked). */
 int llmops_eval_cursor(struct llmops_eval *ev, struct llmops_dataset_cursor **cur,
 		       struct llmops_err *err)
@@ -356,14 +348,6 @@ int llmops_eval_render(struct llmops_eval *ev, struct llmops_strlist *problems, 
 
 /* ---------------------------------------------------- the run's case feed */
 
-/* The key of a result kept from the interrupted run. */
-uint64_t llmops_eval_key(const char *variant, const char *case_id, int rep)
-{
-	uint64_t h = llmops_eval_id_hash(variant ? variant : "");
-	h = llmops_mix64(h ^ llmops_eval_id_hash(case_id));
-	return llmops_mix64(h + (uint64_t)rep);
-}
-
 static const char *variant_key(const struct llmops_eval *ev, size_t vi)
 {
 	return ev->nvars > 1 ? ev->vars[vi].label : "";
@@ -511,38 +495,6 @@ int llmops_eval_scoring(struct llmops_eval *ev, struct llmops_err *err)
 	return llmops_tokenizer_open(&ev->tok, "o200k_base", err);
 }
 
-void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals *t)
-{
-	memset(t, 0, sizeof(*t));
-	for (size_t i = 0; i < ev->nvars; i++) {
-		t->cases += ev->vars[i].cases;
-		t->passed += ev->vars[i].passed;
-		t->scored += ev->vars[i].scored;
-		t->errors += ev->vars[i].errors;
-		t->skipped += ev->vars[i].skipped;
-		t->cost += ev->vars[i].cost;
-	}
-	t->rate = t->cases ? (double)t->passed / (double)t->cases : 1.0;
-	t->errors_ok = ev->max_errors >= 0
-			       ? t->errors <= ev->max_errors
-			       : (double)t->errors <= ev->max_errors_frac * (double)t->cases + 1e-9;
-	t->p_sign = 1;
-	if (ev->judge.preference && ev->nvars == 2) {
-		const struct llmops_eval_variant *b = &ev->vars[1];
-		t->pairwise = 1;
-		t->wins = b->pair_wins;
-		t->ties = b->pair_ties;
-		t->losses = b->pair_losses;
-		t->ties_inconsistent = b->pair_inconsistent;
-		t->p_sign = llmops_mcnemar_exact(t->wins, t->losses);
-		t->worse = t->losses > t->wins && t->p_sign < ev->pair_alpha;
-		t->better = t->wins > t->losses && t->p_sign < ev->pair_alpha;
-	}
-	t->gate_ok = t->rate + 1e-12 >= ev->min_pass_rate &&
-		     (ev->max_cost < 0 || t->cost <= ev->max_cost) && !t->skipped && t->errors_ok &&
-		     !t->worse;
-}
-
 /* Whether p sends requests somebody bills. */
 static int billed(const struct llmops_provider *p)
 {
@@ -587,7 +539,7 @@ int llmops_eval_max_errors(struct llmops_eval *ev, const char *s, struct llmops_
 	return 0;
 }
 
-static void repeats_release(struct llmops_eval *ev)
+void llmops_eval_repeats_free(struct llmops_eval *ev)
 {
 	for (size_t i = 0; ev->reps && i < ev->nvars; i++)
 		llmops_repeats_release(&ev->reps[i]);
@@ -648,65 +600,8 @@ int llmops_eval_repeats(struct llmops_eval *ev)
 	free(rl.n);
 	free(rl.cap);
 	if (rc)
-		repeats_release(ev);
+		llmops_eval_repeats_free(ev);
 	return rc;
-}
-
-void llmops_eval_release(struct llmops_eval *ev)
-{
-	struct llmops_eval_baseline *b = &ev->baseline;
-	if (b->done)
-		llmops_diff_release(&b->diff);
-	llmops_run_data_free(b->a);
-	llmops_run_data_free(b->b);
-	repeats_release(ev);
-	llmops_eval_pool_stop(ev);
-	llmops_eval_feed_release(ev);
-	llmops_eval_jobs_release(ev);
-	free(ev->done_keys);
-	free(ev->flags_);
-	llmops_dataset_file_close(&ev->file);
-	for (size_t i = 0; i < ev->nprotos; i++)
-		llmops_prompt_free(ev->protos[i].p);
-	free(ev->protos);
-	for (size_t i = 0; i < ev->nvars; i++)
-		free(ev->vars[i].lat);
-	free(ev->vars);
-	for (size_t i = 0; i < ev->nprovs; i++)
-		llmops_provider_free(ev->provs[i]);
-	free(ev->provs);
-	llmops_provider_free(ev->embedder);
-	llmops_prompt_free(ev->judge.rubric);
-	llmops_provider_free(ev->judge.prov);
-	for (size_t i = 0; i < ev->njudges; i++) {
-		llmops_prompt_free(ev->judges[i].rubric);
-		llmops_provider_free(ev->judges[i].prov);
-		cJSON_Delete(ev->judges[i].extra);
-	}
-	free(ev->judges);
-	llmops_strlist_release(&ev->case_rubrics);
-	llmops_strlist_release(&ev->case_rubrics_at);
-	llmops_prompt_free(ev->refusal.rubric);
-	llmops_provider_free(ev->refusal.prov);
-	cJSON_Delete(ev->refusal.extra);
-	llmops_provider_free(ev->moderator);
-	cJSON_Delete(ev->judge.extra);
-	llmops_idf_free(ev->idf);
-	llmops_tokenizer_close(ev->tok);
-	llmops_pricing_free(ev->prices);
-	free(ev->ds.label); /* ds holds no cases */
-	free(ev->ds.format);
-	llmops_strlist_release(&ev->metrics);
-	llmops_eval_guard_release(&ev->guard);
-	if (ev->have_penv)
-		llmops_prompt_env_close(&ev->penv);
-	free(ev->dataset_path_);
-	free(ev->root_);
-	free(ev->embedding_spec_);
-	free(ev->label_prompt_);
-	free(ev->label_version_);
-	llmops_strlist_release(&ev->argv);
-	memset(ev, 0, sizeof(*ev));
 }
 
 void llmops_eval_init(struct llmops_eval *ev)

@@ -309,6 +309,9 @@ struct llmops_eval {
 	int have_penv;
 	struct llmops_prompt_source src; /* partials from the work tree, for rendering */
 	int pinned_baseline;		 /* --baseline pinned */
+	/* the driver's (eval_run.c): a job whose follow-ups are all back ends, failed (why)
+	   or finished (why NULL); what llmops_eval_follow_done calls */
+	void (*job_end)(struct llmops_eval *ev, struct llmops_eval_job *j, const char *why);
 };
 
 /*
@@ -460,6 +463,18 @@ int llmops_eval_add_provider(struct eval_setup *h, const char *spec, struct llmo
 int llmops_eval_setup_moderator(struct eval_setup *h);
 int llmops_eval_setup_judges(struct eval_setup *h);
 int llmops_eval_check_models(struct eval_setup *h);
+
+/* eval_job.c: *dst = a copy of s (NULL: none), the old freed. */
+void llmops_eval_set_str(char **dst, const char *s);
+/* eval_score.c: j's scores (metrics, assertions, verdicts) and whether it passed: 0, or -1
+   out of memory. */
+int llmops_eval_score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j);
+/* eval_setup.c: free what llmops_eval_repeats made. */
+void llmops_eval_repeats_free(struct llmops_eval *ev);
+/* eval_score.c: the tokens of s (o200k_base when tok is the run's), -1 when unknown. */
+long llmops_eval_count_tokens(struct llmops_tokenizer *tok, const char *s);
+/* eval_judge.c: "tie", "A" or "B" for a preference's winner. */
+const char *llmops_eval_winner_name(int winner);
 
 /* Free the jobs still live and the requeue (eval_run.c). */
 void llmops_eval_jobs_release(struct llmops_eval *ev);
