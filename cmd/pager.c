@@ -6,6 +6,8 @@
  */
 #include "llmops.h"
 
+#include "env.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +17,12 @@ static pid_t pager_pid;
 
 void llmops_pager_start(const struct llmops_ctx *ctx)
 {
-	const char *pager = getenv("LLMOPS_PAGER");
+	const char *pager = llmops_env_get(ctx->env, "LLMOPS_PAGER");
 	int fds[2];
 	if (pager_pid || ctx->no_pager || !isatty(STDOUT_FILENO))
 		return;
 	if (!pager)
-		pager = getenv("PAGER");
+		pager = llmops_env_get(ctx->env, "PAGER");
 	if (!pager)
 		pager = "less";
 	if (!*pager || !strcmp(pager, "cat"))

@@ -40,9 +40,9 @@ static const struct llmops_usage usage = {
 
 /* Open path with $LLMOPS_OPENER, else the platform's opener, and wait for it (an opener hands
    the file to the browser and returns).  0 or an exit status, said. */
-static int open_file(const char *path)
+static int open_file(const struct llmops_ctx *ctx, const char *path)
 {
-	const char *opener = getenv("LLMOPS_OPENER");
+	const char *opener = llmops_env_get(ctx->env, "LLMOPS_OPENER");
 #ifdef __APPLE__
 	const char *platform = "open";
 #else
@@ -152,7 +152,7 @@ int cmd_report(int argc, char **argv, struct llmops_ctx *ctx)
 	if (strcmp(path, "-"))
 		fprintf(stderr, "llmops: wrote %s (%s, %zu cases)\n", path, format, r.run->n);
 	if (open_it)
-		rc = open_file(path);
+		rc = open_file(ctx, path);
 out:
 	llmops_report_release(&r);
 	return rc;

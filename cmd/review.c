@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "env.h"
+
 #include "review_view.h"
 
 #include "dataset.h"
@@ -187,7 +189,7 @@ static int decide(int argc, char **argv, struct llmops_ctx *ctx, const char *ver
 	if ((rc = parse_id(argv[0], &id)) || (rc = llmops_ctx_ledger_existing(ctx, &lg)))
 		return rc;
 	if (!reviewer)
-		reviewer = getenv("USER");
+		reviewer = llmops_env_get(ctx->env, "USER");
 	if (llmops_ledger_review_get(lg, id, &r, &err))
 		return llmops_report(&err);
 	if (update) {
