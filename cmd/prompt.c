@@ -3,6 +3,8 @@
  */
 #include "prompt_cmd.h"
 
+#include "options.h"
+
 #include "image.h"
 
 #include "verbs.h"
@@ -100,4 +102,23 @@ int prompt_load(const struct llmops_prompt_source *src, const char *path, int js
 {
 	struct llmops_err err = {0};
 	return llmops_prompt_load(src, path, json, out, blob, &err) ? llmops_report(&err) : 0;
+}
+
+int prompt_lock_verb(int argc, char **argv, const struct llmops_usage *u, struct llmops_ctx *ctx,
+		     int (*change)(struct llmops_prompt_env *env, const char *name,
+				   struct llmops_pin_result *r, struct llmops_err *err),
+		     struct llmops_pin_result *r)
+{
+	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
+	struct llmops_err err = {0};
+	struct llmops_prompt_env env;
+	int n = llmops_parse_command(argc, argv, opts, u, 1, 1), rc;
+	if (n < 0)
+		return LLMOPS_OPT_EXIT(n) ? LLMOPS_OPT_EXIT(n) : -1;
+	if ((rc = prompt_env_open(&env, ctx)))
+		return rc;
+	if (change(&env, argv[0], r, &err))
+		rc = llmops_report(&err);
+	llmops_prompt_env_close(&env);
+	return rc;
 }

@@ -66,4 +66,16 @@ int prompt_at(struct llmops_prompt_at *r, struct llmops_ctx *ctx, const char *ar
 /* What llmops_prompt_at_note has to say, on stderr. */
 void prompt_at_note(const struct llmops_prompt_at *r, int rendered);
 
+struct llmops_pin_result;
+struct llmops_usage;
+/*
+ * A verb of one NAME and no options that changes prompts.lock (promote, unpin, rollback):
+ * its arguments parsed, the store opened, change() made and its error printed.  0 (*r says
+ * what changed), -1 when --help was printed, or an exit status.
+ */
+int prompt_lock_verb(int argc, char **argv, const struct llmops_usage *u, struct llmops_ctx *ctx,
+		     int (*change)(struct llmops_prompt_env *env, const char *name,
+				   struct llmops_pin_result *r, struct llmops_err *err),
+		     struct llmops_pin_result *r);
+
 #endif

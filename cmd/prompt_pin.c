@@ -78,23 +78,13 @@ int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx)
 		"Make NAME's canary its stable version (all of the traffic): the canary's\n"
 		"entry, as it was pinned, replaces the stable one in prompts.lock.",
 	};
-	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
-	struct llmops_prompt_env env;
 	struct llmops_pin_result r;
-	struct llmops_err err = {0};
-	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
-	if (n < 0)
-		return LLMOPS_OPT_EXIT(n);
-	if ((rc = prompt_env_open(&env, ctx)))
-		return rc;
-	if (llmops_pin_promote(&env, argv[0], &r, &err)) {
-		rc = llmops_report(&err);
-	} else {
-		printf("promoted %s@%s to stable (was %s)\n", r.e.name, r.e.version, r.was);
-		fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
-	}
-	llmops_prompt_env_close(&env);
-	return rc;
+	int rc = prompt_lock_verb(argc, argv, &u, ctx, llmops_pin_promote, &r);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	printf("promoted %s@%s to stable (was %s)\n", r.e.name, r.e.version, r.was);
+	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
+	return 0;
 }
 
 /* What pin did, on stdout; what to do next on stderr. */
@@ -166,20 +156,10 @@ int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx)
 		syn,
 		"Remove NAME from prompts.lock (atomically).",
 	};
-	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 	struct llmops_pin_result r;
-	struct llmops_err err = {0};
-	struct llmops_prompt_env env;
-	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
-
-	if (n < 0)
-		return LLMOPS_OPT_EXIT(n);
-	if ((rc = prompt_env_open(&env, ctx)))
-		return rc;
-	if (llmops_pin_remove(&env, argv[0], &r, &err))
-		rc = llmops_report(&err);
-	else
-		printf("unpinned %s (was %s)\n", r.e.name, r.was);
-	llmops_prompt_env_close(&env);
-	return rc;
+	int rc = prompt_lock_verb(argc, argv, &u, ctx, llmops_pin_remove, &r);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	printf("unpinned %s (was %s)\n", r.e.name, r.was);
+	return 0;
 }

@@ -214,22 +214,12 @@ int prompt_rollback(int argc, char **argv, struct llmops_ctx *ctx)
 		"all.  Rolling back again goes one more step back (v3, v2, v1).  A canary is\n"
 		"dropped.",
 	};
-	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 	struct llmops_pin_result r;
-	struct llmops_err err = {0};
-	struct llmops_prompt_env env;
-	int n = llmops_parse_command(argc, argv, opts, &u, 1, 1), rc;
-	if (n < 0)
-		return LLMOPS_OPT_EXIT(n);
-	if ((rc = prompt_env_open(&env, ctx)))
-		return rc;
-	if (llmops_pin_rollback(&env, argv[0], &r, &err)) {
-		rc = llmops_report(&err);
-	} else {
-		printf("rolled back %s to %s (as pinned before commit %.12s); was %s\n", r.e.name,
-		       r.e.version, r.commit, r.was);
-		fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
-	}
-	llmops_prompt_env_close(&env);
-	return rc;
+	int rc = prompt_lock_verb(argc, argv, &u, ctx, llmops_pin_rollback, &r);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	printf("rolled back %s to %s (as pinned before commit %.12s); was %s\n", r.e.name,
+	       r.e.version, r.commit, r.was);
+	fprintf(stderr, "commit %s to release it\n", LLMOPS_LOCK_FILE);
+	return 0;
 }
