@@ -172,8 +172,9 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, const char *src,
 		" r.git_commit, r.git_dirty, r.prompt_name, r.prompt_version, r.prompt_blob,"
 		" (SELECT m.id FROM main.datasets m JOIN src.datasets s ON s.sha256 = m.sha256"
 		"  WHERE s.id = r.dataset_id), r.provider, r.model, r.params, r.command,"
-		" r.llmops_version, r.outcome FROM src.runs r"
-		" WHERE r.id IN (SELECT id FROM temp.merged)");
+		" r.llmops_version, %s FROM src.runs r"
+		" WHERE r.id IN (SELECT id FROM temp.merged)",
+		version >= 7 ? "r.outcome" : "NULL"); /* the outcome came with schema 7 */
 	if ((rc = exec(lg, sql.data, &runs, src, err)))
 		goto out;
 	st->runs += runs;

@@ -59,6 +59,14 @@ run ev --ledger plain.db eval --dataset cases.json
 run llmops ledger merge plain.db
 expect_rc 0 "an unsharded ledger"
 check "its run is there" test "$(sql 'select count(*) from runs')" = 3
+check "with what the evaluation decided" test "$(sql "select count(*) from runs where outcome is not null and kind = 'eval' and id not in (select id from runs where params like '%shard%')")" = 1
+
+# a ledger of schema 6 (before runs kept their outcome) merges too
+run ev --ledger six.db eval --dataset cases.json
+python3 -c 'import sqlite3; d=sqlite3.connect("six.db"); d.execute("ALTER TABLE runs DROP COLUMN outcome"); d.execute("PRAGMA user_version=6"); d.commit()'
+run llmops ledger merge six.db
+expect_rc 0 "a schema 6 ledger"
+check "its run is there, with no outcome" test "$(sql 'select count(*) from runs where outcome is null')" -ge 2
 
 # --------------------------------------------------------------- bad input
 run ev eval --dataset cases.json --shard 4/3
