@@ -1,6 +1,6 @@
 /*
  * eval_cmd.h - what the parts of `llmops eval` share: eval.c (the run from
- * start to exit status), eval_opts.c (the options), eval_ledger.c (--resume),
+ * start to exit status), eval_opts.c (the options), eval_resume.c (--resume),
  * eval_production.c (--production), eval_out.c (what is printed).  The
  * engine is lib/eval/eval.h's, opaque.
  */

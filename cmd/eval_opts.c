@@ -1,7 +1,7 @@
 /*
  * eval_opts.c - `llmops eval`'s options: its usage, the parse of its flags into
  * struct eval_opts, and those the engine takes handed over as its options
- * (lib/eval/eval.h).  Below eval.c, eval_production.c and eval_ledger.c.
+ * (lib/eval/eval.h).  Below eval.c, eval_production.c and eval_resume.c.
  */
 #include "llmops.h"
 

@@ -1,6 +1,6 @@
 /*
- * eval_opts.h - the options of `llmops eval` as parsed, and the set-up
- * steps eval.c calls (eval_setup.c).
+ * eval_opts.h - the options of `llmops eval` as parsed, handed to the engine
+ * as its options, and the steps before it is made (--resume, --production).
  */
 #ifndef LLMOPS_CMD_EVAL_OPTS_H
 #define LLMOPS_CMD_EVAL_OPTS_H

@@ -1,7 +1,7 @@
 /*
  * report.c - `llmops report [RUN] [--vs RUN] -o FILE`: a run, or a run
- * compared with another, as a self-contained HTML page (report_html.c),
- * CSV, JUnit XML or Markdown, from what the ledger recorded.
+ * compared with another, written by lib/view/report.h (a self-contained HTML
+ * page, JSON, JSONL, CSV, JUnit XML or Markdown) from what the ledger recorded.
  */
 #include "llmops.h"
 

@@ -1,5 +1,5 @@
 /*
- * eval_ledger.c - `llmops eval --resume RUN`: the options the run was
+ * eval_resume.c - `llmops eval --resume RUN`: the options the run was
  * started with, parsed again as they were given.
  */
 #include "llmops.h"
