@@ -79,17 +79,15 @@ static void release(struct llmops_completion_cmd *ci)
 
 int cmd_completion(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const synopsis[] = {"llmops completion bash|zsh|fish", NULL};
-	static const struct llmops_usage usage = {
-		"llmops completion",
-		synopsis,
+	LLMOPS_USAGE(
+		usage, "llmops completion",
 		"Print a completion script for the shell, generated from llmops's own\n"
 		"command and option tables: commands, verbs, options and the values they\n"
 		"choose from, prompt names and versions, run ids.  bash: source it, or put it\n"
 		"in ~/.local/share/bash-completion/completions/llmops; zsh: as _llmops in a\n"
 		"directory of $fpath; fish: ~/.config/fish/completions/llmops.fish.  meson\n"
 		"install puts all three in the system's places.",
-	};
+		"llmops completion bash|zsh|fish");
 	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 	int n = llmops_parse_command(argc, argv, opts, &usage, 1, 1);
 	if (n < 0)

@@ -18,22 +18,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const synopsis[] = {
-	"llmops cost [--prompt NAME[@VERSION]]... [--dataset FILE] [--base REV] [--model MODEL]",
-	"            [--output-tokens N] [--requests-per-day N] [--prices FILE]",
-	"            [--budget USD] [--max-increase PCT] [--format text|json|markdown]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops cost",
-	synopsis,
+LLMOPS_USAGE(
+	usage, "llmops cost",
 	"For each pinned prompt (or each --prompt), the input tokens of the rendered\n"
 	"prompt (with each case of --dataset, or the template alone), the output\n"
 	"tokens, and the cost of one request for its model, per month at its traffic,\n"
 	"and of one run of the dataset.  With --base REV, the same for the prompts as\n"
 	"they are at REV, and the change.  Exit 1 when --budget or --max-increase is\n"
 	"exceeded.  Token counts of OpenAI models are exact; others are estimates.",
-};
+	"llmops cost [--prompt NAME[@VERSION]]... [--dataset FILE] [--base REV] [--model MODEL]",
+	"            [--output-tokens N] [--requests-per-day N] [--prices FILE]",
+	"            [--budget USD] [--max-increase PCT] [--format text|json|markdown]");
 
 static const char *const cost_formats[] = {"text", "json", "markdown", NULL};
 

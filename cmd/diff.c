@@ -10,24 +10,18 @@
 
 #include <math.h>
 
-static const char *const synopsis[] = {
-	"llmops diff [RUN_A] [RUN_B] [--tolerance X] [--fail-on-regression]",
-	"            [--significance P] [--limit N] [--format FORMAT]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops diff",
-	synopsis,
-	"Compare two runs case by case (B against A; by default the last run against\n"
-	"the newest earlier run of the same prompt and dataset).\n"
-	"Cases are paired by id (or, failing that, by identical expected text): the\n"
-	"newly failing and newly passing, scores that moved more than --tolerance\n"
-	"(default 0.05), changed outputs, and cases only in one run.  The change in\n"
-	"pass rate comes with an exact McNemar test on the paired cases, the mean\n"
-	"score change with its 95% interval.  --fail-on-regression exits 1 when any\n"
-	"case went from pass to fail or, with --significance P, only when the drop is\n"
-	"significant at P.",
-};
+LLMOPS_USAGE(usage, "llmops diff",
+	     "Compare two runs case by case (B against A; by default the last run against\n"
+	     "the newest earlier run of the same prompt and dataset).\n"
+	     "Cases are paired by id (or, failing that, by identical expected text): the\n"
+	     "newly failing and newly passing, scores that moved more than --tolerance\n"
+	     "(default 0.05), changed outputs, and cases only in one run.  The change in\n"
+	     "pass rate comes with an exact McNemar test on the paired cases, the mean\n"
+	     "score change with its 95% interval.  --fail-on-regression exits 1 when any\n"
+	     "case went from pass to fail or, with --significance P, only when the drop is\n"
+	     "significant at P.",
+	     "llmops diff [RUN_A] [RUN_B] [--tolerance X] [--fail-on-regression]",
+	     "            [--significance P] [--limit N] [--format FORMAT]");
 
 int cmd_diff(int argc, char **argv, struct llmops_ctx *ctx)
 {

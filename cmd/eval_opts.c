@@ -10,24 +10,8 @@
 
 #include <stdlib.h>
 
-static const char *const synopsis[] = {
-	"llmops eval --dataset FILE [--prompt NAME[@VER]]... [--provider SPEC]...",
-	"            [--metric NAME|judge:RUBRIC]... [--judge SPEC] [--threshold X]",
-	"            [--min-pass-rate X] [--max-cost USD]",
-	"            [--max-errors N|PCT]",
-	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
-	"            [--fallback SPEC] [--no-cache | --offline] [--allow-secrets]",
-	"            [-o FILE] [--format FORMAT]",
-	"            [--baseline RUN|last|pinned|REV [--fail-on-regression] [--significance P]]",
-	"            [--shard I/N]",
-	"llmops eval --production [--prompt NAME[@VER]] [--since DATE|AGE] [--sample N]",
-	"            [--seed S] [--assert FILE] [--metric NAME|judge:RUBRIC]... [--judge SPEC]",
-	"llmops eval --resume RUN",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops eval",
-	synopsis,
+LLMOPS_USAGE(
+	usage, "llmops eval",
 	"Run every case of a dataset through each prompt x provider variant, score the\n"
 	"outputs (similarity metrics and assertions), record every result in the ledger\n"
 	"as it completes, and gate: exit 1 when the pass rate is under --min-pass-rate\n"
@@ -45,7 +29,17 @@ static const struct llmops_usage usage = {
 	"significant by an exact McNemar test).  --shard I/N runs the I-th of N\n"
 	"contiguous slices of the cases, for N CI jobs whose ledgers 'llmops ledger\n"
 	"merge' folds back into one run.",
-};
+	"llmops eval --dataset FILE [--prompt NAME[@VER]]... [--provider SPEC]...",
+	"            [--metric NAME|judge:RUBRIC]... [--judge SPEC] [--threshold X]",
+	"            [--min-pass-rate X] [--max-cost USD]", "            [--max-errors N|PCT]",
+	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
+	"            [--fallback SPEC] [--no-cache | --offline] [--allow-secrets]",
+	"            [-o FILE] [--format FORMAT]",
+	"            [--baseline RUN|last|pinned|REV [--fail-on-regression] [--significance P]]",
+	"            [--shard I/N]",
+	"llmops eval --production [--prompt NAME[@VER]] [--since DATE|AGE] [--sample N]",
+	"            [--seed S] [--assert FILE] [--metric NAME|judge:RUBRIC]... [--judge SPEC]",
+	"llmops eval --resume RUN");
 
 static const char *const formats[] = {"text", "json", "jsonl", "csv", "junit", "markdown", NULL};
 

@@ -13,23 +13,17 @@
 
 #include <string.h>
 
-static const char *const synopsis[] = {
-	"llmops export --format prometheus|otlp|csv|jsonl [--since DATE|AGE] [--run RUN]",
-	"              [-o FILE | --otlp-endpoint URL]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops export",
-	synopsis,
-	"Write the ledger's results for other tools.  prometheus: counters and\n"
-	"histograms of requests, cases, tokens, cost and latency by prompt, version,\n"
-	"model, provider and source (eval, or production from llmops ingest), in the\n"
-	"text exposition format.  otlp: one OpenTelemetry\n"
-	"span per request with the GenAI semantic-convention attributes, as OTLP/JSON;\n"
-	"with --otlp-endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) they are POSTed to the\n"
-	"collector's /v1/traces in batches, with OTEL_EXPORTER_OTLP_HEADERS sent as\n"
-	"headers.  csv and jsonl: one line per result with its run.",
-};
+LLMOPS_USAGE(usage, "llmops export",
+	     "Write the ledger's results for other tools.  prometheus: counters and\n"
+	     "histograms of requests, cases, tokens, cost and latency by prompt, version,\n"
+	     "model, provider and source (eval, or production from llmops ingest), in the\n"
+	     "text exposition format.  otlp: one OpenTelemetry\n"
+	     "span per request with the GenAI semantic-convention attributes, as OTLP/JSON;\n"
+	     "with --otlp-endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) they are POSTed to the\n"
+	     "collector's /v1/traces in batches, with OTEL_EXPORTER_OTLP_HEADERS sent as\n"
+	     "headers.  csv and jsonl: one line per result with its run.",
+	     "llmops export --format prometheus|otlp|csv|jsonl [--since DATE|AGE] [--run RUN]",
+	     "              [-o FILE | --otlp-endpoint URL]");
 
 static const char *const formats[] = {"prometheus", "otlp", "csv", "jsonl", NULL};
 

@@ -20,13 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const synopsis[] = {
-	"llmops ingest [--from FORMAT] [--bundle FILE] [--strict] [--format FORMAT] FILE...|-",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops ingest",
-	synopsis,
+LLMOPS_USAGE(
+	usage, "llmops ingest",
 	"Read production request/response records and keep them in the ledger as\n"
 	"production runs (one per UTC day, prompt version, provider and model):\n"
 	"OpenAI-style JSONL ({\"id\", \"request\", \"response\", \"latency_ms\",\n"
@@ -42,7 +37,7 @@ static const struct llmops_usage usage = {
 	"skipped (exit 2 with --strict, after the others are stored), as are GenAI\n"
 	"log events whose span was in none of the files: OTLP spans and their log\n"
 	"events are joined by trace and span id, in any order and any file.",
-};
+	"llmops ingest [--from FORMAT] [--bundle FILE] [--strict] [--format FORMAT] FILE...|-");
 
 static const char *const from_names[] = {"auto", "openai", "otlp", "litellm", NULL};
 

@@ -12,20 +12,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const synopsis[] = {"llmops init [--ci github|gitlab] [--format FORMAT] [DIR]",
-				       NULL};
-static const struct llmops_usage usage = {
-	"llmops init",
-	synopsis,
-	"Create prompts/ with an example prompt, evals/ with an example dataset,\n"
-	"llmops.json, and a '.llmops/' line in .gitignore, at the root of the git\n"
-	"work tree (or in DIR).  Existing files are never overwritten: each is\n"
-	"reported as kept.  --ci github|gitlab also writes the merge gate as a\n"
-	"pipeline (.github/workflows/llmops.yml or .gitlab-ci.yml): lint as SARIF,\n"
-	"prompt verify and cost against the target branch, eval in 4 shards compared\n"
-	"with the target branch's runs, the shards merged and reported, and ledger push\n"
-	"on the default branch.",
-};
+LLMOPS_USAGE(usage, "llmops init",
+	     "Create prompts/ with an example prompt, evals/ with an example dataset,\n"
+	     "llmops.json, and a '.llmops/' line in .gitignore, at the root of the git\n"
+	     "work tree (or in DIR).  Existing files are never overwritten: each is\n"
+	     "reported as kept.  --ci github|gitlab also writes the merge gate as a\n"
+	     "pipeline (.github/workflows/llmops.yml or .gitlab-ci.yml): lint as SARIF,\n"
+	     "prompt verify and cost against the target branch, eval in 4 shards compared\n"
+	     "with the target branch's runs, the shards merged and reported, and ledger push\n"
+	     "on the default branch.",
+	     "llmops init [--ci github|gitlab] [--format FORMAT] [DIR]");
 
 static cJSON *paths_json(const struct llmops_strlist *l)
 {

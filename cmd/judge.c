@@ -21,17 +21,11 @@ static const struct llmops_verb verbs[] = {
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
-static const char *const synopsis[] = {
-	"llmops judge agreement [--rubric NAME[@VERSION]] [--format FORMAT]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops judge",
-	synopsis,
-	"The judge metric (eval --metric judge:RUBRIC) calibrated against human review:\n"
-	"the results a judge scored and a reviewer decided (eval --review-below X, then\n"
-	"review accept or reject) are compared, per rubric version.",
-};
+LLMOPS_USAGE(usage, "llmops judge",
+	     "The judge metric (eval --metric judge:RUBRIC) calibrated against human review:\n"
+	     "the results a judge scored and a reviewer decided (eval --review-below X, then\n"
+	     "review accept or reject) are compared, per rubric version.",
+	     "llmops judge agreement [--rubric NAME[@VERSION]] [--format FORMAT]");
 
 static cJSON *agreement_json(const struct llmops_agreement *a)
 {
@@ -65,15 +59,14 @@ static void agreement_text(const struct llmops_agreement *a)
 
 static int judge_agreement(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {
-		"llmops judge agreement [--rubric NAME[@VERSION]] [--format FORMAT]", NULL};
-	static const struct llmops_usage u = {
-		"llmops judge agreement", syn,
+	LLMOPS_USAGE(
+		u, "llmops judge agreement",
 		"Per rubric version: how many results a judge scored and a reviewer decided,\n"
 		"the share on which they agree, Cohen's kappa with its 95% interval (below 0.6\n"
 		"the judge is weak, and eval warns), and the confusion matrix of the judge's\n"
 		"pass (its score at or above the result's threshold) against the reviewer's\n"
-		"accept."};
+		"accept.",
+		"llmops judge agreement [--rubric NAME[@VERSION]] [--format FORMAT]");
 	const char *format = "text", *rubric = NULL;
 	struct llmops_agreement *v = NULL;
 	struct llmops_err err = {0};

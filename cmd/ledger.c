@@ -28,27 +28,19 @@ static const struct llmops_verb verbs[] = {
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
-static const char *const synopsis[] = {
-	"llmops ledger create",
-	"llmops ledger info [--format FORMAT]",
-	"llmops ledger check [--format FORMAT]",
-	"llmops ledger backup FILE",
-	"llmops ledger merge FILE... [--format FORMAT]",
-	"llmops ledger push|fetch [REMOTE] [--format FORMAT]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops ledger",
-	synopsis,
-	"Inspect the ledger (.llmops/ledger.db at the repository root unless --ledger\n"
-	"or LLMOPS_LEDGER says otherwise).  A ledger named by --ledger or\n"
-	"LLMOPS_LEDGER must exist except for eval, 'create' and 'merge', which make\n"
-	"it.  'check' exits 1 when it finds damage;\n"
-	"'backup' copies a consistent snapshot while other processes write and never\n"
-	"overwrites FILE.  'merge' copies in what other ledgers have that this one\n"
-	"lacks and folds the shards of an 'eval --shard I/N' back into one run.\n"
-	"'push' and 'fetch' carry runs through the project's git remote.",
-};
+LLMOPS_USAGE(usage, "llmops ledger",
+	     "Inspect the ledger (.llmops/ledger.db at the repository root unless --ledger\n"
+	     "or LLMOPS_LEDGER says otherwise).  A ledger named by --ledger or\n"
+	     "LLMOPS_LEDGER must exist except for eval, 'create' and 'merge', which make\n"
+	     "it.  'check' exits 1 when it finds damage;\n"
+	     "'backup' copies a consistent snapshot while other processes write and never\n"
+	     "overwrites FILE.  'merge' copies in what other ledgers have that this one\n"
+	     "lacks and folds the shards of an 'eval --shard I/N' back into one run.\n"
+	     "'push' and 'fetch' carry runs through the project's git remote.",
+	     "llmops ledger create", "llmops ledger info [--format FORMAT]",
+	     "llmops ledger check [--format FORMAT]", "llmops ledger backup FILE",
+	     "llmops ledger merge FILE... [--format FORMAT]",
+	     "llmops ledger push|fetch [REMOTE] [--format FORMAT]");
 
 /* Parse a verb's options (only --format and --help) and check it has min..max operands: their
    number, or < 0 (LLMOPS_OPT_EXIT gives the exit status). */
@@ -67,13 +59,10 @@ static int verb_options(int argc, char **argv, const char **format, const struct
 
 static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops ledger info [--format FORMAT]", NULL};
-	static const struct llmops_usage u = {
-		"llmops ledger info",
-		syn,
-		"Show the ledger's path, schema version, journal mode, size and the rows\n"
-		"in each table.  Creates the ledger if it does not exist yet.",
-	};
+	LLMOPS_USAGE(u, "llmops ledger info",
+		     "Show the ledger's path, schema version, journal mode, size and the rows\n"
+		     "in each table.  Creates the ledger if it does not exist yet.",
+		     "llmops ledger info [--format FORMAT]");
 	const char *format = "text";
 	struct llmops_ledger_info info;
 	struct llmops_err err = {0};
@@ -93,15 +82,12 @@ static int ledger_info(int argc, char **argv, struct llmops_ctx *ctx)
 
 static int ledger_create(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops ledger create", NULL};
-	static const struct llmops_usage u = {
-		"llmops ledger create",
-		syn,
-		"Make an empty ledger at the path (--ledger, LLMOPS_LEDGER or the\n"
-		"project's .llmops/ledger.db); one that exists is kept as it is (and\n"
-		"migrated when its schema is older).  Commands that only read a ledger\n"
-		"named by --ledger never make one: a mistyped path is an error.",
-	};
+	LLMOPS_USAGE(u, "llmops ledger create",
+		     "Make an empty ledger at the path (--ledger, LLMOPS_LEDGER or the\n"
+		     "project's .llmops/ledger.db); one that exists is kept as it is (and\n"
+		     "migrated when its schema is older).  Commands that only read a ledger\n"
+		     "named by --ledger never make one: a mistyped path is an error.",
+		     "llmops ledger create");
 	struct llmops_ledger *lg;
 	int n = verb_options(argc, argv, NULL, &u, 0, 0), rc;
 
@@ -115,13 +101,10 @@ static int ledger_create(int argc, char **argv, struct llmops_ctx *ctx)
 
 static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops ledger check [--format FORMAT]", NULL};
-	static const struct llmops_usage u = {
-		"llmops ledger check",
-		syn,
-		"Run SQLite's integrity check and a foreign-key check over the whole\n"
-		"ledger.  Exit 0 when it is sound, 1 when damage is found.",
-	};
+	LLMOPS_USAGE(u, "llmops ledger check",
+		     "Run SQLite's integrity check and a foreign-key check over the whole\n"
+		     "ledger.  Exit 0 when it is sound, 1 when damage is found.",
+		     "llmops ledger check [--format FORMAT]");
 	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
 	const char *format = "text";
 	struct llmops_err err = {0};
@@ -155,13 +138,10 @@ static int ledger_check(int argc, char **argv, struct llmops_ctx *ctx)
 
 static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops ledger backup FILE", NULL};
-	static const struct llmops_usage u = {
-		"llmops ledger backup",
-		syn,
-		"Write a consistent copy of the ledger to FILE (a snapshot, even while\n"
-		"other processes write).  FILE must not exist.",
-	};
+	LLMOPS_USAGE(u, "llmops ledger backup",
+		     "Write a consistent copy of the ledger to FILE (a snapshot, even while\n"
+		     "other processes write).  FILE must not exist.",
+		     "llmops ledger backup FILE");
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
 	int n = verb_options(argc, argv, NULL, &u, 1, 1), rc;
@@ -178,19 +158,16 @@ static int ledger_backup(int argc, char **argv, struct llmops_ctx *ctx)
 
 static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops ledger merge FILE... [--format FORMAT]", NULL};
-	static const struct llmops_usage u = {
-		"llmops ledger merge",
-		syn,
-		"Copy into the ledger everything the ledgers FILE... have that it lacks:\n"
-		"runs by id, results by run and case, datasets by content and reviews, never\n"
-		"the response cache.  FILE is untrusted: it is checked first (its schema\n"
-		"exactly ours, every row in range, nothing but tables) and a run the ledger\n"
-		"has must come with the same content, else nothing of FILE is merged.\n"
-		"Merging a file twice adds nothing, and FILE is only read.  Then the\n"
-		"runs of each sharded evaluation ('eval --shard I/N' in N jobs) are folded\n"
-		"into one run, whose id the others' ids keep pointing to.",
-	};
+	LLMOPS_USAGE(u, "llmops ledger merge",
+		     "Copy into the ledger everything the ledgers FILE... have that it lacks:\n"
+		     "runs by id, results by run and case, datasets by content and reviews, never\n"
+		     "the response cache.  FILE is untrusted: it is checked first (its schema\n"
+		     "exactly ours, every row in range, nothing but tables) and a run the ledger\n"
+		     "has must come with the same content, else nothing of FILE is merged.\n"
+		     "Merging a file twice adds nothing, and FILE is only read.  Then the\n"
+		     "runs of each sharded evaluation ('eval --shard I/N' in N jobs) are folded\n"
+		     "into one run, whose id the others' ids keep pointing to.",
+		     "llmops ledger merge FILE... [--format FORMAT]");
 	const char *format = "text";
 	struct llmops_merge_stats st = {0};
 	struct llmops_err err = {0};

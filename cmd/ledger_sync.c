@@ -29,32 +29,24 @@ static cJSON *stats_json(const struct llmops_sync_stats *s, const char *remote)
 
 static int sync_verb(int argc, char **argv, struct llmops_ctx *ctx, int push)
 {
-	static const char *const push_syn[] = {
-		"llmops ledger push [REMOTE] [--with-production] [--format FORMAT]", NULL};
-	static const char *const fetch_syn[] = {"llmops ledger fetch [REMOTE] [--format FORMAT]",
-						NULL};
-	static const struct llmops_usage push_u = {
-		"llmops ledger push",
-		push_syn,
-		"Store every finished run the remote (default origin) lacks as a git object\n"
-		"under refs/llmops/runs/<RUN>/<CASES> of this repository and push those\n"
-		"refs: its summary, results, dataset and reviews, never the response cache.\n"
-		"Each run has its own ref, so pushes from several machines never conflict; a\n"
-		"push refused because another machine pushed the same run with other records\n"
-		"is fetched, merged and pushed again.  Production runs (llmops ingest: the\n"
-		"application's traffic, its users' text) stay local unless --with-production\n"
-		"says otherwise: what is pushed to git stays in its history.",
-	};
-	static const struct llmops_usage fetch_u = {
-		"llmops ledger fetch",
-		fetch_syn,
-		"Fetch refs/llmops/runs/* from the remote (default origin) and merge every\n"
-		"run the ledger lacks, as 'llmops ledger merge' does: nothing twice.  Each\n"
-		"snapshot is untrusted input: one that is not exactly a ledger this llmops\n"
-		"writes, holds another run than its ref names, or changes a run the ledger\n"
-		"has is refused, named and not kept, the others are merged, and the exit\n"
-		"status is 2.  Never the response cache.",
-	};
+	LLMOPS_USAGE(push_u, "llmops ledger push",
+		     "Store every finished run the remote (default origin) lacks as a git object\n"
+		     "under refs/llmops/runs/<RUN>/<CASES> of this repository and push those\n"
+		     "refs: its summary, results, dataset and reviews, never the response cache.\n"
+		     "Each run has its own ref, so pushes from several machines never conflict; a\n"
+		     "push refused because another machine pushed the same run with other records\n"
+		     "is fetched, merged and pushed again.  Production runs (llmops ingest: the\n"
+		     "application's traffic, its users' text) stay local unless --with-production\n"
+		     "says otherwise: what is pushed to git stays in its history.",
+		     "llmops ledger push [REMOTE] [--with-production] [--format FORMAT]");
+	LLMOPS_USAGE(fetch_u, "llmops ledger fetch",
+		     "Fetch refs/llmops/runs/* from the remote (default origin) and merge every\n"
+		     "run the ledger lacks, as 'llmops ledger merge' does: nothing twice.  Each\n"
+		     "snapshot is untrusted input: one that is not exactly a ledger this llmops\n"
+		     "writes, holds another run than its ref names, or changes a run the ledger\n"
+		     "has is refused, named and not kept, the others are merged, and the exit\n"
+		     "status is 2.  Never the response cache.",
+		     "llmops ledger fetch [REMOTE] [--format FORMAT]");
 	const char *format = "text";
 	int production = 0;
 	const struct llmops_option push_opts[] = {

@@ -16,24 +16,18 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const synopsis[] = {
-	"llmops lint [--format text|json|sarif|github] [--enable RULE[=SEVERITY]]... "
-	"[--disable RULE]... [--dataset FILE]... [--fix] [PATH...]",
-	"llmops lint --list-rules [--format text|json]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops lint",
-	synopsis,
-	"Check prompts and datasets before they reach a model: template syntax and\n"
-	"partials, variables against the datasets, version files and pins, secrets,\n"
-	"personal data, invisible and bidirectional characters, injection-prone\n"
-	"placement of variables, rendered size against the context window, front\n"
-	"matter, and dataset cases.  PATH defaults to prompts/ and evals/ (with\n"
-	"llmops.json and prompts.lock).  Findings print as path:line:col: severity:\n"
-	"message [rule]; exit 1 when any has severity error.  Nothing is sent over\n"
-	"the network.",
-};
+LLMOPS_USAGE(usage, "llmops lint",
+	     "Check prompts and datasets before they reach a model: template syntax and\n"
+	     "partials, variables against the datasets, version files and pins, secrets,\n"
+	     "personal data, invisible and bidirectional characters, injection-prone\n"
+	     "placement of variables, rendered size against the context window, front\n"
+	     "matter, and dataset cases.  PATH defaults to prompts/ and evals/ (with\n"
+	     "llmops.json and prompts.lock).  Findings print as path:line:col: severity:\n"
+	     "message [rule]; exit 1 when any has severity error.  Nothing is sent over\n"
+	     "the network.",
+	     "llmops lint [--format text|json|sarif|github] [--enable RULE[=SEVERITY]]... "
+	     "[--disable RULE]... [--dataset FILE]... [--fix] [PATH...]",
+	     "llmops lint --list-rules [--format text|json]");
 
 static const char *const format_choices[] = {"text", "json", "sarif", "github", NULL};
 

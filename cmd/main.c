@@ -217,12 +217,8 @@ static void list_commands(FILE *out)
 
 int cmd_help(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const synopsis[] = {"llmops help [<command> [<verb>]]", NULL};
-	static const struct llmops_usage usage = {
-		"llmops help",
-		synopsis,
-		"Show the list of commands, or one command's usage.",
-	};
+	LLMOPS_USAGE(usage, "llmops help", "Show the list of commands, or one command's usage.",
+		     "llmops help [<command> [<verb>]]");
 	const struct llmops_option opts[] = {OPT_HELP_ENTRY, OPT_END_ENTRY};
 	const struct llmops_command *cmd;
 	char *sub[4];
@@ -329,8 +325,7 @@ int main(int argc, char **argv)
 		{OPT_FLAG, 'h', "help", &help, NULL, "show this help", NULL, 0, 0},
 		OPT_END_ENTRY,
 	};
-	static const char *const synopsis[] = {global_synopsis, NULL};
-	static const struct llmops_usage usage = {"llmops", synopsis, NULL};
+	LLMOPS_USAGE(usage, "llmops", NULL, global_synopsis);
 
 	ctx.env = environ; /* lib/ reads the environment only as handed this */
 	llmops_redact_use_env(ctx.env);

@@ -14,19 +14,13 @@
 
 #include <stdlib.h>
 
-static const char *const synopsis[] = {
-	"llmops models [--approved] [--format FORMAT]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops models",
-	synopsis,
-	"The models llmops knows a price for (the built-in table, then llmops.json's\n"
-	"\"prices\"): price per million tokens in and out, context window, the tokenizer\n"
-	"that counts their tokens (exact, or an estimate), whether the id is a moving\n"
-	"alias, and whether llmops.json's models.approved lists it, with the pass rate of\n"
-	"the run that qualified it.  --approved: the approved models alone.",
-};
+LLMOPS_USAGE(usage, "llmops models",
+	     "The models llmops knows a price for (the built-in table, then llmops.json's\n"
+	     "\"prices\"): price per million tokens in and out, context window, the tokenizer\n"
+	     "that counts their tokens (exact, or an estimate), whether the id is a moving\n"
+	     "alias, and whether llmops.json's models.approved lists it, with the pass rate of\n"
+	     "the run that qualified it.  --approved: the approved models alone.",
+	     "llmops models [--approved] [--format FORMAT]");
 
 int cmd_models(int argc, char **argv, struct llmops_ctx *ctx)
 {

@@ -66,6 +66,15 @@ struct llmops_usage {
 	const char *description;     /* a short paragraph, may be NULL */
 };
 
+/*
+ * Define `static const struct llmops_usage NAME` (and its NULL-terminated
+ * synopsis, NAME_synopsis): the command's words, its paragraph (or NULL),
+ * then one string per synopsis line.
+ */
+#define LLMOPS_USAGE(name, command, description, ...)                                              \
+	static const char *const name##_synopsis[] = {__VA_ARGS__, NULL};                          \
+	static const struct llmops_usage name = {command, name##_synopsis, description}
+
 #define LLMOPS_OPT_HELP_SHOWN (-1) /* usage printed on stdout: exit 0 */
 #define LLMOPS_OPT_ERROR      (-2) /* error printed on stderr: exit 2 */
 

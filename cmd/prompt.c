@@ -29,29 +29,19 @@ static const struct llmops_verb verbs[] = {
 	{"verify", prompt_verify, "the CI gate: pins match their blobs; releases unchanged"},
 };
 
-static const char *const synopsis[] = {
-	"llmops prompt list [--format FORMAT]",
-	"llmops prompt show NAME[@VERSION] [--rev REV] [--raw]",
-	"llmops prompt new NAME [--bump major|minor|patch]",
-	"llmops prompt pin [NAME@]VERSION [--canary PCT]",
-	"llmops prompt promote NAME",
-	"llmops prompt rollback NAME",
-	"llmops prompt bundle [-o FILE]",
-	"llmops prompt resolve NAME --key KEY",
-	"llmops prompt unpin NAME",
-	"llmops prompt verify [--base REV]",
-	"llmops prompt diff NAME@A NAME@B | NAME@A..B",
-	"llmops prompt log NAME",
-	"llmops prompt render NAME[@VERSION] [--var K=V]... [--vars FILE.json]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops prompt",
-	synopsis,
-	"The prompt store: prompts/NAME/vX.Y.Z.txt (or .json) read from git through\n"
-	"libgit2.  prompts.lock pins the version production uses; 'verify' is the CI\n"
-	"gate that fails when a pinned or released version changed.",
-};
+LLMOPS_USAGE(usage, "llmops prompt",
+	     "The prompt store: prompts/NAME/vX.Y.Z.txt (or .json) read from git through\n"
+	     "libgit2.  prompts.lock pins the version production uses; 'verify' is the CI\n"
+	     "gate that fails when a pinned or released version changed.",
+	     "llmops prompt list [--format FORMAT]",
+	     "llmops prompt show NAME[@VERSION] [--rev REV] [--raw]",
+	     "llmops prompt new NAME [--bump major|minor|patch]",
+	     "llmops prompt pin [NAME@]VERSION [--canary PCT]", "llmops prompt promote NAME",
+	     "llmops prompt rollback NAME", "llmops prompt bundle [-o FILE]",
+	     "llmops prompt resolve NAME --key KEY", "llmops prompt unpin NAME",
+	     "llmops prompt verify [--base REV]", "llmops prompt diff NAME@A NAME@B | NAME@A..B",
+	     "llmops prompt log NAME",
+	     "llmops prompt render NAME[@VERSION] [--var K=V]... [--vars FILE.json]");
 
 int cmd_prompt(int argc, char **argv, struct llmops_ctx *ctx)
 {

@@ -14,16 +14,14 @@
 
 int prompt_bundle(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops prompt bundle [-o FILE]", NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt bundle",
-		syn,
+	LLMOPS_USAGE(
+		u, "llmops prompt bundle",
 		"Write every version prompts.lock pins, stable and canary, to one JSON file\n"
 		"an application loads at runtime without git: each version's text as\n"
 		"committed (read by its pinned blob), its partials as pinned, its front-matter\n"
 		"parameters, its weight, version, commit and content hash (stdout without\n"
 		"-o).  llmops prompt verify --bundle FILE checks one against the lock.",
-	};
+		"llmops prompt bundle [-o FILE]");
 	const char *output = NULL;
 	const struct llmops_option opts[] = {{OPT_STRING, 'o', "output", &output, "FILE",
 					      "write the bundle to FILE", NULL, 0, 0},

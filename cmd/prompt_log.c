@@ -58,15 +58,12 @@ static void log_partials(struct llmops_prompt_env *env, const char *name,
 
 int prompt_log(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops prompt log NAME [--format FORMAT]", NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt log",
-		syn,
-		"The commits that added, changed or deleted each version of NAME, that\n"
-		"changed a partial the pinned version (else the newest) includes, and that\n"
-		"moved its pin in prompts.lock, newest first.  In a shallow clone the\n"
-		"history stops at the clone's boundary, and says so.",
-	};
+	LLMOPS_USAGE(u, "llmops prompt log",
+		     "The commits that added, changed or deleted each version of NAME, that\n"
+		     "changed a partial the pinned version (else the newest) includes, and that\n"
+		     "moved its pin in prompts.lock, newest first.  In a shallow clone the\n"
+		     "history stops at the clone's boundary, and says so.",
+		     "llmops prompt log NAME [--format FORMAT]");
 	const char *format = "text";
 	const struct llmops_option opts[] = {OPT_FORMAT_ENTRY(&format), OPT_HELP_ENTRY,
 					     OPT_END_ENTRY};

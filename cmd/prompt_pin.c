@@ -13,16 +13,12 @@
 int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	static const char *const bumps[] = {"major", "minor", "patch", NULL};
-	static const char *const syn[] = {"llmops prompt new NAME [--bump major|minor|patch]",
-					  NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt new",
-		syn,
-		"Write the next version of NAME, copied from its newest version (work tree\n"
-		"copy if there is one), for editing: --bump minor (the default) turns v1.2.3\n"
-		"into v1.3.0.  A new family starts at v1.0.0 from a small template.  Prints\n"
-		"the new file's path.",
-	};
+	LLMOPS_USAGE(u, "llmops prompt new",
+		     "Write the next version of NAME, copied from its newest version (work tree\n"
+		     "copy if there is one), for editing: --bump minor (the default) turns v1.2.3\n"
+		     "into v1.3.0.  A new family starts at v1.0.0 from a small template.  Prints\n"
+		     "the new file's path.",
+		     "llmops prompt new NAME [--bump major|minor|patch]");
 	const char *bump = "minor";
 	const struct llmops_option opts[] = {
 		{OPT_CHOICE, 0, "bump", &bump, "PART", "major, minor (default) or patch", bumps, 0,
@@ -71,13 +67,10 @@ int prompt_new(int argc, char **argv, struct llmops_ctx *ctx)
 
 int prompt_promote(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops prompt promote NAME", NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt promote",
-		syn,
-		"Make NAME's canary its stable version (all of the traffic): the canary's\n"
-		"entry, as it was pinned, replaces the stable one in prompts.lock.",
-	};
+	LLMOPS_USAGE(u, "llmops prompt promote",
+		     "Make NAME's canary its stable version (all of the traffic): the canary's\n"
+		     "entry, as it was pinned, replaces the stable one in prompts.lock.",
+		     "llmops prompt promote NAME");
 	struct llmops_pin_result r;
 	int rc = prompt_lock_verb(argc, argv, &u, ctx, llmops_pin_promote, &r);
 	if (rc)
@@ -113,19 +106,16 @@ static void pin_said(const struct llmops_pin_result *r, int canary)
 
 int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops prompt pin [NAME@]VERSION [--canary PCT]", NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt pin",
-		syn,
-		"Record in prompts.lock the version production uses: its path, the HEAD\n"
-		"commit, the git blob id and the SHA-256 of the committed content.  Without\n"
-		"NAME, the family is the directory you are in (prompts/NAME/) or the only\n"
-		"one with that version.  Refuses uncommitted or modified files, and anything\n"
-		"that is not vMAJOR.MINOR.PATCH (\"latest\" is not a version).  With\n"
-		"--canary PCT, the version is pinned beside the stable one to take PCT% of\n"
-		"the traffic (llmops prompt resolve says which version a key gets; llmops\n"
-		"prompt promote makes it stable).",
-	};
+	LLMOPS_USAGE(u, "llmops prompt pin",
+		     "Record in prompts.lock the version production uses: its path, the HEAD\n"
+		     "commit, the git blob id and the SHA-256 of the committed content.  Without\n"
+		     "NAME, the family is the directory you are in (prompts/NAME/) or the only\n"
+		     "one with that version.  Refuses uncommitted or modified files, and anything\n"
+		     "that is not vMAJOR.MINOR.PATCH (\"latest\" is not a version).  With\n"
+		     "--canary PCT, the version is pinned beside the stable one to take PCT% of\n"
+		     "the traffic (llmops prompt resolve says which version a key gets; llmops\n"
+		     "prompt promote makes it stable).",
+		     "llmops prompt pin [NAME@]VERSION [--canary PCT]");
 	double canary = NAN;
 	const struct llmops_option opts[] = {
 		OPT_NUMBER_ENTRY(0, "canary", &canary, "PCT",
@@ -150,12 +140,8 @@ int prompt_pin(int argc, char **argv, struct llmops_ctx *ctx)
 
 int prompt_unpin(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops prompt unpin NAME", NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt unpin",
-		syn,
-		"Remove NAME from prompts.lock (atomically).",
-	};
+	LLMOPS_USAGE(u, "llmops prompt unpin", "Remove NAME from prompts.lock (atomically).",
+		     "llmops prompt unpin NAME");
 	struct llmops_pin_result r;
 	int rc = prompt_lock_verb(argc, argv, &u, ctx, llmops_pin_remove, &r);
 	if (rc)

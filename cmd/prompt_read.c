@@ -15,14 +15,11 @@
 
 int prompt_list(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops prompt list [--format FORMAT]", NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt list",
-		syn,
-		"List every prompt family under prompts/, its versions in semver order, the\n"
-		"version prompts.lock pins, and each file's state against HEAD: committed,\n"
-		"modified, added (staged), untracked or deleted.",
-	};
+	LLMOPS_USAGE(u, "llmops prompt list",
+		     "List every prompt family under prompts/, its versions in semver order, the\n"
+		     "version prompts.lock pins, and each file's state against HEAD: committed,\n"
+		     "modified, added (staged), untracked or deleted.",
+		     "llmops prompt list [--format FORMAT]");
 	const char *format = "text";
 	const struct llmops_option opts[] = {OPT_FORMAT_ENTRY(&format), OPT_HELP_ENTRY,
 					     OPT_END_ENTRY};
@@ -123,15 +120,11 @@ void prompt_at_note(const struct llmops_prompt_at *r, int rendered)
 
 int prompt_show(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {
-		"llmops prompt show NAME[@VERSION] [--rev REV] [--raw] [--format FORMAT]", NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt show",
-		syn,
-		"Print a version's template as committed: read from the git object database\n"
-		"at HEAD (or REV), never from the work tree.  Without @VERSION, the version\n"
-		"prompts.lock pins.  --raw prints the whole file, front matter included.",
-	};
+	LLMOPS_USAGE(u, "llmops prompt show",
+		     "Print a version's template as committed: read from the git object database\n"
+		     "at HEAD (or REV), never from the work tree.  Without @VERSION, the version\n"
+		     "prompts.lock pins.  --raw prints the whole file, front matter included.",
+		     "llmops prompt show NAME[@VERSION] [--rev REV] [--raw] [--format FORMAT]");
 	const char *format = "text", *rev = NULL;
 	int raw = 0;
 	const struct llmops_option opts[] = {

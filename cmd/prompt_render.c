@@ -14,20 +14,15 @@
 
 int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {
-		"llmops prompt render NAME[@VERSION] [--var K=V]... [--vars FILE.json] [--rev REV]",
-		"                     [--worktree] [--strict] [--format FORMAT]",
-		NULL,
-	};
-	static const struct llmops_usage u = {
-		"llmops prompt render",
-		syn,
+	LLMOPS_USAGE(
+		u, "llmops prompt render",
 		"Render a version with variables into the messages a model receives.  Reads\n"
 		"the committed text at HEAD (or REV); --worktree renders the file on disk,\n"
 		"for iterating before a commit.  A variable or partial with no value is\n"
 		"warned about on stderr and renders empty; --strict makes it an error.\n"
 		"--format json prints the OpenAI messages array.",
-	};
+		"llmops prompt render NAME[@VERSION] [--var K=V]... [--vars FILE.json] [--rev REV]",
+		"                     [--worktree] [--strict] [--format FORMAT]");
 	struct llmops_strlist pairs = LLMOPS_STRLIST_INIT, missing = LLMOPS_STRLIST_INIT;
 	const char *format = "text", *rev = NULL, *vars_file = NULL;
 	int worktree = 0, strict = 0;
@@ -127,17 +122,11 @@ int prompt_render(int argc, char **argv, struct llmops_ctx *ctx)
 
 int prompt_diff(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {
-		"llmops prompt diff NAME@A NAME@B [--rev REV] [--format FORMAT]",
-		"llmops prompt diff NAME@A..B [--rev REV] [--format FORMAT]",
-		NULL,
-	};
-	static const struct llmops_usage u = {
-		"llmops prompt diff",
-		syn,
-		"A unified diff between two versions, computed from the git objects at HEAD\n"
-		"(or REV).  Exit 0 whether or not they differ.",
-	};
+	LLMOPS_USAGE(u, "llmops prompt diff",
+		     "A unified diff between two versions, computed from the git objects at HEAD\n"
+		     "(or REV).  Exit 0 whether or not they differ.",
+		     "llmops prompt diff NAME@A NAME@B [--rev REV] [--format FORMAT]",
+		     "llmops prompt diff NAME@A..B [--rev REV] [--format FORMAT]");
 	const char *format = "text", *rev = NULL;
 	const struct llmops_option opts[] = {
 		{OPT_STRING, 0, "rev", &rev, "REV", "read at this commit, branch or tag", NULL, 0,

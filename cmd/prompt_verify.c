@@ -42,11 +42,8 @@ static void verify_text(const cJSON *out, const struct llmops_prompt_env *env, c
 
 int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {
-		"llmops prompt verify [--base REV] [--bundle FILE] [--format FORMAT]", NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt verify",
-		syn,
+	LLMOPS_USAGE(
+		u, "llmops prompt verify",
 		"The CI gate.  Fails (exit 1) when a pinned file's content no longer matches\n"
 		"its blob in prompts.lock, when a pinned file is missing, when the lock names\n"
 		"a version that does not exist, and with --base, when a version file that\n"
@@ -54,7 +51,7 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 		"only HEAD and REV themselves, so it works in a shallow clone.  With --bundle,\n"
 		"also fail when FILE (llmops prompt bundle) does not hold exactly what the\n"
 		"lock pins.",
-	};
+		"llmops prompt verify [--base REV] [--bundle FILE] [--format FORMAT]");
 	const char *format = "text", *base = NULL, *bundle = NULL;
 	const struct llmops_option opts[] = {
 		{OPT_STRING, 0, "base", &base, "REV",
@@ -126,17 +123,14 @@ static void resolve_one(const struct llmops_lock *l, const char *name, const cha
 
 int prompt_resolve_cmd(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {
-		"llmops prompt resolve NAME (--key KEY | --keys FILE) [--format FORMAT]", NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt resolve",
-		syn,
+	LLMOPS_USAGE(
+		u, "llmops prompt resolve",
 		"The version prompts.lock serves KEY (a user or conversation id): its bucket\n"
 		"is the first 16 hex digits of SHA-256(NAME \"\\n\" KEY) modulo 10000, and a\n"
 		"bucket below 100 x the canary's weight gets the canary, any other the stable\n"
 		"version (llmops-prompt(1) gives test vectors for other languages).  --keys\n"
 		"FILE resolves one key per line (\"-\": stdin) to lines KEY, version, bucket.",
-	};
+		"llmops prompt resolve NAME (--key KEY | --keys FILE) [--format FORMAT]");
 	const char *key = NULL, *keys = NULL, *format = "text";
 	const struct llmops_option opts[] = {
 		{OPT_STRING, 'k', "key", &key, "KEY", "the user or conversation id", NULL, 0, 0},
@@ -204,16 +198,14 @@ out:
    is one more step back (v3, v2, v1), never a return to what was rolled back from. */
 int prompt_rollback(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops prompt rollback NAME", NULL};
-	static const struct llmops_usage u = {
-		"llmops prompt rollback",
-		syn,
+	LLMOPS_USAGE(
+		u, "llmops prompt rollback",
 		"Return NAME to the stable version pinned before the current one, found in\n"
 		"the history of prompts.lock (the first commit that pinned the current version,\n"
 		"and the lock at its parent): its record as it was pinned then, partials and\n"
 		"all.  Rolling back again goes one more step back (v3, v2, v1).  A canary is\n"
 		"dropped.",
-	};
+		"llmops prompt rollback NAME");
 	struct llmops_pin_result r;
 	int rc = prompt_lock_verb(argc, argv, &u, ctx, llmops_pin_rollback, &r);
 	if (rc)

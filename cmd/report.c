@@ -17,14 +17,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-static const char *const synopsis[] = {
-	"llmops report [RUN] [--dataset FILE] [--vs RUN] [-o FILE] [--open] [--format "
-	"html|json|jsonl|csv|junit|markdown]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops report",
-	synopsis,
+LLMOPS_USAGE(
+	usage, "llmops report",
 	"Write a run (default: the last; with --dataset FILE, that dataset's last)\n"
 	"as one self-contained HTML page: summary, the pass-rate and cost trend of\n"
 	"its prompt, the score histogram, the latency distribution and a filterable table of cases "
@@ -36,7 +30,8 @@ static const struct llmops_usage usage = {
 	"report goes to standard output.  --open opens it with the platform's opener\n"
 	"(xdg-open; open on macOS; $LLMOPS_OPENER first), written to a temporary file\n"
 	"when no -o is given.",
-};
+	"llmops report [RUN] [--dataset FILE] [--vs RUN] [-o FILE] [--open] [--format "
+	"html|json|jsonl|csv|junit|markdown]");
 
 /* Open path with $LLMOPS_OPENER, else the platform's opener, and wait for it (an opener hands
    the file to the browser and returns).  0 or an exit status, said. */

@@ -28,23 +28,17 @@ static const struct llmops_verb verbs[] = {
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
-static const char *const synopsis[] = {
-	"llmops review list [--status STATUS] [--run RUN] [--format FORMAT]",
-	"llmops review show ID [--format FORMAT]",
-	"llmops review accept ID [--note TEXT] [--reviewer NAME] [--update-dataset [--dataset "
-	"FILE]]",
-	"llmops review reject ID [--note TEXT] [--reviewer NAME]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops review",
-	synopsis,
-	"The human review queue: results that 'eval --review-below X' queued because\n"
-	"their score was under X.  A reviewer reads the case, the output and its score\n"
-	"and records a verdict and a note.  An accepted output can become the case's\n"
-	"expected text in its dataset (--update-dataset), written atomically and only\n"
-	"when the case still expects what the run scored against.",
-};
+LLMOPS_USAGE(usage, "llmops review",
+	     "The human review queue: results that 'eval --review-below X' queued because\n"
+	     "their score was under X.  A reviewer reads the case, the output and its score\n"
+	     "and records a verdict and a note.  An accepted output can become the case's\n"
+	     "expected text in its dataset (--update-dataset), written atomically and only\n"
+	     "when the case still expects what the run scored against.",
+	     "llmops review list [--status STATUS] [--run RUN] [--format FORMAT]",
+	     "llmops review show ID [--format FORMAT]",
+	     "llmops review accept ID [--note TEXT] [--reviewer NAME] [--update-dataset [--dataset "
+	     "FILE]]",
+	     "llmops review reject ID [--note TEXT] [--reviewer NAME]");
 
 static const char *const statuses[] = {"pending", "accepted", "rejected", "all", NULL};
 
@@ -63,11 +57,10 @@ static int parse_id(const char *s, int64_t *id)
 
 static int review_list(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {
-		"llmops review list [--status STATUS] [--run RUN] [--format FORMAT]", NULL};
-	static const struct llmops_usage u = {"llmops review list", syn,
-					      "The review queue, oldest first: pending reviews by "
-					      "default."};
+	LLMOPS_USAGE(u, "llmops review list",
+		     "The review queue, oldest first: pending reviews by "
+		     "default.",
+		     "llmops review list [--status STATUS] [--run RUN] [--format FORMAT]");
 	const char *format = "text", *status = "pending", *run_ref = NULL;
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
@@ -115,10 +108,10 @@ static int review_list(int argc, char **argv, struct llmops_ctx *ctx)
 
 static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	static const char *const syn[] = {"llmops review show ID [--format FORMAT]", NULL};
-	static const struct llmops_usage u = {"llmops review show", syn,
-					      "One review: the case, the expected text and the "
-					      "output side by side, the scores and any verdict."};
+	LLMOPS_USAGE(u, "llmops review show",
+		     "One review: the case, the expected text and the "
+		     "output side by side, the scores and any verdict.",
+		     "llmops review show ID [--format FORMAT]");
 	const char *format = "text";
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
@@ -146,18 +139,15 @@ static int review_show(int argc, char **argv, struct llmops_ctx *ctx)
 
 static int decide(int argc, char **argv, struct llmops_ctx *ctx, const char *verdict)
 {
-	static const char *const syn_a[] = {"llmops review accept ID [--note TEXT] [--reviewer "
-					    "NAME] [--update-dataset [--dataset FILE]]",
-					    NULL};
-	static const char *const syn_r[] = {
-		"llmops review reject ID [--note TEXT] [--reviewer NAME]", NULL};
-	static const struct llmops_usage ua = {
-		"llmops review accept", syn_a,
+	LLMOPS_USAGE(
+		ua, "llmops review accept",
 		"Accept the output.  --update-dataset makes it the case's expected text in its\n"
 		"dataset (the run's, or --dataset FILE): JSONL changes one line, JSON is\n"
-		"written again; only when the case still expects what the run scored against."};
-	static const struct llmops_usage ur = {"llmops review reject", syn_r,
-					       "Reject the output, with a note saying why."};
+		"written again; only when the case still expects what the run scored against.",
+		"llmops review accept ID [--note TEXT] [--reviewer "
+		"NAME] [--update-dataset [--dataset FILE]]");
+	LLMOPS_USAGE(ur, "llmops review reject", "Reject the output, with a note saying why.",
+		     "llmops review reject ID [--note TEXT] [--reviewer NAME]");
 	int accept = !strcmp(verdict, "accepted");
 	const char *note = NULL, *reviewer = NULL, *dataset = NULL;
 	int update = 0, rc;

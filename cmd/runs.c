@@ -9,21 +9,15 @@
 #include "run_fmt.h"
 #include "since.h"
 
-static const char *const synopsis[] = {
-	"llmops runs [--prompt NAME] [--dataset FILE] [--kind KIND] [--status STATUS]",
-	"            [--since DATE|AGE] [--limit N] [--format FORMAT]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops runs",
-	synopsis,
-	"List the runs in the ledger, newest first: id, when (local time), kind, git\n"
-	"commit (* when the prompt files differed from it), prompt@version,\n"
-	"provider/model, cases, pass rate, cost and status.  --dataset matches runs of\n"
-	"the file at that path (any version of it) or of its current content.  --since\n"
-	"takes a date (2026-11-22, 2026-11-22T14:30Z) or an age (90m, 36h, 7d, 2w,\n"
-	"today).  --limit defaults to 50; 0 lists every run.",
-};
+LLMOPS_USAGE(usage, "llmops runs",
+	     "List the runs in the ledger, newest first: id, when (local time), kind, git\n"
+	     "commit (* when the prompt files differed from it), prompt@version,\n"
+	     "provider/model, cases, pass rate, cost and status.  --dataset matches runs of\n"
+	     "the file at that path (any version of it) or of its current content.  --since\n"
+	     "takes a date (2026-11-22, 2026-11-22T14:30Z) or an age (90m, 36h, 7d, 2w,\n"
+	     "today).  --limit defaults to 50; 0 lists every run.",
+	     "llmops runs [--prompt NAME] [--dataset FILE] [--kind KIND] [--status STATUS]",
+	     "            [--since DATE|AGE] [--limit N] [--format FORMAT]");
 
 static const char *const statuses[] = {"running", "passed", "failed", "error", "interrupted", NULL};
 

@@ -14,20 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const synopsis[] = {
-	"llmops show [RUN] [--dataset FILE] [--failed] [--case ID] [--format FORMAT]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops show",
-	synopsis,
-	"Show a run's summary (what ran, on which commit, pass rate with its 95%\n"
-	"interval, mean score, latency, tokens, cost) and one line per case.  RUN is a\n"
-	"run id, a unique prefix of one (4 or more characters), 'last' (the default)\n"
-	"or 'last~N' (N runs before the last); with --dataset FILE, 'last' and\n"
-	"'last~N' count that dataset's runs only.  --failed lists only the cases that did\n"
-	"not pass; --case ID shows that case in full: expected, output and the request.",
-};
+LLMOPS_USAGE(usage, "llmops show",
+	     "Show a run's summary (what ran, on which commit, pass rate with its 95%\n"
+	     "interval, mean score, latency, tokens, cost) and one line per case.  RUN is a\n"
+	     "run id, a unique prefix of one (4 or more characters), 'last' (the default)\n"
+	     "or 'last~N' (N runs before the last); with --dataset FILE, 'last' and\n"
+	     "'last~N' count that dataset's runs only.  --failed lists only the cases that did\n"
+	     "not pass; --case ID shows that case in full: expected, output and the request.",
+	     "llmops show [RUN] [--dataset FILE] [--failed] [--case ID] [--format FORMAT]");
 
 /* The case ids of d, for a suggestion. */
 static int no_such_case(const struct llmops_run_data *d, const char *id)

@@ -14,15 +14,8 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const synopsis[] = {
-	"llmops stats [--by day|prompt|version|model|provider|kind|tag:KEY] [--since DATE|AGE]",
-	"             [--budget USD] [--format FORMAT]",
-	"llmops stats --canary NAME [--fail-on-regression] [--significance P] [--since DATE|AGE]",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops stats",
-	synopsis,
+LLMOPS_USAGE(
+	usage, "llmops stats",
 	"What the ledger's runs add up to, evaluations and production traffic\n"
 	"(llmops ingest) alike, one row per day (UTC; the default), prompt, prompt\n"
 	"version, model, provider, kind of run or value of a metadata tag: runs, cases,\n"
@@ -37,7 +30,9 @@ static const struct llmops_usage usage = {
 	"error rate and online pass rate (two-proportion test), latency and cost per\n"
 	"request (Welch), and says regression, no regression or inconclusive;\n"
 	"--fail-on-regression exits 1 on a regression.",
-};
+	"llmops stats [--by day|prompt|version|model|provider|kind|tag:KEY] [--since DATE|AGE]",
+	"             [--budget USD] [--format FORMAT]",
+	"llmops stats --canary NAME [--fail-on-regression] [--significance P] [--since DATE|AGE]");
 
 static const char by_help[] = "day (default), prompt, version, model, provider, kind or tag:KEY";
 

@@ -15,15 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const synopsis[] = {
-	"llmops tokens [--model MODEL | --encoding ENCODING] [--ids] [--lossy] [--format FORMAT] "
-	"[FILE... | -]",
-	"llmops tokens --chat [--model MODEL] [--format FORMAT] FILE...",
-	NULL,
-};
-static const struct llmops_usage usage = {
-	"llmops tokens",
-	synopsis,
+LLMOPS_USAGE(
+	usage, "llmops tokens",
 	"Count the tokens of each FILE (or of stdin, with no FILE or '-') with the\n"
 	"tiktoken encoding of MODEL (cl100k_base, o200k_base; o200k_base by default).\n"
 	"Counts of OpenAI models are exact; other vendors' are estimates and are\n"
@@ -34,7 +27,9 @@ static const struct llmops_usage usage = {
 	"object with \"messages\" and \"tools\") and the count is its prompt tokens:\n"
 	"the chat format's overhead, names, tool calls and results, and the tool\n"
 	"definitions, as llmops-tokens(1) says how.",
-};
+	"llmops tokens [--model MODEL | --encoding ENCODING] [--ids] [--lossy] [--format FORMAT] "
+	"[FILE... | -]",
+	"llmops tokens --chat [--model MODEL] [--format FORMAT] FILE...");
 
 /* One chat request file counted; prints its own errors.  0 or an exit status. */
 static int chat_file(struct llmops_tokenizer *tok, const struct llmops_model_tokens *mt,
