@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "json.h"
+
 #include "agreement.h"
 #include "output.h"
 #include "run_fmt.h"
@@ -31,15 +33,12 @@ static cJSON *agreement_json(const struct llmops_agreement *a)
 {
 	cJSON *o = cJSON_CreateObject(), *m;
 	cJSON_AddStringToObject(o, "rubric", a->rubric);
-	cJSON_AddNumberToObject(o, "results", (double)a->n);
-	llmops_runfmt_add_num(o, "agreement", a->po);
-	llmops_runfmt_add_num(o, "kappa", a->kappa);
+	LLMOPS_JSON_NUMS(o, {"results", a->n}, {"agreement", a->po}, {"kappa", a->kappa});
 	llmops_runfmt_add_interval(o, "kappa_ci95", a->lo, a->hi);
 	m = cJSON_AddObjectToObject(o, "confusion");
-	cJSON_AddNumberToObject(m, "judge_pass_accepted", (double)a->c[1][1]);
-	cJSON_AddNumberToObject(m, "judge_pass_rejected", (double)a->c[1][0]);
-	cJSON_AddNumberToObject(m, "judge_fail_accepted", (double)a->c[0][1]);
-	cJSON_AddNumberToObject(m, "judge_fail_rejected", (double)a->c[0][0]);
+	LLMOPS_JSON_NUMS(m, {"judge_pass_accepted", a->c[1][1]},
+			 {"judge_pass_rejected", a->c[1][0]}, {"judge_fail_accepted", a->c[0][1]},
+			 {"judge_fail_rejected", a->c[0][0]});
 	return o;
 }
 

@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "json.h"
+
 #include "ledger_view.h"
 
 #include "ledger_cmd.h"
@@ -196,13 +198,10 @@ static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx)
 		return llmops_report(&err);
 	out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "ledger", llmops_ledger_path(lg));
-	cJSON_AddNumberToObject(out, "files", n);
-	cJSON_AddNumberToObject(out, "runs_added", (double)st.runs);
-	cJSON_AddNumberToObject(out, "runs_already_there", (double)st.runs_skipped);
-	cJSON_AddNumberToObject(out, "results_added", (double)st.results);
-	cJSON_AddNumberToObject(out, "datasets_added", (double)st.datasets);
-	cJSON_AddNumberToObject(out, "reviews_added", (double)st.reviews);
-	cJSON_AddNumberToObject(out, "shard_runs_folded", (double)st.folded);
+	LLMOPS_JSON_NUMS(out, {"files", n}, {"runs_added", st.runs},
+			 {"runs_already_there", st.runs_skipped}, {"results_added", st.results},
+			 {"datasets_added", st.datasets}, {"reviews_added", st.reviews},
+			 {"shard_runs_folded", st.folded});
 	return llmops_emit_out(out, llmops_format_from(format));
 }
 

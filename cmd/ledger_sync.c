@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "json.h"
+
 #include "ledger.h"
 #include "ledger_cmd.h"
 #include "ledgersync.h"
@@ -15,15 +17,10 @@ static cJSON *stats_json(const struct llmops_sync_stats *s, const char *remote)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "remote", remote);
-	cJSON_AddNumberToObject(o, "runs", (double)s->runs);
-	cJSON_AddNumberToObject(o, "pushed", (double)s->pushed);
-	cJSON_AddNumberToObject(o, "present", (double)s->present);
-	cJSON_AddNumberToObject(o, "merged", (double)s->merged);
-	cJSON_AddNumberToObject(o, "results", (double)s->results);
-	cJSON_AddNumberToObject(o, "retries", (double)s->retries);
-	cJSON_AddNumberToObject(o, "kept_local", (double)s->kept_local);
-	cJSON_AddNumberToObject(o, "replaced", (double)s->replaced);
-	cJSON_AddNumberToObject(o, "bytes", s->bytes);
+	LLMOPS_JSON_NUMS(o, {"runs", s->runs}, {"pushed", s->pushed}, {"present", s->present},
+			 {"merged", s->merged}, {"results", s->results}, {"retries", s->retries},
+			 {"kept_local", s->kept_local}, {"replaced", s->replaced},
+			 {"bytes", s->bytes});
 	return o;
 }
 

@@ -4,6 +4,8 @@
  */
 #include "llmops.h"
 
+#include "json.h"
+
 #include "prompt_cmd.h"
 #include "stats_prod.h"
 #include "stats_view.h"
@@ -67,10 +69,8 @@ int stats_budget(struct llmops_ledger *lg, const struct stats_prod *o, int json,
 	*over = prod + eval > o->budget;
 	if (json) {
 		cJSON *x = cJSON_AddObjectToObject(doc, "budget");
-		cJSON_AddNumberToObject(x, "budget_usd", o->budget);
-		cJSON_AddNumberToObject(x, "production_usd", prod);
-		cJSON_AddNumberToObject(x, "evaluation_usd", eval);
-		cJSON_AddNumberToObject(x, "spent_usd", prod + eval);
+		LLMOPS_JSON_NUMS(x, {"budget_usd", o->budget}, {"production_usd", prod},
+				 {"evaluation_usd", eval}, {"spent_usd", prod + eval});
 		cJSON_AddBoolToObject(x, "over", *over);
 		return 0;
 	}

@@ -57,13 +57,9 @@ static cJSON *chat_json(const char *path, const struct llmops_chat_request_count
 {
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "path", path);
-	cJSON_AddNumberToObject(f, "count", (double)c->total);
-	cJSON_AddNumberToObject(f, "messages", (double)c->cc.messages);
-	cJSON_AddNumberToObject(f, "tools", (double)c->tools);
-	cJSON_AddNumberToObject(f, "tool_calls", (double)c->cc.tool_calls);
-	cJSON_AddNumberToObject(f, "tool_results", (double)c->cc.tool_results);
-	cJSON_AddNumberToObject(f, "images", (double)c->cc.images);
-	cJSON_AddNumberToObject(f, "images_not_counted", (double)c->cc.images_uncounted);
+	LLMOPS_JSON_NUMS(f, {"count", c->total}, {"messages", c->cc.messages}, {"tools", c->tools},
+			 {"tool_calls", c->cc.tool_calls}, {"tool_results", c->cc.tool_results},
+			 {"images", c->cc.images}, {"images_not_counted", c->cc.images_uncounted});
 	return f;
 }
 

@@ -7,6 +7,8 @@
  */
 #include "eval.h"
 
+#include "json.h"
+
 #include "diff_json.h"
 #include "internal.h"
 #include "repeats_view.h"
@@ -41,10 +43,8 @@ static void judge_json(cJSON *o, const struct llmops_eval *ev, const struct llmo
 	if (ev->refusal.rubric)
 		cJSON_AddStringToObject(jg, "refusal_rubric", ev->refusal.name);
 	cJSON_AddStringToObject(jg, "provider", g->prov->label);
-	cJSON_AddNumberToObject(jg, "verdicts", (double)v->judged);
-	cJSON_AddNumberToObject(jg, "tokens_in", (double)v->judge_tokens_in);
-	cJSON_AddNumberToObject(jg, "tokens_out", (double)v->judge_tokens_out);
-	cJSON_AddNumberToObject(jg, "cost_usd", v->judge_cost);
+	LLMOPS_JSON_NUMS(jg, {"verdicts", v->judged}, {"tokens_in", v->judge_tokens_in},
+			 {"tokens_out", v->judge_tokens_out}, {"cost_usd", v->judge_cost});
 	cJSON_AddBoolToObject(jg, "cost_known", g->price != NULL);
 }
 
@@ -56,12 +56,9 @@ static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 	cJSON_AddStringToObject(o, "variant", v->label);
 	cJSON_AddStringToObject(o, "prompt", v->prompt);
 	cJSON_AddStringToObject(o, "provider", v->prov->label);
-	cJSON_AddNumberToObject(o, "cases", (double)v->cases);
-	cJSON_AddNumberToObject(o, "passed", (double)v->passed);
-	cJSON_AddNumberToObject(o, "failed", (double)v->failed);
-	cJSON_AddNumberToObject(o, "errors", (double)v->errors);
-	cJSON_AddNumberToObject(o, "skipped", (double)v->skipped);
-	cJSON_AddNumberToObject(o, "fallback_answers", (double)v->fallback_answers);
+	LLMOPS_JSON_NUMS(o, {"cases", v->cases}, {"passed", v->passed}, {"failed", v->failed},
+			 {"errors", v->errors}, {"skipped", v->skipped},
+			 {"fallback_answers", v->fallback_answers});
 	if (v->fallback)
 		cJSON_AddStringToObject(o, "fallback", v->fallback->label);
 	llmops_runfmt_add_num(o, "pass_rate",
@@ -79,22 +76,19 @@ static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 			cJSON_AddNumberToObject(m, llmops_metric_name(k),
 						v->metric_sum[k] / (double)v->metric_n[k]);
 	lat = cJSON_AddObjectToObject(o, "latency_ms"); /* over requests */
-	llmops_runfmt_add_num(lat, "p50", llmops_quantile(v->lat, v->nlat, 0.50));
-	llmops_runfmt_add_num(lat, "p95", llmops_quantile(v->lat, v->nlat, 0.95));
-	llmops_runfmt_add_num(lat, "p99", llmops_quantile(v->lat, v->nlat, 0.99));
-	cJSON_AddNumberToObject(lat, "requests", (double)v->nlat);
-	cJSON_AddNumberToObject(o, "tokens_in", (double)v->tokens_in);
-	cJSON_AddNumberToObject(o, "tokens_out", (double)v->tokens_out);
-	cJSON_AddNumberToObject(o, "cost_usd", v->cost);
+	LLMOPS_JSON_NUMS(lat, {"p50", llmops_quantile(v->lat, v->nlat, 0.50)},
+			 {"p95", llmops_quantile(v->lat, v->nlat, 0.95)},
+			 {"p99", llmops_quantile(v->lat, v->nlat, 0.99)}, {"requests", v->nlat});
+	LLMOPS_JSON_NUMS(o, {"tokens_in", v->tokens_in}, {"tokens_out", v->tokens_out},
+			 {"cost_usd", v->cost});
 	cJSON_AddBoolToObject(o, "cost_known", v->price != NULL);
 	cJSON_AddNumberToObject(o, "cache_hits", (double)v->cache_hits);
 	judge_json(o, ev, v);
 	if (ev->judge.preference) { /* this variant's outputs against the other's */
 		cJSON *pw = cJSON_AddObjectToObject(o, "pairwise");
-		cJSON_AddNumberToObject(pw, "wins", (double)v->pair_wins);
-		cJSON_AddNumberToObject(pw, "ties", (double)v->pair_ties);
-		cJSON_AddNumberToObject(pw, "ties_inconsistent", (double)v->pair_inconsistent);
-		cJSON_AddNumberToObject(pw, "losses", (double)v->pair_losses);
+		LLMOPS_JSON_NUMS(pw, {"wins", v->pair_wins}, {"ties", v->pair_ties},
+				 {"ties_inconsistent", v->pair_inconsistent},
+				 {"losses", v->pair_losses});
 	}
 	return o;
 }
@@ -123,12 +117,9 @@ static void pairwise_json(cJSON *o, const struct llmops_eval *ev,
 	cJSON_AddStringToObject(pw, "judge", ev->judge.prov->label);
 	cJSON_AddStringToObject(pw, "variant", ev->vars[1].label);
 	cJSON_AddStringToObject(pw, "against", ev->vars[0].label);
-	cJSON_AddNumberToObject(pw, "wins", (double)t->wins);
-	cJSON_AddNumberToObject(pw, "ties", (double)t->ties);
-	cJSON_AddNumberToObject(pw, "ties_inconsistent", (double)t->ties_inconsistent);
-	cJSON_AddNumberToObject(pw, "losses", (double)t->losses);
-	cJSON_AddNumberToObject(pw, "p_value", t->p_sign);
-	cJSON_AddNumberToObject(pw, "alpha", ev->pair_alpha);
+	LLMOPS_JSON_NUMS(pw, {"wins", t->wins}, {"ties", t->ties},
+			 {"ties_inconsistent", t->ties_inconsistent}, {"losses", t->losses},
+			 {"p_value", t->p_sign}, {"alpha", ev->pair_alpha});
 	cJSON_AddStringToObject(pw, "finding",
 				t->better  ? "better"
 				: t->worse ? "worse"
@@ -146,9 +137,8 @@ cJSON *llmops_eval_outcome(const struct llmops_eval *ev)
 	cJSON_AddNumberToObject(o, "redactions", (double)ev->redactions);
 	if (ev->review_below >= 0) {
 		cJSON *rv = cJSON_AddObjectToObject(o, "review");
-		cJSON_AddNumberToObject(rv, "below", ev->review_below);
-		cJSON_AddNumberToObject(rv, "queued", (double)ev->reviews_queued);
-		cJSON_AddNumberToObject(rv, "already_pending", (double)ev->reviews_dup);
+		LLMOPS_JSON_NUMS(rv, {"below", ev->review_below}, {"queued", ev->reviews_queued},
+				 {"already_pending", ev->reviews_dup});
 	}
 	if (ev->resumed)
 		cJSON_AddNumberToObject(o, "resumed_results", (double)ev->restored);

@@ -100,10 +100,8 @@ int llmops_lint_print_json(FILE *out, const struct llmops_lint_report *r)
 	size_t c[4];
 
 	llmops_lint_counts(r, c);
-	cJSON_AddNumberToObject(root, "files", (double)r->files);
-	cJSON_AddNumberToObject(root, "errors", (double)c[LLMOPS_SEV_ERROR]);
-	cJSON_AddNumberToObject(root, "warnings", (double)c[LLMOPS_SEV_WARNING]);
-	cJSON_AddNumberToObject(root, "notes", (double)c[LLMOPS_SEV_NOTE]);
+	LLMOPS_JSON_NUMS(root, {"files", r->files}, {"errors", c[LLMOPS_SEV_ERROR]},
+			 {"warnings", c[LLMOPS_SEV_WARNING]}, {"notes", c[LLMOPS_SEV_NOTE]});
 	for (size_t i = 0; i < r->n; i++) {
 		const struct llmops_finding *f = &r->f[i];
 		cJSON *o = cJSON_CreateObject();

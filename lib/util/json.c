@@ -679,3 +679,13 @@ int llmops_json_check_strict(const cJSON *root, const char *text, size_t len, co
 	llmops_strlist_release(&steps);
 	return rc;
 }
+
+void llmops_json_add_nums(cJSON *o, const struct llmops_json_num *nums, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(nums[i].value))
+			cJSON_AddNullToObject(o, nums[i].key);
+		else
+			cJSON_AddNumberToObject(o, nums[i].key, nums[i].value);
+	}
+}

@@ -121,4 +121,23 @@ int llmops_json_add_number(struct llmops_buf *b, double x);
  */
 int llmops_json_add_string(struct llmops_buf *b, const char *s);
 
+/* One number member of an object built from a table (LLMOPS_JSON_NUMS). */
+struct llmops_json_num {
+	const char *key;
+	double value; /* NAN: unknown, added as null */
+};
+
+/*
+ * Add nums[0..n) to the object o in order, each as a number, or null when
+ * it is NAN.  o keeps what is added; an allocation that fails leaves the
+ * member out (as cJSON_AddNumberToObject does).
+ */
+void llmops_json_add_nums(cJSON *o, const struct llmops_json_num *nums, size_t n);
+
+/* LLMOPS_JSON_NUMS(o, {"cases", s->cases}, {"pass_rate", s->rate}, ...) */
+#define LLMOPS_JSON_NUMS(o, ...)                                                                   \
+	llmops_json_add_nums((o), (const struct llmops_json_num[]){__VA_ARGS__},                   \
+			     sizeof((const struct llmops_json_num[]){__VA_ARGS__}) /               \
+				     sizeof(struct llmops_json_num))
+
 #endif

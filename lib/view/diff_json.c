@@ -3,6 +3,8 @@
  */
 #include "diff_json.h"
 
+#include "json.h"
+
 #include "runfmt.h"
 
 #include <math.h>
@@ -23,16 +25,11 @@ static cJSON *side_json(const struct llmops_run_data *r, const struct llmops_dif
 	cJSON_AddStringToObject(o, "run", r->run->id);
 	cJSON_AddStringToObject(o, "prompt", prompt);
 	cJSON_AddStringToObject(o, "provider", model);
-	cJSON_AddNumberToObject(o, "cases", (double)s->cases);
-	cJSON_AddNumberToObject(o, "passed", (double)s->passed);
-	cJSON_AddNumberToObject(o, "errors", (double)s->errors);
-	cJSON_AddNumberToObject(o, "skipped", (double)s->skipped);
-	llmops_runfmt_add_num(o, "pass_rate", s->pass_rate);
-	llmops_runfmt_add_num(o, "latency_p50_ms", s->latency_p50);
-	llmops_runfmt_add_num(o, "latency_p95_ms", s->latency_p95);
-	cJSON_AddNumberToObject(o, "cost_usd", s->cost_usd);
-	cJSON_AddNumberToObject(o, "tokens_in", (double)s->tokens_in);
-	cJSON_AddNumberToObject(o, "tokens_out", (double)s->tokens_out);
+	LLMOPS_JSON_NUMS(o, {"cases", s->cases}, {"passed", s->passed}, {"errors", s->errors},
+			 {"skipped", s->skipped}, {"pass_rate", s->pass_rate},
+			 {"latency_p50_ms", s->latency_p50}, {"latency_p95_ms", s->latency_p95},
+			 {"cost_usd", s->cost_usd}, {"tokens_in", s->tokens_in},
+			 {"tokens_out", s->tokens_out});
 	return o;
 }
 
@@ -48,9 +45,8 @@ static cJSON *pair_json(const struct llmops_diff_pair *p)
 		cJSON_AddStringToObject(o, "variant", p->b->variant);
 	cJSON_AddStringToObject(o, "a", llmops_runfmt_verdict(p->a->passed));
 	cJSON_AddStringToObject(o, "b", llmops_runfmt_verdict(p->b->passed));
-	llmops_runfmt_add_num(o, "score_a", p->a->score);
-	llmops_runfmt_add_num(o, "score_b", p->b->score);
-	llmops_runfmt_add_num(o, "score_change", p->dscore);
+	LLMOPS_JSON_NUMS(o, {"score_a", p->a->score}, {"score_b", p->b->score},
+			 {"score_change", p->dscore});
 	cJSON_AddBoolToObject(o, "output_changed", !!(p->change & LLMOPS_CHANGE_OUTPUT));
 	cJSON_AddBoolToObject(o, "matched_by_content", !!(p->change & LLMOPS_CHANGE_BY_CONTENT));
 	if (p->b->error)
@@ -79,11 +75,9 @@ static cJSON *case_json(const struct llmops_diff_case *x)
 	cJSON_AddStringToObject(o, "case", x->b->case_id);
 	if (*x->b->variant)
 		cJSON_AddStringToObject(o, "variant", x->b->variant);
-	cJSON_AddNumberToObject(o, "passed_a", (double)x->passed_a);
-	cJSON_AddNumberToObject(o, "runs_a", (double)x->runs_a);
-	cJSON_AddNumberToObject(o, "passed_b", (double)x->passed_b);
-	cJSON_AddNumberToObject(o, "runs_b", (double)x->runs_b);
-	cJSON_AddNumberToObject(o, "pass_fraction_change", x->change);
+	LLMOPS_JSON_NUMS(o, {"passed_a", x->passed_a}, {"runs_a", x->runs_a},
+			 {"passed_b", x->passed_b}, {"runs_b", x->runs_b},
+			 {"pass_fraction_change", x->change});
 	return o;
 }
 
@@ -91,11 +85,10 @@ static cJSON *case_json(const struct llmops_diff_case *x)
 static cJSON *repeats_json_of(const struct llmops_diff *d)
 {
 	cJSON *o = cJSON_CreateObject(), *lost, *moved;
-	cJSON_AddNumberToObject(o, "cases", (double)d->ncases);
-	cJSON_AddNumberToObject(o, "cases_worse", (double)d->cases_worse);
-	cJSON_AddNumberToObject(o, "cases_better", (double)d->cases_better);
-	cJSON_AddNumberToObject(o, "no_longer_always_passing", (double)d->cases_lost);
-	llmops_runfmt_add_num(o, "pass_fraction_change_mean", d->frac_mean);
+	LLMOPS_JSON_NUMS(o, {"cases", d->ncases}, {"cases_worse", d->cases_worse},
+			 {"cases_better", d->cases_better},
+			 {"no_longer_always_passing", d->cases_lost},
+			 {"pass_fraction_change_mean", d->frac_mean});
 	llmops_runfmt_add_interval(o, "pass_fraction_change_ci95", d->frac_lo, d->frac_hi);
 	cJSON_AddNumberToObject(o, "paired_t_p", d->frac_p);
 	lost = cJSON_AddArrayToObject(o, "lost");
@@ -117,25 +110,18 @@ cJSON *llmops_diff_json(const struct llmops_diff *d, const struct llmops_run_dat
 	cJSON_AddItemToObject(o, "a", side_json(a, &d->a));
 	cJSON_AddItemToObject(o, "b", side_json(b, &d->b));
 	p = cJSON_AddObjectToObject(o, "paired");
-	cJSON_AddNumberToObject(p, "cases", (double)d->npairs);
-	cJSON_AddNumberToObject(p, "matched_by_content", (double)d->by_content);
-	cJSON_AddNumberToObject(p, "only_in_a", (double)d->nonly_a);
-	cJSON_AddNumberToObject(p, "only_in_b", (double)d->nonly_b);
+	LLMOPS_JSON_NUMS(p, {"cases", d->npairs}, {"matched_by_content", d->by_content},
+			 {"only_in_a", d->nonly_a}, {"only_in_b", d->nonly_b});
 	cJSON_AddBoolToObject(p, "variants_paired_by_position", d->variants_renamed);
-	llmops_runfmt_add_num(p, "pass_rate_a", d->paired_rate_a);
-	llmops_runfmt_add_num(p, "pass_rate_b", d->paired_rate_b);
-	llmops_runfmt_add_num(p, "pass_rate_change", d->paired_rate_b - d->paired_rate_a);
-	cJSON_AddNumberToObject(p, "both_passed", (double)d->both_pass);
-	cJSON_AddNumberToObject(p, "newly_failing", (double)d->pass_to_fail);
-	cJSON_AddNumberToObject(p, "newly_passing", (double)d->fail_to_pass);
-	cJSON_AddNumberToObject(p, "both_failed", (double)d->both_fail);
-	cJSON_AddNumberToObject(p, "mcnemar_p", d->mcnemar_p);
-	cJSON_AddNumberToObject(p, "scored_pairs", (double)d->nscored);
-	llmops_runfmt_add_num(p, "score_change_mean", d->dscore_mean);
+	LLMOPS_JSON_NUMS(p, {"pass_rate_a", d->paired_rate_a}, {"pass_rate_b", d->paired_rate_b},
+			 {"pass_rate_change", d->paired_rate_b - d->paired_rate_a},
+			 {"both_passed", d->both_pass}, {"newly_failing", d->pass_to_fail},
+			 {"newly_passing", d->fail_to_pass}, {"both_failed", d->both_fail},
+			 {"mcnemar_p", d->mcnemar_p}, {"scored_pairs", d->nscored},
+			 {"score_change_mean", d->dscore_mean});
 	llmops_runfmt_add_interval(p, "score_change_ci95", d->dscore_lo, d->dscore_hi);
-	cJSON_AddNumberToObject(p, "score_tolerance", tolerance);
-	cJSON_AddNumberToObject(p, "score_changed", (double)d->score_changed);
-	cJSON_AddNumberToObject(p, "output_changed", (double)d->output_changed);
+	LLMOPS_JSON_NUMS(p, {"score_tolerance", tolerance}, {"score_changed", d->score_changed},
+			 {"output_changed", d->output_changed});
 	llmops_runfmt_add_num(o, "latency_p50_change_pct",
 			      llmops_rel_change(d->a.latency_p50, d->b.latency_p50));
 	llmops_runfmt_add_num(o, "latency_p95_change_pct",

@@ -3,6 +3,8 @@
  */
 #include "ledger_view.h"
 
+#include "json.h"
+
 #include <stdio.h>
 
 cJSON *llmops_ledger_info_json(const struct llmops_ledger *lg,
@@ -16,11 +18,9 @@ cJSON *llmops_ledger_info_json(const struct llmops_ledger *lg,
 	cJSON_AddStringToObject(out, "access",
 				llmops_ledger_readonly(lg) ? llmops_ledger_readonly(lg)
 							   : "read-write");
-	cJSON_AddNumberToObject(out, "size_bytes", (double)info->file_bytes);
-	cJSON_AddNumberToObject(out, "wal_bytes", (double)info->wal_bytes);
-	cJSON_AddNumberToObject(out, "page_size", (double)info->page_size);
-	cJSON_AddNumberToObject(out, "pages", (double)info->page_count);
-	cJSON_AddNumberToObject(out, "free_pages", (double)info->freelist_count);
+	LLMOPS_JSON_NUMS(out, {"size_bytes", info->file_bytes}, {"wal_bytes", info->wal_bytes},
+			 {"page_size", info->page_size}, {"pages", info->page_count},
+			 {"free_pages", info->freelist_count});
 	rows = cJSON_AddObjectToObject(out, "rows");
 	for (size_t i = 0; i < info->ntables; i++)
 		cJSON_AddNumberToObject(rows, info->tables[i].name, (double)info->tables[i].rows);

@@ -3,6 +3,8 @@
  */
 #include "repeats_view.h"
 
+#include "json.h"
+
 #include "runfmt.h"
 
 #include <math.h>
@@ -45,17 +47,12 @@ static cJSON *case_json(const struct llmops_rep_case *x)
 {
 	cJSON *o = cJSON_CreateObject(), *s;
 	cJSON_AddStringToObject(o, "case", x->case_id);
-	cJSON_AddNumberToObject(o, "runs", (double)x->runs);
-	cJSON_AddNumberToObject(o, "passed", (double)x->passed);
-	cJSON_AddNumberToObject(o, "failed", (double)x->failed);
-	cJSON_AddNumberToObject(o, "errors", (double)x->errors);
-	cJSON_AddNumberToObject(o, "pass_fraction", x->pass_fraction);
+	LLMOPS_JSON_NUMS(o, {"runs", x->runs}, {"passed", x->passed}, {"failed", x->failed},
+			 {"errors", x->errors}, {"pass_fraction", x->pass_fraction});
 	cJSON_AddBoolToObject(o, "flaky", x->flaky);
 	s = cJSON_AddObjectToObject(o, "score");
-	llmops_runfmt_add_num(s, "mean", x->score_mean);
-	llmops_runfmt_add_num(s, "sd", x->score_sd);
-	llmops_runfmt_add_num(s, "min", x->score_min);
-	llmops_runfmt_add_num(s, "max", x->score_max);
+	LLMOPS_JSON_NUMS(s, {"mean", x->score_mean}, {"sd", x->score_sd}, {"min", x->score_min},
+			 {"max", x->score_max});
 	return o;
 }
 
@@ -63,24 +60,18 @@ cJSON *llmops_repeats_json(const struct llmops_repeats *r, int per_case)
 {
 	cJSON *o = cJSON_CreateObject(), *ks, *fl;
 	cJSON_AddNumberToObject(o, "runs_per_case", r->max_runs); /* the most */
-	cJSON_AddNumberToObject(o, "cases", (double)r->ncases);
-	cJSON_AddNumberToObject(o, "results", (double)r->results);
-	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
-	llmops_runfmt_add_num(o, "pass_rate", r->rate);
+	LLMOPS_JSON_NUMS(o, {"cases", r->ncases}, {"results", r->results}, {"passed", r->passed},
+			 {"pass_rate", r->rate});
 	llmops_runfmt_add_interval(o, "pass_rate_ci95", r->lo, r->hi);
-	llmops_runfmt_add_num(o, "effective_n", r->n_eff);
-	llmops_runfmt_add_num(o, "design_effect", r->deff);
-	cJSON_AddNumberToObject(o, "always_passed", (double)r->always);
-	cJSON_AddNumberToObject(o, "never_passed", (double)r->never);
-	cJSON_AddNumberToObject(o, "flaky", (double)r->flaky);
-	cJSON_AddNumberToObject(o, "passed_with_errors", (double)r->partial);
+	LLMOPS_JSON_NUMS(o, {"effective_n", r->n_eff}, {"design_effect", r->deff},
+			 {"always_passed", r->always}, {"never_passed", r->never},
+			 {"flaky", r->flaky}, {"passed_with_errors", r->partial});
 	ks = cJSON_AddArrayToObject(o, "pass_at_k");
 	for (size_t i = 0; i < r->nks; i++) {
 		cJSON *k = cJSON_CreateObject();
-		cJSON_AddNumberToObject(k, "k", r->ks[i].k);
-		cJSON_AddNumberToObject(k, "cases", (double)r->ks[i].cases);
-		llmops_runfmt_add_num(k, "pass_at_k", r->ks[i].pass_at_k);
-		llmops_runfmt_add_num(k, "pass_hat_k", r->ks[i].pass_hat_k);
+		LLMOPS_JSON_NUMS(k, {"k", r->ks[i].k}, {"cases", r->ks[i].cases},
+				 {"pass_at_k", r->ks[i].pass_at_k},
+				 {"pass_hat_k", r->ks[i].pass_hat_k});
 		cJSON_AddItemToArray(ks, k);
 	}
 	fl = cJSON_AddArrayToObject(o, "flaky_cases");

@@ -3,6 +3,8 @@
  */
 #include "results.h"
 
+#include "json.h"
+
 #include "runfmt.h"
 
 #include <math.h>
@@ -51,11 +53,10 @@ cJSON *llmops_results_json(const struct llmops_result *r, int with_text, int rep
 	llmops_runfmt_add_num(o, "threshold", r->threshold);
 	sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
 	cJSON_AddItemToObject(o, "scores", sc ? sc : cJSON_CreateObject());
-	llmops_runfmt_add_num(o, "latency_ms", r->latency_ms);
-	llmops_runfmt_add_num(o, "ttft_ms", r->ttft_ms);
-	llmops_runfmt_add_num(o, "tokens_in", r->tokens_in >= 0 ? (double)r->tokens_in : NAN);
-	llmops_runfmt_add_num(o, "tokens_out", r->tokens_out >= 0 ? (double)r->tokens_out : NAN);
-	llmops_runfmt_add_num(o, "cost_usd", r->cost_usd);
+	LLMOPS_JSON_NUMS(o, {"latency_ms", r->latency_ms}, {"ttft_ms", r->ttft_ms},
+			 {"tokens_in", r->tokens_in >= 0 ? (double)r->tokens_in : NAN},
+			 {"tokens_out", r->tokens_out >= 0 ? (double)r->tokens_out : NAN},
+			 {"cost_usd", r->cost_usd});
 	cJSON *jv = r->judge ? cJSON_Parse(r->judge) : NULL;
 	if (jv) /* the judge's verdict, and what it cost apart from cost_usd */
 		cJSON_AddItemToObject(o, "judge", jv);

@@ -3,6 +3,8 @@
  */
 #include "runfmt.h"
 
+#include "json.h"
+
 #include "buf.h"
 #include "since.h"
 
@@ -141,21 +143,14 @@ cJSON *llmops_runfmt_run_json(const struct llmops_run *r)
 	cJSON_AddItemToObject(o, "params", p ? p : cJSON_CreateNull());
 	llmops_runfmt_add_str(o, "command", r->command);
 	llmops_runfmt_add_str(o, "llmops_version", r->llmops_version);
-	cJSON_AddNumberToObject(o, "cases", (double)r->cases);
-	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
-	cJSON_AddNumberToObject(o, "failed", (double)r->failed);
-	cJSON_AddNumberToObject(o, "errors", (double)r->errored);
-	cJSON_AddNumberToObject(o, "skipped", (double)r->skipped);
+	LLMOPS_JSON_NUMS(o, {"cases", r->cases}, {"passed", r->passed}, {"failed", r->failed},
+			 {"errors", r->errored}, {"skipped", r->skipped});
 	llmops_runfmt_add_num(o, "pass_rate",
 			      r->cases ? (double)r->passed / (double)r->cases : NAN);
-	llmops_runfmt_add_num(o, "score_mean", r->score_mean);
-	cJSON_AddNumberToObject(o, "requests", (double)r->requests);
-	cJSON_AddNumberToObject(o, "cache_hits", (double)r->cache_hits);
-	llmops_runfmt_add_num(o, "latency_p50_ms", r->latency_p50);
-	llmops_runfmt_add_num(o, "latency_p95_ms", r->latency_p95);
-	cJSON_AddNumberToObject(o, "tokens_in", (double)r->tokens_in);
-	cJSON_AddNumberToObject(o, "tokens_out", (double)r->tokens_out);
-	cJSON_AddNumberToObject(o, "cost_usd", r->cost_usd);
+	LLMOPS_JSON_NUMS(o, {"score_mean", r->score_mean}, {"requests", r->requests},
+			 {"cache_hits", r->cache_hits}, {"latency_p50_ms", r->latency_p50},
+			 {"latency_p95_ms", r->latency_p95}, {"tokens_in", r->tokens_in},
+			 {"tokens_out", r->tokens_out}, {"cost_usd", r->cost_usd});
 	return o;
 }
 

@@ -3,6 +3,8 @@
  */
 #include "stats_view.h"
 
+#include "json.h"
+
 #include "runfmt.h"
 #include "table.h"
 
@@ -14,19 +16,12 @@ static cJSON *row_json(const struct llmops_stats_row *r)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "key", r->key);
-	cJSON_AddNumberToObject(o, "runs", (double)r->runs);
-	cJSON_AddNumberToObject(o, "cases", (double)r->cases);
-	cJSON_AddNumberToObject(o, "passed", (double)r->passed);
-	cJSON_AddNumberToObject(o, "errors", (double)r->errored);
-	cJSON_AddNumberToObject(o, "requests", (double)r->requests);
-	cJSON_AddNumberToObject(o, "cache_hits", (double)r->cache_hits);
-	cJSON_AddNumberToObject(o, "tokens_in", (double)r->tokens_in);
-	cJSON_AddNumberToObject(o, "tokens_out", (double)r->tokens_out);
-	cJSON_AddNumberToObject(o, "cost_usd", r->cost_usd);
-	llmops_runfmt_add_num(o, "latency_p50_ms", r->latency_p50);
-	llmops_runfmt_add_num(o, "latency_p95_ms", r->latency_p95);
-	llmops_runfmt_add_num(o, "error_rate", r->error_rate);
-	llmops_runfmt_add_num(o, "pass_rate", r->pass_rate);
+	LLMOPS_JSON_NUMS(o, {"runs", r->runs}, {"cases", r->cases}, {"passed", r->passed},
+			 {"errors", r->errored}, {"requests", r->requests},
+			 {"cache_hits", r->cache_hits}, {"tokens_in", r->tokens_in},
+			 {"tokens_out", r->tokens_out}, {"cost_usd", r->cost_usd},
+			 {"latency_p50_ms", r->latency_p50}, {"latency_p95_ms", r->latency_p95},
+			 {"error_rate", r->error_rate}, {"pass_rate", r->pass_rate});
 	return o;
 }
 
@@ -64,11 +59,8 @@ cJSON *llmops_stats_json(const struct llmops_stats *s, const char *by, const cha
 		cJSON_AddStringToObject(x, "dataset", d->dataset);
 		cJSON_AddStringToObject(x, "model", d->model);
 		cJSON_AddStringToObject(x, "metric", d->metric);
-		cJSON_AddNumberToObject(x, "before", d->before);
-		cJSON_AddNumberToObject(x, "recent", d->after);
-		cJSON_AddNumberToObject(x, "p", d->p);
-		cJSON_AddNumberToObject(x, "runs_before", (double)d->nbefore);
-		cJSON_AddNumberToObject(x, "runs_recent", (double)d->nafter);
+		LLMOPS_JSON_NUMS(x, {"before", d->before}, {"recent", d->after}, {"p", d->p},
+				 {"runs_before", d->nbefore}, {"runs_recent", d->nafter});
 		cJSON_AddItemToArray(dr, x);
 	}
 	return o;
@@ -118,16 +110,11 @@ static cJSON *side_json(const struct llmops_canary_side *s)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "version", s->version);
-	cJSON_AddNumberToObject(o, "requests", (double)s->requests);
-	cJSON_AddNumberToObject(o, "errors", (double)s->errors);
-	llmops_runfmt_add_num(o, "error_rate", s->error_rate);
-	llmops_runfmt_add_num(o, "latency_mean_ms", s->latency_mean);
-	llmops_runfmt_add_num(o, "latency_p50_ms", s->latency_p50);
-	llmops_runfmt_add_num(o, "latency_p95_ms", s->latency_p95);
-	llmops_runfmt_add_num(o, "cost_mean_usd", s->cost_mean);
-	cJSON_AddNumberToObject(o, "scored", (double)s->scored);
-	cJSON_AddNumberToObject(o, "passed", (double)s->passed);
-	llmops_runfmt_add_num(o, "pass_rate", s->pass_rate);
+	LLMOPS_JSON_NUMS(o, {"requests", s->requests}, {"errors", s->errors},
+			 {"error_rate", s->error_rate}, {"latency_mean_ms", s->latency_mean},
+			 {"latency_p50_ms", s->latency_p50}, {"latency_p95_ms", s->latency_p95},
+			 {"cost_mean_usd", s->cost_mean}, {"scored", s->scored},
+			 {"passed", s->passed}, {"pass_rate", s->pass_rate});
 	return o;
 }
 
@@ -150,9 +137,7 @@ cJSON *llmops_canary_json(const struct llmops_canary *c, const struct llmops_can
 		cJSON *y = cJSON_CreateObject();
 		cJSON_AddStringToObject(y, "metric", t->metric);
 		cJSON_AddBoolToObject(y, "tested", t->tested);
-		llmops_runfmt_add_num(y, "stable", t->stable);
-		llmops_runfmt_add_num(y, "canary", t->canary);
-		llmops_runfmt_add_num(y, "p", t->p);
+		LLMOPS_JSON_NUMS(y, {"stable", t->stable}, {"canary", t->canary}, {"p", t->p});
 		cJSON_AddBoolToObject(y, "worse", t->worse);
 		cJSON_AddItemToArray(tests, y);
 	}
