@@ -27,10 +27,25 @@ int llmops_eval_push_call(struct llmops_eval *ev, struct llmops_call *c)
 	return 0;
 }
 
-void llmops_eval_set_str(char **dst, const char *s)
+/* The job's result holds const pointers (what the ledger appends) to strings the
+   job owns (internal.h): these three functions are the only ones that free them. */
+void llmops_eval_own_str(const char **dst, char *s)
 {
-	free(*dst);
-	*dst = s ? strdup(s) : NULL;
+	free((char *)*dst);
+	*dst = s;
+}
+
+void llmops_eval_set_str(const char **dst, const char *s)
+{
+	llmops_eval_own_str(dst, s ? strdup(s) : NULL);
+}
+
+void llmops_eval_res_release(struct llmops_result *r)
+{
+	llmops_eval_own_str(&r->input, NULL);
+	llmops_eval_own_str(&r->output, NULL);
+	llmops_eval_own_str(&r->error, NULL);
+	llmops_eval_own_str(&r->scores_json, NULL);
 }
 
 /* ---------------------------------------------------------------- scoring */
@@ -54,30 +69,30 @@ void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j
 {
 	struct llmops_eval_variant *v = &ev->vars[j->vi];
 	v->cases++;
-	if (j->passed == 1)
+	if (j->res.passed == 1)
 		v->passed++;
-	else if (j->passed == 0)
+	else if (j->res.passed == 0)
 		v->failed++;
-	else if (j->passed == LLMOPS_SKIPPED)
+	else if (j->res.passed == LLMOPS_SKIPPED)
 		v->skipped++;
 	else
 		v->errors++;
-	if (j->passed >= 0)
+	if (j->res.passed >= 0)
 		v->scored++;
-	if (j->on_fallback && j->passed >= 0)
+	if (j->on_fallback && j->res.passed >= 0)
 		v->fallback_answers++;
 	v->pair_wins += j->pair_outcome == LLMOPS_PAIR_WIN;
 	v->pair_ties += j->pair_outcome == LLMOPS_PAIR_TIE;
 	v->pair_losses += j->pair_outcome == LLMOPS_PAIR_LOSS;
 	v->pair_inconsistent += j->pair_outcome == LLMOPS_PAIR_TIE && !j->pair_consistent;
-	v->cache_hits += j->cache_hit;
-	if (j->tokens_in > 0)
-		v->tokens_in += j->tokens_in;
-	if (j->tokens_out > 0)
-		v->tokens_out += j->tokens_out;
-	if (!isnan(j->cost))
-		v->cost += j->cost;
-	if (!j->cache_hit && j->attempts > 0 && cJSON_GetArraySize(j->steps) > 1) {
+	v->cache_hits += j->res.cache_hit;
+	if (j->res.tokens_in > 0)
+		v->tokens_in += j->res.tokens_in;
+	if (j->res.tokens_out > 0)
+		v->tokens_out += j->res.tokens_out;
+	if (!isnan(j->res.cost_usd))
+		v->cost += j->res.cost_usd;
+	if (!j->res.cache_hit && j->res.attempts > 0 && cJSON_GetArraySize(j->steps) > 1) {
 		/* a tool loop: each request it sent, not the case's sum (show and the ledger's
 		   percentiles are over requests) */
 		const cJSON *st;
@@ -87,21 +102,21 @@ void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j
 			    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "cache_hit")))
 				add_latency(v, ms->valuedouble);
 		}
-	} else if (!j->cache_hit && j->attempts > 0) {
-		add_latency(v, j->latency_ms);
+	} else if (!j->res.cache_hit && j->res.attempts > 0) {
+		add_latency(v, j->res.latency_ms);
 	}
 	ev->done++;
-	ev->attempts += j->attempts;
-	if (!isnan(j->score)) {
-		ev->score_sum += j->score;
+	ev->attempts += j->res.attempts;
+	if (!isnan(j->res.score)) {
+		ev->score_sum += j->res.score;
 		ev->scored++;
 	}
-	ev->passed += j->passed == 1;
-	ev->errors += j->passed == LLMOPS_ERRORED;
-	ev->skipped += j->passed == LLMOPS_SKIPPED;
-	ev->tokens +=
-		(j->tokens_in > 0 ? j->tokens_in : 0) + (j->tokens_out > 0 ? j->tokens_out : 0);
-	ev->cost += isnan(j->cost) ? 0 : j->cost;
+	ev->passed += j->res.passed == 1;
+	ev->errors += j->res.passed == LLMOPS_ERRORED;
+	ev->skipped += j->res.passed == LLMOPS_SKIPPED;
+	ev->tokens += (j->res.tokens_in > 0 ? j->res.tokens_in : 0) +
+		      (j->res.tokens_out > 0 ? j->res.tokens_out : 0);
+	ev->cost += isnan(j->res.cost_usd) ? 0 : j->res.cost_usd;
 }
 
 /* A follow-up call of j (its embedding or its judge) could not be made or failed: kept as j's

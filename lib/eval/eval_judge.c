@@ -80,10 +80,10 @@ int llmops_eval_judge_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 		const struct llmops_eval_job *first = j->vi == 0 ? j : j->pair;
 		if (!j->pair)
 			return llmops_err_set(err, LLMOPS_E_USAGE, "no pair to compare");
-		vars = llmops_judge_pair_vars(c->vars, asked(first), j->output, j->pair->output,
-					      c->expected);
+		vars = llmops_judge_pair_vars(c->vars, asked(first), j->res.output,
+					      j->pair->res.output, c->expected);
 	} else {
-		vars = llmops_judge_vars(c->vars, asked(j), j->output, c->expected);
+		vars = llmops_judge_vars(c->vars, asked(j), j->res.output, c->expected);
 	}
 	struct llmops_render_opts ropts = {ev->partial, ev->partial_ud, NULL};
 	int rc = vars ? llmops_prompt_render(g->rubric, vars, &ropts, &messages, err)

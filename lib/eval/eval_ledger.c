@@ -98,16 +98,8 @@ static int restore_one(const struct llmops_result *r, void *ud)
 		rs->cap = cap;
 	}
 	ev->done_keys[ev->ndone_keys++] = llmops_eval_key(r->variant, r->case_id, r->repeat_index);
-	struct llmops_eval_job j = {0};
-	j.vi = (size_t)(v - ev->vars);
-	j.passed = r->passed;
-	j.score = r->score;
-	j.latency_ms = r->latency_ms;
-	j.tokens_in = r->tokens_in;
-	j.tokens_out = r->tokens_out;
-	j.cost = r->cost_usd;
-	j.attempts = r->attempts;
-	j.cache_hit = r->cache_hit;
+	/* a job on the stack that borrows the recorded result, to count it as the run's */
+	struct llmops_eval_job j = {.vi = (size_t)(v - ev->vars), .res = *r};
 	cJSON *sc = r->scores_json ? cJSON_Parse(r->scores_json) : NULL;
 	const cJSON *x;
 	cJSON_ArrayForEach (x, sc) {

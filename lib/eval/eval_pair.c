@@ -180,7 +180,8 @@ void llmops_eval_pair_ended(struct llmops_eval *ev, struct llmops_eval_job *x)
 	if (p) {
 		char why[LLMOPS_NAME_MAX + 600];
 		snprintf(why, sizeof(why), "%s has no output of this case to compare with%s%s",
-			 ev->vars[x->vi].label, x->error ? ": " : "", x->error ? x->error : "");
+			 ev->vars[x->vi].label, x->res.error ? ": " : "",
+			 x->res.error ? x->res.error : "");
 		p->pair_state = LLMOPS_PAIR_SETTLED;
 		llmops_eval_follow_failed(p, "pairwise judge", why);
 		llmops_eval_follow_done(ev, p); /* its parking hold: p ends here */

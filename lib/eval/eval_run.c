@@ -38,7 +38,6 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 		ev->live = j->next;
 	if (j->next)
 		j->next->prev = j->prev;
-	free(j->input);
 	cJSON_Delete(j->messages);
 	cJSON_Delete(j->extra);
 	cJSON_Delete(j->steps);
@@ -56,9 +55,7 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 	free(j->follow_error);
 	free(j->verdict);
 	free(j->judge_note);
-	free(j->output);
-	free(j->error);
-	free(j->scores_json);
+	llmops_eval_res_release(&j->res);
 	free(j);
 	if (c) {
 		c->pending--;
@@ -71,30 +68,18 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 {
 	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	const struct llmops_eval_case *c = j->c;
-	struct llmops_result r;
+	struct llmops_result r = j->res; /* what the job recorded, with the case's own */
 	int64_t rid = 0;
 	size_t reps = (size_t)(ev->repeats > 0 ? ev->repeats : 1);
-	llmops_result_init(&r);
 	r.case_id = c->id;
 	r.variant = ev->nvars > 1 ? v->label : "";
 	r.repeat_index = j->rep;
 	r.position = (int64_t)((c->pos * ev->nvars + j->vi) * reps + (size_t)j->rep);
 	r.metric = c->metric >= 0 ? llmops_metric_name(c->metric) : NULL;
 	r.threshold = c->metric >= 0 ? c->threshold : NAN;
-	r.input = j->input;
-	r.output = j->output;
 	r.expected = c->expected;
-	r.scores_json = j->passed < 0 ? NULL : j->scores_json;
-	r.score = j->score;
-	r.passed = j->passed;
-	r.latency_ms = j->latency_ms;
-	r.ttft_ms = j->ttft_ms;
-	r.tokens_in = j->tokens_in;
-	r.tokens_out = j->tokens_out;
-	r.cost_usd = j->cost;
-	r.attempts = j->attempts;
-	r.error = j->error;
-	r.cache_hit = j->cache_hit;
+	if (j->res.passed < 0)
+		r.scores_json = NULL;
 	char *verdicts = llmops_eval_verdicts(j);
 	r.judge = verdicts;
 	r.judge_cost_usd = j->judge_cost;
@@ -102,7 +87,7 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 	r.steps = steps;
 	/* who answered, where the run's provider and model do not say it: a fallback,
 	   or a run of several providers (whose own row names none) */
-	if (j->passed != LLMOPS_SKIPPED && (ev->many_providers || j->on_fallback)) {
+	if (j->res.passed != LLMOPS_SKIPPED && (ev->many_providers || j->on_fallback)) {
 		const struct llmops_provider *p =
 			j->on_fallback && v->fallback ? v->fallback : v->prov;
 		r.provider = llmops_provider_type_name(p->type);
@@ -111,8 +96,8 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 	int rc = llmops_ledger_result_append(ev->ledger, ev->run_id, &r, &rid, err);
 	free(verdicts);
 	free(steps);
-	if (!rc && j->passed >= 0 && ev->review_below >= 0 && !isnan(j->score) &&
-	    j->score < ev->review_below) {
+	if (!rc && j->res.passed >= 0 && ev->review_below >= 0 && !isnan(j->res.score) &&
+	    j->res.score < ev->review_below) {
 		int64_t review = 0;
 		rc = llmops_ledger_review_add(ev->ledger, rid, "score below --review-below",
 					      &review, err);
@@ -122,7 +107,7 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 			ev->reviews_dup++;
 	}
 	/* results of requests commit one by one (a kill loses only what is in flight) */
-	if (!rc && j->attempts > 0)
+	if (!rc && j->res.attempts > 0)
 		rc = llmops_ledger_flush(ev->ledger, err);
 	return rc;
 }
@@ -131,14 +116,14 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	if (j->count_out) {
-		j->tokens_out = llmops_eval_count_tokens(ev->tok, j->output);
+		j->res.tokens_out = llmops_eval_count_tokens(ev->tok, j->res.output);
 		j->count_out = 0;
 	}
 	if (ev->judge.preference && j->pair_state == LLMOPS_PAIR_NONE)
 		llmops_eval_pair_ended(ev, j); /* a parked partner is not to wait for it */
-	if (j->passed >= 0 && score(ev, j)) {
-		j->passed = -1;
-		llmops_eval_set_str(&j->error, "out of memory while scoring");
+	if (j->res.passed >= 0 && score(ev, j)) {
+		j->res.passed = -1;
+		llmops_eval_set_str(&j->res.error, "out of memory while scoring");
 	}
 	ev->unsettled -= j->unsettled; /* its cost enters ev->cost */
 	j->unsettled = 0;
@@ -152,8 +137,8 @@ static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 
 static void fail_job(struct llmops_eval *ev, struct llmops_eval_job *j, const char *why)
 {
-	j->passed = -1;
-	llmops_eval_set_str(&j->error, why);
+	j->res.passed = -1;
+	llmops_eval_set_str(&j->res.error, why);
 	finish(ev, j);
 }
 
@@ -186,10 +171,10 @@ static void skip_job(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	char why[160];
 	snprintf(why, sizeof(why), "not sent: the run reached --max-cost $%.6g", ev->max_cost);
-	j->passed = LLMOPS_SKIPPED;
-	j->latency_ms = j->ttft_ms = NAN;
-	j->cost = NAN;
-	llmops_eval_set_str(&j->error, why);
+	j->res.passed = LLMOPS_SKIPPED;
+	j->res.latency_ms = j->res.ttft_ms = NAN;
+	j->res.cost_usd = NAN;
+	llmops_eval_set_str(&j->res.error, why);
 	finish(ev, j);
 }
 
@@ -258,12 +243,12 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 	int refuse = ev->refusal.rubric &&
 		     (llmops_assertions_has(&c->asserts, LLMOPS_ASSERT_REFUSAL) ||
 		      llmops_assertions_has(&c->asserts, LLMOPS_ASSERT_NOT_REFUSAL));
-	j->passed = 0; /* to be scored */
+	j->res.passed = 0; /* to be scored */
 	for (size_t i = 0; i < ev->nmetric_ids && c->expected; i++)
 		embed |= ev->metric_ids[i] == LLMOPS_METRIC_EMBEDDING;
 	embed = embed && ev->embedder;
 	if (!embed && !judge && !moderate && !refuse) {
-		if (j->attempts == 0 && !j->cache_hit && llmops_eval_pool_push(ev, j))
+		if (j->res.attempts == 0 && !j->res.cache_hit && llmops_eval_pool_push(ev, j))
 			return; /* a recorded output: scored by a worker, finished later */
 		finish(ev, j);
 		return;
@@ -271,7 +256,7 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 	struct llmops_err err = {0};
 	j->awaiting = 1; /* this function's own hold, let go at the end */
 	if (embed) {
-		const char *texts[2] = {j->output ? j->output : "", c->expected};
+		const char *texts[2] = {j->res.output ? j->res.output : "", c->expected};
 		struct llmops_call *f = &j->follow;
 		llmops_call_release(f);
 		if (llmops_provider_embed_request(ev->embedder, texts, 2, &f->rq, &err)) {
@@ -293,7 +278,8 @@ static void answered(struct llmops_eval *ev, struct llmops_eval_job *j)
 		llmops_call_release(m);
 		if (ev->offline)
 			llmops_eval_follow_failed(j, "moderation", "--offline sends no requests");
-		else if (llmops_provider_moderation_request(ev->moderator, j->output, &m->rq, &err))
+		else if (llmops_provider_moderation_request(ev->moderator, j->res.output, &m->rq,
+							    &err))
 			llmops_eval_follow_failed(j, "moderation", err.msg);
 		else if (llmops_eval_follow_secret(ev, j, m, "moderation"))
 			;
@@ -337,25 +323,26 @@ static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j,
 {
 	const struct llmops_eval_variant *v = &ev->vars[j->vi];
 	const struct llmops_price *price = v->price;
-	llmops_eval_set_str(&j->output, c->answer.text);
-	j->tokens_in = c->answer.tokens_in;
-	j->tokens_out = c->answer.tokens_out >= 0 ? c->answer.tokens_out
-						  : llmops_eval_count_tokens(ev->tok, j->output);
-	j->cache_hit = cached;
+	llmops_eval_set_str(&j->res.output, c->answer.text);
+	j->res.tokens_in = c->answer.tokens_in;
+	j->res.tokens_out = c->answer.tokens_out >= 0
+				    ? c->answer.tokens_out
+				    : llmops_eval_count_tokens(ev->tok, j->res.output);
+	j->res.cache_hit = cached;
 	if (!cached)
 		ev->redactions += c->redactions;
-	j->attempts = cached ? 0 : c->attempts;
-	j->latency_ms = cached ? NAN : c->latency_ms;
-	j->ttft_ms = cached ? NAN : c->ttft_ms;
+	j->res.attempts = cached ? 0 : c->attempts;
+	j->res.latency_ms = cached ? NAN : c->latency_ms;
+	j->res.ttft_ms = cached ? NAN : c->ttft_ms;
 	if (j->on_fallback && v->fallback)
 		price = v->fallback_price; /* the model that answered (NULL: no price) */
 	/* a cached answer costs nothing; otherwise what cost estimates it at */
-	j->cost = cached ? 0
-			 : llmops_cost_request_now(price, (double)j->tokens_in,
-						   (double)j->tokens_out);
-	if (!isnan(j->cost)) { /* spent from now on, though recorded later */
-		j->unsettled += j->cost;
-		ev->unsettled += j->cost;
+	j->res.cost_usd = cached ? 0
+				 : llmops_cost_request_now(price, (double)j->res.tokens_in,
+							   (double)j->res.tokens_out);
+	if (!isnan(j->res.cost_usd)) { /* spent from now on, though recorded later */
+		j->unsettled += j->res.cost_usd;
+		ev->unsettled += j->res.cost_usd;
 	}
 }
 
@@ -511,15 +498,15 @@ static void replay(struct llmops_eval *ev, struct llmops_eval_job *j)
 		fail_job(ev, j, "no recorded \"output\" to replay");
 		return;
 	}
-	llmops_eval_set_str(&j->output, c->recorded);
-	j->tokens_in = -1;
+	llmops_eval_set_str(&j->res.output, c->recorded);
+	j->res.tokens_in = -1;
 	/* what the answer took and cost where it was recorded (production), else unknown */
-	j->tokens_out = c->rec_tokens_out;
+	j->res.tokens_out = c->rec_tokens_out;
 	j->count_out = c->rec_tokens_out < 0; /* else counted where it is scored */
-	j->latency_ms = c->rec_latency_ms;
-	j->ttft_ms = NAN;
-	j->cost = c->rec_cost_usd;
-	j->attempts = 0;
+	j->res.latency_ms = c->rec_latency_ms;
+	j->res.ttft_ms = NAN;
+	j->res.cost_usd = c->rec_cost_usd;
+	j->res.attempts = 0;
 	answered(ev, j);
 }
 
@@ -676,7 +663,7 @@ static void call_done(void *ud, struct llmops_call *c)
 				return;
 			/* the fallback's request is a new one: it costs */
 			if (budget(ev) == SKIP) {
-				j->attempts = attempts;
+				j->res.attempts = attempts;
 				skip_job(ev, j);
 				return;
 			}
@@ -687,10 +674,10 @@ static void call_done(void *ud, struct llmops_call *c)
 		}
 		if (j->nsteps) { /* a later step of a tool loop failed: what the loop spent */
 			llmops_eval_tools_total(j);
-			j->attempts += c->attempts;
+			j->res.attempts += c->attempts;
 		} else {
-			j->attempts = c->attempts;
-			j->latency_ms = NAN;
+			j->res.attempts = c->attempts;
+			j->res.latency_ms = NAN;
 		}
 		fail_job(ev, j, c->error);
 		return;

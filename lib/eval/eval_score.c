@@ -72,7 +72,7 @@ int llmops_eval_score_compute(const struct llmops_eval *ev, struct llmops_eval_j
 	double *vals = j->score_vals;
 	size_t n = 0;
 	struct llmops_err err = {0};
-	const char *out = j->output ? j->output : "";
+	const char *out = j->res.output ? j->res.output : "";
 
 	if (c->expected) {
 		for (size_t i = 0; i < ev->nmetric_ids; i++)
@@ -96,27 +96,31 @@ int llmops_eval_score_compute(const struct llmops_eval *ev, struct llmops_eval_j
 		vals[n++] = j->judge_score;
 	}
 	struct llmops_buf sc = LLMOPS_BUF_INIT;
-	j->score = NAN;
+	j->res.score = NAN;
 	llmops_buf_addch(&sc, '{');
 	for (size_t i = 0; i < n; i++) {
 		/* metric names need no escaping; the shortest text that reads back the same */
 		llmops_buf_addf(&sc, "%s\"%s\":", i ? "," : "", llmops_metric_name(ids[i]));
 		llmops_json_add_number(&sc, vals[i]);
 		if (ids[i] == c->metric)
-			j->score = vals[i];
+			j->res.score = vals[i];
 	}
 	llmops_buf_addch(&sc, '}');
-	free(j->scores_json);
-	j->scores_json = sc.oom ? NULL : llmops_buf_detach(&sc, NULL);
+	llmops_eval_own_str(&j->res.scores_json, sc.oom ? NULL : llmops_buf_detach(&sc, NULL));
 	llmops_buf_release(&sc);
-	if (!j->scores_json)
+	if (!j->res.scores_json)
 		return -1;
 
-	struct llmops_observation ob = {out,	       strlen(out),
-					j->tokens_out, j->latency_ms,
-					j->cost,       j->moderation,
-					j->refused,    j->refusal_why,
-					j->calls,      j->nsteps ? j->nsteps : 1};
+	struct llmops_observation ob = {out,
+					strlen(out),
+					j->res.tokens_out,
+					j->res.latency_ms,
+					j->res.cost_usd,
+					j->moderation,
+					j->refused,
+					j->refusal_why,
+					j->calls,
+					j->nsteps ? j->nsteps : 1};
 	struct llmops_buf why = LLMOPS_BUF_INIT;
 	int failed = llmops_assertions_check(&c->asserts, &ob, &why);
 	if (failed < 0) {
@@ -141,16 +145,16 @@ int llmops_eval_score_compute(const struct llmops_eval *ev, struct llmops_eval_j
 	/* a pairwise verdict (1 win, 0.5 tie, 0 loss) gates the run by its sign test, not each
 	   result by the threshold: one of the two variants loses every case the other wins */
 	int metric_ok =
-		c->metric < 0 ||
-		(!isnan(j->score) && (j->score >= c->threshold ||
-				      (c->metric == LLMOPS_METRIC_JUDGE && ev->judge.preference)));
+		c->metric < 0 || (!isnan(j->res.score) &&
+				  (j->res.score >= c->threshold ||
+				   (c->metric == LLMOPS_METRIC_JUDGE && ev->judge.preference)));
 	if (!metric_ok) {
 		struct llmops_buf m = LLMOPS_BUF_INIT;
-		if (isnan(j->score))
+		if (isnan(j->res.score))
 			llmops_buf_addf(&m, "%s: no score", llmops_metric_name(c->metric));
 		else
 			llmops_buf_addf(&m, "%s %.3f < %.2f", llmops_metric_name(c->metric),
-					j->score, c->threshold);
+					j->res.score, c->threshold);
 		if (c->metric == LLMOPS_METRIC_JUDGE && j->judge_note) /* what the judge said */
 			llmops_buf_addf(&m, " (%s)", j->judge_note);
 		if (why.len)
@@ -158,8 +162,8 @@ int llmops_eval_score_compute(const struct llmops_eval *ev, struct llmops_eval_j
 		llmops_buf_release(&why);
 		why = m;
 	}
-	j->passed = metric_ok && failed == 0;
-	llmops_eval_set_str(&j->error, why.len ? why.data : NULL);
+	j->res.passed = metric_ok && failed == 0;
+	llmops_eval_set_str(&j->res.error, why.len ? why.data : NULL);
 	llmops_buf_release(&why);
 	j->nscores = (int)n;
 	j->scored = 1;
@@ -170,12 +174,12 @@ void llmops_eval_score(const struct llmops_eval *ev, struct llmops_eval_job *j,
 		       struct llmops_tokenizer *tok)
 {
 	if (j->count_out) {
-		j->tokens_out = llmops_eval_count_tokens(tok, j->output);
+		j->res.tokens_out = llmops_eval_count_tokens(tok, j->res.output);
 		j->count_out = 0;
 	}
 	if (llmops_eval_score_compute(ev, j)) {
-		j->passed = -1;
-		llmops_eval_set_str(&j->error, "out of memory while scoring");
+		j->res.passed = -1;
+		llmops_eval_set_str(&j->res.error, "out of memory while scoring");
 	}
 	j->scored = 1;
 }

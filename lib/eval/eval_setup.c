@@ -418,20 +418,18 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			j->c = c;
 			j->vi = vi;
 			j->rep = rep;
-			j->passed = -1;
-			j->score = NAN;
+			/* unknown until an answer says: a failed request has no tokens or cost */
+			llmops_result_init(&j->res);
 			j->embed_score = NAN;
 			j->judge_score = NAN;
 			j->judge_cost = NAN;
 			j->refused = -1;
 			j->prefer = -1;
-			/* unknown until an answer says: a failed request has no tokens or cost */
-			j->tokens_in = j->tokens_out = -1;
-			j->latency_ms = j->ttft_ms = j->cost = NAN;
 			if (ev->vars[vi].p || c->turns || c->conv) {
 				j->messages = render_one(ev, c, &ev->vars[vi], NULL, 0);
 				/* recorded with images as their paths, sent with their bytes */
-				j->input = j->messages ? cJSON_PrintUnformatted(j->messages) : NULL;
+				j->res.input =
+					j->messages ? cJSON_PrintUnformatted(j->messages) : NULL;
 				if (j->messages &&
 				    resolve_images(ev, c, &ev->vars[vi], j->messages, NULL)) {
 					cJSON_Delete(j->messages);
@@ -443,7 +441,7 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 				llmops_buf_adds(&b, "[{\"role\":\"user\",\"content\":");
 				llmops_json_add_string(&b, in ? in : "");
 				llmops_buf_adds(&b, "}]");
-				j->input = b.oom ? NULL : llmops_buf_detach(&b, NULL);
+				j->res.input = b.oom ? NULL : llmops_buf_detach(&b, NULL);
 				llmops_buf_release(&b);
 			}
 			c->pending++;

@@ -104,16 +104,16 @@ int llmops_eval_tools_step(struct llmops_eval_job *j, const cJSON *calls, const 
 		cJSON_AddStringToObject(s, "text", text);
 	if (calls && !cJSON_AddItemToObject(s, "tool_calls", cJSON_Duplicate(calls, 1)))
 		return -1;
-	if (j->tokens_in >= 0)
-		cJSON_AddNumberToObject(s, "tokens_in", (double)j->tokens_in);
-	if (j->tokens_out >= 0)
-		cJSON_AddNumberToObject(s, "tokens_out", (double)j->tokens_out);
-	if (!isnan(j->latency_ms))
-		cJSON_AddNumberToObject(s, "latency_ms", j->latency_ms);
-	if (!isnan(j->cost))
-		cJSON_AddNumberToObject(s, "cost_usd", j->cost);
-	cJSON_AddNumberToObject(s, "attempts", j->attempts);
-	cJSON_AddBoolToObject(s, "cache_hit", j->cache_hit);
+	if (j->res.tokens_in >= 0)
+		cJSON_AddNumberToObject(s, "tokens_in", (double)j->res.tokens_in);
+	if (j->res.tokens_out >= 0)
+		cJSON_AddNumberToObject(s, "tokens_out", (double)j->res.tokens_out);
+	if (!isnan(j->res.latency_ms))
+		cJSON_AddNumberToObject(s, "latency_ms", j->res.latency_ms);
+	if (!isnan(j->res.cost_usd))
+		cJSON_AddNumberToObject(s, "cost_usd", j->res.cost_usd);
+	cJSON_AddNumberToObject(s, "attempts", j->res.attempts);
+	cJSON_AddBoolToObject(s, "cache_hit", j->res.cache_hit);
 	/* what the steps add up to; the job's own fields say the last step's */
 	if (!j->nsteps) {
 		j->acc_tokens_in = j->acc_tokens_out = 0;
@@ -121,17 +121,17 @@ int llmops_eval_tools_step(struct llmops_eval_job *j, const cJSON *calls, const 
 		j->acc_attempts = 0;
 		j->acc_cached = 1;
 		j->acc_unknown = 0;
-		j->first_ttft = j->ttft_ms;
+		j->first_ttft = j->res.ttft_ms;
 	}
 	j->nsteps++;
-	j->acc_unknown |= (j->tokens_in < 0) | ((j->tokens_out < 0) << 1) |
-			  ((isnan(j->cost) && !j->cache_hit) << 2);
-	j->acc_tokens_in += j->tokens_in > 0 ? j->tokens_in : 0;
-	j->acc_tokens_out += j->tokens_out > 0 ? j->tokens_out : 0;
-	j->acc_latency += isnan(j->latency_ms) ? 0 : j->latency_ms;
-	j->acc_cost += isnan(j->cost) ? 0 : j->cost;
-	j->acc_attempts += j->attempts;
-	j->acc_cached &= j->cache_hit;
+	j->acc_unknown |= (j->res.tokens_in < 0) | ((j->res.tokens_out < 0) << 1) |
+			  ((isnan(j->res.cost_usd) && !j->res.cache_hit) << 2);
+	j->acc_tokens_in += j->res.tokens_in > 0 ? j->res.tokens_in : 0;
+	j->acc_tokens_out += j->res.tokens_out > 0 ? j->res.tokens_out : 0;
+	j->acc_latency += isnan(j->res.latency_ms) ? 0 : j->res.latency_ms;
+	j->acc_cost += isnan(j->res.cost_usd) ? 0 : j->res.cost_usd;
+	j->acc_attempts += j->res.attempts;
+	j->acc_cached &= j->res.cache_hit;
 	const cJSON *c;
 	cJSON_ArrayForEach (c, calls) {
 		if (!j->calls && !(j->calls = cJSON_CreateArray()))
@@ -149,13 +149,13 @@ void llmops_eval_tools_total(struct llmops_eval_job *j)
 {
 	if (!j->nsteps)
 		return;
-	j->tokens_in = j->acc_unknown & 1 ? -1 : j->acc_tokens_in;
-	j->tokens_out = j->acc_unknown & 2 ? -1 : j->acc_tokens_out;
-	j->cost = j->acc_unknown & 4 ? NAN : j->acc_cost;
-	j->latency_ms = j->acc_cached ? NAN : j->acc_latency;
-	j->ttft_ms = j->first_ttft;
-	j->attempts = j->acc_attempts;
-	j->cache_hit = j->acc_cached;
+	j->res.tokens_in = j->acc_unknown & 1 ? -1 : j->acc_tokens_in;
+	j->res.tokens_out = j->acc_unknown & 2 ? -1 : j->acc_tokens_out;
+	j->res.cost_usd = j->acc_unknown & 4 ? NAN : j->acc_cost;
+	j->res.latency_ms = j->acc_cached ? NAN : j->acc_latency;
+	j->res.ttft_ms = j->first_ttft;
+	j->res.attempts = j->acc_attempts;
+	j->res.cache_hit = j->acc_cached;
 }
 
 /* A step's tool calls being answered: canned results at once, command tools as exec calls

@@ -102,8 +102,7 @@ struct llmops_eval_tools_wait;
 struct llmops_eval_job {
 	struct llmops_eval_case *c; /* borrowed: alive while any of its jobs is */
 	size_t vi;
-	int rep;     /* the repeat, 0 .. repeats - 1 */
-	char *input; /* owned: the rendered messages (JSON), as recorded */
+	int rep; /* the repeat, 0 .. repeats - 1 */
 	cJSON *messages;
 	cJSON *extra; /* owned: the prompt's tools, tool_choice, response_format; NULL: none */
 	/* the tool loop (eval_tools.c): every answer a step; the calls of them all */
@@ -120,15 +119,13 @@ struct llmops_eval_job {
 	int on_fallback;
 	double est_cost;  /* what its request in flight is expected to cost (max_cost) */
 	double unsettled; /* its answer's cost, counted in ev->unsettled until recorded */
-	/* the outcome */
-	char *output;
-	long tokens_in, tokens_out;
-	double latency_ms, ttft_ms, cost;
-	int attempts, cache_hit;
-	char *error;		     /* why it failed (assertions) or could not be scored */
-	char *scores_json;	     /* {"metric": score, ...} */
-	double score;		     /* the gating metric's, NAN when none */
-	int passed;		     /* 1, 0, LLMOPS_ERRORED, LLMOPS_SKIPPED */
+	/* the outcome, as the ledger records it: the rendered messages (input, JSON),
+	   output, tokens, latency, cost, attempts, cache_hit, error (why it failed or
+	   could not be scored), scores_json, score (the gating metric's; NAN when none),
+	   passed (1, 0, LLMOPS_ERRORED, LLMOPS_SKIPPED).  The job owns res.input,
+	   .output, .error and .scores_json (llmops_eval_set_str; freed with the job);
+	   llmops_eval_record fills in what the case and the variant say. */
+	struct llmops_result res;
 	double embed_score;	     /* NAN until the embedding call answers */
 	struct llmops_call follow;   /* the embedding call */
 	struct llmops_call judge;    /* the judge's call */
@@ -465,7 +462,12 @@ int llmops_eval_setup_judges(struct eval_setup *h);
 int llmops_eval_check_models(struct eval_setup *h);
 
 /* eval_job.c: *dst = a copy of s (NULL: none), the old freed. */
-void llmops_eval_set_str(char **dst, const char *s);
+void llmops_eval_set_str(const char **dst, const char *s);
+/* eval_job.c: *dst = s (malloc'd or NULL; the job takes it), the old freed. */
+void llmops_eval_own_str(const char **dst, char *s);
+/* eval_job.c: free the strings a job owns in its result (res.input, .output, .error,
+   .scores_json) and set them NULL. */
+void llmops_eval_res_release(struct llmops_result *r);
 /* eval_score.c: j's scores (metrics, assertions, verdicts) and whether it passed: 0, or -1
    out of memory. */
 int llmops_eval_score_compute(const struct llmops_eval *ev, struct llmops_eval_job *j);

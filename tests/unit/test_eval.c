@@ -147,9 +147,9 @@ static void see(const struct llmops_eval *ev, const struct llmops_eval_job *j, v
 	struct seen *s = ud;
 	(void)ev;
 	if (s->n < 16) {
-		s->attempts[s->n] = j->attempts;
+		s->attempts[s->n] = j->res.attempts;
 		s->on_fallback[s->n] = j->on_fallback;
-		s->cache_hit[s->n] = j->cache_hit;
+		s->cache_hit[s->n] = j->res.cache_hit;
 		s->n++;
 	}
 }
