@@ -5,6 +5,8 @@
  */
 #include "llmops.h"
 
+#include "mem.h"
+
 #include "eval_opts.h"
 #include "options.h"
 
@@ -152,10 +154,7 @@ void eval_opts_release(struct eval_opts *o)
 {
 	for (char **a = o->argv; a && *a; a++)
 		free(*a);
-	free(o->argv);
-	free(o->argv_in);
-	free(o->production_dataset);
-	free(o->production_prompt);
+	LLMOPS_FREE_ALL(o->argv, o->argv_in, o->production_dataset, o->production_prompt);
 	llmops_strlist_release(&o->prompts);
 	llmops_strlist_release(&o->providers);
 	llmops_strlist_release(&o->metrics);

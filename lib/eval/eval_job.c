@@ -5,6 +5,8 @@
  */
 #include "eval.h"
 
+#include "mem.h"
+
 #include "internal.h"
 #include "stats.h"
 
@@ -15,14 +17,8 @@
 
 int llmops_eval_push_call(struct llmops_eval *ev, struct llmops_call *c)
 {
-	if (ev->nrequeue == ev->caprequeue) {
-		size_t cap = ev->caprequeue ? ev->caprequeue * 2 : 16;
-		struct llmops_call **q = realloc(ev->requeue, cap * sizeof(*q));
-		if (!q)
-			return -1;
-		ev->requeue = q;
-		ev->caprequeue = cap;
-	}
+	if (LLMOPS_GROW(ev->requeue, ev->nrequeue, ev->caprequeue, 16))
+		return -1;
 	ev->requeue[ev->nrequeue++] = c;
 	return 0;
 }
@@ -54,14 +50,8 @@ static void add_latency(struct llmops_eval_variant *v, double ms)
 {
 	if (isnan(ms))
 		return;
-	if (v->nlat == v->caplat) {
-		size_t cap = v->caplat ? v->caplat * 2 : 64;
-		double *l = realloc(v->lat, cap * sizeof(*l));
-		if (!l)
-			return;
-		v->lat = l;
-		v->caplat = cap;
-	}
+	if (LLMOPS_GROW(v->lat, v->nlat, v->caplat, 64))
+		return;
 	v->lat[v->nlat++] = ms;
 }
 

@@ -5,6 +5,8 @@
  */
 #include "eval.h"
 
+#include "mem.h"
+
 #include "internal.h"
 #include "rundata.h"
 
@@ -89,14 +91,8 @@ static int restore_one(const struct llmops_result *r, void *ud)
 	const struct llmops_eval_variant *v = llmops_eval_variant_of(ev, r);
 	if (r->passed < 0 || !v)
 		return 0; /* an error (run it again), or not a variant of this run */
-	if (ev->ndone_keys == rs->cap) {
-		size_t cap = rs->cap ? 2 * rs->cap : 256;
-		uint64_t *k = realloc(ev->done_keys, cap * sizeof(*k));
-		if (!k)
-			return LLMOPS_E_NOMEM;
-		ev->done_keys = k;
-		rs->cap = cap;
-	}
+	if (LLMOPS_GROW(ev->done_keys, ev->ndone_keys, rs->cap, 256))
+		return LLMOPS_E_NOMEM;
 	ev->done_keys[ev->ndone_keys++] = llmops_eval_key(r->variant, r->case_id, r->repeat_index);
 	/* a job on the stack that borrows the recorded result, to count it as the run's */
 	struct llmops_eval_job j = {.vi = (size_t)(v - ev->vars), .res = *r};

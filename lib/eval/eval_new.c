@@ -7,6 +7,8 @@
  */
 #include "eval.h"
 
+#include "mem.h"
+
 #include "internal.h"
 
 #include <math.h>
@@ -653,11 +655,8 @@ void llmops_eval_release(struct llmops_eval *ev)
 	llmops_eval_guard_release(&ev->guard);
 	if (ev->have_penv)
 		llmops_prompt_env_close(&ev->penv);
-	free(ev->dataset_path_);
-	free(ev->root_);
-	free(ev->embedding_spec_);
-	free(ev->label_prompt_);
-	free(ev->label_version_);
+	LLMOPS_FREE_ALL(ev->dataset_path_, ev->root_, ev->embedding_spec_, ev->label_prompt_,
+			ev->label_version_);
 	llmops_strlist_release(&ev->argv);
 	memset(ev, 0, sizeof(*ev));
 }

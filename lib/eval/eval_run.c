@@ -6,6 +6,8 @@
  */
 #include "eval.h"
 
+#include "mem.h"
+
 #include "costmodel.h"
 #include "internal.h"
 #include "json.h"
@@ -50,11 +52,8 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 	llmops_call_release(&j->moderate);
 	llmops_call_release(&j->refusal);
 	cJSON_Delete(j->moderation);
-	free(j->refusal_why);
-	free(j->refusal_verdict);
-	free(j->follow_error);
-	free(j->verdict);
-	free(j->judge_note);
+	LLMOPS_FREE_ALL(j->refusal_why, j->refusal_verdict, j->follow_error, j->verdict,
+			j->judge_note);
 	llmops_eval_res_release(&j->res);
 	free(j);
 	if (c) {

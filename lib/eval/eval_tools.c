@@ -12,6 +12,8 @@
  */
 #include "eval.h"
 
+#include "mem.h"
+
 #include "internal.h"
 
 #include <math.h>
@@ -181,12 +183,7 @@ static void wait_free(struct llmops_eval_tools_wait *w)
 		free(w->results[i]);
 		llmops_call_release(&w->exec[i]);
 	}
-	free(w->results);
-	free(w->exec);
-	free(w->prov);
-	free(w->argv);
-	free(w->error);
-	free(w);
+	LLMOPS_FREE_ALL(w->results, w->exec, w->prov, w->argv, w->error, w);
 }
 
 void llmops_eval_tools_release(struct llmops_eval_job *j)

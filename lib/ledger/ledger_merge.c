@@ -4,6 +4,8 @@
  * shards of one evaluation folded into one run.
  */
 #include "json.h"
+
+#include "mem.h"
 #include "internal.h"
 
 #include "buf.h"
@@ -445,14 +447,9 @@ int llmops_ledger_fold_shards(struct llmops_ledger *lg, struct llmops_merge_stat
 				 &q, err)))
 		goto fail;
 	while (sqlite3_step(q) == SQLITE_ROW) {
-		if (n == cap) {
-			struct shard_run *p =
-				realloc(runs, (cap = cap ? cap * 2 : 16) * sizeof(*p));
-			if (!p) {
-				rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-				break;
-			}
-			runs = p;
+		if (LLMOPS_GROW(runs, n, cap, 16)) {
+			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+			break;
 		}
 		struct shard_run *r = &runs[n++];
 		snprintf(r->id, sizeof(r->id), "%s", (const char *)sqlite3_column_text(q, 0));

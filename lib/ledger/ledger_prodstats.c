@@ -5,6 +5,8 @@
  */
 #include "internal.h"
 
+#include "mem.h"
+
 #include "prodstats.h"
 #include "stats.h"
 
@@ -36,10 +38,7 @@ static double mean(const double *v, size_t n)
 
 void llmops_canary_release(struct llmops_canary *c)
 {
-	free(c->stable.lat);
-	free(c->stable.cost);
-	free(c->canary.lat);
-	free(c->canary.cost);
+	LLMOPS_FREE_ALL(c->stable.lat, c->stable.cost, c->canary.lat, c->canary.cost);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -210,14 +209,8 @@ int llmops_ledger_canary(struct llmops_ledger *lg, const char *name, const char 
 
 static int add_latency(struct llmops_stats_row *r, double v)
 {
-	if (r->nlat == r->caplat) {
-		size_t cap = r->caplat ? 2 * r->caplat : 256;
-		double *p = realloc(r->lat, cap * sizeof(*p));
-		if (!p)
-			return -1;
-		r->lat = p;
-		r->caplat = cap;
-	}
+	if (LLMOPS_GROW(r->lat, r->nlat, r->caplat, 256))
+		return -1;
 	r->lat[r->nlat++] = v;
 	return 0;
 }

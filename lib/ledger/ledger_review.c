@@ -3,6 +3,8 @@
  */
 #include "internal.h"
 
+#include "mem.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,20 +21,9 @@ void llmops_review_free(struct llmops_review *r)
 {
 	if (!r)
 		return;
-	free(r->status);
-	free(r->reason);
-	free(r->reviewer);
-	free(r->note);
-	free(r->created_at);
-	free(r->decided_at);
-	free(r->case_id);
-	free(r->variant);
-	free(r->input);
-	free(r->output);
-	free(r->expected);
-	free(r->scores_json);
-	free(r->dataset_path);
-	free(r);
+	LLMOPS_FREE_ALL(r->status, r->reason, r->reviewer, r->note, r->created_at, r->decided_at,
+			r->case_id, r->variant, r->input, r->output, r->expected, r->scores_json,
+			r->dataset_path, r);
 }
 
 void llmops_reviews_free(struct llmops_review **r, size_t n)
@@ -94,13 +85,8 @@ int llmops_ledger_reviews_list(struct llmops_ledger *lg, const char *status, con
 	ledger_bind_text(st, 2, run_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct llmops_review *r;
-		if (nr == cap) {
-			struct llmops_review **p =
-				realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*p));
-			if (!p)
-				break;
-			v = p;
-		}
+		if (LLMOPS_GROW(v, nr, cap, 16))
+			break;
 		if (!(r = review_from_row(st)))
 			break;
 		v[nr++] = r;

@@ -2,6 +2,8 @@
  * ledger_runs.c - runs and their case results.
  */
 #include "internal.h"
+
+#include "mem.h"
 #include "redact.h"
 
 #include "buf.h"
@@ -335,22 +337,10 @@ void llmops_run_free(struct llmops_run *run)
 {
 	if (!run)
 		return;
-	free(run->kind);
-	free(run->started_at);
-	free(run->finished_at);
-	free(run->git_commit);
-	free(run->prompt_name);
-	free(run->prompt_version);
-	free(run->prompt_blob);
-	free(run->provider);
-	free(run->model);
-	free(run->params_json);
-	free(run->outcome_json);
-	free(run->command);
-	free(run->llmops_version);
-	free(run->dataset_path);
-	free(run->dataset_sha256);
-	free(run);
+	LLMOPS_FREE_ALL(run->kind, run->started_at, run->finished_at, run->git_commit,
+			run->prompt_name, run->prompt_version, run->prompt_blob, run->provider,
+			run->model, run->params_json, run->outcome_json, run->command,
+			run->llmops_version, run->dataset_path, run->dataset_sha256, run);
 }
 
 void llmops_runs_free(struct llmops_run **runs, size_t n)
@@ -642,15 +632,8 @@ int llmops_ledger_runs_list(struct llmops_ledger *lg, const struct llmops_run_fi
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct llmops_run *r;
 
-		if (nr == alloc) {
-			size_t na = alloc ? alloc * 2 : 16;
-			struct llmops_run **p = realloc(runs, na * sizeof(*p));
-
-			if (!p)
-				break;
-			runs = p;
-			alloc = na;
-		}
+		if (LLMOPS_GROW(runs, nr, alloc, 16))
+			break;
 		if (!(r = run_from_row(st)))
 			break;
 		runs[nr++] = r;

@@ -3,6 +3,8 @@
  */
 #include "internal.h"
 
+#include "mem.h"
+
 #include "stats.h"
 
 #include <math.h>
@@ -255,15 +257,9 @@ int llmops_ledger_figures_split(struct llmops_ledger *lg, const struct llmops_ru
 			scored++;
 		}
 		if (!sqlite3_column_int(st, 5) && sqlite3_column_type(st, 10) != SQLITE_NULL) {
-			if (nlat == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				double *x = realloc(lat, nc * sizeof(*x));
-				if (!x) {
-					frc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-					break;
-				}
-				lat = x;
-				cap = nc;
+			if (LLMOPS_GROW(lat, nlat, cap, 64)) {
+				frc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+				break;
 			}
 			lat[nlat++] = sqlite3_column_double(st, 10);
 		}

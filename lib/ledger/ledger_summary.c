@@ -8,6 +8,8 @@
  */
 #include "internal.h"
 
+#include "mem.h"
+
 #include "stats.h"
 
 #include <math.h>
@@ -32,16 +34,10 @@ static int latencies_from_results(struct llmops_ledger *lg, const char *run_id, 
 		return rc;
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (nr == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			double *p = realloc(v, nc * sizeof(*p));
-			if (!p) {
-				free(v);
-				sqlite3_finalize(st);
-				return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-			}
-			v = p;
-			cap = nc;
+		if (LLMOPS_GROW(v, nr, cap, 64)) {
+			free(v);
+			sqlite3_finalize(st);
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 		}
 		v[nr++] = sqlite3_column_double(st, 0);
 	}

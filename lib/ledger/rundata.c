@@ -5,6 +5,8 @@
  */
 #include "rundata.h"
 
+#include "mem.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,14 +68,8 @@ static int take(const struct llmops_result *r, void *ctx)
 	struct llmops_run_data *d = ld->d;
 	struct llmops_result *c;
 
-	if (d->n == ld->cap) {
-		size_t nc = ld->cap ? ld->cap * 2 : 256;
-		struct llmops_result *p = realloc(d->results, nc * sizeof(*p));
-		if (!p)
-			goto nomem;
-		d->results = p;
-		ld->cap = nc;
-	}
+	if (LLMOPS_GROW(d->results, d->n, ld->cap, 256))
+		goto nomem;
 	c = &d->results[d->n];
 	*c = *r;
 	c->case_id = keep(d, r->case_id);

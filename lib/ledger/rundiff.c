@@ -4,6 +4,8 @@
  */
 #include "rundiff.h"
 
+#include "mem.h"
+
 #include "stats.h"
 
 #include <math.h>
@@ -341,20 +343,13 @@ nomem:
 	llmops_diff_release(d);
 	rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 out:
-	free(va);
-	free(vb);
-	free(ka);
-	free(kb);
-	free(ds);
+	LLMOPS_FREE_ALL(va, vb, ka, kb, ds);
 	return rc;
 }
 
 void llmops_diff_release(struct llmops_diff *d)
 {
-	free(d->pairs);
-	free(d->only_a);
-	free(d->only_b);
-	free(d->cases);
+	LLMOPS_FREE_ALL(d->pairs, d->only_a, d->only_b, d->cases);
 	memset(d, 0, sizeof(*d));
 }
 

@@ -3,6 +3,8 @@
  * the order in which the modules see each file.
  */
 #include "internal.h"
+
+#include "mem.h"
 #include "safepath.h"
 
 #include "atomicfile.h"
@@ -41,11 +43,7 @@ static void file_free(struct lint_file *f)
 {
 	if (!f)
 		return;
-	free(f->path);
-	free(f->text);
-	free(f->supp);
-	free(f->cursor);
-	free(f);
+	LLMOPS_FREE_ALL(f->path, f->text, f->supp, f->cursor, f);
 }
 
 void llmops_lint_free(struct llmops_lint *l)
@@ -263,15 +261,8 @@ static int add_file(struct llmops_lint *l, const char *path, int kind, int expli
 {
 	struct lint_file *f;
 
-	if (l->nfiles == l->capfiles) {
-		size_t cap = l->capfiles ? 2 * l->capfiles : 64;
-		struct lint_file **nf = realloc(l->files, cap * sizeof(*nf));
-
-		if (!nf)
-			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-		l->files = nf;
-		l->capfiles = cap;
-	}
+	if (LLMOPS_GROW(l->files, l->nfiles, l->capfiles, 64))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	if (!(f = calloc(1, sizeof(*f))) || !(f->path = strdup(path)) ||
 	    !(f->cursor = calloc(1, sizeof(*f->cursor)))) {
 		if (f)

@@ -5,6 +5,8 @@
  */
 #include "lint.h"
 
+#include "mem.h"
+
 #include "internal.h"
 #include "json.h"
 #include "utf8.h"
@@ -167,16 +169,9 @@ static void vreport(struct llmops_lint *l, const struct lint_file *f, int line, 
 
 	if (!lint_on(l, rule) || (f && lint_silenced(f, line, rule)))
 		return;
-	if (l->nf == l->capf) {
-		size_t cap = l->capf ? 2 * l->capf : 64;
-		struct llmops_finding *nf = realloc(l->f, cap * sizeof(*nf));
-
-		if (!nf) {
-			l->oom = 1;
-			return;
-		}
-		l->f = nf;
-		l->capf = cap;
+	if (LLMOPS_GROW(l->f, l->nf, l->capf, 64)) {
+		l->oom = 1;
+		return;
 	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	x = &l->f[l->nf];

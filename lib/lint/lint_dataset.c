@@ -6,6 +6,8 @@
  */
 #include "internal.h"
 
+#include "mem.h"
+
 #include "casecheck.h"
 #include "json.h"
 #include "metrics.h"
@@ -80,15 +82,8 @@ int lint_dataset_file(struct llmops_lint *l, struct lint_file *f)
 	struct llmops_err err = {0};
 	int rc;
 
-	if (l->ndatasets == l->capdatasets) {
-		size_t cap = l->capdatasets ? 2 * l->capdatasets : 16;
-		struct lint_dataset *n = realloc(l->datasets, cap * sizeof(*n));
-
-		if (!n)
-			return LLMOPS_E_NOMEM;
-		l->datasets = n;
-		l->capdatasets = cap;
-	}
+	if (LLMOPS_GROW(l->datasets, l->ndatasets, l->capdatasets, 16))
+		return LLMOPS_E_NOMEM;
 	ld = &l->datasets[l->ndatasets++];
 	memset(ld, 0, sizeof(*ld));
 	ld->file = f;

@@ -6,6 +6,8 @@
  */
 #include "internal.h"
 
+#include "mem.h"
+
 #include "image.h"
 #include "json.h"
 #include "jsonschema.h"
@@ -603,16 +605,9 @@ static int keep_prompt(struct llmops_lint *l, struct lint_file *f, struct llmops
 	struct lint_prompt *lp;
 	const char *ext;
 
-	if (l->nprompts == l->capprompts) {
-		size_t cap = l->capprompts ? 2 * l->capprompts : 64;
-		struct lint_prompt *n = realloc(l->prompts, cap * sizeof(*n));
-
-		if (!n) {
-			llmops_prompt_free(p);
-			return LLMOPS_E_NOMEM;
-		}
-		l->prompts = n;
-		l->capprompts = cap;
+	if (LLMOPS_GROW(l->prompts, l->nprompts, l->capprompts, 64)) {
+		llmops_prompt_free(p);
+		return LLMOPS_E_NOMEM;
 	}
 	lp = &l->prompts[l->nprompts++];
 	memset(lp, 0, sizeof(*lp));

@@ -6,6 +6,8 @@
  */
 #include "internal.h"
 
+#include "mem.h"
+
 #include "utf8.h"
 
 #include <stdio.h>
@@ -26,16 +28,9 @@ static void add_supp(struct llmops_lint *l, struct lint_file *f, int line, uint6
 		f->supp[f->nsupp - 1].rules |= rules;
 		return;
 	}
-	if (f->nsupp == f->capsupp) {
-		size_t cap = f->capsupp ? 2 * f->capsupp : 8;
-		struct lint_supp *n = realloc(f->supp, cap * sizeof(*n));
-
-		if (!n) {
-			l->oom = 1;
-			return;
-		}
-		f->supp = n;
-		f->capsupp = cap;
+	if (LLMOPS_GROW(f->supp, f->nsupp, f->capsupp, 8)) {
+		l->oom = 1;
+		return;
 	}
 	f->supp[f->nsupp].line = line;
 	f->supp[f->nsupp].rules = rules;

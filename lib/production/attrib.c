@@ -3,6 +3,8 @@
  */
 #include "attrib.h"
 
+#include "mem.h"
+
 #include "buf.h"
 #include "prompt.h"
 #include "strlist.h"
@@ -193,14 +195,8 @@ int llmops_attrib_add(struct llmops_attrib *a, const cJSON *bundle, struct llmop
 		cJSON_ArrayForEach (v, cJSON_GetObjectItemCaseSensitive(pr, "versions")) {
 			if (has_version(a, pr->string, v))
 				continue;
-			if (a->n == a->cap) {
-				size_t nc = a->cap ? 2 * a->cap : 8;
-				struct version *nv = realloc(a->v, nc * sizeof(*nv));
-				if (!nv)
-					return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-				a->v = nv;
-				a->cap = nc;
-			}
+			if (LLMOPS_GROW(a->v, a->n, a->cap, 8))
+				return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 			if ((rc = version_make(&a->v[a->n], pr->string, v, err))) {
 				struct version *bad = &a->v[a->n];
 				for (size_t k = 0; k < bad->nmsgs; k++)

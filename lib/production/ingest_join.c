@@ -10,6 +10,8 @@
  */
 #include "internal.h"
 
+#include "mem.h"
+
 #include "strlist.h"
 
 #include <stdlib.h>
@@ -78,8 +80,8 @@ int ingest_join_seen(struct ingest_join *j, const char *key)
 	return llmops_strlist_append(&j->seen, key) ? LLMOPS_E_NOMEM : 0;
 }
 
-int ingest_join_event(struct ingest_join *j, const struct llmops_genai_event *e,
-		      const char *label, long line)
+int ingest_join_event(struct ingest_join *j, const struct llmops_genai_event *e, const char *label,
+		      long line)
 {
 	if (grow((void **)&j->ev, &j->capev, j->nev, sizeof(*j->ev)))
 		return LLMOPS_E_NOMEM;
@@ -163,18 +165,13 @@ int ingest_join_finish(struct ingest_join *j, const struct ingest_join_out *out,
 		size_t n = 0;
 		e = unwaited(j, e, sp->r.id, out, joined);
 		for (; e + n < j->nev && !strcmp(j->ev[e + n].key, sp->r.id); n++) {
-			if (n == cap) {
-				size_t nc = cap ? 2 * cap : 16;
-				struct llmops_genai_event *na = realloc(arr, nc * sizeof(*na));
-				if (!na) {
-					rc = LLMOPS_E_NOMEM;
-					break;
-				}
-				arr = na;
-				cap = nc;
+			if (LLMOPS_GROW(arr, n, cap, 16)) {
+				rc = LLMOPS_E_NOMEM;
+				break;
 			}
 			const struct join_event *x = &j->ev[e + n];
-			arr[n] = (struct llmops_genai_event){x->key, x->name, x->t, x->body, x->attrs};
+			arr[n] = (struct llmops_genai_event){x->key, x->name, x->t, x->body,
+							     x->attrs};
 		}
 		if (rc)
 			break;

@@ -6,6 +6,8 @@
  */
 #include "internal.h"
 
+#include "mem.h"
+
 #include "hash.h"
 #include "since.h"
 
@@ -15,12 +17,7 @@
 
 void llmops_prod_record_release(struct llmops_prod_record *r)
 {
-	free(r->key);
-	free(r->id);
-	free(r->at);
-	free(r->bad_time);
-	free(r->provider);
-	free(r->model);
+	LLMOPS_FREE_ALL(r->key, r->id, r->at, r->bad_time, r->provider, r->model);
 	cJSON_Delete(r->own_messages);
 	free(r->output);
 	free(r->expected);

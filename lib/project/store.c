@@ -2,6 +2,8 @@
  * store.c - the prompt store over libgit2 (see store.h).
  */
 #include "store.h"
+
+#include "mem.h"
 #include "safepath.h"
 
 #include "hash.h"
@@ -287,15 +289,8 @@ static int entries_add(struct entries *es, const char *path, const git_oid *oid,
 {
 	struct entry *e;
 
-	if (es->n == es->a) {
-		size_t na = es->a ? es->a * 2 : 256;
-		struct entry *nv = realloc(es->v, na * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		es->v = nv;
-		es->a = na;
-	}
+	if (LLMOPS_GROW(es->v, es->n, es->a, 256))
+		return -1;
 	e = &es->v[es->n];
 	if (!(e->path = strdup(path)))
 		return -1;
@@ -648,15 +643,8 @@ static int build_catalog(struct entries *es, struct llmops_catalog *c)
 		}
 		/* Paths sort by directory first, so a family's files are adjacent. */
 		if (!f || strcmp(f->name, name)) {
-			if (c->n == fam_alloc) {
-				size_t na = fam_alloc ? fam_alloc * 2 : 64;
-				struct llmops_family *nf = realloc(c->fam, na * sizeof(*nf));
-
-				if (!nf)
-					return -1;
-				c->fam = nf;
-				fam_alloc = na;
-			}
+			if (LLMOPS_GROW(c->fam, c->n, fam_alloc, 64))
+				return -1;
 			f = &c->fam[c->n];
 			memset(f, 0, sizeof(*f));
 			if (!(f->name = strdup(name)))
@@ -1213,10 +1201,7 @@ int llmops_store_log_ex(struct llmops_store *s, const char *name, const char *co
 out:
 	for (size_t i = 0; i < nq; i++)
 		git_commit_free(queue[i]);
-	free(queue);
-	free(seen.v);
-	free(w.a);
-	free(w.b);
+	LLMOPS_FREE_ALL(queue, seen.v, w.a, w.b);
 	return rc;
 }
 

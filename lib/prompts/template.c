@@ -10,6 +10,8 @@
  */
 #include "template.h"
 
+#include "mem.h"
+
 #include "utf8.h"
 
 #include <stdio.h>
@@ -81,15 +83,8 @@ static struct node *add_kid(struct node *parent, int type, const char *s, size_t
 {
 	struct node *n;
 
-	if (parent->nkids == parent->akids) {
-		size_t na = parent->akids ? parent->akids * 2 : 8;
-		struct node *k = realloc(parent->kids, na * sizeof(*k));
-
-		if (!k)
-			return NULL;
-		parent->kids = k;
-		parent->akids = na;
-	}
+	if (LLMOPS_GROW(parent->kids, parent->nkids, parent->akids, 8))
+		return NULL;
 	n = &parent->kids[parent->nkids];
 	memset(n, 0, sizeof(*n));
 	n->type = type;
@@ -498,15 +493,8 @@ struct render {
 
 static int push(struct render *r, const cJSON *v)
 {
-	if (r->depth == r->cap) {
-		size_t nc = r->cap ? r->cap * 2 : 16;
-		const cJSON **ns = realloc(r->stack, nc * sizeof(*ns));
-
-		if (!ns)
-			return llmops_err_set(r->err, LLMOPS_E_NOMEM, "out of memory");
-		r->stack = ns;
-		r->cap = nc;
-	}
+	if (LLMOPS_GROW(r->stack, r->depth, r->cap, 16))
+		return llmops_err_set(r->err, LLMOPS_E_NOMEM, "out of memory");
 	r->stack[r->depth++] = v;
 	return LLMOPS_OK;
 }
@@ -635,15 +623,8 @@ static int load_partial(struct render *r, const struct node *n, struct llmops_te
 			return LLMOPS_OK;
 		}
 	}
-	if (r->ncache == r->acache) {
-		size_t na = r->acache ? r->acache * 2 : 8;
-		struct partial_cache *nc = realloc(r->cache, na * sizeof(*nc));
-
-		if (!nc)
-			return llmops_err_set(r->err, LLMOPS_E_NOMEM, "out of memory");
-		r->cache = nc;
-		r->acache = na;
-	}
+	if (LLMOPS_GROW(r->cache, r->ncache, r->acache, 8))
+		return llmops_err_set(r->err, LLMOPS_E_NOMEM, "out of memory");
 	c = &r->cache[r->ncache];
 	memset(c, 0, sizeof(*c));
 	if (!(c->name = strdup(n->str)) || !(c->indent = strdup(indent))) {

@@ -4,6 +4,8 @@
  */
 #include "provider.h"
 
+#include "mem.h"
+
 #include "redact.h"
 
 #include "env.h"
@@ -97,10 +99,7 @@ void llmops_provider_free(struct llmops_provider *p)
 {
 	if (!p)
 		return;
-	free(p->label);
-	free(p->model);
-	free(p->base_url);
-	free(p->api_key_env);
+	LLMOPS_FREE_ALL(p->label, p->model, p->base_url, p->api_key_env);
 	llmops_argv_free(p->argv);
 	llmops_strlist_release(&p->stop);
 	free(p->fallback);

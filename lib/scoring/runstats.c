@@ -4,6 +4,8 @@
  */
 #include "runstats.h"
 
+#include "mem.h"
+
 #include "stats.h"
 
 #include <math.h>
@@ -136,14 +138,8 @@ static int take(const struct llmops_run_figures *f, void *ctx)
 	if ((strcmp(f->kind, "eval") && !prod) || f->cases <= 0 ||
 	    (f->status != LLMOPS_RUN_PASSED && f->status != LLMOPS_RUN_FAILED))
 		return 0;
-	if (a->npts == a->cappts) {
-		size_t cap = a->cappts ? a->cappts * 2 : 64;
-		struct point *p = realloc(a->pts, cap * sizeof(*p));
-		if (!p)
-			goto nomem;
-		a->pts = p;
-		a->cappts = cap;
-	}
+	if (LLMOPS_GROW(a->pts, a->npts, a->cappts, 64))
+		goto nomem;
 	struct point *p = &a->pts[a->npts];
 	p->seq = a->npts++;
 	snprintf(p->prompt, sizeof(p->prompt), "%s%s%s", f->prompt_name ? f->prompt_name : "-",

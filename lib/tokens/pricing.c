@@ -4,6 +4,8 @@
  */
 #include "pricing.h"
 
+#include "mem.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <ctype.h>
@@ -39,10 +41,7 @@ void llmops_pricing_free(struct llmops_pricing *p)
 		cJSON_Delete(p->docs[i]);
 		free(p->labels[i]);
 	}
-	free(p->docs);
-	free(p->labels);
-	free(p->v);
-	free(p);
+	LLMOPS_FREE_ALL(p->docs, p->labels, p->v, p);
 }
 
 static int fail_at(struct llmops_err *err, const char *text, size_t len, const char *label,
@@ -256,16 +255,10 @@ static int add_entry(struct llmops_pricing *p, cJSON *e, const char *id, const c
 	pr.origin = origin;
 	pr.aliases = cJSON_GetObjectItemCaseSensitive(e, "aliases");
 	pr.prefixes = cJSON_GetObjectItemCaseSensitive(e, "prefixes");
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 512;
-		struct llmops_price *v = realloc(p->v, cap * sizeof(*v));
-		if (!v) {
-			free(pr.tiers);
-			free(pr.hours);
-			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
-		}
-		p->v = v;
-		p->cap = cap;
+	if (LLMOPS_GROW(p->v, p->n, p->cap, 512)) {
+		free(pr.tiers);
+		free(pr.hours);
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	}
 	p->v[p->n++] = pr;
 	return LLMOPS_OK;

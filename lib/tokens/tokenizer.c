@@ -16,6 +16,8 @@
  */
 #include "tokenizer.h"
 
+#include "mem.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,15 +186,9 @@ static inline void emit(struct sink *k, uint32_t tok)
 	k->count++;
 	if (!k->ids)
 		return;
-	if (k->ids->n == k->ids->cap) {
-		size_t cap = k->ids->cap ? k->ids->cap * 2 : 256;
-		uint32_t *v = realloc(k->ids->v, cap * sizeof(*v));
-		if (!v) {
-			k->oom = 1;
-			return;
-		}
-		k->ids->v = v;
-		k->ids->cap = cap;
+	if (LLMOPS_GROW(k->ids->v, k->ids->n, k->ids->cap, 256)) {
+		k->oom = 1;
+		return;
 	}
 	k->ids->v[k->ids->n++] = tok;
 }
