@@ -8,11 +8,12 @@
 #include "projectconfig.h"
 
 /*
- * Read ROOT/llmops.json into c (lib/project/projectconfig.h), the file's "prices"
- * added to prices (may be NULL).  Prints the error and returns the exit
- * status; release c with llmops_config_release() either way.
+ * The built-in price table into *prices (the caller's: llmops_pricing_free it,
+ * NULL or not), then ROOT/llmops.json into c (lib/project/projectconfig.h),
+ * the file's "prices" added to *prices.  Prints the error and returns the
+ * exit status; release c with llmops_config_release() either way.
  */
-int config_load(const char *root, struct llmops_config *c, struct llmops_pricing *prices);
+int config_load(const char *root, struct llmops_config *c, struct llmops_pricing **prices);
 
 /* model checked against the approved models for who ("eval", "cost"): 0 (a warning printed
    when it only warns), or the exit status with the refusal printed. */

@@ -5,10 +5,12 @@
 
 #include "cmdconfig.h"
 
-int config_load(const char *root, struct llmops_config *c, struct llmops_pricing *prices)
+int config_load(const char *root, struct llmops_config *c, struct llmops_pricing **prices)
 {
 	struct llmops_err err = {0};
-	return llmops_config_load(c, root, prices, &err) ? llmops_report(&err) : 0;
+	if (llmops_pricing_builtin(prices, &err) || llmops_config_load(c, root, *prices, &err))
+		return llmops_report(&err);
+	return 0;
 }
 
 int config_model_allowed(const struct llmops_config *c, const struct llmops_pricing *prices,

@@ -68,9 +68,7 @@ static int load_prices(struct cost_inputs *in, const char *prices_file)
 	struct llmops_buf pf = LLMOPS_BUF_INIT;
 	struct llmops_err err = {0};
 	int rc = 0;
-	if (llmops_pricing_builtin(&in->prices, &err))
-		return llmops_report(&err);
-	if ((rc = config_load(llmops_store_root(in->penv.store), &in->cfg, in->prices)) ||
+	if ((rc = config_load(llmops_store_root(in->penv.store), &in->cfg, &in->prices)) ||
 	    !prices_file)
 		return rc;
 	if (llmops_buf_read_file(&pf, prices_file)) {

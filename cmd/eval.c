@@ -95,11 +95,7 @@ static int make_engine(struct eval_host *h, const struct eval_opts *use)
 	int rc;
 	if ((rc = llmops_ctx_workspace(h->ctx, &ws)))
 		goto out;
-	if (llmops_pricing_builtin(&prices, &err)) {
-		rc = llmops_report(&err);
-		goto out;
-	}
-	if ((rc = config_load(ws->root, &cfg, prices)))
+	if ((rc = config_load(ws->root, &cfg, &prices)))
 		goto out;
 	eval_engine_options(use, &eo);
 	eo.ledger = h->ledger;

@@ -176,11 +176,7 @@ int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
 	if ((rc = load_attrib(ctx, bundle, &attrib)) || (rc = llmops_ctx_workspace(ctx, &ws)) ||
 	    (rc = llmops_ctx_ledger(ctx, &lg)))
 		goto out;
-	if (llmops_pricing_builtin(&prices, &err)) {
-		rc = llmops_report(&err);
-		goto out;
-	}
-	if ((rc = config_load(ws->root, &cfg, prices))) /* llmops.json's own prices */
+	if ((rc = config_load(ws->root, &cfg, &prices))) /* llmops.json's own prices */
 		goto out;
 	const struct llmops_ingest_opts io = {
 		.format = llmops_ingest_format_parse(from),

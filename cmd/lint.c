@@ -235,11 +235,7 @@ int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if ((rc = llmops_ctx_workspace(ctx, &ws)))
 		goto out;
-	if (llmops_pricing_builtin(&prices, &err)) {
-		rc = llmops_report(&err);
-		goto out;
-	}
-	if ((rc = config_load(ws->root, &cfg, prices)))
+	if ((rc = config_load(ws->root, &cfg, &prices)))
 		goto out;
 	if (ws->in_repo && llmops_store_open(&store, ws->root, &err))
 		store = NULL; /* not fatal: only the version-pinned rule needs git */

@@ -46,9 +46,7 @@ int cmd_models(int argc, char **argv, struct llmops_ctx *ctx)
 		return LLMOPS_OPT_EXIT(rc);
 	if ((rc = llmops_ctx_workspace(ctx, &ws)))
 		return rc;
-	if (llmops_pricing_builtin(&prices, &err))
-		return llmops_report(&err);
-	if ((rc = config_load(ws->root, &cfg, prices)))
+	if ((rc = config_load(ws->root, &cfg, &prices)))
 		goto out;
 	if (approved_only && !ap->active) {
 		llmops_error("models: llmops.json lists no models.approved; without --approved "

@@ -251,6 +251,23 @@ out:
 	return rc;
 }
 
+/* Step st, an UPDATE of run run_id, by ledger_write_one (its transaction left open);
+   NOTFOUND, rolled back, when no such run; st reset. */
+static int update_run(struct llmops_ledger *lg, sqlite3_stmt *st, const char *run_id,
+		      const char *what, struct llmops_err *err)
+{
+	int rc = ledger_write_one(lg, st, what, err);
+	if (rc)
+		return rc;
+	if (sqlite3_changes(lg->db) != 1) {
+		ledger_rollback(lg);
+		return llmops_err_set(err, LLMOPS_E_NOTFOUND, "no run '%s' in ledger '%s'", run_id,
+				      lg->path);
+	}
+	sqlite3_reset(st);
+	return LLMOPS_OK;
+}
+
 int llmops_ledger_run_finish_with(struct llmops_ledger *lg, const char *run_id, int status,
 				  const struct llmops_run_counts *fig, struct llmops_err *err)
 {
@@ -271,15 +288,8 @@ int llmops_ledger_run_finish_with(struct llmops_ledger *lg, const char *run_id, 
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
-	if ((rc = ledger_write_one(lg, st, "cannot finish the run", err)))
+	if ((rc = update_run(lg, st, run_id, "cannot finish the run", err)))
 		goto out;
-	if (sqlite3_changes(lg->db) != 1) {
-		ledger_rollback(lg);
-		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND, "no run '%s' in ledger '%s'", run_id,
-				    lg->path);
-		goto out;
-	}
-	sqlite3_reset(st);
 	if (fig ? (rc = ledger_figures_store(lg, run_id, fig, err))
 		: ((rc = ledger_totals_store(lg, run_id, err)) ||
 		   (rc = ledger_summary_store(lg, run_id, err)))) {
@@ -307,17 +317,8 @@ int llmops_ledger_run_outcome(struct llmops_ledger *lg, const char *run_id, cons
 		return rc;
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
-	if ((rc = ledger_write_one(lg, st, "cannot keep the run's outcome", err)))
-		goto out;
-	if (sqlite3_changes(lg->db) != 1) {
-		ledger_rollback(lg);
-		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND, "no run '%s' in ledger '%s'", run_id,
-				    lg->path);
-		goto out;
-	}
-	sqlite3_reset(st);
-	rc = ledger_commit(lg, err);
-out:
+	if (!(rc = update_run(lg, st, run_id, "cannot keep the run's outcome", err)))
+		rc = ledger_commit(lg, err);
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -55,6 +55,22 @@
 	"git ca-certificates meson ninja-build pkg-config gcc libc6-dev libcurl4-openssl-dev "  \
 	"libcjson-dev libgit2-dev libsqlite3-dev libssl-dev libutf8proc-dev libpcre2-dev"
 
+/* The steps every GitHub job of the workflow starts with: a Debian 12 container,
+   git for the checkout, the whole history (for --base and --baseline), llmops. */
+#define GH_RUNNER \
+	"    runs-on: ubuntu-latest\n" \
+	"    container: debian:12\n"
+#define GH_CHECKOUT \
+	"      - name: git, for the checkout\n" \
+	"        run: apt-get update -qq && apt-get install -y -qq --no-install-recommends git ca-certificates\n" \
+	"      - uses: actions/checkout@v4\n"
+#define GH_FULL_HISTORY \
+	"        with:\n" \
+	"          fetch-depth: 0\n"
+#define GH_INSTALL \
+	"      - id: install\n" \
+	"        uses: ./.github/actions/install-llmops\n"
+
 static const char github[] =
 	"# The llmops merge gate, written by `llmops init --ci github` (see llmops-init(1)).\n"
 	"#\n"
@@ -88,26 +104,14 @@ static const char github[] =
 	"  BASE: ${{ github.base_ref || github.event.repository.default_branch }}\n"
 	"jobs:\n"
 	"  llmops:\n"
-	"    runs-on: ubuntu-latest\n"
-	"    container: debian:12\n"
+	GH_RUNNER
 	"    steps:\n"
-	"      - name: git, for the checkout\n"
-	"        run: apt-get update -qq && apt-get install -y -qq --no-install-recommends git ca-certificates\n"
-	"      - uses: actions/checkout@v4\n"
-	"      - id: install\n"
-	"        uses: ./.github/actions/install-llmops\n"
+	GH_CHECKOUT GH_INSTALL
 	"  check:\n"
 	"    needs: llmops\n"
-	"    runs-on: ubuntu-latest\n"
-	"    container: debian:12\n"
+	GH_RUNNER
 	"    steps:\n"
-	"      - name: git, for the checkout\n"
-	"        run: apt-get update -qq && apt-get install -y -qq --no-install-recommends git ca-certificates\n"
-	"      - uses: actions/checkout@v4\n"
-	"        with:\n"
-	"          fetch-depth: 0\n"
-	"      - id: install\n"
-	"        uses: ./.github/actions/install-llmops\n"
+	GH_CHECKOUT GH_FULL_HISTORY GH_INSTALL
 	"      - name: Lint the prompts\n"
 	"        run: llmops lint --format sarif > llmops.sarif || echo \"LLMOPS_LINT_FAILED=1\" >> \"$GITHUB_ENV\"\n"
 	"      - name: Upload the findings to code scanning\n"
@@ -125,20 +129,13 @@ static const char github[] =
 	"        run: test -z \"${LLMOPS_LINT_FAILED:-}\"\n"
 	"  eval:\n"
 	"    needs: llmops\n"
-	"    runs-on: ubuntu-latest\n"
-	"    container: debian:12\n"
+	GH_RUNNER
 	"    strategy:\n"
 	"      fail-fast: false\n"
 	"      matrix:\n"
 	"        shard: [1, 2, 3, 4]\n"
 	"    steps:\n"
-	"      - name: git, for the checkout\n"
-	"        run: apt-get update -qq && apt-get install -y -qq --no-install-recommends git ca-certificates\n"
-	"      - uses: actions/checkout@v4\n"
-	"        with:\n"
-	"          fetch-depth: 0\n"
-	"      - id: install\n"
-	"        uses: ./.github/actions/install-llmops\n"
+	GH_CHECKOUT GH_FULL_HISTORY GH_INSTALL
 	"      - name: Evaluate shard ${{ matrix.shard }} against the target branch's runs\n"
 	"        env:\n"
 	"          SHARD: ${{ matrix.shard }}\n"
@@ -158,16 +155,9 @@ static const char github[] =
 	"  merge:\n"
 	"    needs: eval\n"
 	"    if: always()\n"
-	"    runs-on: ubuntu-latest\n"
-	"    container: debian:12\n"
+	GH_RUNNER
 	"    steps:\n"
-	"      - name: git, for the checkout\n"
-	"        run: apt-get update -qq && apt-get install -y -qq --no-install-recommends git ca-certificates\n"
-	"      - uses: actions/checkout@v4\n"
-	"        with:\n"
-	"          fetch-depth: 0\n"
-	"      - id: install\n"
-	"        uses: ./.github/actions/install-llmops\n"
+	GH_CHECKOUT GH_FULL_HISTORY GH_INSTALL
 	"      - uses: actions/download-artifact@v4\n"
 	"        with:\n"
 	"          pattern: llmops-shard-*\n"

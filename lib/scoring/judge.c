@@ -279,16 +279,25 @@ cJSON *llmops_judge_vars(const cJSON *vars, const char *input_text, const char *
 	return o;
 }
 
-cJSON *llmops_verdict_format(long lo, long hi)
+/* f becomes a strict json_schema response format named name: its object schema,
+   whose "properties" object is *props (NULL when out of memory). */
+static cJSON *schema_format(cJSON *f, const char *name, cJSON **props)
 {
-	cJSON *f = cJSON_CreateObject(), *js, *schema, *props, *score, *reason, *req;
+	cJSON *js, *schema;
 	cJSON_AddStringToObject(f, "type", "json_schema");
 	js = cJSON_AddObjectToObject(f, "json_schema");
-	cJSON_AddStringToObject(js, "name", "llmops_verdict");
+	cJSON_AddStringToObject(js, "name", name);
 	cJSON_AddBoolToObject(js, "strict", 1);
 	schema = cJSON_AddObjectToObject(js, "schema");
 	cJSON_AddStringToObject(schema, "type", "object");
-	props = cJSON_AddObjectToObject(schema, "properties");
+	*props = cJSON_AddObjectToObject(schema, "properties");
+	return schema;
+}
+
+cJSON *llmops_verdict_format(long lo, long hi)
+{
+	cJSON *f = cJSON_CreateObject(), *props, *score, *reason, *req;
+	cJSON *schema = schema_format(f, "llmops_verdict", &props);
 	score = cJSON_AddObjectToObject(props, "score");
 	cJSON_AddStringToObject(score, "type", "integer");
 	cJSON_AddNumberToObject(score, "minimum", (double)lo);
@@ -470,15 +479,8 @@ int llmops_preference_parse(const char *text, struct llmops_preference *p, struc
 cJSON *llmops_preference_request_extra(void)
 {
 	cJSON *x = cJSON_CreateObject();
-	cJSON *f = cJSON_AddObjectToObject(x, "response_format"), *js, *schema, *props, *w, *e,
-	      *reason, *req;
-	cJSON_AddStringToObject(f, "type", "json_schema");
-	js = cJSON_AddObjectToObject(f, "json_schema");
-	cJSON_AddStringToObject(js, "name", "llmops_preference");
-	cJSON_AddBoolToObject(js, "strict", 1);
-	schema = cJSON_AddObjectToObject(js, "schema");
-	cJSON_AddStringToObject(schema, "type", "object");
-	props = cJSON_AddObjectToObject(schema, "properties");
+	cJSON *f = cJSON_AddObjectToObject(x, "response_format"), *props, *w, *e, *reason, *req;
+	cJSON *schema = schema_format(f, "llmops_preference", &props);
 	w = cJSON_AddObjectToObject(props, "winner");
 	cJSON_AddStringToObject(w, "type", "string");
 	e = cJSON_AddArrayToObject(w, "enum");
