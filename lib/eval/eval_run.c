@@ -105,9 +105,6 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 		else if (!rc)
 			ev->reviews_dup++;
 	}
-	/* results of requests commit one by one (a kill loses only what is in flight) */
-	if (!rc && j->res.attempts > 0)
-		rc = llmops_ledger_flush(ev->ledger, err);
 	return rc;
 }
 
@@ -718,14 +715,44 @@ static void job_end(struct llmops_eval *ev, struct llmops_eval_job *j, const cha
 		finish(ev, j);
 }
 
+/* How long an answer may wait in the open transaction: a kill loses the requests in
+   flight and at most this much of what was answered before it. */
+#define GROUP_COMMIT_MS 20.0
+
+/* The runner is about to wait: commit the results recorded since the last commit once
+   the oldest has waited GROUP_COMMIT_MS, else ask to be woken by then. */
+static double settle(void *ud)
+{
+	struct llmops_eval *ev = ud;
+	struct llmops_err err = {0};
+	double now = llmops_mono_ms();
+	if (!llmops_ledger_pending(ev->ledger)) {
+		ev->group_since = now; /* the next group begins with its first result */
+		return -1;
+	}
+	if (now - ev->group_since < GROUP_COMMIT_MS)
+		return GROUP_COMMIT_MS - (now - ev->group_since);
+	if (llmops_ledger_flush(ev->ledger, &err) && !ev->ledger_failed) {
+		ev->ledger_failed = 1;
+		ev->ledger_err = err;
+	}
+	ev->group_since = now;
+	return -1;
+}
+
 int llmops_eval_run(struct llmops_eval *ev, const struct llmops_eval_cb *cb, struct llmops_err *err)
 {
-	const struct llmops_runner_cb rcb = {next_call, call_done, should_stop, tick, ev};
+	const struct llmops_runner_cb rcb = {.next = next_call,
+					     .done = call_done,
+					     .stop = should_stop,
+					     .tick = tick,
+					     .idle = settle,
+					     .ud = ev};
 	ev->cb = cb;
 	ev->job_end = job_end;
 	ev->t0 = llmops_mono_ms();
-	/* results of requests commit one by one (a kill loses only what is in flight);
-	   recorded and cached outputs, which cost nothing to redo, in groups */
+	/* results commit in groups: when the runner waits and the group's oldest is
+	   GROUP_COMMIT_MS old (settle), else 4096 at a time */
 	llmops_ledger_set_batch(ev->ledger, 4096);
 	llmops_eval_pool_start(ev);
 	int rc = llmops_runner_run(&ev->ropts, &rcb, err);

@@ -283,9 +283,10 @@ struct llmops_eval {
 	long attempts;			 /* requests made, over every result counted */
 	double score_sum;		 /* of the results with a gating score */
 	long scored;
-	double t0;	  /* when the run began (llmops_mono_ms) */
-	double last_tick; /* when progress was last told */
-	long redactions;  /* key values cut from answers before they were stored */
+	double t0;	    /* when the run began (llmops_mono_ms) */
+	double last_tick;   /* when progress was last told */
+	double group_since; /* results recorded since then wait in the open transaction */
+	long redactions;    /* key values cut from answers before they were stored */
 	/* --review-below: results queued for review, and those whose case, prompt version
 	   and output were already pending (not queued twice) */
 	long reviews_queued, reviews_dup;

@@ -698,6 +698,11 @@ void llmops_ledger_set_batch(struct llmops_ledger *lg, unsigned n)
 		ledger_ckpt_stop(lg);
 }
 
+unsigned llmops_ledger_pending(const struct llmops_ledger *lg)
+{
+	return lg->pending;
+}
+
 int llmops_ledger_flush(struct llmops_ledger *lg, struct llmops_err *err)
 {
 	int rc;

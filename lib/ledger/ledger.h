@@ -181,6 +181,9 @@ int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
  * appends are committed by flush, run_finish and free.
  */
 void llmops_ledger_set_batch(struct llmops_ledger *lg, unsigned n);
+
+/* How many appends wait in the open batch (0: none; committed by flush). */
+unsigned llmops_ledger_pending(const struct llmops_ledger *lg);
 int llmops_ledger_flush(struct llmops_ledger *lg, struct llmops_err *err);
 
 /*

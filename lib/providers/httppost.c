@@ -36,7 +36,7 @@ int llmops_post_json(const struct llmops_post *p, const char *body, size_t len, 
 {
 	struct llmops_call c = {0};
 	struct one o = {&c, 0, 0};
-	const struct llmops_runner_cb cb = {next, done, NULL, NULL, &o};
+	const struct llmops_runner_cb cb = {.next = next, .done = done, .ud = &o};
 	const struct llmops_runner_opts ro = {
 		.concurrency = 1,
 		.timeout_ms = p->timeout_ms > 0 ? p->timeout_ms : 30000,

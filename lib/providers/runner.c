@@ -501,6 +501,11 @@ static int loop(struct runner *r, struct llmops_err *err)
 		struct curl_waitfd fds[3 * LLMOPS_RUNNER_MAX_CONC];
 		unsigned nfds = exec_fds(r, fds);
 		int numfds = 0;
+		if (r->cb->idle) { /* every pass: a busy stream never waits, and still commits */
+			double due = r->cb->idle(r->cb->ud);
+			if (due >= 0 && due < timeout)
+				timeout = due;
+		}
 		if (r->active || timeout > 0)
 			curl_multi_poll(r->multi, fds, nfds, timeout < 0 ? 0 : (int)ceil(timeout),
 					&numfds);

@@ -118,6 +118,11 @@ struct llmops_runner_cb {
 	int (*stop)(void *ud);
 	/* Called about ten times a second while calls are running. May be NULL. */
 	void (*tick)(void *ud);
+	/* Called once a pass of the loop, before it waits for the network, a command tool
+	   or a timer, to settle what the calls that finished left behind (the engine
+	   commits its results here, in groups).  Returns how long the wait may last at
+	   most, in ms, to be called again by then; < 0: no limit.  May be NULL. */
+	double (*idle)(void *ud);
 	void *ud;
 };
 

@@ -142,6 +142,11 @@ int llmops_redact_keys(char *s, char *const *env)
 	int n = 0;
 	if (!s)
 		return 0;
+	if (env && env == key_env && nheld < HELD_MAX) { /* its key values, found once */
+		for (size_t i = 0; i < nheld; i++)
+			n += cut_all(s, held[i].value, held[i].len);
+		return n;
+	}
 	for (char *const *e = env; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
 		if (!eq || !secretish_name(*e, (size_t)(eq - *e)) || strlen(eq + 1) < 8)

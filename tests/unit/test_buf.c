@@ -2,8 +2,10 @@
 
 #include "buf.h"
 #include "error.h"
+#include "mem.h"
 #include "strlist.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +125,47 @@ static void test_err_messages(void **state)
 	assert_string_equal(llmops_code_name(12345), "unknown error");
 }
 
+/* LLMOPS_GROW: first allocation, doubling, the elements kept; no growth while there is room */
+static void test_grow(void **state)
+{
+	struct item {
+		int v;
+		char pad[12];
+	} *items = NULL;
+	size_t n = 0, cap = 0;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++) {
+		assert_int_equal(LLMOPS_GROW(items, n, cap, 4), LLMOPS_OK);
+		assert_true(cap > n);
+		assert_true(cap == 4 || (cap & (cap - 1)) == 0); /* 4, 8, 16, ... */
+		items[n++].v = i;
+	}
+	assert_int_equal(cap, 1024);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(items[i].v, i);
+	struct item *same = items;
+	assert_int_equal(LLMOPS_GROW(items, 999, cap, 4), LLMOPS_OK); /* room: untouched */
+	assert_ptr_equal(items, same);
+	assert_int_equal(cap, 1024);
+	/* a size that cannot be allocated: refused, the array and its capacity kept */
+	size_t huge = SIZE_MAX / 2 + 1;
+	assert_int_equal(llmops_grow(&items, huge, &huge, 4, 1), LLMOPS_E_NOMEM);
+	assert_int_equal(huge, SIZE_MAX / 2 + 1);
+	assert_ptr_equal(items, same);
+	free(items);
+}
+
+/* LLMOPS_FREE_ALL frees each, NULL included (run under ASan/valgrind: no leak) */
+static void test_free_all(void **state)
+{
+	char *a = strdup("a"), *b = NULL, *c = malloc(100);
+
+	(void)state;
+	LLMOPS_FREE_ALL(a, b, c);
+	LLMOPS_FREE_ALL(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +176,8 @@ int main(void)
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_err_messages),
+		cmocka_unit_test(test_grow),
+		cmocka_unit_test(test_free_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

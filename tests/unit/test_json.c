@@ -6,6 +6,8 @@
 
 #include "json.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void expect(const char *text, const char *msg)
@@ -96,12 +98,28 @@ static void locate(void **state)
 	assert_int_equal(col, 11);
 }
 
+/* LLMOPS_JSON_NUMS: members in order, integers and fractions as numbers, NAN as null */
+static void nums_table(void **state)
+{
+	cJSON *o = cJSON_CreateObject();
+	long cases = 12;
+	double rate = 0.75;
+
+	(void)state;
+	LLMOPS_JSON_NUMS(o, {"cases", cases}, {"pass_rate", rate}, {"p50", NAN});
+	char *txt = cJSON_PrintUnformatted(o);
+	assert_string_equal(txt, "{\"cases\":12,\"pass_rate\":0.75,\"p50\":null}");
+	free(txt);
+	cJSON_Delete(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(syntax_errors),
 		cmocka_unit_test(valid_documents),
 		cmocka_unit_test(locate),
+		cmocka_unit_test(nums_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

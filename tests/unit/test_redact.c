@@ -36,8 +36,8 @@ static void urls(void **state)
 	check("no url here: a=b&key=c", "no url here: a=b&key=c", 0);
 	check("http://h/v1?model=gpt-4o", "http://h/v1?model=gpt-4o", 0);
 	/* redacting twice changes nothing more */
-	check("http://[redacted]@h/v1?api-key=[redacted]", "http://[redacted]@h/v1?api-key=[redacted]",
-	      0);
+	check("http://[redacted]@h/v1?api-key=[redacted]",
+	      "http://[redacted]@h/v1?api-key=[redacted]", 0);
 	check("key sk-abcdefghijkl in text", "key sk-[redacted] in text", 1);
 }
 
@@ -62,6 +62,30 @@ static void key_values(void **state)
 	assert_int_equal(llmops_redact_keys(s, NULL), 0); /* no environment: no key values */
 	free(s);
 	assert_int_equal(llmops_redact(NULL), 0);
+}
+
+/* The environment cmd/ hands to llmops_redact_use_env is searched once: its key values cut
+   from outputs as from any other environment, a held variable (an api_key_env) included */
+static void key_values_of_the_used_env(void **state)
+{
+	static char *env[] = {"HOME=/root", "TEST_REDACT_TOKEN=tok-0123456789abcdef",
+			      "ODD_NAME=odd-0123456789abcdef", "SHORT_API_KEY=abc", NULL};
+	char out[] = "tok-0123456789abcdef then odd-0123456789abcdef then abc";
+
+	(void)state;
+	llmops_redact_use_env(env);
+	assert_int_equal(llmops_redact_keys(out, env), 1);
+	assert_string_equal(out, "[redacted] then odd-0123456789abcdef then abc");
+	llmops_redact_hold("ODD_NAME"); /* a provider's api_key_env, whatever its name */
+	char out2[] = "odd-0123456789abcdef and tok-0123456789abcdef";
+	assert_int_equal(llmops_redact_keys(out2, env), 2);
+	assert_string_equal(out2, "[redacted] and [redacted]");
+	/* another environment is searched as it is */
+	char *const other[] = {"X_SECRET=xsecret-0123456789", NULL};
+	char out3[] = "xsecret-0123456789 tok-0123456789abcdef";
+	assert_int_equal(llmops_redact_keys(out3, other), 1);
+	assert_string_equal(out3, "[redacted] tok-0123456789abcdef");
+	llmops_redact_use_env(NULL);
 }
 
 static struct llmops_provider *resolve(const char *spec, const cJSON *cfg, const char *base,
@@ -133,6 +157,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(urls),
 		cmocka_unit_test(key_values),
+		cmocka_unit_test(key_values_of_the_used_env),
 		cmocka_unit_test(endpoint_before_query),
 		cmocka_unit_test(hostile_config_and_answers),
 	};
