@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static volatile sig_atomic_t interrupted;
 
@@ -121,12 +122,25 @@ out:
 	return rc;
 }
 
+/* Open files up to the hard limit: each request in flight holds a socket, and a command
+   tool three pipes (--concurrency 512 with tools needs about 2,100; the usual soft
+   limit is 1,024).  A limit still too low shows as requests that fail, recorded. */
+static void raise_open_files(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max || rl.rlim_cur >= 65536)
+		return;
+	rl.rlim_cur = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 /* Send the requests (SIGINT and SIGTERM stop them), with a progress line on a terminal. */
 static int run(struct eval_host *h, int progress, int *run_rc)
 {
 	const struct llmops_eval_cb cb = {progress ? progress_line : NULL, NULL, h};
 	struct sigaction sa = {0}, old_int, old_term;
 	struct llmops_err err = {0};
+	raise_open_files();
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);

@@ -80,7 +80,7 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		OPT_NUMBER_ENTRY(0, "review-below", &o->review_below, "X",
 				 "queue cases scoring under X for human review", 0, 1),
 		{OPT_INT, 'j', "concurrency", &o->concurrency, "N", "requests at once (default 8)",
-		 NULL, 1, 256},
+		 NULL, 1, 512},
 		OPT_NUMBER_ENTRY(0, "rpm", &o->rpm, "N", "at most N requests a minute", 0, 1e9),
 		OPT_NUMBER_ENTRY(0, "tpm", &o->tpm, "N", "at most N tokens a minute", 0, 1e12),
 		OPT_NUMBER_ENTRY(0, "timeout", &o->timeout, "SEC", "per request (default 60)",

@@ -11,7 +11,7 @@
 #include <curl/curl.h>
 #include <sys/types.h>
 
-#define LLMOPS_RUNNER_MAX_CONC 256
+#define LLMOPS_RUNNER_MAX_CONC 512
 #define LLMOPS_RUNNER_VERSION  LLMOPS_VERSION_STRING
 
 struct slot {
