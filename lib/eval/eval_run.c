@@ -717,7 +717,7 @@ static void job_end(struct llmops_eval *ev, struct llmops_eval_job *j, const cha
 
 /* How long an answer may wait in the open transaction: a kill loses the requests in
    flight and at most this much of what was answered before it. */
-#define GROUP_COMMIT_MS 20.0
+#define GROUP_COMMIT_MS 100.0
 
 /* The runner is about to wait: commit the results recorded since the last commit once
    the oldest has waited GROUP_COMMIT_MS, else ask to be woken by then. */
