@@ -77,8 +77,8 @@ int llmops_exit_for(int code);
 void llmops_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * A long text output (show, diff, prompt diff, prompt log) through the pager when stdout
- * is a terminal (pager.c: $LLMOPS_PAGER, $PAGER or less, with LESS=FRX unless set; none with
+ * A long text output (show, diff, dataset diff, prompt diff, prompt log) through the pager when
+ * stdout is a terminal (pager.c: $LLMOPS_PAGER, $PAGER or less, with LESS=FRX unless set; none with
  * --no-pager); call before printing.  main() stops it when the command returns.
  */
 void llmops_pager_start(const struct llmops_ctx *ctx);
@@ -114,6 +114,7 @@ int cmd_ledger(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_lint(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_prompt(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_report(int argc, char **argv, struct llmops_ctx *ctx);
+int cmd_dataset(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_review(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_judge(int argc, char **argv, struct llmops_ctx *ctx);
 int cmd_models(int argc, char **argv, struct llmops_ctx *ctx);

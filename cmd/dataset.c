@@ -1,0 +1,81 @@
+/*
+ * dataset.c - `llmops dataset diff`: two versions of a dataset, case by case.
+ */
+#include "llmops.h"
+
+#include "dataset_view.h"
+
+#include "output.h"
+#include "prompt_cmd.h"
+#include "verbs.h"
+
+static int dataset_diff(int argc, char **argv, struct llmops_ctx *ctx);
+
+static const struct llmops_verb verbs[] = {
+	{"diff", dataset_diff, "two versions of a dataset: cases added, removed, changed, by id"},
+};
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+LLMOPS_USAGE(usage, "llmops dataset",
+	     "Datasets as versioned files: compare two versions case by case.",
+	     "llmops dataset diff A B [--exit-code] [--format FORMAT]");
+
+static int dataset_diff(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	LLMOPS_USAGE(u, "llmops dataset diff",
+		     "Compare two versions of a dataset case by case, matched by id: the cases\n"
+		     "B adds, the cases it removes, and for each case in both, the keys whose\n"
+		     "values differ (expected, vars.question, assert, ...).  A and B are each a\n"
+		     "file in the work tree (PATH) or as committed at a git revision (REV:PATH,\n"
+		     "PATH relative to the current directory): HEAD~1:evals/qa.json\n"
+		     "evals/qa.json shows what the uncommitted edits and the last commit did.\n"
+		     "JSON, JSONL and CSV files compare with each other.  --exit-code: exit 1\n"
+		     "when they differ.",
+		     "llmops dataset diff A B [--exit-code] [--format FORMAT]");
+	const char *format = "text";
+	int exit_code = 0, rc;
+	const struct llmops_option opts[] = {
+		{OPT_FLAG, 0, "exit-code", &exit_code, NULL, "exit 1 when the datasets differ",
+		 NULL, 0, 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	struct llmops_prompt_env env;
+	struct llmops_dataset a = {0}, b = {0};
+	struct llmops_dataset_source sa, sb;
+	struct llmops_dataset_diff d = {0};
+	struct llmops_err err = {0};
+
+	if ((rc = llmops_parse_command(argc, argv, opts, &u, 2, 2)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
+	if ((rc = prompt_env_open(&env, ctx)))
+		return rc;
+	if (llmops_dataset_at_load(&a, &sa, &env, argv[0], &err) ||
+	    llmops_dataset_at_load(&b, &sb, &env, argv[1], &err) ||
+	    llmops_dataset_diff(&a, &b, &d, &err)) {
+		rc = llmops_report(&err);
+	} else {
+		const struct llmops_dataset_side x = {argv[0], &sa, &a}, y = {argv[1], &sb, &b};
+		if (llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+			rc = llmops_emit_out(llmops_dataset_diff_json(&x, &y, &d),
+					     LLMOPS_FORMAT_JSON);
+		} else {
+			const struct llmops_sgr sgr = llmops_sgr_of(ctx);
+			llmops_pager_start(ctx);
+			llmops_dataset_diff_print(stdout, &x, &y, &d, &sgr);
+		}
+		if (!rc && exit_code && d.n)
+			rc = LLMOPS_EXIT_CHECK;
+	}
+	llmops_dataset_diff_release(&d);
+	llmops_dataset_release(&a);
+	llmops_dataset_release(&b);
+	llmops_prompt_env_close(&env);
+	return rc;
+}
+
+int cmd_dataset(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	return llmops_run_verb("dataset", verbs, NVERBS, argc, argv, ctx, &usage);
+}

@@ -1,0 +1,33 @@
+/*
+ * dataset_view.h - `llmops dataset diff` as JSON and as text.
+ */
+#ifndef LLMOPS_VIEW_DATASET_VIEW_H
+#define LLMOPS_VIEW_DATASET_VIEW_H
+
+#include "dataset_at.h"
+#include "dataset_diff.h"
+#include "sgr.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+/* One side of the comparison: what the user named, where it was read, what it holds. */
+struct llmops_dataset_side {
+	const char *name; /* as given */
+	const struct llmops_dataset_source *src;
+	const struct llmops_dataset *d;
+};
+
+/* The comparison of a with b as JSON (man/schemas/dataset-diff.schema.json); the
+   caller's; NULL when out of memory. */
+cJSON *llmops_dataset_diff_json(const struct llmops_dataset_side *a,
+				const struct llmops_dataset_side *b,
+				const struct llmops_dataset_diff *d);
+
+/* The same as text: a line of counts, then a line a case ("- id", "+ id",
+   "~ id: expected, vars.question") with where it stands. */
+void llmops_dataset_diff_print(FILE *f, const struct llmops_dataset_side *a,
+			       const struct llmops_dataset_side *b,
+			       const struct llmops_dataset_diff *d, const struct llmops_sgr *c);
+
+#endif

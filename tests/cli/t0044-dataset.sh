@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# llmops dataset diff: two versions of a dataset case by case, from the work tree
+# and from git objects, in JSON, JSONL and CSV; the counts worked out by hand.
+. "$(dirname "$0")/lib.sh"
+VALIDATE="${LLMOPS_SOURCE_ROOT:?}/tests/cli/validate_json.py"
+
+make_repo proj
+cd proj || exit 1
+mkdir -p evals sub
+cat >evals/qa.json <<'JSON'
+[
+  {"id": "c1", "vars": {"q": "2+2"}, "expected": "4"},
+  {"id": "c2", "vars": {"q": "3+3"}, "expected": "6"},
+  {"id": "c3", "vars": {"q": "x", "n": 1}, "expected": "y",
+   "assert": [{"type": "contains", "value": "y"}]},
+  {"id": "c5", "vars": {"q": "z"}, "expected": "w"}
+]
+JSON
+git add -A && git commit -qm one
+# c1: expected changed; c2: removed; c3: the same values spelled otherwise (1.0, keys
+# reordered); c5: a variable renamed and the metric added; c4: added
+cat >evals/qa.json <<'JSON'
+[
+  {"id": "c1", "vars": {"q": "2+2"}, "expected": "four"},
+  {"id": "c3", "expected": "y", "vars": {"n": 1.0, "q": "x"},
+   "assert": [{"value": "y", "type": "contains"}]},
+  {"id": "c4", "vars": {"q": "5+5"}, "expected": "10"},
+  {"id": "c5", "vars": {"question": "z"}, "expected": "w", "metric": "exact"}
+]
+JSON
+
+run llmops dataset diff HEAD:evals/qa.json evals/qa.json
+expect_rc 0 "diff of HEAD and the work tree"
+check "the counts" has "$out" "1 removed, 1 added, 2 changed, 1 unchanged"
+check "c2 removed, at its line" has "$out" "- c2  (line 3)"
+check "c4 added" has "$out" "+ c4  (line 5)"
+check "c1: expected changed" has "$out" "~ c1: expected  (line 2 -> 2)"
+check "c5: metric added, the variable renamed (both names)" has "$out" "~ c5: metric, vars.question, vars.q"
+check "c3 the same: 1 and 1.0, keys in another order" sh -c '! grep -q "c3" .out' 
+check "each side named: commit and work tree" has "$out" "HEAD:evals/qa.json (4 cases, commit $(git rev-parse --short=12 HEAD)"
+check "the work tree side" has "$out" "b: evals/qa.json (4 cases, work tree, sha256 $(sha256sum evals/qa.json | cut -c1-12))"
+
+run llmops dataset diff HEAD:evals/qa.json evals/qa.json --format json
+expect_rc 0 "--format json"
+printf '%s\n' "$out" >d.json
+check "it validates against dataset-diff.schema.json" python3 "$VALIDATE" dataset-diff.schema.json d.json
+check "json: the ids and changes in order" test "$(python3 -c 'import json; d = json.load(open("d.json")); print(" ".join(c["change"][0] + c["id"] for c in d["cases"]), d["a"]["commit"] == d["a"]["commit"] and len(d["a"]["commit"]), d["b"]["rev"], d["unchanged"])')" = "rc2 cc1 ac4 cc5 40 None 1"
+check "json: the sha256 of the work tree's file" test "$(python3 -c 'import json; print(json.load(open("d.json"))["b"]["sha256"])')" = "$(sha256sum evals/qa.json | cut -d" " -f1)"
+rm -f d.json
+
+run llmops dataset diff HEAD:evals/qa.json evals/qa.json --exit-code
+expect_rc 1 "--exit-code when they differ"
+run llmops dataset diff HEAD:evals/qa.json HEAD:evals/qa.json --exit-code
+expect_rc 0 "--exit-code when they are the same"
+check "nothing listed" has "$out" "0 removed, 0 added, 0 changed, 4 unchanged"
+
+# paths relative to the current directory, in both forms
+cd sub || exit 1
+run llmops dataset diff HEAD:../evals/qa.json ../evals/qa.json
+expect_rc 0 "paths from a subdirectory"
+check "the same counts" has "$out" "1 removed, 1 added, 2 changed, 1 unchanged"
+cd .. || exit 1
+
+# the same cases as JSONL and CSV: the JSONL is the same, the CSV's values are strings
+python3 - <<'PY'
+import csv, json
+cases = json.load(open("evals/qa.json"))
+with open("evals/qa.jsonl", "w") as f:
+    for c in cases:
+        f.write(json.dumps(c) + "\n")
+with open("evals/qa.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["id", "q", "expected"])
+    w.writerow(["c1", "2+2", "four"])
+    w.writerow(["c4", "5+5", "10"])
+PY
+run llmops dataset diff evals/qa.json evals/qa.jsonl --exit-code
+expect_rc 0 "JSON and JSONL of the same cases"
+check "all unchanged" has "$out" "0 removed, 0 added, 0 changed, 4 unchanged"
+run llmops dataset diff evals/qa.csv evals/qa.jsonl
+expect_rc 0 "CSV against JSONL"
+check "the CSV lacks c3 and c5; c1 and c4 the same" has "$out" "0 removed, 2 added, 0 changed, 2 unchanged"
+
+# bad input: each names what is wrong, exit 2
+run llmops dataset diff HEAD~9:evals/qa.json evals/qa.json
+expect_rc 2 "an unknown revision"
+check "names the argument and the revision" has "$err" "HEAD~9:evals/qa.json: unknown revision 'HEAD~9'"
+run llmops dataset diff HEAD:evals/none.json evals/qa.json
+expect_rc 2 "a file not at the revision"
+check "says where it was looked for" has "$err" "'evals/none.json' does not exist at HEAD"
+run llmops dataset diff evals/none.json evals/qa.json
+expect_rc 2 "a file not in the work tree"
+check "names it" has "$err" "no dataset 'evals/none.json' in the work tree"
+printf '[{"id": "a", "expected": "x"},\n {"id": "b" "expected": "y"}]\n' >evals/bad.json
+run llmops dataset diff evals/bad.json evals/qa.json
+expect_rc 2 "a dataset that does not parse"
+check "file, line and column" has "$err" "evals/bad.json:2:"
+run llmops dataset diff evals/qa.json
+expect_rc 2 "one argument"
+run llmops dataset dif a b
+expect_rc 2 "a mistyped verb"
+check "suggests diff" has "$err" "did you mean 'diff'"
+run llmops dataset diff --help
+expect_rc 0 "--help"
+check "usage" has "$out" "llmops dataset diff A B"
+
+done_testing
