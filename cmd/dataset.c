@@ -9,16 +9,22 @@
 #include "prompt_cmd.h"
 #include "verbs.h"
 
+#include <stdlib.h>
+
 static int dataset_diff(int argc, char **argv, struct llmops_ctx *ctx);
+static int dataset_log(int argc, char **argv, struct llmops_ctx *ctx);
 
 static const struct llmops_verb verbs[] = {
 	{"diff", dataset_diff, "two versions of a dataset: cases added, removed, changed, by id"},
+	{"log", dataset_log, "a dataset's versions in git, each with its hash and its runs"},
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
 LLMOPS_USAGE(usage, "llmops dataset",
-	     "Datasets as versioned files: compare two versions case by case.",
-	     "llmops dataset diff A B [--exit-code] [--format FORMAT]");
+	     "Datasets as versioned files: compare two versions case by case, and list\n"
+	     "the versions git has with the runs the ledger recorded of each.",
+	     "llmops dataset diff A B [--exit-code] [--format FORMAT]",
+	     "llmops dataset log FILE [--format FORMAT]");
 
 static int dataset_diff(int argc, char **argv, struct llmops_ctx *ctx)
 {
@@ -71,6 +77,65 @@ static int dataset_diff(int argc, char **argv, struct llmops_ctx *ctx)
 	llmops_dataset_diff_release(&d);
 	llmops_dataset_release(&a);
 	llmops_dataset_release(&b);
+	llmops_prompt_env_close(&env);
+	return rc;
+}
+
+static int dataset_log(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	LLMOPS_USAGE(u, "llmops dataset log",
+		     "The versions of the dataset FILE, newest first: the work tree's when it\n"
+		     "differs from HEAD's, then each commit that added, changed or deleted it,\n"
+		     "with the SHA-256 of its content (what a run records as its dataset), its\n"
+		     "case count, and the runs in the ledger of exactly that content: how many,\n"
+		     "and the newest with its status and pass count.",
+		     "llmops dataset log FILE [--format FORMAT]");
+	const char *format = "text";
+	const struct llmops_option opts[] = {OPT_FORMAT_ENTRY(&format), OPT_HELP_ENTRY,
+					     OPT_END_ENTRY};
+	struct llmops_prompt_env env;
+	struct llmops_dataset_history h = {0};
+	struct llmops_version_runs *vr = NULL;
+	struct llmops_ledger *lg;
+	struct llmops_err err = {0};
+	char path[4096];
+	int rc;
+
+	if ((rc = llmops_parse_command(argc, argv, opts, &u, 1, 1)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
+	if ((rc = prompt_env_open(&env, ctx)))
+		return rc;
+	llmops_prompt_root_relative(&env, argv[0], path, sizeof(path));
+	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
+		goto out;
+	if (llmops_dataset_history(env.store, path, &h, &err)) {
+		rc = llmops_report(&err);
+		goto out;
+	}
+	if (!(vr = calloc(h.n ? h.n : 1, sizeof(*vr)))) {
+		llmops_err_set(&err, LLMOPS_E_NOMEM, "out of memory");
+		rc = llmops_report(&err);
+		goto out;
+	}
+	for (size_t i = 0; i < h.n && !rc; i++) {
+		struct llmops_run_filter f = {.dataset_sha256 = h.v[i].sha256};
+		struct llmops_run **runs = NULL;
+		if (h.v[i].sha256[0] && llmops_ledger_runs_list(lg, &f, &runs, &vr[i].n, &err))
+			rc = llmops_report(&err);
+		vr[i].runs = runs;
+	}
+	if (!rc && llmops_format_from(format) == LLMOPS_FORMAT_JSON) {
+		rc = llmops_emit_out(llmops_dataset_log_json(path, &h, vr), LLMOPS_FORMAT_JSON);
+	} else if (!rc) {
+		const struct llmops_sgr sgr = llmops_sgr_of(ctx);
+		llmops_pager_start(ctx);
+		llmops_dataset_log_print(stdout, path, &h, vr, &sgr);
+	}
+out:
+	for (size_t i = 0; vr && i < h.n; i++)
+		llmops_runs_free((struct llmops_run **)vr[i].runs, vr[i].n);
+	free(vr);
+	llmops_dataset_history_release(&h);
 	llmops_prompt_env_close(&env);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include "safepath.h"
 
 #include "hash.h"
+#include "internal.h"
 #include "lock.h"
 
 #include <dirent.h>
@@ -17,12 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-struct llmops_store {
-	git_repository *repo; /* open repository */
-	char *root;	      /* work tree root, no trailing '/' */
-	int shallow;	      /* 1 for a shallow clone */
-};
 
 struct llmops_snapshot {
 	struct llmops_store *s;
@@ -1115,20 +1110,16 @@ int llmops_store_log(struct llmops_store *s, const char *name,
 	return llmops_store_log_ex(s, name, NULL, 0, fn, ud, err);
 }
 
-int llmops_store_log_ex(struct llmops_store *s, const char *name, const char *const *partials,
-			size_t npartials, int (*fn)(void *ud, const struct llmops_log_event *ev),
-			void *ud, struct llmops_err *err)
+int llmops_store_walk(struct llmops_store *s,
+		      int (*visit)(void *ud, git_commit *c, git_commit *first_parent, int boundary),
+		      void *ud, struct llmops_err *err)
 {
-	struct log_walk w = {s, name, "", fn, ud, NULL, NULL, partials, npartials};
 	struct oidset seen = {0};
 	git_commit **queue = NULL;
 	size_t nq = 0, aq = 0;
 	git_reference *head = NULL;
 	git_commit *start = NULL;
-	int rc = 0;
-
-	snprintf(w.dir, sizeof(w.dir), LLMOPS_PROMPTS_DIR "/%s", name);
-	rc = git_repository_head(&head, s->repo);
+	int rc = git_repository_head(&head, s->repo);
 	if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND)
 		return LLMOPS_OK; /* no history */
 	if (rc < 0)
@@ -1137,10 +1128,8 @@ int llmops_store_log_ex(struct llmops_store *s, const char *name, const char *co
 	git_reference_free(head);
 	if (rc < 0)
 		return git_fail(err, "cannot read the HEAD commit");
-	w.a = malloc(MAX_LOG_FILES * sizeof(*w.a));
-	w.b = malloc(MAX_LOG_FILES * sizeof(*w.b));
 	queue = malloc(64 * sizeof(*queue));
-	if (!w.a || !w.b || !queue || oidset_add(&seen, git_commit_id(start)) < 0) {
+	if (!queue || oidset_add(&seen, git_commit_id(start)) < 0) {
 		git_commit_free(start);
 		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 		goto out;
@@ -1173,35 +1162,55 @@ int llmops_store_log_ex(struct llmops_store *s, const char *name, const char *co
 			if (i == 0)
 				git_commit_parent(&p, c, 0);
 			if (oidset_add(&seen, git_commit_id(par)) == 1) {
-				if (nq == aq) {
-					git_commit **nqv = realloc(queue, aq * 2 * sizeof(*nqv));
-
-					if (!nqv) {
-						git_commit_free(par);
-						rc = llmops_err_set(err, LLMOPS_E_NOMEM,
-								    "out of memory");
-						break;
-					}
-					queue = nqv;
-					aq *= 2;
+				if (LLMOPS_GROW(queue, nq, aq, 64)) {
+					git_commit_free(par);
+					rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+					break;
 				}
 				queue[nq++] = par;
 			} else {
 				git_commit_free(par);
 			}
 		}
-		/* At a shallow boundary the parent is unknown: say so, claim nothing. */
-		if (!rc && !missing && !treesame_to_other_parent(&w, c))
-			rc = log_commit(&w, c, p);
-		if (!rc && missing)
-			rc = emit(&w, c, LLMOPS_LOG_BOUNDARY, "", "");
+		if (!rc)
+			rc = visit(ud, c, p, missing);
 		git_commit_free(p);
 		git_commit_free(c);
 	}
 out:
 	for (size_t i = 0; i < nq; i++)
 		git_commit_free(queue[i]);
-	LLMOPS_FREE_ALL(queue, seen.v, w.a, w.b);
+	LLMOPS_FREE_ALL(queue, seen.v);
+	return rc;
+}
+
+/* One commit of a family's log: at a shallow boundary the parent is unknown, so say so
+   and claim nothing. */
+static int log_visit(void *ud, git_commit *c, git_commit *p, int boundary)
+{
+	struct log_walk *w = ud;
+	if (boundary)
+		return emit(w, c, LLMOPS_LOG_BOUNDARY, "", "");
+	if (treesame_to_other_parent(w, c))
+		return 0;
+	return log_commit(w, c, p);
+}
+
+int llmops_store_log_ex(struct llmops_store *s, const char *name, const char *const *partials,
+			size_t npartials, int (*fn)(void *ud, const struct llmops_log_event *ev),
+			void *ud, struct llmops_err *err)
+{
+	struct log_walk w = {s, name, "", fn, ud, NULL, NULL, partials, npartials};
+	int rc;
+
+	snprintf(w.dir, sizeof(w.dir), LLMOPS_PROMPTS_DIR "/%s", name);
+	w.a = malloc(MAX_LOG_FILES * sizeof(*w.a));
+	w.b = malloc(MAX_LOG_FILES * sizeof(*w.b));
+	if (!w.a || !w.b)
+		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	else
+		rc = llmops_store_walk(s, log_visit, &w, err);
+	LLMOPS_FREE_ALL(w.a, w.b);
 	return rc;
 }
 

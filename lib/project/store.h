@@ -202,4 +202,26 @@ int llmops_store_log_ex(struct llmops_store *s, const char *name, const char *co
 			size_t npartials, int (*fn)(void *ud, const struct llmops_log_event *ev),
 			void *ud, struct llmops_err *err);
 
+/* What one commit did to a file, as llmops_store_path_log() reports it. */
+struct llmops_path_event {
+	int kind;		     /* LLMOPS_LOG_ADDED, _CHANGED, _DELETED or _BOUNDARY */
+	char commit[LLMOPS_OID_HEX]; /* the commit */
+	int64_t time;		     /* its commit time, seconds since the epoch */
+	int tz_minutes;		     /* its time-zone offset */
+	const char *author;	     /* borrowed: author name */
+	const char *summary;	     /* borrowed: first line of the message */
+	char blob[LLMOPS_OID_HEX];   /* the file after the commit; "" when deleted (or BOUNDARY) */
+};
+/*
+ * Walk history from HEAD, newest commit first, and call fn for each commit that
+ * added, changed or deleted the file at path (relative to the root), compared with
+ * its first parent; a merge that takes the file unchanged from one of its parents
+ * reports nothing.  A shallow clone's boundary commit is reported as BOUNDARY (the
+ * history stops there).  Stops when fn returns non-zero (returned).  An unborn
+ * branch has no history: LLMOPS_OK with no call.
+ */
+int llmops_store_path_log(struct llmops_store *s, const char *path,
+			  int (*fn)(void *ud, const struct llmops_path_event *ev), void *ud,
+			  struct llmops_err *err);
+
 #endif

@@ -6,6 +6,17 @@
 #include "json.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <time.h>
+
+/* s as a string member, or null when empty. */
+static void str_or_null(cJSON *o, const char *key, const char *s)
+{
+	if (s && s[0])
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
 
 static cJSON *side_json(const struct llmops_dataset_side *s)
 {
@@ -87,5 +98,116 @@ void llmops_dataset_diff_print(FILE *f, const struct llmops_dataset_side *a,
 			fprintf(f, "  (line %d -> %d)\n", x->line_a, x->line_b);
 		else
 			fprintf(f, "  (line %d)\n", x->line_a ? x->line_a : x->line_b);
+	}
+}
+
+/* The commit time as "2026-12-08 14:02" in its own time zone. */
+static void when(char *out, size_t n, int64_t t, int tz_minutes)
+{
+	time_t at = (time_t)(t + (int64_t)tz_minutes * 60);
+	struct tm tm;
+	if (!gmtime_r(&at, &tm) || !strftime(out, n, "%Y-%m-%d %H:%M", &tm))
+		snprintf(out, n, "-");
+}
+
+/* ISO 8601 with the commit's offset: "2026-12-08T14:02:11+01:00". */
+static void iso(char *out, size_t n, int64_t t, int tz_minutes)
+{
+	time_t at = (time_t)(t + (int64_t)tz_minutes * 60);
+	struct tm tm;
+	char base[32];
+	int off = tz_minutes < 0 ? -tz_minutes : tz_minutes;
+	if (!gmtime_r(&at, &tm) || !strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm))
+		base[0] = 0;
+	snprintf(out, n, "%s%c%02d:%02d", base, tz_minutes < 0 ? '-' : '+', off / 60, off % 60);
+}
+
+static cJSON *run_json(const struct llmops_run *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", r->id);
+	cJSON_AddStringToObject(o, "started_at", r->started_at ? r->started_at : "");
+	cJSON_AddStringToObject(o, "status", llmops_run_status_name(r->status));
+	LLMOPS_JSON_NUMS(o, {"cases", r->cases}, {"passed", r->passed});
+	return o;
+}
+
+cJSON *llmops_dataset_log_json(const char *path, const struct llmops_dataset_history *h,
+			       const struct llmops_version_runs *runs)
+{
+	cJSON *o = cJSON_CreateObject(), *vs;
+	cJSON_AddStringToObject(o, "path", path);
+	vs = cJSON_AddArrayToObject(o, "versions");
+	for (size_t i = 0; i < h->n; i++) {
+		const struct llmops_dataset_version *v = &h->v[i];
+		cJSON *x = cJSON_CreateObject();
+		char t[64];
+		cJSON_AddStringToObject(x, "change", llmops_dataset_version_kind(v->kind));
+		if (v->commit[0]) {
+			iso(t, sizeof(t), v->time, v->tz_minutes);
+			cJSON_AddStringToObject(x, "commit", v->commit);
+			cJSON_AddStringToObject(x, "time", t);
+			cJSON_AddStringToObject(x, "author", v->author);
+			cJSON_AddStringToObject(x, "summary", v->summary);
+		} else {
+			cJSON_AddNullToObject(x, "commit");
+			cJSON_AddNullToObject(x, "time");
+			cJSON_AddNullToObject(x, "author");
+			cJSON_AddNullToObject(x, "summary");
+		}
+		str_or_null(x, "blob", v->blob);
+		str_or_null(x, "sha256", v->sha256);
+		LLMOPS_JSON_NUMS(x, {"cases", v->cases >= 0 ? (double)v->cases : NAN});
+		if (v->problem)
+			cJSON_AddStringToObject(x, "problem", v->problem);
+		else
+			cJSON_AddNullToObject(x, "problem");
+		cJSON *rs = cJSON_AddArrayToObject(x, "runs");
+		for (size_t k = 0; k < runs[i].n; k++)
+			cJSON_AddItemToArray(rs, run_json(runs[i].runs[k]));
+		cJSON_AddItemToArray(vs, x);
+	}
+	return o;
+}
+
+void llmops_dataset_log_print(FILE *f, const char *path, const struct llmops_dataset_history *h,
+			      const struct llmops_version_runs *runs, const struct llmops_sgr *c)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < h->n; i++)
+		total += runs[i].n;
+	fprintf(f, "%s%s%s: %zu version%s, %zu run%s\n", c->bold, path, c->reset, h->n,
+		h->n == 1 ? "" : "s", total, total == 1 ? "" : "s");
+	for (size_t i = 0; i < h->n; i++) {
+		const struct llmops_dataset_version *v = &h->v[i];
+		char t[32];
+		if (v->commit[0]) {
+			when(t, sizeof(t), v->time, v->tz_minutes);
+			fprintf(f, "%s%.12s%s %s %-9s", c->yellow, v->commit, c->reset, t,
+				llmops_dataset_version_kind(v->kind));
+		} else {
+			fprintf(f, "%-12s %-16s %-9s", "(work tree)", "", "uncommitted");
+		}
+		if (v->kind == LLMOPS_LOG_BOUNDARY) {
+			fputs("  the history stops here (a shallow clone)\n", f);
+			continue;
+		}
+		if (v->sha256[0])
+			fprintf(f, "  sha256 %.12s", v->sha256);
+		if (v->cases >= 0)
+			fprintf(f, "  %ld case%s", v->cases, v->cases == 1 ? "" : "s");
+		else if (v->blob[0])
+			fputs("  does not parse", f);
+		if (runs[i].n) {
+			const struct llmops_run *r = runs[i].runs[0];
+			fprintf(f, "  %zu run%s, newest %s %s %lld/%lld", runs[i].n,
+				runs[i].n == 1 ? "" : "s", r->id, llmops_run_status_name(r->status),
+				(long long)r->passed, (long long)r->cases);
+		} else if (v->sha256[0]) {
+			fputs("  no runs", f);
+		}
+		if (v->summary && v->summary[0])
+			fprintf(f, "  %s", v->summary);
+		fputc('\n', f);
 	}
 }

@@ -6,6 +6,8 @@
 
 #include "dataset_at.h"
 #include "dataset_diff.h"
+#include "dataset_log.h"
+#include "ledger.h"
 #include "sgr.h"
 
 #include <cjson/cJSON.h>
@@ -29,5 +31,20 @@ cJSON *llmops_dataset_diff_json(const struct llmops_dataset_side *a,
 void llmops_dataset_diff_print(FILE *f, const struct llmops_dataset_side *a,
 			       const struct llmops_dataset_side *b,
 			       const struct llmops_dataset_diff *d, const struct llmops_sgr *c);
+
+/* The runs recorded for one version of a dataset (its SHA-256), newest first. */
+struct llmops_version_runs {
+	struct llmops_run *const *runs; /* borrowed */
+	size_t n;
+};
+
+/* A dataset's versions (h) with the runs of each (runs[i] for h->v[i]) as JSON
+   (man/schemas/dataset-log.schema.json); the caller's; NULL when out of memory. */
+cJSON *llmops_dataset_log_json(const char *path, const struct llmops_dataset_history *h,
+			       const struct llmops_version_runs *runs);
+
+/* The same as text: a line a version, newest first, with its runs. */
+void llmops_dataset_log_print(FILE *f, const char *path, const struct llmops_dataset_history *h,
+			      const struct llmops_version_runs *runs, const struct llmops_sgr *c);
 
 #endif

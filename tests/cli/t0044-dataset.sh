@@ -3,6 +3,8 @@
 # and from git objects, in JSON, JSONL and CSV; the counts worked out by hand.
 . "$(dirname "$0")/lib.sh"
 VALIDATE="${LLMOPS_SOURCE_ROOT:?}/tests/cli/validate_json.py"
+# line_matches N REGEX: line N of the last output matches REGEX (grep -E)
+line_matches() { printf '%s\n' "$out" | sed -n "$1p" | grep -Eq -- "$2"; }
 
 make_repo proj
 cd proj || exit 1
@@ -36,7 +38,7 @@ check "c2 removed, at its line" has "$out" "- c2  (line 3)"
 check "c4 added" has "$out" "+ c4  (line 5)"
 check "c1: expected changed" has "$out" "~ c1: expected  (line 2 -> 2)"
 check "c5: metric added, the variable renamed (both names)" has "$out" "~ c5: metric, vars.question, vars.q"
-check "c3 the same: 1 and 1.0, keys in another order" sh -c '! grep -q "c3" .out' 
+check "c3 the same: 1 and 1.0, keys in another order" test "$(printf '%s\n' "$out" | grep -cE '^[-+~] c3 ')" = 0
 check "each side named: commit and work tree" has "$out" "HEAD:evals/qa.json (4 cases, commit $(git rev-parse --short=12 HEAD)"
 check "the work tree side" has "$out" "b: evals/qa.json (4 cases, work tree, sha256 $(sha256sum evals/qa.json | cut -c1-12))"
 
@@ -100,6 +102,47 @@ expect_rc 2 "one argument"
 run llmops dataset dif a b
 expect_rc 2 "a mistyped verb"
 check "suggests diff" has "$err" "did you mean 'diff'"
+# ------------------------------------------------------------------ dataset log
+cd .. || exit 1
+make_repo logrepo
+cd logrepo || exit 1
+mkdir evals
+printf '[{"id": "a", "expected": "x", "output": "x"}]\n' >evals/qa.json
+git add evals && git commit -qm "first version"
+run llmops eval --dataset evals/qa.json
+expect_rc 0 "a run of the first version (recorded outputs)"
+first_run=$(llmops runs --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+printf '[{"id": "a", "expected": "x", "output": "x"}, {"id": "b", "expected": "y", "output": "n"}]\n' >evals/qa.json
+git add evals && git commit -qm "second: b added"
+printf '[{"id": "a", "expected": "x", "output": "x"}, {"id": "b", "expected": "y", "output": "y"}]\n' >evals/qa.json
+run llmops eval --dataset evals/qa.json
+expect_rc 0 "a run of the uncommitted version"
+run llmops dataset log evals/qa.json
+expect_rc 0 "dataset log"
+check "three versions, two runs" has "$out" "evals/qa.json: 3 versions, 2 runs"
+check "the uncommitted version first, with its run" line_matches 2 "uncommitted  sha256 $(sha256sum evals/qa.json | cut -c1-12)  2 cases  1 run, newest .* passed 2/2"
+check "the second commit: no runs" line_matches 3 "^$(git rev-parse --short=12 HEAD) .* changed .* 2 cases  no runs  second: b added$"
+check "the first commit: its run" line_matches 4 "added .* 1 case  1 run, newest $first_run passed 1/1  first version$"
+run llmops dataset log evals/qa.json --format json
+expect_rc 0 "dataset log --format json"
+printf '%s\n' "$out" >l.json
+check "it validates against dataset-log.schema.json" python3 "$VALIDATE" dataset-log.schema.json l.json
+check "json: changes, case counts and runs" test "$(python3 -c 'import json; d = json.load(open("l.json")); print([(v["change"], v["cases"], len(v["runs"])) for v in d["versions"]])')" = "[('uncommitted', 2, 1), ('changed', 2, 0), ('added', 1, 1)]"
+check "json: the sha256 a run records is the version's" test "$(python3 -c 'import json; d = json.load(open("l.json")); print(d["versions"][2]["sha256"])')" = "$(llmops show "$first_run" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["dataset_sha256"])')"
+rm -f l.json
+git rm -qf evals/qa.json && git commit -qm "drop it"
+run llmops dataset log evals/qa.json
+expect_rc 0 "a deleted dataset still has its history"
+check "the deletion first" line_matches 2 "deleted .* drop it$"
+cd .. && git clone -q --depth 2 "file://$PWD/logrepo" shallow 2>/dev/null
+cd shallow || exit 1
+run llmops dataset log evals/qa.json
+expect_rc 0 "a shallow clone"
+check "says where its history stops" has "$out" "the history stops here (a shallow clone)"
+run llmops dataset log evals/none.json
+expect_rc 2 "a file that never existed"
+check "says so" has "$err" "'evals/none.json' is neither in the work tree nor in the history of HEAD"
+
 run llmops dataset diff --help
 expect_rc 0 "--help"
 check "usage" has "$out" "llmops dataset diff A B"

@@ -1,0 +1,86 @@
+/*
+ * store_pathlog.c - the commits that added, changed or deleted one file
+ * (store.h's llmops_store_path_log): a dataset's history.
+ */
+#include "store.h"
+
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The blob at path in c (zero when c is NULL or has none). */
+static void blob_at(git_commit *c, const char *path, git_oid *out)
+{
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	memset(out, 0, sizeof(*out));
+	if (!c || git_commit_tree(&t, c) < 0)
+		return;
+	if (!git_tree_entry_bypath(&e, t, path)) {
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+			*out = *git_tree_entry_id(e);
+		git_tree_entry_free(e);
+	}
+	git_tree_free(t);
+}
+
+static int emit(git_commit *c, int kind, const git_oid *blob,
+		int (*fn)(void *ud, const struct llmops_path_event *ev), void *ud)
+{
+	struct llmops_path_event ev;
+	const git_signature *au = git_commit_author(c);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	git_oid_tostr(ev.commit, sizeof(ev.commit), git_commit_id(c));
+	ev.time = (int64_t)git_commit_time(c);
+	ev.tz_minutes = git_commit_time_offset(c);
+	ev.author = au && au->name ? au->name : "";
+	ev.summary = git_commit_summary(c) ? git_commit_summary(c) : "";
+	if (blob && !git_oid_is_zero(blob))
+		git_oid_tostr(ev.blob, sizeof(ev.blob), blob);
+	return fn(ud, &ev);
+}
+
+struct path_walk {
+	const char *path;
+	int (*fn)(void *ud, const struct llmops_path_event *ev);
+	void *ud;
+};
+
+/* What c did to the path, compared with its first parent p, unless another parent has
+   the same blob (a merge that took the file from it); at a shallow clone's edge, where
+   the parent is unknown, BOUNDARY when the file is there. */
+static int visit(void *ud, git_commit *c, git_commit *p, int boundary)
+{
+	struct path_walk *w = ud;
+	git_oid now, before, other;
+	blob_at(c, w->path, &now);
+	if (boundary)
+		return git_oid_is_zero(&now) ? 0 : emit(c, LLMOPS_LOG_BOUNDARY, NULL, w->fn, w->ud);
+	blob_at(p, w->path, &before);
+	if (!git_oid_cmp(&now, &before))
+		return 0;
+	for (unsigned i = 1; i < git_commit_parentcount(c); i++) {
+		git_commit *q = NULL;
+		if (git_commit_parent(&q, c, i) < 0)
+			continue;
+		blob_at(q, w->path, &other);
+		git_commit_free(q);
+		if (!git_oid_cmp(&now, &other))
+			return 0;
+	}
+	return emit(c,
+		    git_oid_is_zero(&before) ? LLMOPS_LOG_ADDED
+		    : git_oid_is_zero(&now)  ? LLMOPS_LOG_DELETED
+					     : LLMOPS_LOG_CHANGED,
+		    &now, w->fn, w->ud);
+}
+
+int llmops_store_path_log(struct llmops_store *s, const char *path,
+			  int (*fn)(void *ud, const struct llmops_path_event *ev), void *ud,
+			  struct llmops_err *err)
+{
+	struct path_walk w = {path, fn, ud};
+	return llmops_store_walk(s, visit, &w, err);
+}
