@@ -8,13 +8,20 @@
 
 #include "error.h"
 
+#include "store.h"
+
 #include <git2.h>
+#include <stdint.h>
 
 struct llmops_store {
 	git_repository *repo; /* open repository */
 	char *root;	      /* work tree root, no trailing '/' */
 	int shallow;	      /* 1 for a shallow clone */
 };
+
+/* c's id (hex), commit time, its offset, author and summary (both borrowed from c). */
+void llmops_store_commit_fields(git_commit *c, char id[LLMOPS_OID_HEX], int64_t *time,
+				int *tz_minutes, const char **author, const char **summary);
 
 /*
  * Visit every commit reachable from HEAD once, newest commit time first, with its

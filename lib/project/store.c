@@ -1005,19 +1005,26 @@ struct log_walk {
 	size_t npartials;
 };
 
+void llmops_store_commit_fields(git_commit *c, char id[LLMOPS_OID_HEX], int64_t *time,
+				int *tz_minutes, const char **author, const char **summary)
+{
+	const git_signature *au = git_commit_author(c);
+	git_oid_tostr(id, LLMOPS_OID_HEX, git_commit_id(c));
+	*time = (int64_t)git_commit_time(c);
+	*tz_minutes = git_commit_time_offset(c);
+	*author = au && au->name ? au->name : "";
+	*summary = git_commit_summary(c) ? git_commit_summary(c) : "";
+}
+
 static int emit(struct log_walk *w, git_commit *c, int kind, const char *version,
 		const char *previous)
 {
 	struct llmops_log_event ev;
-	const git_signature *au = git_commit_author(c);
 
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
-	git_oid_tostr(ev.commit, sizeof(ev.commit), git_commit_id(c));
-	ev.time = (int64_t)git_commit_time(c);
-	ev.tz_minutes = git_commit_time_offset(c);
-	ev.author = au && au->name ? au->name : "";
-	ev.summary = git_commit_summary(c) ? git_commit_summary(c) : "";
+	llmops_store_commit_fields(c, ev.commit, &ev.time, &ev.tz_minutes, &ev.author,
+				   &ev.summary);
 	ev.version = version;
 	ev.previous = previous;
 	ev.partial = "";

@@ -29,14 +29,10 @@ static int emit(git_commit *c, int kind, const git_oid *blob,
 		int (*fn)(void *ud, const struct llmops_path_event *ev), void *ud)
 {
 	struct llmops_path_event ev;
-	const git_signature *au = git_commit_author(c);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
-	git_oid_tostr(ev.commit, sizeof(ev.commit), git_commit_id(c));
-	ev.time = (int64_t)git_commit_time(c);
-	ev.tz_minutes = git_commit_time_offset(c);
-	ev.author = au && au->name ? au->name : "";
-	ev.summary = git_commit_summary(c) ? git_commit_summary(c) : "";
+	llmops_store_commit_fields(c, ev.commit, &ev.time, &ev.tz_minutes, &ev.author,
+				   &ev.summary);
 	if (blob && !git_oid_is_zero(blob))
 		git_oid_tostr(ev.blob, sizeof(ev.blob), blob);
 	return fn(ud, &ev);
