@@ -4,6 +4,7 @@
 #include "llmops.h"
 
 #include "dataset_view.h"
+#include "incident.h"
 
 #include "output.h"
 #include "prompt_cmd.h"
@@ -11,20 +12,81 @@
 
 #include <stdlib.h>
 
+static int dataset_add(int argc, char **argv, struct llmops_ctx *ctx);
 static int dataset_diff(int argc, char **argv, struct llmops_ctx *ctx);
 static int dataset_log(int argc, char **argv, struct llmops_ctx *ctx);
 
 static const struct llmops_verb verbs[] = {
+	{"add", dataset_add, "a failed result or a production record as a new case"},
 	{"diff", dataset_diff, "two versions of a dataset: cases added, removed, changed, by id"},
 	{"log", dataset_log, "a dataset's versions in git, each with its hash and its runs"},
 };
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
 LLMOPS_USAGE(usage, "llmops dataset",
-	     "Datasets as versioned files: compare two versions case by case, and list\n"
-	     "the versions git has with the runs the ledger recorded of each.",
+	     "Datasets as versioned files: add a failed result or a production record as a\n"
+	     "case, compare two versions case by case, and list the versions git has with\n"
+	     "the runs the ledger recorded of each.",
+	     "llmops dataset add DATASET --from RUN:CASE|RECORD [--expected TEXT] [--id ID] "
+	     "[--format FORMAT]",
 	     "llmops dataset diff A B [--exit-code] [--format FORMAT]",
 	     "llmops dataset log FILE [--format FORMAT]");
+
+static int dataset_add(int argc, char **argv, struct llmops_ctx *ctx)
+{
+	LLMOPS_USAGE(
+		u, "llmops dataset add",
+		"Add a case to DATASET (JSON, JSONL or CSV; a new .json or .jsonl file is\n"
+		"made) from a result that went wrong or a production record, so the failure\n"
+		"becomes a regression case.  RUN:CASE takes the case as the run's dataset\n"
+		"held it (the version the run recorded, from the work tree or git), without\n"
+		"its recorded output; a record (id:ID or sha256:HEX, as ingest keeps it)\n"
+		"becomes its request's messages.  The expected answer: --expected, else the\n"
+		"output an accepted review approved, else the record's reference or the\n"
+		"case's own.  The file is edited minimally (the rest byte for byte as it\n"
+		"was); a case whose id or content the dataset has already is refused.",
+		"llmops dataset add DATASET --from RUN:CASE|RECORD [--expected TEXT] [--id ID] "
+		"[--format FORMAT]");
+	const char *format = "text";
+	struct llmops_incident_opts io = {0};
+	const struct llmops_option opts[] = {
+		{OPT_STRING, 0, "from", &io.source, "RUN:CASE|RECORD",
+		 "the result (e.g. last:c07) or production record (id:ID) to add", NULL, 0, 0},
+		{OPT_STRING, 0, "expected", &io.expected, "TEXT", "the right answer", NULL, 0, 0},
+		{OPT_STRING, 0, "id", &io.id, "ID", "the new case's id", NULL, 0, 0},
+		OPT_FORMAT_ENTRY(&format),
+		OPT_HELP_ENTRY,
+		OPT_END_ENTRY,
+	};
+	struct llmops_prompt_env env;
+	struct llmops_incident_from from;
+	struct llmops_ledger *lg;
+	struct llmops_err err = {0};
+	cJSON *c = NULL;
+	char rel[4096];
+	int rc, line = 0;
+
+	if ((rc = llmops_parse_command(argc, argv, opts, &u, 1, 1)) < 0)
+		return LLMOPS_OPT_EXIT(rc);
+	if (!io.source) {
+		llmops_error("dataset add: --from RUN:CASE or --from RECORD is required");
+		return LLMOPS_EXIT_USAGE;
+	}
+	if ((rc = prompt_env_open(&env, ctx)))
+		return rc;
+	llmops_prompt_root_relative(&env, argv[0], rel, sizeof(rel));
+	if (!(rc = llmops_ctx_ledger_read(ctx, &lg)) &&
+	    (llmops_incident_case(lg, env.store, &io, &c, &from, &err) ||
+	     llmops_dataset_append(argv[0], c, &line, &err)))
+		rc = llmops_report(&err);
+	if (!rc && llmops_format_from(format) == LLMOPS_FORMAT_JSON)
+		rc = llmops_emit_out(llmops_incident_json(rel, line, c, &from), LLMOPS_FORMAT_JSON);
+	else if (!rc)
+		llmops_incident_print(stdout, rel, line, c, &from);
+	cJSON_Delete(c);
+	llmops_prompt_env_close(&env);
+	return rc;
+}
 
 static int dataset_diff(int argc, char **argv, struct llmops_ctx *ctx)
 {

@@ -25,7 +25,7 @@ const struct llmops_command llmops_commands[] = {
 	{"cost", cmd_cost, NEED_WORKSPACE | NEED_REPO,
 	 "tokens and money per prompt, per dataset run and per month; against a git base"},
 	{"dataset", cmd_dataset, NEED_WORKSPACE | NEED_REPO,
-	 "datasets as versioned files: diff two versions by case, log with their runs"},
+	 "datasets as versioned files: add failures as cases, diff versions, log runs"},
 	{"diff", cmd_diff, NEED_LEDGER,
 	 "compare two runs case by case: flips, McNemar test, score change"},
 	{"eval", cmd_eval, NEED_WORKSPACE | NEED_LEDGER,

@@ -143,4 +143,17 @@ void llmops_dataset_release(struct llmops_dataset *d);
 int llmops_dataset_set_expected(const char *path, const char *case_id, const char *was,
 				const char *text, struct llmops_err *err);
 
+/*
+ * Add the case obj (a JSON object; its "id" names it) at the end of the dataset at
+ * path, every other byte of the file as it was: JSONL a line, JSON an element after
+ * the last (indented as it), CSV a row in the header's columns (each key of the case
+ * must have one and be text or a number).  A missing .json or .jsonl file is made.
+ * *line gets the line the case starts on.  Refused, nothing written:
+ * LLMOPS_E_CHECK when the dataset has a case of that id or one with the same
+ * content (every key but the id), LLMOPS_E_USAGE for what CSV cannot hold,
+ * LLMOPS_E_NOTFOUND for a missing CSV, LLMOPS_E_INPUT when the file does not parse;
+ * LLMOPS_E_IO when it cannot be written (atomically).
+ */
+int llmops_dataset_append(const char *path, const cJSON *obj, int *line, struct llmops_err *err);
+
 #endif

@@ -122,6 +122,16 @@ struct slice {
 	struct llmops_err err;
 };
 
+/* Can the case be sent without a prompt: an "input" (the user message), or "messages" or
+   "turns" of its own (a production record made into a case: its request as it was)? */
+static int has_request(const struct llmops_eval_case *c)
+{
+	const cJSON *f = c->dc.fields;
+	return cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c->vars, "input")) ||
+	       cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f, "messages")) > 0 ||
+	       cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f, "turns")) > 0;
+}
+
 /* Read a slice's cases; the outcome in s->rc and s->err. */
 static void *slice_read(void *arg)
 {
@@ -170,10 +180,7 @@ static void *slice_read(void *arg)
 									 LLMOPS_ASSERT_NOT_REFUSAL)
 							 ? LLMOPS_EVAL_HAS_REFUSAL
 							 : 0) |
-						(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
-							 c.vars, "input"))
-							 ? LLMOPS_EVAL_HAS_INPUT
-							 : 0) |
+						(has_request(&c) ? LLMOPS_EVAL_HAS_INPUT : 0) |
 						(c.metric == LLMOPS_METRIC_JUDGE &&
 								 cJSON_GetObjectItemCaseSensitive(
 									 c.dc.fields, "metric")

@@ -451,6 +451,11 @@ struct llmops_prod_row {
 };
 typedef int (*llmops_prod_row_fn)(const struct llmops_prod_row *r, void *ud);
 
+/* The production record key ("id:ID" or "sha256:HEX", as ingest keeps it) given to fn (its
+   return returned).  LLMOPS_E_NOTFOUND when the ledger has no such record. */
+int llmops_ledger_prod_record(struct llmops_ledger *lg, const char *key, llmops_prod_row_fn fn,
+			      void *ud, struct llmops_err *err);
+
 /* A record's rank in the sample of seed: FNV-1a (64 bits) of "SEED:RECORD_KEY". */
 uint64_t llmops_prod_sample_hash(uint64_t seed, const char *key);
 

@@ -305,6 +305,56 @@ static int cmp_pick(const void *a, const void *b)
 	return x->h < y->h ? -1 : x->h > y->h ? 1 : (x->id > y->id) - (x->id < y->id);
 }
 
+#define ROW_COLUMNS                                                                                \
+	"case_id, record_key, created_at, input, output, expected, metadata, latency_ms,"          \
+	" cost_usd, tokens_out"
+
+/* A record as the ROW_COLUMNS of st's current row (borrowed from st until it steps). */
+static struct llmops_prod_row row_of(sqlite3_stmt *st)
+{
+	const struct llmops_prod_row row = {
+		(const char *)sqlite3_column_text(st, 0),
+		(const char *)sqlite3_column_text(st, 1),
+		(const char *)sqlite3_column_text(st, 2),
+		(const char *)sqlite3_column_text(st, 3),
+		(const char *)sqlite3_column_text(st, 4),
+		(const char *)sqlite3_column_text(st, 5),
+		(const char *)sqlite3_column_text(st, 6),
+		sqlite3_column_type(st, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 7),
+		sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 8),
+		sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 9),
+	};
+	return row;
+}
+
+int llmops_ledger_prod_record(struct llmops_ledger *lg, const char *key, llmops_prod_row_fn fn,
+			      void *ud, struct llmops_err *err)
+{
+	static const char sql[] = "SELECT " ROW_COLUMNS " FROM results WHERE id ="
+				  " (SELECT r.id FROM results r JOIN runs u ON u.id = r.run_id"
+				  "  WHERE u.kind = 'production' AND r.record_key = ?1"
+				  "  ORDER BY r.id DESC LIMIT 1)";
+	sqlite3_stmt *st = NULL;
+	int rc = ledger_prepare(lg, sql, &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const struct llmops_prod_row row = row_of(st);
+		rc = fn(&row, ud);
+	} else if (rc == SQLITE_DONE) {
+		rc = llmops_err_set(err, LLMOPS_E_NOTFOUND,
+				    "no production record '%s' in the ledger (llmops ingest keeps "
+				    "them as id:ID or sha256:HEX)",
+				    key);
+	} else {
+		rc = ledger_fail(lg, rc, "cannot read a production record", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int llmops_ledger_prod_sample(struct llmops_ledger *lg, const struct llmops_prod_filter *f,
 			      size_t n, uint64_t seed, llmops_prod_row_fn fn, void *ud,
 			      size_t *population, struct llmops_err *err)
@@ -314,9 +364,7 @@ int llmops_ledger_prod_sample(struct llmops_ledger *lg, const struct llmops_prod
 		" WHERE u.kind = 'production' AND r.passed = 1 AND r.output IS NOT NULL"
 		" AND (?1 IS NULL OR u.prompt_name = ?1) AND (?2 IS NULL OR u.prompt_version = ?2)"
 		" AND (?3 IS NULL OR r.created_at >= ?3)";
-	static const char one[] = "SELECT case_id, record_key, created_at, input, output, expected,"
-				  " metadata, latency_ms, cost_usd, tokens_out FROM results"
-				  " WHERE id = ?1";
+	static const char one[] = "SELECT " ROW_COLUMNS " FROM results WHERE id = ?1";
 	sqlite3_stmt *st = NULL;
 	struct pick *heap = NULL;
 	size_t k = 0;
@@ -360,22 +408,7 @@ int llmops_ledger_prod_sample(struct llmops_ledger *lg, const struct llmops_prod
 			rc = ledger_fail(lg, rc, "cannot read a production record", err);
 			break;
 		}
-		const struct llmops_prod_row row = {
-			(const char *)sqlite3_column_text(st, 0),
-			(const char *)sqlite3_column_text(st, 1),
-			(const char *)sqlite3_column_text(st, 2),
-			(const char *)sqlite3_column_text(st, 3),
-			(const char *)sqlite3_column_text(st, 4),
-			(const char *)sqlite3_column_text(st, 5),
-			(const char *)sqlite3_column_text(st, 6),
-			sqlite3_column_type(st, 7) == SQLITE_NULL ? NAN
-								  : sqlite3_column_double(st, 7),
-			sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN
-								  : sqlite3_column_double(st, 8),
-			sqlite3_column_type(st, 9) == SQLITE_NULL
-				? -1
-				: (long)sqlite3_column_int64(st, 9),
-		};
+		const struct llmops_prod_row row = row_of(st);
 		rc = fn(&row, ud);
 		sqlite3_reset(st);
 	}

@@ -211,3 +211,42 @@ void llmops_dataset_log_print(FILE *f, const char *path, const struct llmops_dat
 		fputc('\n', f);
 	}
 }
+
+static const char *case_id_of(const cJSON *c)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
+	return cJSON_IsString(id) ? id->valuestring : "";
+}
+
+cJSON *llmops_incident_json(const char *path, int line, const cJSON *c,
+			    const struct llmops_incident_from *from)
+{
+	cJSON *o = cJSON_CreateObject(), *f;
+	cJSON_AddStringToObject(o, "dataset", path);
+	cJSON_AddStringToObject(o, "id", case_id_of(c));
+	LLMOPS_JSON_NUMS(o, {"line", line});
+	cJSON_AddItemToObject(o, "case", cJSON_Duplicate(c, 1));
+	f = cJSON_AddObjectToObject(o, "from");
+	str_or_null(f, "run", from->run);
+	str_or_null(f, "case", from->case_id);
+	str_or_null(f, "record", from->record);
+	str_or_null(f, "dataset", from->dataset);
+	str_or_null(f, "version", from->version);
+	cJSON_AddStringToObject(f, "expected", from->expected);
+	return o;
+}
+
+void llmops_incident_print(FILE *f, const char *path, int line, const cJSON *c,
+			   const struct llmops_incident_from *from)
+{
+	fprintf(f, "added case '%s' to %s:%d, from ", case_id_of(c), path, line);
+	if (from->record[0])
+		fprintf(f, "production record %s", from->record);
+	else
+		fprintf(f, "run %s case '%s' (%s, %s %s)", from->run, from->case_id,
+			from->passed == 1   ? "passed"
+			: from->passed == 0 ? "failed"
+					    : "errored",
+			from->dataset, from->version);
+	fprintf(f, "; expected from %s\n", from->expected);
+}

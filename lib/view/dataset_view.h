@@ -7,6 +7,7 @@
 #include "dataset_at.h"
 #include "dataset_diff.h"
 #include "dataset_log.h"
+#include "incident.h"
 #include "ledger.h"
 #include "sgr.h"
 
@@ -46,5 +47,12 @@ cJSON *llmops_dataset_log_json(const char *path, const struct llmops_dataset_his
 /* The same as text: a line a version, newest first, with its runs. */
 void llmops_dataset_log_print(FILE *f, const char *path, const struct llmops_dataset_history *h,
 			      const struct llmops_version_runs *runs, const struct llmops_sgr *c);
+
+/* What `dataset add` did: the case c added to path at line, and where it came from, as
+   JSON (man/schemas/dataset-add.schema.json; the caller's) and as text. */
+cJSON *llmops_incident_json(const char *path, int line, const cJSON *c,
+			    const struct llmops_incident_from *from);
+void llmops_incident_print(FILE *f, const char *path, int line, const cJSON *c,
+			   const struct llmops_incident_from *from);
 
 #endif

@@ -143,6 +143,98 @@ run llmops dataset log evals/none.json
 expect_rc 2 "a file that never existed"
 check "says so" has "$err" "'evals/none.json' is neither in the work tree nor in the history of HEAD"
 
+# ------------------------------------------------------------------ dataset add
+cd "$TEST_ROOT" || exit 1
+make_repo addrepo
+cd addrepo || exit 1
+mkdir evals
+cat >evals/qa.json <<'JSON'
+[
+  {"id": "a", "vars": {"q": "one"}, "expected": "x", "output": "x"},
+  {"id": "b", "vars": {"q": "two"}, "expected": "y", "output": "n", "metric": "exact"},
+  {"id": "c", "vars": {"q": "three"}, "assert": [{"type": "contains", "value": "z"}], "output": "n"}
+]
+JSON
+git add evals && git commit -qm cases
+run llmops eval --dataset evals/qa.json --min-pass-rate 0
+expect_rc 0 "a run in which b fails"
+run1=$(llmops runs --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+# the dataset changes after the run: the case comes from the version the run used (git)
+printf '[{"id": "a", "vars": {"q": "one, edited"}, "expected": "x"}]\n' >evals/qa.json
+printf '[\n    {"id": "old", "input": "hi", "expected": "hello"}\n]\n' >evals/reg.json
+cp evals/reg.json reg.before
+run llmops dataset add evals/reg.json --from last:b
+expect_rc 0 "add a failed result to a JSON dataset (the last run's)"
+check "says what it added and from where" has "$out" "added case 'b' to evals/reg.json:3, from run"
+check "from the committed version the run used" has "$out" "(failed, evals/qa.json $(git rev-parse --short=12 HEAD)); expected from the case"
+check "the file's own bytes kept, the case after the last, indented as it" test "$(cat evals/reg.json)" = '[
+    {"id": "old", "input": "hi", "expected": "hello"},
+    {"id": "b", "vars": {"q": "two"}, "expected": "y", "metric": "exact"}
+]'
+check "the recorded output left out" test "$(grep -c '"output"' evals/reg.json)" = 0
+run llmops dataset add evals/reg.json --from "$run1:b"
+expect_rc 1 "the same id again: refused"
+check "names the case that has it" has "$err" "evals/reg.json:3: the dataset has a case 'b' already"
+run llmops dataset add evals/reg.json --from "${run1:0:8}:b" --id b-again
+expect_rc 1 "the same content under another id: refused"
+check "names the case it repeats" has "$err" "case 'b' is this case already"
+run llmops dataset add evals/reg.jsonl --from "$run1:c" --expected 'the "right", answer: three'
+expect_rc 0 "--expected, into a new JSONL file"
+check "one line, the text escaped" test "$(cat evals/reg.jsonl)" = '{"id": "c", "vars": {"q": "three"}, "assert": [{"type": "contains", "value": "z"}], "expected": "the \"right\", answer: three"}'
+printf 'id,q,expected\r\nz,"9, nine",zz\r\n' >evals/reg.csv
+run llmops dataset add evals/reg.csv --from "$run1:a" --id a-csv --format json
+expect_rc 0 "into CSV, --format json"
+check "a row in the header's columns, the file's CRLF kept" test "$(cat evals/reg.csv)" = "$(printf 'id,q,expected\r\nz,"9, nine",zz\r\na-csv,one,x\r')"
+printf '%s\n' "$out" >a.json
+check "it validates against dataset-add.schema.json" python3 "$VALIDATE" dataset-add.schema.json a.json
+rm -f a.json
+run llmops dataset add evals/reg.csv --from "$run1:b"
+expect_rc 2 "a key the CSV has no column for"
+check "names the column" has "$err" "evals/reg.csv: no column 'metric' for the new case"
+run llmops dataset diff HEAD:evals/qa.json evals/reg.json
+expect_rc 0 "the datasets it wrote parse"
+# a reviewer accepted b's output: it is the right answer, and becomes the expected
+git show HEAD:evals/qa.json >evals/qa.json
+run llmops eval --dataset evals/qa.json --min-pass-rate 0 --review-below 0.5
+expect_rc 0 "a run that queues b for review"
+run2=$(llmops runs --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+review=$(llmops review list --run "$run2" --format json | python3 -c 'import json,sys; print([r["id"] for r in json.load(sys.stdin) if r["case"] == "b"][0])')
+llmops review accept "$review" --note "n is right" >/dev/null
+run llmops dataset add evals/reviewed.json --from "$run2:b"
+expect_rc 0 "a reviewed result"
+check "expected from the review" has "$out" "expected from review $review"
+check "the accepted output is the expected" test "$(python3 -c 'import json; print(json.load(open("evals/reviewed.json"))[0]["expected"])')" = n
+check "from the work tree's version (its hash matches the run's)" has "$out" "(failed, evals/qa.json work tree)"
+
+# a production record: its request's messages, the reference or --expected
+printf '%s\n' '{"id": "rec-1", "request": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "what is 2+2"}]}, "response": {"choices": [{"message": {"content": "5"}}]}}' >prod.jsonl
+llmops ingest prod.jsonl >/dev/null 2>&1
+run llmops dataset add evals/prod.jsonl --from id:rec-1
+expect_rc 2 "a record without a reference needs --expected"
+check "says so" has "$err" "record id:rec-1 has no reference answer: give --expected TEXT"
+run llmops dataset add evals/prod.jsonl --from id:rec-1 --expected 4
+expect_rc 0 "a production record made a case"
+check "its request's messages" test "$(cat evals/prod.jsonl)" = '{"id": "prod-rec-1", "messages": [{"role": "user", "content": "what is 2+2"}], "expected": "4"}'
+start_server --latency-ms 1
+export OPENAI_API_KEY=sk-test-0000000000000000
+run llmops eval --dataset evals/prod.jsonl --provider openai:gpt-4o-mini --base-url "$BASE" --min-pass-rate 0
+expect_rc 0 "the case runs without a prompt: its messages are the request"
+check "the request sent was the record's" test "$(sqlite3 .llmops/ledger.db "select input from results order by id desc limit 1")" = '[{"role":"user","content":"what is 2+2"}]'
+run llmops dataset add evals/prod.jsonl --from id:nope
+expect_rc 2 "an unknown record"
+check "names it" has "$err" "no production record 'id:nope'"
+run llmops dataset add evals/x.json --from nope
+expect_rc 2 "a malformed --from"
+check "says the forms" has "$err" "name a result as RUN:CASE"
+run llmops dataset add evals/x.json --from "$run1:zz"
+expect_rc 2 "a case the run does not have"
+check "names run and case" has "$err" "has no case 'zz'"
+run llmops dataset add evals/new.csv --from "$run1:b"
+expect_rc 2 "a CSV that does not exist"
+check "says why" has "$err" "a CSV dataset needs its header"
+run llmops dataset add evals/reg.json
+expect_rc 2 "without --from"
+
 run llmops dataset diff --help
 expect_rc 0 "--help"
 check "usage" has "$out" "llmops dataset diff A B"
