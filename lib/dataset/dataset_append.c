@@ -94,18 +94,21 @@ static int add_json(struct llmops_buf *out, const char *text, size_t len, const 
 		prev--;
 	if (!prev)
 		return llmops_err_set(err, LLMOPS_E_INPUT, "%s: no array", path);
+	const char *eol = memchr(text, '\r', len) ? "\r\n" : "\n"; /* the file's own */
 	llmops_buf_add(out, text, prev);
 	if (text[prev - 1] == '[') { /* an empty array */
-		llmops_buf_adds(out, "\n  ");
+		llmops_buf_adds(out, eol);
+		llmops_buf_adds(out, "  ");
 		*line = line_at(text, prev) + 1;
 		llmops_buf_adds(out, obj);
-		llmops_buf_addch(out, '\n');
+		llmops_buf_adds(out, eol);
 		llmops_buf_add(out, text + close, len - close);
 		return 0;
 	}
 	for (ls = prev; ls > 0 && text[ls - 1] != '\n'; ls--)
 		;
-	llmops_buf_adds(out, ",\n");
+	llmops_buf_addch(out, ',');
+	llmops_buf_adds(out, eol);
 	for (size_t i = ls; i < prev && (text[i] == ' ' || text[i] == '\t'); i++)
 		llmops_buf_addch(out, text[i]);
 	*line = line_at(text, prev) + 1;
@@ -265,6 +268,10 @@ int llmops_dataset_append(const char *path, const cJSON *obj, int *line, struct 
 	size_t len = exists ? in.len : 0;
 	if ((rc = as_case(obj, &one, err)))
 		goto out;
+	if (one.n != 1) {
+		rc = llmops_err_set(err, LLMOPS_E_USAGE, "the new case is not one JSON object");
+		goto out;
+	}
 	if (!exists && llmops_str_ends_with(path, ".csv")) {
 		rc = llmops_err_set(
 			err, LLMOPS_E_NOTFOUND,
