@@ -19,6 +19,9 @@ struct llmops_store {
 	int shallow;	      /* 1 for a shallow clone */
 };
 
+/* The oid of path (a blob or a tree) in c's tree, or zero when c is NULL or has none. */
+void llmops_store_path_oid(git_commit *c, const char *path, git_oid *out);
+
 /* c's id (hex), commit time, its offset, author and summary (both borrowed from c). */
 void llmops_store_commit_fields(git_commit *c, char id[LLMOPS_OID_HEX], int64_t *time,
 				int *tz_minutes, const char **author, const char **summary);

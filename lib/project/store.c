@@ -927,8 +927,7 @@ static int oidset_add(struct oidset *set, const git_oid *id)
 	}
 }
 
-/* The oid of path in a commit's tree, or zero when absent. */
-static void path_oid(git_commit *c, const char *path, git_oid *out)
+void llmops_store_path_oid(git_commit *c, const char *path, git_oid *out)
 {
 	git_tree *t = NULL;
 	git_tree_entry *e = NULL;
@@ -1023,8 +1022,7 @@ static int emit(struct log_walk *w, git_commit *c, int kind, const char *version
 
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
-	llmops_store_commit_fields(c, ev.commit, &ev.time, &ev.tz_minutes, &ev.author,
-				   &ev.summary);
+	llmops_store_commit_fields(c, ev.commit, &ev.time, &ev.tz_minutes, &ev.author, &ev.summary);
 	ev.version = version;
 	ev.previous = previous;
 	ev.partial = "";
@@ -1043,13 +1041,13 @@ static int log_commit(struct log_walk *w, git_commit *c, git_commit *p)
 
 	for (size_t i = 0; i < w->npartials && !rc; i++) {
 		git_oid pc, pp;
-		path_oid(c, w->partials[i], &pc);
-		path_oid(p, w->partials[i], &pp);
+		llmops_store_path_oid(c, w->partials[i], &pc);
+		llmops_store_path_oid(p, w->partials[i], &pp);
 		if (git_oid_cmp(&pc, &pp))
 			rc = emit(w, c, LLMOPS_LOG_PARTIAL, w->partials[i], "");
 	}
-	path_oid(c, w->dir, &dir_c);
-	path_oid(p, w->dir, &dir_p);
+	llmops_store_path_oid(c, w->dir, &dir_c);
+	llmops_store_path_oid(p, w->dir, &dir_p);
 	if (!rc && git_oid_cmp(&dir_c, &dir_p)) {
 		size_t na = family_files(w->s, &dir_c, w->a, MAX_LOG_FILES);
 		size_t nb = family_files(w->s, &dir_p, w->b, MAX_LOG_FILES);
@@ -1073,8 +1071,8 @@ static int log_commit(struct log_walk *w, git_commit *c, git_commit *p)
 				rc = emit(w, c, LLMOPS_LOG_DELETED, w->b[k].name, "");
 		}
 	}
-	path_oid(c, LLMOPS_LOCK_FILE, &lock_c);
-	path_oid(p, LLMOPS_LOCK_FILE, &lock_p);
+	llmops_store_path_oid(c, LLMOPS_LOCK_FILE, &lock_c);
+	llmops_store_path_oid(p, LLMOPS_LOCK_FILE, &lock_p);
 	if (!rc && git_oid_cmp(&lock_c, &lock_p)) {
 		char now[64], before[64];
 
@@ -1092,16 +1090,16 @@ static int treesame_to_other_parent(struct log_walk *w, git_commit *c)
 {
 	git_oid dc, lc, dp, lp;
 
-	path_oid(c, w->dir, &dc);
-	path_oid(c, LLMOPS_LOCK_FILE, &lc);
+	llmops_store_path_oid(c, w->dir, &dc);
+	llmops_store_path_oid(c, LLMOPS_LOCK_FILE, &lc);
 	for (unsigned i = 1; i < git_commit_parentcount(c); i++) {
 		git_commit *p = NULL;
 		int same;
 
 		if (git_commit_parent(&p, c, i) < 0)
 			continue;
-		path_oid(p, w->dir, &dp);
-		path_oid(p, LLMOPS_LOCK_FILE, &lp);
+		llmops_store_path_oid(p, w->dir, &dp);
+		llmops_store_path_oid(p, LLMOPS_LOCK_FILE, &lp);
 		same = !git_oid_cmp(&dc, &dp) && !git_oid_cmp(&lc, &lp);
 		git_commit_free(p);
 		if (same)

@@ -9,30 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The blob at path in c (zero when c is NULL or has none). */
-static void blob_at(git_commit *c, const char *path, git_oid *out)
-{
-	git_tree *t = NULL;
-	git_tree_entry *e = NULL;
-	memset(out, 0, sizeof(*out));
-	if (!c || git_commit_tree(&t, c) < 0)
-		return;
-	if (!git_tree_entry_bypath(&e, t, path)) {
-		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
-			*out = *git_tree_entry_id(e);
-		git_tree_entry_free(e);
-	}
-	git_tree_free(t);
-}
-
 static int emit(git_commit *c, int kind, const git_oid *blob,
 		int (*fn)(void *ud, const struct llmops_path_event *ev), void *ud)
 {
 	struct llmops_path_event ev;
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
-	llmops_store_commit_fields(c, ev.commit, &ev.time, &ev.tz_minutes, &ev.author,
-				   &ev.summary);
+	llmops_store_commit_fields(c, ev.commit, &ev.time, &ev.tz_minutes, &ev.author, &ev.summary);
 	if (blob && !git_oid_is_zero(blob))
 		git_oid_tostr(ev.blob, sizeof(ev.blob), blob);
 	return fn(ud, &ev);
@@ -51,17 +34,17 @@ static int visit(void *ud, git_commit *c, git_commit *p, int boundary)
 {
 	struct path_walk *w = ud;
 	git_oid now, before, other;
-	blob_at(c, w->path, &now);
+	llmops_store_path_oid(c, w->path, &now);
 	if (boundary)
 		return git_oid_is_zero(&now) ? 0 : emit(c, LLMOPS_LOG_BOUNDARY, NULL, w->fn, w->ud);
-	blob_at(p, w->path, &before);
+	llmops_store_path_oid(p, w->path, &before);
 	if (!git_oid_cmp(&now, &before))
 		return 0;
 	for (unsigned i = 1; i < git_commit_parentcount(c); i++) {
 		git_commit *q = NULL;
 		if (git_commit_parent(&q, c, i) < 0)
 			continue;
-		blob_at(q, w->path, &other);
+		llmops_store_path_oid(q, w->path, &other);
 		git_commit_free(q);
 		if (!git_oid_cmp(&now, &other))
 			return 0;
