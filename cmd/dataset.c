@@ -1,5 +1,6 @@
 /*
- * dataset.c - `llmops dataset diff`: two versions of a dataset, case by case.
+ * dataset.c - `llmops dataset add|diff|log`: failures made cases, two versions compared
+ * case by case, a dataset's versions with their runs.
  */
 #include "llmops.h"
 
