@@ -219,7 +219,7 @@ start_server --latency-ms 1
 export OPENAI_API_KEY=sk-test-0000000000000000
 run llmops eval --dataset evals/prod.jsonl --provider openai:gpt-4o-mini --base-url "$BASE" --min-pass-rate 0
 expect_rc 0 "the case runs without a prompt: its messages are the request"
-check "the request sent was the record's" test "$(sqlite3 .llmops/ledger.db "select input from results order by id desc limit 1")" = '[{"role":"user","content":"what is 2+2"}]'
+check "the request sent was the record's" test "$(sql "select input from results order by id desc limit 1")" = '[{"role":"user","content":"what is 2+2"}]'
 run llmops dataset add evals/prod.jsonl --from id:nope
 expect_rc 2 "an unknown record"
 check "names it" has "$err" "no production record 'id:nope'"
