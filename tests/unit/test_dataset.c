@@ -1,0 +1,172 @@
+/*
+ * test_dataset.c - datasets compared case by case (dataset_diff.h) and cases
+ * appended to a file with the rest of it kept (llmops_dataset_append).
+ */
+#include "testutil.h"
+
+#include "buf.h"
+#include "dataset.h"
+#include "dataset_diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void parse(struct llmops_dataset *d, const char *label, const char *text)
+{
+	struct llmops_err err = {0};
+	assert_int_equal(llmops_dataset_parse(d, label, text, strlen(text), &err), LLMOPS_OK);
+}
+
+/* removed in a's order, then added and changed in b's; the keys that differ, each once */
+static void diff_by_id(void **state)
+{
+	struct llmops_dataset a = {0}, b = {0};
+	struct llmops_dataset_diff d;
+	struct llmops_err err = {0};
+
+	(void)state;
+	parse(&a, "a.json",
+	      "[{\"id\": \"x\", \"q\": 1, \"expected\": \"e\"},"
+	      " {\"id\": \"gone\", \"expected\": \"g\"},"
+	      " {\"id\": \"y\", \"vars\": {\"q\": {\"a\": 1, \"b\": 2}}, \"expected\": \"f\"}]");
+	parse(&b, "b.jsonl",
+	      "{\"id\": \"new\", \"expected\": \"n\"}\n"
+	      "{\"id\": \"y\", \"q\": {\"b\": 2, \"a\": 1.0}, \"expected\": \"f\"}\n"
+	      "{\"id\": \"x\", \"q\": 2, \"expected\": \"E\", \"metric\": \"exact\"}\n");
+	assert_int_equal(llmops_dataset_diff(&a, &b, &d, &err), LLMOPS_OK);
+	assert_int_equal(d.n, 3);
+	assert_int_equal(d.removed, 1);
+	assert_int_equal(d.added, 1);
+	assert_int_equal(d.changed, 1);
+	assert_int_equal(d.same, 1); /* y: vars or flat, 1 or 1.0, keys in any order */
+	assert_string_equal(d.cases[0].id, "gone");
+	assert_int_equal(d.cases[0].kind, LLMOPS_CASE_REMOVED);
+	assert_string_equal(d.cases[1].id, "new");
+	assert_int_equal(d.cases[1].kind, LLMOPS_CASE_ADDED);
+	assert_int_equal(d.cases[1].line_b, 1);
+	assert_string_equal(d.cases[2].id, "x");
+	assert_int_equal(d.cases[2].kind, LLMOPS_CASE_CHANGED);
+	assert_int_equal(d.cases[2].keys.nr, 3);
+	assert_string_equal(d.cases[2].keys.items[0], "expected");
+	assert_string_equal(d.cases[2].keys.items[1], "metric");
+	assert_string_equal(d.cases[2].keys.items[2], "vars.q");
+	assert_string_equal(llmops_case_change_name(d.cases[2].kind), "changed");
+	llmops_dataset_diff_release(&d);
+	llmops_dataset_release(&a);
+	llmops_dataset_release(&b);
+}
+
+/* path after appending obj to a file holding before: its whole text, and the line */
+static char *append(const char *dir, const char *name, const char *before, const char *obj,
+		    int *line, int want_rc)
+{
+	char *path = tu_path(dir, name);
+	struct llmops_buf out = LLMOPS_BUF_INIT;
+	struct llmops_err err = {0};
+	cJSON *o = cJSON_Parse(obj);
+	if (before)
+		tu_write_file(path, before, strlen(before));
+	else
+		remove(path);
+	assert_non_null(o);
+	*line = 0;
+	assert_int_equal(llmops_dataset_append(path, o, line, &err), want_rc);
+	cJSON_Delete(o);
+	if (llmops_buf_read_file(&out, path))
+		llmops_buf_adds(&out, "(none)");
+	free(path);
+	return llmops_buf_detach(&out, NULL);
+}
+
+static void append_keeps_the_rest(void **state)
+{
+	char *dir = tu_tmpdir(), *t;
+	int line;
+
+	(void)state;
+	/* JSON: after the last element, indented as it; the rest byte for byte */
+	t = append(dir, "a.json", "[\n    {\"id\": \"a\",\n     \"expected\": \"x\"}\n]\n",
+		   "{\"id\": \"b\", \"expected\": \"y\"}", &line, LLMOPS_OK);
+	assert_string_equal(t, "[\n    {\"id\": \"a\",\n     \"expected\": \"x\"},\n     {\"id\": "
+			       "\"b\", \"expected\": \"y\"}\n]\n");
+	assert_int_equal(line, 4);
+	free(t);
+	/* one line, and an empty array, and CRLF */
+	t = append(dir, "b.json", "[{\"id\": \"a\", \"expected\": \"x\"}]",
+		   "{\"id\": \"b\", \"expected\": \"y\"}", &line, LLMOPS_OK);
+	assert_string_equal(t, "[{\"id\": \"a\", \"expected\": \"x\"},\n{\"id\": \"b\", "
+			       "\"expected\": \"y\"}]");
+	assert_int_equal(line, 2);
+	free(t);
+	t = append(dir, "c.json", "[]\r\n", "{\"id\": \"b\", \"expected\": \"y\"}", &line,
+		   LLMOPS_OK);
+	assert_string_equal(t, "[\r\n  {\"id\": \"b\", \"expected\": \"y\"}\r\n]\r\n");
+	assert_int_equal(line, 2);
+	free(t);
+	/* JSONL without a final newline; a string with quotes, commas and colons kept */
+	t = append(dir, "d.jsonl", "{\"id\": \"a\", \"expected\": \"x\"}",
+		   "{\"id\": \"b\", \"expected\": \"say \\\"hi\\\", ok: \\\\ yes\"}", &line,
+		   LLMOPS_OK);
+	assert_string_equal(t, "{\"id\": \"a\", \"expected\": \"x\"}\n{\"id\": \"b\", "
+			       "\"expected\": \"say \\\"hi\\\", ok: \\\\ yes\"}\n");
+	assert_int_equal(line, 2);
+	free(t);
+	/* CSV: the header's order, quoting, the file's CRLF */
+	t = append(dir, "e.csv", "expected,id,q\r\nx,a,1\r\n",
+		   "{\"id\": \"b\", \"q\": \"one, \\\"two\\\"\", \"expected\": \"y\"}", &line,
+		   LLMOPS_OK);
+	assert_string_equal(t, "expected,id,q\r\nx,a,1\r\ny,b,\"one, \"\"two\"\"\"\r\n");
+	assert_int_equal(line, 3);
+	free(t);
+	/* a new JSONL or JSON file is made */
+	t = append(dir, "f.json", NULL, "{\"id\": \"b\", \"expected\": \"y\"}", &line, LLMOPS_OK);
+	assert_string_equal(t, "[\n  {\"id\": \"b\", \"expected\": \"y\"}\n]\n");
+	free(t);
+	tu_tmpdir_remove(dir);
+}
+
+static void append_refuses(void **state)
+{
+	char *dir = tu_tmpdir(), *t;
+	const char *ds = "[{\"id\": \"a\", \"vars\": {\"q\": \"1\"}, \"expected\": \"x\"}]\n";
+	int line;
+
+	(void)state;
+	/* the same id; the same content under another id (flat or in vars) */
+	t = append(dir, "a.json", ds, "{\"id\": \"a\", \"expected\": \"z\"}", &line,
+		   LLMOPS_E_CHECK);
+	assert_string_equal(t, ds);
+	free(t);
+	t = append(dir, "a.json", ds, "{\"id\": \"a2\", \"q\": \"1\", \"expected\": \"x\"}", &line,
+		   LLMOPS_E_CHECK);
+	assert_string_equal(t, ds);
+	free(t);
+	/* CSV: a key without a column, a value that is not text; a missing CSV */
+	t = append(dir, "b.csv", "id,expected\na,x\n", "{\"id\": \"b\", \"q\": \"1\"}", &line,
+		   LLMOPS_E_USAGE);
+	assert_string_equal(t, "id,expected\na,x\n");
+	free(t);
+	t = append(dir, "b.csv", "id,expected,q\na,x,1\n",
+		   "{\"id\": \"b\", \"q\": [1], \"expected\": \"y\"}", &line, LLMOPS_E_USAGE);
+	free(t);
+	t = append(dir, "c.csv", NULL, "{\"id\": \"b\", \"expected\": \"y\"}", &line,
+		   LLMOPS_E_NOTFOUND);
+	assert_string_equal(t, "(none)");
+	free(t);
+	/* a file that does not parse is not touched */
+	t = append(dir, "d.json", "[{\"id\": \"a\",]", "{\"id\": \"b\", \"expected\": \"y\"}",
+		   &line, LLMOPS_E_INPUT);
+	assert_string_equal(t, "[{\"id\": \"a\",]");
+	free(t);
+	tu_tmpdir_remove(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(diff_by_id),
+		cmocka_unit_test(append_keeps_the_rest),
+		cmocka_unit_test(append_refuses),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
