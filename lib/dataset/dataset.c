@@ -35,6 +35,7 @@ void llmops_dataset_release(struct llmops_dataset *d)
 	free(d->cases);
 	free(d->label);
 	free(d->format);
+	llmops_strlist_release(&d->columns);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -95,6 +96,8 @@ static int parse_any(struct llmops_dataset *d, const char *text, size_t len, uns
 	int rc = llmops_dataset_cursor_open(&cur, d->label, text, len, 0, err);
 	while (!rc && (rc = llmops_dataset_cursor_next(cur, &one, err)) == 1)
 		rc = add_case(d, &one, err);
+	if (!rc)
+		llmops_dataset_cursor_take_columns(cur, &d->columns);
 	llmops_dataset_cursor_free(cur);
 	if (rc || (flags & LLMOPS_DATASET_ALLOW_DUPLICATE_IDS))
 		return rc;

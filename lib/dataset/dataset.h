@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "hash.h"
+#include "strlist.h"
 
 struct llmops_case {
 	char *id;	  /* owned: the case's id, or "case-N" (1-based) when it has none */
@@ -31,6 +32,7 @@ struct llmops_dataset {
 	size_t bytes;
 	struct llmops_case *cases; /* owned array */
 	size_t n;
+	struct llmops_strlist columns; /* CSV: the header's column names; empty otherwise */
 };
 
 /*
@@ -95,6 +97,10 @@ int llmops_dataset_cursor_next(struct llmops_dataset_cursor *c, struct llmops_ca
 			       struct llmops_err *err);
 /* "json", "jsonl" or "csv" (static). */
 const char *llmops_dataset_cursor_format(const struct llmops_dataset_cursor *c);
+/* CSV: move the header's column names (read with the first case) into out, the caller's
+   (llmops_strlist_release); out is left empty for JSON and JSONL. */
+void llmops_dataset_cursor_take_columns(struct llmops_dataset_cursor *c,
+					struct llmops_strlist *out);
 void llmops_dataset_cursor_free(struct llmops_dataset_cursor *c);
 void llmops_case_release(struct llmops_case *c);
 /* The format of a dataset by its name, else by its first character (static). */

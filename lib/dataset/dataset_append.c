@@ -133,40 +133,6 @@ static void csv_cell(struct llmops_buf *out, const char *s)
 	llmops_buf_addch(out, '"');
 }
 
-/* The CSV header's column names (its first record; quoted names unquoted). */
-static int csv_columns(const char *text, size_t len, struct llmops_strlist *cols)
-{
-	struct llmops_buf cell = LLMOPS_BUF_INIT;
-	size_t i = 0;
-	int quoted = 0, rc = 0;
-	for (; i <= len && !rc; i++) {
-		char ch = i < len ? text[i] : '\n';
-		if (quoted) {
-			if (ch == '"' && i + 1 < len && text[i + 1] == '"')
-				llmops_buf_addch(&cell, text[++i]);
-			else if (ch == '"')
-				quoted = 0;
-			else
-				llmops_buf_addch(&cell, ch);
-		} else if (ch == '"') {
-			quoted = 1;
-		} else if (ch == ',' || ch == '\n') {
-			size_t n = cell.len;
-			while (n && cell.data[n - 1] == '\r')
-				n--;
-			llmops_buf_truncate(&cell, n);
-			rc = llmops_strlist_append(cols, cell.data ? cell.data : "");
-			llmops_buf_reset(&cell);
-			if (ch == '\n')
-				break;
-		} else {
-			llmops_buf_addch(&cell, ch);
-		}
-	}
-	llmops_buf_release(&cell);
-	return rc;
-}
-
 /* The text of c's key in a CSV cell: a string or a number; NULL when c has no such key;
  *bad when its value cannot be a cell. */
 static const char *cell_of(const struct llmops_case *c, const char *key, char *num, size_t n,
@@ -190,20 +156,19 @@ static const char *cell_of(const struct llmops_case *c, const char *key, char *n
 	return NULL;
 }
 
-/* CSV: a row at the end, its cells in the header's order; every key of the case must
+/* CSV: a row at the end, its cells in the order of the header's columns (cols, as the
+   loader read them: quoted names, a BOM); every key of the case must
    have a column, and be a string or a number. */
 static int add_csv(struct llmops_buf *out, const char *text, size_t len,
-		   const struct llmops_case *c, int *line, const char *path, struct llmops_err *err)
+		   const struct llmops_strlist *cols, const struct llmops_case *c, int *line,
+		   const char *path, struct llmops_err *err)
 {
-	struct llmops_strlist cols = LLMOPS_STRLIST_INIT;
 	const cJSON *m;
 	char num[64];
 	int rc = 0, bad = 0;
-	if (csv_columns(text, len, &cols))
-		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	for (int pass = 0; pass < 2 && !rc; pass++)
 		cJSON_ArrayForEach (m, (pass ? c->vars : c->fields))
-			if (llmops_strlist_find(&cols, m->string) < 0) {
+			if (llmops_strlist_find(cols, m->string) < 0) {
 				rc = llmops_err_set(err, LLMOPS_E_USAGE,
 						    "%s: no column '%s' for the new case (add the "
 						    "column, or keep such cases in JSON or JSONL)",
@@ -215,14 +180,14 @@ static int add_csv(struct llmops_buf *out, const char *text, size_t len,
 	if (len && text[len - 1] != '\n')
 		llmops_buf_adds(out, eol);
 	*line = line_at(out->data ? out->data : "", out->len);
-	for (size_t i = 0; i < cols.nr && !rc; i++) {
-		const char *v = cell_of(c, cols.items[i], num, sizeof(num), &bad);
+	for (size_t i = 0; i < cols->nr && !rc; i++) {
+		const char *v = cell_of(c, cols->items[i], num, sizeof(num), &bad);
 		if (bad) {
 			rc = llmops_err_set(
 				err, LLMOPS_E_USAGE,
 				"%s: '%s' of the new case is not text or a number: keep "
 				"such cases in JSON or JSONL",
-				path, cols.items[i]);
+				path, cols->items[i]);
 			break;
 		}
 		if (i)
@@ -230,7 +195,6 @@ static int add_csv(struct llmops_buf *out, const char *text, size_t len,
 		csv_cell(out, v ? v : "");
 	}
 	llmops_buf_adds(out, eol);
-	llmops_strlist_release(&cols);
 	return rc;
 }
 
@@ -301,7 +265,7 @@ int llmops_dataset_append(const char *path, const cJSON *obj, int *line, struct 
 		llmops_buf_adds(&out, compact);
 		llmops_buf_addch(&out, '\n');
 	} else {
-		rc = add_csv(&out, text, len, &one.cases[0], line, path, err);
+		rc = add_csv(&out, text, len, &d.columns, &one.cases[0], line, path, err);
 	}
 	if (!rc && out.oom)
 		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");

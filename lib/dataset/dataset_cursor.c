@@ -32,9 +32,9 @@ struct llmops_dataset_cursor {
 	size_t released;	    /* up to here */
 };
 
-static const char *const reserved[] = {"id",	  "vars",   "expected", "output",	"threshold",
-				       "metric", "assert", "tags",     "tools", "max_steps",
-				       "messages", "turns", "recorded", NULL};
+static const char *const reserved[] = {"id",	   "vars",   "expected", "output", "threshold",
+				       "metric",   "assert", "tags",	 "tools",  "max_steps",
+				       "messages", "turns",  "recorded", NULL};
 
 static int is_reserved(const char *k)
 {
@@ -440,6 +440,13 @@ static int csv_record(struct llmops_dataset_cursor *d, size_t *pos, int *line,
 	llmops_buf_release(&f);
 	*pos = i;
 	return oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory") : LLMOPS_OK;
+}
+
+void llmops_dataset_cursor_take_columns(struct llmops_dataset_cursor *c, struct llmops_strlist *out)
+{
+	llmops_strlist_release(out);
+	*out = c->head;
+	c->head = (struct llmops_strlist)LLMOPS_STRLIST_INIT;
 }
 
 static int csv_header(struct llmops_dataset_cursor *c, struct llmops_err *err)

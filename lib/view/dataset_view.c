@@ -4,19 +4,11 @@
 #include "dataset_view.h"
 
 #include "json.h"
+#include "runfmt.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <time.h>
-
-/* s as a string member, or null when empty. */
-static void str_or_null(cJSON *o, const char *key, const char *s)
-{
-	if (s && s[0])
-		cJSON_AddStringToObject(o, key, s);
-	else
-		cJSON_AddNullToObject(o, key);
-}
 
 static cJSON *side_json(const struct llmops_dataset_side *s)
 {
@@ -101,15 +93,6 @@ void llmops_dataset_diff_print(FILE *f, const struct llmops_dataset_side *a,
 	}
 }
 
-/* The commit time as "2026-12-08 14:02" in its own time zone. */
-static void when(char *out, size_t n, int64_t t, int tz_minutes)
-{
-	time_t at = (time_t)(t + (int64_t)tz_minutes * 60);
-	struct tm tm;
-	if (!gmtime_r(&at, &tm) || !strftime(out, n, "%Y-%m-%d %H:%M", &tm))
-		snprintf(out, n, "-");
-}
-
 /* ISO 8601 with the commit's offset: "2026-12-08T14:02:11+01:00". */
 static void iso(char *out, size_t n, int64_t t, int tz_minutes)
 {
@@ -155,8 +138,8 @@ cJSON *llmops_dataset_log_json(const char *path, const struct llmops_dataset_his
 			cJSON_AddNullToObject(x, "author");
 			cJSON_AddNullToObject(x, "summary");
 		}
-		str_or_null(x, "blob", v->blob);
-		str_or_null(x, "sha256", v->sha256);
+		llmops_runfmt_add_str(x, "blob", v->blob[0] ? v->blob : NULL);
+		llmops_runfmt_add_str(x, "sha256", v->sha256[0] ? v->sha256 : NULL);
 		LLMOPS_JSON_NUMS(x, {"cases", v->cases >= 0 ? (double)v->cases : NAN});
 		if (v->problem)
 			cJSON_AddStringToObject(x, "problem", v->problem);
@@ -182,7 +165,7 @@ void llmops_dataset_log_print(FILE *f, const char *path, const struct llmops_dat
 		const struct llmops_dataset_version *v = &h->v[i];
 		char t[32];
 		if (v->commit[0]) {
-			when(t, sizeof(t), v->time, v->tz_minutes);
+			llmops_runfmt_commit_time(t, sizeof(t), v->time, v->tz_minutes);
 			fprintf(f, "%s%.12s%s %s %-9s", c->yellow, v->commit, c->reset, t,
 				llmops_dataset_version_kind(v->kind));
 		} else {
@@ -227,11 +210,11 @@ cJSON *llmops_incident_json(const char *path, int line, const cJSON *c,
 	LLMOPS_JSON_NUMS(o, {"line", line});
 	cJSON_AddItemToObject(o, "case", cJSON_Duplicate(c, 1));
 	f = cJSON_AddObjectToObject(o, "from");
-	str_or_null(f, "run", from->run);
-	str_or_null(f, "case", from->case_id);
-	str_or_null(f, "record", from->record);
-	str_or_null(f, "dataset", from->dataset);
-	str_or_null(f, "version", from->version);
+	llmops_runfmt_add_str(f, "run", from->run[0] ? from->run : NULL);
+	llmops_runfmt_add_str(f, "case", from->case_id[0] ? from->case_id : NULL);
+	llmops_runfmt_add_str(f, "record", from->record[0] ? from->record : NULL);
+	llmops_runfmt_add_str(f, "dataset", from->dataset[0] ? from->dataset : NULL);
+	llmops_runfmt_add_str(f, "version", from->version[0] ? from->version : NULL);
 	cJSON_AddStringToObject(f, "expected", from->expected);
 	return o;
 }

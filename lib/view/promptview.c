@@ -4,8 +4,9 @@
  */
 #include "promptview.h"
 
+#include "runfmt.h"
+
 #include <assert.h>
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,12 +215,9 @@ cJSON *llmops_prompt_log_json(const struct llmops_log_event *ev)
 
 void llmops_prompt_log_print(FILE *f, const struct llmops_log_event *ev, const struct llmops_sgr *c)
 {
-	time_t t = (time_t)ev->time + ev->tz_minutes * 60;
-	struct tm tm;
 	char when[32];
 
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	llmops_runfmt_commit_time(when, sizeof(when), ev->time, ev->tz_minutes);
 	fprintf(f, "%s%.10s%s %s  ", c->yellow, ev->commit, c->reset, when);
 	switch (ev->kind) {
 	case LLMOPS_LOG_PINNED:

@@ -29,6 +29,14 @@ void llmops_runfmt_when(const char *iso, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
 }
 
+void llmops_runfmt_commit_time(char *out, size_t n, int64_t t, int tz_minutes)
+{
+	time_t at = (time_t)(t + (int64_t)tz_minutes * 60);
+	struct tm tm;
+	if (!gmtime_r(&at, &tm) || !strftime(out, n, "%Y-%m-%d %H:%M", &tm))
+		snprintf(out, n, "-");
+}
+
 /* "first +N" from the array params[key] ("-" when empty). */
 static void first_and_more(const char *params, const char *key, char *out, size_t n)
 {

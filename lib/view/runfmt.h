@@ -11,10 +11,14 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* "2026-11-22 14:03" in local time from the ledger's UTC timestamp. */
 void llmops_runfmt_when(const char *iso, char *out, size_t n);
+/* A commit's time t (seconds since the epoch) in its own zone (tz_minutes east of UTC):
+   "2026-12-08 14:02" into out[0..n) ("-" when it cannot be told). */
+void llmops_runfmt_commit_time(char *out, size_t n, int64_t t, int tz_minutes);
 /* "summarize@v1.0.0", "summarize@v1.0.0 +1" for several prompts, "-" for none. */
 void llmops_runfmt_prompt(const struct llmops_run *r, char *out, size_t n);
 /* "openai/gpt-4o-mini", "openai:gpt-4o +1" for several providers, "-" for none. */

@@ -118,6 +118,11 @@ static void append_keeps_the_rest(void **state)
 	assert_string_equal(t, "expected,id,q\r\nx,a,1\r\ny,b,\"one, \"\"two\"\"\"\r\n");
 	assert_int_equal(line, 3);
 	free(t);
+	/* a header written with a BOM (as spreadsheets save): its first column is still id */
+	t = append(dir, "g.csv", "\xef\xbb\xbfid,expected\nx,1\n",
+		   "{\"id\": \"b\", \"expected\": \"y\"}", &line, LLMOPS_OK);
+	assert_string_equal(t, "\xef\xbb\xbfid,expected\nx,1\nb,y\n");
+	free(t);
 	/* a new JSONL or JSON file is made */
 	t = append(dir, "f.json", NULL, "{\"id\": \"b\", \"expected\": \"y\"}", &line, LLMOPS_OK);
 	assert_string_equal(t, "[\n  {\"id\": \"b\", \"expected\": \"y\"}\n]\n");
