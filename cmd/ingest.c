@@ -36,10 +36,14 @@ LLMOPS_USAGE(
 	"counted and priced.  Malformed records are reported with their line and\n"
 	"skipped (exit 2 with --strict, after the others are stored), as are GenAI\n"
 	"log events whose span was in none of the files: OTLP spans and their log\n"
-	"events are joined by trace and span id, in any order and any file.",
+	"events are joined by trace and span id, in any order and any file.  Feedback\n"
+	"records ({\"record_id\", \"score\" or \"thumbs\", \"comment\", \"timestamp\"},\n"
+	"Langfuse scores, LangSmith feedback) are kept beside the records they are\n"
+	"about, which may come before or after them; the same feedback again is kept\n"
+	"once, the later one winning when it changed (llmops stats --feedback).",
 	"llmops ingest [--from FORMAT] [--bundle FILE] [--strict] [--format FORMAT] FILE...|-");
 
-static const char *const from_names[] = {"auto", "openai", "otlp", "litellm", NULL};
+static const char *const from_names[] = {"auto", "openai", "otlp", "litellm", "feedback", NULL};
 
 struct reporter {
 	long shown;
@@ -134,7 +138,8 @@ int cmd_ingest(int argc, char **argv, struct llmops_ctx *ctx)
 	int strict = 0, no_progress = 0;
 	const struct llmops_option opts[] = {
 		{OPT_CHOICE, 0, "from", &from, "FORMAT",
-		 "the records' format: auto (default), openai, otlp or litellm", from_names, 0, 0},
+		 "the records' format: auto (default), openai, otlp, litellm or feedback",
+		 from_names, 0, 0},
 		{OPT_STRING, 0, "bundle", &bundle, "FILE",
 		 "attribute by the versions of this bundle (llmops prompt bundle), not "
 		 "prompts.lock",

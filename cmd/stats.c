@@ -4,6 +4,7 @@
  */
 #include "llmops.h"
 
+#include "feedback_view.h"
 #include "stats_view.h"
 
 #include "options.h"
@@ -29,10 +30,15 @@ LLMOPS_USAGE(
 	"canary prompts.lock pins for NAME with its stable version on production:\n"
 	"error rate and online pass rate (two-proportion test), latency and cost per\n"
 	"request (Welch), and says regression, no regression or inconclusive;\n"
-	"--fail-on-regression exits 1 on a regression.",
+	"--fail-on-regression exits 1 on a regression; feedback users gave (llmops\n"
+	"ingest of feedback records) is a fifth test, its mean score (Welch).\n"
+	"--feedback shows that feedback per prompt version and model: production\n"
+	"records, those rated and the rate, feedback, mean score with its standard\n"
+	"deviation, thumbs up and down; --feedback-name counts one kind of feedback.",
 	"llmops stats [--by day|prompt|version|model|provider|kind|tag:KEY] [--since DATE|AGE]",
 	"             [--budget USD] [--format FORMAT]",
-	"llmops stats --canary NAME [--fail-on-regression] [--significance P] [--since DATE|AGE]");
+	"llmops stats --canary NAME [--fail-on-regression] [--significance P] [--since DATE|AGE]",
+	"llmops stats --feedback [--feedback-name NAME] [--since DATE|AGE] [--format FORMAT]");
 
 static const char by_help[] = "day (default), prompt, version, model, provider, kind or tag:KEY";
 
@@ -69,13 +75,36 @@ static int table_view(struct llmops_ledger *lg, const char *by_s, const char *si
 	return isnan(sp->budget) ? 0 : stats_budget(lg, sp, 0, NULL, over);
 }
 
+/* stats --feedback: the feedback per prompt version and model. */
+static int feedback_view(struct llmops_ledger *lg, const char *since, const char *name, int json)
+{
+	struct llmops_err err = {0};
+	struct llmops_feedback_stats s;
+	int rc = 0;
+	if (llmops_ledger_feedback_stats(lg, since, name, &s, &err))
+		return llmops_report(&err);
+	if (json) {
+		cJSON *o = llmops_feedback_stats_json(&s, since, name);
+		rc = llmops_emit(stdout, o, LLMOPS_FORMAT_JSON) ? LLMOPS_EXIT_RUNTIME : 0;
+		cJSON_Delete(o);
+	} else if (!s.total.records && !s.feedback_rows) {
+		fprintf(stderr, "llmops: no production records%s in %s (llmops ingest)\n",
+			since ? " since then" : "", llmops_ledger_path(lg));
+	} else {
+		llmops_feedback_stats_print(stdout, &s, since, name);
+	}
+	llmops_feedback_stats_release(&s);
+	return rc;
+}
+
 int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	const char *format = "text", *by_s = "day", *since_s = NULL;
 	struct stats_prod sp = {NULL, NULL, 0.05, NAN};
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
-	int fail = 0, rc, bad = 0;
+	int fail = 0, rc, bad = 0, feedback = 0;
+	const char *fb_name = NULL;
 	char since[32] = "";
 	const struct llmops_option opts[] = {
 		{OPT_STRING, 0, "by", &by_s, "day|prompt|version|model|provider|kind|tag:KEY",
@@ -90,6 +119,12 @@ int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
 		 "with --canary: exit 1 when the canary is worse", NULL, 0, 0},
 		OPT_NUMBER_ENTRY(0, "significance", &sp.alpha, "P",
 				 "with --canary: the tests' level (0.05)", 1e-12, 0.5),
+		{OPT_FLAG, 0, "feedback", &feedback, NULL,
+		 "users' feedback per prompt version and model, on production", NULL, 0, 0},
+		{OPT_STRING, 0, "feedback-name", &fb_name, "NAME",
+		 "with --feedback: only the feedback of this name (a Langfuse score's name, a "
+		 "LangSmith key)",
+		 NULL, 0, 0},
 		OPT_FORMAT_ENTRY(&format),
 		OPT_HELP_ENTRY,
 		OPT_END_ENTRY,
@@ -105,12 +140,23 @@ int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_error("stats: --fail-on-regression needs --canary NAME");
 		return LLMOPS_EXIT_USAGE;
 	}
+	if (fb_name && !feedback) {
+		llmops_error("stats: --feedback-name needs --feedback");
+		return LLMOPS_EXIT_USAGE;
+	}
+	if (feedback && sp.canary) {
+		llmops_error("stats: --feedback and --canary are two views; the canary tests the "
+			     "feedback already");
+		return LLMOPS_EXIT_USAGE;
+	}
 	if (since_s && llmops_since_parse(since_s, llmops_now_ms(), since, &err))
 		return llmops_report(&err);
 	sp.since = since_s ? since : NULL;
 	if ((rc = llmops_ctx_ledger_read(ctx, &lg)))
 		return rc;
 	int json = llmops_format_from(format) == LLMOPS_FORMAT_JSON;
+	if (feedback)
+		return feedback_view(lg, sp.since, fb_name, json);
 	if (!sp.canary)
 		return (rc = table_view(lg, by_s, since_s, since, &sp, json, ctx, &bad)) ? rc
 		       : bad ? LLMOPS_EXIT_CHECK

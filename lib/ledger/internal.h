@@ -15,6 +15,7 @@ struct llmops_ledger {
 	unsigned pending;	   /* appends in the open batch transaction */
 	sqlite3_stmt *append_stmt; /* prepared once, reused by every append */
 	sqlite3_stmt *prod_stmt;   /* the same for ingested production records */
+	sqlite3_stmt *fb_stmt[2];  /* and for feedback: its insert and its update */
 	char ts[32];		   /* the last result's time as text, and that time */
 	uint64_t ts_ms;
 	int readonly;		  /* 0 read-write; 1 mode=ro; 2 immutable (no WAL pending) */

@@ -532,6 +532,8 @@ void llmops_ledger_free(struct llmops_ledger *lg)
 		ledger_ckpt_stop(lg);
 		sqlite3_finalize(lg->append_stmt);
 		sqlite3_finalize(lg->prod_stmt);
+		sqlite3_finalize(lg->fb_stmt[0]);
+		sqlite3_finalize(lg->fb_stmt[1]);
 		sqlite3_close_v2(lg->db);
 	}
 	free(lg->path);

@@ -40,7 +40,7 @@ struct llmops_ledger;
 struct llmops_buf;
 
 /* The schema version this binary creates and understands. */
-#define LLMOPS_LEDGER_SCHEMA_VERSION 7
+#define LLMOPS_LEDGER_SCHEMA_VERSION 8
 /* PRAGMA application_id of an llmops ledger ("LLMO"). */
 #define LLMOPS_LEDGER_APPLICATION_ID 0x4C4C4D4F
 /* Default busy timeout in milliseconds. */
@@ -543,7 +543,7 @@ int llmops_ledger_review_decide(struct llmops_ledger *lg, int64_t id, const char
 
 /* ------------------------------------------------------------ inspection */
 
-#define LLMOPS_LEDGER_MAX_TABLES 8 /* ledger_tables has 6 */
+#define LLMOPS_LEDGER_MAX_TABLES 8 /* ledger_tables has 7 */
 
 /* What the ledger has seen of one prompt's requests (for `llmops cost`). */
 struct llmops_observed {

@@ -5,6 +5,8 @@
  */
 #include "internal.h"
 
+#include "buf.h"
+#include "feedbackdb.h"
 #include "mem.h"
 
 #include "prodstats.h"
@@ -38,7 +40,8 @@ static double mean(const double *v, size_t n)
 
 void llmops_canary_release(struct llmops_canary *c)
 {
-	LLMOPS_FREE_ALL(c->stable.lat, c->stable.cost, c->canary.lat, c->canary.cost);
+	LLMOPS_FREE_ALL(c->stable.lat, c->stable.cost, c->stable.fb, c->canary.lat, c->canary.cost,
+			c->canary.fb);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -125,26 +128,59 @@ static int read_online(struct llmops_ledger *lg, const char *name, const char *s
 	return rc == SQLITE_DONE ? 0 : ledger_fail(lg, rc, "cannot read online evaluations", err);
 }
 
+/* Users' feedback on each side's production records (feedbackdb.h). */
+static int read_feedback(struct llmops_ledger *lg, const char *name, const char *since,
+			 struct llmops_canary *c, struct llmops_err *err)
+{
+	static const char fmt[] =
+		"SELECT u.prompt_version, m.value FROM (%s) m JOIN results r ON r.id = m.rid"
+		" JOIN runs u ON u.id = r.run_id"
+		" WHERE u.kind = 'production' AND u.prompt_name = ?1"
+		" AND u.prompt_version IN (?2, ?3) AND (?4 IS NULL OR r.created_at >= ?4)"
+		" AND m.value IS NOT NULL";
+	struct llmops_buf sql = LLMOPS_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc;
+	llmops_buf_addf(&sql, fmt, llmops_feedback_matches_sql);
+	rc = sql.oom ? llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory")
+		     : prepare_sides(lg, sql.data, name, c, since, &st, err);
+	llmops_buf_release(&sql);
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct llmops_canary_side *s = side_of(c, st);
+		if (push(&s->fb, &s->nfb, sqlite3_column_double(st, 1))) {
+			sqlite3_finalize(st);
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ledger_fail(lg, rc, "cannot read the feedback", err);
+}
+
 static void side_finish(struct llmops_canary_side *s)
 {
 	s->error_rate = s->requests ? (double)s->errors / (double)s->requests : NAN;
 	s->latency_mean = mean(s->lat, s->nlat);
 	s->cost_mean = mean(s->cost, s->ncost);
 	s->pass_rate = s->scored ? (double)s->passed / (double)s->scored : NAN;
+	s->feedback_mean = mean(s->fb, s->nfb);
 	llmops_sort_doubles(s->lat, s->nlat);
 	s->latency_p50 = llmops_quantile_sorted(s->lat, s->nlat, 0.50);
 	s->latency_p95 = llmops_quantile_sorted(s->lat, s->nlat, 0.95);
 }
 
+/* Means compared by Welch's t test; worse when the canary's is higher (lower with
+   higher_is_better) by LLMOPS_CANARY_MIN_CHANGE of the stable's or more, with p < alpha. */
 static void mean_test(struct llmops_canary *c, const char *metric, const double *a, size_t na,
-		      const double *b, size_t nb, double alpha)
+		      const double *b, size_t nb, size_t min, int higher_is_better, double alpha)
 {
 	struct llmops_canary_test *t = &c->tests[c->ntests++];
 	t->metric = metric;
 	t->stable = mean(a, na);
 	t->canary = mean(b, nb);
 	t->p = NAN;
-	t->tested = na >= LLMOPS_CANARY_MIN_REQUESTS && nb >= LLMOPS_CANARY_MIN_REQUESTS;
+	t->tested = na >= min && nb >= min;
 	if (!t->tested)
 		return;
 	double va = 0, vb = 0;
@@ -157,7 +193,9 @@ static void mean_test(struct llmops_canary *c, const char *metric, const double 
 		t->p = fabs(t->canary - t->stable) <= 1e-9 * fabs(t->stable) ? 1 : 0;
 	else
 		t->p = llmops_welch_p(a, na, b, nb);
-	t->worse = t->p < alpha && t->canary > t->stable * (1 + LLMOPS_CANARY_MIN_CHANGE);
+	double margin = fabs(t->stable) * LLMOPS_CANARY_MIN_CHANGE;
+	t->worse = t->p < alpha && (higher_is_better ? t->canary < t->stable - margin
+						     : t->canary > t->stable + margin);
 }
 
 static void prop_test(struct llmops_canary *c, const char *metric, long ka, long na, long kb,
@@ -185,17 +223,22 @@ int llmops_ledger_canary(struct llmops_ledger *lg, const char *name, const char 
 	snprintf(out->stable.version, sizeof(out->stable.version), "%s", stable);
 	snprintf(out->canary.version, sizeof(out->canary.version), "%s", canary);
 	if ((rc = read_traffic(lg, name, since, out, err)) ||
-	    (rc = read_online(lg, name, since, out, err))) {
+	    (rc = read_online(lg, name, since, out, err)) ||
+	    (rc = read_feedback(lg, name, since, out, err))) {
 		llmops_canary_release(out);
 		return rc;
 	}
 	struct llmops_canary_side *s = &out->stable, *k = &out->canary;
 	prop_test(out, "error_rate", s->errors, s->requests, k->errors, k->requests,
 		  LLMOPS_CANARY_MIN_REQUESTS, 1, alpha);
-	mean_test(out, "latency_ms", s->lat, s->nlat, k->lat, k->nlat, alpha);
-	mean_test(out, "cost_usd", s->cost, s->ncost, k->cost, k->ncost, alpha);
+	mean_test(out, "latency_ms", s->lat, s->nlat, k->lat, k->nlat, LLMOPS_CANARY_MIN_REQUESTS,
+		  0, alpha);
+	mean_test(out, "cost_usd", s->cost, s->ncost, k->cost, k->ncost, LLMOPS_CANARY_MIN_REQUESTS,
+		  0, alpha);
 	prop_test(out, "pass_rate", s->passed, s->scored, k->passed, k->scored,
 		  LLMOPS_CANARY_MIN_SCORED, 0, alpha);
+	mean_test(out, "feedback_score", s->fb, s->nfb, k->fb, k->nfb, LLMOPS_CANARY_MIN_FEEDBACK,
+		  1, alpha);
 	side_finish(s);
 	side_finish(k);
 	for (int i = 0; i < out->ntests; i++) {

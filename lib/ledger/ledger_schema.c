@@ -148,13 +148,35 @@ static const char *const migrations[] = {
 	/* 6 -> 7: what an evaluation decided, as its own output said it (the run view) */
 	("ALTER TABLE runs ADD COLUMN outcome TEXT;  -- JSON object: the gate, the variants, "
 	 "the baseline comparison, the review queue; NULL: none recorded\n"),
+	/* 7 -> 8: what users said of production answers (`llmops ingest` of feedback records):
+	   kept apart from the records, which may come before or after it, and joined by the
+	   record's id (or every record of a trace) when read */
+	("CREATE TABLE feedback (\n"
+	 "  id          INTEGER PRIMARY KEY,\n"
+	 "  feedback_key TEXT NOT NULL UNIQUE, -- 'SOURCE:ID' of the feedback, else 'sha256:HEX'\n"
+	 "  source      TEXT NOT NULL CHECK (source IN ('llmops','langfuse','langsmith')),\n"
+	 "  record_id   TEXT NOT NULL,         -- the production record's id (results.record_key "
+	 "'id:ID')\n"
+	 "  trace_id    TEXT,                  -- also every record of this trace "
+	 "('id:TRACE-SPAN'); "
+	 "NULL: none\n"
+	 "  name        TEXT NOT NULL DEFAULT '', -- what was rated ('' for a user's own)\n"
+	 "  value       REAL,                  -- the score; thumbs up 1, down 0; NULL: a label "
+	 "only\n"
+	 "  label       TEXT,                  -- a categorical value; NULL: none\n"
+	 "  comment     TEXT,\n"
+	 "  at          TEXT NOT NULL,         -- when it was given (ISO 8601 UTC)\n"
+	 "  created_at  TEXT NOT NULL          -- when it was ingested\n"
+	 ");\n"
+	 "CREATE INDEX feedback_record ON feedback(record_id);\n"
+	 "CREATE INDEX feedback_trace ON feedback(trace_id) WHERE trace_id IS NOT NULL;\n"),
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,
 	       "one migration per schema version");
 
 const char *const ledger_tables[] = {"runs",	"results",     "datasets", "cache",
-				     "reviews", "run_aliases", NULL};
+				     "reviews", "run_aliases", "feedback", NULL};
 
 const char *ledger_migration(int from_version)
 {

@@ -16,7 +16,9 @@
 #define LLMOPS_CANARY_MIN_REQUESTS 30
 /* ... and on online evaluations (eval --production) of at least this many scored cases. */
 #define LLMOPS_CANARY_MIN_SCORED 20
-/* A latency or cost difference smaller than this (relative) is not a regression. */
+/* ... and on users' feedback (scores of ingested feedback) of at least this many a side. */
+#define LLMOPS_CANARY_MIN_FEEDBACK 20
+/* A latency, cost or feedback difference smaller than this (relative) is not a regression. */
 #define LLMOPS_CANARY_MIN_CHANGE 0.05
 
 /* One side of the comparison. */
@@ -30,20 +32,24 @@ struct llmops_canary_side {
 	double cost_mean;    /* USD per answered request; NAN when none priced */
 	long scored, passed; /* online evaluations' scored results */
 	double pass_rate;    /* NAN without scored results */
+	double *fb;	     /* feedback scores on its records; internal array */
+	size_t nfb;
+	double feedback_mean; /* NAN without feedback */
 };
 
 /* One metric's test: canary against stable. */
 struct llmops_canary_test {
-	const char *metric; /* "error_rate", "latency_ms", "cost_usd", "pass_rate" (static) */
+	const char *metric; /* "error_rate", "latency_ms", "cost_usd", "pass_rate",
+			       "feedback_score" (static) */
 	int tested;	    /* 0: too little data on a side */
 	double stable, canary, p;
-	int worse; /* 1: the canary is worse beyond the noise (p < alpha, and for latency and
-		      cost by at least LLMOPS_CANARY_MIN_CHANGE) */
+	int worse; /* 1: the canary is worse beyond the noise (p < alpha, and for latency, cost
+		      and feedback by at least LLMOPS_CANARY_MIN_CHANGE) */
 };
 
 struct llmops_canary {
 	struct llmops_canary_side stable, canary;
-	struct llmops_canary_test tests[4];
+	struct llmops_canary_test tests[5];
 	int ntests;
 	int regression; /* some test is worse */
 	int conclusive; /* at least one test had enough data */
@@ -53,7 +59,8 @@ struct llmops_canary {
  * Compare the canary version of prompt name with its stable version on the
  * production records answered at or after since (NULL: all) and on online
  * evaluations of each: error rate and pass rate by a two-proportion z test,
- * mean latency and cost per request by Welch's t test, each at alpha.
+ * mean latency, cost per request and feedback score (higher is better) by
+ * Welch's t test, each at alpha.
  */
 int llmops_ledger_canary(struct llmops_ledger *lg, const char *name, const char *stable,
 			 const char *canary, const char *since, double alpha,

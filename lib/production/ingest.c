@@ -8,6 +8,8 @@
 #include "attrib.h"
 #include "internal.h"
 #include "buf.h"
+#include "feedback.h"
+#include "feedbackdb.h"
 #include "json.h"
 #include "ledger.h"
 #include "models.h"
@@ -44,9 +46,9 @@ struct llmops_ingest {
 	struct llmops_buf key;
 	const char *model; /* the model priced last (borrowed from pricing's table: price) */
 	const struct llmops_price *price;
-	const char *label; /* the file being read */
-	long line;	   /* its line of the record being read */
-	char now[32];	   /* the time of records that do not say when they were answered */
+	const char *label;	  /* the file being read */
+	long line;		  /* its line of the record being read */
+	char now[32];		  /* the time of records that do not say when they were answered */
 	struct ingest_join *join; /* OTLP spans waiting for their log events; NULL: none yet */
 	struct llmops_err *err;
 };
@@ -327,8 +329,8 @@ static int take(struct llmops_prod_record *r, void *ud)
 		/* kept unattributed before: its version known now (a newer lock, a bundle) */
 		char from[LLMOPS_RUNID_LEN + 1];
 		int moved = 0;
-		if (prompt && (rc = llmops_ledger_prod_move(in->lg, r->key, run_id, from, &moved,
-							    in->err)))
+		if (prompt &&
+		    (rc = llmops_ledger_prod_move(in->lg, r->key, run_id, from, &moved, in->err)))
 			return rc;
 		if (moved) {
 			in->st.reattributed++;
@@ -402,15 +404,95 @@ static void orphans(void *ud, const char *label, long line, const char *key, lon
 		in->o.problem(in->o.problem_ud, label, line, why);
 }
 
+/* A feedback read: kept, or a problem at the line being read. */
+static int take_feedback(struct llmops_ingest *in, struct llmops_feedback *f)
+{
+	int outcome, rc;
+	in->st.read++;
+	if (f->bad) {
+		char why[300];
+		snprintf(why, sizeof(why), "feedback (%s's shape): %s", f->source, f->bad);
+		problem(in, in->line, why);
+		return 0;
+	}
+	const struct llmops_feedback_row row = {
+		.key = f->key,
+		.source = f->source,
+		.record_id = f->record_id,
+		.trace_id = f->trace_id,
+		.name = f->name,
+		.label = f->label,
+		.comment = f->comment,
+		.at = f->at,
+		.value = f->value,
+	};
+	if ((rc = llmops_ledger_feedback_put(in->lg, &row, &outcome, in->err)))
+		return rc;
+	*(outcome == LLMOPS_FEEDBACK_ADDED     ? &in->st.feedback
+	  : outcome == LLMOPS_FEEDBACK_UPDATED ? &in->st.feedback_updated
+					       : &in->st.feedback_present) += 1;
+	return 0;
+}
+
+/* v as feedback: 1 when it is (kept, or a problem), 0 when it is not, <0 on failure.  A
+   Langfuse list page is each of its scores. */
+static int feedback_value(struct llmops_ingest *in, const cJSON *v, const char *raw, size_t len,
+			  int *rc)
+{
+	struct llmops_feedback f;
+	const cJSON *page = llmops_feedback_page(v), *x;
+	*rc = 0;
+	if (page) {
+		cJSON_ArrayForEach (x, page) {
+			char *text = cJSON_PrintUnformatted(x);
+			int is = text ? llmops_feedback_read(x, text, strlen(text), &f) : -1;
+			free(text);
+			if (is < 0)
+				return *rc = llmops_err_set(in->err, LLMOPS_E_NOMEM,
+							    "out of memory");
+			if (!is) {
+				in->st.read++;
+				problem(in, in->line,
+					"an element of a list page's data is no score");
+				continue;
+			}
+			*rc = take_feedback(in, &f);
+			llmops_feedback_release(&f);
+			if (*rc)
+				return *rc;
+		}
+		return 1;
+	}
+	int is = llmops_feedback_read(v, raw, len, &f);
+	if (is < 0)
+		return *rc = llmops_err_set(in->err, LLMOPS_E_NOMEM, "out of memory");
+	if (is) {
+		*rc = take_feedback(in, &f);
+		llmops_feedback_release(&f);
+	}
+	return is;
+}
+
 /* One JSON value's records; what cannot be read is a problem at line (the rest go on). */
 static int value(struct llmops_ingest *in, const cJSON *v, const char *raw, size_t len, long line)
 {
 	struct llmops_err e = {0};
 	long before = in->st.read;
-	const struct llmops_ingest_sink sink = {take, wait_span, seen_span, genai_event, in,
-						&in->st.ignored};
+	const struct llmops_ingest_sink sink = {take,	     wait_span, seen_span,
+						genai_event, in,	&in->st.ignored};
 	int rc;
 	in->line = line;
+	if (in->o.format == LLMOPS_INGEST_AUTO || in->o.format == LLMOPS_INGEST_FEEDBACK) {
+		if (feedback_value(in, v, raw, len, &rc))
+			return rc;
+		if (in->o.format == LLMOPS_INGEST_FEEDBACK) {
+			in->st.read++;
+			problem(in, line,
+				"not a feedback record (llmops's {\"record_id\", \"score\" or "
+				"\"thumbs\"}, a Langfuse score, a LangSmith feedback)");
+			return 0;
+		}
+	}
 	rc = llmops_ingest_value_to(v, raw, len, in->o.format, &sink, &e);
 	if (rc == LLMOPS_E_INPUT) {
 		if (in->st.read > before) { /* an OTLP request: the spans before were taken */

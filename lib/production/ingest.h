@@ -75,12 +75,13 @@ void llmops_prod_record_release(struct llmops_prod_record *r);
 /* The input formats; detection is per record (a file may mix them). */
 enum llmops_ingest_format {
 	LLMOPS_INGEST_AUTO = 0,
-	LLMOPS_INGEST_OPENAI,  /* llmops's JSONL shape and OpenAI Batch output */
-	LLMOPS_INGEST_OTLP,    /* OTLP/JSON spans with GenAI attributes */
-	LLMOPS_INGEST_LITELLM, /* LiteLLM StandardLoggingPayload or SpendLogs rows */
+	LLMOPS_INGEST_OPENAI,	/* llmops's JSONL shape and OpenAI Batch output */
+	LLMOPS_INGEST_OTLP,	/* OTLP/JSON spans with GenAI attributes */
+	LLMOPS_INGEST_LITELLM,	/* LiteLLM StandardLoggingPayload or SpendLogs rows */
+	LLMOPS_INGEST_FEEDBACK, /* feedback records only (feedback.h) */
 };
 
-/* "auto", "openai", "otlp", "litellm" -> the enum; -1 when unknown. */
+/* "auto", "openai", "otlp", "litellm", "feedback" -> the enum; -1 when unknown. */
 int llmops_ingest_format_parse(const char *s);
 
 /*
@@ -120,7 +121,7 @@ struct llmops_ingest_sink {
 	/* a GenAI log event; NULL: ignored */
 	int (*event)(const struct llmops_genai_event *e, void *ud);
 	void *ud;
-	long *ignored;	 /* spans and log records that are not GenAI's (NULL: not counted) */
+	long *ignored; /* spans and log records that are not GenAI's (NULL: not counted) */
 };
 
 /* llmops_ingest_value with spans and log events to be joined (sink). */
@@ -145,6 +146,10 @@ struct llmops_ingest_stats {
 	long unpriced;	   /* no cost in the record and a model the price table lacks */
 	long errors;	   /* records of failed requests */
 	long runs;	   /* production runs added to */
+	/* feedback records (feedback.h), counted in read and malformed as well */
+	long feedback;	       /* new in the ledger */
+	long feedback_updated; /* the same feedback again, changed: the later one kept */
+	long feedback_present; /* the same feedback again, unchanged */
 };
 
 /* Called for each malformed record: where it is (file, line from 1) and why. */

@@ -22,29 +22,11 @@
 
 int llmops_ingest_format_parse(const char *s)
 {
-	static const char *const names[] = {"auto", "openai", "otlp", "litellm"};
-	for (int i = 0; i < 4; i++)
+	static const char *const names[] = {"auto", "openai", "otlp", "litellm", "feedback"};
+	for (int i = 0; i < 5; i++)
 		if (!strcmp(s, names[i]))
 			return i;
 	return -1;
-}
-
-/*
- * Milliseconds since the epoch from a time: a number of seconds, ms, us or
- * ns (told apart by size), or ISO 8601 text ("2026-11-22T14:03:05.123Z",
- * "2026-11-22 14:03:05.123456+00:00", a date).  NAN when it is neither.
- */
-static double time_ms(const cJSON *v)
-{
-	double d = ingest_num(v);
-	if (!isnan(d)) {
-		if (d <= 0)
-			return NAN;
-		return d > 1e17 ? d / 1e6 : d > 1e14 ? d / 1e3 : d > 1e11 ? d : d * 1e3;
-	}
-	if (!cJSON_IsString(v))
-		return NAN;
-	return llmops_iso_ms(v->valuestring);
 }
 
 /* A time the record gives (v may be NULL or null: none): its ms, or NAN; a time that is
@@ -54,7 +36,7 @@ static double when(struct llmops_prod_record *r, const cJSON *v)
 {
 	if (!v || cJSON_IsNull(v) || (cJSON_IsString(v) && !v->valuestring[0]))
 		return NAN;
-	double t = time_ms(v);
+	double t = ingest_time_ms(v);
 	if (!(t >= 0 && t < 253402300800000.0) && !r->bad_time)
 		r->bad_time =
 			cJSON_IsString(v) ? strdup(v->valuestring) : cJSON_PrintUnformatted(v);
@@ -88,14 +70,16 @@ static void answer_of(const cJSON *body, struct llmops_prod_record *r)
 			} else if (t && !strcmp(t, "text") && ingest_str(blk, "text")) {
 				if (b.len)
 					llmops_buf_addch(&b, '\n');
-				llmops_buf_add(&b, ingest_str(blk, "text"), strlen(ingest_str(blk, "text")));
+				llmops_buf_add(&b, ingest_str(blk, "text"),
+					       strlen(ingest_str(blk, "text")));
 			}
 		}
 		r->output = ingest_buf_take(&b);
 		if (!r->output && uses)
 			r->output = ingest_printed(uses);
 		cJSON_Delete(uses);
-		if (!r->provider && ingest_str(body, "type") && !strcmp(ingest_str(body, "type"), "message"))
+		if (!r->provider && ingest_str(body, "type") &&
+		    !strcmp(ingest_str(body, "type"), "message"))
 			r->provider = strdup("anthropic");
 	} else if (cJSON_IsString(body)) {
 		r->output = strdup(body->valuestring);
@@ -112,7 +96,8 @@ static void answer_of(const cJSON *body, struct llmops_prod_record *r)
 			r->tokens_in = in;
 		if (r->tokens_out < 0)
 			r->tokens_out = out;
-		int64_t cached = ingest_count(ingest_get(ingest_get(usage, "prompt_tokens_details"), "cached_tokens"));
+		int64_t cached = ingest_count(
+			ingest_get(ingest_get(usage, "prompt_tokens_details"), "cached_tokens"));
 		if (cached > 0)
 			r->cached_in = cached;
 	}
@@ -137,10 +122,10 @@ static int need_object(const cJSON *v, const char *what, struct llmops_err *err)
 	if (v && !cJSON_IsObject(v))
 		return llmops_err_set(err, LLMOPS_E_INPUT, "\"%s\" is %s, where an object belongs",
 				      what,
-				      cJSON_IsArray(v)	   ? "an array"
-				      : cJSON_IsString(v)  ? "a string"
-				      : cJSON_IsNumber(v)  ? "a number"
-							   : "a boolean");
+				      cJSON_IsArray(v)	  ? "an array"
+				      : cJSON_IsString(v) ? "a string"
+				      : cJSON_IsNumber(v) ? "a number"
+							  : "a boolean");
 	return 0;
 }
 
@@ -149,7 +134,8 @@ static int need_object(const cJSON *v, const char *what, struct llmops_err *err)
 static int from_openai(const cJSON *v, const char *raw, size_t len, struct llmops_prod_record *r,
 		       struct llmops_err *err)
 {
-	const cJSON *req = ingest_get(v, "request"), *resp = ingest_get(v, "response"), *body = resp;
+	const cJSON *req = ingest_get(v, "request"), *resp = ingest_get(v, "response"),
+		    *body = resp;
 	const char *id = ingest_str(v, "id");
 	int rc;
 	if ((rc = need_object(req, "request", err)) ||
@@ -157,11 +143,13 @@ static int from_openai(const cJSON *v, const char *raw, size_t len, struct llmop
 		return rc;
 	if (ingest_get(req, "body") && cJSON_IsObject(ingest_get(req, "body")))
 		req = ingest_get(req, "body");
-	if (ingest_get(resp, "body")) { /* OpenAI Batch output: {"status_code", "request_id", "body"} */
+	if (ingest_get(resp,
+		       "body")) { /* OpenAI Batch output: {"status_code", "request_id", "body"} */
 		body = ingest_get(resp, "body");
 		double sc = ingest_num(ingest_get(resp, "status_code"));
 		if (!isnan(sc) && sc >= 400)
-			error_of(ingest_get(body, "error") ? ingest_get(body, "error") : ingest_get(resp, "status_code"),
+			error_of(ingest_get(body, "error") ? ingest_get(body, "error")
+							   : ingest_get(resp, "status_code"),
 				 r);
 	}
 	if (!id)
@@ -218,7 +206,8 @@ static int from_openai(const cJSON *v, const char *raw, size_t len, struct llmop
 	r->at = ingest_iso(t);
 	const char *ref = ingest_str(v, "reference");
 	r->expected = ingest_dup(ref ? ref : ingest_str(v, "expected"));
-	ingest_metadata_merge(r, ingest_get(req, "metadata")); /* OpenAI's stored-completion metadata */
+	ingest_metadata_merge(
+		r, ingest_get(req, "metadata")); /* OpenAI's stored-completion metadata */
 	ingest_metadata_merge(r, ingest_get(v, "metadata"));
 	return ingest_identify(r, id, raw, len);
 }
@@ -278,7 +267,8 @@ static int from_litellm(const cJSON *v, const char *raw, size_t len, struct llmo
 		free(r->provider);
 		r->provider = ingest_dup(prov ? prov : "litellm");
 	}
-	int64_t in = ingest_count(ingest_get(v, "prompt_tokens")), out = ingest_count(ingest_get(v, "completion_tokens"));
+	int64_t in = ingest_count(ingest_get(v, "prompt_tokens")),
+		out = ingest_count(ingest_get(v, "completion_tokens"));
 	if (in >= 0)
 		r->tokens_in = in;
 	if (out >= 0)
@@ -349,7 +339,8 @@ int llmops_ingest_value_to(const cJSON *v, const char *raw, size_t len, int form
 		return ingest_otlp(v, raw, len, sink, err);
 	ingest_rec_init(&r);
 	if (format == LLMOPS_INGEST_LITELLM) {
-		const cJSON *slo = ingest_get(v, "standard_logging_object"); /* a callback's kwargs */
+		const cJSON *slo =
+			ingest_get(v, "standard_logging_object"); /* a callback's kwargs */
 		rc = from_litellm(cJSON_IsObject(slo) ? slo : v, raw, len, &r, err);
 	} else {
 		rc = from_openai(v, raw, len, &r, err);

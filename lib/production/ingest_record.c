@@ -70,6 +70,24 @@ int64_t ingest_count(const cJSON *v)
 	return isnan(d) || d < 0 || d > 1e15 ? -1 : (int64_t)d;
 }
 
+/*
+ * Milliseconds since the epoch from a time: a number of seconds, ms, us or
+ * ns (told apart by size), or ISO 8601 text ("2026-11-22T14:03:05.123Z",
+ * "2026-11-22 14:03:05.123456+00:00", a date).  NAN when it is neither.
+ */
+double ingest_time_ms(const cJSON *v)
+{
+	double d = ingest_num(v);
+	if (!isnan(d)) {
+		if (d <= 0)
+			return NAN;
+		return d > 1e17 ? d / 1e6 : d > 1e14 ? d / 1e3 : d > 1e11 ? d : d * 1e3;
+	}
+	if (!cJSON_IsString(v))
+		return NAN;
+	return llmops_iso_ms(v->valuestring);
+}
+
 char *ingest_iso(double ms)
 {
 	char t[32];

@@ -25,6 +25,9 @@ char *ingest_dup(const char *s);
 double ingest_num(const cJSON *v);
 /* A count (0 to 1e15), else -1. */
 int64_t ingest_count(const cJSON *v);
+/* Milliseconds since 1970 of a time: a number of seconds, ms, us or ns (told apart by size),
+   or ISO 8601 text; NAN when it is neither. */
+double ingest_time_ms(const cJSON *v);
 /* ISO 8601 UTC of ms since 1970 (malloc'd), NULL out of 1970-9999. */
 char *ingest_iso(double ms);
 /* A message content's text into b: a string, or the text parts of a list joined by newlines. */
@@ -75,7 +78,7 @@ int ingest_join_seen(struct ingest_join *j, const char *key);
 int ingest_join_event(struct ingest_join *j, const struct llmops_genai_event *e, const char *label,
 		      long line);
 /* Every waiting span, with its events, to out->record; events without a span to out->orphans;
-   *joined counts the events that found their span. */
+ *joined counts the events that found their span. */
 int ingest_join_finish(struct ingest_join *j, const struct ingest_join_out *out, long *joined);
 void ingest_join_free(struct ingest_join *j);
 

@@ -9,8 +9,13 @@ void llmops_ingest_summary_print(FILE *f, const struct llmops_ingest_stats *s, c
 {
 	fprintf(f, "read %ld record%s: %ld added, %ld already present, %ld malformed\n", s->read,
 		s->read == 1 ? "" : "s", s->added, s->present, s->malformed);
-	fprintf(f, "attributed: %ld by tag, %ld by text, %ld unattributed\n", s->by_tag, s->by_text,
-		s->unattributed);
+	long fb = s->feedback + s->feedback_updated + s->feedback_present;
+	if (fb)
+		fprintf(f, "feedback: %ld added, %ld updated, %ld already present\n", s->feedback,
+			s->feedback_updated, s->feedback_present);
+	if (!fb || s->added || s->present)
+		fprintf(f, "attributed: %ld by tag, %ld by text, %ld unattributed\n", s->by_tag,
+			s->by_text, s->unattributed);
 	if (s->counted || s->priced || s->unpriced)
 		fprintf(f, "tokens counted for %ld, cost priced for %ld, %ld without a price\n",
 			s->counted, s->priced, s->unpriced);
@@ -53,7 +58,10 @@ cJSON *llmops_ingest_summary_json(const struct llmops_ingest_stats *s)
 		 {"priced", s->priced},
 		 {"unpriced", s->unpriced},
 		 {"errors", s->errors},
-		 {"runs", s->runs}};
+		 {"runs", s->runs},
+		 {"feedback", s->feedback},
+		 {"feedback_updated", s->feedback_updated},
+		 {"feedback_present", s->feedback_present}};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		cJSON_AddNumberToObject(o, f[i].k, (double)f[i].v);
 	return o;

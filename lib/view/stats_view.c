@@ -102,6 +102,8 @@ static void fmt_metric(char *out, size_t n, const char *metric, double v)
 		snprintf(out, n, "%.0f ms", v);
 	else if (!strcmp(metric, "cost_usd"))
 		snprintf(out, n, "$%.6f", v);
+	else if (!strcmp(metric, "feedback_score"))
+		snprintf(out, n, "%.3f", v);
 	else
 		snprintf(out, n, "%.1f%%", 100 * v);
 }
@@ -114,7 +116,8 @@ static cJSON *side_json(const struct llmops_canary_side *s)
 			 {"error_rate", s->error_rate}, {"latency_mean_ms", s->latency_mean},
 			 {"latency_p50_ms", s->latency_p50}, {"latency_p95_ms", s->latency_p95},
 			 {"cost_mean_usd", s->cost_mean}, {"scored", s->scored},
-			 {"passed", s->passed}, {"pass_rate", s->pass_rate});
+			 {"passed", s->passed}, {"pass_rate", s->pass_rate},
+			 {"feedback", (double)s->nfb}, {"feedback_mean", s->feedback_mean});
 	return o;
 }
 
@@ -180,6 +183,8 @@ void llmops_canary_print(FILE *f, const struct llmops_canary *c, const struct ll
 				     : x->tested ? ""
 				     : !strcmp(x->metric, "pass_rate")
 					     ? "too few scored (llmops eval --production)"
+				     : !strcmp(x->metric, "feedback_score")
+					     ? "too little feedback (llmops ingest)"
 					     : "too little traffic");
 	}
 	llmops_table_print(f, &t, "  ", "  ");

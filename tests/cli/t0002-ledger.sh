@@ -10,12 +10,12 @@ cd repo/sub/dir
 run llmops ledger info
 expect_rc 0 "ledger info in a subdirectory"
 check "ledger created at the repository root" test -f "$TEST_ROOT/repo/.llmops/ledger.db"
-check "info shows the schema version" has "$out" "schema version: 7"
+check "info shows the schema version" has "$out" "schema version: 8"
 check "info shows rows per table" has "$out" "results: 0"
 run llmops ledger info --format json
 expect_rc 0 "ledger info --format json"
 check "json: journal mode is wal" test "$(echo "$out" | json 'd["journal_mode"]')" = wal
-check "json: six tables" test "$(echo "$out" | json 'len(d["rows"])')" = 6
+check "json: seven tables" test "$(echo "$out" | json 'len(d["rows"])')" = 7
 check "json: path" test "$(echo "$out" | json 'd["path"]')" = "$TEST_ROOT/repo/.llmops/ledger.db"
 cd "$TEST_ROOT"
 
@@ -115,11 +115,11 @@ check "the text file is untouched" test "$(cat notes.txt)" = "my notes"
 check "one line on stderr" test "$(printf '%s\n' "$err" | wc -l)" -eq 1
 
 cp flag.db newer.db
-python3 -c "import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute('PRAGMA user_version=8'); d.commit()" newer.db
+python3 -c "import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute('PRAGMA user_version=9'); d.commit()" newer.db
 run llmops --ledger newer.db ledger info
 expect_rc 3 "a ledger with a newer schema"
-check "names both versions" has "$err" "schema version 8, newer than the 7"
-check "still version 8" test "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" newer.db)" = 8
+check "names both versions" has "$err" "schema version 9, newer than the 8"
+check "still version 9" test "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" newer.db)" = 9
 
 run llmops --ledger /nonexistent/dir/l.db ledger info
 expect_rc 3 "a ledger path whose directory is missing"

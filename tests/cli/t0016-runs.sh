@@ -253,6 +253,7 @@ d.execute("DROP INDEX results_answered")  # schema 4
 d.execute("ALTER TABLE runs DROP COLUMN skipped")
 d.execute("ALTER TABLE runs DROP COLUMN judge_cost_usd")
 d.execute("ALTER TABLE runs DROP COLUMN outcome")  # schema 7
+d.execute("DROP TABLE feedback")  # schema 8
 d.execute("DROP INDEX results_record")  # schema 6
 d.execute("DROP INDEX runs_kind")
 for c in ("record_key", "metadata"):
@@ -265,7 +266,7 @@ d.commit()
 EOF2
 run llmops --ledger old.db runs --format json
 expect_rc 0 "a schema 1 ledger is migrated"
-check "now schema 7" test "$(LEDGER=old.db sql 'PRAGMA user_version')" = 7
+check "now schema 8" test "$(LEDGER=old.db sql 'PRAGMA user_version')" = 8
 check "figures computed from the results" python3 -c '
 import json,sys; r=[x for x in json.loads(sys.argv[1]) if x["id"]==sys.argv[2]][0]
 assert r["requests"]==20 and r["latency_p50_ms"] is not None' "$out" "$A"

@@ -63,7 +63,7 @@ check "with what the evaluation decided" test "$(sql "select count(*) from runs 
 
 # a ledger of schema 6 (before runs kept their outcome) merges too
 run ev --ledger six.db eval --dataset cases.json
-python3 -c 'import sqlite3; d=sqlite3.connect("six.db"); d.execute("ALTER TABLE runs DROP COLUMN outcome"); d.execute("PRAGMA user_version=6"); d.commit()'
+python3 -c 'import sqlite3; d=sqlite3.connect("six.db"); d.execute("ALTER TABLE runs DROP COLUMN outcome"); d.execute("DROP TABLE feedback"); d.execute("PRAGMA user_version=6"); d.commit()'
 run llmops ledger merge six.db
 expect_rc 0 "a schema 6 ledger"
 check "its run is there, with no outcome" test "$(sql 'select count(*) from runs where outcome is null')" -ge 2
@@ -86,10 +86,10 @@ python3 -c 'import sqlite3; d=sqlite3.connect("other.db"); d.execute("create tab
 run llmops ledger merge other.db
 expect_rc 3 "another application's database"
 cp s1.db newer.db
-python3 -c 'import sqlite3; d=sqlite3.connect("newer.db"); d.execute("PRAGMA user_version=9"); d.commit()'
+python3 -c 'import sqlite3; d=sqlite3.connect("newer.db"); d.execute("PRAGMA user_version=10"); d.commit()'
 run llmops ledger merge newer.db
 expect_rc 3 "a newer schema"
-check "names the versions" has "$err" "schema version 9"
+check "names the versions" has "$err" "schema version 10"
 run llmops ledger merge
 expect_rc 2 "no file"
 

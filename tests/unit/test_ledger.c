@@ -90,7 +90,7 @@ static void test_created_with_pragmas(void **state)
 	assert_int_equal(llmops_ledger_info(f->lg, &info, &err), 0);
 	assert_int_equal(info.schema_version, LLMOPS_LEDGER_SCHEMA_VERSION);
 	assert_string_equal(info.journal_mode, "wal");
-	assert_int_equal(info.ntables, 6);
+	assert_int_equal(info.ntables, 7);
 	assert_string_equal(info.tables[0].name, "runs");
 	assert_int_equal(info.tables[0].rows, 0);
 	assert_int_equal(tu_sql_int(f->path, "PRAGMA application_id"),
