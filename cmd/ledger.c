@@ -193,6 +193,7 @@ static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx)
 		st.results += one.results;
 		st.datasets += one.datasets;
 		st.reviews += one.reviews;
+		st.feedback += one.feedback;
 	}
 	if (llmops_ledger_fold_shards(lg, &st, &err))
 		return llmops_report(&err);
@@ -201,7 +202,7 @@ static int ledger_merge(int argc, char **argv, struct llmops_ctx *ctx)
 	LLMOPS_JSON_NUMS(out, {"files", n}, {"runs_added", st.runs},
 			 {"runs_already_there", st.runs_skipped}, {"results_added", st.results},
 			 {"datasets_added", st.datasets}, {"reviews_added", st.reviews},
-			 {"shard_runs_folded", st.folded});
+			 {"feedback_added", st.feedback}, {"shard_runs_folded", st.folded});
 	return llmops_emit_out(out, llmops_format_from(format));
 }
 

@@ -624,6 +624,7 @@ void llmops_shard_group(char out[17], const char *dataset_sha256, const char *co
 /* What one merge added. */
 struct llmops_merge_stats {
 	long runs, results, datasets, reviews; /* rows added */
+	long feedback;			       /* users' feedback added (schema 8) */
 	long runs_skipped;		       /* already in the ledger */
 	long folded;			       /* shard runs folded into another */
 };

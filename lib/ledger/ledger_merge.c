@@ -225,6 +225,14 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, const char *src,
 			  " WHERE run_id IN (SELECT id FROM temp.merged)"
 			  " AND alias NOT IN (SELECT id FROM main.runs)",
 			  NULL, src, err);
+	if (!rc && version >= 8) /* users' feedback came with schema 8: ours wins a clash */
+		rc = exec(lg,
+			  "INSERT INTO main.feedback (feedback_key, source, record_id, trace_id,"
+			  " name, value, label, comment, at, created_at)"
+			  " SELECT feedback_key, source, record_id, trace_id, name, value, label,"
+			  " comment, at, created_at FROM src.feedback WHERE true"
+			  " ON CONFLICT (feedback_key) DO NOTHING",
+			  &st->feedback, src, err);
 	if (!rc)
 		rc = refigure(lg, err);
 out:

@@ -150,6 +150,17 @@ static const struct column_rule rules[] = {
 	{"reviews", "decided_at", R_TIME_NULL},
 	{"run_aliases", "alias", R_RUNID},
 	{"run_aliases", "run_id", R_RUNID},
+	{"feedback", "id", R_ROWID},
+	{"feedback", "feedback_key", R_LABEL},
+	{"feedback", "source", R_LABEL},
+	{"feedback", "record_id", R_LABEL},
+	{"feedback", "trace_id", R_LABEL_NULL},
+	{"feedback", "name", R_LABEL},
+	{"feedback", "value", R_REAL_NULL},
+	{"feedback", "label", R_TEXT_NULL},
+	{"feedback", "comment", R_TEXT_NULL},
+	{"feedback", "at", R_TIME},
+	{"feedback", "created_at", R_TIME},
 };
 
 /* Integers above 2^53 are not exact as the doubles JSON readers make of them. */
@@ -719,10 +730,11 @@ int llmops_ledger_vet(const char *path, const struct llmops_vet_opts *o, int64_t
 		if (rc)
 			goto out;
 	}
-	static const char *const tables[] = {"datasets", "runs", "results", "reviews",
-					     "run_aliases"};
+	static const char *const tables[] = {"datasets", "runs",	"results",
+					     "reviews",	 "run_aliases", "feedback"};
+	static const int since[] = {1, 1, 1, 1, 2, 8}; /* the schema each came with */
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
-		if ((i < 4 || ver >= 2) && (rc = check_table(&v, tables[i])))
+		if (ver >= since[i] && (rc = check_table(&v, tables[i])))
 			goto out;
 	if ((rc = check_references(&v, ver)))
 		goto out;

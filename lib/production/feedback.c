@@ -165,6 +165,17 @@ static int target_of(const cJSON *v, int shape, struct llmops_feedback *f)
 	return p ? refuse(f, "its record id has %s", p) : 0;
 }
 
+/* Its id and name are kept as names of one line (ledger vet holds the ledger to that). */
+static int names_ok(struct llmops_feedback *f)
+{
+	const char *p;
+	if ((p = llmops_label_problem(f->key, strlen(f->key))))
+		return refuse(f, "its id has %s", p);
+	if ((p = llmops_label_problem(f->name, strlen(f->name))))
+		return refuse(f, "its name has %s", p);
+	return 0;
+}
+
 int llmops_feedback_read(const cJSON *v, const char *raw, size_t len, struct llmops_feedback *f)
 {
 	static const char *const sources[] = {"", "llmops", "langfuse", "langsmith"};
@@ -189,7 +200,7 @@ int llmops_feedback_read(const cJSON *v, const char *raw, size_t len, struct llm
 		snprintf(f->key, 8 + sizeof(hex), "sha256:%s", hex);
 	}
 	if (!(f->name = strdup(name ? name : "")) || (comment && !(f->comment = strdup(comment))) ||
-	    target_of(v, shape, f) || value_of(v, shape, f))
+	    target_of(v, shape, f) || value_of(v, shape, f) || names_ok(f))
 		goto nomem;
 	const cJSON *t = ingest_get(v, times[shape]);
 	if (t && !(cJSON_IsString(t) && !t->valuestring[0])) {
