@@ -77,13 +77,16 @@ static int check_conflicts(struct llmops_ledger *lg, int64_t version, const char
 		version >= 6 ? " AND x.record_key IS s.record_key" : "");
 	if (version >= 6)
 		llmops_buf_adds(
-			&sql, /* a production record we lack, by its key and its place */
+			&sql, /* a production record we lack, by its key and its place, or one we
+				 hold already, in whichever run (a record is its key: merging a
+				 ledger again, or one that ingested the same records, is no clash)
+			       */
 			"  AND NOT (m.kind = 'production' AND s.record_key IS NOT NULL"
-			"  AND NOT EXISTS (SELECT 1 FROM main.results y"
+			"  AND (EXISTS (SELECT 1 FROM main.results y"
 			"   WHERE y.record_key = s.record_key)"
-			"  AND NOT EXISTS (SELECT 1 FROM main.results z WHERE z.run_id = s.run_id"
+			"  OR NOT EXISTS (SELECT 1 FROM main.results z WHERE z.run_id = s.run_id"
 			"   AND z.variant = s.variant AND z.case_id = s.case_id"
-			"   AND z.repeat_index = s.repeat_index))");
+			"   AND z.repeat_index = s.repeat_index)))");
 	llmops_buf_adds(&sql, " LIMIT 1");
 	rc = ledger_prepare(lg, sql.data, &st, err);
 	llmops_buf_release(&sql);
