@@ -3,11 +3,12 @@
  * into the same fields (times in every form the formats use, Anthropic and
  * Batch bodies, OTLP attributes, LiteLLM's text columns), refusals with
  * their reason, and attribution by text with wildcards, roles, the most
- * specific version and ties.
+ * specific version and ties; feedback records in the three shapes (feedback.h).
  */
 #include "testutil.h"
 
 #include "attrib.h"
+#include "feedback.h"
 #include "ingest.h"
 
 #include <math.h>
@@ -152,13 +153,14 @@ static void refusals(void **state)
 	assert_string_equal(g.r[0].error, "overloaded");
 	release(&g);
 	/* a SpendLogs row of a gateway that keeps no prompts: "{}" messages and response */
-	assert_int_equal(read_one("{\"request_id\":\"sl-1\",\"call_type\":\"acompletion\","
-				  "\"model\":\"gpt-4o-mini\",\"messages\":\"{}\",\"response\":\"{}\","
-				  "\"metadata\":\"{}\",\"prompt_tokens\":12,\"completion_tokens\":3,"
-				  "\"spend\":0.00001,\"status\":\"success\",\"startTime\":"
-				  "\"2026-11-30T00:00:00Z\",\"endTime\":\"2026-11-30T00:00:01Z\"}",
-				  &g, NULL, &err),
-			 0);
+	assert_int_equal(
+		read_one("{\"request_id\":\"sl-1\",\"call_type\":\"acompletion\","
+			 "\"model\":\"gpt-4o-mini\",\"messages\":\"{}\",\"response\":\"{}\","
+			 "\"metadata\":\"{}\",\"prompt_tokens\":12,\"completion_tokens\":3,"
+			 "\"spend\":0.00001,\"status\":\"success\",\"startTime\":"
+			 "\"2026-11-30T00:00:00Z\",\"endTime\":\"2026-11-30T00:00:01Z\"}",
+			 &g, NULL, &err),
+		0);
 	assert_null(g.r[0].messages);
 	assert_int_equal(g.r[0].tokens_in, 12);
 	assert_true(g.r[0].latency_ms == 1000);
@@ -300,13 +302,132 @@ static void attribution(void **state)
 	cJSON_Delete(b);
 }
 
+/* text read as a feedback: 1 (into *f), 0 when it is none */
+static int fb(const char *text, struct llmops_feedback *f)
+{
+	cJSON *v = cJSON_Parse(text);
+	assert_non_null(v);
+	int is = llmops_feedback_read(v, text, strlen(text), f);
+	cJSON_Delete(v);
+	assert_true(is >= 0);
+	return is;
+}
+
+static void feedback_shapes(void **state)
+{
+	struct llmops_feedback f;
+	(void)state;
+	/* llmops's own: thumbs in each spelling, a score */
+	const char *ups[] = {"\"up\"", "\"UP\"", "true", "1", "\"thumbs_up\""};
+	const char *downs[] = {"\"down\"", "false", "0", "-1", "\"Bad\""};
+	for (size_t i = 0; i < 5; i++) {
+		char t[160];
+		snprintf(t, sizeof(t), "{\"record_id\":\"r1\",\"thumbs\":%s}", ups[i]);
+		assert_int_equal(fb(t, &f), 1);
+		assert_null(f.bad);
+		assert_true(f.value == 1);
+		llmops_feedback_release(&f);
+		snprintf(t, sizeof(t), "{\"record_id\":\"r1\",\"thumbs\":%s}", downs[i]);
+		assert_int_equal(fb(t, &f), 1);
+		assert_true(f.value == 0);
+		llmops_feedback_release(&f);
+	}
+	assert_int_equal(fb("{\"id\":\"x\",\"record_id\":\"r1\",\"score\":4.5,\"name\":\"stars\","
+			    "\"comment\":\"ok\",\"timestamp\":1764460800}",
+			    &f),
+			 1);
+	assert_string_equal(f.key, "llmops:x");
+	assert_string_equal(f.source, "llmops");
+	assert_string_equal(f.record_id, "r1");
+	assert_null(f.trace_id);
+	assert_string_equal(f.name, "stars");
+	assert_true(f.value == 4.5);
+	assert_string_equal(f.comment, "ok");
+	assert_string_equal(f.at, "2025-11-30T00:00:00.000Z");
+	llmops_feedback_release(&f);
+	/* no id: keyed by the SHA-256 of the bytes */
+	assert_int_equal(fb("{\"record_id\":\"r1\",\"score\":1}", &f), 1);
+	/* printf '{"record_id":"r1","score":1}' | sha256sum */
+	assert_string_equal(f.key,
+			    "sha256:"
+			    "bb11ffa4e9e4851b903064d2e04634466c0ab02c72156eea3e33b18d2f64d59d");
+	llmops_feedback_release(&f);
+
+	/* Langfuse: an observation's score is its span's record; a trace's, every span's */
+	assert_int_equal(fb("{\"id\":\"s1\",\"traceId\":\"t1\",\"observationId\":\"o1\","
+			    "\"name\":\"accuracy\",\"value\":0.5,\"dataType\":\"NUMERIC\"}",
+			    &f),
+			 1);
+	assert_string_equal(f.key, "langfuse:s1");
+	assert_string_equal(f.record_id, "t1-o1");
+	assert_null(f.trace_id);
+	assert_true(f.value == 0.5);
+	llmops_feedback_release(&f);
+	assert_int_equal(fb("{\"id\":\"s2\",\"traceId\":\"t1\",\"name\":\"tone\","
+			    "\"value\":2,\"stringValue\":\"calm\",\"dataType\":\"CATEGORICAL\"}",
+			    &f),
+			 1);
+	assert_string_equal(f.record_id, "t1");
+	assert_string_equal(f.trace_id, "t1");
+	assert_string_equal(f.label, "calm");
+	assert_true(f.value == 2);
+	llmops_feedback_release(&f);
+	assert_int_equal(fb("{\"id\":\"s3\",\"traceId\":\"t1\",\"name\":\"b\",\"value\":2,"
+			    "\"dataType\":\"BOOLEAN\"}",
+			    &f),
+			 1);
+	assert_non_null(strstr(f.bad, "neither 0 nor 1"));
+	llmops_feedback_release(&f);
+
+	/* LangSmith: score (a boolean too), a categorical value, a trace's feedback */
+	assert_int_equal(fb("{\"id\":\"k1\",\"run_id\":\"u1\",\"key\":\"correct\",\"score\":true,"
+			    "\"value\":\"yes\",\"created_at\":\"2026-12-01T10:00:00.5+01:00\"}",
+			    &f),
+			 1);
+	assert_string_equal(f.key, "langsmith:k1");
+	assert_string_equal(f.name, "correct");
+	assert_true(f.value == 1);
+	assert_string_equal(f.label, "yes");
+	assert_string_equal(f.at, "2026-12-01T09:00:00.500Z");
+	llmops_feedback_release(&f);
+	assert_int_equal(fb("{\"trace_id\":\"t9\",\"key\":\"note\",\"comment\":\"slow\"}", &f), 1);
+	assert_null(f.bad);
+	assert_string_equal(f.trace_id, "t9");
+	assert_true(isnan(f.value));
+	llmops_feedback_release(&f);
+
+	/* refusals say why */
+	const char *bad[][2] = {
+		{"{\"record_id\":\"r\",\"thumbs\":\"meh\"}", "thumbs is none of"},
+		{"{\"record_id\":\"r\",\"score\":\"high\"}", "not a number"},
+		{"{\"record_id\":\"r\",\"score\":1e300}", "out of range"},
+		{"{\"record_id\":\"r\",\"score\":1,\"timestamp\":\"soon\"}",
+		 "'soon' is not a time"},
+		{"{\"record_id\":\"a\\nb\",\"score\":1}", "record id has"},
+		{"{\"record_id\":\"r\",\"score\":1,\"name\":\"a\\u0001\"}", "name has"},
+		{"{\"run_id\":\"u\",\"key\":\"k\",\"value\":null,\"score\":null,\"correction\":{}}",
+		 "no score, value or comment"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(fb(bad[i][0], &f), 1);
+		assert_non_null(f.bad);
+		if (!strstr(f.bad, bad[i][1]))
+			fail_msg("%s: %s", bad[i][0], f.bad);
+		llmops_feedback_release(&f);
+	}
+	/* not feedback: a request record, a LangSmith run, an object without a score */
+	assert_int_equal(fb("{\"id\":\"q\",\"record_id\":\"r\",\"score\":1,\"request\":{}}", &f),
+			 0);
+	assert_int_equal(fb("{\"run_id\":\"u\",\"key\":\"k\",\"score\":1,\"inputs\":{}}", &f), 0);
+	assert_int_equal(fb("{\"record_id\":\"r\"}", &f), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(openai_shapes),
-		cmocka_unit_test(refusals),
-		cmocka_unit_test(otlp_and_litellm),
-		cmocka_unit_test(attribution),
+		cmocka_unit_test(openai_shapes),    cmocka_unit_test(refusals),
+		cmocka_unit_test(otlp_and_litellm), cmocka_unit_test(attribution),
+		cmocka_unit_test(feedback_shapes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
