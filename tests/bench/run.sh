@@ -44,6 +44,9 @@ bash "$here/bench_judge.sh" "$build" $smoke
 echo "== ingest: a production log into the ledger, against sqlite3 .import =="
 bash "$here/bench_ingest.sh" "$build" $smoke
 
+echo "== feedback: users' feedback into the ledger, against Python's sqlite3 =="
+bash "$here/bench_feedback.sh" "$build" $smoke
+
 echo "== ledger push and fetch through a bare repository, against one blob =="
 bash "$here/bench_sync.sh" "$build" $smoke
 
