@@ -99,7 +99,7 @@ static int feedback_view(struct llmops_ledger *lg, const char *since, const char
 
 int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
 {
-	const char *format = "text", *by_s = "day", *since_s = NULL;
+	const char *format = "text", *by_s = NULL, *since_s = NULL;
 	struct stats_prod sp = {NULL, NULL, 0.05, NAN};
 	struct llmops_err err = {0};
 	struct llmops_ledger *lg;
@@ -132,6 +132,12 @@ int cmd_stats(int argc, char **argv, struct llmops_ctx *ctx)
 
 	if ((rc = llmops_parse_command(argc, argv, opts, &usage, 0, 0)) < 0)
 		return LLMOPS_OPT_EXIT(rc);
+	if (feedback && (by_s || !isnan(sp.budget))) {
+		llmops_error("stats: --feedback is a view of its own: %s is the table's",
+			     by_s ? "--by" : "--budget");
+		return LLMOPS_EXIT_USAGE;
+	}
+	by_s = by_s ? by_s : "day";
 	if (strncmp(by_s, "tag:", 4) && llmops_stats_by_parse(by_s) < 0) {
 		llmops_error("stats: unknown --by '%s': %s", by_s, by_help);
 		return LLMOPS_EXIT_USAGE;

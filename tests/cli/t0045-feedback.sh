@@ -124,6 +124,11 @@ run llmops stats --feedback-name x
 expect_rc 2 "--feedback-name without --feedback"
 run llmops stats --feedback --canary summarize
 expect_rc 2 "--feedback and --canary are two views"
+run llmops stats --feedback --by model
+expect_rc 2 "--feedback with --by"
+check "says which" has "$err" "--feedback is a view of its own: --by is the table's"
+run llmops stats --feedback --budget 5
+expect_rc 2 "--feedback with --budget"
 
 # the canary decides on feedback: healthy traffic, but users like it less (Welch by hand)
 cat >gen.py <<'EOF2'
