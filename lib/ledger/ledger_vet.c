@@ -604,9 +604,15 @@ static int check_references(struct vet *v, int64_t version)
 }
 
 /* A snapshot holds one finished run, all of whose rows are its own. */
-static int check_snapshot(struct vet *v, const struct llmops_vet_opts *o)
+static int check_snapshot(struct vet *v, const struct llmops_vet_opts *o, int64_t version)
 {
 	int rc;
+	/* users' feedback is no run's: a snapshot that brings some would slip it past the
+	   one-run rule into every canary verdict */
+	if (version >= 8 &&
+	    (rc = none(v, "SELECT count(*) || ' rows' FROM feedback HAVING count(*) > 0",
+		       "a snapshot with users' feedback (never pushed)", NULL)))
+		return rc;
 	if ((rc = none(v, "SELECT 'run ' || id FROM runs WHERE id <> ?1 LIMIT 1",
 		       "a snapshot of one run holds another", o->run_id)) ||
 	    (rc = none(v, "SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM runs WHERE id = ?1)",
@@ -738,7 +744,7 @@ int llmops_ledger_vet(const char *path, const struct llmops_vet_opts *o, int64_t
 			goto out;
 	if ((rc = check_references(&v, ver)))
 		goto out;
-	if (o->run_id && (rc = check_snapshot(&v, o)))
+	if (o->run_id && (rc = check_snapshot(&v, o, ver)))
 		goto out;
 	if (version)
 		*version = ver;

@@ -108,3 +108,10 @@ done("cost", db, other_id(10))
 # 9. a ref that names one run and a snapshot that holds another
 path, db = copy("mismatch", other_id(11))
 done("mismatch", db, other_id(12))
+
+# 10. users' feedback riding on a run: it would reach every canary verdict
+path, db = copy("feedback", other_id(13))
+db.execute("INSERT INTO feedback (feedback_key, source, record_id, name, value, at, created_at)"
+           " VALUES ('llmops:forged', 'llmops', 'r1', '', 0, '2026-12-08T00:00:00.000Z',"
+           " '2026-12-08T00:00:00.000Z')")
+done("feedback", db, other_id(13))

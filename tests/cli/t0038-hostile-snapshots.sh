@@ -35,14 +35,14 @@ git -C ../remote.git show "$ref:run.db" >../good.db
 
 # the corpus, each pushed under its own ref
 python3 "$HOSTILE" ../good.db .llmops/ledger.db ../hostile >../hostile.txt
-check "the corpus has 11 snapshots" test "$(wc -l <../hostile.txt)" = 11
+check "the corpus has 12 snapshots" test "$(wc -l <../hostile.txt)" = 12
 while read -r name rid n; do
 	blob=$(git -C ../remote.git hash-object -w "../hostile/$name.db")
 	tree=$(printf '100644 blob %s\trun.db\n' "$blob" | git -C ../remote.git mktree)
 	commit=$(git -C ../remote.git commit-tree -m "llmops run $rid" "$tree")
 	git -C ../remote.git update-ref "refs/llmops/runs/$rid/$n" "$commit"
 done <../hostile.txt
-check "13 refs on the remote" test "$(git -C ../remote.git for-each-ref refs/llmops/runs/ | wc -l)" = 13
+check "14 refs on the remote" test "$(git -C ../remote.git for-each-ref refs/llmops/runs/ | wc -l)" = 14
 
 # a clone fetches: every bad snapshot refused by its ref, the good ones merged
 cd .. && git clone -q remote.git b && cd b || exit 1
@@ -55,6 +55,7 @@ while read -r name rid n; do
 	check "$name: refused by its ref" has "$err" "refused refs/llmops/runs/$rid/$n: "
 done <../hostile.txt
 check "the cache: refused as a cache" has "$err" "with a response cache (never pushed)"
+check "the feedback: refused as feedback" has "$err" "a snapshot with users' feedback (never pushed)"
 check "the view: refused by its schema" has "$err" "it has a view 'results' (views and triggers are never ours)"
 check "the forged results: refused" has "$err" "a result of a run it does not hold"
 check "the changed run: refused as conflicting" has "$err" "refused as conflicting: run $echo_run is in the ledger already"
@@ -68,13 +69,14 @@ check "the error names refs, not temporary files" eval '! has "$err" "/tmp/"'
 check "the ledger holds the two runs only" test "$(sql 'select count(*) from runs')" = 2
 check "nothing forged in them" test "$(sql "select count(*) from results where output in ('FORGED', 'EXTRA') or case_id in ('forged', 'extra')")" = 0
 check "no response cache came with them" test "$(sql 'select count(*) from cache')" = 0
+check "no feedback came with them" test "$(sql 'select count(*) from feedback')" = 0
 check "the ledger is sound" llmops ledger check
 check "the bad refs are not kept here" test "$(git for-each-ref refs/llmops/runs/ | wc -l)" = 2
 check "no shell code ran" test ! -e PWNRUN
 check "no temporary file left" test -z "$(ls -A "$TEST_ROOT/tmp")"
 run llmops ledger fetch --format json
 check "fetching again refuses them again, in JSON too" python3 -c '
-import json,sys; s=json.loads(sys.argv[1]); assert len(s["refused"]) == 11 and s["present"] == 2, s' "$out"
+import json,sys; s=json.loads(sys.argv[1]); assert len(s["refused"]) == 12 and s["present"] == 2, s' "$out"
 
 # the cache is never poisoned: the same cases are asked of the server
 before=$(server_stat api_requests)
