@@ -29,6 +29,8 @@ Endpoints (wire formats as the vendors document them):
 Answers:
   - the reply is the text of the last user message, unless that message has
     a line "REPLY: text", in which case the reply is that text;
+  - a line "REPLY-FOR MODEL: text" answers the text when the request asks
+    MODEL (before any REPLY line): a cheap model that gets a case wrong;
   - a line "REPLY-KEY: text" answers the text and then the API key the
     request carried (a model that echoes a secret it was given);
   - a line "REPLY-CYCLE: a | b | c" answers a, then b, then c, then a again,
@@ -130,13 +132,19 @@ def check_model(model):
 content_text = llm_tools.content_text  # a message's text: a string, or its parts'
 
 
-def reply_for(messages, seen, key=""):
+def reply_for(messages, seen, key="", model=""):
     """The answer to messages; seen counts the times each message was asked;
-    key is the API key the request carried (for REPLY-KEY)."""
+    key is the API key the request carried (for REPLY-KEY); model the model asked
+    (for REPLY-FOR)."""
     last = ""
     for m in messages:
         if isinstance(m, dict) and m.get("role") == "user":
             last = content_text(m.get("content"))
+    for line in last.splitlines():
+        if line.startswith("REPLY-FOR ") and ":" in line:
+            who, text = line[len("REPLY-FOR "):].split(":", 1)
+            if who.strip() == model:
+                return text.strip()
     for line in last.splitlines():
         if line.startswith("REPLY:"):
             return line[len("REPLY:"):].strip()
@@ -346,7 +354,7 @@ class Server:
         elif schema_name == "llmops_preference":
             reply = preference_for(messages)
         else:
-            reply = reply_for(messages, self.stats.seen, self.req_key)
+            reply = reply_for(messages, self.stats.seen, self.req_key, model)
         try:
             names, choice = llm_tools.check_openai(req)
         except llm_tools.ShapeError as e:
@@ -400,7 +408,7 @@ class Server:
             raise HTTPError(400, "'input' must be a string or a non-empty array")
         if isinstance(req.get("instructions"), str):
             messages.insert(0, {"role": "system", "content": req["instructions"]})
-        text, cut = cut_tokens(reply_for(messages, self.stats.seen, self.req_key),
+        text, cut = cut_tokens(reply_for(messages, self.stats.seen, self.req_key, model),
                                req.get("max_output_tokens"))
         rid = request_id("resp_", raw)
         usage = {"input_tokens": prompt_tokens(messages), "output_tokens": count_tokens(text)}
@@ -469,7 +477,7 @@ class Server:
             reply = verdict_for(messages, {"schema": {"properties": {"score": {"minimum": 0 if top == 1 else 1,
                                                                                 "maximum": top}}}})
         else:
-            reply = reply_for(messages, self.stats.seen, self.req_key)
+            reply = reply_for(messages, self.stats.seen, self.req_key, req.get("model") or "")
         conv = llm_tools.conv_anthropic(messages)
         t = None if forced else llm_tools.turn(conv, names, choice)
         content = []

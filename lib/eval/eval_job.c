@@ -92,6 +92,15 @@ void llmops_eval_account(struct llmops_eval *ev, const struct llmops_eval_job *j
 			    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "cache_hit")))
 				add_latency(v, ms->valuedouble);
 		}
+	} else if (cJSON_GetArraySize(j->tiers) > 1) {
+		/* a cascade that escalated: each tier's request (its sum is the case's) */
+		const cJSON *t;
+		cJSON_ArrayForEach (t, j->tiers) {
+			const cJSON *ms = cJSON_GetObjectItemCaseSensitive(t, "latency_ms");
+			if (cJSON_IsNumber(ms) &&
+			    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "cache_hit")))
+				add_latency(v, ms->valuedouble);
+		}
 	} else if (!j->res.cache_hit && j->res.attempts > 0) {
 		add_latency(v, j->res.latency_ms);
 	}

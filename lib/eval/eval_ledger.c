@@ -73,9 +73,9 @@ int llmops_eval_resumable(struct llmops_ledger *lg, const char *ref,
    a result it answered names it). */
 static void many_providers(struct llmops_eval *ev)
 {
-	ev->many_providers = 0;
+	ev->many_providers = ev->nvars && ev->vars[0].cascade; /* tiers are several */
 	for (size_t i = 1; i < ev->nvars; i++)
-		ev->many_providers |= ev->vars[i].prov != ev->vars[0].prov;
+		ev->many_providers |= ev->vars[i].prov != ev->vars[0].prov || ev->vars[i].cascade;
 }
 
 struct restore {

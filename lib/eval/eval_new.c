@@ -286,6 +286,10 @@ static int make_variant(struct eval_setup *h, struct llmops_eval_variant *v,
 	*v = *proto; /* borrows the prompt: ev->protos owns it */
 	if ((rc = llmops_eval_add_provider(h, spec, &v->prov)))
 		return rc;
+	if (v->prov->type == LLMOPS_PROVIDER_CASCADE) {
+		snprintf(v->label, sizeof(v->label), "%s x %s", v->prompt, v->prov->label);
+		return llmops_eval_cascade_setup(h, v);
+	}
 	const char *fb = h->o->fallback	     ? h->o->fallback
 			 : v->prov->fallback ? v->prov->fallback
 					     : h->cfg->eval.fallback;
@@ -624,8 +628,10 @@ void llmops_eval_release(struct llmops_eval *ev)
 	for (size_t i = 0; i < ev->nprotos; i++)
 		llmops_prompt_free(ev->protos[i].p);
 	free(ev->protos);
-	for (size_t i = 0; i < ev->nvars; i++)
+	for (size_t i = 0; i < ev->nvars; i++) {
 		free(ev->vars[i].lat);
+		cJSON_Delete(ev->vars[i].check_schema);
+	}
 	free(ev->vars);
 	for (size_t i = 0; i < ev->nprovs; i++)
 		llmops_provider_free(ev->provs[i]);

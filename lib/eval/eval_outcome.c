@@ -48,6 +48,30 @@ static void judge_json(cJSON *o, const struct llmops_eval *ev, const struct llmo
 	cJSON_AddBoolToObject(jg, "cost_known", g->price != NULL);
 }
 
+/* A cascade's escalations: cases the first tier did not settle, and who answered last. */
+static cJSON *cascade_json(const struct llmops_eval_variant *v)
+{
+	cJSON *c = cJSON_CreateObject(), *tiers;
+	long answered = 0, escalated = 0;
+	for (size_t t = 0; t < v->ntiers; t++) {
+		answered += v->tier_answers[t];
+		escalated += t ? v->tier_answers[t] : 0;
+	}
+	cJSON_AddStringToObject(c, "check", v->cascade->check);
+	LLMOPS_JSON_NUMS(
+		c, {"escalated", escalated}, {"escalations", v->escalations},
+		{"escalation_rate", answered ? (double)escalated / (double)answered : NAN});
+	tiers = cJSON_AddArrayToObject(c, "tiers");
+	for (size_t t = 0; t < v->ntiers; t++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "provider", v->tiers[t]->label);
+		cJSON_AddNumberToObject(x, "answered", (double)v->tier_answers[t]);
+		cJSON_AddBoolToObject(x, "cost_known", v->tier_price[t] != NULL);
+		cJSON_AddItemToArray(tiers, x);
+	}
+	return c;
+}
+
 static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 {
 	const struct llmops_eval_variant *v = &ev->vars[vi];
@@ -55,12 +79,14 @@ static cJSON *variant_json(const struct llmops_eval *ev, size_t vi)
 	double lo, hi;
 	cJSON_AddStringToObject(o, "variant", v->label);
 	cJSON_AddStringToObject(o, "prompt", v->prompt);
-	cJSON_AddStringToObject(o, "provider", v->prov->label);
+	cJSON_AddStringToObject(o, "provider", (v->cascade ? v->cascade : v->prov)->label);
 	LLMOPS_JSON_NUMS(o, {"cases", v->cases}, {"passed", v->passed}, {"failed", v->failed},
 			 {"errors", v->errors}, {"skipped", v->skipped},
 			 {"fallback_answers", v->fallback_answers});
 	if (v->fallback)
 		cJSON_AddStringToObject(o, "fallback", v->fallback->label);
+	if (v->cascade)
+		cJSON_AddItemToObject(o, "cascade", cascade_json(v));
 	llmops_runfmt_add_num(o, "pass_rate",
 			      v->cases ? (double)v->passed / (double)v->cases : NAN);
 	llmops_wilson(v->passed, v->cases, Z95, &lo, &hi);

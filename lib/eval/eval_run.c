@@ -17,17 +17,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Score j unless a worker has; add its scores to the variant's sums. */
+/* Score j unless a worker has. */
 static int score(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
+	return !j->scored && llmops_eval_score_compute(ev, j) ? -1 : 0;
+}
+
+/* j's scores added to its variant's sums (its last answer's: a cascade's tiers before it
+   are not the variant's). */
+static void add_scores(struct llmops_eval *ev, const struct llmops_eval_job *j)
+{
 	struct llmops_eval_variant *v = &ev->vars[j->vi];
-	if (!j->scored && llmops_eval_score_compute(ev, j))
-		return -1;
 	for (int i = 0; i < j->nscores; i++) {
 		v->metric_sum[j->score_ids[i]] += j->score_vals[i];
 		v->metric_n[j->score_ids[i]]++;
 	}
-	return 0;
 }
 
 /* Unlink j from the live list and free it (and its case once that has no other job). */
@@ -45,6 +49,7 @@ static void job_free(struct llmops_eval *ev, struct llmops_eval_job *j)
 	cJSON_Delete(j->steps);
 	cJSON_Delete(j->calls);
 	cJSON_Delete(j->turn_texts);
+	cJSON_Delete(j->tiers);
 	llmops_eval_tools_release(j);
 	llmops_call_release(&j->call);
 	llmops_call_release(&j->follow);
@@ -86,15 +91,18 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 	r.steps = steps;
 	/* who answered, where the run's provider and model do not say it: a fallback,
 	   or a run of several providers (whose own row names none) */
-	if (j->res.passed != LLMOPS_SKIPPED && (ev->many_providers || j->on_fallback)) {
-		const struct llmops_provider *p =
-			j->on_fallback && v->fallback ? v->fallback : v->prov;
+	if (j->res.passed != LLMOPS_SKIPPED &&
+	    (ev->many_providers || j->on_fallback || v->cascade)) {
+		const struct llmops_provider *p = llmops_eval_job_prov(ev, j);
 		r.provider = llmops_provider_type_name(p->type);
 		r.model = p->model;
 	}
+	char *tiers = j->tiers ? cJSON_PrintUnformatted(j->tiers) : NULL;
+	r.tiers = tiers;
 	int rc = llmops_ledger_result_append(ev->ledger, ev->run_id, &r, &rid, err);
 	free(verdicts);
 	free(steps);
+	free(tiers);
 	if (!rc && j->res.passed >= 0 && ev->review_below >= 0 && !isnan(j->res.score) &&
 	    j->res.score < ev->review_below) {
 		int64_t review = 0;
@@ -107,6 +115,8 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 	}
 	return rc;
 }
+
+static int escalate(struct llmops_eval *ev, struct llmops_eval_job *j);
 
 /* Score j, add it to the totals, record it and free it. */
 static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
@@ -121,6 +131,17 @@ static void finish(struct llmops_eval *ev, struct llmops_eval_job *j)
 		j->res.passed = -1;
 		llmops_eval_set_str(&j->res.error, "out of memory while scoring");
 	}
+	if (llmops_eval_cascade_escalates(ev, j) && escalate(ev, j))
+		return; /* asked of the next tier (or gone, when that failed at once) */
+	if (ev->vars[j->vi].cascade) { /* the tier that answered last, and the sums */
+		if (llmops_eval_cascade_keep(ev, j)) {
+			j->res.passed = -1;
+			llmops_eval_set_str(&j->res.error, "out of memory");
+		}
+		llmops_eval_cascade_total(ev, j);
+	}
+	if (j->res.passed >= 0)
+		add_scores(ev, j);
 	ev->unsettled -= j->unsettled; /* its cost enters ev->cost */
 	j->unsettled = 0;
 	llmops_eval_account(ev, j);
@@ -177,8 +198,7 @@ static void skip_job(struct llmops_eval *ev, struct llmops_eval_job *j)
 /* j's request is about to be sent: counted in flight against --max-cost. */
 static struct llmops_call *send_job(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	const struct llmops_eval_variant *v = &ev->vars[j->vi];
-	j->est_cost = estimate(j->on_fallback ? v->fallback_price : v->price, j, j->call.prov);
+	j->est_cost = estimate(llmops_eval_job_price(ev, j), j, j->call.prov);
 	ev->inflight_cost += j->est_cost;
 	ev->inflight++;
 	return &j->call;
@@ -317,8 +337,7 @@ static double cos_sim(const double *a, const double *b, size_t d)
 static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j,
 			const struct llmops_call *c, int cached)
 {
-	const struct llmops_eval_variant *v = &ev->vars[j->vi];
-	const struct llmops_price *price = v->price;
+	const struct llmops_price *price = llmops_eval_job_price(ev, j);
 	llmops_eval_set_str(&j->res.output, c->answer.text);
 	j->res.tokens_in = c->answer.tokens_in;
 	j->res.tokens_out = c->answer.tokens_out >= 0
@@ -330,9 +349,8 @@ static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j,
 	j->res.attempts = cached ? 0 : c->attempts;
 	j->res.latency_ms = cached ? NAN : c->latency_ms;
 	j->res.ttft_ms = cached ? NAN : c->ttft_ms;
-	if (j->on_fallback && v->fallback)
-		price = v->fallback_price; /* the model that answered (NULL: no price) */
-	/* a cached answer costs nothing; otherwise what cost estimates it at */
+	/* a cached answer costs nothing; otherwise what cost estimates it at (the price of the
+	   model that answered: a fallback's, a cascade tier's; NULL: no price) */
 	j->res.cost_usd = cached ? 0
 				 : llmops_cost_request_now(price, (double)j->res.tokens_in,
 							   (double)j->res.tokens_out);
@@ -432,8 +450,7 @@ static int tool_loop(struct llmops_eval *ev, struct llmops_eval_job *j,
    answered (or served by the cache, or stopped by the budget). */
 static void ask_again(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	const struct llmops_eval_variant *v = &ev->vars[j->vi];
-	if (build_request(ev, j, j->on_fallback && v->fallback ? v->fallback : v->prov))
+	if (build_request(ev, j, llmops_eval_job_prov(ev, j)))
 		return;
 	j->call.attempts = 0; /* a new request: its own attempts (the step's count is kept) */
 	if (from_cache(ev, j))
@@ -689,6 +706,26 @@ static void call_done(void *ud, struct llmops_call *c)
 	take_answer(ev, j, c, 0);
 	if (!tool_loop(ev, j, &c->answer))
 		answered(ev, j);
+}
+
+/* j's answer failed its cascade's check: asked of the next tier (1; j may be gone, recorded
+   already), or kept as it is (0: the run reached --max-cost, or memory ran out). */
+static int escalate(struct llmops_eval *ev, struct llmops_eval_job *j)
+{
+	if (!ev->offline && budget(ev) == SKIP)
+		return 0; /* the budget is spent: this tier's answer is the case's */
+	if (llmops_eval_cascade_next(ev, j))
+		return 0;
+	if (build_request(ev, j, llmops_eval_job_prov(ev, j)))
+		return 1; /* failed, and recorded */
+	j->call.attempts = 0;
+	if (from_cache(ev, j))
+		return 1;
+	if (ev->offline)
+		fail_job(ev, j, "not in the response cache, and --offline sends no requests");
+	else if (llmops_eval_push_call(ev, send_job(ev, j)))
+		fail_job(ev, j, "out of memory");
+	return 1;
 }
 
 static int should_stop(void *ud)

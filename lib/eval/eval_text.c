@@ -276,6 +276,22 @@ static void print_failures(FILE *f, struct llmops_eval *ev, int width, const cha
 	llmops_buf_release(&tf.reps);
 }
 
+/* "cascade 3 of 10 escalated (30.0%); last answer: openai:gpt-4o-mini 7, openai:gpt-4o 3" */
+static void print_cascade(FILE *f, const struct llmops_eval_variant *v)
+{
+	long answered = 0, escalated = 0;
+	for (size_t t = 0; t < v->ntiers; t++) {
+		answered += v->tier_answers[t];
+		escalated += t ? v->tier_answers[t] : 0;
+	}
+	fprintf(f, "    cascade %ld of %ld escalated (%.1f%%, check %s); last answer:", escalated,
+		answered, answered ? 100.0 * (double)escalated / (double)answered : 0.0,
+		v->cascade->check);
+	for (size_t t = 0; t < v->ntiers; t++)
+		fprintf(f, "%s %s %ld", t ? "," : "", v->tiers[t]->label, v->tier_answers[t]);
+	fprintf(f, "\n");
+}
+
 /* One variant: its pass rate (or repeats), fallback, metrics, latency, tokens, cost, judge. */
 static void print_variant(FILE *f, const struct llmops_eval *ev, size_t i,
 			  const struct llmops_eval_text *o)
@@ -303,6 +319,8 @@ static void print_variant(FILE *f, const struct llmops_eval *ev, size_t i,
 	if (v->fallback_answers)
 		fprintf(f, "    fallback %ld answered by %s\n", v->fallback_answers,
 			v->fallback->label);
+	if (v->cascade)
+		print_cascade(f, v);
 	fprintf(f, "    metrics");
 	int any = 0;
 	for (int k = 0; k < LLMOPS_METRIC_COUNT; k++)

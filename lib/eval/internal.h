@@ -43,6 +43,17 @@ struct llmops_eval_variant {
 	long cases, passed, failed, errors, cache_hits, scored;
 	long skipped;	       /* not sent: the run had reached max_cost */
 	long fallback_answers; /* answered by the fallback provider */
+	/* a cascade (prov is its first tier): the cascade, its tiers and their prices
+	   (borrowed from provs and prices), the check (LLMOPS_CHECK_*) and its schema
+	   (owned), and the cases each tier gave the last answer to */
+	struct llmops_provider *cascade; /* NULL: no cascade */
+	struct llmops_provider *tiers[LLMOPS_CASCADE_MAX];
+	const struct llmops_price *tier_price[LLMOPS_CASCADE_MAX];
+	size_t ntiers;
+	int check;
+	cJSON *check_schema;
+	long tier_answers[LLMOPS_CASCADE_MAX];
+	long escalations; /* answers that went on to the next tier */
 	/* the judge's verdicts on this variant's outputs, apart from what the variant cost */
 	long judged, judge_tokens_in, judge_tokens_out;
 	double judge_cost;
@@ -55,6 +66,12 @@ struct llmops_eval_variant {
 	long metric_n[LLMOPS_METRIC_COUNT];
 	double *lat; /* owned: latencies of requests actually made */
 	size_t nlat, caplat;
+};
+
+/* When a cascade's answer escalates to its next tier. */
+enum {
+	LLMOPS_CHECK_PASS,   /* the case failed (or erred): its gating metric and assertions */
+	LLMOPS_CHECK_SCHEMA, /* the answer is no JSON valid against the cascade's schema */
 };
 
 /* What one case needs to be scored (from the case and the defaults). */
@@ -117,6 +134,13 @@ struct llmops_eval_job {
 	int acc_attempts, acc_cached, acc_unknown;
 	struct llmops_call call;
 	int on_fallback;
+	/* a cascade: the tier asked (0 first); the earlier tiers' answers (owned JSON array,
+	   NULL before an escalation) and what they took, added to the final answer's own */
+	int tier;
+	cJSON *tiers;
+	double casc_cost, casc_latency, casc_judge_cost;
+	long casc_in, casc_out;
+	int casc_attempts, casc_unpriced;
 	double est_cost;  /* what its request in flight is expected to cost (max_cost) */
 	double unsettled; /* its answer's cost, counted in ev->unsettled until recorded */
 	/* the outcome, as the ledger records it: the rendered messages (input, JSON),
@@ -461,6 +485,23 @@ int llmops_eval_add_provider(struct eval_setup *h, const char *spec, struct llmo
 int llmops_eval_setup_moderator(struct eval_setup *h);
 int llmops_eval_setup_judges(struct eval_setup *h);
 int llmops_eval_check_models(struct eval_setup *h);
+
+/* eval_cascade.c: a variant whose provider (v->prov, as resolved) is a cascade: its tiers
+   resolved and priced, its check's schema loaded, v->prov its first tier. */
+int llmops_eval_cascade_setup(struct eval_setup *h, struct llmops_eval_variant *v);
+/* Who answers j now, and at what price: its cascade tier, its fallback or its variant's. */
+const struct llmops_provider *llmops_eval_job_prov(const struct llmops_eval *ev,
+						   const struct llmops_eval_job *j);
+const struct llmops_price *llmops_eval_job_price(const struct llmops_eval *ev,
+						 const struct llmops_eval_job *j);
+/* Whether j's scored answer fails its cascade's check with a tier left to ask. */
+int llmops_eval_cascade_escalates(const struct llmops_eval *ev, const struct llmops_eval_job *j);
+/* j's answer kept as its tier's (j->tiers); -1 when out of memory. */
+int llmops_eval_cascade_keep(struct llmops_eval *ev, struct llmops_eval_job *j);
+/* j's answer kept and its figures set aside, j made ready for the next tier; -1 out of memory. */
+int llmops_eval_cascade_next(struct llmops_eval *ev, struct llmops_eval_job *j);
+/* j's last answer: the earlier tiers' figures added to it, the tier counted. */
+void llmops_eval_cascade_total(struct llmops_eval *ev, struct llmops_eval_job *j);
 
 /* eval_job.c: *dst = a copy of s (NULL: none), the old freed. */
 void llmops_eval_set_str(const char **dst, const char *s);

@@ -148,6 +148,7 @@ struct llmops_result {
 	const char *judge;     /* the judge's verdict as JSON (judge.h); NULL: not judged */
 	double judge_cost_usd; /* what the verdict cost, apart from cost_usd; NAN: unknown */
 	const char *steps;     /* a tool loop's steps (JSON array); NULL: one plain request */
+	const char *tiers;     /* a cascade's tiers it went through (JSON array); NULL: none */
 	int64_t id;	       /* set by reads; ignored by append */
 };
 

@@ -189,23 +189,24 @@ static int copy_all(struct llmops_ledger *lg, int64_t version, const char *src,
 	llmops_buf_reset(&sql);
 	/* schema 2 and older do not say where a result stands or what judged it; schema 3
 	   and older who answered it or whether it was sent */
-	llmops_buf_addf(
-		&sql,
-		"INSERT OR IGNORE INTO main.results (run_id, case_id, variant,"
-		" repeat_index, input, output, expected, scores, score, passed, latency_ms,"
-		" ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"
-		" created_at, position, metric, threshold, provider, model, skipped, judge,"
-		" judge_cost_usd, steps, record_key, metadata)"
-		" SELECT run_id, case_id, variant, repeat_index, input, output, expected,"
-		" scores, score, passed, latency_ms, ttft_ms, tokens_in, tokens_out,"
-		" cost_usd, attempts, error, cache_hit, created_at, %s, %s, %s, %s FROM src.results"
-		" WHERE run_id IN (SELECT id FROM temp.merged)"
-		" ORDER BY run_id, id",
-		version >= 3 ? "position, metric, threshold" : "NULL, NULL, NULL",
-		version >= 4 ? "provider, model, skipped, judge, judge_cost_usd"
-			     : "NULL, NULL, 0, NULL, NULL",
-		version >= 5 ? "steps" : "NULL",
-		version >= 6 ? "record_key, metadata" : "NULL, NULL");
+	llmops_buf_addf(&sql,
+			"INSERT OR IGNORE INTO main.results (run_id, case_id, variant,"
+			" repeat_index, input, output, expected, scores, score, passed, latency_ms,"
+			" ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"
+			" created_at, position, metric, threshold, provider, model, skipped, judge,"
+			" judge_cost_usd, steps, record_key, metadata, tiers)"
+			" SELECT run_id, case_id, variant, repeat_index, input, output, expected,"
+			" scores, score, passed, latency_ms, ttft_ms, tokens_in, tokens_out,"
+			" cost_usd, attempts, error, cache_hit, created_at, %s, %s, %s, %s, %s "
+			"FROM src.results"
+			" WHERE run_id IN (SELECT id FROM temp.merged)"
+			" ORDER BY run_id, id",
+			version >= 3 ? "position, metric, threshold" : "NULL, NULL, NULL",
+			version >= 4 ? "provider, model, skipped, judge, judge_cost_usd"
+				     : "NULL, NULL, 0, NULL, NULL",
+			version >= 5 ? "steps" : "NULL",
+			version >= 6 ? "record_key, metadata" : "NULL, NULL",
+			version >= 8 ? "tiers" : "NULL");
 	/* reviews of the results this merge added, and no others: a run already here keeps
 	   its own queue */
 	if ((rc = exec(lg, sql.data, &st->results, src, err)) ||

@@ -113,15 +113,15 @@ static void bind_count(sqlite3_stmt *st, int idx, int64_t v)
 		sqlite3_bind_null(st, idx);
 }
 
-/* The columns of a result, as bound by bind_result (?1 .. ?28). */
+/* The columns of a result, as bound by bind_result (?1 .. ?29). */
 #define RESULT_COLUMNS                                                                             \
 	"run_id, case_id, variant, repeat_index, input, output, expected, scores, score, passed,"  \
 	" latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts, error, cache_hit,"       \
 	" created_at, position, metric, threshold, provider, model, skipped, judge, "              \
-	"judge_cost_usd, steps"
+	"judge_cost_usd, steps, tiers"
 #define RESULT_VALUES                                                                              \
 	"?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"    \
-	" ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28"
+	" ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29"
 
 static void bind_result(sqlite3_stmt *st, const char *run_id, const struct llmops_result *r,
 			const char *ts)
@@ -157,6 +157,7 @@ static void bind_result(sqlite3_stmt *st, const char *run_id, const struct llmop
 	ledger_bind_text(st, 26, r->judge);
 	ledger_bind_double(st, 27, r->judge_cost_usd);
 	ledger_bind_text(st, 28, r->steps);
+	ledger_bind_text(st, 29, r->tiers);
 }
 
 /* The same time as text for every result of one millisecond (formatting costs more). */
@@ -191,7 +192,7 @@ int llmops_ledger_result_append(struct llmops_ledger *lg, const char *run_id,
 		" metric = excluded.metric, threshold = excluded.threshold,"
 		" provider = excluded.provider, model = excluded.model, skipped = excluded.skipped,"
 		" judge = excluded.judge, judge_cost_usd = excluded.judge_cost_usd,"
-		" steps = excluded.steps RETURNING id";
+		" steps = excluded.steps, tiers = excluded.tiers RETURNING id";
 	sqlite3_stmt *st, *up = NULL;
 	const char *ts;
 	int rc;
@@ -667,7 +668,7 @@ static int64_t column_count(sqlite3_stmt *st, int col)
 	"SELECT id, case_id, variant, repeat_index, input, output, expected, scores,"              \
 	" score, passed, latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, attempts,"          \
 	" error, cache_hit, position, metric, threshold, provider, model, skipped, judge,"         \
-	" judge_cost_usd, steps FROM results"
+	" judge_cost_usd, steps, tiers FROM results"
 
 static void read_result(sqlite3_stmt *st, struct llmops_result *r)
 {
@@ -700,6 +701,7 @@ static void read_result(sqlite3_stmt *st, struct llmops_result *r)
 	r->judge = (const char *)sqlite3_column_text(st, 24);
 	r->judge_cost_usd = column_double_or_nan(st, 25);
 	r->steps = (const char *)sqlite3_column_text(st, 26);
+	r->tiers = (const char *)sqlite3_column_text(st, 27);
 }
 
 int llmops_ledger_results_each(struct llmops_ledger *lg, const char *run_id, llmops_result_fn fn,

@@ -169,7 +169,10 @@ static const char *const migrations[] = {
 	 "  created_at  TEXT NOT NULL          -- when it was ingested\n"
 	 ");\n"
 	 "CREATE INDEX feedback_record ON feedback(record_id);\n"
-	 "CREATE INDEX feedback_trace ON feedback(trace_id) WHERE trace_id IS NOT NULL;\n"),
+	 "CREATE INDEX feedback_trace ON feedback(trace_id) WHERE trace_id IS NOT NULL;\n"
+	 /* and a cascade's tiers: each answer a case got on its way up */
+	 "ALTER TABLE results ADD COLUMN tiers TEXT;  -- JSON array, one object a tier asked;"
+	 " NULL: no cascade\n"),
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LLMOPS_LEDGER_SCHEMA_VERSION,

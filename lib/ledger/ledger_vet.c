@@ -140,6 +140,7 @@ static const struct column_rule rules[] = {
 	{"results", "steps", R_ARRAY_NULL},
 	{"results", "record_key", R_LABEL_NULL},
 	{"results", "metadata", R_OBJECT_NULL},
+	{"results", "tiers", R_ARRAY_NULL},
 	{"reviews", "id", R_ROWID},
 	{"reviews", "result_id", R_ROWID},
 	{"reviews", "status", R_RSTATUS},

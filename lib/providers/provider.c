@@ -15,11 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const type_names[] = {"openai", "anthropic", "ollama", "exec", "replay", NULL};
+static const char *const type_names[] = {"openai", "anthropic", "ollama", "exec",
+					 "replay", "cascade",	NULL};
 
 const char *llmops_provider_type_name(int type)
 {
-	return type >= 0 && type <= LLMOPS_PROVIDER_REPLAY ? type_names[type] : "?";
+	return type >= 0 && type <= LLMOPS_PROVIDER_CASCADE ? type_names[type] : "?";
 }
 
 void llmops_argv_free(char **argv)
@@ -102,7 +103,8 @@ void llmops_provider_free(struct llmops_provider *p)
 	LLMOPS_FREE_ALL(p->label, p->model, p->base_url, p->api_key_env);
 	llmops_argv_free(p->argv);
 	llmops_strlist_release(&p->stop);
-	free(p->fallback);
+	llmops_strlist_release(&p->tiers);
+	LLMOPS_FREE_ALL(p->fallback, p->check);
 	free(p);
 }
 
@@ -176,14 +178,34 @@ static int bad_field(struct llmops_err *err, const char *name, const char *field
 			      field, want);
 }
 
+/* A cascade's tiers and check from llmops.json ({"type": "cascade", "tiers": [...], "check"}). */
+static int cascade_from_config(struct llmops_provider *p, const char *name, const cJSON *o,
+			       struct llmops_err *err)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "tiers"), *x;
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "check");
+	if (!cJSON_IsArray(t))
+		return bad_field(err, name, "tiers", "a list of the providers asked in turn");
+	cJSON_ArrayForEach (x, t) {
+		if (!cJSON_IsString(x) || !x->valuestring[0])
+			return bad_field(err, name, "tiers", "a list of provider names (strings)");
+		llmops_strlist_append(&p->tiers, x->valuestring);
+	}
+	if (c && (!cJSON_IsString(c) || !c->valuestring[0]))
+		return bad_field(err, name, "check", "\"pass\" or \"schema:FILE\"");
+	if (!(p->check = strdup(c ? c->valuestring : "pass")))
+		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+	return 0;
+}
+
 /* Fill p from a llmops.json provider object. */
 static int from_config(struct llmops_provider *p, const char *name, const cJSON *o,
 		       struct llmops_err *err)
 {
 	static const char *const known[] = {
-		"type",	       "model",	     "base_url",    "api_key_env", "command",
-		"temperature", "max_tokens", "seed",	    "stop",	   "timeout_ms",
-		"stream",      "fallback",   "description", NULL};
+		"type",	       "model", "base_url", "api_key_env", "command", "temperature",
+		"max_tokens",  "seed",	"stop",	    "timeout_ms",  "stream",  "fallback",
+		"description", "tiers", "check",    NULL};
 	const cJSON *f;
 	if (!cJSON_IsObject(o))
 		return llmops_err_set(err, LLMOPS_E_USAGE,
@@ -197,13 +219,15 @@ static int from_config(struct llmops_provider *p, const char *name, const cJSON 
 					      "llmops.json: providers.%s: unknown key '%s' (known: "
 					      "type, model, base_url, api_key_env, command, "
 					      "temperature, max_tokens, seed, stop, timeout_ms, "
-					      "stream, fallback)",
+					      "stream, fallback, tiers, check)",
 					      name, f->string);
 	}
 	f = cJSON_GetObjectItemCaseSensitive(o, "type");
 	if (!cJSON_IsString(f) || (p->type = type_from(f->valuestring)) < 0 ||
 	    p->type == LLMOPS_PROVIDER_REPLAY)
-		return bad_field(err, name, "type", "openai, anthropic, ollama or exec");
+		return bad_field(err, name, "type", "openai, anthropic, ollama, exec or cascade");
+	if (p->type == LLMOPS_PROVIDER_CASCADE)
+		return cascade_from_config(p, name, o, err);
 	struct {
 		const char *key;
 		char **dst;
@@ -289,11 +313,97 @@ static int unknown(const char *spec, const cJSON *cfg, struct llmops_err *err)
 				llmops_buf_addf(&names, "%s%s", names.len ? ", " : "", x->string);
 	llmops_err_set(err, LLMOPS_E_USAGE,
 		       "unknown provider '%s': use openai:MODEL, anthropic:MODEL, ollama:MODEL, "
-		       "exec:COMMAND, replay%s%s",
+		       "exec:COMMAND, replay, cascade:A,B%s%s",
 		       spec, names.len ? ", or one named in llmops.json: " : "",
 		       names.len ? names.data : "");
 	llmops_buf_release(&names);
 	return LLMOPS_E_USAGE;
+}
+
+/* "A,B,C" (after "cascade:"): the tiers, spaces around them dropped; the check "pass". */
+static int cascade_inline(struct llmops_provider *p, const char *list, struct llmops_err *err)
+{
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		const char *a = list, *b = list + n;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (a == b)
+			return llmops_err_set(
+				err, LLMOPS_E_USAGE,
+				"provider '%s': an empty tier (tiers are separated by "
+				"commas: cascade:SMALL,LARGE)",
+				p->label);
+		char *t = strndup(a, (size_t)(b - a));
+		if (!t)
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+		llmops_strlist_append(&p->tiers, t);
+		free(t);
+		list += n + (list[n] == ',');
+	}
+	return (p->check = strdup("pass")) ? 0
+					   : llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
+}
+
+/* Whether spec names a cascade: inline, or an entry of cfg of that type. */
+static int is_cascade(const char *spec, const cJSON *cfg)
+{
+	const cJSON *e = cJSON_IsObject(cfg) ? cJSON_GetObjectItemCaseSensitive(cfg, spec) : NULL;
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "type");
+	if (e)
+		return cJSON_IsString(t) && !strcmp(t->valuestring, "cascade");
+	return !strncmp(spec, "cascade:", 8);
+}
+
+/* A cascade as it may run: two tiers or more, none a cascade (which also rules out a cycle)
+   nor replay, and a check it knows. */
+static int cascade_check(const struct llmops_provider *p, const cJSON *cfg, struct llmops_err *err)
+{
+	if (p->tiers.nr < 2)
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "provider '%s': a cascade of %zu tier%s: give two or more, "
+				      "the cheapest first (cascade:SMALL,LARGE)",
+				      p->label, p->tiers.nr, p->tiers.nr == 1 ? "" : "s");
+	if (p->tiers.nr > LLMOPS_CASCADE_MAX)
+		return llmops_err_set(
+			err, LLMOPS_E_USAGE,
+			"provider '%s': %zu tiers, more than the %d a cascade may have", p->label,
+			p->tiers.nr, LLMOPS_CASCADE_MAX);
+	for (size_t i = 0; i < p->tiers.nr; i++) {
+		const char *t = p->tiers.items[i];
+		if (!strcmp(t, p->label))
+			return llmops_err_set(
+				err, LLMOPS_E_USAGE,
+				"provider '%s': tier %zu is the cascade itself (a cycle)", p->label,
+				i + 1);
+		if (is_cascade(t, cfg))
+			return llmops_err_set(
+				err, LLMOPS_E_USAGE,
+				"provider '%s': tier %zu '%s' is a cascade; a tier is one "
+				"provider (a cascade in a cascade could loop)",
+				p->label, i + 1, t);
+		if (!strcmp(t, "replay"))
+			return llmops_err_set(
+				err, LLMOPS_E_USAGE,
+				"provider '%s': tier %zu is replay, which sends nothing "
+				"to escalate to",
+				p->label, i + 1);
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(t, p->tiers.items[k]))
+				return llmops_err_set(
+					err, LLMOPS_E_USAGE,
+					"provider '%s': '%s' is tier %zu and tier %zu", p->label, t,
+					k + 1, i + 1);
+	}
+	if (strcmp(p->check, "pass") && (strncmp(p->check, "schema:", 7) || !p->check[7]))
+		return llmops_err_set(err, LLMOPS_E_USAGE,
+				      "provider '%s': unknown check '%s' (known: pass, the case's "
+				      "own verdict; schema:FILE, the answer is JSON valid against "
+				      "a JSON Schema)",
+				      p->label, p->check);
+	return 0;
 }
 
 int llmops_provider_resolve(struct llmops_provider **out, const char *spec, const cJSON *cfg,
@@ -330,6 +440,8 @@ int llmops_provider_resolve(struct llmops_provider **out, const char *spec, cons
 									    : "the model");
 		else if (p->type == LLMOPS_PROVIDER_EXEC)
 			rc = llmops_split_argv(colon + 1, &p->argv, err);
+		else if (p->type == LLMOPS_PROVIDER_CASCADE)
+			rc = cascade_inline(p, colon + 1, err);
 		else if (!(p->model = strdup(colon + 1)))
 			rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	} else {
@@ -357,6 +469,8 @@ int llmops_provider_resolve(struct llmops_provider **out, const char *spec, cons
 		if (ov->stream)
 			p->stream = 1;
 	}
+	if (!rc && p->type == LLMOPS_PROVIDER_CASCADE)
+		rc = cascade_check(p, cfg, err);
 	if (!rc && set_defaults(p, NULL))
 		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	if (rc) {

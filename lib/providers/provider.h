@@ -14,6 +14,11 @@
  *                    words (quotes and backslashes; no expansion, no shell),
  *                    the prompt on its stdin, the output from its stdout
  *   replay           the case's recorded "output"; nothing is sent
+ *   cascade:A,B[,C]  tiers asked one after another: each case goes to A; its
+ *                    answer escalates to B when it fails the cascade's check
+ *                    (the case's own verdict, "pass"), and so on; named in
+ *                    llmops.json as {"type": "cascade", "tiers": [...],
+ *                    "check": "pass" or "schema:FILE"}; a tier is no cascade
  *   NAME             a provider named in llmops.json "providers": an object
  *                    with type (openai, anthropic, ollama, exec), model,
  *                    base_url, api_key_env, command (exec), temperature,
@@ -42,9 +47,13 @@ enum llmops_provider_type {
 	LLMOPS_PROVIDER_OLLAMA,
 	LLMOPS_PROVIDER_EXEC,
 	LLMOPS_PROVIDER_REPLAY,
+	LLMOPS_PROVIDER_CASCADE, /* never sent to: its tiers are (tiers, check) */
 };
 
-/* "openai", "anthropic", "ollama", "exec", "replay" (static). */
+/* The most tiers a cascade has. */
+#define LLMOPS_CASCADE_MAX 8
+
+/* "openai", "anthropic", "ollama", "exec", "replay", "cascade" (static). */
 const char *llmops_provider_type_name(int type);
 
 struct llmops_provider {
@@ -60,9 +69,14 @@ struct llmops_provider {
 	long seed;
 	int has_seed;
 	struct llmops_strlist stop;
-	long timeout_ms;  /* 0: the runner's default */
-	int stream;	  /* ask for a streamed answer (time to first token) */
-	char *fallback;	  /* owned: the spec of the fallback provider from llmops.json, or NULL */
+	long timeout_ms; /* 0: the runner's default */
+	int stream;	 /* ask for a streamed answer (time to first token) */
+	char *fallback;	 /* owned: the spec of the fallback provider from llmops.json, or NULL */
+	/* a cascade: its tiers' specs, in order (2 to LLMOPS_CASCADE_MAX), and when an answer
+	   escalates: "pass" (the case's verdict) or "schema:FILE" (the answer is JSON that
+	   validates against the JSON Schema in FILE); owned */
+	struct llmops_strlist tiers;
+	char *check;
 	char *const *env; /* borrowed: the environment keys and the exec child come from */
 };
 

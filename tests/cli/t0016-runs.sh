@@ -254,6 +254,7 @@ d.execute("ALTER TABLE runs DROP COLUMN skipped")
 d.execute("ALTER TABLE runs DROP COLUMN judge_cost_usd")
 d.execute("ALTER TABLE runs DROP COLUMN outcome")  # schema 7
 d.execute("DROP TABLE feedback")  # schema 8
+d.execute("ALTER TABLE results DROP COLUMN tiers")
 d.execute("DROP INDEX results_record")  # schema 6
 d.execute("DROP INDEX runs_kind")
 for c in ("record_key", "metadata"):

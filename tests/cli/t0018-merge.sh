@@ -63,7 +63,7 @@ check "with what the evaluation decided" test "$(sql "select count(*) from runs 
 
 # a ledger of schema 6 (before runs kept their outcome) merges too
 run ev --ledger six.db eval --dataset cases.json
-python3 -c 'import sqlite3; d=sqlite3.connect("six.db"); d.execute("ALTER TABLE runs DROP COLUMN outcome"); d.execute("DROP TABLE feedback"); d.execute("PRAGMA user_version=6"); d.commit()'
+python3 -c 'import sqlite3; d=sqlite3.connect("six.db"); d.execute("ALTER TABLE runs DROP COLUMN outcome"); d.execute("DROP TABLE feedback"); d.execute("ALTER TABLE results DROP COLUMN tiers"); d.execute("PRAGMA user_version=6"); d.commit()'
 run llmops ledger merge six.db
 expect_rc 0 "a schema 6 ledger"
 check "its run is there, with no outcome" test "$(sql 'select count(*) from runs where outcome is null')" -ge 2
