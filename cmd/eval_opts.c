@@ -21,7 +21,11 @@ LLMOPS_USAGE(
 	"--max-errors (default: none); 3 when no case\n"
 	"could be scored because requests failed; 130 when interrupted (resume with\n"
 	"--resume RUN).  SPEC is openai:MODEL, anthropic:MODEL, ollama:MODEL,\n"
-	"exec:COMMAND, replay, or a provider named in llmops.json.  --baseline compares\n"
+	"exec:COMMAND, replay, cascade:SMALL,LARGE (each case asked of the first tier,\n"
+	"escalated to the next when its answer fails) or a provider named in\n"
+	"llmops.json; --compare SPEC runs the cascade's cases on SPEC alone beside it\n"
+	"and gives the paired difference in pass rate (exact McNemar) and cost.\n"
+	"--baseline compares\n"
 	"the run with an earlier one as 'llmops diff' does: a run id, 'last' (the\n"
 	"newest finished evaluation of the same dataset), 'pinned' (the newest of the\n"
 	"prompt's pinned version on it) or a git revision (the newest at it or its\n"
@@ -35,8 +39,8 @@ LLMOPS_USAGE(
 	"            [--metric NAME|judge:RUBRIC]... [--judge SPEC] [--threshold X]",
 	"            [--min-pass-rate X] [--max-cost USD]", "            [--max-errors N|PCT]",
 	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
-	"            [--fallback SPEC] [--no-cache | --offline] [--allow-secrets]",
-	"            [-o FILE] [--format FORMAT]",
+	"            [--fallback SPEC] [--compare SPEC] [--no-cache | --offline]",
+	"            [--allow-secrets]", "            [-o FILE] [--format FORMAT]",
 	"            [--baseline RUN|last|pinned|REV [--fail-on-regression] [--significance P]]",
 	"            [--shard I/N]",
 	"llmops eval --production [--prompt NAME[@VER]] [--since DATE|AGE] [--sample N]",
@@ -63,6 +67,9 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		 "who answers (repeatable; default: llmops.json's \"default\")", NULL, 0, 0},
 		{OPT_STRING, 0, "fallback", &o->fallback, "SPEC",
 		 "used for a request once the provider has given up on it", NULL, 0, 0},
+		{OPT_STRING, 0, "compare", &o->compare, "SPEC",
+		 "with a cascade: the same cases on SPEC alone, paired (McNemar) with cost", NULL,
+		 0, 0},
 		{OPT_STRING, 0, "base-url", &o->base_url, "URL",
 		 "the OpenAI- or Anthropic-compatible endpoint", NULL, 0, 0},
 		{OPT_LIST, 'm', "metric", &o->metrics, "NAME",
@@ -173,6 +180,7 @@ void eval_engine_options(const struct eval_opts *o, struct llmops_eval_options *
 	eo->metrics = o->metrics;
 	eo->stop = o->stop;
 	eo->fallback = o->fallback;
+	eo->compare = o->compare;
 	eo->base_url = o->base_url;
 	eo->embedding = o->embedding;
 	eo->judge = o->judge;

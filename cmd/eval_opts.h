@@ -13,6 +13,7 @@
 
 struct eval_opts {
 	const char *dataset, *fallback, *base_url, *embedding, *judge, *moderation;
+	const char *compare; /* with a cascade: the same cases on this provider alone */
 	const char *resume, *output, *format, *baseline, *shard, *max_errors;
 	const char *since, *assert_file; /* --production's */
 	long sample;

@@ -63,8 +63,11 @@ struct llmops_eval_options {
 	struct llmops_strlist metrics;	 /* none: eval.metric, else rouge_l */
 	struct llmops_strlist stop;	 /* stop sequences for every provider */
 	const char *fallback, *base_url, *embedding, *judge, *moderation; /* specs */
-	const char *max_errors;						  /* "N" or "P%" */
-	const char *shard;						  /* "I/N" */
+	/* with a cascade: the same cases on this provider alone, a second variant, and the
+	   paired difference (llmops_eval_cascade_view); NULL: none */
+	const char *compare;
+	const char *max_errors; /* "N" or "P%" */
+	const char *shard;	/* "I/N" */
 	double threshold, min_pass_rate, max_cost, review_below, rpm, tpm, timeout_s;
 	double temperature;
 	double significance; /* the baseline comparison's and judge:pairwise's level */
@@ -192,8 +195,26 @@ int llmops_eval_baseline_view(const struct llmops_eval *ev, const struct llmops_
 			      const struct llmops_run_data **b, const struct llmops_diff **d,
 			      double *significance, const char **note);
 
+/*
+ * A cascade against one provider alone (options.compare), once the run is finished: the
+ * cases both answered and scored (pairs), each side's pass rate and what its answers would
+ * cost sent fresh (cache hits priced too, every tier of the cascade), the cases only one
+ * side passed and the exact McNemar p of that difference.
+ */
+struct llmops_eval_cascade_cmp {
+	const char *cascade, *against; /* the providers' labels (the engine's) */
+	long pairs, both, cascade_only, against_only, neither;
+	double cascade_rate, against_rate; /* NAN without pairs */
+	double p;			   /* exact McNemar, two-sided; 1 with no discordant pair */
+	double cascade_cost, against_cost; /* USD over the pairs; NAN: a model without a price */
+	double alpha;			   /* the level the finding is at (significance, 0.05) */
+};
+/* 1 and *out filled (borrowed) when the run compared a cascade, else 0. */
+int llmops_eval_cascade_view(const struct llmops_eval *ev,
+			     const struct llmops_eval_cascade_cmp **out);
+
 /* Finish the run in the ledger with status (enum llmops_run_status), its outcome kept
-   beside it.  0 or an error. */
+   beside it (with the cascade comparison, read from the ledger first).  0 or an error. */
 int llmops_eval_finish(struct llmops_eval *ev, int status, struct llmops_err *err);
 
 /* How the text summary is written: width in columns, colour sequences ("" for none). */

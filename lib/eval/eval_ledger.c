@@ -412,6 +412,12 @@ int llmops_eval_finish(struct llmops_eval *ev, int status, struct llmops_err *er
 	int rc;
 	if (!ev->run_id[0])
 		return 0;
+	if (status != LLMOPS_RUN_INTERRUPTED && !ev->ledger_failed &&
+	    (rc = llmops_eval_cascade_compare(ev, err))) {
+		struct llmops_err e2 = {0};
+		llmops_ledger_run_finish(ev->ledger, ev->run_id, status, &e2);
+		return rc;
+	}
 	if ((rc = keep_outcome(ev, err))) { /* still finish it */
 		struct llmops_err e2 = {0};
 		llmops_ledger_run_finish(ev->ledger, ev->run_id, status, &e2);

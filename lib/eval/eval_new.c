@@ -308,14 +308,31 @@ static int make_variant(struct eval_setup *h, struct llmops_eval_variant *v,
 static int setup_variants(struct eval_setup *h, const struct llmops_strlist *specs)
 {
 	struct llmops_eval *ev = h->ev;
-	int rc = 0;
-	ev->nvars = ev->nprotos * specs->nr;
+	int rc = 0, cmp = h->o->compare != NULL;
+	if (cmp && (ev->nprotos != 1 || specs->nr != 1))
+		return llmops_err_set(h->err, LLMOPS_E_USAGE,
+				      "eval: --compare sets one cascade beside one provider: give "
+				      "one prompt and one --provider (the cascade)");
+	if (cmp && ev->repeats > 1)
+		return llmops_err_set(h->err, LLMOPS_E_USAGE,
+				      "eval: --compare pairs each case once: without --repeat");
+	ev->nvars = ev->nprotos * specs->nr + (size_t)cmp;
 	if (!(ev->vars = calloc(ev->nvars, sizeof(*ev->vars))))
 		return oom(h);
 	for (size_t pi = 0; pi < ev->nprotos && !rc; pi++)
 		for (size_t si = 0; si < specs->nr && !rc; si++)
 			rc = make_variant(h, &ev->vars[pi * specs->nr + si], &ev->protos[pi],
 					  specs->items[si]);
+	if (!rc && cmp && !ev->vars[0].cascade)
+		rc = llmops_err_set(h->err, LLMOPS_E_USAGE,
+				    "eval: --compare %s: the provider '%s' is no cascade "
+				    "(cascade:SMALL,LARGE, or one named in llmops.json)",
+				    h->o->compare, ev->vars[0].prov->label);
+	if (!rc && cmp && !(rc = make_variant(h, &ev->vars[1], &ev->protos[0], h->o->compare)) &&
+	    ev->vars[1].cascade)
+		rc = llmops_err_set(h->err, LLMOPS_E_USAGE,
+				    "eval: --compare %s: compare with one provider, not a cascade",
+				    h->o->compare);
 	if (ev->have_penv) {
 		ev->src = (struct llmops_prompt_source){&ev->penv, NULL, NULL};
 		ev->store = ev->penv.store;
@@ -508,11 +525,19 @@ static int set_up(struct eval_setup *h)
 	}
 	if ((rc = llmops_eval_check_models(h)) || (rc = llmops_eval_scoring(ev, h->err)))
 		goto out;
-	if (!isnan(h->o->significance) && !h->o->baseline && !ev->judge.preference) {
+	if (!isnan(h->o->significance) && !h->o->baseline && !ev->judge.preference &&
+	    !h->o->compare) {
 		rc = llmops_err_set(
 			h->err, LLMOPS_E_USAGE,
 			"eval: --significance is the level of the baseline comparison "
-			"(--baseline RUN|last|pinned) or of judge:pairwise's sign test");
+			"(--baseline RUN|last|pinned), of judge:pairwise's sign test or of "
+			"--compare's McNemar test");
+		goto out;
+	}
+	if (h->o->compare && ev->judge.preference) {
+		rc = llmops_err_set(h->err, LLMOPS_E_USAGE,
+				    "eval: --compare with judge:pairwise: the pair is the cascade "
+				    "and the provider already; use one of them");
 		goto out;
 	}
 	if (h->o->baseline)

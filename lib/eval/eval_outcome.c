@@ -152,6 +152,26 @@ static void pairwise_json(cJSON *o, const struct llmops_eval *ev,
 					   : "no_difference");
 }
 
+/* --compare: the cascade against one provider alone, paired by case. */
+static void compare_json(cJSON *o, const struct llmops_eval_cascade_cmp *m)
+{
+	cJSON *c = cJSON_AddObjectToObject(o, "compare");
+	cJSON_AddStringToObject(c, "cascade", m->cascade);
+	cJSON_AddStringToObject(c, "against", m->against);
+	LLMOPS_JSON_NUMS(
+		c, {"pairs", m->pairs}, {"both", m->both}, {"cascade_only", m->cascade_only},
+		{"against_only", m->against_only}, {"neither", m->neither},
+		{"cascade_pass_rate", m->cascade_rate}, {"against_pass_rate", m->against_rate},
+		{"difference", m->cascade_rate - m->against_rate}, {"p_value", m->p},
+		{"alpha", m->alpha}, {"cascade_cost_usd", m->cascade_cost},
+		{"against_cost_usd", m->against_cost},
+		{"cost_ratio", m->against_cost > 0 ? m->cascade_cost / m->against_cost : NAN});
+	cJSON_AddStringToObject(c, "finding",
+				m->p >= m->alpha		    ? "no_significant_difference"
+				: m->cascade_only > m->against_only ? "cascade_better"
+								    : "cascade_worse");
+}
+
 cJSON *llmops_eval_outcome(const struct llmops_eval *ev)
 {
 	cJSON *o = cJSON_CreateObject(), *vs;
@@ -174,6 +194,8 @@ cJSON *llmops_eval_outcome(const struct llmops_eval *ev)
 	gate_json(o, ev, &t);
 	if (t.pairwise)
 		pairwise_json(o, ev, &t);
+	if (ev->have_cmp)
+		compare_json(o, &ev->cmp);
 	const struct llmops_eval_baseline *b = &ev->baseline;
 	cJSON *base =
 		b->done ? llmops_diff_json(&b->diff, b->a, b->b, 0.05, b->significance) : NULL;

@@ -127,6 +127,30 @@ static void print_comparison(FILE *f, const struct llmops_eval *ev)
 	free(labels);
 }
 
+/* --compare: the cascade against one provider alone, paired by case, and what each costs. */
+static void print_compare(FILE *f, const struct llmops_eval_cascade_cmp *m, const char *bold,
+			  const char *reset)
+{
+	fprintf(f, "\n%scompare%s %s against %s alone, %ld case%s paired\n", bold, reset,
+		m->cascade, m->against, m->pairs, m->pairs == 1 ? "" : "s");
+	if (!m->pairs)
+		return;
+	fprintf(f,
+		"  pass rate %.1f%% against %.1f%% (%+.1f points; %ld passed only on the "
+		"cascade, %ld only alone; exact McNemar p = %.4g: %s at %g)\n",
+		100 * m->cascade_rate, 100 * m->against_rate,
+		100 * (m->cascade_rate - m->against_rate), m->cascade_only, m->against_only, m->p,
+		m->p < m->alpha ? "significant" : "not significant", m->alpha);
+	if (isnan(m->cascade_cost) || isnan(m->against_cost))
+		fprintf(f, "  cost: unknown (a model without a price)\n");
+	else
+		fprintf(f,
+			"  cost $%.6f against $%.6f (%.0f%% of it), each answer priced as if "
+			"sent\n",
+			m->cascade_cost, m->against_cost,
+			m->against_cost > 0 ? 100 * m->cascade_cost / m->against_cost : 0.0);
+}
+
 /* judge:pairwise: the second variant against the first, and the sign test's finding. */
 static void print_pairwise(FILE *f, const struct llmops_eval *ev,
 			   const struct llmops_eval_totals *t, const char *bold, const char *reset)
@@ -423,6 +447,8 @@ void llmops_eval_print(FILE *f, struct llmops_eval *ev, const struct llmops_eval
 		print_comparison(f, ev);
 	if (t.pairwise)
 		print_pairwise(f, ev, &t, bold, reset);
+	if (ev->have_cmp)
+		print_compare(f, &ev->cmp, bold, reset);
 	if (nflaky)
 		print_flaky(f, ev, nflaky, bold, reset);
 	print_failures(f, ev, o->width, bold, red, reset);

@@ -320,6 +320,8 @@ struct llmops_eval {
 	struct llmops_eval_guard guard;		/* what llmops_eval_render found */
 	char baseline_id[LLMOPS_RUNID_LEN + 1]; /* "" without a baseline */
 	char baseline_note[200]; /* --baseline REV: which commit's run it is (text); "" otherwise */
+	struct llmops_eval_cascade_cmp cmp; /* --compare: filled by finish */
+	int have_cmp;
 	struct llmops_eval_baseline baseline;
 
 	/* ---- what llmops_eval_new() keeps of the options (owned copies) */
@@ -494,6 +496,8 @@ const struct llmops_provider *llmops_eval_job_prov(const struct llmops_eval *ev,
 						   const struct llmops_eval_job *j);
 const struct llmops_price *llmops_eval_job_price(const struct llmops_eval *ev,
 						 const struct llmops_eval_job *j);
+/* --compare: the cascade against the second variant, from the ledger (finish). */
+int llmops_eval_cascade_compare(struct llmops_eval *ev, struct llmops_err *err);
 /* Whether j's scored answer fails its cascade's check with a tier left to ask. */
 int llmops_eval_cascade_escalates(const struct llmops_eval *ev, const struct llmops_eval_job *j);
 /* j's answer kept as its tier's (j->tiers); -1 when out of memory. */

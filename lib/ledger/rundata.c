@@ -82,12 +82,14 @@ static int take(const struct llmops_result *r, void *ctx)
 	c->metric = keep(d, r->metric);
 	c->judge = keep(d, r->judge);
 	c->steps = keep(d, r->steps);
+	c->tiers = keep(d, r->tiers);
 	c->provider = keep_same(d, &ld->prov, r->provider);
 	c->model = keep_same(d, &ld->model, r->model);
 	if ((r->metric && !c->metric) || (r->provider && !c->provider) || (r->judge && !c->judge) ||
-	    (r->model && !c->model) || (r->steps && !c->steps) || !c->case_id || !c->variant ||
-	    (r->input && !c->input) || (r->output && !c->output) || (r->expected && !c->expected) ||
-	    (r->scores_json && !c->scores_json) || (r->error && !c->error))
+	    (r->model && !c->model) || (r->steps && !c->steps) || (r->tiers && !c->tiers) ||
+	    !c->case_id || !c->variant || (r->input && !c->input) || (r->output && !c->output) ||
+	    (r->expected && !c->expected) || (r->scores_json && !c->scores_json) ||
+	    (r->error && !c->error))
 		goto nomem;
 	d->n++;
 	return 0;

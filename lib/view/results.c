@@ -63,6 +63,9 @@ cJSON *llmops_results_json(const struct llmops_result *r, int with_text, int rep
 	cJSON *steps = r->steps ? cJSON_Parse(r->steps) : NULL;
 	if (steps) /* a tool loop: each request, its calls and the tools' results */
 		cJSON_AddItemToObject(o, "steps", steps);
+	cJSON *tiers = r->tiers ? cJSON_Parse(r->tiers) : NULL;
+	if (tiers) /* a cascade: each tier's answer on the way up */
+		cJSON_AddItemToObject(o, "tiers", tiers);
 	cJSON_AddNumberToObject(o, "attempts", r->attempts);
 	cJSON_AddBoolToObject(o, "cache_hit", r->cache_hit);
 	if (r->error)

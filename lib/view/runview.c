@@ -26,6 +26,7 @@ static const struct {
 	{"variants", cJSON_Array},
 	{"gate", cJSON_Object},
 	{"pairwise", cJSON_Object},
+	{"compare", cJSON_Object},
 	{"baseline", cJSON_Object},
 };
 

@@ -196,6 +196,36 @@ static void step_lines(FILE *f, const char *json)
 	cJSON_Delete(steps);
 }
 
+/* A cascade's tiers: who was asked, what each answered and whether it passed. */
+static void tier_lines(FILE *f, const char *json)
+{
+	cJSON *tiers = cJSON_Parse(json);
+	const cJSON *t;
+	cJSON_ArrayForEach (t, tiers) {
+		const cJSON *passed = cJSON_GetObjectItemCaseSensitive(t, "passed");
+		const cJSON *cost = cJSON_GetObjectItemCaseSensitive(t, "cost_usd");
+		const cJSON *lat = cJSON_GetObjectItemCaseSensitive(t, "latency_ms");
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(t, "tier");
+		fprintf(f, "  tier %-4g %s: %s", cJSON_IsNumber(n) ? n->valuedouble : 0,
+			jstr(t, "provider"),
+			cJSON_IsTrue(passed)	? "passed"
+			: cJSON_IsFalse(passed) ? "failed"
+						: "error");
+		if (cJSON_IsNumber(lat))
+			fprintf(f, ", %.0f ms", lat->valuedouble);
+		else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "cache_hit")))
+			fprintf(f, ", cached");
+		if (cJSON_IsNumber(cost))
+			fprintf(f, ", $%.6f", cost->valuedouble);
+		fprintf(f, "\n");
+		if (*jstr(t, "error"))
+			fprintf(f, "            %s\n", jstr(t, "error"));
+		if (*jstr(t, "output"))
+			fprintf(f, "            %s\n", jstr(t, "output"));
+	}
+	cJSON_Delete(tiers);
+}
+
 static void full_case(FILE *f, const struct llmops_result *x)
 {
 	fprintf(f, "\ncase %s", x->case_id);
@@ -233,6 +263,8 @@ static void full_case(FILE *f, const struct llmops_result *x)
 		judge_lines(f, x->judge);
 	if (x->steps)
 		step_lines(f, x->steps);
+	if (x->tiers)
+		tier_lines(f, x->tiers);
 	llmops_runfmt_block(f, "  ", "expected", x->expected);
 	llmops_runfmt_block(f, "  ", "output", x->output);
 	llmops_runfmt_block(f, "  ", "input", x->input);
