@@ -756,6 +756,57 @@ static void test_cursor_slices(void **state)
 	assert_null(cur);
 }
 
+/* cascade specs: inline and named, and each refusal with its reason */
+static void test_cascade_specs(void **state)
+{
+	(void)state;
+	struct llmops_err err = {0};
+	struct llmops_provider *p = NULL;
+	cJSON *cfg = cJSON_Parse(
+		"{\"triage\": {\"type\": \"cascade\", \"tiers\": [\"openai:a\", \"big\"],"
+		" \"check\": \"schema:s.json\"}, \"big\": {\"type\": \"openai\", \"model\": \"b\"},"
+		" \"loop\": {\"type\": \"cascade\", \"tiers\": [\"openai:a\", \"loop\"]},"
+		" \"nest\": {\"type\": \"cascade\", \"tiers\": [\"openai:a\", \"triage\"]},"
+		" \"bad\": {\"type\": \"cascade\", \"tiers\": \"openai:a\"}}");
+	assert_non_null(cfg);
+	assert_int_equal(
+		llmops_provider_resolve(&p, "cascade: openai:a , ollama:b", cfg, NULL, &err), 0);
+	assert_int_equal(p->type, LLMOPS_PROVIDER_CASCADE);
+	assert_string_equal(llmops_provider_type_name(p->type), "cascade");
+	assert_int_equal(p->tiers.nr, 2);
+	assert_string_equal(p->tiers.items[0], "openai:a");
+	assert_string_equal(p->tiers.items[1], "ollama:b");
+	assert_string_equal(p->check, "pass");
+	assert_null(p->model);
+	assert_int_equal(llmops_provider_usable(p, &err), 0);
+	llmops_provider_free(p);
+	assert_int_equal(llmops_provider_resolve(&p, "triage", cfg, NULL, &err), 0);
+	assert_string_equal(p->check, "schema:s.json");
+	assert_string_equal(p->tiers.items[1], "big");
+	llmops_provider_free(p);
+	const char *bad[][2] = {
+		{"cascade:openai:a", "a cascade of 1 tier"},
+		{"cascade:openai:a,,openai:b", "an empty tier"},
+		{"cascade:openai:a,openai:a", "'openai:a' is tier 1 and tier 2"},
+		{"cascade:openai:a,replay", "tier 2 is replay"},
+		{"cascade:openai:a,cascade:openai:b,openai:c", "is a cascade"},
+		{"loop", "tier 2 is the cascade itself (a cycle)"},
+		{"nest", "tier 2 'triage' is a cascade"},
+		{"bad", "providers.bad.tiers: must be a list"},
+		{"cascade:a,b,c,d,e,f,g,h,i", "9 tiers, more than the 8"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		p = NULL;
+		assert_int_equal(llmops_provider_resolve(&p, bad[i][0], cfg, NULL, &err),
+				 LLMOPS_E_USAGE);
+		assert_null(p);
+		if (!strstr(err.msg, bad[i][1]))
+			fail_msg("%s: %s", bad[i][0], err.msg);
+	}
+	cJSON_Delete(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -770,6 +821,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sliced_first_pass, setup_noserver, teardown),
 		cmocka_unit_test(test_cursor_slices),
 		cmocka_unit_test(test_set_expected),
+		cmocka_unit_test(test_cascade_specs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
