@@ -38,6 +38,9 @@ awk -v l="$latency" 'BEGIN { printf "peer: the ceiling for 32 connections at %d 
 echo "== the engine against a bare libcurl client, on a C server =="
 bash "$here/bench_engine.sh" "$build" $smoke
 
+echo "== a model cascade against the large model alone (test server) =="
+bash "$here/bench_cascade.sh" "$build" $smoke
+
 echo "== the judge metric: requests, not overhead =="
 bash "$here/bench_judge.sh" "$build" $smoke
 
