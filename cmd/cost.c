@@ -11,6 +11,7 @@
 #include "options.h"
 #include "output.h"
 #include "prompt_cmd.h"
+#include "provider.h"
 #include "workspace.h"
 
 #include <math.h>
@@ -18,17 +19,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
-LLMOPS_USAGE(
-	usage, "llmops cost",
-	"For each pinned prompt (or each --prompt), the input tokens of the rendered\n"
-	"prompt (with each case of --dataset, or the template alone), the output\n"
-	"tokens, and the cost of one request for its model, per month at its traffic,\n"
-	"and of one run of the dataset.  With --base REV, the same for the prompts as\n"
-	"they are at REV, and the change.  Exit 1 when --budget or --max-increase is\n"
-	"exceeded.  Token counts of OpenAI models are exact; others are estimates.",
-	"llmops cost [--prompt NAME[@VERSION]]... [--dataset FILE] [--base REV] [--model MODEL]",
-	"            [--output-tokens N] [--requests-per-day N] [--prices FILE]",
-	"            [--budget USD] [--max-increase PCT] [--format text|json|markdown]");
+LLMOPS_USAGE(usage, "llmops cost",
+	     "For each pinned prompt (or each --prompt), the input tokens of the rendered\n"
+	     "prompt (with each case of --dataset, or the template alone), the output\n"
+	     "tokens, and the cost of one request for its model, per month at its traffic,\n"
+	     "and of one run of the dataset.  With --base REV, the same for the prompts as\n"
+	     "they are at REV, and the change.  Exit 1 when --budget or --max-increase is\n"
+	     "exceeded.  Token counts of OpenAI models are exact; others are estimates.\n"
+	     "--cascade SPEC prices a model cascade (cascade:A,B, or one named in\n"
+	     "llmops.json): each tier's cost weighted by the share of requests that reached\n"
+	     "it in the cascade's newest evaluation (every tier in full without one).",
+	     "llmops cost [--prompt NAME[@VERSION]]... [--dataset FILE] [--base REV]",
+	     "            [--model MODEL | --cascade SPEC]",
+	     "            [--output-tokens N] [--requests-per-day N] [--prices FILE]",
+	     "            [--budget USD] [--max-increase PCT] [--format text|json|markdown]");
 
 static const char *const cost_formats[] = {"text", "json", "markdown", NULL};
 
@@ -104,6 +108,72 @@ static int load_dataset(struct cost_inputs *in, const char *dataset, int named_p
 	return rc;
 }
 
+/* --cascade: the tiers' models and the share of requests reaching each. */
+struct cost_cascade {
+	struct llmops_provider *p;			   /* the cascade */
+	struct llmops_provider *tiers[LLMOPS_CASCADE_MAX]; /* owned */
+	struct llmops_cost_cascade c;
+};
+
+static void cost_cascade_release(struct cost_cascade *k)
+{
+	llmops_provider_free(k->p);
+	for (size_t i = 0; i < LLMOPS_CASCADE_MAX; i++)
+		llmops_provider_free(k->tiers[i]);
+}
+
+static int cost_cascade(struct cost_inputs *in, const char *spec, struct cost_cascade *k,
+			struct llmops_strlist *notes)
+{
+	struct llmops_err err = {0};
+	long answered[LLMOPS_CASCADE_MAX] = {0};
+	size_t n = 0;
+	if (llmops_provider_resolve(&k->p, spec, in->cfg.providers, NULL, &err))
+		return llmops_report(&err);
+	if (k->p->type != LLMOPS_PROVIDER_CASCADE) {
+		llmops_error("cost: --cascade %s: not a cascade (cascade:SMALL,LARGE, or one named "
+			     "in llmops.json); --model prices one model",
+			     spec);
+		return LLMOPS_EXIT_USAGE;
+	}
+	k->c.label = k->p->label;
+	k->c.n = k->p->tiers.nr;
+	for (size_t t = 0; t < k->c.n; t++) {
+		if (llmops_provider_resolve(&k->tiers[t], k->p->tiers.items[t], in->cfg.providers,
+					    NULL, &err))
+			return llmops_report(&err);
+		if (!(k->c.models[t] = k->tiers[t]->model)) {
+			llmops_error("cost: --cascade %s: tier %zu '%s' has no model to price",
+				     spec, t + 1, k->p->tiers.items[t]);
+			return LLMOPS_EXIT_USAGE;
+		}
+		k->c.reach[t] = 1; /* without an evaluation: every tier in full */
+	}
+	if (in->ledger && llmops_ledger_cascade_last(in->ledger, k->c.label, answered,
+						     LLMOPS_CASCADE_MAX, &n, k->c.run_id, &err))
+		return llmops_report(&err);
+	long all = 0;
+	for (size_t t = 0; t < n; t++)
+		all += answered[t];
+	if (n == k->c.n && all > 0) {
+		long reached = all; /* those answered last by a tier reached every one before */
+		for (size_t t = 0; t < n; t++) {
+			k->c.reach[t] = (double)reached / (double)all;
+			reached -= answered[t];
+		}
+	} else {
+		k->c.run_id[0] = 0;
+		char msg[400];
+		snprintf(
+			msg, sizeof(msg),
+			"cost: no evaluation of %s in the ledger%s: priced as if every request "
+			"went through every tier (llmops eval --provider %s gives its escalations)",
+			spec, n ? " with these tiers" : "", spec);
+		llmops_strlist_append(notes, msg);
+	}
+	return 0;
+}
+
 static int print_report(const struct llmops_cost_report *rep, const char *format,
 			const struct llmops_ctx *ctx)
 {
@@ -125,7 +195,8 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 {
 	struct llmops_strlist refs = LLMOPS_STRLIST_INIT, notes = LLMOPS_STRLIST_INIT;
 	const char *format = "text", *dataset = NULL, *base = NULL, *prices_file = NULL;
-	const char *model = NULL;
+	const char *model = NULL, *cascade_spec = NULL;
+	struct cost_cascade casc = {0};
 	double budget = NAN, increase = NAN, rpd = NAN; /* NAN: not given */
 	long output_tokens = -1;
 	struct cost_inputs in = {0};
@@ -138,6 +209,9 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		 NULL, 0, 0},
 		{OPT_STRING, 'm', "model", &model, "MODEL", "price every prompt for MODEL", NULL, 0,
 		 0},
+		{OPT_STRING, 0, "cascade", &cascade_spec, "SPEC",
+		 "price every prompt for a cascade, at the escalations of its newest evaluation",
+		 NULL, 0, 0},
 		{OPT_INT, 0, "output-tokens", &output_tokens, "N", "output tokens per request",
 		 NULL, 0, 100000000},
 		OPT_NUMBER_ENTRY(0, "requests-per-day", &rpd, "N", "traffic of every prompt", 0,
@@ -164,6 +238,11 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 		llmops_strlist_release(&refs);
 		return LLMOPS_OPT_EXIT(n);
 	}
+	if (model && cascade_spec) {
+		llmops_error("cost: --model and --cascade both name what to price for; give one");
+		llmops_strlist_release(&refs);
+		return LLMOPS_EXIT_USAGE;
+	}
 	if (!isnan(increase) && !base) {
 		llmops_error("cost: --max-increase compares with a base: give --base REV too");
 		llmops_strlist_release(&refs);
@@ -177,23 +256,26 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 	    (dataset && (rc = load_dataset(&in, dataset, refs.nr > 0))) ||
 	    (rc = open_ledger_if_any(&in.ledger, ctx)))
 		goto out;
+	if (cascade_spec && (rc = cost_cascade(&in, cascade_spec, &casc, &notes)))
+		goto out;
 	const struct llmops_cost_options o = {
-		&in.penv,
-		&in.cfg,
-		in.prices,
-		in.ledger,
-		in.have_ds ? &in.ds : NULL,
-		dataset,
-		in.dataset_rel,
-		&refs,
-		model,
-		output_tokens,
-		isnan(rpd) ? -1 : rpd,
-		base,
-		!isnan(budget)			 ? budget
-		: !isnan(in.cfg.cost.budget_usd) ? in.cfg.cost.budget_usd
-						 : -1,
-		isnan(increase) ? -1 : increase,
+		.env = &in.penv,
+		.cfg = &in.cfg,
+		.prices = in.prices,
+		.ledger = in.ledger,
+		.ds = in.have_ds ? &in.ds : NULL,
+		.dataset = dataset,
+		.dataset_rel = in.dataset_rel,
+		.refs = &refs,
+		.model = model,
+		.cascade = cascade_spec ? &casc.c : NULL,
+		.output_tokens = output_tokens,
+		.requests_per_day = isnan(rpd) ? -1 : rpd,
+		.base = base,
+		.budget = !isnan(budget)		   ? budget
+			  : !isnan(in.cfg.cost.budget_usd) ? in.cfg.cost.budget_usd
+							   : -1,
+		.max_increase = isnan(increase) ? -1 : increase,
 	};
 	rc = llmops_cost_estimate(&o, &rep, &notes, &err);
 	for (size_t i = 0; i < notes.nr; i++)
@@ -203,6 +285,7 @@ int cmd_cost(int argc, char **argv, struct llmops_ctx *ctx)
 	else if (!(rc = print_report(&rep, format, ctx)) && rep.failed)
 		rc = LLMOPS_EXIT_CHECK;
 out:
+	cost_cascade_release(&casc);
 	llmops_cost_report_release(&rep);
 	llmops_strlist_release(&notes);
 	llmops_dataset_release(&in.ds);

@@ -50,6 +50,16 @@ struct llmops_cost_row {
 	int over_increase;
 };
 
+/* A model cascade priced as one model: each tier's price weighted by the share of requests
+   that reach it (1 for the first), from the cascade's newest evaluation. */
+struct llmops_cost_cascade {
+	const char *label;     /* the cascade's spec or name */
+	const char *models[8]; /* each tier's model */
+	double reach[8];       /* the share of requests that reach each tier */
+	size_t n;	       /* tiers */
+	char run_id[32];       /* the evaluation the shares come from; "": none (all 1) */
+};
+
 struct llmops_cost_report {
 	struct llmops_cost_row *rows;
 	size_t n;
@@ -62,6 +72,7 @@ struct llmops_cost_report {
 	int over_budget;
 	int failed; /* a gate failed */
 	const char *prices_source, *prices_date;
+	const struct llmops_cost_cascade *cascade; /* borrowed from the options; NULL: none */
 };
 
 /* What to price, and with what (all borrowed for the call). */
@@ -76,10 +87,12 @@ struct llmops_cost_options {
 					      are priced when none is named; "" or NULL: all */
 	const struct llmops_strlist *refs; /* NAME[@VERSION]; empty: every pinned prompt */
 	const char *model;		   /* every prompt priced for this model; NULL */
-	long output_tokens;		   /* per request; -1: from the prompt, the ledger... */
-	double requests_per_day;	   /* every prompt's traffic; < 0: from llmops.json... */
-	const char *base;		   /* the revision to compare with; NULL: none */
-	double budget, max_increase;	   /* USD a month, percent; < 0: no gate */
+	/* every prompt priced for this cascade (model is NULL then); NULL: none */
+	const struct llmops_cost_cascade *cascade;
+	long output_tokens;	     /* per request; -1: from the prompt, the ledger... */
+	double requests_per_day;     /* every prompt's traffic; < 0: from llmops.json... */
+	const char *base;	     /* the revision to compare with; NULL: none */
+	double budget, max_increase; /* USD a month, percent; < 0: no gate */
 };
 
 /*

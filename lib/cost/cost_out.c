@@ -88,6 +88,20 @@ static void notes(const struct llmops_cost_report *r, FILE *out, const char *bul
 		r->prices_date);
 }
 
+/* "cascade:a,b priced with tier 2 reached by 30.0% of requests (run X)" */
+static void cascade_line(FILE *f, const struct llmops_cost_cascade *c)
+{
+	fprintf(f, "%s priced as", c->label);
+	for (size_t k = 0; k < c->n; k++)
+		fprintf(f, "%s %s on %.1f%% of requests", k ? "," : "", c->models[k],
+			100 * c->reach[k]);
+	if (c->run_id[0])
+		fprintf(f, " (the escalations of run %s)\n", c->run_id);
+	else
+		fprintf(f, " (no evaluation of it in the ledger: every request through every "
+			   "tier, the most it can cost)\n");
+}
+
 void llmops_cost_print_text(FILE *f, const struct llmops_cost_report *r,
 			    const struct llmops_sgr *sgr)
 {
@@ -120,6 +134,8 @@ void llmops_cost_print_text(FILE *f, const struct llmops_cost_report *r,
 		}
 		fputc('\n', f);
 	}
+	if (r->cascade)
+		cascade_line(f, r->cascade);
 	fprintf(f, "total per month: %s", usd(a, sizeof(a), r->total_month));
 	if (r->base_rev)
 		fprintf(f, " (at %s: %s, change %s)", r->base_rev,
@@ -203,6 +219,23 @@ static cJSON *side_json(const struct llmops_cost_side *s, int dataset)
 	return o;
 }
 
+/* The cascade priced: each tier's model and the share of requests that reach it. */
+static cJSON *cascade_json(const struct llmops_cost_cascade *c)
+{
+	cJSON *o = cJSON_CreateObject(), *t = NULL;
+	cJSON_AddStringToObject(o, "provider", c->label);
+	cJSON_AddItemToObject(o, "run",
+			      c->run_id[0] ? cJSON_CreateString(c->run_id) : cJSON_CreateNull());
+	t = cJSON_AddArrayToObject(o, "tiers");
+	for (size_t k = 0; k < c->n; k++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "model", c->models[k]);
+		cJSON_AddNumberToObject(x, "reach", c->reach[k]);
+		cJSON_AddItemToArray(t, x);
+	}
+	return o;
+}
+
 cJSON *llmops_cost_json(const struct llmops_cost_report *r)
 {
 	cJSON *o = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(o, "prompts");
@@ -233,6 +266,8 @@ cJSON *llmops_cost_json(const struct llmops_cost_report *r)
 		cJSON_AddItemToArray(rows, x);
 	}
 	cJSON_AddNumberToObject(o, "total_per_month_usd", r->total_month);
+	if (r->cascade)
+		cJSON_AddItemToObject(o, "cascade", cascade_json(r->cascade));
 	if (r->base_rev) {
 		cJSON_AddStringToObject(o, "base", r->base_rev);
 		cJSON_AddNumberToObject(o, "base_total_per_month_usd", r->base_total_month);

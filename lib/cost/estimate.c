@@ -126,6 +126,33 @@ static int count_input(struct estimate *ce, const struct llmops_prompt_source *s
 	return rc;
 }
 
+/* A cascade: what a request costs on each tier (counted with that tier's tokenizer),
+   weighted by the share of requests that reach it. */
+static int cascade_cost(struct estimate *ce, const struct llmops_prompt_source *src,
+			struct llmops_prompt *p, const char *path, struct llmops_cost_side *s)
+{
+	const struct llmops_cost_cascade *c = ce->o->cascade;
+	double per_request = 0, dataset = 0;
+	int rc = 0;
+	for (size_t k = 0; k < c->n && !rc; k++) {
+		const struct llmops_price *pr = NULL;
+		struct llmops_model_tokens mt;
+		struct llmops_cost_side t = *s;
+		if ((rc = model_for(ce, path, c->models[k], &pr)))
+			break;
+		if (!llmops_model_tokens(c->models[k], pr->provider, &mt))
+			llmops_model_tokens(c->models[k], "other", &mt);
+		if ((rc = count_input(ce, src, p, pr, &mt, &t)))
+			break;
+		per_request += c->reach[k] * t.per_request;
+		dataset += c->reach[k] * t.dataset_cost;
+		s->estimate |= !mt.exact;
+	}
+	s->per_request = per_request;
+	s->dataset_cost = dataset;
+	return rc;
+}
+
 static int compute_side(struct estimate *ce, const char *name,
 			const struct llmops_prompt_source *src, const char *path, int json,
 			const char *version, struct llmops_cost_side *s)
@@ -150,7 +177,9 @@ static int compute_side(struct estimate *ce, const char *name,
 				    path);
 		goto out;
 	}
-	snprintf(s->model, sizeof(s->model), "%s", model);
+	if (ce->o->cascade) /* its first tier's tokenizer counts; each tier's price weighs in */
+		model = ce->o->cascade->models[0];
+	snprintf(s->model, sizeof(s->model), "%s", ce->o->cascade ? ce->o->cascade->label : model);
 	if ((rc = model_for(ce, path, model, &pr)))
 		goto out;
 	if (!llmops_model_tokens(model, pr->provider, &mt))
@@ -164,6 +193,8 @@ static int compute_side(struct estimate *ce, const char *name,
 	sources_for(ce, p, name, &obs, &srcs);
 	s->output_tokens = llmops_cost_output_tokens(&srcs, &s->output_source);
 	if ((rc = count_input(ce, src, p, pr, &mt, s)))
+		goto out;
+	if (ce->o->cascade && (rc = cascade_cost(ce, src, p, path, s)))
 		goto out;
 	/* traffic */
 	s->per_day = llmops_cost_traffic(&srcs, &s->traffic_source);
@@ -347,6 +378,7 @@ int llmops_cost_estimate(const struct llmops_cost_options *o, struct llmops_cost
 	memset(r, 0, sizeof(*r));
 	r->budget = o->budget;
 	r->max_increase = o->max_increase;
+	r->cascade = o->cascade;
 	if (!o->refs->nr && !o->env->lock.n && !o->base)
 		rc = llmops_err_set(err, LLMOPS_E_USAGE,
 				    "cost: no prompt is pinned in prompts.lock: pin one (llmops "

@@ -695,4 +695,13 @@ int llmops_ledger_merge_vetted(struct llmops_ledger *lg, const char *src,
 int llmops_ledger_fold_shards(struct llmops_ledger *lg, struct llmops_merge_stats *st,
 			      struct llmops_err *err);
 
+/*
+ * The newest finished evaluation of the cascade label (a variant whose provider it is):
+ * *n tiers (at most max) with the cases each answered last into answered[], and the run's
+ * id; *n 0 and run_id "" when there is none.
+ */
+int llmops_ledger_cascade_last(struct llmops_ledger *lg, const char *label, long *answered,
+			       size_t max, size_t *n, char run_id[LLMOPS_RUNID_LEN + 1],
+			       struct llmops_err *err);
+
 #endif

@@ -109,6 +109,33 @@ run llmops show last --case c12
 check "show --case lists the tiers" has "$out" "tier 1    openai:gpt-4o-mini: failed"
 check "with the small model's answer" has "$out" "wrong 12"
 
+# cost prices the cascade at the escalations of its newest evaluation (6 of 20: tier 2 on 30%)
+git add -A && git commit -qm cases
+llmops prompt pin summarize@v1.0.0 >/dev/null 2>&1
+for m in gpt-4o-mini gpt-4o; do
+	llmops cost --model "$m" --output-tokens 10 --requests-per-day 1000 --format json >"cost-$m.json"
+done
+run llmops cost --cascade cascade:openai:gpt-4o-mini,openai:gpt-4o --output-tokens 10 --requests-per-day 1000 --format json
+expect_rc 0 "cost --cascade"
+printf '%s\n' "$out" >cost-cascade.json
+check "each tier's price weighted by the share that reached it, by hand" python3 - <<'EOF'
+import json
+cur = lambda f: json.load(open(f))["prompts"][0]["current"]
+small, big, c = cur("cost-gpt-4o-mini.json"), cur("cost-gpt-4o.json"), json.load(open("cost-cascade.json"))
+k = c["cascade"]; side = c["prompts"][0]["current"]
+assert [t["reach"] for t in k["tiers"]] == [1, 0.3] and k["run"], k
+want = small["cost_per_request_usd"] + 0.3 * big["cost_per_request_usd"]
+assert abs(side["cost_per_request_usd"] - want) < 1e-12, (side, want)
+assert abs(c["total_per_month_usd"] - want * 1000 * 30) < 1e-9, c
+EOF
+run llmops cost --cascade cascade:openai:gpt-4o,openai:gpt-4o-mini --output-tokens 10
+expect_rc 0 "a cascade never evaluated"
+check "is priced at its most, and says so" has "$err" "no evaluation of cascade:openai:gpt-4o,openai:gpt-4o-mini in the ledger: priced as if every request went through every tier"
+run llmops cost --cascade openai:gpt-4o
+expect_rc 2 "--cascade of one model"
+run llmops cost --cascade cascade:openai:gpt-4o-mini,openai:gpt-4o --model gpt-4o
+expect_rc 2 "--cascade with --model"
+
 # check schema:FILE, named in llmops.json: a JSON answer with a string "answer" or escalate
 cat >llmops.json <<'EOF'
 {"providers": {"triage": {"type": "cascade", "tiers": ["openai:gpt-4o-mini", "openai:gpt-4o"],
