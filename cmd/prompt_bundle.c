@@ -5,12 +5,29 @@
 #include "prompt_cmd.h"
 
 #include "bundle.h"
+#include "cmdconfig.h"
+#include "provider.h"
 #include "options.h"
 #include "pincheck.h"
 #include "outfile.h"
 #include "output.h"
 
 #include <string.h>
+
+int bundle_cascades(struct llmops_prompt_env *env, cJSON **out)
+{
+	struct llmops_config cfg = {0};
+	struct llmops_pricing *prices = NULL;
+	struct llmops_err err = {0};
+	const char *root = llmops_store_root(env->store);
+	int rc = config_load(root, &cfg, &prices);
+	*out = NULL;
+	if (!rc && llmops_cascades_json(cfg.providers, root, out, &err))
+		rc = llmops_report(&err);
+	llmops_config_release(&cfg);
+	llmops_pricing_free(prices);
+	return rc;
+}
 
 int prompt_bundle(int argc, char **argv, struct llmops_ctx *ctx)
 {
@@ -80,6 +97,11 @@ int prompt_bundle(int argc, char **argv, struct llmops_ctx *ctx)
 		rc = llmops_report(&err);
 		goto out;
 	}
+	cJSON *cascades = NULL; /* the cascades llmops.json names: an application applies them */
+	if ((rc = bundle_cascades(&env, &cascades)))
+		goto out;
+	if (cascades)
+		cJSON_AddItemToObject(b, "cascades", cascades);
 	struct outfile of;
 	if ((rc = outfile_open(&of, output ? output : "-", "bundle", 0)))
 		goto out;

@@ -18,6 +18,9 @@
  * and return the exit status; on success close it with llmops_prompt_env_close().
  */
 int prompt_env_open(struct llmops_prompt_env *env, struct llmops_ctx *ctx);
+/* The cascades llmops.json names, as a bundle holds them (*out the caller's; NULL: none);
+   0, or the exit status with the error printed. */
+int bundle_cascades(struct llmops_prompt_env *env, cJSON **out);
 
 /*
  * The family named in ref from cat, or print an error naming the families

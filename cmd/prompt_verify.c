@@ -65,13 +65,15 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 	struct llmops_err err = {0};
 	struct llmops_prompt_env env;
 	int n = llmops_parse_command(argc, argv, opts, &u, 0, 0), rc, np = 0;
-	cJSON *out = NULL;
+	cJSON *out = NULL, *cascades = NULL;
 
 	if (n < 0)
 		return LLMOPS_OPT_EXIT(n);
 	if ((rc = prompt_env_open(&env, ctx)))
 		return rc;
-	if (!(out = llmops_pins_verify(&env, base, bundle, &err))) {
+	if (bundle && (rc = bundle_cascades(&env, &cascades)))
+		goto out;
+	if (!(out = llmops_pins_verify(&env, base, bundle, cascades, &err))) {
 		rc = llmops_report(&err);
 		goto out;
 	}
@@ -90,6 +92,7 @@ int prompt_verify(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 out:
 	cJSON_Delete(out);
+	cJSON_Delete(cascades);
 	llmops_prompt_env_close(&env);
 	return rc;
 }

@@ -116,7 +116,7 @@ static int on_change(void *ud, const struct llmops_change *c)
 
 /* The bundle at path against the lock: each difference a problem of v; 0 or an error. */
 static int check_bundle(struct verify *v, struct llmops_prompt_env *env, const char *path,
-			struct llmops_err *err)
+			const cJSON *cascades, struct llmops_err *err)
 {
 	struct llmops_buf text = LLMOPS_BUF_INIT;
 	struct llmops_strlist problems = LLMOPS_STRLIST_INIT;
@@ -126,7 +126,7 @@ static int check_bundle(struct verify *v, struct llmops_prompt_env *env, const c
 				    path, strerror(errno));
 	else
 		rc = llmops_bundle_verify(env->store, text.data ? text.data : "", text.len, path,
-					  &env->lock, &problems, err);
+					  &env->lock, cascades, &problems, err);
 	for (size_t i = 0; !rc && i < problems.nr; i++)
 		problem(v, "bundle", path, path, "bundle", "%s", problems.items[i]);
 	llmops_strlist_release(&problems);
@@ -150,7 +150,7 @@ static void check_pins(struct verify *v, struct llmops_snapshot *head, struct ll
 }
 
 cJSON *llmops_pins_verify(struct llmops_prompt_env *env, const char *base, const char *bundle,
-			  struct llmops_err *err)
+			  const cJSON *cascades, struct llmops_err *err)
 {
 	struct llmops_snapshot *head = NULL, *bsnap = NULL;
 	struct llmops_catalog cat = {0};
@@ -168,7 +168,7 @@ cJSON *llmops_pins_verify(struct llmops_prompt_env *env, const char *base, const
 	if (!rc && bsnap)
 		rc = llmops_store_changed_since(env->store, bsnap, on_change, &v, err);
 	if (!rc && bundle)
-		rc = check_bundle(&v, env, bundle, err);
+		rc = check_bundle(&v, env, bundle, cascades, err);
 	if (!rc && (out = cJSON_CreateObject())) {
 		cJSON_AddBoolToObject(out, "ok", cJSON_GetArraySize(v.problems) == 0);
 		cJSON_AddNumberToObject(out, "pinned", (double)env->lock.n);

@@ -18,9 +18,10 @@
  * The findings as the JSON prompt verify prints: {"ok", "pinned", "base",
  * "base_commit", "problems": [{prompt, version, path, problem, message}],
  * "warnings": [text]}; the caller's (cJSON_Delete).  base and bundle may be
- * NULL.  NULL on an error (the store, the base revision, the bundle's file).
+ * NULL; cascades is what the bundle's "cascades" must be (llmops_cascades_json; NULL:
+ * none).  NULL on an error (the store, the base revision, the bundle's file).
  */
 cJSON *llmops_pins_verify(struct llmops_prompt_env *env, const char *base, const char *bundle,
-			  struct llmops_err *err);
+			  const cJSON *cascades, struct llmops_err *err);
 
 #endif

@@ -198,8 +198,8 @@ static int check_prompts(const cJSON *have, const cJSON *want, struct llmops_str
 }
 
 int llmops_bundle_verify(struct llmops_store *s, const char *text, size_t len, const char *label,
-			 const struct llmops_lock *l, struct llmops_strlist *problems,
-			 struct llmops_err *err)
+			 const struct llmops_lock *l, const cJSON *cascades,
+			 struct llmops_strlist *problems, struct llmops_err *err)
 {
 	cJSON *have = NULL, *want = NULL;
 	char msg[700];
@@ -224,7 +224,7 @@ int llmops_bundle_verify(struct llmops_store *s, const char *text, size_t len, c
 	}
 	cJSON_ArrayForEach (k, have)
 		if (strcmp(k->string, "bundle_version") && strcmp(k->string, "commit") &&
-		    strcmp(k->string, "prompts")) {
+		    strcmp(k->string, "prompts") && strcmp(k->string, "cascades")) {
 			snprintf(msg, sizeof(msg),
 				 "\"%.80s\" is in the bundle and in no bundle llmops writes",
 				 k->string);
@@ -255,7 +255,16 @@ int llmops_bundle_verify(struct llmops_store *s, const char *text, size_t len, c
 		cJSON_Delete(have);
 		return rc;
 	}
+	if (cascades)
+		cJSON_AddItemToObject(want, "cascades", cJSON_Duplicate(cascades, 1));
 	size_t before = problems->nr;
+	const cJSON *hc = cJSON_GetObjectItemCaseSensitive(have, "cascades");
+	if (!cJSON_Compare(hc, cascades, 1) && (hc || cascades))
+		llmops_strlist_append(
+			problems, !hc	      ? "it has no \"cascades\"; llmops.json names some"
+				  : !cascades ? "it has \"cascades\"; llmops.json names none"
+					      : "its \"cascades\" are not llmops.json's (tiers, "
+						"models, checks or schemas differ)");
 	if (check_prompts(have, want, problems)) {
 		rc = llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	} else if (problems->nr == before) {

@@ -7,7 +7,12 @@
  *      {"version", "role": "stable"|"canary", "weight": <percent of the traffic>,
  *       "path", "commit", "blob", "sha256", "format": "txt"|"json",
  *       "text": "<the file as committed>", "parameters": {<front matter: model,
- *       temperature, max_tokens...>}, "partials": {"NAME": {"text", "sha256"} | null}}]}}}
+ *       temperature, max_tokens...>}, "partials": {"NAME": {"text", "sha256"} | null}}]}},
+ *    "cascades": {"NAME": {"tiers": [{"provider", "type", "model"}], "check",
+ *      "schema"}}}
+ *
+ * "cascades" (the model cascades llmops.json names, provider.h) is there only when
+ * llmops.json names one; the caller adds it (llmops_cascades_json).
  *
  * Every text is read by the blob id the lock records (the partials by
  * theirs), so a bundle holds exactly what was pinned.  A key's version is
@@ -36,13 +41,14 @@ int llmops_bundle_make(struct llmops_store *s, const struct llmops_lock *l, cons
  * loaders disagree on them), then held to what llmops_bundle_make writes for l at the
  * bundle's own commit: every prompt, every version in its place (stable, then canary),
  * every field (version, role, weight, path, commit, blob, sha256, format, text,
- * parameters, partials) equal, nothing else; and, when every field is, every byte.  Each
+ * parameters, partials) equal, nothing else; its "cascades" equal to cascades (what
+ * llmops.json names now; NULL: none); and, when every field is, every byte.  Each
  * difference is appended to problems (the caller's).  Returns 0 (problems or none),
  * LLMOPS_E_INPUT (not JSON, or refused by the strict reading: err says where), or an
  * error reading a pinned blob, or LLMOPS_E_NOMEM.
  */
 int llmops_bundle_verify(struct llmops_store *s, const char *text, size_t len, const char *label,
-			 const struct llmops_lock *l, struct llmops_strlist *problems,
-			 struct llmops_err *err);
+			 const struct llmops_lock *l, const cJSON *cascades,
+			 struct llmops_strlist *problems, struct llmops_err *err);
 
 #endif

@@ -208,4 +208,13 @@ int llmops_stream_has_content(int type, const char *s, size_t len, size_t *scann
 int llmops_split_argv(const char *cmd, char ***argv, struct llmops_err *err);
 void llmops_argv_free(char **argv);
 
+/*
+ * The cascades llmops.json's providers object names, as a bundle ships them: {"NAME":
+ * {"tiers": [{"provider", "type", "model"}], "check", "schema" (the JSON Schema of a
+ * schema:FILE check, read from FILE under root)}}, in the file's order, into *out (the
+ * caller's; NULL when it names none).  An error for a cascade that cannot run.
+ */
+int llmops_cascades_json(const cJSON *providers, const char *root, cJSON **out,
+			 struct llmops_err *err);
+
 #endif

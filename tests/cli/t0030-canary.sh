@@ -127,7 +127,6 @@ out["version-number"] = raw.replace('"bundle_version": 1', '"bundle_version": 1.
 for k, v in out.items():
     assert v != raw, k
     open("tampered/%s.json" % k, "w").write(v)
-print(len(out))
 EOF
 check "27 tampered copies" test "$(ls tampered | wc -l)" = 27
 for f in tampered/*.json; do

@@ -203,6 +203,34 @@ expect_rc 2 "--compare with --repeat"
 run llmops eval --dataset evals/mix.json --provider cascade:openai:gpt-4o-mini,openai:gpt-4o --fallback openai:gpt-4o
 expect_rc 2 "--fallback with a cascade"
 
+# the cascades llmops.json names travel in the bundle, and verify holds the bundle to them
+cat >llmops.json <<'EOF'
+{"providers": {"triage": {"type": "cascade", "tiers": ["openai:gpt-4o-mini", "big"],
+                          "check": "schema:evals/answer.schema.json"},
+               "big": {"type": "openai", "model": "gpt-4o"}}}
+EOF
+run llmops prompt bundle -o bundle.json
+expect_rc 0 "a bundle with a cascade"
+check "the cascade as an application applies it" python3 -c '
+import json; b=json.load(open("bundle.json")); c=b["cascades"]
+assert list(c)==["triage"], c
+t=c["triage"]
+assert t["tiers"]==[{"provider":"openai:gpt-4o-mini","type":"openai","model":"gpt-4o-mini"},
+                    {"provider":"big","type":"openai","model":"gpt-4o"}], t
+assert t["check"]=="schema:evals/answer.schema.json" and t["schema"]==json.load(open("evals/answer.schema.json")), t'
+run llmops prompt verify --bundle bundle.json
+expect_rc 0 "verify: the bundle holds what llmops.json names"
+python3 -c 'import json; b=json.load(open("bundle.json")); b["cascades"]["triage"]["check"]="pass"; json.dump(b, open("tampered.json","w"), indent=2)'
+run llmops prompt verify --bundle tampered.json
+expect_rc 1 "verify: a cascade changed in the bundle"
+check "says so" has "$out$err" "its \"cascades\" are not llmops.json's"
+echo '{}' >llmops.json
+run llmops prompt verify --bundle bundle.json
+expect_rc 1 "verify: llmops.json names no cascade now"
+check "says so" has "$out$err" "it has \"cascades\"; llmops.json names none"
+run llmops prompt bundle
+check "a bundle without cascades has no such key" python3 -c 'import json,sys; assert "cascades" not in json.loads(sys.argv[1])' "$out"
+
 # the tiers travel with the run: merged into another ledger as they are
 run llmops --ledger other.db ledger merge .llmops/ledger.db
 expect_rc 0 "merge"
