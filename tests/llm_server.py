@@ -31,6 +31,9 @@ Answers:
     a line "REPLY: text", in which case the reply is that text;
   - a line "REPLY-FOR MODEL: text" answers the text when the request asks
     MODEL (before any REPLY line): a cheap model that gets a case wrong;
+  - a plain chat request with "logprobs": true gets each answer token's
+    log-probability: 0 (certain), or log(P) for every token when the last user
+    message has a line "CONFIDENCE-FOR MODEL: P" naming the model asked;
   - a line "REPLY-KEY: text" answers the text and then the API key the
     request carried (a model that echoes a secret it was given);
   - a line "REPLY-CYCLE: a | b | c" answers a, then b, then c, then a again,
@@ -251,6 +254,23 @@ def verdict_logprobs(reply, messages):
     return {"content": [tok(head), tok(str(score), top), tok(tail)], "refusal": None}
 
 
+def answer_logprobs(reply, messages, model):
+    """Each token of a plain answer with its log-probability (a request with "logprobs":
+    true): 0, or log(P) when the last user message has "CONFIDENCE-FOR MODEL: P"."""
+    last = ""
+    for m in messages:
+        if isinstance(m, dict) and m.get("role") == "user":
+            last = content_text(m.get("content"))
+    lp = 0.0
+    for line in last.splitlines():
+        if line.startswith("CONFIDENCE-FOR ") and ":" in line:
+            who, p = line[len("CONFIDENCE-FOR "):].split(":", 1)
+            if who.strip() == model:
+                lp = math.log(float(p))
+    return {"content": [{"token": t, "logprob": lp, "bytes": list(t.encode()), "top_logprobs": []}
+                        for t in re.findall(r"\w+|[^\w\s]", reply)], "refusal": None}
+
+
 def prompt_tokens(messages, system=None):
     n = 3
     if system:
@@ -355,6 +375,8 @@ class Server:
             reply = preference_for(messages)
         else:
             reply = reply_for(messages, self.stats.seen, self.req_key, model)
+            if req.get("logprobs"):
+                logprobs = answer_logprobs(reply, messages, model)
         try:
             names, choice = llm_tools.check_openai(req)
         except llm_tools.ShapeError as e:

@@ -13,6 +13,7 @@
 #include "json.h"
 #include "jsonschema.h"
 #include "mem.h"
+#include "runfmt.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -71,11 +72,58 @@ int llmops_eval_cascade_setup(struct eval_setup *h, struct llmops_eval_variant *
 	v->prov = v->tiers[0];
 	v->price = v->tier_price[0];
 	v->fallback = NULL;
-	v->check =
-		strncmp(v->cascade->check, "schema:", 7) ? LLMOPS_CHECK_PASS : LLMOPS_CHECK_SCHEMA;
+	v->check = !strncmp(v->cascade->check, "schema:", 7)	? LLMOPS_CHECK_SCHEMA
+		   : !strncmp(v->cascade->check, "logprob:", 8) ? LLMOPS_CHECK_LOGPROB
+								: LLMOPS_CHECK_PASS;
 	if (v->check == LLMOPS_CHECK_SCHEMA)
 		return load_schema(h, v, v->cascade->check + 7);
+	if (v->check == LLMOPS_CHECK_LOGPROB) {
+		v->check_min = strtod(v->cascade->check + 8, NULL);
+		/* every tier that may escalate must say how sure it is */
+		for (size_t t = 0; t + 1 < v->ntiers; t++)
+			if (v->tiers[t]->type != LLMOPS_PROVIDER_OPENAI &&
+			    v->tiers[t]->type != LLMOPS_PROVIDER_OLLAMA)
+				return llmops_err_set(
+					h->err, LLMOPS_E_USAGE,
+					"provider '%s': check %s: tier %zu '%s' gives "
+					"no log-probabilities (openai: and ollama: "
+					"tiers do)",
+					v->cascade->label, v->cascade->check, t + 1,
+					v->tiers[t]->label);
+	}
 	return 0;
+}
+
+const cJSON *llmops_eval_cascade_extra(const struct llmops_eval *ev,
+				       const struct llmops_eval_job *j, cJSON **own)
+{
+	const struct llmops_eval_variant *v = &ev->vars[j->vi];
+	*own = NULL;
+	if (!v->cascade || v->check != LLMOPS_CHECK_LOGPROB || (size_t)j->tier + 1 >= v->ntiers)
+		return j->extra; /* the last tier's answer is the case's however sure it is */
+	*own = j->extra ? cJSON_Duplicate(j->extra, 1) : cJSON_CreateObject();
+	if (*own && !cJSON_HasObjectItem(*own, "logprobs"))
+		cJSON_AddTrueToObject(*own, "logprobs");
+	return *own;
+}
+
+double llmops_eval_mean_logprob(const char *body, size_t len)
+{
+	cJSON *b = body ? cJSON_ParseWithLength(body, len) : NULL;
+	const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(b, "choices"), 0);
+	const cJSON *lp = cJSON_GetObjectItemCaseSensitive(ch, "logprobs"), *t;
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(lp, "content");
+	double sum = 0;
+	long n = 0;
+	cJSON_ArrayForEach (t, content) {
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(t, "logprob");
+		if (cJSON_IsNumber(x) && isfinite(x->valuedouble) && x->valuedouble <= 0) {
+			sum += x->valuedouble;
+			n++;
+		}
+	}
+	cJSON_Delete(b);
+	return n ? sum / (double)n : NAN;
 }
 
 const struct llmops_provider *llmops_eval_job_prov(const struct llmops_eval *ev,
@@ -124,7 +172,26 @@ int llmops_eval_cascade_escalates(const struct llmops_eval *ev, const struct llm
 		return 1; /* no answer to keep: the next tier is the fallback */
 	if (v->check == LLMOPS_CHECK_SCHEMA)
 		return !schema_ok(v->check_schema, j->res.output);
+	if (v->check == LLMOPS_CHECK_LOGPROB) /* no log-probabilities: it cannot tell, ask on */
+		return isnan(j->logprob) || j->logprob < v->check_min;
 	return j->res.passed != 1;
+}
+
+/* Why j's answer escalates, into why[n] (it does: llmops_eval_cascade_escalates). */
+static void escalated_because(const struct llmops_eval *ev, const struct llmops_eval_job *j,
+			      char *why, size_t n)
+{
+	const struct llmops_eval_variant *v = &ev->vars[j->vi];
+	if (j->res.passed == LLMOPS_ERRORED)
+		snprintf(why, n, "the request failed");
+	else if (v->check == LLMOPS_CHECK_SCHEMA)
+		snprintf(why, n, "the answer is not JSON that %s accepts", v->cascade->check + 7);
+	else if (v->check == LLMOPS_CHECK_LOGPROB && isnan(j->logprob))
+		snprintf(why, n, "the answer gave no log-probabilities");
+	else if (v->check == LLMOPS_CHECK_LOGPROB)
+		snprintf(why, n, "mean token log-probability %.3f < %g", j->logprob, v->check_min);
+	else
+		snprintf(why, n, "the case did not pass");
 }
 
 /* The answer j holds, as its tier's entry of results.tiers. */
@@ -150,6 +217,8 @@ static cJSON *tier_json(const struct llmops_eval *ev, const struct llmops_eval_j
 			 {"cost_usd", j->res.cost_usd}, {"latency_ms", j->res.latency_ms},
 			 {"attempts", j->res.attempts});
 	cJSON_AddBoolToObject(o, "cache_hit", j->res.cache_hit);
+	if (ev->vars[j->vi].check == LLMOPS_CHECK_LOGPROB)
+		llmops_runfmt_add_num(o, "logprob", j->logprob);
 	return o;
 }
 
@@ -167,8 +236,12 @@ int llmops_eval_cascade_keep(struct llmops_eval *ev, struct llmops_eval_job *j)
 int llmops_eval_cascade_next(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
 	struct llmops_eval_variant *v = &ev->vars[j->vi];
+	char why[160];
+	escalated_because(ev, j, why, sizeof(why));
 	if (llmops_eval_cascade_keep(ev, j))
 		return -1;
+	cJSON_AddStringToObject(cJSON_GetArrayItem(j->tiers, cJSON_GetArraySize(j->tiers) - 1),
+				"escalated", why);
 	/* what this tier took, added to the final answer's own */
 	if (!isnan(j->res.cost_usd))
 		j->casc_cost += j->res.cost_usd;
@@ -204,7 +277,7 @@ int llmops_eval_cascade_next(struct llmops_eval *ev, struct llmops_eval_job *j)
 	llmops_call_release(&j->refusal);
 	LLMOPS_FREE_ALL(j->refusal_why, j->refusal_verdict, j->follow_error, j->verdict,
 			j->judge_note);
-	j->embed_score = j->judge_score = NAN;
+	j->embed_score = j->judge_score = j->logprob = NAN;
 	j->refused = -1;
 	j->awaiting = j->scored = j->count_out = j->nscores = 0;
 	j->tier++;

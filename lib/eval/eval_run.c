@@ -339,6 +339,8 @@ static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j,
 {
 	const struct llmops_price *price = llmops_eval_job_price(ev, j);
 	llmops_eval_set_str(&j->res.output, c->answer.text);
+	if (ev->vars[j->vi].check == LLMOPS_CHECK_LOGPROB) /* how sure the tier was */
+		j->logprob = llmops_eval_mean_logprob(c->raw.data, c->raw.len);
 	j->res.tokens_in = c->answer.tokens_in;
 	j->res.tokens_out = c->answer.tokens_out >= 0
 				    ? c->answer.tokens_out
@@ -374,8 +376,12 @@ static int build_request(struct llmops_eval *ev, struct llmops_eval_job *j,
 		fail_job(ev, j, "out of memory while rendering");
 		return -1;
 	}
-	if (llmops_provider_chat_request_extra(p, j->messages, j->rep ? salt : NULL, j->extra,
-					       &j->call.rq, &err)) {
+	cJSON *own = NULL;
+	const cJSON *extra = llmops_eval_cascade_extra(ev, j, &own);
+	int rc = llmops_provider_chat_request_extra(p, j->messages, j->rep ? salt : NULL, extra,
+						    &j->call.rq, &err);
+	cJSON_Delete(own);
+	if (rc) {
 		fail_job(ev, j, err.msg);
 		return -1;
 	}
@@ -492,7 +498,7 @@ static int from_cache(struct llmops_eval *ev, struct llmops_eval_job *j)
 						      &err);
 	if (j->call.prov->type == LLMOPS_PROVIDER_EXEC)
 		tmp.answer.tokens_in = tmp.answer.tokens_out = -1;
-	llmops_buf_release(&body);
+	tmp.raw = body; /* the answer as it came (a cascade's check reads its log-probabilities) */
 	if (rc) {
 		llmops_call_release(&tmp);
 		return 0; /* an unreadable entry: ask again */

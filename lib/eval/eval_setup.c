@@ -422,6 +422,7 @@ struct llmops_eval_job *llmops_eval_next_job(struct llmops_eval *ev, struct llmo
 			llmops_result_init(&j->res);
 			j->embed_score = NAN;
 			j->judge_score = NAN;
+			j->logprob = NAN;
 			j->judge_cost = NAN;
 			j->refused = -1;
 			j->prefer = -1;

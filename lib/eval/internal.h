@@ -52,6 +52,7 @@ struct llmops_eval_variant {
 	size_t ntiers;
 	int check;
 	cJSON *check_schema;
+	double check_min; /* LLMOPS_CHECK_LOGPROB's least mean log-probability */
 	long tier_answers[LLMOPS_CASCADE_MAX];
 	long escalations; /* answers that went on to the next tier */
 	/* the judge's verdicts on this variant's outputs, apart from what the variant cost */
@@ -70,8 +71,9 @@ struct llmops_eval_variant {
 
 /* When a cascade's answer escalates to its next tier. */
 enum {
-	LLMOPS_CHECK_PASS,   /* the case failed (or erred): its gating metric and assertions */
-	LLMOPS_CHECK_SCHEMA, /* the answer is no JSON valid against the cascade's schema */
+	LLMOPS_CHECK_PASS,    /* the case failed (or erred): its gating metric and assertions */
+	LLMOPS_CHECK_SCHEMA,  /* the answer is no JSON valid against the cascade's schema */
+	LLMOPS_CHECK_LOGPROB, /* the answer's mean token log-probability is under check_min */
 };
 
 /* What one case needs to be scored (from the case and the defaults). */
@@ -138,6 +140,7 @@ struct llmops_eval_job {
 	   NULL before an escalation) and what they took, added to the final answer's own */
 	int tier;
 	cJSON *tiers;
+	double logprob; /* the last answer's mean token log-probability; NAN: none given */
 	double casc_cost, casc_latency, casc_judge_cost;
 	long casc_in, casc_out;
 	int casc_attempts, casc_unpriced;
@@ -498,6 +501,12 @@ const struct llmops_price *llmops_eval_job_price(const struct llmops_eval *ev,
 						 const struct llmops_eval_job *j);
 /* --compare: the cascade against the second variant, from the ledger (finish). */
 int llmops_eval_cascade_compare(struct llmops_eval *ev, struct llmops_err *err);
+/* The body of a request of j with what its cascade's check needs (logprobs): j->extra, or
+ *own (the caller's, cJSON_Delete) made from it. */
+const cJSON *llmops_eval_cascade_extra(const struct llmops_eval *ev,
+				       const struct llmops_eval_job *j, cJSON **own);
+/* The mean log-probability of an OpenAI-shaped answer's tokens (body[0..len)); NAN: none. */
+double llmops_eval_mean_logprob(const char *body, size_t len);
 /* Whether j's scored answer fails its cascade's check with a tier left to ask. */
 int llmops_eval_cascade_escalates(const struct llmops_eval *ev, const struct llmops_eval_job *j);
 /* j's answer kept as its tier's (j->tiers); -1 when out of memory. */

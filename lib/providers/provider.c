@@ -192,7 +192,8 @@ static int cascade_from_config(struct llmops_provider *p, const char *name, cons
 		llmops_strlist_append(&p->tiers, x->valuestring);
 	}
 	if (c && (!cJSON_IsString(c) || !c->valuestring[0]))
-		return bad_field(err, name, "check", "\"pass\" or \"schema:FILE\"");
+		return bad_field(err, name, "check",
+				 "\"pass\", \"schema:FILE\" or \"logprob:MIN\"");
 	if (!(p->check = strdup(c ? c->valuestring : "pass")))
 		return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 	return 0;
@@ -397,11 +398,24 @@ static int cascade_check(const struct llmops_provider *p, const cJSON *cfg, stru
 					"provider '%s': '%s' is tier %zu and tier %zu", p->label, t,
 					k + 1, i + 1);
 	}
+	if (!strncmp(p->check, "logprob:", 8)) {
+		char *end;
+		double min = strtod(p->check + 8, &end);
+		if (end == p->check + 8 || *end || !(min <= 0))
+			return llmops_err_set(
+				err, LLMOPS_E_USAGE,
+				"provider '%s': check '%s': logprob:MIN takes the "
+				"least mean log-probability of the answer's tokens, a "
+				"number <= 0 (-0.3: about 74%% per token)",
+				p->label, p->check);
+		return 0;
+	}
 	if (strcmp(p->check, "pass") && (strncmp(p->check, "schema:", 7) || !p->check[7]))
 		return llmops_err_set(err, LLMOPS_E_USAGE,
 				      "provider '%s': unknown check '%s' (known: pass, the case's "
 				      "own verdict; schema:FILE, the answer is JSON valid against "
-				      "a JSON Schema)",
+				      "a JSON Schema; logprob:MIN, the answer's mean token "
+				      "log-probability)",
 				      p->label, p->check);
 	return 0;
 }

@@ -18,7 +18,8 @@
  *                    answer escalates to B when it fails the cascade's check
  *                    (the case's own verdict, "pass"), and so on; named in
  *                    llmops.json as {"type": "cascade", "tiers": [...],
- *                    "check": "pass" or "schema:FILE"}; a tier is no cascade
+ *                    "check": "pass", "schema:FILE" or "logprob:MIN"}; a tier
+ *                    is no cascade
  *   NAME             a provider named in llmops.json "providers": an object
  *                    with type (openai, anthropic, ollama, exec), model,
  *                    base_url, api_key_env, command (exec), temperature,
@@ -73,8 +74,9 @@ struct llmops_provider {
 	int stream;	 /* ask for a streamed answer (time to first token) */
 	char *fallback;	 /* owned: the spec of the fallback provider from llmops.json, or NULL */
 	/* a cascade: its tiers' specs, in order (2 to LLMOPS_CASCADE_MAX), and when an answer
-	   escalates: "pass" (the case's verdict) or "schema:FILE" (the answer is JSON that
-	   validates against the JSON Schema in FILE); owned */
+	   escalates: "pass" (the case's verdict), "schema:FILE" (the answer is JSON that
+	   validates against the JSON Schema in FILE) or "logprob:MIN" (the mean
+	   log-probability of the answer's tokens is at least MIN); owned */
 	struct llmops_strlist tiers;
 	char *check;
 	char *const *env; /* borrowed: the environment keys and the exec child come from */

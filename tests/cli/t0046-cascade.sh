@@ -156,6 +156,32 @@ import json,sys; d=json.loads(sys.argv[1]); c=d["variants"][0]["cascade"]
 assert c["check"]=="schema:evals/answer.schema.json" and c["escalated"]==3, c
 assert all(json.loads(r["output"])["answer"] for r in d["results"]), d["results"]' "$out"
 
+# check logprob:MIN: the small model's own confidence (0.4 a token: log 0.4 = -0.916 < -0.5)
+python3 - <<'EOF'
+import json
+json.dump([{"id": "p%d" % i, "input": "REPLY: answer %d\nCONFIDENCE-FOR gpt-4o-mini: %s" % (i, "0.4" if i < 3 else "0.9"),
+            "expected": "answer %d" % i} for i in range(8)], open("evals/sure.json", "w"))
+EOF
+python3 -c 'import json; c=json.load(open("llmops.json")); c["providers"]["sure"]={"type": "cascade", "tiers": ["openai:gpt-4o-mini", "openai:gpt-4o"], "check": "logprob:-0.5"}; c["providers"]["claude"]={"type": "cascade", "tiers": ["anthropic:claude-3-5-haiku-latest", "openai:gpt-4o"], "check": "logprob:-0.5"}; json.dump(c, open("llmops.json","w"))'
+run llmops eval --dataset evals/sure.json --provider sure --min-pass-rate 0 --format json
+expect_rc 0 "a cascade on the answer's confidence"
+check "the three unsure answers escalated, with the reason" python3 -c '
+import json,sys,math; d=json.loads(sys.argv[1]); v=d["variants"][0]
+assert v["cascade"]["escalated"]==3 and v["cascade"]["check"]=="logprob:-0.5", v
+for r in d["results"]:
+    i=int(r["case"][1:]); t=r["tiers"][0]
+    want=math.log(0.4 if i < 3 else 0.9)
+    assert abs(t["logprob"]-want) < 1e-9, t
+    assert len(r["tiers"])==(2 if i < 3 else 1), r
+    if i < 3:
+        assert t["escalated"]=="mean token log-probability %.3f < -0.5" % want, t
+        assert "logprob" not in r["tiers"][1] or r["tiers"][1]["logprob"] is None, r["tiers"][1]' "$out"
+printf '%s\n' "$out" >sure.json
+check "it validates against eval.schema.json" python3 "$VALIDATE" eval.schema.json sure.json
+run llmops eval --dataset evals/sure.json --provider claude --min-pass-rate 0
+expect_rc 2 "a logprob check on a tier that gives none"
+check "names the tier" has "$err" "tier 1 'anthropic:claude-3-5-haiku-latest' gives no log-probabilities"
+
 # a failed request escalates too: the next tier is the fallback
 run llmops eval --dataset evals/mix.json --provider cascade:openai:no-such-model,openai:gpt-4o --min-pass-rate 0 --retries 0 --format json
 check "every case answered by the second tier" python3 -c '

@@ -767,7 +767,15 @@ static void test_cascade_specs(void **state)
 		" \"check\": \"schema:s.json\"}, \"big\": {\"type\": \"openai\", \"model\": \"b\"},"
 		" \"loop\": {\"type\": \"cascade\", \"tiers\": [\"openai:a\", \"loop\"]},"
 		" \"nest\": {\"type\": \"cascade\", \"tiers\": [\"openai:a\", \"triage\"]},"
-		" \"bad\": {\"type\": \"cascade\", \"tiers\": \"openai:a\"}}");
+		" \"bad\": {\"type\": \"cascade\", \"tiers\": \"openai:a\"},"
+		" \"lp1\": {\"type\": \"cascade\", \"tiers\": [\"openai:a\", \"openai:b\"],"
+		" \"check\": \"logprob:0.5\"},"
+		" \"lp2\": {\"type\": \"cascade\", \"tiers\": [\"openai:a\", \"openai:b\"],"
+		" \"check\": \"logprob:sure\"},"
+		" \"lp3\": {\"type\": \"cascade\", \"tiers\": [\"openai:a\", \"openai:b\"],"
+		" \"check\": \"logprob:-0.25\"},"
+		" \"odd\": {\"type\": \"cascade\", \"tiers\": [\"openai:a\", \"openai:b\"],"
+		" \"check\": \"judge:x\"}}");
 	assert_non_null(cfg);
 	assert_int_equal(
 		llmops_provider_resolve(&p, "cascade: openai:a , ollama:b", cfg, NULL, &err), 0);
@@ -784,6 +792,9 @@ static void test_cascade_specs(void **state)
 	assert_string_equal(p->check, "schema:s.json");
 	assert_string_equal(p->tiers.items[1], "big");
 	llmops_provider_free(p);
+	assert_int_equal(llmops_provider_resolve(&p, "lp3", cfg, NULL, &err), 0);
+	assert_string_equal(p->check, "logprob:-0.25");
+	llmops_provider_free(p);
 	const char *bad[][2] = {
 		{"cascade:openai:a", "a cascade of 1 tier"},
 		{"cascade:openai:a,,openai:b", "an empty tier"},
@@ -794,6 +805,9 @@ static void test_cascade_specs(void **state)
 		{"nest", "tier 2 'triage' is a cascade"},
 		{"bad", "providers.bad.tiers: must be a list"},
 		{"cascade:a,b,c,d,e,f,g,h,i", "9 tiers, more than the 8"},
+		{"lp1", "logprob:MIN takes the least mean log-probability"},
+		{"lp2", "logprob:MIN takes the least mean log-probability"},
+		{"odd", "unknown check 'judge:x'"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&err, 0, sizeof(err));
