@@ -302,6 +302,18 @@ void llmops_eval_cascade_total(struct llmops_eval *ev, struct llmops_eval_job *j
 	j->res.attempts += j->casc_attempts;
 }
 
+void llmops_eval_cascade_restore(struct llmops_eval *ev, size_t vi, const char *tiers)
+{
+	struct llmops_eval_variant *v = &ev->vars[vi];
+	cJSON *a = v->cascade && tiers ? cJSON_Parse(tiers) : NULL;
+	int n = cJSON_GetArraySize(a);
+	if (n > 0 && (size_t)n <= v->ntiers) {
+		v->tier_answers[n - 1]++;
+		v->escalations += n - 1;
+	}
+	cJSON_Delete(a);
+}
+
 /* ------------------------------------------------------------ --compare */
 
 struct cmp_read {

@@ -126,6 +126,7 @@ static int restore_one(const struct llmops_result *r, void *ud)
 			ev->judge_spent += r->judge_cost_usd;
 		}
 	}
+	llmops_eval_cascade_restore(ev, j.vi, r->tiers);
 	llmops_eval_account(ev, &j);
 	ev->restored++;
 	return 0;

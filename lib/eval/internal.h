@@ -513,6 +513,9 @@ int llmops_eval_cascade_escalates(const struct llmops_eval *ev, const struct llm
 int llmops_eval_cascade_keep(struct llmops_eval *ev, struct llmops_eval_job *j);
 /* j's answer kept and its figures set aside, j made ready for the next tier; -1 out of memory. */
 int llmops_eval_cascade_next(struct llmops_eval *ev, struct llmops_eval_job *j);
+/* A result of the run being resumed: the tier that answered it last counted (tiers: its
+   results.tiers; NULL: no cascade). */
+void llmops_eval_cascade_restore(struct llmops_eval *ev, size_t vi, const char *tiers);
 /* j's last answer: the earlier tiers' figures added to it, the tier counted. */
 void llmops_eval_cascade_total(struct llmops_eval *ev, struct llmops_eval_job *j);
 

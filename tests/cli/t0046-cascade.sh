@@ -257,6 +257,26 @@ check "says so" has "$out$err" "it has \"cascades\"; llmops.json names none"
 run llmops prompt bundle
 check "a bundle without cascades has no such key" python3 -c 'import json,sys; assert "cascades" not in json.loads(sys.argv[1])' "$out"
 
+# an interrupted cascade run resumed: the tiers of the results kept count in its figures
+start_server --latency-ms 100
+export OPENAI_BASE_URL="$BASE"
+runs0=$(sql "select count(*) from runs")
+"$LLMOPS" eval --dataset evals/mix.json --provider cascade:openai:gpt-4o-mini,openai:gpt-4o --min-pass-rate 0 --concurrency 2 --no-cache >int.out 2>int.err &
+pid=$!
+wait_results "$runs0" 4
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+expect_rc 130 "Ctrl-C stops the cascade run"
+run_id=$(sql "select id from runs order by id desc limit 1")
+done1=$(sql "select count(*) from results where run_id='$run_id'")
+check "some results kept" test "$done1" -gt 0 -a "$done1" -lt 20
+run llmops eval --resume "$run_id" --format json
+expect_rc 0 "the resumed cascade run completes"
+check "its escalations count every result, kept or new" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); c=d["variants"][0]["cascade"]
+assert (c["escalated"], [t["answered"] for t in c["tiers"]])==(6, [14, 6]), c' "$out"
+
 # the tiers travel with the run: merged into another ledger as they are
 run llmops --ledger other.db ledger merge .llmops/ledger.db
 expect_rc 0 "merge"
