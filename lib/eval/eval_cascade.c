@@ -127,21 +127,22 @@ double llmops_eval_mean_logprob(const char *body, size_t len)
 }
 
 const struct llmops_provider *llmops_eval_job_prov(const struct llmops_eval *ev,
-						   const struct llmops_eval_job *j)
+						   const struct llmops_eval_job *j,
+						   const struct llmops_price **price)
 {
 	const struct llmops_eval_variant *v = &ev->vars[j->vi];
-	if (v->cascade)
-		return v->tiers[j->tier];
-	return j->on_fallback && v->fallback ? v->fallback : v->prov;
-}
-
-const struct llmops_price *llmops_eval_job_price(const struct llmops_eval *ev,
-						 const struct llmops_eval_job *j)
-{
-	const struct llmops_eval_variant *v = &ev->vars[j->vi];
-	if (v->cascade)
-		return v->tier_price[j->tier];
-	return j->on_fallback && v->fallback ? v->fallback_price : v->price;
+	const struct llmops_price *pr = v->price;
+	const struct llmops_provider *p = v->prov;
+	if (v->cascade) {
+		p = v->tiers[j->tier];
+		pr = v->tier_price[j->tier];
+	} else if (j->on_fallback && v->fallback) {
+		p = v->fallback;
+		pr = v->fallback_price;
+	}
+	if (price)
+		*price = pr;
+	return p;
 }
 
 /* Whether the answer is one JSON value the schema accepts. */
@@ -197,7 +198,7 @@ static void escalated_because(const struct llmops_eval *ev, const struct llmops_
 /* The answer j holds, as its tier's entry of results.tiers. */
 static cJSON *tier_json(const struct llmops_eval *ev, const struct llmops_eval_job *j)
 {
-	const struct llmops_provider *p = llmops_eval_job_prov(ev, j);
+	const struct llmops_provider *p = llmops_eval_job_prov(ev, j, NULL);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "tier", j->tier + 1);
 	cJSON_AddStringToObject(o, "provider", p->label);

@@ -93,7 +93,7 @@ int llmops_eval_record(struct llmops_eval *ev, const struct llmops_eval_job *j,
 	   or a run of several providers (whose own row names none) */
 	if (j->res.passed != LLMOPS_SKIPPED &&
 	    (ev->many_providers || j->on_fallback || v->cascade)) {
-		const struct llmops_provider *p = llmops_eval_job_prov(ev, j);
+		const struct llmops_provider *p = llmops_eval_job_prov(ev, j, NULL);
 		r.provider = llmops_provider_type_name(p->type);
 		r.model = p->model;
 	}
@@ -198,7 +198,9 @@ static void skip_job(struct llmops_eval *ev, struct llmops_eval_job *j)
 /* j's request is about to be sent: counted in flight against --max-cost. */
 static struct llmops_call *send_job(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	j->est_cost = estimate(llmops_eval_job_price(ev, j), j, j->call.prov);
+	const struct llmops_price *price = NULL;
+	llmops_eval_job_prov(ev, j, &price);
+	j->est_cost = estimate(price, j, j->call.prov);
 	ev->inflight_cost += j->est_cost;
 	ev->inflight++;
 	return &j->call;
@@ -337,7 +339,8 @@ static double cos_sim(const double *a, const double *b, size_t d)
 static void take_answer(struct llmops_eval *ev, struct llmops_eval_job *j,
 			const struct llmops_call *c, int cached)
 {
-	const struct llmops_price *price = llmops_eval_job_price(ev, j);
+	const struct llmops_price *price = NULL;
+	llmops_eval_job_prov(ev, j, &price);
 	llmops_eval_set_str(&j->res.output, c->answer.text);
 	if (ev->vars[j->vi].check == LLMOPS_CHECK_LOGPROB) /* how sure the tier was */
 		j->logprob = llmops_eval_mean_logprob(c->raw.data, c->raw.len);
@@ -456,7 +459,7 @@ static int tool_loop(struct llmops_eval *ev, struct llmops_eval_job *j,
    answered (or served by the cache, or stopped by the budget). */
 static void ask_again(struct llmops_eval *ev, struct llmops_eval_job *j)
 {
-	if (build_request(ev, j, llmops_eval_job_prov(ev, j)))
+	if (build_request(ev, j, llmops_eval_job_prov(ev, j, NULL)))
 		return;
 	j->call.attempts = 0; /* a new request: its own attempts (the step's count is kept) */
 	if (from_cache(ev, j))
@@ -722,7 +725,7 @@ static int escalate(struct llmops_eval *ev, struct llmops_eval_job *j)
 		return 0; /* the budget is spent: this tier's answer is the case's */
 	if (llmops_eval_cascade_next(ev, j))
 		return 0;
-	if (build_request(ev, j, llmops_eval_job_prov(ev, j)))
+	if (build_request(ev, j, llmops_eval_job_prov(ev, j, NULL)))
 		return 1; /* failed, and recorded */
 	j->call.attempts = 0;
 	if (from_cache(ev, j))

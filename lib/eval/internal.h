@@ -494,11 +494,11 @@ int llmops_eval_check_models(struct eval_setup *h);
 /* eval_cascade.c: a variant whose provider (v->prov, as resolved) is a cascade: its tiers
    resolved and priced, its check's schema loaded, v->prov its first tier. */
 int llmops_eval_cascade_setup(struct eval_setup *h, struct llmops_eval_variant *v);
-/* Who answers j now, and at what price: its cascade tier, its fallback or its variant's. */
+/* Who answers j now (its cascade tier, its fallback or its variant's provider), and at
+   what price into *price (NULL: not wanted; *price NULL: unpriced). */
 const struct llmops_provider *llmops_eval_job_prov(const struct llmops_eval *ev,
-						   const struct llmops_eval_job *j);
-const struct llmops_price *llmops_eval_job_price(const struct llmops_eval *ev,
-						 const struct llmops_eval_job *j);
+						   const struct llmops_eval_job *j,
+						   const struct llmops_price **price);
 /* --compare: the cascade against the second variant, from the ledger (finish). */
 int llmops_eval_cascade_compare(struct llmops_eval *ev, struct llmops_err *err);
 /* The body of a request of j with what its cascade's check needs (logprobs): j->extra, or
