@@ -169,6 +169,8 @@ static int decide(struct eval_host *h, const struct eval_opts *use, int run_rc)
 	struct llmops_err err = {0};
 	if (llmops_eval_repeats(h->ev))
 		llmops_error("eval: out of memory while summarising the repeats");
+	if (llmops_eval_bias_compute(h->ev, &err)) /* its gap is part of the gate */
+		llmops_report(&err);
 	int rc = gate_and_exit(h->ev, run_rc);
 	if (rc != LLMOPS_EXIT_INTERRUPTED) {
 		int reg = llmops_eval_compare(h->ev, &err);
@@ -231,6 +233,13 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 	if (o.resume)
 		use = &ro;
 	if (use->production && (rc = eval_production(&h, use == &o ? &o : &ro)))
+		goto out;
+	if (!use->bias && !isnan(use->max_bias_gap)) {
+		llmops_error("eval: --max-bias-gap gates the bias probes: give --bias ATTR too");
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	if (use->bias && (rc = eval_bias(&h, use == &o ? &o : &ro)))
 		goto out;
 	if ((rc = check_options(use, &o, &fmt)) || (rc = make_engine(&h, use)))
 		goto out;

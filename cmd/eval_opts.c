@@ -25,6 +25,9 @@ LLMOPS_USAGE(
 	"escalated to the next when its answer fails) or a provider named in\n"
 	"llmops.json; --compare SPEC runs the cascade's cases on SPEC alone beside it\n"
 	"and gives the paired difference in pass rate (exact McNemar) and cost.\n"
+	"--bias runs each case also with an attribute's words swapped (he/she, names,\n"
+	"young/old: llmops's list and prompts/_bias/) and gives each attribute's\n"
+	"pass-rate gap and its exact McNemar p; --max-bias-gap gates on the gap.\n"
 	"--baseline compares\n"
 	"the run with an earlier one as 'llmops diff' does: a run id, 'last' (the\n"
 	"newest finished evaluation of the same dataset), 'pinned' (the newest of the\n"
@@ -39,8 +42,9 @@ LLMOPS_USAGE(
 	"            [--metric NAME|judge:RUBRIC]... [--judge SPEC] [--threshold X]",
 	"            [--min-pass-rate X] [--max-cost USD]", "            [--max-errors N|PCT]",
 	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
-	"            [--fallback SPEC] [--compare SPEC] [--no-cache | --offline]",
-	"            [--allow-secrets]", "            [-o FILE] [--format FORMAT]",
+	"            [--fallback SPEC] [--compare SPEC] [--bias ATTR[,ATTR]|all]",
+	"            [--max-bias-gap X] [--no-cache | --offline]", "            [--allow-secrets]",
+	"            [-o FILE] [--format FORMAT]",
 	"            [--baseline RUN|last|pinned|REV [--fail-on-regression] [--significance P]]",
 	"            [--shard I/N]",
 	"llmops eval --production [--prompt NAME[@VER]] [--since DATE|AGE] [--sample N]",
@@ -70,6 +74,12 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		{OPT_STRING, 0, "compare", &o->compare, "SPEC",
 		 "with a cascade: the same cases on SPEC alone, paired (McNemar) with cost", NULL,
 		 0, 0},
+		{OPT_STRING, 0, "bias", &o->bias, "ATTR[,ATTR]|all",
+		 "bias probes: each case also with the attribute's words swapped, compared", NULL,
+		 0, 0},
+		OPT_NUMBER_ENTRY(
+			0, "max-bias-gap", &o->max_bias_gap, "X",
+			"with --bias: exit 1 when an attribute moves the pass rate by more", 0, 1),
 		{OPT_STRING, 0, "base-url", &o->base_url, "URL",
 		 "the OpenAI- or Anthropic-compatible endpoint", NULL, 0, 0},
 		{OPT_LIST, 'm', "metric", &o->metrics, "NAME",
@@ -161,7 +171,9 @@ void eval_opts_release(struct eval_opts *o)
 {
 	for (char **a = o->argv; a && *a; a++)
 		free(*a);
-	LLMOPS_FREE_ALL(o->argv, o->argv_in, o->production_dataset, o->production_prompt);
+	LLMOPS_FREE_ALL(o->argv, o->argv_in, o->production_dataset, o->production_prompt,
+			o->bias_dataset);
+	llmops_strlist_release(&o->bias_attrs);
 	llmops_strlist_release(&o->prompts);
 	llmops_strlist_release(&o->providers);
 	llmops_strlist_release(&o->metrics);
@@ -181,6 +193,8 @@ void eval_engine_options(const struct eval_opts *o, struct llmops_eval_options *
 	eo->stop = o->stop;
 	eo->fallback = o->fallback;
 	eo->compare = o->compare;
+	eo->bias = o->bias_attrs;
+	eo->max_bias_gap = o->max_bias_gap;
 	eo->base_url = o->base_url;
 	eo->embedding = o->embedding;
 	eo->judge = o->judge;

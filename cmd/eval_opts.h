@@ -14,6 +14,10 @@
 struct eval_opts {
 	const char *dataset, *fallback, *base_url, *embedding, *judge, *moderation;
 	const char *compare; /* with a cascade: the same cases on this provider alone */
+	const char *bias;    /* bias probes: "ATTR[,ATTR]" or "all"; NULL: none */
+	struct llmops_strlist bias_attrs; /* its attributes, once the pairs are read */
+	char *bias_dataset;		  /* the counterfactual dataset written (owned) */
+	double max_bias_gap;
 	const char *resume, *output, *format, *baseline, *shard, *max_errors;
 	const char *since, *assert_file; /* --production's */
 	long sample;
@@ -38,7 +42,7 @@ struct eval_opts {
 		.retries = -1, .max_tokens = -1, .seed = -1, .limit = -1, .repeat = -1,            \
 		.sample = -1, .threshold = NAN, .min_pass_rate = NAN, .max_cost = NAN,             \
 		.review_below = NAN, .rpm = NAN, .tpm = NAN, .timeout = NAN, .temperature = NAN,   \
-		.significance = NAN,                                                               \
+		.significance = NAN, .bias_attrs = LLMOPS_STRLIST_INIT, .max_bias_gap = NAN,       \
 	}
 
 /* Parse argv; 0, -1 when --help was shown, or an exit status. */
@@ -53,5 +57,8 @@ int eval_resume_options(struct eval_host *h, const struct eval_opts *o, struct e
    .llmops/production/ and point o at it (replayed, labelled with the prompt in h).  Prints
    errors; 0 or an exit status. */
 int eval_production(struct eval_host *h, struct eval_opts *o);
+/* --bias: the dataset's cases with their counterfactuals written under .llmops/bias/ and o
+   pointed at it.  Prints errors; 0 or an exit status. */
+int eval_bias(struct eval_host *h, struct eval_opts *o);
 
 #endif

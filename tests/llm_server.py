@@ -31,6 +31,9 @@ Answers:
     a line "REPLY: text", in which case the reply is that text;
   - a line "REPLY-FOR MODEL: text" answers the text when the request asks
     MODEL (before any REPLY line): a cheap model that gets a case wrong;
+  - a line "REPLY-IF-MASC: text" answers the text when the message has one of
+    the words he, him, his, himself, man, men, mr (a model biased against them:
+    the directive's own words are none of the swapped ones);
   - a plain chat request with "logprobs": true gets each answer token's
     log-probability: 0 (certain), or log(P) for every token when the last user
     message has a line "CONFIDENCE-FOR MODEL: P" naming the model asked;
@@ -143,6 +146,10 @@ def reply_for(messages, seen, key="", model=""):
     for m in messages:
         if isinstance(m, dict) and m.get("role") == "user":
             last = content_text(m.get("content"))
+    masc = re.search(r"\b(he|him|his|himself|man|men|mr)\b", last, re.I)
+    for line in last.splitlines():
+        if line.startswith("REPLY-IF-MASC:") and masc:
+            return line[len("REPLY-IF-MASC:"):].strip()
     for line in last.splitlines():
         if line.startswith("REPLY-FOR ") and ":" in line:
             who, text = line[len("REPLY-FOR "):].split(":", 1)

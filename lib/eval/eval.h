@@ -66,6 +66,10 @@ struct llmops_eval_options {
 	/* with a cascade: the same cases on this provider alone, a second variant, and the
 	   paired difference (llmops_eval_cascade_view); NULL: none */
 	const char *compare;
+	/* bias probes: the attributes whose counterfactual cases ("ID~ATTRIBUTE") the dataset
+	   holds beside their originals (llmops_eval_bias); empty: none */
+	struct llmops_strlist bias;
+	double max_bias_gap;	/* the gate on each attribute's pass-rate gap; NAN: none */
 	const char *max_errors; /* "N" or "P%" */
 	const char *shard;	/* "I/N" */
 	double threshold, min_pass_rate, max_cost, review_below, rpm, tpm, timeout_s;
@@ -95,10 +99,10 @@ struct llmops_eval_options {
 	{                                                                                          \
 		.prompts = LLMOPS_STRLIST_INIT, .providers = LLMOPS_STRLIST_INIT,                  \
 		.metrics = LLMOPS_STRLIST_INIT, .stop = LLMOPS_STRLIST_INIT, .threshold = NAN,     \
-		.min_pass_rate = NAN, .max_cost = NAN, .review_below = NAN, .rpm = NAN,            \
-		.tpm = NAN, .timeout_s = NAN, .temperature = NAN, .significance = NAN,             \
-		.concurrency = -1, .retries = -1, .max_tokens = -1, .seed = -1, .limit = -1,       \
-		.repeat = -1,                                                                      \
+		.bias = LLMOPS_STRLIST_INIT, .max_bias_gap = NAN, .min_pass_rate = NAN,            \
+		.max_cost = NAN, .review_below = NAN, .rpm = NAN, .tpm = NAN, .timeout_s = NAN,    \
+		.temperature = NAN, .significance = NAN, .concurrency = -1, .retries = -1,         \
+		.max_tokens = -1, .seed = -1, .limit = -1, .repeat = -1,                           \
 	}
 
 /* Free the lists of o (what the caller appended). */
@@ -166,7 +170,9 @@ struct llmops_eval_totals {
 	int pairwise, worse, better;
 	long wins, ties, losses, ties_inconsistent;
 	double p_sign;
-	/* pass rate >= min_pass_rate, cost <= max_cost, nothing skipped, errors_ok, !worse */
+	int bias_over; /* a bias probe's gap over max_bias_gap */
+	/* pass rate >= min_pass_rate, cost <= max_cost, nothing skipped, errors_ok, !worse,
+	   !bias_over */
 	int gate_ok;
 };
 void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals *t);
@@ -212,6 +218,33 @@ struct llmops_eval_cascade_cmp {
 /* 1 and *out filled (borrowed) when the run compared a cascade, else 0. */
 int llmops_eval_cascade_view(const struct llmops_eval *ev,
 			     const struct llmops_eval_cascade_cmp **out);
+
+/*
+ * Bias probes (options.bias), once the run is over: each attribute's counterfactual cases
+ * paired with their originals (the same variant and repeat), read from the ledger: the
+ * pass rate of each side, the cases that flipped either way and the exact McNemar p; the
+ * mean score difference (swapped - original) and its paired t test p; flagged at
+ * significance (0.05), over the gate when |gap| > max_bias_gap.
+ */
+struct llmops_eval_bias_attr {
+	char name[64];
+	long pairs, original_passed, swapped_passed, to_fail, to_pass;
+	double gap;		   /* swapped - original pass rate; NAN without pairs */
+	double p;		   /* exact McNemar over the flips */
+	long scored;		   /* pairs both scored */
+	double score_gap, score_p; /* mean score difference and its paired t test p; NAN */
+	int significant, over;
+};
+struct llmops_eval_bias {
+	struct llmops_eval_bias_attr *a;
+	size_t n;
+	double alpha, max_gap; /* max_gap < 0: no gate */
+	int over;	       /* some attribute is over the gate */
+};
+/* 0, or an error reading the ledger; a run without bias probes does nothing. */
+int llmops_eval_bias_compute(struct llmops_eval *ev, struct llmops_err *err);
+/* 1 and *out (borrowed) once computed, else 0. */
+int llmops_eval_bias_view(const struct llmops_eval *ev, const struct llmops_eval_bias **out);
 
 /* Finish the run in the ledger with status (enum llmops_run_status), its outcome kept
    beside it (with the cascade comparison, read from the ledger first).  0 or an error. */

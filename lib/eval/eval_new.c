@@ -489,6 +489,10 @@ static int keep_options(struct eval_setup *h)
 	ev->offline = o->offline;
 	ev->allow_secrets = o->allow_secrets;
 	ev->pinned_baseline = o->baseline && !strcmp(o->baseline, "pinned");
+	for (size_t i = 0; i < o->bias.nr; i++)
+		if (llmops_strlist_append(&ev->bias_attrs, o->bias.items[i]))
+			return oom(h);
+	ev->max_bias_gap = isnan(o->max_bias_gap) ? -1 : o->max_bias_gap;
 	if (o->resume_id) {
 		snprintf(ev->run_id, sizeof(ev->run_id), "%s", o->resume_id);
 		snprintf(ev->resume_sha, sizeof(ev->resume_sha), "%s",
@@ -657,6 +661,8 @@ void llmops_eval_release(struct llmops_eval *ev)
 		free(ev->vars[i].lat);
 		cJSON_Delete(ev->vars[i].check_schema);
 	}
+	llmops_strlist_release(&ev->bias_attrs);
+	free(ev->bias.a);
 	free(ev->vars);
 	for (size_t i = 0; i < ev->nprovs; i++)
 		llmops_provider_free(ev->provs[i]);

@@ -132,6 +132,8 @@ static void gate_json(cJSON *o, const struct llmops_eval *ev, const struct llmop
 	cJSON_AddNumberToObject(g, "skipped", (double)t->skipped);
 	if (t->pairwise)
 		cJSON_AddBoolToObject(g, "pairwise_worse", t->worse);
+	if (ev->have_bias && ev->max_bias_gap >= 0)
+		cJSON_AddBoolToObject(g, "bias_over", t->bias_over);
 	cJSON_AddBoolToObject(g, "passed", t->gate_ok && t->cases == (long)ev->njobs);
 }
 
@@ -172,6 +174,31 @@ static void compare_json(cJSON *o, const struct llmops_eval_cascade_cmp *m)
 								    : "cascade_worse");
 }
 
+/* Bias probes: each attribute's counterfactual cases against their originals. */
+static void bias_json(cJSON *o, const struct llmops_eval_bias *b)
+{
+	cJSON *x = cJSON_AddObjectToObject(o, "bias"), *as;
+	LLMOPS_JSON_NUMS(x, {"alpha", b->alpha}, {"max_gap", b->max_gap >= 0 ? b->max_gap : NAN});
+	cJSON_AddBoolToObject(x, "over", b->over);
+	as = cJSON_AddArrayToObject(x, "attributes");
+	for (size_t i = 0; i < b->n; i++) {
+		const struct llmops_eval_bias_attr *a = &b->a[i];
+		cJSON *y = cJSON_CreateObject();
+		cJSON_AddStringToObject(y, "attribute", a->name);
+		LLMOPS_JSON_NUMS(y, {"pairs", a->pairs},
+				 {"original_pass_rate",
+				  a->pairs ? (double)a->original_passed / (double)a->pairs : NAN},
+				 {"swapped_pass_rate",
+				  a->pairs ? (double)a->swapped_passed / (double)a->pairs : NAN},
+				 {"gap", a->gap}, {"to_fail", a->to_fail}, {"to_pass", a->to_pass},
+				 {"p_value", a->p}, {"scored", a->scored},
+				 {"score_gap", a->score_gap}, {"score_p_value", a->score_p});
+		cJSON_AddBoolToObject(y, "significant", a->significant);
+		cJSON_AddBoolToObject(y, "over", a->over);
+		cJSON_AddItemToArray(as, y);
+	}
+}
+
 cJSON *llmops_eval_outcome(const struct llmops_eval *ev)
 {
 	cJSON *o = cJSON_CreateObject(), *vs;
@@ -196,6 +223,8 @@ cJSON *llmops_eval_outcome(const struct llmops_eval *ev)
 		pairwise_json(o, ev, &t);
 	if (ev->have_cmp)
 		compare_json(o, &ev->cmp);
+	if (ev->have_bias)
+		bias_json(o, &ev->bias);
 	const struct llmops_eval_baseline *b = &ev->baseline;
 	cJSON *base =
 		b->done ? llmops_diff_json(&b->diff, b->a, b->b, 0.05, b->significance) : NULL;

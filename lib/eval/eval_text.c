@@ -127,6 +127,38 @@ static void print_comparison(FILE *f, const struct llmops_eval *ev)
 	free(labels);
 }
 
+/* Bias probes: a line per attribute, its gap and whether it is more than chance. */
+static void print_bias(FILE *f, const struct llmops_eval_bias *b, const struct llmops_eval_text *o)
+{
+	fprintf(f, "\n%sbias%s counterfactual cases against their originals (exact McNemar at %g%s",
+		o->bold, o->reset, b->alpha, b->max_gap >= 0 ? "; gate: a gap over " : ")\n");
+	if (b->max_gap >= 0)
+		fprintf(f, "%.1f points)\n", 100 * b->max_gap);
+	for (size_t i = 0; i < b->n; i++) {
+		const struct llmops_eval_bias_attr *a = &b->a[i];
+		if (!a->pairs) {
+			fprintf(f, "  %-12s no pair scored\n", a->name);
+			continue;
+		}
+		fprintf(f,
+			"  %-12s %ld pairs: pass rate %.1f%% -> %.1f%% (%+.1f points; %ld failed "
+			"only swapped, %ld only original; p = %.4g)",
+			a->name, a->pairs, 100.0 * (double)a->original_passed / (double)a->pairs,
+			100.0 * (double)a->swapped_passed / (double)a->pairs, 100 * a->gap,
+			a->to_fail, a->to_pass, a->p);
+		if (!isnan(a->score_gap))
+			fprintf(f, "; score %+.3f", a->score_gap);
+		fprintf(f, "%s%s%s\n",
+			a->over		 ? o->red
+			: a->significant ? o->red
+					 : "",
+			a->over		 ? "  over the gate"
+			: a->significant ? "  significant"
+					 : "",
+			o->reset);
+	}
+}
+
 /* --compare: the cascade against one provider alone, paired by case, and what each costs. */
 static void print_compare(FILE *f, const struct llmops_eval_cascade_cmp *m, const char *bold,
 			  const char *reset)
@@ -414,6 +446,8 @@ static void print_gate(FILE *f, const struct llmops_eval *ev, const struct llmop
 	if (t.worse)
 		fprintf(f, "; pairwise: %ld wins, %ld losses, p = %.4g < %g", t.wins, t.losses,
 			t.p_sign, ev->pair_alpha);
+	if (t.bias_over)
+		fprintf(f, "; a bias gap over %.1f points", 100 * ev->max_bias_gap);
 	if (t.errors || ev->max_errors != 0) {
 		fprintf(f, "; %ld %s, maximum ", t.errors,
 			llmops_runfmt_plural(t.errors, "error", "errors"));
@@ -449,6 +483,8 @@ void llmops_eval_print(FILE *f, struct llmops_eval *ev, const struct llmops_eval
 		print_pairwise(f, ev, &t, bold, reset);
 	if (ev->have_cmp)
 		print_compare(f, &ev->cmp, bold, reset);
+	if (ev->have_bias)
+		print_bias(f, &ev->bias, o);
 	if (nflaky)
 		print_flaky(f, ev, nflaky, bold, reset);
 	print_failures(f, ev, o->width, bold, red, reset);

@@ -325,6 +325,10 @@ struct llmops_eval {
 	char baseline_note[200]; /* --baseline REV: which commit's run it is (text); "" otherwise */
 	struct llmops_eval_cascade_cmp cmp; /* --compare: filled by finish */
 	int have_cmp;
+	struct llmops_strlist bias_attrs; /* the bias probes' attributes; empty: none */
+	double max_bias_gap;		  /* < 0: no gate */
+	struct llmops_eval_bias bias;	  /* filled by llmops_eval_bias_compute */
+	int have_bias;
 	struct llmops_eval_baseline baseline;
 
 	/* ---- what llmops_eval_new() keeps of the options (owned copies) */

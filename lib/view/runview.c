@@ -27,6 +27,7 @@ static const struct {
 	{"gate", cJSON_Object},
 	{"pairwise", cJSON_Object},
 	{"compare", cJSON_Object},
+	{"bias", cJSON_Object},
 	{"baseline", cJSON_Object},
 };
 

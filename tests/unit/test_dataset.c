@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include "buf.h"
+#include "counterfactual.h"
 #include "dataset.h"
 #include "dataset_diff.h"
 
@@ -166,12 +167,61 @@ static void append_refuses(void **state)
 	tu_tmpdir_remove(dir);
 }
 
+/* Swapped words: whole words only, both ways, keeping case; the first pair names what a
+   word on the right of several becomes; a project's pairs extend an attribute. */
+static void swaps_keep_case(void **state)
+{
+	(void)state;
+	struct llmops_swaps sw = {0};
+	struct llmops_err err = {0};
+	assert_int_equal(llmops_swaps_builtin(&sw, &err), 0);
+	assert_string_equal(sw.version, "1.0.0");
+	const struct llmops_swap_attr *g = llmops_swaps_find(&sw, "gender");
+	assert_non_null(g);
+	const char *cases[][3] = {
+		{"He said HIS name; she smiled.", "She said HER name; he smiled.", "3"},
+		{"the sheriff and the heir", "the sheriff and the heir", "0"},
+		{"her book", "him book", "1"},
+		{"Mr Smith met Ms Jones", "Ms Smith met Mr Jones", "2"},
+		{"james and JAMES", "mary and MARY", "2"},
+		{"caf\xc3\xa9 he", "caf\xc3\xa9 she", "1"},
+		{"", "", "0"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long n = 0;
+		char *t = llmops_swap_text(g, cases[i][0], &n);
+		assert_non_null(t);
+		assert_string_equal(t, cases[i][1]);
+		assert_int_equal(n, atol(cases[i][2]));
+		free(t);
+	}
+	const char *more = "{\"attributes\": {\"gender\": [[\"monk\", \"nun\"]],"
+			   " \"job\": [[\"pilot\", \"nurse\"]]}}";
+	assert_int_equal(llmops_swaps_add_json(&sw, more, strlen(more), "x.json", &err), 0);
+	long n = 0;
+	char *t = llmops_swap_text(llmops_swaps_find(&sw, "gender"), "the monk and he", &n);
+	assert_string_equal(t, "the nun and she");
+	free(t);
+	assert_non_null(llmops_swaps_find(&sw, "job"));
+	const char *bad[] = {"{\"attributes\": {\"a b\": []}}",
+			     "{\"attributes\": {\"x\": [[\"he\", \"he\"]]}}",
+			     "{\"attributes\": {\"x\": [[\"two words\", \"b\"]]}}", "[]"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(llmops_swaps_add_json(&sw, bad[i], strlen(bad[i]), "b.json", &err),
+				 LLMOPS_E_INPUT);
+		assert_non_null(strstr(err.msg, "b.json:1:"));
+	}
+	llmops_swaps_release(&sw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(diff_by_id),
 		cmocka_unit_test(append_keeps_the_rest),
 		cmocka_unit_test(append_refuses),
+		cmocka_unit_test(swaps_keep_case),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
