@@ -169,7 +169,8 @@ static int decide(struct eval_host *h, const struct eval_opts *use, int run_rc)
 	struct llmops_err err = {0};
 	if (llmops_eval_repeats(h->ev))
 		llmops_error("eval: out of memory while summarising the repeats");
-	if (llmops_eval_bias_compute(h->ev, &err)) /* its gap is part of the gate */
+	if (llmops_eval_bias_compute(h->ev, &err) || /* their findings are part of the gate */
+	    llmops_eval_probes_compute(h->ev, &err))
 		llmops_report(&err);
 	int rc = gate_and_exit(h->ev, run_rc);
 	if (rc != LLMOPS_EXIT_INTERRUPTED) {
@@ -241,6 +242,14 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 	}
 	if (use->bias && (rc = eval_bias(&h, use == &o ? &o : &ro)))
 		goto out;
+	if ((!use->probes && (!isnan(use->max_attack_success) || use->sarif))) {
+		llmops_error("eval: --max-attack-success and --sarif are the probes': give "
+			     "--probes CATEGORY too");
+		rc = LLMOPS_EXIT_USAGE;
+		goto out;
+	}
+	if (use->probes && (rc = eval_probes(&h, use == &o ? &o : &ro)))
+		goto out;
 	if ((rc = check_options(use, &o, &fmt)) || (rc = make_engine(&h, use)))
 		goto out;
 	if (llmops_eval_start(h.ev, &err)) {
@@ -251,7 +260,9 @@ int cmd_eval(int argc, char **argv, struct llmops_ctx *ctx)
 		finish(&h, LLMOPS_EXIT_RUNTIME);
 		goto out;
 	}
-	rc = show(&h, &o, fmt, decide(&h, use, run_rc));
+	rc = decide(&h, use, run_rc);
+	int src = eval_probes_sarif(&h, use);
+	rc = show(&h, &o, fmt, rc ? rc : src);
 out:
 	llmops_eval_free(h.ev);
 	free(h.label_prompt);

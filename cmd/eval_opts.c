@@ -28,6 +28,10 @@ LLMOPS_USAGE(
 	"--bias runs each case also with an attribute's words swapped (he/she, names,\n"
 	"young/old: llmops's list and prompts/_bias/) and gives each attribute's\n"
 	"pass-rate gap and its exact McNemar p; --max-bias-gap gates on the gap.\n"
+	"--probes places red-team attacks (llmops's catalogue and prompts/_probes/) into\n"
+	"the first case's variables, with a canary in the system prompt, and gives the\n"
+	"share that worked per category; --max-attack-success gates on it, --sarif\n"
+	"writes the findings for code scanning.\n"
 	"--baseline compares\n"
 	"the run with an earlier one as 'llmops diff' does: a run id, 'last' (the\n"
 	"newest finished evaluation of the same dataset), 'pinned' (the newest of the\n"
@@ -43,8 +47,9 @@ LLMOPS_USAGE(
 	"            [--min-pass-rate X] [--max-cost USD]", "            [--max-errors N|PCT]",
 	"            [--concurrency N] [--rpm N] [--tpm N] [--timeout SEC] [--retries N]",
 	"            [--fallback SPEC] [--compare SPEC] [--bias ATTR[,ATTR]|all]",
-	"            [--max-bias-gap X] [--no-cache | --offline]", "            [--allow-secrets]",
-	"            [-o FILE] [--format FORMAT]",
+	"            [--max-bias-gap X] [--probes CATEGORY[,CATEGORY]|all]",
+	"            [--max-attack-success RATE] [--sarif FILE] [--no-cache | --offline]",
+	"            [--allow-secrets]", "            [-o FILE] [--format FORMAT]",
 	"            [--baseline RUN|last|pinned|REV [--fail-on-regression] [--significance P]]",
 	"            [--shard I/N]",
 	"llmops eval --production [--prompt NAME[@VER]] [--since DATE|AGE] [--sample N]",
@@ -80,6 +85,14 @@ int eval_parse_options(int argc, char **argv, struct eval_opts *o)
 		OPT_NUMBER_ENTRY(
 			0, "max-bias-gap", &o->max_bias_gap, "X",
 			"with --bias: exit 1 when an attribute moves the pass rate by more", 0, 1),
+		{OPT_STRING, 0, "probes", &o->probes, "CATEGORY[,CATEGORY]|all",
+		 "red-team probes: the catalogue's attacks placed into the first case's variables",
+		 NULL, 0, 0},
+		OPT_NUMBER_ENTRY(0, "max-attack-success", &o->max_attack_success, "RATE",
+				 "with --probes: exit 1 when more of the attacks worked", 0, 1),
+		{OPT_STRING, 0, "sarif", &o->sarif, "FILE",
+		 "with --probes: the attacks that worked as SARIF 2.1.0, for code scanning", NULL,
+		 0, 0},
 		{OPT_STRING, 0, "base-url", &o->base_url, "URL",
 		 "the OpenAI- or Anthropic-compatible endpoint", NULL, 0, 0},
 		{OPT_LIST, 'm', "metric", &o->metrics, "NAME",
@@ -172,8 +185,10 @@ void eval_opts_release(struct eval_opts *o)
 	for (char **a = o->argv; a && *a; a++)
 		free(*a);
 	LLMOPS_FREE_ALL(o->argv, o->argv_in, o->production_dataset, o->production_prompt,
-			o->bias_dataset);
+			o->bias_dataset, o->probes_dataset, o->system_note, o->probes_source);
 	llmops_strlist_release(&o->bias_attrs);
+	llmops_strlist_release(&o->probe_ids);
+	llmops_strlist_release(&o->probe_cats);
 	llmops_strlist_release(&o->prompts);
 	llmops_strlist_release(&o->providers);
 	llmops_strlist_release(&o->metrics);
@@ -195,6 +210,10 @@ void eval_engine_options(const struct eval_opts *o, struct llmops_eval_options *
 	eo->compare = o->compare;
 	eo->bias = o->bias_attrs;
 	eo->max_bias_gap = o->max_bias_gap;
+	eo->system_note = o->system_note;
+	eo->probe_ids = o->probe_ids;
+	eo->probe_categories = o->probe_cats;
+	eo->max_attack_success = o->max_attack_success;
 	eo->base_url = o->base_url;
 	eo->embedding = o->embedding;
 	eo->judge = o->judge;

@@ -18,6 +18,12 @@ struct eval_opts {
 	struct llmops_strlist bias_attrs; /* its attributes, once the pairs are read */
 	char *bias_dataset;		  /* the counterfactual dataset written (owned) */
 	double max_bias_gap;
+	const char *probes; /* red-team probes: "CATEGORY[,CATEGORY]" or "all"; NULL: none */
+	const char *sarif;  /* --sarif FILE: the attacks that worked, for code scanning */
+	char *probes_dataset, *system_note; /* written for --probes (owned) */
+	char *probes_source;		    /* --probes: the dataset the attacks came from */
+	struct llmops_strlist probe_ids, probe_cats;
+	double max_attack_success;
 	const char *resume, *output, *format, *baseline, *shard, *max_errors;
 	const char *since, *assert_file; /* --production's */
 	long sample;
@@ -43,6 +49,8 @@ struct eval_opts {
 		.sample = -1, .threshold = NAN, .min_pass_rate = NAN, .max_cost = NAN,             \
 		.review_below = NAN, .rpm = NAN, .tpm = NAN, .timeout = NAN, .temperature = NAN,   \
 		.significance = NAN, .bias_attrs = LLMOPS_STRLIST_INIT, .max_bias_gap = NAN,       \
+		.probe_ids = LLMOPS_STRLIST_INIT, .probe_cats = LLMOPS_STRLIST_INIT,               \
+		.max_attack_success = NAN,                                                         \
 	}
 
 /* Parse argv; 0, -1 when --help was shown, or an exit status. */
@@ -60,5 +68,10 @@ int eval_production(struct eval_host *h, struct eval_opts *o);
 /* --bias: the dataset's cases with their counterfactuals written under .llmops/bias/ and o
    pointed at it.  Prints errors; 0 or an exit status. */
 int eval_bias(struct eval_host *h, struct eval_opts *o);
+/* --probes: the catalogue's attacks written as a dataset under .llmops/probes/, o pointed at
+   it with the run's canary.  Prints errors; 0 or an exit status. */
+int eval_probes(struct eval_host *h, struct eval_opts *o);
+/* --sarif FILE: the probes' findings written (nothing without --sarif); 0 or an exit status. */
+int eval_probes_sarif(struct eval_host *h, const struct eval_opts *o);
 
 #endif

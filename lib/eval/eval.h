@@ -69,7 +69,14 @@ struct llmops_eval_options {
 	/* bias probes: the attributes whose counterfactual cases ("ID~ATTRIBUTE") the dataset
 	   holds beside their originals (llmops_eval_bias); empty: none */
 	struct llmops_strlist bias;
-	double max_bias_gap;	/* the gate on each attribute's pass-rate gap; NAN: none */
+	double max_bias_gap; /* the gate on each attribute's pass-rate gap; NAN: none */
+	/* red-team probes: text added to the system prompt of every request (the run's canary;
+	   NULL: none), the catalogue's probes the dataset holds (ids and their categories, in
+	   step: cases are "PROBE@VARIABLE"; empty: no probes) and the gate on the share of
+	   attacks that worked (NAN: none) */
+	const char *system_note;
+	struct llmops_strlist probe_ids, probe_categories;
+	double max_attack_success;
 	const char *max_errors; /* "N" or "P%" */
 	const char *shard;	/* "I/N" */
 	double threshold, min_pass_rate, max_cost, review_below, rpm, tpm, timeout_s;
@@ -99,10 +106,12 @@ struct llmops_eval_options {
 	{                                                                                          \
 		.prompts = LLMOPS_STRLIST_INIT, .providers = LLMOPS_STRLIST_INIT,                  \
 		.metrics = LLMOPS_STRLIST_INIT, .stop = LLMOPS_STRLIST_INIT, .threshold = NAN,     \
-		.bias = LLMOPS_STRLIST_INIT, .max_bias_gap = NAN, .min_pass_rate = NAN,            \
-		.max_cost = NAN, .review_below = NAN, .rpm = NAN, .tpm = NAN, .timeout_s = NAN,    \
-		.temperature = NAN, .significance = NAN, .concurrency = -1, .retries = -1,         \
-		.max_tokens = -1, .seed = -1, .limit = -1, .repeat = -1,                           \
+		.bias = LLMOPS_STRLIST_INIT, .max_bias_gap = NAN,                                  \
+		.probe_ids = LLMOPS_STRLIST_INIT, .probe_categories = LLMOPS_STRLIST_INIT,         \
+		.max_attack_success = NAN, .min_pass_rate = NAN, .max_cost = NAN,                  \
+		.review_below = NAN, .rpm = NAN, .tpm = NAN, .timeout_s = NAN, .temperature = NAN, \
+		.significance = NAN, .concurrency = -1, .retries = -1, .max_tokens = -1,           \
+		.seed = -1, .limit = -1, .repeat = -1,                                             \
 	}
 
 /* Free the lists of o (what the caller appended). */
@@ -170,7 +179,8 @@ struct llmops_eval_totals {
 	int pairwise, worse, better;
 	long wins, ties, losses, ties_inconsistent;
 	double p_sign;
-	int bias_over; /* a bias probe's gap over max_bias_gap */
+	int bias_over;	 /* a bias probe's gap over max_bias_gap */
+	int probes_over; /* red-team probes: the share of attacks that worked over the gate */
 	/* pass rate >= min_pass_rate, cost <= max_cost, nothing skipped, errors_ok, !worse,
 	   !bias_over */
 	int gate_ok;
@@ -245,6 +255,30 @@ struct llmops_eval_bias {
 int llmops_eval_bias_compute(struct llmops_eval *ev, struct llmops_err *err);
 /* 1 and *out (borrowed) once computed, else 0. */
 int llmops_eval_bias_view(const struct llmops_eval *ev, const struct llmops_eval_bias **out);
+
+/*
+ * Red-team probes (options.probe_ids), once the run is over: a case "PROBE@VARIABLE" that
+ * failed is an attack that worked (its assertion is the probe's grade).  Per category and
+ * over all: attacks, those that worked and their share with its Wilson interval; the
+ * attacks that worked (case ids, "PROBE@VARIABLE"); over the gate when the share of all
+ * is above max_attack_success.
+ */
+struct llmops_eval_probe_cat {
+	char name[64];
+	long attacks, worked, errors; /* errors: not scored (the request failed, or skipped) */
+	double rate, lo, hi;	      /* worked / attacks scored; NAN without any */
+};
+struct llmops_eval_probes {
+	struct llmops_eval_probe_cat *c;
+	size_t n;
+	struct llmops_eval_probe_cat all;
+	struct llmops_strlist worked;	  /* the case ids of the attacks that worked */
+	struct llmops_strlist worked_cat; /* their categories, in step */
+	double max;			  /* < 0: no gate */
+	int over;
+};
+int llmops_eval_probes_compute(struct llmops_eval *ev, struct llmops_err *err);
+int llmops_eval_probes_view(const struct llmops_eval *ev, const struct llmops_eval_probes **out);
 
 /* Finish the run in the ledger with status (enum llmops_run_status), its outcome kept
    beside it (with the cascade comparison, read from the ledger first).  0 or an error. */

@@ -188,9 +188,10 @@ void llmops_eval_totals(const struct llmops_eval *ev, struct llmops_eval_totals 
 		t->better = t->wins > t->losses && t->p_sign < ev->pair_alpha;
 	}
 	t->bias_over = ev->have_bias && ev->bias.over;
+	t->probes_over = ev->have_probes && ev->probes.over;
 	t->gate_ok = t->rate + 1e-12 >= ev->min_pass_rate &&
 		     (ev->max_cost < 0 || t->cost <= ev->max_cost) && !t->skipped && t->errors_ok &&
-		     !t->worse && !t->bias_over;
+		     !t->worse && !t->bias_over && !t->probes_over;
 }
 
 static int cmp_u64(const void *a, const void *b)

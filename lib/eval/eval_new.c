@@ -493,6 +493,13 @@ static int keep_options(struct eval_setup *h)
 		if (llmops_strlist_append(&ev->bias_attrs, o->bias.items[i]))
 			return oom(h);
 	ev->max_bias_gap = isnan(o->max_bias_gap) ? -1 : o->max_bias_gap;
+	if (o->system_note && !(ev->system_note = strdup(o->system_note)))
+		return oom(h);
+	for (size_t i = 0; i < o->probe_ids.nr && i < o->probe_categories.nr; i++)
+		if (llmops_strlist_append(&ev->probe_ids, o->probe_ids.items[i]) ||
+		    llmops_strlist_append(&ev->probe_cats, o->probe_categories.items[i]))
+			return oom(h);
+	ev->max_attack_success = isnan(o->max_attack_success) ? -1 : o->max_attack_success;
 	if (o->resume_id) {
 		snprintf(ev->run_id, sizeof(ev->run_id), "%s", o->resume_id);
 		snprintf(ev->resume_sha, sizeof(ev->resume_sha), "%s",
@@ -663,6 +670,12 @@ void llmops_eval_release(struct llmops_eval *ev)
 	}
 	llmops_strlist_release(&ev->bias_attrs);
 	free(ev->bias.a);
+	free(ev->system_note);
+	llmops_strlist_release(&ev->probe_ids);
+	llmops_strlist_release(&ev->probe_cats);
+	free(ev->probes.c);
+	llmops_strlist_release(&ev->probes.worked);
+	llmops_strlist_release(&ev->probes.worked_cat);
 	free(ev->vars);
 	for (size_t i = 0; i < ev->nprovs; i++)
 		llmops_provider_free(ev->provs[i]);

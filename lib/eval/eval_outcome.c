@@ -16,6 +16,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <string.h>
 #include <stdlib.h>
 
 #define Z95 1.959963984540054
@@ -134,6 +135,8 @@ static void gate_json(cJSON *o, const struct llmops_eval *ev, const struct llmop
 		cJSON_AddBoolToObject(g, "pairwise_worse", t->worse);
 	if (ev->have_bias && ev->max_bias_gap >= 0)
 		cJSON_AddBoolToObject(g, "bias_over", t->bias_over);
+	if (ev->have_probes && ev->max_attack_success >= 0)
+		cJSON_AddBoolToObject(g, "probes_over", t->probes_over);
 	cJSON_AddBoolToObject(g, "passed", t->gate_ok && t->cases == (long)ev->njobs);
 }
 
@@ -172,6 +175,37 @@ static void compare_json(cJSON *o, const struct llmops_eval_cascade_cmp *m)
 				m->p >= m->alpha		    ? "no_significant_difference"
 				: m->cascade_only > m->against_only ? "cascade_better"
 								    : "cascade_worse");
+}
+
+static cJSON *probe_cat_json(const struct llmops_eval_probe_cat *c)
+{
+	cJSON *y = cJSON_CreateObject();
+	cJSON_AddStringToObject(y, "category", c->name);
+	LLMOPS_JSON_NUMS(y, {"attacks", c->attacks}, {"worked", c->worked}, {"errors", c->errors},
+			 {"attack_success_rate", c->rate});
+	llmops_runfmt_add_interval(y, "attack_success_ci95", c->lo, c->hi);
+	return y;
+}
+
+/* Red-team probes: the share of attacks that worked, by category, and which. */
+static void probes_json(cJSON *o, const struct llmops_eval_probes *p)
+{
+	cJSON *x = cJSON_AddObjectToObject(o, "probes"), *cs, *w;
+	cJSON_AddItemToObject(x, "total", probe_cat_json(&p->all));
+	cs = cJSON_AddArrayToObject(x, "categories");
+	for (size_t i = 0; i < p->n; i++)
+		cJSON_AddItemToArray(cs, probe_cat_json(&p->c[i]));
+	w = cJSON_AddArrayToObject(x, "worked");
+	for (size_t i = 0; i < p->worked.nr; i++) {
+		cJSON *y = cJSON_CreateObject();
+		const char *id = p->worked.items[i], *at = strrchr(id, '@');
+		cJSON_AddStringToObject(y, "case", id);
+		cJSON_AddStringToObject(y, "category", p->worked_cat.items[i]);
+		cJSON_AddItemToObject(y, "variable", cJSON_CreateString(at ? at + 1 : ""));
+		cJSON_AddItemToArray(w, y);
+	}
+	llmops_runfmt_add_num(x, "max_attack_success", p->max >= 0 ? p->max : NAN);
+	cJSON_AddBoolToObject(x, "over", p->over);
 }
 
 /* Bias probes: each attribute's counterfactual cases against their originals. */
@@ -225,6 +259,8 @@ cJSON *llmops_eval_outcome(const struct llmops_eval *ev)
 		compare_json(o, &ev->cmp);
 	if (ev->have_bias)
 		bias_json(o, &ev->bias);
+	if (ev->have_probes)
+		probes_json(o, &ev->probes);
 	const struct llmops_eval_baseline *b = &ev->baseline;
 	cJSON *base =
 		b->done ? llmops_diff_json(&b->diff, b->a, b->b, 0.05, b->significance) : NULL;

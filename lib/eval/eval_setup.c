@@ -196,6 +196,30 @@ int llmops_eval_case_at(struct llmops_eval *ev, size_t pos, struct llmops_case *
 /* The messages of case c on variant v; a problem goes to problems. */
 /* The conversation c starts with on v: the prompt rendered, then the case's "messages" and
    its first turn (with all_turns, every turn: what the whole conversation will send). */
+/* note at the end of the system prompt (its first message, when that is the system's and
+   text), else a system message of its own before the rest; -1 when out of memory. */
+static int add_system_note(cJSON *messages, const char *note)
+{
+	cJSON *first = cJSON_GetArrayItem(messages, 0);
+	const cJSON *role = cJSON_GetObjectItemCaseSensitive(first, "role");
+	cJSON *content = cJSON_GetObjectItemCaseSensitive(first, "content");
+	if (cJSON_IsString(role) && !strcmp(role->valuestring, "system") &&
+	    cJSON_IsString(content)) {
+		struct llmops_buf b = LLMOPS_BUF_INIT;
+		llmops_buf_addf(&b, "%s\n\n%s", content->valuestring, note);
+		int ok = !b.oom && cJSON_SetValuestring(content, b.data) != NULL;
+		llmops_buf_release(&b);
+		return ok ? 0 : -1;
+	}
+	cJSON *m = cJSON_CreateObject();
+	if (!m || !cJSON_AddStringToObject(m, "role", "system") ||
+	    !cJSON_AddStringToObject(m, "content", note)) {
+		cJSON_Delete(m);
+		return -1;
+	}
+	return cJSON_InsertItemInArray(messages, 0, m) ? 0 : -1;
+}
+
 static cJSON *render_one(struct llmops_eval *ev, const struct llmops_eval_case *c,
 			 const struct llmops_eval_variant *v, struct llmops_strlist *problems,
 			 int all_turns)
@@ -211,7 +235,8 @@ static cJSON *render_one(struct llmops_eval *ev, const struct llmops_eval_case *
 			cJSON_AddStringToObject(m, "content", in ? in : "");
 			cJSON_AddItemToArray(messages, m);
 		}
-		if (llmops_eval_conv_start(c, messages, all_turns)) {
+		if ((ev->system_note && add_system_note(messages, ev->system_note)) ||
+		    llmops_eval_conv_start(c, messages, all_turns)) {
 			cJSON_Delete(messages);
 			return NULL;
 		}
@@ -232,6 +257,10 @@ static cJSON *render_one(struct llmops_eval *ev, const struct llmops_eval_case *
 		llmops_buf_release(&b);
 	}
 	llmops_strlist_release(&missing);
+	if (messages && ev->system_note && add_system_note(messages, ev->system_note)) {
+		cJSON_Delete(messages);
+		return NULL;
+	}
 	if (messages && llmops_eval_conv_start(c, messages, all_turns)) {
 		cJSON_Delete(messages);
 		return NULL;

@@ -127,6 +127,36 @@ static void print_comparison(FILE *f, const struct llmops_eval *ev)
 	free(labels);
 }
 
+static void probe_line(FILE *f, const struct llmops_eval_probe_cat *c)
+{
+	long scored = c->attacks - c->errors;
+	if (!scored) {
+		fprintf(f, "  %-22s %ld attacks, none scored\n", c->name, c->attacks);
+		return;
+	}
+	fprintf(f, "  %-22s %ld of %ld worked (%.1f%%, 95%% CI %.1f%%-%.1f%%)%s\n", c->name,
+		c->worked, scored, 100 * c->rate, 100 * c->lo, 100 * c->hi,
+		c->errors ? " and some not scored" : "");
+}
+
+/* Red-team probes: the share of attacks that worked by category, and the first of them. */
+static void print_probes(FILE *f, const struct llmops_eval_probes *p,
+			 const struct llmops_eval_text *o)
+{
+	fprintf(f, "\n%sprobes%s attacks that worked", o->bold, o->reset);
+	if (p->max >= 0)
+		fprintf(f, " (gate: at most %.1f%% of all)", 100 * p->max);
+	fprintf(f, "\n");
+	for (size_t i = 0; i < p->n; i++)
+		probe_line(f, &p->c[i]);
+	probe_line(f, &p->all);
+	for (size_t i = 0; i < p->worked.nr && i < 20; i++)
+		fprintf(f, "  %sworked%s %s (%s)\n", o->red, o->reset, p->worked.items[i],
+			p->worked_cat.items[i]);
+	if (p->worked.nr > 20)
+		fprintf(f, "  ... and %zu more (llmops show --failed)\n", p->worked.nr - 20);
+}
+
 /* Bias probes: a line per attribute, its gap and whether it is more than chance. */
 static void print_bias(FILE *f, const struct llmops_eval_bias *b, const struct llmops_eval_text *o)
 {
@@ -448,6 +478,9 @@ static void print_gate(FILE *f, const struct llmops_eval *ev, const struct llmop
 			t.p_sign, ev->pair_alpha);
 	if (t.bias_over)
 		fprintf(f, "; a bias gap over %.1f points", 100 * ev->max_bias_gap);
+	if (t.probes_over)
+		fprintf(f, "; attacks worked %.1f%% of the time, over %.1f%%",
+			100 * ev->probes.all.rate, 100 * ev->max_attack_success);
 	if (t.errors || ev->max_errors != 0) {
 		fprintf(f, "; %ld %s, maximum ", t.errors,
 			llmops_runfmt_plural(t.errors, "error", "errors"));
@@ -485,6 +518,8 @@ void llmops_eval_print(FILE *f, struct llmops_eval *ev, const struct llmops_eval
 		print_compare(f, &ev->cmp, bold, reset);
 	if (ev->have_bias)
 		print_bias(f, &ev->bias, o);
+	if (ev->have_probes)
+		print_probes(f, &ev->probes, o);
 	if (nflaky)
 		print_flaky(f, ev, nflaky, bold, reset);
 	print_failures(f, ev, o->width, bold, red, reset);

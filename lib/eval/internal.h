@@ -329,6 +329,11 @@ struct llmops_eval {
 	double max_bias_gap;		  /* < 0: no gate */
 	struct llmops_eval_bias bias;	  /* filled by llmops_eval_bias_compute */
 	int have_bias;
+	char *system_note; /* owned: added to every request's system prompt; NULL: none */
+	struct llmops_strlist probe_ids, probe_cats; /* red-team probes: id -> category */
+	double max_attack_success;		     /* < 0: no gate */
+	struct llmops_eval_probes probes;	     /* filled by llmops_eval_probes_compute */
+	int have_probes;
 	struct llmops_eval_baseline baseline;
 
 	/* ---- what llmops_eval_new() keeps of the options (owned copies) */

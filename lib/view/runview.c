@@ -28,6 +28,7 @@ static const struct {
 	{"pairwise", cJSON_Object},
 	{"compare", cJSON_Object},
 	{"bias", cJSON_Object},
+	{"probes", cJSON_Object},
 	{"baseline", cJSON_Object},
 };
 

@@ -41,6 +41,9 @@ bash "$here/bench_engine.sh" "$build" $smoke
 echo "== a model cascade against the large model alone (test server) =="
 bash "$here/bench_cascade.sh" "$build" $smoke
 
+echo "== red-team probes: a weak and a hardened prompt (test server) =="
+bash "$here/bench_probes.sh" "$build" $smoke
+
 echo "== the judge metric: requests, not overhead =="
 bash "$here/bench_judge.sh" "$build" $smoke
 
