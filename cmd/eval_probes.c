@@ -103,6 +103,33 @@ static void categories(const char *spec, const char *root, struct llmops_strlist
 	}
 }
 
+/* ROOT/.llmops/probes/BASE.jsonl: the dataset's own name (a prompt named like it pairs). */
+static char *probes_path(const char *root, const char *dataset)
+{
+	const char *base = strrchr(dataset, '/');
+	char dir[4096], *path = NULL;
+	base = base ? base + 1 : dataset;
+	snprintf(dir, sizeof(dir), "%s/.llmops", root);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/.llmops/probes", root);
+	if ((mkdir(dir, 0700) && errno != EEXIST) ||
+	    asprintf(&path, "%s/%.*s.jsonl", dir, (int)strcspn(base, "."), base) < 0)
+		return NULL;
+	return path;
+}
+
+/* The catalogue's ids and categories the run holds, for the engine's findings. */
+static void name_probes(const struct llmops_probes *c, const struct llmops_strlist *cats, int all,
+			int no_refusal, struct eval_opts *o)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (all ? !no_refusal || strcmp(c->p[i].category, "harmful")
+			: llmops_strlist_find(cats, c->p[i].category) >= 0) {
+			llmops_strlist_append(&o->probe_ids, c->p[i].id);
+			llmops_strlist_append(&o->probe_cats, c->p[i].category);
+		}
+}
+
 int eval_probes_sarif(struct eval_host *h, const struct eval_opts *o)
 {
 	const struct llmops_eval_probes *p;
@@ -189,22 +216,10 @@ int eval_probes(struct eval_host *h, struct eval_opts *o)
 		rc = llmops_report(&err);
 		goto out;
 	}
-	for (size_t i = 0; i < c.n; i++)
-		if (all ? !no_refusal || strcmp(c.p[i].category, "harmful")
-			: llmops_strlist_find(&cats, c.p[i].category) >= 0) {
-			llmops_strlist_append(&o->probe_ids, c.p[i].id);
-			llmops_strlist_append(&o->probe_cats, c.p[i].category);
-		}
-	const char *base = strrchr(o->dataset, '/');
-	base = base ? base + 1 : o->dataset;
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/.llmops", ws->root);
-	mkdir(dir, 0700);
-	snprintf(dir, sizeof(dir), "%s/.llmops/probes", ws->root);
-	if ((mkdir(dir, 0700) && errno != EEXIST) ||
-	    asprintf(&path, "%s/%.*s.jsonl", dir, (int)strcspn(base, "."), base) < 0) {
-		path = NULL;
-		llmops_error("eval --probes: cannot make %s: %s", dir, strerror(errno));
+	name_probes(&c, &cats, all, no_refusal, o);
+	if (!(path = probes_path(ws->root, o->dataset))) {
+		llmops_error("eval --probes: cannot make %s/.llmops/probes: %s", ws->root,
+			     strerror(errno));
 		rc = LLMOPS_EXIT_RUNTIME;
 		goto out;
 	}
