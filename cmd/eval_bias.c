@@ -23,16 +23,14 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The built-in pairs and the project's (ROOT/prompts/_bias/NAME.json, in name order). */
-static int load_pairs(const char *root, struct llmops_swaps *s)
+int eval_load_project_json(const char *root, const char *sub, const char *who, eval_json_fn add,
+			   void *ud)
 {
 	struct llmops_err err = {0};
 	struct llmops_strlist files = LLMOPS_STRLIST_INIT;
 	char dir[4096];
 	int rc = 0;
-	if (llmops_swaps_builtin(s, &err))
-		return llmops_report(&err);
-	snprintf(dir, sizeof(dir), "%s/prompts/_bias", root);
+	snprintf(dir, sizeof(dir), "%s/%s", root, sub);
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
@@ -45,21 +43,34 @@ static int load_pairs(const char *root, struct llmops_swaps *s)
 	qsort(files.items, files.nr, sizeof(*files.items), cmp_name);
 	for (size_t i = 0; !rc && i < files.nr; i++) {
 		struct llmops_buf text = LLMOPS_BUF_INIT;
-		char path[4200];
-		snprintf(path, sizeof(path), "prompts/_bias/%s", files.items[i]);
-		char full[8400];
-		snprintf(full, sizeof(full), "%s/%s", root, path);
+		char rel[4200], full[8400];
+		snprintf(rel, sizeof(rel), "%s/%s", sub, files.items[i]);
+		snprintf(full, sizeof(full), "%s/%s", root, rel);
 		if (llmops_buf_read_file(&text, full)) {
-			llmops_error("eval --bias: cannot read %s: %s", path, strerror(errno));
+			llmops_error("eval %s: cannot read %s: %s", who, rel, strerror(errno));
 			rc = LLMOPS_EXIT_USAGE;
-		} else if (llmops_swaps_add_json(s, text.data ? text.data : "", text.len, path,
-						 &err)) {
+		} else if (add(ud, text.data ? text.data : "", text.len, rel, &err)) {
 			rc = llmops_report(&err);
 		}
 		llmops_buf_release(&text);
 	}
 	llmops_strlist_release(&files);
 	return rc;
+}
+
+static int add_pairs(void *ud, const char *text, size_t len, const char *label,
+		     struct llmops_err *err)
+{
+	return llmops_swaps_add_json(ud, text, len, label, err);
+}
+
+/* The built-in pairs and the project's (ROOT/prompts/_bias/NAME.json, in name order). */
+static int load_pairs(const char *root, struct llmops_swaps *s)
+{
+	struct llmops_err err = {0};
+	if (llmops_swaps_builtin(s, &err))
+		return llmops_report(&err);
+	return eval_load_project_json(root, "prompts/_bias", "--bias", add_pairs, s);
 }
 
 /* "a,b" or "all" into attrs. */

@@ -65,6 +65,12 @@ int eval_resume_options(struct eval_host *h, const struct eval_opts *o, struct e
    .llmops/production/ and point o at it (replayed, labelled with the prompt in h).  Prints
    errors; 0 or an exit status. */
 int eval_production(struct eval_host *h, struct eval_opts *o);
+/* Each ROOT/SUB/NAME.json, in name order, given to add (its text and its path from the
+   root); an unreadable file or add's error printed (who: "--bias") as the exit status. */
+typedef int (*eval_json_fn)(void *ud, const char *text, size_t len, const char *label,
+			    struct llmops_err *err);
+int eval_load_project_json(const char *root, const char *sub, const char *who, eval_json_fn add,
+			   void *ud);
 /* --bias: the dataset's cases with their counterfactuals written under .llmops/bias/ and o
    pointed at it.  Prints errors; 0 or an exit status. */
 int eval_bias(struct eval_host *h, struct eval_opts *o);

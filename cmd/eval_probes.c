@@ -17,7 +17,6 @@
 #include "probes.h"
 #include "workspace.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -25,47 +24,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int cmp_name(const void *a, const void *b)
+static int add_probes(void *ud, const char *text, size_t len, const char *label,
+		      struct llmops_err *err)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return llmops_probes_add_json(ud, text, len, label, err);
 }
 
 /* The built-in catalogue and the project's (ROOT/prompts/_probes/NAME.json, in name order). */
 static int load_catalogue(const char *root, struct llmops_probes *c)
 {
 	struct llmops_err err = {0};
-	struct llmops_strlist files = LLMOPS_STRLIST_INIT;
-	char dir[4096];
-	int rc = 0;
 	if (llmops_probes_builtin(c, &err))
 		return llmops_report(&err);
-	snprintf(dir, sizeof(dir), "%s/prompts/_probes", root);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		if (n > 5 && !strcmp(e->d_name + n - 5, ".json"))
-			llmops_strlist_append(&files, e->d_name);
-	}
-	if (d)
-		closedir(d);
-	qsort(files.items, files.nr, sizeof(*files.items), cmp_name);
-	for (size_t i = 0; !rc && i < files.nr; i++) {
-		struct llmops_buf text = LLMOPS_BUF_INIT;
-		char rel[4200], full[8400];
-		snprintf(rel, sizeof(rel), "prompts/_probes/%s", files.items[i]);
-		snprintf(full, sizeof(full), "%s/%s", root, rel);
-		if (llmops_buf_read_file(&text, full)) {
-			llmops_error("eval --probes: cannot read %s: %s", rel, strerror(errno));
-			rc = LLMOPS_EXIT_USAGE;
-		} else if (llmops_probes_add_json(c, text.data ? text.data : "", text.len, rel,
-						  &err)) {
-			rc = llmops_report(&err);
-		}
-		llmops_buf_release(&text);
-	}
-	llmops_strlist_release(&files);
-	return rc;
+	return eval_load_project_json(root, "prompts/_probes", "--probes", add_probes, c);
 }
 
 /* LLMOPS-CANARY- and 16 random hex digits: a token no model has seen, new each run. */
