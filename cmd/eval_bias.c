@@ -77,19 +77,12 @@ static int load_pairs(const char *root, struct llmops_swaps *s)
 static void split_attrs(const char *spec, const struct llmops_swaps *s,
 			struct llmops_strlist *attrs)
 {
-	if (!strcmp(spec, "all")) {
-		for (size_t i = 0; i < s->n; i++)
-			llmops_strlist_append(attrs, s->a[i].name);
+	if (strcmp(spec, "all")) {
+		llmops_strlist_split(attrs, spec, ',');
 		return;
 	}
-	for (const char *p = spec; *p;) {
-		size_t n = strcspn(p, ",");
-		char *a = strndup(p, n);
-		if (a && *a)
-			llmops_strlist_append(attrs, a);
-		free(a);
-		p += n + (p[n] == ',');
-	}
+	for (size_t i = 0; i < s->n; i++)
+		llmops_strlist_append(attrs, s->a[i].name);
 }
 
 /* ROOT/.llmops/bias/BASE.jsonl: the dataset's own name (a prompt named like it still pairs). */

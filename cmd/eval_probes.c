@@ -64,14 +64,7 @@ static void categories(const char *spec, const char *root, struct llmops_strlist
 	struct stat st;
 	snprintf(dir, sizeof(dir), "%s/prompts/_judges/refusal", root);
 	*no_refusal = stat(dir, &st) != 0;
-	for (const char *p = spec; *p;) {
-		size_t n = strcspn(p, ",");
-		char *a = strndup(p, n);
-		if (a && *a)
-			llmops_strlist_append(cats, a);
-		free(a);
-		p += n + (p[n] == ',');
-	}
+	llmops_strlist_split(cats, spec, ',');
 }
 
 /* ROOT/.llmops/probes/BASE.jsonl: the dataset's own name (a prompt named like it pairs). */

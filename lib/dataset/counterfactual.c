@@ -6,6 +6,7 @@
 
 #include "json.h"
 #include "mem.h"
+#include "textsafe.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -42,17 +43,6 @@ static int word_ok(const char *w)
 		return 0;
 	for (const unsigned char *p = (const unsigned char *)w; *p; p++)
 		if (!isalpha(*p) && *p < 0x80)
-			return 0;
-	return 1;
-}
-
-/* An attribute's name: letters, digits, '_' and '-' (it ends case ids: "ID~NAME"). */
-static int name_ok(const char *n)
-{
-	if (!*n || strlen(n) > 60)
-		return 0;
-	for (; *n; n++)
-		if (!isalnum((unsigned char)*n) && *n != '_' && *n != '-')
 			return 0;
 	return 1;
 }
@@ -103,7 +93,7 @@ int llmops_swaps_add_json(struct llmops_swaps *s, const char *text, size_t len, 
 		char idx[24];
 		int i = 0;
 		steps[1] = a->string;
-		if (!cJSON_IsArray(a) || !name_ok(a->string)) {
+		if (!cJSON_IsArray(a) || !llmops_word_ok(a->string, 60)) {
 			rc = bad(err, text, len, label, steps, 2,
 				 "an attribute is a name (letters, digits, _ and -) with a list of "
 				 "pairs");

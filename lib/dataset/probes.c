@@ -6,6 +6,7 @@
 
 #include "json.h"
 #include "mem.h"
+#include "textsafe.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -101,16 +102,6 @@ static int bad(struct llmops_err *err, const char *text, size_t len, const char 
 	return llmops_err_at(err, LLMOPS_E_INPUT, label, line, col, "%s", what);
 }
 
-static int name_ok(const char *s)
-{
-	if (!*s || strlen(s) > 60)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
-			return 0;
-	return 1;
-}
-
 /* The attack's text: the payload transformed and put in, the marker filled in. */
 static char *make_text(const char *id, const char *attack, const char *payload, const char *tr)
 {
@@ -177,9 +168,9 @@ int llmops_probes_add_json(struct llmops_probes *c, const char *text, size_t len
 			if (!strcmp(f[4]->valuestring, transforms[k]))
 				t = k;
 		const char *why =
-			!cJSON_IsString(f[0]) || !name_ok(f[0]->valuestring)
+			!cJSON_IsString(f[0]) || !llmops_word_ok(f[0]->valuestring, 60)
 				? "an id of letters, digits, _ and -"
-			: !cJSON_IsString(f[1]) || !name_ok(f[1]->valuestring)
+			: !cJSON_IsString(f[1]) || !llmops_word_ok(f[1]->valuestring, 60)
 				? "a category of letters, digits, _ and -"
 			: !cJSON_IsString(f[2]) || !f[2]->valuestring[0] ? "the attack's text"
 			: g < 0		  ? "a grade: marker, canary, link or refusal"

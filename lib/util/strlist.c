@@ -76,6 +76,18 @@ long llmops_strlist_find(const struct llmops_strlist *l, const char *s)
 	return -1;
 }
 
+int llmops_strlist_split(struct llmops_strlist *l, const char *s, char sep)
+{
+	while (*s) {
+		const char *e = strchr(s, sep);
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n && llmops_strlist_appendf(l, "%.*s", (int)n, s))
+			return LLMOPS_E_NOMEM;
+		s += n + (e != NULL);
+	}
+	return LLMOPS_OK;
+}
+
 static char *const *sort_base;
 
 static int cmp_index(const void *a, const void *b)

@@ -35,5 +35,8 @@ int llmops_strlist_dedupe(struct llmops_strlist *l);
 int llmops_str_ends_with(const char *s, const char *suffix);
 
 long llmops_strlist_find(const struct llmops_strlist *l, const char *s);
+/* The non-empty parts of s between sep characters appended to l ("a,,b" -> a, b).
+   LLMOPS_OK or LLMOPS_E_NOMEM. */
+int llmops_strlist_split(struct llmops_strlist *l, const char *s, char sep);
 
 #endif

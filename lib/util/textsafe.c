@@ -6,6 +6,7 @@
 
 #include "utf8.h"
 
+#include <ctype.h>
 #include <string.h>
 
 const char *llmops_label_problem(const char *s, size_t n)
@@ -76,4 +77,15 @@ size_t llmops_escape_controls(struct llmops_buf *out, const char *s, size_t n, i
 	}
 	llmops_buf_add(out, s + run, i - run);
 	return i;
+}
+
+int llmops_word_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (!n || n > max)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return 0;
+	return 1;
 }

@@ -33,4 +33,8 @@ const char *llmops_label_problem(const char *s, size_t n);
  */
 size_t llmops_escape_controls(struct llmops_buf *out, const char *s, size_t n, int final);
 
+/* Whether s is a name of 1 to max letters, digits, '_' and '-' (a catalogue's id, an
+   attribute, a category: they end case ids and name files). */
+int llmops_word_ok(const char *s, size_t max);
+
 #endif
