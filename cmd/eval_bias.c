@@ -40,7 +40,8 @@ int eval_load_project_json(const char *root, const char *sub, const char *who, e
 	}
 	if (d)
 		closedir(d);
-	qsort(files.items, files.nr, sizeof(*files.items), cmp_name);
+	if (files.nr)
+		qsort(files.items, files.nr, sizeof(*files.items), cmp_name);
 	for (size_t i = 0; !rc && i < files.nr; i++) {
 		struct llmops_buf text = LLMOPS_BUF_INIT;
 		char rel[4200], full[8400];

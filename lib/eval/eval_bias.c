@@ -153,7 +153,8 @@ int llmops_eval_bias_compute(struct llmops_eval *ev, struct llmops_err *err)
 	for (size_t a = 0; a < b->n; a++)
 		if (!(diffs[a] = malloc((es.n ? es.n : 1) * sizeof(**diffs))))
 			goto nomem;
-	qsort(es.e, es.n, sizeof(*es.e), cmp_entry);
+	if (es.n)
+		qsort(es.e, es.n, sizeof(*es.e), cmp_entry);
 	if (pair_up(ev, &es, diffs))
 		goto nomem;
 	for (size_t a = 0; a < b->n; a++) {
