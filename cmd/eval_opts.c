@@ -32,16 +32,14 @@ LLMOPS_USAGE(
 	"the first case's variables, with a canary in the system prompt, and gives the\n"
 	"share that worked per category; --max-attack-success gates on it, --sarif\n"
 	"writes the findings for code scanning.\n"
-	"--baseline compares\n"
-	"the run with an earlier one as 'llmops diff' does: a run id, 'last' (the\n"
-	"newest finished evaluation of the same dataset), 'pinned' (the newest of the\n"
-	"prompt's pinned version on it) or a git revision (the newest at it or its\n"
-	"nearest ancestor, fetched with 'ledger fetch' when needed); --fail-on-regression then "
-	"exits 1 when a case\n"
-	"went from pass to fail (with --significance P: only when the drop is\n"
-	"significant by an exact McNemar test).  --shard I/N runs the I-th of N\n"
-	"contiguous slices of the cases, for N CI jobs whose ledgers 'llmops ledger\n"
-	"merge' folds back into one run.",
+	"--baseline compares the run with an earlier one as 'llmops diff' does: a run\n"
+	"id, 'last' (the newest finished evaluation of the same dataset), 'pinned'\n"
+	"(the newest of the prompt's pinned version on it) or a git revision (the\n"
+	"newest at it or its nearest ancestor, fetched with 'ledger fetch' when\n"
+	"needed); --fail-on-regression then exits 1 when a case went from pass to fail\n"
+	"(with --significance P: only when the drop is significant by an exact McNemar\n"
+	"test).  --shard I/N runs the I-th of N contiguous slices of the cases, for N\n"
+	"CI jobs whose ledgers 'llmops ledger merge' folds back into one run.",
 	"llmops eval --dataset FILE [--prompt NAME[@VER]]... [--provider SPEC]...",
 	"            [--metric NAME|judge:RUBRIC]... [--judge SPEC] [--threshold X]",
 	"            [--min-pass-rate X] [--max-cost USD]", "            [--max-errors N|PCT]",
