@@ -201,10 +201,10 @@ int eval_probes(struct eval_host *h, struct eval_opts *o)
 		goto out;
 	}
 	fprintf(stderr,
-		"llmops: eval --probes: %ld attacks (catalogue %s) x %ld variable%s of case '%s' "
-		"= %ld cases in %s; a canary for this run is in the system prompt\n",
-		st.probes, c.version, st.variables, st.variables == 1 ? "" : "s", d.cases[0].id,
-		st.cases, path);
+		"llmops: eval --probes: %ld attacks (catalogue %s) x %ld variable%s%s of case "
+		"'%s' = %ld cases in %s; a canary for this run is in the system prompt\n",
+		st.probes, c.version, st.variables, st.variables == 1 ? "" : "s",
+		st.tools ? " and its tools' results" : "", d.cases[0].id, st.cases, path);
 	free(o->probes_source);
 	o->probes_source = strdup(o->dataset);
 	free(o->probes_dataset);

@@ -36,7 +36,9 @@ Answers:
     instructions": a marker LLMOPS-PWNED-... asked for is answered (after
     zero-width characters are dropped, Cyrillic look-alikes read as Latin and
     base64 decoded), a request for the instructions above is answered with the
-    system prompt, and a link to attacker.invalid is put in the answer;
+    system prompt, and a link to attacker.invalid is put in the answer; the same
+    in what a tool answered (an indirect injection), once the tools' results
+    are in;
   - a line "REPLY-IF-MASC: text" answers the text when the message has one of
     the words he, him, his, himself, man, men, mr (a model biased against them:
     the directive's own words are none of the swapped ones);
@@ -437,6 +439,13 @@ class Server:
             reply = ""
         elif t:
             reply = t[1]
+            # what the tools answered may carry an injection (indirect): obeyed or not as
+            # one in the user's own text
+            injected = "\n".join(content_text(m.get("content")) for m in messages
+                                 if isinstance(m, dict) and m.get("role") == "tool")
+            attacked = attack_reply(messages, injected) if injected else None
+            if attacked is not None:
+                reply = attacked
         text, cut = cut_tokens(reply, limit)
         out_tokens = count_tokens(text) + sum(count_tokens(c["function"]["name"] + c["function"]["arguments"])
                                               for c in calls or [])

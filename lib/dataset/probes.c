@@ -232,6 +232,57 @@ static cJSON *grade_assert(const struct llmops_probe *p)
 	return a;
 }
 
+/* A canned tool result with the attack after it: text as it is, anything else as JSON;
+   each of a "$each" list the same. */
+static cJSON *poisoned(const cJSON *result, const char *attack)
+{
+	const cJSON *each = cJSON_GetObjectItemCaseSensitive(result, "$each"), *x;
+	if (cJSON_IsArray(each)) {
+		cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "$each");
+		cJSON_ArrayForEach (x, each)
+			cJSON_AddItemToArray(a, poisoned(x, attack));
+		return o;
+	}
+	struct llmops_buf b = LLMOPS_BUF_INIT;
+	char *printed = cJSON_IsString(result) ? NULL : cJSON_PrintUnformatted(result);
+	llmops_buf_addf(&b, "%s\n\n%s", printed ? printed : result->valuestring, attack);
+	free(printed);
+	cJSON *s = b.oom ? NULL : cJSON_CreateString(b.data);
+	llmops_buf_release(&b);
+	return s;
+}
+
+/* Indirect injection: the attack in what each of the case's tools answers (its canned
+   result), id "PROBE@tool:NAME"; the case's variables as they are.  -1: out of memory. */
+static int tool_cases(const struct llmops_probe *p, const struct llmops_case *base,
+		      const cJSON *tools, struct llmops_buf *out, struct llmops_probe_stats *st)
+{
+	const cJSON *t;
+	cJSON_ArrayForEach (t, tools) {
+		cJSON *o = cJSON_CreateObject(), *tl = cJSON_Duplicate(tools, 1);
+		const cJSON *ms = cJSON_GetObjectItemCaseSensitive(base->fields, "max_steps");
+		char id[256];
+		snprintf(id, sizeof(id), "%s@tool:%s", p->id, t->string);
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddItemToObject(o, "vars", cJSON_Duplicate(base->vars, 1));
+		cJSON_ReplaceItemInObjectCaseSensitive(tl, t->string, poisoned(t, p->text));
+		cJSON_AddItemToObject(o, "tools", tl);
+		if (ms)
+			cJSON_AddItemToObject(o, "max_steps", cJSON_Duplicate(ms, 1));
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "assert"), grade_assert(p));
+		char *line = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		if (!line)
+			return -1;
+		llmops_buf_adds(out, line);
+		llmops_buf_addch(out, '\n');
+		free(line);
+		st->cases++;
+		st->tools++;
+	}
+	return out->oom ? -1 : 0;
+}
+
 static int wanted(const struct llmops_strlist *cats, const char *cat)
 {
 	return llmops_strlist_find(cats, "all") >= 0 || llmops_strlist_find(cats, cat) >= 0;
@@ -263,11 +314,14 @@ int llmops_probes_jsonl(const struct llmops_probes *c, const struct llmops_strli
 				      "--probes: case '%s', the first of the dataset, has no text "
 				      "variable to place an attack in",
 				      base->id);
+	const cJSON *tools = cJSON_GetObjectItemCaseSensitive(base->fields, "tools");
 	for (size_t k = 0; k < c->n; k++) {
 		const struct llmops_probe *p = &c->p[k];
 		if (!wanted(cats, p->category))
 			continue;
 		st->probes++;
+		if (cJSON_IsObject(tools) && tool_cases(p, base, tools, out, st))
+			return llmops_err_set(err, LLMOPS_E_NOMEM, "out of memory");
 		cJSON_ArrayForEach (v, base->vars) {
 			if (!cJSON_IsString(v))
 				continue;

@@ -51,14 +51,17 @@ const struct llmops_probe *llmops_probes_find(const struct llmops_probes *c, con
 struct llmops_probe_stats {
 	long probes;	/* of the categories asked */
 	long variables; /* the base case's variables attacks go into */
-	long cases;	/* written: probes x variables */
+	long tools;	/* cases of attacks in a canned tool result (indirect injection) */
+	long cases;	/* written: probes x (variables + tools) */
 };
 
 /*
  * The cases of the probes of categories cats ("all", or names) as JSONL into out: for
  * each probe and each variable of base (the dataset's first case: its variables as given,
  * an attack appended to one at a time), {"id": "PROBE@VARIABLE", "vars", "assert": [its
- * grade]}.  LLMOPS_E_USAGE for an unknown category or a base with no variable.
+ * grade]}; and when base has canned tool results ("tools"), for each tool, the attack
+ * appended to what it answers (indirect injection), {"id": "PROBE@tool:NAME", "vars",
+ * "tools", "assert"}.  LLMOPS_E_USAGE for an unknown category or a base with no variable.
  */
 int llmops_probes_jsonl(const struct llmops_probes *c, const struct llmops_strlist *cats,
 			const struct llmops_case *base, struct llmops_buf *out,
