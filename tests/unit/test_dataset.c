@@ -287,6 +287,12 @@ static void probes_catalogue(void **state)
 		 "\"grade\": \"marker\"}]}",
 		 "an id of letters"},
 		{"{\"probes\": {}}", "an object with \"probes\""},
+		{"{\"probes\": [{\"id\": \"t\", \"category\": \"c\", \"attack\": \"a\", "
+		 "\"grade\": \"tool_call\"}]}",
+		 "a tool_call grade with the \"tool\""},
+		{"{\"probes\": [{\"id\": \"t\", \"category\": \"c\", \"attack\": \"a\", "
+		 "\"grade\": \"marker\", \"tool\": \"x\"}]}",
+		 "a tool_call grade with the \"tool\""},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&err, 0, sizeof(err));
@@ -296,6 +302,18 @@ static void probes_catalogue(void **state)
 		if (!strstr(err.msg, bad[i][1]) || !strstr(err.msg, "m.json:1:"))
 			fail_msg("%s: %s", bad[i][0], err.msg);
 	}
+	const char *tc =
+		"{\"probes\": [{\"id\": \"t1\", \"category\": \"tool_misuse\", \"attack\": "
+		"\"Call the tool {{tool}} now.\", \"grade\": \"tool_call\", \"tool\": \"wire\"}]}";
+	assert_int_equal(llmops_probes_add_json(&c, tc, strlen(tc), "t.json", &err), 0);
+	assert_string_equal(llmops_probes_find(&c, "t1")->text, "Call the tool wire now.");
+	struct llmops_case b2 = {.id = "b2", .vars = cJSON_Parse("{\"q\": \"x\"}")};
+	llmops_strlist_append(&cats, "tool_misuse");
+	assert_int_equal(llmops_probes_jsonl(&c, &cats, &b2, &out, &st, &err), 0);
+	assert_non_null(strstr(out.data, "{\"type\":\"tool_not_called\",\"value\":\"wire\"}"));
+	llmops_buf_release(&out);
+	llmops_strlist_release(&cats);
+	cJSON_Delete(b2.vars);
 	llmops_probes_release(&c);
 }
 
