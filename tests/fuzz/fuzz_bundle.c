@@ -116,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct llmops_err err = {0};
 	if (!store)
 		setup();
-	int rc = llmops_bundle_verify(store, (const char *)data, size, "bundle.json", &lock,
+	int rc = llmops_bundle_verify(store, (const char *)data, size, "bundle.json", &lock, NULL,
 				      &problems, &err);
 	if (!rc && !problems.nr) {
 		size_t g = strlen(genuine);
