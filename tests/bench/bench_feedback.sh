@@ -10,6 +10,7 @@
 set -eu
 build=${1:?usage: bench_feedback.sh BUILD_DIR [--smoke]}
 smoke=${2:-}
+here=$(cd "$(dirname "$0")" && pwd)
 llmops=$(cd "$build" && pwd)/cmd/llmops
 if [ "$smoke" = --smoke ]; then n=2000 runs=1; else n=100000 runs=3; fi
 tmp=$(mktemp -d)
@@ -47,16 +48,7 @@ PY
 echo "feedback: $n records, $(du -k fb.jsonl | cut -f1) KB of JSONL, about $n production records"
 "$llmops" --ledger base.db ingest --no-progress recs.jsonl >/dev/null 2>&1
 
-measure() {
-	python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-t0 = time.monotonic()
-subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-ms = (time.monotonic() - t0) * 1000
-print("%.0f %d" % (ms, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-PY
-}
-med() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+. "$here/measure.sh"
 times=() stimes=() ptimes=() rss=0
 for r in $(seq "$runs"); do
 	rm -f l.db* && cp base.db l.db
